@@ -1,0 +1,417 @@
+//! `cat`: concatenate files to standard output.
+//!
+//! Follows GNU cat 9 (POSIX plus `-A -b -e -E -n -s -t -T -v` and their long forms): the same
+//! `-v` notation (`^@`, `M-^?`), the same `-n` layout (`%6d\t`), line state carried from one file
+//! to the next, `-E` showing a CR before LF as `^M$`, `cat f >> f` refused.
+//! Without formatting options the data is moved by the kernel (copy_file_range, splice,
+//! sendfile); with them through a 128 KiB read buffer and the shared output buffer.
+//! Deviation: none known.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::io::{AsRawFd, RawFd};
+
+use crate::common::args;
+use crate::common::io::{copy_fd, read_fd, CopyError, BUF_SIZE};
+use crate::common::{Ctx, Error, Result};
+
+pub const USAGE: &str = "\
+Usage: cat [OPTION]... [FILE]...
+Concatenate FILE(s) to standard output.
+
+With no FILE, or when FILE is -, read standard input.
+
+  -A, --show-all           equivalent to -vET
+  -b, --number-nonblank    number nonempty output lines, overrides -n
+  -e                       equivalent to -vE
+  -E, --show-ends          display $ at end of each line
+  -n, --number             number all output lines
+  -s, --squeeze-blank      suppress repeated empty output lines
+  -t                       equivalent to -vT
+  -T, --show-tabs          display TAB characters as ^I
+  -u                       (ignored)
+  -v, --show-nonprinting   use ^ and M- notation, except for LFD and TAB
+      --help        display this help and exit
+";
+
+#[derive(Default, Clone, Copy)]
+struct Opts {
+    number: bool,
+    nonblank: bool,
+    ends: bool,
+    squeeze: bool,
+    tabs: bool,
+    nonprinting: bool,
+}
+
+impl Opts {
+    fn plain(&self) -> bool {
+        !(self.number || self.nonblank || self.ends || self.squeeze || self.tabs || self.nonprinting)
+    }
+}
+
+fn command() -> clap::Command {
+    use args::flag;
+    // Same order as GNU's option table, so ambiguity messages list the same possibilities.
+    args::command("cat")
+        .arg(flag("number-nonblank", Some('b'), Some("number-nonblank")))
+        .arg(flag("number", Some('n'), Some("number")))
+        .arg(flag("squeeze-blank", Some('s'), Some("squeeze-blank")))
+        .arg(flag("show-nonprinting", Some('v'), Some("show-nonprinting")))
+        .arg(flag("show-ends", Some('E'), Some("show-ends")))
+        .arg(flag("show-tabs", Some('T'), Some("show-tabs")))
+        .arg(flag("show-all", Some('A'), Some("show-all")))
+        .arg(flag("e", Some('e'), None))
+        .arg(flag("t", Some('t'), None))
+        .arg(flag("u", Some('u'), None))
+        .arg(args::operands("files"))
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::parse(ctx, command(), argv, USAGE, 1)? else {
+        return Ok(());
+    };
+    let f = |id: &str| m.get_flag(id);
+    let all = f("show-all");
+    let o = Opts {
+        nonblank: f("number-nonblank"),
+        number: f("number") || f("number-nonblank"),
+        ends: all || f("e") || f("show-ends"),
+        squeeze: f("squeeze-blank"),
+        tabs: all || f("t") || f("show-tabs"),
+        nonprinting: all || f("e") || f("t") || f("show-nonprinting"),
+    };
+    let files: Vec<OsString> = m
+        .get_many::<OsString>("files")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let dash = OsString::from("-");
+    let files: Vec<&OsString> = if files.is_empty() {
+        vec![&dash]
+    } else {
+        files.iter().collect()
+    };
+
+    let out_id = stat_id(1).filter(|s| s.2 == libc::S_IFREG);
+    let mut fmt = Formatter::new(o);
+    for name in files {
+        let stdin = name.as_bytes() == b"-";
+        let file;
+        let fd: RawFd = if stdin {
+            0
+        } else {
+            match std::fs::File::open(name) {
+                Ok(fl) => {
+                    file = fl;
+                    file.as_raw_fd()
+                }
+                Err(e) => {
+                    ctx.error_file(1, name, &e);
+                    continue;
+                }
+            }
+        };
+        if let Some(out) = out_id {
+            if let Some(inp) = stat_id(fd) {
+                if inp.0 == out.0 && inp.1 == out.1 && input_before_end(fd) {
+                    let mut msg = crate::common::quote::quote_if_needed(name.as_bytes());
+                    msg.extend_from_slice(b": input file is output file");
+                    ctx.error(1, &msg);
+                    continue;
+                }
+            }
+        }
+        let r = if o.plain() {
+            // Anything still buffered must reach fd 1 before the kernel appends to it.
+            ctx.out.flush().map_err(|e| Error::write(&e))?;
+            copy_fd(fd, 1).map(|_| ())
+        } else {
+            fmt.file(fd, ctx)
+        };
+        if let Err(e) = r {
+            match e {
+                CopyError::Read(e) => ctx.error_file(1, name, &e),
+                CopyError::Write(e) => return Err(Error::write(&e)),
+            }
+        }
+    }
+    fmt.finish(ctx)
+}
+
+/// (st_dev, st_ino, file type) of a descriptor.
+fn stat_id(fd: RawFd) -> Option<(u64, u64, libc::mode_t)> {
+    // SAFETY: st is plain data filled in by fstat.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::fstat(fd, &mut st) == 0).then_some((st.st_dev, st.st_ino, st.st_mode & libc::S_IFMT))
+    }
+}
+
+/// GNU's test for `cat f >> f`: the input still has data to read at its current offset, so
+/// copying would chase its own output forever.
+fn input_before_end(fd: RawFd) -> bool {
+    // SAFETY: lseek and fstat on a valid descriptor.
+    unsafe {
+        let pos = libc::lseek(fd, 0, libc::SEEK_CUR);
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(fd, &mut st) == 0 && pos >= 0 && pos < st.st_size
+    }
+}
+
+/// The formatting path. State lives across files as in GNU cat: a file that does not end in a
+/// newline continues the line of the next file, and numbering goes on.
+struct Formatter {
+    o: Opts,
+    /// Line number as ASCII digits, right-aligned in at least 6 columns, then a TAB.
+    num: Vec<u8>,
+    at_line_start: bool,
+    /// Empty lines seen in a row (for -s).
+    blank_run: u32,
+    /// A CR was held back at the end of a read buffer (for `-E` showing `^M$`).
+    held_cr: bool,
+    buf: Vec<u8>,
+}
+
+impl Formatter {
+    fn new(o: Opts) -> Self {
+        Formatter {
+            o,
+            num: b"     0\t".to_vec(),
+            at_line_start: true,
+            blank_run: 0,
+            held_cr: false,
+            buf: Vec::new(),
+        }
+    }
+
+    fn next_number(&mut self) -> &[u8] {
+        // Increment the decimal digits in place (no formatting per line).
+        let end = self.num.len() - 1;
+        let mut i = end;
+        loop {
+            if i == 0 || self.num[i - 1] == b' ' {
+                if i == 0 {
+                    self.num.insert(0, b'1');
+                } else {
+                    self.num[i - 1] = b'1';
+                }
+                break;
+            }
+            i -= 1;
+            if self.num[i] == b'9' {
+                self.num[i] = b'0';
+            } else {
+                self.num[i] += 1;
+                break;
+            }
+        }
+        &self.num
+    }
+
+    fn file(&mut self, fd: RawFd, ctx: &mut Ctx) -> std::result::Result<(), CopyError> {
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; BUF_SIZE];
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        let r = loop {
+            let n = match read_fd(fd, &mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => n,
+                Err(e) => break Err(CopyError::Read(e)),
+            };
+            if let Err(e) = self.chunk(&buf[..n], ctx) {
+                break Err(CopyError::Write(e));
+            }
+        };
+        self.buf = buf;
+        r
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx) -> Result<()> {
+        if self.held_cr {
+            self.held_cr = false;
+            self.emit_cr(ctx.out.buf_mut());
+        }
+        Ok(())
+    }
+
+    fn emit_cr(&self, out: &mut Vec<u8>) {
+        if self.o.nonprinting {
+            out.extend_from_slice(b"^M");
+        } else {
+            out.push(b'\r');
+        }
+    }
+
+    fn chunk(&mut self, mut data: &[u8], ctx: &mut Ctx) -> std::io::Result<()> {
+        let o = self.o;
+        let simple_body = !o.tabs && !o.nonprinting && !o.ends;
+        while !data.is_empty() {
+            if self.at_line_start {
+                if data[0] == b'\n' {
+                    self.blank_run += 1;
+                    data = &data[1..];
+                    if o.squeeze && self.blank_run > 1 {
+                        continue;
+                    }
+                    if o.number && !o.nonblank {
+                        let num = self.next_number().to_vec();
+                        ctx.out.buf_mut().extend_from_slice(&num);
+                    }
+                    let out = ctx.out.buf_mut();
+                    if o.ends {
+                        out.push(b'$');
+                    }
+                    out.push(b'\n');
+                    continue;
+                }
+                self.blank_run = 0;
+                self.at_line_start = false;
+                if o.number {
+                    let num_len = {
+                        self.next_number();
+                        self.num.len()
+                    };
+                    let out = ctx.out.buf_mut();
+                    out.extend_from_slice(&self.num[..num_len]);
+                }
+            }
+            // Inside a line: up to and including its newline.
+            let (line, has_nl) = match memchr::memchr(b'\n', data) {
+                Some(i) => (&data[..i], true),
+                None => (data, false),
+            };
+            data = &data[line.len() + has_nl as usize..];
+            let out = ctx.out.buf_mut();
+            if simple_body {
+                out.extend_from_slice(line);
+            } else {
+                self.body(line, has_nl, out);
+            }
+            if has_nl {
+                if o.ends {
+                    out.push(b'$');
+                }
+                out.push(b'\n');
+                self.at_line_start = true;
+            }
+            // Keep the buffer bounded on huge lines.
+            ctx.out.maybe_flush()?;
+        }
+        Ok(())
+    }
+
+    /// Line content with -T, -v and -E transformations.
+    fn body(&mut self, line: &[u8], has_nl: bool, out: &mut Vec<u8>) {
+        let o = self.o;
+        if self.held_cr {
+            self.held_cr = false;
+            if line.is_empty() && has_nl && o.ends {
+                out.extend_from_slice(b"^M");
+                return;
+            }
+            self.emit_cr(out);
+        }
+        let mut line = line;
+        // GNU 9 shows a CR right before the newline as ^M under -E even without -v.
+        let mut cr_end = false;
+        if o.ends && line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+            if has_nl {
+                cr_end = true;
+            } else {
+                self.held_cr = true;
+            }
+        }
+        if !o.nonprinting && !o.tabs {
+            out.extend_from_slice(line);
+        } else {
+            for &c in line {
+                push_visible(out, c, o.nonprinting, o.tabs);
+            }
+        }
+        if cr_end {
+            out.extend_from_slice(b"^M");
+        }
+    }
+}
+
+/// The formatting path on an in-memory buffer, for benchmarks: `flags` as on the command line
+/// (e.g. "-n", "-A"); output goes to `ctx.out`.
+pub fn format_buffer(flags: &str, data: &[u8], ctx: &mut Ctx) -> std::io::Result<()> {
+    let has = |c: char| flags.contains(c);
+    let o = Opts {
+        number: has('n') || has('b'),
+        nonblank: has('b'),
+        ends: has('E') || has('A') || has('e'),
+        squeeze: has('s'),
+        tabs: has('T') || has('A') || has('t'),
+        nonprinting: has('v') || has('A') || has('e') || has('t'),
+    };
+    let mut f = Formatter::new(o);
+    for chunk in data.chunks(BUF_SIZE) {
+        f.chunk(chunk, ctx)?;
+    }
+    ctx.out.flush()
+}
+
+/// One byte in `-v`/`-T` notation.
+#[inline]
+fn push_visible(out: &mut Vec<u8>, c: u8, v: bool, t: bool) {
+    if c == b'\t' {
+        if t {
+            out.extend_from_slice(b"^I");
+        } else {
+            out.push(c);
+        }
+        return;
+    }
+    if !v {
+        out.push(c);
+        return;
+    }
+    let mut c = c;
+    if c >= 128 {
+        out.extend_from_slice(b"M-");
+        c -= 128;
+    }
+    if c < 32 {
+        out.push(b'^');
+        out.push(c + 64);
+    } else if c == 127 {
+        out.extend_from_slice(b"^?");
+    } else {
+        out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_notation() {
+        let mut v = Vec::new();
+        for c in [0u8, 9, 31, 65, 127, 128, 137, 160, 255] {
+            push_visible(&mut v, c, true, false);
+            v.push(b' ');
+        }
+        assert_eq!(&v, b"^@ \t ^_ A ^? M-^@ M-^I M-  M-^? ");
+    }
+
+    #[test]
+    fn numbers_grow() {
+        let mut f = Formatter::new(Opts::default());
+        for _ in 0..9 {
+            f.next_number();
+        }
+        assert_eq!(f.next_number(), b"    10\t");
+        f.num = b"999999\t".to_vec();
+        assert_eq!(f.next_number(), b"1000000\t");
+    }
+}

@@ -1,0 +1,200 @@
+//! The applet context and the error conventions shared by every applet.
+//!
+//! Messages are bytes (`Vec<u8>`): file names are never converted lossily. An applet reports
+//! `name: message` on stderr and keeps going, recording its exit status in the context; fatal
+//! errors travel as [`Error`] up to the entry point.
+
+use std::ffi::{CStr, OsStr};
+use std::io as stdio;
+use std::os::unix::ffi::OsStrExt;
+
+use super::io::Out;
+use super::quote;
+
+/// An error that ends the applet: exit code plus message (without the `applet: ` prefix).
+/// An empty message means "already reported" (or a quiet exit such as EPIPE).
+#[derive(Debug)]
+pub struct Error {
+    pub code: i32,
+    pub msg: Vec<u8>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(code: i32, msg: impl Into<Vec<u8>>) -> Self {
+        Error {
+            code,
+            msg: msg.into(),
+        }
+    }
+    /// Exit with `code` and print nothing more.
+    pub fn silent(code: i32) -> Self {
+        Error {
+            code,
+            msg: Vec::new(),
+        }
+    }
+    /// `what: strerror` — e.g. `write error: No space left on device`.
+    pub fn io(code: i32, what: &str, e: &stdio::Error) -> Self {
+        let mut msg = what.as_bytes().to_vec();
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(strerror(e).as_bytes());
+        Error { code, msg }
+    }
+    /// A write error on standard output: EPIPE is quiet (a C tool dies of SIGPIPE there),
+    /// anything else is `write error: ...`, exit 1.
+    pub fn write(e: &stdio::Error) -> Self {
+        if e.kind() == stdio::ErrorKind::BrokenPipe {
+            Error::silent(1)
+        } else {
+            Error::io(1, "write error", e)
+        }
+    }
+}
+
+impl From<stdio::Error> for Error {
+    fn from(e: stdio::Error) -> Self {
+        Error::write(&e)
+    }
+}
+
+/// The C library's text for an errno, without Rust's " (os error N)" suffix.
+pub fn strerror(e: &stdio::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => errno_text(n),
+        None => e.to_string(),
+    }
+}
+
+/// Text for a raw errno value. musl and glibc agree on the common ones; where they differ we
+/// follow glibc, which is what users of GNU tools read.
+pub fn errno_text(n: i32) -> String {
+    let glibc = match n {
+        libc::ETIMEDOUT => Some("Connection timed out"),
+        libc::ENOENT => Some("No such file or directory"),
+        libc::ENOTEMPTY => Some("Directory not empty"),
+        libc::ELOOP => Some("Too many levels of symbolic links"),
+        libc::ENAMETOOLONG => Some("File name too long"),
+        libc::EHOSTUNREACH => Some("No route to host"),
+        libc::ENETUNREACH => Some("Network is unreachable"),
+        libc::ECONNRESET => Some("Connection reset by peer"),
+        libc::ENOTSUP => Some("Operation not supported"),
+        libc::EAGAIN => Some("Resource temporarily unavailable"),
+        libc::ENOEXEC => Some("Exec format error"),
+        libc::E2BIG => Some("Argument list too long"),
+        libc::ETXTBSY => Some("Text file busy"),
+        libc::EBADF => Some("Bad file descriptor"),
+        libc::ESPIPE => Some("Illegal seek"),
+        libc::EXDEV => Some("Invalid cross-device link"),
+        libc::EOVERFLOW => Some("Value too large for defined data type"),
+        libc::EILSEQ => Some("Invalid or incomplete multibyte or wide character"),
+        libc::EMFILE => Some("Too many open files"),
+        _ => None,
+    };
+    if let Some(t) = glibc {
+        return t.to_string();
+    }
+    // SAFETY: strerror returns a pointer to a static (or thread-local) NUL-terminated string.
+    unsafe {
+        let p = libc::strerror(n);
+        if p.is_null() {
+            return format!("Unknown error {n}");
+        }
+        CStr::from_ptr(p).to_string_lossy().into_owned()
+    }
+}
+
+/// Which exit status an applet keeps when several things go wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusRule {
+    /// The worst (highest) status wins: ls, tar.
+    Worst,
+    /// The first non-zero status sticks.
+    First,
+}
+
+/// What an applet gets besides its arguments.
+pub struct Ctx {
+    /// Name used in messages (`cat: ...`).
+    pub name: &'static str,
+    /// Buffered standard output.
+    pub out: Out,
+    /// The status so far.
+    pub status: i32,
+    pub rule: StatusRule,
+}
+
+impl Ctx {
+    pub fn new(name: &'static str) -> Self {
+        Ctx {
+            name,
+            out: Out::stdout(),
+            status: 0,
+            rule: StatusRule::Worst,
+        }
+    }
+
+    /// Record a status according to the applet's rule.
+    pub fn fail(&mut self, code: i32) {
+        match self.rule {
+            StatusRule::Worst => self.status = self.status.max(code),
+            StatusRule::First => {
+                if self.status == 0 {
+                    self.status = code
+                }
+            }
+        }
+    }
+
+    /// Print `name: msg` on stderr. Standard output is flushed first so the two interleave as
+    /// a C program's would when both go to one terminal or file.
+    pub fn msg(&mut self, msg: &[u8]) {
+        let _ = self.out.flush();
+        let mut line = Vec::with_capacity(self.name.len() + msg.len() + 3);
+        line.extend_from_slice(self.name.as_bytes());
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(msg);
+        line.push(b'\n');
+        super::io::write_all_fd(2, &line).ok();
+    }
+
+    /// Report an error, record its status, and go on.
+    pub fn error(&mut self, code: i32, msg: &[u8]) {
+        self.msg(msg);
+        self.fail(code);
+    }
+
+    /// `cat: NAME: strerror` with NAME quoted only when needed (GNU `quotef`).
+    pub fn error_file(&mut self, code: i32, name: &OsStr, e: &stdio::Error) {
+        let mut m = quote::quote_if_needed(name.as_bytes());
+        m.extend_from_slice(b": ");
+        m.extend_from_slice(strerror(e).as_bytes());
+        self.error(code, &m);
+    }
+
+    /// Print the usual `Try 'NAME --help' for more information.` line.
+    pub fn try_help(&mut self) {
+        let _ = self.out.flush();
+        let line = format!("Try '{} --help' for more information.\n", self.name);
+        super::io::write_all_fd(2, line.as_bytes()).ok();
+    }
+
+    /// Finish: report a fatal error if any, flush output, and return the exit status.
+    pub fn finish(&mut self, r: Result<()>) -> i32 {
+        if let Err(e) = r {
+            if !e.msg.is_empty() {
+                self.msg(&e.msg);
+            }
+            self.fail(e.code);
+        }
+        if let Err(e) = self.out.flush() {
+            let e = Error::write(&e);
+            if !e.msg.is_empty() {
+                self.msg(&e.msg);
+            }
+            self.fail(e.code);
+        }
+        self.status
+    }
+}

@@ -1,0 +1,220 @@
+//! File-system helpers: mode strings, user and group names, human-readable sizes.
+
+use std::collections::HashMap;
+
+/// The type letter of `ls -l` for a `st_mode`.
+pub fn type_char(mode: u32) -> u8 {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG => b'-',
+        libc::S_IFDIR => b'd',
+        libc::S_IFLNK => b'l',
+        libc::S_IFCHR => b'c',
+        libc::S_IFBLK => b'b',
+        libc::S_IFIFO => b'p',
+        libc::S_IFSOCK => b's',
+        _ => b'?',
+    }
+}
+
+/// `-rwxr-xr-x`, with setuid/setgid/sticky as `s S t T` the way GNU and POSIX print them.
+pub fn mode_string(mode: u32) -> [u8; 10] {
+    let mut s = [b'-'; 10];
+    s[0] = type_char(mode);
+    let rwx = |bits: u32, out: &mut [u8]| {
+        if bits & 4 != 0 {
+            out[0] = b'r';
+        }
+        if bits & 2 != 0 {
+            out[1] = b'w';
+        }
+        if bits & 1 != 0 {
+            out[2] = b'x';
+        }
+    };
+    rwx((mode >> 6) & 7, &mut s[1..4]);
+    rwx((mode >> 3) & 7, &mut s[4..7]);
+    rwx(mode & 7, &mut s[7..10]);
+    let special = |set: bool, x: &mut u8, on: u8, off: u8| {
+        if set {
+            *x = if *x == b'x' { on } else { off };
+        }
+    };
+    special(mode & libc::S_ISUID != 0, &mut s[3], b's', b'S');
+    special(mode & libc::S_ISGID != 0, &mut s[6], b's', b'S');
+    special(mode & libc::S_ISVTX != 0, &mut s[9], b't', b'T');
+    s
+}
+
+/// One of /etc/passwd or /etc/group, read once on first use. A scratch image may have neither:
+/// look-ups then fail and callers print numbers, as GNU does.
+#[derive(Default)]
+pub struct IdDb {
+    by_id: HashMap<u32, Vec<u8>>,
+    by_name: HashMap<Vec<u8>, u32>,
+}
+
+impl IdDb {
+    /// Parse `name:x:id:...` lines; malformed lines are skipped.
+    pub fn parse(data: &[u8]) -> IdDb {
+        let mut db = IdDb::default();
+        for line in data.split(|&b| b == b'\n') {
+            let mut f = line.splitn(4, |&b| b == b':');
+            let (Some(name), Some(_), Some(id)) = (f.next(), f.next(), f.next()) else {
+                continue;
+            };
+            let Some(id) = std::str::from_utf8(id).ok().and_then(|s| s.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if name.is_empty() {
+                continue;
+            }
+            // The first entry for an id wins, as with getpwuid.
+            db.by_id.entry(id).or_insert_with(|| name.to_vec());
+            db.by_name.entry(name.to_vec()).or_insert(id);
+        }
+        db
+    }
+
+    pub fn load(path: &str) -> IdDb {
+        std::fs::read(path)
+            .map(|d| IdDb::parse(&d))
+            .unwrap_or_default()
+    }
+
+    pub fn name(&self, id: u32) -> Option<&[u8]> {
+        self.by_id.get(&id).map(|v| v.as_slice())
+    }
+
+    pub fn id(&self, name: &[u8]) -> Option<u32> {
+        self.by_name.get(name).copied()
+    }
+}
+
+/// User and group names, each file read at most once per process.
+#[derive(Default)]
+pub struct Names {
+    users: Option<IdDb>,
+    groups: Option<IdDb>,
+}
+
+impl Names {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn users(&mut self) -> &IdDb {
+        self.users.get_or_insert_with(|| IdDb::load("/etc/passwd"))
+    }
+    pub fn groups(&mut self) -> &IdDb {
+        self.groups.get_or_insert_with(|| IdDb::load("/etc/group"))
+    }
+    pub fn user(&mut self, uid: u32) -> Option<&[u8]> {
+        self.users().name(uid)
+    }
+    pub fn group(&mut self, gid: u32) -> Option<&[u8]> {
+        self.groups().name(gid)
+    }
+}
+
+/// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
+/// rounded up, one decimal below 10: `1.0K`, `4.0K`, `1.1M`, `11M`, `1023`. With `--si` the kilo
+/// letter is `k`.
+pub fn human_size(n: u64, base: u64) -> String {
+    let letters: &[u8] = if base == 1000 {
+        b"kMGTPEZY"
+    } else {
+        b"KMGTPEZY"
+    };
+    if n < base {
+        return n.to_string();
+    }
+    let mut amt = n;
+    let mut tenths = 0u64;
+    // 0: exact, 1: below half, 2: half, 3: above half (only "non-zero" matters for ceiling).
+    let mut rounding = 0u64;
+    let mut exp = 0usize;
+    loop {
+        let r10 = (amt % base) * 10 + tenths;
+        let r2 = (r10 % base) * 2 + (rounding >> 1);
+        amt /= base;
+        tenths = r10 / base;
+        rounding = if r2 < base {
+            (r2 != 0) as u64
+        } else {
+            2 + (base < r2) as u64
+        };
+        exp += 1;
+        if amt < base || exp >= letters.len() {
+            break;
+        }
+    }
+    let mut s = String::new();
+    if amt < 10 {
+        if rounding > 0 {
+            tenths += 1;
+            rounding = 0;
+            if tenths == 10 {
+                amt += 1;
+                tenths = 0;
+            }
+        }
+        if amt < 10 {
+            s = format!("{amt}.{tenths}");
+            tenths = 0;
+            rounding = 0;
+        }
+    }
+    if s.is_empty() {
+        if tenths + rounding > 0 {
+            amt += 1;
+            if amt == base && exp < letters.len() {
+                exp += 1;
+                s = "1.0".to_string();
+            }
+        }
+        if s.is_empty() {
+            s = amt.to_string();
+        }
+    }
+    s.push(letters[exp - 1] as char);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes() {
+        assert_eq!(&mode_string(0o100755), b"-rwxr-xr-x");
+        assert_eq!(&mode_string(0o041777), b"drwxrwxrwt");
+        assert_eq!(&mode_string(0o044644), b"drwSr--r--");
+        assert_eq!(&mode_string(0o106755), b"-rwsr-sr-x");
+        assert_eq!(&mode_string(0o120777), b"lrwxrwxrwx");
+        assert_eq!(&mode_string(0o041776), b"drwxrwxrwT");
+    }
+
+    #[test]
+    fn human_matches_gnu() {
+        assert_eq!(human_size(0, 1024), "0");
+        assert_eq!(human_size(1023, 1024), "1023");
+        assert_eq!(human_size(1024, 1024), "1.0K");
+        assert_eq!(human_size(1025, 1024), "1.1K");
+        assert_eq!(human_size(4096, 1024), "4.0K");
+        assert_eq!(human_size(10 * 1024 - 1, 1024), "10K");
+        assert_eq!(human_size(10 * 1024, 1024), "10K");
+        assert_eq!(human_size(10 * 1024 + 1, 1024), "11K");
+        assert_eq!(human_size(1024 * 1024 - 1, 1024), "1.0M");
+        assert_eq!(human_size(1153434, 1024), "1.1M");
+        assert_eq!(human_size(1000, 1000), "1.0k");
+        assert_eq!(human_size(u64::MAX, 1024), "16E");
+    }
+
+    #[test]
+    fn id_db() {
+        let db = IdDb::parse(b"root:x:0:0::/root:/bin/sh\nbad\nnonroot:x:65532:65532::/home:/x\n");
+        assert_eq!(db.name(0), Some(&b"root"[..]));
+        assert_eq!(db.id(b"nonroot"), Some(65532));
+        assert_eq!(db.name(5), None);
+    }
+}

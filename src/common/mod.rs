@@ -1,0 +1,15 @@
+//! Our own uucore/libbb: what every applet shares.
+//!
+//! - [`ctx`]: the applet context (name for messages, output, exit status) and error reporting.
+//! - [`quote`]: GNU quoting of names (bytes kept, non-printables escaped).
+//! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
+//! - [`args`]: clap with GNU-style option errors.
+//! - [`fs`]: mode strings, user/group names, human-readable sizes.
+
+pub mod args;
+pub mod ctx;
+pub mod fs;
+pub mod io;
+pub mod quote;
+
+pub use ctx::{Ctx, Error, Result};

@@ -1,0 +1,8 @@
+//! rbox: a BusyBox-style multi-call binary. The library holds the dispatcher, the shared helpers
+//! and the applets so that the shell can run any applet in-process or in a forked child.
+
+pub mod common;
+pub mod multicall;
+
+#[path = "../applets/mod.rs"]
+pub mod applets;

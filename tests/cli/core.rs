@@ -1,0 +1,160 @@
+//! The multi-call core: dispatch, --list, --install, errors, the static binary.
+
+use crate::harness::*;
+use std::os::unix::fs::MetadataExt;
+use std::process::Command;
+
+#[test]
+fn dispatch_by_first_argument_and_by_argv0() {
+    let d = TempDir::new("disp");
+    let f = d.write("f", "hello\n");
+    applet("cat").arg(&f).run().ok().stdout_is("hello\n");
+    linked("cat").arg(&f).run().ok().stdout_is("hello\n");
+}
+
+#[test]
+fn login_shell_dash_and_renamed_multiplexer() {
+    let d = TempDir::new("argv0");
+    let f = d.write("f", "x\n");
+    // argv[0] "-cat" (a login shell's convention) still finds cat.
+    let l = d.join("-cat");
+    std::os::unix::fs::symlink(rbox(), &l).unwrap();
+    let o = Command::new(&l).arg(&f).output().unwrap();
+    assert_eq!(o.stdout, b"x\n");
+    // rbox-x86_64 is still the multiplexer.
+    let m = d.join("rbox-x86_64");
+    std::fs::copy(rbox(), &m).unwrap();
+    let o = Command::new(&m).arg("cat").arg(&f).output().unwrap();
+    assert_eq!(o.stdout, b"x\n");
+    let o = Command::new(&m).arg("--list").output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).lines().any(|l| l == "cat"));
+}
+
+#[test]
+fn unknown_applet_is_127() {
+    rbox_cmd()
+        .arg("frobnicate")
+        .run()
+        .code(127)
+        .stderr_is("rbox: applet not found\n");
+    let d = TempDir::new("unk");
+    let l = d.join("frobnicate");
+    std::os::unix::fs::symlink(rbox(), &l).unwrap();
+    let o = Command::new(&l).output().unwrap();
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(o.stderr, b"rbox: applet not found\n");
+}
+
+#[test]
+fn list_help_version() {
+    let o = rbox_cmd().arg("--list").run();
+    o.ok();
+    let names: Vec<String> = o.out().lines().map(String::from).collect();
+    assert!(names.contains(&"cat".to_string()));
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let full = rbox_cmd().arg("--list-full").run();
+    full.ok();
+    assert!(full.out().lines().any(|l| l == "bin/cat"));
+    for args in [vec![], vec!["--help"]] {
+        let o = rbox_cmd().args(&args).run();
+        o.ok();
+        assert!(o.out().contains("Usage: rbox"), "{}", o.out());
+        assert!(o.out().contains("cat"));
+    }
+    let v = rbox_cmd().arg("--version").run();
+    v.ok();
+    assert!(v.out().starts_with("rbox "));
+    let h = applet("cat").arg("--help").run();
+    h.ok();
+    assert!(h.out().starts_with("Usage: cat"));
+}
+
+#[test]
+fn install_hard_and_symbolic() {
+    let d = TempDir::new("inst");
+    // The binary is found through argv[0] without /proc: copy it into the tree and run it there.
+    let bin = d.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let me = bin.join("rbox");
+    std::fs::copy(rbox(), &me).unwrap();
+    // An unrelated file must be left alone, with a warning.
+    std::fs::write(bin.join("ls"), "not rbox").unwrap();
+    let o = Command::new(&me).args(["--install", "-s"]).arg(&bin).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let names = String::from_utf8(Command::new(&me).arg("--list").output().unwrap().stdout).unwrap();
+    if names.lines().any(|n| n == "ls") {
+        assert!(err.contains("ls") && err.contains("not replaced"), "{err}");
+        assert_eq!(std::fs::read(bin.join("ls")).unwrap(), b"not rbox");
+    }
+    let cat = bin.join("cat");
+    assert_eq!(std::fs::read_link(&cat).unwrap(), std::path::Path::new("rbox"));
+    // Re-running is fine (links to rbox are replaced), and hard links work too.
+    let hard = d.join("hard");
+    std::fs::create_dir_all(&hard).unwrap();
+    let o = Command::new(&me).arg("--install").arg(&hard).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::metadata(hard.join("cat")).unwrap().ino(),
+        std::fs::metadata(&me).unwrap().ino()
+    );
+    let f = d.write("data", "via link\n");
+    let o = Command::new(hard.join("cat")).arg(&f).output().unwrap();
+    assert_eq!(o.stdout, b"via link\n");
+}
+
+#[test]
+fn gnu_option_errors() {
+    applet("cat")
+        .arg("-Z")
+        .run()
+        .code(1)
+        .stderr_is("cat: invalid option -- 'Z'\nTry 'cat --help' for more information.\n");
+    applet("cat")
+        .arg("--bogus")
+        .run()
+        .code(1)
+        .stderr_is("cat: unrecognized option '--bogus'\nTry 'cat --help' for more information.\n");
+    applet("cat").arg("--nu").run().code(1).stderr_is(
+        "cat: option '--nu' is ambiguous; possibilities: '--number-nonblank' '--number'\n\
+         Try 'cat --help' for more information.\n",
+    );
+}
+
+/// The release binary is static: no program interpreter, no DT_NEEDED.
+#[test]
+fn binary_is_static() {
+    let data = std::fs::read(rbox()).unwrap();
+    assert_eq!(&data[..4], b"\x7fELF");
+    let elf64 = data[4] == 2;
+    assert!(elf64);
+    let rd16 = |o: usize| u16::from_le_bytes([data[o], data[o + 1]]) as usize;
+    let rd32 = |o: usize| u32::from_le_bytes(data[o..o + 4].try_into().unwrap()) as u64;
+    let rd64 = |o: usize| u64::from_le_bytes(data[o..o + 8].try_into().unwrap());
+    let phoff = rd64(0x20) as usize;
+    let phentsize = rd16(0x36);
+    let phnum = rd16(0x38);
+    let mut dynamic = None;
+    for i in 0..phnum {
+        let p = phoff + i * phentsize;
+        let ty = rd32(p);
+        assert_ne!(ty, 3, "PT_INTERP present: not a static binary");
+        if ty == 2 {
+            dynamic = Some((rd64(p + 8) as usize, rd64(p + 32) as usize));
+        }
+    }
+    // A static-pie has a PT_DYNAMIC for its own relocations, but must need no library.
+    if let Some((off, size)) = dynamic {
+        let mut o = off;
+        while o + 16 <= off + size {
+            let tag = rd64(o);
+            if tag == 0 {
+                break;
+            }
+            assert_ne!(tag, 1, "DT_NEEDED present: the binary needs a shared library");
+            o += 16;
+        }
+    }
+}

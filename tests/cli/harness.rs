@@ -1,0 +1,231 @@
+//! A small harness that runs the built rbox as a user would: `rbox APPLET ARGS` or through an
+//! argv[0] link, with stdin fed from memory, capturing stdout, stderr and the exit status.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The binary under test (the static musl build: see .cargo/config.toml).
+pub fn rbox() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_rbox"))
+}
+
+/// A directory of links `APPLET -> rbox`, made once per test run.
+pub fn link_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("rbox-links-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let out = Command::new(rbox()).arg("--list").output().unwrap();
+        for name in String::from_utf8(out.stdout).unwrap().lines() {
+            let l = d.join(name);
+            let _ = std::fs::remove_file(&l);
+            std::os::unix::fs::symlink(rbox(), &l).unwrap();
+        }
+        d
+    })
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Exit status, or 128+N when killed by signal N (as a shell reports it).
+    pub code: i32,
+}
+
+impl Output {
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "exit status; stderr: {}", self.err());
+        self
+    }
+    #[track_caller]
+    pub fn code(&self, c: i32) -> &Self {
+        assert_eq!(self.code, c, "exit status; stderr: {}", self.err());
+        self
+    }
+    #[track_caller]
+    pub fn stdout_is(&self, s: impl AsRef<[u8]>) -> &Self {
+        assert_eq!(
+            String::from_utf8_lossy(&self.stdout),
+            String::from_utf8_lossy(s.as_ref()),
+            "stdout"
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stderr_is(&self, s: impl AsRef<[u8]>) -> &Self {
+        assert_eq!(
+            String::from_utf8_lossy(&self.stderr),
+            String::from_utf8_lossy(s.as_ref()),
+            "stderr"
+        );
+        self
+    }
+}
+
+/// Builder for one run.
+pub struct Run {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+impl Run {
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+    pub fn args<I, S>(mut self, a: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd.args(a);
+        self
+    }
+    pub fn stdin(mut self, data: impl AsRef<[u8]>) -> Self {
+        self.stdin = Some(data.as_ref().to_vec());
+        self
+    }
+    pub fn cwd(mut self, d: impl AsRef<Path>) -> Self {
+        self.cmd.current_dir(d);
+        self
+    }
+    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+    pub fn env_remove(mut self, k: impl AsRef<OsStr>) -> Self {
+        self.cmd.env_remove(k);
+        self
+    }
+    pub fn stdout_file(mut self, f: std::fs::File) -> Self {
+        self.cmd.stdout(f);
+        self
+    }
+    pub fn run(mut self) -> Output {
+        self.cmd
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawn rbox");
+        let writer = self.stdin.take().map(|data| {
+            let mut sin = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                let _ = sin.write_all(&data);
+            })
+        });
+        let o = child.wait_with_output().unwrap();
+        if let Some(w) = writer {
+            let _ = w.join();
+        }
+        let code = o
+            .status
+            .code()
+            .unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0));
+        Output {
+            stdout: o.stdout,
+            stderr: o.stderr,
+            code,
+        }
+    }
+}
+
+/// `rbox APPLET` — dispatch on the first argument.
+pub fn applet(name: &str) -> Run {
+    let mut cmd = Command::new(rbox());
+    cmd.arg(name).env("LC_ALL", "C").env("TZ", "UTC0");
+    cmd.stdout(Stdio::piped());
+    Run { cmd, stdin: None }
+}
+
+/// `APPLET` run through a link named after it — dispatch on argv[0].
+pub fn linked(name: &str) -> Run {
+    let mut cmd = Command::new(link_dir().join(name));
+    cmd.env("LC_ALL", "C").env("TZ", "UTC0");
+    cmd.stdout(Stdio::piped());
+    Run { cmd, stdin: None }
+}
+
+/// `rbox ARGS` (the multiplexer itself).
+pub fn rbox_cmd() -> Run {
+    let mut cmd = Command::new(rbox());
+    cmd.stdout(Stdio::piped());
+    Run { cmd, stdin: None }
+}
+
+/// A fresh temporary directory, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let d = std::env::temp_dir().join(format!("rbox-t-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+    pub fn join(&self, p: impl AsRef<Path>) -> PathBuf {
+        self.0.join(p)
+    }
+    pub fn write(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = Command::new("chmod").arg("-R").arg("u+rwx").arg(&self.0).status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether an external program is installed (peer tools: GNU tar, bsdtar, dash, nginx, ...).
+pub fn have(prog: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {prog} >/dev/null 2>&1"))
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Skip a test loudly unless running as root (CI is root; the chroot tests need it).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Say loudly that a test could not run here. In CI (CI=true) a missing prerequisite is a
+/// failure, not a skip.
+#[track_caller]
+pub fn skip(why: &str) {
+    if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
+        panic!("prerequisite missing in CI: {why}");
+    }
+    eprintln!("\n*** SKIPPED: {why} ***\n");
+}

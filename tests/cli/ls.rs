@@ -1,0 +1,4 @@
+//! `ls` integration tests.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! `sh` integration tests.
+
+#[allow(unused_imports)]
+use crate::harness::*;

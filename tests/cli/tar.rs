@@ -1,0 +1,4 @@
+//! `tar` integration tests.
+
+#[allow(unused_imports)]
+use crate::harness::*;

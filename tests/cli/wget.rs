@@ -1,0 +1,4 @@
+//! `wget` integration tests.
+
+#[allow(unused_imports)]
+use crate::harness::*;

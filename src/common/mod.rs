@@ -5,11 +5,13 @@
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
 //! - [`args`]: clap with GNU-style option errors.
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
+//! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
 pub mod ctx;
 pub mod fs;
 pub mod io;
 pub mod quote;
+pub mod time;
 
 pub use ctx::{Ctx, Error, Result};

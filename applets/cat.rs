@@ -269,8 +269,8 @@ impl Formatter {
                         continue;
                     }
                     if o.number && !o.nonblank {
-                        let num = self.next_number().to_vec();
-                        ctx.out.buf_mut().extend_from_slice(&num);
+                        self.next_number();
+                        ctx.out.buf_mut().extend_from_slice(&self.num);
                     }
                     let out = ctx.out.buf_mut();
                     if o.ends {
@@ -282,12 +282,8 @@ impl Formatter {
                 self.blank_run = 0;
                 self.at_line_start = false;
                 if o.number {
-                    let num_len = {
-                        self.next_number();
-                        self.num.len()
-                    };
-                    let out = ctx.out.buf_mut();
-                    out.extend_from_slice(&self.num[..num_len]);
+                    self.next_number();
+                    ctx.out.buf_mut().extend_from_slice(&self.num);
                 }
             }
             // Inside a line: up to and including its newline.
@@ -295,13 +291,18 @@ impl Formatter {
                 Some(i) => (&data[..i], true),
                 None => (data, false),
             };
-            data = &data[line.len() + has_nl as usize..];
             let out = ctx.out.buf_mut();
             if simple_body {
-                out.extend_from_slice(line);
-            } else {
-                self.body(line, has_nl, out);
+                // The line and its newline in one copy.
+                let n = line.len() + has_nl as usize;
+                out.extend_from_slice(&data[..n]);
+                data = &data[n..];
+                self.at_line_start = has_nl;
+                ctx.out.maybe_flush()?;
+                continue;
             }
+            data = &data[line.len() + has_nl as usize..];
+            self.body(line, has_nl, out);
             if has_nl {
                 if o.ends {
                     out.push(b'$');

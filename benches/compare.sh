@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# rbox against its peers, as a reader of the README can reproduce it.
+#
+#   benches/compare.sh [CASE...]      CASE: cat ls sh tar (default: all)
+#
+# Builds the release binary, generates fixtures in a temporary directory, and times each
+# command with hyperfine (Debian package `hyperfine`) against GNU coreutils, BusyBox
+# (`busybox-static`), toybox, dash, GNU tar and bsdtar where installed. Prints one markdown
+# table per case: mean time and ratio to rbox. The thorough, interleaved yardstick used for the
+# issues' figures is ../shared/bench/compare.sh; this script is the quick public one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "compare.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+cargo build --release --quiet
+RBOX=$PWD/target/x86_64-unknown-linux-musl/release/rbox
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(cat ls sh tar)
+W=$(mktemp -d /tmp/rbox-compare.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$W/bin"
+for a in $("$RBOX" --list); do ln -s "$RBOX" "$W/bin/$a"; done
+export LC_ALL=C TZ=UTC0
+
+have() { command -v "$1" >/dev/null 2>&1; }
+# bench NAME CMD_RBOX [LABEL CMD]...
+bench() {
+    local name=$1; shift
+    local args=(--warmup 2 --min-runs 5 -N --export-markdown "$W/$name.md" -n rbox "$1"); shift
+    while [ $# -gt 1 ]; do args+=(-n "$1" "$2"); shift 2; done
+    hyperfine --style none "${args[@]}" >/dev/null 2>&1 || hyperfine --style none "${args[@]/-N/}" >/dev/null
+    echo "### $name"; cat "$W/$name.md"; echo
+}
+peers() { # peers APPLET ARGS...: label/command pairs for the installed peers
+    local a=$1; shift
+    have "/usr/bin/$a" && printf '%s\0%s\0' "GNU" "/usr/bin/$a $*"
+    have busybox && printf '%s\0%s\0' "busybox" "busybox $a $*"
+    have toybox && printf '%s\0%s\0' "toybox" "toybox $a $*"
+}
+run_case() {
+    local name=$1 applet=$2; shift 2
+    local extra=(); while IFS= read -r -d '' x; do extra+=("$x"); done < <(peers "$applet" "$@")
+    bench "$name" "$W/bin/$applet $*" "${extra[@]}"
+}
+
+for c in "${cases[@]}"; do case $c in
+cat)
+    head -c 268435456 /dev/urandom > "$W/big.bin"
+    python3 -c "
+import random; r=random.Random(1); w=[''.join(r.choice('abcdefghij') for _ in range(r.randint(1,9))) for _ in range(999)]
+f=open('$W/text.txt','w'); n=0
+while n<50_000_000:
+    l=' '.join(r.choice(w) for _ in range(r.randint(0,14)))+'\n'; f.write(l); n+=len(l)"
+    run_case "cat 256 MiB to a file" cat "$W/big.bin" ">/dev/null" 2>/dev/null || true
+    bench "cat 256 MiB to /dev/null" "$W/bin/cat $W/big.bin" GNU "/usr/bin/cat $W/big.bin" busybox "busybox cat $W/big.bin"
+    bench "cat -n 50 MB of text" "$W/bin/cat -n $W/text.txt" GNU "/usr/bin/cat -n $W/text.txt" busybox "busybox cat -n $W/text.txt"
+    ;;
+ls)
+    mkdir -p "$W/dir"; (cd "$W/dir" && seq 1 50000 | xargs touch)
+    for f in "-1" "-l" "-la --color=never"; do
+        bench "ls $f (50,000 entries)" "$W/bin/ls $f $W/dir" GNU "/usr/bin/ls $f $W/dir" busybox "busybox ls $f $W/dir"
+    done
+    ;;
+sh)
+    loop='i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'
+    bench "sh -c true" "$W/bin/sh -c true" dash "dash -c true" busybox "busybox sh -c true"
+    bench "sh arithmetic loop (200k)" "$W/bin/sh -c '$loop'" dash "dash -c '$loop'" busybox "busybox sh -c '$loop'"
+    ;;
+tar)
+    mkdir -p "$W/tree"; (cd "$W/tree" && for d in $(seq 1 20); do mkdir d$d; for f in $(seq 1 500); do head -c $((f * 7)) /dev/urandom > d$d/f$f; done; done)
+    /usr/bin/tar -cf "$W/ref.tar" -C "$W" tree
+    bench "tar -cf (10,000 files)" "$W/bin/tar -cf $W/o1.tar -C $W tree" "GNU tar" "/usr/bin/tar -cf $W/o2.tar -C $W tree" bsdtar "bsdtar -cf $W/o3.tar -C $W tree" busybox "busybox tar -cf $W/o4.tar -C $W tree"
+    mkdir -p "$W/x"
+    bench "tar -xf (10,000 files)" "$W/bin/tar -xf $W/ref.tar -C $W/x" "GNU tar" "/usr/bin/tar -xf $W/ref.tar -C $W/x" bsdtar "bsdtar -xf $W/ref.tar -C $W/x" busybox "busybox tar -xf $W/ref.tar -C $W/x"
+    ;;
+*) echo "compare.sh: unknown case '$c'" >&2; exit 2 ;;
+esac; done

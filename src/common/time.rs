@@ -114,8 +114,8 @@ impl Zone {
     fn type_at(&self, t: i64) -> LocalType {
         if !self.transitions.is_empty() {
             let last = self.transitions[self.transitions.len() - 1];
-            if t >= last.0 && self.rule.is_some() {
-                return rule_type(self.rule.as_ref().unwrap(), t);
+            if let Some(rule) = self.rule.as_ref().filter(|_| t >= last.0) {
+                return rule_type(rule, t);
             }
             let i = self.transitions.partition_point(|&(at, _)| at <= t);
             if i > 0 {
@@ -509,7 +509,11 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
                 _ => write!(out, "{v:0width$}"),
             };
         };
-        let hour12 = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
+        let hour12 = if tm.hour.is_multiple_of(12) {
+            12
+        } else {
+            tm.hour % 12
+        };
         match fmt[i] {
             b'Y' => num(out, tm.year, 1, b'0'),
             b'C' => num(out, tm.year.div_euclid(100), 2, b'0'),

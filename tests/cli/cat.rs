@@ -117,7 +117,7 @@ fn unreadable_file() {
     }
     let d = TempDir::new("catperm");
     let f = d.write("secret", "x");
-    std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0)).unwrap();
+    std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let o = applet("cat").arg(&f).run();
     o.code(1);
     assert!(o.err().ends_with(": Permission denied\n"));
@@ -196,9 +196,7 @@ fn write_error_and_epipe() {
 fn long_lines_and_big_numbers() {
     let mut data = vec![b'x'; 1_000_000];
     data.push(b'\n');
-    for _ in 0..1_000_050 {
-        data.push(b'\n');
-    }
+    data.resize(data.len() + 1_000_050, b'\n');
     let o = applet("cat").arg("-n").stdin(&data).run();
     o.ok();
     let s = &o.stdout;

@@ -341,8 +341,18 @@ impl Formatter {
         if !o.nonprinting && !o.tabs {
             out.extend_from_slice(line);
         } else {
-            for &c in line {
-                push_visible(out, c, o.nonprinting, o.tabs);
+            // Text is mostly printable: copy runs of bytes that need no notation in bulk.
+            let plain = |c: u8| (32..127).contains(&c) || (c == b'\t' && !o.tabs);
+            let mut rest = line;
+            while !rest.is_empty() {
+                let n = rest.iter().position(|&c| !plain(c)).unwrap_or(rest.len());
+                out.extend_from_slice(&rest[..n]);
+                if let Some(&c) = rest.get(n) {
+                    push_visible(out, c, o.nonprinting, o.tabs);
+                    rest = &rest[n + 1..];
+                } else {
+                    break;
+                }
             }
         }
         if cr_end {

@@ -15,7 +15,7 @@ fn text() -> Vec<u8> {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let len = (i >> 58) as usize; // 0..63
-        v.extend(std::iter::repeat(b'x').take(len));
+        v.extend(std::iter::repeat_n(b'x', len));
         if i & 7 == 0 {
             v.push(b'\t');
         }

@@ -5,6 +5,14 @@ mod harness;
 
 mod cat;
 mod core;
+#[cfg(all(
+    feature = "cat",
+    feature = "ls",
+    feature = "sh",
+    feature = "tar",
+    feature = "wget"
+))]
+mod e2e;
 mod image;
 #[cfg(feature = "ls")]
 mod ls;

@@ -95,9 +95,6 @@ const TERMS: &[&str] = &[
 pub struct Ext {
     pub suffix: Vec<u8>,
     pub seq: Vec<u8>,
-    pub exact: bool,
-    /// Shadowed by an earlier entry (never matches).
-    pub dead: bool,
 }
 
 pub struct Colors {
@@ -152,15 +149,7 @@ impl Colors {
                     let Some(seq) = funky(spec, &mut p, false) else {
                         break false;
                     };
-                    c.exts.insert(
-                        0,
-                        Ext {
-                            suffix,
-                            seq,
-                            exact: false,
-                            dead: false,
-                        },
-                    );
+                    c.exts.insert(0, Ext { suffix, seq });
                 }
                 Some(_) => {
                     if p + 1 >= spec.len() {
@@ -195,31 +184,7 @@ impl Colors {
             warn(b"unparsable value for LS_COLORS environment variable");
             return None;
         }
-        // Case-insensitive suffixes unless two differ only by case with different colours.
-        for i in 0..c.exts.len() {
-            if c.exts[i].dead {
-                continue;
-            }
-            let mut case_ignored = false;
-            for j in i + 1..c.exts.len() {
-                if c.exts[j].dead || c.exts[i].suffix.len() != c.exts[j].suffix.len() {
-                    continue;
-                }
-                if c.exts[i].suffix == c.exts[j].suffix {
-                    c.exts[j].dead = true;
-                } else if c.exts[i].suffix.eq_ignore_ascii_case(&c.exts[j].suffix) {
-                    if case_ignored {
-                        c.exts[j].dead = true;
-                    } else if c.exts[i].seq == c.exts[j].seq {
-                        c.exts[j].dead = true;
-                        case_ignored = true;
-                    } else {
-                        c.exts[i].exact = true;
-                        c.exts[j].exact = true;
-                    }
-                }
-            }
-        }
+        // GNU 9.1 matches suffixes case-insensitively; the latest definition wins.
         c.ln_target = c.ind[LN].as_deref() == Some(b"target");
         Some(c)
     }
@@ -234,16 +199,11 @@ impl Colors {
     /// The suffix colour for a regular file's name, if any.
     pub fn ext_color(&self, name: &[u8]) -> Option<&[u8]> {
         for e in &self.exts {
-            if e.dead || e.suffix.len() > name.len() {
+            if e.suffix.len() > name.len() {
                 continue;
             }
             let tail = &name[name.len() - e.suffix.len()..];
-            let hit = if e.exact {
-                tail == e.suffix.as_slice()
-            } else {
-                tail.eq_ignore_ascii_case(&e.suffix)
-            };
-            if hit {
+            if tail.eq_ignore_ascii_case(&e.suffix) {
                 return Some(&e.seq);
             }
         }
@@ -259,6 +219,15 @@ impl Colors {
                 if let Some(s) = &self.ind[i] {
                     out.extend_from_slice(s);
                 }
+            }
+        }
+    }
+
+    /// GNU's restore_default_color: `lc rc`.
+    pub fn restore_seq(&self, out: &mut Vec<u8>) {
+        for i in [LC, RC] {
+            if let Some(s) = &self.ind[i] {
+                out.extend_from_slice(s);
             }
         }
     }
@@ -361,7 +330,7 @@ mod tests {
         assert_eq!(c.ind[DI].as_deref(), Some(&b"01;34"[..]));
         assert_eq!(c.ext_color(b"a.TAR"), Some(&b"01;31"[..]));
         assert_eq!(c.ext_color(b"a.txt"), Some(&b"32"[..]));
-        assert_eq!(c.ext_color(b"a.TXT"), Some(&b"31"[..]));
+        assert_eq!(c.ext_color(b"a.TXT"), Some(&b"32"[..]));
         assert!(c.ln_target);
         let c = Colors::parse(b"di=\\e[1^[:", &mut |_| {}).unwrap();
         assert_eq!(c.ind[DI].as_deref(), Some(&b"\x1b[1\x1b"[..]));

@@ -441,7 +441,7 @@ impl<'a> Printer<'a> {
             let colors = self.colors().unwrap();
             if colors.is_colored(color::NO) {
                 let mut v = Vec::new();
-                colors.reset_seq(&mut v);
+                colors.restore_seq(&mut v);
                 self.put_indicator(out, &v);
             }
             let lc = colors.ind[color::LC].as_deref().unwrap_or(b"");
@@ -467,6 +467,18 @@ impl<'a> Printer<'a> {
             }
         }
         len
+    }
+
+    /// GNU's set_normal_color: the `no` colour at the start of each entry, when set.
+    fn normal_color(&mut self, out: &mut Vec<u8>) {
+        if let Some(colors) = self.colors() {
+            if colors.is_colored(color::NO) {
+                let lc = colors.ind[color::LC].as_deref().unwrap_or(b"");
+                self.put_indicator(out, lc);
+                out.extend_from_slice(colors.ind[color::NO].as_deref().unwrap_or(b""));
+                out.extend_from_slice(colors.ind[color::RC].as_deref().unwrap_or(b""));
+            }
+        }
     }
 
     /// Width of an entry in the multi-column formats (GNU's length_of_file_name_and_frills).
@@ -509,6 +521,7 @@ impl<'a> Printer<'a> {
         commas: bool,
     ) -> usize {
         let c = self.c;
+        self.normal_color(out);
         let start = out.len();
         if c.inode {
             let w = if commas { 0 } else { self.w.inode };
@@ -654,6 +667,7 @@ impl<'a> Printer<'a> {
     pub fn long_into(&mut self, out: &mut Vec<u8>, list: &List, e: &Ent) {
         let c = self.c;
         let w = self.w;
+        self.normal_color(out);
         let start = out.len();
         if c.inode {
             self.num.clear();
@@ -952,8 +966,8 @@ impl<'a> Printer<'a> {
     pub fn header_into(&mut self, out: &mut Vec<u8>, name: &[u8]) {
         self.quote(name, b":");
         out.extend_from_slice(&self.scratch);
-        out.push(b':');
-        out.push(self.c.eol);
+        // GNU writes ":\n" here even with --zero.
+        out.extend_from_slice(b":\n");
     }
 }
 

@@ -109,7 +109,7 @@ fn run(args: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         if let Some(col) = &c.color {
             if !col.default_brackets() {
                 let mut v = Vec::new();
-                col.reset_seq(&mut v);
+                col.restore_seq(&mut v);
                 ctx.out.write_all(&v)?;
             }
         }
@@ -140,6 +140,10 @@ impl<'a> Ls<'a> {
             self.order.clear();
             self.order.extend(0..self.list.ents.len() as u32);
             self.prepare_sort();
+            // Widths and quoting cover every operand, directories included, as in GNU.
+            let order = std::mem::take(&mut self.order);
+            self.p.prepare(&mut self.list, &order);
+            self.order = order;
             if !c.immediate_dirs {
                 // Directories among the operands are listed after the files, in sorted order.
                 let mut dirs = Vec::new();
@@ -162,7 +166,6 @@ impl<'a> Ls<'a> {
         }
         if !self.order.is_empty() {
             let order = std::mem::take(&mut self.order);
-            self.p.prepare(&mut self.list, &order);
             self.p.print(&mut ctx.out, &self.list, &order)?;
             self.order = order;
             if !self.pending.is_empty() {

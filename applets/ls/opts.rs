@@ -1012,6 +1012,10 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
 
     if color {
         c.color = Colors::from_env(ctx);
+        if c.color.is_some() {
+            // GNU pads with spaces, never tabs, when colouring.
+            c.tabsize = 0;
+        }
     }
 
     if c.format == Format::Long {

@@ -2,7 +2,9 @@
 //! per line, with GNU's widths, quoting, indicators and colours. Lines are formatted straight
 //! into the output buffer.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use super::color::{self, Colors};
 use super::dir::{Ent, Ftype, List};
@@ -33,7 +35,7 @@ pub struct Printer<'a> {
     zone: Option<Zone>,
     now: (i64, u32),
     /// Local UTC offset per hour of UTC time, for the default date format.
-    hour_off: HashMap<i64, i64>,
+    hour_off: HashMap<i64, i64, BuildHasherDefault<DefaultHasher>>,
     pub used_color: bool,
     scratch: Vec<u8>,
     num: Vec<u8>,
@@ -131,7 +133,7 @@ impl<'a> Printer<'a> {
             names: Names::new(),
             zone: None,
             now: now(),
-            hour_off: HashMap::new(),
+            hour_off: HashMap::default(),
             used_color: false,
             scratch: Vec::new(),
             num: Vec::new(),

@@ -378,7 +378,7 @@ fn command() -> clap::Command {
 }
 
 /// Every option occurrence with its position, so they can be replayed in order.
-fn events(m: &ArgMatches) -> Vec<(usize, &'static str, Option<OsString>)> {
+fn events(m: &ArgMatches) -> Vec<Event> {
     let mut ev = Vec::new();
     for &(id, _, _, val) in OPTS {
         if val == 0 {
@@ -398,6 +398,82 @@ fn events(m: &ArgMatches) -> Vec<(usize, &'static str, Option<OsString>)> {
     }
     ev.sort_by_key(|e| e.0);
     ev
+}
+
+type Event = (usize, &'static str, Option<OsString>);
+
+/// GNU getopt_long for the common case, without building the clap command (which costs more
+/// than the rest of a small `ls` run). Returns None for anything unusual (`--help`, an unknown
+/// or ambiguous option, a missing argument): clap then parses again and words the error.
+fn fast_events(argv: &[OsString]) -> Option<(Vec<Event>, Vec<OsString>)> {
+    let mut ev = Vec::new();
+    let mut files = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_bytes();
+        if a == b"--" {
+            files.extend(argv[i + 1..].iter().cloned());
+            break;
+        }
+        if let Some(body) = a.strip_prefix(b"--") {
+            let (name, val) = match memchr::memchr(b'=', body) {
+                Some(p) => (&body[..p], Some(&body[p + 1..])),
+                None => (body, None),
+            };
+            if b"help".starts_with(name) {
+                return None;
+            }
+            let mut found = None;
+            for o in OPTS {
+                if let Some(l) = o.2 {
+                    if l.as_bytes() == name {
+                        found = Some(o);
+                        break;
+                    }
+                    if l.as_bytes().starts_with(name) {
+                        if found.is_some() {
+                            return None;
+                        }
+                        found = Some(o);
+                    }
+                }
+            }
+            let o = found?;
+            let v = match (o.3, val) {
+                (0, Some(_)) => return None,
+                (0, None) => None,
+                (1, None) => {
+                    i += 1;
+                    Some(argv.get(i)?.clone())
+                }
+                (_, Some(v)) => Some(OsString::from_vec(v.to_vec())),
+                (_, None) => Some(OsString::new()),
+            };
+            ev.push((ev.len(), o.0, v));
+        } else if a.len() > 1 && a[0] == b'-' {
+            let mut k = 1;
+            while k < a.len() {
+                let ch = a[k] as char;
+                let o = OPTS.iter().find(|o| o.1 == Some(ch))?;
+                if o.3 == 1 {
+                    let v = if k + 1 < a.len() {
+                        OsString::from_vec(a[k + 1..].to_vec())
+                    } else {
+                        i += 1;
+                        argv.get(i)?.clone()
+                    };
+                    ev.push((ev.len(), o.0, Some(v)));
+                    break;
+                }
+                ev.push((ev.len(), o.0, None));
+                k += 1;
+            }
+        } else {
+            files.push(argv[i].clone());
+        }
+        i += 1;
+    }
+    Some((ev, files))
 }
 
 /// GNU argmatch: exact match, or an unambiguous prefix (several prefixes of one value are fine).
@@ -634,18 +710,24 @@ fn set_quoting_env() -> Option<Style> {
 
 /// Parse the command line. `Ok(None)`: `--help` or `--version` was answered.
 pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
-    let Some(m) = args::parse(ctx, command(), argv, USAGE, 2)? else {
-        return Ok(None);
+    let (evs, files) = match fast_events(&argv) {
+        Some(x) => x,
+        None => {
+            let Some(m) = args::parse(ctx, command(), argv, USAGE, 2)? else {
+                return Ok(None);
+            };
+            let files: Vec<OsString> = m
+                .get_many::<OsString>("files")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
+            (events(&m), files)
+        }
     };
-    if m.get_count("version") > 0 {
+    if evs.iter().any(|e| e.1 == "version") {
         ctx.out
             .write_all(concat!("ls (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
         return Ok(None);
     }
-    let files: Vec<OsString> = m
-        .get_many::<OsString>("files")
-        .map(|v| v.cloned().collect())
-        .unwrap_or_default();
 
     let tty = stdout_isatty();
     let mut kibibytes = false;
@@ -695,7 +777,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
         files,
     };
 
-    for (_, id, val) in events(&m) {
+    for (_, id, val) in evs {
         let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
         match id {
             "all" => c.hidden = Hidden::Minimal,

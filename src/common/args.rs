@@ -88,7 +88,13 @@ fn ctx_str(e: &clap::Error, k: ContextKind) -> Option<String> {
 fn gnu_message(cmd: &Command, e: &clap::Error, args: &[OsString]) -> String {
     let arg = ctx_str(e, ContextKind::InvalidArg).unwrap_or_default();
     // clap names an option as "--width <COLS>" or "-w <COLS>"; keep the option itself.
-    let opt = arg.split(' ').next().unwrap_or("").to_string();
+    // Repeatable options are shown as "--all..."; GNU names the option alone.
+    let opt = arg
+        .split(' ')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches("...")
+        .to_string();
     match e.kind() {
         ErrorKind::UnknownArgument => {
             if let Some(long) = opt.strip_prefix("--") {

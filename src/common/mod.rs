@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod ctx;
+pub mod fnmatch;
 pub mod fs;
 pub mod io;
 pub mod quote;

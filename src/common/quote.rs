@@ -10,6 +10,8 @@ pub enum Style {
     ShellEscape,
     ShellEscapeAlways,
     C,
+    /// `c` quoting, but without the double quotes when nothing needed escaping.
+    CMaybe,
     Escape,
     Locale,
     Clocale,
@@ -24,6 +26,7 @@ impl Style {
             "shell-escape" => Style::ShellEscape,
             "shell-escape-always" => Style::ShellEscapeAlways,
             "c" => Style::C,
+            "c-maybe" => Style::CMaybe,
             "escape" => Style::Escape,
             "locale" => Style::Locale,
             "clocale" => Style::Clocale,
@@ -38,7 +41,9 @@ pub fn is_printable(b: u8) -> bool {
 }
 
 /// Characters that make a name need quoting for a POSIX shell; `#` and `~` only at the start.
-fn shell_special(b: u8, first: bool) -> bool {
+/// Without `escape` (plain `shell` styles) other non-printable bytes are written as they are,
+/// as gnulib does; only tab, newline and carriage return force quotes.
+fn shell_special(b: u8, first: bool, escape: bool) -> bool {
     matches!(
         b,
         b' ' | b'!'
@@ -60,7 +65,7 @@ fn shell_special(b: u8, first: bool) -> bool {
             | b'`'
             | b'|'
     ) || (first && matches!(b, b'#' | b'~'))
-        || !is_printable(b)
+        || (!is_printable(b) && (escape || matches!(b, b'\t' | b'\n' | b'\r')))
 }
 
 /// Push the C escape for a byte: `\n`, `\t`, ..., or three-digit octal.
@@ -84,12 +89,44 @@ pub fn push_c_escape(out: &mut Vec<u8>, b: u8) {
 
 /// Quote `name` in `style`, appending to `out`.
 pub fn quote_into(out: &mut Vec<u8>, name: &[u8], style: Style) {
+    quote_into_extra(out, name, style, b"")
+}
+
+/// [`quote_into`] with gnulib's `set_char_quoting`: the bytes in `extra` are quoted too
+/// (`ls -F` quotes its indicator characters, directory headers quote `:`). Shell styles that
+/// would leave the name bare switch to quoting it; backslash styles escape the byte.
+pub fn quote_into_extra(out: &mut Vec<u8>, name: &[u8], style: Style, extra: &[u8]) {
+    let has_extra = !extra.is_empty() && name.iter().any(|b| extra.contains(b));
+    let style = match style {
+        Style::CMaybe => {
+            let plain = !has_extra
+                && name
+                    .iter()
+                    .all(|&b| is_printable(b) && b != b'"' && b != b'\\');
+            if plain {
+                out.extend_from_slice(name);
+                return;
+            }
+            Style::C
+        }
+        Style::Shell if has_extra => Style::ShellAlways,
+        Style::ShellEscape if has_extra => Style::ShellEscapeAlways,
+        s => s,
+    };
+    let esc_extra = if matches!(
+        style,
+        Style::C | Style::Escape | Style::Locale | Style::Clocale
+    ) {
+        extra
+    } else {
+        b""
+    };
     match style {
         Style::Literal => out.extend_from_slice(name),
         Style::Shell | Style::ShellAlways | Style::ShellEscape | Style::ShellEscapeAlways => {
             shell_quote(out, name, style)
         }
-        Style::C | Style::Escape | Style::Locale | Style::Clocale => {
+        Style::C | Style::CMaybe | Style::Escape | Style::Locale | Style::Clocale => {
             let (open, close, esc_quote) = match style {
                 Style::C | Style::Clocale => (Some(b'"'), b'"', b'"'),
                 Style::Locale => (Some(b'\''), b'\'', b'\''),
@@ -103,6 +140,10 @@ pub fn quote_into(out: &mut Vec<u8>, name: &[u8], style: Style) {
                     b'\\' => out.extend_from_slice(b"\\\\"),
                     b' ' if open.is_none() => out.extend_from_slice(b"\\ "),
                     _ if open.is_some() && b == esc_quote => {
+                        out.push(b'\\');
+                        out.push(b);
+                    }
+                    _ if esc_extra.contains(&b) => {
                         out.push(b'\\');
                         out.push(b);
                     }
@@ -124,7 +165,7 @@ fn shell_quote(out: &mut Vec<u8>, name: &[u8], style: Style) {
         || name
             .iter()
             .enumerate()
-            .any(|(i, &b)| shell_special(b, i == 0));
+            .any(|(i, &b)| shell_special(b, i == 0, escape));
     if !needs && !always {
         out.extend_from_slice(name);
         return;

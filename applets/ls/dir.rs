@@ -1,0 +1,363 @@
+//! Directory reading and file status: getdents64 into a reused buffer, names in one arena,
+//! fstatat relative to the directory fd only when the output needs it.
+
+use std::ffi::CStr;
+use std::io;
+use std::os::unix::io::RawFd;
+
+/// File type as GNU ls tracks it before (or without) a stat.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Ftype {
+    Unknown,
+    Fifo,
+    Chr,
+    Dir,
+    Blk,
+    Reg,
+    Lnk,
+    Sock,
+    Whiteout,
+}
+
+impl Ftype {
+    pub fn from_dtype(d: u8) -> Ftype {
+        match d {
+            libc::DT_FIFO => Ftype::Fifo,
+            libc::DT_CHR => Ftype::Chr,
+            libc::DT_DIR => Ftype::Dir,
+            libc::DT_BLK => Ftype::Blk,
+            libc::DT_REG => Ftype::Reg,
+            libc::DT_LNK => Ftype::Lnk,
+            libc::DT_SOCK => Ftype::Sock,
+            14 => Ftype::Whiteout,
+            _ => Ftype::Unknown,
+        }
+    }
+    pub fn from_mode(m: u32) -> Ftype {
+        match m & libc::S_IFMT {
+            libc::S_IFIFO => Ftype::Fifo,
+            libc::S_IFCHR => Ftype::Chr,
+            libc::S_IFDIR => Ftype::Dir,
+            libc::S_IFBLK => Ftype::Blk,
+            libc::S_IFREG => Ftype::Reg,
+            libc::S_IFLNK => Ftype::Lnk,
+            libc::S_IFSOCK => Ftype::Sock,
+            _ => Ftype::Unknown,
+        }
+    }
+    /// GNU's filetype_letter for entries whose stat failed.
+    pub fn letter(self) -> u8 {
+        match self {
+            Ftype::Unknown => b'?',
+            Ftype::Fifo => b'p',
+            Ftype::Chr => b'c',
+            Ftype::Dir => b'd',
+            Ftype::Blk => b'b',
+            Ftype::Reg => b'-',
+            Ftype::Lnk => b'l',
+            Ftype::Sock => b's',
+            Ftype::Whiteout => b'w',
+        }
+    }
+}
+
+/// One listed file. Names and link targets live in the list's arena, NUL-terminated so they
+/// can be handed to the kernel without copying.
+#[derive(Clone, Copy)]
+pub struct Ent {
+    pub name: u32,
+    pub nlen: u32,
+    pub link: u32,
+    /// Length of the symlink target; u32::MAX when not read.
+    pub llen: u32,
+    pub ino: u64,
+    pub ftype: Ftype,
+    pub stat_ok: bool,
+    pub link_ok: bool,
+    /// Its quoted form differs from the name (GNU's `quoted`, for aligning outer quotes).
+    pub quoted: bool,
+    /// A directory named on the command line (listed as contents, not as an entry).
+    pub arg_dir: bool,
+    pub mode: u32,
+    pub link_mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub nlink: u64,
+    pub size: u64,
+    pub blocks: u64,
+    pub rdev: u64,
+    pub dev: u64,
+    pub sec: i64,
+    pub nsec: u32,
+    /// Display width of the quoted name (without indicator and prefixes).
+    pub width: u32,
+}
+
+impl Ent {
+    fn new(name: u32, nlen: u32, ino: u64, ftype: Ftype) -> Ent {
+        Ent {
+            name,
+            nlen,
+            link: 0,
+            llen: u32::MAX,
+            ino,
+            ftype,
+            stat_ok: false,
+            link_ok: false,
+            quoted: false,
+            arg_dir: false,
+            mode: 0,
+            link_mode: 0,
+            uid: 0,
+            gid: 0,
+            nlink: 0,
+            size: 0,
+            blocks: 0,
+            rdev: 0,
+            dev: 0,
+            sec: 0,
+            nsec: 0,
+            width: 0,
+        }
+    }
+    pub fn is_dir(&self) -> bool {
+        if self.stat_ok {
+            self.mode & libc::S_IFMT == libc::S_IFDIR
+        } else {
+            self.ftype == Ftype::Dir
+        }
+    }
+    pub fn has_link(&self) -> bool {
+        self.llen != u32::MAX
+    }
+}
+
+/// A directory's (or the operands') entries.
+#[derive(Default)]
+pub struct List {
+    pub arena: Vec<u8>,
+    pub ents: Vec<Ent>,
+}
+
+impl List {
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.ents.clear();
+    }
+    #[inline]
+    pub fn name(&self, e: &Ent) -> &[u8] {
+        &self.arena[e.name as usize..(e.name + e.nlen) as usize]
+    }
+    #[inline]
+    pub fn link(&self, e: &Ent) -> &[u8] {
+        if e.has_link() {
+            &self.arena[e.link as usize..(e.link + e.llen) as usize]
+        } else {
+            b""
+        }
+    }
+    /// Pointer to the NUL-terminated name, for syscalls.
+    pub fn cname(&self, e: &Ent) -> *const libc::c_char {
+        self.arena[e.name as usize..].as_ptr().cast()
+    }
+    pub fn push(&mut self, name: &[u8], ino: u64, ftype: Ftype) -> usize {
+        let off = self.arena.len() as u32;
+        self.arena.extend_from_slice(name);
+        self.arena.push(0);
+        self.ents.push(Ent::new(off, name.len() as u32, ino, ftype));
+        self.ents.len() - 1
+    }
+    pub fn set_link(&mut self, i: usize, target: &[u8]) {
+        let off = self.arena.len() as u32;
+        self.arena.extend_from_slice(target);
+        self.arena.push(0);
+        self.ents[i].link = off;
+        self.ents[i].llen = target.len() as u32;
+    }
+}
+
+/// Which timestamp to keep from a stat.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    M,
+    A,
+    C,
+    B,
+}
+
+fn errno() -> io::Error {
+    io::Error::last_os_error()
+}
+
+/// fstatat into the entry. `follow`: stat instead of lstat.
+pub fn stat_into(
+    dirfd: RawFd,
+    path: *const libc::c_char,
+    follow: bool,
+    which: Which,
+    e: &mut Ent,
+) -> io::Result<()> {
+    if which == Which::B {
+        return statx_into(dirfd, path, follow, e);
+    }
+    // SAFETY: st is plain data; path is NUL-terminated (arena or CString).
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let r = unsafe { libc::fstatat(dirfd, path, &mut st, flags) };
+    if r != 0 {
+        return Err(errno());
+    }
+    e.mode = st.st_mode;
+    e.nlink = st.st_nlink as u64;
+    e.uid = st.st_uid;
+    e.gid = st.st_gid;
+    e.size = st.st_size as u64;
+    e.blocks = st.st_blocks as u64;
+    e.rdev = st.st_rdev;
+    e.dev = st.st_dev;
+    e.ino = st.st_ino;
+    let (s, ns) = match which {
+        Which::M => (st.st_mtime, st.st_mtime_nsec),
+        Which::A => (st.st_atime, st.st_atime_nsec),
+        _ => (st.st_ctime, st.st_ctime_nsec),
+    };
+    e.sec = s;
+    e.nsec = ns as u32;
+    e.stat_ok = true;
+    e.ftype = Ftype::from_mode(st.st_mode);
+    Ok(())
+}
+
+/// statx for the birth time (`--time=birth`). Where the file system records none, `sec` is
+/// i64::MIN and the long format prints `?` as GNU does.
+fn statx_into(
+    dirfd: RawFd,
+    path: *const libc::c_char,
+    follow: bool,
+    e: &mut Ent,
+) -> io::Result<()> {
+    // SAFETY: stx is plain data filled in by the kernel.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            dirfd,
+            path,
+            flags,
+            libc::STATX_BASIC_STATS | libc::STATX_BTIME,
+            &mut stx as *mut libc::statx,
+        )
+    };
+    if r != 0 {
+        return Err(errno());
+    }
+    e.mode = stx.stx_mode as u32;
+    e.nlink = stx.stx_nlink as u64;
+    e.uid = stx.stx_uid;
+    e.gid = stx.stx_gid;
+    e.size = stx.stx_size;
+    e.blocks = stx.stx_blocks;
+    e.rdev = libc::makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+    e.dev = libc::makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    e.ino = stx.stx_ino;
+    if stx.stx_mask & libc::STATX_BTIME != 0 {
+        e.sec = stx.stx_btime.tv_sec;
+        e.nsec = stx.stx_btime.tv_nsec;
+    } else {
+        e.sec = i64::MIN;
+        e.nsec = 0;
+    }
+    e.stat_ok = true;
+    e.ftype = Ftype::from_mode(e.mode);
+    Ok(())
+}
+
+/// readlinkat into `buf`.
+pub fn readlink(dirfd: RawFd, path: *const libc::c_char, buf: &mut Vec<u8>) -> io::Result<()> {
+    let mut cap = 256usize;
+    loop {
+        buf.clear();
+        buf.reserve(cap);
+        // SAFETY: the buffer has `cap` bytes of spare capacity.
+        let n = unsafe { libc::readlinkat(dirfd, path, buf.as_mut_ptr().cast(), cap) };
+        if n < 0 {
+            return Err(errno());
+        }
+        let n = n as usize;
+        if n < cap {
+            // SAFETY: the kernel wrote n bytes.
+            unsafe { buf.set_len(n) };
+            return Ok(());
+        }
+        cap *= 4;
+    }
+}
+
+/// An open directory read with getdents64 into a caller-owned buffer.
+pub struct Dir {
+    pub fd: RawFd,
+}
+
+impl Dir {
+    pub fn open(path: &CStr) -> io::Result<Dir> {
+        // SAFETY: path is NUL-terminated.
+        let fd = unsafe {
+            libc::open(
+                path.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NONBLOCK,
+            )
+        };
+        if fd < 0 {
+            return Err(errno());
+        }
+        Ok(Dir { fd })
+    }
+
+    /// Call `f(name, d_ino, d_type)` for each entry. Errors while reading are returned after
+    /// the entries read so far have been passed on.
+    pub fn read_all(&self, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u64, u8)) -> io::Result<()> {
+        if buf.len() < 32 * 1024 {
+            buf.resize(256 * 1024, 0);
+        }
+        loop {
+            // SAFETY: buf is valid for writes of its length.
+            let n = unsafe {
+                libc::syscall(libc::SYS_getdents64, self.fd, buf.as_mut_ptr(), buf.len())
+            };
+            if n < 0 {
+                let e = errno();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            if n == 0 {
+                return Ok(());
+            }
+            let n = n as usize;
+            let mut off = 0;
+            while off + 19 < n {
+                let rec = &buf[off..n];
+                let ino = u64::from_ne_bytes(rec[0..8].try_into().unwrap());
+                let reclen = u16::from_ne_bytes([rec[16], rec[17]]) as usize;
+                if reclen == 0 || reclen > rec.len() {
+                    break;
+                }
+                let dtype = rec[18];
+                let nm = &rec[19..reclen];
+                let len = memchr::memchr(0, nm).unwrap_or(nm.len());
+                f(&nm[..len], ino, dtype);
+                off += reclen;
+            }
+        }
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        // SAFETY: we own the fd.
+        unsafe { libc::close(self.fd) };
+    }
+}

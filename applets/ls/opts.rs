@@ -1,0 +1,1190 @@
+//! Option decoding: GNU ls 9's `decode_switches`, replayed in command-line order so that later
+//! options override earlier ones exactly as GNU's switch statement does (`-l1` stays long,
+//! `-1l` is long, `-lf` is not, `-tU` does not sort, ...).
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+use clap::{Arg, ArgAction, ArgMatches};
+
+use super::color::Colors;
+use crate::common::args;
+use crate::common::quote::Style;
+use crate::common::{Ctx, Error, Result};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Format {
+    Long,
+    OnePerLine,
+    Columns,
+    Across,
+    Commas,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Sort {
+    Name,
+    None,
+    Time,
+    Size,
+    Extension,
+    Version,
+    Width,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TimeType {
+    Mtime,
+    Atime,
+    Ctime,
+    Btime,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Indicator {
+    None,
+    Slash,
+    FileType,
+    Classify,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Deref {
+    Undefined,
+    Never,
+    CmdLineArgs,
+    CmdLineSymlinkToDir,
+    Always,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Hidden {
+    /// Default: names starting with `.` are ignored.
+    Default,
+    /// `-A`: only `.` and `..` are ignored.
+    DotAndDotDot,
+    /// `-a`: nothing is ignored.
+    Minimal,
+}
+
+/// gnulib's human_readable options for one kind of number (file sizes, or block counts).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Human {
+    /// `-h`/`--si`: pick the unit per number.
+    pub autoscale: bool,
+    /// Print a unit suffix (`--block-size=K`, or with autoscale).
+    pub si: bool,
+    pub base1024: bool,
+    /// `--block-size=KB`: a `B` after the unit.
+    pub b: bool,
+    /// Output unit in bytes.
+    pub block: u64,
+}
+
+impl Human {
+    const PLAIN: Human = Human {
+        autoscale: false,
+        si: false,
+        base1024: false,
+        b: false,
+        block: 1,
+    };
+}
+
+pub struct Config {
+    pub format: Format,
+    pub hidden: Hidden,
+    pub ignore: Vec<Vec<u8>>,
+    pub hide: Vec<Vec<u8>>,
+    pub immediate_dirs: bool,
+    pub recursive: bool,
+    pub sort: Sort,
+    pub reverse: bool,
+    pub dirs_first: bool,
+    pub time: TimeType,
+    pub deref: Deref,
+    pub indicator: Indicator,
+    pub inode: bool,
+    pub blocks: bool,
+    pub owner: bool,
+    pub group: bool,
+    pub author: bool,
+    pub numeric: bool,
+    pub scontext: bool,
+    /// Units for `-s` and `total`.
+    pub block_human: Human,
+    /// Units for the size column of `-l`.
+    pub size_human: Human,
+    pub style: Style,
+    pub qmark: bool,
+    pub align_quotes: bool,
+    /// Extra bytes quoted in names (`-F` indicators), as gnulib's set_char_quoting.
+    pub name_extra: &'static [u8],
+    pub color: Option<Colors>,
+    pub line_length: usize,
+    pub tabsize: usize,
+    pub eol: u8,
+    /// strftime formats for old and recent files (None: GNU's C-locale default).
+    pub time_fmt: Option<[Vec<u8>; 2]>,
+    pub files: Vec<OsString>,
+}
+
+pub const USAGE: &str = "\
+Usage: ls [OPTION]... [FILE]...
+List information about the FILEs (the current directory by default).
+Sort entries alphabetically if none of -cftuvSUX nor --sort is specified.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -a, --all                  do not ignore entries starting with .
+  -A, --almost-all           do not list implied . and ..
+      --author               with -l, print the author of each file
+  -b, --escape               print C-style escapes for nongraphic characters
+      --block-size=SIZE      with -l, scale sizes by SIZE when printing them;
+                             e.g., '--block-size=M'; see SIZE format below
+
+  -B, --ignore-backups       do not list implied entries ending with ~
+  -c                         with -lt: sort by, and show, ctime (time of last
+                             modification of file status information);
+                             with -l: show ctime and sort by name;
+                             otherwise: sort by ctime, newest first
+
+  -C                         list entries by columns
+      --color[=WHEN]         color the output WHEN; more info below
+  -d, --directory            list directories themselves, not their contents
+  -f                         list all entries in directory order
+  -F, --classify[=WHEN]      append indicator (one of */=>@|) to entries WHEN
+      --file-type            likewise, except do not append '*'
+      --format=WORD          across -x, commas -m, horizontal -x, long -l,
+                             single-column -1, verbose -l, vertical -C
+
+      --full-time            like -l --time-style=full-iso
+  -g                         like -l, but do not list owner
+      --group-directories-first
+                             group directories before files;
+                             can be augmented with a --sort option, but any
+                             use of --sort=none (-U) disables grouping
+
+  -G, --no-group             in a long listing, don't print group names
+  -h, --human-readable       with -l and -s, print sizes like 1K 234M 2G etc.
+      --si                   likewise, but use powers of 1000 not 1024
+  -H, --dereference-command-line
+                             follow symbolic links listed on the command line
+      --dereference-command-line-symlink-to-dir
+                             follow each command line symbolic link
+                             that points to a directory
+
+      --hide=PATTERN         do not list implied entries matching shell PATTERN
+                             (overridden by -a or -A)
+
+      --hyperlink[=WHEN]     accepted for compatibility; no hyperlinks are made
+      --indicator-style=WORD
+                             append indicator with style WORD to entry names:
+                             none (default), slash (-p),
+                             file-type (--file-type), classify (-F)
+
+  -i, --inode                print the index number of each file
+  -I, --ignore=PATTERN       do not list implied entries matching shell PATTERN
+  -k, --kibibytes            default to 1024-byte blocks for file system usage;
+                             used only with -s and per directory totals
+
+  -l                         use a long listing format
+  -L, --dereference          when showing file information for a symbolic
+                             link, show information for the file the link
+                             references rather than for the link itself
+
+  -m                         fill width with a comma separated list of entries
+  -n, --numeric-uid-gid      like -l, but list numeric user and group IDs
+  -N, --literal              print entry names without quoting
+  -o                         like -l, but do not list group information
+  -p, --indicator-style=slash
+                             append / indicator to directories
+  -q, --hide-control-chars   print ? instead of nongraphic characters
+      --show-control-chars   show nongraphic characters as-is (the default,
+                             unless program is 'ls' and output is a terminal)
+
+  -Q, --quote-name           enclose entry names in double quotes
+      --quoting-style=WORD   use quoting style WORD for entry names:
+                             literal, locale, shell, shell-always,
+                             shell-escape, shell-escape-always, c, escape
+                             (overrides QUOTING_STYLE environment variable)
+
+  -r, --reverse              reverse order while sorting
+  -R, --recursive            list subdirectories recursively
+  -s, --size                 print the allocated size of each file, in blocks
+  -S                         sort by file size, largest first
+      --sort=WORD            sort by WORD instead of name: none (-U), size (-S),
+                             time (-t), version (-v), extension (-X), width
+
+      --time=WORD            change the default of using modification times;
+                               access time (-u): atime, access, use;
+                               change time (-c): ctime, status;
+                               birth time: birth, creation;
+                             with -l, WORD determines which time to show;
+                             with --sort=time, sort by WORD (newest first)
+
+      --time-style=TIME_STYLE
+                             time/date format with -l; see TIME_STYLE below
+  -t                         sort by time, newest first; see --time
+  -T, --tabsize=COLS         assume tab stops at each COLS instead of 8
+  -u                         with -lt: sort by, and show, access time;
+                             with -l: show access time and sort by name;
+                             otherwise: sort by access time, newest first
+
+  -U                         do not sort; list entries in directory order
+  -v                         natural sort of (version) numbers within text
+  -w, --width=COLS           set output width to COLS.  0 means no limit
+  -x                         list entries by lines instead of by columns
+  -X                         sort alphabetically by entry extension
+  -Z, --context              print any security context of each file
+      --zero                 end each output line with NUL, not newline
+  -1                         list one file per line
+      --help        display this help and exit
+      --version     output version information and exit
+
+The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
+Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).
+Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
+
+The TIME_STYLE argument can be full-iso, long-iso, iso, locale, or +FORMAT.
+FORMAT is interpreted like in date(1).  If FORMAT is FORMAT1<newline>FORMAT2,
+then FORMAT1 applies to non-recent files and FORMAT2 to recent files.
+TIME_STYLE prefixed with 'posix-' takes effect only outside the POSIX locale.
+Also the TIME_STYLE environment variable sets the default style to use.
+
+The WHEN argument defaults to 'always' and can also be 'auto' or 'never'.
+
+Using color to distinguish file types is disabled both by default and
+with --color=never.  With --color=auto, ls emits color codes only when
+standard output is connected to a terminal.  The LS_COLORS environment
+variable can change the settings.  Use the dircolors(1) command to set it.
+
+Exit status:
+ 0  if OK,
+ 1  if minor problems (e.g., cannot access subdirectory),
+ 2  if serious trouble (e.g., cannot access command-line argument).
+";
+
+/// (id, short, long, takes a value: 0 no, 1 required, 2 optional with `=`), in GNU's
+/// long_options order so ambiguity messages list the same possibilities.
+const OPTS: &[(&str, Option<char>, Option<&str>, u8)] = &[
+    ("all", Some('a'), Some("all"), 0),
+    ("escape", Some('b'), Some("escape"), 0),
+    ("directory", Some('d'), Some("directory"), 0),
+    ("full-time", None, Some("full-time"), 0),
+    (
+        "group-directories-first",
+        None,
+        Some("group-directories-first"),
+        0,
+    ),
+    ("human-readable", Some('h'), Some("human-readable"), 0),
+    ("inode", Some('i'), Some("inode"), 0),
+    ("kibibytes", Some('k'), Some("kibibytes"), 0),
+    ("numeric-uid-gid", Some('n'), Some("numeric-uid-gid"), 0),
+    ("no-group", Some('G'), Some("no-group"), 0),
+    (
+        "hide-control-chars",
+        Some('q'),
+        Some("hide-control-chars"),
+        0,
+    ),
+    ("reverse", Some('r'), Some("reverse"), 0),
+    ("size", Some('s'), Some("size"), 0),
+    ("width", Some('w'), Some("width"), 1),
+    ("almost-all", Some('A'), Some("almost-all"), 0),
+    ("ignore-backups", Some('B'), Some("ignore-backups"), 0),
+    ("classify", None, Some("classify"), 2),
+    ("file-type", None, Some("file-type"), 0),
+    ("si", None, Some("si"), 0),
+    (
+        "dereference-command-line",
+        Some('H'),
+        Some("dereference-command-line"),
+        0,
+    ),
+    (
+        "dereference-command-line-symlink-to-dir",
+        None,
+        Some("dereference-command-line-symlink-to-dir"),
+        0,
+    ),
+    ("hide", None, Some("hide"), 1),
+    ("ignore", Some('I'), Some("ignore"), 1),
+    ("indicator-style", None, Some("indicator-style"), 1),
+    ("dereference", Some('L'), Some("dereference"), 0),
+    ("literal", Some('N'), Some("literal"), 0),
+    ("quote-name", Some('Q'), Some("quote-name"), 0),
+    ("quoting-style", None, Some("quoting-style"), 1),
+    ("recursive", Some('R'), Some("recursive"), 0),
+    ("format", None, Some("format"), 1),
+    ("show-control-chars", None, Some("show-control-chars"), 0),
+    ("sort", None, Some("sort"), 1),
+    ("tabsize", Some('T'), Some("tabsize"), 1),
+    ("time", None, Some("time"), 1),
+    ("time-style", None, Some("time-style"), 1),
+    ("zero", None, Some("zero"), 0),
+    ("color", None, Some("color"), 2),
+    ("hyperlink", None, Some("hyperlink"), 2),
+    ("block-size", None, Some("block-size"), 1),
+    ("context", Some('Z'), Some("context"), 0),
+    ("author", None, Some("author"), 0),
+    ("version", None, Some("version"), 0),
+    ("c", Some('c'), None, 0),
+    ("f", Some('f'), None, 0),
+    ("F", Some('F'), None, 0),
+    ("g", Some('g'), None, 0),
+    ("l", Some('l'), None, 0),
+    ("m", Some('m'), None, 0),
+    ("o", Some('o'), None, 0),
+    ("p", Some('p'), None, 0),
+    ("t", Some('t'), None, 0),
+    ("u", Some('u'), None, 0),
+    ("v", Some('v'), None, 0),
+    ("x", Some('x'), None, 0),
+    ("C", Some('C'), None, 0),
+    ("S", Some('S'), None, 0),
+    ("U", Some('U'), None, 0),
+    ("X", Some('X'), None, 0),
+    ("1", Some('1'), None, 0),
+];
+
+fn command() -> clap::Command {
+    let mut cmd = args::command("ls").args_override_self(true);
+    for &(id, short, long, val) in OPTS {
+        let mut a = Arg::new(id);
+        if let Some(c) = short {
+            a = a.short(c);
+        }
+        if let Some(l) = long {
+            a = a.long(l);
+        }
+        a = match val {
+            0 => a.action(ArgAction::Count),
+            1 => a
+                .action(ArgAction::Append)
+                .num_args(1)
+                .allow_hyphen_values(true)
+                .value_parser(clap::value_parser!(OsString)),
+            _ => a
+                .action(ArgAction::Append)
+                .num_args(0..=1)
+                .require_equals(true)
+                .default_missing_value("")
+                .value_parser(clap::value_parser!(OsString)),
+        };
+        cmd = cmd.arg(a);
+    }
+    cmd.arg(args::operands("files"))
+}
+
+/// Every option occurrence with its position, so they can be replayed in order.
+fn events(m: &ArgMatches) -> Vec<Event> {
+    let mut ev = Vec::new();
+    for &(id, _, _, val) in OPTS {
+        if val == 0 {
+            if m.get_count(id) == 0 {
+                continue;
+            }
+            if let Some(ix) = m.indices_of(id) {
+                for i in ix {
+                    ev.push((i, id, None));
+                }
+            }
+        } else if let (Some(ix), Some(vals)) = (m.indices_of(id), m.get_many::<OsString>(id)) {
+            for (i, v) in ix.zip(vals) {
+                ev.push((i, id, Some(v.clone())));
+            }
+        }
+    }
+    ev.sort_by_key(|e| e.0);
+    ev
+}
+
+type Event = (usize, &'static str, Option<OsString>);
+
+/// GNU getopt_long for the common case, without building the clap command (which costs more
+/// than the rest of a small `ls` run). Returns None for anything unusual (`--help`, an unknown
+/// or ambiguous option, a missing argument): clap then parses again and words the error.
+fn fast_events(argv: &[OsString]) -> Option<(Vec<Event>, Vec<OsString>)> {
+    let mut ev = Vec::new();
+    let mut files = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_bytes();
+        if a == b"--" {
+            files.extend(argv[i + 1..].iter().cloned());
+            break;
+        }
+        if let Some(body) = a.strip_prefix(b"--") {
+            let (name, val) = match memchr::memchr(b'=', body) {
+                Some(p) => (&body[..p], Some(&body[p + 1..])),
+                None => (body, None),
+            };
+            if b"help".starts_with(name) {
+                return None;
+            }
+            let mut found = None;
+            for o in OPTS {
+                if let Some(l) = o.2 {
+                    if l.as_bytes() == name {
+                        found = Some(o);
+                        break;
+                    }
+                    if l.as_bytes().starts_with(name) {
+                        if found.is_some() {
+                            return None;
+                        }
+                        found = Some(o);
+                    }
+                }
+            }
+            let o = found?;
+            let v = match (o.3, val) {
+                (0, Some(_)) => return None,
+                (0, None) => None,
+                (1, None) => {
+                    i += 1;
+                    Some(argv.get(i)?.clone())
+                }
+                (_, Some(v)) => Some(OsString::from_vec(v.to_vec())),
+                (_, None) => Some(OsString::new()),
+            };
+            ev.push((ev.len(), o.0, v));
+        } else if a.len() > 1 && a[0] == b'-' {
+            let mut k = 1;
+            while k < a.len() {
+                let ch = a[k] as char;
+                let o = OPTS.iter().find(|o| o.1 == Some(ch))?;
+                if o.3 == 1 {
+                    let v = if k + 1 < a.len() {
+                        OsString::from_vec(a[k + 1..].to_vec())
+                    } else {
+                        i += 1;
+                        argv.get(i)?.clone()
+                    };
+                    ev.push((ev.len(), o.0, Some(v)));
+                    break;
+                }
+                ev.push((ev.len(), o.0, None));
+                k += 1;
+            }
+        } else {
+            files.push(argv[i].clone());
+        }
+        i += 1;
+    }
+    Some((ev, files))
+}
+
+/// GNU argmatch: exact match, or an unambiguous prefix (several prefixes of one value are fine).
+fn argmatch<T: Copy + PartialEq>(arg: &[u8], table: &[(&str, T)]) -> std::result::Result<T, bool> {
+    let mut found: Option<T> = None;
+    let mut ambiguous = false;
+    for &(name, v) in table {
+        if name.as_bytes() == arg {
+            return Ok(v);
+        }
+        if !arg.is_empty() && name.as_bytes().starts_with(arg) {
+            match found {
+                None => found = Some(v),
+                Some(f) if f != v => ambiguous = true,
+                _ => {}
+            }
+        }
+    }
+    match found {
+        Some(v) if !ambiguous => Ok(v),
+        _ => Err(ambiguous),
+    }
+}
+
+/// The argmatch failure message with the list of valid arguments; exits 1 as GNU's
+/// ARGMATCH_DIE (usage(EXIT_FAILURE)) does.
+fn argmatch_die<T: Copy + PartialEq>(
+    ctx: &mut Ctx,
+    opt: &str,
+    arg: &[u8],
+    table: &[(&str, T)],
+    ambiguous: bool,
+) -> Error {
+    let mut m = Vec::new();
+    m.extend_from_slice(if ambiguous {
+        b"ambiguous argument "
+    } else {
+        b"invalid argument "
+    });
+    m.extend_from_slice(&quote_locale(arg));
+    m.extend_from_slice(format!(" for '{opt}'").as_bytes());
+    ctx.msg(&m);
+    let mut list = String::from("Valid arguments are:");
+    let mut prev: Option<T> = None;
+    for &(name, v) in table {
+        if prev == Some(v) {
+            list.push_str(&format!(", '{name}'"));
+        } else {
+            list.push_str(&format!("\n  - '{name}'"));
+        }
+        prev = Some(v);
+    }
+    list.push('\n');
+    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+    ctx.try_help();
+    Error::silent(1)
+}
+
+/// gnulib `quote`: 'x' in the C locale.
+fn quote_locale(s: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    crate::common::quote::quote_into(&mut v, s, Style::Locale);
+    v
+}
+
+const WHEN: &[(&str, u8)] = &[
+    ("always", 0),
+    ("yes", 0),
+    ("force", 0),
+    ("never", 1),
+    ("no", 1),
+    ("none", 1),
+    ("auto", 2),
+    ("tty", 2),
+    ("if-tty", 2),
+];
+
+const SORTS: &[(&str, Sort)] = &[
+    ("none", Sort::None),
+    ("time", Sort::Time),
+    ("size", Sort::Size),
+    ("extension", Sort::Extension),
+    ("version", Sort::Version),
+    ("width", Sort::Width),
+];
+
+const TIMES: &[(&str, TimeType)] = &[
+    ("atime", TimeType::Atime),
+    ("access", TimeType::Atime),
+    ("use", TimeType::Atime),
+    ("ctime", TimeType::Ctime),
+    ("status", TimeType::Ctime),
+    ("birth", TimeType::Btime),
+    ("creation", TimeType::Btime),
+];
+
+const FORMATS: &[(&str, Format)] = &[
+    ("verbose", Format::Long),
+    ("long", Format::Long),
+    ("commas", Format::Commas),
+    ("horizontal", Format::Across),
+    ("across", Format::Across),
+    ("vertical", Format::Columns),
+    ("single-column", Format::OnePerLine),
+];
+
+const INDICATORS: &[(&str, Indicator)] = &[
+    ("none", Indicator::None),
+    ("slash", Indicator::Slash),
+    ("file-type", Indicator::FileType),
+    ("classify", Indicator::Classify),
+];
+
+const QUOTING: &[(&str, Style)] = &[
+    ("literal", Style::Literal),
+    ("shell", Style::Shell),
+    ("shell-always", Style::ShellAlways),
+    ("shell-escape", Style::ShellEscape),
+    ("shell-escape-always", Style::ShellEscapeAlways),
+    ("c", Style::C),
+    ("c-maybe", Style::CMaybe),
+    ("escape", Style::Escape),
+    ("locale", Style::Locale),
+    ("clocale", Style::Clocale),
+];
+
+const TIME_STYLES: &[(&str, u8)] = &[("full-iso", 0), ("long-iso", 1), ("iso", 2), ("locale", 3)];
+
+pub fn stdout_isatty() -> bool {
+    // SAFETY: isatty has no preconditions.
+    unsafe { libc::isatty(1) == 1 }
+}
+
+/// A width: a non-negative decimal number (GNU accepts octal/hex via xstrtoumax too).
+fn decode_number(s: &[u8]) -> Option<usize> {
+    let s = std::str::from_utf8(s).ok()?;
+    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        (h, 16)
+    } else if s.len() > 1 && s.starts_with('0') {
+        (&s[1..], 8)
+    } else {
+        (s, 10)
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix)
+        .ok()
+        .map(|v| v.min(isize::MAX as u64) as usize)
+}
+
+/// gnulib human_options / humblock: `--block-size`, `LS_BLOCK_SIZE`, `BLOCK_SIZE`.
+pub fn parse_block_size(spec: &[u8]) -> Option<Human> {
+    let mut h = Human::PLAIN;
+    let mut s = spec;
+    if let Some(r) = s.strip_prefix(b"'") {
+        s = r;
+    }
+    match s {
+        b"human-readable" => {
+            return Some(Human {
+                autoscale: true,
+                si: true,
+                base1024: true,
+                b: false,
+                block: 1,
+            })
+        }
+        b"si" => {
+            return Some(Human {
+                autoscale: true,
+                si: true,
+                base1024: false,
+                b: false,
+                block: 1,
+            })
+        }
+        _ => {}
+    }
+    let ndig = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let num: u64 = if ndig == 0 {
+        1
+    } else {
+        std::str::from_utf8(&s[..ndig]).ok()?.parse().ok()?
+    };
+    let suf = &s[ndig..];
+    let mult: u64 = if suf.is_empty() {
+        1
+    } else {
+        let exp = match suf[0] {
+            b'k' | b'K' => 1,
+            b'm' | b'M' => 2,
+            b'g' | b'G' => 3,
+            b't' | b'T' => 4,
+            b'p' | b'P' => 5,
+            b'e' | b'E' => 6,
+            b'Z' => 7,
+            b'Y' => 8,
+            b'b' if suf.len() == 1 => return mul_block(num, 512, h),
+            b'B' if suf.len() == 1 => return mul_block(num, 1024, h),
+            _ => return None,
+        };
+        let base: u64 = match &suf[1..] {
+            b"" | b"iB" => 1024,
+            b"B" | b"D" => 1000,
+            _ => return None,
+        };
+        if ndig == 0 {
+            h.si = true;
+            h.b = suf.ends_with(b"B");
+            h.base1024 = !suf.ends_with(b"B") || suf.ends_with(b"iB");
+        }
+        base.checked_pow(exp)?
+    };
+    mul_block(num, mult, h)
+}
+
+fn mul_block(num: u64, mult: u64, mut h: Human) -> Option<Human> {
+    h.block = num.checked_mul(mult)?;
+    if h.block == 0 {
+        return None;
+    }
+    Some(h)
+}
+
+fn set_quoting_env() -> Option<Style> {
+    let v = std::env::var_os("QUOTING_STYLE")?;
+    let v = v.as_bytes();
+    QUOTING
+        .iter()
+        .find(|(n, _)| n.as_bytes() == v)
+        .map(|&(_, s)| s)
+}
+
+/// Parse the command line. `Ok(None)`: `--help` or `--version` was answered.
+pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
+    let (evs, files) = match fast_events(&argv) {
+        Some(x) => x,
+        None => {
+            let Some(m) = args::parse(ctx, command(), argv, USAGE, 2)? else {
+                return Ok(None);
+            };
+            let files: Vec<OsString> = m
+                .get_many::<OsString>("files")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
+            (events(&m), files)
+        }
+    };
+    if evs.iter().any(|e| e.1 == "version") {
+        ctx.out
+            .write_all(concat!("ls (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
+        return Ok(None);
+    }
+
+    let tty = stdout_isatty();
+    let mut kibibytes = false;
+    let mut format_opt: Option<Format> = None;
+    let mut hide_ctl: Option<bool> = None;
+    let mut quoting_opt: Option<Style> = None;
+    let mut sort_opt: Option<Sort> = None;
+    let mut tabsize_opt: Option<usize> = None;
+    let mut width_opt: Option<usize> = None;
+    let mut time_style: Option<Vec<u8>> = None;
+    let mut explicit_time = false;
+    let mut color = false;
+    let mut eol = b'\n';
+    let mut block_human: Option<Human> = None;
+    let mut size_human = Human::PLAIN;
+    let mut c = Config {
+        format: Format::OnePerLine,
+        hidden: Hidden::Default,
+        ignore: Vec::new(),
+        hide: Vec::new(),
+        immediate_dirs: false,
+        recursive: false,
+        sort: Sort::Name,
+        reverse: false,
+        dirs_first: false,
+        time: TimeType::Mtime,
+        deref: Deref::Undefined,
+        indicator: Indicator::None,
+        inode: false,
+        blocks: false,
+        owner: true,
+        group: true,
+        author: false,
+        numeric: false,
+        scontext: false,
+        block_human: Human::PLAIN,
+        size_human: Human::PLAIN,
+        style: Style::Literal,
+        qmark: false,
+        align_quotes: false,
+        name_extra: b"",
+        color: None,
+        line_length: 80,
+        tabsize: 8,
+        eol: b'\n',
+        time_fmt: None,
+        files,
+    };
+
+    for (_, id, val) in evs {
+        let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
+        match id {
+            "all" => c.hidden = Hidden::Minimal,
+            "escape" => quoting_opt = Some(Style::Escape),
+            "c" => {
+                c.time = TimeType::Ctime;
+                explicit_time = true;
+            }
+            "directory" => c.immediate_dirs = true,
+            "f" => {
+                c.hidden = Hidden::Minimal;
+                sort_opt = Some(Sort::None);
+                if format_opt == Some(Format::Long) {
+                    format_opt = None;
+                }
+                color = false;
+                c.blocks = false;
+            }
+            "file-type" => c.indicator = Indicator::FileType,
+            "g" => {
+                format_opt = Some(Format::Long);
+                c.owner = false;
+            }
+            "human-readable" => {
+                let h = Human {
+                    autoscale: true,
+                    si: true,
+                    base1024: true,
+                    b: false,
+                    block: 1,
+                };
+                block_human = Some(h);
+                size_human = h;
+            }
+            "inode" => c.inode = true,
+            "kibibytes" => kibibytes = true,
+            "l" => format_opt = Some(Format::Long),
+            "m" => format_opt = Some(Format::Commas),
+            "numeric-uid-gid" => {
+                c.numeric = true;
+                format_opt = Some(Format::Long);
+            }
+            "o" => {
+                format_opt = Some(Format::Long);
+                c.group = false;
+            }
+            "p" => c.indicator = Indicator::Slash,
+            "hide-control-chars" => hide_ctl = Some(true),
+            "reverse" => c.reverse = true,
+            "size" => c.blocks = true,
+            "t" => sort_opt = Some(Sort::Time),
+            "u" => {
+                c.time = TimeType::Atime;
+                explicit_time = true;
+            }
+            "v" => sort_opt = Some(Sort::Version),
+            "width" => match decode_number(v) {
+                Some(w) => width_opt = Some(w),
+                None => {
+                    let mut msg = b"invalid line width: ".to_vec();
+                    msg.extend_from_slice(&quote_locale(v));
+                    return Err(Error::new(2, msg));
+                }
+            },
+            "x" => format_opt = Some(Format::Across),
+            "almost-all" => c.hidden = Hidden::DotAndDotDot,
+            "ignore-backups" => {
+                c.ignore.push(b"*~".to_vec());
+                c.ignore.push(b".*~".to_vec());
+            }
+            "C" => format_opt = Some(Format::Columns),
+            "F" | "classify" => {
+                let w = if val.is_none() || v.is_empty() {
+                    0
+                } else {
+                    match argmatch(v, WHEN) {
+                        Ok(w) => w,
+                        Err(amb) => return Err(argmatch_die(ctx, "--classify", v, WHEN, amb)),
+                    }
+                };
+                if w == 0 || (w == 2 && tty) {
+                    c.indicator = Indicator::Classify;
+                }
+            }
+            "no-group" => c.group = false,
+            "dereference-command-line" => c.deref = Deref::CmdLineArgs,
+            "dereference-command-line-symlink-to-dir" => c.deref = Deref::CmdLineSymlinkToDir,
+            "ignore" => c.ignore.push(v.to_vec()),
+            "dereference" => c.deref = Deref::Always,
+            "literal" => quoting_opt = Some(Style::Literal),
+            "quote-name" => quoting_opt = Some(Style::C),
+            "recursive" => c.recursive = true,
+            "S" => sort_opt = Some(Sort::Size),
+            "tabsize" => match decode_number(v) {
+                Some(t) => tabsize_opt = Some(t),
+                None => {
+                    let mut msg = b"invalid tab size: ".to_vec();
+                    msg.extend_from_slice(&quote_locale(v));
+                    return Err(Error::new(2, msg));
+                }
+            },
+            "U" => sort_opt = Some(Sort::None),
+            "X" => sort_opt = Some(Sort::Extension),
+            "1" => {
+                if format_opt != Some(Format::Long) {
+                    format_opt = Some(Format::OnePerLine);
+                }
+            }
+            "author" => c.author = true,
+            "hide" => c.hide.push(v.to_vec()),
+            "sort" => match argmatch(v, SORTS) {
+                Ok(s) => sort_opt = Some(s),
+                Err(amb) => return Err(argmatch_die(ctx, "--sort", v, SORTS, amb)),
+            },
+            "group-directories-first" => c.dirs_first = true,
+            "time" => match argmatch(v, TIMES) {
+                Ok(t) => {
+                    c.time = t;
+                    explicit_time = true;
+                }
+                Err(amb) => return Err(argmatch_die(ctx, "--time", v, TIMES, amb)),
+            },
+            "format" => match argmatch(v, FORMATS) {
+                Ok(f) => format_opt = Some(f),
+                Err(amb) => return Err(argmatch_die(ctx, "--format", v, FORMATS, amb)),
+            },
+            "full-time" => {
+                format_opt = Some(Format::Long);
+                time_style = Some(b"full-iso".to_vec());
+            }
+            "color" => {
+                let w = if v.is_empty() {
+                    0
+                } else {
+                    match argmatch(v, WHEN) {
+                        Ok(w) => w,
+                        Err(amb) => return Err(argmatch_die(ctx, "--color", v, WHEN, amb)),
+                    }
+                };
+                color = w == 0 || (w == 2 && tty);
+            }
+            "hyperlink" => {
+                if !v.is_empty() {
+                    if let Err(amb) = argmatch(v, WHEN) {
+                        return Err(argmatch_die(ctx, "--hyperlink", v, WHEN, amb));
+                    }
+                }
+            }
+            "indicator-style" => match argmatch(v, INDICATORS) {
+                Ok(i) => c.indicator = i,
+                Err(amb) => return Err(argmatch_die(ctx, "--indicator-style", v, INDICATORS, amb)),
+            },
+            "quoting-style" => match argmatch(v, QUOTING) {
+                Ok(s) => quoting_opt = Some(s),
+                Err(amb) => return Err(argmatch_die(ctx, "--quoting-style", v, QUOTING, amb)),
+            },
+            "time-style" => time_style = Some(v.to_vec()),
+            "show-control-chars" => hide_ctl = Some(false),
+            "block-size" => match parse_block_size(v) {
+                Some(h) => {
+                    block_human = Some(h);
+                    size_human = h;
+                }
+                None => {
+                    let mut msg = b"invalid --block-size argument ".to_vec();
+                    msg.extend_from_slice(&quote_locale(v));
+                    return Err(Error::new(2, msg));
+                }
+            },
+            "si" => {
+                let h = Human {
+                    autoscale: true,
+                    si: true,
+                    base1024: false,
+                    b: false,
+                    block: 1,
+                };
+                block_human = Some(h);
+                size_human = h;
+            }
+            "context" => c.scontext = true,
+            "zero" => {
+                eol = 0;
+                hide_ctl = Some(false);
+                if format_opt != Some(Format::Long) {
+                    format_opt = Some(Format::OnePerLine);
+                }
+                color = false;
+                quoting_opt = Some(Style::Literal);
+            }
+            _ => {}
+        }
+    }
+
+    // Block size from the environment when no option chose one.
+    let block_human = match block_human {
+        Some(h) => h,
+        None => {
+            let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+            let ls_bs = env("LS_BLOCK_SIZE");
+            let bs = env("BLOCK_SIZE");
+            let spec = ls_bs
+                .clone()
+                .or_else(|| bs.clone())
+                .or_else(|| env("BLOCKSIZE"));
+            let default = Human {
+                block: if std::env::var_os("POSIXLY_CORRECT").is_some() {
+                    512
+                } else {
+                    1024
+                },
+                ..Human::PLAIN
+            };
+            let mut h = spec
+                .and_then(|s| parse_block_size(s.as_bytes()))
+                .unwrap_or(default);
+            if ls_bs.is_some() || bs.is_some() {
+                size_human = h;
+            }
+            if kibibytes {
+                h = Human {
+                    block: 1024,
+                    ..Human::PLAIN
+                };
+            }
+            h
+        }
+    };
+    c.block_human = block_human;
+    c.size_human = size_human;
+
+    c.format = format_opt.unwrap_or(if tty {
+        Format::Columns
+    } else {
+        Format::OnePerLine
+    });
+
+    let mut linelen = width_opt;
+    if matches!(c.format, Format::Columns | Format::Across | Format::Commas) || color {
+        if linelen.is_none() && tty {
+            // SAFETY: ws is plain data filled in by the ioctl.
+            unsafe {
+                let mut ws: libc::winsize = std::mem::zeroed();
+                if libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0 {
+                    linelen = Some(ws.ws_col as usize);
+                }
+            }
+        }
+        if linelen.is_none() {
+            if let Some(p) = std::env::var_os("COLUMNS").filter(|p| !p.is_empty()) {
+                match decode_number(p.as_bytes()) {
+                    Some(w) => linelen = Some(w),
+                    None => {
+                        let mut msg =
+                            b"ignoring invalid width in environment variable COLUMNS: ".to_vec();
+                        msg.extend_from_slice(&quote_locale(p.as_bytes()));
+                        ctx.msg(&msg);
+                    }
+                }
+            }
+        }
+    }
+    c.line_length = linelen.unwrap_or(80);
+
+    if matches!(c.format, Format::Columns | Format::Across | Format::Commas) {
+        c.tabsize = match tabsize_opt {
+            Some(t) => t,
+            None => match std::env::var_os("TABSIZE") {
+                Some(p) => match decode_number(p.as_bytes()) {
+                    Some(t) => t,
+                    None => {
+                        let mut msg =
+                            b"ignoring invalid tab size in environment variable TABSIZE: ".to_vec();
+                        msg.extend_from_slice(&quote_locale(p.as_bytes()));
+                        ctx.msg(&msg);
+                        8
+                    }
+                },
+                None => 8,
+            },
+        };
+    }
+
+    c.qmark = hide_ctl.unwrap_or(tty);
+    c.style = quoting_opt.or_else(set_quoting_env).unwrap_or(if tty {
+        Style::ShellEscape
+    } else {
+        Style::Literal
+    });
+    c.align_quotes = (c.format == Format::Long
+        || (matches!(c.format, Format::Columns | Format::Across) && c.line_length != 0))
+        && matches!(c.style, Style::Shell | Style::ShellEscape | Style::CMaybe);
+    c.name_extra = match c.indicator {
+        Indicator::FileType => b"=>@|",
+        Indicator::Classify => b"*=>@|",
+        _ => b"",
+    };
+    c.eol = eol;
+
+    c.sort = match sort_opt {
+        Some(s) => s,
+        None if c.format != Format::Long && explicit_time => Sort::Time,
+        None => Sort::Name,
+    };
+
+    if c.deref == Deref::Undefined {
+        c.deref =
+            if c.immediate_dirs || c.indicator == Indicator::Classify || c.format == Format::Long {
+                Deref::Never
+            } else {
+                Deref::CmdLineSymlinkToDir
+            };
+    }
+
+    if color {
+        c.color = Colors::from_env(ctx);
+        if c.color.is_some() {
+            // GNU pads with spaces, never tabs, when colouring.
+            c.tabsize = 0;
+        }
+    }
+
+    if c.format == Format::Long {
+        let style = time_style
+            .or_else(|| std::env::var_os("TIME_STYLE").map(|s| s.into_vec()))
+            .unwrap_or_else(|| b"locale".to_vec());
+        let mut s: &[u8] = &style;
+        // posix-STYLE means STYLE outside the POSIX locale; we always run in the C locale.
+        if s.starts_with(b"posix-") {
+            s = b"locale";
+        }
+        if let Some(f) = s.strip_prefix(b"+") {
+            let mut parts = f.splitn(2, |&b| b == b'\n');
+            let p0 = parts.next().unwrap_or(b"").to_vec();
+            let p1 = parts.next().map(|p| p.to_vec());
+            if let Some(p1) = &p1 {
+                if p1.contains(&b'\n') {
+                    let mut msg = b"invalid time style format ".to_vec();
+                    msg.extend_from_slice(&quote_locale(f));
+                    return Err(Error::new(2, msg));
+                }
+            }
+            c.time_fmt = Some([p0.clone(), p1.unwrap_or(p0)]);
+        } else {
+            match argmatch(s, TIME_STYLES) {
+                Ok(0) => {
+                    c.time_fmt = Some([
+                        b"%Y-%m-%d %H:%M:%S.%N %z".to_vec(),
+                        b"%Y-%m-%d %H:%M:%S.%N %z".to_vec(),
+                    ])
+                }
+                Ok(1) => {
+                    c.time_fmt = Some([b"%Y-%m-%d %H:%M".to_vec(), b"%Y-%m-%d %H:%M".to_vec()])
+                }
+                Ok(2) => c.time_fmt = Some([b"%Y-%m-%d ".to_vec(), b"%m-%d %H:%M".to_vec()]),
+                Ok(_) => c.time_fmt = None,
+                Err(amb) => {
+                    let mut m = if amb {
+                        b"ambiguous argument ".to_vec()
+                    } else {
+                        b"invalid argument ".to_vec()
+                    };
+                    m.extend_from_slice(&quote_locale(s));
+                    m.extend_from_slice(b" for 'time style'");
+                    ctx.msg(&m);
+                    let list = "Valid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\n";
+                    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+                    ctx.try_help();
+                    return Err(Error::silent(2));
+                }
+            }
+        }
+    }
+    Ok(Some(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_sizes() {
+        let k = parse_block_size(b"K").unwrap();
+        assert_eq!((k.block, k.si, k.base1024, k.b), (1024, true, true, false));
+        let kb = parse_block_size(b"KB").unwrap();
+        assert_eq!(
+            (kb.block, kb.si, kb.base1024, kb.b),
+            (1000, true, false, true)
+        );
+        let kib = parse_block_size(b"KiB").unwrap();
+        assert_eq!(
+            (kib.block, kib.si, kib.base1024, kib.b),
+            (1024, true, true, true)
+        );
+        let one_k = parse_block_size(b"1K").unwrap();
+        assert_eq!((one_k.block, one_k.si), (1024, false));
+        assert_eq!(parse_block_size(b"512").unwrap().block, 512);
+        assert!(parse_block_size(b"0").is_none());
+        assert!(parse_block_size(b"x").is_none());
+        assert!(parse_block_size(b"human-readable").unwrap().autoscale);
+    }
+
+    #[test]
+    fn argmatch_prefixes() {
+        assert_eq!(argmatch(b"ti", SORTS), Ok(Sort::Time));
+        assert_eq!(argmatch(b"c", TIMES), Err(true));
+        assert_eq!(argmatch(b"x", TIMES), Err(false));
+        assert_eq!(argmatch(b"a", TIMES), Ok(TimeType::Atime));
+    }
+}

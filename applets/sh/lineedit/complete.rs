@@ -102,9 +102,7 @@ pub fn word_at(line: &[u8], cursor: usize) -> Word {
     let mut after_redir = false;
     let mut in_word = false;
     let mut i = 0;
-    let finish = |w: &Word, cmd_pos: &mut bool, line: &[u8]| {
-        let typed = &line[w.start..];
-        let _ = typed;
+    let finish = |w: &Word, cmd_pos: &mut bool| {
         if !*cmd_pos {
             return;
         }
@@ -153,7 +151,7 @@ pub fn word_at(line: &[u8], cursor: usize) -> Word {
         if is_sep(b) {
             if in_word {
                 let save = cmd_pos;
-                finish(&w, &mut cmd_pos, line);
+                finish(&w, &mut cmd_pos);
                 if after_redir {
                     cmd_pos = save;
                     after_redir = false;
@@ -458,7 +456,6 @@ impl ShellCompleter {
             .filter(|c| c.starts_with(prefix))
             .cloned()
             .collect();
-        #[allow(clippy::needless_borrow)]
         for a in crate::applets::APPLETS.iter() {
             if a.name.as_bytes().starts_with(prefix) {
                 v.push(a.name.as_bytes().to_vec());

@@ -133,6 +133,25 @@ struct Session<'p> {
     dirty: bool,
 }
 
+impl<'p> Session<'p> {
+    fn new(head: &'p [u8], tail: &'p [u8], cols: usize, hlen: usize) -> Session<'p> {
+        Session {
+            head,
+            tail,
+            buf: Vec::new(),
+            pos: 0,
+            cols,
+            row: 0,
+            hidx: hlen,
+            edits: Vec::new(),
+            last: Last::Other,
+            search: None,
+            meta: false,
+            dirty: false,
+        }
+    }
+}
+
 enum Outcome {
     Continue,
     Accept,
@@ -222,20 +241,7 @@ impl Editor {
         mask: Option<libc::sigset_t>,
     ) -> ReadResult {
         let (head, tail) = render::split_prompt(prompt);
-        let mut s = Session {
-            head,
-            tail,
-            buf: Vec::new(),
-            pos: 0,
-            cols: term::width(self.fd_out),
-            row: 0,
-            hidx: self.history.len(),
-            edits: Vec::new(),
-            last: Last::Other,
-            search: None,
-            meta: false,
-            dirty: false,
-        };
+        let mut s = Session::new(head, tail, term::width(self.fd_out), self.history.len());
         let _ = term::take_winch();
         self.push_head(&s);
         self.draw(&mut s);
@@ -740,6 +746,81 @@ impl Editor {
         s.row = 0;
         s.dirty = true;
         s.last = Last::Tab;
+    }
+}
+
+/// A completer for fuzzing: candidates made from the word at the cursor and fixed names with
+/// characters that need quoting, without touching the file system.
+struct FuzzComplete;
+
+impl Complete for FuzzComplete {
+    fn complete(&mut self, line: &[u8], cursor: usize) -> Completion {
+        let w = complete::word_at(line, cursor);
+        let mut candidates = Vec::new();
+        for name in [&b"a b"[..], b"a'c", "é\\".as_bytes(), b"dir/", b"x\n"] {
+            let mut full = w.value.clone();
+            full.extend_from_slice(name);
+            let mut text = Vec::new();
+            complete::push_quoted(&mut text, &full, w.quote);
+            candidates.push(Candidate {
+                text,
+                display: full,
+                space: !name.ends_with(b"/"),
+            });
+        }
+        if w.value.len() % 3 == 1 {
+            candidates.truncate(1);
+        }
+        Completion {
+            start: w.start,
+            candidates,
+        }
+    }
+}
+
+/// Fuzz entry (see the project's fuzzing notes): the first byte picks the terminal width, the
+/// rest is typed as keys into an editor session without a terminal, with a history, a completer
+/// and a render after every key. Must never panic, whatever the bytes.
+pub fn fuzz_one(data: &[u8]) {
+    let Some((&w, data)) = data.split_first() else {
+        return;
+    };
+    let mut ed = Editor::new(-1, -1);
+    for h in ["echo one", "ls -l /tmp", "é漢\u{301}x", "echo one"] {
+        ed.history.add(h.as_bytes());
+    }
+    let cols = (w as usize % 90) + 1;
+    let prompt: &[u8] = if w & 1 == 0 {
+        b"\x1b[1;32mhost\x1b[0m\n\x01\x1b[7m\x02$ "
+    } else {
+        "漢> ".as_bytes()
+    };
+    let (head, tail) = render::split_prompt(prompt);
+    let mut comp = FuzzComplete;
+    let mut i = 0;
+    let mut src = |_t: Option<i32>| -> io::Result<term::Input> {
+        if i < data.len() {
+            i += 1;
+            Ok(term::Input::Byte(data[i - 1]))
+        } else {
+            Ok(term::Input::Eof)
+        }
+    };
+    let mut s = Session::new(head, tail, cols, ed.history.len());
+    while let Ok(Event::Key(k)) = keys::read_key(&mut src) {
+        let o = ed.key(&mut s, k, &mut src, &mut comp);
+        assert!(s.pos <= s.buf.len());
+        ed.draw(&mut s);
+        ed.obuf.clear();
+        if !matches!(o, Outcome::Continue) {
+            if s.search.is_some() {
+                ed.end_search(&mut s, true);
+            }
+            if let Outcome::Accept = o {
+                ed.history.add(&s.buf);
+            }
+            s = Session::new(head, tail, cols, ed.history.len());
+        }
     }
 }
 

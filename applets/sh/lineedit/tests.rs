@@ -721,3 +721,78 @@ fn not_a_terminal_reads_plain_lines() {
     ));
     unsafe { libc::close(fds[0]) };
 }
+
+/// The fuzz entry over the saved corpus (`corpus/`, one key script per file, first byte the
+/// width) and a few thousand deterministic mutations of it (xorshift, fixed seed).
+#[test]
+fn fuzz_corpus_and_mutations() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("applets/sh/lineedit/corpus");
+    let mut corpus: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    corpus.sort();
+    assert!(corpus.len() >= 4);
+    for c in &corpus {
+        fuzz_one(c);
+    }
+    const SEQS: &[&[u8]] = &[
+        b"\x1b[A",
+        b"\x1b[B",
+        b"\x1b[C",
+        b"\x1b[D",
+        b"\x1b[3~",
+        b"\x1b[1;5C",
+        b"\x1bb",
+        b"\t",
+        b"\x12",
+        b"\x03",
+        b"\x04",
+        b"\r",
+        b"\x7f",
+        b"\x17",
+        b"\x19",
+        b"\x14",
+        b"\xe6\xbc\xa2",
+        b"\xcc\x81",
+        b"\"",
+        b"'",
+        b"\\",
+        b"~/",
+        b" ",
+    ];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..3000 {
+        let mut d = corpus[(rnd() % corpus.len() as u64) as usize].clone();
+        for _ in 0..1 + rnd() % 8 {
+            let at = if d.is_empty() {
+                0
+            } else {
+                (rnd() % d.len() as u64) as usize
+            };
+            match rnd() % 5 {
+                0 if !d.is_empty() => d[at] = rnd() as u8,
+                1 if !d.is_empty() => {
+                    d.remove(at);
+                }
+                2 => d.insert(at, rnd() as u8),
+                3 => {
+                    let s = SEQS[(rnd() % SEQS.len() as u64) as usize];
+                    d.splice(at..at, s.iter().copied());
+                }
+                _ => {
+                    let o = &corpus[(rnd() % corpus.len() as u64) as usize];
+                    let from = (rnd() % (o.len() as u64 + 1)) as usize;
+                    d.splice(at..at, o[from..].iter().copied());
+                }
+            }
+        }
+        fuzz_one(&d);
+    }
+}

@@ -131,6 +131,9 @@ struct Session<'p> {
     meta: bool,
     /// Redraw needed before waiting for the next key.
     dirty: bool,
+    /// `Some(n)`: the screen shows `buf[..n]` with the cursor at its end and the keys since
+    /// then only appended text, so the redraw can be a plain echo of `buf[n..]`.
+    drawn: Option<usize>,
 }
 
 impl<'p> Session<'p> {
@@ -148,6 +151,7 @@ impl<'p> Session<'p> {
             search: None,
             meta: false,
             dirty: false,
+            drawn: None,
         }
     }
 }
@@ -256,6 +260,7 @@ impl Editor {
                 // The terminal re-wrapped the old rows at the new width; find our row again.
                 s.row = self.cursor_row(&s);
                 s.dirty = true;
+                s.drawn = None;
             }
             if s.dirty && !term::input_pending(self.fd_in) {
                 self.draw(&mut s);
@@ -362,9 +367,49 @@ impl Editor {
     }
 
     fn draw(&mut self, s: &mut Session) {
+        if self.try_echo(s) {
+            return;
+        }
         let tail = self.prompt_tail(s).into_owned();
         s.row = render::render(&mut self.obuf, &tail, &s.buf, s.pos, s.cols, s.row);
         s.dirty = false;
+        s.drawn = (s.pos == s.buf.len() && s.search.is_none()).then_some(s.buf.len());
+    }
+
+    /// The common keystroke, typing at the end of the line, as a terminal echo: only the new
+    /// characters are written, when they are plain printable text and stay on the cursor's row.
+    fn try_echo(&mut self, s: &mut Session) -> bool {
+        let Some(n) = s.drawn else { return false };
+        if n >= s.buf.len() || s.pos != s.buf.len() || s.search.is_some() {
+            return false;
+        }
+        let new = &s.buf[n..];
+        let mut i = 0;
+        let mut w = 0;
+        while i < new.len() {
+            let (cw, len) = render::char_display(new, i);
+            let b = new[i];
+            // Only text the terminal shows as it is: no ^X, no \NNN, no combining marks (which
+            // would join a char already on screen).
+            if cw == 0
+                || b < 0x20
+                || b == 0x7F
+                || (b >= 0x80 && render::decode(new, i).0.is_none_or(|c| c < 0xA0))
+            {
+                return false;
+            }
+            w += cw;
+            i += len;
+        }
+        let tail = self.prompt_tail(s);
+        let (row, col) = render::cursor_pos(&tail, &s.buf, n, s.cols);
+        if row != s.row || col + w >= s.cols {
+            return false;
+        }
+        self.obuf.extend_from_slice(new);
+        s.drawn = Some(s.buf.len());
+        s.dirty = false;
+        true
     }
 
     fn bell(&mut self) {
@@ -378,6 +423,11 @@ impl Editor {
         src: &mut dyn keys::Source,
         completer: &mut dyn Complete,
     ) -> Outcome {
+        let appending =
+            matches!(key, Key::Char(..)) && s.pos == s.buf.len() && s.search.is_none() && !s.meta;
+        if !appending {
+            s.drawn = None;
+        }
         if s.search.is_some() {
             if let Some(o) = self.search_key(s, key) {
                 return o;
@@ -480,6 +530,7 @@ impl Editor {
                 self.obuf.extend_from_slice(b"\x1b[H\x1b[2J");
                 self.push_head(s);
                 s.row = 0;
+                s.drawn = None;
             }
             Key::Up | Key::Ctrl(0x10) => {
                 if s.hidx > 0 {
@@ -745,6 +796,7 @@ impl Editor {
         self.push_head(s);
         s.row = 0;
         s.dirty = true;
+        s.drawn = None;
         s.last = Last::Tab;
     }
 }

@@ -363,6 +363,27 @@ fn enter_returns_line_and_restores_mode() {
 }
 
 #[test]
+fn typing_at_the_end_is_a_plain_echo() {
+    let _g = lock();
+    let mut p = Pty::new(80);
+    let ed = editor(&p, &[]);
+    let (rx, _h) = spawn(&p, ed, b"$ ", Box::new(NoComplete));
+    let mut at = p.expect(b"$ ");
+    for k in ["a", "b", "é", "漢"] {
+        p.type_(k.as_bytes());
+        let end = p.expect_from(at, k.as_bytes());
+        assert_eq!(&p.out[at..end], k.as_bytes());
+        at = end;
+    }
+    // A combining mark is not echoed alone: the line is redrawn.
+    p.type_("\u{301}\r".as_bytes());
+    assert_eq!(line(p.result(&rx).0), "abé漢\u{301}");
+    assert!(memchr::memmem::find(&p.out[at..], b"\x1b[J").is_some());
+    // (The test terminal drops zero-width chars.)
+    assert_eq!(p.screen.text(), ["$ abé漢"]);
+}
+
+#[test]
 fn cursor_and_kill_keys() {
     let _g = lock();
     let cases: &[(&[u8], &str)] = &[

@@ -282,7 +282,7 @@ fn user_names(prefix: &[u8]) -> Vec<Vec<u8>> {
         .filter(|n| !n.is_empty() && n.starts_with(prefix))
         .map(<[u8]>::to_vec)
         .collect();
-    v.sort();
+    v.sort_unstable();
     v.dedup();
     v
 }
@@ -399,7 +399,7 @@ pub fn file_candidates(
             space: !is_dir,
         });
     }
-    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out.sort_unstable_by(|a, b| a.display.cmp(&b.display));
     out
 }
 
@@ -429,7 +429,7 @@ pub fn path_executables(path: &[u8], prefix: &[u8]) -> Vec<Vec<u8>> {
             }
         }
     }
-    v.sort();
+    v.sort_unstable();
     v.dedup();
     v
 }
@@ -462,7 +462,7 @@ impl ShellCompleter {
             }
         }
         v.extend(path_executables(&self.path, prefix));
-        v.sort();
+        v.sort_unstable();
         v.dedup();
         v
     }

@@ -207,6 +207,23 @@ pub fn word_at(line: &[u8], cursor: usize) -> Word {
     w
 }
 
+/// For a word like `--prefix=/us` or `VAR=~/x`: the part after the first `=` as a word of its
+/// own (file names are completed there, as bash does), when the part before it has no `/`.
+pub fn after_assign(w: &Word) -> Option<Word> {
+    let k = memchr::memchr(b'=', &w.value)?;
+    if w.value[..k].contains(&b'/') {
+        return None;
+    }
+    Some(Word {
+        start: w.origin[k],
+        value: w.value[k + 1..].to_vec(),
+        origin: w.origin[k + 1..].to_vec(),
+        quote: w.quote,
+        tilde: w.value.get(k + 1) == Some(&b'~'),
+        command: false,
+    })
+}
+
 /// Characters that need a backslash outside quotes.
 fn needs_escape(b: u8) -> bool {
     matches!(
@@ -470,7 +487,10 @@ impl ShellCompleter {
 
 impl Complete for ShellCompleter {
     fn complete(&mut self, line: &[u8], cursor: usize) -> Completion {
-        let w = word_at(line, cursor);
+        let mut w = word_at(line, cursor);
+        if let Some(a) = after_assign(&w) {
+            w = a;
+        }
         let candidates = if w.command && !w.tilde && !w.value.contains(&b'/') {
             self.command_names(&w.value)
                 .into_iter()
@@ -508,7 +528,10 @@ pub struct FileCompleter {
 
 impl Complete for FileCompleter {
     fn complete(&mut self, line: &[u8], cursor: usize) -> Completion {
-        let w = word_at(line, cursor);
+        let mut w = word_at(line, cursor);
+        if let Some(a) = after_assign(&w) {
+            w = a;
+        }
         let candidates = file_candidates(&w, line, self.home.as_deref(), Filter::All);
         Completion {
             start: w.start,
@@ -687,6 +710,19 @@ mod tests {
         let c = fc.complete(b"ls ~/fi", 7);
         let texts: Vec<&[u8]> = c.candidates.iter().map(|c| &c.text[..]).collect();
         assert_eq!(texts, [&b"~/file\\ one"[..], b"~/file2"]);
+        // After `=`: the value is completed.
+        let c = fc.complete(b"make --dir=~/su", 15);
+        assert_eq!(c.start, 11);
+        assert_eq!(c.candidates[0].text, b"~/sub\\ dir/");
+        let mut sc = ShellCompleter {
+            home: Some(ds.to_vec()),
+            ..Default::default()
+        };
+        let c = sc.complete(b"X=~/su", 6);
+        assert_eq!(
+            (c.start, &c.candidates[0].text[..]),
+            (2, &b"~/sub\\ dir/"[..])
+        );
         fs::remove_dir_all(&d).unwrap();
     }
 

@@ -20,6 +20,16 @@ pub const DEFAULT_SIZE: usize = 255;
 /// Upper bound on HISTSIZE: memory stays bounded whatever the variable says.
 pub const MAX_SIZE: usize = 100_000;
 
+/// BusyBox's default HISTFILE: `$HOME/.ash_history`.
+pub fn default_file(home: &[u8]) -> Vec<u8> {
+    let mut p = home.to_vec();
+    if !p.ends_with(b"/") {
+        p.push(b'/');
+    }
+    p.extend_from_slice(b".ash_history");
+    p
+}
+
 #[derive(Debug)]
 pub struct History {
     entries: VecDeque<Vec<u8>>,

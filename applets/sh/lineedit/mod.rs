@@ -232,6 +232,15 @@ impl Editor {
         }
     }
 
+    /// The width of the terminal we draw on (the input's when the output is not a terminal).
+    fn width(&self) -> usize {
+        term::width(if term::is_tty(self.fd_out) {
+            self.fd_out
+        } else {
+            self.fd_in
+        })
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         let r = crate::common::io::write_all_fd(self.fd_out, &self.obuf);
         self.obuf.clear();
@@ -245,7 +254,7 @@ impl Editor {
         mask: Option<libc::sigset_t>,
     ) -> ReadResult {
         let (head, tail) = render::split_prompt(prompt);
-        let mut s = Session::new(head, tail, term::width(self.fd_out), self.history.len());
+        let mut s = Session::new(head, tail, self.width(), self.history.len());
         let _ = term::take_winch();
         self.push_head(&s);
         self.draw(&mut s);
@@ -256,7 +265,7 @@ impl Editor {
         let mut src = |t: Option<i32>| term::read_byte(fd, t, mask.as_ref());
         loop {
             if term::take_winch() {
-                s.cols = term::width(self.fd_out);
+                s.cols = self.width();
                 // The terminal re-wrapped the old rows at the new width; find our row again.
                 s.row = self.cursor_row(&s);
                 s.dirty = true;

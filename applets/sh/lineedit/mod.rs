@@ -3,10 +3,11 @@
 //!
 //! # API
 //! ```text
-//! let mut ed = Editor::new(0, 2);                  // input fd, output fd (ash writes to stderr)
-//! ed.history_mut().set_max(History::parse_size(b"500"));
-//! ed.history_mut().set_file(Some(b"/root/.ash_history"))?;
-//! let mut comp = ShellCompleter { commands, path, home };
+//! let mut ed = Editor::new(0, 1);                  // keys from fd 0, drawn on fd 1 (as ash)
+//! ed.history_mut().set_max(History::parse_size(histsize));          // HISTSIZE, default 255
+//! ed.history_mut().set_file(Some(&history::default_file(home)))?;  // or HISTFILE
+//! let mut comp = ShellCompleter { commands: builtins_functions_aliases, path, home };
+//! // PS1 expanded by the shell; a continuation line is read_line(ps2, ..)
 //! match ed.read_line(b"$ ", &mut comp) {
 //!     ReadResult::Line(l) => ..,                   // without the newline; added to history
 //!     ReadResult::Eof => ..,                       // Ctrl-D on an empty line, or end of input
@@ -24,6 +25,16 @@
 //!   and reads a plain line, one byte at a time so that no input beyond the line is consumed.
 //! - [`Editor::auto_history`] (default on): accepted non-blank lines go into the history (and
 //!   its file); turn it off to add whole commands with [`History::add`] instead.
+//! - The `history` builtin prints [`History::list`] (ash's `%4d %s` from 0); `fc -l` can be
+//!   built on [`History::iter`].
+//! - Idle at the prompt the editor blocks in ppoll(2) without a timeout (no CPU); SIGWINCH is
+//!   blocked except inside that wait, so a resize always wakes it. Other signals (SIGCHLD) just
+//!   resume the wait; job notices are the shell's to print before the next prompt.
+//! - One redraw is one write(2): [`render::render`] builds it in a buffer (about 10 µs for a
+//!   200-character line, `cargo bench --bench lineedit`); typing at the end of the line is a
+//!   plain echo of the new characters; while more input is already waiting (a paste) redraws
+//!   are deferred.
+//! - [`fuzz_one`] feeds arbitrary bytes as keys to a session without a terminal.
 //!
 //! # Keys (emacs style, as BusyBox ash and readline)
 //! Left/Right, Ctrl-B/F: by character (UTF-8 char plus its combining marks). Home/End, Ctrl-A/E.
@@ -35,8 +46,8 @@
 //! Up/Down, Ctrl-P/N: history (edits to recalled lines are kept until the line is accepted).
 //! PageUp/PageDown: oldest/newest entry. Ctrl-R: incremental reverse search
 //! (`(reverse-i-search)'text': line`; Ctrl-R again for older matches, Backspace shortens the
-//! text, Ctrl-G or Esc-Esc gives the original line back, Enter runs the match, any other key
-//! edits it). Tab: completion (unique: inserted with a space, or `/` for a directory; several:
+//! text, Ctrl-G gives the original line back, Esc keeps the match, Enter runs it, other keys
+//! edit it). Tab: completion (unique: inserted with a space, or `/` for a directory; several:
 //! their common prefix, then on the second Tab a listing in columns and the prompt again).
 //! Enter (^M, ^J).
 //!
@@ -46,6 +57,8 @@
 //!   a final newline by the previous command is overwritten, as in bash.
 //! - Wide/zero-width chars come from a compact table of the common blocks, not full Unicode data.
 //! - On a resize the line is redrawn assuming the terminal re-wrapped what it showed.
+//! - No "Display all N possibilities?" question before a long listing (BusyBox asks none
+//!   either); no completion of `$VARIABLES`.
 
 pub mod complete;
 pub mod history;
@@ -345,10 +358,11 @@ impl Editor {
     /// The prompt lines before the last one, printed once per (re)display.
     fn push_head(&mut self, s: &Session) {
         for &b in s.head {
-            if b == b'\n' {
-                self.obuf.extend_from_slice(b"\r\n");
-            } else {
-                self.obuf.push(b);
+            match b {
+                b'\n' => self.obuf.extend_from_slice(b"\r\n"),
+                // readline's invisible-text markers are ours to interpret, not the terminal's.
+                1 | 2 => {}
+                _ => self.obuf.push(b),
             }
         }
     }
@@ -748,9 +762,17 @@ impl Editor {
         if !q.needle.is_empty() {
             self.last_search = q.needle.clone();
         }
-        if accept && q.at.is_some() {
-            s.hidx = q.at.unwrap_or(s.hidx);
-            s.edits.clear();
+        if let (true, Some(at)) = (accept, q.at) {
+            // The line from before the search stays reachable with Down, as in readline.
+            let n = self.history.len();
+            if s.edits.len() < n + 1 {
+                s.edits.resize(n + 1, None);
+            }
+            if q.saved.2 != at && q.saved.2 <= n {
+                s.edits[q.saved.2] = Some(q.saved.0);
+            }
+            s.edits[at] = None;
+            s.hidx = at;
         } else {
             s.buf = q.saved.0;
             s.pos = q.saved.1;

@@ -533,6 +533,12 @@ fn reverse_search() {
     );
     let mut p = Pty::new(80);
     assert_eq!(line(run(&mut p, &h, "$ ", b"orig\x12ls\x07\r").0), "orig");
+    // The line typed before the search is still there below the match.
+    let mut p = Pty::new(80);
+    assert_eq!(
+        line(run(&mut p, &h, "$ ", b"orig\x12ls\x1b[B\x1b[B\x1b[B\r").0),
+        "orig"
+    );
     // Backspace shortens the text and searches again.
     let mut p = Pty::new(80);
     assert_eq!(line(run(&mut p, &h, "$ ", b"\x12pwx\x7f\r").0), "pwd");

@@ -15,7 +15,7 @@ pub fn short_size(n: u64) -> String {
             .decimal_places(2)
             .space_after_value(false),
     );
-    s.trim_end_matches('B').to_string()
+    s.trim_end_matches('B').to_ascii_uppercase()
 }
 
 /// `(1.0G)` / `(12M)` / `(500)` as in GNU's `Length:` line.
@@ -27,7 +27,8 @@ pub fn human_paren(n: u64) -> String {
             .decimal_zeroes(1)
             .space_after_value(false),
     );
-    let s = s.trim_end_matches('B');
+    let s = s.trim_end_matches('B').to_ascii_uppercase();
+    let s = s.as_str();
     // GNU shows one decimal below 10 units, none above.
     match s.find('.') {
         Some(dot) if s[..dot].len() >= 2 => {

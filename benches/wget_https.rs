@@ -14,12 +14,23 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn env_num(k: &str, d: u64) -> u64 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn sh(dir: &Path, args: &[&str]) {
-    let o = Command::new(args[0]).args(&args[1..]).current_dir(dir).output().unwrap();
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(args[0])
+        .args(&args[1..])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Run argv, return (wall seconds, max RSS KiB).
@@ -42,6 +53,7 @@ fn timed(argv: &[String]) -> (f64, i64) {
     if let Some(mut e) = child.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut e, &mut err);
     }
+    let _ = child.try_wait();
     assert!(status == 0, "{argv:?} failed ({status}): {err}");
     (el, ru.ru_maxrss)
 }
@@ -55,17 +67,83 @@ fn main() {
     let size_mb = env_num("SIZE_MB", 256);
     let rounds = env_num("ROUNDS", 3) as usize;
     let rbox = PathBuf::from(
-        std::env::var("RBOX").unwrap_or_else(|_| "target/x86_64-unknown-linux-musl/release/rbox".into()),
+        std::env::var("RBOX")
+            .unwrap_or_else(|_| "target/x86_64-unknown-linux-musl/release/rbox".into()),
     );
     let rbox = std::fs::canonicalize(&rbox).expect("build rbox first: cargo build --release");
     let dir = std::env::temp_dir().join(format!("rbox-wget-bench-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::create_dir_all(dir.join("tmp")).unwrap();
     let ec = "ec_paramgen_curve:prime256v1";
-    sh(&dir, &["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
-    sh(&dir, &["openssl", "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1"]);
-    std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
-    sh(&dir, &["openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf"]);
+    sh(
+        &dir,
+        &[
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            ec,
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=bench CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+        ],
+    );
+    sh(
+        &dir,
+        &[
+            "openssl",
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            ec,
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    sh(
+        &dir,
+        &[
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
     {
         let mut f = std::fs::File::create(dir.join("www/big.bin")).unwrap();
         let mut block = vec![0u8; 1 << 20];
@@ -80,7 +158,11 @@ fn main() {
             f.write_all(&block).unwrap();
         }
     }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let d = dir.display();
     std::fs::write(
         dir.join("nginx.conf"),
@@ -93,14 +175,24 @@ fn main() {
     )
     .unwrap();
     let mut nginx = Command::new("nginx")
-        .args(["-p", &d.to_string(), "-c", &format!("{d}/nginx.conf"), "-e", &format!("{d}/error.log")])
+        .args([
+            "-p",
+            &d.to_string(),
+            "-c",
+            &format!("{d}/nginx.conf"),
+            "-e",
+            &format!("{d}/error.log"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("nginx");
     let t0 = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t0.elapsed() < Duration::from_secs(10), "nginx did not start");
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "nginx did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let url = format!("https://127.0.0.1:{port}/big.bin");
@@ -108,11 +200,42 @@ fn main() {
     let link = dir.join("wget");
     std::os::unix::fs::symlink(&rbox, &link).unwrap();
     let mut tools: Vec<(&str, Vec<String>)> = vec![
-        ("rbox", vec![link.display().to_string(), "-q".into(), format!("--ca-certificate={ca}"), "-O".into(), "/dev/null".into(), url.clone()]),
-        ("curl", vec!["curl".into(), "-sS".into(), "--cacert".into(), ca.clone(), "-o".into(), "/dev/null".into(), url.clone()]),
+        (
+            "rbox",
+            vec![
+                link.display().to_string(),
+                "-q".into(),
+                format!("--ca-certificate={ca}"),
+                "-O".into(),
+                "/dev/null".into(),
+                url.clone(),
+            ],
+        ),
+        (
+            "curl",
+            vec![
+                "curl".into(),
+                "-sS".into(),
+                "--cacert".into(),
+                ca.clone(),
+                "-o".into(),
+                "/dev/null".into(),
+                url.clone(),
+            ],
+        ),
     ];
     if Command::new("wget").arg("--version").output().is_ok() {
-        tools.push(("GNU wget", vec!["wget".into(), "-q".into(), format!("--ca-certificate={ca}"), "-O".into(), "/dev/null".into(), url.clone()]));
+        tools.push((
+            "GNU wget",
+            vec![
+                "wget".into(),
+                "-q".into(),
+                format!("--ca-certificate={ca}"),
+                "-O".into(),
+                "/dev/null".into(),
+                url.clone(),
+            ],
+        ));
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); tools.len()];
     let mut rss = vec![0i64; tools.len()];

@@ -81,8 +81,7 @@ impl Response {
             .filter(|(n, _)| n.eq_ignore_ascii_case(b"transfer-encoding"))
             .flat_map(|(_, v)| v.split(|&b| b == b','))
             .map(trim)
-            .filter(|t| !t.is_empty())
-            .last()
+            .rfind(|t| !t.is_empty())
             .is_some_and(|t| t.eq_ignore_ascii_case(b"chunked"))
     }
 }

@@ -77,7 +77,7 @@ fn short_rate(bytes: u64, secs: f64) -> String {
 /// `0s`, `0.5s`, `12s`, `1m 3s`, `2h 5m`.
 pub fn duration_text(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 10.0 && s >= 0.05 {
+    if (0.05..10.0).contains(&s) {
         format!("{s:.1}s")
     } else if s < 60.0 {
         format!("{}s", s as u64)
@@ -171,7 +171,7 @@ impl Progress {
         let pos = self.start_at + self.got;
         let mut out = Vec::new();
         while self.line_start + (self.dots_in_line + 1) * DOT_BYTES <= pos {
-            if self.dots_in_line % 10 == 0 {
+            if self.dots_in_line.is_multiple_of(10) {
                 out.push(b' ');
             }
             out.push(b'.');
@@ -295,7 +295,7 @@ impl Progress {
                 // Pad the unfinished line so the statistics line up.
                 let mut d = self.dots_in_line;
                 while d < DOTS_PER_LINE {
-                    if d % 10 == 0 {
+                    if d.is_multiple_of(10) {
                         out.push(b' ');
                     }
                     out.push(b' ');

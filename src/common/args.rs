@@ -85,7 +85,7 @@ fn ctx_str(e: &clap::Error, k: ContextKind) -> Option<String> {
 }
 
 /// The GNU getopt wording for a clap error.
-fn gnu_message(cmd: &Command, e: &clap::Error, args: &[OsString]) -> String {
+pub fn gnu_message(cmd: &Command, e: &clap::Error, args: &[OsString]) -> String {
     let arg = ctx_str(e, ContextKind::InvalidArg).unwrap_or_default();
     // clap names an option as "--width <COLS>" or "-w <COLS>"; keep the option itself.
     // Repeatable options are shown as "--all..."; GNU names the option alone.

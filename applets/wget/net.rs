@@ -1,0 +1,249 @@
+//! Name resolution and connections.
+//!
+//! Resolution works in a static binary in an empty image: numeric addresses, then `localhost`
+//! (always loopback, RFC 6761, even with no /etc/hosts), then /etc/hosts, then musl's
+//! getaddrinfo (which reads /etc/resolv.conf). Connections are blocking sockets with kernel
+//! timeouts (SO_RCVTIMEO/SO_SNDTIMEO), so `-T` bounds every wait without a poll loop.
+
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::unix::io::AsRawFd;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Any,
+    V4,
+    V6,
+}
+
+/// Resolve `host`; `Err` carries the resolver's message (glibc wording).
+pub fn resolve(host: &str, port: u16, fam: Family) -> Result<Vec<SocketAddr>, String> {
+    let keep = |a: &IpAddr| match fam {
+        Family::Any => true,
+        Family::V4 => a.is_ipv4(),
+        Family::V6 => a.is_ipv6(),
+    };
+    let mk = |ips: Vec<IpAddr>| -> Result<Vec<SocketAddr>, String> {
+        let v: Vec<SocketAddr> = ips
+            .into_iter()
+            .filter(keep)
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect();
+        if v.is_empty() {
+            Err("Address family for hostname not supported".into())
+        } else {
+            Ok(v)
+        }
+    };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return mk(vec![ip]);
+    }
+    let lower = host.trim_end_matches('.').to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return mk(vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ]);
+    }
+    if let Ok(hosts) = std::fs::read("/etc/hosts") {
+        let ips = hosts_lookup(&hosts, &lower);
+        if !ips.is_empty() {
+            return mk(ips);
+        }
+    }
+    match (host, port).to_socket_addrs() {
+        Ok(it) => mk(it.map(|a| a.ip()).collect()),
+        Err(e) => Err(gai_text(&e.to_string())),
+    }
+}
+
+/// musl's getaddrinfo messages in glibc's words (what GNU wget users read).
+fn gai_text(s: &str) -> String {
+    let s = s
+        .strip_prefix("failed to lookup address information: ")
+        .unwrap_or(s);
+    match s {
+        "Name does not resolve" => "Name or service not known".into(),
+        "Try again" => "Temporary failure in name resolution".into(),
+        s => s.into(),
+    }
+}
+
+pub fn hosts_lookup(data: &[u8], name: &str) -> Vec<IpAddr> {
+    let mut v = Vec::new();
+    for line in data.split(|&b| b == b'\n') {
+        let line = line.split(|&b| b == b'#').next().unwrap_or(b"");
+        let mut f = line
+            .split(|&b| b == b' ' || b == b'\t' || b == b'\r')
+            .filter(|x| !x.is_empty());
+        let Some(ip) = f.next() else { continue };
+        let Some(ip) = std::str::from_utf8(ip)
+            .ok()
+            .and_then(|s| s.split('%').next()?.parse::<IpAddr>().ok())
+        else {
+            continue;
+        };
+        if f.any(|n| n.eq_ignore_ascii_case(name.as_bytes())) && !v.contains(&ip) {
+            v.push(ip);
+        }
+    }
+    v
+}
+
+/// Connect to one address, honouring the connect timeout.
+pub fn connect(addr: &SocketAddr, timeout: Option<Duration>) -> io::Result<TcpStream> {
+    let s = match timeout {
+        Some(t) => TcpStream::connect_timeout(addr, t)?,
+        None => TcpStream::connect(addr)?,
+    };
+    let _ = s.set_nodelay(true);
+    Ok(s)
+}
+
+pub fn set_timeouts(s: &TcpStream, t: Option<Duration>) {
+    let _ = s.set_read_timeout(t);
+    let _ = s.set_write_timeout(t);
+}
+
+/// A connection: plain TCP or TLS over it.
+pub enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    pub fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(t) => &t.sock,
+        }
+    }
+
+    /// Start TLS on `tcp` and finish the handshake now, so a certificate problem is reported
+    /// before the request is sent.
+    pub fn tls(
+        mut tcp: TcpStream,
+        cfg: Arc<rustls::ClientConfig>,
+        host: &str,
+    ) -> Result<Stream, io::Error> {
+        let name = rustls::pki_types::ServerName::try_from(host.to_string())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "invalid host name"))?;
+        let mut conn = rustls::ClientConnection::new(cfg, name).map_err(io::Error::other)?;
+        while conn.is_handshaking() {
+            conn.complete_io(&mut tcp)?;
+        }
+        Ok(Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(t) => match t.read(buf) {
+                // A peer that closes without close_notify: the body framing (length or
+                // chunks) decides whether data is missing, as it does for plain HTTP.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(0),
+                r => r,
+            },
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(t) => t.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(t) => t.flush(),
+        }
+    }
+}
+
+/// A kernel pipe for splicing socket data into a file without copying it through user space.
+pub struct Pipe {
+    pub r: i32,
+    pub w: i32,
+}
+
+impl Pipe {
+    pub fn new() -> Option<Pipe> {
+        let mut fds = [0i32; 2];
+        // SAFETY: fds is a valid array of two ints.
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+            return None;
+        }
+        // A larger pipe means fewer splice calls; the pages are the kernel's, not our RSS.
+        // SAFETY: fcntl on a pipe fd we own.
+        unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 1 << 20) };
+        Some(Pipe {
+            r: fds[0],
+            w: fds[1],
+        })
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        // SAFETY: closing fds we own.
+        unsafe {
+            libc::close(self.r);
+            libc::close(self.w);
+        }
+    }
+}
+
+/// splice(2) wrapper retrying EINTR.
+pub fn splice(from: i32, to: i32, len: usize) -> io::Result<usize> {
+    loop {
+        // SAFETY: plain fds, null offsets (use the files' own positions).
+        let n = unsafe {
+            libc::splice(
+                from,
+                std::ptr::null_mut(),
+                to,
+                std::ptr::null_mut(),
+                len,
+                libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
+            )
+        };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+pub fn raw(s: &TcpStream) -> i32 {
+    s.as_raw_fd()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_file() {
+        let h = b"127.0.0.1 localhost\n# c\n10.0.0.5\tfoo foo.example # x\n::1 foo\n";
+        assert_eq!(
+            hosts_lookup(h, "foo"),
+            vec![
+                "10.0.0.5".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(hosts_lookup(h, "bar").is_empty());
+        assert_eq!(resolve("localhost", 80, Family::V4).unwrap().len(), 1);
+        assert_eq!(resolve("::1", 80, Family::Any).unwrap()[0].port(), 80);
+    }
+}

@@ -36,7 +36,14 @@ use crate::common::{Ctx, Error, Result};
 pub use opts::USAGE;
 
 pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    let r = run(args, ctx);
+    let r = run(args, ctx).and_then(|()| ctx.out.flush().map_err(|e| Error::write(&e)));
+    // GNU ls exits 2 on a write error (close_stdout with exit_failure = LS_FAILURE).
+    let r = r.map_err(|mut e| {
+        if e.msg.starts_with(b"write error") {
+            e.code = 2;
+        }
+        e
+    });
     ctx.finish(r)
 }
 

@@ -1071,8 +1071,9 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
         || (matches!(c.format, Format::Columns | Format::Across) && c.line_length != 0))
         && matches!(c.style, Style::Shell | Style::ShellEscape | Style::CMaybe);
     c.name_extra = match c.indicator {
-        Indicator::FileType => b"=>@|",
-        Indicator::Classify => b"*=>@|",
+        // GNU indexes "*=>@|" by (style - file_type), so -F leaves '*' alone.
+        Indicator::FileType => b"*=>@|",
+        Indicator::Classify => b"=>@|",
         _ => b"",
     };
     c.eol = eol;

@@ -870,10 +870,8 @@ impl<'a> Printer<'a> {
             .map(|&i| self.frills_width(&list.ents[i as usize], false))
             .collect();
         const MIN_COL: usize = 3;
-        let mut max_idx = ll / MIN_COL;
-        if ll % MIN_COL != 0 {
-            max_idx += 1;
-        }
+        // One more for the first column, which has no separator.
+        let max_idx = ll.div_ceil(MIN_COL);
         let max_cols = if max_idx > 0 && max_idx < n {
             max_idx
         } else {

@@ -79,10 +79,12 @@ fn run(args: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     let c = &cfg;
+    // -i stats too: d_ino of a mount point is the covered directory's, not what stat says.
     let format_needs_stat = matches!(c.sort, Sort::Time | Sort::Size)
         || c.format == Format::Long
         || c.blocks
-        || c.scontext;
+        || c.scontext
+        || c.inode;
     let format_needs_type = !format_needs_stat
         && (c.recursive || c.color.is_some() || c.dirs_first || c.indicator != Indicator::None);
     let check_symlink_mode = c.color.as_ref().is_some_and(|col| {

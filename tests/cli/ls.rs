@@ -362,6 +362,9 @@ fn every_option_matches_gnu() {
     for case in cases {
         same(d.path(), &split(case), &[]);
     }
+    // Mount points: the inode shown is stat's, not the directory entry's d_ino.
+    same(Path::new("/"), &["-ai"], &[]);
+    same(Path::new("/"), &["-la", "/dev"], &[]);
 }
 
 #[test]

@@ -9,10 +9,26 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
-const GNU: &str = "/usr/bin/ls";
+/// GNU ls: /usr/bin/ls on merged-/usr systems, /bin/ls elsewhere.
+static GNU_PATH: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+fn gnu_path() -> &'static str {
+    GNU_PATH.get_or_init(|| {
+        ["/usr/bin/ls", "/bin/ls"]
+            .into_iter()
+            .find(|p| {
+                Command::new(p)
+                    .arg("--version")
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("GNU coreutils"))
+                    .unwrap_or(false)
+            })
+            .unwrap_or("/usr/bin/ls")
+    })
+}
 
 fn have_gnu() -> bool {
-    let ok = Command::new(GNU)
+    let ok = Command::new(gnu_path())
         .arg("--version")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).contains("GNU coreutils"))
@@ -103,7 +119,7 @@ fn fixture() -> TempDir {
 }
 
 fn gnu(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(GNU);
+    let mut c = Command::new(gnu_path());
     c.arg0("ls")
         .args(args)
         .current_dir(dir)
@@ -518,7 +534,7 @@ fn terminal_layouts_match_gnu() {
         "-w 30",
     ] {
         for cols in [80, 37] {
-            let g = on_tty(d.path(), &format!("{GNU} {args}"), cols);
+            let g = on_tty(d.path(), &format!("{} {args}", gnu_path()), cols);
             let o = on_tty(d.path(), &format!("{} {args}", ours.display()), cols);
             assert_eq!(
                 String::from_utf8_lossy(&o),

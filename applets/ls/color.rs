@@ -260,9 +260,7 @@ fn funky(s: &[u8], p: &mut usize, equals_end: bool) -> Option<Vec<u8>> {
             b'=' if equals_end => return Some(out),
             b'\\' => {
                 *p += 1;
-                let Some(&e) = s.get(*p) else {
-                    return None;
-                };
+                let &e = s.get(*p)?;
                 match e {
                     b'0'..=b'7' => {
                         let mut v: u32 = 0;

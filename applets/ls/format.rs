@@ -427,16 +427,18 @@ impl<'a> Printer<'a> {
         let name = if target { list.link(e) } else { list.name(e) };
         let color = self.colors().and_then(|_| self.color_for(list, e, target));
         let fast = self.plain_names();
-        let len = if fast {
-            name.len()
+        // Byte length (for the clear-to-end-of-line check, as GNU) and display width.
+        let (len, width) = if fast {
+            (name.len(), display_width(name) as usize)
         } else {
             let q = self.quote(name, self.c.name_extra);
+            let w = display_width(&self.scratch) as usize;
             // The target is quoted on its own terms; only names are padded.
             if !target && self.c.align_quotes && self.some_quoted && !q {
                 out.push(b' ');
-                self.scratch.len() + 1
+                (self.scratch.len() + 1, w + 1)
             } else {
-                self.scratch.len()
+                (self.scratch.len(), w)
             }
         };
         if let Some(col) = color {
@@ -468,7 +470,7 @@ impl<'a> Printer<'a> {
                 }
             }
         }
-        len
+        width
     }
 
     /// GNU's set_normal_color: the `no` colour at the start of each entry, when set.
@@ -868,10 +870,8 @@ impl<'a> Printer<'a> {
             .map(|&i| self.frills_width(&list.ents[i as usize], false))
             .collect();
         const MIN_COL: usize = 3;
-        let mut max_idx = ll / MIN_COL;
-        if ll % MIN_COL != 0 {
-            max_idx += 1;
-        }
+        // One more for the first column, which has no separator.
+        let max_idx = ll.div_ceil(MIN_COL);
         let max_cols = if max_idx > 0 && max_idx < n {
             max_idx
         } else {
@@ -967,7 +967,25 @@ impl<'a> Printer<'a> {
     /// A directory header: the name quoted as GNU's dirname_quoting_options (`:` quoted too).
     pub fn header_into(&mut self, out: &mut Vec<u8>, name: &[u8]) {
         self.quote(name, b":");
-        out.extend_from_slice(&self.scratch);
+        if self.c.style == Style::Escape {
+            // Only file names get a quoted space in GNU's escape style; headers keep it bare.
+            let mut k = 0;
+            while k < self.scratch.len() {
+                let b = self.scratch[k];
+                if b == b'\\' && k + 1 < self.scratch.len() {
+                    if self.scratch[k + 1] != b' ' {
+                        out.push(b'\\');
+                    }
+                    out.push(self.scratch[k + 1]);
+                    k += 2;
+                } else {
+                    out.push(b);
+                    k += 1;
+                }
+            }
+        } else {
+            out.extend_from_slice(&self.scratch);
+        }
         // GNU writes ":\n" here even with --zero.
         out.extend_from_slice(b":\n");
     }

@@ -36,7 +36,14 @@ use crate::common::{Ctx, Error, Result};
 pub use opts::USAGE;
 
 pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    let r = run(args, ctx);
+    let r = run(args, ctx).and_then(|()| ctx.out.flush().map_err(|e| Error::write(&e)));
+    // GNU ls exits 2 on a write error (close_stdout with exit_failure = LS_FAILURE).
+    let r = r.map_err(|mut e| {
+        if e.msg.starts_with(b"write error") {
+            e.code = 2;
+        }
+        e
+    });
     ctx.finish(r)
 }
 
@@ -72,10 +79,12 @@ fn run(args: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     let c = &cfg;
+    // -i stats too: d_ino of a mount point is the covered directory's, not what stat says.
     let format_needs_stat = matches!(c.sort, Sort::Time | Sort::Size)
         || c.format == Format::Long
         || c.blocks
-        || c.scontext;
+        || c.scontext
+        || c.inode;
     let format_needs_type = !format_needs_stat
         && (c.recursive || c.color.is_some() || c.dirs_first || c.indicator != Indicator::None);
     let check_symlink_mode = c.color.as_ref().is_some_and(|col| {

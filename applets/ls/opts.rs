@@ -881,11 +881,8 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
             },
             "U" => sort_opt = Some(Sort::None),
             "X" => sort_opt = Some(Sort::Extension),
-            "1" => {
-                if format_opt != Some(Format::Long) {
-                    format_opt = Some(Format::OnePerLine);
-                }
-            }
+            // -1 has no effect after -l.
+            "1" if format_opt != Some(Format::Long) => format_opt = Some(Format::OnePerLine),
             "author" => c.author = true,
             "hide" => c.hide.push(v.to_vec()),
             "sort" => match argmatch(v, SORTS) {
@@ -919,11 +916,9 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
                 };
                 color = w == 0 || (w == 2 && tty);
             }
-            "hyperlink" => {
-                if !v.is_empty() {
-                    if let Err(amb) = argmatch(v, WHEN) {
-                        return Err(argmatch_die(ctx, "--hyperlink", v, WHEN, amb));
-                    }
+            "hyperlink" if !v.is_empty() => {
+                if let Err(amb) = argmatch(v, WHEN) {
+                    return Err(argmatch_die(ctx, "--hyperlink", v, WHEN, amb));
                 }
             }
             "indicator-style" => match argmatch(v, INDICATORS) {
@@ -1071,8 +1066,9 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
         || (matches!(c.format, Format::Columns | Format::Across) && c.line_length != 0))
         && matches!(c.style, Style::Shell | Style::ShellEscape | Style::CMaybe);
     c.name_extra = match c.indicator {
-        Indicator::FileType => b"=>@|",
-        Indicator::Classify => b"*=>@|",
+        // GNU indexes "*=>@|" by (style - file_type), so -F leaves '*' alone.
+        Indicator::FileType => b"*=>@|",
+        Indicator::Classify => b"=>@|",
         _ => b"",
     };
     c.eol = eol;

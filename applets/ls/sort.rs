@@ -7,7 +7,7 @@ use super::dir::{Ent, List};
 use super::opts::Sort;
 
 /// Sort `order` (indices into `list.ents`).
-pub fn sort(list: &List, order: &mut Vec<u32>, how: Sort, reverse: bool, dirs_first: bool) {
+pub fn sort(list: &List, order: &mut [u32], how: Sort, reverse: bool, dirs_first: bool) {
     if how == Sort::None {
         return;
     }

@@ -140,10 +140,11 @@ pub fn human_size(n: u64, base: u64) -> String {
         let r2 = (r10 % base) * 2 + (rounding >> 1);
         amt /= base;
         tenths = r10 / base;
+        // As gnulib: the rounding state of the lower digits carries into the next one.
         rounding = if r2 < base {
-            (r2 != 0) as u64
+            (r2 + rounding != 0) as u64
         } else {
-            2 + (base < r2) as u64
+            2 + (base < r2 + rounding) as u64
         };
         exp += 1;
         if amt < base || exp >= letters.len() {
@@ -207,7 +208,10 @@ mod tests {
         assert_eq!(human_size(10 * 1024, 1024), "10K");
         assert_eq!(human_size(10 * 1024 + 1, 1024), "11K");
         assert_eq!(human_size(1024 * 1024 - 1, 1024), "1.0M");
-        assert_eq!(human_size(1153434, 1024), "1.1M");
+        // 1153434 B is 1.1000004 MiB: GNU rounds up to 1.2M (checked with GNU ls -lh).
+        assert_eq!(human_size(1153434, 1024), "1.2M");
+        assert_eq!(human_size(3 * 1024 * 1024 + 17, 1024), "3.1M");
+        assert_eq!(human_size(10 * 1024 * 1024 * 1024 + 1, 1024), "11G");
         assert_eq!(human_size(1000, 1000), "1.0k");
         assert_eq!(human_size(u64::MAX, 1024), "16E");
     }

@@ -99,10 +99,7 @@ pub fn quote_into_extra(out: &mut Vec<u8>, name: &[u8], style: Style, extra: &[u
     let has_extra = !extra.is_empty() && name.iter().any(|b| extra.contains(b));
     let style = match style {
         Style::CMaybe => {
-            let plain = !has_extra
-                && name
-                    .iter()
-                    .all(|&b| is_printable(b) && b != b'"' && b != b'\\');
+            let plain = !has_extra && name.iter().all(|&b| is_printable(b) && b != b'"');
             if plain {
                 out.extend_from_slice(name);
                 return;

@@ -1,12 +1,176 @@
-//! `sh`: placeholder until its issue lands.
+//! `sh`: a POSIX shell (XCU chapter 2, "Shell Command Language", issue 8) that behaves like
+//! dash: same grammar, expansions, builtins, messages (`sh: 1: foo: not found`) and statuses.
+//!
+//! Invocation: `sh [-aCefnuvx] [-o name]... [-c string [name [arg...]] | -s [arg...] |
+//! script [arg...]]`. Commands are parsed one complete command at a time and interpreted from
+//! the tree. Commands that are not found on PATH but are rbox applets run from this binary
+//! (never ahead of PATH). The last simple command of `sh -c` replaces the shell (no fork).
+//!
+//! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
+//! and bash/ash); there is no interactive mode, line editing or job control yet (issue 5).
+//!
+//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
+//! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
+//! [`vars`], [`jobs`], [`builtins`].
+
+pub mod arith;
+pub mod ast;
+pub mod builtins;
+pub mod exec;
+pub mod expand;
+pub mod input;
+pub mod jobs;
+pub mod parser;
+pub mod pattern;
+pub mod vars;
 
 use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::Ctx;
+use exec::{Flow, Shell};
+use input::{FdSource, Input};
 
-pub const USAGE: &str = "Usage: sh\n";
+pub const USAGE: &str = "Usage: sh [-aCefnuvx] [-o OPTION]... [-c STRING [NAME [ARG]...] | -s [ARG]... | FILE [ARG]...]\n";
 
-pub fn main(_args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(2, b"not implemented yet");
-    ctx.finish(Ok(()))
+pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let args: Vec<Vec<u8>> = args.into_iter().map(|a| a.into_vec()).collect();
+    let argv0 = args.first().cloned().unwrap_or_else(|| b"sh".to_vec());
+    let mut sh = Shell::new(argv0.clone());
+    let _ = ctx.out.flush();
+
+    // Options: -c, -s, -i and the `set` letters; `-o name`; stop at the first operand or `--`.
+    let mut i = 1;
+    let mut command: Option<Vec<u8>> = None;
+    let mut want_c = false;
+    let mut force_stdin = false;
+    while i < args.len() {
+        let a = &args[i];
+        if a == b"--" || a == b"-" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || (a[0] != b'-' && a[0] != b'+') {
+            break;
+        }
+        let on = a[0] == b'-';
+        let mut k = 1;
+        while k < a.len() {
+            let c = a[k];
+            match c {
+                b'c' if on => want_c = true,
+                b's' if on => force_stdin = true,
+                b'i' | b'l' => {}
+                b'o' => {
+                    i += 1;
+                    match args.get(i) {
+                        Some(name) => {
+                            let n = String::from_utf8_lossy(name).into_owned();
+                            match sh.opts.get_mut(&n) {
+                                Some(f) => *f = on,
+                                None => {
+                                    sh.lineno = 0;
+                                    let _ = crate::common::io::write_all_fd(
+                                        2,
+                                        &[&argv0[..], b": Illegal option -o ", name, b"\n"].concat(),
+                                    );
+                                    return 2;
+                                }
+                            }
+                        }
+                        None => {
+                            let _ = crate::common::io::write_all_fd(
+                                2,
+                                &[&argv0[..], b": -o requires an argument\n"].concat(),
+                            );
+                            return 2;
+                        }
+                    }
+                }
+                _ => match sh.opts.by_letter(c) {
+                    Some(f) => *f = on,
+                    None => {
+                        let _ = crate::common::io::write_all_fd(
+                            2,
+                            &[&argv0[..], b": Illegal option ", &[a[0], c][..], b"\n"].concat(),
+                        );
+                        return 2;
+                    }
+                },
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    if want_c {
+        match args.get(i) {
+            Some(c) => {
+                command = Some(c.clone());
+                i += 1;
+            }
+            None => {
+                let _ = crate::common::io::write_all_fd(
+                    2,
+                    &[&argv0[..], b": -c requires an argument\n"].concat(),
+                );
+                return 2;
+            }
+        }
+        if let Some(name) = args.get(i) {
+            sh.arg0 = name.clone();
+            i += 1;
+        }
+        sh.pos = args[i..].to_vec();
+    }
+
+    let result = if let Some(text) = command {
+        let mut inp = Input::from_bytes(&text);
+        sh.run_input(&mut inp, true)
+    } else if !force_stdin && i < args.len() {
+        let script = args[i].clone();
+        sh.arg0 = script.clone();
+        sh.pos = args[i + 1..].to_vec();
+        let c = std::ffi::CString::new(script.clone()).unwrap_or_default();
+        let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            let m = match e.raw_os_error() {
+                Some(libc::ENOENT) => "No such file".to_string(),
+                _ => crate::common::ctx::strerror(&e),
+            };
+            sh.lineno = 0;
+            let _ = crate::common::io::write_all_fd(
+                2,
+                &[&argv0[..], b": 0: cannot open ", &script[..], b": ", m.as_bytes(), b"\n"].concat(),
+            );
+            return if e.raw_os_error() == Some(libc::ENOENT) { 127 } else { 126 };
+        }
+        let fd = exec::move_high(fd);
+        let mut inp = Input::from_source(Box::new(FdSource::new(fd, false)));
+        sh.run_input(&mut inp, false)
+    } else {
+        sh.opts.stdin = true;
+        sh.pos = args[i..].to_vec();
+        let mut inp = Input::from_source(Box::new(FdSource::new(0, true)));
+        sh.run_input(&mut inp, false)
+    };
+    let st = match result {
+        Ok(s) => s,
+        Err(Flow::Exit(s)) => s,
+        Err(_) => sh.status,
+    };
+    sh.status = st;
+    sh.run_exit_trap();
+    let _ = sh.out.flush();
+    sh.status
+}
+
+/// Fuzz entry: parse arbitrary bytes as a script (no execution). Must never panic.
+pub fn fuzz_one(data: &[u8]) {
+    let _ = parser::parse_all(data);
+}
+
+#[allow(dead_code)]
+fn os(b: &[u8]) -> &std::ffi::OsStr {
+    std::ffi::OsStr::from_bytes(b)
 }

@@ -143,6 +143,8 @@ pub struct Shell {
     pub keep_redirs: bool,
     /// argv[0] the binary was started with (to find our own executable).
     pub exe_hint: Vec<u8>,
+    /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
+    pub exec_prefix: &'static [u8],
 }
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
@@ -188,6 +190,7 @@ impl Shell {
             env_cache: None,
             keep_redirs: false,
             exe_hint: Vec::new(),
+            exec_prefix: b"",
         };
         sh.exe_hint = sh.arg0.clone();
         for (k, v) in std::env::vars_os() {
@@ -1135,17 +1138,17 @@ impl Shell {
                 self.run_script_in_place(path, argv)
             }
             libc::EACCES | libc::EISDIR => {
-                self.errf(&[&argv[0], b": Permission denied"]);
+                self.errf(&[self.exec_prefix, &argv[0], b": Permission denied"]);
                 126
             }
             libc::ENOENT | libc::ENOTDIR => {
                 self.hash.remove(&argv[0]);
-                self.errf(&[&argv[0], b": not found"]);
+                self.errf(&[self.exec_prefix, &argv[0], b": not found"]);
                 127
             }
             e => {
                 let m = crate::common::ctx::errno_text(e);
-                self.errf(&[&argv[0], b": ", m.as_bytes()]);
+                self.errf(&[self.exec_prefix, &argv[0], b": ", m.as_bytes()]);
                 126
             }
         }
@@ -1416,6 +1419,12 @@ pub fn exec_raw(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> i32 {
 }
 
 fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
+    // dash prints the words as they are, unquoted.
+    out.extend_from_slice(s);
+}
+
+#[allow(dead_code)]
+fn trace_quote_sh(out: &mut Vec<u8>, s: &[u8]) {
     let safe = !s.is_empty()
         && s.iter().all(|&c| {
             c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b',' | b':' | b'+' | b'@' | b'%' | b'=')

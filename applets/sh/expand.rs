@@ -325,6 +325,10 @@ impl Shell {
                     // Already reported (read-only variable, set -u).
                     return Err(Flow::Exit(2));
                 }
+                if m.starts_with("Illegal number") {
+                    self.err(m.as_bytes());
+                    return Err(Flow::Exit(2));
+                }
                 self.errf(&[b"arithmetic expression: ", m.as_bytes(), b": \"", &text, b"\""]);
                 Err(Flow::Exit(2))
             }

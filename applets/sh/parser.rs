@@ -507,7 +507,7 @@ impl<'a> Parser<'a> {
                     })));
                 } else {
                     let saved = self.peeked.take();
-                    let body = self.compound_list()?;
+                    let body = self.compound_list(")")?;
                     match self.next()? {
                         Tok::Op(Op::RParen) => {}
                         t => {
@@ -765,7 +765,7 @@ impl<'a> Parser<'a> {
         inp.line = line;
         let mut p = Parser::new(&mut inp, self.aliases);
         p.depth = self.depth;
-        let body = p.compound_list()?;
+        let body = p.compound_list("`")?;
         if !matches!(p.peek()?, Tok::Eof) {
             return p.unexpected(None);
         }
@@ -928,7 +928,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn compound_list(&mut self) -> PResult<Node> {
+    fn compound_list(&mut self, expect: &str) -> PResult<Node> {
         self.linebreak()?;
         let mut items = Vec::new();
         while self.starts_command()? {
@@ -950,7 +950,8 @@ impl<'a> Parser<'a> {
             self.linebreak()?;
         }
         if items.is_empty() {
-            return self.unexpected(None);
+            let eof = matches!(self.peek()?, Tok::Eof);
+            return self.unexpected(if eof { Some(expect) } else { None });
         }
         Ok(if items.len() == 1 {
             items.pop().unwrap()
@@ -1017,7 +1018,7 @@ impl<'a> Parser<'a> {
             Tok::Word(w) => plain(w).map(|s| s.to_vec()),
             Tok::Op(Op::LParen) => {
                 self.next()?;
-                let body = self.compound_list()?;
+                let body = self.compound_list(")")?;
                 if self.peek_op()? != Some(Op::RParen) {
                     return self.unexpected(Some(")"));
                 }
@@ -1033,9 +1034,9 @@ impl<'a> Parser<'a> {
             Some(b"while") | Some(b"until") => {
                 let until = kw.as_deref() == Some(b"until");
                 self.next()?;
-                let cond = self.compound_list()?;
+                let cond = self.compound_list("do")?;
                 self.expect_kw("do")?;
-                let body = self.compound_list()?;
+                let body = self.compound_list("done")?;
                 self.expect_kw("done")?;
                 Node::Loop {
                     cond: Box::new(cond),
@@ -1047,7 +1048,7 @@ impl<'a> Parser<'a> {
             Some(b"case") => self.case_clause()?,
             Some(b"{") => {
                 self.next()?;
-                let body = self.compound_list()?;
+                let body = self.compound_list("}")?;
                 self.expect_kw("}")?;
                 Node::Group(Box::new(body))
             }
@@ -1225,9 +1226,9 @@ impl<'a> Parser<'a> {
         let mut arms = Vec::new();
         let mut els = None;
         loop {
-            let c = self.compound_list()?;
+            let c = self.compound_list("then")?;
             self.expect_kw("then")?;
-            let b = self.compound_list()?;
+            let b = self.compound_list("fi")?;
             arms.push((c, b));
             if self.peek_kw(b"elif")? {
                 self.next()?;
@@ -1235,7 +1236,7 @@ impl<'a> Parser<'a> {
             }
             if self.peek_kw(b"else")? {
                 self.next()?;
-                els = Some(Box::new(self.compound_list()?));
+                els = Some(Box::new(self.compound_list("fi")?));
             }
             self.expect_kw("fi")?;
             return Ok(Node::If(arms, els));
@@ -1277,7 +1278,7 @@ impl<'a> Parser<'a> {
         }
         self.linebreak()?;
         self.expect_kw("do")?;
-        let body = self.compound_list()?;
+        let body = self.compound_list("done")?;
         self.expect_kw("done")?;
         Ok(Node::For {
             var,
@@ -1314,8 +1315,9 @@ impl<'a> Parser<'a> {
                 match self.next()? {
                     Tok::Word(w) => pats.push(w),
                     t => {
+                        let eof = matches!(t, Tok::Eof);
                         self.peeked = Some(t);
-                        return self.unexpected(None);
+                        return self.unexpected(if eof { Some(")") } else { None });
                     }
                 }
                 match self.next()? {
@@ -1329,7 +1331,7 @@ impl<'a> Parser<'a> {
             }
             self.linebreak()?;
             let body = if self.starts_command()? {
-                Some(self.compound_list()?)
+                Some(self.compound_list(";;")?)
             } else {
                 None
             };

@@ -330,7 +330,9 @@ fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sh.errf(&[b"exec: ", &argv[0], b": not found"]);
         return Err(Flow::Exit(127));
     }
+    sh.exec_prefix = b"exec: ";
     let st = sh.exec_found(argv, found);
+    sh.exec_prefix = b"";
     Err(Flow::Exit(st))
 }
 
@@ -711,7 +713,12 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         Some(a) if a.len() > 1 && a[0] == b'-' && a != b"--" => {
             match signal_number(&a[1..]) {
                 Some(n) => sig = n,
-                None => return sh.usage_err(b"kill", &[b"invalid signal number or name: ", &a[1..]].concat()),
+                None => {
+                    if a[1].is_ascii_digit() {
+                        return sh.usage_err(b"kill", &[b"invalid signal number or name: ", &a[1..]].concat());
+                    }
+                    return sh.usage_err(b"kill", &[b"Illegal option -", &a[1..2]].concat());
+                }
             }
             i = 2;
         }

@@ -73,6 +73,9 @@ impl T<'_> {
                 if is_unary(&a[0]) {
                     return self.unary(&a[0], &a[1]);
                 }
+                if is_binary(&a[1]) {
+                    return self.fail(&[&a[1][..], b": argument expected"].concat());
+                }
                 return self.fail(&[&a[0][..], b": unexpected operator"].concat());
             }
             3 => {

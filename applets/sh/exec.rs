@@ -145,6 +145,10 @@ pub struct Shell {
     pub exe_hint: Vec<u8>,
     /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
     pub exec_prefix: &'static [u8],
+    /// Spare byte buffers for words (see `buf`/`recycle` in expand.rs).
+    pub pool: Vec<Vec<u8>>,
+    /// Builtin output captured in memory (in-process command substitution).
+    pub capture: Option<Vec<u8>>,
 }
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
@@ -191,6 +195,8 @@ impl Shell {
             keep_redirs: false,
             exe_hint: Vec::new(),
             exec_prefix: b"",
+            pool: Vec::new(),
+            capture: None,
         };
         sh.exe_hint = sh.arg0.clone();
         for (k, v) in std::env::vars_os() {
@@ -809,15 +815,18 @@ impl Shell {
     // ------------------------------------------------------------ simple commands
 
     pub fn lookup(&mut self, name: &[u8]) -> Found {
-        if let Some(b) = builtins::find(name) {
+        let b = builtins::find(name);
+        if let Some(b) = b {
             if b.special {
                 return Found::Special(b);
             }
         }
-        if let Some(f) = self.funcs.get(name) {
-            return Found::Func(f.clone());
+        if !self.funcs.is_empty() {
+            if let Some(f) = self.funcs.get(name) {
+                return Found::Func(f.clone());
+            }
         }
-        if let Some(b) = builtins::find(name) {
+        if let Some(b) = b {
             return Found::Builtin(b);
         }
         if name.contains(&b'/') {
@@ -883,10 +892,33 @@ impl Shell {
 
     fn run_simple(&mut self, s: &Simple) -> Res {
         self.lineno = s.line;
-        let tail = std::mem::replace(&mut self.tail_exec, false);
         self.cmdsub_status = None;
+        if s.words.is_empty() && s.redirs.is_empty() && !self.opts.xtrace {
+            // Assignments only (`i=$((i+1))`): no argument vector, values set in place.
+            let mut v = self.buf();
+            for a in &s.assigns {
+                self.expand_into(&a.value, &mut v)?;
+                if self.vars.set(&a.name, &v, self.opts.allexport).is_err() {
+                    self.errf(&[&a.name, b": is read only"]);
+                    return Err(Flow::Exit(2));
+                }
+                if matches!(a.name.as_slice(), b"PATH" | b"OPTIND") {
+                    self.var_changed(&a.name);
+                }
+            }
+            self.pool.push(v);
+            return Ok(self.cmdsub_status.unwrap_or(0));
+        }
         let mut argv: Vec<Vec<u8>> = Vec::with_capacity(s.words.len());
         self.expand_words(&s.words, &mut argv)?;
+        let r = self.run_simple_argv(s, &mut argv);
+        self.recycle(&mut argv);
+        r
+    }
+
+    fn run_simple_argv(&mut self, s: &Simple, argv_ref: &mut Vec<Vec<u8>>) -> Res {
+        let tail = std::mem::replace(&mut self.tail_exec, false);
+        let argv = &*argv_ref;
         let mut assigns: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(s.assigns.len());
         for a in &s.assigns {
             let v = self.expand_str(&a.value)?;
@@ -932,7 +964,7 @@ impl Shell {
                     // A redirection error on a special builtin ends a non-interactive shell.
                     return Err(Flow::Exit(st));
                 }
-                let r = (b.run)(self, &argv);
+                let r = (b.run)(self, argv);
                 let _ = self.out.flush();
                 if std::mem::take(&mut self.keep_redirs) {
                     for (_, copy) in saved {
@@ -950,7 +982,7 @@ impl Shell {
                 let mut saved = Vec::new();
                 let r = match self.redirect(&s.redirs, Some(&mut saved)) {
                     Err(st) => Ok(st),
-                    Ok(()) => (b.run)(self, &argv),
+                    Ok(()) => (b.run)(self, argv),
                 };
                 let _ = self.out.flush();
                 self.restore(saved);
@@ -962,7 +994,7 @@ impl Shell {
                 let mut saved = Vec::new();
                 let r = match self.redirect(&s.redirs, Some(&mut saved)) {
                     Err(st) => Ok(st),
-                    Ok(()) => self.call_function(&body, &argv),
+                    Ok(()) => self.call_function(&body, argv),
                 };
                 let _ = self.out.flush();
                 self.restore(saved);
@@ -970,6 +1002,7 @@ impl Shell {
                 r
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
+                let argv = std::mem::take(argv_ref);
                 if tail && !self.opts.noexec {
                     let st = self.child_exec(s, &assigns, argv, found);
                     return Ok(st);

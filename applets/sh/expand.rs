@@ -31,8 +31,17 @@ struct Builder {
     meta: bool,
     started: bool,
     ws_term: bool,
-    ifs: Vec<u8>,
+    /// IFS as a byte set: bit 0 = separator, bit 1 = IFS whitespace.
+    ifs: [u8; 256],
     glob: bool,
+}
+
+fn ifs_set(ifs: &[u8]) -> [u8; 256] {
+    let mut m = [0u8; 256];
+    for &c in ifs {
+        m[c as usize] = if matches!(c, b' ' | b'\t' | b'\n') { 3 } else { 1 };
+    }
+    m
 }
 
 fn is_meta(c: u8) -> bool {
@@ -40,16 +49,16 @@ fn is_meta(c: u8) -> bool {
 }
 
 impl Builder {
-    fn new(mode: Mode, ifs: &[u8], glob: bool) -> Builder {
+    fn new(mode: Mode, ifs: &[u8], glob: bool, cur: Vec<u8>) -> Builder {
         Builder {
             mode,
             fields: Vec::new(),
-            cur: Vec::new(),
+            cur,
             pat: Vec::new(),
             meta: false,
             started: false,
             ws_term: false,
-            ifs: ifs.to_vec(),
+            ifs: if mode == Mode::Fields { ifs_set(ifs) } else { [0; 256] },
             glob,
         }
     }
@@ -111,8 +120,9 @@ impl Builder {
             return;
         }
         for &c in s {
-            if self.ifs.contains(&c) {
-                if matches!(c, b' ' | b'\t' | b'\n') {
+            let k = self.ifs[c as usize];
+            if k != 0 {
+                if k == 3 {
                     if self.started {
                         self.end_field();
                         self.ws_term = true;
@@ -150,7 +160,7 @@ impl Builder {
 
     fn end_field_force(&mut self) {
         let cur = std::mem::take(&mut self.cur);
-        if self.meta && self.glob {
+        if self.meta && self.glob && pattern::needs_glob(&self.pat) {
             let m = pattern::glob(&self.pat);
             if m.is_empty() {
                 self.fields.push(cur);
@@ -167,13 +177,38 @@ impl Builder {
 
     fn finish(mut self, out: &mut Vec<Vec<u8>>) {
         self.end_field();
-        out.append(&mut self.fields);
+        if out.is_empty() {
+            std::mem::swap(out, &mut self.fields);
+        } else {
+            out.append(&mut self.fields);
+        }
     }
 }
 
 /// A decimal rendering of an integer.
 pub fn itoa(n: i64) -> Vec<u8> {
-    n.to_string().into_bytes()
+    let mut b = [0u8; 24];
+    itoa_buf(n, &mut b).to_vec()
+}
+
+/// Decimal digits of `n` written into `buf` (no allocation).
+pub fn itoa_buf(n: i64, buf: &mut [u8; 24]) -> &[u8] {
+    let mut i = buf.len();
+    let neg = n < 0;
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
 }
 
 impl Shell {
@@ -181,21 +216,98 @@ impl Shell {
         self.vars.get(b"IFS").unwrap_or(b" \t\n")
     }
 
+    /// A scratch buffer from the pool (the interpreter's loops would otherwise spend most of
+    /// their time in musl's malloc).
+    #[inline]
+    pub fn buf(&mut self) -> Vec<u8> {
+        match self.pool.pop() {
+            Some(mut b) => {
+                b.clear();
+                b
+            }
+            None => Vec::with_capacity(32),
+        }
+    }
+
+    /// Give buffers back to the pool.
+    #[inline]
+    pub fn recycle(&mut self, v: &mut Vec<Vec<u8>>) {
+        for b in v.drain(..) {
+            if self.pool.len() < 64 && b.capacity() <= 4096 {
+                self.pool.push(b);
+            }
+        }
+    }
+
     /// Expand command words into fields.
     pub fn expand_words(&mut self, words: &[Word], out: &mut Vec<Vec<u8>>) -> Result<(), Flow> {
         for w in words {
-            // Fast path: a plain literal without glob characters is itself.
-            if let [WordPart::Lit(s)] = w.as_slice() {
-                if self.opts.noglob || !s.iter().any(|&c| is_meta(c)) {
-                    out.push(s.clone());
+            // Fast paths: a literal without glob characters is itself; so is a lone `$name`
+            // whose value needs no splitting or globbing.
+            match w.as_slice() {
+                [WordPart::Lit(s)] if self.opts.noglob || !pattern::needs_glob(s) => {
+                    let mut b = self.buf();
+                    b.extend_from_slice(s);
+                    out.push(b);
                     continue;
                 }
+                [WordPart::Param(p)] if p.op == POp::Plain => {
+                    if let PName::Var(n) = &p.name {
+                        if let Some(v) = self.vars.get(n) {
+                            let ifs = self.vars.get(b"IFS").unwrap_or(b" \t\n");
+                            if !v.is_empty()
+                                && !v.iter().any(|c| ifs.contains(c))
+                                && (self.opts.noglob || !pattern::needs_glob(v))
+                            {
+                                let mut b = match self.pool.pop() {
+                                    Some(mut b) => {
+                                        b.clear();
+                                        b
+                                    }
+                                    None => Vec::with_capacity(32),
+                                };
+                                b.extend_from_slice(v);
+                                out.push(b);
+                                continue;
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
-            let ifs = self.ifs().to_vec();
-            let mut b = Builder::new(Mode::Fields, &ifs, !self.opts.noglob);
+            let cur = self.buf();
+            let b = {
+                let ifs = self.ifs();
+                Builder::new(Mode::Fields, ifs, !self.opts.noglob, cur)
+            };
+            let mut b = b;
             self.expand_parts(w, &mut b, false)?;
             b.finish(out);
         }
+        Ok(())
+    }
+
+    /// Expand a word to one string into `out` (cleared first), without splitting or globbing.
+    pub fn expand_into(&mut self, w: &Word, out: &mut Vec<u8>) -> Result<(), Flow> {
+        out.clear();
+        match w.as_slice() {
+            [] => return Ok(()),
+            [WordPart::Lit(s)] | [WordPart::Quoted(s)] => {
+                out.extend_from_slice(s);
+                return Ok(());
+            }
+            [WordPart::Arith(a)] => {
+                let v = self.arith(a)?;
+                let mut nb = [0u8; 24];
+                out.extend_from_slice(itoa_buf(v, &mut nb));
+                return Ok(());
+            }
+            _ => {}
+        }
+        let cur = std::mem::take(out);
+        let mut b = Builder::new(Mode::Str, b"", false, cur);
+        self.expand_parts(w, &mut b, false)?;
+        *out = b.cur;
         Ok(())
     }
 
@@ -206,7 +318,7 @@ impl Shell {
             [WordPart::Lit(s)] | [WordPart::Quoted(s)] => return Ok(s.clone()),
             _ => {}
         }
-        let mut b = Builder::new(Mode::Str, b"", false);
+        let mut b = Builder::new(Mode::Str, b"", false, Vec::new());
         self.expand_parts(w, &mut b, false)?;
         Ok(b.cur)
     }
@@ -216,7 +328,7 @@ impl Shell {
         if let [WordPart::Lit(s)] = w.as_slice() {
             return Ok(s.clone());
         }
-        let mut b = Builder::new(Mode::Pat, b"", false);
+        let mut b = Builder::new(Mode::Pat, b"", false, Vec::new());
         self.expand_parts(w, &mut b, false)?;
         Ok(b.cur)
     }
@@ -262,11 +374,12 @@ impl Shell {
                 }
                 WordPart::Arith(a) => {
                     let v = self.arith(a)?;
-                    let s = itoa(v);
+                    let mut nb = [0u8; 24];
+                    let s = itoa_buf(v, &mut nb);
                     if dq {
-                        b.quoted(&s)
+                        b.quoted(s)
                     } else {
-                        b.expansion(&s)
+                        b.expansion(s)
                     }
                 }
             }
@@ -337,6 +450,9 @@ impl Shell {
 
     /// Run a command substitution and return its output without trailing newlines.
     pub fn command_subst(&mut self, node: &std::rc::Rc<Node>) -> Result<Vec<u8>, Flow> {
+        if let Some(out) = self.subst_in_process(node) {
+            return Ok(out);
+        }
         let mut fds = [0; 2];
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
             self.err(b"Pipe call failed");
@@ -373,6 +489,52 @@ impl Shell {
             out.pop();
         }
         Ok(out)
+    }
+
+    /// `$(echo ...)` / `$(printf ...)` with words that cannot change the shell's state run
+    /// without a fork: the output is captured in memory. Anything else takes the fork path.
+    fn subst_in_process(&mut self, node: &Node) -> Option<Vec<u8>> {
+        let Node::Simple(s) = node else {
+            return None;
+        };
+        if !s.assigns.is_empty() || !s.redirs.is_empty() || self.opts.xtrace || self.capture.is_some() {
+            return None;
+        }
+        let name = match s.words.first().map(|w| w.as_slice()) {
+            Some([WordPart::Lit(n)]) => n.as_slice(),
+            _ => return None,
+        };
+        let run: super::builtins::BuiltinFn = match name {
+            b"echo" | b"printf" if !self.funcs.contains_key(name) => super::builtins::find(name)?.run,
+            _ => return None,
+        };
+        if !s.words.iter().all(|w| pure_word(w)) {
+            return None;
+        }
+        let mut argv = Vec::with_capacity(s.words.len());
+        let saved_status = self.status;
+        self.lineno = s.line;
+        let st = match self.expand_words(&s.words, &mut argv) {
+            Ok(()) => {
+                self.capture = Some(Vec::new());
+                let r = run(self, &argv);
+                match r {
+                    Ok(st) => st,
+                    Err(Flow::Exit(st)) => st,
+                    Err(_) => saved_status,
+                }
+            }
+            Err(Flow::Exit(st)) => st,
+            Err(_) => saved_status,
+        };
+        self.recycle(&mut argv);
+        let mut out = self.capture.take().unwrap_or_default();
+        self.cmdsub_status = Some(st);
+        self.status = st;
+        while out.last() == Some(&b'\n') {
+            out.pop();
+        }
+        Some(out)
     }
 
     /// The value of a parameter other than `@` and `*` (those are handled by the caller).
@@ -616,6 +778,22 @@ impl Shell {
     }
 }
 
+/// A word whose expansion has no side effects and cannot fail (so it may be expanded in the
+/// parent for an in-process command substitution).
+fn pure_word(w: &[WordPart]) -> bool {
+    w.iter().all(|p| match p {
+        WordPart::Lit(_) | WordPart::Quoted(_) | WordPart::Tilde(_) => true,
+        WordPart::Dq(inner) => pure_word(inner),
+        WordPart::Param(pp) => {
+            matches!(
+                pp.op,
+                POp::Plain | POp::Len | POp::Default(_) | POp::Alt(_) | POp::RemPrefix(_) | POp::RemSuffix(_)
+            ) && pure_word(&pp.word)
+        }
+        WordPart::Cmd(_) | WordPart::Arith(_) => false,
+    })
+}
+
 struct ArithVars<'a> {
     sh: &'a mut Shell,
 }
@@ -651,8 +829,9 @@ impl arith::Vars for ArithVars<'_> {
         }
     }
     fn set(&mut self, name: &[u8], v: i64) -> Result<(), String> {
-        let s = itoa(v);
-        if self.sh.vars.set(name, &s, self.sh.opts.allexport).is_err() {
+        let mut nb = [0u8; 24];
+        let s = itoa_buf(v, &mut nb);
+        if self.sh.vars.set(name, s, self.sh.opts.allexport).is_err() {
             self.sh.errf(&[name, b": is read only"]);
             return Err("\u{1}".into());
         }

@@ -21,6 +21,26 @@ pub fn has_meta(p: &[u8]) -> bool {
     false
 }
 
+/// Could pathname expansion change this pattern? `*`, `?`, or a `[` closed by a later `]`
+/// (an unclosed `[` is an ordinary character, so `[` the command is never globbed).
+pub fn needs_glob(p: &[u8]) -> bool {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            b'\\' => i += 1,
+            b'*' | b'?' => return true,
+            b'[' => {
+                if p[i + 1..].iter().skip(1).any(|&c| c == b']') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Remove the escaping backslashes of a pattern without metacharacters.
 pub fn unescape(p: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(p.len());

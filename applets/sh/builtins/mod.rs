@@ -87,11 +87,18 @@ pub fn is_keyword(name: &[u8]) -> bool {
 impl Shell {
     /// Write builtin output; a failed write is reported once as dash does.
     pub fn print(&mut self, b: &[u8]) {
+        if let Some(c) = &mut self.capture {
+            c.extend_from_slice(b);
+            return;
+        }
         let _ = self.out.write_all(b);
     }
 
     /// Flush builtin output: the status to use (1 after a write error).
     pub fn flush_out(&mut self, name: &[u8]) -> i32 {
+        if self.capture.is_some() {
+            return 0;
+        }
         match self.out.flush() {
             Ok(()) => 0,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 1,

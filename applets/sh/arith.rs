@@ -54,6 +54,7 @@ pub trait Vars {
 struct P<'a> {
     s: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 type R<T> = Result<T, String>;
@@ -82,6 +83,16 @@ impl P<'_> {
     }
 
     fn comma(&mut self) -> R<Expr> {
+        self.depth += 1;
+        if self.depth > 200 {
+            return Err("expression nested too deeply".into());
+        }
+        let r = self.comma_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn comma_inner(&mut self) -> R<Expr> {
         let mut e = self.assign()?;
         while self.peek() == Some(b',') {
             self.i += 1;
@@ -119,7 +130,12 @@ impl P<'_> {
                 if self.s[self.i..].starts_with(t) && !(t == b"=" && self.at(1) == Some(b'=')) {
                     let name = name.to_vec();
                     self.i += t.len();
+                    self.depth += 1;
+                    if self.depth > 400 {
+                        return Err("expression nested too deeply".into());
+                    }
                     let rhs = self.assign()?;
+                    self.depth -= 1;
                     return Ok(Expr::Assign(name, *op, Box::new(rhs)));
                 }
             }
@@ -198,6 +214,16 @@ impl P<'_> {
     }
 
     fn unary(&mut self) -> R<Expr> {
+        self.depth += 1;
+        if self.depth > 400 {
+            return Err("expression nested too deeply".into());
+        }
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> R<Expr> {
         match self.peek() {
             Some(b'+') if self.at(1) == Some(b'+') => {
                 self.i += 2;
@@ -300,7 +326,7 @@ pub fn parse_num(s: &[u8]) -> Option<i64> {
 
 /// Parse an expression (the text after expansions).
 pub fn parse(s: &[u8]) -> Result<Rc<Expr>, String> {
-    let mut p = P { s, i: 0 };
+    let mut p = P { s, i: 0, depth: 0 };
     if p.peek().is_none() {
         return Ok(Rc::new(Expr::Num(0)));
     }

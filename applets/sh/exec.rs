@@ -149,10 +149,13 @@ pub struct Shell {
     pub pool: Vec<Vec<u8>>,
     /// Builtin output captured in memory (in-process command substitution).
     pub capture: Option<Vec<u8>>,
+    /// Stack address at start and how much of the stack recursion may use.
+    stack_base: usize,
+    stack_budget: usize,
 }
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
-const MAX_EVAL_DEPTH: u32 = 1000;
+const MAX_EVAL_DEPTH: u32 = 10000;
 
 /// What a command name resolves to.
 pub enum Found {
@@ -197,7 +200,22 @@ impl Shell {
             exec_prefix: b"",
             pool: Vec::new(),
             capture: None,
+            stack_base: 0,
+            stack_budget: 0,
         };
+        let here = 0u8;
+        sh.stack_base = std::ptr::addr_of!(here) as usize;
+        let mut rl = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) };
+        let lim = if rl.rlim_cur == libc::RLIM_INFINITY || rl.rlim_cur == 0 {
+            8 << 20
+        } else {
+            (rl.rlim_cur as usize).min(256 << 20)
+        };
+        sh.stack_budget = lim / 4 * 3;
         sh.exe_hint = sh.arg0.clone();
         for (k, v) in std::env::vars_os() {
             use std::os::unix::ffi::OsStrExt;
@@ -372,7 +390,7 @@ impl Shell {
     /// Parse and run a string (`eval`, traps): the status, or control flow.
     pub fn eval_str(&mut self, text: &[u8]) -> Res {
         self.eval_depth += 1;
-        if self.eval_depth > MAX_EVAL_DEPTH {
+        if self.eval_depth > MAX_EVAL_DEPTH || !self.stack_ok() {
             self.eval_depth -= 1;
             self.err(b"eval: nesting too deep");
             return Err(Flow::Exit(2));
@@ -1058,8 +1076,15 @@ impl Shell {
         }
     }
 
+    /// Is there room on the stack for another level of recursion?
+    pub fn stack_ok(&self) -> bool {
+        let here = 0u8;
+        let sp = std::ptr::addr_of!(here) as usize;
+        self.stack_base.saturating_sub(sp) < self.stack_budget
+    }
+
     pub fn call_function(&mut self, body: &Rc<Node>, argv: &[Vec<u8>]) -> Res {
-        if self.eval_depth >= MAX_EVAL_DEPTH {
+        if self.eval_depth >= MAX_EVAL_DEPTH || !self.stack_ok() {
             self.errf(&[&argv[0], b": maximum function nesting depth exceeded"]);
             return Err(Flow::Exit(2));
         }

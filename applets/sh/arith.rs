@@ -106,7 +106,8 @@ impl P<'_> {
         let save = self.i;
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
         {
             self.i += 1;
         }
@@ -258,7 +259,8 @@ impl P<'_> {
     fn name(&mut self) -> R<Vec<u8>> {
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_')
         {
             self.i += 1;
         }

@@ -232,7 +232,11 @@ impl Shell {
             sh.vars.map.get_mut(&b"IFS"[..]).unwrap().exported = false;
         }
         if sh.vars.get(b"PS1").is_none() {
-            let ps1: &[u8] = if unsafe { libc::geteuid() } == 0 { b"# " } else { b"$ " };
+            let ps1: &[u8] = if unsafe { libc::geteuid() } == 0 {
+                b"# "
+            } else {
+                b"$ "
+            };
             let _ = sh.vars.set(b"PS1", ps1, false);
         }
         if sh.vars.get(b"PS2").is_none() {
@@ -1179,7 +1183,10 @@ impl Shell {
             Some((kv[..i].to_vec(), kv[i + 1..].to_vec()))
         }) {
             use std::os::unix::ffi::OsStrExt;
-            std::env::set_var(std::ffi::OsStr::from_bytes(&k), std::ffi::OsStr::from_bytes(&v));
+            std::env::set_var(
+                std::ffi::OsStr::from_bytes(&k),
+                std::ffi::OsStr::from_bytes(&v),
+            );
         }
         let st = crate::multicall::run_applet(a, args);
         let _ = self.out.flush();
@@ -1246,7 +1253,11 @@ impl Shell {
     // ------------------------------------------------------------ redirections
 
     /// Apply redirections. With `saved`, remember what to restore. Err(status) after a message.
-    pub fn redirect(&mut self, redirs: &[Redir], mut saved: Option<&mut Vec<(i32, i32)>>) -> Result<(), i32> {
+    pub fn redirect(
+        &mut self,
+        redirs: &[Redir],
+        mut saved: Option<&mut Vec<(i32, i32)>>,
+    ) -> Result<(), i32> {
         if redirs.is_empty() {
             return Ok(());
         }
@@ -1314,7 +1325,9 @@ impl Shell {
                     }
                     let mut flags = match r.kind {
                         RKind::In => libc::O_RDONLY,
-                        RKind::Out | RKind::Clobber => libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+                        RKind::Out | RKind::Clobber => {
+                            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC
+                        }
                         RKind::Append => libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
                         RKind::ReadWrite => libc::O_RDWR | libc::O_CREAT,
                         _ => 0,
@@ -1339,7 +1352,11 @@ impl Shell {
                     if fd < 0 {
                         let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
                         let creating = flags & libc::O_CREAT != 0;
-                        let what: &[u8] = if creating { b"cannot create " } else { b"cannot open " };
+                        let what: &[u8] = if creating {
+                            b"cannot create "
+                        } else {
+                            b"cannot open "
+                        };
                         let why = match e {
                             libc::ENOENT if creating => "Directory nonexistent".to_string(),
                             libc::ENOENT => "No such file".to_string(),
@@ -1473,7 +1490,9 @@ pub fn exec_raw(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> i32 {
     unsafe {
         libc::execve(p.as_ptr(), aptr.as_ptr(), eptr.as_ptr());
     }
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::ENOENT)
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::ENOENT)
 }
 
 fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
@@ -1485,7 +1504,11 @@ fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
 fn trace_quote_sh(out: &mut Vec<u8>, s: &[u8]) {
     let safe = !s.is_empty()
         && s.iter().all(|&c| {
-            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b',' | b':' | b'+' | b'@' | b'%' | b'=')
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'-' | b'.' | b'/' | b',' | b':' | b'+' | b'@' | b'%' | b'='
+                )
         });
     if safe {
         out.extend_from_slice(s);

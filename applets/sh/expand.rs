@@ -39,7 +39,11 @@ struct Builder {
 fn ifs_set(ifs: &[u8]) -> [u8; 256] {
     let mut m = [0u8; 256];
     for &c in ifs {
-        m[c as usize] = if matches!(c, b' ' | b'\t' | b'\n') { 3 } else { 1 };
+        m[c as usize] = if matches!(c, b' ' | b'\t' | b'\n') {
+            3
+        } else {
+            1
+        };
     }
     m
 }
@@ -58,7 +62,11 @@ impl Builder {
             meta: false,
             started: false,
             ws_term: false,
-            ifs: if mode == Mode::Fields { ifs_set(ifs) } else { [0; 256] },
+            ifs: if mode == Mode::Fields {
+                ifs_set(ifs)
+            } else {
+                [0; 256]
+            },
             glob,
         }
     }
@@ -407,7 +415,10 @@ impl Shell {
             Some(e) => e,
             None => {
                 let text = self.expand_str(&a.word)?;
-                let literal = a.word.iter().all(|p| matches!(p, WordPart::Lit(_) | WordPart::Quoted(_)));
+                let literal = a
+                    .word
+                    .iter()
+                    .all(|p| matches!(p, WordPart::Lit(_) | WordPart::Quoted(_)));
                 let e = match self.arith_cache.get(&text) {
                     Some(e) => e.clone(),
                     None => match arith::parse(&text) {
@@ -418,7 +429,13 @@ impl Shell {
                             e
                         }
                         Err(m) => {
-                            self.errf(&[b"arithmetic expression: ", m.as_bytes(), b": \"", &text, b"\""]);
+                            self.errf(&[
+                                b"arithmetic expression: ",
+                                m.as_bytes(),
+                                b": \"",
+                                &text,
+                                b"\"",
+                            ]);
                             return Err(Flow::Exit(2));
                         }
                     },
@@ -442,7 +459,13 @@ impl Shell {
                     self.err(m.as_bytes());
                     return Err(Flow::Exit(2));
                 }
-                self.errf(&[b"arithmetic expression: ", m.as_bytes(), b": \"", &text, b"\""]);
+                self.errf(&[
+                    b"arithmetic expression: ",
+                    m.as_bytes(),
+                    b": \"",
+                    &text,
+                    b"\"",
+                ]);
                 Err(Flow::Exit(2))
             }
         }
@@ -497,7 +520,11 @@ impl Shell {
         let Node::Simple(s) = node else {
             return None;
         };
-        if !s.assigns.is_empty() || !s.redirs.is_empty() || self.opts.xtrace || self.capture.is_some() {
+        if !s.assigns.is_empty()
+            || !s.redirs.is_empty()
+            || self.opts.xtrace
+            || self.capture.is_some()
+        {
             return None;
         }
         let name = match s.words.first().map(|w| w.as_slice()) {
@@ -505,7 +532,9 @@ impl Shell {
             _ => return None,
         };
         let run: super::builtins::BuiltinFn = match name {
-            b"echo" | b"printf" if !self.funcs.contains_key(name) => super::builtins::find(name)?.run,
+            b"echo" | b"printf" if !self.funcs.contains_key(name) => {
+                super::builtins::find(name)?.run
+            }
             _ => return None,
         };
         if !s.words.iter().all(|w| pure_word(w)) {
@@ -612,7 +641,11 @@ impl Shell {
                             b.end_field_force();
                         } else {
                             // Not splitting: join with a space as "$*" would (with IFS's first char).
-                            let sep = self.vars.get(b"IFS").map(|s| s.first().copied()).unwrap_or(Some(b' '));
+                            let sep = self
+                                .vars
+                                .get(b"IFS")
+                                .map(|s| s.first().copied())
+                                .unwrap_or(Some(b' '));
                             if let Some(c) = sep {
                                 b.cur.push(c);
                             }
@@ -635,7 +668,9 @@ impl Shell {
         match p.op {
             POp::Plain => {
                 let Some(v) = val else {
-                    if self.opts.nounset && !matches!(p.name, PName::Bang) || self.opts.nounset && matches!(p.name, PName::Bang) {
+                    if self.opts.nounset && !matches!(p.name, PName::Bang)
+                        || self.opts.nounset && matches!(p.name, PName::Bang)
+                    {
                         let n = Self::name_text(&p.name);
                         self.errf(&[&n, b": parameter not set"]);
                         return Err(Flow::Exit(2));
@@ -787,7 +822,12 @@ fn pure_word(w: &[WordPart]) -> bool {
         WordPart::Param(pp) => {
             matches!(
                 pp.op,
-                POp::Plain | POp::Len | POp::Default(_) | POp::Alt(_) | POp::RemPrefix(_) | POp::RemSuffix(_)
+                POp::Plain
+                    | POp::Len
+                    | POp::Default(_)
+                    | POp::Alt(_)
+                    | POp::RemPrefix(_)
+                    | POp::RemSuffix(_)
             ) && pure_word(&pp.word)
         }
         WordPart::Cmd(_) | WordPart::Arith(_) => false,
@@ -840,8 +880,14 @@ impl arith::Vars for ArithVars<'_> {
 }
 
 fn trim(v: &[u8]) -> &[u8] {
-    let s = v.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(v.len());
-    let e = v.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(s, |i| i + 1);
+    let s = v
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(v.len());
+    let e = v
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |i| i + 1);
     &v[s..e]
 }
 

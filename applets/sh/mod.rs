@@ -72,7 +72,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                                     sh.lineno = 0;
                                     let _ = crate::common::io::write_all_fd(
                                         2,
-                                        &[&argv0[..], b": Illegal option -o ", name, b"\n"].concat(),
+                                        &[&argv0[..], b": Illegal option -o ", name, b"\n"]
+                                            .concat(),
                                     );
                                     return 2;
                                 }
@@ -141,9 +142,21 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             sh.lineno = 0;
             let _ = crate::common::io::write_all_fd(
                 2,
-                &[&argv0[..], b": 0: cannot open ", &script[..], b": ", m.as_bytes(), b"\n"].concat(),
+                &[
+                    &argv0[..],
+                    b": 0: cannot open ",
+                    &script[..],
+                    b": ",
+                    m.as_bytes(),
+                    b"\n",
+                ]
+                .concat(),
             );
-            return if e.raw_os_error() == Some(libc::ENOENT) { 127 } else { 126 };
+            return if e.raw_os_error() == Some(libc::ENOENT) {
+                127
+            } else {
+                126
+            };
         }
         let fd = exec::move_high(fd);
         let mut inp = Input::from_source(Box::new(FdSource::new(fd, false)));

@@ -1416,7 +1416,10 @@ fn as_assignment(w: &Word) -> Option<Assign> {
     let rest = &first[eq + 1..];
     if let Some(r) = rest.strip_prefix(b"~") {
         // Tilde expansion at the start of an assignment value.
-        let end = r.iter().position(|&c| c == b'/' || c == b':').unwrap_or(r.len());
+        let end = r
+            .iter()
+            .position(|&c| c == b'/' || c == b':')
+            .unwrap_or(r.len());
         if end == r.len() && w.len() > 1 {
             value.push(WordPart::Lit(rest.to_vec()));
         } else {

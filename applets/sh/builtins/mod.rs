@@ -79,8 +79,21 @@ pub fn find(name: &[u8]) -> Option<Builtin> {
 pub fn is_keyword(name: &[u8]) -> bool {
     matches!(
         name,
-        b"!" | b"{" | b"}" | b"case" | b"do" | b"done" | b"elif" | b"else" | b"esac" | b"fi"
-            | b"for" | b"if" | b"in" | b"then" | b"until" | b"while"
+        b"!" | b"{"
+            | b"}"
+            | b"case"
+            | b"do"
+            | b"done"
+            | b"elif"
+            | b"else"
+            | b"esac"
+            | b"fi"
+            | b"for"
+            | b"if"
+            | b"in"
+            | b"then"
+            | b"until"
+            | b"while"
     )
 }
 
@@ -288,7 +301,11 @@ impl Shell {
     fn path_search_readable(&self, name: &[u8]) -> Option<Vec<u8>> {
         let path = self.vars.get(b"PATH").unwrap_or(b"");
         for dir in path.split(|&c| c == b':') {
-            let mut p = if dir.is_empty() { b".".to_vec() } else { dir.to_vec() };
+            let mut p = if dir.is_empty() {
+                b".".to_vec()
+            } else {
+                dir.to_vec()
+            };
             p.push(b'/');
             p.extend_from_slice(name);
             if std::fs::metadata(os(&p)).is_ok_and(|m| m.is_file()) {
@@ -536,9 +553,13 @@ fn print_options(sh: &mut Shell, on: bool) {
     for (name, _) in OPTION_NAMES {
         let v = *o.get_mut(name).unwrap();
         if on {
-            out.extend_from_slice(format!("{:<16}{}\n", name, if v { "on" } else { "off" }).as_bytes());
+            out.extend_from_slice(
+                format!("{:<16}{}\n", name, if v { "on" } else { "off" }).as_bytes(),
+            );
         } else {
-            out.extend_from_slice(format!("set {}o {}\n", if v { "-" } else { "+" }, name).as_bytes());
+            out.extend_from_slice(
+                format!("set {}o {}\n", if v { "-" } else { "+" }, name).as_bytes(),
+            );
         }
     }
     sh.print(&out);
@@ -624,7 +645,10 @@ pub fn signal_number(s: &[u8]) -> Option<i32> {
     if name == b"EXIT" {
         return Some(0);
     }
-    SIGNALS.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, v)| *v)
+    SIGNALS
+        .iter()
+        .find(|(n, _)| n.as_bytes() == name)
+        .map(|(_, v)| *v)
 }
 
 pub fn signal_name(n: i32) -> Option<&'static str> {
@@ -667,7 +691,9 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut st = 0;
     for s in sigs {
         match signal_number(s) {
-            Some(n) if n != libc::SIGKILL && n != libc::SIGSTOP => sh.set_trap(n as usize, action.clone()),
+            Some(n) if n != libc::SIGKILL && n != libc::SIGSTOP => {
+                sh.set_trap(n as usize, action.clone())
+            }
             Some(_) => {}
             None => {
                 let _ = sh.out.flush();
@@ -850,7 +876,11 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if args.len() == 1 {
-        let mut v: Vec<_> = sh.aliases.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut v: Vec<_> = sh
+            .aliases
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         v.sort();
         let mut out = Vec::new();
         for (k, val) in v {
@@ -935,7 +965,11 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
     let ok = match sh.lookup(name) {
         Found::Special(_) => {
             out.extend_from_slice(name);
-            out.extend_from_slice(if verbose { b" is a special shell builtin" } else { b"" });
+            out.extend_from_slice(if verbose {
+                b" is a special shell builtin"
+            } else {
+                b""
+            });
             true
         }
         Found::Builtin(_) => {
@@ -945,7 +979,11 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
         }
         Found::Func(_) => {
             out.extend_from_slice(name);
-            out.extend_from_slice(if verbose { b" is a shell function" } else { b"" });
+            out.extend_from_slice(if verbose {
+                b" is a shell function"
+            } else {
+                b""
+            });
             true
         }
         Found::Path(p) => {
@@ -1037,7 +1075,11 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let argv = args[i..].to_vec();
     let saved_path = if default_path {
         let old = sh.vars.get(b"PATH").map(|p| p.to_vec());
-        let _ = sh.vars.set(b"PATH", b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", false);
+        let _ = sh.vars.set(
+            b"PATH",
+            b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            false,
+        );
         sh.hash.clear();
         Some(old)
     } else {
@@ -1162,7 +1204,11 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     // CDPATH applies to relative names not starting with . or ..
     let mut candidates: Vec<(Vec<u8>, bool)> = Vec::new();
-    let rel = !target.starts_with(b"/") && !target.starts_with(b"./") && !target.starts_with(b"../") && target != b"." && target != b"..";
+    let rel = !target.starts_with(b"/")
+        && !target.starts_with(b"./")
+        && !target.starts_with(b"../")
+        && target != b"."
+        && target != b"..";
     if rel {
         if let Some(cdp) = sh.vars.get(b"CDPATH") {
             for d in cdp.split(|&c| c == b':') {
@@ -1441,12 +1487,7 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sh.pos.clone()
     };
     let silent = optstring.first() == Some(&b':');
-    let optind = sh
-        .vars
-        .get(b"OPTIND")
-        .and_then(number)
-        .unwrap_or(1)
-        .max(1) as usize;
+    let optind = sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize;
     let set_var = |sh: &mut Shell, n: &[u8], v: &[u8]| -> Result<(), ()> {
         sh.vars.set(n, v, sh.opts.allexport)
     };
@@ -1478,7 +1519,10 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let c = arg.get(pos).copied().unwrap_or(b'?');
     pos += 1;
     let at_end = pos >= arg.len();
-    let spec = optstring.iter().skip(usize::from(silent)).position(|&o| o == c && o != b':');
+    let spec = optstring
+        .iter()
+        .skip(usize::from(silent))
+        .position(|&o| o == c && o != b':');
     let mut st = 0;
     match spec {
         None => {
@@ -1516,7 +1560,10 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                         } else {
                             sh.vars.unset(b"OPTARG").ok();
                             let _ = sh.out.flush();
-                            let _ = write_all_fd(2, &[b"No arg for -", &[c][..], b" option\n"].concat());
+                            let _ = write_all_fd(
+                                2,
+                                &[b"No arg for -", &[c][..], b" option\n"].concat(),
+                            );
                             let _ = set_var(sh, &var, b"?");
                         }
                         ind -= 1;
@@ -1691,7 +1738,12 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         for (c, res, unit, name) in table {
             let r = get(*res);
             let v = if hard { r.rlim_max } else { r.rlim_cur };
-            out.push_str(&format!("-{}: {:<18}{}\n", *c as char, name, show(v, *unit)));
+            out.push_str(&format!(
+                "-{}: {:<18}{}\n",
+                *c as char,
+                name,
+                show(v, *unit)
+            ));
         }
         sh.print(out.as_bytes());
         return Ok(sh.flush_out(b"ulimit"));

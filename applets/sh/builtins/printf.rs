@@ -286,7 +286,9 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     i += 1;
                 }
                 if i > s {
-                    width = std::str::from_utf8(&fmt[s..i]).ok().and_then(|x| x.parse().ok());
+                    width = std::str::from_utf8(&fmt[s..i])
+                        .ok()
+                        .and_then(|x| x.parse().ok());
                 }
             }
             let mut prec: Option<i64> = None;
@@ -301,11 +303,25 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     while fmt.get(i).is_some_and(u8::is_ascii_digit) {
                         i += 1;
                     }
-                    prec = Some(std::str::from_utf8(&fmt[s..i]).ok().and_then(|x| x.parse().ok()).unwrap_or(0));
+                    prec = Some(
+                        std::str::from_utf8(&fmt[s..i])
+                            .ok()
+                            .and_then(|x| x.parse().ok())
+                            .unwrap_or(0),
+                    );
                 }
             }
             // Length modifiers are accepted and ignored.
-            while matches!(fmt.get(i), Some(b'l') | Some(b'h') | Some(b'j') | Some(b'z') | Some(b't') | Some(b'L') | Some(b'q')) {
+            while matches!(
+                fmt.get(i),
+                Some(b'l')
+                    | Some(b'h')
+                    | Some(b'j')
+                    | Some(b'z')
+                    | Some(b't')
+                    | Some(b'L')
+                    | Some(b'q')
+            ) {
                 i += 1;
             }
             let Some(&conv) = fmt.get(i) else {
@@ -406,15 +422,27 @@ fn fmt_float(v: f64, conv: u8, prec: Option<i64>, plus: bool, space: bool, alt: 
     let upper = conv.is_ascii_uppercase();
     let mut s = if !v.is_finite() {
         let t = if v.is_nan() { "nan" } else { "inf" };
-        let t = if v.is_sign_negative() && !v.is_nan() { format!("-{t}") } else { t.to_string() };
-        if upper { t.to_uppercase() } else { t }
+        let t = if v.is_sign_negative() && !v.is_nan() {
+            format!("-{t}")
+        } else {
+            t.to_string()
+        };
+        if upper {
+            t.to_uppercase()
+        } else {
+            t
+        }
     } else {
         match conv.to_ascii_lowercase() {
             b'f' => format!("{:.*}", p, v),
             b'e' => c_exp(v, p, upper),
             b'g' => {
                 let p = if p == 0 { 1 } else { p };
-                let exp = if v == 0.0 { 0 } else { v.abs().log10().floor() as i32 };
+                let exp = if v == 0.0 {
+                    0
+                } else {
+                    v.abs().log10().floor() as i32
+                };
                 // Decide with the rounded exponent as C does.
                 let e_repr = c_exp(v, p - 1, upper);
                 let exp_r: i32 = e_repr

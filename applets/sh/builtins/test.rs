@@ -38,16 +38,46 @@ struct T<'a> {
 fn is_unary(op: &[u8]) -> bool {
     matches!(
         op,
-        b"-b" | b"-c" | b"-d" | b"-e" | b"-f" | b"-g" | b"-h" | b"-L" | b"-k" | b"-n" | b"-p"
-            | b"-r" | b"-s" | b"-S" | b"-t" | b"-u" | b"-w" | b"-x" | b"-z" | b"-O" | b"-G"
+        b"-b"
+            | b"-c"
+            | b"-d"
+            | b"-e"
+            | b"-f"
+            | b"-g"
+            | b"-h"
+            | b"-L"
+            | b"-k"
+            | b"-n"
+            | b"-p"
+            | b"-r"
+            | b"-s"
+            | b"-S"
+            | b"-t"
+            | b"-u"
+            | b"-w"
+            | b"-x"
+            | b"-z"
+            | b"-O"
+            | b"-G"
     )
 }
 
 fn is_binary(op: &[u8]) -> bool {
     matches!(
         op,
-        b"=" | b"==" | b"!=" | b"<" | b">" | b"-eq" | b"-ne" | b"-lt" | b"-le" | b"-gt" | b"-ge"
-            | b"-nt" | b"-ot" | b"-ef"
+        b"=" | b"=="
+            | b"!="
+            | b"<"
+            | b">"
+            | b"-eq"
+            | b"-ne"
+            | b"-lt"
+            | b"-le"
+            | b"-gt"
+            | b"-ge"
+            | b"-nt"
+            | b"-ot"
+            | b"-ef"
     )
 }
 
@@ -267,7 +297,9 @@ impl T<'_> {
                 Some(fd) => unsafe { libc::isatty(fd as i32) == 1 },
                 None => false,
             },
-            b"-h" | b"-L" => stat(a, false).is_some_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK),
+            b"-h" | b"-L" => {
+                stat(a, false).is_some_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK)
+            }
             b"-r" | b"-w" | b"-x" => {
                 let m = match op {
                     b"-r" => libc::R_OK,
@@ -310,8 +342,14 @@ impl T<'_> {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let a = s.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(s.len());
-    let b = s.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(a, |i| i + 1);
+    let a = s
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let b = s
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(a, |i| i + 1);
     &s[a..b]
 }
 

@@ -108,6 +108,9 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
+/// Variables saved around a builtin's or function's prefix assignments.
+type SavedVars = Vec<(Vec<u8>, Option<super::vars::Var>)>;
+
 pub struct Shell {
     pub vars: Vars,
     pub pos: Vec<Vec<u8>>,
@@ -288,10 +291,8 @@ impl Shell {
         let mut v = Vec::with_capacity(msg.len() + 32);
         v.extend_from_slice(&self.arg0);
         v.extend_from_slice(b": ");
-        if !self.opts.interactive || true {
-            v.extend_from_slice(self.lineno.to_string().as_bytes());
-            v.extend_from_slice(b": ");
-        }
+        v.extend_from_slice(self.lineno.to_string().as_bytes());
+        v.extend_from_slice(b": ");
         v.extend_from_slice(msg);
         v.push(b'\n');
         let _ = write_all_fd(2, &v);
@@ -414,17 +415,15 @@ impl Shell {
         if !ANY_PENDING.swap(false, Ordering::Relaxed) || self.in_trap {
             return Ok(());
         }
-        for sig in 1..PENDING.len() {
-            if PENDING[sig].swap(false, Ordering::Relaxed) {
+        for (sig, pending) in PENDING.iter().enumerate().skip(1) {
+            if pending.swap(false, Ordering::Relaxed) {
                 if let Some(action) = self.traps[sig].clone() {
                     let saved = self.status;
                     self.in_trap = true;
                     let r = self.eval_str(&action);
                     self.in_trap = false;
                     self.status = saved;
-                    if let Err(f) = r {
-                        return Err(f);
-                    }
+                    r?;
                 }
             }
         }
@@ -947,7 +946,7 @@ impl Shell {
             assigns.push((a.name.clone(), v));
         }
         if self.opts.xtrace {
-            self.xtrace(&assigns, &argv);
+            self.xtrace(&assigns, argv);
         }
         if argv.is_empty() {
             // Assignments and redirections only.
@@ -1039,10 +1038,7 @@ impl Shell {
     }
 
     /// Prefix assignments for a builtin or function: set now, restore afterwards.
-    fn temp_assign(
-        &mut self,
-        assigns: &[(Vec<u8>, Vec<u8>)],
-    ) -> Result<Vec<(Vec<u8>, Option<super::vars::Var>)>, Flow> {
+    fn temp_assign(&mut self, assigns: &[(Vec<u8>, Vec<u8>)]) -> Result<SavedVars, Flow> {
         let mut saved = Vec::new();
         for (n, v) in assigns {
             saved.push((n.clone(), self.vars.var(n).cloned()));
@@ -1056,7 +1052,7 @@ impl Shell {
         Ok(saved)
     }
 
-    fn untemp_assign(&mut self, saved: Vec<(Vec<u8>, Option<super::vars::Var>)>) {
+    fn untemp_assign(&mut self, saved: SavedVars) {
         for (n, old) in saved.into_iter().rev() {
             match old {
                 Some(v) => {

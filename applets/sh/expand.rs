@@ -622,9 +622,6 @@ impl Shell {
         let is_list = matches!(p.name, PName::At | PName::Star);
         if p.op == POp::Plain && is_list {
             if self.pos.is_empty() {
-                if self.opts.nounset && false {
-                    return Err(Flow::Exit(2));
-                }
                 return Ok(());
             }
             let at = p.name == PName::At;
@@ -668,9 +665,7 @@ impl Shell {
         match p.op {
             POp::Plain => {
                 let Some(v) = val else {
-                    if self.opts.nounset && !matches!(p.name, PName::Bang)
-                        || self.opts.nounset && matches!(p.name, PName::Bang)
-                    {
+                    if self.opts.nounset {
                         let n = Self::name_text(&p.name);
                         self.errf(&[&n, b": parameter not set"]);
                         return Err(Flow::Exit(2));

@@ -29,11 +29,7 @@ pub fn needs_glob(p: &[u8]) -> bool {
         match p[i] {
             b'\\' => i += 1,
             b'*' | b'?' => return true,
-            b'[' => {
-                if p[i + 1..].iter().skip(1).any(|&c| c == b']') {
-                    return true;
-                }
-            }
+            b'[' if p[i + 1..].iter().skip(1).any(|&c| c == b']') => return true,
             _ => {}
         }
         i += 1;
@@ -126,10 +122,12 @@ fn bracket(p: &[u8], c: u8) -> Option<(bool, usize)> {
 /// Match the whole of `s` against pattern `p`. `path`: `*`, `?` and brackets never match `/`
 /// and a leading `.` must be matched explicitly (pathname expansion rules).
 pub fn fnmatch(p: &[u8], s: &[u8], path: bool) -> bool {
-    if path && s.first() == Some(&b'.') && p.first() != Some(&b'.') {
-        if !(p.len() >= 2 && p[0] == b'\\' && p[1] == b'.') {
-            return false;
-        }
+    if path
+        && s.first() == Some(&b'.')
+        && p.first() != Some(&b'.')
+        && !(p.len() >= 2 && p[0] == b'\\' && p[1] == b'.')
+    {
+        return false;
     }
     let (mut pi, mut si) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;

@@ -44,6 +44,7 @@ pub struct Vars {
     pub frames: Vec<Vec<(Vec<u8>, Option<Var>)>>,
 }
 
+#[allow(clippy::result_unit_err)]
 impl Vars {
     #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&[u8]> {

@@ -146,7 +146,7 @@ fn illegal_number(sh: &mut Shell, name: &[u8], arg: &[u8]) -> Res {
 
 /// Split leading `-abc` options; returns (flags, index of the first operand). Unknown option:
 /// Err(the character).
-fn opts<'a>(args: &'a [Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize), u8> {
+fn opts(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize), u8> {
     let mut flags = Vec::new();
     let mut i = 1;
     while i < args.len() {
@@ -1426,7 +1426,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             let rest = line[k..end].to_vec();
             let mut rest_lit = lit[k..end].to_vec();
             let mut rest = rest;
-            if rest.len() >= 1 {
+            if !rest.is_empty() {
                 let last = rest.len() - 1;
                 if !rest_lit[last] && ifs.contains(&rest[last]) && !is_ws(rest[last]) {
                     // Only if it is the sole remaining delimiter (no other field follows).
@@ -1682,6 +1682,8 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(0)
 }
 
+// The RLIMIT_* constants are i32 on musl but u32 on glibc.
+#[allow(clippy::unnecessary_cast)]
 fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let table: &[(u8, i32, u64, &str)] = &[
         (b't', libc::RLIMIT_CPU as i32, 1, "time(seconds)"),

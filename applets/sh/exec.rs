@@ -520,6 +520,9 @@ impl Shell {
     }
 
     fn run_inner(&mut self, n: &Node) -> Res {
+        if self.opts.noexec && !self.opts.interactive {
+            return Ok(0);
+        }
         match n {
             Node::Simple(s) => {
                 let st = self.run_simple(s)?;
@@ -1305,7 +1308,10 @@ impl Shell {
                                 return Err(2);
                             };
                             if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
-                                self.errf(&[&target, b": Bad file descriptor"]);
+                                // dash loses the message when the broken fd is stderr itself.
+                                if r.fd != 2 {
+                                    self.errf(&[&target, b": Bad file descriptor"]);
+                                }
                                 return Err(2);
                             }
                             if n == r.fd {

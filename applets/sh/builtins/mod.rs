@@ -116,7 +116,8 @@ impl Shell {
             Ok(()) => 0,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 1,
             Err(_) => {
-                self.errf(&[name, b": I/O error"]);
+                // dash words it `echo: echo: I/O error`.
+                self.errf(&[name, b": ", name, b": I/O error"]);
                 1
             }
         }
@@ -275,11 +276,6 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             return Err(Flow::Exit(2));
         }
     };
-    let saved_pos = if args.len() > 2 {
-        Some(std::mem::replace(&mut sh.pos, args[2..].to_vec()))
-    } else {
-        None
-    };
     let line = sh.lineno;
     sh.func_depth += 1;
     let mut inp = super::input::Input::from_bytes(&data);
@@ -288,9 +284,6 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     sh.eval_depth -= 1;
     sh.func_depth -= 1;
     sh.lineno = line;
-    if let Some(p) = saved_pos {
-        sh.pos = p;
-    }
     match r {
         Err(Flow::Return) => Ok(sh.status),
         other => other,
@@ -760,15 +753,16 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if args.get(i).is_some_and(|a| a == b"--") {
         i += 1;
     }
+    if i >= args.len() {
+        return sh.usage_err(b"kill", b"Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]");
+    }
     let mut st = 0;
     for a in &args[i..] {
         let pids: Vec<i32> = if a.starts_with(b"%") {
             match sh.jobs.by_spec(a) {
-                Some(j) => j.pids.iter().map(|p| -p.abs()).map(|p| -p).collect(),
+                Some(j) => j.pids.clone(),
                 None => {
-                    sh.errf(&[b"kill: ", a, b": no such job"]);
-                    st = 1;
-                    continue;
+                    return sh.usage_err(b"kill", &[b"No such job: ", &a[..]].concat());
                 }
             }
         } else {
@@ -805,8 +799,7 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             match sh.jobs.by_spec(a).map(|j| j.pids[0]) {
                 Some(p) => st = sh.jobs.wait_for(p),
                 None => {
-                    sh.errf(&[b"wait: ", a, b": no such job"]);
-                    st = 127;
+                    return sh.usage_err(b"wait", &[b"No such job: ", &a[..]].concat());
                 }
             }
             continue;
@@ -907,7 +900,8 @@ fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     sh.print(&out);
                 }
                 None => {
-                    sh.errf(&[b"alias: ", a, b" not found"]);
+                    let _ = sh.out.flush();
+                    let _ = write_all_fd(2, &[b"alias: ", &a[..], b" not found\n"].concat());
                     st = 1;
                 }
             },
@@ -925,7 +919,8 @@ fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut st = 0;
     for a in &args[1..] {
         if sh.aliases.remove(a).is_none() {
-            sh.errf(&[b"unalias: ", a, b" not found"]);
+            let _ = sh.out.flush();
+            let _ = write_all_fd(2, &[b"unalias: ", &a[..], b" not found\n"].concat());
             st = 1;
         }
     }

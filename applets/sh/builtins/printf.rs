@@ -107,7 +107,15 @@ impl Args<'_> {
                 match num(&a) {
                     Ok(v) => v,
                     Err(v) => {
-                        sh.errf(&[b"printf: ", &a, b": expected numeric value"]);
+                        let all_digits = a
+                            .iter()
+                            .skip(usize::from(matches!(a.first(), Some(b'-') | Some(b'+'))))
+                            .all(u8::is_ascii_digit);
+                        if all_digits && a.len() > 1 {
+                            sh.errf(&[b"printf: ", &a, b": Numerical result out of range"]);
+                        } else {
+                            sh.errf(&[b"printf: ", &a, b": expected numeric value"]);
+                        }
                         self.err = true;
                         v
                     }
@@ -155,22 +163,23 @@ fn num(a: &[u8]) -> Result<i64, i64> {
     } else {
         (d, 10)
     };
-    let mut v: i64 = 0;
+    let mut v: i128 = 0;
     let mut ok = !digits.is_empty();
     for &c in digits {
         match (c as char).to_digit(radix) {
-            Some(x) => v = v.wrapping_mul(radix as i64).wrapping_add(x as i64),
+            Some(x) => v = (v * radix as i128 + x as i128).min(1 << 70),
             None => {
                 ok = false;
                 break;
             }
         }
     }
-    let v = if neg { v.wrapping_neg() } else { v };
-    if ok {
-        Ok(v)
+    let v = if neg { -v } else { v };
+    let clamped = v.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    if ok && clamped as i128 == v {
+        Ok(clamped)
     } else {
-        Err(v)
+        Err(clamped)
     }
 }
 
@@ -314,20 +323,15 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             // Length modifiers are accepted and ignored.
             while matches!(
                 fmt.get(i),
-                Some(b'l')
-                    | Some(b'h')
-                    | Some(b'j')
-                    | Some(b'z')
-                    | Some(b't')
-                    | Some(b'L')
-                    | Some(b'q')
+                Some(b'l') | Some(b'h') | Some(b'j') | Some(b'z') | Some(b't') | Some(b'L')
             ) {
                 i += 1;
             }
             let Some(&conv) = fmt.get(i) else {
                 sh.print(&out);
-                sh.errf(&[b"printf: %", b": invalid directive"]);
-                return Ok(1);
+                let _ = sh.flush_out(b"printf");
+                sh.errf(&[b"printf: missing format character"]);
+                return Ok(2);
             };
             i += 1;
             let w = width.unwrap_or(0).max(0) as usize;
@@ -354,7 +358,8 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 }
                 b'c' => {
                     let v = a.next().unwrap_or(b"");
-                    let ch: Vec<u8> = v.first().map(|&c| vec![c]).unwrap_or_default();
+                    // An empty argument prints a NUL, as in C (dash).
+                    let ch: Vec<u8> = vec![v.first().copied().unwrap_or(0)];
                     pad(&mut out, &ch, w, left, false);
                 }
                 b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {
@@ -402,9 +407,9 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 }
                 _ => {
                     sh.print(&out);
-                    sh.errf(&[b"printf: %", &[conv][..], b": invalid directive"]);
                     let _ = sh.flush_out(b"printf");
-                    return Ok(1);
+                    sh.errf(&[b"printf: %", &[conv][..], b": invalid directive"]);
+                    return Ok(2);
                 }
             }
         }

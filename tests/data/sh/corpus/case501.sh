@@ -1,0 +1,1 @@
+x=$(sleep 0 & echo bg); echo $x

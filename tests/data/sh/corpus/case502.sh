@@ -1,0 +1,1 @@
+trap 'echo EXIT' 0; (trap); echo in

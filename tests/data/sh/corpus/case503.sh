@@ -1,0 +1,1 @@
+trap 'echo e' EXIT; trap 'echo int' INT; trap 'echo hup' HUP; trap

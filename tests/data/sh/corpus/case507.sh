@@ -1,0 +1,1 @@
+trap 'echo s' SIGUSR2; kill -USR2 $$; echo done

@@ -1,0 +1,1 @@
+trap 'echo a' 1 2; trap - 1 2; trap

@@ -1,0 +1,1 @@
+trap 'echo $?; exit 5' EXIT; (exit 3)

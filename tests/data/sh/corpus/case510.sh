@@ -1,0 +1,1 @@
+f() { trap 'echo ret' EXIT; }; f; echo body

@@ -1,0 +1,1 @@
+umask 0777; umask; umask 22; umask

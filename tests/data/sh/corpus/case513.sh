@@ -1,0 +1,1 @@
+umask a=rx; umask; umask -S

@@ -1,0 +1,1 @@
+umask u+w,g-x; umask

@@ -1,0 +1,1 @@
+type nosuch_cmd_zz; echo $?

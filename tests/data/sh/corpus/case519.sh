@@ -1,0 +1,1 @@
+type -p ls 2>&1 | head -1

@@ -1,0 +1,1 @@
+true > /nonexistent/dir/file; echo $?

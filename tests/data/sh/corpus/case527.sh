@@ -1,0 +1,1 @@
+x=`echo a\`echo b\``; echo $x

@@ -1,0 +1,1 @@
+x=abcdef; echo ${x#} ${x%} ${x#ab} ${x%ef} ${x#[a-c]} ${x##[a-c]*} ${x%[!a]*}

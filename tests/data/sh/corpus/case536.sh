@@ -1,0 +1,1 @@
+x=/usr/local/bin/prog; echo ${x%/*} ${x##*/} ${x#/*/} ${x%%/l*}

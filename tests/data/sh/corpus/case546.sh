@@ -1,0 +1,1 @@
+set -- one; echo ${1:+alt} ${2:+alt2}

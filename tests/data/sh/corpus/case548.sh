@@ -1,0 +1,1 @@
+echo "${unset_zz:?custom message here}"

@@ -1,0 +1,1 @@
+( : ${nope:?in subshell} ); echo $?

@@ -1,0 +1,1 @@
+echo '$HOME' "\$HOME" \$HOME "$HOME-x" | sed "s|$HOME|H|g"

@@ -344,6 +344,7 @@ impl Shell {
         let mut aliases_rc = aliases;
         let mut status = 0;
         loop {
+            let start = inp.pos;
             let parsed = {
                 let mut p = Parser::new(inp, Some(&aliases_rc));
                 let r = p.command_line();
@@ -354,6 +355,10 @@ impl Shell {
                 (r, at_end)
             };
             let (r, at_end) = parsed;
+            if self.opts.verbose && inp.pos > start {
+                let _ = self.out.flush();
+                let _ = write_all_fd(2, &inp.buf[start..inp.pos]);
+            }
             inp.commit();
             match r {
                 Ok(None) => break,

@@ -569,7 +569,11 @@ impl Shell {
     /// The value of a parameter other than `@` and `*` (those are handled by the caller).
     pub fn param_value(&self, name: &PName) -> Option<Vec<u8>> {
         match name {
-            PName::Var(n) => self.vars.get(n).map(|v| v.to_vec()),
+            PName::Var(n) => match self.vars.get(n) {
+                Some(v) => Some(v.to_vec()),
+                None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
+                None => None,
+            },
             PName::Pos(0) => Some(self.arg0.clone()),
             PName::Pos(i) => self.pos.get(i - 1).cloned(),
             PName::Hash => Some(itoa(self.pos.len() as i64)),

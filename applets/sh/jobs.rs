@@ -41,6 +41,26 @@ pub fn wait_pid(pid: i32) -> Option<i32> {
     }
 }
 
+/// Wait for `pid` like [`wait_pid`], but give up when a trapped signal arrives (the `wait`
+/// builtin must return then, with 128+N, so the trap can run: POSIX 2.11).
+pub fn wait_pid_intr(pid: i32, interrupted: impl Fn() -> Option<i32>) -> Result<Option<i32>, i32> {
+    let mut st = 0;
+    loop {
+        // SAFETY: waitpid writes only into `st`.
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
+        if r == pid {
+            return Ok(Some(decode(st)));
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            if let Some(sig) = interrupted() {
+                return Err(128 + sig);
+            }
+            continue;
+        }
+        return Ok(None);
+    }
+}
+
 impl Jobs {
     pub fn add(&mut self, pids: Vec<i32>, cmd: Vec<u8>) -> usize {
         let id = self.list.iter().map(|j| j.id).max().unwrap_or(0) + 1;
@@ -53,39 +73,39 @@ impl Jobs {
         id
     }
 
-    /// Wait for every job; the status of the last one.
-    pub fn wait_all(&mut self) -> i32 {
+    /// Wait for every job (0), or Err(128+N) when trapped signal N interrupts.
+    pub fn wait_all(&mut self, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
         for j in &mut self.list {
             if j.status.is_none() {
                 let mut last = 0;
                 for &p in &j.pids {
-                    last = wait_pid(p).unwrap_or(127);
+                    last = wait_pid_intr(p, intr)?.unwrap_or(127);
                 }
                 j.status = Some(last);
             }
         }
         self.list.clear();
-        0
+        Ok(0)
     }
 
     /// Wait for the job containing `pid` (or that pid alone if it is not a known job).
-    pub fn wait_for(&mut self, pid: i32) -> i32 {
+    pub fn wait_for(&mut self, pid: i32, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
         if let Some(i) = self.list.iter().position(|j| j.pids.contains(&pid)) {
-            let j = &mut self.list[i];
-            let st = match j.status {
+            let st = match self.list[i].status {
                 Some(s) => s,
                 None => {
                     let mut last = 127;
-                    for &p in &j.pids {
-                        last = wait_pid(p).unwrap_or(127);
+                    let pids = self.list[i].pids.clone();
+                    for p in pids {
+                        last = wait_pid_intr(p, intr)?.unwrap_or(127);
                     }
                     last
                 }
             };
             self.list.remove(i);
-            return st;
+            return Ok(st);
         }
-        wait_pid(pid).unwrap_or(127)
+        Ok(wait_pid_intr(pid, intr)?.unwrap_or(127))
     }
 
     /// Reap finished jobs without blocking (so `jobs` can say Done).

@@ -788,16 +788,29 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
+/// Which trapped signal is pending, if any (for an interrupted `wait`).
+fn trapped_pending() -> Option<i32> {
+    use std::sync::atomic::Ordering;
+    let p = &super::exec::PENDING;
+    (1..p.len())
+        .find(|&s| p[s].load(Ordering::Relaxed))
+        .map(|s| s as i32)
+}
+
 fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if args.len() == 1 {
-        sh.jobs.wait_all();
-        return Ok(0);
+        return Ok(match sh.jobs.wait_all(&trapped_pending) {
+            Ok(s) | Err(s) => s,
+        });
     }
     let mut st = 0;
     for a in &args[1..] {
         if a.starts_with(b"%") {
             match sh.jobs.by_spec(a).map(|j| j.pids[0]) {
-                Some(p) => st = sh.jobs.wait_for(p),
+                Some(p) => match sh.jobs.wait_for(p, &trapped_pending) {
+                    Ok(s) => st = s,
+                    Err(s) => return Ok(s),
+                },
                 None => {
                     return sh.usage_err(b"wait", &[b"No such job: ", &a[..]].concat());
                 }
@@ -805,7 +818,10 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             continue;
         }
         match number(a) {
-            Some(p) => st = sh.jobs.wait_for(p as i32),
+            Some(p) => match sh.jobs.wait_for(p as i32, &trapped_pending) {
+                Ok(s) => st = s,
+                Err(s) => return Ok(s),
+            },
             None => return illegal_number(sh, b"wait", a),
         }
     }

@@ -1182,6 +1182,11 @@ impl Shell {
                 exec_raw(&p, &v, &env);
             }
         }
+        // The applet reads the process environment: make it the shell's exported variables.
+        let old: Vec<std::ffi::OsString> = std::env::vars_os().map(|(k, _)| k).collect();
+        for k in old {
+            std::env::remove_var(k);
+        }
         for (k, v) in self.vars.environ().iter().filter_map(|kv| {
             let i = kv.iter().position(|&c| c == b'=')?;
             Some((kv[..i].to_vec(), kv[i + 1..].to_vec()))

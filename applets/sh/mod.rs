@@ -44,6 +44,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let mut command: Option<Vec<u8>> = None;
     let mut want_c = false;
     let mut force_stdin = false;
+    let mut login = false;
     while i < args.len() {
         let a = &args[i];
         if a == b"--" || a == b"-" {
@@ -60,7 +61,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             match c {
                 b'c' if on => want_c = true,
                 b's' if on => force_stdin = true,
-                b'i' | b'l' => {}
+                b'l' => login = true,
+                b'i' => {}
                 b'o' => {
                     i += 1;
                     match args.get(i) {
@@ -122,6 +124,27 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             i += 1;
         }
         sh.pos = args[i..].to_vec();
+    }
+
+    // A login shell (`-sh` or `-l`) reads /etc/profile and $HOME/.profile first.
+    if argv0.first() == Some(&b'-') || login {
+        let mut files = vec![b"/etc/profile".to_vec()];
+        if let Some(h) = sh.vars.get(b"HOME") {
+            let mut p = h.to_vec();
+            p.extend_from_slice(b"/.profile");
+            files.push(p);
+        }
+        for f in files {
+            if let Ok(data) = std::fs::read(os(&f)) {
+                let mut inp = Input::from_bytes(&data);
+                if let Err(Flow::Exit(s)) = sh.run_input(&mut inp, false) {
+                    sh.status = s;
+                    sh.run_exit_trap();
+                    let _ = sh.out.flush();
+                    return sh.status;
+                }
+            }
+        }
     }
 
     let result = if let Some(text) = command {

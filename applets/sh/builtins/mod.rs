@@ -874,7 +874,7 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sh.vars.make_local(n);
         if let Some(v) = v {
             if sh.vars.set(n, v, sh.opts.allexport).is_err() {
-                sh.errf(&[n, b": is read only"]);
+                sh.errf(&[b"local: ", n, b": is read only"]);
                 return Err(Flow::Exit(2));
             }
             sh.var_changed(n);

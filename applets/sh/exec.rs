@@ -895,7 +895,20 @@ impl Shell {
     }
 
     fn xtrace(&mut self, assigns: &[(Vec<u8>, Vec<u8>)], argv: &[Vec<u8>]) {
-        let ps4 = self.vars.get(b"PS4").unwrap_or(b"").to_vec();
+        let raw = self.vars.get(b"PS4").unwrap_or(b"").to_vec();
+        // PS4 undergoes parameter expansion (dash); never fatal here.
+        let ps4 = if raw.contains(&b'$') || raw.contains(&b'`') {
+            let saved = (self.status, self.opts.xtrace);
+            self.opts.xtrace = false;
+            let v = match super::parser::parse_expanding_text(&raw) {
+                Ok(w) => self.expand_str(&w).unwrap_or(raw),
+                Err(_) => raw,
+            };
+            (self.status, self.opts.xtrace) = saved;
+            v
+        } else {
+            raw
+        };
         let mut line = ps4;
         let mut first = true;
         for (n, v) in assigns {

@@ -623,6 +623,62 @@ impl Shell {
     }
 
     fn expand_param(&mut self, p: &Param, b: &mut Builder, dq: bool) -> Result<(), Flow> {
+        // Set variables without copying their values (the interpreter's hot path).
+        if let PName::Var(n) = &p.name {
+            match p.op {
+                POp::Plain => {
+                    if let Some(v) = self.vars.get(n) {
+                        if dq {
+                            b.quoted(v)
+                        } else {
+                            b.expansion(v)
+                        }
+                        return Ok(());
+                    }
+                }
+                POp::Len => {
+                    if let Some(v) = self.vars.get(n) {
+                        let mut nb = [0u8; 24];
+                        let s = itoa_buf(v.len() as i64, &mut nb);
+                        if dq {
+                            b.quoted(s)
+                        } else {
+                            b.expansion(s)
+                        }
+                        return Ok(());
+                    }
+                }
+                POp::RemPrefix(long) | POp::RemSuffix(long) if self.vars.get(n).is_some() => {
+                    let owned;
+                    let pat: &[u8] = match p.word.as_slice() {
+                        [WordPart::Lit(s)] => s,
+                        _ => {
+                            owned = self.expand_pattern(&p.word)?;
+                            &owned
+                        }
+                    };
+                    let v = self.vars.get(n).unwrap_or(b"");
+                    let res: &[u8] = if let POp::RemPrefix(_) = p.op {
+                        match pattern::match_prefix(pat, v, long) {
+                            Some(k) => &v[k..],
+                            None => v,
+                        }
+                    } else {
+                        match pattern::match_suffix(pat, v, long) {
+                            Some(k) => &v[..k],
+                            None => v,
+                        }
+                    };
+                    if dq {
+                        b.quoted(res)
+                    } else {
+                        b.expansion(res)
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
         let is_list = matches!(p.name, PName::At | PName::Star);
         if p.op == POp::Plain && is_list {
             if self.pos.is_empty() {

@@ -1456,6 +1456,16 @@ fn clone_part(p: &WordPart) -> WordPart {
     }
 }
 
+/// Parse text with here-document rules (expansions, backslash before `$` `` ` `` `\\`): for
+/// prompt strings such as PS4.
+pub fn parse_expanding_text(text: &[u8]) -> Result<Word, ParseError> {
+    let mut inp = Input::from_bytes(text);
+    let mut p = Parser::new(&mut inp, None);
+    let mut w = Vec::new();
+    p.parts(&mut w, Ctx::Here)?;
+    Ok(w)
+}
+
 /// Parse a whole text, for `fuzz_one` and `sh -n`-like checks: every complete command in turn.
 pub fn parse_all(text: &[u8]) -> Result<Vec<Node>, ParseError> {
     let mut inp = Input::from_bytes(text);

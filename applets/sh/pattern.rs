@@ -268,8 +268,58 @@ fn walk(base: Vec<u8>, segs: &[&[u8]], out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// The text of a pattern without metacharacters (escapes removed), if it is one.
+fn literal(p: &[u8]) -> Option<Vec<u8>> {
+    if has_meta(p) || p.last() == Some(&b'\\') && !ends_escaped(p) {
+        return None;
+    }
+    Some(unescape(p))
+}
+
+/// Does `p` end with a backslash that is itself escaped (an even run of backslashes)?
+fn ends_escaped(p: &[u8]) -> bool {
+    p.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0
+}
+
+/// Split `p` into (literal, star at start?, star at end?) for the shapes `lit`, `*lit`, `lit*`.
+fn shape(p: &[u8]) -> Option<(Vec<u8>, bool, bool)> {
+    if let Some(rest) = p.strip_prefix(b"*") {
+        if !rest.starts_with(b"*") {
+            return literal(rest).map(|l| (l, true, false));
+        }
+        return None;
+    }
+    if let Some(head) = p.strip_suffix(b"*") {
+        if ends_escaped(head) {
+            return literal(head).map(|l| (l, false, true));
+        }
+        return None;
+    }
+    literal(p).map(|l| (l, false, false))
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    memchr::memmem::find(h, n)
+}
+
+fn rfind(h: &[u8], n: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind(h, n)
+}
+
 /// Shortest or longest prefix of `s` matching `p`: the length, if any.
 pub fn match_prefix(p: &[u8], s: &[u8], longest: bool) -> Option<usize> {
+    if let Some((l, star_first, star_last)) = shape(p) {
+        return match (star_first, star_last) {
+            (false, false) => s.starts_with(&l).then_some(l.len()),
+            (true, _) => {
+                let at = if longest { rfind(s, &l) } else { find(s, &l) };
+                at.map(|i| i + l.len())
+            }
+            (false, true) => s
+                .starts_with(&l)
+                .then_some(if longest { s.len() } else { l.len() }),
+        };
+    }
     if longest {
         (0..=s.len()).rev().find(|&i| fnmatch(p, &s[..i], false))
     } else {
@@ -279,6 +329,21 @@ pub fn match_prefix(p: &[u8], s: &[u8], longest: bool) -> Option<usize> {
 
 /// Start of the shortest or longest suffix of `s` matching `p`, if any.
 pub fn match_suffix(p: &[u8], s: &[u8], longest: bool) -> Option<usize> {
+    if let Some((l, star_first, star_last)) = shape(p) {
+        return match (star_first, star_last) {
+            (false, false) => s.ends_with(&l).then(|| s.len() - l.len()),
+            (false, true) => {
+                if longest {
+                    find(s, &l)
+                } else {
+                    rfind(s, &l)
+                }
+            }
+            (true, _) => s
+                .ends_with(&l)
+                .then(|| if longest { 0 } else { s.len() - l.len() }),
+        };
+    }
     if longest {
         (0..=s.len()).find(|&i| fnmatch(p, &s[i..], false))
     } else {
@@ -309,5 +374,28 @@ mod tests {
         assert_eq!(match_prefix(b"*/", b"a/b/c", true), Some(4));
         assert_eq!(match_suffix(b".*", b"a.b.c", false), Some(3));
         assert_eq!(match_suffix(b".*", b"a.b.c", true), Some(1));
+        // The fast shapes agree with the general matcher.
+        let subjects: &[&[u8]] = &[b"", b"a", b"a/b/c", b"//", b"x.y.z", b"*a*", b"a\\b"];
+        let pats: &[&[u8]] = &[
+            b"*/", b"/*", b"a", b"*", b".*", b"*.", b"\\*", b"*\\*", b"a*", b"*a", b"", b"\\\\*",
+        ];
+        for s in subjects {
+            for p in pats {
+                for long in [false, true] {
+                    let slow_p = if long {
+                        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[..i], false))
+                    } else {
+                        (0..=s.len()).find(|&i| fnmatch(p, &s[..i], false))
+                    };
+                    assert_eq!(match_prefix(p, s, long), slow_p, "prefix {:?} {:?}", p, s);
+                    let slow_s = if long {
+                        (0..=s.len()).find(|&i| fnmatch(p, &s[i..], false))
+                    } else {
+                        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[i..], false))
+                    };
+                    assert_eq!(match_suffix(p, s, long), slow_s, "suffix {:?} {:?}", p, s);
+                }
+            }
+        }
     }
 }

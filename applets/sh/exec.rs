@@ -861,6 +861,9 @@ impl Shell {
         if name.contains(&b'/') {
             return Found::Path(name.to_vec());
         }
+        if name.is_empty() {
+            return Found::NotFound;
+        }
         if let Some(p) = self.hash.get(name) {
             return Found::Path(p.clone());
         }
@@ -1044,6 +1047,12 @@ impl Shell {
                 r
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
+                for (n, _) in &assigns {
+                    if self.vars.var(n).is_some_and(|v| v.readonly) {
+                        self.errf(&[n, b": is read only"]);
+                        return Err(Flow::Exit(2));
+                    }
+                }
                 let argv = std::mem::take(argv_ref);
                 if tail && !self.opts.noexec {
                     let st = self.child_exec(s, &assigns, argv, found);
@@ -1167,6 +1176,11 @@ impl Shell {
         match found {
             Found::Path(p) => self.exec_path(&p, argv),
             Found::Applet(a) => self.run_applet(a, argv),
+            Found::NotFound if argv[0].is_empty() => {
+                // dash tries PATH directories themselves: EACCES.
+                self.errf(&[b": Permission denied"]);
+                127
+            }
             Found::NotFound => {
                 self.errf(&[&argv[0], b": not found"]);
                 127

@@ -708,7 +708,9 @@ impl Shell {
                             }
                         }
                     } else {
+                        // The boundary between parameters delimits like IFS whitespace.
                         b.end_field();
+                        b.ws_term = true;
                     }
                 }
                 if dq {
@@ -855,6 +857,7 @@ impl Shell {
             for (i, a) in params.iter().enumerate() {
                 if i > 0 {
                     b.end_field();
+                    b.ws_term = true;
                 }
                 b.expansion(a);
             }

@@ -324,6 +324,13 @@ impl<'a> Parser<'a> {
 
     fn word(&mut self) -> PResult<Word> {
         let mut parts = Vec::new();
+        self.tilde_prefix(&mut parts, false);
+        self.parts(&mut parts, Ctx::Word)?;
+        Ok(parts)
+    }
+
+    /// A leading `~` or `~user` (ended by `/`, or the end of the word).
+    fn tilde_prefix(&mut self, parts: &mut Vec<WordPart>, in_brace: bool) {
         if self.inp.peek() == Some(b'~') {
             self.inp.bump();
             let mut user = Vec::new();
@@ -341,6 +348,7 @@ impl<'a> Parser<'a> {
                 | Some(b'&') | Some(b'|') | Some(b')') | Some(b'<') | Some(b'>') | Some(b':') => {
                     parts.push(WordPart::Tilde(user))
                 }
+                Some(b'}') if in_brace => parts.push(WordPart::Tilde(user)),
                 _ => {
                     parts.push(WordPart::Lit(b"~".to_vec()));
                     if !user.is_empty() {
@@ -349,8 +357,6 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.parts(&mut parts, Ctx::Word)?;
-        Ok(parts)
     }
 
     /// Read word text in context `ctx` into `parts` until the context's end (not consumed).
@@ -718,6 +724,7 @@ impl<'a> Parser<'a> {
                 };
                 let mut w = Vec::new();
                 // Patterns keep their own quoting even inside double quotes.
+                self.tilde_prefix(&mut w, true);
                 self.parts(&mut w, Ctx::Brace(false))?;
                 self.inp.bump();
                 return Ok(Param { name, op, word: w });
@@ -729,6 +736,9 @@ impl<'a> Parser<'a> {
             self.inp.bump();
         }
         let mut w = Vec::new();
+        if !in_dq {
+            self.tilde_prefix(&mut w, true);
+        }
         self.parts(&mut w, Ctx::Brace(in_dq))?;
         self.inp.bump();
         Ok(Param { name, op, word: w })

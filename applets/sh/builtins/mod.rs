@@ -1280,7 +1280,9 @@ fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
             Some(d) => full.extend_from_slice(d),
             None => return p.to_vec(),
         }
-        full.push(b'/');
+        if !full.ends_with(b"/") {
+            full.push(b'/');
+        }
     }
     full.extend_from_slice(p);
     let mut parts: Vec<&[u8]> = Vec::new();
@@ -1294,12 +1296,21 @@ fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
         }
     }
     let mut out = Vec::new();
+    // POSIX leaves a leading `//` implementation-defined; dash keeps it.
+    if full.starts_with(b"//") && !full.starts_with(b"///") {
+        out.push(b'/');
+    }
     for s in parts {
         out.push(b'/');
         out.extend_from_slice(s);
     }
-    if out.is_empty() {
+    if out.len() <= 1 {
         out.push(b'/');
+        out.truncate(if full.starts_with(b"//") && !full.starts_with(b"///") {
+            2
+        } else {
+            1
+        });
     }
     out
 }

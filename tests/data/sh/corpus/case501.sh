@@ -1,1 +1,1 @@
-x=$(sleep 0 & echo bg); echo $x
+printf 'l1\nl2 x\n\n  l4\n' > f; while IFS= read -r line; do echo "[$line]"; done < f

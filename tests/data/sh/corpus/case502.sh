@@ -1,1 +1,1 @@
-trap 'echo EXIT' 0; (trap); echo in
+x=12a; case "$x" in *[!0-9]*) echo notnum;; *) echo num;; esac

@@ -1,1 +1,1 @@
-trap 'echo e' EXIT; trap 'echo int' INT; trap 'echo hup' HUP; trap
+x=123; case "$x" in ''|*[!0-9]*) echo notnum;; *) echo num;; esac

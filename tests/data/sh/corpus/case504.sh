@@ -1,1 +1,1 @@
-trap -l 2>&1 | head -1
+set -- -g 'daemon off;'; if [ "${1#-}" != "$1" ]; then set -- nginx "$@"; fi; printf '[%s]' "$@"; echo

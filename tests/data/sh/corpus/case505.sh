@@ -1,1 +1,1 @@
-trap 'echo x' NOSIG; echo $?
+tmp=./tmpf; trap 'rm -f "$tmp"; echo cleaned' EXIT INT TERM; echo x > "$tmp"; [ -f "$tmp" ] && echo exists

@@ -1,1 +1,1 @@
-trap 'echo k' KILL; echo $?
+command -v nosuch_x >/dev/null 2>&1 || { echo "missing" >&2; exit 1; }

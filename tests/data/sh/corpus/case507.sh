@@ -1,1 +1,1 @@
-trap 'echo s' SIGUSR2; kill -USR2 $$; echo done
+: "${VAR_ZZ:?VAR_ZZ must be set}"

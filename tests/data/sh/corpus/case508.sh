@@ -1,1 +1,1 @@
-trap 'echo a' 1 2; trap - 1 2; trap
+if [ -z "${X_ZZ:-}" ]; then echo empty; fi

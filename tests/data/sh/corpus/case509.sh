@@ -1,1 +1,1 @@
-trap 'echo $?; exit 5' EXIT; (exit 3)
+printf '%s\n' c a b | sort

@@ -1,1 +1,1 @@
-f() { trap 'echo ret' EXIT; }; f; echo body
+fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 10

@@ -1,1 +1,1 @@
-(trap 'echo sub-exit' EXIT; echo in-sub); echo out
+set -- $(echo a b c); echo $#

@@ -1,1 +1,1 @@
-umask 0777; umask; umask 22; umask
+eval "$(echo x=1; echo y=2)"; echo $x$y

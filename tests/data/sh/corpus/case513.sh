@@ -1,1 +1,1 @@
-umask a=rx; umask; umask -S
+sleep 0.1 & p1=$!; sleep 0.05 & p2=$!; wait $p1 $p2; echo waited

@@ -1,1 +1,1 @@
-umask 8
+kill -0 $$ 2>/dev/null && echo alive

@@ -1,1 +1,1 @@
-umask u+w,g-x; umask
+printf 'a\nb\n' | while read l; do echo "got $l"; done

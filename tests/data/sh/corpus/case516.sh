@@ -1,1 +1,1 @@
-ulimit -c 0; ulimit -c
+n=0; printf 'a\nb\n' | while read l; do n=$((n+1)); done; echo $n

@@ -1,1 +1,1 @@
-type nosuch_cmd_zz; echo $?
+x=1 env | grep '^x='

@@ -1,1 +1,4 @@
-hash -r; hash
+{ read a; read b; } <<EOF
+first
+second
+EOF

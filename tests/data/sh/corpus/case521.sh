@@ -1,1 +1,1 @@
-true > /nonexistent/dir/file; echo $?
+echo "$b $a"

@@ -1,1 +1,6 @@
-: > /nonexistent/dir/file; echo $?
+cat <<EOF > conf
+server {
+    listen ${PORT:-80};
+    root "${ROOT:-/var/www}";
+}
+EOF

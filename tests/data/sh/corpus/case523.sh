@@ -1,1 +1,1 @@
-cat < /nonexistent; echo $?
+cat conf

@@ -1,1 +1,1 @@
-exec 3</nonexistent; echo $?
+for d in /nonexistent_*; do [ -e "$d" ] || { echo "no match: $d"; continue; }; done

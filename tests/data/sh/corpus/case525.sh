@@ -1,1 +1,1 @@
-echo x >&9; echo $?
+[ "$(echo a)" = a ] && echo same

@@ -1,1 +1,1 @@
-echo x 2>&9; echo $?
+v=$(printf '%s' "a'b\"c"); echo "$v"

@@ -1,1 +1,1 @@
-x=`echo a\`echo b\``; echo $x
+f() { echo "$#:$*"; }; f "$@"; set -- 'a b' c; f "$@"; f $@; f "$*"

@@ -1,1 +1,1 @@
-echo "`echo "a b"`"
+echo "${PATH%%:*}" | grep -c /

@@ -1,1 +1,1 @@
-echo `echo '\\'` "`echo '\\'`"
+i=0; while [ $((i+=1)) -le 3 ]; do echo $i; done

@@ -1,1 +1,1 @@
-echo $(echo ')')
+s=; for w in a b c; do s="${s:+$s,}$w"; done; echo $s

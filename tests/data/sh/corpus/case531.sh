@@ -1,1 +1,1 @@
-echo $(case x in x) echo casein;; esac)
+IFS=, ; for x in a,b,c; do echo $x; done; unset IFS

@@ -1,1 +1,1 @@
-echo $( (echo sub) )
+old=$IFS; IFS=:; set -- $PATH; IFS=$old; [ $# -gt 0 ] && echo split

@@ -1,1 +1,1 @@
-echo $((1))$((2))
+str="hello world"; echo ${str%% *} ${str#* }

@@ -1,1 +1,1 @@
-echo ${#x} ${#1}
+[ -d /tmp ] && [ -w /tmp ] && echo writable

@@ -1,1 +1,1 @@
-x=abcdef; echo ${x#} ${x%} ${x#ab} ${x%ef} ${x#[a-c]} ${x##[a-c]*} ${x%[!a]*}
+test "$(umask)" = 0022 && echo def || echo other

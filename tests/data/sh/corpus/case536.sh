@@ -1,1 +1,1 @@
-x=/usr/local/bin/prog; echo ${x%/*} ${x##*/} ${x#/*/} ${x%%/l*}
+ls /nonexistent 2>/dev/null || echo "ls failed $?"

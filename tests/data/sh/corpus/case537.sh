@@ -1,1 +1,1 @@
-x='a.tar.gz'; echo ${x%.*} ${x%%.*} ${x#*.} ${x##*.}
+x=$(ls /nonexistent 2>&1); echo "${x%%:*}"

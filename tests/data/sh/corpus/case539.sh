@@ -1,1 +1,1 @@
-p='*'; x=abc; echo ${x#$p} "${x#"$p"}"
+a=5; b=3; [ $a -gt $b ] && max=$a || max=$b; echo $max

@@ -1,1 +1,1 @@
-x=aaa; echo ${x#a*} ${x##a*} ${x%a*} ${x%%a*}
+echo "$((RANDOM >= 0))"

@@ -1,1 +1,1 @@
-x=ab; echo ${x#?} ${x%?} ${x#??} ${x#???}
+cd / && for f in bin etc; do [ -d $f ] && echo "$f ok"; done

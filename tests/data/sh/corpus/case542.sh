@@ -1,1 +1,1 @@
-x=héllo; echo ${#x}
+echo 'a b' | { read x; set -- $x; echo $2; }

@@ -1,1 +1,1 @@
-echo ${x:=new} 
+(echo out; echo err >&2) 2>&1 | sort

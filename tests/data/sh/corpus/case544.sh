@@ -1,1 +1,1 @@
-unset x; echo ${x:=a b}; echo "$x"
+x=$( { echo a; echo b >&2; } 2>&1 ); echo $x

@@ -1,1 +1,3 @@
-echo ${1:-def} ${1-def2}
+exec 3<&0; read line <&3 <<EOF
+via3
+EOF

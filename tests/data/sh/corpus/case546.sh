@@ -1,1 +1,1 @@
-set -- one; echo ${1:+alt} ${2:+alt2}
+echo $line

@@ -1,1 +1,1 @@
-echo "${unset_zz:?custom message here}"
+echo ${#PATH} | grep -c '[0-9]'

@@ -1,1 +1,1 @@
-( : ${nope:?in subshell} ); echo $?
+set -- a b c d e; shift 2; echo "$@"; shift $#; echo "[$@]"

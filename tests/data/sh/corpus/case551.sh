@@ -1,1 +1,1 @@
-echo "$0" | grep -c sh
+readonly C=1; f() { local C=2; echo $C; }; f 2>&1

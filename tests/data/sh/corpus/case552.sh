@@ -1,1 +1,1 @@
-echo ${-} | wc -c
+f() { return 256; }; f; echo $?

@@ -1,1 +1,1 @@
-echo $? ; false; echo ${?}
+trap 'echo caught' HUP; kill -HUP $$; echo next

@@ -1,1 +1,1 @@
-echo "${HOME+home set}"
+( trap 'echo sub TERM' TERM; kill -TERM $$ 2>/dev/null; kill -TERM $(sh -c 'echo $PPID'); echo subdone ) ; echo parent

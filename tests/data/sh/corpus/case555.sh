@@ -1,1 +1,1 @@
-echo '$HOME' "\$HOME" \$HOME "$HOME-x" | sed "s|$HOME|H|g"
+x=$(exit 3); echo $?; x=$(exit 3) y=1; echo $?

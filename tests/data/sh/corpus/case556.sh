@@ -1,1 +1,1 @@
-echo ~root ~/x ~nosuchuser_zz "~" ~: | sed "s|$HOME|H|g"
+true; x=$(false) echo $?

@@ -1,1 +1,1 @@
-x=~/a:~/b; echo $x | sed "s|$HOME|H|g"
+false; echo "$(echo $?)"

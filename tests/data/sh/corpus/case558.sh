@@ -1,1 +1,1 @@
-a= b= c=; echo "[$a$b$c]"
+false; x=$(true); echo $?

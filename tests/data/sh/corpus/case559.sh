@@ -1,1 +1,4 @@
-x=1 y=$x; echo $y
+v=$(cat <<'EOF'
+$raw `bq`
+EOF
+); echo "$v"

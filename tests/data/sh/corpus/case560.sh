@@ -1,1 +1,4 @@
-x=1; x=2 y=$x; echo $y
+echo "$(cat <<EOF
+a'b
+EOF
+)"

@@ -1,1 +1,1 @@
-echo a#b #comment
+echo $(echo "a   b")

@@ -1,1 +1,1 @@
-echo a #comment
+echo "$(echo "a   b")"

@@ -1,1 +1,1 @@
-echo 'a #b' "c #d"
+IFS=x; v=axbxc; echo $v; echo "$v"; unset IFS

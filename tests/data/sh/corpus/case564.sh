@@ -1,1 +1,1 @@
-echo \# x
+set -f; v='*'; echo $v; set +f

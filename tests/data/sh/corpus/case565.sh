@@ -1,1 +1,1 @@
-echo $#x
+echo "${v-'a'}" "${unset_q-'a'}" ${unset_q-'a'} "${unset_q-"a"}"

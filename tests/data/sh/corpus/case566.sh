@@ -1,2 +1,1 @@
-echo \"\'\\
-echo a'b'"c"\d
+echo ${unset_q:-\$x} "${unset_q:-\$x}"

@@ -1,1 +1,1 @@
-echo "\z\$\`\"\\"
+echo "${unset_q:-a\"b}"

@@ -155,6 +155,8 @@ pub struct Shell {
     /// Stack address at start and how much of the stack recursion may use.
     stack_base: usize,
     stack_budget: usize,
+    /// Children writing large here-documents into pipes (reaped when done).
+    here_writers: Vec<i32>,
 }
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
@@ -205,6 +207,7 @@ impl Shell {
             capture: None,
             stack_base: 0,
             stack_budget: 0,
+            here_writers: Vec::new(),
         };
         let here = 0u8;
         sh.stack_base = std::ptr::addr_of!(here) as usize;
@@ -600,6 +603,10 @@ impl Shell {
                     sh.run(a)
                 });
                 self.tail_exec = tail;
+                // Reap finished jobs now and then (their statuses are kept for `wait`).
+                if self.jobs.list.len() >= 16 {
+                    self.jobs.poll();
+                }
                 if pid > 0 {
                     self.last_bg = Some(pid);
                     self.jobs.add(vec![pid], Vec::new());
@@ -1431,6 +1438,13 @@ impl Shell {
 
     /// Undo redirections in reverse order.
     pub fn restore(&mut self, saved: Vec<(i32, i32)>) {
+        if !self.here_writers.is_empty() {
+            // Writers end once their reader is gone or has read everything.
+            self.here_writers.retain(|&p| {
+                let mut st = 0;
+                unsafe { libc::waitpid(p, &mut st, libc::WNOHANG) == 0 }
+            });
+        }
         if saved.is_empty() {
             return;
         }
@@ -1469,7 +1483,9 @@ impl Shell {
                 unsafe { libc::_exit(0) };
             }
             unsafe { libc::close(fds[1]) };
-            // The writer is reaped whenever; it never blocks us.
+            if pid > 0 {
+                self.here_writers.push(pid);
+            }
         }
         Some(fds[0])
     }

@@ -201,9 +201,29 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     sh.status
 }
 
-/// Fuzz entry: parse arbitrary bytes as a script (no execution). Must never panic.
+/// Fuzz entry: parse arbitrary bytes as a script (no execution), and run the pure parts of the
+/// interpreter on them: arithmetic parsing and evaluation, pattern matching. Must never panic.
 pub fn fuzz_one(data: &[u8]) {
     let _ = parser::parse_all(data);
+    if let Ok(e) = arith::parse(data) {
+        struct V(u32);
+        impl arith::Vars for V {
+            fn get(&mut self, n: &[u8]) -> Result<i64, String> {
+                Ok(n.len() as i64 - 3)
+            }
+            fn set(&mut self, _: &[u8], _: i64) -> Result<(), String> {
+                self.0 += 1;
+                Ok(())
+            }
+        }
+        let _ = arith::eval(&e, &mut V(0));
+    }
+    let half = data.len() / 2;
+    let (p, s) = data.split_at(half);
+    let _ = pattern::fnmatch(p, s, false);
+    let _ = pattern::fnmatch(p, s, true);
+    let _ = pattern::match_prefix(p, s, true);
+    let _ = pattern::match_suffix(p, s, false);
 }
 
 #[allow(dead_code)]

@@ -6,8 +6,6 @@
 //! form in which quoted metacharacters are backslash-escaped, so that `"*"` stays literal
 //! while `*` globs.
 
-use std::os::unix::ffi::OsStrExt;
-
 use super::arith;
 use super::ast::*;
 use super::exec::{Flow, Shell};
@@ -947,9 +945,4 @@ fn trim(v: &[u8]) -> &[u8] {
         .rposition(|c| !c.is_ascii_whitespace())
         .map_or(s, |i| i + 1);
     &v[s..e]
-}
-
-#[allow(dead_code)]
-fn os(b: &[u8]) -> &std::ffi::OsStr {
-    std::ffi::OsStr::from_bytes(b)
 }

@@ -39,6 +39,10 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let mut sh = Shell::new(argv0.clone());
     let _ = ctx.out.flush();
 
+    if args.get(1).is_some_and(|a| a == b"--help") {
+        let _ = ctx.out.write_all(USAGE.as_bytes());
+        return ctx.finish(Ok(()));
+    }
     // Options: -c, -s, -i and the `set` letters; `-o name`; stop at the first operand or `--`.
     let mut i = 1;
     let mut command: Option<Vec<u8>> = None;
@@ -84,7 +88,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                         None => {
                             let _ = crate::common::io::write_all_fd(
                                 2,
-                                &[&argv0[..], b": -o requires an argument\n"].concat(),
+                                &[&argv0[..], b": 0: -o requires an argument\n"].concat(),
                             );
                             return 2;
                         }
@@ -95,7 +99,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                     None => {
                         let _ = crate::common::io::write_all_fd(
                             2,
-                            &[&argv0[..], b": Illegal option ", &[a[0], c][..], b"\n"].concat(),
+                            &[&argv0[..], b": 0: Illegal option ", &[a[0], c][..], b"\n"].concat(),
                         );
                         return 2;
                     }
@@ -114,7 +118,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             None => {
                 let _ = crate::common::io::write_all_fd(
                     2,
-                    &[&argv0[..], b": -c requires an argument\n"].concat(),
+                    &[&argv0[..], b": 0: -c requires an argument\n"].concat(),
                 );
                 return 2;
             }

@@ -4,8 +4,6 @@
 mod printf;
 mod test;
 
-use std::ffi::CString;
-
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;
 use crate::common::io::write_all_fd;
@@ -1805,9 +1803,4 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             Ok(0)
         }
     }
-}
-
-#[allow(dead_code)]
-fn cstr(b: &[u8]) -> CString {
-    CString::new(b).unwrap_or_default()
 }

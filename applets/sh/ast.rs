@@ -55,6 +55,9 @@ pub enum POp {
     /// `%` / `%%` (the bool: longest)
     RemSuffix(bool),
     RemPrefix(bool),
+    /// Syntax dash does not know (`${x/a/b}`, `${x:1:2}`): an error when expanded, as in dash,
+    /// so bash-only code in a branch not taken does not stop a script.
+    Bad,
 }
 
 pub struct Param {

@@ -621,6 +621,10 @@ impl Shell {
     }
 
     fn expand_param(&mut self, p: &Param, b: &mut Builder, dq: bool) -> Result<(), Flow> {
+        if p.op == POp::Bad {
+            self.err(b"Bad substitution");
+            return Err(Flow::Exit(2));
+        }
         // Set variables without copying their values (the interpreter's hot path).
         if let PName::Var(n) = &p.name {
             match p.op {
@@ -816,9 +820,10 @@ impl Shell {
                         }
                         self.put_value(&p.name, val.unwrap_or_default(), b, dq);
                     }
-                    _ => unreachable!(),
+                    _ => {}
                 }
             }
+            POp::Bad => {}
             POp::RemPrefix(long) | POp::RemSuffix(long) => {
                 if !set && self.opts.nounset {
                     let n = Self::name_text(&p.name);

@@ -744,9 +744,40 @@ impl<'a> Parser<'a> {
         Ok(Param { name, op, word: w })
     }
 
-    fn bad_subst<T>(&mut self) -> PResult<T> {
-        // Skip to the closing brace so the message is all there is.
-        self.err("Bad substitution")
+    /// Skip to the matching `}` and record a substitution that fails when expanded.
+    fn bad_subst(&mut self) -> PResult<Param> {
+        let mut depth = 0usize;
+        loop {
+            match self.inp.bump() {
+                None => return self.syntax("Missing '}'"),
+                Some(b'\\') => {
+                    self.inp.bump();
+                }
+                Some(b'{') => depth += 1,
+                Some(b'}') => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Some(q @ (b'\'' | b'"')) => {
+                    while let Some(c) = self.inp.bump() {
+                        if c == q {
+                            break;
+                        }
+                        if c == b'\\' && q == b'"' {
+                            self.inp.bump();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Param {
+            name: PName::Var(Vec::new()),
+            op: POp::Bad,
+            word: Vec::new(),
+        })
     }
 
     fn backquote(&mut self, ctx: Ctx) -> PResult<Node> {

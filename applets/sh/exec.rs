@@ -1378,40 +1378,57 @@ impl Shell {
                         RKind::ReadWrite => libc::O_RDWR | libc::O_CREAT,
                         _ => 0,
                     };
+                    let mut excl_fd = None;
                     if r.kind == RKind::Out && self.opts.noclobber {
-                        // Refuse to truncate an existing regular file.
+                        // Create exclusively; an existing file is refused unless it is not a
+                        // regular file (/dev/null, a fifo), which is opened as usual.
                         let c = CString::new(target.clone()).unwrap_or_default();
+                        let fd = unsafe {
+                            libc::open(
+                                c.as_ptr(),
+                                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+                                0o666,
+                            )
+                        };
+                        if fd >= 0 {
+                            excl_fd = Some(fd);
+                        }
                         let mut st: libc::stat = unsafe { std::mem::zeroed() };
-                        if unsafe { libc::stat(c.as_ptr(), &mut st) } == 0
+                        if excl_fd.is_none()
+                            && unsafe { libc::stat(c.as_ptr(), &mut st) } == 0
                             && (st.st_mode & libc::S_IFMT) == libc::S_IFREG
                         {
                             self.errf(&[b"cannot create ", &target, b": File exists"]);
                             return Err(2);
                         }
-                        flags |= 0;
+                        flags &= !libc::O_TRUNC;
                     }
-                    let Ok(c) = CString::new(target.clone()) else {
-                        self.errf(&[b"cannot open ", &target, b": No such file"]);
-                        return Err(2);
-                    };
-                    let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
-                    if fd < 0 {
-                        let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-                        let creating = flags & libc::O_CREAT != 0;
-                        let what: &[u8] = if creating {
-                            b"cannot create "
-                        } else {
-                            b"cannot open "
+                    if let Some(fd) = excl_fd {
+                        fd
+                    } else {
+                        let Ok(c) = CString::new(target.clone()) else {
+                            self.errf(&[b"cannot open ", &target, b": No such file"]);
+                            return Err(2);
                         };
-                        let why = match e {
-                            libc::ENOENT if creating => "Directory nonexistent".to_string(),
-                            libc::ENOENT => "No such file".to_string(),
-                            _ => crate::common::ctx::errno_text(e),
-                        };
-                        self.errf(&[what, &target, b": ", why.as_bytes()]);
-                        return Err(2);
+                        let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
+                        if fd < 0 {
+                            let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+                            let creating = flags & libc::O_CREAT != 0;
+                            let what: &[u8] = if creating {
+                                b"cannot create "
+                            } else {
+                                b"cannot open "
+                            };
+                            let why = match e {
+                                libc::ENOENT if creating => "Directory nonexistent".to_string(),
+                                libc::ENOENT => "No such file".to_string(),
+                                _ => crate::common::ctx::errno_text(e),
+                            };
+                            self.errf(&[what, &target, b": ", why.as_bytes()]);
+                            return Err(2);
+                        }
+                        fd
                     }
-                    fd
                 }
             };
             if newfd == r.fd {

@@ -1708,14 +1708,19 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let table: &[(u8, i32, u64, &str)] = &[
         (b't', libc::RLIMIT_CPU as i32, 1, "time(seconds)"),
         (b'f', libc::RLIMIT_FSIZE as i32, 512, "file(blocks)"),
-        (b'd', libc::RLIMIT_DATA as i32, 1024, "data(kb)"),
-        (b's', libc::RLIMIT_STACK as i32, 1024, "stack(kb)"),
+        (b'd', libc::RLIMIT_DATA as i32, 1024, "data(kbytes)"),
+        (b's', libc::RLIMIT_STACK as i32, 1024, "stack(kbytes)"),
         (b'c', libc::RLIMIT_CORE as i32, 512, "coredump(blocks)"),
-        (b'm', libc::RLIMIT_RSS as i32, 1024, "memory(kb)"),
-        (b'l', libc::RLIMIT_MEMLOCK as i32, 1024, "locked memory(kb)"),
+        (b'm', libc::RLIMIT_RSS as i32, 1024, "memory(kbytes)"),
+        (
+            b'l',
+            libc::RLIMIT_MEMLOCK as i32,
+            1024,
+            "locked memory(kbytes)",
+        ),
         (b'p', libc::RLIMIT_NPROC as i32, 1, "process"),
         (b'n', libc::RLIMIT_NOFILE as i32, 1, "nofiles"),
-        (b'v', libc::RLIMIT_AS as i32, 1024, "vmemory(kb)"),
+        (b'v', libc::RLIMIT_AS as i32, 1024, "vmemory(kbytes)"),
         (b'w', libc::RLIMIT_LOCKS as i32, 1, "locks"),
         (b'e', libc::RLIMIT_NICE as i32, 1, "nice"),
         (b'r', libc::RLIMIT_RTPRIO as i32, 1, "rtprio"),
@@ -1760,12 +1765,11 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         for (c, res, unit, name) in table {
             let r = get(*res);
             let v = if hard { r.rlim_max } else { r.rlim_cur };
-            out.push_str(&format!(
-                "-{}: {:<18}{}\n",
-                *c as char,
-                name,
-                show(v, *unit)
-            ));
+            // dash's layout, without `nice`.
+            if *c == b'e' {
+                continue;
+            }
+            out.push_str(&format!("{:<20} {}\n", name, show(v, *unit)));
         }
         sh.print(out.as_bytes());
         return Ok(sh.flush_out(b"ulimit"));

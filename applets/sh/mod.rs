@@ -1,14 +1,237 @@
-//! `sh`: placeholder until its issue lands.
+//! `sh`: a POSIX shell (XCU chapter 2, "Shell Command Language", issue 8) that behaves like
+//! dash: same grammar, expansions, builtins, messages (`sh: 1: foo: not found`) and statuses.
+//!
+//! Invocation: `sh [-aCefnuvx] [-o name]... [-c string [name [arg...]] | -s [arg...] |
+//! script [arg...]]`. Commands are parsed one complete command at a time and interpreted from
+//! the tree. Commands that are not found on PATH but are rbox applets run from this binary
+//! (never ahead of PATH). The last simple command of `sh -c` replaces the shell (no fork).
+//!
+//! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
+//! and bash/ash); there is no interactive mode, line editing or job control yet (issue 5).
+//!
+//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
+//! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
+//! [`vars`], [`jobs`], [`builtins`].
+
+pub mod arith;
+pub mod ast;
+pub mod builtins;
+pub mod exec;
+pub mod expand;
+pub mod input;
+pub mod jobs;
+pub mod lineedit;
+pub mod parser;
+pub mod pattern;
+pub mod vars;
 
 use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::Ctx;
+use exec::{Flow, Shell};
+use input::{FdSource, Input};
 
-pub const USAGE: &str = "Usage: sh\n";
+pub const USAGE: &str = "Usage: sh [-aCefnuvx] [-o OPTION]... [-c STRING [NAME [ARG]...] | -s [ARG]... | FILE [ARG]...]\n";
 
-pub mod lineedit;
+pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let args: Vec<Vec<u8>> = args.into_iter().map(|a| a.into_vec()).collect();
+    let argv0 = args.first().cloned().unwrap_or_else(|| b"sh".to_vec());
+    let mut sh = Shell::new(argv0.clone());
+    let _ = ctx.out.flush();
 
-pub fn main(_args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(2, b"not implemented yet");
-    ctx.finish(Ok(()))
+    if args.get(1).is_some_and(|a| a == b"--help") {
+        let _ = ctx.out.write_all(USAGE.as_bytes());
+        return ctx.finish(Ok(()));
+    }
+    // Options: -c, -s, -i and the `set` letters; `-o name`; stop at the first operand or `--`.
+    let mut i = 1;
+    let mut command: Option<Vec<u8>> = None;
+    let mut want_c = false;
+    let mut force_stdin = false;
+    let mut login = false;
+    while i < args.len() {
+        let a = &args[i];
+        if a == b"--" || a == b"-" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || (a[0] != b'-' && a[0] != b'+') {
+            break;
+        }
+        let on = a[0] == b'-';
+        let mut k = 1;
+        while k < a.len() {
+            let c = a[k];
+            match c {
+                b'c' if on => want_c = true,
+                b's' if on => force_stdin = true,
+                b'l' => login = true,
+                b'i' => {}
+                b'o' => {
+                    i += 1;
+                    match args.get(i) {
+                        Some(name) => {
+                            let n = String::from_utf8_lossy(name).into_owned();
+                            match sh.opts.get_mut(&n) {
+                                Some(f) => *f = on,
+                                None => {
+                                    sh.lineno = 0;
+                                    let _ = crate::common::io::write_all_fd(
+                                        2,
+                                        &[&argv0[..], b": Illegal option -o ", name, b"\n"]
+                                            .concat(),
+                                    );
+                                    return 2;
+                                }
+                            }
+                        }
+                        None => {
+                            let _ = crate::common::io::write_all_fd(
+                                2,
+                                &[&argv0[..], b": 0: -o requires an argument\n"].concat(),
+                            );
+                            return 2;
+                        }
+                    }
+                }
+                _ => match sh.opts.by_letter(c) {
+                    Some(f) => *f = on,
+                    None => {
+                        let _ = crate::common::io::write_all_fd(
+                            2,
+                            &[&argv0[..], b": 0: Illegal option ", &[a[0], c][..], b"\n"].concat(),
+                        );
+                        return 2;
+                    }
+                },
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    if want_c {
+        match args.get(i) {
+            Some(c) => {
+                command = Some(c.clone());
+                i += 1;
+            }
+            None => {
+                let _ = crate::common::io::write_all_fd(
+                    2,
+                    &[&argv0[..], b": 0: -c requires an argument\n"].concat(),
+                );
+                return 2;
+            }
+        }
+        if let Some(name) = args.get(i) {
+            sh.arg0 = name.clone();
+            i += 1;
+        }
+        sh.pos = args[i..].to_vec();
+    }
+
+    // A login shell (`-sh` or `-l`) reads /etc/profile and $HOME/.profile first.
+    if argv0.first() == Some(&b'-') || login {
+        let mut files = vec![b"/etc/profile".to_vec()];
+        if let Some(h) = sh.vars.get(b"HOME") {
+            let mut p = h.to_vec();
+            p.extend_from_slice(b"/.profile");
+            files.push(p);
+        }
+        for f in files {
+            if let Ok(data) = std::fs::read(os(&f)) {
+                let mut inp = Input::from_bytes(&data);
+                if let Err(Flow::Exit(s)) = sh.run_input(&mut inp, false) {
+                    sh.status = s;
+                    sh.run_exit_trap();
+                    let _ = sh.out.flush();
+                    return sh.status;
+                }
+            }
+        }
+    }
+
+    let result = if let Some(text) = command {
+        let mut inp = Input::from_bytes(&text);
+        sh.run_input(&mut inp, true)
+    } else if !force_stdin && i < args.len() {
+        let script = args[i].clone();
+        sh.arg0 = script.clone();
+        sh.pos = args[i + 1..].to_vec();
+        let c = std::ffi::CString::new(script.clone()).unwrap_or_default();
+        let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            let m = match e.raw_os_error() {
+                Some(libc::ENOENT) => "No such file".to_string(),
+                _ => crate::common::ctx::strerror(&e),
+            };
+            sh.lineno = 0;
+            let _ = crate::common::io::write_all_fd(
+                2,
+                &[
+                    &argv0[..],
+                    b": 0: cannot open ",
+                    &script[..],
+                    b": ",
+                    m.as_bytes(),
+                    b"\n",
+                ]
+                .concat(),
+            );
+            return if e.raw_os_error() == Some(libc::ENOENT) {
+                127
+            } else {
+                126
+            };
+        }
+        let fd = exec::move_high(fd);
+        let mut inp = Input::from_source(Box::new(FdSource::new(fd, false)));
+        sh.run_input(&mut inp, false)
+    } else {
+        sh.opts.stdin = true;
+        sh.pos = args[i..].to_vec();
+        let mut inp = Input::from_source(Box::new(FdSource::new(0, true)));
+        sh.run_input(&mut inp, false)
+    };
+    let st = match result {
+        Ok(s) => s,
+        Err(Flow::Exit(s)) => s,
+        Err(_) => sh.status,
+    };
+    sh.status = st;
+    sh.run_exit_trap();
+    let _ = sh.out.flush();
+    sh.status
+}
+
+/// Fuzz entry: parse arbitrary bytes as a script (no execution), and run the pure parts of the
+/// interpreter on them: arithmetic parsing and evaluation, pattern matching. Must never panic.
+pub fn fuzz_one(data: &[u8]) {
+    let _ = parser::parse_all(data);
+    if let Ok(e) = arith::parse(data) {
+        struct V(u32);
+        impl arith::Vars for V {
+            fn get(&mut self, n: &[u8]) -> Result<i64, String> {
+                Ok(n.len() as i64 - 3)
+            }
+            fn set(&mut self, _: &[u8], _: i64) -> Result<(), String> {
+                self.0 += 1;
+                Ok(())
+            }
+        }
+        let _ = arith::eval(&e, &mut V(0));
+    }
+    let half = data.len() / 2;
+    let (p, s) = data.split_at(half);
+    let _ = pattern::fnmatch(p, s, false);
+    let _ = pattern::fnmatch(p, s, true);
+    let _ = pattern::match_prefix(p, s, true);
+    let _ = pattern::match_suffix(p, s, false);
+}
+
+#[allow(dead_code)]
+fn os(b: &[u8]) -> &std::ffi::OsStr {
+    std::ffi::OsStr::from_bytes(b)
 }

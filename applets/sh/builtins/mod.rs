@@ -1,0 +1,1810 @@
+//! Builtins (XCU 2.14 special builtins and the regular ones dash has), with dash's messages and
+//! statuses: a usage error in a special builtin ends a non-interactive shell (status 2).
+
+mod printf;
+mod test;
+
+use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
+use super::parser::is_name;
+use crate::common::io::write_all_fd;
+
+pub type BuiltinFn = fn(&mut Shell, &[Vec<u8>]) -> Res;
+
+#[derive(Clone, Copy)]
+pub struct Builtin {
+    pub name: &'static str,
+    pub run: BuiltinFn,
+    pub special: bool,
+}
+
+macro_rules! b {
+    ($n:literal, $f:expr, $s:literal) => {
+        Builtin {
+            name: $n,
+            run: $f,
+            special: $s,
+        }
+    };
+}
+
+/// Sorted by name.
+static TABLE: &[Builtin] = &[
+    b!(".", dot, true),
+    b!(":", colon, true),
+    b!("[", test::bracket, false),
+    b!("alias", alias, false),
+    b!("break", brk, true),
+    b!("cd", cd, false),
+    b!("command", command, false),
+    b!("continue", cont, true),
+    b!("echo", printf::echo, false),
+    b!("eval", eval, true),
+    b!("exec", exec, true),
+    b!("exit", exit, true),
+    b!("export", export, true),
+    b!("false", fals, false),
+    b!("getopts", getopts, false),
+    b!("hash", hash, false),
+    b!("jobs", jobs, false),
+    b!("kill", kill, false),
+    b!("local", local, false),
+    b!("printf", printf::printf, false),
+    b!("pwd", pwd, false),
+    b!("read", read, false),
+    b!("readonly", readonly, true),
+    b!("return", ret, true),
+    b!("set", set, true),
+    b!("shift", shift, true),
+    b!("test", test::test, false),
+    b!("times", times, true),
+    b!("trap", trap, true),
+    b!("true", colon, false),
+    b!("type", typ, false),
+    b!("ulimit", ulimit, false),
+    b!("umask", umask, false),
+    b!("unalias", unalias, false),
+    b!("unset", unset, true),
+    b!("wait", wait, false),
+];
+
+pub fn find(name: &[u8]) -> Option<Builtin> {
+    TABLE
+        .binary_search_by(|b| b.name.as_bytes().cmp(name))
+        .ok()
+        .map(|i| TABLE[i])
+}
+
+pub fn is_keyword(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"!" | b"{"
+            | b"}"
+            | b"case"
+            | b"do"
+            | b"done"
+            | b"elif"
+            | b"else"
+            | b"esac"
+            | b"fi"
+            | b"for"
+            | b"if"
+            | b"in"
+            | b"then"
+            | b"until"
+            | b"while"
+    )
+}
+
+impl Shell {
+    /// Write builtin output; a failed write is reported once as dash does.
+    pub fn print(&mut self, b: &[u8]) {
+        if let Some(c) = &mut self.capture {
+            c.extend_from_slice(b);
+            return;
+        }
+        let _ = self.out.write_all(b);
+    }
+
+    /// Flush builtin output: the status to use (1 after a write error).
+    pub fn flush_out(&mut self, name: &[u8]) -> i32 {
+        if self.capture.is_some() {
+            return 0;
+        }
+        match self.out.flush() {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 1,
+            Err(_) => {
+                // dash words it `echo: echo: I/O error`.
+                self.errf(&[name, b": ", name, b": I/O error"]);
+                1
+            }
+        }
+    }
+
+    /// Usage error in a builtin: message and status 2; a special builtin ends the shell.
+    pub fn usage_err(&mut self, name: &[u8], msg: &[u8]) -> Res {
+        self.errf(&[name, b": ", msg]);
+        if find(name).is_some_and(|b| b.special) && !self.opts.interactive {
+            return Err(Flow::Exit(2));
+        }
+        Ok(2)
+    }
+}
+
+/// Parse a non-negative decimal number as dash's `number()` does.
+pub fn number(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(s).ok()?.parse().ok()
+}
+
+fn illegal_number(sh: &mut Shell, name: &[u8], arg: &[u8]) -> Res {
+    sh.usage_err(name, &[b"Illegal number: ", arg].concat())
+}
+
+/// Split leading `-abc` options; returns (flags, index of the first operand). Unknown option:
+/// Err(the character).
+fn opts(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize), u8> {
+    let mut flags = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let a = &args[i];
+        if a == b"--" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        for &c in &a[1..] {
+            if !allowed.contains(&c) {
+                return Err(c);
+            }
+            flags.push(c);
+        }
+        i += 1;
+    }
+    Ok((flags, i))
+}
+
+fn colon(_: &mut Shell, _: &[Vec<u8>]) -> Res {
+    Ok(0)
+}
+
+fn fals(_: &mut Shell, _: &[Vec<u8>]) -> Res {
+    Ok(1)
+}
+
+fn loop_count(sh: &mut Shell, args: &[Vec<u8>]) -> Result<u32, Res> {
+    match args.get(1) {
+        None => Ok(1),
+        Some(a) => match number(a) {
+            Some(n) if n > 0 => Ok(n.min(u32::MAX as i64) as u32),
+            _ => Err(illegal_number(sh, &args[0], a)),
+        },
+    }
+}
+
+fn brk(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let n = match loop_count(sh, args) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if sh.loop_depth == 0 {
+        return Ok(0);
+    }
+    Err(Flow::Break(n.min(sh.loop_depth)))
+}
+
+fn cont(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let n = match loop_count(sh, args) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if sh.loop_depth == 0 {
+        return Ok(0);
+    }
+    Err(Flow::Continue(n.min(sh.loop_depth)))
+}
+
+fn ret(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let st = match args.get(1) {
+        None => sh.status,
+        Some(a) => match number(a) {
+            Some(n) => n as i32,
+            None => return illegal_number(sh, b"return", a),
+        },
+    };
+    sh.status = st;
+    if sh.func_depth == 0 && sh.eval_depth == 0 {
+        // `return` outside a function or dot script: dash ends the current level.
+        return Err(Flow::Exit(st));
+    }
+    Err(Flow::Return)
+}
+
+fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let st = match args.get(1) {
+        None => sh.status,
+        Some(a) => match number(a) {
+            Some(n) => (n & 0xff) as i32,
+            None => return illegal_number(sh, b"exit", a),
+        },
+    };
+    Err(Flow::Exit(st))
+}
+
+fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut text = Vec::new();
+    for (i, a) in args[1..].iter().enumerate() {
+        if i > 0 {
+            text.push(b' ');
+        }
+        text.extend_from_slice(a);
+    }
+    sh.status = 0;
+    sh.eval_str(&text)
+}
+
+fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let Some(file) = args.get(1) else {
+        return sh.usage_err(b".", b"Usage: . file");
+    };
+    let path = if file.contains(&b'/') {
+        file.clone()
+    } else {
+        match sh.path_search_readable(file) {
+            Some(p) => p,
+            None => {
+                sh.errf(&[b".: cannot open ", file, b": No such file"]);
+                return Err(Flow::Exit(2));
+            }
+        }
+    };
+    let data = match std::fs::read(os(&path)) {
+        Ok(d) => d,
+        Err(e) => {
+            let m = match e.raw_os_error() {
+                Some(libc::ENOENT) => "No such file".to_string(),
+                Some(n) => crate::common::ctx::errno_text(n),
+                None => e.to_string(),
+            };
+            sh.errf(&[b".: cannot open ", file, b": ", m.as_bytes()]);
+            return Err(Flow::Exit(2));
+        }
+    };
+    let line = sh.lineno;
+    sh.func_depth += 1;
+    let mut inp = super::input::Input::from_bytes(&data);
+    sh.eval_depth += 1;
+    let r = sh.run_input(&mut inp, false);
+    sh.eval_depth -= 1;
+    sh.func_depth -= 1;
+    sh.lineno = line;
+    match r {
+        Err(Flow::Return) => Ok(sh.status),
+        other => other,
+    }
+}
+
+impl Shell {
+    fn path_search_readable(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let path = self.vars.get(b"PATH").unwrap_or(b"");
+        for dir in path.split(|&c| c == b':') {
+            let mut p = if dir.is_empty() {
+                b".".to_vec()
+            } else {
+                dir.to_vec()
+            };
+            p.push(b'/');
+            p.extend_from_slice(name);
+            if std::fs::metadata(os(&p)).is_ok_and(|m| m.is_file()) {
+                return Some(p);
+            }
+        }
+        None
+    }
+}
+
+pub fn os(b: &[u8]) -> &std::ffi::OsStr {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b)
+}
+
+fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut i = 1;
+    if args.get(1).is_some_and(|a| a == b"--") {
+        i = 2;
+    }
+    if args.len() <= i {
+        // Redirections stay: the caller's restore list must be forgotten. We signal it by
+        // leaving the descriptors in place: see run_simple (exec is special, saved list dropped).
+        sh.keep_redirs = true;
+        return Ok(0);
+    }
+    let argv = args[i..].to_vec();
+    let found = match sh.lookup(&argv[0]) {
+        f @ (Found::Path(_) | Found::Applet(_) | Found::NotFound) => f,
+        _ => match sh.path_search(&argv[0]) {
+            Some(p) => Found::Path(p),
+            None => match crate::applets::find(&argv[0]) {
+                Some(a) => Found::Applet(a),
+                None => Found::NotFound,
+            },
+        },
+    };
+    let _ = sh.out.flush();
+    // exec'd programs get default handlers for caught signals.
+    for s in 1..sh.traps.len() {
+        if matches!(&sh.traps[s], Some(a) if !a.is_empty()) {
+            sh.set_trap(s, None);
+        }
+    }
+    if let Found::NotFound = found {
+        sh.errf(&[b"exec: ", &argv[0], b": not found"]);
+        return Err(Flow::Exit(127));
+    }
+    sh.exec_prefix = b"exec: ";
+    let st = sh.exec_found(argv, found);
+    sh.exec_prefix = b"";
+    Err(Flow::Exit(st))
+}
+
+fn export_like(sh: &mut Shell, args: &[Vec<u8>], ro: bool) -> Res {
+    let name: &[u8] = if ro { b"readonly" } else { b"export" };
+    let (flags, first) = match opts(args, b"p") {
+        Ok(x) => x,
+        Err(c) => return sh.usage_err(name, &[b"Illegal option -", &[c][..]].concat()),
+    };
+    if first >= args.len() {
+        let _ = flags;
+        let mut names: Vec<(Vec<u8>, Option<Vec<u8>>)> = sh
+            .vars
+            .map
+            .iter()
+            .filter(|(_, v)| if ro { v.readonly } else { v.exported })
+            .map(|(k, v)| (k.clone(), v.val.clone()))
+            .collect();
+        names.sort();
+        for (k, v) in names {
+            let mut line = name.to_vec();
+            line.push(b' ');
+            line.extend_from_slice(&k);
+            if let Some(v) = v {
+                line.push(b'=');
+                single_quote(&mut line, &v);
+            }
+            line.push(b'\n');
+            sh.print(&line);
+        }
+        return Ok(sh.flush_out(name));
+    }
+    for a in &args[first..] {
+        let (n, v) = match a.iter().position(|&c| c == b'=') {
+            Some(i) => (&a[..i], Some(&a[i + 1..])),
+            None => (&a[..], None),
+        };
+        if !is_name(n) {
+            return sh.usage_err(name, &[n, b": bad variable name"].concat());
+        }
+        if let Some(v) = v {
+            if sh.vars.set(n, v, !ro).is_err() {
+                sh.errf(&[n, b": is read only"]);
+                return Err(Flow::Exit(2));
+            }
+            sh.var_changed(n);
+        }
+        if ro {
+            sh.vars.readonly(n);
+        } else {
+            sh.vars.export(n);
+        }
+    }
+    Ok(0)
+}
+
+pub fn single_quote(out: &mut Vec<u8>, v: &[u8]) {
+    out.push(b'\'');
+    for &c in v {
+        if c == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push(b'\'');
+}
+
+fn export(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    export_like(sh, args, false)
+}
+
+fn readonly(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    export_like(sh, args, true)
+}
+
+fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let (flags, first) = match opts(args, b"fv") {
+        Ok(x) => x,
+        Err(c) => return sh.usage_err(b"unset", &[b"Illegal option -", &[c][..]].concat()),
+    };
+    let funcs = flags.last() == Some(&b'f');
+    for a in &args[first..] {
+        if funcs {
+            sh.funcs.remove(a.as_slice());
+        } else {
+            if sh.vars.unset(a).is_err() {
+                sh.errf(&[b"unset: ", a, b": is read only"]);
+                return Err(Flow::Exit(2));
+            }
+            sh.var_changed(a);
+        }
+    }
+    Ok(0)
+}
+
+fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.len() == 1 {
+        let mut names: Vec<(Vec<u8>, Vec<u8>)> = sh
+            .vars
+            .map
+            .iter()
+            .filter_map(|(k, v)| v.val.clone().map(|v| (k.clone(), v)))
+            .collect();
+        names.sort();
+        for (k, v) in names {
+            let mut line = k;
+            line.push(b'=');
+            single_quote(&mut line, &v);
+            line.push(b'\n');
+            sh.print(&line);
+        }
+        return Ok(sh.flush_out(b"set"));
+    }
+    match set_options(sh, &args[1..], false) {
+        Ok(Some(pos)) => {
+            sh.pos = pos;
+            Ok(0)
+        }
+        Ok(None) => Ok(0),
+        Err(msg) => sh.usage_err(b"set", &msg),
+    }
+}
+
+/// Apply `-e +x -o name --` options. Returns new positional parameters when operands (or `--`)
+/// were given. At startup (`invocation`), `-c`/`-s`/`-i` are handled by the caller.
+pub fn set_options(
+    sh: &mut Shell,
+    args: &[Vec<u8>],
+    invocation: bool,
+) -> Result<Option<Vec<Vec<u8>>>, Vec<u8>> {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == b"--" {
+            return Ok(Some(args[i + 1..].to_vec()));
+        }
+        if a == b"-" {
+            sh.opts.xtrace = false;
+            sh.opts.verbose = false;
+            return Ok(if i + 1 < args.len() {
+                Some(args[i + 1..].to_vec())
+            } else {
+                None
+            });
+        }
+        let on = match a.first() {
+            Some(b'-') => true,
+            Some(b'+') => false,
+            _ => return Ok(Some(args[i..].to_vec())),
+        };
+        if a.len() == 1 {
+            return Ok(Some(args[i..].to_vec()));
+        }
+        for &c in &a[1..] {
+            if c == b'o' {
+                i += 1;
+                match args.get(i) {
+                    None => {
+                        print_options(sh, on);
+                    }
+                    Some(name) => {
+                        let n = String::from_utf8_lossy(name).into_owned();
+                        match sh.opts.get_mut(&n) {
+                            Some(f) => *f = on,
+                            None => return Err([b"Illegal option -o ", &name[..]].concat()),
+                        }
+                    }
+                }
+                continue;
+            }
+            if invocation && matches!(c, b'c' | b's' | b'i' | b'l') {
+                continue;
+            }
+            match sh.opts.by_letter(c) {
+                Some(f) => *f = on,
+                None => {
+                    let sign = if on { b'-' } else { b'+' };
+                    return Err([b"Illegal option ", &[sign, c][..]].concat());
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(None)
+}
+
+fn print_options(sh: &mut Shell, on: bool) {
+    let mut out = Vec::new();
+    if on {
+        out.extend_from_slice(b"Current option settings\n");
+    }
+    let mut o = sh.opts.clone();
+    for (name, _) in OPTION_NAMES {
+        let v = *o.get_mut(name).unwrap();
+        if on {
+            out.extend_from_slice(
+                format!("{:<16}{}\n", name, if v { "on" } else { "off" }).as_bytes(),
+            );
+        } else {
+            out.extend_from_slice(
+                format!("set {}o {}\n", if v { "-" } else { "+" }, name).as_bytes(),
+            );
+        }
+    }
+    sh.print(&out);
+}
+
+fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let n = match args.get(1) {
+        None => 1,
+        Some(a) => match number(a) {
+            Some(n) => n as usize,
+            None => return illegal_number(sh, b"shift", a),
+        },
+    };
+    if n > sh.pos.len() {
+        return sh.usage_err(b"shift", b"can't shift that many");
+    }
+    sh.pos.drain(..n);
+    Ok(0)
+}
+
+fn times(sh: &mut Shell, _: &[Vec<u8>]) -> Res {
+    let mut t: libc::tms = unsafe { std::mem::zeroed() };
+    unsafe { libc::times(&mut t) };
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    let f = |v: libc::clock_t| {
+        let s = v as f64 / hz;
+        format!("{}m{:.6}s", (s / 60.0) as u64, s % 60.0)
+    };
+    let out = format!(
+        "{} {}\n{} {}\n",
+        f(t.tms_utime),
+        f(t.tms_stime),
+        f(t.tms_cutime),
+        f(t.tms_cstime)
+    );
+    sh.print(out.as_bytes());
+    Ok(sh.flush_out(b"times"))
+}
+
+// ---------------------------------------------------------------- signals
+
+pub const SIGNALS: &[(&str, i32)] = &[
+    ("HUP", libc::SIGHUP),
+    ("INT", libc::SIGINT),
+    ("QUIT", libc::SIGQUIT),
+    ("ILL", libc::SIGILL),
+    ("TRAP", libc::SIGTRAP),
+    ("ABRT", libc::SIGABRT),
+    ("BUS", libc::SIGBUS),
+    ("FPE", libc::SIGFPE),
+    ("KILL", libc::SIGKILL),
+    ("USR1", libc::SIGUSR1),
+    ("SEGV", libc::SIGSEGV),
+    ("USR2", libc::SIGUSR2),
+    ("PIPE", libc::SIGPIPE),
+    ("ALRM", libc::SIGALRM),
+    ("TERM", libc::SIGTERM),
+    ("STKFLT", libc::SIGSTKFLT),
+    ("CHLD", libc::SIGCHLD),
+    ("CONT", libc::SIGCONT),
+    ("STOP", libc::SIGSTOP),
+    ("TSTP", libc::SIGTSTP),
+    ("TTIN", libc::SIGTTIN),
+    ("TTOU", libc::SIGTTOU),
+    ("URG", libc::SIGURG),
+    ("XCPU", libc::SIGXCPU),
+    ("XFSZ", libc::SIGXFSZ),
+    ("VTALRM", libc::SIGVTALRM),
+    ("PROF", libc::SIGPROF),
+    ("WINCH", libc::SIGWINCH),
+    ("IO", libc::SIGIO),
+    ("PWR", libc::SIGPWR),
+    ("SYS", libc::SIGSYS),
+];
+
+/// A signal by name (`TERM`, `SIGTERM`, any case) or number; `EXIT` is 0.
+pub fn signal_number(s: &[u8]) -> Option<i32> {
+    if let Some(n) = number(s) {
+        return if n < 65 { Some(n as i32) } else { None };
+    }
+    let up: Vec<u8> = s.to_ascii_uppercase();
+    let name = up.strip_prefix(b"SIG").unwrap_or(&up);
+    if name == b"EXIT" {
+        return Some(0);
+    }
+    SIGNALS
+        .iter()
+        .find(|(n, _)| n.as_bytes() == name)
+        .map(|(_, v)| *v)
+}
+
+pub fn signal_name(n: i32) -> Option<&'static str> {
+    if n == 0 {
+        return Some("EXIT");
+    }
+    SIGNALS.iter().find(|(_, v)| *v == n).map(|(s, _)| *s)
+}
+
+fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut i = 1;
+    if args.get(1).is_some_and(|a| a == b"--") {
+        i = 2;
+    }
+    if args.len() <= i || args[i] == b"-p" {
+        let mut out = Vec::new();
+        for sig in 0..sh.traps.len() {
+            if let Some(a) = &sh.traps[sig] {
+                out.extend_from_slice(b"trap -- ");
+                single_quote(&mut out, a);
+                out.push(b' ');
+                match signal_name(sig as i32) {
+                    Some(n) => out.extend_from_slice(n.as_bytes()),
+                    None => out.extend_from_slice(sig.to_string().as_bytes()),
+                }
+                out.push(b'\n');
+            }
+        }
+        sh.print(&out);
+        return Ok(sh.flush_out(b"trap"));
+    }
+    // `trap N...` (first operand a number): reset those signals.
+    let (action, sigs): (Option<Vec<u8>>, &[Vec<u8>]) = if number(&args[i]).is_some() {
+        (None, &args[i..])
+    } else if args[i] == b"-" {
+        (None, &args[i + 1..])
+    } else {
+        (Some(args[i].clone()), &args[i + 1..])
+    };
+    let mut st = 0;
+    for s in sigs {
+        match signal_number(s) {
+            Some(n) if n != libc::SIGKILL && n != libc::SIGSTOP => {
+                sh.set_trap(n as usize, action.clone())
+            }
+            Some(_) => {}
+            None => {
+                let _ = sh.out.flush();
+                let msg = [b"trap: ", &s[..], b": bad trap\n"].concat();
+                let _ = write_all_fd(2, &msg);
+                st = 1;
+            }
+        }
+    }
+    Ok(st)
+}
+
+fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut sig = libc::SIGTERM;
+    let mut i = 1;
+    match args.get(1).map(|a| a.as_slice()) {
+        None => return sh.usage_err(b"kill", b"Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]"),
+        Some(b"-l") | Some(b"-L") => {
+            let mut out = Vec::new();
+            if let Some(a) = args.get(2) {
+                let n = number(a).unwrap_or(-1);
+                let n = if n > 128 { n - 128 } else { n };
+                match signal_name(n as i32) {
+                    Some(name) if n > 0 => out.extend_from_slice(name.as_bytes()),
+                    _ => match signal_number(a) {
+                        Some(v) => out.extend_from_slice(v.to_string().as_bytes()),
+                        None => return sh.usage_err(b"kill", &[b"invalid signal number or exit status: ", &a[..]].concat()),
+                    },
+                }
+                out.push(b'\n');
+            } else {
+                for (name, _) in SIGNALS {
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(b'\n');
+                }
+            }
+            sh.print(&out);
+            return Ok(sh.flush_out(b"kill"));
+        }
+        Some(b"-s") => {
+            let Some(s) = args.get(2) else {
+                return sh.usage_err(b"kill", b"-s requires an argument");
+            };
+            match signal_number(s) {
+                Some(n) => sig = n,
+                None => return sh.usage_err(b"kill", &[b"invalid signal number or name: ", &s[..]].concat()),
+            }
+            i = 3;
+        }
+        Some(a) if a.len() > 1 && a[0] == b'-' && a != b"--" => {
+            match signal_number(&a[1..]) {
+                Some(n) => sig = n,
+                None => {
+                    if a[1].is_ascii_digit() {
+                        return sh.usage_err(b"kill", &[b"invalid signal number or name: ", &a[1..]].concat());
+                    }
+                    return sh.usage_err(b"kill", &[b"Illegal option -", &a[1..2]].concat());
+                }
+            }
+            i = 2;
+        }
+        _ => {}
+    }
+    if args.get(i).is_some_and(|a| a == b"--") {
+        i += 1;
+    }
+    if i >= args.len() {
+        return sh.usage_err(b"kill", b"Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]");
+    }
+    let mut st = 0;
+    for a in &args[i..] {
+        let pids: Vec<i32> = if a.starts_with(b"%") {
+            match sh.jobs.by_spec(a) {
+                Some(j) => j.pids.clone(),
+                None => {
+                    return sh.usage_err(b"kill", &[b"No such job: ", &a[..]].concat());
+                }
+            }
+        } else {
+            let neg = a.starts_with(b"-");
+            match number(if neg { &a[1..] } else { a }) {
+                Some(n) => vec![if neg { -(n as i32) } else { n as i32 }],
+                None => {
+                    sh.errf(&[b"kill: Illegal number: ", a]);
+                    st = 2;
+                    continue;
+                }
+            }
+        };
+        for p in pids {
+            if unsafe { libc::kill(p, sig) } < 0 {
+                let e = std::io::Error::last_os_error();
+                let m = crate::common::ctx::strerror(&e);
+                sh.errf(&[b"kill: ", a, b": ", m.as_bytes()]);
+                st = 1;
+            }
+        }
+    }
+    Ok(st)
+}
+
+/// Which trapped signal is pending, if any (for an interrupted `wait`).
+fn trapped_pending() -> Option<i32> {
+    use std::sync::atomic::Ordering;
+    let p = &super::exec::PENDING;
+    (1..p.len())
+        .find(|&s| p[s].load(Ordering::Relaxed))
+        .map(|s| s as i32)
+}
+
+fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.len() == 1 {
+        return Ok(match sh.jobs.wait_all(&trapped_pending) {
+            Ok(s) | Err(s) => s,
+        });
+    }
+    let mut st = 0;
+    for a in &args[1..] {
+        if a.starts_with(b"%") {
+            match sh.jobs.by_spec(a).map(|j| j.pids[0]) {
+                Some(p) => match sh.jobs.wait_for(p, &trapped_pending) {
+                    Ok(s) => st = s,
+                    Err(s) => return Ok(s),
+                },
+                None => {
+                    return sh.usage_err(b"wait", &[b"No such job: ", &a[..]].concat());
+                }
+            }
+            continue;
+        }
+        match number(a) {
+            Some(p) => match sh.jobs.wait_for(p as i32, &trapped_pending) {
+                Ok(s) => st = s,
+                Err(s) => return Ok(s),
+            },
+            None => return illegal_number(sh, b"wait", a),
+        }
+    }
+    Ok(st)
+}
+
+fn jobs(sh: &mut Shell, _args: &[Vec<u8>]) -> Res {
+    sh.jobs.poll();
+    let mut out = Vec::new();
+    let n = sh.jobs.list.len();
+    for (i, j) in sh.jobs.list.iter().enumerate() {
+        let mark = if i + 1 == n {
+            '+'
+        } else if i + 2 == n {
+            '-'
+        } else {
+            ' '
+        };
+        let state = match j.status {
+            None => "Running".to_string(),
+            Some(0) => "Done".to_string(),
+            Some(s) => format!("Done({s})"),
+        };
+        out.extend_from_slice(format!("[{}] {} {:<24}", j.id, mark, state).as_bytes());
+        out.extend_from_slice(&j.cmd);
+        out.push(b'\n');
+    }
+    sh.jobs.list.retain(|j| j.status.is_none());
+    sh.print(&out);
+    Ok(sh.flush_out(b"jobs"))
+}
+
+// ---------------------------------------------------------------- variables and functions
+
+fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if sh.vars.frames.is_empty() {
+        return sh.usage_err(b"local", b"not in a function");
+    }
+    for a in &args[1..] {
+        if a == b"-" {
+            continue;
+        }
+        let (n, v) = match a.iter().position(|&c| c == b'=') {
+            Some(i) => (&a[..i], Some(&a[i + 1..])),
+            None => (&a[..], None),
+        };
+        if !is_name(n) {
+            return sh.usage_err(b"local", &[n, b": bad variable name"].concat());
+        }
+        sh.vars.make_local(n);
+        if let Some(v) = v {
+            if sh.vars.set(n, v, sh.opts.allexport).is_err() {
+                sh.errf(&[b"local: ", n, b": is read only"]);
+                return Err(Flow::Exit(2));
+            }
+            sh.var_changed(n);
+        }
+    }
+    Ok(0)
+}
+
+fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.len() == 1 {
+        let mut v: Vec<_> = sh
+            .aliases
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        v.sort();
+        let mut out = Vec::new();
+        for (k, val) in v {
+            out.extend_from_slice(&k);
+            out.push(b'=');
+            single_quote(&mut out, &val);
+            out.push(b'\n');
+        }
+        sh.print(&out);
+        return Ok(sh.flush_out(b"alias"));
+    }
+    let mut st = 0;
+    for a in &args[1..] {
+        match a.iter().position(|&c| c == b'=') {
+            Some(i) => {
+                sh.aliases.insert(a[..i].to_vec(), a[i + 1..].to_vec());
+            }
+            None => match sh.aliases.get(a) {
+                Some(v) => {
+                    let mut out = a.clone();
+                    out.push(b'=');
+                    single_quote(&mut out, &v.clone());
+                    out.push(b'\n');
+                    sh.print(&out);
+                }
+                None => {
+                    let _ = sh.out.flush();
+                    let _ = write_all_fd(2, &[b"alias: ", &a[..], b" not found\n"].concat());
+                    st = 1;
+                }
+            },
+        }
+    }
+    let f = sh.flush_out(b"alias");
+    Ok(st.max(f))
+}
+
+fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.get(1).is_some_and(|a| a == b"-a") {
+        sh.aliases.clear();
+        return Ok(0);
+    }
+    let mut st = 0;
+    for a in &args[1..] {
+        if sh.aliases.remove(a).is_none() {
+            let _ = sh.out.flush();
+            let _ = write_all_fd(2, &[b"unalias: ", &a[..], b" not found\n"].concat());
+            st = 1;
+        }
+    }
+    Ok(st)
+}
+
+// ---------------------------------------------------------------- command lookup
+
+fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
+    let mut out = Vec::new();
+    if is_keyword(name) {
+        if verbose {
+            out.extend_from_slice(name);
+            out.extend_from_slice(b" is a shell keyword\n");
+        } else {
+            out.extend_from_slice(name);
+            out.push(b'\n');
+        }
+        sh.print(&out);
+        return true;
+    }
+    if let Some(a) = sh.aliases.get(name) {
+        if verbose {
+            out.extend_from_slice(name);
+            out.extend_from_slice(b" is an alias for ");
+            out.extend_from_slice(a);
+        } else {
+            out.extend_from_slice(b"alias ");
+            out.extend_from_slice(name);
+            out.push(b'=');
+            single_quote(&mut out, a);
+        }
+        out.push(b'\n');
+        sh.print(&out);
+        return true;
+    }
+    let ok = match sh.lookup(name) {
+        Found::Special(_) => {
+            out.extend_from_slice(name);
+            out.extend_from_slice(if verbose {
+                b" is a special shell builtin"
+            } else {
+                b""
+            });
+            true
+        }
+        Found::Builtin(_) => {
+            out.extend_from_slice(name);
+            out.extend_from_slice(if verbose { b" is a shell builtin" } else { b"" });
+            true
+        }
+        Found::Func(_) => {
+            out.extend_from_slice(name);
+            out.extend_from_slice(if verbose {
+                b" is a shell function"
+            } else {
+                b""
+            });
+            true
+        }
+        Found::Path(p) => {
+            if verbose {
+                out.extend_from_slice(name);
+                out.extend_from_slice(b" is ");
+            }
+            if name.contains(&b'/') && !is_exec(&p) {
+                out.clear();
+                false
+            } else {
+                out.extend_from_slice(&p);
+                true
+            }
+        }
+        Found::Applet(a) => {
+            if verbose {
+                out.extend_from_slice(name);
+                out.extend_from_slice(b" is a shell builtin (rbox applet ");
+                out.extend_from_slice(a.name.as_bytes());
+                out.push(b')');
+            } else {
+                out.extend_from_slice(name);
+            }
+            true
+        }
+        Found::NotFound => false,
+    };
+    if ok {
+        out.push(b'\n');
+        sh.print(&out);
+    } else if verbose {
+        sh.print(&[name, b": not found\n"].concat());
+    }
+    ok
+}
+
+fn is_exec(p: &[u8]) -> bool {
+    super::exec::is_executable_file(p)
+}
+
+fn typ(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut st = 0;
+    for a in &args[1..] {
+        if !describe(sh, a, true) {
+            st = 127;
+        }
+    }
+    let f = sh.flush_out(b"type");
+    Ok(st.max(f))
+}
+
+fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut i = 1;
+    let mut v = false;
+    let mut big_v = false;
+    let mut default_path = false;
+    while let Some(a) = args.get(i) {
+        if a == b"--" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        for &c in &a[1..] {
+            match c {
+                b'v' => v = true,
+                b'V' => big_v = true,
+                b'p' => default_path = true,
+                _ => return sh.usage_err(b"command", &[b"Illegal option -", &[c][..]].concat()),
+            }
+        }
+        i += 1;
+    }
+    if i >= args.len() {
+        return Ok(0);
+    }
+    if v || big_v {
+        let mut st = 0;
+        for a in &args[i..] {
+            if !describe(sh, a, big_v) {
+                st = 127;
+            }
+        }
+        let f = sh.flush_out(b"command");
+        return Ok(st.max(f));
+    }
+    let argv = args[i..].to_vec();
+    let saved_path = if default_path {
+        let old = sh.vars.get(b"PATH").map(|p| p.to_vec());
+        let _ = sh.vars.set(
+            b"PATH",
+            b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            false,
+        );
+        sh.hash.clear();
+        Some(old)
+    } else {
+        None
+    };
+    // Functions are skipped; special builtins lose their specialness.
+    let found = match builtins_or_path(sh, &argv[0]) {
+        Some(f) => f,
+        None => Found::NotFound,
+    };
+    let r = match found {
+        Found::Special(b) | Found::Builtin(b) => match (b.run)(sh, &argv) {
+            Err(Flow::Exit(st)) if b.name != "exit" && b.name != "exec" => Ok(st),
+            r => r,
+        },
+        other => {
+            let pid = sh.fork_run(|sh| Ok(sh.exec_found(argv, other)));
+            Ok(super::jobs::wait_pid(pid).unwrap_or(127))
+        }
+    };
+    if let Some(old) = saved_path {
+        match old {
+            Some(p) => {
+                let _ = sh.vars.set(b"PATH", &p, false);
+            }
+            None => {
+                let _ = sh.vars.unset(b"PATH");
+            }
+        }
+        sh.hash.clear();
+    }
+    r
+}
+
+fn builtins_or_path(sh: &mut Shell, name: &[u8]) -> Option<Found> {
+    if let Some(b) = find(name) {
+        return Some(Found::Builtin(b));
+    }
+    match sh.lookup(name) {
+        Found::Func(_) => match sh.path_search(name) {
+            Some(p) => Some(Found::Path(p)),
+            None => crate::applets::find(name).map(Found::Applet),
+        },
+        f => Some(f),
+    }
+}
+
+fn hash(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.get(1).is_some_and(|a| a == b"-r") {
+        sh.hash.clear();
+        return Ok(0);
+    }
+    if args.len() == 1 {
+        let mut v: Vec<_> = sh.hash.values().cloned().collect();
+        v.sort();
+        for p in v {
+            sh.print(&p);
+            sh.print(b"\n");
+        }
+        return Ok(sh.flush_out(b"hash"));
+    }
+    let mut st = 0;
+    for a in &args[1..] {
+        if a.contains(&b'/') || find(a).is_some() || sh.funcs.contains_key(a.as_slice()) {
+            continue;
+        }
+        sh.hash.remove(a.as_slice());
+        match sh.path_search(a) {
+            Some(p) => {
+                sh.hash.insert(a.clone(), p);
+            }
+            None => {
+                sh.errf(&[b"hash: ", a, b": not found"]);
+                st = 1;
+            }
+        }
+    }
+    Ok(st)
+}
+
+// ---------------------------------------------------------------- directories
+
+fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut physical = false;
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        match a.as_slice() {
+            b"-P" => physical = true,
+            b"-L" => physical = false,
+            b"--" => {
+                i += 1;
+                break;
+            }
+            x if x.len() > 1 && x[0] == b'-' => {
+                if x.iter().skip(1).all(|&c| c == b'P' || c == b'L') {
+                    physical = x.last() == Some(&b'P');
+                } else {
+                    return sh.usage_err(b"cd", &[b"Illegal option ", x].concat());
+                }
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let mut print = false;
+    let target: Vec<u8> = match args.get(i) {
+        None => match sh.vars.get(b"HOME") {
+            Some(h) if !h.is_empty() => h.to_vec(),
+            _ => return sh.usage_err(b"cd", b"HOME not set"),
+        },
+        Some(a) if a == b"-" => match sh.vars.get(b"OLDPWD") {
+            Some(o) => {
+                print = true;
+                o.to_vec()
+            }
+            None => return sh.usage_err(b"cd", b"OLDPWD not set"),
+        },
+        Some(a) => a.clone(),
+    };
+    if args.len() > i + 1 {
+        return sh.usage_err(b"cd", b"too many arguments");
+    }
+    // CDPATH applies to relative names not starting with . or ..
+    let mut candidates: Vec<(Vec<u8>, bool)> = Vec::new();
+    let rel = !target.starts_with(b"/")
+        && !target.starts_with(b"./")
+        && !target.starts_with(b"../")
+        && target != b"."
+        && target != b"..";
+    if rel {
+        if let Some(cdp) = sh.vars.get(b"CDPATH") {
+            for d in cdp.split(|&c| c == b':') {
+                if d.is_empty() {
+                    candidates.push((target.clone(), false));
+                } else {
+                    let mut p = d.to_vec();
+                    if !p.ends_with(b"/") {
+                        p.push(b'/');
+                    }
+                    p.extend_from_slice(&target);
+                    candidates.push((p, true));
+                }
+            }
+        }
+    }
+    candidates.push((target.clone(), false));
+    let pwd = sh.vars.get(b"PWD").map(|p| p.to_vec());
+    for (cand, via_cdpath) in candidates {
+        let logical = if physical {
+            None
+        } else {
+            Some(normalize(&cand, pwd.as_deref()))
+        };
+        let path = logical.clone().unwrap_or(cand.clone());
+        if std::env::set_current_dir(os(&path)).is_ok() {
+            let newpwd = if physical || logical.is_none() {
+                std::env::current_dir()
+                    .map(|p| {
+                        use std::os::unix::ffi::OsStrExt;
+                        p.as_os_str().as_bytes().to_vec()
+                    })
+                    .unwrap_or(path.clone())
+            } else {
+                path.clone()
+            };
+            if let Some(old) = &pwd {
+                let _ = sh.vars.set(b"OLDPWD", old, false);
+            }
+            let _ = sh.vars.set(b"PWD", &newpwd, false);
+            if print || via_cdpath {
+                sh.print(&newpwd);
+                sh.print(b"\n");
+                return Ok(sh.flush_out(b"cd"));
+            }
+            return Ok(0);
+        }
+    }
+    sh.errf(&[b"cd: can't cd to ", &target]);
+    Ok(2)
+}
+
+/// Logical path: join with PWD and fold `.` and `..` textually.
+fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
+    let mut full = Vec::new();
+    if !p.starts_with(b"/") {
+        match pwd {
+            Some(d) => full.extend_from_slice(d),
+            None => return p.to_vec(),
+        }
+        if !full.ends_with(b"/") {
+            full.push(b'/');
+        }
+    }
+    full.extend_from_slice(p);
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for seg in full.split(|&c| c == b'/') {
+        match seg {
+            b"" | b"." => {}
+            b".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = Vec::new();
+    // POSIX leaves a leading `//` implementation-defined; dash keeps it.
+    if full.starts_with(b"//") && !full.starts_with(b"///") {
+        out.push(b'/');
+    }
+    for s in parts {
+        out.push(b'/');
+        out.extend_from_slice(s);
+    }
+    if out.len() <= 1 {
+        out.push(b'/');
+        out.truncate(if full.starts_with(b"//") && !full.starts_with(b"///") {
+            2
+        } else {
+            1
+        });
+    }
+    out
+}
+
+fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let physical = args.iter().skip(1).any(|a| a == b"-P");
+    for a in &args[1..] {
+        if a != b"-P" && a != b"-L" {
+            return sh.usage_err(b"pwd", &[b"Illegal option ", &a[..]].concat());
+        }
+    }
+    let logical = sh.vars.get(b"PWD").map(|p| p.to_vec());
+    let p = match logical {
+        Some(l) if !physical => l,
+        _ => match std::env::current_dir() {
+            Ok(p) => {
+                use std::os::unix::ffi::OsStrExt;
+                p.as_os_str().as_bytes().to_vec()
+            }
+            Err(_) => {
+                sh.err(b"pwd: getcwd() failed");
+                return Ok(2);
+            }
+        },
+    };
+    sh.print(&p);
+    sh.print(b"\n");
+    Ok(sh.flush_out(b"pwd"))
+}
+
+// ---------------------------------------------------------------- read, getopts
+
+fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut raw = false;
+    let mut i = 1;
+    let mut prompt: Option<Vec<u8>> = None;
+    while let Some(a) = args.get(i) {
+        if a == b"--" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        let mut j = 1;
+        while j < a.len() {
+            match a[j] {
+                b'r' => raw = true,
+                b'p' => {
+                    if j + 1 < a.len() {
+                        prompt = Some(a[j + 1..].to_vec());
+                    } else {
+                        i += 1;
+                        prompt = args.get(i).cloned();
+                    }
+                    j = a.len();
+                    continue;
+                }
+                c => return sh.usage_err(b"read", &[b"Illegal option -", &[c][..]].concat()),
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    let names = &args[i..];
+    if names.is_empty() {
+        return sh.usage_err(b"read", b"arg count");
+    }
+    for n in names {
+        if !is_name(n) {
+            return sh.usage_err(b"read", &[&n[..], b": bad variable name"].concat());
+        }
+    }
+    if let Some(p) = prompt {
+        if unsafe { libc::isatty(0) } == 1 {
+            let _ = write_all_fd(2, &p);
+        }
+    }
+    // Read byte by byte so that nothing past the line is consumed.
+    let mut line = Vec::new();
+    // Which bytes were escaped by a backslash (they never split).
+    let mut lit = Vec::new();
+    let mut eof = false;
+    loop {
+        let mut b = [0u8; 1];
+        match crate::common::io::read_fd(0, &mut b) {
+            Ok(1) => {}
+            _ => {
+                eof = true;
+                break;
+            }
+        }
+        let c = b[0];
+        if c == b'\n' {
+            break;
+        }
+        if c == b'\\' && !raw {
+            match crate::common::io::read_fd(0, &mut b) {
+                Ok(1) => {
+                    if b[0] == b'\n' {
+                        continue;
+                    }
+                    line.push(b[0]);
+                    lit.push(true);
+                }
+                _ => {
+                    eof = true;
+                    break;
+                }
+            }
+            continue;
+        }
+        line.push(c);
+        lit.push(false);
+    }
+    let ifs = sh.vars.get(b"IFS").unwrap_or(b" \t\n").to_vec();
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
+    let is_ifs = |c: u8, l: bool| !l && ifs.contains(&c);
+    let mut fields: Vec<Vec<u8>> = Vec::new();
+    let mut k = 0;
+    let n = line.len();
+    // Skip leading IFS whitespace.
+    while k < n && !lit[k] && is_ws(line[k]) {
+        k += 1;
+    }
+    let mut ri = 0;
+    while ri < names.len() {
+        if ri == names.len() - 1 {
+            // The last variable takes the rest, minus trailing IFS whitespace.
+            let mut end = n;
+            while end > k && !lit[end - 1] && is_ws(line[end - 1]) {
+                end -= 1;
+            }
+            // A single trailing non-whitespace delimiter is dropped too (POSIX).
+            let rest = line[k..end].to_vec();
+            let mut rest_lit = lit[k..end].to_vec();
+            let mut rest = rest;
+            if !rest.is_empty() {
+                let last = rest.len() - 1;
+                if !rest_lit[last] && ifs.contains(&rest[last]) && !is_ws(rest[last]) {
+                    // Only if it is the sole remaining delimiter (no other field follows).
+                    let inner = &rest[..last];
+                    let inner_lit = &rest_lit[..last];
+                    let has_other = inner.iter().zip(inner_lit).any(|(&c, &l)| is_ifs(c, l));
+                    if !has_other {
+                        rest.pop();
+                        rest_lit.pop();
+                        let mut e = rest.len();
+                        while e > 0 && !rest_lit[e - 1] && is_ws(rest[e - 1]) {
+                            e -= 1;
+                        }
+                        rest.truncate(e);
+                    }
+                }
+            }
+            fields.push(rest);
+            break;
+        }
+        let start = k;
+        while k < n && !is_ifs(line[k], lit[k]) {
+            k += 1;
+        }
+        fields.push(line[start..k].to_vec());
+        // Consume one delimiter: whitespace run, optional non-ws char, whitespace run.
+        while k < n && !lit[k] && is_ws(line[k]) {
+            k += 1;
+        }
+        if k < n && is_ifs(line[k], lit[k]) && !is_ws(line[k]) {
+            k += 1;
+            while k < n && !lit[k] && is_ws(line[k]) {
+                k += 1;
+            }
+        }
+        ri += 1;
+    }
+    for (idx, name) in names.iter().enumerate() {
+        let v = fields.get(idx).map(|v| v.as_slice()).unwrap_or(b"");
+        if sh.vars.set(name, v, sh.opts.allexport).is_err() {
+            sh.errf(&[b"read: ", name, b": is read only"]);
+            return Ok(2);
+        }
+        sh.var_changed(name);
+    }
+    Ok(if eof { 1 } else { 0 })
+}
+
+fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.len() < 3 {
+        return sh.usage_err(b"getopts", b"Usage: getopts optstring var [arg...]");
+    }
+    let optstring = args[1].clone();
+    let var = args[2].clone();
+    let params: Vec<Vec<u8>> = if args.len() > 3 {
+        args[3..].to_vec()
+    } else {
+        sh.pos.clone()
+    };
+    let silent = optstring.first() == Some(&b':');
+    let optind = sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize;
+    let set_var = |sh: &mut Shell, n: &[u8], v: &[u8]| -> Result<(), ()> {
+        sh.vars.set(n, v, sh.opts.allexport)
+    };
+    let finish = |sh: &mut Shell, optind: usize| {
+        let _ = sh.vars.set(b"OPTIND", optind.to_string().as_bytes(), false);
+    };
+    let mut ind = optind;
+    let mut pos = sh.getopts_pos;
+    let end = |sh: &mut Shell, ind: usize| -> Res {
+        let _ = sh.vars.set(&var, b"?", sh.opts.allexport);
+        sh.vars.unset(b"OPTARG").ok();
+        let _ = sh.vars.set(b"OPTIND", ind.to_string().as_bytes(), false);
+        sh.getopts_pos = 0;
+        Ok(1)
+    };
+    if pos == 0 {
+        let Some(arg) = params.get(ind - 1) else {
+            return end(sh, ind);
+        };
+        if arg == b"--" {
+            return end(sh, ind + 1);
+        }
+        if arg.len() < 2 || arg[0] != b'-' {
+            return end(sh, ind);
+        }
+        pos = 1;
+    }
+    let arg = params.get(ind - 1).cloned().unwrap_or_default();
+    let c = arg.get(pos).copied().unwrap_or(b'?');
+    pos += 1;
+    let at_end = pos >= arg.len();
+    let spec = optstring
+        .iter()
+        .skip(usize::from(silent))
+        .position(|&o| o == c && o != b':');
+    let mut st = 0;
+    match spec {
+        None => {
+            if silent {
+                let _ = sh.vars.set(b"OPTARG", &[c], false);
+            } else {
+                sh.vars.unset(b"OPTARG").ok();
+                let _ = sh.out.flush();
+                let _ = write_all_fd(2, &[b"Illegal option -", &[c][..], b"\n"].concat());
+            }
+            let _ = set_var(sh, &var, b"?");
+        }
+        Some(k) => {
+            let k = k + usize::from(silent);
+            let takes = optstring.get(k + 1) == Some(&b':');
+            if takes {
+                let optarg = if !at_end {
+                    let v = arg[pos..].to_vec();
+                    pos = arg.len();
+                    Some(v)
+                } else {
+                    ind += 1;
+                    pos = arg.len();
+                    params.get(ind - 1).cloned()
+                };
+                match optarg {
+                    Some(v) => {
+                        let _ = sh.vars.set(b"OPTARG", &v, false);
+                        let _ = set_var(sh, &var, &[c]);
+                    }
+                    None => {
+                        if silent {
+                            let _ = sh.vars.set(b"OPTARG", &[c], false);
+                            let _ = set_var(sh, &var, b":");
+                        } else {
+                            sh.vars.unset(b"OPTARG").ok();
+                            let _ = sh.out.flush();
+                            let _ = write_all_fd(
+                                2,
+                                &[b"No arg for -", &[c][..], b" option\n"].concat(),
+                            );
+                            let _ = set_var(sh, &var, b"?");
+                        }
+                        ind -= 1;
+                    }
+                }
+            } else {
+                sh.vars.unset(b"OPTARG").ok();
+                if set_var(sh, &var, &[c]).is_err() {
+                    sh.errf(&[b"getopts: ", &var, b": is read only"]);
+                    st = 2;
+                }
+            }
+        }
+    }
+    if pos >= arg.len() {
+        ind += 1;
+        pos = 0;
+    }
+    finish(sh, ind);
+    sh.getopts_pos = pos;
+    Ok(st)
+}
+
+// ---------------------------------------------------------------- process limits
+
+fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let mut sym = false;
+    let mut i = 1;
+    if args.get(1).is_some_and(|a| a == b"-S") {
+        sym = true;
+        i = 2;
+    }
+    let cur = unsafe {
+        let m = libc::umask(0);
+        libc::umask(m);
+        m as u32
+    };
+    let Some(a) = args.get(i) else {
+        if sym {
+            let part = |shift: u32| {
+                let bits = !(cur >> shift) & 7;
+                let mut s = String::new();
+                if bits & 4 != 0 {
+                    s.push('r');
+                }
+                if bits & 2 != 0 {
+                    s.push('w');
+                }
+                if bits & 1 != 0 {
+                    s.push('x');
+                }
+                s
+            };
+            let out = format!("u={},g={},o={}\n", part(6), part(3), part(0));
+            sh.print(out.as_bytes());
+        } else {
+            sh.print(format!("{:04o}\n", cur).as_bytes());
+        }
+        return Ok(sh.flush_out(b"umask"));
+    };
+    if a.first().is_some_and(u8::is_ascii_digit) {
+        let mut v: u32 = 0;
+        for &c in a.iter() {
+            if !(b'0'..=b'7').contains(&c) {
+                return sh.usage_err(b"umask", b"Illegal number");
+            }
+            v = v * 8 + (c - b'0') as u32;
+        }
+        unsafe { libc::umask((v & 0o777) as libc::mode_t) };
+        return Ok(0);
+    }
+    // Symbolic: apply to the permission mask (the complement of umask).
+    let mut perm = !cur & 0o777;
+    for clause in a.split(|&c| c == b',') {
+        let mut k = 0;
+        let mut who = 0u32;
+        while k < clause.len() && matches!(clause[k], b'u' | b'g' | b'o' | b'a') {
+            who |= match clause[k] {
+                b'u' => 0o700,
+                b'g' => 0o070,
+                b'o' => 0o007,
+                _ => 0o777,
+            };
+            k += 1;
+        }
+        if who == 0 {
+            who = 0o777;
+        }
+        if k >= clause.len() {
+            return sh.usage_err(b"umask", b"Illegal mode");
+        }
+        while k < clause.len() {
+            let op = clause[k];
+            if !matches!(op, b'+' | b'-' | b'=') {
+                return sh.usage_err(b"umask", b"Illegal mode");
+            }
+            k += 1;
+            let mut bits = 0u32;
+            while k < clause.len() && matches!(clause[k], b'r' | b'w' | b'x') {
+                bits |= match clause[k] {
+                    b'r' => 0o444,
+                    b'w' => 0o222,
+                    _ => 0o111,
+                };
+                k += 1;
+            }
+            let b = bits & who;
+            match op {
+                b'+' => perm |= b,
+                b'-' => perm &= !b,
+                _ => perm = (perm & !who) | b,
+            }
+        }
+    }
+    unsafe { libc::umask((!perm & 0o777) as libc::mode_t) };
+    Ok(0)
+}
+
+// The RLIMIT_* constants are i32 on musl but u32 on glibc.
+#[allow(clippy::unnecessary_cast)]
+fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let table: &[(u8, i32, u64, &str)] = &[
+        (b't', libc::RLIMIT_CPU as i32, 1, "time(seconds)"),
+        (b'f', libc::RLIMIT_FSIZE as i32, 512, "file(blocks)"),
+        (b'd', libc::RLIMIT_DATA as i32, 1024, "data(kbytes)"),
+        (b's', libc::RLIMIT_STACK as i32, 1024, "stack(kbytes)"),
+        (b'c', libc::RLIMIT_CORE as i32, 512, "coredump(blocks)"),
+        (b'm', libc::RLIMIT_RSS as i32, 1024, "memory(kbytes)"),
+        (
+            b'l',
+            libc::RLIMIT_MEMLOCK as i32,
+            1024,
+            "locked memory(kbytes)",
+        ),
+        (b'p', libc::RLIMIT_NPROC as i32, 1, "process"),
+        (b'n', libc::RLIMIT_NOFILE as i32, 1, "nofiles"),
+        (b'v', libc::RLIMIT_AS as i32, 1024, "vmemory(kbytes)"),
+        (b'w', libc::RLIMIT_LOCKS as i32, 1, "locks"),
+        (b'e', libc::RLIMIT_NICE as i32, 1, "nice"),
+        (b'r', libc::RLIMIT_RTPRIO as i32, 1, "rtprio"),
+    ];
+    let mut hard = false;
+    let mut soft = false;
+    let mut all = false;
+    let mut which = b'f';
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        for &c in &a[1..] {
+            match c {
+                b'H' => hard = true,
+                b'S' => soft = true,
+                b'a' => all = true,
+                c if table.iter().any(|t| t.0 == c) => which = c,
+                c => return sh.usage_err(b"ulimit", &[b"Illegal option -", &[c][..]].concat()),
+            }
+        }
+        i += 1;
+    }
+    let get = |res: i32| -> libc::rlimit {
+        let mut r = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        unsafe { libc::getrlimit(res as _, &mut r) };
+        r
+    };
+    let show = |v: libc::rlim_t, unit: u64| -> String {
+        if v == libc::RLIM_INFINITY {
+            "unlimited".to_string()
+        } else {
+            (v / unit).to_string()
+        }
+    };
+    if all {
+        let mut out = String::new();
+        for (c, res, unit, name) in table {
+            let r = get(*res);
+            let v = if hard { r.rlim_max } else { r.rlim_cur };
+            // dash's layout, without `nice`.
+            if *c == b'e' {
+                continue;
+            }
+            out.push_str(&format!("{:<20} {}\n", name, show(v, *unit)));
+        }
+        sh.print(out.as_bytes());
+        return Ok(sh.flush_out(b"ulimit"));
+    }
+    let &(_, res, unit, _) = table.iter().find(|t| t.0 == which).unwrap();
+    match args.get(i) {
+        None => {
+            let r = get(res);
+            let v = if hard { r.rlim_max } else { r.rlim_cur };
+            sh.print(format!("{}\n", show(v, unit)).as_bytes());
+            Ok(sh.flush_out(b"ulimit"))
+        }
+        Some(a) => {
+            let v = if a == b"unlimited" {
+                libc::RLIM_INFINITY
+            } else {
+                match number(a) {
+                    Some(n) => (n as u64).saturating_mul(unit) as libc::rlim_t,
+                    None => return sh.usage_err(b"ulimit", &[b"bad number: ", &a[..]].concat()),
+                }
+            };
+            let mut r = get(res);
+            if hard || !soft {
+                r.rlim_max = v;
+            }
+            if soft || !hard {
+                r.rlim_cur = v;
+            }
+            if unsafe { libc::setrlimit(res as _, &r) } < 0 {
+                let e = std::io::Error::last_os_error();
+                let m = crate::common::ctx::strerror(&e);
+                sh.errf(&[b"ulimit: error setting limit (", m.as_bytes(), b")"]);
+                return Ok(2);
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,1598 @@
+//! The interpreter: shell state and the execution of the syntax tree (XCU 2.9): simple commands
+//! with the POSIX search order (special builtins, functions, builtins, PATH, then rbox applets),
+//! pipelines, lists, compound commands, redirections, subshells by fork, `set -e` with its
+//! exceptions, traps.
+
+use std::ffi::CString;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::ast::*;
+use super::builtins;
+use super::input::Input;
+use super::jobs::{self, Jobs};
+use super::parser::{ParseError, Parser};
+use super::vars::{FastMap, Vars};
+use crate::common::io::{write_all_fd, Out};
+
+/// Non-local control flow.
+#[derive(Debug)]
+pub enum Flow {
+    Break(u32),
+    Continue(u32),
+    Return,
+    /// Leave the shell (or the subshell) with this status.
+    Exit(i32),
+}
+
+pub type Res = Result<i32, Flow>;
+
+#[derive(Default, Clone)]
+pub struct Opts {
+    pub errexit: bool,
+    pub nounset: bool,
+    pub xtrace: bool,
+    pub noglob: bool,
+    pub noexec: bool,
+    pub verbose: bool,
+    pub noclobber: bool,
+    pub allexport: bool,
+    pub pipefail: bool,
+    pub interactive: bool,
+    pub stdin: bool,
+    pub monitor: bool,
+    pub notify: bool,
+    pub ignoreeof: bool,
+    pub nolog: bool,
+    pub vi: bool,
+    pub emacs: bool,
+}
+
+pub const OPTION_NAMES: &[(&str, u8)] = &[
+    ("errexit", b'e'),
+    ("noglob", b'f'),
+    ("ignoreeof", 0),
+    ("interactive", b'i'),
+    ("monitor", b'm'),
+    ("noexec", b'n'),
+    ("stdin", b's'),
+    ("xtrace", b'x'),
+    ("verbose", b'v'),
+    ("vi", 0),
+    ("emacs", 0),
+    ("noclobber", b'C'),
+    ("allexport", b'a'),
+    ("notify", b'b'),
+    ("nounset", b'u'),
+    ("nolog", 0),
+    ("pipefail", 0),
+];
+
+impl Opts {
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "errexit" => &mut self.errexit,
+            "noglob" => &mut self.noglob,
+            "ignoreeof" => &mut self.ignoreeof,
+            "interactive" => &mut self.interactive,
+            "monitor" => &mut self.monitor,
+            "noexec" => &mut self.noexec,
+            "stdin" => &mut self.stdin,
+            "xtrace" => &mut self.xtrace,
+            "verbose" => &mut self.verbose,
+            "vi" => &mut self.vi,
+            "emacs" => &mut self.emacs,
+            "noclobber" => &mut self.noclobber,
+            "allexport" => &mut self.allexport,
+            "notify" => &mut self.notify,
+            "nounset" => &mut self.nounset,
+            "nolog" => &mut self.nolog,
+            "pipefail" => &mut self.pipefail,
+            _ => return None,
+        })
+    }
+    pub fn by_letter(&mut self, c: u8) -> Option<&mut bool> {
+        let name = OPTION_NAMES.iter().find(|(_, l)| *l == c && c != 0)?.0;
+        self.get_mut(name)
+    }
+}
+
+/// Signals caught by a trap and not yet handled (set from the signal handler).
+pub static PENDING: [AtomicBool; 65] = [const { AtomicBool::new(false) }; 65];
+pub static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(sig: libc::c_int) {
+    if (sig as usize) < PENDING.len() {
+        PENDING[sig as usize].store(true, Ordering::Relaxed);
+        ANY_PENDING.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Variables saved around a builtin's or function's prefix assignments.
+type SavedVars = Vec<(Vec<u8>, Option<super::vars::Var>)>;
+
+pub struct Shell {
+    pub vars: Vars,
+    pub pos: Vec<Vec<u8>>,
+    pub arg0: Vec<u8>,
+    pub funcs: FastMap<Vec<u8>, Rc<Node>>,
+    pub aliases: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    pub opts: Opts,
+    pub status: i32,
+    pub last_bg: Option<i32>,
+    pub pid: i32,
+    pub out: Out,
+    pub lineno: usize,
+    pub errexit_off: u32,
+    pub loop_depth: u32,
+    pub func_depth: u32,
+    /// Trap actions by signal number; 0 is EXIT.
+    pub traps: Vec<Option<Vec<u8>>>,
+    pub jobs: Jobs,
+    pub hash: FastMap<Vec<u8>, Vec<u8>>,
+    /// A forked child (subshell, pipeline element, command substitution).
+    pub subshell: bool,
+    pub arith_cache: FastMap<Vec<u8>, Rc<super::arith::Expr>>,
+    /// Status of the last command substitution (for assignment-only commands).
+    pub cmdsub_status: Option<i32>,
+    /// The next external simple command may replace the shell instead of forking.
+    pub tail_exec: bool,
+    pub getopts_pos: usize,
+    pub in_trap: bool,
+    /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
+    pub eval_depth: u32,
+    env_cache: Option<(u64, Vec<CString>)>,
+    /// Set by `exec` without a command: keep its redirections.
+    pub keep_redirs: bool,
+    /// argv[0] the binary was started with (to find our own executable).
+    pub exe_hint: Vec<u8>,
+    /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
+    pub exec_prefix: &'static [u8],
+    /// Spare byte buffers for words (see `buf`/`recycle` in expand.rs).
+    pub pool: Vec<Vec<u8>>,
+    /// Builtin output captured in memory (in-process command substitution).
+    pub capture: Option<Vec<u8>>,
+    /// Stack address at start and how much of the stack recursion may use.
+    stack_base: usize,
+    stack_budget: usize,
+    /// Children writing large here-documents into pipes (reaped when done).
+    here_writers: Vec<i32>,
+}
+
+/// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
+const MAX_EVAL_DEPTH: u32 = 10000;
+
+/// What a command name resolves to.
+pub enum Found {
+    Special(builtins::Builtin),
+    Func(Rc<Node>),
+    Builtin(builtins::Builtin),
+    Path(Vec<u8>),
+    Applet(&'static crate::applets::Applet),
+    NotFound,
+}
+
+impl Shell {
+    pub fn new(arg0: Vec<u8>) -> Shell {
+        let mut sh = Shell {
+            vars: Vars::default(),
+            pos: Vec::new(),
+            arg0,
+            funcs: FastMap::default(),
+            aliases: Default::default(),
+            opts: Opts::default(),
+            status: 0,
+            last_bg: None,
+            pid: unsafe { libc::getpid() },
+            out: Out::new(1, 8192),
+            lineno: 1,
+            errexit_off: 0,
+            loop_depth: 0,
+            func_depth: 0,
+            traps: vec![None; 65],
+            jobs: Jobs::default(),
+            hash: FastMap::default(),
+            subshell: false,
+            arith_cache: FastMap::default(),
+            cmdsub_status: None,
+            tail_exec: false,
+            getopts_pos: 0,
+            in_trap: false,
+            eval_depth: 0,
+            env_cache: None,
+            keep_redirs: false,
+            exe_hint: Vec::new(),
+            exec_prefix: b"",
+            pool: Vec::new(),
+            capture: None,
+            stack_base: 0,
+            stack_budget: 0,
+            here_writers: Vec::new(),
+        };
+        let here = 0u8;
+        sh.stack_base = std::ptr::addr_of!(here) as usize;
+        let mut rl = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) };
+        let lim = if rl.rlim_cur == libc::RLIM_INFINITY || rl.rlim_cur == 0 {
+            8 << 20
+        } else {
+            (rl.rlim_cur as usize).min(256 << 20)
+        };
+        sh.stack_budget = lim / 4 * 3;
+        sh.exe_hint = sh.arg0.clone();
+        for (k, v) in std::env::vars_os() {
+            use std::os::unix::ffi::OsStrExt;
+            let k = k.as_bytes();
+            if super::parser::is_name(k) {
+                let _ = sh.vars.set(k, v.as_bytes(), true);
+            }
+        }
+        if sh.vars.get(b"IFS").is_none() {
+            let _ = sh.vars.set(b"IFS", b" \t\n", false);
+        } else {
+            // IFS is never imported from the environment (POSIX 2024, dash).
+            let _ = sh.vars.set(b"IFS", b" \t\n", false);
+            sh.vars.map.get_mut(&b"IFS"[..]).unwrap().exported = false;
+        }
+        if sh.vars.get(b"PS1").is_none() {
+            let ps1: &[u8] = if unsafe { libc::geteuid() } == 0 {
+                b"# "
+            } else {
+                b"$ "
+            };
+            let _ = sh.vars.set(b"PS1", ps1, false);
+        }
+        if sh.vars.get(b"PS2").is_none() {
+            let _ = sh.vars.set(b"PS2", b"> ", false);
+        }
+        if sh.vars.get(b"PS4").is_none() {
+            let _ = sh.vars.set(b"PS4", b"+ ", false);
+        }
+        let _ = sh.vars.set(b"OPTIND", b"1", false);
+        if sh.vars.get(b"PATH").is_none() {
+            let _ = sh.vars.set(
+                b"PATH",
+                b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                false,
+            );
+        }
+        let ppid = unsafe { libc::getppid() };
+        let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
+        // PWD: keep an inherited value only if it names the current directory.
+        let cwd = std::env::current_dir().ok();
+        let keep = match (sh.vars.get(b"PWD"), &cwd) {
+            (Some(p), Some(c)) => {
+                use std::os::unix::ffi::OsStrExt;
+                p.starts_with(b"/")
+                    && std::fs::metadata(std::ffi::OsStr::from_bytes(p))
+                        .ok()
+                        .zip(std::fs::metadata(c).ok())
+                        .is_some_and(|(a, b)| {
+                            use std::os::unix::fs::MetadataExt;
+                            a.dev() == b.dev() && a.ino() == b.ino()
+                        })
+            }
+            _ => false,
+        };
+        if !keep {
+            if let Some(c) = cwd {
+                use std::os::unix::ffi::OsStrExt;
+                let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
+            }
+        }
+        sh
+    }
+
+    // ------------------------------------------------------------ messages
+
+    /// `sh: LINE: msg` on stderr, as dash words it.
+    pub fn err(&mut self, msg: &[u8]) {
+        let _ = self.out.flush();
+        let mut v = Vec::with_capacity(msg.len() + 32);
+        v.extend_from_slice(&self.arg0);
+        v.extend_from_slice(b": ");
+        v.extend_from_slice(self.lineno.to_string().as_bytes());
+        v.extend_from_slice(b": ");
+        v.extend_from_slice(msg);
+        v.push(b'\n');
+        let _ = write_all_fd(2, &v);
+    }
+
+    pub fn errf(&mut self, parts: &[&[u8]]) {
+        let v: Vec<u8> = parts.concat();
+        self.err(&v);
+    }
+
+    pub fn check_errexit(&self, st: i32) -> Res {
+        if st != 0 && self.opts.errexit && self.errexit_off == 0 {
+            Err(Flow::Exit(st))
+        } else {
+            Ok(st)
+        }
+    }
+
+    pub fn flags_string(&self) -> Vec<u8> {
+        let mut s = Vec::new();
+        let o = &self.opts;
+        for (on, c) in [
+            (o.errexit, b'e'),
+            (o.noglob, b'f'),
+            (o.interactive, b'i'),
+            (o.monitor, b'm'),
+            (o.noexec, b'n'),
+            (o.stdin, b's'),
+            (o.xtrace, b'x'),
+            (o.verbose, b'v'),
+            (o.noclobber, b'C'),
+            (o.allexport, b'a'),
+            (o.notify, b'b'),
+            (o.nounset, b'u'),
+        ] {
+            if on {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    // ------------------------------------------------------------ running text
+
+    /// Run commands from an input until its end. Returns the final status, or the status of
+    /// `exit`. Syntax errors end a non-interactive shell with status 2.
+    pub fn run_input(&mut self, inp: &mut Input, toplevel_c: bool) -> Res {
+        let aliases = std::mem::take(&mut self.aliases);
+        let mut aliases_rc = aliases;
+        let mut status = 0;
+        loop {
+            let start = inp.pos;
+            let parsed = {
+                let mut p = Parser::new(inp, Some(&aliases_rc));
+                let r = p.command_line();
+                let at_end = match &r {
+                    Ok(Some(_)) if toplevel_c => p.at_eof(),
+                    _ => false,
+                };
+                (r, at_end)
+            };
+            let (r, at_end) = parsed;
+            if self.opts.verbose && inp.pos > start {
+                let _ = self.out.flush();
+                let _ = write_all_fd(2, &inp.buf[start..inp.pos]);
+            }
+            inp.commit();
+            match r {
+                Ok(None) => break,
+                Ok(Some(node)) => {
+                    if self.opts.noexec {
+                        continue;
+                    }
+                    self.aliases = std::mem::take(&mut aliases_rc);
+                    if at_end && self.traps[0].is_none() && !self.opts.interactive {
+                        self.tail_exec = matches!(node, Node::Simple(_));
+                    }
+                    let r = self.run(&node);
+                    self.tail_exec = false;
+                    aliases_rc = std::mem::take(&mut self.aliases);
+                    match r {
+                        Ok(s) => status = s,
+                        Err(f) => {
+                            self.aliases = aliases_rc;
+                            return Err(f);
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.aliases = aliases_rc;
+                    self.parse_error(&e);
+                    return Err(Flow::Exit(2));
+                }
+            }
+        }
+        self.aliases = aliases_rc;
+        Ok(status)
+    }
+
+    pub fn parse_error(&mut self, e: &ParseError) {
+        self.lineno = e.line;
+        self.err(&e.msg);
+    }
+
+    /// Parse and run a string (`eval`, traps): the status, or control flow.
+    pub fn eval_str(&mut self, text: &[u8]) -> Res {
+        self.eval_depth += 1;
+        if self.eval_depth > MAX_EVAL_DEPTH || !self.stack_ok() {
+            self.eval_depth -= 1;
+            self.err(b"eval: nesting too deep");
+            return Err(Flow::Exit(2));
+        }
+        let line = self.lineno;
+        let mut inp = Input::from_bytes(text);
+        inp.line = line;
+        let r = self.run_input(&mut inp, false);
+        self.eval_depth -= 1;
+        self.lineno = line;
+        r
+    }
+
+    // ------------------------------------------------------------ traps
+
+    pub fn run_pending_traps(&mut self) -> Result<(), Flow> {
+        if !ANY_PENDING.swap(false, Ordering::Relaxed) || self.in_trap {
+            return Ok(());
+        }
+        for (sig, pending) in PENDING.iter().enumerate().skip(1) {
+            if pending.swap(false, Ordering::Relaxed) {
+                if let Some(action) = self.traps[sig].clone() {
+                    let saved = self.status;
+                    self.in_trap = true;
+                    let r = self.eval_str(&action);
+                    self.in_trap = false;
+                    self.status = saved;
+                    r?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn set_trap(&mut self, sig: usize, action: Option<Vec<u8>>) {
+        if sig != 0 {
+            // SAFETY: installing a handler that only stores to atomics.
+            unsafe {
+                let mut sa: libc::sigaction = std::mem::zeroed();
+                sa.sa_sigaction = match &action {
+                    None => libc::SIG_DFL,
+                    Some(a) if a.is_empty() => libc::SIG_IGN,
+                    Some(_) => on_signal as *const () as usize,
+                };
+                libc::sigemptyset(&mut sa.sa_mask);
+                libc::sigaction(sig as i32, &sa, std::ptr::null_mut());
+            }
+        }
+        self.traps[sig] = action;
+    }
+
+    /// Run the EXIT trap once (at the end of the shell or of a subshell that set it).
+    pub fn run_exit_trap(&mut self) {
+        if let Some(action) = self.traps[0].take() {
+            let saved = self.status;
+            self.in_trap = true;
+            match self.eval_str(&action) {
+                Err(Flow::Exit(n)) => self.status = n,
+                _ => self.status = saved,
+            }
+            self.in_trap = false;
+        }
+    }
+
+    /// In a new child: caught signals go back to their defaults, ignored ones stay ignored.
+    fn reset_traps_in_child(&mut self) {
+        for sig in 1..self.traps.len() {
+            if matches!(&self.traps[sig], Some(a) if !a.is_empty()) {
+                self.set_trap(sig, None);
+            }
+        }
+        self.traps[0] = None;
+    }
+
+    // ------------------------------------------------------------ forking
+
+    /// Fork. In the child, run `f` and exit with its status; the parent gets the pid.
+    pub fn fork_run(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> i32 {
+        let _ = self.out.flush();
+        // SAFETY: the shell is single-threaded, so the child may run arbitrary code.
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            self.err(b"cannot fork");
+            return -1;
+        }
+        if pid == 0 {
+            self.subshell = true;
+            self.reset_traps_in_child();
+            self.jobs.list.clear();
+            let st = match f(self) {
+                Ok(s) => s,
+                Err(Flow::Exit(s)) => s,
+                Err(_) => self.status,
+            };
+            self.status = st;
+            self.run_exit_trap();
+            let _ = self.out.flush();
+            // SAFETY: ending the child without running the parent's atexit handlers.
+            unsafe { libc::_exit(self.status) };
+        }
+        pid
+    }
+
+    /// Run `f` as a subshell and wait for it.
+    fn subshell(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> i32 {
+        let pid = self.fork_run(f);
+        if pid < 0 {
+            return 2;
+        }
+        jobs::wait_pid(pid).unwrap_or(127)
+    }
+
+    // ------------------------------------------------------------ the tree
+
+    pub fn run(&mut self, n: &Node) -> Res {
+        let st = self.run_inner(n)?;
+        self.status = st;
+        if ANY_PENDING.load(Ordering::Relaxed) {
+            self.run_pending_traps()?;
+        }
+        Ok(st)
+    }
+
+    fn run_inner(&mut self, n: &Node) -> Res {
+        if self.opts.noexec && !self.opts.interactive {
+            return Ok(0);
+        }
+        match n {
+            Node::Simple(s) => {
+                let st = self.run_simple(s)?;
+                self.check_errexit(st)
+            }
+            Node::Seq(items) => {
+                let mut st = 0;
+                for it in items {
+                    st = self.run(it)?;
+                }
+                Ok(st)
+            }
+            Node::And(a, b) => {
+                self.errexit_off += 1;
+                let r = self.run(a);
+                self.errexit_off -= 1;
+                if r? == 0 {
+                    self.run(b)
+                } else {
+                    Ok(self.status)
+                }
+            }
+            Node::Or(a, b) => {
+                self.errexit_off += 1;
+                let r = self.run(a);
+                self.errexit_off -= 1;
+                let st = r?;
+                if st != 0 {
+                    self.run(b)
+                } else {
+                    Ok(0)
+                }
+            }
+            Node::Not(a) => {
+                self.errexit_off += 1;
+                let r = self.run(a);
+                self.errexit_off -= 1;
+                Ok((r? == 0) as i32)
+            }
+            Node::Pipe(cmds, bang) => {
+                if *bang {
+                    self.errexit_off += 1;
+                }
+                let r = self.run_pipeline(cmds);
+                if *bang {
+                    self.errexit_off -= 1;
+                    return Ok((r? == 0) as i32);
+                }
+                let st = r?;
+                self.check_errexit(st)
+            }
+            Node::Bg(a) => {
+                let tail = std::mem::replace(&mut self.tail_exec, false);
+                let pid = self.fork_run(|sh| {
+                    // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
+                    unsafe {
+                        if sh.traps[libc::SIGINT as usize].is_none() {
+                            libc::signal(libc::SIGINT, libc::SIG_IGN);
+                        }
+                        if sh.traps[libc::SIGQUIT as usize].is_none() {
+                            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+                        }
+                        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+                        if fd > 0 {
+                            libc::dup2(fd, 0);
+                            libc::close(fd);
+                        }
+                    }
+                    sh.tail_exec = matches!(**a, Node::Simple(_));
+                    sh.run(a)
+                });
+                self.tail_exec = tail;
+                // Reap finished jobs now and then (their statuses are kept for `wait`).
+                if self.jobs.list.len() >= 16 {
+                    self.jobs.poll();
+                }
+                if pid > 0 {
+                    self.last_bg = Some(pid);
+                    self.jobs.add(vec![pid], Vec::new());
+                }
+                Ok(0)
+            }
+            Node::Sub(body) => {
+                let tail = self.tail_exec;
+                self.tail_exec = false;
+                let st = if tail {
+                    // Already the last thing this process does: no need to fork again.
+                    self.subshell = true;
+                    self.run(body)?
+                } else {
+                    self.subshell(|sh| {
+                        sh.tail_exec = matches!(**body, Node::Simple(_));
+                        sh.run(body)
+                    })
+                };
+                self.check_errexit(st)
+            }
+            Node::Group(body) => {
+                self.tail_exec = false;
+                self.run(body)
+            }
+            Node::If(arms, els) => {
+                self.tail_exec = false;
+                for (c, b) in arms {
+                    self.errexit_off += 1;
+                    let r = self.run(c);
+                    self.errexit_off -= 1;
+                    if r? == 0 {
+                        return self.run(b);
+                    }
+                }
+                match els {
+                    Some(e) => self.run(e),
+                    None => Ok(0),
+                }
+            }
+            Node::Loop { cond, body, until } => {
+                self.tail_exec = false;
+                let mut st = 0;
+                self.loop_depth += 1;
+                let r = loop {
+                    self.errexit_off += 1;
+                    let c = self.run(cond);
+                    self.errexit_off -= 1;
+                    let c = match c {
+                        Ok(c) => c,
+                        Err(Flow::Break(n)) => {
+                            if n > 1 {
+                                break Err(Flow::Break(n - 1));
+                            }
+                            break Ok(st);
+                        }
+                        Err(Flow::Continue(n)) => {
+                            if n > 1 {
+                                break Err(Flow::Continue(n - 1));
+                            }
+                            continue;
+                        }
+                        Err(e) => break Err(e),
+                    };
+                    if (c == 0) == *until {
+                        break Ok(st);
+                    }
+                    match self.run(body) {
+                        Ok(s) => st = s,
+                        Err(Flow::Break(n)) => {
+                            if n > 1 {
+                                break Err(Flow::Break(n - 1));
+                            }
+                            break Ok(0);
+                        }
+                        Err(Flow::Continue(n)) => {
+                            if n > 1 {
+                                break Err(Flow::Continue(n - 1));
+                            }
+                            st = 0;
+                        }
+                        Err(e) => break Err(e),
+                    }
+                };
+                self.loop_depth -= 1;
+                r
+            }
+            Node::For {
+                var,
+                words,
+                body,
+                line,
+            } => {
+                self.tail_exec = false;
+                self.lineno = *line;
+                let items = match words {
+                    Some(ws) => {
+                        let mut v = Vec::new();
+                        self.expand_words(ws, &mut v)?;
+                        v
+                    }
+                    None => self.pos.clone(),
+                };
+                let mut st = 0;
+                self.loop_depth += 1;
+                let mut r = Ok(0);
+                for it in items {
+                    if self.vars.set(var, &it, self.opts.allexport).is_err() {
+                        self.errf(&[var, b": is read only"]);
+                        r = Err(Flow::Exit(2));
+                        break;
+                    }
+                    match self.run(body) {
+                        Ok(s) => st = s,
+                        Err(Flow::Break(n)) => {
+                            if n > 1 {
+                                r = Err(Flow::Break(n - 1));
+                            }
+                            break;
+                        }
+                        Err(Flow::Continue(n)) => {
+                            if n > 1 {
+                                r = Err(Flow::Continue(n - 1));
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                }
+                self.loop_depth -= 1;
+                r.map(|_| st)
+            }
+            Node::Case { word, arms, line } => {
+                self.tail_exec = false;
+                self.lineno = *line;
+                let subject = self.expand_str(word)?;
+                let mut i = 0;
+                while i < arms.len() {
+                    let mut hit = false;
+                    for p in &arms[i].pats {
+                        let pat = self.expand_pattern(p)?;
+                        if super::pattern::fnmatch(&pat, &subject, false) {
+                            hit = true;
+                            break;
+                        }
+                    }
+                    if hit {
+                        let mut st = 0;
+                        loop {
+                            if let Some(b) = &arms[i].body {
+                                st = self.run(b)?;
+                            }
+                            if arms[i].fall && i + 1 < arms.len() {
+                                i += 1;
+                            } else {
+                                return Ok(st);
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+                Ok(0)
+            }
+            Node::Func(name, body) => {
+                self.funcs.insert(name.clone(), body.clone());
+                Ok(0)
+            }
+            Node::Redirected(inner, redirs) => {
+                self.tail_exec = false;
+                let mut saved = Vec::new();
+                if let Err(st) = self.redirect(redirs, Some(&mut saved)) {
+                    self.restore(saved);
+                    return self.check_errexit(st);
+                }
+                let r = self.run(inner);
+                let _ = self.out.flush();
+                self.restore(saved);
+                r
+            }
+        }
+    }
+
+    fn run_pipeline(&mut self, cmds: &[Node]) -> Res {
+        self.tail_exec = false;
+        let mut pids = Vec::with_capacity(cmds.len());
+        let mut prev_read = -1;
+        let n = cmds.len();
+        for (i, c) in cmds.iter().enumerate() {
+            let mut fds = [-1, -1];
+            if i + 1 < n {
+                // SAFETY: pipe writes two fds into the array.
+                if unsafe { libc::pipe(fds.as_mut_ptr()) } < 0 {
+                    self.err(b"Pipe call failed");
+                    return Err(Flow::Exit(2));
+                }
+            }
+            let (r, w) = (fds[0], fds[1]);
+            let pid = self.fork_run(|sh| {
+                // SAFETY: plain descriptor juggling in the child.
+                unsafe {
+                    if prev_read >= 0 {
+                        libc::dup2(prev_read, 0);
+                        libc::close(prev_read);
+                    }
+                    if w >= 0 {
+                        libc::close(r);
+                        libc::dup2(w, 1);
+                        libc::close(w);
+                    }
+                }
+                sh.tail_exec = matches!(c, Node::Simple(_));
+                sh.run(c)
+            });
+            // SAFETY: closing our copies.
+            unsafe {
+                if prev_read >= 0 {
+                    libc::close(prev_read);
+                }
+                if w >= 0 {
+                    libc::close(w);
+                }
+            }
+            prev_read = r;
+            if pid > 0 {
+                pids.push(pid);
+            }
+        }
+        let mut st = 0;
+        let mut fail = 0;
+        for p in pids {
+            st = jobs::wait_pid(p).unwrap_or(127);
+            if st != 0 {
+                fail = st;
+            }
+        }
+        Ok(if self.opts.pipefail { fail } else { st })
+    }
+
+    // ------------------------------------------------------------ simple commands
+
+    pub fn lookup(&mut self, name: &[u8]) -> Found {
+        let b = builtins::find(name);
+        if let Some(b) = b {
+            if b.special {
+                return Found::Special(b);
+            }
+        }
+        if !self.funcs.is_empty() {
+            if let Some(f) = self.funcs.get(name) {
+                return Found::Func(f.clone());
+            }
+        }
+        if let Some(b) = b {
+            return Found::Builtin(b);
+        }
+        if name.contains(&b'/') {
+            return Found::Path(name.to_vec());
+        }
+        if name.is_empty() {
+            return Found::NotFound;
+        }
+        if let Some(p) = self.hash.get(name) {
+            return Found::Path(p.clone());
+        }
+        if let Some(p) = self.path_search(name) {
+            self.hash.insert(name.to_vec(), p.clone());
+            return Found::Path(p);
+        }
+        if let Some(a) = crate::applets::find(name) {
+            return Found::Applet(a);
+        }
+        Found::NotFound
+    }
+
+    /// Search PATH for an executable regular file.
+    pub fn path_search(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let path = self.vars.get(b"PATH").unwrap_or(b"");
+        let mut buf = Vec::with_capacity(64);
+        for dir in path.split(|&c| c == b':') {
+            buf.clear();
+            if dir.is_empty() {
+                buf.push(b'.');
+            } else {
+                buf.extend_from_slice(dir);
+            }
+            buf.push(b'/');
+            buf.extend_from_slice(name);
+            if is_executable_file(&buf) {
+                return Some(buf);
+            }
+        }
+        None
+    }
+
+    fn xtrace(&mut self, assigns: &[(Vec<u8>, Vec<u8>)], argv: &[Vec<u8>]) {
+        let raw = self.vars.get(b"PS4").unwrap_or(b"").to_vec();
+        // PS4 undergoes parameter expansion (dash); never fatal here.
+        let ps4 = if raw.contains(&b'$') || raw.contains(&b'`') {
+            let saved = (self.status, self.opts.xtrace);
+            self.opts.xtrace = false;
+            let v = match super::parser::parse_expanding_text(&raw) {
+                Ok(w) => self.expand_str(&w).unwrap_or(raw),
+                Err(_) => raw,
+            };
+            (self.status, self.opts.xtrace) = saved;
+            v
+        } else {
+            raw
+        };
+        let mut line = ps4;
+        let mut first = true;
+        for (n, v) in assigns {
+            if !first {
+                line.push(b' ');
+            }
+            first = false;
+            line.extend_from_slice(n);
+            line.push(b'=');
+            trace_quote(&mut line, v);
+        }
+        for a in argv {
+            if !first {
+                line.push(b' ');
+            }
+            first = false;
+            trace_quote(&mut line, a);
+        }
+        line.push(b'\n');
+        let _ = self.out.flush();
+        let _ = write_all_fd(2, &line);
+    }
+
+    fn run_simple(&mut self, s: &Simple) -> Res {
+        self.lineno = s.line;
+        self.cmdsub_status = None;
+        if s.words.is_empty() && s.redirs.is_empty() && !self.opts.xtrace {
+            // Assignments only (`i=$((i+1))`): no argument vector, values set in place.
+            let mut v = self.buf();
+            for a in &s.assigns {
+                self.expand_into(&a.value, &mut v)?;
+                if self.vars.set(&a.name, &v, self.opts.allexport).is_err() {
+                    self.errf(&[&a.name, b": is read only"]);
+                    return Err(Flow::Exit(2));
+                }
+                if matches!(a.name.as_slice(), b"PATH" | b"OPTIND") {
+                    self.var_changed(&a.name);
+                }
+            }
+            self.pool.push(v);
+            return Ok(self.cmdsub_status.unwrap_or(0));
+        }
+        let mut argv: Vec<Vec<u8>> = Vec::with_capacity(s.words.len());
+        self.expand_words(&s.words, &mut argv)?;
+        let r = self.run_simple_argv(s, &mut argv);
+        self.recycle(&mut argv);
+        r
+    }
+
+    fn run_simple_argv(&mut self, s: &Simple, argv_ref: &mut Vec<Vec<u8>>) -> Res {
+        let tail = std::mem::replace(&mut self.tail_exec, false);
+        let argv = &*argv_ref;
+        let mut assigns: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(s.assigns.len());
+        for a in &s.assigns {
+            let v = self.expand_str(&a.value)?;
+            assigns.push((a.name.clone(), v));
+        }
+        if self.opts.xtrace {
+            self.xtrace(&assigns, argv);
+        }
+        if argv.is_empty() {
+            // Assignments and redirections only.
+            let mut saved = Vec::new();
+            let rr = if s.redirs.is_empty() {
+                Ok(())
+            } else {
+                self.redirect(&s.redirs, Some(&mut saved))
+            };
+            self.restore(saved);
+            if let Err(st) = rr {
+                return Ok(st);
+            }
+            for (n, v) in &assigns {
+                if self.vars.set(n, v, self.opts.allexport).is_err() {
+                    self.errf(&[n, b": is read only"]);
+                    return Err(Flow::Exit(2));
+                }
+                self.var_changed(n);
+            }
+            return Ok(self.cmdsub_status.unwrap_or(0));
+        }
+        let found = self.lookup(&argv[0]);
+        match found {
+            Found::Special(b) => {
+                for (n, v) in &assigns {
+                    if self.vars.set(n, v, self.opts.allexport).is_err() {
+                        self.errf(&[n, b": is read only"]);
+                        return Err(Flow::Exit(2));
+                    }
+                    self.var_changed(n);
+                }
+                let mut saved = Vec::new();
+                if let Err(st) = self.redirect(&s.redirs, Some(&mut saved)) {
+                    self.restore(saved);
+                    // A redirection error on a special builtin ends a non-interactive shell.
+                    return Err(Flow::Exit(st));
+                }
+                let r = (b.run)(self, argv);
+                let _ = self.out.flush();
+                if std::mem::take(&mut self.keep_redirs) {
+                    for (_, copy) in saved {
+                        if copy >= 0 {
+                            unsafe { libc::close(copy) };
+                        }
+                    }
+                } else {
+                    self.restore(saved);
+                }
+                r
+            }
+            Found::Builtin(b) => {
+                let saved_vars = self.temp_assign(&assigns)?;
+                let mut saved = Vec::new();
+                let r = match self.redirect(&s.redirs, Some(&mut saved)) {
+                    Err(st) => Ok(st),
+                    Ok(()) => (b.run)(self, argv),
+                };
+                let _ = self.out.flush();
+                self.restore(saved);
+                self.untemp_assign(saved_vars);
+                r
+            }
+            Found::Func(body) => {
+                let saved_vars = self.temp_assign(&assigns)?;
+                let mut saved = Vec::new();
+                let r = match self.redirect(&s.redirs, Some(&mut saved)) {
+                    Err(st) => Ok(st),
+                    Ok(()) => self.call_function(&body, argv),
+                };
+                let _ = self.out.flush();
+                self.restore(saved);
+                self.untemp_assign(saved_vars);
+                r
+            }
+            Found::Path(_) | Found::Applet(_) | Found::NotFound => {
+                for (n, _) in &assigns {
+                    if self.vars.var(n).is_some_and(|v| v.readonly) {
+                        self.errf(&[n, b": is read only"]);
+                        return Err(Flow::Exit(2));
+                    }
+                }
+                let argv = std::mem::take(argv_ref);
+                if tail && !self.opts.noexec {
+                    let st = self.child_exec(s, &assigns, argv, found);
+                    return Ok(st);
+                }
+                let pid = self.fork_run(|sh| Ok(sh.child_exec(s, &assigns, argv, found)));
+                if pid < 0 {
+                    return Ok(2);
+                }
+                Ok(jobs::wait_pid(pid).unwrap_or(127))
+            }
+        }
+    }
+
+    /// Prefix assignments for a builtin or function: set now, restore afterwards.
+    fn temp_assign(&mut self, assigns: &[(Vec<u8>, Vec<u8>)]) -> Result<SavedVars, Flow> {
+        let mut saved = Vec::new();
+        for (n, v) in assigns {
+            saved.push((n.clone(), self.vars.var(n).cloned()));
+            if self.vars.set(n, v, true).is_err() {
+                self.errf(&[n, b": is read only"]);
+                self.untemp_assign(saved);
+                return Err(Flow::Exit(2));
+            }
+            self.var_changed(n);
+        }
+        Ok(saved)
+    }
+
+    fn untemp_assign(&mut self, saved: SavedVars) {
+        for (n, old) in saved.into_iter().rev() {
+            match old {
+                Some(v) => {
+                    self.vars.map.insert(n.clone(), v);
+                }
+                None => {
+                    self.vars.map.remove(&n);
+                }
+            }
+            self.vars.env_gen += 1;
+            self.var_changed(&n);
+        }
+    }
+
+    /// Side effects of setting some variables.
+    pub fn var_changed(&mut self, name: &[u8]) {
+        match name {
+            b"PATH" => self.hash.clear(),
+            b"OPTIND" => self.getopts_pos = 0,
+            _ => {}
+        }
+    }
+
+    /// Is there room on the stack for another level of recursion?
+    pub fn stack_ok(&self) -> bool {
+        let here = 0u8;
+        let sp = std::ptr::addr_of!(here) as usize;
+        self.stack_base.saturating_sub(sp) < self.stack_budget
+    }
+
+    pub fn call_function(&mut self, body: &Rc<Node>, argv: &[Vec<u8>]) -> Res {
+        if self.eval_depth >= MAX_EVAL_DEPTH || !self.stack_ok() {
+            self.errf(&[&argv[0], b": maximum function nesting depth exceeded"]);
+            return Err(Flow::Exit(2));
+        }
+        self.eval_depth += 1;
+        self.func_depth += 1;
+        let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
+        let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        self.vars.push_frame();
+        let r = self.run(body);
+        self.vars.pop_frame();
+        self.loop_depth = saved_loop;
+        self.pos = saved_pos;
+        self.func_depth -= 1;
+        self.eval_depth -= 1;
+        match r {
+            Err(Flow::Return) => Ok(self.status),
+            other => other,
+        }
+    }
+
+    fn env_block(&mut self) -> Vec<CString> {
+        if let Some((gen, env)) = &self.env_cache {
+            if *gen == self.vars.env_gen {
+                return env.clone();
+            }
+        }
+        let env: Vec<CString> = self
+            .vars
+            .environ()
+            .into_iter()
+            .filter_map(|s| CString::new(s).ok())
+            .collect();
+        self.env_cache = Some((self.vars.env_gen, env.clone()));
+        env
+    }
+
+    /// In the process that will become the command (a fork child, or the shell itself for
+    /// the last command of `sh -c`): redirect, then exec or run the applet. Returns only a
+    /// status (when the command could not be run).
+    fn child_exec(
+        &mut self,
+        s: &Simple,
+        assigns: &[(Vec<u8>, Vec<u8>)],
+        argv: Vec<Vec<u8>>,
+        found: Found,
+    ) -> i32 {
+        if let Err(st) = self.redirect(&s.redirs, None) {
+            return st;
+        }
+        for (n, v) in assigns {
+            let _ = self.vars.set(n, v, true);
+        }
+        self.exec_found(argv, found)
+    }
+
+    /// Replace this process with the command. Returns the failure status.
+    pub fn exec_found(&mut self, argv: Vec<Vec<u8>>, found: Found) -> i32 {
+        let _ = self.out.flush();
+        match found {
+            Found::Path(p) => self.exec_path(&p, argv),
+            Found::Applet(a) => self.run_applet(a, argv),
+            Found::NotFound if argv[0].is_empty() => {
+                // dash tries PATH directories themselves: EACCES.
+                self.errf(&[b": Permission denied"]);
+                127
+            }
+            Found::NotFound => {
+                self.errf(&[&argv[0], b": not found"]);
+                127
+            }
+            _ => 2,
+        }
+    }
+
+    fn run_applet(&mut self, a: &'static crate::applets::Applet, argv: Vec<Vec<u8>>) -> i32 {
+        use std::os::unix::ffi::OsStringExt;
+        let args: Vec<std::ffi::OsString> =
+            argv.into_iter().map(std::ffi::OsString::from_vec).collect();
+        // Children of the shell get default signal dispositions for what it caught.
+        if a.mode == crate::applets::Mode::Exec {
+            if let Some(exe) = {
+                use std::os::unix::ffi::OsStrExt;
+                crate::multicall::own_exe(std::ffi::OsStr::from_bytes(&self.exe_hint))
+            } {
+                use std::os::unix::ffi::OsStrExt;
+                let p = exe.as_bytes().to_vec();
+                let mut v: Vec<Vec<u8>> = Vec::new();
+                for x in &args {
+                    v.push(x.as_bytes().to_vec());
+                }
+                let env = self.env_block();
+                exec_raw(&p, &v, &env);
+            }
+        }
+        // The applet reads the process environment: make it the shell's exported variables.
+        let old: Vec<std::ffi::OsString> = std::env::vars_os().map(|(k, _)| k).collect();
+        for k in old {
+            std::env::remove_var(k);
+        }
+        for (k, v) in self.vars.environ().iter().filter_map(|kv| {
+            let i = kv.iter().position(|&c| c == b'=')?;
+            Some((kv[..i].to_vec(), kv[i + 1..].to_vec()))
+        }) {
+            use std::os::unix::ffi::OsStrExt;
+            std::env::set_var(
+                std::ffi::OsStr::from_bytes(&k),
+                std::ffi::OsStr::from_bytes(&v),
+            );
+        }
+        let st = crate::multicall::run_applet(a, args);
+        let _ = self.out.flush();
+        // SAFETY: the applet ran in our (child or tail) process; end it with its status.
+        unsafe { libc::_exit(st) }
+    }
+
+    fn exec_path(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
+        let env = self.env_block();
+        let err = exec_raw(path, &argv, &env);
+        match err {
+            libc::ENOEXEC => {
+                // A script without #!: run it with this shell, in this process.
+                self.run_script_in_place(path, argv)
+            }
+            libc::EACCES | libc::EISDIR => {
+                self.errf(&[self.exec_prefix, &argv[0], b": Permission denied"]);
+                126
+            }
+            libc::ENOENT | libc::ENOTDIR => {
+                self.hash.remove(&argv[0]);
+                self.errf(&[self.exec_prefix, &argv[0], b": not found"]);
+                127
+            }
+            e => {
+                let m = crate::common::ctx::errno_text(e);
+                self.errf(&[self.exec_prefix, &argv[0], b": ", m.as_bytes()]);
+                126
+            }
+        }
+    }
+
+    fn run_script_in_place(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(f) = std::fs::File::open(std::ffi::OsStr::from_bytes(path)) else {
+            return 126;
+        };
+        use std::os::unix::io::IntoRawFd;
+        let fd = move_high(f.into_raw_fd());
+        self.pos = argv[1..].to_vec();
+        self.arg0 = argv[0].clone();
+        self.funcs.clear();
+        self.aliases.clear();
+        for t in 1..self.traps.len() {
+            if matches!(&self.traps[t], Some(a) if !a.is_empty()) {
+                self.set_trap(t, None);
+            }
+        }
+        self.traps[0] = None;
+        self.opts = Opts::default();
+        self.lineno = 1;
+        let mut inp = Input::from_source(Box::new(super::input::FdSource::new(fd, false)));
+        let st = match self.run_input(&mut inp, false) {
+            Ok(s) => s,
+            Err(Flow::Exit(s)) => s,
+            Err(_) => self.status,
+        };
+        self.status = st;
+        self.run_exit_trap();
+        let _ = self.out.flush();
+        unsafe { libc::_exit(self.status) }
+    }
+
+    // ------------------------------------------------------------ redirections
+
+    /// Apply redirections. With `saved`, remember what to restore. Err(status) after a message.
+    pub fn redirect(
+        &mut self,
+        redirs: &[Redir],
+        mut saved: Option<&mut Vec<(i32, i32)>>,
+    ) -> Result<(), i32> {
+        if redirs.is_empty() {
+            return Ok(());
+        }
+        let _ = self.out.flush();
+        for r in redirs {
+            let newfd: i32 = match r.kind {
+                RKind::Here => {
+                    let doc = r.here.as_ref().unwrap();
+                    let body = {
+                        let w = doc.body.borrow();
+                        if doc.quoted {
+                            match w.first() {
+                                Some(WordPart::Quoted(b)) => b.clone(),
+                                _ => Vec::new(),
+                            }
+                        } else {
+                            match self.expand_str(&w) {
+                                Ok(b) => b,
+                                Err(Flow::Exit(s)) => return Err(s),
+                                Err(_) => return Err(2),
+                            }
+                        }
+                    };
+                    match self.heredoc_fd(&body) {
+                        Some(fd) => fd,
+                        None => return Err(2),
+                    }
+                }
+                _ => {
+                    let target = match self.expand_str(&r.target) {
+                        Ok(t) => t,
+                        Err(Flow::Exit(s)) => return Err(s),
+                        Err(_) => return Err(2),
+                    };
+                    match r.kind {
+                        RKind::DupIn | RKind::DupOut => {
+                            if target == b"-" {
+                                if let Some(sv) = saved.as_deref_mut() {
+                                    save_fd(sv, r.fd);
+                                }
+                                unsafe { libc::close(r.fd) };
+                                continue;
+                            }
+                            let n = std::str::from_utf8(&target)
+                                .ok()
+                                .and_then(|s| s.parse::<i32>().ok());
+                            let Some(n) = n else {
+                                self.errf(&[&target, b": Bad fd number"]);
+                                return Err(2);
+                            };
+                            if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
+                                // dash loses the message when the broken fd is stderr itself.
+                                if r.fd != 2 {
+                                    self.errf(&[&target, b": Bad file descriptor"]);
+                                }
+                                return Err(2);
+                            }
+                            if n == r.fd {
+                                continue;
+                            }
+                            if let Some(sv) = saved.as_deref_mut() {
+                                save_fd(sv, r.fd);
+                            }
+                            unsafe { libc::dup2(n, r.fd) };
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let mut flags = match r.kind {
+                        RKind::In => libc::O_RDONLY,
+                        RKind::Out | RKind::Clobber => {
+                            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC
+                        }
+                        RKind::Append => libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+                        RKind::ReadWrite => libc::O_RDWR | libc::O_CREAT,
+                        _ => 0,
+                    };
+                    let mut excl_fd = None;
+                    if r.kind == RKind::Out && self.opts.noclobber {
+                        // Create exclusively; an existing file is refused unless it is not a
+                        // regular file (/dev/null, a fifo), which is opened as usual.
+                        let c = CString::new(target.clone()).unwrap_or_default();
+                        let fd = unsafe {
+                            libc::open(
+                                c.as_ptr(),
+                                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+                                0o666,
+                            )
+                        };
+                        if fd >= 0 {
+                            excl_fd = Some(fd);
+                        }
+                        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                        if excl_fd.is_none()
+                            && unsafe { libc::stat(c.as_ptr(), &mut st) } == 0
+                            && (st.st_mode & libc::S_IFMT) == libc::S_IFREG
+                        {
+                            self.errf(&[b"cannot create ", &target, b": File exists"]);
+                            return Err(2);
+                        }
+                        flags &= !libc::O_TRUNC;
+                    }
+                    if let Some(fd) = excl_fd {
+                        fd
+                    } else {
+                        let Ok(c) = CString::new(target.clone()) else {
+                            self.errf(&[b"cannot open ", &target, b": No such file"]);
+                            return Err(2);
+                        };
+                        let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
+                        if fd < 0 {
+                            let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+                            let creating = flags & libc::O_CREAT != 0;
+                            let what: &[u8] = if creating {
+                                b"cannot create "
+                            } else {
+                                b"cannot open "
+                            };
+                            let why = match e {
+                                libc::ENOENT if creating => "Directory nonexistent".to_string(),
+                                libc::ENOENT => "No such file".to_string(),
+                                _ => crate::common::ctx::errno_text(e),
+                            };
+                            self.errf(&[what, &target, b": ", why.as_bytes()]);
+                            return Err(2);
+                        }
+                        fd
+                    }
+                }
+            };
+            if newfd == r.fd {
+                // Opened right onto the wanted fd (it was closed): keep it, not close-on-exec.
+                if let Some(sv) = saved.as_deref_mut() {
+                    sv.push((r.fd, -1));
+                }
+                unsafe {
+                    let fl = libc::fcntl(newfd, libc::F_GETFD);
+                    libc::fcntl(newfd, libc::F_SETFD, fl & !libc::FD_CLOEXEC);
+                }
+                continue;
+            }
+            if let Some(sv) = saved.as_deref_mut() {
+                save_fd(sv, r.fd);
+            }
+            unsafe {
+                libc::dup2(newfd, r.fd);
+                libc::close(newfd);
+            }
+        }
+        Ok(())
+    }
+
+    /// Undo redirections in reverse order.
+    pub fn restore(&mut self, saved: Vec<(i32, i32)>) {
+        if !self.here_writers.is_empty() {
+            // Writers end once their reader is gone or has read everything.
+            self.here_writers.retain(|&p| {
+                let mut st = 0;
+                unsafe { libc::waitpid(p, &mut st, libc::WNOHANG) == 0 }
+            });
+        }
+        if saved.is_empty() {
+            return;
+        }
+        let _ = self.out.flush();
+        for (fd, copy) in saved.into_iter().rev() {
+            unsafe {
+                if copy >= 0 {
+                    libc::dup2(copy, fd);
+                    libc::close(copy);
+                } else {
+                    libc::close(fd);
+                }
+            }
+        }
+    }
+
+    fn heredoc_fd(&mut self, body: &[u8]) -> Option<i32> {
+        let mut fds = [0; 2];
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+            self.err(b"Pipe call failed");
+            return None;
+        }
+        if body.len() <= 4096 {
+            let _ = write_all_fd(fds[1], body);
+            unsafe { libc::close(fds[1]) };
+        } else {
+            // Larger than a pipe is sure to hold: a child writes it.
+            let _ = self.out.flush();
+            let pid = unsafe { libc::fork() };
+            if pid == 0 {
+                unsafe {
+                    libc::close(fds[0]);
+                    libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                }
+                let _ = write_all_fd(fds[1], body);
+                unsafe { libc::_exit(0) };
+            }
+            unsafe { libc::close(fds[1]) };
+            if pid > 0 {
+                self.here_writers.push(pid);
+            }
+        }
+        Some(fds[0])
+    }
+}
+
+fn save_fd(saved: &mut Vec<(i32, i32)>, fd: i32) {
+    if saved.iter().any(|(f, _)| *f == fd) {
+        return;
+    }
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    saved.push((fd, copy));
+}
+
+/// Move a descriptor to 10 or above, close-on-exec (the shell's own script file).
+pub fn move_high(fd: i32) -> i32 {
+    if fd >= 10 {
+        unsafe {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+        return fd;
+    }
+    let n = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    if n >= 0 {
+        unsafe { libc::close(fd) };
+        n
+    } else {
+        fd
+    }
+}
+
+pub fn is_executable_file(p: &[u8]) -> bool {
+    let Ok(c) = CString::new(p) else {
+        return false;
+    };
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::stat(c.as_ptr(), &mut st) == 0
+            && (st.st_mode & libc::S_IFMT) == libc::S_IFREG
+            && libc::access(c.as_ptr(), libc::X_OK) == 0
+    }
+}
+
+/// execve; returns errno on failure.
+pub fn exec_raw(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> i32 {
+    let Ok(p) = CString::new(path) else {
+        return libc::ENOENT;
+    };
+    let args: Vec<CString> = argv
+        .iter()
+        .map(|a| CString::new(a.clone()).unwrap_or_default())
+        .collect();
+    let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    aptr.push(std::ptr::null());
+    let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
+    eptr.push(std::ptr::null());
+    // SAFETY: NUL-terminated arrays of valid C strings that outlive the call.
+    unsafe {
+        libc::execve(p.as_ptr(), aptr.as_ptr(), eptr.as_ptr());
+    }
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::ENOENT)
+}
+
+fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
+    // dash prints the words as they are, unquoted.
+    out.extend_from_slice(s);
+}
+
+#[allow(dead_code)]
+fn trace_quote_sh(out: &mut Vec<u8>, s: &[u8]) {
+    let safe = !s.is_empty()
+        && s.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'-' | b'.' | b'/' | b',' | b':' | b'+' | b'@' | b'%' | b'='
+                )
+        });
+    if safe {
+        out.extend_from_slice(s);
+        return;
+    }
+    out.push(b'\'');
+    for &c in s {
+        if c == b'\'' {
+            out.extend_from_slice(b"'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push(b'\'');
+}

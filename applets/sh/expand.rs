@@ -1,0 +1,953 @@
+//! Word expansion (XCU 2.6) in POSIX order: tilde, parameter, command substitution and
+//! arithmetic; then field splitting by IFS on the unquoted results, pathname expansion, and
+//! quote removal. Results of expansions are never expanded again.
+//!
+//! The builder carries two versions of the word being built: the plain bytes and a pattern
+//! form in which quoted metacharacters are backslash-escaped, so that `"*"` stays literal
+//! while `*` globs.
+
+use super::arith;
+use super::ast::*;
+use super::exec::{Flow, Shell};
+use super::pattern;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Split and glob into fields (command words, `for` lists).
+    Fields,
+    /// One string, no splitting or globbing (assignments, redirection targets, here-docs).
+    Str,
+    /// One string in pattern form (case patterns, `${x#pat}`).
+    Pat,
+}
+
+struct Builder {
+    mode: Mode,
+    fields: Vec<Vec<u8>>,
+    cur: Vec<u8>,
+    pat: Vec<u8>,
+    meta: bool,
+    started: bool,
+    ws_term: bool,
+    /// IFS as a byte set: bit 0 = separator, bit 1 = IFS whitespace.
+    ifs: [u8; 256],
+    glob: bool,
+}
+
+fn ifs_set(ifs: &[u8]) -> [u8; 256] {
+    let mut m = [0u8; 256];
+    for &c in ifs {
+        m[c as usize] = if matches!(c, b' ' | b'\t' | b'\n') {
+            3
+        } else {
+            1
+        };
+    }
+    m
+}
+
+fn is_meta(c: u8) -> bool {
+    matches!(c, b'*' | b'?' | b'[')
+}
+
+impl Builder {
+    fn new(mode: Mode, ifs: &[u8], glob: bool, cur: Vec<u8>) -> Builder {
+        Builder {
+            mode,
+            fields: Vec::new(),
+            cur,
+            pat: Vec::new(),
+            meta: false,
+            started: false,
+            ws_term: false,
+            ifs: if mode == Mode::Fields {
+                ifs_set(ifs)
+            } else {
+                [0; 256]
+            },
+            glob,
+        }
+    }
+
+    /// Unquoted text from the script: globbing applies, splitting does not.
+    fn lit(&mut self, s: &[u8]) {
+        match self.mode {
+            Mode::Fields => {
+                self.cur.extend_from_slice(s);
+                if self.glob {
+                    self.pat.extend_from_slice(s);
+                    if s.iter().any(|&c| is_meta(c)) {
+                        self.meta = true;
+                    }
+                }
+            }
+            Mode::Str => self.cur.extend_from_slice(s),
+            Mode::Pat => self.cur.extend_from_slice(s),
+        }
+        self.started = true;
+        self.ws_term = false;
+    }
+
+    fn quoted(&mut self, s: &[u8]) {
+        match self.mode {
+            Mode::Fields => {
+                self.cur.extend_from_slice(s);
+                if self.glob {
+                    for &c in s {
+                        if is_meta(c) || c == b'\\' {
+                            self.pat.push(b'\\');
+                        }
+                        self.pat.push(c);
+                    }
+                }
+            }
+            Mode::Str => self.cur.extend_from_slice(s),
+            Mode::Pat => {
+                for &c in s {
+                    if is_meta(c) || c == b'\\' || c == b']' {
+                        self.cur.push(b'\\');
+                    }
+                    self.cur.push(c);
+                }
+            }
+        }
+        self.started = true;
+        self.ws_term = false;
+    }
+
+    /// The unquoted result of an expansion: split by IFS in field mode.
+    fn expansion(&mut self, s: &[u8]) {
+        if self.mode != Mode::Fields {
+            // In a pattern, an unquoted expansion's metacharacters are active.
+            self.cur.extend_from_slice(s);
+            if !s.is_empty() {
+                self.started = true;
+            }
+            return;
+        }
+        for &c in s {
+            let k = self.ifs[c as usize];
+            if k != 0 {
+                if k == 3 {
+                    if self.started {
+                        self.end_field();
+                        self.ws_term = true;
+                    }
+                } else {
+                    if self.started || !self.ws_term {
+                        self.end_field_force();
+                    }
+                    self.ws_term = false;
+                }
+            } else {
+                self.cur.push(c);
+                if self.glob {
+                    self.pat.push(c);
+                    if is_meta(c) {
+                        self.meta = true;
+                    }
+                    if c == b'\\' {
+                        // A backslash produced by an expansion is literal in pathname matching.
+                        self.pat.pop();
+                        self.pat.extend_from_slice(b"\\\\");
+                    }
+                }
+                self.started = true;
+                self.ws_term = false;
+            }
+        }
+    }
+
+    fn end_field(&mut self) {
+        if self.started {
+            self.end_field_force();
+        }
+    }
+
+    fn end_field_force(&mut self) {
+        let cur = std::mem::take(&mut self.cur);
+        if self.meta && self.glob && pattern::needs_glob(&self.pat) {
+            let m = pattern::glob(&self.pat);
+            if m.is_empty() {
+                self.fields.push(cur);
+            } else {
+                self.fields.extend(m);
+            }
+        } else {
+            self.fields.push(cur);
+        }
+        self.pat.clear();
+        self.meta = false;
+        self.started = false;
+    }
+
+    fn finish(mut self, out: &mut Vec<Vec<u8>>) {
+        self.end_field();
+        if out.is_empty() {
+            std::mem::swap(out, &mut self.fields);
+        } else {
+            out.append(&mut self.fields);
+        }
+    }
+}
+
+/// A decimal rendering of an integer.
+pub fn itoa(n: i64) -> Vec<u8> {
+    let mut b = [0u8; 24];
+    itoa_buf(n, &mut b).to_vec()
+}
+
+/// Decimal digits of `n` written into `buf` (no allocation).
+pub fn itoa_buf(n: i64, buf: &mut [u8; 24]) -> &[u8] {
+    let mut i = buf.len();
+    let neg = n < 0;
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+impl Shell {
+    fn ifs(&self) -> &[u8] {
+        self.vars.get(b"IFS").unwrap_or(b" \t\n")
+    }
+
+    /// A scratch buffer from the pool (the interpreter's loops would otherwise spend most of
+    /// their time in musl's malloc).
+    #[inline]
+    pub fn buf(&mut self) -> Vec<u8> {
+        match self.pool.pop() {
+            Some(mut b) => {
+                b.clear();
+                b
+            }
+            None => Vec::with_capacity(32),
+        }
+    }
+
+    /// Give buffers back to the pool.
+    #[inline]
+    pub fn recycle(&mut self, v: &mut Vec<Vec<u8>>) {
+        for b in v.drain(..) {
+            if self.pool.len() < 64 && b.capacity() <= 4096 {
+                self.pool.push(b);
+            }
+        }
+    }
+
+    /// Expand command words into fields.
+    pub fn expand_words(&mut self, words: &[Word], out: &mut Vec<Vec<u8>>) -> Result<(), Flow> {
+        for w in words {
+            // Fast paths: a literal without glob characters is itself; so is a lone `$name`
+            // whose value needs no splitting or globbing.
+            match w.as_slice() {
+                [WordPart::Lit(s)] if self.opts.noglob || !pattern::needs_glob(s) => {
+                    let mut b = self.buf();
+                    b.extend_from_slice(s);
+                    out.push(b);
+                    continue;
+                }
+                [WordPart::Param(p)] if p.op == POp::Plain => {
+                    if let PName::Var(n) = &p.name {
+                        if let Some(v) = self.vars.get(n) {
+                            let ifs = self.vars.get(b"IFS").unwrap_or(b" \t\n");
+                            if !v.is_empty()
+                                && !v.iter().any(|c| ifs.contains(c))
+                                && (self.opts.noglob || !pattern::needs_glob(v))
+                            {
+                                let mut b = match self.pool.pop() {
+                                    Some(mut b) => {
+                                        b.clear();
+                                        b
+                                    }
+                                    None => Vec::with_capacity(32),
+                                };
+                                b.extend_from_slice(v);
+                                out.push(b);
+                                continue;
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let cur = self.buf();
+            let b = {
+                let ifs = self.ifs();
+                Builder::new(Mode::Fields, ifs, !self.opts.noglob, cur)
+            };
+            let mut b = b;
+            self.expand_parts(w, &mut b, false)?;
+            b.finish(out);
+        }
+        Ok(())
+    }
+
+    /// Expand a word to one string into `out` (cleared first), without splitting or globbing.
+    pub fn expand_into(&mut self, w: &Word, out: &mut Vec<u8>) -> Result<(), Flow> {
+        out.clear();
+        match w.as_slice() {
+            [] => return Ok(()),
+            [WordPart::Lit(s)] | [WordPart::Quoted(s)] => {
+                out.extend_from_slice(s);
+                return Ok(());
+            }
+            [WordPart::Arith(a)] => {
+                let v = self.arith(a)?;
+                let mut nb = [0u8; 24];
+                out.extend_from_slice(itoa_buf(v, &mut nb));
+                return Ok(());
+            }
+            _ => {}
+        }
+        let cur = std::mem::take(out);
+        let mut b = Builder::new(Mode::Str, b"", false, cur);
+        self.expand_parts(w, &mut b, false)?;
+        *out = b.cur;
+        Ok(())
+    }
+
+    /// Expand a word to one string without splitting or globbing.
+    pub fn expand_str(&mut self, w: &Word) -> Result<Vec<u8>, Flow> {
+        match w.as_slice() {
+            [] => return Ok(Vec::new()),
+            [WordPart::Lit(s)] | [WordPart::Quoted(s)] => return Ok(s.clone()),
+            _ => {}
+        }
+        let mut b = Builder::new(Mode::Str, b"", false, Vec::new());
+        self.expand_parts(w, &mut b, false)?;
+        Ok(b.cur)
+    }
+
+    /// Expand a word to a pattern (quoted characters escaped).
+    pub fn expand_pattern(&mut self, w: &Word) -> Result<Vec<u8>, Flow> {
+        if let [WordPart::Lit(s)] = w.as_slice() {
+            return Ok(s.clone());
+        }
+        let mut b = Builder::new(Mode::Pat, b"", false, Vec::new());
+        self.expand_parts(w, &mut b, false)?;
+        Ok(b.cur)
+    }
+
+    fn expand_parts(&mut self, parts: &[WordPart], b: &mut Builder, dq: bool) -> Result<(), Flow> {
+        for p in parts {
+            match p {
+                WordPart::Lit(s) => {
+                    if dq {
+                        b.quoted(s)
+                    } else {
+                        b.lit(s)
+                    }
+                }
+                WordPart::Quoted(s) => b.quoted(s),
+                WordPart::Dq(inner) => {
+                    let has_at = inner.iter().any(|p| {
+                        matches!(p, WordPart::Param(pp) if pp.name == PName::At && pp.op == POp::Plain)
+                    });
+                    if !has_at {
+                        b.quoted(b"");
+                    }
+                    self.expand_parts(inner, b, true)?;
+                }
+                WordPart::Tilde(user) => {
+                    let home = self.tilde(user);
+                    match home {
+                        Some(h) => b.quoted(&h),
+                        None => {
+                            b.lit(b"~");
+                            b.lit(user);
+                        }
+                    }
+                }
+                WordPart::Param(pp) => self.expand_param(pp, b, dq)?,
+                WordPart::Cmd(node) => {
+                    let out = self.command_subst(node)?;
+                    if dq {
+                        b.quoted(&out)
+                    } else {
+                        b.expansion(&out)
+                    }
+                }
+                WordPart::Arith(a) => {
+                    let v = self.arith(a)?;
+                    let mut nb = [0u8; 24];
+                    let s = itoa_buf(v, &mut nb);
+                    if dq {
+                        b.quoted(s)
+                    } else {
+                        b.expansion(s)
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn tilde(&self, user: &[u8]) -> Option<Vec<u8>> {
+        if user.is_empty() {
+            return self.vars.get(b"HOME").map(|h| h.to_vec());
+        }
+        let data = std::fs::read("/etc/passwd").ok()?;
+        for line in data.split(|&c| c == b'\n') {
+            let f: Vec<&[u8]> = line.split(|&c| c == b':').collect();
+            if f.len() >= 6 && f[0] == user {
+                return Some(f[5].to_vec());
+            }
+        }
+        None
+    }
+
+    pub fn arith(&mut self, a: &ArithWord) -> Result<i64, Flow> {
+        let cached = a.cache.borrow().clone();
+        let expr = match cached {
+            Some(e) => e,
+            None => {
+                let text = self.expand_str(&a.word)?;
+                let literal = a
+                    .word
+                    .iter()
+                    .all(|p| matches!(p, WordPart::Lit(_) | WordPart::Quoted(_)));
+                let e = match self.arith_cache.get(&text) {
+                    Some(e) => e.clone(),
+                    None => match arith::parse(&text) {
+                        Ok(e) => {
+                            if self.arith_cache.len() < 1024 {
+                                self.arith_cache.insert(text.clone(), e.clone());
+                            }
+                            e
+                        }
+                        Err(m) => {
+                            self.errf(&[
+                                b"arithmetic expression: ",
+                                m.as_bytes(),
+                                b": \"",
+                                &text,
+                                b"\"",
+                            ]);
+                            return Err(Flow::Exit(2));
+                        }
+                    },
+                };
+                if literal {
+                    *a.cache.borrow_mut() = Some(e.clone());
+                }
+                e
+            }
+        };
+        let mut vars = ArithVars { sh: self };
+        match arith::eval(&expr, &mut vars) {
+            Ok(v) => Ok(v),
+            Err(m) => {
+                let text = self.expand_str(&a.word).unwrap_or_default();
+                if m.starts_with('\u{1}') {
+                    // Already reported (read-only variable, set -u).
+                    return Err(Flow::Exit(2));
+                }
+                if m.starts_with("Illegal number") {
+                    self.err(m.as_bytes());
+                    return Err(Flow::Exit(2));
+                }
+                self.errf(&[
+                    b"arithmetic expression: ",
+                    m.as_bytes(),
+                    b": \"",
+                    &text,
+                    b"\"",
+                ]);
+                Err(Flow::Exit(2))
+            }
+        }
+    }
+
+    /// Run a command substitution and return its output without trailing newlines.
+    pub fn command_subst(&mut self, node: &std::rc::Rc<Node>) -> Result<Vec<u8>, Flow> {
+        if let Some(out) = self.subst_in_process(node) {
+            return Ok(out);
+        }
+        let mut fds = [0; 2];
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+            self.err(b"Pipe call failed");
+            return Err(Flow::Exit(2));
+        }
+        let (r, w) = (fds[0], fds[1]);
+        let pid = self.fork_run(|sh| {
+            unsafe {
+                libc::close(r);
+                libc::dup2(w, 1);
+                libc::close(w);
+            }
+            sh.tail_exec = matches!(**node, Node::Simple(_));
+            sh.run(node)
+        });
+        unsafe { libc::close(w) };
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match crate::common::io::read_fd(r, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        unsafe { libc::close(r) };
+        let st = if pid > 0 {
+            super::jobs::wait_pid(pid).unwrap_or(127)
+        } else {
+            2
+        };
+        self.cmdsub_status = Some(st);
+        self.status = st;
+        while out.last() == Some(&b'\n') {
+            out.pop();
+        }
+        Ok(out)
+    }
+
+    /// `$(echo ...)` / `$(printf ...)` with words that cannot change the shell's state run
+    /// without a fork: the output is captured in memory. Anything else takes the fork path.
+    fn subst_in_process(&mut self, node: &Node) -> Option<Vec<u8>> {
+        let Node::Simple(s) = node else {
+            return None;
+        };
+        if !s.assigns.is_empty()
+            || !s.redirs.is_empty()
+            || self.opts.xtrace
+            || self.capture.is_some()
+        {
+            return None;
+        }
+        let name = match s.words.first().map(|w| w.as_slice()) {
+            Some([WordPart::Lit(n)]) => n.as_slice(),
+            _ => return None,
+        };
+        let run: super::builtins::BuiltinFn = match name {
+            b"echo" | b"printf" if !self.funcs.contains_key(name) => {
+                super::builtins::find(name)?.run
+            }
+            _ => return None,
+        };
+        if !s.words.iter().all(|w| pure_word(w)) {
+            return None;
+        }
+        let mut argv = Vec::with_capacity(s.words.len());
+        let saved_status = self.status;
+        self.lineno = s.line;
+        let st = match self.expand_words(&s.words, &mut argv) {
+            Ok(()) => {
+                self.capture = Some(Vec::new());
+                let r = run(self, &argv);
+                match r {
+                    Ok(st) => st,
+                    Err(Flow::Exit(st)) => st,
+                    Err(_) => saved_status,
+                }
+            }
+            Err(Flow::Exit(st)) => st,
+            Err(_) => saved_status,
+        };
+        self.recycle(&mut argv);
+        let mut out = self.capture.take().unwrap_or_default();
+        self.cmdsub_status = Some(st);
+        self.status = st;
+        while out.last() == Some(&b'\n') {
+            out.pop();
+        }
+        Some(out)
+    }
+
+    /// The value of a parameter other than `@` and `*` (those are handled by the caller).
+    pub fn param_value(&self, name: &PName) -> Option<Vec<u8>> {
+        match name {
+            PName::Var(n) => match self.vars.get(n) {
+                Some(v) => Some(v.to_vec()),
+                None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
+                None => None,
+            },
+            PName::Pos(0) => Some(self.arg0.clone()),
+            PName::Pos(i) => self.pos.get(i - 1).cloned(),
+            PName::Hash => Some(itoa(self.pos.len() as i64)),
+            PName::Quest => Some(itoa(self.status as i64)),
+            PName::Dash => Some(self.flags_string()),
+            PName::Dollar => Some(itoa(self.pid as i64)),
+            PName::Bang => self.last_bg.map(|p| itoa(p as i64)),
+            PName::At | PName::Star => {
+                if self.pos.is_empty() {
+                    None
+                } else {
+                    Some(self.join_star())
+                }
+            }
+        }
+    }
+
+    fn join_star(&self) -> Vec<u8> {
+        let sep: Option<u8> = match self.vars.get(b"IFS") {
+            None => Some(b' '),
+            Some(s) => s.first().copied(),
+        };
+        let mut v = Vec::new();
+        for (i, p) in self.pos.iter().enumerate() {
+            if i > 0 {
+                if let Some(c) = sep {
+                    v.push(c);
+                }
+            }
+            v.extend_from_slice(p);
+        }
+        v
+    }
+
+    fn name_text(name: &PName) -> Vec<u8> {
+        match name {
+            PName::Var(n) => n.clone(),
+            PName::Pos(i) => itoa(*i as i64),
+            PName::At => b"@".to_vec(),
+            PName::Star => b"*".to_vec(),
+            PName::Hash => b"#".to_vec(),
+            PName::Quest => b"?".to_vec(),
+            PName::Dash => b"-".to_vec(),
+            PName::Dollar => b"$".to_vec(),
+            PName::Bang => b"!".to_vec(),
+        }
+    }
+
+    fn expand_param(&mut self, p: &Param, b: &mut Builder, dq: bool) -> Result<(), Flow> {
+        if p.op == POp::Bad {
+            self.err(b"Bad substitution");
+            return Err(Flow::Exit(2));
+        }
+        // Set variables without copying their values (the interpreter's hot path).
+        if let PName::Var(n) = &p.name {
+            match p.op {
+                POp::Plain => {
+                    if let Some(v) = self.vars.get(n) {
+                        if dq {
+                            b.quoted(v)
+                        } else {
+                            b.expansion(v)
+                        }
+                        return Ok(());
+                    }
+                }
+                POp::Len => {
+                    if let Some(v) = self.vars.get(n) {
+                        let mut nb = [0u8; 24];
+                        let s = itoa_buf(v.len() as i64, &mut nb);
+                        if dq {
+                            b.quoted(s)
+                        } else {
+                            b.expansion(s)
+                        }
+                        return Ok(());
+                    }
+                }
+                POp::RemPrefix(long) | POp::RemSuffix(long) if self.vars.get(n).is_some() => {
+                    let owned;
+                    let pat: &[u8] = match p.word.as_slice() {
+                        [WordPart::Lit(s)] => s,
+                        _ => {
+                            owned = self.expand_pattern(&p.word)?;
+                            &owned
+                        }
+                    };
+                    let v = self.vars.get(n).unwrap_or(b"");
+                    let res: &[u8] = if let POp::RemPrefix(_) = p.op {
+                        match pattern::match_prefix(pat, v, long) {
+                            Some(k) => &v[k..],
+                            None => v,
+                        }
+                    } else {
+                        match pattern::match_suffix(pat, v, long) {
+                            Some(k) => &v[..k],
+                            None => v,
+                        }
+                    };
+                    if dq {
+                        b.quoted(res)
+                    } else {
+                        b.expansion(res)
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        let is_list = matches!(p.name, PName::At | PName::Star);
+        if p.op == POp::Plain && is_list {
+            if self.pos.is_empty() {
+                return Ok(());
+            }
+            let at = p.name == PName::At;
+            if dq && !at {
+                let s = self.join_star();
+                b.quoted(&s);
+                return Ok(());
+            }
+            let params = self.pos.clone();
+            for (i, a) in params.iter().enumerate() {
+                if i > 0 {
+                    if dq || b.mode != Mode::Fields {
+                        if b.mode == Mode::Fields {
+                            b.end_field_force();
+                        } else {
+                            // Not splitting: join with a space as "$*" would (with IFS's first char).
+                            let sep = self
+                                .vars
+                                .get(b"IFS")
+                                .map(|s| s.first().copied())
+                                .unwrap_or(Some(b' '));
+                            if let Some(c) = sep {
+                                b.cur.push(c);
+                            }
+                        }
+                    } else {
+                        // The boundary between parameters delimits like IFS whitespace.
+                        b.end_field();
+                        b.ws_term = true;
+                    }
+                }
+                if dq {
+                    b.quoted(a);
+                } else {
+                    b.expansion(a);
+                }
+            }
+            return Ok(());
+        }
+        let val = self.param_value(&p.name);
+        let set = val.is_some();
+        let null = val.as_ref().is_none_or(|v| v.is_empty());
+        match p.op {
+            POp::Plain => {
+                let Some(v) = val else {
+                    if self.opts.nounset {
+                        let n = Self::name_text(&p.name);
+                        self.errf(&[&n, b": parameter not set"]);
+                        return Err(Flow::Exit(2));
+                    }
+                    return Ok(());
+                };
+                if dq {
+                    b.quoted(&v)
+                } else {
+                    b.expansion(&v)
+                }
+            }
+            POp::Len => {
+                let n = if is_list {
+                    self.pos.len()
+                } else {
+                    match &val {
+                        Some(v) => v.len(),
+                        None => {
+                            if self.opts.nounset {
+                                let n = Self::name_text(&p.name);
+                                self.errf(&[&n, b": parameter not set"]);
+                                return Err(Flow::Exit(2));
+                            }
+                            0
+                        }
+                    }
+                };
+                let s = itoa(n as i64);
+                if dq {
+                    b.quoted(&s)
+                } else {
+                    b.expansion(&s)
+                }
+            }
+            POp::Default(colon) | POp::Assign(colon) | POp::Error(colon) | POp::Alt(colon) => {
+                let use_word = if colon { null } else { !set };
+                match p.op {
+                    POp::Default(_) => {
+                        if use_word {
+                            self.expand_parts(&p.word, b, dq)?;
+                        } else {
+                            self.put_value(&p.name, val.unwrap_or_default(), b, dq);
+                        }
+                    }
+                    POp::Alt(_) => {
+                        if !use_word {
+                            self.expand_parts(&p.word, b, dq)?;
+                        }
+                    }
+                    POp::Assign(_) => {
+                        if use_word {
+                            let PName::Var(n) = &p.name else {
+                                let n = Self::name_text(&p.name);
+                                self.errf(&[b"1: ", &n, b": bad variable name"]);
+                                return Err(Flow::Exit(2));
+                            };
+                            let v = self.expand_str(&p.word)?;
+                            if self.vars.set(n, &v, self.opts.allexport).is_err() {
+                                self.errf(&[n, b": is read only"]);
+                                return Err(Flow::Exit(2));
+                            }
+                            self.var_changed(&n.clone());
+                            if dq {
+                                b.quoted(&v)
+                            } else {
+                                b.expansion(&v)
+                            }
+                        } else {
+                            self.put_value(&p.name, val.unwrap_or_default(), b, dq);
+                        }
+                    }
+                    POp::Error(_) => {
+                        if use_word {
+                            let n = Self::name_text(&p.name);
+                            let msg = self.expand_str(&p.word)?;
+                            if msg.is_empty() {
+                                let what: &[u8] = if colon {
+                                    b"parameter not set or null"
+                                } else {
+                                    b"parameter not set"
+                                };
+                                self.errf(&[&n, b": ", what]);
+                            } else {
+                                self.errf(&[&n, b": ", &msg]);
+                            }
+                            return Err(Flow::Exit(2));
+                        }
+                        self.put_value(&p.name, val.unwrap_or_default(), b, dq);
+                    }
+                    _ => {}
+                }
+            }
+            POp::Bad => {}
+            POp::RemPrefix(long) | POp::RemSuffix(long) => {
+                if !set && self.opts.nounset {
+                    let n = Self::name_text(&p.name);
+                    self.errf(&[&n, b": parameter not set"]);
+                    return Err(Flow::Exit(2));
+                }
+                let v = val.unwrap_or_default();
+                let pat = self.expand_pattern(&p.word)?;
+                let res: &[u8] = if let POp::RemPrefix(_) = p.op {
+                    match pattern::match_prefix(&pat, &v, long) {
+                        Some(n) => &v[n..],
+                        None => &v,
+                    }
+                } else {
+                    match pattern::match_suffix(&pat, &v, long) {
+                        Some(n) => &v[..n],
+                        None => &v,
+                    }
+                };
+                let res = res.to_vec();
+                if dq {
+                    b.quoted(&res)
+                } else {
+                    b.expansion(&res)
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn put_value(&mut self, name: &PName, v: Vec<u8>, b: &mut Builder, dq: bool) {
+        if matches!(name, PName::At) && !dq && b.mode == Mode::Fields {
+            let params = self.pos.clone();
+            for (i, a) in params.iter().enumerate() {
+                if i > 0 {
+                    b.end_field();
+                    b.ws_term = true;
+                }
+                b.expansion(a);
+            }
+            return;
+        }
+        if dq {
+            b.quoted(&v)
+        } else {
+            b.expansion(&v)
+        }
+    }
+}
+
+/// A word whose expansion has no side effects and cannot fail (so it may be expanded in the
+/// parent for an in-process command substitution).
+fn pure_word(w: &[WordPart]) -> bool {
+    w.iter().all(|p| match p {
+        WordPart::Lit(_) | WordPart::Quoted(_) | WordPart::Tilde(_) => true,
+        WordPart::Dq(inner) => pure_word(inner),
+        WordPart::Param(pp) => {
+            matches!(
+                pp.op,
+                POp::Plain
+                    | POp::Len
+                    | POp::Default(_)
+                    | POp::Alt(_)
+                    | POp::RemPrefix(_)
+                    | POp::RemSuffix(_)
+            ) && pure_word(&pp.word)
+        }
+        WordPart::Cmd(_) | WordPart::Arith(_) => false,
+    })
+}
+
+struct ArithVars<'a> {
+    sh: &'a mut Shell,
+}
+
+impl arith::Vars for ArithVars<'_> {
+    fn get(&mut self, name: &[u8]) -> Result<i64, String> {
+        match self.sh.vars.get(name) {
+            Some(v) => {
+                let t = trim(v);
+                if t.is_empty() {
+                    return Ok(0);
+                }
+                let (neg, digits) = match t {
+                    [b'-', rest @ ..] => (true, rest),
+                    [b'+', rest @ ..] => (false, rest),
+                    _ => (false, t),
+                };
+                match arith::parse_num(digits) {
+                    Some(n) => Ok(if neg { n.wrapping_neg() } else { n }),
+                    None => {
+                        // A variable holding an expression is evaluated recursively (bash, ash).
+                        Err(format!("Illegal number: {}", String::from_utf8_lossy(v)))
+                    }
+                }
+            }
+            None => {
+                if self.sh.opts.nounset {
+                    self.sh.errf(&[name, b": parameter not set"]);
+                    return Err("\u{1}".into());
+                }
+                Ok(0)
+            }
+        }
+    }
+    fn set(&mut self, name: &[u8], v: i64) -> Result<(), String> {
+        let mut nb = [0u8; 24];
+        let s = itoa_buf(v, &mut nb);
+        if self.sh.vars.set(name, s, self.sh.opts.allexport).is_err() {
+            self.sh.errf(&[name, b": is read only"]);
+            return Err("\u{1}".into());
+        }
+        Ok(())
+    }
+}
+
+fn trim(v: &[u8]) -> &[u8] {
+    let s = v
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(v.len());
+    let e = v
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |i| i + 1);
+    &v[s..e]
+}

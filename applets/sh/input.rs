@@ -1,0 +1,179 @@
+//! Where the shell's commands come from: a string (`-c`), a script file, or standard input.
+//!
+//! The parser pulls bytes through [`Input`] lazily, one command at a time, so that a shell
+//! reading its script from a pipe leaves the rest of the pipe to the commands it runs (`read`,
+//! `cat`): a non-seekable stdin is read one byte at a time up to each newline; a seekable one in
+//! blocks, seeking back over what was not parsed before a command runs. A line editor for
+//! interactive use (issue 5) plugs in as another [`LineSource`].
+
+use crate::common::io::read_fd;
+
+/// Something that can supply more script text.
+pub trait LineSource {
+    /// Append at least one byte to `buf`, or return false at end of input.
+    fn more(&mut self, buf: &mut Vec<u8>) -> bool;
+    /// Give back the `n` bytes read ahead that were not used (seekable stdin).
+    fn unread(&mut self, _n: usize) -> bool {
+        false
+    }
+}
+
+/// No more text than what the buffer starts with.
+pub struct NoSource;
+
+impl LineSource for NoSource {
+    fn more(&mut self, _buf: &mut Vec<u8>) -> bool {
+        false
+    }
+}
+
+/// A file descriptor.
+pub struct FdSource {
+    pub fd: i32,
+    /// Read up to a newline one byte at a time (pipes: leave the rest to commands).
+    pub bytewise: bool,
+    /// Seek back over the unparsed read-ahead before commands run (seekable stdin).
+    pub seek_back: bool,
+}
+
+impl FdSource {
+    pub fn new(fd: i32, share: bool) -> FdSource {
+        // SAFETY: lseek on a descriptor we were handed has no memory effects.
+        let seekable = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) } >= 0;
+        FdSource {
+            fd,
+            bytewise: share && !seekable,
+            seek_back: share && seekable,
+        }
+    }
+}
+
+impl LineSource for FdSource {
+    fn more(&mut self, buf: &mut Vec<u8>) -> bool {
+        if self.bytewise {
+            let mut got = false;
+            let mut b = [0u8; 1];
+            loop {
+                match read_fd(self.fd, &mut b) {
+                    Ok(1) => {
+                        got = true;
+                        buf.push(b[0]);
+                        if b[0] == b'\n' {
+                            return true;
+                        }
+                    }
+                    _ => return got,
+                }
+            }
+        }
+        let mut tmp = [0u8; 4096];
+        match read_fd(self.fd, &mut tmp) {
+            Ok(n) if n > 0 => {
+                buf.extend_from_slice(&tmp[..n]);
+                true
+            }
+            _ => false,
+        }
+    }
+    fn unread(&mut self, n: usize) -> bool {
+        if !self.seek_back || n == 0 {
+            return false;
+        }
+        // SAFETY: as above.
+        unsafe { libc::lseek(self.fd, -(n as i64), libc::SEEK_CUR) >= 0 }
+    }
+}
+
+/// The parser's view: a buffer with a cursor that refills from the source.
+pub struct Input {
+    pub buf: Vec<u8>,
+    pub pos: usize,
+    src: Box<dyn LineSource>,
+    eof: bool,
+    pub line: usize,
+    /// Aliases being expanded: (name, buffer position where their text ends).
+    pub alias_stack: Vec<(Vec<u8>, usize)>,
+}
+
+impl Input {
+    pub fn from_bytes(b: &[u8]) -> Input {
+        Input {
+            buf: b.to_vec(),
+            pos: 0,
+            src: Box::new(NoSource),
+            eof: true,
+            line: 1,
+            alias_stack: Vec::new(),
+        }
+    }
+
+    pub fn from_source(src: Box<dyn LineSource>) -> Input {
+        Input {
+            buf: Vec::new(),
+            pos: 0,
+            src,
+            eof: false,
+            line: 1,
+            alias_stack: Vec::new(),
+        }
+    }
+
+    #[inline]
+    pub fn peek(&mut self) -> Option<u8> {
+        self.peek_at(0)
+    }
+
+    #[inline]
+    pub fn peek_at(&mut self, k: usize) -> Option<u8> {
+        while self.pos + k >= self.buf.len() {
+            if self.eof || !self.src.more(&mut self.buf) {
+                self.eof = true;
+                return None;
+            }
+        }
+        Some(self.buf[self.pos + k])
+    }
+
+    #[inline]
+    pub fn bump(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.pos += 1;
+        if c == b'\n' {
+            self.line += 1;
+        }
+        while let Some((_, end)) = self.alias_stack.last() {
+            if self.pos >= *end {
+                self.alias_stack.pop();
+            } else {
+                break;
+            }
+        }
+        Some(c)
+    }
+
+    /// Drop what has been parsed; give unparsed read-ahead back to a shared stdin.
+    pub fn commit(&mut self) {
+        if self.alias_stack.is_empty() {
+            let rest = self.buf.len() - self.pos;
+            if rest > 0 && self.src.unread(rest) {
+                self.buf.truncate(self.pos);
+            }
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+    }
+
+    /// Insert alias text at the cursor.
+    pub fn push_alias(&mut self, name: &[u8], text: &[u8]) {
+        let n = text.len();
+        for e in self.alias_stack.iter_mut() {
+            e.1 += n;
+        }
+        self.buf.splice(self.pos..self.pos, text.iter().copied());
+        self.alias_stack.push((name.to_vec(), self.pos + n));
+    }
+
+    pub fn in_alias(&self, name: &[u8]) -> bool {
+        self.alias_stack.iter().any(|(n, _)| n == name)
+    }
+}

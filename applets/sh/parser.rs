@@ -1,0 +1,1519 @@
+//! Lexer and recursive-descent parser for the POSIX Shell Command Language (XCU 2.3, 2.9, 2.10).
+//!
+//! Shell tokens depend on context (reserved words only in command position, `)` ending a case
+//! pattern, here-document bodies after the next newline), so lexing is done on demand by the
+//! parser over an [`Input`] that refills lazily. Commands are parsed one complete command at a
+//! time, as dash does, so a syntax error late in a script is reported after earlier commands ran.
+//! Messages follow dash: `Syntax error: "fi" unexpected`, `end of file unexpected (expecting
+//! "then")`, `Unterminated quoted string`, `Missing '}'`, `Bad substitution`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ast::*;
+use super::input::Input;
+
+/// Deepest nesting of compound commands and substitutions accepted (keeps the stack bounded).
+pub const MAX_DEPTH: usize = 400;
+
+#[derive(Debug)]
+pub struct ParseError {
+    pub msg: Vec<u8>,
+    pub line: usize,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Op {
+    AndIf,
+    OrIf,
+    DSemi,
+    SemiAnd,
+    Amp,
+    Semi,
+    Pipe,
+    LParen,
+    RParen,
+    Less,
+    Great,
+    DGreat,
+    Clobber,
+    LessAnd,
+    GreatAnd,
+    LessGreat,
+    DLess,
+    DLessDash,
+}
+
+impl Op {
+    fn text(self) -> &'static str {
+        match self {
+            Op::AndIf => "&&",
+            Op::OrIf => "||",
+            Op::DSemi => ";;",
+            Op::SemiAnd => ";&",
+            Op::Amp => "&",
+            Op::Semi => ";",
+            Op::Pipe => "|",
+            Op::LParen => "(",
+            Op::RParen => ")",
+            Op::Less => "<",
+            Op::Great => ">",
+            Op::DGreat => ">>",
+            Op::Clobber => ">|",
+            Op::LessAnd => "<&",
+            Op::GreatAnd => ">&",
+            Op::LessGreat => "<>",
+            Op::DLess => "<<",
+            Op::DLessDash => "<<-",
+        }
+    }
+    fn is_redir(self) -> bool {
+        matches!(
+            self,
+            Op::Less
+                | Op::Great
+                | Op::DGreat
+                | Op::Clobber
+                | Op::LessAnd
+                | Op::GreatAnd
+                | Op::LessGreat
+                | Op::DLess
+                | Op::DLessDash
+        )
+    }
+}
+
+pub enum Tok {
+    Word(Word),
+    IoNum(i32),
+    Op(Op),
+    Newline,
+    Eof,
+}
+
+struct PendingHere {
+    delim: Vec<u8>,
+    strip: bool,
+    doc: Rc<HereDoc>,
+}
+
+pub struct Parser<'a> {
+    pub inp: &'a mut Input,
+    peeked: Option<Tok>,
+    pending: Vec<PendingHere>,
+    aliases: Option<&'a HashMap<Vec<u8>, Vec<u8>>>,
+    depth: usize,
+}
+
+fn is_name_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+fn is_name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+pub fn is_name(s: &[u8]) -> bool {
+    !s.is_empty() && is_name_start(s[0]) && s.iter().all(|&c| is_name_char(c))
+}
+
+/// The literal text of a word written without any quoting or expansion.
+pub fn plain(w: &Word) -> Option<&[u8]> {
+    match w.as_slice() {
+        [WordPart::Lit(s)] => Some(s),
+        _ => None,
+    }
+}
+
+const RESERVED: &[&[u8]] = &[
+    b"if", b"then", b"else", b"elif", b"fi", b"do", b"done", b"case", b"esac", b"while", b"until",
+    b"for", b"{", b"}", b"!", b"in",
+];
+
+fn push_lit(parts: &mut Vec<WordPart>, c: u8) {
+    if let Some(WordPart::Lit(v)) = parts.last_mut() {
+        v.push(c);
+    } else {
+        parts.push(WordPart::Lit(vec![c]));
+    }
+}
+fn push_quoted(parts: &mut Vec<WordPart>, c: &[u8]) {
+    if let Some(WordPart::Quoted(v)) = parts.last_mut() {
+        v.extend_from_slice(c);
+    } else {
+        parts.push(WordPart::Quoted(c.to_vec()));
+    }
+}
+
+/// Where a run of word text ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// An ordinary unquoted word.
+    Word,
+    /// Inside `"..."`.
+    Dq,
+    /// A here-document body (like `"..."` but `"` is ordinary and only the end stops it).
+    Here,
+    /// The word in `${name<op>word}`; the flag says whether the `${` was inside double quotes.
+    Brace(bool),
+    /// Inside `$((...))`.
+    Arith,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(inp: &'a mut Input, aliases: Option<&'a HashMap<Vec<u8>, Vec<u8>>>) -> Self {
+        Parser {
+            inp,
+            peeked: None,
+            pending: Vec::new(),
+            aliases,
+            depth: 0,
+        }
+    }
+
+    fn err<T>(&self, msg: impl Into<Vec<u8>>) -> PResult<T> {
+        Err(ParseError {
+            msg: msg.into(),
+            line: self.inp.line,
+        })
+    }
+
+    fn syntax<T>(&self, what: &str) -> PResult<T> {
+        self.err(format!("Syntax error: {what}"))
+    }
+
+    fn unexpected<T>(&mut self, expecting: Option<&str>) -> PResult<T> {
+        let what = match self.peek()? {
+            Tok::Eof => "end of file".to_string(),
+            Tok::Newline => "newline".to_string(),
+            Tok::Op(o) => format!("\"{}\"", o.text()),
+            Tok::IoNum(_) => "redirection".to_string(),
+            Tok::Word(w) => match plain(w) {
+                Some(s) => format!("\"{}\"", String::from_utf8_lossy(s)),
+                None => "word".to_string(),
+            },
+        };
+        match expecting {
+            Some(e) => self.syntax(&format!("{what} unexpected (expecting \"{e}\")")),
+            None => self.syntax(&format!("{what} unexpected")),
+        }
+    }
+
+    // ---------------------------------------------------------------- lexing
+
+    fn peek(&mut self) -> PResult<&Tok> {
+        if self.peeked.is_none() {
+            let t = self.lex()?;
+            self.peeked = Some(t);
+        }
+        Ok(self.peeked.as_ref().unwrap())
+    }
+
+    fn next(&mut self) -> PResult<Tok> {
+        match self.peeked.take() {
+            Some(t) => Ok(t),
+            None => self.lex(),
+        }
+    }
+
+    fn peek_op(&mut self) -> PResult<Option<Op>> {
+        Ok(match self.peek()? {
+            Tok::Op(o) => Some(*o),
+            _ => None,
+        })
+    }
+
+    /// Is the next token the unquoted word `kw`?
+    fn peek_kw(&mut self, kw: &[u8]) -> PResult<bool> {
+        Ok(match self.peek()? {
+            Tok::Word(w) => plain(w) == Some(kw),
+            _ => false,
+        })
+    }
+
+    fn expect_kw(&mut self, kw: &str) -> PResult<()> {
+        if self.peek_kw(kw.as_bytes())? {
+            self.next()?;
+            Ok(())
+        } else {
+            self.unexpected(Some(kw))
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        loop {
+            match self.inp.peek() {
+                Some(b' ') | Some(b'\t') => {
+                    self.inp.bump();
+                }
+                Some(b'\\') if self.inp.peek_at(1) == Some(b'\n') => {
+                    self.inp.bump();
+                    self.inp.bump();
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn lex(&mut self) -> PResult<Tok> {
+        self.skip_blanks();
+        let Some(c) = self.inp.peek() else {
+            return Ok(Tok::Eof);
+        };
+        if c == b'#' {
+            while let Some(c) = self.inp.peek() {
+                if c == b'\n' {
+                    break;
+                }
+                self.inp.bump();
+            }
+            return self.lex();
+        }
+        if c == b'\n' {
+            self.inp.bump();
+            if !self.pending.is_empty() {
+                self.read_heredocs()?;
+            }
+            return Ok(Tok::Newline);
+        }
+        let op2 = |s: &mut Self, a: u8| s.inp.peek_at(1) == Some(a);
+        let (op, n) = match c {
+            b'&' if op2(self, b'&') => (Op::AndIf, 2),
+            b'&' => (Op::Amp, 1),
+            b'|' if op2(self, b'|') => (Op::OrIf, 2),
+            b'|' => (Op::Pipe, 1),
+            b';' if op2(self, b';') => (Op::DSemi, 2),
+            b';' if op2(self, b'&') => (Op::SemiAnd, 2),
+            b';' => (Op::Semi, 1),
+            b'(' => (Op::LParen, 1),
+            b')' => (Op::RParen, 1),
+            b'<' if op2(self, b'<') => {
+                if self.inp.peek_at(2) == Some(b'-') {
+                    (Op::DLessDash, 3)
+                } else {
+                    (Op::DLess, 2)
+                }
+            }
+            b'<' if op2(self, b'&') => (Op::LessAnd, 2),
+            b'<' if op2(self, b'>') => (Op::LessGreat, 2),
+            b'<' => (Op::Less, 1),
+            b'>' if op2(self, b'>') => (Op::DGreat, 2),
+            b'>' if op2(self, b'&') => (Op::GreatAnd, 2),
+            b'>' if op2(self, b'|') => (Op::Clobber, 2),
+            b'>' => (Op::Great, 1),
+            _ => {
+                let w = self.word()?;
+                if let Some(s) = plain(&w) {
+                    if s.len() <= 4
+                        && s.iter().all(u8::is_ascii_digit)
+                        && matches!(self.inp.peek(), Some(b'<') | Some(b'>'))
+                    {
+                        let n = s.iter().fold(0i32, |a, &d| a * 10 + (d - b'0') as i32);
+                        return Ok(Tok::IoNum(n));
+                    }
+                }
+                return Ok(Tok::Word(w));
+            }
+        };
+        for _ in 0..n {
+            self.inp.bump();
+        }
+        Ok(Tok::Op(op))
+    }
+
+    fn word(&mut self) -> PResult<Word> {
+        let mut parts = Vec::new();
+        self.tilde_prefix(&mut parts, false);
+        self.parts(&mut parts, Ctx::Word)?;
+        Ok(parts)
+    }
+
+    /// A leading `~` or `~user` (ended by `/`, or the end of the word).
+    fn tilde_prefix(&mut self, parts: &mut Vec<WordPart>, in_brace: bool) {
+        if self.inp.peek() == Some(b'~') {
+            self.inp.bump();
+            let mut user = Vec::new();
+            loop {
+                match self.inp.peek() {
+                    Some(c) if c == b'_' || c == b'-' || c == b'.' || c.is_ascii_alphanumeric() => {
+                        user.push(c);
+                        self.inp.bump();
+                    }
+                    _ => break,
+                }
+            }
+            match self.inp.peek() {
+                None | Some(b'/') | Some(b' ') | Some(b'\t') | Some(b'\n') | Some(b';')
+                | Some(b'&') | Some(b'|') | Some(b')') | Some(b'<') | Some(b'>') | Some(b':') => {
+                    parts.push(WordPart::Tilde(user))
+                }
+                Some(b'}') if in_brace => parts.push(WordPart::Tilde(user)),
+                _ => {
+                    parts.push(WordPart::Lit(b"~".to_vec()));
+                    if !user.is_empty() {
+                        parts.push(WordPart::Lit(user));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Read word text in context `ctx` into `parts` until the context's end (not consumed).
+    fn parts(&mut self, parts: &mut Vec<WordPart>, ctx: Ctx) -> PResult<()> {
+        let mut paren = 0usize;
+        loop {
+            let Some(c) = self.inp.peek() else {
+                return match ctx {
+                    Ctx::Word | Ctx::Here => Ok(()),
+                    Ctx::Dq => self.syntax("Unterminated quoted string"),
+                    Ctx::Brace(_) => self.syntax("Missing '}'"),
+                    Ctx::Arith => self.syntax("Missing '))'"),
+                };
+            };
+            match ctx {
+                Ctx::Word => {
+                    if matches!(
+                        c,
+                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+                    ) {
+                        return Ok(());
+                    }
+                }
+                Ctx::Dq => {
+                    if c == b'"' {
+                        return Ok(());
+                    }
+                }
+                Ctx::Brace(_) => {
+                    if c == b'}' {
+                        return Ok(());
+                    }
+                }
+                Ctx::Arith => {
+                    if c == b'(' {
+                        paren += 1;
+                    } else if c == b')' {
+                        if paren == 0 {
+                            return Ok(());
+                        }
+                        paren -= 1;
+                    }
+                }
+                Ctx::Here => {}
+            }
+            let quoted = !matches!(ctx, Ctx::Word | Ctx::Brace(false));
+            match c {
+                b'\\' => {
+                    self.inp.bump();
+                    match self.inp.peek() {
+                        None => {
+                            if quoted {
+                                push_quoted(parts, b"\\")
+                            } else {
+                                push_lit(parts, b'\\')
+                            }
+                        }
+                        Some(b'\n') => {
+                            self.inp.bump();
+                        }
+                        Some(d) => {
+                            let special = match ctx {
+                                Ctx::Word | Ctx::Brace(false) => true,
+                                Ctx::Dq | Ctx::Arith => matches!(d, b'$' | b'`' | b'"' | b'\\'),
+                                Ctx::Here => matches!(d, b'$' | b'`' | b'\\'),
+                                Ctx::Brace(true) => matches!(d, b'$' | b'`' | b'"' | b'\\' | b'}'),
+                            };
+                            self.inp.bump();
+                            if special {
+                                push_quoted(parts, &[d]);
+                            } else {
+                                push_quoted(parts, &[b'\\', d]);
+                            }
+                        }
+                    }
+                }
+                b'\'' if matches!(ctx, Ctx::Word | Ctx::Brace(false)) => {
+                    self.inp.bump();
+                    let mut s = Vec::new();
+                    loop {
+                        match self.inp.bump() {
+                            None => return self.syntax("Unterminated quoted string"),
+                            Some(b'\'') => break,
+                            Some(c) => s.push(c),
+                        }
+                    }
+                    parts.push(WordPart::Quoted(s));
+                }
+                b'"' if matches!(ctx, Ctx::Word | Ctx::Brace(_) | Ctx::Arith) => {
+                    self.inp.bump();
+                    let mut inner = Vec::new();
+                    self.parts(&mut inner, Ctx::Dq)?;
+                    self.inp.bump();
+                    if ctx == Ctx::Word || ctx == Ctx::Brace(false) {
+                        parts.push(WordPart::Dq(inner));
+                    } else {
+                        parts.extend(inner);
+                    }
+                }
+                b'$' => {
+                    self.inp.bump();
+                    self.dollar(parts, ctx)?;
+                }
+                b'`' => {
+                    self.inp.bump();
+                    let node = self.backquote(ctx)?;
+                    parts.push(WordPart::Cmd(Rc::new(node)));
+                }
+                _ => {
+                    self.inp.bump();
+                    if quoted {
+                        push_quoted(parts, &[c]);
+                    } else {
+                        push_lit(parts, c);
+                    }
+                }
+            }
+        }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.err("Syntax error: nesting too deep");
+        }
+        Ok(())
+    }
+
+    fn dollar(&mut self, parts: &mut Vec<WordPart>, ctx: Ctx) -> PResult<()> {
+        let quoted_ctx = !matches!(ctx, Ctx::Word | Ctx::Brace(false));
+        match self.inp.peek() {
+            Some(b'{') => {
+                self.inp.bump();
+                self.enter()?;
+                let p = self.brace(ctx)?;
+                self.depth -= 1;
+                parts.push(WordPart::Param(Box::new(p)));
+            }
+            Some(b'(') => {
+                self.inp.bump();
+                self.enter()?;
+                if self.inp.peek() == Some(b'(') {
+                    self.inp.bump();
+                    let mut w = Vec::new();
+                    self.parts(&mut w, Ctx::Arith)?;
+                    self.inp.bump();
+                    if self.inp.peek() != Some(b')') {
+                        return self.syntax("Missing '))'");
+                    }
+                    self.inp.bump();
+                    parts.push(WordPart::Arith(Box::new(ArithWord {
+                        word: w,
+                        cache: RefCell::new(None),
+                    })));
+                } else {
+                    let saved = self.peeked.take();
+                    let body = self.compound_list(")")?;
+                    match self.next()? {
+                        Tok::Op(Op::RParen) => {}
+                        t => {
+                            self.peeked = Some(t);
+                            return self.unexpected(Some(")"));
+                        }
+                    }
+                    self.peeked = saved;
+                    parts.push(WordPart::Cmd(Rc::new(body)));
+                }
+                self.depth -= 1;
+            }
+            Some(b'\'') if !quoted_ctx => {
+                self.inp.bump();
+                let s = self.dollar_single()?;
+                parts.push(WordPart::Quoted(s));
+            }
+            Some(c) if is_name_start(c) => {
+                let mut name = Vec::new();
+                while let Some(c) = self.inp.peek() {
+                    if !is_name_char(c) {
+                        break;
+                    }
+                    name.push(c);
+                    self.inp.bump();
+                }
+                parts.push(param(PName::Var(name)));
+            }
+            Some(c) if c.is_ascii_digit() => {
+                self.inp.bump();
+                parts.push(param(PName::Pos((c - b'0') as usize)));
+            }
+            Some(c) if special_name(c).is_some() => {
+                self.inp.bump();
+                parts.push(param(special_name(c).unwrap()));
+            }
+            _ => {
+                if quoted_ctx {
+                    push_quoted(parts, b"$")
+                } else {
+                    push_lit(parts, b'$')
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn dollar_single(&mut self) -> PResult<Vec<u8>> {
+        let mut s = Vec::new();
+        loop {
+            let Some(c) = self.inp.bump() else {
+                return self.syntax("Unterminated quoted string");
+            };
+            match c {
+                b'\'' => return Ok(s),
+                b'\\' => {
+                    let Some(d) = self.inp.bump() else {
+                        return self.syntax("Unterminated quoted string");
+                    };
+                    match d {
+                        b'a' => s.push(7),
+                        b'b' => s.push(8),
+                        b'e' | b'E' => s.push(27),
+                        b'f' => s.push(12),
+                        b'n' => s.push(b'\n'),
+                        b'r' => s.push(b'\r'),
+                        b't' => s.push(b'\t'),
+                        b'v' => s.push(11),
+                        b'\\' | b'\'' | b'"' | b'?' => s.push(d),
+                        b'c' => {
+                            if let Some(e) = self.inp.bump() {
+                                s.push(e & 0x1f);
+                            }
+                        }
+                        b'x' => {
+                            let mut v = 0u32;
+                            let mut n = 0;
+                            while n < 2 {
+                                match self.inp.peek().and_then(|c| (c as char).to_digit(16)) {
+                                    Some(h) => {
+                                        v = v * 16 + h;
+                                        self.inp.bump();
+                                        n += 1;
+                                    }
+                                    None => break,
+                                }
+                            }
+                            if n == 0 {
+                                s.extend_from_slice(b"\\x");
+                            } else {
+                                s.push(v as u8);
+                            }
+                        }
+                        b'0'..=b'7' => {
+                            let mut v = (d - b'0') as u32;
+                            for _ in 0..2 {
+                                match self.inp.peek() {
+                                    Some(o @ b'0'..=b'7') => {
+                                        v = v * 8 + (o - b'0') as u32;
+                                        self.inp.bump();
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            s.push(v as u8);
+                        }
+                        _ => {
+                            s.push(b'\\');
+                            s.push(d);
+                        }
+                    }
+                }
+                _ => s.push(c),
+            }
+        }
+    }
+
+    fn brace(&mut self, ctx: Ctx) -> PResult<Param> {
+        let in_dq = !matches!(ctx, Ctx::Word | Ctx::Brace(false));
+        let mut len = false;
+        if self.inp.peek() == Some(b'#') {
+            // `${#}` is $#, `${#name}` the length of name.
+            match self.inp.peek_at(1) {
+                Some(b'}') => {}
+                Some(c) if is_name_char(c) || special_name(c).is_some() => {
+                    self.inp.bump();
+                    len = true;
+                }
+                _ => {}
+            }
+        }
+        let name = match self.inp.peek() {
+            Some(c) if is_name_start(c) => {
+                let mut n = Vec::new();
+                while let Some(c) = self.inp.peek() {
+                    if !is_name_char(c) {
+                        break;
+                    }
+                    n.push(c);
+                    self.inp.bump();
+                }
+                PName::Var(n)
+            }
+            Some(c) if c.is_ascii_digit() => {
+                let mut v = 0usize;
+                while let Some(c) = self.inp.peek() {
+                    if !c.is_ascii_digit() {
+                        break;
+                    }
+                    v = v.saturating_mul(10).saturating_add((c - b'0') as usize);
+                    self.inp.bump();
+                }
+                PName::Pos(v)
+            }
+            Some(c) if special_name(c).is_some() => {
+                self.inp.bump();
+                special_name(c).unwrap()
+            }
+            _ => return self.bad_subst(),
+        };
+        if len {
+            if self.inp.peek() != Some(b'}') {
+                return self.bad_subst();
+            }
+            self.inp.bump();
+            return Ok(Param {
+                name,
+                op: POp::Len,
+                word: Vec::new(),
+            });
+        }
+        let c = self.inp.peek();
+        let op = match c {
+            Some(b'}') => {
+                self.inp.bump();
+                return Ok(Param {
+                    name,
+                    op: POp::Plain,
+                    word: Vec::new(),
+                });
+            }
+            Some(b':') => {
+                self.inp.bump();
+                let op = match self.inp.peek() {
+                    Some(b'-') => POp::Default(true),
+                    Some(b'=') => POp::Assign(true),
+                    Some(b'?') => POp::Error(true),
+                    Some(b'+') => POp::Alt(true),
+                    _ => return self.bad_subst(),
+                };
+                self.inp.bump();
+                op
+            }
+            Some(b'-') => POp::Default(false),
+            Some(b'=') => POp::Assign(false),
+            Some(b'?') => POp::Error(false),
+            Some(b'+') => POp::Alt(false),
+            Some(b'%') | Some(b'#') => {
+                self.inp.bump();
+                let long = self.inp.peek() == c;
+                if long {
+                    self.inp.bump();
+                }
+                let op = if c == Some(b'%') {
+                    POp::RemSuffix(long)
+                } else {
+                    POp::RemPrefix(long)
+                };
+                let mut w = Vec::new();
+                // Patterns keep their own quoting even inside double quotes.
+                self.tilde_prefix(&mut w, true);
+                self.parts(&mut w, Ctx::Brace(false))?;
+                self.inp.bump();
+                return Ok(Param { name, op, word: w });
+            }
+            None => return self.syntax("Missing '}'"),
+            _ => return self.bad_subst(),
+        };
+        if !matches!(c, Some(b':')) {
+            self.inp.bump();
+        }
+        let mut w = Vec::new();
+        if !in_dq {
+            self.tilde_prefix(&mut w, true);
+        }
+        self.parts(&mut w, Ctx::Brace(in_dq))?;
+        self.inp.bump();
+        Ok(Param { name, op, word: w })
+    }
+
+    /// Skip to the matching `}` and record a substitution that fails when expanded.
+    fn bad_subst(&mut self) -> PResult<Param> {
+        let mut depth = 0usize;
+        loop {
+            match self.inp.bump() {
+                None => return self.syntax("Missing '}'"),
+                Some(b'\\') => {
+                    self.inp.bump();
+                }
+                Some(b'{') => depth += 1,
+                Some(b'}') => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Some(q @ (b'\'' | b'"')) => {
+                    while let Some(c) = self.inp.bump() {
+                        if c == q {
+                            break;
+                        }
+                        if c == b'\\' && q == b'"' {
+                            self.inp.bump();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Param {
+            name: PName::Var(Vec::new()),
+            op: POp::Bad,
+            word: Vec::new(),
+        })
+    }
+
+    fn backquote(&mut self, ctx: Ctx) -> PResult<Node> {
+        let mut raw = Vec::new();
+        loop {
+            match self.inp.bump() {
+                None => return self.syntax("EOF in backquote substitution"),
+                Some(b'`') => break,
+                Some(b'\\') => match self.inp.bump() {
+                    None => raw.push(b'\\'),
+                    Some(d) => {
+                        let drop = matches!(d, b'$' | b'`' | b'\\')
+                            || (d == b'"' && matches!(ctx, Ctx::Dq | Ctx::Brace(true)));
+                        if !drop {
+                            raw.push(b'\\');
+                        }
+                        raw.push(d);
+                    }
+                },
+                Some(c) => raw.push(c),
+            }
+        }
+        self.enter()?;
+        let line = self.inp.line;
+        let mut inp = Input::from_bytes(&raw);
+        inp.line = line;
+        let mut p = Parser::new(&mut inp, self.aliases);
+        p.depth = self.depth;
+        let body = p.compound_list("`")?;
+        if !matches!(p.peek()?, Tok::Eof) {
+            return p.unexpected(None);
+        }
+        self.depth -= 1;
+        Ok(body)
+    }
+
+    fn read_heredocs(&mut self) -> PResult<()> {
+        let pend = std::mem::take(&mut self.pending);
+        for h in pend {
+            let mut body = Vec::new();
+            loop {
+                let mut line = Vec::new();
+                let mut eof = false;
+                loop {
+                    match self.inp.bump() {
+                        None => {
+                            eof = true;
+                            break;
+                        }
+                        Some(b'\n') => break,
+                        Some(c) => line.push(c),
+                    }
+                }
+                let mut l: &[u8] = &line;
+                if h.strip {
+                    while let [b'\t', rest @ ..] = l {
+                        l = rest;
+                    }
+                }
+                if l == h.delim.as_slice() {
+                    break;
+                }
+                if eof && l.is_empty() {
+                    break;
+                }
+                body.extend_from_slice(l);
+                if eof {
+                    body.push(b'\n');
+                    break;
+                }
+                body.push(b'\n');
+            }
+            let word = if h.doc.quoted {
+                vec![WordPart::Quoted(body)]
+            } else {
+                let line = self.inp.line;
+                let mut inp = Input::from_bytes(&body);
+                inp.line = line;
+                let mut p = Parser::new(&mut inp, self.aliases);
+                p.depth = self.depth;
+                let mut w = Vec::new();
+                p.parts(&mut w, Ctx::Here)?;
+                w
+            };
+            *h.doc.body.borrow_mut() = word;
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- grammar
+
+    /// Parse the next complete command (up to a newline), or None at end of input.
+    pub fn command_line(&mut self) -> PResult<Option<Node>> {
+        loop {
+            match self.peek()? {
+                Tok::Newline => {
+                    self.next()?;
+                }
+                Tok::Eof => return Ok(None),
+                _ => break,
+            }
+        }
+        let mut items = Vec::new();
+        loop {
+            let n = self.and_or()?;
+            match self.peek_op()? {
+                Some(Op::Amp) => {
+                    self.next()?;
+                    items.push(Node::Bg(Box::new(n)));
+                }
+                Some(Op::Semi) => {
+                    self.next()?;
+                    items.push(n);
+                }
+                _ => {
+                    items.push(n);
+                    break;
+                }
+            }
+            if matches!(self.peek()?, Tok::Newline | Tok::Eof) {
+                break;
+            }
+        }
+        match self.peek()? {
+            Tok::Newline => {
+                // Consuming the newline reads pending here-documents.
+                self.next()?;
+            }
+            Tok::Eof => {}
+            _ => return self.unexpected(None),
+        }
+        if !self.pending.is_empty() {
+            self.read_heredocs()?;
+        }
+        Ok(Some(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Node::Seq(items)
+        }))
+    }
+
+    /// Is there nothing but blanks, newlines and comments left? (Looks without consuming.)
+    pub fn at_eof(&mut self) -> bool {
+        if self.peeked.is_some() {
+            return matches!(self.peeked, Some(Tok::Eof));
+        }
+        let mut k = 0;
+        let mut comment = false;
+        while let Some(c) = self.inp.peek_at(k) {
+            match c {
+                b'\n' => comment = false,
+                _ if comment => {}
+                b' ' | b'\t' => {}
+                b'#' => comment = true,
+                _ => return false,
+            }
+            k += 1;
+        }
+        true
+    }
+
+    /// Forget a pending token after an error so the next command starts afresh.
+    pub fn reset(&mut self) {
+        self.peeked = None;
+        self.pending.clear();
+        self.depth = 0;
+    }
+
+    fn linebreak(&mut self) -> PResult<()> {
+        while matches!(self.peek()?, Tok::Newline) {
+            self.next()?;
+        }
+        Ok(())
+    }
+
+    /// Can the next token start a command?
+    fn starts_command(&mut self) -> PResult<bool> {
+        Ok(match self.peek()? {
+            Tok::Word(w) => match plain(w) {
+                Some(s) => !matches!(
+                    s,
+                    b"then" | b"else" | b"elif" | b"fi" | b"do" | b"done" | b"esac" | b"}"
+                ),
+                None => true,
+            },
+            Tok::IoNum(_) => true,
+            Tok::Op(o) => o.is_redir() || *o == Op::LParen,
+            _ => false,
+        })
+    }
+
+    fn compound_list(&mut self, expect: &str) -> PResult<Node> {
+        self.linebreak()?;
+        let mut items = Vec::new();
+        while self.starts_command()? {
+            let n = self.and_or()?;
+            match self.peek()? {
+                Tok::Op(Op::Amp) => {
+                    self.next()?;
+                    items.push(Node::Bg(Box::new(n)));
+                }
+                Tok::Op(Op::Semi) | Tok::Newline => {
+                    self.next()?;
+                    items.push(n);
+                }
+                _ => {
+                    items.push(n);
+                    break;
+                }
+            }
+            self.linebreak()?;
+        }
+        if items.is_empty() {
+            let eof = matches!(self.peek()?, Tok::Eof);
+            return self.unexpected(if eof { Some(expect) } else { None });
+        }
+        Ok(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Node::Seq(items)
+        })
+    }
+
+    fn and_or(&mut self) -> PResult<Node> {
+        let mut left = self.pipeline()?;
+        loop {
+            match self.peek_op()? {
+                Some(Op::AndIf) => {
+                    self.next()?;
+                    self.linebreak()?;
+                    let r = self.pipeline()?;
+                    left = Node::And(Box::new(left), Box::new(r));
+                }
+                Some(Op::OrIf) => {
+                    self.next()?;
+                    self.linebreak()?;
+                    let r = self.pipeline()?;
+                    left = Node::Or(Box::new(left), Box::new(r));
+                }
+                _ => return Ok(left),
+            }
+        }
+    }
+
+    fn pipeline(&mut self) -> PResult<Node> {
+        let mut bang = false;
+        while self.peek_kw(b"!")? {
+            self.next()?;
+            bang = !bang;
+        }
+        let mut cmds = vec![self.command()?];
+        while self.peek_op()? == Some(Op::Pipe) {
+            self.next()?;
+            self.linebreak()?;
+            cmds.push(self.command()?);
+        }
+        Ok(if cmds.len() == 1 {
+            let c = cmds.pop().unwrap();
+            if bang {
+                Node::Not(Box::new(c))
+            } else {
+                c
+            }
+        } else {
+            Node::Pipe(cmds, bang)
+        })
+    }
+
+    fn command(&mut self) -> PResult<Node> {
+        self.enter()?;
+        let r = self.command_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn command_inner(&mut self) -> PResult<Node> {
+        self.alias_check()?;
+        let kw: Option<Vec<u8>> = match self.peek()? {
+            Tok::Word(w) => plain(w).map(|s| s.to_vec()),
+            Tok::Op(Op::LParen) => {
+                self.next()?;
+                let body = self.compound_list(")")?;
+                if self.peek_op()? != Some(Op::RParen) {
+                    return self.unexpected(Some(")"));
+                }
+                self.next()?;
+                return self.redirected(Node::Sub(Box::new(body)));
+            }
+            Tok::Op(o) if !o.is_redir() => return self.unexpected(None),
+            Tok::Newline | Tok::Eof => return self.unexpected(None),
+            _ => None,
+        };
+        let node = match kw.as_deref() {
+            Some(b"if") => self.if_clause()?,
+            Some(b"while") | Some(b"until") => {
+                let until = kw.as_deref() == Some(b"until");
+                self.next()?;
+                let cond = self.compound_list("do")?;
+                self.expect_kw("do")?;
+                let body = self.compound_list("done")?;
+                self.expect_kw("done")?;
+                Node::Loop {
+                    cond: Box::new(cond),
+                    body: Box::new(body),
+                    until,
+                }
+            }
+            Some(b"for") => self.for_clause()?,
+            Some(b"case") => self.case_clause()?,
+            Some(b"{") => {
+                self.next()?;
+                let body = self.compound_list("}")?;
+                self.expect_kw("}")?;
+                Node::Group(Box::new(body))
+            }
+            Some(s) if RESERVED.contains(&s) && s != b"in" => return self.unexpected(None),
+            _ => return self.simple(),
+        };
+        self.redirected(node)
+    }
+
+    fn alias_check(&mut self) -> PResult<()> {
+        let Some(aliases) = self.aliases else {
+            return Ok(());
+        };
+        if aliases.is_empty() {
+            return Ok(());
+        }
+        for _ in 0..100 {
+            let name = match self.peek()? {
+                Tok::Word(w) => match plain(w) {
+                    Some(s) if !RESERVED.contains(&s) => s.to_vec(),
+                    _ => return Ok(()),
+                },
+                _ => return Ok(()),
+            };
+            match aliases.get(&name) {
+                Some(text) if !self.inp.in_alias(&name) => {
+                    let text = text.clone();
+                    self.peeked = None;
+                    self.inp.push_alias(&name, &text);
+                }
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    fn redirected(&mut self, node: Node) -> PResult<Node> {
+        let mut redirs = Vec::new();
+        while let Some(r) = self.try_redir()? {
+            redirs.push(r);
+        }
+        Ok(if redirs.is_empty() {
+            node
+        } else {
+            Node::Redirected(Box::new(node), redirs)
+        })
+    }
+
+    fn try_redir(&mut self) -> PResult<Option<Redir>> {
+        let fd = match self.peek()? {
+            Tok::IoNum(n) => {
+                let n = *n;
+                self.next()?;
+                Some(n)
+            }
+            Tok::Op(o) if o.is_redir() => None,
+            _ => return Ok(None),
+        };
+        let op = match self.next()? {
+            Tok::Op(o) if o.is_redir() => o,
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(None);
+            }
+        };
+        let target = match self.next()? {
+            Tok::Word(w) => w,
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(None);
+            }
+        };
+        let (kind, dfd) = match op {
+            Op::Less => (RKind::In, 0),
+            Op::Great => (RKind::Out, 1),
+            Op::DGreat => (RKind::Append, 1),
+            Op::Clobber => (RKind::Clobber, 1),
+            Op::LessAnd => (RKind::DupIn, 0),
+            Op::GreatAnd => (RKind::DupOut, 1),
+            Op::LessGreat => (RKind::ReadWrite, 0),
+            _ => (RKind::Here, 0),
+        };
+        let mut here = None;
+        if kind == RKind::Here {
+            let mut delim = Vec::new();
+            let mut quoted = false;
+            unquote(&target, &mut delim, &mut quoted);
+            let doc = Rc::new(HereDoc {
+                body: RefCell::new(Vec::new()),
+                quoted,
+            });
+            self.pending.push(PendingHere {
+                delim,
+                strip: op == Op::DLessDash,
+                doc: doc.clone(),
+            });
+            here = Some(doc);
+        }
+        Ok(Some(Redir {
+            fd: fd.unwrap_or(dfd),
+            kind,
+            target,
+            here,
+        }))
+    }
+
+    fn simple(&mut self) -> PResult<Node> {
+        let line = self.inp.line;
+        let mut s = Simple {
+            assigns: Vec::new(),
+            words: Vec::new(),
+            redirs: Vec::new(),
+            line,
+        };
+        loop {
+            if let Some(r) = self.try_redir()? {
+                s.redirs.push(r);
+                continue;
+            }
+            match self.peek()? {
+                Tok::Word(_) => {}
+                _ => break,
+            }
+            let Tok::Word(w) = self.next()? else {
+                unreachable!()
+            };
+            if s.words.is_empty() {
+                if let Some(a) = as_assignment(&w) {
+                    s.assigns.push(a);
+                    continue;
+                }
+                // `name ( )` starts a function definition.
+                if s.assigns.is_empty() && s.redirs.is_empty() {
+                    if let Some(name) = plain(&w) {
+                        if self.peek_op()? == Some(Op::LParen) {
+                            let name = name.to_vec();
+                            self.next()?;
+                            if self.peek_op()? != Some(Op::RParen) {
+                                return self.unexpected(Some(")"));
+                            }
+                            self.next()?;
+                            if !is_name(&name) {
+                                return self.syntax("Bad function name");
+                            }
+                            self.linebreak()?;
+                            let body = self.command()?;
+                            return Ok(Node::Func(name, Rc::new(body)));
+                        }
+                    }
+                }
+                s.words.push(w);
+                if self.aliases.is_some_and(|a| !a.is_empty()) {
+                    // An alias ending in a blank makes the next word an alias candidate too.
+                    if self.inp.alias_stack.last().is_some_and(|_| true) {
+                        let ends_blank = self.inp.buf[..self.inp.pos]
+                            .last()
+                            .is_some_and(|c| *c == b' ' || *c == b'\t');
+                        if ends_blank {
+                            self.alias_check()?;
+                        }
+                    }
+                }
+            } else {
+                s.words.push(w);
+            }
+        }
+        if s.words.is_empty() && s.assigns.is_empty() && s.redirs.is_empty() {
+            return self.unexpected(None);
+        }
+        Ok(Node::Simple(s))
+    }
+
+    fn if_clause(&mut self) -> PResult<Node> {
+        self.next()?; // if
+        let mut arms = Vec::new();
+        let mut els = None;
+        loop {
+            let c = self.compound_list("then")?;
+            self.expect_kw("then")?;
+            let b = self.compound_list("fi")?;
+            arms.push((c, b));
+            if self.peek_kw(b"elif")? {
+                self.next()?;
+                continue;
+            }
+            if self.peek_kw(b"else")? {
+                self.next()?;
+                els = Some(Box::new(self.compound_list("fi")?));
+            }
+            self.expect_kw("fi")?;
+            return Ok(Node::If(arms, els));
+        }
+    }
+
+    fn for_clause(&mut self) -> PResult<Node> {
+        let line = self.inp.line;
+        self.next()?; // for
+        let var = match self.next()? {
+            Tok::Word(w) => match plain(&w) {
+                Some(s) if is_name(s) => s.to_vec(),
+                _ => return self.syntax("Bad for loop variable"),
+            },
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(None);
+            }
+        };
+        self.linebreak()?;
+        let mut words = None;
+        if self.peek_kw(b"in")? {
+            self.next()?;
+            let mut ws = Vec::new();
+            while let Tok::Word(_) = self.peek()? {
+                if let Tok::Word(w) = self.next()? {
+                    ws.push(w);
+                }
+            }
+            words = Some(ws);
+            match self.peek()? {
+                Tok::Op(Op::Semi) | Tok::Newline => {
+                    self.next()?;
+                }
+                _ => return self.unexpected(Some("do")),
+            }
+        } else if self.peek_op()? == Some(Op::Semi) {
+            self.next()?;
+        }
+        self.linebreak()?;
+        self.expect_kw("do")?;
+        let body = self.compound_list("done")?;
+        self.expect_kw("done")?;
+        Ok(Node::For {
+            var,
+            words,
+            body: Box::new(body),
+            line,
+        })
+    }
+
+    fn case_clause(&mut self) -> PResult<Node> {
+        let line = self.inp.line;
+        self.next()?; // case
+        let word = match self.next()? {
+            Tok::Word(w) => w,
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(None);
+            }
+        };
+        self.linebreak()?;
+        self.expect_kw("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.linebreak()?;
+            if self.peek_kw(b"esac")? {
+                self.next()?;
+                break;
+            }
+            if self.peek_op()? == Some(Op::LParen) {
+                self.next()?;
+            }
+            let mut pats = Vec::new();
+            loop {
+                match self.next()? {
+                    Tok::Word(w) => pats.push(w),
+                    t => {
+                        let eof = matches!(t, Tok::Eof);
+                        self.peeked = Some(t);
+                        return self.unexpected(if eof { Some(")") } else { None });
+                    }
+                }
+                match self.next()? {
+                    Tok::Op(Op::Pipe) => continue,
+                    Tok::Op(Op::RParen) => break,
+                    t => {
+                        self.peeked = Some(t);
+                        return self.unexpected(Some(")"));
+                    }
+                }
+            }
+            self.linebreak()?;
+            let body = if self.starts_command()? {
+                Some(self.compound_list(";;")?)
+            } else {
+                None
+            };
+            let mut fall = false;
+            match self.peek()? {
+                Tok::Op(Op::DSemi) => {
+                    self.next()?;
+                }
+                Tok::Op(Op::SemiAnd) => {
+                    self.next()?;
+                    fall = true;
+                }
+                Tok::Word(w) if plain(w) == Some(b"esac") => {}
+                _ => return self.unexpected(Some(";;")),
+            }
+            arms.push(CaseArm { pats, body, fall });
+        }
+        Ok(Node::Case { word, arms, line })
+    }
+}
+
+fn param(name: PName) -> WordPart {
+    WordPart::Param(Box::new(Param {
+        name,
+        op: POp::Plain,
+        word: Vec::new(),
+    }))
+}
+
+fn special_name(c: u8) -> Option<PName> {
+    Some(match c {
+        b'@' => PName::At,
+        b'*' => PName::Star,
+        b'#' => PName::Hash,
+        b'?' => PName::Quest,
+        b'-' => PName::Dash,
+        b'$' => PName::Dollar,
+        b'!' => PName::Bang,
+        b'0' => PName::Pos(0),
+        _ => return None,
+    })
+}
+
+/// The here-document delimiter: the word with quotes removed, and whether any quoting was there.
+fn unquote(w: &Word, out: &mut Vec<u8>, quoted: &mut bool) {
+    for p in w {
+        match p {
+            WordPart::Lit(s) => out.extend_from_slice(s),
+            WordPart::Quoted(s) => {
+                *quoted = true;
+                out.extend_from_slice(s)
+            }
+            WordPart::Dq(inner) => {
+                *quoted = true;
+                unquote(inner, out, quoted)
+            }
+            WordPart::Tilde(u) => {
+                out.push(b'~');
+                out.extend_from_slice(u)
+            }
+            WordPart::Param(p) => {
+                out.push(b'$');
+                if let PName::Var(n) = &p.name {
+                    out.extend_from_slice(n)
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn as_assignment(w: &Word) -> Option<Assign> {
+    let WordPart::Lit(first) = w.first()? else {
+        return None;
+    };
+    let eq = first.iter().position(|&c| c == b'=')?;
+    if !is_name(&first[..eq]) {
+        return None;
+    }
+    let name = first[..eq].to_vec();
+    let mut value = Vec::new();
+    let rest = &first[eq + 1..];
+    if let Some(r) = rest.strip_prefix(b"~") {
+        // Tilde expansion at the start of an assignment value.
+        let end = r
+            .iter()
+            .position(|&c| c == b'/' || c == b':')
+            .unwrap_or(r.len());
+        if end == r.len() && w.len() > 1 {
+            value.push(WordPart::Lit(rest.to_vec()));
+        } else {
+            value.push(WordPart::Tilde(r[..end].to_vec()));
+            if end < r.len() {
+                value.push(WordPart::Lit(r[end..].to_vec()));
+            }
+        }
+    } else if !rest.is_empty() {
+        value.push(WordPart::Lit(rest.to_vec()));
+    }
+    for p in &w[1..] {
+        value.push(clone_part(p));
+    }
+    Some(Assign { name, value })
+}
+
+fn clone_part(p: &WordPart) -> WordPart {
+    match p {
+        WordPart::Lit(s) => WordPart::Lit(s.clone()),
+        WordPart::Quoted(s) => WordPart::Quoted(s.clone()),
+        WordPart::Dq(v) => WordPart::Dq(v.iter().map(clone_part).collect()),
+        WordPart::Tilde(s) => WordPart::Tilde(s.clone()),
+        WordPart::Param(p) => WordPart::Param(Box::new(Param {
+            name: p.name.clone(),
+            op: p.op,
+            word: p.word.iter().map(clone_part).collect(),
+        })),
+        WordPart::Cmd(n) => WordPart::Cmd(n.clone()),
+        WordPart::Arith(a) => WordPart::Arith(Box::new(ArithWord {
+            word: a.word.iter().map(clone_part).collect(),
+            cache: RefCell::new(a.cache.borrow().clone()),
+        })),
+    }
+}
+
+/// Parse text with here-document rules (expansions, backslash before `$` `` ` `` `\\`): for
+/// prompt strings such as PS4.
+pub fn parse_expanding_text(text: &[u8]) -> Result<Word, ParseError> {
+    let mut inp = Input::from_bytes(text);
+    let mut p = Parser::new(&mut inp, None);
+    let mut w = Vec::new();
+    p.parts(&mut w, Ctx::Here)?;
+    Ok(w)
+}
+
+/// Parse a whole text, for `fuzz_one` and `sh -n`-like checks: every complete command in turn.
+pub fn parse_all(text: &[u8]) -> Result<Vec<Node>, ParseError> {
+    let mut inp = Input::from_bytes(text);
+    let mut p = Parser::new(&mut inp, None);
+    let mut v = Vec::new();
+    while let Some(n) = p.command_line()? {
+        v.push(n);
+    }
+    Ok(v)
+}

@@ -1,0 +1,401 @@
+//! Shell pattern matching (XCU 2.13): `*`, `?`, bracket expressions with ranges, `!`/`^`
+//! negation and `[:class:]`, backslash quoting; and pathname expansion over the file system.
+//!
+//! Patterns come from the expander with quoted characters escaped by a backslash, so quoting
+//! survives into matching. Bytes are compared as bytes (the C locale), as dash does.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
+/// Does the pattern contain an unescaped metacharacter?
+pub fn has_meta(p: &[u8]) -> bool {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            b'\\' => i += 1,
+            b'*' | b'?' | b'[' => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Could pathname expansion change this pattern? `*`, `?`, or a `[` closed by a later `]`
+/// (an unclosed `[` is an ordinary character, so `[` the command is never globbed).
+pub fn needs_glob(p: &[u8]) -> bool {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            b'\\' => i += 1,
+            b'*' | b'?' => return true,
+            b'[' if p[i + 1..].iter().skip(1).any(|&c| c == b']') => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Remove the escaping backslashes of a pattern without metacharacters.
+pub fn unescape(p: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(p.len());
+    let mut i = 0;
+    while i < p.len() {
+        if p[i] == b'\\' && i + 1 < p.len() {
+            i += 1;
+        }
+        v.push(p[i]);
+        i += 1;
+    }
+    v
+}
+
+fn class_match(name: &[u8], c: u8) -> Option<bool> {
+    Some(match name {
+        b"alpha" => c.is_ascii_alphabetic(),
+        b"digit" => c.is_ascii_digit(),
+        b"alnum" => c.is_ascii_alphanumeric(),
+        b"upper" => c.is_ascii_uppercase(),
+        b"lower" => c.is_ascii_lowercase(),
+        b"space" => matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 11 | 12),
+        b"blank" => c == b' ' || c == b'\t',
+        b"punct" => c.is_ascii_punctuation(),
+        b"print" => (32..127).contains(&c),
+        b"graph" => (33..127).contains(&c),
+        b"cntrl" => c < 32 || c == 127,
+        b"xdigit" => c.is_ascii_hexdigit(),
+        _ => return None,
+    })
+}
+
+/// Match a bracket expression starting at p[0] == '['. Returns (matched, length of the
+/// expression), or None when the bracket is not closed (then `[` is an ordinary character).
+fn bracket(p: &[u8], c: u8) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let neg = matches!(p.get(i), Some(b'!') | Some(b'^'));
+    if neg {
+        i += 1;
+    }
+    let mut found = false;
+    let mut first = true;
+    loop {
+        let &b = p.get(i)?;
+        if b == b']' && !first {
+            i += 1;
+            break;
+        }
+        first = false;
+        if b == b'[' && p.get(i + 1) == Some(&b':') {
+            if let Some(end) = p[i + 2..].windows(2).position(|w| w == b":]") {
+                let name = &p[i + 2..i + 2 + end];
+                if let Some(m) = class_match(name, c) {
+                    found |= m;
+                    i += end + 4;
+                    continue;
+                }
+            }
+        }
+        let (lo, n) = if b == b'\\' && i + 1 < p.len() {
+            (p[i + 1], 2)
+        } else {
+            (b, 1)
+        };
+        i += n;
+        if p.get(i) == Some(&b'-') && p.get(i + 1).is_some_and(|&x| x != b']') {
+            let (hi, m) = if p[i + 1] == b'\\' && i + 2 < p.len() {
+                (p[i + 2], 3)
+            } else {
+                (p[i + 1], 2)
+            };
+            i += m;
+            if lo <= c && c <= hi {
+                found = true;
+            }
+        } else if lo == c {
+            found = true;
+        }
+    }
+    Some((found != neg, i))
+}
+
+/// Match the whole of `s` against pattern `p`. `path`: `*`, `?` and brackets never match `/`
+/// and a leading `.` must be matched explicitly (pathname expansion rules).
+pub fn fnmatch(p: &[u8], s: &[u8], path: bool) -> bool {
+    if path
+        && s.first() == Some(&b'.')
+        && p.first() != Some(&b'.')
+        && !(p.len() >= 2 && p[0] == b'\\' && p[1] == b'.')
+    {
+        return false;
+    }
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if pi < p.len() {
+            let c = p[pi];
+            match c {
+                b'*' => {
+                    while pi < p.len() && p[pi] == b'*' {
+                        pi += 1;
+                    }
+                    if pi == p.len() && !path {
+                        return true;
+                    }
+                    star = Some((pi, si));
+                    continue;
+                }
+                b'?' if si < s.len() && !(path && s[si] == b'/') => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                b'[' if si < s.len() => {
+                    if let Some((m, n)) = bracket(&p[pi..], s[si]) {
+                        if m && !(path && s[si] == b'/') {
+                            pi += n;
+                            si += 1;
+                            continue;
+                        }
+                    } else if s[si] == b'[' {
+                        pi += 1;
+                        si += 1;
+                        continue;
+                    }
+                }
+                b'\\' if pi + 1 < p.len() => {
+                    if si < s.len() && s[si] == p[pi + 1] {
+                        pi += 2;
+                        si += 1;
+                        continue;
+                    }
+                }
+                b'?' | b'[' => {}
+                _ => {
+                    if si < s.len() && s[si] == c {
+                        pi += 1;
+                        si += 1;
+                        continue;
+                    }
+                }
+            }
+        } else if si == s.len() {
+            return true;
+        }
+        // Mismatch: let the last star swallow one more byte.
+        match star {
+            Some((sp, ss)) if ss < s.len() && !(path && s[ss] == b'/') => {
+                star = Some((sp, ss + 1));
+                pi = sp;
+                si = ss + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Pathname expansion: the sorted list of matching paths (empty when nothing matches).
+pub fn glob(pat: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let (start, rest): (Vec<u8>, &[u8]) = if pat.first() == Some(&b'/') {
+        (b"/".to_vec(), &pat[1..])
+    } else {
+        (Vec::new(), pat)
+    };
+    let segs: Vec<&[u8]> = rest.split(|&c| c == b'/').collect();
+    walk(start, &segs, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(base: Vec<u8>, segs: &[&[u8]], out: &mut Vec<Vec<u8>>) {
+    let Some((seg, more)) = segs.split_first() else {
+        out.push(base);
+        return;
+    };
+    let join = |base: &[u8], name: &[u8]| {
+        let mut p = base.to_vec();
+        if !p.is_empty() && !p.ends_with(b"/") {
+            p.push(b'/');
+        }
+        p.extend_from_slice(name);
+        p
+    };
+    if seg.is_empty() {
+        // `a//b` or a trailing slash: keep it, and a trailing one needs a directory.
+        let p = join(&base, b"");
+        if more.is_empty() {
+            if std::fs::metadata(OsStr::from_bytes(&p)).is_ok_and(|m| m.is_dir()) {
+                out.push(p);
+            }
+        } else {
+            walk(p, more, out);
+        }
+        return;
+    }
+    if !has_meta(seg) {
+        let p = join(&base, &unescape(seg));
+        if more.is_empty() {
+            if std::fs::symlink_metadata(OsStr::from_bytes(&p)).is_ok() {
+                out.push(p);
+            }
+        } else {
+            walk(p, more, out);
+        }
+        return;
+    }
+    let dir: &[u8] = if base.is_empty() { b"." } else { &base };
+    let Ok(rd) = std::fs::read_dir(OsStr::from_bytes(dir)) else {
+        return;
+    };
+    let mut names: Vec<Vec<u8>> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().as_bytes().to_vec())
+        .filter(|n| fnmatch(seg, n, true))
+        .collect();
+    if seg.first() == Some(&b'.') {
+        // readdir never returns . and .., but a pattern like .* matches them in dash? No:
+        // dash omits them too, so nothing to add.
+    }
+    names.sort();
+    for n in names {
+        let p = join(&base, &n);
+        if more.is_empty() {
+            out.push(p);
+        } else {
+            walk(p, more, out);
+        }
+    }
+}
+
+/// The text of a pattern without metacharacters (escapes removed), if it is one.
+fn literal(p: &[u8]) -> Option<Vec<u8>> {
+    if has_meta(p) || p.last() == Some(&b'\\') && !ends_escaped(p) {
+        return None;
+    }
+    Some(unescape(p))
+}
+
+/// Does `p` end with a backslash that is itself escaped (an even run of backslashes)?
+fn ends_escaped(p: &[u8]) -> bool {
+    p.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0
+}
+
+/// Split `p` into (literal, star at start?, star at end?) for the shapes `lit`, `*lit`, `lit*`.
+fn shape(p: &[u8]) -> Option<(Vec<u8>, bool, bool)> {
+    if let Some(rest) = p.strip_prefix(b"*") {
+        if !rest.starts_with(b"*") {
+            return literal(rest).map(|l| (l, true, false));
+        }
+        return None;
+    }
+    if let Some(head) = p.strip_suffix(b"*") {
+        if ends_escaped(head) {
+            return literal(head).map(|l| (l, false, true));
+        }
+        return None;
+    }
+    literal(p).map(|l| (l, false, false))
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    memchr::memmem::find(h, n)
+}
+
+fn rfind(h: &[u8], n: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind(h, n)
+}
+
+/// Shortest or longest prefix of `s` matching `p`: the length, if any.
+pub fn match_prefix(p: &[u8], s: &[u8], longest: bool) -> Option<usize> {
+    if let Some((l, star_first, star_last)) = shape(p) {
+        return match (star_first, star_last) {
+            (false, false) => s.starts_with(&l).then_some(l.len()),
+            (true, _) => {
+                let at = if longest { rfind(s, &l) } else { find(s, &l) };
+                at.map(|i| i + l.len())
+            }
+            (false, true) => s
+                .starts_with(&l)
+                .then_some(if longest { s.len() } else { l.len() }),
+        };
+    }
+    if longest {
+        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[..i], false))
+    } else {
+        (0..=s.len()).find(|&i| fnmatch(p, &s[..i], false))
+    }
+}
+
+/// Start of the shortest or longest suffix of `s` matching `p`, if any.
+pub fn match_suffix(p: &[u8], s: &[u8], longest: bool) -> Option<usize> {
+    if let Some((l, star_first, star_last)) = shape(p) {
+        return match (star_first, star_last) {
+            (false, false) => s.ends_with(&l).then(|| s.len() - l.len()),
+            (false, true) => {
+                if longest {
+                    find(s, &l)
+                } else {
+                    rfind(s, &l)
+                }
+            }
+            (true, _) => s
+                .ends_with(&l)
+                .then(|| if longest { 0 } else { s.len() - l.len() }),
+        };
+    }
+    if longest {
+        (0..=s.len()).find(|&i| fnmatch(p, &s[i..], false))
+    } else {
+        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[i..], false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching() {
+        assert!(fnmatch(b"*.c", b"a.c", false));
+        assert!(!fnmatch(b"*.c", b"a.h", false));
+        assert!(fnmatch(b"a?c", b"abc", false));
+        assert!(fnmatch(b"[a-c]x", b"bx", false));
+        assert!(fnmatch(b"[!a-c]x", b"dx", false));
+        assert!(fnmatch(b"[[:digit:]]*", b"1abc", false));
+        assert!(fnmatch(b"\\*", b"*", false));
+        assert!(!fnmatch(b"\\*", b"a", false));
+        assert!(fnmatch(b"[", b"[", false));
+        assert!(fnmatch(b"*a*b*", b"xxaxxbxx", false));
+        assert!(!fnmatch(b"*", b".hidden", true));
+        assert!(fnmatch(b".*", b".hidden", true));
+        assert!(fnmatch(b"[]]", b"]", false));
+        assert_eq!(match_prefix(b"*/", b"a/b/c", false), Some(2));
+        assert_eq!(match_prefix(b"*/", b"a/b/c", true), Some(4));
+        assert_eq!(match_suffix(b".*", b"a.b.c", false), Some(3));
+        assert_eq!(match_suffix(b".*", b"a.b.c", true), Some(1));
+        // The fast shapes agree with the general matcher.
+        let subjects: &[&[u8]] = &[b"", b"a", b"a/b/c", b"//", b"x.y.z", b"*a*", b"a\\b"];
+        let pats: &[&[u8]] = &[
+            b"*/", b"/*", b"a", b"*", b".*", b"*.", b"\\*", b"*\\*", b"a*", b"*a", b"", b"\\\\*",
+        ];
+        for s in subjects {
+            for p in pats {
+                for long in [false, true] {
+                    let slow_p = if long {
+                        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[..i], false))
+                    } else {
+                        (0..=s.len()).find(|&i| fnmatch(p, &s[..i], false))
+                    };
+                    assert_eq!(match_prefix(p, s, long), slow_p, "prefix {:?} {:?}", p, s);
+                    let slow_s = if long {
+                        (0..=s.len()).find(|&i| fnmatch(p, &s[i..], false))
+                    } else {
+                        (0..=s.len()).rev().find(|&i| fnmatch(p, &s[i..], false))
+                    };
+                    assert_eq!(match_suffix(p, s, long), slow_s, "suffix {:?} {:?}", p, s);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+foo_not_cmd

@@ -1,0 +1,1 @@
+type ls cd if nosuch

@@ -1,0 +1,1 @@
+kill -BAD 1

@@ -1,0 +1,1 @@
+getopts ab: o -b; echo $?

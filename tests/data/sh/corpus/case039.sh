@@ -1,0 +1,1 @@
+printf "%5.2f|%-4s|%x|%o|%c|%b\n" 3.14159 ab 255 8 hello "a\tb"

@@ -1,0 +1,1 @@
+printf "%10.3s|\n" abcdef

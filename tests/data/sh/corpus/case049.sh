@@ -1,0 +1,1 @@
+umask 077; umask; umask -S

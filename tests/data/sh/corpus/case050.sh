@@ -1,0 +1,1 @@
+set -- a b c; echo $#; shift 2; echo $1

@@ -1,0 +1,1 @@
+IFS=; set -- "a b" "c d"; echo "$*"

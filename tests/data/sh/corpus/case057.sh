@@ -1,0 +1,1 @@
+IFS=' :'; v=' :a: :b '; set -- $v; echo $#; printf '[%s]\n' "$@"

@@ -1,0 +1,1 @@
+v='  a   b  '; set -- $v; echo $#

@@ -1,0 +1,1 @@
+echo "${undefined:-$((1+1))}"

@@ -1,0 +1,1 @@
+: ${z:=assigned}; echo $z

@@ -1,0 +1,1 @@
+n=0; until [ $n -ge 3 ]; do n=$((n+1)); echo $n; done

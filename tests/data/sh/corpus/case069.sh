@@ -1,0 +1,1 @@
+case abc in a|x) echo no;; ab?) echo yes;; esac

@@ -1,0 +1,1 @@
+case a in "") echo empty;; *) echo other;; esac

@@ -1,0 +1,1 @@
+f() { return 5; }; f; echo $?; f && echo no || echo yes

@@ -1,0 +1,1 @@
+f() { echo in; exit 4; echo no; }; f; echo notreached

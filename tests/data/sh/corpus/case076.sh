@@ -1,0 +1,1 @@
+g() { local a=1 b; b=2; echo $a$b; }; a=x; g; echo $a$b

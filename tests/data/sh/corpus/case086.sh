@@ -1,0 +1,1 @@
+echo -n; echo -e 'x'

@@ -1,0 +1,1 @@
+set -C; echo a > /tmp/shx/clob; echo b > /tmp/shx/clob; echo $?; echo c >| /tmp/shx/clob; cat /tmp/shx/clob; rm /tmp/shx/clob

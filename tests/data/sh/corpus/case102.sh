@@ -1,0 +1,1 @@
+set -a; av=1; sh -c 'echo $av'

@@ -1,0 +1,1 @@
+export ev=2; sh -c 'echo $ev'

@@ -1,0 +1,1 @@
+ev2=3 sh -c 'echo $ev2'; echo "[$ev2]"

@@ -1,0 +1,1 @@
+echo 2>&1 err >&2 | wc -l

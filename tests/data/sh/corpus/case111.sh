@@ -1,0 +1,1 @@
+exec 4>/tmp/shx/f4; echo via4 >&4; exec 4>&-; cat /tmp/shx/f4

@@ -1,0 +1,3 @@
+cat <<"E"
+$HOME `x`
+E

@@ -1,0 +1,1 @@
+echo $'a\tb\n' | od -c | head -1

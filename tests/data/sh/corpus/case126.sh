@@ -1,0 +1,1 @@
+sleep 0 & echo $! | grep -c '^[0-9]'

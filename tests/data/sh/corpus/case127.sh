@@ -1,0 +1,1 @@
+(sleep 0; exit 7) & wait $!; echo $?

@@ -1,0 +1,1 @@
+trap 'echo T' EXIT; (echo sub); echo main

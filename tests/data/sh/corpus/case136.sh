@@ -1,0 +1,1 @@
+t() { trap 'echo inner' EXIT; }; t; echo body

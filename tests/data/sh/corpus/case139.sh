@@ -1,0 +1,1 @@
+x='$(echo injected)'; echo $x "$x"

@@ -1,0 +1,1 @@
+x='*'; set -- $x; echo $# > /dev/null; echo done

@@ -1,0 +1,1 @@
+echo "a" > /tmp/shx/rd; read v < /tmp/shx/rd; echo $v

@@ -1,0 +1,1 @@
+printf ' a b \n' | { read a; echo "[$a]"; }

@@ -1,0 +1,1 @@
+printf 'a\\ b c\n' | { read -r a b; echo "[$a][$b]"; }

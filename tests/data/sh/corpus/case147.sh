@@ -1,0 +1,1 @@
+printf 'x' | { read a; echo "$? [$a]"; }

@@ -1,0 +1,1 @@
+printf 'a,b,\n' | { IFS=, read x y; echo "[$x][$y]"; }

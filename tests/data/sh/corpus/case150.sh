@@ -1,0 +1,1 @@
+command echo hi; command -v echo; command -V echo

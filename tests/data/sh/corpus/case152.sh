@@ -1,0 +1,1 @@
+hash ls 2>/dev/null; echo $?

@@ -1,0 +1,1 @@
+cd /; cd tmp; pwd; echo $OLDPWD

@@ -1,0 +1,1 @@
+mkdir -p /tmp/shx/cdp/sub; CDPATH=/tmp/shx/cdp; cd sub; pwd

@@ -1,0 +1,1 @@
+cd /tmp/shx; ln -sfn /tmp /tmp/shx/lnk; cd lnk; pwd; pwd -P; cd -P /tmp/shx/lnk; pwd

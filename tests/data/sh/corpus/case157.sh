@@ -1,0 +1,1 @@
+x=1; export x; export -p | grep 'x='

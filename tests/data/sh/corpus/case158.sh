@@ -1,0 +1,1 @@
+readonly ro=5; readonly -p | grep ro

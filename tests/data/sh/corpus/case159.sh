@@ -1,0 +1,1 @@
+unset -f nosuch; unset nosuch; echo $?

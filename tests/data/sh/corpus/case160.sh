@@ -1,0 +1,1 @@
+f() { echo f; }; unset -f f; f

@@ -1,0 +1,1 @@
+alias a1='echo one' a2='echo two'; alias a1; unalias a1; a1

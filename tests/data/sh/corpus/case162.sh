@@ -1,0 +1,1 @@
+test; echo $?; test ""; echo $?; test x; echo $?

@@ -1,0 +1,1 @@
+test -n ""; echo $?; test -z ""; echo $?

@@ -1,0 +1,1 @@
+[ -f /etc/passwd -a -r /etc/passwd ]; echo $?

@@ -1,0 +1,1 @@
+[ -x /bin/sh ]; echo $?

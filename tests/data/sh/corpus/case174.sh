@@ -1,0 +1,1 @@
+[ /etc/passwd -nt /nonexist ]; echo $?

@@ -1,0 +1,1 @@
+echo 'single' "double $((1))" 'x'"y"

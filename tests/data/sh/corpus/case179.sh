@@ -1,0 +1,1 @@
+f() { for a; do echo $a; done; }; f p q

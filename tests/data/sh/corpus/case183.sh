@@ -1,0 +1,1 @@
+echo "x${var-default}y"

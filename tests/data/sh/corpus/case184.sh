@@ -1,0 +1,1 @@
+echo ${var=setme}; echo $var

@@ -1,0 +1,1 @@
+echo "[${IFS}]" | od -c | head -1

@@ -1,0 +1,1 @@
+ulimit -n >/dev/null; echo $?

@@ -1,0 +1,1 @@
+>/tmp/shx/empty; wc -c < /tmp/shx/empty

@@ -1,0 +1,1 @@
+echo hi >/tmp/shx/a1 >/tmp/shx/a2; cat /tmp/shx/a1 /tmp/shx/a2

@@ -1,0 +1,1 @@
+cat 0</dev/null; echo ok

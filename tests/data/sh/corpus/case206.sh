@@ -1,0 +1,1 @@
+echo x 1>&2 2>/dev/null

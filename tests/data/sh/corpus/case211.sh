@@ -1,0 +1,1 @@
+PATH=/nonexistent; cat /dev/null; echo $?

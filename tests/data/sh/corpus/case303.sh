@@ -1,0 +1,1 @@
+echo ${x:-$(echo sub)} ${y:-$(echo sub2)}

@@ -1,0 +1,1 @@
+set -- ; echo "x$@y" "x$*y"

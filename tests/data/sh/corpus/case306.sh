@@ -1,0 +1,1 @@
+set -- "" ""; echo $#; for a in "$@"; do echo "[$a]"; done; for a in $@; do echo "<$a>"; done

@@ -1,0 +1,1 @@
+set -- a "" c; printf '[%s]' $*; echo; printf '[%s]' "$@"; echo

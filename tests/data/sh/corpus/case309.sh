@@ -1,0 +1,1 @@
+unset IFS; x="a  b"; set -- $x; echo $#; echo "$*"

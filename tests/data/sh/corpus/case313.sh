@@ -1,0 +1,1 @@
+v="*"; case "a" in $v) echo glob;; esac; case "a" in "$v") echo lit;; *) echo nolit;; esac

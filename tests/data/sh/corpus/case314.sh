@@ -1,0 +1,1 @@
+x='a\b'; echo $x "$x"; case 'a\b' in $x) echo m1;; esac

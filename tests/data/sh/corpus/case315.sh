@@ -1,0 +1,1 @@
+echo ${x+set} ${unset_zz+set} "${unset_zz-}" end

@@ -1,0 +1,1 @@
+x=; echo ${x:-empty} ${x-notunset} ${x:+nonempty} ${x+set}

@@ -1,0 +1,1 @@
+$(echo cmd) `echo bq` ${x:-d} $((1+1)) \$ \\ \a

@@ -1,0 +1,3 @@
+f() { cat; }; f <<EOF
+fn heredoc
+EOF

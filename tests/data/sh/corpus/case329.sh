@@ -1,0 +1,4 @@
+while read l; do echo "<$l>"; done <<EOF
+one
+two
+EOF

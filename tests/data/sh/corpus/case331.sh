@@ -1,0 +1,4 @@
+if cat <<EOF
+in if
+EOF
+then echo yes; fi

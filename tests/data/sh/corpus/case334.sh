@@ -1,0 +1,1 @@
+echo start; exec >/dev/null; echo hidden

@@ -1,0 +1,1 @@
+{ echo a; echo b >&2; } > /dev/null 2>&1; echo done

@@ -1,0 +1,1 @@
+(cd /; pwd); pwd | grep -c /

@@ -1,0 +1,1 @@
+true | { read x; echo "[$x]"; }

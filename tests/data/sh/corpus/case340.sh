@@ -1,0 +1,1 @@
+x=out; echo y | read x; echo $x

@@ -1,0 +1,1 @@
+until false; do echo once; break; done

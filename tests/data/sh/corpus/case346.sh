@@ -1,0 +1,1 @@
+i=0; while true; do i=$((i+1)); if [ $i -gt 3 ]; then break; fi; continue; echo never; done; echo $i

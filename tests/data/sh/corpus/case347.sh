@@ -1,0 +1,1 @@
+for i in 1 2; do for j in 1 2; do break 2; done; echo no; done; echo out

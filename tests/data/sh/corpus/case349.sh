@@ -1,0 +1,1 @@
+f() { return; }; false; f; echo $?

@@ -1,0 +1,1 @@
+f() { false; return; }; f; echo $?

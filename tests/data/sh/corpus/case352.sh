@@ -1,0 +1,1 @@
+f() { echo $1; shift; echo $1; }; f a b; echo "$1"

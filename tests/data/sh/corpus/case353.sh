@@ -1,0 +1,1 @@
+set -- outer; f() { set -- inner; echo $1; }; f; echo $1

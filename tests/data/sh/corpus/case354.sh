@@ -1,0 +1,1 @@
+f() { local IFS=,; set -- a b; echo "$*"; }; f; set -- x y; echo "$*"

@@ -1,0 +1,1 @@
+f() { local x; x=2; g; }; g() { echo $x; }; x=1; f; echo $x

@@ -1,0 +1,1 @@
+f() { local x=1; unset x; echo "[${x-unset}]"; }; x=g; f; echo $x

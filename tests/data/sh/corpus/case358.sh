@@ -1,0 +1,1 @@
+f() { echo in f; }; g() { f; }; unset -f f; g 2>&1 | sed 's/.*: //'

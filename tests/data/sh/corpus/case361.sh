@@ -1,0 +1,1 @@
+f() { echo redir; } > /dev/null; f; echo after

@@ -1,0 +1,1 @@
+alias e=echo; e hi

@@ -1,0 +1,1 @@
+alias x='echo a;' ; x echo b

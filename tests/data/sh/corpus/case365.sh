@@ -1,0 +1,1 @@
+alias l='ls ' d='/'; l d >/dev/null && echo ok

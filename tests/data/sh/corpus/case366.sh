@@ -1,0 +1,1 @@
+unalias nonexist_a

@@ -1,0 +1,1 @@
+ec() { echo "$@"; }; alias ec2='ec x'; ec2 y

@@ -1,0 +1,1 @@
+set -e; f() { false; echo cont; }; f && echo t

@@ -1,0 +1,1 @@
+set -e; x=1; [ $x = 2 ] && echo no; echo after_and

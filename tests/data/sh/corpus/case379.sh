@@ -1,0 +1,1 @@
+set -e; case x in x) false;; esac; echo no

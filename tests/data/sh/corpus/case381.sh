@@ -1,0 +1,1 @@
+set -u; x=${unset_zz:-ok}; echo $x

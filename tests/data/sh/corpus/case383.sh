@@ -1,0 +1,1 @@
+set -u; set -- ; echo "$@" "$*" $# ok

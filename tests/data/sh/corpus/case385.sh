@@ -1,0 +1,1 @@
+set -x; x=$(echo a) y=2; echo "$x$y"

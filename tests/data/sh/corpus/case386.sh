@@ -1,0 +1,1 @@
+set -v; echo verbose

@@ -1,0 +1,1 @@
+PS4='> '; set -x; echo ps4

@@ -1,0 +1,1 @@
+set +x +e; echo $-

@@ -1,0 +1,1 @@
+continue 0

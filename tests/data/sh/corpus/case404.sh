@@ -1,0 +1,1 @@
+eval 'exit 4'; echo no

@@ -1,0 +1,1 @@
+x='a b'; eval "y=\$x"; echo "$y"

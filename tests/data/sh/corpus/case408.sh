@@ -1,0 +1,1 @@
+eval 'for i in 1 2; do echo $i; done'

@@ -1,0 +1,1 @@
+cmd='echo a; echo b'; eval "$cmd"

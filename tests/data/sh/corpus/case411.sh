@@ -1,0 +1,1 @@
+printf 'echo dot $1\n' > ./dotf; . ./dotf arg; echo $?

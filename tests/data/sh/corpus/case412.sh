@@ -1,0 +1,1 @@
+printf 'return 5; echo no\n' > ./dotr; . ./dotr; echo $?

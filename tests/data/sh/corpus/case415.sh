@@ -1,0 +1,1 @@
+command -v if; command -v true; command -V true

@@ -1,0 +1,1 @@
+command exit 3; echo no

@@ -1,0 +1,1 @@
+readonly x=1; export x; echo $x; (x=2) ; echo $?

@@ -1,0 +1,1 @@
+readonly x; unset x; echo $?

@@ -1,0 +1,1 @@
+export n=1; export -n n 2>&1; echo

@@ -1,0 +1,1 @@
+x=1 readonly ro2; echo "[$x]"

@@ -1,0 +1,1 @@
+unset -v x y z; echo ok

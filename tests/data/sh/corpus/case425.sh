@@ -1,0 +1,1 @@
+test -e /; echo $?; test ! -e /; echo $?; test -s /etc/passwd; echo $?

@@ -1,0 +1,1 @@
+test 10 -eq 10 -a 2 -lt 1; echo $?

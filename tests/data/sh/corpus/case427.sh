@@ -1,0 +1,1 @@
+test -z; echo $?; test -n; echo $?

@@ -1,0 +1,1 @@
+echo -n -e x; echo

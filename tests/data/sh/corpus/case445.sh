@@ -1,0 +1,1 @@
+echo 'a\nb' "c\td" 'e\\f' '\x41'

@@ -1,0 +1,1 @@
+printf '%5.1s|\n' xyz

@@ -1,0 +1,1 @@
+printf '%i %d\n' 3

@@ -1,0 +1,1 @@
+getopts :abc opt -z; echo "$opt $OPTARG $?"

@@ -1,0 +1,1 @@
+getopts :b: opt -b; echo "$opt $OPTARG $?"

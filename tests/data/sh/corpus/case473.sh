@@ -1,0 +1,1 @@
+OPTIND=1; while getopts ab:c o -ab x -c -- rest; do echo "$o ${OPTARG:-}"; done; echo $OPTIND

@@ -1,0 +1,1 @@
+set -- -a -b; while getopts ab o; do echo $o; done; OPTIND=1; while getopts ab o; do echo again $o; done

@@ -1,0 +1,1 @@
+f() { local OPTIND; while getopts x o "$@"; do echo f$o; done; }; f -x; f -x

@@ -1,0 +1,1 @@
+printf 'no newline' | { read x; echo "$? [$x]"; }

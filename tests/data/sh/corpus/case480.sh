@@ -1,0 +1,1 @@
+printf '\n' | { read x; echo "$? [$x]"; }

@@ -1,0 +1,1 @@
+printf '  x  \n' | { IFS= read x; echo "[$x]"; }

@@ -1,0 +1,1 @@
+HOME=/tmp; cd; pwd

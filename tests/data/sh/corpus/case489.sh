@@ -1,0 +1,1 @@
+OLDPWD=/tmp; cd - 

@@ -1,0 +1,1 @@
+kill -s TERM; echo $?

@@ -1,0 +1,1 @@
+kill -l 9 SEGV; kill -l 300

@@ -1,0 +1,1 @@
+sleep 0 & jobs >/dev/null; wait; echo ok

@@ -1,0 +1,1 @@
+printf 'l1\nl2 x\n\n  l4\n' > f; while IFS= read -r line; do echo "[$line]"; done < f

@@ -1,0 +1,1 @@
+x=12a; case "$x" in *[!0-9]*) echo notnum;; *) echo num;; esac

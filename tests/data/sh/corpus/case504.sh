@@ -1,0 +1,1 @@
+set -- -g 'daemon off;'; if [ "${1#-}" != "$1" ]; then set -- nginx "$@"; fi; printf '[%s]' "$@"; echo

@@ -1,0 +1,1 @@
+tmp=./tmpf; trap 'rm -f "$tmp"; echo cleaned' EXIT INT TERM; echo x > "$tmp"; [ -f "$tmp" ] && echo exists

@@ -1,0 +1,1 @@
+command -v nosuch_x >/dev/null 2>&1 || { echo "missing" >&2; exit 1; }

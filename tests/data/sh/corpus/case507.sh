@@ -1,0 +1,1 @@
+: "${VAR_ZZ:?VAR_ZZ must be set}"

@@ -1,0 +1,1 @@
+if [ -z "${X_ZZ:-}" ]; then echo empty; fi

@@ -1,0 +1,1 @@
+eval "$(echo x=1; echo y=2)"; echo $x$y

@@ -1,0 +1,1 @@
+sleep 0.1 & p1=$!; sleep 0.05 & p2=$!; wait $p1 $p2; echo waited

@@ -1,0 +1,1 @@
+kill -0 $$ 2>/dev/null && echo alive

@@ -1,0 +1,1 @@
+exec env | grep -c PATH

@@ -1,0 +1,4 @@
+{ read a; read b; } <<EOF
+first
+second
+EOF

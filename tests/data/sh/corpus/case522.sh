@@ -1,0 +1,6 @@
+cat <<EOF > conf
+server {
+    listen ${PORT:-80};
+    root "${ROOT:-/var/www}";
+}
+EOF

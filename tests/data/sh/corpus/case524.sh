@@ -1,0 +1,1 @@
+for d in /nonexistent_*; do [ -e "$d" ] || { echo "no match: $d"; continue; }; done

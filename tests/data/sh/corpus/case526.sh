@@ -1,0 +1,1 @@
+v=$(printf '%s' "a'b\"c"); echo "$v"

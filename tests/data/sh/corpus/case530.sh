@@ -1,0 +1,1 @@
+s=; for w in a b c; do s="${s:+$s,}$w"; done; echo $s

@@ -1,0 +1,1 @@
+IFS=, ; for x in a,b,c; do echo $x; done; unset IFS

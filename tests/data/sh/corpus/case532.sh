@@ -1,0 +1,1 @@
+old=$IFS; IFS=:; set -- $PATH; IFS=$old; [ $# -gt 0 ] && echo split

@@ -1,0 +1,1 @@
+str="hello world"; echo ${str%% *} ${str#* }

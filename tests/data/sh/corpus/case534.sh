@@ -1,0 +1,1 @@
+[ -d /tmp ] && [ -w /tmp ] && echo writable

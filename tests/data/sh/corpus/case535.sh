@@ -1,0 +1,1 @@
+test "$(umask)" = 0022 && echo def || echo other

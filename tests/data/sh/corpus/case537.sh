@@ -1,0 +1,1 @@
+x=$(ls /nonexistent 2>&1); echo "${x%%:*}"

@@ -1,0 +1,1 @@
+a=5; b=3; [ $a -gt $b ] && max=$a || max=$b; echo $max

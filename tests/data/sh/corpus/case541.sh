@@ -1,0 +1,1 @@
+cd / && for f in bin etc; do [ -d $f ] && echo "$f ok"; done

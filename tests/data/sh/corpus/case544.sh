@@ -1,0 +1,1 @@
+x=$( { echo a; echo b >&2; } 2>&1 ); echo $x

@@ -1,0 +1,1 @@
+f() { while [ $# -gt 0 ]; do case $1 in -v) echo verbose;; --) shift; break;; *) echo "arg $1";; esac; shift; done; echo "rest: $*"; }; f -v a -- b c

@@ -1,0 +1,1 @@
+set -- a b c d e; shift 2; echo "$@"; shift $#; echo "[$@]"

@@ -1,0 +1,1 @@
+printf '%s=%s\n' a 1 b 2 | while IFS== read k v; do echo "$k -> $v"; done

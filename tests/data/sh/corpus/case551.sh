@@ -1,0 +1,1 @@
+readonly C=1; f() { local C=2; echo $C; }; f 2>&1

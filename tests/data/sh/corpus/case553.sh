@@ -1,0 +1,1 @@
+trap 'echo caught' HUP; kill -HUP $$; echo next

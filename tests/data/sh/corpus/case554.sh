@@ -1,0 +1,1 @@
+( trap 'echo sub TERM' TERM; kill -TERM $$ 2>/dev/null; kill -TERM $(sh -c 'echo $PPID'); echo subdone ) ; echo parent

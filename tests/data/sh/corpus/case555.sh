@@ -1,0 +1,1 @@
+x=$(exit 3); echo $?; x=$(exit 3) y=1; echo $?

@@ -1,0 +1,1 @@
+true; x=$(false) echo $?

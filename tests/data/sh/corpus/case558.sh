@@ -1,0 +1,1 @@
+false; x=$(true); echo $?

@@ -1,0 +1,4 @@
+v=$(cat <<'EOF'
+$raw `bq`
+EOF
+); echo "$v"

@@ -1,0 +1,1 @@
+IFS=x; v=axbxc; echo $v; echo "$v"; unset IFS

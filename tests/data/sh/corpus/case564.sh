@@ -1,0 +1,1 @@
+set -f; v='*'; echo $v; set +f

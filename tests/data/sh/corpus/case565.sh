@@ -1,0 +1,1 @@
+echo "${v-'a'}" "${unset_q-'a'}" ${unset_q-'a'} "${unset_q-"a"}"

@@ -1,0 +1,1 @@
+echo "${unset_q:-a\"b}"

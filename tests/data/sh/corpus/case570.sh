@@ -1,0 +1,2 @@
+echo \
+continued

@@ -1,0 +1,1 @@
+set -e; f() { return 1; }; if f; then echo y; else echo n; fi

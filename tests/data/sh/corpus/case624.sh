@@ -1,0 +1,1 @@
+set -e; (exit 2); echo no

@@ -1,0 +1,1 @@
+set -e; v=$(exit 3); echo no

@@ -1,0 +1,1 @@
+set -e; echo $(false) ok

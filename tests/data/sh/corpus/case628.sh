@@ -1,0 +1,1 @@
+set -e; [ 1 = 2 ]; echo no

@@ -1,0 +1,1 @@
+set -e; cd /nonexistent; echo no

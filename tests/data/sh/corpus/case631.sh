@@ -1,0 +1,1 @@
+set -e; eval false; echo no

@@ -1,0 +1,1 @@
+set -e; . /dev/null; echo ok

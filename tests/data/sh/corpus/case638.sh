@@ -1,0 +1,1 @@
+echo ~"" ~/"x" | sed "s|$HOME|H|g"

@@ -1,0 +1,1 @@
+IFS=x; set -- axb xc; echo $*; echo "$*"; for i in $*; do echo "[$i]"; done

@@ -1,0 +1,1 @@
+unset IFS; echo "${IFS-unset}"

@@ -1,0 +1,2 @@
+x="a
+b"; echo $x; echo "$x"

@@ -1,0 +1,1 @@
+echo $(printf '\n\nx\n\n')

@@ -1,0 +1,3 @@
+cat << EOF
+spaced
+EOF

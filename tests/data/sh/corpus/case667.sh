@@ -1,0 +1,3 @@
+cat <<EOF
+"$x" '$x'
+EOF

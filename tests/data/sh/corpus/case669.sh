@@ -1,0 +1,4 @@
+x=$(cat <<EOF
+one
+EOF
+); echo "$x"

@@ -1,0 +1,1 @@
+case x in *) echo star;; x) echo x;; esac

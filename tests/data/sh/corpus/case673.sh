@@ -1,0 +1,1 @@
+case 'a' in [[:alpha:]]) echo alpha;; esac

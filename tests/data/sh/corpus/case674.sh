@@ -1,0 +1,1 @@
+case 'é' in ?) echo one;; ??) echo two;; esac

@@ -1,0 +1,1 @@
+case ab in a*b) echo m;; esac

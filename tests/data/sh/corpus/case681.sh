@@ -1,0 +1,1 @@
+x=a; case $x in $x) echo self;; esac

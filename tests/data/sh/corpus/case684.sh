@@ -1,0 +1,1 @@
+echo [ab] [a ]b

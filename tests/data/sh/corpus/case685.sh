@@ -1,0 +1,1 @@
+touch ab.x aa.x; echo a?.x a[ab].x a[!a].x *.x; rm ab.x aa.x

@@ -1,0 +1,1 @@
+touch .h1; echo .h*; echo * | grep -c h1; rm .h1

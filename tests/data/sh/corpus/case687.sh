@@ -1,0 +1,1 @@
+mkdir -p d1/d2; touch d1/d2/f; echo d*/*/f d1/*; rm -r d1

@@ -1,0 +1,1 @@
+touch 'a b'; for f in a*; do echo "[$f]"; done; rm 'a b'

@@ -1,0 +1,1 @@
+echo /nonexistent*/x

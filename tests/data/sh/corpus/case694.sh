@@ -1,0 +1,1 @@
+set -f; x='*'; set -- $x; echo $#

@@ -1,0 +1,1 @@
+alias foo=bar; command -V foo; type foo

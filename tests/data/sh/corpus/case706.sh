@@ -1,0 +1,1 @@
+pwd -P >/dev/null; echo $?

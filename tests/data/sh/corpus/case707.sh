@@ -1,0 +1,1 @@
+echo a 1>&2 2>/dev/null

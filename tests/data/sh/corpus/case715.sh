@@ -1,0 +1,1 @@
+x=1; x=2 command echo $x

@@ -1,0 +1,1 @@
+trap 'echo exiting' EXIT; sh -c 'exit 3'; echo $?

@@ -1,0 +1,1 @@
+trap "echo a" EXIT; trap "echo b" EXIT

@@ -1,0 +1,1 @@
+(trap 'echo sub' EXIT); echo after

@@ -1,0 +1,1 @@
+trap 'echo err' ERR 2>&1; echo $?

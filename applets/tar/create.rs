@@ -1,0 +1,701 @@
+//! `tar -c` (and the member-adding half of `-r`/`-u`): walks the operands with directory file
+//! descriptors (fstatat/openat relative to the parent, getdents64 in large batches), detects
+//! hard links by (device, inode), and moves file data with sendfile into a plain archive or
+//! through the 256 KiB output buffer otherwise.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::io::RawFd;
+
+use super::archive::{DataErr, Output};
+use super::header::{self, Entry, Meta};
+use super::list::Lister;
+use super::matching::Excluder;
+use super::opts::{NameArg, Opts, Sort};
+use super::{safer_name, Msgs};
+use crate::common::fs::Names;
+use crate::common::{Ctx, Error, Result};
+
+/// Apply a `--mode` change (octal or chmod's symbolic `u+x,go-w,a=rX`) to `mode`.
+pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
+    if !spec.is_empty() && spec.iter().all(|c| (b'0'..=b'7').contains(c)) {
+        let v = u32::from_str_radix(std::str::from_utf8(spec).ok()?, 8).ok()?;
+        return (v <= 0o7777).then_some(v);
+    }
+    let mut m = mode & 0o7777;
+    for clause in spec.split(|&c| c == b',') {
+        let mut i = 0;
+        let mut who = 0u32;
+        while i < clause.len() && matches!(clause[i], b'u' | b'g' | b'o' | b'a') {
+            who |= match clause[i] {
+                b'u' => 0o4700,
+                b'g' => 0o2070,
+                b'o' => 0o1007,
+                _ => 0o7777,
+            };
+            i += 1;
+        }
+        let who_given = who != 0;
+        if !who_given {
+            who = 0o7777;
+        }
+        if i >= clause.len() {
+            return None;
+        }
+        while i < clause.len() {
+            let op = clause[i];
+            if !matches!(op, b'+' | b'-' | b'=') {
+                return None;
+            }
+            i += 1;
+            let mut bits = 0u32;
+            while i < clause.len() && !matches!(clause[i], b'+' | b'-' | b'=') {
+                bits |= match clause[i] {
+                    b'r' => 0o444,
+                    b'w' => 0o222,
+                    b'x' => 0o111,
+                    b'X' => {
+                        if is_dir || m & 0o111 != 0 {
+                            0o111
+                        } else {
+                            0
+                        }
+                    }
+                    b's' => 0o6000,
+                    b't' => 0o1000,
+                    b'u' => {
+                        let u = (m >> 6) & 7;
+                        u * 0o111
+                    }
+                    b'g' => {
+                        let g = (m >> 3) & 7;
+                        g * 0o111
+                    }
+                    b'o' => (m & 7) * 0o111,
+                    _ => return None,
+                };
+                i += 1;
+            }
+            let eff = bits & who;
+            match op {
+                b'+' => m |= eff,
+                b'-' => m &= !eff,
+                _ => {
+                    let clear = if who_given { who & 0o7777 } else { 0o7777 };
+                    m = (m & !clear) | eff;
+                }
+            }
+        }
+    }
+    Some(m)
+}
+
+fn cstr(b: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(b.len() + 1);
+    v.extend_from_slice(b);
+    v.push(0);
+    v
+}
+
+pub fn last_err() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+fn getdents(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+    // SAFETY: buf is valid for writes of its length.
+    let n = unsafe { libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len()) };
+    if n < 0 {
+        Err(last_err())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+/// Directory entries (name, inode), without `.` and `..`.
+fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64)>> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = getdents(fd, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let mut off = 0;
+        while off + 19 <= n {
+            let ino = u64::from_ne_bytes(buf[off..off + 8].try_into().unwrap_or([0; 8]));
+            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
+            if reclen == 0 || off + reclen > n {
+                break;
+            }
+            let name_area = &buf[off + 19..off + reclen];
+            let len = memchr::memchr(0, name_area).unwrap_or(name_area.len());
+            let name = &name_area[..len];
+            if name != b"." && name != b".." {
+                out.push((name.to_vec(), ino));
+            }
+            off += reclen;
+        }
+    }
+    Ok(out)
+}
+
+pub struct Creator<'a> {
+    pub o: &'a Opts,
+    pub out: Output,
+    pub msgs: Msgs,
+    names: Names,
+    links: HashMap<(u64, u64), Vec<u8>>,
+    archive_id: Option<(u64, u64)>,
+    excl: Excluder,
+    hdr: Vec<u8>,
+    lister: Lister,
+    /// For -u: members already archived and their mtimes.
+    pub newer_than: Option<HashMap<Vec<u8>, i64>>,
+}
+
+struct Fd(RawFd);
+impl Drop for Fd {
+    fn drop(&mut self) {
+        if self.0 >= 0 && self.0 != libc::AT_FDCWD {
+            // SAFETY: we own this fd.
+            unsafe { libc::close(self.0) };
+        }
+    }
+}
+
+impl<'a> Creator<'a> {
+    pub fn new(o: &'a Opts, out: Output, excl: Excluder, verbose_to_stderr: bool) -> Creator<'a> {
+        let archive_id = {
+            // SAFETY: st is plain data.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            (unsafe { libc::fstat(out.fd(), &mut st) } == 0
+                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+                .then_some((st.st_dev, st.st_ino))
+        };
+        Creator {
+            o,
+            out,
+            msgs: Msgs::default(),
+            names: Names::new(),
+            links: HashMap::new(),
+            archive_id,
+            excl,
+            hdr: Vec::with_capacity(2048),
+            lister: Lister::new(o, verbose_to_stderr),
+            newer_than: None,
+        }
+    }
+
+    /// Add every operand, honouring `-C` and `-T` in order.
+    pub fn run(&mut self, ctx: &mut Ctx) -> Result<()> {
+        let mut base = Fd(libc::AT_FDCWD);
+        let names = self.o.names.clone();
+        for n in &names {
+            match n {
+                NameArg::Dir(d) => {
+                    let c = cstr(d.as_bytes());
+                    // SAFETY: c is NUL-terminated.
+                    let fd = unsafe {
+                        libc::openat(
+                            base.0,
+                            c.as_ptr().cast(),
+                            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                        )
+                    };
+                    if fd < 0 {
+                        let e = last_err();
+                        return Err(super::fatal_file(ctx, d.as_bytes(), "Cannot open", &e));
+                    }
+                    base = Fd(fd);
+                }
+                NameArg::Name(p) => self.add_top(ctx, base.0, p)?,
+                NameArg::FilesFrom(f) => {
+                    let list = super::opts::read_names_file(f, self.o.null)
+                        .map_err(|e| super::fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
+                    for p in list {
+                        self.add_top(ctx, base.0, &p)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_top(&mut self, ctx: &mut Ctx, base: RawFd, path: &[u8]) -> Result<()> {
+        let mut p = path;
+        while p.len() > 1 && p.ends_with(b"/") {
+            p = &p[..p.len() - 1];
+        }
+        let stored = if self.o.absolute {
+            p.to_vec()
+        } else {
+            safer_name(ctx, &mut self.msgs, p, false)
+        };
+        if stored.is_empty() {
+            // "/" itself: GNU stores "./"... as the directory's contents with names relative.
+            return self.add(ctx, base, p, b".", true, 0);
+        }
+        self.add(ctx, base, p, &stored, true, 0)
+    }
+
+    fn stat(&self, dirfd: RawFd, rel: &[u8], follow: bool) -> std::io::Result<libc::stat> {
+        let c = cstr(rel);
+        // SAFETY: st is plain data; c is NUL-terminated.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+            if libc::fstatat(dirfd, c.as_ptr().cast(), &mut st, fl) == 0 {
+                Ok(st)
+            } else {
+                Err(last_err())
+            }
+        }
+    }
+
+    /// Archive `rel` (relative to `dirfd`) under the name `name`.
+    fn add(
+        &mut self,
+        ctx: &mut Ctx,
+        dirfd: RawFd,
+        rel: &[u8],
+        name: &[u8],
+        top: bool,
+        top_dev: u64,
+    ) -> Result<()> {
+        if self.excl.excluded(name) {
+            return Ok(());
+        }
+        let st = match self.stat(dirfd, rel, self.o.deref) {
+            Ok(s) => s,
+            Err(e) => {
+                let shown = if top { rel } else { name };
+                super::file_error(ctx, shown, "Cannot stat", &e, 2);
+                return Ok(());
+            }
+        };
+        let top_dev = if top { st.st_dev } else { top_dev };
+        if self.archive_id == Some((st.st_dev, st.st_ino)) {
+            let mut m = crate::common::quote::quote_if_needed(name);
+            m.extend_from_slice(b": file is the archive; not dumped");
+            ctx.msg(&m);
+            return Ok(());
+        }
+        let fmt = st.st_mode & libc::S_IFMT;
+        if let Some(map) = &self.newer_than {
+            if fmt != libc::S_IFDIR {
+                if let Some(&t) = map.get(name) {
+                    if st.st_mtime <= t {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let mut mode = st.st_mode & 0o7777;
+        if let Some(spec) = &self.o.mode_change {
+            mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
+        }
+        let (uid, uname) = match &self.o.owner {
+            Some((id, n)) => (*id, n.clone()),
+            None => {
+                let n = if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    self.names
+                        .user(st.st_uid)
+                        .map(|s| s.to_vec())
+                        .unwrap_or_default()
+                };
+                (st.st_uid as u64, n)
+            }
+        };
+        let (gid, gname) = match &self.o.group {
+            Some((id, n)) => (*id, n.clone()),
+            None => {
+                let n = if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    self.names
+                        .group(st.st_gid)
+                        .map(|s| s.to_vec())
+                        .unwrap_or_default()
+                };
+                (st.st_gid as u64, n)
+            }
+        };
+        let (mut mtime, mut mtime_nsec) = (st.st_mtime, st.st_mtime_nsec as u32);
+        if let Some((t, ns)) = self.o.mtime {
+            if !self.o.clamp_mtime || (mtime, mtime_nsec) > (t, ns) {
+                mtime = t;
+                mtime_nsec = ns;
+            }
+        }
+        let xattrs = if self.o.xattrs {
+            read_xattrs(dirfd, rel, fmt == libc::S_IFLNK)
+        } else {
+            Vec::new()
+        };
+        let mut meta = Meta {
+            name,
+            link: b"",
+            typeflag: b'0',
+            mode,
+            uid,
+            gid,
+            size: 0,
+            mtime,
+            mtime_nsec,
+            uname: &uname,
+            gname: &gname,
+            devmajor: 0,
+            devminor: 0,
+            xattrs: &xattrs,
+        };
+        let crel = cstr(rel);
+        match fmt {
+            libc::S_IFREG => {
+                let key = (st.st_dev, st.st_ino);
+                if st.st_nlink > 1 {
+                    if let Some(target) = self.links.get(&key).cloned() {
+                        meta.typeflag = b'1';
+                        meta.link = &target;
+                        self.emit(ctx, &meta)?;
+                        self.remove(ctx, dirfd, rel, name, false);
+                        return Ok(());
+                    }
+                }
+                let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
+                // SAFETY: crel is NUL-terminated.
+                let fd = unsafe {
+                    libc::openat(
+                        dirfd,
+                        crel.as_ptr().cast(),
+                        libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
+                    )
+                };
+                if fd < 0 {
+                    let e = last_err();
+                    super::file_error(ctx, name, "Cannot open", &e, 2);
+                    return Ok(());
+                }
+                let fd = Fd(fd);
+                if st.st_nlink > 1 {
+                    self.links.insert(key, name.to_vec());
+                }
+                meta.size = st.st_size as u64;
+                self.emit(ctx, &meta)?;
+                let want = st.st_size as u64;
+                let got = match self.out.copy_from(fd.0, want) {
+                    Ok(n) => n,
+                    Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
+                    Err(DataErr::Read(e)) => {
+                        super::file_error(ctx, name, "Read error", &e, 2);
+                        0
+                    }
+                    Err(DataErr::Eof) => 0,
+                };
+                if got < want {
+                    // Keep the archive consistent with the header: pad with zeros.
+                    let mut left = want - got;
+                    let zeros = [0u8; 4096];
+                    while left > 0 {
+                        let k = left.min(zeros.len() as u64) as usize;
+                        self.out
+                            .write(&zeros[..k])
+                            .map_err(|e| self.write_error(ctx, &e))?;
+                        left -= k as u64;
+                    }
+                    let m = format!(": File shrank by {} bytes; padding with zeros", want - got);
+                    let mut msg = crate::common::quote::quote_if_needed(name);
+                    msg.extend_from_slice(m.as_bytes());
+                    ctx.error(2, &msg);
+                }
+                self.out.pad(want).map_err(|e| self.write_error(ctx, &e))?;
+                self.out
+                    .maybe_flush()
+                    .map_err(|e| self.write_error(ctx, &e))?;
+                // SAFETY: st2 is plain data.
+                let changed = unsafe {
+                    let mut st2: libc::stat = std::mem::zeroed();
+                    libc::fstat(fd.0, &mut st2) == 0
+                        && (st2.st_mtime != st.st_mtime
+                            || st2.st_mtime_nsec != st.st_mtime_nsec
+                            || st2.st_size != st.st_size)
+                };
+                if changed && got == want {
+                    let mut msg = crate::common::quote::quote_if_needed(name);
+                    msg.extend_from_slice(b": file changed as we read it");
+                    ctx.error(1, &msg);
+                }
+                drop(fd);
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFDIR => {
+                let mut dname = name.to_vec();
+                if !dname.ends_with(b"/") {
+                    dname.push(b'/');
+                }
+                meta.typeflag = b'5';
+                meta.name = &dname;
+                let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
+                // SAFETY: crel is NUL-terminated.
+                let dfd = unsafe {
+                    libc::openat(
+                        dirfd,
+                        crel.as_ptr().cast(),
+                        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow,
+                    )
+                };
+                let dfd = Fd(dfd);
+                self.emit(ctx, &meta)?;
+                if !self.o.recursion {
+                    return Ok(());
+                }
+                if dfd.0 < 0 {
+                    let e = last_err();
+                    super::file_error(ctx, name, "Cannot open", &e, 2);
+                    return Ok(());
+                }
+                if self.o.one_file_system && !top && st.st_dev != top_dev {
+                    return Ok(());
+                }
+                let mut ents = match read_dir(dfd.0) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        super::file_error(ctx, name, "Cannot read", &e, 2);
+                        return Ok(());
+                    }
+                };
+                match self.o.sort {
+                    Sort::Name => ents.sort_unstable_by(|a, b| a.0.cmp(&b.0)),
+                    Sort::Inode => ents.sort_unstable_by_key(|e| e.1),
+                    Sort::None => {}
+                }
+                let prefix: &[u8] = if name == b"." && top && rel == b"/" {
+                    b""
+                } else {
+                    name
+                };
+                let mut child = Vec::with_capacity(prefix.len() + 64);
+                for (ename, _) in &ents {
+                    child.clear();
+                    child.extend_from_slice(prefix);
+                    if !child.is_empty() && !child.ends_with(b"/") {
+                        child.push(b'/');
+                    }
+                    child.extend_from_slice(ename);
+                    let c = child.clone();
+                    self.add(ctx, dfd.0, ename, &c, false, top_dev)?;
+                }
+                drop(dfd);
+                if self.o.remove_files {
+                    // SAFETY: crel is NUL-terminated.
+                    if unsafe { libc::unlinkat(dirfd, crel.as_ptr().cast(), libc::AT_REMOVEDIR) }
+                        != 0
+                    {
+                        let e = last_err();
+                        super::file_error(ctx, name, "Cannot rmdir", &e, 2);
+                    }
+                }
+            }
+            libc::S_IFLNK => {
+                let mut buf = vec![0u8; (st.st_size as usize).max(256) + 1];
+                // SAFETY: buf is valid for its length; crel is NUL-terminated.
+                let n = unsafe {
+                    libc::readlinkat(
+                        dirfd,
+                        crel.as_ptr().cast(),
+                        buf.as_mut_ptr().cast(),
+                        buf.len(),
+                    )
+                };
+                if n < 0 {
+                    let e = last_err();
+                    super::file_error(ctx, name, "Cannot readlink", &e, 2);
+                    return Ok(());
+                }
+                buf.truncate(n as usize);
+                meta.typeflag = b'2';
+                meta.link = &buf;
+                self.emit(ctx, &meta)?;
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO => {
+                meta.typeflag = match fmt {
+                    libc::S_IFCHR => b'3',
+                    libc::S_IFBLK => b'4',
+                    _ => b'6',
+                };
+                if fmt != libc::S_IFIFO {
+                    meta.devmajor = libc::major(st.st_rdev);
+                    meta.devminor = libc::minor(st.st_rdev);
+                }
+                let key = (st.st_dev, st.st_ino);
+                let target = if st.st_nlink > 1 {
+                    self.links.get(&key).cloned()
+                } else {
+                    None
+                };
+                if let Some(t) = &target {
+                    meta.typeflag = b'1';
+                    meta.link = t;
+                    meta.devmajor = 0;
+                    meta.devminor = 0;
+                } else if st.st_nlink > 1 {
+                    self.links.insert(key, name.to_vec());
+                }
+                self.emit(ctx, &meta)?;
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFSOCK => {
+                let mut m = crate::common::quote::quote_if_needed(name);
+                m.extend_from_slice(b": socket ignored");
+                ctx.msg(&m);
+            }
+            _ => {
+                let mut m = crate::common::quote::quote_if_needed(name);
+                m.extend_from_slice(b": Unknown file type; file ignored");
+                ctx.error(2, &m);
+            }
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, ctx: &mut Ctx, dirfd: RawFd, rel: &[u8], name: &[u8], dir: bool) {
+        if !self.o.remove_files {
+            return;
+        }
+        let c = cstr(rel);
+        let fl = if dir { libc::AT_REMOVEDIR } else { 0 };
+        // SAFETY: c is NUL-terminated.
+        if unsafe { libc::unlinkat(dirfd, c.as_ptr().cast(), fl) } != 0 {
+            let e = last_err();
+            super::file_error(ctx, name, "Cannot unlink", &e, 2);
+        }
+    }
+
+    fn write_error(&self, ctx: &mut Ctx, e: &std::io::Error) -> Error {
+        super::archive_write_error(ctx, self.o, e)
+    }
+
+    fn emit(&mut self, ctx: &mut Ctx, m: &Meta) -> Result<()> {
+        self.hdr.clear();
+        if let Err(what) = header::write_header(&mut self.hdr, m, self.o.format) {
+            let mut msg = crate::common::quote::quote_if_needed(m.name);
+            msg.extend_from_slice(b": ");
+            msg.extend_from_slice(what.as_bytes());
+            ctx.error(2, &msg);
+            return Ok(());
+        }
+        let h = std::mem::take(&mut self.hdr);
+        let r = self.out.write(&h);
+        self.hdr = h;
+        r.map_err(|e| self.write_error(ctx, &e))?;
+        if self.o.verbose > 0 {
+            let e = Entry {
+                name: m.name.to_vec(),
+                link: m.link.to_vec(),
+                typeflag: m.typeflag,
+                mode: m.mode,
+                uid: m.uid,
+                gid: m.gid,
+                size: m.size,
+                mtime: m.mtime,
+                mtime_nsec: m.mtime_nsec,
+                uname: m.uname.to_vec(),
+                gname: m.gname.to_vec(),
+                devmajor: m.devmajor,
+                devminor: m.devminor,
+                ..Default::default()
+            };
+            self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self, ctx: &mut Ctx) -> Result<()> {
+        let o = self.o;
+        let written = self.out.written;
+        let mut lister = self.lister;
+        lister.flush(ctx)?;
+        self.out
+            .finish()
+            .map_err(|e| super::archive_write_error(ctx, o, &e))?;
+        if o.totals {
+            super::print_totals(
+                ctx,
+                "Total bytes written",
+                written + 1024 + (o.record - (written + 1024) % o.record) % o.record,
+            );
+        }
+        Ok(())
+    }
+}
+
+fn read_xattrs(dirfd: RawFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
+    // Resolve through /proc-free means: build a path via the dirfd with *at calls is not
+    // available for xattrs, so use the fd path form "/proc/self/fd/N/name" only when needed.
+    let mut path = format!("/proc/self/fd/{dirfd}/").into_bytes();
+    if dirfd == libc::AT_FDCWD {
+        path.clear();
+    }
+    path.extend_from_slice(rel);
+    path.push(0);
+    let mut out = Vec::new();
+    let mut list = vec![0u8; 4096];
+    // SAFETY: path is NUL-terminated; list is a valid buffer.
+    let n = unsafe {
+        if is_link {
+            libc::llistxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
+        } else {
+            libc::listxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
+        }
+    };
+    if n <= 0 {
+        return out;
+    }
+    list.truncate(n as usize);
+    for key in list.split(|&c| c == 0).filter(|k| !k.is_empty()) {
+        let ck = cstr(key);
+        let mut val = vec![0u8; 65536];
+        // SAFETY: as above.
+        let m = unsafe {
+            if is_link {
+                libc::lgetxattr(
+                    path.as_ptr().cast(),
+                    ck.as_ptr().cast(),
+                    val.as_mut_ptr().cast(),
+                    val.len(),
+                )
+            } else {
+                libc::getxattr(
+                    path.as_ptr().cast(),
+                    ck.as_ptr().cast(),
+                    val.as_mut_ptr().cast(),
+                    val.len(),
+                )
+            }
+        };
+        if m >= 0 {
+            val.truncate(m as usize);
+            out.push((key.to_vec(), val));
+        }
+    }
+    let _ = OsStr::from_bytes(b"");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_mode;
+
+    #[test]
+    fn modes() {
+        assert_eq!(apply_mode(b"644", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"go-w", 0o777, false), Some(0o755));
+        assert_eq!(apply_mode(b"a+X", 0o644, false), Some(0o644));
+        assert_eq!(apply_mode(b"a+X", 0o644, true), Some(0o755));
+        assert_eq!(apply_mode(b"u=rw,go=r", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"q", 0o777, false), None);
+    }
+}

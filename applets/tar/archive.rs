@@ -755,7 +755,8 @@ impl Reader {
                     }
                 }
             }
-            if text.len() > 64 {
+            let complete = matches!(want, Some(w) if nums.len() >= 1 + 2 * w);
+            if !complete && text.len() > 64 {
                 return Err(ReadErr::Malformed("bad sparse map"));
             }
         }

@@ -211,7 +211,7 @@ impl<'a> Creator<'a> {
                 }
                 NameArg::Name(p) => self.add_top(ctx, base.0, p)?,
                 NameArg::FilesFrom(f) => {
-                    let list = super::opts::read_names_file(f, self.o.null)
+                    let list = super::opts::read_names_file_at(base.0, f, self.o.null)
                         .map_err(|e| super::fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
                     for p in list {
                         self.add_top(ctx, base.0, &p)?;

@@ -50,6 +50,8 @@ pub struct Extractor<'a> {
     root: Fd,
     beneath: bool,
     cache: Option<(Vec<u8>, Fd)>,
+    /// The cached directory may no longer be what its path names.
+    stale: bool,
     dirs: Vec<DirMeta>,
     same_owner: bool,
     same_perms: bool,
@@ -188,6 +190,7 @@ impl<'a> Extractor<'a> {
             root,
             beneath,
             cache: None,
+            stale: false,
             dirs: Vec::new(),
             same_owner: o.same_owner.unwrap_or(root_user),
             same_perms: o.same_perms.unwrap_or(root_user),
@@ -202,6 +205,10 @@ impl<'a> Extractor<'a> {
     fn open_dir(&mut self, dir: &[u8]) -> std::io::Result<RawFd> {
         if dir.is_empty() {
             return Ok(self.root.0);
+        }
+        if self.stale {
+            self.cache = None;
+            self.stale = false;
         }
         if let Some((p, fd)) = &self.cache {
             if p == dir {
@@ -378,7 +385,8 @@ impl<'a> Extractor<'a> {
             return Place::Skip;
         }
         if is_dir || st.st_mode & libc::S_IFMT == libc::S_IFLNK {
-            self.cache = None;
+            // The caller still uses `dir`: drop the cache before the next look-up.
+            self.stale = true;
         }
         Place::Ok
     }
@@ -552,7 +560,7 @@ impl<'a> Extractor<'a> {
                         } else {
                             // SAFETY: as above.
                             unsafe { libc::unlinkat(dir, cbase.as_ptr().cast(), 0) };
-                            self.cache = None;
+                            self.stale = true;
                             rc = unsafe { libc::mkdirat(dir, cbase.as_ptr().cast(), mode) };
                         }
                     }
@@ -591,8 +599,9 @@ impl<'a> Extractor<'a> {
                     file_error(ctx, name, &what, &err, 2);
                     return self.skip(ctx, r, data_len);
                 }
-                self.cache = None;
                 self.set_path_meta(ctx, dir, base, name, e, true);
+                // A symlink may now stand where a cached directory path pointed.
+                self.stale = true;
                 self.skip(ctx, r, data_len)
             }
             Kind::HardLink => {
@@ -1006,7 +1015,7 @@ pub fn extract(
 }
 
 /// Sparse member data expanded (holes as zeros) to a writer.
-fn sparse_to(
+pub fn sparse_to(
     r: &mut Reader,
     sp: &super::header::Sparse,
     stored: u64,

@@ -6,13 +6,22 @@ use super::archive::{ReadErr, Reader};
 use super::header::{Entry, Kind};
 use super::opts::Opts;
 use crate::common::io::Out;
-use crate::common::quote::{quote_into, Style};
 use crate::common::time::{strftime, Zone};
 use crate::common::{Ctx, Result};
 
 /// A member name as GNU tar shows it in listings.
+/// GNU tar's default quoting: gnulib's escape style without the shell characters — spaces
+/// stay, backslashes double, non-printable bytes become C escapes or `\ooo`.
 pub fn show_name(out: &mut Vec<u8>, name: &[u8]) {
-    quote_into(out, name, Style::Escape);
+    for &c in name {
+        if c == b'\\' {
+            out.extend_from_slice(b"\\\\");
+        } else if crate::common::quote::is_printable(c) {
+            out.push(c);
+        } else {
+            crate::common::quote::push_c_escape(out, c);
+        }
+    }
 }
 
 pub struct Lister {

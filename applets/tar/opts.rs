@@ -860,6 +860,11 @@ pub fn parse_date(v: &[u8]) -> Option<(i64, u32)> {
 
 /// Names from `-T FILE`: lines (or NUL-separated with --null).
 pub fn read_names_file(path: &OsStr, null: bool) -> std::io::Result<Vec<Vec<u8>>> {
+    read_names_file_at(libc::AT_FDCWD, path, null)
+}
+
+/// Same, with a relative `path` resolved from `dirfd` (GNU reads `-T` after earlier `-C`s).
+pub fn read_names_file_at(dirfd: i32, path: &OsStr, null: bool) -> std::io::Result<Vec<Vec<u8>>> {
     let data = if path.as_bytes() == b"-" {
         let mut v = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -872,12 +877,31 @@ pub fn read_names_file(path: &OsStr, null: bool) -> std::io::Result<Vec<Vec<u8>>
         }
         v
     } else {
-        std::fs::read(path)?
+        let mut c = path.as_bytes().to_vec();
+        c.push(0);
+        // SAFETY: c is NUL-terminated.
+        let fd =
+            unsafe { libc::openat(dirfd, c.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut v = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let r = loop {
+            match crate::common::io::read_fd(fd, &mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => v.extend_from_slice(&buf[..n]),
+                Err(e) => break Err(e),
+            }
+        };
+        // SAFETY: we own fd.
+        unsafe { libc::close(fd) };
+        r?;
+        v
     };
     let sep = if null { 0 } else { b'\n' };
     Ok(data
         .split(|&c| c == sep)
-        .map(|l| if !null && l.ends_with(b"\r") { l } else { l })
         .filter(|l| !l.is_empty())
         .map(|l| l.to_vec())
         .collect())

@@ -296,7 +296,7 @@ impl<'a> Creator<'a> {
             mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
         }
         let (uid, uname) = match &self.o.owner {
-            Some((id, n)) => (*id, n.clone()),
+            Some((id, n)) => (*id, if self.o.numeric_owner { Vec::new() } else { n.clone() }),
             None => {
                 let n = if self.o.numeric_owner {
                     Vec::new()
@@ -310,7 +310,7 @@ impl<'a> Creator<'a> {
             }
         };
         let (gid, gname) = match &self.o.group {
-            Some((id, n)) => (*id, n.clone()),
+            Some((id, n)) => (*id, if self.o.numeric_owner { Vec::new() } else { n.clone() }),
             None => {
                 let n = if self.o.numeric_owner {
                     Vec::new()

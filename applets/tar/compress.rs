@@ -101,19 +101,12 @@ impl Decoder {
             .name("tar-decode".into())
             .stack_size(256 * 1024)
             .spawn(move || {
-                let mut r: Box<dyn Read> = match codec {
-                    Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
-                        io::BufReader::with_capacity(CHUNK, src),
-                    )),
-                    Codec::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(src)),
-                    Codec::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(src)),
-                    Codec::Zstd => match zstd::stream::read::Decoder::new(src) {
-                        Ok(d) => Box::new(d),
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    },
+                let mut r: Box<dyn Read> = match decoder(codec, src) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
                 };
                 loop {
                     let mut buf = back_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
@@ -183,21 +176,7 @@ impl Encoder {
             .stack_size(512 * 1024)
             .spawn(move || -> io::Result<()> {
                 let out = io::BufWriter::with_capacity(CHUNK, FdWriter(fd));
-                let mut w: Box<dyn FinishWrite> = match codec {
-                    Codec::Gzip => Box::new(flate2::write::GzEncoder::new(
-                        out,
-                        flate2::Compression::new(level.unwrap_or(6)),
-                    )),
-                    Codec::Bzip2 => Box::new(bzip2::write::BzEncoder::new(
-                        out,
-                        bzip2::Compression::new(level.unwrap_or(9)),
-                    )),
-                    Codec::Xz => Box::new(liblzma::write::XzEncoder::new(out, level.unwrap_or(6))),
-                    Codec::Zstd => Box::new(zstd::stream::write::Encoder::new(
-                        out,
-                        level.unwrap_or(3) as i32,
-                    )?),
-                };
+                let mut w = encoder(codec, out, level)?;
                 while let Ok(buf) = rx.recv() {
                     w.write_all(&buf)?;
                     let _ = back_tx.try_send(buf);
@@ -241,27 +220,78 @@ impl Encoder {
     }
 }
 
+fn missing(codec: Codec) -> io::Error {
+    io::Error::other(format!("{codec:?} support is not built into this rbox").to_lowercase())
+}
+
+fn decoder(codec: Codec, src: FdReader) -> io::Result<Box<dyn Read>> {
+    let _ = &src;
+    Ok(match codec {
+        #[cfg(feature = "tar-gzip")]
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
+            io::BufReader::with_capacity(CHUNK, src),
+        )),
+        #[cfg(feature = "tar-bzip2")]
+        Codec::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(src)),
+        #[cfg(feature = "tar-xz")]
+        Codec::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(src)),
+        #[cfg(feature = "tar-zstd")]
+        Codec::Zstd => Box::new(zstd::stream::read::Decoder::new(src)?),
+        #[allow(unreachable_patterns)]
+        c => return Err(missing(c)),
+    })
+}
+
+fn encoder(codec: Codec, out: Sink, level: Option<u32>) -> io::Result<Box<dyn FinishWrite>> {
+    let _ = (&out, level);
+    Ok(match codec {
+        #[cfg(feature = "tar-gzip")]
+        Codec::Gzip => Box::new(flate2::write::GzEncoder::new(
+            out,
+            flate2::Compression::new(level.unwrap_or(6)),
+        )),
+        #[cfg(feature = "tar-bzip2")]
+        Codec::Bzip2 => Box::new(bzip2::write::BzEncoder::new(
+            out,
+            bzip2::Compression::new(level.unwrap_or(9)),
+        )),
+        #[cfg(feature = "tar-xz")]
+        Codec::Xz => Box::new(liblzma::write::XzEncoder::new(out, level.unwrap_or(6))),
+        #[cfg(feature = "tar-zstd")]
+        Codec::Zstd => Box::new(zstd::stream::write::Encoder::new(
+            out,
+            level.unwrap_or(3) as i32,
+        )?),
+        #[allow(unreachable_patterns)]
+        c => return Err(missing(c)),
+    })
+}
+
 trait FinishWrite: Write + Send {
     fn finish_box(self: Box<Self>) -> io::Result<()>;
 }
 
 type Sink = io::BufWriter<FdWriter>;
 
+#[cfg(feature = "tar-gzip")]
 impl FinishWrite for flate2::write::GzEncoder<Sink> {
     fn finish_box(self: Box<Self>) -> io::Result<()> {
         self.finish()?.flush()
     }
 }
+#[cfg(feature = "tar-bzip2")]
 impl FinishWrite for bzip2::write::BzEncoder<Sink> {
     fn finish_box(self: Box<Self>) -> io::Result<()> {
         self.finish()?.flush()
     }
 }
+#[cfg(feature = "tar-xz")]
 impl FinishWrite for liblzma::write::XzEncoder<Sink> {
     fn finish_box(self: Box<Self>) -> io::Result<()> {
         self.finish()?.flush()
     }
 }
+#[cfg(feature = "tar-zstd")]
 impl FinishWrite for zstd::stream::write::Encoder<'static, Sink> {
     fn finish_box(self: Box<Self>) -> io::Result<()> {
         self.finish()?.flush()

@@ -112,8 +112,8 @@ fn getdents(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
     }
 }
 
-/// Directory entries (name, inode), without `.` and `..`.
-fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64)>> {
+/// Directory entries (name, inode, d_type), without `.` and `..`.
+fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64, u8)>> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -132,7 +132,7 @@ fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64)>> {
             let len = memchr::memchr(0, name_area).unwrap_or(name_area.len());
             let name = &name_area[..len];
             if name != b"." && name != b".." {
-                out.push((name.to_vec(), ino));
+                out.push((name.to_vec(), ino, buf[off + 18]));
             }
             off += reclen;
         }
@@ -145,6 +145,8 @@ pub struct Creator<'a> {
     pub out: Output,
     pub msgs: Msgs,
     names: Names,
+    last_user: Option<(u32, Vec<u8>)>,
+    last_group: Option<(u32, Vec<u8>)>,
     links: HashMap<(u64, u64), Vec<u8>>,
     archive_id: Option<(u64, u64)>,
     excl: Excluder,
@@ -178,6 +180,8 @@ impl<'a> Creator<'a> {
             out,
             msgs: Msgs::default(),
             names: Names::new(),
+            last_user: None,
+            last_group: None,
             links: HashMap::new(),
             archive_id,
             excl,
@@ -234,9 +238,9 @@ impl<'a> Creator<'a> {
         };
         if stored.is_empty() {
             // "/" itself: GNU stores "./"... as the directory's contents with names relative.
-            return self.add(ctx, base, p, b".", true, 0);
+            return self.add(ctx, base, p, b".", true, 0, libc::DT_UNKNOWN);
         }
-        self.add(ctx, base, p, &stored, true, 0)
+        self.add(ctx, base, p, &stored, true, 0, libc::DT_UNKNOWN)
     }
 
     fn stat(&self, dirfd: RawFd, rel: &[u8], follow: bool) -> std::io::Result<libc::stat> {
@@ -262,11 +266,42 @@ impl<'a> Creator<'a> {
         name: &[u8],
         top: bool,
         top_dev: u64,
+        dtype: u8,
     ) -> Result<()> {
         if self.excl.excluded(name) {
             return Ok(());
         }
-        let st = match self.stat(dirfd, rel, self.o.deref) {
+        // A regular file (by d_type) is opened first and stat'ed through its descriptor:
+        // one path look-up instead of two.
+        let mut pre_fd: Option<Fd> = None;
+        if dtype == libc::DT_REG {
+            let c = cstr(rel);
+            // SAFETY: c is NUL-terminated.
+            let fd = unsafe {
+                libc::openat(
+                    dirfd,
+                    c.as_ptr().cast(),
+                    libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK,
+                )
+            };
+            if fd >= 0 {
+                pre_fd = Some(Fd(fd));
+            }
+        }
+        let pre_st = pre_fd.as_ref().and_then(|fd| {
+            // SAFETY: st is plain data.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            (unsafe { libc::fstat(fd.0, &mut st) } == 0
+                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+                .then_some(st)
+        });
+        if pre_st.is_none() {
+            pre_fd = None;
+        }
+        let st = match pre_st
+            .map(Ok)
+            .unwrap_or_else(|| self.stat(dirfd, rel, self.o.deref))
+        {
             Ok(s) => s,
             Err(e) => {
                 let shown = if top { rel } else { name };
@@ -296,29 +331,37 @@ impl<'a> Creator<'a> {
             mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
         }
         let (uid, uname) = match &self.o.owner {
-            Some((id, n)) => (*id, if self.o.numeric_owner { Vec::new() } else { n.clone() }),
+            Some((id, n)) => (
+                *id,
+                if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    n.clone()
+                },
+            ),
             None => {
                 let n = if self.o.numeric_owner {
                     Vec::new()
                 } else {
-                    self.names
-                        .user(st.st_uid)
-                        .map(|s| s.to_vec())
-                        .unwrap_or_default()
+                    self.user_name(st.st_uid)
                 };
                 (st.st_uid as u64, n)
             }
         };
         let (gid, gname) = match &self.o.group {
-            Some((id, n)) => (*id, if self.o.numeric_owner { Vec::new() } else { n.clone() }),
+            Some((id, n)) => (
+                *id,
+                if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    n.clone()
+                },
+            ),
             None => {
                 let n = if self.o.numeric_owner {
                     Vec::new()
                 } else {
-                    self.names
-                        .group(st.st_gid)
-                        .map(|s| s.to_vec())
-                        .unwrap_or_default()
+                    self.group_name(st.st_gid)
                 };
                 (st.st_gid as u64, n)
             }
@@ -365,13 +408,20 @@ impl<'a> Creator<'a> {
                     }
                 }
                 let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
-                // SAFETY: crel is NUL-terminated.
-                let fd = unsafe {
-                    libc::openat(
-                        dirfd,
-                        crel.as_ptr().cast(),
-                        libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
-                    )
+                let fd = match pre_fd.take() {
+                    Some(f) => {
+                        let fd = f.0;
+                        std::mem::forget(f);
+                        fd
+                    }
+                    // SAFETY: crel is NUL-terminated.
+                    None => unsafe {
+                        libc::openat(
+                            dirfd,
+                            crel.as_ptr().cast(),
+                            libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
+                        )
+                    },
                 };
                 if fd < 0 {
                     let e = last_err();
@@ -477,7 +527,7 @@ impl<'a> Creator<'a> {
                     name
                 };
                 let mut child = Vec::with_capacity(prefix.len() + 64);
-                for (ename, _) in &ents {
+                for (ename, _, dtype) in &ents {
                     child.clear();
                     child.extend_from_slice(prefix);
                     if !child.is_empty() && !child.ends_with(b"/") {
@@ -485,7 +535,7 @@ impl<'a> Creator<'a> {
                     }
                     child.extend_from_slice(ename);
                     let c = child.clone();
-                    self.add(ctx, dfd.0, ename, &c, false, top_dev)?;
+                    self.add(ctx, dfd.0, ename, &c, false, top_dev, *dtype)?;
                 }
                 drop(dfd);
                 if self.o.remove_files {
@@ -559,6 +609,33 @@ impl<'a> Creator<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Names by id, remembering the last one (trees are usually owned by one user).
+    fn user_name(&mut self, uid: u32) -> Vec<u8> {
+        if let Some((id, n)) = &self.last_user {
+            if *id == uid {
+                return n.clone();
+            }
+        }
+        let n = self.names.user(uid).map(|s| s.to_vec()).unwrap_or_default();
+        self.last_user = Some((uid, n.clone()));
+        n
+    }
+
+    fn group_name(&mut self, gid: u32) -> Vec<u8> {
+        if let Some((id, n)) = &self.last_group {
+            if *id == gid {
+                return n.clone();
+            }
+        }
+        let n = self
+            .names
+            .group(gid)
+            .map(|s| s.to_vec())
+            .unwrap_or_default();
+        self.last_group = Some((gid, n.clone()));
+        n
     }
 
     fn remove(&mut self, ctx: &mut Ctx, dirfd: RawFd, rel: &[u8], name: &[u8], dir: bool) {

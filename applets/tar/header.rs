@@ -742,7 +742,7 @@ mod tests {
     fn pax_roundtrip() {
         let mut v = Vec::new();
         pax_record(&mut v, b"path", b"x");
-        assert_eq!(v, b"10 path=x\n");
+        assert_eq!(v, b"9 path=x\n");
         let mut v = Vec::new();
         pax_record(&mut v, b"path", &[b'a'; 92]);
         assert_eq!(&v[..4], b"101 ");

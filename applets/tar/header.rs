@@ -745,8 +745,8 @@ mod tests {
         assert_eq!(v, b"9 path=x\n");
         let mut v = Vec::new();
         pax_record(&mut v, b"path", &[b'a'; 92]);
-        assert_eq!(&v[..4], b"101 ");
-        assert_eq!(v.len(), 101);
+        assert_eq!(&v[..4], b"102 ");
+        assert_eq!(v.len(), 102);
         let mut seen = Vec::new();
         parse_pax(&v, |k, val| seen.push((k.to_vec(), val.len()))).unwrap();
         assert_eq!(seen, vec![(b"path".to_vec(), 92)]);

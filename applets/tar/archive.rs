@@ -162,7 +162,7 @@ impl Input {
                 if old.capacity() > 0 {
                     dec.give_back(old);
                 }
-                self.chunk = dec.next()?;
+                self.chunk = dec.next_chunk()?;
                 self.chunk_off = 0;
                 if self.chunk.is_empty() {
                     self.src_eof = true;
@@ -550,7 +550,7 @@ impl Reader {
 
     /// The next member, or None at the end of the archive. Errors after the first member are
     /// reported by the caller; `skipped` tells it a header was bad and skipped.
-    pub fn next(&mut self) -> Result<Option<Entry>, ReadErr> {
+    pub fn next_entry(&mut self) -> Result<Option<Entry>, ReadErr> {
         if self.done {
             return Ok(None);
         }
@@ -724,7 +724,7 @@ impl Reader {
         loop {
             // Consume whole blocks until the map is complete.
             if let Some(w) = want {
-                if nums.len() >= 1 + 2 * w {
+                if nums.len() > 2 * w {
                     break;
                 }
             }
@@ -750,12 +750,12 @@ impl Reader {
                     want = Some(v as usize);
                 }
                 if let Some(w) = want {
-                    if nums.len() >= 1 + 2 * w {
+                    if nums.len() > 2 * w {
                         break;
                     }
                 }
             }
-            let complete = matches!(want, Some(w) if nums.len() >= 1 + 2 * w);
+            let complete = matches!(want, Some(w) if nums.len() > 2 * w);
             if !complete && text.len() > 64 {
                 return Err(ReadErr::Malformed("bad sparse map"));
             }

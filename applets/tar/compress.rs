@@ -148,7 +148,7 @@ impl Decoder {
     }
 
     /// The next chunk; an empty vector at the end.
-    pub fn next(&mut self) -> io::Result<Vec<u8>> {
+    pub fn next_chunk(&mut self) -> io::Result<Vec<u8>> {
         match self.rx.recv() {
             Ok(r) => r,
             Err(_) => Ok(Vec::new()),

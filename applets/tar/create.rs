@@ -258,6 +258,7 @@ impl<'a> Creator<'a> {
     }
 
     /// Archive `rel` (relative to `dirfd`) under the name `name`.
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         ctx: &mut Ctx,

@@ -161,7 +161,7 @@ impl<'a> Extractor<'a> {
             // SAFETY: "." is NUL-terminated.
             let fd = unsafe {
                 libc::open(
-                    b".\0".as_ptr().cast(),
+                    c".".as_ptr(),
                     libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
                 )
             };
@@ -785,7 +785,7 @@ impl<'a> Extractor<'a> {
                 unsafe {
                     libc::openat(
                         self.root.0,
-                        b".\0".as_ptr().cast(),
+                        c".".as_ptr(),
                         libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
                     )
                 }
@@ -941,7 +941,7 @@ pub fn extract(
     let mut msgs = Msgs::default();
     let res = (|| -> Result<()> {
         loop {
-            let e = match r.next() {
+            let e = match r.next_entry() {
                 Ok(Some(e)) => e,
                 Ok(None) => break,
                 Err(err) => return Err(read_error(ctx, err)),
@@ -1062,7 +1062,7 @@ pub fn diff(
     let mut msgs = Msgs::default();
     let mut lister = Lister::new(o, false);
     loop {
-        let e = match r.next() {
+        let e = match r.next_entry() {
             Ok(Some(e)) => e,
             Ok(None) => break,
             Err(err) => return Err(read_error(ctx, err)),

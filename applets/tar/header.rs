@@ -399,7 +399,7 @@ impl PaxState {
             }
             b"GNU.sparse.map" => {
                 let nums: Vec<Option<u64>> = v.split(|&c| c == b',').map(parse_dec).collect();
-                if nums.len() % 2 != 0
+                if !nums.len().is_multiple_of(2)
                     || nums.len() / 2 > MAX_SPARSE
                     || nums.iter().any(|n| n.is_none())
                 {

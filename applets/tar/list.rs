@@ -169,7 +169,7 @@ pub fn list(
     let mut lister = Lister::new(o, false);
     let mut msgs = super::Msgs::default();
     loop {
-        let e = match r.next() {
+        let e = match r.next_entry() {
             Ok(Some(e)) => e,
             Ok(None) => break,
             Err(err) => {

@@ -308,7 +308,7 @@ pub fn fuzz_one(data: &[u8]) {
     }
     let _ = header::parse_pax(data, |_, _| {});
     // SAFETY: memfd_create with a NUL-terminated name.
-    let fd = unsafe { libc::memfd_create(b"tar-fuzz\0".as_ptr().cast(), libc::MFD_CLOEXEC) };
+    let fd = unsafe { libc::memfd_create(c"tar-fuzz".as_ptr(), libc::MFD_CLOEXEC) };
     if fd < 0 {
         return;
     }
@@ -324,7 +324,7 @@ pub fn fuzz_one(data: &[u8]) {
     };
     let mut r = Reader::new(input);
     for _ in 0..100_000 {
-        match r.next() {
+        match r.next_entry() {
             Ok(Some(e)) => {
                 let res = match &e.sparse {
                     // Bounded: a hostile real size would only make the fuzzer write zeros.
@@ -397,10 +397,7 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
                 .map_err(|e| archive_write_error(ctx, o, &e))?;
             let excl = excluder(ctx, o)?;
             let mut c = create::Creator::new(o, out, excl, to_stdout);
-            let r = c.run(ctx);
-            if let Err(e) = r {
-                return Err(e);
-            }
+            c.run(ctx)?;
             c.finish(ctx)
         }
         Mode::List | Mode::Extract | Mode::Diff => {

@@ -673,7 +673,7 @@ fn apply(
         }
         ("mode", _) => {
             if super::create::apply_mode(&v, 0o644, false).is_none() {
-                let m = format!("Invalid mode given on option");
+                let m = "Invalid mode given on option";
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }
             o.mode_change = Some(v);

@@ -51,7 +51,7 @@ fn scan(ctx: &mut Ctx, fd: RawFd, want_times: bool) -> Result<(u64, HashMap<Vec<
     let mut times = HashMap::new();
     loop {
         let start = r.input.consumed;
-        match r.next() {
+        match r.next_entry() {
             Ok(Some(e)) => {
                 if want_times {
                     let t = times.entry(e.name.clone()).or_insert(e.mtime);
@@ -129,7 +129,7 @@ pub fn run(ctx: &mut Ctx, o: &Opts, name: &OsStr) -> Result<()> {
             let mut buf = vec![0u8; 128 * 1024];
             loop {
                 let start = r.input.consumed;
-                let e = match r.next() {
+                let e = match r.next_entry() {
                     Ok(Some(e)) => e,
                     Ok(None) => break,
                     Err(ReadErr::NotTar) if start == 0 => break,

@@ -333,7 +333,11 @@ impl<'a> Creator<'a> {
         }
         let (uid, uname) = match &self.o.owner {
             Some((id, n)) => (
-                *id,
+                if *id == super::opts::KEEP_ID {
+                    st.st_uid as u64
+                } else {
+                    *id
+                },
                 if self.o.numeric_owner {
                     Vec::new()
                 } else {
@@ -351,7 +355,11 @@ impl<'a> Creator<'a> {
         };
         let (gid, gname) = match &self.o.group {
             Some((id, n)) => (
-                *id,
+                if *id == super::opts::KEEP_ID {
+                    st.st_gid as u64
+                } else {
+                    *id
+                },
                 if self.o.numeric_owner {
                     Vec::new()
                 } else {

@@ -288,8 +288,19 @@ fn selector(o: &Opts, pats: Vec<Vec<u8>>) -> Selector {
     s
 }
 
-/// Report operands that matched nothing: `tar: NAME: Not found in archive`.
-fn report_unmatched(ctx: &mut Ctx, sel: &Selector) {
+/// Report operands that matched nothing: `tar: NAME: Not found in archive`, after GNU's hint
+/// when such a name looks like a pattern and --wildcards was not given.
+fn report_unmatched(ctx: &mut Ctx, sel: &Selector, wildcards_given: bool) {
+    let hint = !wildcards_given
+        && sel
+            .pats
+            .iter()
+            .enumerate()
+            .any(|(i, (p, _))| !sel.used[i] && matching::has_wildcards(p));
+    if hint {
+        ctx.msg(b"Pattern matching characters used in file names");
+        ctx.msg(b"Use --wildcards to enable pattern matching, or --no-wildcards to suppress this warning");
+    }
     for (i, (p, _)) in sel.pats.iter().enumerate() {
         if !sel.used[i] {
             let mut m = diag_name(p);
@@ -417,7 +428,7 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
                 _ => extract::extract(ctx, o, &mut reader, &mut sel, &excl, &dirs),
             };
             r?;
-            report_unmatched(ctx, &sel);
+            report_unmatched(ctx, &sel, o.wildcards.is_some());
             if o.totals && o.mode == Mode::Extract {
                 print_totals(ctx, "Total bytes read", reader.input.consumed);
             }

@@ -401,8 +401,8 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
                         match rest.pop_front() {
                             Some(v) => out.push(v),
                             None => {
-                                let m = format!("option requires an argument -- '{}'", c as char);
-                                return Err(usage_error(ctx, m.as_bytes(), 64));
+                                let m = format!("Old option '{}' requires an argument.", c as char);
+                                return Err(usage_error(ctx, m.as_bytes(), 2));
                             }
                         }
                     }
@@ -567,6 +567,9 @@ fn num_arg(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<u64> {
         })
 }
 
+/// `--owner`/`--group` id meaning "the file's own id" (name given, unknown here).
+pub const KEEP_ID: u64 = u64::MAX;
+
 /// Owner/group: NAME[:ID], or a number.
 fn owner_arg(
     v: &[u8],
@@ -580,8 +583,15 @@ fn owner_arg(
     if let Some(id) = lookup(v) {
         return Some((id as u64, v.to_vec()));
     }
-    let id: u64 = std::str::from_utf8(v).ok()?.parse().ok()?;
-    Some((id, rev(id as u32).unwrap_or_default()))
+    match std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        Some(id) => Some((id, rev(id as u32).unwrap_or_default())),
+        // GNU stores an unknown name as given and keeps the file's own id.
+        None if !v.is_empty() => Some((KEEP_ID, v.to_vec())),
+        None => None,
+    }
 }
 
 /// Apply one option. Returns false when --help/--version was answered.
@@ -700,7 +710,8 @@ fn apply(
                         "invalid argument {} for '--sort'\nValid arguments are:\n  - 'none'\n  - 'name'\n  - 'inode'",
                         String::from_utf8_lossy(&crate::common::quote::quote_always(&v))
                     );
-                    return Err(usage_error(ctx, m.as_bytes(), 2));
+                    ctx.msg(m.as_bytes());
+                    return Err(Error::silent(2));
                 }
             }
         }

@@ -159,7 +159,7 @@ pub fn run(ctx: &mut Ctx, o: &Opts, name: &OsStr) -> Result<()> {
                 }
                 wpos += end - start;
             }
-            super::report_unmatched(ctx, &sel);
+            super::report_unmatched(ctx, &sel, o.wildcards.is_some());
             finish_in_place(ctx, o, fd.0, wpos, name)
         }
         _ => Ok(()),

@@ -710,6 +710,7 @@ impl<'a> Creator<'a> {
         if o.totals {
             super::print_totals(
                 ctx,
+                o,
                 "Total bytes written",
                 written + 1024 + (o.record - (written + 1024) % o.record) % o.record,
             );

@@ -245,6 +245,8 @@ pub struct Selector {
     pub anchored: bool,
     pub slash: bool,
     pub icase: bool,
+    /// An operand also selects what is below it (off with --no-recursion).
+    pub recursive: bool,
 }
 
 impl Selector {
@@ -257,6 +259,7 @@ impl Selector {
             anchored: true,
             slash: true,
             icase: false,
+            recursive: true,
         }
     }
 
@@ -304,7 +307,7 @@ impl Selector {
                 }
             } else if sub.len() >= p.len()
                 && lit(&sub[..p.len()], p)
-                && (sub.len() == p.len() || sub[p.len()] == b'/' || p.is_empty())
+                && (sub.len() == p.len() || (self.recursive && (sub[p.len()] == b'/' || p.is_empty())))
             {
                 return true;
             }

@@ -177,11 +177,12 @@ pub fn contains_dot_dot(name: &[u8]) -> bool {
     name.split(|&c| c == b'/').any(|c| c == b"..")
 }
 
-/// `--totals`: `Total bytes written: 10240 (10KiB, 4.9MiB/s)` — the rate is left out, as it
-/// cannot be reproduced.
-pub fn print_totals(ctx: &mut Ctx, what: &str, n: u64) {
+/// `--totals`: `Total bytes written: 10240 (10KiB, 4.9MiB/s)`.
+pub fn print_totals(ctx: &mut Ctx, o: &Opts, what: &str, n: u64) {
     let h = human(n);
-    let line = format!("{what}: {n} ({h})\n");
+    let secs = o.start.elapsed().as_secs_f64().max(1e-6);
+    let rate = human((n as f64 / secs) as u64);
+    let line = format!("{what}: {n} ({h}, {rate}/s)\n");
     let _ = ctx.out.flush();
     crate::common::io::write_all_fd(2, line.as_bytes()).ok();
 }
@@ -285,6 +286,7 @@ fn selector(o: &Opts, pats: Vec<Vec<u8>>) -> Selector {
     s.anchored = o.anchored.unwrap_or(true);
     s.slash = o.wildcards_slash;
     s.icase = o.ignore_case;
+    s.recursive = o.recursion;
     s
 }
 
@@ -429,8 +431,10 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
             };
             r?;
             report_unmatched(ctx, &sel, o.wildcards.is_some());
-            if o.totals && o.mode == Mode::Extract {
-                print_totals(ctx, "Total bytes read", reader.input.consumed);
+            if o.totals && o.mode != Mode::Diff {
+                // GNU counts whole records.
+                let n = reader.input.consumed.div_ceil(o.record) * o.record;
+                print_totals(ctx, o, "Total bytes read", n);
             }
             Ok(())
         }

@@ -98,6 +98,8 @@ pub struct Opts {
     pub names: Vec<NameArg>,
     pub show_stored: bool,
     pub ignore_failed_read: bool,
+    /// For the --totals rate.
+    pub start: std::time::Instant,
 }
 
 impl Default for Opts {
@@ -145,6 +147,7 @@ impl Default for Opts {
             names: Vec::new(),
             show_stored: false,
             ignore_failed_read: false,
+            start: std::time::Instant::now(),
         }
     }
 }

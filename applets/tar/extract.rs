@@ -52,6 +52,13 @@ pub struct Extractor<'a> {
     cache: Option<(Vec<u8>, Fd)>,
     /// The cached directory may no longer be what its path names.
     stale: bool,
+    /// (set-gid, gid) of the directory the current member goes into, and of the root.
+    cache_dir_group: (bool, u32),
+    last_ids: Option<(Vec<u8>, u64, Vec<u8>, u64, (u32, u32))>,
+    cached_group: (bool, u32),
+    root_group: (bool, u32),
+    euid: u32,
+    egid: u32,
     dirs: Vec<DirMeta>,
     same_owner: bool,
     same_perms: bool,
@@ -85,6 +92,17 @@ fn openat2_beneath(dirfd: RawFd, path: &[u8], flags: i32) -> std::io::Result<Raw
             return Err(e);
         }
     }
+}
+
+/// (set-gid bit, gid) of a directory: what group a new file in it gets.
+fn dir_group(fd: RawFd) -> (bool, u32) {
+    // SAFETY: st is plain data.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        // Unknown: force the chown.
+        return (true, u32::MAX);
+    }
+    (st.st_mode & libc::S_ISGID != 0, st.st_gid)
 }
 
 /// Split `a/b/c` into (`a/b`, `c`).
@@ -185,12 +203,21 @@ impl<'a> Extractor<'a> {
             m
         } as u32;
         let root_user = super::update::is_root();
+        let root_group = dir_group(root.0);
         Ok(Extractor {
             o,
             root,
             beneath,
             cache: None,
             stale: false,
+            cache_dir_group: root_group,
+            last_ids: None,
+            cached_group: root_group,
+            root_group,
+            // SAFETY: no preconditions.
+            euid: unsafe { libc::geteuid() },
+            // SAFETY: no preconditions.
+            egid: unsafe { libc::getegid() },
             dirs: Vec::new(),
             same_owner: o.same_owner.unwrap_or(root_user),
             same_perms: o.same_perms.unwrap_or(root_user),
@@ -204,6 +231,7 @@ impl<'a> Extractor<'a> {
     /// missing components.
     fn open_dir(&mut self, dir: &[u8]) -> std::io::Result<RawFd> {
         if dir.is_empty() {
+            self.cache_dir_group = self.root_group;
             return Ok(self.root.0);
         }
         if self.stale {
@@ -212,6 +240,7 @@ impl<'a> Extractor<'a> {
         }
         if let Some((p, fd)) = &self.cache {
             if p == dir {
+                self.cache_dir_group = self.cached_group;
                 return Ok(fd.0);
             }
         }
@@ -221,6 +250,8 @@ impl<'a> Extractor<'a> {
             Err(e) => return Err(e),
         };
         self.cache = Some((dir.to_vec(), Fd(fd)));
+        self.cached_group = dir_group(fd);
+        self.cache_dir_group = self.cached_group;
         Ok(fd)
     }
 
@@ -313,6 +344,18 @@ impl<'a> Extractor<'a> {
     }
 
     fn uid_gid(&mut self, e: &Entry) -> (u32, u32) {
+        // Consecutive members usually share owner and group: remember the last answer.
+        if let Some((un, u, gn, g, ids)) = &self.last_ids {
+            if *u == e.uid && *g == e.gid && un == &e.uname && gn == &e.gname {
+                return *ids;
+            }
+        }
+        let ids = self.lookup_ids(e);
+        self.last_ids = Some((e.uname.clone(), e.uid, e.gname.clone(), e.gid, ids));
+        ids
+    }
+
+    fn lookup_ids(&mut self, e: &Entry) -> (u32, u32) {
         let mut uid = e.uid as u32;
         let mut gid = e.gid as u32;
         if !self.o.numeric_owner {
@@ -740,8 +783,13 @@ impl<'a> Extractor<'a> {
         let mut chmod_needed = existing;
         if self.same_owner {
             let (uid, gid) = self.uid_gid(e);
+            // A new file already belongs to us (and to the directory's group when it is
+            // set-gid): skip the chown then.
+            let (dir_sgid, dir_gid) = self.cache_dir_group;
+            let born_gid = if dir_sgid { dir_gid } else { self.egid };
+            let owned = !existing && uid == self.euid && gid == born_gid;
             // SAFETY: valid fd.
-            if unsafe { libc::fchown(fd, uid, gid) } != 0 {
+            if !owned && unsafe { libc::fchown(fd, uid, gid) } != 0 {
                 let err = last_err();
                 let what = format!("Cannot change ownership to uid {uid}, gid {gid}");
                 file_error(ctx, name, &what, &err, 2);

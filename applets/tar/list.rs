@@ -13,6 +13,13 @@ use crate::common::{Ctx, Result};
 /// GNU tar's default quoting: gnulib's escape style without the shell characters — spaces
 /// stay, backslashes double, non-printable bytes become C escapes or `\ooo`.
 pub fn show_name(out: &mut Vec<u8>, name: &[u8]) {
+    if name
+        .iter()
+        .all(|&c| (0x20..0x7f).contains(&c) && c != b'\\')
+    {
+        out.extend_from_slice(name);
+        return;
+    }
     for &c in name {
         if c == b'\\' {
             out.extend_from_slice(b"\\\\");
@@ -22,6 +29,20 @@ pub fn show_name(out: &mut Vec<u8>, name: &[u8]) {
             crate::common::quote::push_c_escape(out, c);
         }
     }
+}
+
+/// Decimal digits of `v`, right-aligned in `buf` (at least 20 bytes).
+fn itoa(buf: &mut [u8], mut v: u64) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &buf[i..]
 }
 
 pub struct Lister {
@@ -34,6 +55,7 @@ pub struct Lister {
     full_time: bool,
     utc: bool,
     line: Vec<u8>,
+    last_minute: Option<(i64, Vec<u8>)>,
 }
 
 impl Lister {
@@ -47,6 +69,7 @@ impl Lister {
             full_time: o.full_time,
             utc: o.utc,
             line: Vec::with_capacity(256),
+            last_minute: None,
         }
     }
 
@@ -104,43 +127,72 @@ impl Lister {
         l.push(tc);
         l.extend_from_slice(&ms[1..]);
         l.push(b' ');
-        let user: Vec<u8> = if !self.numeric && !e.uname.is_empty() {
-            e.uname.clone()
+        // user/group and size are laid out in a small stack buffer: no allocation per line.
+        let mut num = [0u8; 48];
+        let user_num;
+        let user: &[u8] = if !self.numeric && !e.uname.is_empty() {
+            &e.uname
         } else {
-            e.uid.to_string().into_bytes()
+            user_num = itoa(&mut num[..20], e.uid);
+            user_num
         };
-        let group: Vec<u8> = if !self.numeric && !e.gname.is_empty() {
-            e.gname.clone()
+        let mut gnum = [0u8; 20];
+        let group: &[u8] = if !self.numeric && !e.gname.is_empty() {
+            &e.gname
         } else {
-            e.gid.to_string().into_bytes()
+            itoa(&mut gnum, e.gid)
         };
-        let size = match kind {
-            Kind::Char | Kind::Block => format!("{},{}", e.devmajor, e.devminor),
-            _ => e.file_size().to_string(),
+        let mut sbuf = [0u8; 48];
+        let size: &[u8] = match kind {
+            Kind::Char | Kind::Block => {
+                let mut a = [0u8; 20];
+                let mut b = [0u8; 20];
+                let ma = itoa(&mut a, e.devmajor as u64);
+                let mi = itoa(&mut b, e.devminor as u64);
+                sbuf[..ma.len()].copy_from_slice(ma);
+                sbuf[ma.len()] = b',';
+                sbuf[ma.len() + 1..ma.len() + 1 + mi.len()].copy_from_slice(mi);
+                &sbuf[..ma.len() + 1 + mi.len()]
+            }
+            _ => itoa(&mut sbuf[..20], e.file_size()),
         };
         let pad = user.len() + 1 + group.len() + 1 + size.len();
         if pad > self.ugswidth {
             self.ugswidth = pad;
         }
-        l.extend_from_slice(&user);
+        l.extend_from_slice(user);
         l.push(b'/');
-        l.extend_from_slice(&group);
+        l.extend_from_slice(group);
         l.push(b' ');
-        for _ in 0..(self.ugswidth - pad) {
-            l.push(b' ');
+        l.resize(l.len() + (self.ugswidth - pad), b' ');
+        l.extend_from_slice(size);
+        l.push(b' ');
+        // Consecutive members mostly share the minute: reuse its text.
+        let minute = e.mtime.div_euclid(60);
+        match &self.last_minute {
+            Some((m, text)) if *m == minute && !self.full_time => l.extend_from_slice(text),
+            _ => {
+                let zone = self.zone.get_or_insert_with(|| {
+                    if self.utc {
+                        Zone::utc()
+                    } else {
+                        Zone::local()
+                    }
+                });
+                let tm = zone.to_tm(e.mtime);
+                let fmt: &[u8] = if self.full_time {
+                    b"%Y-%m-%d %H:%M:%S"
+                } else {
+                    b"%Y-%m-%d %H:%M"
+                };
+                let start = l.len();
+                strftime(l, fmt, &tm, e.mtime_nsec, e.mtime);
+                // Whole-minute zone offsets only (every zone in use today).
+                if tm.utoff % 60 == 0 {
+                    self.last_minute = Some((minute, l[start..].to_vec()));
+                }
+            }
         }
-        l.extend_from_slice(size.as_bytes());
-        l.push(b' ');
-        let zone = self
-            .zone
-            .get_or_insert_with(|| if self.utc { Zone::utc() } else { Zone::local() });
-        let tm = zone.to_tm(e.mtime);
-        let fmt: &[u8] = if self.full_time {
-            b"%Y-%m-%d %H:%M:%S"
-        } else {
-            b"%Y-%m-%d %H:%M"
-        };
-        strftime(l, fmt, &tm, e.mtime_nsec, e.mtime);
         l.push(b' ');
         show_name(l, &e.name);
         match kind {

@@ -307,7 +307,8 @@ impl Selector {
                 }
             } else if sub.len() >= p.len()
                 && lit(&sub[..p.len()], p)
-                && (sub.len() == p.len() || (self.recursive && (sub[p.len()] == b'/' || p.is_empty())))
+                && (sub.len() == p.len()
+                    || (self.recursive && (sub[p.len()] == b'/' || p.is_empty())))
             {
                 return true;
             }

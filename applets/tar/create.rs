@@ -402,6 +402,7 @@ impl<'a> Creator<'a> {
             devmajor: 0,
             devminor: 0,
             xattrs: &xattrs,
+            pax: &[],
         };
         let crel = cstr(rel);
         match fmt {
@@ -440,6 +441,14 @@ impl<'a> Creator<'a> {
                 let fd = Fd(fd);
                 if st.st_nlink > 1 {
                     self.links.insert(key, name.to_vec());
+                }
+                if self.o.sparse && (st.st_blocks as u64) * 512 < st.st_size as u64 {
+                    if let Some(map) = hole_map(fd.0, st.st_size as u64) {
+                        self.sparse_member(ctx, &meta, fd.0, &map, st.st_size as u64)?;
+                        drop(fd);
+                        self.remove(ctx, dirfd, rel, name, false);
+                        return Ok(());
+                    }
                 }
                 meta.size = st.st_size as u64;
                 self.emit(ctx, &meta)?;
@@ -620,6 +629,114 @@ impl<'a> Creator<'a> {
         Ok(())
     }
 
+    /// A sparse file as GNU pax sparse 1.0: the map as decimal lines at the start of the data,
+    /// then the data segments; the header carries a placeholder name and the real one in pax.
+    fn sparse_member(
+        &mut self,
+        ctx: &mut Ctx,
+        m: &Meta,
+        fd: RawFd,
+        map: &[(u64, u64)],
+        real: u64,
+    ) -> Result<()> {
+        let mut text = format!("{}\n", map.len()).into_bytes();
+        for (o, l) in map {
+            text.extend_from_slice(format!("{o}\n{l}\n").as_bytes());
+        }
+        header::pad_to_block(&mut text);
+        let data: u64 = map.iter().map(|s| s.1).sum();
+        let (dir, base) = match memchr::memrchr(b'/', m.name) {
+            Some(i) => (&m.name[..i], &m.name[i + 1..]),
+            None => (&b"."[..], m.name),
+        };
+        let mut hname = dir.to_vec();
+        hname.extend_from_slice(b"/GNUSparseFile.0/");
+        hname.extend_from_slice(base);
+        let pax = [
+            (b"GNU.sparse.major".to_vec(), b"1".to_vec()),
+            (b"GNU.sparse.minor".to_vec(), b"0".to_vec()),
+            (b"GNU.sparse.name".to_vec(), m.name.to_vec()),
+            (
+                b"GNU.sparse.realsize".to_vec(),
+                real.to_string().into_bytes(),
+            ),
+        ];
+        let sm = Meta {
+            name: &hname,
+            size: text.len() as u64 + data,
+            pax: &pax,
+            ..*m
+        };
+        self.hdr.clear();
+        if header::write_header(&mut self.hdr, &sm, self.o.format).is_err() {
+            // Strict ustar: no pax, so no sparse; store the file whole.
+            let mut whole = Meta { size: real, ..*m };
+            whole.pax = &[];
+            self.emit(ctx, &whole)?;
+            // SAFETY: valid fd.
+            unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+            let got = self.out.copy_from(fd, real).map_err(|e| match e {
+                DataErr::Write(e) => self.write_error(ctx, &e),
+                _ => Error::silent(2),
+            })?;
+            let zeros = vec![0u8; (real - got) as usize % (1 << 20)];
+            self.out
+                .write(&zeros)
+                .map_err(|e| self.write_error(ctx, &e))?;
+            return self.out.pad(real).map_err(|e| self.write_error(ctx, &e));
+        }
+        let h = std::mem::take(&mut self.hdr);
+        let r = self.out.write(&h);
+        self.hdr = h;
+        r.map_err(|e| self.write_error(ctx, &e))?;
+        if self.o.verbose > 0 {
+            let mut e = Entry {
+                name: m.name.to_vec(),
+                typeflag: b'0',
+                mode: m.mode,
+                uid: m.uid,
+                gid: m.gid,
+                size: real,
+                mtime: m.mtime,
+                uname: m.uname.to_vec(),
+                gname: m.gname.to_vec(),
+                ..Default::default()
+            };
+            e.mtime_nsec = m.mtime_nsec;
+            self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
+        }
+        self.out
+            .write(&text)
+            .map_err(|e| self.write_error(ctx, &e))?;
+        for &(off, len) in map {
+            // SAFETY: valid fd.
+            unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_SET) };
+            let got = match self.out.copy_from(fd, len) {
+                Ok(n) => n,
+                Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
+                Err(_) => 0,
+            };
+            if got < len {
+                let zeros = vec![0u8; (len - got).min(1 << 20) as usize];
+                let mut left = len - got;
+                while left > 0 {
+                    let k = left.min(zeros.len() as u64) as usize;
+                    self.out
+                        .write(&zeros[..k])
+                        .map_err(|e| self.write_error(ctx, &e))?;
+                    left -= k as u64;
+                }
+                let mut msg = crate::common::quote::quote_if_needed(m.name);
+                msg.extend_from_slice(b": File shrank; padding with zeros");
+                ctx.error(2, &msg);
+            }
+        }
+        self.out.pad(data).map_err(|e| self.write_error(ctx, &e))?;
+        self.out
+            .maybe_flush()
+            .map_err(|e| self.write_error(ctx, &e))
+    }
+
     /// Names by id, remembering the last one (trees are usually owned by one user).
     fn user_name(&mut self, uid: u32) -> Vec<u8> {
         if let Some((id, n)) = &self.last_user {
@@ -717,6 +834,38 @@ impl<'a> Creator<'a> {
         }
         Ok(())
     }
+}
+
+/// Data segments of a file with holes (SEEK_DATA/SEEK_HOLE), ending with a zero-length entry
+/// at the end of the file as GNU writes it. None when the file system cannot tell.
+fn hole_map(fd: RawFd, size: u64) -> Option<Vec<(u64, u64)>> {
+    let mut map = Vec::new();
+    let mut off = 0u64;
+    while off < size {
+        // SAFETY: lseek on a valid fd.
+        let data = unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_DATA) };
+        if data < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) {
+                break;
+            }
+            return None;
+        }
+        let data = data as u64;
+        // SAFETY: as above.
+        let hole = unsafe { libc::lseek(fd, data as libc::off_t, libc::SEEK_HOLE) };
+        if hole < 0 {
+            return None;
+        }
+        let hole = (hole as u64).min(size);
+        if hole > data {
+            map.push((data, hole - data));
+        }
+        off = hole.max(data + 1);
+    }
+    if map.last().map(|&(o, l)| o + l) != Some(size) {
+        map.push((size, 0));
+    }
+    Some(map)
 }
 
 fn read_xattrs(dirfd: RawFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {

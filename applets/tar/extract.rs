@@ -36,6 +36,9 @@ fn cstr(b: &[u8]) -> Vec<u8> {
     v
 }
 
+/// (uname, uid, gname, gid) of the last member and the ids they resolved to.
+type IdCache = Option<(Vec<u8>, u64, Vec<u8>, u64, (u32, u32))>;
+
 struct DirMeta {
     path: Vec<u8>,
     mode: u32,
@@ -54,7 +57,7 @@ pub struct Extractor<'a> {
     stale: bool,
     /// (set-gid, gid) of the directory the current member goes into, and of the root.
     cache_dir_group: (bool, u32),
-    last_ids: Option<(Vec<u8>, u64, Vec<u8>, u64, (u32, u32))>,
+    last_ids: IdCache,
     cached_group: (bool, u32),
     root_group: (bool, u32),
     euid: u32,

@@ -479,6 +479,8 @@ pub struct Meta<'a> {
     pub devmajor: u32,
     pub devminor: u32,
     pub xattrs: &'a [(Vec<u8>, Vec<u8>)],
+    /// Extra pax records written as given (GNU sparse keys).
+    pub pax: &'a [(Vec<u8>, Vec<u8>)],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -649,6 +651,9 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, fmt: Format) -> Result<(), &'st
         }
         pax_record(&mut pax, b"mtime", v.as_bytes());
     }
+    for (k, v) in m.pax {
+        pax_record(&mut pax, k, v);
+    }
     for (k, v) in m.xattrs {
         let mut key = b"SCHILY.xattr.".to_vec();
         key.extend_from_slice(k);
@@ -683,6 +688,7 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, fmt: Format) -> Result<(), &'st
             devmajor: 0,
             devminor: 0,
             xattrs: &[],
+            pax: &[],
         };
         let h = header_block(&pm, &pname, b"", b"", pax.len() as u64, pm.mtime as u64);
         out.extend_from_slice(&h);

@@ -98,6 +98,8 @@ pub struct Opts {
     pub names: Vec<NameArg>,
     pub show_stored: bool,
     pub ignore_failed_read: bool,
+    /// -S: store holes of sparse files as GNU pax sparse 1.0.
+    pub sparse: bool,
     /// For the --totals rate.
     pub start: std::time::Instant,
 }
@@ -147,6 +149,7 @@ impl Default for Opts {
             names: Vec::new(),
             show_stored: false,
             ignore_failed_read: false,
+            sparse: false,
             start: std::time::Instant::now(),
         }
     }
@@ -799,6 +802,7 @@ fn apply(
         ("one-file-system", _) => o.one_file_system = true,
         ("show-stored-names", _) => o.show_stored = true,
         ("ignore-failed-read", _) => o.ignore_failed_read = true,
+        (_, b'S') => o.sparse = true,
         // Accepted for compatibility; no effect here.
         _ => {}
     }

@@ -410,7 +410,7 @@ fn missing_file_message_and_status() {
         "tar: invalid option -- 'y'\nTry 'tar --help' or 'tar --usage' for more information.\n",
     );
     tar().args(["-cx"]).run().code(2);
-    tar().arg("f").run().code(64);
+    tar().arg("f").run().code(2).stderr_is("tar: Old option 'f' requires an argument.\nTry 'tar --help' or 'tar --usage' for more information.\n");
 }
 
 /// Build an archive with Python-free means: a raw ustar header.
@@ -909,4 +909,95 @@ fn fuzz_corpus_mutations() {
         }
         rbox::applets::tar::fuzz_one(&d);
     }
+}
+
+#[test]
+fn sparse_create_with_s() {
+    let t = TempDir::new("tar-spc");
+    let src = rich_tree(&t);
+    tar()
+        .args(["-cSf", "s.tar", "-C", src.to_str().unwrap(), "sparse"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    let len = std::fs::metadata(t.join("s.tar")).unwrap().len();
+    assert!(len < 64 * 1024, "holes not stored: {len}");
+    let l = tar().args(["-tvf", "s.tar"]).cwd(t.path()).run();
+    l.ok();
+    assert!(
+        l.out().contains(" 33554432 2022-05-06 07:08 sparse\n"),
+        "{}",
+        l.out()
+    );
+    for tool in ["tar", "bsdtar", "rbox"] {
+        if tool != "rbox" && !have(tool) {
+            continue;
+        }
+        let d = t.join(format!("x-{tool}"));
+        std::fs::create_dir_all(&d).unwrap();
+        if tool == "rbox" {
+            tar()
+                .args(["-xf", "s.tar", "-C", d.to_str().unwrap()])
+                .cwd(t.path())
+                .run()
+                .ok();
+        } else {
+            let st = Command::new(tool)
+                .args(["-xf", "s.tar", "-C"])
+                .arg(&d)
+                .current_dir(t.path())
+                .status()
+                .unwrap();
+            assert!(st.success(), "{tool}");
+        }
+        assert_eq!(
+            std::fs::read(d.join("sparse")).unwrap(),
+            std::fs::read(src.join("sparse")).unwrap(),
+            "{tool}"
+        );
+    }
+}
+
+#[test]
+fn xattrs_roundtrip() {
+    let t = TempDir::new("tar-xa");
+    let f = t.write("src/f", "x");
+    let path = std::ffi::CString::new(f.to_str().unwrap()).unwrap();
+    // SAFETY: valid C strings and buffer.
+    let r = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            c"user.rbox".as_ptr(),
+            b"v1".as_ptr().cast(),
+            2,
+            0,
+        )
+    };
+    if r != 0 {
+        return skip("user xattrs not supported on the temp file system");
+    }
+    tar()
+        .args(["--xattrs", "-cf", "x.tar", "-C", "src", "f"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    std::fs::create_dir(t.join("o")).unwrap();
+    tar()
+        .args(["--xattrs", "-xf", "x.tar", "-C", "o"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    let p = std::ffi::CString::new(t.join("o/f").to_str().unwrap()).unwrap();
+    let mut buf = [0u8; 16];
+    // SAFETY: as above.
+    let n = unsafe {
+        libc::getxattr(
+            p.as_ptr(),
+            c"user.rbox".as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    assert_eq!(n, 2);
+    assert_eq!(&buf[..2], b"v1");
 }

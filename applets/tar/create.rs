@@ -412,7 +412,7 @@ impl<'a> Creator<'a> {
                     if let Some(target) = self.links.get(&key).cloned() {
                         meta.typeflag = b'1';
                         meta.link = &target;
-                        self.emit(ctx, &meta)?;
+                        let _ = self.emit(ctx, &meta)?;
                         self.remove(ctx, dirfd, rel, name, false);
                         return Ok(());
                     }
@@ -451,7 +451,9 @@ impl<'a> Creator<'a> {
                     }
                 }
                 meta.size = st.st_size as u64;
-                self.emit(ctx, &meta)?;
+                if !self.emit(ctx, &meta)? {
+                    return Ok(());
+                }
                 let want = st.st_size as u64;
                 let got = match self.out.copy_from(fd.0, want) {
                     Ok(n) => n,
@@ -515,7 +517,7 @@ impl<'a> Creator<'a> {
                     )
                 };
                 let dfd = Fd(dfd);
-                self.emit(ctx, &meta)?;
+                let _ = self.emit(ctx, &meta)?;
                 if !self.o.recursion {
                     return Ok(());
                 }
@@ -585,7 +587,7 @@ impl<'a> Creator<'a> {
                 buf.truncate(n as usize);
                 meta.typeflag = b'2';
                 meta.link = &buf;
-                self.emit(ctx, &meta)?;
+                let _ = self.emit(ctx, &meta)?;
                 self.remove(ctx, dirfd, rel, name, false);
             }
             libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO => {
@@ -612,7 +614,7 @@ impl<'a> Creator<'a> {
                 } else if st.st_nlink > 1 {
                     self.links.insert(key, name.to_vec());
                 }
-                self.emit(ctx, &meta)?;
+                let _ = self.emit(ctx, &meta)?;
                 self.remove(ctx, dirfd, rel, name, false);
             }
             libc::S_IFSOCK => {
@@ -668,11 +670,15 @@ impl<'a> Creator<'a> {
             ..*m
         };
         self.hdr.clear();
-        if header::write_header(&mut self.hdr, &sm, self.o.format).is_err() {
+        if self.o.format == header::Format::StrictUstar
+            || header::write_header(&mut self.hdr, &sm, self.o.format).is_err()
+        {
             // Strict ustar: no pax, so no sparse; store the file whole.
             let mut whole = Meta { size: real, ..*m };
             whole.pax = &[];
-            self.emit(ctx, &whole)?;
+            if !self.emit(ctx, &whole)? {
+                return Ok(());
+            }
             // SAFETY: valid fd.
             unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
             let got = self.out.copy_from(fd, real).map_err(|e| match e {
@@ -781,14 +787,21 @@ impl<'a> Creator<'a> {
         super::archive_write_error(ctx, self.o, e)
     }
 
-    fn emit(&mut self, ctx: &mut Ctx, m: &Meta) -> Result<()> {
+    /// Write the header(s) of a member; Ok(false) when the format cannot hold it (reported,
+    /// "not dumped": the caller writes no data).
+    fn emit(&mut self, ctx: &mut Ctx, m: &Meta) -> Result<bool> {
         self.hdr.clear();
         if let Err(what) = header::write_header(&mut self.hdr, m, self.o.format) {
-            let mut msg = crate::common::quote::quote_if_needed(m.name);
+            let shown = if what == header::LINK_TOO_LONG {
+                m.link
+            } else {
+                m.name
+            };
+            let mut msg = super::diag_name(shown);
             msg.extend_from_slice(b": ");
             msg.extend_from_slice(what.as_bytes());
             ctx.error(2, &msg);
-            return Ok(());
+            return Ok(false);
         }
         let h = std::mem::take(&mut self.hdr);
         let r = self.out.write(&h);
@@ -813,7 +826,7 @@ impl<'a> Creator<'a> {
             };
             self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     pub fn finish(self, ctx: &mut Ctx) -> Result<()> {

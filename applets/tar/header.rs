@@ -599,6 +599,8 @@ pub fn finish_checksum(b: &mut [u8; BLOCK]) {
     b[155] = b' ';
 }
 
+pub const LINK_TOO_LONG: &str = "link name is too long; not dumped";
+
 /// Append the header blocks for `m` (a pax `x` header first when needed) to `out`. Returns
 /// Err with a description when `fmt` is strict ustar and a value does not fit.
 pub fn write_header(out: &mut Vec<u8>, m: &Meta, fmt: Format) -> Result<(), &'static str> {
@@ -661,7 +663,18 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, fmt: Format) -> Result<(), &'st
     }
     if !pax.is_empty() {
         if fmt == Format::StrictUstar {
-            return Err("value does not fit in ustar format");
+            // GNU's wording for what ustar cannot hold.
+            return Err(if split_ustar(m.name).is_none() {
+                if m.name.len() > 256 {
+                    "file name is too long (max 256); not dumped"
+                } else {
+                    "file name is too long (cannot be split); not dumped"
+                }
+            } else if m.link.len() > 100 {
+                LINK_TOO_LONG
+            } else {
+                "value out of range for ustar format; not dumped"
+            });
         }
         // Name of the extended header itself, as GNU tar does: DIR/PaxHeaders/BASE.
         let trimmed = trim_slash(m.name);

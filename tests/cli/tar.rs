@@ -1004,3 +1004,56 @@ fn xattrs_roundtrip() {
     assert_eq!(n, 2);
     assert_eq!(&buf[..2], b"v1");
 }
+
+#[test]
+fn strict_ustar_refuses_long_names() {
+    let t = TempDir::new("tar-ustar");
+    let long = "n".repeat(120);
+    t.write(&format!("src/{long}"), "x");
+    t.write("src/ok", "y");
+    let o = tar()
+        .args(["--format=ustar", "-cf", "u.tar", "src"])
+        .cwd(t.path())
+        .run();
+    o.code(2);
+    assert!(
+        o.err().contains(&format!(
+            "src/{long}: file name is too long (cannot be split); not dumped"
+        )),
+        "{}",
+        o.err()
+    );
+    // The archive stays consistent: no data without its header.
+    tar()
+        .args(["-tf", "u.tar"])
+        .cwd(t.path())
+        .run()
+        .ok()
+        .stdout_is("src/\nsrc/ok\n");
+}
+
+#[test]
+fn diff_mode() {
+    let t = TempDir::new("tar-diff");
+    t.write("a", "same");
+    t.write("b", "before");
+    tar()
+        .args(["cf", "x.tar", "a", "b"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    tar()
+        .args(["df", "x.tar"])
+        .cwd(t.path())
+        .run()
+        .ok()
+        .stdout_is("");
+    std::fs::write(t.join("b"), "after!").unwrap();
+    let o = tar().args(["df", "x.tar"]).cwd(t.path()).run();
+    o.code(1);
+    assert!(
+        o.err().contains("b: Contents differ") || o.err().contains("b: Mod time differs"),
+        "{}",
+        o.err()
+    );
+}

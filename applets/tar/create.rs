@@ -306,7 +306,7 @@ impl<'a> Creator<'a> {
             Ok(s) => s,
             Err(e) => {
                 let shown = if top { rel } else { name };
-                super::file_error(ctx, shown, "Cannot stat", &e, 2);
+                self.read_fail(ctx, shown, "Cannot stat", &e);
                 return Ok(());
             }
         };
@@ -435,7 +435,7 @@ impl<'a> Creator<'a> {
                 };
                 if fd < 0 {
                     let e = last_err();
-                    super::file_error(ctx, name, "Cannot open", &e, 2);
+                    self.read_fail(ctx, name, "Cannot open", &e);
                     return Ok(());
                 }
                 let fd = Fd(fd);
@@ -459,7 +459,7 @@ impl<'a> Creator<'a> {
                     Ok(n) => n,
                     Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
                     Err(DataErr::Read(e)) => {
-                        super::file_error(ctx, name, "Read error", &e, 2);
+                        self.read_fail(ctx, name, "Read error", &e);
                         0
                     }
                     Err(DataErr::Eof) => 0,
@@ -523,7 +523,7 @@ impl<'a> Creator<'a> {
                 }
                 if dfd.0 < 0 {
                     let e = last_err();
-                    super::file_error(ctx, name, "Cannot open", &e, 2);
+                    self.read_fail(ctx, name, "Cannot open", &e);
                     return Ok(());
                 }
                 if self.o.one_file_system && !top && st.st_dev != top_dev {
@@ -532,7 +532,7 @@ impl<'a> Creator<'a> {
                 let mut ents = match read_dir(dfd.0) {
                     Ok(v) => v,
                     Err(e) => {
-                        super::file_error(ctx, name, "Cannot read", &e, 2);
+                        self.read_fail(ctx, name, "Cannot read", &e);
                         return Ok(());
                     }
                 };
@@ -581,7 +581,7 @@ impl<'a> Creator<'a> {
                 };
                 if n < 0 {
                     let e = last_err();
-                    super::file_error(ctx, name, "Cannot readlink", &e, 2);
+                    self.read_fail(ctx, name, "Cannot readlink", &e);
                     return Ok(());
                 }
                 buf.truncate(n as usize);
@@ -741,6 +741,21 @@ impl<'a> Creator<'a> {
         self.out
             .maybe_flush()
             .map_err(|e| self.write_error(ctx, &e))
+    }
+
+    /// A file that cannot be read: an error (status 2), or with --ignore-failed-read a warning.
+    fn read_fail(&self, ctx: &mut Ctx, name: &[u8], what: &str, e: &std::io::Error) {
+        if self.o.ignore_failed_read {
+            let w = format!("Warning: {what}");
+            let mut m = super::diag_name(name);
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(w.as_bytes());
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(crate::common::ctx::strerror(e).as_bytes());
+            ctx.msg(&m);
+        } else {
+            super::file_error(ctx, name, what, e, 2);
+        }
     }
 
     /// Names by id, remembering the last one (trees are usually owned by one user).

@@ -595,9 +595,19 @@ impl<'a> Extractor<'a> {
                                 libc::AT_SYMLINK_NOFOLLOW,
                             )
                         };
-                        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+                        let dir_link = self.o.keep_dir_symlink
+                            && st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                            && openat2_beneath(dir, base, libc::O_PATH | libc::O_DIRECTORY)
+                                .map(|fd| drop(Fd(fd)))
+                                .is_ok();
+                        if st.st_mode & libc::S_IFMT == libc::S_IFDIR || dir_link {
+                            // --keep-directory-symlink: a symlink to a directory (beneath the
+                            // target) stays; its metadata is not ours to change.
                             existed = true;
                             rc = 0;
+                            if dir_link {
+                                return self.skip(ctx, r, data_len);
+                            }
                         } else if matches!(self.o.old_files, OldFiles::Keep | OldFiles::Skip) {
                             if self.o.old_files == OldFiles::Keep {
                                 file_error(ctx, name, "Cannot mkdir", &err, 2);

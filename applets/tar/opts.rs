@@ -98,6 +98,7 @@ pub struct Opts {
     pub names: Vec<NameArg>,
     pub show_stored: bool,
     pub ignore_failed_read: bool,
+    pub keep_dir_symlink: bool,
     /// -S: store holes of sparse files as GNU pax sparse 1.0.
     pub sparse: bool,
     /// For the --totals rate.
@@ -150,6 +151,7 @@ impl Default for Opts {
             show_stored: false,
             ignore_failed_read: false,
             sparse: false,
+            keep_dir_symlink: false,
             start: std::time::Instant::now(),
         }
     }
@@ -803,6 +805,7 @@ fn apply(
         ("show-stored-names", _) => o.show_stored = true,
         ("ignore-failed-read", _) => o.ignore_failed_read = true,
         (_, b'S') => o.sparse = true,
+        ("keep-directory-symlink", _) => o.keep_dir_symlink = true,
         // Accepted for compatibility; no effect here.
         _ => {}
     }

@@ -1057,3 +1057,42 @@ fn diff_mode() {
         o.err()
     );
 }
+
+#[test]
+fn ignore_failed_read_and_keep_directory_symlink() {
+    let t = TempDir::new("tar-kds");
+    t.write("src/d/f", "1");
+    tar()
+        .args([
+            "cf",
+            "a.tar",
+            "--ignore-failed-read",
+            "-C",
+            "src",
+            "d",
+            "nope",
+        ])
+        .cwd(t.path())
+        .run()
+        .ok()
+        .stderr_is("tar: nope: Warning: Cannot stat: No such file or directory\n");
+    std::fs::create_dir_all(t.join("o/real")).unwrap();
+    std::os::unix::fs::symlink("real", t.join("o/d")).unwrap();
+    tar()
+        .args(["xf", "a.tar", "-C", "o", "--keep-directory-symlink"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    assert!(std::fs::symlink_metadata(t.join("o/d"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(t.join("o/real/f")).unwrap(), b"1");
+    // Without the option the symlink is replaced by a directory, as GNU does.
+    tar()
+        .args(["xf", "a.tar", "-C", "o"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    assert!(std::fs::symlink_metadata(t.join("o/d")).unwrap().is_dir());
+}

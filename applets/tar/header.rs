@@ -780,6 +780,56 @@ mod tests {
         assert_eq!(parse_pax_time(b"x"), None);
     }
 
+    fn meta(name: &[u8], size: u64, uid: u64, mtime: i64, nsec: u32) -> Vec<u8> {
+        let m = Meta {
+            name,
+            link: b"",
+            typeflag: b'0',
+            mode: 0o644,
+            uid,
+            gid: 0,
+            size,
+            mtime,
+            mtime_nsec: nsec,
+            uname: b"u",
+            gname: b"g",
+            devmajor: 0,
+            devminor: 0,
+            xattrs: &[],
+            pax: &[],
+        };
+        let mut out = Vec::new();
+        write_header(&mut out, &m, Format::Pax).unwrap();
+        out
+    }
+
+    #[test]
+    fn pax_when_needed() {
+        // Big size and uid: pax records, and base-256 in the ustar fields.
+        let h = meta(b"big", 9 << 30, 3_000_000, 5, 0);
+        assert_eq!(h.len(), 3 * BLOCK);
+        let text = String::from_utf8_lossy(&h[BLOCK..2 * BLOCK]).into_owned();
+        assert!(text.contains("size=9663676416\n"), "{text}");
+        assert!(text.contains("uid=3000000\n"), "{text}");
+        let raw = parse_header(&h[2 * BLOCK..]).unwrap();
+        assert_eq!(raw.size, 9 << 30);
+        let mut st = PaxState::default();
+        parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
+        assert_eq!(st.size, Some(9 << 30));
+        assert_eq!(st.uid, Some(3_000_000));
+        // Sub-second and negative mtimes.
+        let h = meta(b"t", 0, 0, 12, 500_000_000);
+        let mut st = PaxState::default();
+        parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
+        assert_eq!(st.mtime, Some((12, 500_000_000)));
+        let h = meta(b"t", 0, 0, -2, 250_000_000);
+        let mut st = PaxState::default();
+        parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
+        assert_eq!(st.mtime, Some((-2, 250_000_000)));
+        // Nothing special: one plain block.
+        assert_eq!(meta(b"plain", 10, 1000, 5, 0).len(), BLOCK);
+    }
+
     #[test]
     fn ustar_split() {
         let mut n = vec![b'a'; 120];

@@ -853,7 +853,11 @@ pub fn parse_date(v: &[u8]) -> Option<(i64, u32)> {
     let y: i64 = dp.next()?.parse().ok()?;
     let m: u32 = dp.next()?.parse().ok()?;
     let d: u32 = dp.next()?.parse().ok()?;
-    if dp.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if dp.next().is_some()
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || !(-1_000_000..=1_000_000).contains(&y)
+    {
         return None;
     }
     let (mut hh, mut mm, mut ss) = (0u32, 0u32, 0u32);

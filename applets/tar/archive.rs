@@ -1,0 +1,787 @@
+//! Archive input and output: block-level reading with seeking over member data when the
+//! archive is a plain file, kernel copies (sendfile) for large members, and the (de)compressor
+//! thread when the archive is compressed. Then the member reader: extended headers are folded
+//! into the [`Entry`] they describe.
+
+use std::io;
+use std::os::unix::io::RawFd;
+
+use super::compress::{Codec, Decoder, Encoder};
+use super::header::{self, Entry, HeaderError, PaxState, Sparse, BLOCK, MAX_META, MAX_SPARSE};
+use crate::common::io::{read_fd, write_all_fd};
+
+const IN_BUF: usize = 128 * 1024;
+/// Members at least this large are moved by the kernel when the archive is a plain file.
+const KERNEL_COPY_MIN: u64 = 64 * 1024;
+
+/// Failure while moving member data: which side failed matters for the message.
+#[derive(Debug)]
+pub enum DataErr {
+    Read(io::Error),
+    Eof,
+    Write(io::Error),
+}
+
+pub struct Input {
+    fd: RawFd,
+    close: bool,
+    seekable: bool,
+    /// File size when seekable.
+    size: u64,
+    /// pread position when seekable.
+    pos: u64,
+    dec: Option<Decoder>,
+    chunk: Vec<u8>,
+    chunk_off: usize,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    src_eof: bool,
+    /// Logical bytes consumed (block numbers in messages).
+    pub consumed: u64,
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        if self.close {
+            // SAFETY: we opened this fd and nothing else uses it.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+fn fstat(fd: RawFd) -> Option<libc::stat> {
+    // SAFETY: st is plain data filled in by fstat.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::fstat(fd, &mut st) == 0).then_some(st)
+    }
+}
+
+impl Input {
+    /// Wrap `fd`; detect compression from the first bytes unless `force` names a codec and the
+    /// data has no recognisable magic.
+    pub fn new(fd: RawFd, close: bool, force: Option<Codec>) -> io::Result<Input> {
+        let st = fstat(fd);
+        let seekable = st
+            .map(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG)
+            .unwrap_or(false);
+        let mut inp = Input {
+            fd,
+            close,
+            seekable,
+            size: st.map(|s| s.st_size as u64).unwrap_or(0),
+            pos: 0,
+            dec: None,
+            chunk: Vec::new(),
+            chunk_off: 0,
+            buf: vec![0u8; IN_BUF + BLOCK],
+            start: 0,
+            end: 0,
+            src_eof: false,
+            consumed: 0,
+        };
+        if seekable {
+            // SAFETY: lseek on a valid fd; the archive may be read from its current offset
+            // (e.g. stdin redirected from a file that was partly consumed).
+            let cur = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) };
+            inp.pos = cur.max(0) as u64;
+        }
+        // Read enough to see a magic number (a short archive gives what it has).
+        while inp.end < 512 && !inp.src_eof {
+            inp.fill_raw()?;
+        }
+        let head = &inp.buf[..inp.end];
+        let codec = Codec::from_magic(head).or(if header::parse_header_ok(head) {
+            None
+        } else {
+            force
+        });
+        if let Some(c) = codec {
+            if inp.seekable {
+                // pread left the file offset alone; the decoder reads on after the prefix.
+                // SAFETY: lseek on a valid fd.
+                unsafe { libc::lseek(fd, inp.pos as libc::off_t, libc::SEEK_SET) };
+            }
+            let prefix = inp.buf[..inp.end].to_vec();
+            inp.dec = Some(Decoder::spawn(c, fd, prefix)?);
+            inp.seekable = false;
+            inp.start = 0;
+            inp.end = 0;
+            inp.src_eof = false;
+        }
+        Ok(inp)
+    }
+
+    /// Read more raw bytes after `end`.
+    fn fill_raw(&mut self) -> io::Result<()> {
+        let room = self.buf.len() - self.end;
+        let n = if self.seekable {
+            loop {
+                // SAFETY: buf[end..] is valid writable memory of `room` bytes.
+                let n = unsafe {
+                    libc::pread(
+                        self.fd,
+                        self.buf[self.end..].as_mut_ptr().cast(),
+                        room,
+                        self.pos as libc::off_t,
+                    )
+                };
+                if n >= 0 {
+                    break n as usize;
+                }
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        } else {
+            read_fd(self.fd, &mut self.buf[self.end..])?
+        };
+        self.pos += n as u64;
+        self.end += n;
+        if n == 0 {
+            self.src_eof = true;
+        }
+        Ok(())
+    }
+
+    /// Make more bytes available after `end` (compacting first).
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.src_eof {
+            return Ok(());
+        }
+        if let Some(dec) = &mut self.dec {
+            if self.chunk_off >= self.chunk.len() {
+                let old = std::mem::take(&mut self.chunk);
+                if old.capacity() > 0 {
+                    dec.give_back(old);
+                }
+                self.chunk = dec.next_chunk()?;
+                self.chunk_off = 0;
+                if self.chunk.is_empty() {
+                    self.src_eof = true;
+                    return Ok(());
+                }
+            }
+            let n = (self.chunk.len() - self.chunk_off).min(self.buf.len() - self.end);
+            self.buf[self.end..self.end + n]
+                .copy_from_slice(&self.chunk[self.chunk_off..self.chunk_off + n]);
+            self.chunk_off += n;
+            self.end += n;
+            return Ok(());
+        }
+        self.fill_raw()
+    }
+
+    /// The next 512-byte block; None at a clean end of file, UnexpectedEof on a partial block.
+    pub fn block(&mut self) -> io::Result<Option<[u8; BLOCK]>> {
+        while self.end - self.start < BLOCK {
+            if self.src_eof {
+                if self.end == self.start {
+                    return Ok(None);
+                }
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            self.fill()?;
+        }
+        let mut b = [0u8; BLOCK];
+        b.copy_from_slice(&self.buf[self.start..self.start + BLOCK]);
+        self.start += BLOCK;
+        self.consumed += BLOCK as u64;
+        Ok(Some(b))
+    }
+
+    /// Stream `n` bytes to `f`.
+    pub fn data(
+        &mut self,
+        mut n: u64,
+        mut f: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> Result<(), DataErr> {
+        // A write error stops the writing, not the reading: the archive stays in step.
+        let mut werr = None;
+        while n > 0 {
+            if self.start == self.end {
+                if self.src_eof {
+                    return Err(DataErr::Eof);
+                }
+                self.fill().map_err(DataErr::Read)?;
+                continue;
+            }
+            let k = ((self.end - self.start) as u64).min(n) as usize;
+            if werr.is_none() {
+                if let Err(e) = f(&self.buf[self.start..self.start + k]) {
+                    werr = Some(e);
+                }
+            }
+            self.start += k;
+            self.consumed += k as u64;
+            n -= k as u64;
+        }
+        match werr {
+            Some(e) => Err(DataErr::Write(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Copy `n` bytes of member data to `out`, through the kernel when the archive is a file.
+    pub fn data_to_fd(&mut self, n: u64, out: RawFd) -> Result<(), DataErr> {
+        let have = (self.end - self.start) as u64;
+        if !self.seekable || n <= have || n - have < KERNEL_COPY_MIN {
+            return self.data(n, |b| write_all_fd(out, b));
+        }
+        self.data(have, |b| write_all_fd(out, b))?;
+        let mut rest = n - have;
+        // Bytes after `end` in the buffer are not valid; the file offset of the next unread
+        // byte is `pos`.
+        let mut off = self.pos as libc::off_t;
+        if self.pos + rest > self.size {
+            return Err(DataErr::Eof);
+        }
+        while rest > 0 {
+            let chunk = rest.min(1 << 30) as usize;
+            // SAFETY: both fds are valid; off is a valid pointer.
+            let r = unsafe { libc::sendfile(out, self.fd, &mut off, chunk) };
+            if r < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+                    // No kernel copy here: read and write the rest.
+                    self.pos = off as u64;
+                    self.consumed += n - have - rest;
+                    return self.data(rest, |b| write_all_fd(out, b));
+                }
+                // Stay in step with the archive: the rest of the member is skipped.
+                self.pos = off as u64 + rest;
+                self.consumed += n - have;
+                if self.pos > self.size {
+                    return Err(DataErr::Eof);
+                }
+                return Err(DataErr::Write(e));
+            }
+            if r == 0 {
+                return Err(DataErr::Eof);
+            }
+            rest -= r as u64;
+        }
+        self.pos = off as u64;
+        self.consumed += n - have;
+        Ok(())
+    }
+
+    /// Skip `n` bytes (seeking when the archive is a plain file).
+    pub fn skip(&mut self, n: u64) -> Result<(), DataErr> {
+        let have = (self.end - self.start) as u64;
+        if !self.seekable || n <= have {
+            return self.data(n, |_| Ok(()));
+        }
+        self.start = self.end;
+        let rest = n - have;
+        if self.pos + rest > self.size {
+            self.pos = self.size;
+            self.src_eof = true;
+            return Err(DataErr::Eof);
+        }
+        self.pos += rest;
+        self.consumed += n;
+        Ok(())
+    }
+
+    /// Offset in the archive file of the next unread byte (uncompressed archives).
+    pub fn file_offset(&self) -> u64 {
+        self.pos - (self.end - self.start) as u64
+    }
+
+    pub fn is_compressed(&self) -> bool {
+        self.dec.is_some()
+    }
+}
+
+/// Padding after `n` bytes of data.
+pub fn padding(n: u64) -> u64 {
+    (BLOCK as u64 - n % BLOCK as u64) % BLOCK as u64
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub struct Output {
+    fd: RawFd,
+    close: bool,
+    buf: Vec<u8>,
+    cap: usize,
+    enc: Option<Encoder>,
+    pub written: u64,
+    record: u64,
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if self.close {
+            // SAFETY: we own this fd.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+impl Output {
+    pub fn new(fd: RawFd, close: bool, codec: Option<Codec>, record: u64) -> io::Result<Output> {
+        let enc = match codec {
+            Some(c) => Some(Encoder::spawn(c, fd, None)?),
+            None => None,
+        };
+        let cap = 256 * 1024;
+        Ok(Output {
+            fd,
+            close,
+            buf: Vec::with_capacity(cap),
+            cap,
+            enc,
+            written: 0,
+            record,
+        })
+    }
+
+    pub fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+
+    pub fn write(&mut self, b: &[u8]) -> io::Result<()> {
+        if self.buf.len() + b.len() > self.cap {
+            self.flush()?;
+        }
+        self.buf.extend_from_slice(b);
+        self.written += b.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes appended through [`Output::buf`] directly must be counted here.
+    pub fn note_written(&mut self, n: usize) {
+        self.written += n as u64;
+    }
+
+    pub fn maybe_flush(&mut self) -> io::Result<()> {
+        if self.buf.len() >= self.cap - BLOCK * 4 {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(enc) = &mut self.enc {
+            let full = std::mem::take(&mut self.buf);
+            let mut fresh = enc.send(full)?;
+            if fresh.capacity() < self.cap {
+                fresh.reserve_exact(self.cap);
+            }
+            self.buf = fresh;
+            return Ok(());
+        }
+        let r = write_all_fd(self.fd, &self.buf);
+        self.buf.clear();
+        r
+    }
+
+    /// Copy up to `n` bytes of file data from `src`; returns how many were there (fewer when
+    /// the file shrank). The caller pads.
+    pub fn copy_from(&mut self, src: RawFd, n: u64) -> Result<u64, DataErr> {
+        let mut done = 0u64;
+        if self.enc.is_none() && n >= KERNEL_COPY_MIN * 4 {
+            self.flush().map_err(DataErr::Write)?;
+            while done < n {
+                let chunk = (n - done).min(1 << 30) as usize;
+                // SAFETY: valid fds, null offset (use and advance src's file offset).
+                let r = unsafe { libc::sendfile(self.fd, src, std::ptr::null_mut(), chunk) };
+                if r < 0 {
+                    let e = io::Error::last_os_error();
+                    if e.kind() == io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+                        break;
+                    }
+                    // Which side failed? A read error on src shows up again on read(2).
+                    let mut probe = [0u8; 1];
+                    // SAFETY: pread into a 1-byte buffer.
+                    let pr = unsafe { libc::pread(src, probe.as_mut_ptr().cast(), 1, 0) };
+                    if pr < 0 {
+                        return Err(DataErr::Read(io::Error::last_os_error()));
+                    }
+                    return Err(DataErr::Write(e));
+                }
+                if r == 0 {
+                    self.written += done;
+                    return Ok(done);
+                }
+                done += r as u64;
+            }
+            self.written += done;
+            if done == n {
+                return Ok(done);
+            }
+            self.written -= done;
+        }
+        while done < n {
+            if self.buf.len() >= self.cap {
+                self.flush().map_err(DataErr::Write)?;
+            }
+            let room = (self.cap - self.buf.len()) as u64;
+            let want = room.min(n - done) as usize;
+            let len = self.buf.len();
+            self.buf.resize(len + want, 0);
+            match read_fd(src, &mut self.buf[len..]) {
+                Ok(0) => {
+                    self.buf.truncate(len);
+                    break;
+                }
+                Ok(k) => {
+                    self.buf.truncate(len + k);
+                    done += k as u64;
+                    self.written += k as u64;
+                }
+                Err(e) => {
+                    self.buf.truncate(len);
+                    return Err(DataErr::Read(e));
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    pub fn pad(&mut self, n: u64) -> io::Result<()> {
+        let p = padding(n) as usize;
+        if p > 0 {
+            self.write(&[0u8; BLOCK][..p])?;
+        }
+        Ok(())
+    }
+
+    /// End of archive: two zero blocks, then zeros up to a whole record, as GNU tar writes.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.write(&[0u8; BLOCK])?;
+        self.write(&[0u8; BLOCK])?;
+        let r = self.written % self.record;
+        if r != 0 {
+            let pad = (self.record - r) as usize;
+            let zeros = vec![0u8; pad];
+            self.write(&zeros)?;
+        }
+        self.flush()?;
+        if let Some(enc) = self.enc.take() {
+            enc.finish()?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member reader
+
+/// What the reader reports besides members.
+#[derive(Debug)]
+pub enum ReadErr {
+    /// Not a tar archive at all (first header bad).
+    NotTar,
+    Io(io::Error),
+    Eof,
+    Malformed(&'static str),
+}
+
+impl From<DataErr> for ReadErr {
+    fn from(e: DataErr) -> Self {
+        match e {
+            DataErr::Read(e) | DataErr::Write(e) => ReadErr::Io(e),
+            DataErr::Eof => ReadErr::Eof,
+        }
+    }
+}
+
+pub struct Reader {
+    pub input: Input,
+    global: PaxState,
+    pub ignore_zeros: bool,
+    first: bool,
+    /// A header failed its checksum and we are looking for the next one.
+    pub skipped: bool,
+    done: bool,
+    /// Offset (in the archive) of the current member's first header block.
+    pub member_start: u64,
+}
+
+impl Reader {
+    pub fn new(input: Input) -> Reader {
+        Reader {
+            input,
+            global: PaxState::default(),
+            ignore_zeros: false,
+            first: true,
+            skipped: false,
+            done: false,
+            member_start: 0,
+        }
+    }
+
+    fn meta(&mut self, size: u64) -> Result<Vec<u8>, ReadErr> {
+        if size > MAX_META {
+            return Err(ReadErr::Malformed("extended header too large"));
+        }
+        let mut v = Vec::with_capacity(size as usize);
+        self.input.data(size, |b| {
+            v.extend_from_slice(b);
+            Ok(())
+        })?;
+        self.input.skip(padding(size))?;
+        Ok(v)
+    }
+
+    /// The next member, or None at the end of the archive. Errors after the first member are
+    /// reported by the caller; `skipped` tells it a header was bad and skipped.
+    pub fn next_entry(&mut self) -> Result<Option<Entry>, ReadErr> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut local = PaxState::default();
+        let mut has_local = false;
+        let mut long_name: Option<Vec<u8>> = None;
+        let mut long_link: Option<Vec<u8>> = None;
+        self.skipped = false;
+        loop {
+            let start = self.input.consumed;
+            let b = match self.input.block() {
+                Ok(Some(b)) => b,
+                Ok(None) => {
+                    if self.first {
+                        return Err(ReadErr::NotTar);
+                    }
+                    self.done = true;
+                    return Ok(None);
+                }
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    if self.first {
+                        return Err(ReadErr::NotTar);
+                    }
+                    return Err(ReadErr::Eof);
+                }
+                Err(e) => return Err(ReadErr::Io(e)),
+            };
+            if header::is_zero_block(&b) {
+                if self.ignore_zeros {
+                    continue;
+                }
+                // End of archive (a second zero block may or may not follow).
+                self.done = true;
+                if self.first {
+                    // An archive of only zeros is a valid empty archive.
+                    self.first = false;
+                }
+                return Ok(None);
+            }
+            let raw = match header::parse_header(&b) {
+                Ok(r) => r,
+                Err(HeaderError::NotHeader) => {
+                    if self.first {
+                        return Err(ReadErr::NotTar);
+                    }
+                    self.skipped = true;
+                    continue;
+                }
+                Err(HeaderError::Malformed(m)) => {
+                    if self.first {
+                        return Err(ReadErr::NotTar);
+                    }
+                    return Err(ReadErr::Malformed(m));
+                }
+            };
+            self.first = false;
+            match raw.e.typeflag {
+                b'x' => {
+                    let d = self.meta(raw.size)?;
+                    header::parse_pax(&d, |k, v| local.apply(k, v))
+                        .map_err(|_| ReadErr::Malformed("malformed extended header"))?;
+                    if local.bad {
+                        return Err(ReadErr::Malformed("malformed extended header"));
+                    }
+                    has_local = true;
+                    continue;
+                }
+                b'g' => {
+                    let d = self.meta(raw.size)?;
+                    let mut g = std::mem::take(&mut self.global);
+                    header::parse_pax(&d, |k, v| g.apply(k, v))
+                        .map_err(|_| ReadErr::Malformed("malformed extended header"))?;
+                    self.global = g;
+                    continue;
+                }
+                b'L' => {
+                    let mut d = self.meta(raw.size)?;
+                    if let Some(i) = memchr::memchr(0, &d) {
+                        d.truncate(i);
+                    }
+                    long_name = Some(d);
+                    continue;
+                }
+                b'K' => {
+                    let mut d = self.meta(raw.size)?;
+                    if let Some(i) = memchr::memchr(0, &d) {
+                        d.truncate(i);
+                    }
+                    long_link = Some(d);
+                    continue;
+                }
+                _ => {}
+            }
+            self.member_start = start;
+            let mut e = raw.e;
+            if raw.is_extended {
+                let sp = e.sparse.as_mut().expect("sparse header");
+                loop {
+                    let eb = match self.input.block() {
+                        Ok(Some(b)) => b,
+                        Ok(None) => return Err(ReadErr::Eof),
+                        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                            return Err(ReadErr::Eof)
+                        }
+                        Err(e) => return Err(ReadErr::Io(e)),
+                    };
+                    let more = header::parse_sparse_ext(&eb, &mut sp.map)
+                        .map_err(|_| ReadErr::Malformed("bad sparse header"))?;
+                    if !more {
+                        break;
+                    }
+                }
+            }
+            self.global.overlay(&mut e);
+            if let Some(n) = long_name {
+                e.name = n;
+            }
+            if let Some(l) = long_link {
+                e.link = l;
+            }
+            let mut size = raw.size;
+            if has_local {
+                local.overlay(&mut e);
+                if let Some(s) = local.size {
+                    if e.kind() == header::Kind::Regular || e.typeflag == b'S' {
+                        size = s;
+                    }
+                }
+            }
+            e.size = size;
+            // GNU sparse formats carried in pax.
+            let sp = (has_local
+                && (local.sparse_major.is_some()
+                    || local.sparse_realsize.is_some()
+                    || !local.sparse_map.is_empty()))
+            .then_some(&local);
+            if let Some(p) = sp {
+                if let Some(n) = &p.sparse_name {
+                    e.name = n.clone();
+                }
+                let real = p.sparse_realsize.unwrap_or(size);
+                let major = p.sparse_major.unwrap_or(0);
+                if major == 1 {
+                    let map = self.read_sparse_map(&mut e)?;
+                    e.sparse = Some(Sparse {
+                        map,
+                        real_size: real,
+                        map_in_data: true,
+                    });
+                } else {
+                    e.sparse = Some(Sparse {
+                        map: p.sparse_map.clone(),
+                        real_size: real,
+                        map_in_data: false,
+                    });
+                }
+            }
+            if let Some(s) = &e.sparse {
+                check_sparse(s, e.size)?;
+            }
+            return Ok(Some(e));
+        }
+    }
+
+    /// pax sparse 1.0: decimal lines at the start of the data, padded to a block.
+    fn read_sparse_map(&mut self, e: &mut Entry) -> Result<Vec<(u64, u64)>, ReadErr> {
+        let mut text: Vec<u8> = Vec::new();
+        let mut used = 0u64;
+        let mut nums: Vec<u64> = Vec::new();
+        let mut want: Option<usize> = None;
+        loop {
+            // Consume whole blocks until the map is complete.
+            if let Some(w) = want {
+                if nums.len() > 2 * w {
+                    break;
+                }
+            }
+            if used + BLOCK as u64 > e.size {
+                return Err(ReadErr::Malformed("bad sparse map"));
+            }
+            let b = match self.input.block() {
+                Ok(Some(b)) => b,
+                _ => return Err(ReadErr::Eof),
+            };
+            used += BLOCK as u64;
+            text.extend_from_slice(&b);
+            // Parse complete lines.
+            while let Some(i) = memchr::memchr(b'\n', &text) {
+                let v =
+                    header::parse_dec(&text[..i]).ok_or(ReadErr::Malformed("bad sparse map"))?;
+                text.drain(..=i);
+                nums.push(v);
+                if nums.len() == 1 {
+                    if v as usize > MAX_SPARSE {
+                        return Err(ReadErr::Malformed("sparse map too large"));
+                    }
+                    want = Some(v as usize);
+                }
+                if let Some(w) = want {
+                    if nums.len() > 2 * w {
+                        break;
+                    }
+                }
+            }
+            let complete = matches!(want, Some(w) if nums.len() > 2 * w);
+            if !complete && text.len() > 64 {
+                return Err(ReadErr::Malformed("bad sparse map"));
+            }
+        }
+        e.size -= used;
+        Ok(nums[1..].chunks(2).map(|c| (c[0], c[1])).collect())
+    }
+}
+
+fn check_sparse(s: &Sparse, stored: u64) -> Result<(), ReadErr> {
+    let mut total = 0u64;
+    let mut last_end = 0u64;
+    for &(o, l) in &s.map {
+        let end = o
+            .checked_add(l)
+            .ok_or(ReadErr::Malformed("bad sparse map"))?;
+        if o < last_end || end > s.real_size {
+            return Err(ReadErr::Malformed("bad sparse map"));
+        }
+        last_end = end;
+        total = total
+            .checked_add(l)
+            .ok_or(ReadErr::Malformed("bad sparse map"))?;
+    }
+    if total != stored {
+        return Err(ReadErr::Malformed("bad sparse map"));
+    }
+    Ok(())
+}

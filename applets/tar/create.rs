@@ -1,0 +1,965 @@
+//! `tar -c` (and the member-adding half of `-r`/`-u`): walks the operands with directory file
+//! descriptors (fstatat/openat relative to the parent, getdents64 in large batches), detects
+//! hard links by (device, inode), and moves file data with sendfile into a plain archive or
+//! through the 256 KiB output buffer otherwise.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::io::RawFd;
+
+use super::archive::{DataErr, Output};
+use super::header::{self, Entry, Meta};
+use super::list::Lister;
+use super::matching::Excluder;
+use super::opts::{NameArg, Opts, Sort};
+use super::{safer_name, Msgs};
+use crate::common::fs::Names;
+use crate::common::{Ctx, Error, Result};
+
+/// Apply a `--mode` change (octal or chmod's symbolic `u+x,go-w,a=rX`) to `mode`.
+pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
+    if !spec.is_empty() && spec.iter().all(|c| (b'0'..=b'7').contains(c)) {
+        let v = u32::from_str_radix(std::str::from_utf8(spec).ok()?, 8).ok()?;
+        return (v <= 0o7777).then_some(v);
+    }
+    let mut m = mode & 0o7777;
+    for clause in spec.split(|&c| c == b',') {
+        let mut i = 0;
+        let mut who = 0u32;
+        while i < clause.len() && matches!(clause[i], b'u' | b'g' | b'o' | b'a') {
+            who |= match clause[i] {
+                b'u' => 0o4700,
+                b'g' => 0o2070,
+                b'o' => 0o1007,
+                _ => 0o7777,
+            };
+            i += 1;
+        }
+        let who_given = who != 0;
+        if !who_given {
+            who = 0o7777;
+        }
+        if i >= clause.len() {
+            return None;
+        }
+        while i < clause.len() {
+            let op = clause[i];
+            if !matches!(op, b'+' | b'-' | b'=') {
+                return None;
+            }
+            i += 1;
+            let mut bits = 0u32;
+            while i < clause.len() && !matches!(clause[i], b'+' | b'-' | b'=') {
+                bits |= match clause[i] {
+                    b'r' => 0o444,
+                    b'w' => 0o222,
+                    b'x' => 0o111,
+                    b'X' => {
+                        if is_dir || m & 0o111 != 0 {
+                            0o111
+                        } else {
+                            0
+                        }
+                    }
+                    b's' => 0o6000,
+                    b't' => 0o1000,
+                    b'u' => {
+                        let u = (m >> 6) & 7;
+                        u * 0o111
+                    }
+                    b'g' => {
+                        let g = (m >> 3) & 7;
+                        g * 0o111
+                    }
+                    b'o' => (m & 7) * 0o111,
+                    _ => return None,
+                };
+                i += 1;
+            }
+            let eff = bits & who;
+            match op {
+                b'+' => m |= eff,
+                b'-' => m &= !eff,
+                _ => {
+                    let clear = if who_given { who & 0o7777 } else { 0o7777 };
+                    m = (m & !clear) | eff;
+                }
+            }
+        }
+    }
+    Some(m)
+}
+
+fn cstr(b: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(b.len() + 1);
+    v.extend_from_slice(b);
+    v.push(0);
+    v
+}
+
+pub fn last_err() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+fn getdents(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+    // SAFETY: buf is valid for writes of its length.
+    let n = unsafe { libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len()) };
+    if n < 0 {
+        Err(last_err())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+/// Directory entries (name, inode, d_type), without `.` and `..`.
+fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64, u8)>> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = getdents(fd, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let mut off = 0;
+        while off + 19 <= n {
+            let ino = u64::from_ne_bytes(buf[off..off + 8].try_into().unwrap_or([0; 8]));
+            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
+            if reclen == 0 || off + reclen > n {
+                break;
+            }
+            let name_area = &buf[off + 19..off + reclen];
+            let len = memchr::memchr(0, name_area).unwrap_or(name_area.len());
+            let name = &name_area[..len];
+            if name != b"." && name != b".." {
+                out.push((name.to_vec(), ino, buf[off + 18]));
+            }
+            off += reclen;
+        }
+    }
+    Ok(out)
+}
+
+pub struct Creator<'a> {
+    pub o: &'a Opts,
+    pub out: Output,
+    pub msgs: Msgs,
+    names: Names,
+    last_user: Option<(u32, Vec<u8>)>,
+    last_group: Option<(u32, Vec<u8>)>,
+    links: HashMap<(u64, u64), Vec<u8>>,
+    archive_id: Option<(u64, u64)>,
+    excl: Excluder,
+    hdr: Vec<u8>,
+    lister: Lister,
+    /// For -u: members already archived and their mtimes.
+    pub newer_than: Option<HashMap<Vec<u8>, i64>>,
+}
+
+struct Fd(RawFd);
+impl Drop for Fd {
+    fn drop(&mut self) {
+        if self.0 >= 0 && self.0 != libc::AT_FDCWD {
+            // SAFETY: we own this fd.
+            unsafe { libc::close(self.0) };
+        }
+    }
+}
+
+impl<'a> Creator<'a> {
+    pub fn new(o: &'a Opts, out: Output, excl: Excluder, verbose_to_stderr: bool) -> Creator<'a> {
+        let archive_id = {
+            // SAFETY: st is plain data.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            (unsafe { libc::fstat(out.fd(), &mut st) } == 0
+                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+                .then_some((st.st_dev, st.st_ino))
+        };
+        Creator {
+            o,
+            out,
+            msgs: Msgs::default(),
+            names: Names::new(),
+            last_user: None,
+            last_group: None,
+            links: HashMap::new(),
+            archive_id,
+            excl,
+            hdr: Vec::with_capacity(2048),
+            lister: Lister::new(o, verbose_to_stderr),
+            newer_than: None,
+        }
+    }
+
+    /// Add every operand, honouring `-C` and `-T` in order.
+    pub fn run(&mut self, ctx: &mut Ctx) -> Result<()> {
+        let mut base = Fd(libc::AT_FDCWD);
+        let names = self.o.names.clone();
+        for n in &names {
+            match n {
+                NameArg::Dir(d) => {
+                    let c = cstr(d.as_bytes());
+                    // SAFETY: c is NUL-terminated.
+                    let fd = unsafe {
+                        libc::openat(
+                            base.0,
+                            c.as_ptr().cast(),
+                            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                        )
+                    };
+                    if fd < 0 {
+                        let e = last_err();
+                        return Err(super::fatal_file(ctx, d.as_bytes(), "Cannot open", &e));
+                    }
+                    base = Fd(fd);
+                }
+                NameArg::Name(p) => self.add_top(ctx, base.0, p)?,
+                NameArg::FilesFrom(f) => {
+                    let list = super::opts::read_names_file_at(base.0, f, self.o.null)
+                        .map_err(|e| super::fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
+                    for p in list {
+                        self.add_top(ctx, base.0, &p)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_top(&mut self, ctx: &mut Ctx, base: RawFd, path: &[u8]) -> Result<()> {
+        let mut p = path;
+        while p.len() > 1 && p.ends_with(b"/") {
+            p = &p[..p.len() - 1];
+        }
+        let stored = if self.o.absolute {
+            p.to_vec()
+        } else {
+            safer_name(ctx, &mut self.msgs, p, false)
+        };
+        if stored.is_empty() {
+            // "/" itself: GNU stores "./"... as the directory's contents with names relative.
+            return self.add(ctx, base, p, b".", true, 0, libc::DT_UNKNOWN);
+        }
+        self.add(ctx, base, p, &stored, true, 0, libc::DT_UNKNOWN)
+    }
+
+    fn stat(&self, dirfd: RawFd, rel: &[u8], follow: bool) -> std::io::Result<libc::stat> {
+        let c = cstr(rel);
+        // SAFETY: st is plain data; c is NUL-terminated.
+        unsafe {
+            let mut st: libc::stat = std::mem::zeroed();
+            let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+            if libc::fstatat(dirfd, c.as_ptr().cast(), &mut st, fl) == 0 {
+                Ok(st)
+            } else {
+                Err(last_err())
+            }
+        }
+    }
+
+    /// Archive `rel` (relative to `dirfd`) under the name `name`.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        ctx: &mut Ctx,
+        dirfd: RawFd,
+        rel: &[u8],
+        name: &[u8],
+        top: bool,
+        top_dev: u64,
+        dtype: u8,
+    ) -> Result<()> {
+        if self.excl.excluded(name) {
+            return Ok(());
+        }
+        // A regular file (by d_type) is opened first and stat'ed through its descriptor:
+        // one path look-up instead of two.
+        let mut pre_fd: Option<Fd> = None;
+        if dtype == libc::DT_REG {
+            let c = cstr(rel);
+            // SAFETY: c is NUL-terminated.
+            let fd = unsafe {
+                libc::openat(
+                    dirfd,
+                    c.as_ptr().cast(),
+                    libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK,
+                )
+            };
+            if fd >= 0 {
+                pre_fd = Some(Fd(fd));
+            }
+        }
+        let pre_st = pre_fd.as_ref().and_then(|fd| {
+            // SAFETY: st is plain data.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            (unsafe { libc::fstat(fd.0, &mut st) } == 0
+                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+                .then_some(st)
+        });
+        if pre_st.is_none() {
+            pre_fd = None;
+        }
+        let st = match pre_st
+            .map(Ok)
+            .unwrap_or_else(|| self.stat(dirfd, rel, self.o.deref))
+        {
+            Ok(s) => s,
+            Err(e) => {
+                let shown = if top { rel } else { name };
+                self.read_fail(ctx, shown, "Cannot stat", &e);
+                return Ok(());
+            }
+        };
+        let top_dev = if top { st.st_dev } else { top_dev };
+        if self.archive_id == Some((st.st_dev, st.st_ino)) {
+            let mut m = crate::common::quote::quote_if_needed(name);
+            m.extend_from_slice(b": file is the archive; not dumped");
+            ctx.msg(&m);
+            return Ok(());
+        }
+        let fmt = st.st_mode & libc::S_IFMT;
+        if let Some(map) = &self.newer_than {
+            if fmt != libc::S_IFDIR {
+                if let Some(&t) = map.get(name) {
+                    if st.st_mtime <= t {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let mut mode = st.st_mode & 0o7777;
+        if let Some(spec) = &self.o.mode_change {
+            mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
+        }
+        let (uid, uname) = match &self.o.owner {
+            Some((id, n)) => (
+                if *id == super::opts::KEEP_ID {
+                    st.st_uid as u64
+                } else {
+                    *id
+                },
+                if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    n.clone()
+                },
+            ),
+            None => {
+                let n = if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    self.user_name(st.st_uid)
+                };
+                (st.st_uid as u64, n)
+            }
+        };
+        let (gid, gname) = match &self.o.group {
+            Some((id, n)) => (
+                if *id == super::opts::KEEP_ID {
+                    st.st_gid as u64
+                } else {
+                    *id
+                },
+                if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    n.clone()
+                },
+            ),
+            None => {
+                let n = if self.o.numeric_owner {
+                    Vec::new()
+                } else {
+                    self.group_name(st.st_gid)
+                };
+                (st.st_gid as u64, n)
+            }
+        };
+        let (mut mtime, mut mtime_nsec) = (st.st_mtime, st.st_mtime_nsec as u32);
+        if let Some((t, ns)) = self.o.mtime {
+            if !self.o.clamp_mtime || (mtime, mtime_nsec) > (t, ns) {
+                mtime = t;
+                mtime_nsec = ns;
+            }
+        }
+        let xattrs = if self.o.xattrs {
+            read_xattrs(dirfd, rel, fmt == libc::S_IFLNK)
+        } else {
+            Vec::new()
+        };
+        let mut meta = Meta {
+            name,
+            link: b"",
+            typeflag: b'0',
+            mode,
+            uid,
+            gid,
+            size: 0,
+            mtime,
+            mtime_nsec,
+            uname: &uname,
+            gname: &gname,
+            devmajor: 0,
+            devminor: 0,
+            xattrs: &xattrs,
+            pax: &[],
+        };
+        let crel = cstr(rel);
+        match fmt {
+            libc::S_IFREG => {
+                let key = (st.st_dev, st.st_ino);
+                if st.st_nlink > 1 {
+                    if let Some(target) = self.links.get(&key).cloned() {
+                        meta.typeflag = b'1';
+                        meta.link = &target;
+                        let _ = self.emit(ctx, &meta)?;
+                        self.remove(ctx, dirfd, rel, name, false);
+                        return Ok(());
+                    }
+                }
+                let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
+                let fd = match pre_fd.take() {
+                    Some(f) => {
+                        let fd = f.0;
+                        std::mem::forget(f);
+                        fd
+                    }
+                    // SAFETY: crel is NUL-terminated.
+                    None => unsafe {
+                        libc::openat(
+                            dirfd,
+                            crel.as_ptr().cast(),
+                            libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
+                        )
+                    },
+                };
+                if fd < 0 {
+                    let e = last_err();
+                    self.read_fail(ctx, name, "Cannot open", &e);
+                    return Ok(());
+                }
+                let fd = Fd(fd);
+                if st.st_nlink > 1 {
+                    self.links.insert(key, name.to_vec());
+                }
+                if self.o.sparse && (st.st_blocks as u64) * 512 < st.st_size as u64 {
+                    if let Some(map) = hole_map(fd.0, st.st_size as u64) {
+                        self.sparse_member(ctx, &meta, fd.0, &map, st.st_size as u64)?;
+                        drop(fd);
+                        self.remove(ctx, dirfd, rel, name, false);
+                        return Ok(());
+                    }
+                }
+                meta.size = st.st_size as u64;
+                if !self.emit(ctx, &meta)? {
+                    return Ok(());
+                }
+                let want = st.st_size as u64;
+                let got = match self.out.copy_from(fd.0, want) {
+                    Ok(n) => n,
+                    Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
+                    Err(DataErr::Read(e)) => {
+                        self.read_fail(ctx, name, "Read error", &e);
+                        0
+                    }
+                    Err(DataErr::Eof) => 0,
+                };
+                if got < want {
+                    // Keep the archive consistent with the header: pad with zeros.
+                    let mut left = want - got;
+                    let zeros = [0u8; 4096];
+                    while left > 0 {
+                        let k = left.min(zeros.len() as u64) as usize;
+                        self.out
+                            .write(&zeros[..k])
+                            .map_err(|e| self.write_error(ctx, &e))?;
+                        left -= k as u64;
+                    }
+                    let m = format!(": File shrank by {} bytes; padding with zeros", want - got);
+                    let mut msg = crate::common::quote::quote_if_needed(name);
+                    msg.extend_from_slice(m.as_bytes());
+                    ctx.error(2, &msg);
+                }
+                self.out.pad(want).map_err(|e| self.write_error(ctx, &e))?;
+                self.out
+                    .maybe_flush()
+                    .map_err(|e| self.write_error(ctx, &e))?;
+                // SAFETY: st2 is plain data.
+                let changed = unsafe {
+                    let mut st2: libc::stat = std::mem::zeroed();
+                    libc::fstat(fd.0, &mut st2) == 0
+                        && (st2.st_mtime != st.st_mtime
+                            || st2.st_mtime_nsec != st.st_mtime_nsec
+                            || st2.st_size != st.st_size)
+                };
+                if changed && got == want {
+                    let mut msg = crate::common::quote::quote_if_needed(name);
+                    msg.extend_from_slice(b": file changed as we read it");
+                    ctx.error(1, &msg);
+                }
+                drop(fd);
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFDIR => {
+                let mut dname = name.to_vec();
+                if !dname.ends_with(b"/") {
+                    dname.push(b'/');
+                }
+                meta.typeflag = b'5';
+                meta.name = &dname;
+                let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
+                // SAFETY: crel is NUL-terminated.
+                let dfd = unsafe {
+                    libc::openat(
+                        dirfd,
+                        crel.as_ptr().cast(),
+                        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow,
+                    )
+                };
+                let dfd = Fd(dfd);
+                let _ = self.emit(ctx, &meta)?;
+                if !self.o.recursion {
+                    return Ok(());
+                }
+                if dfd.0 < 0 {
+                    let e = last_err();
+                    self.read_fail(ctx, name, "Cannot open", &e);
+                    return Ok(());
+                }
+                if self.o.one_file_system && !top && st.st_dev != top_dev {
+                    return Ok(());
+                }
+                let mut ents = match read_dir(dfd.0) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.read_fail(ctx, name, "Cannot read", &e);
+                        return Ok(());
+                    }
+                };
+                match self.o.sort {
+                    Sort::Name => ents.sort_unstable_by(|a, b| a.0.cmp(&b.0)),
+                    Sort::Inode => ents.sort_unstable_by_key(|e| e.1),
+                    Sort::None => {}
+                }
+                let prefix: &[u8] = if name == b"." && top && rel == b"/" {
+                    b""
+                } else {
+                    name
+                };
+                let mut child = Vec::with_capacity(prefix.len() + 64);
+                for (ename, _, dtype) in &ents {
+                    child.clear();
+                    child.extend_from_slice(prefix);
+                    if !child.is_empty() && !child.ends_with(b"/") {
+                        child.push(b'/');
+                    }
+                    child.extend_from_slice(ename);
+                    let c = child.clone();
+                    self.add(ctx, dfd.0, ename, &c, false, top_dev, *dtype)?;
+                }
+                drop(dfd);
+                if self.o.remove_files {
+                    // SAFETY: crel is NUL-terminated.
+                    if unsafe { libc::unlinkat(dirfd, crel.as_ptr().cast(), libc::AT_REMOVEDIR) }
+                        != 0
+                    {
+                        let e = last_err();
+                        super::file_error(ctx, name, "Cannot rmdir", &e, 2);
+                    }
+                }
+            }
+            libc::S_IFLNK => {
+                let mut buf = vec![0u8; (st.st_size as usize).max(256) + 1];
+                // SAFETY: buf is valid for its length; crel is NUL-terminated.
+                let n = unsafe {
+                    libc::readlinkat(
+                        dirfd,
+                        crel.as_ptr().cast(),
+                        buf.as_mut_ptr().cast(),
+                        buf.len(),
+                    )
+                };
+                if n < 0 {
+                    let e = last_err();
+                    self.read_fail(ctx, name, "Cannot readlink", &e);
+                    return Ok(());
+                }
+                buf.truncate(n as usize);
+                meta.typeflag = b'2';
+                meta.link = &buf;
+                let _ = self.emit(ctx, &meta)?;
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO => {
+                meta.typeflag = match fmt {
+                    libc::S_IFCHR => b'3',
+                    libc::S_IFBLK => b'4',
+                    _ => b'6',
+                };
+                if fmt != libc::S_IFIFO {
+                    meta.devmajor = libc::major(st.st_rdev);
+                    meta.devminor = libc::minor(st.st_rdev);
+                }
+                let key = (st.st_dev, st.st_ino);
+                let target = if st.st_nlink > 1 {
+                    self.links.get(&key).cloned()
+                } else {
+                    None
+                };
+                if let Some(t) = &target {
+                    meta.typeflag = b'1';
+                    meta.link = t;
+                    meta.devmajor = 0;
+                    meta.devminor = 0;
+                } else if st.st_nlink > 1 {
+                    self.links.insert(key, name.to_vec());
+                }
+                let _ = self.emit(ctx, &meta)?;
+                self.remove(ctx, dirfd, rel, name, false);
+            }
+            libc::S_IFSOCK => {
+                let mut m = crate::common::quote::quote_if_needed(name);
+                m.extend_from_slice(b": socket ignored");
+                ctx.msg(&m);
+            }
+            _ => {
+                let mut m = crate::common::quote::quote_if_needed(name);
+                m.extend_from_slice(b": Unknown file type; file ignored");
+                ctx.error(2, &m);
+            }
+        }
+        Ok(())
+    }
+
+    /// A sparse file as GNU pax sparse 1.0: the map as decimal lines at the start of the data,
+    /// then the data segments; the header carries a placeholder name and the real one in pax.
+    fn sparse_member(
+        &mut self,
+        ctx: &mut Ctx,
+        m: &Meta,
+        fd: RawFd,
+        map: &[(u64, u64)],
+        real: u64,
+    ) -> Result<()> {
+        let mut text = format!("{}\n", map.len()).into_bytes();
+        for (o, l) in map {
+            text.extend_from_slice(format!("{o}\n{l}\n").as_bytes());
+        }
+        header::pad_to_block(&mut text);
+        let data: u64 = map.iter().map(|s| s.1).sum();
+        let (dir, base) = match memchr::memrchr(b'/', m.name) {
+            Some(i) => (&m.name[..i], &m.name[i + 1..]),
+            None => (&b"."[..], m.name),
+        };
+        let mut hname = dir.to_vec();
+        hname.extend_from_slice(b"/GNUSparseFile.0/");
+        hname.extend_from_slice(base);
+        let pax = [
+            (b"GNU.sparse.major".to_vec(), b"1".to_vec()),
+            (b"GNU.sparse.minor".to_vec(), b"0".to_vec()),
+            (b"GNU.sparse.name".to_vec(), m.name.to_vec()),
+            (
+                b"GNU.sparse.realsize".to_vec(),
+                real.to_string().into_bytes(),
+            ),
+        ];
+        let sm = Meta {
+            name: &hname,
+            size: text.len() as u64 + data,
+            pax: &pax,
+            ..*m
+        };
+        self.hdr.clear();
+        if self.o.format == header::Format::StrictUstar
+            || header::write_header(&mut self.hdr, &sm, self.o.format).is_err()
+        {
+            // Strict ustar: no pax, so no sparse; store the file whole.
+            let mut whole = Meta { size: real, ..*m };
+            whole.pax = &[];
+            if !self.emit(ctx, &whole)? {
+                return Ok(());
+            }
+            // SAFETY: valid fd.
+            unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+            let got = self.out.copy_from(fd, real).map_err(|e| match e {
+                DataErr::Write(e) => self.write_error(ctx, &e),
+                _ => Error::silent(2),
+            })?;
+            let zeros = vec![0u8; (real - got) as usize % (1 << 20)];
+            self.out
+                .write(&zeros)
+                .map_err(|e| self.write_error(ctx, &e))?;
+            return self.out.pad(real).map_err(|e| self.write_error(ctx, &e));
+        }
+        let h = std::mem::take(&mut self.hdr);
+        let r = self.out.write(&h);
+        self.hdr = h;
+        r.map_err(|e| self.write_error(ctx, &e))?;
+        if self.o.verbose > 0 {
+            let mut e = Entry {
+                name: m.name.to_vec(),
+                typeflag: b'0',
+                mode: m.mode,
+                uid: m.uid,
+                gid: m.gid,
+                size: real,
+                mtime: m.mtime,
+                uname: m.uname.to_vec(),
+                gname: m.gname.to_vec(),
+                ..Default::default()
+            };
+            e.mtime_nsec = m.mtime_nsec;
+            self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
+        }
+        self.out
+            .write(&text)
+            .map_err(|e| self.write_error(ctx, &e))?;
+        for &(off, len) in map {
+            // SAFETY: valid fd.
+            unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_SET) };
+            let got = match self.out.copy_from(fd, len) {
+                Ok(n) => n,
+                Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
+                Err(_) => 0,
+            };
+            if got < len {
+                let zeros = vec![0u8; (len - got).min(1 << 20) as usize];
+                let mut left = len - got;
+                while left > 0 {
+                    let k = left.min(zeros.len() as u64) as usize;
+                    self.out
+                        .write(&zeros[..k])
+                        .map_err(|e| self.write_error(ctx, &e))?;
+                    left -= k as u64;
+                }
+                let mut msg = crate::common::quote::quote_if_needed(m.name);
+                msg.extend_from_slice(b": File shrank; padding with zeros");
+                ctx.error(2, &msg);
+            }
+        }
+        self.out.pad(data).map_err(|e| self.write_error(ctx, &e))?;
+        self.out
+            .maybe_flush()
+            .map_err(|e| self.write_error(ctx, &e))
+    }
+
+    /// A file that cannot be read: an error (status 2), or with --ignore-failed-read a warning.
+    fn read_fail(&self, ctx: &mut Ctx, name: &[u8], what: &str, e: &std::io::Error) {
+        if self.o.ignore_failed_read {
+            let w = format!("Warning: {what}");
+            let mut m = super::diag_name(name);
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(w.as_bytes());
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(crate::common::ctx::strerror(e).as_bytes());
+            ctx.msg(&m);
+        } else {
+            super::file_error(ctx, name, what, e, 2);
+        }
+    }
+
+    /// Names by id, remembering the last one (trees are usually owned by one user).
+    fn user_name(&mut self, uid: u32) -> Vec<u8> {
+        if let Some((id, n)) = &self.last_user {
+            if *id == uid {
+                return n.clone();
+            }
+        }
+        let n = self.names.user(uid).map(|s| s.to_vec()).unwrap_or_default();
+        self.last_user = Some((uid, n.clone()));
+        n
+    }
+
+    fn group_name(&mut self, gid: u32) -> Vec<u8> {
+        if let Some((id, n)) = &self.last_group {
+            if *id == gid {
+                return n.clone();
+            }
+        }
+        let n = self
+            .names
+            .group(gid)
+            .map(|s| s.to_vec())
+            .unwrap_or_default();
+        self.last_group = Some((gid, n.clone()));
+        n
+    }
+
+    fn remove(&mut self, ctx: &mut Ctx, dirfd: RawFd, rel: &[u8], name: &[u8], dir: bool) {
+        if !self.o.remove_files {
+            return;
+        }
+        let c = cstr(rel);
+        let fl = if dir { libc::AT_REMOVEDIR } else { 0 };
+        // SAFETY: c is NUL-terminated.
+        if unsafe { libc::unlinkat(dirfd, c.as_ptr().cast(), fl) } != 0 {
+            let e = last_err();
+            super::file_error(ctx, name, "Cannot unlink", &e, 2);
+        }
+    }
+
+    fn write_error(&self, ctx: &mut Ctx, e: &std::io::Error) -> Error {
+        super::archive_write_error(ctx, self.o, e)
+    }
+
+    /// Write the header(s) of a member; Ok(false) when the format cannot hold it (reported,
+    /// "not dumped": the caller writes no data).
+    fn emit(&mut self, ctx: &mut Ctx, m: &Meta) -> Result<bool> {
+        self.hdr.clear();
+        if let Err(what) = header::write_header(&mut self.hdr, m, self.o.format) {
+            let shown = if what == header::LINK_TOO_LONG {
+                m.link
+            } else {
+                m.name
+            };
+            let mut msg = super::diag_name(shown);
+            msg.extend_from_slice(b": ");
+            msg.extend_from_slice(what.as_bytes());
+            ctx.error(2, &msg);
+            return Ok(false);
+        }
+        let h = std::mem::take(&mut self.hdr);
+        let r = self.out.write(&h);
+        self.hdr = h;
+        r.map_err(|e| self.write_error(ctx, &e))?;
+        if self.o.verbose > 0 {
+            let e = Entry {
+                name: m.name.to_vec(),
+                link: m.link.to_vec(),
+                typeflag: m.typeflag,
+                mode: m.mode,
+                uid: m.uid,
+                gid: m.gid,
+                size: m.size,
+                mtime: m.mtime,
+                mtime_nsec: m.mtime_nsec,
+                uname: m.uname.to_vec(),
+                gname: m.gname.to_vec(),
+                devmajor: m.devmajor,
+                devminor: m.devminor,
+                ..Default::default()
+            };
+            self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
+        }
+        Ok(true)
+    }
+
+    pub fn finish(self, ctx: &mut Ctx) -> Result<()> {
+        let o = self.o;
+        let written = self.out.written;
+        let mut lister = self.lister;
+        lister.flush(ctx)?;
+        self.out
+            .finish()
+            .map_err(|e| super::archive_write_error(ctx, o, &e))?;
+        if o.totals {
+            super::print_totals(
+                ctx,
+                o,
+                "Total bytes written",
+                written + 1024 + (o.record - (written + 1024) % o.record) % o.record,
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Data segments of a file with holes (SEEK_DATA/SEEK_HOLE), ending with a zero-length entry
+/// at the end of the file as GNU writes it. None when the file system cannot tell.
+fn hole_map(fd: RawFd, size: u64) -> Option<Vec<(u64, u64)>> {
+    let mut map = Vec::new();
+    let mut off = 0u64;
+    while off < size {
+        // SAFETY: lseek on a valid fd.
+        let data = unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_DATA) };
+        if data < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) {
+                break;
+            }
+            return None;
+        }
+        let data = data as u64;
+        // SAFETY: as above.
+        let hole = unsafe { libc::lseek(fd, data as libc::off_t, libc::SEEK_HOLE) };
+        if hole < 0 {
+            return None;
+        }
+        let hole = (hole as u64).min(size);
+        if hole > data {
+            map.push((data, hole - data));
+        }
+        off = hole.max(data + 1);
+    }
+    if map.last().map(|&(o, l)| o + l) != Some(size) {
+        map.push((size, 0));
+    }
+    Some(map)
+}
+
+fn read_xattrs(dirfd: RawFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
+    // Resolve through /proc-free means: build a path via the dirfd with *at calls is not
+    // available for xattrs, so use the fd path form "/proc/self/fd/N/name" only when needed.
+    let mut path = format!("/proc/self/fd/{dirfd}/").into_bytes();
+    if dirfd == libc::AT_FDCWD {
+        path.clear();
+    }
+    path.extend_from_slice(rel);
+    path.push(0);
+    let mut out = Vec::new();
+    let mut list = vec![0u8; 4096];
+    // SAFETY: path is NUL-terminated; list is a valid buffer.
+    let n = unsafe {
+        if is_link {
+            libc::llistxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
+        } else {
+            libc::listxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
+        }
+    };
+    if n <= 0 {
+        return out;
+    }
+    list.truncate(n as usize);
+    for key in list.split(|&c| c == 0).filter(|k| !k.is_empty()) {
+        let ck = cstr(key);
+        let mut val = vec![0u8; 65536];
+        // SAFETY: as above.
+        let m = unsafe {
+            if is_link {
+                libc::lgetxattr(
+                    path.as_ptr().cast(),
+                    ck.as_ptr().cast(),
+                    val.as_mut_ptr().cast(),
+                    val.len(),
+                )
+            } else {
+                libc::getxattr(
+                    path.as_ptr().cast(),
+                    ck.as_ptr().cast(),
+                    val.as_mut_ptr().cast(),
+                    val.len(),
+                )
+            }
+        };
+        if m >= 0 {
+            val.truncate(m as usize);
+            out.push((key.to_vec(), val));
+        }
+    }
+    let _ = OsStr::from_bytes(b"");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_mode;
+
+    #[test]
+    fn modes() {
+        assert_eq!(apply_mode(b"644", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"go-w", 0o777, false), Some(0o755));
+        assert_eq!(apply_mode(b"a+X", 0o644, false), Some(0o644));
+        assert_eq!(apply_mode(b"a+X", 0o644, true), Some(0o755));
+        assert_eq!(apply_mode(b"u=rw,go=r", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"q", 0o777, false), None);
+    }
+}

@@ -775,16 +775,13 @@ impl Shell {
                             self.put_value(&p.name, val.unwrap_or_default(), b, dq);
                         }
                     }
-                    POp::Alt(_) => {
-                        if !use_word {
-                            self.expand_parts(&p.word, b, dq)?;
-                        }
-                    }
+                    POp::Alt(_) if !use_word => self.expand_parts(&p.word, b, dq)?,
+                    POp::Alt(_) => {}
                     POp::Assign(_) => {
                         if use_word {
                             let PName::Var(n) = &p.name else {
                                 let n = Self::name_text(&p.name);
-                                self.errf(&[b"1: ", &n, b": bad variable name"]);
+                                self.errf(&[&n, b": bad variable name"]);
                                 return Err(Flow::Exit(2));
                             };
                             let v = self.expand_str(&p.word)?;

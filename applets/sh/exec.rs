@@ -370,7 +370,9 @@ impl Shell {
                         continue;
                     }
                     self.aliases = std::mem::take(&mut aliases_rc);
-                    if at_end && self.traps[0].is_none() && !self.opts.interactive {
+                    // Replacing the shell would lose traps (caught signals, EXIT).
+                    let trapped = self.traps.iter().any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
+                    if at_end && !trapped && !self.opts.interactive {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
                     let r = self.run(&node);
@@ -492,7 +494,7 @@ impl Shell {
         if pid == 0 {
             self.subshell = true;
             self.reset_traps_in_child();
-            self.jobs.list.clear();
+            // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
             let st = match f(self) {
                 Ok(s) => s,
                 Err(Flow::Exit(s)) => s,

@@ -857,8 +857,19 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
-fn jobs(sh: &mut Shell, _args: &[Vec<u8>]) -> Res {
+fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     sh.jobs.poll();
+    if args.get(1).is_some_and(|a| a == b"-p") {
+        let mut out = Vec::new();
+        for j in &sh.jobs.list {
+            if let Some(p) = j.pids.first() {
+                out.extend_from_slice(p.to_string().as_bytes());
+                out.push(b'\n');
+            }
+        }
+        sh.print(&out);
+        return Ok(sh.flush_out(b"jobs"));
+    }
     let mut out = Vec::new();
     let n = sh.jobs.list.len();
     for (i, j) in sh.jobs.list.iter().enumerate() {

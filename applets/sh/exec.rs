@@ -371,7 +371,10 @@ impl Shell {
                     }
                     self.aliases = std::mem::take(&mut aliases_rc);
                     // Replacing the shell would lose traps (caught signals, EXIT).
-                    let trapped = self.traps.iter().any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
+                    let trapped = self
+                        .traps
+                        .iter()
+                        .any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
                     if at_end && !trapped && !self.opts.interactive {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }

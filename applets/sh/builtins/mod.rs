@@ -1497,8 +1497,12 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let last = rest.len() - 1;
                 if !rest_lit[last] && ifs.contains(&rest[last]) && !is_ws(rest[last]) {
                     // Only if it is the sole remaining delimiter (no other field follows).
-                    let inner = &rest[..last];
-                    let inner_lit = &rest_lit[..last];
+                    let mut e = last;
+                    while e > 0 && !rest_lit[e - 1] && is_ws(rest[e - 1]) {
+                        e -= 1;
+                    }
+                    let inner = &rest[..e];
+                    let inner_lit = &rest_lit[..e];
                     let has_other = inner.iter().zip(inner_lit).any(|(&c, &l)| is_ifs(c, l));
                     if !has_other {
                         rest.pop();
@@ -1637,7 +1641,8 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     }
                 }
             } else {
-                sh.vars.unset(b"OPTARG").ok();
+                // dash leaves OPTARG set and empty for an option without an argument.
+                let _ = sh.vars.set(b"OPTARG", b"", false);
                 if set_var(sh, &var, &[c]).is_err() {
                     sh.errf(&[b"getopts: ", &var, b": is read only"]);
                     st = 2;

@@ -1002,10 +1002,10 @@ ret
 sub-exit
 out
 "#, r#""#, 0),
-    (r#"umask a=rx; umask; umask -S"#, r#"0222
+    (r#"umask 022; umask a=rx; umask; umask -S"#, r#"0222
 u=rx,g=rx,o=rx
 "#, r#""#, 0),
-    (r#"umask u+w,g-x; umask"#, r#"0032
+    (r#"umask 022; umask u+w,g-x; umask"#, r#"0032
 "#, r#""#, 0),
     (r#"type nosuch_cmd_zz; echo $?"#, r#"nosuch_cmd_zz: not found
 127
@@ -1221,7 +1221,7 @@ EOF"#, r#""#, r#""#, 0),
 "#, r#""#, 0),
     (r#"[ -d /tmp ] && [ -w /tmp ] && echo writable"#, r#"writable
 "#, r#""#, 0),
-    (r#"test "$(umask)" = 0022 && echo def || echo other"#, r#"def
+    (r#"umask 022; test "$(umask)" = 0022 && echo def || echo other"#, r#"def
 "#, r#""#, 0),
     (r#"ls /nonexistent 2>/dev/null || echo "ls failed $?""#, r#"ls failed 2
 "#, r#""#, 0),

@@ -46,6 +46,9 @@ pub struct Opts {
     pub nolog: bool,
     pub vi: bool,
     pub emacs: bool,
+    /// Accepted for dash compatibility; no effect.
+    pub privileged: bool,
+    pub debug: bool,
 }
 
 pub const OPTION_NAMES: &[(&str, u8)] = &[
@@ -64,7 +67,9 @@ pub const OPTION_NAMES: &[(&str, u8)] = &[
     ("allexport", b'a'),
     ("notify", b'b'),
     ("nounset", b'u'),
+    ("privileged", b'p'),
     ("nolog", 0),
+    ("debug", 0),
     ("pipefail", 0),
 ];
 
@@ -88,6 +93,8 @@ impl Opts {
             "nounset" => &mut self.nounset,
             "nolog" => &mut self.nolog,
             "pipefail" => &mut self.pipefail,
+            "privileged" => &mut self.privileged,
+            "debug" => &mut self.debug,
             _ => return None,
         })
     }

@@ -872,7 +872,8 @@ fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     let mut out = Vec::new();
     let n = sh.jobs.list.len();
-    for (i, j) in sh.jobs.list.iter().enumerate() {
+    // Newest first, as dash lists them.
+    for (i, j) in sh.jobs.list.iter().enumerate().rev() {
         let mark = if i + 1 == n {
             '+'
         } else if i + 2 == n {
@@ -885,7 +886,7 @@ fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             Some(0) => "Done".to_string(),
             Some(s) => format!("Done({s})"),
         };
-        out.extend_from_slice(format!("[{}] {} {:<24}", j.id, mark, state).as_bytes());
+        out.extend_from_slice(format!("[{}] {} {:<27}", j.id, mark, state).as_bytes());
         out.extend_from_slice(&j.cmd);
         out.push(b'\n');
     }

@@ -2125,8 +2125,9 @@ fn deep_nesting_and_junk_never_crash() {
         "cat <<EOF\nno end".to_string(),
         "\u{1}\u{2}\u{ff}(((;;&&||".to_string(),
     ];
+    let d = TempDir::new("sh-deep");
     for c in cases {
-        let o = sh().args(["-c", &c]).run();
+        let o = sh().args(["-c", &c]).cwd(d.path()).run();
         assert!(
             o.code < 128,
             "killed ({}) by {:?}: {}",
@@ -2151,7 +2152,8 @@ fn binary_script_is_a_syntax_error_not_a_crash() {
     }
     let p = d.join("junk");
     std::fs::File::create(&p).unwrap().write_all(&data).unwrap();
-    let o = sh().arg(&p).run();
+    // Junk may hold redirections: run it where stray files do no harm.
+    let o = sh().arg(&p).cwd(d.path()).run();
     assert!(o.code < 128, "killed by a signal: {}", o.code);
 }
 

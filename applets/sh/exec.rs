@@ -46,6 +46,9 @@ pub struct Opts {
     pub nolog: bool,
     pub vi: bool,
     pub emacs: bool,
+    /// Accepted for dash compatibility; no effect.
+    pub privileged: bool,
+    pub debug: bool,
 }
 
 pub const OPTION_NAMES: &[(&str, u8)] = &[
@@ -64,7 +67,9 @@ pub const OPTION_NAMES: &[(&str, u8)] = &[
     ("allexport", b'a'),
     ("notify", b'b'),
     ("nounset", b'u'),
+    ("privileged", b'p'),
     ("nolog", 0),
+    ("debug", 0),
     ("pipefail", 0),
 ];
 
@@ -88,6 +93,8 @@ impl Opts {
             "nounset" => &mut self.nounset,
             "nolog" => &mut self.nolog,
             "pipefail" => &mut self.pipefail,
+            "privileged" => &mut self.privileged,
+            "debug" => &mut self.debug,
             _ => return None,
         })
     }
@@ -370,7 +377,12 @@ impl Shell {
                         continue;
                     }
                     self.aliases = std::mem::take(&mut aliases_rc);
-                    if at_end && self.traps[0].is_none() && !self.opts.interactive {
+                    // Replacing the shell would lose traps (caught signals, EXIT).
+                    let trapped = self
+                        .traps
+                        .iter()
+                        .any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
+                    if at_end && !trapped && !self.opts.interactive {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
                     let r = self.run(&node);
@@ -492,7 +504,7 @@ impl Shell {
         if pid == 0 {
             self.subshell = true;
             self.reset_traps_in_child();
-            self.jobs.list.clear();
+            // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
             let st = match f(self) {
                 Ok(s) => s,
                 Err(Flow::Exit(s)) => s,

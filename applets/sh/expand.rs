@@ -579,13 +579,8 @@ impl Shell {
             PName::Dash => Some(self.flags_string()),
             PName::Dollar => Some(itoa(self.pid as i64)),
             PName::Bang => self.last_bg.map(|p| itoa(p as i64)),
-            PName::At | PName::Star => {
-                if self.pos.is_empty() {
-                    None
-                } else {
-                    Some(self.join_star())
-                }
-            }
+            // dash: `$@` and `$*` always count as set (`${@+x}` is x even with no parameters).
+            PName::At | PName::Star => Some(self.join_star()),
         }
     }
 
@@ -743,8 +738,9 @@ impl Shell {
                 }
             }
             POp::Len => {
+                // dash: `${#@}` is the length of the joined parameters, like `${#*}`.
                 let n = if is_list {
-                    self.pos.len()
+                    val.as_ref().map_or(0, |v| v.len())
                 } else {
                     match &val {
                         Some(v) => v.len(),
@@ -775,16 +771,13 @@ impl Shell {
                             self.put_value(&p.name, val.unwrap_or_default(), b, dq);
                         }
                     }
-                    POp::Alt(_) => {
-                        if !use_word {
-                            self.expand_parts(&p.word, b, dq)?;
-                        }
-                    }
+                    POp::Alt(_) if !use_word => self.expand_parts(&p.word, b, dq)?,
+                    POp::Alt(_) => {}
                     POp::Assign(_) => {
                         if use_word {
                             let PName::Var(n) = &p.name else {
                                 let n = Self::name_text(&p.name);
-                                self.errf(&[b"1: ", &n, b": bad variable name"]);
+                                self.errf(&[&n, b": bad variable name"]);
                                 return Err(Flow::Exit(2));
                             };
                             let v = self.expand_str(&p.word)?;

@@ -158,8 +158,12 @@ impl Input {
             if rest > 0 && self.src.unread(rest) {
                 self.buf.truncate(self.pos);
             }
-            self.buf.drain(..self.pos);
-            self.pos = 0;
+            // Drop the parsed prefix only now and then: moving the rest down after every
+            // command would copy the read-ahead once per command.
+            if self.pos == self.buf.len() || self.pos >= 16384 {
+                self.buf.drain(..self.pos);
+                self.pos = 0;
+            }
         }
     }
 

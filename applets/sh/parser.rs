@@ -187,6 +187,7 @@ impl<'a> Parser<'a> {
         let what = match self.peek()? {
             Tok::Eof => "end of file".to_string(),
             Tok::Newline => "newline".to_string(),
+            Tok::Op(o) if o.is_redir() => "redirection".to_string(),
             Tok::Op(o) => format!("\"{}\"", o.text()),
             Tok::IoNum(_) => "redirection".to_string(),
             Tok::Word(w) => match plain(w) {
@@ -1172,6 +1173,14 @@ impl<'a> Parser<'a> {
             Op::LessGreat => (RKind::ReadWrite, 0),
             _ => (RKind::Here, 0),
         };
+        if matches!(kind, RKind::DupIn | RKind::DupOut) {
+            // A literal target must be a number or `-` (checked now, as dash does).
+            if let Some(t) = plain(&target) {
+                if t != b"-" && (t.is_empty() || !t.iter().all(u8::is_ascii_digit)) {
+                    return self.syntax("Bad fd number");
+                }
+            }
+        }
         let mut here = None;
         if kind == RKind::Here {
             let mut delim = Vec::new();

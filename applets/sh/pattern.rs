@@ -253,9 +253,13 @@ fn walk(base: Vec<u8>, segs: &[&[u8]], out: &mut Vec<Vec<u8>>) {
         .map(|e| e.file_name().as_bytes().to_vec())
         .filter(|n| fnmatch(seg, n, true))
         .collect();
+    // std's read_dir hides `.` and `..`; readdir(3) does not, and dash's `.*` matches them.
     if seg.first() == Some(&b'.') {
-        // readdir never returns . and .., but a pattern like .* matches them in dash? No:
-        // dash omits them too, so nothing to add.
+        for d in [&b"."[..], b".."] {
+            if fnmatch(seg, d, true) {
+                names.push(d.to_vec());
+            }
+        }
     }
     names.sort();
     for n in names {

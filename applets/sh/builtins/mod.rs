@@ -636,17 +636,42 @@ pub fn signal_number(s: &[u8]) -> Option<i32> {
     if name == b"EXIT" {
         return Some(0);
     }
+    // Real-time signals, numbered as glibc-based shells show them (RTMIN = 34).
+    let off = |r: &[u8], sign: u8| -> Option<i32> {
+        match r {
+            [] => Some(0),
+            [c, d @ ..] if *c == sign => std::str::from_utf8(d).ok()?.parse::<i32>().ok(),
+            _ => None,
+        }
+    };
+    if let Some(r) = name.strip_prefix(b"RTMIN") {
+        let o = off(r, b'+')?;
+        return (0..=30).contains(&o).then_some(34 + o);
+    }
+    if let Some(r) = name.strip_prefix(b"RTMAX") {
+        let o = off(r, b'-')?;
+        return (0..=30).contains(&o).then_some(64 - o);
+    }
     SIGNALS
         .iter()
         .find(|(n, _)| n.as_bytes() == name)
         .map(|(_, v)| *v)
 }
 
-pub fn signal_name(n: i32) -> Option<&'static str> {
+pub fn signal_name(n: i32) -> Option<String> {
     if n == 0 {
-        return Some("EXIT");
+        return Some("EXIT".into());
     }
-    SIGNALS.iter().find(|(_, v)| *v == n).map(|(s, _)| *s)
+    if let Some(s) = SIGNALS.iter().find(|(_, v)| *v == n).map(|(s, _)| *s) {
+        return Some(s.into());
+    }
+    match n {
+        34 => Some("RTMIN".into()),
+        35..=49 => Some(format!("RTMIN+{}", n - 34)),
+        50..=63 => Some(format!("RTMAX-{}", 64 - n)),
+        64 => Some("RTMAX".into()),
+        _ => None,
+    }
 }
 
 fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
@@ -716,8 +741,14 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 }
                 out.push(b'\n');
             } else {
-                for (name, _) in SIGNALS {
-                    out.extend_from_slice(name.as_bytes());
+                // dash's list: every number up to RTMAX, by name where it has one.
+                for n in 0..=64 {
+                    match signal_name(n) {
+                        Some(name) if n != 0 && n != libc::SIGSTKFLT => {
+                            out.extend_from_slice(name.as_bytes())
+                        }
+                        _ => out.extend_from_slice(n.to_string().as_bytes()),
+                    }
                     out.push(b'\n');
                 }
             }
@@ -826,11 +857,23 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
-fn jobs(sh: &mut Shell, _args: &[Vec<u8>]) -> Res {
+fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     sh.jobs.poll();
+    if args.get(1).is_some_and(|a| a == b"-p") {
+        let mut out = Vec::new();
+        for j in &sh.jobs.list {
+            if let Some(p) = j.pids.first() {
+                out.extend_from_slice(p.to_string().as_bytes());
+                out.push(b'\n');
+            }
+        }
+        sh.print(&out);
+        return Ok(sh.flush_out(b"jobs"));
+    }
     let mut out = Vec::new();
     let n = sh.jobs.list.len();
-    for (i, j) in sh.jobs.list.iter().enumerate() {
+    // Newest first, as dash lists them.
+    for (i, j) in sh.jobs.list.iter().enumerate().rev() {
         let mark = if i + 1 == n {
             '+'
         } else if i + 2 == n {
@@ -843,7 +886,7 @@ fn jobs(sh: &mut Shell, _args: &[Vec<u8>]) -> Res {
             Some(0) => "Done".to_string(),
             Some(s) => format!("Done({s})"),
         };
-        out.extend_from_slice(format!("[{}] {} {:<24}", j.id, mark, state).as_bytes());
+        out.extend_from_slice(format!("[{}] {} {:<27}", j.id, mark, state).as_bytes());
         out.extend_from_slice(&j.cmd);
         out.push(b'\n');
     }
@@ -971,6 +1014,7 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
         sh.print(&out);
         return true;
     }
+    let tracked = sh.hash.contains_key(name);
     let ok = match sh.lookup(name) {
         Found::Special(_) => {
             out.extend_from_slice(name);
@@ -998,7 +1042,11 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
         Found::Path(p) => {
             if verbose {
                 out.extend_from_slice(name);
-                out.extend_from_slice(b" is ");
+                out.extend_from_slice(if tracked {
+                    b" is a tracked alias for "
+                } else {
+                    b" is "
+                });
             }
             if name.contains(&b'/') && !is_exec(&p) {
                 out.clear();
@@ -1450,8 +1498,12 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let last = rest.len() - 1;
                 if !rest_lit[last] && ifs.contains(&rest[last]) && !is_ws(rest[last]) {
                     // Only if it is the sole remaining delimiter (no other field follows).
-                    let inner = &rest[..last];
-                    let inner_lit = &rest_lit[..last];
+                    let mut e = last;
+                    while e > 0 && !rest_lit[e - 1] && is_ws(rest[e - 1]) {
+                        e -= 1;
+                    }
+                    let inner = &rest[..e];
+                    let inner_lit = &rest_lit[..e];
                     let has_other = inner.iter().zip(inner_lit).any(|(&c, &l)| is_ifs(c, l));
                     if !has_other {
                         rest.pop();
@@ -1590,7 +1642,8 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     }
                 }
             } else {
-                sh.vars.unset(b"OPTARG").ok();
+                // dash leaves OPTARG set and empty for an option without an argument.
+                let _ = sh.vars.set(b"OPTARG", b"", false);
                 if set_var(sh, &var, &[c]).is_err() {
                     sh.errf(&[b"getopts: ", &var, b": is read only"]);
                     st = 2;

@@ -288,7 +288,7 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 if w < 0 {
                     left = true;
                 }
-                width = Some(w.abs());
+                width = Some(w.saturating_abs());
             } else {
                 let s = i;
                 while fmt.get(i).is_some_and(u8::is_ascii_digit) {
@@ -334,7 +334,9 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 return Ok(2);
             };
             i += 1;
-            let w = width.unwrap_or(0).max(0) as usize;
+            // Bounded so that a silly width cannot exhaust memory (dash would try).
+            let w = width.unwrap_or(0).clamp(0, 1 << 24) as usize;
+            let prec = prec.map(|p| p.min(1 << 24));
             match conv {
                 b's' => {
                     let v = a.next().unwrap_or(b"").to_vec();
@@ -375,8 +377,10 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                         if p == 0 && v == 0 {
                             digits.clear();
                         }
-                        while digits.len() < p as usize {
-                            digits.insert(0, b'0');
+                        if digits.len() < p as usize {
+                            let mut z = vec![b'0'; p as usize - digits.len()];
+                            z.extend_from_slice(&digits);
+                            digits = z;
                         }
                     }
                     let mut body = Vec::new();
@@ -423,7 +427,7 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn fmt_float(v: f64, conv: u8, prec: Option<i64>, plus: bool, space: bool, alt: bool) -> Vec<u8> {
-    let p = prec.unwrap_or(6).max(0) as usize;
+    let p = prec.unwrap_or(6).clamp(0, 1 << 12) as usize;
     let upper = conv.is_ascii_uppercase();
     let mut s = if !v.is_finite() {
         let t = if v.is_nan() { "nan" } else { "inf" };

@@ -1,1 +1,1 @@
-umask 022; umask -S
+printf 'a b c d\n' | { read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-cd /; echo $PWD; cd /tmp; echo $OLDPWD
+printf '  a  \n' | { read x y; echo "[$x][$y]"; }

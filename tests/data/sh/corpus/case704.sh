@@ -1,1 +1,1 @@
-cd //; pwd
+printf 'a:b::c::\n' | { IFS=: read x y z; echo "[$x][$y][$z]"; }

@@ -1,1 +1,1 @@
-cd ///tmp; pwd
+printf ':a\n' | { IFS=: read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-pwd -P >/dev/null; echo $?
+printf 'a : b\n' | { IFS=' :' read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-echo a 1>&2 2>/dev/null
+printf 'a\\:b:c\n' | { IFS=: read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-exec 3>&1; (echo to3 >&3); exec 3>&-
+printf 'a\\:b:c\n' | { IFS=: read -r x y; echo "[$x][$y]"; }

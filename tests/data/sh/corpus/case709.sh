@@ -1,1 +1,1 @@
-{ echo a; exec 1>&-; echo b; } 2>/dev/null; echo c
+printf 'x\\\n' | { read a; echo "$? [$a]"; }

@@ -1,1 +1,1 @@
-echo x >/dev/null 2>&1 3>&2 4<&0
+printf 'a b\n' | { IFS= read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-x=1; { x=2; }; echo $x
+printf 'a\tb  c\n' | { IFS='	' read x y; echo "[$x][$y]"; }

@@ -1,1 +1,1 @@
-x=1; (x=2); echo $x
+printf 'one\ntwo\n' | { read a; read b; echo "$a $b"; }

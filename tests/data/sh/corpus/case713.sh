@@ -1,1 +1,1 @@
-x=1; echo | x=2; echo $x
+printf 'x y z\n' | { read a b c d; echo "[$a][$b][$c][$d]"; }

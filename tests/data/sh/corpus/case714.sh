@@ -1,1 +1,1 @@
-x=1; x=2 eval 'echo $x'; echo $x
+printf 'a,b,c\n' | { IFS=, read a b; echo "[$a][$b]"; }

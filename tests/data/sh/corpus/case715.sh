@@ -1,1 +1,1 @@
-x=1; x=2 command echo $x
+printf 'a,b,\n' | { IFS=, read a b; echo "[$a][$b]"; }

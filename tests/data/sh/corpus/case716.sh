@@ -1,1 +1,1 @@
-trap 'echo exiting' EXIT; sh -c 'exit 3'; echo $?
+printf 'a,b,,\n' | { IFS=, read a b; echo "[$a][$b]"; }

@@ -1,1 +1,1 @@
-trap "echo a" EXIT; trap "echo b" EXIT
+printf 'a, b ,\n' | { IFS=', ' read a b; echo "[$a][$b]"; }

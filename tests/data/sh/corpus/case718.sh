@@ -1,1 +1,1 @@
-(trap 'echo sub' EXIT); echo after
+set -e; f() { false; echo "f continues"; }; f || echo "f failed"

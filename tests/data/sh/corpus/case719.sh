@@ -1,1 +1,1 @@
-trap 'echo err' ERR 2>&1; echo $?
+set -e; f() { false; }; x=$(f); echo "after $?"

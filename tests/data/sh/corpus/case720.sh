@@ -1,1 +1,1 @@
-$(echo ' echo spaced')
+set -e; if ! false; then echo notfalse; fi

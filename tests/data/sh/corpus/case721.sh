@@ -1,1 +1,1 @@
-"echo" quoted
+set -e; until true; do :; done; echo ok

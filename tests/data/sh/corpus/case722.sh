@@ -1,1 +1,1 @@
-'' ; echo $?
+set -e; false || false || echo last

@@ -1,1 +1,1 @@
-x=; $x; echo "empty cmd $?"
+set -e; (false || true); echo subok

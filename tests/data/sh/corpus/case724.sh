@@ -1,1 +1,1 @@
-x=; $x echo hi
+set -e; f() { return 2; }; f || echo "ret $?"

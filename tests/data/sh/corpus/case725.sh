@@ -1,1 +1,1 @@
-echo $(( $(echo 1) + $(echo 2) ))
+set -e; g() { false; }; h() { g; echo "h cont"; }; h && echo hok

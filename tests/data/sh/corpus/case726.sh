@@ -1,1 +1,1 @@
-echo ${#x} ${x:-$(echo def)}
+set -e; a=$(false) b=1; echo no

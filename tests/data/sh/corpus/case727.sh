@@ -1,1 +1,1 @@
-echo "${x:=$(echo assigned)}"; echo $x
+set -e; echo $(false; echo inner)

@@ -1,1 +1,1 @@
-n=1; while [ $n -le 3 ]; do case $n in 2) n=$((n+1)); continue;; esac; echo $n; n=$((n+1)); done
+set -e; false; echo never

@@ -1,1 +1,1 @@
-for x in a b c; do :; done; echo $x
+set -e; trap 'echo trap $?' EXIT; f() { false; }; f; echo no

@@ -1,1 +1,1 @@
-for x in; do echo never; done; echo done
+set -e; { false; } && echo no; echo yes

@@ -1,1 +1,1 @@
-f() { echo $FUNCNAME; }; f
+set -e; ( set +e; false; echo insub ); echo out

@@ -1,1 +1,1 @@
-echo $((0))$((00))$((0x0))
+set -e; eval 'false; echo in eval'; echo no

@@ -1,0 +1,1 @@
+set -e; command false; echo no

@@ -1,0 +1,1 @@
+OPTIND=1; set -- -a -bval -c arg; while getopts ab:c o; do echo "$o ${OPTARG-none}"; done; shift $((OPTIND-1)); echo "rest: $*"

@@ -1,0 +1,1 @@
+set -- -ab -- -c; while getopts abc o; do echo $o; done; echo $OPTIND

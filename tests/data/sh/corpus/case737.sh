@@ -1,0 +1,1 @@
+set -- -x; getopts ab o; echo "$? $o [${OPTARG-unset}]"

@@ -1,0 +1,1 @@
+set -- -b; getopts :b: o; echo "$? $o [${OPTARG-unset}]"

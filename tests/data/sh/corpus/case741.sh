@@ -1,0 +1,1 @@
+set -- a -b; getopts b o; echo "$? $o $OPTIND"

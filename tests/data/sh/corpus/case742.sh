@@ -1,0 +1,1 @@
+getopts b o -b -b; echo $o $OPTIND; getopts b o -b -b; echo $o $OPTIND; getopts b o -b -b; echo $? $OPTIND

@@ -1,0 +1,1 @@
+x=a; case $x in (a) ;; esac; echo $?

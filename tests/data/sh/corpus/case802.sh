@@ -1,0 +1,1 @@
+if true; then echo in; fi > o; cat o

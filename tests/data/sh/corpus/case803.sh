@@ -1,0 +1,1 @@
+f() ( echo subfn; exit 3 ); f; echo $?

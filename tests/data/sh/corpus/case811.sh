@@ -1,0 +1,4 @@
+while false
+do
+:
+done; echo w

@@ -1,0 +1,4 @@
+x=$(
+  echo a
+  echo b
+); echo $x

@@ -1,0 +1,1 @@
+echo a; # comment; echo b

@@ -1,0 +1,4 @@
+f() {
+  local x=1
+  echo $x
+}

@@ -1,0 +1,1 @@
+set -- 1 2 3; echo "${@:-none}" "${*:-none}"; set --; echo "${@:-none}" "${*:-none}"

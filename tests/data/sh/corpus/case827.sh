@@ -1,0 +1,1 @@
+echo ${@+set} ${*+set}; set --; echo "[${@+set}]"

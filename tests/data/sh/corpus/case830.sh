@@ -1,0 +1,1 @@
+IFS=-; set -- a b; x="$*"; echo "$x"; x=$*; echo "$x"

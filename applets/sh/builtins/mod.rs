@@ -33,6 +33,7 @@ static TABLE: &[Builtin] = &[
     b!(":", colon, true),
     b!("[", test::bracket, false),
     b!("alias", alias, false),
+    b!("bg", super::jobctl::bg, false),
     b!("break", brk, true),
     b!("cd", cd, false),
     b!("command", command, false),
@@ -43,9 +44,11 @@ static TABLE: &[Builtin] = &[
     b!("exit", exit, true),
     b!("export", export, true),
     b!("false", fals, false),
+    b!("fg", super::jobctl::fg, false),
     b!("getopts", getopts, false),
     b!("hash", hash, false),
-    b!("jobs", jobs, false),
+    b!("history", super::interactive::history_builtin, false),
+    b!("jobs", super::jobctl::jobs, false),
     b!("kill", kill, false),
     b!("local", local, false),
     b!("printf", printf::printf, false),
@@ -66,6 +69,11 @@ static TABLE: &[Builtin] = &[
     b!("unset", unset, true),
     b!("wait", wait, false),
 ];
+
+/// Every builtin's name (Tab completion).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|b| b.name)
+}
 
 pub fn find(name: &[u8]) -> Option<Builtin> {
     TABLE
@@ -232,6 +240,7 @@ fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => return illegal_number(sh, b"exit", a),
         },
     };
+    sh.jc.exit_requested = true;
     Err(Flow::Exit(st))
 }
 
@@ -826,6 +835,7 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
+#[allow(dead_code)] // replaced by jobctl::jobs (issue 5)
 fn jobs(sh: &mut Shell, _args: &[Vec<u8>]) -> Res {
     sh.jobs.poll();
     let mut out = Vec::new();

@@ -131,6 +131,14 @@ fn expand_text(sh: &mut Shell, raw: &[u8]) -> Vec<u8> {
 /// Expand PS1 or PS2: parameters first (backslashes survive, as in ash), then the escapes.
 pub fn prompt(sh: &mut Shell, var: &[u8]) -> Vec<u8> {
     let raw = sh.vars.get(var).unwrap_or(b"").to_vec();
+    if !raw.contains(&b'$') && !raw.contains(&b'`') {
+        let hist = sh
+            .jc
+            .editor
+            .as_ref()
+            .map_or(0, |e| e.borrow().history().len());
+        return escapes(sh, &raw, hist + 1);
+    }
     // Double the backslashes so that the here-document rules give them back unchanged.
     let mut prot = Vec::with_capacity(raw.len() + 8);
     for &c in &raw {
@@ -296,8 +304,9 @@ pub fn run(sh: &mut Shell) -> i32 {
         let _ = sh.out.flush();
         let ps1 = prompt(sh, b"PS1");
         let mut comp = completer(sh);
-        let r = ed.borrow_mut().read_line(&ps1, &mut comp);
+        // A Ctrl-C from now on is a key of the editor or interrupts the command it reads.
         jobctl::clear_interrupt();
+        let r = ed.borrow_mut().read_line(&ps1, &mut comp);
         match r {
             ReadResult::Line(l) => {
                 eofs = 0;

@@ -176,7 +176,21 @@ pub fn begin(sh: &mut Shell, fg: bool) -> Option<JobStart> {
 pub fn in_child(sh: &mut Shell) {
     let b = sh.jc.building.take();
     sh.jc.job_child = b.is_some();
-    // SAFETY: process-group calls in the new child.
+    if sh.jc.sigs || sh.jc.on {
+        for s in [
+            libc::SIGINT,
+            libc::SIGQUIT,
+            libc::SIGTERM,
+            libc::SIGTSTP,
+            libc::SIGTTIN,
+        ] {
+            if sh.traps[s as usize].is_none() {
+                set_sig(s, libc::SIG_DFL);
+            }
+        }
+    }
+    // SAFETY: process-group calls in the new child. SIGTTOU is still ignored, so that
+    // tcsetpgrp from what is not yet the foreground group succeeds.
     if let Some(b) = b {
         unsafe {
             let pg = if b.pgid == 0 { libc::getpid() } else { b.pgid };
@@ -186,19 +200,8 @@ pub fn in_child(sh: &mut Shell) {
             }
         }
     }
-    if sh.jc.sigs || sh.jc.on {
-        for s in [
-            libc::SIGINT,
-            libc::SIGQUIT,
-            libc::SIGTERM,
-            libc::SIGTSTP,
-            libc::SIGTTIN,
-            libc::SIGTTOU,
-        ] {
-            if sh.traps[s as usize].is_none() {
-                set_sig(s, libc::SIG_DFL);
-            }
-        }
+    if (sh.jc.sigs || sh.jc.on) && sh.traps[libc::SIGTTOU as usize].is_none() {
+        set_sig(libc::SIGTTOU, libc::SIG_DFL);
     }
     super::pid1::in_child(sh);
     sh.jc.on = false;
@@ -306,7 +309,11 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
     // SAFETY: termios is plain data; tcgetattr fills it.
     let mut modes: libc::termios = unsafe { std::mem::zeroed() };
     let have_modes = unsafe { libc::tcgetattr(tty, &mut modes) } == 0;
-    unsafe { libc::tcsetpgrp(tty, pgid) };
+    // A new job's processes take the terminal themselves once their signals are reset (a
+    // Ctrl-Z typed earlier must not reach a process that still ignores it); `fg` gives it.
+    if existing.is_some() {
+        unsafe { libc::tcsetpgrp(tty, pgid) };
+    }
     let mut stopped = 0;
     let mut last = 0;
     let mut fail = 0;

@@ -450,10 +450,8 @@ fn job_line(sh: &Shell, id: usize, state: &[u8], with_pid: bool, _x: bool) -> Ve
         out.extend_from_slice(p.as_bytes());
     }
     out.extend_from_slice(state);
-    for _ in state.len()..width {
-        out.push(b' ');
-    }
-    out.push(b' ');
+    let pad = width.saturating_sub(state.len()) + 1;
+    out.resize(out.len() + pad, b' ');
     out.extend_from_slice(&j.cmd);
     out.push(b'\n');
     out
@@ -722,5 +720,24 @@ pub fn reclaim_tty(sh: &Shell) {
     if sh.jc.on {
         // SAFETY: SIGTTOU is ignored by the shell.
         unsafe { libc::tcsetpgrp(sh.jc.tty, sh.jc.pgid) };
+    }
+}
+
+/// read(2) for the `read` builtin: like `read_fd`, but a Ctrl-C in an interactive shell ends
+/// it (EINTR is not retried then), so that `read` at the terminal can be interrupted.
+pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            return Err(std::io::Error::from_raw_os_error(libc::EINTR));
+        }
+        // SAFETY: buf is a valid mutable slice for its length.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted || INTERRUPTED.load(Ordering::Relaxed) {
+            return Err(e);
+        }
     }
 }

@@ -58,7 +58,7 @@ pub fn wait_pid_intr(pid: i32, interrupted: impl Fn() -> Option<i32>) -> Result<
         });
         return match r {
             Ok(st) => Ok(st.map(decode)),
-            Err(()) => Err(128 + sig.get().unwrap_or(0)),
+            Err(_) => Err(128 + sig.get().unwrap_or(0)),
         };
     }
     let mut st = 0;

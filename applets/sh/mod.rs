@@ -7,11 +7,12 @@
 //! (never ahead of PATH). The last simple command of `sh -c` replaces the shell (no fork).
 //!
 //! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
-//! and bash/ash); there is no interactive mode, line editing or job control yet (issue 5).
+//! and bash/ash).
 //!
 //! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
 //! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
-//! [`vars`], [`jobs`], [`builtins`].
+//! [`vars`], [`jobs`], [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
+//! over [`lineedit`]), [`jobctl`] (job control), [`pid1`] (the shell as a container's PID 1).
 
 pub mod arith;
 pub mod ast;

@@ -16,6 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::exec::Shell;
 
+/// A wait given up for a trapped signal.
+#[derive(Debug)]
+pub struct Interrupted;
+
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// The catching handlers are installed (children put the defaults back).
 static HANDLERS: AtomicBool = AtomicBool::new(false);
@@ -114,8 +118,8 @@ pub fn peek(pid: i32) -> Option<i32> {
 }
 
 /// Wait for `pid` while reaping every other child that ends meanwhile. Ok(Some(raw status)),
-/// Ok(None) when there is no such child, Err(()) when `interrupted` says to stop (EINTR).
-pub fn wait(pid: i32, interrupted: &dyn Fn() -> bool) -> Result<Option<i32>, ()> {
+/// Ok(None) when there is no such child, Err(Interrupted) when `interrupted` says to stop.
+pub fn wait(pid: i32, interrupted: &dyn Fn() -> bool) -> Result<Option<i32>, Interrupted> {
     if let Some(st) = take(pid) {
         return Ok(Some(st));
     }
@@ -133,7 +137,7 @@ pub fn wait(pid: i32, interrupted: &dyn Fn() -> bool) -> Result<Option<i32>, ()>
         match std::io::Error::last_os_error().raw_os_error() {
             Some(libc::EINTR) => {
                 if interrupted() {
-                    return Err(());
+                    return Err(Interrupted);
                 }
             }
             _ => return Ok(None),

@@ -24,7 +24,7 @@ impl Pty {
     fn spawn(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Pty {
         let mut master = 0;
         let mut slave = 0;
-        let mut ws = libc::winsize {
+        let ws = libc::winsize {
             ws_row: 24,
             ws_col: 80,
             ws_xpixel: 0,
@@ -37,7 +37,7 @@ impl Pty {
                 &mut slave,
                 std::ptr::null_mut(),
                 std::ptr::null(),
-                &mut ws,
+                &ws,
             )
         };
         assert_eq!(r, 0, "openpty");
@@ -318,6 +318,13 @@ fn ctrl_c_interrupts_a_loop_and_a_command() {
         p.send(b"echo after=$?\r");
         p.expect("after=130");
     }
+    // `read` from the terminal is interrupted too.
+    p.send(b"echo reading; read x; echo not-reached\r");
+    p.expect("reading\r\n");
+    p.send(b"\x03");
+    p.expect("P> ");
+    p.send(b"echo r=$?\r");
+    p.expect("r=130");
     // Ctrl-C at the prompt cancels the line.
     p.send(b"echo cancelled\x03");
     p.expect("P> ");

@@ -1404,7 +1404,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut eof = false;
     loop {
         let mut b = [0u8; 1];
-        match crate::common::io::read_fd(0, &mut b) {
+        match super::jobctl::read_fd_intr(0, &mut b) {
             Ok(1) => {}
             _ => {
                 eof = true;
@@ -1416,7 +1416,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             break;
         }
         if c == b'\\' && !raw {
-            match crate::common::io::read_fd(0, &mut b) {
+            match super::jobctl::read_fd_intr(0, &mut b) {
                 Ok(1) => {
                     if b[0] == b'\n' {
                         continue;

@@ -23,6 +23,8 @@ pub enum Flow {
     Return,
     /// Leave the shell (or the subshell) with this status.
     Exit(i32),
+    /// SIGINT in an interactive shell: abandon the command line (see `jobctl`).
+    Interrupt,
 }
 
 pub type Res = Result<i32, Flow>;
@@ -164,6 +166,8 @@ pub struct Shell {
     stack_budget: usize,
     /// Children writing large here-documents into pipes (reaped when done).
     here_writers: Vec<i32>,
+    /// Interactive state and job control (issue 5, `jobctl.rs`).
+    pub jc: super::jobctl::JobCtl,
 }
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
@@ -215,6 +219,7 @@ impl Shell {
             stack_base: 0,
             stack_budget: 0,
             here_writers: Vec::new(),
+            jc: Default::default(),
         };
         let here = 0u8;
         sh.stack_base = std::ptr::addr_of!(here) as usize;
@@ -435,6 +440,7 @@ impl Shell {
         if !ANY_PENDING.swap(false, Ordering::Relaxed) || self.in_trap {
             return Ok(());
         }
+        super::jobctl::check_interrupt(self)?;
         for (sig, pending) in PENDING.iter().enumerate().skip(1) {
             if pending.swap(false, Ordering::Relaxed) {
                 if let Some(action) = self.traps[sig].clone() {
@@ -502,6 +508,7 @@ impl Shell {
             return -1;
         }
         if pid == 0 {
+            super::jobctl::in_child(self);
             self.subshell = true;
             self.reset_traps_in_child();
             // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
@@ -516,14 +523,19 @@ impl Shell {
             // SAFETY: ending the child without running the parent's atexit handlers.
             unsafe { libc::_exit(self.status) };
         }
+        super::jobctl::after_fork(self, pid);
         pid
     }
 
     /// Run `f` as a subshell and wait for it.
     fn subshell(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> i32 {
+        let job = super::jobctl::begin(self, true);
         let pid = self.fork_run(f);
         if pid < 0 {
             return 2;
+        }
+        if let Some(st) = super::jobctl::wait_fg(self, job, &[pid]) {
+            return st;
         }
         jobs::wait_pid(pid).unwrap_or(127)
     }
@@ -596,8 +608,10 @@ impl Shell {
             }
             Node::Bg(a) => {
                 let tail = std::mem::replace(&mut self.tail_exec, false);
+                let job = super::jobctl::begin(self, false);
                 let pid = self.fork_run(|sh| {
                     // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
+                    if !sh.jc.job_child {
                     unsafe {
                         if sh.traps[libc::SIGINT as usize].is_none() {
                             libc::signal(libc::SIGINT, libc::SIG_IGN);
@@ -611,6 +625,7 @@ impl Shell {
                             libc::close(fd);
                         }
                     }
+                    }
                     sh.tail_exec = matches!(**a, Node::Simple(_));
                     sh.run(a)
                 });
@@ -621,7 +636,8 @@ impl Shell {
                 }
                 if pid > 0 {
                     self.last_bg = Some(pid);
-                    self.jobs.add(vec![pid], Vec::new());
+                    let id = self.jobs.add(vec![pid], Vec::new());
+                    super::jobctl::started_bg(self, job, id);
                 }
                 Ok(0)
             }
@@ -809,6 +825,7 @@ impl Shell {
         let mut pids = Vec::with_capacity(cmds.len());
         let mut prev_read = -1;
         let n = cmds.len();
+        let job = super::jobctl::begin(self, true);
         for (i, c) in cmds.iter().enumerate() {
             let mut fds = [-1, -1];
             if i + 1 < n {
@@ -848,6 +865,9 @@ impl Shell {
             if pid > 0 {
                 pids.push(pid);
             }
+        }
+        if let Some(st) = super::jobctl::wait_fg(self, job, &pids) {
+            return Ok(st);
         }
         let mut st = 0;
         let mut fail = 0;
@@ -1077,9 +1097,13 @@ impl Shell {
                     let st = self.child_exec(s, &assigns, argv, found);
                     return Ok(st);
                 }
+                let job = super::jobctl::begin(self, true);
                 let pid = self.fork_run(|sh| Ok(sh.child_exec(s, &assigns, argv, found)));
                 if pid < 0 {
                     return Ok(2);
+                }
+                if let Some(st) = super::jobctl::wait_fg(self, job, &[pid]) {
+                    return Ok(st);
                 }
                 Ok(jobs::wait_pid(pid).unwrap_or(127))
             }

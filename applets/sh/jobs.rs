@@ -7,6 +7,9 @@ pub struct Job {
     /// Exit status once reaped.
     pub status: Option<i32>,
     pub cmd: Vec<u8>,
+    /// Process group (job control) and whether the job is stopped (see `jobctl.rs`).
+    pub pgid: i32,
+    pub stopped: bool,
 }
 
 #[derive(Default)]
@@ -27,6 +30,9 @@ pub fn decode(st: i32) -> i32 {
 
 /// Wait for one process, retrying on EINTR. Returns the shell status, or None (no such child).
 pub fn wait_pid(pid: i32) -> Option<i32> {
+    if super::pid1::active() {
+        return super::pid1::wait(pid, &|| false).ok().flatten().map(decode);
+    }
     let mut st = 0;
     loop {
         // SAFETY: waitpid writes only into `st`.
@@ -44,6 +50,17 @@ pub fn wait_pid(pid: i32) -> Option<i32> {
 /// Wait for `pid` like [`wait_pid`], but give up when a trapped signal arrives (the `wait`
 /// builtin must return then, with 128+N, so the trap can run: POSIX 2.11).
 pub fn wait_pid_intr(pid: i32, interrupted: impl Fn() -> Option<i32>) -> Result<Option<i32>, i32> {
+    if super::pid1::active() {
+        let sig = std::cell::Cell::new(None);
+        let r = super::pid1::wait(pid, &|| {
+            sig.set(interrupted());
+            sig.get().is_some()
+        });
+        return match r {
+            Ok(st) => Ok(st.map(decode)),
+            Err(_) => Err(128 + sig.get().unwrap_or(0)),
+        };
+    }
     let mut st = 0;
     loop {
         // SAFETY: waitpid writes only into `st`.
@@ -64,10 +81,13 @@ pub fn wait_pid_intr(pid: i32, interrupted: impl Fn() -> Option<i32>) -> Result<
 impl Jobs {
     pub fn add(&mut self, pids: Vec<i32>, cmd: Vec<u8>) -> usize {
         let id = self.list.iter().map(|j| j.id).max().unwrap_or(0) + 1;
+        let pgid = pids.first().copied().unwrap_or(0);
         self.list.push(Job {
             id,
             pids,
             status: None,
+            stopped: false,
+            pgid,
             cmd,
         });
         id
@@ -117,6 +137,10 @@ impl Jobs {
             let mut done = true;
             let mut last = 0;
             for &p in &j.pids {
+                if let Some(st) = super::pid1::take(p) {
+                    last = decode(st);
+                    continue;
+                }
                 let mut st = 0;
                 // SAFETY: as in wait_pid.
                 let r = unsafe { libc::waitpid(p, &mut st, libc::WNOHANG) };
@@ -137,9 +161,28 @@ impl Jobs {
         match s {
             b"" | b"%" | b"+" => self.list.last(),
             b"-" => self.list.iter().rev().nth(1),
-            _ => {
+            _ if s[0].is_ascii_digit() => {
                 let n: usize = std::str::from_utf8(s).ok()?.parse().ok()?;
                 self.list.iter().find(|j| j.id == n)
+            }
+            // %?str: the command contains str; %str: it starts with str (must be unambiguous).
+            _ => {
+                let (needle, anywhere) = match s.strip_prefix(b"?") {
+                    Some(n) => (n, true),
+                    None => (s, false),
+                };
+                let mut hits = self.list.iter().filter(|j| {
+                    if anywhere {
+                        j.cmd.windows(needle.len().max(1)).any(|w| w == needle)
+                    } else {
+                        j.cmd.starts_with(needle)
+                    }
+                });
+                let first = hits.next()?;
+                match hits.next() {
+                    Some(_) => None,
+                    None => Some(first),
+                }
             }
         }
     }

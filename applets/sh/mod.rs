@@ -7,11 +7,12 @@
 //! (never ahead of PATH). The last simple command of `sh -c` replaces the shell (no fork).
 //!
 //! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
-//! and bash/ash); there is no interactive mode, line editing or job control yet (issue 5).
+//! and bash/ash).
 //!
 //! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
 //! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
-//! [`vars`], [`jobs`], [`builtins`].
+//! [`vars`], [`jobs`], [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
+//! over [`lineedit`]), [`jobctl`] (job control), [`pid1`] (the shell as a container's PID 1).
 
 pub mod arith;
 pub mod ast;
@@ -19,10 +20,13 @@ pub mod builtins;
 pub mod exec;
 pub mod expand;
 pub mod input;
+pub mod interactive;
+pub mod jobctl;
 pub mod jobs;
 pub mod lineedit;
 pub mod parser;
 pub mod pattern;
+pub mod pid1;
 pub mod vars;
 
 use std::ffi::OsString;
@@ -50,6 +54,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let mut want_c = false;
     let mut force_stdin = false;
     let mut login = false;
+    let mut force_i = false;
+    let mut no_monitor = false;
     while i < args.len() {
         let a = &args[i];
         if a == b"--" || a == b"-" {
@@ -67,7 +73,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 b'c' if on => want_c = true,
                 b's' if on => force_stdin = true,
                 b'l' => login = true,
-                b'i' => {}
+                b'i' => force_i = on,
+                b'm' if !on => no_monitor = true,
                 b'o' => {
                     i += 1;
                     match args.get(i) {
@@ -131,6 +138,16 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         sh.pos = args[i..].to_vec();
     }
 
+    // Interactive (issue 5): reading commands from a terminal, or -i.
+    let reads_stdin = command.is_none() && (force_stdin || i >= args.len());
+    let interactive = reads_stdin && (force_i || interactive::stdin_is_interactive());
+    if interactive {
+        interactive::setup(&mut sh, !no_monitor);
+    } else if force_i {
+        sh.opts.interactive = true;
+    }
+    pid1::setup(&mut sh);
+
     // A login shell (`-sh` or `-l`) reads /etc/profile and $HOME/.profile first.
     if argv0.first() == Some(&b'-') || login {
         let mut files = vec![b"/etc/profile".to_vec()];
@@ -149,6 +166,15 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                     return sh.status;
                 }
             }
+        }
+    }
+
+    if interactive {
+        if let Err(Flow::Exit(s)) = interactive::source_env(&mut sh) {
+            sh.status = s;
+            sh.run_exit_trap();
+            let _ = sh.out.flush();
+            return sh.status;
         }
     }
 
@@ -192,8 +218,12 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     } else {
         sh.opts.stdin = true;
         sh.pos = args[i..].to_vec();
-        let mut inp = Input::from_source(Box::new(FdSource::new(0, true)));
-        sh.run_input(&mut inp, false)
+        if interactive {
+            Ok(interactive::run(&mut sh))
+        } else {
+            let mut inp = Input::from_source(Box::new(FdSource::new(0, true)));
+            sh.run_input(&mut inp, false)
+        }
     };
     let st = match result {
         Ok(s) => s,

@@ -18,6 +18,8 @@ mod image;
 mod ls;
 #[cfg(feature = "sh")]
 mod sh;
+#[cfg(feature = "sh")]
+mod sh_interactive;
 #[cfg(feature = "tar")]
 mod tar;
 #[cfg(feature = "wget")]

@@ -33,6 +33,7 @@ static TABLE: &[Builtin] = &[
     b!(":", colon, true),
     b!("[", test::bracket, false),
     b!("alias", alias, false),
+    b!("bg", super::jobctl::bg, false),
     b!("break", brk, true),
     b!("cd", cd, false),
     b!("command", command, false),
@@ -43,9 +44,11 @@ static TABLE: &[Builtin] = &[
     b!("exit", exit, true),
     b!("export", export, true),
     b!("false", fals, false),
+    b!("fg", super::jobctl::fg, false),
     b!("getopts", getopts, false),
     b!("hash", hash, false),
-    b!("jobs", jobs, false),
+    b!("history", super::interactive::history_builtin, false),
+    b!("jobs", super::jobctl::jobs, false),
     b!("kill", kill, false),
     b!("local", local, false),
     b!("printf", printf::printf, false),
@@ -66,6 +69,11 @@ static TABLE: &[Builtin] = &[
     b!("unset", unset, true),
     b!("wait", wait, false),
 ];
+
+/// Every builtin's name (Tab completion).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|b| b.name)
+}
 
 pub fn find(name: &[u8]) -> Option<Builtin> {
     TABLE
@@ -232,6 +240,7 @@ fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => return illegal_number(sh, b"exit", a),
         },
     };
+    sh.jc.exit_requested = true;
     Err(Flow::Exit(st))
 }
 
@@ -857,43 +866,6 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
-fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
-    sh.jobs.poll();
-    if args.get(1).is_some_and(|a| a == b"-p") {
-        let mut out = Vec::new();
-        for j in &sh.jobs.list {
-            if let Some(p) = j.pids.first() {
-                out.extend_from_slice(p.to_string().as_bytes());
-                out.push(b'\n');
-            }
-        }
-        sh.print(&out);
-        return Ok(sh.flush_out(b"jobs"));
-    }
-    let mut out = Vec::new();
-    let n = sh.jobs.list.len();
-    // Newest first, as dash lists them.
-    for (i, j) in sh.jobs.list.iter().enumerate().rev() {
-        let mark = if i + 1 == n {
-            '+'
-        } else if i + 2 == n {
-            '-'
-        } else {
-            ' '
-        };
-        let state = match j.status {
-            None => "Running".to_string(),
-            Some(0) => "Done".to_string(),
-            Some(s) => format!("Done({s})"),
-        };
-        out.extend_from_slice(format!("[{}] {} {:<27}", j.id, mark, state).as_bytes());
-        out.extend_from_slice(&j.cmd);
-        out.push(b'\n');
-    }
-    sh.jobs.list.retain(|j| j.status.is_none());
-    sh.print(&out);
-    Ok(sh.flush_out(b"jobs"))
-}
 
 // ---------------------------------------------------------------- variables and functions
 
@@ -1442,7 +1414,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut eof = false;
     loop {
         let mut b = [0u8; 1];
-        match crate::common::io::read_fd(0, &mut b) {
+        match super::jobctl::read_fd_intr(0, &mut b) {
             Ok(1) => {}
             _ => {
                 eof = true;
@@ -1454,7 +1426,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             break;
         }
         if c == b'\\' && !raw {
-            match crate::common::io::read_fd(0, &mut b) {
+            match super::jobctl::read_fd_intr(0, &mut b) {
                 Ok(1) => {
                     if b[0] == b'\n' {
                         continue;

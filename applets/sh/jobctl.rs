@@ -1,0 +1,743 @@
+//! Job control (XCU 2.11 "Job Control", `set -m`), as dash and BusyBox ash do it: every job
+//! (pipeline, external command, subshell, background list) gets its own process group, the
+//! terminal is handed to a foreground job with tcsetpgrp(3) and taken back when it ends or
+//! stops; Ctrl-Z stops the job ("[1]+  Stopped   cmd"), `fg`/`bg` continue it, `jobs` lists
+//! the table, "Done" notices are printed before the next prompt.
+//!
+//! The interpreter calls in through small hooks: [`begin`] before a job's first fork,
+//! [`in_child`] / [`after_fork`] on both sides of every fork, [`wait_fg`] instead of a plain
+//! waitpid, [`started_bg`] after an asynchronous list, [`check_interrupt`] where traps run.
+//!
+//! Deviations: a job's text is the source text of the command line it came from (dash prints
+//! the command rebuilt from the tree; the two agree for one command per line); `jobs -l` shows
+//! the group leader only; background jobs stopped by SIGTTIN/SIGTTOU say "Stopped" as ash.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::exec::{Flow, Shell, ANY_PENDING};
+use super::jobs::decode;
+use crate::common::io::write_all_fd;
+
+/// Set by the interactive shell's SIGINT handler.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+    ANY_PENDING.store(true, Ordering::Relaxed);
+}
+
+/// A job being started: its process group (0 until the first fork) and whether it owns the
+/// terminal.
+#[derive(Clone, Copy, Debug)]
+pub struct Building {
+    pub pgid: i32,
+    pub fg: bool,
+}
+
+/// Token returned by [`begin`]: present when the job is under job control.
+#[derive(Clone, Copy)]
+pub struct JobStart(());
+
+#[derive(Default)]
+pub struct JobCtl {
+    /// Job control active (`set -m` in an interactive shell on a terminal, not in a subshell).
+    pub on: bool,
+    /// The interactive shell set up its signal dispositions (children reset them).
+    pub sigs: bool,
+    /// This process was forked as a job under job control (background lists keep SIGINT).
+    pub job_child: bool,
+    /// The controlling terminal, and the shell's process group.
+    pub tty: i32,
+    pub pgid: i32,
+    /// Process group of the shell before it took the terminal (given back on exit).
+    pub orig_pgid: i32,
+    pub building: Option<Building>,
+    /// Source text of the command being run (the job's name).
+    pub text: Vec<u8>,
+    /// Statuses of processes reaped while their job was still running (pid, wait status).
+    pub reaped: Vec<(i32, i32)>,
+    /// The line editor, between prompts (the `history` builtin reads it).
+    pub editor: Option<std::rc::Rc<std::cell::RefCell<super::lineedit::Editor>>>,
+    /// `exit` was run (as opposed to an error that would end a non-interactive shell).
+    pub exit_requested: bool,
+    /// Exit attempted with stopped jobs (a second `exit` leaves anyway).
+    pub warned_stopped: bool,
+}
+
+fn set_sig(sig: i32, h: libc::sighandler_t) {
+    // SAFETY: installing SIG_DFL/SIG_IGN or a handler that only stores atomics.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = h;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}
+
+/// Signal dispositions of an interactive shell (dash): SIGINT caught (it abandons the command
+/// line), SIGQUIT and SIGTERM ignored; with job control also SIGTSTP/SIGTTIN/SIGTTOU ignored.
+pub fn interactive_signals(sh: &mut Shell) {
+    sh.jc.sigs = true;
+    if sh.traps[libc::SIGINT as usize].is_none() {
+        set_sig(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as usize,
+        );
+    }
+    for s in [libc::SIGQUIT, libc::SIGTERM] {
+        if sh.traps[s as usize].is_none() {
+            set_sig(s, libc::SIG_IGN);
+        }
+    }
+}
+
+/// Turn job control on: put the shell in its own process group in the foreground of its
+/// terminal (waiting, as dash does, while it is started in the background). False when there
+/// is no usable terminal.
+pub fn enable(sh: &mut Shell) -> bool {
+    if sh.jc.on {
+        return true;
+    }
+    // SAFETY: plain descriptor and process-group calls.
+    unsafe {
+        let mut fd = libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if fd < 0 {
+            fd = libc::fcntl(2, libc::F_DUPFD_CLOEXEC, 10);
+            if fd < 0 || libc::isatty(fd) != 1 {
+                if fd >= 0 {
+                    libc::close(fd);
+                }
+                return false;
+            }
+        }
+        let fd = super::exec::move_high(fd);
+        let mut tries = 0;
+        loop {
+            let pg = libc::tcgetpgrp(fd);
+            if pg < 0 {
+                libc::close(fd);
+                return false;
+            }
+            if pg == libc::getpgrp() {
+                break;
+            }
+            tries += 1;
+            if tries > 100 {
+                libc::close(fd);
+                return false;
+            }
+            libc::kill(0, libc::SIGTTIN);
+        }
+        for s in [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
+            set_sig(s, libc::SIG_IGN);
+        }
+        sh.jc.orig_pgid = libc::getpgrp();
+        let me = libc::getpid();
+        if me != sh.jc.orig_pgid {
+            libc::setpgid(0, me);
+        }
+        libc::tcsetpgrp(fd, me);
+        sh.jc.tty = fd;
+        sh.jc.pgid = me;
+    }
+    sh.jc.on = true;
+    sh.opts.monitor = true;
+    true
+}
+
+/// Give the terminal back to the process group we started in (at exit, as dash).
+pub fn disable(sh: &mut Shell) {
+    if !sh.jc.on {
+        return;
+    }
+    // SAFETY: as in `enable`.
+    unsafe {
+        if sh.jc.orig_pgid != sh.jc.pgid && sh.jc.orig_pgid > 0 {
+            libc::setpgid(0, sh.jc.orig_pgid);
+            libc::tcsetpgrp(sh.jc.tty, sh.jc.orig_pgid);
+        }
+        libc::close(sh.jc.tty);
+    }
+    sh.jc.on = false;
+}
+
+/// Before the first fork of a job: Some when it runs under job control.
+pub fn begin(sh: &mut Shell, fg: bool) -> Option<JobStart> {
+    if !sh.jc.on || sh.subshell || !sh.opts.monitor {
+        return None;
+    }
+    sh.jc.building = Some(Building { pgid: 0, fg });
+    Some(JobStart(()))
+}
+
+/// In every forked child: join the job's process group (and take the terminal for a
+/// foreground job) before anything runs, so that Ctrl-C/Ctrl-Z reach it; signals the
+/// interactive shell ignores or catches go back to their defaults.
+pub fn in_child(sh: &mut Shell) {
+    let b = sh.jc.building.take();
+    sh.jc.job_child = b.is_some();
+    if sh.jc.sigs || sh.jc.on {
+        for s in [
+            libc::SIGINT,
+            libc::SIGQUIT,
+            libc::SIGTERM,
+            libc::SIGTSTP,
+            libc::SIGTTIN,
+        ] {
+            if sh.traps[s as usize].is_none() {
+                set_sig(s, libc::SIG_DFL);
+            }
+        }
+    }
+    // SAFETY: process-group calls in the new child. SIGTTOU is still ignored, so that
+    // tcsetpgrp from what is not yet the foreground group succeeds.
+    if let Some(b) = b {
+        unsafe {
+            let pg = if b.pgid == 0 { libc::getpid() } else { b.pgid };
+            libc::setpgid(0, pg);
+            if b.fg {
+                libc::tcsetpgrp(sh.jc.tty, pg);
+            }
+        }
+    }
+    if (sh.jc.sigs || sh.jc.on) && sh.traps[libc::SIGTTOU as usize].is_none() {
+        set_sig(libc::SIGTTOU, libc::SIG_DFL);
+    }
+    super::pid1::in_child(sh);
+    sh.jc.on = false;
+    sh.jc.sigs = false;
+    sh.jc.editor = None;
+}
+
+/// In the parent after a fork: the child joins the job's group here too (whichever runs
+/// first wins the race; both calls are needed).
+pub fn after_fork(sh: &mut Shell, pid: i32) {
+    if pid <= 0 {
+        return;
+    }
+    if let Some(b) = sh.jc.building.as_mut() {
+        if b.pgid == 0 {
+            b.pgid = pid;
+        }
+        // SAFETY: setpgid on our own child.
+        unsafe { libc::setpgid(pid, b.pgid) };
+    }
+}
+
+/// After an asynchronous list under job control: record its group and name.
+pub fn started_bg(sh: &mut Shell, job: Option<JobStart>, id: usize) {
+    let b = sh.jc.building.take();
+    if job.is_none() && !sh.opts.interactive {
+        return;
+    }
+    let text = bg_text(&sh.jc.text);
+    if let Some(j) = sh.jobs.list.iter_mut().find(|j| j.id == id) {
+        if let Some(b) = b {
+            j.pgid = b.pgid;
+        }
+        j.cmd = text;
+    }
+}
+
+/// The name of a background job: the command text without its `&`.
+fn bg_text(t: &[u8]) -> Vec<u8> {
+    let mut t = trim(t);
+    if t.ends_with(b"&") && !t.ends_with(b"&&") {
+        t = trim(&t[..t.len() - 1]);
+    }
+    t.to_vec()
+}
+
+fn trim(t: &[u8]) -> &[u8] {
+    let s = t
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(t.len());
+    let e = t
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |e| e + 1);
+    &t[s..e.max(s)]
+}
+
+/// Where traps run: SIGINT in an interactive shell abandons what it is doing.
+pub fn check_interrupt(sh: &mut Shell) -> Result<(), Flow> {
+    if INTERRUPTED.load(Ordering::Relaxed) && sh.jc.sigs && !sh.subshell {
+        INTERRUPTED.store(false, Ordering::Relaxed);
+        sh.status = 130;
+        return Err(Flow::Interrupt);
+    }
+    Ok(())
+}
+
+/// Forget a Ctrl-C that arrived at the prompt (the editor already handled it).
+pub fn clear_interrupt() {
+    INTERRUPTED.store(false, Ordering::Relaxed);
+}
+
+fn raise_interrupt() {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+    ANY_PENDING.store(true, Ordering::Relaxed);
+}
+
+/// Wait for a foreground job started since [`begin`]: None when it is not under job control.
+pub fn wait_fg(sh: &mut Shell, job: Option<JobStart>, pids: &[i32]) -> Option<i32> {
+    job?;
+    let b = sh.jc.building.take()?;
+    if pids.is_empty() {
+        return Some(2);
+    }
+    Some(wait_job(sh, b.pgid, pids, None))
+}
+
+fn waitpid_retry(pid: i32, st: &mut i32, flags: i32) -> i32 {
+    loop {
+        // SAFETY: waitpid writes only into `st`.
+        let r = unsafe { libc::waitpid(pid, st, flags) };
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            continue;
+        }
+        return r;
+    }
+}
+
+/// Run job `pgid` in the foreground until it ends or stops; the terminal (and its modes, in
+/// case the job left it raw) come back to the shell afterwards. `existing`: its id in the job
+/// table (fg), else a stopped job is added to the table.
+pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>) -> i32 {
+    let tty = sh.jc.tty;
+    // SAFETY: termios is plain data; tcgetattr fills it.
+    let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+    let have_modes = unsafe { libc::tcgetattr(tty, &mut modes) } == 0;
+    // A new job's processes take the terminal themselves once their signals are reset (a
+    // Ctrl-Z typed earlier must not reach a process that still ignores it); `fg` gives it.
+    if existing.is_some() {
+        unsafe { libc::tcsetpgrp(tty, pgid) };
+    }
+    let mut stopped = 0;
+    let mut last = 0;
+    let mut fail = 0;
+    let mut last_raw = 0;
+    for (i, &p) in pids.iter().enumerate() {
+        let mut st = 0;
+        let r = waitpid_retry(p, &mut st, libc::WUNTRACED);
+        let raw = if r == p {
+            if libc::WIFSTOPPED(st) {
+                stopped = libc::WSTOPSIG(st);
+                continue;
+            }
+            Some(st)
+        } else {
+            take_reaped(sh, p)
+        };
+        let s = raw.map_or(127, decode);
+        if i + 1 == pids.len() {
+            last = s;
+            last_raw = raw.unwrap_or(0);
+        }
+        if s != 0 {
+            fail = s;
+        }
+        if let Some(raw) = raw {
+            if i + 1 < pids.len() || stopped != 0 {
+                // Kept for a later `fg` of the stopped job.
+                remember(sh, p, raw);
+            }
+        }
+    }
+    // SAFETY: taking the terminal back; SIGTTOU is ignored by the shell.
+    unsafe {
+        libc::tcsetpgrp(tty, sh.jc.pgid);
+        if have_modes {
+            libc::tcsetattr(tty, libc::TCSADRAIN, &modes);
+        }
+    }
+    if stopped != 0 {
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let text = trim(&sh.jc.text).to_vec();
+                sh.jobs.add(pids.to_vec(), text)
+            }
+        };
+        if let Some(i) = sh.jobs.list.iter().position(|j| j.id == id) {
+            let mut j = sh.jobs.list.remove(i);
+            j.stopped = true;
+            j.pgid = pgid;
+            sh.jobs.list.push(j);
+        }
+        let line = job_line(sh, id, b"Stopped", false, false);
+        let _ = sh.out.flush();
+        let _ = write_all_fd(2, &line);
+        return 128 + stopped;
+    }
+    if let Some(id) = existing {
+        sh.jobs.list.retain(|j| j.id != id);
+    }
+    if libc::WIFSIGNALED(last_raw) {
+        let sig = libc::WTERMSIG(last_raw);
+        if sig == libc::SIGINT {
+            let _ = write_all_fd(2, b"\n");
+            raise_interrupt();
+        } else if sig != libc::SIGPIPE {
+            let mut m = signal_text(sig);
+            if libc::WCOREDUMP(last_raw) {
+                m.extend_from_slice(b" (core dumped)");
+            }
+            m.push(b'\n');
+            let _ = write_all_fd(2, &m);
+        }
+    }
+    if sh.opts.pipefail {
+        fail
+    } else {
+        last
+    }
+}
+
+fn remember(sh: &mut Shell, pid: i32, raw: i32) {
+    if sh.jc.reaped.len() > 256 {
+        sh.jc.reaped.remove(0);
+    }
+    sh.jc.reaped.push((pid, raw));
+}
+
+fn take_reaped(sh: &mut Shell, pid: i32) -> Option<i32> {
+    if let Some(i) = sh.jc.reaped.iter().position(|&(p, _)| p == pid) {
+        return Some(sh.jc.reaped.remove(i).1);
+    }
+    super::pid1::take(pid)
+}
+
+/// strsignal(3) text ("Terminated", "Killed", ...).
+pub fn signal_text(sig: i32) -> Vec<u8> {
+    // SAFETY: strsignal returns a pointer to a static string.
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("Signal {sig}").into_bytes();
+        }
+        std::ffi::CStr::from_ptr(p).to_bytes().to_vec()
+    }
+}
+
+/// `[1]+  Stopped                    cmd` (BusyBox ash when interactive, dash's
+/// `[1] + Stopped` otherwise); the command starts at column 33 in both.
+fn job_line(sh: &Shell, id: usize, state: &[u8], with_pid: bool, _x: bool) -> Vec<u8> {
+    let n = sh.jobs.list.len();
+    let i = sh.jobs.list.iter().position(|j| j.id == id).unwrap_or(0);
+    let mark = if i + 1 == n {
+        b'+'
+    } else if i + 2 == n {
+        b'-'
+    } else {
+        b' '
+    };
+    let j = &sh.jobs.list[i.min(n.saturating_sub(1))];
+    let mut out = format!("[{id}]").into_bytes();
+    if sh.opts.interactive {
+        out.push(mark);
+        out.extend_from_slice(b"  ");
+    } else {
+        out.push(b' ');
+        out.push(mark);
+        out.push(b' ');
+    }
+    let mut width = 26;
+    if with_pid {
+        let p = format!("{} ", j.pids.first().copied().unwrap_or(0));
+        width = 26usize.saturating_sub(p.len());
+        out.extend_from_slice(p.as_bytes());
+    }
+    out.extend_from_slice(state);
+    let pad = width.saturating_sub(state.len()) + 1;
+    out.resize(out.len() + pad, b' ');
+    out.extend_from_slice(&j.cmd);
+    out.push(b'\n');
+    out
+}
+
+fn state_text(j: &super::jobs::Job, raw: Option<i32>) -> Vec<u8> {
+    match raw {
+        None if j.stopped => b"Stopped".to_vec(),
+        None => b"Running".to_vec(),
+        Some(st) if libc::WIFSIGNALED(st) => signal_text(libc::WTERMSIG(st)),
+        Some(st) => match libc::WEXITSTATUS(st) {
+            0 => b"Done".to_vec(),
+            n => format!("Done({n})").into_bytes(),
+        },
+    }
+}
+
+/// Reap what changed in the job table without blocking. Returns, per job id, the raw wait
+/// status of finished jobs; stopped/continued states are updated in place.
+fn poll(sh: &mut Shell) -> Vec<(usize, i32)> {
+    let mut done = Vec::new();
+    let mut reaped = std::mem::take(&mut sh.jc.reaped);
+    for j in sh.jobs.list.iter_mut() {
+        if let Some(s) = j.status {
+            // Reaped by `wait` or the non-interactive poll: only the shell status is known.
+            let raw = if s > 128 { s - 128 } else { (s & 0xff) << 8 };
+            done.push((j.id, raw));
+            continue;
+        }
+        let mut all_done = true;
+        let mut any_stopped = false;
+        let mut last = 0;
+        let n = j.pids.len();
+        for (k, &p) in j.pids.iter().enumerate() {
+            let mut st = 0;
+            let r = waitpid_retry(
+                p,
+                &mut st,
+                libc::WNOHANG | libc::WUNTRACED | libc::WCONTINUED,
+            );
+            let fin = if r == p {
+                if libc::WIFSTOPPED(st) {
+                    any_stopped = true;
+                    all_done = false;
+                    None
+                } else if libc::WIFCONTINUED(st) {
+                    all_done = false;
+                    None
+                } else {
+                    reaped.push((p, st));
+                    Some(st)
+                }
+            } else if r == 0 {
+                all_done = false;
+                None
+            } else {
+                // Reaped before (ECHILD): its status was kept if known.
+                Some(
+                    reaped
+                        .iter()
+                        .find(|&&(q, _)| q == p)
+                        .map(|&(_, s)| s)
+                        .or_else(|| super::pid1::peek(p))
+                        .unwrap_or(0),
+                )
+            };
+            if k + 1 == n {
+                if let Some(s) = fin {
+                    last = s;
+                }
+            }
+        }
+        if any_stopped {
+            j.stopped = true;
+        }
+        if all_done {
+            j.status = Some(decode(last));
+            done.push((j.id, last));
+            reaped.retain(|&(p, _)| !j.pids.contains(&p));
+        }
+    }
+    sh.jc.reaped = reaped;
+    done
+}
+
+/// Before a prompt: "[1]+  Done   cmd" for each finished job, which leaves the table.
+pub fn notify(sh: &mut Shell) {
+    if sh.jobs.list.is_empty() {
+        return;
+    }
+    let done = poll(sh);
+    let mut out = Vec::new();
+    for &(id, raw) in &done {
+        if let Some(j) = sh.jobs.list.iter().find(|j| j.id == id) {
+            let st = state_text(j, Some(raw));
+            out.extend_from_slice(&job_line(sh, id, &st, false, false));
+        }
+    }
+    sh.jobs
+        .list
+        .retain(|j| !done.iter().any(|&(id, _)| id == j.id));
+    if !out.is_empty() {
+        let _ = sh.out.flush();
+        let _ = write_all_fd(2, &out);
+    }
+}
+
+/// Any stopped job (exit warns once, as ash: "You have stopped jobs.").
+pub fn has_stopped(sh: &Shell) -> bool {
+    sh.jobs.list.iter().any(|j| j.stopped && j.status.is_none())
+}
+
+/// Job from a spec (`%1 %+ %- %% %str %?str`), or the current job.
+fn find(sh: &mut Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Result<usize, i32> {
+    let j = match spec {
+        Some(s) => {
+            if s.starts_with(b"%") {
+                sh.jobs.by_spec(s)
+            } else {
+                match std::str::from_utf8(s)
+                    .ok()
+                    .and_then(|t| t.parse::<i32>().ok())
+                {
+                    Some(p) => sh.jobs.list.iter().find(|j| j.pids.contains(&p)),
+                    None => None,
+                }
+            }
+        }
+        None => sh.jobs.list.last(),
+    };
+    match j {
+        Some(j) => Ok(j.id),
+        None => {
+            let what: &[u8] = spec.map_or(b"current", |s| s.as_slice());
+            sh.errf(&[name, b": No such job: ", what]);
+            Err(2)
+        }
+    }
+}
+
+/// `fg [job]`: continue a job in the foreground.
+pub fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
+    if !sh.jc.on {
+        sh.errf(&[b"fg: job control not enabled"]);
+        return Ok(2);
+    }
+    let id = match find(sh, b"fg", args.get(1)) {
+        Ok(id) => id,
+        Err(s) => return Ok(s),
+    };
+    let Some(j) = sh.jobs.list.iter_mut().find(|j| j.id == id) else {
+        return Ok(2);
+    };
+    j.stopped = false;
+    let (pgid, pids) = (j.pgid, j.pids.clone());
+    let mut line = j.cmd.clone();
+    line.push(b'\n');
+    sh.print(&line);
+    let _ = sh.out.flush();
+    // SAFETY: the terminal goes to the job before it continues.
+    unsafe {
+        libc::tcsetpgrp(sh.jc.tty, pgid);
+        libc::kill(-pgid, libc::SIGCONT);
+    }
+    let pids: Vec<i32> = pids;
+    Ok(wait_job(sh, pgid, &pids, Some(id)))
+}
+
+/// `bg [job...]`: continue stopped jobs in the background ("[1] cmd").
+pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
+    if !sh.jc.on {
+        sh.errf(&[b"bg: job control not enabled"]);
+        return Ok(2);
+    }
+    let specs: Vec<Option<&Vec<u8>>> = if args.len() > 1 {
+        args[1..].iter().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut st = 0;
+    for s in specs {
+        let id = match find(sh, b"bg", s) {
+            Ok(id) => id,
+            Err(e) => {
+                st = e;
+                continue;
+            }
+        };
+        if let Some(i) = sh.jobs.list.iter().position(|j| j.id == id) {
+            let mut j = sh.jobs.list.remove(i);
+            j.stopped = false;
+            // SAFETY: signalling the job's process group.
+            unsafe { libc::kill(-j.pgid, libc::SIGCONT) };
+            let mut line = format!("[{}] ", j.id).into_bytes();
+            line.extend_from_slice(&j.cmd);
+            line.push(b'\n');
+            sh.jobs.list.push(j);
+            sh.print(&line);
+        }
+    }
+    let _ = sh.out.flush();
+    Ok(st)
+}
+
+/// `jobs [-lp] [job...]`.
+pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
+    let mut long = false;
+    let mut pids_only = false;
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        if a == b"--" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        for &c in &a[1..] {
+            match c {
+                b'l' => long = true,
+                b'p' => pids_only = true,
+                _ => {
+                    sh.errf(&[b"jobs: Illegal option -", &[c]]);
+                    return Ok(2);
+                }
+            }
+        }
+        i += 1;
+    }
+    let done = poll(sh);
+    let ids: Vec<usize> = if i < args.len() {
+        let mut v = Vec::new();
+        for s in &args[i..] {
+            match find(sh, b"jobs", Some(s)) {
+                Ok(id) => v.push(id),
+                Err(e) => return Ok(e),
+            }
+        }
+        v
+    } else {
+        sh.jobs.list.iter().rev().map(|j| j.id).collect()
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(j) = sh.jobs.list.iter().find(|j| j.id == id) else {
+            continue;
+        };
+        if pids_only {
+            out.extend_from_slice(format!("{}\n", j.pgid).as_bytes());
+            continue;
+        }
+        let raw = done.iter().find(|&&(d, _)| d == id).map(|&(_, r)| r);
+        let st = state_text(j, raw);
+        out.extend_from_slice(&job_line(sh, id, &st, long, false));
+    }
+    sh.jobs
+        .list
+        .retain(|j| !done.iter().any(|&(id, _)| id == j.id));
+    sh.print(&out);
+    Ok(sh.flush_out(b"jobs"))
+}
+
+/// Give control back after the shell took it in an interactive loop: the terminal to the
+/// shell (a job may have been killed without giving it back).
+pub fn reclaim_tty(sh: &Shell) {
+    if sh.jc.on {
+        // SAFETY: SIGTTOU is ignored by the shell.
+        unsafe { libc::tcsetpgrp(sh.jc.tty, sh.jc.pgid) };
+    }
+}
+
+/// read(2) for the `read` builtin: like `read_fd`, but a Ctrl-C in an interactive shell ends
+/// it (EINTR is not retried then), so that `read` at the terminal can be interrupted.
+pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            return Err(std::io::Error::from_raw_os_error(libc::EINTR));
+        }
+        // SAFETY: buf is a valid mutable slice for its length.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted || INTERRUPTED.load(Ordering::Relaxed) {
+            return Err(e);
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! The interactive shell driven through a pseudo-terminal (issue 5): keys are written to the
+//! pty master, the screen output is read back with a bounded poll loop until the expected text
+//! appears (no sleeps as synchronisation). Expected texts were checked against `busybox sh -i`
+//! and `dash -i`.
+
+use crate::harness::{is_root, rbox, skip, TempDir};
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+struct Pty {
+    master: i32,
+    pid: i32,
+    seen: Vec<u8>,
+    /// Offset in `seen` where the next expectation starts looking.
+    mark: usize,
+}
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Pty {
+    /// Start `rbox sh ARGS` on a new pty as its controlling terminal, in `home` as $HOME.
+    fn spawn(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Pty {
+        let mut master = 0;
+        let mut slave = 0;
+        let ws = libc::winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty fills the two descriptors.
+        let r = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &ws,
+            )
+        };
+        assert_eq!(r, 0, "openpty");
+        let prog = CString::new(rbox().as_os_str().as_bytes()).unwrap();
+        let mut argv: Vec<CString> = vec![CString::new("sh").unwrap()];
+        argv.extend(args.iter().map(|a| CString::new(*a).unwrap()));
+        let mut argp: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+        argp.push(std::ptr::null());
+        let mut envs: Vec<CString> = vec![
+            CString::new(format!("HOME={}", home.display())).unwrap(),
+            CString::new("PATH=/usr/local/bin:/usr/bin:/bin").unwrap(),
+            CString::new("TERM=xterm").unwrap(),
+        ];
+        envs.extend(
+            env.iter()
+                .map(|(k, v)| CString::new(format!("{k}={v}")).unwrap()),
+        );
+        let mut envp: Vec<*const libc::c_char> = envs.iter().map(|a| a.as_ptr()).collect();
+        envp.push(std::ptr::null());
+        let dir = CString::new(home.as_os_str().as_bytes()).unwrap();
+        // SAFETY: the child only calls async-signal-safe functions before execve.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            unsafe {
+                libc::setsid();
+                libc::ioctl(slave, libc::TIOCSCTTY, 0);
+                libc::dup2(slave, 0);
+                libc::dup2(slave, 1);
+                libc::dup2(slave, 2);
+                if slave > 2 {
+                    libc::close(slave);
+                }
+                libc::close(master);
+                libc::chdir(dir.as_ptr());
+                for s in [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGPIPE] {
+                    libc::signal(s, libc::SIG_DFL);
+                }
+                libc::execve(prog.as_ptr(), argp.as_ptr(), envp.as_ptr());
+                libc::_exit(127);
+            }
+        }
+        unsafe { libc::close(slave) };
+        Pty {
+            master,
+            pid,
+            seen: Vec::new(),
+            mark: 0,
+        }
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        let n = unsafe { libc::write(self.master, keys.as_ptr() as *const _, keys.len()) };
+        assert_eq!(n, keys.len() as isize);
+    }
+
+    /// Read until `want` appears after the mark; the mark moves past it.
+    fn expect(&mut self, want: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(i) = find(&self.seen[self.mark..], want.as_bytes()) {
+                self.mark += i + want.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                panic!(
+                    "timed out waiting for {want:?}; screen so far:\n{}",
+                    String::from_utf8_lossy(&self.seen)
+                );
+            }
+            let mut p = libc::pollfd {
+                fd: self.master,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = left.as_millis().min(1000) as i32;
+            if unsafe { libc::poll(&mut p, 1, ms) } > 0 {
+                let mut buf = [0u8; 4096];
+                let n = unsafe { libc::read(self.master, buf.as_mut_ptr() as *mut _, buf.len()) };
+                if n <= 0 {
+                    panic!(
+                        "shell gone while waiting for {want:?}; screen:\n{}",
+                        String::from_utf8_lossy(&self.seen)
+                    );
+                }
+                self.seen.extend_from_slice(&buf[..n as usize]);
+            }
+        }
+    }
+
+    /// Wait until a job owns the terminal (the shell handed it over), so that a Ctrl-C or
+    /// Ctrl-Z typed now reaches the job.
+    fn wait_job_in_foreground(&mut self) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            // SAFETY: TIOCGPGRP on the master reports the slave's foreground group.
+            let pg = unsafe { libc::tcgetpgrp(self.master) };
+            if pg > 0 && pg != self.pid {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no job took the terminal");
+            let mut p = libc::pollfd {
+                fd: -1,
+                events: 0,
+                revents: 0,
+            };
+            unsafe { libc::poll(&mut p, 0, 5) };
+        }
+    }
+
+    /// Wait for the shell to exit; its status.
+    fn exit_status(&mut self) -> i32 {
+        // Drain output so the child is never blocked on a full pty.
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let mut st = 0;
+            let r = unsafe { libc::waitpid(self.pid, &mut st, libc::WNOHANG) };
+            if r == self.pid {
+                self.pid = 0;
+                return if libc::WIFEXITED(st) {
+                    libc::WEXITSTATUS(st)
+                } else {
+                    128 + libc::WTERMSIG(st)
+                };
+            }
+            assert!(Instant::now() < deadline, "shell did not exit");
+            let mut p = libc::pollfd {
+                fd: self.master,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            if unsafe { libc::poll(&mut p, 1, 50) } > 0 {
+                let mut buf = [0u8; 4096];
+                let n = unsafe { libc::read(self.master, buf.as_mut_ptr() as *mut _, buf.len()) };
+                if n > 0 {
+                    self.seen.extend_from_slice(&buf[..n as usize]);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if self.pid > 0 {
+            unsafe {
+                libc::kill(self.pid, libc::SIGKILL);
+                let mut st = 0;
+                libc::waitpid(self.pid, &mut st, 0);
+            }
+        }
+        unsafe { libc::close(self.master) };
+    }
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w == n)
+}
+
+fn shell(tag: &str) -> (TempDir, Pty) {
+    let d = TempDir::new(tag);
+    let p = Pty::spawn(&["-i"], d.path(), &[("PS1", "P> "), ("PS2", "C> ")]);
+    (d, p)
+}
+
+#[test]
+fn prompt_run_and_exit_status() {
+    let (_d, mut p) = shell("ia-basic");
+    p.expect("P> ");
+    p.send(b"echo $((6*7))\r");
+    p.expect("42\r\n");
+    p.expect("P> ");
+    p.send(b"exit 3\r");
+    assert_eq!(p.exit_status(), 3);
+}
+
+#[test]
+fn ps2_continuation_and_errors_do_not_exit() {
+    let (_d, mut p) = shell("ia-ps2");
+    p.expect("P> ");
+    p.send(b"if true\r");
+    p.expect("C> ");
+    p.send(b"then echo yes; fi\r");
+    p.expect("yes\r\n");
+    p.send(b"echo (\r");
+    p.expect("Syntax error");
+    p.expect("P> ");
+    p.send(b"set -o bogus; echo not-reached\r");
+    p.expect("P> ");
+    p.send(b"echo ${nope?unset here}\r");
+    p.expect("unset here");
+    p.send(b"echo still-$((1+1))\r");
+    p.expect("still-2");
+    p.expect("P> ");
+    p.send(b"\x04");
+    assert_eq!(p.exit_status(), 0);
+}
+
+#[test]
+fn prompt_expansion_and_escapes() {
+    let d = TempDir::new("ia-ps1");
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let mut p = Pty::spawn(&["-i"], d.path(), &[("PS1", "[$X|\\W|\\w]\\$ ")]);
+    p.expect("|~]");
+    p.send(b"X=abc; cd sub\r");
+    p.expect("[abc|sub|~/sub]");
+    let root = if is_root() { "# " } else { "$ " };
+    p.expect(root);
+    p.send(b"PS1='\\[\\e[1m\\]>\\[\\e[0m\\] '\r");
+    p.expect("\x1b[1m>\x1b[0m ");
+}
+
+#[test]
+fn default_ps1_is_busybox_style() {
+    let d = TempDir::new("ia-defps1");
+    let mut p = Pty::spawn(&["-i"], d.path(), &[]);
+    let root = if is_root() { "~ # " } else { "~ $ " };
+    p.expect(root);
+}
+
+#[test]
+fn line_editing_and_history() {
+    let (d, mut p) = shell("ia-edit");
+    p.expect("P> ");
+    // Left twice, insert, Home, Ctrl-K-free edit: "echo ac" -> "echo abc", then Ctrl-A "X".
+    // Left, insert, Home, insert, End, insert: "echo ac" -> " echo abc!".
+    p.send(b"echo ac\x1b[Db\x01X=1 \x05!\r");
+    p.expect("abc!\r\n");
+    p.expect("P> ");
+    p.send(b"echo first\r");
+    p.expect("first\r\n");
+    p.expect("P> ");
+    // Up recalls the last line; edit its end.
+    p.send(b"\x1b[A\x7f\x7f\x7f\x7f\x7fagain\r");
+    p.expect("again\r\n");
+    p.send(b"history\r");
+    p.expect("   1 echo first");
+    p.expect("   2 echo again");
+    p.expect("P> ");
+    p.send(b"exit\r");
+    assert_eq!(p.exit_status(), 0);
+    let h = std::fs::read(d.join(".ash_history")).unwrap();
+    assert!(find(&h, b"echo again\n").is_some(), "history file: {h:?}");
+}
+
+#[test]
+fn tab_completes_commands_and_files() {
+    let (d, mut p) = shell("ia-tab");
+    d.write("unique-file-name.txt", "content-of-file\n");
+    p.expect("P> ");
+    // `hist<Tab>` -> `history ` (a builtin); `cat uniq<Tab>` -> the file.
+    p.send(b"histo\t");
+    p.expect("ry ");
+    p.send(b"\x15cat uniq\t");
+    p.expect("ue-file-name.txt ");
+    p.send(b"\r");
+    p.expect("content-of-file");
+}
+
+#[test]
+fn ctrl_c_interrupts_a_loop_and_a_command() {
+    let (_d, mut p) = shell("ia-intr");
+    p.expect("P> ");
+    p.send(b"echo looping; while :; do :; done\r");
+    // The shell runs commands (the terminal is out of raw mode).
+    p.expect("looping\r\n");
+    p.send(b"\x03");
+    p.expect("P> ");
+    p.send(b"echo st=$?\r");
+    p.expect("st=130");
+    if Path::new("/bin/sleep").exists() {
+        p.send(b"/bin/sleep 100; echo not-reached\r");
+        p.expect("100; echo not-reached\r");
+        p.wait_job_in_foreground();
+        p.send(b"\x03");
+        p.expect("P> ");
+        p.send(b"echo after=$?\r");
+        p.expect("after=130");
+    }
+    // `read` from the terminal is interrupted too.
+    p.send(b"echo reading; read x; echo not-reached\r");
+    p.expect("reading\r\n");
+    p.send(b"\x03");
+    p.expect("P> ");
+    p.send(b"echo r=$?\r");
+    p.expect("r=130");
+    // Ctrl-C at the prompt cancels the line.
+    p.send(b"echo cancelled\x03");
+    p.expect("P> ");
+    p.send(b"echo ok\r");
+    p.expect("ok\r\n");
+    assert!(find(&p.seen, b"cancelled\r\n").is_none());
+}
+
+#[test]
+fn job_control_stop_jobs_fg_bg() {
+    if !Path::new("/bin/sleep").exists() {
+        return skip("no /bin/sleep");
+    }
+    let (_d, mut p) = shell("ia-jobs");
+    p.expect("P> ");
+    p.send(b"/bin/sleep 100\r");
+    p.expect("sleep 100\r");
+    p.wait_job_in_foreground();
+    p.send(b"\x1a");
+    p.expect("[1]+  Stopped                    /bin/sleep 100");
+    p.expect("P> ");
+    p.send(b"echo $?\r");
+    p.expect("148");
+    p.send(b"/bin/sleep 200 &\r");
+    p.expect("200 &\r");
+    p.send(b"jobs\r");
+    p.expect("[2]+  Running                    /bin/sleep 200\r\n");
+    p.expect("[1]-  Stopped                    /bin/sleep 100\r\n");
+    p.send(b"bg %1\r");
+    p.expect("[1] /bin/sleep 100");
+    p.send(b"fg %?200\r");
+    p.expect("/bin/sleep 200\r\n");
+    p.wait_job_in_foreground();
+    p.send(b"\x03");
+    p.expect("P> ");
+    p.send(b"kill %1; wait %1; echo st=$?\r");
+    p.expect("st=143");
+    p.send(b"jobs; echo none\r");
+    p.expect("none");
+    p.send(b"true &\r");
+    p.expect("true &\r");
+    p.send(b"wait; echo waited\r");
+    p.expect("waited");
+}
+
+#[test]
+fn exit_with_stopped_jobs_warns_once() {
+    if !Path::new("/bin/sleep").exists() {
+        return skip("no /bin/sleep");
+    }
+    let (_d, mut p) = shell("ia-stopped");
+    p.expect("P> ");
+    p.send(b"/bin/sleep 100\r");
+    p.expect("sleep 100\r");
+    p.wait_job_in_foreground();
+    p.send(b"\x1a");
+    p.expect("Stopped");
+    p.expect("P> ");
+    p.send(b"exit\r");
+    p.expect("You have stopped jobs.");
+    p.expect("P> ");
+    p.send(b"exit\r");
+    assert_eq!(p.exit_status(), 148);
+}
+
+#[test]
+fn ignoreeof() {
+    let (_d, mut p) = shell("ia-eof");
+    p.expect("P> ");
+    p.send(b"set -o ignoreeof; echo set-1\r");
+    p.expect("set-1\r\n");
+    p.expect("P> ");
+    p.send(b"\x04");
+    p.expect("Use \"exit\" to leave shell.");
+    p.send(b"set +o ignoreeof; IGNOREEOF=1; echo set-2\r");
+    p.expect("set-2\r\n");
+    p.expect("P> ");
+    p.send(b"\x04");
+    p.expect("Use \"exit\" to leave shell.");
+    p.expect("P> ");
+    p.send(b"\x04");
+    assert_eq!(p.exit_status(), 0);
+}
+
+#[test]
+fn env_file_is_sourced() {
+    let d = TempDir::new("ia-env");
+    d.write("envfile", "greet() { echo hello-from-env; }\n");
+    let mut p = Pty::spawn(
+        &["-i"],
+        d.path(),
+        &[("ENV", "$HOME/envfile"), ("PS1", "P> ")],
+    );
+    p.expect("P> ");
+    p.send(b"greet\r");
+    p.expect("hello-from-env");
+}
+
+#[test]
+fn login_shell_reads_profile() {
+    let d = TempDir::new("ia-login");
+    d.write(".profile", "PS1='profile> '\n");
+    let mut p = Pty::spawn(&["-l"], d.path(), &[]);
+    p.expect("profile> ");
+}
+
+/// PID 1 in a new PID namespace: SIGTERM from outside ends the shell; an orphan is reaped.
+#[test]
+fn pid1_sigterm_and_reaping() {
+    if !is_root() || !Path::new("/usr/bin/unshare").exists() {
+        return skip("needs root and unshare for a PID namespace");
+    }
+    // The orphan: a background process of a subshell that exits at once; it writes its pid
+    // and ends. Each `( : )` makes the shell wait, which must reap it too (bounded loop).
+    let d = TempDir::new("ia-pid1");
+    let f = d.join("opid");
+    let script = format!(
+        "( '{rb}' sh -c 'echo $$ > {f}' & ); n=0; \
+         while [ $n -lt 2000 ]; do n=$((n+1)); ( : ); [ -s {f} ] || continue; \
+           read -r p < {f}; [ -e /proc/$p ] || {{ echo reaped; break; }}; done; \
+         [ $n -lt 2000 ] || echo not-reaped; \
+         echo ready; while :; do read -r x < /dev/null; done",
+        rb = rbox().display(),
+        f = f.display()
+    );
+    let mut child = std::process::Command::new("/usr/bin/unshare")
+        .args(["--pid", "--fork", "--mount-proc"])
+        .arg(rbox())
+        .args(["sh", "-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "reaped\n");
+    line.clear();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    // Find the namespace's PID 1: the child of unshare.
+    let unshare_pid = child.id();
+    let kids = std::fs::read_to_string(format!("/proc/{unshare_pid}/task/{unshare_pid}/children"))
+        .unwrap_or_default();
+    let sh_pid: i32 = kids.split_whitespace().next().unwrap().parse().unwrap();
+    unsafe { libc::kill(sh_pid, libc::SIGTERM) };
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            // unshare --fork reports the child's status: 128+SIGTERM.
+            assert_eq!(st.code(), Some(143));
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("PID 1 shell ignored SIGTERM");
+        }
+        let mut p = libc::pollfd {
+            fd: -1,
+            events: 0,
+            revents: 0,
+        };
+        unsafe { libc::poll(&mut p, 0, 20) };
+    }
+}

@@ -726,8 +726,11 @@ pub fn reclaim_tty(sh: &Shell) {
 /// read(2) for the `read` builtin: like `read_fd`, but a Ctrl-C in an interactive shell ends
 /// it (EINTR is not retried then), so that `read` at the terminal can be interrupted.
 pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+    // A trapped signal (ANY_PENDING) also ends the read, so its trap runs now, as in dash and
+    // bash, instead of after the next line arrives (which may be never: PID 1 waiting on stdin).
+    let stop = || INTERRUPTED.load(Ordering::Relaxed) || ANY_PENDING.load(Ordering::Relaxed);
     loop {
-        if INTERRUPTED.load(Ordering::Relaxed) {
+        if stop() {
             return Err(std::io::Error::from_raw_os_error(libc::EINTR));
         }
         // SAFETY: buf is a valid mutable slice for its length.
@@ -736,7 +739,7 @@ pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
             return Ok(n as usize);
         }
         let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted || INTERRUPTED.load(Ordering::Relaxed) {
+        if e.kind() != std::io::ErrorKind::Interrupted || stop() {
             return Err(e);
         }
     }

@@ -113,13 +113,17 @@ fn serve(body: Vec<u8>, count: usize) -> u16 {
 }
 
 const RUN_LINE: &str = "set -e; \
-    wget -q -O- http://127.0.0.1:PORT/app.tar.gz | tar xz -C /opt; \
+    wget -q -O- URL | tar xz -C /opt; \
     ls -l /opt/app; \
     APP_NAME=e2e /opt/app/entrypoint.sh run /bin/sh -c 'echo \"app: $GREETING from $0\"' app-main";
 
 fn check_scenario(root: &Path, port: u16) {
+    check_scenario_url(root, &format!("http://127.0.0.1:{port}/app.tar.gz"), "");
+}
+
+fn check_scenario_url(root: &Path, url: &str, wget_opts: &str) {
     std::fs::create_dir_all(root.join("opt")).unwrap();
-    let line = RUN_LINE.replace("PORT", &port.to_string());
+    let line = RUN_LINE.replace("URL", &format!("{wget_opts} {url}"));
     let o = chroot(root, &["/bin/sh", "-c", &line]);
     assert_eq!(o.code, 0, "stderr: {}\nstdout: {}", o.err(), o.out());
     let out = o.out();
@@ -250,4 +254,23 @@ fn exec_leaves_app_as_pid1_and_sigterm_reaches_it() {
     let rest = String::from_utf8_lossy(&rest);
     assert!(rest.contains("got TERM as pid 1"), "{text}{rest}");
     assert!(status.success(), "{status:?}");
+}
+
+/// The same scenario over HTTPS from a real nginx, trusting the test's CA inside the chroot.
+#[test]
+fn scratch_image_over_https_with_test_ca() {
+    let Some(d) = build_image_root("e2e-https") else {
+        return;
+    };
+    let Some(nginx) = crate::wget::Nginx::start() else {
+        return;
+    };
+    nginx.put("app.tar.gz", &app_tarball(&d));
+    let root = d.join("root");
+    std::fs::copy(&nginx.certs.ca, root.join("etc/test-ca.pem")).unwrap();
+    let url = format!("https://127.0.0.1:{}/app.tar.gz", nginx.https);
+    check_scenario_url(&root, &url, "--ca-certificate=/etc/test-ca.pem");
+    // Without the CA the built-in roots are used and the download is refused (exit 5).
+    let o = chroot(&root, &["/bin/sh", "-c", &format!("wget -q -O /tmp/x {url}")]);
+    o.code(5);
 }

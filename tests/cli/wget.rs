@@ -21,8 +21,8 @@ fn free_port() -> u16 {
 }
 
 /// A test CA and a server certificate for 127.0.0.1 and localhost.
-struct Certs {
-    ca: PathBuf,
+pub struct Certs {
+    pub ca: PathBuf,
     chain: PathBuf,
     key: PathBuf,
 }
@@ -108,16 +108,16 @@ fn make_certs(dir: &Path) -> Certs {
 }
 
 /// nginx serving `www/` over HTTP and HTTPS; killed on drop.
-struct Nginx {
+pub struct Nginx {
     dir: TempDir,
     child: Child,
     http: u16,
-    https: u16,
-    certs: Certs,
+    pub https: u16,
+    pub certs: Certs,
 }
 
 impl Nginx {
-    fn start() -> Option<Nginx> {
+    pub fn start() -> Option<Nginx> {
         if !have("nginx") || !have("openssl") {
             skip("nginx and openssl are needed (Debian packages nginx, openssl)");
             return None;
@@ -176,7 +176,7 @@ impl Nginx {
         Some(n)
     }
 
-    fn put(&self, name: &str, data: &[u8]) {
+    pub fn put(&self, name: &str, data: &[u8]) {
         self.dir.write(&format!("www/{name}"), data);
     }
 

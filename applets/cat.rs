@@ -46,7 +46,12 @@ struct Opts {
 
 impl Opts {
     fn plain(&self) -> bool {
-        !(self.number || self.nonblank || self.ends || self.squeeze || self.tabs || self.nonprinting)
+        !(self.number
+            || self.nonblank
+            || self.ends
+            || self.squeeze
+            || self.tabs
+            || self.nonprinting)
     }
 }
 
@@ -57,7 +62,11 @@ fn command() -> clap::Command {
         .arg(flag("number-nonblank", Some('b'), Some("number-nonblank")))
         .arg(flag("number", Some('n'), Some("number")))
         .arg(flag("squeeze-blank", Some('s'), Some("squeeze-blank")))
-        .arg(flag("show-nonprinting", Some('v'), Some("show-nonprinting")))
+        .arg(flag(
+            "show-nonprinting",
+            Some('v'),
+            Some("show-nonprinting"),
+        ))
         .arg(flag("show-ends", Some('E'), Some("show-ends")))
         .arg(flag("show-tabs", Some('T'), Some("show-tabs")))
         .arg(flag("show-all", Some('A'), Some("show-all")))

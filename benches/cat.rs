@@ -11,7 +11,9 @@ fn text() -> Vec<u8> {
     let mut v = Vec::with_capacity(8 << 20);
     let mut i = 0u64;
     while v.len() < 8 << 20 {
-        i = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        i = i
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let len = (i >> 58) as usize; // 0..63
         v.extend(std::iter::repeat_n(b'x', len));
         if i & 7 == 0 {
@@ -24,7 +26,10 @@ fn text() -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let data = text();
-    let null = std::fs::OpenOptions::new().write(true).open("/dev/null").unwrap();
+    let null = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .unwrap();
     let fd = null.into_raw_fd();
     let mut g = c.benchmark_group("cat");
     g.throughput(Throughput::Bytes(data.len() as u64));

@@ -86,7 +86,10 @@ fn print(s: &str) -> i32 {
     match write_all_fd(1, s.as_bytes()) {
         Ok(()) => 0,
         Err(e) => {
-            let _ = write_all_fd(2, format!("rbox: write error: {}\n", strerror(&e)).as_bytes());
+            let _ = write_all_fd(
+                2,
+                format!("rbox: write error: {}\n", strerror(&e)).as_bytes(),
+            );
             1
         }
     }
@@ -222,7 +225,11 @@ fn install(argv0: &OsStr, rest: &[OsString]) -> i32 {
                     continue;
                 }
             } else {
-                let what = if m.is_dir() { "is a directory" } else { "exists" };
+                let what = if m.is_dir() {
+                    "is a directory"
+                } else {
+                    "exists"
+                };
                 warn(&path_msg(&link, &format!("{what}, not replaced")));
                 continue;
             }
@@ -258,4 +265,3 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 pub fn own_exe(argv0: &OsStr) -> Option<OsString> {
     self_path(argv0).map(|p| p.into_os_string())
 }
-

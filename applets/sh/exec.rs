@@ -612,19 +612,19 @@ impl Shell {
                 let pid = self.fork_run(|sh| {
                     // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
                     if !sh.jc.job_child {
-                    unsafe {
-                        if sh.traps[libc::SIGINT as usize].is_none() {
-                            libc::signal(libc::SIGINT, libc::SIG_IGN);
+                        unsafe {
+                            if sh.traps[libc::SIGINT as usize].is_none() {
+                                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                            }
+                            if sh.traps[libc::SIGQUIT as usize].is_none() {
+                                libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+                            }
+                            let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+                            if fd > 0 {
+                                libc::dup2(fd, 0);
+                                libc::close(fd);
+                            }
                         }
-                        if sh.traps[libc::SIGQUIT as usize].is_none() {
-                            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-                        }
-                        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
-                        if fd > 0 {
-                            libc::dup2(fd, 0);
-                            libc::close(fd);
-                        }
-                    }
                     }
                     sh.tail_exec = matches!(**a, Node::Simple(_));
                     sh.run(a)

@@ -24,11 +24,7 @@ pub fn command(name: &'static str) -> Command {
         .disable_colored_help(true)
         .infer_long_args(true)
         .dont_delimit_trailing_values(true)
-        .arg(
-            Arg::new("help")
-                .long("help")
-                .action(ArgAction::SetTrue),
-        )
+        .arg(Arg::new("help").long("help").action(ArgAction::SetTrue))
 }
 
 /// A boolean short/long flag.
@@ -156,7 +152,10 @@ fn missing_value(opt: &str, args: &[OsString]) -> String {
     let last = args.last().map(|a| a.as_bytes()).unwrap_or(b"");
     if last.starts_with(b"--") {
         let l = String::from_utf8_lossy(last);
-        format!("option '{}' requires an argument", l.split('=').next().unwrap())
+        format!(
+            "option '{}' requires an argument",
+            l.split('=').next().unwrap()
+        )
     } else if let Some(&c) = last.last().filter(|_| last.len() >= 2 && last[0] == b'-') {
         format!("option requires an argument -- '{}'", c as char)
     } else {

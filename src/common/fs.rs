@@ -62,7 +62,9 @@ impl IdDb {
             let (Some(name), Some(_), Some(id)) = (f.next(), f.next(), f.next()) else {
                 continue;
             };
-            let Some(id) = std::str::from_utf8(id).ok().and_then(|s| s.parse::<u32>().ok())
+            let Some(id) = std::str::from_utf8(id)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok())
             else {
                 continue;
             };

@@ -12,10 +12,20 @@ fn gnu_cat(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
     }
     let d = TempDir::new("gnucat");
     let f = d.write("in", input);
-    let o = Command::new("/usr/bin/cat").args(args).arg(&f).output().ok()?;
-    String::from_utf8_lossy(&Command::new("/usr/bin/cat").arg("--version").output().ok()?.stdout)
-        .contains("GNU coreutils")
-        .then_some(o.stdout)
+    let o = Command::new("/usr/bin/cat")
+        .args(args)
+        .arg(&f)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(
+        &Command::new("/usr/bin/cat")
+            .arg("--version")
+            .output()
+            .ok()?
+            .stdout,
+    )
+    .contains("GNU coreutils")
+    .then_some(o.stdout)
 }
 
 #[test]
@@ -52,9 +62,26 @@ fn stdin_dash_and_many_files_keep_line_state() {
     let d = TempDir::new("catmany");
     let a = d.write("a", "ab");
     let b = d.write("b", "cd\nef\n");
-    applet("cat").arg("-n").arg(&a).arg("-").arg(&b).stdin("X\n").run().ok().stdout_is("     1\tabX\n     2\tcd\n     3\tef\n");
-    applet("cat").stdin("piped\n").run().ok().stdout_is("piped\n");
-    linked("cat").arg("-").stdin("dash\n").run().ok().stdout_is("dash\n");
+    applet("cat")
+        .arg("-n")
+        .arg(&a)
+        .arg("-")
+        .arg(&b)
+        .stdin("X\n")
+        .run()
+        .ok()
+        .stdout_is("     1\tabX\n     2\tcd\n     3\tef\n");
+    applet("cat")
+        .stdin("piped\n")
+        .run()
+        .ok()
+        .stdout_is("piped\n");
+    linked("cat")
+        .arg("-")
+        .stdin("dash\n")
+        .run()
+        .ok()
+        .stdout_is("dash\n");
 }
 
 #[test]
@@ -64,13 +91,23 @@ fn missing_file_reported_rest_printed() {
     let b = d.write("b", "B\n");
     let o = applet("cat").arg(&a).arg(d.join("nope")).arg(&b).run();
     o.code(1).stdout_is("A\nB\n");
-    assert_eq!(o.err(), format!("cat: {}: No such file or directory\n", d.join("nope").display()));
+    assert_eq!(
+        o.err(),
+        format!(
+            "cat: {}: No such file or directory\n",
+            d.join("nope").display()
+        )
+    );
     let o = applet("cat").arg(d.path()).run();
     o.code(1);
-    assert_eq!(o.err(), format!("cat: {}: Is a directory\n", d.path().display()));
+    assert_eq!(
+        o.err(),
+        format!("cat: {}: Is a directory\n", d.path().display())
+    );
     // Names are quoted the GNU way in messages.
     let o = applet("cat").arg("no such").run();
-    o.code(1).stderr_is("cat: 'no such': No such file or directory\n");
+    o.code(1)
+        .stderr_is("cat: 'no such': No such file or directory\n");
 }
 
 #[test]
@@ -93,7 +130,10 @@ fn input_file_is_output_file() {
     let out = std::fs::OpenOptions::new().append(true).open(&f).unwrap();
     let o = applet("cat").arg(&f).stdout_file(out).run();
     o.code(1);
-    assert_eq!(o.err(), format!("cat: {}: input file is output file\n", f.display()));
+    assert_eq!(
+        o.err(),
+        format!("cat: {}: input file is output file\n", f.display())
+    );
     assert_eq!(std::fs::read(&f).unwrap(), b"data\n");
 }
 
@@ -109,19 +149,39 @@ fn non_utf8_bytes_pass_through() {
     assert!(o.stdout == data);
     // Kernel copy to a regular file.
     let dst = d.join("copy");
-    let o = applet("cat").arg(&f).stdout_file(std::fs::File::create(&dst).unwrap()).run();
+    let o = applet("cat")
+        .arg(&f)
+        .stdout_file(std::fs::File::create(&dst).unwrap())
+        .run();
     o.ok();
     assert!(std::fs::read(&dst).unwrap() == data);
 }
 
 #[test]
 fn write_error_and_epipe() {
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
     let d = TempDir::new("catfull");
     let f = d.write("f", "x\n");
-    applet("cat").arg(&f).stdout_file(full).run().code(1).stderr_is("cat: write error: No space left on device\n");
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-    applet("cat").arg("-n").arg(&f).stdout_file(full).run().code(1).stderr_is("cat: write error: No space left on device\n");
+    applet("cat")
+        .arg(&f)
+        .stdout_file(full)
+        .run()
+        .code(1)
+        .stderr_is("cat: write error: No space left on device\n");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    applet("cat")
+        .arg("-n")
+        .arg(&f)
+        .stdout_file(full)
+        .run()
+        .code(1)
+        .stderr_is("cat: write error: No space left on device\n");
     // A reader that goes away: quiet, like a C tool (killed by SIGPIPE), no panic message.
     let sh = format!(
         "yes 0123456789 | head -c 5000000 | {} cat -n | head -n 1; exit 0",
@@ -141,5 +201,9 @@ fn long_lines_and_big_numbers() {
     o.ok();
     let s = &o.stdout;
     assert!(s.starts_with(b"     1\txxxx"));
-    assert!(s.ends_with(b"1000051\t\n"), "{:?}", String::from_utf8_lossy(&s[s.len() - 30..]));
+    assert!(
+        s.ends_with(b"1000051\t\n"),
+        "{:?}",
+        String::from_utf8_lossy(&s[s.len() - 30..])
+    );
 }

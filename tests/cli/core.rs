@@ -27,7 +27,9 @@ fn login_shell_dash_and_renamed_multiplexer() {
     let o = Command::new(&m).arg("cat").arg(&f).output().unwrap();
     assert_eq!(o.stdout, b"x\n");
     let o = Command::new(&m).arg("--list").output().unwrap();
-    assert!(String::from_utf8_lossy(&o.stdout).lines().any(|l| l == "cat"));
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .any(|l| l == "cat"));
 }
 
 #[test]
@@ -81,20 +83,37 @@ fn install_hard_and_symbolic() {
     std::fs::copy(rbox(), &me).unwrap();
     // An unrelated file must be left alone, with a warning.
     std::fs::write(bin.join("ls"), "not rbox").unwrap();
-    let o = Command::new(&me).args(["--install", "-s"]).arg(&bin).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(&me)
+        .args(["--install", "-s"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
-    let names = String::from_utf8(Command::new(&me).arg("--list").output().unwrap().stdout).unwrap();
+    let names =
+        String::from_utf8(Command::new(&me).arg("--list").output().unwrap().stdout).unwrap();
     if names.lines().any(|n| n == "ls") {
         assert!(err.contains("ls") && err.contains("not replaced"), "{err}");
         assert_eq!(std::fs::read(bin.join("ls")).unwrap(), b"not rbox");
     }
     let cat = bin.join("cat");
-    assert_eq!(std::fs::read_link(&cat).unwrap(), std::path::Path::new("rbox"));
+    assert_eq!(
+        std::fs::read_link(&cat).unwrap(),
+        std::path::Path::new("rbox")
+    );
     // Re-running is fine (links to rbox are replaced), and hard links work too.
     let hard = d.join("hard");
     std::fs::create_dir_all(&hard).unwrap();
-    let o = Command::new(&me).arg("--install").arg(&hard).output().unwrap();
+    let o = Command::new(&me)
+        .arg("--install")
+        .arg(&hard)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         std::fs::metadata(hard.join("cat")).unwrap().ino(),
@@ -153,7 +172,10 @@ fn binary_is_static() {
             if tag == 0 {
                 break;
             }
-            assert_ne!(tag, 1, "DT_NEEDED present: the binary needs a shared library");
+            assert_ne!(
+                tag, 1,
+                "DT_NEEDED present: the binary needs a shared library"
+            );
             o += 16;
         }
     }

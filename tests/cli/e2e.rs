@@ -271,6 +271,9 @@ fn scratch_image_over_https_with_test_ca() {
     let url = format!("https://127.0.0.1:{}/app.tar.gz", nginx.https);
     check_scenario_url(&root, &url, "--ca-certificate=/etc/test-ca.pem");
     // Without the CA the built-in roots are used and the download is refused (exit 5).
-    let o = chroot(&root, &["/bin/sh", "-c", &format!("wget -q -O /tmp/x {url}")]);
+    let o = chroot(
+        &root,
+        &["/bin/sh", "-c", &format!("wget -q -O /tmp/x {url}")],
+    );
     o.code(5);
 }

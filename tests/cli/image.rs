@@ -19,7 +19,10 @@ pub fn build_image_root(tag: &str) -> Option<TempDir> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dockerfile = std::fs::read_to_string(manifest.join("Dockerfile")).unwrap();
     let last_stage = dockerfile.rsplit("\nFROM ").next().unwrap();
-    assert!(last_stage.starts_with("scratch"), "last stage must be FROM scratch");
+    assert!(
+        last_stage.starts_with("scratch"),
+        "last stage must be FROM scratch"
+    );
     let d = TempDir::new(tag);
     let root = d.join("root");
     for line in last_stage.lines().skip(1) {
@@ -35,8 +38,17 @@ pub fn build_image_root(tag: &str) -> Option<TempDir> {
             assert!(st.success());
         } else if let Some(json) = line.strip_prefix("RUN ") {
             let argv = parse_exec_form(json);
-            let o = Command::new(CHROOT).arg(&root).args(&argv).env_clear().output().unwrap();
-            assert!(o.status.success(), "RUN {argv:?}: {}", String::from_utf8_lossy(&o.stderr));
+            let o = Command::new(CHROOT)
+                .arg(&root)
+                .args(&argv)
+                .env_clear()
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "RUN {argv:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
         }
     }
     Some(d)
@@ -45,7 +57,10 @@ pub fn build_image_root(tag: &str) -> Option<TempDir> {
 /// `["a", "b"]` → vec!["a", "b"] (the exec form; no escapes needed in our Dockerfile).
 fn parse_exec_form(s: &str) -> Vec<String> {
     let s = s.trim();
-    assert!(s.starts_with('[') && s.ends_with(']'), "RUN must use the exec form: {s}");
+    assert!(
+        s.starts_with('[') && s.ends_with(']'),
+        "RUN must use the exec form: {s}"
+    );
     s[1..s.len() - 1]
         .split(',')
         .map(|p| p.trim().trim_matches('"').to_string())
@@ -84,9 +99,13 @@ fn scratch_root_runs_applets() {
         .ok()
         .stdout_is("root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n");
     let o = chroot(&root, &["cat", "/nonexistent"]);
-    o.code(1).stderr_is("cat: /nonexistent: No such file or directory\n");
+    o.code(1)
+        .stderr_is("cat: /nonexistent: No such file or directory\n");
     let meta = std::fs::metadata(root.join("tmp")).unwrap();
-    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777, 0o1777);
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777,
+        0o1777
+    );
     if list.out().lines().any(|l| l == "ls") {
         let o = chroot(&root, &["/bin/ls", "/"]);
         o.ok();

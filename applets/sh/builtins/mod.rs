@@ -866,7 +866,6 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(st)
 }
 
-
 // ---------------------------------------------------------------- variables and functions
 
 fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {

@@ -3,6 +3,9 @@
 #   docker run --rm rbox ls -l /bin
 #   docker run --rm -it rbox            # a shell
 # The last stage is also built, step by step, by tests/cli/image.rs in a chroot.
+# The image holds exactly: /bin/rbox and one symlink per applet beside it, /etc/passwd and
+# /etc/group (root, nobody, nonroot uid/gid 65532 as in distroless), /tmp (mode 1777),
+# /root (0700) and /home/nonroot (the two users' home directories). Its size is rbox's size.
 
 FROM rust:1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends musl-tools \

@@ -112,3 +112,60 @@ fn scratch_root_runs_applets() {
         assert!(o.out().lines().any(|l| l == "bin"), "{}", o.out());
     }
 }
+
+/// The image holds exactly what the Dockerfile documents: rbox, one link per applet, the two
+/// account files, /tmp (1777), and the home directories of root and nonroot.
+#[test]
+fn image_tree_is_complete_and_nothing_more() {
+    let Some(d) = build_image_root("imgtree") else {
+        return;
+    };
+    let root = d.join("root");
+    let mut found = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            let rel = p.strip_prefix(base).unwrap().display().to_string();
+            let mode = std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777;
+            if m.file_type().is_symlink() {
+                let t = std::fs::read_link(&p).unwrap();
+                out.push(format!("/{rel} -> {}", t.display()));
+            } else if m.is_dir() {
+                out.push(format!("/{rel}/ {mode:o}"));
+                walk(base, &p, out);
+            } else {
+                out.push(format!("/{rel} {mode:o}"));
+            }
+        }
+    }
+    walk(&root, &root, &mut found);
+    let list = chroot(&root, &["/bin/rbox", "--list"]);
+    let mut want = vec!["/bin/ 755".to_string()];
+    let mut bins: Vec<String> = list
+        .out()
+        .lines()
+        .map(|a| format!("/bin/{a} -> rbox"))
+        .collect();
+    bins.push("/bin/rbox 755".to_string());
+    bins.sort();
+    want.extend(bins);
+    want.extend(
+        [
+            "/etc/ 755",
+            "/etc/group 644",
+            "/etc/passwd 644",
+            "/home/ 755",
+            "/home/nonroot/ 755",
+            "/root/ 700",
+            "/tmp/ 1777",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(found, want);
+    // The image is as big as rbox itself: nothing else holds data but two small account files.
+    let meta = std::fs::metadata(root.join("etc/passwd")).unwrap();
+    assert!(meta.len() < 512);
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # rbox against its peers, as a reader of the README can reproduce it.
 #
-#   benches/compare.sh [CASE...]      CASE: cat ls sh tar (default: all)
+#   benches/compare.sh [CASE...]      CASE: cat ls sh tar wget (default: all)
 #
 # Builds the release binary, generates fixtures in a temporary directory, and times each
 # command with hyperfine (Debian package `hyperfine`) against GNU coreutils, BusyBox
-# (`busybox-static`), dash, GNU tar and bsdtar where installed. Prints one markdown
+# (`busybox-static`), toybox, dash, GNU tar, bsdtar, curl and GNU wget where installed. Prints one markdown
 # table per case: mean time and ratio to rbox. The thorough, interleaved yardstick used for the
 # issues' figures is ../shared/bench/compare.sh; this script is the quick public one.
 set -euo pipefail
@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "compare.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 cargo build --release --quiet
 RBOX=$PWD/target/x86_64-unknown-linux-musl/release/rbox
-cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(cat ls sh tar)
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(cat ls sh tar wget)
 W=$(mktemp -d /tmp/rbox-compare.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+srv=
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$W"' EXIT
 mkdir -p "$W/bin"
 for a in $("$RBOX" --list); do ln -s "$RBOX" "$W/bin/$a"; done
 export LC_ALL=C TZ=UTC0
@@ -41,13 +42,13 @@ import random; r=random.Random(1); w=[''.join(r.choice('abcdefghij') for _ in ra
 f=open('$W/text.txt','w'); n=0
 while n<50_000_000:
     l=' '.join(r.choice(w) for _ in range(r.randint(0,14)))+'\n'; f.write(l); n+=len(l)"
-    bench "cat 256 MiB to /dev/null" "$W/bin/cat $W/big.bin" GNU "/usr/bin/cat $W/big.bin" busybox "busybox cat $W/big.bin"
+    bench "cat 256 MiB to /dev/null" "$W/bin/cat $W/big.bin" GNU "/usr/bin/cat $W/big.bin" busybox "busybox cat $W/big.bin" toybox "toybox cat $W/big.bin"
     bench "cat -n 50 MB of text" "$W/bin/cat -n $W/text.txt" GNU "/usr/bin/cat -n $W/text.txt" busybox "busybox cat -n $W/text.txt"
     ;;
 ls)
     mkdir -p "$W/dir"; (cd "$W/dir" && seq 1 50000 | xargs touch)
     for f in "-1" "-l" "-la --color=never"; do
-        bench "ls $f (50,000 entries)" "$W/bin/ls $f $W/dir" GNU "/usr/bin/ls $f $W/dir" busybox "busybox ls $f $W/dir"
+        bench "ls $f (50,000 entries)" "$W/bin/ls $f $W/dir" GNU "/usr/bin/ls $f $W/dir" busybox "busybox ls $f $W/dir" toybox "toybox ls $f $W/dir"
     done
     ;;
 sh)
@@ -61,6 +62,15 @@ tar)
     bench "tar -cf (10,000 files)" "$W/bin/tar -cf $W/o1.tar -C $W tree" "GNU tar" "/usr/bin/tar -cf $W/o2.tar -C $W tree" bsdtar "bsdtar -cf $W/o3.tar -C $W tree" busybox "busybox tar -cf $W/o4.tar -C $W tree"
     mkdir -p "$W/x"
     bench "tar -xf (10,000 files)" "$W/bin/tar -xf $W/ref.tar -C $W/x" "GNU tar" "/usr/bin/tar -xf $W/ref.tar -C $W/x" bsdtar "bsdtar -xf $W/ref.tar -C $W/x" busybox "busybox tar -xf $W/ref.tar -C $W/x"
+    ;;
+wget)
+    # BusyBox's httpd serves the file on loopback; every client fetches the same bytes.
+    mkdir -p "$W/www"; head -c 268435456 /dev/urandom > "$W/www/big.bin"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    busybox httpd -f -p "127.0.0.1:$port" -h "$W/www" & srv=$!
+    for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+    u="http://127.0.0.1:$port/big.bin"
+    bench "wget 256 MiB over loopback to /dev/null" "$W/bin/wget -q -O /dev/null $u" "GNU wget" "/usr/bin/wget -q -O /dev/null $u" curl "curl -s -o /dev/null $u" busybox "busybox wget -q -O /dev/null $u"
     ;;
 *) echo "compare.sh: unknown case '$c'" >&2; exit 2 ;;
 esac; done

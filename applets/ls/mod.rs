@@ -29,7 +29,7 @@ use dir::{Dir, Ftype, List, Which};
 use format::Printer;
 use opts::{Config, Deref, Format, Hidden, Indicator, Sort, TimeType};
 
-use crate::common::fnmatch::fnmatch;
+use crate::common::fnmatch::{fnmatch, Flags};
 use crate::common::quote;
 use crate::common::{Ctx, Error, Result};
 
@@ -458,10 +458,15 @@ fn self_ignored(c: &Config, name: &[u8]) -> bool {
     {
         return true;
     }
-    if c.hidden == Hidden::Default && c.hide.iter().any(|p| fnmatch(p, name, true)) {
+    // GNU ls's FNM_PERIOD: `--ignore='*'` with -a still lists the dot files.
+    let f = Flags {
+        period: true,
+        ..Flags::default()
+    };
+    if c.hidden == Hidden::Default && c.hide.iter().any(|p| fnmatch(p, name, f)) {
         return true;
     }
-    c.ignore.iter().any(|p| fnmatch(p, name, true))
+    c.ignore.iter().any(|p| fnmatch(p, name, f))
 }
 
 /// GNU ls's `attach`: the name as used for messages, without a leading `./` for `.`.
@@ -499,7 +504,14 @@ pub fn fuzz_one(data: &[u8]) {
     let x = a.next().unwrap_or(b"");
     let y = a.next().unwrap_or(b"");
     let _ = sort::filevercmp(x, y);
-    let _ = fnmatch(x, y, true);
+    let _ = fnmatch(
+        x,
+        y,
+        Flags {
+            period: true,
+            ..Flags::default()
+        },
+    );
     let mut v = Vec::new();
     quote::quote_into_extra(&mut v, data, quote::Style::ShellEscape, b"*=>@|");
 }

@@ -245,7 +245,7 @@ fn known_term() -> bool {
     };
     TERMS
         .iter()
-        .any(|pat| fnmatch(pat.as_bytes(), term.as_bytes(), Flags::default()))
+        .any(|pat| fnmatch(pat.as_bytes(), term.as_bytes(), Flags::PLAIN))
 }
 
 /// gnulib's get_funky_string: one value up to `:` (or `=` for suffix keys), with escapes.

@@ -60,7 +60,7 @@ pub fn fnmatch(p: &[u8], s: &[u8], path: bool) -> bool {
     let f = Flags {
         period: path,
         pathname: path,
-        ..Flags::default()
+        ..Flags::PLAIN
     };
     common::fnmatch::fnmatch(p, s, f)
 }

@@ -12,7 +12,7 @@ fn wild(pat: &[u8], name: &[u8], slash: bool, icase: bool) -> bool {
     let f = Flags {
         pathname: !slash,
         casefold: icase,
-        ..Flags::default()
+        ..Flags::PLAIN
     };
     fnmatch(pat, name, f)
 }

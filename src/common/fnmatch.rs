@@ -4,14 +4,15 @@
 //!
 //! Patterns: `*`, `?`, bracket expressions (`[a-z]`, `[!x]`, `[^x]`, `[]x]`, `[[:alpha:]]`) and
 //! backslash escapes, inside brackets too. An unclosed `[` is an ordinary character, and so is
-//! the `[` of an unknown `[:class:]` (as dash does), which keeps `[` the command from ever
-//! failing to match itself. The callers' differences are [`Flags`].
+//! the `[` of an unknown `[:class:]`: dash's reading, where glibc would fail the whole pattern.
+//! What the callers need differently is chosen by [`Flags`].
 
 /// How a pattern is matched; `Flags::default()` is plain matching, where wildcards match
 /// any byte.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flags {
-    /// FNM_PERIOD: a leading `.` of the name is matched only by a literal `.` (or `\.`).
+    /// FNM_PERIOD: a leading `.` of the name is matched only by a literal `.` (or `\.`). Only
+    /// the first byte, even with `pathname`: the shell matches one component at a time.
     pub period: bool,
     /// FNM_PATHNAME: `*`, `?` and brackets never match `/`.
     pub pathname: bool,
@@ -19,6 +20,16 @@ pub struct Flags {
     pub casefold: bool,
     /// FNM_NOESCAPE: a backslash is an ordinary character.
     pub noescape: bool,
+}
+
+impl Flags {
+    /// `Flags::default()` usable in a `const`: `Flags { period: true, ..Flags::PLAIN }`.
+    pub const PLAIN: Flags = Flags {
+        period: false,
+        pathname: false,
+        casefold: false,
+        noescape: false,
+    };
 }
 
 /// Whether the whole of `name` matches `pat`.
@@ -176,12 +187,7 @@ fn class_match(class: &[u8], c: u8) -> Option<bool> {
 mod tests {
     use super::{fnmatch, Flags};
 
-    const PLAIN: Flags = Flags {
-        period: false,
-        pathname: false,
-        casefold: false,
-        noescape: false,
-    };
+    const PLAIN: Flags = Flags::PLAIN;
     const PERIOD: Flags = Flags {
         period: true,
         ..PLAIN

@@ -5,7 +5,7 @@
 //! the list distinguishes case, `ln=target`, and the built-in defaults used only when `TERM`
 //! (or `COLORTERM`) says the terminal knows colours.
 
-use crate::common::fnmatch::fnmatch;
+use crate::common::fnmatch::{fnmatch, Flags};
 use crate::common::Ctx;
 
 pub const LC: usize = 0;
@@ -245,7 +245,7 @@ fn known_term() -> bool {
     };
     TERMS
         .iter()
-        .any(|pat| fnmatch(pat.as_bytes(), term.as_bytes(), false))
+        .any(|pat| fnmatch(pat.as_bytes(), term.as_bytes(), Flags::PLAIN))
 }
 
 /// gnulib's get_funky_string: one value up to `:` (or `=` for suffix keys), with escapes.

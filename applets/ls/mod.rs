@@ -29,7 +29,7 @@ use dir::{Dir, Ftype, List, Which};
 use format::Printer;
 use opts::{Config, Deref, Format, Hidden, Indicator, Sort, TimeType};
 
-use crate::common::fnmatch::fnmatch;
+use crate::common::fnmatch::{fnmatch, Flags};
 use crate::common::quote;
 use crate::common::{Ctx, Error, Result};
 
@@ -458,11 +458,17 @@ fn self_ignored(c: &Config, name: &[u8]) -> bool {
     {
         return true;
     }
-    if c.hidden == Hidden::Default && c.hide.iter().any(|p| fnmatch(p, name, true)) {
+    if c.hidden == Hidden::Default && c.hide.iter().any(|p| fnmatch(p, name, IGNORE)) {
         return true;
     }
-    c.ignore.iter().any(|p| fnmatch(p, name, true))
+    c.ignore.iter().any(|p| fnmatch(p, name, IGNORE))
 }
+
+/// GNU ls's FNM_PERIOD for --hide/--ignore: `--ignore='*'` with -a still lists dot files.
+const IGNORE: Flags = Flags {
+    period: true,
+    ..Flags::PLAIN
+};
 
 /// GNU ls's `attach`: the name as used for messages, without a leading `./` for `.`.
 fn attach(dir: &[u8], name: &[u8]) -> Vec<u8> {
@@ -499,7 +505,7 @@ pub fn fuzz_one(data: &[u8]) {
     let x = a.next().unwrap_or(b"");
     let y = a.next().unwrap_or(b"");
     let _ = sort::filevercmp(x, y);
-    let _ = fnmatch(x, y, true);
+    let _ = fnmatch(x, y, IGNORE);
     let mut v = Vec::new();
     quote::quote_into_extra(&mut v, data, quote::Style::ShellEscape, b"*=>@|");
 }

@@ -1,9 +1,11 @@
-//! Shell pattern matching (XCU 2.13): `*`, `?`, bracket expressions with ranges, `!`/`^`
-//! negation and `[:class:]`, backslash quoting; and pathname expansion over the file system.
+//! Shell pattern matching (XCU 2.13) on top of [`common::fnmatch`]: pathname expansion over
+//! the file system, and the prefix/suffix matches of `${x#p}` and `${x%p}` with fast paths for
+//! the common literal shapes (`*/`, `.*`).
 //!
 //! Patterns come from the expander with quoted characters escaped by a backslash, so quoting
 //! survives into matching. Bytes are compared as bytes (the C locale), as dash does.
 
+use crate::common::{self, fnmatch::Flags};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
@@ -51,147 +53,16 @@ pub fn unescape(p: &[u8]) -> Vec<u8> {
     v
 }
 
-fn class_match(name: &[u8], c: u8) -> Option<bool> {
-    Some(match name {
-        b"alpha" => c.is_ascii_alphabetic(),
-        b"digit" => c.is_ascii_digit(),
-        b"alnum" => c.is_ascii_alphanumeric(),
-        b"upper" => c.is_ascii_uppercase(),
-        b"lower" => c.is_ascii_lowercase(),
-        b"space" => matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 11 | 12),
-        b"blank" => c == b' ' || c == b'\t',
-        b"punct" => c.is_ascii_punctuation(),
-        b"print" => (32..127).contains(&c),
-        b"graph" => (33..127).contains(&c),
-        b"cntrl" => c < 32 || c == 127,
-        b"xdigit" => c.is_ascii_hexdigit(),
-        _ => return None,
-    })
-}
-
-/// Match a bracket expression starting at p[0] == '['. Returns (matched, length of the
-/// expression), or None when the bracket is not closed (then `[` is an ordinary character).
-fn bracket(p: &[u8], c: u8) -> Option<(bool, usize)> {
-    let mut i = 1;
-    let neg = matches!(p.get(i), Some(b'!') | Some(b'^'));
-    if neg {
-        i += 1;
-    }
-    let mut found = false;
-    let mut first = true;
-    loop {
-        let &b = p.get(i)?;
-        if b == b']' && !first {
-            i += 1;
-            break;
-        }
-        first = false;
-        if b == b'[' && p.get(i + 1) == Some(&b':') {
-            if let Some(end) = p[i + 2..].windows(2).position(|w| w == b":]") {
-                let name = &p[i + 2..i + 2 + end];
-                if let Some(m) = class_match(name, c) {
-                    found |= m;
-                    i += end + 4;
-                    continue;
-                }
-            }
-        }
-        let (lo, n) = if b == b'\\' && i + 1 < p.len() {
-            (p[i + 1], 2)
-        } else {
-            (b, 1)
-        };
-        i += n;
-        if p.get(i) == Some(&b'-') && p.get(i + 1).is_some_and(|&x| x != b']') {
-            let (hi, m) = if p[i + 1] == b'\\' && i + 2 < p.len() {
-                (p[i + 2], 3)
-            } else {
-                (p[i + 1], 2)
-            };
-            i += m;
-            if lo <= c && c <= hi {
-                found = true;
-            }
-        } else if lo == c {
-            found = true;
-        }
-    }
-    Some((found != neg, i))
-}
-
 /// Match the whole of `s` against pattern `p`. `path`: `*`, `?` and brackets never match `/`
 /// and a leading `.` must be matched explicitly (pathname expansion rules).
+#[inline]
 pub fn fnmatch(p: &[u8], s: &[u8], path: bool) -> bool {
-    if path
-        && s.first() == Some(&b'.')
-        && p.first() != Some(&b'.')
-        && !(p.len() >= 2 && p[0] == b'\\' && p[1] == b'.')
-    {
-        return false;
-    }
-    let (mut pi, mut si) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        if pi < p.len() {
-            let c = p[pi];
-            match c {
-                b'*' => {
-                    while pi < p.len() && p[pi] == b'*' {
-                        pi += 1;
-                    }
-                    if pi == p.len() && !path {
-                        return true;
-                    }
-                    star = Some((pi, si));
-                    continue;
-                }
-                b'?' if si < s.len() && !(path && s[si] == b'/') => {
-                    pi += 1;
-                    si += 1;
-                    continue;
-                }
-                b'[' if si < s.len() => {
-                    if let Some((m, n)) = bracket(&p[pi..], s[si]) {
-                        if m && !(path && s[si] == b'/') {
-                            pi += n;
-                            si += 1;
-                            continue;
-                        }
-                    } else if s[si] == b'[' {
-                        pi += 1;
-                        si += 1;
-                        continue;
-                    }
-                }
-                b'\\' if pi + 1 < p.len() => {
-                    if si < s.len() && s[si] == p[pi + 1] {
-                        pi += 2;
-                        si += 1;
-                        continue;
-                    }
-                }
-                b'?' | b'[' => {}
-                _ => {
-                    if si < s.len() && s[si] == c {
-                        pi += 1;
-                        si += 1;
-                        continue;
-                    }
-                }
-            }
-        } else if si == s.len() {
-            return true;
-        }
-        // Mismatch: let the last star swallow one more byte.
-        match star {
-            Some((sp, ss)) if ss < s.len() && !(path && s[ss] == b'/') => {
-                star = Some((sp, ss + 1));
-                pi = sp;
-                si = ss + 1;
-            }
-            _ => return false,
-        }
-    }
+    let f = Flags {
+        period: path,
+        pathname: path,
+        ..Flags::PLAIN
+    };
+    common::fnmatch::fnmatch(p, s, f)
 }
 
 /// Pathname expansion: the sorted list of matching paths (empty when nothing matches).

@@ -1,135 +1,23 @@
-//! Name matching: shell wildcards (fnmatch without FNM_PERIOD), GNU tar's exclusion rules
+//! Name matching on top of [`crate::common::fnmatch`]: GNU tar's exclusion rules
 //! (unanchored, wildcards matching '/', a pattern also matching a leading directory) and its
 //! member selection rules (anchored, literal unless --wildcards, a directory operand selecting
 //! everything below it).
 
-/// fnmatch: `*`, `?`, `[...]` (with `!`/`^` negation and ranges), backslash escapes. `slash`:
-/// whether wildcards match '/'.
-pub fn fnmatch(pat: &[u8], name: &[u8], slash: bool, icase: bool) -> bool {
-    let eq = |a: u8, b: u8| {
-        if icase {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
+use crate::common::fnmatch::{fnmatch, Flags};
+
+/// Wildcard match with tar's knobs: `slash` lets wildcards match '/' (GNU's default for
+/// excludes, and --wildcards-match-slash), `icase` is --ignore-case. No FNM_PERIOD: `*` in
+/// `--exclude='*'` matches dot files too.
+fn wild(pat: &[u8], name: &[u8], slash: bool, icase: bool) -> bool {
+    let f = Flags {
+        pathname: !slash,
+        casefold: icase,
+        ..Flags::PLAIN
     };
-    // Iterative matcher with single-star backtracking: linear-ish, no recursion depth issues.
-    let (mut p, mut n) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while n < name.len() {
-        if p < pat.len() {
-            match pat[p] {
-                b'*' => {
-                    while p < pat.len() && pat[p] == b'*' {
-                        p += 1;
-                    }
-                    star = Some((p, n));
-                    continue;
-                }
-                b'?' if slash || name[n] != b'/' => {
-                    p += 1;
-                    n += 1;
-                    continue;
-                }
-                b'[' => {
-                    if let Some((ok, len)) = class(&pat[p..], name[n], icase) {
-                        if ok && (slash || name[n] != b'/') {
-                            p += len;
-                            n += 1;
-                            continue;
-                        }
-                    } else if eq(b'[', name[n]) {
-                        p += 1;
-                        n += 1;
-                        continue;
-                    }
-                }
-                b'\\' if p + 1 < pat.len() => {
-                    if eq(pat[p + 1], name[n]) {
-                        p += 2;
-                        n += 1;
-                        continue;
-                    }
-                }
-                c => {
-                    if c != b'?' && eq(c, name[n]) {
-                        p += 1;
-                        n += 1;
-                        continue;
-                    }
-                }
-            }
-        }
-        // Mismatch: let the last star eat one more byte.
-        match star {
-            Some((sp, sn)) if slash || name[sn] != b'/' => {
-                p = sp;
-                n = sn + 1;
-                star = Some((sp, sn + 1));
-            }
-            _ => return false,
-        }
-    }
-    while p < pat.len() && pat[p] == b'*' {
-        p += 1;
-    }
-    p == pat.len()
+    fnmatch(pat, name, f)
 }
 
-/// A bracket expression at the start of `pat`: (matches, length) or None when unterminated.
-fn class(pat: &[u8], c: u8, icase: bool) -> Option<(bool, usize)> {
-    let mut i = 1;
-    let neg = i < pat.len() && (pat[i] == b'!' || pat[i] == b'^');
-    if neg {
-        i += 1;
-    }
-    let mut ok = false;
-    let mut first = true;
-    let lc = c.to_ascii_lowercase();
-    while i < pat.len() && (first || pat[i] != b']') {
-        first = false;
-        let mut lo = pat[i];
-        if lo == b'\\' && i + 1 < pat.len() {
-            i += 1;
-            lo = pat[i];
-        }
-        if lo == b'[' && pat.get(i + 1) == Some(&b':') {
-            if let Some(end) = pat[i + 2..].windows(2).position(|w| w == b":]") {
-                let name = &pat[i + 2..i + 2 + end];
-                let m = match name {
-                    b"alpha" => c.is_ascii_alphabetic(),
-                    b"digit" => c.is_ascii_digit(),
-                    b"alnum" => c.is_ascii_alphanumeric(),
-                    b"upper" => c.is_ascii_uppercase(),
-                    b"lower" => c.is_ascii_lowercase(),
-                    b"space" => c.is_ascii_whitespace(),
-                    b"punct" => c.is_ascii_punctuation(),
-                    b"xdigit" => c.is_ascii_hexdigit(),
-                    _ => false,
-                };
-                ok |= m;
-                i += 2 + end + 2;
-                continue;
-            }
-        }
-        i += 1;
-        let mut hi = lo;
-        if i + 1 < pat.len() && pat[i] == b'-' && pat[i + 1] != b']' {
-            hi = pat[i + 1];
-            i += 2;
-        }
-        if (lo..=hi).contains(&c)
-            || (icase && (lo.to_ascii_lowercase()..=hi.to_ascii_lowercase()).contains(&lc))
-        {
-            ok = true;
-        }
-    }
-    if i >= pat.len() {
-        return None;
-    }
-    Some((ok != neg, i + 1))
-}
-
+/// Would --wildcards treat this operand as a pattern? A backslash counts: it is an escape.
 pub fn has_wildcards(p: &[u8]) -> bool {
     p.iter().any(|&c| matches!(c, b'*' | b'?' | b'[' | b'\\'))
 }
@@ -220,7 +108,7 @@ impl Excluder {
                 for e in ends {
                     let cand = &sub[..e];
                     let m = if self.wildcards {
-                        fnmatch(p, cand, true, self.icase)
+                        wild(p, cand, true, self.icase)
                     } else if self.icase {
                         p.eq_ignore_ascii_case(cand)
                     } else {
@@ -301,7 +189,7 @@ impl Selector {
                 ends.push(sub.len());
                 if ends
                     .iter()
-                    .any(|&e| fnmatch(p, &sub[..e], self.slash, self.icase))
+                    .any(|&e| wild(p, &sub[..e], self.slash, self.icase))
                 {
                     return true;
                 }
@@ -323,16 +211,11 @@ mod tests {
 
     #[test]
     fn globbing() {
-        assert!(fnmatch(b"*.c", b"a.c", true, false));
-        assert!(fnmatch(b"*.c", b"d/a.c", true, false));
-        assert!(!fnmatch(b"*.c", b"d/a.c", false, false));
-        assert!(fnmatch(b"a?c", b"abc", true, false));
-        assert!(fnmatch(b"[a-c]x", b"bx", true, false));
-        assert!(!fnmatch(b"[!a-c]x", b"bx", true, false));
-        assert!(fnmatch(b"\\*", b"*", true, false));
-        assert!(fnmatch(b"*a*b*c", b"xxaxxbxxc", true, false));
-        assert!(!fnmatch(b"*a*b*c", b"xxaxxbxx", true, false));
-        assert!(fnmatch(b"[", b"[", true, false));
+        assert!(wild(b"*.c", b"d/a.c", true, false));
+        assert!(!wild(b"*.c", b"d/a.c", false, false));
+        assert!(wild(b"*", b".a", true, false));
+        assert!(wild(b"*.C", b"d/a.c", true, true));
+        assert!(!wild(b"*.C", b"d/a.c", true, false));
     }
 
     #[test]

@@ -1,137 +1,172 @@
-//! POSIX `fnmatch(3)` on bytes, in the C locale: `*`, `?`, bracket expressions (`[a-z]`, `[!x]`,
-//! `[^x]`, `[[:alpha:]]`), backslash escapes, and the `FNM_PERIOD` rule (a leading `.` must be
-//! matched explicitly). Used by `ls --hide/--ignore` and the `TERM` list of dircolors; the shell's
-//! `case` patterns and tar's `--exclude` need the same thing.
+//! POSIX `fnmatch(3)` on bytes, in the C locale, shared by every applet that matches names:
+//! `ls --hide/--ignore` and dircolors' `TERM` list, the shell's `case`, `${x#p}` and pathname
+//! expansion, and tar's member and `--exclude` patterns.
+//!
+//! Patterns: `*`, `?`, bracket expressions (`[a-z]`, `[!x]`, `[^x]`, `[]x]`, `[[:alpha:]]`) and
+//! backslash escapes, inside brackets too. An unclosed `[` is an ordinary character, and so is
+//! the `[` of an unknown `[:class:]`: dash's reading, where glibc would fail the whole pattern.
+//! What the callers need differently is chosen by [`Flags`].
 
-/// Whether `name` matches `pat`. With `period`, a leading `.` in `name` is matched only by a
-/// literal `.` in the pattern (glibc's FNM_PERIOD without FNM_PATHNAME).
-pub fn fnmatch(pat: &[u8], name: &[u8], period: bool) -> bool {
-    if period && name.first() == Some(&b'.') && !matches!(pat.first(), Some(b'.')) {
-        // `\.` also matches a leading period explicitly.
-        if !(pat.len() >= 2 && pat[0] == b'\\' && pat[1] == b'.') {
+/// How a pattern is matched; `Flags::default()` is plain matching, where wildcards match
+/// any byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// FNM_PERIOD: a leading `.` of the name is matched only by a literal `.` (or `\.`). Only
+    /// the first byte, even with `pathname`: the shell matches one component at a time.
+    pub period: bool,
+    /// FNM_PATHNAME: `*`, `?` and brackets never match `/`.
+    pub pathname: bool,
+    /// FNM_CASEFOLD: ASCII letters match either case (tar's --ignore-case).
+    pub casefold: bool,
+    /// FNM_NOESCAPE: a backslash is an ordinary character.
+    pub noescape: bool,
+}
+
+impl Flags {
+    /// `Flags::default()` usable in a `const`: `Flags { period: true, ..Flags::PLAIN }`.
+    pub const PLAIN: Flags = Flags {
+        period: false,
+        pathname: false,
+        casefold: false,
+        noescape: false,
+    };
+}
+
+/// Whether the whole of `name` matches `pat`.
+pub fn fnmatch(pat: &[u8], name: &[u8], f: Flags) -> bool {
+    if f.period && name.first() == Some(&b'.') {
+        let explicit = pat.first() == Some(&b'.') || !f.noescape && pat.starts_with(b"\\.");
+        if !explicit {
             return false;
         }
     }
-    match_from(pat, name)
-}
-
-/// Iterative matcher with single-star backtracking: linear in practice, no recursion.
-fn match_from(pat: &[u8], name: &[u8]) -> bool {
-    let (mut p, mut n) = (0usize, 0usize);
+    let eq = |a: u8, b: u8| a == b || f.casefold && a.eq_ignore_ascii_case(&b);
+    let wild_ok = |c: u8| !(f.pathname && c == b'/');
+    // Iterative, with backtracking to the last star only: no recursion, linear in practice.
+    let (mut pi, mut si) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     loop {
-        if p < pat.len() {
-            match pat[p] {
+        if pi < pat.len() {
+            match pat[pi] {
                 b'*' => {
-                    while p < pat.len() && pat[p] == b'*' {
-                        p += 1;
+                    while pi < pat.len() && pat[pi] == b'*' {
+                        pi += 1;
                     }
-                    star = Some((p, n));
+                    // The shell's `case x in *.d)` hot path: a trailing star takes the rest.
+                    if pi == pat.len() && !f.pathname {
+                        return true;
+                    }
+                    star = Some((pi, si));
                     continue;
                 }
-                b'?' if n < name.len() => {
-                    p += 1;
-                    n += 1;
-                    continue;
-                }
-                b'[' if n < name.len() => {
-                    if let Some((ok, next)) = bracket(pat, p, name[n]) {
-                        if ok {
-                            p = next;
-                            n += 1;
-                            continue;
-                        }
-                    } else if name[n] == b'[' {
-                        // An unterminated bracket is an ordinary character.
-                        p += 1;
-                        n += 1;
+                b'?' => {
+                    if si < name.len() && wild_ok(name[si]) {
+                        pi += 1;
+                        si += 1;
                         continue;
                     }
                 }
-                b'\\' if p + 1 < pat.len() => {
-                    if n < name.len() && name[n] == pat[p + 1] {
-                        p += 2;
-                        n += 1;
+                b'[' => {
+                    if si < name.len() {
+                        match bracket(&pat[pi..], name[si], f) {
+                            Some((true, n)) if wild_ok(name[si]) => {
+                                pi += n;
+                                si += 1;
+                                continue;
+                            }
+                            None if name[si] == b'[' => {
+                                pi += 1;
+                                si += 1;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                b'\\' if !f.noescape && pi + 1 < pat.len() => {
+                    if si < name.len() && eq(pat[pi + 1], name[si]) {
+                        pi += 2;
+                        si += 1;
                         continue;
                     }
                 }
                 c => {
-                    if n < name.len() && name[n] == c {
-                        p += 1;
-                        n += 1;
+                    if si < name.len() && eq(c, name[si]) {
+                        pi += 1;
+                        si += 1;
                         continue;
                     }
                 }
             }
-        } else if n == name.len() {
+        } else if si == name.len() {
             return true;
         }
         // Mismatch: let the last star swallow one more byte.
         match star {
-            Some((sp, sn)) if sn < name.len() => {
-                star = Some((sp, sn + 1));
-                p = sp;
-                n = sn + 1;
+            Some((sp, ss)) if ss < name.len() && wild_ok(name[ss]) => {
+                star = Some((sp, ss + 1));
+                pi = sp;
+                si = ss + 1;
             }
             _ => return false,
         }
     }
 }
 
-/// Match `c` against the bracket expression starting at `pat[start] == b'['`. Returns
-/// (matched, index after the closing `]`), or None if the bracket is not terminated.
-fn bracket(pat: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
-    let mut i = start + 1;
-    let negate = i < pat.len() && (pat[i] == b'!' || pat[i] == b'^');
-    if negate {
+/// Match `c` against the bracket expression at `p[0] == b'['`: (matched, length of the
+/// expression), or None when it is not closed.
+fn bracket(p: &[u8], c: u8, f: Flags) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let neg = matches!(p.get(i), Some(b'!' | b'^'));
+    if neg {
         i += 1;
     }
-    let mut matched = false;
+    let escaped = |i: usize| !f.noescape && p[i] == b'\\' && i + 1 < p.len();
+    let lc = c.to_ascii_lowercase();
+    let mut found = false;
     let mut first = true;
     loop {
-        if i >= pat.len() {
-            return None;
-        }
-        let mut lo = pat[i];
-        if lo == b']' && !first {
+        let &b = p.get(i)?;
+        // A `]` right after `[` or `[!` is a member, not the end.
+        if b == b']' && !first {
             i += 1;
             break;
         }
         first = false;
-        if lo == b'[' && i + 1 < pat.len() && pat[i + 1] == b':' {
-            let rest = &pat[i + 2..];
-            if let Some(end) = rest.windows(2).position(|w| w == b":]") {
-                let class = &rest[..end];
-                if class_match(class, c) {
-                    matched = true;
+        if b == b'[' && p.get(i + 1) == Some(&b':') {
+            if let Some(end) = p[i + 2..].windows(2).position(|w| w == b":]") {
+                // Classes test the byte as given: under casefold `[[:upper:]]` still means upper case.
+                if let Some(m) = class_match(&p[i + 2..i + 2 + end], c) {
+                    found |= m;
+                    i += end + 4;
+                    continue;
                 }
-                i += 2 + end + 2;
-                continue;
             }
         }
-        if lo == b'\\' && i + 1 < pat.len() {
-            i += 1;
-            lo = pat[i];
-        }
-        i += 1;
+        let (lo, n) = if escaped(i) { (p[i + 1], 2) } else { (b, 1) };
+        i += n;
         let mut hi = lo;
-        if i + 1 < pat.len() && pat[i] == b'-' && pat[i + 1] != b']' {
-            hi = pat[i + 1];
-            i += 2;
-            if hi == b'\\' && i < pat.len() {
-                hi = pat[i];
-                i += 1;
-            }
+        if p.get(i) == Some(&b'-') && p.get(i + 1).is_some_and(|&x| x != b']') {
+            let (h, m) = if escaped(i + 1) {
+                (p[i + 2], 3)
+            } else {
+                (p[i + 1], 2)
+            };
+            hi = h;
+            i += m;
         }
-        if lo <= c && c <= hi {
-            matched = true;
+        if (lo..=hi).contains(&c)
+            || f.casefold && (lo.to_ascii_lowercase()..=hi.to_ascii_lowercase()).contains(&lc)
+        {
+            found = true;
         }
     }
-    Some((matched != negate, i))
+    Some((found != neg, i))
 }
 
-fn class_match(class: &[u8], c: u8) -> bool {
-    match class {
+/// A POSIX character class in the C locale; None for an unknown name.
+fn class_match(class: &[u8], c: u8) -> Option<bool> {
+    Some(match class {
         b"alpha" => c.is_ascii_alphabetic(),
         b"digit" => c.is_ascii_digit(),
         b"alnum" => c.is_ascii_alphanumeric(),
@@ -144,32 +179,100 @@ fn class_match(class: &[u8], c: u8) -> bool {
         b"graph" => (0x21..0x7f).contains(&c),
         b"cntrl" => c < 0x20 || c == 0x7f,
         b"xdigit" => c.is_ascii_hexdigit(),
-        _ => false,
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fnmatch;
+    use super::{fnmatch, Flags};
+
+    const PLAIN: Flags = Flags::PLAIN;
+    const PERIOD: Flags = Flags {
+        period: true,
+        ..PLAIN
+    };
+    const PATH: Flags = Flags {
+        period: true,
+        pathname: true,
+        ..PLAIN
+    };
+
+    fn m(p: &str, s: &str) -> bool {
+        fnmatch(p.as_bytes(), s.as_bytes(), PLAIN)
+    }
 
     #[test]
     fn basics() {
-        assert!(fnmatch(b"*~", b"a~", true));
-        assert!(!fnmatch(b"*~", b".a~", true));
-        assert!(fnmatch(b".*~", b".a~", true));
-        assert!(fnmatch(b"a?c", b"abc", false));
-        assert!(fnmatch(b"*.[ch]", b"x.h", false));
-        assert!(!fnmatch(b"*.[!ch]", b"x.h", false));
-        assert!(fnmatch(b"[[:digit:]]*", b"1x", false));
-        assert!(fnmatch(b"xterm*", b"xterm-256color", false));
-        assert!(fnmatch(b"con[0-9]*x[0-9]*", b"con80x25", false));
-        assert!(fnmatch(b"a\\*", b"a*", false));
-        assert!(!fnmatch(b"a\\*", b"ab", false));
-        assert!(fnmatch(b"[", b"[", false));
-        assert!(fnmatch(b"*", b"", false));
-        assert!(!fnmatch(b"?", b"", false));
-        assert!(fnmatch(b"*a*b*c", b"xxaxxbxxc", false));
-        assert!(!fnmatch(b"*a*b*c", b"xxaxxbxxcx", false));
-        assert!(fnmatch(b"[]a]", b"]", false));
+        assert!(fnmatch(b"*~", b"a~", PERIOD));
+        assert!(!fnmatch(b"*~", b".a~", PERIOD));
+        assert!(fnmatch(b".*~", b".a~", PERIOD));
+        assert!(fnmatch(b"\\.*", b".a", PERIOD));
+        assert!(!fnmatch(b"[.]*", b".a", PERIOD));
+        assert!(m("a?c", "abc"));
+        assert!(m("*.[ch]", "x.h"));
+        assert!(!m("*.[!ch]", "x.h"));
+        assert!(!m("*.[^ch]", "x.h"));
+        assert!(m("[[:digit:]]*", "1x"));
+        assert!(m("xterm*", "xterm-256color"));
+        assert!(m("con[0-9]*x[0-9]*", "con80x25"));
+        assert!(m("a\\*", "a*"));
+        assert!(!m("a\\*", "ab"));
+        assert!(m("a\\", "a\\"));
+        assert!(m("*", ""));
+        assert!(!m("?", ""));
+        assert!(m("*a*b*c", "xxaxxbxxc"));
+        assert!(!m("*a*b*c", "xxaxxbxxcx"));
+        assert!(!m("*a*b*c", "xxaxxbxx"));
+    }
+
+    #[test]
+    fn brackets() {
+        assert!(m("[", "["));
+        assert!(m("[a", "[a"));
+        assert!(m("[]]", "]"));
+        assert!(m("[]a]", "a"));
+        assert!(m("[!]]", "a"));
+        assert!(!m("[!]]", "]"));
+        assert!(m("[!]", "[!]"));
+        assert!(m("[a-]", "-"));
+        assert!(m("[\\]]", "]"));
+        assert!(m("[a-\\z]", "m"));
+        assert!(m("[[:space:]]", "\x0b"));
+        assert!(m("[[:blank:][:cntrl:]]", "\x01"));
+        // An unknown class leaves `[` an ordinary member (dash).
+        assert!(m("[[:foo:]]", ":]"));
+        assert!(!m("[[:foo:]]", "x]"));
+        let noesc = Flags {
+            noescape: true,
+            ..PLAIN
+        };
+        assert!(fnmatch(b"a\\*", b"a\\bc", noesc));
+        assert!(fnmatch(b"[\\]", b"\\", noesc));
+    }
+
+    #[test]
+    fn pathname() {
+        assert!(!fnmatch(b"*", b".hidden", PATH));
+        assert!(fnmatch(b".*", b".hidden", PATH));
+        assert!(fnmatch(b"*.c", b"d/a.c", PLAIN));
+        assert!(!fnmatch(b"*.c", b"d/a.c", PATH));
+        assert!(!fnmatch(b"a?b", b"a/b", PATH));
+        assert!(!fnmatch(b"a[/]b", b"a/b", PATH));
+        assert!(fnmatch(b"a/*", b"a/b", PATH));
+        assert!(!fnmatch(b"a*", b"a/b", PATH));
+    }
+
+    #[test]
+    fn casefold() {
+        let f = Flags {
+            casefold: true,
+            ..PLAIN
+        };
+        assert!(fnmatch(b"*.TXT", b"a.txt", f));
+        assert!(fnmatch(b"[A-C]x", b"bX", f));
+        assert!(fnmatch(b"\\A", b"a", f));
+        assert!(!fnmatch(b"[[:upper:]]", b"a", f));
+        assert!(!m("*.TXT", "a.txt"));
     }
 }

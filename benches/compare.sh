@@ -25,14 +25,15 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # bench NAME CMD_RBOX [LABEL CMD]...
 bench() {
     local name=$1; shift
-    local args=(--warmup 2 --min-runs 5 --export-markdown "$W/$name.md" -n rbox "$1"); shift
+    local md="$W/table.$RANDOM.md"
+    local args=(--warmup 2 --min-runs 5 --export-markdown "$md" -n rbox "$1"); shift
     while [ $# -gt 1 ]; do
         # A peer that is not installed is left out.
         command -v "${2%% *}" >/dev/null 2>&1 && args+=(-n "$1" "$2")
         shift 2
     done
     hyperfine --style none "${args[@]}" >/dev/null
-    echo "### $name"; cat "$W/$name.md"; echo
+    echo "### $name"; cat "$md"; echo
 }
 for c in "${cases[@]}"; do case $c in
 cat)

@@ -177,6 +177,14 @@ pub fn copy_fd(src: RawFd, dst: RawFd) -> Result<u64, CopyError> {
     let mut total = 0u64;
     const CHUNK: usize = 1 << 30;
     let src_reg = st == Some(libc::S_IFREG);
+    if dt == Some(libc::S_IFIFO) && src_reg {
+        // A bigger pipe means fewer splices and wake-ups of the reader on the other end (the
+        // default holds 64 KiB). Best effort: the limit may be lower for unprivileged users.
+        // SAFETY: fcntl on a descriptor we were given; failure changes nothing.
+        unsafe {
+            libc::fcntl(dst, libc::F_SETPIPE_SZ, 1 << 20);
+        }
+    }
     let done = (src_reg
         && dt == Some(libc::S_IFREG)
         && kernel_loop(&mut total, || unsafe {

@@ -11,6 +11,7 @@ use super::dir::{Ent, Ftype, List};
 use super::opts::{Config, Format, Human, Indicator};
 use crate::common::fs::{human_size, mode_string, Names};
 use crate::common::io::Out;
+use crate::common::num::push_u64;
 use crate::common::quote::{self, is_printable, Style};
 use crate::common::time::{civil_from_days, month_abbr, strftime, Zone};
 
@@ -56,22 +57,6 @@ fn digits(mut n: u64) -> usize {
         d += 1;
     }
     d
-}
-
-/// itoa into a Vec.
-#[inline]
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut b = [0u8; 20];
-    let mut i = b.len();
-    loop {
-        i -= 1;
-        b[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&b[i..]);
 }
 
 #[inline]

@@ -199,22 +199,7 @@ pub fn itoa(n: i64) -> Vec<u8> {
 
 /// Decimal digits of `n` written into `buf` (no allocation).
 pub fn itoa_buf(n: i64, buf: &mut [u8; 24]) -> &[u8] {
-    let mut i = buf.len();
-    let neg = n < 0;
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if neg {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    &buf[i..]
+    crate::common::num::signed_digits(buf, n)
 }
 
 impl Shell {

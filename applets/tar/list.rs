@@ -6,6 +6,7 @@ use super::archive::{ReadErr, Reader};
 use super::header::{Entry, Kind};
 use super::opts::Opts;
 use crate::common::io::Out;
+use crate::common::num::digits as itoa;
 use crate::common::time::{strftime, Zone};
 use crate::common::{Ctx, Result};
 
@@ -29,20 +30,6 @@ pub fn show_name(out: &mut Vec<u8>, name: &[u8]) {
             crate::common::quote::push_c_escape(out, c);
         }
     }
-}
-
-/// Decimal digits of `v`, right-aligned in `buf` (at least 20 bytes).
-fn itoa(buf: &mut [u8], mut v: u64) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    &buf[i..]
 }
 
 pub struct Lister {

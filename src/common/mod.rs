@@ -5,6 +5,7 @@
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
 //! - [`args`]: clap with GNU-style option errors.
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
+//! - [`num`]: integer formatting into buffers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
@@ -12,6 +13,7 @@ pub mod ctx;
 pub mod fnmatch;
 pub mod fs;
 pub mod io;
+pub mod num;
 pub mod quote;
 pub mod time;
 

@@ -466,18 +466,8 @@ pub fn push_move(out: &mut Vec<u8>, dir: u8, n: usize) {
     out.push(dir);
 }
 
-pub fn push_num(out: &mut Vec<u8>, mut n: usize) {
-    let mut tmp = [0u8; 20];
-    let mut k = tmp.len();
-    loop {
-        k -= 1;
-        tmp[k] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&tmp[k..]);
+pub fn push_num(out: &mut Vec<u8>, n: usize) {
+    crate::common::num::push_u64(out, n as u64);
 }
 
 /// Display width of a whole string (for completion listings): the buffer's display rules.

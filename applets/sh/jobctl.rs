@@ -658,29 +658,15 @@ pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
 
 /// `jobs [-lp] [job...]`.
 pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
-    let mut long = false;
-    let mut pids_only = false;
-    let mut i = 1;
-    while let Some(a) = args.get(i) {
-        if a == b"--" {
-            i += 1;
-            break;
+    let (flags, i) = match super::builtins::opts(args, b"lp") {
+        Ok(r) => r,
+        Err(c) => {
+            sh.errf(&[b"jobs: Illegal option -", &[c]]);
+            return Ok(2);
         }
-        if a.len() < 2 || a[0] != b'-' {
-            break;
-        }
-        for &c in &a[1..] {
-            match c {
-                b'l' => long = true,
-                b'p' => pids_only = true,
-                _ => {
-                    sh.errf(&[b"jobs: Illegal option -", &[c]]);
-                    return Ok(2);
-                }
-            }
-        }
-        i += 1;
-    }
+    };
+    let long = flags.contains(&b'l');
+    let pids_only = flags.contains(&b'p');
     let done = poll(sh);
     let ids: Vec<usize> = if i < args.len() {
         let mut v = Vec::new();

@@ -153,7 +153,7 @@ fn illegal_number(sh: &mut Shell, name: &[u8], arg: &[u8]) -> Res {
 
 /// Split leading `-abc` options; returns (flags, index of the first operand). Unknown option:
 /// Err(the character).
-fn opts(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize), u8> {
+pub(super) fn opts(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize), u8> {
     let mut flags = Vec::new();
     let mut i = 1;
     while i < args.len() {
@@ -1065,28 +1065,13 @@ fn typ(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
-    let mut i = 1;
-    let mut v = false;
-    let mut big_v = false;
-    let mut default_path = false;
-    while let Some(a) = args.get(i) {
-        if a == b"--" {
-            i += 1;
-            break;
-        }
-        if a.len() < 2 || a[0] != b'-' {
-            break;
-        }
-        for &c in &a[1..] {
-            match c {
-                b'v' => v = true,
-                b'V' => big_v = true,
-                b'p' => default_path = true,
-                _ => return sh.usage_err(b"command", &[b"Illegal option -", &[c][..]].concat()),
-            }
-        }
-        i += 1;
-    }
+    let (flags, i) = match opts(args, b"vVp") {
+        Ok(r) => r,
+        Err(c) => return sh.usage_err(b"command", &[b"Illegal option -", &[c][..]].concat()),
+    };
+    let v = flags.contains(&b'v');
+    let big_v = flags.contains(&b'V');
+    let default_path = flags.contains(&b'p');
     if i >= args.len() {
         return Ok(0);
     }

@@ -331,49 +331,20 @@ impl<'a> Creator<'a> {
         if let Some(spec) = &self.o.mode_change {
             mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
         }
-        let (uid, uname) = match &self.o.owner {
-            Some((id, n)) => (
-                if *id == super::opts::KEEP_ID {
-                    st.st_uid as u64
-                } else {
-                    *id
-                },
-                if self.o.numeric_owner {
-                    Vec::new()
-                } else {
-                    n.clone()
-                },
+        let numeric = self.o.numeric_owner;
+        let (uid, uname) = match self.o.owner.clone() {
+            Some(spec) => forced_id(spec, st.st_uid, numeric),
+            None => (
+                st.st_uid as u64,
+                self.name_unless(numeric, |c| c.user_name(st.st_uid)),
             ),
-            None => {
-                let n = if self.o.numeric_owner {
-                    Vec::new()
-                } else {
-                    self.user_name(st.st_uid)
-                };
-                (st.st_uid as u64, n)
-            }
         };
-        let (gid, gname) = match &self.o.group {
-            Some((id, n)) => (
-                if *id == super::opts::KEEP_ID {
-                    st.st_gid as u64
-                } else {
-                    *id
-                },
-                if self.o.numeric_owner {
-                    Vec::new()
-                } else {
-                    n.clone()
-                },
+        let (gid, gname) = match self.o.group.clone() {
+            Some(spec) => forced_id(spec, st.st_gid, numeric),
+            None => (
+                st.st_gid as u64,
+                self.name_unless(numeric, |c| c.group_name(st.st_gid)),
             ),
-            None => {
-                let n = if self.o.numeric_owner {
-                    Vec::new()
-                } else {
-                    self.group_name(st.st_gid)
-                };
-                (st.st_gid as u64, n)
-            }
         };
         let (mut mtime, mut mtime_nsec) = (st.st_mtime, st.st_mtime_nsec as u32);
         if let Some((t, ns)) = self.o.mtime {
@@ -759,6 +730,19 @@ impl<'a> Creator<'a> {
     }
 
     /// Names by id, remembering the last one (trees are usually owned by one user).
+    /// The owner name for the header: none with `--numeric-owner`.
+    fn name_unless(
+        &mut self,
+        numeric: bool,
+        look_up: impl FnOnce(&mut Self) -> Vec<u8>,
+    ) -> Vec<u8> {
+        if numeric {
+            Vec::new()
+        } else {
+            look_up(self)
+        }
+    }
+
     fn user_name(&mut self, uid: u32) -> Vec<u8> {
         if let Some((id, n)) = &self.last_user {
             if *id == uid {
@@ -947,6 +931,17 @@ fn read_xattrs(dirfd: RawFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>
     }
     let _ = OsStr::from_bytes(b"");
     out
+}
+
+/// `--owner`/`--group` given: its id (or the file's, for a name-only spec) and its name, which
+/// `--numeric-owner` drops.
+fn forced_id((id, name): (u64, Vec<u8>), file_id: u32, numeric: bool) -> (u64, Vec<u8>) {
+    let id = if id == super::opts::KEEP_ID {
+        file_id as u64
+    } else {
+        id
+    };
+    (id, if numeric { Vec::new() } else { name })
 }
 
 #[cfg(test)]

@@ -174,6 +174,30 @@ fn load_dir(dir: &Path, store: &mut RootCertStore) -> usize {
     n
 }
 
+/// ring's provider without the private-key side: wget never authenticates itself with a key,
+/// and ring's default key provider keeps RSA/ECDSA/Ed25519 signing (key parsing, blinding,
+/// nonce generation) in the binary for nothing.
+fn client_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::CryptoProvider {
+        key_provider: &NoKeys,
+        ..rustls::crypto::ring::default_provider()
+    }
+}
+
+#[derive(Debug)]
+struct NoKeys;
+
+impl rustls::crypto::KeyProvider for NoKeys {
+    fn load_private_key(
+        &self,
+        _key: rustls::pki_types::PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General(
+            "client keys are not supported".into(),
+        ))
+    }
+}
+
 /// Build the client configuration. `Err` carries the message (the caller exits 5).
 pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String> {
     let mut store = RootCertStore::empty();
@@ -215,7 +239,7 @@ pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String>
             store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(client_provider());
     if store.is_empty() {
         return Err("no CA certificates found in --ca-directory".to_string());
     }

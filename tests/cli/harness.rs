@@ -169,15 +169,18 @@ pub fn rbox_cmd() -> Run {
     Run { cmd, stdin: None }
 }
 
-/// A fresh temporary directory, removed when dropped.
+/// A fresh temporary directory, removed when dropped. It sits alone in a private parent, so
+/// that `ls -la` output (the link count of `..`) does not change while parallel tests create
+/// and remove their own directories in /tmp.
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let d = std::env::temp_dir().join(format!("rbox-t-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
+        let parent = std::env::temp_dir().join(format!("rbox-t-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&parent);
+        let d = parent.join("w");
         std::fs::create_dir_all(&d).unwrap();
         TempDir(d)
     }
@@ -204,7 +207,9 @@ impl Drop for TempDir {
             .arg("u+rwx")
             .arg(&self.0)
             .status();
-        let _ = std::fs::remove_dir_all(&self.0);
+        if let Some(parent) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(parent);
+        }
     }
 }
 

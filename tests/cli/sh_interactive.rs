@@ -41,6 +41,12 @@ impl Pty {
             )
         };
         assert_eq!(r, 0, "openpty");
+        // openpty's descriptors are inheritable: without close-on-exec, commands that other tests
+        // spawn meanwhile would find them open (`echo <&9` in the sh golden table).
+        for fd in [master, slave] {
+            // SAFETY: fcntl on descriptors we own.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
         let prog = CString::new(rbox().as_os_str().as_bytes()).unwrap();
         let mut argv: Vec<CString> = vec![CString::new("sh").unwrap()];
         argv.extend(args.iter().map(|a| CString::new(*a).unwrap()));

@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::{AsRawFd, RawFd};
 
-use crate::common::args;
+use crate::common::args::{self, Opt};
 use crate::common::io::{copy_fd, read_fd, CopyError, BUF_SIZE};
 use crate::common::{Ctx, Error, Result};
 
@@ -55,26 +55,21 @@ impl Opts {
     }
 }
 
-fn command() -> clap::Command {
-    use args::flag;
-    // Same order as GNU's option table, so ambiguity messages list the same possibilities.
-    args::command("cat")
-        .arg(flag("number-nonblank", Some('b'), Some("number-nonblank")))
-        .arg(flag("number", Some('n'), Some("number")))
-        .arg(flag("squeeze-blank", Some('s'), Some("squeeze-blank")))
-        .arg(flag(
-            "show-nonprinting",
-            Some('v'),
-            Some("show-nonprinting"),
-        ))
-        .arg(flag("show-ends", Some('E'), Some("show-ends")))
-        .arg(flag("show-tabs", Some('T'), Some("show-tabs")))
-        .arg(flag("show-all", Some('A'), Some("show-all")))
-        .arg(flag("e", Some('e'), None))
-        .arg(flag("t", Some('t'), None))
-        .arg(flag("u", Some('u'), None))
-        .arg(args::operands("files"))
-}
+/// In GNU's order, so ambiguity messages list the same possibilities.
+const OPTIONS: &[Opt] = &[
+    Opt::flag("number-nonblank", Some(b'b'), Some("number-nonblank")),
+    Opt::flag("number", Some(b'n'), Some("number")),
+    Opt::flag("squeeze-blank", Some(b's'), Some("squeeze-blank")),
+    Opt::flag("show-nonprinting", Some(b'v'), Some("show-nonprinting")),
+    Opt::flag("show-ends", Some(b'E'), Some("show-ends")),
+    Opt::flag("show-tabs", Some(b'T'), Some("show-tabs")),
+    Opt::flag("show-all", Some(b'A'), Some("show-all")),
+    Opt::flag("help", None, Some("help")),
+    Opt::flag("version", None, Some("version")),
+    Opt::flag("e", Some(b'e'), None),
+    Opt::flag("t", Some(b't'), None),
+    Opt::flag("u", Some(b'u'), None),
+];
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);
@@ -82,10 +77,15 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
-    let Some(m) = args::parse(ctx, command(), argv, USAGE, 1)? else {
+    let Some(m) = args::parse(ctx, &argv, OPTIONS, USAGE, 1)? else {
         return Ok(());
     };
-    let f = |id: &str| m.get_flag(id);
+    if m.flag("version") {
+        ctx.out
+            .write_all(concat!("cat (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
+        return Ok(());
+    }
+    let f = |id: &str| m.flag(id);
     let all = f("show-all");
     let o = Opts {
         nonblank: f("number-nonblank"),
@@ -95,10 +95,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         tabs: all || f("t") || f("show-tabs"),
         nonprinting: all || f("e") || f("t") || f("show-nonprinting"),
     };
-    let files: Vec<OsString> = m
-        .get_many::<OsString>("files")
-        .map(|v| v.cloned().collect())
-        .unwrap_or_default();
+    let files = m.operands;
     let dash = OsString::from("-");
     let files: Vec<&OsString> = if files.is_empty() {
         vec![&dash]

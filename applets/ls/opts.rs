@@ -5,10 +5,8 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use clap::{Arg, ArgAction, ArgMatches};
-
 use super::color::Colors;
-use crate::common::args;
+use crate::common::args::{self, Opt};
 use crate::common::quote::Style;
 use crate::common::{Ctx, Error, Result};
 
@@ -264,217 +262,81 @@ Exit status:
  2  if serious trouble (e.g., cannot access command-line argument).
 ";
 
-/// (id, short, long, takes a value: 0 no, 1 required, 2 optional with `=`), in GNU's
-/// long_options order so ambiguity messages list the same possibilities.
-const OPTS: &[(&str, Option<char>, Option<&str>, u8)] = &[
-    ("all", Some('a'), Some("all"), 0),
-    ("escape", Some('b'), Some("escape"), 0),
-    ("directory", Some('d'), Some("directory"), 0),
-    ("full-time", None, Some("full-time"), 0),
-    (
+/// In GNU's long_options order, so ambiguity messages list the same possibilities.
+const OPTS: &[Opt] = &[
+    Opt::flag("all", Some(b'a'), Some("all")),
+    Opt::flag("escape", Some(b'b'), Some("escape")),
+    Opt::flag("directory", Some(b'd'), Some("directory")),
+    Opt::flag("full-time", None, Some("full-time")),
+    Opt::flag(
         "group-directories-first",
         None,
         Some("group-directories-first"),
-        0,
     ),
-    ("human-readable", Some('h'), Some("human-readable"), 0),
-    ("inode", Some('i'), Some("inode"), 0),
-    ("kibibytes", Some('k'), Some("kibibytes"), 0),
-    ("numeric-uid-gid", Some('n'), Some("numeric-uid-gid"), 0),
-    ("no-group", Some('G'), Some("no-group"), 0),
-    (
-        "hide-control-chars",
-        Some('q'),
-        Some("hide-control-chars"),
-        0,
-    ),
-    ("reverse", Some('r'), Some("reverse"), 0),
-    ("size", Some('s'), Some("size"), 0),
-    ("width", Some('w'), Some("width"), 1),
-    ("almost-all", Some('A'), Some("almost-all"), 0),
-    ("ignore-backups", Some('B'), Some("ignore-backups"), 0),
-    ("classify", None, Some("classify"), 2),
-    ("file-type", None, Some("file-type"), 0),
-    ("si", None, Some("si"), 0),
-    (
+    Opt::flag("human-readable", Some(b'h'), Some("human-readable")),
+    Opt::flag("inode", Some(b'i'), Some("inode")),
+    Opt::flag("kibibytes", Some(b'k'), Some("kibibytes")),
+    Opt::flag("numeric-uid-gid", Some(b'n'), Some("numeric-uid-gid")),
+    Opt::flag("no-group", Some(b'G'), Some("no-group")),
+    Opt::flag("hide-control-chars", Some(b'q'), Some("hide-control-chars")),
+    Opt::flag("reverse", Some(b'r'), Some("reverse")),
+    Opt::flag("size", Some(b's'), Some("size")),
+    Opt::arg("width", Some(b'w'), Some("width")),
+    Opt::flag("almost-all", Some(b'A'), Some("almost-all")),
+    Opt::flag("ignore-backups", Some(b'B'), Some("ignore-backups")),
+    Opt::optional("classify", None, Some("classify")),
+    Opt::flag("file-type", None, Some("file-type")),
+    Opt::flag("si", None, Some("si")),
+    Opt::flag(
         "dereference-command-line",
-        Some('H'),
+        Some(b'H'),
         Some("dereference-command-line"),
-        0,
     ),
-    (
+    Opt::flag(
         "dereference-command-line-symlink-to-dir",
         None,
         Some("dereference-command-line-symlink-to-dir"),
-        0,
     ),
-    ("hide", None, Some("hide"), 1),
-    ("ignore", Some('I'), Some("ignore"), 1),
-    ("indicator-style", None, Some("indicator-style"), 1),
-    ("dereference", Some('L'), Some("dereference"), 0),
-    ("literal", Some('N'), Some("literal"), 0),
-    ("quote-name", Some('Q'), Some("quote-name"), 0),
-    ("quoting-style", None, Some("quoting-style"), 1),
-    ("recursive", Some('R'), Some("recursive"), 0),
-    ("format", None, Some("format"), 1),
-    ("show-control-chars", None, Some("show-control-chars"), 0),
-    ("sort", None, Some("sort"), 1),
-    ("tabsize", Some('T'), Some("tabsize"), 1),
-    ("time", None, Some("time"), 1),
-    ("time-style", None, Some("time-style"), 1),
-    ("zero", None, Some("zero"), 0),
-    ("color", None, Some("color"), 2),
-    ("hyperlink", None, Some("hyperlink"), 2),
-    ("block-size", None, Some("block-size"), 1),
-    ("context", Some('Z'), Some("context"), 0),
-    ("author", None, Some("author"), 0),
-    ("version", None, Some("version"), 0),
-    ("c", Some('c'), None, 0),
-    ("f", Some('f'), None, 0),
-    ("F", Some('F'), None, 0),
-    ("g", Some('g'), None, 0),
-    ("l", Some('l'), None, 0),
-    ("m", Some('m'), None, 0),
-    ("o", Some('o'), None, 0),
-    ("p", Some('p'), None, 0),
-    ("t", Some('t'), None, 0),
-    ("u", Some('u'), None, 0),
-    ("v", Some('v'), None, 0),
-    ("x", Some('x'), None, 0),
-    ("C", Some('C'), None, 0),
-    ("S", Some('S'), None, 0),
-    ("U", Some('U'), None, 0),
-    ("X", Some('X'), None, 0),
-    ("1", Some('1'), None, 0),
+    Opt::arg("hide", None, Some("hide")),
+    Opt::arg("ignore", Some(b'I'), Some("ignore")),
+    Opt::arg("indicator-style", None, Some("indicator-style")),
+    Opt::flag("dereference", Some(b'L'), Some("dereference")),
+    Opt::flag("literal", Some(b'N'), Some("literal")),
+    Opt::flag("quote-name", Some(b'Q'), Some("quote-name")),
+    Opt::arg("quoting-style", None, Some("quoting-style")),
+    Opt::flag("recursive", Some(b'R'), Some("recursive")),
+    Opt::arg("format", None, Some("format")),
+    Opt::flag("show-control-chars", None, Some("show-control-chars")),
+    Opt::arg("sort", None, Some("sort")),
+    Opt::arg("tabsize", Some(b'T'), Some("tabsize")),
+    Opt::arg("time", None, Some("time")),
+    Opt::arg("time-style", None, Some("time-style")),
+    Opt::flag("zero", None, Some("zero")),
+    Opt::optional("color", None, Some("color")),
+    Opt::optional("hyperlink", None, Some("hyperlink")),
+    Opt::arg("block-size", None, Some("block-size")),
+    Opt::flag("context", Some(b'Z'), Some("context")),
+    Opt::flag("author", None, Some("author")),
+    Opt::flag("help", None, Some("help")),
+    Opt::flag("version", None, Some("version")),
+    Opt::flag("c", Some(b'c'), None),
+    Opt::flag("f", Some(b'f'), None),
+    Opt::flag("F", Some(b'F'), None),
+    Opt::flag("g", Some(b'g'), None),
+    Opt::flag("l", Some(b'l'), None),
+    Opt::flag("m", Some(b'm'), None),
+    Opt::flag("o", Some(b'o'), None),
+    Opt::flag("p", Some(b'p'), None),
+    Opt::flag("t", Some(b't'), None),
+    Opt::flag("u", Some(b'u'), None),
+    Opt::flag("v", Some(b'v'), None),
+    Opt::flag("x", Some(b'x'), None),
+    Opt::flag("C", Some(b'C'), None),
+    Opt::flag("S", Some(b'S'), None),
+    Opt::flag("U", Some(b'U'), None),
+    Opt::flag("X", Some(b'X'), None),
+    Opt::flag("1", Some(b'1'), None),
 ];
-
-fn command() -> clap::Command {
-    let mut cmd = args::command("ls").args_override_self(true);
-    for &(id, short, long, val) in OPTS {
-        let mut a = Arg::new(id);
-        if let Some(c) = short {
-            a = a.short(c);
-        }
-        if let Some(l) = long {
-            a = a.long(l);
-        }
-        a = match val {
-            0 => a.action(ArgAction::Count),
-            1 => a
-                .action(ArgAction::Append)
-                .num_args(1)
-                .allow_hyphen_values(true)
-                .value_parser(clap::value_parser!(OsString)),
-            _ => a
-                .action(ArgAction::Append)
-                .num_args(0..=1)
-                .require_equals(true)
-                .default_missing_value("")
-                .value_parser(clap::value_parser!(OsString)),
-        };
-        cmd = cmd.arg(a);
-    }
-    cmd.arg(args::operands("files"))
-}
-
-/// Every option occurrence with its position, so they can be replayed in order.
-fn events(m: &ArgMatches) -> Vec<Event> {
-    let mut ev = Vec::new();
-    for &(id, _, _, val) in OPTS {
-        if val == 0 {
-            if m.get_count(id) == 0 {
-                continue;
-            }
-            if let Some(ix) = m.indices_of(id) {
-                for i in ix {
-                    ev.push((i, id, None));
-                }
-            }
-        } else if let (Some(ix), Some(vals)) = (m.indices_of(id), m.get_many::<OsString>(id)) {
-            for (i, v) in ix.zip(vals) {
-                ev.push((i, id, Some(v.clone())));
-            }
-        }
-    }
-    ev.sort_by_key(|e| e.0);
-    ev
-}
-
-type Event = (usize, &'static str, Option<OsString>);
-
-/// GNU getopt_long for the common case, without building the clap command (which costs more
-/// than the rest of a small `ls` run). Returns None for anything unusual (`--help`, an unknown
-/// or ambiguous option, a missing argument): clap then parses again and words the error.
-fn fast_events(argv: &[OsString]) -> Option<(Vec<Event>, Vec<OsString>)> {
-    let mut ev = Vec::new();
-    let mut files = Vec::new();
-    let mut i = 1;
-    while i < argv.len() {
-        let a = argv[i].as_bytes();
-        if a == b"--" {
-            files.extend(argv[i + 1..].iter().cloned());
-            break;
-        }
-        if let Some(body) = a.strip_prefix(b"--") {
-            let (name, val) = match memchr::memchr(b'=', body) {
-                Some(p) => (&body[..p], Some(&body[p + 1..])),
-                None => (body, None),
-            };
-            if b"help".starts_with(name) {
-                return None;
-            }
-            let mut found = None;
-            for o in OPTS {
-                if let Some(l) = o.2 {
-                    if l.as_bytes() == name {
-                        found = Some(o);
-                        break;
-                    }
-                    if l.as_bytes().starts_with(name) {
-                        if found.is_some() {
-                            return None;
-                        }
-                        found = Some(o);
-                    }
-                }
-            }
-            let o = found?;
-            let v = match (o.3, val) {
-                (0, Some(_)) => return None,
-                (0, None) => None,
-                (1, None) => {
-                    i += 1;
-                    Some(argv.get(i)?.clone())
-                }
-                (_, Some(v)) => Some(OsString::from_vec(v.to_vec())),
-                (_, None) => Some(OsString::new()),
-            };
-            ev.push((ev.len(), o.0, v));
-        } else if a.len() > 1 && a[0] == b'-' {
-            let mut k = 1;
-            while k < a.len() {
-                let ch = a[k] as char;
-                let o = OPTS.iter().find(|o| o.1 == Some(ch))?;
-                if o.3 == 1 {
-                    let v = if k + 1 < a.len() {
-                        OsString::from_vec(a[k + 1..].to_vec())
-                    } else {
-                        i += 1;
-                        argv.get(i)?.clone()
-                    };
-                    ev.push((ev.len(), o.0, Some(v)));
-                    break;
-                }
-                ev.push((ev.len(), o.0, None));
-                k += 1;
-            }
-        } else {
-            files.push(argv[i].clone());
-        }
-        i += 1;
-    }
-    Some((ev, files))
-}
 
 /// GNU argmatch: exact match, or an unambiguous prefix (several prefixes of one value are fine).
 fn argmatch<T: Copy + PartialEq>(arg: &[u8], table: &[(&str, T)]) -> std::result::Result<T, bool> {
@@ -484,7 +346,8 @@ fn argmatch<T: Copy + PartialEq>(arg: &[u8], table: &[(&str, T)]) -> std::result
         if name.as_bytes() == arg {
             return Ok(v);
         }
-        if !arg.is_empty() && name.as_bytes().starts_with(arg) {
+        // An empty argument is a prefix of every name: ambiguous, as in GNU (`--color=`).
+        if name.as_bytes().starts_with(arg) {
             match found {
                 None => found = Some(v),
                 Some(f) if f != v => ambiguous = true,
@@ -710,20 +573,14 @@ fn set_quoting_env() -> Option<Style> {
 
 /// Parse the command line. `Ok(None)`: `--help` or `--version` was answered.
 pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
-    let (evs, files) = match fast_events(&argv) {
-        Some(x) => x,
-        None => {
-            let Some(m) = args::parse(ctx, command(), argv, USAGE, 2)? else {
-                return Ok(None);
-            };
-            let files: Vec<OsString> = m
-                .get_many::<OsString>("files")
-                .map(|v| v.cloned().collect())
-                .unwrap_or_default();
-            (events(&m), files)
-        }
+    let Some(args::Matches {
+        opts: evs,
+        operands: files,
+    }) = args::parse(ctx, &argv, OPTS, USAGE, 2)?
+    else {
+        return Ok(None);
     };
-    if evs.iter().any(|e| e.1 == "version") {
+    if evs.iter().any(|e| e.0 == "version") {
         ctx.out
             .write_all(concat!("ls (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
         return Ok(None);
@@ -777,7 +634,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
         files,
     };
 
-    for (_, id, val) in evs {
+    for (id, val) in evs {
         let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
         match id {
             "all" => c.hidden = Hidden::Minimal,
@@ -850,7 +707,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
             }
             "C" => format_opt = Some(Format::Columns),
             "F" | "classify" => {
-                let w = if val.is_none() || v.is_empty() {
+                let w = if val.is_none() {
                     0
                 } else {
                     match argmatch(v, WHEN) {
@@ -906,7 +763,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
                 time_style = Some(b"full-iso".to_vec());
             }
             "color" => {
-                let w = if v.is_empty() {
+                let w = if val.is_none() {
                     0
                 } else {
                     match argmatch(v, WHEN) {
@@ -916,7 +773,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
                 };
                 color = w == 0 || (w == 2 && tty);
             }
-            "hyperlink" if !v.is_empty() => {
+            "hyperlink" if val.is_some() => {
                 if let Err(amb) = argmatch(v, WHEN) {
                     return Err(argmatch_die(ctx, "--hyperlink", v, WHEN, amb));
                 }
@@ -1182,5 +1039,6 @@ mod tests {
         assert_eq!(argmatch(b"c", TIMES), Err(true));
         assert_eq!(argmatch(b"x", TIMES), Err(false));
         assert_eq!(argmatch(b"a", TIMES), Ok(TimeType::Atime));
+        assert_eq!(argmatch(b"", TIMES), Err(true));
     }
 }

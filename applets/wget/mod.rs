@@ -32,9 +32,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::{Arg, ArgAction};
-
-use crate::common::args;
+use crate::common::args::{self, Matches, Opt};
 use crate::common::ctx::strerror;
 use crate::common::io::write_all_fd;
 use crate::common::Ctx;
@@ -206,109 +204,62 @@ struct Opts {
     tls: tls::TlsOpts,
 }
 
-/// The option table: (id, short, long, takes a value). Built in a loop rather than a chain of
-/// builder calls: the chain inlines into ~30 KB of code.
-const OPTIONS: &[(&str, Option<char>, Option<&str>, bool)] = &[
-    ("version", Some('V'), Some("version"), false),
-    ("h", Some('h'), None, false),
-    ("input-file", Some('i'), Some("input-file"), true),
-    ("output-file", Some('o'), Some("output-file"), true),
-    ("append-output", Some('a'), Some("append-output"), true),
-    ("debug", Some('d'), Some("debug"), false),
-    ("quiet", Some('q'), Some("quiet"), false),
-    ("verbose", Some('v'), Some("verbose"), false),
-    ("no-verbose", None, Some("no-verbose"), false),
-    ("n", Some('n'), None, true),
-    ("tries", Some('t'), Some("tries"), true),
-    ("retry-connrefused", None, Some("retry-connrefused"), false),
-    ("output-document", Some('O'), Some("output-document"), true),
-    ("no-clobber", None, Some("no-clobber"), false),
-    ("continue", Some('c'), Some("continue"), false),
-    ("progress", None, Some("progress"), true),
-    ("server-response", Some('S'), Some("server-response"), false),
-    ("spider", None, Some("spider"), false),
-    ("timeout", Some('T'), Some("timeout"), true),
-    ("dns-timeout", None, Some("dns-timeout"), true),
-    ("connect-timeout", None, Some("connect-timeout"), true),
-    ("read-timeout", None, Some("read-timeout"), true),
-    ("wait", Some('w'), Some("wait"), true),
-    ("waitretry", None, Some("waitretry"), true),
-    ("limit-rate", None, Some("limit-rate"), true),
-    ("no-proxy", None, Some("no-proxy"), false),
-    ("inet4-only", Some('4'), Some("inet4-only"), false),
-    ("inet6-only", Some('6'), Some("inet6-only"), false),
-    ("user", None, Some("user"), true),
-    ("password", None, Some("password"), true),
-    (
-        "directory-prefix",
-        Some('P'),
-        Some("directory-prefix"),
-        true,
-    ),
-    ("http-user", None, Some("http-user"), true),
-    ("http-password", None, Some("http-password"), true),
-    ("default-page", None, Some("default-page"), true),
-    ("header", None, Some("header"), true),
-    ("max-redirect", None, Some("max-redirect"), true),
-    ("user-agent", Some('U'), Some("user-agent"), true),
-    ("referer", None, Some("referer"), true),
-    ("post-data", None, Some("post-data"), true),
-    ("post-file", None, Some("post-file"), true),
-    ("method", None, Some("method"), true),
-    ("body-data", None, Some("body-data"), true),
-    ("body-file", None, Some("body-file"), true),
-    (
-        "content-disposition",
-        None,
-        Some("content-disposition"),
-        false,
-    ),
-    ("secure-protocol", None, Some("secure-protocol"), true),
-    (
-        "no-check-certificate",
-        None,
-        Some("no-check-certificate"),
-        false,
-    ),
-    ("check-certificate", None, Some("check-certificate"), false),
-    ("ca-certificate", None, Some("ca-certificate"), true),
-    ("ca-directory", None, Some("ca-directory"), true),
-    (
-        "no-http-keep-alive",
-        None,
-        Some("no-http-keep-alive"),
-        false,
-    ),
-    ("no-cache", None, Some("no-cache"), false),
-    ("no-dns-cache", None, Some("no-dns-cache"), false),
+/// The option table; `-n` takes GNU wget's `-nv`/`-nc` style letters as its argument.
+const OPTIONS: &[Opt] = &[
+    Opt::flag("version", Some(b'V'), Some("version")),
+    Opt::flag("h", Some(b'h'), None),
+    Opt::arg("input-file", Some(b'i'), Some("input-file")),
+    Opt::arg("output-file", Some(b'o'), Some("output-file")),
+    Opt::arg("append-output", Some(b'a'), Some("append-output")),
+    Opt::flag("debug", Some(b'd'), Some("debug")),
+    Opt::flag("quiet", Some(b'q'), Some("quiet")),
+    Opt::flag("verbose", Some(b'v'), Some("verbose")),
+    Opt::flag("no-verbose", None, Some("no-verbose")),
+    Opt::arg("n", Some(b'n'), None),
+    Opt::arg("tries", Some(b't'), Some("tries")),
+    Opt::flag("retry-connrefused", None, Some("retry-connrefused")),
+    Opt::arg("output-document", Some(b'O'), Some("output-document")),
+    Opt::flag("no-clobber", None, Some("no-clobber")),
+    Opt::flag("continue", Some(b'c'), Some("continue")),
+    Opt::arg("progress", None, Some("progress")),
+    Opt::flag("server-response", Some(b'S'), Some("server-response")),
+    Opt::flag("spider", None, Some("spider")),
+    Opt::arg("timeout", Some(b'T'), Some("timeout")),
+    Opt::arg("dns-timeout", None, Some("dns-timeout")),
+    Opt::arg("connect-timeout", None, Some("connect-timeout")),
+    Opt::arg("read-timeout", None, Some("read-timeout")),
+    Opt::arg("wait", Some(b'w'), Some("wait")),
+    Opt::arg("waitretry", None, Some("waitretry")),
+    Opt::arg("limit-rate", None, Some("limit-rate")),
+    Opt::flag("no-proxy", None, Some("no-proxy")),
+    Opt::flag("inet4-only", Some(b'4'), Some("inet4-only")),
+    Opt::flag("inet6-only", Some(b'6'), Some("inet6-only")),
+    Opt::arg("user", None, Some("user")),
+    Opt::arg("password", None, Some("password")),
+    Opt::arg("directory-prefix", Some(b'P'), Some("directory-prefix")),
+    Opt::arg("http-user", None, Some("http-user")),
+    Opt::arg("http-password", None, Some("http-password")),
+    Opt::arg("default-page", None, Some("default-page")),
+    Opt::arg("header", None, Some("header")),
+    Opt::flag("help", None, Some("help")),
+    Opt::arg("max-redirect", None, Some("max-redirect")),
+    Opt::arg("user-agent", Some(b'U'), Some("user-agent")),
+    Opt::arg("referer", None, Some("referer")),
+    Opt::arg("post-data", None, Some("post-data")),
+    Opt::arg("post-file", None, Some("post-file")),
+    Opt::arg("method", None, Some("method")),
+    Opt::arg("body-data", None, Some("body-data")),
+    Opt::arg("body-file", None, Some("body-file")),
+    Opt::flag("content-disposition", None, Some("content-disposition")),
+    Opt::arg("secure-protocol", None, Some("secure-protocol")),
+    Opt::flag("no-check-certificate", None, Some("no-check-certificate")),
+    Opt::flag("check-certificate", None, Some("check-certificate")),
+    Opt::arg("ca-certificate", None, Some("ca-certificate")),
+    Opt::arg("ca-directory", None, Some("ca-directory")),
+    Opt::flag("no-http-keep-alive", None, Some("no-http-keep-alive")),
+    Opt::flag("no-cache", None, Some("no-cache")),
+    Opt::flag("no-dns-cache", None, Some("no-dns-cache")),
 ];
-
-#[inline(never)]
-fn option(id: &'static str, short: Option<char>, long: Option<&'static str>, value: bool) -> Arg {
-    if !value {
-        return args::flag(id, short, long);
-    }
-    let mut a = Arg::new(id)
-        .action(ArgAction::Append)
-        .num_args(1)
-        .allow_hyphen_values(true)
-        .value_parser(clap::value_parser!(OsString));
-    if let Some(c) = short {
-        a = a.short(c);
-    }
-    if let Some(l) = long {
-        a = a.long(l);
-    }
-    a
-}
-
-fn command() -> clap::Command {
-    let mut c = args::command("wget");
-    for &(id, short, long, value) in OPTIONS {
-        c = c.arg(option(id, short, long, value));
-    }
-    c.arg(args::operands("urls"))
-}
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);
@@ -323,12 +274,11 @@ fn usage_error(msg: &str) -> i32 {
     E_USAGE
 }
 
-fn last(m: &clap::ArgMatches, id: &str) -> Option<OsString> {
-    m.get_many::<OsString>(id)
-        .and_then(|mut v| v.next_back().cloned())
+fn last(m: &Matches, id: &str) -> Option<OsString> {
+    m.last(id).cloned()
 }
 
-fn last_str(m: &clap::ArgMatches, id: &str) -> Option<String> {
+fn last_str(m: &Matches, id: &str) -> Option<String> {
     last(m, id).map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
 }
 
@@ -364,16 +314,15 @@ fn parse_rate(s: &str) -> Option<u64> {
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    let mut cmd = command();
-    let m = match cmd.try_get_matches_from_mut(argv.iter()) {
+    let m = match args::getopt(&argv, OPTIONS) {
         Ok(m) => m,
-        Err(e) => return usage_error(&args::gnu_message(&cmd, &e, &argv)),
+        Err(e) => return usage_error(&String::from_utf8_lossy(&e)),
     };
-    if m.get_flag("help") || m.get_flag("h") {
+    if m.flag("help") || m.flag("h") {
         let _ = ctx.out.write_all(USAGE.as_bytes());
         return 0;
     }
-    if m.get_flag("version") {
+    if m.flag("version") {
         let v = format!(
             "Wget {} (rbox): GNU Wget-compatible HTTP/HTTPS retriever.\n+https +ipv6 -ftp -iri -ntlm -cookies\n",
             env!("CARGO_PKG_VERSION")
@@ -382,11 +331,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         return 0;
     }
     let mut verb = Verb::Verbose;
-    let mut no_clobber = m.get_flag("no-clobber");
-    if m.get_flag("no-verbose") {
+    let mut no_clobber = m.flag("no-clobber");
+    if m.flag("no-verbose") {
         verb = Verb::NoVerbose;
     }
-    for n in m.get_many::<OsString>("n").into_iter().flatten() {
+    for n in m.values("n") {
         for c in n.as_bytes() {
             match c {
                 b'v' => verb = Verb::NoVerbose,
@@ -398,7 +347,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             }
         }
     }
-    if m.get_flag("quiet") {
+    if m.flag("quiet") {
         verb = Verb::Quiet;
     }
 
@@ -502,9 +451,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             }
         }
     };
-    let family = if m.get_flag("inet4-only") {
+    let family = if m.flag("inet4-only") {
         Family::V4
-    } else if m.get_flag("inet6-only") {
+    } else if m.flag("inet6-only") {
         Family::V6
     } else {
         Family::Any
@@ -556,9 +505,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let user = last_str(&m, "http-user").or_else(|| last_str(&m, "user"));
     let password = last_str(&m, "http-password").or_else(|| last_str(&m, "password"));
     let headers: Vec<String> = m
-        .get_many::<OsString>("header")
-        .into_iter()
-        .flatten()
+        .values("header")
         .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
         .collect();
     for h in &headers {
@@ -568,19 +515,19 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     }
     let opts = Opts {
         tries,
-        retry_connrefused: m.get_flag("retry-connrefused"),
+        retry_connrefused: m.flag("retry-connrefused"),
         output: last(&m, "output-document"),
         no_clobber,
-        cont: m.get_flag("continue"),
+        cont: m.flag("continue"),
         progress,
-        server_response: m.get_flag("server-response"),
-        spider: m.get_flag("spider"),
+        server_response: m.flag("server-response"),
+        spider: m.flag("spider"),
         connect_timeout,
         read_timeout,
         wait,
         waitretry,
         limit_rate,
-        no_proxy: m.get_flag("no-proxy"),
+        no_proxy: m.flag("no-proxy"),
         family,
         user,
         password,
@@ -593,9 +540,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         referer: last_str(&m, "referer"),
         method,
         body,
-        content_disposition: m.get_flag("content-disposition"),
+        content_disposition: m.flag("content-disposition"),
         tls: tls::TlsOpts {
-            check: !m.get_flag("no-check-certificate"),
+            check: !m.flag("no-check-certificate"),
             ca_file: last(&m, "ca-certificate").map(PathBuf::from),
             ca_dir: last(&m, "ca-directory").map(PathBuf::from),
             only,
@@ -603,9 +550,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     };
 
     let mut urls: Vec<String> = m
-        .get_many::<OsString>("urls")
-        .into_iter()
-        .flatten()
+        .operands
+        .iter()
         .map(|u| String::from_utf8_lossy(u.as_bytes()).into_owned())
         .collect();
     if let Some(f) = last(&m, "input-file") {

@@ -3,7 +3,7 @@
 //! - [`ctx`]: the applet context (name for messages, output, exit status) and error reporting.
 //! - [`quote`]: GNU quoting of names (bytes kept, non-printables escaped).
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
-//! - [`args`]: clap with GNU-style option errors.
+//! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.

@@ -1,6 +1,8 @@
 //! The multi-call core: dispatch, --list, --install, errors, the static binary.
 
 use crate::harness::*;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::process::Command;
 
@@ -140,6 +142,35 @@ fn gnu_option_errors() {
         "cat: option '--nu' is ambiguous; possibilities: '--number-nonblank' '--number'\n\
          Try 'cat --help' for more information.\n",
     );
+    // glibc names the argument as typed, value included, and raw bytes stay raw.
+    applet("cat")
+        .arg("--show-all=1")
+        .run()
+        .code(1)
+        .stderr_is("cat: option '--show-all' doesn't allow an argument\nTry 'cat --help' for more information.\n");
+    let o = applet("cat").arg(OsStr::from_bytes(b"-\xff")).run();
+    o.code(1);
+    assert_eq!(
+        o.stderr,
+        b"cat: invalid option -- '\xff'\nTry 'cat --help' for more information.\n"
+    );
+    // Options after operands count (permutation) unless POSIXLY_CORRECT asks otherwise.
+    let d = TempDir::new("catperm");
+    let f = d.write("f", "a\n");
+    applet("cat")
+        .arg(&f)
+        .arg("-n")
+        .run()
+        .ok()
+        .stdout_is("     1\ta\n");
+    applet("cat")
+        .arg(&f)
+        .arg("-n")
+        .env("POSIXLY_CORRECT", "1")
+        .run()
+        .code(1)
+        .stdout_is("a\n");
+    applet("cat").arg("--version").run().ok();
 }
 
 /// The release binary is static: no program interpreter, no DT_NEEDED.

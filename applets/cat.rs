@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::{AsRawFd, RawFd};
 
 use crate::common::args::{self, Opt};
-use crate::common::io::{copy_fd, read_fd, CopyError, BUF_SIZE};
+use crate::common::io::{append, copy_fd, read_fd, CopyError, BUF_SIZE};
 use crate::common::{Ctx, Error, Result};
 
 pub const USAGE: &str = "\
@@ -267,7 +267,7 @@ impl Formatter {
                     }
                     if o.number && !o.nonblank {
                         self.next_number();
-                        ctx.out.buf_mut().extend_from_slice(&self.num);
+                        append(ctx.out.buf_mut(), &self.num);
                     }
                     let out = ctx.out.buf_mut();
                     if o.ends {
@@ -280,7 +280,7 @@ impl Formatter {
                 self.at_line_start = false;
                 if o.number {
                     self.next_number();
-                    ctx.out.buf_mut().extend_from_slice(&self.num);
+                    append(ctx.out.buf_mut(), &self.num);
                 }
             }
             // Inside a line: up to and including its newline.
@@ -292,7 +292,7 @@ impl Formatter {
             if simple_body {
                 // The line and its newline in one copy.
                 let n = line.len() + has_nl as usize;
-                out.extend_from_slice(&data[..n]);
+                append(out, &data[..n]);
                 data = &data[n..];
                 self.at_line_start = has_nl;
                 ctx.out.maybe_flush()?;

@@ -12,7 +12,7 @@ pub mod cat;
 pub mod ls;
 #[cfg(feature = "sh")]
 pub mod sh;
-#[cfg(feature = "tar")]
+#[cfg(feature = "tar-core")]
 pub mod tar;
 #[cfg(feature = "wget")]
 pub mod wget;
@@ -57,7 +57,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("cat", "cat", cat, "bin", NoExec),
     applet!("ls", "ls", ls, "bin", NoExec),
     applet!("sh", "sh", sh, "bin", NoExec),
-    applet!("tar", "tar", tar, "bin", NoExec),
+    applet!("tar-core", "tar", tar, "bin", NoExec),
     applet!("wget", "wget", wget, "usr/bin", Exec),
 ];
 

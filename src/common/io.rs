@@ -7,6 +7,42 @@ use std::os::unix::io::RawFd;
 /// Buffer size for bulk output and read/write copies.
 pub const BUF_SIZE: usize = 128 * 1024;
 
+/// `out.extend_from_slice(s)` for the many short pieces of line-oriented output (a line number,
+/// a short line): copies of up to 16 bytes are two overlapping loads and stores instead of a
+/// call to musl's memcpy, which dominated `cat -n` on short lines (ls and others format the same
+/// way).
+#[inline(always)]
+pub fn append(out: &mut Vec<u8>, s: &[u8]) {
+    let n = s.len();
+    if n > 16 {
+        out.extend_from_slice(s);
+        return;
+    }
+    out.reserve(n);
+    // SAFETY: `reserve` made room for n more bytes after len; the reads stay within `s` (each
+    // branch reads at offsets 0 and n-width with n >= width) and the writes within the room.
+    unsafe {
+        let src = s.as_ptr();
+        let dst = out.as_mut_ptr().add(out.len());
+        if n >= 8 {
+            let a = std::ptr::read_unaligned(src as *const u64);
+            let b = std::ptr::read_unaligned(src.add(n - 8) as *const u64);
+            std::ptr::write_unaligned(dst as *mut u64, a);
+            std::ptr::write_unaligned(dst.add(n - 8) as *mut u64, b);
+        } else if n >= 4 {
+            let a = std::ptr::read_unaligned(src as *const u32);
+            let b = std::ptr::read_unaligned(src.add(n - 4) as *const u32);
+            std::ptr::write_unaligned(dst as *mut u32, a);
+            std::ptr::write_unaligned(dst.add(n - 4) as *mut u32, b);
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *src.add(i);
+            }
+        }
+        out.set_len(out.len() + n);
+    }
+}
+
 fn last_err() -> io::Error {
     io::Error::last_os_error()
 }
@@ -240,6 +276,22 @@ fn kernel_loop(total: &mut u64, mut f: impl FnMut() -> isize) -> bool {
         }
         if io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
             return false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn append_every_length() {
+        let src: Vec<u8> = (0..40u8).collect();
+        for n in 0..=40 {
+            let mut v = b"ab".to_vec();
+            append(&mut v, &src[..n]);
+            assert_eq!(&v[..2], b"ab");
+            assert_eq!(&v[2..], &src[..n]);
         }
     }
 }

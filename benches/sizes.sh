@@ -33,6 +33,6 @@ for a in $applets; do
 done
 for c in $codecs; do
     w=$(build "$(without "$c")")
-    printf '| tar codec `%s` | | | %s |\n' "$c" "$(kib $((full - w)))"
+    printf '| tar codec `%s` | | %s |\n' "$c" "$(kib $((full - w)))"
 done
 cargo build --release --quiet   # leave the full build in place

@@ -29,6 +29,18 @@ impl Drop for Fd {
     }
 }
 
+/// Whether two names (relative to their directory fds, links not followed) are one inode.
+fn same_inode(d1: RawFd, n1: &[u8], d2: RawFd, n2: &[u8]) -> bool {
+    let st = |d: RawFd, n: &[u8]| {
+        // SAFETY: st is plain data; n is NUL-terminated (cstr).
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        let ok =
+            unsafe { libc::fstatat(d, n.as_ptr().cast(), &mut st, libc::AT_SYMLINK_NOFOLLOW) } == 0;
+        ok.then_some((st.st_dev, st.st_ino))
+    };
+    matches!((st(d1, n1), st(d2, n2)), (Some(a), Some(b)) if a == b)
+}
+
 fn cstr(b: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(b.len() + 1);
     v.extend_from_slice(b);
@@ -390,6 +402,39 @@ impl<'a> Extractor<'a> {
     }
 
     /// Make room for a new entry named `base` in `dir`: deal with what is already there.
+    /// Create a node with `create` (a `*at` call, 0 on success). When the name is taken, make
+    /// room once as the old-files options say, then try again. False: not created (reported
+    /// as `name: what: error`, or kept on purpose).
+    #[allow(clippy::too_many_arguments)]
+    fn make_node(
+        &mut self,
+        ctx: &mut Ctx,
+        dir: RawFd,
+        base: &[u8],
+        name: &[u8],
+        e: &Entry,
+        what: &str,
+        create: impl Fn() -> libc::c_int,
+    ) -> bool {
+        let mut retried = false;
+        loop {
+            if create() == 0 {
+                return true;
+            }
+            let err = last_err();
+            if retried || err.raw_os_error() != Some(libc::EEXIST) {
+                file_error(ctx, name, what, &err, 2);
+                return false;
+            }
+            retried = true;
+            if let Place::Skip = self.make_room(ctx, dir, base, name, e, what) {
+                return false;
+            }
+        }
+    }
+
+    /// The name is taken: remove what is there, or keep it as the old-files option says (with
+    /// `-k`, GNU's error names the operation that could not be done: `what`).
     fn make_room(
         &mut self,
         ctx: &mut Ctx,
@@ -397,6 +442,7 @@ impl<'a> Extractor<'a> {
         base: &[u8],
         name: &[u8],
         e: &Entry,
+        what: &str,
     ) -> Place {
         let c = cstr(base);
         // SAFETY: st is plain data; c is NUL-terminated.
@@ -408,7 +454,7 @@ impl<'a> Extractor<'a> {
         match self.o.old_files {
             OldFiles::Keep => {
                 let mut m = diag_name(name);
-                m.extend_from_slice(b": Cannot open: File exists");
+                m.extend_from_slice(format!(": {what}: File exists").as_bytes());
                 ctx.error(2, &m);
                 return Place::Skip;
             }
@@ -538,7 +584,7 @@ impl<'a> Extractor<'a> {
                         )
                     {
                         tries += 1;
-                        match self.make_room(ctx, dir, base, name, e) {
+                        match self.make_room(ctx, dir, base, name, e, "Cannot open") {
                             Place::Ok => {
                                 flags |= libc::O_EXCL;
                                 continue;
@@ -633,26 +679,15 @@ impl<'a> Extractor<'a> {
             }
             Kind::Symlink => {
                 let target = cstr(&e.link);
-                for attempt in 0..2 {
-                    // SAFETY: both strings are NUL-terminated.
-                    if unsafe {
-                        libc::symlinkat(target.as_ptr().cast(), dir, cbase.as_ptr().cast())
-                    } == 0
-                    {
-                        break;
-                    }
-                    let err = last_err();
-                    if attempt == 0 && err.raw_os_error() == Some(libc::EEXIST) {
-                        match self.make_room(ctx, dir, base, name, e) {
-                            Place::Ok => continue,
-                            Place::Skip => return self.skip(ctx, r, data_len),
-                        }
-                    }
-                    let what = format!(
-                        "Cannot create symlink to {}",
-                        String::from_utf8_lossy(&crate::common::quote::quote_always(&e.link))
-                    );
-                    file_error(ctx, name, &what, &err, 2);
+                let what = format!(
+                    "Cannot create symlink to {}",
+                    String::from_utf8_lossy(&crate::common::quote::quote_always(&e.link))
+                );
+                // SAFETY: both strings are NUL-terminated.
+                let create = || unsafe {
+                    libc::symlinkat(target.as_ptr().cast(), dir, cbase.as_ptr().cast())
+                };
+                if !self.make_node(ctx, dir, base, name, e, &what, create) {
                     return self.skip(ctx, r, data_len);
                 }
                 self.set_path_meta(ctx, dir, base, name, e, true);
@@ -706,31 +741,20 @@ impl<'a> Extractor<'a> {
                     }
                 };
                 let ctb = cstr(tbase);
-                for attempt in 0..2 {
-                    // SAFETY: NUL-terminated names, valid dir fds; flags 0: never follow.
-                    if unsafe {
-                        libc::linkat(tdirfd, ctb.as_ptr().cast(), dir, cbase.as_ptr().cast(), 0)
-                    } == 0
-                    {
-                        break;
-                    }
-                    let err = last_err();
-                    if attempt == 0 && err.raw_os_error() == Some(libc::EEXIST) {
-                        if tdirfd == dir && tbase == base {
-                            break;
-                        }
-                        match self.make_room(ctx, dir, base, name, e) {
-                            Place::Ok => continue,
-                            Place::Skip => return self.skip(ctx, r, data_len),
-                        }
-                    }
-                    let what = format!(
-                        "Cannot hard link to {}",
-                        String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
-                    );
-                    file_error(ctx, name, &what, &err, 2);
-                    break;
+                // Already the same file (a second extraction, or a link to itself): done, as
+                // GNU tar does, whatever the old-files option.
+                if same_inode(tdirfd, &ctb, dir, &cbase) {
+                    return self.skip(ctx, r, data_len);
                 }
+                let what = format!(
+                    "Cannot hard link to {}",
+                    String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
+                );
+                // SAFETY: NUL-terminated names, valid dir fds; flags 0: never follow.
+                let create = || unsafe {
+                    libc::linkat(tdirfd, ctb.as_ptr().cast(), dir, cbase.as_ptr().cast(), 0)
+                };
+                self.make_node(ctx, dir, base, name, e, &what, create);
                 self.skip(ctx, r, data_len)
             }
             Kind::Char | Kind::Block | Kind::Fifo => {
@@ -739,22 +763,16 @@ impl<'a> Extractor<'a> {
                     Kind::Block => (libc::S_IFBLK, libc::makedev(e.devmajor, e.devminor)),
                     _ => (libc::S_IFIFO, 0),
                 };
-                for attempt in 0..2 {
-                    // SAFETY: cbase is NUL-terminated.
-                    if unsafe {
-                        libc::mknodat(dir, cbase.as_ptr().cast(), fmt | (e.mode & 0o777), dev)
-                    } == 0
-                    {
-                        break;
-                    }
-                    let err = last_err();
-                    if attempt == 0 && err.raw_os_error() == Some(libc::EEXIST) {
-                        match self.make_room(ctx, dir, base, name, e) {
-                            Place::Ok => continue,
-                            Place::Skip => return self.skip(ctx, r, data_len),
-                        }
-                    }
-                    file_error(ctx, name, "Cannot mknod", &err, 2);
+                let what = if kind == Kind::Fifo {
+                    "Cannot mkfifo"
+                } else {
+                    "Cannot mknod"
+                };
+                // SAFETY: cbase is NUL-terminated.
+                let create = || unsafe {
+                    libc::mknodat(dir, cbase.as_ptr().cast(), fmt | (e.mode & 0o777), dev)
+                };
+                if !self.make_node(ctx, dir, base, name, e, what, create) {
                     return self.skip(ctx, r, data_len);
                 }
                 self.set_path_meta(ctx, dir, base, name, e, false);

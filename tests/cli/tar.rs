@@ -1096,3 +1096,51 @@ fn ignore_failed_read_and_keep_directory_symlink() {
         .ok();
     assert!(std::fs::symlink_metadata(t.join("o/d")).unwrap().is_dir());
 }
+
+/// Extracting over what is already there: replaced by default, kept with `-k` (an error naming
+/// the operation, as GNU tar words it per kind) or `--skip-old-files` (silently); a hard link
+/// that already is the same file is fine either way. Same messages and status as GNU tar.
+#[test]
+fn extracting_over_existing_members_matches_gnu() {
+    if !have("tar") {
+        return;
+    }
+    let t = TempDir::new("tarexisting");
+    let src = t.join("src");
+    std::fs::create_dir(&src).unwrap();
+    sh(
+        "echo hi > a && ln a h && ln -s a l && mkfifo p && tar -cf ../x.tar .",
+        &src,
+    );
+    for opts in [&[][..], &["-k"][..], &["--skip-old-files"][..]] {
+        let run = |gnu: bool, out: &str| {
+            let mut args = vec!["-xf", "x.tar", "-C", out];
+            args.extend_from_slice(opts);
+            if gnu {
+                let o = Command::new("tar")
+                    .args(&args)
+                    .env("LC_ALL", "C")
+                    .current_dir(t.path())
+                    .output()
+                    .unwrap();
+                (
+                    o.status.code().unwrap(),
+                    String::from_utf8_lossy(&o.stderr).into_owned(),
+                )
+            } else {
+                let o = tar().args(&args).cwd(t.path()).run();
+                (o.code, o.err())
+            }
+        };
+        for (gnu, out) in [(true, "g"), (false, "r")] {
+            let _ = std::fs::remove_dir_all(t.join(out));
+            std::fs::create_dir(t.join(out)).unwrap();
+            assert_eq!(run(gnu, out).0, 0, "first extraction, gnu={gnu}");
+        }
+        let g = run(true, "g");
+        let r = run(false, "r");
+        assert_eq!(r, g, "second extraction with {opts:?}");
+        let link = std::fs::read_link(t.join("r/l")).unwrap();
+        assert_eq!(link, Path::new("a"));
+    }
+}

@@ -17,80 +17,6 @@ use super::{safer_name, Msgs};
 use crate::common::fs::Names;
 use crate::common::{Ctx, Error, Result};
 
-/// Apply a `--mode` change (octal or chmod's symbolic `u+x,go-w,a=rX`) to `mode`.
-pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
-    if !spec.is_empty() && spec.iter().all(|c| (b'0'..=b'7').contains(c)) {
-        let v = u32::from_str_radix(std::str::from_utf8(spec).ok()?, 8).ok()?;
-        return (v <= 0o7777).then_some(v);
-    }
-    let mut m = mode & 0o7777;
-    for clause in spec.split(|&c| c == b',') {
-        let mut i = 0;
-        let mut who = 0u32;
-        while i < clause.len() && matches!(clause[i], b'u' | b'g' | b'o' | b'a') {
-            who |= match clause[i] {
-                b'u' => 0o4700,
-                b'g' => 0o2070,
-                b'o' => 0o1007,
-                _ => 0o7777,
-            };
-            i += 1;
-        }
-        let who_given = who != 0;
-        if !who_given {
-            who = 0o7777;
-        }
-        if i >= clause.len() {
-            return None;
-        }
-        while i < clause.len() {
-            let op = clause[i];
-            if !matches!(op, b'+' | b'-' | b'=') {
-                return None;
-            }
-            i += 1;
-            let mut bits = 0u32;
-            while i < clause.len() && !matches!(clause[i], b'+' | b'-' | b'=') {
-                bits |= match clause[i] {
-                    b'r' => 0o444,
-                    b'w' => 0o222,
-                    b'x' => 0o111,
-                    b'X' => {
-                        if is_dir || m & 0o111 != 0 {
-                            0o111
-                        } else {
-                            0
-                        }
-                    }
-                    b's' => 0o6000,
-                    b't' => 0o1000,
-                    b'u' => {
-                        let u = (m >> 6) & 7;
-                        u * 0o111
-                    }
-                    b'g' => {
-                        let g = (m >> 3) & 7;
-                        g * 0o111
-                    }
-                    b'o' => (m & 7) * 0o111,
-                    _ => return None,
-                };
-                i += 1;
-            }
-            let eff = bits & who;
-            match op {
-                b'+' => m |= eff,
-                b'-' => m &= !eff,
-                _ => {
-                    let clear = if who_given { who & 0o7777 } else { 0o7777 };
-                    m = (m & !clear) | eff;
-                }
-            }
-        }
-    }
-    Some(m)
-}
-
 fn cstr(b: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(b.len() + 1);
     v.extend_from_slice(b);
@@ -329,7 +255,7 @@ impl<'a> Creator<'a> {
         }
         let mut mode = st.st_mode & 0o7777;
         if let Some(spec) = &self.o.mode_change {
-            mode = apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
+            mode = crate::common::fs::apply_mode(spec, mode, fmt == libc::S_IFDIR).unwrap_or(mode);
         }
         let numeric = self.o.numeric_owner;
         let (uid, uname) = match self.o.owner.clone() {
@@ -942,19 +868,4 @@ fn forced_id((id, name): (u64, Vec<u8>), file_id: u32, numeric: bool) -> (u64, V
         id
     };
     (id, if numeric { Vec::new() } else { name })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::apply_mode;
-
-    #[test]
-    fn modes() {
-        assert_eq!(apply_mode(b"644", 0o777, false), Some(0o644));
-        assert_eq!(apply_mode(b"go-w", 0o777, false), Some(0o755));
-        assert_eq!(apply_mode(b"a+X", 0o644, false), Some(0o644));
-        assert_eq!(apply_mode(b"a+X", 0o644, true), Some(0o755));
-        assert_eq!(apply_mode(b"u=rw,go=r", 0o777, false), Some(0o644));
-        assert_eq!(apply_mode(b"q", 0o777, false), None);
-    }
 }

@@ -690,7 +690,7 @@ fn apply(
             }
         }
         ("mode", _) => {
-            if super::create::apply_mode(&v, 0o644, false).is_none() {
+            if crate::common::fs::apply_mode(&v, 0o644, false).is_none() {
                 let m = "Invalid mode given on option";
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }

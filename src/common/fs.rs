@@ -121,6 +121,83 @@ impl Names {
 /// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
 /// rounded up, one decimal below 10: `1.0K`, `4.0K`, `1.1M`, `11M`, `1023`. With `--si` the kilo
 /// letter is `k`.
+/// Apply a chmod-style mode change to `mode`: octal, or symbolic clauses such as
+/// `u+x,go-w,a=rX,g=u` (who `ugoa`, ops `+-=`, perms `rwxXst` or a copy `ugo`), as POSIX chmod
+/// describes. Without a who, all bits are affected (no umask masking: tar's `--mode` and the
+/// shell's `umask` both want that). None: not a valid mode.
+pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
+    if !spec.is_empty() && spec.iter().all(|c| (b'0'..=b'7').contains(c)) {
+        let v = u32::from_str_radix(std::str::from_utf8(spec).ok()?, 8).ok()?;
+        return (v <= 0o7777).then_some(v);
+    }
+    let mut m = mode & 0o7777;
+    for clause in spec.split(|&c| c == b',') {
+        let mut i = 0;
+        let mut who = 0u32;
+        while i < clause.len() && matches!(clause[i], b'u' | b'g' | b'o' | b'a') {
+            who |= match clause[i] {
+                b'u' => 0o4700,
+                b'g' => 0o2070,
+                b'o' => 0o1007,
+                _ => 0o7777,
+            };
+            i += 1;
+        }
+        let who_given = who != 0;
+        if !who_given {
+            who = 0o7777;
+        }
+        if i >= clause.len() {
+            return None;
+        }
+        while i < clause.len() {
+            let op = clause[i];
+            if !matches!(op, b'+' | b'-' | b'=') {
+                return None;
+            }
+            i += 1;
+            let mut bits = 0u32;
+            while i < clause.len() && !matches!(clause[i], b'+' | b'-' | b'=') {
+                bits |= match clause[i] {
+                    b'r' => 0o444,
+                    b'w' => 0o222,
+                    b'x' => 0o111,
+                    b'X' => {
+                        if is_dir || m & 0o111 != 0 {
+                            0o111
+                        } else {
+                            0
+                        }
+                    }
+                    b's' => 0o6000,
+                    b't' => 0o1000,
+                    b'u' => {
+                        let u = (m >> 6) & 7;
+                        u * 0o111
+                    }
+                    b'g' => {
+                        let g = (m >> 3) & 7;
+                        g * 0o111
+                    }
+                    b'o' => (m & 7) * 0o111,
+                    _ => return None,
+                };
+                i += 1;
+            }
+            let eff = bits & who;
+            match op {
+                b'+' => m |= eff,
+                b'-' => m &= !eff,
+                _ => {
+                    let clear = if who_given { who & 0o7777 } else { 0o7777 };
+                    m = (m & !clear) | eff;
+                }
+            }
+        }
+    }
+    Some(m)
+}
+
 pub fn human_size(n: u64, base: u64) -> String {
     let letters: &[u8] = if base == 1000 {
         b"kMGTPEZY"
@@ -186,6 +263,19 @@ pub fn human_size(n: u64, base: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chmod_modes() {
+        assert_eq!(apply_mode(b"644", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"go-w", 0o777, false), Some(0o755));
+        assert_eq!(apply_mode(b"a+X", 0o644, false), Some(0o644));
+        assert_eq!(apply_mode(b"a+X", 0o644, true), Some(0o755));
+        assert_eq!(apply_mode(b"u=rw,go=r", 0o777, false), Some(0o644));
+        assert_eq!(apply_mode(b"g=u", 0o750, false), Some(0o770));
+        assert_eq!(apply_mode(b"u+s,+t", 0o755, false), Some(0o5755));
+        assert_eq!(apply_mode(b"q", 0o777, false), None);
+        assert_eq!(apply_mode(b"u", 0o777, false), None);
+    }
 
     #[test]
     fn modes() {

@@ -1007,6 +1007,18 @@ u=rx,g=rx,o=rx
 "#, r#""#, 0),
     (r#"umask 022; umask u+w,g-x; umask"#, r#"0032
 "#, r#""#, 0),
+    (r#"umask 027; umask g=u; umask; umask 077; umask go=u; umask"#, r#"0007
+0000
+"#, r#""#, 0),
+    (r#"umask 022; umask a-x,u+X; umask"#, r#"0033
+"#, r#""#, 0),
+    (r#"umask q; echo $?; umask 8; echo $?; umask o+t; echo $?"#, r#"2
+2
+2
+"#, r#"sh: 1: umask: Illegal mode: q
+sh: 1: umask: Illegal number: 8
+sh: 1: umask: Illegal mode: o+t
+"#, 0),
     (r#"type nosuch_cmd_zz; echo $?"#, r#"nosuch_cmd_zz: not found
 127
 "#, r#""#, 0),

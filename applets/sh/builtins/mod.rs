@@ -1657,56 +1657,23 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         let mut v: u32 = 0;
         for &c in a.iter() {
             if !(b'0'..=b'7').contains(&c) {
-                return sh.usage_err(b"umask", b"Illegal number");
+                return sh.usage_err(b"umask", &[&b"Illegal number: "[..], a].concat());
             }
             v = v * 8 + (c - b'0') as u32;
         }
         unsafe { libc::umask((v & 0o777) as libc::mode_t) };
         return Ok(0);
     }
-    // Symbolic: apply to the permission mask (the complement of umask).
-    let mut perm = !cur & 0o777;
-    for clause in a.split(|&c| c == b',') {
-        let mut k = 0;
-        let mut who = 0u32;
-        while k < clause.len() && matches!(clause[k], b'u' | b'g' | b'o' | b'a') {
-            who |= match clause[k] {
-                b'u' => 0o700,
-                b'g' => 0o070,
-                b'o' => 0o007,
-                _ => 0o777,
-            };
-            k += 1;
-        }
-        if who == 0 {
-            who = 0o777;
-        }
-        if k >= clause.len() {
-            return sh.usage_err(b"umask", b"Illegal mode");
-        }
-        while k < clause.len() {
-            let op = clause[k];
-            if !matches!(op, b'+' | b'-' | b'=') {
-                return sh.usage_err(b"umask", b"Illegal mode");
-            }
-            k += 1;
-            let mut bits = 0u32;
-            while k < clause.len() && matches!(clause[k], b'r' | b'w' | b'x') {
-                bits |= match clause[k] {
-                    b'r' => 0o444,
-                    b'w' => 0o222,
-                    _ => 0o111,
-                };
-                k += 1;
-            }
-            let b = bits & who;
-            match op {
-                b'+' => perm |= b,
-                b'-' => perm &= !b,
-                _ => perm = (perm & !who) | b,
-            }
-        }
-    }
+    // Symbolic: a chmod-style change of the permissions the mask lets through (its complement),
+    // as dash's setmode-based umask does (`u=rwx,g=u,o=`, `a+X`, ...).
+    // dash's umask refuses the sticky bit (and names the bad mode), and its `X` always applies
+    // (the mask serves directories too): hence is_dir. One corner differs: a copy such as
+    // `g=u,o=g` reads the mode as changed by the clauses before it (POSIX chmod, GNU), where
+    // dash reads the mode from before the command.
+    let perm = match crate::common::fs::apply_mode(a, !cur & 0o777, true) {
+        Some(p) if !a.contains(&b't') => p,
+        _ => return sh.usage_err(b"umask", &[&b"Illegal mode: "[..], a].concat()),
+    };
     unsafe { libc::umask((!perm & 0o777) as libc::mode_t) };
     Ok(0)
 }

@@ -8,7 +8,7 @@ use std::os::unix::io::RawFd;
 
 use super::compress::{Codec, Decoder, Encoder};
 use super::header::{self, Entry, HeaderError, PaxState, Sparse, BLOCK, MAX_META, MAX_SPARSE};
-use crate::common::io::{read_fd, write_all_fd};
+use crate::common::io::{read_append, read_fd, write_all_fd};
 
 const IN_BUF: usize = 128 * 1024;
 /// Members at least this large are moved by the kernel when the archive is a plain file.
@@ -441,22 +441,13 @@ impl Output {
             }
             let room = (self.cap - self.buf.len()) as u64;
             let want = room.min(n - done) as usize;
-            let len = self.buf.len();
-            self.buf.resize(len + want, 0);
-            match read_fd(src, &mut self.buf[len..]) {
-                Ok(0) => {
-                    self.buf.truncate(len);
-                    break;
-                }
+            match read_append(src, &mut self.buf, want) {
+                Ok(0) => break,
                 Ok(k) => {
-                    self.buf.truncate(len + k);
                     done += k as u64;
                     self.written += k as u64;
                 }
-                Err(e) => {
-                    self.buf.truncate(len);
-                    return Err(DataErr::Read(e));
-                }
+                Err(e) => return Err(DataErr::Read(e)),
             }
         }
         Ok(done)

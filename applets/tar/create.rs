@@ -451,8 +451,7 @@ impl<'a> Creator<'a> {
                         child.push(b'/');
                     }
                     child.extend_from_slice(ename);
-                    let c = child.clone();
-                    self.add(ctx, dfd.0, ename, &c, false, top_dev, *dtype)?;
+                    self.add(ctx, dfd.0, ename, &child, false, top_dev, *dtype)?;
                 }
                 drop(dfd);
                 if self.o.remove_files {

@@ -29,16 +29,36 @@ impl Drop for Fd {
     }
 }
 
+/// A `*at` call's return value as a Result (errno on failure).
+fn sys_result(rc: libc::c_int) -> std::io::Result<()> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(last_err())
+    }
+}
+
+/// fstatat of `name` (NUL-terminated, from `cstr`) in `dir`, not following a final symlink.
+fn lstat_at(dir: RawFd, name: &[u8]) -> Option<libc::stat> {
+    // SAFETY: st is plain data; name is NUL-terminated.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    let ok = unsafe {
+        libc::fstatat(
+            dir,
+            name.as_ptr().cast(),
+            &mut st,
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    (ok == 0).then_some(st)
+}
+
 /// Whether two names (relative to their directory fds, links not followed) are one inode.
 fn same_inode(d1: RawFd, n1: &[u8], d2: RawFd, n2: &[u8]) -> bool {
-    let st = |d: RawFd, n: &[u8]| {
-        // SAFETY: st is plain data; n is NUL-terminated (cstr).
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        let ok =
-            unsafe { libc::fstatat(d, n.as_ptr().cast(), &mut st, libc::AT_SYMLINK_NOFOLLOW) } == 0;
-        ok.then_some((st.st_dev, st.st_ino))
-    };
-    matches!((st(d1, n1), st(d2, n2)), (Some(a), Some(b)) if a == b)
+    match (lstat_at(d1, n1), lstat_at(d2, n2)) {
+        (Some(a), Some(b)) => (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino),
+        _ => false,
+    }
 }
 
 fn cstr(b: &[u8]) -> Vec<u8> {
@@ -80,6 +100,28 @@ pub struct Extractor<'a> {
     umask: u32,
     names: crate::common::fs::Names,
     msgs: Msgs,
+}
+
+/// Open the directory `comp` (one path component) in `at` as an O_PATH descriptor, never
+/// through a symlink: with openat2's RESOLVE_BENEATH when the kernel has it, else O_NOFOLLOW.
+fn open_component(at: RawFd, comp: &[u8], beneath: bool) -> std::io::Result<RawFd> {
+    if beneath {
+        return openat2_beneath(at, comp, libc::O_PATH | libc::O_DIRECTORY);
+    }
+    let c = cstr(comp);
+    // SAFETY: c is NUL-terminated.
+    let fd = unsafe {
+        libc::openat(
+            at,
+            c.as_ptr().cast(),
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        Err(last_err())
+    } else {
+        Ok(fd)
+    }
 }
 
 fn openat2_beneath(dirfd: RawFd, path: &[u8], flags: i32) -> std::io::Result<RawFd> {
@@ -278,20 +320,8 @@ impl<'a> Extractor<'a> {
         let mut cur = Fd(-1);
         let mut at = self.root.0;
         for comp in dir.split(|&c| c == b'/') {
-            let c = cstr(comp);
-            // SAFETY: c is NUL-terminated.
-            let fd = unsafe {
-                libc::openat(
-                    at,
-                    c.as_ptr().cast(),
-                    libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                )
-            };
-            if fd < 0 {
-                return Err(last_err());
-            }
-            cur = Fd(fd);
-            at = fd;
+            cur = Fd(open_component(at, comp, false)?);
+            at = cur.0;
         }
         let fd = cur.0;
         std::mem::forget(cur);
@@ -305,25 +335,7 @@ impl<'a> Extractor<'a> {
         let mut at = self.root.0;
         for comp in dir.split(|&c| c == b'/') {
             let c = cstr(comp);
-            let open = |at: RawFd| -> std::io::Result<RawFd> {
-                if self.beneath {
-                    openat2_beneath(at, comp, libc::O_PATH | libc::O_DIRECTORY)
-                } else {
-                    // SAFETY: c is NUL-terminated.
-                    let fd = unsafe {
-                        libc::openat(
-                            at,
-                            c.as_ptr().cast(),
-                            libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                        )
-                    };
-                    if fd < 0 {
-                        Err(last_err())
-                    } else {
-                        Ok(fd)
-                    }
-                }
-            };
+            let open = |at: RawFd| open_component(at, comp, self.beneath);
             let fd = match open(at) {
                 Ok(fd) => fd,
                 Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
@@ -401,10 +413,9 @@ impl<'a> Extractor<'a> {
         ]
     }
 
-    /// Make room for a new entry named `base` in `dir`: deal with what is already there.
-    /// Create a node with `create` (a `*at` call, 0 on success). When the name is taken, make
-    /// room once as the old-files options say, then try again. False: not created (reported
-    /// as `name: what: error`, or kept on purpose).
+    /// Create a node with `create` (a `*at` call through `sys_result`). When the name is taken,
+    /// make room once as the old-files options say, then try again. False: not created
+    /// (reported as `name: what: error`, or kept on purpose).
     #[allow(clippy::too_many_arguments)]
     fn make_node(
         &mut self,
@@ -414,14 +425,13 @@ impl<'a> Extractor<'a> {
         name: &[u8],
         e: &Entry,
         what: &str,
-        create: impl Fn() -> libc::c_int,
+        create: impl Fn() -> std::io::Result<()>,
     ) -> bool {
         let mut retried = false;
         loop {
-            if create() == 0 {
+            let Err(err) = create() else {
                 return true;
-            }
-            let err = last_err();
+            };
             if retried || err.raw_os_error() != Some(libc::EEXIST) {
                 file_error(ctx, name, what, &err, 2);
                 return false;
@@ -445,12 +455,9 @@ impl<'a> Extractor<'a> {
         what: &str,
     ) -> Place {
         let c = cstr(base);
-        // SAFETY: st is plain data; c is NUL-terminated.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        if unsafe { libc::fstatat(dir, c.as_ptr().cast(), &mut st, libc::AT_SYMLINK_NOFOLLOW) } != 0
-        {
+        let Some(st) = lstat_at(dir, &c) else {
             return Place::Ok;
-        }
+        };
         match self.o.old_files {
             OldFiles::Keep => {
                 let mut m = diag_name(name);
@@ -631,22 +638,13 @@ impl<'a> Extractor<'a> {
                 if rc != 0 {
                     let err = last_err();
                     if err.raw_os_error() == Some(libc::EEXIST) {
-                        // SAFETY: st is plain data.
-                        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-                        unsafe {
-                            libc::fstatat(
-                                dir,
-                                cbase.as_ptr().cast(),
-                                &mut st,
-                                libc::AT_SYMLINK_NOFOLLOW,
-                            )
-                        };
+                        let fmt = lstat_at(dir, &cbase).map_or(0, |st| st.st_mode & libc::S_IFMT);
                         let dir_link = self.o.keep_dir_symlink
-                            && st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                            && fmt == libc::S_IFLNK
                             && openat2_beneath(dir, base, libc::O_PATH | libc::O_DIRECTORY)
                                 .map(|fd| drop(Fd(fd)))
                                 .is_ok();
-                        if st.st_mode & libc::S_IFMT == libc::S_IFDIR || dir_link {
+                        if fmt == libc::S_IFDIR || dir_link {
                             // --keep-directory-symlink: a symlink to a directory (beneath the
                             // target) stays; its metadata is not ours to change.
                             existed = true;
@@ -684,8 +682,10 @@ impl<'a> Extractor<'a> {
                     String::from_utf8_lossy(&crate::common::quote::quote_always(&e.link))
                 );
                 // SAFETY: both strings are NUL-terminated.
-                let create = || unsafe {
-                    libc::symlinkat(target.as_ptr().cast(), dir, cbase.as_ptr().cast())
+                let create = || {
+                    sys_result(unsafe {
+                        libc::symlinkat(target.as_ptr().cast(), dir, cbase.as_ptr().cast())
+                    })
                 };
                 if !self.make_node(ctx, dir, base, name, e, &what, create) {
                     return self.skip(ctx, r, data_len);
@@ -720,19 +720,19 @@ impl<'a> Extractor<'a> {
                 } else {
                     self.open_dir_nocreate(tdir)
                 };
+                let what = format!(
+                    "Cannot hard link to {}",
+                    String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
+                );
                 let tfd = match topen {
                     Ok(fd) => Fd(fd),
                     Err(err) => {
-                        let what = format!(
-                            "Cannot hard link to {}",
-                            String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
-                        );
                         file_error(ctx, name, &what, &err, 2);
                         return self.skip(ctx, r, data_len);
                     }
                 };
                 let tdirfd = if tdir.is_empty() { self.root.0 } else { tfd.0 };
-                // The cache may have been replaced by open_dir_nocreate? No: it does not cache.
+                // open_dir_nocreate left the directory cache alone: `dname` may still hit it.
                 let dir = match self.open_dir(dname) {
                     Ok(fd) => fd,
                     Err(err) => {
@@ -741,18 +741,20 @@ impl<'a> Extractor<'a> {
                     }
                 };
                 let ctb = cstr(tbase);
-                // Already the same file (a second extraction, or a link to itself): done, as
-                // GNU tar does, whatever the old-files option.
-                if same_inode(tdirfd, &ctb, dir, &cbase) {
-                    return self.skip(ctx, r, data_len);
-                }
-                let what = format!(
-                    "Cannot hard link to {}",
-                    String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
-                );
                 // SAFETY: NUL-terminated names, valid dir fds; flags 0: never follow.
-                let create = || unsafe {
+                let create = || match sys_result(unsafe {
                     libc::linkat(tdirfd, ctb.as_ptr().cast(), dir, cbase.as_ptr().cast(), 0)
+                }) {
+                    // Already the same file (a second extraction, or a link to itself): done,
+                    // as GNU tar does, whatever the old-files option. Checked only when the name
+                    // is taken, so a fresh extraction pays no stat.
+                    Err(err)
+                        if err.raw_os_error() == Some(libc::EEXIST)
+                            && same_inode(tdirfd, &ctb, dir, &cbase) =>
+                    {
+                        Ok(())
+                    }
+                    r => r,
                 };
                 self.make_node(ctx, dir, base, name, e, &what, create);
                 self.skip(ctx, r, data_len)
@@ -769,8 +771,10 @@ impl<'a> Extractor<'a> {
                     "Cannot mknod"
                 };
                 // SAFETY: cbase is NUL-terminated.
-                let create = || unsafe {
-                    libc::mknodat(dir, cbase.as_ptr().cast(), fmt | (e.mode & 0o777), dev)
+                let create = || {
+                    sys_result(unsafe {
+                        libc::mknodat(dir, cbase.as_ptr().cast(), fmt | (e.mode & 0o777), dev)
+                    })
                 };
                 if !self.make_node(ctx, dir, base, name, e, what, create) {
                     return self.skip(ctx, r, data_len);

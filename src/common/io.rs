@@ -69,9 +69,17 @@ pub fn write_all_fd(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
 
 /// read(2) into `buf`, retrying on EINTR. Returns 0 at end of file.
 pub fn read_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is a valid mutable slice for its length.
+    unsafe { read_raw(fd, buf.as_mut_ptr(), buf.len()) }
+}
+
+/// read(2) into `len` bytes at `ptr`, retrying on EINTR.
+///
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes.
+unsafe fn read_raw(fd: RawFd, ptr: *mut u8, len: usize) -> io::Result<usize> {
     loop {
-        // SAFETY: buf is a valid mutable slice for its length.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        let n = libc::read(fd, ptr.cast(), len);
         if n >= 0 {
             return Ok(n as usize);
         }
@@ -83,21 +91,15 @@ pub fn read_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// read(2) up to `max` bytes onto the end of `buf`, without zero-filling the room first (the
-/// memset showed up in `tar -c` of many small files). Returns the count read; EINTR retried.
+/// memset showed up in `tar -c` of many small files). Returns the count read.
 pub fn read_append(fd: RawFd, buf: &mut Vec<u8>, max: usize) -> io::Result<usize> {
     buf.reserve(max);
-    loop {
-        // SAFETY: reserve made room for `max` bytes after len; read(2) writes at most that many
-        // and set_len covers exactly the bytes it wrote.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().add(buf.len()).cast(), max) };
-        if n >= 0 {
-            unsafe { buf.set_len(buf.len() + n as usize) };
-            return Ok(n as usize);
-        }
-        let e = last_err();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
-        }
+    // SAFETY: reserve made room for `max` bytes after len; read(2) writes at most that many
+    // and set_len covers exactly the bytes it wrote.
+    unsafe {
+        let n = read_raw(fd, buf.as_mut_ptr().add(buf.len()), max)?;
+        buf.set_len(buf.len() + n);
+        Ok(n)
     }
 }
 

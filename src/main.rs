@@ -2,3 +2,65 @@ fn main() {
     let status = rbox::multicall::run(std::env::args_os().collect());
     std::process::exit(status);
 }
+
+/// The unwinder's entry points, for builds where nothing can unwind.
+///
+/// With `panic = "abort"` (the release profile) no exception is ever raised, yet the prebuilt
+/// std still refers to the unwinder: its landing pads call `_Unwind_Resume`, and the default
+/// panic hook walks the stack with `_Unwind_Backtrace` to print RUST_BACKTRACE's trace. Those
+/// references drag in LLVM's libunwind, and through the trace callback the DWARF reader, symbol
+/// demangler and decompressor that symbolise frames: ~265 KB of the static binary. Defined here
+/// (Rust code, so fat LTO sees the bodies), the trace finds no frame, the symbolisation code
+/// becomes unreachable, and libunwind.a contributes nothing. A panic still prints its message and
+/// aborts; RUST_BACKTRACE=1 prints an empty trace. The functions that take an unwind context
+/// cannot be reached (only the unwinder creates contexts), so they abort.
+#[cfg(all(panic = "abort", target_env = "musl"))]
+mod no_unwinder {
+    use std::ffi::{c_int, c_void};
+    use std::process::abort;
+
+    type Context = *mut c_void;
+    type TraceFn = extern "C" fn(Context, *mut c_void) -> c_int;
+    const END_OF_STACK: c_int = 5;
+
+    #[no_mangle]
+    extern "C" fn _Unwind_Backtrace(_trace: TraceFn, _arg: *mut c_void) -> c_int {
+        END_OF_STACK
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_Resume(_exception: *mut c_void) -> ! {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetIP(_c: Context) -> usize {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetIPInfo(_c: Context, _before_insn: *mut c_int) -> usize {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetLanguageSpecificData(_c: Context) -> *mut c_void {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetRegionStart(_c: Context) -> usize {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetTextRelBase(_c: Context) -> usize {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_GetDataRelBase(_c: Context) -> usize {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_SetGR(_c: Context, _reg: c_int, _value: usize) {
+        abort()
+    }
+    #[no_mangle]
+    extern "C" fn _Unwind_SetIP(_c: Context, _value: usize) {
+        abort()
+    }
+}

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
@@ -174,15 +175,73 @@ fn load_dir(dir: &Path, store: &mut RootCertStore) -> usize {
     n
 }
 
-/// ring's provider without the private-key side: wget never authenticates itself with a key,
-/// and ring's default key provider keeps RSA/ECDSA/Ed25519 signing (key parsing, blinding,
-/// nonce generation) in the binary for nothing.
+/// The client's crypto: ring's primitives, assembled here rather than taken whole from
+/// `rustls::crypto::ring::default_provider()`, so that what wget cannot use is not linked:
+/// - no private keys (wget never authenticates itself with a key): ring's RSA/ECDSA/Ed25519
+///   signing code stays out;
+/// - AES-GCM suites only: every TLS 1.3 server must offer TLS_AES_128_GCM_SHA256 and TLS 1.2
+///   servers offer ECDHE with AES-GCM; ChaCha20-Poly1305 only pays off on CPUs without AES
+///   instructions, and its four assembly variants weigh ~50 KB;
+/// - the random source is getrandom(2), as ring's own.
 fn client_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite as cs, kx_group};
     rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            cs::TLS13_AES_128_GCM_SHA256,
+            cs::TLS13_AES_256_GCM_SHA384,
+            cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        signature_verification_algorithms: SIG_ALGS,
+        secure_random: &NoKeys,
         key_provider: &NoKeys,
-        ..rustls::crypto::ring::default_provider()
     }
 }
+
+/// Signature schemes a server may use, and the webpki algorithms that check each (in TLS 1.2
+/// an ECDSA scheme does not fix the curve, hence two per ECDSA scheme).
+static SIG_ALGS: WebPkiSupportedAlgorithms = {
+    use rustls::SignatureScheme as S;
+    use webpki::ring as a;
+    WebPkiSupportedAlgorithms {
+        all: &[
+            a::ECDSA_P256_SHA256,
+            a::ECDSA_P256_SHA384,
+            a::ECDSA_P384_SHA256,
+            a::ECDSA_P384_SHA384,
+            a::ED25519,
+            a::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            a::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            a::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            a::RSA_PKCS1_2048_8192_SHA256,
+            a::RSA_PKCS1_2048_8192_SHA384,
+            a::RSA_PKCS1_2048_8192_SHA512,
+            a::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+            a::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+            a::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        ],
+        mapping: &[
+            (
+                S::ECDSA_NISTP384_SHA384,
+                &[a::ECDSA_P384_SHA384, a::ECDSA_P256_SHA384],
+            ),
+            (
+                S::ECDSA_NISTP256_SHA256,
+                &[a::ECDSA_P256_SHA256, a::ECDSA_P384_SHA256],
+            ),
+            (S::ED25519, &[a::ED25519]),
+            (S::RSA_PSS_SHA512, &[a::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+            (S::RSA_PSS_SHA384, &[a::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+            (S::RSA_PSS_SHA256, &[a::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+            (S::RSA_PKCS1_SHA512, &[a::RSA_PKCS1_2048_8192_SHA512]),
+            (S::RSA_PKCS1_SHA384, &[a::RSA_PKCS1_2048_8192_SHA384]),
+            (S::RSA_PKCS1_SHA256, &[a::RSA_PKCS1_2048_8192_SHA256]),
+        ],
+    }
+};
 
 #[derive(Debug)]
 struct NoKeys;
@@ -195,6 +254,23 @@ impl rustls::crypto::KeyProvider for NoKeys {
         Err(rustls::Error::General(
             "client keys are not supported".into(),
         ))
+    }
+}
+
+impl rustls::crypto::SecureRandom for NoKeys {
+    fn fill(&self, mut buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        while !buf.is_empty() {
+            // SAFETY: writes at most buf.len() bytes into buf.
+            let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
+            if n < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(rustls::crypto::GetRandomFailed);
+            }
+            buf = &mut buf[n as usize..];
+        }
+        Ok(())
     }
 }
 

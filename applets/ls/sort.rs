@@ -29,10 +29,11 @@ pub fn sort(list: &List, order: &mut [u32], how: Sort, reverse: bool, dirs_first
             a.0.cmp(&b.0)
                 .then_with(|| name(&ents[a.1 as usize]).cmp(name(&ents[b.1 as usize])))
         };
+        keyed.sort_unstable_by(cmp);
+        // Names in one listing are distinct (equal operands are the same entry), so the
+        // reversed order is the reversed comparison: one sort routine for both.
         if reverse {
-            keyed.sort_unstable_by(|a, b| cmp(b, a));
-        } else {
-            keyed.sort_unstable_by(cmp);
+            keyed.reverse();
         }
         for (o, k) in order.iter_mut().zip(keyed) {
             *o = k.1;

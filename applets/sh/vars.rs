@@ -168,7 +168,7 @@ impl Vars {
                 s
             })
             .collect();
-        v.sort();
+        v.sort_unstable();
         v
     }
 }

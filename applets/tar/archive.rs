@@ -179,6 +179,23 @@ impl Input {
         self.fill_raw()
     }
 
+    /// After the end-of-archive blocks: a compressed archive is decoded to its end, so that a
+    /// damaged or truncated trailer (gzip's CRC and length, the last bzip2 block, xz's index) is
+    /// an error, as the exit status of GNU tar's decompressor child is.
+    pub fn finish(&mut self) -> io::Result<()> {
+        let Some(dec) = &mut self.dec else {
+            return Ok(());
+        };
+        while !self.src_eof {
+            let old = std::mem::take(&mut self.chunk);
+            dec.give_back(old);
+            self.chunk = dec.next_chunk()?;
+            self.chunk_off = self.chunk.len();
+            self.src_eof = self.chunk.is_empty();
+        }
+        Ok(())
+    }
+
     /// The next 512-byte block; None at a clean end of file, UnexpectedEof on a partial block.
     pub fn block(&mut self) -> io::Result<Option<[u8; BLOCK]>> {
         while self.end - self.start < BLOCK {

@@ -430,6 +430,10 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
                 _ => extract::extract(ctx, o, &mut reader, &mut sel, &excl, &dirs),
             };
             r?;
+            reader
+                .input
+                .finish()
+                .map_err(|e| read_error(ctx, ReadErr::Io(e)))?;
             report_unmatched(ctx, &sel, o.wildcards.is_some());
             if o.totals && o.mode != Mode::Diff {
                 // GNU counts whole records.

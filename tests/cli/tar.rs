@@ -877,6 +877,81 @@ fn compression_flags_and_detection() {
     }
 }
 
+/// The compressed stream is decoded to its end, as GNU tar's decompressor child does: members
+/// split across concatenated streams read as one, zero padding after the last one is fine, and
+/// a truncated trailer (CRC, length, index) fails with exit 2 even though every tar block was
+/// already read, as it does with GNU tar.
+#[test]
+fn compressed_streams_concatenated_padded_and_truncated() {
+    let t = TempDir::new("tar-zs");
+    for i in 0..40 {
+        t.write(&format!("d/f{i:02}"), format!("{i}\n").repeat(200 * i + 1));
+    }
+    tar().args(["-cf", "a.tar", "d"]).cwd(t.path()).run().ok();
+    let plain = std::fs::read(t.join("a.tar")).unwrap();
+    let list = tar().args(["-tf", "a.tar"]).cwd(t.path()).run().out();
+    let half = plain.len() / 2;
+    for (tool, ext) in [
+        ("gzip", "gz"),
+        ("bzip2", "bz2"),
+        ("xz", "xz"),
+        ("zstd", "zst"),
+    ] {
+        if !have(tool) {
+            skip(tool);
+            continue;
+        }
+        let compress = |data: &[u8]| {
+            let o = Command::new(tool)
+                .arg("-c")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut c| {
+                    use std::io::Write;
+                    c.stdin.take().unwrap().write_all(data)?;
+                    c.wait_with_output()
+                })
+                .unwrap();
+            assert!(o.status.success(), "{tool}");
+            o.stdout
+        };
+        let whole = compress(&plain);
+        let mut split = compress(&plain[..half]);
+        split.extend(compress(&plain[half..]));
+        let mut padded = whole.clone();
+        padded.extend([0u8; 1000]);
+        for (what, data) in [("split", &split), ("padded", &padded)] {
+            let name = format!("{what}.tar.{ext}");
+            std::fs::write(t.join(&name), data).unwrap();
+            tar()
+                .args(["-tf", &name])
+                .cwd(t.path())
+                .run()
+                .ok()
+                .stdout_is(&list);
+        }
+        let name = format!("cut.tar.{ext}");
+        std::fs::write(t.join(&name), &whole[..whole.len() - 3]).unwrap();
+        let r = tar().args(["-tf", &name]).cwd(t.path()).run();
+        r.code(2);
+        assert!(r.out() == list, "{name}: every member is still listed");
+        assert!(
+            r.err().contains("unexpected end of file"),
+            "{name}: {}",
+            r.err()
+        );
+        if have("tar") {
+            let st = Command::new("tar")
+                .args(["-tf", &name])
+                .current_dir(t.path())
+                .output()
+                .unwrap();
+            assert_eq!(st.status.code(), Some(2), "GNU tar on {name}");
+        }
+    }
+}
+
 /// Deterministic xorshift mutations of the corpus through the reader: it must never panic.
 #[test]
 fn fuzz_corpus_mutations() {

@@ -375,7 +375,7 @@ fn export_like(sh: &mut Shell, args: &[Vec<u8>], ro: bool) -> Res {
             .filter(|(_, v)| if ro { v.readonly } else { v.exported })
             .map(|(k, v)| (k.clone(), v.val.clone()))
             .collect();
-        names.sort();
+        by_name(&mut names);
         for (k, v) in names {
             let mut line = name.to_vec();
             line.push(b' ');
@@ -461,7 +461,7 @@ fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             .iter()
             .filter_map(|(k, v)| v.val.clone().map(|v| (k.clone(), v)))
             .collect();
-        names.sort();
+        by_name(&mut names);
         for (k, v) in names {
             let mut line = k;
             line.push(b'=');
@@ -902,7 +902,7 @@ fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        v.sort();
+        by_name(&mut v);
         let mut out = Vec::new();
         for (k, val) in v {
             out.extend_from_slice(&k);
@@ -1147,7 +1147,7 @@ fn hash(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     if args.len() == 1 {
         let mut v: Vec<_> = sh.hash.values().cloned().collect();
-        v.sort();
+        v.sort_unstable();
         for p in v {
             sh.print(&p);
             sh.print(b"\n");
@@ -1783,4 +1783,10 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             Ok(0)
         }
     }
+}
+
+/// Name/value listings (`export -p`, `readonly -p`, `set`, `alias`) in byte order of the names,
+/// which are distinct: one sort routine for all of them.
+fn by_name<T>(v: &mut [(Vec<u8>, T)]) {
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 }

@@ -433,10 +433,13 @@ impl<'a> Creator<'a> {
                         return Ok(());
                     }
                 };
-                match self.o.sort {
-                    Sort::Name => ents.sort_unstable_by(|a, b| a.0.cmp(&b.0)),
-                    Sort::Inode => ents.sort_unstable_by_key(|e| e.1),
-                    Sort::None => {}
+                // One sort routine for both orders (names in a directory are distinct).
+                let by = self.o.sort;
+                if by != Sort::None {
+                    ents.sort_unstable_by(|a, b| match by {
+                        Sort::Inode => a.1.cmp(&b.1),
+                        _ => a.0.cmp(&b.0),
+                    });
                 }
                 let prefix: &[u8] = if name == b"." && top && rel == b"/" {
                     b""

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
@@ -153,12 +152,67 @@ pub fn failure_text(host: &str, f: &CertFailure) -> String {
 fn load_pem_file(path: &Path, store: &mut RootCertStore) -> Result<usize, String> {
     let data = std::fs::read(path).map_err(|e| crate::common::ctx::strerror(&e))?;
     let mut n = 0;
-    for c in CertificateDer::pem_slice_iter(&data).flatten() {
-        if store.add(c).is_ok() {
+    for der in pem_certificates(&data) {
+        if store.add(CertificateDer::from(der)).is_ok() {
             n += 1;
         }
     }
     Ok(n)
+}
+
+/// The DER certificates of a PEM bundle, as OpenSSL reads CA files: each block between
+/// `-----BEGIN CERTIFICATE-----` and `-----END CERTIFICATE-----`, base64 with any whitespace.
+/// Text around the blocks (Debian's bundle has none, others carry comments) and blocks of other
+/// kinds are skipped; a block that is not clean base64 is skipped (webpki rejects DER that does
+/// not parse). Our own few lines rather than pki-types' PEM reader: 7 KB less, and a CA file is
+/// the administrator's, not an attacker's, so its constant-time decoding buys nothing here.
+fn pem_certificates(data: &[u8]) -> Vec<Vec<u8>> {
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut rest = data;
+    while let Some(i) = memchr::memmem::find(rest, BEGIN) {
+        rest = &rest[i + BEGIN.len()..];
+        let Some(j) = memchr::memmem::find(rest, END) else {
+            break;
+        };
+        if let Some(der) = unbase64(&rest[..j]) {
+            out.push(der);
+        }
+        rest = &rest[j + END.len()..];
+    }
+    out
+}
+
+fn unbase64(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits, mut padded) = (0u32, 0, false);
+    for &c in text {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                padded = true;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        if padded {
+            return None;
+        }
+        // Only the low bits matter: older ones have been emitted.
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
 }
 
 fn load_dir(dir: &Path, store: &mut RootCertStore) -> usize {
@@ -411,4 +465,51 @@ fn dn_string(mut name: &[u8]) -> Option<String> {
     }
     parts.reverse();
     Some(parts.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::pem::PemObject;
+
+    /// pki-types' PEM reader is the oracle: same certificates, same order.
+    fn oracle(data: &[u8]) -> Vec<Vec<u8>> {
+        CertificateDer::pem_slice_iter(data)
+            .flatten()
+            .map(|c| c.to_vec())
+            .collect()
+    }
+
+    #[test]
+    fn pem_bundle_as_pki_types_reads_it() {
+        let mut text = b"# comment before\n".to_vec();
+        text.extend(
+            b"-----BEGIN CERTIFICATE-----\r\nAAEC\r\nAwQF/w==\r\n-----END CERTIFICATE-----\r\n",
+        );
+        text.extend(
+            b"junk between\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        );
+        text.extend(b"-----BEGIN CERTIFICATE-----\nq83v\n-----END CERTIFICATE-----\n");
+        let got = pem_certificates(&text);
+        assert_eq!(
+            got,
+            vec![vec![0, 1, 2, 3, 4, 5, 255], vec![0xab, 0xcd, 0xef]]
+        );
+        assert_eq!(got, oracle(&text));
+        // Not base64: skipped. Unterminated: ignored.
+        let bad = b"-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----\n\
+                    -----BEGIN CERTIFICATE-----\nAAAA\n";
+        assert!(pem_certificates(bad).is_empty());
+        assert_eq!(unbase64(b"TWFu"), Some(b"Man".to_vec()));
+        assert_eq!(unbase64(b"TWE="), Some(b"Ma".to_vec()));
+        assert_eq!(unbase64(b"TQ=="), Some(b"M".to_vec()));
+        assert_eq!(unbase64(b"TQ==TQ"), None);
+        for bundle in SYSTEM_BUNDLES {
+            if let Ok(data) = std::fs::read(bundle) {
+                let got = pem_certificates(&data);
+                assert!(got.len() > 50, "{bundle}");
+                assert_eq!(got, oracle(&data), "{bundle}");
+            }
+        }
+    }
 }

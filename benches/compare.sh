@@ -5,8 +5,9 @@
 #
 # Builds the release binary, generates fixtures in a temporary directory, and times each
 # command with hyperfine (Debian package `hyperfine`) against GNU coreutils, BusyBox
-# (`busybox-static`), toybox, dash, GNU tar, bsdtar, curl and GNU wget where installed. Prints one markdown
-# table per case: mean time and ratio to rbox. The thorough, interleaved yardstick used for the
+# (`busybox-static`), toybox, dash, GNU tar, bsdtar, curl and GNU wget where installed. Prints
+# one markdown table per case: median, min and max wall time and each command's ratio to the
+# fastest median. The thorough, interleaved yardstick used for the
 # issues' figures is ../shared/bench/compare.sh; this script is the quick public one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,15 +26,28 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # bench NAME CMD_RBOX [LABEL CMD]...
 bench() {
     local name=$1; shift
-    local md="$W/table.$RANDOM.md"
-    local args=(--warmup 2 --min-runs 5 --export-markdown "$md" -n rbox "$1"); shift
+    local js="$W/result.$RANDOM.json"
+    local args=(--warmup 2 --min-runs 5 --export-json "$js" -n rbox "$1"); shift
     while [ $# -gt 1 ]; do
         # A peer that is not installed is left out.
         command -v "${2%% *}" >/dev/null 2>&1 && args+=(-n "$1" "$2")
         shift 2
     done
     hyperfine --style none "${args[@]}" >/dev/null
-    echo "### $name"; cat "$md"; echo
+    echo "#### $name"
+    # Medians (robust to the shared machine's outliers) and each one's ratio to the fastest.
+    python3 - "$js" <<'PY'
+import json, sys
+rs = json.load(open(sys.argv[1]))["results"]
+best = min(r["median"] for r in rs)
+ms = lambda t: f"{t * 1000:.1f}"
+print("| Command | Median [ms] | Min [ms] | Max [ms] | Runs | Ratio to fastest |")
+print("|:---|---:|---:|---:|---:|---:|")
+for r in rs:
+    print(f"| `{r['command']}` | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} "
+          f"| {len(r['times'])} | {r['median'] / best:.2f} |")
+PY
+    echo
 }
 for c in "${cases[@]}"; do case $c in
 cat)

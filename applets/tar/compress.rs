@@ -192,7 +192,15 @@ fn decode(
                     }
                     d.restart()?;
                 }
-                let (c, p, end) = d.step(&input[pos..len], &mut out[n..], eof)?;
+                let (c, p, end) = match d.step(&input[pos..len], &mut out[n..], eof) {
+                    // What follows a complete member and does not start another.
+                    Err(e) if ended => {
+                        return Err(corrupt(format_args!(
+                            "trailing garbage after the compressed data ({e})"
+                        )))
+                    }
+                    r => r?,
+                };
                 pos += c;
                 n += p;
                 ended = end;
@@ -427,6 +435,9 @@ impl Step for Gzip {
 enum Bzip2 {
     Decoder(bzip2::Decompress),
     Encoder(bzip2::Compress),
+    /// After the last stream, bytes that do not start another: `bzip2 -d` warns and ignores
+    /// them (and GNU tar exits 0), where gzip, xz and zstd fail.
+    Garbage,
 }
 
 #[cfg(feature = "tar-bzip2")]
@@ -442,9 +453,22 @@ impl Step for Bzip2 {
         let (before, status, after) = match self {
             Bzip2::Decoder(d) => {
                 let b = (d.total_in(), d.total_out());
-                let s = d.decompress(i, o).map_err(corrupt)?;
+                let s = match d.decompress(i, o) {
+                    // Only a later stream can start with a wrong magic: the first one's was
+                    // checked to choose this codec.
+                    Err(bzip2::Error::DataMagic) if b.0 == 0 => {
+                        let _ = crate::common::io::write_all_fd(
+                            2,
+                            b"tar: bzip2: trailing garbage after the compressed data ignored\n",
+                        );
+                        *self = Bzip2::Garbage;
+                        return Ok((i.len(), 0, true));
+                    }
+                    r => r.map_err(corrupt)?,
+                };
                 (b, s, (d.total_in(), d.total_out()))
             }
+            Bzip2::Garbage => return Ok((i.len(), 0, true)),
             Bzip2::Encoder(e) => {
                 let b = (e.total_in(), e.total_out());
                 let a = if finish {
@@ -461,7 +485,9 @@ impl Step for Bzip2 {
     }
 
     fn restart(&mut self) -> io::Result<()> {
-        *self = Bzip2::decoder();
+        if !matches!(self, Bzip2::Garbage) {
+            *self = Bzip2::decoder();
+        }
         Ok(())
     }
 }

@@ -156,18 +156,9 @@ impl Input {
         if self.src_eof {
             return Ok(());
         }
-        if let Some(dec) = &mut self.dec {
-            if self.chunk_off >= self.chunk.len() {
-                let old = std::mem::take(&mut self.chunk);
-                if old.capacity() > 0 {
-                    dec.give_back(old);
-                }
-                self.chunk = dec.next_chunk()?;
-                self.chunk_off = 0;
-                if self.chunk.is_empty() {
-                    self.src_eof = true;
-                    return Ok(());
-                }
+        if self.dec.is_some() {
+            if self.chunk_off >= self.chunk.len() && !self.next_chunk()? {
+                return Ok(());
             }
             let n = (self.chunk.len() - self.chunk_off).min(self.buf.len() - self.end);
             self.buf[self.end..self.end + n]
@@ -183,17 +174,26 @@ impl Input {
     /// damaged or truncated trailer (gzip's CRC and length, the last bzip2 block, xz's index) is
     /// an error, as the exit status of GNU tar's decompressor child is.
     pub fn finish(&mut self) -> io::Result<()> {
-        let Some(dec) = &mut self.dec else {
-            return Ok(());
-        };
-        while !self.src_eof {
-            let old = std::mem::take(&mut self.chunk);
-            dec.give_back(old);
-            self.chunk = dec.next_chunk()?;
-            self.chunk_off = self.chunk.len();
-            self.src_eof = self.chunk.is_empty();
+        if self.dec.is_some() {
+            while !self.src_eof {
+                self.next_chunk()?;
+            }
         }
         Ok(())
+    }
+
+    /// Swap the used chunk for the decoder's next one (the old buffer goes back for reuse);
+    /// false, with `src_eof` set, at the end of the decoded data.
+    fn next_chunk(&mut self) -> io::Result<bool> {
+        let dec = self.dec.as_mut().expect("compressed input");
+        let old = std::mem::take(&mut self.chunk);
+        if old.capacity() > 0 {
+            dec.give_back(old);
+        }
+        self.chunk = dec.next_chunk()?;
+        self.chunk_off = 0;
+        self.src_eof = self.chunk.is_empty();
+        Ok(!self.src_eof)
     }
 
     /// The next 512-byte block; None at a clean end of file, UnexpectedEof on a partial block.

@@ -11,7 +11,7 @@
 //! Concatenated members (gzip, bzip2, xz streams, zstd frames) decode as one, as `gzip -d`,
 //! `bzip2 -d`, `xz -d` and `zstd -d` do.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::unix::io::RawFd;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -57,20 +57,6 @@ impl Codec {
 }
 
 pub const CHUNK: usize = 128 * 1024;
-
-/// Writes to a file descriptor it does not own (the archive fd belongs to the caller; stdout
-/// must not be closed).
-pub struct FdWriter(RawFd);
-
-impl Write for FdWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        crate::common::io::write_all_fd(self.0, buf)?;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 struct FdReader {
     prefix: Vec<u8>,

@@ -250,8 +250,8 @@ fn client_provider() -> rustls::crypto::CryptoProvider {
         ],
         kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
         signature_verification_algorithms: SIG_ALGS,
-        secure_random: &NoKeys,
-        key_provider: &NoKeys,
+        secure_random: &ClientOnly,
+        key_provider: &ClientOnly,
     }
 }
 
@@ -297,10 +297,11 @@ static SIG_ALGS: WebPkiSupportedAlgorithms = {
     }
 };
 
+/// The provider's key and randomness halves for a client: no private keys, getrandom(2).
 #[derive(Debug)]
-struct NoKeys;
+struct ClientOnly;
 
-impl rustls::crypto::KeyProvider for NoKeys {
+impl rustls::crypto::KeyProvider for ClientOnly {
     fn load_private_key(
         &self,
         _key: rustls::pki_types::PrivateKeyDer<'static>,
@@ -311,7 +312,7 @@ impl rustls::crypto::KeyProvider for NoKeys {
     }
 }
 
-impl rustls::crypto::SecureRandom for NoKeys {
+impl rustls::crypto::SecureRandom for ClientOnly {
     fn fill(&self, mut buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
         while !buf.is_empty() {
             // SAFETY: writes at most buf.len() bytes into buf.

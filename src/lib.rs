@@ -4,5 +4,4 @@
 pub mod common;
 pub mod multicall;
 
-#[path = "../applets/mod.rs"]
 pub mod applets;

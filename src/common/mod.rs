@@ -15,6 +15,7 @@ pub mod fs;
 pub mod io;
 pub mod num;
 pub mod quote;
+pub mod sys;
 pub mod time;
 
 pub use ctx::{Ctx, Error, Result};

@@ -17,5 +17,6 @@ pub mod num;
 pub mod quote;
 pub mod sys;
 pub mod time;
+pub mod walk;
 
 pub use ctx::{Ctx, Error, Result};

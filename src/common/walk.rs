@@ -1,0 +1,1 @@
+//! The one tree walker (see the module list in `common/mod.rs`).

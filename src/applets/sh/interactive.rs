@@ -25,15 +25,15 @@ use super::input::{Input, LineSource};
 use super::jobctl;
 use super::lineedit::{history, Editor, ReadResult, ShellCompleter};
 use super::parser::Parser;
-use crate::common::io::write_all_fd;
+use crate::common::sys::fd::{borrow_raw, isatty, write_all};
+use crate::common::sys::user;
 
 /// BusyBox ash's default prompt.
 pub const DEFAULT_PS1: &[u8] = b"\\w \\$ ";
 
 /// Is a shell reading commands from stdin interactive by default?
 pub fn stdin_is_interactive() -> bool {
-    // SAFETY: isatty only inspects the descriptors.
-    unsafe { libc::isatty(0) == 1 && libc::isatty(2) == 1 }
+    isatty(borrow_raw(0)) && isatty(borrow_raw(2))
 }
 
 /// Continuation lines for the parser: PS2 prompts through the editor.
@@ -75,7 +75,7 @@ pub fn setup(sh: &mut Shell, monitor: bool) {
     if monitor {
         jobctl::enable(sh);
     }
-    let mut ed = Editor::new(0, 2);
+    let mut ed = Editor::new(borrow_raw(0), borrow_raw(2));
     let size = sh.vars.get(b"HISTSIZE").map(history::History::parse_size);
     if let Some(n) = size {
         ed.history_mut().set_max(n);
@@ -157,13 +157,7 @@ pub fn prompt(sh: &mut Shell, var: &[u8]) -> Vec<u8> {
 }
 
 fn hostname() -> Vec<u8> {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes.
-    if unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) } != 0 {
-        return b"?".to_vec();
-    }
-    let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
-    buf[..n].to_vec()
+    user::hostname().unwrap_or_else(|_| b"?".to_vec())
 }
 
 fn cwd(sh: &Shell) -> Vec<u8> {
@@ -193,8 +187,7 @@ pub fn escapes(sh: &Shell, p: &[u8], hist_no: usize) -> Vec<u8> {
         i += 1;
         match e {
             b'u' => {
-                // SAFETY: geteuid has no side effects.
-                let uid = unsafe { libc::geteuid() };
+                let uid = user::geteuid();
                 let mut names = crate::common::fs::Names::new();
                 match names.user(uid) {
                     Some(n) => out.extend_from_slice(n),
@@ -229,12 +222,7 @@ pub fn escapes(sh: &Shell, p: &[u8], hist_no: usize) -> Vec<u8> {
                     out.extend_from_slice(&t[s..]);
                 }
             }
-            // SAFETY: geteuid has no side effects.
-            b'$' => out.push(if unsafe { libc::geteuid() } == 0 {
-                b'#'
-            } else {
-                b'$'
-            }),
+            b'$' => out.push(if user::geteuid() == 0 { b'#' } else { b'$' }),
             b'!' => out.extend_from_slice(hist_no.to_string().as_bytes()),
             b'n' => out.push(b'\n'),
             b'r' => out.push(b'\r'),
@@ -325,13 +313,13 @@ pub fn run(sh: &mut Shell) -> i32 {
                 if let Some(n) = eof_limit(sh) {
                     if eofs < n {
                         eofs += 1;
-                        let _ = write_all_fd(2, b"Use \"exit\" to leave shell.\n");
+                        let _ = write_all(borrow_raw(2), b"Use \"exit\" to leave shell.\n");
                         continue;
                     }
                 }
                 if jobctl::has_stopped(sh) && !sh.jc.warned_stopped {
                     sh.jc.warned_stopped = true;
-                    let _ = write_all_fd(2, b"You have stopped jobs.\n");
+                    let _ = write_all(borrow_raw(2), b"You have stopped jobs.\n");
                     continue;
                 }
                 break;
@@ -395,7 +383,7 @@ fn run_line(
                         if sh.jc.exit_requested && jobctl::has_stopped(sh) && !sh.jc.warned_stopped
                         {
                             sh.jc.warned_stopped = true;
-                            let _ = write_all_fd(2, b"You have stopped jobs.\n");
+                            let _ = write_all(borrow_raw(2), b"You have stopped jobs.\n");
                             break;
                         }
                         if sh.jc.exit_requested || sh.opts.errexit {

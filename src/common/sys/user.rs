@@ -1,1 +1,181 @@
-//! See the module list in `sys/mod.rs`.
+//! Who the process is and where it runs: real and effective user and group ids, the
+//! supplementary groups, access checks with the effective ids, the host name and uname(2).
+//! Names for ids (/etc/passwd, /etc/group) are looked up in `common::fs`, not here.
+
+use std::io;
+use std::mem::MaybeUninit;
+
+use super::fd::{cvt, with_cstr};
+
+pub use libc::{gid_t, uid_t};
+
+/// The real user id (getuid(2); cannot fail).
+pub fn getuid() -> uid_t {
+    // SAFETY: getuid takes no arguments and always succeeds.
+    unsafe { libc::getuid() }
+}
+
+/// The effective user id (geteuid(2); cannot fail): the one permission checks use.
+pub fn geteuid() -> uid_t {
+    // SAFETY: geteuid takes no arguments and always succeeds.
+    unsafe { libc::geteuid() }
+}
+
+/// The real group id (getgid(2); cannot fail).
+pub fn getgid() -> gid_t {
+    // SAFETY: getgid takes no arguments and always succeeds.
+    unsafe { libc::getgid() }
+}
+
+/// The effective group id (getegid(2); cannot fail).
+pub fn getegid() -> gid_t {
+    // SAFETY: getegid takes no arguments and always succeeds.
+    unsafe { libc::getegid() }
+}
+
+/// The supplementary group ids (getgroups(2)), in the kernel's order; the effective group id
+/// may or may not be among them (`id` adds it itself).
+pub fn getgroups() -> io::Result<Vec<gid_t>> {
+    loop {
+        // SAFETY: a size of 0 asks only for the count; the list pointer is not used.
+        let n = cvt(unsafe { libc::getgroups(0, std::ptr::null_mut()) })?;
+        let mut v: Vec<gid_t> = vec![0; n as usize];
+        // SAFETY: v has room for n group ids, and n is the size passed.
+        match cvt(unsafe { libc::getgroups(n, v.as_mut_ptr()) }) {
+            Ok(got) => {
+                v.truncate(got as usize);
+                return Ok(v);
+            }
+            // The list grew between the two calls (another thread's setgroups): ask again.
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// faccessat(2) with `AT_EACCESS`: may the process, with its *effective* user and group ids,
+/// access `name` (relative to the current directory) as `mode` says (`libc::R_OK`, `W_OK`,
+/// `X_OK`, or `F_OK` for existence)? This is what `test -r/-w/-x` and `find -readable` ask;
+/// [`super::fd::access`] asks with the real ids. A name holding a NUL byte is EINVAL.
+pub fn eaccess(name: &[u8], mode: i32) -> io::Result<()> {
+    with_cstr(name, |c| {
+        // SAFETY: c is a NUL-terminated string that outlives the call.
+        cvt(unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), mode, libc::AT_EACCESS) })
+            .map(drop)
+    })
+}
+
+/// The fields of uname(2), as bytes without their NUL padding.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UtsName {
+    /// The kernel's name: `Linux`.
+    pub sysname: Vec<u8>,
+    /// The host name (what [`hostname`] returns).
+    pub nodename: Vec<u8>,
+    /// The kernel release: `6.1.0-13-amd64`.
+    pub release: Vec<u8>,
+    /// The kernel version: `#1 SMP PREEMPT_DYNAMIC Debian ...`.
+    pub version: Vec<u8>,
+    /// The hardware: `x86_64`.
+    pub machine: Vec<u8>,
+    /// The NIS domain name (`(none)` when unset).
+    pub domainname: Vec<u8>,
+}
+
+fn field(f: &[libc::c_char]) -> Vec<u8> {
+    let n = f.iter().position(|&c| c == 0).unwrap_or(f.len());
+    f[..n].iter().map(|&c| c as u8).collect()
+}
+
+/// uname(2): the kernel's name, release and version, the machine and the host name.
+pub fn uname() -> io::Result<UtsName> {
+    let mut u = MaybeUninit::<libc::utsname>::uninit();
+    // SAFETY: u has room for a struct utsname, which uname fills on success.
+    cvt(unsafe { libc::uname(u.as_mut_ptr()) })?;
+    // SAFETY: uname succeeded, so u is initialised.
+    let u = unsafe { u.assume_init() };
+    Ok(UtsName {
+        sysname: field(&u.sysname),
+        nodename: field(&u.nodename),
+        release: field(&u.release),
+        version: field(&u.version),
+        machine: field(&u.machine),
+        domainname: field(&u.domainname),
+    })
+}
+
+/// The host name (gethostname(2)), as bytes.
+pub fn hostname() -> io::Result<Vec<u8>> {
+    // HOST_NAME_MAX is 64 on Linux; the room beyond it keeps the terminating NUL.
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into buf.
+    cvt(unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) })?;
+    let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    Ok(buf[..n].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proc_status(key: &str) -> Vec<u32> {
+        let s = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = s.lines().find(|l| l.starts_with(key)).unwrap();
+        line[key.len()..]
+            .split_whitespace()
+            .map(|w| w.parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn ids_match_the_kernel() {
+        // /proc/self/status: "Uid: real effective saved fs".
+        let u = proc_status("Uid:");
+        let g = proc_status("Gid:");
+        assert_eq!((getuid(), geteuid()), (u[0], u[1]));
+        assert_eq!((getgid(), getegid()), (g[0], g[1]));
+        let mut want = proc_status("Groups:");
+        let mut got = getgroups().unwrap();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn hostname_and_uname_agree() {
+        let u = uname().unwrap();
+        assert_eq!(u.sysname, b"Linux");
+        assert!(!u.release.is_empty() && !u.machine.is_empty());
+        assert_eq!(hostname().unwrap(), u.nodename);
+        let k = std::fs::read("/proc/sys/kernel/osrelease").unwrap();
+        assert_eq!(u.release, k.trim_ascii_end());
+    }
+
+    #[test]
+    fn eaccess_checks_effective_ids() {
+        assert!(eaccess(b"/", libc::X_OK).is_ok());
+        assert_eq!(
+            eaccess(b"/nonexistent/x", libc::F_OK)
+                .unwrap_err()
+                .raw_os_error(),
+            Some(libc::ENOENT)
+        );
+        assert_eq!(
+            eaccess(b"a\0b", libc::F_OK).unwrap_err().raw_os_error(),
+            Some(libc::EINVAL)
+        );
+        let d = std::env::temp_dir().join(format!("rbox-eaccess-{}", std::process::id()));
+        std::fs::write(&d, b"").unwrap();
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let name = d.as_os_str().as_bytes();
+        assert!(eaccess(name, libc::R_OK | libc::W_OK).is_ok());
+        // Not executable, even for root (X_OK needs an x bit somewhere).
+        assert_eq!(
+            eaccess(name, libc::X_OK).unwrap_err().raw_os_error(),
+            Some(libc::EACCES)
+        );
+        std::fs::remove_file(&d).unwrap();
+    }
+}

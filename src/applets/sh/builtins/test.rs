@@ -3,9 +3,8 @@
 //! comparison, `-nt`/`-ot`/`-ef`. Errors as dash: `test: Illegal number: a`, `[: missing ]`,
 //! status 2.
 
-use std::ffi::CString;
-
 use super::super::exec::{Res, Shell};
+use crate::common::sys::{fd, user};
 
 pub fn bracket(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if args.last().map(|a| a.as_slice()) != Some(b"]") {
@@ -294,7 +293,8 @@ impl T<'_> {
             b"-n" => !a.is_empty(),
             b"-z" => a.is_empty(),
             b"-t" => match self.int(a) {
-                Some(fd) => unsafe { libc::isatty(fd as i32) == 1 },
+                // As isatty((int)n): the number's low 32 bits; a negative one is no terminal.
+                Some(fd) => fd as i32 >= 0 && fd::isatty(fd::borrow_raw(fd as i32)),
                 None => false,
             },
             b"-h" | b"-L" => {
@@ -306,14 +306,8 @@ impl T<'_> {
                     b"-w" => libc::W_OK,
                     _ => libc::X_OK,
                 };
-                let Ok(c) = CString::new(a) else {
-                    return false;
-                };
-                if a.is_empty() {
-                    return false;
-                }
-                // faccessat with AT_EACCESS: effective ids, as test must.
-                unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), m, libc::AT_EACCESS) == 0 }
+                // Effective ids, as test must; a name with a NUL byte is EINVAL (false).
+                !a.is_empty() && user::eaccess(a, m).is_ok()
             }
             _ => {
                 let Some(s) = stat(a, true) else {
@@ -332,8 +326,8 @@ impl T<'_> {
                     b"-s" => s.st_size > 0,
                     b"-S" => fmt == libc::S_IFSOCK,
                     b"-u" => s.st_mode & libc::S_ISUID != 0,
-                    b"-O" => s.st_uid == unsafe { libc::geteuid() },
-                    b"-G" => s.st_gid == unsafe { libc::getegid() },
+                    b"-O" => s.st_uid == user::geteuid(),
+                    b"-G" => s.st_gid == user::getegid(),
                     _ => false,
                 }
             }
@@ -353,15 +347,6 @@ fn trim(s: &[u8]) -> &[u8] {
     &s[a..b]
 }
 
-fn stat(p: &[u8], follow: bool) -> Option<libc::stat> {
-    let c = CString::new(p).ok()?;
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    let r = unsafe {
-        if follow {
-            libc::stat(c.as_ptr(), &mut st)
-        } else {
-            libc::lstat(c.as_ptr(), &mut st)
-        }
-    };
-    (r == 0).then_some(st)
+fn stat(p: &[u8], follow: bool) -> Option<fd::Stat> {
+    if follow { fd::stat(p) } else { fd::lstat(p) }.ok()
 }

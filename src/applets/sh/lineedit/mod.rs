@@ -3,7 +3,7 @@
 //!
 //! # API
 //! ```text
-//! let mut ed = Editor::new(0, 1);                  // keys from fd 0, drawn on fd 1 (as ash)
+//! let mut ed = Editor::new(borrow_raw(0), borrow_raw(1)); // keys from fd 0, drawn on fd 1
 //! ed.history_mut().set_max(History::parse_size(histsize));          // HISTSIZE, default 255
 //! ed.history_mut().set_file(Some(&history::default_file(home)))?;  // or HISTFILE
 //! let mut comp = ShellCompleter { commands: builtins_functions_aliases, path, home };
@@ -70,7 +70,8 @@ pub mod term;
 mod tests;
 
 use std::io;
-use std::os::unix::io::RawFd;
+
+use crate::common::sys::fd::{self, BorrowedFd};
 
 pub use complete::{
     path_executables, Candidate, Complete, Completion, FileCompleter, NoComplete, ShellCompleter,
@@ -93,8 +94,8 @@ pub enum ReadResult {
 }
 
 pub struct Editor {
-    fd_in: RawFd,
-    fd_out: RawFd,
+    fd_in: BorrowedFd<'static>,
+    fd_out: BorrowedFd<'static>,
     history: History,
     /// Add accepted lines to the history (default true).
     pub auto_history: bool,
@@ -178,8 +179,9 @@ enum Outcome {
 
 impl Editor {
     /// An editor reading keys from `fd_in` and drawing on `fd_out` (the shell passes 0 and 2,
-    /// as ash draws its prompt on stderr).
-    pub fn new(fd_in: RawFd, fd_out: RawFd) -> Editor {
+    /// as ash draws its prompt on stderr). The descriptors are addressed by number for the
+    /// editor's life: the shell's `exec 0<file` changes what the editor reads, as in ash.
+    pub fn new(fd_in: BorrowedFd<'static>, fd_out: BorrowedFd<'static>) -> Editor {
         Editor {
             fd_in,
             fd_out,
@@ -213,9 +215,8 @@ impl Editor {
             Ok(r) => r,
             Err(_) => return self.read_plain(prompt),
         };
-        let winch = term::WinchHandler::install();
-        let mask = winch.as_ref().map(|w| *w.wait_mask());
-        let r = self.edit(prompt, completer, mask);
+        let winch = term::WinchHandler::install().ok();
+        let r = self.edit(prompt, completer, winch.as_ref());
         drop(winch);
         drop(raw);
         if let ReadResult::Line(l) = &r {
@@ -230,7 +231,7 @@ impl Editor {
     /// returned as a line; EOF with nothing read is `Eof`.
     fn read_plain(&mut self, prompt: &[u8]) -> ReadResult {
         if !prompt.is_empty() {
-            let _ = crate::common::io::write_all_fd(self.fd_out, prompt);
+            let _ = fd::write_all(self.fd_out, prompt);
         }
         let mut line = Vec::new();
         loop {
@@ -255,7 +256,7 @@ impl Editor {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let r = crate::common::io::write_all_fd(self.fd_out, &self.obuf);
+        let r = fd::write_all(self.fd_out, &self.obuf);
         self.obuf.clear();
         r
     }
@@ -264,7 +265,7 @@ impl Editor {
         &mut self,
         prompt: &[u8],
         completer: &mut dyn Complete,
-        mask: Option<libc::sigset_t>,
+        winch: Option<&term::WinchHandler>,
     ) -> ReadResult {
         let (head, tail) = render::split_prompt(prompt);
         let mut s = Session::new(head, tail, self.width(), self.history.len());
@@ -275,7 +276,7 @@ impl Editor {
             return ReadResult::Err(e);
         }
         let fd = self.fd_in;
-        let mut src = |t: Option<i32>| term::read_byte(fd, t, mask.as_ref());
+        let mut src = |t: Option<i32>| term::read_byte(fd, t, winch);
         loop {
             if term::take_winch() {
                 s.cols = self.width();
@@ -868,7 +869,8 @@ pub fn fuzz_one(data: &[u8]) {
     let Some((&w, data)) = data.split_first() else {
         return;
     };
-    let mut ed = Editor::new(-1, -1);
+    // The descriptors are never read or written: the session is driven below, not read_line.
+    let mut ed = Editor::new(fd::borrow_raw(0), fd::borrow_raw(2));
     for h in ["echo one", "ls -l /tmp", "é漢\u{301}x", "echo one"] {
         ed.history.add(h.as_bytes());
     }

@@ -4,15 +4,12 @@
 //! pending wrap at the right margin, wide chars) so that assertions are about the screen.
 //! Every wait is bounded by poll timeouts; nothing sleeps.
 
-use std::os::unix::io::RawFd;
+use crate::common::sys::fd::{self as sysfd, AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use crate::common::sys::term::{self as systerm, WinSize};
 use std::sync::mpsc;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::*;
-
-/// SIGWINCH handling is process-wide: the pty tests run one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -172,45 +169,25 @@ impl Screen {
 }
 
 struct Pty {
-    master: RawFd,
-    slave: RawFd,
+    master: OwnedFd,
+    slave: OwnedFd,
     screen: Screen,
     out: Vec<u8>,
 }
 
-impl Drop for Pty {
-    fn drop(&mut self) {
-        unsafe {
-            libc::close(self.master);
-            libc::close(self.slave);
-        }
-    }
-}
-
-fn set_size(fd: RawFd, cols: u16, rows: u16) {
-    let ws = libc::winsize {
-        ws_row: rows,
-        ws_col: cols,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
+fn set_size(fd: BorrowedFd, cols: u16, rows: u16) {
+    let ws = WinSize {
+        rows,
+        cols,
+        ..WinSize::default()
     };
-    assert_eq!(unsafe { libc::ioctl(fd, libc::TIOCSWINSZ, &ws) }, 0);
+    systerm::set_window_size(fd, ws).unwrap();
 }
 
 impl Pty {
     fn new(cols: u16) -> Pty {
-        let (mut m, mut s) = (0, 0);
-        let r = unsafe {
-            libc::openpty(
-                &mut m,
-                &mut s,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(r, 0, "openpty: {}", io::Error::last_os_error());
-        set_size(m, cols, 24);
+        let (m, s) = systerm::openpty().unwrap_or_else(|e| panic!("openpty: {e}"));
+        set_size(m.as_fd(), cols, 24);
         Pty {
             master: m,
             slave: s,
@@ -219,27 +196,28 @@ impl Pty {
         }
     }
 
+    /// The slave for an editor thread: by number, as the shell's editor holds fd 0. The Pty
+    /// outlives the editor in every test that passes.
+    fn slave(&self) -> BorrowedFd<'static> {
+        sysfd::borrow_raw(self.slave.as_raw_fd())
+    }
+
     fn type_(&self, keys: &[u8]) {
-        crate::common::io::write_all_fd(self.master, keys).unwrap();
+        sysfd::write_all(self.master.as_fd(), keys).unwrap();
     }
 
     /// Reads what is available within `ms` milliseconds; false on timeout.
     fn pump(&mut self, ms: i32) -> bool {
-        let mut p = libc::pollfd {
-            fd: self.master,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        if unsafe { libc::poll(&mut p, 1, ms) } <= 0 {
+        if !systerm::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
             return false;
         }
         let mut buf = [0u8; 4096];
-        let n = unsafe { libc::read(self.master, buf.as_mut_ptr().cast(), buf.len()) };
-        if n <= 0 {
-            return false;
-        }
-        self.out.extend_from_slice(&buf[..n as usize]);
-        self.screen.feed(&buf[..n as usize]);
+        let n = match sysfd::read(self.master.as_fd(), &mut buf) {
+            Ok(n) if n > 0 => n,
+            _ => return false,
+        };
+        self.out.extend_from_slice(&buf[..n]);
+        self.screen.feed(&buf[..n]);
         true
     }
 
@@ -295,9 +273,7 @@ impl Pty {
     }
 
     fn lflag(&self) -> libc::tcflag_t {
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { libc::tcgetattr(self.slave, &mut t) }, 0);
-        t.c_lflag
+        systerm::tcgetattr(self.slave.as_fd()).unwrap().c_lflag
     }
 }
 
@@ -320,7 +296,7 @@ fn spawn(
 }
 
 fn editor(pty: &Pty, hist: &[&str]) -> Editor {
-    let mut ed = Editor::new(pty.slave, pty.slave);
+    let mut ed = Editor::new(pty.slave(), pty.slave());
     for h in hist {
         ed.history_mut().add(h.as_bytes());
     }
@@ -344,8 +320,10 @@ fn line(r: ReadResult) -> String {
     }
 }
 
+/// SIGWINCH handling is process-wide: the pty tests run one at a time (and not beside the
+/// system layer's own SIGWINCH test).
 fn lock() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+    systerm::test_lock()
 }
 
 #[test]
@@ -632,7 +610,6 @@ fn ctrl_l_clears_and_redraws() {
 #[test]
 fn resize_redraws() {
     let _g = lock();
-    use std::os::unix::thread::JoinHandleExt;
     let mut p = Pty::new(40);
     let ed = editor(&p, &[]);
     let (rx, h) = spawn(&p, ed, b"$ ", Box::new(NoComplete));
@@ -642,10 +619,10 @@ fn resize_redraws() {
     p.wait_screen("typed", |s| s.line(0) == format!("$ {text}"));
     // Narrower: the terminal (xterm-like, no reflow) keeps the old row; our redraw must put
     // the line out wrapped at 20.
-    set_size(p.master, 20, 24);
+    set_size(p.master.as_fd(), 20, 24);
     p.screen = Screen::new(20, 24);
     let at = p.out.len();
-    unsafe { libc::pthread_kill(h.as_pthread_t() as usize as libc::pthread_t, libc::SIGWINCH) };
+    systerm::send_winch(&h).unwrap();
     p.expect_from(at, b"\x1b[J");
     p.wait_screen("rewrapped", |s| {
         s.text().ends_with(&[
@@ -729,16 +706,17 @@ fn paste_is_one_redraw() {
 
 #[test]
 fn not_a_terminal_reads_plain_lines() {
-    let mut fds = [0; 2];
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    crate::common::io::write_all_fd(fds[1], b"first\nsecond").unwrap();
-    unsafe { libc::close(fds[1]) };
+    let (r, w) = sysfd::pipe().unwrap();
+    sysfd::write_all(w.as_fd(), b"first\nsecond").unwrap();
+    drop(w);
     let null = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/null")
         .unwrap();
-    use std::os::unix::io::AsRawFd;
-    let mut ed = Editor::new(fds[0], null.as_raw_fd());
+    let mut ed = Editor::new(
+        sysfd::borrow_raw(r.as_raw_fd()),
+        sysfd::borrow_raw(null.as_raw_fd()),
+    );
     assert!(!ed.is_terminal());
     assert_eq!(line(ed.read_line(b"$ ", &mut NoComplete)), "first");
     assert_eq!(line(ed.read_line(b"$ ", &mut NoComplete)), "second");
@@ -746,14 +724,16 @@ fn not_a_terminal_reads_plain_lines() {
         ed.read_line(b"$ ", &mut NoComplete),
         ReadResult::Eof
     ));
-    unsafe { libc::close(fds[0]) };
+    drop(ed);
+    drop(r);
 }
 
 /// The fuzz entry over the saved corpus (`corpus/`, one key script per file, first byte the
 /// width) and a few thousand deterministic mutations of it (xorshift, fixed seed).
 #[test]
 fn fuzz_corpus_and_mutations() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("applets/sh/lineedit/corpus");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/applets/sh/lineedit/corpus");
     let mut corpus: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| std::fs::read(e.unwrap().path()).unwrap())

@@ -25,16 +25,18 @@ pub mod url;
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::io::AsRawFd;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common::args::{self, Matches, Opt};
 use crate::common::ctx::strerror;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, stdout_fd, write_all};
+use crate::common::sys;
+use crate::common::sys::copy::splice;
 use crate::common::Ctx;
 
 use http::{ChunkErr, Chunked, ParseError, Response};
@@ -145,8 +147,8 @@ enum Verb {
 
 /// The log: standard error, or the `-o`/`-a` file. Unbuffered, as a C program's stderr.
 pub struct Log {
-    fd: i32,
-    _file: Option<File>,
+    /// The `-o`/`-a` file, or None for standard error.
+    file: Option<File>,
     verb: Verb,
 }
 
@@ -170,7 +172,10 @@ impl Log {
         }
     }
     pub fn raw(&mut self, b: &[u8]) {
-        let _ = write_all_fd(self.fd, b);
+        let _ = write_all(self.fd(), b);
+    }
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.file.as_ref().map_or(stderr_fd(), |f| f.as_fd())
     }
 }
 
@@ -270,7 +275,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 /// Usage error: GNU wget's wording and exit 2.
 fn usage_error(msg: &str) -> i32 {
     let t = format!("wget: {msg}\n{SHORT_USAGE}");
-    let _ = write_all_fd(2, t.as_bytes());
+    let _ = write_all(stderr_fd(), t.as_bytes());
     E_USAGE
 }
 
@@ -352,11 +357,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     }
 
     // The log file, before anything else is said.
-    let mut log = Log {
-        fd: 2,
-        _file: None,
-        verb,
-    };
+    let mut log = Log { file: None, verb };
     for (id, append) in [("output-file", false), ("append-output", true)] {
         if let Some(p) = last(&m, id) {
             let f = OpenOptions::new()
@@ -367,12 +368,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 .open(&p);
             match f {
                 Ok(f) => {
-                    log.fd = f.as_raw_fd();
-                    log._file = Some(f);
+                    log.file = Some(f);
                 }
                 Err(e) => {
                     let t = format!("wget: {}: {}\n", p.to_string_lossy(), strerror(&e));
-                    let _ = write_all_fd(2, t.as_bytes());
+                    let _ = write_all(stderr_fd(), t.as_bytes());
                     return E_IO;
                 }
             }
@@ -425,7 +425,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             None => return usage_error(&format!("--limit-rate: Invalid byte value '{s}'")),
         },
     };
-    let log_is_tty = unsafe { libc::isatty(log.fd) } == 1;
+    let log_is_tty = sys::fd::isatty(log.fd());
     let progress = if verb != Verb::Verbose {
         Style::None
     } else {
@@ -476,7 +476,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         };
         r.map_err(|e| {
             let t = format!("wget: {}: {}\n", p.to_string_lossy(), strerror(&e));
-            let _ = write_all_fd(2, t.as_bytes());
+            let _ = write_all(stderr_fd(), t.as_bytes());
             E_IO
         })
     };
@@ -582,7 +582,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     }
     if urls.is_empty() {
         let t = format!("wget: missing URL\n{SHORT_USAGE}");
-        let _ = write_all_fd(2, t.as_bytes());
+        let _ = write_all(stderr_fd(), t.as_bytes());
         return E_GENERIC;
     }
 
@@ -639,7 +639,7 @@ impl Fail {
 
 /// Where the body goes.
 struct Sink {
-    fd: i32,
+    /// The file written, or None for standard output.
     file: Option<File>,
     /// Name for messages (`'f'`), or None for standard output.
     name: Option<Vec<u8>>,
@@ -652,13 +652,16 @@ struct Sink {
 }
 
 impl Sink {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.file.as_ref().map_or(stdout_fd(), |f| f.as_fd())
+    }
     fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
         if self.skip > 0 {
             let n = (self.skip.min(data.len() as u64)) as usize;
             self.skip -= n as u64;
             data = &data[n..];
         }
-        write_all_fd(self.fd, data)?;
+        write_all(self.fd(), data)?;
         self.written += data.len() as u64;
         Ok(())
     }
@@ -683,21 +686,14 @@ struct Doc {
 }
 
 fn now_text() -> String {
-    // SAFETY: time/localtime_r with valid pointers; tm is plain data.
-    unsafe {
-        let t = libc::time(std::ptr::null_mut());
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::localtime_r(&t, &mut tm);
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            tm.tm_year + 1900,
-            tm.tm_mon + 1,
-            tm.tm_mday,
-            tm.tm_hour,
-            tm.tm_min,
-            tm.tm_sec
-        )
-    }
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let tm = crate::common::time::Zone::local().to_tm(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec
+    )
 }
 
 fn q(name: &[u8]) -> String {
@@ -1312,7 +1308,6 @@ impl Wget {
         if let Some(o) = &self.o.output {
             if o.as_bytes() == b"-" {
                 doc.sink = Some(Sink {
-                    fd: 1,
                     file: None,
                     name: None,
                     skip: 0,
@@ -1325,7 +1320,6 @@ impl Wget {
                     return Err(Fail::fatal(E_IO));
                 };
                 doc.sink = Some(Sink {
-                    fd: f.as_raw_fd(),
                     file: Some(f),
                     name: Some(o.as_bytes().to_vec()),
                     skip: 0,
@@ -1374,7 +1368,6 @@ impl Wget {
             Ok(f) => {
                 doc.path = Some(path.clone());
                 doc.sink = Some(Sink {
-                    fd: f.as_raw_fd(),
                     file: Some(f),
                     name: Some(path),
                     skip: 0,
@@ -1713,8 +1706,7 @@ impl Wget {
         }
         // Fast path: plain TCP, nothing to decode or skip: the kernel moves the data.
         if let (Stream::Plain(tcp), true, None, 0) = (&*stream, sink.splice_ok, limit, sink.skip) {
-            let sock = net::raw(tcp);
-            if let Some(r) = splice_body(sock, sink, &mut left, prog, log) {
+            if let Some(r) = splice_body(tcp.as_fd(), sink, &mut left, prog, log) {
                 return r;
             }
         }
@@ -1751,9 +1743,9 @@ fn prog_got(p: &Progress) -> u64 {
 
 /// socket → pipe → sink with splice(2). Returns None when the sink refuses splice before any
 /// byte was moved through it (the caller then copies through user space); data already in
-/// our pipe is never lost: it is drained with read/write.
+/// our pipe is never lost: it is drained with read/write. Only called with nothing to skip.
 fn splice_body(
-    sock: i32,
+    sock: BorrowedFd,
     sink: &mut Sink,
     left: &mut u64,
     prog: &mut Progress,
@@ -1761,15 +1753,20 @@ fn splice_body(
 ) -> Option<Result<(), BodyErr>> {
     let bounded = *left != u64::MAX;
     const STEP: usize = 1 << 20;
+    const FLAGS: u32 = libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE;
+    let Sink {
+        file,
+        written,
+        splice_ok,
+        ..
+    } = sink;
+    let out = file.as_ref().map_or(stdout_fd(), |f| f.as_fd());
     // Straight into the sink when it is itself a pipe.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: fstat on our fd into a stat we own.
-    let is_fifo = unsafe { libc::fstat(sink.fd, &mut st) } == 0
-        && (st.st_mode & libc::S_IFMT) == libc::S_IFIFO;
+    let is_fifo = sys::fd::fstat(out).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFIFO);
     if is_fifo {
         while *left > 0 {
             let want = (*left).min(STEP as u64) as usize;
-            match net::splice(sock, sink.fd, want) {
+            match splice(sock, None, out, None, want, FLAGS) {
                 Ok(0) => {
                     return Some(if bounded {
                         Err(BodyErr::Closed)
@@ -1779,11 +1776,11 @@ fn splice_body(
                 }
                 Ok(n) => {
                     *left -= n as u64;
-                    sink.written += n as u64;
+                    *written += n as u64;
                     prog.update(n as u64, log);
                 }
-                Err(e) if sink.written == 0 && e.raw_os_error() == Some(libc::EINVAL) => {
-                    sink.splice_ok = false;
+                Err(e) if *written == 0 && e.raw_os_error() == Some(libc::EINVAL) => {
+                    *splice_ok = false;
                     return None;
                 }
                 Err(e) => {
@@ -1798,11 +1795,13 @@ fn splice_body(
         }
         return Some(Ok(()));
     }
-    let pipe = net::Pipe::new()?;
+    let (pipe_r, pipe_w) = sys::fd::pipe().ok()?;
+    // A larger pipe means fewer splice calls; the pages are the kernel's, not our RSS.
+    let _ = sys::fd::set_pipe_size(pipe_w.as_fd(), 1 << 20);
     let mut first = true;
     while *left > 0 {
         let want = (*left).min(STEP as u64) as usize;
-        let n = match net::splice(sock, pipe.w, want) {
+        let n = match splice(sock, None, pipe_w.as_fd(), None, want, FLAGS) {
             Ok(0) => {
                 return Some(if bounded {
                     Err(BodyErr::Closed)
@@ -1812,14 +1811,14 @@ fn splice_body(
             }
             Ok(n) => n,
             Err(e) if first && e.raw_os_error() == Some(libc::EINVAL) => {
-                sink.splice_ok = false;
+                *splice_ok = false;
                 return None;
             }
             Err(e) => return Some(Err(BodyErr::Read(e))),
         };
         let mut inpipe = n;
         while inpipe > 0 {
-            match net::splice(pipe.r, sink.fd, inpipe) {
+            match splice(pipe_r.as_fd(), None, out, None, inpipe, FLAGS) {
                 Ok(0) => {
                     return Some(Err(BodyErr::Write(io::Error::from(
                         io::ErrorKind::WriteZero,
@@ -1827,28 +1826,29 @@ fn splice_body(
                 }
                 Ok(m) => {
                     inpipe -= m;
-                    sink.written += m as u64;
+                    *written += m as u64;
                 }
                 Err(e) if first && e.raw_os_error() == Some(libc::EINVAL) => {
                     // The sink does not take splice: drain the pipe by hand and fall back.
                     let mut tmp = vec![0u8; 64 * 1024];
                     while inpipe > 0 {
-                        let k = match crate::common::io::read_fd(
-                            pipe.r,
+                        let k = match crate::common::io::read(
+                            pipe_r.as_fd(),
                             &mut tmp[..inpipe.min(64 * 1024)],
                         ) {
                             Ok(k) if k > 0 => k,
                             Ok(_) => break,
                             Err(e) => return Some(Err(BodyErr::Read(e))),
                         };
-                        if let Err(e) = sink.write(&tmp[..k]) {
+                        if let Err(e) = write_all(out, &tmp[..k]) {
                             return Some(Err(BodyErr::Write(e)));
                         }
+                        *written += k as u64;
                         inpipe -= k;
                     }
                     *left -= n as u64;
                     prog.update(n as u64, log);
-                    sink.splice_ok = false;
+                    *splice_ok = false;
                     return None;
                 }
                 Err(e) => return Some(Err(BodyErr::Write(e))),

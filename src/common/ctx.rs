@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(errno_text(libc::EACCES), "Permission denied");
         assert_eq!(errno_text(libc::ENOSPC), "No space left on device");
         assert!(!errno_text(9999).contains("os error"));
-        let e = stdio::Error::new(stdio::ErrorKind::Other, "plain");
+        let e = stdio::Error::other("plain");
         assert_eq!(strerror(&e), "plain");
     }
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::applets::{self, Applet, APPLETS};
 use crate::common::ctx::strerror;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, stdout_fd, write_all};
+use crate::common::sys;
 use crate::common::Ctx;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -18,10 +19,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn run(args: Vec<OsString>) -> i32 {
     // Behave like a C tool on a closed pipe: die quietly of SIGPIPE (Rust ignores it by default,
     // which would turn `rbox cat big | head -1` into EPIPE errors).
-    // SAFETY: setting a signal disposition to its default has no memory-safety implications.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    sys::time::sigpipe_default();
     let argv0 = args.first().cloned().unwrap_or_default();
     let base = applet_name(&argv0);
     if is_multiplexer(base) {
@@ -54,7 +52,7 @@ pub fn run_applet(a: &Applet, args: Vec<OsString>) -> i32 {
 }
 
 fn not_found() -> i32 {
-    let _ = write_all_fd(2, b"rbox: applet not found\n");
+    let _ = write_all(stderr_fd(), b"rbox: applet not found\n");
     127
 }
 
@@ -83,11 +81,11 @@ fn usage_text() -> String {
 }
 
 fn print(s: &str) -> i32 {
-    match write_all_fd(1, s.as_bytes()) {
+    match write_all(stdout_fd(), s.as_bytes()) {
         Ok(()) => 0,
         Err(e) => {
-            let _ = write_all_fd(
-                2,
+            let _ = write_all(
+                stderr_fd(),
                 format!("rbox: write error: {}\n", strerror(&e)).as_bytes(),
             );
             1
@@ -131,7 +129,7 @@ fn warn(msg: &[u8]) {
     let mut v = b"rbox: ".to_vec();
     v.extend_from_slice(msg);
     v.push(b'\n');
-    let _ = write_all_fd(2, &v);
+    let _ = write_all(stderr_fd(), &v);
 }
 
 fn path_msg(p: &Path, what: &str) -> Vec<u8> {
@@ -171,12 +169,7 @@ pub fn self_path(argv0: &OsStr) -> Option<PathBuf> {
 }
 
 fn is_executable(p: &Path) -> bool {
-    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: c is a valid NUL-terminated path.
-    let ok = unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0;
-    ok && p.is_file()
+    sys::fd::access(p.as_os_str().as_bytes(), libc::X_OK) && p.is_file()
 }
 
 fn install(argv0: &OsStr, rest: &[OsString]) -> i32 {

@@ -8,11 +8,12 @@
 //! Deviation: none known.
 
 use std::ffi::OsString;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::io::{AsRawFd, RawFd};
 
 use crate::common::args::{self, Opt};
-use crate::common::io::{append, copy_fd, read_fd, CopyError, BUF_SIZE};
+use crate::common::io::{append, copy, read, stdin_fd, stdout_fd, CopyError, BUF_SIZE};
+use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
 pub const USAGE: &str = "\
@@ -103,18 +104,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         files.iter().collect()
     };
 
-    let out_id = stat_id(1).filter(|s| s.2 == libc::S_IFREG);
+    let out_id = stat_id(stdout_fd()).filter(|s| s.2 == libc::S_IFREG);
     let mut fmt = Formatter::new(o);
     for name in files {
         let stdin = name.as_bytes() == b"-";
         let file;
-        let fd: RawFd = if stdin {
-            0
+        let fd: BorrowedFd = if stdin {
+            stdin_fd()
         } else {
             match std::fs::File::open(name) {
                 Ok(fl) => {
                     file = fl;
-                    file.as_raw_fd()
+                    file.as_fd()
                 }
                 Err(e) => {
                     ctx.error_file(1, name, &e);
@@ -135,7 +136,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let r = if o.plain() {
             // Anything still buffered must reach fd 1 before the kernel appends to it.
             ctx.out.flush().map_err(|e| Error::write(&e))?;
-            copy_fd(fd, 1).map(|_| ())
+            copy(fd, stdout_fd()).map(|_| ())
         } else {
             fmt.file(fd, ctx)
         };
@@ -150,22 +151,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
 }
 
 /// (st_dev, st_ino, file type) of a descriptor.
-fn stat_id(fd: RawFd) -> Option<(u64, u64, libc::mode_t)> {
-    // SAFETY: st is plain data filled in by fstat.
-    unsafe {
-        let mut st: libc::stat = std::mem::zeroed();
-        (libc::fstat(fd, &mut st) == 0).then_some((st.st_dev, st.st_ino, st.st_mode & libc::S_IFMT))
-    }
+fn stat_id(fd: BorrowedFd) -> Option<(u64, u64, libc::mode_t)> {
+    let st = sysfd::fstat(fd).ok()?;
+    Some((st.st_dev, st.st_ino, st.st_mode & libc::S_IFMT))
 }
 
 /// GNU's test for `cat f >> f`: the input still has data to read at its current offset, so
 /// copying would chase its own output forever.
-fn input_before_end(fd: RawFd) -> bool {
-    // SAFETY: lseek and fstat on a valid descriptor.
-    unsafe {
-        let pos = libc::lseek(fd, 0, libc::SEEK_CUR);
-        let mut st: libc::stat = std::mem::zeroed();
-        libc::fstat(fd, &mut st) == 0 && pos >= 0 && pos < st.st_size
+fn input_before_end(fd: BorrowedFd) -> bool {
+    let pos = sysfd::lseek(fd, 0, libc::SEEK_CUR);
+    match (pos, sysfd::fstat(fd)) {
+        (Ok(pos), Ok(st)) => (pos as i64) < st.st_size,
+        _ => false,
     }
 }
 
@@ -219,13 +216,13 @@ impl Formatter {
         &self.num
     }
 
-    fn file(&mut self, fd: RawFd, ctx: &mut Ctx) -> std::result::Result<(), CopyError> {
+    fn file(&mut self, fd: BorrowedFd, ctx: &mut Ctx) -> std::result::Result<(), CopyError> {
         if self.buf.is_empty() {
             self.buf = vec![0u8; BUF_SIZE];
         }
         let mut buf = std::mem::take(&mut self.buf);
         let r = loop {
-            let n = match read_fd(fd, &mut buf) {
+            let n = match read(fd, &mut buf) {
                 Ok(0) => break Ok(()),
                 Ok(n) => n,
                 Err(e) => break Err(CopyError::Read(e)),

@@ -4,7 +4,7 @@
 //! `name: message` on stderr and keeps going, recording its exit status in the context; fatal
 //! errors travel as [`Error`] up to the entry point.
 
-use std::ffi::{CStr, OsStr};
+use std::ffi::OsStr;
 use std::io as stdio;
 use std::os::unix::ffi::OsStrExt;
 
@@ -95,13 +95,11 @@ pub fn errno_text(n: i32) -> String {
     if let Some(t) = glibc {
         return t.to_string();
     }
-    // SAFETY: strerror returns a pointer to a static (or thread-local) NUL-terminated string.
-    unsafe {
-        let p = libc::strerror(n);
-        if p.is_null() {
-            return format!("Unknown error {n}");
-        }
-        CStr::from_ptr(p).to_string_lossy().into_owned()
+    // The C library's own text (std asks strerror_r), with Rust's suffix taken off.
+    let t = stdio::Error::from_raw_os_error(n).to_string();
+    match t.strip_suffix(&format!(" (os error {n})")) {
+        Some(s) => s.to_string(),
+        None => t,
     }
 }
 
@@ -156,7 +154,7 @@ impl Ctx {
         line.extend_from_slice(b": ");
         line.extend_from_slice(msg);
         line.push(b'\n');
-        super::io::write_all_fd(2, &line).ok();
+        super::io::write_all(super::io::stderr_fd(), &line).ok();
     }
 
     /// Report an error, record its status, and go on.
@@ -177,7 +175,7 @@ impl Ctx {
     pub fn try_help(&mut self) {
         let _ = self.out.flush();
         let line = format!("Try '{} --help' for more information.\n", self.name);
-        super::io::write_all_fd(2, line.as_bytes()).ok();
+        super::io::write_all(super::io::stderr_fd(), line.as_bytes()).ok();
     }
 
     /// Finish: report a fatal error if any, flush output, and return the exit status.
@@ -196,5 +194,20 @@ impl Ctx {
             self.fail(e.code);
         }
         self.status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_texts_without_rust_suffix() {
+        assert_eq!(errno_text(libc::ENOENT), "No such file or directory");
+        assert_eq!(errno_text(libc::EACCES), "Permission denied");
+        assert_eq!(errno_text(libc::ENOSPC), "No space left on device");
+        assert!(!errno_text(9999).contains("os error"));
+        let e = stdio::Error::other("plain");
+        assert_eq!(strerror(&e), "plain");
     }
 }

@@ -18,6 +18,7 @@
 
 pub mod http;
 mod net;
+mod opts;
 mod progress;
 mod tls;
 pub mod url;
@@ -25,97 +26,28 @@ pub mod url;
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::io::AsRawFd;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::common::args::{self, Matches, Opt};
+use crate::common::args::Matches;
 use crate::common::ctx::strerror;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, stdout_fd, write_all};
+use crate::common::sys;
+use crate::common::sys::copy::splice;
 use crate::common::Ctx;
 
 use http::{ChunkErr, Chunked, ParseError, Response};
-use net::{Family, Stream};
+use net::Stream;
+use opts::SHORT_USAGE;
+pub use opts::USAGE;
+use opts::{last, Opts};
 use progress::{Progress, Style};
 use url::Url;
 
 pub use http::fuzz_one;
-
-pub const USAGE: &str = "\
-Usage: wget [OPTION]... [URL]...
-
-Non-interactive network retriever (HTTP and HTTPS).
-
-Startup:
-  -V,  --version                   display the version of Wget and exit
-  -h,  --help                      print this help
-  -i,  --input-file=FILE           download URLs found in local or external FILE
-
-Logging and input file:
-  -o,  --output-file=FILE          log messages to FILE
-  -a,  --append-output=FILE        append messages to FILE
-  -q,  --quiet                     quiet (no output)
-  -v,  --verbose                   be verbose (this is the default)
-  -nv, --no-verbose                turn off verboseness, without being quiet
-
-Download:
-  -t,  --tries=NUMBER              set number of retries to NUMBER (0 unlimits)
-       --retry-connrefused         retry even if connection is refused
-  -O,  --output-document=FILE      write documents to FILE
-  -nc, --no-clobber                skip downloads that would download to
-                                     existing files
-  -c,  --continue                  resume getting a partially-downloaded file
-       --progress=TYPE             select progress gauge type (bar, dot, none)
-  -S,  --server-response           print server response
-       --spider                    don't download anything
-  -T,  --timeout=SECONDS           set all timeout values to SECONDS
-       --dns-timeout=SECS          set the DNS lookup timeout to SECS (accepted)
-       --connect-timeout=SECS      set the connect timeout to SECS
-       --read-timeout=SECS         set the read timeout to SECS
-  -w,  --wait=SECONDS              wait SECONDS between retrievals
-       --waitretry=SECONDS         wait 1..SECONDS between retries of a retrieval
-       --limit-rate=RATE           limit download rate to RATE (k, m suffixes)
-       --no-proxy                  explicitly turn off proxy
-  -4,  --inet4-only                connect only to IPv4 addresses
-  -6,  --inet6-only                connect only to IPv6 addresses
-       --user=USER                 set both http user to USER
-       --password=PASS             set both http password to PASS
-
-Directories:
-  -P,  --directory-prefix=PREFIX   save files to PREFIX/..
-
-HTTP options:
-       --http-user=USER            set http user to USER
-       --http-password=PASS        set http password to PASS
-       --default-page=NAME         change the default page name (normally
-                                     this is 'index.html'.)
-       --header=STRING             insert STRING among the headers
-       --max-redirect              maximum redirections allowed per page
-  -U,  --user-agent=AGENT          identify as AGENT instead of Wget/VERSION
-       --referer=URL               include 'Referer: URL' header in HTTP request
-       --post-data=STRING          use the POST method; send STRING as the data
-       --post-file=FILE            use the POST method; send contents of FILE
-       --method=HTTPMethod         use method \"HTTPMethod\" in the request
-       --body-data=STRING          send STRING as data. --method MUST be set
-       --body-file=FILE            send contents of FILE. --method MUST be set
-       --content-disposition       honor the Content-Disposition header when
-                                     choosing local file names
-
-HTTPS (SSL/TLS) options:
-       --secure-protocol=PR        choose secure protocol, one of auto,
-                                     TLSv1_2, TLSv1_3 and PFS
-       --no-check-certificate      don't validate the server's certificate
-       --ca-certificate=FILE       file with the bundle of CAs
-       --ca-directory=DIR          directory where hash list of CAs is stored
-
-Environment: http_proxy, https_proxy, no_proxy; SSL_CERT_FILE, SSL_CERT_DIR.
-";
-
-const SHORT_USAGE: &str =
-    "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n";
 
 /// Exit codes (GNU wget's).
 const E_GENERIC: i32 = 1;
@@ -137,7 +69,7 @@ fn combine(a: i32, b: i32) -> i32 {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Verb {
+pub(super) enum Verb {
     Quiet,
     NoVerbose,
     Verbose,
@@ -145,8 +77,8 @@ enum Verb {
 
 /// The log: standard error, or the `-o`/`-a` file. Unbuffered, as a C program's stderr.
 pub struct Log {
-    fd: i32,
-    _file: Option<File>,
+    /// The `-o`/`-a` file, or None for standard error.
+    file: Option<File>,
     verb: Verb,
 }
 
@@ -170,96 +102,12 @@ impl Log {
         }
     }
     pub fn raw(&mut self, b: &[u8]) {
-        let _ = write_all_fd(self.fd, b);
+        let _ = write_all(self.fd(), b);
+    }
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.file.as_ref().map_or(stderr_fd(), |f| f.as_fd())
     }
 }
-
-struct Opts {
-    tries: u32,
-    retry_connrefused: bool,
-    output: Option<OsString>,
-    no_clobber: bool,
-    cont: bool,
-    progress: Style,
-    server_response: bool,
-    spider: bool,
-    connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    wait: Duration,
-    waitretry: u64,
-    limit_rate: Option<u64>,
-    no_proxy: bool,
-    family: Family,
-    user: Option<String>,
-    password: Option<String>,
-    prefix: Option<OsString>,
-    default_page: String,
-    headers: Vec<String>,
-    max_redirect: u32,
-    user_agent: String,
-    referer: Option<String>,
-    method: Option<String>,
-    body: Option<Vec<u8>>,
-    content_disposition: bool,
-    tls: tls::TlsOpts,
-}
-
-/// The option table; `-n` takes GNU wget's `-nv`/`-nc` style letters as its argument.
-const OPTIONS: &[Opt] = &[
-    Opt::flag("version", Some(b'V'), Some("version")),
-    Opt::flag("h", Some(b'h'), None),
-    Opt::arg("input-file", Some(b'i'), Some("input-file")),
-    Opt::arg("output-file", Some(b'o'), Some("output-file")),
-    Opt::arg("append-output", Some(b'a'), Some("append-output")),
-    Opt::flag("debug", Some(b'd'), Some("debug")),
-    Opt::flag("quiet", Some(b'q'), Some("quiet")),
-    Opt::flag("verbose", Some(b'v'), Some("verbose")),
-    Opt::flag("no-verbose", None, Some("no-verbose")),
-    Opt::arg("n", Some(b'n'), None),
-    Opt::arg("tries", Some(b't'), Some("tries")),
-    Opt::flag("retry-connrefused", None, Some("retry-connrefused")),
-    Opt::arg("output-document", Some(b'O'), Some("output-document")),
-    Opt::flag("no-clobber", None, Some("no-clobber")),
-    Opt::flag("continue", Some(b'c'), Some("continue")),
-    Opt::arg("progress", None, Some("progress")),
-    Opt::flag("server-response", Some(b'S'), Some("server-response")),
-    Opt::flag("spider", None, Some("spider")),
-    Opt::arg("timeout", Some(b'T'), Some("timeout")),
-    Opt::arg("dns-timeout", None, Some("dns-timeout")),
-    Opt::arg("connect-timeout", None, Some("connect-timeout")),
-    Opt::arg("read-timeout", None, Some("read-timeout")),
-    Opt::arg("wait", Some(b'w'), Some("wait")),
-    Opt::arg("waitretry", None, Some("waitretry")),
-    Opt::arg("limit-rate", None, Some("limit-rate")),
-    Opt::flag("no-proxy", None, Some("no-proxy")),
-    Opt::flag("inet4-only", Some(b'4'), Some("inet4-only")),
-    Opt::flag("inet6-only", Some(b'6'), Some("inet6-only")),
-    Opt::arg("user", None, Some("user")),
-    Opt::arg("password", None, Some("password")),
-    Opt::arg("directory-prefix", Some(b'P'), Some("directory-prefix")),
-    Opt::arg("http-user", None, Some("http-user")),
-    Opt::arg("http-password", None, Some("http-password")),
-    Opt::arg("default-page", None, Some("default-page")),
-    Opt::arg("header", None, Some("header")),
-    Opt::flag("help", None, Some("help")),
-    Opt::arg("max-redirect", None, Some("max-redirect")),
-    Opt::arg("user-agent", Some(b'U'), Some("user-agent")),
-    Opt::arg("referer", None, Some("referer")),
-    Opt::arg("post-data", None, Some("post-data")),
-    Opt::arg("post-file", None, Some("post-file")),
-    Opt::arg("method", None, Some("method")),
-    Opt::arg("body-data", None, Some("body-data")),
-    Opt::arg("body-file", None, Some("body-file")),
-    Opt::flag("content-disposition", None, Some("content-disposition")),
-    Opt::arg("secure-protocol", None, Some("secure-protocol")),
-    Opt::flag("no-check-certificate", None, Some("no-check-certificate")),
-    Opt::flag("check-certificate", None, Some("check-certificate")),
-    Opt::arg("ca-certificate", None, Some("ca-certificate")),
-    Opt::arg("ca-directory", None, Some("ca-directory")),
-    Opt::flag("no-http-keep-alive", None, Some("no-http-keep-alive")),
-    Opt::flag("no-cache", None, Some("no-cache")),
-    Opt::flag("no-dns-cache", None, Some("no-dns-cache")),
-];
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);
@@ -270,57 +118,43 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 /// Usage error: GNU wget's wording and exit 2.
 fn usage_error(msg: &str) -> i32 {
     let t = format!("wget: {msg}\n{SHORT_USAGE}");
-    let _ = write_all_fd(2, t.as_bytes());
+    let _ = write_all(stderr_fd(), t.as_bytes());
     E_USAGE
 }
 
-fn last(m: &Matches, id: &str) -> Option<OsString> {
-    m.last(id).cloned()
-}
-
-fn last_str(m: &Matches, id: &str) -> Option<String> {
-    last(m, id).map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
-}
-
-/// `1.5`, `10s`, `2m`, `1h` → duration (GNU accepts these suffixes for -T and --wait).
-fn parse_secs(s: &str) -> Option<Duration> {
-    let (num, mult) = match s.chars().last()? {
-        's' => (&s[..s.len() - 1], 1.0),
-        'm' => (&s[..s.len() - 1], 60.0),
-        'h' => (&s[..s.len() - 1], 3600.0),
-        'd' => (&s[..s.len() - 1], 86400.0),
-        _ => (s, 1.0),
-    };
-    let v: f64 = num.trim().parse().ok()?;
-    if !(0.0..1e9).contains(&v) {
-        return None;
-    }
-    Some(Duration::from_secs_f64(v * mult))
-}
-
-/// `20k`, `1.5m`, `100` → bytes per second.
-fn parse_rate(s: &str) -> Option<u64> {
-    let (num, mult) = match s.chars().last()?.to_ascii_lowercase() {
-        'k' => (&s[..s.len() - 1], 1024.0),
-        'm' => (&s[..s.len() - 1], 1024.0 * 1024.0),
-        'g' => (&s[..s.len() - 1], 1024.0 * 1024.0 * 1024.0),
-        _ => (s, 1.0),
-    };
-    let v: f64 = num.trim().parse().ok()?;
-    if !(0.0..1e15).contains(&v) {
-        return None;
-    }
-    Some((v * mult) as u64)
-}
-
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    let m = match args::getopt(&argv, OPTIONS) {
-        Ok(m) => m,
-        Err(e) => return usage_error(&String::from_utf8_lossy(&e)),
+    match steps(argv, ctx) {
+        Ok(c) | Err(c) => c,
+    }
+}
+
+/// The run in its steps; `Err` is an early exit status.
+fn steps(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, i32> {
+    let m = opts::parse(&argv)?;
+    if let Some(c) = help_or_version(&m, ctx) {
+        return Ok(c);
+    }
+    let (verb, no_clobber) = opts::verbosity(&m)?;
+    // The log file, before anything else is said.
+    let mut log = open_log(&m, verb)?;
+    let o = opts::resolve(&m, verb, no_clobber, sys::fd::isatty(log.fd()))?;
+    let urls = collect_urls(&m, &mut log)?;
+    let mut w = Wget {
+        o,
+        log,
+        tls: None,
+        doc: None,
+        buf: Vec::new(),
     };
+    w.open_document()?;
+    Ok(w.retrieve_all(&urls))
+}
+
+/// `--help` and `--version` print and end the run.
+fn help_or_version(m: &Matches, ctx: &mut Ctx) -> Option<i32> {
     if m.flag("help") || m.flag("h") {
         let _ = ctx.out.write_all(USAGE.as_bytes());
-        return 0;
+        return Some(0);
     }
     if m.flag("version") {
         let v = format!(
@@ -328,37 +162,16 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             env!("CARGO_PKG_VERSION")
         );
         let _ = ctx.out.write_all(v.as_bytes());
-        return 0;
+        return Some(0);
     }
-    let mut verb = Verb::Verbose;
-    let mut no_clobber = m.flag("no-clobber");
-    if m.flag("no-verbose") {
-        verb = Verb::NoVerbose;
-    }
-    for n in m.values("n") {
-        for c in n.as_bytes() {
-            match c {
-                b'v' => verb = Verb::NoVerbose,
-                b'c' => no_clobber = true,
-                b'd' | b'H' | b'p' => {}
-                _ => {
-                    return usage_error(&format!("invalid option -- 'n{}'", *c as char));
-                }
-            }
-        }
-    }
-    if m.flag("quiet") {
-        verb = Verb::Quiet;
-    }
+    None
+}
 
-    // The log file, before anything else is said.
-    let mut log = Log {
-        fd: 2,
-        _file: None,
-        verb,
-    };
+/// `-o FILE` (truncated) or `-a FILE` (appended to); standard error otherwise.
+fn open_log(m: &Matches, verb: Verb) -> Result<Log, i32> {
+    let mut log = Log { file: None, verb };
     for (id, append) in [("output-file", false), ("append-output", true)] {
-        if let Some(p) = last(&m, id) {
+        if let Some(p) = last(m, id) {
             let f = OpenOptions::new()
                 .write(true)
                 .create(true)
@@ -367,194 +180,27 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 .open(&p);
             match f {
                 Ok(f) => {
-                    log.fd = f.as_raw_fd();
-                    log._file = Some(f);
+                    log.file = Some(f);
                 }
                 Err(e) => {
                     let t = format!("wget: {}: {}\n", p.to_string_lossy(), strerror(&e));
-                    let _ = write_all_fd(2, t.as_bytes());
-                    return E_IO;
+                    let _ = write_all(stderr_fd(), t.as_bytes());
+                    return Err(E_IO);
                 }
             }
         }
     }
+    Ok(log)
+}
 
-    macro_rules! secs {
-        ($id:literal) => {
-            match last_str(&m, $id) {
-                None => None,
-                Some(s) => match parse_secs(&s) {
-                    Some(d) => Some(d),
-                    None => return usage_error(&format!("--{}: Invalid time period '{s}'", $id)),
-                },
-            }
-        };
-    }
-    let timeout = secs!("timeout");
-    let _dns = secs!("dns-timeout");
-    let connect_timeout = secs!("connect-timeout")
-        .or(timeout)
-        .filter(|d| !d.is_zero());
-    // GNU's default read timeout is 900 s; 0 disables it.
-    let read_timeout = secs!("read-timeout")
-        .or(timeout)
-        .or(Some(Duration::from_secs(900)))
-        .filter(|d| !d.is_zero());
-    let wait = secs!("wait").unwrap_or_default();
-    let waitretry = secs!("waitretry").map_or(10, |d| d.as_secs());
-    let tries = match last_str(&m, "tries") {
-        None => 20,
-        Some(s) if s == "inf" => 0,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => return usage_error(&format!("--tries: Invalid number '{s}'")),
-        },
-    };
-    let max_redirect = match last_str(&m, "max-redirect") {
-        None => 20,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => return usage_error(&format!("--max-redirect: Invalid number '{s}'")),
-        },
-    };
-    let limit_rate = match last_str(&m, "limit-rate") {
-        None => None,
-        Some(s) => match parse_rate(&s) {
-            Some(0) => None,
-            Some(r) => Some(r),
-            None => return usage_error(&format!("--limit-rate: Invalid byte value '{s}'")),
-        },
-    };
-    let log_is_tty = unsafe { libc::isatty(log.fd) } == 1;
-    let progress = if verb != Verb::Verbose {
-        Style::None
-    } else {
-        match last_str(&m, "progress").as_deref() {
-            None => {
-                if log_is_tty {
-                    Style::Bar
-                } else {
-                    Style::None
-                }
-            }
-            Some(p) => {
-                let (kind, force) = match p.split_once(':') {
-                    Some((k, rest)) => (k, rest.split(':').any(|x| x == "force")),
-                    None => (p, false),
-                };
-                match kind {
-                    "bar" if log_is_tty || force => Style::Bar,
-                    "bar" | "dot" => Style::Dot,
-                    "none" | "noscroll" => Style::None,
-                    _ => return usage_error(&format!("--progress: Invalid progress type '{p}'")),
-                }
-            }
-        }
-    };
-    let family = if m.flag("inet4-only") {
-        Family::V4
-    } else if m.flag("inet6-only") {
-        Family::V6
-    } else {
-        Family::Any
-    };
-    let only = match last_str(&m, "secure-protocol").as_deref() {
-        None | Some("auto") | Some("PFS") | Some("TLSv1_2+") => None,
-        Some("TLSv1_2") => Some(12),
-        Some("TLSv1_3") => Some(13),
-        Some(p) => return usage_error(&format!("--secure-protocol: Invalid value '{p}'")),
-    };
-
-    let mut method = last_str(&m, "method").map(|s| s.to_ascii_uppercase());
-    let mut body = None;
-    let read_body = |p: OsString| -> Result<Vec<u8>, i32> {
-        let r = if p.as_bytes() == b"-" {
-            let mut v = Vec::new();
-            io::stdin().read_to_end(&mut v).map(|_| v)
-        } else {
-            std::fs::read(&p)
-        };
-        r.map_err(|e| {
-            let t = format!("wget: {}: {}\n", p.to_string_lossy(), strerror(&e));
-            let _ = write_all_fd(2, t.as_bytes());
-            E_IO
-        })
-    };
-    if let Some(d) = last(&m, "post-data") {
-        body = Some(d.into_vec());
-        method.get_or_insert_with(|| "POST".into());
-    } else if let Some(f) = last(&m, "post-file") {
-        match read_body(f) {
-            Ok(b) => body = Some(b),
-            Err(c) => return c,
-        }
-        method.get_or_insert_with(|| "POST".into());
-    }
-    if let Some(d) = last(&m, "body-data") {
-        body = Some(d.into_vec());
-    } else if let Some(f) = last(&m, "body-file") {
-        match read_body(f) {
-            Ok(b) => body = Some(b),
-            Err(c) => return c,
-        }
-    }
-    if body.is_some() && method.is_none() {
-        return usage_error("--body-data and --body-file require --method to be set");
-    }
-
-    let user = last_str(&m, "http-user").or_else(|| last_str(&m, "user"));
-    let password = last_str(&m, "http-password").or_else(|| last_str(&m, "password"));
-    let headers: Vec<String> = m
-        .values("header")
-        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
-        .collect();
-    for h in &headers {
-        if h.contains(['\r', '\n']) {
-            return usage_error(&format!("--header: Invalid header '{h}'"));
-        }
-    }
-    let opts = Opts {
-        tries,
-        retry_connrefused: m.flag("retry-connrefused"),
-        output: last(&m, "output-document"),
-        no_clobber,
-        cont: m.flag("continue"),
-        progress,
-        server_response: m.flag("server-response"),
-        spider: m.flag("spider"),
-        connect_timeout,
-        read_timeout,
-        wait,
-        waitretry,
-        limit_rate,
-        no_proxy: m.flag("no-proxy"),
-        family,
-        user,
-        password,
-        prefix: last(&m, "directory-prefix"),
-        default_page: last_str(&m, "default-page").unwrap_or_else(|| "index.html".into()),
-        headers,
-        max_redirect,
-        user_agent: last_str(&m, "user-agent")
-            .unwrap_or_else(|| format!("Wget/{} (rbox)", env!("CARGO_PKG_VERSION"))),
-        referer: last_str(&m, "referer"),
-        method,
-        body,
-        content_disposition: m.flag("content-disposition"),
-        tls: tls::TlsOpts {
-            check: !m.flag("no-check-certificate"),
-            ca_file: last(&m, "ca-certificate").map(PathBuf::from),
-            ca_dir: last(&m, "ca-directory").map(PathBuf::from),
-            only,
-        },
-    };
-
+/// The operands, then the lines of `-i FILE` (`-` for standard input); none is an error.
+fn collect_urls(m: &Matches, log: &mut Log) -> Result<Vec<String>, i32> {
     let mut urls: Vec<String> = m
         .operands
         .iter()
         .map(|u| String::from_utf8_lossy(u.as_bytes()).into_owned())
         .collect();
-    if let Some(f) = last(&m, "input-file") {
+    if let Some(f) = last(m, "input-file") {
         let data = if f.as_bytes() == b"-" {
             let mut v = Vec::new();
             io::stdin().read_to_end(&mut v).map(|_| v)
@@ -576,50 +222,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                     strerror(&e),
                     f.to_string_lossy()
                 ));
-                return E_IO;
+                return Err(E_IO);
             }
         }
     }
     if urls.is_empty() {
         let t = format!("wget: missing URL\n{SHORT_USAGE}");
-        let _ = write_all_fd(2, t.as_bytes());
-        return E_GENERIC;
+        let _ = write_all(stderr_fd(), t.as_bytes());
+        return Err(E_GENERIC);
     }
 
-    let mut w = Wget {
-        o: opts,
-        log,
-        tls: None,
-        doc: None,
-        buf: Vec::new(),
-    };
-    // -O FILE: opened (truncated) once; every document is written into it, as GNU does.
-    if let Some(o) = w.o.output.clone() {
-        if o.as_bytes() != b"-" && !w.o.spider {
-            let mut oo = OpenOptions::new();
-            oo.write(true).create(true);
-            if !w.o.cont {
-                oo.truncate(true);
-            }
-            match oo.open(&o) {
-                Ok(f) => w.doc = Some(f),
-                Err(e) => {
-                    w.log
-                        .nq(&format!("{}: {}\n", o.to_string_lossy(), strerror(&e)));
-                    return E_IO;
-                }
-            }
-        }
-    }
-    let mut status = 0;
-    for (i, u) in urls.iter().enumerate() {
-        if i > 0 && !w.o.wait.is_zero() {
-            std::thread::sleep(w.o.wait);
-        }
-        let c = w.retrieve(u);
-        status = combine(status, c);
-    }
-    status
+    Ok(urls)
 }
 
 /// Why one attempt failed: exit code, and whether another try may help.
@@ -639,7 +252,7 @@ impl Fail {
 
 /// Where the body goes.
 struct Sink {
-    fd: i32,
+    /// The file written, or None for standard output.
     file: Option<File>,
     /// Name for messages (`'f'`), or None for standard output.
     name: Option<Vec<u8>>,
@@ -652,13 +265,16 @@ struct Sink {
 }
 
 impl Sink {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.file.as_ref().map_or(stdout_fd(), |f| f.as_fd())
+    }
     fn write(&mut self, mut data: &[u8]) -> io::Result<()> {
         if self.skip > 0 {
             let n = (self.skip.min(data.len() as u64)) as usize;
             self.skip -= n as u64;
             data = &data[n..];
         }
-        write_all_fd(self.fd, data)?;
+        write_all(self.fd(), data)?;
         self.written += data.len() as u64;
         Ok(())
     }
@@ -683,21 +299,14 @@ struct Doc {
 }
 
 fn now_text() -> String {
-    // SAFETY: time/localtime_r with valid pointers; tm is plain data.
-    unsafe {
-        let t = libc::time(std::ptr::null_mut());
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::localtime_r(&t, &mut tm);
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            tm.tm_year + 1900,
-            tm.tm_mon + 1,
-            tm.tm_mday,
-            tm.tm_hour,
-            tm.tm_min,
-            tm.tm_sec
-        )
-    }
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let tm = crate::common::time::Zone::local().to_tm(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec
+    )
 }
 
 fn q(name: &[u8]) -> String {
@@ -791,6 +400,42 @@ enum BodyErr {
 }
 
 impl Wget {
+    /// `-O FILE`: opened (truncated unless `-c`) once, before the first URL.
+    fn open_document(&mut self) -> Result<(), i32> {
+        // -O FILE: opened (truncated) once; every document is written into it, as GNU does.
+        if let Some(o) = self.o.output.clone() {
+            if o.as_bytes() != b"-" && !self.o.spider {
+                let mut oo = OpenOptions::new();
+                oo.write(true).create(true);
+                if !self.o.cont {
+                    oo.truncate(true);
+                }
+                match oo.open(&o) {
+                    Ok(f) => self.doc = Some(f),
+                    Err(e) => {
+                        self.log
+                            .nq(&format!("{}: {}\n", o.to_string_lossy(), strerror(&e)));
+                        return Err(E_IO);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every URL in turn (`-w` between them); the status by GNU's precedence.
+    fn retrieve_all(&mut self, urls: &[String]) -> i32 {
+        let mut status = 0;
+        for (i, u) in urls.iter().enumerate() {
+            if i > 0 && !self.o.wait.is_zero() {
+                std::thread::sleep(self.o.wait);
+            }
+            let c = self.retrieve(u);
+            status = combine(status, c);
+        }
+        status
+    }
+
     fn proxy_for(&self, u: &Url) -> Option<Url> {
         if self.o.no_proxy {
             return None;
@@ -1312,7 +957,6 @@ impl Wget {
         if let Some(o) = &self.o.output {
             if o.as_bytes() == b"-" {
                 doc.sink = Some(Sink {
-                    fd: 1,
                     file: None,
                     name: None,
                     skip: 0,
@@ -1325,7 +969,6 @@ impl Wget {
                     return Err(Fail::fatal(E_IO));
                 };
                 doc.sink = Some(Sink {
-                    fd: f.as_raw_fd(),
                     file: Some(f),
                     name: Some(o.as_bytes().to_vec()),
                     skip: 0,
@@ -1374,7 +1017,6 @@ impl Wget {
             Ok(f) => {
                 doc.path = Some(path.clone());
                 doc.sink = Some(Sink {
-                    fd: f.as_raw_fd(),
                     file: Some(f),
                     name: Some(path),
                     skip: 0,
@@ -1713,8 +1355,7 @@ impl Wget {
         }
         // Fast path: plain TCP, nothing to decode or skip: the kernel moves the data.
         if let (Stream::Plain(tcp), true, None, 0) = (&*stream, sink.splice_ok, limit, sink.skip) {
-            let sock = net::raw(tcp);
-            if let Some(r) = splice_body(sock, sink, &mut left, prog, log) {
+            if let Some(r) = splice_body(tcp.as_fd(), sink, &mut left, prog, log) {
                 return r;
             }
         }
@@ -1751,9 +1392,9 @@ fn prog_got(p: &Progress) -> u64 {
 
 /// socket → pipe → sink with splice(2). Returns None when the sink refuses splice before any
 /// byte was moved through it (the caller then copies through user space); data already in
-/// our pipe is never lost: it is drained with read/write.
+/// our pipe is never lost: it is drained with read/write. Only called with nothing to skip.
 fn splice_body(
-    sock: i32,
+    sock: BorrowedFd,
     sink: &mut Sink,
     left: &mut u64,
     prog: &mut Progress,
@@ -1761,15 +1402,20 @@ fn splice_body(
 ) -> Option<Result<(), BodyErr>> {
     let bounded = *left != u64::MAX;
     const STEP: usize = 1 << 20;
+    const FLAGS: u32 = libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE;
+    let Sink {
+        file,
+        written,
+        splice_ok,
+        ..
+    } = sink;
+    let out = file.as_ref().map_or(stdout_fd(), |f| f.as_fd());
     // Straight into the sink when it is itself a pipe.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: fstat on our fd into a stat we own.
-    let is_fifo = unsafe { libc::fstat(sink.fd, &mut st) } == 0
-        && (st.st_mode & libc::S_IFMT) == libc::S_IFIFO;
+    let is_fifo = sys::fd::fstat(out).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFIFO);
     if is_fifo {
         while *left > 0 {
             let want = (*left).min(STEP as u64) as usize;
-            match net::splice(sock, sink.fd, want) {
+            match splice(sock, None, out, None, want, FLAGS) {
                 Ok(0) => {
                     return Some(if bounded {
                         Err(BodyErr::Closed)
@@ -1779,11 +1425,11 @@ fn splice_body(
                 }
                 Ok(n) => {
                     *left -= n as u64;
-                    sink.written += n as u64;
+                    *written += n as u64;
                     prog.update(n as u64, log);
                 }
-                Err(e) if sink.written == 0 && e.raw_os_error() == Some(libc::EINVAL) => {
-                    sink.splice_ok = false;
+                Err(e) if *written == 0 && e.raw_os_error() == Some(libc::EINVAL) => {
+                    *splice_ok = false;
                     return None;
                 }
                 Err(e) => {
@@ -1798,11 +1444,13 @@ fn splice_body(
         }
         return Some(Ok(()));
     }
-    let pipe = net::Pipe::new()?;
+    let (pipe_r, pipe_w) = sys::fd::pipe().ok()?;
+    // A larger pipe means fewer splice calls; the pages are the kernel's, not our RSS.
+    let _ = sys::fd::set_pipe_size(pipe_w.as_fd(), 1 << 20);
     let mut first = true;
     while *left > 0 {
         let want = (*left).min(STEP as u64) as usize;
-        let n = match net::splice(sock, pipe.w, want) {
+        let n = match splice(sock, None, pipe_w.as_fd(), None, want, FLAGS) {
             Ok(0) => {
                 return Some(if bounded {
                     Err(BodyErr::Closed)
@@ -1812,14 +1460,14 @@ fn splice_body(
             }
             Ok(n) => n,
             Err(e) if first && e.raw_os_error() == Some(libc::EINVAL) => {
-                sink.splice_ok = false;
+                *splice_ok = false;
                 return None;
             }
             Err(e) => return Some(Err(BodyErr::Read(e))),
         };
         let mut inpipe = n;
         while inpipe > 0 {
-            match net::splice(pipe.r, sink.fd, inpipe) {
+            match splice(pipe_r.as_fd(), None, out, None, inpipe, FLAGS) {
                 Ok(0) => {
                     return Some(Err(BodyErr::Write(io::Error::from(
                         io::ErrorKind::WriteZero,
@@ -1827,28 +1475,29 @@ fn splice_body(
                 }
                 Ok(m) => {
                     inpipe -= m;
-                    sink.written += m as u64;
+                    *written += m as u64;
                 }
                 Err(e) if first && e.raw_os_error() == Some(libc::EINVAL) => {
                     // The sink does not take splice: drain the pipe by hand and fall back.
                     let mut tmp = vec![0u8; 64 * 1024];
                     while inpipe > 0 {
-                        let k = match crate::common::io::read_fd(
-                            pipe.r,
+                        let k = match crate::common::io::read(
+                            pipe_r.as_fd(),
                             &mut tmp[..inpipe.min(64 * 1024)],
                         ) {
                             Ok(k) if k > 0 => k,
                             Ok(_) => break,
                             Err(e) => return Some(Err(BodyErr::Read(e))),
                         };
-                        if let Err(e) = sink.write(&tmp[..k]) {
+                        if let Err(e) = write_all(out, &tmp[..k]) {
                             return Some(Err(BodyErr::Write(e)));
                         }
+                        *written += k as u64;
                         inpipe -= k;
                     }
                     *left -= n as u64;
                     prog.update(n as u64, log);
-                    sink.splice_ok = false;
+                    *splice_ok = false;
                     return None;
                 }
                 Err(e) => return Some(Err(BodyErr::Write(e))),
@@ -1873,6 +1522,7 @@ impl Url {
 
 #[cfg(test)]
 mod tests {
+    use super::opts::{parse_rate, parse_secs};
     use super::*;
 
     #[test]

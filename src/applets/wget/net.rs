@@ -7,7 +7,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::unix::io::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -165,67 +164,6 @@ impl Write for Stream {
             Stream::Tls(t) => t.flush(),
         }
     }
-}
-
-/// A kernel pipe for splicing socket data into a file without copying it through user space.
-pub struct Pipe {
-    pub r: i32,
-    pub w: i32,
-}
-
-impl Pipe {
-    pub fn new() -> Option<Pipe> {
-        let mut fds = [0i32; 2];
-        // SAFETY: fds is a valid array of two ints.
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-            return None;
-        }
-        // A larger pipe means fewer splice calls; the pages are the kernel's, not our RSS.
-        // SAFETY: fcntl on a pipe fd we own.
-        unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 1 << 20) };
-        Some(Pipe {
-            r: fds[0],
-            w: fds[1],
-        })
-    }
-}
-
-impl Drop for Pipe {
-    fn drop(&mut self) {
-        // SAFETY: closing fds we own.
-        unsafe {
-            libc::close(self.r);
-            libc::close(self.w);
-        }
-    }
-}
-
-/// splice(2) wrapper retrying EINTR.
-pub fn splice(from: i32, to: i32, len: usize) -> io::Result<usize> {
-    loop {
-        // SAFETY: plain fds, null offsets (use the files' own positions).
-        let n = unsafe {
-            libc::splice(
-                from,
-                std::ptr::null_mut(),
-                to,
-                std::ptr::null_mut(),
-                len,
-                libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
-            )
-        };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    }
-}
-
-pub fn raw(s: &TcpStream) -> i32 {
-    s.as_raw_fd()
 }
 
 #[cfg(test)]

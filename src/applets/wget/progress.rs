@@ -311,15 +311,12 @@ impl Progress {
 }
 
 fn term_width() -> usize {
-    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-    // SAFETY: TIOCGWINSZ fills a winsize struct we own.
-    if unsafe { libc::ioctl(2, libc::TIOCGWINSZ, &mut ws) } == 0 && ws.ws_col > 0 {
-        ws.ws_col as usize
-    } else {
-        std::env::var("COLUMNS")
+    match crate::common::sys::time::winsize(crate::common::io::stderr_fd()) {
+        Ok((_, cols)) if cols > 0 => cols as usize,
+        _ => std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse().ok())
-            .unwrap_or(80)
+            .unwrap_or(80),
     }
 }
 

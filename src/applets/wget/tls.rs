@@ -313,19 +313,8 @@ impl rustls::crypto::KeyProvider for ClientOnly {
 }
 
 impl rustls::crypto::SecureRandom for ClientOnly {
-    fn fill(&self, mut buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
-        while !buf.is_empty() {
-            // SAFETY: writes at most buf.len() bytes into buf.
-            let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
-            if n < 0 {
-                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(rustls::crypto::GetRandomFailed);
-            }
-            buf = &mut buf[n as usize..];
-        }
-        Ok(())
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        crate::common::sys::net::getrandom(buf).map_err(|_| rustls::crypto::GetRandomFailed)
     }
 }
 

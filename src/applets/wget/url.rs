@@ -112,7 +112,7 @@ impl Url {
             https,
             host: host.to_ascii_lowercase(),
             port,
-            path: escape_unsafe(&path),
+            path: percent_escape(&path),
             user,
             password,
         })
@@ -188,7 +188,7 @@ impl Url {
             Some(i) => (&joined[..i], &joined[i..]),
             None => (joined.as_str(), ""),
         };
-        u.path = escape_unsafe(&format!("{}{q}", remove_dots(p)));
+        u.path = percent_escape(&format!("{}{q}", remove_dots(p)));
         if !u.path.starts_with('/') {
             u.path.insert(0, '/');
         }
@@ -254,7 +254,7 @@ fn remove_dots(path: &str) -> String {
 
 /// Percent-encode what may not appear raw in a request line (spaces, controls, non-ASCII),
 /// leaving existing escapes alone, as GNU wget does for URLs typed by the user.
-fn escape_unsafe(p: &str) -> String {
+fn percent_escape(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         if b <= b' ' || b >= 0x7f || b == b'"' || b == b'<' || b == b'>' || b == b'\\' {

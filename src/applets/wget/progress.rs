@@ -311,8 +311,8 @@ impl Progress {
 }
 
 fn term_width() -> usize {
-    match crate::common::sys::time::winsize(crate::common::io::stderr_fd()) {
-        Ok((_, cols)) if cols > 0 => cols as usize,
+    match crate::common::sys::term::window_size(crate::common::io::stderr_fd()) {
+        Ok(ws) if ws.cols > 0 => ws.cols as usize,
         _ => std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse().ok())

@@ -426,21 +426,15 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
         return Ok(None);
     }
 
-    modes.dedup();
-    match modes.len() {
-        0 => {
+    match modes.first() {
+        None => {
             return Err(usage_error(
                 ctx,
                 b"You must specify one of the '-Acdtrux', '--delete' or '--test-label' options",
                 2,
             ))
         }
-        1 => o.mode = modes[0],
-        _ => return Err(usage_error(
-            ctx,
-            b"You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
-            2,
-        )),
+        Some(&m) => o.mode = m,
     }
     if o.file.is_none() {
         o.file = std::env::var_os("TAPE");
@@ -699,7 +693,19 @@ fn apply(
         // Accepted for compatibility; no effect here.
         _ => {}
     }
+    // A second mode is refused when it comes up, before later options are looked at (GNU).
+    if modes.iter().any(|m| *m != modes[0]) {
+        return Err(more_than_one_mode(ctx));
+    }
     Ok(true)
+}
+
+fn more_than_one_mode(ctx: &mut Ctx) -> Error {
+    usage_error(
+        ctx,
+        b"You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
+        2,
+    )
 }
 
 /// `--mtime`: `@SECONDS`, `YYYY-MM-DD[ T]HH:MM[:SS[.frac]]` (UTC with a trailing Z or

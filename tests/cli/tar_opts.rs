@@ -196,7 +196,7 @@ fn options_among_names_and_old_style() {
     // `cf -`: the archive on standard output, as the next word says.
     let o = tar().args(["cf", "-", "d1"]).cwd(t.path()).run();
     assert_eq!(o.code, 0);
-    assert!(o.stdout.len() >= 1024 && o.stdout.len() % 512 == 0);
+    assert!(o.stdout.len() >= 1024 && o.stdout.len().is_multiple_of(512));
     // After `--` everything is a name; POSIXLY_CORRECT does not stop tar at the first name.
     tar()
         .args(["-tf", "a.tar", "--", "-v"])

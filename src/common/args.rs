@@ -1,18 +1,58 @@
-//! Option parsing: GNU getopt_long, driven by a table, with glibc's messages.
+//! Option parsing: ONE GNU getopt_long for every applet, driven by a static table, with glibc's
+//! messages.
 //!
-//! Applets describe their options in a `const` table of [`Opt`] (in GNU's order, so ambiguity
-//! messages list the same possibilities) and call [`parse`], which answers `--help` and turns a
-//! bad command line into GNU's words — `cat: invalid option -- 'Z'`, `ls: unrecognized option
-//! '--foo'`, `ls: option '--s' is ambiguous; possibilities: '--size' '--si' ...`,
-//! `ls: option requires an argument -- 'w'` — then `Try 'cat --help' for more information.`
-//! and the applet's usage-error status. Applets with their own usage wording (wget) call
-//! [`getopt`] and word the failure themselves.
+//! An applet declares its options once, as a `static` [`Spec`]: the [`Opt`] table (in GNU's
+//! order, so an ambiguity lists the same possibilities in the same order), the `--help` text, the
+//! exit status for a bad command line, and how operands mix with options. [`get`] then parses,
+//! answers `--help` and `--version` (options with the ids "help" and "version"), and turns a bad
+//! command line into glibc's words — `cat: invalid option -- 'Z'`, `ls: unrecognized option
+//! '--foo'`, `tar: option '--file' requires an argument`, `ls: option '--s' is ambiguous;
+//! possibilities: '--size' '--si'`, `ls: option requires an argument -- 'w'`,
+//! `ls: option '--all' doesn't allow an argument` — followed by `Try 'cat --help' for more
+//! information.` and the applet's status:
+//!
+//! ```ignore
+//! use crate::common::args::{self, Opt, Spec};
+//!
+//! static SPEC: Spec = Spec::new(&[
+//!     Opt::flag("number", Some(b'n'), Some("number")),
+//!     Opt::arg("width", Some(b'w'), Some("width")),      // -w 80, -w80, --width=80, --wid 80
+//!     Opt::optional("color", None, Some("color")),       // --color, --color=never
+//!     Opt::flag("help", None, Some("help")),             // answered from `usage`
+//!     Opt::flag("version", None, Some("version")),       // "NAME (rbox) VERSION\n" + about
+//! ], "Usage: frob [OPTION]... [FILE]...\n")
+//! .code(2); // bad usage exits 2 (the default is 1)
+//!
+//! pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+//!     let m = match args::get(ctx, &argv, &SPEC) {
+//!         Ok(Some(m)) => m,               // m.flag("number"), m.last("width"), m.operands
+//!         Ok(None) => return 0,           // --help or --version answered
+//!         Err(e) => return ctx.finish(Err(e)), // message printed; e.code is the status
+//!     };
+//!     ...
+//! }
+//! ```
 //!
 //! Behaviour is glibc's: options and operands may be mixed (permutation) unless
 //! `POSIXLY_CORRECT` is set, `--` ends the options, `-` is an operand, short options bundle
-//! (`-la`, `-w80`), long options take `--opt=value` or `--opt value` and may be abbreviated to
-//! any unambiguous prefix. The table replaces clap (see README, "Size and speed"): the same
-//! behaviour in a few KB instead of ~120 KB, and no command object to build at start-up.
+//! (`-la`, `-w80`), long options take `--opt=value` or `--opt value` (optional arguments only
+//! the attached form) and may be abbreviated to any unambiguous prefix (several prefixes of one
+//! option, such as aliases sharing an id, are not ambiguous).
+//!
+//! Applets whose operands mean something where they stand use [`Spec::in_order`] and [`each`],
+//! which hands options and operands to a callback in command-line order (glibc's
+//! `RETURN_IN_ORDER`, as GNU tar's argp does: `-C DIR` applies to the names after it, an
+//! option's own error comes before a later bad option). [`Spec::old_style`] adds GNU tar's
+//! old-style first argument: `tar xzf a.tgz`, `tar cvf - dir` — option letters without a dash,
+//! each letter that takes an argument taking the next word in order (`Old option 'f' requires
+//! an argument.` when the words run out). [`Spec::try_usage`] words the hint as argp does
+//! (`Try 'tar --help' or 'tar --usage' for more information.`), and [`usage_error`] prints an
+//! applet's own usage complaint the same way.
+//!
+//! Applets with their own usage wording (wget) call [`getopt`] and word the failure themselves;
+//! [`parse`] is the table-and-usage form older applets call. The table is static data: nothing
+//! is built at start-up, and it replaces clap (see README, "Size and speed"): the same behaviour
+//! in a few KB instead of ~120 KB.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -29,7 +69,8 @@ pub enum Has {
     Optional,
 }
 
-/// One option: `id` names it in [`Matches`]; at least one of `short` and `long` is set.
+/// One option: `id` names it in [`Matches`] and [`Arg`]; at least one of `short` and `long` is
+/// set. Aliases (`--get` for `--extract`) are further entries with the same id.
 #[derive(Clone, Copy, Debug)]
 pub struct Opt {
     pub id: &'static str,
@@ -65,6 +106,80 @@ impl Opt {
     }
 }
 
+/// How operands and options interleave.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Order {
+    /// glibc's default: options anywhere (permutation); with `POSIXLY_CORRECT` set the first
+    /// operand ends the options.
+    Permute,
+    /// glibc's `RETURN_IN_ORDER` (an optstring starting with `-`): every option and operand is
+    /// reported where it stands; `POSIXLY_CORRECT` does not change it.
+    InOrder,
+}
+
+/// Everything an applet says about its command line: one `static` per applet.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    pub opts: &'static [Opt],
+    /// What `--help` prints.
+    pub usage: &'static str,
+    /// What `--version` prints after `NAME (rbox) VERSION\n`.
+    pub about: &'static str,
+    /// Exit status for a bad command line (cat 1, ls 2, tar 64 as argp).
+    pub code: i32,
+    pub order: Order,
+    /// GNU tar's old-style first argument; the status when a letter's argument is missing.
+    pub old_style: Option<i32>,
+    /// The hint names `--usage` too, as argp's does.
+    pub try_usage: bool,
+}
+
+impl Spec {
+    pub const fn new(opts: &'static [Opt], usage: &'static str) -> Spec {
+        Spec {
+            opts,
+            usage,
+            about: "",
+            code: 1,
+            order: Order::Permute,
+            old_style: None,
+            try_usage: false,
+        }
+    }
+    pub const fn code(self, code: i32) -> Spec {
+        Spec { code, ..self }
+    }
+    pub const fn about(self, about: &'static str) -> Spec {
+        Spec { about, ..self }
+    }
+    pub const fn in_order(self) -> Spec {
+        Spec {
+            order: Order::InOrder,
+            ..self
+        }
+    }
+    pub const fn old_style(self, code: i32) -> Spec {
+        Spec {
+            old_style: Some(code),
+            ..self
+        }
+    }
+    pub const fn try_usage(self) -> Spec {
+        Spec {
+            try_usage: true,
+            ..self
+        }
+    }
+}
+
+/// One item of the command line, in order.
+#[derive(Debug)]
+pub enum Arg<'t> {
+    /// An option and its argument (`None` for a flag or an optional argument left out).
+    Opt(&'t Opt, Option<OsString>),
+    Operand(OsString),
+}
+
 /// The parsed command line: every option occurrence in command-line order (so that later
 /// options can override earlier ones as GNU's switch statements do), then the operands.
 #[derive(Debug, Default)]
@@ -94,77 +209,148 @@ impl Matches {
             .filter(move |o| o.0 == id)
             .filter_map(|o| o.1.as_ref())
     }
+    fn push(&mut self, a: Arg<'static>) {
+        match a {
+            Arg::Opt(o, v) => self.opts.push((o.id, v)),
+            Arg::Operand(v) => self.operands.push(v),
+        }
+    }
 }
 
-/// Parse `argv` (argument 0 is the program name). `Err` is glibc's message without the
-/// `program: ` prefix; it holds the user's bytes as typed, as glibc prints them.
-pub fn getopt(argv: &[OsString], table: &[Opt]) -> std::result::Result<Matches, Vec<u8>> {
-    let posix = std::env::var_os("POSIXLY_CORRECT").is_some();
-    let mut m = Matches::default();
-    let mut i = 1;
-    while i < argv.len() {
-        let a = argv[i].as_bytes();
-        i += 1;
-        if a == b"--" {
-            m.operands.extend(argv[i..].iter().cloned());
-            break;
+/// The getopt_long cursor: yields the command line's options and operands one at a time
+/// (argument 0 is skipped). `Err` is glibc's message without the `program: ` prefix, holding the
+/// user's bytes as typed; nothing follows it.
+pub struct Getopt<'a, 't> {
+    argv: &'a [OsString],
+    table: &'t [Opt],
+    /// Next word.
+    i: usize,
+    /// Inside a short cluster: its word and the next letter's offset (0: not in one).
+    word: usize,
+    k: usize,
+    /// Everything left is an operand (after `--`, or the first operand under POSIXLY_CORRECT).
+    rest: bool,
+    require_order: bool,
+    done: bool,
+}
+
+impl<'a, 't> Getopt<'a, 't> {
+    pub fn new(argv: &'a [OsString], table: &'t [Opt], order: Order) -> Self {
+        let require_order =
+            order == Order::Permute && std::env::var_os("POSIXLY_CORRECT").is_some();
+        Getopt {
+            argv,
+            table,
+            i: 1,
+            word: 0,
+            k: 0,
+            rest: false,
+            require_order,
+            done: false,
         }
-        if a.len() < 2 || a[0] != b'-' {
-            m.operands.push(OsString::from_vec(a.to_vec()));
-            if posix {
-                m.operands.extend(argv[i..].iter().cloned());
-                break;
+    }
+
+    fn short(&mut self) -> std::result::Result<Arg<'t>, Vec<u8>> {
+        let a = self.argv[self.word].as_bytes();
+        let c = a[self.k];
+        self.k += 1;
+        let at_end = self.k == a.len();
+        let Some(o) = self.table.iter().find(|o| o.short == Some(c)) else {
+            return Err(quoted(b"invalid option -- ", &[c]));
+        };
+        let v = if o.has == Has::No {
+            None
+        } else if !at_end {
+            let v = OsString::from_vec(a[self.k..].to_vec());
+            self.k = 0;
+            Some(v)
+        } else if o.has == Has::Optional {
+            None
+        } else if let Some(v) = self.argv.get(self.i) {
+            self.i += 1;
+            Some(v.clone())
+        } else {
+            return Err(quoted(b"option requires an argument -- ", &[c]));
+        };
+        if at_end {
+            self.k = 0;
+        }
+        Ok(Arg::Opt(o, v))
+    }
+
+    fn long(&mut self, whole: &[u8]) -> std::result::Result<Arg<'t>, Vec<u8>> {
+        let body = &whole[2..];
+        let (name, val) = match body.iter().position(|&b| b == b'=') {
+            Some(p) => (&body[..p], Some(&body[p + 1..])),
+            None => (body, None),
+        };
+        let o = find_long(self.table, name, whole)?;
+        let long = o.long.unwrap_or_default();
+        let v = match (o.has, val) {
+            (Has::No, Some(_)) => {
+                return Err(format!("option '--{long}' doesn't allow an argument").into())
             }
-            continue;
-        }
-        if let Some(body) = a.strip_prefix(b"--") {
-            let (name, val) = match body.iter().position(|&b| b == b'=') {
-                Some(p) => (&body[..p], Some(&body[p + 1..])),
-                None => (body, None),
-            };
-            let o = find_long(table, name, a)?;
-            let long = o.long.unwrap_or_default();
-            let v = match (o.has, val) {
-                (Has::No, Some(_)) => {
-                    return Err(format!("option '--{long}' doesn't allow an argument").into())
+            (Has::No, None) | (Has::Optional, None) => None,
+            (_, Some(v)) => Some(OsString::from_vec(v.to_vec())),
+            (Has::Arg, None) => match self.argv.get(self.i) {
+                Some(v) => {
+                    self.i += 1;
+                    Some(v.clone())
                 }
-                (Has::No, None) => None,
-                (_, Some(v)) => Some(OsString::from_vec(v.to_vec())),
-                (Has::Optional, None) => None,
-                (Has::Arg, None) => match argv.get(i) {
-                    Some(v) => {
-                        i += 1;
-                        Some(v.clone())
-                    }
-                    None => return Err(format!("option '--{long}' requires an argument").into()),
-                },
-            };
-            m.opts.push((o.id, v));
-            continue;
+                None => return Err(format!("option '--{long}' requires an argument").into()),
+            },
+        };
+        Ok(Arg::Opt(o, v))
+    }
+}
+
+impl<'t> Iterator for Getopt<'_, 't> {
+    type Item = std::result::Result<Arg<'t>, Vec<u8>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
         }
-        let mut k = 1;
-        while k < a.len() {
-            let c = a[k];
-            k += 1;
-            let Some(o) = table.iter().find(|o| o.short == Some(c)) else {
-                return Err(quoted(b"invalid option -- ", &[c]));
-            };
-            if o.has == Has::No {
-                m.opts.push((o.id, None));
-                continue;
+        let r = if self.k > 0 {
+            self.short()
+        } else {
+            loop {
+                let a = self.argv.get(self.i)?;
+                self.i += 1;
+                let b = a.as_bytes();
+                if self.rest {
+                    break Ok(Arg::Operand(a.clone()));
+                }
+                if b == b"--" {
+                    self.rest = true;
+                    continue;
+                }
+                if b.len() < 2 || b[0] != b'-' {
+                    self.rest = self.require_order;
+                    break Ok(Arg::Operand(a.clone()));
+                }
+                if b[1] == b'-' {
+                    break self.long(b);
+                }
+                self.word = self.i - 1;
+                self.k = 1;
+                break self.short();
             }
-            let v = if k < a.len() {
-                Some(OsString::from_vec(a[k..].to_vec()))
-            } else if o.has == Has::Optional {
-                None
-            } else if let Some(v) = argv.get(i) {
-                i += 1;
-                Some(v.clone())
-            } else {
-                return Err(quoted(b"option requires an argument -- ", &[c]));
-            };
-            m.opts.push((o.id, v));
-            break;
+        };
+        self.done = r.is_err();
+        Some(r)
+    }
+}
+
+/// Parse `argv` (argument 0 is the program name) with glibc's default ordering. `Err` is glibc's
+/// message without the `program: ` prefix; it holds the user's bytes as typed, as glibc prints
+/// them.
+pub fn getopt(argv: &[OsString], table: &[Opt]) -> std::result::Result<Matches, Vec<u8>> {
+    let mut m = Matches::default();
+    for a in Getopt::new(argv, table, Order::Permute) {
+        match a? {
+            Arg::Opt(o, v) => m.opts.push((o.id, v)),
+            Arg::Operand(v) => m.operands.push(v),
         }
     }
     Ok(m)
@@ -179,8 +365,9 @@ fn quoted(text: &[u8], arg: &[u8]) -> Vec<u8> {
     v
 }
 
-/// An exact long name, else the one option whose long name starts with `name`. Several
-/// candidates are ambiguous unless they are one option (glibc's rule).
+/// An exact long name, else the first option whose long name starts with `name`. glibc's rule:
+/// a later candidate that is not the same option as the first (id and argument) makes it
+/// ambiguous, and the message lists the first and every such candidate in table order.
 fn find_long<'t>(
     table: &'t [Opt],
     name: &[u8],
@@ -188,38 +375,143 @@ fn find_long<'t>(
 ) -> std::result::Result<&'t Opt, Vec<u8>> {
     let mut found: Option<&Opt> = None;
     let mut ambiguous = false;
-    for o in table {
-        let Some(l) = o.long else { continue };
-        if l.as_bytes() == name {
-            return Ok(o);
-        }
-        if !name.is_empty() && l.as_bytes().starts_with(name) {
-            match found {
-                None => found = Some(o),
-                Some(f) if f.id != o.id || f.has != o.has => ambiguous = true,
-                _ => {}
+    if !name.is_empty() {
+        for o in table {
+            let Some(l) = o.long else { continue };
+            if l.as_bytes() == name {
+                return Ok(o);
+            }
+            if l.as_bytes().starts_with(name) {
+                match found {
+                    None => found = Some(o),
+                    Some(f) if f.id != o.id || f.has != o.has => ambiguous = true,
+                    _ => {}
+                }
             }
         }
     }
-    if ambiguous {
-        let list: Vec<String> = table
-            .iter()
-            .filter_map(|o| o.long)
-            .filter(|l| l.as_bytes().starts_with(name))
-            .map(|l| format!("'--{l}'"))
-            .collect();
-        let mut msg = quoted(b"option ", whole);
-        msg.extend_from_slice(b" is ambiguous; possibilities: ");
-        msg.extend_from_slice(list.join(" ").as_bytes());
-        return Err(msg);
+    let Some(first) = found else {
+        return Err(quoted(b"unrecognized option ", whole));
+    };
+    if !ambiguous {
+        return Ok(first);
     }
-    found.ok_or_else(|| quoted(b"unrecognized option ", whole))
+    let mut msg = quoted(b"option ", whole);
+    msg.extend_from_slice(b" is ambiguous; possibilities:");
+    for o in table {
+        let Some(l) = o.long else { continue };
+        let listed = std::ptr::eq(o, first) || o.id != first.id || o.has != first.has;
+        if listed && l.as_bytes().starts_with(name) {
+            msg.extend_from_slice(b" '--");
+            msg.extend_from_slice(l.as_bytes());
+            msg.push(b'\'');
+        }
+    }
+    Err(msg)
+}
+
+/// GNU tar's old style: a first argument without a dash bundles option letters; each letter
+/// that takes an argument takes the next word, in order (`tar cfb a.tar 20 dir`). The result is
+/// the command line as dashed options (`-c -f a.tar -b 20 dir`), parsed as usual afterwards, so
+/// an unknown letter is getopt's `invalid option`. `Err(letter)`: the words ran out.
+fn explode(argv: &[OsString], table: &[Opt]) -> std::result::Result<Vec<OsString>, u8> {
+    let mut out = Vec::with_capacity(argv.len() + 4);
+    out.push(argv[0].clone());
+    let mut rest = argv[2..].iter();
+    for &c in argv[1].as_bytes() {
+        out.push(OsString::from_vec(vec![b'-', c]));
+        if table
+            .iter()
+            .any(|o| o.short == Some(c) && o.has == Has::Arg)
+        {
+            out.push(rest.next().ok_or(c)?.clone());
+        }
+    }
+    out.extend(rest.cloned());
+    Ok(out)
+}
+
+/// Report a usage error the applet's way: `name: msg`, then the hint; `Error` carries `code`.
+pub fn usage_error(ctx: &mut Ctx, spec: &Spec, msg: &[u8], code: i32) -> Error {
+    ctx.msg(msg);
+    if spec.try_usage {
+        let line = format!(
+            "Try '{0} --help' or '{0} --usage' for more information.\n",
+            ctx.name
+        );
+        super::io::write_all_fd(2, line.as_bytes()).ok();
+    } else {
+        ctx.try_help();
+    }
+    Error::silent(code)
+}
+
+/// Walk the command line in order, handing each option and operand to `f` (with
+/// [`Order::Permute`] the operands come where they stand too; collect them if order does not
+/// matter). `--help` and `--version` are answered from `spec` when they come up. `Ok(false)`:
+/// answered, or `f` returned `false`; stop and exit 0. A bad command line has been reported when
+/// `Err` comes back.
+pub fn each(
+    ctx: &mut Ctx,
+    argv: &[OsString],
+    spec: &Spec,
+    mut f: impl FnMut(&mut Ctx, Arg<'static>) -> Result<bool>,
+) -> Result<bool> {
+    let exploded;
+    let mut argv = argv;
+    if let Some(code) = spec.old_style {
+        if argv.len() > 1 && argv[1].as_bytes().first() != Some(&b'-') {
+            match explode(argv, spec.opts) {
+                Ok(v) => exploded = v,
+                Err(c) => {
+                    let m = format!("Old option '{}' requires an argument.", c as char);
+                    return Err(usage_error(ctx, spec, m.as_bytes(), code));
+                }
+            }
+            argv = &exploded;
+        }
+    }
+    for a in Getopt::new(argv, spec.opts, spec.order) {
+        let a = match a {
+            Ok(a) => a,
+            Err(msg) => return Err(usage_error(ctx, spec, &msg, spec.code)),
+        };
+        match a {
+            Arg::Opt(o, _) if o.id == "help" => {
+                ctx.out.write_all(spec.usage.as_bytes())?;
+                return Ok(false);
+            }
+            Arg::Opt(o, _) if o.id == "version" => {
+                let v = format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION"));
+                ctx.out.write_all(v.as_bytes())?;
+                ctx.out.write_all(spec.about.as_bytes())?;
+                return Ok(false);
+            }
+            a => {
+                if !f(ctx, a)? {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Parse an applet's command line by its [`Spec`]. `Ok(None)`: `--help` or `--version` was
+/// answered; return 0. `Err`: reported already (the status is in it).
+pub fn get(ctx: &mut Ctx, argv: &[OsString], spec: &Spec) -> Result<Option<Matches>> {
+    let mut m = Matches::default();
+    let done = each(ctx, argv, spec, |_, a| {
+        m.push(a);
+        Ok(true)
+    })?;
+    Ok(done.then_some(m))
 }
 
 /// Parse `argv` for an applet with GNU coreutils conventions. `Ok(None)` means `--help` was
 /// answered (the table must have an option with id "help") and the applet should return 0.
 /// `usage` is the applet's help text, `code` its exit status for bad usage (1 for cat, 2 for
-/// ls).
+/// ls). New applets use a [`Spec`] and [`get`], which answer `--version` too.
 pub fn parse(
     ctx: &mut Ctx,
     argv: &[OsString],
@@ -254,12 +546,15 @@ mod tests {
         Opt::flag("help", None, Some("help")),
     ];
 
-    fn run(args: &[&str]) -> std::result::Result<Matches, String> {
-        let v: Vec<OsString> = std::iter::once("prog")
+    fn argv(args: &[&str]) -> Vec<OsString> {
+        std::iter::once("prog")
             .chain(args.iter().copied())
             .map(OsString::from)
-            .collect();
-        getopt(&v, T).map_err(|e| String::from_utf8(e).unwrap())
+            .collect()
+    }
+
+    fn run(args: &[&str]) -> std::result::Result<Matches, String> {
+        getopt(&argv(args), T).map_err(|e| String::from_utf8(e).unwrap())
     }
 
     #[test]
@@ -271,6 +566,9 @@ mod tests {
         assert_eq!(w, ["80", "7"]);
         let m = run(&["-w", "-a"]).unwrap();
         assert_eq!(m.last("width").unwrap(), "-a");
+        let m = run(&["-as", "--width=", "--si"]).unwrap();
+        assert_eq!(m.count("all") + m.count("size") + m.count("si"), 3);
+        assert_eq!(m.last("width").unwrap(), "");
     }
 
     #[test]
@@ -296,5 +594,127 @@ mod tests {
         );
         assert!(run(&["--si"]).unwrap().flag("si"));
         assert!(run(&["--h"]).unwrap().flag("help"));
+        // The first error ends the parse, whatever follows.
+        assert_eq!(e(&["x", "-q", "--foo"]), "invalid option -- 'q'");
+    }
+
+    /// Aliases share an id: their common prefix is not ambiguous, and an ambiguity lists the
+    /// first candidate and those that differ from it, in table order (glibc).
+    #[test]
+    fn aliases_and_ambiguity_order() {
+        const A: &[Opt] = &[
+            Opt::flag("extract", Some(b'x'), Some("extract")),
+            Opt::flag("extract", None, Some("get")),
+            Opt::flag("gzip", Some(b'z'), Some("gzip")),
+            Opt::flag("gzip", None, Some("gunzip")),
+            Opt::arg("group", None, Some("group")),
+        ];
+        let e = getopt(&argv(&["--g"]), A).unwrap_err();
+        assert_eq!(
+            String::from_utf8(e).unwrap(),
+            "option '--g' is ambiguous; possibilities: '--get' '--gzip' '--gunzip' '--group'"
+        );
+        let m = getopt(&argv(&["--gu", "--ge"]), A).unwrap();
+        assert_eq!(m.opts, [("gzip", None), ("extract", None)]);
+    }
+
+    const TAR: &[Opt] = &[
+        Opt::flag("create", Some(b'c'), Some("create")),
+        Opt::flag("extract", Some(b'x'), Some("extract")),
+        Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("gzip", Some(b'z'), Some("gzip")),
+        Opt::arg("file", Some(b'f'), Some("file")),
+        Opt::arg("blocking-factor", Some(b'b'), Some("blocking-factor")),
+        Opt::arg("directory", Some(b'C'), Some("directory")),
+        Opt::arg("exclude", None, Some("exclude")),
+        Opt::flag("help", Some(b'?'), Some("help")),
+    ];
+    static TAR_SPEC: Spec = Spec::new(TAR, "usage\n")
+        .code(64)
+        .in_order()
+        .old_style(2)
+        .try_usage();
+
+    /// What `each` hands over, as text: `-id=value` for options, the operand itself otherwise.
+    fn walk(args: &[&str]) -> std::result::Result<Vec<String>, i32> {
+        let mut ctx = Ctx::new("tar");
+        let mut got = Vec::new();
+        let r = each(&mut ctx, &argv(args), &TAR_SPEC, |_, a| {
+            got.push(match a {
+                Arg::Opt(o, None) => format!("-{}", o.id),
+                Arg::Opt(o, Some(v)) => format!("-{}={}", o.id, v.to_str().unwrap()),
+                Arg::Operand(v) => v.into_string().unwrap(),
+            });
+            Ok(true)
+        });
+        match r {
+            Ok(true) => Ok(got),
+            Ok(false) => Err(0),
+            Err(e) => Err(e.code),
+        }
+    }
+
+    #[test]
+    fn in_order_keeps_operands_in_place() {
+        let w = walk(&["-cf", "a.tar", "x", "-C", "d", "y", "--exclude=*.o", "z"]).unwrap();
+        assert_eq!(
+            w,
+            [
+                "-create",
+                "-file=a.tar",
+                "x",
+                "-directory=d",
+                "y",
+                "-exclude=*.o",
+                "z"
+            ]
+        );
+        let w = walk(&["-x", "--", "-C", "d"]).unwrap();
+        assert_eq!(w, ["-extract", "-C", "d"]);
+    }
+
+    #[test]
+    fn old_style_first_argument() {
+        // Letters with arguments take the following words in order.
+        let w = walk(&["cvfb", "-", "20", "dir", "-C", "d", "e"]).unwrap();
+        assert_eq!(
+            w,
+            [
+                "-create",
+                "-verbose",
+                "-file=-",
+                "-blocking-factor=20",
+                "dir",
+                "-directory=d",
+                "e"
+            ]
+        );
+        assert_eq!(
+            walk(&["xzf", "a.tgz"]).unwrap(),
+            ["-extract", "-gzip", "-file=a.tgz"]
+        );
+        // Dashed first argument: ordinary bundling, the argument attached or next.
+        assert_eq!(
+            walk(&["-xzf", "a.tgz", "m"]).unwrap(),
+            ["-extract", "-gzip", "-file=a.tgz", "m"]
+        );
+        assert_eq!(walk(&["-xfz"]).unwrap(), ["-extract", "-file=z"]);
+        // Missing words: GNU tar's own message and status; unknown letters are getopt's.
+        assert_eq!(walk(&["xf"]), Err(2));
+        assert_eq!(walk(&["qf"]), Err(2));
+        assert_eq!(walk(&["xqf", "a"]), Err(64));
+        // Only the first argument is old style.
+        assert_eq!(walk(&["-x", "vf"]).unwrap(), ["-extract", "vf"]);
+        // `--help` is answered where it stands; a bad option before it wins.
+        assert_eq!(walk(&["x?"]), Err(0));
+        assert_eq!(walk(&["--foo", "--help"]), Err(64));
+    }
+
+    #[test]
+    fn explode_words() {
+        let v = explode(&argv(&["cf-b", "a", "20", "x"]), TAR).unwrap();
+        let v: Vec<_> = v.iter().map(|s| s.to_str().unwrap()).collect();
+        assert_eq!(v, ["prog", "-c", "-f", "a", "--", "-b", "20", "x"]);
+        assert_eq!(explode(&argv(&["cfC", "a"]), TAR), Err(b'C'));
     }
 }

@@ -1,16 +1,16 @@
-//! Command line: GNU tar's three syntaxes (`tar -xzf a.tgz`, old-style bundled `tar xzf a.tgz`,
-//! long `tar --extract --gzip --file=a.tgz`), GNU getopt_long semantics (permutation,
-//! abbreviated long options, `--` ends options) and GNU's messages and exit codes (64 for a
-//! bad option, as argp does; 2 for a bad combination).
-//!
-//! Not clap: `-C DIR` and `-T FILE` are positional among the operands (`-C` applies to the
-//! names that follow it), which a declarative parser cannot express.
+//! Command line: tar's option table and what each option does to [`Opts`]. The parsing is
+//! `common::args` (GNU getopt_long in order, as GNU tar's argp does): GNU tar's three syntaxes
+//! (`tar -xzf a.tgz`, old-style bundled `tar xzf a.tgz`, long `tar --extract --gzip
+//! --file=a.tgz`), `-C DIR` and `-T FILE` among the names in order, abbreviated long options,
+//! `--` ends options, and GNU's messages and exit codes (64 for a bad option, as argp does; 2
+//! for a bad combination).
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::compress::Codec;
 use super::header::Format;
+use crate::common::args::{self, Arg, Opt, Spec};
 use crate::common::{Ctx, Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -157,128 +157,156 @@ impl Default for Opts {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Has {
-    No,
-    Req,
-    Opt,
-}
-
-/// (long name, short letter, argument)
-const LONG: &[(&str, u8, Has)] = &[
-    ("absolute-names", b'P', Has::No),
-    ("acls", 0, Has::No),
-    ("anchored", 0, Has::No),
-    ("append", b'r', Has::No),
-    ("atime-preserve", 0, Has::Opt),
-    ("auto-compress", b'a', Has::No),
-    ("blocking-factor", b'b', Has::Req),
-    ("bzip2", b'j', Has::No),
-    ("catenate", b'A', Has::No),
-    ("check-links", b'l', Has::No),
-    ("checkpoint", 0, Has::Opt),
-    ("checkpoint-action", 0, Has::Req),
-    ("clamp-mtime", 0, Has::No),
-    ("compare", b'd', Has::No),
-    ("concatenate", b'A', Has::No),
-    ("create", b'c', Has::No),
-    ("delay-directory-restore", 0, Has::No),
-    ("delete", 0, Has::No),
-    ("dereference", b'h', Has::No),
-    ("diff", b'd', Has::No),
-    ("directory", b'C', Has::Req),
-    ("exclude", 0, Has::Req),
-    ("exclude-from", b'X', Has::Req),
-    ("exclude-vcs", 0, Has::No),
-    ("extract", b'x', Has::No),
-    ("file", b'f', Has::Req),
-    ("files-from", b'T', Has::Req),
-    ("force-local", 0, Has::No),
-    ("format", b'H', Has::Req),
-    ("full-time", 0, Has::No),
-    ("get", b'x', Has::No),
-    ("group", 0, Has::Req),
-    ("gunzip", b'z', Has::No),
-    ("gzip", b'z', Has::No),
-    ("help", b'?', Has::No),
-    ("ignore-case", 0, Has::No),
-    ("ignore-failed-read", 0, Has::No),
-    ("ignore-zeros", b'i', Has::No),
-    ("keep-directory-symlink", 0, Has::No),
-    ("keep-newer-files", 0, Has::No),
-    ("keep-old-files", b'k', Has::No),
-    ("list", b't', Has::No),
-    ("lzma", 0, Has::No),
-    ("mode", 0, Has::Req),
-    ("mtime", 0, Has::Req),
-    ("no-acls", 0, Has::No),
-    ("no-anchored", 0, Has::No),
-    ("no-auto-compress", 0, Has::No),
-    ("no-delay-directory-restore", 0, Has::No),
-    ("no-ignore-case", 0, Has::No),
-    ("no-null", 0, Has::No),
-    ("no-overwrite-dir", 0, Has::No),
-    ("no-recursion", 0, Has::No),
-    ("no-same-owner", 0, Has::No),
-    ("no-same-permissions", 0, Has::No),
-    ("no-selinux", 0, Has::No),
-    ("no-wildcards", 0, Has::No),
-    ("no-wildcards-match-slash", 0, Has::No),
-    ("no-xattrs", 0, Has::No),
-    ("null", 0, Has::No),
-    ("numeric-owner", 0, Has::No),
-    ("one-file-system", 0, Has::No),
-    ("overwrite", 0, Has::No),
-    ("overwrite-dir", 0, Has::No),
-    ("owner", 0, Has::Req),
-    ("posix", 0, Has::No),
-    ("preserve", 0, Has::No),
-    ("preserve-order", b's', Has::No),
-    ("preserve-permissions", b'p', Has::No),
-    ("read-full-records", b'B', Has::No),
-    ("record-size", 0, Has::Req),
-    ("recursion", 0, Has::No),
-    ("recursive-unlink", 0, Has::No),
-    ("remove-files", 0, Has::No),
-    ("same-order", b's', Has::No),
-    ("same-owner", 0, Has::No),
-    ("same-permissions", b'p', Has::No),
-    ("selinux", 0, Has::No),
-    ("show-stored-names", 0, Has::No),
-    ("skip-old-files", 0, Has::No),
-    ("sort", 0, Has::Req),
-    ("sparse", b'S', Has::No),
-    ("strip-components", 0, Has::Req),
-    ("to-stdout", b'O', Has::No),
-    ("totals", 0, Has::Opt),
-    ("touch", b'm', Has::No),
-    ("unlink-first", b'U', Has::No),
-    ("update", b'u', Has::No),
-    ("usage", 0, Has::No),
-    ("utc", 0, Has::No),
-    ("verbose", b'v', Has::No),
-    ("version", 0, Has::No),
-    ("warning", 0, Has::Req),
-    ("wildcards", 0, Has::No),
-    ("wildcards-match-slash", 0, Has::No),
-    ("xattrs", 0, Has::No),
-    ("xattrs-exclude", 0, Has::Req),
-    ("xattrs-include", 0, Has::Req),
-    ("xz", b'J', Has::No),
-    ("zstd", 0, Has::No),
+/// tar's options. Within each first letter in GNU tar 1.34's order, so an ambiguous prefix
+/// lists its possibilities as GNU's does; aliases share their option's id. The letters
+/// at the end have no long name here (GNU's features rbox leaves out: accepted, no effect).
+const OPTIONS: &[Opt] = &[
+    Opt::flag("append", Some(b'r'), Some("append")),
+    Opt::optional("atime-preserve", None, Some("atime-preserve")),
+    Opt::flag("acls", None, Some("acls")),
+    Opt::flag("auto-compress", Some(b'a'), Some("auto-compress")),
+    Opt::flag("absolute-names", Some(b'P'), Some("absolute-names")),
+    Opt::flag("anchored", None, Some("anchored")),
+    Opt::arg("blocking-factor", Some(b'b'), Some("blocking-factor")),
+    Opt::flag("bzip2", Some(b'j'), Some("bzip2")),
+    Opt::flag("create", Some(b'c'), Some("create")),
+    Opt::flag("diff", None, Some("compare")),
+    Opt::flag("catenate", Some(b'A'), Some("catenate")),
+    Opt::flag("catenate", None, Some("concatenate")),
+    Opt::flag("clamp-mtime", None, Some("clamp-mtime")),
+    Opt::optional("checkpoint", None, Some("checkpoint")),
+    Opt::arg("checkpoint-action", None, Some("checkpoint-action")),
+    Opt::flag("check-links", Some(b'l'), Some("check-links")),
+    Opt::flag("diff", Some(b'd'), Some("diff")),
+    Opt::flag("delete", None, Some("delete")),
+    Opt::flag(
+        "delay-directory-restore",
+        None,
+        Some("delay-directory-restore"),
+    ),
+    Opt::flag("dereference", Some(b'h'), Some("dereference")),
+    Opt::arg("directory", Some(b'C'), Some("directory")),
+    Opt::flag("extract", Some(b'x'), Some("extract")),
+    Opt::arg("exclude", None, Some("exclude")),
+    Opt::arg("exclude-from", Some(b'X'), Some("exclude-from")),
+    Opt::flag("exclude-vcs", None, Some("exclude-vcs")),
+    Opt::arg("file", Some(b'f'), Some("file")),
+    Opt::flag("force-local", None, Some("force-local")),
+    Opt::arg("format", Some(b'H'), Some("format")),
+    Opt::flag("full-time", None, Some("full-time")),
+    Opt::arg("files-from", Some(b'T'), Some("files-from")),
+    Opt::flag("extract", None, Some("get")),
+    Opt::arg("group", None, Some("group")),
+    Opt::flag("gzip", Some(b'z'), Some("gzip")),
+    Opt::flag("gzip", None, Some("gunzip")),
+    Opt::flag("help", Some(b'?'), Some("help")),
+    Opt::flag("ignore-failed-read", None, Some("ignore-failed-read")),
+    Opt::flag("ignore-zeros", Some(b'i'), Some("ignore-zeros")),
+    Opt::flag("ignore-case", None, Some("ignore-case")),
+    Opt::flag("keep-old-files", Some(b'k'), Some("keep-old-files")),
+    Opt::flag("keep-newer-files", None, Some("keep-newer-files")),
+    Opt::flag(
+        "keep-directory-symlink",
+        None,
+        Some("keep-directory-symlink"),
+    ),
+    Opt::flag("list", Some(b't'), Some("list")),
+    Opt::flag("lzma", None, Some("lzma")),
+    Opt::arg("mtime", None, Some("mtime")),
+    Opt::arg("mode", None, Some("mode")),
+    Opt::flag("no-overwrite-dir", None, Some("no-overwrite-dir")),
+    Opt::flag("no-same-owner", None, Some("no-same-owner")),
+    Opt::flag("numeric-owner", None, Some("numeric-owner")),
+    Opt::flag("no-same-permissions", None, Some("no-same-permissions")),
+    Opt::flag(
+        "no-delay-directory-restore",
+        None,
+        Some("no-delay-directory-restore"),
+    ),
+    Opt::flag("no-xattrs", None, Some("no-xattrs")),
+    Opt::flag("no-selinux", None, Some("no-selinux")),
+    Opt::flag("no-acls", None, Some("no-acls")),
+    Opt::flag("no-auto-compress", None, Some("no-auto-compress")),
+    Opt::flag("null", None, Some("null")),
+    Opt::flag("no-null", None, Some("no-null")),
+    Opt::flag("no-recursion", None, Some("no-recursion")),
+    Opt::flag("no-anchored", None, Some("no-anchored")),
+    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
+    Opt::flag("no-wildcards", None, Some("no-wildcards")),
+    Opt::flag(
+        "no-wildcards-match-slash",
+        None,
+        Some("no-wildcards-match-slash"),
+    ),
+    Opt::flag("overwrite", None, Some("overwrite")),
+    Opt::flag("overwrite-dir", None, Some("overwrite-dir")),
+    Opt::arg("owner", None, Some("owner")),
+    Opt::flag("one-file-system", None, Some("one-file-system")),
+    Opt::flag(
+        "preserve-permissions",
+        Some(b'p'),
+        Some("preserve-permissions"),
+    ),
+    Opt::flag("preserve-order", Some(b's'), Some("preserve-order")),
+    // Not in GNU tar 1.34 any more (-p and -s).
+    Opt::flag("preserve", None, Some("preserve")),
+    Opt::flag("posix", None, Some("posix")),
+    Opt::flag("remove-files", None, Some("remove-files")),
+    Opt::flag("recursive-unlink", None, Some("recursive-unlink")),
+    Opt::arg("record-size", None, Some("record-size")),
+    Opt::flag("read-full-records", Some(b'B'), Some("read-full-records")),
+    Opt::flag("recursion", None, Some("recursion")),
+    Opt::flag("sparse", Some(b'S'), Some("sparse")),
+    Opt::flag("skip-old-files", None, Some("skip-old-files")),
+    Opt::flag("same-owner", None, Some("same-owner")),
+    Opt::flag("preserve-permissions", None, Some("same-permissions")),
+    Opt::flag("preserve-order", None, Some("same-order")),
+    Opt::arg("sort", None, Some("sort")),
+    Opt::flag("selinux", None, Some("selinux")),
+    Opt::arg("strip-components", None, Some("strip-components")),
+    Opt::flag("show-stored-names", None, Some("show-stored-names")),
+    Opt::flag("to-stdout", Some(b'O'), Some("to-stdout")),
+    Opt::flag("touch", Some(b'm'), Some("touch")),
+    Opt::optional("totals", None, Some("totals")),
+    Opt::flag("update", Some(b'u'), Some("update")),
+    Opt::flag("unlink-first", Some(b'U'), Some("unlink-first")),
+    Opt::flag("utc", None, Some("utc")),
+    Opt::flag("usage", None, Some("usage")),
+    Opt::flag("verbose", Some(b'v'), Some("verbose")),
+    Opt::flag("version", None, Some("version")),
+    Opt::arg("warning", None, Some("warning")),
+    Opt::flag("wildcards", None, Some("wildcards")),
+    Opt::flag("wildcards-match-slash", None, Some("wildcards-match-slash")),
+    Opt::flag("xattrs", None, Some("xattrs")),
+    Opt::arg("xattrs-include", None, Some("xattrs-include")),
+    Opt::arg("xattrs-exclude", None, Some("xattrs-exclude")),
+    Opt::flag("xz", Some(b'J'), Some("xz")),
+    Opt::flag("zstd", None, Some("zstd")),
+    // -o: --no-same-owner on extract, the old archive format on create (ignored).
+    Opt::flag("o", Some(b'o'), None),
+    Opt::flag("Z", Some(b'Z'), None),
+    Opt::arg("I", Some(b'I'), None),
+    Opt::flag("w", Some(b'w'), None),
+    Opt::flag("W", Some(b'W'), None),
+    Opt::flag("M", Some(b'M'), None),
+    Opt::flag("R", Some(b'R'), None),
+    Opt::flag("n", Some(b'n'), None),
+    Opt::arg("g", Some(b'g'), None),
+    Opt::arg("K", Some(b'K'), None),
+    Opt::arg("L", Some(b'L'), None),
+    Opt::arg("N", Some(b'N'), None),
+    Opt::arg("V", Some(b'V'), None),
+    Opt::arg("F", Some(b'F'), None),
 ];
 
-/// Short letters that exist only as short options (or whose long form differs above).
-fn short_has(c: u8) -> Option<Has> {
-    if let Some(&(_, _, h)) = LONG.iter().find(|o| o.1 == c) {
-        return Some(h);
-    }
-    match c {
-        b'o' | b'w' | b'W' | b'M' | b'R' | b'n' | b'Z' => Some(Has::No),
-        b'g' | b'K' | b'L' | b'N' | b'V' | b'F' | b'I' => Some(Has::Req),
-        _ => None,
-    }
-}
+/// The command line as GNU tar takes it: in order (`-C DIR` applies to the names after it),
+/// old-style first argument, argp's status 64 for a bad option and its `--usage` hint.
+static SPEC: Spec = Spec::new(OPTIONS, USAGE)
+    .code(64)
+    .about("GNU tar compatible archiver.\n")
+    .in_order()
+    .old_style(2)
+    .try_usage();
 
 /// What `--help` prints (condensed from GNU tar's).
 pub const USAGE: &str = "\
@@ -380,159 +408,33 @@ Examples:
 ";
 
 fn usage_error(ctx: &mut Ctx, msg: &[u8], code: i32) -> Error {
-    ctx.msg(msg);
-    let _ = ctx.out.flush();
-    crate::common::io::write_all_fd(
-        2,
-        b"Try 'tar --help' or 'tar --usage' for more information.\n",
-    )
-    .ok();
-    Error::silent(code)
+    args::usage_error(ctx, &SPEC, msg, code)
 }
 
 /// Parse the command line. `Ok(None)`: --help/--version answered.
 pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
-    let mut args: Vec<OsString> = argv.into_iter().skip(1).collect();
-    // Old style: the first argument bundles letters without a dash; letters that take an
-    // argument take the next words in order.
-    if let Some(first) = args.first() {
-        let fb = first.as_bytes();
-        if !fb.is_empty() && fb[0] != b'-' {
-            let letters = fb.to_vec();
-            let mut rest: std::collections::VecDeque<OsString> = args.drain(1..).collect();
-            let mut out: Vec<OsString> = Vec::new();
-            for &c in &letters {
-                let mut o = vec![b'-', c];
-                match short_has(c) {
-                    Some(Has::Req) => {
-                        out.push(OsString::from_vec(o));
-                        match rest.pop_front() {
-                            Some(v) => out.push(v),
-                            None => {
-                                let m = format!("Old option '{}' requires an argument.", c as char);
-                                return Err(usage_error(ctx, m.as_bytes(), 2));
-                            }
-                        }
-                    }
-                    Some(_) => out.push(OsString::from_vec(std::mem::take(&mut o))),
-                    None => {
-                        let m = format!("invalid option -- '{}'", c as char);
-                        return Err(usage_error(ctx, m.as_bytes(), 64));
-                    }
-                }
-            }
-            out.extend(rest);
-            args = out;
-        }
-    }
-
     let mut o = Opts::default();
     let mut modes: Vec<Mode> = Vec::new();
-    let mut i = 0;
-    let mut only_operands = false;
-    while i < args.len() {
-        let a = args[i].as_bytes().to_vec();
-        i += 1;
-        if only_operands || a.len() < 2 || a[0] != b'-' {
-            o.names.push(NameArg::Name(a));
-            continue;
+    let done = args::each(ctx, &argv, &SPEC, |ctx, a| match a {
+        Arg::Operand(v) => {
+            o.names.push(NameArg::Name(v.into_vec()));
+            Ok(true)
         }
-        if a == b"--" {
-            only_operands = true;
-            continue;
-        }
-        if let Some(body) = a.strip_prefix(b"--") {
-            let (name, val) = match memchr::memchr(b'=', body) {
-                Some(k) => (&body[..k], Some(body[k + 1..].to_vec())),
-                None => (body, None),
-            };
-            let name_s = String::from_utf8_lossy(name).into_owned();
-            let exact = LONG.iter().find(|l| l.0 == name_s);
-            let cands: Vec<&(&str, u8, Has)> = match exact {
-                Some(e) => vec![e],
-                None => LONG.iter().filter(|l| l.0.starts_with(&name_s)).collect(),
-            };
-            let opt = match cands.len() {
-                0 => {
-                    let m = format!("unrecognized option '--{}'", String::from_utf8_lossy(body));
-                    return Err(usage_error(ctx, m.as_bytes(), 64));
-                }
-                1 => cands[0],
-                _ => {
-                    let mut m = format!("option '--{name_s}' is ambiguous; possibilities:");
-                    for c in &cands {
-                        m.push_str(&format!(" '--{}'", c.0));
-                    }
-                    return Err(usage_error(ctx, m.as_bytes(), 64));
-                }
-            };
-            let val = match (opt.2, val) {
-                (Has::No, Some(_)) => {
-                    let m = format!("option '--{}' doesn't allow an argument", opt.0);
-                    return Err(usage_error(ctx, m.as_bytes(), 64));
-                }
-                (Has::Req, None) => {
-                    if i < args.len() {
-                        i += 1;
-                        Some(args[i - 1].as_bytes().to_vec())
-                    } else {
-                        let m = format!("option '--{}' requires an argument", opt.0);
-                        return Err(usage_error(ctx, m.as_bytes(), 64));
-                    }
-                }
-                (_, v) => v,
-            };
-            if !apply(ctx, &mut o, &mut modes, opt.0, opt.1, val)? {
-                return Ok(None);
-            }
-            continue;
-        }
-        // Short cluster.
-        let mut k = 1;
-        while k < a.len() {
-            let c = a[k];
-            k += 1;
-            let Some(h) = short_has(c) else {
-                let m = format!("invalid option -- '{}'", c as char);
-                return Err(usage_error(ctx, m.as_bytes(), 64));
-            };
-            let val = if h == Has::Req {
-                if k < a.len() {
-                    let v = a[k..].to_vec();
-                    k = a.len();
-                    Some(v)
-                } else if i < args.len() {
-                    i += 1;
-                    Some(args[i - 1].as_bytes().to_vec())
-                } else {
-                    let m = format!("option requires an argument -- '{}'", c as char);
-                    return Err(usage_error(ctx, m.as_bytes(), 64));
-                }
-            } else {
-                None
-            };
-            let long = LONG.iter().find(|l| l.1 == c).map(|l| l.0).unwrap_or("");
-            if !apply(ctx, &mut o, &mut modes, long, c, val)? {
-                return Ok(None);
-            }
-        }
+        Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id, v.map(OsString::into_vec)),
+    })?;
+    if !done {
+        return Ok(None);
     }
 
-    modes.dedup();
-    match modes.len() {
-        0 => {
+    match modes.first() {
+        None => {
             return Err(usage_error(
                 ctx,
                 b"You must specify one of the '-Acdtrux', '--delete' or '--test-label' options",
                 2,
             ))
         }
-        1 => o.mode = modes[0],
-        _ => return Err(usage_error(
-            ctx,
-            b"You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
-            2,
-        )),
+        Some(&m) => o.mode = m,
     }
     if o.file.is_none() {
         o.file = std::env::var_os("TAPE");
@@ -607,57 +509,41 @@ fn apply(
     ctx: &mut Ctx,
     o: &mut Opts,
     modes: &mut Vec<Mode>,
-    long: &str,
-    short: u8,
+    id: &str,
     val: Option<Vec<u8>>,
 ) -> Result<bool> {
     let v = val.unwrap_or_default();
     let os = |v: &[u8]| OsStr::from_bytes(v).to_os_string();
-    match (long, short) {
-        ("help", _) | (_, b'?') => {
-            ctx.out.write_all(USAGE.as_bytes())?;
-            return Ok(false);
-        }
-        ("usage", _) => {
+    match id {
+        "usage" => {
             ctx.out.write_all(b"Usage: tar [-AcdrtuxvOpkmhPzjJa] [-f ARCHIVE] [-C DIR] [-T FILE] [-X FILE] [--OPTION...] [FILE]...\n")?;
             return Ok(false);
         }
-        ("version", _) => {
-            ctx.out.write_all(
-                concat!(
-                    "tar (rbox) ",
-                    env!("CARGO_PKG_VERSION"),
-                    "\nGNU tar compatible archiver.\n"
-                )
-                .as_bytes(),
-            )?;
-            return Ok(false);
-        }
-        (_, b'c') => modes.push(Mode::Create),
-        (_, b'x') => modes.push(Mode::Extract),
-        (_, b't') => modes.push(Mode::List),
-        (_, b'r') => modes.push(Mode::Append),
-        (_, b'u') => modes.push(Mode::Update),
-        (_, b'd') => modes.push(Mode::Diff),
-        (_, b'A') => modes.push(Mode::Concatenate),
-        ("delete", _) => modes.push(Mode::Delete),
-        (_, b'f') => o.file = Some(os(&v)),
-        (_, b'C') => o.names.push(NameArg::Dir(os(&v))),
-        (_, b'T') => o.names.push(NameArg::FilesFrom(os(&v))),
-        (_, b'X') => o.exclude_from.push(os(&v)),
-        ("exclude", _) => o.excludes.push(v),
-        ("exclude-vcs", _) => o.exclude_vcs = true,
-        (_, b'v') => o.verbose += 1,
-        (_, b'O') => o.to_stdout = true,
-        (_, b'p') => o.same_perms = Some(true),
-        ("no-same-permissions", _) => o.same_perms = Some(false),
-        ("preserve", _) => o.same_perms = Some(true),
-        ("same-owner", _) => o.same_owner = Some(true),
-        ("no-same-owner", _) => o.same_owner = Some(false),
+        "create" => modes.push(Mode::Create),
+        "extract" => modes.push(Mode::Extract),
+        "list" => modes.push(Mode::List),
+        "append" => modes.push(Mode::Append),
+        "update" => modes.push(Mode::Update),
+        "diff" => modes.push(Mode::Diff),
+        "catenate" => modes.push(Mode::Concatenate),
+        "delete" => modes.push(Mode::Delete),
+        "file" => o.file = Some(os(&v)),
+        "directory" => o.names.push(NameArg::Dir(os(&v))),
+        "files-from" => o.names.push(NameArg::FilesFrom(os(&v))),
+        "exclude-from" => o.exclude_from.push(os(&v)),
+        "exclude" => o.excludes.push(v),
+        "exclude-vcs" => o.exclude_vcs = true,
+        "verbose" => o.verbose += 1,
+        "to-stdout" => o.to_stdout = true,
+        "preserve-permissions" => o.same_perms = Some(true),
+        "no-same-permissions" => o.same_perms = Some(false),
+        "preserve" => o.same_perms = Some(true),
+        "same-owner" => o.same_owner = Some(true),
+        "no-same-owner" => o.same_owner = Some(false),
         // -o: --no-same-owner on extract (GNU), old archive format on create (ignored).
-        (_, b'o') => o.same_owner = Some(false),
-        ("numeric-owner", _) => o.numeric_owner = true,
-        ("owner", _) => {
+        "o" => o.same_owner = Some(false),
+        "numeric-owner" => o.numeric_owner = true,
+        "owner" => {
             let mut names = crate::common::fs::Names::new();
             let users = crate::common::fs::IdDb::load("/etc/passwd");
             match owner_arg(&v, |n| users.id(n), |id| names.user(id).map(|s| s.to_vec())) {
@@ -671,7 +557,7 @@ fn apply(
                 }
             }
         }
-        ("group", _) => {
+        "group" => {
             let mut names = crate::common::fs::Names::new();
             let groups = crate::common::fs::IdDb::load("/etc/group");
             match owner_arg(
@@ -689,14 +575,14 @@ fn apply(
                 }
             }
         }
-        ("mode", _) => {
+        "mode" => {
             if crate::common::fs::apply_mode(&v, 0o644, false).is_none() {
                 let m = "Invalid mode given on option";
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }
             o.mode_change = Some(v);
         }
-        ("mtime", _) => match parse_date(&v) {
+        "mtime" => match parse_date(&v) {
             Some(t) => o.mtime = Some(t),
             None => {
                 let m = format!(
@@ -707,8 +593,8 @@ fn apply(
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }
         },
-        ("clamp-mtime", _) => o.clamp_mtime = true,
-        ("sort", _) => {
+        "clamp-mtime" => o.clamp_mtime = true,
+        "sort" => {
             o.sort = match &v[..] {
                 b"none" => Sort::None,
                 b"name" => Sort::Name,
@@ -723,38 +609,36 @@ fn apply(
                 }
             }
         }
-        (_, b'h') => o.deref = true,
-        ("null", _) => o.null = true,
-        ("no-null", _) => o.null = false,
-        ("strip-components", _) => {
-            o.strip = num_arg(ctx, &v, "Invalid number of elements")? as usize
-        }
-        (_, b'k') => o.old_files = OldFiles::Keep,
-        ("skip-old-files", _) => o.old_files = OldFiles::Skip,
-        ("overwrite", _) => o.old_files = OldFiles::Overwrite,
-        (_, b'U') => o.old_files = OldFiles::Unlink,
-        ("keep-newer-files", _) => o.old_files = OldFiles::KeepNewer,
-        ("no-overwrite-dir", _) => o.no_overwrite_dir = true,
-        ("overwrite-dir", _) => o.no_overwrite_dir = false,
-        ("remove-files", _) => o.remove_files = true,
-        ("no-recursion", _) => o.recursion = false,
-        ("recursion", _) => o.recursion = true,
-        (_, b'P') => o.absolute = true,
-        ("totals", _) => o.totals = true,
-        (_, b'z') => o.codec = Some(Codec::Gzip),
-        (_, b'j') => o.codec = Some(Codec::Bzip2),
-        (_, b'J') => o.codec = Some(Codec::Xz),
-        ("zstd", _) => o.codec = Some(Codec::Zstd),
-        ("lzma", _) | (_, b'Z') | (_, b'I') => {
+        "dereference" => o.deref = true,
+        "null" => o.null = true,
+        "no-null" => o.null = false,
+        "strip-components" => o.strip = num_arg(ctx, &v, "Invalid number of elements")? as usize,
+        "keep-old-files" => o.old_files = OldFiles::Keep,
+        "skip-old-files" => o.old_files = OldFiles::Skip,
+        "overwrite" => o.old_files = OldFiles::Overwrite,
+        "unlink-first" => o.old_files = OldFiles::Unlink,
+        "keep-newer-files" => o.old_files = OldFiles::KeepNewer,
+        "no-overwrite-dir" => o.no_overwrite_dir = true,
+        "overwrite-dir" => o.no_overwrite_dir = false,
+        "remove-files" => o.remove_files = true,
+        "no-recursion" => o.recursion = false,
+        "recursion" => o.recursion = true,
+        "absolute-names" => o.absolute = true,
+        "totals" => o.totals = true,
+        "gzip" => o.codec = Some(Codec::Gzip),
+        "bzip2" => o.codec = Some(Codec::Bzip2),
+        "xz" => o.codec = Some(Codec::Xz),
+        "zstd" => o.codec = Some(Codec::Zstd),
+        "lzma" | "Z" | "I" => {
             return Err(usage_error(
                 ctx,
                 b"this compression program is not supported; use -z, -j, -J or --zstd",
                 2,
             ));
         }
-        (_, b'a') => o.auto_compress = true,
-        ("no-auto-compress", _) => o.auto_compress = false,
-        (_, b'H') => {
+        "auto-compress" => o.auto_compress = true,
+        "no-auto-compress" => o.auto_compress = false,
+        "format" => {
             o.format = match &v[..] {
                 b"ustar" | b"v7" => Format::StrictUstar,
                 b"pax" | b"posix" => Format::Pax,
@@ -768,29 +652,29 @@ fn apply(
                 }
             }
         }
-        ("posix", _) => o.format = Format::Pax,
-        ("wildcards", _) => o.wildcards = Some(true),
-        ("no-wildcards", _) => o.wildcards = Some(false),
-        ("wildcards-match-slash", _) => o.wildcards_slash = true,
-        ("no-wildcards-match-slash", _) => o.wildcards_slash = false,
-        ("anchored", _) => o.anchored = Some(true),
-        ("no-anchored", _) => o.anchored = Some(false),
-        ("ignore-case", _) => o.ignore_case = true,
-        ("no-ignore-case", _) => o.ignore_case = false,
-        ("xattrs", _) => o.xattrs = true,
-        ("no-xattrs", _) => o.xattrs = false,
-        (_, b'i') => o.ignore_zeros = true,
-        (_, b'm') => o.touch = true,
-        ("full-time", _) => o.full_time = true,
-        ("utc", _) => o.utc = true,
-        (_, b'b') => {
+        "posix" => o.format = Format::Pax,
+        "wildcards" => o.wildcards = Some(true),
+        "no-wildcards" => o.wildcards = Some(false),
+        "wildcards-match-slash" => o.wildcards_slash = true,
+        "no-wildcards-match-slash" => o.wildcards_slash = false,
+        "anchored" => o.anchored = Some(true),
+        "no-anchored" => o.anchored = Some(false),
+        "ignore-case" => o.ignore_case = true,
+        "no-ignore-case" => o.ignore_case = false,
+        "xattrs" => o.xattrs = true,
+        "no-xattrs" => o.xattrs = false,
+        "ignore-zeros" => o.ignore_zeros = true,
+        "touch" => o.touch = true,
+        "full-time" => o.full_time = true,
+        "utc" => o.utc = true,
+        "blocking-factor" => {
             let n = num_arg(ctx, &v, "Invalid blocking factor")?;
             if n == 0 || n > 1 << 20 {
                 return Err(usage_error(ctx, b"Invalid blocking factor", 2));
             }
             o.record = n * 512;
         }
-        ("record-size", _) => {
+        "record-size" => {
             let n = num_arg(ctx, &v, "Invalid record size")?;
             if n == 0 || n % 512 != 0 || n > 1 << 29 {
                 return Err(usage_error(
@@ -801,15 +685,27 @@ fn apply(
             }
             o.record = n;
         }
-        ("one-file-system", _) => o.one_file_system = true,
-        ("show-stored-names", _) => o.show_stored = true,
-        ("ignore-failed-read", _) => o.ignore_failed_read = true,
-        (_, b'S') => o.sparse = true,
-        ("keep-directory-symlink", _) => o.keep_dir_symlink = true,
+        "one-file-system" => o.one_file_system = true,
+        "show-stored-names" => o.show_stored = true,
+        "ignore-failed-read" => o.ignore_failed_read = true,
+        "sparse" => o.sparse = true,
+        "keep-directory-symlink" => o.keep_dir_symlink = true,
         // Accepted for compatibility; no effect here.
         _ => {}
     }
+    // A second mode is refused when it comes up, before later options are looked at (GNU).
+    if modes.iter().any(|m| *m != modes[0]) {
+        return Err(more_than_one_mode(ctx));
+    }
     Ok(true)
+}
+
+fn more_than_one_mode(ctx: &mut Ctx) -> Error {
+    usage_error(
+        ctx,
+        b"You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
+        2,
+    )
 }
 
 /// `--mtime`: `@SECONDS`, `YYYY-MM-DD[ T]HH:MM[:SS[.frac]]` (UTC with a trailing Z or

@@ -22,5 +22,7 @@ mod sh;
 mod sh_interactive;
 #[cfg(feature = "tar")]
 mod tar;
+#[cfg(feature = "tar")]
+mod tar_opts;
 #[cfg(feature = "wget")]
 mod wget;

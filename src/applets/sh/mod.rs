@@ -9,9 +9,10 @@
 //! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
 //! and bash/ash).
 //!
-//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
-//! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
-//! [`vars`], [`jobs`], [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
+//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`state`] (the
+//! shell's state: variables, options, traps, ...), [`exec`] (the interpreter), [`expand`] (word
+//! expansions), [`arith`], [`pattern`] (matching and globbing), [`vars`], [`proc`] (children:
+//! fork, wait, reaped statuses, the job table), [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
 //! over [`lineedit`]), [`jobctl`] (job control), [`pid1`] (the shell as a container's PID 1).
 
 pub mod arith;
@@ -27,6 +28,7 @@ pub mod parser;
 pub mod pattern;
 pub mod pid1;
 pub mod proc;
+pub mod state;
 pub mod vars;
 
 use std::ffi::OsString;
@@ -220,7 +222,15 @@ fn script_error(argv0: &[u8], script: &[u8], e: &std::io::Error) -> i32 {
         Some(libc::ENOENT) => "No such file".to_string(),
         _ => crate::common::ctx::strerror(e),
     };
-    let msg = [argv0, b": 0: cannot open ", script, b": ", m.as_bytes(), b"\n"].concat();
+    let msg = [
+        argv0,
+        b": 0: cannot open ",
+        script,
+        b": ",
+        m.as_bytes(),
+        b"\n",
+    ]
+    .concat();
     let _ = crate::common::io::write_all_fd(2, &msg);
     if e.raw_os_error() == Some(libc::ENOENT) {
         127

@@ -185,11 +185,13 @@ pub struct Rlimit {
     pub max: u64,
 }
 
+// rlim_t is u64 on musl and glibc x86_64, not on every target.
+#[allow(clippy::unnecessary_cast)]
 pub const RLIM_INFINITY: u64 = libc::RLIM_INFINITY as u64;
 
-// The RLIMIT_* constants are i32 on musl but u32 on glibc.
+/// getrlimit(2) (`resource`: an `RLIMIT_*`, i32 on musl, u32 on glibc: callers cast); a
+/// failing call (unknown resource) reads as zero limits.
 #[allow(clippy::unnecessary_cast)]
-/// getrlimit(2); a failing call (unknown resource) reads as zero limits.
 pub fn getrlimit(resource: i32) -> Rlimit {
     let mut r = libc::rlimit {
         rlim_cur: 0,
@@ -271,6 +273,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::unnecessary_cast)] // RLIMIT_* are u32 on glibc
     fn umask_roundtrip_and_limits() {
         let old = umask(0o027);
         assert_eq!(umask(old), 0o027);

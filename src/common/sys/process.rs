@@ -272,11 +272,10 @@ mod tests {
         }
     }
 
+    // umask is not tested here: changing it would race with tests creating files.
     #[test]
     #[allow(clippy::unnecessary_cast)] // RLIMIT_* are u32 on glibc
-    fn umask_roundtrip_and_limits() {
-        let old = umask(0o027);
-        assert_eq!(umask(old), 0o027);
+    fn limits_and_ticks() {
         let r = getrlimit(libc::RLIMIT_NOFILE as i32);
         assert!(r.cur <= r.max);
         assert!(clock_ticks() >= 1);

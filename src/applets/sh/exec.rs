@@ -1,174 +1,25 @@
-//! The interpreter: shell state and the execution of the syntax tree (XCU 2.9): simple commands
-//! with the POSIX search order (special builtins, functions, builtins, PATH, then rbox applets),
-//! pipelines, lists, compound commands, redirections, subshells by fork, `set -e` with its
-//! exceptions, traps.
+//! The interpreter: the execution of the syntax tree (XCU 2.9): simple commands with the POSIX
+//! search order (special builtins, functions, builtins, PATH, then rbox applets), pipelines,
+//! lists, compound commands, redirections, subshells, `set -e` with its exceptions, traps.
+//! The state it works on is `state.rs`; children are forked and waited for in `proc.rs`.
 
 use std::ffi::CString;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::ast::*;
 use super::builtins;
 use super::input::Input;
-use super::jobs::{self, Jobs};
 use super::parser::{ParseError, Parser};
-use super::vars::{FastMap, Vars};
-use crate::common::io::{write_all_fd, Out};
+use crate::common::io::write_all_fd;
+use crate::common::sys::fd::{self, AsFd, AsRawFd, IntoRawFd, OwnedFd, RawFd};
+use crate::common::sys::process as sp;
+use crate::common::sys::signal::{self, Handler};
 
-/// Non-local control flow.
-#[derive(Debug)]
-pub enum Flow {
-    Break(u32),
-    Continue(u32),
-    Return,
-    /// Leave the shell (or the subshell) with this status.
-    Exit(i32),
-    /// SIGINT in an interactive shell: abandon the command line (see `jobctl`).
-    Interrupt,
-}
-
-pub type Res = Result<i32, Flow>;
-
-#[derive(Default, Clone)]
-pub struct Opts {
-    pub errexit: bool,
-    pub nounset: bool,
-    pub xtrace: bool,
-    pub noglob: bool,
-    pub noexec: bool,
-    pub verbose: bool,
-    pub noclobber: bool,
-    pub allexport: bool,
-    pub pipefail: bool,
-    pub interactive: bool,
-    pub stdin: bool,
-    pub monitor: bool,
-    pub notify: bool,
-    pub ignoreeof: bool,
-    pub nolog: bool,
-    pub vi: bool,
-    pub emacs: bool,
-    /// Accepted for dash compatibility; no effect.
-    pub privileged: bool,
-    pub debug: bool,
-}
-
-pub const OPTION_NAMES: &[(&str, u8)] = &[
-    ("errexit", b'e'),
-    ("noglob", b'f'),
-    ("ignoreeof", 0),
-    ("interactive", b'i'),
-    ("monitor", b'm'),
-    ("noexec", b'n'),
-    ("stdin", b's'),
-    ("xtrace", b'x'),
-    ("verbose", b'v'),
-    ("vi", 0),
-    ("emacs", 0),
-    ("noclobber", b'C'),
-    ("allexport", b'a'),
-    ("notify", b'b'),
-    ("nounset", b'u'),
-    ("privileged", b'p'),
-    ("nolog", 0),
-    ("debug", 0),
-    ("pipefail", 0),
-];
-
-impl Opts {
-    pub fn get_mut(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "errexit" => &mut self.errexit,
-            "noglob" => &mut self.noglob,
-            "ignoreeof" => &mut self.ignoreeof,
-            "interactive" => &mut self.interactive,
-            "monitor" => &mut self.monitor,
-            "noexec" => &mut self.noexec,
-            "stdin" => &mut self.stdin,
-            "xtrace" => &mut self.xtrace,
-            "verbose" => &mut self.verbose,
-            "vi" => &mut self.vi,
-            "emacs" => &mut self.emacs,
-            "noclobber" => &mut self.noclobber,
-            "allexport" => &mut self.allexport,
-            "notify" => &mut self.notify,
-            "nounset" => &mut self.nounset,
-            "nolog" => &mut self.nolog,
-            "pipefail" => &mut self.pipefail,
-            "privileged" => &mut self.privileged,
-            "debug" => &mut self.debug,
-            _ => return None,
-        })
-    }
-    pub fn by_letter(&mut self, c: u8) -> Option<&mut bool> {
-        let name = OPTION_NAMES.iter().find(|(_, l)| *l == c && c != 0)?.0;
-        self.get_mut(name)
-    }
-}
-
-/// Signals caught by a trap and not yet handled (set from the signal handler).
-pub static PENDING: [AtomicBool; 65] = [const { AtomicBool::new(false) }; 65];
-pub static ANY_PENDING: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(sig: libc::c_int) {
-    if (sig as usize) < PENDING.len() {
-        PENDING[sig as usize].store(true, Ordering::Relaxed);
-        ANY_PENDING.store(true, Ordering::Relaxed);
-    }
-}
+pub use super::state::{Flow, Opts, Res, SavedFds, Shell, ANY_PENDING, OPTION_NAMES, PENDING};
 
 /// Variables saved around a builtin's or function's prefix assignments.
 type SavedVars = Vec<(Vec<u8>, Option<super::vars::Var>)>;
-
-pub struct Shell {
-    pub vars: Vars,
-    pub pos: Vec<Vec<u8>>,
-    pub arg0: Vec<u8>,
-    pub funcs: FastMap<Vec<u8>, Rc<Node>>,
-    pub aliases: std::collections::HashMap<Vec<u8>, Vec<u8>>,
-    pub opts: Opts,
-    pub status: i32,
-    pub last_bg: Option<i32>,
-    pub pid: i32,
-    pub out: Out,
-    pub lineno: usize,
-    pub errexit_off: u32,
-    pub loop_depth: u32,
-    pub func_depth: u32,
-    /// Trap actions by signal number; 0 is EXIT.
-    pub traps: Vec<Option<Vec<u8>>>,
-    pub jobs: Jobs,
-    pub hash: FastMap<Vec<u8>, Vec<u8>>,
-    /// A forked child (subshell, pipeline element, command substitution).
-    pub subshell: bool,
-    pub arith_cache: FastMap<Vec<u8>, Rc<super::arith::Expr>>,
-    /// Status of the last command substitution (for assignment-only commands).
-    pub cmdsub_status: Option<i32>,
-    /// The next external simple command may replace the shell instead of forking.
-    pub tail_exec: bool,
-    pub getopts_pos: usize,
-    pub in_trap: bool,
-    /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
-    pub eval_depth: u32,
-    env_cache: Option<(u64, Vec<CString>)>,
-    /// Set by `exec` without a command: keep its redirections.
-    pub keep_redirs: bool,
-    /// argv[0] the binary was started with (to find our own executable).
-    pub exe_hint: Vec<u8>,
-    /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
-    pub exec_prefix: &'static [u8],
-    /// Spare byte buffers for words (see `buf`/`recycle` in expand.rs).
-    pub pool: Vec<Vec<u8>>,
-    /// Builtin output captured in memory (in-process command substitution).
-    pub capture: Option<Vec<u8>>,
-    /// Stack address at start and how much of the stack recursion may use.
-    stack_base: usize,
-    stack_budget: usize,
-    /// Children writing large here-documents into pipes (reaped when done).
-    here_writers: Vec<i32>,
-    /// Interactive state and job control (issue 5, `jobctl.rs`).
-    pub jc: super::jobctl::JobCtl,
-}
 
 /// Most nested function calls / eval / dot scripts before giving up (keeps the stack bounded).
 const MAX_EVAL_DEPTH: u32 = 10000;
@@ -184,172 +35,6 @@ pub enum Found {
 }
 
 impl Shell {
-    pub fn new(arg0: Vec<u8>) -> Shell {
-        let mut sh = Shell {
-            vars: Vars::default(),
-            pos: Vec::new(),
-            arg0,
-            funcs: FastMap::default(),
-            aliases: Default::default(),
-            opts: Opts::default(),
-            status: 0,
-            last_bg: None,
-            pid: unsafe { libc::getpid() },
-            out: Out::new(1, 8192),
-            lineno: 1,
-            errexit_off: 0,
-            loop_depth: 0,
-            func_depth: 0,
-            traps: vec![None; 65],
-            jobs: Jobs::default(),
-            hash: FastMap::default(),
-            subshell: false,
-            arith_cache: FastMap::default(),
-            cmdsub_status: None,
-            tail_exec: false,
-            getopts_pos: 0,
-            in_trap: false,
-            eval_depth: 0,
-            env_cache: None,
-            keep_redirs: false,
-            exe_hint: Vec::new(),
-            exec_prefix: b"",
-            pool: Vec::new(),
-            capture: None,
-            stack_base: 0,
-            stack_budget: 0,
-            here_writers: Vec::new(),
-            jc: Default::default(),
-        };
-        let here = 0u8;
-        sh.stack_base = std::ptr::addr_of!(here) as usize;
-        let mut rl = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut rl) };
-        let lim = if rl.rlim_cur == libc::RLIM_INFINITY || rl.rlim_cur == 0 {
-            8 << 20
-        } else {
-            (rl.rlim_cur as usize).min(256 << 20)
-        };
-        sh.stack_budget = lim / 4 * 3;
-        sh.exe_hint = sh.arg0.clone();
-        for (k, v) in std::env::vars_os() {
-            use std::os::unix::ffi::OsStrExt;
-            let k = k.as_bytes();
-            if super::parser::is_name(k) {
-                let _ = sh.vars.set(k, v.as_bytes(), true);
-            }
-        }
-        if sh.vars.get(b"IFS").is_none() {
-            let _ = sh.vars.set(b"IFS", b" \t\n", false);
-        } else {
-            // IFS is never imported from the environment (POSIX 2024, dash).
-            let _ = sh.vars.set(b"IFS", b" \t\n", false);
-            sh.vars.map.get_mut(&b"IFS"[..]).unwrap().exported = false;
-        }
-        if sh.vars.get(b"PS1").is_none() {
-            let ps1: &[u8] = if unsafe { libc::geteuid() } == 0 {
-                b"# "
-            } else {
-                b"$ "
-            };
-            let _ = sh.vars.set(b"PS1", ps1, false);
-        }
-        if sh.vars.get(b"PS2").is_none() {
-            let _ = sh.vars.set(b"PS2", b"> ", false);
-        }
-        if sh.vars.get(b"PS4").is_none() {
-            let _ = sh.vars.set(b"PS4", b"+ ", false);
-        }
-        let _ = sh.vars.set(b"OPTIND", b"1", false);
-        if sh.vars.get(b"PATH").is_none() {
-            let _ = sh.vars.set(
-                b"PATH",
-                b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                false,
-            );
-        }
-        let ppid = unsafe { libc::getppid() };
-        let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
-        // PWD: keep an inherited value only if it names the current directory.
-        let cwd = std::env::current_dir().ok();
-        let keep = match (sh.vars.get(b"PWD"), &cwd) {
-            (Some(p), Some(c)) => {
-                use std::os::unix::ffi::OsStrExt;
-                p.starts_with(b"/")
-                    && std::fs::metadata(std::ffi::OsStr::from_bytes(p))
-                        .ok()
-                        .zip(std::fs::metadata(c).ok())
-                        .is_some_and(|(a, b)| {
-                            use std::os::unix::fs::MetadataExt;
-                            a.dev() == b.dev() && a.ino() == b.ino()
-                        })
-            }
-            _ => false,
-        };
-        if !keep {
-            if let Some(c) = cwd {
-                use std::os::unix::ffi::OsStrExt;
-                let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
-            }
-        }
-        sh
-    }
-
-    // ------------------------------------------------------------ messages
-
-    /// `sh: LINE: msg` on stderr, as dash words it.
-    pub fn err(&mut self, msg: &[u8]) {
-        let _ = self.out.flush();
-        let mut v = Vec::with_capacity(msg.len() + 32);
-        v.extend_from_slice(&self.arg0);
-        v.extend_from_slice(b": ");
-        v.extend_from_slice(self.lineno.to_string().as_bytes());
-        v.extend_from_slice(b": ");
-        v.extend_from_slice(msg);
-        v.push(b'\n');
-        let _ = write_all_fd(2, &v);
-    }
-
-    pub fn errf(&mut self, parts: &[&[u8]]) {
-        let v: Vec<u8> = parts.concat();
-        self.err(&v);
-    }
-
-    pub fn check_errexit(&self, st: i32) -> Res {
-        if st != 0 && self.opts.errexit && self.errexit_off == 0 {
-            Err(Flow::Exit(st))
-        } else {
-            Ok(st)
-        }
-    }
-
-    pub fn flags_string(&self) -> Vec<u8> {
-        let mut s = Vec::new();
-        let o = &self.opts;
-        for (on, c) in [
-            (o.errexit, b'e'),
-            (o.noglob, b'f'),
-            (o.interactive, b'i'),
-            (o.monitor, b'm'),
-            (o.noexec, b'n'),
-            (o.stdin, b's'),
-            (o.xtrace, b'x'),
-            (o.verbose, b'v'),
-            (o.noclobber, b'C'),
-            (o.allexport, b'a'),
-            (o.notify, b'b'),
-            (o.nounset, b'u'),
-        ] {
-            if on {
-                s.push(c);
-            }
-        }
-        s
-    }
-
     // ------------------------------------------------------------ running text
 
     /// Run commands from an input until its end. Returns the final status, or the status of
@@ -456,23 +141,6 @@ impl Shell {
         Ok(())
     }
 
-    pub fn set_trap(&mut self, sig: usize, action: Option<Vec<u8>>) {
-        if sig != 0 {
-            // SAFETY: installing a handler that only stores to atomics.
-            unsafe {
-                let mut sa: libc::sigaction = std::mem::zeroed();
-                sa.sa_sigaction = match &action {
-                    None => libc::SIG_DFL,
-                    Some(a) if a.is_empty() => libc::SIG_IGN,
-                    Some(_) => on_signal as *const () as usize,
-                };
-                libc::sigemptyset(&mut sa.sa_mask);
-                libc::sigaction(sig as i32, &sa, std::ptr::null_mut());
-            }
-        }
-        self.traps[sig] = action;
-    }
-
     /// Run the EXIT trap once (at the end of the shell or of a subshell that set it).
     pub fn run_exit_trap(&mut self) {
         if let Some(action) = self.traps[0].take() {
@@ -486,46 +154,7 @@ impl Shell {
         }
     }
 
-    /// In a new child: caught signals go back to their defaults, ignored ones stay ignored.
-    fn reset_traps_in_child(&mut self) {
-        for sig in 1..self.traps.len() {
-            if matches!(&self.traps[sig], Some(a) if !a.is_empty()) {
-                self.set_trap(sig, None);
-            }
-        }
-        self.traps[0] = None;
-    }
-
     // ------------------------------------------------------------ forking
-
-    /// Fork. In the child, run `f` and exit with its status; the parent gets the pid.
-    pub fn fork_run(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> i32 {
-        let _ = self.out.flush();
-        // SAFETY: the shell is single-threaded, so the child may run arbitrary code.
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            self.err(b"cannot fork");
-            return -1;
-        }
-        if pid == 0 {
-            super::jobctl::in_child(self);
-            self.subshell = true;
-            self.reset_traps_in_child();
-            // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
-            let st = match f(self) {
-                Ok(s) => s,
-                Err(Flow::Exit(s)) => s,
-                Err(_) => self.status,
-            };
-            self.status = st;
-            self.run_exit_trap();
-            let _ = self.out.flush();
-            // SAFETY: ending the child without running the parent's atexit handlers.
-            unsafe { libc::_exit(self.status) };
-        }
-        super::jobctl::after_fork(self, pid);
-        pid
-    }
 
     /// Run `f` as a subshell and wait for it.
     fn subshell(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> i32 {
@@ -537,7 +166,7 @@ impl Shell {
         if let Some(st) = super::jobctl::wait_fg(self, job, &[pid]) {
             return st;
         }
-        jobs::wait_pid(pid).unwrap_or(127)
+        self.wait_child(pid)
     }
 
     // ------------------------------------------------------------ the tree
@@ -612,17 +241,17 @@ impl Shell {
                 let pid = self.fork_run(|sh| {
                     // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
                     if !sh.jc.job_child {
-                        unsafe {
-                            if sh.traps[libc::SIGINT as usize].is_none() {
-                                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                        for s in [libc::SIGINT, libc::SIGQUIT] {
+                            if sh.traps[s as usize].is_none() {
+                                let _ = signal::set_handler(s, Handler::Ignore);
                             }
-                            if sh.traps[libc::SIGQUIT as usize].is_none() {
-                                libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-                            }
-                            let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
-                            if fd > 0 {
-                                libc::dup2(fd, 0);
-                                libc::close(fd);
+                        }
+                        if let Ok(null) = fd::open(b"/dev/null", libc::O_RDONLY, 0) {
+                            if null.as_raw_fd() == 0 {
+                                // Opened right onto the closed stdin: it stays.
+                                let _ = null.into_raw_fd();
+                            } else {
+                                let _ = fd::dup2(null.as_fd(), 0);
                             }
                         }
                     }
@@ -631,12 +260,12 @@ impl Shell {
                 });
                 self.tail_exec = tail;
                 // Reap finished jobs now and then (their statuses are kept for `wait`).
-                if self.jobs.list.len() >= 16 {
-                    self.jobs.poll();
+                if self.procs.jobs.len() >= 16 {
+                    self.procs.poll();
                 }
                 if pid > 0 {
                     self.last_bg = Some(pid);
-                    let id = self.jobs.add(vec![pid], Vec::new());
+                    let id = self.procs.add_job(vec![pid], Vec::new());
                     super::jobctl::started_bg(self, job, id);
                 }
                 Ok(0)
@@ -823,44 +452,40 @@ impl Shell {
     fn run_pipeline(&mut self, cmds: &[Node]) -> Res {
         self.tail_exec = false;
         let mut pids = Vec::with_capacity(cmds.len());
-        let mut prev_read = -1;
+        let mut prev_read: Option<OwnedFd> = None;
         let n = cmds.len();
         let job = super::jobctl::begin(self, true);
         for (i, c) in cmds.iter().enumerate() {
-            let mut fds = [-1, -1];
-            if i + 1 < n {
-                // SAFETY: pipe writes two fds into the array.
-                if unsafe { libc::pipe(fds.as_mut_ptr()) } < 0 {
-                    self.err(b"Pipe call failed");
-                    return Err(Flow::Exit(2));
+            let (r, w) = if i + 1 < n {
+                match fd::pipe() {
+                    Ok((r, w)) => (Some(r), Some(w)),
+                    Err(_) => {
+                        self.err(b"Pipe call failed");
+                        return Err(Flow::Exit(2));
+                    }
                 }
-            }
-            let (r, w) = (fds[0], fds[1]);
-            let pid = self.fork_run(|sh| {
-                // SAFETY: plain descriptor juggling in the child.
-                unsafe {
-                    if prev_read >= 0 {
-                        libc::dup2(prev_read, 0);
-                        libc::close(prev_read);
+            } else {
+                (None, None)
+            };
+            let r_num = r.as_ref().map(|r| r.as_raw_fd());
+            let prev = prev_read.take();
+            // The closure owns the previous read end and the new write end: the child moves
+            // them onto 0 and 1; in the parent they close when it is dropped after the fork.
+            let pid = self.fork_run(move |sh| {
+                if let Some(p) = prev {
+                    let _ = fd::dup2(p.as_fd(), 0);
+                    drop(p);
+                }
+                if let Some(w) = w {
+                    if let Some(r) = r_num {
+                        let _ = fd::close_raw(r);
                     }
-                    if w >= 0 {
-                        libc::close(r);
-                        libc::dup2(w, 1);
-                        libc::close(w);
-                    }
+                    let _ = fd::dup2(w.as_fd(), 1);
+                    drop(w);
                 }
                 sh.tail_exec = matches!(c, Node::Simple(_));
                 sh.run(c)
             });
-            // SAFETY: closing our copies.
-            unsafe {
-                if prev_read >= 0 {
-                    libc::close(prev_read);
-                }
-                if w >= 0 {
-                    libc::close(w);
-                }
-            }
             prev_read = r;
             if pid > 0 {
                 pids.push(pid);
@@ -872,7 +497,7 @@ impl Shell {
         let mut st = 0;
         let mut fail = 0;
         for p in pids {
-            st = jobs::wait_pid(p).unwrap_or(127);
+            st = self.wait_child(p);
             if st != 0 {
                 fail = st;
             }
@@ -1051,11 +676,8 @@ impl Shell {
                 let r = (b.run)(self, argv);
                 let _ = self.out.flush();
                 if std::mem::take(&mut self.keep_redirs) {
-                    for (_, copy) in saved {
-                        if copy >= 0 {
-                            unsafe { libc::close(copy) };
-                        }
-                    }
+                    // The redirections stay: the saved copies are closed.
+                    drop(saved);
                 } else {
                     self.restore(saved);
                 }
@@ -1105,7 +727,7 @@ impl Shell {
                 if let Some(st) = super::jobctl::wait_fg(self, job, &[pid]) {
                     return Ok(st);
                 }
-                Ok(jobs::wait_pid(pid).unwrap_or(127))
+                Ok(self.wait_child(pid))
             }
         }
     }
@@ -1138,22 +760,6 @@ impl Shell {
             self.vars.env_gen += 1;
             self.var_changed(&n);
         }
-    }
-
-    /// Side effects of setting some variables.
-    pub fn var_changed(&mut self, name: &[u8]) {
-        match name {
-            b"PATH" => self.hash.clear(),
-            b"OPTIND" => self.getopts_pos = 0,
-            _ => {}
-        }
-    }
-
-    /// Is there room on the stack for another level of recursion?
-    pub fn stack_ok(&self) -> bool {
-        let here = 0u8;
-        let sp = std::ptr::addr_of!(here) as usize;
-        self.stack_base.saturating_sub(sp) < self.stack_budget
     }
 
     pub fn call_function(&mut self, body: &Rc<Node>, argv: &[Vec<u8>]) -> Res {
@@ -1249,7 +855,7 @@ impl Shell {
                     v.push(x.as_bytes().to_vec());
                 }
                 let env = self.env_block();
-                exec_raw(&p, &v, &env);
+                let _ = sp::execve(&p, &v, &env);
             }
         }
         // The applet reads the process environment: make it the shell's exported variables.
@@ -1269,14 +875,14 @@ impl Shell {
         }
         let st = crate::multicall::run_applet(a, args);
         let _ = self.out.flush();
-        // SAFETY: the applet ran in our (child or tail) process; end it with its status.
-        unsafe { libc::_exit(st) }
+        // The applet ran in our (child or tail) process; end it with its status.
+        sp::exit_now(st)
     }
 
     fn exec_path(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
         let env = self.env_block();
-        let err = exec_raw(path, &argv, &env);
-        match err {
+        let err = sp::execve(path, &argv, &env);
+        match err.raw_os_error().unwrap_or(libc::ENOENT) {
             libc::ENOEXEC => {
                 // A script without #!: run it with this shell, in this process.
                 self.run_script_in_place(path, argv)
@@ -1299,12 +905,10 @@ impl Shell {
     }
 
     fn run_script_in_place(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(f) = std::fs::File::open(std::ffi::OsStr::from_bytes(path)) else {
+        let Ok(f) = fd::open(path, libc::O_RDONLY | libc::O_CLOEXEC, 0) else {
             return 126;
         };
-        use std::os::unix::io::IntoRawFd;
-        let fd = move_high(f.into_raw_fd());
+        let fd = move_high(f);
         self.pos = argv[1..].to_vec();
         self.arg0 = argv[0].clone();
         self.funcs.clear();
@@ -1317,7 +921,7 @@ impl Shell {
         self.traps[0] = None;
         self.opts = Opts::default();
         self.lineno = 1;
-        let mut inp = Input::from_source(Box::new(super::input::FdSource::new(fd, false)));
+        let mut inp = Input::from_source(Box::new(super::input::FdSource::new(fd)));
         let st = match self.run_input(&mut inp, false) {
             Ok(s) => s,
             Err(Flow::Exit(s)) => s,
@@ -1326,7 +930,7 @@ impl Shell {
         self.status = st;
         self.run_exit_trap();
         let _ = self.out.flush();
-        unsafe { libc::_exit(self.status) }
+        sp::exit_now(self.status)
     }
 
     // ------------------------------------------------------------ redirections
@@ -1335,14 +939,14 @@ impl Shell {
     pub fn redirect(
         &mut self,
         redirs: &[Redir],
-        mut saved: Option<&mut Vec<(i32, i32)>>,
+        mut saved: Option<&mut SavedFds>,
     ) -> Result<(), i32> {
         if redirs.is_empty() {
             return Ok(());
         }
         let _ = self.out.flush();
         for r in redirs {
-            let newfd: i32 = match r.kind {
+            let newfd: OwnedFd = match r.kind {
                 RKind::Here => {
                     let doc = r.here.as_ref().unwrap();
                     let body = {
@@ -1360,7 +964,7 @@ impl Shell {
                             }
                         }
                     };
-                    match self.heredoc_fd(&body) {
+                    match self.here_doc(&body) {
                         Some(fd) => fd,
                         None => return Err(2),
                     }
@@ -1377,7 +981,7 @@ impl Shell {
                                 if let Some(sv) = saved.as_deref_mut() {
                                     save_fd(sv, r.fd);
                                 }
-                                unsafe { libc::close(r.fd) };
+                                let _ = fd::close_raw(r.fd);
                                 continue;
                             }
                             let n = std::str::from_utf8(&target)
@@ -1387,7 +991,7 @@ impl Shell {
                                 self.errf(&[&target, b": Bad fd number"]);
                                 return Err(2);
                             };
-                            if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
+                            if n < 0 || !fd::is_open(n) {
                                 // dash loses the message when the broken fd is stderr itself.
                                 if r.fd != 2 {
                                     self.errf(&[&target, b": Bad file descriptor"]);
@@ -1400,7 +1004,7 @@ impl Shell {
                             if let Some(sv) = saved.as_deref_mut() {
                                 save_fd(sv, r.fd);
                             }
-                            unsafe { libc::dup2(n, r.fd) };
+                            let _ = fd::dup2(fd::borrow_raw(n), r.fd);
                             continue;
                         }
                         _ => {}
@@ -1418,21 +1022,11 @@ impl Shell {
                     if r.kind == RKind::Out && self.opts.noclobber {
                         // Create exclusively; an existing file is refused unless it is not a
                         // regular file (/dev/null, a fifo), which is opened as usual.
-                        let c = CString::new(target.clone()).unwrap_or_default();
-                        let fd = unsafe {
-                            libc::open(
-                                c.as_ptr(),
-                                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
-                                0o666,
-                            )
-                        };
-                        if fd >= 0 {
-                            excl_fd = Some(fd);
-                        }
-                        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                        let excl = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
+                        excl_fd = fd::open(&target, excl, 0o666).ok();
                         if excl_fd.is_none()
-                            && unsafe { libc::stat(c.as_ptr(), &mut st) } == 0
-                            && (st.st_mode & libc::S_IFMT) == libc::S_IFREG
+                            && fd::stat(&target)
+                                .is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFREG)
                         {
                             self.errf(&[b"cannot create ", &target, b": File exists"]);
                             return Err(2);
@@ -1442,165 +1036,92 @@ impl Shell {
                     if let Some(fd) = excl_fd {
                         fd
                     } else {
-                        let Ok(c) = CString::new(target.clone()) else {
+                        if target.contains(&0) {
                             self.errf(&[b"cannot open ", &target, b": No such file"]);
                             return Err(2);
-                        };
-                        let fd = unsafe { libc::open(c.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
-                        if fd < 0 {
-                            let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-                            let creating = flags & libc::O_CREAT != 0;
-                            let what: &[u8] = if creating {
-                                b"cannot create "
-                            } else {
-                                b"cannot open "
-                            };
-                            let why = match e {
-                                libc::ENOENT if creating => "Directory nonexistent".to_string(),
-                                libc::ENOENT => "No such file".to_string(),
-                                _ => crate::common::ctx::errno_text(e),
-                            };
-                            self.errf(&[what, &target, b": ", why.as_bytes()]);
-                            return Err(2);
                         }
-                        fd
+                        match fd::open(&target, flags | libc::O_CLOEXEC, 0o666) {
+                            Ok(fd) => fd,
+                            Err(e) => {
+                                let e = e.raw_os_error().unwrap_or(0);
+                                let creating = flags & libc::O_CREAT != 0;
+                                let what: &[u8] = if creating {
+                                    b"cannot create "
+                                } else {
+                                    b"cannot open "
+                                };
+                                let why = match e {
+                                    libc::ENOENT if creating => "Directory nonexistent".to_string(),
+                                    libc::ENOENT => "No such file".to_string(),
+                                    _ => crate::common::ctx::errno_text(e),
+                                };
+                                self.errf(&[what, &target, b": ", why.as_bytes()]);
+                                return Err(2);
+                            }
+                        }
                     }
                 }
             };
-            if newfd == r.fd {
+            if newfd.as_raw_fd() == r.fd {
                 // Opened right onto the wanted fd (it was closed): keep it, not close-on-exec.
                 if let Some(sv) = saved.as_deref_mut() {
-                    sv.push((r.fd, -1));
+                    sv.push((r.fd, None));
                 }
-                unsafe {
-                    let fl = libc::fcntl(newfd, libc::F_GETFD);
-                    libc::fcntl(newfd, libc::F_SETFD, fl & !libc::FD_CLOEXEC);
-                }
+                let _ = fd::set_cloexec(newfd.as_fd(), false);
+                // Addressed by its number from now on.
+                let _ = newfd.into_raw_fd();
                 continue;
             }
             if let Some(sv) = saved.as_deref_mut() {
                 save_fd(sv, r.fd);
             }
-            unsafe {
-                libc::dup2(newfd, r.fd);
-                libc::close(newfd);
-            }
+            let _ = fd::dup2(newfd.as_fd(), r.fd);
         }
         Ok(())
     }
 
     /// Undo redirections in reverse order.
-    pub fn restore(&mut self, saved: Vec<(i32, i32)>) {
-        if !self.here_writers.is_empty() {
-            // Writers end once their reader is gone or has read everything.
-            self.here_writers.retain(|&p| {
-                let mut st = 0;
-                unsafe { libc::waitpid(p, &mut st, libc::WNOHANG) == 0 }
-            });
-        }
+    pub fn restore(&mut self, saved: SavedFds) {
+        self.procs.reap_here_writers();
         if saved.is_empty() {
             return;
         }
         let _ = self.out.flush();
         for (fd, copy) in saved.into_iter().rev() {
-            unsafe {
-                if copy >= 0 {
-                    libc::dup2(copy, fd);
-                    libc::close(copy);
-                } else {
-                    libc::close(fd);
+            match copy {
+                Some(copy) => {
+                    let _ = fd::dup2(copy.as_fd(), fd);
+                }
+                None => {
+                    let _ = fd::close_raw(fd);
                 }
             }
         }
-    }
-
-    fn heredoc_fd(&mut self, body: &[u8]) -> Option<i32> {
-        let mut fds = [0; 2];
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-            self.err(b"Pipe call failed");
-            return None;
-        }
-        if body.len() <= 4096 {
-            let _ = write_all_fd(fds[1], body);
-            unsafe { libc::close(fds[1]) };
-        } else {
-            // Larger than a pipe is sure to hold: a child writes it.
-            let _ = self.out.flush();
-            let pid = unsafe { libc::fork() };
-            if pid == 0 {
-                unsafe {
-                    libc::close(fds[0]);
-                    libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-                }
-                let _ = write_all_fd(fds[1], body);
-                unsafe { libc::_exit(0) };
-            }
-            unsafe { libc::close(fds[1]) };
-            if pid > 0 {
-                self.here_writers.push(pid);
-            }
-        }
-        Some(fds[0])
     }
 }
 
-fn save_fd(saved: &mut Vec<(i32, i32)>, fd: i32) {
+/// Before redirecting `fd`, keep a close-on-exec copy of it (numbered 10 or above) to put back;
+/// a closed `fd` is remembered as such.
+fn save_fd(saved: &mut SavedFds, fd: RawFd) {
     if saved.iter().any(|(f, _)| *f == fd) {
         return;
     }
-    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    let copy = fd::dup_min(fd::borrow_raw(fd), 10).ok();
     saved.push((fd, copy));
 }
 
-/// Move a descriptor to 10 or above, close-on-exec (the shell's own script file).
-pub fn move_high(fd: i32) -> i32 {
-    if fd >= 10 {
-        unsafe {
-            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-        }
-        return fd;
+/// Move a descriptor to 10 or above, close-on-exec (the shell's own script file, the terminal).
+pub fn move_high(f: OwnedFd) -> OwnedFd {
+    if f.as_raw_fd() >= 10 {
+        let _ = fd::set_cloexec(f.as_fd(), true);
+        return f;
     }
-    let n = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
-    if n >= 0 {
-        unsafe { libc::close(fd) };
-        n
-    } else {
-        fd
-    }
+    fd::dup_min(f.as_fd(), 10).unwrap_or(f)
 }
 
 pub fn is_executable_file(p: &[u8]) -> bool {
-    let Ok(c) = CString::new(p) else {
-        return false;
-    };
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    unsafe {
-        libc::stat(c.as_ptr(), &mut st) == 0
-            && (st.st_mode & libc::S_IFMT) == libc::S_IFREG
-            && libc::access(c.as_ptr(), libc::X_OK) == 0
-    }
-}
-
-/// execve; returns errno on failure.
-pub fn exec_raw(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> i32 {
-    let Ok(p) = CString::new(path) else {
-        return libc::ENOENT;
-    };
-    let args: Vec<CString> = argv
-        .iter()
-        .map(|a| CString::new(a.clone()).unwrap_or_default())
-        .collect();
-    let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    aptr.push(std::ptr::null());
-    let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
-    eptr.push(std::ptr::null());
-    // SAFETY: NUL-terminated arrays of valid C strings that outlive the call.
-    unsafe {
-        libc::execve(p.as_ptr(), aptr.as_ptr(), eptr.as_ptr());
-    }
-    std::io::Error::last_os_error()
-        .raw_os_error()
-        .unwrap_or(libc::ENOENT)
+    fd::stat(p).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFREG)
+        && fd::access(p, libc::X_OK)
 }
 
 fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {

@@ -459,36 +459,11 @@ impl Shell {
         if let Some(out) = self.subst_in_process(node) {
             return Ok(out);
         }
-        let mut fds = [0; 2];
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-            self.err(b"Pipe call failed");
-            return Err(Flow::Exit(2));
-        }
-        let (r, w) = (fds[0], fds[1]);
-        let pid = self.fork_run(|sh| {
-            unsafe {
-                libc::close(r);
-                libc::dup2(w, 1);
-                libc::close(w);
-            }
+        // The process room forks and waits: expansion only asks for the output.
+        let (mut out, st) = self.capture(|sh| {
             sh.tail_exec = matches!(**node, Node::Simple(_));
             sh.run(node)
-        });
-        unsafe { libc::close(w) };
-        let mut out = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            match crate::common::io::read_fd(r, &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => out.extend_from_slice(&buf[..n]),
-            }
-        }
-        unsafe { libc::close(r) };
-        let st = if pid > 0 {
-            super::jobs::wait_pid(pid).unwrap_or(127)
-        } else {
-            2
-        };
+        })?;
         self.cmdsub_status = Some(st);
         self.status = st;
         while out.last() == Some(&b'\n') {

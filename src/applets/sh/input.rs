@@ -7,6 +7,7 @@
 //! interactive use (issue 5) plugs in as another [`LineSource`].
 
 use crate::common::io::read_fd;
+use crate::common::sys::fd::{self, AsRawFd, OwnedFd, RawFd};
 
 /// Something that can supply more script text.
 pub trait LineSource {
@@ -27,9 +28,11 @@ impl LineSource for NoSource {
     }
 }
 
-/// A file descriptor.
+/// A file descriptor: a script the shell opened (owned), or standard input.
 pub struct FdSource {
-    pub fd: i32,
+    fd: RawFd,
+    /// The script's descriptor, closed with the source (None for stdin).
+    _owned: Option<OwnedFd>,
     /// Read up to a newline one byte at a time (pipes: leave the rest to commands).
     pub bytewise: bool,
     /// Seek back over the unparsed read-ahead before commands run (seekable stdin).
@@ -37,13 +40,25 @@ pub struct FdSource {
 }
 
 impl FdSource {
-    pub fn new(fd: i32, share: bool) -> FdSource {
-        // SAFETY: lseek on a descriptor we were handed has no memory effects.
-        let seekable = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) } >= 0;
+    /// A script file, read in blocks.
+    pub fn new(fd: OwnedFd) -> FdSource {
         FdSource {
-            fd,
-            bytewise: share && !seekable,
-            seek_back: share && seekable,
+            fd: fd.as_raw_fd(),
+            _owned: Some(fd),
+            bytewise: false,
+            seek_back: false,
+        }
+    }
+
+    /// Standard input, shared with the commands the script runs: a pipe is read up to each
+    /// newline, a seekable file in blocks with a seek back over what was not parsed.
+    pub fn stdin() -> FdSource {
+        let seekable = fd::lseek(fd::borrow_raw(0), 0, libc::SEEK_CUR).is_ok();
+        FdSource {
+            fd: 0,
+            _owned: None,
+            bytewise: !seekable,
+            seek_back: seekable,
         }
     }
 }
@@ -79,8 +94,7 @@ impl LineSource for FdSource {
         if !self.seek_back || n == 0 {
             return false;
         }
-        // SAFETY: as above.
-        unsafe { libc::lseek(self.fd, -(n as i64), libc::SEEK_CUR) >= 0 }
+        fd::lseek(fd::borrow_raw(self.fd), -(n as i64), libc::SEEK_CUR).is_ok()
     }
 }
 

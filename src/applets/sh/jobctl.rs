@@ -15,8 +15,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::exec::{Flow, Shell, ANY_PENDING};
-use super::jobs::decode;
+use super::proc::Job;
 use crate::common::io::write_all_fd;
+use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
+use crate::common::sys::process::{self as sp, TtyModes, WaitStatus};
+use crate::common::sys::signal::{self, Handler};
 
 /// Set by the interactive shell's SIGINT handler.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -47,15 +50,13 @@ pub struct JobCtl {
     /// This process was forked as a job under job control (background lists keep SIGINT).
     pub job_child: bool,
     /// The controlling terminal, and the shell's process group.
-    pub tty: i32,
+    pub tty: Option<OwnedFd>,
     pub pgid: i32,
     /// Process group of the shell before it took the terminal (given back on exit).
     pub orig_pgid: i32,
     pub building: Option<Building>,
     /// Source text of the command being run (the job's name).
     pub text: Vec<u8>,
-    /// Statuses of processes reaped while their job was still running (pid, wait status).
-    pub reaped: Vec<(i32, i32)>,
     /// The line editor, between prompts (the `history` builtin reads it).
     pub editor: Option<std::rc::Rc<std::cell::RefCell<super::lineedit::Editor>>>,
     /// `exit` was run (as opposed to an error that would end a non-interactive shell).
@@ -64,13 +65,14 @@ pub struct JobCtl {
     pub warned_stopped: bool,
 }
 
-fn set_sig(sig: i32, h: libc::sighandler_t) {
-    // SAFETY: installing SIG_DFL/SIG_IGN or a handler that only stores atomics.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = h;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
+fn set_sig(sig: i32, h: Handler) {
+    let _ = signal::set_handler(sig, h);
+}
+
+impl JobCtl {
+    /// The terminal (job control is on).
+    fn tty(&self) -> Option<BorrowedFd<'_>> {
+        self.tty.as_ref().map(|t| t.as_fd())
     }
 }
 
@@ -79,14 +81,11 @@ fn set_sig(sig: i32, h: libc::sighandler_t) {
 pub fn interactive_signals(sh: &mut Shell) {
     sh.jc.sigs = true;
     if sh.traps[libc::SIGINT as usize].is_none() {
-        set_sig(
-            libc::SIGINT,
-            on_sigint as extern "C" fn(libc::c_int) as usize,
-        );
+        set_sig(libc::SIGINT, Handler::Catch(on_sigint));
     }
     for s in [libc::SIGQUIT, libc::SIGTERM] {
         if sh.traps[s as usize].is_none() {
-            set_sig(s, libc::SIG_IGN);
+            set_sig(s, Handler::Ignore);
         }
     }
 }
@@ -98,48 +97,39 @@ pub fn enable(sh: &mut Shell) -> bool {
     if sh.jc.on {
         return true;
     }
-    // SAFETY: plain descriptor and process-group calls.
-    unsafe {
-        let mut fd = libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-        if fd < 0 {
-            fd = libc::fcntl(2, libc::F_DUPFD_CLOEXEC, 10);
-            if fd < 0 || libc::isatty(fd) != 1 {
-                if fd >= 0 {
-                    libc::close(fd);
-                }
-                return false;
-            }
+    let fd = match fd::open(b"/dev/tty", libc::O_RDWR | libc::O_CLOEXEC, 0) {
+        Ok(fd) => fd,
+        Err(_) => match fd::dup_min(fd::borrow_raw(2), 10) {
+            Ok(fd) if fd::isatty(fd.as_fd()) => fd,
+            _ => return false,
+        },
+    };
+    let fd = super::exec::move_high(fd);
+    let mut tries = 0;
+    loop {
+        let Ok(pg) = sp::tcgetpgrp(fd.as_fd()) else {
+            return false;
+        };
+        if pg == sp::getpgrp() {
+            break;
         }
-        let fd = super::exec::move_high(fd);
-        let mut tries = 0;
-        loop {
-            let pg = libc::tcgetpgrp(fd);
-            if pg < 0 {
-                libc::close(fd);
-                return false;
-            }
-            if pg == libc::getpgrp() {
-                break;
-            }
-            tries += 1;
-            if tries > 100 {
-                libc::close(fd);
-                return false;
-            }
-            libc::kill(0, libc::SIGTTIN);
+        tries += 1;
+        if tries > 100 {
+            return false;
         }
-        for s in [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
-            set_sig(s, libc::SIG_IGN);
-        }
-        sh.jc.orig_pgid = libc::getpgrp();
-        let me = libc::getpid();
-        if me != sh.jc.orig_pgid {
-            libc::setpgid(0, me);
-        }
-        libc::tcsetpgrp(fd, me);
-        sh.jc.tty = fd;
-        sh.jc.pgid = me;
+        let _ = sp::kill(0, libc::SIGTTIN);
     }
+    for s in [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
+        set_sig(s, Handler::Ignore);
+    }
+    sh.jc.orig_pgid = sp::getpgrp();
+    let me = sp::getpid();
+    if me != sh.jc.orig_pgid {
+        let _ = sp::setpgid(0, me);
+    }
+    let _ = sp::tcsetpgrp(fd.as_fd(), me);
+    sh.jc.tty = Some(fd);
+    sh.jc.pgid = me;
     sh.jc.on = true;
     sh.opts.monitor = true;
     true
@@ -150,14 +140,13 @@ pub fn disable(sh: &mut Shell) {
     if !sh.jc.on {
         return;
     }
-    // SAFETY: as in `enable`.
-    unsafe {
-        if sh.jc.orig_pgid != sh.jc.pgid && sh.jc.orig_pgid > 0 {
-            libc::setpgid(0, sh.jc.orig_pgid);
-            libc::tcsetpgrp(sh.jc.tty, sh.jc.orig_pgid);
+    if sh.jc.orig_pgid != sh.jc.pgid && sh.jc.orig_pgid > 0 {
+        let _ = sp::setpgid(0, sh.jc.orig_pgid);
+        if let Some(tty) = sh.jc.tty() {
+            let _ = sp::tcsetpgrp(tty, sh.jc.orig_pgid);
         }
-        libc::close(sh.jc.tty);
     }
+    sh.jc.tty = None;
     sh.jc.on = false;
 }
 
@@ -185,23 +174,23 @@ pub fn in_child(sh: &mut Shell) {
             libc::SIGTTIN,
         ] {
             if sh.traps[s as usize].is_none() {
-                set_sig(s, libc::SIG_DFL);
+                set_sig(s, Handler::Default);
             }
         }
     }
-    // SAFETY: process-group calls in the new child. SIGTTOU is still ignored, so that
-    // tcsetpgrp from what is not yet the foreground group succeeds.
+    // SIGTTOU is still ignored, so that tcsetpgrp from what is not yet the foreground group
+    // succeeds.
     if let Some(b) = b {
-        unsafe {
-            let pg = if b.pgid == 0 { libc::getpid() } else { b.pgid };
-            libc::setpgid(0, pg);
-            if b.fg {
-                libc::tcsetpgrp(sh.jc.tty, pg);
+        let pg = if b.pgid == 0 { sp::getpid() } else { b.pgid };
+        let _ = sp::setpgid(0, pg);
+        if b.fg {
+            if let Some(tty) = sh.jc.tty() {
+                let _ = sp::tcsetpgrp(tty, pg);
             }
         }
     }
     if (sh.jc.sigs || sh.jc.on) && sh.traps[libc::SIGTTOU as usize].is_none() {
-        set_sig(libc::SIGTTOU, libc::SIG_DFL);
+        set_sig(libc::SIGTTOU, Handler::Default);
     }
     super::pid1::in_child(sh);
     sh.jc.on = false;
@@ -219,8 +208,7 @@ pub fn after_fork(sh: &mut Shell, pid: i32) {
         if b.pgid == 0 {
             b.pgid = pid;
         }
-        // SAFETY: setpgid on our own child.
-        unsafe { libc::setpgid(pid, b.pgid) };
+        let _ = sp::setpgid(pid, b.pgid);
     }
 }
 
@@ -231,7 +219,7 @@ pub fn started_bg(sh: &mut Shell, job: Option<JobStart>, id: usize) {
         return;
     }
     let text = bg_text(&sh.jc.text);
-    if let Some(j) = sh.jobs.list.iter_mut().find(|j| j.id == id) {
+    if let Some(j) = sh.procs.jobs.iter_mut().find(|j| j.id == id) {
         if let Some(b) = b {
             j.pgid = b.pgid;
         }
@@ -290,50 +278,33 @@ pub fn wait_fg(sh: &mut Shell, job: Option<JobStart>, pids: &[i32]) -> Option<i3
     Some(wait_job(sh, b.pgid, pids, None))
 }
 
-fn waitpid_retry(pid: i32, st: &mut i32, flags: i32) -> i32 {
-    loop {
-        // SAFETY: waitpid writes only into `st`.
-        let r = unsafe { libc::waitpid(pid, st, flags) };
-        if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
-            continue;
-        }
-        return r;
-    }
-}
-
 /// Run job `pgid` in the foreground until it ends or stops; the terminal (and its modes, in
 /// case the job left it raw) come back to the shell afterwards. `existing`: its id in the job
 /// table (fg), else a stopped job is added to the table.
 pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>) -> i32 {
-    let tty = sh.jc.tty;
-    // SAFETY: termios is plain data; tcgetattr fills it.
-    let mut modes: libc::termios = unsafe { std::mem::zeroed() };
-    let have_modes = unsafe { libc::tcgetattr(tty, &mut modes) } == 0;
+    let tty = sh.jc.tty.as_ref().map(|t| t.as_fd());
+    let modes = tty.and_then(TtyModes::save);
     // A new job's processes take the terminal themselves once their signals are reset (a
     // Ctrl-Z typed earlier must not reach a process that still ignores it); `fg` gives it.
     if existing.is_some() {
-        unsafe { libc::tcsetpgrp(tty, pgid) };
+        if let Some(tty) = tty {
+            let _ = sp::tcsetpgrp(tty, pgid);
+        }
     }
     let mut stopped = 0;
     let mut last = 0;
     let mut fail = 0;
-    let mut last_raw = 0;
+    let mut last_raw = WaitStatus(0);
     for (i, &p) in pids.iter().enumerate() {
-        let mut st = 0;
-        let r = waitpid_retry(p, &mut st, libc::WUNTRACED);
-        let raw = if r == p {
-            if libc::WIFSTOPPED(st) {
-                stopped = libc::WSTOPSIG(st);
-                continue;
-            }
-            Some(st)
-        } else {
-            take_reaped(sh, p)
-        };
-        let s = raw.map_or(127, decode);
+        let raw = sh.procs.wait_untraced(p);
+        if let Some(sig) = raw.and_then(|st| st.stop_signal()) {
+            stopped = sig;
+            continue;
+        }
+        let s = raw.map_or(127, WaitStatus::shell_status);
         if i + 1 == pids.len() {
             last = s;
-            last_raw = raw.unwrap_or(0);
+            last_raw = raw.unwrap_or_default();
         }
         if s != 0 {
             fail = s;
@@ -341,15 +312,15 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
         if let Some(raw) = raw {
             if i + 1 < pids.len() || stopped != 0 {
                 // Kept for a later `fg` of the stopped job.
-                remember(sh, p, raw);
+                sh.procs.keep(p, raw);
             }
         }
     }
-    // SAFETY: taking the terminal back; SIGTTOU is ignored by the shell.
-    unsafe {
-        libc::tcsetpgrp(tty, sh.jc.pgid);
-        if have_modes {
-            libc::tcsetattr(tty, libc::TCSADRAIN, &modes);
+    // Taking the terminal back; SIGTTOU is ignored by the shell.
+    if let Some(tty) = tty {
+        let _ = sp::tcsetpgrp(tty, sh.jc.pgid);
+        if let Some(m) = &modes {
+            let _ = m.restore(tty);
         }
     }
     if stopped != 0 {
@@ -357,31 +328,31 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
             Some(id) => id,
             None => {
                 let text = trim(&sh.jc.text).to_vec();
-                sh.jobs.add(pids.to_vec(), text)
+                sh.procs.add_job(pids.to_vec(), text)
             }
         };
-        if let Some(i) = sh.jobs.list.iter().position(|j| j.id == id) {
-            let mut j = sh.jobs.list.remove(i);
+        if let Some(i) = sh.procs.jobs.iter().position(|j| j.id == id) {
+            let mut j = sh.procs.jobs.remove(i);
             j.stopped = true;
             j.pgid = pgid;
-            sh.jobs.list.push(j);
+            sh.procs.jobs.push(j);
         }
         let line = job_line(sh, id, b"Stopped", false, false);
         let _ = sh.out.flush();
         let _ = write_all_fd(2, &line);
         return 128 + stopped;
     }
-    if let Some(id) = existing {
-        sh.jobs.list.retain(|j| j.id != id);
+    match existing {
+        Some(id) => sh.procs.remove_job(id),
+        None => sh.procs.forget(pids),
     }
-    if libc::WIFSIGNALED(last_raw) {
-        let sig = libc::WTERMSIG(last_raw);
+    if let Some(sig) = last_raw.term_signal() {
         if sig == libc::SIGINT {
             let _ = write_all_fd(2, b"\n");
             raise_interrupt();
         } else if sig != libc::SIGPIPE {
-            let mut m = signal_text(sig);
-            if libc::WCOREDUMP(last_raw) {
+            let mut m = signal::describe(sig);
+            if last_raw.core_dumped() {
                 m.extend_from_slice(b" (core dumped)");
             }
             m.push(b'\n');
@@ -395,37 +366,11 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
     }
 }
 
-fn remember(sh: &mut Shell, pid: i32, raw: i32) {
-    if sh.jc.reaped.len() > 256 {
-        sh.jc.reaped.remove(0);
-    }
-    sh.jc.reaped.push((pid, raw));
-}
-
-fn take_reaped(sh: &mut Shell, pid: i32) -> Option<i32> {
-    if let Some(i) = sh.jc.reaped.iter().position(|&(p, _)| p == pid) {
-        return Some(sh.jc.reaped.remove(i).1);
-    }
-    super::pid1::take(pid)
-}
-
-/// strsignal(3) text ("Terminated", "Killed", ...).
-pub fn signal_text(sig: i32) -> Vec<u8> {
-    // SAFETY: strsignal returns a pointer to a static string.
-    unsafe {
-        let p = libc::strsignal(sig);
-        if p.is_null() {
-            return format!("Signal {sig}").into_bytes();
-        }
-        std::ffi::CStr::from_ptr(p).to_bytes().to_vec()
-    }
-}
-
 /// `[1]+  Stopped                    cmd` (BusyBox ash when interactive, dash's
 /// `[1] + Stopped` otherwise); the command starts at column 33 in both.
 fn job_line(sh: &Shell, id: usize, state: &[u8], with_pid: bool, _x: bool) -> Vec<u8> {
-    let n = sh.jobs.list.len();
-    let i = sh.jobs.list.iter().position(|j| j.id == id).unwrap_or(0);
+    let n = sh.procs.jobs.len();
+    let i = sh.procs.jobs.iter().position(|j| j.id == id).unwrap_or(0);
     let mark = if i + 1 == n {
         b'+'
     } else if i + 2 == n {
@@ -433,7 +378,7 @@ fn job_line(sh: &Shell, id: usize, state: &[u8], with_pid: bool, _x: bool) -> Ve
     } else {
         b' '
     };
-    let j = &sh.jobs.list[i.min(n.saturating_sub(1))];
+    let j = &sh.procs.jobs[i.min(n.saturating_sub(1))];
     let mut out = format!("[{id}]").into_bytes();
     if sh.opts.interactive {
         out.push(mark);
@@ -457,102 +402,36 @@ fn job_line(sh: &Shell, id: usize, state: &[u8], with_pid: bool, _x: bool) -> Ve
     out
 }
 
-fn state_text(j: &super::jobs::Job, raw: Option<i32>) -> Vec<u8> {
+fn state_text(j: &Job, raw: Option<WaitStatus>) -> Vec<u8> {
     match raw {
         None if j.stopped => b"Stopped".to_vec(),
         None => b"Running".to_vec(),
-        Some(st) if libc::WIFSIGNALED(st) => signal_text(libc::WTERMSIG(st)),
-        Some(st) => match libc::WEXITSTATUS(st) {
-            0 => b"Done".to_vec(),
-            n => format!("Done({n})").into_bytes(),
+        Some(st) => match (st.term_signal(), st.exit_code().unwrap_or(0)) {
+            (Some(sig), _) => signal::describe(sig),
+            (None, 0) => b"Done".to_vec(),
+            (None, n) => format!("Done({n})").into_bytes(),
         },
     }
 }
 
-/// Reap what changed in the job table without blocking. Returns, per job id, the raw wait
-/// status of finished jobs; stopped/continued states are updated in place.
-fn poll(sh: &mut Shell) -> Vec<(usize, i32)> {
-    let mut done = Vec::new();
-    let mut reaped = std::mem::take(&mut sh.jc.reaped);
-    for j in sh.jobs.list.iter_mut() {
-        if let Some(s) = j.status {
-            // Reaped by `wait` or the non-interactive poll: only the shell status is known.
-            let raw = if s > 128 { s - 128 } else { (s & 0xff) << 8 };
-            done.push((j.id, raw));
-            continue;
-        }
-        let mut all_done = true;
-        let mut any_stopped = false;
-        let mut last = 0;
-        let n = j.pids.len();
-        for (k, &p) in j.pids.iter().enumerate() {
-            let mut st = 0;
-            let r = waitpid_retry(
-                p,
-                &mut st,
-                libc::WNOHANG | libc::WUNTRACED | libc::WCONTINUED,
-            );
-            let fin = if r == p {
-                if libc::WIFSTOPPED(st) {
-                    any_stopped = true;
-                    all_done = false;
-                    None
-                } else if libc::WIFCONTINUED(st) {
-                    all_done = false;
-                    None
-                } else {
-                    reaped.push((p, st));
-                    Some(st)
-                }
-            } else if r == 0 {
-                all_done = false;
-                None
-            } else {
-                // Reaped before (ECHILD): its status was kept if known.
-                Some(
-                    reaped
-                        .iter()
-                        .find(|&&(q, _)| q == p)
-                        .map(|&(_, s)| s)
-                        .or_else(|| super::pid1::peek(p))
-                        .unwrap_or(0),
-                )
-            };
-            if k + 1 == n {
-                if let Some(s) = fin {
-                    last = s;
-                }
-            }
-        }
-        if any_stopped {
-            j.stopped = true;
-        }
-        if all_done {
-            j.status = Some(decode(last));
-            done.push((j.id, last));
-            reaped.retain(|&(p, _)| !j.pids.contains(&p));
-        }
-    }
-    sh.jc.reaped = reaped;
-    done
-}
-
 /// Before a prompt: "[1]+  Done   cmd" for each finished job, which leaves the table.
 pub fn notify(sh: &mut Shell) {
-    if sh.jobs.list.is_empty() {
+    // Process 1 reaps orphans here too (its statuses kept for the jobs among them).
+    sh.procs.reap_orphans();
+    if sh.procs.jobs.is_empty() {
         return;
     }
-    let done = poll(sh);
+    let done = sh.procs.poll();
     let mut out = Vec::new();
     for &(id, raw) in &done {
-        if let Some(j) = sh.jobs.list.iter().find(|j| j.id == id) {
+        if let Some(j) = sh.procs.jobs.iter().find(|j| j.id == id) {
             let st = state_text(j, Some(raw));
             out.extend_from_slice(&job_line(sh, id, &st, false, false));
         }
     }
-    sh.jobs
-        .list
-        .retain(|j| !done.iter().any(|&(id, _)| id == j.id));
+    for &(id, _) in &done {
+        sh.procs.remove_job(id);
+    }
     if !out.is_empty() {
         let _ = sh.out.flush();
         let _ = write_all_fd(2, &out);
@@ -561,7 +440,7 @@ pub fn notify(sh: &mut Shell) {
 
 /// Any stopped job (exit warns once, as ash: "You have stopped jobs.").
 pub fn has_stopped(sh: &Shell) -> bool {
-    sh.jobs.list.iter().any(|j| j.stopped && j.status.is_none())
+    sh.procs.has_stopped()
 }
 
 /// Job from a spec (`%1 %+ %- %% %str %?str`), or the current job.
@@ -569,18 +448,18 @@ fn find(sh: &mut Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Result<usize, i3
     let j = match spec {
         Some(s) => {
             if s.starts_with(b"%") {
-                sh.jobs.by_spec(s)
+                sh.procs.by_spec(s)
             } else {
                 match std::str::from_utf8(s)
                     .ok()
                     .and_then(|t| t.parse::<i32>().ok())
                 {
-                    Some(p) => sh.jobs.list.iter().find(|j| j.pids.contains(&p)),
+                    Some(p) => sh.procs.jobs.iter().find(|j| j.pids.contains(&p)),
                     None => None,
                 }
             }
         }
-        None => sh.jobs.list.last(),
+        None => sh.procs.jobs.last(),
     };
     match j {
         Some(j) => Ok(j.id),
@@ -602,7 +481,7 @@ pub fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
         Ok(id) => id,
         Err(s) => return Ok(s),
     };
-    let Some(j) = sh.jobs.list.iter_mut().find(|j| j.id == id) else {
+    let Some(j) = sh.procs.jobs.iter_mut().find(|j| j.id == id) else {
         return Ok(2);
     };
     j.stopped = false;
@@ -611,12 +490,11 @@ pub fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
     line.push(b'\n');
     sh.print(&line);
     let _ = sh.out.flush();
-    // SAFETY: the terminal goes to the job before it continues.
-    unsafe {
-        libc::tcsetpgrp(sh.jc.tty, pgid);
-        libc::kill(-pgid, libc::SIGCONT);
+    // The terminal goes to the job before it continues.
+    if let Some(tty) = sh.jc.tty() {
+        let _ = sp::tcsetpgrp(tty, pgid);
     }
-    let pids: Vec<i32> = pids;
+    let _ = sp::kill(-pgid, libc::SIGCONT);
     Ok(wait_job(sh, pgid, &pids, Some(id)))
 }
 
@@ -640,15 +518,14 @@ pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
                 continue;
             }
         };
-        if let Some(i) = sh.jobs.list.iter().position(|j| j.id == id) {
-            let mut j = sh.jobs.list.remove(i);
+        if let Some(i) = sh.procs.jobs.iter().position(|j| j.id == id) {
+            let mut j = sh.procs.jobs.remove(i);
             j.stopped = false;
-            // SAFETY: signalling the job's process group.
-            unsafe { libc::kill(-j.pgid, libc::SIGCONT) };
+            let _ = sp::kill(-j.pgid, libc::SIGCONT);
             let mut line = format!("[{}] ", j.id).into_bytes();
             line.extend_from_slice(&j.cmd);
             line.push(b'\n');
-            sh.jobs.list.push(j);
+            sh.procs.jobs.push(j);
             sh.print(&line);
         }
     }
@@ -667,7 +544,7 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
     };
     let long = flags.contains(&b'l');
     let pids_only = flags.contains(&b'p');
-    let done = poll(sh);
+    let done = sh.procs.poll();
     let ids: Vec<usize> = if i < args.len() {
         let mut v = Vec::new();
         for s in &args[i..] {
@@ -678,11 +555,11 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
         }
         v
     } else {
-        sh.jobs.list.iter().rev().map(|j| j.id).collect()
+        sh.procs.jobs.iter().rev().map(|j| j.id).collect()
     };
     let mut out = Vec::new();
     for id in ids {
-        let Some(j) = sh.jobs.list.iter().find(|j| j.id == id) else {
+        let Some(j) = sh.procs.jobs.iter().find(|j| j.id == id) else {
             continue;
         };
         if pids_only {
@@ -693,9 +570,9 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
         let st = state_text(j, raw);
         out.extend_from_slice(&job_line(sh, id, &st, long, false));
     }
-    sh.jobs
-        .list
-        .retain(|j| !done.iter().any(|&(id, _)| id == j.id));
+    for &(id, _) in &done {
+        sh.procs.remove_job(id);
+    }
     sh.print(&out);
     Ok(sh.flush_out(b"jobs"))
 }
@@ -704,8 +581,10 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
 /// shell (a job may have been killed without giving it back).
 pub fn reclaim_tty(sh: &Shell) {
     if sh.jc.on {
-        // SAFETY: SIGTTOU is ignored by the shell.
-        unsafe { libc::tcsetpgrp(sh.jc.tty, sh.jc.pgid) };
+        // SIGTTOU is ignored by the shell.
+        if let Some(tty) = sh.jc.tty() {
+            let _ = sp::tcsetpgrp(tty, sh.jc.pgid);
+        }
     }
 }
 
@@ -719,14 +598,10 @@ pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
         if stop() {
             return Err(std::io::Error::from_raw_os_error(libc::EINTR));
         }
-        // SAFETY: buf is a valid mutable slice for its length.
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted || stop() {
-            return Err(e);
+        match signal::read_interruptible(fd::borrow_raw(fd), buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted || stop() => return Err(e),
+            Err(_) => {}
         }
     }
 }

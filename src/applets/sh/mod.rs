@@ -9,9 +9,10 @@
 //! Deviations from dash: `$'...'` quoting and `++`/`--` in arithmetic are accepted (POSIX 2024
 //! and bash/ash).
 //!
-//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`exec`]
-//! (interpreter), [`expand`] (word expansions), [`arith`], [`pattern`] (matching and globbing),
-//! [`vars`], [`jobs`], [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
+//! Layout: [`input`] (line sources), [`parser`] (lexer + parser) into [`ast`], [`state`] (the
+//! shell's state: variables, options, traps, ...), [`exec`] (the interpreter), [`expand`] (word
+//! expansions), [`arith`], [`pattern`] (matching and globbing), [`vars`], [`proc`] (children:
+//! fork, wait, reaped statuses, the job table), [`builtins`]; interactive use: [`interactive`] (prompts, read-eval loop
 //! over [`lineedit`]), [`jobctl`] (job control), [`pid1`] (the shell as a container's PID 1).
 
 pub mod arith;
@@ -22,11 +23,12 @@ pub mod expand;
 pub mod input;
 pub mod interactive;
 pub mod jobctl;
-pub mod jobs;
 pub mod lineedit;
 pub mod parser;
 pub mod pattern;
 pub mod pid1;
+pub mod proc;
+pub mod state;
 pub mod vars;
 
 use std::ffi::OsString;
@@ -185,35 +187,13 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         let script = args[i].clone();
         sh.arg0 = script.clone();
         sh.pos = args[i + 1..].to_vec();
-        let c = std::ffi::CString::new(script.clone()).unwrap_or_default();
-        let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
-        if fd < 0 {
-            let e = std::io::Error::last_os_error();
-            let m = match e.raw_os_error() {
-                Some(libc::ENOENT) => "No such file".to_string(),
-                _ => crate::common::ctx::strerror(&e),
-            };
-            sh.lineno = 0;
-            let _ = crate::common::io::write_all_fd(
-                2,
-                &[
-                    &argv0[..],
-                    b": 0: cannot open ",
-                    &script[..],
-                    b": ",
-                    m.as_bytes(),
-                    b"\n",
-                ]
-                .concat(),
-            );
-            return if e.raw_os_error() == Some(libc::ENOENT) {
-                127
-            } else {
-                126
-            };
-        }
+        let fd = crate::common::sys::fd::open(&script, libc::O_RDONLY | libc::O_CLOEXEC, 0);
+        let fd = match fd {
+            Ok(fd) => fd,
+            Err(e) => return script_error(&argv0, &script, &e),
+        };
         let fd = exec::move_high(fd);
-        let mut inp = Input::from_source(Box::new(FdSource::new(fd, false)));
+        let mut inp = Input::from_source(Box::new(FdSource::new(fd)));
         sh.run_input(&mut inp, false)
     } else {
         sh.opts.stdin = true;
@@ -221,7 +201,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         if interactive {
             Ok(interactive::run(&mut sh))
         } else {
-            let mut inp = Input::from_source(Box::new(FdSource::new(0, true)));
+            let mut inp = Input::from_source(Box::new(FdSource::stdin()));
             sh.run_input(&mut inp, false)
         }
     };
@@ -234,6 +214,29 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     sh.run_exit_trap();
     let _ = sh.out.flush();
     sh.status
+}
+
+/// `sh: 0: cannot open SCRIPT: No such file` (127), or another reason (126).
+fn script_error(argv0: &[u8], script: &[u8], e: &std::io::Error) -> i32 {
+    let m = match e.raw_os_error() {
+        Some(libc::ENOENT) => "No such file".to_string(),
+        _ => crate::common::ctx::strerror(e),
+    };
+    let msg = [
+        argv0,
+        b": 0: cannot open ",
+        script,
+        b": ",
+        m.as_bytes(),
+        b"\n",
+    ]
+    .concat();
+    let _ = crate::common::io::write_all_fd(2, &msg);
+    if e.raw_os_error() == Some(libc::ENOENT) {
+        127
+    } else {
+        126
+    }
 }
 
 /// Fuzz entry: parse arbitrary bytes as a script (no execution), and run the pure parts of the

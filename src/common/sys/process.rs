@@ -1,1 +1,283 @@
-//! See the module list in `sys/mod.rs`.
+//! Processes: fork, exec, wait (with the status word decoded), kill, process groups and the
+//! terminal's foreground group, ids, resource limits, umask, times. Thin wrappers over `libc`;
+//! errors keep their errno. Nothing here allocates after a fork.
+
+use std::ffi::CString;
+use std::io;
+
+use super::fd::{cvt, AsRawFd, BorrowedFd};
+
+/// A process id (negative: a process group, for [`kill`]).
+pub type Pid = i32;
+
+/// What [`fork`] returns on each side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fork {
+    /// In the new process.
+    Child,
+    /// In the caller: the child's pid.
+    Parent(Pid),
+}
+
+/// fork(2).
+///
+/// The child is a copy of a single-threaded caller (the shell never starts threads): it may
+/// run arbitrary code, allocation included. A multithreaded caller must keep the child to
+/// async-signal-safe calls until it execs or exits.
+pub fn fork() -> io::Result<Fork> {
+    // SAFETY: fork has no memory-safety preconditions of its own; what the child may do
+    // afterwards is the caller's contract, stated above.
+    let pid = cvt(unsafe { libc::fork() })?;
+    Ok(if pid == 0 {
+        Fork::Child
+    } else {
+        Fork::Parent(pid)
+    })
+}
+
+/// execve(2): replaces the process, so it only returns the error. Arguments holding a NUL byte
+/// are passed as empty strings (the kernel could not see past the NUL anyway).
+pub fn execve(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
+    let Ok(p) = CString::new(path) else {
+        return io::Error::from_raw_os_error(libc::ENOENT);
+    };
+    let args: Vec<CString> = argv
+        .iter()
+        .map(|a| CString::new(a.clone()).unwrap_or_default())
+        .collect();
+    let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    aptr.push(std::ptr::null());
+    let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
+    eptr.push(std::ptr::null());
+    // SAFETY: p, and every pointer in the NUL-terminated arrays aptr and eptr, point to valid
+    // C strings (args, env) that outlive the call.
+    unsafe { libc::execve(p.as_ptr(), aptr.as_ptr(), eptr.as_ptr()) };
+    io::Error::last_os_error()
+}
+
+/// _exit(2): ends the process at once, without atexit handlers or buffered-output flushes
+/// (a forked child of the shell, or a signal handler).
+pub fn exit_now(status: i32) -> ! {
+    // SAFETY: _exit is async-signal-safe and takes only a number.
+    unsafe { libc::_exit(status) }
+}
+
+/// A wait(2) status word, decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct WaitStatus(pub i32);
+
+impl WaitStatus {
+    /// Exit status from `exit(n)`, or None.
+    pub fn exit_code(self) -> Option<i32> {
+        libc::WIFEXITED(self.0).then(|| libc::WEXITSTATUS(self.0))
+    }
+    /// The signal that killed the process, or None.
+    pub fn term_signal(self) -> Option<i32> {
+        libc::WIFSIGNALED(self.0).then(|| libc::WTERMSIG(self.0))
+    }
+    pub fn core_dumped(self) -> bool {
+        libc::WIFSIGNALED(self.0) && libc::WCOREDUMP(self.0)
+    }
+    /// The signal that stopped the process (WUNTRACED), or None.
+    pub fn stop_signal(self) -> Option<i32> {
+        libc::WIFSTOPPED(self.0).then(|| libc::WSTOPSIG(self.0))
+    }
+    /// Continued by SIGCONT (WCONTINUED).
+    pub fn continued(self) -> bool {
+        libc::WIFCONTINUED(self.0)
+    }
+    /// The shell's `$?` for it: the exit code, or 128+N for signal N (else the raw word).
+    pub fn shell_status(self) -> i32 {
+        if let Some(c) = self.exit_code() {
+            c
+        } else if let Some(s) = self.term_signal() {
+            128 + s
+        } else {
+            self.0
+        }
+    }
+}
+
+/// waitpid(2), not retried on EINTR (callers decide whether a signal ends the wait). Ok(None)
+/// when WNOHANG is given and nothing changed.
+pub fn waitpid(pid: Pid, flags: i32) -> io::Result<Option<(Pid, WaitStatus)>> {
+    let mut st = 0;
+    // SAFETY: waitpid writes only into st.
+    let r = cvt(unsafe { libc::waitpid(pid, &mut st, flags) })?;
+    Ok((r != 0).then_some((r, WaitStatus(st))))
+}
+
+/// kill(2); a negative pid names a process group.
+pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
+    // SAFETY: kill only takes numbers.
+    cvt(unsafe { libc::kill(pid, sig) }).map(drop)
+}
+
+/// setpgid(2): pid 0 is the caller.
+pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
+    // SAFETY: setpgid only takes numbers.
+    cvt(unsafe { libc::setpgid(pid, pgid) }).map(drop)
+}
+
+/// getpgrp(2).
+pub fn getpgrp() -> Pid {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::getpgrp() }
+}
+
+/// getpid(2).
+pub fn getpid() -> Pid {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::getpid() }
+}
+
+/// getppid(2).
+pub fn getppid() -> Pid {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::getppid() }
+}
+
+/// geteuid(2) (the shell's `#` prompt for root).
+pub fn geteuid() -> u32 {
+    // SAFETY: no arguments, cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// tcgetpgrp(3): the foreground process group of terminal `fd`.
+pub fn tcgetpgrp(fd: BorrowedFd) -> io::Result<Pid> {
+    // SAFETY: tcgetpgrp only takes a descriptor number.
+    cvt(unsafe { libc::tcgetpgrp(fd.as_raw_fd()) })
+}
+
+/// tcsetpgrp(3): make `pgid` the foreground process group of terminal `fd`.
+pub fn tcsetpgrp(fd: BorrowedFd, pgid: Pid) -> io::Result<()> {
+    // SAFETY: tcsetpgrp only takes numbers.
+    cvt(unsafe { libc::tcsetpgrp(fd.as_raw_fd(), pgid) }).map(drop)
+}
+
+/// A terminal's modes, saved while a foreground job runs so that a job leaving the terminal
+/// raw does not leave the shell so (job control's tcgetattr/tcsetattr pair).
+pub struct TtyModes(libc::termios);
+
+impl TtyModes {
+    /// tcgetattr(3); None when `fd` is not a terminal.
+    pub fn save(fd: BorrowedFd) -> Option<TtyModes> {
+        let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: t has room for a termios, which tcgetattr fills on success.
+        if unsafe { libc::tcgetattr(fd.as_raw_fd(), t.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: tcgetattr succeeded, so t is initialised.
+        Some(TtyModes(unsafe { t.assume_init() }))
+    }
+
+    /// tcsetattr(3, TCSADRAIN).
+    pub fn restore(&self, fd: BorrowedFd) -> io::Result<()> {
+        // SAFETY: self.0 is a termios tcgetattr filled.
+        cvt(unsafe { libc::tcsetattr(fd.as_raw_fd(), libc::TCSADRAIN, &self.0) }).map(drop)
+    }
+}
+
+/// A resource limit (`RLIMIT_*`): soft and hard values, [`RLIM_INFINITY`] for none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rlimit {
+    pub cur: u64,
+    pub max: u64,
+}
+
+// rlim_t is u64 on musl and glibc x86_64, not on every target.
+#[allow(clippy::unnecessary_cast)]
+pub const RLIM_INFINITY: u64 = libc::RLIM_INFINITY as u64;
+
+/// getrlimit(2) (`resource`: an `RLIMIT_*`, i32 on musl, u32 on glibc: callers cast); a
+/// failing call (unknown resource) reads as zero limits.
+#[allow(clippy::unnecessary_cast)]
+pub fn getrlimit(resource: i32) -> Rlimit {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes only into r.
+    unsafe { libc::getrlimit(resource as _, &mut r) };
+    Rlimit {
+        cur: r.rlim_cur as u64,
+        max: r.rlim_max as u64,
+    }
+}
+
+/// setrlimit(2).
+#[allow(clippy::unnecessary_cast)]
+pub fn setrlimit(resource: i32, lim: Rlimit) -> io::Result<()> {
+    let r = libc::rlimit {
+        rlim_cur: lim.cur as libc::rlim_t,
+        rlim_max: lim.max as libc::rlim_t,
+    };
+    // SAFETY: setrlimit reads only r.
+    cvt(unsafe { libc::setrlimit(resource as _, &r) }).map(drop)
+}
+
+/// umask(2): sets the mask, returns the old one.
+pub fn umask(mask: u32) -> u32 {
+    // SAFETY: umask only takes a number and cannot fail.
+    unsafe { libc::umask((mask & 0o777) as libc::mode_t) as u32 }
+}
+
+/// The process's CPU times in clock ticks (times(2)): user, system, children's user,
+/// children's system.
+pub fn times() -> [u64; 4] {
+    let mut t = std::mem::MaybeUninit::<libc::tms>::zeroed();
+    // SAFETY: times writes only into t; zeroed is a valid tms should it fail.
+    unsafe { libc::times(t.as_mut_ptr()) };
+    // SAFETY: zero-initialised above, plain integers.
+    let t = unsafe { t.assume_init() };
+    [
+        t.tms_utime as u64,
+        t.tms_stime as u64,
+        t.tms_cutime as u64,
+        t.tms_cstime as u64,
+    ]
+}
+
+/// sysconf(_SC_CLK_TCK): clock ticks per second (at least 1).
+pub fn clock_ticks() -> u64 {
+    // SAFETY: sysconf only takes a number.
+    unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fork_wait_decodes_exit_and_signal() {
+        match fork().unwrap() {
+            Fork::Child => exit_now(3),
+            Fork::Parent(pid) => {
+                let (p, st) = waitpid(pid, 0).unwrap().unwrap();
+                assert_eq!(p, pid);
+                assert_eq!(st.exit_code(), Some(3));
+                assert_eq!(st.shell_status(), 3);
+            }
+        }
+        match fork().unwrap() {
+            Fork::Child => {
+                let _ = kill(getpid(), libc::SIGKILL);
+                exit_now(0)
+            }
+            Fork::Parent(pid) => {
+                let (_, st) = waitpid(pid, 0).unwrap().unwrap();
+                assert_eq!(st.term_signal(), Some(libc::SIGKILL));
+                assert_eq!(st.shell_status(), 128 + libc::SIGKILL);
+            }
+        }
+    }
+
+    // umask is not tested here: changing it would race with tests creating files.
+    #[test]
+    #[allow(clippy::unnecessary_cast)] // RLIMIT_* are u32 on glibc
+    fn limits_and_ticks() {
+        let r = getrlimit(libc::RLIMIT_NOFILE as i32);
+        assert!(r.cur <= r.max);
+        assert!(clock_ticks() >= 1);
+    }
+}

@@ -1,1 +1,83 @@
-//! See the module list in `sys/mod.rs`.
+//! Signals: dispositions (sigaction with an empty mask and no SA_RESTART, so that a caught
+//! signal interrupts a blocking wait or read), the current disposition, and signal names.
+//! Handlers given to [`set_handler`] must be async-signal-safe: store to atomics, or
+//! [`super::process::exit_now`].
+
+use std::io;
+
+use super::fd::{AsRawFd, BorrowedFd};
+
+/// What a signal does.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Default,
+    Ignore,
+    /// Call this function (it must only do async-signal-safe things).
+    Catch(extern "C" fn(libc::c_int)),
+}
+
+impl Handler {
+    fn raw(self) -> libc::sighandler_t {
+        match self {
+            Handler::Default => libc::SIG_DFL,
+            Handler::Ignore => libc::SIG_IGN,
+            Handler::Catch(f) => f as libc::sighandler_t,
+        }
+    }
+}
+
+/// sigaction(2): set the disposition of `sig` (empty mask, no flags).
+pub fn set_handler(sig: i32, h: Handler) -> io::Result<()> {
+    // SAFETY: sigaction is plain data (all-zero is valid); the handler, when one is given, is
+    // an extern "C" fn taking the signal number, as the kernel calls it without SA_SIGINFO.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = h.raw();
+        libc::sigemptyset(&mut sa.sa_mask);
+        super::fd::cvt(libc::sigaction(sig, &sa, std::ptr::null_mut())).map(drop)
+    }
+}
+
+/// Whether `sig` is ignored now (a process started with it ignored keeps it so).
+pub fn is_ignored(sig: i32) -> bool {
+    // SAFETY: sigaction with a null new action only writes the old one into `old`.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// read(2) NOT retried on EINTR: a caught signal ends it (Err with kind Interrupted), so
+/// that the caller can act on the signal (the shell's `read` at a terminal, Ctrl-C).
+pub fn read_interruptible(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is valid for writes of buf.len() bytes.
+    let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+    super::fd::cvt_size(n)
+}
+
+/// strsignal(3): "Terminated", "Killed", ...
+pub fn describe(sig: i32) -> Vec<u8> {
+    // SAFETY: strsignal returns a pointer to a static NUL-terminated string (or null).
+    unsafe {
+        let p = libc::strsignal(sig);
+        if p.is_null() {
+            return format!("Signal {sig}").into_bytes();
+        }
+        std::ffi::CStr::from_ptr(p).to_bytes().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_and_names() {
+        set_handler(libc::SIGURG, Handler::Ignore).unwrap();
+        assert!(is_ignored(libc::SIGURG));
+        set_handler(libc::SIGURG, Handler::Default).unwrap();
+        assert!(!is_ignored(libc::SIGURG));
+        assert_eq!(describe(libc::SIGKILL), b"Killed");
+        assert!(set_handler(libc::SIGKILL, Handler::Ignore).is_err());
+    }
+}

@@ -7,6 +7,8 @@ mod test;
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;
 use crate::common::io::write_all_fd;
+use crate::common::sys::fd;
+use crate::common::sys::process as sp;
 
 pub type BuiltinFn = fn(&mut Shell, &[Vec<u8>]) -> Res;
 
@@ -581,20 +583,13 @@ fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn times(sh: &mut Shell, _: &[Vec<u8>]) -> Res {
-    let mut t: libc::tms = unsafe { std::mem::zeroed() };
-    unsafe { libc::times(&mut t) };
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    let f = |v: libc::clock_t| {
+    let [user, sys, cuser, csys] = sp::times();
+    let hz = sp::clock_ticks() as f64;
+    let f = |v: u64| {
         let s = v as f64 / hz;
         format!("{}m{:.6}s", (s / 60.0) as u64, s % 60.0)
     };
-    let out = format!(
-        "{} {}\n{} {}\n",
-        f(t.tms_utime),
-        f(t.tms_stime),
-        f(t.tms_cutime),
-        f(t.tms_cstime)
-    );
+    let out = format!("{} {}\n{} {}\n", f(user), f(sys), f(cuser), f(csys));
     sh.print(out.as_bytes());
     Ok(sh.flush_out(b"times"))
 }
@@ -797,7 +792,7 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut st = 0;
     for a in &args[i..] {
         let pids: Vec<i32> = if a.starts_with(b"%") {
-            match sh.jobs.by_spec(a) {
+            match sh.procs.by_spec(a) {
                 Some(j) => j.pids.clone(),
                 None => {
                     return sh.usage_err(b"kill", &[b"No such job: ", &a[..]].concat());
@@ -815,8 +810,7 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             }
         };
         for p in pids {
-            if unsafe { libc::kill(p, sig) } < 0 {
-                let e = std::io::Error::last_os_error();
+            if let Err(e) = sp::kill(p, sig) {
                 let m = crate::common::ctx::strerror(&e);
                 sh.errf(&[b"kill: ", a, b": ", m.as_bytes()]);
                 st = 1;
@@ -837,15 +831,15 @@ fn trapped_pending() -> Option<i32> {
 
 fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if args.len() == 1 {
-        return Ok(match sh.jobs.wait_all(&trapped_pending) {
+        return Ok(match sh.procs.wait_all(&trapped_pending) {
             Ok(s) | Err(s) => s,
         });
     }
     let mut st = 0;
     for a in &args[1..] {
         if a.starts_with(b"%") {
-            match sh.jobs.by_spec(a).map(|j| j.pids[0]) {
-                Some(p) => match sh.jobs.wait_for(p, &trapped_pending) {
+            match sh.procs.by_spec(a).map(|j| j.pids[0]) {
+                Some(p) => match sh.procs.wait_for(p, &trapped_pending) {
                     Ok(s) => st = s,
                     Err(s) => return Ok(s),
                 },
@@ -856,7 +850,7 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             continue;
         }
         match number(a) {
-            Some(p) => match sh.jobs.wait_for(p as i32, &trapped_pending) {
+            Some(p) => match sh.procs.wait_for(p as i32, &trapped_pending) {
                 Ok(s) => st = s,
                 Err(s) => return Ok(s),
             },
@@ -1110,7 +1104,7 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         },
         other => {
             let pid = sh.fork_run(|sh| Ok(sh.exec_found(argv, other)));
-            Ok(super::jobs::wait_pid(pid).unwrap_or(127))
+            Ok(sh.wait_child(pid))
         }
     };
     if let Some(old) = saved_path {
@@ -1387,7 +1381,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
     }
     if let Some(p) = prompt {
-        if unsafe { libc::isatty(0) } == 1 {
+        if fd::isatty(fd::borrow_raw(0)) {
             let _ = write_all_fd(2, &p);
         }
     }
@@ -1625,11 +1619,8 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sym = true;
         i = 2;
     }
-    let cur = unsafe {
-        let m = libc::umask(0);
-        libc::umask(m);
-        m as u32
-    };
+    let cur = sp::umask(0);
+    sp::umask(cur);
     let Some(a) = args.get(i) else {
         if sym {
             let part = |shift: u32| {
@@ -1661,7 +1652,7 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             }
             v = v * 8 + (c - b'0') as u32;
         }
-        unsafe { libc::umask((v & 0o777) as libc::mode_t) };
+        sp::umask(v & 0o777);
         return Ok(0);
     }
     // Symbolic: a chmod-style change of the permissions the mask lets through (its complement),
@@ -1674,7 +1665,7 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         Some(p) if !a.contains(&b't') => p,
         _ => return sh.usage_err(b"umask", &[&b"Illegal mode: "[..], a].concat()),
     };
-    unsafe { libc::umask((!perm & 0o777) as libc::mode_t) };
+    sp::umask(!perm & 0o777);
     Ok(0)
 }
 
@@ -1721,16 +1712,9 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         i += 1;
     }
-    let get = |res: i32| -> libc::rlimit {
-        let mut r = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        unsafe { libc::getrlimit(res as _, &mut r) };
-        r
-    };
-    let show = |v: libc::rlim_t, unit: u64| -> String {
-        if v == libc::RLIM_INFINITY {
+    let get = sp::getrlimit;
+    let show = |v: u64, unit: u64| -> String {
+        if v == sp::RLIM_INFINITY {
             "unlimited".to_string()
         } else {
             (v / unit).to_string()
@@ -1740,7 +1724,7 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         let mut out = String::new();
         for (c, res, unit, name) in table {
             let r = get(*res);
-            let v = if hard { r.rlim_max } else { r.rlim_cur };
+            let v = if hard { r.max } else { r.cur };
             // dash's layout, without `nice`.
             if *c == b'e' {
                 continue;
@@ -1754,28 +1738,27 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     match args.get(i) {
         None => {
             let r = get(res);
-            let v = if hard { r.rlim_max } else { r.rlim_cur };
+            let v = if hard { r.max } else { r.cur };
             sh.print(format!("{}\n", show(v, unit)).as_bytes());
             Ok(sh.flush_out(b"ulimit"))
         }
         Some(a) => {
             let v = if a == b"unlimited" {
-                libc::RLIM_INFINITY
+                sp::RLIM_INFINITY
             } else {
                 match number(a) {
-                    Some(n) => (n as u64).saturating_mul(unit) as libc::rlim_t,
+                    Some(n) => (n as u64).saturating_mul(unit),
                     None => return sh.usage_err(b"ulimit", &[b"bad number: ", &a[..]].concat()),
                 }
             };
             let mut r = get(res);
             if hard || !soft {
-                r.rlim_max = v;
+                r.max = v;
             }
             if soft || !hard {
-                r.rlim_cur = v;
+                r.cur = v;
             }
-            if unsafe { libc::setrlimit(res as _, &r) } < 0 {
-                let e = std::io::Error::last_os_error();
+            if let Err(e) = sp::setrlimit(res, r) {
                 let m = crate::common::ctx::strerror(&e);
                 sh.errf(&[b"ulimit: error setting limit (", m.as_bytes(), b")"]);
                 return Ok(2);

@@ -1,0 +1,416 @@
+//! The shell's children, in one room: fork (subshells, pipeline elements, command
+//! substitutions, here-document writers), the wait for a child, the ONE store of statuses
+//! reaped before anyone asked for them, the job table, and PID 1's reaping of orphans.
+//! `waitpid` is called only here.
+//!
+//! - [`Shell::fork_run`] forks a child that runs a closure and exits; [`Shell::wait_child`]
+//!   waits for it; [`Shell::capture`] runs a closure in a child with its output piped back
+//!   (command substitution); [`Shell::here_doc`] gives a descriptor reading a here-document.
+//! - [`Procs`] holds the job table, the store and the here-document writers: [`Procs::wait`]
+//!   (blocking, optionally interrupted by a trapped signal), [`Procs::wait_untraced`] (job
+//!   control's foreground wait, which also sees stops), [`Procs::poll`] (non-blocking, what
+//!   changed in the job table), [`Procs::reap_orphans`] (PID 1 before a prompt).
+//!
+//! As process 1 (`reap_any`, set by `pid1::setup`), every blocking wait waits for any child and
+//! keeps the statuses of the ones not asked for, so orphans re-parented to us do not stay
+//! zombies while a later wait for our own children still finds their statuses.
+
+use super::exec::{Flow, Res, Shell};
+use crate::common::sys::fd::{self, AsFd, AsRawFd, OwnedFd};
+use crate::common::sys::process::{self as sp, Fork, Pid, WaitStatus};
+use crate::common::sys::signal::{self, Handler};
+
+/// A background job (or a stopped foreground one): its processes, text and process group.
+pub struct Job {
+    pub id: usize,
+    pub pids: Vec<Pid>,
+    pub cmd: Vec<u8>,
+    /// Process group (job control) and whether the job is stopped (see `jobctl.rs`).
+    pub pgid: Pid,
+    pub stopped: bool,
+}
+
+/// The shell's children: the job table and what was reaped.
+#[derive(Default)]
+pub struct Procs {
+    /// The job table, oldest first (the last is the current job, `%+`).
+    pub jobs: Vec<Job>,
+    /// Statuses of children reaped before they were asked for (orphans under PID 1, jobs
+    /// polled before `wait`, processes of a stopped pipeline), oldest first.
+    reaped: Vec<(Pid, WaitStatus)>,
+    /// Children writing large here-documents into pipes (reaped when done).
+    here_writers: Vec<Pid>,
+    /// Process 1: every wait reaps any child.
+    pub reap_any: bool,
+}
+
+/// Most statuses kept: orphans are never asked for, so the oldest are dropped.
+const KEEP_MAX: usize = 4096;
+
+fn interrupted(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Interrupted
+}
+
+impl Procs {
+    /// Keep a status nobody asked for yet.
+    pub fn keep(&mut self, pid: Pid, st: WaitStatus) {
+        if self.reaped.len() >= KEEP_MAX {
+            self.reaped.remove(0);
+        }
+        self.reaped.push((pid, st));
+    }
+
+    fn take(&mut self, pid: Pid) -> Option<WaitStatus> {
+        let i = self.reaped.iter().position(|&(p, _)| p == pid)?;
+        Some(self.reaped.remove(i).1)
+    }
+
+    fn peek(&self, pid: Pid) -> Option<WaitStatus> {
+        self.reaped
+            .iter()
+            .find(|&&(p, _)| p == pid)
+            .map(|&(_, st)| st)
+    }
+
+    /// Forget the kept statuses of these processes.
+    pub fn forget(&mut self, pids: &[Pid]) {
+        if !self.reaped.is_empty() {
+            self.reaped.retain(|(p, _)| !pids.contains(p));
+        }
+    }
+
+    /// Wait for `pid` to end: Ok(Some(status)), Ok(None) when there is no such child (or its
+    /// status was lost). When a signal interrupts the wait, `intr` says whether a trapped
+    /// signal ends it: Err(that signal).
+    pub fn wait(
+        &mut self,
+        pid: Pid,
+        intr: &dyn Fn() -> Option<i32>,
+    ) -> Result<Option<WaitStatus>, i32> {
+        if self.reap_any {
+            if let Some(st) = self.take(pid) {
+                return Ok(Some(st));
+            }
+            loop {
+                match sp::waitpid(-1, 0) {
+                    Ok(Some((r, st))) if r == pid => return Ok(Some(st)),
+                    Ok(Some((r, st))) => self.keep(r, st),
+                    Err(e) if interrupted(&e) => {
+                        if let Some(s) = intr() {
+                            return Err(s);
+                        }
+                    }
+                    _ => return Ok(None),
+                }
+            }
+        }
+        loop {
+            match sp::waitpid(pid, 0) {
+                Ok(Some((r, st))) if r == pid => return Ok(Some(st)),
+                Err(e) if interrupted(&e) => {
+                    if let Some(s) = intr() {
+                        return Err(s);
+                    }
+                }
+                // Reaped before (a polled job): its kept status.
+                _ => return Ok(self.take(pid)),
+            }
+        }
+    }
+
+    /// Job control's foreground wait: until `pid` ends or stops (the status says which).
+    pub fn wait_untraced(&mut self, pid: Pid) -> Option<WaitStatus> {
+        loop {
+            match sp::waitpid(pid, libc::WUNTRACED) {
+                Ok(Some((r, st))) if r == pid => return Some(st),
+                Err(e) if interrupted(&e) => continue,
+                _ => return self.take(pid),
+            }
+        }
+    }
+
+    /// Reap without blocking what changed in the job table: ended processes go to the store,
+    /// stopped jobs are marked. Returns (id, status of its last process) of each job whose
+    /// processes have all ended; they stay in the table (see [`Procs::remove_job`]).
+    pub fn poll(&mut self) -> Vec<(usize, WaitStatus)> {
+        let mut done = Vec::new();
+        let mut reaped = std::mem::take(&mut self.reaped);
+        for j in self.jobs.iter_mut() {
+            let mut all_done = true;
+            let mut any_stopped = false;
+            let mut last = WaitStatus(0);
+            let n = j.pids.len();
+            for (k, &p) in j.pids.iter().enumerate() {
+                let kept = reaped.iter().find(|&&(q, _)| q == p).map(|&(_, s)| s);
+                let fin = match kept {
+                    Some(s) => Some(s),
+                    None => match wait_nohang(p) {
+                        Ok(Some(st)) if st.stop_signal().is_some() => {
+                            any_stopped = true;
+                            all_done = false;
+                            None
+                        }
+                        Ok(Some(st)) if st.continued() => {
+                            all_done = false;
+                            None
+                        }
+                        Ok(Some(st)) => {
+                            if reaped.len() >= KEEP_MAX {
+                                reaped.remove(0);
+                            }
+                            reaped.push((p, st));
+                            Some(st)
+                        }
+                        Ok(None) => {
+                            all_done = false;
+                            None
+                        }
+                        // Reaped before and forgotten (ECHILD).
+                        Err(_) => Some(WaitStatus(0)),
+                    },
+                };
+                if k + 1 == n {
+                    if let Some(s) = fin {
+                        last = s;
+                    }
+                }
+            }
+            if any_stopped {
+                j.stopped = true;
+            }
+            if all_done {
+                done.push((j.id, last));
+            }
+        }
+        self.reaped = reaped;
+        done
+    }
+
+    /// As process 1, before a prompt: reap whatever has ended, without blocking.
+    pub fn reap_orphans(&mut self) {
+        if !self.reap_any {
+            return;
+        }
+        while let Ok(Some((r, st))) = sp::waitpid(-1, libc::WNOHANG) {
+            self.keep(r, st);
+        }
+    }
+
+    /// Has every process of `j` ended? The status of its last one.
+    pub fn finished(&self, j: &Job) -> Option<WaitStatus> {
+        let mut last = None;
+        for &p in &j.pids {
+            last = Some(self.peek(p)?);
+        }
+        last
+    }
+
+    /// Add a job; its id (one more than the highest in use).
+    pub fn add_job(&mut self, pids: Vec<Pid>, cmd: Vec<u8>) -> usize {
+        let id = self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
+        let pgid = pids.first().copied().unwrap_or(0);
+        self.jobs.push(Job {
+            id,
+            pids,
+            stopped: false,
+            pgid,
+            cmd,
+        });
+        id
+    }
+
+    /// Remove job `id` from the table, with the statuses kept for it.
+    pub fn remove_job(&mut self, id: usize) {
+        if let Some(i) = self.jobs.iter().position(|j| j.id == id) {
+            let j = self.jobs.remove(i);
+            self.forget(&j.pids);
+        }
+    }
+
+    /// Wait for every job (0), or Err(128+N) when trapped signal N interrupts.
+    pub fn wait_all(&mut self, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
+        for i in 0..self.jobs.len() {
+            for k in 0..self.jobs[i].pids.len() {
+                let p = self.jobs[i].pids[k];
+                self.wait(p, intr).map_err(|s| 128 + s)?;
+            }
+        }
+        for j in std::mem::take(&mut self.jobs) {
+            self.forget(&j.pids);
+        }
+        Ok(0)
+    }
+
+    /// Wait for the job containing `pid` (or that pid alone if it is not a known job): its
+    /// shell status, or Err(128+N) when trapped signal N interrupts.
+    pub fn wait_for(&mut self, pid: Pid, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
+        let status = |r: Option<WaitStatus>| r.map_or(127, WaitStatus::shell_status);
+        if let Some(i) = self.jobs.iter().position(|j| j.pids.contains(&pid)) {
+            let st = match self.finished(&self.jobs[i]) {
+                Some(s) => s.shell_status(),
+                None => {
+                    let mut last = 127;
+                    for p in self.jobs[i].pids.clone() {
+                        last = status(self.wait(p, intr).map_err(|s| 128 + s)?);
+                    }
+                    last
+                }
+            };
+            let id = self.jobs[i].id;
+            self.remove_job(id);
+            return Ok(st);
+        }
+        Ok(status(self.wait(pid, intr).map_err(|s| 128 + s)?))
+    }
+
+    /// Any stopped job that has not ended.
+    pub fn has_stopped(&self) -> bool {
+        self.jobs
+            .iter()
+            .any(|j| j.stopped && self.finished(j).is_none())
+    }
+
+    /// A job from its spec: `%%`, `%+`, `%-`, `%N`, `%str` (the command starts with it, one
+    /// job only), `%?str` (contains it).
+    pub fn by_spec(&self, spec: &[u8]) -> Option<&Job> {
+        let s = spec.strip_prefix(b"%")?;
+        match s {
+            b"" | b"%" | b"+" => self.jobs.last(),
+            b"-" => self.jobs.iter().rev().nth(1),
+            _ if s[0].is_ascii_digit() => {
+                let n: usize = std::str::from_utf8(s).ok()?.parse().ok()?;
+                self.jobs.iter().find(|j| j.id == n)
+            }
+            _ => {
+                let (needle, anywhere) = match s.strip_prefix(b"?") {
+                    Some(n) => (n, true),
+                    None => (s, false),
+                };
+                let mut hits = self.jobs.iter().filter(|j| {
+                    if anywhere {
+                        j.cmd.windows(needle.len().max(1)).any(|w| w == needle)
+                    } else {
+                        j.cmd.starts_with(needle)
+                    }
+                });
+                let first = hits.next()?;
+                match hits.next() {
+                    Some(_) => None,
+                    None => Some(first),
+                }
+            }
+        }
+    }
+
+    /// Reap here-document writers that are done (they end once their reader is gone or has
+    /// read everything).
+    pub fn reap_here_writers(&mut self) {
+        if !self.here_writers.is_empty() {
+            self.here_writers
+                .retain(|&p| matches!(sp::waitpid(p, libc::WNOHANG), Ok(None)));
+        }
+    }
+}
+
+/// waitpid(WNOHANG | WUNTRACED | WCONTINUED), retried on EINTR.
+fn wait_nohang(pid: Pid) -> std::io::Result<Option<WaitStatus>> {
+    loop {
+        match sp::waitpid(pid, libc::WNOHANG | libc::WUNTRACED | libc::WCONTINUED) {
+            Err(e) if interrupted(&e) => continue,
+            r => return r.map(|o| o.map(|(_, st)| st)),
+        }
+    }
+}
+
+impl Shell {
+    /// Fork. In the child, run `f` and exit with its status; the parent gets the pid (-1 after
+    /// a message when fork fails).
+    pub fn fork_run(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> Pid {
+        let _ = self.out.flush();
+        match sp::fork() {
+            Err(_) => {
+                self.err(b"cannot fork");
+                -1
+            }
+            Ok(Fork::Child) => {
+                super::jobctl::in_child(self);
+                self.subshell = true;
+                self.reset_traps_in_child();
+                // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
+                let st = match f(self) {
+                    Ok(s) => s,
+                    Err(Flow::Exit(s)) => s,
+                    Err(_) => self.status,
+                };
+                self.status = st;
+                self.run_exit_trap();
+                let _ = self.out.flush();
+                sp::exit_now(self.status)
+            }
+            Ok(Fork::Parent(pid)) => {
+                super::jobctl::after_fork(self, pid);
+                pid
+            }
+        }
+    }
+
+    /// Wait for a child forked by [`Shell::fork_run`]: its shell status (127 when lost).
+    pub fn wait_child(&mut self, pid: Pid) -> i32 {
+        match self.procs.wait(pid, &|| None) {
+            Ok(Some(st)) => st.shell_status(),
+            _ => 127,
+        }
+    }
+
+    /// Run `f` in a child whose standard output comes back here (command substitution):
+    /// (output, status of the child).
+    pub fn capture(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> Result<(Vec<u8>, i32), Flow> {
+        let Ok((r, w)) = fd::pipe() else {
+            self.err(b"Pipe call failed");
+            return Err(Flow::Exit(2));
+        };
+        let r_num = r.as_raw_fd();
+        let pid = self.fork_run(move |sh| {
+            let _ = fd::close_raw(r_num);
+            let _ = fd::dup2(w.as_fd(), 1);
+            drop(w);
+            f(sh)
+        });
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match fd::read(r.as_fd(), &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        drop(r);
+        let st = if pid > 0 { self.wait_child(pid) } else { 2 };
+        Ok((out, st))
+    }
+
+    /// A descriptor reading `body` (a here-document): a pipe filled now, or by a child when
+    /// the text is larger than a pipe is sure to hold.
+    pub fn here_doc(&mut self, body: &[u8]) -> Option<OwnedFd> {
+        let Ok((r, w)) = fd::pipe() else {
+            self.err(b"Pipe call failed");
+            return None;
+        };
+        if body.len() <= 4096 {
+            let _ = fd::write_all(w.as_fd(), body);
+            return Some(r);
+        }
+        let _ = self.out.flush();
+        match sp::fork() {
+            Ok(Fork::Child) => {
+                drop(r);
+                let _ = signal::set_handler(libc::SIGPIPE, Handler::Default);
+                let _ = fd::write_all(w.as_fd(), body);
+                sp::exit_now(0)
+            }
+            Ok(Fork::Parent(pid)) => self.procs.here_writers.push(pid),
+            Err(_) => {}
+        }
+        Some(r)
+    }
+}

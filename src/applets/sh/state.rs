@@ -1,0 +1,370 @@
+//! The shell's state, apart from the code that interprets the tree (`exec.rs`): variables,
+//! positional parameters, functions, aliases, options, traps, the children and job table
+//! (`proc.rs`), job control (`jobctl.rs`), and what the interpreter keeps between commands.
+//! Messages and trap dispositions live here too; running anything does not.
+
+use std::ffi::CString;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::ast::Node;
+use super::proc::Procs;
+use super::vars::{FastMap, Vars};
+use crate::common::io::{write_all_fd, Out};
+use crate::common::sys::fd::{OwnedFd, RawFd};
+use crate::common::sys::process as sp;
+use crate::common::sys::signal::{self, Handler};
+
+/// Non-local control flow.
+#[derive(Debug)]
+pub enum Flow {
+    Break(u32),
+    Continue(u32),
+    Return,
+    /// Leave the shell (or the subshell) with this status.
+    Exit(i32),
+    /// SIGINT in an interactive shell: abandon the command line (see `jobctl`).
+    Interrupt,
+}
+
+pub type Res = Result<i32, Flow>;
+
+#[derive(Default, Clone)]
+pub struct Opts {
+    pub errexit: bool,
+    pub nounset: bool,
+    pub xtrace: bool,
+    pub noglob: bool,
+    pub noexec: bool,
+    pub verbose: bool,
+    pub noclobber: bool,
+    pub allexport: bool,
+    pub pipefail: bool,
+    pub interactive: bool,
+    pub stdin: bool,
+    pub monitor: bool,
+    pub notify: bool,
+    pub ignoreeof: bool,
+    pub nolog: bool,
+    pub vi: bool,
+    pub emacs: bool,
+    /// Accepted for dash compatibility; no effect.
+    pub privileged: bool,
+    pub debug: bool,
+}
+
+pub const OPTION_NAMES: &[(&str, u8)] = &[
+    ("errexit", b'e'),
+    ("noglob", b'f'),
+    ("ignoreeof", 0),
+    ("interactive", b'i'),
+    ("monitor", b'm'),
+    ("noexec", b'n'),
+    ("stdin", b's'),
+    ("xtrace", b'x'),
+    ("verbose", b'v'),
+    ("vi", 0),
+    ("emacs", 0),
+    ("noclobber", b'C'),
+    ("allexport", b'a'),
+    ("notify", b'b'),
+    ("nounset", b'u'),
+    ("privileged", b'p'),
+    ("nolog", 0),
+    ("debug", 0),
+    ("pipefail", 0),
+];
+
+impl Opts {
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "errexit" => &mut self.errexit,
+            "noglob" => &mut self.noglob,
+            "ignoreeof" => &mut self.ignoreeof,
+            "interactive" => &mut self.interactive,
+            "monitor" => &mut self.monitor,
+            "noexec" => &mut self.noexec,
+            "stdin" => &mut self.stdin,
+            "xtrace" => &mut self.xtrace,
+            "verbose" => &mut self.verbose,
+            "vi" => &mut self.vi,
+            "emacs" => &mut self.emacs,
+            "noclobber" => &mut self.noclobber,
+            "allexport" => &mut self.allexport,
+            "notify" => &mut self.notify,
+            "nounset" => &mut self.nounset,
+            "nolog" => &mut self.nolog,
+            "pipefail" => &mut self.pipefail,
+            "privileged" => &mut self.privileged,
+            "debug" => &mut self.debug,
+            _ => return None,
+        })
+    }
+    pub fn by_letter(&mut self, c: u8) -> Option<&mut bool> {
+        let name = OPTION_NAMES.iter().find(|(_, l)| *l == c && c != 0)?.0;
+        self.get_mut(name)
+    }
+}
+
+/// Signals caught by a trap and not yet handled (set from the signal handler).
+pub static PENDING: [AtomicBool; 65] = [const { AtomicBool::new(false) }; 65];
+pub static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(sig: libc::c_int) {
+    if (sig as usize) < PENDING.len() {
+        PENDING[sig as usize].store(true, Ordering::Relaxed);
+        ANY_PENDING.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Descriptors saved by redirections, to put back in reverse order: (number, its saved copy;
+/// None when the number was closed before, so it is closed again).
+pub type SavedFds = Vec<(RawFd, Option<OwnedFd>)>;
+
+pub struct Shell {
+    pub vars: Vars,
+    pub pos: Vec<Vec<u8>>,
+    pub arg0: Vec<u8>,
+    pub funcs: FastMap<Vec<u8>, Rc<Node>>,
+    pub aliases: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    pub opts: Opts,
+    pub status: i32,
+    pub last_bg: Option<i32>,
+    pub pid: i32,
+    pub out: Out,
+    pub lineno: usize,
+    pub errexit_off: u32,
+    pub loop_depth: u32,
+    pub func_depth: u32,
+    /// Trap actions by signal number; 0 is EXIT.
+    pub traps: Vec<Option<Vec<u8>>>,
+    /// The children: job table, reaped statuses (`proc.rs`).
+    pub procs: Procs,
+    pub hash: FastMap<Vec<u8>, Vec<u8>>,
+    /// A forked child (subshell, pipeline element, command substitution).
+    pub subshell: bool,
+    pub arith_cache: FastMap<Vec<u8>, Rc<super::arith::Expr>>,
+    /// Status of the last command substitution (for assignment-only commands).
+    pub cmdsub_status: Option<i32>,
+    /// The next external simple command may replace the shell instead of forking.
+    pub tail_exec: bool,
+    pub getopts_pos: usize,
+    pub in_trap: bool,
+    /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
+    pub eval_depth: u32,
+    /// The exported variables as C strings, with the generation they were built at.
+    pub(super) env_cache: Option<(u64, Vec<CString>)>,
+    /// Set by `exec` without a command: keep its redirections.
+    pub keep_redirs: bool,
+    /// argv[0] the binary was started with (to find our own executable).
+    pub exe_hint: Vec<u8>,
+    /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
+    pub exec_prefix: &'static [u8],
+    /// Spare byte buffers for words (see `buf`/`recycle` in expand.rs).
+    pub pool: Vec<Vec<u8>>,
+    /// Builtin output captured in memory (in-process command substitution).
+    pub capture: Option<Vec<u8>>,
+    /// Stack address at start and how much of the stack recursion may use.
+    stack_base: usize,
+    stack_budget: usize,
+    /// Interactive state and job control (issue 5, `jobctl.rs`).
+    pub jc: super::jobctl::JobCtl,
+}
+
+impl Shell {
+    pub fn new(arg0: Vec<u8>) -> Shell {
+        let mut sh = Shell {
+            vars: Vars::default(),
+            pos: Vec::new(),
+            arg0,
+            funcs: FastMap::default(),
+            aliases: Default::default(),
+            opts: Opts::default(),
+            status: 0,
+            last_bg: None,
+            pid: sp::getpid(),
+            out: Out::new(1, 8192),
+            lineno: 1,
+            errexit_off: 0,
+            loop_depth: 0,
+            func_depth: 0,
+            traps: vec![None; 65],
+            procs: Procs::default(),
+            hash: FastMap::default(),
+            subshell: false,
+            arith_cache: FastMap::default(),
+            cmdsub_status: None,
+            tail_exec: false,
+            getopts_pos: 0,
+            in_trap: false,
+            eval_depth: 0,
+            env_cache: None,
+            keep_redirs: false,
+            exe_hint: Vec::new(),
+            exec_prefix: b"",
+            pool: Vec::new(),
+            capture: None,
+            stack_base: 0,
+            stack_budget: 0,
+            jc: Default::default(),
+        };
+        let here = 0u8;
+        sh.stack_base = std::ptr::addr_of!(here) as usize;
+        #[allow(clippy::unnecessary_cast)] // RLIMIT_* are u32 on glibc
+        let rl = sp::getrlimit(libc::RLIMIT_STACK as i32);
+        let lim = if rl.cur == sp::RLIM_INFINITY || rl.cur == 0 {
+            8 << 20
+        } else {
+            (rl.cur as usize).min(256 << 20)
+        };
+        sh.stack_budget = lim / 4 * 3;
+        sh.exe_hint = sh.arg0.clone();
+        for (k, v) in std::env::vars_os() {
+            use std::os::unix::ffi::OsStrExt;
+            let k = k.as_bytes();
+            if super::parser::is_name(k) {
+                let _ = sh.vars.set(k, v.as_bytes(), true);
+            }
+        }
+        if sh.vars.get(b"IFS").is_none() {
+            let _ = sh.vars.set(b"IFS", b" \t\n", false);
+        } else {
+            // IFS is never imported from the environment (POSIX 2024, dash).
+            let _ = sh.vars.set(b"IFS", b" \t\n", false);
+            sh.vars.map.get_mut(&b"IFS"[..]).unwrap().exported = false;
+        }
+        if sh.vars.get(b"PS1").is_none() {
+            let ps1: &[u8] = if sp::geteuid() == 0 { b"# " } else { b"$ " };
+            let _ = sh.vars.set(b"PS1", ps1, false);
+        }
+        if sh.vars.get(b"PS2").is_none() {
+            let _ = sh.vars.set(b"PS2", b"> ", false);
+        }
+        if sh.vars.get(b"PS4").is_none() {
+            let _ = sh.vars.set(b"PS4", b"+ ", false);
+        }
+        let _ = sh.vars.set(b"OPTIND", b"1", false);
+        if sh.vars.get(b"PATH").is_none() {
+            let _ = sh.vars.set(
+                b"PATH",
+                b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                false,
+            );
+        }
+        let ppid = sp::getppid();
+        let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
+        // PWD: keep an inherited value only if it names the current directory.
+        let cwd = std::env::current_dir().ok();
+        let keep = match (sh.vars.get(b"PWD"), &cwd) {
+            (Some(p), Some(c)) => {
+                use std::os::unix::ffi::OsStrExt;
+                p.starts_with(b"/")
+                    && std::fs::metadata(std::ffi::OsStr::from_bytes(p))
+                        .ok()
+                        .zip(std::fs::metadata(c).ok())
+                        .is_some_and(|(a, b)| {
+                            use std::os::unix::fs::MetadataExt;
+                            a.dev() == b.dev() && a.ino() == b.ino()
+                        })
+            }
+            _ => false,
+        };
+        if !keep {
+            if let Some(c) = cwd {
+                use std::os::unix::ffi::OsStrExt;
+                let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
+            }
+        }
+        sh
+    }
+
+    // ------------------------------------------------------------ messages
+
+    /// `sh: LINE: msg` on stderr, as dash words it.
+    pub fn err(&mut self, msg: &[u8]) {
+        let _ = self.out.flush();
+        let mut v = Vec::with_capacity(msg.len() + 32);
+        v.extend_from_slice(&self.arg0);
+        v.extend_from_slice(b": ");
+        v.extend_from_slice(self.lineno.to_string().as_bytes());
+        v.extend_from_slice(b": ");
+        v.extend_from_slice(msg);
+        v.push(b'\n');
+        let _ = write_all_fd(2, &v);
+    }
+
+    pub fn errf(&mut self, parts: &[&[u8]]) {
+        let v: Vec<u8> = parts.concat();
+        self.err(&v);
+    }
+
+    pub fn check_errexit(&self, st: i32) -> Res {
+        if st != 0 && self.opts.errexit && self.errexit_off == 0 {
+            Err(Flow::Exit(st))
+        } else {
+            Ok(st)
+        }
+    }
+
+    pub fn flags_string(&self) -> Vec<u8> {
+        let mut s = Vec::new();
+        let o = &self.opts;
+        for (on, c) in [
+            (o.errexit, b'e'),
+            (o.noglob, b'f'),
+            (o.interactive, b'i'),
+            (o.monitor, b'm'),
+            (o.noexec, b'n'),
+            (o.stdin, b's'),
+            (o.xtrace, b'x'),
+            (o.verbose, b'v'),
+            (o.noclobber, b'C'),
+            (o.allexport, b'a'),
+            (o.notify, b'b'),
+            (o.nounset, b'u'),
+        ] {
+            if on {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    pub fn set_trap(&mut self, sig: usize, action: Option<Vec<u8>>) {
+        if sig != 0 {
+            let h = match &action {
+                None => Handler::Default,
+                Some(a) if a.is_empty() => Handler::Ignore,
+                Some(_) => Handler::Catch(on_signal),
+            };
+            let _ = signal::set_handler(sig as i32, h);
+        }
+        self.traps[sig] = action;
+    }
+
+    /// In a new child: caught signals go back to their defaults, ignored ones stay ignored.
+    pub(super) fn reset_traps_in_child(&mut self) {
+        for sig in 1..self.traps.len() {
+            if matches!(&self.traps[sig], Some(a) if !a.is_empty()) {
+                self.set_trap(sig, None);
+            }
+        }
+        self.traps[0] = None;
+    }
+
+    /// Side effects of setting some variables.
+    pub fn var_changed(&mut self, name: &[u8]) {
+        match name {
+            b"PATH" => self.hash.clear(),
+            b"OPTIND" => self.getopts_pos = 0,
+            _ => {}
+        }
+    }
+
+    /// Is there room on the stack for another level of recursion?
+    pub fn stack_ok(&self) -> bool {
+        let here = 0u8;
+        let sp = std::ptr::addr_of!(here) as usize;
+        self.stack_base.saturating_sub(sp) < self.stack_budget
+    }
+}

@@ -59,8 +59,8 @@ pub fn open_beneath(dir: BorrowedFd, name: &[u8], flags: i32) -> io::Result<Owne
 
 /// The fallback for kernels without openat2: `name` opened one component at a time from
 /// `dir`, every directory on the way with O_PATH|O_DIRECTORY|O_NOFOLLOW and the last with
-/// `flags | O_NOFOLLOW`, so no symlink is ever followed (ELOOP/ENOTDIR then). `name` must not
-/// be empty; empty and `.` components are opened as they are.
+/// `flags | O_NOFOLLOW`, so no symlink is ever followed (ELOOP/ENOTDIR then; with O_PATH in
+/// `flags` a final symlink is opened itself). Empty and `.` components are opened as they are.
 pub fn open_nofollow_walk(dir: BorrowedFd, name: &[u8], flags: i32) -> io::Result<OwnedFd> {
     let mut cur: Option<OwnedFd> = None;
     let mut comps = name.split(|&c| c == b'/').peekable();
@@ -564,7 +564,7 @@ mod tests {
             Ok(_) => panic!("escaped"),
         }
         assert_eq!(
-            open_nofollow_walk(d, b"sub/ln", libc::O_PATH)
+            open_nofollow_walk(d, b"sub/ln", libc::O_RDONLY)
                 .unwrap_err()
                 .raw_os_error(),
             Some(libc::ELOOP)

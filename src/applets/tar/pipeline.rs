@@ -104,7 +104,7 @@ impl<'p> Pipeline<'p> {
 
     /// Run every member through `action`. Returns the offset where the end of the archive
     /// starts (its zero blocks, or the end of the file).
-    pub fn run(&mut self, ctx: &mut Ctx, r: &mut Reader, action: &mut impl Action) -> Result<u64> {
+    pub fn run(&mut self, ctx: &mut Ctx, r: &mut Reader, action: &mut dyn Action) -> Result<u64> {
         loop {
             let start = r.input.consumed;
             let e = match r.next_entry() {

@@ -1233,3 +1233,54 @@ fn extracting_over_existing_members_matches_gnu() {
         assert_eq!(link, Path::new("a"));
     }
 }
+
+/// Every mode that reads an archive goes through one member pipeline: a damaged header is
+/// reported the same way whether listing, extracting, comparing (`-d` used to skip it
+/// silently) or scanning before `-r`, as GNU tar does (stderr and status compared with it).
+#[test]
+fn damaged_header_reported_by_every_mode() {
+    let t = TempDir::new("tar-skip");
+    t.write("a", "same\n");
+    t.write("b", "other\n");
+    tar()
+        .args(["cf", "x.tar", "a", "b"])
+        .cwd(t.path())
+        .run()
+        .ok();
+    let x = std::fs::read(t.join("x.tar")).unwrap();
+    // a's header and data, a block that is no header, then b.
+    let mut y = x[..1024].to_vec();
+    y.extend_from_slice(&b"garbage!".repeat(64));
+    y.extend_from_slice(&x[1024..]);
+    std::fs::write(t.join("y.tar"), &y).unwrap();
+    let skipping = "tar: Skipping to next header\n\
+                    tar: Exiting with failure status due to previous errors\n";
+    let cases: [&[&str]; 4] = [
+        &["-tf", "y.tar"],
+        &["-df", "y.tar"],
+        &["-xf", "y.tar", "-C", "out"],
+        &["-rf", "r.tar", "a"],
+    ];
+    std::fs::create_dir(t.join("out")).unwrap();
+    for args in cases {
+        std::fs::write(t.join("r.tar"), &y).unwrap();
+        let ours = tar().args(args.iter().copied()).cwd(t.path()).run();
+        ours.code(2).stderr_is(skipping);
+        if args[0] == "-tf" {
+            assert_eq!(ours.out(), "a\nb\n");
+        }
+        if have("tar") {
+            std::fs::write(t.join("r.tar"), &y).unwrap();
+            let gnu = Command::new("tar")
+                .args(args.iter().copied())
+                .env("LC_ALL", "C")
+                .current_dir(t.path())
+                .output()
+                .unwrap();
+            assert_eq!(gnu.status.code(), Some(2), "{args:?}");
+            assert_eq!(ours.err(), String::from_utf8_lossy(&gnu.stderr), "{args:?}");
+            assert_eq!(ours.out(), String::from_utf8_lossy(&gnu.stdout), "{args:?}");
+        }
+    }
+    assert_eq!(std::fs::read(t.join("out/b")).unwrap(), b"other\n");
+}

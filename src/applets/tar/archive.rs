@@ -3,12 +3,14 @@
 //! thread when the archive is compressed. Then the member reader: extended headers are folded
 //! into the [`Entry`] they describe.
 
+#![forbid(unsafe_code)]
+
 use std::io;
-use std::os::unix::io::RawFd;
 
 use super::compress::{Codec, Decoder, Encoder};
 use super::header::{self, Entry, HeaderError, PaxState, Sparse, BLOCK, MAX_META, MAX_SPARSE};
-use crate::common::io::{read_append, read_fd, write_all_fd};
+use crate::common::sys::fd::{self as sys, AsFd, BorrowedFd, OwnedFd, Stat};
+use crate::common::sys::fs::sendfile;
 
 const IN_BUF: usize = 128 * 1024;
 /// Members at least this large are moved by the kernel when the archive is a plain file.
@@ -22,9 +24,25 @@ pub enum DataErr {
     Write(io::Error),
 }
 
+/// The archive's descriptor: a file tar opened (closed when done), or standard input or
+/// output. Either can move into the (de)compressor thread, which then owns it until joined.
+pub enum ArchiveFd {
+    Owned(OwnedFd),
+    Std(BorrowedFd<'static>),
+}
+
+impl AsFd for ArchiveFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            ArchiveFd::Owned(f) => f.as_fd(),
+            ArchiveFd::Std(f) => *f,
+        }
+    }
+}
+
 pub struct Input {
-    fd: RawFd,
-    close: bool,
+    /// None once a decoder thread owns it.
+    fd: Option<ArchiveFd>,
     seekable: bool,
     /// File size when seekable.
     size: u64,
@@ -37,38 +55,33 @@ pub struct Input {
     start: usize,
     end: usize,
     src_eof: bool,
+    /// The data had a compressor's magic (decoded unless opened with [`Input::plain`]).
+    compressed: bool,
     /// Logical bytes consumed (block numbers in messages).
     pub consumed: u64,
 }
 
-impl Drop for Input {
-    fn drop(&mut self) {
-        if self.close {
-            // SAFETY: we opened this fd and nothing else uses it.
-            unsafe { libc::close(self.fd) };
-        }
-    }
-}
-
-fn fstat(fd: RawFd) -> Option<libc::stat> {
-    // SAFETY: st is plain data filled in by fstat.
-    unsafe {
-        let mut st: libc::stat = std::mem::zeroed();
-        (libc::fstat(fd, &mut st) == 0).then_some(st)
-    }
-}
-
 impl Input {
     /// Wrap `fd`; detect compression from the first bytes unless `force` names a codec and the
-    /// data has no recognisable magic.
-    pub fn new(fd: RawFd, close: bool, force: Option<Codec>) -> io::Result<Input> {
-        let st = fstat(fd);
+    /// data has no recognisable magic. A compressed archive is decoded by a thread that takes
+    /// the descriptor and is joined when the input is dropped.
+    pub fn new(fd: ArchiveFd, force: Option<Codec>) -> io::Result<Input> {
+        Input::open(fd, force, true)
+    }
+
+    /// An archive that is read and rewritten in place (`-r`, `-u`, `--delete`, `-A`): never
+    /// decoded; [`Input::is_compressed`] tells the caller to refuse it.
+    pub fn plain(fd: OwnedFd) -> io::Result<Input> {
+        Input::open(ArchiveFd::Owned(fd), None, false)
+    }
+
+    fn open(fd: ArchiveFd, force: Option<Codec>, decode: bool) -> io::Result<Input> {
+        let st: Option<Stat> = sys::fstat(fd.as_fd()).ok();
         let seekable = st
             .map(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG)
             .unwrap_or(false);
         let mut inp = Input {
-            fd,
-            close,
+            fd: Some(fd),
             seekable,
             size: st.map(|s| s.st_size as u64).unwrap_or(0),
             pos: 0,
@@ -79,13 +92,13 @@ impl Input {
             start: 0,
             end: 0,
             src_eof: false,
+            compressed: false,
             consumed: 0,
         };
         if seekable {
-            // SAFETY: lseek on a valid fd; the archive may be read from its current offset
-            // (e.g. stdin redirected from a file that was partly consumed).
-            let cur = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) };
-            inp.pos = cur.max(0) as u64;
+            // The archive may be read from its current offset (e.g. stdin redirected from a
+            // file that was partly consumed).
+            inp.pos = sys::lseek(inp.fd().as_fd(), 0, libc::SEEK_CUR).unwrap_or(0);
         }
         // Read enough to see a magic number (a short archive gives what it has).
         while inp.end < 512 && !inp.src_eof {
@@ -98,12 +111,16 @@ impl Input {
             force
         });
         if let Some(c) = codec {
+            inp.compressed = true;
+            if !decode {
+                return Ok(inp);
+            }
             if inp.seekable {
                 // pread left the file offset alone; the decoder reads on after the prefix.
-                // SAFETY: lseek on a valid fd.
-                unsafe { libc::lseek(fd, inp.pos as libc::off_t, libc::SEEK_SET) };
+                let _ = sys::lseek(inp.fd().as_fd(), inp.pos as i64, libc::SEEK_SET);
             }
             let prefix = inp.buf[..inp.end].to_vec();
+            let fd = inp.fd.take().expect("archive descriptor");
             inp.dec = Some(Decoder::spawn(c, fd, prefix)?);
             inp.seekable = false;
             inp.start = 0;
@@ -113,30 +130,23 @@ impl Input {
         Ok(inp)
     }
 
+    /// The archive's descriptor (uncompressed archives: a decoder thread owns it otherwise).
+    pub fn fd(&self) -> &ArchiveFd {
+        self.fd.as_ref().expect("archive descriptor")
+    }
+
+    /// Give the descriptor back (the in-place modes write through it after the scan).
+    pub fn into_fd(mut self) -> Option<ArchiveFd> {
+        self.fd.take()
+    }
+
     /// Read more raw bytes after `end`.
     fn fill_raw(&mut self) -> io::Result<()> {
-        let room = self.buf.len() - self.end;
+        let fd = self.fd.as_ref().expect("archive descriptor").as_fd();
         let n = if self.seekable {
-            loop {
-                // SAFETY: buf[end..] is valid writable memory of `room` bytes.
-                let n = unsafe {
-                    libc::pread(
-                        self.fd,
-                        self.buf[self.end..].as_mut_ptr().cast(),
-                        room,
-                        self.pos as libc::off_t,
-                    )
-                };
-                if n >= 0 {
-                    break n as usize;
-                }
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
+            sys::pread(fd, &mut self.buf[self.end..], self.pos)?
         } else {
-            read_fd(self.fd, &mut self.buf[self.end..])?
+            sys::read(fd, &mut self.buf[self.end..])?
         };
         self.pos += n as u64;
         self.end += n;
@@ -247,48 +257,47 @@ impl Input {
     }
 
     /// Copy `n` bytes of member data to `out`, through the kernel when the archive is a file.
-    pub fn data_to_fd(&mut self, n: u64, out: RawFd) -> Result<(), DataErr> {
+    pub fn data_to_fd(&mut self, n: u64, out: BorrowedFd) -> Result<(), DataErr> {
         let have = (self.end - self.start) as u64;
         if !self.seekable || n <= have || n - have < KERNEL_COPY_MIN {
-            return self.data(n, |b| write_all_fd(out, b));
+            return self.data(n, |b| sys::write_all(out, b));
         }
-        self.data(have, |b| write_all_fd(out, b))?;
+        self.data(have, |b| sys::write_all(out, b))?;
         let mut rest = n - have;
         // Bytes after `end` in the buffer are not valid; the file offset of the next unread
         // byte is `pos`.
-        let mut off = self.pos as libc::off_t;
+        let mut off = self.pos;
         if self.pos + rest > self.size {
             return Err(DataErr::Eof);
         }
+        let src = self.fd.as_ref().expect("archive descriptor").as_fd();
         while rest > 0 {
             let chunk = rest.min(1 << 30) as usize;
-            // SAFETY: both fds are valid; off is a valid pointer.
-            let r = unsafe { libc::sendfile(out, self.fd, &mut off, chunk) };
-            if r < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+            let r = match sendfile(out, src, Some(&mut off), chunk) {
+                Ok(r) => r,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {
                     // No kernel copy here: read and write the rest.
-                    self.pos = off as u64;
+                    self.pos = off;
                     self.consumed += n - have - rest;
-                    return self.data(rest, |b| write_all_fd(out, b));
+                    return self.data(rest, |b| sys::write_all(out, b));
                 }
-                // Stay in step with the archive: the rest of the member is skipped.
-                self.pos = off as u64 + rest;
-                self.consumed += n - have;
-                if self.pos > self.size {
-                    return Err(DataErr::Eof);
+                Err(e) => {
+                    // Stay in step with the archive: the rest of the member is skipped.
+                    self.pos = off + rest;
+                    self.consumed += n - have;
+                    if self.pos > self.size {
+                        return Err(DataErr::Eof);
+                    }
+                    return Err(DataErr::Write(e));
                 }
-                return Err(DataErr::Write(e));
-            }
+            };
             if r == 0 {
                 return Err(DataErr::Eof);
             }
             rest -= r as u64;
         }
-        self.pos = off as u64;
+        self.pos = off;
         self.consumed += n - have;
         Ok(())
     }
@@ -317,7 +326,7 @@ impl Input {
     }
 
     pub fn is_compressed(&self) -> bool {
-        self.dec.is_some()
+        self.compressed
     }
 }
 
@@ -329,8 +338,11 @@ pub fn padding(n: u64) -> u64 {
 // ---------------------------------------------------------------------------------------------
 
 pub struct Output {
-    fd: RawFd,
-    close: bool,
+    /// None once the encoder thread owns it.
+    fd: Option<ArchiveFd>,
+    /// (device, inode) of the archive when it is a regular file (it is not archived into
+    /// itself).
+    id: Option<(u64, u64)>,
     buf: Vec<u8>,
     cap: usize,
     enc: Option<Encoder>,
@@ -338,25 +350,22 @@ pub struct Output {
     record: u64,
 }
 
-impl Drop for Output {
-    fn drop(&mut self) {
-        if self.close {
-            // SAFETY: we own this fd.
-            unsafe { libc::close(self.fd) };
-        }
-    }
-}
-
 impl Output {
-    pub fn new(fd: RawFd, close: bool, codec: Option<Codec>, record: u64) -> io::Result<Output> {
-        let enc = match codec {
-            Some(c) => Some(Encoder::spawn(c, fd, None)?),
-            None => None,
+    /// Archive output to `fd`, through a compressor thread (which takes the descriptor and is
+    /// joined by [`Output::finish`] or on drop) when `codec` is given.
+    pub fn new(fd: ArchiveFd, codec: Option<Codec>, record: u64) -> io::Result<Output> {
+        let id = sys::fstat(fd.as_fd())
+            .ok()
+            .filter(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
+            .map(|st| (st.st_dev, st.st_ino));
+        let (fd, enc) = match codec {
+            Some(c) => (None, Some(Encoder::spawn(c, fd, None)?)),
+            None => (Some(fd), None),
         };
         let cap = 256 * 1024;
         Ok(Output {
             fd,
-            close,
+            id,
             buf: Vec::with_capacity(cap),
             cap,
             enc,
@@ -369,8 +378,13 @@ impl Output {
         &mut self.buf
     }
 
-    pub fn fd(&self) -> RawFd {
-        self.fd
+    /// (device, inode) of the archive file, when it is a regular file.
+    pub fn archive_id(&self) -> Option<(u64, u64)> {
+        self.id
+    }
+
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_ref().expect("archive descriptor").as_fd()
     }
 
     pub fn write(&mut self, b: &[u8]) -> io::Result<()> {
@@ -408,38 +422,36 @@ impl Output {
             self.buf = fresh;
             return Ok(());
         }
-        let r = write_all_fd(self.fd, &self.buf);
+        let r = sys::write_all(self.fd(), &self.buf);
         self.buf.clear();
         r
     }
 
     /// Copy up to `n` bytes of file data from `src`; returns how many were there (fewer when
     /// the file shrank). The caller pads.
-    pub fn copy_from(&mut self, src: RawFd, n: u64) -> Result<u64, DataErr> {
+    pub fn copy_from(&mut self, src: BorrowedFd, n: u64) -> Result<u64, DataErr> {
         let mut done = 0u64;
         if self.enc.is_none() && n >= KERNEL_COPY_MIN * 4 {
             self.flush().map_err(DataErr::Write)?;
             while done < n {
                 let chunk = (n - done).min(1 << 30) as usize;
-                // SAFETY: valid fds, null offset (use and advance src's file offset).
-                let r = unsafe { libc::sendfile(self.fd, src, std::ptr::null_mut(), chunk) };
-                if r < 0 {
-                    let e = io::Error::last_os_error();
-                    if e.kind() == io::ErrorKind::Interrupted {
-                        continue;
+                let r = match sendfile(self.fd(), src, None, chunk) {
+                    Ok(r) => r,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e)
+                        if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) =>
+                    {
+                        break
                     }
-                    if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
-                        break;
+                    Err(e) => {
+                        // Which side failed? A read error on src shows up again on read(2).
+                        let mut probe = [0u8; 1];
+                        if let Err(re) = sys::pread(src, &mut probe, 0) {
+                            return Err(DataErr::Read(re));
+                        }
+                        return Err(DataErr::Write(e));
                     }
-                    // Which side failed? A read error on src shows up again on read(2).
-                    let mut probe = [0u8; 1];
-                    // SAFETY: pread into a 1-byte buffer.
-                    let pr = unsafe { libc::pread(src, probe.as_mut_ptr().cast(), 1, 0) };
-                    if pr < 0 {
-                        return Err(DataErr::Read(io::Error::last_os_error()));
-                    }
-                    return Err(DataErr::Write(e));
-                }
+                };
                 if r == 0 {
                     self.written += done;
                     return Ok(done);
@@ -458,7 +470,7 @@ impl Output {
             }
             let room = (self.cap - self.buf.len()) as u64;
             let want = room.min(n - done) as usize;
-            match read_append(src, &mut self.buf, want) {
+            match sys::read_append(src, &mut self.buf, want) {
                 Ok(0) => break,
                 Ok(k) => {
                     done += k as u64;
@@ -479,7 +491,8 @@ impl Output {
     }
 
     /// End of archive: two zero blocks, then zeros up to a whole record, as GNU tar writes.
-    pub fn finish(mut self) -> io::Result<()> {
+    /// The descriptor comes back when no compressor thread took it.
+    pub fn finish(mut self) -> io::Result<Option<ArchiveFd>> {
         self.write(&[0u8; BLOCK])?;
         self.write(&[0u8; BLOCK])?;
         let r = self.written % self.record;
@@ -492,7 +505,7 @@ impl Output {
         if let Some(enc) = self.enc.take() {
             enc.finish()?;
         }
-        Ok(())
+        Ok(self.fd.take())
     }
 }
 

@@ -11,10 +11,14 @@
 //! Concatenated members (gzip, bzip2, xz streams, zstd frames) decode as one, as `gzip -d`,
 //! `bzip2 -d`, `xz -d` and `zstd -d` do.
 
+#![forbid(unsafe_code)]
+
 use std::io::{self, Read};
-use std::os::unix::io::RawFd;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
+
+use super::archive::ArchiveFd;
+use crate::common::sys::fd::{self as sys, AsFd};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Codec {
@@ -61,7 +65,7 @@ pub const CHUNK: usize = 128 * 1024;
 struct FdReader {
     prefix: Vec<u8>,
     pos: usize,
-    fd: RawFd,
+    fd: ArchiveFd,
 }
 
 impl Read for FdReader {
@@ -72,7 +76,7 @@ impl Read for FdReader {
             self.pos += n;
             return Ok(n);
         }
-        crate::common::io::read_fd(self.fd, buf)
+        sys::read(self.fd.as_fd(), buf)
     }
 }
 
@@ -97,16 +101,29 @@ fn corrupt(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
-/// Decompressed data arriving from the decoder thread in chunks.
+/// Decompressed data arriving from the decoder thread in chunks. The thread owns the
+/// archive's descriptor; dropping the decoder hangs up and joins it, so it never outlives the
+/// input it reads.
 pub struct Decoder {
-    rx: Receiver<io::Result<Vec<u8>>>,
+    rx: Option<Receiver<io::Result<Vec<u8>>>>,
     back: SyncSender<Vec<u8>>,
-    _thread: JoinHandle<()>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        // Hang up first: a thread blocked handing over a chunk wakes with an error and ends;
+        // one reading ends at its next chunk.
+        self.rx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 impl Decoder {
     /// Start decoding `fd` (whose first bytes were already read into `prefix`).
-    pub fn spawn(codec: Codec, fd: RawFd, prefix: Vec<u8>) -> io::Result<Decoder> {
+    pub fn spawn(codec: Codec, fd: ArchiveFd, prefix: Vec<u8>) -> io::Result<Decoder> {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(3);
         let (back, back_rx) = sync_channel::<Vec<u8>>(4);
         let src = FdReader { prefix, pos: 0, fd };
@@ -119,15 +136,15 @@ impl Decoder {
                 }
             })?;
         Ok(Decoder {
-            rx,
+            rx: Some(rx),
             back,
-            _thread: thread,
+            thread: Some(thread),
         })
     }
 
     /// The next chunk; an empty vector at the end.
     pub fn next_chunk(&mut self) -> io::Result<Vec<u8>> {
-        match self.rx.recv() {
+        match self.rx.as_ref().expect("decoder open").recv() {
             Ok(r) => r,
             Err(_) => Ok(Vec::new()),
         }
@@ -214,7 +231,8 @@ fn decode(
     }
 }
 
-/// Compressed output: archive bytes go to the encoder thread in chunks.
+/// Compressed output: archive bytes go to the encoder thread in chunks. The thread owns the
+/// archive's descriptor; [`Encoder::finish`] (or a drop, after an error) hangs up and joins it.
 pub struct Encoder {
     tx: Option<SyncSender<Vec<u8>>>,
     back: Receiver<Vec<u8>>,
@@ -222,13 +240,13 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn spawn(codec: Codec, fd: RawFd, level: Option<u32>) -> io::Result<Encoder> {
+    pub fn spawn(codec: Codec, fd: ArchiveFd, level: Option<u32>) -> io::Result<Encoder> {
         let (tx, rx) = sync_channel::<Vec<u8>>(3);
         let (back_tx, back) = sync_channel::<Vec<u8>>(4);
         let thread = std::thread::Builder::new()
             .name("tar-encode".into())
             .stack_size(512 * 1024)
-            .spawn(move || encode(encoder(codec, level)?, fd, &rx, &back_tx))?;
+            .spawn(move || encode(encoder(codec, level)?, &fd, &rx, &back_tx))?;
         Ok(Encoder {
             tx: Some(tx),
             back,
@@ -256,6 +274,7 @@ impl Encoder {
     }
 
     fn join(&mut self) -> io::Result<()> {
+        // Hanging up tells the thread to complete the stream.
         self.tx = None;
         match self.thread.take() {
             Some(t) => t
@@ -266,12 +285,18 @@ impl Encoder {
     }
 }
 
+impl Drop for Encoder {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
+
 /// The encoder thread: archive chunks from `rx` (returned through `back` once consumed),
 /// compressed output written to `fd` in CHUNK-sized pieces, the stream completed when the
 /// sender hangs up.
 fn encode(
     mut e: Box<dyn Step>,
-    fd: RawFd,
+    fd: &ArchiveFd,
     rx: &Receiver<Vec<u8>>,
     back: &SyncSender<Vec<u8>>,
 ) -> io::Result<()> {
@@ -292,7 +317,7 @@ fn encode(
         let (c, p, end) = e.step(input, &mut out[n..], pending.is_none())?;
         n += p;
         if n == out.len() || (end && n > 0) {
-            crate::common::io::write_all_fd(fd, &out[..n])?;
+            sys::write_all(fd.as_fd(), &out[..n])?;
             n = 0;
         }
         if end {
@@ -443,8 +468,8 @@ impl Step for Bzip2 {
                     // Only a later stream can start with a wrong magic: the first one's was
                     // checked to choose this codec.
                     Err(bzip2::Error::DataMagic) if b.0 == 0 => {
-                        let _ = crate::common::io::write_all_fd(
-                            2,
+                        let _ = sys::write_all(
+                            sys::borrow_raw(2),
                             b"tar: bzip2: trailing garbage after the compressed data ignored\n",
                         );
                         *self = Bzip2::Garbage;

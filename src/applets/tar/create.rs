@@ -3,47 +3,30 @@
 //! hard links by (device, inode), and moves file data with sendfile into a plain archive or
 //! through the 256 KiB output buffer otherwise.
 
-use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::io::RawFd;
+#![forbid(unsafe_code)]
 
-use super::archive::{DataErr, Output};
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+
+use super::archive::{ArchiveFd, DataErr, Output};
+use super::diag::{archive_write_error, diag_name, fatal_file, file_error, print_totals};
 use super::header::{self, Entry, Meta};
 use super::list::Lister;
 use super::matching::Excluder;
 use super::opts::{NameArg, Opts, Sort};
-use super::{safer_name, Msgs};
+use super::pipeline::{safer_name, Msgs};
 use crate::common::fs::Names;
+use crate::common::sys::fd::{self as sys, cwd, AsFd, AsRawFd, BorrowedFd, OwnedFd, Stat};
+use crate::common::sys::fs;
 use crate::common::{Ctx, Error, Result};
 
-fn cstr(b: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(b.len() + 1);
-    v.extend_from_slice(b);
-    v.push(0);
-    v
-}
-
-pub fn last_err() -> std::io::Error {
-    std::io::Error::last_os_error()
-}
-
-fn getdents(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
-    // SAFETY: buf is valid for writes of its length.
-    let n = unsafe { libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len()) };
-    if n < 0 {
-        Err(last_err())
-    } else {
-        Ok(n as usize)
-    }
-}
-
 /// Directory entries (name, inode, d_type), without `.` and `..`.
-fn read_dir(fd: RawFd) -> std::io::Result<Vec<(Vec<u8>, u64, u8)>> {
+// The getdents64 records are parsed here until tar -c walks with common::walk.
+fn read_dir(fd: BorrowedFd) -> std::io::Result<Vec<(Vec<u8>, u64, u8)>> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = getdents(fd, &mut buf)?;
+        let n = fs::getdents_raw(fd, &mut buf)?;
         if n == 0 {
             break;
         }
@@ -82,25 +65,9 @@ pub struct Creator<'a> {
     pub newer_than: Option<HashMap<Vec<u8>, i64>>,
 }
 
-struct Fd(RawFd);
-impl Drop for Fd {
-    fn drop(&mut self) {
-        if self.0 >= 0 && self.0 != libc::AT_FDCWD {
-            // SAFETY: we own this fd.
-            unsafe { libc::close(self.0) };
-        }
-    }
-}
-
 impl<'a> Creator<'a> {
     pub fn new(o: &'a Opts, out: Output, excl: Excluder, verbose_to_stderr: bool) -> Creator<'a> {
-        let archive_id = {
-            // SAFETY: st is plain data.
-            let mut st: libc::stat = unsafe { std::mem::zeroed() };
-            (unsafe { libc::fstat(out.fd(), &mut st) } == 0
-                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
-                .then_some((st.st_dev, st.st_ino))
-        };
+        let archive_id = out.archive_id();
         Creator {
             o,
             out,
@@ -119,32 +86,25 @@ impl<'a> Creator<'a> {
 
     /// Add every operand, honouring `-C` and `-T` in order.
     pub fn run(&mut self, ctx: &mut Ctx) -> Result<()> {
-        let mut base = Fd(libc::AT_FDCWD);
+        // The directory of the last -C (the current one before any).
+        let mut base: Option<OwnedFd> = None;
         let names = self.o.names.clone();
         for n in &names {
+            let at = base.as_ref().map_or(cwd(), |f| f.as_fd());
             match n {
                 NameArg::Dir(d) => {
-                    let c = cstr(d.as_bytes());
-                    // SAFETY: c is NUL-terminated.
-                    let fd = unsafe {
-                        libc::openat(
-                            base.0,
-                            c.as_ptr().cast(),
-                            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-                        )
-                    };
-                    if fd < 0 {
-                        let e = last_err();
-                        return Err(super::fatal_file(ctx, d.as_bytes(), "Cannot open", &e));
+                    let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+                    match sys::openat(at, d.as_bytes(), fl, 0) {
+                        Ok(fd) => base = Some(fd),
+                        Err(e) => return Err(fatal_file(ctx, d.as_bytes(), "Cannot open", &e)),
                     }
-                    base = Fd(fd);
                 }
-                NameArg::Name(p) => self.add_top(ctx, base.0, p)?,
+                NameArg::Name(p) => self.add_top(ctx, at, p)?,
                 NameArg::FilesFrom(f) => {
-                    let list = super::opts::read_names_file_at(base.0, f, self.o.null)
-                        .map_err(|e| super::fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
+                    let list = super::opts::read_names_file_at(at.as_raw_fd(), f, self.o.null)
+                        .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
                     for p in list {
-                        self.add_top(ctx, base.0, &p)?;
+                        self.add_top(ctx, at, &p)?;
                     }
                 }
             }
@@ -152,7 +112,7 @@ impl<'a> Creator<'a> {
         Ok(())
     }
 
-    fn add_top(&mut self, ctx: &mut Ctx, base: RawFd, path: &[u8]) -> Result<()> {
+    fn add_top(&mut self, ctx: &mut Ctx, base: BorrowedFd, path: &[u8]) -> Result<()> {
         let mut p = path;
         while p.len() > 1 && p.ends_with(b"/") {
             p = &p[..p.len() - 1];
@@ -169,18 +129,9 @@ impl<'a> Creator<'a> {
         self.add(ctx, base, p, &stored, true, 0, libc::DT_UNKNOWN)
     }
 
-    fn stat(&self, dirfd: RawFd, rel: &[u8], follow: bool) -> std::io::Result<libc::stat> {
-        let c = cstr(rel);
-        // SAFETY: st is plain data; c is NUL-terminated.
-        unsafe {
-            let mut st: libc::stat = std::mem::zeroed();
-            let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
-            if libc::fstatat(dirfd, c.as_ptr().cast(), &mut st, fl) == 0 {
-                Ok(st)
-            } else {
-                Err(last_err())
-            }
-        }
+    fn stat(&self, dirfd: BorrowedFd, rel: &[u8], follow: bool) -> std::io::Result<Stat> {
+        let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+        sys::fstatat(dirfd, rel, fl)
     }
 
     /// Archive `rel` (relative to `dirfd`) under the name `name`.
@@ -188,7 +139,7 @@ impl<'a> Creator<'a> {
     fn add(
         &mut self,
         ctx: &mut Ctx,
-        dirfd: RawFd,
+        dirfd: BorrowedFd,
         rel: &[u8],
         name: &[u8],
         top: bool,
@@ -200,27 +151,15 @@ impl<'a> Creator<'a> {
         }
         // A regular file (by d_type) is opened first and stat'ed through its descriptor:
         // one path look-up instead of two.
-        let mut pre_fd: Option<Fd> = None;
+        let mut pre_fd: Option<OwnedFd> = None;
         if dtype == libc::DT_REG {
-            let c = cstr(rel);
-            // SAFETY: c is NUL-terminated.
-            let fd = unsafe {
-                libc::openat(
-                    dirfd,
-                    c.as_ptr().cast(),
-                    libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK,
-                )
-            };
-            if fd >= 0 {
-                pre_fd = Some(Fd(fd));
-            }
+            let fl = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK;
+            pre_fd = sys::openat(dirfd, rel, fl, 0).ok();
         }
         let pre_st = pre_fd.as_ref().and_then(|fd| {
-            // SAFETY: st is plain data.
-            let mut st: libc::stat = unsafe { std::mem::zeroed() };
-            (unsafe { libc::fstat(fd.0, &mut st) } == 0
-                && st.st_mode & libc::S_IFMT == libc::S_IFREG)
-                .then_some(st)
+            sys::fstat(fd.as_fd())
+                .ok()
+                .filter(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
         });
         if pre_st.is_none() {
             pre_fd = None;
@@ -301,7 +240,6 @@ impl<'a> Creator<'a> {
             xattrs: &xattrs,
             pax: &[],
         };
-        let crel = cstr(rel);
         match fmt {
             libc::S_IFREG => {
                 let key = (st.st_dev, st.st_ino);
@@ -316,32 +254,22 @@ impl<'a> Creator<'a> {
                 }
                 let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
                 let fd = match pre_fd.take() {
-                    Some(f) => {
-                        let fd = f.0;
-                        std::mem::forget(f);
-                        fd
-                    }
-                    // SAFETY: crel is NUL-terminated.
-                    None => unsafe {
-                        libc::openat(
-                            dirfd,
-                            crel.as_ptr().cast(),
-                            libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
-                        )
-                    },
+                    Some(f) => Ok(f),
+                    None => sys::openat(dirfd, rel, libc::O_RDONLY | libc::O_CLOEXEC | nofollow, 0),
                 };
-                if fd < 0 {
-                    let e = last_err();
-                    self.read_fail(ctx, name, "Cannot open", &e);
-                    return Ok(());
-                }
-                let fd = Fd(fd);
+                let fd = match fd {
+                    Ok(fd) => fd,
+                    Err(e) => {
+                        self.read_fail(ctx, name, "Cannot open", &e);
+                        return Ok(());
+                    }
+                };
                 if st.st_nlink > 1 {
                     self.links.insert(key, name.to_vec());
                 }
                 if self.o.sparse && (st.st_blocks as u64) * 512 < st.st_size as u64 {
-                    if let Some(map) = hole_map(fd.0, st.st_size as u64) {
-                        self.sparse_member(ctx, &meta, fd.0, &map, st.st_size as u64)?;
+                    if let Some(map) = hole_map(fd.as_fd(), st.st_size as u64) {
+                        self.sparse_member(ctx, &meta, fd.as_fd(), &map, st.st_size as u64)?;
                         drop(fd);
                         self.remove(ctx, dirfd, rel, name, false);
                         return Ok(());
@@ -352,7 +280,7 @@ impl<'a> Creator<'a> {
                     return Ok(());
                 }
                 let want = st.st_size as u64;
-                let got = match self.out.copy_from(fd.0, want) {
+                let got = match self.out.copy_from(fd.as_fd(), want) {
                     Ok(n) => n,
                     Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
                     Err(DataErr::Read(e)) => {
@@ -381,14 +309,11 @@ impl<'a> Creator<'a> {
                 self.out
                     .maybe_flush()
                     .map_err(|e| self.write_error(ctx, &e))?;
-                // SAFETY: st2 is plain data.
-                let changed = unsafe {
-                    let mut st2: libc::stat = std::mem::zeroed();
-                    libc::fstat(fd.0, &mut st2) == 0
-                        && (st2.st_mtime != st.st_mtime
-                            || st2.st_mtime_nsec != st.st_mtime_nsec
-                            || st2.st_size != st.st_size)
-                };
+                let changed = sys::fstat(fd.as_fd()).is_ok_and(|st2| {
+                    st2.st_mtime != st.st_mtime
+                        || st2.st_mtime_nsec != st.st_mtime_nsec
+                        || st2.st_size != st.st_size
+                });
                 if changed && got == want {
                     let mut msg = crate::common::quote::quote_if_needed(name);
                     msg.extend_from_slice(b": file changed as we read it");
@@ -405,28 +330,23 @@ impl<'a> Creator<'a> {
                 meta.typeflag = b'5';
                 meta.name = &dname;
                 let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
-                // SAFETY: crel is NUL-terminated.
-                let dfd = unsafe {
-                    libc::openat(
-                        dirfd,
-                        crel.as_ptr().cast(),
-                        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow,
-                    )
-                };
-                let dfd = Fd(dfd);
+                let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow;
+                let dfd = sys::openat(dirfd, rel, fl, 0);
                 let _ = self.emit(ctx, &meta)?;
                 if !self.o.recursion {
                     return Ok(());
                 }
-                if dfd.0 < 0 {
-                    let e = last_err();
-                    self.read_fail(ctx, name, "Cannot open", &e);
-                    return Ok(());
-                }
+                let dfd = match dfd {
+                    Ok(fd) => fd,
+                    Err(e) => {
+                        self.read_fail(ctx, name, "Cannot open", &e);
+                        return Ok(());
+                    }
+                };
                 if self.o.one_file_system && !top && st.st_dev != top_dev {
                     return Ok(());
                 }
-                let mut ents = match read_dir(dfd.0) {
+                let mut ents = match read_dir(dfd.as_fd()) {
                     Ok(v) => v,
                     Err(e) => {
                         self.read_fail(ctx, name, "Cannot read", &e);
@@ -454,36 +374,23 @@ impl<'a> Creator<'a> {
                         child.push(b'/');
                     }
                     child.extend_from_slice(ename);
-                    self.add(ctx, dfd.0, ename, &child, false, top_dev, *dtype)?;
+                    self.add(ctx, dfd.as_fd(), ename, &child, false, top_dev, *dtype)?;
                 }
                 drop(dfd);
                 if self.o.remove_files {
-                    // SAFETY: crel is NUL-terminated.
-                    if unsafe { libc::unlinkat(dirfd, crel.as_ptr().cast(), libc::AT_REMOVEDIR) }
-                        != 0
-                    {
-                        let e = last_err();
-                        super::file_error(ctx, name, "Cannot rmdir", &e, 2);
+                    if let Err(e) = fs::unlinkat(dirfd, rel, libc::AT_REMOVEDIR) {
+                        file_error(ctx, name, "Cannot rmdir", &e, 2);
                     }
                 }
             }
             libc::S_IFLNK => {
-                let mut buf = vec![0u8; (st.st_size as usize).max(256) + 1];
-                // SAFETY: buf is valid for its length; crel is NUL-terminated.
-                let n = unsafe {
-                    libc::readlinkat(
-                        dirfd,
-                        crel.as_ptr().cast(),
-                        buf.as_mut_ptr().cast(),
-                        buf.len(),
-                    )
+                let buf = match fs::readlinkat(dirfd, rel, st.st_size as usize) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        self.read_fail(ctx, name, "Cannot readlink", &e);
+                        return Ok(());
+                    }
                 };
-                if n < 0 {
-                    let e = last_err();
-                    self.read_fail(ctx, name, "Cannot readlink", &e);
-                    return Ok(());
-                }
-                buf.truncate(n as usize);
                 meta.typeflag = b'2';
                 meta.link = &buf;
                 let _ = self.emit(ctx, &meta)?;
@@ -536,7 +443,7 @@ impl<'a> Creator<'a> {
         &mut self,
         ctx: &mut Ctx,
         m: &Meta,
-        fd: RawFd,
+        fd: BorrowedFd,
         map: &[(u64, u64)],
         real: u64,
     ) -> Result<()> {
@@ -578,8 +485,7 @@ impl<'a> Creator<'a> {
             if !self.emit(ctx, &whole)? {
                 return Ok(());
             }
-            // SAFETY: valid fd.
-            unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+            let _ = sys::lseek(fd, 0, libc::SEEK_SET);
             let got = self.out.copy_from(fd, real).map_err(|e| match e {
                 DataErr::Write(e) => self.write_error(ctx, &e),
                 _ => Error::silent(2),
@@ -614,8 +520,7 @@ impl<'a> Creator<'a> {
             .write(&text)
             .map_err(|e| self.write_error(ctx, &e))?;
         for &(off, len) in map {
-            // SAFETY: valid fd.
-            unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_SET) };
+            let _ = sys::lseek(fd, off as i64, libc::SEEK_SET);
             let got = match self.out.copy_from(fd, len) {
                 Ok(n) => n,
                 Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
@@ -646,14 +551,14 @@ impl<'a> Creator<'a> {
     fn read_fail(&self, ctx: &mut Ctx, name: &[u8], what: &str, e: &std::io::Error) {
         if self.o.ignore_failed_read {
             let w = format!("Warning: {what}");
-            let mut m = super::diag_name(name);
+            let mut m = diag_name(name);
             m.extend_from_slice(b": ");
             m.extend_from_slice(w.as_bytes());
             m.extend_from_slice(b": ");
             m.extend_from_slice(crate::common::ctx::strerror(e).as_bytes());
             ctx.msg(&m);
         } else {
-            super::file_error(ctx, name, what, e, 2);
+            file_error(ctx, name, what, e, 2);
         }
     }
 
@@ -697,21 +602,18 @@ impl<'a> Creator<'a> {
         n
     }
 
-    fn remove(&mut self, ctx: &mut Ctx, dirfd: RawFd, rel: &[u8], name: &[u8], dir: bool) {
+    fn remove(&mut self, ctx: &mut Ctx, dirfd: BorrowedFd, rel: &[u8], name: &[u8], dir: bool) {
         if !self.o.remove_files {
             return;
         }
-        let c = cstr(rel);
         let fl = if dir { libc::AT_REMOVEDIR } else { 0 };
-        // SAFETY: c is NUL-terminated.
-        if unsafe { libc::unlinkat(dirfd, c.as_ptr().cast(), fl) } != 0 {
-            let e = last_err();
-            super::file_error(ctx, name, "Cannot unlink", &e, 2);
+        if let Err(e) = fs::unlinkat(dirfd, rel, fl) {
+            file_error(ctx, name, "Cannot unlink", &e, 2);
         }
     }
 
     fn write_error(&self, ctx: &mut Ctx, e: &std::io::Error) -> Error {
-        super::archive_write_error(ctx, self.o, e)
+        archive_write_error(ctx, self.o, e)
     }
 
     /// Write the header(s) of a member; Ok(false) when the format cannot hold it (reported,
@@ -724,7 +626,7 @@ impl<'a> Creator<'a> {
             } else {
                 m.name
             };
-            let mut msg = super::diag_name(shown);
+            let mut msg = diag_name(shown);
             msg.extend_from_slice(b": ");
             msg.extend_from_slice(what.as_bytes());
             ctx.error(2, &msg);
@@ -756,47 +658,39 @@ impl<'a> Creator<'a> {
         Ok(true)
     }
 
-    pub fn finish(self, ctx: &mut Ctx) -> Result<()> {
+    /// The end of the archive; the descriptor comes back when no compressor took it.
+    pub fn finish(self, ctx: &mut Ctx) -> Result<Option<ArchiveFd>> {
         let o = self.o;
         let written = self.out.written;
         let mut lister = self.lister;
         lister.flush(ctx)?;
-        self.out
+        let fd = self
+            .out
             .finish()
-            .map_err(|e| super::archive_write_error(ctx, o, &e))?;
+            .map_err(|e| archive_write_error(ctx, o, &e))?;
         if o.totals {
-            super::print_totals(
+            print_totals(
                 ctx,
                 o,
                 "Total bytes written",
                 written + 1024 + (o.record - (written + 1024) % o.record) % o.record,
             );
         }
-        Ok(())
+        Ok(fd)
     }
 }
 
 /// Data segments of a file with holes (SEEK_DATA/SEEK_HOLE), ending with a zero-length entry
 /// at the end of the file as GNU writes it. None when the file system cannot tell.
-fn hole_map(fd: RawFd, size: u64) -> Option<Vec<(u64, u64)>> {
+fn hole_map(fd: BorrowedFd, size: u64) -> Option<Vec<(u64, u64)>> {
     let mut map = Vec::new();
     let mut off = 0u64;
     while off < size {
-        // SAFETY: lseek on a valid fd.
-        let data = unsafe { libc::lseek(fd, off as libc::off_t, libc::SEEK_DATA) };
-        if data < 0 {
-            if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) {
-                break;
-            }
-            return None;
-        }
-        let data = data as u64;
-        // SAFETY: as above.
-        let hole = unsafe { libc::lseek(fd, data as libc::off_t, libc::SEEK_HOLE) };
-        if hole < 0 {
-            return None;
-        }
-        let hole = (hole as u64).min(size);
+        let Some(data) = fs::seek_data(fd, off).ok()? else {
+            break;
+        };
+        let hole = fs::seek_hole(fd, data).ok()??;
+        let hole = hole.min(size);
         if hole > data {
             map.push((data, hole - data));
         }
@@ -808,56 +702,28 @@ fn hole_map(fd: RawFd, size: u64) -> Option<Vec<(u64, u64)>> {
     Some(map)
 }
 
-fn read_xattrs(dirfd: RawFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
-    // Resolve through /proc-free means: build a path via the dirfd with *at calls is not
-    // available for xattrs, so use the fd path form "/proc/self/fd/N/name" only when needed.
-    let mut path = format!("/proc/self/fd/{dirfd}/").into_bytes();
-    if dirfd == libc::AT_FDCWD {
+fn read_xattrs(dirfd: BorrowedFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
+    // xattrs have no *at calls: name the file through /proc/self/fd/N/ of its directory.
+    let raw = dirfd.as_raw_fd();
+    let mut path = format!("/proc/self/fd/{raw}/").into_bytes();
+    if raw == libc::AT_FDCWD {
         path.clear();
     }
     path.extend_from_slice(rel);
-    path.push(0);
     let mut out = Vec::new();
     let mut list = vec![0u8; 4096];
-    // SAFETY: path is NUL-terminated; list is a valid buffer.
-    let n = unsafe {
-        if is_link {
-            libc::llistxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
-        } else {
-            libc::listxattr(path.as_ptr().cast(), list.as_mut_ptr().cast(), list.len())
-        }
+    let n = match fs::listxattr(&path, is_link, &mut list) {
+        Ok(n) if n > 0 => n,
+        _ => return out,
     };
-    if n <= 0 {
-        return out;
-    }
-    list.truncate(n as usize);
+    list.truncate(n);
     for key in list.split(|&c| c == 0).filter(|k| !k.is_empty()) {
-        let ck = cstr(key);
         let mut val = vec![0u8; 65536];
-        // SAFETY: as above.
-        let m = unsafe {
-            if is_link {
-                libc::lgetxattr(
-                    path.as_ptr().cast(),
-                    ck.as_ptr().cast(),
-                    val.as_mut_ptr().cast(),
-                    val.len(),
-                )
-            } else {
-                libc::getxattr(
-                    path.as_ptr().cast(),
-                    ck.as_ptr().cast(),
-                    val.as_mut_ptr().cast(),
-                    val.len(),
-                )
-            }
-        };
-        if m >= 0 {
-            val.truncate(m as usize);
+        if let Ok(m) = fs::getxattr(&path, key, is_link, &mut val) {
+            val.truncate(m);
             out.push((key.to_vec(), val));
         }
     }
-    let _ = OsStr::from_bytes(b"");
     out
 }
 

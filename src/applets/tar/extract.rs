@@ -5,67 +5,35 @@
 //! given owner, mode and times through the descriptor; directory metadata is applied at the
 //! end, deepest first, so restrictive modes and mtimes survive the extraction of their contents.
 
+#![forbid(unsafe_code)]
+
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::io::RawFd;
+use std::rc::Rc;
 
 use super::archive::{padding, DataErr, Reader};
-use super::create::last_err;
+use super::diag::{diag_name, file_error, read_error};
 use super::header::{Entry, Kind};
 use super::list::Lister;
 use super::matching::{Excluder, Selector};
 use super::opts::{OldFiles, Opts};
-use super::{contains_dot_dot, diag_name, file_error, read_error, safer_name, Msgs};
-use crate::common::io::write_all_fd;
+use super::pipeline::{contains_dot_dot, safer_name, strip_components, Msgs};
+use super::pipeline::{Action, Member, Pipeline, Rename, Select};
+use crate::common::sys::fd::{self as sys, cwd, AsFd, BorrowedFd, OwnedFd, Stat};
+use crate::common::sys::fs::{self, Time};
 use crate::common::{Ctx, Error, Result};
 
-struct Fd(RawFd);
-impl Drop for Fd {
-    fn drop(&mut self) {
-        if self.0 >= 0 {
-            // SAFETY: we own this fd.
-            unsafe { libc::close(self.0) };
-        }
-    }
-}
-
-/// A `*at` call's return value as a Result (errno on failure).
-fn sys_result(rc: libc::c_int) -> std::io::Result<()> {
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(last_err())
-    }
-}
-
-/// fstatat of `name` (NUL-terminated, from `cstr`) in `dir`, not following a final symlink.
-fn lstat_at(dir: RawFd, name: &[u8]) -> Option<libc::stat> {
-    // SAFETY: st is plain data; name is NUL-terminated.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    let ok = unsafe {
-        libc::fstatat(
-            dir,
-            name.as_ptr().cast(),
-            &mut st,
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    };
-    (ok == 0).then_some(st)
+/// fstatat of `name` in `dir`, not following a final symlink.
+fn lstat_at(dir: BorrowedFd, name: &[u8]) -> Option<Stat> {
+    sys::fstatat(dir, name, libc::AT_SYMLINK_NOFOLLOW).ok()
 }
 
 /// Whether two names (relative to their directory fds, links not followed) are one inode.
-fn same_inode(d1: RawFd, n1: &[u8], d2: RawFd, n2: &[u8]) -> bool {
+fn same_inode(d1: BorrowedFd, n1: &[u8], d2: BorrowedFd, n2: &[u8]) -> bool {
     match (lstat_at(d1, n1), lstat_at(d2, n2)) {
         (Some(a), Some(b)) => (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino),
         _ => false,
     }
-}
-
-fn cstr(b: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(b.len() + 1);
-    v.extend_from_slice(b);
-    v.push(0);
-    v
 }
 
 /// (uname, uid, gname, gid) of the last member and the ids they resolved to.
@@ -82,9 +50,11 @@ struct DirMeta {
 
 pub struct Extractor<'a> {
     o: &'a Opts,
-    root: Fd,
+    /// The target directory (O_PATH); shared with the member being extracted, as is the
+    /// cached directory, so that dropping the cache never closes a descriptor in use.
+    root: Rc<OwnedFd>,
     beneath: bool,
-    cache: Option<(Vec<u8>, Fd)>,
+    cache: Option<(Vec<u8>, Rc<OwnedFd>)>,
     /// The cached directory may no longer be what its path names.
     stale: bool,
     /// (set-gid, gid) of the directory the current member goes into, and of the root.
@@ -104,62 +74,21 @@ pub struct Extractor<'a> {
 
 /// Open the directory `comp` (one path component) in `at` as an O_PATH descriptor, never
 /// through a symlink: with openat2's RESOLVE_BENEATH when the kernel has it, else O_NOFOLLOW.
-fn open_component(at: RawFd, comp: &[u8], beneath: bool) -> std::io::Result<RawFd> {
+fn open_component(at: BorrowedFd, comp: &[u8], beneath: bool) -> std::io::Result<OwnedFd> {
     if beneath {
-        return openat2_beneath(at, comp, libc::O_PATH | libc::O_DIRECTORY);
+        return fs::open_beneath(at, comp, libc::O_PATH | libc::O_DIRECTORY);
     }
-    let c = cstr(comp);
-    // SAFETY: c is NUL-terminated.
-    let fd = unsafe {
-        libc::openat(
-            at,
-            c.as_ptr().cast(),
-            libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        Err(last_err())
-    } else {
-        Ok(fd)
-    }
-}
-
-fn openat2_beneath(dirfd: RawFd, path: &[u8], flags: i32) -> std::io::Result<RawFd> {
-    let c = cstr(path);
-    // SAFETY: open_how is plain data.
-    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
-    how.flags = (flags | libc::O_CLOEXEC) as u64;
-    how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
-    loop {
-        // SAFETY: c is NUL-terminated; how is a valid open_how of the size passed.
-        let r = unsafe {
-            libc::syscall(
-                libc::SYS_openat2,
-                dirfd,
-                c.as_ptr(),
-                &how as *const libc::open_how,
-                std::mem::size_of::<libc::open_how>(),
-            )
-        };
-        if r >= 0 {
-            return Ok(r as RawFd);
-        }
-        let e = last_err();
-        if e.raw_os_error() != Some(libc::EAGAIN) && e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    }
+    let fl = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    sys::openat(at, comp, fl, 0)
 }
 
 /// (set-gid bit, gid) of a directory: what group a new file in it gets.
-fn dir_group(fd: RawFd) -> (bool, u32) {
-    // SAFETY: st is plain data.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+fn dir_group(fd: BorrowedFd) -> (bool, u32) {
+    match sys::fstat(fd) {
+        Ok(st) => (st.st_mode & libc::S_ISGID != 0, st.st_gid),
         // Unknown: force the chown.
-        return (true, u32::MAX);
+        Err(_) => (true, u32::MAX),
     }
-    (st.st_mode & libc::S_ISGID != 0, st.st_gid)
 }
 
 /// Split `a/b/c` into (`a/b`, `c`).
@@ -186,28 +115,6 @@ fn clean(name: &[u8]) -> Vec<u8> {
     out
 }
 
-fn strip_components(name: &[u8], n: usize) -> Option<Vec<u8>> {
-    if n == 0 {
-        return Some(name.to_vec());
-    }
-    let mut rest = name;
-    for _ in 0..n {
-        // Leading slashes do not count as components.
-        while rest.first() == Some(&b'/') {
-            rest = &rest[1..];
-        }
-        match memchr::memchr(b'/', rest) {
-            Some(i) => rest = &rest[i + 1..],
-            None => return None,
-        }
-    }
-    if rest.is_empty() {
-        None
-    } else {
-        Some(rest.to_vec())
-    }
-}
-
 enum Place {
     Ok,
     Skip,
@@ -215,55 +122,37 @@ enum Place {
 
 impl<'a> Extractor<'a> {
     fn new(ctx: &mut Ctx, o: &'a Opts, dirs: &[OsString]) -> Result<Extractor<'a>> {
-        let mut root = Fd(libc::AT_FDCWD);
+        let mut root: Option<OwnedFd> = None;
         for d in dirs {
-            let c = cstr(d.as_bytes());
-            // SAFETY: c is NUL-terminated.
-            let fd = unsafe {
-                libc::openat(
-                    root.0,
-                    c.as_ptr().cast(),
-                    libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-                )
-            };
-            if fd < 0 {
-                let e = last_err();
-                return Err(super::fatal_file(ctx, d.as_bytes(), "Cannot open", &e));
+            let at = root.as_ref().map_or(cwd(), |f| f.as_fd());
+            let fl = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+            match sys::openat(at, d.as_bytes(), fl, 0) {
+                Ok(fd) => root = Some(fd),
+                Err(e) => {
+                    return Err(super::diag::fatal_file(
+                        ctx,
+                        d.as_bytes(),
+                        "Cannot open",
+                        &e,
+                    ))
+                }
             }
-            root = Fd(fd);
         }
-        if root.0 == libc::AT_FDCWD {
-            // SAFETY: "." is NUL-terminated.
-            let fd = unsafe {
-                libc::open(
-                    c".".as_ptr(),
-                    libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-                )
-            };
-            if fd < 0 {
-                let e = last_err();
-                return Err(super::fatal_file(ctx, b".", "Cannot open", &e));
-            }
-            root = Fd(fd);
-        }
-        let beneath = match openat2_beneath(root.0, b".", libc::O_PATH | libc::O_DIRECTORY) {
-            Ok(fd) => {
-                drop(Fd(fd));
-                true
-            }
-            Err(_) => false,
+        let root = match root {
+            Some(fd) => fd,
+            None => match sys::open(b".", libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC, 0) {
+                Ok(fd) => fd,
+                Err(e) => return Err(super::diag::fatal_file(ctx, b".", "Cannot open", &e)),
+            },
         };
-        // SAFETY: umask has no preconditions; set it back at once.
-        let umask = unsafe {
-            let m = libc::umask(0);
-            libc::umask(m);
-            m
-        } as u32;
+        let beneath =
+            fs::open_beneath(root.as_fd(), b".", libc::O_PATH | libc::O_DIRECTORY).is_ok();
+        let umask = fs::current_umask();
         let root_user = super::update::is_root();
-        let root_group = dir_group(root.0);
+        let root_group = dir_group(root.as_fd());
         Ok(Extractor {
             o,
-            root,
+            root: Rc::new(root),
             beneath,
             cache: None,
             stale: false,
@@ -271,10 +160,8 @@ impl<'a> Extractor<'a> {
             last_ids: None,
             cached_group: root_group,
             root_group,
-            // SAFETY: no preconditions.
-            euid: unsafe { libc::geteuid() },
-            // SAFETY: no preconditions.
-            egid: unsafe { libc::getegid() },
+            euid: fs::euid(),
+            egid: fs::egid(),
             dirs: Vec::new(),
             same_owner: o.same_owner.unwrap_or(root_user),
             same_perms: o.same_perms.unwrap_or(root_user),
@@ -286,10 +173,10 @@ impl<'a> Extractor<'a> {
 
     /// Open `dir` (relative to the root) as an O_PATH directory, beneath the root, creating
     /// missing components.
-    fn open_dir(&mut self, dir: &[u8]) -> std::io::Result<RawFd> {
+    fn open_dir(&mut self, dir: &[u8]) -> std::io::Result<Rc<OwnedFd>> {
         if dir.is_empty() {
             self.cache_dir_group = self.root_group;
-            return Ok(self.root.0);
+            return Ok(self.root.clone());
         }
         if self.stale {
             self.cache = None;
@@ -298,7 +185,7 @@ impl<'a> Extractor<'a> {
         if let Some((p, fd)) = &self.cache {
             if p == dir {
                 self.cache_dir_group = self.cached_group;
-                return Ok(fd.0);
+                return Ok(fd.clone());
             }
         }
         let fd = match self.open_dir_nocreate(dir) {
@@ -306,42 +193,34 @@ impl<'a> Extractor<'a> {
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.make_dirs(dir)?,
             Err(e) => return Err(e),
         };
-        self.cache = Some((dir.to_vec(), Fd(fd)));
-        self.cached_group = dir_group(fd);
+        let fd = Rc::new(fd);
+        self.cached_group = dir_group(fd.as_fd());
+        self.cache = Some((dir.to_vec(), fd.clone()));
         self.cache_dir_group = self.cached_group;
         Ok(fd)
     }
 
-    fn open_dir_nocreate(&self, dir: &[u8]) -> std::io::Result<RawFd> {
+    /// `dir` (not empty) beneath the root, as an O_PATH directory.
+    fn open_dir_nocreate(&self, dir: &[u8]) -> std::io::Result<OwnedFd> {
+        let fl = libc::O_PATH | libc::O_DIRECTORY;
         if self.beneath {
-            return openat2_beneath(self.root.0, dir, libc::O_PATH | libc::O_DIRECTORY);
+            return fs::open_beneath(self.root.as_fd(), dir, fl);
         }
         // No openat2: walk the components refusing every symlink.
-        let mut cur = Fd(-1);
-        let mut at = self.root.0;
-        for comp in dir.split(|&c| c == b'/') {
-            cur = Fd(open_component(at, comp, false)?);
-            at = cur.0;
-        }
-        let fd = cur.0;
-        std::mem::forget(cur);
-        Ok(fd)
+        fs::open_nofollow_walk(self.root.as_fd(), dir, fl)
     }
 
     /// Create the missing directories of `dir` (GNU: mode 0777 minus umask), component by
     /// component, each opened beneath its parent.
-    fn make_dirs(&mut self, dir: &[u8]) -> std::io::Result<RawFd> {
-        let mut cur = Fd(-1);
-        let mut at = self.root.0;
+    fn make_dirs(&mut self, dir: &[u8]) -> std::io::Result<OwnedFd> {
+        let mut cur: Option<OwnedFd> = None;
         for comp in dir.split(|&c| c == b'/') {
-            let c = cstr(comp);
-            let open = |at: RawFd| open_component(at, comp, self.beneath);
+            let at = cur.as_ref().map_or(self.root.as_fd(), |f| f.as_fd());
+            let open = |at| open_component(at, comp, self.beneath);
             let fd = match open(at) {
                 Ok(fd) => fd,
                 Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
-                    // SAFETY: c is NUL-terminated.
-                    if unsafe { libc::mkdirat(at, c.as_ptr().cast(), 0o777) } != 0 {
-                        let e = last_err();
+                    if let Err(e) = fs::mkdirat(at, comp, 0o777) {
                         if e.raw_os_error() != Some(libc::EEXIST) {
                             return Err(e);
                         }
@@ -350,12 +229,9 @@ impl<'a> Extractor<'a> {
                 }
                 Err(e) => return Err(e),
             };
-            cur = Fd(fd);
-            at = fd;
+            cur = Some(fd);
         }
-        let fd = cur.0;
-        std::mem::forget(cur);
-        Ok(fd)
+        cur.ok_or_else(|| std::io::Error::from_raw_os_error(libc::ENOENT))
     }
 
     fn parent_error(&self, ctx: &mut Ctx, name: &[u8], e: &std::io::Error) {
@@ -400,27 +276,18 @@ impl<'a> Extractor<'a> {
         (uid, gid)
     }
 
-    fn times(&self, e: &Entry) -> [libc::timespec; 2] {
-        [
-            libc::timespec {
-                tv_sec: 0,
-                tv_nsec: libc::UTIME_OMIT,
-            },
-            libc::timespec {
-                tv_sec: e.mtime as _,
-                tv_nsec: e.mtime_nsec as libc::c_long,
-            },
-        ]
+    fn times(&self, e: &Entry) -> [Time; 2] {
+        [Time::Omit, Time::At(e.mtime, e.mtime_nsec)]
     }
 
-    /// Create a node with `create` (a `*at` call through `sys_result`). When the name is taken,
+    /// Create a node with `create` (a `*at` call). When the name is taken,
     /// make room once as the old-files options say, then try again. False: not created
     /// (reported as `name: what: error`, or kept on purpose).
     #[allow(clippy::too_many_arguments)]
     fn make_node(
         &mut self,
         ctx: &mut Ctx,
-        dir: RawFd,
+        dir: BorrowedFd,
         base: &[u8],
         name: &[u8],
         e: &Entry,
@@ -448,14 +315,13 @@ impl<'a> Extractor<'a> {
     fn make_room(
         &mut self,
         ctx: &mut Ctx,
-        dir: RawFd,
+        dir: BorrowedFd,
         base: &[u8],
         name: &[u8],
         e: &Entry,
         what: &str,
     ) -> Place {
-        let c = cstr(base);
-        let Some(st) = lstat_at(dir, &c) else {
+        let Some(st) = lstat_at(dir, base) else {
             return Place::Ok;
         };
         match self.o.old_files {
@@ -477,9 +343,7 @@ impl<'a> Extractor<'a> {
         }
         let is_dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
         let fl = if is_dir { libc::AT_REMOVEDIR } else { 0 };
-        // SAFETY: c is NUL-terminated.
-        if unsafe { libc::unlinkat(dir, c.as_ptr().cast(), fl) } != 0 {
-            let err = last_err();
+        if let Err(err) = fs::unlinkat(dir, base, fl) {
             file_error(ctx, name, "Cannot unlink", &err, 2);
             return Place::Skip;
         }
@@ -493,21 +357,15 @@ impl<'a> Extractor<'a> {
     fn set_path_meta(
         &mut self,
         ctx: &mut Ctx,
-        dir: RawFd,
+        dir: BorrowedFd,
         base: &[u8],
         name: &[u8],
         e: &Entry,
         is_link: bool,
     ) {
-        let c = cstr(base);
         if self.same_owner {
             let (uid, gid) = self.uid_gid(e);
-            // SAFETY: c is NUL-terminated.
-            if unsafe {
-                libc::fchownat(dir, c.as_ptr().cast(), uid, gid, libc::AT_SYMLINK_NOFOLLOW)
-            } != 0
-            {
-                let err = last_err();
+            if let Err(err) = fs::fchownat(dir, base, uid, gid, libc::AT_SYMLINK_NOFOLLOW) {
                 let what = format!("Cannot change ownership to uid {uid}, gid {gid}");
                 file_error(ctx, name, &what, &err, 2);
             }
@@ -518,20 +376,10 @@ impl<'a> Extractor<'a> {
             } else {
                 e.mode & !self.umask
             };
-            // SAFETY: as above.
-            unsafe { libc::fchmodat(dir, c.as_ptr().cast(), mode & 0o7777, 0) };
+            let _ = fs::fchmodat(dir, base, mode & 0o7777, 0);
         }
         if !self.o.touch {
-            let t = self.times(e);
-            // SAFETY: as above; t is a valid array of two timespecs.
-            unsafe {
-                libc::utimensat(
-                    dir,
-                    c.as_ptr().cast(),
-                    t.as_ptr(),
-                    libc::AT_SYMLINK_NOFOLLOW,
-                )
-            };
+            let _ = fs::utimensat(dir, base, self.times(e), libc::AT_SYMLINK_NOFOLLOW);
         }
     }
 
@@ -552,14 +400,14 @@ impl<'a> Extractor<'a> {
             return self.skip(ctx, r, data_len);
         }
         let (dname, base) = split(&path);
-        let dir = match self.open_dir(dname) {
+        let dir_fd = match self.open_dir(dname) {
             Ok(fd) => fd,
             Err(err) => {
                 self.parent_error(ctx, name, &err);
                 return self.skip(ctx, r, data_len);
             }
         };
-        let cbase = cstr(base);
+        let dir = dir_fd.as_fd();
         match kind {
             Kind::Regular => {
                 let mut flags = libc::O_WRONLY
@@ -574,12 +422,10 @@ impl<'a> Extractor<'a> {
                 let mode = e.mode & 0o7777;
                 let mut tries = 0;
                 let fd = loop {
-                    // SAFETY: cbase is NUL-terminated.
-                    let fd = unsafe { libc::openat(dir, cbase.as_ptr().cast(), flags, mode) };
-                    if fd >= 0 {
-                        break fd;
-                    }
-                    let err = last_err();
+                    let err = match sys::openat(dir, base, flags, mode) {
+                        Ok(fd) => break fd,
+                        Err(err) => err,
+                    };
                     let code = err.raw_os_error();
                     if tries == 0
                         && matches!(
@@ -602,10 +448,9 @@ impl<'a> Extractor<'a> {
                     file_error(ctx, name, "Cannot open", &err, 2);
                     return self.skip(ctx, r, data_len);
                 };
-                let fd = Fd(fd);
                 let res = match &e.sparse {
-                    Some(sp) => write_sparse(r, fd.0, sp, e.size),
-                    None => r.input.data_to_fd(e.size, fd.0),
+                    Some(sp) => write_sparse(r, fd.as_fd(), sp, e.size),
+                    None => r.input.data_to_fd(e.size, fd.as_fd()),
                 };
                 match res {
                     Ok(()) => {}
@@ -618,55 +463,46 @@ impl<'a> Extractor<'a> {
                     Err(DataErr::Eof) => return Err(read_error(ctx, super::archive::ReadErr::Eof)),
                 }
                 self.skip(ctx, r, padding(e.size))?;
-                self.fd_meta(ctx, fd.0, name, e, flags & libc::O_TRUNC != 0);
+                self.fd_meta(ctx, fd.as_fd(), name, e, flags & libc::O_TRUNC != 0);
                 if self.o.xattrs && !e.xattrs.is_empty() {
                     for (k, v) in &e.xattrs {
-                        let ck = cstr(k);
-                        // SAFETY: valid fd, NUL-terminated key, value slice.
-                        unsafe {
-                            libc::fsetxattr(fd.0, ck.as_ptr().cast(), v.as_ptr().cast(), v.len(), 0)
-                        };
+                        let _ = fs::fsetxattr(fd.as_fd(), k, v, 0);
                     }
                 }
                 Ok(())
             }
             Kind::Dir => {
                 let mode = (e.mode & 0o777) | 0o700;
-                // SAFETY: cbase is NUL-terminated.
-                let mut rc = unsafe { libc::mkdirat(dir, cbase.as_ptr().cast(), mode) };
+                let mut rc = fs::mkdirat(dir, base, mode);
                 let mut existed = false;
-                if rc != 0 {
-                    let err = last_err();
+                if let Err(err) = &rc {
                     if err.raw_os_error() == Some(libc::EEXIST) {
-                        let fmt = lstat_at(dir, &cbase).map_or(0, |st| st.st_mode & libc::S_IFMT);
+                        let fmt = lstat_at(dir, base).map_or(0, |st| st.st_mode & libc::S_IFMT);
                         let dir_link = self.o.keep_dir_symlink
                             && fmt == libc::S_IFLNK
-                            && openat2_beneath(dir, base, libc::O_PATH | libc::O_DIRECTORY)
-                                .map(|fd| drop(Fd(fd)))
+                            && fs::open_beneath(dir, base, libc::O_PATH | libc::O_DIRECTORY)
                                 .is_ok();
                         if fmt == libc::S_IFDIR || dir_link {
                             // --keep-directory-symlink: a symlink to a directory (beneath the
                             // target) stays; its metadata is not ours to change.
                             existed = true;
-                            rc = 0;
+                            rc = Ok(());
                             if dir_link {
                                 return self.skip(ctx, r, data_len);
                             }
                         } else if matches!(self.o.old_files, OldFiles::Keep | OldFiles::Skip) {
                             if self.o.old_files == OldFiles::Keep {
-                                file_error(ctx, name, "Cannot mkdir", &err, 2);
+                                file_error(ctx, name, "Cannot mkdir", err, 2);
                             }
                             return self.skip(ctx, r, data_len);
                         } else {
-                            // SAFETY: as above.
-                            unsafe { libc::unlinkat(dir, cbase.as_ptr().cast(), 0) };
+                            let _ = fs::unlinkat(dir, base, 0);
                             self.stale = true;
-                            rc = unsafe { libc::mkdirat(dir, cbase.as_ptr().cast(), mode) };
+                            rc = fs::mkdirat(dir, base, mode);
                         }
                     }
-                    if rc != 0 {
-                        let err = last_err();
-                        file_error(ctx, name, "Cannot mkdir", &err, 2);
+                    if let Err(err) = &rc {
+                        file_error(ctx, name, "Cannot mkdir", err, 2);
                         return self.skip(ctx, r, data_len);
                     }
                 }
@@ -676,17 +512,11 @@ impl<'a> Extractor<'a> {
                 self.skip(ctx, r, data_len)
             }
             Kind::Symlink => {
-                let target = cstr(&e.link);
                 let what = format!(
                     "Cannot create symlink to {}",
                     String::from_utf8_lossy(&crate::common::quote::quote_always(&e.link))
                 );
-                // SAFETY: both strings are NUL-terminated.
-                let create = || {
-                    sys_result(unsafe {
-                        libc::symlinkat(target.as_ptr().cast(), dir, cbase.as_ptr().cast())
-                    })
-                };
+                let create = || fs::symlinkat(&e.link, dir, base);
                 if !self.make_node(ctx, dir, base, name, e, &what, create) {
                     return self.skip(ctx, r, data_len);
                 }
@@ -716,41 +546,39 @@ impl<'a> Extractor<'a> {
                 let (tdir, tbase) = split(&tpath);
                 // The target's directory must be opened separately: the cache holds one.
                 let topen = if tdir.is_empty() {
-                    Ok(-1)
+                    Ok(self.root.clone())
                 } else {
-                    self.open_dir_nocreate(tdir)
+                    self.open_dir_nocreate(tdir).map(Rc::new)
                 };
                 let what = format!(
                     "Cannot hard link to {}",
                     String::from_utf8_lossy(&crate::common::quote::quote_always(&target))
                 );
                 let tfd = match topen {
-                    Ok(fd) => Fd(fd),
+                    Ok(fd) => fd,
                     Err(err) => {
                         file_error(ctx, name, &what, &err, 2);
                         return self.skip(ctx, r, data_len);
                     }
                 };
-                let tdirfd = if tdir.is_empty() { self.root.0 } else { tfd.0 };
+                let tdirfd = tfd.as_fd();
                 // open_dir_nocreate left the directory cache alone: `dname` may still hit it.
-                let dir = match self.open_dir(dname) {
+                let dir_fd = match self.open_dir(dname) {
                     Ok(fd) => fd,
                     Err(err) => {
                         self.parent_error(ctx, name, &err);
                         return self.skip(ctx, r, data_len);
                     }
                 };
-                let ctb = cstr(tbase);
-                // SAFETY: NUL-terminated names, valid dir fds; flags 0: never follow.
-                let create = || match sys_result(unsafe {
-                    libc::linkat(tdirfd, ctb.as_ptr().cast(), dir, cbase.as_ptr().cast(), 0)
-                }) {
+                let dir = dir_fd.as_fd();
+                // Flags 0: never follow a symlink.
+                let create = || match fs::linkat(tdirfd, tbase, dir, base, 0) {
                     // Already the same file (a second extraction, or a link to itself): done,
                     // as GNU tar does, whatever the old-files option. Checked only when the name
                     // is taken, so a fresh extraction pays no stat.
                     Err(err)
                         if err.raw_os_error() == Some(libc::EEXIST)
-                            && same_inode(tdirfd, &ctb, dir, &cbase) =>
+                            && same_inode(tdirfd, tbase, dir, base) =>
                     {
                         Ok(())
                     }
@@ -761,8 +589,8 @@ impl<'a> Extractor<'a> {
             }
             Kind::Char | Kind::Block | Kind::Fifo => {
                 let (fmt, dev) = match kind {
-                    Kind::Char => (libc::S_IFCHR, libc::makedev(e.devmajor, e.devminor)),
-                    Kind::Block => (libc::S_IFBLK, libc::makedev(e.devmajor, e.devminor)),
+                    Kind::Char => (libc::S_IFCHR, fs::makedev(e.devmajor, e.devminor)),
+                    Kind::Block => (libc::S_IFBLK, fs::makedev(e.devmajor, e.devminor)),
                     _ => (libc::S_IFIFO, 0),
                 };
                 let what = if kind == Kind::Fifo {
@@ -770,12 +598,7 @@ impl<'a> Extractor<'a> {
                 } else {
                     "Cannot mknod"
                 };
-                // SAFETY: cbase is NUL-terminated.
-                let create = || {
-                    sys_result(unsafe {
-                        libc::mknodat(dir, cbase.as_ptr().cast(), fmt | (e.mode & 0o777), dev)
-                    })
-                };
+                let create = || fs::mknodat(dir, base, fmt | (e.mode & 0o777), dev);
                 if !self.make_node(ctx, dir, base, name, e, what, create) {
                     return self.skip(ctx, r, data_len);
                 }
@@ -814,7 +637,7 @@ impl<'a> Extractor<'a> {
         });
     }
 
-    fn fd_meta(&mut self, ctx: &mut Ctx, fd: RawFd, name: &[u8], e: &Entry, existing: bool) {
+    fn fd_meta(&mut self, ctx: &mut Ctx, fd: BorrowedFd, name: &[u8], e: &Entry, existing: bool) {
         let mut chmod_needed = existing;
         if self.same_owner {
             let (uid, gid) = self.uid_gid(e);
@@ -823,9 +646,12 @@ impl<'a> Extractor<'a> {
             let (dir_sgid, dir_gid) = self.cache_dir_group;
             let born_gid = if dir_sgid { dir_gid } else { self.egid };
             let owned = !existing && uid == self.euid && gid == born_gid;
-            // SAFETY: valid fd.
-            if !owned && unsafe { libc::fchown(fd, uid, gid) } != 0 {
-                let err = last_err();
+            let res = if owned {
+                Ok(())
+            } else {
+                fs::fchown(fd, uid, gid)
+            };
+            if let Err(err) = res {
                 let what = format!("Cannot change ownership to uid {uid}, gid {gid}");
                 file_error(ctx, name, &what, &err, 2);
             }
@@ -844,13 +670,10 @@ impl<'a> Extractor<'a> {
             chmod_needed = true;
         }
         if chmod_needed {
-            // SAFETY: valid fd.
-            unsafe { libc::fchmod(fd, want) };
+            let _ = fs::fchmod(fd, want);
         }
         if !self.o.touch {
-            let t = self.times(e);
-            // SAFETY: valid fd and timespec array.
-            unsafe { libc::futimens(fd, t.as_ptr()) };
+            let _ = fs::futimens(fd, self.times(e));
         }
     }
 
@@ -863,57 +686,25 @@ impl<'a> Extractor<'a> {
         let dirs = std::mem::take(&mut self.dirs);
         self.cache = None;
         for d in dirs.iter().rev() {
+            let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
             let fd = if d.path.is_empty() {
-                // SAFETY: "." is NUL-terminated.
-                unsafe {
-                    libc::openat(
-                        self.root.0,
-                        c".".as_ptr(),
-                        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-                    )
-                }
-            } else if self.beneath {
-                openat2_beneath(
-                    self.root.0,
-                    &d.path,
-                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+                sys::openat(
+                    self.root.as_fd(),
+                    b".",
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                    0,
                 )
-                .unwrap_or(-1)
+            } else if self.beneath {
+                fs::open_beneath(self.root.as_fd(), &d.path, fl)
             } else {
-                let (p, b) = split(&d.path);
-                let popen = if p.is_empty() {
-                    Ok(-1)
-                } else {
-                    self.open_dir_nocreate(p)
-                };
-                match popen {
-                    Ok(pfd) => {
-                        let pfd = Fd(if p.is_empty() { -1 } else { pfd });
-                        let at = if p.is_empty() { self.root.0 } else { pfd.0 };
-                        let c = cstr(b);
-                        // SAFETY: c is NUL-terminated.
-                        unsafe {
-                            libc::openat(
-                                at,
-                                c.as_ptr().cast(),
-                                libc::O_RDONLY
-                                    | libc::O_DIRECTORY
-                                    | libc::O_NOFOLLOW
-                                    | libc::O_CLOEXEC,
-                            )
-                        }
-                    }
-                    Err(_) => -1,
-                }
+                fs::open_nofollow_walk(self.root.as_fd(), &d.path, fl)
             };
-            if fd < 0 {
+            let Ok(fd) = fd else {
                 continue;
-            }
-            let fd = Fd(fd);
+            };
+            let fd = fd.as_fd();
             if self.same_owner {
-                // SAFETY: valid fd.
-                if unsafe { libc::fchown(fd.0, d.uid, d.gid) } != 0 {
-                    let err = last_err();
+                if let Err(err) = fs::fchown(fd, d.uid, d.gid) {
                     let what = format!("Cannot change ownership to uid {}, gid {}", d.uid, d.gid);
                     file_error(ctx, &d.path, &what, &err, 2);
                 }
@@ -923,21 +714,9 @@ impl<'a> Extractor<'a> {
             } else {
                 d.mode & !self.umask
             };
-            // SAFETY: valid fd.
-            unsafe { libc::fchmod(fd.0, mode) };
+            let _ = fs::fchmod(fd, mode);
             if !self.o.touch {
-                let t = [
-                    libc::timespec {
-                        tv_sec: 0,
-                        tv_nsec: libc::UTIME_OMIT,
-                    },
-                    libc::timespec {
-                        tv_sec: d.mtime as _,
-                        tv_nsec: d.nsec as libc::c_long,
-                    },
-                ];
-                // SAFETY: valid fd and timespecs.
-                unsafe { libc::futimens(fd.0, t.as_ptr()) };
+                let _ = fs::futimens(fd, [Time::Omit, Time::At(d.mtime, d.nsec)]);
             }
         }
     }
@@ -945,7 +724,7 @@ impl<'a> Extractor<'a> {
 
 fn write_sparse(
     r: &mut Reader,
-    fd: RawFd,
+    fd: BorrowedFd,
     sp: &super::header::Sparse,
     stored: u64,
 ) -> std::result::Result<(), DataErr> {
@@ -955,22 +734,8 @@ fn write_sparse(
         let mut pos = off;
         r.input.data(len, |b| {
             if werr.is_none() {
-                // SAFETY: b is valid for reads of its length.
-                let mut done = 0;
-                while done < b.len() {
-                    let n = unsafe {
-                        libc::pwrite(
-                            fd,
-                            b[done..].as_ptr().cast(),
-                            b.len() - done,
-                            (pos + done as u64) as libc::off_t,
-                        )
-                    };
-                    if n < 0 {
-                        werr = Some(last_err());
-                        break;
-                    }
-                    done += n as usize;
+                if let Err(e) = fs::pwrite_all(fd, b, pos) {
+                    werr = Some(e);
                 }
             }
             pos += b.len() as u64;
@@ -981,9 +746,10 @@ fn write_sparse(
     if used < stored {
         r.input.skip(stored - used)?;
     }
-    // SAFETY: valid fd.
-    if werr.is_none() && unsafe { libc::ftruncate(fd, sp.real_size as libc::off_t) } != 0 {
-        werr = Some(last_err());
+    if werr.is_none() {
+        if let Err(e) = fs::ftruncate(fd, sp.real_size) {
+            werr = Some(e);
+        }
     }
     match werr {
         Some(e) => Err(DataErr::Write(e)),
@@ -991,20 +757,54 @@ fn write_sparse(
     }
 }
 
-/// The member name after -P/strip-components/safety checks; None to skip the member.
-fn target_name(ctx: &mut Ctx, o: &Opts, msgs: &mut Msgs, e: &Entry) -> Option<Vec<u8>> {
-    let mut name = e.name.clone();
-    if !o.absolute {
-        let safe = safer_name(ctx, msgs, &name, false);
-        if contains_dot_dot(&name) {
-            let mut m = diag_name(&name);
-            m.extend_from_slice(b": Member name contains '..'");
-            ctx.error(2, &m);
-            return None;
+/// `tar -x`: each selected member extracted beneath the target directory, or with `-O` its
+/// data written to standard output.
+struct Extract<'a> {
+    x: Option<Extractor<'a>>,
+    lister: Lister,
+    verbose: u8,
+}
+
+impl Action for Extract<'_> {
+    fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+        let e = m.e;
+        if self.verbose > 0 {
+            self.lister.entry(ctx, e, self.verbose > 1)?;
         }
-        name = safe;
+        if let Some(x) = &mut self.x {
+            return x.member(ctx, r, e, m.name);
+        }
+        // -O: file data to standard output.
+        if e.kind() != Kind::Regular {
+            return super::pipeline::skip_data(ctx, r, e);
+        }
+        self.lister.flush(ctx)?;
+        let out = &mut ctx.out;
+        let mut werr = None;
+        let res = if let Some(sp) = &e.sparse {
+            sparse_to(r, sp, e.size, |b| out.write_all(b))
+        } else {
+            r.input.data(e.size, |b| {
+                if werr.is_none() {
+                    if let Err(er) = out.write_all(b) {
+                        werr = Some(er);
+                    }
+                }
+                Ok(())
+            })
+        };
+        if let Some(er) = werr {
+            return Err(Error::write(&er));
+        }
+        match res {
+            Ok(()) => {}
+            Err(DataErr::Write(er)) => return Err(Error::write(&er)),
+            Err(er) => return Err(read_error(ctx, er.into())),
+        }
+        r.input
+            .skip(padding(e.size))
+            .map_err(|er| read_error(ctx, er.into()))
     }
-    strip_components(&name, o.strip)
 }
 
 pub fn extract(
@@ -1015,83 +815,21 @@ pub fn extract(
     excl: &Excluder,
     dirs: &[OsString],
 ) -> Result<()> {
-    let mut x = if o.to_stdout {
+    let x = if o.to_stdout {
         None
     } else {
         Some(Extractor::new(ctx, o, dirs)?)
     };
-    let mut lister = Lister::new(o, o.to_stdout);
-    let mut msgs = Msgs::default();
-    let res = (|| -> Result<()> {
-        loop {
-            let e = match r.next_entry() {
-                Ok(Some(e)) => e,
-                Ok(None) => break,
-                Err(err) => return Err(read_error(ctx, err)),
-            };
-            if r.skipped {
-                ctx.error(2, b"Skipping to next header");
-            }
-            let data_len = e.size + padding(e.size);
-            let selected = (sel.all() || sel.find(&e.name).is_some()) && !excl.excluded(&e.name);
-            if !selected {
-                r.input
-                    .skip(data_len)
-                    .map_err(|er| read_error(ctx, er.into()))?;
-                continue;
-            }
-            let Some(name) = target_name(ctx, o, &mut msgs, &e) else {
-                r.input
-                    .skip(data_len)
-                    .map_err(|er| read_error(ctx, er.into()))?;
-                continue;
-            };
-            if o.verbose > 0 {
-                lister.entry(ctx, &e, o.verbose > 1)?;
-            }
-            match &mut x {
-                None => {
-                    // -O: file data to standard output.
-                    if e.kind() == Kind::Regular {
-                        lister.flush(ctx)?;
-                        let out = &mut ctx.out;
-                        let mut werr = None;
-                        let res = if let Some(sp) = &e.sparse {
-                            sparse_to(r, sp, e.size, |b| out.write_all(b))
-                        } else {
-                            r.input.data(e.size, |b| {
-                                if werr.is_none() {
-                                    if let Err(er) = out.write_all(b) {
-                                        werr = Some(er);
-                                    }
-                                }
-                                Ok(())
-                            })
-                        };
-                        if let Some(er) = werr {
-                            return Err(Error::write(&er));
-                        }
-                        match res {
-                            Ok(()) => {}
-                            Err(DataErr::Write(er)) => return Err(Error::write(&er)),
-                            Err(er) => return Err(read_error(ctx, er.into())),
-                        }
-                        r.input
-                            .skip(padding(e.size))
-                            .map_err(|er| read_error(ctx, er.into()))?;
-                    } else {
-                        r.input
-                            .skip(data_len)
-                            .map_err(|er| read_error(ctx, er.into()))?;
-                    }
-                }
-                Some(x) => x.member(ctx, r, &e, &name)?,
-            }
-        }
-        Ok(())
-    })();
-    lister.flush(ctx)?;
-    if let Some(x) = &mut x {
+    let mut act = Extract {
+        x,
+        lister: Lister::new(o, o.to_stdout),
+        verbose: o.verbose,
+    };
+    let res = Pipeline::new(o, Select::Operands(sel, excl), Rename::Target)
+        .run(ctx, r, &mut act)
+        .map(drop);
+    act.lister.flush(ctx)?;
+    if let Some(x) = &mut act.x {
         x.finish_dirs(ctx);
     }
     res
@@ -1130,43 +868,21 @@ pub fn sparse_to(
 
 /// `tar -d`: compare members with the file system (size, mode, mtime, contents of regular
 /// files, link targets). Differences are reported as GNU does and give status 1.
-pub fn diff(
-    ctx: &mut Ctx,
-    o: &Opts,
-    r: &mut Reader,
-    sel: &mut Selector,
-    excl: &Excluder,
-    dirs: &[OsString],
-) -> Result<()> {
-    let mut base = std::path::PathBuf::from(".");
-    for d in dirs {
-        base.push(std::ffi::OsStr::from_bytes(d.as_bytes()));
-    }
-    let mut msgs = Msgs::default();
-    let mut lister = Lister::new(o, false);
-    loop {
-        let e = match r.next_entry() {
-            Ok(Some(e)) => e,
-            Ok(None) => break,
-            Err(err) => return Err(read_error(ctx, err)),
-        };
+struct Diff {
+    base: std::path::PathBuf,
+    lister: Lister,
+    verbose: u8,
+}
+
+impl Action for Diff {
+    fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let e = m.e;
         let data_len = e.size + padding(e.size);
-        let selected = (sel.all() || sel.find(&e.name).is_some()) && !excl.excluded(&e.name);
-        let name = if selected {
-            target_name(ctx, o, &mut msgs, &e)
-        } else {
-            None
-        };
-        let Some(name) = name else {
-            r.input
-                .skip(data_len)
-                .map_err(|er| read_error(ctx, er.into()))?;
-            continue;
-        };
-        if o.verbose > 0 {
-            lister.entry(ctx, &e, o.verbose > 1)?;
+        if self.verbose > 0 {
+            self.lister.entry(ctx, e, self.verbose > 1)?;
         }
-        let p = base.join(std::ffi::OsStr::from_bytes(&clean(&name)));
+        let p = self.base.join(std::ffi::OsStr::from_bytes(&clean(m.name)));
         let report = |ctx: &mut Ctx, what: &str| {
             let mut m = diag_name(&e.name);
             m.extend_from_slice(b": ");
@@ -1180,13 +896,12 @@ pub fn diff(
                 m.extend_from_slice(b": Warning: Cannot stat: ");
                 m.extend_from_slice(crate::common::ctx::strerror(&err).as_bytes());
                 ctx.error(1, &m);
-                r.input
+                return r
+                    .input
                     .skip(data_len)
-                    .map_err(|er| read_error(ctx, er.into()))?;
-                continue;
+                    .map_err(|er| read_error(ctx, er.into()));
             }
         };
-        use std::os::unix::fs::MetadataExt;
         let kind = e.kind();
         if kind == Kind::Regular {
             if !md.is_file() {
@@ -1227,10 +942,10 @@ pub fn diff(
                     if !same {
                         report(ctx, "Contents differ");
                     }
-                    r.input
+                    return r
+                        .input
                         .skip(padding(e.size))
-                        .map_err(|er| read_error(ctx, er.into()))?;
-                    continue;
+                        .map_err(|er| read_error(ctx, er.into()));
                 }
             }
         } else if kind == Kind::Symlink {
@@ -1243,9 +958,27 @@ pub fn diff(
         }
         r.input
             .skip(data_len)
-            .map_err(|er| read_error(ctx, er.into()))?;
+            .map_err(|er| read_error(ctx, er.into()))
     }
-    lister.flush(ctx)?;
-    let _ = write_all_fd;
-    Ok(())
+}
+
+pub fn diff(
+    ctx: &mut Ctx,
+    o: &Opts,
+    r: &mut Reader,
+    sel: &mut Selector,
+    excl: &Excluder,
+    dirs: &[OsString],
+) -> Result<()> {
+    let mut base = std::path::PathBuf::from(".");
+    for d in dirs {
+        base.push(std::ffi::OsStr::from_bytes(d.as_bytes()));
+    }
+    let mut act = Diff {
+        base,
+        lister: Lister::new(o, false),
+        verbose: o.verbose,
+    };
+    Pipeline::new(o, Select::Operands(sel, excl), Rename::Target).run(ctx, r, &mut act)?;
+    act.lister.flush(ctx)
 }

@@ -2,9 +2,13 @@
 //! (`-rw-r--r-- user/group      1234 2025-11-22 06:10 name`, the user/group/size column
 //! widening as GNU's does), names in GNU tar's default `escape` quoting.
 
-use super::archive::{ReadErr, Reader};
+#![forbid(unsafe_code)]
+
+use super::archive::Reader;
 use super::header::{Entry, Kind};
+use super::matching::{Excluder, Selector};
 use super::opts::Opts;
+use super::pipeline::{Action, Member, Pipeline, Rename, Select};
 use crate::common::io::Out;
 use crate::common::num::digits as itoa;
 use crate::common::time::{strftime, Zone};
@@ -202,40 +206,26 @@ pub fn list(
     ctx: &mut Ctx,
     o: &Opts,
     r: &mut Reader,
-    sel: &mut super::matching::Selector,
-    excl: &super::matching::Excluder,
+    sel: &mut Selector,
+    excl: &Excluder,
 ) -> Result<()> {
-    let mut lister = Lister::new(o, false);
-    let mut msgs = super::Msgs::default();
-    loop {
-        let e = match r.next_entry() {
-            Ok(Some(e)) => e,
-            Ok(None) => break,
-            Err(err) => {
-                lister.flush(ctx)?;
-                return Err(super::read_error(ctx, err));
-            }
-        };
-        if r.skipped {
-            ctx.error(2, b"Skipping to next header");
+    struct List {
+        lister: Lister,
+        long: bool,
+    }
+    impl Action for List {
+        fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+            self.lister.entry(ctx, m.e, self.long)?;
+            self.unselected(ctx, r, m)
         }
-        let selected = (sel.all() || sel.find(&e.name).is_some()) && !excl.excluded(&e.name);
-        if selected {
-            if !o.absolute {
-                // GNU reports the prefixes it would strip, even when only listing.
-                let _ = super::safer_name(ctx, &mut msgs, &e.name, false);
-                if matches!(e.kind(), Kind::HardLink) {
-                    let _ = super::safer_name(ctx, &mut msgs, &e.link, true);
-                }
-            }
-            lister.entry(ctx, &e, o.verbose > 0)?;
-        }
-        let skip = e.size + super::archive::padding(e.size);
-        if let Err(err) = r.input.skip(skip) {
-            lister.flush(ctx)?;
-            return Err(super::read_error(ctx, ReadErr::from(err)));
+        fn before_error(&mut self, ctx: &mut Ctx) -> Result<()> {
+            self.lister.flush(ctx)
         }
     }
-    lister.flush(ctx)?;
-    Ok(())
+    let mut list = List {
+        lister: Lister::new(o, false),
+        long: o.verbose > 0,
+    };
+    Pipeline::new(o, Select::Operands(sel, excl), Rename::Report).run(ctx, r, &mut list)?;
+    list.lister.flush(ctx)
 }

@@ -3,215 +3,198 @@
 //! pread/pwrite, then the file is truncated) and `-A` concatenate. Uncompressed archive files
 //! only, as in GNU tar.
 
+#![forbid(unsafe_code)]
+
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::io::RawFd;
 
-use super::archive::{padding, Input, Output, ReadErr, Reader};
-use super::create::{last_err, Creator};
+use super::archive::{ArchiveFd, Input, Output, ReadErr, Reader};
+use super::create::Creator;
+use super::diag::{ctx_msg, fatal, fatal_file, read_error, report_unmatched};
 use super::opts::{Mode, NameArg, Opts};
-use super::{fatal, fatal_file, read_error};
+use super::pipeline::{skip_data, Action, Member, Pipeline, Rename, Select};
+use crate::common::sys::fd::{self as sys, AsFd, BorrowedFd, OwnedFd};
+use crate::common::sys::fs;
 use crate::common::{Ctx, Result};
 
 pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    fs::euid() == 0
 }
 
-struct Fd(RawFd);
-impl Drop for Fd {
-    fn drop(&mut self) {
-        // SAFETY: we own this fd.
-        unsafe { libc::close(self.0) };
-    }
+fn open(ctx: &mut Ctx, name: &[u8], flags: i32) -> Result<OwnedFd> {
+    sys::open(name, flags | libc::O_CLOEXEC, 0o666)
+        .map_err(|e| fatal_file(ctx, name, "Cannot open", &e))
 }
 
-fn open(ctx: &mut Ctx, name: &OsStr, create: bool) -> Result<Fd> {
-    let mut c = name.as_bytes().to_vec();
-    c.push(0);
-    let fl = libc::O_RDWR | libc::O_CLOEXEC | if create { libc::O_CREAT } else { 0 };
-    // SAFETY: c is NUL-terminated.
-    let fd = unsafe { libc::open(c.as_ptr().cast(), fl, 0o666) };
-    if fd < 0 {
-        let e = last_err();
-        return Err(fatal_file(ctx, name.as_bytes(), "Cannot open", &e));
-    }
-    Ok(Fd(fd))
-}
-
-/// Scan an archive: (offset of its end-of-archive marker, member name -> mtime).
-fn scan(ctx: &mut Ctx, fd: RawFd, want_times: bool) -> Result<(u64, HashMap<Vec<u8>, i64>)> {
-    let input =
-        Input::new(fd, false, None).map_err(|e| fatal(ctx, super::ctx_msg(&e).as_bytes()))?;
+/// The archive (or a file to concatenate) read and rewritten in place: never decoded.
+fn plain_input(ctx: &mut Ctx, fd: OwnedFd) -> Result<Reader> {
+    let input = Input::plain(fd).map_err(|e| fatal(ctx, ctx_msg(&e).as_bytes()))?;
     if input.is_compressed() {
         return Err(fatal(ctx, b"Cannot update compressed archives"));
     }
-    let mut r = Reader::new(input);
-    let mut times = HashMap::new();
-    loop {
-        let start = r.input.consumed;
-        match r.next_entry() {
-            Ok(Some(e)) => {
-                if want_times {
-                    let t = times.entry(e.name.clone()).or_insert(e.mtime);
-                    *t = (*t).max(e.mtime);
-                }
-                r.input
-                    .skip(e.size + padding(e.size))
-                    .map_err(|er| read_error(ctx, er.into()))?;
+    Ok(Reader::new(input))
+}
+
+fn owned_fd(r: Reader) -> OwnedFd {
+    match r.input.into_fd() {
+        Some(ArchiveFd::Owned(fd)) => fd,
+        _ => unreachable!("a plain input keeps the descriptor it was given"),
+    }
+}
+
+/// Scan an archive: (its descriptor, offset of its end-of-archive marker, member name ->
+/// mtime when `want_times`).
+fn scan(
+    ctx: &mut Ctx,
+    o: &Opts,
+    fd: OwnedFd,
+    want_times: bool,
+) -> Result<(OwnedFd, u64, HashMap<Vec<u8>, i64>)> {
+    struct Times(Option<HashMap<Vec<u8>, i64>>);
+    impl Action for Times {
+        fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+            if let Some(times) = &mut self.0 {
+                let t = times.entry(m.e.name.clone()).or_insert(m.e.mtime);
+                *t = (*t).max(m.e.mtime);
             }
-            Ok(None) => {
-                // The end marker (if any) starts where this read began.
-                return Ok((start.min(r.input.consumed), times));
-            }
-            Err(ReadErr::NotTar) if r.input.consumed == 0 => return Ok((0, times)),
-            Err(e) => return Err(read_error(ctx, e)),
+            skip_data(ctx, r, m.e)
         }
+    }
+    let mut r = plain_input(ctx, fd)?;
+    let mut times = Times(want_times.then(HashMap::new));
+    let mut p = Pipeline::new(o, Select::Every, Rename::Keep);
+    p.empty_ok = true;
+    let end = p.run(ctx, &mut r, &mut times)?;
+    Ok((owned_fd(r), end, times.0.unwrap_or_default()))
+}
+
+/// `--delete`: members kept slide down over the deleted ones.
+struct Delete {
+    buf: Vec<u8>,
+    /// Where the next kept member goes.
+    wpos: u64,
+    name: Vec<u8>,
+}
+
+impl Action for Delete {
+    /// The damaged block stays with the member after it, silently (GNU drops it, saying
+    /// "Deleting non-header from archive").
+    fn skipped_header(&mut self, _ctx: &mut Ctx) {}
+
+    fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+        skip_data(ctx, r, m.e)
+    }
+
+    fn unselected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
+        skip_data(ctx, r, m.e)?;
+        let (start, end) = (m.start, r.input.consumed);
+        if self.wpos != start {
+            let fd = r.input.fd().as_fd();
+            let mut off = start;
+            while off < end {
+                let k = ((end - off) as usize).min(self.buf.len());
+                let got = match sys::pread(fd, &mut self.buf[..k], off) {
+                    Ok(0) | Err(_) => return Err(read_error(ctx, ReadErr::Eof)),
+                    Ok(n) => n,
+                };
+                let at = self.wpos + (off - start);
+                pwrite_all(ctx, fd, &self.buf[..got], at, &self.name)?;
+                off += got as u64;
+            }
+        }
+        self.wpos += end - start;
+        Ok(())
     }
 }
 
 pub fn run(ctx: &mut Ctx, o: &Opts, name: &OsStr) -> Result<()> {
+    let name = name.as_bytes();
     match o.mode {
         Mode::Append | Mode::Update => {
-            let fd = open(ctx, name, true)?;
-            let (end, times) = scan(ctx, fd.0, o.mode == Mode::Update)?;
-            // SAFETY: valid fd.
-            unsafe { libc::lseek(fd.0, end as libc::off_t, libc::SEEK_SET) };
-            let out = Output::new(fd.0, false, None, o.record)
-                .map_err(|e| super::archive_write_error(ctx, o, &e))?;
+            let fd = open(ctx, name, libc::O_RDWR | libc::O_CREAT)?;
+            let (fd, end, times) = scan(ctx, o, fd, o.mode == Mode::Update)?;
+            let _ = sys::lseek(fd.as_fd(), end as i64, libc::SEEK_SET);
+            let out = Output::new(ArchiveFd::Owned(fd), None, o.record)
+                .map_err(|e| super::diag::archive_write_error(ctx, o, &e))?;
             let excl = super::excluder(ctx, o)?;
             let mut c = Creator::new(o, out, excl, false);
             if o.mode == Mode::Update {
                 c.newer_than = Some(times);
             }
             c.run(ctx)?;
-            c.finish(ctx)?;
-            truncate_here(ctx, fd.0, name)
+            match c.finish(ctx)? {
+                Some(fd) => truncate_here(ctx, fd.as_fd(), name),
+                None => Ok(()),
+            }
         }
         Mode::Concatenate => {
-            let fd = open(ctx, name, true)?;
-            let (end, _) = scan(ctx, fd.0, false)?;
+            let fd = open(ctx, name, libc::O_RDWR | libc::O_CREAT)?;
+            let (fd, end, _) = scan(ctx, o, fd, false)?;
             let mut pos = end;
             for n in &o.names {
                 let NameArg::Name(src) = n else { continue };
-                let sfd = open_ro(ctx, src)?;
-                let (send, _) = scan(ctx, sfd.0, false)?;
+                let sfd = open(ctx, src, libc::O_RDONLY)?;
+                let (sfd, send, _) = scan(ctx, o, sfd, false)?;
                 let mut off = 0u64;
                 let mut buf = vec![0u8; 128 * 1024];
                 while off < send {
                     let k = ((send - off) as usize).min(buf.len());
-                    // SAFETY: valid fds and buffer.
-                    let got = unsafe {
-                        libc::pread(sfd.0, buf.as_mut_ptr().cast(), k, off as libc::off_t)
+                    let got = match sys::pread(sfd.as_fd(), &mut buf[..k], off) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
                     };
-                    if got <= 0 {
-                        break;
-                    }
-                    pwrite_all(ctx, fd.0, &buf[..got as usize], pos, name)?;
+                    pwrite_all(ctx, fd.as_fd(), &buf[..got], pos, name)?;
                     off += got as u64;
                     pos += got as u64;
                 }
             }
-            finish_in_place(ctx, o, fd.0, pos, name)
+            finish_in_place(ctx, o, fd.as_fd(), pos, name)
         }
         Mode::Delete => {
-            let fd = open(ctx, name, false)?;
+            let fd = open(ctx, name, libc::O_RDWR)?;
             let (pats, _) = super::collect_names(ctx, o)?;
             let mut sel = super::selector(o, pats);
-            let input = Input::new(fd.0, false, None)
-                .map_err(|e| fatal(ctx, super::ctx_msg(&e).as_bytes()))?;
-            if input.is_compressed() {
-                return Err(fatal(ctx, b"Cannot update compressed archives"));
-            }
-            let mut r = Reader::new(input);
-            let mut wpos = 0u64;
-            let mut buf = vec![0u8; 128 * 1024];
-            loop {
-                let start = r.input.consumed;
-                let e = match r.next_entry() {
-                    Ok(Some(e)) => e,
-                    Ok(None) => break,
-                    Err(ReadErr::NotTar) if start == 0 => break,
-                    Err(err) => return Err(read_error(ctx, err)),
-                };
-                r.input
-                    .skip(e.size + padding(e.size))
-                    .map_err(|er| read_error(ctx, er.into()))?;
-                let end = r.input.consumed;
-                if sel.find(&e.name).is_some() {
-                    continue;
-                }
-                if wpos != start {
-                    let mut off = start;
-                    while off < end {
-                        let k = ((end - off) as usize).min(buf.len());
-                        // SAFETY: valid fd and buffer.
-                        let got = unsafe {
-                            libc::pread(fd.0, buf.as_mut_ptr().cast(), k, off as libc::off_t)
-                        };
-                        if got <= 0 {
-                            return Err(read_error(ctx, ReadErr::Eof));
-                        }
-                        pwrite_all(ctx, fd.0, &buf[..got as usize], wpos + (off - start), name)?;
-                        off += got as u64;
-                    }
-                }
-                wpos += end - start;
-            }
-            super::report_unmatched(ctx, &sel, o.wildcards.is_some());
-            finish_in_place(ctx, o, fd.0, wpos, name)
+            let mut r = plain_input(ctx, fd)?;
+            let mut del = Delete {
+                buf: vec![0u8; 128 * 1024],
+                wpos: 0,
+                name: name.to_vec(),
+            };
+            let mut p = Pipeline::new(o, Select::Named(&mut sel), Rename::Keep);
+            p.empty_ok = true;
+            p.run(ctx, &mut r, &mut del)?;
+            report_unmatched(ctx, &sel, o.wildcards.is_some());
+            finish_in_place(ctx, o, r.input.fd().as_fd(), del.wpos, name)
         }
         _ => Ok(()),
     }
 }
 
-fn open_ro(ctx: &mut Ctx, name: &[u8]) -> Result<Fd> {
-    let mut c = name.to_vec();
-    c.push(0);
-    // SAFETY: c is NUL-terminated.
-    let fd = unsafe { libc::open(c.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
-    if fd < 0 {
-        let e = last_err();
-        return Err(fatal_file(ctx, name, "Cannot open", &e));
-    }
-    Ok(Fd(fd))
-}
-
-fn pwrite_all(ctx: &mut Ctx, fd: RawFd, mut b: &[u8], mut off: u64, name: &OsStr) -> Result<()> {
-    while !b.is_empty() {
-        // SAFETY: valid fd and buffer.
-        let n = unsafe { libc::pwrite(fd, b.as_ptr().cast(), b.len(), off as libc::off_t) };
-        if n <= 0 {
-            let e = last_err();
-            return Err(fatal_file(ctx, name.as_bytes(), "Cannot write", &e));
-        }
-        b = &b[n as usize..];
-        off += n as u64;
-    }
-    Ok(())
+fn pwrite_all(ctx: &mut Ctx, fd: BorrowedFd, b: &[u8], off: u64, name: &[u8]) -> Result<()> {
+    fs::pwrite_all(fd, b, off).map_err(|e| {
+        // A write of 0 bytes was reported with the errno left by the last failure.
+        let e = if e.kind() == std::io::ErrorKind::WriteZero {
+            std::io::Error::last_os_error()
+        } else {
+            e
+        };
+        fatal_file(ctx, name, "Cannot write", &e)
+    })
 }
 
 /// Write the end-of-archive blocks and record padding at `pos`, then cut the file there.
-fn finish_in_place(ctx: &mut Ctx, o: &Opts, fd: RawFd, pos: u64, name: &OsStr) -> Result<()> {
+fn finish_in_place(ctx: &mut Ctx, o: &Opts, fd: BorrowedFd, pos: u64, name: &[u8]) -> Result<()> {
     let mut end = pos + 1024;
     end += (o.record - end % o.record) % o.record;
     let zeros = vec![0u8; (end - pos) as usize];
     pwrite_all(ctx, fd, &zeros, pos, name)?;
-    // SAFETY: valid fd.
-    if unsafe { libc::ftruncate(fd, end as libc::off_t) } != 0 {
-        let e = last_err();
-        return Err(fatal_file(ctx, name.as_bytes(), "Cannot truncate", &e));
-    }
-    Ok(())
+    fs::ftruncate(fd, end).map_err(|e| fatal_file(ctx, name, "Cannot truncate", &e))
 }
 
-fn truncate_here(ctx: &mut Ctx, fd: RawFd, name: &OsStr) -> Result<()> {
-    // SAFETY: valid fd.
-    let pos = unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) };
-    if pos >= 0 && unsafe { libc::ftruncate(fd, pos) } != 0 {
-        let e = last_err();
-        return Err(fatal_file(ctx, name.as_bytes(), "Cannot truncate", &e));
+fn truncate_here(ctx: &mut Ctx, fd: BorrowedFd, name: &[u8]) -> Result<()> {
+    match sys::lseek(fd, 0, libc::SEEK_CUR) {
+        Ok(pos) => fs::ftruncate(fd, pos).map_err(|e| fatal_file(ctx, name, "Cannot truncate", &e)),
+        Err(_) => Ok(()),
     }
-    Ok(())
 }

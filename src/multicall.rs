@@ -19,7 +19,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn run(args: Vec<OsString>) -> i32 {
     // Behave like a C tool on a closed pipe: die quietly of SIGPIPE (Rust ignores it by default,
     // which would turn `rbox cat big | head -1` into EPIPE errors).
-    sys::time::sigpipe_default();
+    let _ = sys::signal::set_handler(libc::SIGPIPE, sys::signal::Handler::Default);
     let argv0 = args.first().cloned().unwrap_or_default();
     let base = applet_name(&argv0);
     if is_multiplexer(base) {

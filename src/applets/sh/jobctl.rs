@@ -18,8 +18,9 @@ use super::exec::{Flow, Shell, ANY_PENDING};
 use super::proc::Job;
 use crate::common::io::write_all_fd;
 use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
-use crate::common::sys::process::{self as sp, TtyModes, WaitStatus};
+use crate::common::sys::process::{self as sp, WaitStatus};
 use crate::common::sys::signal::{self, Handler};
+use crate::common::sys::term;
 
 /// Set by the interactive shell's SIGINT handler.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -283,7 +284,7 @@ pub fn wait_fg(sh: &mut Shell, job: Option<JobStart>, pids: &[i32]) -> Option<i3
 /// table (fg), else a stopped job is added to the table.
 pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>) -> i32 {
     let tty = sh.jc.tty.as_ref().map(|t| t.as_fd());
-    let modes = tty.and_then(TtyModes::save);
+    let modes = tty.and_then(|t| term::tcgetattr(t).ok());
     // A new job's processes take the terminal themselves once their signals are reset (a
     // Ctrl-Z typed earlier must not reach a process that still ignores it); `fg` gives it.
     if existing.is_some() {
@@ -320,7 +321,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
     if let Some(tty) = tty {
         let _ = sp::tcsetpgrp(tty, sh.jc.pgid);
         if let Some(m) = &modes {
-            let _ = m.restore(tty);
+            let _ = term::tcsetattr(tty, term::SetWhen::Drain, m);
         }
     }
     if stopped != 0 {
@@ -598,7 +599,7 @@ pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
         if stop() {
             return Err(std::io::Error::from_raw_os_error(libc::EINTR));
         }
-        match signal::read_interruptible(fd::borrow_raw(fd), buf) {
+        match fd::read_interruptible(fd::borrow_raw(fd), buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() != std::io::ErrorKind::Interrupted || stop() => return Err(e),
             Err(_) => {}

@@ -234,7 +234,11 @@ impl Shell {
             sh.vars.map.get_mut(&b"IFS"[..]).unwrap().exported = false;
         }
         if sh.vars.get(b"PS1").is_none() {
-            let ps1: &[u8] = if sp::geteuid() == 0 { b"# " } else { b"$ " };
+            let ps1: &[u8] = if crate::common::sys::user::geteuid() == 0 {
+                b"# "
+            } else {
+                b"$ "
+            };
             let _ = sh.vars.set(b"PS1", ps1, false);
         }
         if sh.vars.get(b"PS2").is_none() {

@@ -9,8 +9,8 @@ use std::io;
 
 use super::compress::{Codec, Decoder, Encoder};
 use super::header::{self, Entry, HeaderError, PaxState, Sparse, BLOCK, MAX_META, MAX_SPARSE};
+use crate::common::sys::copy::sendfile;
 use crate::common::sys::fd::{self as sys, AsFd, BorrowedFd, OwnedFd, Stat};
-use crate::common::sys::fs::sendfile;
 
 const IN_BUF: usize = 128 * 1024;
 /// Members at least this large are moved by the kernel when the archive is a plain file.
@@ -266,7 +266,7 @@ impl Input {
         let mut rest = n - have;
         // Bytes after `end` in the buffer are not valid; the file offset of the next unread
         // byte is `pos`.
-        let mut off = self.pos;
+        let mut off = self.pos as i64;
         if self.pos + rest > self.size {
             return Err(DataErr::Eof);
         }
@@ -278,13 +278,13 @@ impl Input {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {
                     // No kernel copy here: read and write the rest.
-                    self.pos = off;
+                    self.pos = off as u64;
                     self.consumed += n - have - rest;
                     return self.data(rest, |b| sys::write_all(out, b));
                 }
                 Err(e) => {
                     // Stay in step with the archive: the rest of the member is skipped.
-                    self.pos = off + rest;
+                    self.pos = off as u64 + rest;
                     self.consumed += n - have;
                     if self.pos > self.size {
                         return Err(DataErr::Eof);
@@ -297,7 +297,7 @@ impl Input {
             }
             rest -= r as u64;
         }
-        self.pos = off;
+        self.pos = off as u64;
         self.consumed += n - have;
         Ok(())
     }

@@ -101,7 +101,7 @@ impl<'a> Creator<'a> {
                 }
                 NameArg::Name(p) => self.add_top(ctx, at, p)?,
                 NameArg::FilesFrom(f) => {
-                    let list = super::opts::read_names_file_at(at.as_raw_fd(), f, self.o.null)
+                    let list = super::opts::read_names_file_at(at.as_fd(), f, self.o.null)
                         .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
                     for p in list {
                         self.add_top(ctx, at, &p)?;

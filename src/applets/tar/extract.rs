@@ -147,7 +147,7 @@ impl<'a> Extractor<'a> {
         };
         let beneath =
             fs::open_beneath(root.as_fd(), b".", libc::O_PATH | libc::O_DIRECTORY).is_ok();
-        let umask = fs::current_umask();
+        let umask = crate::common::sys::process::current_umask();
         let root_user = super::update::is_root();
         let root_group = dir_group(root.as_fd());
         Ok(Extractor {
@@ -160,8 +160,8 @@ impl<'a> Extractor<'a> {
             last_ids: None,
             cached_group: root_group,
             root_group,
-            euid: fs::euid(),
-            egid: fs::egid(),
+            euid: crate::common::sys::user::geteuid(),
+            egid: crate::common::sys::user::getegid(),
             dirs: Vec::new(),
             same_owner: o.same_owner.unwrap_or(root_user),
             same_perms: o.same_perms.unwrap_or(root_user),

@@ -6,12 +6,13 @@
 //! for a bad combination).
 
 use std::ffi::{OsStr, OsString};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::compress::Codec;
 use super::header::Format;
 use crate::common::args::{self, Arg, Opt, Spec};
-use crate::common::{Ctx, Error, Result};
+use crate::common::{sys, Ctx, Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {
@@ -781,45 +782,22 @@ pub fn parse_date(v: &[u8]) -> Option<(i64, u32)> {
 
 /// Names from `-T FILE`: lines (or NUL-separated with --null).
 pub fn read_names_file(path: &OsStr, null: bool) -> std::io::Result<Vec<Vec<u8>>> {
-    read_names_file_at(libc::AT_FDCWD, path, null)
+    read_names_file_at(sys::cwd(), path, null)
 }
 
-/// Same, with a relative `path` resolved from `dirfd` (GNU reads `-T` after earlier `-C`s).
-pub fn read_names_file_at(dirfd: i32, path: &OsStr, null: bool) -> std::io::Result<Vec<Vec<u8>>> {
-    let data = if path.as_bytes() == b"-" {
-        let mut v = Vec::new();
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = crate::common::io::read_fd(0, &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            v.extend_from_slice(&buf[..n]);
-        }
-        v
+/// Same, with a relative `path` resolved from `dir` (GNU reads `-T` after earlier `-C`s).
+pub fn read_names_file_at(
+    dir: BorrowedFd,
+    path: &OsStr,
+    null: bool,
+) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut data = Vec::new();
+    if path.as_bytes() == b"-" {
+        sys::fd::read_to_end(crate::common::io::stdin_fd(), &mut data)?;
     } else {
-        let mut c = path.as_bytes().to_vec();
-        c.push(0);
-        // SAFETY: c is NUL-terminated.
-        let fd =
-            unsafe { libc::openat(dirfd, c.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let mut v = Vec::new();
-        let mut buf = vec![0u8; 64 * 1024];
-        let r = loop {
-            match crate::common::io::read_fd(fd, &mut buf) {
-                Ok(0) => break Ok(()),
-                Ok(n) => v.extend_from_slice(&buf[..n]),
-                Err(e) => break Err(e),
-            }
-        };
-        // SAFETY: we own fd.
-        unsafe { libc::close(fd) };
-        r?;
-        v
-    };
+        let f = sys::fd::openat(dir, path.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0)?;
+        sys::fd::read_to_end(f.as_fd(), &mut data)?;
+    }
     let sep = if null { 0 } else { b'\n' };
     Ok(data
         .split(|&c| c == sep)

@@ -19,7 +19,7 @@ use crate::common::sys::fs;
 use crate::common::{Ctx, Result};
 
 pub fn is_root() -> bool {
-    fs::euid() == 0
+    crate::common::sys::user::geteuid() == 0
 }
 
 fn open(ctx: &mut Ctx, name: &[u8], flags: i32) -> Result<OwnedFd> {

@@ -137,6 +137,14 @@ pub fn pread(fd: BorrowedFd, buf: &mut [u8], off: u64) -> io::Result<usize> {
     })
 }
 
+/// read(2) once, with EINTR reported instead of retried: a caught signal ends the read (Err of
+/// kind Interrupted) so the caller can act on it (the shell's `read`, a line editor waiting
+/// for keys while a resize or a child's exit arrives).
+pub fn read_interruptible(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is valid for writes of buf.len() bytes.
+    cvt_size(unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) })
+}
+
 /// read(2) of up to `max` bytes onto the end of `buf` without zero-filling the room first
 /// (the memset showed up in `tar -c` of many small files). Returns the count read.
 pub fn read_append(fd: BorrowedFd, buf: &mut Vec<u8>, max: usize) -> io::Result<usize> {
@@ -148,6 +156,13 @@ pub fn read_append(fd: BorrowedFd, buf: &mut Vec<u8>, max: usize) -> io::Result<
     // SAFETY: the kernel initialised exactly n <= max bytes after len.
     unsafe { buf.set_len(buf.len() + n) };
     Ok(n)
+}
+
+/// Reads `fd` to its end onto `buf` (64 KiB at a time). Returns the count read.
+pub fn read_to_end(fd: BorrowedFd, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let start = buf.len();
+    while read_append(fd, buf, 64 * 1024)? > 0 {}
+    Ok(buf.len() - start)
 }
 
 /// write(2) once, retried on EINTR. Returns the count written.

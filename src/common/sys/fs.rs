@@ -353,39 +353,6 @@ pub fn pwrite_all(fd: BorrowedFd, mut buf: &[u8], mut off: u64) -> io::Result<()
     Ok(())
 }
 
-/// sendfile(2) of up to `count` bytes from `src` to `dst`: from `*off` (advanced) when given,
-/// else from `src`'s file offset. Not retried: EINTR is the caller's to see, as a short count
-/// would be. Returns the count moved (0 at the end of `src`).
-pub fn sendfile(
-    dst: BorrowedFd,
-    src: BorrowedFd,
-    off: Option<&mut u64>,
-    count: usize,
-) -> io::Result<usize> {
-    match off {
-        Some(off) => {
-            let mut o = *off as libc::off_t;
-            // SAFETY: o is a valid off_t the kernel reads and updates.
-            let r = unsafe { libc::sendfile(dst.as_raw_fd(), src.as_raw_fd(), &mut o, count) };
-            let n = cvt_size(r)?;
-            *off = o as u64;
-            Ok(n)
-        }
-        None => {
-            // SAFETY: a null offset: the kernel uses and advances src's file offset.
-            let r = unsafe {
-                libc::sendfile(
-                    dst.as_raw_fd(),
-                    src.as_raw_fd(),
-                    std::ptr::null_mut(),
-                    count,
-                )
-            };
-            cvt_size(r)
-        }
-    }
-}
-
 /// listxattr(2) (or llistxattr with `nofollow`) of a path into `buf`: NUL-separated names.
 /// Returns the length used.
 pub fn listxattr(path: &[u8], nofollow: bool, buf: &mut [u8]) -> io::Result<usize> {
@@ -440,31 +407,6 @@ pub fn memfd_create(name: &[u8], flags: u32) -> io::Result<OwnedFd> {
         // SAFETY: c is NUL-terminated.
         cvt(unsafe { libc::memfd_create(c.as_ptr(), flags) }).map(owned)
     })
-}
-
-/// umask(2): sets the file mode creation mask and returns the previous one.
-pub fn umask(mask: u32) -> u32 {
-    // SAFETY: umask only takes a number and cannot fail.
-    unsafe { libc::umask(mask as libc::mode_t) as u32 }
-}
-
-/// The file mode creation mask, read without changing it (two umask calls).
-pub fn current_umask() -> u32 {
-    let m = umask(0);
-    umask(m);
-    m
-}
-
-/// The effective user id: whose files new nodes become (until `sys::user` holds the ids).
-pub fn euid() -> u32 {
-    // SAFETY: geteuid cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// The effective group id.
-pub fn egid() -> u32 {
-    // SAFETY: getegid cannot fail.
-    unsafe { libc::getegid() }
 }
 
 /// getdents64(2) into `buf`: the bytes of whole `linux_dirent64` records, 0 at the end of the
@@ -587,7 +529,10 @@ mod tests {
         assert_eq!(seek_hole(f, 100).unwrap(), None);
         let (r, w) = super::super::fd::pipe().unwrap();
         let mut off = 3;
-        assert_eq!(sendfile(w.as_fd(), f, Some(&mut off), 5).unwrap(), 5);
+        assert_eq!(
+            super::super::copy::sendfile(w.as_fd(), f, Some(&mut off), 5).unwrap(),
+            5
+        );
         assert_eq!(off, 8);
         let mut b = [0u8; 8];
         assert_eq!(super::super::fd::read(r.as_fd(), &mut b).unwrap(), 5);

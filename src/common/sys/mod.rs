@@ -13,7 +13,7 @@
 //! - [`term`]: termios, foreground process group, window size.
 //! - [`user`]: user and group ids, supplementary groups, host names.
 //! - [`net`]: the socket options and polls wget needs beyond `std::net`.
-//! - [`time`]: clocks.
+//! - [`time`]: clocks (through std and `common::time` so far).
 
 pub mod copy;
 pub mod dir;

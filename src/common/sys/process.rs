@@ -137,12 +137,6 @@ pub fn getppid() -> Pid {
     unsafe { libc::getppid() }
 }
 
-/// geteuid(2) (the shell's `#` prompt for root).
-pub fn geteuid() -> u32 {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::geteuid() }
-}
-
 /// tcgetpgrp(3): the foreground process group of terminal `fd`.
 pub fn tcgetpgrp(fd: BorrowedFd) -> io::Result<Pid> {
     // SAFETY: tcgetpgrp only takes a descriptor number.
@@ -153,29 +147,6 @@ pub fn tcgetpgrp(fd: BorrowedFd) -> io::Result<Pid> {
 pub fn tcsetpgrp(fd: BorrowedFd, pgid: Pid) -> io::Result<()> {
     // SAFETY: tcsetpgrp only takes numbers.
     cvt(unsafe { libc::tcsetpgrp(fd.as_raw_fd(), pgid) }).map(drop)
-}
-
-/// A terminal's modes, saved while a foreground job runs so that a job leaving the terminal
-/// raw does not leave the shell so (job control's tcgetattr/tcsetattr pair).
-pub struct TtyModes(libc::termios);
-
-impl TtyModes {
-    /// tcgetattr(3); None when `fd` is not a terminal.
-    pub fn save(fd: BorrowedFd) -> Option<TtyModes> {
-        let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();
-        // SAFETY: t has room for a termios, which tcgetattr fills on success.
-        if unsafe { libc::tcgetattr(fd.as_raw_fd(), t.as_mut_ptr()) } != 0 {
-            return None;
-        }
-        // SAFETY: tcgetattr succeeded, so t is initialised.
-        Some(TtyModes(unsafe { t.assume_init() }))
-    }
-
-    /// tcsetattr(3, TCSADRAIN).
-    pub fn restore(&self, fd: BorrowedFd) -> io::Result<()> {
-        // SAFETY: self.0 is a termios tcgetattr filled.
-        cvt(unsafe { libc::tcsetattr(fd.as_raw_fd(), libc::TCSADRAIN, &self.0) }).map(drop)
-    }
 }
 
 /// A resource limit (`RLIMIT_*`): soft and hard values, [`RLIM_INFINITY`] for none.
@@ -220,6 +191,13 @@ pub fn setrlimit(resource: i32, lim: Rlimit) -> io::Result<()> {
 pub fn umask(mask: u32) -> u32 {
     // SAFETY: umask only takes a number and cannot fail.
     unsafe { libc::umask((mask & 0o777) as libc::mode_t) as u32 }
+}
+
+/// The file mode creation mask, read without changing it (two umask calls).
+pub fn current_umask() -> u32 {
+    let m = umask(0);
+    umask(m);
+    m
 }
 
 /// The process's CPU times in clock ticks (times(2)): user, system, children's user,

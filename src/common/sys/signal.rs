@@ -5,8 +5,6 @@
 
 use std::io;
 
-use super::fd::{AsRawFd, BorrowedFd};
-
 /// What a signal does.
 #[derive(Clone, Copy)]
 pub enum Handler {
@@ -45,14 +43,6 @@ pub fn is_ignored(sig: i32) -> bool {
         let mut old: libc::sigaction = std::mem::zeroed();
         libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
     }
-}
-
-/// read(2) NOT retried on EINTR: a caught signal ends it (Err with kind Interrupted), so
-/// that the caller can act on the signal (the shell's `read` at a terminal, Ctrl-C).
-pub fn read_interruptible(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
-    // SAFETY: buf is valid for writes of buf.len() bytes.
-    let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-    super::fd::cvt_size(n)
 }
 
 /// strsignal(3): "Terminated", "Killed", ...

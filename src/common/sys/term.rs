@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::fd::{cvt, cvt_size, owned, retry, set_cloexec, AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use super::fd::{cvt, owned, retry, set_cloexec, AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
 /// `struct termios` as the kernel and musl define it: flags (`c_iflag`, `c_oflag`, `c_cflag`,
 /// `c_lflag`) and the control characters `c_cc` indexed by `libc::VMIN`, `libc::VINTR`, ...
@@ -155,14 +155,6 @@ pub fn poll_readable(fd: BorrowedFd, timeout_ms: i32) -> io::Result<bool> {
     // SAFETY: p is one valid pollfd, and the count says one.
     let r = cvt(unsafe { libc::poll(&mut p, 1, timeout_ms) })?;
     Ok(r > 0)
-}
-
-/// read(2) once, with EINTR reported instead of retried (unlike [`super::fd::read`]): for a
-/// terminal reader that must react to a signal (a resize, a child's exit) while it waits for
-/// keys.
-pub fn read_once(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
-    // SAFETY: buf is valid for writes of buf.len() bytes.
-    cvt_size(unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) })
 }
 
 /// Set by the SIGWINCH handler of [`WinchWatch`], cleared by [`take_winch`]. A signal handler can

@@ -1619,8 +1619,7 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sym = true;
         i = 2;
     }
-    let cur = sp::umask(0);
-    sp::umask(cur);
+    let cur = sp::current_umask();
     let Some(a) = args.get(i) else {
         if sym {
             let part = |shift: u32| {

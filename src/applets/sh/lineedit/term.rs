@@ -96,7 +96,7 @@ pub fn read_byte(
     }
     let mut b = [0u8; 1];
     // EINTR is reported (the caller may redraw), not retried.
-    match sys::read_once(fd, &mut b) {
+    match fd::read_interruptible(fd, &mut b) {
         Ok(1) => Ok(Input::Byte(b[0])),
         Ok(_) => Ok(Input::Eof),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Input::Interrupted),

@@ -8,6 +8,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use super::color::Colors;
 use crate::common::args::{self, Opt};
 use crate::common::quote::Style;
+use crate::common::sys;
 use crate::common::{Ctx, Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -466,8 +467,7 @@ const QUOTING: &[(&str, Style)] = &[
 const TIME_STYLES: &[(&str, u8)] = &[("full-iso", 0), ("long-iso", 1), ("iso", 2), ("locale", 3)];
 
 pub fn stdout_isatty() -> bool {
-    // SAFETY: isatty has no preconditions.
-    unsafe { libc::isatty(1) == 1 }
+    sys::fd::isatty(sys::fd::borrow_raw(1))
 }
 
 /// A width: a non-negative decimal number (GNU accepts octal/hex via xstrtoumax too).
@@ -870,13 +870,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
     let mut linelen = width_opt;
     if matches!(c.format, Format::Columns | Format::Across | Format::Commas) || color {
         if linelen.is_none() && tty {
-            // SAFETY: ws is plain data filled in by the ioctl.
-            unsafe {
-                let mut ws: libc::winsize = std::mem::zeroed();
-                if libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0 {
-                    linelen = Some(ws.ws_col as usize);
-                }
-            }
+            linelen = sys::dir::winsize_cols(sys::fd::borrow_raw(1)).map(usize::from);
         }
         if linelen.is_none() {
             if let Some(p) = std::env::var_os("COLUMNS").filter(|p| !p.is_empty()) {

@@ -964,7 +964,7 @@ mod tests {
         w.walk(cwd(), t.b(), |e, v| {
             if let Visit::Pre = v {
                 assert!(e.fd().is_some());
-                assert!(e.stat().is_ok_and(|s| is_dir_mode(s)));
+                assert!(e.stat().is_ok_and(is_dir_mode));
                 if e.name() == b"b" {
                     return Action::Skip;
                 }

@@ -314,12 +314,13 @@ impl<'a> Ls<'a> {
             return;
         }
         let long = c.format == Format::Long;
-        if e.stat_ok && (long || self.check_symlink_mode) {
-            if sys::dir::readlinkat(dirfd, self.list.name(&e), &mut self.link_buf).is_ok() {
-                let t = std::mem::take(&mut self.link_buf);
-                self.list.set_link(i, &t);
-                self.link_buf = t;
-            }
+        if e.stat_ok
+            && (long || self.check_symlink_mode)
+            && sys::dir::readlinkat(dirfd, self.list.name(&e), &mut self.link_buf).is_ok()
+        {
+            let t = std::mem::take(&mut self.link_buf);
+            self.list.set_link(i, &t);
+            self.link_buf = t;
         }
         if c.indicator >= Indicator::FileType
             || self.check_symlink_mode

@@ -28,7 +28,8 @@
 //! `-L`), `xdev` (a directory on another device than its root is visited, `Pre` and `Post`, with
 //! [`Entry::other_device`] set, but not read), the order of children ([`Order`]: directory order,
 //! bytes, or a comparator), whether `.`/`..` appear in the `Children` list (ls -a; never visited),
-//! the path joining rule and the descriptor budget.
+//! whether the walker reads directories or the visitor does ([`Options::read`]), the path
+//! joining rule and the descriptor budget.
 //!
 //! Descriptor budget: at most `max_open` (at least 2) directory descriptors are open at once.
 //! Going deeper than that closes the shallowest open ancestor (its device/inode are kept);
@@ -135,6 +136,10 @@ pub struct Options {
     pub order: Order,
     /// Keep `.` and `..` in the [`Children`] lists (they are never visited).
     pub dots: bool,
+    /// Read each directory (true), or leave it to the visitor: its `Children` visit gets an
+    /// empty list and [`Children::push`]es the children to visit (ls reads straight into its
+    /// own list and hands back only the subdirectories for -R: no second copy of 100k names).
+    pub read: bool,
     pub join: Join,
     /// Directory descriptors held open at once (2 at least).
     pub max_open: usize,
@@ -147,6 +152,7 @@ impl Default for Options {
             xdev: false,
             order: Order::Name,
             dots: false,
+            read: true,
             join: Join::Fts,
             max_open: 64,
         }
@@ -272,7 +278,9 @@ impl Children {
         self.error = None;
     }
 
-    fn push(&mut self, name: &[u8], dtype: u8, ino: u64) {
+    /// Adds a child to visit (after those already listed): its name in the directory,
+    /// `d_type` (`DT_DIR` for a directory to enter, `DT_UNKNOWN` to have it stat'ed) and inode.
+    pub fn push(&mut self, name: &[u8], dtype: u8, ino: u64) {
         let off = self.arena.len() as u32;
         self.arena.extend_from_slice(name);
         self.kids.push(KidRec {
@@ -604,7 +612,7 @@ impl Walker {
         let lv = self.levels.len() - 1;
         let mut kids = std::mem::take(&mut self.levels[lv].kids);
         kids.clear();
-        {
+        if self.opts.read {
             let dfd = self.levels[lv]
                 .fd
                 .as_ref()
@@ -1013,6 +1021,31 @@ mod tests {
         assert_eq!(events(&mut w, &f), ["leaf ."]);
         let m = t.0.join("nope");
         assert_eq!(events(&mut w, &m), ["err:Stat ."]);
+    }
+
+    #[test]
+    fn visitor_reads_and_pushes() {
+        let t = tree();
+        let mut w = Walker::new(Options {
+            read: false,
+            ..Options::default()
+        });
+        let mut ev = Vec::new();
+        w.walk(cwd(), t.b(), |e, v| {
+            match v {
+                Visit::Children(k) => {
+                    assert!(k.is_empty());
+                    if e.depth() == 0 {
+                        k.push(b"b", libc::DT_DIR, 0);
+                        k.push(b"a", libc::DT_UNKNOWN, 0);
+                    }
+                }
+                _ => ev.push(String::from_utf8_lossy(e.name()).into_owned()),
+            }
+            Action::Continue
+        });
+        assert_eq!(ev[1..4], ["b", "b", "a"]);
+        assert_eq!(ev.len(), 5);
     }
 
     #[test]

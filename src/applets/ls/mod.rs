@@ -54,10 +54,8 @@ struct Ls<'a> {
     p: Printer<'a>,
     list: List,
     order: Vec<u32>,
-    /// For each listed entry of a directory, its index among the walker's children.
-    kid_idx: Vec<u32>,
-    /// Children to descend into (-R), as indices among the walker's children.
-    descend: Vec<u32>,
+    /// The one getdents64 buffer (256 KiB), reused for every directory.
+    dents: sys::dir::DirBuf,
     link_buf: Vec<u8>,
     /// Directories named on the command line, listed after the files, in sorted order.
     dirs: Vec<Vec<u8>>,
@@ -92,8 +90,7 @@ fn run(args: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         p: Printer::new(c),
         list: List::default(),
         order: Vec::new(),
-        kid_idx: Vec::new(),
-        descend: Vec::new(),
+        dents: sys::dir::DirBuf::new(),
         link_buf: Vec::new(),
         dirs: Vec::new(),
         first: true,
@@ -170,10 +167,10 @@ impl<'a> Ls<'a> {
         } else if n_files <= 1 && self.dirs.len() == 1 {
             self.print_dir_name = false;
         }
-        // Each directory operand is one walk: its children are read by the walker (`.` and
-        // `..` kept for -a, directory order: ls sorts), listed in the `Children` visit, and
-        // with -R the subdirectories are handed back to the walker in listing order. Loops
-        // (-RL) are the walker's (the dev/ino of the directories being listed).
+        // Each directory operand is one walk. ls reads each directory itself in the walker's
+        // `Children` visit (straight into its list: one copy of each name), and with -R hands
+        // the subdirectories back to the walker in listing order. Loops (-RL) are the
+        // walker's (the dev/ino of the directories being listed).
         let mut walker = Walker::new(walk::Options {
             follow: if c.deref == Deref::Always {
                 Follow::All
@@ -181,7 +178,7 @@ impl<'a> Ls<'a> {
                 Follow::Roots
             },
             order: walk::Order::Raw,
-            dots: true,
+            read: false,
             join: walk::Join::Gnulib,
             ..walk::Options::default()
         });
@@ -391,11 +388,9 @@ impl<'a> Ls<'a> {
         }
         self.print_dir_name = true;
         let list = &mut self.list;
-        let kid_idx = &mut self.kid_idx;
-        kid_idx.clear();
         let hidden = c.hidden;
         let simple = c.hide.is_empty() && c.ignore.is_empty();
-        for (k, kid) in kids.iter().enumerate() {
+        let r = sys::dir::read_dir(dfd, &mut self.dents, |kid| {
             let name = kid.name;
             let skip = if simple {
                 match hidden {
@@ -408,10 +403,9 @@ impl<'a> Ls<'a> {
             };
             if !skip {
                 list.push(name, kid.ino, Ftype::from_dtype(kid.dtype));
-                kid_idx.push(k as u32);
             }
-        }
-        if let Some(err) = kids.take_error() {
+        });
+        if let Err(err) = r {
             let mut m = b"reading directory ".to_vec();
             m.extend_from_slice(&quote::quote_always(path));
             m.extend_from_slice(b": ");
@@ -441,17 +435,15 @@ impl<'a> Ls<'a> {
         self.order.clear();
         self.order.extend(0..self.list.ents.len() as u32);
         self.prepare_sort();
-        self.descend.clear();
         if c.recursive {
             for &i in &self.order {
                 let e = &self.list.ents[i as usize];
                 let name = self.list.name(e);
                 if e.is_dir() && name != b"." && name != b".." {
-                    self.descend.push(self.kid_idx[i as usize]);
+                    kids.push(name, libc::DT_DIR, e.ino);
                 }
             }
         }
-        kids.select(&self.descend);
         let order = std::mem::take(&mut self.order);
         self.p.prepare(&mut self.list, &order);
         if c.format == Format::Long || c.blocks {

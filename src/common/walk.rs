@@ -246,6 +246,11 @@ impl Children {
     }
     /// Reorders by `cmp`.
     pub fn sort_by(&mut self, mut cmp: impl FnMut(&Kid, &Kid) -> Ordering) {
+        self.sort_dyn(&mut cmp);
+    }
+    /// One sort routine in the binary for every order (names in a directory are distinct, so
+    /// an unstable sort gives one result).
+    fn sort_dyn(&mut self, cmp: &mut dyn FnMut(&Kid, &Kid) -> Ordering) {
         let arena = &self.arena;
         let kid = |k: &KidRec| Kid {
             name: &arena[k.off as usize..(k.off + k.len) as usize],
@@ -294,14 +299,8 @@ impl Children {
     fn order(&mut self, o: Order) {
         match o {
             Order::Raw => {}
-            Order::Name => {
-                let arena = &self.arena;
-                self.kids.sort_unstable_by(|a, b| {
-                    arena[a.off as usize..(a.off + a.len) as usize]
-                        .cmp(&arena[b.off as usize..(b.off + b.len) as usize])
-                });
-            }
-            Order::By(f) => self.sort_by(f),
+            Order::Name => self.sort_dyn(&mut |a, b| a.name.cmp(b.name)),
+            Order::By(mut f) => self.sort_dyn(&mut f),
         }
     }
 }

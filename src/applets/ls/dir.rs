@@ -1,9 +1,10 @@
-//! Directory reading and file status: getdents64 into a reused buffer, names in one arena,
-//! fstatat relative to the directory fd only when the output needs it.
+//! Listed files and their status: names in one arena, fstatat relative to the directory
+//! descriptor only when the output needs it (the directories themselves are read by the
+//! walker, `common::walk`, with getdents64 into one reused buffer).
 
-use std::ffi::CStr;
 use std::io;
-use std::os::unix::io::RawFd;
+
+use crate::common::sys::{self, BorrowedFd};
 
 /// File type as GNU ls tracks it before (or without) a stat.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -62,8 +63,7 @@ impl Ftype {
     }
 }
 
-/// One listed file. Names and link targets live in the list's arena, NUL-terminated so they
-/// can be handed to the kernel without copying.
+/// One listed file. Names and link targets live in the list's arena.
 #[derive(Clone, Copy)]
 pub struct Ent {
     pub name: u32,
@@ -157,21 +157,15 @@ impl List {
             b""
         }
     }
-    /// Pointer to the NUL-terminated name, for syscalls.
-    pub fn cname(&self, e: &Ent) -> *const libc::c_char {
-        self.arena[e.name as usize..].as_ptr().cast()
-    }
     pub fn push(&mut self, name: &[u8], ino: u64, ftype: Ftype) -> usize {
         let off = self.arena.len() as u32;
         self.arena.extend_from_slice(name);
-        self.arena.push(0);
         self.ents.push(Ent::new(off, name.len() as u32, ino, ftype));
         self.ents.len() - 1
     }
     pub fn set_link(&mut self, i: usize, target: &[u8]) {
         let off = self.arena.len() as u32;
         self.arena.extend_from_slice(target);
-        self.arena.push(0);
         self.ents[i].link = off;
         self.ents[i].llen = target.len() as u32;
     }
@@ -186,28 +180,20 @@ pub enum Which {
     B,
 }
 
-fn errno() -> io::Error {
-    io::Error::last_os_error()
-}
-
-/// fstatat into the entry. `follow`: stat instead of lstat.
+/// fstatat (or statx for the birth time) of `name` relative to `dir` into the entry.
+/// `follow`: stat instead of lstat.
 pub fn stat_into(
-    dirfd: RawFd,
-    path: *const libc::c_char,
+    dir: BorrowedFd,
+    name: &[u8],
     follow: bool,
     which: Which,
     e: &mut Ent,
 ) -> io::Result<()> {
-    if which == Which::B {
-        return statx_into(dirfd, path, follow, e);
-    }
-    // SAFETY: st is plain data; path is NUL-terminated (arena or CString).
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
     let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
-    let r = unsafe { libc::fstatat(dirfd, path, &mut st, flags) };
-    if r != 0 {
-        return Err(errno());
+    if which == Which::B {
+        return statx_into(dir, name, flags, e);
     }
+    let st = sys::fd::fstatat(dir, name, flags)?;
     e.mode = st.st_mode;
     e.nlink = st.st_nlink as u64;
     e.uid = st.st_uid;
@@ -231,28 +217,13 @@ pub fn stat_into(
 
 /// statx for the birth time (`--time=birth`). Where the file system records none, `sec` is
 /// i64::MIN and the long format prints `?` as GNU does.
-fn statx_into(
-    dirfd: RawFd,
-    path: *const libc::c_char,
-    follow: bool,
-    e: &mut Ent,
-) -> io::Result<()> {
-    // SAFETY: stx is plain data filled in by the kernel.
-    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_statx,
-            dirfd,
-            path,
-            flags,
-            libc::STATX_BASIC_STATS | libc::STATX_BTIME,
-            &mut stx as *mut libc::statx,
-        )
-    };
-    if r != 0 {
-        return Err(errno());
-    }
+fn statx_into(dir: BorrowedFd, name: &[u8], flags: i32, e: &mut Ent) -> io::Result<()> {
+    let stx = sys::dir::statx(
+        dir,
+        name,
+        flags,
+        libc::STATX_BASIC_STATS | libc::STATX_BTIME,
+    )?;
     e.mode = stx.stx_mode as u32;
     e.nlink = stx.stx_nlink as u64;
     e.uid = stx.stx_uid;
@@ -272,92 +243,4 @@ fn statx_into(
     e.stat_ok = true;
     e.ftype = Ftype::from_mode(e.mode);
     Ok(())
-}
-
-/// readlinkat into `buf`.
-pub fn readlink(dirfd: RawFd, path: *const libc::c_char, buf: &mut Vec<u8>) -> io::Result<()> {
-    let mut cap = 256usize;
-    loop {
-        buf.clear();
-        buf.reserve(cap);
-        // SAFETY: the buffer has `cap` bytes of spare capacity.
-        let n = unsafe { libc::readlinkat(dirfd, path, buf.as_mut_ptr().cast(), cap) };
-        if n < 0 {
-            return Err(errno());
-        }
-        let n = n as usize;
-        if n < cap {
-            // SAFETY: the kernel wrote n bytes.
-            unsafe { buf.set_len(n) };
-            return Ok(());
-        }
-        cap *= 4;
-    }
-}
-
-/// An open directory read with getdents64 into a caller-owned buffer.
-pub struct Dir {
-    pub fd: RawFd,
-}
-
-impl Dir {
-    pub fn open(path: &CStr) -> io::Result<Dir> {
-        // SAFETY: path is NUL-terminated.
-        let fd = unsafe {
-            libc::open(
-                path.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NONBLOCK,
-            )
-        };
-        if fd < 0 {
-            return Err(errno());
-        }
-        Ok(Dir { fd })
-    }
-
-    /// Call `f(name, d_ino, d_type)` for each entry. Errors while reading are returned after
-    /// the entries read so far have been passed on.
-    pub fn read_all(&self, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u64, u8)) -> io::Result<()> {
-        if buf.len() < 32 * 1024 {
-            buf.resize(256 * 1024, 0);
-        }
-        loop {
-            // SAFETY: buf is valid for writes of its length.
-            let n = unsafe {
-                libc::syscall(libc::SYS_getdents64, self.fd, buf.as_mut_ptr(), buf.len())
-            };
-            if n < 0 {
-                let e = errno();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            if n == 0 {
-                return Ok(());
-            }
-            let n = n as usize;
-            let mut off = 0;
-            while off + 19 < n {
-                let rec = &buf[off..n];
-                let ino = u64::from_ne_bytes(rec[0..8].try_into().unwrap());
-                let reclen = u16::from_ne_bytes([rec[16], rec[17]]) as usize;
-                if reclen == 0 || reclen > rec.len() {
-                    break;
-                }
-                let dtype = rec[18];
-                let nm = &rec[19..reclen];
-                let len = memchr::memchr(0, nm).unwrap_or(nm.len());
-                f(&nm[..len], ino, dtype);
-                off += reclen;
-            }
-        }
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        // SAFETY: we own the fd.
-        unsafe { libc::close(self.fd) };
-    }
 }

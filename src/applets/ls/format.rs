@@ -976,9 +976,20 @@ impl<'a> Printer<'a> {
     }
 }
 
+/// The current time (CLOCK_REALTIME) as (seconds, nanoseconds) since the epoch.
 fn now() -> (i64, u32) {
-    // SAFETY: ts is plain data filled in by clock_gettime.
-    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
-    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
-    (ts.tv_sec, ts.tv_nsec as u32)
+    use std::time::{SystemTime, UNIX_EPOCH};
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
+        Err(e) => {
+            // Before 1970: floor to whole seconds, as a timespec holds it.
+            let d = e.duration();
+            let (s, ns) = (d.as_secs() as i64, d.subsec_nanos());
+            if ns == 0 {
+                (-s, 0)
+            } else {
+                (-s - 1, 1_000_000_000 - ns)
+            }
+        }
+    }
 }

@@ -22,15 +22,17 @@ mod format;
 mod opts;
 mod sort;
 
-use std::ffi::{CString, OsString};
+use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use dir::{Dir, Ftype, List, Which};
+use dir::{Ftype, List, Which};
 use format::Printer;
 use opts::{Config, Deref, Format, Hidden, Indicator, Sort, TimeType};
 
 use crate::common::fnmatch::{fnmatch, Flags};
 use crate::common::quote;
+use crate::common::sys::{self, BorrowedFd};
+use crate::common::walk::{self, Action, Children, Entry, Follow, Op, Visit, Walker};
 use crate::common::{Ctx, Error, Result};
 
 pub use opts::USAGE;
@@ -47,25 +49,16 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-enum Pending {
-    Dir {
-        path: Vec<u8>,
-        cmdline: bool,
-    },
-    /// Leaving a directory: drop it from the set of directories being listed.
-    Marker,
-}
-
 struct Ls<'a> {
     c: &'a Config,
     p: Printer<'a>,
     list: List,
     order: Vec<u32>,
-    dents: Vec<u8>,
+    /// The one getdents64 buffer (256 KiB), reused for every directory.
+    dents: sys::dir::DirBuf,
     link_buf: Vec<u8>,
-    pending: Vec<Pending>,
-    /// (dev, ino) of the directories being listed (loop detection for -R).
-    active: Vec<(u64, u64)>,
+    /// Directories named on the command line, listed after the files, in sorted order.
+    dirs: Vec<Vec<u8>>,
     first: bool,
     print_dir_name: bool,
     format_needs_stat: bool,
@@ -97,10 +90,9 @@ fn run(args: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         p: Printer::new(c),
         list: List::default(),
         order: Vec::new(),
-        dents: Vec::new(),
+        dents: sys::dir::DirBuf::new(),
         link_buf: Vec::new(),
-        pending: Vec::new(),
-        active: Vec::new(),
+        dirs: Vec::new(),
         first: true,
         print_dir_name: true,
         format_needs_stat,
@@ -135,10 +127,7 @@ impl<'a> Ls<'a> {
             if c.immediate_dirs {
                 self.gobble_arg(ctx, b".");
             } else {
-                self.pending.push(Pending::Dir {
-                    path: b".".to_vec(),
-                    cmdline: true,
-                });
+                self.dirs.push(b".".to_vec());
             }
         } else {
             for f in &c.files {
@@ -155,46 +144,95 @@ impl<'a> Ls<'a> {
             self.order = order;
             if !c.immediate_dirs {
                 // Directories among the operands are listed after the files, in sorted order.
-                let mut dirs = Vec::new();
+                let dirs = &mut self.dirs;
+                let list = &self.list;
                 self.order.retain(|&i| {
-                    let e = &self.list.ents[i as usize];
+                    let e = &list.ents[i as usize];
                     if e.arg_dir {
-                        dirs.push(self.list.name(e).to_vec());
+                        dirs.push(list.name(e).to_vec());
                         false
                     } else {
                         true
                     }
                 });
-                for d in dirs.into_iter().rev() {
-                    self.pending.push(Pending::Dir {
-                        path: d,
-                        cmdline: true,
-                    });
-                }
             }
         }
         if !self.order.is_empty() {
             let order = std::mem::take(&mut self.order);
             self.p.print(&mut ctx.out, &self.list, &order)?;
             self.order = order;
-            if !self.pending.is_empty() {
+            if !self.dirs.is_empty() {
                 ctx.out.byte(b'\n')?;
             }
-        } else if n_files <= 1 && self.pending.len() == 1 {
+        } else if n_files <= 1 && self.dirs.len() == 1 {
             self.print_dir_name = false;
         }
-        while let Some(p) = self.pending.pop() {
-            match p {
-                Pending::Marker => {
-                    self.active.pop();
+        // Each directory operand is one walk. ls reads each directory itself in the walker's
+        // `Children` visit (straight into its list: one copy of each name), and with -R hands
+        // the subdirectories back to the walker in listing order. Loops (-RL) are the
+        // walker's (the dev/ino of the directories being listed).
+        let mut walker = Walker::new(walk::Options {
+            follow: if c.deref == Deref::Always {
+                Follow::All
+            } else {
+                Follow::Roots
+            },
+            order: walk::Order::Raw,
+            read: false,
+            join: walk::Join::Gnulib,
+            ..walk::Options::default()
+        });
+        let dirs = std::mem::take(&mut self.dirs);
+        for d in &dirs {
+            let mut fail = None;
+            walker.walk(sys::cwd(), d, |e, v| match v {
+                Visit::Children(kids) => match self.print_dir(ctx, e, kids) {
+                    Ok(a) => a,
+                    Err(err) => {
+                        fail = Some(err);
+                        Action::Stop
+                    }
+                },
+                Visit::Error(op, err) => {
+                    self.walk_error(ctx, e, op, &err);
+                    Action::Continue
                 }
-                Pending::Dir { path, cmdline } => {
-                    self.print_dir(ctx, &path, cmdline)?;
-                    self.print_dir_name = true;
+                Visit::Leaf if e.depth() == 0 => {
+                    let err = std::io::Error::from_raw_os_error(libc::ENOTDIR);
+                    self.walk_error(ctx, e, Op::Open, &err);
+                    Action::Continue
                 }
+                _ => Action::Continue,
+            });
+            if let Some(err) = fail {
+                return Err(err);
             }
+            self.print_dir_name = true;
         }
         Ok(())
+    }
+
+    /// A directory that could not be listed (GNU's messages: status 2 for an operand, 1 inside
+    /// a tree).
+    fn walk_error(&mut self, ctx: &mut Ctx, e: &Entry, op: Op, err: &std::io::Error) {
+        let path = e.path();
+        let code = if e.depth() == 0 { 2 } else { 1 };
+        let what: &[u8] = match op {
+            Op::Loop => {
+                let mut m = quote::quote_if_needed(path);
+                m.extend_from_slice(b": not listing already-listed directory");
+                ctx.error(2, &m);
+                return;
+            }
+            Op::Read => b"reading directory ",
+            Op::Stat if e.depth() > 0 => b"cannot determine device and inode of ",
+            _ => b"cannot open directory ",
+        };
+        let mut m = what.to_vec();
+        m.extend_from_slice(&quote::quote_always(path));
+        m.extend_from_slice(b": ");
+        m.extend_from_slice(crate::common::ctx::strerror(err).as_bytes());
+        ctx.error(code, &m);
     }
 
     /// Sort `self.order` after computing what the sort needs (name widths for --sort=width).
@@ -218,25 +256,26 @@ impl<'a> Ls<'a> {
     fn gobble_arg(&mut self, ctx: &mut Ctx, name: &[u8]) {
         let c = self.c;
         let i = self.list.push(name, 0, Ftype::Unknown);
-        let Ok(cpath) = CString::new(name) else {
+        if name.contains(&0) {
             self.list.ents.pop();
             let e = std::io::Error::from_raw_os_error(libc::ENOENT);
             self.access_error(ctx, name, &e, true);
             return;
-        };
+        }
         let mut e = self.list.ents[i];
+        let cwd = sys::cwd();
         let r = match c.deref {
             Deref::Always | Deref::CmdLineArgs => {
-                dir::stat_into(libc::AT_FDCWD, cpath.as_ptr(), true, self.which, &mut e)
+                dir::stat_into(cwd, name, true, self.which, &mut e)
             }
             Deref::CmdLineSymlinkToDir => {
-                match dir::stat_into(libc::AT_FDCWD, cpath.as_ptr(), true, self.which, &mut e) {
+                match dir::stat_into(cwd, name, true, self.which, &mut e) {
                     Ok(()) if e.is_dir() => Ok(()),
                     Err(err) if err.raw_os_error() != Some(libc::ENOENT) => Err(err),
-                    _ => dir::stat_into(libc::AT_FDCWD, cpath.as_ptr(), false, self.which, &mut e),
+                    _ => dir::stat_into(cwd, name, false, self.which, &mut e),
                 }
             }
-            _ => dir::stat_into(libc::AT_FDCWD, cpath.as_ptr(), false, self.which, &mut e),
+            _ => dir::stat_into(cwd, name, false, self.which, &mut e),
         };
         if let Err(err) = r {
             self.list.ents.pop();
@@ -247,7 +286,7 @@ impl<'a> Ls<'a> {
             e.arg_dir = true;
         }
         self.list.ents[i] = e;
-        self.symlink_details(libc::AT_FDCWD, i);
+        self.symlink_details(cwd, i);
     }
 
     fn access_error(&mut self, ctx: &mut Ctx, name: &[u8], err: &std::io::Error, serious: bool) {
@@ -260,7 +299,7 @@ impl<'a> Ls<'a> {
 
     /// For a symlink: its target (long format) and the target's mode (indicators, colours,
     /// grouping directories first).
-    fn symlink_details(&mut self, dirfd: i32, i: usize) {
+    fn symlink_details(&mut self, dirfd: BorrowedFd, i: usize) {
         let c = self.c;
         let e = self.list.ents[i];
         let is_link = if e.stat_ok {
@@ -272,13 +311,13 @@ impl<'a> Ls<'a> {
             return;
         }
         let long = c.format == Format::Long;
-        if e.stat_ok && (long || self.check_symlink_mode) {
-            let cname = self.list.cname(&e);
-            if dir::readlink(dirfd, cname, &mut self.link_buf).is_ok() {
-                let t = std::mem::take(&mut self.link_buf);
-                self.list.set_link(i, &t);
-                self.link_buf = t;
-            }
+        if e.stat_ok
+            && (long || self.check_symlink_mode)
+            && sys::dir::readlinkat(dirfd, self.list.name(&e), &mut self.link_buf).is_ok()
+        {
+            let t = std::mem::take(&mut self.link_buf);
+            self.list.set_link(i, &t);
+            self.link_buf = t;
         }
         if c.indicator >= Indicator::FileType
             || self.check_symlink_mode
@@ -287,8 +326,7 @@ impl<'a> Ls<'a> {
         {
             let e = self.list.ents[i];
             let mut t = e;
-            let cname = self.list.cname(&e);
-            if dir::stat_into(dirfd, cname, true, Which::M, &mut t).is_ok() {
+            if dir::stat_into(dirfd, self.list.name(&e), true, Which::M, &mut t).is_ok() {
                 let ent = &mut self.list.ents[i];
                 ent.link_ok = true;
                 ent.link_mode = t.mode;
@@ -329,45 +367,16 @@ impl<'a> Ls<'a> {
                         }))))
     }
 
-    fn print_dir(&mut self, ctx: &mut Ctx, path: &[u8], cmdline: bool) -> Result<()> {
+    /// Lists one directory (the walker's `Children` visit): its entries as read, filtered,
+    /// stat'ed where needed, sorted and printed. With -R, the subdirectories go back to the
+    /// walker in listing order; without, none does.
+    fn print_dir(&mut self, ctx: &mut Ctx, e: &Entry, kids: &mut Children) -> Result<Action> {
         let c = self.c;
-        let code = if cmdline { 2 } else { 1 };
-        let Ok(cpath) = CString::new(path) else {
-            return Ok(());
+        let path = e.path();
+        let code = if e.depth() == 0 { 2 } else { 1 };
+        let Some(dfd) = e.fd() else {
+            return Ok(Action::Skip);
         };
-        let d = match Dir::open(&cpath) {
-            Ok(d) => d,
-            Err(err) => {
-                let mut m = b"cannot open directory ".to_vec();
-                m.extend_from_slice(&quote::quote_always(path));
-                m.extend_from_slice(b": ");
-                m.extend_from_slice(crate::common::ctx::strerror(&err).as_bytes());
-                ctx.error(code, &m);
-                return Ok(());
-            }
-        };
-        if c.recursive {
-            // SAFETY: st is plain data filled in by fstat.
-            let mut st: libc::stat = unsafe { std::mem::zeroed() };
-            if unsafe { libc::fstat(d.fd, &mut st) } != 0 {
-                let err = std::io::Error::last_os_error();
-                let mut m = b"cannot determine device and inode of ".to_vec();
-                m.extend_from_slice(&quote::quote_always(path));
-                m.extend_from_slice(b": ");
-                m.extend_from_slice(crate::common::ctx::strerror(&err).as_bytes());
-                ctx.error(code, &m);
-                return Ok(());
-            }
-            let key = (st.st_dev, st.st_ino);
-            if self.active.contains(&key) {
-                let mut m = quote::quote_if_needed(path);
-                m.extend_from_slice(b": not listing already-listed directory");
-                ctx.error(2, &m);
-                return Ok(());
-            }
-            self.active.push(key);
-            self.pending.push(Pending::Marker);
-        }
         self.list.clear();
         if c.recursive || self.print_dir_name {
             let buf = ctx.out.buf_mut();
@@ -377,11 +386,12 @@ impl<'a> Ls<'a> {
             self.first = false;
             self.p.header_into(buf, path);
         }
-        let mut dents = std::mem::take(&mut self.dents);
+        self.print_dir_name = true;
         let list = &mut self.list;
         let hidden = c.hidden;
         let simple = c.hide.is_empty() && c.ignore.is_empty();
-        let r = d.read_all(&mut dents, |name, ino, dtype| {
+        let r = sys::dir::read_dir(dfd, &mut self.dents, |kid| {
+            let name = kid.name;
             let skip = if simple {
                 match hidden {
                     Hidden::Minimal => false,
@@ -392,10 +402,9 @@ impl<'a> Ls<'a> {
                 self_ignored(c, name)
             };
             if !skip {
-                list.push(name, ino, Ftype::from_dtype(dtype));
+                list.push(name, kid.ino, Ftype::from_dtype(kid.dtype));
             }
         });
-        self.dents = dents;
         if let Err(err) = r {
             let mut m = b"reading directory ".to_vec();
             m.extend_from_slice(&quote::quote_always(path));
@@ -410,7 +419,7 @@ impl<'a> Ls<'a> {
             let e = self.list.ents[i];
             if self.needs_stat(e.ftype) {
                 let mut t = e;
-                match dir::stat_into(d.fd, self.list.cname(&e), follow, self.which, &mut t) {
+                match dir::stat_into(dfd, self.list.name(&e), follow, self.which, &mut t) {
                     Ok(()) => {
                         total += t.blocks;
                         self.list.ents[i] = t;
@@ -421,20 +430,17 @@ impl<'a> Ls<'a> {
                     }
                 }
             }
-            self.symlink_details(d.fd, i);
+            self.symlink_details(dfd, i);
         }
         self.order.clear();
         self.order.extend(0..self.list.ents.len() as u32);
         self.prepare_sort();
         if c.recursive {
-            for k in (0..self.order.len()).rev() {
-                let e = &self.list.ents[self.order[k] as usize];
+            for &i in &self.order {
+                let e = &self.list.ents[i as usize];
                 let name = self.list.name(e);
                 if e.is_dir() && name != b"." && name != b".." {
-                    self.pending.push(Pending::Dir {
-                        path: join(path, name),
-                        cmdline: false,
-                    });
+                    kids.push(name, libc::DT_DIR, e.ino);
                 }
             }
         }
@@ -447,7 +453,7 @@ impl<'a> Ls<'a> {
         self.order = order;
         r.map_err(|e| Error::write(&e))?;
         ctx.out.maybe_flush()?;
-        Ok(())
+        Ok(Action::Continue)
     }
 }
 

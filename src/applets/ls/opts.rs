@@ -8,6 +8,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use super::color::Colors;
 use crate::common::args::{self, Opt};
 use crate::common::quote::Style;
+use crate::common::sys;
 use crate::common::{Ctx, Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -466,8 +467,7 @@ const QUOTING: &[(&str, Style)] = &[
 const TIME_STYLES: &[(&str, u8)] = &[("full-iso", 0), ("long-iso", 1), ("iso", 2), ("locale", 3)];
 
 pub fn stdout_isatty() -> bool {
-    // SAFETY: isatty has no preconditions.
-    unsafe { libc::isatty(1) == 1 }
+    sys::fd::isatty(sys::fd::borrow_raw(1))
 }
 
 /// A width: a non-negative decimal number (GNU accepts octal/hex via xstrtoumax too).
@@ -571,8 +571,64 @@ fn set_quoting_env() -> Option<Style> {
         .map(|&(_, s)| s)
 }
 
+/// One option as given on the command line: decoded and checked (argmatch, numbers), not yet
+/// combined with the others. The table walk ([`raw_flags`]) records these in command-line
+/// order; [`resolve`] replays them with GNU's override rules.
+#[derive(Clone, Debug, PartialEq)]
+enum Flag {
+    Hidden(Hidden),
+    Quoting(Style),
+    /// -c, -u, --time: which time, chosen explicitly (sorts by it unless -l).
+    Time(TimeType),
+    Directory,
+    /// -f: -a, unsorted, not long, no colour, no -s.
+    F,
+    Indicator(Indicator),
+    /// -F/--classify[=WHEN] (WHEN: 0 always, 1 never, 2 auto).
+    Classify(u8),
+    Format(Format),
+    /// -1: one per line unless long.
+    One,
+    /// -g: no owner column.
+    NoOwner,
+    /// -G, -o: no group column.
+    NoGroup,
+    /// -h, --si, --block-size.
+    Human(Human),
+    Inode,
+    Kibibytes,
+    Numeric,
+    HideControl(bool),
+    Reverse,
+    Size,
+    Sort(Sort),
+    Width(usize),
+    Tabsize(usize),
+    Ignore(Vec<u8>),
+    Hide(Vec<u8>),
+    Deref(Deref),
+    Recursive,
+    Author,
+    DirsFirst,
+    TimeStyle(Vec<u8>),
+    /// --color[=WHEN].
+    Color(u8),
+    Context,
+    Zero,
+}
+
 /// Parse the command line. `Ok(None)`: `--help` or `--version` was answered.
 pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
+    let Some((flags, files)) = raw_flags(ctx, argv)? else {
+        return Ok(None);
+    };
+    resolve(ctx, &flags, files).map(Some)
+}
+
+/// The option table walk: each option decoded into [`Flag`]s in command-line order, its
+/// argument checked (GNU's messages for a bad width, size, or argmatch word). `Ok(None)`:
+/// `--help` or `--version` was answered.
+fn raw_flags(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<(Vec<Flag>, Vec<OsString>)>> {
     let Some(args::Matches {
         opts: evs,
         operands: files,
@@ -585,7 +641,142 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
             .write_all(concat!("ls (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
         return Ok(None);
     }
+    let mut flags = Vec::with_capacity(evs.len());
+    let invalid = |what: &str, v: &[u8]| {
+        let mut msg = what.as_bytes().to_vec();
+        msg.extend_from_slice(&quote_locale(v));
+        Error::new(2, msg)
+    };
+    for (id, val) in evs {
+        let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
+        let mut when = |opt: &str| match val {
+            None => Ok(0),
+            Some(_) => argmatch(v, WHEN).map_err(|amb| argmatch_die(ctx, opt, v, WHEN, amb)),
+        };
+        let f = match id {
+            "all" => Flag::Hidden(Hidden::Minimal),
+            "almost-all" => Flag::Hidden(Hidden::DotAndDotDot),
+            "escape" => Flag::Quoting(Style::Escape),
+            "literal" => Flag::Quoting(Style::Literal),
+            "quote-name" => Flag::Quoting(Style::C),
+            "c" => Flag::Time(TimeType::Ctime),
+            "u" => Flag::Time(TimeType::Atime),
+            "directory" => Flag::Directory,
+            "f" => Flag::F,
+            "file-type" => Flag::Indicator(Indicator::FileType),
+            "p" => Flag::Indicator(Indicator::Slash),
+            "g" => {
+                flags.push(Flag::Format(Format::Long));
+                Flag::NoOwner
+            }
+            "o" => {
+                flags.push(Flag::Format(Format::Long));
+                Flag::NoGroup
+            }
+            "numeric-uid-gid" => {
+                flags.push(Flag::Numeric);
+                Flag::Format(Format::Long)
+            }
+            "full-time" => {
+                flags.push(Flag::Format(Format::Long));
+                Flag::TimeStyle(b"full-iso".to_vec())
+            }
+            "human-readable" => Flag::Human(Human {
+                autoscale: true,
+                si: true,
+                base1024: true,
+                b: false,
+                block: 1,
+            }),
+            "si" => Flag::Human(Human {
+                autoscale: true,
+                si: true,
+                base1024: false,
+                b: false,
+                block: 1,
+            }),
+            "block-size" => match parse_block_size(v) {
+                Some(h) => Flag::Human(h),
+                None => return Err(invalid("invalid --block-size argument ", v)),
+            },
+            "inode" => Flag::Inode,
+            "kibibytes" => Flag::Kibibytes,
+            "l" => Flag::Format(Format::Long),
+            "m" => Flag::Format(Format::Commas),
+            "x" => Flag::Format(Format::Across),
+            "C" => Flag::Format(Format::Columns),
+            "1" => Flag::One,
+            "hide-control-chars" => Flag::HideControl(true),
+            "show-control-chars" => Flag::HideControl(false),
+            "reverse" => Flag::Reverse,
+            "size" => Flag::Size,
+            "t" => Flag::Sort(Sort::Time),
+            "v" => Flag::Sort(Sort::Version),
+            "S" => Flag::Sort(Sort::Size),
+            "U" => Flag::Sort(Sort::None),
+            "X" => Flag::Sort(Sort::Extension),
+            "width" => match decode_number(v) {
+                Some(w) => Flag::Width(w),
+                None => return Err(invalid("invalid line width: ", v)),
+            },
+            "tabsize" => match decode_number(v) {
+                Some(t) => Flag::Tabsize(t),
+                None => return Err(invalid("invalid tab size: ", v)),
+            },
+            "ignore-backups" => {
+                flags.push(Flag::Ignore(b"*~".to_vec()));
+                Flag::Ignore(b".*~".to_vec())
+            }
+            "ignore" => Flag::Ignore(v.to_vec()),
+            "hide" => Flag::Hide(v.to_vec()),
+            "F" | "classify" => Flag::Classify(when("--classify")?),
+            "no-group" => Flag::NoGroup,
+            "dereference-command-line" => Flag::Deref(Deref::CmdLineArgs),
+            "dereference-command-line-symlink-to-dir" => Flag::Deref(Deref::CmdLineSymlinkToDir),
+            "dereference" => Flag::Deref(Deref::Always),
+            "recursive" => Flag::Recursive,
+            "author" => Flag::Author,
+            "group-directories-first" => Flag::DirsFirst,
+            "context" => Flag::Context,
+            "zero" => Flag::Zero,
+            "color" => Flag::Color(when("--color")?),
+            "hyperlink" => {
+                when("--hyperlink")?;
+                continue;
+            }
+            "sort" => match argmatch(v, SORTS) {
+                Ok(s) => Flag::Sort(s),
+                Err(amb) => return Err(argmatch_die(ctx, "--sort", v, SORTS, amb)),
+            },
+            "time" => match argmatch(v, TIMES) {
+                Ok(t) => Flag::Time(t),
+                Err(amb) => return Err(argmatch_die(ctx, "--time", v, TIMES, amb)),
+            },
+            "format" => match argmatch(v, FORMATS) {
+                Ok(f) => Flag::Format(f),
+                Err(amb) => return Err(argmatch_die(ctx, "--format", v, FORMATS, amb)),
+            },
+            "indicator-style" => match argmatch(v, INDICATORS) {
+                Ok(i) => Flag::Indicator(i),
+                Err(amb) => return Err(argmatch_die(ctx, "--indicator-style", v, INDICATORS, amb)),
+            },
+            "quoting-style" => match argmatch(v, QUOTING) {
+                Ok(s) => Flag::Quoting(s),
+                Err(amb) => return Err(argmatch_die(ctx, "--quoting-style", v, QUOTING, amb)),
+            },
+            "time-style" => Flag::TimeStyle(v.to_vec()),
+            _ => continue,
+        };
+        flags.push(f);
+    }
+    Ok(Some((flags, files)))
+}
 
+/// The final configuration: the flags replayed in order as GNU's `decode_switches` switch
+/// does (later options override earlier ones: `-l1` stays long, `-1l` is long, `-lf` is not,
+/// `-tU` does not sort), then the defaults that depend on the terminal and the environment
+/// (format, width, quoting, block size, time style, colours).
+fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config> {
     let tty = stdout_isatty();
     let mut kibibytes = false;
     let mut format_opt: Option<Format> = None;
@@ -634,17 +825,16 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
         files,
     };
 
-    for (id, val) in evs {
-        let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
-        match id {
-            "all" => c.hidden = Hidden::Minimal,
-            "escape" => quoting_opt = Some(Style::Escape),
-            "c" => {
-                c.time = TimeType::Ctime;
+    for f in flags {
+        match f {
+            Flag::Hidden(h) => c.hidden = *h,
+            Flag::Quoting(s) => quoting_opt = Some(*s),
+            Flag::Time(t) => {
+                c.time = *t;
                 explicit_time = true;
             }
-            "directory" => c.immediate_dirs = true,
-            "f" => {
+            Flag::Directory => c.immediate_dirs = true,
+            Flag::F => {
                 c.hidden = Hidden::Minimal;
                 sort_opt = Some(Sort::None);
                 if format_opt == Some(Format::Long) {
@@ -653,165 +843,44 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
                 color = false;
                 c.blocks = false;
             }
-            "file-type" => c.indicator = Indicator::FileType,
-            "g" => {
-                format_opt = Some(Format::Long);
-                c.owner = false;
-            }
-            "human-readable" => {
-                let h = Human {
-                    autoscale: true,
-                    si: true,
-                    base1024: true,
-                    b: false,
-                    block: 1,
-                };
-                block_human = Some(h);
-                size_human = h;
-            }
-            "inode" => c.inode = true,
-            "kibibytes" => kibibytes = true,
-            "l" => format_opt = Some(Format::Long),
-            "m" => format_opt = Some(Format::Commas),
-            "numeric-uid-gid" => {
-                c.numeric = true;
-                format_opt = Some(Format::Long);
-            }
-            "o" => {
-                format_opt = Some(Format::Long);
-                c.group = false;
-            }
-            "p" => c.indicator = Indicator::Slash,
-            "hide-control-chars" => hide_ctl = Some(true),
-            "reverse" => c.reverse = true,
-            "size" => c.blocks = true,
-            "t" => sort_opt = Some(Sort::Time),
-            "u" => {
-                c.time = TimeType::Atime;
-                explicit_time = true;
-            }
-            "v" => sort_opt = Some(Sort::Version),
-            "width" => match decode_number(v) {
-                Some(w) => width_opt = Some(w),
-                None => {
-                    let mut msg = b"invalid line width: ".to_vec();
-                    msg.extend_from_slice(&quote_locale(v));
-                    return Err(Error::new(2, msg));
-                }
-            },
-            "x" => format_opt = Some(Format::Across),
-            "almost-all" => c.hidden = Hidden::DotAndDotDot,
-            "ignore-backups" => {
-                c.ignore.push(b"*~".to_vec());
-                c.ignore.push(b".*~".to_vec());
-            }
-            "C" => format_opt = Some(Format::Columns),
-            "F" | "classify" => {
-                let w = if val.is_none() {
-                    0
-                } else {
-                    match argmatch(v, WHEN) {
-                        Ok(w) => w,
-                        Err(amb) => return Err(argmatch_die(ctx, "--classify", v, WHEN, amb)),
-                    }
-                };
-                if w == 0 || (w == 2 && tty) {
+            Flag::Indicator(i) => c.indicator = *i,
+            Flag::Classify(w) => {
+                if *w == 0 || (*w == 2 && tty) {
                     c.indicator = Indicator::Classify;
                 }
             }
-            "no-group" => c.group = false,
-            "dereference-command-line" => c.deref = Deref::CmdLineArgs,
-            "dereference-command-line-symlink-to-dir" => c.deref = Deref::CmdLineSymlinkToDir,
-            "ignore" => c.ignore.push(v.to_vec()),
-            "dereference" => c.deref = Deref::Always,
-            "literal" => quoting_opt = Some(Style::Literal),
-            "quote-name" => quoting_opt = Some(Style::C),
-            "recursive" => c.recursive = true,
-            "S" => sort_opt = Some(Sort::Size),
-            "tabsize" => match decode_number(v) {
-                Some(t) => tabsize_opt = Some(t),
-                None => {
-                    let mut msg = b"invalid tab size: ".to_vec();
-                    msg.extend_from_slice(&quote_locale(v));
-                    return Err(Error::new(2, msg));
-                }
-            },
-            "U" => sort_opt = Some(Sort::None),
-            "X" => sort_opt = Some(Sort::Extension),
+            Flag::Format(f) => format_opt = Some(*f),
             // -1 has no effect after -l.
-            "1" if format_opt != Some(Format::Long) => format_opt = Some(Format::OnePerLine),
-            "author" => c.author = true,
-            "hide" => c.hide.push(v.to_vec()),
-            "sort" => match argmatch(v, SORTS) {
-                Ok(s) => sort_opt = Some(s),
-                Err(amb) => return Err(argmatch_die(ctx, "--sort", v, SORTS, amb)),
-            },
-            "group-directories-first" => c.dirs_first = true,
-            "time" => match argmatch(v, TIMES) {
-                Ok(t) => {
-                    c.time = t;
-                    explicit_time = true;
-                }
-                Err(amb) => return Err(argmatch_die(ctx, "--time", v, TIMES, amb)),
-            },
-            "format" => match argmatch(v, FORMATS) {
-                Ok(f) => format_opt = Some(f),
-                Err(amb) => return Err(argmatch_die(ctx, "--format", v, FORMATS, amb)),
-            },
-            "full-time" => {
-                format_opt = Some(Format::Long);
-                time_style = Some(b"full-iso".to_vec());
-            }
-            "color" => {
-                let w = if val.is_none() {
-                    0
-                } else {
-                    match argmatch(v, WHEN) {
-                        Ok(w) => w,
-                        Err(amb) => return Err(argmatch_die(ctx, "--color", v, WHEN, amb)),
-                    }
-                };
-                color = w == 0 || (w == 2 && tty);
-            }
-            "hyperlink" if val.is_some() => {
-                if let Err(amb) = argmatch(v, WHEN) {
-                    return Err(argmatch_die(ctx, "--hyperlink", v, WHEN, amb));
+            Flag::One => {
+                if format_opt != Some(Format::Long) {
+                    format_opt = Some(Format::OnePerLine);
                 }
             }
-            "indicator-style" => match argmatch(v, INDICATORS) {
-                Ok(i) => c.indicator = i,
-                Err(amb) => return Err(argmatch_die(ctx, "--indicator-style", v, INDICATORS, amb)),
-            },
-            "quoting-style" => match argmatch(v, QUOTING) {
-                Ok(s) => quoting_opt = Some(s),
-                Err(amb) => return Err(argmatch_die(ctx, "--quoting-style", v, QUOTING, amb)),
-            },
-            "time-style" => time_style = Some(v.to_vec()),
-            "show-control-chars" => hide_ctl = Some(false),
-            "block-size" => match parse_block_size(v) {
-                Some(h) => {
-                    block_human = Some(h);
-                    size_human = h;
-                }
-                None => {
-                    let mut msg = b"invalid --block-size argument ".to_vec();
-                    msg.extend_from_slice(&quote_locale(v));
-                    return Err(Error::new(2, msg));
-                }
-            },
-            "si" => {
-                let h = Human {
-                    autoscale: true,
-                    si: true,
-                    base1024: false,
-                    b: false,
-                    block: 1,
-                };
-                block_human = Some(h);
-                size_human = h;
+            Flag::NoOwner => c.owner = false,
+            Flag::NoGroup => c.group = false,
+            Flag::Human(h) => {
+                block_human = Some(*h);
+                size_human = *h;
             }
-            "context" => c.scontext = true,
-            "zero" => {
+            Flag::Inode => c.inode = true,
+            Flag::Kibibytes => kibibytes = true,
+            Flag::Numeric => c.numeric = true,
+            Flag::HideControl(h) => hide_ctl = Some(*h),
+            Flag::Reverse => c.reverse = true,
+            Flag::Size => c.blocks = true,
+            Flag::Sort(s) => sort_opt = Some(*s),
+            Flag::Width(w) => width_opt = Some(*w),
+            Flag::Tabsize(t) => tabsize_opt = Some(*t),
+            Flag::Ignore(p) => c.ignore.push(p.clone()),
+            Flag::Hide(p) => c.hide.push(p.clone()),
+            Flag::Deref(d) => c.deref = *d,
+            Flag::Recursive => c.recursive = true,
+            Flag::Author => c.author = true,
+            Flag::DirsFirst => c.dirs_first = true,
+            Flag::TimeStyle(s) => time_style = Some(s.clone()),
+            Flag::Color(w) => color = *w == 0 || (*w == 2 && tty),
+            Flag::Context => c.scontext = true,
+            Flag::Zero => {
                 eol = 0;
                 hide_ctl = Some(false);
                 if format_opt != Some(Format::Long) {
@@ -820,7 +889,6 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
                 color = false;
                 quoting_opt = Some(Style::Literal);
             }
-            _ => {}
         }
     }
 
@@ -870,13 +938,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
     let mut linelen = width_opt;
     if matches!(c.format, Format::Columns | Format::Across | Format::Commas) || color {
         if linelen.is_none() && tty {
-            // SAFETY: ws is plain data filled in by the ioctl.
-            unsafe {
-                let mut ws: libc::winsize = std::mem::zeroed();
-                if libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0 {
-                    linelen = Some(ws.ws_col as usize);
-                }
-            }
+            linelen = sys::dir::winsize_cols(sys::fd::borrow_raw(1)).map(usize::from);
         }
         if linelen.is_none() {
             if let Some(p) = std::env::var_os("COLUMNS").filter(|p| !p.is_empty()) {
@@ -1004,7 +1066,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Config>> {
             }
         }
     }
-    Ok(Some(c))
+    Ok(c)
 }
 
 #[cfg(test)]
@@ -1031,6 +1093,47 @@ mod tests {
         assert!(parse_block_size(b"0").is_none());
         assert!(parse_block_size(b"x").is_none());
         assert!(parse_block_size(b"human-readable").unwrap().autoscale);
+    }
+
+    #[test]
+    fn raw_flags_then_resolve_in_order() {
+        let mut ctx = Ctx::new("ls");
+        let argv = |a: &[&str]| {
+            std::iter::once("ls")
+                .chain(a.iter().copied())
+                .map(OsString::from)
+                .collect::<Vec<_>>()
+        };
+        let (flags, files) = raw_flags(&mut ctx, argv(&["-l1", "-g", "x"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            flags,
+            [
+                Flag::Format(Format::Long),
+                Flag::One,
+                Flag::Format(Format::Long),
+                Flag::NoOwner
+            ]
+        );
+        assert_eq!(files, [OsString::from("x")]);
+        let fmt = |a: &[&str], ctx: &mut Ctx| {
+            let (f, files) = raw_flags(ctx, argv(a)).unwrap().unwrap();
+            let c = resolve(ctx, &f, files).unwrap();
+            (c.format, c.sort, c.hidden)
+        };
+        // -l1 stays long; -1l is long; -lf is not long (and unsorted, -a).
+        assert_eq!(fmt(&["-l1"], &mut ctx).0, Format::Long);
+        assert_eq!(fmt(&["-1l"], &mut ctx).0, Format::Long);
+        let (f, s, h) = fmt(&["-lf"], &mut ctx);
+        assert_ne!(f, Format::Long);
+        assert_eq!((s, h), (Sort::None, Hidden::Minimal));
+        // -fl is long again; -tU does not sort; -c sorts by time unless long.
+        assert_eq!(fmt(&["-fl"], &mut ctx).0, Format::Long);
+        assert_eq!(fmt(&["-tU"], &mut ctx).1, Sort::None);
+        assert_eq!(fmt(&["-c"], &mut ctx).1, Sort::Time);
+        assert_eq!(fmt(&["-lc"], &mut ctx).1, Sort::Name);
+        assert!(raw_flags(&mut ctx, argv(&["--width=x"])).is_err());
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn stat_into(
 /// statx for the birth time (`--time=birth`). Where the file system records none, `sec` is
 /// i64::MIN and the long format prints `?` as GNU does.
 fn statx_into(dir: BorrowedFd, name: &[u8], flags: i32, e: &mut Ent) -> io::Result<()> {
-    let stx = sys::dir::statx(
+    let stx = sys::fs::statx(
         dir,
         name,
         flags,

@@ -938,7 +938,10 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
     let mut linelen = width_opt;
     if matches!(c.format, Format::Columns | Format::Across | Format::Commas) || color {
         if linelen.is_none() && tty {
-            linelen = sys::dir::winsize_cols(sys::fd::borrow_raw(1)).map(usize::from);
+            linelen = sys::term::window_size(sys::fd::borrow_raw(1))
+                .ok()
+                .filter(|w| w.cols > 0)
+                .map(|w| usize::from(w.cols));
         }
         if linelen.is_none() {
             if let Some(p) = std::env::var_os("COLUMNS").filter(|p| !p.is_empty()) {

@@ -164,50 +164,6 @@ pub fn readlinkat(dir: BorrowedFd, name: &[u8], buf: &mut Vec<u8>) -> io::Result
     })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Placed here for ls while sys/fs.rs and sys/term.rs are written by others; to be moved to
-// sys::fs (statx) and sys::term (window size) when those land.
-// ---------------------------------------------------------------------------------------------
-
-/// `struct statx` as the kernel fills it.
-pub type Statx = libc::statx;
-
-/// statx(2) relative to `dir` (`flags`: AT_SYMLINK_NOFOLLOW, ...; `mask`: STATX_*).
-pub fn statx(dir: BorrowedFd, name: &[u8], flags: i32, mask: u32) -> io::Result<Statx> {
-    with_cstr(name, |c| {
-        let mut stx = std::mem::MaybeUninit::<Statx>::zeroed();
-        // SAFETY: c is NUL-terminated; stx has room for a struct statx, which the kernel fills.
-        let r = unsafe {
-            libc::syscall(
-                libc::SYS_statx,
-                dir.as_raw_fd(),
-                c.as_ptr(),
-                flags,
-                mask,
-                stx.as_mut_ptr(),
-            )
-        };
-        if r != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: statx succeeded (and the struct was zeroed before: plain integers).
-        Ok(unsafe { stx.assume_init() })
-    })
-}
-
-/// The terminal's width in columns (TIOCGWINSZ), None when `fd` is no terminal or says 0.
-pub fn winsize_cols(fd: BorrowedFd) -> Option<u16> {
-    let mut ws = std::mem::MaybeUninit::<libc::winsize>::zeroed();
-    // SAFETY: TIOCGWINSZ writes a struct winsize into the pointed-to memory.
-    let r = unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCGWINSZ, ws.as_mut_ptr()) };
-    if r != 0 {
-        return None;
-    }
-    // SAFETY: zeroed above and filled by the ioctl: plain integers.
-    let ws = unsafe { ws.assume_init() };
-    (ws.ws_col > 0).then_some(ws.ws_col)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -215,7 +215,7 @@ mod tests {
             open_dir(fd.as_fd(), b"f", true).unwrap_err().raw_os_error(),
             Some(libc::ENOTDIR)
         );
-        let sx = statx(
+        let sx = super::super::fs::statx(
             fd.as_fd(),
             b"f",
             libc::AT_SYMLINK_NOFOLLOW,

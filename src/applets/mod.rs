@@ -1,6 +1,10 @@
 //! The static applet table: sorted by name, one `#[cfg(feature)]` line per applet, looked up by
 //! binary search. Applets use `crate::common` and nothing of each other; only the shell looks
 //! applets up here.
+//!
+//! No applet holds `unsafe`: every system call goes through `crate::common::sys`.
+
+#![forbid(unsafe_code)]
 
 use std::ffi::OsString;
 
@@ -17,11 +21,10 @@ pub mod tar;
 #[cfg(feature = "wget")]
 pub mod wget;
 
-/// How the shell runs an applet (BusyBox's names).
+/// How the shell runs an applet (BusyBox's names). BusyBox's third mode, NOFORK (inside the
+/// shell's process), is the shell's own builtins (`sh/builtins`), not applets of this table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Inside the shell process (builtins).
-    NoFork,
     /// The shell forks and calls the entry point in the child: no exec, no links, no /proc.
     NoExec,
     /// Fork and re-exec our own binary (long-running programs whose memory should be fresh).

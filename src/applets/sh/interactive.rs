@@ -287,7 +287,6 @@ pub fn run(sh: &mut Shell) -> i32 {
     let mut line_no = 1usize;
     loop {
         jobctl::notify(sh);
-        super::pid1::reap();
         jobctl::reclaim_tty(sh);
         let _ = sh.out.flush();
         let ps1 = prompt(sh, b"PS1");

@@ -59,7 +59,3 @@ pub fn in_child(sh: &mut Shell) {
         }
     }
 }
-
-/// Kept for the interactive loop, which calls it after `jobctl::notify`: the reaping is done
-/// there now (it needs the shell's store of statuses).
-pub fn reap() {}

@@ -44,6 +44,19 @@ pub(crate) fn retry<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<T> {
     }
 }
 
+/// Safe functions for system calls that take no arguments and cannot fail (getpid, getuid, ...):
+/// `infallible! { /// doc \n getpid -> Pid; }`.
+macro_rules! infallible {
+    ($($(#[$doc:meta])* $name:ident -> $ty:ty;)*) => {$(
+        $(#[$doc])*
+        pub fn $name() -> $ty {
+            // SAFETY: the call takes no arguments, touches no memory of ours and always succeeds.
+            unsafe { libc::$name() }
+        }
+    )*};
+}
+pub(crate) use infallible;
+
 /// Takes ownership of a descriptor number a C call returned.
 pub(crate) fn owned(fd: libc::c_int) -> OwnedFd {
     debug_assert!(fd >= 0);
@@ -93,6 +106,15 @@ pub fn with_cstr<T>(name: &[u8], f: impl FnOnce(&CStr) -> io::Result<T>) -> io::
             Err(_) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
         }
     }
+}
+
+/// [`with_cstr`] for calls that take two names (rename, link, symlink).
+pub fn with_cstr2<T>(
+    a: &[u8],
+    b: &[u8],
+    f: impl FnOnce(&CStr, &CStr) -> io::Result<T>,
+) -> io::Result<T> {
+    with_cstr(a, |a| with_cstr(b, |b| f(a, b)))
 }
 
 /// openat(2), retried on EINTR (opening a fifo can be interrupted). `O_CLOEXEC` is the

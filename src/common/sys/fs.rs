@@ -7,7 +7,7 @@
 use std::io;
 use std::mem::MaybeUninit;
 
-use super::fd::{cvt, cvt_size, owned, retry, with_cstr, AsRawFd, BorrowedFd, OwnedFd};
+use super::fd::{cvt, cvt_size, owned, retry, with_cstr, with_cstr2, AsRawFd, BorrowedFd, OwnedFd};
 
 pub use libc::{RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS};
 
@@ -98,18 +98,15 @@ pub fn unlinkat(dir: BorrowedFd, name: &[u8], flags: i32) -> io::Result<()> {
 
 /// renameat(2).
 pub fn renameat(odir: BorrowedFd, old: &[u8], ndir: BorrowedFd, new: &[u8]) -> io::Result<()> {
-    with_cstr(old, |o| {
-        with_cstr(new, |n| {
-            // SAFETY: both names are NUL-terminated.
-            cvt(unsafe {
-                libc::renameat(odir.as_raw_fd(), o.as_ptr(), ndir.as_raw_fd(), n.as_ptr())
-            })
+    with_cstr2(old, new, |o, n| {
+        // SAFETY: both names are NUL-terminated.
+        cvt(unsafe { libc::renameat(odir.as_raw_fd(), o.as_ptr(), ndir.as_raw_fd(), n.as_ptr()) })
             .map(drop)
-        })
     })
 }
 
-/// renameat2(2); `flags` RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT.
+/// renameat2(2); `flags` RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT (musl has no
+/// wrapper: the system call itself).
 pub fn renameat2(
     odir: BorrowedFd,
     old: &[u8],
@@ -117,21 +114,12 @@ pub fn renameat2(
     new: &[u8],
     flags: u32,
 ) -> io::Result<()> {
-    with_cstr(old, |o| {
-        with_cstr(new, |n| {
-            // SAFETY: both names are NUL-terminated; renameat2 takes the flags as an unsigned.
-            let r = unsafe {
-                libc::syscall(
-                    libc::SYS_renameat2,
-                    odir.as_raw_fd(),
-                    o.as_ptr(),
-                    ndir.as_raw_fd(),
-                    n.as_ptr(),
-                    flags,
-                )
-            };
-            cvt(r as libc::c_int).map(drop)
-        })
+    let (od, nd) = (odir.as_raw_fd(), ndir.as_raw_fd());
+    with_cstr2(old, new, |o, n| {
+        // SAFETY: both names are NUL-terminated; renameat2 takes the flags as an unsigned.
+        let r =
+            unsafe { libc::syscall(libc::SYS_renameat2, od, o.as_ptr(), nd, n.as_ptr(), flags) };
+        cvt(r as libc::c_int).map(drop)
     })
 }
 
@@ -143,30 +131,18 @@ pub fn linkat(
     new: &[u8],
     flags: i32,
 ) -> io::Result<()> {
-    with_cstr(old, |o| {
-        with_cstr(new, |n| {
-            // SAFETY: both names are NUL-terminated.
-            cvt(unsafe {
-                libc::linkat(
-                    odir.as_raw_fd(),
-                    o.as_ptr(),
-                    ndir.as_raw_fd(),
-                    n.as_ptr(),
-                    flags,
-                )
-            })
-            .map(drop)
-        })
+    let (od, nd) = (odir.as_raw_fd(), ndir.as_raw_fd());
+    with_cstr2(old, new, |o, n| {
+        // SAFETY: both names are NUL-terminated.
+        cvt(unsafe { libc::linkat(od, o.as_ptr(), nd, n.as_ptr(), flags) }).map(drop)
     })
 }
 
 /// symlinkat(2): a symlink `name` in `dir` holding `target`.
 pub fn symlinkat(target: &[u8], dir: BorrowedFd, name: &[u8]) -> io::Result<()> {
-    with_cstr(target, |t| {
-        with_cstr(name, |n| {
-            // SAFETY: both strings are NUL-terminated.
-            cvt(unsafe { libc::symlinkat(t.as_ptr(), dir.as_raw_fd(), n.as_ptr()) }).map(drop)
-        })
+    with_cstr2(target, name, |t, n| {
+        // SAFETY: both strings are NUL-terminated.
+        cvt(unsafe { libc::symlinkat(t.as_ptr(), dir.as_raw_fd(), n.as_ptr()) }).map(drop)
     })
 }
 

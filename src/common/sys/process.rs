@@ -119,22 +119,13 @@ pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
     cvt(unsafe { libc::setpgid(pid, pgid) }).map(drop)
 }
 
-/// getpgrp(2).
-pub fn getpgrp() -> Pid {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::getpgrp() }
-}
-
-/// getpid(2).
-pub fn getpid() -> Pid {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::getpid() }
-}
-
-/// getppid(2).
-pub fn getppid() -> Pid {
-    // SAFETY: no arguments, cannot fail.
-    unsafe { libc::getppid() }
+super::fd::infallible! {
+    /// getpgrp(2).
+    getpgrp -> Pid;
+    /// getpid(2).
+    getpid -> Pid;
+    /// getppid(2).
+    getppid -> Pid;
 }
 
 /// tcgetpgrp(3): the foreground process group of terminal `fd`.

@@ -9,28 +9,15 @@ use super::fd::{cvt, with_cstr};
 
 pub use libc::{gid_t, uid_t};
 
-/// The real user id (getuid(2); cannot fail).
-pub fn getuid() -> uid_t {
-    // SAFETY: getuid takes no arguments and always succeeds.
-    unsafe { libc::getuid() }
-}
-
-/// The effective user id (geteuid(2); cannot fail): the one permission checks use.
-pub fn geteuid() -> uid_t {
-    // SAFETY: geteuid takes no arguments and always succeeds.
-    unsafe { libc::geteuid() }
-}
-
-/// The real group id (getgid(2); cannot fail).
-pub fn getgid() -> gid_t {
-    // SAFETY: getgid takes no arguments and always succeeds.
-    unsafe { libc::getgid() }
-}
-
-/// The effective group id (getegid(2); cannot fail).
-pub fn getegid() -> gid_t {
-    // SAFETY: getegid takes no arguments and always succeeds.
-    unsafe { libc::getegid() }
+super::fd::infallible! {
+    /// The real user id (getuid(2)).
+    getuid -> uid_t;
+    /// The effective user id (geteuid(2)): the one permission checks use.
+    geteuid -> uid_t;
+    /// The real group id (getgid(2)).
+    getgid -> gid_t;
+    /// The effective group id (getegid(2)).
+    getegid -> gid_t;
 }
 
 /// The supplementary group ids (getgroups(2)), in the kernel's order; the effective group id

@@ -391,7 +391,7 @@ fn argmatch_die<T: Copy + PartialEq>(
         prev = Some(v);
     }
     list.push('\n');
-    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes()).ok();
     ctx.try_help();
     Error::silent(1)
 }
@@ -1062,7 +1062,7 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
                     m.extend_from_slice(b" for 'time style'");
                     ctx.msg(&m);
                     let list = "Valid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\n";
-                    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+                    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes()).ok();
                     ctx.try_help();
                     return Err(Error::silent(2));
                 }

@@ -11,7 +11,7 @@ use super::ast::*;
 use super::builtins;
 use super::input::Input;
 use super::parser::{ParseError, Parser};
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, write_all};
 use crate::common::sys::fd::{self, AsFd, AsRawFd, IntoRawFd, OwnedFd, RawFd};
 use crate::common::sys::process as sp;
 use crate::common::sys::signal::{self, Handler};
@@ -57,7 +57,7 @@ impl Shell {
             let (r, at_end) = parsed;
             if self.opts.verbose && inp.pos > start {
                 let _ = self.out.flush();
-                let _ = write_all_fd(2, &inp.buf[start..inp.pos]);
+                let _ = write_all(stderr_fd(), &inp.buf[start..inp.pos]);
             }
             inp.commit();
             match r {
@@ -596,7 +596,7 @@ impl Shell {
         }
         line.push(b'\n');
         let _ = self.out.flush();
-        let _ = write_all_fd(2, &line);
+        let _ = write_all(stderr_fd(), &line);
     }
 
     fn run_simple(&mut self, s: &Simple) -> Res {

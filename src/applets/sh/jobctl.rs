@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::exec::{Flow, Shell, ANY_PENDING};
 use super::proc::Job;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, write_all};
 use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
 use crate::common::sys::process::{self as sp, WaitStatus};
 use crate::common::sys::signal::{self, Handler};
@@ -340,7 +340,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
         }
         let line = job_line(sh, id, b"Stopped", false, false);
         let _ = sh.out.flush();
-        let _ = write_all_fd(2, &line);
+        let _ = write_all(stderr_fd(), &line);
         return 128 + stopped;
     }
     match existing {
@@ -349,7 +349,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
     }
     if let Some(sig) = last_raw.term_signal() {
         if sig == libc::SIGINT {
-            let _ = write_all_fd(2, b"\n");
+            let _ = write_all(stderr_fd(), b"\n");
             raise_interrupt();
         } else if sig != libc::SIGPIPE {
             let mut m = signal::describe(sig);
@@ -357,7 +357,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
                 m.extend_from_slice(b" (core dumped)");
             }
             m.push(b'\n');
-            let _ = write_all_fd(2, &m);
+            let _ = write_all(stderr_fd(), &m);
         }
     }
     if sh.opts.pipefail {
@@ -435,7 +435,7 @@ pub fn notify(sh: &mut Shell) {
     }
     if !out.is_empty() {
         let _ = sh.out.flush();
-        let _ = write_all_fd(2, &out);
+        let _ = write_all(stderr_fd(), &out);
     }
 }
 

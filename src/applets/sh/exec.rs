@@ -467,19 +467,19 @@ impl Shell {
             } else {
                 (None, None)
             };
-            let r_num = r.as_ref().map(|r| r.as_raw_fd());
+            let mut r = r;
             let prev = prev_read.take();
             // The closure owns the previous read end and the new write end: the child moves
             // them onto 0 and 1; in the parent they close when it is dropped after the fork.
-            let pid = self.fork_run(move |sh| {
+            // The new read end stays the parent's: the child closes its own copy (taken out of
+            // its copy of `r`), so that the next command sees end of file.
+            let pid = self.fork_run(|sh| {
                 if let Some(p) = prev {
                     let _ = fd::dup2(p.as_fd(), 0);
                     drop(p);
                 }
                 if let Some(w) = w {
-                    if let Some(r) = r_num {
-                        let _ = fd::close_raw(r);
-                    }
+                    drop(r.take());
                     let _ = fd::dup2(w.as_fd(), 1);
                     drop(w);
                 }

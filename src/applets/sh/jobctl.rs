@@ -100,7 +100,7 @@ pub fn enable(sh: &mut Shell) -> bool {
     }
     let fd = match fd::open(b"/dev/tty", libc::O_RDWR | libc::O_CLOEXEC, 0) {
         Ok(fd) => fd,
-        Err(_) => match fd::dup_min(fd::borrow_raw(2), 10) {
+        Err(_) => match fd::dup_min(stderr_fd(), 10) {
             Ok(fd) if fd::isatty(fd.as_fd()) => fd,
             _ => return false,
         },
@@ -589,9 +589,9 @@ pub fn reclaim_tty(sh: &Shell) {
     }
 }
 
-/// read(2) for the `read` builtin: like `read_fd`, but a Ctrl-C in an interactive shell ends
+/// read(2) for the `read` builtin: like `read`, but a Ctrl-C in an interactive shell ends
 /// it (EINTR is not retried then), so that `read` at the terminal can be interrupted.
-pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+pub fn read_fd_intr(fd: BorrowedFd, buf: &mut [u8]) -> std::io::Result<usize> {
     // A trapped signal (ANY_PENDING) also ends the read, so its trap runs now, as in dash and
     // bash, instead of after the next line arrives (which may be never: PID 1 waiting on stdin).
     let stop = || INTERRUPTED.load(Ordering::Relaxed) || ANY_PENDING.load(Ordering::Relaxed);
@@ -599,7 +599,7 @@ pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
         if stop() {
             return Err(std::io::Error::from_raw_os_error(libc::EINTR));
         }
-        match fd::read_interruptible(fd::borrow_raw(fd), buf) {
+        match fd::read_interruptible(fd, buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() != std::io::ErrorKind::Interrupted || stop() => return Err(e),
             Err(_) => {}

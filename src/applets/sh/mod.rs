@@ -86,7 +86,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                                 Some(f) => *f = on,
                                 None => {
                                     sh.lineno = 0;
-                                    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(),
+                                    let _ = crate::common::io::write_all(
+                                        crate::common::io::stderr_fd(),
                                         &[&argv0[..], b": Illegal option -o ", name, b"\n"]
                                             .concat(),
                                     );
@@ -95,7 +96,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                             }
                         }
                         None => {
-                            let _ = crate::common::io::write_all(crate::common::io::stderr_fd(),
+                            let _ = crate::common::io::write_all(
+                                crate::common::io::stderr_fd(),
                                 &[&argv0[..], b": 0: -o requires an argument\n"].concat(),
                             );
                             return 2;
@@ -105,7 +107,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 _ => match sh.opts.by_letter(c) {
                     Some(f) => *f = on,
                     None => {
-                        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(),
+                        let _ = crate::common::io::write_all(
+                            crate::common::io::stderr_fd(),
                             &[&argv0[..], b": 0: Illegal option ", &[a[0], c][..], b"\n"].concat(),
                         );
                         return 2;
@@ -123,7 +126,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 i += 1;
             }
             None => {
-                let _ = crate::common::io::write_all(crate::common::io::stderr_fd(),
+                let _ = crate::common::io::write_all(
+                    crate::common::io::stderr_fd(),
                     &[&argv0[..], b": 0: -c requires an argument\n"].concat(),
                 );
                 return 2;

@@ -1,7 +1,7 @@
 //! Hot paths of cat's formatting mode: `-n` (numbering, the common case) and `-A` (every byte
 //! inspected), on 8 MB of text shaped like source code, written to /dev/null.
 
-use std::os::unix::io::IntoRawFd;
+use std::os::fd::AsFd;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rbox::common::io::Out;
@@ -26,18 +26,21 @@ fn text() -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let data = text();
-    let null = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/null")
-        .unwrap();
-    let fd = null.into_raw_fd();
+    // Open for the whole run: the writers borrow it for 'static.
+    let null: &'static std::fs::File = Box::leak(Box::new(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .unwrap(),
+    ));
+    let fd = null.as_fd();
     let mut g = c.benchmark_group("cat");
     g.throughput(Throughput::Bytes(data.len() as u64));
     for flags in ["-n", "-b", "-A", "-s"] {
         g.bench_function(flags, |b| {
             b.iter(|| {
                 let mut ctx = Ctx::new("cat");
-                ctx.out = Out::new(fd, rbox::common::io::BUF_SIZE);
+                ctx.out = Out::on(fd, rbox::common::io::BUF_SIZE);
                 rbox::applets::cat::format_buffer(flags, &data, &mut ctx).unwrap();
             })
         });

@@ -44,10 +44,11 @@ fn timed(argv: &[String]) -> (f64, i64) {
         .spawn()
         .unwrap();
     let pid = child.id() as i32;
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 on our own child.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    // wait4 on our own child, for its peak RSS.
+    let (status, ru) = match rbox::common::sys::process::wait4(pid, 0) {
+        Ok(Some((_, st, ru))) => (st.0, ru),
+        r => panic!("{argv:?}: wait4: {r:?}"),
+    };
     let el = t.elapsed().as_secs_f64();
     let mut err = String::new();
     if let Some(mut e) = child.stderr.take() {

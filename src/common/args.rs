@@ -439,7 +439,7 @@ pub fn usage_error(ctx: &mut Ctx, spec: &Spec, msg: &[u8], code: i32) -> Error {
             "Try '{0} --help' or '{0} --usage' for more information.\n",
             ctx.name
         );
-        super::io::write_all_fd(2, line.as_bytes()).ok();
+        super::io::write_all(super::io::stderr_fd(), line.as_bytes()).ok();
     } else {
         ctx.try_help();
     }

@@ -2,7 +2,7 @@
 //! and kernel copies (copy_file_range, splice, sendfile) for plain data movement.
 
 use std::io;
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::BorrowedFd;
 
 use super::sys::copy as kcopy;
 use super::sys::fd;
@@ -39,24 +39,6 @@ pub fn append(out: &mut Vec<u8>, s: &[u8]) {
     kcopy::append_short(out, s)
 }
 
-/// write(2) all of `buf` to `fd`, retrying on EINTR and short writes.
-// transitional: removed after the foundation merge (use `write_all` with a BorrowedFd).
-pub fn write_all_fd(fd: RawFd, buf: &[u8]) -> io::Result<()> {
-    write_all(fd::borrow_raw(fd), buf)
-}
-
-/// read(2) into `buf`, retrying on EINTR. Returns 0 at end of file.
-// transitional: removed after the foundation merge (use `read` with a BorrowedFd).
-pub fn read_fd(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
-    read(fd::borrow_raw(fd), buf)
-}
-
-/// read(2) up to `max` bytes onto the end of `buf`, without zero-filling the room first.
-// transitional: removed after the foundation merge (use `sys::fd::read_append`).
-pub fn read_append(fd: RawFd, buf: &mut Vec<u8>, max: usize) -> io::Result<usize> {
-    fd::read_append(fd::borrow_raw(fd), buf, max)
-}
-
 /// Buffered writer on a file descriptor (fd 1 for applets). Unlike Rust's `Stdout` it is not
 /// line-buffered, never splits writes at newlines, and reports errors to the caller instead of
 /// panicking. Memory is allocated on first use, so an applet that prints nothing pays nothing.
@@ -83,20 +65,9 @@ impl Out {
         }
     }
 
-    // transitional: removed after the foundation merge (use `Out::on`).
-    pub fn new(fd: RawFd, cap: usize) -> Self {
-        Out::on(fd::borrow_raw(fd), cap)
-    }
-
     /// The descriptor written to.
     pub fn as_fd(&self) -> BorrowedFd<'static> {
         self.fd
-    }
-
-    // transitional: removed after the foundation merge (use `Out::as_fd`).
-    pub fn fd(&self) -> RawFd {
-        use std::os::fd::AsRawFd;
-        self.fd.as_raw_fd()
     }
 
     /// Bytes waiting in the buffer.
@@ -225,12 +196,6 @@ pub fn copy(src: BorrowedFd, dst: BorrowedFd) -> Result<u64, CopyError> {
     }
 }
 
-/// Copy everything from `src` to `dst` by descriptor number.
-// transitional: removed after the foundation merge (use `copy`).
-pub fn copy_fd(src: RawFd, dst: RawFd) -> Result<u64, CopyError> {
-    copy(fd::borrow_raw(src), fd::borrow_raw(dst))
-}
-
 /// Run one kernel copy primitive (EINTR already retried) until end of file (true), or until
 /// it fails (false: the caller goes on with the next method from the current offsets).
 fn kernel_loop(total: &mut u64, mut f: impl FnMut() -> io::Result<usize>) -> bool {
@@ -288,13 +253,12 @@ mod tests {
         assert_eq!(copy(src.as_fd(), w.as_fd()).unwrap(), data.len() as u64);
         drop(w);
         assert_eq!(t.join().unwrap(), data);
-        // pipe → file through the transitional form
+        // pipe → file (splice)
         let (r, w) = fd::pipe().unwrap();
         write_all(w.as_fd(), b"tail").unwrap();
         drop(w);
         let dst = std::fs::File::create(&q).unwrap();
-        use std::os::fd::AsRawFd;
-        assert_eq!(copy_fd(r.as_raw_fd(), dst.as_raw_fd()).unwrap(), 4);
+        assert_eq!(copy(r.as_fd(), dst.as_fd()).unwrap(), 4);
         assert_eq!(std::fs::read(&q).unwrap(), b"tail");
         let _ = std::fs::remove_file(&p);
         let _ = std::fs::remove_file(&q);

@@ -244,10 +244,8 @@ fn exec_leaves_app_as_pid1_and_sigterm_reaches_it() {
     let kids = std::fs::read_to_string(format!("/proc/{unshare_pid}/task/{unshare_pid}/children"))
         .unwrap();
     let pid1: i32 = kids.split_whitespace().next().unwrap().parse().unwrap();
-    // SAFETY: plain kill(2) on a process we started.
-    unsafe {
-        libc::kill(pid1, libc::SIGTERM);
-    }
+    // Plain kill(2) on a process we started.
+    let _ = rbox::common::sys::process::kill(pid1, libc::SIGTERM);
     let mut rest = Vec::new();
     stdout.read_to_end(&mut rest).unwrap();
     let status = child.wait().unwrap();

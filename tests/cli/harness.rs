@@ -225,8 +225,7 @@ pub fn have(prog: &str) -> bool {
 
 /// Skip a test loudly unless running as root (CI is root; the chroot tests need it).
 pub fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    rbox::common::sys::user::geteuid() == 0
 }
 
 /// Say loudly that a test could not run here. In CI (CI=true) a missing prerequisite is a

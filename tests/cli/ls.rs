@@ -570,8 +570,8 @@ fn literal_expectations() {
     ours(p, &["-x", "-w", "4"], &[]).ok().stdout_is("a  b\nc\n");
     let o = ours(p, &["-ln", "a", "b"], &[]);
     o.ok();
-    let uid = unsafe { libc::getuid() };
-    let gid = unsafe { libc::getgid() };
+    let uid = rbox::common::sys::user::getuid();
+    let gid = rbox::common::sys::user::getgid();
     let want = format!(
         "-rw-r--r-- 1 {uid} {gid} 0 Jan  2  2020 a\n-rw-r--r-- 1 {uid} {gid} 5 Jan  2  2020 b\n"
     );

@@ -4,13 +4,17 @@
 //! and `dash -i`.
 
 use crate::harness::{is_root, rbox, skip, TempDir};
+use rbox::common::sys::fd::{self, AsFd, OwnedFd};
+use rbox::common::sys::process::{self as sp, Exec, Fork};
+use rbox::common::sys::signal::{self, Handler};
+use rbox::common::sys::term::{self, WinSize};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 struct Pty {
-    master: i32,
+    master: OwnedFd,
     pid: i32,
     seen: Vec<u8>,
     /// Offset in `seen` where the next expectation starts looking.
@@ -22,36 +26,24 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 impl Pty {
     /// Start `rbox sh ARGS` on a new pty as its controlling terminal, in `home` as $HOME.
     fn spawn(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Pty {
-        let mut master = 0;
-        let mut slave = 0;
-        let ws = libc::winsize {
-            ws_row: 24,
-            ws_col: 80,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
+        // Both ends are close-on-exec: commands that other tests spawn meanwhile must not find
+        // them open (`echo <&9` in the sh golden table).
+        let ws = WinSize {
+            rows: 24,
+            cols: 80,
+            xpixel: 0,
+            ypixel: 0,
         };
-        // SAFETY: openpty fills the two descriptors.
-        let r = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &ws,
-            )
-        };
+        let pair = term::openpty().and_then(|(m, s)| {
+            term::set_window_size(m.as_fd(), ws)?;
+            Ok((m, s))
+        });
+        let r = if pair.is_ok() { 0 } else { -1 };
         assert_eq!(r, 0, "openpty");
-        // openpty's descriptors are inheritable: without close-on-exec, commands that other tests
-        // spawn meanwhile would find them open (`echo <&9` in the sh golden table).
-        for fd in [master, slave] {
-            // SAFETY: fcntl on descriptors we own.
-            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-        }
-        let prog = CString::new(rbox().as_os_str().as_bytes()).unwrap();
-        let mut argv: Vec<CString> = vec![CString::new("sh").unwrap()];
-        argv.extend(args.iter().map(|a| CString::new(*a).unwrap()));
-        let mut argp: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-        argp.push(std::ptr::null());
+        let (master, slave) = pair.unwrap();
+        let prog = rbox().as_os_str().as_bytes().to_vec();
+        let mut argv: Vec<Vec<u8>> = vec![b"sh".to_vec()];
+        argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
         let mut envs: Vec<CString> = vec![
             CString::new(format!("HOME={}", home.display())).unwrap(),
             CString::new("PATH=/usr/local/bin:/usr/bin:/bin").unwrap(),
@@ -61,32 +53,30 @@ impl Pty {
             env.iter()
                 .map(|(k, v)| CString::new(format!("{k}={v}")).unwrap()),
         );
-        let mut envp: Vec<*const libc::c_char> = envs.iter().map(|a| a.as_ptr()).collect();
-        envp.push(std::ptr::null());
-        let dir = CString::new(home.as_os_str().as_bytes()).unwrap();
-        // SAFETY: the child only calls async-signal-safe functions before execve.
-        let pid = unsafe { libc::fork() };
+        // Everything the child needs is built here: after the fork of this multithreaded test
+        // process it only makes system calls (the two ends close on exec).
+        let exec = Exec::new(&prog, &argv, &envs).unwrap();
+        let dir = home.as_os_str().as_bytes();
+        let pid = match sp::fork() {
+            Ok(Fork::Child) => 0,
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => -1,
+        };
         assert!(pid >= 0);
         if pid == 0 {
-            unsafe {
-                libc::setsid();
-                libc::ioctl(slave, libc::TIOCSCTTY, 0);
-                libc::dup2(slave, 0);
-                libc::dup2(slave, 1);
-                libc::dup2(slave, 2);
-                if slave > 2 {
-                    libc::close(slave);
-                }
-                libc::close(master);
-                libc::chdir(dir.as_ptr());
-                for s in [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGPIPE] {
-                    libc::signal(s, libc::SIG_DFL);
-                }
-                libc::execve(prog.as_ptr(), argp.as_ptr(), envp.as_ptr());
-                libc::_exit(127);
+            let _ = sp::setsid();
+            let _ = term::set_controlling_terminal(slave.as_fd());
+            for n in 0..3 {
+                let _ = fd::dup2(slave.as_fd(), n);
             }
+            let _ = sp::chdir(dir);
+            for s in [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGPIPE] {
+                let _ = signal::set_handler(s, Handler::Default);
+            }
+            let _ = exec.exec();
+            sp::exit_now(127);
         }
-        unsafe { libc::close(slave) };
+        drop(slave);
         Pty {
             master,
             pid,
@@ -96,8 +86,13 @@ impl Pty {
     }
 
     fn send(&mut self, keys: &[u8]) {
-        let n = unsafe { libc::write(self.master, keys.as_ptr() as *const _, keys.len()) };
+        let n = fd::write(self.master.as_fd(), keys).map_or(-1, |n| n as isize);
         assert_eq!(n, keys.len() as isize);
+    }
+
+    /// One read(2) of the master: the count, or -1 on an error.
+    fn read_some(&self, buf: &mut [u8]) -> isize {
+        fd::read(self.master.as_fd(), buf).map_or(-1, |n| n as isize)
     }
 
     /// Read until `want` appears after the mark; the mark moves past it.
@@ -115,15 +110,10 @@ impl Pty {
                     String::from_utf8_lossy(&self.seen)
                 );
             }
-            let mut p = libc::pollfd {
-                fd: self.master,
-                events: libc::POLLIN,
-                revents: 0,
-            };
             let ms = left.as_millis().min(1000) as i32;
-            if unsafe { libc::poll(&mut p, 1, ms) } > 0 {
+            if term::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
                 let mut buf = [0u8; 4096];
-                let n = unsafe { libc::read(self.master, buf.as_mut_ptr() as *mut _, buf.len()) };
+                let n = self.read_some(&mut buf);
                 if n <= 0 {
                     panic!(
                         "shell gone while waiting for {want:?}; screen:\n{}",
@@ -140,18 +130,13 @@ impl Pty {
     fn wait_job_in_foreground(&mut self) {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            // SAFETY: TIOCGPGRP on the master reports the slave's foreground group.
-            let pg = unsafe { libc::tcgetpgrp(self.master) };
+            // TIOCGPGRP on the master reports the slave's foreground group.
+            let pg = sp::tcgetpgrp(self.master.as_fd()).unwrap_or(-1);
             if pg > 0 && pg != self.pid {
                 return;
             }
             assert!(Instant::now() < deadline, "no job took the terminal");
-            let mut p = libc::pollfd {
-                fd: -1,
-                events: 0,
-                revents: 0,
-            };
-            unsafe { libc::poll(&mut p, 0, 5) };
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 
@@ -160,8 +145,10 @@ impl Pty {
         // Drain output so the child is never blocked on a full pty.
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let mut st = 0;
-            let r = unsafe { libc::waitpid(self.pid, &mut st, libc::WNOHANG) };
+            let (r, st) = match sp::waitpid(self.pid, libc::WNOHANG) {
+                Ok(Some((r, st))) => (r, st.0),
+                _ => (0, 0),
+            };
             if r == self.pid {
                 self.pid = 0;
                 return if libc::WIFEXITED(st) {
@@ -171,14 +158,9 @@ impl Pty {
                 };
             }
             assert!(Instant::now() < deadline, "shell did not exit");
-            let mut p = libc::pollfd {
-                fd: self.master,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            if unsafe { libc::poll(&mut p, 1, 50) } > 0 {
+            if term::poll_readable(self.master.as_fd(), 50).unwrap_or(false) {
                 let mut buf = [0u8; 4096];
-                let n = unsafe { libc::read(self.master, buf.as_mut_ptr() as *mut _, buf.len()) };
+                let n = self.read_some(&mut buf);
                 if n > 0 {
                     self.seen.extend_from_slice(&buf[..n as usize]);
                 }
@@ -190,13 +172,10 @@ impl Pty {
 impl Drop for Pty {
     fn drop(&mut self) {
         if self.pid > 0 {
-            unsafe {
-                libc::kill(self.pid, libc::SIGKILL);
-                let mut st = 0;
-                libc::waitpid(self.pid, &mut st, 0);
-            }
+            let _ = sp::kill(self.pid, libc::SIGKILL);
+            let _ = sp::waitpid(self.pid, 0);
         }
-        unsafe { libc::close(self.master) };
+        // The master closes with its OwnedFd.
     }
 }
 
@@ -476,7 +455,7 @@ fn pid1_sigterm_and_reaping() {
     let kids = std::fs::read_to_string(format!("/proc/{unshare_pid}/task/{unshare_pid}/children"))
         .unwrap_or_default();
     let sh_pid: i32 = kids.split_whitespace().next().unwrap().parse().unwrap();
-    unsafe { libc::kill(sh_pid, libc::SIGTERM) };
+    let _ = sp::kill(sh_pid, libc::SIGTERM);
     let deadline = Instant::now() + TIMEOUT;
     loop {
         if let Some(st) = child.try_wait().unwrap() {
@@ -488,11 +467,6 @@ fn pid1_sigterm_and_reaping() {
             let _ = child.kill();
             panic!("PID 1 shell ignored SIGTERM");
         }
-        let mut p = libc::pollfd {
-            fd: -1,
-            events: 0,
-            revents: 0,
-        };
-        unsafe { libc::poll(&mut p, 0, 20) };
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

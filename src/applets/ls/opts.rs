@@ -391,7 +391,7 @@ fn argmatch_die<T: Copy + PartialEq>(
         prev = Some(v);
     }
     list.push('\n');
-    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes()).ok();
     ctx.try_help();
     Error::silent(1)
 }
@@ -467,7 +467,7 @@ const QUOTING: &[(&str, Style)] = &[
 const TIME_STYLES: &[(&str, u8)] = &[("full-iso", 0), ("long-iso", 1), ("iso", 2), ("locale", 3)];
 
 pub fn stdout_isatty() -> bool {
-    sys::fd::isatty(sys::fd::borrow_raw(1))
+    sys::fd::isatty(crate::common::io::stdout_fd())
 }
 
 /// A width: a non-negative decimal number (GNU accepts octal/hex via xstrtoumax too).
@@ -938,7 +938,7 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
     let mut linelen = width_opt;
     if matches!(c.format, Format::Columns | Format::Across | Format::Commas) || color {
         if linelen.is_none() && tty {
-            linelen = sys::term::window_size(sys::fd::borrow_raw(1))
+            linelen = sys::term::window_size(crate::common::io::stdout_fd())
                 .ok()
                 .filter(|w| w.cols > 0)
                 .map(|w| usize::from(w.cols));
@@ -1062,7 +1062,8 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
                     m.extend_from_slice(b" for 'time style'");
                     ctx.msg(&m);
                     let list = "Valid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\n";
-                    crate::common::io::write_all_fd(2, list.as_bytes()).ok();
+                    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes())
+                        .ok();
                     ctx.try_help();
                     return Err(Error::silent(2));
                 }

@@ -11,7 +11,7 @@ use super::ast::*;
 use super::builtins;
 use super::input::Input;
 use super::parser::{ParseError, Parser};
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, write_all};
 use crate::common::sys::fd::{self, AsFd, AsRawFd, IntoRawFd, OwnedFd, RawFd};
 use crate::common::sys::process as sp;
 use crate::common::sys::signal::{self, Handler};
@@ -57,7 +57,7 @@ impl Shell {
             let (r, at_end) = parsed;
             if self.opts.verbose && inp.pos > start {
                 let _ = self.out.flush();
-                let _ = write_all_fd(2, &inp.buf[start..inp.pos]);
+                let _ = write_all(stderr_fd(), &inp.buf[start..inp.pos]);
             }
             inp.commit();
             match r {
@@ -467,19 +467,19 @@ impl Shell {
             } else {
                 (None, None)
             };
-            let r_num = r.as_ref().map(|r| r.as_raw_fd());
+            let mut r = r;
             let prev = prev_read.take();
             // The closure owns the previous read end and the new write end: the child moves
             // them onto 0 and 1; in the parent they close when it is dropped after the fork.
-            let pid = self.fork_run(move |sh| {
+            // The new read end stays the parent's: the child closes its own copy (taken out of
+            // its copy of `r`), so that the next command sees end of file.
+            let pid = self.fork_run(|sh| {
                 if let Some(p) = prev {
                     let _ = fd::dup2(p.as_fd(), 0);
                     drop(p);
                 }
                 if let Some(w) = w {
-                    if let Some(r) = r_num {
-                        let _ = fd::close_raw(r);
-                    }
+                    drop(r.take());
                     let _ = fd::dup2(w.as_fd(), 1);
                     drop(w);
                 }
@@ -596,7 +596,7 @@ impl Shell {
         }
         line.push(b'\n');
         let _ = self.out.flush();
-        let _ = write_all_fd(2, &line);
+        let _ = write_all(stderr_fd(), &line);
     }
 
     fn run_simple(&mut self, s: &Simple) -> Res {

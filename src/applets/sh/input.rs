@@ -6,8 +6,8 @@
 //! blocks, seeking back over what was not parsed before a command runs. A line editor for
 //! interactive use (issue 5) plugs in as another [`LineSource`].
 
-use crate::common::io::read_fd;
-use crate::common::sys::fd::{self, AsRawFd, OwnedFd, RawFd};
+use crate::common::io::{read, stdin_fd};
+use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
 
 /// Something that can supply more script text.
 pub trait LineSource {
@@ -30,9 +30,8 @@ impl LineSource for NoSource {
 
 /// A file descriptor: a script the shell opened (owned), or standard input.
 pub struct FdSource {
-    fd: RawFd,
-    /// The script's descriptor, closed with the source (None for stdin).
-    _owned: Option<OwnedFd>,
+    /// The script's descriptor, closed with the source (None: standard input).
+    owned: Option<OwnedFd>,
     /// Read up to a newline one byte at a time (pipes: leave the rest to commands).
     pub bytewise: bool,
     /// Seek back over the unparsed read-ahead before commands run (seekable stdin).
@@ -43,8 +42,7 @@ impl FdSource {
     /// A script file, read in blocks.
     pub fn new(fd: OwnedFd) -> FdSource {
         FdSource {
-            fd: fd.as_raw_fd(),
-            _owned: Some(fd),
+            owned: Some(fd),
             bytewise: false,
             seek_back: false,
         }
@@ -53,13 +51,17 @@ impl FdSource {
     /// Standard input, shared with the commands the script runs: a pipe is read up to each
     /// newline, a seekable file in blocks with a seek back over what was not parsed.
     pub fn stdin() -> FdSource {
-        let seekable = fd::lseek(fd::borrow_raw(0), 0, libc::SEEK_CUR).is_ok();
+        let seekable = fd::lseek(stdin_fd(), 0, libc::SEEK_CUR).is_ok();
         FdSource {
-            fd: 0,
-            _owned: None,
+            owned: None,
             bytewise: !seekable,
             seek_back: seekable,
         }
+    }
+
+    /// The descriptor read: the script's, or descriptor 0.
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.owned.as_ref().map_or(stdin_fd(), |f| f.as_fd())
     }
 }
 
@@ -69,7 +71,7 @@ impl LineSource for FdSource {
             let mut got = false;
             let mut b = [0u8; 1];
             loop {
-                match read_fd(self.fd, &mut b) {
+                match read(self.fd(), &mut b) {
                     Ok(1) => {
                         got = true;
                         buf.push(b[0]);
@@ -82,7 +84,7 @@ impl LineSource for FdSource {
             }
         }
         let mut tmp = [0u8; 4096];
-        match read_fd(self.fd, &mut tmp) {
+        match read(self.fd(), &mut tmp) {
             Ok(n) if n > 0 => {
                 buf.extend_from_slice(&tmp[..n]);
                 true
@@ -94,7 +96,7 @@ impl LineSource for FdSource {
         if !self.seek_back || n == 0 {
             return false;
         }
-        fd::lseek(fd::borrow_raw(self.fd), -(n as i64), libc::SEEK_CUR).is_ok()
+        fd::lseek(self.fd(), -(n as i64), libc::SEEK_CUR).is_ok()
     }
 }
 

@@ -25,7 +25,8 @@ use super::input::{Input, LineSource};
 use super::jobctl;
 use super::lineedit::{history, Editor, ReadResult, ShellCompleter};
 use super::parser::Parser;
-use crate::common::sys::fd::{borrow_raw, isatty, write_all};
+use crate::common::io::{stderr_fd, stdin_fd, write_all};
+use crate::common::sys::fd::isatty;
 use crate::common::sys::user;
 
 /// BusyBox ash's default prompt.
@@ -33,7 +34,7 @@ pub const DEFAULT_PS1: &[u8] = b"\\w \\$ ";
 
 /// Is a shell reading commands from stdin interactive by default?
 pub fn stdin_is_interactive() -> bool {
-    isatty(borrow_raw(0)) && isatty(borrow_raw(2))
+    isatty(stdin_fd()) && isatty(stderr_fd())
 }
 
 /// Continuation lines for the parser: PS2 prompts through the editor.
@@ -75,7 +76,7 @@ pub fn setup(sh: &mut Shell, monitor: bool) {
     if monitor {
         jobctl::enable(sh);
     }
-    let mut ed = Editor::new(borrow_raw(0), borrow_raw(2));
+    let mut ed = Editor::new(stdin_fd(), stderr_fd());
     let size = sh.vars.get(b"HISTSIZE").map(history::History::parse_size);
     if let Some(n) = size {
         ed.history_mut().set_max(n);
@@ -312,13 +313,13 @@ pub fn run(sh: &mut Shell) -> i32 {
                 if let Some(n) = eof_limit(sh) {
                     if eofs < n {
                         eofs += 1;
-                        let _ = write_all(borrow_raw(2), b"Use \"exit\" to leave shell.\n");
+                        let _ = write_all(stderr_fd(), b"Use \"exit\" to leave shell.\n");
                         continue;
                     }
                 }
                 if jobctl::has_stopped(sh) && !sh.jc.warned_stopped {
                     sh.jc.warned_stopped = true;
-                    let _ = write_all(borrow_raw(2), b"You have stopped jobs.\n");
+                    let _ = write_all(stderr_fd(), b"You have stopped jobs.\n");
                     continue;
                 }
                 break;
@@ -382,7 +383,7 @@ fn run_line(
                         if sh.jc.exit_requested && jobctl::has_stopped(sh) && !sh.jc.warned_stopped
                         {
                             sh.jc.warned_stopped = true;
-                            let _ = write_all(borrow_raw(2), b"You have stopped jobs.\n");
+                            let _ = write_all(stderr_fd(), b"You have stopped jobs.\n");
                             break;
                         }
                         if sh.jc.exit_requested || sh.opts.errexit {

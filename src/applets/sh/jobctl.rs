@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::exec::{Flow, Shell, ANY_PENDING};
 use super::proc::Job;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, write_all};
 use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
 use crate::common::sys::process::{self as sp, WaitStatus};
 use crate::common::sys::signal::{self, Handler};
@@ -100,7 +100,7 @@ pub fn enable(sh: &mut Shell) -> bool {
     }
     let fd = match fd::open(b"/dev/tty", libc::O_RDWR | libc::O_CLOEXEC, 0) {
         Ok(fd) => fd,
-        Err(_) => match fd::dup_min(fd::borrow_raw(2), 10) {
+        Err(_) => match fd::dup_min(stderr_fd(), 10) {
             Ok(fd) if fd::isatty(fd.as_fd()) => fd,
             _ => return false,
         },
@@ -340,7 +340,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
         }
         let line = job_line(sh, id, b"Stopped", false, false);
         let _ = sh.out.flush();
-        let _ = write_all_fd(2, &line);
+        let _ = write_all(stderr_fd(), &line);
         return 128 + stopped;
     }
     match existing {
@@ -349,7 +349,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
     }
     if let Some(sig) = last_raw.term_signal() {
         if sig == libc::SIGINT {
-            let _ = write_all_fd(2, b"\n");
+            let _ = write_all(stderr_fd(), b"\n");
             raise_interrupt();
         } else if sig != libc::SIGPIPE {
             let mut m = signal::describe(sig);
@@ -357,7 +357,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
                 m.extend_from_slice(b" (core dumped)");
             }
             m.push(b'\n');
-            let _ = write_all_fd(2, &m);
+            let _ = write_all(stderr_fd(), &m);
         }
     }
     if sh.opts.pipefail {
@@ -435,7 +435,7 @@ pub fn notify(sh: &mut Shell) {
     }
     if !out.is_empty() {
         let _ = sh.out.flush();
-        let _ = write_all_fd(2, &out);
+        let _ = write_all(stderr_fd(), &out);
     }
 }
 
@@ -589,9 +589,9 @@ pub fn reclaim_tty(sh: &Shell) {
     }
 }
 
-/// read(2) for the `read` builtin: like `read_fd`, but a Ctrl-C in an interactive shell ends
+/// read(2) for the `read` builtin: like `read`, but a Ctrl-C in an interactive shell ends
 /// it (EINTR is not retried then), so that `read` at the terminal can be interrupted.
-pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+pub fn read_fd_intr(fd: BorrowedFd, buf: &mut [u8]) -> std::io::Result<usize> {
     // A trapped signal (ANY_PENDING) also ends the read, so its trap runs now, as in dash and
     // bash, instead of after the next line arrives (which may be never: PID 1 waiting on stdin).
     let stop = || INTERRUPTED.load(Ordering::Relaxed) || ANY_PENDING.load(Ordering::Relaxed);
@@ -599,7 +599,7 @@ pub fn read_fd_intr(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
         if stop() {
             return Err(std::io::Error::from_raw_os_error(libc::EINTR));
         }
-        match fd::read_interruptible(fd::borrow_raw(fd), buf) {
+        match fd::read_interruptible(fd, buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() != std::io::ErrorKind::Interrupted || stop() => return Err(e),
             Err(_) => {}

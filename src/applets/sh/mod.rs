@@ -86,8 +86,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                                 Some(f) => *f = on,
                                 None => {
                                     sh.lineno = 0;
-                                    let _ = crate::common::io::write_all_fd(
-                                        2,
+                                    let _ = crate::common::io::write_all(
+                                        crate::common::io::stderr_fd(),
                                         &[&argv0[..], b": Illegal option -o ", name, b"\n"]
                                             .concat(),
                                     );
@@ -96,8 +96,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                             }
                         }
                         None => {
-                            let _ = crate::common::io::write_all_fd(
-                                2,
+                            let _ = crate::common::io::write_all(
+                                crate::common::io::stderr_fd(),
                                 &[&argv0[..], b": 0: -o requires an argument\n"].concat(),
                             );
                             return 2;
@@ -107,8 +107,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 _ => match sh.opts.by_letter(c) {
                     Some(f) => *f = on,
                     None => {
-                        let _ = crate::common::io::write_all_fd(
-                            2,
+                        let _ = crate::common::io::write_all(
+                            crate::common::io::stderr_fd(),
                             &[&argv0[..], b": 0: Illegal option ", &[a[0], c][..], b"\n"].concat(),
                         );
                         return 2;
@@ -126,8 +126,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 i += 1;
             }
             None => {
-                let _ = crate::common::io::write_all_fd(
-                    2,
+                let _ = crate::common::io::write_all(
+                    crate::common::io::stderr_fd(),
                     &[&argv0[..], b": 0: -c requires an argument\n"].concat(),
                 );
                 return 2;
@@ -231,7 +231,7 @@ fn script_error(argv0: &[u8], script: &[u8], e: &std::io::Error) -> i32 {
         b"\n",
     ]
     .concat();
-    let _ = crate::common::io::write_all_fd(2, &msg);
+    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &msg);
     if e.raw_os_error() == Some(libc::ENOENT) {
         127
     } else {

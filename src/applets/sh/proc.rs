@@ -16,7 +16,7 @@
 //! zombies while a later wait for our own children still finds their statuses.
 
 use super::exec::{Flow, Res, Shell};
-use crate::common::sys::fd::{self, AsFd, AsRawFd, OwnedFd};
+use crate::common::sys::fd::{self, AsFd, OwnedFd};
 use crate::common::sys::process::{self as sp, Fork, Pid, WaitStatus};
 use crate::common::sys::signal::{self, Handler};
 
@@ -369,13 +369,17 @@ impl Shell {
             self.err(b"Pipe call failed");
             return Err(Flow::Exit(2));
         };
-        let r_num = r.as_raw_fd();
-        let pid = self.fork_run(move |sh| {
-            let _ = fd::close_raw(r_num);
+        // The read end stays here; the child closes its copy (taken out of its copy of `r`).
+        let mut r = Some(r);
+        let pid = self.fork_run(|sh| {
+            drop(r.take());
             let _ = fd::dup2(w.as_fd(), 1);
             drop(w);
             f(sh)
         });
+        let Some(r) = r else {
+            unreachable!("only the child takes the read end")
+        };
         let mut out = Vec::new();
         let mut buf = [0u8; 4096];
         loop {

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::ast::Node;
 use super::proc::Procs;
 use super::vars::{FastMap, Vars};
-use crate::common::io::{write_all_fd, Out};
+use crate::common::io::{stderr_fd, stdout_fd, write_all, Out};
 use crate::common::sys::fd::{OwnedFd, RawFd};
 use crate::common::sys::process as sp;
 use crate::common::sys::signal::{self, Handler};
@@ -183,7 +183,7 @@ impl Shell {
             status: 0,
             last_bg: None,
             pid: sp::getpid(),
-            out: Out::new(1, 8192),
+            out: Out::on(stdout_fd(), 8192),
             lineno: 1,
             errexit_off: 0,
             loop_depth: 0,
@@ -294,7 +294,7 @@ impl Shell {
         v.extend_from_slice(b": ");
         v.extend_from_slice(msg);
         v.push(b'\n');
-        let _ = write_all_fd(2, &v);
+        let _ = write_all(stderr_fd(), &v);
     }
 
     pub fn errf(&mut self, parts: &[&[u8]]) {

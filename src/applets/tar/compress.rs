@@ -469,7 +469,7 @@ impl Step for Bzip2 {
                     // checked to choose this codec.
                     Err(bzip2::Error::DataMagic) if b.0 == 0 => {
                         let _ = sys::write_all(
-                            sys::borrow_raw(2),
+                            crate::common::io::stderr_fd(),
                             b"tar: bzip2: trailing garbage after the compressed data ignored\n",
                         );
                         *self = Bzip2::Garbage;

@@ -117,7 +117,7 @@ pub fn print_totals(ctx: &mut Ctx, o: &Opts, what: &str, n: u64) {
     let rate = human((n as f64 / secs) as u64);
     let line = format!("{what}: {n} ({h}, {rate}/s)\n");
     let _ = ctx.out.flush();
-    crate::common::sys::fd::write_all(crate::common::sys::fd::borrow_raw(2), line.as_bytes()).ok();
+    crate::common::io::write_all(crate::common::io::stderr_fd(), line.as_bytes()).ok();
 }
 
 fn human(n: u64) -> String {

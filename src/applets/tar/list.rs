@@ -9,7 +9,7 @@ use super::header::{Entry, Kind};
 use super::matching::{Excluder, Selector};
 use super::opts::Opts;
 use super::pipeline::{Action, Member, Pipeline, Rename, Select};
-use crate::common::io::Out;
+use crate::common::io::{stderr_fd, Out};
 use crate::common::num::digits as itoa;
 use crate::common::time::{strftime, Zone};
 use crate::common::{Ctx, Result};
@@ -52,7 +52,7 @@ pub struct Lister {
 impl Lister {
     pub fn new(o: &Opts, to_stderr: bool) -> Lister {
         Lister {
-            to_stderr: to_stderr.then(|| Out::new(2, 16 * 1024)),
+            to_stderr: to_stderr.then(|| Out::on(stderr_fd(), 16 * 1024)),
             ugswidth: 19,
             zone: None,
             names: crate::common::fs::Names::new(),

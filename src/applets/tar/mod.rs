@@ -56,7 +56,7 @@ fn open_read(ctx: &mut Ctx, o: &Opts) -> Result<ArchiveFd> {
             }
         }
         _ => {
-            let stdin = sys::borrow_raw(0);
+            let stdin = crate::common::io::stdin_fd();
             if sys::isatty(stdin) {
                 return Err(fatal(
                     ctx,
@@ -184,7 +184,7 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
                     }
                 }
                 _ => {
-                    let stdout = sys::borrow_raw(1);
+                    let stdout = crate::common::io::stdout_fd();
                     if sys::isatty(stdout) {
                         return Err(fatal(
                             ctx,

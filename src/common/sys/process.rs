@@ -5,7 +5,9 @@
 use std::ffi::CString;
 use std::io;
 
-use super::fd::{cvt, AsRawFd, BorrowedFd};
+use std::mem::MaybeUninit;
+
+use super::fd::{cvt, with_cstr, AsRawFd, BorrowedFd};
 
 /// A process id (negative: a process group, for [`kill`]).
 pub type Pid = i32;
@@ -38,21 +40,55 @@ pub fn fork() -> io::Result<Fork> {
 /// execve(2): replaces the process, so it only returns the error. Arguments holding a NUL byte
 /// are passed as empty strings (the kernel could not see past the NUL anyway).
 pub fn execve(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
-    let Ok(p) = CString::new(path) else {
-        return io::Error::from_raw_os_error(libc::ENOENT);
-    };
-    let args: Vec<CString> = argv
-        .iter()
-        .map(|a| CString::new(a.clone()).unwrap_or_default())
-        .collect();
-    let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-    aptr.push(std::ptr::null());
-    let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
-    eptr.push(std::ptr::null());
-    // SAFETY: p, and every pointer in the NUL-terminated arrays aptr and eptr, point to valid
-    // C strings (args, env) that outlive the call.
-    unsafe { libc::execve(p.as_ptr(), aptr.as_ptr(), eptr.as_ptr()) };
-    io::Error::last_os_error()
+    match Exec::new(path, argv, env) {
+        Ok(e) => e.exec(),
+        Err(e) => e,
+    }
+}
+
+/// An execve(2) prepared ahead: the C strings and pointer arrays are built by [`Exec::new`],
+/// so that [`Exec::exec`] allocates nothing. A multithreaded caller builds it before
+/// [`fork`] and execs it in the child, which may only make async-signal-safe calls.
+pub struct Exec {
+    path: CString,
+    _args: Vec<CString>,
+    _env: Vec<CString>,
+    aptr: Vec<*const libc::c_char>,
+    eptr: Vec<*const libc::c_char>,
+}
+
+impl Exec {
+    /// `path` with a NUL byte is ENOENT; arguments holding one are passed as empty strings.
+    pub fn new(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Result<Exec> {
+        let Ok(path) = CString::new(path) else {
+            return Err(io::Error::from_raw_os_error(libc::ENOENT));
+        };
+        let args: Vec<CString> = argv
+            .iter()
+            .map(|a| CString::new(a.clone()).unwrap_or_default())
+            .collect();
+        let env = env.to_vec();
+        // The pointers are into the strings' heap buffers, which do not move with the struct.
+        let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        aptr.push(std::ptr::null());
+        let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
+        eptr.push(std::ptr::null());
+        Ok(Exec {
+            path,
+            _args: args,
+            _env: env,
+            aptr,
+            eptr,
+        })
+    }
+
+    /// Replaces the process; returns only the error.
+    pub fn exec(&self) -> io::Error {
+        // SAFETY: path, and every pointer in the NUL-terminated arrays aptr and eptr, point to
+        // valid C strings owned by self (_args, _env), which outlive the call.
+        unsafe { libc::execve(self.path.as_ptr(), self.aptr.as_ptr(), self.eptr.as_ptr()) };
+        io::Error::last_os_error()
+    }
 }
 
 /// _exit(2): ends the process at once, without atexit handlers or buffered-output flushes
@@ -107,6 +143,20 @@ pub fn waitpid(pid: Pid, flags: i32) -> io::Result<Option<(Pid, WaitStatus)>> {
     Ok((r != 0).then_some((r, WaitStatus(st))))
 }
 
+/// Resource usage of a reaped child (`struct rusage`: `ru_maxrss` in KiB, times).
+pub type Rusage = libc::rusage;
+
+/// wait4(2): [`waitpid`] with the child's resource usage. Not retried on EINTR.
+pub fn wait4(pid: Pid, flags: i32) -> io::Result<Option<(Pid, WaitStatus, Rusage)>> {
+    let mut st = 0;
+    let mut ru = MaybeUninit::<Rusage>::zeroed();
+    // SAFETY: wait4 writes only into st and ru, which have room for an int and a rusage.
+    let r = cvt(unsafe { libc::wait4(pid, &mut st, flags, ru.as_mut_ptr()) })?;
+    // SAFETY: ru was zeroed (a valid rusage of plain integers) and wait4 may only fill it.
+    let ru = unsafe { ru.assume_init() };
+    Ok((r != 0).then_some((r, WaitStatus(st), ru)))
+}
+
 /// kill(2); a negative pid names a process group.
 pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
     // SAFETY: kill only takes numbers.
@@ -117,6 +167,20 @@ pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
 pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
     // SAFETY: setpgid only takes numbers.
     cvt(unsafe { libc::setpgid(pid, pgid) }).map(drop)
+}
+
+/// setsid(2): a new session (and process group) led by the caller; its id.
+pub fn setsid() -> io::Result<Pid> {
+    // SAFETY: setsid takes no arguments.
+    cvt(unsafe { libc::setsid() })
+}
+
+/// chdir(2). Allocates nothing for names under 512 bytes (usable in a forked child).
+pub fn chdir(path: &[u8]) -> io::Result<()> {
+    with_cstr(path, |c| {
+        // SAFETY: c is NUL-terminated.
+        cvt(unsafe { libc::chdir(c.as_ptr()) }).map(drop)
+    })
 }
 
 super::fd::infallible! {
@@ -237,6 +301,60 @@ mod tests {
                 let (_, st) = waitpid(pid, 0).unwrap().unwrap();
                 assert_eq!(st.term_signal(), Some(libc::SIGKILL));
                 assert_eq!(st.shell_status(), 128 + libc::SIGKILL);
+            }
+        }
+    }
+
+    #[test]
+    fn wait4_reports_usage() {
+        match fork().unwrap() {
+            Fork::Child => exit_now(5),
+            Fork::Parent(pid) => {
+                let (p, st, ru) = wait4(pid, 0).unwrap().unwrap();
+                assert_eq!(p, pid);
+                assert_eq!(st.exit_code(), Some(5));
+                assert!(ru.ru_maxrss > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn prepared_exec_runs_and_reports() {
+        let e = Exec::new(
+            b"/bin/sh",
+            &[b"sh".to_vec(), b"-c".to_vec(), b"exit 7".to_vec()],
+            &[],
+        )
+        .unwrap();
+        match fork().unwrap() {
+            Fork::Child => {
+                let _ = e.exec();
+                exit_now(127)
+            }
+            Fork::Parent(pid) => {
+                let (_, st) = waitpid(pid, 0).unwrap().unwrap();
+                assert_eq!(st.exit_code(), Some(7));
+            }
+        }
+        let err = Exec::new(b"/nonexistent/x", &[b"x".to_vec()], &[])
+            .unwrap()
+            .exec();
+        assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
+        assert!(Exec::new(b"a\0b", &[], &[]).is_err());
+    }
+
+    #[test]
+    fn session_and_chdir_in_a_child() {
+        match fork().unwrap() {
+            Fork::Child => {
+                let ok = setsid().is_ok_and(|sid| sid == getpid())
+                    && chdir(b"/").is_ok()
+                    && chdir(b"/nonexistent/x").is_err();
+                exit_now(if ok { 0 } else { 1 })
+            }
+            Fork::Parent(pid) => {
+                let (_, st) = waitpid(pid, 0).unwrap().unwrap();
+                assert_eq!(st.exit_code(), Some(0));
             }
         }
     }

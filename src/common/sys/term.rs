@@ -114,6 +114,13 @@ pub fn set_window_size(fd: BorrowedFd, size: WinSize) -> io::Result<()> {
     cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCSWINSZ, &ws) }).map(drop)
 }
 
+/// Makes the terminal on `fd` the controlling terminal of the caller, a session leader
+/// without one (ioctl TIOCSCTTY; a terminal another session holds is refused).
+pub fn set_controlling_terminal(fd: BorrowedFd) -> io::Result<()> {
+    // SAFETY: TIOCSCTTY takes an int argument (0: do not steal from another session).
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCSCTTY, 0) }).map(drop)
+}
+
 /// The number of bytes waiting to be read on `fd` (ioctl FIONREAD): a paste or keys typed ahead.
 pub fn bytes_readable(fd: BorrowedFd) -> io::Result<usize> {
     let mut n: libc::c_int = 0;
@@ -327,6 +334,27 @@ mod tests {
         tcflush(s.as_fd(), Queue::Input).unwrap();
         assert_eq!(bytes_readable(s.as_fd()).unwrap(), 0);
         tcdrain(s.as_fd()).unwrap();
+    }
+
+    #[test]
+    fn controlling_terminal_of_a_new_session() {
+        use super::super::process::{exit_now, fork, getpid, setsid, tcgetpgrp, waitpid, Fork};
+        let (_m, s) = openpty().unwrap();
+        match fork().unwrap() {
+            Fork::Child => {
+                // Not a session leader yet: refused; then a session of its own takes it.
+                let before = set_controlling_terminal(s.as_fd()).is_err();
+                let ok = before
+                    && setsid().is_ok()
+                    && set_controlling_terminal(s.as_fd()).is_ok()
+                    && tcgetpgrp(s.as_fd()).is_ok_and(|pg| pg == getpid());
+                exit_now(if ok { 0 } else { 1 })
+            }
+            Fork::Parent(pid) => {
+                let (_, st) = waitpid(pid, 0).unwrap().unwrap();
+                assert_eq!(st.exit_code(), Some(0));
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod test;
 
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;
-use crate::common::io::write_all_fd;
+use crate::common::io::{stderr_fd, stdin_fd, write_all};
 use crate::common::sys::fd;
 use crate::common::sys::process as sp;
 
@@ -718,7 +718,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => {
                 let _ = sh.out.flush();
                 let msg = [b"trap: ", &s[..], b": bad trap\n"].concat();
-                let _ = write_all_fd(2, &msg);
+                let _ = write_all(stderr_fd(), &msg);
                 st = 1;
             }
         }
@@ -923,7 +923,7 @@ fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 }
                 None => {
                     let _ = sh.out.flush();
-                    let _ = write_all_fd(2, &[b"alias: ", &a[..], b" not found\n"].concat());
+                    let _ = write_all(stderr_fd(), &[b"alias: ", &a[..], b" not found\n"].concat());
                     st = 1;
                 }
             },
@@ -942,7 +942,10 @@ fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     for a in &args[1..] {
         if sh.aliases.remove(a).is_none() {
             let _ = sh.out.flush();
-            let _ = write_all_fd(2, &[b"unalias: ", &a[..], b" not found\n"].concat());
+            let _ = write_all(
+                stderr_fd(),
+                &[b"unalias: ", &a[..], b" not found\n"].concat(),
+            );
             st = 1;
         }
     }
@@ -1381,8 +1384,8 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
     }
     if let Some(p) = prompt {
-        if fd::isatty(fd::borrow_raw(0)) {
-            let _ = write_all_fd(2, &p);
+        if fd::isatty(stdin_fd()) {
+            let _ = write_all(stderr_fd(), &p);
         }
     }
     // Read byte by byte so that nothing past the line is consumed.
@@ -1392,7 +1395,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut eof = false;
     loop {
         let mut b = [0u8; 1];
-        match super::jobctl::read_fd_intr(0, &mut b) {
+        match super::jobctl::read_fd_intr(stdin_fd(), &mut b) {
             Ok(1) => {}
             _ => {
                 eof = true;
@@ -1404,7 +1407,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             break;
         }
         if c == b'\\' && !raw {
-            match super::jobctl::read_fd_intr(0, &mut b) {
+            match super::jobctl::read_fd_intr(stdin_fd(), &mut b) {
                 Ok(1) => {
                     if b[0] == b'\n' {
                         continue;
@@ -1553,7 +1556,10 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             } else {
                 sh.vars.unset(b"OPTARG").ok();
                 let _ = sh.out.flush();
-                let _ = write_all_fd(2, &[b"Illegal option -", &[c][..], b"\n"].concat());
+                let _ = write_all(
+                    stderr_fd(),
+                    &[b"Illegal option -", &[c][..], b"\n"].concat(),
+                );
             }
             let _ = set_var(sh, &var, b"?");
         }
@@ -1582,8 +1588,8 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                         } else {
                             sh.vars.unset(b"OPTARG").ok();
                             let _ = sh.out.flush();
-                            let _ = write_all_fd(
-                                2,
+                            let _ = write_all(
+                                stderr_fd(),
                                 &[b"No arg for -", &[c][..], b" option\n"].concat(),
                             );
                             let _ = set_var(sh, &var, b"?");

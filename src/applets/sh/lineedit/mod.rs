@@ -3,7 +3,7 @@
 //!
 //! # API
 //! ```text
-//! let mut ed = Editor::new(borrow_raw(0), borrow_raw(1)); // keys from fd 0, drawn on fd 1
+//! let mut ed = Editor::new(stdin_fd(), stdout_fd()); // keys from fd 0, drawn on fd 1
 //! ed.history_mut().set_max(History::parse_size(histsize));          // HISTSIZE, default 255
 //! ed.history_mut().set_file(Some(&history::default_file(home)))?;  // or HISTFILE
 //! let mut comp = ShellCompleter { commands: builtins_functions_aliases, path, home };
@@ -870,7 +870,10 @@ pub fn fuzz_one(data: &[u8]) {
         return;
     };
     // The descriptors are never read or written: the session is driven below, not read_line.
-    let mut ed = Editor::new(fd::borrow_raw(0), fd::borrow_raw(2));
+    let mut ed = Editor::new(
+        crate::common::io::stdin_fd(),
+        crate::common::io::stderr_fd(),
+    );
     for h in ["echo one", "ls -l /tmp", "é漢\u{301}x", "echo one"] {
         ed.history.add(h.as_bytes());
     }

@@ -189,12 +189,9 @@ impl<'a> Creator<'a> {
     /// A directory, opened: its header; its children unless it is on another file system
     /// (--one-file-system) or is the archive.
     fn dir_pre(&mut self, ctx: &mut Ctx, e: &mut walk::Entry, name: &[u8]) -> Result<Action> {
-        let st = match e.stat() {
-            Ok(st) => *st,
-            Err(err) => {
-                self.read_fail(ctx, name, "Cannot stat", &err);
-                return Ok(Action::Skip);
-            }
+        // A directory comes with the fstat of its descriptor.
+        let Some(st) = e.cached_stat().copied() else {
+            return Ok(Action::Skip);
         };
         if !self.put(ctx, e.parent(), e.name(), name, &st, None)? || e.other_device() {
             return Ok(Action::Skip);
@@ -241,31 +238,29 @@ impl<'a> Creator<'a> {
         op: Op,
         err: &std::io::Error,
     ) -> Result<Action> {
-        let shown = if e.depth() == 0 { e.path() } else { name };
-        match op {
-            Op::Stat => self.read_fail(ctx, shown, "Cannot stat", err),
-            // A directory that cannot be opened still has its header.
+        let mut shown = if e.depth() == 0 { e.path() } else { name };
+        let what = match op {
+            Op::Stat => "Cannot stat",
+            Op::Read => "Cannot read",
+            // An ancestor moved under the walk: the rest of this operand is not reachable.
+            Op::Parent => "Cannot open",
+            // A directory that cannot be opened (or, under -h, is its own ancestor) still has
+            // its header; put archives what is there now if it is no longer a directory.
             Op::Open | Op::Loop => match e.stat().copied() {
-                Ok(st) if is_fmt(&st, libc::S_IFDIR) => {
-                    if self.put(ctx, e.parent(), e.name(), name, &st, None)? {
-                        if op == Op::Loop {
-                            let mut m = diag_name(name);
-                            m.extend_from_slice(b": File system loop detected");
-                            ctx.msg(&m);
-                        } else {
-                            self.read_fail(ctx, name, "Cannot open", err);
-                        }
-                    }
-                }
                 Ok(st) => {
-                    let top = e.depth() == 0;
-                    self.file(ctx, e.parent(), e.name(), name, top, e.dtype(), Some(st))?
+                    if !self.put(ctx, e.parent(), e.name(), name, &st, None)? {
+                        return Ok(Action::Continue);
+                    }
+                    shown = name;
+                    "Cannot open"
                 }
-                Err(serr) => self.read_fail(ctx, shown, "Cannot stat", &serr),
+                Err(serr) => {
+                    self.read_fail(ctx, shown, "Cannot stat", &serr);
+                    return Ok(Action::Continue);
+                }
             },
-            Op::Read => self.read_fail(ctx, name, "Cannot read", err),
-            Op::Parent => self.read_fail(ctx, name, "Cannot open", err),
-        }
+        };
+        self.read_fail(ctx, shown, what, err);
         Ok(Action::Continue)
     }
 

@@ -389,6 +389,9 @@ struct Level {
     pos: usize,
 }
 
+/// The visitor as the walker's internals call it.
+type Visitor<'f> = dyn FnMut(&mut Entry, Visit) -> Action + 'f;
+
 /// A reusable walker (buffers kept between walks).
 pub struct Walker {
     pub opts: Options,
@@ -440,6 +443,12 @@ impl Walker {
     where
         F: FnMut(&mut Entry, Visit) -> Action,
     {
+        self.walk_dyn(base, root, &mut f)
+    }
+
+    /// The walk itself, one copy in the binary whatever the visitors (each visitor's closure
+    /// type would otherwise instantiate the whole walker again).
+    fn walk_dyn(&mut self, base: BorrowedFd, root: &[u8], f: &mut Visitor) -> bool {
         self.path.clear();
         self.path.extend_from_slice(root);
         self.lowest_open = 0;
@@ -460,10 +469,10 @@ impl Walker {
             let mut ent = self.entry(base, None, 0, 0, libc::DT_UNKNOWN, 0, follow, Some(st));
             return f(&mut ent, Visit::Leaf) != Action::Stop;
         }
-        if !self.enter(base, 0, libc::DT_UNKNOWN, 0, follow, Some(st), &mut f) {
+        if !self.enter(base, 0, libc::DT_UNKNOWN, 0, follow, Some(st), f) {
             return false;
         }
-        self.run(base, &mut f)
+        self.run(base, f)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -509,7 +518,7 @@ impl Walker {
     /// Opens the directory whose path is in `self.path` (name from `name_at`), relative to
     /// `parent`, and visits it (Pre, then Children). Returns false on Stop.
     #[allow(clippy::too_many_arguments)]
-    fn enter<F>(
+    fn enter(
         &mut self,
         base: BorrowedFd,
         name_at: usize,
@@ -517,11 +526,8 @@ impl Walker {
         ino: u64,
         follow: bool,
         known: Option<Stat>,
-        f: &mut F,
-    ) -> bool
-    where
-        F: FnMut(&mut Entry, Visit) -> Action,
-    {
+        f: &mut Visitor,
+    ) -> bool {
         let depth = self.levels.len();
         let parent = self
             .parent_fd(base, depth)
@@ -655,10 +661,7 @@ impl Walker {
     }
 
     /// Visits level `k` itself (Pre, Children, Post, or an error about it).
-    fn visit_level<F>(&mut self, base: BorrowedFd, k: usize, v: Visit, f: &mut F) -> Action
-    where
-        F: FnMut(&mut Entry, Visit) -> Action,
-    {
+    fn visit_level(&mut self, base: BorrowedFd, k: usize, v: Visit, f: &mut Visitor) -> Action {
         self.path.truncate(self.levels[k].path_len);
         let parent = self
             .parent_fd(base, k)
@@ -696,10 +699,7 @@ impl Walker {
         Ok(())
     }
 
-    fn run<F>(&mut self, base: BorrowedFd, f: &mut F) -> bool
-    where
-        F: FnMut(&mut Entry, Visit) -> Action,
-    {
+    fn run(&mut self, base: BorrowedFd, f: &mut Visitor) -> bool {
         while let Some(k) = self.levels.len().checked_sub(1) {
             let l = &mut self.levels[k];
             if l.pos < l.kids.len() {
@@ -782,10 +782,14 @@ impl Walker {
     }
 
     /// A child of the current level, its path in `self.path`.
-    fn child<F>(&mut self, base: BorrowedFd, name_at: usize, dtype: u8, ino: u64, f: &mut F) -> bool
-    where
-        F: FnMut(&mut Entry, Visit) -> Action,
-    {
+    fn child(
+        &mut self,
+        base: BorrowedFd,
+        name_at: usize,
+        dtype: u8,
+        ino: u64,
+        f: &mut Visitor,
+    ) -> bool {
         let depth = self.levels.len();
         let follow = self.follows_at(depth);
         let parent = self.levels[depth - 1]

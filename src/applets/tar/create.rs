@@ -1,7 +1,8 @@
-//! `tar -c` (and the member-adding half of `-r`/`-u`): walks the operands with directory file
-//! descriptors (fstatat/openat relative to the parent, getdents64 in large batches), detects
-//! hard links by (device, inode), and moves file data with sendfile into a plain archive or
-//! through the 256 KiB output buffer otherwise.
+//! `tar -c` (and the member-adding half of `-r`/`-u`): walks the operands with the one tree
+//! walker (`common::walk`: directories opened relative to their parent's descriptor, read in
+//! large getdents64 batches, children in `--sort` order), detects hard links by (device,
+//! inode), and moves file data with sendfile into a plain archive or through the 256 KiB
+//! output buffer otherwise.
 
 #![forbid(unsafe_code)]
 
@@ -18,36 +19,8 @@ use super::pipeline::{safer_name, Msgs};
 use crate::common::fs::Names;
 use crate::common::sys::fd::{self as sys, cwd, AsFd, AsRawFd, BorrowedFd, OwnedFd, Stat};
 use crate::common::sys::fs;
+use crate::common::walk::{self, Action, Children, Follow, Op, Order, Visit, Walker};
 use crate::common::{Ctx, Error, Result};
-
-/// Directory entries (name, inode, d_type), without `.` and `..`.
-// The getdents64 records are parsed here until tar -c walks with common::walk.
-fn read_dir(fd: BorrowedFd) -> std::io::Result<Vec<(Vec<u8>, u64, u8)>> {
-    let mut out = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = fs::getdents_raw(fd, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        let mut off = 0;
-        while off + 19 <= n {
-            let ino = u64::from_ne_bytes(buf[off..off + 8].try_into().unwrap_or([0; 8]));
-            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
-            if reclen == 0 || off + reclen > n {
-                break;
-            }
-            let name_area = &buf[off + 19..off + reclen];
-            let len = memchr::memchr(0, name_area).unwrap_or(name_area.len());
-            let name = &name_area[..len];
-            if name != b"." && name != b".." {
-                out.push((name.to_vec(), ino, buf[off + 18]));
-            }
-            off += reclen;
-        }
-    }
-    Ok(out)
-}
 
 pub struct Creator<'a> {
     pub o: &'a Opts,
@@ -63,6 +36,27 @@ pub struct Creator<'a> {
     lister: Lister,
     /// For -u: members already archived and their mtimes.
     pub newer_than: Option<HashMap<Vec<u8>, i64>>,
+    /// The walker (its buffers kept from one operand to the next).
+    walker: Option<Walker>,
+    /// Per directory being walked: whether its `Post` may remove it (--remove-files); false
+    /// once reading it failed.
+    post_ok: Vec<bool>,
+    /// The member name of the entry being visited.
+    name: Vec<u8>,
+}
+
+fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
+    st.st_mode & libc::S_IFMT == fmt
+}
+
+/// `dir` + `/` + `name`, without the slash after an empty `dir` or one ending with `/`.
+fn join(out: &mut Vec<u8>, dir: &[u8], name: &[u8]) {
+    out.clear();
+    out.extend_from_slice(dir);
+    if !out.is_empty() && !out.ends_with(b"/") {
+        out.push(b'/');
+    }
+    out.extend_from_slice(name);
 }
 
 impl<'a> Creator<'a> {
@@ -81,6 +75,9 @@ impl<'a> Creator<'a> {
             hdr: Vec::with_capacity(2048),
             lister: Lister::new(o, verbose_to_stderr),
             newer_than: None,
+            walker: None,
+            post_ok: Vec::new(),
+            name: Vec::new(),
         }
     }
 
@@ -117,16 +114,154 @@ impl<'a> Creator<'a> {
         while p.len() > 1 && p.ends_with(b"/") {
             p = &p[..p.len() - 1];
         }
-        let stored = if self.o.absolute {
+        let mut stored = if self.o.absolute {
             p.to_vec()
         } else {
             safer_name(ctx, &mut self.msgs, p, false)
         };
         if stored.is_empty() {
-            // "/" itself: GNU stores "./"... as the directory's contents with names relative.
-            return self.add(ctx, base, p, b".", true, 0, libc::DT_UNKNOWN);
+            stored.push(b'.');
         }
-        self.add(ctx, base, p, &stored, true, 0, libc::DT_UNKNOWN)
+        if self.excl.excluded(&stored) {
+            return Ok(());
+        }
+        if !self.o.recursion {
+            return self.file(ctx, base, p, &stored, true, libc::DT_UNKNOWN, None);
+        }
+        // The children of "/" (stored as ".") are named relative: "etc", not "./etc".
+        let prefix: &[u8] = if stored == b"." && p == b"/" {
+            b""
+        } else {
+            &stored
+        };
+        let o = self.o;
+        let mut w = self.walker.take().unwrap_or_else(|| {
+            Walker::new(walk::Options {
+                follow: if o.deref { Follow::All } else { Follow::Never },
+                xdev: o.one_file_system,
+                order: match o.sort {
+                    Sort::None => Order::Raw,
+                    Sort::Name => Order::Name,
+                    Sort::Inode => Order::By(|a, b| a.ino.cmp(&b.ino)),
+                },
+                ..walk::Options::default()
+            })
+        });
+        let mut name = std::mem::take(&mut self.name);
+        let mut res = Ok(());
+        self.post_ok.clear();
+        w.walk(base, p, |e, v| {
+            let top = e.depth() == 0;
+            if top {
+                name.clear();
+                name.extend_from_slice(&stored);
+            } else {
+                let below = &e.path()[p.len()..];
+                join(&mut name, prefix, below.strip_prefix(b"/").unwrap_or(below));
+            }
+            let r = match v {
+                Visit::Pre => self.dir_pre(ctx, e, &name),
+                Visit::Children(kids) => {
+                    let dir = if top { prefix } else { &name[..] };
+                    Ok(self.children(ctx, dir, &name, kids))
+                }
+                Visit::Post => {
+                    self.dir_post(ctx, e, &name);
+                    Ok(Action::Continue)
+                }
+                Visit::Leaf => {
+                    let known = e.cached_stat().copied();
+                    self.file(ctx, e.parent(), e.name(), &name, top, e.dtype(), known)
+                        .map(|()| Action::Continue)
+                }
+                Visit::Error(op, err) => self.walk_error(ctx, e, &name, op, &err),
+            };
+            r.unwrap_or_else(|x| {
+                res = Err(x);
+                Action::Stop
+            })
+        });
+        self.name = name;
+        self.walker = Some(w);
+        res
+    }
+
+    /// A directory, opened: its header; its children unless it is on another file system
+    /// (--one-file-system) or is the archive.
+    fn dir_pre(&mut self, ctx: &mut Ctx, e: &mut walk::Entry, name: &[u8]) -> Result<Action> {
+        // A directory comes with the fstat of its descriptor.
+        let Some(st) = e.cached_stat().copied() else {
+            return Ok(Action::Skip);
+        };
+        if !self.put(ctx, e.parent(), e.name(), name, &st, None)? || e.other_device() {
+            return Ok(Action::Skip);
+        }
+        self.post_ok.push(true);
+        Ok(Action::Continue)
+    }
+
+    /// A directory's entries as read (in `--sort` order): none if reading failed (reported),
+    /// the excluded ones left out.
+    fn children(&mut self, ctx: &mut Ctx, dir: &[u8], name: &[u8], kids: &mut Children) -> Action {
+        if let Some(err) = kids.take_error() {
+            self.read_fail(ctx, name, "Cannot read", &err);
+            if let Some(ok) = self.post_ok.last_mut() {
+                *ok = false;
+            }
+            return Action::Skip;
+        }
+        if !self.excl.is_empty() {
+            let excl = &self.excl;
+            let mut child = Vec::new();
+            kids.retain(|k| {
+                join(&mut child, dir, k.name);
+                !excl.excluded(&child)
+            });
+        }
+        Action::Continue
+    }
+
+    /// After a directory's children: --remove-files removes it.
+    fn dir_post(&mut self, ctx: &mut Ctx, e: &walk::Entry, name: &[u8]) {
+        if self.post_ok.pop() == Some(true) && self.o.remove_files {
+            if let Err(err) = fs::unlinkat(e.parent(), e.name(), libc::AT_REMOVEDIR) {
+                file_error(ctx, name, "Cannot rmdir", &err, 2);
+            }
+        }
+    }
+
+    fn walk_error(
+        &mut self,
+        ctx: &mut Ctx,
+        e: &mut walk::Entry,
+        name: &[u8],
+        op: Op,
+        err: &std::io::Error,
+    ) -> Result<Action> {
+        let mut shown = if e.depth() == 0 { e.path() } else { name };
+        let what = match op {
+            Op::Stat => "Cannot stat",
+            Op::Read => "Cannot read",
+            // An ancestor moved under the walk: the rest of this operand is not reachable.
+            Op::Parent => "Cannot open",
+            // A directory that cannot be opened (or, under -h, is its own ancestor) still has
+            // its header; put archives what is there now if it is no longer a directory.
+            Op::Open | Op::Loop => match e.stat().copied() {
+                Ok(st) => {
+                    if !self.put(ctx, e.parent(), e.name(), name, &st, None)? {
+                        return Ok(Action::Continue);
+                    }
+                    shown = name;
+                    "Cannot open"
+                }
+                Err(serr) => {
+                    self.read_fail(ctx, shown, "Cannot stat", &serr);
+                    return Ok(Action::Continue);
+                }
+            },
+        };
+        self.read_fail(ctx, shown, what, err);
+        Ok(Action::Continue)
     }
 
     fn stat(&self, dirfd: BorrowedFd, rel: &[u8], follow: bool) -> std::io::Result<Stat> {
@@ -134,37 +269,38 @@ impl<'a> Creator<'a> {
         sys::fstatat(dirfd, rel, fl)
     }
 
-    /// Archive `rel` (relative to `dirfd`) under the name `name`.
+    /// Archive the non-directory (or, without recursion, anything) `rel` relative to
+    /// `dirfd` under the name `name`; `known` is its stat if the walker took one.
     #[allow(clippy::too_many_arguments)]
-    fn add(
+    fn file(
         &mut self,
         ctx: &mut Ctx,
         dirfd: BorrowedFd,
         rel: &[u8],
         name: &[u8],
         top: bool,
-        top_dev: u64,
         dtype: u8,
+        known: Option<Stat>,
     ) -> Result<()> {
-        if self.excl.excluded(name) {
-            return Ok(());
-        }
+        // A dangling symlink under -h comes with its lstat: GNU reports the failed stat.
+        let known = known.filter(|st| !(self.o.deref && is_fmt(st, libc::S_IFLNK)));
         // A regular file (by d_type) is opened first and stat'ed through its descriptor:
         // one path look-up instead of two.
         let mut pre_fd: Option<OwnedFd> = None;
-        if dtype == libc::DT_REG {
+        if known.is_none() && dtype == libc::DT_REG {
             let fl = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK;
             pre_fd = sys::openat(dirfd, rel, fl, 0).ok();
         }
         let pre_st = pre_fd.as_ref().and_then(|fd| {
             sys::fstat(fd.as_fd())
                 .ok()
-                .filter(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
+                .filter(|st| is_fmt(st, libc::S_IFREG))
         });
         if pre_st.is_none() {
             pre_fd = None;
         }
         let st = match pre_st
+            .or(known)
             .map(Ok)
             .unwrap_or_else(|| self.stat(dirfd, rel, self.o.deref))
         {
@@ -175,19 +311,33 @@ impl<'a> Creator<'a> {
                 return Ok(());
             }
         };
-        let top_dev = if top { st.st_dev } else { top_dev };
+        self.put(ctx, dirfd, rel, name, &st, pre_fd).map(|_| ())
+    }
+
+    /// Archive `rel` (relative to `dirfd`, stat'ed as `st`) under the name `name`. For a
+    /// directory only its header: true when its children are to be walked (it is not the
+    /// archive).
+    fn put(
+        &mut self,
+        ctx: &mut Ctx,
+        dirfd: BorrowedFd,
+        rel: &[u8],
+        name: &[u8],
+        st: &Stat,
+        mut pre_fd: Option<OwnedFd>,
+    ) -> Result<bool> {
         if self.archive_id == Some((st.st_dev, st.st_ino)) {
             let mut m = crate::common::quote::quote_if_needed(name);
             m.extend_from_slice(b": file is the archive; not dumped");
             ctx.msg(&m);
-            return Ok(());
+            return Ok(false);
         }
         let fmt = st.st_mode & libc::S_IFMT;
         if let Some(map) = &self.newer_than {
             if fmt != libc::S_IFDIR {
                 if let Some(&t) = map.get(name) {
                     if st.st_mtime <= t {
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
             }
@@ -249,7 +399,7 @@ impl<'a> Creator<'a> {
                         meta.link = &target;
                         let _ = self.emit(ctx, &meta)?;
                         self.remove(ctx, dirfd, rel, name, false);
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
                 let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
@@ -261,7 +411,7 @@ impl<'a> Creator<'a> {
                     Ok(fd) => fd,
                     Err(e) => {
                         self.read_fail(ctx, name, "Cannot open", &e);
-                        return Ok(());
+                        return Ok(false);
                     }
                 };
                 if st.st_nlink > 1 {
@@ -272,12 +422,12 @@ impl<'a> Creator<'a> {
                         self.sparse_member(ctx, &meta, fd.as_fd(), &map, st.st_size as u64)?;
                         drop(fd);
                         self.remove(ctx, dirfd, rel, name, false);
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
                 meta.size = st.st_size as u64;
                 if !self.emit(ctx, &meta)? {
-                    return Ok(());
+                    return Ok(false);
                 }
                 let want = st.st_size as u64;
                 let got = match self.out.copy_from(fd.as_fd(), want) {
@@ -329,66 +479,15 @@ impl<'a> Creator<'a> {
                 }
                 meta.typeflag = b'5';
                 meta.name = &dname;
-                let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
-                let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow;
-                let dfd = sys::openat(dirfd, rel, fl, 0);
                 let _ = self.emit(ctx, &meta)?;
-                if !self.o.recursion {
-                    return Ok(());
-                }
-                let dfd = match dfd {
-                    Ok(fd) => fd,
-                    Err(e) => {
-                        self.read_fail(ctx, name, "Cannot open", &e);
-                        return Ok(());
-                    }
-                };
-                if self.o.one_file_system && !top && st.st_dev != top_dev {
-                    return Ok(());
-                }
-                let mut ents = match read_dir(dfd.as_fd()) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.read_fail(ctx, name, "Cannot read", &e);
-                        return Ok(());
-                    }
-                };
-                // One sort routine for both orders (names in a directory are distinct).
-                let by = self.o.sort;
-                if by != Sort::None {
-                    ents.sort_unstable_by(|a, b| match by {
-                        Sort::Inode => a.1.cmp(&b.1),
-                        _ => a.0.cmp(&b.0),
-                    });
-                }
-                let prefix: &[u8] = if name == b"." && top && rel == b"/" {
-                    b""
-                } else {
-                    name
-                };
-                let mut child = Vec::with_capacity(prefix.len() + 64);
-                for (ename, _, dtype) in &ents {
-                    child.clear();
-                    child.extend_from_slice(prefix);
-                    if !child.is_empty() && !child.ends_with(b"/") {
-                        child.push(b'/');
-                    }
-                    child.extend_from_slice(ename);
-                    self.add(ctx, dfd.as_fd(), ename, &child, false, top_dev, *dtype)?;
-                }
-                drop(dfd);
-                if self.o.remove_files {
-                    if let Err(e) = fs::unlinkat(dirfd, rel, libc::AT_REMOVEDIR) {
-                        file_error(ctx, name, "Cannot rmdir", &e, 2);
-                    }
-                }
+                return Ok(true);
             }
             libc::S_IFLNK => {
                 let buf = match fs::readlinkat(dirfd, rel, st.st_size as usize) {
                     Ok(b) => b,
                     Err(e) => {
                         self.read_fail(ctx, name, "Cannot readlink", &e);
-                        return Ok(());
+                        return Ok(false);
                     }
                 };
                 meta.typeflag = b'2';
@@ -434,7 +533,7 @@ impl<'a> Creator<'a> {
                 ctx.error(2, &m);
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     /// A sparse file as GNU pax sparse 1.0: the map as decimal lines at the start of the data,

@@ -385,25 +385,6 @@ pub fn memfd_create(name: &[u8], flags: u32) -> io::Result<OwnedFd> {
     })
 }
 
-/// getdents64(2) into `buf`: the bytes of whole `linux_dirent64` records, 0 at the end of the
-/// directory. Temporary: tar's directory reading until `sys::dir` parses the records.
-pub fn getdents_raw(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
-    // SAFETY: buf is valid for writes of its length.
-    let n = unsafe {
-        libc::syscall(
-            libc::SYS_getdents64,
-            fd.as_raw_fd(),
-            buf.as_mut_ptr(),
-            buf.len(),
-        )
-    };
-    if n < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
-    }
-}
-
 /// statx(2) with `mask` (STATX_* bits) and `flags` (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, ...).
 pub fn statx(dir: BorrowedFd, name: &[u8], flags: i32, mask: u32) -> io::Result<libc::statx> {
     with_cstr(name, |c| {

@@ -23,6 +23,8 @@ mod sh_interactive;
 #[cfg(feature = "tar")]
 mod tar;
 #[cfg(feature = "tar")]
+mod tar_create;
+#[cfg(feature = "tar")]
 mod tar_opts;
 #[cfg(feature = "wget")]
 mod wget;

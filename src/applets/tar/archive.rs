@@ -3,8 +3,6 @@
 //! thread when the archive is compressed. Then the member reader: extended headers are folded
 //! into the [`Entry`] they describe.
 
-#![forbid(unsafe_code)]
-
 use std::io;
 
 use super::compress::{Codec, Decoder, Encoder};

@@ -11,8 +11,6 @@
 //! Concatenated members (gzip, bzip2, xz streams, zstd frames) decode as one, as `gzip -d`,
 //! `bzip2 -d`, `xz -d` and `zstd -d` do.
 
-#![forbid(unsafe_code)]
-
 use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;

@@ -4,8 +4,6 @@
 //! inode), and moves file data with sendfile into a plain archive or through the 256 KiB
 //! output buffer otherwise.
 
-#![forbid(unsafe_code)]
-
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 

@@ -2,8 +2,6 @@
 //! `NAME: WHAT: strerror` errors, the fatal "not recoverable" exit, read and write errors of
 //! the archive, operands that matched nothing, and `--totals`.
 
-#![forbid(unsafe_code)]
-
 use std::os::unix::ffi::OsStrExt;
 
 use super::archive::ReadErr;

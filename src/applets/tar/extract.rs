@@ -5,8 +5,6 @@
 //! given owner, mode and times through the descriptor; directory metadata is applied at the
 //! end, deepest first, so restrictive modes and mtimes survive the extraction of their contents.
 
-#![forbid(unsafe_code)]
-
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::rc::Rc;

@@ -6,8 +6,6 @@
 //! archive can hold before anything is allocated, so a hostile header costs an error message,
 //! never a panic or an unbounded allocation.
 
-#![forbid(unsafe_code)]
-
 pub const BLOCK: usize = 512;
 
 /// Largest pax, `L` or `K` payload we accept: memory stays bounded by this, not by the archive.

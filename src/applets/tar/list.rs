@@ -2,8 +2,6 @@
 //! (`-rw-r--r-- user/group      1234 2025-11-22 06:10 name`, the user/group/size column
 //! widening as GNU's does), names in GNU tar's default `escape` quoting.
 
-#![forbid(unsafe_code)]
-
 use super::archive::Reader;
 use super::header::{Entry, Kind};
 use super::matching::{Excluder, Selector};

@@ -3,8 +3,6 @@
 //! member selection rules (anchored, literal unless --wildcards, a directory operand selecting
 //! everything below it).
 
-#![forbid(unsafe_code)]
-
 use crate::common::fnmatch::{fnmatch, Flags};
 
 /// Wildcard match with tar's knobs: `slash` lets wildcards match '/' (GNU's default for

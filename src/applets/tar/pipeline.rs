@@ -5,8 +5,6 @@
 //! selection, GNU's `safer_name` (leading `/` and `../` removed and reported once), the refusal
 //! of members with `..`, `--strip-components`, and the routing of read errors.
 
-#![forbid(unsafe_code)]
-
 use super::archive::{padding, ReadErr, Reader};
 use super::diag::{diag_name, read_error};
 use super::header::{Entry, Kind};

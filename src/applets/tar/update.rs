@@ -3,8 +3,6 @@
 //! pread/pwrite, then the file is truncated) and `-A` concatenate. Uncompressed archive files
 //! only, as in GNU tar.
 
-#![forbid(unsafe_code)]
-
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -817,18 +817,8 @@ impl Walker {
                         } else {
                             None
                         };
-                        let mut ent = Entry {
-                            path: &self.path,
-                            name_at,
-                            parent,
-                            fd: None,
-                            depth,
-                            dtype,
-                            ino,
-                            follow: false,
-                            other_device: false,
-                            stat: None,
-                        };
+                        let mut ent =
+                            self.entry(parent, None, name_at, depth, dtype, ino, false, None);
                         let a = match dangling {
                             Some(st) => {
                                 ent.stat = Some(st);
@@ -843,18 +833,7 @@ impl Walker {
             _ => false,
         };
         if !is_dir {
-            let mut ent = Entry {
-                path: &self.path,
-                name_at,
-                parent,
-                fd: None,
-                depth,
-                dtype,
-                ino,
-                follow,
-                other_device: false,
-                stat: known,
-            };
+            let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, known);
             return f(&mut ent, Visit::Leaf) != Action::Stop;
         }
         self.enter(base, name_at, dtype, ino, follow, known, f)

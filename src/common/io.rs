@@ -122,13 +122,19 @@ impl Out {
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let r = write_all(self.fd, &self.buf);
-        self.buf.clear();
-        r
+        drain(self.fd, &mut self.buf)
     }
+}
+
+/// Write out and empty a writer's buffer. It is emptied on failure too: what a failed write
+/// left is not tried again.
+pub fn drain(fd: BorrowedFd, buf: &mut Vec<u8>) -> io::Result<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let r = write_all(fd, buf);
+    buf.clear();
+    r
 }
 
 impl io::Write for Out {

@@ -66,6 +66,11 @@ impl Output {
         self
     }
     #[track_caller]
+    pub fn stderr_has(&self, s: &str) -> &Self {
+        assert!(self.err().contains(s), "{}", self.err());
+        self
+    }
+    #[track_caller]
     pub fn stderr_is(&self, s: impl AsRef<[u8]>) -> &Self {
         assert_eq!(
             String::from_utf8_lossy(&self.stderr),
@@ -211,6 +216,16 @@ impl Drop for TempDir {
             let _ = std::fs::remove_dir_all(parent);
         }
     }
+}
+
+/// The entries of `dir`, in name order.
+pub fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
+    v.sort_by_key(|e| e.file_name());
+    v
 }
 
 /// Whether an external program is installed (peer tools: GNU tar, bsdtar, dash, nginx, ...).

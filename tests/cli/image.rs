@@ -123,12 +123,7 @@ fn image_tree_is_complete_and_nothing_more() {
     let root = d.join("root");
     let mut found = Vec::new();
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
+        for e in sorted_entries(dir) {
             let p = e.path();
             let m = std::fs::symlink_metadata(&p).unwrap();
             let rel = p.strip_prefix(base).unwrap().display().to_string();

@@ -6,10 +6,7 @@ use std::process::Command;
 
 #[allow(unused_imports)]
 use crate::harness::*;
-
-fn tar() -> Run {
-    applet("tar")
-}
+use crate::tar::{gnu_tar, tar, tar_in};
 
 const HINT: &str = "Try 'tar --help' or 'tar --usage' for more information.\n";
 
@@ -81,7 +78,7 @@ const SAME_AS_GNU: &[(&[&str], &str, i32)] = &[
 fn bad_invocations_word_and_status() {
     let t = TempDir::new("taropts");
     for (args, line, code) in SAME_AS_GNU {
-        let o = tar().args(*args).cwd(t.path()).run();
+        let o = tar_in(&t, *args);
         assert_eq!(
             (o.err(), o.code),
             (format!("{line}\n{HINT}"), *code),
@@ -100,13 +97,8 @@ fn bad_invocations_match_gnu_tar() {
     }
     let t = TempDir::new("taropts-gnu");
     for (args, _, _) in SAME_AS_GNU {
-        let g = Command::new("tar")
-            .args(*args)
-            .current_dir(t.path())
-            .env("LC_ALL", "C")
-            .output()
-            .unwrap();
-        let o = tar().args(*args).cwd(t.path()).run();
+        let g = gnu_tar(&t, *args);
+        let o = tar_in(&t, *args);
         assert_eq!(
             (o.err(), o.code),
             (
@@ -147,8 +139,9 @@ fn long_option_forms() {
     let t = TempDir::new("taropts-long");
     t.write("d/a", "a");
     t.write("d/b.o", "b");
-    tar()
-        .args([
+    tar_in(
+        &t,
+        [
             "--cr",
             "--file",
             "x.tar",
@@ -156,20 +149,13 @@ fn long_option_forms() {
             "--dir",
             "d",
             ".",
-        ])
-        .cwd(t.path())
-        .run()
-        .ok();
-    tar()
-        .args(["--li", "--file=x.tar"])
-        .cwd(t.path())
-        .run()
+        ],
+    )
+    .ok();
+    tar_in(&t, ["--li", "--file=x.tar"])
         .ok()
         .stdout_is("./\n./a\n");
-    tar()
-        .args(["--get", "--to-std", "-f", "x.tar", "./a"])
-        .cwd(t.path())
-        .run()
+    tar_in(&t, ["--get", "--to-std", "-f", "x.tar", "./a"])
         .ok()
         .stdout_is("a");
 }
@@ -181,28 +167,19 @@ fn options_among_names_and_old_style() {
     let t = TempDir::new("taropts-order");
     t.write("d1/x", "x");
     t.write("d2/y", "y");
-    tar()
-        .args(["cfb", "a.tar", "20", "-C", "d1", "x", "-C", "../d2", "y"])
-        .cwd(t.path())
-        .run()
-        .ok();
-    tar()
-        .args(["tf", "a.tar"])
-        .cwd(t.path())
-        .run()
-        .ok()
-        .stdout_is("x\ny\n");
-    tar().args(["-tvfa.tar", "y"]).cwd(t.path()).run().ok();
+    tar_in(
+        &t,
+        ["cfb", "a.tar", "20", "-C", "d1", "x", "-C", "../d2", "y"],
+    )
+    .ok();
+    tar_in(&t, ["tf", "a.tar"]).ok().stdout_is("x\ny\n");
+    tar_in(&t, ["-tvfa.tar", "y"]).ok();
     // `cf -`: the archive on standard output, as the next word says.
-    let o = tar().args(["cf", "-", "d1"]).cwd(t.path()).run();
+    let o = tar_in(&t, ["cf", "-", "d1"]);
     assert_eq!(o.code, 0);
     assert!(o.stdout.len() >= 1024 && o.stdout.len().is_multiple_of(512));
     // After `--` everything is a name; POSIXLY_CORRECT does not stop tar at the first name.
-    tar()
-        .args(["-tf", "a.tar", "--", "-v"])
-        .cwd(t.path())
-        .run()
-        .code(2);
+    tar_in(&t, ["-tf", "a.tar", "--", "-v"]).code(2);
     tar()
         .args(["-tf", "a.tar", "y", "-v"])
         .env("POSIXLY_CORRECT", "1")

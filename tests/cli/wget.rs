@@ -321,11 +321,7 @@ fn usage_errors() {
     );
     let o = applet("wget").arg("--bogus").arg("http://x/").run();
     o.code(2);
-    assert!(
-        o.err().contains("unrecognized option '--bogus'"),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("unrecognized option '--bogus'");
     applet("wget")
         .args(["-T", "abc", "http://x/"])
         .run()
@@ -335,7 +331,7 @@ fn usage_errors() {
     assert!(o.out().contains("--output-document"));
     let o = applet("wget").args(["ftp://h/x"]).run();
     o.code(1);
-    assert!(o.err().contains("Unsupported scheme"), "{}", o.err());
+    o.stderr_has("Unsupported scheme");
 }
 
 #[test]
@@ -375,12 +371,7 @@ fn nginx_http() {
     assert_eq!(std::fs::read(d.join("f.txt.1")).unwrap(), b"hello\n");
     let o = wget(&d).args(["-nc", &n.url("f.txt")]).run();
     o.ok();
-    assert!(
-        o.err()
-            .contains("File 'f.txt' already there; not retrieving."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("File 'f.txt' already there; not retrieving.");
     assert!(!d.join("f.txt.2").exists());
 
     // -O - to stdout, -O FILE, -P DIR, -nv.
@@ -398,14 +389,10 @@ fn nginx_http() {
         .args(["-nv", "-P", "sub/dir", &n.url("f.txt")])
         .run();
     o.ok();
-    assert!(
-        o.err().contains(&format!(
-            "URL:{} [6/6] -> \"sub/dir/f.txt\" [1]",
-            n.url("f.txt")
-        )),
-        "{}",
-        o.err()
-    );
+    o.stderr_has(&format!(
+        "URL:{} [6/6] -> \"sub/dir/f.txt\" [1]",
+        n.url("f.txt")
+    ));
     assert_eq!(std::fs::read(d.join("sub/dir/f.txt")).unwrap(), b"hello\n");
 
     // Through a link named wget, with localhost resolved even without asking DNS.
@@ -419,28 +406,24 @@ fn nginx_http() {
     // Server errors: exit 8, GNU's text; --spider.
     let o = wget(&d).arg(n.url("nope")).run();
     o.code(8);
-    assert!(o.err().contains("ERROR 404: Not Found."), "{}", o.err());
+    o.stderr_has("ERROR 404: Not Found.");
     assert!(!d.join("nope").exists());
     let o = wget(&d).args(["-nv", &n.url("nope")]).run();
     o.code(8);
-    assert!(
-        o.err().contains(&format!("{}:\n", n.url("nope"))),
-        "{}",
-        o.err()
-    );
+    o.stderr_has(&format!("{}:\n", n.url("nope")));
     wget(&d)
         .args(["-q", "--spider", &n.url("nope")])
         .run()
         .code(8);
     let o = wget(&d).args(["--spider", &n.url("f.txt")]).run();
     o.ok();
-    assert!(o.err().contains("Remote file exists."), "{}", o.err());
+    o.stderr_has("Remote file exists.");
     wget(&d).args(["-q", &n.url("secret")]).run().code(6);
 
     // Redirect (nginx sends an absolute Location).
     let o = wget(&d).args(["-O", "r.txt", &n.url("redir")]).run();
     o.ok();
-    assert!(o.err().contains("[following]"), "{}", o.err());
+    o.stderr_has("[following]");
     assert_eq!(std::fs::read(d.join("r.txt")).unwrap(), b"hello\n");
     wget(&d)
         .args(["-q", "--max-redirect=0", "-O", "r0", &n.url("redir")])
@@ -452,16 +435,11 @@ fn nginx_http() {
     n.put("part.bin", &body);
     let o = wget(&d).args(["-c", &n.url("part.bin")]).run();
     o.ok();
-    assert!(
-        o.err()
-            .contains("Length: 300000 (293K), 299000 (292K) remaining"),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Length: 300000 (293K), 299000 (292K) remaining");
     assert_eq!(std::fs::read(d.join("part.bin")).unwrap(), body);
     let o = wget(&d).args(["-c", &n.url("part.bin")]).run();
     o.ok();
-    assert!(o.err().contains("already fully retrieved"), "{}", o.err());
+    o.stderr_has("already fully retrieved");
     assert_eq!(std::fs::read(d.join("part.bin")).unwrap(), body);
 
     // -S shows the server's head; -o writes the log to a file.
@@ -477,17 +455,13 @@ fn nginx_http() {
         .args(["--progress=dot", "-O", "/dev/null", &n.url("big.bin")])
         .run();
     o.ok();
-    assert!(
-        o.err().contains("     0K .......... .......... "),
-        "{}",
-        o.err()
-    );
-    assert!(o.err().contains("100%"), "{}", o.err());
+    o.stderr_has("     0K .......... .......... ");
+    o.stderr_has("100%");
 
     // Writing to a full device: exit 3.
     let o = wget(&d).args(["-O", "/dev/full", &n.url("big.bin")]).run();
     o.code(3);
-    assert!(o.err().contains("No space left on device"), "{}", o.err());
+    o.stderr_has("No space left on device");
     assert!(!o.err().contains("saved"), "{}", o.err());
 
     // Output into a pipe (the splice path towards a FIFO).
@@ -566,12 +540,7 @@ fn nginx_https() {
         .args(["--no-check-certificate", "-O", "nc.bin", &n.surl("s.bin")])
         .run();
     o.ok();
-    assert!(
-        o.err()
-            .contains("WARNING: cannot verify 127.0.0.1's certificate"),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("WARNING: cannot verify 127.0.0.1's certificate");
     assert_eq!(std::fs::read(d.join("nc.bin")).unwrap(), body);
     // Name mismatch: the certificate is for 127.0.0.1 and localhost, not this name.
     let hosts_ok = std::fs::read_to_string("/etc/hosts")
@@ -736,8 +705,8 @@ fn chunked_body() {
         .stdout_is("hello world\n");
     let o = wget(&d).arg(f.url("c")).run();
     o.ok();
-    assert!(o.err().contains("Length: unspecified"), "{}", o.err());
-    assert!(o.err().contains("'c' saved [12]"), "{}", o.err());
+    o.stderr_has("Length: unspecified");
+    o.stderr_has("'c' saved [12]");
 }
 
 #[test]
@@ -795,11 +764,7 @@ fn bad_servers() {
 
     let o = wget(&d).args(["-t", "1", &f.url("trunc")]).run();
     o.code(4);
-    assert!(
-        o.err().contains("Connection closed at byte 10. Giving up."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Connection closed at byte 10. Giving up.");
     assert!(!o.err().contains("saved"), "{}", o.err());
     // The partial file stays, for -c.
     assert_eq!(std::fs::read(d.join("trunc")).unwrap(), b"0123456789");
@@ -808,63 +773,48 @@ fn bad_servers() {
         .args(["-t", "1", "-O", "g", &f.url("garbage")])
         .run();
     o.code(7);
-    assert!(o.err().contains("Malformed status line"), "{}", o.err());
+    o.stderr_has("Malformed status line");
 
     let o = wget(&d).args(["-t", "1", "-O", "h", &f.url("huge")]).run();
     o.code(7);
-    assert!(o.err().contains("Response header too large"), "{}", o.err());
+    o.stderr_has("Response header too large");
 
     let o = wget(&d)
         .args(["-t", "1", "--max-redirect=5", &f.url("loop")])
         .run();
     o.code(8);
-    assert!(o.err().contains("5 redirections exceeded."), "{}", o.err());
+    o.stderr_has("5 redirections exceeded.");
     let o = wget(&d).args(["-t", "1", "-O", "l", &f.url("loop")]).run();
     o.code(8);
-    assert!(o.err().contains("20 redirections exceeded."), "{}", o.err());
+    o.stderr_has("20 redirections exceeded.");
 
     let t1 = Instant::now();
     let o = wget(&d)
         .args(["-T", "1", "-t", "1", "-O", "s", &f.url("slow")])
         .run();
     o.code(4);
-    assert!(
-        o.err()
-            .contains("Read error (Connection timed out) in headers."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Read error (Connection timed out) in headers.");
     assert!(t1.elapsed() < Duration::from_secs(8), "-T 1 not honoured");
     let o = wget(&d)
         .args(["-T", "1", "-t", "1", "-O", "sb", &f.url("slowbody")])
         .run();
     o.code(4);
-    assert!(
-        o.err()
-            .contains("Read error at byte 2/10 (Connection timed out)."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Read error at byte 2/10 (Connection timed out).");
 
     let o = wget(&d)
         .args(["-t", "1", "-O", "bc", &f.url("badchunk")])
         .run();
     o.code(4);
-    assert!(o.err().contains("Invalid chunk size"), "{}", o.err());
+    o.stderr_has("Invalid chunk size");
     let o = wget(&d)
         .args(["-t", "1", "-O", "hc", &f.url("hugechunk")])
         .run();
     o.code(4);
-    assert!(o.err().contains("Invalid chunk size"), "{}", o.err());
+    o.stderr_has("Invalid chunk size");
 
     let o = wget(&d).args(["-t", "1", "-O", "z", &f.url("gzip")]).run();
     o.ok();
-    assert!(
-        o.err()
-            .contains("Content-Encoding: gzip which was not requested"),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Content-Encoding: gzip which was not requested");
     assert_eq!(std::fs::read(d.join("z")).unwrap(), b"\x1f\x8b\x08\x00");
 
     let o = wget(&d)
@@ -874,7 +824,7 @@ fn bad_servers() {
 
     let o = wget(&d).args(["-t", "1", &f.url("err")]).run();
     o.code(8);
-    assert!(o.err().contains("ERROR 500: Oops."), "{}", o.err());
+    o.stderr_has("ERROR 500: Oops.");
 
     // Several URLs: the lowest non-zero code wins (4 before 8), the rest still runs.
     let o = wget(&d)
@@ -905,11 +855,7 @@ fn retries_resume_after_truncation() {
         .args(["-t", "2", "--waitretry=0", &f.url("r.bin")])
         .run();
     o.ok();
-    assert!(
-        o.err().contains("Connection closed at byte 5. Retrying."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("Connection closed at byte 5. Retrying.");
     assert_eq!(std::fs::read(d.join("r.bin")).unwrap(), b"0123456789");
 }
 
@@ -922,19 +868,10 @@ fn network_errors() {
         .args(["-t", "3", &format!("http://127.0.0.1:{port}/")])
         .run();
     o.code(4);
-    assert!(
-        o.err().contains("failed: Connection refused."),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("failed: Connection refused.");
     let o = wget(&d).args(["http://nonexistent.invalid/"]).run();
     o.code(4);
-    assert!(
-        o.err()
-            .contains("wget: unable to resolve host address 'nonexistent.invalid'"),
-        "{}",
-        o.err()
-    );
+    o.stderr_has("wget: unable to resolve host address 'nonexistent.invalid'");
     // IPv6 literal, when the machine has ::1.
     if let Ok(l) = TcpListener::bind("[::1]:0") {
         let port = l.local_addr().unwrap().port();
@@ -988,7 +925,9 @@ fn scratch_chroot_https() {
     // No CA given, no system bundle: the built-in roots are used and reject the test CA.
     let o = crate::image::chroot(&root, &["wget", "-O", "/tmp/y", &n.surl("f.bin")]);
     o.code(5);
-    assert!(o.err().contains("ERROR: cannot verify 127.0.0.1's certificate, issued by 'CN=rbox test CA,O=rbox tests'"), "{}", o.err());
+    o.stderr_has(
+        "ERROR: cannot verify 127.0.0.1's certificate, issued by 'CN=rbox test CA,O=rbox tests'",
+    );
     // localhost without /etc/hosts (a health check).
     let o = crate::image::chroot(
         &root,

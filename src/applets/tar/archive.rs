@@ -411,8 +411,8 @@ impl Output {
         if self.buf.is_empty() {
             return Ok(());
         }
+        let mut full = std::mem::take(&mut self.buf);
         if let Some(enc) = &mut self.enc {
-            let full = std::mem::take(&mut self.buf);
             let mut fresh = enc.send(full)?;
             if fresh.capacity() < self.cap {
                 fresh.reserve_exact(self.cap);
@@ -420,8 +420,8 @@ impl Output {
             self.buf = fresh;
             return Ok(());
         }
-        let r = sys::write_all(self.fd(), &self.buf);
-        self.buf.clear();
+        let r = crate::common::io::drain(self.fd(), &mut full);
+        self.buf = full;
         r
     }
 
@@ -481,9 +481,16 @@ impl Output {
     }
 
     pub fn pad(&mut self, n: u64) -> io::Result<()> {
-        let p = padding(n) as usize;
-        if p > 0 {
-            self.write(&[0u8; BLOCK][..p])?;
+        self.zeros(padding(n))
+    }
+
+    /// `n` zero bytes.
+    pub fn zeros(&mut self, mut n: u64) -> io::Result<()> {
+        const ZEROS: [u8; 4096] = [0; 4096];
+        while n > 0 {
+            let k = n.min(ZEROS.len() as u64) as usize;
+            self.write(&ZEROS[..k])?;
+            n -= k as u64;
         }
         Ok(())
     }
@@ -491,13 +498,10 @@ impl Output {
     /// End of archive: two zero blocks, then zeros up to a whole record, as GNU tar writes.
     /// The descriptor comes back when no compressor thread took it.
     pub fn finish(mut self) -> io::Result<Option<ArchiveFd>> {
-        self.write(&[0u8; BLOCK])?;
-        self.write(&[0u8; BLOCK])?;
+        self.zeros(2 * BLOCK as u64)?;
         let r = self.written % self.record;
         if r != 0 {
-            let pad = (self.record - r) as usize;
-            let zeros = vec![0u8; pad];
-            self.write(&zeros)?;
+            self.zeros(self.record - r)?;
         }
         self.flush()?;
         if let Some(enc) = self.enc.take() {
@@ -565,6 +569,15 @@ impl Reader {
         })?;
         self.input.skip(padding(size))?;
         Ok(v)
+    }
+
+    /// A GNU long name or link: the member data up to its first NUL.
+    fn meta_name(&mut self, size: u64) -> Result<Vec<u8>, ReadErr> {
+        let mut d = self.meta(size)?;
+        if let Some(i) = memchr::memchr(0, &d) {
+            d.truncate(i);
+        }
+        Ok(d)
     }
 
     /// The next member, or None at the end of the archive. Errors after the first member are
@@ -646,19 +659,11 @@ impl Reader {
                     continue;
                 }
                 b'L' => {
-                    let mut d = self.meta(raw.size)?;
-                    if let Some(i) = memchr::memchr(0, &d) {
-                        d.truncate(i);
-                    }
-                    long_name = Some(d);
+                    long_name = Some(self.meta_name(raw.size)?);
                     continue;
                 }
                 b'K' => {
-                    let mut d = self.meta(raw.size)?;
-                    if let Some(i) = memchr::memchr(0, &d) {
-                        d.truncate(i);
-                    }
-                    long_link = Some(d);
+                    long_link = Some(self.meta_name(raw.size)?);
                     continue;
                 }
                 _ => {}

@@ -439,15 +439,9 @@ impl<'a> Creator<'a> {
                 };
                 if got < want {
                     // Keep the archive consistent with the header: pad with zeros.
-                    let mut left = want - got;
-                    let zeros = [0u8; 4096];
-                    while left > 0 {
-                        let k = left.min(zeros.len() as u64) as usize;
-                        self.out
-                            .write(&zeros[..k])
-                            .map_err(|e| self.write_error(ctx, &e))?;
-                        left -= k as u64;
-                    }
+                    self.out
+                        .zeros(want - got)
+                        .map_err(|e| self.write_error(ctx, &e))?;
                     let m = format!(": File shrank by {} bytes; padding with zeros", want - got);
                     let mut msg = crate::common::quote::quote_if_needed(name);
                     msg.extend_from_slice(m.as_bytes());
@@ -624,15 +618,9 @@ impl<'a> Creator<'a> {
                 Err(_) => 0,
             };
             if got < len {
-                let zeros = vec![0u8; (len - got).min(1 << 20) as usize];
-                let mut left = len - got;
-                while left > 0 {
-                    let k = left.min(zeros.len() as u64) as usize;
-                    self.out
-                        .write(&zeros[..k])
-                        .map_err(|e| self.write_error(ctx, &e))?;
-                    left -= k as u64;
-                }
+                self.out
+                    .zeros(len - got)
+                    .map_err(|e| self.write_error(ctx, &e))?;
                 let mut msg = crate::common::quote::quote_if_needed(m.name);
                 msg.extend_from_slice(b": File shrank; padding with zeros");
                 ctx.error(2, &msg);

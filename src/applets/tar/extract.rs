@@ -232,7 +232,12 @@ impl<'a> Extractor<'a> {
         cur.ok_or_else(|| std::io::Error::from_raw_os_error(libc::ENOENT))
     }
 
-    fn parent_error(&self, ctx: &mut Ctx, name: &[u8], e: &std::io::Error) {
+    /// `open_dir` for a member's parent, reporting a failure against the member.
+    fn open_parent(&mut self, ctx: &mut Ctx, name: &[u8], dir: &[u8]) -> Option<Rc<OwnedFd>> {
+        let e = match self.open_dir(dir) {
+            Ok(fd) => return Some(fd),
+            Err(e) => e,
+        };
         if e.raw_os_error() == Some(libc::EXDEV) || e.raw_os_error() == Some(libc::ELOOP) {
             let mut m = diag_name(name);
             m.extend_from_slice(
@@ -240,8 +245,9 @@ impl<'a> Extractor<'a> {
             );
             ctx.error(2, &m);
         } else {
-            file_error(ctx, name, "Cannot open", e, 2);
+            file_error(ctx, name, "Cannot open", &e, 2);
         }
+        None
     }
 
     fn uid_gid(&mut self, e: &Entry) -> (u32, u32) {
@@ -398,12 +404,8 @@ impl<'a> Extractor<'a> {
             return self.skip(ctx, r, data_len);
         }
         let (dname, base) = split(&path);
-        let dir_fd = match self.open_dir(dname) {
-            Ok(fd) => fd,
-            Err(err) => {
-                self.parent_error(ctx, name, &err);
-                return self.skip(ctx, r, data_len);
-            }
+        let Some(dir_fd) = self.open_parent(ctx, name, dname) else {
+            return self.skip(ctx, r, data_len);
         };
         let dir = dir_fd.as_fd();
         match kind {
@@ -561,12 +563,8 @@ impl<'a> Extractor<'a> {
                 };
                 let tdirfd = tfd.as_fd();
                 // open_dir_nocreate left the directory cache alone: `dname` may still hit it.
-                let dir_fd = match self.open_dir(dname) {
-                    Ok(fd) => fd,
-                    Err(err) => {
-                        self.parent_error(ctx, name, &err);
-                        return self.skip(ctx, r, data_len);
-                    }
+                let Some(dir_fd) = self.open_parent(ctx, name, dname) else {
+                    return self.skip(ctx, r, data_len);
                 };
                 let dir = dir_fd.as_fd();
                 // Flags 0: never follow a symlink.

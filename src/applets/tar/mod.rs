@@ -46,25 +46,31 @@ use opts::{Mode, NameArg, Opts};
 
 pub use opts::USAGE;
 
-/// Open the archive for reading.
-fn open_read(ctx: &mut Ctx, o: &Opts) -> Result<ArchiveFd> {
+/// Open the archive named by `-f`, or take standard input or output (for `-f -` or no `-f`)
+/// unless it is a terminal, as GNU tar refuses.
+fn open_archive(ctx: &mut Ctx, o: &Opts, write: bool) -> Result<ArchiveFd> {
+    let (flags, std, refusal): (_, _, &[u8]) = if write {
+        (
+            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+            crate::common::io::stdout_fd(),
+            b"Refusing to write archive contents to terminal (missing -f option?)",
+        )
+    } else {
+        (
+            libc::O_RDONLY,
+            crate::common::io::stdin_fd(),
+            b"Refusing to read archive contents from terminal (missing -f option?)",
+        )
+    };
     match &o.file {
         Some(f) if f.as_bytes() != b"-" => {
-            match sys::open(f.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+            match sys::open(f.as_bytes(), flags | libc::O_CLOEXEC, 0o666) {
                 Ok(fd) => Ok(ArchiveFd::Owned(fd)),
                 Err(e) => Err(fatal_file(ctx, f.as_bytes(), "Cannot open", &e)),
             }
         }
-        _ => {
-            let stdin = crate::common::io::stdin_fd();
-            if sys::isatty(stdin) {
-                return Err(fatal(
-                    ctx,
-                    b"Refusing to read archive contents from terminal (missing -f option?)",
-                ));
-            }
-            Ok(ArchiveFd::Std(stdin))
-        }
+        _ if sys::isatty(std) => Err(fatal(ctx, refusal)),
+        _ => Ok(ArchiveFd::Std(std)),
     }
 }
 
@@ -175,25 +181,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
     match o.mode {
         Mode::Create => {
-            let fd = match &o.file {
-                Some(f) if f.as_bytes() != b"-" => {
-                    let fl = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC;
-                    match sys::open(f.as_bytes(), fl, 0o666) {
-                        Ok(fd) => ArchiveFd::Owned(fd),
-                        Err(e) => return Err(fatal_file(ctx, f.as_bytes(), "Cannot open", &e)),
-                    }
-                }
-                _ => {
-                    let stdout = crate::common::io::stdout_fd();
-                    if sys::isatty(stdout) {
-                        return Err(fatal(
-                            ctx,
-                            b"Refusing to write archive contents to terminal (missing -f option?)",
-                        ));
-                    }
-                    ArchiveFd::Std(stdout)
-                }
-            };
+            let fd = open_archive(ctx, o, true)?;
             let to_stdout = matches!(fd, ArchiveFd::Std(_));
             let out = Output::new(fd, o.codec, o.record)
                 .map_err(|e| diag::archive_write_error(ctx, o, &e))?;
@@ -203,7 +191,7 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
             c.finish(ctx).map(drop)
         }
         Mode::List | Mode::Extract | Mode::Diff => {
-            let fd = open_read(ctx, o)?;
+            let fd = open_archive(ctx, o, false)?;
             let input = Input::new(fd, o.codec).map_err(|e| {
                 let name = o.file.clone().unwrap_or_else(|| OsString::from("-"));
                 fatal_file(ctx, name.as_bytes(), "Cannot read", &e)

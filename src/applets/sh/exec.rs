@@ -154,6 +154,18 @@ impl Shell {
         }
     }
 
+    /// End a shell or subshell on the result of its last command: the status it
+    /// leaves, after the EXIT trap and with buffered output written out.
+    pub fn finish(&mut self, r: Res) -> i32 {
+        self.status = match r {
+            Ok(s) | Err(Flow::Exit(s)) => s,
+            Err(_) => self.status,
+        };
+        self.run_exit_trap();
+        let _ = self.out.flush();
+        self.status
+    }
+
     // ------------------------------------------------------------ forking
 
     /// Run `f` as a subshell and wait for it.
@@ -683,29 +695,9 @@ impl Shell {
                 }
                 r
             }
-            Found::Builtin(b) => {
-                let saved_vars = self.temp_assign(&assigns)?;
-                let mut saved = Vec::new();
-                let r = match self.redirect(&s.redirs, Some(&mut saved)) {
-                    Err(st) => Ok(st),
-                    Ok(()) => (b.run)(self, argv),
-                };
-                let _ = self.out.flush();
-                self.restore(saved);
-                self.untemp_assign(saved_vars);
-                r
-            }
+            Found::Builtin(b) => self.run_scoped(&assigns, &s.redirs, |sh| (b.run)(sh, argv)),
             Found::Func(body) => {
-                let saved_vars = self.temp_assign(&assigns)?;
-                let mut saved = Vec::new();
-                let r = match self.redirect(&s.redirs, Some(&mut saved)) {
-                    Err(st) => Ok(st),
-                    Ok(()) => self.call_function(&body, argv),
-                };
-                let _ = self.out.flush();
-                self.restore(saved);
-                self.untemp_assign(saved_vars);
-                r
+                self.run_scoped(&assigns, &s.redirs, |sh| sh.call_function(&body, argv))
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
                 for (n, _) in &assigns {
@@ -730,6 +722,26 @@ impl Shell {
                 Ok(self.wait_child(pid))
             }
         }
+    }
+
+    /// Run a regular builtin or a function with its prefix assignments and redirections in
+    /// force, both undone afterwards; a redirection error is the command's status.
+    fn run_scoped(
+        &mut self,
+        assigns: &[(Vec<u8>, Vec<u8>)],
+        redirs: &[Redir],
+        run: impl FnOnce(&mut Shell) -> Res,
+    ) -> Res {
+        let saved_vars = self.temp_assign(assigns)?;
+        let mut saved = Vec::new();
+        let r = match self.redirect(redirs, Some(&mut saved)) {
+            Err(st) => Ok(st),
+            Ok(()) => run(self),
+        };
+        let _ = self.out.flush();
+        self.restore(saved);
+        self.untemp_assign(saved_vars);
+        r
     }
 
     /// Prefix assignments for a builtin or function: set now, restore afterwards.
@@ -922,15 +934,9 @@ impl Shell {
         self.opts = Opts::default();
         self.lineno = 1;
         let mut inp = Input::from_source(Box::new(super::input::FdSource::new(fd)));
-        let st = match self.run_input(&mut inp, false) {
-            Ok(s) => s,
-            Err(Flow::Exit(s)) => s,
-            Err(_) => self.status,
-        };
-        self.status = st;
-        self.run_exit_trap();
-        let _ = self.out.flush();
-        sp::exit_now(self.status)
+        let r = self.run_input(&mut inp, false);
+        let st = self.finish(r);
+        sp::exit_now(st)
     }
 
     // ------------------------------------------------------------ redirections
@@ -1127,29 +1133,4 @@ pub fn is_executable_file(p: &[u8]) -> bool {
 fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
     // dash prints the words as they are, unquoted.
     out.extend_from_slice(s);
-}
-
-#[allow(dead_code)]
-fn trace_quote_sh(out: &mut Vec<u8>, s: &[u8]) {
-    let safe = !s.is_empty()
-        && s.iter().all(|&c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'_' | b'-' | b'.' | b'/' | b',' | b':' | b'+' | b'@' | b'%' | b'='
-                )
-        });
-    if safe {
-        out.extend_from_slice(s);
-        return;
-    }
-    out.push(b'\'');
-    for &c in s {
-        if c == b'\'' {
-            out.extend_from_slice(b"'\\''");
-        } else {
-            out.push(c);
-        }
-    }
-    out.push(b'\'');
 }

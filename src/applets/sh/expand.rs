@@ -411,16 +411,7 @@ impl Shell {
                             }
                             e
                         }
-                        Err(m) => {
-                            self.errf(&[
-                                b"arithmetic expression: ",
-                                m.as_bytes(),
-                                b": \"",
-                                &text,
-                                b"\"",
-                            ]);
-                            return Err(Flow::Exit(2));
-                        }
+                        Err(m) => return Err(self.arith_error(&m, &text)),
                     },
                 };
                 if literal {
@@ -442,16 +433,20 @@ impl Shell {
                     self.err(m.as_bytes());
                     return Err(Flow::Exit(2));
                 }
-                self.errf(&[
-                    b"arithmetic expression: ",
-                    m.as_bytes(),
-                    b": \"",
-                    &text,
-                    b"\"",
-                ]);
-                Err(Flow::Exit(2))
+                Err(self.arith_error(&m, &text))
             }
         }
+    }
+
+    fn arith_error(&mut self, m: &str, text: &[u8]) -> Flow {
+        self.errf(&[
+            b"arithmetic expression: ",
+            m.as_bytes(),
+            b": \"",
+            text,
+            b"\"",
+        ]);
+        Flow::Exit(2)
     }
 
     /// Run a command substitution and return its output without trailing newlines.
@@ -856,7 +851,7 @@ impl arith::Vars for ArithVars<'_> {
     fn get(&mut self, name: &[u8]) -> Result<i64, String> {
         match self.sh.vars.get(name) {
             Some(v) => {
-                let t = trim(v);
+                let t = v.trim_ascii();
                 if t.is_empty() {
                     return Ok(0);
                 }
@@ -891,16 +886,4 @@ impl arith::Vars for ArithVars<'_> {
         }
         Ok(())
     }
-}
-
-fn trim(v: &[u8]) -> &[u8] {
-    let s = v
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(v.len());
-    let e = v
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(s, |i| i + 1);
-    &v[s..e]
 }

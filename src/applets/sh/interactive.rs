@@ -233,14 +233,9 @@ pub fn escapes(sh: &Shell, p: &[u8], hist_no: usize) -> Vec<u8> {
             b'[' => out.push(1),
             b']' => out.push(2),
             b'0'..=b'7' => {
-                let mut v: u32 = (e - b'0') as u32;
-                let mut k = 0;
-                while k < 2 && i < p.len() && (b'0'..=b'7').contains(&p[i]) {
-                    v = v * 8 + (p[i] - b'0') as u32;
-                    i += 1;
-                    k += 1;
-                }
-                out.push(v as u8);
+                let (v, n) = super::builtins::octal(&p[i - 1..]);
+                i += n - 1;
+                out.push(v);
             }
             _ => {
                 out.push(b'\\');

@@ -230,23 +230,11 @@ pub fn started_bg(sh: &mut Shell, job: Option<JobStart>, id: usize) {
 
 /// The name of a background job: the command text without its `&`.
 fn bg_text(t: &[u8]) -> Vec<u8> {
-    let mut t = trim(t);
+    let mut t = t.trim_ascii();
     if t.ends_with(b"&") && !t.ends_with(b"&&") {
-        t = trim(&t[..t.len() - 1]);
+        t = t[..t.len() - 1].trim_ascii();
     }
     t.to_vec()
-}
-
-fn trim(t: &[u8]) -> &[u8] {
-    let s = t
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(t.len());
-    let e = t
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(s, |e| e + 1);
-    &t[s..e.max(s)]
 }
 
 /// Where traps run: SIGINT in an interactive shell abandons what it is doing.
@@ -328,7 +316,7 @@ pub fn wait_job(sh: &mut Shell, pgid: i32, pids: &[i32], existing: Option<usize>
         let id = match existing {
             Some(id) => id,
             None => {
-                let text = trim(&sh.jc.text).to_vec();
+                let text = sh.jc.text.trim_ascii().to_vec();
                 sh.procs.add_job(pids.to_vec(), text)
             }
         };

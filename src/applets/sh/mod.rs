@@ -205,15 +205,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             sh.run_input(&mut inp, false)
         }
     };
-    let st = match result {
-        Ok(s) => s,
-        Err(Flow::Exit(s)) => s,
-        Err(_) => sh.status,
-    };
-    sh.status = st;
-    sh.run_exit_trap();
-    let _ = sh.out.flush();
-    sh.status
+    sh.finish(result)
 }
 
 /// `sh: 0: cannot open SCRIPT: No such file` (127), or another reason (126).

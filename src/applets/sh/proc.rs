@@ -337,15 +337,9 @@ impl Shell {
                 self.subshell = true;
                 self.reset_traps_in_child();
                 // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
-                let st = match f(self) {
-                    Ok(s) => s,
-                    Err(Flow::Exit(s)) => s,
-                    Err(_) => self.status,
-                };
-                self.status = st;
-                self.run_exit_trap();
-                let _ = self.out.flush();
-                sp::exit_now(self.status)
+                let r = f(self);
+                let st = self.finish(r);
+                sp::exit_now(st)
             }
             Ok(Fork::Parent(pid)) => {
                 super::jobctl::after_fork(self, pid);

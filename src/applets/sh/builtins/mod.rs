@@ -4,6 +4,8 @@
 mod printf;
 mod test;
 
+pub use printf::octal;
+
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;
 use crate::common::io::{stderr_fd, stdin_fd, write_all};

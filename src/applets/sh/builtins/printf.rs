@@ -4,6 +4,18 @@
 
 use super::super::exec::{Res, Shell};
 
+/// The byte (low eight bits) that up to three leading octal digits of `s` stand for,
+/// and how many digits that took.
+pub fn octal(s: &[u8]) -> (u8, usize) {
+    let n = s
+        .iter()
+        .take(3)
+        .take_while(|c| (b'0'..=b'7').contains(c))
+        .count();
+    let v = s[..n].iter().fold(0u32, |v, &c| v * 8 + (c - b'0') as u32);
+    (v as u8, n)
+}
+
 /// Interpret echo/`%b` escapes into `out`; returns false when `\c` stops all output.
 fn escapes(s: &[u8], out: &mut Vec<u8>, percent_b: bool) -> bool {
     let mut i = 0;
@@ -30,24 +42,19 @@ fn escapes(s: &[u8], out: &mut Vec<u8>, percent_b: bool) -> bool {
             b'\\' => out.push(b'\\'),
             b'0'..=b'7' => {
                 // echo and %b: \0nnn (up to three digits after the 0); also \nnn in %b.
-                let mut v: u32 = 0;
-                let mut n = 0;
-                let mut j = i - 1;
-                if d == b'0' {
-                    j = i;
-                } else if !percent_b {
+                let start = if d == b'0' {
+                    i
+                } else if percent_b {
+                    i - 1
+                } else {
                     // dash's echo only knows \0nnn; \1 stays as is.
                     out.push(b'\\');
                     out.push(d);
                     continue;
-                }
-                while n < 3 && j < s.len() && (b'0'..=b'7').contains(&s[j]) {
-                    v = v * 8 + (s[j] - b'0') as u32;
-                    j += 1;
-                    n += 1;
-                }
-                i = j;
-                out.push(v as u8);
+                };
+                let (v, n) = octal(&s[start..]);
+                i = start + n;
+                out.push(v);
             }
             _ => {
                 out.push(b'\\');
@@ -233,17 +240,10 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             let c = fmt[i];
             if c == b'\\' {
                 // Format escapes: as %b but \c ends, and octal is \nnn.
-                let mut j = i + 1;
-                if j < fmt.len() && (b'0'..=b'7').contains(&fmt[j]) {
-                    let mut v = 0u32;
-                    let mut n = 0;
-                    while n < 3 && j < fmt.len() && (b'0'..=b'7').contains(&fmt[j]) {
-                        v = v * 8 + (fmt[j] - b'0') as u32;
-                        j += 1;
-                        n += 1;
-                    }
-                    out.push(v as u8);
-                    i = j;
+                let (v, n) = octal(&fmt[i + 1..]);
+                if n > 0 {
+                    out.push(v);
+                    i += 1 + n;
                     continue;
                 }
                 let end = (i + 2).min(fmt.len());

@@ -113,15 +113,7 @@ impl T<'_> {
                 }
                 if a[0] == b"!" {
                     self.i = 1;
-                    let sub = T {
-                        a: &a[1..],
-                        i: 0,
-                        err: None,
-                    };
-                    let mut sub = sub;
-                    let r = sub.top();
-                    self.err = sub.err;
-                    return !r;
+                    return !self.top_of(&a[1..]);
                 }
                 if a[0] == b"(" && a[2] == b")" {
                     return !a[1].is_empty();
@@ -129,24 +121,10 @@ impl T<'_> {
             }
             4 => {
                 if a[0] == b"!" {
-                    let mut sub = T {
-                        a: &a[1..],
-                        i: 0,
-                        err: None,
-                    };
-                    let r = sub.top();
-                    self.err = sub.err;
-                    return !r;
+                    return !self.top_of(&a[1..]);
                 }
                 if a[0] == b"(" && a[3] == b")" {
-                    let mut sub = T {
-                        a: &a[1..3],
-                        i: 0,
-                        err: None,
-                    };
-                    let r = sub.top();
-                    self.err = sub.err;
-                    return r;
+                    return self.top_of(&a[1..3]);
                 }
             }
             _ => {}
@@ -156,6 +134,14 @@ impl T<'_> {
             let extra = self.a[self.i].clone();
             return self.fail(&[&extra[..], b": unexpected operator"].concat());
         }
+        r
+    }
+
+    /// `top` on part of the arguments, so its rules by argument count apply to that part.
+    fn top_of(&mut self, a: &[Vec<u8>]) -> bool {
+        let mut sub = T { a, i: 0, err: None };
+        let r = sub.top();
+        self.err = sub.err;
         r
     }
 
@@ -229,7 +215,7 @@ impl T<'_> {
     }
 
     fn int(&mut self, s: &[u8]) -> Option<i64> {
-        let t = trim(s);
+        let t = s.trim_ascii();
         let (neg, d) = match t {
             [b'-', r @ ..] => (true, r),
             [b'+', r @ ..] => (false, r),
@@ -333,18 +319,6 @@ impl T<'_> {
             }
         }
     }
-}
-
-fn trim(s: &[u8]) -> &[u8] {
-    let a = s
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(s.len());
-    let b = s
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(a, |i| i + 1);
-    &s[a..b]
 }
 
 fn stat(p: &[u8], follow: bool) -> Option<fd::Stat> {

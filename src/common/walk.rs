@@ -272,10 +272,6 @@ impl Children {
     pub fn take_error(&mut self) -> Option<io::Error> {
         self.error.take()
     }
-    /// Whether reading ended with an error.
-    pub fn has_error(&self) -> bool {
-        self.error.is_some()
-    }
 
     fn clear(&mut self) {
         self.arena.clear();

@@ -313,7 +313,7 @@ impl<'a> Ls<'a> {
         let long = c.format == Format::Long;
         if e.stat_ok
             && (long || self.check_symlink_mode)
-            && sys::dir::readlinkat(dirfd, self.list.name(&e), &mut self.link_buf).is_ok()
+            && sys::fs::readlinkat_into(dirfd, self.list.name(&e), &mut self.link_buf).is_ok()
         {
             let t = std::mem::take(&mut self.link_buf);
             self.list.set_link(i, &t);

@@ -273,7 +273,6 @@ impl Input {
             let chunk = rest.min(1 << 30) as usize;
             let r = match sendfile(out, src, Some(&mut off), chunk) {
                 Ok(r) => r,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) => {
                     // No kernel copy here: read and write the rest.
                     self.pos = off as u64;
@@ -435,7 +434,6 @@ impl Output {
                 let chunk = (n - done).min(1 << 30) as usize;
                 let r = match sendfile(self.fd(), src, None, chunk) {
                     Ok(r) => r,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e)
                         if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) =>
                     {

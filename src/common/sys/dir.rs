@@ -1,6 +1,6 @@
 //! Directories: opened relative to a parent descriptor, read with getdents64 into one reused
-//! buffer, entries handed out as borrowed `(name, d_type, inode)` without an allocation each;
-//! readlinkat into a reused buffer. The one getdents64 record parser in rbox.
+//! buffer, entries handed out as borrowed `(name, d_type, inode)` without an allocation each:
+//! the one getdents64 record parser in rbox.
 //!
 //! ```ignore
 //! let fd = dir::open_dir(sys::cwd(), b"some/dir", true)?;
@@ -10,7 +10,7 @@
 
 use std::io;
 
-use super::fd::{cvt_size, openat, retry, with_cstr, AsRawFd, BorrowedFd, OwnedFd};
+use super::fd::{cvt_size, openat, retry, AsRawFd, BorrowedFd, OwnedFd};
 
 /// Flags every directory is opened with: read-only, a directory or ENOTDIR, close-on-exec, and
 /// O_NONBLOCK so that a fifo swapped in for the directory cannot block the open.
@@ -142,28 +142,6 @@ pub fn is_dot_or_dotdot(name: &[u8]) -> bool {
     name == b"." || name == b".."
 }
 
-/// readlinkat(2) of `name` relative to `dir` into `buf` (cleared first), growing it as needed.
-pub fn readlinkat(dir: BorrowedFd, name: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
-    with_cstr(name, |c| {
-        let mut cap = buf.capacity().max(256);
-        loop {
-            buf.clear();
-            buf.reserve(cap);
-            // SAFETY: c is NUL-terminated; buf has at least `cap` bytes of spare capacity,
-            // and readlinkat writes at most `cap` bytes there.
-            let n = cvt_size(unsafe {
-                libc::readlinkat(dir.as_raw_fd(), c.as_ptr(), buf.as_mut_ptr().cast(), cap)
-            })?;
-            if n < cap {
-                // SAFETY: the kernel initialised the first n <= cap bytes.
-                unsafe { buf.set_len(n) };
-                return Ok(());
-            }
-            cap *= 4;
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,13 +172,13 @@ mod tests {
         assert_eq!(find(b"ln"), libc::DT_LNK);
         assert_eq!(find(b".."), libc::DT_DIR);
         let mut l = Vec::new();
-        readlinkat(fd.as_fd(), b"ln", &mut l).unwrap();
+        super::super::fs::readlinkat_into(fd.as_fd(), b"ln", &mut l).unwrap();
         assert_eq!(l, b"a/long/target");
         let mut small = Vec::with_capacity(1);
-        readlinkat(fd.as_fd(), b"ln", &mut small).unwrap();
+        super::super::fs::readlinkat_into(fd.as_fd(), b"ln", &mut small).unwrap();
         assert_eq!(small, b"a/long/target");
         assert_eq!(
-            readlinkat(fd.as_fd(), b"f", &mut l)
+            super::super::fs::readlinkat_into(fd.as_fd(), b"f", &mut l)
                 .unwrap_err()
                 .raw_os_error(),
             Some(libc::EINVAL)

@@ -257,18 +257,6 @@ pub fn set_cloexec(fd: BorrowedFd, on: bool) -> io::Result<()> {
     Ok(())
 }
 
-/// fcntl(F_GETFL): the file status flags (O_APPEND, O_NONBLOCK, access mode).
-pub fn get_fl(fd: BorrowedFd) -> io::Result<i32> {
-    // SAFETY: F_GETFL takes no argument.
-    cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) })
-}
-
-/// fcntl(F_SETFL).
-pub fn set_fl(fd: BorrowedFd, flags: i32) -> io::Result<()> {
-    // SAFETY: F_SETFL takes an int argument.
-    cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags) }).map(drop)
-}
-
 /// fcntl(F_SETPIPE_SZ); the kernel may round or refuse, which callers ignore.
 pub fn set_pipe_size(fd: BorrowedFd, size: i32) -> io::Result<i32> {
     // SAFETY: F_SETPIPE_SZ takes an int argument.
@@ -335,12 +323,6 @@ pub fn access(name: &[u8], mode: i32) -> bool {
         cvt(unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), mode, 0) })
     })
     .is_ok()
-}
-
-/// A zeroed `struct stat`, for callers that keep one before they have stat'ed anything.
-pub fn stat_zeroed() -> Stat {
-    // SAFETY: struct stat is plain integers; all-zero is a valid value.
-    unsafe { std::mem::zeroed() }
 }
 
 #[cfg(test)]

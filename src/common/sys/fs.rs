@@ -146,25 +146,34 @@ pub fn symlinkat(target: &[u8], dir: BorrowedFd, name: &[u8]) -> io::Result<()> 
     })
 }
 
-/// readlinkat(2): the target of symlink `name`. `hint` is the expected length (st_size of the
-/// link): with it right, one call; the buffer grows while the target fills it.
-pub fn readlinkat(dir: BorrowedFd, name: &[u8], hint: usize) -> io::Result<Vec<u8>> {
+/// readlinkat(2) of `name` relative to `dir` into `buf` (cleared first), growing it as needed.
+pub fn readlinkat_into(dir: BorrowedFd, name: &[u8], buf: &mut Vec<u8>) -> io::Result<()> {
     with_cstr(name, |c| {
-        let mut buf: Vec<u8> = Vec::with_capacity(hint.max(256) + 1);
+        let mut cap = buf.capacity().max(256);
         loop {
-            let cap = buf.capacity();
-            // SAFETY: the buffer has room for `cap` bytes; readlinkat writes at most that many.
+            buf.clear();
+            buf.reserve(cap);
+            // SAFETY: c is NUL-terminated; buf has at least `cap` bytes of spare capacity,
+            // and readlinkat writes at most `cap` bytes there.
             let n = cvt_size(unsafe {
                 libc::readlinkat(dir.as_raw_fd(), c.as_ptr(), buf.as_mut_ptr().cast(), cap)
             })?;
             if n < cap {
-                // SAFETY: the kernel initialised the first n bytes.
+                // SAFETY: the kernel initialised the first n <= cap bytes.
                 unsafe { buf.set_len(n) };
-                return Ok(buf);
+                return Ok(());
             }
-            buf.reserve(cap * 2);
+            cap *= 4;
         }
     })
+}
+
+/// readlinkat(2): the target of symlink `name` in a new buffer. `hint` is the expected length
+/// (st_size of the link): with it right, one call.
+pub fn readlinkat(dir: BorrowedFd, name: &[u8], hint: usize) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(hint + 1);
+    readlinkat_into(dir, name, &mut buf)?;
+    Ok(buf)
 }
 
 /// fchownat(2); `flags` AT_SYMLINK_NOFOLLOW to change a symlink itself. u32::MAX: unchanged.

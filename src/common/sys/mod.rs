@@ -5,14 +5,16 @@
 //!
 //! - [`fd`]: descriptors, paths as C strings, open/openat, read/write, pipes, dup, fcntl, stat.
 //! - [`fs`]: directory-relative changes (mkdirat, unlinkat, renameat, links, owners, modes,
-//!   times, device nodes), openat2 beneath a directory, holes.
+//!   times, device nodes, symlink targets), openat2 beneath a directory, holes, statx, xattrs.
 //! - [`dir`]: getdents64 records from a directory descriptor.
 //! - [`copy`]: kernel copies (copy_file_range, splice, sendfile) and the unaligned appends.
-//! - [`process`]: fork, exec, wait, kill, process groups, resource limits, umask, times.
-//! - [`signal`]: signal dispositions, masks, pending-signal flags.
-//! - [`term`]: termios, foreground process group, window size.
-//! - [`user`]: user and group ids, supplementary groups, host names.
-//! - [`net`]: the socket options and polls wget needs beyond `std::net`.
+//! - [`process`]: fork, exec, wait, kill, sessions, process groups and the terminal's
+//!   foreground group, resource limits, umask, times.
+//! - [`signal`]: signal dispositions and names.
+//! - [`term`]: termios, window size, ptys, waiting for input, the SIGWINCH flag (the foreground
+//!   process group is [`process`]'s).
+//! - [`user`]: user and group ids, supplementary groups, access checks, uname and host name.
+//! - [`net`]: what wget needs beyond `std::net` (getrandom for TLS).
 //! - [`time`]: clocks (through std and `common::time` so far).
 
 pub mod copy;

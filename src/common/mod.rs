@@ -6,6 +6,7 @@
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
+//! - [`signals`]: signal names and numbers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
@@ -15,6 +16,7 @@ pub mod fs;
 pub mod io;
 pub mod num;
 pub mod quote;
+pub mod signals;
 pub mod sys;
 pub mod time;
 pub mod walk;

@@ -1,0 +1,1 @@
+//! `basename` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `chmod` against GNU coreutils as the oracle.

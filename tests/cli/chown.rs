@@ -1,0 +1,1 @@
+//! `chown` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `cp` against GNU coreutils as the oracle.

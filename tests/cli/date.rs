@@ -1,0 +1,1 @@
+//! `date` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `df` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `dirname` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `du` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `echo` against GNU coreutils as the oracle.

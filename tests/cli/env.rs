@@ -1,0 +1,1 @@
+//! `env` against GNU coreutils as the oracle.

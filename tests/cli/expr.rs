@@ -1,0 +1,1 @@
+//! `expr` against GNU coreutils as the oracle.

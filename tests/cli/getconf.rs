@@ -1,0 +1,1 @@
+//! `getconf` against GNU coreutils as the oracle.

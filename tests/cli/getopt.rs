@@ -1,0 +1,1 @@
+//! `getopt` against GNU coreutils as the oracle.

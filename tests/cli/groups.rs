@@ -1,0 +1,1 @@
+//! `groups` against GNU coreutils as the oracle.

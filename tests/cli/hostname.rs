@@ -1,0 +1,1 @@
+//! `hostname` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `id` against GNU coreutils as the oracle.

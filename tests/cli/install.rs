@@ -1,0 +1,1 @@
+//! `install` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `kill` against GNU coreutils as the oracle.

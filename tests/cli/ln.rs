@@ -1,0 +1,1 @@
+//! `ln` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `mkdir` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `mkfifo` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `mknod` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `mktemp` against GNU coreutils as the oracle.

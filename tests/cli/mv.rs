@@ -1,0 +1,1 @@
+//! `mv` against GNU coreutils as the oracle.

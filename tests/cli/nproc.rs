@@ -1,0 +1,1 @@
+//! `nproc` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `printenv` against GNU coreutils as the oracle.

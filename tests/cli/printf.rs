@@ -1,0 +1,1 @@
+//! `printf` against GNU coreutils as the oracle.

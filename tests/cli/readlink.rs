@@ -1,0 +1,1 @@
+//! `readlink` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `realpath` against GNU coreutils as the oracle.

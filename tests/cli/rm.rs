@@ -1,0 +1,1 @@
+//! `rm` against GNU coreutils as the oracle.

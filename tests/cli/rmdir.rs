@@ -1,0 +1,1 @@
+//! `rmdir` against GNU coreutils as the oracle.

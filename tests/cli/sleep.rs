@@ -1,0 +1,1 @@
+//! `sleep` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `stat` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `sync` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `test` against GNU coreutils as the oracle.

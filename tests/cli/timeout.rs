@@ -1,0 +1,1 @@
+//! `timeout` against GNU coreutils as the oracle.

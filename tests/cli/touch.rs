@@ -1,0 +1,1 @@
+//! `touch` against GNU coreutils as the oracle.

@@ -1,0 +1,1 @@
+//! `true`, `false` and `yes` against GNU coreutils.

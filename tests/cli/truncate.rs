@@ -1,0 +1,1 @@
+//! `truncate` against GNU coreutils as the oracle.

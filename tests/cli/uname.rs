@@ -1,0 +1,1 @@
+//! `uname` against GNU coreutils as the oracle.

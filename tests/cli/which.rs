@@ -1,0 +1,1 @@
+//! `which` against GNU coreutils as the oracle.

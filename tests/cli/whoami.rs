@@ -1,0 +1,1 @@
+//! `whoami` against GNU coreutils as the oracle.

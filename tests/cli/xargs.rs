@@ -1,0 +1,1 @@
+//! `xargs` against GNU coreutils as the oracle.

@@ -211,3 +211,21 @@ fn binary_is_static() {
         }
     }
 }
+
+#[test]
+fn harness_oracle_and_unprivileged_runs() {
+    use crate::harness::{applet_as, gnu, gnu_as, is_root, skip};
+    let a = crate::harness::applet("cat").arg("/nonexistent-x").run();
+    a.code(1).same_as(&gnu("cat").arg("/nonexistent-x").run());
+    if !is_root() {
+        skip("applet_as needs root to switch users");
+        return;
+    }
+    let d = crate::harness::TempDir::new("asuser");
+    let f = d.write("secret", "x");
+    std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let mine = applet_as(65534, "cat").arg(&f).run();
+    mine.code(1)
+        .same_as(&gnu_as(65534, "cat").arg(&f).run())
+        .stderr_has("Permission denied");
+}

@@ -56,6 +56,17 @@ impl Output {
         assert_eq!(self.code, c, "exit status; stderr: {}", self.err());
         self
     }
+    /// Assert the same stdout, stderr and status as the oracle's run (GNU's messages name the
+    /// same program as ours, so stderr compares byte for byte).
+    #[track_caller]
+    pub fn same_as(&self, gnu: &Output) -> &Self {
+        assert_eq!(
+            (self.code, self.err(), self.out()),
+            (gnu.code, gnu.err(), gnu.out()),
+            "(status, stderr, stdout) differ from the reference tool's"
+        );
+        self
+    }
     #[track_caller]
     pub fn stdout_is(&self, s: impl AsRef<[u8]>) -> &Self {
         assert_eq!(
@@ -165,6 +176,43 @@ pub fn linked(name: &str) -> Run {
     cmd.env("LC_ALL", "C").env("TZ", "UTC0");
     cmd.stdout(Stdio::piped());
     Run { cmd, stdin: None }
+}
+
+/// The reference tool itself (GNU coreutils and friends from PATH), run the way [`applet`] runs
+/// rbox's: same locale and zone, so the two outputs can be compared with [`Output::same_as`].
+pub fn gnu(prog: &str) -> Run {
+    let mut cmd = Command::new(prog);
+    cmd.env("LC_ALL", "C").env("TZ", "UTC0");
+    cmd.stdout(Stdio::piped());
+    Run { cmd, stdin: None }
+}
+
+/// `rbox APPLET` as an unprivileged user (uid and gid `id`, no supplementary groups), through
+/// util-linux's `setpriv`: permission errors can be tested even when the tests run as root.
+/// Use [`gnu_as`] for the oracle under the same identity.
+pub fn applet_as(id: u32, name: &str) -> Run {
+    let mut cmd = setpriv(id);
+    cmd.arg(rbox()).arg(name);
+    Run { cmd, stdin: None }
+}
+
+/// The reference tool as an unprivileged user (see [`applet_as`]).
+pub fn gnu_as(id: u32, prog: &str) -> Run {
+    let mut cmd = setpriv(id);
+    cmd.arg(prog);
+    Run { cmd, stdin: None }
+}
+
+fn setpriv(id: u32) -> Command {
+    let mut cmd = Command::new("setpriv");
+    cmd.arg(format!("--reuid={id}"))
+        .arg(format!("--regid={id}"))
+        .arg("--clear-groups")
+        .arg("--")
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC0")
+        .stdout(Stdio::piped());
+    cmd
 }
 
 /// `rbox ARGS` (the multiplexer itself).

@@ -130,6 +130,9 @@ const EXTENSIONS: &[(&str, &str, &str, i32)] = &[
 
 #[rustfmt::skip]
 const GOLDEN: &[(&str, &str, &str, i32)] = &[
+    (r#"f(){ echo $#; }; f ${D:+--debug --verbose}; D=1; f ${D:+--debug --verbose}"#, "0\n2\n", "", 0),
+    (r#"f(){ echo $#; }; f ${x:-"2 3" "4 5"}; f ${x-a "b c"d}; IFS=:; f ${x:-a b} ${x:-a:b}"#, "2\n2\n3\n", "", 0),
+    (r#"f(){ for a; do echo "[$a]"; done; }; f ${x=a  b}; echo "$x"; f "${y:-c  d}""#, "[a]\n[b]\na  b\n[c  d]\n", "", 0),
     (r#"touch .h a; echo .* *; echo ./.?"#, ". .. .h a\n./.. ./.h\n", "", 0),
     (r#"echo <&file"#, r#""#, r#"sh: 1: Syntax error: Bad fd number
 "#, 2),

@@ -470,3 +470,25 @@ fn pid1_sigterm_and_reaping() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn blank_and_comment_lines_prompt_ps1_again() {
+    let (_d, mut p) = shell("ia-blank");
+    p.expect("P> ");
+    p.send(b"\r");
+    p.expect("P> ");
+    p.send(b"   \r");
+    p.expect("P> ");
+    p.send(b"# only a comment\r");
+    p.expect("P> ");
+    p.send(b"echo after-$((1+2))\r");
+    p.expect("after-3\r\n");
+    p.expect("P> ");
+    assert!(
+        find(&p.seen, b"C> ").is_none(),
+        "PS2 shown for a complete line:\n{}",
+        String::from_utf8_lossy(&p.seen)
+    );
+    p.send(b"exit 0\r");
+    assert_eq!(p.exit_status(), 0);
+}

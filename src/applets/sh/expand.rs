@@ -29,6 +29,9 @@ struct Builder {
     meta: bool,
     started: bool,
     ws_term: bool,
+    /// Unquoted literal text inside the word of an unquoted `${x-word}` is split by IFS like an
+    /// expansion result (POSIX: the word is expanded, then the whole result is split).
+    split_lit: bool,
     /// IFS as a byte set: bit 0 = separator, bit 1 = IFS whitespace.
     ifs: [u8; 256],
     glob: bool,
@@ -60,6 +63,7 @@ impl Builder {
             meta: false,
             started: false,
             ws_term: false,
+            split_lit: false,
             ifs: if mode == Mode::Fields {
                 ifs_set(ifs)
             } else {
@@ -71,6 +75,9 @@ impl Builder {
 
     /// Unquoted text from the script: globbing applies, splitting does not.
     fn lit(&mut self, s: &[u8]) {
+        if self.split_lit {
+            return self.expansion(s);
+        }
         match self.mode {
             Mode::Fields => {
                 self.cur.extend_from_slice(s);
@@ -376,6 +383,15 @@ impl Shell {
             }
         }
         Ok(())
+    }
+
+    /// The word of `${x-word}`, `${x:+word}`, ...: unquoted, its literal text is split too.
+    fn expand_param_word(&mut self, w: &[WordPart], b: &mut Builder, dq: bool) -> Result<(), Flow> {
+        let saved = b.split_lit;
+        b.split_lit = !dq && b.mode == Mode::Fields;
+        let r = self.expand_parts(w, b, dq);
+        b.split_lit = saved;
+        r
     }
 
     fn tilde(&self, user: &[u8]) -> Option<Vec<u8>> {
@@ -721,12 +737,12 @@ impl Shell {
                 match p.op {
                     POp::Default(_) => {
                         if use_word {
-                            self.expand_parts(&p.word, b, dq)?;
+                            self.expand_param_word(&p.word, b, dq)?;
                         } else {
                             self.put_value(&p.name, val.unwrap_or_default(), b, dq);
                         }
                     }
-                    POp::Alt(_) if !use_word => self.expand_parts(&p.word, b, dq)?,
+                    POp::Alt(_) if !use_word => self.expand_param_word(&p.word, b, dq)?,
                     POp::Alt(_) => {}
                     POp::Assign(_) => {
                         if use_word {

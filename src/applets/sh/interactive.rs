@@ -334,6 +334,13 @@ fn run_line(
     line_no: &mut usize,
     comp: ShellCompleter,
 ) -> Option<i32> {
+    // A blank or comment-only line is a complete (empty) command: PS1 again, never PS2 (the
+    // parser would otherwise skip the newline and ask for more).
+    let text = line.iter().position(|c| !matches!(c, b' ' | b'\t'));
+    if text.is_none_or(|i| line[i] == b'#') {
+        *line_no += 1;
+        return None;
+    }
     line.push(b'\n');
     let cancelled = Rc::new(RefCell::new(false));
     let ps2 = prompt(sh, b"PS2");

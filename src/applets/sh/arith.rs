@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bin {
+    /// `**` (bash and BusyBox ash; right-associative, binds tighter than `*`).
+    Pow,
     Mul,
     Div,
     Rem,
@@ -192,6 +194,7 @@ impl P<'_> {
             (b'+', Some(b'=')) | (b'-', Some(b'=')) => return None,
             (b'+', _) => (Bin::Add, 9, 1),
             (b'-', _) => (Bin::Sub, 9, 1),
+            (b'*', Some(b'*')) => (Bin::Pow, 11, 2),
             (b'*', Some(b'=')) | (b'/', Some(b'=')) | (b'%', Some(b'=')) => return None,
             (b'*', _) => (Bin::Mul, 10, 1),
             (b'/', _) => (Bin::Div, 10, 1),
@@ -208,7 +211,7 @@ impl P<'_> {
                 break;
             }
             self.i += len;
-            let r = self.binary(prec + 1)?;
+            let r = self.binary(if op == Bin::Pow { prec } else { prec + 1 })?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
         Ok(l)
@@ -341,6 +344,21 @@ pub fn parse(s: &[u8]) -> Result<Rc<Expr>, String> {
 
 fn apply(op: Bin, a: i64, b: i64) -> R<i64> {
     Ok(match op {
+        Bin::Pow => {
+            if b < 0 {
+                return Err("exponent less than 0".into());
+            }
+            let mut r: i64 = 1;
+            let (mut base, mut e) = (a, b as u64);
+            while e > 0 {
+                if e & 1 == 1 {
+                    r = r.wrapping_mul(base);
+                }
+                base = base.wrapping_mul(base);
+                e >>= 1;
+            }
+            r
+        }
         Bin::Mul => a.wrapping_mul(b),
         Bin::Div | Bin::Rem => {
             if b == 0 {
@@ -467,5 +485,40 @@ mod tests {
         assert_eq!(ev("!0 + !5"), 1);
         assert_eq!(ev("7 & 3 ^ 1"), 2);
         assert_eq!(ev("1 == 1 != 0"), 1);
+    }
+}
+
+#[cfg(test)]
+mod pow_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct M(HashMap<Vec<u8>, i64>);
+    impl Vars for M {
+        fn get(&mut self, n: &[u8]) -> Result<i64, String> {
+            Ok(*self.0.get(n).unwrap_or(&0))
+        }
+        fn set(&mut self, n: &[u8], v: i64) -> Result<(), String> {
+            self.0.insert(n.to_vec(), v);
+            Ok(())
+        }
+    }
+
+    fn ev(s: &str) -> Result<i64, ()> {
+        let mut m = M(HashMap::new());
+        let e = parse(s.as_bytes()).map_err(|_| ())?;
+        eval(&e, &mut m).map_err(|_| ())
+    }
+
+    #[test]
+    fn power_binds_tighter_and_right_to_left() {
+        assert_eq!(ev("2**10"), Ok(1024));
+        assert_eq!(ev("2**3**2"), Ok(512));
+        assert_eq!(ev("2*3**2"), Ok(18));
+        assert_eq!(ev("-2**2"), Ok(4));
+        assert!(ev("x**=2").is_err(), "neither bash nor BusyBox ash has **=");
+        assert_eq!(ev("0**0"), Ok(1));
+        assert_eq!(ev("2**64"), Ok(0));
+        assert!(ev("2**-1").is_err());
     }
 }

@@ -76,6 +76,8 @@ pub enum RKind {
     DupIn,
     DupOut,
     Here,
+    /// `<<< word`: the expanded word and a newline on standard input.
+    HereStr,
 }
 
 pub struct HereDoc {

@@ -975,6 +975,18 @@ impl Shell {
                         None => return Err(2),
                     }
                 }
+                RKind::HereStr => {
+                    let mut body = match self.expand_str(&r.target) {
+                        Ok(t) => t,
+                        Err(Flow::Exit(s)) => return Err(s),
+                        Err(_) => return Err(2),
+                    };
+                    body.push(b'\n');
+                    match self.here_doc(&body) {
+                        Some(fd) => fd,
+                        None => return Err(2),
+                    }
+                }
                 _ => {
                     let target = match self.expand_str(&r.target) {
                         Ok(t) => t,

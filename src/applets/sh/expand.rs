@@ -454,6 +454,24 @@ impl Shell {
         }
     }
 
+    /// Evaluate arithmetic text that is already expanded (`let`, `[[ -eq ]]` operands).
+    pub fn arith_text(&mut self, text: &[u8]) -> Result<i64, Flow> {
+        let e = match arith::parse(text) {
+            Ok(e) => e,
+            Err(m) => return Err(self.arith_error(&m, text)),
+        };
+        let mut vars = ArithVars { sh: self };
+        match arith::eval(&e, &mut vars) {
+            Ok(v) => Ok(v),
+            Err(m) if m.starts_with('\u{1}') => Err(Flow::Exit(2)),
+            Err(m) if m.starts_with("Illegal number") => {
+                self.err(m.as_bytes());
+                Err(Flow::Exit(2))
+            }
+            Err(m) => Err(self.arith_error(&m, text)),
+        }
+    }
+
     fn arith_error(&mut self, m: &str, text: &[u8]) -> Flow {
         self.errf(&[
             b"arithmetic expression: ",

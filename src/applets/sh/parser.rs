@@ -45,6 +45,11 @@ pub enum Op {
     LessGreat,
     DLess,
     DLessDash,
+    /// `<<<` here-string (bash, BusyBox ash).
+    TLess,
+    /// `&>` and `&>>`: stdout and stderr to one file (bash, BusyBox ash).
+    AndGreat,
+    AndDGreat,
 }
 
 impl Op {
@@ -68,6 +73,9 @@ impl Op {
             Op::LessGreat => "<>",
             Op::DLess => "<<",
             Op::DLessDash => "<<-",
+            Op::TLess => "<<<",
+            Op::AndGreat => "&>",
+            Op::AndDGreat => "&>>",
         }
     }
     fn is_redir(self) -> bool {
@@ -82,6 +90,9 @@ impl Op {
                 | Op::LessGreat
                 | Op::DLess
                 | Op::DLessDash
+                | Op::TLess
+                | Op::AndGreat
+                | Op::AndDGreat
         )
     }
 }
@@ -281,6 +292,13 @@ impl<'a> Parser<'a> {
         let op2 = |s: &mut Self, a: u8| s.inp.peek_at(1) == Some(a);
         let (op, n) = match c {
             b'&' if op2(self, b'&') => (Op::AndIf, 2),
+            b'&' if op2(self, b'>') => {
+                if self.inp.peek_at(2) == Some(b'>') {
+                    (Op::AndDGreat, 3)
+                } else {
+                    (Op::AndGreat, 2)
+                }
+            }
             b'&' => (Op::Amp, 1),
             b'|' if op2(self, b'|') => (Op::OrIf, 2),
             b'|' => (Op::Pipe, 1),
@@ -290,7 +308,9 @@ impl<'a> Parser<'a> {
             b'(' => (Op::LParen, 1),
             b')' => (Op::RParen, 1),
             b'<' if op2(self, b'<') => {
-                if self.inp.peek_at(2) == Some(b'-') {
+                if self.inp.peek_at(2) == Some(b'<') {
+                    (Op::TLess, 3)
+                } else if self.inp.peek_at(2) == Some(b'-') {
                     (Op::DLessDash, 3)
                 } else {
                     (Op::DLess, 2)
@@ -1088,6 +1108,7 @@ impl<'a> Parser<'a> {
             }
             Some(b"for") => self.for_clause()?,
             Some(b"case") => self.case_clause()?,
+            Some(b"function") => return self.function_def(),
             Some(b"{") => {
                 self.next()?;
                 let body = self.compound_list("}")?;
@@ -1098,6 +1119,34 @@ impl<'a> Parser<'a> {
             _ => return self.simple(),
         };
         self.redirected(node)
+    }
+
+    /// `function name { ...; }` and `function name() ...` (bash, BusyBox ash).
+    fn function_def(&mut self) -> PResult<Node> {
+        self.next()?; // function
+        let name = match self.next()? {
+            Tok::Word(w) => match plain(&w) {
+                Some(n) => n.to_vec(),
+                None => return self.syntax("Bad function name"),
+            },
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(None);
+            }
+        };
+        if !is_name(&name) {
+            return self.syntax("Bad function name");
+        }
+        if self.peek_op()? == Some(Op::LParen) {
+            self.next()?;
+            if self.peek_op()? != Some(Op::RParen) {
+                return self.unexpected(Some(")"));
+            }
+            self.next()?;
+        }
+        self.linebreak()?;
+        let body = self.command()?;
+        Ok(Node::Func(name, Rc::new(body)))
     }
 
     fn alias_check(&mut self) -> PResult<()> {
@@ -1129,9 +1178,7 @@ impl<'a> Parser<'a> {
 
     fn redirected(&mut self, node: Node) -> PResult<Node> {
         let mut redirs = Vec::new();
-        while let Some(r) = self.try_redir()? {
-            redirs.push(r);
-        }
+        while self.try_redir(&mut redirs)? {}
         Ok(if redirs.is_empty() {
             node
         } else {
@@ -1139,7 +1186,8 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn try_redir(&mut self) -> PResult<Option<Redir>> {
+    /// One redirection onto `out` (two for `&>`); false when none comes next.
+    fn try_redir(&mut self, out: &mut Vec<Redir>) -> PResult<bool> {
         let fd = match self.peek()? {
             Tok::IoNum(n) => {
                 let n = *n;
@@ -1147,7 +1195,7 @@ impl<'a> Parser<'a> {
                 Some(n)
             }
             Tok::Op(o) if o.is_redir() => None,
-            _ => return Ok(None),
+            _ => return Ok(false),
         };
         let op = match self.next()? {
             Tok::Op(o) if o.is_redir() => o,
@@ -1163,7 +1211,36 @@ impl<'a> Parser<'a> {
                 return self.unexpected(None);
             }
         };
+        // `&>f`, `&>>f`, and `>&f` with a word that is not a number: stdout to f, then
+        // stderr to stdout (bash; BusyBox ash).
+        let both_to_file = match op {
+            Op::AndGreat | Op::AndDGreat => true,
+            Op::GreatAnd if fd.is_none() => plain(&target)
+                .is_some_and(|t| t != b"-" && !t.is_empty() && !t.iter().all(u8::is_ascii_digit)),
+            _ => false,
+        };
+        if both_to_file {
+            let kind = if op == Op::AndDGreat {
+                RKind::Append
+            } else {
+                RKind::Out
+            };
+            out.push(Redir {
+                fd: 1,
+                kind,
+                target,
+                here: None,
+            });
+            out.push(Redir {
+                fd: 2,
+                kind: RKind::DupOut,
+                target: vec![WordPart::Lit(b"1".to_vec())],
+                here: None,
+            });
+            return Ok(true);
+        }
         let (kind, dfd) = match op {
+            Op::TLess => (RKind::HereStr, 0),
             Op::Less => (RKind::In, 0),
             Op::Great => (RKind::Out, 1),
             Op::DGreat => (RKind::Append, 1),
@@ -1197,12 +1274,13 @@ impl<'a> Parser<'a> {
             });
             here = Some(doc);
         }
-        Ok(Some(Redir {
+        out.push(Redir {
             fd: fd.unwrap_or(dfd),
             kind,
             target,
             here,
-        }))
+        });
+        Ok(true)
     }
 
     fn simple(&mut self) -> PResult<Node> {
@@ -1214,8 +1292,7 @@ impl<'a> Parser<'a> {
             line,
         };
         loop {
-            if let Some(r) = self.try_redir()? {
-                s.redirs.push(r);
+            if self.try_redir(&mut s.redirs)? {
                 continue;
             }
             match self.peek()? {

@@ -55,6 +55,7 @@ static TABLE: &[Builtin] = &[
     b!("history", super::interactive::history_builtin, false),
     b!("jobs", super::jobctl::jobs, false),
     b!("kill", kill, false),
+    b!("let", let_, false),
     b!("local", local, false),
     b!("printf", printf::printf, false),
     b!("pwd", pwd, false),
@@ -63,6 +64,7 @@ static TABLE: &[Builtin] = &[
     b!("return", ret, true),
     b!("set", set, true),
     b!("shift", shift, true),
+    b!("source", dot, false),
     b!("test", test::test, false),
     b!("times", times, true),
     b!("trap", trap, true),
@@ -261,6 +263,25 @@ fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     sh.eval_str(&text)
 }
 
+/// `let EXPR...` (bash, BusyBox ash): each argument is an arithmetic expression; the status is
+/// 0 when the last one is non-zero.
+fn let_(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    if args.len() < 2 {
+        sh.errf(&[b"let: expression expected"]);
+        return Ok(1);
+    }
+    let mut last = 0;
+    for a in &args[1..] {
+        // An error is reported and gives status 2 without ending the shell, as in BusyBox ash.
+        last = match sh.arith_text(a) {
+            Ok(v) => v,
+            Err(Flow::Exit(s)) => return Ok(s),
+            Err(f) => return Err(f),
+        };
+    }
+    Ok((last == 0) as i32)
+}
+
 fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let Some(file) = args.get(1) else {
         return sh.usage_err(b".", b"Usage: . file");
@@ -290,12 +311,18 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     };
     let line = sh.lineno;
     sh.func_depth += 1;
+    // `. file args` sets the positional parameters for the script's run, as BusyBox ash and
+    // bash (dash ignores the extra words).
+    let saved_pos = (args.len() > 2).then(|| std::mem::replace(&mut sh.pos, args[2..].to_vec()));
     let mut inp = super::input::Input::from_bytes(&data);
     sh.eval_depth += 1;
     let r = sh.run_input(&mut inp, false);
     sh.eval_depth -= 1;
     sh.func_depth -= 1;
     sh.lineno = line;
+    if let Some(p) = saved_pos {
+        sh.pos = p;
+    }
     match r {
         Err(Flow::Return) => Ok(sh.status),
         other => other,
@@ -797,6 +824,10 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             return sh.usage_err(b"local", &[n, b": bad variable name"].concat());
         }
         sh.vars.make_local(n);
+        // `local v` alone starts v unset, as BusyBox ash and bash (dash keeps the outer value).
+        if v.is_none() && sh.vars.unset(n).is_ok() {
+            sh.var_changed(n);
+        }
         if let Some(v) = v {
             if sh.vars.set(n, v, sh.opts.allexport).is_err() {
                 sh.errf(&[b"local: ", n, b": is read only"]);

@@ -55,15 +55,33 @@ pub enum POp {
     /// `%` / `%%` (the bool: longest)
     RemSuffix(bool),
     RemPrefix(bool),
-    /// Syntax dash does not know (`${x/a/b}`, `${x:1:2}`): an error when expanded, as in dash,
-    /// so bash-only code in a branch not taken does not stop a script.
+    /// `${x:off}` / `${x:off:len}` (bash, BusyBox ash): `word` the offset, `word2` the length.
+    Substr,
+    /// `${x/p/r}` and its forms: `word` the pattern, `word2` the replacement.
+    Replace(Repl),
+    /// Syntax no shell knows: an error when expanded, as in dash, so code in a branch not
+    /// taken does not stop a script.
     Bad,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Repl {
+    /// `${x/p/r}`
+    First,
+    /// `${x//p/r}`
+    All,
+    /// `${x/#p/r}`
+    Prefix,
+    /// `${x/%p/r}`
+    Suffix,
 }
 
 pub struct Param {
     pub name: PName,
     pub op: POp,
     pub word: Word,
+    /// The second word of `${x:off:len}` and `${x/p/r}`.
+    pub word2: Option<Word>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

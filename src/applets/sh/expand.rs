@@ -806,6 +806,7 @@ impl Shell {
                 }
             }
             POp::Bad => {}
+            POp::Substr | POp::Replace(_) => return self.expand_bash_op(p, is_list, b, dq),
             POp::RemPrefix(long) | POp::RemSuffix(long) => {
                 if !set && self.opts.nounset {
                     let n = Self::name_text(&p.name);
@@ -836,6 +837,132 @@ impl Shell {
         Ok(())
     }
 
+    /// `${x:off:len}` and `${x/p/r}` (bash, BusyBox ash); on `$@`/`$*` they work on the list
+    /// of positional parameters (`${@:2}`, `${@/a/b}`), as in bash.
+    fn expand_bash_op(
+        &mut self,
+        p: &Param,
+        is_list: bool,
+        b: &mut Builder,
+        dq: bool,
+    ) -> Result<(), Flow> {
+        let mut items: Vec<Vec<u8>> = if is_list {
+            self.pos.clone()
+        } else {
+            match self.param_value(&p.name) {
+                Some(v) => vec![v],
+                None => {
+                    if self.opts.nounset {
+                        let n = Self::name_text(&p.name);
+                        self.errf(&[&n, b": parameter not set"]);
+                        return Err(Flow::Exit(2));
+                    }
+                    vec![Vec::new()]
+                }
+            }
+        };
+        match p.op {
+            POp::Substr => {
+                let t = self.expand_str(&p.word)?;
+                let off = self.arith_text(&t)?;
+                let len = match &p.word2 {
+                    Some(w) => {
+                        let t = self.expand_str(w)?;
+                        Some(self.arith_text(&t)?)
+                    }
+                    None => None,
+                };
+                if is_list {
+                    // Offsets count parameters; 0 is $0, negative counts from the end.
+                    let mut all = Vec::with_capacity(items.len() + 1);
+                    all.push(self.arg0.clone());
+                    all.append(&mut items);
+                    let n = all.len() as i64;
+                    let start = if off < 0 { n + off } else { off };
+                    items = if start < 0 || start >= n || len.is_some_and(|l| l < 0) {
+                        Vec::new()
+                    } else {
+                        let end = len.map_or(n, |l| (start + l).min(n));
+                        all.drain(start as usize..end as usize).collect()
+                    };
+                } else {
+                    let v = std::mem::take(&mut items[0]);
+                    let n = v.len() as i64;
+                    let start = if off < 0 { n + off } else { off };
+                    let end = match len {
+                        None => n,
+                        Some(l) if l < 0 => n + l,
+                        Some(l) => start.saturating_add(l).min(n),
+                    };
+                    items[0] = if start < 0 || start > n || end < start {
+                        if end < start && start >= 0 && start <= n && len.is_some_and(|l| l < 0) {
+                            self.err(b"substring expression < 0");
+                            return Err(Flow::Exit(2));
+                        }
+                        Vec::new()
+                    } else {
+                        v[start as usize..end as usize].to_vec()
+                    };
+                }
+            }
+            POp::Replace(kind) => {
+                let pat = self.expand_pattern(&p.word)?;
+                let rep = match &p.word2 {
+                    Some(w) => self.expand_str(w)?,
+                    None => Vec::new(),
+                };
+                for v in items.iter_mut() {
+                    if let Some(r) = replace(v, &pat, &rep, kind) {
+                        *v = r;
+                    }
+                }
+            }
+            _ => unreachable!(),
+        }
+        if !is_list {
+            let v = items.pop().unwrap_or_default();
+            if dq {
+                b.quoted(&v)
+            } else {
+                b.expansion(&v)
+            }
+            return Ok(());
+        }
+        if dq && p.name == PName::Star {
+            let sep: Option<u8> = match self.vars.get(b"IFS") {
+                Some(s) => s.first().copied(),
+                None => Some(b' '),
+            };
+            let mut j = Vec::new();
+            for (i, a) in items.iter().enumerate() {
+                if i > 0 {
+                    j.extend(sep);
+                }
+                j.extend_from_slice(a);
+            }
+            b.quoted(&j);
+            return Ok(());
+        }
+        for (i, a) in items.iter().enumerate() {
+            if i > 0 {
+                if dq && b.mode == Mode::Fields {
+                    b.end_field_force();
+                } else if b.mode == Mode::Fields {
+                    b.end_field();
+                    b.ws_term = true;
+                } else {
+                    b.cur.push(b' ');
+                }
+            }
+            if dq {
+                b.quoted(a)
+            } else {
+                b.expansion(a)
+            }
+        }
+        Ok(())
+    }
+
     fn put_value(&mut self, name: &PName, v: Vec<u8>, b: &mut Builder, dq: bool) {
         if matches!(name, PName::At) && !dq && b.mode == Mode::Fields {
             let params = self.pos.clone();
@@ -852,6 +979,48 @@ impl Shell {
             b.quoted(&v)
         } else {
             b.expansion(&v)
+        }
+    }
+}
+
+/// `${v/p/r}` on one value: the longest match of the glob `pat`, the first one or every one
+/// (empty matches skipped), or anchored at the start or end. None when nothing matched.
+fn replace(v: &[u8], pat: &[u8], rep: &[u8], kind: Repl) -> Option<Vec<u8>> {
+    match kind {
+        Repl::Prefix => {
+            let k = pattern::match_prefix(pat, v, true)?;
+            Some([rep, &v[k..]].concat())
+        }
+        Repl::Suffix => {
+            let k = pattern::match_suffix(pat, v, true)?;
+            Some([&v[..k], rep].concat())
+        }
+        Repl::First | Repl::All => {
+            if pat.is_empty() {
+                return None;
+            }
+            let mut out = Vec::new();
+            let (mut i, mut last, mut any) = (0, 0, false);
+            while i < v.len() {
+                match pattern::match_prefix(pat, &v[i..], true) {
+                    Some(k) if k > 0 => {
+                        out.extend_from_slice(&v[last..i]);
+                        out.extend_from_slice(rep);
+                        i += k;
+                        last = i;
+                        any = true;
+                        if kind == Repl::First {
+                            break;
+                        }
+                    }
+                    _ => i += 1,
+                }
+            }
+            if !any {
+                return None;
+            }
+            out.extend_from_slice(&v[last..]);
+            Some(out)
         }
     }
 }

@@ -117,6 +117,9 @@ pub struct Parser<'a> {
     pending: Vec<PendingHere>,
     aliases: Option<&'a HashMap<Vec<u8>, Vec<u8>>>,
     depth: usize,
+    /// A byte that also ends the next `parts` call in a `${...}` word (`/` after the pattern
+    /// of `${x/p/r}`, `:` after the offset of `${x:o:l}`); nested words do not inherit it.
+    stop: Option<u8>,
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -180,6 +183,7 @@ impl<'a> Parser<'a> {
             pending: Vec::new(),
             aliases,
             depth: 0,
+            stop: None,
         }
     }
 
@@ -383,6 +387,7 @@ impl<'a> Parser<'a> {
     /// Read word text in context `ctx` into `parts` until the context's end (not consumed).
     fn parts(&mut self, parts: &mut Vec<WordPart>, ctx: Ctx) -> PResult<()> {
         let mut paren = 0usize;
+        let stop = self.stop.take();
         loop {
             let Some(c) = self.inp.peek() else {
                 return match ctx {
@@ -407,7 +412,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Ctx::Brace(_) => {
-                    if c == b'}' {
+                    if c == b'}' || Some(c) == stop {
                         return Ok(());
                     }
                 }
@@ -704,6 +709,7 @@ impl<'a> Parser<'a> {
                 name,
                 op: POp::Len,
                 word: Vec::new(),
+                word2: None,
             });
         }
         let c = self.inp.peek();
@@ -714,6 +720,7 @@ impl<'a> Parser<'a> {
                     name,
                     op: POp::Plain,
                     word: Vec::new(),
+                    word2: None,
                 });
             }
             Some(b':') => {
@@ -723,7 +730,26 @@ impl<'a> Parser<'a> {
                     Some(b'=') => POp::Assign(true),
                     Some(b'?') => POp::Error(true),
                     Some(b'+') => POp::Alt(true),
-                    _ => return self.bad_subst(),
+                    _ => {
+                        // `${x:off}`, `${x:off:len}`: arithmetic words.
+                        let mut off = Vec::new();
+                        self.stop = Some(b':');
+                        self.parts(&mut off, Ctx::Brace(in_dq))?;
+                        let mut len = None;
+                        if self.inp.peek() == Some(b':') {
+                            self.inp.bump();
+                            let mut w = Vec::new();
+                            self.parts(&mut w, Ctx::Brace(in_dq))?;
+                            len = Some(w);
+                        }
+                        self.inp.bump();
+                        return Ok(Param {
+                            name,
+                            op: POp::Substr,
+                            word: off,
+                            word2: len,
+                        });
+                    }
                 };
                 self.inp.bump();
                 op
@@ -748,7 +774,51 @@ impl<'a> Parser<'a> {
                 self.tilde_prefix(&mut w, true);
                 self.parts(&mut w, Ctx::Brace(false))?;
                 self.inp.bump();
-                return Ok(Param { name, op, word: w });
+                return Ok(Param {
+                    name,
+                    op,
+                    word: w,
+                    word2: None,
+                });
+            }
+            Some(b'/') => {
+                self.inp.bump();
+                let kind = match self.inp.peek() {
+                    Some(b'/') => Repl::All,
+                    Some(b'#') => Repl::Prefix,
+                    Some(b'%') => Repl::Suffix,
+                    _ => Repl::First,
+                };
+                if kind != Repl::First {
+                    self.inp.bump();
+                }
+                let mut pat = Vec::new();
+                self.stop = Some(b'/');
+                self.parts(&mut pat, Ctx::Brace(false))?;
+                let mut rep = None;
+                if self.inp.peek() == Some(b'/') {
+                    self.inp.bump();
+                    let mut w = Vec::new();
+                    self.parts(&mut w, Ctx::Brace(in_dq))?;
+                    if in_dq {
+                        // `\/` is a slash in the replacement even inside double quotes (bash).
+                        for p in w.iter_mut() {
+                            if let WordPart::Quoted(q) = p {
+                                while let Some(i) = q.windows(2).position(|x| x == b"\\/") {
+                                    q.remove(i);
+                                }
+                            }
+                        }
+                    }
+                    rep = Some(w);
+                }
+                self.inp.bump();
+                return Ok(Param {
+                    name,
+                    op: POp::Replace(kind),
+                    word: pat,
+                    word2: rep,
+                });
             }
             None => return self.syntax("Missing '}'"),
             _ => return self.bad_subst(),
@@ -762,7 +832,12 @@ impl<'a> Parser<'a> {
         }
         self.parts(&mut w, Ctx::Brace(in_dq))?;
         self.inp.bump();
-        Ok(Param { name, op, word: w })
+        Ok(Param {
+            name,
+            op,
+            word: w,
+            word2: None,
+        })
     }
 
     /// Skip to the matching `}` and record a substitution that fails when expanded.
@@ -798,6 +873,7 @@ impl<'a> Parser<'a> {
             name: PName::Var(Vec::new()),
             op: POp::Bad,
             word: Vec::new(),
+            word2: None,
         })
     }
 
@@ -1485,6 +1561,7 @@ fn param(name: PName) -> WordPart {
         name,
         op: POp::Plain,
         word: Vec::new(),
+        word2: None,
     }))
 }
 
@@ -1574,6 +1651,7 @@ fn clone_part(p: &WordPart) -> WordPart {
             name: p.name.clone(),
             op: p.op,
             word: p.word.iter().map(clone_part).collect(),
+            word2: p.word2.as_ref().map(|w| w.iter().map(clone_part).collect()),
         })),
         WordPart::Cmd(n) => WordPart::Cmd(n.clone()),
         WordPart::Arith(a) => WordPart::Arith(Box::new(ArithWord {

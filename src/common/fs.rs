@@ -51,6 +51,9 @@ pub fn mode_string(mode: u32) -> [u8; 10] {
 pub struct IdDb {
     by_id: HashMap<u32, Vec<u8>>,
     by_name: HashMap<Vec<u8>, u32>,
+    /// Every entry in file order: id, name, and the rest of the line after the id (passwd:
+    /// `gid:gecos:home:shell`; group: the member list).
+    entries: Vec<(u32, Vec<u8>, Vec<u8>)>,
 }
 
 impl IdDb {
@@ -74,6 +77,8 @@ impl IdDb {
             // The first entry for an id wins, as with getpwuid.
             db.by_id.entry(id).or_insert_with(|| name.to_vec());
             db.by_name.entry(name.to_vec()).or_insert(id);
+            let rest = f.next().unwrap_or_default();
+            db.entries.push((id, name.to_vec(), rest.to_vec()));
         }
         db
     }
@@ -90,6 +95,22 @@ impl IdDb {
 
     pub fn id(&self, name: &[u8]) -> Option<u32> {
         self.by_name.get(name).copied()
+    }
+
+    /// For /etc/passwd: the primary group id of the first entry named `name` (getpwnam's
+    /// `pw_gid`).
+    pub fn primary_gid(&self, name: &[u8]) -> Option<u32> {
+        let e = self.entries.iter().find(|e| e.1 == name)?;
+        let gid = e.2.split(|&b| b == b':').next()?;
+        std::str::from_utf8(gid).ok()?.parse().ok()
+    }
+
+    /// For /etc/group: the ids of the groups whose member list names `user`, in file order.
+    pub fn groups_of<'a>(&'a self, user: &'a [u8]) -> impl Iterator<Item = u32> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.2.split(|&b| b == b',').any(|m| m == user))
+            .map(|e| e.0)
     }
 }
 
@@ -116,6 +137,29 @@ impl Names {
     pub fn group(&mut self, gid: u32) -> Option<&[u8]> {
         self.groups().name(gid)
     }
+    /// getgrouplist(3) from /etc/group: `gid` first, then each group listing `user` as a
+    /// member, in file order, once each (glibc's files backend).
+    pub fn group_list(&mut self, user: &[u8], gid: u32) -> Vec<u32> {
+        let mut v = vec![gid];
+        for g in self.groups().groups_of(user) {
+            if !v.contains(&g) {
+                v.push(g);
+            }
+        }
+        v
+    }
+}
+
+/// The process's groups as gnulib's `mgetgroups(NULL, egid)` gives them to `id` and `groups`:
+/// `egid` first, then getgroups(2), without repeats of the first or of the one before.
+pub fn process_groups(egid: u32) -> std::io::Result<Vec<u32>> {
+    let mut v = vec![egid];
+    for g in super::sys::user::getgroups()? {
+        if g != v[0] && Some(&g) != v.last() {
+            v.push(g);
+        }
+    }
+    Ok(v)
 }
 
 /// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
@@ -260,6 +304,48 @@ pub fn human_size(n: u64, base: u64) -> String {
     s
 }
 
+/// gnulib's `last_component`: the offset of the last file name component of `name` (after the
+/// last run of slashes that is followed by something else): `a/b/` → `b/`, `/` → `` (the end),
+/// `//x` → `x`. Leading slashes are skipped.
+pub fn last_component(name: &[u8]) -> usize {
+    let mut base = name.iter().take_while(|&&b| b == b'/').count();
+    let mut last_was_slash = false;
+    for (i, &b) in name.iter().enumerate().skip(base) {
+        if b == b'/' {
+            last_was_slash = true;
+        } else if last_was_slash {
+            base = i;
+            last_was_slash = false;
+        }
+    }
+    base
+}
+
+/// gnulib's `dir_len`: the length of the directory part of `name` (`dirname`, `mkdir -p`,
+/// `install -D`): the last component and the slashes before it dropped, a leading slash kept.
+/// 0 means no directory part (`dirname` prints `.`).
+pub fn dir_len(name: &[u8]) -> usize {
+    let prefix = usize::from(name.first() == Some(&b'/'));
+    let mut len = last_component(name);
+    while prefix < len && name[len - 1] == b'/' {
+        len -= 1;
+    }
+    len
+}
+
+/// gnulib's `base_name` followed by `strip_trailing_slashes` (`basename`): the last component
+/// without trailing slashes; `/` for a name of slashes only, empty for an empty name.
+pub fn base_name(name: &[u8]) -> &[u8] {
+    let lc = last_component(name);
+    let base = &name[lc..];
+    let base = if base.is_empty() { name } else { base };
+    let mut len = base.len();
+    while len > 1 && base[len - 1] == b'/' {
+        len -= 1;
+    }
+    &base[..len]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,10 +393,30 @@ mod tests {
     }
 
     #[test]
+    fn name_parts() {
+        fn d(s: &[u8]) -> &[u8] {
+            &s[..dir_len(s)]
+        }
+        assert_eq!(d(b"/usr/bin/"), b"/usr");
+        assert_eq!(d(b"a"), b"");
+        assert_eq!(d(b"/"), b"/");
+        assert_eq!(d(b"//a//b//"), b"//a");
+        assert_eq!(d(b"/a"), b"/");
+        assert_eq!(base_name(b"a/b//"), b"b");
+        assert_eq!(base_name(b"//"), b"/");
+        assert_eq!(base_name(b""), b"");
+        assert_eq!(base_name(b"x"), b"x");
+    }
+
+    #[test]
     fn id_db() {
         let db = IdDb::parse(b"root:x:0:0::/root:/bin/sh\nbad\nnonroot:x:65532:65532::/home:/x\n");
         assert_eq!(db.name(0), Some(&b"root"[..]));
         assert_eq!(db.id(b"nonroot"), Some(65532));
         assert_eq!(db.name(5), None);
+        assert_eq!(db.primary_gid(b"nonroot"), Some(65532));
+        let g = IdDb::parse(b"root:x:0:\nbin:x:2:ann,bob\nbob:x:9:\nstaff:x:50:bob\n");
+        assert_eq!(g.groups_of(b"bob").collect::<Vec<_>>(), [2, 50]);
+        assert_eq!(g.groups_of(b"bo").count(), 0);
     }
 }

@@ -8,7 +8,7 @@ pub use printf::octal;
 
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;
-use crate::common::io::{stderr_fd, stdin_fd, write_all};
+use crate::common::io::{stderr_fd, write_all};
 use crate::common::signals::{signal_name, signal_number};
 use crate::common::sys::fd;
 use crate::common::sys::process as sp;
@@ -1292,10 +1292,18 @@ fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 // ---------------------------------------------------------------- read, getopts
 
+/// `read [-r] [-p PROMPT] [-t SECS] [-n N] [-s] [-d DELIM] [-u FD] [NAME...]`: POSIX `-r`; the
+/// rest as BusyBox ash and bash (no NAME: the whole line, untrimmed, in `$REPLY`; a timeout
+/// gives status 1 as in BusyBox).
 fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut raw = false;
+    let mut silent = false;
     let mut i = 1;
     let mut prompt: Option<Vec<u8>> = None;
+    let mut timeout: Option<f64> = None;
+    let mut nchars: Option<usize> = None;
+    let mut delim = b'\n';
+    let mut src = 0;
     while let Some(a) = args.get(i) {
         if a == b"--" {
             i += 1;
@@ -1306,67 +1314,159 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         let mut j = 1;
         while j < a.len() {
-            match a[j] {
-                b'r' => raw = true,
-                b'p' => {
-                    if j + 1 < a.len() {
-                        prompt = Some(a[j + 1..].to_vec());
-                    } else {
-                        i += 1;
-                        prompt = args.get(i).cloned();
+            let c = a[j];
+            if matches!(c, b'p' | b't' | b'n' | b'd' | b'u') {
+                let val = if j + 1 < a.len() {
+                    a[j + 1..].to_vec()
+                } else {
+                    i += 1;
+                    match args.get(i) {
+                        Some(v) => v.clone(),
+                        None => {
+                            return sh.usage_err(
+                                b"read",
+                                &[b"-", &[c][..], b": option requires an argument"].concat(),
+                            )
+                        }
                     }
-                    j = a.len();
-                    continue;
+                };
+                let text = String::from_utf8_lossy(&val).into_owned();
+                match c {
+                    b'p' => prompt = Some(val),
+                    b't' => match text.parse::<f64>() {
+                        Ok(t) if t >= 0.0 && !text.starts_with(['+', '-']) => timeout = Some(t),
+                        _ => {
+                            return sh
+                                .usage_err(b"read", &[b"invalid timeout: ", &val[..]].concat())
+                        }
+                    },
+                    b'n' => match text.parse::<usize>() {
+                        Ok(n) => nchars = Some(n),
+                        _ => {
+                            return sh.usage_err(b"read", &[b"invalid count: ", &val[..]].concat())
+                        }
+                    },
+                    b'd' => delim = val.first().copied().unwrap_or(0),
+                    _ => match text.parse::<i32>() {
+                        Ok(n) if n >= 0 && fd::is_open(n) => src = n,
+                        _ => {
+                            return sh.usage_err(
+                                b"read",
+                                &[b"invalid file descriptor: ", &val[..]].concat(),
+                            )
+                        }
+                    },
                 }
+                j = a.len();
+                continue;
+            }
+            match c {
+                b'r' => raw = true,
+                b's' => silent = true,
                 c => return sh.usage_err(b"read", &[b"Illegal option -", &[c][..]].concat()),
             }
             j += 1;
         }
         i += 1;
     }
-    let names = &args[i..];
-    if names.is_empty() {
-        return sh.usage_err(b"read", b"arg count");
-    }
+    let reply = [b"REPLY".to_vec()];
+    let names = if args.len() > i {
+        &args[i..]
+    } else {
+        &reply[..]
+    };
+    let whole_line = args.len() <= i;
     for n in names {
         if !is_name(n) {
             return sh.usage_err(b"read", &[&n[..], b": bad variable name"].concat());
         }
     }
+    let input = fd::borrow_raw(src);
+    if timeout == Some(0.0) {
+        // `-t 0`: only whether input is waiting; nothing is read.
+        let ready = crate::common::sys::term::poll_readable(input, 0).unwrap_or(false);
+        return Ok(if ready { 0 } else { 1 });
+    }
+    let tty = fd::isatty(input);
     if let Some(p) = prompt {
-        if fd::isatty(stdin_fd()) {
+        if tty {
             let _ = write_all(stderr_fd(), &p);
         }
     }
+    // -s and -n on a terminal: no echo, and characters as they are typed.
+    let saved_tty = if tty && (silent || nchars.is_some()) {
+        crate::common::sys::term::tcgetattr(input).ok()
+    } else {
+        None
+    };
+    if let Some(t) = &saved_tty {
+        let mut raw_t = *t;
+        if silent {
+            raw_t.c_lflag &= !(libc::ECHO | libc::ECHONL);
+        }
+        if nchars.is_some() {
+            raw_t.c_lflag &= !libc::ICANON;
+            raw_t.c_cc[libc::VMIN] = 1;
+            raw_t.c_cc[libc::VTIME] = 0;
+        }
+        let _ = crate::common::sys::term::tcsetattr(
+            input,
+            crate::common::sys::term::SetWhen::Now,
+            &raw_t,
+        );
+    }
+    let deadline =
+        timeout.map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t.min(1e9)));
     // Read byte by byte so that nothing past the line is consumed.
     let mut line = Vec::new();
     // Which bytes were escaped by a backslash (they never split).
     let mut lit = Vec::new();
     let mut eof = false;
-    loop {
+    let mut timed_out = false;
+    let next = |b: &mut [u8; 1]| -> Option<bool> {
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(std::time::Instant::now());
+            let ms = left.as_millis().min(i32::MAX as u128) as i32;
+            match crate::common::sys::term::poll_readable(input, ms) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(_) => return Some(false),
+            }
+        }
+        Some(matches!(super::jobctl::read_fd_intr(input, b), Ok(1)))
+    };
+    while nchars.is_none_or(|n| line.len() < n) {
         let mut b = [0u8; 1];
-        match super::jobctl::read_fd_intr(stdin_fd(), &mut b) {
-            Ok(1) => {}
-            _ => {
+        match next(&mut b) {
+            Some(true) => {}
+            Some(false) => {
                 eof = true;
+                break;
+            }
+            None => {
+                timed_out = true;
                 break;
             }
         }
         let c = b[0];
-        if c == b'\n' {
+        if c == delim {
             break;
         }
         if c == b'\\' && !raw {
-            match super::jobctl::read_fd_intr(stdin_fd(), &mut b) {
-                Ok(1) => {
+            match next(&mut b) {
+                Some(true) => {
                     if b[0] == b'\n' {
                         continue;
                     }
                     line.push(b[0]);
                     lit.push(true);
                 }
-                _ => {
+                Some(false) => {
                     eof = true;
+                    break;
+                }
+                None => {
+                    timed_out = true;
                     break;
                 }
             }
@@ -1374,6 +1474,21 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         line.push(c);
         lit.push(false);
+    }
+    if let Some(t) = &saved_tty {
+        let _ =
+            crate::common::sys::term::tcsetattr(input, crate::common::sys::term::SetWhen::Now, t);
+        if silent && !eof && !timed_out {
+            let _ = write_all(stderr_fd(), b"\n");
+        }
+    }
+    if whole_line {
+        if sh.vars.set(b"REPLY", &line, sh.opts.allexport).is_err() {
+            sh.errf(&[b"read: REPLY: is read only"]);
+            return Ok(2);
+        }
+        sh.var_changed(b"REPLY");
+        return Ok(if eof || timed_out { 1 } else { 0 });
     }
     let ifs = sh.vars.get(b"IFS").unwrap_or(b" \t\n").to_vec();
     let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
@@ -1447,7 +1562,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         sh.var_changed(name);
     }
-    Ok(if eof { 1 } else { 0 })
+    Ok(if eof || timed_out { 1 } else { 0 })
 }
 
 fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {

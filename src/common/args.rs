@@ -533,6 +533,59 @@ pub fn parse(
     }
 }
 
+/// gnulib's `argmatch`/`XARGMATCH` for an option's argument (`--reflink=auto`,
+/// `--interactive=once`): an exact name, or a prefix of names that all mean the same value.
+/// Otherwise prints GNU's `invalid argument 'x' for '--opt'` (or `ambiguous argument`), the
+/// `Valid arguments are:` list (synonyms on one line) and the help hint, and returns the
+/// error with `code`.
+pub fn argmatch<T: Copy + PartialEq>(
+    ctx: &mut Ctx,
+    opt: &str,
+    arg: &[u8],
+    table: &[(&str, T)],
+    code: i32,
+) -> Result<T> {
+    let mut found: Option<T> = None;
+    let mut ambiguous = false;
+    for &(name, v) in table {
+        if name.as_bytes() == arg {
+            return Ok(v);
+        }
+        if !arg.is_empty() && name.as_bytes().starts_with(arg) {
+            match found {
+                None => found = Some(v),
+                Some(f) if f != v => ambiguous = true,
+                _ => {}
+            }
+        }
+    }
+    if let (Some(v), false) = (found, ambiguous) {
+        return Ok(v);
+    }
+    let mut m: Vec<u8> = if ambiguous {
+        b"ambiguous argument ".to_vec()
+    } else {
+        b"invalid argument ".to_vec()
+    };
+    super::quote::quote_into(&mut m, arg, super::quote::Style::Locale);
+    m.extend_from_slice(format!(" for '{opt}'").as_bytes());
+    ctx.msg(&m);
+    let mut list = String::from("Valid arguments are:");
+    let mut prev: Option<T> = None;
+    for &(name, v) in table {
+        if prev == Some(v) {
+            list.push_str(&format!(", '{name}'"));
+        } else {
+            list.push_str(&format!("\n  - '{name}'"));
+        }
+        prev = Some(v);
+    }
+    list.push('\n');
+    super::io::write_all(super::io::stderr_fd(), list.as_bytes()).ok();
+    ctx.try_help();
+    Err(Error::silent(code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,22 @@ pub fn type_char(mode: u32) -> u8 {
     }
 }
 
+/// gnulib's `file_type`: what rm and mv call a file in their questions (`remove regular
+/// empty file 'x'?`).
+pub fn type_name(mode: u32, size: i64) -> &'static str {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG if size == 0 => "regular empty file",
+        libc::S_IFREG => "regular file",
+        libc::S_IFDIR => "directory",
+        libc::S_IFLNK => "symbolic link",
+        libc::S_IFCHR => "character special file",
+        libc::S_IFBLK => "block special file",
+        libc::S_IFIFO => "fifo",
+        libc::S_IFSOCK => "socket",
+        _ => "weird file",
+    }
+}
+
 /// `-rwxr-xr-x`, with setuid/setgid/sticky as `s S t T` the way GNU and POSIX print them.
 pub fn mode_string(mode: u32) -> [u8; 10] {
     let mut s = [b'-'; 10];

@@ -214,6 +214,22 @@ fn kernel_loop(total: &mut u64, mut f: impl FnMut() -> io::Result<usize>) -> boo
     }
 }
 
+/// GNU's `yesno()`: reads one line from standard input (a byte at a time, so nothing past
+/// the line is consumed) and says whether it answers yes: it starts with `y` or `Y`, as
+/// rpmatch does in the C locale. End of input or an error is no. The caller has written the
+/// question on stderr.
+pub fn yesno() -> bool {
+    let mut first = None;
+    let mut b = [0u8; 1];
+    while let Ok(1) = read(stdin_fd(), &mut b) {
+        if b[0] == b'\n' {
+            break;
+        }
+        first.get_or_insert(b[0]);
+    }
+    matches!(first, Some(b'y' | b'Y'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

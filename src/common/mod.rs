@@ -6,16 +6,20 @@
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
+//! - [`remove`]: the one descriptor-relative recursive remover (rm, mv).
+//! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`signals`]: signal names and numbers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
+pub mod copy;
 pub mod ctx;
 pub mod fnmatch;
 pub mod fs;
 pub mod io;
 pub mod num;
 pub mod quote;
+pub mod remove;
 pub mod signals;
 pub mod sys;
 pub mod time;

@@ -300,3 +300,76 @@ pub fn skip(why: &str) {
     }
     eprintln!("\n*** SKIPPED: {why} ***\n");
 }
+
+/// What to record of each file in [`tree_snapshot`].
+#[derive(Clone, Copy, Default)]
+pub struct Snap {
+    /// Owner and group ids.
+    pub owner: bool,
+    /// Modification time (seconds and nanoseconds) of everything but symlinks and directories.
+    pub mtime: bool,
+    /// Modification time of directories too.
+    pub dir_mtime: bool,
+    /// Link count and which names share an inode (hard links).
+    pub links: bool,
+}
+
+/// A tree as sorted lines, one per entry below `root` (the root itself as `.`), for comparing
+/// the trees two tools left: `path type mode [uid:gid] [mtime] [nlink inode-group]` then the
+/// symlink target, the size and contents (a hash) of a file, or the device numbers. Names are
+/// written with their bytes escaped (`\n`, `\xff`), so newlines and invalid UTF-8 stay visible.
+pub fn tree_snapshot(root: &Path, what: Snap) -> Vec<String> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let mut out = Vec::new();
+    let mut inodes: HashMap<u64, String> = HashMap::new();
+    let mut stack = vec![PathBuf::from(".")];
+    while let Some(rel) = stack.pop() {
+        let p = root.join(&rel);
+        let Ok(m) = std::fs::symlink_metadata(&p) else {
+            out.push(format!(
+                "{} missing",
+                rel.as_os_str().as_bytes().escape_ascii()
+            ));
+            continue;
+        };
+        let ft = m.file_type();
+        let name = rel.as_os_str().as_bytes().escape_ascii().to_string();
+        let mut l = format!("{name} {:o}", m.mode());
+        if what.owner {
+            l.push_str(&format!(" {}:{}", m.uid(), m.gid()));
+        }
+        if what.mtime && !ft.is_symlink() && (!ft.is_dir() || what.dir_mtime) {
+            l.push_str(&format!(" t={}.{:09}", m.mtime(), m.mtime_nsec()));
+        }
+        if what.links && !ft.is_dir() {
+            let first = inodes
+                .entry(m.ino())
+                .or_insert_with(|| name.clone())
+                .clone();
+            l.push_str(&format!(" n={} same-as={first}", m.nlink()));
+        }
+        if ft.is_symlink() {
+            let t = std::fs::read_link(&p).unwrap();
+            l.push_str(&format!(" -> {}", t.as_os_str().as_bytes().escape_ascii()));
+        } else if ft.is_file() {
+            let data = std::fs::read(&p).unwrap_or_default();
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            data.hash(&mut h);
+            l.push_str(&format!(" size={} data={:x}", m.len(), h.finish()));
+        } else if ft.is_block_device() || ft.is_char_device() {
+            l.push_str(&format!(" rdev={:x}", m.rdev()));
+        } else if ft.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                for e in rd.flatten() {
+                    stack.push(rel.join(e.file_name()));
+                }
+            }
+        }
+        out.push(l);
+    }
+    out.sort();
+    out
+}

@@ -101,6 +101,17 @@ pub fn hostname() -> io::Result<Vec<u8>> {
     Ok(buf[..n].to_vec())
 }
 
+/// faccessat(2) with `AT_EACCESS` relative to a directory descriptor: [`eaccess`] for a name
+/// in `dir` (rm asks whether a file is write-protected before prompting).
+pub fn eaccessat(dir: super::fd::BorrowedFd, name: &[u8], mode: i32) -> io::Result<()> {
+    use super::fd::AsRawFd;
+    with_cstr(name, |c| {
+        // SAFETY: c is a NUL-terminated string that outlives the call.
+        cvt(unsafe { libc::faccessat(dir.as_raw_fd(), c.as_ptr(), mode, libc::AT_EACCESS) })
+            .map(drop)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,1 @@
+//! The one file and tree copier (cp, mv, install): not written yet.

@@ -171,6 +171,17 @@ impl Ctx {
         self.error(code, &m);
     }
 
+    /// `WHAT 'NAME': strerror` with NAME always quoted (GNU `quoteaf`), e.g. `mkdir: cannot
+    /// create directory 'x': File exists`; records `code`.
+    pub fn error_quoted(&mut self, code: i32, what: &str, name: &[u8], e: &stdio::Error) {
+        let mut m = what.as_bytes().to_vec();
+        m.push(b' ');
+        m.extend_from_slice(&quote::quote_always(name));
+        m.extend_from_slice(b": ");
+        m.extend_from_slice(strerror(e).as_bytes());
+        self.error(code, &m);
+    }
+
     /// Print the usual `Try 'NAME --help' for more information.` line.
     pub fn try_help(&mut self) {
         let _ = self.out.flush();

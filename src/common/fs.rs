@@ -178,86 +178,203 @@ pub fn process_groups(egid: u32) -> std::io::Result<Vec<u32>> {
     Ok(v)
 }
 
-/// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
-/// rounded up, one decimal below 10: `1.0K`, `4.0K`, `1.1M`, `11M`, `1023`. With `--si` the kilo
-/// letter is `k`.
-/// Apply a chmod-style mode change to `mode`: octal, or symbolic clauses such as
-/// `u+x,go-w,a=rX,g=u` (who `ugoa`, ops `+-=`, perms `rwxXst` or a copy `ugo`), as POSIX chmod
-/// describes. Without a who, all bits are affected (no umask masking: tar's `--mode` and the
-/// shell's `umask` both want that). None: not a valid mode.
-pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
-    if !spec.is_empty() && spec.iter().all(|c| (b'0'..=b'7').contains(c)) {
-        let v = u32::from_str_radix(std::str::from_utf8(spec).ok()?, 8).ok()?;
-        return (v <= 0o7777).then_some(v);
-    }
-    let mut m = mode & 0o7777;
-    for clause in spec.split(|&c| c == b',') {
-        let mut i = 0;
-        let mut who = 0u32;
-        while i < clause.len() && matches!(clause[i], b'u' | b'g' | b'o' | b'a') {
-            who |= match clause[i] {
-                b'u' => 0o4700,
-                b'g' => 0o2070,
-                b'o' => 0o1007,
-                _ => 0o7777,
-            };
-            i += 1;
-        }
-        let who_given = who != 0;
-        if !who_given {
-            who = 0o7777;
-        }
-        if i >= clause.len() {
-            return None;
-        }
-        while i < clause.len() {
-            let op = clause[i];
-            if !matches!(op, b'+' | b'-' | b'=') {
+/// One clause of a compiled mode (gnulib's `struct mode_change`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModeChange {
+    /// `+`, `-` or `=`.
+    op: u8,
+    flag: ModeFlag,
+    /// The bits the `who` part names (0: none named, the umask applies).
+    affected: u32,
+    value: u32,
+    /// The bits the clause names explicitly (setuid/setgid of directories kept otherwise).
+    mentioned: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ModeFlag {
+    Ordinary,
+    /// `X`: execute only if a directory or some execute bit is set.
+    XIfAnyX,
+    /// `u`, `g` or `o` as the permission: copy those bits.
+    CopyExisting,
+}
+
+/// The permission bits chmod can change.
+pub const CHMOD_MODE_BITS: u32 = 0o7777;
+
+/// Compile a chmod mode as GNU chmod, mkdir -m, install -m and tar --mode do (gnulib's
+/// `mode_compile`): octal (`755`, `4755`; fewer than 5 digits keep a directory's setuid and
+/// setgid unless named, as GNU 9 does) or comma-separated symbolic clauses `[ugoa]*([-+=]
+/// ([rwxXst]*|[ugo]))+`, also octal after an operator with no who (`=644`, `+4000`).
+/// None: not a valid mode.
+pub fn mode_compile(spec: &[u8]) -> Option<Vec<ModeChange>> {
+    let octal = |s: &[u8]| -> Option<(u32, usize)> {
+        let mut v = 0u32;
+        let mut n = 0;
+        while n < s.len() && (b'0'..=b'7').contains(&s[n]) {
+            v = v * 8 + (s[n] - b'0') as u32;
+            if v > CHMOD_MODE_BITS {
                 return None;
             }
-            i += 1;
-            let mut bits = 0u32;
-            while i < clause.len() && !matches!(clause[i], b'+' | b'-' | b'=') {
-                bits |= match clause[i] {
-                    b'r' => 0o444,
-                    b'w' => 0o222,
-                    b'x' => 0o111,
-                    b'X' => {
-                        if is_dir || m & 0o111 != 0 {
-                            0o111
-                        } else {
-                            0
-                        }
-                    }
-                    b's' => 0o6000,
-                    b't' => 0o1000,
-                    b'u' => {
-                        let u = (m >> 6) & 7;
-                        u * 0o111
-                    }
-                    b'g' => {
-                        let g = (m >> 3) & 7;
-                        g * 0o111
-                    }
-                    b'o' => (m & 7) * 0o111,
-                    _ => return None,
-                };
-                i += 1;
+            n += 1;
+        }
+        Some((v, n))
+    };
+    if spec.first().is_some_and(|c| (b'0'..=b'7').contains(c)) {
+        let (v, n) = octal(spec)?;
+        if n != spec.len() {
+            return None;
+        }
+        let mentioned = if n < 5 {
+            (v & 0o6000) | 0o1777
+        } else {
+            CHMOD_MODE_BITS
+        };
+        return Some(vec![ModeChange {
+            op: b'=',
+            flag: ModeFlag::Ordinary,
+            affected: CHMOD_MODE_BITS,
+            value: v,
+            mentioned,
+        }]);
+    }
+    let mut out = Vec::new();
+    let mut p = 0;
+    loop {
+        let mut affected = 0u32;
+        loop {
+            match spec.get(p) {
+                Some(b'u') => affected |= 0o4700,
+                Some(b'g') => affected |= 0o2070,
+                Some(b'o') => affected |= 0o1007,
+                Some(b'a') => affected |= CHMOD_MODE_BITS,
+                Some(b'=' | b'+' | b'-') => break,
+                _ => return None,
             }
-            let eff = bits & who;
-            match op {
-                b'+' => m |= eff,
-                b'-' => m &= !eff,
+            p += 1;
+        }
+        while let Some(&op @ (b'=' | b'+' | b'-')) = spec.get(p) {
+            p += 1;
+            let mut mentioned = 0;
+            let mut flag = ModeFlag::CopyExisting;
+            let mut aff = affected;
+            let value = match spec.get(p) {
+                Some(b'0'..=b'7') => {
+                    let (v, n) = octal(&spec[p..])?;
+                    p += n;
+                    if affected != 0 || !matches!(spec.get(p), None | Some(b',')) {
+                        return None;
+                    }
+                    aff = CHMOD_MODE_BITS;
+                    mentioned = CHMOD_MODE_BITS;
+                    flag = ModeFlag::Ordinary;
+                    v
+                }
+                Some(b'u') => {
+                    p += 1;
+                    0o700
+                }
+                Some(b'g') => {
+                    p += 1;
+                    0o070
+                }
+                Some(b'o') => {
+                    p += 1;
+                    0o007
+                }
                 _ => {
-                    let clear = if who_given { who & 0o7777 } else { 0o7777 };
-                    m = (m & !clear) | eff;
+                    flag = ModeFlag::Ordinary;
+                    let mut v = 0;
+                    while let Some(c) = spec.get(p) {
+                        match c {
+                            b'r' => v |= 0o444,
+                            b'w' => v |= 0o222,
+                            b'x' => v |= 0o111,
+                            b'X' => flag = ModeFlag::XIfAnyX,
+                            b's' => v |= 0o6000,
+                            b't' => v |= 0o1000,
+                            _ => break,
+                        }
+                        p += 1;
+                    }
+                    v
+                }
+            };
+            out.push(ModeChange {
+                op,
+                flag,
+                affected: aff,
+                value,
+                mentioned: if mentioned != 0 {
+                    mentioned
+                } else if aff != 0 {
+                    aff & value
+                } else {
+                    value
+                },
+            });
+        }
+        match spec.get(p) {
+            None => return Some(out),
+            Some(b',') => p += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// Apply compiled changes to `old` (gnulib's `mode_adjust`): `umask` masks the clauses without
+/// a who (chmod passes the process umask; 0 makes `+w` mean `a+w`). Returns the new mode (the
+/// permission bits only) and the bits the changes touched (mkdir -m sets those explicitly).
+pub fn mode_adjust(old: u32, is_dir: bool, umask: u32, changes: &[ModeChange]) -> (u32, u32) {
+    let mut new = old & CHMOD_MODE_BITS;
+    let mut bits = 0;
+    for c in changes {
+        let omit = if is_dir { 0o6000 & !c.mentioned } else { 0 };
+        let mut value = c.value;
+        match c.flag {
+            ModeFlag::Ordinary => {}
+            ModeFlag::CopyExisting => {
+                value &= new;
+                let any = |m: u32| if value & m != 0 { m } else { 0 };
+                value |= any(0o444) | any(0o222) | any(0o111);
+            }
+            ModeFlag::XIfAnyX => {
+                if new & 0o111 != 0 || is_dir {
+                    value |= 0o111;
                 }
             }
         }
+        value &= (if c.affected != 0 { c.affected } else { !umask }) & !omit;
+        match c.op {
+            b'=' => {
+                let preserved = (if c.affected != 0 { !c.affected } else { 0 }) | omit;
+                bits |= CHMOD_MODE_BITS & !preserved;
+                new = (new & preserved) | value;
+            }
+            b'+' => {
+                bits |= value;
+                new |= value;
+            }
+            _ => {
+                bits |= value;
+                new &= !value;
+            }
+        }
     }
-    Some(m)
+    (new & CHMOD_MODE_BITS, bits)
 }
 
+/// Apply a chmod-style mode (see [`mode_compile`]) to `mode`, without a umask: a clause
+/// without a who affects all bits (tar's `--mode` and the shell's `umask` want that).
+/// None: not a valid mode.
+pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
+    mode_compile(spec).map(|c| mode_adjust(mode, is_dir, 0, &c).0)
+}
+
+/// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
+/// rounded up, one decimal below 10: `1.0K`, `4.0K`, `1.1M`, `11M`, `1023`. With `--si` the kilo
+/// letter is `k`.
 pub fn human_size(n: u64, base: u64) -> String {
     let letters: &[u8] = if base == 1000 {
         b"kMGTPEZY"
@@ -377,6 +494,33 @@ mod tests {
         assert_eq!(apply_mode(b"u+s,+t", 0o755, false), Some(0o5755));
         assert_eq!(apply_mode(b"q", 0o777, false), None);
         assert_eq!(apply_mode(b"u", 0o777, false), None);
+        // GNU's corners: copies take one letter, octal after a bare operator, `=` alone.
+        assert_eq!(apply_mode(b"u=gx", 0o777, false), None);
+        assert_eq!(apply_mode(b"=644", 0o7777, false), Some(0o644));
+        assert_eq!(apply_mode(b"u=644", 0o777, false), None);
+        assert_eq!(apply_mode(b"go=", 0o777, false), Some(0o700));
+        assert_eq!(apply_mode(b"u=,g=u", 0o777, false), Some(0o007));
+        assert_eq!(apply_mode(b"8", 0o777, false), None);
+        assert_eq!(apply_mode(b"17777", 0o777, false), None);
+        assert_eq!(apply_mode(b"", 0o777, false), None);
+        // Directories keep setuid/setgid unless 5 octal digits or a who names them.
+        assert_eq!(apply_mode(b"755", 0o2700, true), Some(0o2755));
+        assert_eq!(apply_mode(b"00755", 0o2700, true), Some(0o755));
+        assert_eq!(apply_mode(b"755", 0o2700, false), Some(0o755));
+        assert_eq!(apply_mode(b"a=rx", 0o6777, true), Some(0o6555));
+        assert_eq!(apply_mode(b"g-s", 0o2777, true), Some(0o777));
+    }
+
+    #[test]
+    fn umask_applies_without_who() {
+        let c = mode_compile(b"+w").unwrap();
+        assert_eq!(mode_adjust(0o444, false, 0o022, &c), (0o644, 0o200));
+        let c = mode_compile(b"=r").unwrap();
+        assert_eq!(mode_adjust(0o777, false, 0o077, &c).0, 0o400);
+        let c = mode_compile(b"a+w").unwrap();
+        assert_eq!(mode_adjust(0o444, false, 0o022, &c).0, 0o666);
+        let c = mode_compile(b"-x,+X").unwrap();
+        assert_eq!(mode_adjust(0o755, true, 0o022, &c).0, 0o755);
     }
 
     #[test]

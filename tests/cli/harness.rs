@@ -373,3 +373,54 @@ pub fn tree_snapshot(root: &Path, what: Snap) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Run one command line with rbox's `applet` and with the GNU tool of the same name, each in
+/// its own fresh copy of a fixture (`setup` fills the directory; the run's working directory
+/// is it), as user `uid` when given (see [`applet_as`]); assert the same stdout, stderr and
+/// status and the same resulting tree ([`tree_snapshot`] with owners). Returns rbox's output.
+#[track_caller]
+pub fn same_effect<S: AsRef<OsStr>>(
+    applet_name: &str,
+    uid: Option<u32>,
+    setup: &dyn Fn(&Path),
+    args: &[S],
+) -> Output {
+    let ours = TempDir::new(&format!("{applet_name}-ours"));
+    let theirs = TempDir::new(&format!("{applet_name}-gnu"));
+    setup(ours.path());
+    setup(theirs.path());
+    let (o, g) = match uid {
+        Some(id) => (
+            applet_as(id, applet_name).args(args).cwd(ours.path()).run(),
+            gnu_as(id, applet_name).args(args).cwd(theirs.path()).run(),
+        ),
+        None => (
+            applet(applet_name).args(args).cwd(ours.path()).run(),
+            gnu(applet_name).args(args).cwd(theirs.path()).run(),
+        ),
+    };
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_owned()).collect();
+    assert_eq!(
+        (o.code, o.err(), o.out()),
+        (g.code, g.err(), g.out()),
+        "{applet_name} {shown:?}: (status, stderr, stdout) differ from GNU's"
+    );
+    assert_eq!(
+        tree_snapshot(
+            ours.path(),
+            Snap {
+                owner: true,
+                ..Snap::default()
+            }
+        ),
+        tree_snapshot(
+            theirs.path(),
+            Snap {
+                owner: true,
+                ..Snap::default()
+            }
+        ),
+        "{applet_name} {shown:?}: resulting trees differ"
+    );
+    o
+}

@@ -405,6 +405,70 @@ pub fn statx(dir: BorrowedFd, name: &[u8], flags: i32, mask: u32) -> io::Result<
     })
 }
 
+/// What statfs(2) says about a file system (`stat -f`, `df`), the fields widened to u64.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatFs {
+    /// The magic number of the file system type (`EXT4_SUPER_MAGIC`, ...).
+    pub ftype: u64,
+    /// The preferred transfer size (`f_bsize`).
+    pub bsize: u64,
+    /// Total, free and available-to-non-root blocks, in units of `frsize`.
+    pub blocks: u64,
+    pub bfree: u64,
+    pub bavail: u64,
+    /// Total and free inodes.
+    pub files: u64,
+    pub ffree: u64,
+    /// The file system id's two words, as the kernel fills them.
+    pub fsid: [u32; 2],
+    pub namelen: u64,
+    /// The fundamental block size (0 from old kernels: use `bsize`).
+    pub frsize: u64,
+    /// Mount flags (ST_RDONLY, ...).
+    pub flags: u64,
+}
+
+// c_ulong is u64 here but not on every target.
+#[allow(clippy::unnecessary_cast)]
+fn statfs_fields(s: &libc::statfs) -> StatFs {
+    // SAFETY: fsid_t is two C ints (`__val[2]`, a private field in libc), so it has the size
+    // and layout of [i32; 2]; every bit pattern is a valid pair of integers.
+    let fsid: [i32; 2] = unsafe { std::mem::transmute(s.f_fsid) };
+    StatFs {
+        ftype: s.f_type as u64,
+        bsize: s.f_bsize as u64,
+        blocks: s.f_blocks,
+        bfree: s.f_bfree,
+        bavail: s.f_bavail,
+        files: s.f_files,
+        ffree: s.f_ffree,
+        fsid: [fsid[0] as u32, fsid[1] as u32],
+        namelen: s.f_namelen as u64,
+        frsize: s.f_frsize as u64,
+        flags: s.f_flags as u64,
+    }
+}
+
+/// statfs(2) of the file system holding `name` (symlinks followed).
+pub fn statfs(name: &[u8]) -> io::Result<StatFs> {
+    with_cstr(name, |c| {
+        let mut st = MaybeUninit::<libc::statfs>::uninit();
+        // SAFETY: c is NUL-terminated; st has room for a struct statfs.
+        cvt(unsafe { libc::statfs(c.as_ptr(), st.as_mut_ptr()) })?;
+        // SAFETY: statfs succeeded, so st is initialised.
+        Ok(statfs_fields(unsafe { &st.assume_init() }))
+    })
+}
+
+/// fstatfs(2) of the file system holding the open file `fd`.
+pub fn fstatfs(fd: BorrowedFd) -> io::Result<StatFs> {
+    let mut st = MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: st has room for a struct statfs, which fstatfs fills on success.
+    cvt(unsafe { libc::fstatfs(fd.as_raw_fd(), st.as_mut_ptr()) })?;
+    // SAFETY: fstatfs succeeded, so st is initialised.
+    Ok(statfs_fields(unsafe { &st.assume_init() }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,21 @@
-//! `true`: not written yet (issue 15).
+//! `true`: do nothing, successfully (GNU coreutils 9).
+//!
+//! As GNU's: every argument is ignored, except a lone `--help` or `--version` (exactly, not
+//! abbreviated), which is answered; a write error there is reported and makes the status 1.
 
 use std::ffi::OsString;
 
-use crate::common::Ctx;
+use crate::common::{args, Ctx};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+const USAGE: &str = "\
+Usage: true [ignored command line arguments]
+  or:  true OPTION
+Exit with a status code indicating success.
+
+      --help        display this help and exit
+      --version     output version information and exit
+";
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    args::lone_help_version(ctx, &argv, USAGE).unwrap_or(0)
 }

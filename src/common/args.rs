@@ -508,6 +508,25 @@ pub fn get(ctx: &mut Ctx, argv: &[OsString], spec: &Spec) -> Result<Option<Match
     Ok(done.then_some(m))
 }
 
+/// GNU's tools that take no options but answer `--help` and `--version` when it is the only
+/// argument, spelt out (no abbreviation): true, false, echo, printf, `[`. `Some(status)`: it was
+/// answered (0, or 1 after a write error, reported); `None`: go on with `argv` as it is.
+pub fn lone_help_version(ctx: &mut Ctx, argv: &[OsString], usage: &str) -> Option<i32> {
+    if argv.len() != 2 {
+        return None;
+    }
+    let text = match argv[1].as_bytes() {
+        b"--help" => usage.to_string(),
+        b"--version" => format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION")),
+        _ => return None,
+    };
+    let r = ctx
+        .out
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::write(&e));
+    Some(ctx.finish(r))
+}
+
 /// Parse `argv` for an applet with GNU coreutils conventions. `Ok(None)` means `--help` was
 /// answered (the table must have an option with id "help") and the applet should return 0.
 /// `usage` is the applet's help text, `code` its exit status for bad usage (1 for cat, 2 for

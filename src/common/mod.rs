@@ -8,6 +8,8 @@
 //! - [`num`]: integer formatting into buffers.
 //! - [`remove`]: the one descriptor-relative recursive remover (rm, mv).
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
+//! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
+//! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
 //! - [`signals`]: signal names and numbers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
@@ -18,10 +20,12 @@ pub mod fnmatch;
 pub mod fs;
 pub mod io;
 pub mod num;
+pub mod printf;
 pub mod quote;
 pub mod remove;
 pub mod signals;
 pub mod sys;
+pub mod test;
 pub mod time;
 pub mod walk;
 

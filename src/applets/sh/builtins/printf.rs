@@ -3,6 +3,7 @@
 //! the format reused while arguments remain, `'c` numeric arguments, dash's messages.
 
 use super::super::exec::{Res, Shell};
+use crate::common::printf::{echo_escapes, Dialect};
 
 /// The byte (low eight bits) that up to three leading octal digits of `s` stand for,
 /// and how many digits that took.
@@ -80,7 +81,7 @@ pub fn echo(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         if !a.contains(&b'\\') {
             out.extend_from_slice(a);
-        } else if !escapes(a, &mut out, false) {
+        } else if !echo_escapes(a, &mut out, Dialect::Dash) {
             go = false;
             break;
         }

@@ -469,6 +469,34 @@ pub fn fstatfs(fd: BorrowedFd) -> io::Result<StatFs> {
     Ok(statfs_fields(unsafe { &st.assume_init() }))
 }
 
+/// fchmodat2(2) with AT_SYMLINK_NOFOLLOW: the mode of `name` in `dir`, never through a
+/// symlink (EOPNOTSUPP when `name` is one). Kernels before 6.6 lack fchmodat2 (ENOSYS): then
+/// plain fchmodat, which follows a final symlink — callers have checked with an lstat.
+pub fn fchmodat_nofollow(dir: BorrowedFd, name: &[u8], mode: u32) -> io::Result<()> {
+    with_cstr(name, |c| {
+        // SAFETY: c is NUL-terminated; fchmodat2 takes (dirfd, path, mode, flags) by value.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_fchmodat2,
+                dir.as_raw_fd(),
+                c.as_ptr(),
+                mode as libc::c_uint,
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::ENOSYS) {
+            return Err(e);
+        }
+        // SAFETY: c is NUL-terminated.
+        cvt(unsafe { libc::fchmodat(dir.as_raw_fd(), c.as_ptr(), mode as libc::mode_t, 0) })
+            .map(drop)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

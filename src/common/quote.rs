@@ -221,6 +221,14 @@ pub fn quote_always(name: &[u8]) -> Vec<u8> {
     v
 }
 
+/// GNU `quote`: the locale style ('NAME', `'` and `\` escaped) — what printf, test and
+/// getopt messages use.
+pub fn quote_locale(name: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(name.len() + 2);
+    quote_into(&mut v, name, Style::Locale);
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

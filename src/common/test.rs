@@ -12,7 +12,7 @@
 //! `Illegal number: abc`, `x: argument expected`, `b: unexpected operator`.
 
 pub use super::printf::Dialect;
-use super::quote::quote_always;
+use super::quote::quote_locale;
 use super::sys::{fd, user};
 
 /// What went wrong, worded by [`Dialect`] in [`message`].
@@ -33,18 +33,18 @@ fn message(e: Syntax, d: Dialect) -> Vec<u8> {
     let gnu = d == Dialect::Gnu;
     let join = |a: &[u8], b: &[u8]| [a, b].concat();
     match e {
-        Syntax::Beyond(a) if gnu => join(b"missing argument after ", &quote_always(&a)),
+        Syntax::Beyond(a) if gnu => join(b"missing argument after ", &quote_locale(&a)),
         Syntax::Beyond(a) => join(&a, b": argument expected"),
-        Syntax::Integer(a) if gnu => join(b"invalid integer ", &quote_always(&a)),
+        Syntax::Integer(a) if gnu => join(b"invalid integer ", &quote_locale(&a)),
         Syntax::Integer(a) => join(b"Illegal number: ", &a),
-        Syntax::UnaryExpected(a) if gnu => join(&quote_always(&a), b": unary operator expected"),
-        Syntax::BinaryExpected(a) if gnu => join(&quote_always(&a), b": binary operator expected"),
-        Syntax::Extra(a) if gnu => join(b"extra argument ", &quote_always(&a)),
+        Syntax::UnaryExpected(a) if gnu => join(&quote_locale(&a), b": unary operator expected"),
+        Syntax::BinaryExpected(a) if gnu => join(&quote_locale(&a), b": binary operator expected"),
+        Syntax::Extra(a) if gnu => join(b"extra argument ", &quote_locale(&a)),
         Syntax::UnaryExpected(a) | Syntax::BinaryExpected(a) | Syntax::Extra(a) => {
             join(&a, b": unexpected operator")
         }
         Syntax::Paren(None) if gnu => b"')' expected".to_vec(),
-        Syntax::Paren(Some(f)) if gnu => join(b"')' expected, found ", &quote_always(&f)),
+        Syntax::Paren(Some(f)) if gnu => join(b"')' expected, found ", &quote_locale(&f)),
         Syntax::Paren(_) => b"closing paren expected".to_vec(),
         Syntax::NoL(op) => format!("{op} does not accept -l").into_bytes(),
     }

@@ -4,7 +4,7 @@
 mod printf;
 mod test;
 
-pub use printf::octal;
+pub use crate::common::printf::octal;
 
 use super::exec::{Flow, Found, Res, Shell, OPTION_NAMES};
 use super::parser::is_name;

@@ -4,6 +4,7 @@
 //! - [`quote`]: GNU quoting of names (bytes kept, non-printables escaped).
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
+//! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
 //! - [`remove`]: the one descriptor-relative recursive remover (rm, mv).
@@ -14,6 +15,7 @@
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
+pub mod blocksize;
 pub mod copy;
 pub mod ctx;
 pub mod fnmatch;

@@ -1,1 +1,172 @@
-//! `du` against GNU coreutils as the oracle.
+//! `du` against GNU coreutils as the oracle, on a tree made with known sizes: a sparse file,
+//! hard links, symlinks (one leading outside the tree, one dangling), an unreadable directory,
+//! names with a newline and invalid UTF-8.
+
+use crate::harness::*;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+
+fn tree() -> TempDir {
+    let d = TempDir::new("du");
+    d.write("t/f", b"hello");
+    d.write("t/a/g", vec![7u8; 10_000]);
+    d.write("t/a/b/z", vec![0u8; 5000]);
+    let f = std::fs::File::create(d.join("t/a/sparse")).unwrap();
+    f.set_len(3 << 20).unwrap();
+    std::fs::hard_link(d.join("t/f"), d.join("t/a/hard")).unwrap();
+    std::fs::hard_link(d.join("t/a/g"), d.join("t/g2")).unwrap();
+    std::fs::create_dir_all(d.join("t/c")).unwrap();
+    std::os::unix::fs::symlink("../f", d.join("t/c/sym")).unwrap();
+    std::os::unix::fs::symlink("nowhere", d.join("t/c/dangling")).unwrap();
+    d.write("outside/big", vec![1u8; 50_000]);
+    std::os::unix::fs::symlink("../outside", d.join("t/out")).unwrap();
+    d.write("t/new\nline", b"x");
+    std::fs::write(d.join(OsStr::from_bytes(b"t/bad\xff")), vec![2u8; 3000]).unwrap();
+    d.write("t/x.tmp", vec![3u8; 9000]);
+    d
+}
+
+fn same(d: &TempDir, args: &[&str]) {
+    applet("du")
+        .args(args)
+        .cwd(d.path())
+        .run()
+        .same_as(&gnu("du").args(args).cwd(d.path()).run());
+}
+
+#[test]
+fn options_as_gnu() {
+    let d = tree();
+    for o in [
+        &[][..],
+        &["-a"],
+        &["-s"],
+        &["-sh"],
+        &["-ah"],
+        &["-b"],
+        &["-ab"],
+        &["--apparent-size"],
+        &["-k"],
+        &["-m"],
+        &["-BM"],
+        &["-BKB"],
+        &["--block-size=KiB"],
+        &["-c"],
+        &["-d", "1"],
+        &["--max-depth=0"],
+        &["-ad1"],
+        &["-S"],
+        &["-aS"],
+        &["-l"],
+        &["-al"],
+        &["-aL"],
+        &["-sL"],
+        &["-H"],
+        &["-D"],
+        &["-P"],
+        &["--inodes"],
+        &["-a", "--inodes"],
+        &["--si"],
+        &["-t", "8K"],
+        &["-a", "-t", "-5K"],
+        &["--exclude=f"],
+        &["-a", "--exclude=*.tmp"],
+        &["--exclude=a/*", "-a"],
+        &["-0"],
+        &["-a0"],
+        &["-x"],
+        &["-bc"],
+    ] {
+        same(&d, &[o, &["t"]].concat());
+        same(&d, &[o, &["t/a", "t", "t/f", "t/out"]].concat());
+    }
+}
+
+#[test]
+fn links_and_repeats_as_gnu() {
+    let d = tree();
+    same(&d, &["-s", "t", "t"]);
+    same(&d, &["-sl", "t", "t"]);
+    same(&d, &["t/a", "t/f"]);
+    same(&d, &["t/f", "t/a"]);
+    same(&d, &["-H", "t/out"]);
+    same(&d, &["t/out"]);
+    same(&d, &["-H", "t/c/dangling"]);
+    same(&d, &["t/", "t//a"]);
+}
+
+#[test]
+fn environment_block_sizes_as_gnu() {
+    let d = tree();
+    for (k, v) in [
+        ("DU_BLOCK_SIZE", "human-readable"),
+        ("BLOCK_SIZE", "si"),
+        ("BLOCK_SIZE", "x"),
+        ("BLOCKSIZE", "1M"),
+        ("POSIXLY_CORRECT", "1"),
+    ] {
+        applet("du")
+            .arg("t")
+            .env(k, v)
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("du").arg("t").env(k, v).cwd(d.path()).run());
+    }
+}
+
+#[test]
+fn errors_as_gnu() {
+    let d = tree();
+    for o in [
+        &["nope", "t/f"][..],
+        &["-as", "t"],
+        &["-s", "-d1", "t"],
+        &["-s", "-d0", "t"],
+        &["-B0", "t"],
+        &["--block-size=x", "t"],
+        &["-d", "x", "t"],
+        &["-t", "x", "t"],
+        &["-b", "--inodes", "t"],
+        &["-q"],
+        &["-X", "nope", "t"],
+    ] {
+        same(&d, o);
+    }
+}
+
+#[test]
+fn unreadable_directory_as_gnu() {
+    let d = tree();
+    d.write("t/locked/in", vec![1u8; 8000]);
+    std::fs::set_permissions(d.join("t/locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let o = applet_as(65534, "du").arg("t").cwd(d.path()).run();
+    o.same_as(&gnu_as(65534, "du").arg("t").cwd(d.path()).run());
+    o.code(1)
+        .stderr_has("cannot read directory 't/locked': Permission denied");
+}
+
+#[test]
+fn sparse_and_apparent_sizes() {
+    let d = tree();
+    let o = applet("du").args(["-b", "t/a/sparse"]).cwd(d.path()).run();
+    o.ok().stdout_is(format!("{}\tt/a/sparse\n", 3 << 20));
+    let o = applet("du").args(["t/a/sparse"]).cwd(d.path()).run();
+    o.ok().stdout_is("0\tt/a/sparse\n");
+}
+
+#[test]
+fn full_output_device() {
+    let d = tree();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    applet("du")
+        .arg("t")
+        .cwd(d.path())
+        .stdout_file(f)
+        .run()
+        .code(1)
+        .stderr_is("du: write error: No space left on device\n");
+}

@@ -115,6 +115,9 @@ pub enum Order {
     /// glibc's `RETURN_IN_ORDER` (an optstring starting with `-`): every option and operand is
     /// reported where it stands; `POSIXLY_CORRECT` does not change it.
     InOrder,
+    /// glibc's `REQUIRE_ORDER` (an optstring starting with `+`): the first operand ends the
+    /// options, as for commands that run a command (`env`, `timeout`, `nice`, `xargs`).
+    RequireOrder,
 }
 
 /// Everything an applet says about its command line: one `static` per applet.
@@ -155,6 +158,13 @@ impl Spec {
     pub const fn in_order(self) -> Spec {
         Spec {
             order: Order::InOrder,
+            ..self
+        }
+    }
+    /// Options end at the first operand ([`Order::RequireOrder`]): `env -i cmd -x`.
+    pub const fn require_order(self) -> Spec {
+        Spec {
+            order: Order::RequireOrder,
             ..self
         }
     }
@@ -236,8 +246,8 @@ pub struct Getopt<'a, 't> {
 
 impl<'a, 't> Getopt<'a, 't> {
     pub fn new(argv: &'a [OsString], table: &'t [Opt], order: Order) -> Self {
-        let require_order =
-            order == Order::Permute && std::env::var_os("POSIXLY_CORRECT").is_some();
+        let require_order = order == Order::RequireOrder
+            || (order == Order::Permute && std::env::var_os("POSIXLY_CORRECT").is_some());
         Getopt {
             argv,
             table,
@@ -248,6 +258,13 @@ impl<'a, 't> Getopt<'a, 't> {
             require_order,
             done: false,
         }
+    }
+
+    /// The index of the next word to be read, once an option or operand has been returned whole
+    /// (not inside a cluster of short options): what follows an option the applet handles by
+    /// restarting on a new command line (`env -S`).
+    pub fn next_index(&self) -> usize {
+        self.i
     }
 
     fn short(&mut self) -> std::result::Result<Arg<'t>, Vec<u8>> {
@@ -477,14 +494,8 @@ pub fn each(
             Err(msg) => return Err(usage_error(ctx, spec, &msg, spec.code)),
         };
         match a {
-            Arg::Opt(o, _) if o.id == "help" => {
-                ctx.out.write_all(spec.usage.as_bytes())?;
-                return Ok(false);
-            }
-            Arg::Opt(o, _) if o.id == "version" => {
-                let v = format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION"));
-                ctx.out.write_all(v.as_bytes())?;
-                ctx.out.write_all(spec.about.as_bytes())?;
+            Arg::Opt(o, _) if o.id == "help" || o.id == "version" => {
+                answer(ctx, spec, o.id)?;
                 return Ok(false);
             }
             a => {
@@ -495,6 +506,19 @@ pub fn each(
         }
     }
     Ok(true)
+}
+
+/// Answer `--help` (`id` "help": the usage text) or `--version` (`NAME (rbox) VERSION` and the
+/// spec's `about`), for applets that walk a [`Getopt`] themselves.
+pub fn answer(ctx: &mut Ctx, spec: &Spec, id: &str) -> Result<()> {
+    if id == "help" {
+        ctx.out.write_all(spec.usage.as_bytes())?;
+    } else {
+        let v = format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION"));
+        ctx.out.write_all(v.as_bytes())?;
+        ctx.out.write_all(spec.about.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Parse an applet's command line by its [`Spec`]. `Ok(None)`: `--help` or `--version` was
@@ -780,6 +804,20 @@ mod tests {
         // `--help` is answered where it stands; a bad option before it wins.
         assert_eq!(walk(&["x?"]), Err(0));
         assert_eq!(walk(&["--foo", "--help"]), Err(64));
+    }
+
+    #[test]
+    fn require_order_stops_at_the_first_operand() {
+        let mut m = Matches::default();
+        for a in Getopt::new(
+            &argv(&["-a", "cmd", "-s", "--", "x"]),
+            T,
+            Order::RequireOrder,
+        ) {
+            m.push(a.unwrap());
+        }
+        assert!(m.flag("all") && !m.flag("size"));
+        assert_eq!(m.operands, ["cmd", "-s", "--", "x"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
+//! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
@@ -18,6 +19,7 @@ pub mod args;
 pub mod blocksize;
 pub mod copy;
 pub mod ctx;
+pub mod exec;
 pub mod fnmatch;
 pub mod fs;
 pub mod io;

@@ -1,1 +1,130 @@
 //! `env` against GNU coreutils as the oracle.
+
+use crate::harness::*;
+
+/// Run `env ARGS` under rbox and GNU with a small fixed environment; compare everything.
+#[track_caller]
+fn same(args: &[&str]) {
+    let base = ["-i", "A=1", "PATH=/usr/bin:/bin", "env"];
+    let r = applet("env").args(base).args(args).run();
+    let g = gnu("env").args(base).args(args).run();
+    r.same_as(&g);
+}
+
+#[test]
+fn prints_and_modifies_the_environment() {
+    same(&[]);
+    same(&["-0"]);
+    same(&["B=2", "A=3"]);
+    same(&["A=2", "A=3", "C=="]);
+    same(&["-u", "A"]);
+    same(&["-uA", "-u", "NOPE", "B=1"]);
+    same(&["--unset=A", "--null"]);
+    same(&["-i"]);
+    same(&["-", "X=1"]);
+    same(&["-i", "-", "X=1"]);
+    same(&["=x"]);
+    same(&["--", "B=1"]);
+}
+
+#[test]
+fn runs_commands() {
+    same(&[
+        "sh",
+        "-c",
+        "echo \"$A\" \"$0\" \"$@\"; exit 3",
+        "zero",
+        "a b",
+        "",
+    ]);
+    same(&["B=2", "sh", "-c", "echo $B"]);
+    same(&["-C", "/", "pwd"]);
+    same(&["-C/usr", "sh", "-c", "pwd"]);
+    // Options stop at the first operand.
+    same(&["sh", "-c", "echo \"$@\"", "x", "-i", "-u"]);
+    same(&["--", "-i"]);
+    same(&["nope-no-such-command"]);
+    same(&["/etc/passwd"]);
+    same(&["/"]);
+    same(&["./nope"]);
+    same(&["-i cmd"]);
+    same(&["no such"]);
+}
+
+#[test]
+fn errors_as_gnu() {
+    for a in [
+        &["-0", "true"][..],
+        &["-C"],
+        &["-C", "/nonexistent", "true"],
+        &["-C", "/"],
+        &["-u", "a=b"],
+        &["-u", "", "true"],
+        &["-x"],
+        &["--fo"],
+        &["--unset"],
+        &["-S"],
+    ] {
+        same(a);
+    }
+}
+
+#[test]
+fn split_string() {
+    for s in [
+        "sh -c 'echo \"$1\"' x y",
+        "-i B=1 env",
+        "'a b' c",
+        "\"a\\tb\"",
+        "a\\_b",
+        "\"a\\_b\"",
+        "'a\\\\b\\'c\\x'",
+        "a #b c",
+        "a#b",
+        "a \\c b",
+        "",
+        "   ",
+        "x=${A}",
+        "A=1 -i",
+        "printf %s\\n \"${A}x\" \"\" ${NOPE}y",
+        "'a",
+        "\"a",
+        "echo $x",
+        "\"a\\cb\"",
+        "\\q",
+        "\\",
+        "${A",
+        "\"\"",
+        "''x",
+    ] {
+        same(&["-S", s]);
+        same(&[&format!("-S{s}"), "extra"]);
+    }
+    same(&["-iS", "A=3"]);
+    same(&["--split-string=-u A B=1"]);
+}
+
+#[test]
+fn output_errors() {
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = applet("env").stdout_file(f).run();
+    r.code(125)
+        .stderr_is("env: write error: No space left on device\n");
+}
+
+/// A command not on PATH that is an rbox applet runs from the binary (a scratch image).
+#[test]
+fn applet_fallback() {
+    let r = applet("env")
+        .args(["-i", "PATH=/nonexistent", "B=7", "printenv", "B"])
+        .run();
+    r.ok().stdout_is("7\n");
+    let r = applet("env")
+        .args(["-i", "PATH=/nonexistent", "nope"])
+        .run();
+    r.code(127)
+        .stderr_is("env: 'nope': No such file or directory\n");
+}

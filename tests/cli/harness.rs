@@ -123,6 +123,11 @@ impl Run {
         self.cmd.env(k, v);
         self
     }
+    /// Start from an empty environment (the locale and zone variables set by the runner go too).
+    pub fn env_clear(mut self) -> Self {
+        self.cmd.env_clear();
+        self
+    }
     pub fn env_remove(mut self, k: impl AsRef<OsStr>) -> Self {
         self.cmd.env_remove(k);
         self

@@ -1,10 +1,303 @@
-//! `cp`: not written yet (issue 15).
+//! `cp`: copy files and directory trees.
+//!
+//! GNU coreutils 9 `cp`: `-a -d -f -i -H -l -L -n -P -p -R -r -s -t -T -u -v -x`,
+//! `--preserve[=mode,ownership,timestamps,links,xattr,context,all]`, `--no-preserve=`,
+//! `--reflink[=auto|always|never]`, `--sparse=auto|always|never`, `--remove-destination`,
+//! `--strip-trailing-slashes`, with GNU's messages (`cp: -r not specified; omitting directory
+//! 'd'`, `cp: 'a' and 'a' are the same file`, `cp: cannot copy a directory, 'a', into itself,
+//! 'a/b'`, `cp: target 'z' is not a directory`) and exit status. The copying itself is
+//! [`common::copy`](crate::common::copy).
+//! Deviations: no `--backup`/`-b`/`-S`, `--parents`, `--attributes-only`, `--copy-contents`,
+//! SELinux contexts (`context` is accepted and ignored); a new destination file whose copy
+//! failed is removed (GNU leaves the partial file); inside a tree an existing destination
+//! symlink is replaced, not written through; `--sparse=always` keeps the source's holes but
+//! does not punch new ones into zero runs.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref, Reflink, Sparse};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+pub const USAGE: &str = "\
+Usage: cp [OPTION]... [-T] SOURCE DEST
+  or:  cp [OPTION]... SOURCE... DIRECTORY
+  or:  cp [OPTION]... -t DIRECTORY SOURCE...
+Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -a, --archive                same as -dR --preserve=all
+  -d                           same as --no-dereference --preserve=links
+  -f, --force                  if an existing destination file cannot be
+                                 opened, remove it and try again (this option
+                                 is ignored when the -n option is also used)
+  -i, --interactive            prompt before overwrite (overrides a previous -n
+                                  option)
+  -H                           follow command-line symbolic links in SOURCE
+  -l, --link                   hard link files instead of copying
+  -L, --dereference            always follow symbolic links in SOURCE
+  -n, --no-clobber             do not overwrite an existing file (overrides
+                                 a previous -i option)
+  -P, --no-dereference         never follow symbolic links in SOURCE
+  -p                           same as --preserve=mode,ownership,timestamps
+      --preserve[=ATTR_LIST]   preserve the specified attributes (default:
+                                 mode,ownership,timestamps), if possible
+                                 additional attributes: context, links, xattr,
+                                 all
+      --no-preserve=ATTR_LIST  don't preserve the specified attributes
+  -R, -r, --recursive          copy directories recursively
+      --reflink[=WHEN]         control clone/CoW copies. See below
+      --remove-destination     remove each existing destination file before
+                                 attempting to open it (contrast with --force)
+      --sparse=WHEN            control creation of sparse files. See below
+      --strip-trailing-slashes  remove any trailing slashes from each SOURCE
+                                 argument
+  -s, --symbolic-link          make symbolic links instead of copying
+  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
+  -T, --no-target-directory    treat DEST as a normal file
+  -u, --update                 copy only when the SOURCE file is newer
+                                 than the destination file or when the
+                                 destination file is missing
+  -v, --verbose                explain what is being done
+  -x, --one-file-system        stay on this file system
+      --help        display this help and exit
+      --version     output version information and exit
+
+When --reflink[=always] is specified, perform a lightweight copy, where the
+data blocks are copied only when modified.  If this is not possible the copy
+fails, or if --reflink=auto is specified, fall back to a standard copy.
+Use --reflink=never to ensure a standard copy is performed.
+";
+
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("archive", Some(b'a'), Some("archive")),
+        Opt::flag("d", Some(b'd'), None),
+        Opt::flag("force", Some(b'f'), Some("force")),
+        Opt::flag("interactive", Some(b'i'), Some("interactive")),
+        Opt::flag("H", Some(b'H'), None),
+        Opt::flag("link", Some(b'l'), Some("link")),
+        Opt::flag("dereference", Some(b'L'), Some("dereference")),
+        Opt::flag("no-clobber", Some(b'n'), Some("no-clobber")),
+        Opt::flag("no-dereference", Some(b'P'), Some("no-dereference")),
+        Opt::flag("p", Some(b'p'), None),
+        Opt::optional("preserve", None, Some("preserve")),
+        Opt::arg("no-preserve", None, Some("no-preserve")),
+        Opt::flag("recursive", Some(b'R'), Some("recursive")),
+        Opt::flag("recursive", Some(b'r'), None),
+        Opt::optional("reflink", None, Some("reflink")),
+        Opt::flag("remove-destination", None, Some("remove-destination")),
+        Opt::arg("sparse", None, Some("sparse")),
+        Opt::flag(
+            "strip-trailing-slashes",
+            None,
+            Some("strip-trailing-slashes"),
+        ),
+        Opt::flag("symbolic-link", Some(b's'), Some("symbolic-link")),
+        Opt::arg("target-directory", Some(b't'), Some("target-directory")),
+        Opt::flag(
+            "no-target-directory",
+            Some(b'T'),
+            Some("no-target-directory"),
+        ),
+        Opt::flag("update", Some(b'u'), Some("update")),
+        Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("one-file-system", Some(b'x'), Some("one-file-system")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    USAGE,
+);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Attr {
+    Mode,
+    Time,
+    Owner,
+    Links,
+    Context,
+    Xattr,
+    All,
+}
+
+static ATTRS: &[(&str, Attr)] = &[
+    ("mode", Attr::Mode),
+    ("timestamps", Attr::Time),
+    ("ownership", Attr::Owner),
+    ("links", Attr::Links),
+    ("context", Attr::Context),
+    ("xattr", Attr::Xattr),
+    ("all", Attr::All),
+];
+
+/// Applies a `--preserve=`/`--no-preserve=` list.
+pub fn preserve_list(
+    ctx: &mut Ctx,
+    o: &mut CopyOpts,
+    opt: &str,
+    list: &[u8],
+    on: bool,
+) -> Result<()> {
+    for item in list.split(|&c| c == b',') {
+        match args::argmatch(ctx, opt, item, ATTRS, 1)? {
+            Attr::Mode => o.mode = on,
+            Attr::Time => o.time = on,
+            Attr::Owner => o.owner = on,
+            Attr::Links => o.links = on,
+            Attr::Context => {}
+            Attr::Xattr => o.xattr = on,
+            Attr::All => {
+                o.mode = on;
+                o.time = on;
+                o.owner = on;
+                o.links = on;
+                o.xattr = on;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let mut o = CopyOpts::default();
+    let mut deref: Option<Deref> = None;
+    let mut target: Option<Vec<u8>> = None;
+    let (mut no_target, mut strip) = (false, false);
+    for (id, val) in &m.opts {
+        let v = val.as_ref().map(|v| v.as_bytes());
+        match *id {
+            "archive" => {
+                deref = Some(Deref::Never);
+                o.recursive = true;
+                o.special = true;
+                o.mode = true;
+                o.owner = true;
+                o.time = true;
+                o.links = true;
+                o.xattr = true;
+            }
+            "d" => {
+                deref = Some(Deref::Never);
+                o.links = true;
+            }
+            "force" => o.force = true,
+            "interactive" => {
+                o.interactive = true;
+                o.no_clobber = false;
+            }
+            "no-clobber" => {
+                o.no_clobber = true;
+                o.interactive = false;
+            }
+            "H" => deref = Some(Deref::Args),
+            "dereference" => deref = Some(Deref::Always),
+            "no-dereference" => deref = Some(Deref::Never),
+            "link" => o.hard_link = true,
+            "p" => {
+                o.mode = true;
+                o.owner = true;
+                o.time = true;
+            }
+            "preserve" => match v {
+                None => {
+                    o.mode = true;
+                    o.owner = true;
+                    o.time = true;
+                    o.require = true;
+                }
+                Some(l) => {
+                    preserve_list(ctx, &mut o, "--preserve", l, true)?;
+                    o.require = true;
+                }
+            },
+            "no-preserve" => preserve_list(ctx, &mut o, "--no-preserve", v.unwrap_or(b""), false)?,
+            "recursive" => {
+                o.recursive = true;
+                o.special = true;
+            }
+            "reflink" => {
+                o.reflink = match v {
+                    None => Reflink::Always,
+                    Some(w) => args::argmatch(
+                        ctx,
+                        "--reflink",
+                        w,
+                        &[
+                            ("auto", Reflink::Auto),
+                            ("always", Reflink::Always),
+                            ("never", Reflink::Never),
+                        ],
+                        1,
+                    )?,
+                }
+            }
+            "remove-destination" => o.remove_dest = true,
+            "sparse" => {
+                o.sparse = args::argmatch(
+                    ctx,
+                    "--sparse",
+                    v.unwrap_or(b""),
+                    &[
+                        ("never", Sparse::Never),
+                        ("auto", Sparse::Auto),
+                        ("always", Sparse::Always),
+                    ],
+                    1,
+                )?
+            }
+            "strip-trailing-slashes" => strip = true,
+            "symbolic-link" => o.symbolic_link = true,
+            "target-directory" => target = v.map(|t| t.to_vec()),
+            "no-target-directory" => no_target = true,
+            "update" => o.update = true,
+            "verbose" => o.verbose = true,
+            "one-file-system" => o.one_fs = true,
+            _ => {}
+        }
+    }
+    if o.hard_link && o.symbolic_link {
+        ctx.msg(b"cannot make both hard and symbolic links");
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    o.deref = deref.unwrap_or(if o.recursive && !o.hard_link {
+        Deref::Never
+    } else {
+        Deref::Always
+    });
+    let mut files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
+    if strip {
+        for f in &mut files {
+            while f.len() > 1 && f.ends_with(b"/") {
+                f.pop();
+            }
+        }
+    }
+    let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
+    let mut c = Copier::new(o);
+    let mut ok = true;
+    for s in &srcs {
+        let d = if into {
+            join(&dest, base_name(s))
+        } else {
+            dest.clone()
+        };
+        ok &= c.copy(ctx, s, &d);
+        if let Some(e) = c.write_error.take() {
+            return Err(Error::write(&e));
+        }
+    }
+    if !ok {
+        ctx.fail(1);
+    }
+    Ok(())
 }

@@ -1,1 +1,1171 @@
-//! The one file and tree copier (cp, mv, install): not written yet.
+//! The one file and tree copier (GNU coreutils' copy.c): what `cp` does, what `mv` does
+//! across file systems, what `install` does for its data.
+//!
+//! Data: FICLONE (a reflink) first unless `--reflink=never`, then copy_file_range, then
+//! sendfile, then pread/pwrite; a sparse source (fewer blocks than its size) is copied extent by
+//! extent with SEEK_DATA/SEEK_HOLE so its holes stay holes. A kernel method that fails once
+//! between two devices is not tried again for that pair. An existing destination is opened
+//! and truncated (GNU's way: the inode, its links and owner stay); a destination this copier
+//! created and then failed to fill is removed again, so no half-written new file is left.
+//!
+//! Trees: the source is walked with [`common::walk`](super::walk) (descriptor-relative, symlinks
+//! followed only as `-L`/`-H` say); the destination directories are created with `mkdirat` and
+//! opened with O_NOFOLLOW relative to their parent's descriptor, and every file is created
+//! relative to its directory's descriptor: a directory of the destination swapped for a symlink
+//! during the copy cannot lead it elsewhere. Inside a tree an existing destination symlink is
+//! replaced, never written through (GNU writes through it: see `cp`'s deviations).
+//!
+//! Attributes (`--preserve=`): mode, ownership (failures as non-root ignored as GNU does unless
+//! asked for explicitly), timestamps (nanoseconds), hard links within the copy, extended
+//! attributes; directories get theirs after their contents are in place. Special files
+//! (fifos, devices, sockets) and symlinks are recreated as such when copying recursively or
+//! with `-d`/`-a`.
+
+use std::collections::HashMap;
+use std::io;
+use std::os::fd::AsFd;
+
+use super::ctx::{strerror, Ctx, Error};
+use super::io::{yesno, BUF_SIZE};
+use super::quote::quote_always;
+use super::sys::copy as kcopy;
+use super::sys::dir;
+use super::sys::fd::{self as sfd, BorrowedFd, OwnedFd, Stat};
+use super::sys::fs::{self as sfs, Time};
+use super::sys::{process, user};
+use super::walk::{Action, Follow, Op, Options, Order, Visit, Walker};
+
+/// Which symlinks in the source are followed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Deref {
+    /// `-P` (and `-d`, `-a`, `mv`).
+    Never,
+    /// `-H`: those named on the command line.
+    Args,
+    /// `-L`.
+    Always,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reflink {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Sparse {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What to copy and how (GNU's `struct cp_options`, the parts rbox implements).
+#[derive(Clone, Copy, Debug)]
+pub struct CopyOpts {
+    pub recursive: bool,
+    pub deref: Deref,
+    pub mode: bool,
+    pub owner: bool,
+    pub time: bool,
+    pub links: bool,
+    pub xattr: bool,
+    /// Preservation asked for explicitly (`--preserve=`): its failures are errors.
+    pub require: bool,
+    pub reflink: Reflink,
+    pub sparse: Sparse,
+    /// `-l`: hard links instead of copies.
+    pub hard_link: bool,
+    /// `-s`: symbolic links instead of copies.
+    pub symbolic_link: bool,
+    pub force: bool,
+    pub interactive: bool,
+    pub no_clobber: bool,
+    pub update: bool,
+    pub remove_dest: bool,
+    pub verbose: bool,
+    pub one_fs: bool,
+    /// Copy special files (fifos, devices) as such: `-R` or `-a` without `--copy-contents`.
+    pub special: bool,
+    /// For mv: a copy that stands for a rename (messages and checks as mv's).
+    pub move_mode: bool,
+}
+
+impl Default for CopyOpts {
+    fn default() -> Self {
+        CopyOpts {
+            recursive: false,
+            deref: Deref::Always,
+            mode: false,
+            owner: false,
+            time: false,
+            links: false,
+            xattr: false,
+            require: false,
+            reflink: Reflink::Auto,
+            sparse: Sparse::Auto,
+            hard_link: false,
+            symbolic_link: false,
+            force: false,
+            interactive: false,
+            no_clobber: false,
+            update: false,
+            remove_dest: false,
+            verbose: false,
+            one_fs: false,
+            special: false,
+            move_mode: false,
+        }
+    }
+}
+
+fn is_dir(st: &Stat) -> bool {
+    st.st_mode & libc::S_IFMT == libc::S_IFDIR
+}
+
+#[allow(dead_code)]
+fn errno(n: i32) -> io::Error {
+    io::Error::from_raw_os_error(n)
+}
+
+fn code(e: &io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(0)
+}
+
+/// `TEXT 'NAME': strerror` (`cannot stat 'x': No such file or directory`).
+fn fail(ctx: &mut Ctx, text: &str, name: &[u8], e: &io::Error) {
+    let mut m = text.as_bytes().to_vec();
+    m.push(b' ');
+    m.extend_from_slice(&quote_always(name));
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(strerror(e).as_bytes());
+    ctx.msg(&m);
+}
+
+/// A message made of text and quoted names: `cannot overwrite directory 'd' with ...`.
+fn say(ctx: &mut Ctx, parts: &[&[u8]]) {
+    let mut m = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            m.extend_from_slice(&quote_always(p));
+        } else {
+            m.extend_from_slice(p);
+        }
+    }
+    ctx.msg(&m);
+}
+
+/// One destination directory being filled.
+struct DstDir {
+    fd: OwnedFd,
+    /// Length of the destination path of this directory.
+    path_len: usize,
+    /// The source directory's status (attributes applied at the end).
+    st: Stat,
+    /// Created by this copy (its mode is set at the end; -v said so).
+    created: bool,
+    /// setgid: new files get the directory's group.
+    setgid: bool,
+}
+
+/// The copier; reused for every operand (buffers, the hard-link map, what the kernel refused).
+pub struct Copier {
+    pub o: CopyOpts,
+    walker: Walker,
+    umask: u32,
+    euid: u32,
+    egid: u32,
+    /// (source dev, inode) → destination path, for files with several links.
+    links: HashMap<(u64, u64), Vec<u8>>,
+    /// Device pairs the kernel would not clone / copy_file_range between.
+    no_clone: Vec<(u64, u64)>,
+    no_cfr: Vec<(u64, u64)>,
+    buf: Vec<u8>,
+    /// The first error writing `-v` lines.
+    pub write_error: Option<io::Error>,
+}
+
+/// Where a file goes: a name in a directory, and the path for messages.
+struct Dst<'a> {
+    dir: BorrowedFd<'a>,
+    name: &'a [u8],
+    path: &'a [u8],
+    /// The destination directory is setgid (new files get its group, not ours).
+    setgid: bool,
+    /// Follow a symlink at the destination (a command-line destination, as GNU does).
+    follow: bool,
+}
+
+/// Where a file comes from.
+struct Src<'a> {
+    dir: BorrowedFd<'a>,
+    name: &'a [u8],
+    path: &'a [u8],
+    st: Stat,
+    follow: bool,
+}
+
+impl Copier {
+    pub fn new(o: CopyOpts) -> Copier {
+        let follow = match o.deref {
+            Deref::Never => Follow::Never,
+            Deref::Args => Follow::Roots,
+            Deref::Always => Follow::All,
+        };
+        Copier {
+            o,
+            walker: Walker::new(Options {
+                follow,
+                xdev: o.one_fs,
+                // GNU's savedir sorts by inode number: same order, same messages.
+                order: Order::By(|a, b| a.ino.cmp(&b.ino)),
+                ..Options::default()
+            }),
+            umask: process::current_umask(),
+            euid: user::geteuid(),
+            egid: user::getegid(),
+            links: HashMap::new(),
+            no_clone: Vec::new(),
+            no_cfr: Vec::new(),
+            buf: Vec::new(),
+            write_error: None,
+        }
+    }
+
+    fn verbose(&mut self, ctx: &mut Ctx, src: &[u8], dst: &[u8]) {
+        if !self.o.verbose {
+            return;
+        }
+        let mut l = Vec::with_capacity(src.len() + dst.len() + 8);
+        if self.o.move_mode {
+            l.extend_from_slice(b"copied ");
+        }
+        l.extend_from_slice(&quote_always(src));
+        l.extend_from_slice(b" -> ");
+        l.extend_from_slice(&quote_always(dst));
+        l.push(b'\n');
+        if let Err(e) = ctx.out.write_all(&l) {
+            self.write_error.get_or_insert(e);
+        }
+    }
+
+    /// Copies the command-line `src` to `dst` (both relative to the current directory).
+    /// Errors are reported; false if anything failed.
+    pub fn copy(&mut self, ctx: &mut Ctx, src: &[u8], dst: &[u8]) -> bool {
+        let follow = self.o.deref != Deref::Never;
+        let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+        let cwd = sfd::cwd();
+        let st = match sfd::fstatat(cwd, src, fl) {
+            Ok(s) => s,
+            Err(e) => {
+                fail(ctx, "cannot stat", src, &e);
+                return false;
+            }
+        };
+        if is_dir(&st) && !self.o.recursive {
+            say(ctx, &[b"-r not specified; omitting directory ", src]);
+            return false;
+        }
+        if !is_dir(&st) {
+            let s = Src {
+                dir: cwd,
+                name: src,
+                path: src,
+                st,
+                follow,
+            };
+            let d = Dst {
+                dir: cwd,
+                name: dst,
+                path: dst,
+                setgid: false,
+                follow: true,
+            };
+            return self.copy_nondir(ctx, &s, &d);
+        }
+        self.copy_tree(ctx, src, dst, st)
+    }
+
+    /// Checks an existing destination of a non-directory; Ok(true) go on, Ok(false) skip it
+    /// (quietly: -n, -u, or the user said no), Err(()) reported.
+    fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
+        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino) && !self.o.symbolic_link {
+            say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
+            return Err(());
+        }
+        if is_dir(dst) {
+            say(
+                ctx,
+                &[
+                    b"cannot overwrite directory ",
+                    d.path,
+                    b" with non-directory",
+                ],
+            );
+            return Err(());
+        }
+        if self.o.no_clobber {
+            return Ok(false);
+        }
+        if self.o.update && (dst.st_mtime, dst.st_mtime_nsec) >= (s.st.st_mtime, s.st.st_mtime_nsec)
+        {
+            return Ok(false);
+        }
+        if self.o.interactive {
+            let _ = ctx.out.flush();
+            let mut q = format!("{}: overwrite ", ctx.name).into_bytes();
+            q.extend_from_slice(&quote_always(d.path));
+            q.extend_from_slice(b"? ");
+            let _ = super::io::write_all(super::io::stderr_fd(), &q);
+            if !yesno() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// A file that is not a directory (regular, symlink, special; or a link to make).
+    fn copy_nondir(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
+        let dfl = if d.follow && !self.o.hard_link && !self.o.symbolic_link {
+            0
+        } else {
+            libc::AT_SYMLINK_NOFOLLOW
+        };
+        let mode = s.st.st_mode & libc::S_IFMT;
+        let regular = mode == libc::S_IFREG || (!self.o.special && mode != libc::S_IFLNK);
+        let mut existing = match sfd::fstatat(d.dir, d.name, dfl) {
+            Ok(st) => Some(st),
+            Err(e) if code(&e) == libc::ENOENT && dfl == 0 => {
+                // A dangling symlink as the destination.
+                if let Ok(l) = sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW) {
+                    if regular && !self.o.remove_dest && !self.o.force {
+                        say(ctx, &[b"not writing through dangling symlink ", d.path]);
+                        return false;
+                    }
+                    Some(l)
+                } else {
+                    None
+                }
+            }
+            Err(e) if code(&e) == libc::ENOENT => None,
+            Err(e) => {
+                fail(ctx, "cannot stat", d.path, &e);
+                return false;
+            }
+        };
+        if let Some(dst) = existing {
+            match self.check_existing(ctx, s, d, &dst) {
+                Ok(true) => {}
+                Ok(false) => return true,
+                Err(()) => return false,
+            }
+            let replace = self.o.remove_dest
+                || !regular
+                || self.o.hard_link
+                || self.o.symbolic_link
+                || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0);
+            if replace {
+                if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
+                    if code(&e) != libc::ENOENT {
+                        fail(ctx, "cannot remove", d.path, &e);
+                        return false;
+                    }
+                }
+                existing = None;
+            }
+        }
+        // Hard links within the copy.
+        if self.o.links && !self.o.hard_link && s.st.st_nlink > 1 {
+            if let Some(first) = self.links.get(&(s.st.st_dev, s.st.st_ino)) {
+                let first = first.clone();
+                if existing.is_some() {
+                    let _ = sfs::unlinkat(d.dir, d.name, 0);
+                }
+                return match sfs::linkat(sfd::cwd(), &first, d.dir, d.name, 0) {
+                    Ok(()) => {
+                        self.verbose(ctx, s.path, d.path);
+                        true
+                    }
+                    Err(e) => {
+                        let mut m = b"cannot create hard link ".to_vec();
+                        m.extend_from_slice(&quote_always(d.path));
+                        m.extend_from_slice(b" to ");
+                        m.extend_from_slice(&quote_always(&first));
+                        m.extend_from_slice(b": ");
+                        m.extend_from_slice(strerror(&e).as_bytes());
+                        ctx.msg(&m);
+                        false
+                    }
+                };
+            }
+        }
+        let ok = if self.o.hard_link {
+            let fl = if s.follow { libc::AT_SYMLINK_FOLLOW } else { 0 };
+            match sfs::linkat(s.dir, s.name, d.dir, d.name, fl) {
+                Ok(()) => true,
+                Err(e) => {
+                    let mut m = b"cannot create hard link ".to_vec();
+                    m.extend_from_slice(&quote_always(d.path));
+                    m.extend_from_slice(b" to ");
+                    m.extend_from_slice(&quote_always(s.path));
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
+                    return false;
+                }
+            }
+        } else if self.o.symbolic_link {
+            match sfs::symlinkat(s.path, d.dir, d.name) {
+                Ok(()) => true,
+                Err(e) => {
+                    fail(ctx, "cannot create symbolic link", d.path, &e);
+                    return false;
+                }
+            }
+        } else if mode == libc::S_IFLNK {
+            self.copy_symlink(ctx, s, d)
+        } else if !regular {
+            self.copy_special(ctx, s, d)
+        } else {
+            self.copy_reg(ctx, s, d, existing.is_some())
+        };
+        if ok {
+            if self.o.links && s.st.st_nlink > 1 && !self.o.hard_link {
+                self.links
+                    .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
+            }
+            self.verbose(ctx, s.path, d.path);
+        }
+        ok
+    }
+
+    fn copy_symlink(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
+        let target = match sfs::readlinkat(s.dir, s.name, s.st.st_size as usize) {
+            Ok(t) => t,
+            Err(e) => {
+                fail(ctx, "cannot read symbolic link", s.path, &e);
+                return false;
+            }
+        };
+        if let Err(e) = sfs::symlinkat(&target, d.dir, d.name) {
+            fail(ctx, "cannot create symbolic link", d.path, &e);
+            return false;
+        }
+        let mut ok = true;
+        if self.o.owner && (s.st.st_uid != self.euid || s.st.st_gid != self.egid || d.setgid) {
+            if let Err(e) = sfs::fchownat(
+                d.dir,
+                d.name,
+                s.st.st_uid,
+                s.st.st_gid,
+                libc::AT_SYMLINK_NOFOLLOW,
+            ) {
+                ok &= self.owner_failed(ctx, d.path, &e);
+            }
+        }
+        if self.o.time {
+            let _ = sfs::utimensat(d.dir, d.name, times(&s.st), libc::AT_SYMLINK_NOFOLLOW);
+        }
+        ok
+    }
+
+    fn copy_special(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
+        let perm = s.st.st_mode & 0o7777;
+        let r = sfs::mknodat(
+            d.dir,
+            d.name,
+            (s.st.st_mode & libc::S_IFMT) | perm,
+            s.st.st_rdev,
+        );
+        if let Err(e) = r {
+            let what = if s.st.st_mode & libc::S_IFMT == libc::S_IFIFO {
+                "cannot create fifo"
+            } else {
+                "cannot create special file"
+            };
+            fail(ctx, what, d.path, &e);
+            return false;
+        }
+        self.attrs_at(ctx, s, d, true)
+    }
+
+    /// Ownership, mode and times of a non-regular file, by name.
+    fn attrs_at(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, created: bool) -> bool {
+        let mut ok = true;
+        let st = &s.st;
+        if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid || d.setgid) {
+            if let Err(e) = sfs::fchownat(d.dir, d.name, st.st_uid, st.st_gid, 0) {
+                ok &= self.owner_failed(ctx, d.path, &e);
+            }
+        }
+        let want = if self.o.mode {
+            Some(st.st_mode & 0o7777)
+        } else if created {
+            Some(st.st_mode & 0o777 & !self.umask)
+        } else {
+            None
+        };
+        if let Some(m) = want {
+            if self.o.mode || m != st.st_mode & 0o777 & !self.umask {
+                if let Err(e) = sfs::fchmodat(d.dir, d.name, m, 0) {
+                    fail(ctx, "preserving permissions for", d.path, &e);
+                    ok = false;
+                }
+            }
+        }
+        if self.o.time {
+            if let Err(e) = sfs::utimensat(d.dir, d.name, times(st), 0) {
+                fail(ctx, "preserving times for", d.path, &e);
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// A chown that failed: as non-root EPERM/EINVAL is quiet unless asked for explicitly.
+    fn owner_failed(&mut self, ctx: &mut Ctx, path: &[u8], e: &io::Error) -> bool {
+        // gnulib's chown_failure_ok: EPERM/EINVAL without the privilege to chown is expected.
+        if (!self.o.require || self.euid != 0) && matches!(code(e), libc::EPERM | libc::EINVAL) {
+            return true;
+        }
+        fail(ctx, "failed to preserve ownership for", path, e);
+        false
+    }
+
+    fn copy_reg(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, existing: bool) -> bool {
+        let nofollow = if s.follow { 0 } else { libc::O_NOFOLLOW };
+        let src = match sfd::openat(
+            s.dir,
+            s.name,
+            libc::O_RDONLY | libc::O_CLOEXEC | nofollow,
+            0,
+        ) {
+            Ok(f) => f,
+            Err(e) => {
+                let mut m = b"cannot open ".to_vec();
+                m.extend_from_slice(&quote_always(s.path));
+                m.extend_from_slice(b" for reading: ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        };
+        let dnofollow = if d.follow { 0 } else { libc::O_NOFOLLOW };
+        let mut created = false;
+        let mut dst = None;
+        if existing {
+            match sfd::openat(
+                d.dir,
+                d.name,
+                libc::O_WRONLY | libc::O_TRUNC | libc::O_CLOEXEC | dnofollow,
+                0,
+            ) {
+                Ok(f) => dst = Some(f),
+                Err(e) => {
+                    if !self.o.force {
+                        fail(ctx, "cannot create regular file", d.path, &e);
+                        return false;
+                    }
+                    if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
+                        fail(ctx, "cannot remove", d.path, &e);
+                        return false;
+                    }
+                }
+            }
+        }
+        let perm = s.st.st_mode & 0o777;
+        if dst.is_none() {
+            match sfd::openat(
+                d.dir,
+                d.name,
+                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+                perm,
+            ) {
+                Ok(f) => {
+                    dst = Some(f);
+                    created = true;
+                }
+                Err(e) => {
+                    fail(ctx, "cannot create regular file", d.path, &e);
+                    return false;
+                }
+            }
+        }
+        let dst = dst.unwrap_or_else(|| unreachable!());
+        let (sf, df) = (src.as_fd(), dst.as_fd());
+        if let Err(err) = self.data(ctx, s, d, sf, df) {
+            if let Some(e) = err {
+                match e {
+                    DataError::Read(e) => fail(ctx, "error reading", s.path, &e),
+                    DataError::Write(e) => fail(ctx, "error writing", d.path, &e),
+                    DataError::Clone(e) => {
+                        let mut m = b"failed to clone ".to_vec();
+                        m.extend_from_slice(&quote_always(d.path));
+                        m.extend_from_slice(b" from ");
+                        m.extend_from_slice(&quote_always(s.path));
+                        m.extend_from_slice(b": ");
+                        m.extend_from_slice(strerror(&e).as_bytes());
+                        ctx.msg(&m);
+                    }
+                }
+            }
+            drop(dst);
+            if created {
+                let _ = sfs::unlinkat(d.dir, d.name, 0);
+            }
+            return false;
+        }
+        let mut ok = true;
+        let st = &s.st;
+        if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid || d.setgid) {
+            if let Err(e) = sfs::fchown(df, st.st_uid, st.st_gid) {
+                ok &= self.owner_failed(ctx, d.path, &e);
+            }
+        }
+        if self.o.xattr {
+            ok &= self.xattrs(ctx, sf, df, d.path);
+        }
+        if self.o.mode {
+            let want = st.st_mode & 0o7777;
+            if !created || want != perm & !self.umask {
+                if let Err(e) = sfs::fchmod(df, want) {
+                    fail(ctx, "preserving permissions for", d.path, &e);
+                    ok = false;
+                }
+            }
+        }
+        if self.o.time {
+            if let Err(e) = sfs::futimens(df, times(st)) {
+                fail(ctx, "preserving times for", d.path, &e);
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// Extended attributes from one open file to another. Unsupported is quiet unless asked.
+    fn xattrs(&mut self, ctx: &mut Ctx, sf: BorrowedFd, df: BorrowedFd, path: &[u8]) -> bool {
+        let mut names = vec![0u8; 1024];
+        let n = match sfs::flistxattr(sf, &mut names) {
+            Ok(0) => return true,
+            Ok(n) => n,
+            Err(e) if code(&e) == libc::ERANGE => {
+                let need = sfs::flistxattr(sf, &mut []).unwrap_or(0);
+                names.resize(need + 1, 0);
+                match sfs::flistxattr(sf, &mut names) {
+                    Ok(n) => n,
+                    Err(_) => return !self.o.require,
+                }
+            }
+            Err(e) => {
+                if self.o.require && code(&e) != libc::ENOTSUP {
+                    fail(ctx, "failed to preserve extended attributes for", path, &e);
+                    return false;
+                }
+                return true;
+            }
+        };
+        let mut ok = true;
+        let mut val = vec![0u8; 4096];
+        for name in names[..n].split(|&c| c == 0).filter(|n| !n.is_empty()) {
+            let len = match sfs::fgetxattr(sf, name, &mut val) {
+                Ok(l) => l,
+                Err(e) if code(&e) == libc::ERANGE => {
+                    let need = sfs::fgetxattr(sf, name, &mut []).unwrap_or(0);
+                    val.resize(need, 0);
+                    match sfs::fgetxattr(sf, name, &mut val) {
+                        Ok(l) => l,
+                        Err(_) => continue,
+                    }
+                }
+                Err(_) => continue,
+            };
+            if let Err(e) = sfs::fsetxattr(df, name, &val[..len], 0) {
+                if self.o.require && code(&e) != libc::ENOTSUP {
+                    fail(ctx, "failed to preserve extended attributes for", path, &e);
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
+
+    /// The data of a regular file. Err(None): already reported.
+    fn data(
+        &mut self,
+        _ctx: &mut Ctx,
+        s: &Src,
+        _d: &Dst,
+        sf: BorrowedFd,
+        df: BorrowedFd,
+    ) -> Result<(), Option<DataError>> {
+        let ddev = sfd::fstat(df).map(|st| st.st_dev).unwrap_or(0);
+        let pair = (s.st.st_dev, ddev);
+        if self.o.reflink != Reflink::Never && !self.no_clone.contains(&pair) {
+            match sfs::ficlone(df, sf) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    if self.o.reflink == Reflink::Always {
+                        return Err(Some(DataError::Clone(e)));
+                    }
+                    if matches!(
+                        code(&e),
+                        libc::EXDEV | libc::EOPNOTSUPP | libc::EINVAL | libc::ENOTTY | libc::ENOSYS
+                    ) {
+                        self.no_clone.push(pair);
+                    }
+                }
+            }
+        }
+        let size = s.st.st_size.max(0) as u64;
+        let sparse = match self.o.sparse {
+            Sparse::Never => false,
+            _ => size > 0 && (s.st.st_blocks as u64) * 512 < size,
+        };
+        if sparse {
+            let mut off = 0u64;
+            loop {
+                let start = match sfs::seek_data(sf, off) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => break,
+                    Err(_) => {
+                        // No SEEK_DATA: all of it.
+                        self.range(pair, sf, df, off, None)?;
+                        return Ok(());
+                    }
+                };
+                let end = sfs::seek_hole(sf, start)
+                    .map_err(|e| Some(DataError::Read(e)))?
+                    .unwrap_or(size);
+                off = self.range(pair, sf, df, start, Some(end - start))?;
+                if off < end {
+                    break;
+                }
+            }
+            let end = sfd::lseek(sf, 0, libc::SEEK_END).map_err(|e| Some(DataError::Read(e)))?;
+            sfs::ftruncate(df, end.max(off)).map_err(|e| Some(DataError::Write(e)))?;
+            return Ok(());
+        }
+        self.range(pair, sf, df, 0, None)?;
+        Ok(())
+    }
+
+    /// Copies `len` bytes (None: to the end) from offset `off` of `sf` to the same offset of
+    /// `df`. Returns the offset reached.
+    fn range(
+        &mut self,
+        pair: (u64, u64),
+        sf: BorrowedFd,
+        df: BorrowedFd,
+        mut off: u64,
+        len: Option<u64>,
+    ) -> Result<u64, Option<DataError>> {
+        let end = len.map(|l| off + l);
+        let left = |off: u64| end.map_or(1 << 30, |e| (e - off).min(1 << 30)) as usize;
+        if !self.no_cfr.contains(&pair) {
+            loop {
+                let n = left(off);
+                if n == 0 {
+                    return Ok(off);
+                }
+                let (mut so, mut dof) = (off as i64, off as i64);
+                match kcopy::copy_file_range(sf, Some(&mut so), df, Some(&mut dof), n) {
+                    Ok(0) => {
+                        if off == 0 {
+                            // Some file systems (procfs, sysfs) report 0 for files that do
+                            // have data: read them to be sure.
+                            break;
+                        }
+                        return Ok(off);
+                    }
+                    Ok(k) => off += k as u64,
+                    Err(e) => {
+                        if matches!(
+                            code(&e),
+                            libc::EXDEV | libc::EOPNOTSUPP | libc::EINVAL | libc::ENOSYS
+                        ) && off == 0
+                        {
+                            self.no_cfr.push(pair);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // sendfile: the destination's own offset is used.
+        if sfd::lseek(df, off as i64, libc::SEEK_SET).is_ok() {
+            loop {
+                let n = left(off);
+                if n == 0 {
+                    return Ok(off);
+                }
+                let mut so = off as i64;
+                match kcopy::sendfile(df, sf, Some(&mut so), n) {
+                    Ok(0) => return Ok(off),
+                    Ok(k) => off += k as u64,
+                    Err(_) => break,
+                }
+            }
+        }
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; BUF_SIZE];
+        }
+        loop {
+            let n = left(off).min(self.buf.len());
+            if n == 0 {
+                return Ok(off);
+            }
+            let k =
+                sfd::pread(sf, &mut self.buf[..n], off).map_err(|e| Some(DataError::Read(e)))?;
+            if k == 0 {
+                return Ok(off);
+            }
+            sfs::pwrite_all(df, &self.buf[..k], off).map_err(|e| Some(DataError::Write(e)))?;
+            off += k as u64;
+        }
+    }
+
+    /// A directory and everything in it.
+    fn copy_tree(&mut self, ctx: &mut Ctx, src: &[u8], dst: &[u8], _st: Stat) -> bool {
+        let mut ok = true;
+        let mut stack: Vec<DstDir> = Vec::new();
+        let mut dpath = dst.to_vec();
+        let root_len = src.len();
+        let mut top: Option<(u64, u64)> = None;
+        let mut into_self = false;
+        let mut walker = std::mem::replace(&mut self.walker, Walker::new(Options::default()));
+        walker.walk(sfd::cwd(), src, |e, v| {
+            // The destination path: dst + the source path below the root.
+            let rel = &e.path()[root_len.min(e.path().len())..];
+            let depth = e.depth();
+            match v {
+                Visit::Pre => {
+                    dpath.truncate(dst.len());
+                    if depth > 0 {
+                        let rel = match (dpath.ends_with(b"/"), rel.first()) {
+                            (true, Some(b'/')) => &rel[1..],
+                            (false, Some(c)) if *c != b'/' => {
+                                dpath.push(b'/');
+                                rel
+                            }
+                            _ => rel,
+                        };
+                        dpath.extend_from_slice(rel);
+                    }
+                    let st = match e.stat() {
+                        Ok(s) => *s,
+                        Err(err) => {
+                            fail(ctx, "cannot stat", e.path(), &err);
+                            ok = false;
+                            return Action::Skip;
+                        }
+                    };
+                    if into_self {
+                        return Action::Skip;
+                    }
+                    if top == Some((st.st_dev, st.st_ino)) {
+                        say(
+                            ctx,
+                            &[b"cannot copy a directory, ", src, b", into itself, ", dst],
+                        );
+                        into_self = true;
+                        ok = false;
+                        return Action::Skip;
+                    }
+                    let (pdir, name, setgid) = match stack.last() {
+                        Some(p) => (p.fd.as_fd(), e.name(), p.setgid),
+                        None => (sfd::cwd(), dst, false),
+                    };
+                    let mut created = false;
+                    match sfd::fstatat(pdir, name, libc::AT_SYMLINK_NOFOLLOW) {
+                        Ok(d) if is_dir(&d) => {
+                            if (d.st_dev, d.st_ino) == (st.st_dev, st.st_ino) {
+                                say(
+                                    ctx,
+                                    &[
+                                        b"cannot copy a directory, ",
+                                        src,
+                                        b", into itself, ",
+                                        &dpath,
+                                    ],
+                                );
+                                ok = false;
+                                return Action::Skip;
+                            }
+                        }
+                        Ok(_) => {
+                            say(
+                                ctx,
+                                &[
+                                    b"cannot overwrite non-directory ",
+                                    &dpath,
+                                    b" with directory ",
+                                    e.path(),
+                                ],
+                            );
+                            ok = false;
+                            return Action::Skip;
+                        }
+                        Err(_) => {
+                            if let Err(err) = sfs::mkdirat(pdir, name, (st.st_mode & 0o777) | 0o700)
+                            {
+                                fail(ctx, "cannot create directory", &dpath, &err);
+                                ok = false;
+                                return Action::Skip;
+                            }
+                            created = true;
+                        }
+                    }
+                    let fd = match dir::open_dir(pdir, name, false) {
+                        Ok(f) => f,
+                        Err(err) => {
+                            fail(ctx, "cannot access", &dpath, &err);
+                            ok = false;
+                            return Action::Skip;
+                        }
+                    };
+                    let dst_st = sfd::fstat(fd.as_fd()).ok();
+                    if created && top.is_none() {
+                        top = dst_st.map(|d| (d.st_dev, d.st_ino));
+                    }
+                    if created {
+                        self.verbose(ctx, e.path(), &dpath);
+                    }
+                    if self.o.xattr {
+                        if let Some(sfd_) = e.fd() {
+                            ok &= self.xattrs(ctx, sfd_, fd.as_fd(), &dpath);
+                        }
+                    }
+                    let sg = dst_st
+                        .map(|d| d.st_mode & libc::S_ISGID != 0)
+                        .unwrap_or(setgid);
+                    stack.push(DstDir {
+                        fd,
+                        path_len: dpath.len(),
+                        st,
+                        created,
+                        setgid: sg,
+                    });
+                    Action::Continue
+                }
+                Visit::Children(_) if into_self => Action::Skip,
+                Visit::Children(_) => Action::Continue,
+                Visit::Leaf | Visit::Error(Op::Stat, _) if into_self => Action::Continue,
+                Visit::Leaf => {
+                    let st = match e.stat() {
+                        Ok(s) => *s,
+                        Err(err) => {
+                            fail(ctx, "cannot stat", e.path(), &err);
+                            ok = false;
+                            return Action::Continue;
+                        }
+                    };
+                    let Some(p) = stack.last() else {
+                        return Action::Continue;
+                    };
+                    dpath.truncate(p.path_len);
+                    if !dpath.ends_with(b"/") {
+                        dpath.push(b'/');
+                    }
+                    dpath.extend_from_slice(e.name());
+                    let s = Src {
+                        dir: e.parent(),
+                        name: e.name(),
+                        path: e.path(),
+                        st,
+                        follow: e.follows(),
+                    };
+                    let d = Dst {
+                        dir: p.fd.as_fd(),
+                        name: e.name(),
+                        path: &dpath,
+                        setgid: p.setgid,
+                        follow: false,
+                    };
+                    ok &= self.copy_nondir(ctx, &s, &d);
+                    Action::Continue
+                }
+                Visit::Post => {
+                    let Some(p) = stack.pop() else {
+                        return Action::Continue;
+                    };
+                    dpath.truncate(p.path_len);
+                    ok &= self.dir_attrs(ctx, &p, &dpath);
+                    Action::Continue
+                }
+                Visit::Error(Op::Loop, _) => {
+                    say(ctx, &[b"cannot copy cyclic symbolic link ", e.path()]);
+                    ok = false;
+                    Action::Continue
+                }
+                Visit::Error(Op::Open, err) if !into_self => {
+                    // GNU makes the directory, then finds it cannot read the source.
+                    let st = e.stat().ok().copied();
+                    if let Some(st) = st.filter(is_dir) {
+                        let (pdir, name) = match stack.last() {
+                            Some(p) => (p.fd.as_fd(), e.name()),
+                            None => (sfd::cwd(), dst),
+                        };
+                        let _ = sfs::mkdirat(pdir, name, st.st_mode & 0o777);
+                    }
+                    fail(ctx, "cannot access", e.path(), &err);
+                    ok = false;
+                    Action::Continue
+                }
+                Visit::Error(op, err) => {
+                    let what = match op {
+                        Op::Stat => "cannot stat",
+                        _ => "cannot access",
+                    };
+                    fail(ctx, what, e.path(), &err);
+                    ok = false;
+                    Action::Continue
+                }
+            }
+        });
+        self.walker = walker;
+        ok
+    }
+
+    fn dir_attrs(&mut self, ctx: &mut Ctx, p: &DstDir, path: &[u8]) -> bool {
+        let mut ok = true;
+        let st = &p.st;
+        let fd = p.fd.as_fd();
+        if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid) {
+            if let Err(e) = sfs::fchown(fd, st.st_uid, st.st_gid) {
+                ok &= self.owner_failed(ctx, path, &e);
+            }
+        }
+        let want = if self.o.mode {
+            Some(st.st_mode & 0o7777)
+        } else if p.created && st.st_mode & 0o700 != 0o700 {
+            Some(st.st_mode & 0o777 & !self.umask)
+        } else {
+            None
+        };
+        if let Some(m) = want {
+            if let Err(e) = sfs::fchmod(fd, m) {
+                fail(ctx, "preserving permissions for", path, &e);
+                ok = false;
+            }
+        }
+        if self.o.time {
+            if let Err(e) = sfs::futimens(fd, times(st)) {
+                fail(ctx, "preserving times for", path, &e);
+                ok = false;
+            }
+        }
+        ok
+    }
+}
+
+enum DataError {
+    Read(io::Error),
+    Write(io::Error),
+    Clone(io::Error),
+}
+
+fn times(st: &Stat) -> [Time; 2] {
+    [
+        Time::At(st.st_atime, st.st_atime_nsec as u32),
+        Time::At(st.st_mtime, st.st_mtime_nsec as u32),
+    ]
+}
+
+/// The last component of a name, trailing slashes ignored (`a/b/` → `b`).
+pub fn base_name(p: &[u8]) -> &[u8] {
+    let mut end = p.len();
+    while end > 1 && p[end - 1] == b'/' {
+        end -= 1;
+    }
+    let p = &p[..end];
+    match p.iter().rposition(|&c| c == b'/') {
+        Some(i) if p.len() > 1 => &p[i + 1..],
+        _ => p,
+    }
+}
+
+/// gnulib's file_name_concat as cp and mv use it: `dir/name` (no doubled slash).
+pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut v = dir.to_vec();
+    if !v.ends_with(b"/") {
+        v.push(b'/');
+    }
+    v.extend_from_slice(name);
+    v
+}
+
+fn usage(ctx: &mut Ctx, msg: &[u8]) -> Error {
+    ctx.msg(msg);
+    ctx.try_help();
+    Error::silent(1)
+}
+
+/// GNU's operand rules of cp, mv and install: (sources, destination, into a directory).
+pub fn operands(
+    ctx: &mut Ctx,
+    mut files: Vec<Vec<u8>>,
+    target: Option<Vec<u8>>,
+    no_target: bool,
+) -> super::ctx::Result<(Vec<Vec<u8>>, Vec<u8>, bool)> {
+    if let Some(t) = target {
+        if no_target {
+            return Err(usage(
+                ctx,
+                b"cannot combine --target-directory (-t) and --no-target-directory (-T)",
+            ));
+        }
+        if files.is_empty() {
+            return Err(usage(ctx, b"missing file operand"));
+        }
+        match sfd::stat(&t) {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {}
+            Ok(_) => {
+                let mut m = b"target directory ".to_vec();
+                m.extend_from_slice(&quote_always(&t));
+                m.extend_from_slice(b": Not a directory");
+                return Err(Error::new(1, m));
+            }
+            Err(e) => {
+                let mut m = b"target directory ".to_vec();
+                m.extend_from_slice(&quote_always(&t));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                return Err(Error::new(1, m));
+            }
+        }
+        return Ok((files, t, true));
+    }
+    if files.is_empty() {
+        return Err(usage(ctx, b"missing file operand"));
+    }
+    if files.len() == 1 {
+        let mut m = b"missing destination file operand after ".to_vec();
+        m.extend_from_slice(&quote_always(&files[0]));
+        return Err(usage(ctx, &m));
+    }
+    let dest = files.pop().unwrap_or_default();
+    if no_target {
+        if files.len() > 1 {
+            let mut m = b"extra operand ".to_vec();
+            m.extend_from_slice(&quote_always(&dest));
+            return Err(usage(ctx, &m));
+        }
+        return Ok((files, dest, false));
+    }
+    let st = sfd::stat(&dest);
+    let is_dir = matches!(&st, Ok(s) if s.st_mode & libc::S_IFMT == libc::S_IFDIR);
+    if files.len() > 1 && !is_dir {
+        let mut m = b"target ".to_vec();
+        m.extend_from_slice(&quote_always(&dest));
+        match st {
+            Ok(_) => m.extend_from_slice(b": Not a directory"),
+            Err(e) => {
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+            }
+        }
+        return Err(Error::new(1, m));
+    }
+    Ok((files, dest, is_dir))
+}

@@ -497,6 +497,35 @@ pub fn fchmodat_nofollow(dir: BorrowedFd, name: &[u8], mode: u32) -> io::Result<
     })
 }
 
+/// ioctl(FICLONE): make `dst` share `src`'s data blocks (a reflink; btrfs, xfs, ...).
+/// EXDEV, EOPNOTSUPP, EINVAL or ENOTTY where the file systems cannot.
+pub fn ficlone(dst: BorrowedFd, src: BorrowedFd) -> io::Result<()> {
+    // SAFETY: FICLONE takes the source descriptor as its integer argument; no memory is passed.
+    cvt(unsafe { libc::ioctl(dst.as_raw_fd(), libc::FICLONE as _, src.as_raw_fd()) }).map(drop)
+}
+
+/// flistxattr(2): the NUL-separated attribute names of an open file into `buf` (the length
+/// used; with an empty `buf`, the length needed).
+pub fn flistxattr(fd: BorrowedFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: buf is valid for writes of its length (a null-sized buffer asks for the size).
+    cvt_size(unsafe { libc::flistxattr(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) })
+}
+
+/// fgetxattr(2): the value of attribute `key` of an open file into `buf`; its length.
+pub fn fgetxattr(fd: BorrowedFd, key: &[u8], buf: &mut [u8]) -> io::Result<usize> {
+    with_cstr(key, |k| {
+        // SAFETY: k is NUL-terminated; buf is valid for writes of its length.
+        cvt_size(unsafe {
+            libc::fgetxattr(
+                fd.as_raw_fd(),
+                k.as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,579 @@
-//! `df`: not written yet (issue 15).
+//! `df`: report file system space usage.
+//!
+//! GNU coreutils 9: the mounted file systems from /proc/self/mountinfo (pseudo file systems,
+//! those of size 0 and duplicates of one device left out unless `-a`, GNU's rules for which
+//! duplicate stays), or the file systems holding the FILE operands; columns as GNU aligns them
+//! (`Filesystem`, `Type` with `-T`, sizes, `Use%`, `Mounted on`), `-i` for inodes, `-P` for the
+//! POSIX headers, `-t`/`-x` TYPE, `-l`, `--total`, and sizes through `common::blocksize` (`-h`,
+//! `-H`, `-k`, `-m`, `-B SIZE`, `DF_BLOCK_SIZE`/`BLOCK_SIZE`/`BLOCKSIZE`). `--sync`/`--no-sync`
+//! and `-v` are accepted. Deviation: no `--output`.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::blocksize::BlockSize;
+use crate::common::ctx::strerror;
+use crate::common::quote::{quote_always, quote_if_needed};
+use crate::common::sys::fd as sysfd;
+use crate::common::sys::fs::{self as sysfs, StatFs};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("all", Some(b'a'), Some("all")),
+        Opt::arg("B", Some(b'B'), None),
+        Opt::arg("block-size", None, Some("block-size")),
+        Opt::flag("inodes", Some(b'i'), Some("inodes")),
+        Opt::flag("human-readable", Some(b'h'), Some("human-readable")),
+        Opt::flag("si", Some(b'H'), Some("si")),
+        Opt::flag("local", Some(b'l'), Some("local")),
+        Opt::flag("portability", Some(b'P'), Some("portability")),
+        Opt::flag("print-type", Some(b'T'), Some("print-type")),
+        Opt::flag("sync", None, Some("sync")),
+        Opt::flag("no-sync", None, Some("no-sync")),
+        Opt::flag("total", None, Some("total")),
+        Opt::arg("type", Some(b't'), Some("type")),
+        Opt::arg("exclude-type", Some(b'x'), Some("exclude-type")),
+        Opt::flag("k", Some(b'k'), None),
+        Opt::flag("m", Some(b'm'), None),
+        Opt::flag("v", Some(b'v'), None),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    "\
+Usage: df [OPTION]... [FILE]...
+Show information about the file system on which each FILE resides,
+or all file systems by default.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -a, --all             include pseudo, duplicate, inaccessible file systems
+  -B, --block-size=SIZE  scale sizes by SIZE before printing them; e.g.,
+                           '-BM' prints sizes in units of 1,048,576 bytes;
+                           see SIZE format below
+  -h, --human-readable  print sizes in powers of 1024 (e.g., 1023M)
+  -H, --si              print sizes in powers of 1000 (e.g., 1.1G)
+  -i, --inodes          list inode information instead of block usage
+  -k                    like --block-size=1K
+  -l, --local           limit listing to local file systems
+      --no-sync         do not invoke sync before getting usage info (default)
+  -P, --portability     use the POSIX output format
+      --sync            invoke sync before getting usage info
+      --total           elide all entries insignificant to available space,
+                          and produce a grand total
+  -t, --type=TYPE       limit listing to file systems of type TYPE
+  -T, --print-type      print file system type
+  -x, --exclude-type=TYPE   limit listing to file systems not of type TYPE
+  -v                    (ignored)
+      --help        display this help and exit
+      --version     output version information and exit
+
+Display values are in units of the first available SIZE from --block-size,
+and the DF_BLOCK_SIZE, BLOCK_SIZE and BLOCKSIZE environment variables.
+Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
+
+The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
+Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).
+Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
+",
+);
+
+/// One line of /proc/self/mountinfo.
+struct Mount {
+    dev: u64,
+    root: Vec<u8>,
+    dir: Vec<u8>,
+    fstype: Vec<u8>,
+    source: Vec<u8>,
+    dummy: bool,
+    remote: bool,
+}
+
+/// mountinfo's octal escapes (`\040` for a space) undone.
+fn unescape(s: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'\\'
+            && i + 3 < s.len()
+            && s[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            v.push((s[i + 1] - b'0') * 64 + (s[i + 2] - b'0') * 8 + (s[i + 3] - b'0'));
+            i += 4;
+        } else {
+            v.push(s[i]);
+            i += 1;
+        }
+    }
+    v
+}
+
+/// gnulib's ME_DUMMY: pseudo file systems.
+fn is_dummy(fstype: &[u8]) -> bool {
+    matches!(
+        fstype,
+        b"autofs"
+            | b"proc"
+            | b"subfs"
+            | b"debugfs"
+            | b"devpts"
+            | b"fusectl"
+            | b"fuse.portal"
+            | b"mqueue"
+            | b"rpc_pipefs"
+            | b"sysfs"
+            | b"devfs"
+            | b"kernfs"
+            | b"ignore"
+            | b"none"
+    )
+}
+
+/// gnulib's ME_REMOTE: a `host:path` or `//host/share` source, or a network file system.
+fn is_remote(source: &[u8], fstype: &[u8]) -> bool {
+    source.contains(&b':')
+        || (source.starts_with(b"//") && matches!(fstype, b"smbfs" | b"smb3" | b"cifs"))
+        || matches!(fstype, b"afs" | b"auristorfs")
+        || (source == b"-" && matches!(fstype, b"nfs" | b"nfs4"))
+}
+
+fn mounts() -> std::io::Result<Vec<Mount>> {
+    let data = std::fs::read("/proc/self/mountinfo")?;
+    let mut v = Vec::new();
+    for line in data.split(|&b| b == b'\n') {
+        let f: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+        let Some(sep) = f.iter().position(|x| *x == b"-") else {
+            continue;
+        };
+        if sep < 5 || f.len() < sep + 3 {
+            continue;
+        }
+        let mut mm = f[2].split(|&b| b == b':');
+        let num = |x: Option<&[u8]>| {
+            x.and_then(|x| std::str::from_utf8(x).ok())
+                .and_then(|x| x.parse::<u32>().ok())
+                .unwrap_or(0)
+        };
+        let (ma, mi) = (num(mm.next()), num(mm.next()));
+        let fstype = unescape(f[sep + 1]);
+        let source = unescape(f[sep + 2]);
+        v.push(Mount {
+            dev: sysfs::makedev(ma, mi),
+            root: unescape(f[3]),
+            dir: unescape(f[4]),
+            dummy: is_dummy(&fstype),
+            remote: is_remote(&source, &fstype),
+            fstype,
+            source,
+        });
+    }
+    Ok(v)
+}
+
+/// GNU's filter_mount_list: one entry per device (stat of the mount point), the one GNU keeps.
+fn filter(list: Vec<Mount>, sel: &Select) -> Vec<Mount> {
+    // (device, entry) in first-seen order; entries not stat'ed are kept with their own device.
+    let mut seen: Vec<(u64, Mount)> = Vec::new();
+    for me in list {
+        let skip_stat = (me.remote && sel.local) || me.dummy || !sel.wanted(&me.fstype);
+        let st = if skip_stat {
+            None
+        } else {
+            sysfd::stat(&me.dir).ok()
+        };
+        let Some(st) = st else {
+            seen.push((me.dev, me));
+            continue;
+        };
+        let dev = st.st_dev;
+        match seen.iter_mut().find(|(d, _)| *d == dev) {
+            None => seen.push((dev, me)),
+            Some((_, old)) => {
+                let target_nearer_root = old.dir.len() > me.dir.len();
+                let source_below_root = old.root.len() < me.root.len();
+                let replace = (me.source.contains(&b'/') && !old.source.contains(&b'/'))
+                    || (target_nearer_root && !source_below_root)
+                    || (old.source != me.source && old.dir == me.dir);
+                if replace {
+                    *old = me;
+                }
+            }
+        }
+    }
+    seen.into_iter().map(|(_, m)| m).collect()
+}
+
+struct Select {
+    local: bool,
+    types: Vec<Vec<u8>>,
+    excluded: Vec<Vec<u8>>,
+}
+
+impl Select {
+    fn wanted(&self, t: &[u8]) -> bool {
+        (self.types.is_empty() || self.types.iter().any(|x| x == t))
+            && !self.excluded.iter().any(|x| x == t)
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Totals {
+    size: u128,
+    used: u128,
+    avail: u128,
+}
+
+struct Df {
+    inodes: bool,
+    all: bool,
+    listed: bool,
+    bs: BlockSize,
+    rows: Vec<Vec<Vec<u8>>>,
+    print_type: bool,
+    total: Totals,
+}
+
+impl Df {
+    fn row(&mut self, source: &[u8], fstype: &[u8], target: &[u8], s: &StatFs) -> bool {
+        if s.blocks == 0 && !self.all && !self.listed {
+            return false;
+        }
+        let (size, used, avail, units, bs) = if self.inodes {
+            let bs = if self.bs.autoscale {
+                self.bs
+            } else {
+                BlockSize::units(1)
+            };
+            (s.files, s.files.saturating_sub(s.ffree), s.ffree, 1, bs)
+        } else {
+            let unit = if s.frsize != 0 { s.frsize } else { s.bsize };
+            (
+                s.blocks,
+                s.blocks.saturating_sub(s.bfree),
+                s.bavail,
+                unit,
+                self.bs,
+            )
+        };
+        self.total.size += size as u128 * units as u128;
+        self.total.used += used as u128 * units as u128;
+        self.total.avail += avail as u128 * units as u128;
+        let mut cells = vec![source.to_vec()];
+        if self.print_type {
+            cells.push(fstype.to_vec());
+        }
+        for v in [size, used, avail] {
+            let mut c = Vec::new();
+            bs.push(&mut c, v, units);
+            cells.push(c);
+        }
+        cells.push(percent(used as u128, avail as u128));
+        cells.push(target.to_vec());
+        self.rows.push(cells);
+        true
+    }
+}
+
+/// GNU's Use%: used / (used + available), rounded up; `-` when both are 0.
+fn percent(used: u128, avail: u128) -> Vec<u8> {
+    let t = used + avail;
+    if t == 0 {
+        return b"-".to_vec();
+    }
+    let u = used * 100;
+    format!("{}%", u / t + u128::from(!u.is_multiple_of(t))).into_bytes()
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let mut bs: Option<BlockSize> = None;
+    for (id, v) in &m.opts {
+        match *id {
+            "B" | "block-size" => {
+                let v = v.as_ref().unwrap_or_else(|| unreachable!());
+                bs = Some(BlockSize::parse(v.as_bytes()).ok_or_else(|| {
+                    let name = if *id == "B" { "-B" } else { "--block-size" };
+                    let mut msg = format!("invalid {name} argument ").into_bytes();
+                    msg.extend_from_slice(&quote_always(v.as_bytes()));
+                    Error::new(1, msg)
+                })?);
+            }
+            "human-readable" => bs = Some(BlockSize::HUMAN),
+            "si" => bs = Some(BlockSize::SI),
+            "k" => bs = Some(BlockSize::units(1024)),
+            "m" => bs = Some(BlockSize::MEGA),
+            _ => {}
+        }
+    }
+    let posix = m.flag("portability");
+    let bs = bs.unwrap_or_else(|| {
+        if posix {
+            BlockSize::units(if std::env::var_os("POSIXLY_CORRECT").is_some() {
+                512
+            } else {
+                1024
+            })
+        } else {
+            BlockSize::from_env("DF_BLOCK_SIZE")
+        }
+    });
+    let sel = Select {
+        local: m.flag("local"),
+        types: m.values("type").map(|v| v.as_bytes().to_vec()).collect(),
+        excluded: m
+            .values("exclude-type")
+            .map(|v| v.as_bytes().to_vec())
+            .collect(),
+    };
+    if let Some(t) = sel.types.iter().find(|t| sel.excluded.contains(t)) {
+        let mut msg = b"file system type ".to_vec();
+        msg.extend_from_slice(&quote_always(t));
+        msg.extend_from_slice(b" both selected and excluded");
+        return Err(Error::new(1, msg));
+    }
+    let inodes = m.flag("inodes");
+    let mut df = Df {
+        inodes,
+        all: m.flag("all"),
+        listed: !m.operands.is_empty(),
+        bs,
+        rows: Vec::new(),
+        print_type: m.flag("print-type"),
+        total: Totals::default(),
+    };
+    // Operands first: a missing one is reported before anything is read.
+    let mut files = Vec::new();
+    for f in &m.operands {
+        match sysfd::stat(f.as_bytes()) {
+            Ok(st) => files.push((f.as_bytes(), st)),
+            Err(e) => {
+                let mut msg = quote_if_needed(f.as_bytes());
+                msg.extend_from_slice(b": ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                ctx.error(1, &msg);
+            }
+        }
+    }
+    let list = match mounts() {
+        Ok(l) => l,
+        Err(e) => {
+            if m.operands.is_empty() {
+                return Err(Error::io(
+                    1,
+                    "cannot read table of mounted file systems",
+                    &e,
+                ));
+            }
+            Vec::new()
+        }
+    };
+    if m.operands.is_empty() {
+        let list = if df.all { list } else { filter(list, &sel) };
+        for me in &list {
+            if (me.remote && sel.local) || (me.dummy && !df.all) || !sel.wanted(&me.fstype) {
+                continue;
+            }
+            if me.dir.first() != Some(&b'/') {
+                continue;
+            }
+            match sysfs::statfs(&me.dir) {
+                Ok(s) => {
+                    df.row(&me.source, &me.fstype, &me.dir, &s);
+                }
+                Err(e) => {
+                    let c = e.raw_os_error();
+                    if c == Some(libc::EACCES) || c == Some(libc::ENOENT) {
+                        if df.all {
+                            let n = 4;
+                            let mut cells = vec![me.source.clone()];
+                            if df.print_type {
+                                cells.push(b"-".to_vec());
+                            }
+                            cells.extend(std::iter::repeat_n(b"-".to_vec(), n));
+                            cells.push(me.dir.clone());
+                            df.rows.push(cells);
+                        }
+                        continue;
+                    }
+                    let mut msg = quote_if_needed(&me.dir);
+                    msg.extend_from_slice(b": ");
+                    msg.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.error(1, &msg);
+                }
+            }
+        }
+    } else {
+        for (name, st) in &files {
+            let me = find_mount(&list, name, st);
+            let s = match sysfs::statfs(name) {
+                Ok(s) => s,
+                Err(e) => {
+                    let mut msg = quote_if_needed(name);
+                    msg.extend_from_slice(b": ");
+                    msg.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.error(1, &msg);
+                    continue;
+                }
+            };
+            match me {
+                Some(me) => {
+                    if !sel.wanted(&me.fstype) || (me.remote && sel.local) {
+                        continue;
+                    }
+                    df.row(&me.source, &me.fstype, &me.dir, &s);
+                }
+                None => {
+                    df.row(b"-", b"-", b"-", &s);
+                }
+            }
+        }
+    }
+    if df.rows.is_empty() {
+        if ctx.status == 0 || m.operands.is_empty() {
+            return Err(Error::new(1, "no file systems processed"));
+        }
+        return Ok(());
+    }
+    if m.flag("total") {
+        let t = df.total;
+        let bs = if inodes && !df.bs.autoscale {
+            BlockSize::units(1)
+        } else {
+            df.bs
+        };
+        let mut cells = vec![b"total".to_vec()];
+        if df.print_type {
+            cells.push(b"-".to_vec());
+        }
+        for v in [t.size, t.used, t.avail] {
+            let mut c = Vec::new();
+            bs.push(&mut c, v.min(u64::MAX as u128) as u64, 1);
+            cells.push(c);
+        }
+        cells.push(percent(t.used, t.avail));
+        cells.push(b"-".to_vec());
+        df.rows.push(cells);
+    }
+    // The header.
+    let mut head: Vec<Vec<u8>> = vec![b"Filesystem".to_vec()];
+    if df.print_type {
+        head.push(b"Type".to_vec());
+    }
+    if inodes {
+        for h in ["Inodes", "IUsed", "IFree", "IUse%"] {
+            head.push(h.as_bytes().to_vec());
+        }
+    } else if bs.autoscale {
+        for h in ["Size", "Used", "Avail", "Use%"] {
+            head.push(h.as_bytes().to_vec());
+        }
+    } else if posix {
+        head.push(format!("{}-blocks", bs.size).into_bytes());
+        for h in ["Used", "Available", "Capacity"] {
+            head.push(h.as_bytes().to_vec());
+        }
+    } else {
+        head.push(bs.blocks_header().into_bytes());
+        for h in ["Used", "Available", "Use%"] {
+            head.push(h.as_bytes().to_vec());
+        }
+    }
+    head.push(b"Mounted on".to_vec());
+    df.rows.insert(0, head);
+    // Widths: GNU's minimums, then the widest cell; text left, numbers right, the last column
+    // unpadded.
+    let ncol = df.rows[0].len();
+    let mut width: Vec<usize> = (0..ncol)
+        .map(|c| {
+            if c == 0 {
+                14
+            } else if df.print_type && c == 1 {
+                4
+            } else if c == ncol - 1 {
+                0
+            } else if c == ncol - 2 {
+                4
+            } else {
+                5
+            }
+        })
+        .collect();
+    for r in &df.rows {
+        for (c, cell) in r.iter().enumerate() {
+            width[c] = width[c].max(cell.len());
+        }
+    }
+    let left = |c: usize| c == 0 || (df.print_type && c == 1) || c == ncol - 1;
+    for r in &df.rows {
+        let b = ctx.out.buf_mut();
+        for (c, cell) in r.iter().enumerate() {
+            if c > 0 {
+                b.push(b' ');
+            }
+            let pad = width[c].saturating_sub(cell.len());
+            if left(c) {
+                b.extend_from_slice(cell);
+                if c != ncol - 1 {
+                    b.resize(b.len() + pad, b' ');
+                }
+            } else {
+                b.resize(b.len() + pad, b' ');
+                b.extend_from_slice(cell);
+            }
+        }
+        b.push(b'\n');
+        ctx.out.maybe_flush()?;
+    }
+    Ok(())
+}
+
+/// GNU's get_point: the mount whose directory is the longest prefix of the file's real path
+/// (the later of equal ones: the one on top), if it is on the file's device; else the last
+/// mount of that device.
+fn find_mount<'a>(list: &'a [Mount], name: &[u8], st: &libc::stat) -> Option<&'a Mount> {
+    let mut best: Option<&Mount> = None;
+    if let Ok(p) = std::fs::canonicalize(std::ffi::OsStr::from_bytes(name)) {
+        let r = p.as_os_str().as_bytes();
+        let mut best_len = 0;
+        for me in list {
+            if me.fstype == b"lofs" {
+                continue;
+            }
+            if best.is_some_and(|b| !b.dummy) && me.dummy {
+                continue;
+            }
+            let len = me.dir.len();
+            if best_len <= len
+                && len <= r.len()
+                && (len == 1 || ((len == r.len() || r[len] == b'/') && r[..len] == me.dir[..]))
+            {
+                best = Some(me);
+                best_len = len;
+            }
+        }
+    }
+    if let Some(b) = best {
+        if !sysfd::stat(&b.dir).is_ok_and(|s| s.st_dev == st.st_dev) {
+            best = None;
+        }
+    }
+    if best.is_none() {
+        for me in list {
+            if st.st_dev == me.dev
+                && me.fstype != b"lofs"
+                && (best.is_none_or(|b| b.dummy) || !me.dummy)
+                && sysfd::stat(&me.dir).is_ok_and(|s| s.st_dev == me.dev)
+            {
+                best = Some(me);
+            }
+        }
+    }
+    best
 }

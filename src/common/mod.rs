@@ -13,6 +13,7 @@
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
+//! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 
 pub mod args;
@@ -29,6 +30,7 @@ pub mod quote;
 pub mod remove;
 pub mod signals;
 pub mod sys;
+pub mod sysinfo;
 pub mod test;
 pub mod time;
 pub mod walk;

@@ -112,6 +112,39 @@ pub fn eaccessat(dir: super::fd::BorrowedFd, name: &[u8], mode: i32) -> io::Resu
     })
 }
 
+/// How many CPUs the process may run on (sched_getaffinity(2)); None when the call fails.
+pub fn affinity_cpus() -> Option<u64> {
+    // Room for 8192 CPUs, as glibc's first try.
+    let mut set = [0u64; 128];
+    // SAFETY: the kernel writes at most size_of_val(&set) bytes into set.
+    let n = unsafe {
+        libc::syscall(
+            libc::SYS_sched_getaffinity,
+            0,
+            std::mem::size_of_val(&set),
+            set.as_mut_ptr(),
+        )
+    };
+    if n <= 0 {
+        return None;
+    }
+    let words = (n as usize / 8).min(set.len());
+    Some(set[..words].iter().map(|w| w.count_ones() as u64).sum())
+}
+
+/// sysconf(3) as the C library answers it (`libc::_SC_*`); None for "no limit" or an error.
+pub fn sysconf(name: i32) -> Option<i64> {
+    // SAFETY: sysconf only takes a number.
+    let v = unsafe { libc::sysconf(name) };
+    (v >= 0).then_some(v as i64)
+}
+
+/// sethostname(2) (root only).
+pub fn sethostname(name: &[u8]) -> io::Result<()> {
+    // SAFETY: name points to name.len() readable bytes.
+    cvt(unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) }).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

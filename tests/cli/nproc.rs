@@ -4,7 +4,8 @@ use crate::harness::*;
 
 #[test]
 fn counts_as_gnu() {
-    let cases: &[(&[&str], &[(&str, &str)])] = &[
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         (&[], &[]),
         (&["--all"], &[]),
         (&["--ignore=1"], &[]),

@@ -1,10 +1,712 @@
-//! `xargs`: not written yet (issue 15).
+//! `xargs`: build and run command lines from input (GNU findutils 4.9).
+//!
+//! Options as GNU's: `-0 -a FILE -d CHAR -E END -e[END] -I R -i[R] -L N -l[N] -n N -P N -r
+//! -s N -t -x --process-slot-var=VAR --show-limits` (options end at the COMMAND, default
+//! `echo`). Input is split at blanks and newlines with GNU's quoting (`'...'`, `"..."`,
+//! backslash), or at the `-0`/`-d` delimiter with none; `-L` lines continue after a trailing
+//! blank; `-I` takes whole lines (leading blanks dropped) and replaces R in every initial
+//! argument. Command lines are sized as GNU sizes them (each argument's bytes plus one,
+//! at most `-s`, by default 128 KiB and never more than ARG_MAX less the environment and
+//! 2048). Children get /dev/null as standard input when the items come from it.
+//! Exit statuses as GNU: 123 a command exited 1-125, 124 one exited 255 (xargs stops), 125
+//! one was killed by a signal, 126 a command could not be run, 127 not found, 1 xargs' own
+//! errors (unmatched quotes, `argument line too long`).
+//! Not done: `-p` (interactive prompt) and `-o` (reopen the terminal) are refused.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::process::{Child, Command, Stdio};
 
-use crate::common::Ctx;
+use crate::common::args::{self, Arg, Opt, Spec};
+use crate::common::ctx::strerror;
+use crate::common::io::{read, stdin_fd};
+use crate::common::quote::{quote_if_needed, quote_locale};
+use crate::common::sys::{fd as sysfd, process as sp};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+const USAGE: &str = "\
+Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...
+Run COMMAND with arguments INITIAL-ARGS and more arguments read from input.
+
+Mandatory and optional arguments to long options are also
+mandatory or optional for the corresponding short option.
+  -0, --null                   items are separated by a null, not whitespace;
+                                 disables quote and backslash processing and
+                                 logical EOF processing
+  -a, --arg-file=FILE          read arguments from FILE, not standard input
+  -d, --delimiter=CHARACTER    items in input stream are separated by CHARACTER,
+                                 not by whitespace; disables quote and backslash
+                                 processing and logical EOF processing
+  -E END                       set logical EOF string; if END occurs as a line
+                                 of input, the rest of the input is ignored
+                                 (ignored if -0 or -d was specified)
+  -e, --eof[=END]              equivalent to -E END if END is specified;
+                                 otherwise, there is no end-of-file string
+  -I R                         same as --replace=R
+  -i, --replace[=R]            replace R in INITIAL-ARGS with names read
+                                 from standard input, split at newlines;
+                                 if R is unspecified, assume {}
+  -L, --max-lines=MAX-LINES    use at most MAX-LINES non-blank input lines per
+                                 command line
+  -l[MAX-LINES]                similar to -L but defaults to at most one non-
+                                 blank input line if MAX-LINES is not specified
+  -n, --max-args=MAX-ARGS      use at most MAX-ARGS arguments per command line
+  -P, --max-procs=MAX-PROCS    run at most MAX-PROCS processes at a time
+      --process-slot-var=VAR   set environment variable VAR in child processes
+  -r, --no-run-if-empty        if there are no arguments, then do not run COMMAND;
+                                 if this option is not given, COMMAND will be
+                                 run at least once
+  -s, --max-chars=MAX-CHARS    limit length of command line to MAX-CHARS
+      --show-limits            show limits on command-line length
+  -t, --verbose                print commands before executing them
+  -x, --exit                   exit if the size (see -s) is exceeded
+      --help                   display this help and exit
+      --version                output version information and exit
+";
+
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("null", Some(b'0'), Some("null")),
+        Opt::arg("arg-file", Some(b'a'), Some("arg-file")),
+        Opt::arg("delimiter", Some(b'd'), Some("delimiter")),
+        Opt::arg("E", Some(b'E'), None),
+        Opt::optional("eof", Some(b'e'), Some("eof")),
+        Opt::flag("help", Some(b'h'), Some("help")),
+        Opt::arg("I", Some(b'I'), None),
+        Opt::optional("replace", Some(b'i'), Some("replace")),
+        Opt::arg("L", Some(b'L'), None),
+        Opt::optional("max-lines", Some(b'l'), Some("max-lines")),
+        Opt::arg("max-args", Some(b'n'), Some("max-args")),
+        Opt::flag("open-tty", Some(b'o'), Some("open-tty")),
+        Opt::flag("interactive", Some(b'p'), Some("interactive")),
+        Opt::flag("no-run-if-empty", Some(b'r'), Some("no-run-if-empty")),
+        Opt::arg("max-chars", Some(b's'), Some("max-chars")),
+        Opt::flag("verbose", Some(b't'), Some("verbose")),
+        Opt::flag("show-limits", None, Some("show-limits")),
+        Opt::flag("exit", Some(b'x'), Some("exit")),
+        Opt::arg("max-procs", Some(b'P'), Some("max-procs")),
+        Opt::arg("process-slot-var", None, Some("process-slot-var")),
+        Opt::flag("version", Some(b'v'), Some("version")),
+    ],
+    USAGE,
+)
+.require_order();
+
+#[derive(Default)]
+struct Opts {
+    /// `-0` / `-d`: items end at this byte; no quoting.
+    delim: Option<u8>,
+    eof: Option<Vec<u8>>,
+    replace: Option<Vec<u8>>,
+    max_lines: usize,
+    max_args: usize,
+    procs: usize,
+    slot_var: Option<Vec<u8>>,
+    no_run_empty: bool,
+    size: Option<usize>,
+    verbose: bool,
+    exit_x: bool,
+    arg_file: Option<OsString>,
+    show_limits: bool,
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn warn_exclusive(ctx: &mut Ctx, prev: &str, opt: &str) {
+    let m = format!(
+        "warning: options {prev} and {opt} are mutually exclusive, ignoring previous {prev} value"
+    );
+    ctx.msg(m.as_bytes());
+}
+
+/// GNU's parse_num: a decimal in [min, max], else the message and status 1.
+fn num(ctx: &mut Ctx, v: &OsStr, opt: char, min: i64, max: Option<i64>) -> Result<usize> {
+    let t = std::str::from_utf8(v.as_bytes()).unwrap_or("").trim_start();
+    let Ok(n) = t.parse::<i64>() else {
+        let m = format!(
+            "invalid number \"{}\" for -{opt} option",
+            String::from_utf8_lossy(v.as_bytes())
+        );
+        return Err(args::usage_error(ctx, &SPEC, m.as_bytes(), 1));
+    };
+    if n < min {
+        let m = format!("value {n} for -{opt} option should be >= {min}");
+        // -s is only warned about (and raised), as GNU does.
+        if opt == 's' {
+            ctx.msg(m.as_bytes());
+            return Ok(min as usize);
+        }
+        return Err(args::usage_error(ctx, &SPEC, m.as_bytes(), 1));
+    }
+    if let Some(max) = max.filter(|&m| n > m) {
+        let m = format!("value {n} for -{opt} option should be <= {max}");
+        ctx.msg(m.as_bytes());
+        return Ok(max as usize);
+    }
+    Ok(n as usize)
+}
+
+/// `-d`'s argument: one byte, or a C escape (`\n`, `\t`, `\x41`, `\012`, `\\`).
+fn delimiter(s: &[u8]) -> Option<u8> {
+    match s {
+        [c] => Some(*c),
+        [b'\\', rest @ ..] => {
+            let simple = match rest {
+                [b'a'] => Some(7),
+                [b'b'] => Some(8),
+                [b'f'] => Some(12),
+                [b'n'] => Some(b'\n'),
+                [b'r'] => Some(b'\r'),
+                [b't'] => Some(b'\t'),
+                [b'v'] => Some(11),
+                [b'\\'] => Some(b'\\'),
+                _ => None,
+            };
+            if simple.is_some() {
+                return simple;
+            }
+            let (digits, radix) = match rest {
+                [b'x' | b'X', h @ ..] => (h, 16),
+                [b'0', o @ ..] if !o.is_empty() => (o, 8),
+                _ => (rest, 8),
+            };
+            let t = std::str::from_utf8(digits).ok()?;
+            let v = u32::from_str_radix(t, radix).ok()?;
+            (v <= 255 && !digits.is_empty()).then_some(v as u8)
+        }
+        _ => None,
+    }
+}
+
+/// Bytes of the environment as exec counts them (each `NAME=value` and its NUL).
+fn env_size() -> usize {
+    std::env::vars_os()
+        .map(|(k, v)| k.len() + v.len() + 2)
+        .sum()
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let mut o = Opts {
+        procs: 1,
+        ..Opts::default()
+    };
+    let mut operands = Vec::new();
+    let ok = args::each(ctx, &argv, &SPEC, |ctx, a| {
+        match a {
+            Arg::Operand(v) => operands.push(v),
+            Arg::Opt(opt, v) => {
+                let v = v.unwrap_or_default();
+                match opt.id {
+                    "null" => o.delim = Some(0),
+                    "arg-file" => o.arg_file = Some(v),
+                    "delimiter" => match delimiter(v.as_bytes()) {
+                        Some(d) => o.delim = Some(d),
+                        None => {
+                            let mut m = b"Invalid input delimiter specification ".to_vec();
+                            m.extend_from_slice(v.as_bytes());
+                            m.extend_from_slice(b": the delimiter must be either a single character or an escape sequence starting with \\.");
+                            ctx.msg(&m);
+                            return Err(Error::silent(1));
+                        }
+                    },
+                    "E" | "eof" => {
+                        o.eof = (!v.is_empty()).then(|| v.as_bytes().to_vec());
+                    }
+                    "I" | "replace" => {
+                        o.replace = Some(if v.is_empty() {
+                            b"{}".to_vec()
+                        } else {
+                            v.as_bytes().to_vec()
+                        });
+                        if o.max_lines != 0 {
+                            warn_exclusive(ctx, "--max-lines", "--replace/-I/-i");
+                            o.max_lines = 0;
+                        }
+                    }
+                    "L" | "max-lines" => {
+                        o.max_lines = if opt.id == "max-lines" && v.is_empty() {
+                            1
+                        } else {
+                            num(ctx, &v, 'L', 1, None)?
+                        };
+                        if o.max_args != 0 {
+                            warn_exclusive(ctx, "--max-args", "-L");
+                            o.max_args = 0;
+                        }
+                        if o.replace.is_some() {
+                            warn_exclusive(ctx, "--replace", "-L");
+                            o.replace = None;
+                        }
+                    }
+                    "max-args" => {
+                        o.max_args = num(ctx, &v, 'n', 1, None)?;
+                        if o.max_lines != 0 {
+                            warn_exclusive(ctx, "--max-lines", "--max-args/-n");
+                            o.max_lines = 0;
+                        }
+                    }
+                    "max-procs" => o.procs = num(ctx, &v, 'P', 0, None)?,
+                    "max-chars" => {
+                        let limit = (sp::arg_max() - 2048 - env_size() as i64).max(4096);
+                        o.size = Some(num(ctx, &v, 's', 1, Some(limit))?);
+                    }
+                    "no-run-if-empty" => o.no_run_empty = true,
+                    "verbose" => o.verbose = true,
+                    "exit" => o.exit_x = true,
+                    "show-limits" => o.show_limits = true,
+                    "process-slot-var" => {
+                        if v.as_bytes().contains(&b'=') {
+                            ctx.msg(b"option --process-slot-var may not be set to a value which includes `='");
+                            return Err(Error::silent(1));
+                        }
+                        o.slot_var = Some(v.as_bytes().to_vec());
+                    }
+                    _ => {
+                        // -p and -o need a terminal conversation rbox does not hold.
+                        let m = format!(
+                            "option -{} is not supported",
+                            opt.short.unwrap_or(b'?') as char
+                        );
+                        return Err(args::usage_error(ctx, &SPEC, m.as_bytes(), 1));
+                    }
+                }
+            }
+        }
+        Ok(true)
+    })?;
+    if !ok {
+        return Ok(());
+    }
+    if o.replace.is_some() {
+        o.exit_x = true;
+    }
+    if o.eof.is_some() && o.delim.is_some() {
+        ctx.msg(b"warning: the -E option has no effect if -0 or -d is used.\n");
+        o.eof = None;
+    }
+    let env = env_size();
+    let posix_max = (sp::arg_max() - 2048).max(4096) as usize;
+    let usable = posix_max.saturating_sub(env);
+    let size = o.size.unwrap_or_else(|| usable.min(128 * 1024));
+    if o.show_limits {
+        let m = format!(
+            "Your environment variables take up {env} bytes\n\
+             POSIX upper limit on argument length (this system): {}\n\
+             POSIX smallest allowable upper limit on argument length (all systems): 4096\n\
+             Maximum length of command we could actually use: {}\n\
+             Size of command buffer we are actually using: {size}\n\
+             Maximum parallelism (--max-procs must be no greater): 2147483647\n",
+            posix_max.saturating_sub(env),
+            posix_max.saturating_sub(2 * env),
+        );
+        crate::common::io::write_all(crate::common::io::stderr_fd(), m.as_bytes()).ok();
+    }
+    let initial: Vec<Vec<u8>> = if operands.is_empty() {
+        vec![b"echo".to_vec()]
+    } else {
+        operands.iter().map(|a| a.as_bytes().to_vec()).collect()
+    };
+    let file: Option<OwnedFd> = match &o.arg_file {
+        Some(f) => match sysfd::open(f.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+            Ok(fd) => Some(fd),
+            Err(e) => {
+                let mut m = b"Cannot open input file ".to_vec();
+                m.extend_from_slice(&quote_locale(f.as_bytes()));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return Err(Error::silent(1));
+            }
+        },
+        None => None,
+    };
+    let input = match &file {
+        Some(f) => f.as_fd(),
+        None => stdin_fd(),
+    };
+    let mut x = Xargs {
+        o: &o,
+        initial,
+        size,
+        null_stdin: file.is_none(),
+        running: Vec::new(),
+        status: 0,
+        slots: Vec::new(),
+    };
+    let mut rd = Reader {
+        fd: input,
+        buf: vec![0; 64 * 1024],
+        pos: 0,
+        len: 0,
+        eof: false,
+    };
+    let r = x.main_loop(ctx, &mut rd);
+    let w = x.wait_all(ctx);
+    r?;
+    w?;
+    if x.status != 0 {
+        return Err(Error::silent(x.status));
+    }
+    Ok(())
+}
+
+struct Reader<'a> {
+    fd: BorrowedFd<'a>,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Result<Option<u8>> {
+        if self.pos == self.len {
+            if self.eof {
+                return Ok(None);
+            }
+            let n = read(self.fd, &mut self.buf).map_err(|e| Error::io(1, "read error", &e))?;
+            if n == 0 {
+                self.eof = true;
+                return Ok(None);
+            }
+            self.pos = 0;
+            self.len = n;
+        }
+        self.pos += 1;
+        Ok(Some(self.buf[self.pos - 1]))
+    }
+}
+
+/// One item read: its bytes, and whether it ended a (non-continued) line.
+struct Item {
+    word: Vec<u8>,
+    eol: bool,
+}
+
+struct Xargs<'o> {
+    o: &'o Opts,
+    initial: Vec<Vec<u8>>,
+    size: usize,
+    null_stdin: bool,
+    running: Vec<(Child, usize)>,
+    status: i32,
+    slots: Vec<bool>,
+}
+
+impl Xargs<'_> {
+    /// The next item, GNU's way. `Ok(None)`: end of input (or the EOF string).
+    fn next_item(
+        &mut self,
+        ctx: &mut Ctx,
+        rd: &mut Reader,
+        pending: &[Vec<u8>],
+    ) -> Result<Option<Item>> {
+        if let Some(d) = self.o.delim {
+            let mut w = Vec::new();
+            loop {
+                match rd.byte()? {
+                    None if w.is_empty() => return Ok(None),
+                    None => return Ok(Some(Item { word: w, eol: true })),
+                    Some(c) if c == d => return Ok(Some(Item { word: w, eol: true })),
+                    Some(c) => w.push(c),
+                }
+            }
+        }
+        let whole_lines = self.o.replace.is_some();
+        let mut w = Vec::new();
+        let mut started = false;
+        let mut quote: Option<u8> = None;
+        loop {
+            let Some(c) = rd.byte()? else {
+                if let Some(q) = quote {
+                    if self.o.max_lines == 0 {
+                        self.run_pending(ctx, pending)?;
+                    }
+                    let kind = if q == b'\'' { "single" } else { "double" };
+                    let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
+                    ctx.msg(m.as_bytes());
+                    return Err(Error::silent(1));
+                }
+                if !started {
+                    return Ok(None);
+                }
+                return self.finish_word(w, true);
+            };
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                } else if c == b'\n' {
+                    if self.o.max_lines == 0 {
+                        self.run_pending(ctx, pending)?;
+                    }
+                    let kind = if q == b'\'' { "single" } else { "double" };
+                    let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
+                    ctx.msg(m.as_bytes());
+                    return Err(Error::silent(1));
+                } else {
+                    w.push(c);
+                }
+                continue;
+            }
+            match c {
+                b'\n' => {
+                    // An empty line is nothing; a word ended by a newline ends a line.
+                    if started {
+                        return self.finish_word(w, true);
+                    }
+                }
+                // A word ended by a blank does not end the line: a line whose last word is
+                // followed by blanks goes on with the next line (-L).
+                b' ' | b'\t' if !whole_lines && started => return self.finish_word(w, false),
+                b' ' | b'\t' if !started => {}
+                b'\'' | b'"' => {
+                    started = true;
+                    quote = Some(c);
+                }
+                b'\\' => {
+                    started = true;
+                    match rd.byte()? {
+                        Some(n) => w.push(n),
+                        None => return self.finish_word(w, true),
+                    }
+                }
+                _ => {
+                    started = true;
+                    w.push(c);
+                }
+            }
+        }
+    }
+
+    fn finish_word(&mut self, w: Vec<u8>, eol: bool) -> Result<Option<Item>> {
+        if self.o.eof.as_deref() == Some(&w[..]) {
+            return Ok(None);
+        }
+        Ok(Some(Item { word: w, eol }))
+    }
+
+    fn run_pending(&mut self, ctx: &mut Ctx, pending: &[Vec<u8>]) -> Result<()> {
+        if !pending.is_empty() {
+            let mut cmd = self.initial.clone();
+            cmd.extend(pending.iter().cloned());
+            self.launch(ctx, cmd)?;
+        }
+        Ok(())
+    }
+
+    fn base_len(&self) -> usize {
+        self.initial.iter().map(|a| a.len() + 1).sum()
+    }
+
+    fn main_loop(&mut self, ctx: &mut Ctx, rd: &mut Reader) -> Result<()> {
+        if let Some(r) = self.o.replace.clone() {
+            let mut ran = false;
+            while let Some(item) = self.next_item(ctx, rd, &[])? {
+                let cmd: Vec<Vec<u8>> = self
+                    .initial
+                    .iter()
+                    .map(|a| replace_all(a, &r, &item.word))
+                    .collect();
+                let len: usize = cmd.iter().map(|a| a.len() + 1).sum();
+                if len > self.size {
+                    ctx.msg(b"argument line too long");
+                    return Err(Error::silent(1));
+                }
+                self.launch(ctx, cmd)?;
+                ran = true;
+            }
+            let _ = ran;
+            return Ok(());
+        }
+        let base = self.base_len();
+        if base > self.size {
+            ctx.msg(b"cannot fit single argument within argument list size limit");
+            return Err(Error::silent(1));
+        }
+        let mut pending: Vec<Vec<u8>> = Vec::new();
+        let mut len = base;
+        let mut lines = 0;
+        let mut ran = false;
+        // A line's items when -L is in force are kept together.
+        loop {
+            let item = self.next_item(ctx, rd, &pending)?;
+            let Some(item) = item else { break };
+            let add = item.word.len() + 1;
+            if base + add > self.size {
+                self.run_pending(ctx, &pending)?;
+                ctx.msg(b"argument line too long");
+                return Err(Error::silent(1));
+            }
+            if len + add > self.size && !pending.is_empty() {
+                if self.o.exit_x && (self.o.max_args > 0 || self.o.max_lines > 0) {
+                    ctx.msg(b"argument list too long");
+                    return Err(Error::silent(1));
+                }
+                self.run_pending(ctx, &pending)?;
+                ran = true;
+                pending.clear();
+                len = base;
+                lines = 0;
+            }
+            pending.push(item.word);
+            len += add;
+            if item.eol {
+                lines += 1;
+            }
+            let full = (self.o.max_args > 0 && pending.len() >= self.o.max_args)
+                || (self.o.max_lines > 0 && lines >= self.o.max_lines);
+            if full {
+                self.run_pending(ctx, &pending)?;
+                ran = true;
+                pending.clear();
+                len = base;
+                lines = 0;
+            }
+        }
+        if !pending.is_empty() || (!ran && !self.o.no_run_empty) {
+            let mut cmd = self.initial.clone();
+            cmd.append(&mut pending);
+            self.launch(ctx, cmd)?;
+        }
+        Ok(())
+    }
+
+    fn launch(&mut self, ctx: &mut Ctx, cmd: Vec<Vec<u8>>) -> Result<()> {
+        let limit = if self.o.procs == 0 {
+            usize::MAX
+        } else {
+            self.o.procs
+        };
+        while self.running.len() >= limit {
+            self.wait_one(ctx)?;
+        }
+        if self.o.verbose {
+            let mut line = Vec::new();
+            for (i, a) in cmd.iter().enumerate() {
+                if i > 0 {
+                    line.push(b' ');
+                }
+                line.extend_from_slice(&quote_if_needed(a));
+            }
+            line.push(b'\n');
+            crate::common::io::write_all(crate::common::io::stderr_fd(), &line).ok();
+        }
+        let mut c = Command::new(OsStr::from_bytes(&cmd[0]));
+        c.args(cmd[1..].iter().map(|a| OsStr::from_bytes(a)));
+        if self.null_stdin {
+            c.stdin(Stdio::null());
+        }
+        let slot = self
+            .slots
+            .iter()
+            .position(|u| !u)
+            .unwrap_or(self.slots.len());
+        if slot == self.slots.len() {
+            self.slots.push(true);
+        } else {
+            self.slots[slot] = true;
+        }
+        if let Some(v) = &self.o.slot_var {
+            c.env(OsStr::from_bytes(v), slot.to_string());
+        }
+        match c.spawn() {
+            Ok(child) => {
+                self.running.push((child, slot));
+                Ok(())
+            }
+            Err(e) => {
+                self.slots[slot] = false;
+                let code = if e.kind() == std::io::ErrorKind::NotFound {
+                    127
+                } else {
+                    126
+                };
+                let mut m = cmd[0].clone();
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                let _ = self.wait_all(ctx);
+                Err(Error::silent(code))
+            }
+        }
+    }
+
+    fn wait_one(&mut self, ctx: &mut Ctx) -> Result<()> {
+        loop {
+            let (pid, st) = match sp::waitpid(-1, 0) {
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                Err(_) => {
+                    self.running.clear();
+                    return Ok(());
+                }
+            };
+            let Some(i) = self.running.iter().position(|(c, _)| c.id() as i32 == pid) else {
+                continue;
+            };
+            let (_child, slot) = self.running.swap_remove(i);
+            self.slots[slot] = false;
+            return self.judge(ctx, st);
+        }
+    }
+
+    fn judge(&mut self, ctx: &mut Ctx, st: sp::WaitStatus) -> Result<()> {
+        let cmd0 = self.initial[0].clone();
+        if let Some(code) = st.exit_code() {
+            if code == 255 {
+                let mut m = cmd0;
+                m.extend_from_slice(b": exited with status 255; aborting");
+                ctx.msg(&m);
+                let _ = self.wait_all(ctx);
+                return Err(Error::silent(124));
+            }
+            if code != 0 {
+                self.status = 123;
+            }
+            return Ok(());
+        }
+        if let Some(sig) = st.term_signal() {
+            let mut m = cmd0;
+            m.extend_from_slice(format!(": terminated by signal {sig}").as_bytes());
+            ctx.msg(&m);
+            let _ = self.wait_all(ctx);
+            return Err(Error::silent(125));
+        }
+        Ok(())
+    }
+
+    fn wait_all(&mut self, ctx: &mut Ctx) -> Result<()> {
+        let mut r = Ok(());
+        while !self.running.is_empty() {
+            if let Err(e) = self.wait_one(ctx) {
+                if r.is_ok() {
+                    r = Err(e);
+                }
+            }
+        }
+        r
+    }
+}
+
+fn replace_all(s: &[u8], pat: &[u8], with: &[u8]) -> Vec<u8> {
+    if pat.is_empty() {
+        return s.to_vec();
+    }
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(pat) {
+            out.extend_from_slice(with);
+            i += pat.len();
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
 }

@@ -1,1 +1,167 @@
-//! `xargs` against GNU coreutils as the oracle.
+//! `xargs` against GNU findutils: the same input and options through both, stdout, stderr and
+//! status compared.
+
+use crate::harness::*;
+
+fn same(args: &[&str], input: &[u8]) {
+    let o = applet("xargs").args(args).stdin(input).run();
+    let want = gnu("xargs").args(args).stdin(input).run();
+    assert_eq!(o.out(), want.out(), "xargs {args:?} <<< {input:?}");
+    assert_eq!(o.err(), want.err(), "xargs {args:?} <<< {input:?}");
+    assert_eq!(o.code, want.code, "xargs {args:?} <<< {input:?}");
+}
+
+#[test]
+fn splitting_and_quoting_as_gnu() {
+    let inputs: &[&[u8]] = &[
+        b"",
+        b"\n\n",
+        b"a b\nc",
+        b"  a   b  \n\n c \n",
+        b"a 'b c' \"d e\" f\\ g\n",
+        b"a\\\nb\n",
+        b"a\\",
+        b"a\\'b \"x'y\" 'p\"q'\n",
+        b"a 'b\n",
+        b"a \"b\n",
+        b"a 'b",
+        b"one\ttwo\n",
+        b"a\nEND\nb\n",
+        b"x\n_\ny\n",
+        b"\xff\xfe a\n",
+    ];
+    for i in inputs {
+        same(&[], i);
+        same(&["-n1"], i);
+        same(&["-n2", "echo", "+"], i);
+        same(&["-L1"], i);
+        same(&["-E", "END"], i);
+        same(&["-e_"], i);
+        same(&["-r"], i);
+        same(&["-t", "echo"], i);
+    }
+}
+
+#[test]
+fn lines_and_replacement() {
+    same(&["-L1"], b"a b\nc d \ne\n");
+    same(&["-L2"], b"a\nb\nc\nd\ne\n");
+    same(&["-l"], b"a\nb\n");
+    same(&["-I{}", "echo", "[{}]"], b" x y \nz\n\n");
+    same(&["-I", "X", "echo", "aXb", "X", "-X-"], b"1\n2 3\n");
+    same(&["-i", "echo", "<{}>"], b"a\nb\n");
+    same(&["-ifoo", "echo", "foo"], b"a\n");
+    same(&["-I", "{}", "-n1", "echo", "{}", "{}"], b"a\n");
+    same(&["-n1", "-L2"], b"a\n");
+    same(&["-L1", "-n1"], b"a\n");
+    same(&["-L1", "-I{}", "echo", "{}"], b"a\n");
+    same(&["-I{}", "-L1", "echo", "{}"], b"a\n");
+}
+
+#[test]
+fn delimiters() {
+    same(&["-0", "-n1"], b"a\0b c\0\0d");
+    same(&["-0"], b"");
+    same(&["-0", "-n1", "echo", "x"], b"\0");
+    same(&["-d", "\\n", "-n1"], b"a\n\nb 'c\n");
+    same(&["-d:", "-n2"], b"a:b:c");
+    same(&["-d", "\\x41"], b"xAyAz");
+    same(&["-d", "\\t"], b"1\t2");
+    same(&["-d", "ab"], b"x");
+    same(&["-0", "-E", "b"], b"a\0b\0c\0");
+}
+
+#[test]
+fn sizes() {
+    same(&["-s", "15"], b"aaaa bbbb cccc\n");
+    same(&["-s", "14", "-x", "echo"], b"aaaa bbbb cccc\n");
+    same(&["-s", "7", "-n1", "-x"], b"a b\n");
+    same(&["-s", "9", "-n2", "-x"], b"a bb\n");
+    same(&["-s", "5"], b"a\nb\n");
+    same(&["-s", "3"], b"");
+    same(&["-s", "0"], b"");
+    same(&["-s", "x"], b"");
+    same(&["-n", "0"], b"");
+    same(&["-n", "x"], b"");
+    same(&["-P", "-1"], b"");
+    same(&["-P", "x"], b"");
+    same(&["-L", "0"], b"");
+    // Many words: the commands split where GNU splits them.
+    let mut big = Vec::new();
+    for i in 0..60000 {
+        big.extend_from_slice(format!("word{i} ").as_bytes());
+    }
+    let o = applet("xargs")
+        .args(["sh", "-c", "echo $#"])
+        .stdin(&big)
+        .run();
+    let w = gnu("xargs").args(["sh", "-c", "echo $#"]).stdin(&big).run();
+    o.same_as(&w);
+    assert!(o.out().lines().count() > 1);
+    same(&["-s", "1000"], &big[..20000]);
+}
+
+#[test]
+fn exit_statuses() {
+    same(&["nosuchcommand-xyz"], b"a\n");
+    same(&["/etc/passwd"], b"a\n");
+    same(&["sh", "-c", "exit 3"], b"a\n");
+    same(&["-n1", "sh", "-c", "exit $0"], b"0\n2\n0\n");
+    same(&["-n1", "sh", "-c", "exit $0"], b"0\n255\n3\n");
+    same(&["sh", "-c", "kill $$"], b"a\n");
+    same(&["-n1", "sh", "-c", "exit 126"], b"a\n");
+    same(&["-Q"], b"");
+    same(&["--bogus"], b"");
+    same(&["-E"], b"");
+    same(&["--process-slot-var=A=B"], b"");
+}
+
+#[test]
+fn arg_file_parallel_and_slots() {
+    let d = TempDir::new("xargs");
+    let f = d.write("args", "x\ny z\n");
+    let fs = f.to_str().unwrap();
+    same(&["-a", fs, "echo"], b"ignored\n");
+    same(&["-a", "/nonexistent/file", "echo"], b"");
+    // With -a, the command's stdin is xargs' own; otherwise /dev/null.
+    same(&["-a", fs, "-n1", "head", "-c2"], b"in\n");
+    same(&["sh", "-c", "cat; echo $#"], b"a b\n");
+    // -P: every command runs (order may vary: compare sorted).
+    let run = |r: Run| {
+        let o = r
+            .args([
+                "-P3",
+                "-n1",
+                "--process-slot-var=SLOT",
+                "sh",
+                "-c",
+                "echo $0 ${SLOT:+slot}",
+            ])
+            .stdin("1 2 3 4 5 6 7 8\n")
+            .run();
+        let mut l: Vec<String> = o.out().lines().map(String::from).collect();
+        l.sort();
+        (l, o.code)
+    };
+    assert_eq!(run(applet("xargs")), run(gnu("xargs")));
+    same(&["-P0", "-n2", "sh", "-c", "exit 0"], b"1 2 3 4\n");
+}
+
+#[test]
+fn help_and_limits() {
+    let o = applet("xargs").arg("--help").run();
+    o.ok();
+    assert!(o
+        .out()
+        .starts_with("Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\n"));
+    let o = applet("xargs")
+        .args(["--show-limits", "-r"])
+        .stdin("")
+        .run();
+    o.ok();
+    assert!(o
+        .err()
+        .contains("Size of command buffer we are actually using: 131072\n"));
+    // Options stop at the command.
+    same(&["echo", "-n", "x"], b"y\n");
+}

@@ -277,6 +277,14 @@ pub fn clock_ticks() -> u64 {
     unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64
 }
 
+/// glibc's sysconf(_SC_ARG_MAX): what the kernel takes for exec's arguments and environment
+/// together, a quarter of the stack limit and at least 128 KiB (musl answers 131072 always).
+#[allow(clippy::unnecessary_cast)]
+pub fn arg_max() -> i64 {
+    let st = getrlimit(libc::RLIMIT_STACK as i32).cur;
+    (st / 4).clamp(131072, i64::MAX as u64) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

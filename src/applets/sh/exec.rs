@@ -623,7 +623,10 @@ impl Shell {
                     self.errf(&[&a.name, b": is read only"]);
                     return Err(Flow::Exit(2));
                 }
-                if matches!(a.name.as_slice(), b"PATH" | b"OPTIND") {
+                if matches!(
+                    a.name.as_slice(),
+                    b"PATH" | b"OPTIND" | b"RANDOM" | b"SECONDS"
+                ) {
                     self.var_changed(&a.name);
                 }
             }

@@ -559,6 +559,8 @@ impl Shell {
             PName::Var(n) => match self.vars.get(n) {
                 Some(v) => Some(v.to_vec()),
                 None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
+                None if n == b"RANDOM" => Some(itoa(self.next_random())),
+                None if n == b"SECONDS" => Some(itoa(self.seconds())),
                 None => None,
             },
             PName::Pos(0) => Some(self.arg0.clone()),

@@ -335,6 +335,9 @@ impl Shell {
             Ok(Fork::Child) => {
                 super::jobctl::in_child(self);
                 self.subshell = true;
+                // A subshell's $RANDOM sequence differs from its parent's (as bash).
+                self.rng
+                    .set(self.rng.get() ^ std::process::id().wrapping_mul(0x9e37_79b9));
                 self.reset_traps_in_child();
                 // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
                 let r = f(self);

@@ -167,11 +167,42 @@ pub struct Shell {
     /// Stack address at start and how much of the stack recursion may use.
     stack_base: usize,
     stack_budget: usize,
+    /// `$RANDOM`'s generator state and the time `$SECONDS` counts from (bash, BusyBox ash).
+    pub rng: std::cell::Cell<u32>,
+    pub seconds_base: i64,
     /// Interactive state and job control (issue 5, `jobctl.rs`).
     pub jc: super::jobctl::JobCtl,
 }
 
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn initial_seed() -> u32 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    t ^ std::process::id().rotate_left(16)
+}
+
 impl Shell {
+    /// The next `$RANDOM`: 0..=32767 from a 32-bit LCG (the high bits, which are the good ones).
+    pub fn next_random(&self) -> i64 {
+        let s = self
+            .rng
+            .get()
+            .wrapping_mul(1_103_515_245)
+            .wrapping_add(12_345);
+        self.rng.set(s);
+        ((s >> 16) & 0x7fff) as i64
+    }
+
+    pub fn seconds(&self) -> i64 {
+        now_secs() - self.seconds_base
+    }
+
     pub fn new(arg0: Vec<u8>) -> Shell {
         let mut sh = Shell {
             vars: Vars::default(),
@@ -206,6 +237,8 @@ impl Shell {
             capture: None,
             stack_base: 0,
             stack_budget: 0,
+            rng: std::cell::Cell::new(initial_seed()),
+            seconds_base: now_secs(),
             jc: Default::default(),
         };
         let here = 0u8;
@@ -361,6 +394,20 @@ impl Shell {
         match name {
             b"PATH" => self.hash.clear(),
             b"OPTIND" => self.getopts_pos = 0,
+            // Assigning seeds the generator / sets the count; the names stay dynamic.
+            b"RANDOM" | b"SECONDS" => {
+                let v = self.vars.get(name).unwrap_or(b"");
+                let n: i64 = std::str::from_utf8(v)
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0);
+                if name == b"RANDOM" {
+                    self.rng.set(n as u32);
+                } else {
+                    self.seconds_base = now_secs() - n;
+                }
+                let _ = self.vars.unset(name);
+            }
             _ => {}
         }
     }

@@ -7,6 +7,7 @@
 //! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
+//! - [`path`]: the one canonicalizer (readlink -f, realpath, ln -r), relative paths.
 //! - [`remove`]: the one descriptor-relative recursive remover (rm, mv).
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
@@ -25,6 +26,7 @@ pub mod fnmatch;
 pub mod fs;
 pub mod io;
 pub mod num;
+pub mod path;
 pub mod printf;
 pub mod quote;
 pub mod remove;

@@ -382,7 +382,7 @@ pub fn tree_snapshot(root: &Path, what: Snap) -> Vec<String> {
 /// Run one command line with rbox's `applet` and with the GNU tool of the same name, each in
 /// its own fresh copy of a fixture (`setup` fills the directory; the run's working directory
 /// is it), as user `uid` when given (see [`applet_as`]); assert the same stdout, stderr and
-/// status and the same resulting tree ([`tree_snapshot`] with owners). Returns rbox's output.
+/// status (each fixture's absolute path read as `$DIR`) and the same resulting tree ([`tree_snapshot`] with owners). Returns rbox's output.
 #[track_caller]
 pub fn same_effect<S: AsRef<OsStr>>(
     applet_name: &str,
@@ -405,9 +405,11 @@ pub fn same_effect<S: AsRef<OsStr>>(
         ),
     };
     let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_owned()).collect();
+    // Absolute names of the two fixtures (realpath, readlink -f) compare as `$DIR`.
+    let norm = |s: String, d: &TempDir| s.replace(d.path().to_str().unwrap_or("\0"), "$DIR");
     assert_eq!(
-        (o.code, o.err(), o.out()),
-        (g.code, g.err(), g.out()),
+        (o.code, norm(o.err(), &ours), norm(o.out(), &ours)),
+        (g.code, norm(g.err(), &theirs), norm(g.out(), &theirs)),
         "{applet_name} {shown:?}: (status, stderr, stdout) differ from GNU's"
     );
     assert_eq!(

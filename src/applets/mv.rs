@@ -1,10 +1,356 @@
-//! `mv`: not written yet (issue 15).
+//! `mv`: move (rename) files.
+//!
+//! GNU coreutils 9 `mv`: `-f -i -n -u -v -t -T --strip-trailing-slashes`; the last of `-f`,
+//! `-i`, `-n` wins. A move is one `renameat2` (RENAME_NOREPLACE with `-n`, so no race with a
+//! file appearing meanwhile); across file systems (EXDEV) the source is copied with everything
+//! kept, as `cp -a` does ([`common::copy`](crate::common::copy)), then removed with the
+//! descriptor-relative remover ([`common::remove`](crate::common::remove)); the source stays if
+//! the copy failed. GNU's messages (`mv: cannot move 'a' to a subdirectory of itself, 'a/b'`,
+//! `cannot overwrite directory ...`, `cannot move 'd' to 'e/d': Directory not empty`) and `-v`
+//! lines (`renamed 'a' -> 'b'`; across devices `created directory`, `copied`, `removed`).
+//! Deviations: no `--backup`/`-b`/`-S`, no SELinux `-Z`.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
+use crate::common::ctx::strerror;
+use crate::common::io::{stdin_fd, yesno};
+use crate::common::quote::quote_always;
+use crate::common::remove::{Interactive, Remover, RmOptions, Status};
+use crate::common::sys::fd::{self as sfd, Stat};
+use crate::common::sys::{fs as sfs, user};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+pub const USAGE: &str = "\
+Usage: mv [OPTION]... [-T] SOURCE DEST
+  or:  mv [OPTION]... SOURCE... DIRECTORY
+  or:  mv [OPTION]... -t DIRECTORY SOURCE...
+Rename SOURCE to DEST, or move SOURCE(s) to DIRECTORY.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -f, --force                  do not prompt before overwriting
+  -i, --interactive            prompt before overwrite
+  -n, --no-clobber             do not overwrite an existing file
+If you specify more than one of -i, -f, -n, only the final one takes effect.
+      --strip-trailing-slashes  remove any trailing slashes from each SOURCE
+                                 argument
+  -t, --target-directory=DIRECTORY  move all SOURCE arguments into DIRECTORY
+  -T, --no-target-directory    treat DEST as a normal file
+  -u, --update                 move only when the SOURCE file is newer
+                                 than the destination file or when the
+                                 destination file is missing
+  -v, --verbose                explain what is being done
+      --help        display this help and exit
+      --version     output version information and exit
+";
+
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("force", Some(b'f'), Some("force")),
+        Opt::flag("interactive", Some(b'i'), Some("interactive")),
+        Opt::flag("no-clobber", Some(b'n'), Some("no-clobber")),
+        Opt::flag(
+            "strip-trailing-slashes",
+            None,
+            Some("strip-trailing-slashes"),
+        ),
+        Opt::arg("target-directory", Some(b't'), Some("target-directory")),
+        Opt::flag(
+            "no-target-directory",
+            Some(b'T'),
+            Some("no-target-directory"),
+        ),
+        Opt::flag("update", Some(b'u'), Some("update")),
+        Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    USAGE,
+);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Clobber {
+    Force,
+    Ask,
+    Never,
+    /// No option: ask only about a write-protected file when stdin is a terminal.
+    Default,
+}
+
+struct Mv {
+    clobber: Clobber,
+    update: bool,
+    verbose: bool,
+    tty: bool,
+    copier: Option<Copier>,
+    remover: Option<Remover>,
+    /// The first error writing a `-v` line.
+    werr: Option<std::io::Error>,
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let mut mv = Mv {
+        clobber: Clobber::Default,
+        update: false,
+        verbose: false,
+        tty: sfd::isatty(stdin_fd()),
+        copier: None,
+        remover: None,
+        werr: None,
+    };
+    let mut target = None;
+    let (mut no_target, mut strip) = (false, false);
+    for (id, v) in &m.opts {
+        match *id {
+            "force" => mv.clobber = Clobber::Force,
+            "interactive" => mv.clobber = Clobber::Ask,
+            "no-clobber" => mv.clobber = Clobber::Never,
+            "strip-trailing-slashes" => strip = true,
+            "target-directory" => target = v.as_ref().map(|t| t.as_bytes().to_vec()),
+            "no-target-directory" => no_target = true,
+            "update" => mv.update = true,
+            "verbose" => mv.verbose = true,
+            _ => {}
+        }
+    }
+    let mut files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
+    if strip {
+        for f in &mut files {
+            while f.len() > 1 && f.ends_with(b"/") {
+                f.pop();
+            }
+        }
+    }
+    let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
+    let mut ok = true;
+    for s in &srcs {
+        let d = if into {
+            join(&dest, base_name(s))
+        } else {
+            dest.clone()
+        };
+        ok &= mv.one(ctx, s, &d);
+        let werr = mv.copier.as_mut().and_then(|c| c.write_error.take());
+        let werr = werr.or_else(|| mv.remover.as_mut().and_then(|r| r.write_error.take()));
+        let werr = werr.or_else(|| mv.werr.take());
+        if let Some(e) = werr {
+            return Err(Error::write(&e));
+        }
+    }
+    if !ok {
+        ctx.fail(1);
+    }
+    Ok(())
+}
+
+fn is_dir(st: &Stat) -> bool {
+    st.st_mode & libc::S_IFMT == libc::S_IFDIR
+}
+
+/// `mv: TEXT 'a' TEXT2 'b'...`: text and quoted names alternating.
+fn say(ctx: &mut Ctx, parts: &[&[u8]]) {
+    let mut m = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            m.extend_from_slice(&quote_always(p));
+        } else {
+            m.extend_from_slice(p);
+        }
+    }
+    ctx.msg(&m);
+}
+
+fn ask(ctx: &mut Ctx, q: &[u8]) -> bool {
+    let _ = ctx.out.flush();
+    let mut l = format!("{}: ", ctx.name).into_bytes();
+    l.extend_from_slice(q);
+    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &l);
+    yesno()
+}
+
+impl Mv {
+    fn one(&mut self, ctx: &mut Ctx, src: &[u8], dst: &[u8]) -> bool {
+        let cwd = sfd::cwd();
+        let sst = match sfd::fstatat(cwd, src, libc::AT_SYMLINK_NOFOLLOW) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut m = b"cannot stat ".to_vec();
+                m.extend_from_slice(&quote_always(src));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        };
+        let dst_st = sfd::fstatat(cwd, dst, libc::AT_SYMLINK_NOFOLLOW).ok();
+        if let Some(d) = &dst_st {
+            if (d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) {
+                say(ctx, &[b"", src, b" and ", dst, b" are the same file"]);
+                return false;
+            }
+            if self.clobber == Clobber::Never {
+                return true;
+            }
+            let ddir = is_dir(d)
+                || (sfd::stat(dst).map(|s| is_dir(&s)).unwrap_or(false) && dst.ends_with(b"/"));
+            if is_dir(&sst) && !ddir {
+                say(
+                    ctx,
+                    &[
+                        b"cannot overwrite non-directory ",
+                        dst,
+                        b" with directory ",
+                        src,
+                    ],
+                );
+                return false;
+            }
+            if !is_dir(&sst) && ddir {
+                say(
+                    ctx,
+                    &[b"cannot overwrite directory ", dst, b" with non-directory"],
+                );
+                return false;
+            }
+            if self.update && (d.st_mtime, d.st_mtime_nsec) >= (sst.st_mtime, sst.st_mtime_nsec) {
+                return true;
+            }
+            let lnk = d.st_mode & libc::S_IFMT == libc::S_IFLNK;
+            if self.clobber == Clobber::Ask
+                || (self.clobber == Clobber::Default
+                    && self.tty
+                    && !lnk
+                    && user::eaccess(dst, libc::W_OK).is_err())
+            {
+                let mut q = Vec::new();
+                if self.clobber == Clobber::Default {
+                    q.extend_from_slice(b"replace ");
+                    q.extend_from_slice(&quote_always(dst));
+                    let mode = d.st_mode & 0o7777;
+                    let ms = crate::common::fs::mode_string(d.st_mode);
+                    q.extend_from_slice(
+                        format!(
+                            ", overriding mode {mode:04o} ({})? ",
+                            String::from_utf8_lossy(&ms[1..])
+                        )
+                        .as_bytes(),
+                    );
+                } else {
+                    q.extend_from_slice(b"overwrite ");
+                    q.extend_from_slice(&quote_always(dst));
+                    q.extend_from_slice(b"? ");
+                }
+                if !ask(ctx, &q) {
+                    return true;
+                }
+            }
+        }
+        let flags = if self.clobber == Clobber::Never {
+            libc::RENAME_NOREPLACE
+        } else {
+            0
+        };
+        match sfs::renameat2(cwd, src, cwd, dst, flags) {
+            Ok(()) => {
+                if self.verbose {
+                    let mut l = b"renamed ".to_vec();
+                    l.extend_from_slice(&quote_always(src));
+                    l.extend_from_slice(b" -> ");
+                    l.extend_from_slice(&quote_always(dst));
+                    l.push(b'\n');
+                    if let Err(e) = ctx.out.write_all(&l) {
+                        self.werr.get_or_insert(e);
+                    }
+                }
+                true
+            }
+            Err(e) => match e.raw_os_error() {
+                Some(libc::EEXIST) if flags != 0 => true,
+                Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref()),
+                Some(libc::EINVAL) if is_dir(&sst) => {
+                    say(
+                        ctx,
+                        &[b"cannot move ", src, b" to a subdirectory of itself, ", dst],
+                    );
+                    false
+                }
+                _ => {
+                    let mut m = b"cannot move ".to_vec();
+                    m.extend_from_slice(&quote_always(src));
+                    m.extend_from_slice(b" to ");
+                    m.extend_from_slice(&quote_always(dst));
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
+                    false
+                }
+            },
+        }
+    }
+
+    /// Across file systems: replace the destination, copy everything, remove the source.
+    fn across(
+        &mut self,
+        ctx: &mut Ctx,
+        src: &[u8],
+        dst: &[u8],
+        sst: &Stat,
+        dst_st: Option<&Stat>,
+    ) -> bool {
+        let cwd = sfd::cwd();
+        if let Some(d) = dst_st {
+            let fl = if is_dir(d) { libc::AT_REMOVEDIR } else { 0 };
+            if let Err(e) = sfs::unlinkat(cwd, dst, fl) {
+                let mut m = b"inter-device move failed: ".to_vec();
+                m.extend_from_slice(&quote_always(src));
+                m.extend_from_slice(b" to ");
+                m.extend_from_slice(&quote_always(dst));
+                m.extend_from_slice(b"; unable to remove target: ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        }
+        let _ = sst;
+        let verbose = self.verbose;
+        let c = self.copier.get_or_insert_with(|| {
+            Copier::new(CopyOpts {
+                recursive: true,
+                deref: Deref::Never,
+                mode: true,
+                owner: true,
+                time: true,
+                links: true,
+                xattr: true,
+                special: true,
+                move_mode: true,
+                verbose,
+                ..CopyOpts::default()
+            })
+        });
+        if !c.copy(ctx, src, dst) {
+            return false;
+        }
+        let r = self.remover.get_or_insert_with(|| {
+            Remover::new(RmOptions {
+                recursive: true,
+                dirs: true,
+                interactive: Interactive::Never,
+                preserve_root: false,
+                verbose,
+                ..RmOptions::default()
+            })
+        });
+        r.remove(ctx, cwd, src) != Status::Error
+    }
 }

@@ -381,11 +381,9 @@ impl Copier {
                 if existing.is_some() {
                     let _ = sfs::unlinkat(d.dir, d.name, 0);
                 }
+                // GNU says nothing with -v about a hard link it recreates.
                 return match sfs::linkat(sfd::cwd(), &first, d.dir, d.name, 0) {
-                    Ok(()) => {
-                        self.verbose(ctx, s.path, d.path);
-                        true
-                    }
+                    Ok(()) => true,
                     Err(e) => {
                         let mut m = b"cannot create hard link ".to_vec();
                         m.extend_from_slice(&quote_always(d.path));
@@ -928,7 +926,14 @@ impl Copier {
                     if created && top.is_none() {
                         top = dst_st.map(|d| (d.st_dev, d.st_ino));
                     }
-                    if created {
+                    if created && self.o.move_mode && self.o.verbose {
+                        let mut l = b"created directory ".to_vec();
+                        l.extend_from_slice(&quote_always(&dpath));
+                        l.push(b'\n');
+                        if let Err(err) = ctx.out.write_all(&l) {
+                            self.write_error.get_or_insert(err);
+                        }
+                    } else if created {
                         self.verbose(ctx, e.path(), &dpath);
                     }
                     if self.o.xattr {

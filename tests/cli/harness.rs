@@ -368,9 +368,11 @@ pub fn tree_snapshot(root: &Path, what: Snap) -> Vec<String> {
             l.push_str(&format!(" rdev={:x}", m.rdev()));
         } else if ft.is_dir() {
             if let Ok(rd) = std::fs::read_dir(&p) {
-                for e in rd.flatten() {
-                    stack.push(rel.join(e.file_name()));
-                }
+                // In reverse name order on the stack: visited in name order, so the first
+                // name of a hard-linked inode does not depend on the directory's order.
+                let mut names: Vec<_> = rd.flatten().map(|e| e.file_name()).collect();
+                names.sort_by(|a, b| b.cmp(a));
+                stack.extend(names.into_iter().map(|n| rel.join(n)));
             }
         }
         out.push(l);

@@ -1,1 +1,193 @@
-//! `mv` against GNU coreutils as the oracle.
+//! `mv` against GNU coreutils as the oracle: renames in one file system, moves across file
+//! systems (the test directory on disk to /dev/shm, a tmpfs) with everything kept, messages.
+
+use crate::harness::*;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::Command;
+
+fn sh(d: &Path, script: &str) {
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert!(st.success(), "{script}");
+}
+
+fn build(d: &Path) {
+    sh(
+        d,
+        "mkdir -p d/s e/d a/b outside && echo 1 > d/f && ln d/f d/h && ln -s ../outside d/out && \
+         mkfifo d/fifo && echo x > x && echo y > y && touch e/d/z && chown 1234:4321 d/f && \
+         chmod 4755 d/s && echo s > outside/s && printf n > \"$(printf 'n\\nl')\" && \
+         printf b > \"$(printf 'b\\377')\" && find . -exec touch -h -d 2021-03-03 {} + && \
+         touch -d 2020-02-02 d/f d/s d",
+    );
+}
+
+const ALL: Snap = Snap {
+    owner: true,
+    mtime: true,
+    dir_mtime: false,
+    links: true,
+};
+
+fn both(args: &[&[u8]], input: &str) -> Output {
+    let (a, g) = (TempDir::new("mv-a"), TempDir::new("mv-g"));
+    build(a.path());
+    build(g.path());
+    let os: Vec<&std::ffi::OsStr> = args
+        .iter()
+        .map(|a| std::ffi::OsStr::from_bytes(a))
+        .collect();
+    let ours = applet("mv").args(&os).cwd(a.path()).stdin(input).run();
+    let theirs = gnu("mv").args(&os).cwd(g.path()).stdin(input).run();
+    ours.same_as(&theirs);
+    assert_eq!(
+        tree_snapshot(a.path(), ALL),
+        tree_snapshot(g.path(), ALL),
+        "mv {args:?}"
+    );
+    ours
+}
+
+fn s(v: &str) -> &[u8] {
+    v.as_bytes()
+}
+
+#[test]
+fn renames_and_messages_like_gnu() {
+    for args in [
+        &[s("x"), s("z")][..],
+        &[s("-v"), s("x"), s("y")],
+        &[s("-v"), s("x"), s("d")],
+        &[s("x"), s("y"), s("e")],
+        &[s("-t"), s("e"), s("x"), s("d")],
+        &[s("-T"), s("d"), s("e")],
+        &[s("-T"), s("x"), s("y"), s("z")],
+        &[s("-n"), s("x"), s("y")],
+        &[s("-n"), s("d"), s("y")],
+        &[s("-u"), s("x"), s("y")],
+        &[s("a"), s("a/b")],
+        &[s("d"), s("e")],
+        &[s("d"), s("y")],
+        &[s("y"), s("e/d")],
+        &[s("nope"), s("y")],
+        &[s("y"), s("y")],
+        &[s("y"), s("./y")],
+        &[],
+        &[s("x")],
+        &[s("x"), s("y"), s("z")],
+        &[s("-Q"), s("x")],
+        &[s("-v"), s("n\nl"), b"b\xff", s("e")],
+        &[s("--strip-trailing-slashes"), s("d/"), s("e/new")],
+    ] {
+        both(args, "");
+    }
+    both(&[s("-i"), s("x"), s("y")], "n\n");
+    both(&[s("-i"), s("x"), s("y")], "y\n");
+    both(&[s("-if"), s("x"), s("y")], "");
+    both(&[s("-fn"), s("x"), s("y")], "");
+}
+
+#[test]
+fn across_file_systems_like_gnu() {
+    let shm = Path::new("/dev/shm");
+    if !shm.is_dir() {
+        skip("no /dev/shm");
+        return;
+    }
+    let tag = format!("rbox-mv-{}", std::process::id());
+    for tool in ["rbox", "gnu"] {
+        let d = TempDir::new("mv-x");
+        build(d.path());
+        let there = shm.join(format!("{tag}-{tool}"));
+        let _ = std::fs::remove_dir_all(&there);
+        std::fs::create_dir(&there).unwrap();
+        let before = tree_snapshot(&d.join("d"), ALL);
+        let run = |args: Vec<&std::ffi::OsStr>| {
+            if tool == "rbox" {
+                applet("mv").args(args).cwd(d.path()).run()
+            } else {
+                gnu("mv").args(args).cwd(d.path()).run()
+            }
+        };
+        let o = run(vec![
+            "-v".as_ref(),
+            "d".as_ref(),
+            "x".as_ref(),
+            there.as_os_str(),
+        ]);
+        o.ok();
+        assert!(!d.join("d").exists() && !d.join("x").exists());
+        assert_eq!(tree_snapshot(&there.join("d"), ALL), before, "{tool}");
+        let lines = o.out().replace(&there.display().to_string(), "THERE");
+        let mut lines: Vec<&str> = lines.lines().collect();
+        lines.sort();
+        assert!(
+            lines.contains(&"copied 'x' -> 'THERE/x'"),
+            "{tool}: {lines:?}"
+        );
+        assert!(
+            lines.contains(&"created directory 'THERE/d/s'"),
+            "{tool}: {lines:?}"
+        );
+        assert!(
+            lines.contains(&"removed directory 'd'"),
+            "{tool}: {lines:?}"
+        );
+        // And back, over an existing file.
+        std::fs::write(d.join("x"), "old").unwrap();
+        run(vec![there.join("x").as_os_str(), "x".as_ref()]).ok();
+        assert_eq!(std::fs::read(d.join("x")).unwrap(), b"x\n");
+        assert_eq!(std::fs::read(d.join("outside/s")).unwrap(), b"s\n");
+        let _ = std::fs::remove_dir_all(&there);
+    }
+}
+
+#[test]
+fn permission_denied_as_an_unprivileged_user() {
+    if !is_root() {
+        skip("setpriv to uid 65534 needs root");
+        return;
+    }
+    let mk = |d: &Path| {
+        build(d);
+        sh(
+            d,
+            "chmod 755 .. && chmod 777 . && mkdir -p ro && chmod 555 ro",
+        );
+    };
+    for args in [&["x", "ro/x"][..], &["d", "z"], &["ro", "ro2"]] {
+        let (a, g) = (TempDir::new("mv-p-a"), TempDir::new("mv-p-g"));
+        mk(a.path());
+        mk(g.path());
+        let o = applet_as(65534, "mv").args(args).cwd(a.path()).run();
+        o.same_as(&gnu_as(65534, "mv").args(args).cwd(g.path()).run());
+        assert_eq!(
+            tree_snapshot(a.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default()),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn verbose_to_a_full_disk() {
+    let d = TempDir::new("mv-full");
+    d.write("f", "x");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    applet("mv")
+        .args(["-v", "f", "g"])
+        .cwd(d.path())
+        .stdout_file(full)
+        .run()
+        .code(1)
+        .stderr_is("mv: write error: No space left on device\n");
+    assert!(d.join("g").exists());
+}

@@ -16,6 +16,7 @@
 //! - [`signals`]: signal names and numbers.
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
+//! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
 
 pub mod args;
 pub mod blocksize;
@@ -29,6 +30,7 @@ pub mod num;
 pub mod path;
 pub mod printf;
 pub mod quote;
+pub mod regex;
 pub mod remove;
 pub mod signals;
 pub mod sys;

@@ -74,6 +74,7 @@ mod printf;
 mod readlink;
 #[cfg(feature = "realpath")]
 mod realpath;
+mod regex_glibc;
 #[cfg(feature = "rm")]
 mod rm;
 #[cfg(feature = "rmdir")]

@@ -1,0 +1,710 @@
+//! Matching: the prefilters, the NFA simulation for leftmost-longest spans, glibc's sub-match
+//! walk, and the bounded backtracker for back-references.
+
+use super::prog::{Inst, Prog};
+use super::{is_word, Look, NOTBOL, NOTEOL};
+
+/// The subject with its context flags.
+#[derive(Clone, Copy)]
+struct Inp<'h> {
+    hay: &'h [u8],
+    notbol: bool,
+    noteol: bool,
+    nl: bool,
+}
+
+/// What an assertion says at a position.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lk {
+    No,
+    Yes,
+    /// glibc's `$` before a newline the match goes on to consume: its DFA lets a
+    /// next-newline constraint through whenever the next byte taken is '\n', whatever
+    /// REG_NEWLINE says (so `a$\nb` matches "a\nb"); the path must then consume.
+    IfConsumed,
+}
+
+impl Inp<'_> {
+    /// Assertion `l` at `i` for a match that started at `s`.
+    #[inline]
+    fn look(&self, l: Look, i: usize, s: usize) -> Lk {
+        let h = self.hay;
+        let pw = i > 0 && is_word(h[i - 1]);
+        let nw = i < h.len() && is_word(h[i]);
+        let yes = match l {
+            Look::Bol => {
+                if i == 0 {
+                    !self.notbol
+                } else {
+                    // glibc: after a newline the match itself consumed, `^` holds even
+                    // without REG_NEWLINE (its DFA enters newline context on '\n').
+                    h[i - 1] == b'\n' && (self.nl || i > s)
+                }
+            }
+            Look::Eol => {
+                if i == h.len() {
+                    !self.noteol
+                } else if h[i] == b'\n' {
+                    if self.nl {
+                        true
+                    } else {
+                        return Lk::IfConsumed;
+                    }
+                } else {
+                    false
+                }
+            }
+            Look::BufStart => i == 0,
+            Look::BufEnd => i == h.len(),
+            Look::WordStart => !pw && nw,
+            Look::WordEnd => pw && !nw,
+            Look::InsideWord => pw && nw,
+            Look::InsideNotWord => !pw && !nw,
+        };
+        if yes {
+            Lk::Yes
+        } else {
+            Lk::No
+        }
+    }
+}
+
+/// A set of program counters in insertion order, with each one's match start.
+struct Threads {
+    dense: Vec<u32>,
+    sparse: Vec<u32>,
+    start: Vec<usize>,
+}
+
+impl Threads {
+    fn new(n: usize) -> Threads {
+        Threads {
+            dense: Vec::with_capacity(n),
+            sparse: vec![0; n],
+            start: vec![0; n],
+        }
+    }
+    #[inline]
+    fn contains(&self, pc: u32) -> bool {
+        let i = self.sparse[pc as usize] as usize;
+        i < self.dense.len() && self.dense[i] == pc
+    }
+    #[inline]
+    fn insert(&mut self, pc: u32, start: usize) {
+        self.sparse[pc as usize] = self.dense.len() as u32;
+        self.dense.push(pc);
+        self.start[pc as usize] = start;
+    }
+    fn clear(&mut self) {
+        self.dense.clear();
+    }
+}
+
+/// Most steps the backtracker takes for one search before it gives up (back-references
+/// only; the answer is then "no match", where glibc would take exponential time).
+const BACKTRACK_BUDGET: u64 = 50_000_000;
+
+type Regs = Vec<(isize, isize)>;
+
+/// Scratch space for matching one [`Prog`]: reuse it across subjects.
+pub struct Matcher<'r> {
+    prog: &'r Prog,
+    clist: Threads,
+    nlist: Threads,
+    stack: Vec<(u32, bool)>,
+    tseen: Vec<u32>,
+    gen: u32,
+    ok: Vec<u64>,
+}
+
+impl<'r> Matcher<'r> {
+    pub(crate) fn new(prog: &'r Prog) -> Matcher<'r> {
+        let n = prog.insts.len();
+        Matcher {
+            prog,
+            clist: Threads::new(n),
+            nlist: Threads::new(n),
+            stack: Vec::new(),
+            tseen: vec![0; n],
+            gen: 0,
+            ok: Vec::new(),
+        }
+    }
+
+    fn inp<'h>(&self, hay: &'h [u8], eflags: u32) -> Inp<'h> {
+        Inp {
+            hay,
+            notbol: eflags & NOTBOL != 0,
+            noteol: eflags & NOTEOL != 0,
+            nl: self.prog.newline_anchor,
+        }
+    }
+
+    /// Whether there is a match starting at or after `start`.
+    pub fn is_match(&mut self, hay: &[u8], start: usize) -> bool {
+        self.is_match_flags(hay, start, 0)
+    }
+
+    pub fn is_match_flags(&mut self, hay: &[u8], start: usize, eflags: u32) -> bool {
+        if start > hay.len() || !self.prefilter(&hay[start..]) {
+            return false;
+        }
+        let inp = self.inp(hay, eflags);
+        if self.prog.backrefs {
+            return self.bt_search(inp, start, None).is_some();
+        }
+        self.pike(inp, start, true, false).is_some()
+    }
+
+    /// The leftmost-longest match at or after `start`.
+    pub fn find_at(&mut self, hay: &[u8], start: usize, eflags: u32) -> Option<(usize, usize)> {
+        if start > hay.len() || !self.prefilter(&hay[start..]) {
+            return None;
+        }
+        let inp = self.inp(hay, eflags);
+        if self.prog.backrefs {
+            return self.bt_search(inp, start, None);
+        }
+        self.pike(inp, start, false, false)
+    }
+
+    /// The match and its sub-matches, as `regexec` reports them in `pmatch`.
+    pub fn captures_at(
+        &mut self,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        caps: &mut [Option<(usize, usize)>],
+    ) -> bool {
+        self.captures(hay, start, eflags, caps, false)
+    }
+
+    /// GNU's `re_match`: the longest match starting exactly at `start` (expr's `:`), with its
+    /// sub-matches in `caps` as [`captures_at`](Self::captures_at) gives them.
+    pub fn match_at(
+        &mut self,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        caps: &mut [Option<(usize, usize)>],
+    ) -> bool {
+        self.captures(hay, start, eflags, caps, true)
+    }
+
+    fn captures(
+        &mut self,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        caps: &mut [Option<(usize, usize)>],
+        anchored: bool,
+    ) -> bool {
+        for c in caps.iter_mut() {
+            *c = None;
+        }
+        if start > hay.len() || !self.prefilter(&hay[start..]) {
+            return false;
+        }
+        let inp = self.inp(hay, eflags);
+        let mut regs: Regs = vec![(-1, -1); self.prog.nsub + 1];
+        let want_subs = caps.len() > 1 && self.prog.nsub > 0 && !self.prog.nosub;
+        let (s, e) = if self.prog.backrefs {
+            let r = if anchored {
+                let mut budget = BACKTRACK_BUDGET;
+                self.backtrack(inp, start, None, None, &mut budget)
+                    .map(|e| {
+                        if want_subs {
+                            self.backtrack(inp, start, Some(e), Some(&mut regs), &mut budget);
+                        }
+                        (start, e)
+                    })
+            } else {
+                self.bt_search(inp, start, want_subs.then_some(&mut regs))
+            };
+            match r {
+                Some(m) => m,
+                None => return false,
+            }
+        } else {
+            let Some((s, e)) = self.pike(inp, start, false, anchored) else {
+                return false;
+            };
+            if want_subs {
+                self.walk(inp, s, e, &mut regs);
+            }
+            (s, e)
+        };
+        if let Some(c) = caps.first_mut() {
+            *c = Some((s, e));
+        }
+        if want_subs {
+            for (i, c) in caps.iter_mut().enumerate().skip(1) {
+                if i > self.prog.nsub {
+                    break;
+                }
+                let g = self.prog.alias[i - 1] + 1;
+                let (so, eo) = regs[g];
+                if so >= 0 && eo >= 0 {
+                    *c = Some((so as usize, eo as usize));
+                }
+            }
+        }
+        true
+    }
+
+    /// A literal every match contains must be there.
+    fn prefilter(&self, hay: &[u8]) -> bool {
+        match &self.prog.required {
+            Some(lit) => memchr::memmem::find(hay, lit).is_some(),
+            None => true,
+        }
+    }
+
+    /// The next position at or after `i` where a match can start.
+    #[inline]
+    fn skip(&self, hay: &[u8], i: usize) -> usize {
+        let Some(first) = &self.prog.first else {
+            return i;
+        };
+        if i >= hay.len() {
+            return hay.len();
+        }
+        match first.count() {
+            0 => hay.len(),
+            1 => {
+                let b = first.single().unwrap();
+                memchr::memchr(b, &hay[i..]).map_or(hay.len(), |p| i + p)
+            }
+            _ => hay[i..]
+                .iter()
+                .position(|&b| first.contains(b))
+                .map_or(hay.len(), |p| i + p),
+        }
+    }
+
+    /// Follow the epsilon transitions from `pc` at position `i`, adding threads to `list`.
+    fn add(&mut self, inp: Inp, nlist: bool, pc: u32, i: usize, start: usize) {
+        let prog = self.prog;
+        let list = if nlist {
+            &mut self.nlist
+        } else {
+            &mut self.clist
+        };
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.tseen.iter_mut().for_each(|x| *x = 0);
+            self.gen = 1;
+        }
+        self.stack.push((pc, false));
+        while let Some((pc, taint)) = self.stack.pop() {
+            let inst = prog.insts[pc as usize];
+            if taint {
+                // Past a `$` that needs the next byte consumed: no match here.
+                if self.tseen[pc as usize] == self.gen {
+                    continue;
+                }
+                self.tseen[pc as usize] = self.gen;
+                if let Inst::Set { .. } = inst {
+                    if !list.contains(pc) {
+                        list.insert(pc, start);
+                    }
+                    continue;
+                }
+            } else {
+                if list.contains(pc) {
+                    continue;
+                }
+                list.insert(pc, start);
+            }
+            match inst {
+                Inst::Split(a, b) => {
+                    self.stack.push((b, taint));
+                    self.stack.push((a, taint));
+                }
+                Inst::Open { next, .. } | Inst::Close { next, .. } => {
+                    self.stack.push((next, taint))
+                }
+                Inst::Look { look, next } => match inp.look(look, i, start) {
+                    Lk::Yes => self.stack.push((next, taint)),
+                    Lk::IfConsumed => self.stack.push((next, true)),
+                    Lk::No => {}
+                },
+                _ => {}
+            }
+        }
+    }
+
+    /// NFA simulation: the leftmost-longest match (or, with `any`, the first match seen).
+    fn pike(
+        &mut self,
+        inp: Inp,
+        start: usize,
+        any: bool,
+        anchored: bool,
+    ) -> Option<(usize, usize)> {
+        let prog = self.prog;
+        let hay = inp.hay;
+        let mut best: Option<(usize, usize)> = None;
+        self.clist.clear();
+        let mut i = start;
+        loop {
+            if best.is_none() && (!anchored || i == start) {
+                if self.clist.dense.is_empty() && !anchored {
+                    i = self.skip(hay, i);
+                    if i >= hay.len() && prog.first.is_some() {
+                        return None;
+                    }
+                }
+                self.add(inp, false, prog.start, i, i);
+            }
+            if self.clist.dense.is_empty() {
+                break;
+            }
+            self.nlist.clear();
+            let byte = hay.get(i).copied();
+            for k in 0..self.clist.dense.len() {
+                let pc = self.clist.dense[k];
+                let st = self.clist.start[pc as usize];
+                if let Some((bs, _)) = best {
+                    if st > bs {
+                        break;
+                    }
+                }
+                match prog.insts[pc as usize] {
+                    Inst::Match => {
+                        if any {
+                            return Some((st, i));
+                        }
+                        match best {
+                            Some((bs, be)) if bs < st || (bs == st && be >= i) => {}
+                            _ => best = Some((st, i)),
+                        }
+                    }
+                    Inst::Set { set, next } => {
+                        if let Some(b) = byte {
+                            if prog.sets[set as usize].contains(b) {
+                                self.add(inp, true, next, i + 1, st);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            std::mem::swap(&mut self.clist, &mut self.nlist);
+            if i >= hay.len() {
+                break;
+            }
+            i += 1;
+        }
+        best
+    }
+
+    /// glibc's set_regs for a match [s, e] without back-references: mark, backwards, which
+    /// (instruction, position) pairs can still end the match at `e`; then walk forward from
+    /// the start taking at each fork the first branch that can (update_regs on the way).
+    fn walk(&mut self, inp: Inp, s: usize, e: usize, regs: &mut Regs) {
+        let prog = self.prog;
+        let m = prog.insts.len();
+        let w = e - s + 1;
+        let words = (m * w).div_ceil(64);
+        self.ok.clear();
+        self.ok.resize(words, 0);
+        let ok = &mut self.ok;
+        let get = |ok: &Vec<u64>, p: usize, pc: usize| {
+            let bit = (p - s) * m + pc;
+            ok[bit >> 6] & (1 << (bit & 63)) != 0
+        };
+        let set = |ok: &mut Vec<u64>, p: usize, pc: usize| {
+            let bit = (p - s) * m + pc;
+            ok[bit >> 6] |= 1 << (bit & 63);
+        };
+        let hay = inp.hay;
+        let mut work: Vec<u32> = Vec::new();
+        for p in (s..=e).rev() {
+            for (pc, inst) in prog.insts.iter().enumerate() {
+                let yes = match *inst {
+                    Inst::Set { set: st, next } => {
+                        p < e
+                            && prog.sets[st as usize].contains(hay[p])
+                            && get(ok, p + 1, next as usize)
+                    }
+                    Inst::Match => p == e,
+                    _ => false,
+                };
+                if yes {
+                    set(ok, p, pc);
+                    work.push(pc as u32);
+                }
+            }
+            while let Some(q) = work.pop() {
+                for &r in &prog.eps_pred[q as usize] {
+                    if get(ok, p, r as usize) {
+                        continue;
+                    }
+                    if let Inst::Look { look, .. } = prog.insts[r as usize] {
+                        if inp.look(look, p, s) == Lk::No {
+                            continue;
+                        }
+                    }
+                    set(ok, p, r as usize);
+                    work.push(r);
+                }
+            }
+        }
+        // The forward walk.
+        let mut prev = regs.clone();
+        let mut eps_via = vec![false; m];
+        let mut eps_list: Vec<u32> = Vec::new();
+        let (mut pc, mut idx) = (prog.start, s);
+        if !get(ok, s, pc as usize) {
+            return;
+        }
+        loop {
+            update_regs(prog, regs, &mut prev, pc, idx);
+            let inst = prog.insts[pc as usize];
+            if idx == e && matches!(inst, Inst::Match) {
+                return;
+            }
+            let cands: [u32; 2];
+            let n;
+            match inst {
+                Inst::Set { next, .. } => {
+                    for &x in &eps_list {
+                        eps_via[x as usize] = false;
+                    }
+                    eps_list.clear();
+                    idx += 1;
+                    pc = next;
+                    continue;
+                }
+                Inst::Match | Inst::BackRef { .. } => return,
+                Inst::Split(a, b) => {
+                    cands = [a, b];
+                    n = 2;
+                }
+                Inst::Open { next, .. } | Inst::Close { next, .. } | Inst::Look { next, .. } => {
+                    cands = [next, next];
+                    n = 1;
+                }
+            }
+            if !eps_via[pc as usize] {
+                eps_via[pc as usize] = true;
+                eps_list.push(pc);
+            }
+            let mut dest: Option<u32> = None;
+            for &c in &cands[..n] {
+                if !get(ok, idx, c as usize) {
+                    continue;
+                }
+                match dest {
+                    None => dest = Some(c),
+                    Some(d) => {
+                        if eps_via[d as usize] {
+                            dest = Some(c);
+                        }
+                        break;
+                    }
+                }
+            }
+            match dest {
+                Some(d) => pc = d,
+                None => return,
+            }
+        }
+    }
+
+    /// Back-references: for each start, the longest end any path reaches, then the first
+    /// path in priority order to that end for the sub-matches.
+    fn bt_search(
+        &mut self,
+        inp: Inp,
+        start: usize,
+        regs: Option<&mut Regs>,
+    ) -> Option<(usize, usize)> {
+        let hay = inp.hay;
+        let mut budget = BACKTRACK_BUDGET;
+        let mut s = start;
+        loop {
+            s = self.skip(hay, s);
+            if s > hay.len() || (s == hay.len() && self.prog.first.is_some()) {
+                return None;
+            }
+            if let Some(e) = self.backtrack(inp, s, None, None, &mut budget) {
+                if let Some(r) = regs {
+                    self.backtrack(inp, s, Some(e), Some(r), &mut budget);
+                }
+                return Some((s, e));
+            }
+            if budget == 0 || s >= hay.len() {
+                return None;
+            }
+            s += 1;
+        }
+    }
+
+    /// Depth-first over the paths from `s` in priority order. Without `target`: the longest
+    /// end reached. With it: the first path ending there, its registers left in `out`.
+    fn backtrack(
+        &mut self,
+        inp: Inp,
+        s: usize,
+        target: Option<usize>,
+        out: Option<&mut Regs>,
+        budget: &mut u64,
+    ) -> Option<usize> {
+        let prog = self.prog;
+        let hay = inp.hay;
+        let m = prog.insts.len() as u32;
+        struct Frame {
+            pc: u32,
+            idx: usize,
+            eps: u32,
+            taint: bool,
+            regs: Regs,
+            prev: Regs,
+        }
+        let mut regs: Regs = vec![(-1, -1); prog.nsub + 1];
+        let mut prev = regs.clone();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut best: Option<usize> = None;
+        let (mut pc, mut idx, mut eps, mut taint) = (prog.start, s, 0u32, false);
+        loop {
+            let mut alive = true;
+            if *budget == 0 {
+                return best;
+            }
+            *budget -= 1;
+            update_regs(prog, &mut regs, &mut prev, pc, idx);
+            match prog.insts[pc as usize] {
+                Inst::Match if taint => alive = false,
+                Inst::Match => {
+                    match target {
+                        Some(t) if t == idx => {
+                            if let Some(o) = out {
+                                *o = regs;
+                            }
+                            return Some(idx);
+                        }
+                        Some(_) => {}
+                        None => {
+                            if best.is_none_or(|b| idx > b) {
+                                best = Some(idx);
+                            }
+                            if idx == hay.len() {
+                                return best;
+                            }
+                        }
+                    }
+                    alive = false;
+                }
+                Inst::Set { set, next } => {
+                    if idx < hay.len()
+                        && prog.sets[set as usize].contains(hay[idx])
+                        && target.is_none_or(|t| idx < t)
+                    {
+                        idx += 1;
+                        eps = 0;
+                        taint = false;
+                        pc = next;
+                    } else {
+                        alive = false;
+                    }
+                }
+                Inst::BackRef { group, next } => {
+                    let (so, eo) = regs[group as usize + 1];
+                    if so < 0 || eo < 0 {
+                        alive = false;
+                    } else {
+                        let sub = &hay[so as usize..eo as usize];
+                        let len = sub.len();
+                        let fits = idx + len <= hay.len()
+                            && target.is_none_or(|t| idx + len <= t)
+                            && eq_fold(sub, &hay[idx..idx + len], prog.icase);
+                        if fits {
+                            idx += len;
+                            eps = if len == 0 { eps + 1 } else { 0 };
+                            taint &= len == 0;
+                            pc = next;
+                        } else {
+                            alive = false;
+                        }
+                    }
+                }
+                Inst::Split(a, b) => {
+                    eps += 1;
+                    if eps > m {
+                        alive = false;
+                    } else {
+                        stack.push(Frame {
+                            pc: b,
+                            idx,
+                            eps,
+                            taint,
+                            regs: regs.clone(),
+                            prev: prev.clone(),
+                        });
+                        pc = a;
+                    }
+                }
+                Inst::Open { next, .. } | Inst::Close { next, .. } => {
+                    eps += 1;
+                    pc = next;
+                }
+                Inst::Look { look, next } => {
+                    eps += 1;
+                    match inp.look(look, idx, s) {
+                        Lk::Yes => pc = next,
+                        Lk::IfConsumed => {
+                            taint = true;
+                            pc = next;
+                        }
+                        Lk::No => alive = false,
+                    }
+                }
+            }
+            if !alive {
+                let Some(f) = stack.pop() else {
+                    return if target.is_none() { best } else { None };
+                };
+                pc = f.pc;
+                idx = f.idx;
+                eps = f.eps;
+                taint = f.taint;
+                regs = f.regs;
+                prev = f.prev;
+            }
+        }
+    }
+}
+
+fn eq_fold(a: &[u8], b: &[u8], icase: bool) -> bool {
+    if icase {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+/// glibc's update_regs, including its rule for empty passes through an optional group
+/// (`(a?)*`: an empty last iteration does not overwrite a non-empty earlier one).
+#[inline]
+fn update_regs(prog: &Prog, regs: &mut Regs, prev: &mut Regs, pc: u32, idx: usize) {
+    match prog.insts[pc as usize] {
+        Inst::Open { group, .. } => {
+            let r = group as usize + 1;
+            regs[r] = (idx as isize, -1);
+        }
+        Inst::Close { group, opt, .. } => {
+            let r = group as usize + 1;
+            if regs[r].0 < idx as isize {
+                regs[r].1 = idx as isize;
+                prev.clone_from(regs);
+            } else if opt && prev[r].0 != -1 {
+                regs.clone_from(prev);
+            } else {
+                regs[r].1 = idx as isize;
+            }
+        }
+        _ => {}
+    }
+}

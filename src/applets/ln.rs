@@ -1,10 +1,378 @@
-//! `ln`: not written yet (issue 15).
+//! `ln`: make links between files.
+//!
+//! GNU coreutils 9 `ln`: the four forms (`ln TARGET LINK`, `ln TARGET`, `ln TARGET... DIR`,
+//! `ln -t DIR TARGET...`), `-s`/`--symbolic`, `-f`/`--force`, `-i`/`--interactive`,
+//! `-n`/`--no-dereference`, `-r`/`--relative` (through `common::path`, as GNU's
+//! canonicalize + relpath), `-v`/`--verbose` (`'link' -> 'target'`, `=>` for hard links),
+//! `-t`/`--target-directory`, `-T`/`--no-target-directory`, `-L`/`--logical` and
+//! `-P`/`--physical` (the default) for hard links to symlinks, `-d`/`-F`/`--directory`.
+//! `-f` replaces an existing name atomically, as GNU 9 does: the link is made under a
+//! temporary name in the same directory and renamed over the old one, so the name never
+//! disappears. Messages and statuses are GNU's.
+//! Deviation: no `-b`/`--backup`/`-S` (backups).
 
 use std::ffi::OsString;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::fs::{base_name, dir_len};
+use crate::common::path::{canonicalize, relative, Missing};
+use crate::common::quote::{quote_always, quote_if_needed};
+use crate::common::sys::{fd as sfd, fs as sfs, process};
+use crate::common::{io as cio, Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("d", Some(b'd'), Some("directory")),
+        Opt::flag("d", Some(b'F'), None),
+        Opt::flag("force", Some(b'f'), Some("force")),
+        Opt::flag("interactive", Some(b'i'), Some("interactive")),
+        Opt::flag("no-dereference", Some(b'n'), Some("no-dereference")),
+        Opt::flag(
+            "no-target-directory",
+            Some(b'T'),
+            Some("no-target-directory"),
+        ),
+        Opt::flag("logical", Some(b'L'), Some("logical")),
+        Opt::flag("physical", Some(b'P'), Some("physical")),
+        Opt::flag("relative", Some(b'r'), Some("relative")),
+        Opt::flag("symbolic", Some(b's'), Some("symbolic")),
+        Opt::arg("target-directory", Some(b't'), Some("target-directory")),
+        Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    "\
+Usage: ln [OPTION]... [-T] TARGET LINK_NAME
+  or:  ln [OPTION]... TARGET
+  or:  ln [OPTION]... TARGET... DIRECTORY
+  or:  ln [OPTION]... -t DIRECTORY TARGET...
+In the 1st form, create a link to TARGET with the name LINK_NAME.
+In the 2nd form, create a link to TARGET in the current directory.
+In the 3rd and 4th forms, create links to each TARGET in DIRECTORY.
+Create hard links by default, symbolic links with --symbolic.
+
+  -d, -F, --directory         allow the superuser to attempt to hard link
+                                directories
+  -f, --force                 remove existing destination files
+  -i, --interactive           prompt whether to remove destinations
+  -L, --logical               dereference TARGETs that are symbolic links
+  -n, --no-dereference        treat LINK_NAME as a normal file if
+                                it is a symbolic link to a directory
+  -P, --physical              make hard links directly to symbolic links
+  -r, --relative              with -s, create links relative to link location
+  -s, --symbolic              make symbolic links instead of hard links
+  -t, --target-directory=DIRECTORY  specify the DIRECTORY in which to create
+                                the links
+  -T, --no-target-directory   treat LINK_NAME as a normal file always
+  -v, --verbose               print name of each linked file
+      --help        display this help and exit
+      --version     output version information and exit
+",
+);
+
+struct Ln {
+    symbolic: bool,
+    force: bool,
+    interactive: bool,
+    relative: bool,
+    logical: bool,
+    dirs: bool,
+    verbose: bool,
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn die(ctx: &mut Ctx, msg: &[u8]) -> Error {
+    ctx.msg(msg);
+    Error::silent(1)
+}
+
+fn with_name(what: &str, name: &[u8]) -> Vec<u8> {
+    let mut m = what.as_bytes().to_vec();
+    m.push(b' ');
+    m.extend_from_slice(&quote_always(name));
+    m
+}
+
+fn is_dir(name: &[u8]) -> bool {
+    sfd::stat(name).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
+}
+
+/// gnulib's file_name_concat for a directory and a base name.
+fn concat(dir: &[u8], base: &[u8]) -> Vec<u8> {
+    let mut v = dir.to_vec();
+    if !v.ends_with(b"/") {
+        v.push(b'/');
+    }
+    v.extend_from_slice(base);
+    v
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let last_of = |ids: &[&str]| {
+        m.opts
+            .iter()
+            .rev()
+            .find(|o| ids.contains(&o.0))
+            .map(|o| o.0)
+    };
+    let fi = last_of(&["force", "interactive"]);
+    let ln = Ln {
+        symbolic: m.flag("symbolic"),
+        force: fi == Some("force"),
+        interactive: fi == Some("interactive"),
+        relative: m.flag("relative"),
+        logical: last_of(&["logical", "physical"]) == Some("logical"),
+        dirs: m.flag("d"),
+        verbose: m.flag("verbose"),
+    };
+    let no_deref = m.flag("no-dereference");
+    let no_target = m.flag("no-target-directory");
+    let target_dir = m.last("target-directory").map(|t| t.as_bytes().to_vec());
+    let ops: Vec<&[u8]> = m.operands.iter().map(|o| o.as_bytes()).collect();
+    if ln.relative && !ln.symbolic {
+        return Err(die(ctx, b"cannot do --relative without --symbolic"));
+    }
+    if target_dir.is_some() && no_target {
+        return Err(die(
+            ctx,
+            b"cannot combine --target-directory and --no-target-directory",
+        ));
+    }
+    if ops.is_empty() {
+        return Err(args::usage_error(ctx, &SPEC, b"missing file operand", 1));
+    }
+    let (sources, dir): (&[&[u8]], Option<Vec<u8>>) = if let Some(t) = target_dir {
+        match sfd::stat(&t) {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {}
+            Ok(_) => {
+                return Err(die(
+                    ctx,
+                    &with_name("target", &t)
+                        .iter()
+                        .copied()
+                        .chain(*b" is not a directory")
+                        .collect::<Vec<u8>>(),
+                ))
+            }
+            Err(e) => {
+                ctx.error_quoted(1, "failed to access", &t, &e);
+                return Err(Error::silent(1));
+            }
+        }
+        (&ops[..], Some(t))
+    } else if no_target {
+        if ops.len() > 2 {
+            let m = with_name("extra operand", ops[2]);
+            return Err(args::usage_error(ctx, &SPEC, &m, 1));
+        }
+        if ops.len() < 2 {
+            let m = with_name("missing destination file operand after", ops[0]);
+            return Err(args::usage_error(ctx, &SPEC, &m, 1));
+        }
+        (&ops[..1], None)
+    } else if ops.len() == 1 {
+        (&ops[..], Some(b".".to_vec()))
+    } else {
+        let last = ops[ops.len() - 1];
+        let dir_target = is_dir(last)
+            && !(no_deref
+                && sfd::lstat(last).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK));
+        if dir_target {
+            (&ops[..ops.len() - 1], Some(last.to_vec()))
+        } else if ops.len() > 2 {
+            let e = match sfd::stat(last) {
+                Ok(_) => io::Error::from_raw_os_error(libc::ENOTDIR),
+                Err(e) => e,
+            };
+            ctx.error_quoted(1, "target", last, &e);
+            return Err(Error::silent(1));
+        } else {
+            (&ops[..1], None)
+        }
+    };
+    match dir {
+        Some(d) => {
+            for s in sources {
+                let dest = concat(&d, base_name(s));
+                ln.link(ctx, s, &dest)?;
+            }
+        }
+        None => ln.link(ctx, ops[0], ops[1])?,
+    }
+    Ok(())
+}
+
+impl Ln {
+    fn link(&self, ctx: &mut Ctx, source: &[u8], dest: &[u8]) -> Result<()> {
+        if !self.symbolic {
+            let st = if self.logical {
+                sfd::stat(source)
+            } else {
+                sfd::lstat(source)
+            };
+            match st {
+                Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR && !self.dirs => {
+                    let mut msg = quote_if_needed(source);
+                    msg.extend_from_slice(b": hard link not allowed for directory");
+                    ctx.error(1, &msg);
+                    return Ok(());
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    ctx.error_quoted(1, "failed to access", source, &e);
+                    return Ok(());
+                }
+            }
+        }
+        let text: Vec<u8> = if self.relative {
+            let dl = dir_len(dest);
+            let ddir: &[u8] = if dl == 0 { b"." } else { &dest[..dl] };
+            match (
+                canonicalize(ddir, Missing::Any, true),
+                canonicalize(source, Missing::Any, true),
+            ) {
+                (Ok(d), Ok(s)) => relative(&d, &s),
+                _ => source.to_vec(),
+            }
+        } else {
+            source.to_vec()
+        };
+        let cwd = sfd::cwd();
+        let make = |name: &[u8]| {
+            if self.symbolic {
+                sfs::symlinkat(&text, cwd, name)
+            } else {
+                let fl = if self.logical {
+                    libc::AT_SYMLINK_FOLLOW
+                } else {
+                    0
+                };
+                sfs::linkat(cwd, source, cwd, name, fl)
+            }
+        };
+        let mut r = make(dest);
+        if matches!(&r, Err(e) if e.raw_os_error() == Some(libc::EEXIST))
+            && (self.force || self.interactive)
+        {
+            if let Ok(dst) = sfd::lstat(dest) {
+                if self.interactive {
+                    let q = [b"ln: replace ".as_slice(), &quote_always(dest), b"? "].concat();
+                    let _ = ctx.out.flush();
+                    let _ = cio::write_all(cio::stderr_fd(), &q);
+                    if !cio::yesno() {
+                        return Ok(());
+                    }
+                }
+                // The same file: a hard link to itself, or a symlink whose text names it.
+                let same_src = if self.symbolic {
+                    let dl = dir_len(dest);
+                    let base = if text.first() == Some(&b'/') || dl == 0 {
+                        text.clone()
+                    } else {
+                        concat(&dest[..dl], &text)
+                    };
+                    sfd::stat(&base).ok()
+                } else if self.logical {
+                    sfd::stat(source).ok()
+                } else {
+                    sfd::lstat(source).ok()
+                };
+                if same_src.is_some_and(|s| (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)) {
+                    let mut msg = quote_always(source);
+                    msg.extend_from_slice(b" and ");
+                    msg.extend_from_slice(&quote_always(dest));
+                    msg.extend_from_slice(b" are the same file");
+                    ctx.error(1, &msg);
+                    return Ok(());
+                }
+                if dst.st_mode & libc::S_IFMT == libc::S_IFDIR {
+                    let mut msg = quote_if_needed(dest);
+                    msg.extend_from_slice(b": cannot overwrite directory");
+                    ctx.error(1, &msg);
+                    return Ok(());
+                }
+                r = self.replace(dest, &make);
+            }
+        }
+        match r {
+            Ok(()) => {
+                if self.verbose {
+                    let out = &mut ctx.out;
+                    out.write_all(&quote_always(dest))?;
+                    out.write_all(if self.symbolic { b" -> " } else { b" => " })?;
+                    out.write_all(&quote_always(&text))?;
+                    out.byte(b'\n')?;
+                }
+            }
+            Err(e) => {
+                let code = e.raw_os_error().unwrap_or(0);
+                let mut msg = if self.symbolic {
+                    with_name("failed to create symbolic link", dest)
+                } else {
+                    with_name("failed to create hard link", dest)
+                };
+                let arrow: Option<&[u8]> = if self.symbolic {
+                    (code == libc::ENAMETOOLONG || text.is_empty()).then_some(b" -> ")
+                } else {
+                    (![libc::EDQUOT, libc::EEXIST, libc::ENOSPC, libc::EROFS].contains(&code))
+                        .then_some(b" => ")
+                };
+                if let Some(a) = arrow {
+                    msg.extend_from_slice(a);
+                    msg.extend_from_slice(&quote_always(if self.symbolic {
+                        &text
+                    } else {
+                        source
+                    }));
+                }
+                msg.extend_from_slice(b": ");
+                msg.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                ctx.error(1, &msg);
+            }
+        }
+        Ok(())
+    }
+
+    /// The link made under a temporary name beside `dest`, then renamed over it.
+    fn replace(&self, dest: &[u8], make: &dyn Fn(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let dl = dir_len(dest);
+        let mut prefix = dest[..dl].to_vec();
+        if !prefix.is_empty() && !prefix.ends_with(b"/") {
+            prefix.push(b'/');
+        }
+        let seed = process::getpid() as u64;
+        let mut n = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..100 {
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut tmp = prefix.clone();
+            tmp.extend_from_slice(b"CuXXXXXX");
+            let l = tmp.len();
+            const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+            for (i, c) in tmp[l - 6..].iter_mut().enumerate() {
+                *c = ALNUM[((n >> (i * 6)) % 62) as usize];
+            }
+            match make(&tmp) {
+                Ok(()) => {
+                    let cwd = sfd::cwd();
+                    return sfs::renameat(cwd, &tmp, cwd, dest).inspect_err(|_| {
+                        let _ = sfs::unlinkat(cwd, &tmp, 0);
+                    });
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::from_raw_os_error(libc::EEXIST))
+    }
 }

@@ -1,1 +1,167 @@
-//! `ln` against GNU coreutils as the oracle.
+//! `ln` against GNU coreutils as the oracle: output, messages, status and the resulting tree
+//! (link targets, hard links) for the same command lines in twin fixtures.
+
+use crate::harness::*;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+fn fixture(d: &Path) {
+    std::fs::write(d.join("f"), b"f").unwrap();
+    std::fs::write(d.join("g"), b"g").unwrap();
+    std::fs::create_dir_all(d.join("d/sub")).unwrap();
+    std::fs::create_dir_all(d.join("e")).unwrap();
+    std::fs::write(d.join("d/g"), b"dg").unwrap();
+    symlink("d", d.join("ld")).unwrap();
+    symlink("f", d.join("lf")).unwrap();
+    symlink("nowhere", d.join("dangling")).unwrap();
+}
+
+fn split(s: &str) -> Vec<&str> {
+    s.split_whitespace().collect()
+}
+
+#[test]
+fn matches_gnu() {
+    for case in [
+        "f h",
+        "-v f h",
+        "-s f h",
+        "-sv f h",
+        "f g",
+        "-s f g",
+        "-f f g",
+        "-sf f g",
+        "-sfv f g",
+        "-f f f",
+        "-sf f f",
+        "-sf lf lf",
+        "nope h",
+        "-s nope h",
+        "-sv nope dangling",
+        "-sfv nope dangling",
+        "d h",
+        "-s d h",
+        "f g d",
+        "-v f g d",
+        "-f g d",
+        "-vf g d",
+        "f g nope",
+        "f g lf",
+        "f",
+        "-s d/g",
+        "",
+        "-T f g h",
+        "-T f",
+        "-Tsf f d",
+        "-sfT f d",
+        "-t d f g",
+        "-t nope f",
+        "-t f g",
+        "-T -t d f",
+        "-sf d ld",
+        "-sfn f ld",
+        "-sfnv e ld",
+        "-sn f ld",
+        "-r f h",
+        "-srv f d/sub/h",
+        "-srv d/g e/x",
+        "-srv /etc/passwd d/p",
+        "-srv f h",
+        "-s -r ld/g x",
+        "-L lf h",
+        "-P lf h",
+        "lf h",
+        "-s '' h",
+        "-x f",
+        "-i f g",
+        "-fi f g",
+        "-if f g",
+    ] {
+        let args: Vec<String> = split(case)
+            .into_iter()
+            .map(|a| {
+                if a == "''" {
+                    String::new()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        same_effect("ln", None, &fixture, &args);
+    }
+}
+
+#[test]
+fn interactive_reads_the_answer() {
+    for answer in ["y\n", "n\n", ""] {
+        let o = TempDir::new("ln-i-o");
+        let g = TempDir::new("ln-i-g");
+        fixture(o.path());
+        fixture(g.path());
+        let a = applet("ln")
+            .args(["-si", "f", "g"])
+            .cwd(o.path())
+            .stdin(answer)
+            .run();
+        let b = gnu("ln")
+            .args(["-si", "f", "g"])
+            .cwd(g.path())
+            .stdin(answer)
+            .run();
+        a.same_as(&b);
+        assert_eq!(
+            tree_snapshot(o.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default())
+        );
+    }
+}
+
+#[test]
+fn odd_names_and_permissions_match_gnu() {
+    let nl = OsString::from("a\nb");
+    let bad = OsString::from_vec(b"\xff".to_vec());
+    same_effect(
+        "ln",
+        None,
+        &fixture,
+        &[OsString::from("-sv"), nl.clone(), bad.clone()],
+    );
+    same_effect(
+        "ln",
+        None,
+        &fixture,
+        &[OsString::from("-v"), OsString::from("f"), nl],
+    );
+    same_effect(
+        "ln",
+        None,
+        &fixture,
+        &[OsString::from("-sf"), bad, OsString::from("g")],
+    );
+    if !have("setpriv") {
+        return skip("setpriv (util-linux) missing");
+    }
+    for case in ["-s f x", "-sf f g", "f x", "-sv f d/x"] {
+        same_effect("ln", Some(65534), &fixture, &split(case));
+    }
+}
+
+#[test]
+fn force_replaces_atomically() {
+    // The old name never disappears: rename over it, nothing left behind.
+    let d = TempDir::new("ln-atomic");
+    fixture(d.path());
+    applet("ln")
+        .args(["-sf", "d", "lf"])
+        .cwd(d.path())
+        .run()
+        .ok();
+    assert_eq!(std::fs::read_link(d.join("lf")).unwrap(), Path::new("d"));
+    let names: Vec<_> = sorted_entries(d.path())
+        .iter()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["d", "dangling", "e", "f", "g", "ld", "lf"]);
+}

@@ -160,4 +160,19 @@ pub enum Node {
     },
     Func(Vec<u8>, Rc<Node>),
     Redirected(Box<Node>, Vec<Redir>),
+    /// `[[ ... ]]` (bash, BusyBox ash).
+    Cond(Box<CondExpr>, usize),
+}
+
+/// The expression inside `[[ ]]`: words are expanded without field splitting or globbing.
+pub enum CondExpr {
+    /// `[[ word ]]`: true when non-empty.
+    Word(Word),
+    /// `-f word`, `-z word`, `-v name`, ...
+    Unary(Vec<u8>, Word),
+    /// `a == pat`, `a =~ ere`, `a -lt b`, `a -nt b`, `a < b`, ...
+    Binary(Vec<u8>, Word, Word),
+    Not(Box<CondExpr>),
+    And(Box<CondExpr>, Box<CondExpr>),
+    Or(Box<CondExpr>, Box<CondExpr>),
 }

@@ -446,6 +446,11 @@ impl Shell {
                 self.funcs.insert(name.clone(), body.clone());
                 Ok(0)
             }
+            Node::Cond(e, line) => {
+                self.lineno = *line;
+                let st = self.run_cond(e)?;
+                self.check_errexit(st)
+            }
             Node::Redirected(inner, redirs) => {
                 self.tail_exec = false;
                 let mut saved = Vec::new();

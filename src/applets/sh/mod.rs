@@ -18,6 +18,7 @@
 pub mod arith;
 pub mod ast;
 pub mod builtins;
+pub mod cond;
 pub mod exec;
 pub mod expand;
 pub mod input;

@@ -120,6 +120,33 @@ pub struct Parser<'a> {
     /// A byte that also ends the next `parts` call in a `${...}` word (`/` after the pattern
     /// of `${x/p/r}`, `:` after the offset of `${x:o:l}`); nested words do not inherit it.
     stop: Option<u8>,
+    /// A token of `[[ ]]` read ahead.
+    cond_back: Option<CTok>,
+    /// Lexing the regex after `=~`: only blanks end the word.
+    regex_word: bool,
+}
+
+/// Tokens inside `[[ ]]`.
+enum CTok {
+    Word(Word),
+    And,
+    Or,
+    Open,
+    Close,
+    End,
+}
+
+impl CTok {
+    fn clone_tok(&self) -> CTok {
+        match self {
+            CTok::Word(w) => CTok::Word(w.iter().map(clone_part).collect()),
+            CTok::And => CTok::And,
+            CTok::Or => CTok::Or,
+            CTok::Open => CTok::Open,
+            CTok::Close => CTok::Close,
+            CTok::End => CTok::End,
+        }
+    }
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -184,6 +211,8 @@ impl<'a> Parser<'a> {
             aliases,
             depth: 0,
             stop: None,
+            cond_back: None,
+            regex_word: false,
         }
     }
 
@@ -399,7 +428,11 @@ impl<'a> Parser<'a> {
             };
             match ctx {
                 Ctx::Word => {
-                    if matches!(
+                    if self.regex_word {
+                        if matches!(c, b' ' | b'\t' | b'\n') {
+                            return Ok(());
+                        }
+                    } else if matches!(
                         c,
                         b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
                     ) {
@@ -1185,6 +1218,16 @@ impl<'a> Parser<'a> {
             Some(b"for") => self.for_clause()?,
             Some(b"case") => self.case_clause()?,
             Some(b"function") => return self.function_def(),
+            Some(b"[[") => {
+                let line = self.inp.line;
+                self.next()?;
+                let e = self.cond_or()?;
+                match self.cond_take()? {
+                    CTok::End => {}
+                    _ => return self.syntax("expected ']]'"),
+                }
+                Node::Cond(Box::new(e), line)
+            }
             Some(b"{") => {
                 self.next()?;
                 let body = self.compound_list("}")?;
@@ -1195,6 +1238,135 @@ impl<'a> Parser<'a> {
             _ => return self.simple(),
         };
         self.redirected(node)
+    }
+
+    /// The next token inside `[[ ]]` (newlines are blanks there).
+    fn cond_token(&mut self) -> PResult<CTok> {
+        loop {
+            return Ok(match self.next()? {
+                Tok::Newline => continue,
+                Tok::Word(w) => match plain(&w) {
+                    Some(b"]]") => CTok::End,
+                    _ => CTok::Word(w),
+                },
+                Tok::IoNum(n) => CTok::Word(vec![WordPart::Lit(n.to_string().into_bytes())]),
+                Tok::Op(Op::AndIf) => CTok::And,
+                Tok::Op(Op::OrIf) => CTok::Or,
+                Tok::Op(Op::LParen) => CTok::Open,
+                Tok::Op(Op::RParen) => CTok::Close,
+                Tok::Op(Op::Less) => CTok::Word(vec![WordPart::Lit(b"<".to_vec())]),
+                Tok::Op(Op::Great) => CTok::Word(vec![WordPart::Lit(b">".to_vec())]),
+                Tok::Eof => return self.syntax("unexpected EOF in [[ ]]"),
+                Tok::Op(o) => {
+                    return self.err(format!(
+                        "Syntax error: unexpected \"{}\" in [[ ]]",
+                        o.text()
+                    ))
+                }
+            });
+        }
+    }
+
+    fn cond_peek(&mut self) -> PResult<CTok> {
+        let t = self.cond_token()?;
+        self.cond_back = Some(t.clone_tok());
+        Ok(t)
+    }
+
+    fn cond_take(&mut self) -> PResult<CTok> {
+        match self.cond_back.take() {
+            Some(t) => Ok(t),
+            None => self.cond_token(),
+        }
+    }
+
+    fn cond_or(&mut self) -> PResult<CondExpr> {
+        self.enter()?;
+        let mut l = self.cond_and()?;
+        while matches!(self.cond_peek_or_back()?, CTok::Or) {
+            self.cond_take()?;
+            let r = self.cond_and()?;
+            l = CondExpr::Or(Box::new(l), Box::new(r));
+        }
+        self.depth -= 1;
+        Ok(l)
+    }
+
+    fn cond_and(&mut self) -> PResult<CondExpr> {
+        let mut l = self.cond_not()?;
+        while matches!(self.cond_peek_or_back()?, CTok::And) {
+            self.cond_take()?;
+            let r = self.cond_not()?;
+            l = CondExpr::And(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    /// Peek without reading a second token when one is already held back.
+    fn cond_peek_or_back(&mut self) -> PResult<CTok> {
+        match &self.cond_back {
+            Some(t) => Ok(t.clone_tok()),
+            None => self.cond_peek(),
+        }
+    }
+
+    fn cond_not(&mut self) -> PResult<CondExpr> {
+        self.enter()?;
+        let r = match self.cond_take()? {
+            CTok::Word(w) if plain(&w) == Some(b"!") => CondExpr::Not(Box::new(self.cond_not()?)),
+            CTok::Open => {
+                let e = self.cond_or()?;
+                match self.cond_take()? {
+                    CTok::Close => e,
+                    _ => return self.syntax("expected ')' in [[ ]]"),
+                }
+            }
+            CTok::Word(w) => self.cond_primary(w)?,
+            _ => return self.syntax("unexpected token in [[ ]]"),
+        };
+        self.depth -= 1;
+        Ok(r)
+    }
+
+    fn cond_primary(&mut self, w: Word) -> PResult<CondExpr> {
+        const UNARY: &[&[u8]] = &[
+            b"-a", b"-b", b"-c", b"-d", b"-e", b"-f", b"-g", b"-h", b"-k", b"-p", b"-r", b"-s",
+            b"-t", b"-u", b"-w", b"-x", b"-G", b"-L", b"-N", b"-O", b"-S", b"-z", b"-n", b"-o",
+            b"-v",
+        ];
+        const BINARY: &[&[u8]] = &[
+            b"=", b"==", b"!=", b"<", b">", b"=~", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge",
+            b"-nt", b"-ot", b"-ef",
+        ];
+        if let Some(op) = plain(&w).filter(|o| UNARY.contains(o)).map(<[u8]>::to_vec) {
+            if let CTok::Word(arg) = self.cond_peek_or_back()? {
+                self.cond_take()?;
+                return Ok(CondExpr::Unary(op, arg));
+            }
+            return Ok(CondExpr::Word(w));
+        }
+        let op = match self.cond_peek_or_back()? {
+            CTok::Word(o) => match plain(&o) {
+                Some(o) if BINARY.contains(&o) => o.to_vec(),
+                _ => return self.syntax("conditional binary operator expected"),
+            },
+            _ => return Ok(CondExpr::Word(w)),
+        };
+        self.cond_take()?;
+        let rhs = if op == b"=~" {
+            // The regex is one word up to a blank: `(`, `)` and `|` are part of it.
+            self.skip_blanks();
+            self.regex_word = true;
+            let r = self.word();
+            self.regex_word = false;
+            r?
+        } else {
+            match self.cond_take()? {
+                CTok::Word(r) => r,
+                _ => return self.syntax("unexpected argument to conditional binary operator"),
+            }
+        };
+        Ok(CondExpr::Binary(op, w, rhs))
     }
 
     /// `function name { ...; }` and `function name() ...` (bash, BusyBox ash).
@@ -1641,7 +1813,7 @@ fn as_assignment(w: &Word) -> Option<Assign> {
     Some(Assign { name, value })
 }
 
-fn clone_part(p: &WordPart) -> WordPart {
+pub fn clone_part(p: &WordPart) -> WordPart {
     match p {
         WordPart::Lit(s) => WordPart::Lit(s.clone()),
         WordPart::Quoted(s) => WordPart::Quoted(s.clone()),

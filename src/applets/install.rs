@@ -1,10 +1,346 @@
-//! `install`: not written yet (issue 15).
+//! `install`: copy files and set their attributes; make directories.
+//!
+//! GNU coreutils 9 `install`: `-c` (ignored), `-d`, `-D`, `-g GROUP`, `-m MODE` (octal or
+//! symbolic, through the one mode parser), `-o OWNER`, `-p`, `-s` (accepted: see below), `-t DIR`,
+//! `-T`, `-v`. An existing destination is removed first (so a running executable can be
+//! replaced; `-v` says `removed 'x'`), the data copied by [`common::copy`](crate::common::copy),
+//! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
+//! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
+//! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
+//! file is installed unstripped); no `-C`/`--compare`, `--backup`, SELinux options.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
+use crate::common::ctx::strerror;
+use crate::common::fs::{apply_mode, Names};
+use crate::common::quote::{quote_always, quote_into, Style};
+use crate::common::sys::fd as sfd;
+use crate::common::sys::{fs as sfs, process};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+pub const USAGE: &str = "\
+Usage: install [OPTION]... [-T] SOURCE DEST
+  or:  install [OPTION]... SOURCE... DIRECTORY
+  or:  install [OPTION]... -t DIRECTORY SOURCE...
+  or:  install [OPTION]... -d DIRECTORY...
+
+This install program copies files (often just compiled) into destination
+locations you choose.  If you want to download and install a ready-to-use
+package on a GNU/Linux system, you should instead be using a package manager
+like yum(1) or apt-get(1).
+
+In the first three forms, copy SOURCE to DEST or multiple SOURCE(s) to
+the existing DIRECTORY, while setting permission modes and owner/group.
+In the 4th form, create all components of the given DIRECTORY(ies).
+
+Mandatory arguments to long options are mandatory for short options too.
+  -c                  (ignored)
+  -d, --directory     treat all arguments as directory names; create all
+                        components of the specified directories
+  -D                  create all leading components of DEST except the last,
+                        or all components of --target-directory,
+                        then copy SOURCE to DEST
+  -g, --group=GROUP   set group ownership, instead of process' current group
+  -m, --mode=MODE     set permission mode (as in chmod), instead of rwxr-xr-x
+  -o, --owner=OWNER   set ownership (super-user only)
+  -p, --preserve-timestamps   apply access/modification times of SOURCE files
+                        to corresponding destination files
+  -s, --strip         strip symbol tables (accepted; rbox runs no strip program)
+  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
+  -T, --no-target-directory  treat DEST as a normal file
+  -v, --verbose       print the name of each directory as it is created
+      --help        display this help and exit
+      --version     output version information and exit
+";
+
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("c", Some(b'c'), None),
+        Opt::flag("directory", Some(b'd'), Some("directory")),
+        Opt::flag("D", Some(b'D'), None),
+        Opt::arg("group", Some(b'g'), Some("group")),
+        Opt::arg("mode", Some(b'm'), Some("mode")),
+        Opt::arg("owner", Some(b'o'), Some("owner")),
+        Opt::flag(
+            "preserve-timestamps",
+            Some(b'p'),
+            Some("preserve-timestamps"),
+        ),
+        Opt::flag("strip", Some(b's'), Some("strip")),
+        Opt::arg("strip-program", None, Some("strip-program")),
+        Opt::arg("target-directory", Some(b't'), Some("target-directory")),
+        Opt::flag(
+            "no-target-directory",
+            Some(b'T'),
+            Some("no-target-directory"),
+        ),
+        Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    USAGE,
+);
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+struct Inst {
+    mode: Option<Vec<u8>>,
+    uid: u32,
+    gid: u32,
+    verbose: bool,
+    werr: Option<std::io::Error>,
+}
+
+fn invalid(what: &str, v: &[u8]) -> Error {
+    let mut m = format!("invalid {what} ").into_bytes();
+    quote_into(&mut m, v, Style::Locale);
+    Error::new(1, m)
+}
+
+/// A user or group: a name from the database, else a number.
+fn id_of(names: &mut Names, user: bool, v: &[u8]) -> Option<u32> {
+    let db = if user { names.users() } else { names.groups() };
+    db.id(v)
+        .or_else(|| std::str::from_utf8(v).ok()?.parse::<u32>().ok())
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let mut names = Names::new();
+    let mut inst = Inst {
+        mode: None,
+        uid: u32::MAX,
+        gid: u32::MAX,
+        verbose: m.flag("verbose"),
+        werr: None,
+    };
+    if let Some(md) = m.last("mode") {
+        let md = md.as_bytes();
+        if apply_mode(md, 0, false).is_none() {
+            return Err(invalid("mode", md));
+        }
+        inst.mode = Some(md.to_vec());
+    }
+    if let Some(o) = m.last("owner") {
+        inst.uid =
+            id_of(&mut names, true, o.as_bytes()).ok_or_else(|| invalid("user", o.as_bytes()))?;
+    }
+    if let Some(g) = m.last("group") {
+        inst.gid =
+            id_of(&mut names, false, g.as_bytes()).ok_or_else(|| invalid("group", g.as_bytes()))?;
+    }
+    let files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
+    let mut ok = true;
+    if m.flag("directory") {
+        if files.is_empty() {
+            ctx.msg(b"missing file operand");
+            ctx.try_help();
+            return Err(Error::silent(1));
+        }
+        for d in &files {
+            ok &= inst.mkdirs(ctx, d, true);
+        }
+    } else {
+        let target = m.last("target-directory").map(|t| t.as_bytes().to_vec());
+        let no_target = m.flag("no-target-directory");
+        let leading = m.flag("D");
+        // -D: the target directory (or DEST's parents) made before the operands are checked.
+        if leading && files.len() >= 2 || leading && target.is_some() {
+            let dest = target
+                .clone()
+                .unwrap_or_else(|| files[files.len() - 1].clone());
+            let parent = if target.is_some() {
+                Some(dest.as_slice())
+            } else {
+                dest.iter().rposition(|&c| c == b'/').map(|i| &dest[..i])
+            };
+            if let Some(p) = parent.filter(|p| !p.is_empty()) {
+                if !inst.mkdirs(ctx, p, false) {
+                    return Err(Error::silent(1));
+                }
+            }
+        }
+        let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
+        let mut c = Copier::new(CopyOpts {
+            deref: Deref::Always,
+            time: m.flag("preserve-timestamps"),
+            ..CopyOpts::default()
+        });
+        for s in &srcs {
+            let d = if into {
+                join(&dest, base_name(s))
+            } else {
+                dest.clone()
+            };
+            ok &= inst.file(ctx, &mut c, s, &d);
+        }
+    }
+    if let Some(e) = inst.werr.take() {
+        return Err(Error::write(&e));
+    }
+    if !ok {
+        ctx.fail(1);
+    }
+    Ok(())
+}
+
+impl Inst {
+    fn line(&mut self, ctx: &mut Ctx, l: &[u8]) {
+        if let Err(e) = ctx.out.write_all(l) {
+            self.werr.get_or_insert(e);
+        }
+    }
+
+    /// `mkdir -p` of `path`; with `last`, the final directory gets the mode and owner.
+    fn mkdirs(&mut self, ctx: &mut Ctx, path: &[u8], last: bool) -> bool {
+        let cwd = sfd::cwd();
+        let umask = process::current_umask();
+        let mut end = 0;
+        let n = path.len();
+        while end < n {
+            // The next component's end.
+            let mut e = end;
+            while e < n && path[e] == b'/' {
+                e += 1;
+            }
+            while e < n && path[e] != b'/' {
+                e += 1;
+            }
+            end = e;
+            let prefix = &path[..end];
+            if prefix.iter().all(|&c| c == b'/') {
+                continue;
+            }
+            match sfs::mkdirat(cwd, prefix, 0o777 & !umask) {
+                Ok(()) => {
+                    if self.verbose {
+                        let mut l = format!("{}: creating directory ", ctx.name).into_bytes();
+                        l.extend_from_slice(&quote_always(prefix));
+                        l.push(b'\n');
+                        self.line(ctx, &l);
+                    }
+                }
+                Err(err) => {
+                    let is_dir = sfd::stat(prefix)
+                        .map(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
+                        .unwrap_or(false);
+                    // GNU's make_dir_parents leaves a failure of the last component to the
+                    // chmod that follows (`cannot change permissions of 'd': No such file or
+                    // directory`): the same words here.
+                    if !is_dir && last && end == n && err.raw_os_error() != Some(libc::EEXIST) {
+                        break;
+                    }
+                    if !is_dir {
+                        let err = if err.raw_os_error() == Some(libc::EEXIST) && end < n {
+                            std::io::Error::from_raw_os_error(libc::ENOTDIR)
+                        } else {
+                            err
+                        };
+                        let mut m = b"cannot create directory ".to_vec();
+                        m.extend_from_slice(&quote_always(prefix));
+                        m.extend_from_slice(b": ");
+                        m.extend_from_slice(strerror(&err).as_bytes());
+                        ctx.msg(&m);
+                        return false;
+                    }
+                }
+            }
+        }
+        if !last {
+            return true;
+        }
+        self.attrs(ctx, path, true)
+    }
+
+    /// Owner, group, then mode of an installed file or directory.
+    fn attrs(&mut self, ctx: &mut Ctx, path: &[u8], dir: bool) -> bool {
+        let cwd = sfd::cwd();
+        if self.uid != u32::MAX || self.gid != u32::MAX {
+            if let Err(e) = sfs::fchownat(cwd, path, self.uid, self.gid, 0) {
+                let mut m = b"cannot change ownership of ".to_vec();
+                m.extend_from_slice(&quote_always(path));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        }
+        let mode = match &self.mode {
+            Some(md) => apply_mode(md, 0, dir).unwrap_or(0o755),
+            None => 0o755,
+        };
+        if let Err(e) = sfs::fchmodat(cwd, path, mode, 0) {
+            let mut m = b"cannot change permissions of ".to_vec();
+            m.extend_from_slice(&quote_always(path));
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(strerror(&e).as_bytes());
+            ctx.msg(&m);
+            return false;
+        }
+        true
+    }
+
+    fn file(&mut self, ctx: &mut Ctx, c: &mut Copier, src: &[u8], dst: &[u8]) -> bool {
+        let sst = match sfd::stat(src) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut m = b"cannot stat ".to_vec();
+                m.extend_from_slice(&quote_always(src));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        };
+        if sst.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            let mut m = b"omitting directory ".to_vec();
+            m.extend_from_slice(&quote_always(src));
+            ctx.msg(&m);
+            return false;
+        }
+        if let Ok(d) = sfd::stat(dst) {
+            if (d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) {
+                let mut m = quote_always(src);
+                m.extend_from_slice(b" and ");
+                m.extend_from_slice(&quote_always(dst));
+                m.extend_from_slice(b" are the same file");
+                ctx.msg(&m);
+                return false;
+            }
+        }
+        // An existing destination goes first (a busy executable is replaced, not rewritten).
+        if let Ok(d) = sfd::lstat(dst) {
+            if d.st_mode & libc::S_IFMT != libc::S_IFDIR
+                && sfs::unlinkat(sfd::cwd(), dst, 0).is_ok()
+                && self.verbose
+            {
+                let mut l = b"removed ".to_vec();
+                l.extend_from_slice(&quote_always(dst));
+                l.push(b'\n');
+                self.line(ctx, &l);
+            }
+        }
+        if !c.copy(ctx, src, dst) {
+            return false;
+        }
+        if let Some(e) = c.write_error.take() {
+            self.werr.get_or_insert(e);
+        }
+        if self.verbose {
+            let mut l = quote_always(src);
+            l.extend_from_slice(b" -> ");
+            l.extend_from_slice(&quote_always(dst));
+            l.push(b'\n');
+            self.line(ctx, &l);
+        }
+        self.attrs(ctx, dst, false)
+    }
 }

@@ -153,7 +153,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let no_target = m.flag("no-target-directory");
         let leading = m.flag("D");
         // -D: the target directory (or DEST's parents) made before the operands are checked.
-        if leading && files.len() >= 2 || leading && target.is_some() {
+        if leading && (files.len() >= 2 || target.is_some()) {
             let dest = target
                 .clone()
                 .unwrap_or_else(|| files[files.len() - 1].clone());

@@ -15,6 +15,7 @@
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
+//! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 //! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
 
@@ -22,6 +23,7 @@ pub mod args;
 pub mod blocksize;
 pub mod copy;
 pub mod ctx;
+pub mod datetime;
 pub mod exec;
 pub mod fnmatch;
 pub mod fs;

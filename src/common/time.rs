@@ -478,7 +478,29 @@ pub fn month_abbr(mon: u32) -> &'static str {
     &MONTHS[(mon as usize + 11) % 12][..3]
 }
 
-/// C-locale strftime, with GNU's `%N` (nanoseconds) and `%s`. Unknown conversions are copied.
+/// ISO 8601 week-based year and week number (`%G`, `%V`).
+fn iso_week(tm: &Tm) -> (i64, i64) {
+    let wday = (tm.wday as i64 + 6) % 7; // Monday = 0
+    let yday = tm.yday as i64;
+    // The Thursday of this week decides the year.
+    let thursday = yday - wday + 3;
+    let len = |y: i64| if is_leap(y) { 366 } else { 365 };
+    if thursday < 0 {
+        let py = tm.year - 1;
+        let t = thursday + len(py);
+        (py, t / 7 + 1)
+    } else if thursday >= len(tm.year) {
+        (tm.year + 1, 1)
+    } else {
+        (tm.year, thursday / 7 + 1)
+    }
+}
+
+/// C-locale strftime with GNU's extensions: the flags `-` (no padding), `_` (spaces), `0`
+/// (zeros), `^` (upper case), `#` (opposite case), a field width (`%10A`, `%3N`), `%N`
+/// (nanoseconds), `%s` (epoch seconds), `%q` (quarter), `%:z %::z %:::z`, `%P`, `%k %l`,
+/// `%G %g %V %U %W`, and the `E`/`O` modifiers (ignored in the C locale). Unknown conversions
+/// are copied as they are.
 pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
     use std::io::Write;
     let mut i = 0;
@@ -489,83 +511,170 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
             i += 1;
             continue;
         }
+        let start = i;
         i += 1;
-        // GNU flags: '-' no padding, '_' space padding, '0' zero padding.
         let mut pad: Option<u8> = None;
+        let (mut upper, mut swap) = (false, false);
         while i < fmt.len() && matches!(fmt[i], b'-' | b'_' | b'0' | b'^' | b'#') {
-            if fmt[i] != b'^' && fmt[i] != b'#' {
-                pad = Some(fmt[i]);
+            match fmt[i] {
+                b'^' => upper = true,
+                b'#' => swap = true,
+                f => pad = Some(f),
             }
             i += 1;
         }
+        let mut width: Option<usize> = None;
+        while i < fmt.len() && fmt[i].is_ascii_digit() {
+            let w = width.unwrap_or(0);
+            width = Some(
+                w.saturating_mul(10)
+                    .saturating_add((fmt[i] - b'0') as usize),
+            );
+            i += 1;
+        }
+        let mut colons = 0;
+        while i < fmt.len() && fmt[i] == b':' {
+            colons += 1;
+            i += 1;
+        }
+        while i < fmt.len() && matches!(fmt[i], b'E' | b'O') {
+            i += 1;
+        }
         if i == fmt.len() {
+            out.extend_from_slice(&fmt[start..]);
             break;
         }
-        let num = |out: &mut Vec<u8>, v: i64, width: usize, default_pad: u8| {
-            let p = pad.unwrap_or(default_pad);
-            let _ = match p {
-                b'-' => write!(out, "{v}"),
-                b'_' => write!(out, "{v:>width$}"),
-                _ => write!(out, "{v:0width$}"),
-            };
-        };
+        let conv = fmt[i];
+        i += 1;
+        if colons > 0 && conv != b'z' {
+            out.extend_from_slice(&fmt[start..i]);
+            continue;
+        }
         let hour12 = if tm.hour.is_multiple_of(12) {
             12
         } else {
             tm.hour % 12
         };
-        match fmt[i] {
-            b'Y' => num(out, tm.year, 1, b'0'),
-            b'C' => num(out, tm.year.div_euclid(100), 2, b'0'),
-            b'y' => num(out, tm.year.rem_euclid(100), 2, b'0'),
-            b'm' => num(out, tm.mon as i64, 2, b'0'),
-            b'd' => num(out, tm.mday as i64, 2, b'0'),
-            b'e' => num(out, tm.mday as i64, 2, b'_'),
-            b'H' => num(out, tm.hour as i64, 2, b'0'),
-            b'k' => num(out, tm.hour as i64, 2, b'_'),
-            b'I' => num(out, hour12 as i64, 2, b'0'),
-            b'l' => num(out, hour12 as i64, 2, b'_'),
-            b'M' => num(out, tm.min as i64, 2, b'0'),
-            b'S' => num(out, tm.sec as i64, 2, b'0'),
-            b'j' => num(out, tm.yday as i64 + 1, 3, b'0'),
-            b'u' => num(out, if tm.wday == 0 { 7 } else { tm.wday as i64 }, 1, b'0'),
-            b'w' => num(out, tm.wday as i64, 1, b'0'),
+        // A number: value, default width, default padding.
+        let mut num: Option<(i64, usize, u8)> = None;
+        let mut text: Vec<u8> = Vec::new();
+        // Text that `#` turns to lower case (rather than upper).
+        let mut lower_on_swap = false;
+        match conv {
+            b'Y' => num = Some((tm.year, 1, b'0')),
+            b'C' => num = Some((tm.year.div_euclid(100), 2, b'0')),
+            b'y' => num = Some((tm.year.rem_euclid(100), 2, b'0')),
+            b'G' => num = Some((iso_week(tm).0, 1, b'0')),
+            b'g' => num = Some((iso_week(tm).0.rem_euclid(100), 2, b'0')),
+            b'V' => num = Some((iso_week(tm).1, 2, b'0')),
+            b'U' => num = Some(((tm.yday as i64 + 7 - tm.wday as i64) / 7, 2, b'0')),
+            b'W' => num = Some(((tm.yday as i64 + 7 - (tm.wday as i64 + 6) % 7) / 7, 2, b'0')),
+            b'm' => num = Some((tm.mon as i64, 2, b'0')),
+            b'q' => num = Some(((tm.mon as i64 + 2) / 3, 1, b'0')),
+            b'd' => num = Some((tm.mday as i64, 2, b'0')),
+            b'e' => num = Some((tm.mday as i64, 2, b' ')),
+            b'H' => num = Some((tm.hour as i64, 2, b'0')),
+            b'k' => num = Some((tm.hour as i64, 2, b' ')),
+            b'I' => num = Some((hour12 as i64, 2, b'0')),
+            b'l' => num = Some((hour12 as i64, 2, b' ')),
+            b'M' => num = Some((tm.min as i64, 2, b'0')),
+            b'S' => num = Some((tm.sec as i64, 2, b'0')),
+            b'j' => num = Some((tm.yday as i64 + 1, 3, b'0')),
+            b'u' => num = Some((if tm.wday == 0 { 7 } else { tm.wday as i64 }, 1, b'0')),
+            b'w' => num = Some((tm.wday as i64, 1, b'0')),
+            b's' => num = Some((epoch, 1, b'0')),
             b'N' => {
-                let _ = write!(out, "{nsec:09}");
+                let digits = format!("{nsec:09}");
+                match width {
+                    Some(w) if w > 0 && w < 9 => text.extend_from_slice(&digits.as_bytes()[..w]),
+                    Some(w) if w > 9 => {
+                        text.extend_from_slice(digits.as_bytes());
+                        text.resize(w, b'0');
+                    }
+                    _ => text.extend_from_slice(digits.as_bytes()),
+                }
+                width = None;
             }
-            b's' => {
-                let _ = write!(out, "{epoch}");
+            b'a' => text.extend_from_slice(&DAYS[tm.wday as usize % 7].as_bytes()[..3]),
+            b'A' => text.extend_from_slice(DAYS[tm.wday as usize % 7].as_bytes()),
+            b'b' | b'h' => text.extend_from_slice(month_abbr(tm.mon).as_bytes()),
+            b'B' => text.extend_from_slice(MONTHS[(tm.mon as usize + 11) % 12].as_bytes()),
+            b'p' => {
+                text.extend_from_slice(if tm.hour < 12 { b"AM" } else { b"PM" });
+                lower_on_swap = true;
             }
-            b'a' => out.extend_from_slice(&DAYS[tm.wday as usize % 7].as_bytes()[..3]),
-            b'A' => out.extend_from_slice(DAYS[tm.wday as usize % 7].as_bytes()),
-            b'b' | b'h' => out.extend_from_slice(month_abbr(tm.mon).as_bytes()),
-            b'B' => out.extend_from_slice(MONTHS[(tm.mon as usize + 11) % 12].as_bytes()),
-            b'p' => out.extend_from_slice(if tm.hour < 12 { b"AM" } else { b"PM" }),
-            b'P' => out.extend_from_slice(if tm.hour < 12 { b"am" } else { b"pm" }),
-            b'Z' => out.extend_from_slice(tm.zone.as_bytes()),
+            b'P' => text.extend_from_slice(if tm.hour < 12 { b"am" } else { b"pm" }),
+            b'Z' => {
+                text.extend_from_slice(tm.zone.as_bytes());
+                lower_on_swap = true;
+            }
             b'z' => {
                 let o = tm.utoff;
                 let sign = if o < 0 { '-' } else { '+' };
                 let o = o.abs();
-                let _ = write!(out, "{sign}{:02}{:02}", o / 3600, o / 60 % 60);
+                let (h, m, sec) = (o / 3600, o / 60 % 60, o % 60);
+                let _ = match colons {
+                    0 => write!(text, "{sign}{h:02}{m:02}"),
+                    1 => write!(text, "{sign}{h:02}:{m:02}"),
+                    2 => write!(text, "{sign}{h:02}:{m:02}:{sec:02}"),
+                    _ if sec != 0 => write!(text, "{sign}{h:02}:{m:02}:{sec:02}"),
+                    _ if m != 0 => write!(text, "{sign}{h:02}:{m:02}"),
+                    _ => write!(text, "{sign}{h:02}"),
+                };
             }
-            b'F' => strftime(out, b"%Y-%m-%d", tm, nsec, epoch),
-            b'T' => strftime(out, b"%H:%M:%S", tm, nsec, epoch),
-            b'R' => strftime(out, b"%H:%M", tm, nsec, epoch),
-            b'D' => strftime(out, b"%m/%d/%y", tm, nsec, epoch),
-            b'r' => strftime(out, b"%I:%M:%S %p", tm, nsec, epoch),
-            b'c' => strftime(out, b"%a %b %e %H:%M:%S %Y", tm, nsec, epoch),
-            b'x' => strftime(out, b"%m/%d/%y", tm, nsec, epoch),
-            b'X' => strftime(out, b"%H:%M:%S", tm, nsec, epoch),
-            b'n' => out.push(b'\n'),
-            b't' => out.push(b'\t'),
-            b'%' => out.push(b'%'),
-            other => {
-                out.push(b'%');
-                out.push(other);
+            b'F' => strftime(&mut text, b"%Y-%m-%d", tm, nsec, epoch),
+            b'T' => strftime(&mut text, b"%H:%M:%S", tm, nsec, epoch),
+            b'R' => strftime(&mut text, b"%H:%M", tm, nsec, epoch),
+            b'D' | b'x' => strftime(&mut text, b"%m/%d/%y", tm, nsec, epoch),
+            b'r' => strftime(&mut text, b"%I:%M:%S %p", tm, nsec, epoch),
+            b'c' => strftime(&mut text, b"%a %b %e %H:%M:%S %Y", tm, nsec, epoch),
+            b'X' => strftime(&mut text, b"%H:%M:%S", tm, nsec, epoch),
+            b'n' => text.push(b'\n'),
+            b't' => text.push(b'\t'),
+            b'%' if i - start == 2 => text.push(b'%'),
+            // GNU copies a `%%` that has flags or a width as written, padded to the width.
+            b'%' => {
+                text.extend_from_slice(&fmt[start..i]);
+                width = width.map(|w| w + 1);
+            }
+            _ => {
+                out.extend_from_slice(&fmt[start..i]);
+                continue;
             }
         }
-        i += 1;
+        if let Some((v, dw, dpad)) = num {
+            let p = pad.unwrap_or(dpad);
+            let w = match p {
+                b'-' => 1,
+                _ => width.unwrap_or(dw),
+            };
+            let digits = v.unsigned_abs().to_string();
+            let sign = if v < 0 { "-" } else { "" };
+            let len = digits.len() + sign.len();
+            if len < w && (p == b' ' || p == b'_') {
+                out.resize(out.len() + (w - len), b' ');
+                out.extend_from_slice(sign.as_bytes());
+            } else {
+                out.extend_from_slice(sign.as_bytes());
+                if len < w {
+                    out.resize(out.len() + (w - len), b'0');
+                }
+            }
+            out.extend_from_slice(digits.as_bytes());
+            continue;
+        }
+        if upper || (swap && !lower_on_swap) {
+            text.make_ascii_uppercase();
+        } else if swap {
+            text.make_ascii_lowercase();
+        }
+        if let Some(w) = width.filter(|_| pad != Some(b'-')) {
+            if text.len() < w {
+                let fill = if pad == Some(b'0') { b'0' } else { b' ' };
+                out.resize(out.len() + (w - text.len()), fill);
+            }
+        }
+        out.extend_from_slice(&text);
     }
 }
 

@@ -5,12 +5,25 @@
 use super::super::exec::{Res, Shell};
 use crate::common::printf::{echo_escapes, printf as engine, Dialect, End};
 
+/// `echo` as BusyBox ash's (and bash's): `-n`, `-e`, `-E` and their combinations (`-en`);
+/// backslash escapes only with `-e`, GNU echo's set (`\c` stops all output). dash's echo
+/// always expands escapes; BusyBox and bash agree on this one, which images' scripts expect.
 pub fn echo(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut i = 1;
     let mut newline = true;
-    if args.get(1).is_some_and(|a| a == b"-n") {
-        newline = false;
-        i = 2;
+    let mut escapes = false;
+    while let Some(a) = args.get(i) {
+        if a.len() < 2 || a[0] != b'-' || !a[1..].iter().all(|c| matches!(c, b'n' | b'e' | b'E')) {
+            break;
+        }
+        for &c in &a[1..] {
+            match c {
+                b'n' => newline = false,
+                b'e' => escapes = true,
+                _ => escapes = false,
+            }
+        }
+        i += 1;
     }
     let mut out = Vec::with_capacity(64);
     let mut go = true;
@@ -18,9 +31,9 @@ pub fn echo(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         if k > 0 {
             out.push(b' ');
         }
-        if !a.contains(&b'\\') {
+        if !escapes || !a.contains(&b'\\') {
             out.extend_from_slice(a);
-        } else if !echo_escapes(a, &mut out, Dialect::Dash) {
+        } else if !echo_escapes(a, &mut out, Dialect::Gnu) {
             go = false;
             break;
         }

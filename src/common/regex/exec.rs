@@ -1,6 +1,7 @@
 //! Matching: the prefilters, the NFA simulation for leftmost-longest spans, glibc's sub-match
 //! walk, and the bounded backtracker for back-references.
 
+use super::dfa::{Dfa, DEAD};
 use super::prog::{Inst, Prog};
 use super::{is_word, Look, NOTBOL, NOTEOL};
 
@@ -115,6 +116,7 @@ pub struct Matcher<'r> {
     tseen: Vec<u32>,
     gen: u32,
     ok: Vec<u64>,
+    dfa: Option<Box<Dfa>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -128,6 +130,7 @@ impl<'r> Matcher<'r> {
             tseen: vec![0; n],
             gen: 0,
             ok: Vec::new(),
+            dfa: None,
         }
     }
 
@@ -153,7 +156,10 @@ impl<'r> Matcher<'r> {
         if self.prog.backrefs {
             return self.bt_search(inp, start, None).is_some();
         }
-        self.pike(inp, start, true, false).is_some()
+        if self.dfa_thrashing() {
+            return self.pike(inp, start, true, false).is_some();
+        }
+        self.dfa_scan(hay, start, eflags, false, true).is_some()
     }
 
     /// The leftmost-longest match at or after `start`.
@@ -165,7 +171,10 @@ impl<'r> Matcher<'r> {
         if self.prog.backrefs {
             return self.bt_search(inp, start, None);
         }
-        self.pike(inp, start, false, false)
+        if self.dfa_thrashing() {
+            return self.pike(inp, start, false, false);
+        }
+        self.dfa_find(hay, start, eflags, false)
     }
 
     /// The match and its sub-matches, as `regexec` reports them in `pmatch`.
@@ -226,7 +235,12 @@ impl<'r> Matcher<'r> {
                 None => return false,
             }
         } else {
-            let Some((s, e)) = self.pike(inp, start, false, anchored) else {
+            let m = if self.dfa_thrashing() {
+                self.pike(inp, start, false, anchored)
+            } else {
+                self.dfa_find(hay, start, eflags, anchored)
+            };
+            let Some((s, e)) = m else {
                 return false;
             };
             if want_subs {
@@ -250,6 +264,71 @@ impl<'r> Matcher<'r> {
             }
         }
         true
+    }
+
+    /// Whether the DFA has flushed its cache so often that the NFA simulation is better.
+    fn dfa_thrashing(&self) -> bool {
+        self.dfa.as_ref().is_some_and(|d| d.flushes > 16)
+    }
+
+    /// Run the DFA from `start`: unanchored with `first`, the end of the first match seen;
+    /// otherwise (anchored at `start`) the end of the longest match.
+    fn dfa_scan(
+        &mut self,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        anchored: bool,
+        first: bool,
+    ) -> Option<usize> {
+        let prog = self.prog;
+        let dfa = self.dfa.get_or_insert_with(|| Box::new(Dfa::new(prog)));
+        let mut sid = dfa.start_state(prog, hay, start, eflags, anchored);
+        let mut last = None;
+        for (i, &b) in hay[start..].iter().enumerate() {
+            let (n, m) = dfa.step(prog, sid, Some(b));
+            if m {
+                last = Some(start + i);
+                if first {
+                    return last;
+                }
+            }
+            if n == DEAD {
+                return last;
+            }
+            sid = n;
+        }
+        let (_, m) = dfa.step(prog, sid, None);
+        if m {
+            last = Some(hay.len());
+        }
+        last
+    }
+
+    /// The leftmost-longest match by DFA: the first match end found unanchored bounds the
+    /// leftmost start; each candidate start is then tried anchored, longest.
+    fn dfa_find(
+        &mut self,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        anchored: bool,
+    ) -> Option<(usize, usize)> {
+        if anchored {
+            return self
+                .dfa_scan(hay, start, eflags, true, false)
+                .map(|e| (start, e));
+        }
+        let e1 = self.dfa_scan(hay, start, eflags, false, true)?;
+        let mut s = start;
+        while s <= e1 {
+            s = self.skip(hay, s).min(e1);
+            if let Some(e) = self.dfa_scan(hay, s, eflags, true, false) {
+                return Some((s, e));
+            }
+            s += 1;
+        }
+        None
     }
 
     /// A literal every match contains must be there.
@@ -334,7 +413,8 @@ impl<'r> Matcher<'r> {
         }
     }
 
-    /// NFA simulation: the leftmost-longest match (or, with `any`, the first match seen).
+    /// NFA simulation: the leftmost-longest match (or, with `any`, the first match seen):
+    /// used when the DFA's states keep overflowing its cache.
     fn pike(
         &mut self,
         inp: Inp,

@@ -16,6 +16,7 @@
 //! simulation (time linear in the subject) for spans; sub-matches then cost one backward pass
 //! over the matched text. Only back-references need a backtracker, bounded in steps.
 
+mod dfa;
 mod exec;
 mod parse;
 mod prog;

@@ -42,7 +42,10 @@ fn errors_as_glibc() {
     assert_eq!(err("a\\{1", 0), "Unmatched \\{");
     assert_eq!(err("[a", 0), "Unmatched [, [^, [:, [., or [=");
     assert_eq!(err("\\(a", 0), "Unmatched ( or \\(");
-    assert_eq!(err("a\\)", 0), "Unmatched ) or \\)");
+    // regcomp folds REG_ERPAREN into REG_EPAREN; re_compile_pattern keeps it.
+    assert_eq!(err("a\\)", 0), "Unmatched ( or \\(");
+    let e = Regex::with_syntax(b"a\\)", Syntax::POSIX_BASIC, false).unwrap_err();
+    assert_eq!(e.to_string(), "Unmatched ) or \\)");
     assert_eq!(err("*a", E), "Invalid preceding regular expression");
     assert_eq!(err("a**", 0), "Invalid preceding regular expression");
     assert_eq!(err("\\1", 0), "Invalid back reference");
@@ -58,4 +61,36 @@ fn exponential_patterns_end() {
     assert!(!re.is_match(hay.as_bytes()));
     let re = Regex::new(b"(a|aa)*c", Flags(E)).unwrap();
     assert!(re.find_at(hay.as_bytes(), 0, 0).is_none());
+}
+
+/// A pattern whose DFA has more states than the cache holds: the matcher flushes, then
+/// switches to the NFA simulation; answers stay the same throughout.
+#[test]
+fn dfa_cache_overflow_falls_back() {
+    let re = Regex::new(b"(a|b)*a(a|b){14}c", Flags(E)).unwrap();
+    let mut m = re.matcher();
+    let mut x: u64 = 88172645463325252;
+    let mut hay = Vec::new();
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        hay.push(if x & 1 == 0 { b'a' } else { b'b' });
+    }
+    let l = hay.len();
+    hay[l - 15] = b'a';
+    hay.push(b'c');
+    for _ in 0..3 {
+        assert_eq!(m.find_at(&hay, 0, 0), Some((0, hay.len())));
+        assert!(!m.is_match(&hay[..hay.len() - 1], 0));
+    }
+}
+
+#[test]
+fn anchored_match_at() {
+    let re = Regex::with_syntax(b"a*\\(b\\)", Syntax::POSIX_BASIC, false).unwrap();
+    let mut c = [None, None];
+    assert!(re.match_at(b"aab", 0, 0, &mut c));
+    assert_eq!(c, [Some((0, 3)), Some((2, 3))]);
+    assert!(!re.match_at(b"xaab", 0, 0, &mut c));
 }

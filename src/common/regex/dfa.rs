@@ -1,0 +1,315 @@
+//! A lazy DFA over the NFA program, for patterns without back-references: states are sets
+//! of NFA positions built on first use and cached (bounded: the cache is flushed when full),
+//! one table lookup per subject byte. Assertions are decided on each transition, when both
+//! the previous byte (kept in the state's flags) and the next byte (the one consumed, or the
+//! end of the subject) are known — RE2's scheme — so `^ $ \b \< \>` and glibc's newline
+//! corners cost nothing extra.
+
+use std::collections::HashMap;
+
+use super::prog::{Inst, Prog};
+use super::{is_word, Look};
+
+// State flags.
+const PREV_WORD: u8 = 1;
+const PREV_NL: u8 = 2;
+const AT_ZERO: u8 = 4;
+/// The state's positions are at the start of their match (nothing consumed yet).
+const FRESH: u8 = 8;
+/// A match may start at every position: the start is added on each transition.
+const UNANCHORED: u8 = 16;
+const NOTBOL: u8 = 32;
+const NOTEOL: u8 = 64;
+
+/// The dead state: no match can follow.
+pub(crate) const DEAD: u32 = 0;
+/// At most this many cached states before the cache is flushed.
+const MAX_STATES: usize = 4096;
+
+pub(crate) struct Dfa {
+    /// Byte -> equivalence class; class `nclasses` is the end of the subject.
+    classes: [u16; 256],
+    stride: usize,
+    states: Vec<(Box<[u32]>, u8)>,
+    map: HashMap<(Box<[u32]>, u8), u32>,
+    /// trans[sid * stride + class]: 0 unknown, else (next << 1 | matched) + 1.
+    trans: Vec<u32>,
+    seen: Vec<u32>,
+    gen: u32,
+    marks: Vec<u32>,
+    stack: Vec<(u32, u8)>,
+    next: Vec<u32>,
+    /// How often the cache was flushed: when states keep overflowing it, the NFA
+    /// simulation is faster (the matcher switches).
+    pub(crate) flushes: u32,
+}
+
+impl Dfa {
+    pub(crate) fn new(prog: &Prog) -> Dfa {
+        // Classes: bytes no set, the word test or the newline test tell apart.
+        let mut key: Vec<Vec<u64>> = vec![Vec::new(); 256];
+        let mut tests: Vec<super::ByteSet> = prog.sets.clone();
+        let mut w = super::ByteSet::default();
+        for b in 0..=255u8 {
+            if is_word(b) {
+                w.insert(b);
+            }
+        }
+        tests.push(w);
+        let mut nl = super::ByteSet::default();
+        nl.insert(b'\n');
+        tests.push(nl);
+        for (b, k) in key.iter_mut().enumerate() {
+            k.resize(tests.len().div_ceil(64), 0);
+            for (t, s) in tests.iter().enumerate() {
+                if s.contains(b as u8) {
+                    k[t / 64] |= 1 << (t % 64);
+                }
+            }
+        }
+        let mut ids: HashMap<&Vec<u64>, u16> = HashMap::new();
+        let mut classes = [0u16; 256];
+        for b in 0..256 {
+            let n = ids.len() as u16;
+            classes[b] = *ids.entry(&key[b]).or_insert(n);
+        }
+        let stride = ids.len() + 1;
+        let n = prog.insts.len();
+        let mut d = Dfa {
+            classes,
+            stride,
+            states: Vec::new(),
+            map: HashMap::new(),
+            trans: Vec::new(),
+            seen: vec![0; n * 4],
+            gen: 0,
+            marks: vec![0; n],
+            stack: Vec::new(),
+            next: Vec::new(),
+            flushes: 0,
+        };
+        d.reset();
+        d
+    }
+
+    fn reset(&mut self) {
+        self.states.clear();
+        self.map.clear();
+        self.trans.clear();
+        // State 0 is the dead state: every transition leads back to it.
+        self.states.push((Box::new([]), 0));
+        self.trans.resize(self.stride, 1);
+    }
+
+    fn intern(&mut self, pcs: &[u32], flags: u8) -> u32 {
+        if pcs.is_empty() && flags & UNANCHORED == 0 {
+            return DEAD;
+        }
+        if let Some(&id) = self.map.get(&(pcs, flags) as &dyn KeyRef) {
+            return id;
+        }
+        let id = self.states.len() as u32;
+        let k: Box<[u32]> = pcs.into();
+        self.states.push((k.clone(), flags));
+        self.map.insert((k, flags), id);
+        self.trans.resize(self.trans.len() + self.stride, 0);
+        id
+    }
+
+    /// The state a search from `start` begins in.
+    pub(crate) fn start_state(
+        &mut self,
+        prog: &Prog,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        anchored: bool,
+    ) -> u32 {
+        let mut f = 0u8;
+        if start == 0 {
+            f |= AT_ZERO;
+        } else {
+            let p = hay[start - 1];
+            if is_word(p) {
+                f |= PREV_WORD;
+            }
+            if p == b'\n' {
+                f |= PREV_NL;
+            }
+        }
+        if eflags & super::NOTBOL != 0 {
+            f |= NOTBOL;
+        }
+        if eflags & super::NOTEOL != 0 {
+            f |= NOTEOL;
+        }
+        if anchored {
+            self.intern(&[prog.start], f | FRESH)
+        } else {
+            self.intern(&[], f | UNANCHORED)
+        }
+    }
+
+    /// Follow `byte` (None: the end of the subject) from state `sid`: the next state and
+    /// whether a match ends before the byte.
+    #[inline(always)]
+    pub(crate) fn step(&mut self, prog: &Prog, sid: u32, byte: Option<u8>) -> (u32, bool) {
+        let class = match byte {
+            Some(b) => self.classes[b as usize] as usize,
+            None => self.stride - 1,
+        };
+        let t = self.trans[sid as usize * self.stride + class];
+        if t != 0 {
+            return ((t - 1) >> 1, (t - 1) & 1 != 0);
+        }
+        self.compute(prog, sid, class, byte)
+    }
+
+    #[cold]
+    fn compute(&mut self, prog: &Prog, sid: u32, class: usize, byte: Option<u8>) -> (u32, bool) {
+        let (pcs, flags) = self.states[sid as usize].clone();
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.marks.iter_mut().for_each(|x| *x = 0);
+            self.gen = 1;
+        }
+        let gen = self.gen;
+        let nl_anchor = prog.newline_anchor;
+        let fresh0 = flags & FRESH != 0;
+        self.stack.clear();
+        for &pc in pcs.iter().rev() {
+            self.stack.push((pc, if fresh0 { 1 } else { 0 }));
+        }
+        if flags & UNANCHORED != 0 {
+            self.stack.push((prog.start, 1));
+        }
+        self.next.clear();
+        let mut matched = false;
+        // Stack entries: (pc, bit 0 fresh, bit 1 tainted by a `$` that needs the byte).
+        while let Some((pc, m)) = self.stack.pop() {
+            let key = pc as usize * 4 + m as usize;
+            if self.seen[key] == gen {
+                continue;
+            }
+            self.seen[key] = gen;
+            let fresh = m & 1 != 0;
+            let taint = m & 2 != 0;
+            match prog.insts[pc as usize] {
+                Inst::Match => matched |= !taint,
+                Inst::Set { set, next } => {
+                    if let Some(b) = byte {
+                        if prog.sets[set as usize].contains(b) && self.marks[next as usize] != gen {
+                            self.marks[next as usize] = gen;
+                            self.next.push(next);
+                        }
+                    }
+                }
+                Inst::Split(a, b) => {
+                    self.stack.push((b, m));
+                    self.stack.push((a, m));
+                }
+                Inst::Open { next, .. } | Inst::Close { next, .. } => self.stack.push((next, m)),
+                Inst::Look { look, next } => {
+                    let pw = flags & PREV_WORD != 0;
+                    let nw = byte.is_some_and(is_word);
+                    let zero = flags & AT_ZERO != 0;
+                    let ok = match look {
+                        Look::Bol => {
+                            if zero {
+                                flags & NOTBOL == 0
+                            } else {
+                                flags & PREV_NL != 0 && (nl_anchor || !fresh)
+                            }
+                        }
+                        Look::Eol => match byte {
+                            None => flags & NOTEOL == 0,
+                            Some(b'\n') => {
+                                if !nl_anchor && !taint {
+                                    self.stack.push((next, m | 2));
+                                }
+                                nl_anchor
+                            }
+                            Some(_) => false,
+                        },
+                        Look::BufStart => zero,
+                        Look::BufEnd => byte.is_none(),
+                        Look::WordStart => !pw && nw,
+                        Look::WordEnd => pw && !nw,
+                        Look::InsideWord => pw && nw,
+                        Look::InsideNotWord => !pw && !nw,
+                    };
+                    if ok {
+                        self.stack.push((next, m));
+                    }
+                }
+                Inst::BackRef { .. } => {}
+            }
+        }
+        let nid = match byte {
+            None => DEAD,
+            Some(b) => {
+                self.next.sort_unstable();
+                let mut f = flags & (UNANCHORED | NOTBOL | NOTEOL);
+                if is_word(b) {
+                    f |= PREV_WORD;
+                }
+                if b == b'\n' {
+                    f |= PREV_NL;
+                }
+                if self.states.len() >= MAX_STATES {
+                    // Flush; the states in use are rebuilt as they are met again.
+                    self.reset();
+                    self.flushes += 1;
+                    let next = std::mem::take(&mut self.next);
+                    let id = self.intern(&next, f);
+                    self.next = next;
+                    return (id, matched);
+                }
+                let next = std::mem::take(&mut self.next);
+                let id = self.intern(&next, f);
+                self.next = next;
+                id
+            }
+        };
+        self.trans[sid as usize * self.stride + class] = ((nid << 1) | matched as u32) + 1;
+        (nid, matched)
+    }
+}
+
+/// Lets the map be queried with a borrowed `(&[u32], u8)`.
+trait KeyRef {
+    fn key(&self) -> (&[u32], u8);
+}
+
+impl KeyRef for (Box<[u32]>, u8) {
+    fn key(&self) -> (&[u32], u8) {
+        (&self.0, self.1)
+    }
+}
+
+impl KeyRef for (&[u32], u8) {
+    fn key(&self) -> (&[u32], u8) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for (Box<[u32]>, u8) {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyRef + '_ {
+    fn eq(&self, o: &Self) -> bool {
+        self.key() == o.key()
+    }
+}
+
+impl Eq for dyn KeyRef + '_ {}
+
+impl std::hash::Hash for dyn KeyRef + '_ {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key().hash(h)
+    }
+}

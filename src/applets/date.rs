@@ -273,7 +273,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         set_clock(ctx, t);
         t
     } else if let Some(op) = &set_operand {
-        let t = posix_operand(op.as_bytes(), now, &zone)
+        let t = datetime::posix_stamp(op.as_bytes(), false, now, &zone)
             .ok_or_else(|| Error::new(1, invalid(op.as_bytes())))?;
         set_clock(ctx, t);
         t
@@ -281,49 +281,6 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         now
     };
     show(ctx, &fmt, t, &zone)
-}
-
-/// `MMDDhhmm[[CC]YY][.ss]`.
-fn posix_operand(s: &[u8], now: (i64, u32), zone: &Zone) -> Option<(i64, u32)> {
-    let (main, secs) = match s.iter().position(|&c| c == b'.') {
-        Some(p) => (&s[..p], Some(&s[p + 1..])),
-        None => (s, None),
-    };
-    let all_digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
-    if !all_digits(main) || ![8, 10, 12].contains(&main.len()) {
-        return None;
-    }
-    let n = |i: usize| ((main[i] - b'0') * 10 + (main[i + 1] - b'0')) as i64;
-    let cur = zone.to_tm(now.0);
-    let year = match main.len() {
-        8 => cur.year,
-        10 => {
-            let yy = n(8);
-            if yy < 69 {
-                2000 + yy
-            } else {
-                1900 + yy
-            }
-        }
-        _ => n(8) * 100 + n(10),
-    };
-    let sec = match secs {
-        Some(b) if b.len() == 2 && all_digits(b) => n_of(b),
-        Some(_) => return None,
-        None => 0,
-    };
-    let spec = format!(
-        "{year:04}-{:02}-{:02} {:02}:{:02}:{sec:02}",
-        n(0),
-        n(2),
-        n(4),
-        n(6)
-    );
-    datetime::parse(spec.as_bytes(), now, zone)
-}
-
-fn n_of(b: &[u8]) -> i64 {
-    ((b[0] - b'0') * 10 + (b[1] - b'0')) as i64
 }
 
 /// Set the clock; a failure is reported and the date is still printed (GNU).

@@ -695,6 +695,48 @@ pub fn parse(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
     Some((t, ns))
 }
 
+/// POSIX time stamps: `[[CC]YY]MMDDhhmm[.ss]` (`touch -t`, `year_first`) or
+/// `MMDDhhmm[[CC]YY][.ss]` (the `date` operand), in `zone`; a two-digit year is 1969..2068,
+/// a missing one this year. `None`: not such a stamp, or no such local time.
+pub fn posix_stamp(s: &[u8], year_first: bool, now: Instant, zone: &Zone) -> Option<Instant> {
+    let (main, secs) = match s.iter().position(|&c| c == b'.') {
+        Some(p) => (&s[..p], Some(&s[p + 1..])),
+        None => (s, None),
+    };
+    let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+    if !digits(main) || ![8, 10, 12].contains(&main.len()) {
+        return None;
+    }
+    let two = |b: &[u8], i: usize| ((b[i] - b'0') * 10 + (b[i + 1] - b'0')) as i64;
+    let ylen = main.len() - 8;
+    let (ypart, rest) = if year_first {
+        (&main[..ylen], &main[ylen..])
+    } else {
+        (&main[8..], &main[..8])
+    };
+    let year = match ylen {
+        0 => zone.to_tm(now.0).year,
+        2 => year_of(two(ypart, 0), 2),
+        _ => two(ypart, 0) * 100 + two(ypart, 2),
+    };
+    let sec = match secs {
+        Some(b) if b.len() == 2 && digits(b) => two(b, 0),
+        Some(_) => return None,
+        None => 0,
+    };
+    let (mon, day, h, m) = (two(rest, 0), two(rest, 2), two(rest, 4), two(rest, 6));
+    if !(1..=12).contains(&mon) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    // A leap second reads as the next minute's first (POSIX allows :60).
+    let spec = format!(
+        "{year:04}-{mon:02}-{day:02} {h:02}:{m:02}:{:02}",
+        sec.min(59)
+    );
+    let t = parse(spec.as_bytes(), now, zone)?;
+    Some((t.0 + (sec == 60) as i64, 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,5 +767,21 @@ mod tests {
         assert_eq!(at("xyzzy"), None);
         assert_eq!(at("2024-02-30"), None);
         assert_eq!(at("25:00"), None);
+        let z = Zone::utc();
+        let now = (1_709_622_489, 0);
+        assert_eq!(
+            posix_stamp(b"202401020000", true, now, &z),
+            Some((1_704_153_600, 0))
+        );
+        assert_eq!(
+            posix_stamp(b"010200002024", false, now, &z),
+            Some((1_704_153_600, 0))
+        );
+        assert_eq!(
+            posix_stamp(b"2401020000.05", true, now, &z),
+            Some((1_704_153_605, 0))
+        );
+        assert_eq!(posix_stamp(b"0102000", true, now, &z), None);
+        assert_eq!(posix_stamp(b"202401020000.61", true, now, &z), None);
     }
 }

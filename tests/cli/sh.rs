@@ -245,6 +245,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"{ echo out; echo err >&2; } &>f; cat f; echo more &>>f; wc -l < f"#, "out\nerr\n3\n", "", 0),
     (r#"{ echo o; echo e >&2; } >&g; cat g"#, "o\ne\n", "", 0),
     (r#"echo a &>/dev/null; echo b"#, "b\n", "", 0),
+    // `type` in BusyBox ash's words.
+    (r#"f() { :; }; type f; command -v f; command -V f; type ls; type ls; type cd"#, "f is a function\nf\nf is a function\nls is /usr/bin/ls\nls is /usr/bin/ls\ncd is a shell builtin\n", "", 0),
     // echo as BusyBox ash and bash: escapes only with -e (dash expands them always).
     (r#"echo '\0101' 'x\cy'"#, "\\0101 x\\cy\n", "", 0),
     (r#"echo -n; echo -e 'x'"#, "x\n", "", 0),
@@ -1660,9 +1662,6 @@ EOF"#, r#""" ''
 "#, r#""#, 0),
     (r#"alias foo=bar; command -V foo; type foo"#, r#"foo is an alias for bar
 foo is an alias for bar
-"#, r#""#, 0),
-    (r#"f() { :; }; type f; command -v f"#, r#"f is a shell function
-f
 "#, r#""#, 0),
     (r#"umask 022; umask -S"#, r#"u=rwx,g=rx,o=rx
 "#, r#""#, 0),

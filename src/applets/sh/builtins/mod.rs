@@ -932,7 +932,6 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
         sh.print(&out);
         return true;
     }
-    let tracked = sh.hash.contains_key(name);
     let ok = match sh.lookup(name) {
         Found::Special(_) => {
             out.extend_from_slice(name);
@@ -950,21 +949,16 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
         }
         Found::Func(_) => {
             out.extend_from_slice(name);
-            out.extend_from_slice(if verbose {
-                b" is a shell function"
-            } else {
-                b""
-            });
+            // BusyBox ash's and bash's words (dash: "is a shell function").
+            out.extend_from_slice(if verbose { b" is a function" } else { b"" });
             true
         }
         Found::Path(p) => {
             if verbose {
                 out.extend_from_slice(name);
-                out.extend_from_slice(if tracked {
-                    b" is a tracked alias for "
-                } else {
-                    b" is "
-                });
+                // BusyBox ash and bash say "is PATH" whether or not it is hashed (dash: "is a
+                // tracked alias for PATH").
+                out.extend_from_slice(b" is ");
             }
             if name.contains(&b'/') && !is_exec(&p) {
                 out.clear();

@@ -166,6 +166,7 @@ struct DstDir {
     created: bool,
     /// setgid: new files get the directory's group.
     setgid: bool,
+    dev: u64,
 }
 
 /// The copier; reused for every operand (buffers, the hard-link map, what the kernel refused).
@@ -194,6 +195,10 @@ struct Dst<'a> {
     setgid: bool,
     /// Follow a symlink at the destination (a command-line destination, as GNU does).
     follow: bool,
+    /// The directory was made by this copy: nothing can be in the way (no look-up first).
+    fresh: bool,
+    /// The destination directory's device, when known.
+    dev: Option<u64>,
 }
 
 /// Where a file comes from.
@@ -280,6 +285,8 @@ impl Copier {
                 path: dst,
                 setgid: false,
                 follow: true,
+                fresh: false,
+                dev: None,
             };
             return self.copy_nondir(ctx, &s, &d);
         }
@@ -333,7 +340,12 @@ impl Copier {
         };
         let mode = s.st.st_mode & libc::S_IFMT;
         let regular = mode == libc::S_IFREG || (!self.o.special && mode != libc::S_IFLNK);
-        let mut existing = match sfd::fstatat(d.dir, d.name, dfl) {
+        let looked = if d.fresh {
+            Err(io::Error::from_raw_os_error(libc::ENOENT))
+        } else {
+            sfd::fstatat(d.dir, d.name, dfl)
+        };
+        let mut existing = match looked {
             Ok(st) => Some(st),
             Err(e) if code(&e) == libc::ENOENT && dfl == 0 => {
                 // A dangling symlink as the destination.
@@ -693,11 +705,14 @@ impl Copier {
         &mut self,
         _ctx: &mut Ctx,
         s: &Src,
-        _d: &Dst,
+        d: &Dst,
         sf: BorrowedFd,
         df: BorrowedFd,
     ) -> Result<(), Option<DataError>> {
-        let ddev = sfd::fstat(df).map(|st| st.st_dev).unwrap_or(0);
+        let ddev = match d.dev {
+            Some(v) => v,
+            None => sfd::fstat(df).map(|st| st.st_dev).unwrap_or(0),
+        };
         let pair = (s.st.st_dev, ddev);
         if self.o.reflink != Reflink::Never && !self.no_clone.contains(&pair) {
             match sfs::ficlone(df, sf) {
@@ -791,7 +806,7 @@ impl Copier {
             }
         }
         // sendfile: the destination's own offset is used.
-        if sfd::lseek(df, off as i64, libc::SEEK_SET).is_ok() {
+        if off == 0 || sfd::lseek(df, off as i64, libc::SEEK_SET).is_ok() {
             loop {
                 let n = left(off);
                 if n == 0 {
@@ -950,6 +965,7 @@ impl Copier {
                         st,
                         created,
                         setgid: sg,
+                        dev: dst_st.map(|d| d.st_dev).unwrap_or(0),
                     });
                     Action::Continue
                 }
@@ -986,6 +1002,8 @@ impl Copier {
                         path: &dpath,
                         setgid: p.setgid,
                         follow: false,
+                        fresh: p.created,
+                        dev: Some(p.dev),
                     };
                     ok &= self.copy_nondir(ctx, &s, &d);
                     Action::Continue

@@ -1,10 +1,76 @@
-//! `mkfifo`: not written yet (issue 15).
+//! `mkfifo`: make FIFOs (named pipes).
+//!
+//! GNU coreutils 9 `mkfifo`: `-m`/`--mode` (the one mode parser, relative to `a=rw`; set
+//! exactly after creation, whatever the umask; special bits refused: `mode must specify only
+//! file permission bits`), `-Z`/`--context` accepted (no SELinux). Messages as GNU's
+//! (`mkfifo: cannot create fifo 'p': File exists`). Deviation: none known.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::fs::node_mode;
+use crate::common::sys::{fd as sfd, fs as sfs, process};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::optional("context", None, Some("context")),
+        Opt::arg("mode", Some(b'm'), Some("mode")),
+        Opt::flag("Z", Some(b'Z'), None),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    "\
+Usage: mkfifo [OPTION]... NAME...
+Create named pipes (FIFOs) with the given NAMEs.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -m, --mode=MODE    set file permission bits to MODE, not a=rw - umask
+  -Z                   set the SELinux security context to default type (ignored)
+      --context[=CTX]  like -Z, or set the context to CTX (ignored)
+      --help        display this help and exit
+      --version     output version information and exit
+",
+);
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    if m.operands.is_empty() {
+        return Err(args::usage_error(ctx, &SPEC, b"missing operand", 1));
+    }
+    if m.last("context").is_some_and(|c| !c.is_empty()) {
+        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
+    }
+    let mode = match m.last("mode") {
+        Some(s) => match node_mode(s.as_bytes(), process::current_umask()) {
+            Ok(md) => Some(md),
+            Err(e) => {
+                ctx.msg(e.as_bytes());
+                return Err(Error::silent(1));
+            }
+        },
+        None => None,
+    };
+    for n in &m.operands {
+        let n = n.as_bytes();
+        match sfs::mkfifoat(sfd::cwd(), n, mode.unwrap_or(0o666)) {
+            Ok(()) => {
+                if let Some(md) = mode {
+                    if let Err(e) = sfs::fchmodat(sfd::cwd(), n, md, 0) {
+                        ctx.error_quoted(1, "cannot set permissions of", n, &e);
+                    }
+                }
+            }
+            Err(e) => ctx.error_quoted(1, "cannot create fifo", n, &e),
+        }
+    }
+    Ok(())
 }

@@ -55,7 +55,7 @@ SIZE may also be prefixed by one of the following modifying characters:
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Rel {
     Abs,
-    Rel,
+    Add,
     Max,
     Min,
     RoundDown,
@@ -65,14 +65,8 @@ enum Rel {
 /// gnulib's xstrtoimax with the suffixes "EgGkKmMPtTYZ0". `Err(true)`: too large,
 /// `Err(false)`: not a number.
 pub fn parse_size(s: &[u8]) -> std::result::Result<i64, bool> {
-    parse_opt(s).ok_or(()).or_else(|()| {
-        // Valid syntax that does not fit is an overflow.
-        if parse_opt_wide(s).is_some() {
-            Err(true)
-        } else {
-            Err(false)
-        }
-    })
+    // Valid syntax that does not fit is an overflow.
+    parse_opt(s).ok_or_else(|| parse_opt_wide(s).is_some())
 }
 
 fn parse_opt(s: &[u8]) -> Option<i64> {
@@ -156,7 +150,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 let msg = b"multiple relative modifiers specified";
                 return Err(args::usage_error(ctx, &SPEC, msg, 1));
             }
-            rel = Rel::Rel;
+            rel = Rel::Add;
         }
         let v = match parse_size(s) {
             Ok(v) => v,

@@ -372,6 +372,17 @@ pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
     mode_compile(spec).map(|c| mode_adjust(mode, is_dir, 0, &c).0)
 }
 
+/// The `-m MODE` of mkfifo and mknod (GNU): relative to `a=rw` under `umask`; only
+/// permission bits. `Err` is GNU's complaint.
+pub fn node_mode(spec: &[u8], umask: u32) -> Result<u32, &'static str> {
+    let ch = mode_compile(spec).ok_or("invalid mode")?;
+    let mode = mode_adjust(0o666, false, umask, &ch).0;
+    if mode & !0o777 != 0 {
+        return Err("mode must specify only file permission bits");
+    }
+    Ok(mode)
+}
+
 /// GNU's human-readable size (`ls -h`, `du -h`): powers of `base` (1024, or 1000 for `--si`),
 /// rounded up, one decimal below 10: `1.0K`, `4.0K`, `1.1M`, `11M`, `1023`. With `--si` the kilo
 /// letter is `k`.

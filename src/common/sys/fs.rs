@@ -526,6 +526,18 @@ pub fn fgetxattr(fd: BorrowedFd, key: &[u8], buf: &mut [u8]) -> io::Result<usize
     })
 }
 
+/// sync(2): flush every file system.
+pub fn sync_all() {
+    // SAFETY: sync takes nothing and cannot fail.
+    unsafe { libc::sync() }
+}
+
+/// syncfs(2): flush the file system holding `fd`.
+pub fn syncfs(fd: BorrowedFd) -> io::Result<()> {
+    // SAFETY: syncfs only takes a descriptor number.
+    cvt(unsafe { libc::syncfs(fd.as_raw_fd()) }).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -267,6 +267,7 @@ fn truncate_one(
         None
     };
     if blocks {
+        #[allow(clippy::unnecessary_cast)] // blksize_t is not i64 on every target
         let bs = st.map_or(512, |s| s.st_blksize as i64);
         match ssize.checked_mul(bs) {
             Some(v) => ssize = v,

@@ -14,6 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::blocksize::BlockSize;
 use crate::common::ctx::strerror;
+use crate::common::path::{canonicalize, Missing};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs::{self as sysfs, StatFs};
@@ -539,8 +540,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
 /// mount of that device.
 fn find_mount<'a>(list: &'a [Mount], name: &[u8], st: &libc::stat) -> Option<&'a Mount> {
     let mut best: Option<&Mount> = None;
-    if let Ok(p) = std::fs::canonicalize(std::ffi::OsStr::from_bytes(name)) {
-        let r = p.as_os_str().as_bytes();
+    if let Ok(p) = canonicalize(name, Missing::None, true) {
+        let r = &p[..];
         let mut best_len = 0;
         for me in list {
             if me.fstype == b"lofs" {

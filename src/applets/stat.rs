@@ -19,6 +19,7 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::fs::{mode_string, Names};
 use crate::common::num::push_u64;
+use crate::common::path::{canonicalize, Missing};
 use crate::common::quote::{quote_always, quote_into, Style};
 use crate::common::sys::fs::{self as sysfs, StatFs};
 use crate::common::sys::{cwd, fd as sysfd};
@@ -910,8 +911,7 @@ fn mount_point(name: &[u8], s: &Info) -> io::Result<Vec<u8>> {
             name[..n].to_vec()
         }
     };
-    let p = std::fs::canonicalize(std::ffi::OsStr::from_bytes(&start))?;
-    let mut cur = p.as_os_str().as_bytes().to_vec();
+    let mut cur = canonicalize(&start, Missing::None, true)?;
     let mut st = sysfd::stat(&cur)?;
     loop {
         if cur == b"/" {

@@ -118,7 +118,22 @@ fn ours(c: &Case) -> String {
         Err(e) => return format!("E{}", e.0.code()),
     };
     let mut caps = vec![None; 10];
-    if !re.captures_at(&c.subj, c.start, c.eflags, &mut caps) {
+    let found = re.captures_at(&c.subj, c.start, c.eflags, &mut caps);
+    // The other entry points agree with the full one.
+    let mut m = re.matcher();
+    assert_eq!(
+        m.is_match_flags(&c.subj, c.start, c.eflags),
+        found,
+        "is_match for {:?}",
+        String::from_utf8_lossy(&c.pat)
+    );
+    assert_eq!(
+        m.find_at(&c.subj, c.start, c.eflags),
+        caps[0],
+        "find_at for {:?}",
+        String::from_utf8_lossy(&c.pat)
+    );
+    if !found {
         return "N".into();
     }
     let mut s = String::from("M");

@@ -42,6 +42,10 @@ pub(crate) struct Dfa {
     /// How often the cache was flushed: when states keep overflowing it, the NFA
     /// simulation is faster (the matcher switches).
     pub(crate) flushes: u32,
+    /// Start states by flags (0: not built yet).
+    starts: [u32; 128],
+    /// Per state: nothing under way (an unanchored state with no positions).
+    idle: Vec<bool>,
 }
 
 impl Dfa {
@@ -87,6 +91,8 @@ impl Dfa {
             stack: Vec::new(),
             next: Vec::new(),
             flushes: 0,
+            starts: [0; 128],
+            idle: Vec::new(),
         };
         d.reset();
         d
@@ -99,6 +105,14 @@ impl Dfa {
         // State 0 is the dead state: every transition leads back to it.
         self.states.push((Box::new([]), 0));
         self.trans.resize(self.stride, 1);
+        self.starts = [0; 128];
+        self.idle.clear();
+        self.idle.push(false);
+    }
+
+    #[inline]
+    pub(crate) fn is_idle(&self, sid: u32) -> bool {
+        self.idle[sid as usize]
     }
 
     fn intern(&mut self, pcs: &[u32], flags: u8) -> u32 {
@@ -111,6 +125,7 @@ impl Dfa {
         let id = self.states.len() as u32;
         let k: Box<[u32]> = pcs.into();
         self.states.push((k.clone(), flags));
+        self.idle.push(pcs.is_empty());
         self.map.insert((k, flags), id);
         self.trans.resize(self.trans.len() + self.stride, 0);
         id
@@ -143,11 +158,20 @@ impl Dfa {
         if eflags & super::NOTEOL != 0 {
             f |= NOTEOL;
         }
-        if anchored {
+        if !anchored {
+            f |= UNANCHORED;
+        }
+        let slot = (f & !UNANCHORED) as usize | if anchored { 0 } else { 16 };
+        if self.starts[slot] != 0 {
+            return self.starts[slot];
+        }
+        let id = if anchored {
             self.intern(&[prog.start], f | FRESH)
         } else {
-            self.intern(&[], f | UNANCHORED)
-        }
+            self.intern(&[], f)
+        };
+        self.starts[slot] = id;
+        id
     }
 
     /// Follow `byte` (None: the end of the subject) from state `sid`: the next state and

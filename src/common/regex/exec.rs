@@ -117,6 +117,8 @@ pub struct Matcher<'r> {
     gen: u32,
     ok: Vec<u64>,
     dfa: Option<Box<Dfa>>,
+    /// How many bytes can start a match, and the first three of them (memchr's fast paths).
+    first_bytes: (u32, u8, u8, u8),
 }
 
 impl<'r> Matcher<'r> {
@@ -131,6 +133,7 @@ impl<'r> Matcher<'r> {
             gen: 0,
             ok: Vec::new(),
             dfa: None,
+            first_bytes: first_bytes(prog),
         }
     }
 
@@ -152,6 +155,9 @@ impl<'r> Matcher<'r> {
         if start > hay.len() || !self.prefilter(&hay[start..]) {
             return false;
         }
+        if let Some(f) = &self.prog.literal {
+            return f.find(&hay[start..]).is_some();
+        }
         let inp = self.inp(hay, eflags);
         if self.prog.backrefs {
             return self.bt_search(inp, start, None).is_some();
@@ -166,6 +172,11 @@ impl<'r> Matcher<'r> {
     pub fn find_at(&mut self, hay: &[u8], start: usize, eflags: u32) -> Option<(usize, usize)> {
         if start > hay.len() || !self.prefilter(&hay[start..]) {
             return None;
+        }
+        if let Some(f) = &self.prog.literal {
+            return f
+                .find(&hay[start..])
+                .map(|p| (start + p, start + p + f.needle().len()));
         }
         let inp = self.inp(hay, eflags);
         if self.prog.backrefs {
@@ -282,13 +293,41 @@ impl<'r> Matcher<'r> {
         first: bool,
     ) -> Option<usize> {
         let prog = self.prog;
-        let dfa = self.dfa.get_or_insert_with(|| Box::new(Dfa::new(prog)));
+        let mut dfa = self.dfa.take().unwrap_or_else(|| Box::new(Dfa::new(prog)));
+        let r = self.dfa_run(&mut dfa, hay, start, eflags, anchored, first);
+        self.dfa = Some(dfa);
+        r
+    }
+
+    fn dfa_run(
+        &self,
+        dfa: &mut Dfa,
+        hay: &[u8],
+        start: usize,
+        eflags: u32,
+        anchored: bool,
+        first: bool,
+    ) -> Option<usize> {
+        let prog = self.prog;
         let mut sid = dfa.start_state(prog, hay, start, eflags, anchored);
         let mut last = None;
-        for (i, &b) in hay[start..].iter().enumerate() {
-            let (n, m) = dfa.step(prog, sid, Some(b));
+        let can_skip = !anchored && prog.first.is_some();
+        let mut i = start;
+        while i < hay.len() {
+            if can_skip && dfa.is_idle(sid) {
+                // No match under way: jump to the next byte one can start with.
+                let j = self.skip(hay, i);
+                if j >= hay.len() {
+                    return last;
+                }
+                if j > i {
+                    i = j;
+                    sid = dfa.start_state(prog, hay, i, eflags, false);
+                }
+            }
+            let (n, m) = dfa.step(prog, sid, Some(hay[i]));
             if m {
-                last = Some(start + i);
+                last = Some(i);
                 if first {
                     return last;
                 }
@@ -297,6 +336,7 @@ impl<'r> Matcher<'r> {
                 return last;
             }
             sid = n;
+            i += 1;
         }
         let (_, m) = dfa.step(prog, sid, None);
         if m {
@@ -334,7 +374,7 @@ impl<'r> Matcher<'r> {
     /// A literal every match contains must be there.
     fn prefilter(&self, hay: &[u8]) -> bool {
         match &self.prog.required {
-            Some(lit) => memchr::memmem::find(hay, lit).is_some(),
+            Some(f) => f.find(hay).is_some(),
             None => true,
         }
     }
@@ -348,17 +388,19 @@ impl<'r> Matcher<'r> {
         if i >= hay.len() {
             return hay.len();
         }
-        match first.count() {
-            0 => hay.len(),
-            1 => {
-                let b = first.single().unwrap();
-                memchr::memchr(b, &hay[i..]).map_or(hay.len(), |p| i + p)
+        let found = match self.first_bytes {
+            (0, ..) => None,
+            (1, a, ..) => memchr::memchr(a, &hay[i..]),
+            (2, a, b, _) => memchr::memchr2(a, b, &hay[i..]),
+            (3, a, b, c) => memchr::memchr3(a, b, c, &hay[i..]),
+            _ => {
+                return hay[i..]
+                    .iter()
+                    .position(|&b| first.contains(b))
+                    .map_or(hay.len(), |p| i + p)
             }
-            _ => hay[i..]
-                .iter()
-                .position(|&b| first.contains(b))
-                .map_or(hay.len(), |p| i + p),
-        }
+        };
+        found.map_or(hay.len(), |p| i + p)
     }
 
     /// Follow the epsilon transitions from `pc` at position `i`, adding threads to `list`.
@@ -787,4 +829,16 @@ fn update_regs(prog: &Prog, regs: &mut Regs, prev: &mut Regs, pc: u32, idx: usiz
         }
         _ => {}
     }
+}
+
+fn first_bytes(prog: &Prog) -> (u32, u8, u8, u8) {
+    let Some(f) = &prog.first else {
+        return (u32::MAX, 0, 0, 0);
+    };
+    let n = f.count();
+    let mut v = (0..=255u8).filter(|&b| f.contains(b));
+    let a = v.next().unwrap_or(0);
+    let b = v.next().unwrap_or(a);
+    let c = v.next().unwrap_or(b);
+    (n, a, b, c)
 }

@@ -51,7 +51,10 @@ pub(crate) struct Prog {
     /// Bytes a non-empty match can start with; None when a match can be empty.
     pub first: Option<ByteSet>,
     /// A literal every match contains, for a memmem prefilter (None: not worth it).
-    pub required: Option<Vec<u8>>,
+    pub required: Option<memchr::memmem::Finder<'static>>,
+    /// The whole pattern is this literal (no assertion, group or repetition): memmem finds
+    /// its leftmost-longest match.
+    pub literal: Option<memchr::memmem::Finder<'static>>,
 }
 
 /// A bound on program size ("Memory exhausted" beyond).
@@ -243,9 +246,11 @@ pub(crate) fn compile(
         eps_pred,
         first: None,
         required: None,
+        literal: None,
     };
     prog.first = first_bytes(&prog);
-    prog.required = required_literal(&p.node);
+    prog.required = required_literal(&p.node).map(|l| memchr::memmem::Finder::new(&l).into_owned());
+    prog.literal = whole_literal(&p.node).map(|l| memchr::memmem::Finder::new(&l).into_owned());
     Ok(prog)
 }
 
@@ -322,5 +327,20 @@ fn required_literal(n: &Node) -> Option<Vec<u8>> {
         Some(best)
     } else {
         None
+    }
+}
+
+/// The pattern as a plain literal of at least one byte, if it is one.
+fn whole_literal(n: &Node) -> Option<Vec<u8>> {
+    match n {
+        Node::Set(s) => Some(vec![s.single()?]),
+        Node::Cat(v) => v
+            .iter()
+            .map(|x| match x {
+                Node::Set(s) => s.single(),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
     }
 }

@@ -313,6 +313,9 @@ const EXTENSIONS: &[(&str, &str, &str, i32)] = &[
 
 #[rustfmt::skip]
 const GOLDEN: &[(&str, &str, &str, i32)] = &[
+    (r#"x=~/a:~/b:c~:~; echo $x; y=~"q"; echo $y; z=a:~root/x; echo $z"#, "/root/a:/root/b:c~:/root\n~q\na:/root/x\n", "", 0),
+    (r#"export e=~/e:~/f; echo $e; y="a b"; export x=$y s=*; echo "$x" "$s"; f(){ local l=~/l; echo $l; }; f"#, "/root/e:/root/f\na b *\n/root/l\n", "", 0),
+    (r#"x=$(printf 'a\0b'); echo ${#x}; y=$(printf 'c\0d'; true); echo $y"#, "2\ncd\n", "", 0),
     (r#"f(){ echo $#; }; f ${D:+--debug --verbose}; D=1; f ${D:+--debug --verbose}"#, "0\n2\n", "", 0),
     (r#"f(){ echo $#; }; f ${x:-"2 3" "4 5"}; f ${x-a "b c"d}; IFS=:; f ${x:-a b} ${x:-a:b}"#, "2\n2\n3\n", "", 0),
     (r#"f(){ for a; do echo "[$a]"; done; }; f ${x=a  b}; echo "$x"; f "${y:-c  d}""#, "[a]\n[b]\na  b\n[c  d]\n", "", 0),

@@ -498,6 +498,10 @@ impl Shell {
         while out.last() == Some(&b'\n') {
             out.pop();
         }
+        // A shell variable cannot hold NUL: dropped, as dash, bash and BusyBox ash do.
+        if memchr::memchr(0, &out).is_some() {
+            out.retain(|&c| c != 0);
+        }
         Ok(out)
     }
 
@@ -549,6 +553,9 @@ impl Shell {
         self.status = st;
         while out.last() == Some(&b'\n') {
             out.pop();
+        }
+        if memchr::memchr(0, &out).is_some() {
+            out.retain(|&c| c != 0);
         }
         Some(out)
     }

@@ -1593,6 +1593,21 @@ impl<'a> Parser<'a> {
         if s.words.is_empty() && s.assigns.is_empty() && s.redirs.is_empty() {
             return self.unexpected(None);
         }
+        // Declaration utilities: `export a=~/x:~/y $b` expands `a=...` as an assignment does
+        // (tildes after `:`, no field splitting or globbing), as dash, bash and BusyBox ash.
+        if matches!(
+            s.words.first().and_then(plain),
+            Some(b"export" | b"readonly" | b"local")
+        ) {
+            for w in s.words.iter_mut().skip(1) {
+                if let Some(a) = as_assignment(w) {
+                    *w = vec![
+                        WordPart::Lit([&a.name[..], b"="].concat()),
+                        WordPart::Dq(a.value),
+                    ];
+                }
+            }
+        }
         Ok(Node::Simple(s))
     }
 
@@ -1788,27 +1803,45 @@ fn as_assignment(w: &Word) -> Option<Assign> {
         return None;
     }
     let name = first[..eq].to_vec();
-    let mut value = Vec::new();
-    let rest = &first[eq + 1..];
-    if let Some(r) = rest.strip_prefix(b"~") {
-        // Tilde expansion at the start of an assignment value.
-        let end = r
-            .iter()
-            .position(|&c| c == b'/' || c == b':')
-            .unwrap_or(r.len());
-        if end == r.len() && w.len() > 1 {
-            value.push(WordPart::Lit(rest.to_vec()));
-        } else {
-            value.push(WordPart::Tilde(r[..end].to_vec()));
-            if end < r.len() {
-                value.push(WordPart::Lit(r[end..].to_vec()));
-            }
-        }
-    } else if !rest.is_empty() {
-        value.push(WordPart::Lit(rest.to_vec()));
+    let mut raw: Vec<WordPart> = Vec::new();
+    if eq + 1 < first.len() {
+        raw.push(WordPart::Lit(first[eq + 1..].to_vec()));
     }
-    for p in &w[1..] {
-        value.push(clone_part(p));
+    raw.extend(w[1..].iter().map(clone_part));
+    // Tilde expansion at the start of the value and after each unquoted `:` (XCU 2.6.1).
+    let mut value = Vec::new();
+    let n = raw.len();
+    for (k, p) in raw.into_iter().enumerate() {
+        let WordPart::Lit(s) = p else {
+            value.push(p);
+            continue;
+        };
+        let last = k + 1 == n;
+        let mut lit = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let at_start = (i == 0 && k == 0) || (i > 0 && s[i - 1] == b':');
+            if at_start && s[i] == b'~' {
+                let end = s[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'/' || c == b':')
+                    .map_or(s.len(), |e| i + 1 + e);
+                // A prefix running into a quoted or expanded part is not a tilde prefix.
+                if end < s.len() || last {
+                    if !lit.is_empty() {
+                        value.push(WordPart::Lit(std::mem::take(&mut lit)));
+                    }
+                    value.push(WordPart::Tilde(s[i + 1..end].to_vec()));
+                    i = end;
+                    continue;
+                }
+            }
+            lit.push(s[i]);
+            i += 1;
+        }
+        if !lit.is_empty() {
+            value.push(WordPart::Lit(lit));
+        }
     }
     Some(Assign { name, value })
 }

@@ -126,23 +126,27 @@ fn make_one(ctx: &mut Ctx, o: &Opts, at: BorrowedFd, name: &[u8], path: &[u8]) -
     if o.verbose {
         announce(ctx, path)?;
     }
-    if let Some((mode, bits)) = o.mode {
-        // The permission bits are the mode's, whatever the umask; of the special bits, those
-        // the mode does not name (a setgid inherited from the parent) stay.
-        let r = open_dir(at, name, false).and_then(|fd| {
-            let st = sfd::fstat(fd.as_fd())?;
-            let cur = st.st_mode & 0o7777;
-            let want = (cur & 0o7000 & !bits) | (mode & bits & 0o7000) | (mode & 0o777);
-            if want != cur {
-                sfs::fchmod(fd.as_fd(), want)?;
-            }
-            Ok(())
-        });
-        if let Err(e) = r {
-            ctx.error_quoted(1, "cannot set permissions of", path, &e);
-        }
+    if let Some(mb) = o.mode {
+        set_mode(ctx, at, name, path, mb);
     }
     Ok(())
+}
+
+/// After mkdir -m: the permission bits are the mode's, whatever the umask; of the special
+/// bits, those the mode does not name (a setgid inherited from the parent) stay.
+fn set_mode(ctx: &mut Ctx, at: BorrowedFd, name: &[u8], path: &[u8], (mode, bits): (u32, u32)) {
+    let r = open_dir(at, name, false).and_then(|fd| {
+        let st = sfd::fstat(fd.as_fd())?;
+        let cur = st.st_mode & 0o7777;
+        let want = (cur & 0o7000 & !bits) | (mode & bits & 0o7000) | (mode & 0o777);
+        if want != cur {
+            sfs::fchmod(fd.as_fd(), want)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = r {
+        ctx.error_quoted(1, "cannot set permissions of", path, &e);
+    }
 }
 
 /// `cannot create directory 'PATH': ERR`. An EACCES that comes from lacking search permission
@@ -193,6 +197,25 @@ fn open_dir(at: BorrowedFd, name: &[u8], follow: bool) -> io::Result<OwnedFd> {
 /// `mkdir -p`: each ancestor made (0777 under the umask, then u+wx if the umask took those)
 /// and entered by descriptor; the last made as [`make_one`] does.
 fn make_parents(ctx: &mut Ctx, o: &Opts, path: &[u8]) -> Result<()> {
+    // The usual cases first, in one or two calls: the parents exist (made now), or the whole
+    // path is a directory already. Anything else takes the component walk and its messages.
+    match sfs::mkdirat(sfd::cwd(), path, o.mode.map_or(0o777, |(m, _)| m & 0o777)) {
+        Ok(()) => {
+            if o.verbose {
+                announce(ctx, path)?;
+            }
+            if let Some(mb) = o.mode {
+                set_mode(ctx, sfd::cwd(), path, path, mb);
+            }
+            return Ok(());
+        }
+        Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
+            if sfd::stat(path).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFDIR) {
+                return Ok(());
+            }
+        }
+        Err(_) => {}
+    }
     // Components and where each ends in `path`.
     let mut comps: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;

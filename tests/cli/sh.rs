@@ -313,6 +313,8 @@ const EXTENSIONS: &[(&str, &str, &str, i32)] = &[
 
 #[rustfmt::skip]
 const GOLDEN: &[(&str, &str, &str, i32)] = &[
+    (r#"trap 'return 7' USR1; f() { kill -USR1 $$; echo after; }; f; echo st $?"#, "st 7\n", "", 0),
+    ("cat <<EOF\na\\b\\\nEOF\necho not-a-command\n", "a\\bEOF\necho not-a-command\n", "", 0),
     (r#"x=~/a:~/b:c~:~; echo $x; y=~"q"; echo $y; z=a:~root/x; echo $z"#, "/root/a:/root/b:c~:/root\n~q\na:/root/x\n", "", 0),
     (r#"export e=~/e:~/f; echo $e; y="a b"; export x=$y s=*; echo "$x" "$s"; f(){ local l=~/l; echo $l; }; f"#, "/root/e:/root/f\na b *\n/root/l\n", "", 0),
     (r#"x=$(printf 'a\0b'); echo ${#x}; y=$(printf 'c\0d'; true); echo $y"#, "2\ncd\n", "", 0),

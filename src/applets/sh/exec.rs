@@ -133,7 +133,10 @@ impl Shell {
                     self.in_trap = true;
                     let r = self.eval_str(&action);
                     self.in_trap = false;
-                    self.status = saved;
+                    // `return N` in a trap returns N from the function it interrupted.
+                    if !matches!(r, Err(Flow::Return)) {
+                        self.status = saved;
+                    }
                     r?;
                 }
             }

@@ -948,6 +948,9 @@ impl<'a> Parser<'a> {
         let pend = std::mem::take(&mut self.pending);
         for h in pend {
             let mut body = Vec::new();
+            // In an unquoted body a line ending in backslash-newline continues into the next,
+            // so that next line is never the delimiter (dash, bash, BusyBox ash).
+            let mut continued = false;
             loop {
                 let mut line = Vec::new();
                 let mut eof = false;
@@ -967,9 +970,11 @@ impl<'a> Parser<'a> {
                         l = rest;
                     }
                 }
-                if l == h.delim.as_slice() {
+                if l == h.delim.as_slice() && !continued {
                     break;
                 }
+                continued =
+                    !h.doc.quoted && l.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
                 if eof && l.is_empty() {
                     break;
                 }

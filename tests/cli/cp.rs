@@ -314,3 +314,68 @@ fn failed_copy_leaves_no_new_file() {
     o.same_as(&gnu("cp").args(["f", "/dev/full"]).cwd(d.path()).run());
     o.code(1);
 }
+
+/// A source directory swapped for a symlink out of the tree while cp is inside the tree: cp
+/// -ri stops at its question about an existing file, which is when the test swaps the
+/// directory it has not reached yet, so the race is deterministic. The symlink is copied as a
+/// symlink; nothing outside the tree is read into the copy.
+#[test]
+fn directory_swapped_for_a_symlink_mid_copy() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    for tool in ["rbox", "gnu"] {
+        let d = TempDir::new("cp-swap");
+        // "a" is made first: a lower inode, copied before "b" (both tools go by inode).
+        d.write("src/a/f", "new");
+        d.write("src/b/g", "g");
+        d.write("dst/a/f", "old");
+        d.write("outside/secret", "secret");
+        let mut cmd = if tool == "rbox" {
+            let mut c = Command::new(rbox());
+            c.arg("cp");
+            c
+        } else {
+            Command::new("cp")
+        };
+        let mut child = cmd
+            .args(["-riT", "src", "dst"])
+            .env("LC_ALL", "C")
+            .current_dir(d.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let mut q = Vec::new();
+        let mut b = [0u8];
+        while !q.ends_with(b"? ") && err.read(&mut b).unwrap() == 1 {
+            q.push(b[0]);
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&q),
+            "cp: overwrite 'dst/a/f'? ",
+            "{tool}"
+        );
+        std::fs::remove_dir_all(d.join("src/b")).unwrap();
+        std::os::unix::fs::symlink(d.join("outside"), d.join("src/b")).unwrap();
+        input.write_all(b"y\n").unwrap();
+        drop(input);
+        let mut rest = String::new();
+        err.read_to_string(&mut rest).unwrap();
+        child.wait().unwrap();
+        // dst/b is the link itself (or, had the tool been quicker, the directory as it was).
+        let m = std::fs::symlink_metadata(d.join("dst/b")).unwrap();
+        assert!(
+            m.file_type().is_symlink() || !d.join("dst/b/secret").exists(),
+            "{tool}: followed the planted link {rest}"
+        );
+        assert_eq!(std::fs::read(d.join("dst/a/f")).unwrap(), b"new", "{tool}");
+        assert_eq!(
+            std::fs::read(d.join("outside/secret")).unwrap(),
+            b"secret",
+            "{tool}"
+        );
+    }
+}

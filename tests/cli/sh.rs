@@ -245,6 +245,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"{ echo out; echo err >&2; } &>f; cat f; echo more &>>f; wc -l < f"#, "out\nerr\n3\n", "", 0),
     (r#"{ echo o; echo e >&2; } >&g; cat g"#, "o\ne\n", "", 0),
     (r#"echo a &>/dev/null; echo b"#, "b\n", "", 0),
+    (r#"echo $((16#ff)) $((2#101)) $((36#Z)) $((64#_)) $((8#17+1))"#, "255 5 35 63 16\n", "", 0),
+    (r#"f() { echo "[$FUNCNAME]"; g; }; g() { echo $FUNCNAME; }; f; echo "[$FUNCNAME]""#, "[f]\ng\n[]\n", "", 0),
     // `type` in BusyBox ash's words.
     (r#"f() { :; }; type f; command -v f; command -V f; type ls; type ls; type cd"#, "f is a function\nf\nf is a function\nls is /usr/bin/ls\nls is /usr/bin/ls\ncd is a shell builtin\n", "", 0),
     // echo as BusyBox ash and bash: escapes only with -e (dash expands them always).

@@ -288,6 +288,22 @@ impl P<'_> {
             while self.i < self.s.len() && self.s[self.i].is_ascii_alphanumeric() {
                 self.i += 1;
             }
+            if self.at(0) == Some(b'#') {
+                // BASE#DIGITS (bash, BusyBox ash): bases 2 to 64.
+                let base = parse_num(&self.s[start..self.i]).filter(|b| (2..=64).contains(b));
+                let base = base.ok_or("invalid arithmetic base")?;
+                self.i += 1;
+                let ds = self.i;
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_alphanumeric()
+                        || matches!(self.s[self.i], b'@' | b'_'))
+                {
+                    self.i += 1;
+                }
+                return based_num(&self.s[ds..self.i], base)
+                    .map(Expr::Num)
+                    .ok_or_else(|| "value too great for base".into());
+            }
             return parse_num(&self.s[start..self.i])
                 .map(Expr::Num)
                 .ok_or_else(|| "expecting EOF".into());
@@ -307,6 +323,30 @@ impl P<'_> {
         }
         Err("expecting primary".into())
     }
+}
+
+/// The digits of `BASE#DIGITS`: 0-9, then a-z, A-Z, `@`, `_` (letters of either case are
+/// the same digit up to base 36, as in bash).
+fn based_num(s: &[u8], base: i64) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in s {
+        let d = match c {
+            b'0'..=b'9' => (c - b'0') as i64,
+            b'a'..=b'z' => (c - b'a') as i64 + 10,
+            b'A'..=b'Z' if base <= 36 => (c - b'A') as i64 + 10,
+            b'A'..=b'Z' => (c - b'A') as i64 + 36,
+            b'@' => 62,
+            _ => 63,
+        };
+        if d >= base {
+            return None;
+        }
+        v = v.wrapping_mul(base).wrapping_add(d);
+    }
+    Some(v)
 }
 
 /// A C integer constant: decimal, 0 octal, 0x hex.

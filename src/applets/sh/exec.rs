@@ -794,9 +794,11 @@ impl Shell {
         self.func_depth += 1;
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        let saved_name = std::mem::replace(&mut self.funcname, argv[0].clone());
         self.vars.push_frame();
         let r = self.run(body);
         self.vars.pop_frame();
+        self.funcname = saved_name;
         self.loop_depth = saved_loop;
         self.pos = saved_pos;
         self.func_depth -= 1;

@@ -568,6 +568,9 @@ impl Shell {
                 None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
                 None if n == b"RANDOM" => Some(itoa(self.next_random())),
                 None if n == b"SECONDS" => Some(itoa(self.seconds())),
+                None if n == b"FUNCNAME" && !self.funcname.is_empty() => {
+                    Some(self.funcname.clone())
+                }
                 None => None,
             },
             PName::Pos(0) => Some(self.arg0.clone()),

@@ -170,6 +170,8 @@ pub struct Shell {
     /// `$RANDOM`'s generator state and the time `$SECONDS` counts from (bash, BusyBox ash).
     pub rng: std::cell::Cell<u32>,
     pub seconds_base: i64,
+    /// The running function's name, `$FUNCNAME` (bash, BusyBox ash); empty outside functions.
+    pub funcname: Vec<u8>,
     /// Interactive state and job control (issue 5, `jobctl.rs`).
     pub jc: super::jobctl::JobCtl,
 }
@@ -239,6 +241,7 @@ impl Shell {
             stack_budget: 0,
             rng: std::cell::Cell::new(initial_seed()),
             seconds_base: now_secs(),
+            funcname: Vec::new(),
             jc: Default::default(),
         };
         let here = 0u8;

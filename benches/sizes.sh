@@ -9,7 +9,8 @@ build() { cargo build --release --quiet --no-default-features --features "$1"; s
 kib() { echo "$(($1 / 1024)) KiB"; }
 cargo build --release --quiet
 full=$(stat -c %s "$bin")
-applets=$(./$bin --list)
+# Applet names are feature names, except `[` (the `test` feature, listed too).
+applets=$(./$bin --list | grep -vx '\[')
 codecs="tar-gzip tar-bzip2 tar-xz tar-zstd"
 # Every feature but $1 (an applet, or a tar codec; `tar` itself then lists its codecs).
 without() {

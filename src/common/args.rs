@@ -827,4 +827,30 @@ mod tests {
         assert_eq!(v, ["prog", "-c", "-f", "a", "--", "-b", "20", "x"]);
         assert_eq!(explode(&argv(&["cfC", "a"]), TAR), Err(b'C'));
     }
+
+    #[test]
+    fn argmatch_exact_prefix_and_synonyms() {
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        enum W {
+            Never,
+            Once,
+            Always,
+        }
+        let t = &[
+            ("never", W::Never),
+            ("no", W::Never),
+            ("none", W::Never),
+            ("once", W::Once),
+            ("always", W::Always),
+        ];
+        let mut ctx = Ctx::new("t");
+        assert_eq!(argmatch(&mut ctx, "--w", b"once", t, 1).unwrap(), W::Once);
+        assert_eq!(argmatch(&mut ctx, "--w", b"al", t, 1).unwrap(), W::Always);
+        // "n" and "no" are prefixes of three names meaning one value: not ambiguous.
+        assert_eq!(argmatch(&mut ctx, "--w", b"n", t, 1).unwrap(), W::Never);
+        // "o" is only "once"; "" and "x" match nothing.
+        assert_eq!(argmatch(&mut ctx, "--w", b"o", t, 1).unwrap(), W::Once);
+        assert_eq!(argmatch(&mut ctx, "--w", b"x", t, 2).unwrap_err().code, 2);
+        assert!(argmatch(&mut ctx, "--w", b"", t, 1).is_err());
+    }
 }

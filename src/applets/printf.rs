@@ -8,8 +8,8 @@
 //! `value not completely converted`, `Numerical result out of range`, `%z: invalid
 //! conversion specification`, `warning: ignoring excess arguments, starting with 'x'`) and
 //! statuses. A lone `--help`/`--version` is answered; a leading `--` is skipped.
-//! Deviation: floating-point arguments are doubles, not x87 long doubles, so `%a` prints
-//! `0x1.8p+1` where GNU prints `0xcp-2`, and digits past the 17th differ.
+//! Floating-point arguments are x87 long doubles, as GNU's (a software copy in the engine).
+//! Deviation: widths and precisions above 16 Mi are cut to 16 Mi.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

@@ -101,9 +101,12 @@ impl Threads {
     }
 }
 
-/// Most steps the backtracker takes for one search before it gives up (back-references
-/// only; the answer is then "no match", where glibc would take exponential time).
-const BACKTRACK_BUDGET: u64 = 50_000_000;
+/// Most steps the backtracker takes from one start position before it gives that start up
+/// (back-references only; glibc would take exponential time there), ...
+const BACKTRACK_BUDGET: u64 = 1_000_000;
+/// ... and for a whole search, plus this many per subject byte.
+const SEARCH_BUDGET: u64 = 10_000_000;
+const SEARCH_BUDGET_PER_BYTE: u64 = 64;
 
 type Regs = Vec<(isize, isize)>;
 
@@ -644,20 +647,25 @@ impl<'r> Matcher<'r> {
         regs: Option<&mut Regs>,
     ) -> Option<(usize, usize)> {
         let hay = inp.hay;
-        let mut budget = BACKTRACK_BUDGET;
+        let mut total = SEARCH_BUDGET + SEARCH_BUDGET_PER_BYTE * (hay.len() - start) as u64;
         let mut s = start;
         loop {
             s = self.skip(hay, s);
             if s > hay.len() || (s == hay.len() && self.prog.first.is_some()) {
                 return None;
             }
-            if let Some(e) = self.backtrack(inp, s, None, None, &mut budget) {
+            let mut budget = BACKTRACK_BUDGET.min(total);
+            let before = budget;
+            let found = self.backtrack(inp, s, None, None, &mut budget);
+            total -= before - budget;
+            if let Some(e) = found {
                 if let Some(r) = regs {
-                    self.backtrack(inp, s, Some(e), Some(r), &mut budget);
+                    let mut b = BACKTRACK_BUDGET;
+                    self.backtrack(inp, s, Some(e), Some(r), &mut b);
                 }
                 return Some((s, e));
             }
-            if budget == 0 || s >= hay.len() {
+            if total == 0 || s >= hay.len() {
                 return None;
             }
             s += 1;

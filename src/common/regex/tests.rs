@@ -94,3 +94,44 @@ fn anchored_match_at() {
     assert_eq!(c, [Some((0, 3)), Some((2, 3))]);
     assert!(!re.match_at(b"xaab", 0, 0, &mut c));
 }
+
+/// Random bytes as patterns and subjects, in every syntax: errors or answers, never a panic;
+/// the entry points agree with each other.
+#[test]
+fn random_patterns_never_panic() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    const ALPHA: &[u8] = b"ab\\()[]{}|*+?.^$-:=,0129<>`'wWsSbB\n\xff\0 ";
+    for _ in 0..8_000 {
+        let n = (rnd() % 10) as usize;
+        let pat: Vec<u8> = (0..n)
+            .map(|_| ALPHA[(rnd() % ALPHA.len() as u64) as usize])
+            .collect();
+        let m = (rnd() % 12) as usize;
+        let hay: Vec<u8> = (0..m)
+            .map(|_| ALPHA[(rnd() % ALPHA.len() as u64) as usize])
+            .collect();
+        let flags = Flags((rnd() % 16) as u32);
+        if let Ok(re) = Regex::new(&pat, flags) {
+            let mut caps = vec![None; 10];
+            let f = re.captures_at(&hay, 0, 0, &mut caps);
+            assert_eq!(re.is_match(&hay), f, "{:?}", String::from_utf8_lossy(&pat));
+            assert_eq!(re.find_at(&hay, 0, 0), caps[0]);
+            let mut c2 = [None, None];
+            re.match_at(&hay, 0, 0, &mut c2);
+        }
+    }
+}
+
+#[test]
+fn backreference_blowup_is_bounded() {
+    let re = Regex::new(b"\\(a*\\)*\\1b", Flags(0)).unwrap();
+    let hay = "a".repeat(25);
+    // Either answer is acceptable within the step budget; it must end.
+    let _ = re.find_at(hay.as_bytes(), 0, 0);
+}

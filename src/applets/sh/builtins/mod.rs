@@ -445,16 +445,19 @@ fn export_like(sh: &mut Shell, args: &[Vec<u8>], ro: bool) -> Res {
     Ok(0)
 }
 
+/// Quote a value for re-input as dash and BusyBox ash do: runs without `'` in single quotes,
+/// runs of `'` in double quotes (`it's` → `'it'"'"'s'`), the empty string as `''`.
 pub fn single_quote(out: &mut Vec<u8>, v: &[u8]) {
-    out.push(b'\'');
-    for &c in v {
-        if c == b'\'' {
-            out.extend_from_slice(b"'\\''");
-        } else {
-            out.push(c);
-        }
+    if v.is_empty() {
+        out.extend_from_slice(b"''");
+        return;
     }
-    out.push(b'\'');
+    for run in v.chunk_by(|a, b| (*a == b'\'') == (*b == b'\'')) {
+        let q = if run[0] == b'\'' { b'"' } else { b'\'' };
+        out.push(q);
+        out.extend_from_slice(run);
+        out.push(q);
+    }
 }
 
 fn export(sh: &mut Shell, args: &[Vec<u8>]) -> Res {

@@ -27,7 +27,10 @@ fn tree(d: &Path) {
         .ok();
 }
 
-fn times(d: &Path) -> Vec<(String, Option<(i64, i64, i64, i64)>)> {
+/// Access and modification times (seconds, nanoseconds) of a file.
+type Times = Option<(i64, i64, i64, i64)>;
+
+fn times(d: &Path) -> Vec<(String, Times)> {
     let mut v = Vec::new();
     for e in sorted_entries(d) {
         let m = std::fs::symlink_metadata(e.path()).unwrap();

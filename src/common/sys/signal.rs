@@ -57,6 +57,63 @@ pub fn describe(sig: i32) -> Vec<u8> {
     }
 }
 
+/// A set of signals (sigset_t).
+#[derive(Clone, Copy)]
+pub struct SigSet(libc::sigset_t);
+
+impl SigSet {
+    pub fn empty() -> SigSet {
+        // SAFETY: sigemptyset initialises the set it is given.
+        unsafe {
+            let mut s: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut s);
+            SigSet(s)
+        }
+    }
+    pub fn add(&mut self, sig: i32) {
+        // SAFETY: self.0 is an initialised set; an invalid number is only EINVAL.
+        unsafe { libc::sigaddset(&mut self.0, sig) };
+    }
+}
+
+/// sigprocmask(2) `how` (SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK) with `set`; the previous mask.
+pub fn sigprocmask(how: i32, set: &SigSet) -> io::Result<SigSet> {
+    let mut old = SigSet::empty();
+    // SAFETY: both sets are initialised sigset_t values owned by the caller or this frame.
+    super::fd::cvt(unsafe { libc::sigprocmask(how, &set.0, &mut old.0) })?;
+    Ok(old)
+}
+
+/// sigtimedwait(2): wait up to `timeout` (None: for ever) for a signal of `set`, which must be
+/// blocked. Ok(Some(sig)) when one came, Ok(None) on timeout; EINTR comes back as an error.
+pub fn sigtimedwait(set: &SigSet, timeout: Option<std::time::Duration>) -> io::Result<Option<i32>> {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as _,
+        tv_nsec: d.subsec_nanos() as _,
+    });
+    let p = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: set is an initialised sigset_t; p is null or points to ts, alive for the call;
+    // no siginfo is asked for.
+    let r = unsafe { libc::sigtimedwait(&set.0, std::ptr::null_mut(), p) };
+    if r < 0 {
+        let e = io::Error::last_os_error();
+        return if e.raw_os_error() == Some(libc::EAGAIN) {
+            Ok(None)
+        } else {
+            Err(e)
+        };
+    }
+    Ok(Some(r))
+}
+
+/// prctl(PR_SET_DUMPABLE, 0): no core dump from this process (timeout re-raising a signal).
+pub fn disable_core_dumps() -> bool {
+    // SAFETY: prctl with PR_SET_DUMPABLE only takes numbers.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0) == 0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

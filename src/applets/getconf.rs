@@ -5,7 +5,7 @@
 //! `PAGE_SIZE`, `LONG_BIT`, `WORD_BIT`, `PATH`, `ARG_MAX`, `CLK_TCK`, `OPEN_MAX`, `CHILD_MAX`,
 //! `HOST_NAME_MAX`, `LOGIN_NAME_MAX`, `LINE_MAX`, `NGROUPS_MAX`, `INT_MAX` and friends,
 //! `_POSIX_VERSION`, `GNU_LIBC_VERSION`; with a path `NAME_MAX`, `PATH_MAX`, `PIPE_BUF`,
-//! `LINK_MAX`; `-a [PATH]` lists them (`%-35s %s`). Usage errors exit 2, an unknown variable
+//! `LINK_MAX`; `-a [PATH]` lists them (`%-35s%s`). Usage errors exit 2, an unknown variable
 //! `Unrecognized variable` 2, a bad path 3, as glibc's. Deviation: `-a` lists only these
 //! variables, not glibc's several hundred; no `-v`.
 
@@ -139,12 +139,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let mut out = String::new();
         for n in PATH_NAMES {
             if let Some(v) = path_value(n, path).map_err(|e| pathconf_error(path, &e))? {
-                out.push_str(&format!("{n:<35} {v}\n"));
+                out.push_str(&format!("{n:<35}{v}\n"));
             }
         }
         for n in SYSTEM_NAMES {
             if let Some(v) = system(n) {
-                out.push_str(&format!("{n:<35} {v}\n"));
+                out.push_str(&format!("{n:<35}{v}\n"));
             }
         }
         ctx.out.write_all(out.as_bytes())?;

@@ -11,16 +11,19 @@ use std::process::{Command, Stdio};
 #[allow(unused_imports)]
 use crate::harness::*;
 
-/// Run `SHELL -c script` as `sh` (argv[0]) in `dir` with a fixed environment.
-fn run_sh(shell: &Path, via_rbox: bool, script: &str, dir: &Path) -> (String, String, i32) {
+/// Run `SHELL -c script` as `sh` (argv[0]: rbox picks its applet by it) in `dir` with a fixed
+/// environment.
+fn run_sh(shell: &Path, script: &str, dir: &Path) -> (String, String, i32) {
+    run_argv(shell.to_str().unwrap(), &[], script, dir)
+}
+
+/// `PROG ARGS... -c script` with argv[0] `sh` (which picks BusyBox's applet), in `dir`, with
+/// a fixed environment and stdin from /dev/null: stdout, stderr, status (128+N for signal N).
+fn run_argv(prog: &str, args: &[&str], script: &str, dir: &Path) -> (String, String, i32) {
     use std::os::unix::process::{CommandExt, ExitStatusExt};
-    let mut cmd = Command::new(shell);
-    if via_rbox {
-        cmd.arg("sh");
-    } else {
-        cmd.arg0("sh");
-    }
-    let o = cmd
+    let o = Command::new(prog)
+        .arg0("sh")
+        .args(args)
         .arg("-c")
         .arg(script)
         .current_dir(dir)
@@ -52,15 +55,15 @@ fn dash() -> Option<&'static Path> {
 fn check_table(table: &[(&str, &str, &str, i32)], with_dash: bool) {
     let mut failures = Vec::new();
     for (i, (script, out, err, st)) in table.iter().enumerate() {
-        let mut shells: Vec<(&str, &Path, bool)> = vec![("rbox", rbox(), true)];
+        let mut shells: Vec<(&str, &Path)> = vec![("rbox", rbox())];
         if with_dash {
             if let Some(p) = dash() {
-                shells.push(("dash", p, false));
+                shells.push(("dash", p));
             }
         }
-        for (label, path, via) in shells {
+        for (label, path) in shells {
             let d = TempDir::new("sh-golden");
-            let got = run_sh(path, via, script, d.path());
+            let got = run_sh(path, script, d.path());
             if (got.0.as_str(), got.1.as_str(), got.2) != (*out, *err, *st) {
                 failures.push(format!(
                     "#{i} [{label}] script: {script:?}\n  want: {:?} {:?} {}\n  got:  {:?} {:?} {}",
@@ -109,27 +112,10 @@ fn reference_shells() -> Vec<(&'static str, Vec<&'static str>)> {
     v
 }
 
-/// Run a reference shell the way `run_sh` runs rbox (argv[0] `sh`, same environment).
+/// Run a reference shell the way `run_sh` runs rbox: stdout and status.
 fn run_ref(cmd: &[&str], script: &str, dir: &Path) -> (String, i32) {
-    use std::os::unix::process::{CommandExt, ExitStatusExt};
-    let mut c = Command::new(cmd[0]);
-    c.arg0("sh").args(&cmd[1..]);
-    let o = c
-        .arg("-c")
-        .arg(script)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", "/root")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .output()
-        .expect("spawn");
-    let code = o
-        .status
-        .code()
-        .unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0));
-    (String::from_utf8_lossy(&o.stdout).into_owned(), code)
+    let (out, _, code) = run_argv(cmd[0], &cmd[1..], script, dir);
+    (out, code)
 }
 
 /// The deliberate differences: `tests/data/sh/differences.txt`, blocks of `reason:` lines
@@ -179,7 +165,7 @@ fn differential_against_dash_busybox_bash() {
                         .iter()
                         .map(|script| {
                             let d = TempDir::new("sh-diff");
-                            let (out, _, st) = run_sh(rbox(), true, script, d.path());
+                            let (out, _, st) = run_sh(rbox(), script, d.path());
                             let mut theirs = Vec::new();
                             let mut agrees = false;
                             for (label, cmd) in refs {

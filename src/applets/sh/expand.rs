@@ -436,7 +436,7 @@ impl Shell {
                 e
             }
         };
-        let mut vars = ArithVars { sh: self };
+        let mut vars = ArithVars { sh: self, depth: 0 };
         match arith::eval(&expr, &mut vars) {
             Ok(v) => Ok(v),
             Err(m) => {
@@ -460,7 +460,7 @@ impl Shell {
             Ok(e) => e,
             Err(m) => return Err(self.arith_error(&m, text)),
         };
-        let mut vars = ArithVars { sh: self };
+        let mut vars = ArithVars { sh: self, depth: 0 };
         match arith::eval(&e, &mut vars) {
             Ok(v) => Ok(v),
             Err(m) if m.starts_with('\u{1}') => Err(Flow::Exit(2)),
@@ -1060,6 +1060,8 @@ fn pure_word(w: &[WordPart]) -> bool {
 
 struct ArithVars<'a> {
     sh: &'a mut Shell,
+    /// How many variables deep the evaluation of variables holding expressions is.
+    depth: u32,
 }
 
 impl arith::Vars for ArithVars<'_> {
@@ -1078,8 +1080,18 @@ impl arith::Vars for ArithVars<'_> {
                 match arith::parse_num(digits) {
                     Some(n) => Ok(if neg { n.wrapping_neg() } else { n }),
                     None => {
-                        // A variable holding an expression is evaluated recursively (bash, ash).
-                        Err(format!("Illegal number: {}", String::from_utf8_lossy(v)))
+                        // A variable holding an expression is evaluated as one, recursively
+                        // (BusyBox ash and bash; dash says "Illegal number"): x=1+2; $((x)) is 3.
+                        if self.depth >= 64 {
+                            return Err("expression recursion level exceeded".into());
+                        }
+                        let text = t.to_vec();
+                        let e = arith::parse(&text)?;
+                        let mut inner = ArithVars {
+                            sh: &mut *self.sh,
+                            depth: self.depth + 1,
+                        };
+                        arith::eval(&e, &mut inner)
                     }
                 }
             }

@@ -1,109 +1,272 @@
 //! `getconf`: print system configuration values.
 //!
-//! glibc's `getconf` output for the variables scripts ask: `_NPROCESSORS_ONLN`,
-//! `_NPROCESSORS_CONF` (counted as glibc counts them, `common::sysinfo`), `PAGESIZE`/
-//! `PAGE_SIZE`, `LONG_BIT`, `WORD_BIT`, `PATH`, `ARG_MAX`, `CLK_TCK`, `OPEN_MAX`, `CHILD_MAX`,
-//! `HOST_NAME_MAX`, `LOGIN_NAME_MAX`, `LINE_MAX`, `NGROUPS_MAX`, `INT_MAX` and friends,
-//! `_POSIX_VERSION`, `GNU_LIBC_VERSION`; with a path `NAME_MAX`, `PATH_MAX`, `PIPE_BUF`,
-//! `LINK_MAX`; `-a [PATH]` lists them (`%-35s%s`). Usage errors exit 2, an unknown variable
-//! `Unrecognized variable` 2, a bad path 3, as glibc's. Deviation: `-a` lists only these
-//! variables, not glibc's several hundred; no `-v`.
+//! glibc's `getconf` (2.36): `getconf VAR`, `getconf VAR PATH` (the variables pathconf(3)
+//! answers need a PATH, the others refuse one: the usage and status 2), `getconf -a [PATH]`
+//! (every supported variable as `NAME` padded to 35 columns and its value, empty when undefined,
+//! path variables about PATH or `/`), `-v SPEC` accepted and ignored (one programming
+//! environment here), a name matches with or without its `_POSIX_` prefix, `undefined` for a
+//! limit that has none, `getconf: Unrecognized variable `X'` and status 2, `getconf: pathconf:
+//! PATH: strerror` and status 3. Values are glibc's on x86_64 Linux: its constants, the CPU
+//! counts of `common::sysinfo`, ARG_MAX as glibc derives it from the stack limit, the
+//! resource limits for CHILD_MAX, OPEN_MAX and SIGQUEUE_MAX, NAME_MAX from statfs(2).
+//! Deviations: the variables that depend on the file system type or the CPU (LINK_MAX,
+//! FILESIZEBITS, POSIX_ALLOC_SIZE_MIN, POSIX_REC_*, LEVEL*_CACHE_*), _AVPHYS_PAGES,
+//! GNU_LIBC_VERSION, GNU_LIBPTHREAD_VERSION and the confstr values glibc leaves empty are not
+//! supported (`Unrecognized variable`).
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::common::sys::{fs as sysfs, process as sp, user};
+use crate::common::sys::{fs, process, user};
 use crate::common::{ctx::strerror, sysinfo, Ctx, Error, Result};
 
-const USAGE: &str = "Usage: getconf [-v specification] variable_name [pathname]
+const USAGE: &str = "\
+Usage: getconf [-v specification] variable_name [pathname]
        getconf -a [pathname]
 ";
 
+const HELP: &str = "\
+Usage: getconf [-v SPEC] VAR
+  or:  getconf [-v SPEC] PATH_VAR PATH
+
+Get the configuration value for variable VAR, or for variable PATH_VAR
+for path PATH.  If SPEC is given, give values for compilation
+environment SPEC.
+";
+
+/// How a variable's value is found.
+#[derive(Clone, Copy)]
+enum V {
+    /// A constant of the C library.
+    C(&'static str),
+    /// A pathconf constant (the path must name something only for [`V::Stat`]).
+    PathC(&'static str),
+    /// A pathconf constant that needs the file to exist.
+    Stat(&'static str),
+    /// statfs's name length.
+    NameMax,
+    ArgMax,
+    ClkTck,
+    CpusConf,
+    CpusOnln,
+    /// A soft resource limit, undefined when unlimited.
+    Rlim(i32),
+    /// sysconf(3), the same in musl and glibc.
+    Sys(i32),
+}
+use V::*;
+
+/// glibc's table, in its order (`getconf -a`), for the variables supported here.
+// RLIMIT_* are i32 on musl, u32 on glibc.
 #[allow(clippy::unnecessary_cast)]
-fn system(name: &str) -> Option<String> {
-    let rl = |r| {
-        let v = sp::getrlimit(r as i32).cur;
-        if v == sp::RLIM_INFINITY {
-            "unlimited".to_string()
-        } else {
-            v.to_string()
-        }
-    };
-    Some(match name {
-        "_NPROCESSORS_ONLN" => sysinfo::cpus_online().to_string(),
-        "_NPROCESSORS_CONF" => sysinfo::cpus_configured().to_string(),
-        "PAGESIZE" | "PAGE_SIZE" => user::sysconf(libc::_SC_PAGESIZE)
-            .unwrap_or(4096)
-            .to_string(),
-        "LONG_BIT" => (usize::BITS).to_string(),
-        "WORD_BIT" => "32".into(),
-        "PATH" => "/bin:/usr/bin".into(),
-        "ARG_MAX" => sp::arg_max().to_string(),
-        "CLK_TCK" => sp::clock_ticks().to_string(),
-        "OPEN_MAX" => rl(libc::RLIMIT_NOFILE),
-        "CHILD_MAX" => rl(libc::RLIMIT_NPROC),
-        "HOST_NAME_MAX" => "64".into(),
-        "LOGIN_NAME_MAX" => "256".into(),
-        "LINE_MAX" => "2048".into(),
-        "NGROUPS_MAX" => "65536".into(),
-        "CHAR_BIT" => "8".into(),
-        "INT_MAX" => i32::MAX.to_string(),
-        "INT_MIN" => i32::MIN.to_string(),
-        "UINT_MAX" => u32::MAX.to_string(),
-        "LONG_MAX" => i64::MAX.to_string(),
-        "LONG_MIN" => i64::MIN.to_string(),
-        "ULONG_MAX" => u64::MAX.to_string(),
-        // glibc reports _POSIX_SSIZE_MAX here.
-        "SSIZE_MAX" => "32767".into(),
-        "_POSIX_VERSION" | "_POSIX2_VERSION" => "200809".into(),
-        "GNU_LIBC_VERSION" => "glibc 2.36".into(),
-        _ => return None,
-    })
+static VARS: &[(&str, V)] = &[
+    ("MAX_CANON", PathC("255")),
+    ("_POSIX_MAX_CANON", PathC("255")),
+    ("MAX_INPUT", PathC("255")),
+    ("_POSIX_MAX_INPUT", PathC("255")),
+    ("NAME_MAX", NameMax),
+    ("_POSIX_NAME_MAX", NameMax),
+    ("PATH_MAX", PathC("4096")),
+    ("_POSIX_PATH_MAX", PathC("4096")),
+    ("PIPE_BUF", PathC("4096")),
+    ("_POSIX_PIPE_BUF", PathC("4096")),
+    ("_POSIX_CHOWN_RESTRICTED", Stat("1")),
+    ("_POSIX_NO_TRUNC", PathC("1")),
+    ("_POSIX_VDISABLE", PathC("0")),
+    ("ARG_MAX", ArgMax),
+    ("ATEXIT_MAX", C("2147483647")),
+    ("CHAR_BIT", C("8")),
+    ("CHAR_MAX", C("127")),
+    ("CHAR_MIN", C("-128")),
+    ("CHILD_MAX", Rlim(libc::RLIMIT_NPROC as i32)),
+    ("CLK_TCK", ClkTck),
+    ("INT_MAX", C("2147483647")),
+    ("INT_MIN", C("-2147483648")),
+    ("IOV_MAX", C("1024")),
+    ("LOGNAME_MAX", C("256")),
+    ("LONG_BIT", C("64")),
+    ("MB_LEN_MAX", C("16")),
+    ("NGROUPS_MAX", C("65536")),
+    ("NL_ARGMAX", C("4096")),
+    ("NL_LANGMAX", C("2048")),
+    ("NL_MSGMAX", C("2147483647")),
+    ("NL_NMAX", C("2147483647")),
+    ("NL_SETMAX", C("2147483647")),
+    ("NL_TEXTMAX", C("2147483647")),
+    ("NSS_BUFLEN_GROUP", C("1024")),
+    ("NSS_BUFLEN_PASSWD", C("1024")),
+    ("NZERO", C("20")),
+    ("OPEN_MAX", Rlim(libc::RLIMIT_NOFILE as i32)),
+    ("PAGESIZE", Sys(libc::_SC_PAGESIZE)),
+    ("PAGE_SIZE", Sys(libc::_SC_PAGESIZE)),
+    ("PASS_MAX", C("8192")),
+    ("PTHREAD_DESTRUCTOR_ITERATIONS", C("4")),
+    ("PTHREAD_KEYS_MAX", C("1024")),
+    ("PTHREAD_STACK_MIN", C("16384")),
+    ("SCHAR_MAX", C("127")),
+    ("SCHAR_MIN", C("-128")),
+    ("SHRT_MAX", C("32767")),
+    ("SHRT_MIN", C("-32768")),
+    ("SSIZE_MAX", C("32767")),
+    ("TTY_NAME_MAX", C("32")),
+    ("UCHAR_MAX", C("255")),
+    ("UINT_MAX", C("4294967295")),
+    ("UIO_MAXIOV", C("1024")),
+    ("ULONG_MAX", C("18446744073709551615")),
+    ("USHRT_MAX", C("65535")),
+    ("WORD_BIT", C("32")),
+    ("_NPROCESSORS_CONF", CpusConf),
+    ("_NPROCESSORS_ONLN", CpusOnln),
+    ("_PHYS_PAGES", Sys(libc::_SC_PHYS_PAGES)),
+    ("_POSIX_ARG_MAX", ArgMax),
+    ("_POSIX_ASYNCHRONOUS_IO", C("200809")),
+    ("_POSIX_CHILD_MAX", Rlim(libc::RLIMIT_NPROC as i32)),
+    ("_POSIX_FSYNC", C("200809")),
+    ("_POSIX_JOB_CONTROL", C("1")),
+    ("_POSIX_MAPPED_FILES", C("200809")),
+    ("_POSIX_MEMLOCK", C("200809")),
+    ("_POSIX_MEMLOCK_RANGE", C("200809")),
+    ("_POSIX_MEMORY_PROTECTION", C("200809")),
+    ("_POSIX_MESSAGE_PASSING", C("200809")),
+    ("_POSIX_NGROUPS_MAX", C("65536")),
+    ("_POSIX_OPEN_MAX", Rlim(libc::RLIMIT_NOFILE as i32)),
+    ("_POSIX_PRIORITIZED_IO", C("200809")),
+    ("_POSIX_PRIORITY_SCHEDULING", C("200809")),
+    ("_POSIX_REALTIME_SIGNALS", C("200809")),
+    ("_POSIX_SAVED_IDS", C("1")),
+    ("_POSIX_SEMAPHORES", C("200809")),
+    ("_POSIX_SHARED_MEMORY_OBJECTS", C("200809")),
+    ("_POSIX_SSIZE_MAX", C("32767")),
+    ("_POSIX_STREAM_MAX", C("16")),
+    ("_POSIX_SYNCHRONIZED_IO", C("200809")),
+    ("_POSIX_THREADS", C("200809")),
+    ("_POSIX_THREAD_ATTR_STACKADDR", C("200809")),
+    ("_POSIX_THREAD_ATTR_STACKSIZE", C("200809")),
+    ("_POSIX_THREAD_PRIORITY_SCHEDULING", C("200809")),
+    ("_POSIX_THREAD_PRIO_INHERIT", C("200809")),
+    ("_POSIX_THREAD_PRIO_PROTECT", C("200809")),
+    ("_POSIX_THREAD_PROCESS_SHARED", C("200809")),
+    ("_POSIX_THREAD_SAFE_FUNCTIONS", C("200809")),
+    ("_POSIX_TIMERS", C("200809")),
+    ("_POSIX_VERSION", C("200809")),
+    ("_XOPEN_ENH_I18N", C("1")),
+    ("_XOPEN_LEGACY", C("1")),
+    ("_XOPEN_REALTIME", C("1")),
+    ("_XOPEN_REALTIME_THREADS", C("1")),
+    ("_XOPEN_SHM", C("1")),
+    ("_XOPEN_UNIX", C("1")),
+    ("_XOPEN_VERSION", C("700")),
+    ("_XOPEN_XCU_VERSION", C("4")),
+    ("_XOPEN_XPG2", C("1")),
+    ("_XOPEN_XPG3", C("1")),
+    ("_XOPEN_XPG4", C("1")),
+    ("BC_BASE_MAX", C("99")),
+    ("BC_DIM_MAX", C("2048")),
+    ("BC_SCALE_MAX", C("99")),
+    ("BC_STRING_MAX", C("1000")),
+    ("CHARCLASS_NAME_MAX", C("2048")),
+    ("COLL_WEIGHTS_MAX", C("255")),
+    ("EXPR_NEST_MAX", C("32")),
+    ("LINE_MAX", C("2048")),
+    ("POSIX2_BC_BASE_MAX", C("99")),
+    ("POSIX2_BC_DIM_MAX", C("2048")),
+    ("POSIX2_BC_SCALE_MAX", C("99")),
+    ("POSIX2_BC_STRING_MAX", C("1000")),
+    ("POSIX2_CHAR_TERM", C("200809")),
+    ("POSIX2_COLL_WEIGHTS_MAX", C("255")),
+    ("POSIX2_C_BIND", C("200809")),
+    ("POSIX2_C_DEV", C("200809")),
+    ("POSIX2_C_VERSION", C("200809")),
+    ("POSIX2_EXPR_NEST_MAX", C("32")),
+    ("_POSIX2_LINE_MAX", C("2048")),
+    ("POSIX2_LINE_MAX", C("2048")),
+    ("POSIX2_LOCALEDEF", C("200809")),
+    ("POSIX2_RE_DUP_MAX", C("32767")),
+    ("POSIX2_SW_DEV", C("200809")),
+    ("POSIX2_VERSION", C("200809")),
+    ("RE_DUP_MAX", C("32767")),
+    ("PATH", C("/bin:/usr/bin")),
+    ("CS_PATH", C("/bin:/usr/bin")),
+    ("LFS64_CFLAGS", C("-D_LARGEFILE64_SOURCE")),
+    ("LFS64_LINTFLAGS", C("-D_LARGEFILE64_SOURCE")),
+    ("_XBS5_WIDTH_RESTRICTED_ENVS", C("XBS5_LP64_OFF64")),
+    ("XBS5_WIDTH_RESTRICTED_ENVS", C("XBS5_LP64_OFF64")),
+    ("_XBS5_LP64_OFF64", C("1")),
+    ("XBS5_LP64_OFF64_CFLAGS", C("-m64")),
+    ("XBS5_LP64_OFF64_LDFLAGS", C("-m64")),
+    ("_POSIX_V6_WIDTH_RESTRICTED_ENVS", C("POSIX_V6_LP64_OFF64")),
+    ("POSIX_V6_WIDTH_RESTRICTED_ENVS", C("POSIX_V6_LP64_OFF64")),
+    ("_POSIX_V6_LP64_OFF64", C("1")),
+    ("POSIX_V6_LP64_OFF64_CFLAGS", C("-m64")),
+    ("POSIX_V6_LP64_OFF64_LDFLAGS", C("-m64")),
+    ("_POSIX_V7_WIDTH_RESTRICTED_ENVS", C("POSIX_V7_LP64_OFF64")),
+    ("POSIX_V7_WIDTH_RESTRICTED_ENVS", C("POSIX_V7_LP64_OFF64")),
+    ("_POSIX_V7_LP64_OFF64", C("1")),
+    ("POSIX_V7_LP64_OFF64_CFLAGS", C("-m64")),
+    ("POSIX_V7_LP64_OFF64_LDFLAGS", C("-m64")),
+    ("_POSIX_ADVISORY_INFO", C("200809")),
+    ("_POSIX_BARRIERS", C("200809")),
+    ("_POSIX_CLOCK_SELECTION", C("200809")),
+    ("_POSIX_CPUTIME", C("200809")),
+    ("_POSIX_THREAD_CPUTIME", C("200809")),
+    ("_POSIX_MONOTONIC_CLOCK", C("200809")),
+    ("_POSIX_READER_WRITER_LOCKS", C("200809")),
+    ("_POSIX_SPIN_LOCKS", C("200809")),
+    ("_POSIX_REGEXP", C("1")),
+    ("_POSIX_SHELL", C("1")),
+    ("_POSIX_SPAWN", C("200809")),
+    ("_POSIX_TIMEOUTS", C("200809")),
+    ("STREAM_MAX", C("16")),
+    ("AIO_PRIO_DELTA_MAX", C("20")),
+    ("DELAYTIMER_MAX", C("2147483647")),
+    ("HOST_NAME_MAX", C("64")),
+    ("LOGIN_NAME_MAX", C("256")),
+    ("MQ_PRIO_MAX", C("32768")),
+    ("RTSIG_MAX", C("32")),
+    ("SEM_VALUE_MAX", C("2147483647")),
+    ("SIGQUEUE_MAX", Rlim(libc::RLIMIT_SIGPENDING as i32)),
+    ("POSIX2_SYMLINKS", Stat("1")),
+    ("IPV6", C("200809")),
+    ("RAW_SOCKETS", C("200809")),
+    ("_POSIX_IPV6", C("200809")),
+    ("_POSIX_RAW_SOCKETS", C("200809")),
+];
+
+fn is_path(v: V) -> bool {
+    matches!(v, PathC(_) | Stat(_) | NameMax)
 }
 
-const SYSTEM_NAMES: &[&str] = &[
-    "ARG_MAX",
-    "CHILD_MAX",
-    "CLK_TCK",
-    "NGROUPS_MAX",
-    "OPEN_MAX",
-    "_POSIX_VERSION",
-    "LINE_MAX",
-    "HOST_NAME_MAX",
-    "LOGIN_NAME_MAX",
-    "PAGESIZE",
-    "PAGE_SIZE",
-    "_NPROCESSORS_CONF",
-    "_NPROCESSORS_ONLN",
-    "CHAR_BIT",
-    "INT_MAX",
-    "INT_MIN",
-    "LONG_BIT",
-    "WORD_BIT",
-    "SSIZE_MAX",
-    "UINT_MAX",
-    "ULONG_MAX",
-    "PATH",
-    "GNU_LIBC_VERSION",
-];
-const PATH_NAMES: &[&str] = &["LINK_MAX", "NAME_MAX", "PATH_MAX", "PIPE_BUF"];
-
-/// What glibc's pathconf says for `path` (the name length from statfs).
-fn path_value(name: &str, path: &[u8]) -> std::io::Result<Option<String>> {
-    let fs = sysfs::statfs(path)?;
-    Ok(Some(match name {
-        "NAME_MAX" => fs.namelen.to_string(),
-        "PATH_MAX" => "4096".into(),
-        "PIPE_BUF" => "4096".into(),
-        "LINK_MAX" => {
-            // ext2/3/4: 65000; most others 127 (glibc's table, abridged).
-            if fs.ftype == 0xEF53 {
-                "65000".into()
-            } else {
-                "127".into()
+/// The value, None for undefined; Err for a path that cannot be asked about.
+fn value(v: V, path: &[u8]) -> std::io::Result<Option<String>> {
+    let enoent = || std::io::Error::from_raw_os_error(libc::ENOENT);
+    Ok(Some(match v {
+        C(s) => s.to_string(),
+        PathC(s) => {
+            if path.is_empty() {
+                return Err(enoent());
             }
+            s.to_string()
         }
-        _ => return Ok(None),
+        Stat(s) => {
+            fs::statfs(path)?;
+            s.to_string()
+        }
+        NameMax => fs::statfs(path)?.namelen.to_string(),
+        ArgMax => process::arg_max().to_string(),
+        ClkTck => process::clock_ticks().to_string(),
+        CpusConf => sysinfo::cpus_configured().to_string(),
+        CpusOnln => sysinfo::cpus_online().to_string(),
+        Rlim(r) => {
+            let cur = process::getrlimit(r).cur;
+            if cur == process::RLIM_INFINITY {
+                return Ok(None);
+            }
+            cur.to_string()
+        }
+        Sys(n) => match user::sysconf(n) {
+            Some(x) => x.to_string(),
+            None => return Ok(None),
+        },
     }))
 }
 
@@ -112,74 +275,77 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-fn usage(ctx: &mut Ctx) -> Error {
-    let _ = ctx.out.flush();
-    crate::common::io::write_all(crate::common::io::stderr_fd(), USAGE.as_bytes()).ok();
-    Error::silent(2)
-}
-
-fn pathconf_error(path: &[u8], e: &std::io::Error) -> Error {
-    let mut m = b"pathconf: ".to_vec();
-    m.extend_from_slice(path);
-    m.extend_from_slice(b": ");
-    m.extend_from_slice(strerror(e).as_bytes());
-    Error::new(3, m)
+fn usage() -> Error {
+    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), USAGE.as_bytes());
+    Error::new(2, "")
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
-    let mut args: Vec<&[u8]> = argv.iter().skip(1).map(|a| a.as_bytes()).collect();
-    if args.first() == Some(&&b"--"[..]) {
-        args.remove(0);
+    let mut a: Vec<&[u8]> = argv.iter().skip(1).map(|s| s.as_bytes()).collect();
+    match a.first().copied() {
+        Some(b"--help") => {
+            ctx.out.write_all(HELP.as_bytes())?;
+            return Ok(());
+        }
+        Some(b"--version") => {
+            let v = format!("getconf (rbox) {}\n", env!("CARGO_PKG_VERSION"));
+            ctx.out.write_all(v.as_bytes())?;
+            return Ok(());
+        }
+        _ => {}
     }
-    if args.first() == Some(&&b"-a"[..]) {
-        let path = args.get(1).copied().unwrap_or(b"/");
-        if args.len() > 2 {
-            return Err(usage(ctx));
-        }
-        let mut out = String::new();
-        for n in PATH_NAMES {
-            if let Some(v) = path_value(n, path).map_err(|e| pathconf_error(path, &e))? {
-                out.push_str(&format!("{n:<35}{v}\n"));
+    if let Some(first) = a.first().copied() {
+        if first.starts_with(b"-v") {
+            // -v SPEC or -vSPEC: one programming environment here, whatever SPEC names.
+            let n = if first.len() > 2 { 1 } else { 2 };
+            if a.len() < n {
+                return Err(usage());
             }
+            a.drain(..n);
         }
-        for n in SYSTEM_NAMES {
-            if let Some(v) = system(n) {
-                out.push_str(&format!("{n:<35}{v}\n"));
-            }
+    }
+    if a.first() == Some(&&b"--"[..]) {
+        a.remove(0);
+    }
+    if a.first() == Some(&&b"-a"[..]) {
+        if a.len() > 2 {
+            return Err(usage());
         }
-        ctx.out.write_all(out.as_bytes())?;
+        let path = a.get(1).copied().unwrap_or(b"/");
+        let mut out = Vec::with_capacity(8192);
+        for &(name, v) in VARS {
+            let val = value(v, path).ok().flatten().unwrap_or_default();
+            out.extend_from_slice(format!("{name:<35}{val}\n").as_bytes());
+        }
+        ctx.out.write_all(&out)?;
         return Ok(());
     }
-    let (name, path) = match args.as_slice() {
-        [n] => (*n, None),
-        [n, p] => (*n, Some(*p)),
-        _ => return Err(usage(ctx)),
+    if a.is_empty() || a.len() > 2 {
+        return Err(usage());
+    }
+    let var = a[0];
+    let found = VARS.iter().find(|(n, _)| {
+        n.as_bytes() == var || n.strip_prefix("_POSIX_").map(str::as_bytes) == Some(var)
+    });
+    let Some(&(_, v)) = found else {
+        let mut msg = b"Unrecognized variable `".to_vec();
+        msg.extend_from_slice(var);
+        msg.push(b'\'');
+        return Err(Error::new(2, msg));
     };
-    let name_s = String::from_utf8_lossy(name);
-    let name_s = name_s
-        .strip_prefix("_POSIX_")
-        .filter(|n| PATH_NAMES.contains(n))
-        .unwrap_or(&name_s);
-    if PATH_NAMES.contains(&name_s) {
-        let Some(p) = path else {
-            return Err(usage(ctx));
-        };
-        let v = path_value(name_s, p).map_err(|e| pathconf_error(p, &e))?;
-        ctx.out
-            .write_all(format!("{}\n", v.unwrap_or_default()).as_bytes())?;
-        return Ok(());
+    if is_path(v) != (a.len() == 2) {
+        return Err(usage());
     }
-    match system(name_s) {
-        Some(v) if path.is_none() => {
-            ctx.out.write_all(format!("{v}\n").as_bytes())?;
-            Ok(())
-        }
-        Some(_) => Err(usage(ctx)),
-        None => {
-            let mut m = b"Unrecognized variable `".to_vec();
-            m.extend_from_slice(name);
-            m.push(b'\'');
-            Err(Error::new(2, m))
-        }
-    }
+    let path = a.get(1).copied().unwrap_or(b"");
+    let val = value(v, path).map_err(|e| {
+        let mut msg = b"pathconf: ".to_vec();
+        msg.extend_from_slice(path);
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(strerror(&e).as_bytes());
+        Error::new(3, msg)
+    })?;
+    let mut line = val.unwrap_or_else(|| "undefined".to_string()).into_bytes();
+    line.push(b'\n');
+    ctx.out.write_all(&line)?;
+    Ok(())
 }

@@ -1,14 +1,19 @@
 //! `hostname`: show or set the system's host name.
 //!
-//! BusyBox's `hostname` (GNU coreutils has none): no option prints the name; `-s` the short
-//! name (up to the first dot), `-f` the fully qualified name, `-d` the DNS domain (after its
-//! first dot; nothing when it has none), `-i` the host's addresses; `hostname NAME` and
-//! `-F FILE` (the first word of the first line that is not a comment) set it (root only:
-//! `hostname: sethostname: Operation not permitted`). Names are resolved through /etc/hosts
-//! (what a scratch image has; no DNS), IPv4 as BusyBox's gethostbyname. Deviation: no DNS
-//! look-up for `-f`/`-d`/`-i`.
+//! BusyBox `hostname`: no argument prints the name (gethostname); `-s` the short name (up to the
+//! first dot); `-f` the fully qualified name, `-d` the domain (after the first dot of the FQDN),
+//! `-i` the IPv4 addresses of the name; `NAME` or `-F FILE` (the first word of each line that
+//! is not blank or a `#` comment) set it with sethostname(2), root only. Options are checked in
+//! BusyBox's order: `-f`, then `-s`, `-d`, `-i` (when any of `-d -f -i` is given the name is
+//! looked up first), then `-F`, then `NAME`. Long forms `--domain --fqdn --ip-address --short
+//! --file` as net-tools' hostname. Deviation: the lookup reads `/etc/hosts` only (as glibc's
+//! `files` source, IPv4 lines, names matched case-insensitively, every matching line's
+//! addresses), never DNS: a name not found there is its own FQDN for `-f` and `-d`, and
+//! `-i` fails with `hostname: NAME: Unknown host` as BusyBox does when the resolver finds
+//! nothing.
 
 use std::ffi::OsString;
+use std::net::Ipv4Addr;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
@@ -17,17 +22,19 @@ use crate::common::{ctx::strerror, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
     &[
-        Opt::flag("s", Some(b's'), None),
-        Opt::flag("i", Some(b'i'), None),
-        Opt::flag("d", Some(b'd'), None),
-        Opt::flag("f", Some(b'f'), None),
-        Opt::arg("F", Some(b'F'), None),
+        Opt::flag("d", Some(b'd'), Some("domain")),
+        Opt::flag("f", Some(b'f'), Some("fqdn")),
+        Opt::flag("f", None, Some("long")),
+        Opt::flag("i", Some(b'i'), Some("ip-address")),
+        Opt::flag("s", Some(b's'), Some("short")),
+        Opt::arg("F", Some(b'F'), Some("file")),
         Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
     ],
     "\
-Usage: hostname [-sidf] [HOSTNAME | -F FILE]
+Usage: hostname [OPTIONS] [HOSTNAME | -F FILE]
 
-Show or set hostname or DNS domain name
+Get or set hostname or DNS domain name
 
 \t-s\tShort
 \t-i\tAddresses for the hostname
@@ -42,85 +49,124 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-/// The /etc/hosts line naming `name`: (canonical name, IPv4 addresses of matching lines).
-fn lookup(name: &[u8]) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
-    let hosts = std::fs::read("/etc/hosts").ok()?;
-    let mut canon = None;
-    let mut addrs = Vec::new();
+/// What /etc/hosts says about a name: the canonical name of the first matching line and the
+/// addresses of every matching line (glibc's `files` source for gethostbyname).
+struct Host {
+    name: Vec<u8>,
+    addrs: Vec<Ipv4Addr>,
+}
+
+fn lookup(hosts: &[u8], name: &[u8]) -> Option<Host> {
+    let mut found: Option<Host> = None;
     for line in hosts.split(|&c| c == b'\n') {
         let line = line.split(|&c| c == b'#').next().unwrap_or(b"");
         let mut words = line
             .split(|c| c.is_ascii_whitespace())
             .filter(|w| !w.is_empty());
         let Some(addr) = words.next() else { continue };
-        if !addr.contains(&b'.') || addr.contains(&b':') {
+        let Some(addr) = std::str::from_utf8(addr)
+            .ok()
+            .and_then(|a| a.parse::<Ipv4Addr>().ok())
+        else {
+            continue;
+        };
+        let names: Vec<&[u8]> = words.collect();
+        if names.is_empty() || !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             continue;
         }
-        let names: Vec<&[u8]> = words.collect();
-        if canon.is_none() && names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            canon = Some(names[0].to_vec());
-            addrs.push(addr.to_vec());
+        match &mut found {
+            Some(h) => h.addrs.push(addr),
+            None => {
+                found = Some(Host {
+                    name: names[0].to_vec(),
+                    addrs: vec![addr],
+                })
+            }
         }
     }
-    canon.map(|c| (c, addrs))
+    found
+}
+
+fn set(name: &[u8]) -> Result<()> {
+    user::sethostname(name).map_err(|e| Error::new(1, format!("sethostname: {}", strerror(&e))))
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
-    let new = if let Some(f) = m.last("F") {
-        let data = std::fs::read(f).map_err(|e| {
+    let name =
+        user::hostname().map_err(|e| Error::new(1, format!("gethostname: {}", strerror(&e))))?;
+    let (d, f, i, s) = (m.flag("d"), m.flag("f"), m.flag("i"), m.flag("s"));
+    let mut line = Vec::with_capacity(128);
+    if d || f || i {
+        let hosts = std::fs::read("/etc/hosts").unwrap_or_default();
+        let host = lookup(&hosts, &name);
+        let fqdn = host.as_ref().map_or(&name[..], |h| &h.name[..]);
+        let dot = fqdn.iter().position(|&c| c == b'.');
+        if f {
+            line.extend_from_slice(fqdn);
+        } else if s {
+            line.extend_from_slice(&fqdn[..dot.unwrap_or(fqdn.len())]);
+        } else if d {
+            match dot {
+                Some(p) => line.extend_from_slice(&fqdn[p + 1..]),
+                None => return Ok(()),
+            }
+        } else {
+            let Some(h) = host else {
+                let mut msg = name.clone();
+                msg.extend_from_slice(b": Unknown host");
+                return Err(Error::new(1, msg));
+            };
+            let addrs: Vec<String> = h.addrs.iter().map(|a| a.to_string()).collect();
+            line.extend_from_slice(addrs.join(" ").as_bytes());
+        }
+    } else if s {
+        let dot = name.iter().position(|&c| c == b'.');
+        line.extend_from_slice(&name[..dot.unwrap_or(name.len())]);
+    } else if let Some(file) = m.last("F") {
+        let data = std::fs::read(file).map_err(|e| {
             let mut msg = b"can't open '".to_vec();
-            msg.extend_from_slice(f.as_bytes());
+            msg.extend_from_slice(file.as_bytes());
             msg.extend_from_slice(b"': ");
             msg.extend_from_slice(strerror(&e).as_bytes());
             Error::new(1, msg)
         })?;
-        let word = data
-            .split(|&c| c == b'\n')
-            .map(|l| l.trim_ascii())
-            .find(|l| !l.is_empty() && !l.starts_with(b"#"))
-            .and_then(|l| l.split(|c| c.is_ascii_whitespace()).next())
-            .map(<[u8]>::to_vec);
-        word
-    } else {
-        m.operands.first().map(|o| o.as_bytes().to_vec())
-    };
-    if let Some(name) = new {
-        return user::sethostname(&name)
-            .map_err(|e| Error::new(1, format!("sethostname: {}", strerror(&e))));
-    }
-    let host = user::hostname().map_err(|e| Error::new(1, strerror(&e)))?;
-    let (s, i, d, f) = (m.flag("s"), m.flag("i"), m.flag("d"), m.flag("f"));
-    let mut line = Vec::new();
-    if s {
-        line = host.split(|&c| c == b'.').next().unwrap_or(b"").to_vec();
-    } else if i || d || f {
-        let Some((canon, addrs)) = lookup(&host) else {
-            let mut msg = host.clone();
-            msg.extend_from_slice(b": Unknown host");
-            return Err(Error::new(1, msg));
-        };
-        if f {
-            line = canon;
-        } else if d {
-            match canon.iter().position(|&c| c == b'.') {
-                Some(p) => line = canon[p + 1..].to_vec(),
-                None => return Ok(()),
-            }
-        } else {
-            for (k, a) in addrs.iter().enumerate() {
-                if k > 0 {
-                    line.push(b' ');
+        for l in data.split(|&c| c == b'\n') {
+            let word = l
+                .split(|&c| c == b' ' || c == b'\t' || c == b'\r')
+                .find(|w| !w.is_empty());
+            match word {
+                Some(w) if w[0] != b'#' => {
+                    let w = w.split(|&c| c == b'#').next().unwrap_or(w);
+                    set(w)?
                 }
-                line.extend_from_slice(a);
+                _ => {}
             }
         }
+        return Ok(());
+    } else if let Some(n) = m.operands.first() {
+        return set(n.as_bytes());
     } else {
-        line = host;
+        line.extend_from_slice(&name);
     }
     line.push(b'\n');
     ctx.out.write_all(&line)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_lookup() {
+        let h = b"# c\n127.0.0.1 localhost\n::1 ip6 myhost\n10.0.0.2 myhost.example.org  MyHost # x\n\n10.0.0.3 other myhost\n";
+        let r = lookup(h, b"myhost").unwrap();
+        assert_eq!(r.name, b"myhost.example.org");
+        assert_eq!(r.addrs.len(), 2);
+        assert!(lookup(h, b"ip6").is_none());
+        assert!(lookup(h, b"x").is_none());
+    }
 }

@@ -10,6 +10,10 @@ use std::ffi::OsString;
 
 use crate::common::Ctx;
 
+#[cfg(feature = "awk")]
+pub mod awk;
+#[cfg(feature = "base64")]
+pub mod base64;
 #[cfg(feature = "basename")]
 pub mod basename;
 #[cfg(feature = "cat")]
@@ -18,8 +22,29 @@ pub mod cat;
 pub mod chmod;
 #[cfg(any(feature = "chgrp", feature = "chown"))]
 pub mod chown;
+#[cfg(feature = "cmp")]
+pub mod cmp;
+#[cfg(feature = "comm")]
+pub mod comm;
+#[cfg(any(
+    feature = "bunzip2",
+    feature = "bzcat",
+    feature = "bzip2",
+    feature = "gunzip",
+    feature = "gzip",
+    feature = "unxz",
+    feature = "unzstd",
+    feature = "xz",
+    feature = "xzcat",
+    feature = "zcat",
+    feature = "zstd",
+    feature = "zstdcat"
+))]
+pub mod compress;
 #[cfg(feature = "cp")]
 pub mod cp;
+#[cfg(feature = "cut")]
+pub mod cut;
 #[cfg(feature = "date")]
 pub mod date;
 #[cfg(feature = "df")]
@@ -32,16 +57,30 @@ pub mod du;
 pub mod echo;
 #[cfg(feature = "env")]
 pub mod env;
+#[cfg(feature = "envsubst")]
+pub mod envsubst;
+#[cfg(feature = "expand")]
+pub mod expand;
 #[cfg(feature = "expr")]
 pub mod expr;
 #[cfg(feature = "false")]
 pub mod false_;
+#[cfg(feature = "find")]
+pub mod find;
+#[cfg(feature = "flock")]
+pub mod flock;
 #[cfg(feature = "getconf")]
 pub mod getconf;
+#[cfg(feature = "getent")]
+pub mod getent;
 #[cfg(feature = "getopt")]
 pub mod getopt;
+#[cfg(any(feature = "egrep", feature = "fgrep", feature = "grep"))]
+pub mod grep;
 #[cfg(feature = "groups")]
 pub mod groups;
+#[cfg(feature = "head")]
+pub mod head;
 #[cfg(feature = "hostname")]
 pub mod hostname;
 #[cfg(feature = "id")]
@@ -64,8 +103,14 @@ pub mod mknod;
 pub mod mktemp;
 #[cfg(feature = "mv")]
 pub mod mv;
+#[cfg(feature = "nl")]
+pub mod nl;
 #[cfg(feature = "nproc")]
 pub mod nproc;
+#[cfg(feature = "od")]
+pub mod od;
+#[cfg(feature = "paste")]
+pub mod paste;
 #[cfg(feature = "printenv")]
 pub mod printenv;
 #[cfg(feature = "printf")]
@@ -78,28 +123,66 @@ pub mod realpath;
 pub mod rm;
 #[cfg(feature = "rmdir")]
 pub mod rmdir;
+#[cfg(feature = "sed")]
+pub mod sed;
+#[cfg(feature = "seq")]
+pub mod seq;
 #[cfg(feature = "sh")]
 pub mod sh;
 #[cfg(feature = "sleep")]
 pub mod sleep;
+#[cfg(feature = "sort")]
+pub mod sort;
 #[cfg(feature = "stat")]
 pub mod stat;
+#[cfg(any(feature = "gosu", feature = "setpriv", feature = "su-exec"))]
+pub mod suexec;
+#[cfg(any(
+    feature = "md5sum",
+    feature = "sha1sum",
+    feature = "sha224sum",
+    feature = "sha256sum",
+    feature = "sha384sum",
+    feature = "sha512sum"
+))]
+pub mod sum;
 #[cfg(feature = "sync")]
 pub mod sync;
+#[cfg(feature = "tac")]
+pub mod tac;
+#[cfg(feature = "tail")]
+pub mod tail;
 #[cfg(feature = "tar-core")]
 pub mod tar;
+#[cfg(feature = "tee")]
+pub mod tee;
 #[cfg(feature = "test")]
 pub mod test;
 #[cfg(feature = "timeout")]
 pub mod timeout;
 #[cfg(feature = "touch")]
 pub mod touch;
+#[cfg(feature = "tr")]
+pub mod tr;
 #[cfg(feature = "true")]
 pub mod true_;
 #[cfg(feature = "truncate")]
 pub mod truncate;
 #[cfg(feature = "uname")]
 pub mod uname;
+#[cfg(feature = "unexpand")]
+pub mod unexpand;
+#[cfg(feature = "uniq")]
+pub mod uniq;
+#[cfg(any(
+    feature = "addgroup",
+    feature = "adduser",
+    feature = "groupadd",
+    feature = "useradd"
+))]
+pub mod users;
+#[cfg(feature = "wc")]
+pub mod wc;
 #[cfg(feature = "wget")]
 pub mod wget;
 #[cfg(feature = "which")]
@@ -148,58 +231,110 @@ macro_rules! applet {
 /// Sorted by name (a unit test checks it).
 pub static APPLETS: &[Applet] = &[
     applet!("test", "[", test::main, "usr/bin", NoExec),
+    applet!("addgroup", "addgroup", users::addgroup, "usr/sbin", NoExec),
+    applet!("adduser", "adduser", users::adduser, "usr/sbin", NoExec),
     applet!("ash", "ash", sh::main, "bin", NoExec),
+    applet!("awk", "awk", awk::main, "usr/bin", NoExec),
+    applet!("base64", "base64", base64::main, "usr/bin", NoExec),
     applet!("basename", "basename", basename::main, "usr/bin", NoExec),
+    applet!("bunzip2", "bunzip2", compress::bunzip2, "bin", NoExec),
+    applet!("bzcat", "bzcat", compress::bzcat, "bin", NoExec),
+    applet!("bzip2", "bzip2", compress::bzip2, "bin", NoExec),
     applet!("cat", "cat", cat::main, "bin", NoExec),
     applet!("chgrp", "chgrp", chown::chgrp, "bin", NoExec),
     applet!("chmod", "chmod", chmod::main, "bin", NoExec),
     applet!("chown", "chown", chown::main, "bin", NoExec),
+    applet!("cmp", "cmp", cmp::main, "usr/bin", NoExec),
+    applet!("comm", "comm", comm::main, "usr/bin", NoExec),
     applet!("cp", "cp", cp::main, "bin", NoExec),
+    applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
     applet!("df", "df", df::main, "bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
     applet!("du", "du", du::main, "usr/bin", NoExec),
     applet!("echo", "echo", echo::main, "bin", NoExec),
+    applet!("egrep", "egrep", grep::egrep, "bin", NoExec),
     applet!("env", "env", env::main, "usr/bin", NoExec),
+    applet!("envsubst", "envsubst", envsubst::main, "usr/bin", NoExec),
+    applet!("expand", "expand", expand::main, "usr/bin", NoExec),
     applet!("expr", "expr", expr::main, "usr/bin", NoExec),
     applet!("false", "false", false_::main, "bin", NoExec),
+    applet!("fgrep", "fgrep", grep::fgrep, "bin", NoExec),
+    applet!("find", "find", find::main, "usr/bin", NoExec),
+    applet!("flock", "flock", flock::main, "usr/bin", NoExec),
     applet!("getconf", "getconf", getconf::main, "usr/bin", NoExec),
+    applet!("getent", "getent", getent::main, "usr/bin", NoExec),
     applet!("getopt", "getopt", getopt::main, "usr/bin", NoExec),
+    applet!("gosu", "gosu", suexec::gosu, "usr/bin", NoExec),
+    applet!("grep", "grep", grep::main, "bin", NoExec),
+    applet!("groupadd", "groupadd", users::groupadd, "usr/sbin", NoExec),
     applet!("groups", "groups", groups::main, "usr/bin", NoExec),
+    applet!("gunzip", "gunzip", compress::gunzip, "bin", NoExec),
+    applet!("gzip", "gzip", compress::gzip, "bin", NoExec),
+    applet!("head", "head", head::main, "usr/bin", NoExec),
     applet!("hostname", "hostname", hostname::main, "bin", NoExec),
     applet!("id", "id", id::main, "usr/bin", NoExec),
     applet!("install", "install", install::main, "usr/bin", NoExec),
     applet!("kill", "kill", kill::main, "bin", NoExec),
     applet!("ln", "ln", ln::main, "bin", NoExec),
     applet!("ls", "ls", ls::main, "bin", NoExec),
+    applet!("md5sum", "md5sum", sum::md5sum, "usr/bin", NoExec),
     applet!("mkdir", "mkdir", mkdir::main, "bin", NoExec),
     applet!("mkfifo", "mkfifo", mkfifo::main, "usr/bin", NoExec),
     applet!("mknod", "mknod", mknod::main, "bin", NoExec),
     applet!("mktemp", "mktemp", mktemp::main, "bin", NoExec),
     applet!("mv", "mv", mv::main, "bin", NoExec),
+    applet!("nl", "nl", nl::main, "usr/bin", NoExec),
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),
+    applet!("od", "od", od::main, "usr/bin", NoExec),
+    applet!("paste", "paste", paste::main, "usr/bin", NoExec),
     applet!("printenv", "printenv", printenv::main, "usr/bin", NoExec),
     applet!("printf", "printf", printf::main, "usr/bin", NoExec),
     applet!("readlink", "readlink", readlink::main, "bin", NoExec),
     applet!("realpath", "realpath", realpath::main, "usr/bin", NoExec),
     applet!("rm", "rm", rm::main, "bin", NoExec),
     applet!("rmdir", "rmdir", rmdir::main, "bin", NoExec),
+    applet!("sed", "sed", sed::main, "bin", NoExec),
+    applet!("seq", "seq", seq::main, "usr/bin", NoExec),
+    applet!("setpriv", "setpriv", suexec::setpriv, "usr/bin", NoExec),
     applet!("sh", "sh", sh::main, "bin", NoExec),
+    applet!("sha1sum", "sha1sum", sum::sha1sum, "usr/bin", NoExec),
+    applet!("sha224sum", "sha224sum", sum::sha224sum, "usr/bin", NoExec),
+    applet!("sha256sum", "sha256sum", sum::sha256sum, "usr/bin", NoExec),
+    applet!("sha384sum", "sha384sum", sum::sha384sum, "usr/bin", NoExec),
+    applet!("sha512sum", "sha512sum", sum::sha512sum, "usr/bin", NoExec),
     applet!("sleep", "sleep", sleep::main, "bin", NoExec),
+    applet!("sort", "sort", sort::main, "usr/bin", NoExec),
     applet!("stat", "stat", stat::main, "usr/bin", NoExec),
+    applet!("su-exec", "su-exec", suexec::su_exec, "usr/bin", NoExec),
     applet!("sync", "sync", sync::main, "bin", NoExec),
+    applet!("tac", "tac", tac::main, "usr/bin", NoExec),
+    applet!("tail", "tail", tail::main, "usr/bin", NoExec),
     applet!("tar-core", "tar", tar::main, "bin", NoExec),
+    applet!("tee", "tee", tee::main, "usr/bin", NoExec),
     applet!("test", "test", test::main, "usr/bin", NoExec),
     applet!("timeout", "timeout", timeout::main, "usr/bin", NoExec),
     applet!("touch", "touch", touch::main, "bin", NoExec),
+    applet!("tr", "tr", tr::main, "usr/bin", NoExec),
     applet!("true", "true", true_::main, "bin", NoExec),
     applet!("truncate", "truncate", truncate::main, "usr/bin", NoExec),
     applet!("uname", "uname", uname::main, "bin", NoExec),
+    applet!("unexpand", "unexpand", unexpand::main, "usr/bin", NoExec),
+    applet!("uniq", "uniq", uniq::main, "usr/bin", NoExec),
+    applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
+    applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
+    applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),
+    applet!("wc", "wc", wc::main, "usr/bin", NoExec),
     applet!("wget", "wget", wget::main, "usr/bin", Exec),
     applet!("which", "which", which::main, "usr/bin", NoExec),
     applet!("whoami", "whoami", whoami::main, "usr/bin", NoExec),
     applet!("xargs", "xargs", xargs::main, "usr/bin", NoExec),
+    applet!("xz", "xz", compress::xz, "usr/bin", NoExec),
+    applet!("xzcat", "xzcat", compress::xzcat, "usr/bin", NoExec),
     applet!("yes", "yes", yes::main, "usr/bin", NoExec),
+    applet!("zcat", "zcat", compress::zcat, "bin", NoExec),
+    applet!("zstd", "zstd", compress::zstd, "usr/bin", NoExec),
+    applet!("zstdcat", "zstdcat", compress::zstdcat, "usr/bin", NoExec),
 ];
 
 /// Look an applet up by name.

@@ -3,6 +3,10 @@
 
 mod harness;
 
+#[cfg(feature = "awk")]
+mod awk;
+#[cfg(feature = "base64")]
+mod base64;
 #[cfg(feature = "basename")]
 mod basename;
 mod cat;
@@ -10,9 +14,30 @@ mod cat;
 mod chmod;
 #[cfg(feature = "chown")]
 mod chown;
+#[cfg(feature = "cmp")]
+mod cmp;
+#[cfg(feature = "comm")]
+mod comm;
+#[cfg(any(
+    feature = "bunzip2",
+    feature = "bzcat",
+    feature = "bzip2",
+    feature = "gunzip",
+    feature = "gzip",
+    feature = "unxz",
+    feature = "unzstd",
+    feature = "xz",
+    feature = "xzcat",
+    feature = "zcat",
+    feature = "zstd",
+    feature = "zstdcat"
+))]
+mod compress;
 mod core;
 #[cfg(feature = "cp")]
 mod cp;
+#[cfg(feature = "cut")]
+mod cut;
 #[cfg(feature = "date")]
 mod date;
 #[cfg(feature = "df")]
@@ -33,14 +58,28 @@ mod e2e;
 mod echo;
 #[cfg(feature = "env")]
 mod env;
+#[cfg(feature = "envsubst")]
+mod envsubst;
+#[cfg(feature = "expand")]
+mod expand;
 #[cfg(feature = "expr")]
 mod expr;
+#[cfg(feature = "find")]
+mod find;
+#[cfg(feature = "flock")]
+mod flock;
 #[cfg(feature = "getconf")]
 mod getconf;
+#[cfg(feature = "getent")]
+mod getent;
 #[cfg(feature = "getopt")]
 mod getopt;
+#[cfg(any(feature = "egrep", feature = "fgrep", feature = "grep"))]
+mod grep;
 #[cfg(feature = "groups")]
 mod groups;
+#[cfg(feature = "head")]
+mod head;
 #[cfg(feature = "hostname")]
 mod hostname;
 #[cfg(feature = "id")]
@@ -64,8 +103,14 @@ mod mknod;
 mod mktemp;
 #[cfg(feature = "mv")]
 mod mv;
+#[cfg(feature = "nl")]
+mod nl;
 #[cfg(feature = "nproc")]
 mod nproc;
+#[cfg(feature = "od")]
+mod od;
+#[cfg(feature = "paste")]
+mod paste;
 #[cfg(feature = "printenv")]
 mod printenv;
 #[cfg(feature = "printf")]
@@ -79,34 +124,72 @@ mod regex_glibc;
 mod rm;
 #[cfg(feature = "rmdir")]
 mod rmdir;
+#[cfg(feature = "sed")]
+mod sed;
+#[cfg(feature = "seq")]
+mod seq;
 #[cfg(feature = "sh")]
 mod sh;
 #[cfg(feature = "sh")]
 mod sh_interactive;
 #[cfg(feature = "sleep")]
 mod sleep;
+#[cfg(feature = "sort")]
+mod sort;
 #[cfg(feature = "stat")]
 mod stat;
+#[cfg(any(feature = "gosu", feature = "setpriv", feature = "su-exec"))]
+mod suexec;
+#[cfg(any(
+    feature = "md5sum",
+    feature = "sha1sum",
+    feature = "sha224sum",
+    feature = "sha256sum",
+    feature = "sha384sum",
+    feature = "sha512sum"
+))]
+mod sums;
 #[cfg(feature = "sync")]
 mod sync;
+#[cfg(feature = "tac")]
+mod tac;
+#[cfg(feature = "tail")]
+mod tail;
 #[cfg(feature = "tar")]
 mod tar;
 #[cfg(feature = "tar")]
 mod tar_create;
 #[cfg(feature = "tar")]
 mod tar_opts;
+#[cfg(feature = "tee")]
+mod tee;
 #[cfg(feature = "test")]
 mod test;
 #[cfg(feature = "timeout")]
 mod timeout;
 #[cfg(feature = "touch")]
 mod touch;
+#[cfg(feature = "tr")]
+mod tr;
 #[cfg(any(feature = "true", feature = "false", feature = "yes"))]
 mod true_false;
 #[cfg(feature = "truncate")]
 mod truncate;
 #[cfg(feature = "uname")]
 mod uname;
+#[cfg(feature = "unexpand")]
+mod unexpand;
+#[cfg(feature = "uniq")]
+mod uniq;
+#[cfg(any(
+    feature = "addgroup",
+    feature = "adduser",
+    feature = "groupadd",
+    feature = "useradd"
+))]
+mod users;
+#[cfg(feature = "wc")]
+mod wc;
 #[cfg(feature = "wget")]
 mod wget;
 #[cfg(feature = "which")]

@@ -1,0 +1,1 @@
+//! `awk` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `base64` against the reference tools as oracles.

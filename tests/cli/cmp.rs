@@ -1,0 +1,1 @@
+//! `cmp` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `comm` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `cut` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `envsubst` against the reference tools as oracles.

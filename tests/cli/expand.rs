@@ -1,0 +1,1 @@
+//! `expand` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `find` against the reference tools as oracles.

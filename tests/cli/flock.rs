@@ -1,0 +1,1 @@
+//! `flock` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `getent` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `grep`, `egrep`, `fgrep` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `head` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `nl` against the reference tools as oracles.

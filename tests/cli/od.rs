@@ -1,0 +1,1 @@
+//! `od` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `paste` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `sed` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `seq` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `sort` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `su-exec`, `gosu`, `setpriv` against the reference tools as oracles.

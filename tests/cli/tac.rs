@@ -1,0 +1,1 @@
+//! `tac` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `tail` against the reference tools as oracles.

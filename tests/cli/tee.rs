@@ -1,0 +1,1 @@
+//! `tee` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `tr` against the reference tools as oracles.

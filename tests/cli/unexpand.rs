@@ -1,0 +1,1 @@
+//! `unexpand` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `uniq` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `adduser`, `addgroup`, `useradd`, `groupadd` against the reference tools as oracles.

@@ -1,0 +1,1 @@
+//! `wc` against the reference tools as oracles.

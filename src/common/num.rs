@@ -1,6 +1,7 @@
 //! Integer formatting without `format!`: the hot output paths (ls -l columns, tar tvf lines,
 //! the shell's `$((...))` and `$#`, the line editor's cursor moves) write digits straight into
-//! a buffer. Also C's `strtod` in the C locale and GNU's time intervals (`sleep`, `timeout`).
+//! a buffer. Also C's `strtod` in the C locale, GNU's time intervals (`sleep`, `timeout`) and
+//! gnulib's `xstrtoumax` counts with multiplier suffixes (head, tail).
 
 /// Decimal digits of `v`, right-aligned at the end of `buf` (which must hold at least 20 bytes);
 /// returns the digits.
@@ -186,6 +187,112 @@ pub fn duration(s: &[u8]) -> Option<f64> {
     Some(v * mult)
 }
 
+/// Why [`xstrtoumax`] refused a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XErr {
+    /// Not a number, or a bad suffix (gnulib's LONGINT_INVALID and INVALID_SUFFIX_CHAR).
+    Invalid,
+    /// Too large for 64 bits (LONGINT_OVERFLOW): the value saturates.
+    Overflow,
+}
+
+/// gnulib's `xstrtoumax` in base 10: leading blanks, no sign (`-` is invalid), decimal digits,
+/// then at most one multiplier from `suffixes` (`b` 512, `k`/`K` 1024, `M`/`m`, `G`/`g`, `T`/`t`,
+/// `P`, `E`, `Z`, `Y`, `R`, `Q` as powers, `c` 1, `w` 2, `B` 1024). With `0` in `suffixes`, a
+/// power letter may be followed by `B` (`kB`: powers of 1000) or `iB` (`KiB`: 1024). A suffix
+/// alone means 1 of it (`k` is 1024), as in gnulib. The head/tail/split/od family's counts.
+pub fn xstrtoumax(s: &[u8], suffixes: &[u8]) -> std::result::Result<u64, (XErr, u64)> {
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+        i += 1;
+    }
+    if s.get(i) == Some(&b'-') {
+        return Err((XErr::Invalid, 0));
+    }
+    if s.get(i) == Some(&b'+') {
+        i += 1;
+    }
+    let start = i;
+    let mut v: u64 = 0;
+    let mut over = false;
+    while i < s.len() && s[i].is_ascii_digit() {
+        match v
+            .checked_mul(10)
+            .and_then(|x| x.checked_add((s[i] - b'0') as u64))
+        {
+            Some(x) => v = x,
+            None => {
+                over = true;
+                v = u64::MAX;
+            }
+        }
+        i += 1;
+    }
+    if i == start {
+        match s.get(i) {
+            Some(c) if suffixes.contains(c) => v = 1,
+            _ => return Err((XErr::Invalid, 0)),
+        }
+    }
+    if i < s.len() {
+        let c = s[i];
+        if !suffixes.contains(&c) {
+            return Err((XErr::Invalid, v));
+        }
+        let mut base: u64 = 1024;
+        let mut extra = 0;
+        if suffixes.contains(&b'0') {
+            match (s.get(i + 1), s.get(i + 2)) {
+                (Some(b'i'), Some(b'B')) => extra = 2,
+                (Some(b'B' | b'D'), _) => {
+                    base = 1000;
+                    extra = 1;
+                }
+                _ => {}
+            }
+        }
+        let power = match c {
+            b'b' => return finish(v.checked_mul(512), over, &s[i + 1..]),
+            b'B' => return finish(v.checked_mul(1024), over, &s[i + 1..]),
+            b'c' => 0,
+            b'w' => return finish(v.checked_mul(2), over, &s[i + 1..]),
+            b'k' | b'K' => 1,
+            b'M' | b'm' => 2,
+            b'G' | b'g' => 3,
+            b'T' | b't' => 4,
+            b'P' => 5,
+            b'E' => 6,
+            b'Z' => 7,
+            b'Y' => 8,
+            b'R' => 9,
+            b'Q' => 10,
+            _ => return Err((XErr::Invalid, v)),
+        };
+        let mut r = Some(v);
+        for _ in 0..power {
+            r = r.and_then(|x| x.checked_mul(base));
+        }
+        return finish(r, over, &s[i + 1 + extra..]);
+    }
+    if over {
+        Err((XErr::Overflow, u64::MAX))
+    } else {
+        Ok(v)
+    }
+}
+
+fn finish(r: Option<u64>, over: bool, rest: &[u8]) -> std::result::Result<u64, (XErr, u64)> {
+    let v = r.unwrap_or(u64::MAX);
+    if !rest.is_empty() {
+        return Err((XErr::Invalid, v));
+    }
+    if over || r.is_none() {
+        Err((XErr::Overflow, u64::MAX))
+    } else {
+        Ok(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +338,27 @@ mod tests {
         assert_eq!(duration(b"nan"), None);
         assert_eq!(duration(b""), None);
         assert_eq!(duration(b"1x"), None);
+    }
+
+    #[test]
+    fn xstrtoumax_as_gnulib() {
+        let sx = b"bkKmMGTPEZYRQ0";
+        assert_eq!(xstrtoumax(b"10", sx), Ok(10));
+        assert_eq!(xstrtoumax(b"1k", sx), Ok(1024));
+        assert_eq!(xstrtoumax(b"1kB", sx), Ok(1000));
+        assert_eq!(xstrtoumax(b"2KiB", sx), Ok(2048));
+        assert_eq!(xstrtoumax(b"3b", sx), Ok(1536));
+        assert_eq!(xstrtoumax(b"k", sx), Ok(1024));
+        assert_eq!(xstrtoumax(b"1x", sx).unwrap_err().0, XErr::Invalid);
+        assert_eq!(xstrtoumax(b"-1", sx).unwrap_err().0, XErr::Invalid);
+        assert_eq!(
+            xstrtoumax(b"99999999999999999999", sx).unwrap_err().0,
+            XErr::Overflow
+        );
+        assert_eq!(
+            xstrtoumax(b"99999999999999999999x", sx).unwrap_err().0,
+            XErr::Invalid
+        );
+        assert_eq!(xstrtoumax(b"1Q", sx).unwrap_err().0, XErr::Overflow);
     }
 }

@@ -433,3 +433,23 @@ pub fn same_effect<S: AsRef<OsStr>>(
     );
     o
 }
+
+/// Run `rbox PROG ARGS` and the GNU tool `PROG ARGS` in `cwd` on the same standard input (none:
+/// /dev/null) and assert the same stdout, stderr and status; returns rbox's output.
+#[track_caller]
+pub fn same_as_gnu(prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: &Path) -> Output {
+    let mut a = applet(prog).args(args).cwd(cwd);
+    let mut g = gnu(prog).args(args).cwd(cwd);
+    if let Some(s) = stdin {
+        a = a.stdin(s);
+        g = g.stdin(s);
+    }
+    let (a, g) = (a.run(), g.run());
+    assert_eq!(
+        (a.out(), a.err(), a.code),
+        (g.out(), g.err(), g.code),
+        "{prog} {args:?}: rbox (left) and GNU (right) differ"
+    );
+    assert_eq!(a.stdout, g.stdout, "{prog} {args:?}: stdout bytes");
+    a
+}

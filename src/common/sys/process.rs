@@ -285,6 +285,13 @@ pub fn arg_max() -> i64 {
     (st / 4).clamp(131072, i64::MAX as u64) as i64
 }
 
+/// fchdir(2): make the directory open on `fd` the working directory (find -execdir, in the
+/// forked child).
+pub fn fchdir(fd: BorrowedFd) -> io::Result<()> {
+    // SAFETY: fchdir takes a descriptor number only; an invalid one is EBADF.
+    cvt(unsafe { libc::fchdir(fd.as_raw_fd()) }).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,902 @@
+//! The command line of `find`: leading options, paths, and the expression parsed into a tree,
+//! with GNU findutils 4.9's messages.
+
+use std::os::fd::OwnedFd;
+
+use super::fmt::{self, Seg};
+use super::{Cmp, Exec, Node, Opts, TField};
+use crate::common::datetime;
+use crate::common::fs::{apply_mode, Names};
+use crate::common::quote::quote_locale;
+use crate::common::regex::{Regex, Syntax};
+use crate::common::sys::fd::{self as sysfd, cwd};
+use crate::common::time::Zone;
+use crate::common::walk::Follow;
+
+/// A parse failure: the message (without `find: `), already printed warnings aside.
+pub type PResult<T> = Result<T, Vec<u8>>;
+
+fn msg(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// An output file of -fprint/-fprintf/-fls.
+pub struct FileOut {
+    pub name: Vec<u8>,
+    pub fd: OwnedFd,
+}
+
+pub struct Parser<'a> {
+    args: &'a [Vec<u8>],
+    pos: usize,
+    pub opts: Opts,
+    pub execs: Vec<Exec>,
+    pub files: Vec<FileOut>,
+    pub has_action: bool,
+    pub warnings_out: Vec<Vec<u8>>,
+    first_nonoption: Option<Vec<u8>>,
+    last_pred: Vec<u8>,
+    pub names: Names,
+    pub now: (i64, u32),
+    pub uses_prune: bool,
+    pub uses_delete: bool,
+    pub explicit_depth: bool,
+    pub needs_execdir_check: bool,
+}
+
+/// Does `a` start the expression (rather than name a path)? `leading`: no path seen yet...
+/// GNU: `-x`, `!`, `(` always; `)` and `,` only after the first path.
+pub fn looks_like_expression(a: &[u8], leading: bool) -> bool {
+    match a {
+        [b'-', _, ..] => true,
+        b"!" | b"(" => true,
+        b")" | b"," => !leading,
+        _ => false,
+    }
+}
+
+const REGEX_TYPES: &[&str] = &[
+    "findutils-default",
+    "ed",
+    "emacs",
+    "gnu-awk",
+    "grep",
+    "posix-awk",
+    "awk",
+    "posix-basic",
+    "posix-egrep",
+    "egrep",
+    "posix-extended",
+    "posix-minimal-basic",
+    "sed",
+];
+
+fn regex_syntax(name: &[u8]) -> Option<Syntax> {
+    use Syntax as S;
+    // glibc's RE_SYNTAX_* compositions.
+    let gnu_awk_base = S::BACKSLASH_ESCAPE_IN_LISTS
+        | S::DOT_NOT_NULL
+        | S::NO_BK_PARENS
+        | S::NO_BK_REFS
+        | S::NO_BK_VBAR
+        | S::NO_EMPTY_RANGES
+        | S::DOT_NEWLINE
+        | S::CONTEXT_INDEP_ANCHORS
+        | S::CHAR_CLASSES
+        | S::UNMATCHED_RIGHT_PAREN_ORD;
+    let awk = gnu_awk_base | S::NO_GNU_OPS;
+    let posix_ext = S::POSIX_EXTENDED.0;
+    let egrep = S::CHAR_CLASSES
+        | S::CONTEXT_INDEP_ANCHORS
+        | S::CONTEXT_INDEP_OPS
+        | S::HAT_LISTS_NOT_NEWLINE
+        | S::NEWLINE_ALT
+        | S::NO_BK_PARENS
+        | S::NO_BK_VBAR;
+    let grep =
+        S::BK_PLUS_QM | S::CHAR_CLASSES | S::HAT_LISTS_NOT_NEWLINE | S::INTERVALS | S::NEWLINE_ALT;
+    let bits = match name {
+        b"findutils-default" => S::DOT_NEWLINE,
+        b"emacs" => 0,
+        b"ed" | b"sed" | b"posix-basic" => S::POSIX_BASIC.0,
+        b"posix-minimal-basic" => {
+            S::CHAR_CLASSES
+                | S::DOT_NEWLINE
+                | S::DOT_NOT_NULL
+                | S::INTERVALS
+                | S::NO_EMPTY_RANGES
+                | S::LIMITED_OPS
+        }
+        b"gnu-awk" => {
+            (gnu_awk_base | S::INTERVALS | S::CONTEXT_INVALID_OPS)
+                & !(S::DOT_NOT_NULL | S::CONTEXT_INDEP_OPS)
+        }
+        b"awk" => awk,
+        b"posix-awk" => {
+            (posix_ext | S::BACKSLASH_ESCAPE_IN_LISTS | S::INTERVALS | S::NO_GNU_OPS)
+                & !S::CONTEXT_INVALID_OPS
+        }
+        b"grep" => grep,
+        b"egrep" => egrep,
+        b"posix-egrep" => egrep | S::INTERVALS | S::NO_BK_BRACES | S::INVALID_INTERVAL_ORD,
+        b"posix-extended" => posix_ext,
+        _ => return None,
+    };
+    Some(Syntax(bits))
+}
+
+fn parse_num(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(s).ok()?.parse().ok()
+}
+
+fn split_cmp(s: &[u8]) -> (Cmp, &[u8]) {
+    match s.first() {
+        Some(b'+') => (Cmp::Gt, &s[1..]),
+        Some(b'-') => (Cmp::Lt, &s[1..]),
+        _ => (Cmp::Eq, s),
+    }
+}
+
+fn type_bit(c: u8) -> Option<u16> {
+    Some(match c {
+        b'b' => 1,
+        b'c' => 2,
+        b'd' => 4,
+        b'p' => 8,
+        b'f' => 16,
+        b'l' => 32,
+        b's' => 64,
+        b'D' => 128,
+        _ => return None,
+    })
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(args: &'a [Vec<u8>], opts: Opts, now: (i64, u32)) -> Parser<'a> {
+        Parser {
+            args,
+            pos: 0,
+            opts,
+            execs: Vec::new(),
+            files: Vec::new(),
+            has_action: false,
+            warnings_out: Vec::new(),
+            first_nonoption: None,
+            last_pred: Vec::new(),
+            names: Names::new(),
+            now,
+            uses_prune: false,
+            uses_delete: false,
+            explicit_depth: false,
+            needs_execdir_check: false,
+        }
+    }
+
+    fn peek(&self) -> Option<&'a [u8]> {
+        self.args.get(self.pos).map(|v| v.as_slice())
+    }
+
+    /// The whole expression; None when empty.
+    pub fn parse(&mut self) -> PResult<Option<Node>> {
+        if self.peek().is_none() {
+            return Ok(None);
+        }
+        let n = self.comma()?;
+        if let Some(t) = self.peek() {
+            if t == b")" {
+                return Err(b"you have too many ')'".to_vec());
+            }
+            return Err(self.unexpected(t));
+        }
+        Ok(Some(n))
+    }
+
+    fn unexpected(&self, t: &[u8]) -> Vec<u8> {
+        if t.first() == Some(&b'-') {
+            msg(&[b"unknown predicate `", t, b"'"])
+        } else {
+            let mut m = msg(&[b"paths must precede expression: `", t, b"'"]);
+            if !self.last_pred.is_empty() && sysfd::access(t, libc::F_OK) {
+                m.extend_from_slice(b"\nfind: possible unquoted pattern after predicate `");
+                m.extend_from_slice(&self.last_pred);
+                m.extend_from_slice(b"'?");
+            }
+            m
+        }
+    }
+
+    fn comma(&mut self) -> PResult<Node> {
+        let mut l = self.or()?;
+        while self.peek() == Some(b",") {
+            self.pos += 1;
+            if self.at_end_of_operand() {
+                return Err(b"expected an expression after ','".to_vec());
+            }
+            let r = self.or()?;
+            l = Node::Comma(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn at_end_of_operand(&self) -> bool {
+        matches!(self.peek(), None | Some(b")"))
+    }
+
+    fn or(&mut self) -> PResult<Node> {
+        let mut l = self.and()?;
+        while let Some(t @ (b"-o" | b"-or")) = self.peek() {
+            self.pos += 1;
+            if self.at_end_of_operand() || self.peek() == Some(b",") {
+                return Err(msg(&[b"expected an expression after '", t, b"'"]));
+            }
+            let r = self.and()?;
+            l = Node::Or(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn and(&mut self) -> PResult<Node> {
+        let mut l = self.unary()?;
+        loop {
+            match self.peek() {
+                None | Some(b")" | b"," | b"-o" | b"-or") => return Ok(l),
+                Some(t @ (b"-a" | b"-and")) => {
+                    self.pos += 1;
+                    if self.at_end_of_operand()
+                        || matches!(self.peek(), Some(b"," | b"-o" | b"-or"))
+                    {
+                        return Err(msg(&[b"expected an expression after '", t, b"'"]));
+                    }
+                }
+                _ => {}
+            }
+            let r = self.unary()?;
+            l = Node::And(Box::new(l), Box::new(r));
+        }
+    }
+
+    fn unary(&mut self) -> PResult<Node> {
+        match self.peek() {
+            Some(t @ (b"!" | b"-not")) => {
+                self.pos += 1;
+                match self.peek() {
+                    None => Err(msg(&[b"expected an expression after '", t, b"'"])),
+                    Some(b")") => Err(msg(&[b"expected an expression between '", t, b"' and ')'"])),
+                    _ => Ok(Node::Not(Box::new(self.unary()?))),
+                }
+            }
+            Some(t @ (b"-o" | b"-or" | b"-a" | b"-and" | b",")) => Err(msg(&[
+                b"invalid expression; you have used a binary operator '",
+                t,
+                b"' with nothing before it.",
+            ])),
+            Some(b"(") => {
+                self.pos += 1;
+                match self.peek() {
+                    None => {
+                        return Err(b"invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '('".to_vec())
+                    }
+                    Some(b")") => {
+                        return Err(
+                            b"invalid expression; empty parentheses are not allowed.".to_vec()
+                        )
+                    }
+                    _ => {}
+                }
+                let n = self.comma()?;
+                if self.peek() != Some(b")") {
+                    return Err(b"invalid expression; I was expecting to find a ')' somewhere but did not see one.".to_vec());
+                }
+                self.pos += 1;
+                Ok(n)
+            }
+            Some(t) => self.primary(t),
+            None => Err(b"invalid expression".to_vec()),
+        }
+    }
+
+    fn arg(&mut self, pred: &[u8]) -> PResult<&'a [u8]> {
+        match self.args.get(self.pos) {
+            Some(a) => {
+                self.pos += 1;
+                Ok(a)
+            }
+            None => Err(msg(&[b"missing argument to `", pred, b"'"])),
+        }
+    }
+
+    fn global_option(&mut self, name: &[u8]) {
+        if let Some(f) = &self.first_nonoption {
+            if self.opts.warnings {
+                let m = msg(&[
+                    b"warning: you have specified the global option ",
+                    name,
+                    b" after the argument ",
+                    f,
+                    b", but global options are not positional, i.e., ",
+                    name,
+                    b" affects tests specified before it as well as those specified after it.  Please specify global options before other arguments.",
+                ]);
+                self.warnings_out.push(m);
+            }
+        }
+    }
+
+    fn nonoption(&mut self, name: &[u8]) {
+        if self.first_nonoption.is_none() {
+            self.first_nonoption = Some(name.to_vec());
+        }
+    }
+
+    fn num_arg(&mut self, pred: &[u8]) -> PResult<(Cmp, u64)> {
+        let a = self.arg(pred)?;
+        let (c, rest) = split_cmp(a);
+        match parse_num(rest) {
+            Some(n) => Ok((c, n)),
+            None => Err(msg(&[b"invalid argument `", a, b"' to `", pred, b"'"])),
+        }
+    }
+
+    fn depth_arg(&mut self, pred: &[u8]) -> PResult<usize> {
+        let a = self.arg(pred)?;
+        match parse_num(a) {
+            Some(n) => Ok(n.min(usize::MAX as u64 / 2) as usize),
+            None => Err(msg(&[
+                b"Expected a positive decimal integer argument to ",
+                pred,
+                b", but got ",
+                &quote_locale(a),
+            ])),
+        }
+    }
+
+    fn stat_ref(&self, name: &[u8]) -> PResult<libc::stat> {
+        let fl = if self.opts.follow != Follow::Never {
+            0
+        } else {
+            libc::AT_SYMLINK_NOFOLLOW
+        };
+        sysfd::fstatat(cwd(), name, fl).map_err(|e| {
+            msg(&[
+                &quote_locale(name),
+                b": ",
+                crate::common::ctx::strerror(&e).as_bytes(),
+            ])
+        })
+    }
+
+    fn out_file(&mut self, name: &[u8]) -> PResult<usize> {
+        if name == b"/dev/stdout" {
+            return Ok(0);
+        }
+        let fd = sysfd::open(
+            name,
+            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
+            0o666,
+        )
+        .map_err(|e| {
+            msg(&[
+                &quote_locale(name),
+                b": ",
+                crate::common::ctx::strerror(&e).as_bytes(),
+            ])
+        })?;
+        self.files.push(FileOut {
+            name: name.to_vec(),
+            fd,
+        });
+        Ok(self.files.len())
+    }
+
+    fn primary(&mut self, t: &'a [u8]) -> PResult<Node> {
+        self.pos += 1;
+        let name = t;
+        let is_global = matches!(
+            t,
+            b"-maxdepth"
+                | b"-mindepth"
+                | b"-depth"
+                | b"-d"
+                | b"-xdev"
+                | b"-mount"
+                | b"-noleaf"
+                | b"-ignore_readdir_race"
+                | b"-noignore_readdir_race"
+        );
+        if is_global {
+            self.global_option(t);
+        } else if !matches!(
+            t,
+            b"-daystart" | b"-follow" | b"-regextype" | b"-warn" | b"-nowarn"
+        ) {
+            self.nonoption(t);
+        }
+        let n = match t {
+            b"-maxdepth" => {
+                self.opts.maxdepth = Some(self.depth_arg(t)?);
+                Node::True
+            }
+            b"-mindepth" => {
+                self.opts.mindepth = self.depth_arg(t)?;
+                Node::True
+            }
+            b"-depth" | b"-d" => {
+                self.opts.depth_first = true;
+                self.explicit_depth = true;
+                Node::True
+            }
+            b"-xdev" | b"-mount" => {
+                self.opts.xdev = true;
+                Node::True
+            }
+            b"-noleaf" => Node::True,
+            b"-ignore_readdir_race" => {
+                self.opts.ignore_race = true;
+                Node::True
+            }
+            b"-noignore_readdir_race" => {
+                self.opts.ignore_race = false;
+                Node::True
+            }
+            b"-daystart" => {
+                if !self.opts.daystart {
+                    self.opts.daystart = true;
+                    let z = Zone::local();
+                    let tm = z.to_tm(self.now.0);
+                    let midnight =
+                        self.now.0 - (tm.hour as i64 * 3600 + tm.min as i64 * 60 + tm.sec as i64);
+                    self.opts.origin = (midnight + 86400, 0);
+                }
+                Node::True
+            }
+            b"-follow" => {
+                self.opts.follow = Follow::All;
+                Node::True
+            }
+            b"-warn" => {
+                self.opts.warnings = true;
+                Node::True
+            }
+            b"-nowarn" => {
+                self.opts.warnings = false;
+                Node::True
+            }
+            b"-regextype" => {
+                let a = self.arg(t)?;
+                match regex_syntax(a) {
+                    Some(s) => self.opts.regex = s,
+                    None => {
+                        let mut m = msg(&[
+                            b"Unknown regular expression type ",
+                            &quote_locale(a),
+                            b"; valid types are ",
+                        ]);
+                        for (i, r) in REGEX_TYPES.iter().enumerate() {
+                            if i > 0 {
+                                m.extend_from_slice(b", ");
+                            }
+                            m.extend_from_slice(&quote_locale(r.as_bytes()));
+                        }
+                        m.push(b'.');
+                        return Err(m);
+                    }
+                }
+                Node::True
+            }
+            b"-true" => Node::True,
+            b"-false" => Node::False,
+            b"-name" | b"-iname" | b"-path" | b"-ipath" | b"-wholename" | b"-iwholename"
+            | b"-lname" | b"-ilname" => {
+                let a = self.arg(t)?.to_vec();
+                let fold = t[1] == b'i';
+                match t {
+                    b"-name" | b"-iname" => {
+                        if a.contains(&b'/') && self.opts.warnings && a != b"/" {
+                            self.warnings_out.push(msg(&[
+                                b"warning: '",
+                                t,
+                                b"' matches against basenames only, but the given pattern contains a directory separator (",
+                                &quote_locale(b"/"),
+                                b"), thus the expression will evaluate to false all the time.  Did you mean '-wholename'?",
+                            ]));
+                        }
+                        Node::Name(a, fold)
+                    }
+                    b"-lname" | b"-ilname" => Node::LName(a, fold),
+                    _ => Node::Path(a, fold),
+                }
+            }
+            b"-regex" | b"-iregex" => {
+                let a = self.arg(t)?;
+                let mut syn = self.opts.regex;
+                if t == b"-iregex" {
+                    syn = syn.with(Syntax::ICASE);
+                }
+                match Regex::with_syntax(a, syn.with(Syntax::NO_SUB), true) {
+                    Ok(r) => Node::Regex(Box::new(r)),
+                    Err(e) => return Err(e.to_string().into_bytes()),
+                }
+            }
+            b"-type" | b"-xtype" => {
+                let a = self.arg(t)?;
+                let mut mask = 0u16;
+                let mut i = 0;
+                while i < a.len() {
+                    let Some(b) = type_bit(a[i]) else {
+                        return Err(msg(&[b"Unknown argument to ", t, b": ", &a[i..i + 1]]));
+                    };
+                    if mask & b != 0 {
+                        return Err(msg(&[
+                            b"Duplicate file type '",
+                            &a[i..i + 1],
+                            b"' in the argument list to ",
+                            t,
+                            b".",
+                        ]));
+                    }
+                    mask |= b;
+                    i += 1;
+                    if i < a.len() {
+                        if a[i] != b',' {
+                            return Err(msg(&[
+                                b"Must separate multiple arguments to ",
+                                t,
+                                b" using: ','",
+                            ]));
+                        }
+                        i += 1;
+                        if i == a.len() {
+                            return Err(msg(&[
+                                b"Last file type in list argument to ",
+                                t,
+                                b" is missing, i.e., list is ending on: ','",
+                            ]));
+                        }
+                    }
+                }
+                if a.is_empty() {
+                    return Err(msg(&[
+                        b"Arguments to ",
+                        t,
+                        b" should contain at least one letter",
+                    ]));
+                }
+                Node::Type(mask, t == b"-xtype")
+            }
+            b"-size" => {
+                let a = self.arg(t)?;
+                let (c, mut rest) = split_cmp(a);
+                let mut unit = 512u64;
+                if let Some(&u) = rest.last() {
+                    if !u.is_ascii_digit() {
+                        unit = match u {
+                            b'b' => 512,
+                            b'c' => 1,
+                            b'w' => 2,
+                            b'k' => 1024,
+                            b'M' => 1 << 20,
+                            b'G' => 1 << 30,
+                            _ => return Err(msg(&[b"invalid -size type `", &[u], b"'"])),
+                        };
+                        rest = &rest[..rest.len() - 1];
+                    }
+                }
+                if rest.is_empty()
+                    && a.len() <= 2
+                    && !a.is_empty()
+                    && !a[a.len() - 1].is_ascii_digit()
+                {
+                    return Err(msg(&[b"invalid -size type `", &a[a.len() - 1..], b"'"]));
+                }
+                match parse_num(rest) {
+                    Some(n) => Node::Size(c, n, unit),
+                    None => return Err(msg(&[b"Invalid argument `", a, b"' to -size"])),
+                }
+            }
+            b"-empty" => Node::Empty,
+            b"-mtime" | b"-atime" | b"-ctime" | b"-mmin" | b"-amin" | b"-cmin" => {
+                let a = self.arg(t)?;
+                let (c, rest) = split_cmp(a);
+                let n: f64 = std::str::from_utf8(rest)
+                    .ok()
+                    .filter(|s| !s.is_empty() && !s.starts_with(['+', '-']))
+                    .and_then(|s| s.parse().ok())
+                    .filter(|v: &f64| v.is_finite())
+                    .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", t, b"'"]))?;
+                let field = match t[1] {
+                    b'a' => TField::A,
+                    b'c' => TField::C,
+                    _ => TField::M,
+                };
+                Node::Age {
+                    field,
+                    cmp: c,
+                    n,
+                    days: t.ends_with(b"time"),
+                }
+            }
+            b"-used" => {
+                let (c, n) = self.num_arg(t)?;
+                Node::Used(c, n)
+            }
+            b"-newer" | b"-anewer" | b"-cnewer" => {
+                let a = self.arg(t)?;
+                let st = self.stat_ref(a)?;
+                let field = match t[1] {
+                    b'a' => TField::A,
+                    b'c' => TField::C,
+                    _ => TField::M,
+                };
+                Node::Newer(field, st.st_mtime, st.st_mtime_nsec as u32)
+            }
+            _ if t.starts_with(b"-newer") && t.len() == 8 => {
+                let (x, y) = (t[6], t[7]);
+                let field = match x {
+                    b'a' => TField::A,
+                    b'c' => TField::C,
+                    b'm' => TField::M,
+                    _ => return Err(msg(&[b"invalid predicate `", t, b"'"])),
+                };
+                if !matches!(y, b'a' | b'c' | b'm' | b't') {
+                    if y == b'B' {
+                        return Err(msg(&[
+                            b"This system does not provide a way to find the birth time of a file.\nfind: invalid predicate `",
+                            t,
+                            b"'",
+                        ]));
+                    }
+                    return Err(msg(&[b"invalid predicate `", t, b"'"]));
+                }
+                let a = self.arg(t)?;
+                let reft = if y == b't' {
+                    match datetime::parse(a, self.now, &Zone::local()) {
+                        Some(i) => i,
+                        None => {
+                            return Err(msg(&[
+                                b"I cannot figure out how to interpret ",
+                                &quote_locale(a),
+                                b" as a date or time",
+                            ]))
+                        }
+                    }
+                } else {
+                    let st = self.stat_ref(a)?;
+                    match y {
+                        b'a' => (st.st_atime, st.st_atime_nsec as u32),
+                        b'c' => (st.st_ctime, st.st_ctime_nsec as u32),
+                        _ => (st.st_mtime, st.st_mtime_nsec as u32),
+                    }
+                };
+                Node::Newer(field, reft.0, reft.1)
+            }
+            b"-perm" => {
+                let a = self.arg(t)?;
+                let (kind, spec) = match a.first() {
+                    Some(b'-') => (b'-', &a[1..]),
+                    Some(b'/') => (b'/', &a[1..]),
+                    _ => (b'=', a),
+                };
+                let bad = || msg(&[b"invalid mode ", &quote_locale(a)]);
+                if spec.is_empty()
+                    || spec.first() == Some(&b'+') && spec[1..].iter().all(u8::is_ascii_digit)
+                {
+                    return Err(bad());
+                }
+                let f = apply_mode(spec, 0, false).ok_or_else(bad)?;
+                let d = apply_mode(spec, 0, true).ok_or_else(bad)?;
+                Node::Perm(kind, f & 0o7777, d & 0o7777)
+            }
+            b"-user" => {
+                let a = self.arg(t)?;
+                let id = match self.names.users().id(a) {
+                    Some(id) => id as u64,
+                    None => match parse_num(a) {
+                        Some(n) => n,
+                        None => {
+                            return Err(msg(&[
+                                &quote_locale(a),
+                                b" is not the name of a known user",
+                            ]))
+                        }
+                    },
+                };
+                Node::Uid(Cmp::Eq, id)
+            }
+            b"-group" => {
+                let a = self.arg(t)?;
+                let id = match self.names.groups().id(a) {
+                    Some(id) => id as u64,
+                    None => match parse_num(a) {
+                        Some(n) => n,
+                        None => {
+                            return Err(msg(&[
+                                &quote_locale(a),
+                                b" is not the name of an existing group",
+                            ]))
+                        }
+                    },
+                };
+                Node::Gid(Cmp::Eq, id)
+            }
+            b"-uid" => {
+                let (c, n) = self.num_arg(t)?;
+                Node::Uid(c, n)
+            }
+            b"-gid" => {
+                let (c, n) = self.num_arg(t)?;
+                Node::Gid(c, n)
+            }
+            b"-links" => {
+                let (c, n) = self.num_arg(t)?;
+                Node::Links(c, n)
+            }
+            b"-inum" => {
+                let (c, n) = self.num_arg(t)?;
+                Node::Inum(c, n)
+            }
+            b"-nouser" => Node::NoUser,
+            b"-nogroup" => Node::NoGroup,
+            b"-samefile" => {
+                let a = self.arg(t)?;
+                let st = self.stat_ref(a)?;
+                Node::SameFile(st.st_dev, st.st_ino)
+            }
+            b"-readable" => Node::Access(libc::R_OK),
+            b"-writable" => Node::Access(libc::W_OK),
+            b"-executable" => Node::Access(libc::X_OK),
+            b"-prune" => {
+                self.uses_prune = true;
+                Node::Prune
+            }
+            b"-quit" => {
+                self.has_action = true;
+                Node::Quit
+            }
+            b"-delete" => {
+                self.uses_delete = true;
+                self.has_action = true;
+                self.opts.depth_first = true;
+                Node::Delete
+            }
+            b"-print" => {
+                self.has_action = true;
+                Node::Print(0, b'\n')
+            }
+            b"-print0" => {
+                self.has_action = true;
+                Node::Print(0, 0)
+            }
+            b"-fprint" | b"-fprint0" => {
+                self.has_action = true;
+                let a = self.arg(t)?;
+                let o = self.out_file(a)?;
+                Node::Print(o, if t == b"-fprint" { b'\n' } else { 0 })
+            }
+            b"-printf" | b"-fprintf" => {
+                self.has_action = true;
+                let o = if t == b"-fprintf" {
+                    let a = self.arg(t)?;
+                    // The format is checked for presence before the file is created.
+                    if self.peek().is_none() {
+                        return Err(msg(&[b"missing argument to `", t, b"'"]));
+                    }
+                    self.out_file(a)?
+                } else {
+                    0
+                };
+                let f = self.arg(t)?;
+                let segs: Vec<Seg> = fmt::compile(f, &mut self.warnings_out);
+                Node::Printf(o, segs)
+            }
+            b"-ls" => {
+                self.has_action = true;
+                Node::Ls(0)
+            }
+            b"-fls" => {
+                self.has_action = true;
+                let a = self.arg(t)?;
+                Node::Ls(self.out_file(a)?)
+            }
+            b"-exec" | b"-execdir" | b"-ok" | b"-okdir" => {
+                self.has_action = true;
+                let dir = t.ends_with(b"dir");
+                let ok = t.starts_with(b"-ok");
+                if dir {
+                    self.needs_execdir_check = true;
+                }
+                let start = self.pos;
+                let mut end = None;
+                let mut plus = false;
+                let mut i = start;
+                while i < self.args.len() {
+                    let a = &self.args[i];
+                    if a == b";" {
+                        end = Some(i);
+                        break;
+                    }
+                    if a == b"+" && !ok && i > start && self.args[i - 1] == b"{}" {
+                        end = Some(i);
+                        plus = true;
+                        break;
+                    }
+                    i += 1;
+                }
+                let Some(end) = end else {
+                    return Err(msg(&[b"missing argument to `", t, b"'"]));
+                };
+                if end == start {
+                    return Err(msg(&[b"missing argument to `", t, b"'"]));
+                }
+                let argv: Vec<Vec<u8>> = self.args[start..end].to_vec();
+                if plus {
+                    let braces = argv[..argv.len() - 1]
+                        .iter()
+                        .filter(|a| a.windows(2).any(|w| w == b"{}"))
+                        .collect::<Vec<_>>();
+                    if let Some(b) = braces.first() {
+                        if b.as_slice() == b"{}" {
+                            return Err(
+                                b"Only one instance of {} is supported with -exec ... +".to_vec()
+                            );
+                        }
+                        return Err(msg(&[
+                            b"In '",
+                            t,
+                            b" ... {} +' the '{}' must appear by itself, but you specified ",
+                            &quote_locale(b),
+                        ]));
+                    }
+                }
+                if dir && argv[0].windows(2).any(|w| w == b"{}") {
+                    return Err(msg(&[
+                        b"You may not use {} within the utility name for -execdir and -okdir, because this is a potential security problem.",
+                    ]));
+                }
+                self.pos = end + 1;
+                let mut argv = argv;
+                if plus {
+                    argv.pop();
+                }
+                self.execs.push(Exec::new(argv, plus, dir, ok));
+                Node::Exec(self.execs.len() - 1)
+            }
+            b"-files0-from" => {
+                let a = self.arg(t)?;
+                self.opts.files0 = Some(a.to_vec());
+                Node::True
+            }
+            b"-fstype" => {
+                let a = self.arg(t)?;
+                Node::FsType(a.to_vec())
+            }
+            b"-help" | b"--help" => return Err(b"\0help".to_vec()),
+            b"-version" | b"--version" => return Err(b"\0version".to_vec()),
+            _ => {
+                self.pos -= 1;
+                return Err(self.unexpected(t));
+            }
+        };
+        self.last_pred = name.to_vec();
+        Ok(n)
+    }
+}
+
+/// GNU's check of PATH for -execdir and -okdir: no current directory, no relative entry.
+pub fn check_path_for_execdir(path: &[u8]) -> PResult<()> {
+    for e in path.split(|&c| c == b':') {
+        if e.is_empty() || e == b"." {
+            return Err(b"The current directory is included in the PATH environment variable, which is insecure in combination with the -execdir action of find.  Please remove the current directory from your $PATH (that is, remove \".\", doubled colons, or leading or trailing colons)".to_vec());
+        }
+        if e[0] != b'/' {
+            return Err(msg(&[
+                b"The relative path ",
+                &quote_locale(e),
+                b" is included in the PATH environment variable, which is insecure in combination with the -execdir action of find.  Please remove that entry from $PATH",
+            ]));
+        }
+    }
+    Ok(())
+}

@@ -17,6 +17,7 @@
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
+//! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
 //! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
 
 pub mod args;
@@ -29,6 +30,7 @@ pub mod fnmatch;
 pub mod fs;
 pub mod io;
 pub mod num;
+pub mod passwd;
 pub mod path;
 pub mod printf;
 pub mod quote;

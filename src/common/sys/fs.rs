@@ -538,6 +538,26 @@ pub fn syncfs(fd: BorrowedFd) -> io::Result<()> {
     cvt(unsafe { libc::syncfs(fd.as_raw_fd()) }).map(drop)
 }
 
+// --- Advisory locks (flock): issue 16 ---
+
+/// flock(2): `libc::LOCK_SH`/`LOCK_EX`/`LOCK_UN`, with `LOCK_NB` not to wait (EWOULDBLOCK).
+/// A blocking wait is interrupted (EINTR) by a caught signal, as sigaction without
+/// SA_RESTART installs it ([`super::signal::set_handler`]): flock -w's timer.
+pub fn flock(fd: BorrowedFd, op: i32) -> io::Result<()> {
+    // SAFETY: flock only takes a descriptor and a number.
+    cvt(unsafe { libc::flock(fd.as_raw_fd(), op) }).map(drop)
+}
+
+/// setitimer(ITIMER_REAL) once: SIGALRM after `d` (zero disarms it).
+pub fn alarm_after(d: std::time::Duration) -> io::Result<()> {
+    // SAFETY: itimerval is plain data; all-zero is a disarmed timer.
+    let mut t: libc::itimerval = unsafe { std::mem::zeroed() };
+    t.it_value.tv_sec = d.as_secs().try_into().unwrap_or(i32::MAX.into());
+    t.it_value.tv_usec = d.subsec_micros().into();
+    // SAFETY: t is a valid itimerval; the old value is not asked for.
+    cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) }).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,6 +145,99 @@ pub fn sethostname(name: &[u8]) -> io::Result<()> {
     cvt(unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) }).map(drop)
 }
 
+// --- Switching identity (su-exec, gosu, setpriv): issue 16 ---
+
+/// setgroups(2): the supplementary group list (root only). musl applies it to every thread.
+pub fn setgroups(groups: &[gid_t]) -> io::Result<()> {
+    // SAFETY: groups points to groups.len() readable gid_t values.
+    cvt(unsafe { libc::setgroups(groups.len(), groups.as_ptr()) }).map(drop)
+}
+
+/// setresgid(2): real, effective and saved group ids (`u32::MAX`, i.e. -1: unchanged).
+pub fn setresgid(r: gid_t, e: gid_t, s: gid_t) -> io::Result<()> {
+    // SAFETY: setresgid only takes numbers.
+    cvt(unsafe { libc::setresgid(r, e, s) }).map(drop)
+}
+
+/// setresuid(2): real, effective and saved user ids (`u32::MAX`, i.e. -1: unchanged).
+pub fn setresuid(r: uid_t, e: uid_t, s: uid_t) -> io::Result<()> {
+    // SAFETY: setresuid only takes numbers.
+    cvt(unsafe { libc::setresuid(r, e, s) }).map(drop)
+}
+
+/// getresuid(2): real, effective and saved user ids.
+pub fn getresuid() -> (uid_t, uid_t, uid_t) {
+    let (mut r, mut e, mut s) = (0, 0, 0);
+    // SAFETY: the three pointers are to live locals; getresuid cannot fail with valid ones.
+    unsafe { libc::getresuid(&mut r, &mut e, &mut s) };
+    (r, e, s)
+}
+
+/// getresgid(2): real, effective and saved group ids.
+pub fn getresgid() -> (gid_t, gid_t, gid_t) {
+    let (mut r, mut e, mut s) = (0, 0, 0);
+    // SAFETY: the three pointers are to live locals; getresgid cannot fail with valid ones.
+    unsafe { libc::getresgid(&mut r, &mut e, &mut s) };
+    (r, e, s)
+}
+
+/// prctl(PR_SET_NO_NEW_PRIVS, 1): execve never grants privileges again (setuid bits, file
+/// capabilities), for this process and its children.
+pub fn set_no_new_privs() -> io::Result<()> {
+    // SAFETY: prctl with PR_SET_NO_NEW_PRIVS only takes numbers.
+    cvt(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }).map(drop)
+}
+
+/// prctl(PR_SET_PDEATHSIG, sig): the signal this process gets when its parent dies (0: none).
+pub fn set_parent_death_signal(sig: i32) -> io::Result<()> {
+    // SAFETY: prctl with PR_SET_PDEATHSIG only takes numbers.
+    cvt(unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, sig as libc::c_ulong, 0, 0, 0) }).map(drop)
+}
+
+/// Clear the inheritable capability set (capget(2) then capset(2), version 3), keeping the
+/// permitted and effective sets: `setpriv --inh-caps=-all`.
+pub fn clear_inheritable_caps() -> io::Result<()> {
+    // _LINUX_CAPABILITY_VERSION_3, this process; two {effective, permitted, inheritable}.
+    let mut hdr: [u32; 2] = [0x2008_0522, 0];
+    let mut data = [0u32; 6];
+    // SAFETY: hdr is a cap_user_header_t and data two cap_user_data_t, as version 3 wants.
+    cvt(unsafe { libc::syscall(libc::SYS_capget, hdr.as_mut_ptr(), data.as_mut_ptr()) } as i32)?;
+    data[2] = 0;
+    data[5] = 0;
+    // SAFETY: as above; capset only reads them.
+    cvt(unsafe { libc::syscall(libc::SYS_capset, hdr.as_mut_ptr(), data.as_ptr()) } as i32)
+        .map(drop)
+}
+
+/// Clear the ambient capability set (prctl PR_CAP_AMBIENT_CLEAR_ALL).
+pub fn clear_ambient_caps() -> io::Result<()> {
+    // SAFETY: prctl with PR_CAP_AMBIENT only takes numbers.
+    cvt(unsafe {
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    })
+    .map(drop)
+}
+
+/// Drop every capability from the bounding set (prctl PR_CAPBSET_DROP, up to the kernel's
+/// last one; needs CAP_SETPCAP).
+pub fn clear_bounding_set() -> io::Result<()> {
+    for cap in 0..64 {
+        // SAFETY: prctl with PR_CAPBSET_READ only takes numbers.
+        if unsafe { libc::prctl(libc::PR_CAPBSET_READ, cap as libc::c_ulong, 0, 0, 0) } < 0 {
+            break;
+        }
+        // SAFETY: prctl with PR_CAPBSET_DROP only takes numbers.
+        cvt(unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) })?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

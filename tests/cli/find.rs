@@ -1,1 +1,605 @@
-//! `find` against the reference tools as oracles.
+//! `find` against GNU findutils 4.9's find as the oracle: both walk the same tree (so the same
+//! directory order) and must give the same output, messages and status.
+
+use crate::harness::*;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::Path;
+
+fn have_gnu_find() -> bool {
+    let ok = std::process::Command::new("find")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("GNU findutils"))
+        .unwrap_or(false);
+    if !ok {
+        skip("GNU find is not installed");
+    }
+    ok
+}
+
+fn set_mtime(p: &Path, secs_ago: u64) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+    let f = std::fs::File::options()
+        .write(true)
+        .open(p)
+        .or_else(|_| std::fs::File::open(p))
+        .unwrap();
+    f.set_modified(t).unwrap();
+}
+
+/// a/ with files, subdirectories, symlinks (one dangling, one to a directory), a fifo, files
+/// of several sizes, modes and ages.
+fn tree() -> TempDir {
+    let d = TempDir::new("find");
+    d.write("a/x", "");
+    d.write("a/b/y.c", "hello\n");
+    d.write("a/b/c/deep.txt", vec![b'z'; 5000]);
+    d.write("a/big", vec![b'q'; 3 * 1024 * 1024 + 1]);
+    d.write("a/Mixed.TXT", "x");
+    std::fs::create_dir_all(d.join("a/empty")).unwrap();
+    symlink("b", d.join("a/lnk")).unwrap();
+    symlink("nowhere", d.join("a/dang")).unwrap();
+    symlink("../../outside", d.join("a/b/out")).unwrap();
+    d.write("outside", "keep");
+    let fifo = d.join("a/fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::fs::set_permissions(d.join("a/x"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::fs::set_permissions(d.join("a/b/y.c"), std::fs::Permissions::from_mode(0o4755)).unwrap();
+    set_mtime(&d.join("a/x"), 3 * 86400 + 100);
+    set_mtime(&d.join("a/b/y.c"), 90 * 60);
+    set_mtime(&d.join("a/big"), 30 * 86400);
+    d
+}
+
+#[track_caller]
+fn same(d: &Path, args: &[&str]) {
+    let ours = applet("find").args(args).cwd(d).run();
+    let theirs = gnu("find").args(args).cwd(d).run();
+    assert_eq!(
+        (theirs.code, theirs.err(), theirs.out()),
+        (ours.code, ours.err(), ours.out()),
+        "find {args:?}"
+    );
+}
+
+#[test]
+fn tests_and_actions_match_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let cases: &[&[&str]] = &[
+        &["a"],
+        &[],
+        &["a", "-print"],
+        &["a", "-name", "*.c"],
+        &["a", "-iname", "*.txt"],
+        &["a", "-name", "[xy]*"],
+        &["a", "-path", "a/b/*"],
+        &["a", "-ipath", "A/B*"],
+        &["a", "-wholename", "*c/*"],
+        &["a", "-regex", ".*/\\(x\\|y\\.c\\)"],
+        &["a", "-regex", "a/b.*"],
+        &["a", "-regex", ".*[0-9]+"],
+        &["a", "-iregex", "A/MIXED.*"],
+        &[
+            "a",
+            "-regextype",
+            "posix-extended",
+            "-regex",
+            ".*/(x|y\\.c)",
+        ],
+        &["a", "-regextype", "posix-basic", "-regex", "a/x\\{1\\}"],
+        &["a", "-regextype", "egrep", "-regex", "a/[bx]+"],
+        &["a", "-lname", "no*"],
+        &["a", "-ilname", "B"],
+        &["a", "-type", "d"],
+        &["a", "-type", "f,l"],
+        &["a", "-type", "p"],
+        &["a", "-xtype", "l"],
+        &["a", "-xtype", "d"],
+        &["-L", "a", "-type", "l"],
+        &["-L", "a", "-xtype", "l"],
+        &["a", "-size", "-1"],
+        &["a", "-size", "+1k"],
+        &["a", "-size", "5k"],
+        &["a", "-size", "6c"],
+        &["a", "-size", "+3M"],
+        &["a", "-size", "-4M", "-size", "+2M"],
+        &["a", "-size", "1G"],
+        &["a", "-size", "3w"],
+        &["a", "-empty"],
+        &["a", "-newer", "a/x"],
+        &["a", "-anewer", "a/x", "-type", "f"],
+        &["a", "-cnewer", "a/x", "-name", "x"],
+        &["a", "-newermm", "a/big"],
+        &["a", "-newermt", "2000-01-01", "-name", "x"],
+        &["a", "-newermt", "@0", "-name", "big"],
+        &["a", "-mtime", "+2"],
+        &["a", "-mtime", "3"],
+        &["a", "-mtime", "-1"],
+        &["a", "-mtime", "+29"],
+        &["a", "-mmin", "+60", "-mmin", "-120"],
+        &["a", "-mmin", "-10"],
+        &["a", "-daystart", "-mtime", "+10"],
+        &["a", "-atime", "-1", "-type", "d"],
+        &["a", "-ctime", "0", "-name", "x"],
+        &["a", "-cmin", "-5", "-name", "x"],
+        &["a", "-amin", "+100000"],
+        &["a", "-perm", "640"],
+        &["a", "-perm", "-4000"],
+        &["a", "-perm", "/o+w"],
+        &["a", "-perm", "-u=rw,g=r"],
+        &["a", "-perm", "/u+s,g+s"],
+        &["a", "-perm", "u=rw,g=r"],
+        &["a", "-perm", "-a+r"],
+        &["a", "-user", "root"],
+        &["a", "-group", "0"],
+        &["a", "-uid", "0", "-gid", "+100"],
+        &["a", "-nouser"],
+        &["a", "-nogroup"],
+        &["a", "-links", "+2"],
+        &["a", "-links", "1", "-type", "f"],
+        &["a", "-samefile", "a/lnk"],
+        &["-L", "a", "-samefile", "a/b"],
+        &["a", "-readable"],
+        &["a", "-writable", "-executable"],
+        &["a", "-maxdepth", "1"],
+        &["a", "-maxdepth", "0"],
+        &["a", "-mindepth", "2"],
+        &["a", "-mindepth", "1", "-maxdepth", "2", "-depth"],
+        &["a", "-depth"],
+        &["a", "-d", "-name", "b"],
+        &["a", "-name", "b", "-prune", "-o", "-print"],
+        &["a", "-path", "a/b", "-prune", "-o", "-type", "f", "-print"],
+        &["a", "-xdev", "-type", "f"],
+        &["a", "-mount", "-name", "x"],
+        &["a", "-noleaf", "-ignore_readdir_race", "-name", "x"],
+        &["a", "!", "-name", "x", "-type", "f"],
+        &["a", "-not", "-type", "d"],
+        &["a", "(", "-name", "x", "-o", "-name", "y.c", ")", "-print"],
+        &[
+            "a", "-name", "x", "-or", "-name", "big", "-and", "-size", "+1M",
+        ],
+        &["a", "-name", "x", ",", "-name", "big"],
+        &["a", "-false", "-o", "-true", "-name", "x"],
+        &["a", "-print0"],
+        &["a", "-name", "x", "-quit"],
+        &["a", "-print", "-quit"],
+        &["a", "-type", "f", "-print", "-quit"],
+        &["a", "-ls"],
+        &["a", "-name", "*.c", "-ls", "-print"],
+        &[
+            "a",
+            "-printf",
+            "%p|%P|%f|%h|%H|%d|%s|%m|%#m|%M|%u|%g|%U|%G|%k|%b|%l|%y|%Y|%n\\n",
+        ],
+        &[
+            "a",
+            "-printf",
+            "%-10f|%10p|%.3p|%05s|%+d|%-4d|%5m|%-6m|%#o\\n",
+        ],
+        &[
+            "a",
+            "-name",
+            "x",
+            "-printf",
+            "%t|%a|%A@|%T+|%TY-%Tm-%Td|%TH %TM %TS|%TT|%Tk|%Tz|%Ts|%Tc\\n",
+        ],
+        &["a", "-name", "big", "-printf", "%k %b %s %S\\n"],
+        &[
+            "a",
+            "-maxdepth",
+            "1",
+            "-printf",
+            "\\t\\\\ \\101\\0x %% \\c no",
+        ],
+        &["a", "-printf", "%z\\n", "-quit"],
+        &["a/", "-maxdepth", "1"],
+        &["a//", "-printf", "%p %f %h %P\\n"],
+        &["./a/", "-printf", "%p %f %h %H\\n"],
+        &[".", "-maxdepth", "1", "-name", "a"],
+        &["a/lnk"],
+        &["a/lnk/"],
+        &["-H", "a/lnk"],
+        &["-L", "a"],
+        &["a", "-follow"],
+        &["-P", "a", "-type", "l"],
+        &["a", "nonexistent", "-name", "x"],
+        &["a", "-exec", "echo", "{}", "+"],
+        &["a", "-type", "f", "-exec", "echo", "[{}]", "-{}-", ";"],
+        &["a", "-exec", "test", "-d", "{}", ";", "-print"],
+        &["a", "-name", "*.c", "-exec", "cat", "{}", "+"],
+        &["a", "-execdir", "echo", "{}", ";"],
+        &["a", "-execdir", "echo", "{}", "+"],
+        &["a/b", "-maxdepth", "0", "-execdir", "pwd", ";"],
+        &[".", "-maxdepth", "0", "-execdir", "echo", "{}", ";"],
+        &["a", "-exec", "nosuchcommand-rbox", ";"],
+        &["a", "-exec", "false", "{}", "+"],
+        &["a", "-exec", "false", ";"],
+        &["a", "-exec", "sh", "-c", "exit 3", ";", "-print"],
+    ];
+    for args in cases {
+        same(d.path(), args);
+    }
+}
+
+#[test]
+fn malformed_expressions_match_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let cases: &[&[&str]] = &[
+        &["a", "-foo"],
+        &["a", "-name"],
+        &["a", "a", "-name", "x", "b"],
+        &["a", "-name", "x", "a"],
+        &["a", "("],
+        &["a", "(", ")"],
+        &["a", "(", "-name", "x"],
+        &["a", "-name", "x", ")"],
+        &["a", "-name", "x", "-o"],
+        &["a", "-name", "x", "-a"],
+        &["a", "-name", "x", ","],
+        &["a", "-o", "-name", "x"],
+        &["a", "-a"],
+        &["a", "!"],
+        &["a", "-not"],
+        &["a", "-name", "x", "!", ")"],
+        &["a", "-exec"],
+        &["a", "-exec", "echo", "{}"],
+        &["a", "-exec", "echo", "{}", "{}", "+"],
+        &["a", "-exec", "echo", "{}x", "+"],
+        &["a", "-ok"],
+        &["a", "-size"],
+        &["a", "-size", "3q"],
+        &["a", "-size", "5.5"],
+        &["a", "-size", "-"],
+        &["a", "-links", "x"],
+        &["a", "-inum", "-x"],
+        &["a", "-uid", "abc"],
+        &["a", "-mtime", "x"],
+        &["a", "-perm"],
+        &["a", "-perm", "zz"],
+        &["a", "-perm", "+222"],
+        &["a", "-perm", "-"],
+        &["a", "-user", "no-such-user-rbox"],
+        &["a", "-group", "no-such-group-rbox"],
+        &["a", "-type"],
+        &["a", "-type", "q"],
+        &["a", "-type", "fd"],
+        &["a", "-type", "f,"],
+        &["a", "-xtype", "q"],
+        &["a", "-maxdepth", "-1"],
+        &["a", "-maxdepth", "x"],
+        &["a", "-mindepth"],
+        &["a", "-newer", "nope"],
+        &["a", "-newer"],
+        &["a", "-samefile", "nope"],
+        &["a", "-newerXY", "x"],
+        &["a", "-newermq", "x"],
+        &["a", "-newermt", "garbage"],
+        &["a", "-regextype", "foo"],
+        &["a", "-regex"],
+        &["a", "-delete", "-prune"],
+        &["a", "-fprint"],
+        &["a", "-fprint", "/nonexistent-dir/x"],
+        &["nope1", "nope2"],
+        &[""],
+    ];
+    for args in cases {
+        same(d.path(), args);
+    }
+}
+
+#[test]
+fn odd_names_newlines_and_invalid_utf8() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = TempDir::new("findnames");
+    let dir = d.join("t");
+    std::fs::create_dir(&dir).unwrap();
+    for n in [
+        &b"new\nline"[..],
+        b"bad\xff\xfe",
+        b"sp ace",
+        b"back\\slash",
+        b"tab\there",
+        b"'q'",
+    ] {
+        std::fs::write(dir.join(std::ffi::OsStr::from_bytes(n)), "").unwrap();
+    }
+    symlink(std::ffi::OsStr::from_bytes(b"tar\nget"), dir.join("l")).unwrap();
+    for args in [
+        &["t"][..],
+        &["t", "-print0"],
+        &["t", "-ls"],
+        &["t", "-printf", "%f|%p|%l\\n"],
+        &["t", "-name", "*\n*"],
+        &["t", "-name", "*\u{fffd}*"],
+        &["t", "-regex", "t/bad.*"],
+        &["t", "-exec", "printf", "<%s>", "{}", "+"],
+        &["t/new\nline/x"],
+    ] {
+        same(d.path(), args);
+    }
+    // A name with invalid UTF-8 as an operand and a pattern.
+    let bad = std::ffi::OsStr::from_bytes(b"t/nope\xff");
+    let ours = applet("find").arg(bad).cwd(d.path()).run();
+    let theirs = gnu("find").arg(bad).cwd(d.path()).run();
+    ours.same_as(&theirs);
+    let pat = std::ffi::OsStr::from_bytes(b"bad\xff*");
+    let ours = applet("find")
+        .args(["t", "-name"])
+        .arg(pat)
+        .cwd(d.path())
+        .run();
+    let theirs = gnu("find")
+        .args(["t", "-name"])
+        .arg(pat)
+        .cwd(d.path())
+        .run();
+    ours.same_as(&theirs);
+    assert!(ours.stdout.ends_with(b"t/bad\xff\xfe\n"));
+}
+
+#[test]
+fn symlink_loops_and_dangling_links() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = TempDir::new("findloop");
+    std::fs::create_dir_all(d.join("L/s/t")).unwrap();
+    symlink("..", d.join("L/s/up")).unwrap();
+    symlink("../..", d.join("L/s/t/top")).unwrap();
+    symlink("missing", d.join("L/dang")).unwrap();
+    symlink("self", d.join("L/self")).unwrap();
+    for args in [
+        &["-L", "L"][..],
+        &["L", "-follow"],
+        &["-L", "L", "-printf", "%p %y %Y\\n"],
+        &["L", "-printf", "%p %y %Y\\n"],
+        &["-L", "L", "-type", "l"],
+        &["-L", "L", "-xtype", "l"],
+        &["L", "-xtype", "l"],
+        &["-H", "L/s/up"],
+        &["-L", "L", "-depth"],
+    ] {
+        same(d.path(), args);
+    }
+    let o = applet("find").args(["-L", "L"]).cwd(d.path()).run();
+    o.code(1);
+    assert!(o.err().contains(
+        "File system loop detected; 'L/s/up' is part of the same file system loop as 'L'."
+    ));
+}
+
+#[test]
+fn unreadable_directories_as_non_root() {
+    if !have_gnu_find() {
+        return;
+    }
+    if !is_root() {
+        skip("needs root to run as another user");
+        return;
+    }
+    let d = TempDir::new("findperm");
+    d.write("u/d/f", "");
+    d.write("u/e/g", "");
+    d.write("u/z", "");
+    std::fs::set_permissions(d.join("u/d"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(d.join("u/e"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let chmod =
+        |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    for p in [d.path().parent().unwrap(), d.path()] {
+        chmod(p, 0o755);
+    }
+    for args in [
+        &["u"][..],
+        &["u", "-depth"],
+        &["u", "-maxdepth", "1"],
+        &["u", "-name", "d", "-prune", "-o", "-print"],
+        &["u", "-readable"],
+        &["u", "-writable"],
+        &["u", "-executable", "-type", "d"],
+        &["u/d/f"],
+        &["u", "-empty"],
+        &["u", "-ls"],
+    ] {
+        let ours = applet_as(65534, "find").args(args).cwd(d.path()).run();
+        let theirs = gnu_as(65534, "find").args(args).cwd(d.path()).run();
+        ours.same_as(&theirs);
+    }
+    let o = applet_as(65534, "find").arg("u").cwd(d.path()).run();
+    o.code(1);
+    assert!(o.err().contains("find: 'u/d': Permission denied"));
+    assert!(
+        o.out().contains("u/z\n"),
+        "the walk goes on after the error"
+    );
+}
+
+#[test]
+fn delete_stays_inside_and_matches_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    for args in [
+        &["a", "-name", "*.c", "-delete"][..],
+        &["a", "-delete"],
+        &["a", "-type", "l", "-delete"],
+        &["a", "-path", "a/b", "-delete"],
+        &["-L", "a", "-name", "out", "-delete"],
+        &["a", "-depth", "-name", "b", "-prune", "-delete"],
+        &["a", "-empty", "-delete", "-print"],
+    ] {
+        let ours = tree();
+        let theirs = tree();
+        let o = applet("find").args(args).cwd(ours.path()).run();
+        let g = gnu("find").args(args).cwd(theirs.path()).run();
+        o.same_as(&g);
+        let snap = Snap::default();
+        assert_eq!(
+            tree_snapshot(ours.path(), snap),
+            tree_snapshot(theirs.path(), snap),
+            "find {args:?}"
+        );
+        assert!(
+            ours.join("outside").exists(),
+            "the file a symlink points to is kept"
+        );
+    }
+    // Not empty: GNU's message and status.
+    let d = tree();
+    let o = applet("find")
+        .args(["a", "-name", "b", "-delete"])
+        .cwd(d.path())
+        .run();
+    let g = gnu("find")
+        .args(["a", "-name", "b", "-delete"])
+        .cwd(d.path())
+        .run();
+    o.same_as(&g);
+    o.code(1);
+}
+
+#[test]
+fn exec_plus_batches_within_the_limit() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = TempDir::new("findbatch");
+    let long = "n".repeat(150);
+    for i in 0..2500 {
+        d.write(&format!("m/{long}{i:05}"), "");
+    }
+    let o = applet("find")
+        .args([
+            "m", "-type", "f", "-exec", "sh", "-c", "echo $#", "sh", "{}", "+",
+        ])
+        .cwd(d.path())
+        .run();
+    o.ok();
+    let counts: Vec<usize> = o.out().lines().map(|l| l.parse().unwrap()).collect();
+    assert!(counts.len() > 1, "more than one command line: {counts:?}");
+    assert_eq!(counts.iter().sum::<usize>(), 2500);
+    for c in &counts {
+        assert!(
+            c * 158 <= 128 * 1024,
+            "a command line within 128 KiB: {counts:?}"
+        );
+    }
+    // The same set of names as GNU passes (their order is the directory's).
+    let ours = applet("find")
+        .args(["m", "-exec", "printf", "%s\\n", "{}", "+"])
+        .cwd(d.path())
+        .run();
+    let theirs = gnu("find")
+        .args(["m", "-exec", "printf", "%s\\n", "{}", "+"])
+        .cwd(d.path())
+        .run();
+    ours.same_as(&theirs);
+}
+
+#[test]
+fn ok_asks_on_stderr_and_reads_stdin() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    for args in [
+        &["a", "-maxdepth", "1", "-ok", "echo", "hi", "{}", ";"][..],
+        &["a", "-maxdepth", "1", "-okdir", "echo", "{}", ";"],
+    ] {
+        let ours = applet("find")
+            .args(args)
+            .cwd(d.path())
+            .stdin("y\nn\nyes\n")
+            .run();
+        let theirs = gnu("find")
+            .args(args)
+            .cwd(d.path())
+            .stdin("y\nn\nyes\n")
+            .run();
+        ours.same_as(&theirs);
+        assert!(ours.err().starts_with("< echo ... a > ? "));
+    }
+}
+
+#[test]
+fn output_files_and_write_errors() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let ours = applet("find")
+        .arg("a")
+        .cwd(d.path())
+        .stdout_file(full())
+        .run();
+    let theirs = gnu("find").arg("a").cwd(d.path()).stdout_file(full()).run();
+    assert_eq!(ours.code, theirs.code);
+    assert_eq!(ours.code, 1);
+    assert!(ours.err().contains("No space left on device"));
+    same(d.path(), &["a", "-maxdepth", "0", "-fprint", "/dev/full"]);
+    // -fprint, -fprint0, -fprintf, -fls write their files; stdout stays empty.
+    let args = [
+        "a", "-name", "x", "-fprint", "o1", "-fprint0", "o2", "-fprintf", "o3", "%f %s\\n", "-fls",
+        "o4",
+    ];
+    let ours = applet("find").args(args).cwd(d.path()).run();
+    ours.ok();
+    assert!(ours.stdout.is_empty());
+    let got: Vec<Vec<u8>> = ["o1", "o2", "o3"]
+        .iter()
+        .map(|f| std::fs::read(d.join(f)).unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        vec![b"a/x\n".to_vec(), b"a/x\0".to_vec(), b"x 0\n".to_vec()]
+    );
+    let ls = std::fs::read_to_string(d.join("o4")).unwrap();
+    assert!(ls.ends_with(" a/x\n") && ls.contains("-rw-r-----"), "{ls}");
+}
+
+#[test]
+fn execdir_runs_in_the_parent_directory() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let ours = applet("find")
+        .args(["a/b", "-name", "*.c", "-execdir", "pwd", ";"])
+        .cwd(d.path())
+        .run();
+    ours.ok();
+    let want = std::fs::canonicalize(d.join("a/b")).unwrap();
+    assert_eq!(ours.out().trim_end(), want.to_str().unwrap());
+    // An insecure PATH is refused as GNU does.
+    for path in [".:/bin:/usr/bin", "/bin:rel:/usr/bin", "/bin::/usr/bin"] {
+        let ours = applet("find")
+            .args(["a", "-execdir", "true", ";"])
+            .env("PATH", path)
+            .cwd(d.path())
+            .run();
+        let theirs = gnu("find")
+            .args(["a", "-execdir", "true", ";"])
+            .env("PATH", path)
+            .cwd(d.path())
+            .run();
+        ours.same_as(&theirs);
+    }
+}

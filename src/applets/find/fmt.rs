@@ -3,7 +3,7 @@
 
 use super::{Cur, Find, S_IFMT};
 use crate::common::fs::mode_string;
-use crate::common::quote::push_c_escape;
+use crate::common::quote::{quote_into, Style};
 use crate::common::sys::fd::{self as sysfd, Stat};
 use crate::common::sys::fs as sysfs;
 use crate::common::time::{strftime, Zone};
@@ -513,16 +513,9 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
     }
 }
 
+/// Names in -ls lines: gnulib's escape quoting (as `ls -b`).
 fn push_escaped(out: &mut Vec<u8>, name: &[u8]) {
-    for &b in name {
-        if b == b'\\' {
-            out.extend_from_slice(b"\\\\");
-        } else if (0x20..0x7f).contains(&b) {
-            out.push(b);
-        } else {
-            push_c_escape(out, b);
-        }
-    }
+    quote_into(out, name, Style::Escape);
 }
 
 fn rjust(out: &mut Vec<u8>, s: &[u8], w: usize) {

@@ -546,6 +546,23 @@ impl<'c> Find<'c> {
                 }
             }
             Visit::Leaf => {
+                let followed = match self.opts.follow {
+                    Follow::All => true,
+                    Follow::Roots => depth == 0,
+                    Follow::Never => false,
+                };
+                if followed
+                    && e.cached_stat()
+                        .is_some_and(|s| s.st_mode & S_IFMT == libc::S_IFLNK)
+                {
+                    // -L: a link left as a link is dangling, or a loop (an error, as GNU's).
+                    if let Err(err) = sysfd::fstatat(e.parent(), e.name(), 0) {
+                        if err.raw_os_error() == Some(libc::ELOOP) {
+                            self.report(e.path(), &err);
+                            return Action::Continue;
+                        }
+                    }
+                }
                 if depth >= mindepth {
                     self.apply(tree, e, root_len);
                 }
@@ -883,7 +900,13 @@ impl<'c> Find<'c> {
         }
         match sysfd::fstatat(c.e.parent(), c.e.name(), 0) {
             Ok(s) => Some(s.st_mode & S_IFMT),
-            Err(_) => Some(libc::S_IFLNK),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => {
+                Some(libc::S_IFLNK)
+            }
+            Err(e) => {
+                self.report(c.e.path(), &e);
+                None
+            }
         }
     }
 
@@ -892,22 +915,9 @@ impl<'c> Find<'c> {
         match st.st_mode & S_IFMT {
             libc::S_IFREG => st.st_size == 0,
             libc::S_IFDIR => {
-                let owned;
-                let fd: BorrowedFd = match c.e.fd() {
-                    Some(fd) => fd,
-                    None => match dir::open_dir(c.e.parent(), c.e.name(), c.e.follows()) {
-                        Ok(d) => {
-                            owned = d;
-                            owned.as_fd()
-                        }
-                        Err(e) => {
-                            self.report(c.e.path(), &e);
-                            return false;
-                        }
-                    },
-                };
-                // A fresh descriptor reads from the start (the walker's may have been read).
-                let fresh = match sysfd::openat(fd, b".", dir::DIR_FLAGS, 0) {
+                // A fresh descriptor reads from the start (the walker's may have been read);
+                // opened from the parent, it needs only read permission, as GNU's.
+                let fresh = match dir::open_dir(c.e.parent(), c.e.name(), c.e.follows()) {
                     Ok(f) => f,
                     Err(e) => {
                         self.report(c.e.path(), &e);

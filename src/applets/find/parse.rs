@@ -817,7 +817,11 @@ impl<'a> Parser<'a> {
                         end = Some(i);
                         break;
                     }
-                    if a == b"+" && !ok && i > start && self.args[i - 1] == b"{}" {
+                    if a == b"+"
+                        && !ok
+                        && i > start
+                        && self.args[i - 1].windows(2).any(|w| w == b"{}")
+                    {
                         end = Some(i);
                         plus = true;
                         break;
@@ -832,21 +836,21 @@ impl<'a> Parser<'a> {
                 }
                 let argv: Vec<Vec<u8>> = self.args[start..end].to_vec();
                 if plus {
-                    let braces = argv[..argv.len() - 1]
+                    let n = argv.len();
+                    if argv[..n - 1]
                         .iter()
-                        .filter(|a| a.windows(2).any(|w| w == b"{}"))
-                        .collect::<Vec<_>>();
-                    if let Some(b) = braces.first() {
-                        if b.as_slice() == b"{}" {
-                            return Err(
-                                b"Only one instance of {} is supported with -exec ... +".to_vec()
-                            );
-                        }
+                        .any(|a| a.windows(2).any(|w| w == b"{}"))
+                    {
+                        return Err(
+                            b"Only one instance of {} is supported with -exec ... +".to_vec()
+                        );
+                    }
+                    if argv[n - 1] != b"{}" {
                         return Err(msg(&[
                             b"In '",
                             t,
                             b" ... {} +' the '{}' must appear by itself, but you specified ",
-                            &quote_locale(b),
+                            &quote_locale(&argv[n - 1]),
                         ]));
                     }
                 }

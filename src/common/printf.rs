@@ -1065,6 +1065,21 @@ fn hex_x(negative: bool, mut m: u64, mut e: i32, prec: Option<usize>, alt: bool)
     format!("{neg}0x{lead:x}{dot}{digits}p{sign}{}", exp.abs())
 }
 
+/// C's `%f %e %g %a` (and upper-case forms) of a double with a precision and the `#`, `+` and
+/// space flags, without width: awk's printf, sprintf and number-to-string conversions.
+pub fn c_double(v: f64, conv: u8, prec: usize, alt: bool, plus: bool, space: bool) -> Vec<u8> {
+    let s = Spec {
+        left: false,
+        zero: false,
+        plus,
+        space,
+        alt,
+        width: 0,
+        prec: Some(prec),
+    };
+    fmt_float(v, conv, &s)
+}
+
 /// GNU printf reads floating-point arguments as x87 long doubles (64-bit mantissa, 15-bit
 /// exponent): a software copy, correctly rounded both ways with big integers, so `%.20f 0.1`,
 /// `%a` and `1e400` print what GNU prints.

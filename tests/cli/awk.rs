@@ -1,1 +1,745 @@
-//! `awk` against the reference tools as oracles.
+//! `awk` against mawk and GNU awk (`gawk --posix`) as oracles: the same programs on the same
+//! inputs, the output and status of rbox's awk must equal at least one of them (they differ
+//! where POSIX is silent; rbox follows POSIX there). Error cases check the status and message.
+
+use crate::harness::*;
+
+const DATA: &str = "alice 10 x\nbob 20 y\ncarol 30 x\ndave 40 z\nbob 5 y\n";
+const F1: &str = "k1 one\nk2 two\nk3 three\n";
+const F2: &str = "k2 B\nk3 C\nk4 D\n";
+const PARA: &str = "a b\nc d\n\n\n\ne f\ng\n\nh\n";
+
+fn fixture() -> TempDir {
+    let d = TempDir::new("awk");
+    d.write("data", DATA);
+    d.write("f1", F1);
+    d.write("f2", F2);
+    d.write("para", PARA);
+    d
+}
+
+fn peers() -> Vec<(&'static str, &'static [&'static str])> {
+    let mut v: Vec<(&'static str, &'static [&'static str])> = Vec::new();
+    if have("mawk") {
+        v.push(("mawk", &[]));
+    }
+    if have("gawk") {
+        v.push(("gawk", &["--posix"]));
+    }
+    v
+}
+
+/// Run `awk ARGS` in `dir` with `stdin`, and assert that stdout and status equal a peer's.
+#[track_caller]
+fn check(dir: &TempDir, args: &[&str], stdin: &[u8]) -> Option<Output> {
+    let peers = peers();
+    if peers.is_empty() {
+        skip("neither mawk nor gawk installed");
+        return None;
+    }
+    let ours = applet("awk")
+        .args(args)
+        .cwd(dir.path())
+        .stdin(stdin)
+        .env("HOME", "/root")
+        .run();
+    let mut seen = Vec::new();
+    for (p, extra) in &peers {
+        let theirs = gnu(p)
+            .args(*extra)
+            .args(args)
+            .cwd(dir.path())
+            .stdin(stdin)
+            .env("HOME", "/root")
+            .run();
+        if theirs.stdout == ours.stdout && theirs.code == ours.code {
+            return Some(ours);
+        }
+        seen.push((p, theirs.code, theirs.out()));
+    }
+    panic!(
+        "awk {args:?}: rbox gave status {} and\n{}\nstderr: {}\npeers: {seen:#?}",
+        ours.code,
+        ours.out(),
+        ours.err()
+    );
+}
+
+/// One-liners and language corners: (program, file operands).
+const TABLE: &[(&str, &[&str])] = &[
+    (r#"{print $1}"#, &["data"]),
+    (r#"{print $2, $1}"#, &["data"]),
+    (r#"{s += $2} END {print s}"#, &["data"]),
+    (r#"{s += $2} END {print s/NR}"#, &["data"]),
+    (r#"NR==2"#, &["data"]),
+    (r#"NR%2"#, &["data"]),
+    (r#"$3 == "x""#, &["data"]),
+    (r#"$2 > 15"#, &["data"]),
+    (r#"/bob/"#, &["data"]),
+    (r#"!/bob/"#, &["data"]),
+    (r#"/alice/,/carol/"#, &["data"]),
+    (r#"{print NF, $NF}"#, &["data"]),
+    (r#"{print NR": "$0}"#, &["data"]),
+    (
+        r#"{a[$1]+=$2} END {for (k in a) n++; print n, a["bob"]}"#,
+        &["data"],
+    ),
+    (r#"!seen[$1]++"#, &["data"]),
+    (r#"{ $2 = $2 * 2; print }"#, &["data"]),
+    (r#"{ $5 = "new"; print; print NF }"#, &["data"]),
+    (r#"{ NF = 2; print }"#, &["data"]),
+    (r#"{ $0 = "x y z"; print $2, NF }"#, &["data"]),
+    (r#"{printf "%-10s|%5d|%5.1f\n", $1, $2, $2/3}"#, &["data"]),
+    (r#"{print length($1), length, length()}"#, &["data"]),
+    (
+        r#"{print substr($1, 2, 3), index($1, "o"), toupper($1), tolower("ABC")}"#,
+        &["data"],
+    ),
+    (
+        r#"{n = split($0, parts); print n, parts[1], parts[n]}"#,
+        &["data"],
+    ),
+    (r#"{gsub(/o/, "0"); print}"#, &["data"]),
+    (r#"{sub(/[0-9]+/, "<&>"); print}"#, &["data"]),
+    (
+        r#"{print match($0, /[0-9]+/), RSTART, RLENGTH}"#,
+        &["para", "data"],
+    ),
+    (
+        r#"{if ($2 > 20) print "big", $1; else print "small", $1}"#,
+        &["data"],
+    ),
+    (
+        r#"{for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? OFS : ORS)}"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN {while ((getline line < "f1") > 0) n++; print n}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {"echo hello" | getline x; print x; close("echo hello")}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {while (("printf \"a\\nb\\n\"" | getline) > 0) print "got", $0}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {printf "%c%c%c\n", 72, "i!", 10}"#, &["data"]),
+    (
+        r#"BEGIN {printf "%d %i %o %x %X %u %e %E %g %G %s %%\n", 42.9, -7, 8, 255, 255, 3, 1234.5, 0.000123, 100000, 1e-10, "str"}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {printf "%5s|%-5s|%.2s|%*d|%-*d|%.*f\n", "ab", "ab", "abcdef", 4, 7, 4, 7, 2, 3.14159}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {printf "%+d % d %05d %-05d %#o %#x %.3d\n", 5, 5, 42, 42, 8, 255, 7}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {x = 0.1; y = x * 3; print y, (y == 0.3)}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {print 1e6, 1e16, 123456789012, 0.000001, 1/3, 100/3, -2^31}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {CONVFMT = "%.2g"; a = 3.14159; b = a ""; print b; OFMT = "%.3f"; print a, 17}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {print length(12345), length(1/4)}"#, &["data"]),
+    (
+        r#"BEGIN {print index("foobar", "bar"), index("foo", "")}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {s = "aaa"; n = gsub(/a*/, "-", s); print n, s}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {s = "abc"; gsub(//, "-", s); print s}"#, &["data"]),
+    (
+        r#"BEGIN {s = "hello world"; gsub(/o/, "\\&", s); print s}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {s = "hello"; sub(/l+/, "[&&]", s); print s}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {s = "a.b.c"; n = split(s, a, "."); print n, a[1], a[3]}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {s = "a1b22c333d"; n = split(s, a, /[0-9]+/); print n, a[1], a[2], a[4]}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {n = split("", a); print n, length(a)}"#, &["data"]),
+    (
+        r#"BEGIN {n = split("  a  b  ", a); print n, "[" a[1] "]"}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {n = split("a:b:c", a, ""); print n}"#, &["data"]),
+    (
+        r#"BEGIN {a["x"] = 1; delete a["x"]; print length(a), ("x" in a)}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {a[1,2] = 3; for (k in a) {split(k, p, SUBSEP); print p[1], p[2]}; print ((1,2) in a)}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {a[1]; a[2]; delete a; print length(a)}"#,
+        &["data"],
+    ),
+    (
+        r#"function f(n) { return n <= 1 ? 1 : n * f(n - 1) } BEGIN {print f(10)}"#,
+        &["data"],
+    ),
+    (
+        r#"function fib(n) { return n < 2 ? n : fib(n-1) + fib(n-2) } BEGIN {print fib(20)}"#,
+        &["data"],
+    ),
+    (
+        r#"function fill(arr, n,   i) { for (i = 1; i <= n; i++) arr[i] = i * i } BEGIN {fill(sq, 5); print sq[3], length(sq)}"#,
+        &["data"],
+    ),
+    (
+        r#"function loc(a,   t) { t = a * 2; return t } BEGIN {t = 5; print loc(3), t}"#,
+        &["data"],
+    ),
+    (
+        r#"function g(x) { x[1] = "set" } BEGIN {g(arr); print arr[1]}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {x = "10"; y = 9; print (x < y), ("10" < "9"), (10 < 9)}"#,
+        &["data"],
+    ),
+    (r#"{print ($2 < 9)}"#, &["data"]),
+    (
+        r#"BEGIN {print 1 == 1.0, "a" < "b", "abc" ~ /b/, "abc" ~ "^a", "x" !~ /y/}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {print int(3.9), int(-3.9), sqrt(16), exp(0), log(1), sin(0), cos(0), atan2(0, -1)}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {x["a"] = 1; if ("a" in x) print "yes"; if (!("b" in x)) print "no"}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {i = 0; do { i++ } while (i < 5); print i}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {for (i = 0; i < 10; i++) { if (i == 3) continue; if (i == 6) break; printf "%d ", i }; print ""}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {while (1) { if (++n > 3) break }; print n}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {print substr("hello", 2), substr("hello", 0), substr("hello", 10), substr("hello", 2, 100)}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {print toupper(substr("abc", 2)) "x"}"#, &["data"]),
+    (
+        r#"BEGIN {a = "A"; b = "B"; print a b, a " " b; print a, b}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {OFS = "-"; $0 = "a b c"; $1 = $1; print; print $1, $2}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {FS = ","; $0 = "a,b,,c"; print NF, $3, $4}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {$0 = "  lead  trail  "; print NF, $1}"#, &["data"]),
+    (
+        r#"BEGIN {$0 = "a b c"; $5 = "e"; print; print NF}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {$0 = "a b c d"; NF = 2; print; NF = 4; print; print NF}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {x; print x + 0, x "", length(x)}"#, &["data"]),
+    (r#"BEGIN {print 1 " " 2, 1 2, 1+2 "x"}"#, &["data"]),
+    (r#"BEGIN {print "a" > "/dev/stderr"}"#, &["data"]),
+    (r#"BEGIN {print "to stdout" > "/dev/stdout"}"#, &["data"]),
+    (r#"BEGIN {printf "no newline"}"#, &["data"]),
+    (
+        r#"BEGIN {print "b\na" | "sort"; close("sort"); print "after"}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {system("echo from system"); print "after"}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {r = system("exit 3"); print r}"#, &["data"]),
+    (r#"BEGIN {print ENVIRON["HOME"] != ""}"#, &["data"]),
+    (r#"BEGIN {exit 3} END {print "end runs"}"#, &["data"]),
+    (r#"{exit 4} END {print "end", NR; exit}"#, &["data"]),
+    (r#"END {print NR, $0}"#, &["data"]),
+    (
+        r#"BEGIN {getline; print "first:", $0; getline x; print "second:", x, NR}"#,
+        &["data"],
+    ),
+    (r#"NR == 1 {next} {print}"#, &["data"]),
+    (
+        r#"BEGIN {RS = ""} {print NR": "$1"-"$NF; print NF}"#,
+        &["para", "data"],
+    ),
+    (r#"BEGIN {RS = ""; FS = "x"} {print NF}"#, &["para", "data"]),
+    (r#"BEGIN {RS = "b"} {print NR, $0}"#, &["para", "data"]),
+    (r#"BEGIN {RS = "[0-9]+"} {print NR, $0}"#, &["para", "data"]),
+    (r#"BEGIN {FS = "[0-9]"} {print $1}"#, &["data"]),
+    (r#"BEGIN {print length("héllo")}"#, &["data"]),
+    (r#"BEGIN {print substr("héllo", 2, 2)}"#, &["data"]),
+    (
+        r#"BEGIN {printf "%d\n", "0x1A"; print "0x10" + 0, " 12 " + 1, "1e3" + 0, ".5" + 0, "+3" + 1}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {print 100000 * 100000, 2^53 + 1, 1e300 * 10}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {printf "%d %d\n", 2^31, -2^31 - 1}"#, &["data"]),
+    (
+        r#"BEGIN {printf "%.0f %.0f %.0f\n", 0.5, 1.5, 2.5}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {x = 5; x += 2; x -= 1; x *= 3; x /= 2; x %= 5; x ^= 2; print x}"#,
+        &["data"],
+    ),
+    (r#"BEGIN {x = 1; print x++ + ++x, x--, --x, x}"#, &["data"]),
+    (r#"BEGIN {$3 = "c"; print NF, "[" $0 "]"}"#, &["data"]),
+    (
+        r#"BEGIN {a = "3x"; print a + 1, -a, !a, !"", !0, !"0"}"#,
+        &["data"],
+    ),
+    (
+        r#"{print ($1 == "bob"), ($2 == 20), ($2 == "20")}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {s = sprintf("%5.2f|%s", 3.14159, "x"); print s, length(s)}"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN {n = split("2024-01-15", d, "-"); printf "%s/%s/%s\n", d[2], d[3], d[1]}"#,
+        &["data"],
+    ),
+    (r#"{ $3 = ""; print }"#, &["data"]),
+    (
+        r#"{ print > "out.txt" } END { close("out.txt"); while ((getline l < "out.txt") > 0) print "r:", l }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { printf "%s\n", 1e300 * 1e300 }"#, &["data"]),
+    (r#"BEGIN { print substr("abc", 2, -1) "|" }"#, &["data"]),
+    (
+        r#"BEGIN { x[1]=1; x[2]=2; x[3]=3; for (k in x) delete x[k]; print length(x) }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print match("aaa", /b/), RSTART, RLENGTH }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { print match("xxabcabc", /(abc)+/), RSTART, RLENGTH }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { s = "foo.bar"; gsub(".", "X", s); print s }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { s = "foo.bar"; gsub(/\./, "X", s); print s }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { s = "foo.bar"; gsub("\\.", "X", s); print s }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { s = "a/b/c"; gsub("/", "\\", s); print s }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print "x" ~ /[[:alpha:]]/, "1" ~ /[[:alpha:]]/, "]" ~ /[]]/, "a" ~ /[^]]/ }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print "ab" ~ /a{2}/, "aab" ~ /a{2}/, "a{2}" ~ /a\{2\}/ }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { re = "^[0-9]+$"; print ("123" ~ re), ("12a" ~ re) }"#,
+        &["data"],
+    ),
+    (r#"{ if ($0 ~ "^" $1) c++ } END { print c }"#, &["data"]),
+    (r#"BEGIN { printf "[%5c][%-3c]\n", "x", 65 }"#, &["data"]),
+    (r#"BEGIN { print -0 "", 0 * -1 }"#, &["data"]),
+    (r#"BEGIN { print 017, 08 }"#, &["data"]),
+    (r#"BEGIN { print 1.0, "1.0" + 0, 1e0 }"#, &["data"]),
+    (
+        r#"BEGIN { x = "abc"; print x > "o1"; print "def" >> "o1"; close("o1"); while ((getline y < "o1") > 0) print y }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { "date +%Y" | getline yr; print (yr > 2000) }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print length() }"#, &["data"]),
+    (
+        r#"BEGIN { nextfile_test = 1 } FNR == 2 { nextfile } { print FILENAME, $0 }"#,
+        &["f1", "f2"],
+    ),
+    (r#"{ print FILENAME, FNR, NR }"#, &["f1", "f2"]),
+    (
+        r#"BEGIN { getline x < "nonexistent"; print "r", x }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print (getline line < "nonexistent") }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { printf "%s\n", "a" | "cat" }"#, &["data"]),
+    (
+        r#"END { while ((getline line) > 0) n++; print n+0, NR }"#,
+        &["data"],
+    ),
+    (r#"{ getline; print "after getline:", $0 }"#, &["data"]),
+    (r#"{ getline x; print $0, "|", x }"#, &["data"]),
+    (r#"BEGIN { printf("%s-%s\n", "a", "b") }"#, &["data"]),
+    (r#"BEGIN { print("a", "b") > "/dev/stdout" }"#, &["data"]),
+    (r#"BEGIN { print (1)(2) }"#, &["data"]),
+    (r#"BEGIN { x = 3; print x " " x++ " " x }"#, &["data"]),
+    (r#"BEGIN { print !x + 1, -"3" + 0, - - 2 }"#, &["data"]),
+    (r#"BEGIN { a = "x"; a = a a a; print a }"#, &["data"]),
+    (r#"BEGIN { print 10 % 3 * 2, 2 * 3 % 4 }"#, &["data"]),
+    (r#"BEGIN { print "A" < "a", "a" < "B" }"#, &["data"]),
+    (
+        r#"BEGIN { n = split("a b c", arr); for (i = n; i >= 1; i--) printf "%s ", arr[i]; print "" }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { s = "The Quick Brown"; while (match(s, /[A-Z]/)) { printf "%s", substr(s, RSTART, 1); s = substr(s, RSTART + 1) } print "" }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { str = "a,b;c d"; n = split(str, p, /[,; ]/); print n, p[4] }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print index("abc", "") }"#, &["data"]),
+    (r#"BEGIN { printf "%c", 256 } "#, &["data"]),
+    (r#"BEGIN { printf "%c", "" }"#, &["data"]),
+    (
+        r#"BEGIN { printf "%5.3d|%-+5d|%x\n", 5, 3, -1 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { printf "%i\n", 1e30 }"#, &["data"]),
+    (
+        r#"BEGIN { printf "%.3e %.10g %g %g\n", 123456, 1/3, 1e100, 123456789 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { printf "%#.3g %#x %#o\n", 1, 0, 0 }"#, &["data"]),
+    (r#"BEGIN { print substr("hello", 2.7, 1.2) }"#, &["data"]),
+    (
+        r#"BEGIN { OFS = ":"; $0 = "a b c"; $2 = "X"; print; print $0 }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { $0 = "a:b:c"; FS = ":"; print $1; $0 = $0; print $1 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { FS = ":" } { print $1 } "#, &["data"]),
+    (r#"BEGIN { FS = "\t" } { print $2 }"#, &["data"]),
+    (r#"BEGIN { FS = "|" } { print $2 }"#, &["data"]),
+    (r#"BEGIN { FS = "." } { print $2 }"#, &["data"]),
+    (r#"BEGIN { FS = "ab" } { print $2 }"#, &["data"]),
+    (
+        r#"BEGIN { SUBSEP = ":"; a["x", "y"] = 1; for (k in a) print k }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { CONVFMT = "%d"; a[1.5] = "v"; for (k in a) print k }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { a[01] = 1; a["01"] = 2; a[1] = 3; for (k in a) print k, a[k] }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { a[0.1 + 0.2] = 1; for (k in a) print k }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print 1e-300 * 1e-300, -1e-300 * 1e-300 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print 3 " " -3 }"#, &["data"]),
+    (r#"BEGIN { x = "A"; x = x++ ; print x }"#, &["data"]),
+    (
+        r#"BEGIN { $0 = "1 2 3"; $2++; print; print $2 + 0 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { $0 = "3"; print $0 * 2, $1 ^ 2 }"#, &["data"]),
+    (r#"BEGIN { print length(x), length(y z) }"#, &["data"]),
+    (r#"BEGIN { printf "%s" }"#, &["data"]),
+    (r#"BEGIN { printf "" ; print "" }"#, &["data"]),
+    (r#"BEGIN { exit } END { print "end" }"#, &["data"]),
+    (r#"BEGIN { exit 1 } END { exit }"#, &["data"]),
+    (r#"{ print; exit 5 }"#, &["data"]),
+    (r#"END { print $0, NF }"#, &["data"]),
+    (
+        r#"BEGIN { ORS = "|"; print "a"; print "b" }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { ORS = ""; print "a" ; printf "\n" }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = "\n\n+" } { print NR ":" $0 }"#,
+        &["para", "data"],
+    ),
+    (r#"BEGIN { RS = "x" } END { print NR }"#, &["para", "data"]),
+    (r#"BEGIN { print tolower("ÀBC") }"#, &["data"]),
+    (
+        r#"BEGIN { srand(1); a = rand(); srand(1); b = rand(); print (a == b), (a >= 0 && a < 1) }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print int("3abc"), int(""), int(" 12 ") }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print 1==1, 1=="1", "1"==1.0, "a"=="a " }"#,
+        &["data"],
+    ),
+    (r#"$2 ~ /^[0-9]$/ { print "single", $2 }"#, &["data"]),
+    (r#"$1 ~ "^b" && $2 > 10 || $3 == "z""#, &["data"]),
+    (
+        r#"{ sum[$3] += $2; cnt[$3]++ } END { for (k in sum) printf "%s %.2f\n", k, sum[k]/cnt[k] | "sort"; close("sort") }"#,
+        &["data"],
+    ),
+    (
+        r#"NR == FNR { a[$1] = $2; next } $1 in a { print $1, a[$1], $2 }"#,
+        &["f1", "f2"],
+    ),
+    (r#"{ print NR, FNR, FILENAME }"#, &["f1", "f2"]),
+    (r#"FNR == 1 { print "--", FILENAME }"#, &["f1", "f2"]),
+    (
+        r#"BEGIN { ARGV[1] = ""; ARGC = 3 } { print FILENAME, $0 }"#,
+        &["f1", "f2"],
+    ),
+    (
+        r#"BEGIN { ARGV[2] = "" } { print FILENAME ": " $0 }"#,
+        &["f1", "f2"],
+    ),
+    (
+        r#"BEGIN { ARGV[ARGC++] = "f1" } END { print NR }"#,
+        &["f1", "f2"],
+    ),
+];
+
+#[test]
+fn one_liners_match_mawk_or_gawk() {
+    let d = fixture();
+    for (prog, files) in TABLE {
+        let mut args = vec![*prog];
+        args.extend_from_slice(files);
+        check(&d, &args, b"stdin line\n");
+    }
+}
+
+#[test]
+fn options_and_operands() {
+    let d = fixture();
+    d.write("prog.awk", "{ print $1 }\n");
+    d.write("lib.awk", "function twice(x) { return 2 * x }\n");
+    d.write("main.awk", "{ print twice($2) }\n");
+    d.write("colon", "a:b:c\nd:e:f\n");
+    d.write("tabs", "a b\tc d\te\n");
+    let cases: &[&[&str]] = &[
+        &["-F:", "{print $2}", "colon"],
+        &["-F", ":", "{print $3}", "colon"],
+        &["-F", "\\t", "{print $2}", "tabs"],
+        &["-Ft", "{print $2}", "tabs"],
+        &["-F", "[:e]", "{print $2}", "colon"],
+        &["-v", "x=hello", "BEGIN{print x}"],
+        &["-v", "x=a\\tb", "BEGIN{print x}"],
+        &["-v", "n=10", "BEGIN{print n + 1, (n < 9)}"],
+        &["-f", "prog.awk", "data"],
+        &["-f", "lib.awk", "-f", "main.awk", "data"],
+        &["--", "{print $1}", "data"],
+        &["{print x, $1}", "x=1", "f1", "x=2", "f2"],
+        &["{print}", "nonexistent"],
+        &["END{print NR}", "data", "-"],
+        &["BEGIN{printf \"%s\\n\", ARGV[1]}", "x=1"],
+    ];
+    for a in cases {
+        check(&d, a, b"from stdin\n");
+    }
+}
+
+#[test]
+fn syntax_errors_exit_2_with_line() {
+    let d = fixture();
+    for (prog, want) in [
+        ("{", "awk: line 1: missing } near end of file"),
+        (
+            "BEGIN { x = 1 +* 2 }",
+            "awk: line 1: syntax error at or near *",
+        ),
+        (
+            "BEGIN {\n\n print ) }",
+            "awk: line 3: syntax error at or near )",
+        ),
+        (
+            "BEGIN { print \"abc }",
+            "awk: line 1: runaway string constant \"abc } ...",
+        ),
+        ("BEGIN { f(1) }", "awk: line 1: function f never defined"),
+        ("BEGIN { print substr(1) }", "wrong number of arguments"),
+        (
+            "BEGIN { print 1; } }",
+            "awk: line 1: syntax error at or near }",
+        ),
+        ("function f(a, a) { }", "duplicate parameter"),
+        ("BEGIN { x = 1 \x01 }", "syntax error at or near \\001"),
+    ] {
+        let o = applet("awk").arg(prog).cwd(d.path()).run();
+        o.code(2);
+        assert!(o.err().contains(want), "{prog:?}: {}", o.err());
+        assert!(o.stdout.is_empty());
+        if have("mawk") {
+            gnu("mawk").arg(prog).cwd(d.path()).run().code(2);
+        }
+    }
+}
+
+#[test]
+fn runtime_errors() {
+    let d = fixture();
+    for (prog, want) in [
+        ("BEGIN { print 1/0 }", "awk: division by zero\n"),
+        ("BEGIN { print 1%0 }", "awk: division by zero in %\n"),
+        ("BEGIN { x[1]; x = 2 }", "array"),
+        ("BEGIN { $-1 = 2 }", "field -1"),
+        ("BEGIN { printf \"%s\" }", "not enough arguments"),
+        ("BEGIN { print > \"\" }", "null string"),
+        (
+            "BEGIN { print \"x\" > \"/nonexistent/dir/f\" }",
+            "cannot open",
+        ),
+        ("BEGIN { if (\"a\" ~ \"(\") print }", "regular expression"),
+        (
+            "function f(n) { return f(n + 1) } BEGIN { f(1) }",
+            "too deep",
+        ),
+    ] {
+        let o = applet("awk").arg(prog).cwd(d.path()).run();
+        o.code(2);
+        assert!(o.err().contains(want), "{prog:?}: {}", o.err());
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let prog = format!(
+        "BEGIN {{ print {}1{} }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let o = applet("awk").arg(&prog).run();
+    o.code(2);
+    assert!(o.err().contains("nested too deeply"), "{}", o.err());
+    let prog = format!("BEGIN {{ {} }}", "{".repeat(5000));
+    applet("awk").arg(&prog).run().code(2);
+    // deep but legal recursion works
+    let o = applet("awk")
+        .arg("function f(n) { return n == 0 ? 0 : 1 + f(n - 1) } BEGIN { print f(5000) }")
+        .run();
+    o.ok().stdout_is("5000\n");
+}
+
+#[test]
+fn bytes_nul_and_invalid_utf8() {
+    let d = fixture();
+    let input: &[u8] = b"a\xffb c\x00d\n\xc3\x28 \xe2\x82\n";
+    for prog in [
+        "{print $2, length($1), NF}",
+        "{gsub(/b/, \"X\"); print}",
+        "{print toupper($0)}",
+        "{n = split($0, a, \"\"); print n}",
+        "/\\x00/ {print \"nul\"}",
+        "{printf \"%s|%c\\n\", $1, $2}",
+    ] {
+        check(&d, &[prog], input);
+    }
+}
+
+#[test]
+fn huge_line() {
+    let d = fixture();
+    let mut big = vec![b'x'; 10 << 20];
+    big.extend_from_slice(b" tail\nshort line\n");
+    let o = applet("awk")
+        .arg("{print length($0), NF, $2}")
+        .stdin(&big)
+        .cwd(d.path())
+        .run();
+    o.ok().stdout_is("10485765 2 tail\n10 2 line\n");
+}
+
+#[test]
+fn dev_full() {
+    if !std::path::Path::new("/dev/full").exists() {
+        skip("no /dev/full");
+        return;
+    }
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = applet("awk")
+        .arg("{print}")
+        .stdin("a\nb\n")
+        .stdout_file(f)
+        .run();
+    o.code(2);
+    assert!(o.err().contains("No space left on device"), "{}", o.err());
+    let o = applet("awk")
+        .arg("{print > \"/dev/full\"}")
+        .stdin("a\n")
+        .run();
+    o.code(2);
+    assert!(o.err().contains("No space left on device"), "{}", o.err());
+}
+
+#[test]
+fn pipes_and_commands() {
+    let d = fixture();
+    for prog in [
+        "BEGIN { while ((\"echo a; echo b\" | getline line) > 0) print \"got\", line; print NR }",
+        "{ print $1 | \"sort -r\" } END { close(\"sort -r\"); print \"done\" }",
+        "BEGIN { print \"x\" | \"cat 1>&2\"; r = close(\"cat 1>&2\"); print r }",
+        "BEGIN { print close(\"never opened\") }",
+        "BEGIN { \"exit 3\" | getline; print close(\"exit 3\") }",
+        "BEGIN { printf \"a\" ; system(\"printf b\"); print \"c\" }",
+        "BEGIN { print \"1\"; fflush(); system(\"echo 2\"); print \"3\" }",
+        "{ print > \"out\" } END { close(\"out\"); while ((getline l < \"out\") > 0) n++; print n }",
+        "BEGIN { print \"a\" > \"o2\"; print \"b\" > \"o2\"; close(\"o2\"); print \"c\" >> \"o2\"; close(\"o2\"); while ((getline l < \"o2\") > 0) print l }",
+    ] {
+        check(&d, &[prog, "data"], b"");
+    }
+}

@@ -1,20 +1,1859 @@
-//! `grep`, `egrep`, `fgrep`: not written yet (issues 16/17).
+//! `grep`, `egrep`, `fgrep`: print lines that match patterns.
+//!
+//! Follows GNU grep 3.8 in the C locale: `-E -F -G` (`-P` answers as a grep built without
+//! PCRE), `-e -f -i -y --no-ignore-case -v -w -x -c -l -L -n -h -H -o -q -s -r -R -d -D
+//! --include --exclude --exclude-dir -A -B -C -NUM --group-separator --no-group-separator
+//! -m -b -a -I --binary-files -z -Z --null --color --label -T -U --line-buffered`, the same
+//! output (context groups and `--` separators, GNU's SGR sequences and `GREP_COLORS`), the
+//! same messages (`grep: x: No such file or directory`, glibc's regex errors, `binary file
+//! matches` on standard output) and exit statuses (0 selected, 1 none, 2 trouble; `-q` with a
+//! match is 0 whatever else failed). `egrep` and `fgrep` are `grep -E` and `grep -F` as the
+//! Debian scripts are (no obsolescence warning; messages say `grep`).
+//!
+//! How it searches (as GNU does): the whole buffer of lines at once, never line by line. The
+//! patterns are compiled once into one alternation (`common::regex`, with the line end
+//! excluded from every set so no match spans lines) and one `Matcher` is reused: a literal
+//! is found by memmem, a case-folded literal by memmem over a lower-cased window, anything
+//! else by the engine's prefilters and lazy DFA; the line around a match is then found with
+//! memrchr/memchr. `-w`, `-x` and back-references check the candidate line with GNU's rules
+//! (for `-w`: shorter matches at the same start, then later starts).
+//!
+//! Deviations: `-P` is not supported; files under `-r` are visited in name order (GNU: in
+//! directory order); `-NUM` digits in separate words accumulate (`-1 -2` is 12, GNU: 2);
+//! no encoding errors exist in the C locale, so only NUL bytes make a file binary.
 
 use std::ffi::OsString;
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::ffi::OsStrExt;
 
+use crate::common::args::{self, Opt};
+use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
+use crate::common::io::{stdin_fd, stdout_fd};
+use crate::common::regex::{self, Matcher, Regex, Syntax};
+use crate::common::sys::fd as sysfd;
+use crate::common::walk::{Action, Follow, Options as WalkOptions, Visit, Walker};
 use crate::common::Ctx;
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+const USAGE_LINE: &str = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
+
+const HELP: &str = "\
+Usage: grep [OPTION]... PATTERNS [FILE]...
+Search for PATTERNS in each FILE.
+Example: grep -i 'hello world' menu.h main.c
+PATTERNS can contain multiple patterns separated by newlines.
+
+Pattern selection and interpretation:
+  -E, --extended-regexp     PATTERNS are extended regular expressions
+  -F, --fixed-strings       PATTERNS are strings
+  -G, --basic-regexp        PATTERNS are basic regular expressions
+  -P, --perl-regexp         PATTERNS are Perl regular expressions
+  -e, --regexp=PATTERNS     use PATTERNS for matching
+  -f, --file=FILE           take PATTERNS from FILE
+  -i, --ignore-case         ignore case distinctions in patterns and data
+      --no-ignore-case      do not ignore case distinctions (default)
+  -w, --word-regexp         match only whole words
+  -x, --line-regexp         match only whole lines
+  -z, --null-data           a data line ends in 0 byte, not newline
+
+Miscellaneous:
+  -s, --no-messages         suppress error messages
+  -v, --invert-match        select non-matching lines
+  -V, --version             display version information and exit
+      --help                display this help text and exit
+
+Output control:
+  -m, --max-count=NUM       stop after NUM selected lines
+  -b, --byte-offset         print the byte offset with output lines
+  -n, --line-number         print line number with output lines
+      --line-buffered       flush output on every line
+  -H, --with-filename       print file name with output lines
+  -h, --no-filename         suppress the file name prefix on output
+      --label=LABEL         use LABEL as the standard input file name prefix
+  -o, --only-matching       show only nonempty parts of lines that match
+  -q, --quiet, --silent     suppress all normal output
+      --binary-files=TYPE   assume that binary files are TYPE;
+                            TYPE is 'binary', 'text', or 'without-match'
+  -a, --text                equivalent to --binary-files=text
+  -I                        equivalent to --binary-files=without-match
+  -d, --directories=ACTION  how to handle directories;
+                            ACTION is 'read', 'recurse', or 'skip'
+  -D, --devices=ACTION      how to handle devices, FIFOs and sockets;
+                            ACTION is 'read' or 'skip'
+  -r, --recursive           like --directories=recurse
+  -R, --dereference-recursive  likewise, but follow all symlinks
+      --include=GLOB        search only files that match GLOB (a file pattern)
+      --exclude=GLOB        skip files that match GLOB
+      --exclude-from=FILE   skip files that match any file pattern from FILE
+      --exclude-dir=GLOB    skip directories that match GLOB
+  -L, --files-without-match  print only names of FILEs with no selected lines
+  -l, --files-with-matches  print only names of FILEs with selected lines
+  -c, --count               print only a count of selected lines per FILE
+  -T, --initial-tab         make tabs line up (if needed)
+  -Z, --null                print 0 byte after FILE name
+
+Context control:
+  -B, --before-context=NUM  print NUM lines of leading context
+  -A, --after-context=NUM   print NUM lines of trailing context
+  -C, --context=NUM         print NUM lines of output context
+  -NUM                      same as --context=NUM
+      --group-separator=SEP  print SEP on line between matches with context
+      --no-group-separator  do not print separator for matches with context
+      --color[=WHEN],
+      --colour[=WHEN]       use markers to highlight the matching strings;
+                            WHEN is 'always', 'never', or 'auto'
+  -U, --binary              do not strip CR characters at EOL (MSDOS/Windows)
+
+When FILE is '-', read standard input.  With no FILE, read '.' if
+recursive, '-' otherwise.  With fewer than two FILEs, assume -h.
+Exit status is 0 if any line is selected, 1 otherwise;
+if any error occurs and -q is not given, the exit status is 2.
+";
+
+/// GNU grep's long options, in its order.
+const OPTIONS: &[Opt] = &[
+    Opt::flag("E", Some(b'E'), Some("extended-regexp")),
+    Opt::flag("F", Some(b'F'), Some("fixed-regexp")),
+    Opt::flag("F", None, Some("fixed-strings")),
+    Opt::flag("G", Some(b'G'), Some("basic-regexp")),
+    Opt::flag("P", Some(b'P'), Some("perl-regexp")),
+    Opt::optional("color", None, Some("color")),
+    Opt::optional("color", None, Some("colour")),
+    Opt::arg("e", Some(b'e'), Some("regexp")),
+    Opt::arg("f", Some(b'f'), Some("file")),
+    Opt::flag("i", Some(b'i'), Some("ignore-case")),
+    Opt::flag("i", Some(b'y'), None),
+    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
+    Opt::flag("w", Some(b'w'), Some("word-regexp")),
+    Opt::flag("x", Some(b'x'), Some("line-regexp")),
+    Opt::flag("z", Some(b'z'), Some("null-data")),
+    Opt::flag("s", Some(b's'), Some("no-messages")),
+    Opt::flag("v", Some(b'v'), Some("invert-match")),
+    Opt::flag("version", Some(b'V'), Some("version")),
+    Opt::flag("help", None, Some("help")),
+    Opt::arg("m", Some(b'm'), Some("max-count")),
+    Opt::flag("b", Some(b'b'), Some("byte-offset")),
+    Opt::flag("n", Some(b'n'), Some("line-number")),
+    Opt::flag("line-buffered", None, Some("line-buffered")),
+    Opt::flag("H", Some(b'H'), Some("with-filename")),
+    Opt::flag("h", Some(b'h'), Some("no-filename")),
+    Opt::arg("label", None, Some("label")),
+    Opt::flag("o", Some(b'o'), Some("only-matching")),
+    Opt::flag("q", Some(b'q'), Some("quiet")),
+    Opt::flag("q", None, Some("silent")),
+    Opt::arg("binary-files", None, Some("binary-files")),
+    Opt::flag("a", Some(b'a'), Some("text")),
+    Opt::flag("I", Some(b'I'), None),
+    Opt::arg("d", Some(b'd'), Some("directories")),
+    Opt::arg("D", Some(b'D'), Some("devices")),
+    Opt::flag("r", Some(b'r'), Some("recursive")),
+    Opt::flag("R", Some(b'R'), Some("dereference-recursive")),
+    Opt::arg("include", None, Some("include")),
+    Opt::arg("exclude", None, Some("exclude")),
+    Opt::arg("exclude-from", None, Some("exclude-from")),
+    Opt::arg("exclude-dir", None, Some("exclude-dir")),
+    Opt::flag("L", Some(b'L'), Some("files-without-match")),
+    Opt::flag("l", Some(b'l'), Some("files-with-matches")),
+    Opt::flag("c", Some(b'c'), Some("count")),
+    Opt::flag("T", Some(b'T'), Some("initial-tab")),
+    Opt::flag("Z", Some(b'Z'), Some("null")),
+    Opt::arg("B", Some(b'B'), Some("before-context")),
+    Opt::arg("A", Some(b'A'), Some("after-context")),
+    Opt::arg("C", Some(b'C'), Some("context")),
+    Opt::arg("group-separator", None, Some("group-separator")),
+    Opt::flag("no-group-separator", None, Some("no-group-separator")),
+    Opt::flag("U", Some(b'U'), Some("binary")),
+    Opt::flag("u", Some(b'u'), Some("unix-byte-offsets")),
+    Opt::flag("0", Some(b'0'), None),
+    Opt::flag("1", Some(b'1'), None),
+    Opt::flag("2", Some(b'2'), None),
+    Opt::flag("3", Some(b'3'), None),
+    Opt::flag("4", Some(b'4'), None),
+    Opt::flag("5", Some(b'5'), None),
+    Opt::flag("6", Some(b'6'), None),
+    Opt::flag("7", Some(b'7'), None),
+    Opt::flag("8", Some(b'8'), None),
+    Opt::flag("9", Some(b'9'), None),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    G,
+    E,
+    F,
 }
 
-pub fn egrep(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binary {
+    Detect,
+    Text,
+    WithoutMatch,
 }
 
-pub fn fgrep(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dirs {
+    Read,
+    Recurse,
+    Skip,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    None,
+    Matching,
+    NonMatching,
+}
+
+/// SGR colors (GREP_COLORS).
+#[derive(Clone, Default)]
+struct Colors {
+    ms: Vec<u8>,
+    mc: Vec<u8>,
+    sl: Vec<u8>,
+    cx: Vec<u8>,
+    fn_: Vec<u8>,
+    ln: Vec<u8>,
+    bn: Vec<u8>,
+    se: Vec<u8>,
+    rv: bool,
+    ne: bool,
+}
+
+impl Colors {
+    fn parse() -> Colors {
+        let mut c = Colors {
+            ms: b"01;31".to_vec(),
+            mc: b"01;31".to_vec(),
+            fn_: b"35".to_vec(),
+            ln: b"32".to_vec(),
+            bn: b"32".to_vec(),
+            se: b"36".to_vec(),
+            ..Colors::default()
+        };
+        let Some(env) = std::env::var_os("GREP_COLORS") else {
+            return c;
+        };
+        for item in env.as_bytes().split(|&b| b == b':') {
+            let (k, v) = match item.iter().position(|&b| b == b'=') {
+                Some(p) => (&item[..p], Some(&item[p + 1..])),
+                None => (item, None),
+            };
+            let slot = match k {
+                b"mt" => {
+                    if let Some(v) = v {
+                        c.ms = v.to_vec();
+                        c.mc = v.to_vec();
+                    }
+                    continue;
+                }
+                b"ms" => &mut c.ms,
+                b"mc" => &mut c.mc,
+                b"sl" => &mut c.sl,
+                b"cx" => &mut c.cx,
+                b"fn" => &mut c.fn_,
+                b"ln" => &mut c.ln,
+                b"bn" => &mut c.bn,
+                b"se" => &mut c.se,
+                b"rv" => {
+                    c.rv = true;
+                    continue;
+                }
+                b"ne" => {
+                    c.ne = true;
+                    continue;
+                }
+                _ => return c,
+            };
+            match v {
+                Some(v) if v.iter().all(|b| b.is_ascii_digit() || *b == b';') => *slot = v.to_vec(),
+                _ => return c,
+            }
+        }
+        c
+    }
+}
+
+struct Opts {
+    invert: bool,
+    count: bool,
+    list: List,
+    number: bool,
+    byte_offset: bool,
+    only: bool,
+    quiet: bool,
+    no_messages: bool,
+    with_fname: bool,
+    before: i64,
+    after: i64,
+    group_sep: Option<Vec<u8>>,
+    max_count: u64,
+    binary: Binary,
+    eol: u8,
+    null: bool,
+    color: Option<Colors>,
+    label: Vec<u8>,
+    tab: bool,
+    line_buffered: bool,
+    dirs: Dirs,
+    devices_skip: bool,
+    follow_all: bool,
+    include: Vec<Vec<u8>>,
+    exclude: Vec<Vec<u8>>,
+    exclude_dir: Vec<Vec<u8>>,
+    /// Stop at the first selected line (-l, -L, -q, output to /dev/null).
+    done_on_match: bool,
+    out_quiet: bool,
+    /// -q: the first match ends everything with status 0.
+    exit_on_match: bool,
+}
+
+/// The compiled patterns and their scratch space.
+struct Searcher<'r> {
+    /// One alternation of all the patterns (None with back-references).
+    all: Option<Matcher<'r>>,
+    /// One per pattern, for -w and back-references.
+    each: Vec<Matcher<'r>>,
+    word: bool,
+    line: bool,
+    /// Search record by record (-z, back-references) instead of the whole buffer.
+    per_line: bool,
+    eol: u8,
+    /// No patterns at all (`-f /dev/null`): nothing matches.
+    none: bool,
+}
+
+#[inline]
+fn is_word(b: u8) -> bool {
+    regex::is_word(b)
+}
+
+impl Searcher<'_> {
+    /// The leftmost-longest match in `line` at or after `start`, GNU's -w/-x rules applied.
+    fn next_in_line(&mut self, line: &[u8], start: usize) -> Option<(usize, usize)> {
+        if self.none || start > line.len() {
+            return None;
+        }
+        if self.word {
+            let mut best: Option<(usize, usize)> = None;
+            for m in self.each.iter_mut() {
+                if let Some(c) = word_match(m, line, start, self.line) {
+                    best = better(best, c);
+                }
+            }
+            return best;
+        }
+        let cand = if let Some(m) = self.all.as_mut() {
+            m.find_at(line, start, 0)
+        } else {
+            let mut best = None;
+            for m in self.each.iter_mut() {
+                let c = if self.line {
+                    full_line(m, line, start)
+                } else {
+                    m.find_at(line, start, 0)
+                };
+                if let Some(c) = c {
+                    best = better(best, c);
+                }
+            }
+            best
+        };
+        if self.line {
+            return cand.filter(|&(s, e)| s == 0 && e == line.len());
+        }
+        cand
+    }
+
+    /// The next line at or after `p` (a line start) holding a match, before `lim` (just
+    /// past a line end): its start and the index just past its end.
+    fn find_line(&mut self, buf: &[u8], p: usize, lim: usize) -> Option<(usize, usize)> {
+        if self.none {
+            return None;
+        }
+        let eol = self.eol;
+        if self.per_line || self.all.is_none() {
+            let mut ls = p;
+            while ls < lim {
+                let nl = memchr::memchr(eol, &buf[ls..lim]).map_or(lim - 1, |i| ls + i);
+                if self.next_in_line(&buf[ls..nl], 0).is_some() {
+                    return Some((ls, nl + 1));
+                }
+                ls = nl + 1;
+            }
+            return None;
+        }
+        let hay = &buf[..lim];
+        let mut pos = p;
+        while pos < lim {
+            let m = self.all.as_mut()?;
+            let e = m.some_match_end(hay, pos, 0)?;
+            if e >= lim {
+                return None;
+            }
+            let ls = memchr::memrchr(eol, &buf[pos..e]).map_or(pos, |i| pos + i + 1);
+            let nl = memchr::memchr(eol, &buf[e..lim]).map_or(lim - 1, |i| e + i);
+            if !(self.word || self.line) || self.next_in_line(&buf[ls..nl], 0).is_some() {
+                return Some((ls, nl + 1));
+            }
+            pos = nl + 1;
+        }
+        None
+    }
+}
+
+fn better(best: Option<(usize, usize)>, c: (usize, usize)) -> Option<(usize, usize)> {
+    match best {
+        Some((s, e)) if s < c.0 || (s == c.0 && e >= c.1) => Some((s, e)),
+        _ => Some(c),
+    }
+}
+
+/// -x with one pattern: the whole line, from its start.
+fn full_line(m: &mut Matcher, line: &[u8], start: usize) -> Option<(usize, usize)> {
+    if start != 0 {
+        return None;
+    }
+    let (s, e) = m.find_at(line, 0, 0)?;
+    (s == 0 && e == line.len()).then_some((s, e))
+}
+
+/// GNU's -w search for one pattern: a match with no word byte on either side; failing that,
+/// a shorter match at the same start, then a match further on.
+fn word_match(m: &mut Matcher, line: &[u8], start: usize, whole: bool) -> Option<(usize, usize)> {
+    if whole {
+        return full_line(m, line, start);
+    }
+    let (mut s, mut e) = m.find_at(line, start, 0)?;
+    loop {
+        let prev = s > 0 && is_word(line[s - 1]);
+        let next = e < line.len() && is_word(line[e]);
+        if !prev && !next {
+            return Some((s, e));
+        }
+        let mut shorter = 0;
+        if e > s {
+            let mut caps: [Option<(usize, usize)>; 1] = [None];
+            if m.match_at(&line[..e - 1], s, regex::NOTEOL, &mut caps) {
+                if let Some((_, e2)) = caps[0] {
+                    shorter = e2 - s;
+                }
+            }
+        }
+        if shorter > 0 {
+            e = s + shorter;
+        } else {
+            if s >= line.len() {
+                return None;
+            }
+            let (s2, e2) = m.find_at(line, s + 1, 0)?;
+            s = s2;
+            e = e2;
+        }
+    }
+}
+
+/// Bytes that are eol in a buffer (a fast count: the compiler vectorises it).
+fn count_byte(b: u8, s: &[u8]) -> u64 {
+    let mut n = 0u64;
+    let mut chunks = s.chunks_exact(4096);
+    for c in &mut chunks {
+        n += c.iter().filter(|&&x| x == b).count() as u64;
+    }
+    n + chunks.remainder().iter().filter(|&&x| x == b).count() as u64
+}
+
+/// Per-run state that outlives one file.
+struct Run<'a, 'r> {
+    o: &'a Opts,
+    s: Searcher<'r>,
+    /// A group has been printed (the `--` separator goes between groups, across files).
+    used: bool,
+    buf: Vec<u8>,
+    /// A write failed: the run stops.
+    write_err: Option<io::Error>,
+    /// -q matched: the run stops with status 0.
+    stop: bool,
+}
+
+/// One file's scanning state (GNU grep's globals, as indices into the buffer).
+struct Scan<'n> {
+    name: &'n [u8],
+    lastout: Option<usize>,
+    pending: i64,
+    outleft: u64,
+    totalcc: u64,
+    totalnl: u64,
+    nl_pos: usize,
+    out_quiet: bool,
+    done_on_match: bool,
+    /// -T: the width of line numbers and offsets (GNU: the digits of the file size).
+    width: usize,
+}
+
+const CHUNK: usize = 96 * 1024;
+
+impl Run<'_, '_> {
+    fn w(&mut self, ctx: &mut Ctx, b: &[u8]) {
+        if self.write_err.is_none() {
+            if let Err(e) = ctx.out.write_all(b) {
+                self.write_err = Some(e);
+            }
+        }
+    }
+
+    fn sgr_start(&mut self, ctx: &mut Ctx, c: &[u8]) {
+        let mut v = Vec::with_capacity(c.len() + 8);
+        v.extend_from_slice(b"\x1b[");
+        v.extend_from_slice(c);
+        v.push(b'm');
+        if !self.o.color.as_ref().is_some_and(|c| c.ne) {
+            v.extend_from_slice(b"\x1b[K");
+        }
+        self.w(ctx, &v);
+    }
+
+    fn sgr_end(&mut self, ctx: &mut Ctx) {
+        if self.o.color.as_ref().is_some_and(|c| c.ne) {
+            self.w(ctx, b"\x1b[m");
+        } else {
+            self.w(ctx, b"\x1b[m\x1b[K");
+        }
+    }
+
+    /// Writes `text` in color `c` (when coloring and `c` is not empty).
+    fn colored(&mut self, ctx: &mut Ctx, c: Option<&[u8]>, text: &[u8]) {
+        match c {
+            Some(c) if !c.is_empty() => {
+                self.sgr_start(ctx, c);
+                self.w(ctx, text);
+                self.sgr_end(ctx);
+            }
+            _ => self.w(ctx, text),
+        }
+    }
+
+    fn print_sep(&mut self, ctx: &mut Ctx, sep: u8) {
+        let se = self.o.color.as_ref().map(|c| c.se.clone());
+        self.colored(ctx, se.as_deref(), &[sep]);
+    }
+
+    fn print_filename(&mut self, ctx: &mut Ctx, name: &[u8]) {
+        let c = self.o.color.as_ref().map(|c| c.fn_.clone());
+        self.colored(ctx, c.as_deref(), name);
+    }
+
+    /// GNU's print_line_head.
+    fn line_head(
+        &mut self,
+        ctx: &mut Ctx,
+        sc: &mut Scan,
+        buf: &[u8],
+        beg: usize,
+        len: usize,
+        sep: u8,
+    ) {
+        let o = self.o;
+        if o.with_fname {
+            self.print_filename(ctx, sc.name);
+            if o.null {
+                self.w(ctx, b"\0");
+            } else {
+                self.print_sep(ctx, sep);
+            }
+        }
+        if o.number {
+            if beg > sc.nl_pos {
+                sc.totalnl += count_byte(o.eol, &buf[sc.nl_pos..beg]);
+                sc.nl_pos = beg;
+            }
+            let n = format!("{:>w$}", sc.totalnl + 1, w = sc.width);
+            let c = o.color.as_ref().map(|c| c.ln.clone());
+            self.colored(ctx, c.as_deref(), n.as_bytes());
+            self.print_sep(ctx, sep);
+        }
+        if o.byte_offset {
+            let n = format!("{:>w$}", sc.totalcc + beg as u64, w = sc.width);
+            let c = o.color.as_ref().map(|c| c.bn.clone());
+            self.colored(ctx, c.as_deref(), n.as_bytes());
+            self.print_sep(ctx, sep);
+        }
+        if o.tab && (o.with_fname || o.number || o.byte_offset) && len != 0 {
+            self.w(ctx, b"\t");
+        }
+    }
+
+    /// GNU's prline: the line [beg, lim) (lim just past its eol).
+    fn prline(&mut self, ctx: &mut Ctx, sc: &mut Scan, beg: usize, lim: usize, sep: u8) {
+        let buf = std::mem::take(&mut self.buf);
+        self.prline_in(ctx, sc, &buf, beg, lim, sep);
+        self.buf = buf;
+    }
+
+    fn prline_in(
+        &mut self,
+        ctx: &mut Ctx,
+        sc: &mut Scan,
+        buf: &[u8],
+        beg: usize,
+        lim: usize,
+        sep: u8,
+    ) {
+        let o = self.o;
+        if !o.only {
+            self.line_head(ctx, sc, buf, beg, lim - beg - 1, sep);
+        }
+        let matching = (sep == b':') ^ o.invert;
+        let (line_color, match_color) = match &o.color {
+            Some(c) => {
+                let sel = (sep == b':') ^ (o.invert && c.rv);
+                (
+                    if sel { c.sl.clone() } else { c.cx.clone() },
+                    if sep == b':' {
+                        c.ms.clone()
+                    } else {
+                        c.mc.clone()
+                    },
+                )
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut cur = beg;
+        if (o.only && matching)
+            || (o.color.is_some() && (!line_color.is_empty() || !match_color.is_empty()))
+        {
+            if matching && (o.only || !match_color.is_empty()) {
+                cur = self.line_middle(ctx, sc, buf, beg, lim, &line_color, &match_color);
+            }
+            if !o.only && !line_color.is_empty() {
+                // print_line_tail
+                let mut eol_size = (lim > cur && buf[lim - 1] == o.eol) as usize;
+                if lim - eol_size > cur && buf[lim - 1 - eol_size] == b'\r' {
+                    eol_size += 1;
+                }
+                let tail = lim - eol_size - cur;
+                if tail > 0 {
+                    self.sgr_start(ctx, &line_color);
+                    self.w(ctx, &buf[cur..cur + tail]);
+                    self.sgr_end(ctx);
+                    cur += tail;
+                }
+            }
+        }
+        if !o.only && lim > cur {
+            self.w(ctx, &buf[cur..lim]);
+        }
+        if o.line_buffered && self.write_err.is_none() {
+            if let Err(e) = ctx.out.flush() {
+                self.write_err = Some(e);
+            }
+        }
+        sc.lastout = Some(lim);
+    }
+
+    /// GNU's print_line_middle: the matches of the line, colored, or each alone with -o.
+    #[allow(clippy::too_many_arguments)]
+    fn line_middle(
+        &mut self,
+        ctx: &mut Ctx,
+        sc: &mut Scan,
+        buf: &[u8],
+        beg: usize,
+        lim: usize,
+        line_color: &[u8],
+        match_color: &[u8],
+    ) -> usize {
+        let o = self.o;
+        let line = &buf[beg..lim - 1];
+        let mut cur = 0usize;
+        let mut mid: Option<usize> = None;
+        while cur < line.len() {
+            let Some((b, e)) = self.s.next_in_line(line, cur) else {
+                break;
+            };
+            if b == line.len() {
+                break;
+            }
+            if e == b {
+                if mid.is_none() {
+                    mid = Some(cur);
+                }
+                cur = b + 1;
+                continue;
+            }
+            if o.only {
+                let s = if o.invert { b'-' } else { b':' };
+                self.line_head(ctx, sc, buf, beg + b, e - b, s);
+            } else {
+                if let Some(m) = mid.take() {
+                    cur = m;
+                }
+                if !line_color.is_empty() {
+                    self.sgr_start(ctx, line_color);
+                }
+                self.w(ctx, &line[cur..b]);
+            }
+            self.colored(ctx, Some(match_color), &line[b..e]);
+            if o.only {
+                self.w(ctx, &[o.eol]);
+            }
+            cur = e;
+        }
+        if o.only {
+            return lim;
+        }
+        if let Some(m) = mid {
+            cur = m;
+        }
+        beg + cur
+    }
+
+    /// GNU's prpending: trailing context up to `lim`.
+    fn prpending(&mut self, ctx: &mut Ctx, sc: &mut Scan, lim: usize) {
+        let mut lo = sc.lastout.unwrap_or(0);
+        while sc.pending > 0 && lo < lim {
+            let nl =
+                memchr::memchr(self.o.eol, &self.buf[lo..]).map_or(self.buf.len() - 1, |i| lo + i);
+            self.prline(ctx, sc, lo, nl + 1, b'-');
+            lo = nl + 1;
+            sc.pending -= 1;
+        }
+    }
+
+    /// GNU's prtext: selected lines [beg, lim) with their leading context.
+    fn prtext(&mut self, ctx: &mut Ctx, sc: &mut Scan, beg: usize, lim: usize) -> u64 {
+        let o = self.o;
+        let eol = o.eol;
+        if !sc.out_quiet && sc.pending > 0 {
+            self.prpending(ctx, sc, beg);
+        }
+        let mut p = beg;
+        if !sc.out_quiet {
+            let bp = sc.lastout.unwrap_or(0);
+            for _ in 0..o.before.max(0) {
+                if p > bp {
+                    p -= 1;
+                    while p > 0 && self.buf[p - 1] != eol {
+                        p -= 1;
+                    }
+                }
+            }
+            if (o.before >= 0 || o.after >= 0) && self.used && Some(p) != sc.lastout {
+                if let Some(g) = &o.group_sep {
+                    let g = g.clone();
+                    let se = o.color.as_ref().map(|c| c.se.clone());
+                    self.colored(ctx, se.as_deref(), &g);
+                    self.w(ctx, b"\n");
+                }
+            }
+            while p < beg {
+                let nl = memchr::memchr(eol, &self.buf[p..]).map_or(self.buf.len() - 1, |i| p + i);
+                self.prline(ctx, sc, p, nl + 1, b'-');
+                p = nl + 1;
+            }
+        }
+        let n;
+        if o.invert {
+            let mut k = 0u64;
+            while p < lim && k < sc.outleft {
+                let nl = memchr::memchr(eol, &self.buf[p..]).map_or(self.buf.len() - 1, |i| p + i);
+                if !sc.out_quiet {
+                    self.prline(ctx, sc, p, nl + 1, b':');
+                }
+                p = nl + 1;
+                k += 1;
+            }
+            n = k;
+        } else {
+            if !sc.out_quiet {
+                self.prline(ctx, sc, beg, lim, b':');
+            }
+            n = 1;
+        }
+        sc.pending = if sc.out_quiet { 0 } else { o.after.max(0) };
+        self.used = true;
+        sc.outleft -= n;
+        n
+    }
+
+    /// GNU's grepbuf over [beg, lim): the count of selected lines.
+    fn grepbuf(&mut self, ctx: &mut Ctx, sc: &mut Scan, beg: usize, lim: usize) -> u64 {
+        let o = self.o;
+        let mut nlines = 0u64;
+        let mut p = beg;
+        // Counting only, no context, no limit: count without the per-line machinery.
+        let fast = sc.out_quiet && !sc.done_on_match && sc.outleft == u64::MAX;
+        while p < lim {
+            let buf = std::mem::take(&mut self.buf);
+            let found = self.s.find_line(&buf, p, lim);
+            self.buf = buf;
+            let (b, endp) = match found {
+                Some(m) => m,
+                None => {
+                    if !o.invert {
+                        break;
+                    }
+                    (lim, lim)
+                }
+            };
+            if !o.invert || p < b {
+                if fast {
+                    nlines += if o.invert {
+                        count_byte(o.eol, &self.buf[p..b])
+                    } else {
+                        1
+                    };
+                } else {
+                    let (pb, pe) = if o.invert { (p, b) } else { (b, endp) };
+                    nlines += self.prtext(ctx, sc, pb, pe);
+                    if sc.outleft == 0 || sc.done_on_match {
+                        if o.exit_on_match {
+                            self.stop = true;
+                        }
+                        break;
+                    }
+                }
+            }
+            p = endp;
+        }
+        nlines
+    }
+
+    /// GNU's grep(): one open file. Returns the count of selected lines, or the read error.
+    fn grep_fd(&mut self, ctx: &mut Ctx, fd: BorrowedFd, name: &[u8]) -> Result<u64, io::Error> {
+        let o = self.o;
+        let eol = o.eol;
+        let mut sc = Scan {
+            name,
+            lastout: None,
+            pending: 0,
+            outleft: o.max_count,
+            totalcc: 0,
+            totalnl: 0,
+            nl_pos: 0,
+            out_quiet: o.out_quiet,
+            done_on_match: o.done_on_match,
+            width: 0,
+        };
+        if o.tab {
+            let mut num = match sysfd::fstat(fd) {
+                Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => st.st_size as u64,
+                _ => u64::MAX,
+            };
+            if o.number && num < u64::MAX {
+                num += 1;
+            }
+            loop {
+                sc.width += 1;
+                num /= 10;
+                if num == 0 {
+                    break;
+                }
+            }
+        }
+        let mut nlines = 0u64;
+        let mut first_null: Option<u64> = None;
+        let mut zap = false;
+        let mut save = 0usize;
+        let mut residue = 0usize;
+        self.buf.clear();
+        let mut err: Option<io::Error> = None;
+        sysfd::read_append(fd, &mut self.buf, CHUNK)?;
+        loop {
+            let fresh = save;
+            if first_null.is_none()
+                && eol != 0
+                && o.binary != Binary::Text
+                && memchr::memchr(0, &self.buf[fresh..]).is_some()
+            {
+                if o.binary == Binary::WithoutMatch {
+                    return Ok(0);
+                }
+                if !o.count {
+                    sc.done_on_match = true;
+                    sc.out_quiet = true;
+                }
+                first_null = Some(nlines);
+                zap = true;
+            }
+            if zap {
+                for b in &mut self.buf[fresh..] {
+                    if *b == 0 {
+                        *b = eol;
+                    }
+                }
+            }
+            if self.buf.len() == save {
+                break;
+            }
+            let newb = save;
+            let mut lim = match memchr::memrchr(eol, &self.buf[newb..]) {
+                Some(i) => newb + i + 1,
+                None => newb,
+            };
+            if lim == newb {
+                lim = newb - residue;
+            }
+            let beg = newb - residue;
+            residue = self.buf.len() - lim;
+            if beg < lim {
+                if sc.outleft > 0 {
+                    nlines += self.grepbuf(ctx, &mut sc, beg, lim);
+                }
+                if sc.pending > 0 {
+                    self.prpending(ctx, &mut sc, lim);
+                }
+                if self.stop
+                    || self.write_err.is_some()
+                    || (sc.outleft == 0 && sc.pending == 0)
+                    || (sc.done_on_match && first_null.unwrap_or(0) < nlines)
+                {
+                    return self.finish_file(ctx, &sc, nlines, first_null, None);
+                }
+            }
+            // Keep the last `before` lines for leading context.
+            let mut kb = lim;
+            let mut i = 0;
+            while i < o.before && kb > 0 && Some(kb) != sc.lastout {
+                i += 1;
+                kb -= 1;
+                while kb > 0 && self.buf[kb - 1] != eol {
+                    kb -= 1;
+                }
+            }
+            if Some(kb) != sc.lastout {
+                sc.lastout = None;
+            }
+            save = residue + lim - kb;
+            if o.number {
+                if kb > sc.nl_pos {
+                    sc.totalnl += count_byte(eol, &self.buf[sc.nl_pos..kb]);
+                }
+                sc.nl_pos = 0;
+            }
+            sc.totalcc += kb as u64;
+            self.buf.drain(..kb);
+            if let Some(lo) = sc.lastout.as_mut() {
+                *lo -= kb;
+            }
+            // A line longer than the buffer: read more at once.
+            let want = CHUNK.max(save);
+            match sysfd::read_append(fd, &mut self.buf, want) {
+                Ok(_) => {}
+                Err(e) => {
+                    err = Some(e);
+                    break;
+                }
+            }
+        }
+        if err.is_none() && residue > 0 {
+            self.buf.push(eol);
+            let len = self.buf.len();
+            if sc.outleft > 0 {
+                nlines += self.grepbuf(ctx, &mut sc, save - residue, len);
+            }
+            if sc.pending > 0 {
+                self.prpending(ctx, &mut sc, len);
+            }
+        }
+        self.finish_file(ctx, &sc, nlines, first_null, err)
+    }
+
+    fn finish_file(
+        &mut self,
+        ctx: &mut Ctx,
+        sc: &Scan,
+        nlines: u64,
+        first_null: Option<u64>,
+        err: Option<io::Error>,
+    ) -> Result<u64, io::Error> {
+        if let Some(e) = err {
+            return Err(e);
+        }
+        if !self.o.out_quiet && first_null.is_some_and(|f| f < nlines) {
+            let mut m = sc.name.to_vec();
+            m.extend_from_slice(b": binary file matches");
+            if let Err(e) = ctx.out.flush() {
+                self.write_err.get_or_insert(e);
+            }
+            ctx.msg(&m);
+        }
+        Ok(nlines)
+    }
+}
+
+/// GNU's `suppressible_error`.
+fn file_error(ctx: &mut Ctx, o: &Opts, name: &[u8], e: &io::Error) {
+    if !o.no_messages {
+        let mut m = name.to_vec();
+        m.extend_from_slice(b": ");
+        m.extend_from_slice(crate::common::ctx::strerror(e).as_bytes());
+        ctx.msg(&m);
+    }
+    ctx.fail(2);
+}
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    run(argv, ctx, None)
+}
+
+pub fn egrep(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    run(argv, ctx, Some(Mode::E))
+}
+
+pub fn fgrep(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    run(argv, ctx, Some(Mode::F))
+}
+
+fn usage_error(ctx: &mut Ctx, msg: Option<&[u8]>) -> i32 {
+    if let Some(m) = msg {
+        ctx.msg(m);
+    }
+    let _ = ctx.out.flush();
+    let t = format!("{USAGE_LINE}Try 'grep --help' for more information.\n");
+    crate::common::io::write_all(crate::common::io::stderr_fd(), t.as_bytes()).ok();
+    2
+}
+
+fn die(ctx: &mut Ctx, msg: &[u8]) -> i32 {
+    ctx.msg(msg);
+    2
+}
+
+/// A context length: a non-negative decimal (huge values saturate).
+fn context_arg(v: &[u8]) -> Option<i64> {
+    if v.is_empty() || !v.iter().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        v.iter()
+            .try_fold(0i64, |a, &b| {
+                a.checked_mul(10)?.checked_add((b - b'0') as i64)
+            })
+            .unwrap_or(i64::MAX),
+    )
+}
+
+/// Escapes a fixed string for a BRE.
+fn escape_fixed(p: &[u8], out: &mut Vec<u8>) {
+    for &b in p {
+        if matches!(b, b'\\' | b'[' | b'.' | b'*' | b'^' | b'$') {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+}
+
+/// GNU's dfa warnings and its one extra error: `[:space:]` for `[[:space:]]`.
+fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<(), Vec<u8>> {
+    let mut i = 0;
+    // Start of an expression: after start, `(`, `|` (ERE) or newline.
+    let mut at_start = true;
+    while i < pat.len() {
+        let c = pat[i];
+        match c {
+            b'\\' => {
+                i += 2;
+                at_start = false;
+                continue;
+            }
+            b'[' => {
+                let mut j = i + 1;
+                if pat.get(j) == Some(&b'^') {
+                    j += 1;
+                }
+                let cstart = j;
+                if pat.get(j) == Some(&b']') {
+                    j += 1;
+                }
+                let mut special = false;
+                while j < pat.len() && pat[j] != b']' {
+                    if pat[j] == b'[' && matches!(pat.get(j + 1), Some(b':' | b'.' | b'=')) {
+                        special = true;
+                        let d = pat[j + 1];
+                        let mut k = j + 2;
+                        while k + 1 < pat.len() && !(pat[k] == d && pat[k + 1] == b']') {
+                            k += 1;
+                        }
+                        j = k + 2;
+                        continue;
+                    }
+                    if pat[j] == b'-' && j > cstart && pat.get(j + 1).is_some_and(|&b| b != b']') {
+                        special = true;
+                    }
+                    j += 1;
+                }
+                if j < pat.len() {
+                    let body = &pat[cstart..j];
+                    if !special
+                        && body.len() >= 2
+                        && body[0] == b':'
+                        && body[body.len() - 1] == b':'
+                        && body.iter().any(|&b| b != b':')
+                    {
+                        return Err(
+                            b"character class syntax is [[:space:]], not [:space:]".to_vec()
+                        );
+                    }
+                }
+                i = j + 1;
+                at_start = false;
+                continue;
+            }
+            b'(' | b'|' if ere => {
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            b'\n' => {
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            b'*' | b'+' | b'?' | b'{' if ere && at_start => {
+                let what: &[u8] = match c {
+                    b'*' => b"*",
+                    b'+' => b"+",
+                    b'?' => b"?",
+                    _ => b"{...}",
+                };
+                let mut m = b"warning: ".to_vec();
+                m.extend_from_slice(what);
+                m.extend_from_slice(b" at start of expression");
+                ctx.msg(&m);
+            }
+            _ => {}
+        }
+        at_start = false;
+        i += 1;
+    }
+    Ok(())
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
+    ctx.name = "grep";
+    let m = match args::getopt(&argv, OPTIONS) {
+        Ok(m) => m,
+        Err(msg) => return usage_error(ctx, Some(&msg)),
+    };
+    let mut mode: Option<Mode> = forced;
+    let mut patterns: Vec<Vec<u8>> = Vec::new();
+    let mut have_pattern_opt = false;
+    let mut icase = false;
+    let mut word = false;
+    let mut linex = false;
+    let mut o = Opts {
+        invert: false,
+        count: false,
+        list: List::None,
+        number: false,
+        byte_offset: false,
+        only: false,
+        quiet: false,
+        no_messages: false,
+        with_fname: false,
+        before: -1,
+        after: -1,
+        group_sep: Some(b"--".to_vec()),
+        max_count: u64::MAX,
+        binary: Binary::Detect,
+        eol: b'\n',
+        null: false,
+        color: None,
+        label: b"(standard input)".to_vec(),
+        tab: false,
+        line_buffered: false,
+        dirs: Dirs::Read,
+        devices_skip: false,
+        follow_all: false,
+        include: Vec::new(),
+        exclude: Vec::new(),
+        exclude_dir: Vec::new(),
+        done_on_match: false,
+        out_quiet: false,
+        exit_on_match: false,
+    };
+    let mut fname: Option<bool> = None;
+    let mut color_when: Option<u8> = None;
+    let mut digits: Option<i64> = None;
+    let mut last_digit = false;
+    let mut context_default: i64 = -1;
+    let mut show_help = false;
+    for (id, raw) in &m.opts {
+        let v = raw.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
+        let is_digit = id.len() == 1 && id.as_bytes()[0].is_ascii_digit();
+        if is_digit {
+            let d = (id.as_bytes()[0] - b'0') as i64;
+            let cur = if last_digit { digits.unwrap_or(0) } else { 0 };
+            let n = cur.saturating_mul(10).saturating_add(d);
+            digits = Some(n);
+            context_default = n;
+            last_digit = true;
+            continue;
+        }
+        last_digit = false;
+        match *id {
+            "E" | "F" | "G" | "P" => {
+                let nm = match *id {
+                    "E" => Some(Mode::E),
+                    "F" => Some(Mode::F),
+                    "G" => Some(Mode::G),
+                    _ => None,
+                };
+                match (mode, nm) {
+                    (_, None) => {
+                        if mode.is_some() && forced.is_none() || forced.is_some() {
+                            return die(ctx, b"conflicting matchers specified");
+                        }
+                        return die(
+                            ctx,
+                            b"Perl matching not supported in a --disable-perl-regexp build",
+                        );
+                    }
+                    (Some(a), Some(b)) if a != b => {
+                        return die(ctx, b"conflicting matchers specified")
+                    }
+                    _ => mode = nm,
+                }
+            }
+            "e" => {
+                patterns.extend(v.split(|&b| b == b'\n').map(|s| s.to_vec()));
+                have_pattern_opt = true;
+            }
+            "f" => {
+                let data = if v == b"-" {
+                    let mut d = Vec::new();
+                    sysfd::read_to_end(stdin_fd(), &mut d).map(|_| d)
+                } else {
+                    sysfd::open(v, libc::O_RDONLY | libc::O_CLOEXEC, 0).and_then(|fd| {
+                        let mut d = Vec::new();
+                        sysfd::read_to_end(fd.as_fd(), &mut d).map(|_| d)
+                    })
+                };
+                match data {
+                    Ok(mut d) => {
+                        if d.last() == Some(&b'\n') {
+                            d.pop();
+                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
+                        } else if !d.is_empty() {
+                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
+                        }
+                    }
+                    Err(e) => {
+                        let mut msg = v.to_vec();
+                        msg.extend_from_slice(b": ");
+                        msg.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                        return die(ctx, &msg);
+                    }
+                }
+                have_pattern_opt = true;
+            }
+            "i" => icase = true,
+            "no-ignore-case" => icase = false,
+            "w" => word = true,
+            "x" => linex = true,
+            "z" => o.eol = 0,
+            "s" => o.no_messages = true,
+            "v" => o.invert = true,
+            "version" => {
+                let _ = ctx
+                    .out
+                    .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
+                return ctx.finish(Ok(()));
+            }
+            "help" => show_help = true,
+            "m" => {
+                // GNU: a negative count means no limit.
+                let n = if let Some(rest) = v.strip_prefix(b"-") {
+                    if !rest.is_empty() && rest.iter().all(|b| b.is_ascii_digit()) {
+                        Some(u64::MAX)
+                    } else {
+                        None
+                    }
+                } else {
+                    context_arg(v).map(|n| n as u64)
+                };
+                match n {
+                    Some(n) => o.max_count = n,
+                    None => return die(ctx, b"invalid max count"),
+                }
+            }
+            "b" => o.byte_offset = true,
+            "n" => o.number = true,
+            "line-buffered" => o.line_buffered = true,
+            "H" => fname = Some(true),
+            "h" => fname = Some(false),
+            "label" => o.label = v.to_vec(),
+            "o" => o.only = true,
+            "q" => o.quiet = true,
+            "binary-files" => {
+                o.binary = match v {
+                    b"binary" => Binary::Detect,
+                    b"text" => Binary::Text,
+                    b"without-match" => Binary::WithoutMatch,
+                    _ => return die(ctx, b"unknown binary-files type"),
+                }
+            }
+            "a" => o.binary = Binary::Text,
+            "I" => o.binary = Binary::WithoutMatch,
+            "d" => {
+                o.dirs = match v {
+                    b"read" => Dirs::Read,
+                    b"recurse" => Dirs::Recurse,
+                    b"skip" => Dirs::Skip,
+                    _ => {
+                        let mut msg = b"invalid argument ".to_vec();
+                        msg.extend_from_slice(&crate::common::quote::quote_locale(v));
+                        msg.extend_from_slice(b" for '--directories'");
+                        ctx.msg(&msg);
+                        crate::common::io::write_all(
+                            crate::common::io::stderr_fd(),
+                            b"Valid arguments are:\n  - 'read'\n  - 'recurse'\n  - 'skip'\n",
+                        )
+                        .ok();
+                        usage_error(ctx, None);
+                        return 1;
+                    }
+                };
+                if o.dirs == Dirs::Recurse {
+                    o.follow_all = false;
+                }
+            }
+            "D" => match v {
+                b"read" => o.devices_skip = false,
+                b"skip" => o.devices_skip = true,
+                _ => return die(ctx, b"unknown devices method"),
+            },
+            "r" => {
+                o.dirs = Dirs::Recurse;
+                o.follow_all = false;
+            }
+            "R" => {
+                o.dirs = Dirs::Recurse;
+                o.follow_all = true;
+            }
+            "include" => o.include.push(v.to_vec()),
+            "exclude" => o.exclude.push(v.to_vec()),
+            "exclude-from" => {
+                let r = sysfd::open(v, libc::O_RDONLY | libc::O_CLOEXEC, 0).and_then(|fd| {
+                    let mut d = Vec::new();
+                    sysfd::read_to_end(fd.as_fd(), &mut d).map(|_| d)
+                });
+                match r {
+                    Ok(d) => o.exclude.extend(
+                        d.split(|&b| b == b'\n')
+                            .filter(|l| !l.is_empty())
+                            .map(|l| l.to_vec()),
+                    ),
+                    Err(e) => {
+                        let mut msg = v.to_vec();
+                        msg.extend_from_slice(b": ");
+                        msg.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                        return die(ctx, &msg);
+                    }
+                }
+            }
+            "exclude-dir" => o.exclude_dir.push(v.to_vec()),
+            "L" => o.list = List::NonMatching,
+            "l" => o.list = List::Matching,
+            "c" => o.count = true,
+            "T" => o.tab = true,
+            "Z" => o.null = true,
+            "A" | "B" | "C" => {
+                let Some(n) = context_arg(v) else {
+                    let mut msg = v.to_vec();
+                    msg.extend_from_slice(b": invalid context length argument");
+                    return die(ctx, &msg);
+                };
+                match *id {
+                    "A" => o.after = n,
+                    "B" => o.before = n,
+                    _ => context_default = n,
+                }
+            }
+            "group-separator" => o.group_sep = Some(v.to_vec()),
+            "no-group-separator" => o.group_sep = None,
+            "color" => {
+                color_when = Some(match v {
+                    _ if raw.is_none() => 2,
+                    b"always" | b"yes" | b"force" => 1,
+                    b"never" | b"no" | b"none" => 0,
+                    b"auto" | b"tty" | b"if-tty" => 2,
+                    _ => {
+                        show_help = true;
+                        continue;
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    if show_help {
+        let _ = ctx.out.write_all(HELP.as_bytes());
+        return ctx.finish(Ok(()));
+    }
+    let mut operands: Vec<OsString> = m.operands;
+    if !have_pattern_opt {
+        if operands.is_empty() {
+            return usage_error(ctx, None);
+        }
+        let p = operands.remove(0);
+        patterns.extend(p.as_bytes().split(|&b| b == b'\n').map(|s| s.to_vec()));
+    }
+    if o.after < 0 {
+        o.after = context_default;
+    }
+    if o.before < 0 {
+        o.before = context_default;
+    }
+    // Color.
+    let want_color = match color_when {
+        Some(1) => true,
+        Some(2) => {
+            sysfd::isatty(stdout_fd())
+                && std::env::var_os("TERM").is_some_and(|t| t.as_bytes() != b"dumb")
+        }
+        _ => false,
+    };
+    if want_color {
+        o.color = Some(Colors::parse());
+    }
+    let mode = mode.unwrap_or(Mode::G);
+
+    // GNU: -m 0 selects nothing and reads nothing.
+    let keycc_zero = patterns.len() == 1 && patterns[0].is_empty();
+    if (o.max_count == 0 || (keycc_zero && o.invert && !linex && !word))
+        && o.list != List::NonMatching
+    {
+        return 1;
+    }
+    // Output to /dev/null behaves like -q (GNU's dev_null_output).
+    let dev_null = is_dev_null(stdout_fd());
+    o.exit_on_match = o.quiet;
+    if o.quiet || dev_null || o.list != List::None {
+        o.count = false;
+        o.done_on_match = true;
+    }
+    o.out_quiet = o.count || o.done_on_match;
+    if o.quiet {
+        o.list = List::None;
+    }
+
+    // Compile.
+    let mut syn = match mode {
+        Mode::E => Syntax(
+            (Syntax::POSIX_EXTENDED.0 | Syntax::INVALID_INTERVAL_ORD | Syntax::NEWLINE_ALT)
+                & !(Syntax::CONTEXT_INVALID_OPS | Syntax::DOT_NOT_NULL),
+        ),
+        _ => Syntax(
+            (Syntax::POSIX_BASIC.0 | Syntax::NEWLINE_ALT)
+                & !(Syntax::CONTEXT_INVALID_DUP | Syntax::DOT_NOT_NULL),
+        ),
+    };
+    if icase {
+        syn = syn.with(Syntax::ICASE);
+    }
+    syn = syn.with(Syntax::NO_SUB);
+    let eol = o.eol;
+    // Fixed strings become escaped BREs.
+    let pats: Vec<Vec<u8>> = if mode == Mode::F {
+        patterns
+            .iter()
+            .map(|p| {
+                let mut v = Vec::with_capacity(p.len() + 4);
+                escape_fixed(p, &mut v);
+                v
+            })
+            .collect()
+    } else {
+        // Duplicates add nothing (GNU removes them too).
+        let mut seen = std::collections::HashSet::new();
+        patterns
+            .iter()
+            .filter(|p| seen.insert(p.as_slice()))
+            .cloned()
+            .collect()
+    };
+    let mut each: Vec<Regex> = Vec::new();
+    let mut backrefs = false;
+    let big = pats.len() > 64;
+    for p in &pats {
+        if mode != Mode::F {
+            if let Err(msg) = dfa_checks(ctx, p, mode == Mode::E) {
+                return die(ctx, &msg);
+            }
+        }
+        match Regex::for_lines(p, syn, eol) {
+            Ok(r) => {
+                backrefs |= r.has_backrefs();
+                if !big || word {
+                    each.push(r);
+                }
+            }
+            Err(e) => return die(ctx, e.to_string().as_bytes()),
+        }
+    }
+    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() {
+        let mut joined = Vec::new();
+        for (i, p) in pats.iter().enumerate() {
+            if i > 0 {
+                joined.push(b'\n');
+            }
+            joined.extend_from_slice(p);
+        }
+        match Regex::for_lines(&joined, syn, eol) {
+            Ok(r) => Some(r),
+            Err(e) => return die(ctx, e.to_string().as_bytes()),
+        }
+    } else {
+        None
+    };
+    if !(word || backrefs) {
+        each.clear();
+    }
+    let searcher = Searcher {
+        all: all_re.as_ref().map(|r| r.matcher()),
+        each: each.iter().map(|r| r.matcher()).collect(),
+        word,
+        line: linex,
+        per_line: eol != b'\n' || backrefs,
+        eol,
+        none: pats.is_empty(),
+    };
+
+    // Files.
+    let recursive = o.dirs == Dirs::Recurse;
+    let implicit_dot = operands.is_empty() && recursive;
+    if operands.is_empty() {
+        operands.push(OsString::from(if recursive { "." } else { "-" }));
+    }
+    o.with_fname = match fname {
+        Some(f) => f,
+        None => {
+            operands.len() > 1
+                || (recursive
+                    && operands.iter().any(|n| {
+                        n.as_bytes() != b"-"
+                            && sysfd::stat(n.as_bytes())
+                                .is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
+                    }))
+        }
+    };
+    let mut run = Run {
+        o: &o,
+        s: searcher,
+        used: false,
+        buf: Vec::with_capacity(CHUNK * 2),
+        write_err: None,
+        stop: false,
+    };
+    let mut matched = false;
+    let mut errors = false;
+    let out_st = sysfd::fstat(stdout_fd()).ok();
+    for name in &operands {
+        let nb = name.as_bytes();
+        let r = if nb == b"-" {
+            let label = o.label.clone();
+            grep_file(ctx, &mut run, None, &label, out_st.as_ref(), true)
+        } else if recursive {
+            grep_tree(ctx, &mut run, nb, implicit_dot, out_st.as_ref())
+        } else {
+            grep_file(ctx, &mut run, Some(nb), nb, out_st.as_ref(), true)
+        };
+        matched |= r.0;
+        errors |= r.1;
+        if run.stop || run.write_err.is_some() {
+            break;
+        }
+    }
+    if let Some(e) = run.write_err.take() {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return 2;
+        }
+        let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
+        ctx.msg(msg.as_bytes());
+        return 2;
+    }
+    if let Err(e) = ctx.out.flush() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
+            ctx.msg(msg.as_bytes());
+        }
+        return 2;
+    }
+    if run.stop && o.quiet {
+        return 0;
+    }
+    if errors || ctx.status == 2 {
+        return 2;
+    }
+    if matched {
+        0
+    } else {
+        1
+    }
+}
+
+fn is_dev_null(fd: BorrowedFd) -> bool {
+    let (Ok(a), Ok(b)) = (sysfd::fstat(fd), sysfd::stat(b"/dev/null")) else {
+        return false;
+    };
+    a.st_mode & libc::S_IFMT == libc::S_IFCHR && a.st_rdev == b.st_rdev && a.st_ino == b.st_ino
+}
+
+/// GNU's excluded_file_name for --include/--exclude: the pattern matched against the whole
+/// name or, for command-line names, any suffix after a `/`.
+fn glob_match(pats: &[Vec<u8>], name: &[u8], cmdline: bool) -> bool {
+    let f = FnFlags::PLAIN;
+    pats.iter().any(|p| {
+        if fnmatch(p, name, f) {
+            return true;
+        }
+        if cmdline {
+            let mut i = 0;
+            while let Some(k) = memchr::memchr(b'/', &name[i..]) {
+                i += k + 1;
+                if fnmatch(p, &name[i..], f) {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+}
+
+/// Whether --include/--exclude skip a file.
+fn skipped_file(o: &Opts, name: &[u8], base: &[u8], cmdline: bool) -> bool {
+    let n = if cmdline { name } else { base };
+    if !o.include.is_empty() && !glob_match(&o.include, n, cmdline) {
+        // GNU: --include and --exclude in order; an unmatched --include excludes.
+        return true;
+    }
+    glob_match(&o.exclude, n, cmdline)
+}
+
+/// Searches one file (a name, or stdin). Returns (selected, error).
+fn grep_file(
+    ctx: &mut Ctx,
+    run: &mut Run,
+    path: Option<&[u8]>,
+    shown: &[u8],
+    out_st: Option<&sysfd::Stat>,
+    cmdline: bool,
+) -> (bool, bool) {
+    let o = run.o;
+    let owned;
+    let fd: BorrowedFd = match path {
+        None => stdin_fd(),
+        Some(p) => {
+            if cmdline
+                && (!o.include.is_empty() || !o.exclude.is_empty())
+                && skipped_file(o, p, p, true)
+            {
+                return (false, false);
+            }
+            match sysfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY, 0) {
+                Ok(f) => {
+                    owned = f;
+                    owned.as_fd()
+                }
+                Err(e) => {
+                    file_error(ctx, o, shown, &e);
+                    return (false, true);
+                }
+            }
+        }
+    };
+    grep_open(ctx, run, fd, shown, out_st, cmdline)
+}
+
+fn grep_open(
+    ctx: &mut Ctx,
+    run: &mut Run,
+    fd: BorrowedFd,
+    shown: &[u8],
+    out_st: Option<&sysfd::Stat>,
+    cmdline: bool,
+) -> (bool, bool) {
+    let o = run.o;
+    if let Ok(st) = sysfd::fstat(fd) {
+        let t = st.st_mode & libc::S_IFMT;
+        if t == libc::S_IFDIR && o.dirs == Dirs::Skip {
+            return (false, false);
+        }
+        if (o.devices_skip || !cmdline)
+            && matches!(
+                t,
+                libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO | libc::S_IFSOCK
+            )
+        {
+            return (false, false);
+        }
+        // The input is the output: GNU refuses (unless nothing is written).
+        if let Some(os) = out_st {
+            if t == libc::S_IFREG
+                && os.st_ino == st.st_ino
+                && os.st_dev == st.st_dev
+                && !o.out_quiet
+                && o.list == List::None
+                && !o.quiet
+            {
+                let off = sysfd::lseek(fd, 0, libc::SEEK_CUR).unwrap_or(0);
+                if (off as i64) < st.st_size {
+                    if !o.no_messages {
+                        let mut m = shown.to_vec();
+                        m.extend_from_slice(b": input file is also the output");
+                        ctx.msg(&m);
+                    }
+                    return (false, true);
+                }
+            }
+        }
+    }
+    let count = match run.grep_fd(ctx, fd, shown) {
+        Ok(n) => n,
+        Err(e) => {
+            if e.raw_os_error() == Some(libc::EISDIR) && o.dirs == Dirs::Skip {
+                return (false, false);
+            }
+            file_error(ctx, o, shown, &e);
+            return (false, true);
+        }
+    };
+    if o.count {
+        if o.with_fname {
+            run.print_filename(ctx, shown);
+            if o.null {
+                run.w(ctx, b"\0");
+            } else {
+                run.print_sep(ctx, b':');
+            }
+        }
+        let s = format!("{count}\n");
+        run.w(ctx, s.as_bytes());
+        if o.line_buffered {
+            let _ = ctx.out.flush();
+        }
+    }
+    let listed = match o.list {
+        List::Matching => count > 0,
+        List::NonMatching => count == 0,
+        List::None => false,
+    };
+    if listed {
+        run.print_filename(ctx, shown);
+        run.w(ctx, if o.null { b"\0" } else { b"\n" });
+        if o.line_buffered {
+            let _ = ctx.out.flush();
+        }
+    }
+    (count > 0, false)
+}
+
+/// -r / -R: the tree under `root` through the walker.
+fn grep_tree(
+    ctx: &mut Ctx,
+    run: &mut Run,
+    root: &[u8],
+    implicit: bool,
+    out_st: Option<&sysfd::Stat>,
+) -> (bool, bool) {
+    let o = run.o;
+    let follow = if o.follow_all {
+        Follow::All
+    } else {
+        Follow::Roots
+    };
+    let mut w = Walker::new(WalkOptions {
+        follow,
+        ..WalkOptions::default()
+    });
+    let mut matched = false;
+    let mut errors = false;
+    // The root itself: a plain file is searched as given.
+    match sysfd::stat(root) {
+        Ok(st) if st.st_mode & libc::S_IFMT != libc::S_IFDIR => {
+            return grep_file(ctx, run, Some(root), root, out_st, true);
+        }
+        Err(e) => {
+            file_error(ctx, o, root, &e);
+            return (false, true);
+        }
+        _ => {}
+    }
+    w.walk(sysfd::cwd(), root, |e, v| {
+        if run.stop || run.write_err.is_some() {
+            return Action::Stop;
+        }
+        let path = e.path();
+        let shown: &[u8] = if implicit {
+            path.strip_prefix(b"./").unwrap_or(path)
+        } else {
+            path
+        };
+        match v {
+            Visit::Pre => {
+                if e.depth() > 0
+                    && !o.exclude_dir.is_empty()
+                    && glob_match(&o.exclude_dir, e.name(), false)
+                {
+                    return Action::Skip;
+                }
+                Action::Continue
+            }
+            Visit::Leaf => {
+                let dt = e.dtype();
+                // Symlinks not followed (-r below the roots) are skipped, as GNU does.
+                let is_link = dt == libc::DT_LNK
+                    || (dt == libc::DT_UNKNOWN
+                        && e.stat()
+                            .is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK));
+                if is_link && !e.follows() {
+                    return Action::Continue;
+                }
+                if (!o.include.is_empty() || !o.exclude.is_empty())
+                    && skipped_file(o, path, e.name(), e.depth() == 0)
+                {
+                    return Action::Continue;
+                }
+                let fd = match sysfd::openat(
+                    e.parent(),
+                    e.name(),
+                    libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY | libc::O_NONBLOCK,
+                    0,
+                ) {
+                    Ok(f) => f,
+                    Err(err) => {
+                        file_error(ctx, o, shown, &err);
+                        errors = true;
+                        return Action::Continue;
+                    }
+                };
+                let shown = shown.to_vec();
+                let r = grep_open(ctx, run, fd.as_fd(), &shown, out_st, false);
+                matched |= r.0;
+                errors |= r.1;
+                if run.stop || run.write_err.is_some() {
+                    return Action::Stop;
+                }
+                Action::Continue
+            }
+            Visit::Error(op, err) => {
+                let _ = op;
+                if err.raw_os_error() == Some(libc::ELOOP) {
+                    if !o.no_messages {
+                        let mut m = b"warning: ".to_vec();
+                        m.extend_from_slice(shown);
+                        m.extend_from_slice(b": recursive directory loop");
+                        ctx.msg(&m);
+                    }
+                    return Action::Continue;
+                }
+                file_error(ctx, o, shown, &err);
+                errors = true;
+                Action::Continue
+            }
+            _ => Action::Continue,
+        }
+    });
+    (matched, errors)
 }

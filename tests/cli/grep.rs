@@ -1,1 +1,505 @@
-//! `grep`, `egrep`, `fgrep` against the reference tools as oracles.
+//! `grep`, `egrep`, `fgrep` against the reference tools as oracles: GNU grep 3 on the same
+//! inputs, comparing stdout, stderr and the exit status byte for byte.
+
+use crate::harness::*;
+use std::path::Path;
+
+fn have_gnu() -> bool {
+    let ok = std::process::Command::new("grep")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("GNU grep"))
+        .unwrap_or(false);
+    if !ok {
+        skip("GNU grep not installed");
+    }
+    ok
+}
+
+const TEXT: &[u8] = b"alpha beta\nGamma delta\nfoo bar foo\n\nfoobar\nbar_foo baz\nFOO\nx.y*z\n\
+abc abcabc\nthe end\n";
+
+fn fixture() -> TempDir {
+    let d = TempDir::new("grep");
+    d.write("t", TEXT);
+    d.write(
+        "s30",
+        (1..=30).map(|i| format!("{i}\n")).collect::<String>(),
+    );
+    d.write("nonl", b"one\ntwo\nlast foo");
+    d.write("bin", b"text foo\nmore\0binary foo\nfoo again\n");
+    d.write("crlf", b"foo\r\nbar\r\n");
+    d.write("hi", b"caf\xe9 foo\n\xff\xfe bar\n");
+    d.write("pats", b"foo\nbar\n");
+    d.write("empty", b"");
+    d
+}
+
+#[track_caller]
+fn same_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) {
+    let mut a = applet("grep").args(args).cwd(dir);
+    let mut g = gnu("grep").args(args).cwd(dir);
+    if let Some(s) = stdin {
+        a = a.stdin(s);
+        g = g.stdin(s);
+    }
+    let (a, g) = (a.run(), g.run());
+    assert_eq!(
+        (a.code, a.err(), a.out()),
+        (g.code, g.err(), g.out()),
+        "grep {args:?}"
+    );
+}
+
+/// Same, with the output lines sorted (directory order differs).
+#[track_caller]
+fn same_sorted(dir: &Path, args: &[&str]) {
+    let a = applet("grep").args(args).cwd(dir).run();
+    let g = gnu("grep").args(args).cwd(dir).run();
+    let sort = |s: &[u8]| {
+        let mut v: Vec<Vec<u8>> = s.split(|&b| b == b'\n').map(|l| l.to_vec()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(a.code, g.code, "grep {args:?}: {}", a.err());
+    assert_eq!(sort(&a.stdout), sort(&g.stdout), "grep {args:?}");
+    assert_eq!(sort(&a.stderr), sort(&g.stderr), "grep {args:?}");
+}
+
+#[test]
+fn options_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let cases: &[&[&str]] = &[
+        &["foo", "t"],
+        &["-c", "foo", "t"],
+        &["-v", "foo", "t"],
+        &["-vc", "foo", "t"],
+        &["-i", "foo", "t"],
+        &["-y", "gamma", "t"],
+        &["-i", "--no-ignore-case", "foo", "t"],
+        &["-w", "foo", "t"],
+        &["-x", "foo", "t"],
+        &["-x", "-e", "FOO", "-e", "foobar", "t"],
+        &["-wi", "foo", "t"],
+        &["-n", "foo", "t"],
+        &["-b", "foo", "t"],
+        &["-nb", "-o", "foo", "t"],
+        &["-o", "b[a-z]*", "t"],
+        &["-o", "-i", "f*", "t"],
+        &["-o", "x*", "t"],
+        &["-on", "abc", "t"],
+        &["-l", "foo", "t", "s30", "empty"],
+        &["-L", "foo", "t", "s30", "empty"],
+        &["-c", "foo", "t", "s30"],
+        &["-h", "foo", "t", "s30"],
+        &["-H", "foo", "t"],
+        &["-Hn", "--label=L", "foo", "-", "t"],
+        &["-q", "foo", "t"],
+        &["-q", "nomatch", "t"],
+        &["-s", "foo", "missing", "t"],
+        &["foo", "missing", "t"],
+        &["-q", "foo", "missing", "t"],
+        &["-q", "foo", "t", "missing"],
+        &["-E", "fo+|ba[rz]", "t"],
+        &["-E", "(foo|bar)\\1", "t"],
+        &["\\(ab*\\)\\1", "t"],
+        &["-e", "\\(foo\\)", "-e", "\\(bar\\)\\1", "t"],
+        &["-G", "fo\\+", "t"],
+        &["-F", "x.y*z", "t"],
+        &["-F", "-e", "foo", "-e", "Gamma", "t"],
+        &["-F", "-x", "foo", "t"],
+        &["-F", "-w", "foo", "t"],
+        &["-F", "-i", "FOO", "t"],
+        &["-f", "pats", "t"],
+        &["-f", "empty", "t"],
+        &["-v", "-f", "empty", "t"],
+        &["-e", "", "t"],
+        &["-c", "", "t"],
+        &["-w", "", "t"],
+        &["-x", "", "t"],
+        &["-m", "2", "foo", "t"],
+        &["-m1", "-c", "foo", "t"],
+        &["-m", "0", "foo", "t"],
+        &["-m", "-1", "foo", "t"],
+        &["-m", "2", "-v", "foo", "t"],
+        &["-m", "1", "-A", "2", "foo", "t"],
+        &["-A1", "foo", "t"],
+        &["-B1", "foo", "t"],
+        &["-C1", "-n", "foo", "t"],
+        &["-2", "end", "t"],
+        &["-A0", "foo", "t"],
+        &[
+            "-C1",
+            "--group-separator=XX",
+            "-e",
+            "^5$",
+            "-e",
+            "^15$",
+            "s30",
+        ],
+        &[
+            "-C1",
+            "--no-group-separator",
+            "-e",
+            "^5$",
+            "-e",
+            "^15$",
+            "s30",
+        ],
+        &["-C2", "-e", "^5$", "-e", "^8$", "-e", "^20", "s30"],
+        &["-vC1", "[0-8]", "s30"],
+        &["-nA1", "-B3", "-e", "^5$", "-e", "^9$", "s30", "t"],
+        &["-c", "-A2", "1", "s30"],
+        &["-Z", "-l", "foo", "t", "s30"],
+        &["-Z", "-c", "foo", "t", "s30"],
+        &["-Zn", "foo", "t", "s30"],
+        &["-T", "-n", "foo", "t", "s30"],
+        &["-T", "foo", "t"],
+        &["foo", "nonl"],
+        &["-v", "foo", "nonl"],
+        &["-c", "foo", "nonl"],
+        &["-o", "foo", "nonl"],
+        &["foo", "bin"],
+        &["-c", "foo", "bin"],
+        &["-n", "text", "bin"],
+        &["-a", "foo", "bin"],
+        &["--binary-files=text", "-n", "foo", "bin"],
+        &["-I", "foo", "bin"],
+        &["-I", "-L", "foo", "bin"],
+        &["--binary-files=without-match", "foo", "bin", "t"],
+        &["-l", "foo", "bin"],
+        &["-o", "foo", "bin"],
+        &["-v", "zzz", "bin"],
+        &["-z", "foo", "bin"],
+        &["-z", "-c", ".", "t"],
+        &["-z", "^foo", "bin"],
+        &["foo$", "crlf"],
+        &["--color=always", "foo", "crlf"],
+        &["-U", "foo", "crlf"],
+        &["caf.", "hi"],
+        &["-o", "[^a-z ]\\+", "hi"],
+        &["-c", "[[:alpha:]]", "hi"],
+        &["-E", "-F", "foo", "t"],
+        &["-k", "foo", "t"],
+        &["--colr", "foo", "t"],
+        &["-A", "x", "foo", "t"],
+        &["-A"],
+        &["-m", "x", "foo", "t"],
+        &["--binary-files=x", "foo", "t"],
+        &["-d", "nope", "foo", "t"],
+        &[],
+        &["-e"],
+        &["\\(", "t"],
+        &["a\\)", "t"],
+        &["[a", "t"],
+        &["a\\{1", "t"],
+        &["a\\{2,1\\}", "t"],
+        &["\\", "t"],
+        &["[[:nope:]]", "t"],
+        &["[b-a]", "t"],
+        &["\\1", "t"],
+        &["[:space:]", "t"],
+        &["-E", "(", "t"],
+        &["-E", "a)", "t"],
+        &["-E", "a{1", "t"],
+        &["-E", "+a", "t"],
+        &["-E", "a|*b", "t"],
+        &["-E", "a{,2}", "t"],
+        &["*a", "t"],
+        &["x\\{99999\\}", "t"],
+        &["foo", "."],
+        &["-d", "skip", "foo", ".", "t"],
+        &["-d", "read", "foo", "."],
+        &["--", "-v", "t"],
+        &["-e", "-v", "t"],
+        &["-w", "-e", "ab", "-e", "abc", "t"],
+        &["-w", "b.*", "t"],
+        &["-w", "o*", "t"],
+        &["-ow", "foo", "t"],
+        &["-ox", "foo", "t"],
+        &["-cv", "", "t"],
+        &["\\<foo", "t"],
+        &["foo\\>", "t"],
+        &["\\bfoo\\b", "t"],
+        &["^$", "t"],
+        &["-n", "^", "t"],
+        &["-c", "$", "t"],
+        &["-E", "^(alpha|the) ", "t"],
+        &["-o", "-b", "[a-z]\\+", "nonl"],
+    ];
+    for c in cases {
+        same_in(d.path(), c, None);
+    }
+}
+
+#[test]
+fn stdin_and_labels_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    same_in(d.path(), &["foo"], Some(TEXT));
+    same_in(d.path(), &["-H", "foo"], Some(TEXT));
+    same_in(d.path(), &["-c", "foo", "-", "t"], Some(TEXT));
+    same_in(d.path(), &["--label=in", "-H", "-n", "foo"], Some(TEXT));
+    same_in(d.path(), &["-f", "-", "t"], Some(b"foo\nGamma\n"));
+    same_in(d.path(), &["foo"], Some(b"a\0foo\n"));
+    same_in(d.path(), &["-c", "x"], Some(b"x\0x\nx\n"));
+}
+
+#[test]
+fn colors_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for c in [
+        &["--color=always", "foo", "t"][..],
+        &["--color=always", "-n", "-b", "-H", "foo", "t"],
+        &["--color=always", "-C1", "-e", "^5$", "-e", "^15$", "s30"],
+        &["--color=always", "-v", "-C1", "foo", "t"],
+        &["--color=always", "-o", "-n", "b[a-z]*", "t"],
+        &["--color=always", "-i", "foo", "t"],
+        &["--color=always", "x*", "t"],
+        &["--color=always", "-c", "foo", "t", "s30"],
+        &["--color=always", "-l", "foo", "t", "s30"],
+        &["--color=never", "foo", "t"],
+        &["--color=auto", "foo", "t"],
+        &["--colour", "foo", "t"],
+    ] {
+        same_in(d.path(), c, None);
+    }
+    for env in [
+        "ms=04;32:fn=01",
+        "sl=1:cx=2",
+        "sl=1:cx=2:rv",
+        "ne",
+        "mt=7",
+        "ms=bad",
+    ] {
+        for args in [
+            &["--color=always", "-n", "-C1", "foo", "t"][..],
+            &["--color=always", "-v", "-A1", "foo", "t"],
+        ] {
+            let a = applet("grep")
+                .args(args)
+                .env("GREP_COLORS", env)
+                .cwd(d.path())
+                .run();
+            let g = gnu("grep")
+                .args(args)
+                .env("GREP_COLORS", env)
+                .cwd(d.path())
+                .run();
+            a.same_as(&g);
+        }
+    }
+}
+
+#[test]
+fn egrep_and_fgrep_are_e_and_f() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let a = linked("egrep").args(["fo+|Gam", "t"]).cwd(d.path()).run();
+    let g = gnu("grep").args(["-E", "fo+|Gam", "t"]).cwd(d.path()).run();
+    a.same_as(&g);
+    let a = linked("fgrep").args(["x.y*z", "t"]).cwd(d.path()).run();
+    let g = gnu("grep").args(["-F", "x.y*z", "t"]).cwd(d.path()).run();
+    a.same_as(&g);
+    let a = linked("egrep").args(["(", "t"]).cwd(d.path()).run();
+    let g = gnu("grep").args(["-E", "(", "t"]).cwd(d.path()).run();
+    a.same_as(&g);
+    let a = linked("fgrep").args(["-G", "x", "t"]).cwd(d.path()).run();
+    a.code(2);
+}
+
+#[test]
+fn recursion_matches_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let top = TempDir::new("grep-r");
+    let out = TempDir::new("grep-r-outside");
+    out.write("secret", b"foo outside\n");
+    let d = top.join("tree");
+    std::fs::create_dir_all(d.join("sub/deep")).unwrap();
+    std::fs::create_dir_all(d.join("skipme")).unwrap();
+    std::fs::write(d.join("a.c"), "foo in c\n").unwrap();
+    std::fs::write(d.join("b.h"), "foo in h\nbar\n").unwrap();
+    std::fs::write(d.join("sub/c.c"), "no\n").unwrap();
+    std::fs::write(d.join("sub/deep/d.txt"), "foo deep\n").unwrap();
+    std::fs::write(d.join("skipme/e.c"), "foo skipped\n").unwrap();
+    std::fs::write(d.join("bin.dat"), b"foo\0\n").unwrap();
+    std::os::unix::fs::symlink(out.join("secret"), d.join("link")).unwrap();
+    std::os::unix::fs::symlink(out.path(), d.join("dirlink")).unwrap();
+    let t = top.path();
+    for c in [
+        &["-r", "foo", "tree"][..],
+        &["-R", "foo", "tree"],
+        &["-rn", "foo", "tree/link", "tree/dirlink", "tree"],
+        &["-rc", "foo", "tree"],
+        &["-rl", "foo", "tree"],
+        &["-rL", "foo", "tree"],
+        &["-rh", "foo", "tree"],
+        &["-r", "--include=*.c", "foo", "tree"],
+        &["-r", "--exclude=*.c", "foo", "tree"],
+        &["-r", "--exclude-dir=skipme", "foo", "tree"],
+        &["-r", "--exclude-dir=sub", "--include=*.txt", "foo", "tree"],
+        &["-r", "--exclude=a.c", "foo", "tree/a.c", "tree/b.h"],
+        &["-r", "foo", "tree/a.c"],
+        &["-r", "foo", "nope", "tree/sub"],
+        &["-d", "recurse", "foo", "tree/sub"],
+        &["-rI", "foo", "tree"],
+        &["-rq", "foo", "tree"],
+    ] {
+        same_sorted(t, c);
+    }
+    // No operand: the current directory, names without "./".
+    same_sorted(&d, &["-r", "foo"]);
+    same_sorted(&d, &["-r", "foo", "."]);
+}
+
+#[test]
+fn unreadable_file_as_non_root() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let p = d.write("locked", b"foo\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for f in ["t", "locked"] {
+        let _ = std::fs::set_permissions(
+            d.join(f),
+            std::fs::Permissions::from_mode(if f == "t" { 0o644 } else { 0 }),
+        );
+    }
+    let a = applet_as(65534, "grep")
+        .args(["foo", "locked", "t"])
+        .cwd(d.path())
+        .run();
+    let g = gnu_as(65534, "grep")
+        .args(["foo", "locked", "t"])
+        .cwd(d.path())
+        .run();
+    a.same_as(&g);
+}
+
+#[test]
+fn write_error_on_dev_full() {
+    let d = fixture();
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        skip("no /dev/full");
+        return;
+    };
+    let big: String = (0..20000).map(|i| format!("foo {i}\n")).collect();
+    d.write("big", big);
+    let a = applet("grep")
+        .args(["foo", "big"])
+        .cwd(d.path())
+        .stdout_file(full)
+        .run();
+    assert_eq!(a.code, 2);
+    assert_eq!(a.err(), "grep: write error: No space left on device\n");
+    if have_gnu() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let g = gnu("grep")
+            .args(["foo", "big"])
+            .cwd(d.path())
+            .stdout_file(full)
+            .run();
+        assert_eq!(g.code, 2);
+    }
+}
+
+#[test]
+fn huge_line_and_many_lines() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let mut big = vec![b'a'; 10 << 20];
+    big.extend_from_slice(b"needle");
+    big.extend(std::iter::repeat_n(b'b', 1000));
+    big.push(b'\n');
+    big.extend_from_slice(b"short needle\n");
+    d.write("huge", &big);
+    for c in [
+        &["-c", "needle", "huge"][..],
+        &["-b", "-o", "needle", "huge"],
+        &["-c", "-i", "NEEDLE", "huge"],
+        &["-c", "-E", "needle|zzz", "huge"],
+        &["-c", "-v", "needle", "huge"],
+        &["-c", "-w", "needle", "huge"],
+        &["-c", "a*needleb", "huge"],
+    ] {
+        same_in(d.path(), c, None);
+    }
+    // Many lines across buffer refills, with context and numbers.
+    let many: String = (0..300000)
+        .map(|i| format!("line {i} {}\n", if i % 997 == 0 { "hit" } else { "x" }))
+        .collect();
+    d.write("many", many);
+    for c in [
+        &["-c", "hit", "many"][..],
+        &["-n", "-C2", "hit", "many"],
+        &["-b", "-B3", "hit", "many"],
+        &["-vc", "hit", "many"],
+        &["-n", "-m", "50", "-A5", "hit", "many"],
+        &["-c", "-i", "HIT", "many"],
+        &["-c", "-E", "hit|line 29999[0-9]", "many"],
+        &["-c", "-F", "-e", "hit", "-e", "line 1234 ", "many"],
+        &["-c", "-x", "line 1 x", "many"],
+    ] {
+        same_in(d.path(), c, None);
+    }
+}
+
+#[test]
+fn pathological_pattern_ends() {
+    let d = fixture();
+    let line: String = "a".repeat(10000) + "\n";
+    d.write("as", line);
+    let o = applet("grep")
+        .args(["-c", "-E", "(a*)*b", "as"])
+        .cwd(d.path())
+        .run();
+    o.code(1);
+    assert_eq!(o.out(), "0\n");
+    let o = applet("grep")
+        .args(["-c", "\\(a*\\)*\\1b", "as"])
+        .cwd(d.path())
+        .run();
+    assert_eq!(o.out(), "0\n");
+}
+
+#[test]
+fn perl_regexps_are_not_supported() {
+    let o = applet("grep").args(["-P", "x"]).stdin("x\n").run();
+    o.code(2);
+    assert_eq!(
+        o.err(),
+        "grep: Perl matching not supported in a --disable-perl-regexp build\n"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let o = applet("grep").arg("--help").run();
+    o.ok();
+    assert!(o
+        .out()
+        .starts_with("Usage: grep [OPTION]... PATTERNS [FILE]...\n"));
+    let o = applet("grep").arg("-V").run();
+    o.ok();
+    assert!(o.out().starts_with("grep (rbox)"));
+}

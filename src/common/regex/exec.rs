@@ -122,6 +122,8 @@ pub struct Matcher<'r> {
     dfa: Option<Box<Dfa>>,
     /// How many bytes can start a match, and the first three of them (memchr's fast paths).
     first_bytes: (u32, u8, u8, u8),
+    /// Scratch window for case-folded literal search.
+    fold: Vec<u8>,
 }
 
 impl<'r> Matcher<'r> {
@@ -137,6 +139,7 @@ impl<'r> Matcher<'r> {
             ok: Vec::new(),
             dfa: None,
             first_bytes: first_bytes(prog),
+            fold: Vec::new(),
         }
     }
 
@@ -161,6 +164,9 @@ impl<'r> Matcher<'r> {
         if let Some(f) = &self.prog.literal {
             return f.find(&hay[start..]).is_some();
         }
+        if self.prog.folded.is_some() {
+            return self.folded_find(hay, start).is_some();
+        }
         let inp = self.inp(hay, eflags);
         if self.prog.backrefs {
             return self.bt_search(inp, start, None).is_some();
@@ -181,6 +187,10 @@ impl<'r> Matcher<'r> {
                 .find(&hay[start..])
                 .map(|p| (start + p, start + p + f.needle().len()));
         }
+        if let Some(f) = &self.prog.folded {
+            let n = f.needle().len();
+            return self.folded_find(hay, start).map(|p| (p, p + n));
+        }
         let inp = self.inp(hay, eflags);
         if self.prog.backrefs {
             return self.bt_search(inp, start, None);
@@ -189,6 +199,60 @@ impl<'r> Matcher<'r> {
             return self.pike(inp, start, false, false);
         }
         self.dfa_find(hay, start, eflags, false)
+    }
+
+    /// Where some match ends, at or after `start`, found as cheaply as possible (the first
+    /// match end the DFA meets, not the leftmost-longest match): line tools use it to find
+    /// the next line holding a match in a buffer of lines, then look at that line alone.
+    pub fn some_match_end(&mut self, hay: &[u8], start: usize, eflags: u32) -> Option<usize> {
+        if start > hay.len() || !self.prefilter(&hay[start..]) {
+            return None;
+        }
+        if let Some(f) = &self.prog.literal {
+            return f.find(&hay[start..]).map(|p| start + p + f.needle().len());
+        }
+        if let Some(f) = &self.prog.folded {
+            let n = f.needle().len();
+            return self.folded_find(hay, start).map(|p| p + n);
+        }
+        let inp = self.inp(hay, eflags);
+        if self.prog.backrefs {
+            return self.bt_search(inp, start, None).map(|m| m.1);
+        }
+        if self.dfa_thrashing() {
+            return self.pike(inp, start, true, false).map(|m| m.1);
+        }
+        self.dfa_scan(hay, start, eflags, false, true)
+    }
+
+    /// A case-folded literal (`prog.folded`) at or after `start`: the subject is lower-cased
+    /// into a scratch window (growing from 4 KiB, so a near match costs little) and searched
+    /// by memmem.
+    fn folded_find(&mut self, hay: &[u8], start: usize) -> Option<usize> {
+        let f = self.prog.folded.as_ref()?;
+        let n = f.needle().len();
+        let mut at = start;
+        let mut w = 4096usize.max(2 * n);
+        loop {
+            if at + n > hay.len() {
+                return None;
+            }
+            let end = (at + w).min(hay.len());
+            let src = &hay[at..end];
+            self.fold.clear();
+            self.fold.extend(
+                src.iter()
+                    .map(|&c| c | ((c.wrapping_sub(b'A') < 26) as u8) << 5),
+            );
+            if let Some(p) = f.find(&self.fold) {
+                return Some(at + p);
+            }
+            if end == hay.len() {
+                return None;
+            }
+            at = end + 1 - n;
+            w = (w * 2).min((1 << 18).max(2 * n));
+        }
     }
 
     /// The match and its sub-matches, as `regexec` reports them in `pmatch`.

@@ -319,6 +319,15 @@ impl Regex {
         })
     }
 
+    /// For line tools: `with_syntax` where no part of the pattern matches the line end `eol`
+    /// (so a search over a buffer of many lines finds only matches within one line); with
+    /// `eol` = `\n`, `^` and `$` match around each newline. grep compiles with this.
+    pub fn for_lines(pattern: &[u8], syntax: Syntax, eol: u8) -> Result<Regex, Error> {
+        let mut r = Regex::with_syntax(pattern, syntax, eol == b'\n')?;
+        prog::exclude_byte(&mut r.prog, eol);
+        Ok(r)
+    }
+
     /// The number of parenthesised sub-expressions (`re_nsub`).
     pub fn groups(&self) -> usize {
         self.nsub

@@ -55,6 +55,9 @@ pub(crate) struct Prog {
     /// The whole pattern is this literal (no assertion, group or repetition): memmem finds
     /// its leftmost-longest match.
     pub literal: Option<memchr::memmem::Finder<'static>>,
+    /// Under ICASE, the whole pattern is this literal with its ASCII letters folded (the
+    /// needle lower-cased): found by lower-casing the subject in windows and memmem.
+    pub folded: Option<memchr::memmem::Finder<'static>>,
 }
 
 /// A bound on program size ("Memory exhausted" beyond).
@@ -247,11 +250,52 @@ pub(crate) fn compile(
         first: None,
         required: None,
         literal: None,
+        folded: None,
     };
     prog.first = first_bytes(&prog);
     prog.required = required_literal(&p.node).map(|l| memchr::memmem::Finder::new(&l).into_owned());
     prog.literal = whole_literal(&p.node).map(|l| memchr::memmem::Finder::new(&l).into_owned());
+    if prog.literal.is_none() {
+        prog.folded = folded_literal(&p.node).map(|l| memchr::memmem::Finder::new(&l).into_owned());
+    }
     Ok(prog)
+}
+
+/// Line tools (grep): no set matches `eol`, so no match spans two lines and a search over a
+/// whole buffer of lines finds only matches inside one.
+pub(crate) fn exclude_byte(prog: &mut Prog, eol: u8) {
+    for s in prog.sets.iter_mut() {
+        s.remove(eol);
+    }
+    let has = |f: &memchr::memmem::Finder| f.needle().contains(&eol);
+    if prog.literal.as_ref().is_some_and(has) {
+        prog.literal = None;
+    }
+    if prog.folded.as_ref().is_some_and(has) {
+        prog.folded = None;
+    }
+    prog.first = first_bytes(prog);
+}
+
+/// The pattern as a literal of at least two bytes whose letters each match both cases (and
+/// nothing else), lower-cased: `-i` on a word.
+fn folded_literal(n: &Node) -> Option<Vec<u8>> {
+    let one = |x: &Node| -> Option<u8> {
+        let Node::Set(s) = x else { return None };
+        if let Some(b) = s.single() {
+            return (!b.is_ascii_alphabetic()).then_some(b);
+        }
+        if s.count() != 2 {
+            return None;
+        }
+        let lo = (b'a'..=b'z').find(|&c| s.contains(c))?;
+        s.contains(lo.to_ascii_uppercase()).then_some(lo)
+    };
+    let v: Vec<u8> = match n {
+        Node::Cat(v) => v.iter().map(one).collect::<Option<Vec<u8>>>()?,
+        x => vec![one(x)?],
+    };
+    (v.len() >= 2 && v.iter().any(|b| b.is_ascii_lowercase())).then_some(v)
 }
 
 /// The bytes a match can begin with (assertions passed as if true), or None when the start

@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::io::{read, stdin_fd, BUF_SIZE};
-use crate::common::num::{xstrtoumax, XErr};
+use crate::common::num::{count_error, xstrtoumax};
 use crate::common::quote::quote_always;
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
@@ -78,23 +78,13 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 }
 
 /// `invalid number of lines: 'x'` (with the overflow's reason), as gnulib's xdectoumax.
-fn count(ctx: &mut Ctx, lines: bool, s: &[u8]) -> Result<u64> {
-    match xstrtoumax(s, SUFFIXES) {
-        Ok(v) => Ok(v),
-        Err((why, _)) => {
-            let mut m = if lines {
-                b"invalid number of lines: ".to_vec()
-            } else {
-                b"invalid number of bytes: ".to_vec()
-            };
-            m.extend_from_slice(&crate::common::quote::quote_locale(s));
-            if why == XErr::Overflow {
-                m.extend_from_slice(b": Value too large for defined data type");
-            }
-            ctx.msg(&m);
-            Err(Error::silent(1))
-        }
-    }
+fn count(lines: bool, s: &[u8]) -> Result<u64> {
+    let what = if lines {
+        "invalid number of lines"
+    } else {
+        "invalid number of bytes"
+    };
+    xstrtoumax(s, SUFFIXES).map_err(|(why, _)| Error::new(1, count_error(what, s, why)))
 }
 
 fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
@@ -134,7 +124,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
             }
             num.extend(mult);
-            mode.n = count(ctx, mode.lines, &num)?;
+            mode.n = count(mode.lines, &num)?;
             argv.remove(1);
         }
     }
@@ -150,7 +140,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 if mode.elide {
                     s = &s[1..];
                 }
-                mode.n = count(ctx, mode.lines, s)?;
+                mode.n = count(mode.lines, s)?;
             }
             "quiet" => headers = Some(false),
             "verbose" => headers = Some(true),

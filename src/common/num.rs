@@ -281,6 +281,19 @@ pub fn xstrtoumax(s: &[u8], suffixes: &[u8]) -> std::result::Result<u64, (XErr, 
     }
 }
 
+/// gnulib's `xdectoumax` message for a count [`xstrtoumax`] refused: `WHAT: 'S'`, and the
+/// reason for an overflow (`invalid number of lines: '1x'`, `...: Value too large for defined
+/// data type`).
+pub fn count_error(what: &str, s: &[u8], why: XErr) -> Vec<u8> {
+    let mut m = what.as_bytes().to_vec();
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(&super::quote::quote_locale(s));
+    if why == XErr::Overflow {
+        m.extend_from_slice(b": Value too large for defined data type");
+    }
+    m
+}
+
 fn finish(r: Option<u64>, over: bool, rest: &[u8]) -> std::result::Result<u64, (XErr, u64)> {
     let v = r.unwrap_or(u64::MAX);
     if !rest.is_empty() {

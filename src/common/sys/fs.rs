@@ -556,6 +556,26 @@ pub fn alarm_after(d: std::time::Duration) -> io::Result<()> {
     t.it_value.tv_usec = d.subsec_micros().into();
     // SAFETY: t is a valid itimerval; the old value is not asked for.
     cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) }).map(drop)
+// --- inotify (tail -f/-F) ---
+
+/// inotify_init1(2): a new inotify instance (`flags`: IN_CLOEXEC, IN_NONBLOCK).
+pub fn inotify_init1(flags: i32) -> io::Result<OwnedFd> {
+    // SAFETY: inotify_init1 only takes a number; a new descriptor comes back.
+    cvt(unsafe { libc::inotify_init1(flags) }).map(owned)
+}
+
+/// inotify_add_watch(2) on `name` for the IN_* events in `mask`: the watch descriptor.
+pub fn inotify_add_watch(fd: BorrowedFd, name: &[u8], mask: u32) -> io::Result<i32> {
+    with_cstr(name, |c| {
+        // SAFETY: c is NUL-terminated; fd is an open descriptor.
+        cvt(unsafe { libc::inotify_add_watch(fd.as_raw_fd(), c.as_ptr(), mask) })
+    })
+}
+
+/// inotify_rm_watch(2).
+pub fn inotify_rm_watch(fd: BorrowedFd, wd: i32) -> io::Result<()> {
+    // SAFETY: only numbers are passed.
+    cvt(unsafe { libc::inotify_rm_watch(fd.as_raw_fd(), wd) }).map(drop)
 }
 
 #[cfg(test)]

@@ -556,6 +556,8 @@ pub fn alarm_after(d: std::time::Duration) -> io::Result<()> {
     t.it_value.tv_usec = d.subsec_micros().into();
     // SAFETY: t is a valid itimerval; the old value is not asked for.
     cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &t, std::ptr::null_mut()) }).map(drop)
+}
+
 // --- inotify (tail -f/-F) ---
 
 /// inotify_init1(2): a new inotify instance (`flags`: IN_CLOEXEC, IN_NONBLOCK).

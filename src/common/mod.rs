@@ -18,6 +18,7 @@
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 //! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
+//! - [`digest`]: MD5, SHA-1, SHA-224 (ours) and SHA-256/384/512 (ring) for the checksum applets.
 //! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
 
 pub mod args;
@@ -25,6 +26,7 @@ pub mod blocksize;
 pub mod copy;
 pub mod ctx;
 pub mod datetime;
+pub mod digest;
 pub mod exec;
 pub mod fnmatch;
 pub mod fs;

@@ -15,6 +15,7 @@
 //!   process group is [`process`]'s).
 //! - [`user`]: user and group ids, supplementary groups, access checks, uname and host name.
 //! - [`net`]: what wget needs beyond `std::net` (getrandom for TLS).
+//! - [`sha`]: the CPU's SHA instructions (SHA-NI) for SHA-1 and SHA-256 rounds.
 //! - [`time`]: clocks (through std and `common::time` so far).
 
 pub mod copy;
@@ -23,6 +24,7 @@ pub mod fd;
 pub mod fs;
 pub mod net;
 pub mod process;
+pub mod sha;
 pub mod signal;
 pub mod term;
 pub mod time;

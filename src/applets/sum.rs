@@ -164,7 +164,10 @@ fn run(algo: Algo, spec: &'static Spec, argv: Vec<OsString>, ctx: &mut Ctx) -> R
         return bad(ctx, "--tag does not support --text mode");
     }
     if zero && check {
-        return bad(ctx, "the --zero option is not supported when verifying checksums");
+        return bad(
+            ctx,
+            "the --zero option is not supported when verifying checksums",
+        );
     }
     if tag && check {
         return bad(
@@ -349,9 +352,9 @@ impl Sum {
         };
         let (mut formatted, mut misformatted) = (false, 0u64);
         let (mut matched, mut mismatched, mut unreadable) = (0u64, 0u64, 0u64);
-        let mut lines = data.split_inclusive(|&c| c == b'\n');
+        let lines = data.split_inclusive(|&c| c == b'\n');
         let mut number = 0u64;
-        while let Some(raw) = lines.next() {
+        for raw in lines {
             number += 1;
             if raw.first() == Some(&b'#') {
                 continue;
@@ -465,7 +468,7 @@ impl Sum {
     fn split(&mut self, s: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
         let at = |i: usize| s.get(i).copied().unwrap_or(0);
         let white = |c: u8| c == b' ' || c == b'\t';
-        let hexlen = self.algo.len() * 2;
+        let hexlen = self.algo.size() * 2;
         let mut i = 0;
         while white(at(i)) {
             i += 1;

@@ -26,7 +26,10 @@ fn oracle() -> bool {
 /// status.
 #[track_caller]
 fn same(tool: &str, dir: &TempDir, args: &[&[u8]], stdin: Option<&[u8]>) -> Output {
-    let osargs: Vec<&std::ffi::OsStr> = args.iter().map(|a| std::ffi::OsStr::from_bytes(a)).collect();
+    let osargs: Vec<&std::ffi::OsStr> = args
+        .iter()
+        .map(|a| std::ffi::OsStr::from_bytes(a))
+        .collect();
     let mut ours = applet(tool).args(&osargs).cwd(dir.path());
     let mut theirs = gnu(tool).args(&osargs).cwd(dir.path());
     if let Some(i) = stdin {
@@ -59,7 +62,18 @@ fn digests_of_every_size_match_gnu() {
     let data = pseudo(1 << 20);
     let mut names: Vec<String> = Vec::new();
     let mut sizes: Vec<usize> = (0..=200).collect();
-    sizes.extend([255, 256, 1000, 4095, 4096, 65536, 131071, 262144, 262145, 1 << 20]);
+    sizes.extend([
+        255,
+        256,
+        1000,
+        4095,
+        4096,
+        65536,
+        131071,
+        262144,
+        262145,
+        1 << 20,
+    ]);
     for n in sizes {
         let name = format!("f{n}");
         d.write(&name, &data[..n]);
@@ -68,7 +82,10 @@ fn digests_of_every_size_match_gnu() {
     for tool in ALL {
         let args: Vec<&[u8]> = names.iter().map(|s| s.as_bytes()).collect();
         let o = same(tool, &d, &args, None);
-        assert_eq!(o.stdout.iter().filter(|&&c| c == b'\n').count(), names.len());
+        assert_eq!(
+            o.stdout.iter().filter(|&&c| c == b'\n').count(),
+            names.len()
+        );
         // From standard input too, in one piece.
         same(tool, &d, &[], Some(&data));
     }
@@ -135,7 +152,14 @@ fn errors_match_gnu() {
         &[b"-w", b"f"],
         &[b"--strict", b"f"],
         &[b"--ignore-missing", b"f"],
-        &[b"--quiet", b"--status", b"-w", b"--strict", b"--ignore-missing", b"f"],
+        &[
+            b"--quiet",
+            b"--status",
+            b"-w",
+            b"--strict",
+            b"--ignore-missing",
+            b"f",
+        ],
         &[b"--status", b"--strict", b"f"],
         &[b"--bogus"],
         &[b"-x"],
@@ -165,7 +189,10 @@ fn permission_denied_as_non_root() {
     std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let mut p = d.path().to_path_buf();
     while let Some(parent) = p.parent() {
-        let _ = std::process::Command::new("chmod").arg("o+x").arg(&p).status();
+        let _ = std::process::Command::new("chmod")
+            .arg("o+x")
+            .arg(&p)
+            .status();
         p = parent.to_path_buf();
     }
     let list = d.write("list", format!("{}  {}\n", "0".repeat(64), f.display()));
@@ -208,7 +235,10 @@ fn check_mode_matches_gnu() {
         // Corrupt the second line's digest.
         let second = good.iter().position(|&c| c == b'\n').unwrap() + 1;
         bad[second] = if bad[second] == b'0' { b'1' } else { b'0' };
-        let upper = String::from_utf8_lossy(&good).to_uppercase().replace("  A", "  a").replace("  B", "  b");
+        let upper = String::from_utf8_lossy(&good)
+            .to_uppercase()
+            .replace("  A", "  a")
+            .replace("  B", "  b");
         let mut mixed = b"# comment\n\n".to_vec();
         mixed.extend_from_slice(&good);
         mixed.extend_from_slice(b"garbage line\r\n");
@@ -237,8 +267,17 @@ fn check_mode_matches_gnu() {
         d.write("empty", b"");
         d.write("junk", b"not a checksum\nnor this\n");
         let lists: [&[u8]; 11] = [
-            b"good", b"tagged", b"binary", b"bad", b"upper", b"mixed", b"crlf", b"reversed",
-            b"short", b"empty", b"junk",
+            b"good",
+            b"tagged",
+            b"binary",
+            b"bad",
+            b"upper",
+            b"mixed",
+            b"crlf",
+            b"reversed",
+            b"short",
+            b"empty",
+            b"junk",
         ];
         for opts in [
             &[][..],
@@ -269,16 +308,33 @@ fn check_mode_matches_gnu() {
     // Only missing files with --ignore-missing: "no file was verified".
     let line = format!("{}  gone\n", "0".repeat(64));
     d.write("gone.sum", &line);
-    same("sha256sum", &d, &[b"-c", b"--ignore-missing", b"gone.sum"], None);
-    same("sha256sum", &d, &[b"-c", b"--ignore-missing", b"--status", b"gone.sum"], None);
+    same(
+        "sha256sum",
+        &d,
+        &[b"-c", b"--ignore-missing", b"gone.sum"],
+        None,
+    );
+    same(
+        "sha256sum",
+        &d,
+        &[b"-c", b"--ignore-missing", b"--status", b"gone.sum"],
+        None,
+    );
     // Escaped names in a hand-written list: \\ \n \r, and invalid escapes.
-    let x = gnu("sha256sum").arg("back\\slash").cwd(d.path()).run().stdout;
+    let x = gnu("sha256sum")
+        .arg("back\\slash")
+        .cwd(d.path())
+        .run()
+        .stdout;
     d.write("esc", &x);
     same("sha256sum", &d, &[b"-c", b"esc"], None);
     let h = String::from_utf8_lossy(&x[1..65]).into_owned();
     d.write("esc2", format!("\\{h}  back\\qslash\n\\{h}  back\\\n"));
     same("sha256sum", &d, &[b"-c", b"-w", b"esc2"], None);
-    d.write("bsd", format!("SHA256 (back\\slash) = {h}\nSHA256(a)={h}\nSHA256 (nope\n"));
+    d.write(
+        "bsd",
+        format!("SHA256 (back\\slash) = {h}\nSHA256(a)={h}\nSHA256 (nope\n"),
+    );
     same("sha256sum", &d, &[b"-c", b"-w", b"bsd"], None);
 }
 
@@ -286,8 +342,15 @@ fn check_mode_matches_gnu() {
 fn write_error_is_reported() {
     let d = TempDir::new("sums-full");
     d.write("f", b"x");
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-    let o = applet("sha256sum").arg("f").cwd(d.path()).stdout_file(full).run();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = applet("sha256sum")
+        .arg("f")
+        .cwd(d.path())
+        .stdout_file(full)
+        .run();
     assert_eq!(o.code, 1);
     assert_eq!(o.err(), "sha256sum: write error: No space left on device\n");
 }

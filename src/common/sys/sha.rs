@@ -13,7 +13,7 @@ fn have_sha_ni() -> bool {
 
 /// Run SHA-1's compression over `blocks` (a whole number of 64-byte blocks).
 pub fn sha1_blocks(state: &mut [u32; 5], blocks: &[u8]) -> bool {
-    debug_assert!(blocks.len() % 64 == 0);
+    debug_assert!(blocks.len().is_multiple_of(64));
     #[cfg(target_arch = "x86_64")]
     if have_sha_ni() {
         // SAFETY: the CPU has the instructions the function is compiled for (checked above);
@@ -27,7 +27,7 @@ pub fn sha1_blocks(state: &mut [u32; 5], blocks: &[u8]) -> bool {
 
 /// Run SHA-256's compression over `blocks` (a whole number of 64-byte blocks).
 pub fn sha256_blocks(state: &mut [u32; 8], blocks: &[u8]) -> bool {
-    debug_assert!(blocks.len() % 64 == 0);
+    debug_assert!(blocks.len().is_multiple_of(64));
     #[cfg(target_arch = "x86_64")]
     if have_sha_ni() {
         // SAFETY: as for sha1_blocks.
@@ -85,10 +85,7 @@ mod x86 {
                     abcd = _mm_sha1rnds4_epu32(abcd, e, $f);
                 }};
                 ($f:literal, $w:ident, $a:ident, $b:ident, $c:ident) => {{
-                    $w = _mm_sha1msg2_epu32(
-                        _mm_xor_si128(_mm_sha1msg1_epu32($w, $a), $b),
-                        $c,
-                    );
+                    $w = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32($w, $a), $b), $c);
                     rounds!($f, $w);
                 }};
             }
@@ -184,7 +181,7 @@ mod x86 {
         s1 = _mm_shuffle_epi32(s1, 0xB1); // DCHG
         let a = _mm_blend_epi16(t, s1, 0xF0); // DCBA
         let b = _mm_alignr_epi8(s1, t, 8); // HGFE
-        // SAFETY: state holds 8 u32s: two 16-byte halves.
+                                           // SAFETY: state holds 8 u32s: two 16-byte halves.
         unsafe {
             _mm_storeu_si128(state.as_mut_ptr().cast(), a);
             _mm_storeu_si128(state.as_mut_ptr().add(4).cast(), b);

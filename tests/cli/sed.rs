@@ -1,1 +1,569 @@
-//! `sed` against the reference tools as oracles.
+//! `sed` against GNU sed 4.9 as the oracle: the same scripts, inputs and files through both,
+//! comparing stdout, stderr and the exit status byte for byte.
+
+use crate::harness::*;
+use std::path::Path;
+
+fn gnu_sed() -> bool {
+    let ok = std::process::Command::new("sed")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("GNU sed"))
+        .unwrap_or(false);
+    if !ok {
+        skip("GNU sed is not installed");
+    }
+    ok
+}
+
+/// Run both with `args` on `input` (in `dir` when given) and compare.
+#[track_caller]
+fn same(args: &[&str], input: &[u8]) -> Output {
+    same_in(None, args, input)
+}
+
+#[track_caller]
+fn same_in(dir: Option<&Path>, args: &[&str], input: &[u8]) -> Output {
+    let mut ours = applet("sed").args(args).stdin(input);
+    let mut theirs = gnu("sed").args(args).stdin(input);
+    if let Some(d) = dir {
+        ours = ours.cwd(d);
+        theirs = theirs.cwd(d);
+    }
+    let (o, g) = (ours.run(), theirs.run());
+    assert_eq!(
+        (o.code, o.err(), &o.stdout),
+        (g.code, g.err(), &g.stdout),
+        "sed {args:?} differs from GNU sed"
+    );
+    o
+}
+
+const TEXT: &[u8] = b"a\\b/a\nab\ttab\nA3\nhello world\nfoo bar baz\n\nlast";
+const NUMS: &[u8] = b"1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n";
+
+#[test]
+fn commands_match_gnu() {
+    if !gnu_sed() {
+        return;
+    }
+    let scripts = [
+        "p",
+        "d",
+        "=",
+        "l",
+        "l 5",
+        "l 1",
+        "l0",
+        "F",
+        "z",
+        "x",
+        "x;G",
+        "G;l;x;l",
+        "h;G",
+        "H;$!d;x",
+        "g",
+        "N",
+        "N;P;D",
+        "$!N;P;D",
+        "n;d",
+        "n;p",
+        "N;N;s/\\n/+/g",
+        "D",
+        "P",
+        "q",
+        "q5",
+        "Q",
+        "Q3",
+        "2q",
+        "3Q7",
+        "y/abc/xyz/",
+        "y/\\\\/x/",
+        "y/\\//x/",
+        "N;y/\\n/x/",
+        "y/\\t/x/",
+        "y/a\\b/xy/",
+        "{p;p}",
+        "2{p;n;p}",
+        "$!{$!p}",
+        "/a/,/b/{/b/!d}",
+        "b end;p;:end",
+        "s/a/X/;t;s/$/ no/",
+        "s/a/X/;T;s/$/ yes/",
+        ":a;s/a/X/;ta",
+        "s/o/0/;tx;s/$/-/;:x",
+        "a\\\nappended",
+        "i\\\ninserted",
+        "c\\\nchanged",
+        "a text",
+        "i text",
+        "c text",
+        "2,3c\\\nC",
+        "2,3!c\\\nC",
+        "$a end",
+        "1i\\\nmulti\\\nline",
+        "a\\",
+        "a\\   keep",
+        "a   foo\\\n  bar",
+        "1r /dev/null",
+        "e echo hi",
+        "1e printf x",
+        "s/x/y/;#comment\np",
+        "p # comment",
+        "{p};p",
+        "{p}",
+        "1!G;h;$!d",
+        "$!d",
+        "/^$/d",
+        "/^$/,$d",
+        "N;s/^/>/mg",
+        "N;s/$/</Mg",
+        "N;s/a.b/X/",
+        "N;s/a.b/X/M",
+        "N;N;s/^a/X/M2",
+        "/A/Id",
+        "/a/I,+1d",
+        "\\%a%d",
+        "\\,a,p",
+    ];
+    for s in scripts {
+        same(&[s], TEXT);
+        same(&["-n", s], TEXT);
+        same(&["-s", s], NUMS);
+    }
+}
+
+#[test]
+fn addresses_match_gnu() {
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "4,~4p",
+        "5,~4p",
+        "5,3p",
+        "2,4{N;N;N;p}",
+        "/2/,4{N;N;N;p}",
+        "0,/1/p",
+        "1,/1/p",
+        "2,+0p;5,~0p",
+        "0~3p;2~0p",
+        "1~3p",
+        "10~3p",
+        "/1/,+1p",
+        "/1/,~4p",
+        "2!p",
+        "2,3!p",
+        "$=",
+        "$p",
+        "$!p",
+        "/5/,$p",
+        "/5/,/7/p",
+        "/1/,/1/p",
+        "3,1p",
+        "0,/3/d",
+        "2,/[24]/p",
+        "2 , 3 p",
+        "2~3 p",
+        "1 ! p",
+        "$ p",
+        "/x/,3p",
+        "/[0-9]\\{2\\}/p",
+    ] {
+        same(&["-n", s], NUMS);
+        same(&[s], NUMS);
+    }
+}
+
+#[test]
+fn substitution_matches_gnu() {
+    if !gnu_sed() {
+        return;
+    }
+    let cases: &[(&[&str], &[u8])] = &[
+        (&["s/a*/x/g"], b"baaac\n"),
+        (&["s/x*/-/g"], b"abc\n"),
+        (&["s/b*/x/2"], b"abc\n"),
+        (&["s/a/b/3g"], b"aaaaa\n"),
+        (&["s/a/b/g3"], b"aaaaa\n"),
+        (&["s/a/b/2p"], b"aaaaa\naa\na\n"),
+        (&["-n", "s/a/b/gpw /dev/stdout"], b"aaaaa\n"),
+        (&["-E", "s/a|ab/X/"], b"abcd\n"),
+        (&["-E", "s/(a|ab)(c|bcd)(d*)/[\\1,\\2,\\3]/"], b"abcd\n"),
+        (&["s/\\(x\\)\\(y\\)/\\u\\1\\U\\2q\\E\\2/"], b"xy\n"),
+        (&["s/.*/\\U&/;s/B/\\l&/"], b"abc\n"),
+        (&["s/\\w\\+/\\u&/g"], b"hello big world\n"),
+        (
+            &["s/\\(.*\\) \\(.*\\)/\\U\\2\\E \\1 \\L\\uSMALL/"],
+            b"foo bar\n",
+        ),
+        (&["-E", "s/()(b)/\\u\\1\\2/"], b"abc\n"),
+        (&["-E", "s/(x)?(b)/\\u\\1\\2/"], b"abc\n"),
+        (&["s/a/&&\\&/"], b"abc\n"),
+        (&["s/\\(a\\)\\(b\\)*/[\\2]/"], b"ac\n"),
+        (&["s/a/\\\n/"], b"xay\n"),
+        (&["s/a/\\n\\t|/"], b"xay\n"),
+        (&["s/x/\\cA\\x41\\o102\\d067/"], b"x\n"),
+        (&["s/[/]/X/"], b"a/b\n"),
+        (&["s|a\\|b|X|"], b"a|b\n"),
+        (&["s/a/b/I"], b"AaA\n"),
+        (&["s/A/x/ig"], b"AaA\n"),
+        (&["s/^/>/g"], b"abc\n"),
+        (&["s/$/</g"], b"abc\n"),
+        (&["s/\\</[/g"], b"ab cd\n"),
+        (&["s/\\b/|/g"], b"ab cd\n"),
+        (&["s/\\n/X/"], b"a\n"),
+        (&["s/a\\tb/X/"], b"a\tb\n"),
+        (
+            &["-E", "s/(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)/\\9\\1/"],
+            b"abcdefghij\n",
+        ),
+        (&["-E", "s/a{2,}/X/"], b"aaa a\n"),
+        (&["s/a\\{2\\}/X/g"], b"aaaaa\n"),
+        (&["-r", "s/(a+)b\\1/X/"], b"aabaa ab\n"),
+        (&["s/\\(a*\\)\\1/X/"], b"aaaa\n"),
+        (&["s/a/b/w out"], b"a\nb\n"),
+        (&["s/[[:upper:]]/x/g"], b"aBcD\n"),
+        (&["s/[^[:alnum:]]//g"], b"a-b.c d\n"),
+        (&["-z", "s/\\n/,/g"], b"a\nb\nc\n"),
+        (&["-z", "s/^/>/"], b"a\0b\0"),
+        (&["s/a/x/g"], b"\xff\xfea\x80a\n"),
+        (&["s/./X/g"], b"\xff\xfe\0a\n"),
+        (&["y/\\x00/Z/"], b"a\0b\n"),
+    ];
+    let d = TempDir::new("sed-subst");
+    for (args, input) in cases {
+        same_in(Some(d.path()), args, input);
+    }
+}
+
+#[test]
+fn malformed_scripts_match_gnu() {
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "b foo",
+        "s/a/b/;s/b/c/w",
+        "}",
+        "{p",
+        "1{",
+        "1}",
+        "k",
+        "1,2,3p",
+        "+1p",
+        "~1p",
+        "0p",
+        "0,5p",
+        ":",
+        "1:a",
+        "s/a/b/gg",
+        "s/a/b/0",
+        "s/a/b/pp",
+        "s/a/b/k",
+        "s/a/b/3 4",
+        "s/a/b/w",
+        "p x",
+        "dp",
+        "d }",
+        "{d}p",
+        "{d};}",
+        "q5x",
+        "l 3x",
+        "1,2q",
+        "1,2Q",
+        "r",
+        "w",
+        "R",
+        "W",
+        "s",
+        "s/",
+        "s/a",
+        "s/a/",
+        "s/a/b",
+        "y",
+        "y/a",
+        "y/a/",
+        "y/a/b",
+        "y/ab/b/",
+        "y/abc/xyz/g",
+        "y/abc/xyz/}",
+        "/a",
+        "\\",
+        "\\%a",
+        "1,",
+        "1,p",
+        "1",
+        "1 #x",
+        "1!!p",
+        "1~2~3p",
+        "$$p",
+        "a",
+        "/\\(/p",
+        "s/\\(/x/",
+        "s/a\\{1/b/",
+        "s/[[:foo:]]/b/",
+        "s/a**/b/",
+        "s/[a/b/",
+        "s/a/\\2/",
+        "s/\\(a\\)/\\2/",
+        "//p",
+        "/a/p;//Ip",
+        "s//x/I",
+        "v 9.0",
+        "v 4.2",
+        "v",
+        ":x y",
+        "bx y;:x",
+        "s/x/\\c/",
+        "{p};}",
+        "!!p",
+        "1,2!!p",
+        "/x/,/y/,/z/p",
+        "y/a/\\",
+        "s/a/b/e w",
+        "1,+2~3p",
+        "\n\n1\n",
+    ] {
+        same(&[s], b"a\nb\n");
+    }
+    for s in [
+        "s/a)/x/",
+        "/(/p",
+        "s/*a/b/",
+        "s/a**/b/",
+        "s/a{1/b/",
+        "s/(a)/\\2/",
+    ] {
+        same(&["-E", s], b"a)\n");
+    }
+    // Errors in later expressions and in script files name them.
+    same(&["-e", "p", "-e", "s/a/b/x"], b"a\n");
+    same(&["-e", "p", "-e", "{", "-e", "p"], b"a\n");
+    same(&["-e", "s/a/b", "-e", "p"], b"a\n");
+    let d = TempDir::new("sed-bad");
+    d.write("script", "p\n\ns/a/b/q\n");
+    same_in(Some(d.path()), &["-f", "script"], b"a\n");
+    d.write("block", "1{\np\n");
+    same_in(Some(d.path()), &["-f", "block"], b"a\n");
+    same_in(Some(d.path()), &["-f", "missing"], b"a\n");
+}
+
+#[test]
+fn options_match_gnu() {
+    if !gnu_sed() {
+        return;
+    }
+    let d = TempDir::new("sed-opts");
+    d.write("a", "1\n2\n");
+    d.write("b", "3\n4\n");
+    d.write("nonl", "x\ny");
+    d.write("script", "#n\n/3/p\n$=\n");
+    d.write("plain", "s/1/one/\n");
+    std::fs::create_dir(d.join("dir")).unwrap();
+    let p = Some(d.path());
+    for args in [
+        &["-n", "$p", "a", "b"][..],
+        &["-s", "-n", "$p", "a", "b"],
+        &["-s", "1p;F", "a", "-", "b"],
+        &["F;=", "a", "-", "b"],
+        &["-n", "$=", "a", "b", "missing"],
+        &["p", "missing", "a"],
+        &["p", "dir"],
+        &["-f", "script", "a", "b"],
+        &["-f", "plain", "-e", "s/2/two/", "a"],
+        &["--expression=s/1/X/", "--quiet", "--expression", "p", "a"],
+        &["-E", "-e", "s/(1)/<\\1>/", "a"],
+        &["-r", "s/(1)/<\\1>/", "a"],
+        &["--regexp-extended", "s/(1)/<\\1>/", "a"],
+        &["--posix", "s/1\\+/X/", "a"],
+        &["--posix", "a foo", "a"],
+        &["-u", "p", "a"],
+        &["-l", "3", "l", "a"],
+        &["--line-length=4", "l", "nonl"],
+        &["p", "nonl"],
+        &["a\\\nfoo", "nonl"],
+        &["-n", "H;${x;p}", "nonl"],
+        &["$!d", "nonl", "a"],
+        &["--sandbox", "r x", "a"],
+        &["--sandbox", "s/x/y/w x", "a"],
+        &["--sandbox", "e ls", "a"],
+        &["--debug-nope", "p"],
+        &["-k", "p"],
+        &["-i"],
+        &[],
+        &["-e"],
+        &["--posix", "s/a/b/I", "a"],
+        &["-n", "--separate", "1p", "a", "b"],
+        &["1R b", "a"],
+        &["R b", "a", "a"],
+        &["1r b", "a"],
+        &["r missing", "a"],
+        &["w /dev/stderr", "a"],
+        &["-z", "p", "nonl"],
+        &["-z", "$!d", "a"],
+        &["-s", "-n", "0,/[0-9]/p", "a", "b"],
+        &["-n", "/1/,/3/p", "a", "b"],
+        &["-s", "-n", "/1/,/3/p", "a", "b"],
+    ] {
+        same_in(p, args, b"in1\nin2\n");
+    }
+    // --help and --version answer on stdout.
+    let h = applet("sed").arg("--help").run();
+    h.ok();
+    assert!(h.out().starts_with("Usage: sed [OPTION]..."));
+    applet("sed").arg("--version").run().ok();
+}
+
+#[test]
+fn w_files_and_append_queue() {
+    if !gnu_sed() {
+        return;
+    }
+    for args in [
+        &["-n", "w out1\n2w out2"][..],
+        &["s/[0-9]/N/w out1"],
+        &["-n", "W out1"],
+        &["/3/w /dev/stdout"],
+        &["1a\\\nA\n1r rfile\n1i\\\nI\n1R rfile\n1R rfile\n1R rfile\n1a end"],
+        &["a\\\nX\n$!N;s/\\n/-/"],
+    ] {
+        let ours = TempDir::new("sed-w-ours");
+        let theirs = TempDir::new("sed-w-gnu");
+        for d in [&ours, &theirs] {
+            d.write("rfile", "r1\nr2");
+        }
+        let o = applet("sed").args(args).stdin(NUMS).cwd(ours.path()).run();
+        let g = gnu("sed").args(args).stdin(NUMS).cwd(theirs.path()).run();
+        o.same_as(&g);
+        for f in ["out1", "out2"] {
+            assert_eq!(
+                std::fs::read(ours.join(f)).ok(),
+                std::fs::read(theirs.join(f)).ok(),
+                "{f} after {args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn in_place_editing() {
+    if !gnu_sed() {
+        return;
+    }
+    let setup = |d: &Path| {
+        std::fs::write(d.join("f"), "one\ntwo\nthree\n").unwrap();
+        std::fs::write(d.join("g"), "four\nfive").unwrap();
+        std::fs::create_dir(d.join("bak")).unwrap();
+        std::os::unix::fs::symlink("f", d.join("link")).unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::fs::write(d.join("sub/h"), "six\n").unwrap();
+        std::os::unix::fs::symlink("sub/h", d.join("hlink")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("g"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    };
+    for args in [
+        &["-i", "s/o/0/g", "f", "g"][..],
+        &["-i.bak", "s/o/0/", "f"],
+        &["--in-place=.orig", "1d", "f", "g"],
+        &["-i", "bak/*.old", "p", "f"],
+        &["-ibak/*.old", "p", "f"],
+        &["-i", "$s/$/!/;F", "f", "g"],
+        &["-i", "-n", "$p", "f", "g"],
+        &["-i", "2q", "f", "g"],
+        &["-i", "p", "missing", "f"],
+        &["-i", "p", "sub"],
+        &["-i", "s/^/>/", "link"],
+        &["-i", "--follow-symlinks", "s/^/>/", "link"],
+        &["--follow-symlinks", "-i.b", "s/^/>/", "hlink"],
+        &["-s", "-i", "1d", "f", "g"],
+        &["-i", "w /dev/stdout", "f"],
+        &["-i", "-e", "1i\\", "-e", "top", "g"],
+    ] {
+        same_effect("sed", None, &setup, args);
+    }
+    // A read-only directory: the file is left as it was.
+    if is_root() {
+        let d = TempDir::new("sed-ro");
+        std::fs::create_dir(d.join("ro")).unwrap();
+        std::fs::write(d.join("ro/f"), "x\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("ro/f"), std::fs::Permissions::from_mode(0o666)).unwrap();
+        std::fs::set_permissions(d.join("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let o = applet_as(65534, "sed")
+            .args(["-i", "s/x/y/", "ro/f"])
+            .cwd(d.path())
+            .run();
+        let g = gnu_as(65534, "sed")
+            .args(["-i", "s/x/y/", "ro/f"])
+            .cwd(d.path())
+            .run();
+        assert_eq!(o.code, g.code);
+        assert_eq!(o.code, 4);
+        assert!(o
+            .err()
+            .starts_with("sed: couldn't open temporary file ro/sed"));
+        assert!(g
+            .err()
+            .starts_with("sed: couldn't open temporary file ro/sed"));
+        assert!(o.err().ends_with(": Permission denied\n"), "{}", o.err());
+        assert_eq!(std::fs::read(d.join("ro/f")).unwrap(), b"x\n");
+    } else {
+        skip("the read-only directory case needs root to switch users");
+    }
+}
+
+#[test]
+fn bytes_nul_and_huge_lines() {
+    if !gnu_sed() {
+        return;
+    }
+    same(&["s/a/b/g"], b"\xff\xfe\x80a\0a\n\0\0\n");
+    same(&["-n", "l"], b"\xff\x01\x7f\\\0\n");
+    same(&["-z", "s/a/b/;l"], b"a\0ba\0a");
+    same(&["N;N;l"], b"a\0\nb\n\0");
+    let mut big = vec![b'x'; 10 << 20];
+    big.extend_from_slice(b"a\nsecond\n");
+    let o = same(&["s/a/b/;s/x*/[&]/2"], &big);
+    assert_eq!(o.stdout.len(), big.len() + 4);
+    same(&["-n", "/a$/p;$="], &big);
+}
+
+#[test]
+fn full_device_and_exit_codes() {
+    if !gnu_sed() {
+        return;
+    }
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(f) = full() else {
+        skip("no /dev/full");
+        return;
+    };
+    let o = applet("sed").arg("p").stdin("hi\n").stdout_file(f).run();
+    let g = gnu("sed")
+        .arg("p")
+        .stdin("hi\n")
+        .stdout_file(full().unwrap())
+        .run();
+    assert_eq!((o.code, o.err()), (g.code, g.err()));
+    assert_eq!(
+        o.err(),
+        "sed: couldn't flush stdout: No space left on device\n"
+    );
+    same(&["2q5"], NUMS);
+    same(&["2Q5"], NUMS);
+    same(&["$q7"], NUMS);
+    same(&["q", "missing", "-"], NUMS);
+}
+
+#[test]
+fn leftmost_longest_and_empty_regex() {
+    if !gnu_sed() {
+        return;
+    }
+    same(&["-E", "s/a|ab/X/"], b"abcd\n");
+    same(&["-n", "/b/{s//X/gp}"], b"abcb\n");
+    same(&["s/b/X/;s//Y/"], b"abcb\n");
+    same(&["/a/s//X/g"], b"aXa\n");
+}

@@ -1,0 +1,1232 @@
+//! Reading a sed script into commands, the way GNU sed 4.9's compile.c reads it: one byte at a
+//! time with the same look-ahead, so every error names the same character position
+//! (`-e expression #1, char 3: unterminated `s' command`) or script line.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+use crate::common::regex::{Regex, Syntax};
+
+/// Where a piece of script came from, for messages.
+#[derive(Clone, Debug)]
+pub enum Src {
+    /// The Nth `-e` (or the script operand, which is #1).
+    Expr(usize),
+    /// A `-f` file (its name as given; `-` for standard input).
+    File(OsString),
+}
+
+/// How much GNU the script may use (`--posix` is Basic; POSIXLY_CORRECT is Correct).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Posix {
+    Extended,
+    Correct,
+    Basic,
+}
+
+#[derive(Clone, Debug)]
+pub enum Addr {
+    Num(u64),
+    /// first~step
+    Step(u64, u64),
+    Last,
+    /// Index into the regex table; `None`: the empty regex (the last one used).
+    Re(Option<usize>),
+    /// `addr1,+N`
+    Plus(u64),
+    /// `addr1,~N`
+    Mult(u64),
+    /// `addr1,+0` / `addr1,~0`: the range is the one line.
+    Null,
+}
+
+/// One piece of an `s` replacement: literal text, then a group (0 for `&`), with GNU's case
+/// conversion state.
+#[derive(Clone, Debug)]
+pub struct Repl {
+    pub prefix: Vec<u8>,
+    pub group: Option<usize>,
+    pub case: u8,
+}
+
+pub const CASE_UPPER: u8 = 1;
+pub const CASE_LOWER: u8 = 2;
+pub const CASE_UFIRST: u8 = 4;
+pub const CASE_LFIRST: u8 = 8;
+pub const CASE_MODS: u8 = CASE_UFIRST | CASE_LFIRST;
+
+#[derive(Debug)]
+pub struct Subst {
+    pub re: Option<usize>,
+    pub repl: Vec<Repl>,
+    pub max_id: usize,
+    pub global: bool,
+    pub print: u8,
+    pub nth: u64,
+    pub eval: bool,
+    pub wfile: Option<usize>,
+    /// The replacement is plain text without groups or case changes.
+    pub plain: bool,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    /// `{`: index of the matching `}` (filled in when it is read).
+    Block(usize),
+    EndBlock,
+    Eq,
+    Append(Vec<u8>),
+    Insert(Vec<u8>),
+    Change(Vec<u8>),
+    /// b, t, T: the label name until resolved, then the target index.
+    Branch(u8, Vec<u8>, usize),
+    Label,
+    Delete,
+    DeleteFirst,
+    Exec(Vec<u8>),
+    FileName,
+    Get,
+    GetAppend,
+    Hold,
+    HoldAppend,
+    List(i64),
+    Next,
+    NextAppend,
+    Print,
+    PrintFirst,
+    Quit(i32),
+    QuitSilent(i32),
+    Read(Vec<u8>),
+    ReadLine(usize),
+    Subst(Box<Subst>),
+    Write(usize),
+    WriteFirst(usize),
+    Exchange,
+    Translate(Box<[u8; 256]>),
+    Zap,
+}
+
+#[derive(Debug)]
+pub struct Cmd {
+    pub a1: Option<Addr>,
+    pub a2: Option<Addr>,
+    pub bang: bool,
+    pub kind: Kind,
+}
+
+/// A compiled script.
+#[derive(Default)]
+pub struct Script {
+    pub cmds: Vec<Cmd>,
+    pub regexes: Vec<Regex>,
+    /// `w` destinations by name (`/dev/stdout` and `/dev/stderr` are special).
+    pub wfiles: Vec<Vec<u8>>,
+    /// `R` sources by name.
+    pub rfiles: Vec<Vec<u8>>,
+    /// `#n` on the first line.
+    pub quiet: bool,
+    /// The last `-e` number (for run-time messages about the empty regex).
+    pub last_src: Option<Src>,
+}
+
+pub struct Opts {
+    pub extended: bool,
+    pub posix: Posix,
+    pub sandbox: bool,
+    pub zero: bool,
+}
+
+/// Cross-chunk state: open blocks, text continued into the next `-e`, labels.
+pub struct Compiler<'o> {
+    pub script: Script,
+    opts: &'o Opts,
+    blocks: Vec<(usize, Src, u64)>,
+    /// Text of an `a`, `i`, `c` continued past the end of a chunk: (command, text so far).
+    pending: Option<(usize, Vec<u8>)>,
+    labels: Vec<(Vec<u8>, usize)>,
+    first_script: bool,
+}
+
+/// A compile error, already worded (`-e expression #1, char 3: ...`).
+pub struct CompileError(pub Vec<u8>, pub i32);
+
+const EOF: i32 = -1;
+
+struct Reader<'a> {
+    s: &'a [u8],
+    pos: usize,
+    line: u64,
+    src: Src,
+}
+
+impl Reader<'_> {
+    fn inchar(&mut self) -> i32 {
+        if self.pos < self.s.len() {
+            let c = self.s[self.pos];
+            self.pos += 1;
+            if c == b'\n' {
+                self.line += 1;
+            }
+            c as i32
+        } else {
+            EOF
+        }
+    }
+    fn savchar(&mut self, c: i32) {
+        if c == EOF {
+            return;
+        }
+        if c == b'\n' as i32 && self.line > 0 {
+            self.line -= 1;
+        }
+        self.pos -= 1;
+    }
+    fn in_nonblank(&mut self) -> i32 {
+        loop {
+            let c = self.inchar();
+            if c != b' ' as i32 && c != b'\t' as i32 {
+                return c;
+            }
+        }
+    }
+    fn in_integer(&mut self, mut c: i32) -> u64 {
+        let mut n: u64 = 0;
+        while is_digit(c) {
+            n = n.wrapping_mul(10).wrapping_add((c - b'0' as i32) as u64);
+            c = self.inchar();
+        }
+        self.savchar(c);
+        n
+    }
+    fn err(&self, why: &str) -> CompileError {
+        CompileError(where_msg(&self.src, self.pos as u64, self.line, why), 1)
+    }
+}
+
+fn where_msg(src: &Src, pos: u64, line: u64, why: &str) -> Vec<u8> {
+    let mut m = Vec::new();
+    match src {
+        Src::Expr(n) => {
+            m.extend_from_slice(format!("-e expression #{n}, char {pos}: ").as_bytes());
+        }
+        Src::File(name) => {
+            m.extend_from_slice(b"file ");
+            m.extend_from_slice(name.as_bytes());
+            m.extend_from_slice(format!(" line {line}: ").as_bytes());
+        }
+    }
+    m.extend_from_slice(why.as_bytes());
+    m
+}
+
+/// A message about the script at run time (GNU reports these with position 0).
+pub fn runtime_msg(src: &Option<Src>, why: &str) -> Vec<u8> {
+    match src {
+        Some(s) => where_msg(s, 0, 0, why),
+        None => why.as_bytes().to_vec(),
+    }
+}
+
+fn is_digit(c: i32) -> bool {
+    (b'0' as i32..=b'9' as i32).contains(&c)
+}
+fn is_space(c: i32) -> bool {
+    matches!(c, 9..=13 | 32)
+}
+fn ch(c: u8) -> i32 {
+    c as i32
+}
+
+impl<'o> Compiler<'o> {
+    pub fn new(opts: &'o Opts) -> Self {
+        Compiler {
+            script: Script::default(),
+            opts,
+            blocks: Vec::new(),
+            pending: None,
+            labels: Vec::new(),
+            first_script: true,
+        }
+    }
+
+    /// Compile one chunk (`-e` text or `-f` file contents).
+    pub fn chunk(&mut self, text: &[u8], src: Src) -> Result<(), CompileError> {
+        let line = if matches!(src, Src::File(_)) { 1 } else { 0 };
+        let mut r = Reader {
+            s: text,
+            pos: 0,
+            line,
+            src: src.clone(),
+        };
+        self.script.last_src = Some(src);
+        let res = self.program(&mut r);
+        self.first_script = false;
+        res
+    }
+
+    fn program(&mut self, r: &mut Reader) -> Result<(), CompileError> {
+        if let Some((idx, text)) = self.pending.take() {
+            self.read_text(r, idx, text, ch(b'\n'));
+        }
+        loop {
+            let mut c = r.inchar();
+            while c == ch(b';') || is_space(c) {
+                c = r.inchar();
+            }
+            if c == EOF {
+                break;
+            }
+            let posix_basic = self.opts.posix == Posix::Basic;
+            let mut a1 = None;
+            let mut a2 = None;
+            if let Some(a) = self.address(r, c)? {
+                if matches!(a, Addr::Plus(_) | Addr::Mult(_)) {
+                    return Err(r.err("invalid usage of +N or ~N as first address"));
+                }
+                a1 = Some(a);
+                c = r.in_nonblank();
+                if c == ch(b',') {
+                    let c2 = r.in_nonblank();
+                    match self.address(r, c2)? {
+                        Some(a) => a2 = Some(a),
+                        None => return Err(r.err("unexpected `,'")),
+                    }
+                    c = r.in_nonblank();
+                }
+                if matches!(a1, Some(Addr::Num(0)))
+                    && (!matches!(a2, Some(Addr::Re(_))) || posix_basic)
+                {
+                    return Err(r.err("invalid usage of line address 0"));
+                }
+            }
+            let mut bang = false;
+            if c == ch(b'!') {
+                bang = true;
+                c = r.in_nonblank();
+                while is_space(c) {
+                    c = r.in_nonblank();
+                }
+                if c == ch(b'!') {
+                    return Err(r.err("multiple `!'s"));
+                }
+            }
+            if posix_basic {
+                match c as u8 {
+                    b'e' | b'F' | b'v' | b'z' | b'L' | b'Q' | b'T' | b'R' | b'W' => {
+                        return Err(unknown(r, c));
+                    }
+                    b'a' | b'i' | b'l' | b'=' | b'r' if a2.is_some() => {
+                        return Err(r.err("command only uses one address"));
+                    }
+                    _ => {}
+                }
+            }
+            let idx = self.script.cmds.len();
+            let kind = match c {
+                EOF => return Err(r.err("missing command")),
+                _ => match c as u8 {
+                    b'#' => {
+                        if a1.is_some() {
+                            return Err(r.err("comments don't accept any addresses"));
+                        }
+                        let mut c = r.inchar();
+                        if c == ch(b'n') && self.first_script && r.pos == 2 {
+                            self.script.quiet = true;
+                        }
+                        while c != EOF && c != ch(b'\n') {
+                            c = r.inchar();
+                        }
+                        continue;
+                    }
+                    b'v' => {
+                        let v = read_label(r);
+                        let v = if v.is_empty() { b"4.0".to_vec() } else { v };
+                        if version_newer(&v) {
+                            return Err(r.err("expected newer version of sed"));
+                        }
+                        continue;
+                    }
+                    b'{' => {
+                        self.blocks.push((idx, r.src.clone(), r.line));
+                        Kind::Block(0)
+                    }
+                    b'}' => {
+                        let Some((open, _, _)) = self.blocks.pop() else {
+                            return Err(r.err("unexpected `}'"));
+                        };
+                        if a1.is_some() {
+                            return Err(r.err("`}' doesn't want any addresses"));
+                        }
+                        end_of_cmd(r)?;
+                        if let Kind::Block(e) = &mut self.script.cmds[open].kind {
+                            *e = idx;
+                        }
+                        Kind::EndBlock
+                    }
+                    b'e' => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        let c = r.in_nonblank();
+                        if c == EOF || c == ch(b'\n') {
+                            Kind::Exec(Vec::new())
+                        } else {
+                            r.savchar(c);
+                            let mut t = Vec::new();
+                            loop {
+                                let c = r.inchar();
+                                if c == EOF || c == ch(b'\n') {
+                                    break;
+                                }
+                                t.push(c as u8);
+                            }
+                            Kind::Exec(t)
+                        }
+                    }
+                    b'a' | b'i' | b'c' => {
+                        let which = c as u8;
+                        let mut c = r.in_nonblank();
+                        if c == EOF {
+                            return Err(r.err("expected \\ after `a', `c' or `i'"));
+                        }
+                        if c == ch(b'\\') {
+                            c = r.inchar();
+                        } else {
+                            if posix_basic {
+                                return Err(r.err("expected \\ after `a', `c' or `i'"));
+                            }
+                            r.savchar(c);
+                            c = ch(b'\n');
+                        }
+                        let k = match which {
+                            b'a' => Kind::Append(Vec::new()),
+                            b'i' => Kind::Insert(Vec::new()),
+                            _ => Kind::Change(Vec::new()),
+                        };
+                        self.script.cmds.push(Cmd {
+                            a1,
+                            a2,
+                            bang,
+                            kind: k,
+                        });
+                        self.read_text(r, idx, Vec::new(), c);
+                        continue;
+                    }
+                    b':' => {
+                        if a1.is_some() {
+                            return Err(r.err(": doesn't want any addresses"));
+                        }
+                        let l = read_label(r);
+                        if l.is_empty() {
+                            return Err(r.err("\":\" lacks a label"));
+                        }
+                        self.labels.push((l, idx));
+                        Kind::Label
+                    }
+                    b'T' | b'b' | b't' => Kind::Branch(c as u8, read_label(r), usize::MAX),
+                    b'Q' | b'q' | b'l' | b'L' => {
+                        if matches!(c as u8, b'q' | b'Q') && a2.is_some() {
+                            return Err(r.err("command only uses one address"));
+                        }
+                        let mut c2 = r.in_nonblank();
+                        let mut n: i64 = -1;
+                        if is_digit(c2) && !posix_basic {
+                            n = r.in_integer(c2) as i64;
+                            c2 = r.in_nonblank();
+                        }
+                        if c2 == ch(b'}') || c2 == ch(b'#') {
+                            r.savchar(c2);
+                        } else if c2 != EOF && c2 != ch(b'\n') && c2 != ch(b';') {
+                            return Err(r.err("extra characters after command"));
+                        }
+                        match c as u8 {
+                            b'q' => Kind::Quit(n.max(0) as i32),
+                            b'Q' => Kind::QuitSilent(n.max(0) as i32),
+                            b'l' => Kind::List(n),
+                            _ => return Err(unknown(r, c)),
+                        }
+                    }
+                    b'=' | b'd' | b'D' | b'F' | b'g' | b'G' | b'h' | b'H' | b'n' | b'N' | b'p'
+                    | b'P' | b'z' | b'x' => {
+                        end_of_cmd(r)?;
+                        match c as u8 {
+                            b'=' => Kind::Eq,
+                            b'd' => Kind::Delete,
+                            b'D' => Kind::DeleteFirst,
+                            b'F' => Kind::FileName,
+                            b'g' => Kind::Get,
+                            b'G' => Kind::GetAppend,
+                            b'h' => Kind::Hold,
+                            b'H' => Kind::HoldAppend,
+                            b'n' => Kind::Next,
+                            b'N' => Kind::NextAppend,
+                            b'p' => Kind::Print,
+                            b'P' => Kind::PrintFirst,
+                            b'z' => Kind::Zap,
+                            _ => Kind::Exchange,
+                        }
+                    }
+                    b'r' => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        let f = read_filename(r);
+                        if f.is_empty() {
+                            return Err(r.err("missing filename in r/R/w/W commands"));
+                        }
+                        Kind::Read(f)
+                    }
+                    b'R' => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        let f = read_filename(r);
+                        if f.is_empty() {
+                            return Err(r.err("missing filename in r/R/w/W commands"));
+                        }
+                        Kind::ReadLine(intern(&mut self.script.rfiles, f))
+                    }
+                    b'W' | b'w' => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        let f = read_filename(r);
+                        if f.is_empty() {
+                            return Err(r.err("missing filename in r/R/w/W commands"));
+                        }
+                        let i = intern(&mut self.script.wfiles, f);
+                        if c == ch(b'w') {
+                            Kind::Write(i)
+                        } else {
+                            Kind::WriteFirst(i)
+                        }
+                    }
+                    b's' => self.subst(r)?,
+                    b'y' => self.translate(r)?,
+                    _ => return Err(unknown(r, c)),
+                },
+            };
+            self.script.cmds.push(Cmd { a1, a2, bang, kind });
+        }
+        if self.opts.posix == Posix::Basic && self.pending.is_some() {
+            return Err(r.err("incomplete command"));
+        }
+        Ok(())
+    }
+
+    /// After all chunks: unmatched `{`, pending text, labels.
+    pub fn finish(mut self) -> Result<Script, CompileError> {
+        if let Some((_, src, line)) = self.blocks.first() {
+            return Err(CompileError(where_msg(src, 0, *line, "unmatched `{'"), 1));
+        }
+        if let Some((idx, text)) = self.pending.take() {
+            set_text(&mut self.script.cmds[idx].kind, text);
+        }
+        let n = self.script.cmds.len();
+        for i in 0..n {
+            if let Kind::Branch(_, name, target) = &mut self.script.cmds[i].kind {
+                if name.is_empty() {
+                    *target = n;
+                } else {
+                    match self.labels.iter().find(|(l, _)| l == name) {
+                        Some((_, t)) => *target = *t,
+                        None => {
+                            let mut m = b"can't find label for jump to `".to_vec();
+                            m.extend_from_slice(name);
+                            m.push(b'\'');
+                            return Err(CompileError(m, 4));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(self.script)
+    }
+
+    fn read_text(&mut self, r: &mut Reader, idx: usize, mut buf: Vec<u8>, leadin: i32) {
+        if leadin == EOF {
+            self.pending = Some((idx, buf));
+            return;
+        }
+        if leadin != ch(b'\n') {
+            buf.push(leadin as u8);
+        }
+        let mut c = r.inchar();
+        while c != EOF && c != ch(b'\n') {
+            if c == ch(b'\\') {
+                c = r.inchar();
+                if c != EOF {
+                    buf.push(b'\\');
+                }
+            }
+            if c == EOF {
+                buf.push(b'\n');
+                self.pending = Some((idx, buf));
+                return;
+            }
+            buf.push(c as u8);
+            c = r.inchar();
+        }
+        buf.push(b'\n');
+        let t = normalize(&buf, Text::Buffer);
+        set_text(&mut self.script.cmds[idx].kind, t);
+    }
+
+    fn address(&mut self, r: &mut Reader, c: i32) -> Result<Option<Addr>, CompileError> {
+        let basic = self.opts.posix == Posix::Basic;
+        if c == ch(b'/') || c == ch(b'\\') {
+            let mut delim = c;
+            if c == ch(b'\\') {
+                delim = r.inchar();
+            }
+            let Some(b) = match_slash(r, delim, true) else {
+                return Err(r.err("unterminated address regex"));
+            };
+            let mut icase = false;
+            let mut multi = false;
+            loop {
+                let c = r.in_nonblank();
+                if !basic && c == ch(b'I') {
+                    icase = true;
+                } else if !basic && c == ch(b'M') {
+                    multi = true;
+                } else {
+                    r.savchar(c);
+                    break;
+                }
+            }
+            let re = self.regex(r, &b, icase, multi, 0)?;
+            return Ok(Some(Addr::Re(re)));
+        }
+        if is_digit(c) {
+            let n = r.in_integer(c);
+            let c2 = r.in_nonblank();
+            if c2 != ch(b'~') || basic {
+                r.savchar(c2);
+                return Ok(Some(Addr::Num(n)));
+            }
+            let c3 = r.in_nonblank();
+            let step = r.in_integer(c3);
+            return Ok(Some(if step > 0 {
+                Addr::Step(n, step)
+            } else {
+                Addr::Num(n)
+            }));
+        }
+        if (c == ch(b'+') || c == ch(b'~')) && !basic {
+            let c3 = r.in_nonblank();
+            let step = r.in_integer(c3);
+            return Ok(Some(if step == 0 {
+                Addr::Null
+            } else if c == ch(b'+') {
+                Addr::Plus(step)
+            } else {
+                Addr::Mult(step)
+            }));
+        }
+        if c == ch(b'$') {
+            return Ok(Some(Addr::Last));
+        }
+        Ok(None)
+    }
+
+    /// Compile a regex (after the whole command was read, as GNU does, so errors name the
+    /// position after its flags).
+    fn regex(
+        &mut self,
+        r: &Reader,
+        pat: &[u8],
+        icase: bool,
+        multi: bool,
+        needed_sub: usize,
+    ) -> Result<Option<usize>, CompileError> {
+        if pat.is_empty() {
+            if icase || multi {
+                return Err(r.err("cannot specify modifiers on empty regexp"));
+            }
+            return Ok(None);
+        }
+        let pat = normalize(pat, Text::Regex);
+        let mut syn = if self.opts.extended {
+            Syntax::POSIX_EXTENDED
+        } else {
+            Syntax::POSIX_BASIC
+        };
+        syn = syn
+            .without(Syntax::DOT_NOT_NULL)
+            .with(Syntax::NO_POSIX_BACKTRACKING);
+        syn = match self.opts.posix {
+            Posix::Extended => syn.without(Syntax::UNMATCHED_RIGHT_PAREN_ORD),
+            Posix::Correct => syn.with(Syntax::UNMATCHED_RIGHT_PAREN_ORD),
+            Posix::Basic => syn
+                .with(Syntax::UNMATCHED_RIGHT_PAREN_ORD | Syntax::LIMITED_OPS | Syntax::NO_GNU_OPS),
+        };
+        if icase {
+            syn = syn.with(Syntax::ICASE);
+        }
+        if multi {
+            syn = syn
+                .without(Syntax::DOT_NEWLINE)
+                .with(Syntax::HAT_LISTS_NOT_NEWLINE);
+        }
+        let re = Regex::with_syntax(&pat, syn, multi && !self.opts.zero)
+            .map_err(|e| r.err(e.0.message()))?;
+        if needed_sub > re.groups() + 1 {
+            let m = format!(
+                "invalid reference \\{} on `s' command's RHS",
+                needed_sub - 1
+            );
+            return Err(r.err(&m));
+        }
+        self.script.regexes.push(re);
+        Ok(Some(self.script.regexes.len() - 1))
+    }
+
+    fn subst(&mut self, r: &mut Reader) -> Result<Kind, CompileError> {
+        let basic = self.opts.posix == Posix::Basic;
+        let delim = r.inchar();
+        let Some(pat) = match_slash(r, delim, true) else {
+            return Err(r.err("unterminated `s' command"));
+        };
+        let Some(rep) = match_slash(r, delim, false) else {
+            return Err(r.err("unterminated `s' command"));
+        };
+        let (repl, max_id) = setup_replacement(&rep, basic);
+        let mut s = Subst {
+            re: None,
+            plain: repl.iter().all(|p| p.group.is_none() && p.case == 0),
+            repl,
+            max_id,
+            global: false,
+            print: 0,
+            nth: 0,
+            eval: false,
+            wfile: None,
+        };
+        let mut icase = false;
+        let mut multi = false;
+        loop {
+            let c = r.in_nonblank();
+            match c {
+                EOF => break,
+                _ => match c as u8 {
+                    b'i' | b'I' if !basic => icase = true,
+                    b'm' | b'M' if !basic => multi = true,
+                    b'e' if !basic => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        s.eval = true
+                    }
+                    b'p' => {
+                        if s.print != 0 {
+                            return Err(r.err("multiple `p' options to `s' command"));
+                        }
+                        s.print |= 1 << (s.eval as u8);
+                    }
+                    b'g' => {
+                        if s.global {
+                            return Err(r.err("multiple `g' options to `s' command"));
+                        }
+                        s.global = true;
+                    }
+                    b'w' => {
+                        if self.opts.sandbox {
+                            return Err(r.err("e/r/w commands disabled in sandbox mode"));
+                        }
+                        let f = read_filename(r);
+                        if f.is_empty() {
+                            return Err(r.err("missing filename in r/R/w/W commands"));
+                        }
+                        s.wfile = Some(intern(&mut self.script.wfiles, f));
+                        break;
+                    }
+                    b'0'..=b'9' => {
+                        if s.nth != 0 {
+                            return Err(r.err("multiple number options to `s' command"));
+                        }
+                        s.nth = r.in_integer(c);
+                        if s.nth == 0 {
+                            return Err(r.err("number option to `s' command may not be zero"));
+                        }
+                    }
+                    b'}' | b'#' => {
+                        r.savchar(c);
+                        break;
+                    }
+                    b'\n' | b';' => break,
+                    b'\r' => {
+                        if r.inchar() == ch(b'\n') {
+                            break;
+                        }
+                        return Err(r.err("unknown option to `s'"));
+                    }
+                    _ => return Err(r.err("unknown option to `s'")),
+                },
+            }
+        }
+        s.re = self.regex(r, &pat, icase, multi, s.max_id + 1)?;
+        if s.re.is_none() && s.max_id > 0 {
+            // Checked at run time against the regex that is reused.
+        }
+        Ok(Kind::Subst(Box::new(s)))
+    }
+
+    fn translate(&mut self, r: &mut Reader) -> Result<Kind, CompileError> {
+        let delim = r.inchar();
+        let Some(a) = match_slash(r, delim, false) else {
+            return Err(r.err("unterminated `y' command"));
+        };
+        let Some(b) = match_slash(r, delim, false) else {
+            return Err(r.err("unterminated `y' command"));
+        };
+        let a = y_unescape(&normalize(&a, Text::None));
+        let b = y_unescape(&normalize(&b, Text::None));
+        if a.len() != b.len() {
+            return Err(r.err("strings for `y' command are different lengths"));
+        }
+        let mut map = Box::new([0u8; 256]);
+        for (i, m) in map.iter_mut().enumerate() {
+            *m = i as u8;
+        }
+        for (x, y) in a.iter().zip(&b) {
+            map[*x as usize] = *y;
+        }
+        end_of_cmd(r)?;
+        Ok(Kind::Translate(map))
+    }
+}
+
+/// `y` strings: a backslash escapes the next byte (`\\` is a backslash; the delimiter and
+/// `\n` were handled already).
+fn y_unescape(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'\\' && i + 1 < s.len() {
+            out.push(s[i + 1]);
+            i += 2;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn set_text(k: &mut Kind, t: Vec<u8>) {
+    match k {
+        Kind::Append(x) | Kind::Insert(x) | Kind::Change(x) => *x = t,
+        _ => {}
+    }
+}
+
+fn intern(v: &mut Vec<Vec<u8>>, name: Vec<u8>) -> usize {
+    match v.iter().position(|n| *n == name) {
+        Some(i) => i,
+        None => {
+            v.push(name);
+            v.len() - 1
+        }
+    }
+}
+
+fn unknown(r: &Reader, c: i32) -> CompileError {
+    let m = format!("unknown command: `{}'", c as u8 as char);
+    let mut e = r.err("");
+    // The command byte as it is (it may not be ASCII).
+    let cut = e.0.len();
+    e.0.truncate(cut);
+    let mut b = m.into_bytes();
+    if c >= 0x80 {
+        b = b"unknown command: `".to_vec();
+        b.push(c as u8);
+        b.push(b'\'');
+    }
+    e.0.extend_from_slice(&b);
+    e
+}
+
+/// What may follow a command without arguments.
+fn end_of_cmd(r: &mut Reader) -> Result<(), CompileError> {
+    let c = r.in_nonblank();
+    if c == ch(b'}') || c == ch(b'#') {
+        r.savchar(c);
+    } else if c != EOF && c != ch(b'\n') && c != ch(b';') {
+        return Err(r.err("extra characters after command"));
+    }
+    Ok(())
+}
+
+fn read_label(r: &mut Reader) -> Vec<u8> {
+    let mut b = Vec::new();
+    let mut c = r.in_nonblank();
+    while c != EOF && c != ch(b'\n') && !is_space(c) && c != ch(b';') {
+        b.push(c as u8);
+        c = r.inchar();
+    }
+    r.savchar(c);
+    b
+}
+
+fn read_filename(r: &mut Reader) -> Vec<u8> {
+    let mut b = Vec::new();
+    let mut c = r.in_nonblank();
+    while c != EOF && c != ch(b'\n') {
+        b.push(c as u8);
+        c = r.inchar();
+    }
+    b
+}
+
+fn version_newer(v: &[u8]) -> bool {
+    // strverscmp(v, "4.9") > 0, for the dotted numbers scripts write.
+    let mine = [4u64, 9];
+    let parts: Vec<u64> = v
+        .split(|&c| c == b'.')
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
+        })
+        .collect();
+    for i in 0..parts.len().max(2) {
+        let a = parts.get(i).copied().unwrap_or(0);
+        let b = mine.get(i).copied().unwrap_or(0);
+        if a != b {
+            return a > b;
+        }
+    }
+    false
+}
+
+fn snarf_char_class(r: &mut Reader, b: &mut Vec<u8>) -> i32 {
+    let mut state = 0;
+    let mut delim = 0;
+    let mut c = r.inchar();
+    if c == ch(b'^') {
+        b.push(c as u8);
+        c = r.inchar();
+    }
+    if c == ch(b']') {
+        b.push(c as u8);
+        c = r.inchar();
+    }
+    loop {
+        match c {
+            EOF => return c,
+            _ if c == ch(b'\n') => return c,
+            _ if c == ch(b'.') || c == ch(b':') || c == ch(b'=') => {
+                if state == 1 {
+                    delim = c;
+                    state = 2;
+                } else if state == 2 && c == delim {
+                    state = 3;
+                } else {
+                    state &= !1;
+                }
+                if state == 2 || state == 3 {
+                    b.push(c as u8);
+                    c = r.inchar();
+                    continue;
+                }
+            }
+            _ if c == ch(b'[') => {
+                if state == 0 {
+                    state = 1;
+                }
+                b.push(c as u8);
+                c = r.inchar();
+                continue;
+            }
+            _ if c == ch(b']') => {
+                if state == 0 || state == 1 {
+                    return c;
+                } else if state == 3 {
+                    state = 0;
+                }
+                state &= !1;
+            }
+            _ => state &= !1,
+        }
+        b.push(c as u8);
+        c = r.inchar();
+    }
+}
+
+/// GNU's match_slash: the text up to an unescaped delimiter. In a regex `\n` is a newline
+/// and `\DELIM` the delimiter; in a replacement `\DELIM` too (but `\&` stays).
+fn match_slash(r: &mut Reader, slash: i32, regex: bool) -> Option<Vec<u8>> {
+    let mut b = Vec::new();
+    if slash == EOF || slash == ch(b'\n') || slash == ch(b'\\') {
+        // GNU reads on and fails at the end; a newline or backslash delimiter ends nothing.
+        if slash == ch(b'\n') {
+            r.savchar(slash);
+        }
+        if slash == EOF || slash == ch(b'\n') {
+            return None;
+        }
+    }
+    let mut c;
+    loop {
+        c = r.inchar();
+        if c == EOF || c == ch(b'\n') {
+            break;
+        }
+        if c == slash {
+            return Some(b);
+        } else if c == ch(b'\\') {
+            c = r.inchar();
+            if c == EOF {
+                break;
+            } else if c == ch(b'n') && regex {
+                c = ch(b'\n');
+            } else if c != ch(b'\n') && (c != slash || (!regex && c == ch(b'&'))) {
+                b.push(b'\\');
+            }
+        } else if c == ch(b'[') && regex {
+            b.push(b'[');
+            c = snarf_char_class(r, &mut b);
+            if c != ch(b']') {
+                break;
+            }
+        }
+        b.push(c as u8);
+    }
+    if c == ch(b'\n') {
+        r.savchar(c);
+    }
+    None
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Buffer,
+    Replacement,
+    Regex,
+    None,
+}
+
+fn convert_number(s: &[u8], i: usize, base: u32) -> (u8, usize) {
+    // s[i] is the letter (d, o, x); digits follow.
+    let mut n: u32 = 0;
+    let mut max = 1u32;
+    let mut p = i + 1;
+    while p < s.len() && max <= 255 {
+        let d = match (s[p] as char).to_digit(16) {
+            Some(d) if d < base => d,
+            _ => break,
+        };
+        n = n * base + d;
+        p += 1;
+        max *= base;
+    }
+    if p == i + 1 {
+        (s[i], p)
+    } else {
+        (n as u8, p)
+    }
+}
+
+/// GNU's normalize_text: `\a \f \n \r \t \v \cX \dNNN \oNNN \xHH`; other escapes are passed
+/// on (kept, except in text, where the backslash goes).
+pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
+    let mut q = Vec::with_capacity(s.len());
+    let mut p = 0;
+    let mut bracket: i32 = 0;
+    while p < s.len() {
+        if s[p] == b'\\' && p + 1 < s.len() && bracket == 0 {
+            p += 1;
+            let c = s[p];
+            let simple = match c {
+                b'a' => Some(7),
+                b'f' => Some(12),
+                b'\n' | b'n' => Some(b'\n'),
+                b'r' => Some(b'\r'),
+                b't' => Some(b'\t'),
+                b'v' => Some(11),
+                _ => None,
+            };
+            if let Some(v) = simple {
+                q.push(v);
+                p += 1;
+                continue;
+            }
+            let base = match c {
+                b'd' => 10,
+                b'x' => 16,
+                b'o' => 8,
+                _ => 0,
+            };
+            if base != 0 {
+                let (v, np) = convert_number(s, p, base);
+                p = np;
+                if t == Text::Replacement && v == b'&' {
+                    q.push(b'\\');
+                }
+                if t == Text::Regex && np > 0 && v != s[np - 1] && is_special_re(v) {
+                    q.push(b'\\');
+                }
+                q.push(v);
+                continue;
+            }
+            if c == b'c' {
+                if p + 1 < s.len() {
+                    p += 1;
+                    q.push(s[p].to_ascii_uppercase() ^ 0x40);
+                    if s[p] == b'\\' {
+                        p += 1;
+                    }
+                    p += 1;
+                    continue;
+                } else {
+                    if t != Text::Buffer {
+                        q.push(b'\\');
+                    }
+                    continue;
+                }
+            }
+            if t != Text::Buffer {
+                q.push(b'\\');
+            }
+            q.push(s[p]);
+            p += 1;
+            continue;
+        } else if t == Text::Regex {
+            match s[p] {
+                b'[' if bracket == 0 => bracket = -1,
+                b':' | b'.' | b'=' if bracket == -1 && p > 0 && s[p - 1] == b'[' => {
+                    bracket = s[p] as i32;
+                }
+                b']' => {
+                    if bracket == -1 {
+                        bracket = 0;
+                    } else if bracket > 0
+                        && p >= 2
+                        && s[p - 2] as i32 != bracket
+                        && s[p - 1] as i32 == bracket
+                    {
+                        bracket = -1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        q.push(s[p]);
+        p += 1;
+    }
+    q
+}
+
+fn is_special_re(c: u8) -> bool {
+    matches!(
+        c,
+        b'^' | b'$'
+            | b'.'
+            | b'*'
+            | b'['
+            | b']'
+            | b'\\'
+            | b'+'
+            | b'?'
+            | b'('
+            | b')'
+            | b'{'
+            | b'}'
+            | b'|'
+    )
+}
+
+/// GNU's setup_replacement: literal pieces, `\N` and `&` references, case conversions. Each
+/// backslash or `&` closes a piece (empty pieces matter: they consume a pending `\u`).
+fn setup_replacement(text: &[u8], basic: bool) -> (Vec<Repl>, usize) {
+    let s = normalize(text, Text::Replacement);
+    let mut out: Vec<Repl> = Vec::new();
+    let mut max_id = 0;
+    let mut cur = Vec::new();
+    let mut repl_type: u8 = 0;
+    let mut save_type: u8 = 0;
+    let mut p = 0;
+    while p < s.len() {
+        if s[p] == b'\\' {
+            out.push(Repl {
+                prefix: std::mem::take(&mut cur),
+                group: None,
+                case: repl_type,
+            });
+            repl_type = save_type;
+            p += 1;
+            let node = out.last_mut().unwrap();
+            if p == s.len() {
+                node.prefix.push(b'\\');
+                break;
+            }
+            let c = s[p];
+            match c {
+                b'0'..=b'9' => {
+                    let id = (c - b'0') as usize;
+                    node.group = Some(id);
+                    max_id = max_id.max(id);
+                }
+                _ if basic => node.prefix.push(c),
+                b'L' => {
+                    repl_type = CASE_LOWER;
+                    save_type = CASE_LOWER;
+                }
+                b'U' => {
+                    repl_type = CASE_UPPER;
+                    save_type = CASE_UPPER;
+                }
+                b'E' => {
+                    repl_type = 0;
+                    save_type = 0;
+                }
+                b'l' => {
+                    save_type = repl_type;
+                    repl_type |= CASE_LFIRST;
+                }
+                b'u' => {
+                    save_type = repl_type;
+                    repl_type |= CASE_UFIRST;
+                }
+                _ => node.prefix.push(c),
+            }
+            p += 1;
+        } else if s[p] == b'&' {
+            out.push(Repl {
+                prefix: std::mem::take(&mut cur),
+                group: Some(0),
+                case: repl_type,
+            });
+            repl_type = save_type;
+            p += 1;
+        } else {
+            cur.push(s[p]);
+            p += 1;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Repl {
+            prefix: cur,
+            group: None,
+            case: repl_type,
+        });
+    }
+    (out, max_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_pieces() {
+        let (r, m) = setup_replacement(b"a\\1b&c", false);
+        assert_eq!(m, 1);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].prefix, b"a");
+        assert_eq!(r[0].group, Some(1));
+        assert_eq!(r[2].prefix, b"c");
+    }
+}

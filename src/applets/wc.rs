@@ -1,10 +1,359 @@
-//! `wc`: not written yet (issues 16/17).
+//! `wc`: newline, word, character and byte counts, and the longest line's width.
+//!
+//! Follows GNU coreutils 9.1 wc in the C locale: `-c -m -l -L -w`, `--files0-from=F`, the
+//! `total` line for several files, GNU's column width (the digits of the regular files' total
+//! size, at least 7 when an input is not a regular file, 1 for one count of one file), a word
+//! being a run of printable non-space bytes (other non-printable bytes neither start nor end
+//! one, as in GNU 9.1), `-L` with tabs to the next multiple of 8 and non-printable bytes of
+//! width 0, names quoted the GNU way when they hold a newline.
+//! Fast paths: lines alone are counted with memchr over 256 KiB reads; bytes alone of a regular
+//! file come from fstat; words through a 512-entry state table (no branch per byte).
+//! Deviation: characters are bytes (rbox has no multibyte locale), as GNU in the C locale.
 
 use std::ffi::OsString;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::ctx::strerror;
+use crate::common::io::{read, stdin_fd};
+use crate::common::quote::{quote_always, quote_if_needed};
+use crate::common::sys::fd as sysfd;
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("bytes", Some(b'c'), Some("bytes")),
+        Opt::flag("chars", Some(b'm'), Some("chars")),
+        Opt::flag("lines", Some(b'l'), Some("lines")),
+        Opt::arg("files0-from", None, Some("files0-from")),
+        Opt::flag("max-line-length", Some(b'L'), Some("max-line-length")),
+        Opt::flag("words", Some(b'w'), Some("words")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    "\
+Usage: wc [OPTION]... [FILE]...
+  or:  wc [OPTION]... --files0-from=F
+Print newline, word, and byte counts for each FILE, and a total line if
+more than one FILE is specified.  A word is a non-zero-length sequence of
+printable characters delimited by white space.
+
+With no FILE, or when FILE is -, read standard input.
+
+The options below may be used to select which counts are printed, always in
+the following order: newline, word, character, byte, maximum line length.
+  -c, --bytes            print the byte counts
+  -m, --chars            print the character counts
+  -l, --lines            print the newline counts
+      --files0-from=F    read input from the files specified by
+                           NUL-terminated names in file F;
+                           If F is - then read names from standard input
+  -L, --max-line-length  print the maximum display width
+  -w, --words            print the word counts
+      --help        display this help and exit
+      --version     output version information and exit
+",
+);
+
+const BUF: usize = 256 * 1024;
+
+#[derive(Clone, Copy, Default)]
+struct Want {
+    lines: bool,
+    words: bool,
+    chars: bool,
+    bytes: bool,
+    maxlen: bool,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    lines: u64,
+    words: u64,
+    bytes: u64,
+    maxlen: u64,
+}
+
+/// State table for words: index `in_word * 256 + byte`; bit 0 the new state, bit 1 a word
+/// started. Blanks (` \t\n\v\f\r`) end a word, printable bytes are in one, others leave the
+/// state alone.
+static WORDS: [u8; 512] = {
+    let mut t = [0u8; 512];
+    let mut s = 0;
+    while s < 2 {
+        let mut c = 0;
+        while c < 256 {
+            let v = if c == b' ' as usize || (c >= 9 && c <= 13) {
+                0
+            } else if c > 32 && c < 127 {
+                1 | if s == 0 { 2 } else { 0 }
+            } else {
+                s as u8
+            };
+            t[s * 256 + c] = v;
+            c += 1;
+        }
+        s += 1;
+    }
+    t
+};
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    let mut w = Want {
+        lines: m.flag("lines"),
+        words: m.flag("words"),
+        chars: m.flag("chars"),
+        bytes: m.flag("bytes"),
+        maxlen: m.flag("max-line-length"),
+    };
+    if !(w.lines || w.words || w.chars || w.bytes || w.maxlen) {
+        w.lines = true;
+        w.words = true;
+        w.bytes = true;
+    }
+    let n_counts = [w.lines, w.words, w.chars, w.bytes, w.maxlen]
+        .iter()
+        .filter(|&&b| b)
+        .count();
+    // The names, and whether they were given as operands (stdin alone prints no name).
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    let mut named = true;
+    let mut from_list: Option<Vec<u8>> = None;
+    let mut streamed = false;
+    if let Some(f) = m.last("files0-from") {
+        if let Some(op) = m.operands.first() {
+            let mut msg = b"extra operand ".to_vec();
+            msg.extend_from_slice(&quote_always(op.as_bytes()));
+            msg.extend_from_slice(b"\nfile operands cannot be combined with --files0-from");
+            ctx.msg(&msg);
+            ctx.try_help();
+            return Err(Error::silent(1));
+        }
+        let f = f.as_bytes().to_vec();
+        let mut data = Vec::new();
+        let r = if f == b"-" {
+            streamed = true;
+            sysfd::read_to_end(stdin_fd(), &mut data)
+        } else {
+            match sysfd::open(&f, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+                Ok(fd) => {
+                    streamed = sysfd::fstat(fd.as_fd())
+                        .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
+                        .unwrap_or(true);
+                    sysfd::read_to_end(fd.as_fd(), &mut data)
+                }
+                Err(e) => {
+                    let mut msg = b"cannot open ".to_vec();
+                    msg.extend_from_slice(&quote_always(&f));
+                    msg.extend_from_slice(b" for reading: ");
+                    msg.extend_from_slice(strerror(&e).as_bytes());
+                    return Err(Error::new(1, msg));
+                }
+            }
+        };
+        if let Err(e) = r {
+            let mut msg = quote_if_needed(&f);
+            msg.extend_from_slice(b": read error: ");
+            msg.extend_from_slice(strerror(&e).as_bytes());
+            return Err(Error::new(1, msg));
+        }
+        if data.last().is_some_and(|&c| c != 0) {
+            data.push(0);
+        }
+        names = data.split(|&c| c == 0).map(|s| s.to_vec()).collect();
+        names.pop();
+        from_list = Some(f);
+    } else if m.operands.is_empty() {
+        names.push(b"-".to_vec());
+        named = false;
+    } else {
+        names = m.operands.iter().map(|o| o.as_bytes().to_vec()).collect();
+    }
+
+    let width = if streamed || names.is_empty() || (names.len() == 1 && n_counts == 1) {
+        1
+    } else {
+        let mut min = 1;
+        let mut total = 0u64;
+        for n in &names {
+            let st = if n == b"-" {
+                sysfd::fstat(stdin_fd())
+            } else {
+                sysfd::stat(n)
+            };
+            if let Ok(st) = st {
+                if st.st_mode & libc::S_IFMT == libc::S_IFREG {
+                    total += st.st_size.max(0) as u64;
+                } else {
+                    min = 7;
+                }
+            }
+        }
+        let mut w = 1;
+        while total >= 10 {
+            total /= 10;
+            w += 1;
+        }
+        w.max(min)
+    };
+
+    let mut tot = Counts::default();
+    let mut buf = vec![0u8; BUF];
+    for (i, name) in names.iter().enumerate() {
+        if let Some(list) = &from_list {
+            if name.is_empty() {
+                let mut msg = quote_if_needed(list);
+                msg.extend_from_slice(
+                    format!(":{}: invalid zero-length file name", i + 1).as_bytes(),
+                );
+                ctx.error(1, &msg);
+                continue;
+            }
+            if name == b"-" && list == b"-" {
+                let mut msg = b"when reading file names from stdin, no file name of ".to_vec();
+                msg.extend_from_slice(&quote_always(b"-"));
+                msg.extend_from_slice(b" allowed");
+                ctx.error(1, &msg);
+                continue;
+            }
+        }
+        let owned;
+        let fd: BorrowedFd = if name == b"-" {
+            stdin_fd()
+        } else {
+            match sysfd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+                Ok(f) => {
+                    owned = f;
+                    owned.as_fd()
+                }
+                Err(e) => {
+                    let mut msg = quote_if_needed(name);
+                    msg.extend_from_slice(b": ");
+                    msg.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.error(1, &msg);
+                    continue;
+                }
+            }
+        };
+        let c = match count(fd, w, &mut buf) {
+            Ok(c) => c,
+            Err((c, e)) => {
+                let mut msg = quote_if_needed(name);
+                msg.extend_from_slice(b": ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                ctx.error(1, &msg);
+                c
+            }
+        };
+        tot.lines += c.lines;
+        tot.words += c.words;
+        tot.bytes += c.bytes;
+        tot.maxlen = tot.maxlen.max(c.maxlen);
+        line(ctx, w, &c, width, named.then_some(name));
+        ctx.out.maybe_flush()?;
+    }
+    if names.len() > 1 {
+        line(ctx, w, &tot, width, Some(b"total"));
+    }
+    Ok(())
+}
+
+fn line(ctx: &mut Ctx, w: Want, c: &Counts, width: usize, name: Option<&[u8]>) {
+    let out = ctx.out.buf_mut();
+    let mut first = true;
+    let mut put = |on: bool, v: u64| {
+        if !on {
+            return;
+        }
+        if !first {
+            out.push(b' ');
+        }
+        first = false;
+        let mut b = [0u8; 20];
+        let d = crate::common::num::digits(&mut b, v);
+        for _ in d.len()..width {
+            out.push(b' ');
+        }
+        out.extend_from_slice(d);
+    };
+    put(w.lines, c.lines);
+    put(w.words, c.words);
+    put(w.chars, c.bytes);
+    put(w.bytes, c.bytes);
+    put(w.maxlen, c.maxlen);
+    if let Some(n) = name {
+        out.push(b' ');
+        // GNU 9.1 quotes a name only when it holds a newline (the line would break).
+        if memchr::memchr(b'\n', n).is_some() {
+            out.extend_from_slice(&quote_if_needed(n));
+        } else {
+            out.extend_from_slice(n);
+        }
+    }
+    out.push(b'\n');
+}
+
+type Partial = (Counts, std::io::Error);
+
+fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts, Partial> {
+    let mut c = Counts::default();
+    if !w.lines && !w.words && !w.maxlen {
+        // Bytes alone: a regular file's size says it.
+        if let Ok(st) = sysfd::fstat(fd) {
+            if st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_size > 0 {
+                if let Ok(pos) = sysfd::lseek(fd, 0, libc::SEEK_CUR) {
+                    let end = sysfd::lseek(fd, 0, libc::SEEK_END).unwrap_or(st.st_size as u64);
+                    c.bytes = end.saturating_sub(pos);
+                    return Ok(c);
+                }
+            }
+        }
+    }
+    let mut in_word = 0usize;
+    let mut pos = 0u64;
+    loop {
+        let n = match read(fd, buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => return Err((c, e)),
+        };
+        let data = &buf[..n];
+        c.bytes += n as u64;
+        if w.lines {
+            c.lines += memchr::memchr_iter(b'\n', data).count() as u64;
+        }
+        if w.words {
+            let mut words = 0u64;
+            for &b in data {
+                let v = WORDS[(in_word << 8) | b as usize];
+                words += (v >> 1) as u64;
+                in_word = (v & 1) as usize;
+            }
+            c.words += words;
+        }
+        if w.maxlen {
+            for &b in data {
+                match b {
+                    b'\n' | b'\r' | b'\x0c' => {
+                        c.maxlen = c.maxlen.max(pos);
+                        pos = 0;
+                    }
+                    b'\t' => pos += 8 - pos % 8,
+                    32..=126 => pos += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    c.maxlen = c.maxlen.max(pos);
+    Ok(c)
 }

@@ -1,1 +1,88 @@
-//! `wc` against the reference tools as oracles.
+//! `wc` against GNU wc as the oracle: same stdout, stderr and status.
+
+use crate::harness::*;
+
+fn fixture() -> TempDir {
+    let d = TempDir::new("wc");
+    let big: String = (1..=50000).map(|i| format!("{i} w{i}\tx\n")).collect();
+    d.write("big", big);
+    d.write("nt", "a\nb\nc");
+    d.write("w1", b"a\x01b \x80c\n\x01\n \x7f\x00z");
+    d.write("w2", b"ab\tc\rxyz\n\x01\x80ab\x0cq\x0b\n");
+    // Every byte value, in a pseudo-random order, many times.
+    let mut x: u32 = 1;
+    let bin: Vec<u8> = (0..300_000)
+        .map(|_| {
+            x = x.wrapping_mul(1103515245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect();
+    d.write("bin", bin);
+    d.write("a\nb", "newline name\n");
+    d.write("a b", "x");
+    d.write("list", b"nt\0big\0w1\0");
+    d.write("badlist", b"nt\0\0nope\0");
+    std::fs::create_dir(d.join("dir")).unwrap();
+    d
+}
+
+#[test]
+fn options_match_gnu() {
+    let d = fixture();
+    for args in [
+        &["big"][..],
+        &["-l", "big"],
+        &["-w", "w1"],
+        &["-L", "w2"],
+        &["-c", "big"],
+        &["-m", "w1"],
+        &["-lwcmL", "w1", "w2", "big", "bin"],
+        &["bin"],
+        &["-w", "bin"],
+        &["-L", "bin"],
+        &["a\nb", "nt", "a b"],
+        &["-l", "nt", "-"],
+        &["-c"],
+        &["--files0-from=list"],
+        &["-l", "--files0-from=list"],
+        &["--files0-from=badlist"],
+    ] {
+        same_as_gnu("wc", args, Some(b"in1 two\nin2\n"), d.path());
+    }
+}
+
+#[test]
+fn errors_match_gnu() {
+    let d = fixture();
+    for args in [
+        &["dir", "nope", "nt"][..],
+        &["-clL", "dir"],
+        &["--files0-from=list", "nt"],
+        &["--files0-from=nope"],
+        &["-x"],
+    ] {
+        same_as_gnu("wc", args, None, d.path());
+    }
+    same_as_gnu("wc", &["--files0-from=-"], Some(b"nt\0\0-\0"), d.path());
+}
+
+#[test]
+fn stdin_widths() {
+    let d = fixture();
+    let big = std::fs::read(d.join("big")).unwrap();
+    for args in [&[][..], &["-l"], &["-c"], &["-", "nt"], &["-L"]] {
+        same_as_gnu("wc", args, Some(&big), d.path());
+    }
+}
+
+#[test]
+fn dev_full() {
+    let d = fixture();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = applet("wc").arg("nt").cwd(d.path()).stdout_file(f).run();
+    o.code(1)
+        .stderr_is("wc: write error: No space left on device\n");
+}

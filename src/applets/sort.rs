@@ -870,9 +870,7 @@ fn month(s: &[u8]) -> u8 {
         s[1].to_ascii_uppercase(),
         s[2].to_ascii_uppercase(),
     ];
-    M.iter()
-        .position(|m| **m == u)
-        .map_or(0, |i| i as u8 + 1)
+    M.iter().position(|m| **m == u).map_or(0, |i| i as u8 + 1)
 }
 
 fn hash(seed: [u64; 2], s: &[u8]) -> u64 {
@@ -982,11 +980,7 @@ fn filevercmp(a: &[u8], b: &[u8]) -> Ordering {
         }
         let (ad, bd) = (a.len() == 1, b.len() == 1);
         if ad {
-            return if bd {
-                Ordering::Equal
-            } else {
-                Ordering::Less
-            };
+            return if bd { Ordering::Equal } else { Ordering::Less };
         }
         if bd {
             return Ordering::Greater;
@@ -994,11 +988,7 @@ fn filevercmp(a: &[u8], b: &[u8]) -> Ordering {
         let add = a[1] == b'.' && a.len() == 2;
         let bdd = b[1] == b'.' && b.len() == 2;
         if add {
-            return if bdd {
-                Ordering::Equal
-            } else {
-                Ordering::Less
-            };
+            return if bdd { Ordering::Equal } else { Ordering::Less };
         }
         if bdd {
             return Ordering::Greater;
@@ -1252,13 +1242,11 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                     .and_then(|s| s.parse::<usize>().ok());
                 match n {
                     Some(n) if n >= 2 => o.nmerge = n.min(1024),
-                    Some(n) => {
+                    Some(_) => {
                         let mut msg = b"invalid --batch-size argument ".to_vec();
                         msg.extend_from_slice(&quote_locale(val));
                         ctx.msg(&msg);
-                        let m = format!("minimum --batch-size argument is '2'");
-                        let _ = n;
-                        return Err(bad_usage(ctx, m.as_bytes()));
+                        return Err(bad_usage(ctx, b"minimum --batch-size argument is '2'"));
                     }
                     None => {
                         let mut msg = b"invalid --batch-size argument ".to_vec();
@@ -1756,11 +1744,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         sort_lines(&o.conf, &buf, &mut lines, o.threads);
         let mut sink = open_sink(ctx, o.output.as_ref())?;
         let r = match &mut sink {
-            Some(s) => {
-                write_sorted(&o.conf, &buf, &lines, o.threads, o.delim, &mut |l| {
-                    s.put(l, o.delim)
-                })
-            }
+            Some(s) => write_sorted(&o.conf, &buf, &lines, o.threads, o.delim, &mut |l| {
+                s.put(l, o.delim)
+            }),
             None => {
                 let out = &mut ctx.out;
                 write_sorted(&o.conf, &buf, &lines, o.threads, o.delim, &mut |l| {
@@ -2128,8 +2114,8 @@ fn check(ctx: &mut Ctx, o: &Opts) -> Result<()> {
             let c = o.conf.compare(&prev, line);
             if c == Ordering::Greater || (o.conf.unique && c == Ordering::Equal) {
                 if matches!(o.check, Check::Diagnose) {
-                    let mut m = format!("sort: {}:{n}: disorder: ", name.to_string_lossy())
-                        .into_bytes();
+                    let mut m =
+                        format!("sort: {}:{n}: disorder: ", name.to_string_lossy()).into_bytes();
                     m.clear();
                     m.extend_from_slice(b"sort: ");
                     m.extend_from_slice(name.as_bytes());

@@ -6,13 +6,67 @@ use crate::harness::*;
 /// A mixed input: numbers of every shape, versions, months, blanks, case, invalid UTF-8, NUL.
 fn sample() -> Vec<u8> {
     let words: &[&[u8]] = &[
-        b"a", b"b", b"B", b"abc", b"Abc", b"  x", b"\tx", b" 10", b"9", b"-3", b"-0", b"0",
-        b"+4", b"1.5", b"1.50", b"-1.5", b".5", b"-.5", b"1e3", b"2K", b"1M", b"1k", b"3G",
-        b"inf", b"JAN", b"feb", b" Mar", b"dec", b"x1.10", b"x1.9", b"x1.9a", b"x1.9-rc1",
-        b"1.10", b"1.9", b"1.9a", b"1.9-rc1", b"1.9~rc1", b"a.b.c", b"", b"foo bar baz",
-        b"foo  bar", b"z:y:x", b"b:a:c", b"a:b", b"007", b"7", b"07.0", b"1,000",
-        b"hello world", b"Hello World", b"\x80\xff", b"a\x01b", b"~", b".", b"..", b".a",
-        b"a\0b", b"-", b"000.000", b"-00.01", b"0.0001",
+        b"a",
+        b"b",
+        b"B",
+        b"abc",
+        b"Abc",
+        b"  x",
+        b"\tx",
+        b" 10",
+        b"9",
+        b"-3",
+        b"-0",
+        b"0",
+        b"+4",
+        b"1.5",
+        b"1.50",
+        b"-1.5",
+        b".5",
+        b"-.5",
+        b"1e3",
+        b"2K",
+        b"1M",
+        b"1k",
+        b"3G",
+        b"inf",
+        b"JAN",
+        b"feb",
+        b" Mar",
+        b"dec",
+        b"x1.10",
+        b"x1.9",
+        b"x1.9a",
+        b"x1.9-rc1",
+        b"1.10",
+        b"1.9",
+        b"1.9a",
+        b"1.9-rc1",
+        b"1.9~rc1",
+        b"a.b.c",
+        b"",
+        b"foo bar baz",
+        b"foo  bar",
+        b"z:y:x",
+        b"b:a:c",
+        b"a:b",
+        b"007",
+        b"7",
+        b"07.0",
+        b"1,000",
+        b"hello world",
+        b"Hello World",
+        b"\x80\xff",
+        b"a\x01b",
+        b"~",
+        b".",
+        b"..",
+        b".a",
+        b"a\0b",
+        b"-",
+        b"000.000",
+        b"-00.01",
+        b"0.0001",
     ];
     // A fixed pseudo-random choice (xorshift), so the test is reproducible.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -172,7 +226,10 @@ fn check_matches_gnu() {
         vec!["-C".into(), unsorted.display().to_string()],
         vec!["-c".into(), unsorted.display().to_string()],
         vec!["--check=quiet".into(), unsorted.display().to_string()],
-        vec!["--check=diagnose-first".into(), unsorted.display().to_string()],
+        vec![
+            "--check=diagnose-first".into(),
+            unsorted.display().to_string(),
+        ],
         vec!["-cz".into(), z.display().to_string()],
         vec!["-c".into(), "nope".into()],
         vec!["-c".into(), d.path().display().to_string()],
@@ -195,7 +252,11 @@ fn merge_matches_gnu() {
         let args: Vec<String> = if args == ["-mr"] {
             let ra = d.write("ra", "5\n3\n1\n");
             let rb = d.write("rb", "6\n4\n2\n");
-            vec!["-mr".into(), ra.display().to_string(), rb.display().to_string()]
+            vec![
+                "-mr".into(),
+                ra.display().to_string(),
+                rb.display().to_string(),
+            ]
         } else {
             let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
             v.push(a.display().to_string());
@@ -245,9 +306,13 @@ fn large_input_with_small_buffer_uses_and_removes_temporaries() {
     let mut data = Vec::new();
     let mut x: u64 = 12345;
     for i in 0..120_000u64 {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let n = (x >> 33) % 2_000_000;
-        data.extend_from_slice(format!("{} k{} {}\n", n as i64 - 1_000_000, x >> 60, i % 7).as_bytes());
+        data.extend_from_slice(
+            format!("{} k{} {}\n", n as i64 - 1_000_000, x >> 60, i % 7).as_bytes(),
+        );
     }
     let f = d.write("in", &data);
     let td = d.join("tmp");
@@ -269,7 +334,11 @@ fn large_input_with_small_buffer_uses_and_removes_temporaries() {
             .run();
         let g = gnu("sort").args(args).arg(&f).run();
         r.same_as(&g);
-        assert_eq!(std::fs::read_dir(&td).unwrap().count(), 0, "temporaries left");
+        assert_eq!(
+            std::fs::read_dir(&td).unwrap().count(),
+            0,
+            "temporaries left"
+        );
     }
     // -o onto the input with spilling.
     let g = gnu("sort").arg("-n").arg(&f).run();
@@ -318,7 +387,11 @@ fn files_and_errors_match_gnu() {
         vec!["--files0-from".into(), bad0.display().to_string()],
         vec!["--files0-from".into(), "nope".into()],
         vec!["--files0-from".into(), f0.display().to_string(), "x".into()],
-        vec!["-o".into(), "/nonexistent/x".into(), a.display().to_string()],
+        vec![
+            "-o".into(),
+            "/nonexistent/x".into(),
+            a.display().to_string(),
+        ],
     ];
     for c in cases {
         let r = applet("sort").args(&c).run();

@@ -31,13 +31,18 @@ pub struct Spec {
 const KINDS: &[u8] = b"aAbBcCdDfFgGhHiklmMnpPsStTuUyYZ";
 
 /// Compile a -printf format; warnings (unknown directives and escapes) are appended.
-pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
+pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Result<Vec<Seg>, Vec<u8>> {
     let mut segs = Vec::new();
     let mut lit = Vec::new();
     let mut i = 0;
     while i < f.len() {
         let c = f[i];
-        if c == b'\\' && i + 1 < f.len() {
+        if c == b'\\' && i + 1 == f.len() {
+            warnings.push(b"warning: escape `\\' followed by nothing at all".to_vec());
+            lit.push(b'\\');
+            break;
+        }
+        if c == b'\\' {
             let e = f[i + 1];
             i += 2;
             match e {
@@ -54,7 +59,7 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
                         segs.push(Seg::Lit(std::mem::take(&mut lit)));
                     }
                     segs.push(Seg::Stop);
-                    return segs;
+                    return Ok(segs);
                 }
                 b'0'..=b'7' => {
                     let mut v = (e - b'0') as u32;
@@ -85,11 +90,7 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
         let start = i;
         i += 1;
         if i >= f.len() {
-            warnings.push(
-                b"warning: format directive `%' should be followed by another character".to_vec(),
-            );
-            lit.push(b'%');
-            break;
+            return Err(b"error: % at end of format string".to_vec());
         }
         if f[i] == b'%' {
             lit.push(b'%');
@@ -123,8 +124,7 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
             s.prec = Some(num(&mut i).unwrap_or(0));
         }
         if i >= f.len() {
-            lit.extend_from_slice(&f[start..]);
-            break;
+            return Err(b"error: the format directive `%' is reserved for future use".to_vec());
         }
         let k = f[i];
         i += 1;
@@ -143,6 +143,14 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
         s.kind = k;
         if matches!(k, b'A' | b'B' | b'C' | b'T') {
             if i >= f.len() {
+                warnings.push(
+                    [
+                        b"warning: format directive `%".as_slice(),
+                        &[k],
+                        b"' should be followed by another character",
+                    ]
+                    .concat(),
+                );
                 lit.extend_from_slice(&f[start..i]);
                 continue;
             }
@@ -157,7 +165,7 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Vec<Seg> {
     if !lit.is_empty() {
         segs.push(Seg::Lit(lit));
     }
-    segs
+    Ok(segs)
 }
 
 fn pad_str(out: &mut Vec<u8>, s: &Spec, v: &[u8]) {

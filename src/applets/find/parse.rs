@@ -788,7 +788,7 @@ impl<'a> Parser<'a> {
                     0
                 };
                 let f = self.arg(t)?;
-                let segs: Vec<Seg> = fmt::compile(f, &mut self.warnings_out);
+                let segs: Vec<Seg> = fmt::compile(f, &mut self.warnings_out)?;
                 Node::Printf(o, segs)
             }
             b"-ls" => {
@@ -875,6 +875,9 @@ impl<'a> Parser<'a> {
             b"-fstype" => {
                 let a = self.arg(t)?;
                 Node::FsType(a.to_vec())
+            }
+            b"-context" => {
+                return Err(b"invalid predicate -context: SELinux is not enabled.".to_vec())
             }
             b"-help" | b"--help" => return Err(b"\0help".to_vec()),
             b"-version" | b"--version" => return Err(b"\0version".to_vec()),

@@ -284,6 +284,141 @@ pub fn join_lines(lines: &[Vec<u8>]) -> Vec<u8> {
     d
 }
 
+/// The name an account-file line is for (its first field).
+pub fn line_name(line: &[u8]) -> &[u8] {
+    line.split(|&b| b == b':').next().unwrap_or_default()
+}
+
+/// `KEY VALUE` settings: /etc/login.defs (blank-separated) or /etc/default/useradd
+/// (`KEY=VALUE`); comments and blank lines skipped, a missing file is empty.
+pub fn settings(path: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    read_lines(path)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|l| {
+            let l = l.trim_ascii();
+            if l.is_empty() || l[0] == b'#' {
+                return None;
+            }
+            let i = l
+                .iter()
+                .position(|&c| c == b'=' || c.is_ascii_whitespace())?;
+            let v = l[i + 1..].trim_ascii();
+            let v = v
+                .strip_prefix(b"\"")
+                .and_then(|v| v.strip_suffix(b"\""))
+                .unwrap_or(v);
+            Some((l[..i].to_vec(), v.to_vec()))
+        })
+        .collect()
+}
+
+/// The account files of a root, locked for a rewrite (shadow's commonio): passwd, shadow,
+/// group and gshadow, each only when it exists (passwd and group are created when missing).
+/// Change the lines, then [`Accounts::commit`]; dropping it releases the locks.
+pub struct Accounts {
+    pub passwd: Vec<Vec<u8>>,
+    pub shadow: Option<Vec<Vec<u8>>>,
+    pub group: Vec<Vec<u8>>,
+    pub gshadow: Option<Vec<Vec<u8>>>,
+    root: Vec<u8>,
+    _locks: Vec<Lock>,
+}
+
+/// Which file failed, and how.
+pub struct AccountsError {
+    pub file: Vec<u8>,
+    pub locking: bool,
+    pub err: io::Error,
+}
+
+impl Accounts {
+    /// Lock (in shadow's order: passwd, shadow, group, gshadow) and read.
+    pub fn open(root: &[u8]) -> Result<Accounts, AccountsError> {
+        let mut locks = Vec::new();
+        let mut files: [Option<Vec<Vec<u8>>>; 4] = [None, None, None, None];
+        for (i, name) in ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"]
+            .iter()
+            .enumerate()
+        {
+            let path = under(root, name.as_bytes());
+            let optional = i % 2 == 1;
+            if optional && fd::stat(&path).is_err() {
+                continue;
+            }
+            let fail = |err: io::Error, locking: bool| AccountsError {
+                file: path.clone(),
+                locking,
+                err,
+            };
+            locks.push(lock(&path).map_err(|e| fail(e, true))?);
+            files[i] = Some(read_lines(&path).map_err(|e| fail(e, false))?);
+        }
+        let [p, s, g, gs] = files;
+        Ok(Accounts {
+            passwd: p.unwrap_or_default(),
+            shadow: s,
+            group: g.unwrap_or_default(),
+            gshadow: gs,
+            root: root.to_vec(),
+            _locks: locks,
+        })
+    }
+
+    /// The index of `name`'s line.
+    pub fn find(lines: &[Vec<u8>], name: &[u8]) -> Option<usize> {
+        lines.iter().position(|l| line_name(l) == name)
+    }
+
+    /// Add `member` to group `name`'s member list (field 4 of group, 4 of gshadow) when it is
+    /// not there yet.
+    pub fn add_member(&mut self, name: &[u8], member: &[u8]) {
+        let add = |lines: &mut Vec<Vec<u8>>, field: usize| {
+            if let Some(i) = Self::find(lines, name) {
+                let mut f: Vec<Vec<u8>> =
+                    lines[i].split(|&b| b == b':').map(<[u8]>::to_vec).collect();
+                if f.len() <= field {
+                    return;
+                }
+                let m = &mut f[field];
+                if m.split(|&b| b == b',').any(|x| x == member) {
+                    return;
+                }
+                if !m.is_empty() {
+                    m.push(b',');
+                }
+                m.extend_from_slice(member);
+                lines[i] = f.join(&b':');
+            }
+        };
+        add(&mut self.group, 3);
+        if let Some(gs) = self.gshadow.as_mut() {
+            add(gs, 3);
+        }
+    }
+
+    /// Write every file back (shadow's and gshadow's new modes 0640 / 0600 when created).
+    pub fn commit(&self) -> Result<(), AccountsError> {
+        type File<'a> = (&'a str, Option<&'a Vec<Vec<u8>>>, u32);
+        let files: [File; 4] = [
+            ("/etc/passwd", Some(&self.passwd), 0o644),
+            ("/etc/shadow", self.shadow.as_ref(), 0o640),
+            ("/etc/group", Some(&self.group), 0o644),
+            ("/etc/gshadow", self.gshadow.as_ref(), 0o640),
+        ];
+        for (name, lines, mode) in files {
+            let Some(lines) = lines else { continue };
+            let path = under(&self.root, name.as_bytes());
+            replace(&path, &join_lines(lines), mode).map_err(|err| AccountsError {
+                file: path.clone(),
+                locking: false,
+                err,
+            })?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -292,6 +292,16 @@ pub fn fchdir(fd: BorrowedFd) -> io::Result<()> {
     cvt(unsafe { libc::fchdir(fd.as_raw_fd()) }).map(drop)
 }
 
+// --- chroot (useradd -R, groupadd -R): issue 16 ---
+
+/// chroot(2) into `path` (root only); the caller chdirs to `/` after it.
+pub fn chroot(path: &[u8]) -> io::Result<()> {
+    with_cstr(path, |c| {
+        // SAFETY: c is a NUL-terminated string that outlives the call.
+        cvt(unsafe { libc::chroot(c.as_ptr()) }).map(drop)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

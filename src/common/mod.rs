@@ -3,6 +3,7 @@
 //! - [`ctx`]: the applet context (name for messages, output, exit status) and error reporting.
 //! - [`quote`]: GNU quoting of names (bytes kept, non-printables escaped).
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
+//! - [`lines`]: line-by-line reading into one buffer (cut, uniq, nl, paste).
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
@@ -31,6 +32,7 @@ pub mod exec;
 pub mod fnmatch;
 pub mod fs;
 pub mod io;
+pub mod lines;
 pub mod num;
 pub mod passwd;
 pub mod path;

@@ -1,1 +1,83 @@
-//! `cut` against the reference tools as oracles.
+//! `cut` against GNU cut as the oracle: same stdout, stderr and status.
+
+use crate::harness::*;
+
+fn fixture() -> TempDir {
+    let d = TempDir::new("cut");
+    d.write(
+        "c1",
+        b"a:b:c\nno\n:x:\nabcdefgh\n\xff\xfe:\x00z\n1:2:3:4:5:6",
+    );
+    d.write("t", "f1\tf2\tf3\nsolo\n");
+    let big: String = (1..=30000).map(|i| format!("w{i} x{i} y{i}\n")).collect();
+    d.write("big", big);
+    d.write("a\nb", "x:y\n");
+    std::fs::create_dir(d.join("dir")).unwrap();
+    d
+}
+
+#[test]
+fn options_match_gnu() {
+    let d = fixture();
+    for args in [
+        &["-b", "1-2,4,5-", "--output-delimiter=:", "c1"][..],
+        &["-d", ":", "-f", "2-", "--complement", "c1"],
+        &["-c", "2", "-n", "c1"],
+        &["-d:", "-f2", "-s", "c1"],
+        &["-d:", "-f2", "c1"],
+        &["-d:", "-f1,3", "c1"],
+        &["-d:", "-f-2", "--output-delimiter=XY", "c1"],
+        &["-b", "2-4,3-6", "c1"],
+        &["-b", "1-3", "--complement", "c1"],
+        &["-b", "1 3", "c1"],
+        &["-z", "-b1", "c1"],
+        &["-d", "", "-f2", "c1"],
+        &["-f", "2", "t"],
+        &["-f", "2", "-s", "t", "-", "t"],
+        &["-d", " ", "-f2", "big"],
+        &["--fields=1,3", "--delimiter= ", "big"],
+        &["-d:", "-f", "1", "a\nb"],
+    ] {
+        same_as_gnu("cut", args, Some(b"in:put\nno delim"), d.path());
+    }
+}
+
+#[test]
+fn errors_match_gnu() {
+    let d = fixture();
+    for args in [
+        &[][..],
+        &["-b", "1", "-f", "1"],
+        &["-d", ":", "-b", "1"],
+        &["-s", "-b1"],
+        &["-b", "0"],
+        &["-b", "3-1"],
+        &["-b", "-"],
+        &["-b", "x"],
+        &["-f", "99999999999999999999"],
+        &["-b", "99999999999999999999"],
+        &["-f", "1-2-3"],
+        &["-f", "1,x,3"],
+        &["-d", "ab", "-f1"],
+        &["-b", ""],
+        &["-f", "1", "dir", "c1", "nope"],
+    ] {
+        same_as_gnu("cut", args, None, d.path());
+    }
+}
+
+#[test]
+fn dev_full() {
+    let d = fixture();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = applet("cut")
+        .args(["-b1", "c1"])
+        .cwd(d.path())
+        .stdout_file(f)
+        .run();
+    o.code(1)
+        .stderr_is("cut: write error: No space left on device\n");
+}

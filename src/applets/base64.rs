@@ -1,10 +1,261 @@
-//! `base64`: not written yet (issues 16/17).
+//! `base64`: encode or decode base64 (RFC 4648).
+//!
+//! Follows GNU base64 9: `-d`, `-i` (ignore bytes outside the alphabet), `-w COLS` (76 by
+//! default, 0: no wrapping), one FILE or standard input; decoding skips newlines, accepts
+//! padded groups one after another (`YQ==YQ==`), writes what decoded before a bad group and
+//! then says `base64: invalid input` (status 1), as gnulib's decoder does.
+//! Deviation: none known.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 
-use crate::common::Ctx;
+use crate::common::args::{self, Opt, Spec};
+use crate::common::ctx::strerror;
+use crate::common::io::{read, stdin_fd};
+use crate::common::quote::{quote_if_needed, quote_locale};
+use crate::common::{Ctx, Error, Result};
 
-pub fn main(_argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
-    ctx.error(1, b"not written yet");
-    1
+const USAGE: &str = "\
+Usage: base64 [OPTION]... [FILE]
+Base64 encode or decode FILE, or standard input, to standard output.
+
+With no FILE, or when FILE is -, read standard input.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -d, --decode          decode data
+  -i, --ignore-garbage  when decoding, ignore non-alphabet characters
+  -w, --wrap=COLS       wrap encoded lines after COLS character (default 76).
+                          Use 0 to disable line wrapping
+      --help        display this help and exit
+      --version     output version information and exit
+
+The data are encoded as described for the base64 alphabet in RFC 4648.
+When decoding, the input may contain newlines in addition to the bytes of
+the formal base64 alphabet.  Use --ignore-garbage to attempt to recover
+from any other non-alphabet bytes in the encoded stream.
+";
+
+static SPEC: Spec = Spec::new(
+    &[
+        Opt::flag("decode", Some(b'd'), Some("decode")),
+        Opt::arg("wrap", Some(b'w'), Some("wrap")),
+        Opt::flag("ignore-garbage", Some(b'i'), Some("ignore-garbage")),
+        Opt::flag("help", None, Some("help")),
+        Opt::flag("version", None, Some("version")),
+    ],
+    USAGE,
+);
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The 6-bit value of an alphabet byte, 0xff for others.
+const DECODE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    let r = run(argv, ctx);
+    ctx.finish(r)
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let Some(m) = args::get(ctx, &argv, &SPEC)? else {
+        return Ok(());
+    };
+    if m.flag("version") {
+        ctx.out
+            .write_all(concat!("base64 (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes())?;
+        return Ok(());
+    }
+    let mut wrap = 76usize;
+    if let Some(w) = m.last("wrap") {
+        match std::str::from_utf8(w.as_bytes())
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            Some(n) => wrap = n.min(usize::MAX as u64) as usize,
+            None => {
+                let mut msg = b"invalid wrap size: ".to_vec();
+                msg.extend_from_slice(&quote_locale(w.as_bytes()));
+                ctx.msg(&msg);
+                return Err(Error::silent(1));
+            }
+        }
+    }
+    if m.operands.len() > 1 {
+        let mut msg = b"extra operand ".to_vec();
+        msg.extend_from_slice(&quote_locale(m.operands[1].as_bytes()));
+        ctx.msg(&msg);
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    let name = m
+        .operands
+        .first()
+        .cloned()
+        .unwrap_or_else(|| OsString::from("-"));
+    let file;
+    let fd = if name.as_bytes() == b"-" {
+        stdin_fd()
+    } else {
+        match std::fs::File::open(&name) {
+            Ok(f) => {
+                file = f;
+                std::os::fd::AsFd::as_fd(&file)
+            }
+            Err(e) => {
+                let mut msg = quote_if_needed(name.as_bytes());
+                msg.extend_from_slice(b": ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&msg);
+                return Err(Error::silent(1));
+            }
+        }
+    };
+    let mut inbuf = vec![0u8; 96 * 1024];
+    let read_all = |buf: &mut [u8]| -> Result<usize> {
+        read(fd, buf).map_err(|e| {
+            Error::new(1, format!("read error: {}", strerror(&e)).into_bytes())
+        })
+    };
+    if m.flag("decode") {
+        let ignore = m.flag("ignore-garbage");
+        let mut group = [0u8; 4];
+        let mut g = 0;
+        loop {
+            let n = read_all(&mut inbuf)?;
+            if n == 0 {
+                break;
+            }
+            let out = ctx.out.buf_mut();
+            for &c in &inbuf[..n] {
+                if c == b'\n' {
+                    continue;
+                }
+                if ignore && DECODE[c as usize] == 0xff && c != b'=' {
+                    continue;
+                }
+                group[g] = c;
+                g += 1;
+                if g == 4 {
+                    g = 0;
+                    if !decode4(&group, out) {
+                        return Err(Error::new(1, b"invalid input".to_vec()));
+                    }
+                }
+            }
+            ctx.out.maybe_flush()?;
+        }
+        if g > 0 {
+            let out = ctx.out.buf_mut();
+            decode4(&group[..g], out);
+            return Err(Error::new(1, b"invalid input".to_vec()));
+        }
+        return Ok(());
+    }
+    // Encode: whole 3-byte groups per buffer, the remainder carried.
+    let mut col = 0usize;
+    let mut carry: Vec<u8> = Vec::with_capacity(3);
+    let mut eof = false;
+    let mut any = false;
+    while !eof {
+        let mut n = 0;
+        let start = carry.len();
+        inbuf[..start].copy_from_slice(&carry);
+        // Fill the buffer (a short read is not the end).
+        while start + n < inbuf.len() {
+            let k = read_all(&mut inbuf[start + n..])?;
+            if k == 0 {
+                eof = true;
+                break;
+            }
+            n += k;
+        }
+        let total = start + n;
+        let whole = if eof { total } else { total - total % 3 };
+        carry.clear();
+        carry.extend_from_slice(&inbuf[whole..total]);
+        if whole == 0 {
+            continue;
+        }
+        any = true;
+        let mut enc = Vec::with_capacity(whole / 3 * 4 + 4);
+        for ch in inbuf[..whole].chunks(3) {
+            let b0 = ch[0] as u32;
+            let b1 = *ch.get(1).unwrap_or(&0) as u32;
+            let b2 = *ch.get(2).unwrap_or(&0) as u32;
+            let v = (b0 << 16) | (b1 << 8) | b2;
+            enc.push(ALPHABET[(v >> 18) as usize & 63]);
+            enc.push(ALPHABET[(v >> 12) as usize & 63]);
+            enc.push(if ch.len() > 1 {
+                ALPHABET[(v >> 6) as usize & 63]
+            } else {
+                b'='
+            });
+            enc.push(if ch.len() > 2 {
+                ALPHABET[v as usize & 63]
+            } else {
+                b'='
+            });
+        }
+        if wrap == 0 {
+            ctx.out.write_all(&enc)?;
+        } else {
+            let mut rest = &enc[..];
+            while !rest.is_empty() {
+                let take = (wrap - col).min(rest.len());
+                let out = ctx.out.buf_mut();
+                out.extend_from_slice(&rest[..take]);
+                col += take;
+                rest = &rest[take..];
+                if col == wrap {
+                    out.push(b'\n');
+                    col = 0;
+                }
+                ctx.out.maybe_flush()?;
+            }
+        }
+    }
+    if any && wrap > 0 && col > 0 {
+        ctx.out.byte(b'\n')?;
+    }
+    Ok(())
+}
+
+/// gnulib's decode_4: the bytes of one group (2 to 4 characters) onto `out`, as far as they
+/// go; false when the group is not a valid one.
+fn decode4(g: &[u8], out: &mut Vec<u8>) -> bool {
+    let v = |c: u8| DECODE[c as usize] as u32;
+    let ok = |c: u8| DECODE[c as usize] != 0xff;
+    if g.len() < 2 || !ok(g[0]) || !ok(g[1]) {
+        return false;
+    }
+    out.push(((v(g[0]) << 2) | (v(g[1]) >> 4)) as u8);
+    if g.len() == 2 {
+        return false;
+    }
+    if g[2] == b'=' {
+        return g.len() == 4 && g[3] == b'=';
+    }
+    if !ok(g[2]) {
+        return false;
+    }
+    out.push((((v(g[1]) << 4) & 0xf0) | (v(g[2]) >> 2)) as u8);
+    if g.len() == 3 {
+        return false;
+    }
+    if g[3] == b'=' {
+        return true;
+    }
+    if !ok(g[3]) {
+        return false;
+    }
+    out.push((((v(g[2]) << 6) & 0xc0) | v(g[3])) as u8);
+    true
 }

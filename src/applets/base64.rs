@@ -120,9 +120,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     };
     let mut inbuf = vec![0u8; 96 * 1024];
     let read_all = |buf: &mut [u8]| -> Result<usize> {
-        read(fd, buf).map_err(|e| {
-            Error::new(1, format!("read error: {}", strerror(&e)).into_bytes())
-        })
+        read(fd, buf)
+            .map_err(|e| Error::new(1, format!("read error: {}", strerror(&e)).into_bytes()))
     };
     if m.flag("decode") {
         let ignore = m.flag("ignore-garbage");

@@ -17,7 +17,13 @@ fn data() -> Vec<u8> {
 fn encode_matches_gnu() {
     let d = TempDir::new("b64e");
     let f = d.write("f", data());
-    for w in [&[][..], &["-w0"], &["-w", "1"], &["-w", "5"], &["--wrap=100"]] {
+    for w in [
+        &[][..],
+        &["-w0"],
+        &["-w", "1"],
+        &["-w", "5"],
+        &["--wrap=100"],
+    ] {
         let r = applet("base64").args(w).arg(&f).run();
         let g = gnu("base64").args(w).arg(&f).run();
         r.same_as(&g);

@@ -1,1 +1,83 @@
-//! `tr` against the reference tools as oracles.
+//! `tr` against GNU tr as the oracle: same stdout, stderr and status.
+
+use crate::harness::*;
+
+const INPUT: &[u8] = b"Hello Wo\\rld aabbcc 123 [ZZz]  \n\x01\xff\x00x\tend";
+
+#[test]
+fn sets_match_gnu() {
+    let d = TempDir::new("tr");
+    for args in [
+        &["a-z", "A-Z"][..],
+        &["[:lower:]", "[:upper:]"],
+        &["[:upper:]", "[:lower:]"],
+        &["-c", "[:alpha:]", "\\n"],
+        &["-cs", "[:alnum:]", "\\n"],
+        &["-C", "ab", "x"],
+        &["a-c", "[x*]"],
+        &["a-z", "[x*3]Y"],
+        &["[:alpha:][:digit:]", "[x*]"],
+        &["-c", "a", "[a*]b"],
+        &["-d", "[=a=]"],
+        &["-d", "a-c"],
+        &["-d", "[:digit:]\\\\"],
+        &["-ds", "a-c", "l"],
+        &["-s", "a-z"],
+        &["-s", " "],
+        &["-t", "abcdef", "xy"],
+        &["\\101-\\103", "x"],
+        &["\\n\\t\\000\\377", "NT0F"],
+        &["\\400", "x"],
+        &["\\", "x"],
+        &["[a", "x"],
+        &["a-", "xy"],
+        &["[:lower:]", "A-Z"],
+        &["a-z", "[:upper:]"],
+    ] {
+        same_as_gnu("tr", args, Some(INPUT), d.path());
+    }
+}
+
+#[test]
+fn errors_match_gnu() {
+    let d = TempDir::new("tr");
+    for args in [
+        &[][..],
+        &["a"],
+        &["-d"],
+        &["-d", "a", "b"],
+        &["-ds", "a"],
+        &["a", "b", "c"],
+        &["z-a", "x"],
+        &["[:foo:]", "x"],
+        &["a", "[:digit:]"],
+        &["[a*]", "x"],
+        &["a", "[=b=]"],
+        &["a", ""],
+        &["a[:lower:]", "[:upper:]"],
+        &["a", "[b*][c*]"],
+        &["a", "[b*x]"],
+        &["--bogus"],
+    ] {
+        same_as_gnu("tr", args, Some(INPUT), d.path());
+    }
+}
+
+#[test]
+fn big_input_and_dev_full() {
+    let d = TempDir::new("tr");
+    let big: Vec<u8> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
+    same_as_gnu("tr", &["a-z\\000-\\037", "A-Z[.*]"], Some(&big), d.path());
+    same_as_gnu("tr", &["-s", "\\000-\\377"], Some(&big), d.path());
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = applet("tr")
+        .args(["a", "b"])
+        .stdin("abc")
+        .stdout_file(f)
+        .run();
+    o.code(1)
+        .stderr_is("tr: write error: No space left on device\n");
+}

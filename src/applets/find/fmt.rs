@@ -349,13 +349,15 @@ fn root_base(path: &[u8]) -> &[u8] {
 }
 
 /// The file system type of the entry, from the mount table (as GNU's %F and -fstype).
-pub fn fs_type(c: &Cur, st: &Stat) -> Vec<u8> {
-    let _ = c;
+pub fn fs_type(f: &mut Find, st: &Stat) -> Vec<u8> {
+    if let Some((_, t)) = f.fstypes.iter().find(|(d, _)| *d == st.st_dev) {
+        return t.clone();
+    }
     let data = std::fs::read("/proc/self/mounts").unwrap_or_default();
     let mut best = b"unknown".to_vec();
     for line in data.split(|&b| b == b'\n') {
-        let mut f = line.split(|&b| b == b' ');
-        let (Some(_), Some(dir), Some(ty)) = (f.next(), f.next(), f.next()) else {
+        let mut fl = line.split(|&b| b == b' ');
+        let (Some(_), Some(dir), Some(ty)) = (fl.next(), fl.next(), fl.next()) else {
             continue;
         };
         let dir = unescape_mount(dir);
@@ -365,6 +367,7 @@ pub fn fs_type(c: &Cur, st: &Stat) -> Vec<u8> {
             }
         }
     }
+    f.fstypes.push((st.st_dev, best.clone()));
     best
 }
 
@@ -389,14 +392,11 @@ fn unescape_mount(s: &[u8]) -> Vec<u8> {
     v
 }
 
-fn follow_type(f: &mut Find, c: &mut Cur, lst: &Stat) -> u8 {
+/// %Y: the type of what a symlink points to (`N` dangling, `L` a loop, `?` another error).
+fn follow_type(c: &Cur, lst: &Stat) -> u8 {
     if lst.st_mode & S_IFMT != libc::S_IFLNK {
         return type_char(lst.st_mode);
     }
-    if c.e.follows() {
-        // -L: a link still seen as a link is dangling or a loop.
-    }
-    let _ = f;
     match sysfd::fstatat(c.e.parent(), c.e.name(), 0) {
         Ok(s) => type_char(s.st_mode),
         Err(e) => match e.raw_os_error() {
@@ -408,7 +408,6 @@ fn follow_type(f: &mut Find, c: &mut Cur, lst: &Stat) -> u8 {
 }
 
 pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
-    let mut zone: Option<Zone> = None;
     let mut tmp = Vec::new();
     for seg in segs {
         let s = match seg {
@@ -484,7 +483,7 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
                     }
                     b'y' => pad_str(out, s, &[type_char(st.st_mode)]),
                     b'Y' => {
-                        let t = follow_type(f, c, &st);
+                        let t = follow_type(c, &st);
                         pad_str(out, s, &[t])
                     }
                     b'S' => {
@@ -496,12 +495,12 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
                         pad_str(out, s, fmt_g(v).as_bytes())
                     }
                     b'F' => {
-                        let t = fs_type(c, &st);
+                        let t = fs_type(f, &st);
                         pad_str(out, s, &t)
                     }
                     b'Z' => pad_str(out, s, b""),
                     b'a' | b'c' | b't' | b'A' | b'C' | b'T' | b'B' => {
-                        let z = zone.get_or_insert_with(Zone::local);
+                        let z = f.zone.get_or_insert_with(Zone::local);
                         let (t, ns) = match s.kind {
                             b'a' | b'A' => (st.st_atime, st.st_atime_nsec),
                             b'c' | b'C' => (st.st_ctime, st.st_ctime_nsec),
@@ -570,9 +569,8 @@ pub fn ls(f: &mut Find, c: &mut Cur, out: &mut Vec<u8>) -> bool {
         rjust(out, st.st_size.to_string().as_bytes(), 8);
     }
     out.push(b' ');
-    let z = Zone::local();
     let t = st.st_mtime;
-    let tm = z.to_tm(t);
+    let tm = f.zone.get_or_insert_with(Zone::local).to_tm(t);
     let now = f.now;
     let six_months_ago = now.0 - 31556952 / 2;
     let recent = (six_months_ago, 0) < (t, st.st_mtime_nsec)

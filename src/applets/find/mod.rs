@@ -273,6 +273,9 @@ struct Find<'c> {
     arg_limit: usize,
     exec_failed: bool,
     now: (i64, u32),
+    zone: Option<crate::common::time::Zone>,
+    /// File system types by device, for %F and -fstype.
+    fstypes: Vec<(u64, Vec<u8>)>,
 }
 
 fn is_tty0() -> bool {
@@ -412,6 +415,8 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         arg_limit,
         exec_failed: false,
         now,
+        zone: None,
+        fstypes: Vec::new(),
     };
     // Roots.
     let mut roots = paths;
@@ -817,7 +822,7 @@ impl<'c> Find<'c> {
             Node::FsType(t) => {
                 let Some(st) = self.stat(c) else { return false };
                 let st = *st;
-                fmt::fs_type(c, &st) == t.as_slice()
+                fmt::fs_type(self, &st) == t.as_slice()
             }
             Node::Prune => {
                 self.prune = true;

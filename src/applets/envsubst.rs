@@ -147,6 +147,17 @@ fn references(f: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Copy standard input to standard output, substituting as we go.
 fn substitute(ctx: &mut Ctx, only: Option<&[&[u8]]>) -> Result<()> {
+    // The environment once, sorted by name (the first of a repeated name wins, as getenv).
+    let env = crate::common::exec::environ();
+    let mut vars: Vec<(&[u8], &[u8])> = env
+        .iter()
+        .filter_map(|e| {
+            let i = memchr::memchr(b'=', e)?;
+            Some((&e[..i], &e[i + 1..]))
+        })
+        .collect();
+    vars.sort_by(|a, b| a.0.cmp(b.0));
+    vars.dedup_by(|b, a| a.0 == b.0);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut eof = false;
     while !eof {
@@ -172,8 +183,8 @@ fn substitute(ctx: &mut Ctx, only: Option<&[&[u8]]>) -> Result<()> {
                     let name = &buf[at + a..at + b];
                     if only.is_some_and(|o| o.binary_search(&name).is_err()) {
                         ctx.out.write_all(&buf[at..at + len])?;
-                    } else if let Some(v) = std::env::var_os(std::ffi::OsStr::from_bytes(name)) {
-                        ctx.out.write_all(v.as_bytes())?;
+                    } else if let Ok(i) = vars.binary_search_by(|v| v.0.cmp(name)) {
+                        ctx.out.write_all(vars[i].1)?;
                     }
                     i = at + len;
                 }

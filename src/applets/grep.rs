@@ -320,6 +320,88 @@ struct Searcher<'r> {
     eol: u8,
     /// No patterns at all (`-f /dev/null`): nothing matches.
     none: bool,
+    /// Two to eight plain literals (`-F -e a -e b`, `-E 'a|b'`): each found by memmem, the
+    /// next occurrence of each remembered while one buffer is searched.
+    lits: Option<LitSet>,
+}
+
+struct LitSet {
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// Per literal: the next occurrence at or after `from[i]` (usize::MAX: none).
+    next: Vec<usize>,
+    from: Vec<usize>,
+}
+
+impl LitSet {
+    fn reset(&mut self) {
+        self.from.iter_mut().for_each(|f| *f = usize::MAX);
+    }
+
+    /// The end of the leftmost literal occurrence at or after `pos` in `hay`.
+    fn find(&mut self, hay: &[u8], pos: usize) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, f) in self.finders.iter().enumerate() {
+            let valid = self.from[i] <= pos && (self.next[i] == usize::MAX || self.next[i] >= pos);
+            if !valid {
+                self.next[i] = f.find(&hay[pos..]).map_or(usize::MAX, |q| pos + q);
+                self.from[i] = pos;
+            }
+            let q = self.next[i];
+            if q != usize::MAX {
+                let e = q + f.needle().len();
+                if best.is_none_or(|(bq, _)| q < bq) {
+                    best = Some((q, e));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+}
+
+/// The patterns as plain literals when each is one (or an ERE alternation of them).
+fn plain_literals(pats: &[Vec<u8>], mode: Mode) -> Option<Vec<Vec<u8>>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for p in pats {
+        match mode {
+            Mode::F => out.push(p.clone()),
+            Mode::G => {
+                if p.iter()
+                    .any(|b| matches!(b, b'\\' | b'[' | b'.' | b'*' | b'^' | b'$'))
+                {
+                    return None;
+                }
+                out.push(p.clone());
+            }
+            Mode::E => {
+                let special = |b: &u8| {
+                    matches!(
+                        b,
+                        b'\\'
+                            | b'['
+                            | b']'
+                            | b'('
+                            | b')'
+                            | b'.'
+                            | b'*'
+                            | b'+'
+                            | b'?'
+                            | b'{'
+                            | b'}'
+                            | b'^'
+                            | b'$'
+                    )
+                };
+                if p.iter().any(special) {
+                    return None;
+                }
+                out.extend(p.split(|&b| b == b'|').map(|x| x.to_vec()));
+            }
+        }
+    }
+    if out.len() < 2 || out.len() > 8 || out.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    Some(out)
 }
 
 #[inline]
@@ -385,8 +467,10 @@ impl Searcher<'_> {
         let hay = &buf[..lim];
         let mut pos = p;
         while pos < lim {
-            let m = self.all.as_mut()?;
-            let e = m.some_match_end(hay, pos, 0)?;
+            let e = match self.lits.as_mut() {
+                Some(l) => l.find(hay, pos)?,
+                None => self.all.as_mut()?.some_match_end(hay, pos, 0)?,
+            };
             if e >= lim {
                 return None;
             }
@@ -452,14 +536,20 @@ fn word_match(m: &mut Matcher, line: &[u8], start: usize, whole: bool) -> Option
     }
 }
 
-/// Bytes that are eol in a buffer (a fast count: the compiler vectorises it).
+/// How many bytes of `s` are `b`: eight at a time (SWAR; the crate is built for size, where
+/// the compiler does not vectorise byte loops).
 fn count_byte(b: u8, s: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let pat = ONES * b as u64;
     let mut n = 0u64;
-    let mut chunks = s.chunks_exact(4096);
-    for c in &mut chunks {
-        n += c.iter().filter(|&&x| x == b).count() as u64;
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let t = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]) ^ pat;
+        // A byte's high bit ends up clear exactly when the byte is zero.
+        let m = ((t & (0x7f * ONES)) + 0x7f * ONES) | t;
+        n += (!m & (0x80 * ONES)).count_ones() as u64;
     }
-    n + chunks.remainder().iter().filter(|&&x| x == b).count() as u64
+    n + words.remainder().iter().filter(|&&x| x == b).count() as u64
 }
 
 /// Per-run state that outlives one file.
@@ -777,6 +867,9 @@ impl Run<'_, '_> {
 
     /// GNU's grepbuf over [beg, lim): the count of selected lines.
     fn grepbuf(&mut self, ctx: &mut Ctx, sc: &mut Scan, beg: usize, lim: usize) -> u64 {
+        if let Some(l) = self.s.lits.as_mut() {
+            l.reset();
+        }
         let o = self.o;
         let mut nlines = 0u64;
         let mut p = beg;
@@ -1518,6 +1611,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         per_line: eol != b'\n' || backrefs,
         eol,
         none: pats.is_empty(),
+        lits: if icase {
+            None
+        } else {
+            plain_literals(if mode == Mode::F { &patterns } else { &pats }, mode).map(|v| {
+                let n = v.len();
+                LitSet {
+                    finders: v
+                        .iter()
+                        .map(|l| memchr::memmem::Finder::new(l).into_owned())
+                        .collect(),
+                    next: vec![usize::MAX; n],
+                    from: vec![usize::MAX; n],
+                }
+            })
+        },
     };
 
     // Files.
@@ -1697,15 +1805,12 @@ fn grep_open(
                 && o.list == List::None
                 && !o.quiet
             {
-                let off = sysfd::lseek(fd, 0, libc::SEEK_CUR).unwrap_or(0);
-                if (off as i64) < st.st_size {
-                    if !o.no_messages {
-                        let mut m = shown.to_vec();
-                        m.extend_from_slice(b": input file is also the output");
-                        ctx.msg(&m);
-                    }
-                    return (false, true);
+                if !o.no_messages {
+                    let mut m = shown.to_vec();
+                    m.extend_from_slice(b": input file is also the output");
+                    ctx.msg(&m);
                 }
+                return (false, true);
             }
         }
     }

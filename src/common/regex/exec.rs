@@ -239,12 +239,8 @@ impl<'r> Matcher<'r> {
             }
             let end = (at + w).min(hay.len());
             let src = &hay[at..end];
-            self.fold.clear();
-            self.fold.extend(
-                src.iter()
-                    .map(|&c| c | ((c.wrapping_sub(b'A') < 26) as u8) << 5),
-            );
-            if let Some(p) = f.find(&self.fold) {
+            fold_ascii(src, &mut self.fold);
+            if let Some(p) = f.find(&self.fold[..src.len()]) {
                 return Some(at + p);
             }
             if end == hay.len() {
@@ -868,6 +864,38 @@ impl<'r> Matcher<'r> {
                 prev = f.prev;
             }
         }
+    }
+}
+
+/// `src` with ASCII upper-case letters lowered, into the start of `dst`: eight bytes at a time (SWAR; the
+/// crate is built for size, where the compiler does not vectorise byte loops).
+fn fold_ascii(src: &[u8], dst: &mut Vec<u8>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Grown once and kept: refilling it with zeros on every call cost as much as the search.
+    if dst.len() < src.len() {
+        dst.resize(src.len(), 0);
+    }
+    let dst = &mut dst[..src.len()];
+    let mut words = src.chunks_exact(8);
+    let mut outs = dst.chunks_exact_mut(8);
+    for (w, o) in (&mut words).zip(&mut outs) {
+        let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let h = v & (0x7f * ONES);
+        let ge_a = h + (0x80 - 0x41) * ONES;
+        let gt_z = h + (0x80 - 0x5b) * ONES;
+        let upper = ge_a & !gt_z & !v & (0x80 * ONES);
+        let r = (v | (upper >> 2)).to_le_bytes();
+        o[0] = r[0];
+        o[1] = r[1];
+        o[2] = r[2];
+        o[3] = r[3];
+        o[4] = r[4];
+        o[5] = r[5];
+        o[6] = r[6];
+        o[7] = r[7];
+    }
+    for (o, &c) in outs.into_remainder().iter_mut().zip(words.remainder()) {
+        *o = c.to_ascii_lowercase();
     }
 }
 

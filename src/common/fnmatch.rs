@@ -2,8 +2,9 @@
 //! `ls --hide/--ignore` and dircolors' `TERM` list, the shell's `case`, `${x#p}` and pathname
 //! expansion, and tar's member and `--exclude` patterns.
 //!
-//! Patterns: `*`, `?`, bracket expressions (`[a-z]`, `[!x]`, `[^x]`, `[]x]`, `[[:alpha:]]`) and
-//! backslash escapes, inside brackets too. An unclosed `[` is an ordinary character, and so is
+//! Patterns: `*`, `?`, bracket expressions (`[a-z]`, `[!x]`, `[^x]`, `[]x]`, `[[:alpha:]]`,
+//! collating symbols `[[.-.]]` and equivalence classes `[[=a=]]`) and backslash escapes, inside
+//! brackets too. An unclosed `[` is an ordinary character, and so is
 //! the `[` of an unknown `[:class:]`: dash's reading, where glibc would fail the whole pattern.
 //! What the callers need differently is chosen by [`Flags`].
 
@@ -121,7 +122,6 @@ fn bracket(p: &[u8], c: u8, f: Flags) -> Option<(bool, usize)> {
     if neg {
         i += 1;
     }
-    let escaped = |i: usize| !f.noescape && p[i] == b'\\' && i + 1 < p.len();
     let lc = c.to_ascii_lowercase();
     let mut found = false;
     let mut first = true;
@@ -143,17 +143,21 @@ fn bracket(p: &[u8], c: u8, f: Flags) -> Option<(bool, usize)> {
                 }
             }
         }
-        let (lo, n) = if escaped(i) { (p[i + 1], 2) } else { (b, 1) };
+        if b == b'[' && p.get(i + 1) == Some(&b'=') {
+            // An equivalence class: in the C locale, the one character it names.
+            if let Some(e) = collating(p, i, b'=') {
+                found |= e.0 == c || f.casefold && e.0.to_ascii_lowercase() == lc;
+                i += e.1;
+                continue;
+            }
+        }
+        let (lo, n) = element(p, i, f.noescape);
         i += n;
         let mut hi = lo;
         if p.get(i) == Some(&b'-') && p.get(i + 1).is_some_and(|&x| x != b']') {
-            let (h, m) = if escaped(i + 1) {
-                (p[i + 2], 3)
-            } else {
-                (p[i + 1], 2)
-            };
+            let (h, m) = element(p, i + 1, f.noescape);
             hi = h;
-            i += m;
+            i += 1 + m;
         }
         if (lo..=hi).contains(&c)
             || f.casefold && (lo.to_ascii_lowercase()..=hi.to_ascii_lowercase()).contains(&lc)
@@ -162,6 +166,29 @@ fn bracket(p: &[u8], c: u8, f: Flags) -> Option<(bool, usize)> {
         }
     }
     Some((found != neg, i))
+}
+
+/// One member or range end at `p[i]`: a byte, a backslash-escaped byte or a collating symbol
+/// `[.c.]`; (the byte, its length in the pattern).
+fn element(p: &[u8], i: usize, noescape: bool) -> (u8, usize) {
+    if p[i] == b'[' && p.get(i + 1) == Some(&b'.') {
+        if let Some(e) = collating(p, i, b'.') {
+            return e;
+        }
+    }
+    if !noescape && p[i] == b'\\' && i + 1 < p.len() {
+        return (p[i + 1], 2);
+    }
+    (p[i], 1)
+}
+
+/// `[.c.]` or `[=c=]` at `p[i]` naming one character (the C locale has no multi-character
+/// collating elements): (the character, the length of the whole form).
+fn collating(p: &[u8], i: usize, kind: u8) -> Option<(u8, usize)> {
+    match p.get(i + 2..i + 5)? {
+        [c, k, b']'] if *k == kind => Some((*c, 5)),
+        _ => None,
+    }
 }
 
 /// A POSIX character class in the C locale; None for an unknown name.
@@ -249,6 +276,13 @@ mod tests {
         };
         assert!(fnmatch(b"a\\*", b"a\\bc", noesc));
         assert!(fnmatch(b"[\\]", b"\\", noesc));
+        // Collating symbols and equivalence classes, as members and as range ends.
+        assert!(fnmatch(b"[[.-.].]", b"-", PLAIN));
+        assert!(fnmatch(b"[[.-.].]", b".", PLAIN));
+        assert!(fnmatch(b"[[=a=]]", b"a", PLAIN));
+        assert!(!fnmatch(b"[[=a=]]", b"b", PLAIN));
+        assert!(fnmatch(b"[[.a.]-c]", b"b", PLAIN));
+        assert!(fnmatch(b"[\\!]", b"!", PLAIN));
     }
 
     #[test]

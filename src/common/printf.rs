@@ -243,7 +243,8 @@ impl<'a> Engine<'a, '_> {
                 out.push(b'"');
                 Ok(1)
             }
-            b'x' if gnu => {
+            // BusyBox ash's and bash's printf take `\xHH` too; dash prints it as it is.
+            b'x' if gnu || s.get(2).is_some_and(|&c| hex_val(c).is_some()) => {
                 let n = s[2..]
                     .iter()
                     .take(2)

@@ -101,7 +101,7 @@ impl Builder {
                 self.cur.extend_from_slice(s);
                 if self.glob {
                     for &c in s {
-                        if is_meta(c) || c == b'\\' {
+                        if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']') {
                             self.pat.push(b'\\');
                         }
                         self.pat.push(c);
@@ -111,7 +111,8 @@ impl Builder {
             Mode::Str => self.cur.extend_from_slice(s),
             Mode::Pat => {
                 for &c in s {
-                    if is_meta(c) || c == b'\\' || c == b']' {
+                    // `!`, `^`, `-` and `]` too: quoted, they are never bracket syntax (`[\!]`).
+                    if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']') {
                         self.cur.push(b'\\');
                     }
                     self.cur.push(c);
@@ -524,6 +525,17 @@ impl Shell {
         };
         let run: super::builtins::BuiltinFn = match name {
             b"echo" | b"printf" if !self.funcs.contains_key(name) => {
+                super::builtins::find(name)?.run
+            }
+            // `$(trap)` lists the parent's traps (POSIX's exception for a command substitution
+            // holding only a trap command; BusyBox ash and bash do it): run it here, before any
+            // subshell would reset them.
+            b"trap"
+                if !self.funcs.contains_key(name)
+                    && s.words[1..].iter().all(
+                        |w| matches!(w.as_slice(), [WordPart::Lit(a)] if a == b"-p" || a == b"--"),
+                    ) =>
+            {
                 super::builtins::find(name)?.run
             }
             _ => return None,

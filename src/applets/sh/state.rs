@@ -291,6 +291,12 @@ impl Shell {
                 false,
             );
         }
+        // BusyBox ash and bash set HOSTNAME (not exported); scripts and prompts read it.
+        if sh.vars.get(b"HOSTNAME").is_none() {
+            if let Ok(h) = crate::common::sys::user::hostname() {
+                let _ = sh.vars.set(b"HOSTNAME", &h, false);
+            }
+        }
         let ppid = sp::getppid();
         let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
         // PWD: keep an inherited value only if it names the current directory.

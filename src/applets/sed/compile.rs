@@ -424,7 +424,7 @@ impl<'o> Compiler<'o> {
                         Kind::Label
                     }
                     b'T' | b'b' | b't' => Kind::Branch(c as u8, read_label(r), usize::MAX),
-                    b'Q' | b'q' | b'l' | b'L' => {
+                    b'Q' | b'q' | b'l' => {
                         if matches!(c as u8, b'q' | b'Q') && a2.is_some() {
                             return Err(r.err("command only uses one address"));
                         }
@@ -1065,9 +1065,6 @@ pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
                 if t == Text::Replacement && v == b'&' {
                     q.push(b'\\');
                 }
-                if t == Text::Regex && np > 0 && v != s[np - 1] && is_special_re(v) {
-                    q.push(b'\\');
-                }
                 q.push(v);
                 continue;
             }
@@ -1117,25 +1114,6 @@ pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
         p += 1;
     }
     q
-}
-
-fn is_special_re(c: u8) -> bool {
-    matches!(
-        c,
-        b'^' | b'$'
-            | b'.'
-            | b'*'
-            | b'['
-            | b']'
-            | b'\\'
-            | b'+'
-            | b'?'
-            | b'('
-            | b')'
-            | b'{'
-            | b'}'
-            | b'|'
-    )
 }
 
 /// GNU's setup_replacement: literal pieces, `\N` and `&` references, case conversions. Each

@@ -542,7 +542,7 @@ impl<'s> Exec<'s> {
     fn edit_in_place(&mut self, ctx: &mut Ctx, name: &[u8]) -> R<Option<Option<i32>>> {
         let mut target = name.to_vec();
         if self.set.follow {
-            target = follow_links(&target);
+            target = follow_links(&target)?;
         }
         let fd = match sysfd::open(&target, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
             Ok(fd) => fd,
@@ -556,9 +556,7 @@ impl<'s> Exec<'s> {
             let mut m = b"couldn't edit ".to_vec();
             m.extend_from_slice(name);
             m.extend_from_slice(b": not a regular file");
-            ctx.msg(&m);
-            ctx.fail(4);
-            return Ok(None);
+            return Err(Fatal(m, 4));
         }
         let split = target.iter().rposition(|&c| c == b'/');
         let (dir, base): (Vec<u8>, Vec<u8>) = match split {
@@ -1189,15 +1187,21 @@ fn shell(cmd: &[u8]) -> R<Vec<u8>> {
 
 /// Resolve a chain of symlinks as GNU's --follow-symlinks does (relative targets against the
 /// link's directory).
-fn follow_links(name: &[u8]) -> Vec<u8> {
+fn follow_links(name: &[u8]) -> R<Vec<u8>> {
     let mut cur = name.to_vec();
+    let mut linked = false;
     for _ in 0..40 {
         match sysfd::lstat(&cur) {
-            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => {}
-            _ => return cur,
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => linked = true,
+            Err(e) if linked => {
+                let mut w = b"couldn't readlink ".to_vec();
+                w.extend_from_slice(&cur);
+                return Err(fatal_io(&w, &e));
+            }
+            _ => return Ok(cur),
         }
         let Ok(t) = sysfs::readlinkat(sysfd::cwd(), &cur, 64) else {
-            return cur;
+            return Ok(cur);
         };
         if t.first() == Some(&b'/') {
             cur = t;
@@ -1210,7 +1214,7 @@ fn follow_links(name: &[u8]) -> Vec<u8> {
             cur = n;
         }
     }
-    cur
+    Ok(cur)
 }
 
 /// The backup name: SUFFIX appended, or each `*` in it replaced by the base name.

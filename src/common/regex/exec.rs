@@ -122,6 +122,10 @@ pub struct Matcher<'r> {
     dfa: Option<Box<Dfa>>,
     /// How many bytes can start a match, and the first three of them (memchr's fast paths).
     first_bytes: (u32, u8, u8, u8),
+    /// Skips to a possible match start so far, and the bytes they jumped: when the jumps are
+    /// short (a start byte that is frequent, as a vowel class in text), stepping the DFA is
+    /// cheaper than searching and restarting, so skipping stops (see `dfa_run`).
+    skips: std::cell::Cell<(u32, u64)>,
     /// Scratch window for case-folded literal search.
     fold: Vec<u8>,
 }
@@ -139,6 +143,7 @@ impl<'r> Matcher<'r> {
             ok: Vec::new(),
             dfa: None,
             first_bytes: first_bytes(prog),
+            skips: std::cell::Cell::new((0, 0)),
             fold: Vec::new(),
         }
     }
@@ -374,12 +379,19 @@ impl<'r> Matcher<'r> {
         let prog = self.prog;
         let mut sid = dfa.start_state(prog, hay, start, eflags, anchored);
         let mut last = None;
-        let can_skip = !anchored && prog.first.is_some();
+        let (n_skips, n_bytes) = self.skips.get();
+        let mut can_skip =
+            !anchored && prog.first.is_some() && (n_skips < 256 || n_bytes >= 16 * n_skips as u64);
         let mut i = start;
         while i < hay.len() {
             if can_skip && dfa.is_idle(sid) {
                 // No match under way: jump to the next byte one can start with.
                 let j = self.skip(hay, i);
+                let (k, b) = self.skips.get();
+                self.skips.set((k.saturating_add(1), b + (j - i) as u64));
+                if k >= 256 && b < 16 * k as u64 {
+                    can_skip = false;
+                }
                 if j >= hay.len() {
                     return last;
                 }

@@ -324,6 +324,18 @@ fn malformed_scripts_match_gnu() {
         "s/a/b/e w",
         "1,+2~3p",
         "\n\n1\n",
+        // Found by comparing random scripts with GNU's.
+        "bl#c{D/b/I",
+        "t}",
+        ":a}",
+        "b a}",
+        "{:a}",
+        "!\np",
+        "1!\n,p",
+        "bll 3bqt",
+        "T#cz",
+        "{s/a/b/wno/such/dir",
+        "r /dev/nullq3",
     ] {
         same(&[s], b"a\nb\n");
     }
@@ -401,6 +413,10 @@ fn options_match_gnu() {
         &["r missing", "a"],
         &["w /dev/stderr", "a"],
         &["-z", "p", "nonl"],
+        &["r missing", "nonl"],
+        &["r /dev/null", "nonl"],
+        &["w /dev/stdout", "nonl"],
+        &["W /dev/stdout", "nonl"],
         &["-z", "$!d", "a"],
         &["-s", "-n", "0,/[0-9]/p", "a", "b"],
         &["-n", "/1/,/3/p", "a", "b"],

@@ -6,6 +6,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::regex::{Regex, Syntax};
+use crate::common::sys::fd as sysfd;
+use std::os::fd::OwnedFd;
 
 /// Where a piece of script came from, for messages.
 #[derive(Clone, Debug)]
@@ -119,8 +121,10 @@ pub struct Cmd {
 pub struct Script {
     pub cmds: Vec<Cmd>,
     pub regexes: Vec<Regex>,
-    /// `w` destinations by name (`/dev/stdout` and `/dev/stderr` are special).
+    /// `w` destinations by name (`/dev/stdout` and `/dev/stderr` are special), opened (and
+    /// truncated) as the script is read, as GNU does.
     pub wfiles: Vec<Vec<u8>>,
+    pub wfds: Vec<Option<OwnedFd>>,
     /// `R` sources by name.
     pub rfiles: Vec<Vec<u8>>,
     /// `#n` on the first line.
@@ -303,9 +307,6 @@ impl<'o> Compiler<'o> {
             if c == ch(b'!') {
                 bang = true;
                 c = r.in_nonblank();
-                while is_space(c) {
-                    c = r.in_nonblank();
-                }
                 if c == ch(b'!') {
                     return Err(r.err("multiple `!'s"));
                 }
@@ -494,7 +495,7 @@ impl<'o> Compiler<'o> {
                         if f.is_empty() {
                             return Err(r.err("missing filename in r/R/w/W commands"));
                         }
-                        let i = intern(&mut self.script.wfiles, f);
+                        let i = self.wfile(f)?;
                         if c == ch(b'w') {
                             Kind::Write(i)
                         } else {
@@ -523,7 +524,8 @@ impl<'o> Compiler<'o> {
             set_text(&mut self.script.cmds[idx].kind, text);
         }
         let n = self.script.cmds.len();
-        for i in 0..n {
+        // GNU resolves its jumps last one first, so the last unknown label is the one named.
+        for i in (0..n).rev() {
             if let Kind::Branch(_, name, target) = &mut self.script.cmds[i].kind {
                 if name.is_empty() {
                     *target = n;
@@ -541,6 +543,33 @@ impl<'o> Compiler<'o> {
             }
         }
         Ok(self.script)
+    }
+
+    /// A `w` file: the same name is one file; others are created (truncated) now.
+    fn wfile(&mut self, name: Vec<u8>) -> Result<usize, CompileError> {
+        if let Some(i) = self.script.wfiles.iter().position(|n| *n == name) {
+            return Ok(i);
+        }
+        let fd = match name.as_slice() {
+            b"/dev/stdout" | b"/dev/stderr" => None,
+            _ => Some(
+                sysfd::open(
+                    &name,
+                    libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
+                    0o666,
+                )
+                .map_err(|e| {
+                    let mut m = b"couldn't open file ".to_vec();
+                    m.extend_from_slice(&name);
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                    CompileError(m, 4)
+                })?,
+            ),
+        };
+        self.script.wfiles.push(name);
+        self.script.wfds.push(fd);
+        Ok(self.script.wfiles.len() - 1)
     }
 
     fn read_text(&mut self, r: &mut Reader, idx: usize, mut buf: Vec<u8>, leadin: i32) {
@@ -738,7 +767,7 @@ impl<'o> Compiler<'o> {
                         if f.is_empty() {
                             return Err(r.err("missing filename in r/R/w/W commands"));
                         }
-                        s.wfile = Some(intern(&mut self.script.wfiles, f));
+                        s.wfile = Some(self.wfile(f)?);
                         break;
                     }
                     b'0'..=b'9' => {
@@ -861,7 +890,13 @@ fn end_of_cmd(r: &mut Reader) -> Result<(), CompileError> {
 fn read_label(r: &mut Reader) -> Vec<u8> {
     let mut b = Vec::new();
     let mut c = r.in_nonblank();
-    while c != EOF && c != ch(b'\n') && !is_space(c) && c != ch(b';') {
+    while c != EOF
+        && c != ch(b'\n')
+        && !is_space(c)
+        && c != ch(b';')
+        && c != ch(b'}')
+        && c != ch(b'#')
+    {
         b.push(c as u8);
         c = r.inchar();
     }

@@ -337,6 +337,7 @@ struct Exec<'s> {
     hold: Vec<u8>,
     chomped: bool,
     hold_chomped: bool,
+    w_missing: bool,
     active: Vec<bool>,
     end: Vec<u64>,
     appends: Vec<App<'s>>,
@@ -364,6 +365,7 @@ pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i
         hold: Vec::new(),
         chomped: true,
         hold_chomped: true,
+        w_missing: false,
         active: vec![false; s.cmds.len()],
         end: vec![0; s.cmds.len()],
         appends: Vec::new(),
@@ -425,7 +427,7 @@ pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i
 
 impl<'s> Exec<'s> {
     fn setup_files(&mut self) -> R<()> {
-        for name in &self.s.wfiles {
+        for (i, name) in self.s.wfiles.iter().enumerate() {
             match name.as_slice() {
                 b"/dev/stdout" => {
                     self.wouts.push(None);
@@ -436,16 +438,10 @@ impl<'s> Exec<'s> {
                     self.wdest.push(Dest::Stderr);
                 }
                 _ => {
-                    let fd = sysfd::open(
-                        name,
-                        libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
-                        0o666,
-                    )
-                    .map_err(|e| {
-                        let mut w = b"couldn't open file ".to_vec();
-                        w.extend_from_slice(name);
-                        fatal_io(&w, &e)
-                    })?;
+                    let fd = self.s.wfds[i]
+                        .as_ref()
+                        .and_then(|f| f.try_clone().ok())
+                        .ok_or_else(|| Fatal(b"couldn't open file".to_vec(), 4))?;
                     let out = Out::on(sysfd::borrow_raw(fd.as_raw_fd()), 8192);
                     let mut sink = Sink::new(out, "file");
                     sink.flush_each = true;
@@ -664,9 +660,19 @@ impl<'s> Exec<'s> {
         }
     }
 
+    /// `w /dev/stdout` writes to standard output with its own missing-newline state, as
+    /// GNU's separate output record for it has.
+    fn swap_w(&mut self, d: Dest) {
+        if d == Dest::Stdout {
+            std::mem::swap(&mut self.stdout.missing, &mut self.w_missing);
+        }
+    }
+
     fn out_ps(&mut self, d: Dest) -> R<()> {
         let (ps, chomped, delim) = (std::mem::take(&mut self.ps), self.chomped, self.delim);
+        self.swap_w(d);
         let r = self.sink(d).line(&ps, chomped, delim);
+        self.swap_w(d);
         self.ps = ps;
         r
     }
@@ -687,6 +693,8 @@ impl<'s> Exec<'s> {
                 App::Text(t) => self.put(Dest::Main, t)?,
                 App::Bytes(b) => self.put(Dest::Main, b)?,
                 App::File(name) => {
+                    // The missing newline is written even when the file cannot be read.
+                    self.main_sink().put(b"")?;
                     let fd = if *name == b"/dev/stdin" {
                         None
                     } else {
@@ -997,10 +1005,12 @@ impl<'s> Exec<'s> {
     fn first_line(&mut self, d: Dest) -> R<()> {
         let (delim, chomped) = (self.delim, self.chomped);
         let ps = std::mem::take(&mut self.ps);
+        self.swap_w(d);
         let r = match memchr::memchr(delim, &ps) {
             Some(end) => self.sink(d).line(&ps[..end], true, delim),
             None => self.sink(d).line(&ps, chomped, delim),
         };
+        self.swap_w(d);
         self.ps = ps;
         r
     }

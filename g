@@ -1,0 +1,4 @@
+b
+bb
+bb
+Aba

@@ -1,4 +1,0 @@
-b
-bb
-bb
-Aba

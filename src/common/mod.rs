@@ -17,6 +17,7 @@
 //! - [`signals`]: signal names and numbers.
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
+//! - [`tabs`]: GNU tab stops (`-t` lists, `/N`, `+N`) for expand and unexpand.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 //! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
 //! - [`digest`]: MD5, SHA-1, SHA-224 (ours) and SHA-256/384/512 (ring) for the checksum applets.
@@ -43,6 +44,7 @@ pub mod remove;
 pub mod signals;
 pub mod sys;
 pub mod sysinfo;
+pub mod tabs;
 pub mod test;
 pub mod time;
 pub mod walk;

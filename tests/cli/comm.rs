@@ -57,7 +57,15 @@ fn matches_gnu() {
     let (Ok(f1), Ok(f2)) = (full(), full()) else {
         return skip("no /dev/full");
     };
-    let r = applet("comm").args(["k1", "k2"]).cwd(d.path()).stdout_file(f1).run();
-    let g = gnu("comm").args(["k1", "k2"]).cwd(d.path()).stdout_file(f2).run();
+    let r = applet("comm")
+        .args(["k1", "k2"])
+        .cwd(d.path())
+        .stdout_file(f1)
+        .run();
+    let g = gnu("comm")
+        .args(["k1", "k2"])
+        .cwd(d.path())
+        .stdout_file(f2)
+        .run();
     r.same_as(&g);
 }

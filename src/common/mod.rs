@@ -6,6 +6,7 @@
 //! - [`lines`]: line-by-line reading into one buffer (cut, uniq, nl, paste).
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
+//! - [`codec`]: gzip, bzip2, xz and zstd as raw streaming steps (tar and the compression front-ends).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
 //! - [`num`]: integer formatting into buffers.
 //! - [`path`]: the one canonicalizer (readlink -f, realpath, ln -r), relative paths.
@@ -25,6 +26,7 @@
 
 pub mod args;
 pub mod blocksize;
+pub mod codec;
 pub mod copy;
 pub mod ctx;
 pub mod datetime;

@@ -13,7 +13,7 @@ use super::ast::*;
 use super::format;
 use super::lexer::Builtin;
 use super::value::{int_text, looks_numeric, num_to_str, Array, Cell, Value};
-use crate::common::io::{read, stderr_fd, stdin_fd, write_all};
+use crate::common::io::{stderr_fd, stdin_fd, write_all};
 use crate::common::regex::{Matcher, Regex, Syntax, NOTBOL};
 use crate::common::sys::fd as sysfd;
 use crate::common::Ctx;
@@ -100,31 +100,28 @@ impl Reader {
         if self.eof {
             return Ok(false);
         }
-        if self.pos > 0 && self.pos == self.buf.len() {
-            self.buf.clear();
-            self.pos = 0;
-        } else if self.pos > 0 && self.pos >= self.buf.len() / 2 {
-            self.buf.drain(..self.pos);
+        if self.pos > 0 {
+            // keep only the unread part
+            if self.pos == self.buf.len() {
+                self.buf.clear();
+            } else {
+                self.buf.drain(..self.pos);
+            }
             self.pos = 0;
         }
-        let want = (self.buf.len()).max(64 * 1024);
-        let old = self.buf.len();
-        self.buf.resize(old + want, 0);
+        // grow with the record: a long line doubles the read size
+        let want = self.buf.len().max(128 * 1024);
         let r = match &self.fd {
-            Some(fd) => read(fd.as_fd(), &mut self.buf[old..]),
-            None => read(stdin_fd(), &mut self.buf[old..]),
+            Some(fd) => sysfd::read_append(fd.as_fd(), &mut self.buf, want),
+            None => sysfd::read_append(stdin_fd(), &mut self.buf, want),
         };
         match r {
-            Ok(n) => {
-                self.buf.truncate(old + n);
-                if n == 0 {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(true)
+            Ok(0) => {
+                self.eof = true;
+                Ok(false)
             }
+            Ok(_) => Ok(true),
             Err(e) => {
-                self.buf.truncate(old);
                 self.eof = true;
                 Err(e)
             }
@@ -150,6 +147,8 @@ pub struct Interp<'a> {
     rec: Vec<u8>,
     ranges: Vec<(usize, usize)>,
     split: bool,
+    /// Where lazy splitting goes on (fields found so far are in `ranges`).
+    scan: usize,
     fields: Option<Vec<Value>>,
     nf: usize,
     // cached special values
@@ -214,6 +213,7 @@ impl<'a> Interp<'a> {
             rec: Vec::new(),
             ranges: Vec::new(),
             split: true,
+            scan: 0,
             fields: None,
             nf: 0,
             fs_mode: FsMode::Space,
@@ -429,12 +429,79 @@ impl<'a> Interp<'a> {
     fn set_record(&mut self) {
         self.split = false;
         self.fields = None;
+        self.ranges.clear();
+        self.scan = 0;
+    }
+
+    /// Split until field `i` is known (or the record ends): a blank or one-character FS
+    /// needs no more than that.
+    #[inline]
+    fn split_upto(&mut self, i: usize) {
+        if self.split || self.ranges.len() >= i {
+            return;
+        }
+        let para = self.rs_mode == RsMode::Para;
+        match self.fs_mode {
+            FsMode::Space => {
+                let s = &self.rec;
+                let n = s.len();
+                let mut p = self.scan;
+                while self.ranges.len() < i {
+                    while p < n && matches!(s[p], b' ' | b'\t' | b'\n') {
+                        p += 1;
+                    }
+                    if p >= n {
+                        self.scan = p;
+                        return self.split_done();
+                    }
+                    let st = p;
+                    p = match memchr::memchr3(b' ', b'\t', b'\n', &s[p..]) {
+                        Some(k) => p + k,
+                        None => n,
+                    };
+                    self.ranges.push((st, p));
+                }
+                self.scan = p;
+            }
+            FsMode::Byte(c) if !para || c == b'\n' => {
+                let s = &self.rec;
+                if s.is_empty() {
+                    return self.split_done();
+                }
+                let mut p = self.scan;
+                while self.ranges.len() < i {
+                    match memchr::memchr(c, &s[p..]) {
+                        Some(k) => {
+                            self.ranges.push((p, p + k));
+                            p += k + 1;
+                        }
+                        None => {
+                            self.ranges.push((p, s.len()));
+                            self.scan = s.len();
+                            return self.split_done();
+                        }
+                    }
+                }
+                self.scan = p;
+            }
+            _ => self.full_split(),
+        }
+    }
+
+    fn split_done(&mut self) {
+        self.split = true;
+        self.nf = self.ranges.len();
+        self.globals[NF as usize] = Cell::Val(Value::Num(self.nf as f64));
     }
 
     fn ensure_split(&mut self) {
         if self.split {
             return;
         }
+        self.split_upto(usize::MAX);
+    }
+
+    fn full_split(&mut self) {
         self.split = true;
         let mut ranges = std::mem::take(&mut self.ranges);
         let rec = std::mem::take(&mut self.rec);
@@ -563,8 +630,13 @@ impl<'a> Interp<'a> {
         if i == 0 {
             return Value::StrNum(self.rec.as_slice().into());
         }
-        self.ensure_split();
-        if i > self.nf {
+        self.split_upto(i);
+        let have = if self.fields.is_some() {
+            self.nf
+        } else {
+            self.ranges.len()
+        };
+        if i > have {
             return Value::Uninit;
         }
         match &self.fields {
@@ -582,8 +654,13 @@ impl<'a> Interp<'a> {
             out.extend_from_slice(&self.rec);
             return;
         }
-        self.ensure_split();
-        if i > self.nf {
+        self.split_upto(i);
+        let have = if self.fields.is_some() {
+            self.nf
+        } else {
+            self.ranges.len()
+        };
+        if i > have {
             return;
         }
         match &self.fields {
@@ -599,8 +676,13 @@ impl<'a> Interp<'a> {
         if i == 0 {
             return super::value::str_to_num(&self.rec);
         }
-        self.ensure_split();
-        if i > self.nf {
+        self.split_upto(i);
+        let have = if self.fields.is_some() {
+            self.nf
+        } else {
+            self.ranges.len()
+        };
+        if i > have {
             return 0.0;
         }
         match &self.fields {
@@ -629,7 +711,17 @@ impl<'a> Interp<'a> {
         self.rebuild();
     }
 
+    #[inline(always)]
     fn field_index(&mut self, e: &'a Expr) -> R<usize> {
+        if let Expr::Num(n) = e {
+            if *n >= 0.0 && *n < 1e7 {
+                return Ok(*n as usize);
+            }
+        }
+        self.field_index_slow(e)
+    }
+
+    fn field_index_slow(&mut self, e: &'a Expr) -> R<usize> {
         let n = match e {
             Expr::Num(n) => *n,
             e => self.eval_num(e)?,
@@ -1178,6 +1270,46 @@ impl<'a> Interp<'a> {
     }
 
     fn print(&mut self, args: &'a [Expr], redir: Option<&'a (Redir, Expr)>) -> R<()> {
+        if redir.is_none()
+            && args.iter().all(|a| {
+                matches!(a, Expr::Str(_))
+                    || matches!(a, Expr::Field(f) if matches!(**f, Expr::Num(_)))
+            })
+        {
+            // straight into the output buffer: nothing here can print meanwhile
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    let ofs = &self.ofs;
+                    crate::common::io::append(self.ctx.out.buf_mut(), ofs);
+                }
+                match a {
+                    Expr::Str(s) => self.ctx.out.buf_mut().extend_from_slice(s),
+                    Expr::Field(f) => {
+                        let i = self.field_index(f)?;
+                        if i == 0 {
+                            self.ctx.out.buf_mut().extend_from_slice(&self.rec);
+                            continue;
+                        }
+                        self.split_upto(i);
+                        if self.fields.is_none() {
+                            if let Some(&(a, b)) = self.ranges.get(i - 1) {
+                                crate::common::io::append(self.ctx.out.buf_mut(), &self.rec[a..b]);
+                            }
+                        } else {
+                            let mut t = Vec::new();
+                            self.append_field(i, &mut t);
+                            self.ctx.out.buf_mut().extend_from_slice(&t);
+                        }
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            if args.is_empty() {
+                self.ctx.out.buf_mut().extend_from_slice(&self.rec);
+            }
+            crate::common::io::append(self.ctx.out.buf_mut(), &self.ors);
+            return self.ctx.out.maybe_flush().map_err(write_fail);
+        }
         let mut buf = std::mem::take(&mut self.pbuf);
         buf.clear();
         if args.is_empty() {
@@ -1402,27 +1534,7 @@ impl<'a> Interp<'a> {
         out.clear();
         let mode = self.rs_mode;
         match mode {
-            RsMode::Byte(c) => {
-                let mut from = r.pos;
-                loop {
-                    if let Some(k) = memchr::memchr(c, &r.buf[from..]) {
-                        let end = from + k;
-                        out.extend_from_slice(&r.buf[r.pos..end]);
-                        r.pos = end + 1;
-                        return Ok(true);
-                    }
-                    let have = r.buf.len() - r.pos;
-                    if !r.fill().map_err(read_fail)? {
-                        if r.pos < r.buf.len() {
-                            out.extend_from_slice(&r.buf[r.pos..]);
-                            r.pos = r.buf.len();
-                            return Ok(true);
-                        }
-                        return Ok(false);
-                    }
-                    from = r.pos + have;
-                }
-            }
+            RsMode::Byte(c) => read_byte_record(r, c, out),
             RsMode::Para => {
                 // skip leading newlines
                 loop {
@@ -1528,6 +1640,13 @@ impl<'a> Interp<'a> {
 
     /// The next record of the main input (walking ARGV), into `out`.
     fn next_main(&mut self, out: &mut Vec<u8>) -> R<bool> {
+        if let (RsMode::Byte(c), Some(r)) = (self.rs_mode, self.main.as_mut()) {
+            out.clear();
+            if read_byte_record(r, c, out)? {
+                return Ok(true);
+            }
+            self.main = None;
+        }
         loop {
             if self.main.is_none() && !self.open_next_file()? {
                 return Ok(false);
@@ -2091,6 +2210,30 @@ impl<'a> Interp<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// One record ended by `c` (the common case: RS is one character).
+#[inline]
+fn read_byte_record(r: &mut Reader, c: u8, out: &mut Vec<u8>) -> R<bool> {
+    let mut from = r.pos;
+    loop {
+        if let Some(k) = memchr::memchr(c, &r.buf[from..]) {
+            let end = from + k;
+            out.extend_from_slice(&r.buf[r.pos..end]);
+            r.pos = end + 1;
+            return Ok(true);
+        }
+        let have = r.buf.len() - r.pos;
+        if !r.fill().map_err(read_fail)? {
+            if r.pos < r.buf.len() {
+                out.extend_from_slice(&r.buf[r.pos..]);
+                r.pos = r.buf.len();
+                return Ok(true);
+            }
+            return Ok(false);
+        }
+        from = r.pos + have;
     }
 }
 

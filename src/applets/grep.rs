@@ -578,6 +578,8 @@ struct Scan<'n> {
     done_on_match: bool,
     /// -T: the width of line numbers and offsets (GNU: the digits of the file size).
     width: usize,
+    /// File offset just past the last selected line (-m leaves the input there).
+    after_last: u64,
 }
 
 const CHUNK: usize = 96 * 1024;
@@ -859,6 +861,7 @@ impl Run<'_, '_> {
             }
             n = 1;
         }
+        sc.after_last = sc.totalcc + if o.invert { p } else { lim } as u64;
         sc.pending = if sc.out_quiet { 0 } else { o.after.max(0) };
         self.used = true;
         sc.outleft -= n;
@@ -926,6 +929,7 @@ impl Run<'_, '_> {
             out_quiet: o.out_quiet,
             done_on_match: o.done_on_match,
             width: 0,
+            after_last: 0,
         };
         if o.tab {
             let mut num = match sysfd::fstat(fd) {
@@ -1000,6 +1004,11 @@ impl Run<'_, '_> {
                     || (sc.outleft == 0 && sc.pending == 0)
                     || (sc.done_on_match && first_null.unwrap_or(0) < nlines)
                 {
+                    if sc.outleft == 0 {
+                        // GNU: the input is left just past the last selected line, so
+                        // `(grep -m1 x; cat) < file` goes on from there.
+                        let _ = sysfd::lseek(fd, sc.after_last as i64, libc::SEEK_SET);
+                    }
                     return self.finish_file(ctx, &sc, nlines, first_null, None);
                 }
             }

@@ -492,6 +492,32 @@ fn pathological_pattern_ends() {
 }
 
 #[test]
+fn max_count_leaves_stdin_after_the_last_selected_line() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let script = |g: &str| format!("({g} -m1 -A1 foo; echo ==; cat) < t");
+    let rb = format!("{} grep", rbox().display());
+    let a = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script(&rb))
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let g = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script("grep"))
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&g.stdout)
+    );
+}
+
+#[test]
 fn perl_regexps_are_not_supported() {
     let o = applet("grep").args(["-P", "x"]).stdin("x\n").run();
     o.code(2);

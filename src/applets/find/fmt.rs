@@ -124,10 +124,15 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Result<Vec<Seg>, Vec<u8
             s.prec = Some(num(&mut i).unwrap_or(0));
         }
         if i >= f.len() {
-            return Err(b"error: the format directive `%' is reserved for future use".to_vec());
+            return Err(b"error: the format directive `%\0' is reserved for future use".to_vec());
         }
         let k = f[i];
         i += 1;
+        if k == b'%' {
+            // GNU prints what came before the second `%`.
+            lit.extend_from_slice(&f[start..i - 1]);
+            continue;
+        }
         if !KINDS.contains(&k) {
             warnings.push(
                 [

@@ -126,6 +126,8 @@ fn regex_syntax(name: &[u8]) -> Option<Syntax> {
 }
 
 fn parse_num(s: &[u8]) -> Option<u64> {
+    // strtoumax takes one more sign after find's own `+`/`-`.
+    let s = s.strip_prefix(b"+").unwrap_or(s);
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -517,7 +519,14 @@ impl<'a> Parser<'a> {
                 }
                 match Regex::with_syntax(a, syn.with(Syntax::NO_SUB), true) {
                     Ok(r) => Node::Regex(Box::new(r)),
-                    Err(e) => return Err(e.to_string().into_bytes()),
+                    Err(e) => {
+                        return Err(msg(&[
+                            b"failed to compile regular expression ",
+                            &quote_locale(a),
+                            b": ",
+                            e.to_string().as_bytes(),
+                        ]))
+                    }
                 }
             }
             b"-type" | b"-xtype" => {
@@ -535,6 +544,12 @@ impl<'a> Parser<'a> {
                             b"' in the argument list to ",
                             t,
                             b".",
+                        ]));
+                    }
+                    if b == 128 {
+                        return Err(msg(&[
+                            t,
+                            b" D is not supported because Solaris doors are not supported on the platform find was compiled on.",
                         ]));
                     }
                     mask |= b;
@@ -602,7 +617,7 @@ impl<'a> Parser<'a> {
                 let (c, rest) = split_cmp(a);
                 let n: f64 = std::str::from_utf8(rest)
                     .ok()
-                    .filter(|s| !s.is_empty() && !s.starts_with(['+', '-']))
+                    .filter(|s| !s.is_empty())
                     .and_then(|s| s.parse().ok())
                     .filter(|v: &f64| v.is_finite())
                     .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", t, b"'"]))?;
@@ -832,7 +847,7 @@ impl<'a> Parser<'a> {
                     return Err(msg(&[b"missing argument to `", t, b"'"]));
                 };
                 if end == start {
-                    return Err(msg(&[b"missing argument to `", t, b"'"]));
+                    return Err(msg(&[b"invalid argument `;' to `", t, b"'"]));
                 }
                 let argv: Vec<Vec<u8>> = self.args[start..end].to_vec();
                 if plus {

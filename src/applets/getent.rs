@@ -1,7 +1,8 @@
 //! `getent`: entries from the administrative databases, as glibc's getent (2.36) prints them.
 //!
-//! Databases: `passwd`, `group`, `shadow`, `gshadow`, `hosts`, `services`, `protocols`,
-//! `initgroups`. Without a key the whole database is listed (each entry as glibc's parser
+//! Databases: `passwd`, `group`, `shadow`, `gshadow`, `hosts`, `ahosts`, `ahostsv4`,
+//! `ahostsv6`, `services`, `protocols`, `initgroups`. Without a key the whole database is
+//! listed (each entry as glibc's parser
 //! reads it back: malformed lines skipped, numbers normalised); with keys each is looked up —
 //! passwd and group by number when the key reads as one (strtoul's way: `+0` and `00` are 0),
 //! else by name; services by `NAME[/PROTO]` or `PORT[/PROTO]`; protocols by name, alias or
@@ -13,7 +14,8 @@
 //! Deviations: rbox has no NSS: every database comes from its file under /etc
 //! (`/etc/passwd`, `/etc/group`, `/etc/shadow`, `/etc/gshadow`, `/etc/hosts`,
 //! `/etc/services`, `/etc/protocols`) — **`hosts` never asks DNS** — and `-s/--service`,
-//! `-i`, `-A` are accepted and ignored. `ahosts*`, `aliases`, `ethers`, `netgroup`,
+//! `-i`, `-A` are accepted and ignored; `ahosts` lists IPv6 addresses before IPv4 ones
+//! (getaddrinfo sorts by RFC 6724). `aliases`, `ethers`, `netgroup`,
 //! `networks` and `rpc` are not implemented (reported as unknown databases).
 
 use std::ffi::OsString;
@@ -49,7 +51,8 @@ Mandatory or optional arguments to long options are also mandatory or optional
 for any corresponding short options.
 
 Supported databases:
-group gshadow hosts initgroups passwd protocols services shadow
+ahosts ahostsv4 ahostsv6 group gshadow hosts initgroups passwd protocols
+services shadow
 
 Every database is read from its file under /etc (no NSS, no DNS).
 ",
@@ -94,6 +97,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         b"shadow" => shadow(ctx, &keys, b"/etc/shadow", 9)?,
         b"gshadow" => shadow(ctx, &keys, b"/etc/gshadow", 4)?,
         b"hosts" => hosts(ctx, &keys)?,
+        b"ahosts" => ahosts(ctx, &keys, 0)?,
+        b"ahostsv4" => ahosts(ctx, &keys, 4)?,
+        b"ahostsv6" => ahosts(ctx, &keys, 6)?,
         b"services" => services(ctx, &keys)?,
         b"protocols" => protocols(ctx, &keys)?,
         b"initgroups" => initgroups(ctx, &keys)?,
@@ -329,6 +335,74 @@ fn hosts(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<bool> {
             break;
         }
         ok &= printed;
+    }
+    Ok(ok)
+}
+
+/// `ahosts`, `ahostsv4`, `ahostsv6`: getaddrinfo's answers from /etc/hosts, one line per
+/// socket type, the canonical name on the first. `fam` 4: IPv4 only; 6: IPv6, then IPv4 as
+/// v4-mapped; 0: IPv6, then IPv4.
+fn ahosts(ctx: &mut Ctx, keys: &[&[u8]], fam: u8) -> Result<bool> {
+    if keys.is_empty() {
+        return hosts(ctx, keys);
+    }
+    let all = host_entries();
+    let mut ok = true;
+    for k in keys {
+        let (mut v6, mut v4): (Vec<IpAddr>, Vec<IpAddr>) = (Vec::new(), Vec::new());
+        let canon: Vec<u8>;
+        match std::str::from_utf8(k)
+            .ok()
+            .and_then(|s| s.parse::<IpAddr>().ok())
+        {
+            Some(a) => {
+                if a.is_ipv6() {
+                    v6.push(a)
+                } else {
+                    v4.push(a)
+                }
+                canon = k.to_vec();
+            }
+            None => {
+                let hits: Vec<&Host> = all
+                    .iter()
+                    .filter(|h| h.names.iter().any(|n| n.eq_ignore_ascii_case(k)))
+                    .collect();
+                canon = hits.first().map(|h| h.names[0].clone()).unwrap_or_default();
+                for h in hits {
+                    let v = if h.addr.is_ipv6() { &mut v6 } else { &mut v4 };
+                    if !v.contains(&h.addr) {
+                        v.push(h.addr);
+                    }
+                }
+            }
+        }
+        let addrs: Vec<IpAddr> = match fam {
+            4 => v4,
+            6 => v6
+                .into_iter()
+                .chain(v4.into_iter().map(|a| match a {
+                    IpAddr::V4(a) => IpAddr::V6(a.to_ipv6_mapped()),
+                    a => a,
+                }))
+                .collect(),
+            _ => v6.into_iter().chain(v4).collect(),
+        };
+        if addrs.is_empty() {
+            ok = false;
+            continue;
+        }
+        let mut first = true;
+        for a in &addrs {
+            for t in ["STREAM", "DGRAM", "RAW"] {
+                let mut l = format!("{:<15} {t:<6} ", a.to_string()).into_bytes();
+                if first {
+                    l.extend_from_slice(&canon);
+                    first = false;
+                }
+                line(ctx, &l)?;
+            }
+        }
     }
     Ok(ok)
 }

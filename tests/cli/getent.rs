@@ -65,6 +65,11 @@ fn keys_by_name_and_number() {
     both(&["initgroups", "root", "daemon"]);
     let (name, addr) = a_host();
     both(&["hosts", &name, &addr, &name.to_uppercase()]);
+    for db in ["ahosts", "ahostsv4", "ahostsv6"] {
+        both(&[db, &name, &addr]);
+        both(&[db, "rbox-no-such-host.invalid"]);
+    }
+    both(&["ahosts"]);
 }
 
 #[test]

@@ -19,7 +19,9 @@ fn gnu_sed() -> bool {
 /// Run both with `args` on `input` (in `dir` when given) and compare.
 #[track_caller]
 fn same(args: &[&str], input: &[u8]) -> Output {
-    same_in(None, args, input)
+    // In a scratch directory: a script may write files (`w`).
+    let d = TempDir::new("sed-same");
+    same_in(Some(d.path()), args, input)
 }
 
 #[track_caller]

@@ -1,1 +1,78 @@
-//! `uniq` against the reference tools as oracles.
+//! `uniq` against GNU uniq as the oracle: same stdout, stderr and status.
+
+use crate::harness::*;
+
+const U1: &[u8] = b"a\na\nb\nA\nc\nc\nc\nx y\nz y\n  q 1\n\tq 2\n\xff\xfe\n\xff\xfe\nd";
+
+#[test]
+fn options_match_gnu() {
+    let d = TempDir::new("uniq");
+    d.write("u1", U1);
+    d.write("z", b"a\0a\0b\0");
+    for args in [
+        &[][..],
+        &["-c"],
+        &["-d"],
+        &["-u"],
+        &["-D"],
+        &["-du"],
+        &["--all-repeated=prepend"],
+        &["--all-repeated=separate"],
+        &["--group"],
+        &["--group=prepend"],
+        &["--group=append"],
+        &["--group=both"],
+        &["-i"],
+        &["-ic"],
+        &["-f", "1"],
+        &["-f1", "-c"],
+        &["-s", "1"],
+        &["-w", "1"],
+        &["-s1", "-w1", "-c"],
+        &["-f", "99999999999999999999999"],
+        &["--group=separate", "-i"],
+    ] {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push("u1");
+        same_as_gnu("uniq", &a, None, d.path());
+        same_as_gnu("uniq", args, Some(U1), d.path());
+    }
+    same_as_gnu("uniq", &["-z", "-c", "z"], None, d.path());
+}
+
+#[test]
+fn errors_match_gnu() {
+    let d = TempDir::new("uniq");
+    d.write("u1", U1);
+    std::fs::create_dir(d.join("dir")).unwrap();
+    for args in [
+        &["--group", "-c", "u1"][..],
+        &["-D", "-c", "u1"],
+        &["-f", "x", "u1"],
+        &["-s", "x", "u1"],
+        &["-w", "x", "u1"],
+        &["u1", "o1", "o2"],
+        &["nope"],
+        &["dir"],
+        &["u1", "dir"],
+        &["--all-repeated=foo", "u1"],
+    ] {
+        same_as_gnu("uniq", args, None, d.path());
+    }
+}
+
+#[test]
+fn output_operand_and_dev_full() {
+    let d = TempDir::new("uniq");
+    d.write("u1", U1);
+    applet("uniq")
+        .args(["-c", "u1", "out"])
+        .cwd(d.path())
+        .run()
+        .ok();
+    let g = gnu("uniq").args(["-c", "u1"]).cwd(d.path()).run();
+    assert_eq!(std::fs::read(d.join("out")).unwrap(), g.stdout);
+    let o = applet("uniq").args(["u1", "/dev/full"]).cwd(d.path()).run();
+    o.code(1)
+        .stderr_is("uniq: write error: No space left on device\n");
+}

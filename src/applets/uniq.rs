@@ -237,7 +237,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     match r {
         Ok(()) => Ok(()),
-        Err(Fail::Read(_)) => {
+        Err(Fail::Read) => {
             // GNU's words, without the reason.
             let mut msg = b"error reading ".to_vec();
             msg.extend_from_slice(&quote_always(input));
@@ -248,7 +248,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
 }
 
 enum Fail {
-    Read(std::io::Error),
+    Read,
     Write(std::io::Error),
 }
 
@@ -305,7 +305,7 @@ fn uniq(fd: BorrowedFd, c: &Cfg, ctx: &mut Ctx) -> std::result::Result<(), Fail>
     let streaming = c.all.is_some() || c.group.is_some();
     let mut groups = 0u64;
     loop {
-        let next = lines.next(fd, eol).map_err(Fail::Read)?;
+        let next = lines.next(fd, eol).map_err(|_| Fail::Read)?;
         let Some((line, _)) = next else { break };
         if have && same(&prev, line, c) {
             n += 1;
@@ -328,10 +328,7 @@ fn uniq(fd: BorrowedFd, c: &Cfg, ctx: &mut Ctx) -> std::result::Result<(), Fail>
             flush_group(ctx, c, &prev, n)?;
         }
         if let Some(g) = c.group {
-            if have && matches!(g, Delim::Append | Delim::Both | Delim::Separate)
-                || !have && matches!(g, Delim::Prepend | Delim::Both)
-                || have && g == Delim::Prepend
-            {
+            if have || matches!(g, Delim::Prepend | Delim::Both) {
                 ctx.out.buf_mut().push(eol);
             }
             put(ctx, line, None, eol)?;

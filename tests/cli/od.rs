@@ -1,1 +1,94 @@
-//! `od` against the reference tools as oracles.
+//! `od` against GNU od 9 as the oracle: output, messages and status.
+
+use crate::harness::*;
+
+#[test]
+fn matches_gnu() {
+    let d = TempDir::new("od");
+    d.write(
+        "t1",
+        b"a\tb\tc\n\tx\ty\n  \t z\tq\nab\x08c\td\n\t\t\n12345678\tx\nno newline\t\xff\x80\x7f\0",
+    );
+    d.write(
+        "fl",
+        b"\x00\x00\x80\x3f\x9a\x99\x99\x3f\x00\x00\xc0\x7f\x01\x00\x00\x00\xff\xfe\x80\x7f",
+    );
+    d.write("al", "abcdefghijklmnopq");
+    d.write("zz", [0u8; 100]);
+    let rnd: Vec<u8> = (0..3000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    d.write("rnd", &rnd);
+    let cases: &[&[&str]] = &[
+        &["t1"],
+        &["-c", "t1"],
+        &["-a", "t1"],
+        &["-b", "t1"],
+        &["-d", "t1"],
+        &["-o", "t1"],
+        &["-s", "t1"],
+        &["-x", "t1"],
+        &["-i", "t1"],
+        &["-l", "t1"],
+        &["-D", "t1"],
+        &["-O", "t1"],
+        &["-X", "t1"],
+        &["-f", "fl"],
+        &["-t", "f4", "-t", "f8", "fl"],
+        &["-t", "fD", "fl"],
+        &["-t", "x2z", "-t", "c", "al"],
+        &["-t", "x1z", "-w5", "al"],
+        &["-t", "x4z", "-t", "x1z", "al"],
+        &["-t", "d4", "-t", "x1", "al"],
+        &["-w3", "-t", "x2", "al"],
+        &["-j", "5", "al"],
+        &["zz"],
+        &["-v", "zz"],
+        &["-A", "d", "t1"],
+        &["-A", "x", "t1"],
+        &["-A", "n", "t1"],
+        &["-A", "z", "t1"],
+        &["-t", "x1z", "t1"],
+        &["-t", "a", "-t", "c", "-t", "x1", "t1"],
+        &["-t", "u1", "-t", "d1", "-t", "o1", "t1"],
+        &["-t", "u8", "-t", "d8", "t1"],
+        &["-t", "x8", "t1"],
+        &["-t", "oC", "-t", "xS", "-t", "dI", "-t", "uL", "al"],
+        &["-t", "d3", "t1"],
+        &["-t", "q", "t1"],
+        &["-t", "f2", "t1"],
+        &["-w", "t1"],
+        &["-w8", "-c", "t1"],
+        &["-N", "0x10", "t1"],
+        &["-j", "0x3", "-N", "010", "t1"],
+        &["-N", "1k", "t1"],
+        &["-j", "1000", "t1"],
+        &["-j", "x", "t1"],
+        &["-N", "x", "t1"],
+        &["nope", "t1"],
+        &["t1", "nope", "al"],
+        &["."],
+        &["al", "al"],
+        &["-c", "rnd"],
+        &["-t", "x4", "rnd"],
+        &["-tfF", "rnd"],
+        &["-tfD", "rnd"],
+        &["-tx1", "-v", "rnd"],
+        &["-x"],
+    ];
+    for c in cases {
+        let r = applet("od").args(*c).cwd(d.path()).run();
+        let g = gnu("od").args(*c).cwd(d.path()).run();
+        r.same_as(&g);
+    }
+    let r = applet("od").args(["-c", "-"]).stdin("hi\n").run();
+    let g = gnu("od").args(["-c", "-"]).stdin("hi\n").run();
+    r.same_as(&g);
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let (Ok(f1), Ok(f2)) = (full(), full()) else {
+        return skip("no /dev/full");
+    };
+    let r = applet("od").stdin("abc").stdout_file(f1).run();
+    let g = gnu("od").stdin("abc").stdout_file(f2).run();
+    r.same_as(&g);
+}

@@ -181,6 +181,8 @@ enum Mode {
     G,
     E,
     F,
+    /// -P: refused once the options are read (no PCRE here).
+    P,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -364,7 +366,7 @@ fn plain_literals(pats: &[Vec<u8>], mode: Mode) -> Option<Vec<Vec<u8>>> {
     for p in pats {
         match mode {
             Mode::F => out.push(p.clone()),
-            Mode::G => {
+            Mode::G | Mode::P => {
                 if p.iter()
                     .any(|b| matches!(b, b'\\' | b'[' | b'.' | b'*' | b'^' | b'$'))
                 {
@@ -1296,25 +1298,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         match *id {
             "E" | "F" | "G" | "P" => {
                 let nm = match *id {
-                    "E" => Some(Mode::E),
-                    "F" => Some(Mode::F),
-                    "G" => Some(Mode::G),
-                    _ => None,
+                    "E" => Mode::E,
+                    "F" => Mode::F,
+                    "G" => Mode::G,
+                    _ => Mode::P,
                 };
-                match (mode, nm) {
-                    (_, None) => {
-                        if mode.is_some() && forced.is_none() || forced.is_some() {
-                            return die(ctx, b"conflicting matchers specified");
-                        }
-                        return die(
-                            ctx,
-                            b"Perl matching not supported in a --disable-perl-regexp build",
-                        );
-                    }
-                    (Some(a), Some(b)) if a != b => {
-                        return die(ctx, b"conflicting matchers specified")
-                    }
-                    _ => mode = nm,
+                match mode {
+                    Some(a) if a != nm => return die(ctx, b"conflicting matchers specified"),
+                    _ => mode = Some(nm),
                 }
             }
             "e" => {
@@ -1521,6 +1512,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     }
     let mode = mode.unwrap_or(Mode::G);
 
+    if mode == Mode::P {
+        return die(
+            ctx,
+            b"Perl matching not supported in a --disable-perl-regexp build",
+        );
+    }
     // GNU: -m 0 selects nothing and reads nothing.
     let keycc_zero = patterns.len() == 1 && patterns[0].is_empty();
     if (o.max_count == 0 || (keycc_zero && o.invert && !linex && !word))

@@ -549,6 +549,188 @@ const TABLE: &[(&str, &[&str])] = &[
         r#"BEGIN { ARGV[ARGC++] = "f1" } END { print NR }"#,
         &["f1", "f2"],
     ),
+    (r#"{ print $NF }"#, &["data"]),
+    (r#"length > 12"#, &["data"]),
+    (r#"{ $1 = ""; print }"#, &["data"]),
+    (r#"NF"#, &["data"]),
+    (r#"1"#, &["data"]),
+    (r#"END { print }"#, &["data"]),
+    (
+        r#"{ a[NR] = $0 } END { for (i = NR; i > 0; i--) print a[i] }"#,
+        &["data"],
+    ),
+    (r#"ORS = NR % 2 ? " " : "\n""#, &["para", "data"]),
+    (r#"$1 = $1"#, &["data"]),
+    (r#"BEGIN { FS = OFS = "\t" } { $1 = $1; print }"#, &["data"]),
+    (r#"{ $1 = $1 } 1"#, &["data"]),
+    (r#"NR > 1 { print prev } { prev = $0 }"#, &["data"]),
+    (r#"{ print length() }"#, &["data"]),
+    (r#"{ n = n ? n "," $1 : $1 } END { print n }"#, &["data"]),
+    (r#"{ printf "%-8s %3d\n", $1, $2 } "#, &["data"]),
+    (
+        r#"$2 >= 10 && $2 <= 30 { c++ } END { print c + 0 }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { while ("cat data" | getline l) n++; print n }"#,
+        &["data"],
+    ),
+    (
+        r#"{ lines[$3] = lines[$3] " " $1 } END { print lines["x"] }"#,
+        &["data"],
+    ),
+    (r#"{ print substr($0, index($0, " ") + 1) }"#, &["data"]),
+    (
+        r#"BEGIN { x = "A;B;C"; gsub(";", "\n", x); print x }"#,
+        &["data"],
+    ),
+    (r#"{ $2 = sprintf("%05.1f", $2) } 1"#, &["data"]),
+    (
+        r#"{ print $1 > ($3 ".out") } END { close("x.out"); while ((getline l < "x.out") > 0) print "x:", l }"#,
+        &["data"],
+    ),
+    (r#"{ print | "sort -k2n" }"#, &["data"]),
+    (r#"BEGIN { "pwd" | getline d; print (d != "") }"#, &["data"]),
+    (
+        r#"{ sub(/^[ \t]+/, ""); sub(/[ \t]+$/, ""); print }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print 2 > 1 }"#, &["data"]),
+    (r#"BEGIN { x = 5; print x" "x }"#, &["data"]),
+    (r#"BEGIN { print "a" "b" > "/dev/stdout" }"#, &["data"]),
+    (r#"{ print ($2 > 10 ? "hi" : "lo") }"#, &["data"]),
+    (r#"BEGIN { a = "10"; b = "9"; print (a > b) }"#, &["data"]),
+    (r#"{ if ($2 > max) max = $2 } END { print max }"#, &["data"]),
+    (
+        r#"{ if (min == "" || $2 < min) min = $2 } END { print min }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { getline line < "data"; print line; close("data"); getline line < "data"; print line }"#,
+        &["data"],
+    ),
+    (r#"NR == 2, NR == 4 { print NR }"#, &["data"]),
+    (r#"/alice/, /nomatch/ { print "r", NR }"#, &["data"]),
+    (r#"$2 ~ /^[12]/"#, &["data"]),
+    (r#"$0 !~ /o/"#, &["data"]),
+    (
+        r#"BEGIN { n = split("a b c", arr, " "); delete arr[2]; for (i = 1; i <= n; i++) print (i in arr) }"#,
+        &["data"],
+    ),
+    (
+        r#"{ count[$3]++ } END { for (k in count) print k, count[k] | "sort"; close("sort") }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { print index("abc", "bc") substr("xyz", 2) }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print 1e3, 1E3, 1.5e-3, .5, 5. }"#, &["data"]),
+    (r#"BEGIN { print "x" >> "/dev/stdout" }"#, &["data"]),
+    (
+        r#"BEGIN { s = "aXbXc"; print split(s, a, "X"), a[2] }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { s = "a b"; print s ~ / /, s ~ "[ ]" }"#,
+        &["data"],
+    ),
+    (
+        r#"{ printf("%s%s", NR == 1 ? "" : ",", $1) } END { print "" }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { a = b = 3; print a, b }"#, &["data"]),
+    (r#"BEGIN { x = 1 ? 2 : 3 ? 4 : 5; print x }"#, &["data"]),
+    (
+        r#"BEGIN { a["x"]; print ("x" in a) == 1, !("y" in a) }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { $0 = "a b c"; print $1$2 }"#, &["data"]),
+    (r#"BEGIN { print -1 " " -1 }"#, &["data"]),
+    (r#"BEGIN { print 1 -1 }"#, &["data"]),
+    (r#"BEGIN { x = "abc"; print x~"b" ? "y" : "n" }"#, &["data"]),
+    (r#"BEGIN { print length "x" }"#, &["data"]),
+    (r#"BEGIN { n = 3; while (n --> 0) print n }"#, &["data"]),
+    (r#"BEGIN { print 10 / 4, 10 % 4, int(10 / 4) }"#, &["data"]),
+    (r#"BEGIN { print (1, 2) in a }"#, &["data"]),
+    (
+        r#"BEGIN { $0 = "x"; print $1 == "x" ? "eq" : "ne" }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print "a" (1 < 2) "b" }"#, &["data"]),
+    (r#"BEGIN { print !1, !!2, - -3 }"#, &["data"]),
+    (r#"BEGIN { printf "%s\n", 0.1 + 0.2 == 0.3 }"#, &["data"]),
+    (
+        r#"BEGIN { x[1] = 1; f(x); print x[1] } function f(arr) { arr[1] = 2 }"#,
+        &["data"],
+    ),
+    (
+        r#"function g(a) { a = 5; return a } BEGIN { b = 1; g(b); print b }"#,
+        &["data"],
+    ),
+    (
+        r#"function h(a, b) { return a + b } BEGIN { print h(1) }"#,
+        &["data"],
+    ),
+    (
+        r#"function r(n) { if (n > 0) { print n; r(n - 1) } } BEGIN { r(3) }"#,
+        &["data"],
+    ),
+    (
+        r#"function m(arr, k) { return (k in arr) } BEGIN { z["q"]; print m(z, "q"), m(z, "w") }"#,
+        &["data"],
+    ),
+    (
+        r#"function u(arr) { split("a b", arr) } BEGIN { u(q); print q[2] }"#,
+        &["data"],
+    ),
+    (
+        r#"function v(a) { a["k"] = 1 } BEGIN { v(loc); print length(loc) }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { getline < "data"; print NF, $1 }"#, &["data"]),
+    (
+        r#"BEGIN { RS = "" } { print NR, NF; for (i = 1; i <= NF; i++) printf "[%s]", $i; print "" }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = "o" } { printf "<%s>", $0 } END { print "" }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = "\n|b" } NR < 4 { print NR": " $0 }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { FS = "" } NR == 1 { print NF, $1, $5 }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { FS = "b+" } { print $1 "|" $2 }"#, &["data"]),
+    (r#"BEGIN { FS = " +" } NR == 1 { print NF }"#, &["data"]),
+    (r#"BEGIN { OFS = "-" } { NF = NF; print }"#, &["data"]),
+    (r#"{ NF++; $NF = "end"; print }"#, &["data"]),
+    (r#"BEGIN { printf "%d items\n", "3 items" }"#, &["data"]),
+    (r#"BEGIN { print substr("abcdef", 3) }"#, &["data"]),
+    (
+        r#"BEGIN { print 1e308 * 10, -1e308 * 10, log(0) }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print int("inf"), int("nan") }"#, &["data"]),
+    (r#"BEGIN { x = 010; print x, "010" + 0 }"#, &["data"]),
+    (
+        r#"BEGIN { CONVFMT = "%.2f"; x = 3.14159; y = x ""; print y; print x }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { OFMT = "%.2f"; print 3.14159, 3.14159 "" }"#,
+        &["data"],
+    ),
+    (
+        r#"BEGIN { x = 123456789; print x "", x / 10 "" }"#,
+        &["data"],
+    ),
+    (r#"BEGIN { print 0.1 * 3, 1e-5, 123456.7 }"#, &["data"]),
+    (r#"BEGIN { print 17 / 4 * 4, 2 ^ 0.5 }"#, &["data"]),
 ];
 
 #[test]
@@ -741,5 +923,34 @@ fn pipes_and_commands() {
         "BEGIN { print \"a\" > \"o2\"; print \"b\" > \"o2\"; close(\"o2\"); print \"c\" >> \"o2\"; close(\"o2\"); while ((getline l < \"o2\") > 0) print l }",
     ] {
         check(&d, &[prog, "data"], b"");
+    }
+}
+
+#[test]
+fn records_across_buffer_boundaries() {
+    // paragraph mode, regex RS and one-character RS over a file far larger than one read
+    let d = fixture();
+    let mut text = String::new();
+    let mut x: u32 = 12345;
+    for _ in 0..40000 {
+        x = x.wrapping_mul(1103515245).wrapping_add(12345);
+        let words = 1 + (x >> 16) % 4;
+        for w in 0..words {
+            if w > 0 {
+                text.push(' ');
+            }
+            text.push_str(&format!("w{}", (x >> (w + 3)) % 100));
+        }
+        text.push_str(["\n", "\n", "\n\n", "\n\n\n", "\n\n\n\n\n"][(x >> 8) as usize % 5]);
+    }
+    d.write("big", &text);
+    for prog in [
+        "BEGIN{RS=\"\"}{n+=NF; c++; x += length($0)} END{print c, n, x}",
+        "BEGIN{RS=\"\\n\\n+\"}{c++; n+=NF} END{print c, n}",
+        "BEGIN{RS=\"w1\"}{c++} END{print c}",
+        "BEGIN{RS=\"1\"}{c++; n += length($0)} END{print c, n}",
+        "{n+=NF} END{print n, NR}",
+    ] {
+        check(&d, &[prog, "big"], b"");
     }
 }

@@ -1558,12 +1558,11 @@ impl<'a> Interp<'a> {
                             e += 1;
                         }
                         if e == r.buf.len() && !r.eof {
-                            let have = r.buf.len() - r.pos;
+                            // positions move when the buffer is compacted
                             let rel = end - r.pos;
-                            if r.fill().map_err(read_fail)? {
-                                from = r.pos + rel.min(have);
-                                continue;
-                            }
+                            r.fill().map_err(read_fail)?;
+                            from = r.pos + rel;
+                            continue;
                         }
                         let end = from + k;
                         out.extend_from_slice(&r.buf[r.pos..end]);

@@ -110,7 +110,6 @@ impl Dfa {
         self.idle.push(false);
     }
 
-    #[inline]
     #[inline(always)]
     pub(crate) fn is_idle(&self, sid: u32) -> bool {
         self.idle[sid as usize]
@@ -177,7 +176,6 @@ impl Dfa {
 
     /// Follow `byte` (None: the end of the subject) from state `sid`: the next state and
     /// whether a match ends before the byte.
-    #[inline(always)]
     #[inline(always)]
     pub(crate) fn step(&mut self, prog: &Prog, sid: u32, byte: Option<u8>) -> (u32, bool) {
         let class = match byte {

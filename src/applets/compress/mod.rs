@@ -211,7 +211,6 @@ const XZ_OPTS: &[Opt] = &[
     Opt::flag("decompress", Some(b'd'), Some("decompress")),
     Opt::flag("decompress", None, Some("uncompress")),
     Opt::flag("test", Some(b't'), Some("test")),
-    Opt::flag("list", Some(b'l'), Some("list")),
     Opt::flag("keep", Some(b'k'), Some("keep")),
     Opt::flag("force", Some(b'f'), Some("force")),
     Opt::flag("stdout", Some(b'c'), Some("stdout")),
@@ -1340,9 +1339,7 @@ impl Runner {
             if self.o.force && self.o.stdout && out.is_some() {
                 return passthrough(inp.fd, out, &mut self.buf_in, len, &mut d);
             }
-            return Err(if len == 0 && fam == Fam::Bzip2 {
-                Fail::Truncated
-            } else if len == 0 && fam == Fam::Zstd {
+            return Err(if len == 0 && fam != Fam::Xz {
                 Fail::Truncated
             } else {
                 Fail::NotFormat
@@ -1350,7 +1347,7 @@ impl Runner {
         }
         let mut dec = codec::decoder(fam.codec()).map_err(|e| Fail::Corrupt(e.to_string()))?;
         let mut pos = 0;
-        let mut eof = len < self.buf_in.len() && false;
+        let mut eof = false;
         let mut ended = false;
         let mut n_out = 0;
         d.bytes_in = len as u64;

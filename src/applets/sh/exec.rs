@@ -960,6 +960,8 @@ impl Shell {
         redirs: &[Redir],
         mut saved: Option<&mut SavedFds>,
     ) -> Result<(), i32> {
+        // A file that cannot be opened or a closed descriptor fails the command with status 1,
+        // as BusyBox ash and bash (dash: 2); expansion errors keep their own status.
         if redirs.is_empty() {
             return Ok(());
         }
@@ -1027,7 +1029,7 @@ impl Shell {
                                 if r.fd != 2 {
                                     self.errf(&[&target, b": Bad file descriptor"]);
                                 }
-                                return Err(2);
+                                return Err(1);
                             }
                             if n == r.fd {
                                 continue;
@@ -1060,7 +1062,7 @@ impl Shell {
                                 .is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFREG)
                         {
                             self.errf(&[b"cannot create ", &target, b": File exists"]);
-                            return Err(2);
+                            return Err(1);
                         }
                         flags &= !libc::O_TRUNC;
                     }
@@ -1069,7 +1071,7 @@ impl Shell {
                     } else {
                         if target.contains(&0) {
                             self.errf(&[b"cannot open ", &target, b": No such file"]);
-                            return Err(2);
+                            return Err(1);
                         }
                         match fd::open(&target, flags | libc::O_CLOEXEC, 0o666) {
                             Ok(fd) => fd,
@@ -1087,7 +1089,7 @@ impl Shell {
                                     _ => crate::common::ctx::errno_text(e),
                                 };
                                 self.errf(&[what, &target, b": ", why.as_bytes()]);
-                                return Err(2);
+                                return Err(1);
                             }
                         }
                     }

@@ -182,6 +182,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     }
 
     let result = if let Some(text) = command {
+        sh.opts.command = true;
         let mut inp = Input::from_bytes(&text);
         sh.run_input(&mut inp, true)
     } else if !force_stdin && i < args.len() {

@@ -51,6 +51,8 @@ pub struct Opts {
     /// Accepted for dash compatibility; no effect.
     pub privileged: bool,
     pub debug: bool,
+    /// Commands came from `-c`: `$-` shows `c`, as BusyBox ash and bash do (dash does not).
+    pub command: bool,
 }
 
 pub const OPTION_NAMES: &[(&str, u8)] = &[
@@ -368,6 +370,7 @@ impl Shell {
             (o.allexport, b'a'),
             (o.notify, b'b'),
             (o.nounset, b'u'),
+            (o.command, b'c'),
         ] {
             if on {
                 s.push(c);

@@ -1449,6 +1449,10 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         if c == delim {
             break;
         }
+        // A variable cannot hold NUL: dropped, as dash, BusyBox ash and bash do.
+        if c == 0 {
+            continue;
+        }
         if c == b'\\' && !raw {
             match next(&mut b) {
                 Some(true) => {

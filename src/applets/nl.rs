@@ -86,7 +86,7 @@ enum Style {
     All,
     Text,
     None,
-    Re(Regex),
+    Re(Box<Regex>),
 }
 
 fn usage(ctx: &mut Ctx, m: &[u8]) -> Error {
@@ -101,7 +101,7 @@ fn style(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<Style> {
         b"t" => Style::Text,
         b"n" => Style::None,
         [b'p', re @ ..] => match Regex::new(re, Flags(0)) {
-            Ok(r) => Style::Re(r),
+            Ok(r) => Style::Re(Box::new(r)),
             Err(e) => return Err(Error::new(1, e.0.message())),
         },
         _ => {

@@ -184,24 +184,32 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             continue;
         }
         any = true;
-        let mut enc = Vec::with_capacity(whole / 3 * 4 + 4);
-        for ch in inbuf[..whole].chunks(3) {
-            let b0 = ch[0] as u32;
-            let b1 = *ch.get(1).unwrap_or(&0) as u32;
-            let b2 = *ch.get(2).unwrap_or(&0) as u32;
-            let v = (b0 << 16) | (b1 << 8) | b2;
-            enc.push(ALPHABET[(v >> 18) as usize & 63]);
-            enc.push(ALPHABET[(v >> 12) as usize & 63]);
-            enc.push(if ch.len() > 1 {
+        let mut enc = vec![0u8; whole.div_ceil(3) * 4];
+        let full = whole / 3;
+        for (src, dst) in inbuf[..full * 3]
+            .chunks_exact(3)
+            .zip(enc.chunks_exact_mut(4))
+        {
+            let v = ((src[0] as u32) << 16) | ((src[1] as u32) << 8) | src[2] as u32;
+            dst[0] = ALPHABET[(v >> 18) as usize & 63];
+            dst[1] = ALPHABET[(v >> 12) as usize & 63];
+            dst[2] = ALPHABET[(v >> 6) as usize & 63];
+            dst[3] = ALPHABET[v as usize & 63];
+        }
+        let tail = &inbuf[full * 3..whole];
+        if !tail.is_empty() {
+            let b0 = tail[0] as u32;
+            let b1 = *tail.get(1).unwrap_or(&0) as u32;
+            let v = (b0 << 16) | (b1 << 8);
+            let dst = &mut enc[full * 4..];
+            dst[0] = ALPHABET[(v >> 18) as usize & 63];
+            dst[1] = ALPHABET[(v >> 12) as usize & 63];
+            dst[2] = if tail.len() > 1 {
                 ALPHABET[(v >> 6) as usize & 63]
             } else {
                 b'='
-            });
-            enc.push(if ch.len() > 2 {
-                ALPHABET[v as usize & 63]
-            } else {
-                b'='
-            });
+            };
+            dst[3] = b'=';
         }
         if wrap == 0 {
             ctx.out.write_all(&enc)?;

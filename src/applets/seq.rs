@@ -547,11 +547,21 @@ fn fast(ctx: &mut Ctx, a: &[u8], b: Option<&[u8]>, step: u32, sep: &[u8]) -> Res
                     buf.extend_from_slice(sep);
                 }
             }
-            buf.extend_from_slice(&cur);
+            crate::common::io::append(buf, &cur);
         }
         first = false;
         ctx.out.maybe_flush()?;
-        // cur += step, in decimal.
+        // cur += step, in decimal (the common case: the last digit moves by one).
+        let last = cur.len() - 1;
+        if step == 1 && cur[last] < b'9' {
+            cur[last] += 1;
+            if let Some(e) = &end {
+                if cur.len() == e.len() && cur.as_slice() > e.as_slice() {
+                    break;
+                }
+            }
+            continue;
+        }
         let mut carry = step;
         let mut k = cur.len();
         while carry > 0 {

@@ -174,6 +174,44 @@ impl Dfa {
         id
     }
 
+    /// Follow already-computed transitions from `sid` over `hay[i..]` as long as no match ends,
+    /// the next state is not dead and (with `stop_idle`) not idle: (state, position). It stops
+    /// before a byte whose transition is unknown, matches or dies ([`Dfa::step`] takes that
+    /// one), and just after entering an idle state. The hot loop of every DFA scan: the table,
+    /// the classes and the stride stay in registers (`step` may grow the table, so its caller
+    /// reloads them for each byte).
+    #[inline]
+    pub(crate) fn run_known(
+        &self,
+        mut sid: u32,
+        hay: &[u8],
+        mut i: usize,
+        stop_idle: bool,
+    ) -> (u32, usize) {
+        let trans = &self.trans[..];
+        let classes = &self.classes;
+        let idle = &self.idle[..];
+        let stride = self.stride;
+        while let Some(&b) = hay.get(i) {
+            let Some(&t) = trans.get(sid as usize * stride + classes[b as usize] as usize) else {
+                break;
+            };
+            if t == 0 || (t - 1) & 1 != 0 {
+                break;
+            }
+            let n = (t - 1) >> 1;
+            if n == DEAD {
+                break;
+            }
+            sid = n;
+            i += 1;
+            if stop_idle && idle.get(n as usize).copied().unwrap_or(false) {
+                break;
+            }
+        }
+        (sid, i)
+    }
+
     /// Follow `byte` (None: the end of the subject) from state `sid`: the next state and
     /// whether a match ends before the byte.
     #[inline(always)]

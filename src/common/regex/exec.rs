@@ -400,6 +400,14 @@ impl<'r> Matcher<'r> {
                     sid = dfa.start_state(prog, hay, i, eflags, false);
                 }
             }
+            let before = i;
+            (sid, i) = dfa.run_known(sid, hay, i, can_skip);
+            if i >= hay.len() {
+                break;
+            }
+            if i > before && can_skip && dfa.is_idle(sid) {
+                continue;
+            }
             let (n, m) = dfa.step(prog, sid, Some(hay[i]));
             if m {
                 last = Some(i);

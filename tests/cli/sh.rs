@@ -236,6 +236,7 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r"case ! in [\!]) echo y;; esac; case - in [a\-z]) echo y;; esac; case . in [[.-.].]) echo y;; esac; case a in [[=a=]]) echo y;; esac", "y\ny\ny\ny\n", "", 0),
     ("trap 'echo T' INT; x=$(trap); echo \"[$x]\"", "[trap -- 'echo T' INT]\n", "", 0),
     (r#"printf 'a\0b\n' | { read x; printf %s "$x" | od -An -c; }"#, "   a   b\n", "", 0),
+    ("f() { local -; set -u; set -f; }; f; echo \"[${-#c}]\"; g() { local -; set +f; }; set -f; g; case $- in *f*) echo f;; esac", "[]\nf\n", "", 0),
     ("echo $((2**10)) $((2**3**2)) $((2*3**2)) $((-2**2))", "1024 512 18 4\n", "", 0),
     ("let x=2**4 y=x+1; echo $? $x $y; let 0; echo $?", "0 16 17\n1\n", "", 0),
     ("let 'a = 3' 'b = a * 2'; echo $a $b", "3 6\n", "", 0),

@@ -796,7 +796,16 @@ impl Shell {
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         let saved_name = std::mem::replace(&mut self.funcname, argv[0].clone());
         self.vars.push_frame();
+        self.local_opts.push(None);
         let r = self.run(body);
+        if let Some(Some(o)) = self.local_opts.pop() {
+            // Only the `set` flags come back: job control and interactivity stay as they are.
+            let (interactive, monitor, stdin) =
+                (self.opts.interactive, self.opts.monitor, self.opts.stdin);
+            self.opts = o;
+            (self.opts.interactive, self.opts.monitor, self.opts.stdin) =
+                (interactive, monitor, stdin);
+        }
         self.vars.pop_frame();
         self.funcname = saved_name;
         self.loop_depth = saved_loop;

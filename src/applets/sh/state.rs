@@ -174,6 +174,9 @@ pub struct Shell {
     pub seconds_base: i64,
     /// The running function's name, `$FUNCNAME` (bash, BusyBox ash); empty outside functions.
     pub funcname: Vec<u8>,
+    /// Per function call: the options saved by `local -` (restored when the function returns,
+    /// as dash and BusyBox ash do).
+    pub local_opts: Vec<Option<Opts>>,
     /// Interactive state and job control (issue 5, `jobctl.rs`).
     pub jc: super::jobctl::JobCtl,
 }
@@ -244,6 +247,7 @@ impl Shell {
             rng: std::cell::Cell::new(initial_seed()),
             seconds_base: now_secs(),
             funcname: Vec::new(),
+            local_opts: Vec::new(),
             jc: Default::default(),
         };
         let here = 0u8;

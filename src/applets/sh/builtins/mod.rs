@@ -817,6 +817,11 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     for a in &args[1..] {
         if a == b"-" {
+            // `local -`: the options set from here on are undone when the function returns.
+            let saved = sh.opts.clone();
+            if let Some(slot @ None) = sh.local_opts.last_mut() {
+                *slot = Some(saved);
+            }
             continue;
         }
         let (n, v) = match a.iter().position(|&c| c == b'=') {

@@ -793,7 +793,10 @@ impl Shell {
         self.eval_depth += 1;
         self.func_depth += 1;
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
-        let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        // The caller's loops stay visible: `break`/`continue` in a function called from a loop
+        // end or continue that loop, as BusyBox ash does (POSIX leaves it unspecified; dash and
+        // bash ignore them).
+        let saved_loop = self.loop_depth;
         let saved_name = std::mem::replace(&mut self.funcname, argv[0].clone());
         self.vars.push_frame();
         self.local_opts.push(None);

@@ -608,8 +608,10 @@ fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => return illegal_number(sh, b"shift", a),
         },
     };
+    // More than $#: status 1 and the shell goes on, as BusyBox ash and bash (POSIX lets the
+    // shell exit; dash does).
     if n > sh.pos.len() {
-        return sh.usage_err(b"shift", b"can't shift that many");
+        return Ok(1);
     }
     sh.pos.drain(..n);
     Ok(0)

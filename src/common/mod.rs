@@ -18,6 +18,7 @@
 //! - [`signals`]: signal names and numbers.
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
+//! - [`vercmp`]: gnulib's filevercmp, the version order of `sort -V` and `ls -v`.
 //! - [`tabs`]: GNU tab stops (`-t` lists, `/N`, `+N`) for expand and unexpand.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 //! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
@@ -49,6 +50,7 @@ pub mod sysinfo;
 pub mod tabs;
 pub mod test;
 pub mod time;
+pub mod vercmp;
 pub mod walk;
 
 pub use ctx::{Ctx, Error, Result};

@@ -510,7 +510,7 @@ pub fn fuzz_one(data: &[u8]) {
     let mut a = data.splitn(2, |&b| b == 0);
     let x = a.next().unwrap_or(b"");
     let y = a.next().unwrap_or(b"");
-    let _ = sort::filevercmp(x, y);
+    let _ = crate::common::vercmp::filevercmp(x, y);
     let _ = fnmatch(x, y, IGNORE);
     let mut v = Vec::new();
     quote::quote_into_extra(&mut v, data, quote::Style::ShellEscape, b"*=>@|");

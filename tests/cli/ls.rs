@@ -742,3 +742,38 @@ fn fuzz_corpus() {
         rbox::applets::ls::fuzz_one(&v);
     }
 }
+
+/// GNU's get_funky_string accumulates `\x` and octal escapes into a `char` with no digit limit:
+/// long escapes wrap modulo 256 (issue 18: `\x10000001f` overflowed a u32 and panicked).
+#[test]
+fn color_escapes_wrap_as_gnu() {
+    let d = TempDir::new("ls-funky");
+    d.write("a.txt", "");
+    d.write("b", "");
+    let specs = [
+        "*.txt=\\x10000001f",
+        "*.txt=\\XfFfFfFfFfFfFfFfFfFfF41",
+        "*.txt=\\1234:fi=\\777x",
+        "*.txt=\\x:fi=\\xg",
+        "*.txt=\\0\\x41\\x4a",
+        "fi=\\77777777777777777777777777",
+    ];
+    let want: [&[u8]; 6] = [
+        b"\x1b[0m\x1b[\x1fma.txt\x1b[0m\n",
+        b"\x1b[0m\x1b[Ama.txt\x1b[0m\n",
+        b"\x1b[0m\x1b[\x9cma.txt\x1b[0m\n",
+        b"\x1b[0m\x1b[\0ma.txt\x1b[0m\n",
+        b"\x1b[0m\x1b[\0AJma.txt\x1b[0m\n",
+        b"\x1b[0m\x1b[\xffma.txt\x1b[0m\n",
+    ];
+    for (spec, want) in specs.iter().zip(want) {
+        let env = [("TERM", "xterm"), ("LS_COLORS", *spec)];
+        let o = ours(d.path(), &["--color=always", "a.txt"], &env);
+        o.ok().stdout_is(want);
+        if have_gnu() {
+            for args in [&["--color=always"][..], &["--color=always", "-l", "b"]] {
+                same(d.path(), args, &env);
+            }
+        }
+    }
+}

@@ -262,25 +262,25 @@ fn funky(s: &[u8], p: &mut usize, equals_end: bool) -> Option<Vec<u8>> {
                 *p += 1;
                 let &e = s.get(*p)?;
                 match e {
+                    // GNU accumulates into a `char` with no digit limit: `\1234` and
+                    // `\x10000001f` wrap modulo 256 (bytes 0234 and 0x1f), never overflow.
                     b'0'..=b'7' => {
-                        let mut v: u32 = 0;
-                        let mut n = 0;
-                        while n < 3 && matches!(s.get(*p), Some(b'0'..=b'7')) {
-                            v = v * 8 + (s[*p] - b'0') as u32;
+                        let mut v: u8 = 0;
+                        while let Some(&d @ b'0'..=b'7') = s.get(*p) {
+                            v = (v << 3).wrapping_add(d - b'0');
                             *p += 1;
-                            n += 1;
                         }
-                        out.push(v as u8);
+                        out.push(v);
                         continue;
                     }
                     b'x' | b'X' => {
                         *p += 1;
-                        let mut v: u32 = 0;
+                        let mut v: u8 = 0;
                         while let Some(d) = s.get(*p).and_then(|&b| (b as char).to_digit(16)) {
-                            v = v * 16 + d;
+                            v = (v << 4).wrapping_add(d as u8);
                             *p += 1;
                         }
-                        out.push(v as u8);
+                        out.push(v);
                         continue;
                     }
                     b'a' => out.push(7),

@@ -1,4 +1,40 @@
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether fd 0 was closed when the process started (`cat <&-`).
+static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Runs from `.init_array`, before Rust's runtime start-up reopens a closed fd 0, 1 or 2 on
+/// /dev/null: it records whether stdin was closed, so that `main` can make it behave closed
+/// again and `cat <&-` reports `cat: -: Bad file descriptor` as GNU does instead of reading an
+/// empty file. (Stdout and stderr keep std's /dev/null: a file opened later must never become
+/// fd 2 and receive error messages.)
+extern "C" fn record_closed_stdin() {
+    STDIN_CLOSED.store(!rbox::common::sys::fd::is_open(0), Ordering::Relaxed);
+}
+
+#[used]
+#[link_section = ".init_array"]
+static RECORD_CLOSED_STDIN: extern "C" fn() = record_closed_stdin;
+
+/// Stdin was closed: hold fd 0 with an `O_PATH` descriptor, close-on-exec. Reading it fails with
+/// EBADF as a closed descriptor would, yet the slot stays taken, so a file an applet opens later
+/// never becomes fd 0 and is read as `-` (`cmp - FILE <&-`); programs we exec see fd 0 closed,
+/// as it was given to us. Without /dev/null (a bare scratch root) fd 0 is simply closed.
+fn reclose_stdin() {
+    use rbox::common::sys::fd;
+    use std::os::fd::IntoRawFd;
+    let _ = fd::close_raw(0);
+    if let Ok(f) = fd::open(b"/dev/null", libc::O_PATH | libc::O_CLOEXEC, 0) {
+        if std::os::fd::AsRawFd::as_raw_fd(&f) == 0 {
+            let _ = f.into_raw_fd();
+        }
+    }
+}
+
 fn main() {
+    if STDIN_CLOSED.load(Ordering::Relaxed) {
+        reclose_stdin();
+    }
     let status = rbox::multicall::run(std::env::args_os().collect());
     std::process::exit(status);
 }

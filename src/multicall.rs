@@ -27,7 +27,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
     }
     match applets::find(base) {
         Some(a) => run_applet(a, args),
-        None => not_found(),
+        None => not_found(base),
     }
 }
 
@@ -51,8 +51,11 @@ pub fn run_applet(a: &Applet, args: Vec<OsString>) -> i32 {
     (a.main)(args, &mut ctx)
 }
 
-fn not_found() -> i32 {
-    let _ = write_all(stderr_fd(), b"rbox: applet not found\n");
+/// BusyBox's wording: `NAME: applet not found`, status 127 (the name as given, bytes kept).
+fn not_found(name: &[u8]) -> i32 {
+    let mut m = name.to_vec();
+    m.extend_from_slice(b": applet not found\n");
+    let _ = write_all(stderr_fd(), &m);
     127
 }
 
@@ -101,7 +104,7 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
         b"--help" | b"-h" => match args.get(2) {
             Some(name) => match applets::find(name.as_bytes()) {
                 Some(a) => run_applet(a, vec![name.clone(), OsString::from("--help")]),
-                None => not_found(),
+                None => not_found(name.as_bytes()),
             },
             None => print(&usage_text()),
         },
@@ -120,7 +123,7 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
         b"--install" => install(&args[0], &args[2..]),
         name => match applets::find(name) {
             Some(a) => run_applet(a, args[1..].to_vec()),
-            None => not_found(),
+            None => not_found(name),
         },
     }
 }
@@ -181,6 +184,21 @@ fn install(argv0: &OsStr, rest: &[OsString]) -> i32 {
             _ if dir.is_none() => dir = Some(PathBuf::from(a)),
             _ => {
                 warn(b"--install: too many arguments");
+                return 1;
+            }
+        }
+    }
+    // A DIR that was named must exist (BusyBox creates none either): one clear message
+    // instead of one per applet, and no tree made by a typo.
+    if let Some(d) = &dir {
+        match std::fs::metadata(d) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                warn(&path_msg(d, "Not a directory"));
+                return 1;
+            }
+            Err(e) => {
+                warn(&path_msg(d, &strerror(&e)));
                 return 1;
             }
         }

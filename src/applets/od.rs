@@ -707,6 +707,11 @@ impl Stream {
                 Ok(n) => return n,
                 Err(e) => {
                     let name = &self.files[self.next - 1];
+                    let name: &std::ffi::OsStr = if name == "-" {
+                        "standard input".as_ref()
+                    } else {
+                        name
+                    };
                     let mut msg = crate::common::quote::quote_if_needed(name.as_bytes());
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(strerror(&e).as_bytes());

@@ -116,7 +116,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
         if let Err(e) = r.and_then(|_| sysfd::read_to_end(fd, &mut data)) {
             let mut msg = if nb == b"-" {
-                b"-".to_vec()
+                b"'standard input'".to_vec()
             } else {
                 quote_if_needed(nb)
             };

@@ -85,7 +85,7 @@ fn app_tarball(d: &TempDir) -> Vec<u8> {
 }
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 that serves `body` for any GET, `count` times.
-fn serve(body: Vec<u8>, count: usize) -> u16 {
+pub fn serve(body: Vec<u8>, count: usize) -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     std::thread::spawn(move || {

@@ -124,6 +124,15 @@ mod regex_glibc;
 mod rm;
 #[cfg(feature = "rmdir")]
 mod rmdir;
+// The image under runc: needs the whole userland (and e2e's loopback server).
+#[cfg(all(
+    feature = "cat",
+    feature = "ls",
+    feature = "sh",
+    feature = "tar",
+    feature = "wget"
+))]
+mod runc;
 #[cfg(feature = "sed")]
 mod sed;
 #[cfg(feature = "seq")]

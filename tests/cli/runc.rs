@@ -1,0 +1,615 @@
+//! The scratch image under a real container runtime: image/oci.sh's OCI image is unpacked into
+//! an OCI bundle (its rootfs plus a config.json written here as `runc spec` would, with the
+//! image config's Env and Cmd, Docker's default capabilities and the host's network namespace)
+//! and run with runc: the default CMD's shell, `--user 65532:65532`, a read-only root with a
+//! tmpfs /tmp, a `docker exec -it` session through a pseudo-terminal, `runc kill TERM` reaching
+//! the shell as PID 1, a wget health check against a server on loopback, real-world
+//! entrypoints (tests/data/entrypoints) compared with dash and GNU tools on the host, and the
+//! README's "Using rbox in your own image" example. Needs root and Debian's runc; every
+//! container has a unique id, a time bound, and is deleted (`runc delete -f`) at the end.
+
+use crate::harness::*;
+use crate::image::{build_oci, unpack_layer, validate_layout, Json};
+use rbox::common::sys::fd::AsFd;
+use rbox::common::sys::term;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const RUNC: &str = "/usr/sbin/runc";
+/// Every container is stopped after this long, whatever it does.
+const BOUND: Duration = Duration::from_secs(60);
+
+/// The image, built once per test run: its unpacked layer, Env and Cmd.
+struct Image {
+    base: PathBuf,
+    env: Vec<String>,
+    cmd: Vec<String>,
+}
+
+/// Whether runc can run here; says why not (skip) when it cannot.
+fn runc_ready() -> bool {
+    if !is_root() {
+        skip("runc tests need root (CI runs as root)");
+        return false;
+    }
+    if !Path::new(RUNC).exists() {
+        skip("runc missing (apt-get install runc)");
+        return false;
+    }
+    true
+}
+
+fn image() -> &'static Image {
+    static IMG: OnceLock<Image> = OnceLock::new();
+    IMG.get_or_init(|| {
+        // One directory per test process; those of finished runs are removed here.
+        let tmp = std::env::temp_dir();
+        for e in std::fs::read_dir(&tmp).unwrap().flatten() {
+            let n = e.file_name().to_string_lossy().to_string();
+            if let Some(pid) = n.strip_prefix("rbox-runc-img-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = tmp.join(format!("rbox-runc-img-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        build_oci(&dir.join("oci"));
+        let lay = dir.join("oci/rbox-oci");
+        let layer = validate_layout(&lay);
+        let base = dir.join("base");
+        unpack_layer(&layer, &base);
+        let idx = Json::parse(&std::fs::read_to_string(lay.join("index.json")).unwrap());
+        let blob = |d: &str| {
+            lay.join("blobs/sha256")
+                .join(d.strip_prefix("sha256:").unwrap())
+        };
+        let man = Json::parse(
+            &std::fs::read_to_string(blob(idx.get("manifests").arr()[0].get("digest").str()))
+                .unwrap(),
+        );
+        let cfg = Json::parse(
+            &std::fs::read_to_string(blob(man.get("config").get("digest").str())).unwrap(),
+        );
+        let strs = |j: &Json| j.arr().iter().map(|s| s.str().to_string()).collect();
+        Image {
+            base,
+            env: strs(cfg.get("config").get("Env")),
+            cmd: strs(cfg.get("config").get("Cmd")),
+        }
+    })
+}
+
+/// What the bundle's config.json says beyond `runc spec`'s defaults.
+#[derive(Clone)]
+struct Spec {
+    args: Vec<String>,
+    user: (u32, u32),
+    readonly: bool,
+    tmpfs_tmp: bool,
+    env: Vec<String>,
+    cwd: String,
+}
+
+fn q(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+fn qlist(v: &[String]) -> String {
+    format!("[{}]", v.iter().map(|s| q(s)).collect::<Vec<_>>().join(","))
+}
+
+/// Docker's default capability set (what `docker run` grants without --cap-add).
+const CAPS: &[&str] = &[
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_MKNOD",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+];
+
+/// config.json as `runc spec` writes it, with the image's settings and the host's network.
+fn config_json(s: &Spec) -> String {
+    let caps = qlist(&CAPS.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let mut mounts = vec![
+        r#"{"destination":"/proc","type":"proc","source":"proc"}"#.to_string(),
+        r#"{"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]}"#.to_string(),
+        r#"{"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620","gid=5"]}"#.to_string(),
+        r#"{"destination":"/dev/shm","type":"tmpfs","source":"shm","options":["nosuid","noexec","nodev","mode=1777","size=65536k"]}"#.to_string(),
+        r#"{"destination":"/dev/mqueue","type":"mqueue","source":"mqueue","options":["nosuid","noexec","nodev"]}"#.to_string(),
+        r#"{"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev","ro"]}"#.to_string(),
+    ];
+    if s.tmpfs_tmp {
+        mounts.push(
+            r#"{"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev","mode=1777","size=65536k"]}"#
+                .to_string(),
+        );
+    }
+    format!(
+        r#"{{"ociVersion":"1.0.2-dev",
+"process":{{"terminal":false,"user":{{"uid":{uid},"gid":{gid}}},"args":{args},"env":{env},"cwd":{cwd},
+"capabilities":{{"bounding":{caps},"effective":{caps},"permitted":{caps}}},
+"rlimits":[{{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}}],"noNewPrivileges":false}},
+"root":{{"path":"rootfs","readonly":{ro}}},
+"hostname":"rbox-test",
+"mounts":[{mounts}],
+"linux":{{"resources":{{"devices":[{{"allow":false,"access":"rwm"}}]}},
+"namespaces":[{{"type":"pid"}},{{"type":"ipc"}},{{"type":"uts"}},{{"type":"mount"}}],
+"maskedPaths":["/proc/acpi","/proc/asound","/proc/kcore","/proc/keys","/proc/latency_stats","/proc/timer_list","/proc/timer_stats","/proc/sched_debug","/sys/firmware","/proc/scsi"],
+"readonlyPaths":["/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"]}}}}
+"#,
+        uid = s.user.0,
+        gid = s.user.1,
+        args = qlist(&s.args),
+        env = qlist(&s.env),
+        cwd = q(&s.cwd),
+        ro = s.readonly,
+        mounts = mounts.join(",\n"),
+    )
+}
+
+/// An OCI bundle with the image's rootfs, and the container made from it (deleted on drop).
+pub struct Bundle {
+    dir: TempDir,
+    id: String,
+    spec: Spec,
+}
+
+impl Bundle {
+    /// A bundle running the image's default Cmd as root; change `spec` before running.
+    fn new(tag: &str) -> Bundle {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let img = image();
+        let dir = TempDir::new(&format!("runc-{tag}"));
+        let st = Command::new("cp")
+            .arg("-a")
+            .arg(&img.base)
+            .arg(dir.join("rootfs"))
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut env = img.env.clone();
+        env.push("HOSTNAME=rbox-test".into());
+        env.push("HOME=/root".into());
+        Bundle {
+            id: format!("rbox-{tag}-{}-{n}", std::process::id()),
+            dir,
+            spec: Spec {
+                args: img.cmd.clone(),
+                user: (0, 0),
+                readonly: false,
+                tmpfs_tmp: false,
+                env,
+                cwd: "/".into(),
+            },
+        }
+    }
+
+    fn rootfs(&self) -> PathBuf {
+        self.dir.join("rootfs")
+    }
+
+    fn args(mut self, a: &[&str]) -> Bundle {
+        self.spec.args = a.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    fn write_config(&self) {
+        std::fs::write(self.dir.join("config.json"), config_json(&self.spec)).unwrap();
+    }
+
+    /// `runc run` in the foreground, stdin/stdout/stderr piped.
+    fn spawn(&self) -> Child {
+        self.write_config();
+        Command::new(RUNC)
+            .arg("run")
+            .arg("-b")
+            .arg(self.dir.path())
+            .arg(&self.id)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Run to the end with `stdin` fed; the container's output and status.
+    fn run(&self, stdin: &str) -> Output {
+        let mut c = self.spawn();
+        let mut i = c.stdin.take().unwrap();
+        let data = stdin.as_bytes().to_vec();
+        let w = std::thread::spawn(move || {
+            let _ = i.write_all(&data);
+        });
+        let o = self.wait(c);
+        w.join().unwrap();
+        o
+    }
+
+    /// Collect the output of a spawned `runc run` within the time bound.
+    fn wait(&self, mut c: Child) -> Output {
+        let mut so = c.stdout.take().unwrap();
+        let mut se = c.stderr.take().unwrap();
+        let t1 = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = so.read_to_end(&mut v);
+            v
+        });
+        let t2 = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = se.read_to_end(&mut v);
+            v
+        });
+        let deadline = Instant::now() + BOUND;
+        let st = loop {
+            if let Some(st) = c.try_wait().unwrap() {
+                break st;
+            }
+            if Instant::now() > deadline {
+                self.runc(&["kill", &self.id, "KILL"]);
+                let _ = c.kill();
+                let _ = c.wait();
+                panic!("container {} still running after {BOUND:?}", self.id);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stdout = t1.join().unwrap();
+        let stderr = t2.join().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        Output {
+            stdout,
+            stderr,
+            code: st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0)),
+        }
+    }
+
+    /// `runc ARGS` (kill, exec, state, delete); its output.
+    fn runc(&self, args: &[&str]) -> Output {
+        let o = Command::new(RUNC).args(args).output().unwrap();
+        Output {
+            stdout: o.stdout,
+            stderr: o.stderr,
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+impl Drop for Bundle {
+    fn drop(&mut self) {
+        let _ = Command::new(RUNC)
+            .args(["delete", "-f", &self.id])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Read `r` until `want` appears (or EOF / the bound); what was read.
+fn read_until(r: &mut impl Read, want: &str) -> String {
+    let mut seen = Vec::new();
+    let mut b = [0u8; 1024];
+    while !String::from_utf8_lossy(&seen).contains(want) {
+        match r.read(&mut b) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&b[..n]),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// The image's default CMD is a shell: a script on its standard input runs as PID 1 in a
+/// root that holds only rbox, and its exit status is the container's.
+#[test]
+fn default_cmd_is_a_shell() {
+    if !runc_ready() {
+        return;
+    }
+    let b = Bundle::new("cmd");
+    assert_eq!(b.spec.args, ["/bin/sh"]);
+    let o = b.run(
+        "echo \"pid $$ user $(id -un) host $(hostname)\"\n\
+         . /etc/os-release; echo \"$NAME $VERSION_ID\"\n\
+         ls /\n\
+         echo \"$PATH\"\n\
+         env | sort | grep -c .\n\
+         exit 7\n",
+    );
+    assert_eq!(o.code, 7, "{}", o.err());
+    let path = crate::image::dockerfile_path();
+    assert_eq!(
+        o.out(),
+        format!(
+            "pid 1 user root host rbox-test\nrbox {}\nbin\ndev\netc\nhome\nmnt\nopt\nproc\nroot\n\
+             run\nsbin\nsrv\nsys\ntmp\nusr\nvar\n{path}\n4\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // `docker run rbox sh -c '...'`, and exec form without a shell finding the applet on PATH.
+    let b = Bundle::new("cmd-c").args(&["sh", "-c", "echo $0 $1; exec echo hi", "a", "b"]);
+    b.run("").ok().stdout_is("a b\nhi\n");
+    let b = Bundle::new("cmd-env").args(&["/usr/bin/env"]);
+    let o = b.run("");
+    o.ok();
+    assert!(o.out().contains("HOME=/root\n"), "{}", o.out());
+}
+
+/// `docker run --user 65532:65532`: nonroot writes /tmp and its home, not /etc.
+#[test]
+fn nonroot_user_writes_tmp_and_home_not_etc() {
+    if !runc_ready() {
+        return;
+    }
+    let mut b = Bundle::new("user");
+    b.spec.user = (65532, 65532);
+    b.spec.env.retain(|e| !e.starts_with("HOME="));
+    b.spec.env.push("HOME=/home/nonroot".into());
+    let o = b.run(
+        "id\n\
+         echo a > /tmp/a && echo tmp ok\n\
+         cd && echo b > b && echo home ok && pwd\n\
+         echo c > /etc/c || echo etc refused\n\
+         touch /root/x 2>/dev/null || echo root refused\n\
+         ls -ln /tmp/a | cut -d' ' -f3,4\n",
+    );
+    o.ok();
+    assert_eq!(
+        o.out(),
+        "uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\ntmp ok\nhome ok\n\
+         /home/nonroot\netc refused\nroot refused\n65532 65532\n"
+    );
+    assert_eq!(
+        o.err(),
+        "/bin/sh: 4: cannot create /etc/c: Permission denied\n"
+    );
+    let m = std::fs::metadata(b.rootfs().join("home/nonroot/b")).unwrap();
+    assert_eq!(std::os::unix::fs::MetadataExt::uid(&m), 65532);
+}
+
+/// `docker run --read-only --tmpfs /tmp`: the root cannot be written, /tmp can.
+#[test]
+fn read_only_root_with_tmpfs_tmp() {
+    if !runc_ready() {
+        return;
+    }
+    let mut b = Bundle::new("ro");
+    b.spec.readonly = true;
+    b.spec.tmpfs_tmp = true;
+    let o = b.run(
+        "echo x > /tmp/x && cat /tmp/x\n\
+         mkdir /tmp/d && tar -cf /tmp/d/etc.tar -C / etc && tar -tf /tmp/d/etc.tar | grep -c .\n\
+         touch /newfile\n\
+         echo st=$?\n\
+         mkdir /opt/app; echo st=$?\n",
+    );
+    o.ok();
+    let n = std::fs::read_dir(b.rootfs().join("etc"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                1 + std::fs::read_dir(e.path()).unwrap().count()
+            } else {
+                1
+            }
+        })
+        .sum::<usize>()
+        + 1;
+    assert_eq!(o.out(), format!("x\n{n}\nst=1\nst=1\n"));
+    assert_eq!(
+        o.err(),
+        "touch: cannot touch '/newfile': Read-only file system\n\
+         mkdir: cannot create directory '/opt/app': Read-only file system\n"
+    );
+}
+
+/// A pseudo-terminal pair; the test holds the master.
+struct Pty {
+    master: std::os::fd::OwnedFd,
+    seen: Vec<u8>,
+    mark: usize,
+}
+
+impl Pty {
+    /// Start `cmd` with the slave as its standard input, output and error.
+    fn spawn(cmd: &mut Command) -> (Pty, Child) {
+        let (m, s) = term::openpty().unwrap();
+        term::set_window_size(
+            m.as_fd(),
+            term::WinSize {
+                rows: 24,
+                cols: 80,
+                xpixel: 0,
+                ypixel: 0,
+            },
+        )
+        .unwrap();
+        let child = cmd
+            .stdin(Stdio::from(s.try_clone().unwrap()))
+            .stdout(Stdio::from(s.try_clone().unwrap()))
+            .stderr(Stdio::from(s))
+            .spawn()
+            .unwrap();
+        (
+            Pty {
+                master: m,
+                seen: Vec::new(),
+                mark: 0,
+            },
+            child,
+        )
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        let n = rbox::common::sys::fd::write(self.master.as_fd(), keys).unwrap();
+        assert_eq!(n, keys.len());
+    }
+
+    /// Read until `want` appears after the mark; the mark moves past it.
+    fn expect(&mut self, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(i) = self.seen[self.mark..]
+                .windows(want.len())
+                .position(|w| w == want.as_bytes())
+            {
+                self.mark += i + want.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {want:?}; screen so far:\n{}",
+                String::from_utf8_lossy(&self.seen)
+            );
+            let ms = left.as_millis().min(1000) as i32;
+            if term::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
+                let mut buf = [0u8; 4096];
+                let n = rbox::common::sys::fd::read(self.master.as_fd(), &mut buf).unwrap_or(0);
+                assert!(
+                    n > 0,
+                    "terminal closed waiting for {want:?}:\n{}",
+                    String::from_utf8_lossy(&self.seen)
+                );
+                self.seen.extend_from_slice(&buf[..n]);
+            }
+        }
+    }
+}
+
+/// The PID 1 of the long-running tests: a shell that ends with 143 on SIGTERM.
+const PID1: &str = "trap 'echo got TERM; exit 143' TERM; echo ready; \
+                    while :; do sleep 1 & wait; done";
+
+/// `docker exec -it c sh`: `runc exec -t` into a running container gives an interactive shell
+/// on a terminal: prompt, `ls`, job control (Ctrl-Z, bg, jobs, kill %1), exit status.
+#[test]
+fn exec_it_session_with_job_control() {
+    if !runc_ready() {
+        return;
+    }
+    let b = Bundle::new("exec").args(&["sh", "-c", PID1]);
+    let mut c = b.spawn();
+    let mut out = c.stdout.take().unwrap();
+    assert!(read_until(&mut out, "ready\n").contains("ready"));
+    let (mut p, mut ex) = Pty::spawn(
+        Command::new(RUNC)
+            .args(["exec", "-t", "-e", "PS1=c# ", "-e", "TERM=xterm"])
+            .arg(&b.id)
+            .args(["/bin/sh", "-i"]),
+    );
+    p.expect("c# ");
+    p.send(b"ls /usr/local\r");
+    p.expect("bin  sbin");
+    p.expect("c# ");
+    p.send(b"test -t 0 && echo on-a-terminal; echo $$ $PPID\r");
+    p.expect("on-a-terminal");
+    p.expect(" 0");
+    p.send(b"sh -c 'echo started; exec sleep 100'\r");
+    p.expect("started");
+    p.send(b"\x1a");
+    p.expect("[1]+  Stopped");
+    p.expect("c# ");
+    p.send(b"bg; jobs\r");
+    p.expect("[1]+  Running");
+    p.expect("c# ");
+    p.send(b"kill %1; wait %1; echo st=$?\r");
+    p.expect("st=143");
+    p.send(b"exit 5\r");
+    let deadline = Instant::now() + BOUND;
+    let st = loop {
+        if let Some(st) = ex.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "runc exec did not end");
+        // Keep the terminal drained.
+        if term::poll_readable(p.master.as_fd(), 20).unwrap_or(false) {
+            let mut buf = [0u8; 4096];
+            let _ = rbox::common::sys::fd::read(p.master.as_fd(), &mut buf);
+        }
+    };
+    assert_eq!(st.code(), Some(5));
+    // The container's PID 1 was not disturbed; stop it.
+    b.runc(&["kill", &b.id, "TERM"]).ok();
+    c.stdout = Some(out);
+    let o = b.wait(c);
+    assert_eq!(o.code, 143, "{}", o.err());
+}
+
+/// `docker stop`: `runc kill ID TERM` reaches the shell as PID 1, whose trap ends it with the
+/// status it chose; without a trap PID 1 ignores TERM (the kernel's rule) and KILL ends it.
+#[test]
+fn sigterm_reaches_pid1_shell() {
+    if !runc_ready() {
+        return;
+    }
+    let b = Bundle::new("term").args(&["sh", "-c", PID1]);
+    let mut c = b.spawn();
+    let mut out = c.stdout.take().unwrap();
+    read_until(&mut out, "ready\n");
+    let st = b.runc(&["state", &b.id]);
+    st.ok();
+    assert!(st.out().contains("\"status\": \"running\""), "{}", st.out());
+    b.runc(&["kill", &b.id, "TERM"]).ok();
+    let rest = read_until(&mut out, "got TERM\n");
+    assert_eq!(rest, "got TERM\n");
+    c.stdout = Some(out);
+    let o = b.wait(c);
+    assert_eq!(o.code, 143, "{}", o.err());
+
+    let b = Bundle::new("kill").args(&["sh", "-c", "echo ready; while :; do sleep 1; done"]);
+    let mut c = b.spawn();
+    let mut out = c.stdout.take().unwrap();
+    read_until(&mut out, "ready\n");
+    b.runc(&["kill", &b.id, "KILL"]).ok();
+    c.stdout = Some(out);
+    assert_eq!(b.wait(c).code, 137);
+}
+
+/// A Dockerfile HEALTHCHECK: `wget -qO- http://127.0.0.1:PORT/health` from inside the
+/// container (host network) reaches a server the test runs on loopback.
+#[test]
+fn healthcheck_wget_on_loopback() {
+    if !runc_ready() {
+        return;
+    }
+    let port = crate::e2e::serve(b"ok\n".to_vec(), 1);
+    let b = Bundle::new("health").args(&[
+        "sh",
+        "-c",
+        &format!("wget -qO- -T 10 http://127.0.0.1:{port}/health && echo healthy"),
+    ]);
+    b.run("").ok().stdout_is("ok\nhealthy\n");
+    // Nothing listens on the port any more: the check fails with wget's status 4.
+    let b = Bundle::new("unhealthy").args(&[
+        "wget",
+        "-qO-",
+        "-T",
+        "5",
+        &format!("http://127.0.0.1:{port}/health"),
+    ]);
+    b.run("").code(4);
+}

@@ -528,7 +528,8 @@ fn exec_it_session_with_job_control() {
     p.send(b"test -t 0 && echo on-a-terminal; echo $$ $PPID\r");
     p.expect("on-a-terminal");
     p.expect(" 0");
-    p.send(b"sh -c 'echo started; exec sleep 100'\r");
+    // The marker is quoted so that the echoed command line does not match it.
+    p.send(b"sh -c 'echo \"st\"arted; exec sleep 100'\r");
     p.expect("started");
     p.send(b"\x1a");
     p.expect("[1]+  Stopped");

@@ -662,16 +662,15 @@ impl Wget {
         match res {
             Ok(s) => {
                 if let Some(f) = failure {
-                    self.log
-                        .nq(&format!("WARNING: {}\n", tls::failure_text(&url.host, &f)));
+                    self.log.nq(&tls::failure_text("WARNING", &url.host, &f));
                 }
                 Ok((s, false, proxy))
             }
             Err(e) => {
                 if let Some(f) = failure {
                     self.log.nq(&format!(
-                        "ERROR: {}\nTo connect to {} insecurely, use `--no-check-certificate'.\n",
-                        tls::failure_text(&url.host, &f),
+                        "{}To connect to {} insecurely, use `--no-check-certificate'.\n",
+                        tls::failure_text("ERROR", &url.host, &f),
                         url.host
                     ));
                     return Err(Fail::fatal(E_TLS));
@@ -681,11 +680,11 @@ impl Wget {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 );
                 self.log.nq(&format!(
-                    "Unable to establish SSL connection: {}.\n",
+                    "{}.\nUnable to establish SSL connection.\n",
                     if timeout {
                         "Connection timed out".into()
                     } else {
-                        e.to_string()
+                        tls::handshake_text(&e)
                     }
                 ));
                 Err(if timeout {

@@ -35,16 +35,24 @@ pub struct TlsOpts {
     pub only: Option<u8>,
 }
 
-/// Why a certificate was not accepted, kept for the message.
-#[derive(Debug, Clone)]
+/// Why a certificate was not accepted, kept for the message: GNU wget (OpenSSL build) tells the
+/// chain's problem and the name's problem each on its own line.
+#[derive(Debug, Clone, Default)]
 pub struct CertFailure {
+    /// The certificate's issuer, RFC 2253 style (`CN=Test Root,O=Test CA,C=XX`).
     pub issuer: String,
-    pub error: rustls::Error,
+    /// The chain or validity problem, as GNU's detail line (`Issued certificate has expired.`).
+    pub chain: Option<&'static str>,
+    /// No subject alternative name matches the host.
+    pub name: bool,
 }
 
 #[derive(Debug)]
 pub struct Verifier {
     inner: Arc<WebPkiServerVerifier>,
+    /// The DER of every trusted certificate: a server certificate that is itself trusted is
+    /// accepted as OpenSSL accepts it (webpki refuses one with CA:TRUE as an end entity).
+    anchors: Vec<Vec<u8>>,
     strict: bool,
     failure: Mutex<Option<CertFailure>>,
 }
@@ -52,6 +60,91 @@ pub struct Verifier {
 impl Verifier {
     pub fn take_failure(&self) -> Option<CertFailure> {
         self.failure.lock().ok().and_then(|mut f| f.take())
+    }
+
+    /// What GNU wget would report for a certificate webpki refused with `e`; None when it is
+    /// acceptable after all (the certificate itself is trusted, in date, and names the host).
+    fn diagnose(
+        &self,
+        cert: &CertificateDer<'_>,
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+        e: &rustls::Error,
+    ) -> Option<CertFailure> {
+        let names = dn_names(cert);
+        let self_signed = names.as_ref().is_some_and(|(i, s)| i == s);
+        let issuer = names.map(|n| n.0).unwrap_or_default();
+        let name_ok = || {
+            webpki::EndEntityCert::try_from(cert)
+                .is_ok_and(|c| c.verify_is_valid_for_subject_name(server_name).is_ok())
+        };
+        if self.anchors.iter().any(|a| a[..] == cert[..]) {
+            let chain = validity(cert, now.as_secs());
+            let name = !name_ok();
+            return (chain.is_some() || name).then_some(CertFailure {
+                issuer,
+                chain,
+                name,
+            });
+        }
+        use CertificateError as C;
+        let chain = match e {
+            rustls::Error::InvalidCertificate(c) => match c {
+                C::NotValidForName | C::NotValidForNameContext { .. } => None,
+                C::UnknownIssuer if self_signed => Some("Self-signed certificate encountered."),
+                C::UnknownIssuer => Some("Unable to locally verify the issuer's authority."),
+                C::Expired | C::ExpiredContext { .. } => Some("Issued certificate has expired."),
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    Some("Issued certificate not yet valid.")
+                }
+                C::Other(o) => Some(match o.0.downcast_ref::<webpki::Error>() {
+                    Some(webpki::Error::CaUsedAsEndEntity) if self_signed => {
+                        "Self-signed certificate encountered."
+                    }
+                    Some(webpki::Error::CaUsedAsEndEntity) => {
+                        "unsupported certificate purpose (a CA certificate used as a server certificate)"
+                    }
+                    Some(webpki::Error::EndEntityUsedAsCa) => "invalid CA certificate",
+                    Some(webpki::Error::PathLenConstraintViolated) => {
+                        "path length constraint exceeded"
+                    }
+                    Some(webpki::Error::NameConstraintViolation) => "permitted subtree violation",
+                    Some(webpki::Error::MaximumPathDepthExceeded) => "certificate chain too long",
+                    Some(webpki::Error::RequiredEkuNotFoundContext(_)) => {
+                        "unsupported certificate purpose"
+                    }
+                    _ => "unspecified certificate verification error",
+                }),
+                other => Some(chain_text(other)),
+            },
+            _ => Some("unspecified certificate verification error"),
+        };
+        let name = chain.is_none() || !name_ok();
+        Some(CertFailure {
+            issuer,
+            chain,
+            name,
+        })
+    }
+}
+
+/// OpenSSL's X509_verify_cert_error_string for the rarer refusals (GNU wget prints it as is).
+fn chain_text(c: &CertificateError) -> &'static str {
+    use CertificateError as C;
+    match c {
+        C::BadEncoding => "unable to decode issuer public key",
+        C::Revoked => "certificate revoked",
+        C::UnhandledCriticalExtension => "unhandled critical extension",
+        C::UnknownRevocationStatus => "unable to get certificate CRL",
+        C::ExpiredRevocationList | C::ExpiredRevocationListContext { .. } => "CRL has expired",
+        C::BadSignature => "certificate signature failure",
+        C::UnsupportedSignatureAlgorithmContext { .. }
+        | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "unable to decrypt certificate's signature"
+        }
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => "unsupported certificate purpose",
+        C::ApplicationVerificationFailure => "application verification failure",
+        _ => "unspecified certificate verification error",
     }
 }
 
@@ -64,35 +157,24 @@ impl ServerCertVerifier for Verifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                let names = dn_names(end_entity);
-                let self_signed = names.as_ref().is_some_and(|(i, s)| i == s);
-                let issuer = names.map(|n| n.0).unwrap_or_default();
-                let error = match e {
-                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
-                        if self_signed =>
-                    {
-                        rustls::Error::General("self-signed".into())
-                    }
-                    e => e,
-                };
-                if let Ok(mut f) = self.failure.lock() {
-                    *f = Some(CertFailure {
-                        issuer,
-                        error: error.clone(),
-                    });
-                }
-                if self.strict {
-                    Err(error)
-                } else {
-                    Ok(ServerCertVerified::assertion())
-                }
-            }
+        let e =
+            match self
+                .inner
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+        let Some(f) = self.diagnose(end_entity, server_name, now, &e) else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        if let Ok(mut slot) = self.failure.lock() {
+            *slot = Some(f);
+        }
+        if self.strict {
+            Err(e)
+        } else {
+            Ok(ServerCertVerified::assertion())
         }
     }
 
@@ -119,41 +201,96 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
-/// GNU wget's text for a verification failure: (first line, detail line).
-pub fn failure_text(host: &str, f: &CertFailure) -> String {
-    use CertificateError as C;
-    let detail = match &f.error {
-        rustls::Error::InvalidCertificate(c) => match c {
-            C::NotValidForName | C::NotValidForNameContext { .. } => {
-                return format!(
-                    "no certificate subject alternative name matches\n\trequested host name '{host}'."
-                );
-            }
-            C::UnknownIssuer => "Unable to locally verify the issuer's authority.".to_string(),
-            C::Expired | C::ExpiredContext { .. } => "Issued certificate has expired.".to_string(),
-            C::NotValidYet | C::NotValidYetContext { .. } => {
-                "Issued certificate not yet valid.".to_string()
-            }
-            C::Revoked => "Issued certificate has been revoked.".to_string(),
-            C::BadSignature => "Certificate signature failure.".to_string(),
-            other => format!("{other:?}."),
-        },
-        rustls::Error::General(s) if s == "self-signed" => {
-            "Self-signed certificate encountered.".to_string()
-        }
-        e => format!("{e}."),
-    };
-    format!(
-        "cannot verify {host}'s certificate, issued by '{}':\n  {detail}",
-        f.issuer
-    )
+/// GNU wget's lines for a verification failure, each starting with `severity` (`ERROR` or
+/// `WARNING`), newline-terminated.
+pub fn failure_text(severity: &str, host: &str, f: &CertFailure) -> String {
+    let mut s = String::new();
+    if let Some(detail) = f.chain {
+        s.push_str(&format!(
+            "{severity}: cannot verify {host}'s certificate, issued by '{}':\n  {detail}\n",
+            f.issuer
+        ));
+    }
+    if f.name {
+        s.push_str(&format!(
+            "{severity}: no certificate subject alternative name matches\n\trequested host name '{host}'.\n"
+        ));
+    }
+    s
 }
 
-fn load_pem_file(path: &Path, store: &mut RootCertStore) -> Result<usize, String> {
+/// The trust anchors and, beside them, the certificates they came from.
+struct Roots {
+    store: RootCertStore,
+    ders: Vec<Vec<u8>>,
+}
+
+/// A handshake that failed for another reason than the certificate, in words (rustls's own
+/// texts name enum variants: `received fatal alert: HandshakeFailure`). The caller adds GNU's
+/// `Unable to establish SSL connection.`
+pub fn handshake_text(e: &std::io::Error) -> String {
+    let Some(e) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        return crate::common::ctx::strerror(e);
+    };
+    use rustls::Error as E;
+    match e {
+        E::InvalidMessage(m) => format!(
+            "An unexpected TLS packet was received ({})",
+            words(&format!("{m:?}"))
+        ),
+        E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            "An unexpected TLS packet was received".into()
+        }
+        E::AlertReceived(a) => format!(
+            "A TLS fatal alert has been received: {}",
+            words(&format!("{a:?}"))
+        ),
+        E::PeerIncompatible(p) => {
+            format!("The server is not compatible: {}", words(&format!("{p:?}")))
+        }
+        E::PeerMisbehaved(p) => format!("The server misbehaved: {}", words(&format!("{p:?}"))),
+        E::NoCertificatesPresented => "No certificate presented by the server".into(),
+        E::DecryptError => "Decryption has failed".into(),
+        E::PeerSentOversizedRecord => "The server sent an oversized record".into(),
+        E::NoApplicationProtocol => "No common application protocol".into(),
+        E::InvalidCertificate(c) => chain_text(c).into(),
+        E::General(g) => g.clone(),
+        _ => "TLS handshake failed".into(),
+    }
+}
+
+/// `HandshakeFailure` → `handshake failure`; `Foo(Bar)` → `foo (bar)`: an enum variant's name in
+/// words.
+fn words(debug: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in debug.chars() {
+        if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push(' ');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else if c == '(' {
+            out.push_str(" (");
+            prev_lower = false;
+        } else if c == '_' {
+            out.push(' ');
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+fn load_pem_file(path: &Path, roots: &mut Roots) -> Result<usize, String> {
     let data = std::fs::read(path).map_err(|e| crate::common::ctx::strerror(&e))?;
     let mut n = 0;
     for der in pem_certificates(&data) {
-        if store.add(CertificateDer::from(der)).is_ok() {
+        if roots.store.add(CertificateDer::from(&der[..])).is_ok() {
+            roots.ders.push(der);
             n += 1;
         }
     }
@@ -215,7 +352,7 @@ fn unbase64(text: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn load_dir(dir: &Path, store: &mut RootCertStore) -> usize {
+fn load_dir(dir: &Path, store: &mut Roots) -> usize {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -320,10 +457,13 @@ impl rustls::crypto::SecureRandom for ClientOnly {
 
 /// Build the client configuration. `Err` carries the message (the caller exits 5).
 pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String> {
-    let mut store = RootCertStore::empty();
+    let mut roots = Roots {
+        store: RootCertStore::empty(),
+        ders: Vec::new(),
+    };
     if o.ca_file.is_some() || o.ca_dir.is_some() {
         if let Some(f) = &o.ca_file {
-            let n = load_pem_file(f, &mut store)
+            let n = load_pem_file(f, &mut roots)
                 .map_err(|e| format!("could not load CA certificate '{}': {e}", f.display()))?;
             if n == 0 {
                 return Err(format!(
@@ -333,41 +473,45 @@ pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String>
             }
         }
         if let Some(d) = &o.ca_dir {
-            load_dir(d, &mut store);
+            load_dir(d, &mut roots);
         }
     } else {
         let env_file = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
         let env_dir = std::env::var_os("SSL_CERT_DIR").filter(|v| !v.is_empty());
         if env_file.is_some() || env_dir.is_some() {
             if let Some(f) = env_file {
-                let _ = load_pem_file(Path::new(&f), &mut store);
+                let _ = load_pem_file(Path::new(&f), &mut roots);
             }
             if let Some(d) = env_dir {
                 for part in std::env::split_paths(&d) {
-                    load_dir(&part, &mut store);
+                    load_dir(&part, &mut roots);
                 }
             }
         }
-        if store.is_empty() {
+        if roots.store.is_empty() {
             for b in SYSTEM_BUNDLES {
-                if load_pem_file(Path::new(b), &mut store).unwrap_or(0) > 0 {
+                if load_pem_file(Path::new(b), &mut roots).unwrap_or(0) > 0 {
                     break;
                 }
             }
         }
-        if store.is_empty() {
-            store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if roots.store.is_empty() {
+            roots
+                .store
+                .extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
     }
     let provider = Arc::new(client_provider());
-    if store.is_empty() {
+    if roots.store.is_empty() {
         return Err("no CA certificates found in --ca-directory".to_string());
     }
-    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
-        .build()
-        .map_err(|e| format!("TLS set-up failed: {e}"))?;
+    let inner =
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots.store), provider.clone())
+            .build()
+            .map_err(|e| format!("TLS set-up failed: {e}"))?;
     let verifier = Arc::new(Verifier {
         inner,
+        anchors: roots.ders,
         strict: o.check,
         failure: Mutex::new(None),
     });
@@ -457,6 +601,61 @@ fn dn_string(mut name: &[u8]) -> Option<String> {
     Some(parts.join(","))
 }
 
+/// The certificate's validity against `now` (seconds since the epoch), OpenSSL's wording for a
+/// problem; a validity that does not parse is a problem too.
+fn validity(cert: &[u8], now: u64) -> Option<&'static str> {
+    let parsed = (|| {
+        let (_, c, _) = der_item(cert)?;
+        let (_, mut tbs, _) = der_item(c)?;
+        let (tag, _, rest) = der_item(tbs)?;
+        if tag == 0xa0 {
+            tbs = rest;
+        }
+        let (_, _, rest) = der_item(tbs)?; // serial
+        let (_, _, rest) = der_item(rest)?; // signature algorithm
+        let (_, _, rest) = der_item(rest)?; // issuer
+        let (_, v, _) = der_item(rest)?;
+        let (t1, nb, rest) = der_item(v)?;
+        let (t2, na, _) = der_item(rest)?;
+        Some((der_time(t1, nb)?, der_time(t2, na)?))
+    })();
+    let now = now as i64;
+    match parsed {
+        None => Some("format error in certificate's notBefore field"),
+        Some((nb, _)) if now < nb => Some("Issued certificate not yet valid."),
+        Some((_, na)) if now > na => Some("Issued certificate has expired."),
+        Some(_) => None,
+    }
+}
+
+/// UTCTime (`YYMMDDHHMMSSZ`, years 1950–2049) or GeneralizedTime (`YYYYMMDDHHMMSSZ`), to
+/// seconds since the epoch.
+fn der_time(tag: u8, v: &[u8]) -> Option<i64> {
+    let digits = |s: &[u8]| -> Option<i64> {
+        s.iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (year, rest) = match (tag, v.len()) {
+        (0x17, 13) => {
+            let y = digits(&v[..2])?;
+            (if y < 50 { 2000 + y } else { 1900 + y }, &v[2..])
+        }
+        (0x18, 15) => (digits(&v[..4])?, &v[4..]),
+        _ => return None,
+    };
+    if rest[10] != b'Z' {
+        return None;
+    }
+    let f = |i: usize| digits(&rest[i..i + 2]);
+    let (mo, d, h, mi, sec) = (f(0)?, f(2)?, f(4)?, f(6)?, f(8)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let days = crate::common::time::days_from_civil(year, mo as u32, d as u32);
+    Some(days * 86400 + h * 3600 + mi * 60 + sec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,6 +667,24 @@ mod tests {
             .flatten()
             .map(|c| c.to_vec())
             .collect()
+    }
+
+    #[test]
+    fn variant_names_in_words() {
+        assert_eq!(words("HandshakeFailure"), "handshake failure");
+        assert_eq!(words("InvalidContentType"), "invalid content type");
+        assert_eq!(words("Unknown(42)"), "unknown (42)");
+        assert_eq!(words("TLS13Only"), "tls13 only");
+    }
+
+    #[test]
+    fn der_times() {
+        assert_eq!(der_time(0x17, b"700101000000Z"), Some(0));
+        assert_eq!(der_time(0x17, b"491231235959Z"), Some(2524607999));
+        assert_eq!(der_time(0x18, b"20200201000000Z"), Some(1580515200));
+        assert_eq!(der_time(0x18, b"20201301000000Z"), None);
+        assert_eq!(der_time(0x17, b"2001010000Z"), None);
+        assert_eq!(der_time(0x17, b"200101000000+"), None);
     }
 
     #[test]

@@ -58,27 +58,56 @@ impl Lines {
                 self.start = self.end;
                 return Ok(Some((&self.buf[s..self.end], false)));
             }
-            // Make room: move the partial line to the front, grow when it fills the buffer.
-            if self.buf.is_empty() {
-                self.buf = vec![0; START];
-            }
-            let scanned = self.end - self.start;
-            if self.start > 0 {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-                self.start = 0;
-            }
-            if self.end == self.buf.len() {
-                let n = self.buf.len() * 2;
-                self.buf.resize(n, 0);
-            }
-            let n = read(fd, &mut self.buf[self.end..])?;
-            if n == 0 {
-                self.eof = true;
-            }
-            self.end += n;
-            from = scanned;
+            from = self.fill(fd)?;
         }
+    }
+
+    /// Every complete line the buffer holds, delimiters included, as one slice (a caller that
+    /// scans the whole block in one pass, as `cut -f` does, saves a search per line); at the
+    /// end, the last line without a delimiter. `None` at the end.
+    pub fn block(&mut self, fd: BorrowedFd, eol: u8) -> io::Result<Option<&[u8]>> {
+        let mut from = self.start;
+        loop {
+            if let Some(i) = memchr::memrchr(eol, &self.buf[from..self.end]) {
+                let last = from + i;
+                let s = self.start;
+                self.start = last + 1;
+                return Ok(Some(&self.buf[s..=last]));
+            }
+            if self.eof {
+                if self.start == self.end {
+                    return Ok(None);
+                }
+                let s = self.start;
+                self.start = self.end;
+                return Ok(Some(&self.buf[s..self.end]));
+            }
+            from = self.fill(fd)?;
+        }
+    }
+
+    /// Read more after the partial line at `start`; returns where the unscanned bytes begin.
+    fn fill(&mut self, fd: BorrowedFd) -> io::Result<usize> {
+        // Make room: move the partial line to the front, grow when it fills the buffer.
+        if self.buf.is_empty() {
+            self.buf = vec![0; START];
+        }
+        let scanned = self.end - self.start;
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let n = self.buf.len() * 2;
+            self.buf.resize(n, 0);
+        }
+        let n = read(fd, &mut self.buf[self.end..])?;
+        if n == 0 {
+            self.eof = true;
+        }
+        self.end += n;
+        Ok(scanned)
     }
 }
 
@@ -102,5 +131,28 @@ mod tests {
         }
         t.join().unwrap();
         assert_eq!(got, vec![(1, true), (0, true), (300_000, true), (4, false)]);
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_and_a_last_partial_one() {
+        let (r, w) = super::super::sys::fd::pipe().unwrap();
+        let long = "y".repeat(300_000);
+        let data = format!("a\nb\n{long}\nlast");
+        let expect = data.clone();
+        let t = std::thread::spawn(move || {
+            super::super::io::write_all(w.as_fd(), data.as_bytes()).unwrap();
+        });
+        let mut l = Lines::new();
+        let mut got = Vec::new();
+        let mut partial = 0;
+        while let Some(b) = l.block(r.as_fd(), b'\n').unwrap() {
+            if b.last() != Some(&b'\n') {
+                partial += 1;
+            }
+            got.extend_from_slice(b);
+        }
+        t.join().unwrap();
+        assert_eq!(got, expect.as_bytes());
+        assert_eq!(partial, 1);
     }
 }

@@ -614,3 +614,284 @@ fn healthcheck_wget_on_loopback() {
     ]);
     b.run("").code(4);
 }
+
+// ---- real-world entrypoints (tests/data/entrypoints), compared with dash + GNU tools ----
+
+/// One entrypoint scenario: files copied into the image, then the same runs inside the
+/// container and on the host.
+struct Scenario<'a> {
+    /// Directory under tests/data/entrypoints: a root tree laid over the image.
+    name: &'a str,
+    /// The image's `RUN` adding accounts (container only: the host side gets the resulting
+    /// /etc/passwd and /etc/group bind-mounted over its own in a private mount namespace).
+    accounts: &'a str,
+    /// A `RUN` with file system effects, run on both sides (`$R` is the root: empty inside).
+    fs_setup: &'a str,
+    /// Working directory (the image's WORKDIR).
+    cwd: &'a str,
+    /// Environment; `{ROOT}` in a value becomes the host's stand-in root.
+    env: &'a [(&'a str, &'a str)],
+    /// Container runs, one after another (argv[0] is a path in the image).
+    runs: &'a [&'a [&'a str]],
+    /// Trees compared at the end (with owners and modes).
+    snap: &'a [&'a str],
+}
+
+fn entrypoints_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/entrypoints")
+}
+
+fn cp_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    let st = Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", from.display()))
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+/// Run the scenario on both sides; returns the container's outputs (after asserting that the
+/// host's are the same, and the trees too).
+fn compare_entrypoint(s: &Scenario) -> Vec<Output> {
+    // Inside: the only userland is rbox.
+    let mut b = Bundle::new(s.name);
+    cp_tree(&entrypoints_dir().join(s.name), &b.rootfs());
+    b.spec.args = vec!["sh".into(), "-c".into(), s.accounts.into()];
+    b.run("").ok();
+    b.spec.args = vec!["sh".into(), "-c".into(), s.fs_setup.into()];
+    b.run("").ok();
+    b.spec.cwd = s.cwd.into();
+    for (k, v) in s.env {
+        b.spec.env.push(format!("{k}={}", v.replace("{ROOT}", "")));
+    }
+    let inside: Vec<Output> = s
+        .runs
+        .iter()
+        .map(|argv| {
+            b.spec.args = argv.iter().map(|a| a.to_string()).collect();
+            b.run("")
+        })
+        .collect();
+
+    // On the host: dash and GNU tools, in a directory standing in for /.
+    let t = TempDir::new(&format!("host-{}", s.name));
+    cp_tree(&entrypoints_dir().join(s.name), t.path());
+    cp_tree(&entrypoints_dir().join("host-bin"), &t.join("host-bin"));
+    let acc = TempDir::new(&format!("acc-{}", s.name));
+    for f in ["passwd", "group"] {
+        std::fs::copy(b.rootfs().join("etc").join(f), acc.join(f)).unwrap();
+    }
+    let root = t.path().display().to_string();
+    let host = |argv: &[String]| -> Output {
+        let mut env = vec![
+            format!(
+                "PATH={root}/host-bin:{root}/usr/local/bin:/usr/local/sbin:/usr/local/bin:\
+                 /usr/sbin:/usr/bin:/sbin:/bin"
+            ),
+            "HOSTNAME=rbox-test".to_string(),
+            "HOME=/root".to_string(),
+            format!("R={root}"),
+        ];
+        for (k, v) in s.env {
+            env.push(format!("{k}={}", v.replace("{ROOT}", &root)));
+        }
+        let o = Command::new("unshare")
+            .args(["-m", "--propagation", "private", "dash", "-c"])
+            .arg(
+                "mount --bind \"$1\" /etc/passwd && mount --bind \"$2\" /etc/group && \
+                 cd \"$3\" && shift 3 && exec env -i \"$@\"",
+            )
+            .arg("sh")
+            .arg(acc.join("passwd"))
+            .arg(acc.join("group"))
+            .arg(format!("{root}{}", s.cwd))
+            .args(&env)
+            .arg("dash")
+            .args(argv)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let norm = |v: Vec<u8>| String::from_utf8_lossy(&v).replace(&root, "").into_bytes();
+        Output {
+            stdout: norm(o.stdout),
+            stderr: norm(o.stderr),
+            code: o.status.code().unwrap_or(-1),
+        }
+    };
+    let o = host(&["-c".to_string(), s.fs_setup.to_string()]);
+    assert_eq!(o.code, 0, "host setup: {}", o.err());
+    for (argv, inside) in s.runs.iter().zip(&inside) {
+        let mut a: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+        a[0] = format!("{root}{}", a[0]);
+        let o = host(&a);
+        assert_eq!(
+            (inside.out(), inside.err(), inside.code),
+            (o.out(), o.err(), o.code),
+            "{argv:?}: container (left) and dash + GNU tools (right) differ"
+        );
+    }
+    let what = Snap {
+        owner: true,
+        ..Snap::default()
+    };
+    // Entries, modes and owners; then the files' contents, the host's root removed (a path
+    // written into a file is the stand-in root's there).
+    let strip = |v: Vec<String>| -> Vec<String> {
+        v.into_iter()
+            .map(|l| match l.find(" size=") {
+                Some(i) => l[..i].to_string(),
+                None => l,
+            })
+            .collect()
+    };
+    for p in s.snap {
+        let rel = p.trim_start_matches('/');
+        let (a, h) = (b.rootfs().join(rel), t.join(rel));
+        assert_eq!(
+            strip(tree_snapshot(&a, what)),
+            strip(tree_snapshot(&h, what)),
+            "tree {p}"
+        );
+        let files = Command::new("find")
+            .arg(".")
+            .args(["-type", "f"])
+            .current_dir(&a)
+            .output()
+            .unwrap();
+        for f in String::from_utf8(files.stdout).unwrap().lines() {
+            let ca = std::fs::read(a.join(f)).unwrap();
+            let ch = String::from_utf8_lossy(&std::fs::read(h.join(f)).unwrap()).replace(&root, "");
+            assert_eq!(String::from_utf8_lossy(&ca), ch, "{p}/{f}");
+        }
+    }
+    inside
+}
+
+fn have_host_tools() -> bool {
+    for t in ["dash", "unshare", "setpriv", "envsubst", "getent"] {
+        if !have(t) {
+            skip(&format!("{t} missing on the host (the side compared with)"));
+            return false;
+        }
+    }
+    true
+}
+
+/// nginx's docker-entrypoint.sh with /docker-entrypoint.d: an .envsh sourced, templates
+/// through envsubst (only defined variables), sed -i on the config, non-executable and other
+/// files ignored, then `exec nginx -g 'daemon off;'`.
+#[test]
+fn entrypoint_nginx_style() {
+    if !runc_ready() || !have_host_tools() {
+        return;
+    }
+    let outs = compare_entrypoint(&Scenario {
+        name: "nginx",
+        accounts: "true",
+        fs_setup: "true",
+        cwd: "/",
+        env: &[
+            ("DOCKER_ENTRYPOINT_D", "{ROOT}/docker-entrypoint.d"),
+            ("NGINX_ENVSUBST_TEMPLATE_DIR", "{ROOT}/etc/nginx/templates"),
+            ("NGINX_ENVSUBST_OUTPUT_DIR", "{ROOT}/etc/nginx/conf.d"),
+            ("NGINX_HOST", "example.test"),
+            ("BACKEND_ADDR", "10.0.0.2:8080"),
+            ("APP_NAME", "shop"),
+            ("NGINX_WORKERS", "4"),
+        ],
+        runs: &[
+            &["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"],
+            &[
+                "/docker-entrypoint.sh",
+                "sh",
+                "-c",
+                "echo not nginx: no configuration",
+            ],
+        ],
+        snap: &["/etc/nginx"],
+    });
+    let out = outs[0].out();
+    assert!(
+        out.contains("Launching /docker-entrypoint.d/20-envsubst"),
+        "{out}"
+    );
+    assert!(out.contains("Ignoring /docker-entrypoint.d/40-disabled.sh, not executable"));
+    assert!(out.contains("listen       80;\n"), "{out}");
+    assert!(out.contains("proxy_set_header Host $host;"), "{out}");
+    assert!(out.contains("max_fails=${MAX_FAILS}"), "{out}");
+    assert!(out.contains("worker_processes 4;"), "{out}");
+    assert!(out.ends_with("}\n"), "{out}");
+    outs[1].stdout_is("not nginx: no configuration\n");
+}
+
+/// redis's entrypoint: as root, `find . \! -user redis -exec chown redis '{}' +` on the data
+/// volume, then `exec su-exec redis "$0" "$@"`, the umask tightened, the server as redis.
+#[test]
+fn entrypoint_redis_style() {
+    if !runc_ready() || !have_host_tools() {
+        return;
+    }
+    let outs = compare_entrypoint(&Scenario {
+        name: "redis",
+        accounts: "addgroup -S -g 1000 redis && adduser -S -D -H -h /data -s /sbin/nologin \
+                   -G redis -u 999 redis",
+        fs_setup: "chown redis:redis \"$R/data\" && echo 'mine' > \"$R/data/own.rdb\" && \
+                   chown redis \"$R/data/own.rdb\"",
+        cwd: "/data",
+        env: &[],
+        runs: &[&["/usr/local/bin/docker-entrypoint.sh", "--appendonly", "yes"]],
+        snap: &["/data"],
+    });
+    assert_eq!(
+        outs[0].out(),
+        "redis-server stand-in: --appendonly yes\n\
+         user redis uid 999 groups redis home /data umask 0077\n\
+         cwd data\n\
+         drwxr-xr-x 999 0 appendonlydir\n\
+         -rw------- 999 1000 dump.rdb\n\
+         -rw-r--r-- 999 0 old.rdb\n\
+         -rw-r--r-- 999 0 own.rdb\n"
+    );
+}
+
+/// postgres's entrypoint: first run (empty PGDATA) creates and chowns the directories as root,
+/// re-runs itself as postgres, initialises (stand-in initdb), edits postgresql.conf with
+/// `sed -ri` and `sed -i`, runs the init files; the second run skips initialisation.
+#[test]
+fn entrypoint_postgres_style() {
+    if !runc_ready() || !have_host_tools() {
+        return;
+    }
+    let outs = compare_entrypoint(&Scenario {
+        name: "postgres",
+        accounts: "addgroup -S -g 70 postgres && adduser -S -D -H -h /var/lib/postgresql \
+                   -s /bin/sh -G postgres -u 70 postgres",
+        fs_setup: "mkdir -p \"$R/var/lib/postgresql\" && chown postgres:postgres \"$R/var/lib/postgresql\"",
+        cwd: "/",
+        env: &[
+            ("PGDATA", "{ROOT}/var/lib/postgresql/data"),
+            ("PGSOCKETDIR", "{ROOT}/run/postgresql"),
+            ("INITDB_D", "{ROOT}/docker-entrypoint-initdb.d"),
+            ("POSTGRES_HOST_AUTH_METHOD", "md5"),
+        ],
+        runs: &[
+            &["/usr/local/bin/docker-entrypoint.sh", "postgres", "-c", "fsync=off"],
+            &["/usr/local/bin/docker-entrypoint.sh", "postgres"],
+        ],
+        snap: &["/var/lib/postgresql", "/run/postgresql"],
+    });
+    let first = outs[0].out();
+    assert!(first.contains("owned by user \"postgres\""), "{first}");
+    assert!(first.contains("listen_addresses = '*'"), "{first}");
+    assert!(first.contains("running 01-schema.sql"), "{first}");
+    assert!(first.contains("ignoring README"), "{first}");
+    assert!(first.contains("init process complete"), "{first}");
+    assert!(
+        first.contains("postgres stand-in: -c fsync=off as postgres"),
+        "{first}"
+    );
+    let second = outs[1].out();
+    assert!(second.contains("Skipping initialization"), "{second}");
+}

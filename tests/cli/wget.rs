@@ -1164,3 +1164,108 @@ fn tls_verdicts_in_words() {
         }
     }
 }
+
+/// Local failures as GNU wget 1.21 reports them (the same stderr and status as /usr/bin/wget on
+/// the same loopback server): `-O` that cannot be opened is perror's text on stderr even with -q
+/// and exit 1; a log (`-o`/`-a`) that cannot be opened, `wget: LOG: ...` and exit 1; a write
+/// error `Cannot write to 'F' (...)` and exit 3; a `-P` file that cannot be created, both
+/// lines and exit 3. Every path stays inside the test's directory (GNU's `-P` removes a
+/// *file* standing where a directory should be: never point it outside).
+#[test]
+fn local_failures_as_gnu() {
+    let body = data(100_000);
+    let b2 = body.clone();
+    let srv = Fake::start(move |c, _| {
+        let _ = c.write_all(
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", b2.len()).as_bytes(),
+        );
+        let _ = c.write_all(&b2);
+    });
+    let url = srv.url("f.bin");
+    let d = TempDir::new("wget-local");
+    std::fs::write(d.join("plain"), "x").unwrap();
+    let cases: &[(&[&str], &str, i32)] = &[
+        (
+            &["-nv", "-O", "no/dir/f"],
+            "no/dir/f: No such file or directory\n",
+            1,
+        ),
+        (
+            &["-q", "-O", "no/dir/f"],
+            "no/dir/f: No such file or directory\n",
+            1,
+        ),
+        (
+            &["-O", "no/dir/f"],
+            "no/dir/f: No such file or directory\n",
+            1,
+        ),
+        (
+            &["-q", "-o", "lg", "-O", "plain/f"],
+            "plain/f: Not a directory\n",
+            1,
+        ),
+        (
+            &["-nv", "-o", "no/dir/log"],
+            "wget: no/dir/log: No such file or directory\n",
+            1,
+        ),
+        (
+            &["-nv", "-a", "no/dir/log"],
+            "wget: no/dir/log: No such file or directory\n",
+            1,
+        ),
+        (
+            &["-nv", "-O", "/dev/full"],
+            "Cannot write to '/dev/full' (No space left on device).\n",
+            3,
+        ),
+        (&["-q", "-O", "/dev/full"], "", 3),
+    ];
+    for (args, err, code) in cases {
+        let o = wget(&d).args(*args).arg(&url).run();
+        assert_eq!(
+            (o.err(), o.code),
+            (err.to_string(), *code),
+            "rbox wget {args:?}"
+        );
+        if have("wget") {
+            let g = gnu("wget").cwd(d.path()).args(*args).arg(&url).run();
+            assert_eq!(
+                (g.err(), g.code),
+                (err.to_string(), *code),
+                "GNU wget {args:?}"
+            );
+        }
+    }
+    assert!(!d.join("no").exists());
+    // -P into a directory that cannot be written (as an unprivileged user): both of GNU's
+    // lines, status 3.
+    let ro = d.join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    let world = std::fs::set_permissions(
+        d.path().parent().unwrap(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .and_then(|_| {
+        std::fs::set_permissions(
+            d.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+    });
+    if is_root() && have("setpriv") && world.is_ok() {
+        let ro_s = ro.to_str().unwrap();
+        let want = format!(
+            "{ro_s}/f.bin: Permission denied\nCannot write to '{ro_s}/f.bin' (Permission denied).\n"
+        );
+        let o = applet_as(65534, "wget")
+            .args(["-nv", "-P", ro_s, &url])
+            .run();
+        assert_eq!((o.err(), o.code), (want.clone(), 3));
+        if have("wget") {
+            let g = gnu_as(65534, "wget").args(["-nv", "-P", ro_s, &url]).run();
+            assert_eq!((g.err(), g.code), (want, 3), "GNU wget -P");
+        }
+    }
+}

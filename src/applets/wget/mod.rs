@@ -183,9 +183,10 @@ fn open_log(m: &Matches, verb: Verb) -> Result<Log, i32> {
                     log.file = Some(f);
                 }
                 Err(e) => {
+                    // GNU's log_init: the message on stderr, exit 1 (WGET_EXIT_GENERIC_ERROR).
                     let t = format!("wget: {}: {}\n", p.to_string_lossy(), strerror(&e));
                     let _ = write_all(stderr_fd(), t.as_bytes());
-                    return Err(E_IO);
+                    return Err(E_GENERIC);
                 }
             }
         }
@@ -412,10 +413,13 @@ impl Wget {
                 }
                 match oo.open(&o) {
                     Ok(f) => self.doc = Some(f),
+                    // GNU's perror(opt.output_document) and exit 1: on stderr even with
+                    // -q or -o LOG.
                     Err(e) => {
-                        self.log
-                            .nq(&format!("{}: {}\n", o.to_string_lossy(), strerror(&e)));
-                        return Err(E_IO);
+                        let mut t = o.as_bytes().to_vec();
+                        t.extend_from_slice(format!(": {}\n", strerror(&e)).as_bytes());
+                        let _ = write_all(stderr_fd(), &t);
+                        return Err(E_GENERIC);
                     }
                 }
             }
@@ -1212,11 +1216,10 @@ impl Wget {
                 let (what, fail) = match e {
                     BodyErr::Write(e) => {
                         let n = shown_name.clone().unwrap_or_else(|| b"-".to_vec());
-                        self.log.nq(&format!(
-                            "\nCannot write to {} ({}).\n",
-                            q(&n),
-                            strerror(&e)
-                        ));
+                        // The blank line ends the progress report: verbose mode only.
+                        self.log.v("\n");
+                        self.log
+                            .nq(&format!("Cannot write to {} ({}).\n", q(&n), strerror(&e)));
                         return Err(Fail::fatal(E_IO));
                     }
                     BodyErr::Closed => (

@@ -12,7 +12,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt};
-use crate::common::io::{append, copy, read, stdin_fd, stdout_fd, CopyError, BUF_SIZE};
+use crate::common::io::{append, copy_typed, read, stdin_fd, stdout_fd, CopyError, BUF_SIZE};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
@@ -104,7 +104,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         files.iter().collect()
     };
 
-    let out_id = stat_id(stdout_fd()).filter(|s| s.2 == libc::S_IFREG);
+    // fd 1's type is looked at once, not once per file (find | xargs cat: thousands of files).
+    let out_id = stat_id(stdout_fd());
+    let out_type = out_id.map(|s| s.2);
+    let out_id = out_id.filter(|s| s.2 == libc::S_IFREG);
     let mut fmt = Formatter::new(o);
     for name in files {
         let stdin = name.as_bytes() == b"-";
@@ -112,7 +115,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let fd: BorrowedFd = if stdin {
             stdin_fd()
         } else {
-            match std::fs::File::open(name) {
+            match sysfd::open(name.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0) {
                 Ok(fl) => {
                     file = fl;
                     file.as_fd()
@@ -123,20 +126,19 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
             }
         };
-        if let Some(out) = out_id {
-            if let Some(inp) = stat_id(fd) {
-                if inp.0 == out.0 && inp.1 == out.1 && input_before_end(fd) {
-                    let mut msg = crate::common::quote::quote_if_needed(name.as_bytes());
-                    msg.extend_from_slice(b": input file is output file");
-                    ctx.error(1, &msg);
-                    continue;
-                }
+        let inp = stat_id(fd);
+        if let (Some(out), Some(inp)) = (out_id, inp) {
+            if inp.0 == out.0 && inp.1 == out.1 && input_before_end(fd) {
+                let mut msg = crate::common::quote::quote_if_needed(name.as_bytes());
+                msg.extend_from_slice(b": input file is output file");
+                ctx.error(1, &msg);
+                continue;
             }
         }
         let r = if o.plain() {
             // Anything still buffered must reach fd 1 before the kernel appends to it.
             ctx.out.flush().map_err(|e| Error::write(&e))?;
-            copy(fd, stdout_fd()).map(|_| ())
+            copy_typed(fd, inp.map(|s| s.2), stdout_fd(), out_type).map(|_| ())
         } else {
             fmt.file(fd, ctx)
         };

@@ -260,7 +260,7 @@ impl Sum {
         let fd: BorrowedFd = if name == b"-" {
             stdin_fd()
         } else {
-            match std::fs::File::open(std::ffi::OsStr::from_bytes(name)) {
+            match crate::common::sys::fd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
                 Ok(f) => {
                     file = f;
                     file.as_fd()
@@ -333,7 +333,8 @@ impl Sum {
         let fd = if stdin {
             stdin_fd()
         } else {
-            match std::fs::File::open(list) {
+            match crate::common::sys::fd::open(list.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0)
+            {
                 Ok(f) => {
                     file = f;
                     file.as_fd()

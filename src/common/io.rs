@@ -168,8 +168,17 @@ pub enum CopyError {
 /// When a kernel primitive fails part-way, the rest goes through read/write, which meets the
 /// same error on the side that has it, so the caller learns which side failed.
 pub fn copy(src: BorrowedFd, dst: BorrowedFd) -> Result<u64, CopyError> {
-    let st = file_type(src);
-    let dt = file_type(dst);
+    copy_typed(src, file_type(src), dst, file_type(dst))
+}
+
+/// [`copy`] for a caller that already knows both file types (`st_mode & S_IFMT`; `None`:
+/// unknown), so a copy of many small files makes no `fstat` calls of its own.
+pub fn copy_typed(
+    src: BorrowedFd,
+    st: Option<libc::mode_t>,
+    dst: BorrowedFd,
+    dt: Option<libc::mode_t>,
+) -> Result<u64, CopyError> {
     let mut total = 0u64;
     const CHUNK: usize = 1 << 30;
     let src_reg = st == Some(libc::S_IFREG);

@@ -1,8 +1,10 @@
-//! Hot paths of tar that do not touch the file system: writing ustar/pax headers and parsing
+//! Hot paths of tar that do not touch the file system: writing GNU-format headers and parsing
 //! them back (the per-member cost of create, list and extract), on 10,000 members.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rbox::applets::tar::header::{parse_header, write_header, Format, Meta, BLOCK};
+use rbox::applets::tar::header::{
+    parse_header, write_header, Format, Meta, PaxOptions, WriteOpts, BLOCK,
+};
 
 fn names() -> Vec<Vec<u8>> {
     (0..10_000)
@@ -21,9 +23,18 @@ fn bench(c: &mut Criterion) {
     let names = names();
     let mut g = c.benchmark_group("tar");
     g.throughput(Throughput::Elements(names.len() as u64));
+    let pax = PaxOptions::default();
+    let w = WriteOpts {
+        format: Format::Gnu,
+        pax: &pax,
+        numeric_owner: false,
+        root_names: (b"root", b"root"),
+        pid: 1,
+    };
     let meta = |n: &[u8]| {
         let m = Meta {
             name: n,
+            xname: n,
             link: b"",
             typeflag: b'0',
             mode: 0o644,
@@ -34,13 +45,15 @@ fn bench(c: &mut Criterion) {
             mtime_nsec: 0,
             uname: b"user",
             gname: b"users",
-            devmajor: 0,
-            devminor: 0,
+            dev: None,
+            atime: (0, 0),
+            ctime: (0, 0),
             xattrs: &[],
             pax: &[],
+            sparse: None,
         };
         let mut out = Vec::new();
-        write_header(&mut out, &m, Format::Ustar).unwrap();
+        write_header(&mut out, &m, &w, &mut Vec::new());
         out
     };
     g.bench_function("write_header", |b| {

@@ -277,6 +277,11 @@ fn interop_rbox_creates_gnu_and_bsdtar_extract() {
             }
             tar().args(&args).run().ok();
             for (tool, xargs) in [("tar", vec!["-xpf"]), ("bsdtar", vec!["-xpf"])] {
+                // A pax archive carries a name that is not UTF-8 raw in a `path` record, as
+                // GNU tar writes it; bsdtar refuses that (GNU's own archive as well).
+                if tool == "bsdtar" && fmt == "pax" {
+                    continue;
+                }
                 let dst = t.join(format!("x-{tool}-{fmt}-{ext}"));
                 std::fs::create_dir_all(&dst).unwrap();
                 let st = Command::new(tool)

@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::archive::{ArchiveFd, DataErr, Output};
 use super::diag::{archive_write_error, diag_name, fatal_file, file_error, print_totals};
-use super::header::{self, Entry, Meta};
+use super::header::{self, Diag, Entry, Format, Meta, WriteOpts, BLOCK};
 use super::list::Lister;
 use super::matching::Excluder;
 use super::opts::{NameArg, Opts, Sort};
@@ -41,6 +41,15 @@ pub struct Creator<'a> {
     post_ok: Vec<bool>,
     /// The member name of the entry being visited.
     name: Vec<u8>,
+    /// The operand being walked as given and as stored: a member's name as given (GNU's
+    /// `orig_file_name`, which hard links point to) is the one with the first replaced by the
+    /// second.
+    top: (Vec<u8>, Vec<u8>),
+    /// The names of uid 0 and gid 0 (GNU's `././@LongLink` headers carry them).
+    root_names: (Vec<u8>, Vec<u8>),
+    /// Non-directories seen more than once are hard links even with one link (GNU does so
+    /// when given several names or -h: the same file may come twice).
+    all_links: bool,
 }
 
 fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
@@ -76,11 +85,47 @@ impl<'a> Creator<'a> {
             walker: None,
             post_ok: Vec::new(),
             name: Vec::new(),
+            top: (Vec::new(), Vec::new()),
+            root_names: (Vec::new(), Vec::new()),
+            all_links: o.deref
+                || o.names
+                    .iter()
+                    .filter(|n| !matches!(n, NameArg::Dir(_)))
+                    .nth(1)
+                    .is_some()
+                || o.names.iter().any(|n| matches!(n, NameArg::FilesFrom(_))),
         }
+    }
+
+    fn wopts(&self) -> WriteOpts<'_> {
+        WriteOpts {
+            format: self.o.format,
+            pax: &self.o.pax,
+            numeric_owner: self.o.numeric_owner,
+            root_names: (&self.root_names.0, &self.root_names.1),
+            pid: std::process::id(),
+        }
+    }
+
+    /// A pax archive made with `--pax-option KEY=VALUE` starts with a global header.
+    pub fn global_header(&mut self, ctx: &mut Ctx) -> Result<()> {
+        if self.o.format != Format::Posix || self.o.pax.global.is_empty() {
+            return Ok(());
+        }
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let mut h = Vec::new();
+        header::write_global(&mut h, &self.wopts(), start);
+        self.out.write(&h).map_err(|e| self.write_error(ctx, &e))
     }
 
     /// Add every operand, honouring `-C` and `-T` in order.
     pub fn run(&mut self, ctx: &mut Ctx) -> Result<()> {
+        if !self.o.numeric_owner {
+            self.root_names = (self.user_name(0), self.group_name(0));
+        }
+        self.global_header(ctx)?;
         // The directory of the last -C (the current one before any).
         let mut base: Option<OwnedFd> = None;
         let names = self.o.names.clone();
@@ -123,6 +168,7 @@ impl<'a> Creator<'a> {
         if self.excl.excluded(&stored) {
             return Ok(());
         }
+        self.top = (p.to_vec(), stored.clone());
         if !self.o.recursion {
             return self.file(ctx, base, p, &stored, true, libc::DT_UNKNOWN, None);
         }
@@ -132,6 +178,7 @@ impl<'a> Creator<'a> {
         } else {
             &stored
         };
+        self.top.1 = prefix.to_vec();
         let o = self.o;
         let mut w = self.walker.take().unwrap_or_else(|| {
             Walker::new(walk::Options {
@@ -371,35 +418,48 @@ impl<'a> Creator<'a> {
         } else {
             Vec::new()
         };
+        let dev = (fmt == libc::S_IFCHR || fmt == libc::S_IFBLK)
+            .then(|| (libc::major(st.st_rdev), libc::minor(st.st_rdev)));
         let mut meta = Meta {
             name,
+            xname: name,
             link: b"",
             typeflag: b'0',
             mode,
+            dev,
             uid,
             gid,
             size: 0,
             mtime,
             mtime_nsec,
+            atime: (st.st_atime, st.st_atime_nsec as u32),
+            ctime: (st.st_ctime, st.st_ctime_nsec as u32),
             uname: &uname,
             gname: &gname,
-            devmajor: 0,
-            devminor: 0,
             xattrs: &xattrs,
             pax: &[],
+            sparse: None,
         };
+        // A file seen before is archived as a hard link to its first name (GNU's
+        // dump_hard_link): the name as given, made safe as a hard link target.
+        let key = (st.st_dev, st.st_ino);
+        let counted = fmt != libc::S_IFDIR && (st.st_nlink > 1 || self.all_links);
+        if counted {
+            if let Some(orig) = self.links.get(&key).cloned() {
+                let target = if self.o.absolute {
+                    orig
+                } else {
+                    safer_name(ctx, &mut self.msgs, &orig, true)
+                };
+                meta.typeflag = b'1';
+                meta.link = &target;
+                let _ = self.emit(ctx, &meta)?;
+                self.remove(ctx, dirfd, rel, name, false);
+                return Ok(false);
+            }
+        }
         match fmt {
             libc::S_IFREG => {
-                let key = (st.st_dev, st.st_ino);
-                if st.st_nlink > 1 {
-                    if let Some(target) = self.links.get(&key).cloned() {
-                        meta.typeflag = b'1';
-                        meta.link = &target;
-                        let _ = self.emit(ctx, &meta)?;
-                        self.remove(ctx, dirfd, rel, name, false);
-                        return Ok(false);
-                    }
-                }
                 let nofollow = if self.o.deref { 0 } else { libc::O_NOFOLLOW };
                 let fd = match pre_fd.take() {
                     Some(f) => Ok(f),
@@ -412,57 +472,25 @@ impl<'a> Creator<'a> {
                         return Ok(false);
                     }
                 };
-                if st.st_nlink > 1 {
-                    self.links.insert(key, name.to_vec());
-                }
-                if self.o.sparse && (st.st_blocks as u64) * 512 < st.st_size as u64 {
-                    if let Some(map) = hole_map(fd.as_fd(), st.st_size as u64) {
-                        self.sparse_member(ctx, &meta, fd.as_fd(), &map, st.st_size as u64)?;
-                        drop(fd);
-                        self.remove(ctx, dirfd, rel, name, false);
-                        return Ok(false);
-                    }
-                }
-                meta.size = st.st_size as u64;
-                if !self.emit(ctx, &meta)? {
-                    return Ok(false);
-                }
-                let want = st.st_size as u64;
-                let got = match self.out.copy_from(fd.as_fd(), want) {
-                    Ok(n) => n,
-                    Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
-                    Err(DataErr::Read(e)) => {
-                        self.read_fail(ctx, name, "Read error", &e);
-                        0
-                    }
-                    Err(DataErr::Eof) => 0,
+                let size = st.st_size as u64;
+                let sparse = self.o.sparse
+                    && (st.st_blocks as u64) * 512 < size
+                    && self.o.format != Format::V7
+                    && self.o.format != Format::Ustar;
+                let dumped = if sparse {
+                    let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64);
+                    self.sparse_member(ctx, &meta, fd.as_fd(), &map, size)?
+                } else {
+                    meta.size = size;
+                    self.emit(ctx, &meta)? && self.file_data(ctx, name, fd.as_fd(), st)?
                 };
-                if got < want {
-                    // Keep the archive consistent with the header: pad with zeros.
-                    self.out
-                        .zeros(want - got)
-                        .map_err(|e| self.write_error(ctx, &e))?;
-                    let m = format!(": File shrank by {} bytes; padding with zeros", want - got);
-                    let mut msg = crate::common::quote::quote_if_needed(name);
-                    msg.extend_from_slice(m.as_bytes());
-                    ctx.error(2, &msg);
-                }
-                self.out.pad(want).map_err(|e| self.write_error(ctx, &e))?;
-                self.out
-                    .maybe_flush()
-                    .map_err(|e| self.write_error(ctx, &e))?;
-                let changed = sys::fstat(fd.as_fd()).is_ok_and(|st2| {
-                    st2.st_mtime != st.st_mtime
-                        || st2.st_mtime_nsec != st.st_mtime_nsec
-                        || st2.st_size != st.st_size
-                });
-                if changed && got == want {
-                    let mut msg = crate::common::quote::quote_if_needed(name);
-                    msg.extend_from_slice(b": file changed as we read it");
-                    ctx.error(1, &msg);
+                if dumped {
+                    self.count_link(counted, key, name);
                 }
                 drop(fd);
-                self.remove(ctx, dirfd, rel, name, false);
+                if dumped {
+                    self.remove(ctx, dirfd, rel, name, false);
+                }
             }
             libc::S_IFDIR => {
                 let mut dname = name.to_vec();
@@ -471,8 +499,8 @@ impl<'a> Creator<'a> {
                 }
                 meta.typeflag = b'5';
                 meta.name = &dname;
-                let _ = self.emit(ctx, &meta)?;
-                return Ok(true);
+                meta.xname = &dname;
+                return self.emit(ctx, &meta);
             }
             libc::S_IFLNK => {
                 let buf = match fs::readlinkat(dirfd, rel, st.st_size as usize) {
@@ -484,52 +512,104 @@ impl<'a> Creator<'a> {
                 };
                 meta.typeflag = b'2';
                 meta.link = &buf;
-                let _ = self.emit(ctx, &meta)?;
-                self.remove(ctx, dirfd, rel, name, false);
+                if self.emit(ctx, &meta)? {
+                    self.count_link(counted, key, name);
+                    self.remove(ctx, dirfd, rel, name, false);
+                }
             }
             libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO => {
+                if self.o.format == Format::V7 {
+                    self.unknown_type(ctx, name);
+                    return Ok(false);
+                }
                 meta.typeflag = match fmt {
                     libc::S_IFCHR => b'3',
                     libc::S_IFBLK => b'4',
                     _ => b'6',
                 };
-                if fmt != libc::S_IFIFO {
-                    meta.devmajor = libc::major(st.st_rdev);
-                    meta.devminor = libc::minor(st.st_rdev);
+                if self.emit(ctx, &meta)? {
+                    self.count_link(counted, key, name);
+                    self.remove(ctx, dirfd, rel, name, false);
                 }
-                let key = (st.st_dev, st.st_ino);
-                let target = if st.st_nlink > 1 {
-                    self.links.get(&key).cloned()
-                } else {
-                    None
-                };
-                if let Some(t) = &target {
-                    meta.typeflag = b'1';
-                    meta.link = t;
-                    meta.devmajor = 0;
-                    meta.devminor = 0;
-                } else if st.st_nlink > 1 {
-                    self.links.insert(key, name.to_vec());
-                }
-                let _ = self.emit(ctx, &meta)?;
-                self.remove(ctx, dirfd, rel, name, false);
             }
             libc::S_IFSOCK => {
                 let mut m = crate::common::quote::quote_if_needed(name);
                 m.extend_from_slice(b": socket ignored");
                 ctx.msg(&m);
             }
-            _ => {
-                let mut m = crate::common::quote::quote_if_needed(name);
-                m.extend_from_slice(b": Unknown file type; file ignored");
-                ctx.error(2, &m);
-            }
+            _ => self.unknown_type(ctx, name),
         }
         Ok(false)
     }
 
-    /// A sparse file as GNU pax sparse 1.0: the map as decimal lines at the start of the data,
-    /// then the data segments; the header carries a placeholder name and the real one in pax.
+    fn unknown_type(&self, ctx: &mut Ctx, name: &[u8]) {
+        let mut m = diag_name(name);
+        m.extend_from_slice(b": Unknown file type; file ignored");
+        if self.o.ignore_failed_read {
+            ctx.msg(&m);
+        } else {
+            ctx.error(2, &m);
+        }
+    }
+
+    /// Remember a file archived under `name` for later hard links to it (by its name as
+    /// given: GNU's `orig_file_name`).
+    fn count_link(&mut self, counted: bool, key: (u64, u64), name: &[u8]) {
+        if !counted {
+            return;
+        }
+        let (given, stored) = &self.top;
+        let orig = match name.strip_prefix(&stored[..]) {
+            Some(rest) if !self.o.absolute => [&given[..], rest].concat(),
+            _ => name.to_vec(),
+        };
+        self.links.entry(key).or_insert(orig);
+    }
+
+    /// A regular file's data after its header: `st.st_size` bytes, zeros if it shrank, then
+    /// the padding. False when the data could not be read at all.
+    fn file_data(&mut self, ctx: &mut Ctx, name: &[u8], fd: BorrowedFd, st: &Stat) -> Result<bool> {
+        let want = st.st_size as u64;
+        let got = match self.out.copy_from(fd, want) {
+            Ok(n) => n,
+            Err(DataErr::Write(e)) => return Err(self.write_error(ctx, &e)),
+            Err(DataErr::Read(e)) => {
+                self.read_fail(ctx, name, "Read error", &e);
+                0
+            }
+            Err(DataErr::Eof) => 0,
+        };
+        if got < want {
+            // Keep the archive consistent with the header: pad with zeros.
+            self.out
+                .zeros(want - got)
+                .map_err(|e| self.write_error(ctx, &e))?;
+            let m = format!(": File shrank by {} bytes; padding with zeros", want - got);
+            let mut msg = crate::common::quote::quote_if_needed(name);
+            msg.extend_from_slice(m.as_bytes());
+            ctx.error(2, &msg);
+        }
+        self.out.pad(want).map_err(|e| self.write_error(ctx, &e))?;
+        self.out
+            .maybe_flush()
+            .map_err(|e| self.write_error(ctx, &e))?;
+        let changed = sys::fstat(fd).is_ok_and(|st2| {
+            st2.st_mtime != st.st_mtime
+                || st2.st_mtime_nsec != st.st_mtime_nsec
+                || st2.st_size != st.st_size
+        });
+        if changed && got == want {
+            let mut msg = crate::common::quote::quote_if_needed(name);
+            msg.extend_from_slice(b": file changed as we read it");
+            ctx.error(1, &msg);
+        }
+        Ok(true)
+    }
+
+    /// A sparse file as GNU writes it: in the GNU formats an `S` header with the old GNU map
+    /// (and extension blocks); in pax `--sparse-version` 1.0 (the map at the start of the data,
+    /// the member named `%d/GNUSparseFile.%p/%f`), 0.1 (the map in `GNU.sparse.map`) or 0.0
+    /// (`GNU.sparse.offset`/`numbytes` pairs). The data segments follow one another.
     fn sparse_member(
         &mut self,
         ctx: &mut Ctx,
@@ -537,60 +617,80 @@ impl<'a> Creator<'a> {
         fd: BorrowedFd,
         map: &[(u64, u64)],
         real: u64,
-    ) -> Result<()> {
-        let mut text = format!("{}\n", map.len()).into_bytes();
-        for (o, l) in map {
-            text.extend_from_slice(format!("{o}\n{l}\n").as_bytes());
-        }
-        header::pad_to_block(&mut text);
+    ) -> Result<bool> {
         let data: u64 = map.iter().map(|s| s.1).sum();
-        let (dir, base) = match memchr::memrchr(b'/', m.name) {
-            Some(i) => (&m.name[..i], &m.name[i + 1..]),
-            None => (&b"."[..], m.name),
+        let dec = |n: u64| n.to_string().into_bytes();
+        let mut text = Vec::new();
+        let mut pax: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut hname = m.name.to_vec();
+        let sparse_name = |m: &Meta| {
+            header::format_name(
+                b"%d/GNUSparseFile.%p/%f",
+                Some(m.name),
+                std::process::id(),
+                0,
+            )
         };
-        let mut hname = dir.to_vec();
-        hname.extend_from_slice(b"/GNUSparseFile.0/");
-        hname.extend_from_slice(base);
-        let pax = [
-            (b"GNU.sparse.major".to_vec(), b"1".to_vec()),
-            (b"GNU.sparse.minor".to_vec(), b"0".to_vec()),
-            (b"GNU.sparse.name".to_vec(), m.name.to_vec()),
-            (
-                b"GNU.sparse.realsize".to_vec(),
-                real.to_string().into_bytes(),
-            ),
-        ];
-        let sm = Meta {
-            name: &hname,
-            size: text.len() as u64 + data,
-            pax: &pax,
-            ..*m
-        };
-        self.hdr.clear();
-        if self.o.format == header::Format::StrictUstar
-            || header::write_header(&mut self.hdr, &sm, self.o.format).is_err()
-        {
-            // Strict ustar: no pax, so no sparse; store the file whole.
-            let mut whole = Meta { size: real, ..*m };
-            whole.pax = &[];
-            if !self.emit(ctx, &whole)? {
-                return Ok(());
+        let mut sm = Meta { size: data, ..*m };
+        if self.o.format == Format::Posix {
+            let (major, minor) = self.o.sparse_version;
+            if major == 0 {
+                pax.push((b"GNU.sparse.size".to_vec(), dec(real)));
+                pax.push((b"GNU.sparse.numblocks".to_vec(), dec(map.len() as u64)));
+                if minor == 0 || self.o.pax.delete.iter().any(|p| p == b"GNU.sparse.map") {
+                    for &(o, l) in map {
+                        pax.push((b"GNU.sparse.offset".to_vec(), dec(o)));
+                        pax.push((b"GNU.sparse.numbytes".to_vec(), dec(l)));
+                    }
+                } else {
+                    pax.push((b"GNU.sparse.name".to_vec(), m.name.to_vec()));
+                    let mut v = Vec::new();
+                    for (i, &(o, l)) in map.iter().enumerate() {
+                        if i > 0 {
+                            v.push(b',');
+                        }
+                        v.extend_from_slice(&dec(o));
+                        v.push(b',');
+                        v.extend_from_slice(&dec(l));
+                    }
+                    pax.push((b"GNU.sparse.map".to_vec(), v));
+                    hname = sparse_name(m);
+                }
+            } else {
+                text.extend_from_slice(&dec(map.len() as u64));
+                text.push(b'\n');
+                for &(o, l) in map {
+                    text.extend_from_slice(&dec(o));
+                    text.push(b'\n');
+                    text.extend_from_slice(&dec(l));
+                    text.push(b'\n');
+                }
+                header::pad_to_block(&mut text);
+                pax.push((b"GNU.sparse.major".to_vec(), dec(major)));
+                pax.push((b"GNU.sparse.minor".to_vec(), dec(minor)));
+                pax.push((b"GNU.sparse.name".to_vec(), m.name.to_vec()));
+                pax.push((b"GNU.sparse.realsize".to_vec(), dec(real)));
+                hname = sparse_name(m);
+                hname.truncate(100);
             }
-            let _ = sys::lseek(fd, 0, libc::SEEK_SET);
-            let got = self.out.copy_from(fd, real).map_err(|e| match e {
-                DataErr::Write(e) => self.write_error(ctx, &e),
-                _ => Error::silent(2),
-            })?;
-            // A file that shrank while read is padded to its announced size, whatever the gap.
-            self.out
-                .zeros(real - got)
-                .map_err(|e| self.write_error(ctx, &e))?;
-            return self.out.pad(real).map_err(|e| self.write_error(ctx, &e));
+            sm.size = data + text.len() as u64;
+            sm.pax = &pax;
+            sm.name = &hname;
+        } else {
+            sm.typeflag = b'S';
+            sm.sparse = Some((map, real));
         }
-        let h = std::mem::take(&mut self.hdr);
+        let mut h = std::mem::take(&mut self.hdr);
+        h.clear();
+        let mut diags = Vec::new();
+        let ok = header::write_header(&mut h, &sm, &self.wopts(), &mut diags);
+        self.report(ctx, diags);
         let r = self.out.write(&h);
         self.hdr = h;
         r.map_err(|e| self.write_error(ctx, &e))?;
+        if !ok {
+            return Ok(false);
+        }
         if self.o.verbose > 0 {
             let mut e = Entry {
                 name: m.name.to_vec(),
@@ -611,6 +711,9 @@ impl<'a> Creator<'a> {
             .write(&text)
             .map_err(|e| self.write_error(ctx, &e))?;
         for &(off, len) in map {
+            if len == 0 {
+                continue;
+            }
             let _ = sys::lseek(fd, off as i64, libc::SEEK_SET);
             let got = match self.out.copy_from(fd, len) {
                 Ok(n) => n,
@@ -629,9 +732,19 @@ impl<'a> Creator<'a> {
         self.out.pad(data).map_err(|e| self.write_error(ctx, &e))?;
         self.out
             .maybe_flush()
-            .map_err(|e| self.write_error(ctx, &e))
+            .map_err(|e| self.write_error(ctx, &e))?;
+        Ok(true)
     }
 
+    /// The writer's messages, as GNU words and counts them.
+    fn report(&self, ctx: &mut Ctx, diags: Vec<Diag>) {
+        for d in diags {
+            match d {
+                Diag::Error(m) => ctx.error(2, &m),
+                Diag::Warn(m) => ctx.msg(&m),
+            }
+        }
+    }
     /// A file that cannot be read: an error (status 2), or with --ignore-failed-read a warning.
     fn read_fail(&self, ctx: &mut Ctx, name: &[u8], what: &str, e: &std::io::Error) {
         if self.o.ignore_failed_read {
@@ -704,23 +817,17 @@ impl<'a> Creator<'a> {
     /// Write the header(s) of a member; Ok(false) when the format cannot hold it (reported,
     /// "not dumped": the caller writes no data).
     fn emit(&mut self, ctx: &mut Ctx, m: &Meta) -> Result<bool> {
-        self.hdr.clear();
-        if let Err(what) = header::write_header(&mut self.hdr, m, self.o.format) {
-            let shown = if what == header::LINK_TOO_LONG {
-                m.link
-            } else {
-                m.name
-            };
-            let mut msg = diag_name(shown);
-            msg.extend_from_slice(b": ");
-            msg.extend_from_slice(what.as_bytes());
-            ctx.error(2, &msg);
-            return Ok(false);
-        }
-        let h = std::mem::take(&mut self.hdr);
+        let mut h = std::mem::take(&mut self.hdr);
+        h.clear();
+        let mut diags = Vec::new();
+        let ok = header::write_header(&mut h, m, &self.wopts(), &mut diags);
+        self.report(ctx, diags);
         let r = self.out.write(&h);
         self.hdr = h;
         r.map_err(|e| self.write_error(ctx, &e))?;
+        if !ok {
+            return Ok(false);
+        }
         if self.o.verbose > 0 {
             let e = Entry {
                 name: m.name.to_vec(),
@@ -734,8 +841,8 @@ impl<'a> Creator<'a> {
                 mtime_nsec: m.mtime_nsec,
                 uname: m.uname.to_vec(),
                 gname: m.gname.to_vec(),
-                devmajor: m.devmajor,
-                devminor: m.devminor,
+                devmajor: m.dev.map_or(0, |d| d.0),
+                devminor: m.dev.map_or(0, |d| d.1),
                 ..Default::default()
             };
             self.lister.entry(ctx, &e, self.o.verbose >= 2)?;
@@ -765,26 +872,67 @@ impl<'a> Creator<'a> {
     }
 }
 
-/// Data segments of a file with holes (SEEK_DATA/SEEK_HOLE), ending with a zero-length entry
-/// at the end of the file as GNU writes it. None when the file system cannot tell.
-fn hole_map(fd: BorrowedFd, size: u64) -> Option<Vec<(u64, u64)>> {
+/// The data segments of a sparse file as GNU's sparse.c finds them: a file with no blocks is
+/// one empty segment at its end; otherwise SEEK_DATA/SEEK_HOLE, each segment as the file system
+/// reports it and an empty one at the end; where the file system cannot tell (or claims a
+/// file with fewer blocks than bytes is all data), 512-byte blocks of zeros are holes.
+fn sparse_map(fd: BorrowedFd, size: u64, blocks: u64) -> Vec<(u64, u64)> {
+    if blocks == 0 {
+        return vec![(size, 0)];
+    }
     let mut map = Vec::new();
     let mut off = 0u64;
-    while off < size {
-        let Some(data) = fs::seek_data(fd, off).ok()? else {
-            break;
+    let seek_ok = loop {
+        let data = match fs::seek_data(fd, off) {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                map.push((size, 0));
+                break true;
+            }
+            Err(_) => break false,
         };
-        let hole = fs::seek_hole(fd, data).ok()??;
-        let hole = hole.min(size);
-        if hole > data {
-            map.push((data, hole - data));
+        let hole = match fs::seek_hole(fd, data) {
+            Ok(Some(h)) => h,
+            _ => break false,
+        };
+        if off == 0 && data == 0 && hole == size {
+            break false;
         }
-        off = hole.max(data + 1);
+        map.push((data, hole - data));
+        off = hole;
+    };
+    if seek_ok {
+        return map;
     }
-    if map.last().map(|&(o, l)| o + l) != Some(size) {
-        map.push((size, 0));
+    map.clear();
+    let _ = sys::lseek(fd, 0, libc::SEEK_SET);
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut seg_off, mut seg_len, mut pos) = (0u64, 0u64, 0u64);
+    loop {
+        let n = match sys::read(fd, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for blk in buf[..n].chunks(BLOCK) {
+            if blk.iter().all(|&c| c == 0) {
+                if seg_len > 0 {
+                    map.push((seg_off, seg_len));
+                    seg_len = 0;
+                }
+            } else {
+                if seg_len == 0 {
+                    seg_off = pos;
+                }
+                seg_len += blk.len() as u64;
+            }
+            pos += blk.len() as u64;
+        }
     }
-    Some(map)
+    if seg_len == 0 {
+        seg_off = pos;
+    }
+    map.push((seg_off, seg_len));
+    map
 }
 
 fn read_xattrs(dirfd: BorrowedFd, rel: &[u8], is_link: bool) -> Vec<(Vec<u8>, Vec<u8>)> {

@@ -1,6 +1,6 @@
 //! Tar headers: parsing ustar, pax (`x`/`g`), GNU (`L`/`K` long names, old sparse `S`,
-//! base-256 numbers) and v7 headers, and writing ustar with pax extended headers where ustar's
-//! fields cannot hold a value.
+//! base-256 numbers) and v7 headers, and writing each of GNU tar 1.34's formats (gnu, oldgnu,
+//! ustar, pax, v7) byte for byte as GNU writes them.
 //!
 //! The reader is defensive: every length taken from an archive is checked against what the
 //! archive can hold before anything is allocated, so a hostile header costs an error message,
@@ -478,68 +478,146 @@ impl PaxState {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing
+// Writing: GNU tar 1.34's create.c and xheader.c, field by field, so that an archive is
+// byte-identical to GNU's for the same tree and options.
+
+/// The archive formats `--format` names (GNU's default is `Gnu`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Format {
+    /// Unix V7: no magic, no owner names, names up to 99 bytes, no devices or fifos.
+    V7,
+    /// GNU tar before 1.12: as `Gnu`, with names of 100 bytes already in `L` records and
+    /// every name field NUL-terminated.
+    OldGnu,
+    /// GNU: `ustar  \0` magic, `././@LongLink` `L`/`K` records for long names, base-256
+    /// numbers, old GNU sparse headers.
+    Gnu,
+    /// POSIX.1-1988 ustar: names split into prefix and name, up to 256 bytes; values that do
+    /// not fit are errors.
+    Ustar,
+    /// POSIX.1-2001 pax: extended headers for what ustar cannot hold, and atime and ctime.
+    Posix,
+}
+
+/// `--pax-option`: what GNU's xheader.c takes from it.
+#[derive(Clone, Debug, Default)]
+pub struct PaxOptions {
+    pub exthdr_name: Option<Vec<u8>>,
+    pub globexthdr_name: Option<Vec<u8>>,
+    pub exthdr_mtime: Option<i64>,
+    pub globexthdr_mtime: Option<i64>,
+    /// `delete=PATTERN`: keywords matching one of these are never written.
+    pub delete: Vec<Vec<u8>>,
+    /// `KEY=VALUE`, in the order GNU writes them (the last given first): the global header.
+    pub global: Vec<(Vec<u8>, Vec<u8>)>,
+    /// `KEY:=VALUE`, in GNU's order: closing each extended header (and the global one).
+    pub per_file: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl PaxOptions {
+    fn deleted(&self, key: &[u8]) -> bool {
+        self.delete
+            .iter()
+            .any(|p| crate::common::fnmatch::fnmatch(p, key, Default::default()))
+    }
+
+    fn overridden(&self, key: &[u8]) -> bool {
+        self.per_file.iter().any(|(k, _)| k == key)
+    }
+}
+
+/// What stays the same for every member written.
+pub struct WriteOpts<'a> {
+    pub format: Format,
+    pub pax: &'a PaxOptions,
+    pub numeric_owner: bool,
+    /// The names of uid 0 and gid 0, which GNU puts in its `././@LongLink` headers.
+    pub root_names: (&'a [u8], &'a [u8]),
+    /// Process id for `%p` in extended header names.
+    pub pid: u32,
+}
 
 /// What a writer stores for one member.
+#[derive(Clone, Copy)]
 pub struct Meta<'a> {
+    /// The member name (directories with their trailing slash).
     pub name: &'a [u8],
+    /// The name extended header names (`%d`, `%f`) are made from: the member's own name, also
+    /// when the header carries another (pax sparse files).
+    pub xname: &'a [u8],
     pub link: &'a [u8],
     pub typeflag: u8,
+    /// Permission bits.
     pub mode: u32,
+    /// Device numbers of a character or block device (also when archived as a hard link).
+    pub dev: Option<(u32, u32)>,
     pub uid: u64,
     pub gid: u64,
     pub size: u64,
     pub mtime: i64,
     pub mtime_nsec: u32,
+    pub atime: (i64, u32),
+    pub ctime: (i64, u32),
     pub uname: &'a [u8],
     pub gname: &'a [u8],
-    pub devmajor: u32,
-    pub devminor: u32,
     pub xattrs: &'a [(Vec<u8>, Vec<u8>)],
-    /// Extra pax records written as given (GNU sparse keys).
+    /// pax records stored before all others (GNU's sparse keywords).
     pub pax: &'a [(Vec<u8>, Vec<u8>)],
+    /// Old GNU sparse member (typeflag `S`): the map and the real size; `size` is the data
+    /// stored.
+    pub sparse: Option<(&'a [(u64, u64)], u64)>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Format {
-    /// ustar, with pax headers only where ustar cannot hold a value (GNU's `--format=gnu`
-    /// default is served by this too: GNU tar and bsdtar read it).
-    Ustar,
-    /// pax: sub-second mtimes are always recorded.
-    Pax,
-    /// Strict ustar: a value that does not fit is an error.
-    StrictUstar,
+/// A message the writer has for the user (without the `tar: ` prefix).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Diag {
+    /// An error: exit status 2.
+    Error(Vec<u8>),
+    /// A warning: status unchanged.
+    Warn(Vec<u8>),
 }
 
-fn put_octal(dst: &mut [u8], v: u64) -> bool {
+const OCT7: u64 = 0o7777777;
+const OCT11: u64 = 0o77777777777;
+
+/// GNU's `to_octal`: digits with leading zeros, then a NUL.
+fn put_octal(dst: &mut [u8], v: u64) {
     let w = dst.len() - 1;
-    if w < 22 && v >= 1u64 << (3 * w) {
-        return false;
-    }
     let mut x = v;
     for i in (0..w).rev() {
         dst[i] = b'0' + (x & 7) as u8;
         x >>= 3;
     }
     dst[w] = 0;
-    true
 }
 
-/// Octal if it fits, else GNU base-256 (readers that know pax use the pax value anyway).
-fn put_num(dst: &mut [u8], v: u64) -> bool {
-    if put_octal(dst, v) {
-        return true;
+/// GNU's `to_chars`: octal when it fits; in the GNU formats base-256 otherwise (0x80 or 0xff
+/// then the value in the remaining bytes); else the error GNU reports.
+fn to_chars(dst: &mut [u8], v: i128, gnu: bool, what: &str) -> Result<(), Vec<u8>> {
+    let w = dst.len() - 1;
+    let max_oct = (1i128 << (3 * w)) - 1;
+    if (0..=max_oct).contains(&v) {
+        put_octal(dst, v as u64);
+        return Ok(());
     }
-    let n = dst.len();
-    let mut x = v;
-    for i in (1..n).rev() {
-        dst[i] = x as u8;
-        x >>= 8;
+    let max256 = (1i128 << (8 * w)) - 1;
+    if gnu {
+        if (if v < 0 { -1 - v } else { v }) <= max256 {
+            dst[0] = if v < 0 { 0xff } else { 0x80 };
+            let mut x = v;
+            for i in (1..dst.len()).rev() {
+                dst[i] = x as u8;
+                x >>= 8;
+            }
+            return Ok(());
+        }
+        let m = format!("value {v} out of {what} range {}..{max256}", -max256 - 1);
+        return Err(m.into_bytes());
     }
-    dst[0] = 0x80;
-    false
+    Err(format!("value {v} out of {what} range 0..{max_oct}").into_bytes())
 }
 
+/// GNU's `tar_copy_str`: at most `dst.len()` bytes, NUL-terminated only if shorter.
 fn put_str(dst: &mut [u8], s: &[u8]) {
     let n = s.len().min(dst.len());
     dst[..n].copy_from_slice(&s[..n]);
@@ -563,50 +641,443 @@ fn pax_record(out: &mut Vec<u8>, key: &[u8], val: &[u8]) {
     out.push(b'\n');
 }
 
-/// Split a name into ustar (prefix, name), if it fits.
-fn split_ustar(name: &[u8]) -> Option<(&[u8], &[u8])> {
-    if name.len() <= 100 {
-        return Some((&[], name));
+/// GNU's `code_timespec`: seconds, then the fraction without trailing zeros.
+pub fn pax_time(s: i64, ns: u32) -> Vec<u8> {
+    let ns = if ns >= 1_000_000_000 { 0 } else { ns };
+    let (neg, mut s, mut ns) = (s < 0, s, ns);
+    if neg && ns != 0 {
+        s += 1;
+        ns = 1_000_000_000 - ns;
     }
-    if name.len() > 256 {
-        return None;
-    }
-    // The prefix is at most 155 bytes and the rest at most 100: find a '/' that allows both.
-    let start = name.len().saturating_sub(101);
-    for i in start..name.len().min(156) {
-        if name[i] == b'/' && i > 0 && name.len() - i - 1 <= 100 && name.len() - i > 1 {
-            return Some((&name[..i], &name[i + 1..]));
+    let mut v = if neg {
+        format!("-{}", (s as i128).unsigned_abs())
+    } else {
+        s.to_string()
+    };
+    if ns != 0 {
+        let mut f = format!("{ns:09}");
+        while f.ends_with('0') {
+            f.pop();
         }
+        v.push('.');
+        v.push_str(&f);
     }
-    None
+    v.into_bytes()
 }
 
-fn header_block(
-    m: &Meta,
-    name: &[u8],
-    prefix: &[u8],
-    link: &[u8],
-    size: u64,
-    mtime: u64,
-) -> [u8; BLOCK] {
+/// GNU's `split_long_name`: the last '/' that leaves a prefix of at most 155 bytes.
+fn split_long_name(name: &[u8]) -> usize {
+    let mut len = name.len();
+    if len > 156 {
+        len = 156;
+    } else if name[len - 1] == b'/' {
+        len -= 1;
+    }
+    let mut i = len - 1;
+    while i > 0 && name[i] != b'/' {
+        i -= 1;
+    }
+    i
+}
+
+/// A member's extended header being collected (GNU's `st->xhdr`): written only when some
+/// keyword asked for it, even if every value was overridden.
+struct XHdr<'a> {
+    p: &'a PaxOptions,
+    data: Vec<u8>,
+    used: bool,
+}
+
+impl XHdr<'_> {
+    fn store(&mut self, key: &[u8], val: &[u8]) {
+        if self.p.deleted(key) {
+            return;
+        }
+        self.used = true;
+        if !self.p.overridden(key) {
+            pax_record(&mut self.data, key, val);
+        }
+    }
+
+    fn finish(mut self) -> Option<Vec<u8>> {
+        if !self.used {
+            return None;
+        }
+        for (k, v) in &self.p.per_file {
+            pax_record(&mut self.data, k, v);
+        }
+        Some(self.data)
+    }
+}
+
+/// GNU's `xheader_format_name`: `%d` (directory of `name`, `.` if none), `%f` (its last
+/// component), `%p` (process id), `%n` (`n`), `%%`; trailing slashes dropped.
+pub fn format_name(fmt: &[u8], name: Option<&[u8]>, pid: u32, n: u64) -> Vec<u8> {
+    let (dir, base) = match name {
+        Some(nm) => {
+            let t = trim_slash(nm);
+            match memchr::memrchr(b'/', t) {
+                Some(0) => (&b"/"[..], &nm[1..]),
+                Some(i) => {
+                    let mut d = &t[..i];
+                    while d.len() > 1 && d.ends_with(b"/") {
+                        d = &d[..d.len() - 1];
+                    }
+                    (d, &nm[i + 1..])
+                }
+                None => (&b"."[..], nm),
+            }
+        }
+        None => (&b""[..], &b""[..]),
+    };
+    // The directory is made safe as member names are (no leading '/' or '../').
+    let dir = safe_dir(dir);
+    let mut out = Vec::with_capacity(fmt.len() + dir.len() + base.len());
+    let mut i = 0;
+    while i < fmt.len() {
+        if fmt[i] == b'%' && i + 1 < fmt.len() {
+            match fmt[i + 1] {
+                b'%' => out.push(b'%'),
+                b'd' => out.extend_from_slice(&dir),
+                b'f' => out.extend_from_slice(base),
+                b'p' => out.extend_from_slice(pid.to_string().as_bytes()),
+                b'n' => out.extend_from_slice(n.to_string().as_bytes()),
+                c => {
+                    out.push(b'%');
+                    out.push(c);
+                }
+            }
+            i += 2;
+        } else {
+            out.push(fmt[i]);
+            i += 1;
+        }
+    }
+    while out.ends_with(b"/") {
+        out.pop();
+    }
+    out
+}
+
+/// GNU's `safer_name_suffix` on a directory name, quietly.
+fn safe_dir(name: &[u8]) -> Vec<u8> {
+    let mut prefix_len = 0;
+    let mut p = 0;
+    while p < name.len() {
+        if name[p..].starts_with(b"..") && (p + 2 == name.len() || name[p + 2] == b'/') {
+            prefix_len = p + 2;
+        }
+        while p < name.len() {
+            p += 1;
+            if name[p - 1] == b'/' {
+                break;
+            }
+        }
+    }
+    let mut q = prefix_len;
+    while q < name.len() && name[q] == b'/' {
+        q += 1;
+    }
+    if q == name.len() {
+        b".".to_vec()
+    } else {
+        name[q..].to_vec()
+    }
+}
+
+/// GNU's `start_private_header` + `simple_finish_header`: the header of an `L`/`K` record or
+/// of an extended header.
+fn private_header(name: &[u8], size: u64, t: i64, fmt: Format) -> [u8; BLOCK] {
     let mut b = [0u8; BLOCK];
     put_str(&mut b[0..100], name);
-    put_octal(&mut b[100..108], (m.mode & 0o7777) as u64);
-    put_num(&mut b[108..116], m.uid);
-    put_num(&mut b[116..124], m.gid);
-    put_num(&mut b[124..136], size);
-    put_num(&mut b[136..148], mtime);
-    b[156] = m.typeflag;
-    put_str(&mut b[157..257], link);
+    if fmt == Format::OldGnu {
+        b[99] = 0;
+    }
+    let gnu = matches!(fmt, Format::Gnu | Format::OldGnu);
+    let _ = to_chars(&mut b[124..136], size as i128, gnu, "off_t");
+    put_octal(&mut b[136..148], t.clamp(0, OCT11 as i64) as u64);
+    put_octal(&mut b[100..108], 0o644);
+    put_octal(&mut b[108..116], 0);
+    put_octal(&mut b[116..124], 0);
     b[257..263].copy_from_slice(b"ustar\0");
     b[263..265].copy_from_slice(b"00");
-    put_str(&mut b[265..297], m.uname);
-    put_str(&mut b[297..329], m.gname);
-    put_octal(&mut b[329..337], m.devmajor as u64);
-    put_octal(&mut b[337..345], m.devminor as u64);
-    put_str(&mut b[345..500], prefix);
-    finish_checksum(&mut b);
     b
+}
+
+/// `data` after its header, padded to whole blocks.
+fn put_data(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(data);
+    pad_to_block(out);
+}
+
+/// GNU's `write_gnu_long_link`: a `././@LongLink` record of type `L` or `K`.
+fn long_link(out: &mut Vec<u8>, w: &WriteOpts, s: &[u8], typ: u8) {
+    let mut b = private_header(b"././@LongLink", s.len() as u64 + 1, 0, w.format);
+    if !w.numeric_owner {
+        string_to_chars(&mut b[265..297], w.root_names.0);
+        string_to_chars(&mut b[297..329], w.root_names.1);
+    }
+    b[257..265].copy_from_slice(b"ustar  \0");
+    b[156] = typ;
+    finish_checksum(&mut b);
+    out.extend_from_slice(&b);
+    out.extend_from_slice(s);
+    out.push(0);
+    pad_to_block(out);
+}
+
+/// GNU's `string_to_chars`: at most `len - 1` bytes and a NUL.
+fn string_to_chars(dst: &mut [u8], s: &[u8]) {
+    let n = s.len().min(dst.len() - 1);
+    dst[..n].copy_from_slice(&s[..n]);
+}
+
+/// The extended header `x` of a member: its header block (named after `exthdr.name`) and data.
+fn write_x(out: &mut Vec<u8>, w: &WriteOpts, m: &Meta, data: &[u8]) {
+    let fmt = w.pax.exthdr_name.as_deref().unwrap_or(b"%d/PaxHeaders/%f");
+    let name = format_name(fmt, Some(m.xname), w.pid, 0);
+    let t = w.pax.exthdr_mtime.unwrap_or(m.mtime);
+    let mut b = private_header(&name, data.len() as u64, t, w.format);
+    b[156] = b'x';
+    finish_checksum(&mut b);
+    out.extend_from_slice(&b);
+    put_data(out, data);
+}
+
+/// The global extended header GNU writes at the start of a pax archive made with
+/// `--pax-option KEY=VALUE`; `start` is the time tar started.
+pub fn write_global(out: &mut Vec<u8>, w: &WriteOpts, start: i64) {
+    if w.pax.global.is_empty() {
+        return;
+    }
+    let mut data = Vec::new();
+    for (k, v) in w.pax.global.iter().chain(&w.pax.per_file) {
+        pax_record(&mut data, k, v);
+    }
+    let fmt = match &w.pax.globexthdr_name {
+        Some(f) => f.clone(),
+        None => {
+            let mut t = std::env::var_os("TMPDIR")
+                .map(std::os::unix::ffi::OsStringExt::into_vec)
+                .unwrap_or_else(|| b"/tmp".to_vec());
+            t.extend_from_slice(b"/GlobalHead.%p.%n");
+            t
+        }
+    };
+    let name = format_name(&fmt, None, w.pid, 1);
+    let t = w.pax.globexthdr_mtime.unwrap_or(start);
+    let mut b = private_header(&name, data.len() as u64, t, w.format);
+    b[156] = b'g';
+    finish_checksum(&mut b);
+    out.extend_from_slice(&b);
+    put_data(out, &data);
+}
+
+/// Append the header blocks for `m` to `out`, as GNU's `start_header` and `finish_header` do:
+/// `K`/`L` records or the extended header first, then the header (and an old GNU sparse
+/// member's extension blocks). False when GNU would say "not dumped" (in `diags`); what GNU
+/// had already written by then stays in `out`, as in GNU's archive.
+pub fn write_header(out: &mut Vec<u8>, m: &Meta, w: &WriteOpts, diags: &mut Vec<Diag>) -> bool {
+    let fmt = w.format;
+    let gnu = matches!(fmt, Format::Gnu | Format::OldGnu);
+    let old = fmt == Format::OldGnu;
+    let name_max = if old { 99 } else { 100 };
+    let mut x = XHdr {
+        p: w.pax,
+        data: Vec::new(),
+        used: false,
+    };
+    let q = |s: &[u8]| super::diag::diag_name(s);
+    for (k, v) in m.pax {
+        x.store(k, v);
+    }
+    // The link target first (GNU's write_long_link).
+    if matches!(m.typeflag, b'1' | b'2') && m.link.len() > name_max {
+        match fmt {
+            Format::Posix => x.store(b"linkpath", m.link),
+            Format::V7 | Format::Ustar => {
+                let mut e = q(m.link);
+                e.extend_from_slice(b": link name is too long; not dumped");
+                diags.push(Diag::Error(e));
+            }
+            Format::Gnu | Format::OldGnu => long_link(out, w, m.link, b'K'),
+        }
+    }
+    let mut b = [0u8; BLOCK];
+    // The name (GNU's write_header_name).
+    let name = m.name;
+    let ascii = |s: &[u8]| s.iter().all(|&c| c < 0x80);
+    if fmt == Format::Posix && !ascii(name) {
+        x.store(b"path", name);
+    } else if name.len() > name_max {
+        match fmt {
+            Format::Posix => x.store(b"path", name),
+            Format::V7 => {
+                let mut e = q(name);
+                e.extend_from_slice(b": file name is too long (max 99); not dumped");
+                diags.push(Diag::Warn(e));
+                return false;
+            }
+            Format::Ustar => {
+                if name.len() > 256 {
+                    let mut e = q(name);
+                    e.extend_from_slice(b": file name is too long (max 256); not dumped");
+                    diags.push(Diag::Error(e));
+                    return false;
+                }
+                let i = split_long_name(name);
+                let nlen = name.len() - i - 1;
+                if i == 0 || nlen > 100 || nlen == 0 {
+                    let mut e = q(name);
+                    e.extend_from_slice(b": file name is too long (cannot be split); not dumped");
+                    diags.push(Diag::Error(e));
+                    return false;
+                }
+                b[345..345 + i].copy_from_slice(&name[..i]);
+                b[..nlen].copy_from_slice(&name[i + 1..]);
+            }
+            Format::Gnu | Format::OldGnu => long_link(out, w, name, b'L'),
+        }
+    }
+    if fmt != Format::Ustar || name.len() <= 100 {
+        put_str(&mut b[0..100], name);
+        if old {
+            b[99] = 0;
+        }
+    }
+    let err = |diags: &mut Vec<Diag>, e: Vec<u8>| {
+        diags.push(Diag::Error(e));
+        false
+    };
+    if let Err(e) = to_chars(&mut b[100..108], (m.mode & 0o7777) as i128, gnu, "mode_t") {
+        return err(diags, e);
+    }
+    let mut uid = m.uid;
+    if fmt == Format::Posix && uid > OCT7 {
+        x.store(b"uid", uid.to_string().as_bytes());
+        uid = 0;
+    }
+    if let Err(e) = to_chars(&mut b[108..116], uid as i128, gnu, "uid_t") {
+        return err(diags, e);
+    }
+    let mut gid = m.gid;
+    if fmt == Format::Posix && gid > OCT7 {
+        x.store(b"gid", gid.to_string().as_bytes());
+        gid = 0;
+    }
+    if let Err(e) = to_chars(&mut b[116..124], gid as i128, gnu, "gid_t") {
+        return err(diags, e);
+    }
+    let mut size = match m.sparse {
+        Some((_, real)) => real,
+        None => m.size,
+    };
+    if fmt == Format::Posix && size > OCT11 {
+        x.store(b"size", size.to_string().as_bytes());
+        size = 0;
+    }
+    if let Err(e) = to_chars(&mut b[124..136], size as i128, gnu, "off_t") {
+        return err(diags, e);
+    }
+    let mut mtime = m.mtime;
+    if fmt == Format::Posix {
+        if mtime > OCT11 as i64 || m.mtime_nsec != 0 {
+            x.store(b"mtime", &pax_time(mtime, m.mtime_nsec));
+        }
+        if mtime > OCT11 as i64 {
+            mtime = 0;
+        }
+    }
+    if let Err(e) = to_chars(&mut b[136..148], mtime as i128, gnu, "time_t") {
+        return err(diags, e);
+    }
+    if let Some((mut ma, mut mi)) = m.dev {
+        if fmt == Format::Posix && ma as u64 > OCT7 {
+            x.store(b"devmajor", ma.to_string().as_bytes());
+            ma = 0;
+        }
+        if let Err(e) = to_chars(&mut b[329..337], ma as i128, gnu, "major_t") {
+            return err(diags, e);
+        }
+        if fmt == Format::Posix && mi as u64 > OCT7 {
+            x.store(b"devminor", mi.to_string().as_bytes());
+            mi = 0;
+        }
+        if let Err(e) = to_chars(&mut b[337..345], mi as i128, gnu, "minor_t") {
+            return err(diags, e);
+        }
+    } else if !gnu {
+        put_octal(&mut b[329..337], 0);
+        put_octal(&mut b[337..345], 0);
+    }
+    if fmt == Format::Posix {
+        x.store(b"atime", &pax_time(m.atime.0, m.atime.1));
+        x.store(b"ctime", &pax_time(m.ctime.0, m.ctime.1));
+    }
+    put_str(&mut b[157..257], m.link);
+    b[156] = if fmt == Format::V7 && m.typeflag == b'0' {
+        0
+    } else {
+        m.typeflag
+    };
+    match fmt {
+        Format::V7 => {}
+        Format::Gnu | Format::OldGnu => b[257..265].copy_from_slice(b"ustar  \0"),
+        Format::Ustar | Format::Posix => {
+            b[257..263].copy_from_slice(b"ustar\0");
+            b[263..265].copy_from_slice(b"00");
+        }
+    }
+    if fmt != Format::V7 && !w.numeric_owner {
+        if fmt == Format::Posix && (m.uname.len() > 32 || !ascii(m.uname)) {
+            x.store(b"uname", m.uname);
+        }
+        string_to_chars(&mut b[265..297], m.uname);
+        if fmt == Format::Posix && (m.gname.len() > 32 || !ascii(m.gname)) {
+            x.store(b"gname", m.gname);
+        }
+        string_to_chars(&mut b[297..329], m.gname);
+    }
+    if fmt == Format::Posix {
+        for (k, v) in m.xattrs {
+            let mut key = b"SCHILY.xattr.".to_vec();
+            key.extend_from_slice(k);
+            x.store(&key, v);
+        }
+    }
+    // Old GNU sparse: the real size, the stored size, four map entries here and 21 in each
+    // extension block.
+    let mut rest: &[(u64, u64)] = &[];
+    if let Some((map, real)) = m.sparse {
+        let _ = to_chars(&mut b[483..495], real as i128, gnu, "off_t");
+        let _ = to_chars(&mut b[124..136], m.size as i128, gnu, "off_t");
+        let n = map.len().min(4);
+        for (i, &(o, l)) in map[..n].iter().enumerate() {
+            let at = 386 + i * 24;
+            let _ = to_chars(&mut b[at..at + 12], o as i128, gnu, "off_t");
+            let _ = to_chars(&mut b[at + 12..at + 24], l as i128, gnu, "off_t");
+        }
+        rest = &map[n..];
+        b[482] = u8::from(!rest.is_empty());
+    }
+    if let Some(data) = x.finish() {
+        write_x(out, w, m, &data);
+    }
+    finish_checksum(&mut b);
+    out.extend_from_slice(&b);
+    while !rest.is_empty() {
+        let mut e = [0u8; BLOCK];
+        let n = rest.len().min(21);
+        for (i, &(o, l)) in rest[..n].iter().enumerate() {
+            let at = i * 24;
+            let _ = to_chars(&mut e[at..at + 12], o as i128, gnu, "off_t");
+            let _ = to_chars(&mut e[at + 12..at + 24], l as i128, gnu, "off_t");
+        }
+        rest = &rest[n..];
+        e[504] = u8::from(!rest.is_empty());
+        out.extend_from_slice(&e);
+    }
+    true
 }
 
 pub fn finish_checksum(b: &mut [u8; BLOCK]) {
@@ -614,130 +1085,6 @@ pub fn finish_checksum(b: &mut [u8; BLOCK]) {
     let sum = block_sums(b).0 as u64;
     put_octal(&mut b[148..155], sum);
     b[155] = b' ';
-}
-
-pub const LINK_TOO_LONG: &str = "link name is too long; not dumped";
-
-/// Append the header blocks for `m` (a pax `x` header first when needed) to `out`. Returns
-/// Err with a description when `fmt` is strict ustar and a value does not fit.
-pub fn write_header(out: &mut Vec<u8>, m: &Meta, fmt: Format) -> Result<(), &'static str> {
-    let mut pax = Vec::new();
-    let (prefix, name) = match split_ustar(m.name) {
-        Some(p) => p,
-        None => {
-            pax_record(&mut pax, b"path", m.name);
-            (&[][..], &m.name[..m.name.len().min(100)])
-        }
-    };
-    let link = if m.link.len() > 100 {
-        pax_record(&mut pax, b"linkpath", m.link);
-        &m.link[..100]
-    } else {
-        m.link
-    };
-    const OCT11: u64 = 0o77777777777;
-    const OCT7: u64 = 0o7777777;
-    if m.size > OCT11 {
-        pax_record(&mut pax, b"size", m.size.to_string().as_bytes());
-    }
-    if m.uid > OCT7 {
-        pax_record(&mut pax, b"uid", m.uid.to_string().as_bytes());
-    }
-    if m.gid > OCT7 {
-        pax_record(&mut pax, b"gid", m.gid.to_string().as_bytes());
-    }
-    if m.uname.len() > 32 || m.uname.contains(&0) {
-        pax_record(&mut pax, b"uname", m.uname);
-    }
-    if m.gname.len() > 32 || m.gname.contains(&0) {
-        pax_record(&mut pax, b"gname", m.gname);
-    }
-    let mtime_fits = m.mtime >= 0 && m.mtime as u64 <= OCT11;
-    if !mtime_fits || (fmt == Format::Pax && m.mtime_nsec != 0) {
-        let mut v = if m.mtime < 0 && m.mtime_nsec > 0 {
-            // pax writes negative times as -S.F with F counting towards -infinity's opposite.
-            let s = -(m.mtime + 1);
-            format!("-{}.{:09}", s, 1_000_000_000 - m.mtime_nsec)
-        } else if m.mtime_nsec > 0 {
-            format!("{}.{:09}", m.mtime, m.mtime_nsec)
-        } else {
-            m.mtime.to_string()
-        };
-        if v.contains('.') {
-            while v.ends_with('0') {
-                v.pop();
-            }
-        }
-        pax_record(&mut pax, b"mtime", v.as_bytes());
-    }
-    for (k, v) in m.pax {
-        pax_record(&mut pax, k, v);
-    }
-    for (k, v) in m.xattrs {
-        let mut key = b"SCHILY.xattr.".to_vec();
-        key.extend_from_slice(k);
-        pax_record(&mut pax, &key, v);
-    }
-    if !pax.is_empty() {
-        if fmt == Format::StrictUstar {
-            // GNU's wording for what ustar cannot hold.
-            return Err(if split_ustar(m.name).is_none() {
-                if m.name.len() > 256 {
-                    "file name is too long (max 256); not dumped"
-                } else {
-                    "file name is too long (cannot be split); not dumped"
-                }
-            } else if m.link.len() > 100 {
-                LINK_TOO_LONG
-            } else {
-                "value out of range for ustar format; not dumped"
-            });
-        }
-        // Name of the extended header itself, as GNU tar does: DIR/PaxHeaders/BASE.
-        let trimmed = trim_slash(m.name);
-        let (dir, base) = match memchr::memrchr(b'/', trimmed) {
-            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
-            None => (&b"."[..], trimmed),
-        };
-        let mut pname = dir.to_vec();
-        pname.extend_from_slice(b"/PaxHeaders/");
-        pname.extend_from_slice(base);
-        pname.truncate(100);
-        let pm = Meta {
-            name: &pname,
-            link: b"",
-            typeflag: b'x',
-            mode: 0o644,
-            uid: m.uid.min(OCT7),
-            gid: m.gid.min(OCT7),
-            size: pax.len() as u64,
-            mtime: m.mtime.clamp(0, OCT11 as i64),
-            mtime_nsec: 0,
-            uname: &m.uname[..m.uname.len().min(32)],
-            gname: &m.gname[..m.gname.len().min(32)],
-            devmajor: 0,
-            devminor: 0,
-            xattrs: &[],
-            pax: &[],
-        };
-        let h = header_block(&pm, &pname, b"", b"", pax.len() as u64, pm.mtime as u64);
-        out.extend_from_slice(&h);
-        out.extend_from_slice(&pax);
-        pad_to_block(out);
-    }
-    let uname = &m.uname[..m.uname.len().min(32)];
-    let gname = &m.gname[..m.gname.len().min(32)];
-    let mm = Meta { uname, gname, ..*m };
-    let h = header_block(
-        &mm,
-        name,
-        prefix,
-        link,
-        m.size,
-        m.mtime.clamp(0, OCT11 as i64) as u64,
-    );
-    out.extend_from_slice(&h);
-    Ok(())
 }
 
 fn trim_slash(n: &[u8]) -> &[u8] {
@@ -781,12 +1128,17 @@ mod tests {
         assert_eq!(parse_num(b"\0\0\0"), Some(0));
         assert_eq!(parse_num(b"12x"), None);
         let mut f = [0u8; 12];
-        put_num(&mut f, 1 << 40);
+        to_chars(&mut f, 1 << 40, true, "off_t").unwrap();
         assert_eq!(parse_num(&f), Some(1 << 40));
-        let neg = [
-            0xffu8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-        ];
-        assert_eq!(parse_num(&neg), Some(-2));
+        to_chars(&mut f, -2, true, "time_t").unwrap();
+        assert_eq!(parse_num(&f), Some(-2));
+        let mut u = [0u8; 8];
+        assert_eq!(
+            to_chars(&mut u, 3_000_000, false, "uid_t").unwrap_err(),
+            b"value 3000000 out of uid_t range 0..2097151"
+        );
+        to_chars(&mut u, 3_000_000, true, "uid_t").unwrap();
+        assert_eq!(u, [0x80, 0, 0, 0, 0, 0x2d, 0xc6, 0xc0]);
     }
 
     #[test]
@@ -810,65 +1162,97 @@ mod tests {
         assert_eq!(parse_pax_time(b"12.5"), Some((12, 500_000_000)));
         assert_eq!(parse_pax_time(b"-1.25"), Some((-2, 750_000_000)));
         assert_eq!(parse_pax_time(b"x"), None);
+        assert_eq!(pax_time(12, 500_000_000), b"12.5");
+        assert_eq!(pax_time(-2, 750_000_000), b"-1.25");
+        assert_eq!(pax_time(7, 0), b"7");
     }
 
-    fn meta(name: &[u8], size: u64, uid: u64, mtime: i64, nsec: u32) -> Vec<u8> {
+    fn meta(name: &[u8], size: u64, uid: u64, mtime: i64, nsec: u32, fmt: Format) -> Vec<u8> {
         let m = Meta {
             name,
+            xname: name,
             link: b"",
             typeflag: b'0',
             mode: 0o644,
+            dev: None,
             uid,
             gid: 0,
             size,
             mtime,
             mtime_nsec: nsec,
+            atime: (0, 0),
+            ctime: (0, 0),
             uname: b"u",
             gname: b"g",
-            devmajor: 0,
-            devminor: 0,
             xattrs: &[],
             pax: &[],
+            sparse: None,
+        };
+        let p = PaxOptions {
+            delete: vec![b"atime".to_vec(), b"ctime".to_vec()],
+            ..Default::default()
+        };
+        let w = WriteOpts {
+            format: fmt,
+            pax: &p,
+            numeric_owner: false,
+            root_names: (b"root", b"root"),
+            pid: 1,
         };
         let mut out = Vec::new();
-        write_header(&mut out, &m, Format::Pax).unwrap();
+        let mut d = Vec::new();
+        assert!(write_header(&mut out, &m, &w, &mut d));
         out
     }
 
     #[test]
     fn pax_when_needed() {
-        // Big size and uid: pax records, and base-256 in the ustar fields.
-        let h = meta(b"big", 9 << 30, 3_000_000, 5, 0);
+        // Big size and uid: pax records, and zeros in the ustar fields.
+        let h = meta(b"big", 9 << 30, 3_000_000, 5, 0, Format::Posix);
         assert_eq!(h.len(), 3 * BLOCK);
+        assert_eq!(&h[..16], b"./PaxHeaders/big");
         let text = String::from_utf8_lossy(&h[BLOCK..2 * BLOCK]).into_owned();
         assert!(text.contains("size=9663676416\n"), "{text}");
         assert!(text.contains("uid=3000000\n"), "{text}");
-        let raw = parse_header(&h[2 * BLOCK..]).unwrap();
-        assert_eq!(raw.size, 9 << 30);
         let mut st = PaxState::default();
         parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
         assert_eq!(st.size, Some(9 << 30));
         assert_eq!(st.uid, Some(3_000_000));
-        // Sub-second and negative mtimes.
-        let h = meta(b"t", 0, 0, 12, 500_000_000);
+        // Sub-second mtimes.
+        let h = meta(b"t", 0, 0, 12, 500_000_000, Format::Posix);
         let mut st = PaxState::default();
         parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
         assert_eq!(st.mtime, Some((12, 500_000_000)));
-        let h = meta(b"t", 0, 0, -2, 250_000_000);
-        let mut st = PaxState::default();
-        parse_pax(&h[BLOCK..2 * BLOCK], |k, v| st.apply(k, v)).unwrap();
-        assert_eq!(st.mtime, Some((-2, 250_000_000)));
         // Nothing special: one plain block.
-        assert_eq!(meta(b"plain", 10, 1000, 5, 0).len(), BLOCK);
+        assert_eq!(meta(b"plain", 10, 1000, 5, 0, Format::Posix).len(), BLOCK);
+        // GNU: base-256 in place, a long name in an L record.
+        let h = meta(b"big", 9 << 30, 3_000_000, 5, 0, Format::Gnu);
+        assert_eq!(h.len(), BLOCK);
+        assert_eq!(parse_header(&h).unwrap().size, 9 << 30);
+        let long = [b'n'; 150];
+        let h = meta(&long, 0, 0, 5, 0, Format::Gnu);
+        assert_eq!(h.len(), 3 * BLOCK);
+        assert_eq!(&h[..13], b"././@LongLink");
+        assert_eq!(h[156], b'L');
     }
 
     #[test]
     fn ustar_split() {
         let mut n = vec![b'a'; 120];
         n[50] = b'/';
-        let (p, r) = split_ustar(&n).unwrap();
-        assert_eq!(p.len(), 50);
-        assert_eq!(r.len(), 69);
-        assert!(split_ustar(&[b'a'; 120]).is_none());
+        assert_eq!(split_long_name(&n), 50);
+        assert_eq!(split_long_name(&[b'a'; 120]), 0);
+    }
+
+    #[test]
+    fn header_names() {
+        let f = b"%d/PaxHeaders/%f";
+        assert_eq!(format_name(f, Some(b"a/b/c"), 1, 0), b"a/b/PaxHeaders/c");
+        assert_eq!(format_name(f, Some(b"d/"), 1, 0), b"./PaxHeaders/d");
+        assert_eq!(format_name(f, Some(b"/x"), 1, 0), b"./PaxHeaders/x");
+        assert_eq!(
+            format_name(b"/tmp/GlobalHead.%p.%n", None, 7, 1),
+            b"/tmp/GlobalHead.7.1"
+        );
     }
 }

@@ -5,8 +5,10 @@
 //! among operands, member selection with `--wildcards`, GNU's messages (`Cannot stat`,
 //! `Removing leading '/' from member names`, `Exiting with failure status due to previous
 //! errors`) and exit codes (0; 1 when a file changed while being read; 2 on errors; 64 for a bad
-//! option). Archives are POSIX ustar with pax extended headers where needed; ustar, pax, GNU
-//! (long names, sparse, base-256) and v7 archives are read.
+//! option). Archives are written byte for byte as GNU tar 1.34 writes them: its default `gnu`
+//! format (`././@LongLink` records, base-256 numbers, old GNU sparse headers with `-S`), and
+//! `oldgnu`, `ustar`, `pax`/`posix` (with `--pax-option`, GNU's pax sparse formats) and `v7`;
+//! every one of these is read too.
 //!
 //! Safety on extraction: leading `/` and `../` prefixes are stripped, members containing `..`
 //! are refused, and every file-system operation resolves names beneath the target directory
@@ -14,10 +16,7 @@
 //! symlinks), so neither a symlink already on disk nor one planted by an earlier member can
 //! lead a write outside the target.
 //!
-//! Deviations: `--format=gnu` writes ustar + pax (readable by every tar) rather than GNU's
-//! own long-name headers; sub-second mtimes are stored only with `--format=pax`/`posix` (as
-//! GNU's default gnu format, which drops them too); `-S` is accepted but holes are stored as
-//! data on create (sparse members are read and extracted as sparse); no remote archives
+//! Deviations: no remote archives
 //! (`host:file`), no `--transform`, no multi-volume; `-I`/`--use-compress-program` is refused
 //! (a scratch image has no external compressors); the quoting of non-ASCII names follows the
 //! C locale.

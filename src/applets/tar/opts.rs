@@ -100,8 +100,17 @@ pub struct Opts {
     pub show_stored: bool,
     pub ignore_failed_read: bool,
     pub keep_dir_symlink: bool,
-    /// -S: store holes of sparse files as GNU pax sparse 1.0.
+    /// -S: store holes of sparse files (old GNU sparse headers; pax: `--sparse-version`).
     pub sparse: bool,
+    /// `--sparse-version=MAJOR[.MINOR]` for pax archives (GNU's default 1.0).
+    pub sparse_version: (u64, u64),
+    /// `--pax-option`.
+    pub pax: super::header::PaxOptions,
+    /// `-o`: `--old-archive` when creating, `--no-same-owner` otherwise.
+    old_o: bool,
+    format_set: bool,
+    pax_set: bool,
+    sparse_version_set: bool,
     /// For the --totals rate.
     pub start: std::time::Instant,
 }
@@ -132,7 +141,7 @@ impl Default for Opts {
             recursion: true,
             absolute: false,
             totals: false,
-            format: Format::Ustar,
+            format: Format::Gnu,
             wildcards: None,
             wildcards_slash: true,
             anchored: None,
@@ -152,6 +161,12 @@ impl Default for Opts {
             show_stored: false,
             ignore_failed_read: false,
             sparse: false,
+            sparse_version: (1, 0),
+            pax: Default::default(),
+            old_o: false,
+            format_set: false,
+            pax_set: false,
+            sparse_version_set: false,
             keep_dir_symlink: false,
             start: std::time::Instant::now(),
         }
@@ -239,6 +254,7 @@ const OPTIONS: &[Opt] = &[
         None,
         Some("no-wildcards-match-slash"),
     ),
+    Opt::flag("old-archive", None, Some("old-archive")),
     Opt::flag("overwrite", None, Some("overwrite")),
     Opt::flag("overwrite-dir", None, Some("overwrite-dir")),
     Opt::arg("owner", None, Some("owner")),
@@ -252,12 +268,15 @@ const OPTIONS: &[Opt] = &[
     // Not in GNU tar 1.34 any more (-p and -s).
     Opt::flag("preserve", None, Some("preserve")),
     Opt::flag("posix", None, Some("posix")),
+    Opt::flag("old-archive", None, Some("portability")),
+    Opt::arg("pax-option", None, Some("pax-option")),
     Opt::flag("remove-files", None, Some("remove-files")),
     Opt::flag("recursive-unlink", None, Some("recursive-unlink")),
     Opt::arg("record-size", None, Some("record-size")),
     Opt::flag("read-full-records", Some(b'B'), Some("read-full-records")),
     Opt::flag("recursion", None, Some("recursion")),
     Opt::flag("sparse", Some(b'S'), Some("sparse")),
+    Opt::arg("sparse-version", None, Some("sparse-version")),
     Opt::flag("skip-old-files", None, Some("skip-old-files")),
     Opt::flag("same-owner", None, Some("same-owner")),
     Opt::flag("preserve-permissions", None, Some("same-permissions")),
@@ -440,6 +459,33 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
     if o.file.is_none() {
         o.file = std::env::var_os("TAPE");
     }
+    // --pax-option means pax unless another format was asked for, which it cannot go with.
+    if o.pax_set {
+        if !o.format_set {
+            o.format = Format::Posix;
+        } else if o.format != Format::Posix {
+            let m = b"--pax-option can be used only on POSIX archives";
+            return Err(usage_error(ctx, m, 2));
+        }
+    }
+    if o.xattrs && o.format != Format::Posix {
+        let m = b"--xattrs can be used only on POSIX archives";
+        return Err(usage_error(ctx, m, 2));
+    }
+    if o.sparse_version_set && matches!(o.format, Format::V7 | Format::Ustar) {
+        let m = b"GNU features wanted on incompatible archive format";
+        return Err(usage_error(ctx, m, 2));
+    }
+    // -o: the V7 format when creating (unless a format was chosen), else --no-same-owner.
+    if o.old_o {
+        if o.mode == Mode::Create {
+            if !o.format_set {
+                o.format = Format::V7;
+            }
+        } else {
+            o.same_owner = Some(false);
+        }
+    }
     let has_names = o.names.iter().any(|n| !matches!(n, NameArg::Dir(_)));
     if o.mode == Mode::Create && !has_names {
         return Err(usage_error(
@@ -476,6 +522,55 @@ fn num_arg(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<u64> {
             );
             usage_error(ctx, m.as_bytes(), 2)
         })
+}
+
+/// One `--pax-option` argument: comma-separated `KEY=VALUE`, `KEY:=VALUE`, `delete=PATTERN`,
+/// `exthdr.name=`, `globexthdr.name=`, `exthdr.mtime=`, `globexthdr.mtime=` (GNU's xheader.c;
+/// a comma inside a value is escaped with a backslash).
+fn pax_option(p: &mut super::header::PaxOptions, v: &[u8]) -> std::result::Result<(), Vec<u8>> {
+    let mut items = Vec::new();
+    let mut cur = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            b'\\' if v.get(i + 1) == Some(&b',') => {
+                cur.push(b',');
+                i += 1;
+            }
+            b',' => items.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+        i += 1;
+    }
+    items.push(cur);
+    for it in items {
+        let Some(eq) = memchr::memchr(b'=', &it) else {
+            let mut m = b"Keyword ".to_vec();
+            m.extend_from_slice(&it);
+            m.extend_from_slice(b" is unknown or not yet implemented");
+            return Err(m);
+        };
+        let global = !(eq > 0 && it[eq - 1] == b':');
+        let k = it[..if global { eq } else { eq - 1 }].trim_ascii().to_vec();
+        let val = it[eq + 1..].trim_ascii_start().to_vec();
+        let time = |val: &[u8]| -> std::result::Result<i64, Vec<u8>> {
+            parse_date(val).map(|t| t.0).ok_or_else(|| {
+                let mut m = b"Time stamp is out of allowed range: ".to_vec();
+                m.extend_from_slice(val);
+                m
+            })
+        };
+        match &k[..] {
+            b"delete" => p.delete.push(val),
+            b"exthdr.name" => p.exthdr_name = Some(val),
+            b"globexthdr.name" => p.globexthdr_name = Some(val),
+            b"exthdr.mtime" => p.exthdr_mtime = Some(time(&val)?),
+            b"globexthdr.mtime" => p.globexthdr_mtime = Some(time(&val)?),
+            _ if global => p.global.insert(0, (k, val)),
+            _ => p.per_file.insert(0, (k, val)),
+        }
+    }
+    Ok(())
 }
 
 /// `--owner`/`--group` id meaning "the file's own id" (name given, unknown here).
@@ -542,7 +637,28 @@ fn apply(
         "same-owner" => o.same_owner = Some(true),
         "no-same-owner" => o.same_owner = Some(false),
         // -o: --no-same-owner on extract (GNU), old archive format on create (ignored).
-        "o" => o.same_owner = Some(false),
+        "o" => o.old_o = true,
+        "old-archive" => {
+            o.format = Format::V7;
+            o.format_set = true;
+        }
+        "pax-option" => {
+            if let Err(m) = pax_option(&mut o.pax, &v) {
+                return Err(usage_error(ctx, &m, 2));
+            }
+            o.pax_set = true;
+        }
+        "sparse-version" => {
+            let s = std::str::from_utf8(&v).unwrap_or("");
+            let (a, b) = s.split_once('.').unwrap_or((s, "0"));
+            match (a.parse(), b.parse()) {
+                (Ok(a), Ok(b)) => {
+                    o.sparse_version = (a, b);
+                    o.sparse_version_set = true;
+                }
+                _ => return Err(usage_error(ctx, b"Invalid sparse version value", 2)),
+            }
+        }
         "numeric-owner" => o.numeric_owner = true,
         "owner" => {
             let mut names = crate::common::fs::Names::new();
@@ -640,10 +756,13 @@ fn apply(
         "auto-compress" => o.auto_compress = true,
         "no-auto-compress" => o.auto_compress = false,
         "format" => {
+            o.format_set = true;
             o.format = match &v[..] {
-                b"ustar" | b"v7" => Format::StrictUstar,
-                b"pax" | b"posix" => Format::Pax,
-                b"gnu" | b"oldgnu" => Format::Ustar,
+                b"v7" => Format::V7,
+                b"oldgnu" => Format::OldGnu,
+                b"gnu" => Format::Gnu,
+                b"ustar" => Format::Ustar,
+                b"pax" | b"posix" => Format::Posix,
                 _ => {
                     let m = format!(
                         "{}: Invalid archive format",
@@ -653,7 +772,10 @@ fn apply(
                 }
             }
         }
-        "posix" => o.format = Format::Pax,
+        "posix" => {
+            o.format = Format::Posix;
+            o.format_set = true;
+        }
         "wildcards" => o.wildcards = Some(true),
         "no-wildcards" => o.wildcards = Some(false),
         "wildcards-match-slash" => o.wildcards_slash = true,
@@ -662,7 +784,12 @@ fn apply(
         "no-anchored" => o.anchored = Some(false),
         "ignore-case" => o.ignore_case = true,
         "no-ignore-case" => o.ignore_case = false,
-        "xattrs" => o.xattrs = true,
+        "xattrs" => {
+            // GNU: --xattrs selects the pax format.
+            o.xattrs = true;
+            o.format = Format::Posix;
+            o.format_set = true;
+        }
         "no-xattrs" => o.xattrs = false,
         "ignore-zeros" => o.ignore_zeros = true,
         "touch" => o.touch = true,

@@ -64,7 +64,16 @@ fn check_table(table: &[(&str, &str, &str, i32)], with_dash: bool) {
         for (label, path) in shells {
             let d = TempDir::new("sh-golden");
             let got = run_sh(path, script, d.path());
-            if (got.0.as_str(), got.1.as_str(), got.2) != (*out, *err, *st) {
+            // rbox words its messages as BusyBox ash (the MESSAGES table checks them against
+            // BusyBox); against dash's expectations only their presence is compared.
+            let got_err = if with_dash && label == "rbox" && got.1.is_empty() != err.is_empty() {
+                got.1.as_str()
+            } else if with_dash && label == "rbox" {
+                *err
+            } else {
+                got.1.as_str()
+            };
+            if (got.0.as_str(), got_err, got.2) != (*out, *err, *st) {
                 failures.push(format!(
                     "#{i} [{label}] script: {script:?}\n  want: {:?} {:?} {}\n  got:  {:?} {:?} {}",
                     out, err, st, got.0, got.1, got.2
@@ -218,6 +227,100 @@ fn ash_bash_extensions() {
     check_table(ASH_EXT, false);
 }
 
+/// Messages are worded and prefixed as BusyBox ash's (`ash_vmsg`): `sh: msg` at the top of a
+/// `-c` string, `sh: BUILTIN: line N: msg` inside a builtin (lines of a `-c` string count from
+/// 0 there, as BusyBox counts them), `SCRIPT: line N: msg` in a script. Checked against rbox and,
+/// when installed, BusyBox itself.
+#[test]
+fn messages_as_busybox_ash() {
+    check_messages(MESSAGES);
+}
+
+fn check_messages(table: &[(&str, &str, &str, i32)]) {
+    let mut shells: Vec<(&str, &Path)> = vec![("rbox", rbox())];
+    if Path::new("/bin/busybox").exists() {
+        shells.push(("busybox", Path::new("/bin/busybox")));
+    } else {
+        skip("busybox not installed: messages checked against rbox only");
+    }
+    let mut failures = Vec::new();
+    for (script, out, err, st) in table {
+        for (label, path) in &shells {
+            let d = TempDir::new("sh-msg");
+            let got = run_sh(path, script, d.path());
+            if (got.0.as_str(), got.1.as_str(), got.2) != (*out, *err, *st) {
+                failures.push(format!(
+                    "[{label}] {script:?}\n  want: {out:?} {err:?} {st}\n  got:  {:?} {:?} {}",
+                    got.0, got.1, got.2
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[rustfmt::skip]
+const MESSAGES: &[(&str, &str, &str, i32)] = &[
+    ("no_such_cmd_x", "", "sh: no_such_cmd_x: not found\n", 127),
+    ("cd /no/such/dir; echo $?", "2\n", "sh: cd: line 0: can't cd to /no/such/dir: No such file or directory\n", 0),
+    ("echo\ncd /no/such/dir", "\n", "sh: cd: line 1: can't cd to /no/such/dir: No such file or directory\n", 2),
+    ("echo $((1/0))", "", "sh: divide by zero\n", 2),
+    ("echo $((1+))", "", "sh: arithmetic syntax error\n", 2),
+    ("echo $((a?1))", "", "sh: malformed ?: operator\n", 2),
+    ("if then", "", "sh: syntax error: unexpected \"then\"\n", 2),
+    ("echo \"abc", "", "sh: syntax error: unterminated quoted string\n", 2),
+    ("eval '('", "", "sh: eval: line 0: syntax error: unexpected end of file (expecting \")\")\n", 2),
+    ("for 1 in a; do :; done", "", "sh: syntax error: bad for loop variable\n", 2),
+    ("echo ${x!y}", "", "sh: syntax error: bad substitution\n", 2),
+    ("trap x BAD; echo $?", "1\n", "sh: trap: line 0: BAD: invalid signal specification\n", 0),
+    (". /no/such/file", "", "sh: .: line 0: can't open '/no/such/file': No such file or directory\n", 2),
+    ("unset x; echo ${x?oops}", "", "sh: x: oops\n", 2),
+    ("set -u; echo $nope", "", "sh: nope: parameter not set\n", 2),
+    ("readonly r=1; r=2", "", "sh: r: is read only\n", 2),
+    ("local x", "", "sh: local: line 0: not in a function\n", 2),
+    ("exit abc", "", "sh: exit: line 0: Illegal number: abc\n", 2),
+    ("set -Z", "", "sh: set: line 0: illegal option -Z\n", 2),
+    ("umask 999", "", "sh: umask: line 0: illegal mode: 999\n", 2),
+    ("echo a >&-; echo $?", "1\n", "sh: write error: Bad file descriptor\n", 0),
+    ("f() { echo x >&9; }; f; echo $?", "1\n", "sh: 9: Bad file descriptor\n", 0),
+    ("readonly C=1; f() { local C=2; echo $C; }; f", "", "sh: local: line 0: C: is read only\n", 2),
+    ("echo x > /no/such/dir/f", "", "sh: can't create /no/such/dir/f: nonexistent directory\n", 1),
+];
+
+/// In a script file the messages carry the script's name and line; inside a `.` file its path.
+#[test]
+fn messages_in_scripts_as_busybox_ash() {
+    let d = TempDir::new("sh-msg-script");
+    std::fs::write(d.path().join("inc"), "echo in\nno_such_cmd_y\n").unwrap();
+    std::fs::write(
+        d.path().join("s"),
+        "echo a\nno_such_cmd_x\ncd /no/such\n. ./inc\necho ${x:?unset here}\n",
+    )
+    .unwrap();
+    let want_err = "s: line 2: no_such_cmd_x: not found\n\
+                    s: cd: line 3: can't cd to /no/such: No such file or directory\n\
+                    s: ./inc: line 2: no_such_cmd_y: not found\n\
+                    s: line 5: x: unset here\n";
+    let mut shells = vec![rbox().to_path_buf()];
+    if Path::new("/bin/busybox").exists() {
+        shells.push("/bin/busybox".into());
+    }
+    for sh in shells {
+        use std::os::unix::process::CommandExt;
+        let o = Command::new(&sh)
+            .arg0("sh")
+            .arg("s")
+            .current_dir(d.path())
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "a\nin\n", "{sh:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), want_err, "{sh:?}");
+        assert_eq!(o.status.code(), Some(2), "{sh:?}");
+    }
+}
+
 #[rustfmt::skip]
 const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     // shift beyond $#: status 1, the shell goes on (BusyBox ash, bash; dash exits).
@@ -226,15 +329,15 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"for i in 1 2; do f() { break; }; f; echo $i; done; echo end"#, "end\n", "", 0),
     (r#"g() { continue; }; for i in 1 2; do g; echo $i; done; echo end"#, "end\n", "", 0),
     // Redirection failures give status 1 and `$-` shows `c` under -c, as BusyBox ash (dash: 2, no `c`).
-    (r#"echo < /nonexist; echo $?"#, "1\n", "sh: 1: cannot open /nonexist: No such file\n", 0),
-    (r#"echo <&9"#, "", "sh: 1: 9: Bad file descriptor\n", 1),
+    (r#"echo < /nonexist; echo $?"#, "1\n", "sh: can't open /nonexist: no such file\n", 0),
+    (r#"echo <&9"#, "", "sh: 9: Bad file descriptor\n", 1),
     (r#"echo $- ; set -e; echo $-"#, "c\nec\n", "", 0),
     (r#"set +x +e; echo $-"#, "c\n", "", 0),
-    (r#"true > /nonexistent/dir/file; echo $?"#, "1\n", "sh: 1: cannot create /nonexistent/dir/file: Directory nonexistent\n", 0),
-    (r#": > /nonexistent/dir/file; echo $?"#, "", "sh: 1: cannot create /nonexistent/dir/file: Directory nonexistent\n", 1),
-    (r#"cat < /nonexistent; echo $?"#, "1\n", "sh: 1: cannot open /nonexistent: No such file\n", 0),
-    (r#"exec 3</nonexistent; echo $?"#, "", "sh: 1: cannot open /nonexistent: No such file\n", 1),
-    (r#"echo x >&9; echo $?"#, "1\n", "sh: 1: 9: Bad file descriptor\n", 0),
+    (r#"true > /nonexistent/dir/file; echo $?"#, "1\n", "sh: can't create /nonexistent/dir/file: nonexistent directory\n", 0),
+    (r#": > /nonexistent/dir/file; echo $?"#, "", "sh: can't create /nonexistent/dir/file: nonexistent directory\n", 1),
+    (r#"cat < /nonexistent; echo $?"#, "1\n", "sh: can't open /nonexistent: no such file\n", 0),
+    (r#"exec 3</nonexistent; echo $?"#, "", "sh: can't open /nonexistent: no such file\n", 1),
+    (r#"echo x >&9; echo $?"#, "1\n", "sh: 9: Bad file descriptor\n", 0),
     (r#"echo x 2>&9; echo $?"#, "1\n", "", 0),
     (r#"echo ${-} | wc -c"#, "2\n", "", 0),
     (r"printf '\x41\xg|\n'; printf '%b' '\x42\n'", "A\\xg|\nB\n", "", 0),
@@ -249,6 +352,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     ("function h\n{ echo h; }\nh", "h\n", "", 0),
     (r#"printf 'echo $# $1\n' > d; set -- a b c; source ./d q r; echo $#; . ./d; echo $1"#, "2 q\n3\n3 a\na\n", "", 0),
     (r#"x=1; f(){ local x; echo ${x-unset}; x=2; }; f; echo $x"#, "unset\n1\n", "", 0),
+    // export -n unexports (BusyBox ash, bash).
+    (r#"export n=1; export -n n; echo $n; sh -c 'echo ${n-unset}'; export -n m=2; sh -c 'echo ${m-unset}'"#, "1\nunset\nunset\n", "", 0),
     (r#"v='a  b'; cat <<< "$v"; cat <<<plain; tr a-z A-Z <<< "$v""#, "a  b\nplain\nA  B\n", "", 0),
     (r#"{ echo out; echo err >&2; } &>f; cat f; echo more &>>f; wc -l < f"#, "out\nerr\n3\n", "", 0),
     (r#"{ echo o; echo e >&2; } >&g; cat g"#, "o\ne\n", "", 0),
@@ -994,8 +1099,6 @@ if is a shell keyword
 "#, 0),
     (r#"readonly x; unset x; echo $?"#, r#""#, r#"sh: 1: unset: x: is read only
 "#, 2),
-    (r#"export n=1; export -n n 2>&1; echo"#, r#"sh: 1: export: Illegal option -n
-"#, r#""#, 2),
     (r#"export 1x=2"#, r#""#, r#"sh: 1: export: 1x: bad variable name
 "#, 2),
     (r#"f=1 export f; echo $f"#, r#"1
@@ -1411,8 +1514,6 @@ rest: b c
     (r#"printf '%s=%s\n' a 1 b 2 | while IFS== read k v; do echo "$k -> $v"; done"#, r#"a -> 1
 b -> 2
 "#, r#""#, 0),
-    (r#"readonly C=1; f() { local C=2; echo $C; }; f 2>&1"#, r#"sh: 1: local: C: is read only
-"#, r#""#, 2),
     (r#"f() { return 256; }; f; echo $?"#, r#"256
 "#, r#""#, 0),
     (r#"x=$(exit 3); echo $?; x=$(exit 3) y=1; echo $?"#, r#"3
@@ -1892,7 +1993,7 @@ fn script_file_args_and_dollar0() {
         .run()
         .code(127)
         .stderr_is(format!(
-            "sh: 0: cannot open {}: No such file\n",
+            "sh: can't open '{}': No such file or directory\n",
             d.join("missing.sh").display()
         ));
 }
@@ -1906,7 +2007,7 @@ fn dash_c_name_and_args() {
     sh().args(["-c", "nosuchcmd_zz", "myname"])
         .run()
         .code(127)
-        .stderr_is("myname: 1: nosuchcmd_zz: not found\n");
+        .stderr_is("myname: line 0: nosuchcmd_zz: not found\n");
 }
 
 #[test]
@@ -1931,7 +2032,7 @@ fn options_on_command_line() {
     sh().args(["-u", "-c", "echo $nope"])
         .run()
         .code(2)
-        .stderr_is("sh: 1: nope: parameter not set\n");
+        .stderr_is("sh: nope: parameter not set\n");
     sh().args(["-x", "-c", "echo hi"])
         .run()
         .ok()
@@ -1981,12 +2082,12 @@ fn script_without_shebang_runs_as_shell_script() {
             .cwd(d.path())
             .run()
             .code(126)
-            .stderr_is("sh: 1: ./noexec: Permission denied\n");
+            .stderr_is("sh: ./noexec: Permission denied\n");
     }
     sh().args(["-c", "/"])
         .run()
         .code(126)
-        .stderr_is("sh: 1: /: Permission denied\n");
+        .stderr_is("sh: /: Permission denied\n");
 }
 
 #[test]
@@ -2064,7 +2165,7 @@ fn cd_pwd_oldpwd_cdpath() {
     sh().args(["-c", "cd /nonexistent_dir; echo $?"])
         .run()
         .stdout_is("2\n")
-        .stderr_is("sh: 1: cd: can't cd to /nonexistent_dir\n");
+        .stderr_is("sh: cd: line 0: can't cd to /nonexistent_dir: No such file or directory\n");
 }
 
 #[test]

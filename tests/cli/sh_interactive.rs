@@ -209,7 +209,7 @@ fn ps2_continuation_and_errors_do_not_exit() {
     p.send(b"then echo yes; fi\r");
     p.expect("yes\r\n");
     p.send(b"echo (\r");
-    p.expect("Syntax error");
+    p.expect("syntax error");
     p.expect("P> ");
     p.send(b"set -o bogus; echo not-reached\r");
     p.expect("P> ");

@@ -696,7 +696,7 @@ impl Shell {
                     // A redirection error on a special builtin ends a non-interactive shell.
                     return Err(Flow::Exit(st));
                 }
-                let r = (b.run)(self, argv);
+                let r = self.call_builtin(&b, argv);
                 let _ = self.out.flush();
                 if std::mem::take(&mut self.keep_redirs) {
                     // The redirections stay: the saved copies are closed.
@@ -706,7 +706,9 @@ impl Shell {
                 }
                 r
             }
-            Found::Builtin(b) => self.run_scoped(&assigns, &s.redirs, |sh| (b.run)(sh, argv)),
+            Found::Builtin(b) => {
+                self.run_scoped(&assigns, &s.redirs, |sh| sh.call_builtin(&b, argv))
+            }
             Found::Func(body) => {
                 self.run_scoped(&assigns, &s.redirs, |sh| sh.call_function(&body, argv))
             }
@@ -948,6 +950,8 @@ impl Shell {
         let fd = move_high(f);
         self.pos = argv[1..].to_vec();
         self.arg0 = argv[0].clone();
+        self.cmdname = Some(argv[0].clone().into());
+        self.line_base0 = false;
         self.funcs.clear();
         self.aliases.clear();
         for t in 1..self.traps.len() {
@@ -1073,7 +1077,7 @@ impl Shell {
                             && fd::stat(&target)
                                 .is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFREG)
                         {
-                            self.errf(&[b"cannot create ", &target, b": File exists"]);
+                            self.errf(&[b"can't create ", &target, b": File exists"]);
                             return Err(1);
                         }
                         flags &= !libc::O_TRUNC;
@@ -1082,7 +1086,7 @@ impl Shell {
                         fd
                     } else {
                         if target.contains(&0) {
-                            self.errf(&[b"cannot open ", &target, b": No such file"]);
+                            self.errf(&[b"can't open ", &target, b": no such file"]);
                             return Err(1);
                         }
                         match fd::open(&target, flags | libc::O_CLOEXEC, 0o666) {
@@ -1091,13 +1095,13 @@ impl Shell {
                                 let e = e.raw_os_error().unwrap_or(0);
                                 let creating = flags & libc::O_CREAT != 0;
                                 let what: &[u8] = if creating {
-                                    b"cannot create "
+                                    b"can't create "
                                 } else {
-                                    b"cannot open "
+                                    b"can't open "
                                 };
                                 let why = match e {
-                                    libc::ENOENT if creating => "Directory nonexistent".to_string(),
-                                    libc::ENOENT => "No such file".to_string(),
+                                    libc::ENOENT if creating => "nonexistent directory".to_string(),
+                                    libc::ENOENT => "no such file".to_string(),
                                     _ => crate::common::ctx::errno_text(e),
                                 };
                                 self.errf(&[what, &target, b": ", why.as_bytes()]);

@@ -473,14 +473,15 @@ impl Shell {
         }
     }
 
-    fn arith_error(&mut self, m: &str, text: &[u8]) -> Flow {
-        self.errf(&[
-            b"arithmetic expression: ",
-            m.as_bytes(),
-            b": \"",
-            text,
-            b"\"",
-        ]);
+    /// An arithmetic error worded as BusyBox ash's math.c words it.
+    fn arith_error(&mut self, m: &str, _text: &[u8]) -> Flow {
+        let msg: &[u8] = match m {
+            "division by zero" => b"divide by zero",
+            "exponent less than 0" | "expression nested too deeply" => m.as_bytes(),
+            "expecting ':'" => b"malformed ?: operator",
+            _ => b"arithmetic syntax error",
+        };
+        self.err(msg);
         Flow::Exit(2)
     }
 
@@ -630,7 +631,7 @@ impl Shell {
 
     fn expand_param(&mut self, p: &Param, b: &mut Builder, dq: bool) -> Result<(), Flow> {
         if p.op == POp::Bad {
-            self.err(b"Bad substitution");
+            self.err(b"syntax error: bad substitution");
             return Err(Flow::Exit(2));
         }
         // Set variables without copying their values (the interpreter's hot path).

@@ -527,7 +527,7 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
     let (flags, i) = match super::builtins::opts(args, b"lp") {
         Ok(r) => r,
         Err(c) => {
-            sh.errf(&[b"jobs: Illegal option -", &[c]]);
+            sh.errf(&[b"jobs: illegal option -", &[c]]);
             return Ok(2);
         }
     };

@@ -89,7 +89,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                                     sh.lineno = 0;
                                     let _ = crate::common::io::write_all(
                                         crate::common::io::stderr_fd(),
-                                        &[&argv0[..], b": Illegal option -o ", name, b"\n"]
+                                        &[&argv0[..], b": illegal option -o ", name, b"\n"]
                                             .concat(),
                                     );
                                     return 2;
@@ -99,7 +99,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                         None => {
                             let _ = crate::common::io::write_all(
                                 crate::common::io::stderr_fd(),
-                                &[&argv0[..], b": 0: -o requires an argument\n"].concat(),
+                                &[&argv0[..], b": -o requires an argument\n"].concat(),
                             );
                             return 2;
                         }
@@ -110,7 +110,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                     None => {
                         let _ = crate::common::io::write_all(
                             crate::common::io::stderr_fd(),
-                            &[&argv0[..], b": 0: Illegal option ", &[a[0], c][..], b"\n"].concat(),
+                            &[&argv0[..], b": illegal option ", &[a[0], c][..], b"\n"].concat(),
                         );
                         return 2;
                     }
@@ -129,13 +129,14 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             None => {
                 let _ = crate::common::io::write_all(
                     crate::common::io::stderr_fd(),
-                    &[&argv0[..], b": 0: -c requires an argument\n"].concat(),
+                    &[&argv0[..], b": -c requires an argument\n"].concat(),
                 );
                 return 2;
             }
         }
         if let Some(name) = args.get(i) {
             sh.arg0 = name.clone();
+            sh.cmdname = Some(name.clone().into());
             i += 1;
         }
         sh.pos = args[i..].to_vec();
@@ -183,11 +184,13 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 
     let result = if let Some(text) = command {
         sh.opts.command = true;
+        sh.line_base0 = true;
         let mut inp = Input::from_bytes(&text);
         sh.run_input(&mut inp, true)
     } else if !force_stdin && i < args.len() {
         let script = args[i].clone();
         sh.arg0 = script.clone();
+        sh.cmdname = Some(script.clone().into());
         sh.pos = args[i + 1..].to_vec();
         let fd = crate::common::sys::fd::open(&script, libc::O_RDONLY | libc::O_CLOEXEC, 0);
         let fd = match fd {
@@ -210,17 +213,15 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     sh.finish(result)
 }
 
-/// `sh: 0: cannot open SCRIPT: No such file` (127), or another reason (126).
+/// `sh: can't open 'SCRIPT': No such file or directory` as BusyBox words it; 127 when it does
+/// not exist (POSIX; BusyBox says 2), 126 for another reason.
 fn script_error(argv0: &[u8], script: &[u8], e: &std::io::Error) -> i32 {
-    let m = match e.raw_os_error() {
-        Some(libc::ENOENT) => "No such file".to_string(),
-        _ => crate::common::ctx::strerror(e),
-    };
+    let m = crate::common::ctx::strerror(e);
     let msg = [
         argv0,
-        b": 0: cannot open ",
+        b": can't open '",
         script,
-        b": ",
+        b"': ",
         m.as_bytes(),
         b"\n",
     ]

@@ -5,7 +5,7 @@
 //! parser over an [`Input`] that refills lazily. Commands are parsed one complete command at a
 //! time, as dash does, so a syntax error late in a script is reported after earlier commands ran.
 //! Messages follow dash: `Syntax error: "fi" unexpected`, `end of file unexpected (expecting
-//! "then")`, `Unterminated quoted string`, `Missing '}'`, `Bad substitution`.
+//! "then")`, `unterminated quoted string`, `missing '}'`, `Bad substitution`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -224,7 +224,7 @@ impl<'a> Parser<'a> {
     }
 
     fn syntax<T>(&self, what: &str) -> PResult<T> {
-        self.err(format!("Syntax error: {what}"))
+        self.err(format!("syntax error: {what}"))
     }
 
     fn unexpected<T>(&mut self, expecting: Option<&str>) -> PResult<T> {
@@ -240,8 +240,8 @@ impl<'a> Parser<'a> {
             },
         };
         match expecting {
-            Some(e) => self.syntax(&format!("{what} unexpected (expecting \"{e}\")")),
-            None => self.syntax(&format!("{what} unexpected")),
+            Some(e) => self.syntax(&format!("unexpected {what} (expecting \"{e}\")")),
+            None => self.syntax(&format!("unexpected {what}")),
         }
     }
 
@@ -421,9 +421,9 @@ impl<'a> Parser<'a> {
             let Some(c) = self.inp.peek() else {
                 return match ctx {
                     Ctx::Word | Ctx::Here => Ok(()),
-                    Ctx::Dq => self.syntax("Unterminated quoted string"),
-                    Ctx::Brace(_) => self.syntax("Missing '}'"),
-                    Ctx::Arith => self.syntax("Missing '))'"),
+                    Ctx::Dq => self.syntax("unterminated quoted string"),
+                    Ctx::Brace(_) => self.syntax("missing '}'"),
+                    Ctx::Arith => self.syntax("missing '))'"),
                 };
             };
             match ctx {
@@ -497,7 +497,7 @@ impl<'a> Parser<'a> {
                     let mut s = Vec::new();
                     loop {
                         match self.inp.bump() {
-                            None => return self.syntax("Unterminated quoted string"),
+                            None => return self.syntax("unterminated quoted string"),
                             Some(b'\'') => break,
                             Some(c) => s.push(c),
                         }
@@ -539,7 +539,7 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.err("Syntax error: nesting too deep");
+            return self.err("syntax error: nesting too deep");
         }
         Ok(())
     }
@@ -563,7 +563,7 @@ impl<'a> Parser<'a> {
                     self.parts(&mut w, Ctx::Arith)?;
                     self.inp.bump();
                     if self.inp.peek() != Some(b')') {
-                        return self.syntax("Missing '))'");
+                        return self.syntax("missing '))'");
                     }
                     self.inp.bump();
                     parts.push(WordPart::Arith(Box::new(ArithWord {
@@ -624,13 +624,13 @@ impl<'a> Parser<'a> {
         let mut s = Vec::new();
         loop {
             let Some(c) = self.inp.bump() else {
-                return self.syntax("Unterminated quoted string");
+                return self.syntax("unterminated quoted string");
             };
             match c {
                 b'\'' => return Ok(s),
                 b'\\' => {
                     let Some(d) = self.inp.bump() else {
-                        return self.syntax("Unterminated quoted string");
+                        return self.syntax("unterminated quoted string");
                     };
                     match d {
                         b'a' => s.push(7),
@@ -853,7 +853,7 @@ impl<'a> Parser<'a> {
                     word2: rep,
                 });
             }
-            None => return self.syntax("Missing '}'"),
+            None => return self.syntax("missing '}'"),
             _ => return self.bad_subst(),
         };
         if !matches!(c, Some(b':')) {
@@ -878,7 +878,7 @@ impl<'a> Parser<'a> {
         let mut depth = 0usize;
         loop {
             match self.inp.bump() {
-                None => return self.syntax("Missing '}'"),
+                None => return self.syntax("missing '}'"),
                 Some(b'\\') => {
                     self.inp.bump();
                 }
@@ -1264,7 +1264,7 @@ impl<'a> Parser<'a> {
                 Tok::Eof => return self.syntax("unexpected EOF in [[ ]]"),
                 Tok::Op(o) => {
                     return self.err(format!(
-                        "Syntax error: unexpected \"{}\" in [[ ]]",
+                        "syntax error: unexpected \"{}\" in [[ ]]",
                         o.text()
                     ))
                 }
@@ -1380,7 +1380,7 @@ impl<'a> Parser<'a> {
         let name = match self.next()? {
             Tok::Word(w) => match plain(&w) {
                 Some(n) => n.to_vec(),
-                None => return self.syntax("Bad function name"),
+                None => return self.syntax("bad function name"),
             },
             t => {
                 self.peeked = Some(t);
@@ -1388,7 +1388,7 @@ impl<'a> Parser<'a> {
             }
         };
         if !is_name(&name) {
-            return self.syntax("Bad function name");
+            return self.syntax("bad function name");
         }
         if self.peek_op()? == Some(Op::LParen) {
             self.next()?;
@@ -1507,7 +1507,7 @@ impl<'a> Parser<'a> {
             // A literal target must be a number or `-` (checked now, as dash does).
             if let Some(t) = plain(&target) {
                 if t != b"-" && (t.is_empty() || !t.iter().all(u8::is_ascii_digit)) {
-                    return self.syntax("Bad fd number");
+                    return self.syntax("bad fd number");
                 }
             }
         }
@@ -1571,7 +1571,7 @@ impl<'a> Parser<'a> {
                             }
                             self.next()?;
                             if !is_name(&name) {
-                                return self.syntax("Bad function name");
+                                return self.syntax("bad function name");
                             }
                             self.linebreak()?;
                             let body = self.command()?;
@@ -1644,7 +1644,7 @@ impl<'a> Parser<'a> {
         let var = match self.next()? {
             Tok::Word(w) => match plain(&w) {
                 Some(s) if is_name(s) => s.to_vec(),
-                _ => return self.syntax("Bad for loop variable"),
+                _ => return self.syntax("bad for loop variable"),
             },
             t => {
                 self.peeked = Some(t);

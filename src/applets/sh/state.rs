@@ -179,6 +179,11 @@ pub struct Shell {
     pub local_opts: Vec<Option<Opts>>,
     /// Interactive state and job control (issue 5, `jobctl.rs`).
     pub jc: super::jobctl::JobCtl,
+    /// BusyBox ash's `commandname`: the running builtin, the `.` file being read, or the
+    /// script (`sh file`, `sh -c cmd NAME`); messages then carry `NAME: line N: `.
+    pub cmdname: Option<std::borrow::Cow<'static, [u8]>>,
+    /// Lines of a `-c` string count from 0 in messages, as BusyBox ash counts them.
+    pub line_base0: bool,
 }
 
 fn now_secs() -> i64 {
@@ -249,6 +254,8 @@ impl Shell {
             funcname: Vec::new(),
             local_opts: Vec::new(),
             jc: Default::default(),
+            cmdname: None,
+            line_base0: false,
         };
         let here = 0u8;
         sh.stack_base = std::ptr::addr_of!(here) as usize;
@@ -332,15 +339,31 @@ impl Shell {
 
     // ------------------------------------------------------------ messages
 
-    /// `sh: LINE: msg` on stderr, as dash words it.
+    /// A message on stderr as BusyBox ash's `ash_vmsg` words it: `ARG0: msg` at the top of a
+    /// `sh -c` string, `ARG0: [CMD: ]line N: msg` inside a builtin, a `.` file or a script
+    /// (CMD when it differs from ARG0). Builtins pass `name: msg`; the name moves before the line.
     pub fn err(&mut self, msg: &[u8]) {
         let _ = self.out.flush();
         let mut v = Vec::with_capacity(msg.len() + 32);
         v.extend_from_slice(&self.arg0);
         v.extend_from_slice(b": ");
-        v.extend_from_slice(self.lineno.to_string().as_bytes());
-        v.extend_from_slice(b": ");
-        v.extend_from_slice(msg);
+        let mut rest = msg;
+        if let Some(c) = &self.cmdname {
+            if let Some(r) = msg.strip_prefix(&c[..]).and_then(|r| r.strip_prefix(b": ")) {
+                rest = r;
+            }
+            if c[..] != self.arg0[..] {
+                v.extend_from_slice(c);
+                v.extend_from_slice(b": ");
+            }
+            if !self.opts.interactive || self.eval_depth > 0 {
+                v.extend_from_slice(b"line ");
+                let n = self.lineno.saturating_sub(self.line_base0 as usize);
+                v.extend_from_slice(n.to_string().as_bytes());
+                v.extend_from_slice(b": ");
+            }
+        }
+        v.extend_from_slice(rest);
         v.push(b'\n');
         let _ = write_all(stderr_fd(), &v);
     }

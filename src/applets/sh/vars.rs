@@ -115,6 +115,14 @@ impl Vars {
         self.env_gen += 1;
     }
 
+    /// `export -n name` (BusyBox ash, bash): the variable stays, no longer exported.
+    pub fn unexport(&mut self, name: &[u8]) {
+        if let Some(v) = self.map.get_mut(name) {
+            v.exported = false;
+            self.env_gen += 1;
+        }
+    }
+
     pub fn readonly(&mut self, name: &[u8]) {
         self.map.entry(name.to_vec()).or_default().readonly = true;
     }

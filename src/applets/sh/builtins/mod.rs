@@ -127,10 +127,14 @@ impl Shell {
         }
         match self.out.flush() {
             Ok(()) => 0,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 1,
-            Err(_) => {
-                // dash words it `echo: echo: I/O error`.
-                self.errf(&[name, b": ", name, b": I/O error"]);
+            Err(e) => {
+                // BusyBox's libbb words it `ash: write error: Broken pipe` (its applet name).
+                let _ = name;
+                let app = self.exe_hint.rsplit(|&c| c == b'/').next().unwrap_or(b"sh");
+                let app = app.strip_prefix(b"-").unwrap_or(app);
+                let m = crate::common::ctx::strerror(&e);
+                let msg = [app, b": write error: ", m.as_bytes(), b"\n"].concat();
+                let _ = write_all(stderr_fd(), &msg);
                 1
             }
         }
@@ -292,7 +296,7 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         match sh.path_search_readable(file) {
             Some(p) => p,
             None => {
-                sh.errf(&[b".: cannot open ", file, b": No such file"]);
+                sh.errf(&[b".: ", file, b": not found"]);
                 return Err(Flow::Exit(2));
             }
         }
@@ -301,11 +305,10 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         Ok(d) => d,
         Err(e) => {
             let m = match e.raw_os_error() {
-                Some(libc::ENOENT) => "No such file".to_string(),
                 Some(n) => crate::common::ctx::errno_text(n),
                 None => e.to_string(),
             };
-            sh.errf(&[b".: cannot open ", file, b": ", m.as_bytes()]);
+            sh.errf(&[b".: can't open '", file, b"': ", m.as_bytes()]);
             return Err(Flow::Exit(2));
         }
     };
@@ -316,7 +319,11 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let saved_pos = (args.len() > 2).then(|| std::mem::replace(&mut sh.pos, args[2..].to_vec()));
     let mut inp = super::input::Input::from_bytes(&data);
     sh.eval_depth += 1;
+    let saved_name = sh.cmdname.replace(path.into());
+    let saved_base = std::mem::replace(&mut sh.line_base0, false);
     let r = sh.run_input(&mut inp, false);
+    sh.cmdname = saved_name;
+    sh.line_base0 = saved_base;
     sh.eval_depth -= 1;
     sh.func_depth -= 1;
     sh.lineno = line;
@@ -330,6 +337,16 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 impl Shell {
+    /// Run a builtin with its name as BusyBox ash's `commandname` (messages say `NAME: line N:`).
+    pub fn call_builtin(&mut self, b: &Builtin, argv: &[Vec<u8>]) -> Res {
+        let saved = self
+            .cmdname
+            .replace(std::borrow::Cow::Borrowed(b.name.as_bytes()));
+        let r = (b.run)(self, argv);
+        self.cmdname = saved;
+        r
+    }
+
     fn path_search_readable(&self, name: &[u8]) -> Option<Vec<u8>> {
         let path = self.vars.get(b"PATH").unwrap_or(b"");
         for dir in path.split(|&c| c == b':') {
@@ -394,12 +411,12 @@ fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 fn export_like(sh: &mut Shell, args: &[Vec<u8>], ro: bool) -> Res {
     let name: &[u8] = if ro { b"readonly" } else { b"export" };
-    let (flags, first) = match opts(args, b"p") {
+    let (flags, first) = match opts(args, if ro { b"p" } else { b"pn" }) {
         Ok(x) => x,
-        Err(c) => return sh.usage_err(name, &[b"Illegal option -", &[c][..]].concat()),
+        Err(c) => return sh.usage_err(name, &[b"illegal option -", &[c][..]].concat()),
     };
+    let unexport = flags.contains(&b'n');
     if first >= args.len() {
-        let _ = flags;
         let mut names: Vec<(Vec<u8>, Option<Vec<u8>>)> = sh
             .vars
             .map
@@ -430,13 +447,15 @@ fn export_like(sh: &mut Shell, args: &[Vec<u8>], ro: bool) -> Res {
             return sh.usage_err(name, &[n, b": bad variable name"].concat());
         }
         if let Some(v) = v {
-            if sh.vars.set(n, v, !ro).is_err() {
+            if sh.vars.set(n, v, !ro && !unexport).is_err() {
                 sh.errf(&[n, b": is read only"]);
                 return Err(Flow::Exit(2));
             }
             sh.var_changed(n);
         }
-        if ro {
+        if unexport {
+            sh.vars.unexport(n);
+        } else if ro {
             sh.vars.readonly(n);
         } else {
             sh.vars.export(n);
@@ -471,7 +490,7 @@ fn readonly(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let (flags, first) = match opts(args, b"fv") {
         Ok(x) => x,
-        Err(c) => return sh.usage_err(b"unset", &[b"Illegal option -", &[c][..]].concat()),
+        Err(c) => return sh.usage_err(b"unset", &[b"illegal option -", &[c][..]].concat()),
     };
     let funcs = flags.last() == Some(&b'f');
     for a in &args[first..] {
@@ -557,7 +576,7 @@ pub fn set_options(
                         let n = String::from_utf8_lossy(name).into_owned();
                         match sh.opts.get_mut(&n) {
                             Some(f) => *f = on,
-                            None => return Err([b"Illegal option -o ", &name[..]].concat()),
+                            None => return Err([b"illegal option -o ", &name[..]].concat()),
                         }
                     }
                 }
@@ -570,7 +589,7 @@ pub fn set_options(
                 Some(f) => *f = on,
                 None => {
                     let sign = if on { b'-' } else { b'+' };
-                    return Err([b"Illegal option ", &[sign, c][..]].concat());
+                    return Err([b"illegal option ", &[sign, c][..]].concat());
                 }
             }
         }
@@ -667,9 +686,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             }
             Some(_) => {}
             None => {
-                let _ = sh.out.flush();
-                let msg = [b"trap: ", &s[..], b": bad trap\n"].concat();
-                let _ = write_all(stderr_fd(), &msg);
+                sh.errf(&[b"trap: ", &s[..], b": invalid signal specification"]);
                 st = 1;
             }
         }
@@ -727,7 +744,7 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     if a[1].is_ascii_digit() {
                         return sh.usage_err(b"kill", &[b"invalid signal number or name: ", &a[1..]].concat());
                     }
-                    return sh.usage_err(b"kill", &[b"Illegal option -", &a[1..2]].concat());
+                    return sh.usage_err(b"kill", &[b"illegal option -", &a[1..2]].concat());
                 }
             }
             i = 2;
@@ -1018,7 +1035,7 @@ fn typ(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let (flags, i) = match opts(args, b"vVp") {
         Ok(r) => r,
-        Err(c) => return sh.usage_err(b"command", &[b"Illegal option -", &[c][..]].concat()),
+        Err(c) => return sh.usage_err(b"command", &[b"illegal option -", &[c][..]].concat()),
     };
     let v = flags.contains(&b'v');
     let big_v = flags.contains(&b'V');
@@ -1055,7 +1072,7 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         None => Found::NotFound,
     };
     let r = match found {
-        Found::Special(b) | Found::Builtin(b) => match (b.run)(sh, &argv) {
+        Found::Special(b) | Found::Builtin(b) => match sh.call_builtin(&b, &argv) {
             Err(Flow::Exit(st)) if b.name != "exit" && b.name != "exec" => Ok(st),
             r => r,
         },
@@ -1141,7 +1158,7 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 if x.iter().skip(1).all(|&c| c == b'P' || c == b'L') {
                     physical = x.last() == Some(&b'P');
                 } else {
-                    return sh.usage_err(b"cd", &[b"Illegal option ", x].concat());
+                    return sh.usage_err(b"cd", &[b"illegal option ", x].concat());
                 }
             }
             _ => break,
@@ -1191,6 +1208,7 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     candidates.push((target.clone(), false));
     let pwd = sh.vars.get(b"PWD").map(|p| p.to_vec());
+    let mut why = String::new();
     for (cand, via_cdpath) in candidates {
         let logical = if physical {
             None
@@ -1198,7 +1216,11 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             Some(normalize(&cand, pwd.as_deref()))
         };
         let path = logical.clone().unwrap_or(cand.clone());
-        if std::env::set_current_dir(os(&path)).is_ok() {
+        let r = std::env::set_current_dir(os(&path));
+        if let Err(e) = &r {
+            why = crate::common::ctx::errno_text(e.raw_os_error().unwrap_or(0));
+        }
+        if r.is_ok() {
             let newpwd = if physical || logical.is_none() {
                 std::env::current_dir()
                     .map(|p| {
@@ -1221,7 +1243,7 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             return Ok(0);
         }
     }
-    sh.errf(&[b"cd: can't cd to ", &target]);
+    sh.errf(&[b"cd: can't cd to ", &target, b": ", why.as_bytes()]);
     Ok(2)
 }
 
@@ -1272,7 +1294,7 @@ fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let physical = args.iter().skip(1).any(|a| a == b"-P");
     for a in &args[1..] {
         if a != b"-P" && a != b"-L" {
-            return sh.usage_err(b"pwd", &[b"Illegal option ", &a[..]].concat());
+            return sh.usage_err(b"pwd", &[b"illegal option ", &a[..]].concat());
         }
     }
     let logical = sh.vars.get(b"PWD").map(|p| p.to_vec());
@@ -1367,7 +1389,7 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             match c {
                 b'r' => raw = true,
                 b's' => silent = true,
-                c => return sh.usage_err(b"read", &[b"Illegal option -", &[c][..]].concat()),
+                c => return sh.usage_err(b"read", &[b"illegal option -", &[c][..]].concat()),
             }
             j += 1;
         }
@@ -1631,7 +1653,7 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let _ = sh.out.flush();
                 let _ = write_all(
                     stderr_fd(),
-                    &[b"Illegal option -", &[c][..], b"\n"].concat(),
+                    &[b"illegal option -", &[c][..], b"\n"].concat(),
                 );
             }
             let _ = set_var(sh, &var, b"?");
@@ -1726,7 +1748,7 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         let mut v: u32 = 0;
         for &c in a.iter() {
             if !(b'0'..=b'7').contains(&c) {
-                return sh.usage_err(b"umask", &[&b"Illegal number: "[..], a].concat());
+                return sh.usage_err(b"umask", &[&b"illegal mode: "[..], a].concat());
             }
             v = v * 8 + (c - b'0') as u32;
         }
@@ -1741,7 +1763,7 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     // dash reads the mode from before the command.
     let perm = match crate::common::fs::apply_mode(a, !cur & 0o777, true) {
         Some(p) if !a.contains(&b't') => p,
-        _ => return sh.usage_err(b"umask", &[&b"Illegal mode: "[..], a].concat()),
+        _ => return sh.usage_err(b"umask", &[&b"illegal mode: "[..], a].concat()),
     };
     sp::umask(!perm & 0o777);
     Ok(0)
@@ -1785,7 +1807,7 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 b'S' => soft = true,
                 b'a' => all = true,
                 c if table.iter().any(|t| t.0 == c) => which = c,
-                c => return sh.usage_err(b"ulimit", &[b"Illegal option -", &[c][..]].concat()),
+                c => return sh.usage_err(b"ulimit", &[b"illegal option -", &[c][..]].concat()),
             }
         }
         i += 1;

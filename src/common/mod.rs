@@ -24,6 +24,7 @@
 //! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
 //! - [`digest`]: MD5, SHA-1, SHA-224 (ours) and SHA-256/384/512 (ring) for the checksum applets.
 //! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
+//! - [`subst`]: the one `s/RE/REPL/FLAGS` parser and applier (sed, tar --transform).
 
 pub mod args;
 pub mod blocksize;
@@ -45,6 +46,7 @@ pub mod quote;
 pub mod regex;
 pub mod remove;
 pub mod signals;
+pub mod subst;
 pub mod sys;
 pub mod sysinfo;
 pub mod tabs;

@@ -453,7 +453,7 @@ fn safety_leading_slash_stripped() {
     std::fs::create_dir(t.join("o")).unwrap();
     extract_to(&t.join("o"), &a)
         .ok()
-        .stderr_is("tar: Removing leading '/' from member names\n");
+        .stderr_is("tar: Removing leading `/' from member names\n");
     assert!(t.join("o/abs/file").exists());
     assert!(!Path::new("/abs/file").exists());
 }

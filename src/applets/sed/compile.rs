@@ -6,6 +6,10 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::regex::{Regex, Syntax};
+use crate::common::subst::{is_digit, match_slash, normalize, Cursor, Dialect, Rhs, Text, EOF};
+
+/// `match_slash`'s dialect here (its `basic` is for replacements only).
+const SED: Dialect = Dialect::Sed { basic: false };
 use crate::common::sys::fd as sysfd;
 use std::os::fd::OwnedFd;
 
@@ -42,33 +46,15 @@ pub enum Addr {
     Null,
 }
 
-/// One piece of an `s` replacement: literal text, then a group (0 for `&`), with GNU's case
-/// conversion state.
-#[derive(Clone, Debug)]
-pub struct Repl {
-    pub prefix: Vec<u8>,
-    pub group: Option<usize>,
-    pub case: u8,
-}
-
-pub const CASE_UPPER: u8 = 1;
-pub const CASE_LOWER: u8 = 2;
-pub const CASE_UFIRST: u8 = 4;
-pub const CASE_LFIRST: u8 = 8;
-pub const CASE_MODS: u8 = CASE_UFIRST | CASE_LFIRST;
-
 #[derive(Debug)]
 pub struct Subst {
     pub re: Option<usize>,
-    pub repl: Vec<Repl>,
-    pub max_id: usize,
+    pub repl: Rhs,
     pub global: bool,
     pub print: u8,
     pub nth: u64,
     pub eval: bool,
     pub wfile: Option<usize>,
-    /// The replacement is plain text without groups or case changes.
-    pub plain: bool,
 }
 
 #[derive(Debug)]
@@ -154,54 +140,25 @@ pub struct Compiler<'o> {
 /// A compile error, already worded (`-e expression #1, char 3: ...`).
 pub struct CompileError(pub Vec<u8>, pub i32);
 
-const EOF: i32 = -1;
-
 struct Reader<'a> {
-    s: &'a [u8],
-    pos: usize,
-    line: u64,
+    cur: Cursor<'a>,
     src: Src,
 }
 
+impl<'a> std::ops::Deref for Reader<'a> {
+    type Target = Cursor<'a>;
+    fn deref(&self) -> &Cursor<'a> {
+        &self.cur
+    }
+}
+
+impl std::ops::DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cur
+    }
+}
+
 impl Reader<'_> {
-    fn inchar(&mut self) -> i32 {
-        if self.pos < self.s.len() {
-            let c = self.s[self.pos];
-            self.pos += 1;
-            if c == b'\n' {
-                self.line += 1;
-            }
-            c as i32
-        } else {
-            EOF
-        }
-    }
-    fn savchar(&mut self, c: i32) {
-        if c == EOF {
-            return;
-        }
-        if c == b'\n' as i32 && self.line > 0 {
-            self.line -= 1;
-        }
-        self.pos -= 1;
-    }
-    fn in_nonblank(&mut self) -> i32 {
-        loop {
-            let c = self.inchar();
-            if c != b' ' as i32 && c != b'\t' as i32 {
-                return c;
-            }
-        }
-    }
-    fn in_integer(&mut self, mut c: i32) -> u64 {
-        let mut n: u64 = 0;
-        while is_digit(c) {
-            n = n.wrapping_mul(10).wrapping_add((c - b'0' as i32) as u64);
-            c = self.inchar();
-        }
-        self.savchar(c);
-        n
-    }
     fn err(&self, why: &str) -> CompileError {
         CompileError(where_msg(&self.src, self.pos as u64, self.line, why), 1)
     }
@@ -231,9 +188,6 @@ pub fn runtime_msg(src: &Option<Src>, why: &str) -> Vec<u8> {
     }
 }
 
-fn is_digit(c: i32) -> bool {
-    (b'0' as i32..=b'9' as i32).contains(&c)
-}
 fn is_space(c: i32) -> bool {
     matches!(c, 9..=13 | 32)
 }
@@ -257,9 +211,7 @@ impl<'o> Compiler<'o> {
     pub fn chunk(&mut self, text: &[u8], src: Src) -> Result<(), CompileError> {
         let line = if matches!(src, Src::File(_)) { 1 } else { 0 };
         let mut r = Reader {
-            s: text,
-            pos: 0,
-            line,
+            cur: Cursor::new(text, line),
             src: src.clone(),
         };
         self.script.last_src = Some(src);
@@ -608,7 +560,7 @@ impl<'o> Compiler<'o> {
             if c == ch(b'\\') {
                 delim = r.inchar();
             }
-            let Some(b) = match_slash(r, delim, true) else {
+            let Some(b) = match_slash(r, delim, true, SED) else {
                 return Err(r.err("unterminated address regex"));
             };
             let mut icase = false;
@@ -714,18 +666,19 @@ impl<'o> Compiler<'o> {
     fn subst(&mut self, r: &mut Reader) -> Result<Kind, CompileError> {
         let basic = self.opts.posix == Posix::Basic;
         let delim = r.inchar();
-        let Some(pat) = match_slash(r, delim, true) else {
+        let Some(pat) = match_slash(r, delim, true, SED) else {
             return Err(r.err("unterminated `s' command"));
         };
-        let Some(rep) = match_slash(r, delim, false) else {
+        let Some(rep) = match_slash(r, delim, false, SED) else {
             return Err(r.err("unterminated `s' command"));
         };
-        let (repl, max_id) = setup_replacement(&rep, basic);
+        let repl = match Rhs::parse(&rep, delim as u8, Dialect::Sed { basic }, 0) {
+            Ok(x) => x,
+            Err(e) => return Err(r.err(e)),
+        };
         let mut s = Subst {
             re: None,
-            plain: repl.iter().all(|p| p.group.is_none() && p.case == 0),
             repl,
-            max_id,
             global: false,
             print: 0,
             nth: 0,
@@ -794,8 +747,8 @@ impl<'o> Compiler<'o> {
                 },
             }
         }
-        s.re = self.regex(r, &pat, icase, multi, s.max_id + 1)?;
-        if s.re.is_none() && s.max_id > 0 {
+        s.re = self.regex(r, &pat, icase, multi, s.repl.max_id + 1)?;
+        if s.re.is_none() && s.repl.max_id > 0 {
             // Checked at run time against the regex that is reused.
         }
         Ok(Kind::Subst(Box::new(s)))
@@ -803,10 +756,10 @@ impl<'o> Compiler<'o> {
 
     fn translate(&mut self, r: &mut Reader) -> Result<Kind, CompileError> {
         let delim = r.inchar();
-        let Some(a) = match_slash(r, delim, false) else {
+        let Some(a) = match_slash(r, delim, false, SED) else {
             return Err(r.err("unterminated `y' command"));
         };
-        let Some(b) = match_slash(r, delim, false) else {
+        let Some(b) = match_slash(r, delim, false, SED) else {
             return Err(r.err("unterminated `y' command"));
         };
         let a = y_unescape(&normalize(&a, Text::None));
@@ -934,312 +887,4 @@ fn version_newer(v: &[u8]) -> bool {
         }
     }
     false
-}
-
-fn snarf_char_class(r: &mut Reader, b: &mut Vec<u8>) -> i32 {
-    let mut state = 0;
-    let mut delim = 0;
-    let mut c = r.inchar();
-    if c == ch(b'^') {
-        b.push(c as u8);
-        c = r.inchar();
-    }
-    if c == ch(b']') {
-        b.push(c as u8);
-        c = r.inchar();
-    }
-    loop {
-        match c {
-            EOF => return c,
-            _ if c == ch(b'\n') => return c,
-            _ if c == ch(b'.') || c == ch(b':') || c == ch(b'=') => {
-                if state == 1 {
-                    delim = c;
-                    state = 2;
-                } else if state == 2 && c == delim {
-                    state = 3;
-                } else {
-                    state &= !1;
-                }
-                if state == 2 || state == 3 {
-                    b.push(c as u8);
-                    c = r.inchar();
-                    continue;
-                }
-            }
-            _ if c == ch(b'[') => {
-                if state == 0 {
-                    state = 1;
-                }
-                b.push(c as u8);
-                c = r.inchar();
-                continue;
-            }
-            _ if c == ch(b']') => {
-                if state == 0 || state == 1 {
-                    return c;
-                } else if state == 3 {
-                    state = 0;
-                }
-                state &= !1;
-            }
-            _ => state &= !1,
-        }
-        b.push(c as u8);
-        c = r.inchar();
-    }
-}
-
-/// GNU's match_slash: the text up to an unescaped delimiter. In a regex `\n` is a newline
-/// and `\DELIM` the delimiter; in a replacement `\DELIM` too (but `\&` stays).
-fn match_slash(r: &mut Reader, slash: i32, regex: bool) -> Option<Vec<u8>> {
-    let mut b = Vec::new();
-    if slash == EOF || slash == ch(b'\n') || slash == ch(b'\\') {
-        // GNU reads on and fails at the end; a newline or backslash delimiter ends nothing.
-        if slash == ch(b'\n') {
-            r.savchar(slash);
-        }
-        if slash == EOF || slash == ch(b'\n') {
-            return None;
-        }
-    }
-    let mut c;
-    loop {
-        c = r.inchar();
-        if c == EOF || c == ch(b'\n') {
-            break;
-        }
-        if c == slash {
-            return Some(b);
-        } else if c == ch(b'\\') {
-            c = r.inchar();
-            if c == EOF {
-                break;
-            } else if c == ch(b'n') && regex {
-                c = ch(b'\n');
-            } else if c != ch(b'\n') && (c != slash || (!regex && c == ch(b'&'))) {
-                b.push(b'\\');
-            }
-        } else if c == ch(b'[') && regex {
-            b.push(b'[');
-            c = snarf_char_class(r, &mut b);
-            if c != ch(b']') {
-                break;
-            }
-        }
-        b.push(c as u8);
-    }
-    if c == ch(b'\n') {
-        r.savchar(c);
-    }
-    None
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Text {
-    Buffer,
-    Replacement,
-    Regex,
-    None,
-}
-
-fn convert_number(s: &[u8], i: usize, base: u32) -> (u8, usize) {
-    // s[i] is the letter (d, o, x); digits follow.
-    let mut n: u32 = 0;
-    let mut max = 1u32;
-    let mut p = i + 1;
-    while p < s.len() && max <= 255 {
-        let d = match (s[p] as char).to_digit(16) {
-            Some(d) if d < base => d,
-            _ => break,
-        };
-        n = n * base + d;
-        p += 1;
-        max *= base;
-    }
-    if p == i + 1 {
-        (s[i], p)
-    } else {
-        (n as u8, p)
-    }
-}
-
-/// GNU's normalize_text: `\a \f \n \r \t \v \cX \dNNN \oNNN \xHH`; other escapes are passed
-/// on (kept, except in text, where the backslash goes).
-pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
-    let mut q = Vec::with_capacity(s.len());
-    let mut p = 0;
-    let mut bracket: i32 = 0;
-    while p < s.len() {
-        if s[p] == b'\\' && p + 1 < s.len() && bracket == 0 {
-            p += 1;
-            let c = s[p];
-            let simple = match c {
-                b'a' => Some(7),
-                b'f' => Some(12),
-                b'\n' | b'n' => Some(b'\n'),
-                b'r' => Some(b'\r'),
-                b't' => Some(b'\t'),
-                b'v' => Some(11),
-                _ => None,
-            };
-            if let Some(v) = simple {
-                q.push(v);
-                p += 1;
-                continue;
-            }
-            let base = match c {
-                b'd' => 10,
-                b'x' => 16,
-                b'o' => 8,
-                _ => 0,
-            };
-            if base != 0 {
-                let (v, np) = convert_number(s, p, base);
-                p = np;
-                if t == Text::Replacement && v == b'&' {
-                    q.push(b'\\');
-                }
-                q.push(v);
-                continue;
-            }
-            if c == b'c' {
-                if p + 1 < s.len() {
-                    p += 1;
-                    q.push(s[p].to_ascii_uppercase() ^ 0x40);
-                    if s[p] == b'\\' {
-                        p += 1;
-                    }
-                    p += 1;
-                    continue;
-                } else {
-                    if t != Text::Buffer {
-                        q.push(b'\\');
-                    }
-                    continue;
-                }
-            }
-            if t != Text::Buffer {
-                q.push(b'\\');
-            }
-            q.push(s[p]);
-            p += 1;
-            continue;
-        } else if t == Text::Regex {
-            match s[p] {
-                b'[' if bracket == 0 => bracket = -1,
-                b':' | b'.' | b'=' if bracket == -1 && p > 0 && s[p - 1] == b'[' => {
-                    bracket = s[p] as i32;
-                }
-                b']' => {
-                    if bracket == -1 {
-                        bracket = 0;
-                    } else if bracket > 0
-                        && p >= 2
-                        && s[p - 2] as i32 != bracket
-                        && s[p - 1] as i32 == bracket
-                    {
-                        bracket = -1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        q.push(s[p]);
-        p += 1;
-    }
-    q
-}
-
-/// GNU's setup_replacement: literal pieces, `\N` and `&` references, case conversions. Each
-/// backslash or `&` closes a piece (empty pieces matter: they consume a pending `\u`).
-fn setup_replacement(text: &[u8], basic: bool) -> (Vec<Repl>, usize) {
-    let s = normalize(text, Text::Replacement);
-    let mut out: Vec<Repl> = Vec::new();
-    let mut max_id = 0;
-    let mut cur = Vec::new();
-    let mut repl_type: u8 = 0;
-    let mut save_type: u8 = 0;
-    let mut p = 0;
-    while p < s.len() {
-        if s[p] == b'\\' {
-            out.push(Repl {
-                prefix: std::mem::take(&mut cur),
-                group: None,
-                case: repl_type,
-            });
-            repl_type = save_type;
-            p += 1;
-            let node = out.last_mut().unwrap();
-            if p == s.len() {
-                node.prefix.push(b'\\');
-                break;
-            }
-            let c = s[p];
-            match c {
-                b'0'..=b'9' => {
-                    let id = (c - b'0') as usize;
-                    node.group = Some(id);
-                    max_id = max_id.max(id);
-                }
-                _ if basic => node.prefix.push(c),
-                b'L' => {
-                    repl_type = CASE_LOWER;
-                    save_type = CASE_LOWER;
-                }
-                b'U' => {
-                    repl_type = CASE_UPPER;
-                    save_type = CASE_UPPER;
-                }
-                b'E' => {
-                    repl_type = 0;
-                    save_type = 0;
-                }
-                b'l' => {
-                    save_type = repl_type;
-                    repl_type |= CASE_LFIRST;
-                }
-                b'u' => {
-                    save_type = repl_type;
-                    repl_type |= CASE_UFIRST;
-                }
-                _ => node.prefix.push(c),
-            }
-            p += 1;
-        } else if s[p] == b'&' {
-            out.push(Repl {
-                prefix: std::mem::take(&mut cur),
-                group: Some(0),
-                case: repl_type,
-            });
-            repl_type = save_type;
-            p += 1;
-        } else {
-            cur.push(s[p]);
-            p += 1;
-        }
-    }
-    if !cur.is_empty() {
-        out.push(Repl {
-            prefix: cur,
-            group: None,
-            case: repl_type,
-        });
-    }
-    (out, max_id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replacement_pieces() {
-        let (r, m) = setup_replacement(b"a\\1b&c", false);
-        assert_eq!(m, 1);
-        assert_eq!(r.len(), 3);
-        assert_eq!(r[0].prefix, b"a");
-        assert_eq!(r[0].group, Some(1));
-        assert_eq!(r[2].prefix, b"c");
-    }
 }

@@ -13,11 +13,9 @@ use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs as sysfs;
 use crate::common::Ctx;
 
-use super::compile::{
-    runtime_msg, Addr, Kind, Posix, Repl, Script, Subst, CASE_LFIRST, CASE_LOWER, CASE_MODS,
-    CASE_UFIRST, CASE_UPPER,
-};
+use super::compile::{runtime_msg, Addr, Kind, Posix, Script, Subst};
 use super::Settings;
+use crate::common::subst::{substitute, How};
 
 /// A fatal condition: message (empty: already said) and exit status.
 pub struct Fatal(Vec<u8>, i32);
@@ -352,7 +350,6 @@ struct Exec<'s> {
     rins: Vec<Option<In>>,
     caps: Vec<Option<(usize, usize)>>,
     acc: Vec<u8>,
-    plain: Vec<Option<Vec<u8>>>,
 }
 
 pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i32 {
@@ -380,19 +377,6 @@ pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i
         rins: Vec::new(),
         caps: vec![None; 10],
         acc: Vec::new(),
-        plain: s
-            .cmds
-            .iter()
-            .map(|c| match &c.kind {
-                Kind::Subst(x) if x.plain => Some(
-                    x.repl
-                        .iter()
-                        .flat_map(|r| r.prefix.iter().copied())
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect(),
     };
     ex.stdout.flush_each = set.unbuffered;
     ex.stdout.delim = ex.delim;
@@ -956,7 +940,7 @@ impl<'s> Exec<'s> {
                     }
                 }
                 Kind::Subst(sub) => {
-                    if self.subst(sub, pc)? {
+                    if self.subst(sub)? {
                         self.replaced = true;
                         if sub.print & 1 != 0 {
                             self.out_ps(Dest::Main)?;
@@ -1015,137 +999,27 @@ impl<'s> Exec<'s> {
         r
     }
 
-    fn subst(&mut self, sub: &Subst, pc: usize) -> R<bool> {
+    fn subst(&mut self, sub: &Subst) -> R<bool> {
         let ri = self.regex_index(sub.re)?;
-        let need_caps = sub.max_id > 0;
-        let len = self.ps.len();
-        let mut start = 0;
-        let mut count = 0u64;
-        let mut did = false;
-        let mut prev_end: Option<usize> = None;
         let mut acc = std::mem::take(&mut self.acc);
-        acc.clear();
-        let ps = &self.ps;
-        let m = &mut self.m[ri];
-        let nth = sub.nth.max(1);
-        while start <= len {
-            let found = if need_caps {
-                if m.captures_at(ps, start, 0, &mut self.caps) {
-                    self.caps[0]
-                } else {
-                    None
-                }
-            } else {
-                let f = m.find_at(ps, start, 0);
-                self.caps[0] = f;
-                f
-            };
-            let Some((ms, me)) = found else { break };
-            if ms == me && prev_end == Some(ms) {
-                // An empty match right after the previous match does not count.
-                if ms >= len {
-                    break;
-                }
-                acc.extend_from_slice(&ps[start..=ms]);
-                start = ms + 1;
-                continue;
-            }
-            acc.extend_from_slice(&ps[start..ms]);
-            count += 1;
-            if count < nth {
-                if ms == me {
-                    if ms < len {
-                        acc.push(ps[ms]);
-                    }
-                    start = me + 1;
-                } else {
-                    acc.extend_from_slice(&ps[ms..me]);
-                    start = me;
-                }
-                prev_end = Some(me);
-                continue;
-            }
-            match &self.plain[pc] {
-                Some(t) => acc.extend_from_slice(t),
-                None => append_replacement(&mut acc, &sub.repl, ps, &self.caps),
-            }
-            did = true;
-            if ms == me {
-                if ms < len {
-                    acc.push(ps[ms]);
-                }
-                start = me + 1;
-            } else {
-                start = me;
-            }
-            prev_end = Some(me);
-            if !sub.global {
-                break;
-            }
-        }
+        let how = How {
+            global: sub.global,
+            nth: sub.nth,
+            fresh: false,
+        };
+        let did = substitute(
+            &mut self.m[ri],
+            &self.ps,
+            &sub.repl,
+            how,
+            &mut self.caps,
+            &mut acc,
+        );
         if did {
-            if start < len {
-                acc.extend_from_slice(&ps[start..]);
-            }
             std::mem::swap(&mut self.ps, &mut acc);
         }
         self.acc = acc;
         Ok(did)
-    }
-}
-
-fn append_replacement(
-    out: &mut Vec<u8>,
-    repl: &[Repl],
-    ps: &[u8],
-    caps: &[Option<(usize, usize)>],
-) {
-    let mut repl_mode = 0u8;
-    for p in repl {
-        let mut cur = if p.case & CASE_MODS != 0 {
-            p.case
-        } else {
-            p.case | repl_mode
-        };
-        repl_mode = 0;
-        if !p.prefix.is_empty() {
-            append_cased(out, &p.prefix, cur);
-            cur &= !CASE_MODS;
-        }
-        if let Some(g) = p.group {
-            let span = caps.get(g).copied().flatten();
-            match span {
-                Some((a, b)) if a != b => append_cased(out, &ps[a..b], cur),
-                _ => {
-                    if p.case & CASE_MODS != 0 {
-                        repl_mode = cur & CASE_MODS;
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn append_cased(out: &mut Vec<u8>, s: &[u8], mut t: u8) {
-    if t == 0 {
-        out.extend_from_slice(s);
-        return;
-    }
-    let mut s = s;
-    if t & CASE_UFIRST != 0 && !s.is_empty() {
-        out.push(s[0].to_ascii_uppercase());
-        s = &s[1..];
-    } else if t & CASE_LFIRST != 0 && !s.is_empty() {
-        out.push(s[0].to_ascii_lowercase());
-        s = &s[1..];
-    }
-    t &= !CASE_MODS;
-    if t == CASE_UPPER {
-        out.extend(s.iter().map(|c| c.to_ascii_uppercase()));
-    } else if t == CASE_LOWER {
-        out.extend(s.iter().map(|c| c.to_ascii_lowercase()));
-    } else {
-        out.extend_from_slice(s);
     }
 }
 

@@ -14,6 +14,7 @@ use super::list::Lister;
 use super::matching::Excluder;
 use super::opts::{NameArg, Opts, Sort};
 use super::pipeline::{safer_name, Msgs};
+use super::transform;
 use crate::common::fs::Names;
 use crate::common::sys::fd::{self as sys, cwd, AsFd, AsRawFd, BorrowedFd, OwnedFd, Stat};
 use crate::common::sys::fs;
@@ -50,6 +51,9 @@ pub struct Creator<'a> {
     /// Non-directories seen more than once are hard links even with one link (GNU does so
     /// when given several names or -h: the same file may come twice).
     all_links: bool,
+    /// The name the -v line of the member being written shows, when not its stored one: the
+    /// name as given (GNU's `orig_file_name`) unless --show-transformed-names.
+    shown: Option<Vec<u8>>,
 }
 
 fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
@@ -94,6 +98,7 @@ impl<'a> Creator<'a> {
                     .nth(1)
                     .is_some()
                 || o.names.iter().any(|n| matches!(n, NameArg::FilesFrom(_))),
+            shown: None,
         }
     }
 
@@ -420,9 +425,19 @@ impl<'a> Creator<'a> {
         };
         let dev = (fmt == libc::S_IFCHR || fmt == libc::S_IFBLK)
             .then(|| (libc::major(st.st_rdev), libc::minor(st.st_rdev)));
+        // --transform, and the name -v shows (as given unless --show-transformed-names).
+        let xf = &self.o.transform;
+        let xname = xf.name(name, transform::REGFILE);
+        self.shown = None;
+        if !self.o.show_transformed {
+            let orig = self.orig_name(name);
+            if orig != name || !xf.is_empty() {
+                self.shown = Some(orig);
+            }
+        }
         let mut meta = Meta {
-            name,
-            xname: name,
+            name: &xname,
+            xname: &xname,
             link: b"",
             typeflag: b'0',
             mode,
@@ -446,11 +461,18 @@ impl<'a> Creator<'a> {
         let counted = fmt != libc::S_IFDIR && (st.st_nlink > 1 || self.all_links);
         if counted {
             if let Some(orig) = self.links.get(&key).cloned() {
-                let target = if self.o.absolute {
+                let mut target = if self.o.absolute {
                     orig
                 } else {
                     safer_name(ctx, &mut self.msgs, &orig, true)
                 };
+                if let Some(t) = xf.apply(&target, transform::LINK) {
+                    target = if self.o.absolute {
+                        t
+                    } else {
+                        safer_name(ctx, &mut self.msgs, &t, true)
+                    };
+                }
                 meta.typeflag = b'1';
                 meta.link = &target;
                 let _ = self.emit(ctx, &meta)?;
@@ -493,9 +515,14 @@ impl<'a> Creator<'a> {
                 }
             }
             libc::S_IFDIR => {
-                let mut dname = name.to_vec();
+                let mut dname = xname.to_vec();
                 if !dname.ends_with(b"/") {
                     dname.push(b'/');
+                }
+                if let Some(s) = &mut self.shown {
+                    if !s.ends_with(b"/") {
+                        s.push(b'/');
+                    }
                 }
                 meta.typeflag = b'5';
                 meta.name = &dname;
@@ -510,6 +537,7 @@ impl<'a> Creator<'a> {
                         return Ok(false);
                     }
                 };
+                let buf = xf.name(&buf, transform::SYMLINK);
                 meta.typeflag = b'2';
                 meta.link = &buf;
                 if self.emit(ctx, &meta)? {
@@ -558,12 +586,17 @@ impl<'a> Creator<'a> {
         if !counted {
             return;
         }
+        let orig = self.orig_name(name);
+        self.links.entry(key).or_insert(orig);
+    }
+
+    /// A member's name as given (the operand's own spelling in place of its stored one).
+    fn orig_name(&self, name: &[u8]) -> Vec<u8> {
         let (given, stored) = &self.top;
-        let orig = match name.strip_prefix(&stored[..]) {
+        match name.strip_prefix(&stored[..]) {
             Some(rest) if !self.o.absolute => [&given[..], rest].concat(),
             _ => name.to_vec(),
-        };
-        self.links.entry(key).or_insert(orig);
+        }
     }
 
     /// A regular file's data after its header: `st.st_size` bytes, zeros if it shrank, then
@@ -693,7 +726,7 @@ impl<'a> Creator<'a> {
         }
         if self.o.verbose > 0 {
             let mut e = Entry {
-                name: m.name.to_vec(),
+                name: self.shown.clone().unwrap_or_else(|| m.name.to_vec()),
                 typeflag: b'0',
                 mode: m.mode,
                 uid: m.uid,
@@ -830,7 +863,7 @@ impl<'a> Creator<'a> {
         }
         if self.o.verbose > 0 {
             let e = Entry {
-                name: m.name.to_vec(),
+                name: self.shown.clone().unwrap_or_else(|| m.name.to_vec()),
                 link: m.link.to_vec(),
                 typeflag: m.typeflag,
                 mode: m.mode,

@@ -388,7 +388,14 @@ impl<'a> Extractor<'a> {
     }
 
     /// Extract one member whose data is next in `r`. Returns after consuming the data.
-    fn member(&mut self, ctx: &mut Ctx, r: &mut Reader, e: &Entry, name: &[u8]) -> Result<()> {
+    fn member(
+        &mut self,
+        ctx: &mut Ctx,
+        r: &mut Reader,
+        e: &Entry,
+        name: &[u8],
+        link: &[u8],
+    ) -> Result<()> {
         let kind = if e.typeflag == b'D' {
             Kind::Dir
         } else {
@@ -514,9 +521,9 @@ impl<'a> Extractor<'a> {
             Kind::Symlink => {
                 let what = format!(
                     "Cannot create symlink to {}",
-                    String::from_utf8_lossy(&crate::common::quote::quote_always(&e.link))
+                    String::from_utf8_lossy(&crate::common::quote::quote_always(link))
                 );
-                let create = || fs::symlinkat(&e.link, dir, base);
+                let create = || fs::symlinkat(link, dir, base);
                 if !self.make_node(ctx, dir, base, name, e, &what, create) {
                     return self.skip(ctx, r, data_len);
                 }
@@ -526,7 +533,7 @@ impl<'a> Extractor<'a> {
                 self.skip(ctx, r, data_len)
             }
             Kind::HardLink => {
-                let mut target = e.link.clone();
+                let mut target = link.to_vec();
                 if !self.o.absolute {
                     if contains_dot_dot(&target) {
                         let _ = safer_name(ctx, &mut self.msgs, &target, true);
@@ -614,7 +621,7 @@ impl<'a> Extractor<'a> {
                     ctx.msg(&m);
                     let mut e2 = e.clone();
                     e2.typeflag = b'0';
-                    return self.member(ctx, r, &e2, name);
+                    return self.member(ctx, r, &e2, name, link);
                 }
                 self.skip(ctx, r, data_len)
             }
@@ -765,10 +772,11 @@ impl Action for Extract<'_> {
     fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
         let e = m.e;
         if self.verbose > 0 {
-            self.lister.entry(ctx, e, self.verbose > 1)?;
+            self.lister
+                .entry_as(ctx, e, m.shown, m.shown_link, self.verbose > 1)?;
         }
         if let Some(x) = &mut self.x {
-            return x.member(ctx, r, e, m.name);
+            return x.member(ctx, r, e, m.name, m.link);
         }
         // -O: file data to standard output.
         if e.kind() != Kind::Regular {
@@ -876,7 +884,8 @@ impl Action for Diff {
         let e = m.e;
         let data_len = e.size + padding(e.size);
         if self.verbose > 0 {
-            self.lister.entry(ctx, e, self.verbose > 1)?;
+            self.lister
+                .entry_as(ctx, e, m.shown, m.shown_link, self.verbose > 1)?;
         }
         let p = self.base.join(std::ffi::OsStr::from_bytes(&clean(m.name)));
         let report = |ctx: &mut Ctx, what: &str| {
@@ -946,7 +955,7 @@ impl Action for Diff {
             }
         } else if kind == Kind::Symlink {
             match std::fs::read_link(&p) {
-                Ok(t) if t.as_os_str().as_bytes() == &e.link[..] => {}
+                Ok(t) if t.as_os_str().as_bytes() == m.link => {}
                 _ => report(ctx, "Symlink differs"),
             }
         } else if kind == Kind::Dir && !md.is_dir() {

@@ -76,12 +76,24 @@ impl Lister {
 
     /// Print one member: the name alone, or the long line.
     pub fn entry(&mut self, ctx: &mut Ctx, e: &Entry, long: bool) -> Result<()> {
+        self.entry_as(ctx, e, &e.name, &e.link, long)
+    }
+
+    /// Print one member under the names given (renamed, or as stored).
+    pub fn entry_as(
+        &mut self,
+        ctx: &mut Ctx,
+        e: &Entry,
+        name: &[u8],
+        link: &[u8],
+        long: bool,
+    ) -> Result<()> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
         if long {
-            self.long_line(&mut line, e);
+            self.long_line(&mut line, e, name, link);
         } else {
-            show_name(&mut line, &e.name);
+            show_name(&mut line, name);
         }
         line.push(b'\n');
         let r = self.out(ctx).write_all(&line);
@@ -90,7 +102,7 @@ impl Lister {
         Ok(())
     }
 
-    fn long_line(&mut self, l: &mut Vec<u8>, e: &Entry) {
+    fn long_line(&mut self, l: &mut Vec<u8>, e: &Entry, name: &[u8], link: &[u8]) {
         let kind = e.kind();
         let tc = match e.typeflag {
             b'1' => b'h',
@@ -183,15 +195,15 @@ impl Lister {
             }
         }
         l.push(b' ');
-        show_name(l, &e.name);
+        show_name(l, name);
         match kind {
             Kind::Symlink => {
                 l.extend_from_slice(b" -> ");
-                show_name(l, &e.link);
+                show_name(l, link);
             }
             Kind::HardLink => {
                 l.extend_from_slice(b" link to ");
-                show_name(l, &e.link);
+                show_name(l, link);
             }
             _ => {}
         }
@@ -213,7 +225,8 @@ pub fn list(
     }
     impl Action for List {
         fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
-            self.lister.entry(ctx, m.e, self.long)?;
+            self.lister
+                .entry_as(ctx, m.e, m.shown, m.shown_link, self.long)?;
             self.unselected(ctx, r, m)
         }
         fn before_error(&mut self, ctx: &mut Ctx) -> Result<()> {

@@ -31,6 +31,7 @@ pub mod list;
 pub mod matching;
 pub mod opts;
 pub mod pipeline;
+pub mod transform;
 pub mod update;
 
 use std::ffi::{OsStr, OsString};

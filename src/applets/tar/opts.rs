@@ -113,6 +113,11 @@ pub struct Opts {
     sparse_version_set: bool,
     /// For the --totals rate.
     pub start: std::time::Instant,
+    /// `--transform`/`--xform` expressions, in order.
+    pub transform: super::transform::Transform,
+    pub show_transformed: bool,
+    /// `--warning=no-timestamp` (and `none`) silence the time stamp warnings of -x.
+    pub warn_timestamp: bool,
 }
 
 impl Default for Opts {
@@ -169,6 +174,9 @@ impl Default for Opts {
             sparse_version_set: false,
             keep_dir_symlink: false,
             start: std::time::Instant::now(),
+            transform: Default::default(),
+            show_transformed: false,
+            warn_timestamp: true,
         }
     }
 }
@@ -284,9 +292,15 @@ const OPTIONS: &[Opt] = &[
     Opt::arg("sort", None, Some("sort")),
     Opt::flag("selinux", None, Some("selinux")),
     Opt::arg("strip-components", None, Some("strip-components")),
+    Opt::flag(
+        "show-transformed-names",
+        None,
+        Some("show-transformed-names"),
+    ),
     Opt::flag("show-stored-names", None, Some("show-stored-names")),
     Opt::flag("to-stdout", Some(b'O'), Some("to-stdout")),
     Opt::flag("touch", Some(b'm'), Some("touch")),
+    Opt::arg("transform", None, Some("transform")),
     Opt::optional("totals", None, Some("totals")),
     Opt::flag("update", Some(b'u'), Some("update")),
     Opt::flag("unlink-first", Some(b'U'), Some("unlink-first")),
@@ -301,6 +315,7 @@ const OPTIONS: &[Opt] = &[
     Opt::arg("xattrs-include", None, Some("xattrs-include")),
     Opt::arg("xattrs-exclude", None, Some("xattrs-exclude")),
     Opt::flag("xz", Some(b'J'), Some("xz")),
+    Opt::arg("transform", None, Some("xform")),
     Opt::flag("zstd", None, Some("zstd")),
     // -o: --no-same-owner on extract, the old archive format on create (ignored).
     Opt::flag("o", Some(b'o'), None),
@@ -815,6 +830,13 @@ fn apply(
         }
         "one-file-system" => o.one_file_system = true,
         "show-stored-names" => o.show_stored = true,
+        "show-transformed-names" => o.show_transformed = true,
+        "transform" => {
+            if let Err(m) = o.transform.add(&v) {
+                return Err(usage_error(ctx, &m, 2));
+            }
+        }
+        "warning" => warning(ctx, o, &v)?,
         "ignore-failed-read" => o.ignore_failed_read = true,
         "sparse" => o.sparse = true,
         "keep-directory-symlink" => o.keep_dir_symlink = true,
@@ -826,6 +848,79 @@ fn apply(
         return Err(more_than_one_mode(ctx));
     }
     Ok(true)
+}
+
+/// GNU tar's `--warning` keywords (warning.c), in its order.
+const WARNINGS: &[&str] = &[
+    "all",
+    "alone-zero-block",
+    "bad-dumpdir",
+    "cachedir",
+    "contiguous-cast",
+    "file-changed",
+    "file-ignored",
+    "file-removed",
+    "file-shrank",
+    "file-unchanged",
+    "filename-with-nuls",
+    "ignore-archive",
+    "ignore-newer",
+    "new-directory",
+    "rename-directory",
+    "symlink-cast",
+    "timestamp",
+    "unknown-cast",
+    "unknown-keyword",
+    "xdev",
+    "decompress-program",
+    "existing-file",
+    "xattr-write",
+    "record-size",
+    "failed-read",
+];
+
+/// `--warning=[no-]KEYWORD` or `none`: every keyword is accepted (unambiguous abbreviations
+/// too, as argmatch allows); `timestamp` is the one rbox has a warning for.
+fn warning(ctx: &mut Ctx, o: &mut Opts, v: &[u8]) -> Result<()> {
+    if v == b"none" {
+        o.warn_timestamp = false;
+        return Ok(());
+    }
+    let (neg, k) = match v.strip_prefix(b"no-") {
+        Some(k) => (true, k),
+        None => (false, v),
+    };
+    let exact = WARNINGS.iter().position(|w| w.as_bytes() == k);
+    let found = exact.or_else(|| {
+        let m: Vec<usize> = (0..WARNINGS.len())
+            .filter(|&i| WARNINGS[i].as_bytes().starts_with(k))
+            .collect();
+        (m.len() == 1).then(|| m[0])
+    });
+    let Some(i) = found else {
+        let ambiguous = !k.is_empty()
+            && WARNINGS
+                .iter()
+                .filter(|w| w.as_bytes().starts_with(k))
+                .count()
+                > 1;
+        let mut m = if ambiguous {
+            b"ambiguous argument ".to_vec()
+        } else {
+            b"invalid argument ".to_vec()
+        };
+        m.extend_from_slice(&crate::common::quote::quote_always(k));
+        m.extend_from_slice(b" for '--warning'\nValid arguments are:");
+        for w in WARNINGS {
+            m.extend_from_slice(format!("\n  - '{w}'").as_bytes());
+        }
+        ctx.msg(&m);
+        return Err(Error::silent(2));
+    };
+    if matches!(WARNINGS[i], "all" | "timestamp") {
+        o.warn_timestamp = !neg;
+    }
+    Ok(())
 }
 
 fn more_than_one_mode(ctx: &mut Ctx) -> Error {

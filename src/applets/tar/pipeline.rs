@@ -10,6 +10,7 @@ use super::diag::{diag_name, read_error};
 use super::header::{Entry, Kind};
 use super::matching::{Excluder, Selector};
 use super::opts::Opts;
+use super::transform;
 use crate::common::{Ctx, Result};
 
 /// Which members the action gets as selected.
@@ -39,7 +40,14 @@ pub enum Rename {
 /// the (uncompressed) archive of its first block (extended headers included).
 pub struct Member<'m> {
     pub e: &'m Entry,
+    /// The name the mode works with (renamed as [`Rename`] says).
     pub name: &'m [u8],
+    /// The name `-t` and `-v` show: as stored, or with `--show-transformed-names` as renamed.
+    pub shown: &'m [u8],
+    /// The link target after `--transform`.
+    pub link: &'m [u8],
+    /// The link target `-tv` shows (a hard link's safer and stripped, as GNU tar).
+    pub shown_link: &'m [u8],
     pub start: u64,
 }
 
@@ -128,43 +136,144 @@ impl<'p> Pipeline<'p> {
                 let m = Member {
                     e: &e,
                     name: &e.name,
+                    shown: &e.name,
+                    link: &e.link,
+                    shown_link: &e.link,
                     start,
                 };
                 action.unselected(ctx, r, &m)?;
                 continue;
             }
-            match self.rename {
-                Rename::Keep => {}
-                Rename::Report => {
-                    if !self.o.absolute {
-                        let _ = safer_name(ctx, &mut self.msgs, &e.name, false);
-                        if e.kind() == Kind::HardLink {
-                            let _ = safer_name(ctx, &mut self.msgs, &e.link, true);
-                        }
-                    }
-                }
-                Rename::Target => {
-                    let Some(name) = target_name(ctx, self.o, &mut self.msgs, &e) else {
-                        skip_data(ctx, r, &e)?;
-                        continue;
-                    };
-                    let m = Member {
-                        e: &e,
-                        name: &name,
-                        start,
-                    };
-                    action.selected(ctx, r, &m)?;
-                    continue;
-                }
+            if self.rename == Rename::Keep {
+                let m = Member {
+                    e: &e,
+                    name: &e.name,
+                    shown: &e.name,
+                    link: &e.link,
+                    shown_link: &e.link,
+                    start,
+                };
+                action.selected(ctx, r, &m)?;
+                continue;
             }
+            let Some(n) = member_names(ctx, self.o, &mut self.msgs, &e, self.rename) else {
+                skip_data(ctx, r, &e)?;
+                continue;
+            };
             let m = Member {
                 e: &e,
-                name: &e.name,
+                name: n.name.as_deref().unwrap_or(&e.name),
+                shown: n.shown.as_deref().unwrap_or(&e.name),
+                link: n.link.as_deref().unwrap_or(&e.link),
+                shown_link: n.shown_link.as_deref().unwrap_or(&e.link),
                 start,
             };
             action.selected(ctx, r, &m)?;
         }
     }
+}
+
+/// The names of a member after [`Rename`]: None where it is the stored one.
+struct Names {
+    name: Option<Vec<u8>>,
+    shown: Option<Vec<u8>>,
+    link: Option<Vec<u8>>,
+    shown_link: Option<Vec<u8>>,
+}
+
+/// GNU's transform_stat_info: the name without trailing slashes → `--transform` (scope `r`)
+/// → safer_name (unless -P) → `--strip-components`; a symlink target → `--transform` (scope
+/// `s`); a hard link target → `--transform` (scope `h`), shown safer and stripped. Listings show
+/// the stored name unless `--show-transformed-names`. For the file system ([`Rename::Target`])
+/// a stored name with `..` is refused and a member stripped to nothing is skipped (None).
+fn member_names(
+    ctx: &mut Ctx,
+    o: &Opts,
+    msgs: &mut Msgs,
+    e: &Entry,
+    rename: Rename,
+) -> Option<Names> {
+    let target = rename == Rename::Target;
+    if target && !o.absolute && contains_dot_dot(&e.name) {
+        // Reported as stored, before any renaming (GNU checks orig_file_name).
+        let _ = safer_name(ctx, msgs, &e.name, false);
+        let mut m = diag_name(&e.name);
+        m.extend_from_slice(b": Member name contains '..'");
+        ctx.error(2, &m);
+        return None;
+    }
+    let xf = &o.transform;
+    let kind = e.kind();
+    let mut had_slash = false;
+    let mut name: Option<Vec<u8>> = None;
+    if !xf.is_empty() {
+        let mut base = &e.name[..];
+        while base.len() > 1 && base.ends_with(b"/") {
+            base = &base[..base.len() - 1];
+            had_slash = true;
+        }
+        name = Some(xf.name(base, transform::REGFILE).into_owned());
+    }
+    let stored = name.as_deref().unwrap_or(&e.name);
+    let safe = if o.absolute {
+        None
+    } else {
+        Some(safer_name(ctx, msgs, stored, false))
+    };
+    let stripped = match strip_components(safe.as_deref().unwrap_or(stored), o.strip) {
+        Some(n) => n,
+        None if target => return None,
+        None => Vec::new(),
+    };
+    let shown = o.show_transformed.then(|| {
+        let mut s = stripped.clone();
+        if had_slash || (xf.is_empty() && e.name.ends_with(b"/") && !s.ends_with(b"/")) {
+            s.push(b'/');
+        }
+        s
+    });
+    let (link, shown_link) = match kind {
+        Kind::Symlink if !xf.is_empty() => {
+            let l = xf.apply(&e.link, transform::SYMLINK);
+            (l.clone(), l)
+        }
+        Kind::HardLink => {
+            let l = if xf.is_empty() {
+                None
+            } else {
+                xf.apply(&e.link, transform::LINK)
+            };
+            let t = l.as_deref().unwrap_or(&e.link);
+            // Listings and -v show the target as extraction uses it; extraction reports the
+            // removed prefix itself.
+            let shown = if target {
+                None
+            } else {
+                let safe = if o.absolute {
+                    t.to_vec()
+                } else {
+                    safer_name(ctx, msgs, t, true)
+                };
+                strip_components(&safe, o.strip).or(Some(Vec::new()))
+            };
+            (l, shown)
+        }
+        _ => (None, None),
+    };
+    let shown_link = if target && kind == Kind::HardLink {
+        // -xv shows the target as -tv does (GNU prints one link_name), without reporting twice.
+        let t = link.as_deref().unwrap_or(&e.link);
+        let safe = if o.absolute { t } else { safer_rest(t) };
+        strip_components(safe, o.strip).or(Some(Vec::new()))
+    } else {
+        shown_link
+    };
+    Some(Names {
+        name: Some(stripped),
+        shown,
+        link,
+        shown_link,
+    })
 }
 
 /// Messages reported once per run (stripped prefixes).
@@ -177,6 +286,35 @@ pub struct Msgs {
 /// slashes, reporting each distinct removed prefix once. Returns the remaining name ("." if
 /// nothing remains).
 pub fn safer_name(ctx: &mut Ctx, msgs: &mut Msgs, name: &[u8], link: bool) -> Vec<u8> {
+    let q = safer_prefix(name);
+    if q > 0 {
+        let prefix = name[..q].to_vec();
+        if !msgs
+            .reported
+            .iter()
+            .any(|(p, l)| *p == prefix && *l == link)
+        {
+            // GNU tar 1.34's message has the old `...' quotes.
+            let mut m = b"Removing leading `".to_vec();
+            m.extend_from_slice(&prefix);
+            m.extend_from_slice(if link {
+                b"' from hard link targets"
+            } else {
+                b"' from member names"
+            });
+            ctx.msg(&m);
+            msgs.reported.push((prefix, link));
+        }
+    }
+    if q == name.len() {
+        return b".".to_vec();
+    }
+    name[q..].to_vec()
+}
+
+/// The length of what [`safer_name`] removes: everything up to the last `..` component,
+/// then leading slashes.
+fn safer_prefix(name: &[u8]) -> usize {
     let mut prefix_len = 0;
     let mut p = 0;
     while p < name.len() {
@@ -199,28 +337,17 @@ pub fn safer_name(ctx: &mut Ctx, msgs: &mut Msgs, name: &[u8], link: bool) -> Ve
     while q < name.len() && name[q] == b'/' {
         q += 1;
     }
-    if q > 0 {
-        let prefix = name[..q].to_vec();
-        if !msgs
-            .reported
-            .iter()
-            .any(|(p, l)| *p == prefix && *l == link)
-        {
-            let mut m = b"Removing leading '".to_vec();
-            m.extend_from_slice(&prefix);
-            m.extend_from_slice(if link {
-                b"' from hard link targets"
-            } else {
-                b"' from member names"
-            });
-            ctx.msg(&m);
-            msgs.reported.push((prefix, link));
-        }
-    }
+    q
+}
+
+/// [`safer_name`] without the report.
+pub fn safer_rest(name: &[u8]) -> &[u8] {
+    let q = safer_prefix(name);
     if q == name.len() {
-        return b".".to_vec();
+        b"."
+    } else {
+        &name[q..]
     }
-    name[q..].to_vec()
 }
 
 /// Whether a name has a `..` component.
@@ -249,20 +376,4 @@ pub fn strip_components(name: &[u8], n: usize) -> Option<Vec<u8>> {
     } else {
         Some(rest.to_vec())
     }
-}
-
-/// The member name after -P/strip-components/safety checks; None to skip the member.
-fn target_name(ctx: &mut Ctx, o: &Opts, msgs: &mut Msgs, e: &Entry) -> Option<Vec<u8>> {
-    let mut name = e.name.clone();
-    if !o.absolute {
-        let safe = safer_name(ctx, msgs, &name, false);
-        if contains_dot_dot(&name) {
-            let mut m = diag_name(&name);
-            m.extend_from_slice(b": Member name contains '..'");
-            ctx.error(2, &m);
-            return None;
-        }
-        name = safe;
-    }
-    strip_components(&name, o.strip)
 }

@@ -273,3 +273,17 @@ fn scratch_image_over_https_with_test_ca() {
     );
     o.code(5);
 }
+
+/// An entrypoint's `set -e` with a TERM trap: the signal interrupting `wait` runs the trap
+/// (which chooses the status) before errexit ends the shell, as dash and BusyBox ash do.
+#[test]
+fn set_e_entrypoint_runs_term_trap_while_waiting() {
+    let script = "set -e; trap 'echo stopping; exit 143' TERM; \
+                  (sleep 0.2; kill -TERM $$) & while :; do sleep 1 & wait; done";
+    let o = applet("sh").args(["-c", script]).run();
+    o.code(143).stdout_is("stopping\n");
+    if have("dash") {
+        let d = gnu("dash").args(["-c", script]).run();
+        assert_eq!((d.code, d.out()), (143, "stopping\n".to_string()));
+    }
+}

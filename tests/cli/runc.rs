@@ -895,3 +895,181 @@ fn entrypoint_postgres_style() {
     let second = outs[1].out();
     assert!(second.contains("Skipping initialization"), "{second}");
 }
+
+// ---- the README's example, verbatim ----
+
+/// The `dockerfile` block under "### Using rbox in your own image" in README.md.
+fn readme_example() -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let sec = readme
+        .split("### Using rbox in your own image")
+        .nth(1)
+        .expect("README section");
+    let block = sec
+        .split("```dockerfile\n")
+        .nth(1)
+        .expect("dockerfile block");
+    block.split("\n```").next().unwrap().to_string()
+}
+
+/// Docker's PATH for a container whose image sets none (FROM scratch).
+const DOCKER_DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The README's "Using rbox in your own image" Dockerfile, each instruction carried out as
+/// Docker would (RUN lines under runc with /bin/sh -c, as the current USER, in the WORKDIR, with
+/// the ARGs and ENVs), then the container started with its ENTRYPOINT and CMD, its
+/// HEALTHCHECK run with `runc exec`, and stopped with TERM.
+#[test]
+fn readme_example_runs_verbatim() {
+    if !runc_ready() {
+        return;
+    }
+    let text = readme_example();
+    // The build context: the application and the tool the example downloads.
+    let ctx = TempDir::new("readme-ctx");
+    let app = ctx.join("src/app");
+    std::fs::create_dir_all(app.join("data")).unwrap();
+    std::fs::write(app.join("data/seed"), "seed\n").unwrap();
+    std::fs::write(
+        app.join("entrypoint.sh"),
+        "#!/bin/sh\nset -e\ncase \"$1\" in\n\
+         serve)\n    trap 'echo stopping; exit 143' TERM\n    touch data/started\n\
+         \x20   echo \"serving as $(id -un) in $(pwd) on $APP_PORT with $(tool --version)\"\n\
+         \x20   while :; do sleep 1 & wait; done ;;\n\
+         *) exec \"$@\" ;;\nesac\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(ctx.join("tool/bin")).unwrap();
+    std::fs::write(ctx.join("tool/bin/tool"), "#!/bin/sh\necho tool 1.0\n").unwrap();
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "chmod 755 src/app/entrypoint.sh tool/bin/tool && tar czf app.tar.gz -C src app && \
+             tar czf tool.tar.gz -C tool bin",
+        )
+        .current_dir(ctx.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let tool_port = crate::e2e::serve(std::fs::read(ctx.join("tool.tar.gz")).unwrap(), 1);
+    let build_args = [(
+        "TOOL_URL",
+        format!("http://127.0.0.1:{tool_port}/tool.tar.gz"),
+    )];
+
+    let mut b = Bundle::new("readme");
+    let mut env: Vec<String> = vec![format!("PATH={DOCKER_DEFAULT_PATH}")];
+    let mut args_env: Vec<String> = Vec::new();
+    let mut user = (0u32, 0u32);
+    let mut workdir = "/".to_string();
+    let mut health = None;
+    let mut entrypoint: Vec<String> = Vec::new();
+    let mut cmd: Vec<String> = Vec::new();
+    let mut stage = 0;
+    let mut outputs = String::new();
+    let exec_form = |s: &str| -> Vec<String> {
+        Json::parse(s)
+            .arr()
+            .iter()
+            .map(|j| j.str().to_string())
+            .collect()
+    };
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (ins, rest) = line.split_once(' ').unwrap();
+        match ins {
+            "FROM" => {
+                // FROM rbox AS userland, then FROM scratch + COPY --from=userland / /: the
+                // bundle's rootfs is the rbox image.
+                stage += 1;
+                let want = if stage == 1 {
+                    "rbox AS userland"
+                } else {
+                    "scratch"
+                };
+                assert_eq!(rest, want);
+            }
+            "COPY" if rest.starts_with("--from=") => assert_eq!(rest, "--from=userland / /"),
+            "COPY" => {
+                let (src, dst) = rest.split_once(' ').unwrap();
+                let dst = b.rootfs().join(dst.trim_start_matches('/'));
+                std::fs::create_dir_all(&dst).unwrap();
+                std::fs::copy(ctx.join(src), dst.join(src)).unwrap();
+            }
+            "ARG" => {
+                let name = rest.split('=').next().unwrap();
+                let v = build_args
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| rest.split_once('=').unwrap().1.to_string());
+                args_env.push(format!("{name}={v}"));
+            }
+            "ENV" => env.push(rest.to_string()),
+            "RUN" => {
+                b.spec.args = vec!["/bin/sh".into(), "-c".into(), rest.into()];
+                b.spec.user = user;
+                b.spec.cwd = workdir.clone();
+                b.spec.env = env.iter().chain(&args_env).cloned().collect();
+                let o = b.run("");
+                assert_eq!(o.code, 0, "RUN {rest}: {}{}", o.out(), o.err());
+                outputs.push_str(&o.out());
+            }
+            "USER" => {
+                let pw = std::fs::read_to_string(b.rootfs().join("etc/passwd")).unwrap();
+                let f: Vec<&str> = pw
+                    .lines()
+                    .find(|l| l.starts_with(&format!("{rest}:")))
+                    .expect("USER in /etc/passwd")
+                    .split(':')
+                    .collect();
+                user = (f[2].parse().unwrap(), f[3].parse().unwrap());
+            }
+            "WORKDIR" => {
+                std::fs::create_dir_all(b.rootfs().join(rest.trim_start_matches('/'))).unwrap();
+                workdir = rest.to_string();
+            }
+            "HEALTHCHECK" => health = Some(rest.strip_prefix("CMD ").unwrap().to_string()),
+            "ENTRYPOINT" => entrypoint = exec_form(rest),
+            "CMD" => cmd = exec_form(rest),
+            _ => panic!("instruction the test does not know: {line}"),
+        }
+    }
+    // The RUN lines' output: ls -l of the unpacked application, the tool's version.
+    assert!(outputs.contains(" entrypoint.sh\n"), "{outputs}");
+    assert!(outputs.contains("tool 1.0\n"), "{outputs}");
+
+    // docker run -e APP_PORT=<the test's health server>
+    let health_port = crate::e2e::serve(b"ok\n".to_vec(), 1);
+    b.spec.args = entrypoint.into_iter().chain(cmd).collect();
+    b.spec.user = user;
+    b.spec.cwd = workdir;
+    b.spec.env = env;
+    b.spec.env.push(format!("APP_PORT={health_port}"));
+    let mut c = b.spawn();
+    let mut out = c.stdout.take().unwrap();
+    let first = read_until(&mut out, "\n");
+    assert_eq!(
+        first,
+        format!("serving as app in /opt/app on {health_port} with tool 1.0\n")
+    );
+    let h = b.runc(&[
+        "exec",
+        &b.id,
+        "/bin/sh",
+        "-c",
+        &health.expect("HEALTHCHECK"),
+    ]);
+    h.ok().stdout_is("ok\n");
+    b.runc(&["kill", &b.id, "TERM"]).ok();
+    let rest = read_until(&mut out, "stopping\n");
+    c.stdout = Some(out);
+    let o = b.wait(c);
+    assert_eq!((rest.as_str(), o.code), ("stopping\n", 143), "{}", o.err());
+    let m = std::fs::metadata(b.rootfs().join("opt/app/data/started")).unwrap();
+    assert_eq!(std::os::unix::fs::MetadataExt::uid(&m), user.0);
+}

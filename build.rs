@@ -4,6 +4,16 @@ use std::env;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=link/no-eh-frame.ld");
+    // Tests that need root as a whole (chroot, namespaces, other users) are marked
+    // `#[cfg_attr(rbox_unprivileged, ignore = ...)]`: built by another user they show as
+    // `ignored` in cargo's summary instead of `ok` for a test that did nothing. The effective
+    // uid cannot be tracked; a build by another user normally has its own target directory, and
+    // a change of USER reruns this script.
+    println!("cargo:rustc-check-cfg=cfg(rbox_unprivileged)");
+    println!("cargo:rerun-if-env-changed=USER");
+    if effective_uid().is_some_and(|u| u != 0) {
+        println!("cargo:rustc-cfg=rbox_unprivileged");
+    }
     if env::var("CARGO_CFG_TARGET_ENV").as_deref() != Ok("musl") {
         return;
     }
@@ -21,4 +31,11 @@ fn main() {
         );
         println!("cargo:rustc-link-arg-bins=-Wl,-T,{script}");
     }
+}
+
+/// The effective uid of the build, from /proc/self/status (`Uid: real effective saved fs`).
+fn effective_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
 }

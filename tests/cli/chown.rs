@@ -28,6 +28,10 @@ fn split(s: &str) -> Vec<&str> {
     s.split_whitespace().collect()
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn chown_specs_and_messages_match_gnu() {
     if !is_root() {
@@ -87,6 +91,10 @@ fn chown_specs_and_messages_match_gnu() {
     );
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn chown_recursive_never_follows_links_out_of_the_tree() {
     if !is_root() {
@@ -140,6 +148,10 @@ fn chown_recursive_never_follows_links_out_of_the_tree() {
     assert_eq!((link.uid(), link.gid()), (9, 9));
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn chgrp_matches_gnu() {
     if !is_root() {
@@ -163,6 +175,10 @@ fn chgrp_matches_gnu() {
     }
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_matches_gnu() {
     if !have("setpriv") || !is_root() {

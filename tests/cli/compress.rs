@@ -391,6 +391,10 @@ fn write_errors_and_big_stdout() {
     }
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_non_root() {
     if !is_root() || !have("setpriv") || !have("gzip") {

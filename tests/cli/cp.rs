@@ -253,6 +253,10 @@ fn symlinks_outside_the_tree_are_copied_as_links() {
     assert_eq!(std::fs::read(d.join("outside/s")).unwrap(), b"secret\n");
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_an_unprivileged_user() {
     if !is_root() {

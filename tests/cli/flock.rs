@@ -190,6 +190,10 @@ fn usage_errors_match() {
     }
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_unprivileged() {
     if !is_root() {

@@ -122,6 +122,10 @@ fn preserved_times_and_replaced_destination() {
     );
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_an_unprivileged_user() {
     if !is_root() {

@@ -7,6 +7,10 @@ fn fixture(d: &Path) {
     std::fs::write(d.join("f"), b"").unwrap();
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn matches_gnu() {
     if !is_root() {

@@ -147,6 +147,10 @@ fn across_file_systems_like_gnu() {
     }
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_an_unprivileged_user() {
     if !is_root() {

@@ -228,6 +228,10 @@ fn directory_swapped_for_a_symlink_mid_walk() {
     }
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn permission_denied_as_an_unprivileged_user() {
     if !is_root() {

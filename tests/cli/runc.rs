@@ -323,6 +323,10 @@ fn read_until(r: &mut impl Read, want: &str) -> String {
 
 /// The image's default CMD is a shell: a script on its standard input runs as PID 1 in a
 /// root that holds only rbox, and its exit status is the container's.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn default_cmd_is_a_shell() {
     if !runc_ready() {
@@ -358,6 +362,10 @@ fn default_cmd_is_a_shell() {
 }
 
 /// `docker run --user 65532:65532`: nonroot writes /tmp and its home, not /etc.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn nonroot_user_writes_tmp_and_home_not_etc() {
     if !runc_ready() {
@@ -392,6 +400,10 @@ fn nonroot_user_writes_tmp_and_home_not_etc() {
 }
 
 /// `docker run --read-only --tmpfs /tmp`: the root cannot be written, /tmp can.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn read_only_root_with_tmpfs_tmp() {
     if !runc_ready() {
@@ -508,6 +520,10 @@ const PID1: &str = "trap 'echo got TERM; exit 143' TERM; echo ready; \
 
 /// `docker exec -it c sh`: `runc exec -t` into a running container gives an interactive shell
 /// on a terminal: prompt, `ls`, job control (Ctrl-Z, bg, jobs, kill %1), exit status.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn exec_it_session_with_job_control() {
     if !runc_ready() {
@@ -564,6 +580,10 @@ fn exec_it_session_with_job_control() {
 
 /// `docker stop`: `runc kill ID TERM` reaches the shell as PID 1, whose trap ends it with the
 /// status it chose; without a trap PID 1 ignores TERM (the kernel's rule) and KILL ends it.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn sigterm_reaches_pid1_shell() {
     if !runc_ready() {
@@ -594,6 +614,10 @@ fn sigterm_reaches_pid1_shell() {
 
 /// A Dockerfile HEALTHCHECK: `wget -qO- http://127.0.0.1:PORT/health` from inside the
 /// container (host network) reaches a server the test runs on loopback.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn healthcheck_wget_on_loopback() {
     if !runc_ready() {
@@ -784,6 +808,10 @@ fn have_host_tools() -> bool {
 /// nginx's docker-entrypoint.sh with /docker-entrypoint.d: an .envsh sourced, templates
 /// through envsubst (only defined variables), sed -i on the config, non-executable and other
 /// files ignored, then `exec nginx -g 'daemon off;'`.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn entrypoint_nginx_style() {
     if !runc_ready() || !have_host_tools() {
@@ -830,6 +858,10 @@ fn entrypoint_nginx_style() {
 
 /// redis's entrypoint: as root, `find . \! -user redis -exec chown redis '{}' +` on the data
 /// volume, then `exec su-exec redis "$0" "$@"`, the umask tightened, the server as redis.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn entrypoint_redis_style() {
     if !runc_ready() || !have_host_tools() {
@@ -861,6 +893,10 @@ fn entrypoint_redis_style() {
 /// postgres's entrypoint: first run (empty PGDATA) creates and chowns the directories as root,
 /// re-runs itself as postgres, initialises (stand-in initdb), edits postgresql.conf with
 /// `sed -ri` and `sed -i`, runs the init files; the second run skips initialisation.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn entrypoint_postgres_style() {
     if !runc_ready() || !have_host_tools() {

@@ -417,6 +417,10 @@ fn login_shell_reads_profile() {
 }
 
 /// PID 1 in a new PID namespace: SIGTERM from outside ends the shell; an orphan is reaped.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn pid1_sigterm_and_reaping() {
     if !is_root() || !Path::new("/usr/bin/unshare").exists() {

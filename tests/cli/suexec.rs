@@ -37,6 +37,10 @@ fn home_of(user: &str) -> String {
         .to_string()
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn su_exec_switches_like_setpriv() {
     if !root() {
@@ -83,6 +87,10 @@ fn su_exec_switches_like_setpriv() {
         .stdout_is("Uid:\t65534\t65534\t65534\t65534\nGid:\t65534\t65534\t65534\t65534\n");
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn su_exec_home_and_messages() {
     if !root() {
@@ -108,6 +116,10 @@ fn su_exec_home_and_messages() {
     ours("su-exec", &["nobody", "sh", "-c", "exit 7"]).code(7);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn refused_when_not_root() {
     if !root() {
@@ -138,6 +150,10 @@ fn refused_when_not_root() {
     ours.code(127);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn gosu_switches_as_runc_does() {
     if !root() {
@@ -199,6 +215,10 @@ fn gosu_usage_and_version() {
         .starts_with("Usage: gosu user-spec command [args]\n"));
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn setpriv_matches_util_linux() {
     if !root() {

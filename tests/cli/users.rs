@@ -195,6 +195,10 @@ const USERADD_CASES: &[&[&str]] = &[
     &["-x", "a"],
 ];
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn useradd_matches_shadow_without_login_defs() {
     if !root_ok(true) {
@@ -203,6 +207,10 @@ fn useradd_matches_shadow_without_login_defs() {
     twin("useradd", false, USERADD_CASES);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn useradd_matches_shadow_with_login_defs() {
     if !root_ok(true) {
@@ -211,6 +219,10 @@ fn useradd_matches_shadow_with_login_defs() {
     twin("useradd", true, USERADD_CASES);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn groupadd_matches_shadow() {
     if !root_ok(true) {
@@ -234,6 +246,10 @@ fn groupadd_matches_shadow() {
     twin("groupadd", true, cases);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn busy_lock_and_bad_root() {
     if !root_ok(true) {
@@ -308,6 +324,10 @@ fn line_of(d: &TempDir, f: &str, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn adduser_busybox_defaults() {
     if !root_ok(false) {
@@ -358,6 +378,10 @@ fn adduser_busybox_defaults() {
         .stderr_is("adduser: illegal character with code 58 at position 1\n");
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn adduser_system_and_options() {
     if !root_ok(false) {
@@ -395,6 +419,10 @@ fn adduser_system_and_options() {
     inroot(&d, &["adduser"]).code(1);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn addgroup_busybox() {
     if !root_ok(false) {
@@ -428,6 +456,10 @@ fn addgroup_busybox() {
         .stderr_is("addgroup: unknown group nosuchgroup\n");
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn refused_when_not_root() {
     if !root_ok(false) {

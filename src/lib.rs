@@ -5,3 +5,7 @@ pub mod common;
 pub mod multicall;
 
 pub mod applets;
+
+/// The fuzz targets' bodies (`fuzz/`, cargo-fuzz); `cargo test` runs them over their corpora.
+#[doc(hidden)]
+pub mod fuzz;

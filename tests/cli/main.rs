@@ -68,6 +68,7 @@ mod expr;
 mod find;
 #[cfg(feature = "flock")]
 mod flock;
+mod fuzz;
 #[cfg(feature = "getconf")]
 mod getconf;
 #[cfg(feature = "getent")]

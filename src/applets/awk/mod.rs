@@ -171,3 +171,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     }
     it.run()
 }
+
+/// Fuzz entry: lex and parse arbitrary bytes as an awk program (nothing runs: no `system`, no
+/// files). Must never panic, and nesting must not exhaust the stack.
+#[doc(hidden)]
+pub fn fuzz_one(data: &[u8]) {
+    let _ = parser::parse(data);
+    let _ = lexer::unescape(data);
+    let _ = lexer::regex_source(data);
+}

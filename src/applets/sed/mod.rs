@@ -276,3 +276,30 @@ fn atoi(s: &[u8]) -> i64 {
         n
     }
 }
+
+/// Fuzz entry: compile arbitrary bytes as a sed script (sandboxed: no `e`, `r`, `w`, so no
+/// file is opened), in each dialect the first byte picks. Must never panic.
+#[doc(hidden)]
+pub fn fuzz_one(data: &[u8]) {
+    let Some((&mode, script)) = data.split_first() else {
+        return;
+    };
+    let opts = compile::Opts {
+        extended: mode & 1 != 0,
+        posix: match mode >> 1 & 3 {
+            0 => compile::Posix::Extended,
+            1 => compile::Posix::Correct,
+            _ => compile::Posix::Basic,
+        },
+        sandbox: true,
+        zero: mode & 8 != 0,
+    };
+    let mut comp = compile::Compiler::new(&opts);
+    // Several `-e` chunks when the script holds NULs (blocks and a/i/c text span chunks).
+    for (i, chunk) in script.split(|&b| b == 0).enumerate() {
+        if comp.chunk(chunk, compile::Src::Expr(i + 1)).is_err() {
+            return;
+        }
+    }
+    let _ = comp.finish();
+}

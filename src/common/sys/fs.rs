@@ -445,7 +445,12 @@ fn statfs_fields(s: &libc::statfs) -> StatFs {
         fsid: [fsid[0] as u32, fsid[1] as u32],
         namelen: s.f_namelen as u64,
         frsize: s.f_frsize as u64,
+        // The libc crate's glibc `statfs` hides f_flags; a glibc build exists only for the
+        // fuzz targets (fuzz/: libFuzzer needs the host's C++ runtime), where it is unused.
+        #[cfg(target_env = "musl")]
         flags: s.f_flags as u64,
+        #[cfg(not(target_env = "musl"))]
+        flags: 0,
     }
 }
 

@@ -8,7 +8,7 @@
 # (`busybox-static`), toybox, dash, GNU tar, bsdtar, curl and GNU wget where installed. Prints
 # one markdown table per case: median, min and max wall time and each command's ratio to the
 # fastest median. The thorough, interleaved yardstick used for the
-# issues' figures is ../shared/bench/compare.sh; this script is the quick public one.
+# issues' figures is benches/yardstick/compare.sh; this script is the quick public one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "compare.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }

@@ -171,6 +171,8 @@ mod tar;
 mod tar_create;
 #[cfg(feature = "tar")]
 mod tar_opts;
+#[cfg(feature = "tar")]
+mod tar_transform;
 #[cfg(feature = "tee")]
 mod tee;
 #[cfg(feature = "test")]

@@ -68,6 +68,8 @@ pub struct Extractor<'a> {
     umask: u32,
     names: crate::common::fs::Names,
     msgs: Msgs,
+    /// Directories made for the member being extracted (with -vv), to be told.
+    pub created: Vec<Vec<u8>>,
 }
 
 /// Open the directory `comp` (one path component) in `at` as an O_PATH descriptor, never
@@ -166,6 +168,7 @@ impl<'a> Extractor<'a> {
             umask,
             names: crate::common::fs::Names::new(),
             msgs: Msgs::default(),
+            created: Vec::new(),
         })
     }
 
@@ -212,16 +215,20 @@ impl<'a> Extractor<'a> {
     /// component, each opened beneath its parent.
     fn make_dirs(&mut self, dir: &[u8]) -> std::io::Result<OwnedFd> {
         let mut cur: Option<OwnedFd> = None;
+        let mut end = 0;
         for comp in dir.split(|&c| c == b'/') {
+            end += comp.len() + (end > 0) as usize;
             let at = cur.as_ref().map_or(self.root.as_fd(), |f| f.as_fd());
             let open = |at| open_component(at, comp, self.beneath);
             let fd = match open(at) {
                 Ok(fd) => fd,
                 Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
-                    if let Err(e) = fs::mkdirat(at, comp, 0o777) {
-                        if e.raw_os_error() != Some(libc::EEXIST) {
-                            return Err(e);
-                        }
+                    match fs::mkdirat(at, comp, 0o777) {
+                        Err(e) if e.raw_os_error() != Some(libc::EEXIST) => return Err(e),
+                        Err(_) => {}
+                        // -vv tells each directory made on the way (GNU's print_for_mkdir).
+                        Ok(()) if self.o.verbose > 1 => self.created.push(dir[..end].to_vec()),
+                        Ok(()) => {}
                     }
                     open(at)?
                 }
@@ -378,7 +385,7 @@ impl<'a> Extractor<'a> {
             let mode = if self.same_perms {
                 e.mode
             } else {
-                e.mode & !self.umask
+                e.mode & 0o777 & !self.umask
             };
             let _ = fs::fchmodat(dir, base, mode & 0o7777, 0);
         }
@@ -535,7 +542,9 @@ impl<'a> Extractor<'a> {
             Kind::HardLink => {
                 let mut target = link.to_vec();
                 if !self.o.absolute {
-                    if contains_dot_dot(&target) {
+                    // A stored target with `..` is refused; one a --transform made is only
+                    // made safe, as GNU's safer_name does.
+                    if contains_dot_dot(&e.link) {
                         let _ = safer_name(ctx, &mut self.msgs, &target, true);
                         let mut m = diag_name(name);
                         m.extend_from_slice(b": Cannot hard link to ");
@@ -664,7 +673,8 @@ impl<'a> Extractor<'a> {
         let want = if self.same_perms {
             e.mode & 0o7777
         } else {
-            e.mode & 0o7777 & !self.umask
+            // Without -p the set-id and sticky bits go too (GNU's MODE_RWX & ~umask).
+            e.mode & 0o777 & !self.umask
         };
         if self.same_perms && e.mode & self.umask & 0o777 != 0 {
             chmod_needed = true;
@@ -715,7 +725,7 @@ impl<'a> Extractor<'a> {
             let mode = if self.same_perms {
                 d.mode
             } else {
-                d.mode & !self.umask
+                d.mode & 0o777 & !self.umask
             };
             let _ = fs::fchmod(fd, mode);
             if !self.o.touch {
@@ -776,7 +786,12 @@ impl Action for Extract<'_> {
                 .entry_as(ctx, e, m.shown, m.shown_link, self.verbose > 1)?;
         }
         if let Some(x) = &mut self.x {
-            return x.member(ctx, r, e, m.name, m.link);
+            let res = x.member(ctx, r, e, m.name, m.link);
+            for d in x.created.drain(..) {
+                let mode = 0o777 & !x.umask;
+                self.lister.creating_dir(ctx, &d, mode)?;
+            }
+            return res;
         }
         // -O: file data to standard output.
         if e.kind() != Kind::Regular {

@@ -102,6 +102,24 @@ impl Lister {
         Ok(())
     }
 
+    /// GNU's print_for_mkdir (-xvv): `drwxr-xr-x` then "Creating directory:" right-aligned
+    /// under the owner, size and date columns, then the name.
+    pub fn creating_dir(&mut self, ctx: &mut Ctx, name: &[u8], mode: u32) -> Result<()> {
+        let mut l = std::mem::take(&mut self.line);
+        l.clear();
+        let ms = crate::common::fs::mode_string(mode | libc::S_IFDIR);
+        l.extend_from_slice(&ms[..10]);
+        let datewidth = if self.full_time { 19 } else { 16 };
+        let w = self.ugswidth + 1 + datewidth;
+        l.extend_from_slice(format!(" {:>w$} ", "Creating directory:").as_bytes());
+        show_name(&mut l, name);
+        l.push(b'\n');
+        let r = self.out(ctx).write_all(&l);
+        self.line = l;
+        r?;
+        Ok(())
+    }
+
     fn long_line(&mut self, l: &mut Vec<u8>, e: &Entry, name: &[u8], link: &[u8]) {
         let kind = e.kind();
         let tc = match e.typeflag {

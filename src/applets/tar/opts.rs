@@ -898,12 +898,11 @@ fn warning(ctx: &mut Ctx, o: &mut Opts, v: &[u8]) -> Result<()> {
         (m.len() == 1).then(|| m[0])
     });
     let Some(i) = found else {
-        let ambiguous = !k.is_empty()
-            && WARNINGS
-                .iter()
-                .filter(|w| w.as_bytes().starts_with(k))
-                .count()
-                > 1;
+        let ambiguous = WARNINGS
+            .iter()
+            .filter(|w| w.as_bytes().starts_with(k))
+            .count()
+            > 1;
         let mut m = if ambiguous {
             b"ambiguous argument ".to_vec()
         } else {

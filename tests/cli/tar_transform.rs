@@ -332,5 +332,5 @@ fn create_to_stdout_is_the_archive() {
         .run();
     assert_eq!(o.code, 0);
     assert_eq!(o.stdout, g.stdout);
-    assert!(o.stdout.len() % 10240 == 0 && !o.stdout.is_empty());
+    assert!(o.stdout.len().is_multiple_of(10240) && !o.stdout.is_empty());
 }

@@ -30,6 +30,7 @@ fn bench(c: &mut Criterion) {
         numeric_owner: false,
         root_names: (b"root", b"root"),
         pid: 1,
+        absolute: false,
     };
     let meta = |n: &[u8]| {
         let m = Meta {

@@ -109,6 +109,7 @@ impl<'a> Creator<'a> {
             numeric_owner: self.o.numeric_owner,
             root_names: (&self.root_names.0, &self.root_names.1),
             pid: std::process::id(),
+            absolute: self.o.absolute,
         }
     }
 
@@ -428,16 +429,14 @@ impl<'a> Creator<'a> {
         // --transform, and the name -v shows (as given unless --show-transformed-names).
         let xf = &self.o.transform;
         let xname = xf.name(name, transform::REGFILE);
+        let orig = self.orig_name(name);
         self.shown = None;
-        if !self.o.show_transformed {
-            let orig = self.orig_name(name);
-            if orig != name || !xf.is_empty() {
-                self.shown = Some(orig);
-            }
+        if !self.o.show_transformed && (orig != name || !xf.is_empty()) {
+            self.shown = Some(orig.clone());
         }
         let mut meta = Meta {
             name: &xname,
-            xname: &xname,
+            xname: &orig,
             link: b"",
             typeflag: b'0',
             mode,
@@ -460,12 +459,7 @@ impl<'a> Creator<'a> {
         let key = (st.st_dev, st.st_ino);
         let counted = fmt != libc::S_IFDIR && (st.st_nlink > 1 || self.all_links);
         if counted {
-            if let Some(orig) = self.links.get(&key).cloned() {
-                let mut target = if self.o.absolute {
-                    orig
-                } else {
-                    safer_name(ctx, &mut self.msgs, &orig, true)
-                };
+            if let Some(mut target) = self.links.get(&key).cloned() {
                 if let Some(t) = xf.apply(&target, transform::LINK) {
                     target = if self.o.absolute {
                         t
@@ -507,7 +501,7 @@ impl<'a> Creator<'a> {
                     self.emit(ctx, &meta)? && self.file_data(ctx, name, fd.as_fd(), st)?
                 };
                 if dumped {
-                    self.count_link(counted, key, name);
+                    self.count_link(ctx, counted, key, name);
                 }
                 drop(fd);
                 if dumped {
@@ -524,9 +518,13 @@ impl<'a> Creator<'a> {
                         s.push(b'/');
                     }
                 }
+                let mut xname = orig.clone();
+                if !xname.ends_with(b"/") {
+                    xname.push(b'/');
+                }
                 meta.typeflag = b'5';
                 meta.name = &dname;
-                meta.xname = &dname;
+                meta.xname = &xname;
                 return self.emit(ctx, &meta);
             }
             libc::S_IFLNK => {
@@ -541,7 +539,7 @@ impl<'a> Creator<'a> {
                 meta.typeflag = b'2';
                 meta.link = &buf;
                 if self.emit(ctx, &meta)? {
-                    self.count_link(counted, key, name);
+                    self.count_link(ctx, counted, key, name);
                     self.remove(ctx, dirfd, rel, name, false);
                 }
             }
@@ -556,7 +554,7 @@ impl<'a> Creator<'a> {
                     _ => b'6',
                 };
                 if self.emit(ctx, &meta)? {
-                    self.count_link(counted, key, name);
+                    self.count_link(ctx, counted, key, name);
                     self.remove(ctx, dirfd, rel, name, false);
                 }
             }
@@ -582,19 +580,23 @@ impl<'a> Creator<'a> {
 
     /// Remember a file archived under `name` for later hard links to it (by its name as
     /// given: GNU's `orig_file_name`).
-    fn count_link(&mut self, counted: bool, key: (u64, u64), name: &[u8]) {
-        if !counted {
+    /// GNU makes the target safe then, reporting a removed prefix.
+    fn count_link(&mut self, ctx: &mut Ctx, counted: bool, key: (u64, u64), name: &[u8]) {
+        if !counted || self.links.contains_key(&key) {
             return;
         }
-        let orig = self.orig_name(name);
-        self.links.entry(key).or_insert(orig);
+        let mut orig = self.orig_name(name);
+        if !self.o.absolute {
+            orig = safer_name(ctx, &mut self.msgs, &orig, true);
+        }
+        self.links.insert(key, orig);
     }
 
-    /// A member's name as given (the operand's own spelling in place of its stored one).
+    /// A member's name as given (the operand's own part not made safe).
     fn orig_name(&self, name: &[u8]) -> Vec<u8> {
         let (given, stored) = &self.top;
         match name.strip_prefix(&stored[..]) {
-            Some(rest) if !self.o.absolute => [&given[..], rest].concat(),
+            Some(rest) if !self.o.absolute && given != stored => [&given[..], rest].concat(),
             _ => name.to_vec(),
         }
     }
@@ -656,13 +658,16 @@ impl<'a> Creator<'a> {
         let mut text = Vec::new();
         let mut pax: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         let mut hname = m.name.to_vec();
+        let absolute = self.o.absolute;
         let sparse_name = |m: &Meta| {
             header::format_name(
                 b"%d/GNUSparseFile.%p/%f",
-                Some(m.name),
+                Some(m.xname),
                 std::process::id(),
                 0,
+                absolute,
             )
+            .0
         };
         let mut sm = Meta { size: data, ..*m };
         if self.o.format == Format::Posix {
@@ -769,12 +774,16 @@ impl<'a> Creator<'a> {
         Ok(true)
     }
 
-    /// The writer's messages, as GNU words and counts them.
-    fn report(&self, ctx: &mut Ctx, diags: Vec<Diag>) {
+    /// The writer's messages, and GNU's notice for a prefix removed from the directory in an
+    /// extended header's name.
+    fn report(&mut self, ctx: &mut Ctx, diags: Vec<Diag>) {
         for d in diags {
             match d {
                 Diag::Error(m) => ctx.error(2, &m),
                 Diag::Warn(m) => ctx.msg(&m),
+                Diag::Unsafe(dir) => {
+                    let _ = safer_name(ctx, &mut self.msgs, &dir, false);
+                }
             }
         }
     }

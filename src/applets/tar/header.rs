@@ -535,6 +535,8 @@ pub struct WriteOpts<'a> {
     pub root_names: (&'a [u8], &'a [u8]),
     /// Process id for `%p` in extended header names.
     pub pid: u32,
+    /// `-P`: `%d` keeps a leading `/` or `../`.
+    pub absolute: bool,
 }
 
 /// What a writer stores for one member.
@@ -575,6 +577,9 @@ pub enum Diag {
     Error(Vec<u8>),
     /// A warning: status unchanged.
     Warn(Vec<u8>),
+    /// The directory `%d` of an extended header's name had a leading `/` or `../` removed
+    /// (GNU reports it as for a member name).
+    Unsafe(Vec<u8>),
 }
 
 const OCT7: u64 = 0o7777777;
@@ -710,9 +715,16 @@ impl XHdr<'_> {
     }
 }
 
-/// GNU's `xheader_format_name`: `%d` (directory of `name`, `.` if none), `%f` (its last
-/// component), `%p` (process id), `%n` (`n`), `%%`; trailing slashes dropped.
-pub fn format_name(fmt: &[u8], name: Option<&[u8]>, pid: u32, n: u64) -> Vec<u8> {
+/// GNU's `xheader_format_name`: `%d` (directory of `name`, `.` if none, made safe unless
+/// `absolute`), `%f` (its last component), `%p` (process id), `%n` (`n`), `%%`; trailing
+/// slashes dropped. Also the directory when making it safe removed something.
+pub fn format_name(
+    fmt: &[u8],
+    name: Option<&[u8]>,
+    pid: u32,
+    n: u64,
+    absolute: bool,
+) -> (Vec<u8>, Option<Vec<u8>>) {
     let (dir, base) = match name {
         Some(nm) => {
             let t = trim_slash(nm);
@@ -731,7 +743,14 @@ pub fn format_name(fmt: &[u8], name: Option<&[u8]>, pid: u32, n: u64) -> Vec<u8>
         None => (&b""[..], &b""[..]),
     };
     // The directory is made safe as member names are (no leading '/' or '../').
-    let dir = safe_dir(dir);
+    let uses_dir = name.is_some() && memchr::memmem::find(fmt, b"%d").is_some();
+    let (dir, unsafe_dir) = if absolute {
+        (dir.to_vec(), None)
+    } else {
+        let d = safe_dir(dir);
+        let changed = uses_dir && d != dir;
+        (d, changed.then(|| dir.to_vec()))
+    };
     let mut out = Vec::with_capacity(fmt.len() + dir.len() + base.len());
     let mut i = 0;
     while i < fmt.len() {
@@ -756,11 +775,12 @@ pub fn format_name(fmt: &[u8], name: Option<&[u8]>, pid: u32, n: u64) -> Vec<u8>
     while out.ends_with(b"/") {
         out.pop();
     }
-    out
+    (out, unsafe_dir)
 }
 
-/// GNU's `safer_name_suffix` on a directory name, quietly.
-fn safe_dir(name: &[u8]) -> Vec<u8> {
+/// GNU's `safer_name_suffix`, quietly: everything up to the last `..` component and leading
+/// slashes removed, `.` if nothing is left.
+pub fn safe_dir(name: &[u8]) -> Vec<u8> {
     let mut prefix_len = 0;
     let mut p = 0;
     while p < name.len() {
@@ -833,9 +853,12 @@ fn string_to_chars(dst: &mut [u8], s: &[u8]) {
 }
 
 /// The extended header `x` of a member: its header block (named after `exthdr.name`) and data.
-fn write_x(out: &mut Vec<u8>, w: &WriteOpts, m: &Meta, data: &[u8]) {
+fn write_x(out: &mut Vec<u8>, w: &WriteOpts, m: &Meta, data: &[u8], diags: &mut Vec<Diag>) {
     let fmt = w.pax.exthdr_name.as_deref().unwrap_or(b"%d/PaxHeaders/%f");
-    let name = format_name(fmt, Some(m.xname), w.pid, 0);
+    let (name, unsafe_dir) = format_name(fmt, Some(m.xname), w.pid, 0, w.absolute);
+    if let Some(d) = unsafe_dir {
+        diags.push(Diag::Unsafe(d));
+    }
     let t = w.pax.exthdr_mtime.unwrap_or(m.mtime);
     let mut b = private_header(&name, data.len() as u64, t, w.format);
     b[156] = b'x';
@@ -864,7 +887,7 @@ pub fn write_global(out: &mut Vec<u8>, w: &WriteOpts, start: i64) {
             t
         }
     };
-    let name = format_name(&fmt, None, w.pid, 1);
+    let name = format_name(&fmt, None, w.pid, 1, w.absolute).0;
     let t = w.pax.globexthdr_mtime.unwrap_or(start);
     let mut b = private_header(&name, data.len() as u64, t, w.format);
     b[156] = b'g';
@@ -1061,7 +1084,7 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, w: &WriteOpts, diags: &mut Vec<
         b[482] = u8::from(!rest.is_empty());
     }
     if let Some(data) = x.finish() {
-        write_x(out, w, m, &data);
+        write_x(out, w, m, &data, diags);
     }
     finish_checksum(&mut b);
     out.extend_from_slice(&b);
@@ -1198,6 +1221,7 @@ mod tests {
             numeric_owner: false,
             root_names: (b"root", b"root"),
             pid: 1,
+            absolute: false,
         };
         let mut out = Vec::new();
         let mut d = Vec::new();
@@ -1247,11 +1271,16 @@ mod tests {
     #[test]
     fn header_names() {
         let f = b"%d/PaxHeaders/%f";
-        assert_eq!(format_name(f, Some(b"a/b/c"), 1, 0), b"a/b/PaxHeaders/c");
-        assert_eq!(format_name(f, Some(b"d/"), 1, 0), b"./PaxHeaders/d");
-        assert_eq!(format_name(f, Some(b"/x"), 1, 0), b"./PaxHeaders/x");
+        let n = |f: &[u8], s: Option<&[u8]>, p, n| format_name(f, s, p, n, false).0;
+        assert_eq!(n(f, Some(b"a/b/c"), 1, 0), b"a/b/PaxHeaders/c");
+        assert_eq!(n(f, Some(b"d/"), 1, 0), b"./PaxHeaders/d");
+        assert_eq!(n(f, Some(b"/x"), 1, 0), b"./PaxHeaders/x");
         assert_eq!(
-            format_name(b"/tmp/GlobalHead.%p.%n", None, 7, 1),
+            format_name(f, Some(b"../x/y"), 1, 0, false),
+            (b"x/PaxHeaders/y".to_vec(), Some(b"../x".to_vec()))
+        );
+        assert_eq!(
+            n(b"/tmp/GlobalHead.%p.%n", None, 7, 1),
             b"/tmp/GlobalHead.7.1"
         );
     }

@@ -3,7 +3,7 @@
 //!
 //! Follows GNU tar 1.34's documented behaviour: the three option syntaxes, `-C` positional
 //! among operands, member selection with `--wildcards`, GNU's messages (`Cannot stat`,
-//! `Removing leading '/' from member names`, `Exiting with failure status due to previous
+//! ``Removing leading `/' from member names``, `Exiting with failure status due to previous
 //! errors`) and exit codes (0; 1 when a file changed while being read; 2 on errors; 64 for a bad
 //! option). Archives are written byte for byte as GNU tar 1.34 writes them: its default `gnu`
 //! format (`././@LongLink` records, base-256 numbers, old GNU sparse headers with `-S`), and

@@ -487,7 +487,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
         let m = b"--xattrs can be used only on POSIX archives";
         return Err(usage_error(ctx, m, 2));
     }
-    if o.sparse_version_set && matches!(o.format, Format::V7 | Format::Ustar) {
+    if (o.sparse || o.sparse_version_set) && matches!(o.format, Format::V7 | Format::Ustar) {
         let m = b"GNU features wanted on incompatible archive format";
         return Err(usage_error(ctx, m, 2));
     }

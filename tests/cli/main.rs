@@ -170,6 +170,8 @@ mod tar;
 #[cfg(feature = "tar")]
 mod tar_create;
 #[cfg(feature = "tar")]
+mod tar_format;
+#[cfg(feature = "tar")]
 mod tar_opts;
 #[cfg(feature = "tar")]
 mod tar_transform;

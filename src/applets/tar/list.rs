@@ -130,7 +130,7 @@ impl Lister {
             b'5' | b'D' => b'd',
             b'6' => b'p',
             b'7' => b'C',
-            b'S' => b'S',
+            b'S' => b'-',
             b'V' => b'V',
             b'M' => b'M',
             b'0' | 0 => {

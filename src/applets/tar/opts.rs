@@ -542,7 +542,11 @@ fn num_arg(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<u64> {
 /// One `--pax-option` argument: comma-separated `KEY=VALUE`, `KEY:=VALUE`, `delete=PATTERN`,
 /// `exthdr.name=`, `globexthdr.name=`, `exthdr.mtime=`, `globexthdr.mtime=` (GNU's xheader.c;
 /// a comma inside a value is escaped with a backslash).
-fn pax_option(p: &mut super::header::PaxOptions, v: &[u8]) -> std::result::Result<(), Vec<u8>> {
+fn pax_option(
+    ctx: &mut Ctx,
+    p: &mut super::header::PaxOptions,
+    v: &[u8],
+) -> std::result::Result<(), Vec<u8>> {
     let mut items = Vec::new();
     let mut cur = Vec::new();
     let mut i = 0;
@@ -568,19 +572,29 @@ fn pax_option(p: &mut super::header::PaxOptions, v: &[u8]) -> std::result::Resul
         let global = !(eq > 0 && it[eq - 1] == b':');
         let k = it[..if global { eq } else { eq - 1 }].trim_ascii().to_vec();
         let val = it[eq + 1..].trim_ascii_start().to_vec();
-        let time = |val: &[u8]| -> std::result::Result<i64, Vec<u8>> {
-            parse_date(val).map(|t| t.0).ok_or_else(|| {
-                let mut m = b"Time stamp is out of allowed range: ".to_vec();
-                m.extend_from_slice(val);
-                m
-            })
+        // GNU's decode_timespec: decimal seconds, an optional fraction; anything else is
+        // reported (status 2) and ignored.
+        let mut time = |val: &[u8]| -> Option<i64> {
+            let s = std::str::from_utf8(val).unwrap_or("");
+            let secs = s.split_once('.').map_or(s, |(a, f)| {
+                if f.bytes().all(|c| c.is_ascii_digit()) {
+                    a
+                } else {
+                    "x"
+                }
+            });
+            let t = secs.parse::<i64>().ok();
+            if t.is_none() {
+                ctx.error(2, b"Time stamp is out of allowed range");
+            }
+            t
         };
         match &k[..] {
             b"delete" => p.delete.push(val),
             b"exthdr.name" => p.exthdr_name = Some(val),
             b"globexthdr.name" => p.globexthdr_name = Some(val),
-            b"exthdr.mtime" => p.exthdr_mtime = Some(time(&val)?),
-            b"globexthdr.mtime" => p.globexthdr_mtime = Some(time(&val)?),
+            b"exthdr.mtime" => p.exthdr_mtime = time(&val).or(p.exthdr_mtime),
+            b"globexthdr.mtime" => p.globexthdr_mtime = time(&val).or(p.globexthdr_mtime),
             _ if global => p.global.insert(0, (k, val)),
             _ => p.per_file.insert(0, (k, val)),
         }
@@ -658,7 +672,7 @@ fn apply(
             o.format_set = true;
         }
         "pax-option" => {
-            if let Err(m) = pax_option(&mut o.pax, &v) {
+            if let Err(m) = pax_option(ctx, &mut o.pax, &v) {
                 return Err(usage_error(ctx, &m, 2));
             }
             o.pax_set = true;
@@ -779,11 +793,9 @@ fn apply(
                 b"ustar" => Format::Ustar,
                 b"pax" | b"posix" => Format::Posix,
                 _ => {
-                    let m = format!(
-                        "{}: Invalid archive format",
-                        String::from_utf8_lossy(&crate::common::quote::quote_always(&v))
-                    );
-                    return Err(usage_error(ctx, m.as_bytes(), 2));
+                    let mut m = super::diag::diag_name(&v);
+                    m.extend_from_slice(b": Invalid archive format");
+                    return Err(usage_error(ctx, &m, 2));
                 }
             }
         }

@@ -676,6 +676,42 @@ fn oci_image_is_reproducible_and_valid() {
         v.lines().all(|l| l.contains(" 1970-01-01 00:00:00 ")),
         "{v}"
     );
+    // What the daemon-less tools make of it: skopeo reads the OCI layout and the tarball as
+    // `docker load` does (docker-archive), and copies each (verifying every blob's digest).
+    if have("skopeo") {
+        for src in [
+            format!("oci:{}:latest", lay.display()),
+            format!("docker-archive:{}", d.join("a/rbox-oci.tar").display()),
+        ] {
+            let o = Command::new("skopeo")
+                .args(["inspect", "--config", &src])
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{src}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let cfg = Json::parse(&String::from_utf8(o.stdout).unwrap());
+            assert_eq!(
+                cfg.get("config").get("Cmd").arr(),
+                [Json::Str("/bin/sh".into())]
+            );
+            let dir = d.join(format!("copy-{}", src.len()));
+            let o = Command::new("skopeo")
+                .args(["copy", "-q", &src])
+                .arg(format!("dir:{}", dir.display()))
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{src}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    } else {
+        skip("skopeo missing: the image is not read by a standard tool");
+    }
     if !is_root() {
         skip("unpacking the layer with its owners needs root");
         return;

@@ -75,6 +75,8 @@ fn image() -> &'static Image {
             &std::fs::read_to_string(blob(man.get("config").get("digest").str())).unwrap(),
         );
         let strs = |j: &Json| j.arr().iter().map(|s| s.str().to_string()).collect();
+        // Only the unpacked tree is needed from here on.
+        let _ = std::fs::remove_dir_all(dir.join("oci"));
         Image {
             base,
             env: strs(cfg.get("config").get("Env")),

@@ -162,6 +162,10 @@ fn check_scenario_url(root: &Path, url: &str, wget_opts: &str) {
     o.code(64).stderr_is("entrypoint: unknown command: bogus\n");
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn scratch_image_download_unpack_run() {
     let Some(d) = build_image_root("e2e") else {
@@ -172,6 +176,10 @@ fn scratch_image_download_unpack_run() {
     check_scenario(&d.join("root"), port);
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn standalone_sh_without_links() {
     if !is_root() {
@@ -196,6 +204,10 @@ fn standalone_sh_without_links() {
 
 /// The entrypoint's final `exec` leaves the application as PID 1 of a new PID namespace, and
 /// SIGTERM sent from outside reaches it (its trap runs).
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn exec_leaves_app_as_pid1_and_sigterm_reaches_it() {
     let Some(d) = build_image_root("e2e-pid1") else {
@@ -253,6 +265,10 @@ fn exec_leaves_app_as_pid1_and_sigterm_reaches_it() {
 }
 
 /// The same scenario over HTTPS from a real nginx, trusting the test's CA inside the chroot.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn scratch_image_over_https_with_test_ca() {
     let Some(d) = build_image_root("e2e-https") else {

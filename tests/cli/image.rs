@@ -99,6 +99,10 @@ fn chroot_sh(root: &Path, script: &str) -> Output {
     chroot(root, &["/bin/sh", "-c", script])
 }
 
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn scratch_root_runs_applets() {
     let Some(d) = build_image_root("img") else {
@@ -128,6 +132,10 @@ fn scratch_root_runs_applets() {
 /// What a Dockerfile author does first works: exec-form `CMD ["echo", "hi"]` (PATH search),
 /// `#!/usr/bin/env sh` scripts, Debian's and BusyBox's paths of the applets, every PATH
 /// directory, `tar -C /opt`, the user applets on the account files, os-release.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn image_is_usable_by_a_dockerfile_author() {
     let Some(d) = build_image_root("imguse") else {
@@ -285,6 +293,10 @@ fn want_tree() -> Vec<String> {
 
 /// The image holds exactly the documented tree: rbox, one link per applet, the account and
 /// system files, the FHS directories with their usual modes.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn image_tree_is_complete_and_nothing_more() {
     let Some(d) = build_image_root("imgtree") else {

@@ -960,6 +960,10 @@ const DOCKER_DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr
 /// Docker would (RUN lines under runc with /bin/sh -c, as the current USER, in the WORKDIR, with
 /// the ARGs and ENVs), then the container started with its ENTRYPOINT and CMD, its
 /// HEALTHCHECK run with `runc exec`, and stopped with TERM.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
 #[test]
 fn readme_example_runs_verbatim() {
     if !runc_ready() {

@@ -352,6 +352,23 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     ("function h\n{ echo h; }\nh", "h\n", "", 0),
     (r#"printf 'echo $# $1\n' > d; set -- a b c; source ./d q r; echo $#; . ./d; echo $1"#, "2 q\n3\n3 a\na\n", "", 0),
     (r#"x=1; f(){ local x; echo ${x-unset}; x=2; }; f; echo $x"#, "unset\n1\n", "", 0),
+    // Prefix assignments are made in order: each value sees the ones before it (BusyBox ash, bash).
+    (r#"a=a; b=b; c=c; b=$a c=$b eval 'echo $c'; f() { echo $c; }; b=1 c=$b f"#, "a\n1\n", "", 0),
+    // A second bare `local x` in the same call keeps the value.
+    (r#"x=0; f() { local x=1; local x; echo $x; unset x; local x; echo "[$x]"; }; f; echo $x"#, "1\n[]\n0\n", "", 0),
+    // The first character of a replacement pattern is never the separator; quotes in the
+    // replacement are removed even inside double quotes; an empty value still matches `*`.
+    (r#"v=/dev/ram; echo ${v////-} ${v///r/-}"#, "-dev-ram /dev-am\n", "", 0),
+    (r#"v=xx; f() { for i; do printf '|%s|' "$i"; done; echo; }; f "${v/"x"/'y z'}" ${v/x/"y z"}; p=/a/b; echo "${p//\//\\/}""#, "|y zx||y||zx|\n\\/a\\/b\n", "", 0),
+    (r#"v=; unset u; echo "[${v/*/w}][${u/*/w}][${v/x/w}]" ${v/*/w}"#, "[w][][] w\n", "", 0),
+    // `continue` leaves `$?` 0 for the loop condition; a bare exit/return in a trap uses the
+    // status the trap was entered with.
+    (r#"e=; while echo $?; test $e && break; true; do e=1; false; continue; done"#, "0\n0\n", "", 0),
+    (r#"(trap 'exit' EXIT; (exit 3)); echo $?"#, "3\n", "", 0),
+    (r#"f() { (kill -USR1 $$; exit 3); echo no; }; trap 'return' USR1; f; echo $?"#, "3\n", "", 0),
+    // unset refuses a bad name; getopts honours OPTERR=0 and words its message as BusyBox.
+    (r#"(unset -) 2>/dev/null; echo $?"#, "2\n", "", 0),
+    (r#"OPTERR=0; getopts ab v -c; echo "$v $OPTARG"; unset OPTERR; OPTIND=1; getopts a w -z 2>&1; echo $w"#, "? c\nIllegal option -z\n?\n", "", 0),
     // export -n unexports (BusyBox ash, bash).
     (r#"export n=1; export -n n; echo $n; sh -c 'echo ${n-unset}'; export -n m=2; sh -c 'echo ${m-unset}'"#, "1\nunset\nunset\n", "", 0),
     (r#"v='a  b'; cat <<< "$v"; cat <<<plain; tr a-z A-Z <<< "$v""#, "a  b\nplain\nA  B\n", "", 0),

@@ -131,7 +131,9 @@ impl Shell {
                 if let Some(action) = self.traps[sig].clone() {
                     let saved = self.status;
                     self.in_trap = true;
+                    let outer = self.trap_status.replace(saved);
                     let r = self.eval_str(&action);
+                    self.trap_status = outer;
                     self.in_trap = false;
                     // `return N` in a trap returns N from the function it interrupted.
                     if !matches!(r, Err(Flow::Return)) {
@@ -149,10 +151,12 @@ impl Shell {
         if let Some(action) = self.traps[0].take() {
             let saved = self.status;
             self.in_trap = true;
+            let outer = self.trap_status.replace(saved);
             match self.eval_str(&action) {
                 Err(Flow::Exit(n)) => self.status = n,
                 _ => self.status = saved,
             }
+            self.trap_status = outer;
             self.in_trap = false;
         }
     }
@@ -659,9 +663,37 @@ impl Shell {
         let tail = std::mem::replace(&mut self.tail_exec, false);
         let argv = &*argv_ref;
         let mut assigns: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(s.assigns.len());
-        for a in &s.assigns {
-            let v = self.expand_str(&a.value)?;
-            assigns.push((a.name.clone(), v));
+        if s.assigns.len() > 1 && !argv.is_empty() {
+            // `b=$a c=$b cmd`: each value sees the ones before it (BusyBox ash, bash, dash's
+            // assignment-only commands); they are set for real only for the command below.
+            let mut shown = Vec::new();
+            let mut failed = None;
+            for (i, a) in s.assigns.iter().enumerate() {
+                match self.expand_str(&a.value) {
+                    Ok(v) => {
+                        if i + 1 < s.assigns.len()
+                            && !self.vars.var(&a.name).is_some_and(|v| v.readonly)
+                        {
+                            shown.push((a.name.clone(), self.vars.var(&a.name).cloned()));
+                            let _ = self.vars.set(&a.name, &v, false);
+                        }
+                        assigns.push((a.name.clone(), v));
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            self.untemp_assign(shown);
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        } else {
+            for a in &s.assigns {
+                let v = self.expand_str(&a.value)?;
+                assigns.push((a.name.clone(), v));
+            }
         }
         if self.opts.xtrace {
             self.xtrace(&assigns, argv);
@@ -809,7 +841,9 @@ impl Shell {
         let saved_name = std::mem::replace(&mut self.funcname, argv[0].clone());
         self.vars.push_frame();
         self.local_opts.push(None);
+        let saved_trap_status = self.trap_status.take();
         let r = self.run(body);
+        self.trap_status = saved_trap_status;
         if let Some(Some(o)) = self.local_opts.pop() {
             // Only the `set` flags come back: job control and interactivity stay as they are.
             let (interactive, monitor, stdin) =

@@ -871,12 +871,14 @@ impl Shell {
         b: &mut Builder,
         dq: bool,
     ) -> Result<(), Flow> {
+        let mut unset = false;
         let mut items: Vec<Vec<u8>> = if is_list {
             self.pos.clone()
         } else {
             match self.param_value(&p.name) {
                 Some(v) => vec![v],
                 None => {
+                    unset = true;
                     if self.opts.nounset {
                         let n = Self::name_text(&p.name);
                         self.errf(&[&n, b": parameter not set"]);
@@ -937,6 +939,9 @@ impl Shell {
                     None => Vec::new(),
                 };
                 for v in items.iter_mut() {
+                    if unset {
+                        continue;
+                    }
                     if let Some(r) = replace(v, &pat, &rep, kind) {
                         *v = r;
                     }
@@ -1023,6 +1028,10 @@ fn replace(v: &[u8], pat: &[u8], rep: &[u8], kind: Repl) -> Option<Vec<u8>> {
         Repl::First | Repl::All => {
             if pat.is_empty() {
                 return None;
+            }
+            if v.is_empty() {
+                // A set but empty value: `${v/*/w}` is `w` (bash, BusyBox ash).
+                return pattern::fnmatch(pat, v, false).then(|| rep.to_vec());
             }
             let mut out = Vec::new();
             let (mut i, mut last, mut any) = (0, 0, false);

@@ -826,23 +826,22 @@ impl<'a> Parser<'a> {
                     self.inp.bump();
                 }
                 let mut pat = Vec::new();
+                if kind == Repl::All && self.inp.peek() == Some(b'/') {
+                    // The pattern's first character is never the separator: `${v////-}`
+                    // replaces every `/` (bash, BusyBox ash).
+                    self.inp.bump();
+                    pat.push(WordPart::Lit(b"/".to_vec()));
+                }
                 self.stop = Some(b'/');
                 self.parts(&mut pat, Ctx::Brace(false))?;
                 let mut rep = None;
                 if self.inp.peek() == Some(b'/') {
                     self.inp.bump();
+                    // The replacement is parsed as outside double quotes even inside them:
+                    // quotes in it are removed, `\/` and `\\` are a slash and a backslash (bash,
+                    // BusyBox ash); it is never split or globbed.
                     let mut w = Vec::new();
-                    self.parts(&mut w, Ctx::Brace(in_dq))?;
-                    if in_dq {
-                        // `\/` is a slash in the replacement even inside double quotes (bash).
-                        for p in w.iter_mut() {
-                            if let WordPart::Quoted(q) = p {
-                                while let Some(i) = q.windows(2).position(|x| x == b"\\/") {
-                                    q.remove(i);
-                                }
-                            }
-                        }
-                    }
+                    self.parts(&mut w, Ctx::Brace(false))?;
                     rep = Some(w);
                 }
                 self.inp.bump();

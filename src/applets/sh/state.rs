@@ -152,6 +152,8 @@ pub struct Shell {
     pub tail_exec: bool,
     pub getopts_pos: usize,
     pub in_trap: bool,
+    /// `$?` when the running trap action was entered: what a bare `exit`/`return` in it uses.
+    pub trap_status: Option<i32>,
     /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
     pub eval_depth: u32,
     /// The exported variables as C strings, with the generation they were built at.
@@ -240,6 +242,7 @@ impl Shell {
             tail_exec: false,
             getopts_pos: 0,
             in_trap: false,
+            trap_status: None,
             eval_depth: 0,
             env_cache: None,
             keep_redirs: false,

@@ -127,16 +127,18 @@ impl Vars {
         self.map.entry(name.to_vec()).or_default().readonly = true;
     }
 
-    /// `local name`: remember the current state to restore at function return.
-    pub fn make_local(&mut self, name: &[u8]) {
+    /// `local name`: remember the current state to restore at function return; false when
+    /// the name is already local to this call.
+    pub fn make_local(&mut self, name: &[u8]) -> bool {
         let Some(frame) = self.frames.last_mut() else {
-            return;
+            return false;
         };
         if frame.iter().any(|(n, _)| n == name) {
-            return;
+            return false;
         }
         let old = self.map.get(name).cloned();
         frame.push((name.to_vec(), old));
+        true
     }
 
     pub fn push_frame(&mut self) {

@@ -224,12 +224,15 @@ fn cont(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if sh.loop_depth == 0 {
         return Ok(0);
     }
+    // The loop's next condition sees `$?` 0: the status of `continue` (BusyBox ash, bash).
+    sh.status = 0;
     Err(Flow::Continue(n.min(sh.loop_depth)))
 }
 
 fn ret(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let st = match args.get(1) {
-        None => sh.status,
+        // In a trap: the status the trap was entered with (BusyBox ash, bash).
+        None => sh.trap_status.unwrap_or(sh.status),
         Some(a) => match number(a) {
             Some(n) => n as i32,
             None => return illegal_number(sh, b"return", a),
@@ -245,7 +248,7 @@ fn ret(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let st = match args.get(1) {
-        None => sh.status,
+        None => sh.trap_status.unwrap_or(sh.status),
         Some(a) => match number(a) {
             Some(n) => (n & 0xff) as i32,
             None => return illegal_number(sh, b"exit", a),
@@ -497,6 +500,9 @@ fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         if funcs {
             sh.funcs.remove(a.as_slice());
         } else {
+            if !is_name(a) {
+                return sh.usage_err(b"unset", &[a, &b": bad variable name"[..]].concat());
+            }
             if sh.vars.unset(a).is_err() {
                 sh.errf(&[b"unset: ", a, b": is read only"]);
                 return Err(Flow::Exit(2));
@@ -850,9 +856,10 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         if !is_name(n) {
             return sh.usage_err(b"local", &[n, b": bad variable name"].concat());
         }
-        sh.vars.make_local(n);
-        // `local v` alone starts v unset, as BusyBox ash and bash (dash keeps the outer value).
-        if v.is_none() && sh.vars.unset(n).is_ok() {
+        let fresh = sh.vars.make_local(n);
+        // `local v` alone starts v unset, as BusyBox ash and bash (dash keeps the outer value);
+        // a second `local v` in the same call keeps the value.
+        if v.is_none() && fresh && sh.vars.unset(n).is_ok() {
             sh.var_changed(n);
         }
         if let Some(v) = v {
@@ -1644,16 +1651,18 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         .skip(usize::from(silent))
         .position(|&o| o == c && o != b':');
     let mut st = 0;
+    // OPTERR=0 (bash, BusyBox ash) silences the messages as a leading `:` does.
+    let quiet = silent || sh.vars.get(b"OPTERR") == Some(b"0");
     match spec {
         None => {
-            if silent {
+            if quiet {
                 let _ = sh.vars.set(b"OPTARG", &[c], false);
             } else {
                 sh.vars.unset(b"OPTARG").ok();
                 let _ = sh.out.flush();
                 let _ = write_all(
                     stderr_fd(),
-                    &[b"illegal option -", &[c][..], b"\n"].concat(),
+                    &[b"Illegal option -", &[c][..], b"\n"].concat(),
                 );
             }
             let _ = set_var(sh, &var, b"?");
@@ -1677,9 +1686,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                         let _ = set_var(sh, &var, &[c]);
                     }
                     None => {
-                        if silent {
+                        if quiet {
                             let _ = sh.vars.set(b"OPTARG", &[c], false);
-                            let _ = set_var(sh, &var, b":");
+                            let _ = set_var(sh, &var, if silent { b":" } else { b"?" });
                         } else {
                             sh.vars.unset(b"OPTARG").ok();
                             let _ = sh.out.flush();

@@ -21,20 +21,23 @@ for a in $("$BIN" --list); do ln -s "$BIN" "$W/bin/$a"; done
 R=$W/bin
 export LC_ALL=C
 have() { command -v "$1" >/dev/null 2>&1; }
-hf() { hyperfine -N --warmup 1 --runs "$RUNS" --style basic --export-markdown /dev/stdout "$@" 2>/dev/null | grep '^|'; }
-hfs() { hyperfine --warmup 1 --runs "$RUNS" --style basic --export-markdown /dev/stdout "$@" 2>/dev/null | grep '^|'; }
+# One markdown table per comparison (hyperfine's own; -N: no shell in between; output into a
+# pipe, since GNU grep stops at the first match when its output is /dev/null).
+hf() { hyperfine -N -i --output=pipe --warmup 1 --runs "$RUNS" --style none --export-markdown "$W/md" "$@" >/dev/null 2>&1 && cat "$W/md"; }
+hfs() { hyperfine -i --warmup 1 --runs "$RUNS" --style none --export-markdown "$W/md" "$@" >/dev/null 2>&1 && cat "$W/md"; }
 
 # N lines of pseudo-random words (a fixed LCG: the same text on every machine).
 text() {
     awk -v n="$1" 'BEGIN {
-        split("the of and to in is was that for it with as his on be at by had are but from or have an they which one you were all we her she there would their will when who him been has more if no out so said what up its about than into them can only other time new some could these two may first then do any like my now over such our man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three", w, " ")
+        split("the of and to in is was that for it with as his on be at by had are but from or have an they which one you were all we her she there would their will when who him been has more if no out so said what up its about than into them can only other time new some could these two may first then do any like my now over such our man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three foo bar queue box", w, " ")
+        nw = length(w)
         s = 42
         for (i = 0; i < n; i++) {
             line = ""
             k = 6 + i % 9
             for (j = 0; j < k; j++) {
-                s = (s * 1103515245 + 12345) % 2147483648
-                line = line (j ? " " : "") w[1 + int(s / 65536) % 160]
+                s = (s * 69069 + 1) % 4294967296
+                line = line (j ? " " : "") w[1 + int(s / 65536) % nw]
             }
             print line
         }
@@ -95,7 +98,7 @@ case_od() {
 
 case_gzip() {
     echo "### compression of 20 MB of text"
-    text 420000 | head -c 20000000 > "$W/t20"
+    text 420000 > "$W/t20"
     gzip -c "$W/t20" > "$W/t20.gz"
     xz -c "$W/t20" > "$W/t20.xz"
     bzip2 -c "$W/t20" > "$W/t20.bz2"

@@ -48,6 +48,8 @@ pub struct Creator<'a> {
     top: (Vec<u8>, Vec<u8>),
     /// The names of uid 0 and gid 0 (GNU's `././@LongLink` headers carry them).
     root_names: (Vec<u8>, Vec<u8>),
+    /// Our process id (`%p` in pax header names), asked once.
+    pid: u32,
     /// Non-directories seen more than once are hard links even with one link (GNU does so
     /// when given several names or -h: the same file may come twice).
     all_links: bool,
@@ -91,6 +93,7 @@ impl<'a> Creator<'a> {
             name: Vec::new(),
             top: (Vec::new(), Vec::new()),
             root_names: (Vec::new(), Vec::new()),
+            pid: std::process::id(),
             all_links: o.deref
                 || o.names
                     .iter()
@@ -108,7 +111,7 @@ impl<'a> Creator<'a> {
             pax: &self.o.pax,
             numeric_owner: self.o.numeric_owner,
             root_names: (&self.root_names.0, &self.root_names.1),
-            pid: std::process::id(),
+            pid: self.pid,
             absolute: self.o.absolute,
         }
     }
@@ -658,16 +661,9 @@ impl<'a> Creator<'a> {
         let mut text = Vec::new();
         let mut pax: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         let mut hname = m.name.to_vec();
-        let absolute = self.o.absolute;
+        let (absolute, pid) = (self.o.absolute, self.pid);
         let sparse_name = |m: &Meta| {
-            header::format_name(
-                b"%d/GNUSparseFile.%p/%f",
-                Some(m.xname),
-                std::process::id(),
-                0,
-                absolute,
-            )
-            .0
+            header::format_name(b"%d/GNUSparseFile.%p/%f", Some(m.xname), pid, 0, absolute).0
         };
         let mut sm = Meta { size: data, ..*m };
         if self.o.format == Format::Posix {

@@ -1052,6 +1052,10 @@ leaf expired localhost 20200101000000Z 20200201000000Z
 leaf future localhost 20480101000000Z 20491231000000Z
 leaf other other.example 20200101000000Z 20491231000000Z
 leaf otherexp other.example 20200101000000Z 20200201000000Z
+for n in cnonly:localhost cnother:other.example; do
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${n%%:*}.key -out ${n%%:*}.csr -subj "/CN=${n#*:}" -addext basicConstraints=CA:FALSE 2>/dev/null
+  openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in ${n%%:*}.csr -out ${n%%:*}.pem -startdate 20200101000000Z -enddate 20491231000000Z -notext 2>/dev/null
+done
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout selfexp.key -out selfexp.csr -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
 openssl ca -batch -config ca.cnf -selfsign -keyfile selfexp.key -in selfexp.csr -out selfexp.pem -startdate 20200101000000Z -enddate 20200201000000Z -notext 2>/dev/null
 echo hello > index.html
@@ -1111,6 +1115,13 @@ fn tls_verdicts_in_words() {
             cannot("Issued certificate not yet valid.", ROOT) + REFUSE,
         ),
         ("other", Some("ca"), name.to_string() + REFUSE),
+        // No subject alternative name: the common name decides, as in OpenSSL.
+        ("cnonly", Some("ca"), String::new()),
+        (
+            "cnother",
+            Some("ca"),
+            "ERROR: certificate common name 'other.example' doesn't match requested host name 'localhost'.\n".to_string() + REFUSE,
+        ),
         (
             "otherexp",
             Some("ca"),

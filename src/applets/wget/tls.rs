@@ -43,8 +43,18 @@ pub struct CertFailure {
     pub issuer: String,
     /// The chain or validity problem, as GNU's detail line (`Issued certificate has expired.`).
     pub chain: Option<&'static str>,
-    /// No subject alternative name matches the host.
-    pub name: bool,
+    /// The host name does not match.
+    pub name: NameMismatch,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum NameMismatch {
+    #[default]
+    No,
+    /// The certificate has subject alternative names, none for the host.
+    San,
+    /// No subject alternative names, and the common name (given) is not the host.
+    Cn(String),
 }
 
 #[derive(Debug)]
@@ -74,14 +84,30 @@ impl Verifier {
         let names = dn_names(cert);
         let self_signed = names.as_ref().is_some_and(|(i, s)| i == s);
         let issuer = names.map(|n| n.0).unwrap_or_default();
-        let name_ok = || {
-            webpki::EndEntityCert::try_from(cert)
+        // webpki checks the subject alternative names only; without any, OpenSSL's (and so
+        // GNU wget's) check falls back to the subject's last common name.
+        let name_check = || {
+            if webpki::EndEntityCert::try_from(cert)
                 .is_ok_and(|c| c.verify_is_valid_for_subject_name(server_name).is_ok())
+            {
+                return NameMismatch::No;
+            }
+            match san_and_cn(cert) {
+                Some((false, cn)) => {
+                    let cn = cn.unwrap_or_default();
+                    if pattern_match(cn.as_bytes(), server_name.to_str().as_bytes()) {
+                        NameMismatch::No
+                    } else {
+                        NameMismatch::Cn(cn)
+                    }
+                }
+                _ => NameMismatch::San,
+            }
         };
         if self.anchors.iter().any(|a| a[..] == cert[..]) {
             let chain = validity(cert, now.as_secs());
-            let name = !name_ok();
-            return (chain.is_some() || name).then_some(CertFailure {
+            let name = name_check();
+            return (chain.is_some() || name != NameMismatch::No).then_some(CertFailure {
                 issuer,
                 chain,
                 name,
@@ -105,6 +131,7 @@ impl Verifier {
                         "unsupported certificate purpose (a CA certificate used as a server certificate)"
                     }
                     Some(webpki::Error::EndEntityUsedAsCa) => "invalid CA certificate",
+                    Some(webpki::Error::UnsupportedCertVersion) => "unsupported certificate version",
                     Some(webpki::Error::PathLenConstraintViolated) => {
                         "path length constraint exceeded"
                     }
@@ -119,7 +146,10 @@ impl Verifier {
             },
             _ => Some("unspecified certificate verification error"),
         };
-        let name = chain.is_none() || !name_ok();
+        let name = name_check();
+        if chain.is_none() && name == NameMismatch::No {
+            return None; // a certificate named only by its common name, as OpenSSL accepts
+        }
         Some(CertFailure {
             issuer,
             chain,
@@ -211,10 +241,14 @@ pub fn failure_text(severity: &str, host: &str, f: &CertFailure) -> String {
             f.issuer
         ));
     }
-    if f.name {
-        s.push_str(&format!(
+    match &f.name {
+        NameMismatch::No => {}
+        NameMismatch::San => s.push_str(&format!(
             "{severity}: no certificate subject alternative name matches\n\trequested host name '{host}'.\n"
-        ));
+        )),
+        NameMismatch::Cn(cn) => s.push_str(&format!(
+            "{severity}: certificate common name '{cn}' doesn't match requested host name '{host}'.\n"
+        )),
     }
     s
 }
@@ -601,6 +635,81 @@ fn dn_string(mut name: &[u8]) -> Option<String> {
     Some(parts.join(","))
 }
 
+/// Whether the certificate has a subjectAltName extension, and its subject's last common name.
+fn san_and_cn(cert: &[u8]) -> Option<(bool, Option<String>)> {
+    let (_, c, _) = der_item(cert)?;
+    let (_, mut tbs, _) = der_item(c)?;
+    let (tag, _, rest) = der_item(tbs)?;
+    if tag == 0xa0 {
+        tbs = rest;
+    }
+    let (_, _, rest) = der_item(tbs)?; // serial
+    let (_, _, rest) = der_item(rest)?; // signature algorithm
+    let (_, _, rest) = der_item(rest)?; // issuer
+    let (_, _, rest) = der_item(rest)?; // validity
+    let (_, mut subject, mut rest) = der_item(rest)?;
+    let mut cn = None;
+    while !subject.is_empty() {
+        let (_, mut set, r) = der_item(subject)?;
+        subject = r;
+        while !set.is_empty() {
+            let (_, atv, r) = der_item(set)?;
+            set = r;
+            let (_, oid, r) = der_item(atv)?;
+            if oid == [0x55, 0x04, 0x03] {
+                cn = Some(String::from_utf8_lossy(der_item(r)?.1).into_owned());
+            }
+        }
+    }
+    let (_, _, r) = der_item(rest)?; // subjectPublicKeyInfo
+    rest = r;
+    let mut san = false;
+    while !rest.is_empty() {
+        let (tag, body, r) = der_item(rest)?;
+        rest = r;
+        if tag == 0xa3 {
+            let (_, mut exts, _) = der_item(body)?;
+            while !exts.is_empty() {
+                let (_, ext, r) = der_item(exts)?;
+                exts = r;
+                san |= der_item(ext)?.1 == [0x55, 0x1d, 0x11];
+            }
+        }
+    }
+    Some((san, cn))
+}
+
+/// GNU wget's pattern_match for a common name: case-insensitive, `*` matches within one label.
+fn pattern_match(pattern: &[u8], name: &[u8]) -> bool {
+    let lower = |b: u8| b.to_ascii_lowercase();
+    let (mut p, mut n) = (0, 0);
+    while p < pattern.len() {
+        let c = lower(pattern[p]);
+        p += 1;
+        if c == b'*' {
+            while p < pattern.len() && pattern[p] == b'*' {
+                p += 1;
+            }
+            let next = pattern.get(p).map(|&b| lower(b));
+            while n < name.len() {
+                if Some(lower(name[n])) == next && pattern_match(&pattern[p..], &name[n..]) {
+                    return true;
+                }
+                if name[n] == b'.' {
+                    return false;
+                }
+                n += 1;
+            }
+            return next.is_none();
+        }
+        if n >= name.len() || c != lower(name[n]) {
+            return false;
+        }
+        n += 1;
+    }
+    n == name.len()
+}
+
 /// The certificate's validity against `now` (seconds since the epoch), OpenSSL's wording for a
 /// problem; a validity that does not parse is a problem too.
 fn validity(cert: &[u8], now: u64) -> Option<&'static str> {
@@ -675,6 +784,18 @@ mod tests {
         assert_eq!(words("InvalidContentType"), "invalid content type");
         assert_eq!(words("Unknown(42)"), "unknown (42)");
         assert_eq!(words("TLS13Only"), "tls13 only");
+    }
+
+    #[test]
+    fn common_name_patterns_as_gnu_wget() {
+        assert!(pattern_match(b"LocalHost", b"localhost"));
+        assert!(pattern_match(b"*.example.org", b"www.example.org"));
+        assert!(!pattern_match(b"*.example.org", b"a.b.example.org"));
+        assert!(!pattern_match(b"*.example.org", b"example.org"));
+        assert!(pattern_match(b"w*w.example.org", b"www.example.org"));
+        assert!(!pattern_match(b"localhost", b"localhost2"));
+        assert!(!pattern_match(b"", b"x"));
+        assert!(pattern_match(b"127.0.0.1", b"127.0.0.1"));
     }
 
     #[test]

@@ -285,7 +285,22 @@ const MESSAGES: &[(&str, &str, &str, i32)] = &[
     ("f() { echo x >&9; }; f; echo $?", "1\n", "sh: 9: Bad file descriptor\n", 0),
     ("readonly C=1; f() { local C=2; echo $C; }; f", "", "sh: local: line 0: C: is read only\n", 2),
     ("echo x > /no/such/dir/f", "", "sh: can't create /no/such/dir/f: nonexistent directory\n", 1),
+    ("exec ''", "", "sh: exec: line 0: : Permission denied\n", 126),
 ];
+
+/// A script may close the low descriptors above 9 (`exec 10>&-`): the shell reads its script
+/// from a higher one (BusyBox ash moves its own out of the way).
+#[test]
+fn script_survives_closing_fds_10_to_13() {
+    let d = TempDir::new("sh-fd10");
+    let mut text = String::from("exec 10>&- 11>&- 12>&- 13>&-\n");
+    for _ in 0..200 {
+        text.push_str("# padding so that the rest is not read ahead with the first block\n");
+    }
+    text.push_str("echo OK\n");
+    std::fs::write(d.path().join("s"), text).unwrap();
+    sh().arg(d.path().join("s")).run().ok().stdout_is("OK\n");
+}
 
 /// In a script file the messages carry the script's name and line; inside a `.` file its path.
 #[test]
@@ -369,6 +384,12 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     // unset refuses a bad name; getopts honours OPTERR=0 and words its message as BusyBox.
     (r#"(unset -) 2>/dev/null; echo $?"#, "2\n", "", 0),
     (r#"OPTERR=0; getopts ab v -c; echo "$v $OPTARG"; unset OPTERR; OPTIND=1; getopts a w -z 2>&1; echo $w"#, "? c\nIllegal option -z\n?\n", "", 0),
+    // Empty command substitutions; line continuations inside operators and after `$`.
+    ("echo a ` ` b; false; ``; echo $?; false; $(); echo $?; false; $(\n); echo $?", "a b\n0\n0\n0\n", "", 0),
+    ("echo a &\\\n& echo b; set -- 1 22; echo $\\\n1 ${\\\n2\\\n} ${#\\\n2}", "a\nb\n1 22 2\n", "", 0),
+    // read -t drops what came before the timeout (BusyBox ash); command -p looks in the default PATH.
+    (r#"mkfifo p; exec 3<>p; printf te >&3; read -t 0.1 -u 3 r; echo "[$r] $?""#, "[] 1\n", "", 0),
+    (r#"mkdir d; printf '#!/bin/sh\n' > d/zzcmd; chmod +x d/zzcmd; PATH=$PWD/d:$PATH; command -V zzcmd >/dev/null && echo found; command -p -V zzcmd >/dev/null 2>&1 || echo notfound"#, "found\nnotfound\n", "", 0),
     // export -n unexports (BusyBox ash, bash).
     (r#"export n=1; export -n n; echo $n; sh -c 'echo ${n-unset}'; export -n m=2; sh -c 'echo ${m-unset}'"#, "1\nunset\nunset\n", "", 0),
     (r#"v='a  b'; cat <<< "$v"; cat <<<plain; tr a-z A-Z <<< "$v""#, "a  b\nplain\nA  B\n", "", 0),

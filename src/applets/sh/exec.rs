@@ -988,7 +988,7 @@ impl Shell {
         let Ok(f) = fd::open(path, libc::O_RDONLY | libc::O_CLOEXEC, 0) else {
             return 126;
         };
-        let fd = move_high(f);
+        let fd = move_script_fd(f);
         self.pos = argv[1..].to_vec();
         self.arg0 = argv[0].clone();
         self.cmdname = Some(argv[0].clone().into());
@@ -1193,6 +1193,14 @@ impl Shell {
 /// Before redirecting `fd`, keep a close-on-exec copy of it (numbered 10 or above) to put back;
 /// a closed `fd` is remembered as such.
 fn save_fd(saved: &mut SavedFds, fd: RawFd) {
+    // A copy saved earlier in this command may sit on `fd` (`exec 10>&- 11>&-` saved 10 as
+    // 11): move it out of the way before `fd` is reused.
+    for (_, copy) in saved.iter_mut() {
+        if let Some(c) = copy.as_ref().filter(|c| c.as_raw_fd() == fd) {
+            let moved = fd::dup_min(c.as_fd(), fd + 1).ok();
+            *copy = moved;
+        }
+    }
     if saved.iter().any(|(f, _)| *f == fd) {
         return;
     }
@@ -1207,6 +1215,18 @@ pub fn move_high(f: OwnedFd) -> OwnedFd {
         return f;
     }
     fd::dup_min(f.as_fd(), 10).unwrap_or(f)
+}
+
+/// The script's own descriptor: well above the low numbers scripts redirect (`exec 10>&-`
+/// must not close it), at 10 or above when descriptors are scarce.
+pub fn move_script_fd(f: OwnedFd) -> OwnedFd {
+    match fd::dup_min(f.as_fd(), 100) {
+        Ok(h) => {
+            let _ = fd::set_cloexec(h.as_fd(), true);
+            h
+        }
+        Err(_) => move_high(f),
+    }
 }
 
 pub fn is_executable_file(p: &[u8]) -> bool {

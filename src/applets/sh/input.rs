@@ -167,6 +167,21 @@ impl Input {
         Some(c)
     }
 
+    /// Remove line continuations (backslash-newline) found at `k` bytes ahead: they vanish
+    /// wherever they are outside quotes, even inside an operator (`&\⏎&`) or after `$`.
+    pub fn join_continuations(&mut self, k: usize) {
+        while self.peek_at(k) == Some(b'\\') && self.peek_at(k + 1) == Some(b'\n') {
+            let at = self.pos + k;
+            self.buf.drain(at..at + 2);
+            self.line += 1;
+            for e in self.alias_stack.iter_mut() {
+                if e.1 > at {
+                    e.1 = e.1.saturating_sub(2).max(at);
+                }
+            }
+        }
+    }
+
     /// Drop what has been parsed; give unparsed read-ahead back to a shared stdin.
     pub fn commit(&mut self) {
         if self.alias_stack.is_empty() {

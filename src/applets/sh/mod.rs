@@ -197,7 +197,7 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             Ok(fd) => fd,
             Err(e) => return script_error(&argv0, &script, &e),
         };
-        let fd = exec::move_high(fd);
+        let fd = exec::move_script_fd(fd);
         let mut inp = Input::from_source(Box::new(FdSource::new(fd)));
         sh.run_input(&mut inp, false)
     } else {

@@ -322,6 +322,12 @@ impl<'a> Parser<'a> {
             }
             return Ok(Tok::Newline);
         }
+        if matches!(c, b'&' | b'|' | b';' | b'<' | b'>') {
+            self.inp.join_continuations(1);
+            if matches!(self.inp.peek_at(1), Some(b'<' | b'>' | b'&')) {
+                self.inp.join_continuations(2);
+            }
+        }
         let op2 = |s: &mut Self, a: u8| s.inp.peek_at(1) == Some(a);
         let (op, n) = match c {
             b'&' if op2(self, b'&') => (Op::AndIf, 2),
@@ -546,9 +552,11 @@ impl<'a> Parser<'a> {
 
     fn dollar(&mut self, parts: &mut Vec<WordPart>, ctx: Ctx) -> PResult<()> {
         let quoted_ctx = !matches!(ctx, Ctx::Word | Ctx::Brace(false));
+        self.inp.join_continuations(0);
         match self.inp.peek() {
             Some(b'{') => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 self.enter()?;
                 let p = self.brace(ctx)?;
                 self.depth -= 1;
@@ -572,7 +580,12 @@ impl<'a> Parser<'a> {
                     })));
                 } else {
                     let saved = self.peeked.take();
-                    let body = self.compound_list(")")?;
+                    self.linebreak()?;
+                    let body = if matches!(self.peek()?, Tok::Op(Op::RParen)) {
+                        Node::Seq(Vec::new())
+                    } else {
+                        self.compound_list(")")?
+                    };
                     match self.next()? {
                         Tok::Op(Op::RParen) => {}
                         t => {
@@ -694,6 +707,7 @@ impl<'a> Parser<'a> {
         let in_dq = !matches!(ctx, Ctx::Word | Ctx::Brace(false));
         let mut len = false;
         if self.inp.peek() == Some(b'#') {
+            self.inp.join_continuations(1);
             // `${#}` is $#, `${#name}` the length of name.
             match self.inp.peek_at(1) {
                 Some(b'}') => {}
@@ -713,6 +727,7 @@ impl<'a> Parser<'a> {
                     }
                     n.push(c);
                     self.inp.bump();
+                    self.inp.join_continuations(0);
                 }
                 PName::Var(n)
             }
@@ -724,11 +739,13 @@ impl<'a> Parser<'a> {
                     }
                     v = v.saturating_mul(10).saturating_add((c - b'0') as usize);
                     self.inp.bump();
+                    self.inp.join_continuations(0);
                 }
                 PName::Pos(v)
             }
             Some(c) if special_name(c).is_some() => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 special_name(c).unwrap()
             }
             _ => return self.bad_subst(),
@@ -935,6 +952,12 @@ impl<'a> Parser<'a> {
         inp.line = line;
         let mut p = Parser::new(&mut inp, self.aliases);
         p.depth = self.depth;
+        p.linebreak()?;
+        if matches!(p.peek()?, Tok::Eof) {
+            // An empty or blank backquote substitution is empty, with status 0.
+            self.depth -= 1;
+            return Ok(Node::Seq(Vec::new()));
+        }
         let body = p.compound_list("`")?;
         if !matches!(p.peek()?, Tok::Eof) {
             return p.unexpected(None);

@@ -403,8 +403,14 @@ fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
     }
     if let Found::NotFound = found {
-        sh.errf(&[b"exec: ", &argv[0], b": not found"]);
-        return Err(Flow::Exit(127));
+        // An empty name is a directory of PATH to execve: BusyBox says Permission denied.
+        let why: &[u8] = if argv[0].is_empty() {
+            b": Permission denied"
+        } else {
+            b": not found"
+        };
+        sh.errf(&[b"exec: ", &argv[0], why]);
+        return Err(Flow::Exit(if argv[0].is_empty() { 126 } else { 127 }));
     }
     sh.exec_prefix = b"exec: ";
     let st = sh.exec_found(argv, found);
@@ -1050,17 +1056,8 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     if i >= args.len() {
         return Ok(0);
     }
-    if v || big_v {
-        let mut st = 0;
-        for a in &args[i..] {
-            if !describe(sh, a, big_v) {
-                st = 127;
-            }
-        }
-        let f = sh.flush_out(b"command");
-        return Ok(st.max(f));
-    }
     let argv = args[i..].to_vec();
+    // -p: the default PATH, also for -v/-V (BusyBox ash, bash).
     let saved_path = if default_path {
         let old = sh.vars.get(b"PATH").map(|p| p.to_vec());
         let _ = sh.vars.set(
@@ -1073,19 +1070,30 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     } else {
         None
     };
-    // Functions are skipped; special builtins lose their specialness.
-    let found = match builtins_or_path(sh, &argv[0]) {
-        Some(f) => f,
-        None => Found::NotFound,
-    };
-    let r = match found {
-        Found::Special(b) | Found::Builtin(b) => match sh.call_builtin(&b, &argv) {
-            Err(Flow::Exit(st)) if b.name != "exit" && b.name != "exec" => Ok(st),
-            r => r,
-        },
-        other => {
-            let pid = sh.fork_run(|sh| Ok(sh.exec_found(argv, other)));
-            Ok(sh.wait_child(pid))
+    let r = if v || big_v {
+        let mut st = 0;
+        for a in &argv {
+            if !describe(sh, a, big_v) {
+                st = 127;
+            }
+        }
+        let f = sh.flush_out(b"command");
+        Ok(st.max(f))
+    } else {
+        // Functions are skipped; special builtins lose their specialness.
+        let found = match builtins_or_path(sh, &argv[0]) {
+            Some(f) => f,
+            None => Found::NotFound,
+        };
+        match found {
+            Found::Special(b) | Found::Builtin(b) => match sh.call_builtin(&b, &argv) {
+                Err(Flow::Exit(st)) if b.name != "exit" && b.name != "exec" => Ok(st),
+                r => r,
+            },
+            other => {
+                let pid = sh.fork_run(|sh| Ok(sh.exec_found(argv, other)));
+                Ok(sh.wait_child(pid))
+            }
         }
     };
     if let Some(old) = saved_path {
@@ -1511,6 +1519,11 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         line.push(c);
         lit.push(false);
+    }
+    if timed_out {
+        // What was typed before the timeout is dropped (BusyBox ash; bash keeps it).
+        line.clear();
+        lit.clear();
     }
     if let Some(t) = &saved_tty {
         let _ =

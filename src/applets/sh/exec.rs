@@ -209,7 +209,11 @@ impl Shell {
                 // A trapped signal that interrupted the command (`wait` returning 128+N) has
                 // its trap run before `set -e` looks at the status, as in dash, bash and
                 // BusyBox ash: `set -e; trap 'exit 143' TERM; ... wait` ends through the trap.
-                if st != 0 && ANY_PENDING.load(Ordering::Relaxed) {
+                if st != 0
+                    && self.opts.errexit
+                    && self.errexit_off == 0
+                    && ANY_PENDING.load(Ordering::Relaxed)
+                {
                     self.status = st;
                     self.run_pending_traps()?;
                 }

@@ -357,6 +357,12 @@ fn default_cmd_is_a_shell() {
     // `docker run rbox sh -c '...'`, and exec form without a shell finding the applet on PATH.
     let b = Bundle::new("cmd-c").args(&["sh", "-c", "echo $0 $1; exec echo hi", "a", "b"]);
     b.run("").ok().stdout_is("a b\nhi\n");
+    // Exec-form `CMD ["echo", "hi"]`: the runtime finds the applet on the image's PATH.
+    Bundle::new("cmd-echo")
+        .args(&["echo", "hi"])
+        .run("")
+        .ok()
+        .stdout_is("hi\n");
     let b = Bundle::new("cmd-env").args(&["/usr/bin/env"]);
     let o = b.run("");
     o.ok();

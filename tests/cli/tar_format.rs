@@ -373,3 +373,44 @@ fn format_option_errors_as_gnu() {
         );
     }
 }
+
+#[test]
+fn append_and_update_keep_the_archive_format() {
+    if !have("tar") {
+        return skip("GNU tar");
+    }
+    let t = TempDir::new("tarfmt-r");
+    t.write("s/a", "first\n");
+    t.write("s/b", "second\n");
+    t.write("s/caf\u{e9}", "non-ASCII\n");
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "ln -s \"$(head -c 150 /dev/zero | tr '\\0' t)\" s/long && \
+             find s -exec touch -h -d @1000000000 {} + && \
+             find s -exec touch -h -a -d \"$(date -d tomorrow '+%Y-%m-%d %H:%M:%S')\" {} +",
+        )
+        .current_dir(t.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    for fmt in ["gnu", "oldgnu", "ustar", "v7", "posix"] {
+        gnu("tar")
+            .args([&format!("--format={fmt}"), "-cf", "g.tar", "s/a"])
+            .cwd(t.path())
+            .run()
+            .ok();
+        std::fs::copy(t.join("g.tar"), t.join("r.tar")).unwrap();
+        for mode in ["-rf", "-uf"] {
+            let args = |a: &'static str| [mode, a, "s/b", "s/caf\u{e9}", "s/long", "s/a"];
+            let g = gnu("tar").args(args("g.tar")).cwd(t.path()).run();
+            let r = applet("tar").args(args("r.tar")).cwd(t.path()).run();
+            assert_eq!((r.code, r.err()), (g.code, g.err()), "{fmt} {mode}");
+            assert_eq!(
+                sha256(&t.join("r.tar")),
+                sha256(&t.join("g.tar")),
+                "{fmt} {mode}: archives differ"
+            );
+        }
+    }
+}

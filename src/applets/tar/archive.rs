@@ -345,6 +345,9 @@ pub struct Output {
     enc: Option<Encoder>,
     pub written: u64,
     record: u64,
+    /// Where the output starts in the archive (-r/-u append after existing members): records
+    /// are counted from the archive's start.
+    base: u64,
 }
 
 impl Output {
@@ -368,7 +371,13 @@ impl Output {
             enc,
             written: 0,
             record,
+            base: 0,
         })
+    }
+
+    /// The output continues an archive at offset `base` (`-r`, `-u`).
+    pub fn set_base(&mut self, base: u64) {
+        self.base = base;
     }
 
     pub fn buf(&mut self) -> &mut Vec<u8> {
@@ -497,7 +506,7 @@ impl Output {
     /// The descriptor comes back when no compressor thread took it.
     pub fn finish(mut self) -> io::Result<Option<ArchiveFd>> {
         self.zeros(2 * BLOCK as u64)?;
-        let r = self.written % self.record;
+        let r = (self.base + self.written) % self.record;
         if r != 0 {
             self.zeros(self.record - r)?;
         }

@@ -50,6 +50,8 @@ pub struct Creator<'a> {
     root_names: (Vec<u8>, Vec<u8>),
     /// Our process id (`%p` in pax header names), asked once.
     pid: u32,
+    /// The format written: `--format`, or for `-r`/`-u` without it the archive's own.
+    pub format: Format,
     /// Non-directories seen more than once are hard links even with one link (GNU does so
     /// when given several names or -h: the same file may come twice).
     all_links: bool,
@@ -94,6 +96,7 @@ impl<'a> Creator<'a> {
             top: (Vec::new(), Vec::new()),
             root_names: (Vec::new(), Vec::new()),
             pid: std::process::id(),
+            format: o.format,
             all_links: o.deref
                 || o.names
                     .iter()
@@ -107,7 +110,7 @@ impl<'a> Creator<'a> {
 
     fn wopts(&self) -> WriteOpts<'_> {
         WriteOpts {
-            format: self.o.format,
+            format: self.format,
             pax: &self.o.pax,
             numeric_owner: self.o.numeric_owner,
             root_names: (&self.root_names.0, &self.root_names.1),
@@ -118,7 +121,7 @@ impl<'a> Creator<'a> {
 
     /// A pax archive made with `--pax-option KEY=VALUE` starts with a global header.
     pub fn global_header(&mut self, ctx: &mut Ctx) -> Result<()> {
-        if self.o.format != Format::Posix || self.o.pax.global.is_empty() {
+        if self.format != Format::Posix || self.o.pax.global.is_empty() {
             return Ok(());
         }
         let start = std::time::SystemTime::now()
@@ -494,8 +497,8 @@ impl<'a> Creator<'a> {
                 let size = st.st_size as u64;
                 let sparse = self.o.sparse
                     && (st.st_blocks as u64) * 512 < size
-                    && self.o.format != Format::V7
-                    && self.o.format != Format::Ustar;
+                    && self.format != Format::V7
+                    && self.format != Format::Ustar;
                 let dumped = if sparse {
                     let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64);
                     self.sparse_member(ctx, &meta, fd.as_fd(), &map, size)?
@@ -547,7 +550,7 @@ impl<'a> Creator<'a> {
                 }
             }
             libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO => {
-                if self.o.format == Format::V7 {
+                if self.format == Format::V7 {
                     self.unknown_type(ctx, name);
                     return Ok(false);
                 }
@@ -666,7 +669,7 @@ impl<'a> Creator<'a> {
             header::format_name(b"%d/GNUSparseFile.%p/%f", Some(m.xname), pid, 0, absolute).0
         };
         let mut sm = Meta { size: data, ..*m };
-        if self.o.format == Format::Posix {
+        if self.format == Format::Posix {
             let (major, minor) = self.o.sparse_version;
             if major == 0 {
                 pax.push((b"GNU.sparse.size".to_vec(), dec(real)));

@@ -108,7 +108,8 @@ pub struct Opts {
     pub pax: super::header::PaxOptions,
     /// `-o`: `--old-archive` when creating, `--no-same-owner` otherwise.
     old_o: bool,
-    format_set: bool,
+    /// `--format`, `-H`, `--posix`, `--old-archive`, `--xattrs` or `--pax-option` chose the format.
+    pub format_set: bool,
     pax_set: bool,
     sparse_version_set: bool,
     /// For the --totals rate.

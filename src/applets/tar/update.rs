@@ -113,10 +113,16 @@ pub fn run(ctx: &mut Ctx, o: &Opts, name: &OsStr) -> Result<()> {
             let fd = open(ctx, name, libc::O_RDWR | libc::O_CREAT)?;
             let (fd, end, times) = scan(ctx, o, fd, o.mode == Mode::Update)?;
             let _ = sys::lseek(fd.as_fd(), end as i64, libc::SEEK_SET);
-            let out = Output::new(ArchiveFd::Owned(fd), None, o.record)
+            let mut out = Output::new(ArchiveFd::Owned(fd), None, o.record)
                 .map_err(|e| super::diag::archive_write_error(ctx, o, &e))?;
+            out.set_base(end);
             let excl = super::excluder(ctx, o)?;
             let mut c = Creator::new(o, out, excl, false);
+            if !o.format_set {
+                if let Some(f) = archive_format(name) {
+                    c.format = f;
+                }
+            }
             if o.mode == Mode::Update {
                 c.newer_than = Some(times);
             }
@@ -178,6 +184,23 @@ fn pwrite_all(ctx: &mut Ctx, fd: BorrowedFd, b: &[u8], off: u64, name: &[u8]) ->
             e
         };
         fatal_file(ctx, name, "Cannot write", &e)
+    })
+}
+
+/// The format of an archive's first header, which GNU keeps when adding members to it
+/// without `--format`: pax when it is an extended header, ustar, GNU or v7 by its magic.
+fn archive_format(name: &[u8]) -> Option<super::header::Format> {
+    use super::header::{parse_header, Format};
+    let fd = sys::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0).ok()?;
+    let mut b = [0u8; 512];
+    if sys::pread(fd.as_fd(), &mut b, 0).ok()? != 512 || parse_header(&b).is_err() {
+        return None;
+    }
+    Some(match (&b[257..263], b[156]) {
+        (b"ustar\0", b'x' | b'g') => Format::Posix,
+        (b"ustar\0", _) => Format::Ustar,
+        _ if &b[257..265] == b"ustar  \0" => Format::Gnu,
+        _ => Format::V7,
     })
 }
 

@@ -26,11 +26,12 @@ const MAX_SELECTORS: usize = 18002;
 /// Codes up to this long decode with one table lookup; longer ones walk the lengths.
 const FAST_BITS: u32 = 10;
 
-/// bzip2's CRC-32: polynomial 0x04c11db7, most significant bit first, no reflection.
-static CRC_TABLE: [u32; 256] = crc_table();
+/// bzip2's CRC-32 (polynomial 0x04c11db7, most significant bit first, no reflection), four
+/// bytes a step: `CRC[k][b]` is byte `b`'s contribution `k` bytes before the end.
+static CRC: [[u32; 256]; 4] = crc_tables();
 
-const fn crc_table() -> [u32; 256] {
-    let mut t = [0u32; 256];
+const fn crc_tables() -> [[u32; 256]; 4] {
+    let mut t = [[0u32; 256]; 4];
     let mut i = 0;
     while i < 256 {
         let mut c = (i as u32) << 24;
@@ -43,15 +44,35 @@ const fn crc_table() -> [u32; 256] {
             };
             k += 1;
         }
-        t[i] = c;
+        t[0][i] = c;
         i += 1;
+    }
+    let mut k = 1;
+    while k < 4 {
+        let mut i = 0;
+        while i < 256 {
+            let p = t[k - 1][i];
+            t[k][i] = (p << 8) ^ t[0][(p >> 24) as usize];
+            i += 1;
+        }
+        k += 1;
     }
     t
 }
 
-#[inline(always)]
-fn crc_byte(crc: u32, b: u8) -> u32 {
-    (crc << 8) ^ CRC_TABLE[((crc >> 24) as u8 ^ b) as usize]
+fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
+    let mut words = data.chunks_exact(4);
+    for w in &mut words {
+        let c = crc ^ u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
+        crc = CRC[3][(c >> 24) as usize]
+            ^ CRC[2][(c >> 16) as u8 as usize]
+            ^ CRC[1][(c >> 8) as u8 as usize]
+            ^ CRC[0][c as u8 as usize];
+    }
+    for &b in words.remainder() {
+        crc = (crc << 8) ^ CRC[0][((crc >> 24) as u8 ^ b) as usize];
+    }
+    crc
 }
 
 /// Why a block could not be decoded: more input is needed, or the data is bad.
@@ -553,16 +574,12 @@ impl Decoder {
         let tt = &self.tt[..];
         let (mut t_pos, mut left, mut prev, mut same) =
             (self.t_pos, self.left, self.last, self.same);
-        let mut crc = self.crc;
         let mut w = 0;
         loop {
             if self.repeat > 0 {
                 let b = prev as u8;
                 let k = (self.repeat as usize).min(o.len() - w);
                 o[w..w + k].fill(b);
-                for _ in 0..k {
-                    crc = crc_byte(crc, b);
-                }
                 w += k;
                 self.repeat -= k as u32;
                 if self.repeat > 0 {
@@ -593,7 +610,6 @@ impl Decoder {
                     prev = byte as i32;
                 }
                 o[w] = byte;
-                crc = crc_byte(crc, byte);
                 w += 1;
             }
             if self.repeat == 0 && (w == o.len() || left == 0) {
@@ -607,7 +623,7 @@ impl Decoder {
         self.left = left;
         self.last = prev;
         self.same = same;
-        self.crc = crc;
+        self.crc = crc_update(self.crc, &o[..w]);
         if left == 0 && self.repeat == 0 {
             self.finish_block()?;
         }

@@ -802,7 +802,7 @@ mod tests {
         for _ in 0..20_000 {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
             let k = ((x >> 16) % 256) as usize;
-            let k = if x % 3 == 0 { k % 12 } else { k };
+            let k = if x.is_multiple_of(3) { k % 12 } else { k };
             let v = l.remove(k);
             l.insert(0, v);
             assert_eq!(mtf_front(&mut w, k), v);

@@ -286,6 +286,8 @@ const MESSAGES: &[(&str, &str, &str, i32)] = &[
     ("readonly C=1; f() { local C=2; echo $C; }; f", "", "sh: local: line 0: C: is read only\n", 2),
     ("echo x > /no/such/dir/f", "", "sh: can't create /no/such/dir/f: nonexistent directory\n", 1),
     ("exec ''", "", "sh: exec: line 0: : Permission denied\n", 126),
+    // A foreground command killed by a signal (not INT or PIPE) is reported.
+    ("sh -c 'kill $$'; echo $?; sh -c 'kill $$' | true; echo $?; sh -c 'kill -PIPE $$'; echo $?", "143\n0\n141\n", "Terminated\nTerminated\n", 0),
 ];
 
 /// A script may close the low descriptors above 9 (`exec 10>&-`): the shell reads its script

@@ -354,8 +354,27 @@ impl Shell {
     /// Wait for a child forked by [`Shell::fork_run`]: its shell status (127 when lost).
     pub fn wait_child(&mut self, pid: Pid) -> i32 {
         match self.procs.wait(pid, &|| None) {
-            Ok(Some(st)) => st.shell_status(),
+            Ok(Some(st)) => {
+                self.report_signal(st);
+                st.shell_status()
+            }
             _ => 127,
+        }
+    }
+
+    /// A foreground command killed by a signal other than SIGINT or SIGPIPE: its description on
+    /// stderr (`Terminated`, `Killed (core dumped)`), as BusyBox ash and dash print it.
+    pub fn report_signal(&mut self, st: WaitStatus) {
+        if let Some(sig) = st.term_signal() {
+            if sig != libc::SIGINT && sig != libc::SIGPIPE {
+                let _ = self.out.flush();
+                let mut m = crate::common::sys::signal::describe(sig);
+                if st.core_dumped() {
+                    m.extend_from_slice(b" (core dumped)");
+                }
+                m.push(b'\n');
+                let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &m);
+            }
         }
     }
 

@@ -172,6 +172,8 @@ mod tar_create;
 #[cfg(feature = "tar")]
 mod tar_format;
 #[cfg(feature = "tar")]
+mod tar_msgs;
+#[cfg(feature = "tar")]
 mod tar_opts;
 #[cfg(feature = "tar")]
 mod tar_transform;

@@ -103,11 +103,9 @@ impl Input {
             inp.fill_raw()?;
         }
         let head = &inp.buf[..inp.end];
-        let codec = Codec::from_magic(head).or(if header::parse_header_ok(head) {
-            None
-        } else {
-            force
-        });
+        // A codec given (-z, -j, -J, --zstd) is used whatever the data, as GNU tar runs its
+        // decompressor (which then refuses what it does not read); none: the magic decides.
+        let codec = force.or_else(|| Codec::from_magic(head));
         if let Some(c) = codec {
             inp.compressed = true;
             if !decode {
@@ -124,6 +122,8 @@ impl Input {
             inp.start = 0;
             inp.end = 0;
             inp.src_eof = false;
+        } else if inp.src_eof {
+            inp.whole_blocks();
         }
         Ok(inp)
     }
@@ -148,7 +148,9 @@ impl Input {
         };
         self.pos += n as u64;
         self.end += n;
-        if n == 0 {
+        // A file read to its size has ended (so that a partial last block is known as such
+        // before its bytes are handed out).
+        if n == 0 || (self.seekable && self.pos >= self.size) {
             self.src_eof = true;
         }
         Ok(())
@@ -175,7 +177,23 @@ impl Input {
             self.end += n;
             return Ok(());
         }
-        self.fill_raw()
+        self.fill_raw()?;
+        if self.src_eof {
+            self.whole_blocks();
+        }
+        Ok(())
+    }
+
+    /// At the end of the input only whole blocks count: a partial last block is dropped, as
+    /// GNU tar's short reads keep whole blocks only.
+    fn whole_blocks(&mut self) {
+        let total = self.consumed + (self.end - self.start) as u64;
+        let full = total / BLOCK as u64 * BLOCK as u64;
+        self.end = self.start + full.saturating_sub(self.consumed) as usize;
+    }
+
+    pub fn is_seekable(&self) -> bool {
+        self.seekable
     }
 
     /// After the end-of-archive blocks: a compressed archive is decoded to its end, so that a
@@ -201,6 +219,9 @@ impl Input {
         self.chunk = dec.next_chunk()?;
         self.chunk_off = 0;
         self.src_eof = self.chunk.is_empty();
+        if self.src_eof {
+            self.whole_blocks();
+        }
         Ok(!self.src_eof)
     }
 
@@ -231,14 +252,22 @@ impl Input {
         // A write error stops the writing, not the reading: the archive stays in step.
         let mut werr = None;
         while n > 0 {
-            if self.start == self.end {
+            // Only bytes of whole blocks go out: a partial block at the end of the input is
+            // not data (GNU), and until the input ends a block may still be partial.
+            let avail = if self.src_eof {
+                self.end - self.start
+            } else {
+                let total = self.consumed + (self.end - self.start) as u64;
+                (total / BLOCK as u64 * BLOCK as u64).saturating_sub(self.consumed) as usize
+            };
+            if avail == 0 {
                 if self.src_eof {
                     return Err(DataErr::Eof);
                 }
                 self.fill().map_err(DataErr::Read)?;
                 continue;
             }
-            let k = ((self.end - self.start) as u64).min(n) as usize;
+            let k = (avail as u64).min(n) as usize;
             if werr.is_none() {
                 if let Err(e) = f(&self.buf[self.start..self.start + k]) {
                     werr = Some(e);
@@ -266,7 +295,8 @@ impl Input {
         // byte is `pos`.
         let mut off = self.pos as i64;
         if self.pos + rest > self.size {
-            return Err(DataErr::Eof);
+            // A truncated archive: what whole blocks there are is written, then the error.
+            return self.data(rest, |b| sys::write_all(out, b));
         }
         let src = self.fd.as_ref().expect("archive descriptor").as_fd();
         while rest > 0 {
@@ -534,6 +564,8 @@ pub enum ReadErr {
 impl From<DataErr> for ReadErr {
     fn from(e: DataErr) -> Self {
         match e {
+            // The decompressor failed inside member data: to tar, the archive ended there.
+            DataErr::Read(e) if super::compress::child_status(&e).is_some() => ReadErr::Eof,
             DataErr::Read(e) | DataErr::Write(e) => ReadErr::Io(e),
             DataErr::Eof => ReadErr::Eof,
         }
@@ -547,6 +579,8 @@ pub struct Reader {
     first: bool,
     /// A header failed its checksum and we are looking for the next one.
     pub skipped: bool,
+    /// The archive's first block was not a header (`NotTar`): [`Reader::resume`] looks on.
+    pub bad_start: bool,
     done: bool,
     /// Offset (in the archive) of the current member's first header block.
     pub member_start: u64,
@@ -560,6 +594,7 @@ impl Reader {
             ignore_zeros: false,
             first: true,
             skipped: false,
+            bad_start: false,
             done: false,
             member_start: 0,
         }
@@ -585,6 +620,13 @@ impl Reader {
             d.truncate(i);
         }
         Ok(d)
+    }
+
+    /// After a bad first block: look for the next header as after a bad one in the middle
+    /// (GNU tar goes on after "This does not look like a tar archive").
+    pub fn resume(&mut self) {
+        self.first = false;
+        self.bad_start = false;
     }
 
     /// The next member, or None at the end of the archive. Errors after the first member are
@@ -633,6 +675,7 @@ impl Reader {
                 Ok(r) => r,
                 Err(HeaderError::NotHeader) => {
                     if self.first {
+                        self.bad_start = true;
                         return Err(ReadErr::NotTar);
                     }
                     self.skipped = true;

@@ -63,8 +63,15 @@ impl Decoder {
             .name("tar-decode".into())
             .stack_size(256 * 1024)
             .spawn(move || {
-                if let Err(e) = decoder(codec).and_then(|d| decode(d, src, &tx, &back_rx)) {
-                    let _ = tx.send(Err(e));
+                let magic = Codec::from_magic(&src.prefix) == Some(codec);
+                let empty = src.prefix.is_empty();
+                let r = if magic {
+                    decoder(codec).and_then(|d| decode(d, src, &tx, &back_rx))
+                } else {
+                    Err(io::Error::other("format not recognized"))
+                };
+                if let Err(e) = r {
+                    let _ = tx.send(Err(child_failure(codec, &e, magic, empty)));
                 }
             })?;
         Ok(Decoder {
@@ -99,6 +106,7 @@ fn decode(
     let mut input = vec![0u8; CHUNK];
     let (mut pos, mut len, mut eof) = (0, 0, false);
     let mut ended = false;
+    let mut sent = 0u64;
     loop {
         let mut out = back.try_recv().unwrap_or_default();
         out.resize(CHUNK, 0);
@@ -159,8 +167,13 @@ fn decode(
             }
         })();
         // What was decoded before an error is delivered first: the archive reader may well
-        // have reached its end within it.
+        // have reached its end within it. Whole blocks of it only, as GNU tar keeps of what
+        // its child wrote before failing.
+        if res.is_err() {
+            n -= ((sent + n as u64) % 512).min(n as u64) as usize;
+        }
         out.truncate(n);
+        sent += n as u64;
         if n > 0 && tx.send(Ok(out)).is_err() {
             return Ok(());
         }
@@ -168,6 +181,93 @@ fn decode(
             return Ok(());
         }
     }
+}
+
+/// GNU tar's decompressor child failed: its status (`tar: Child returned status N`).
+#[derive(Debug)]
+pub struct ChildFailed(pub i32);
+
+impl std::fmt::Display for ChildFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "Child returned status {}", self.0)
+    }
+}
+
+impl std::error::Error for ChildFailed {}
+
+/// The status of a failed decompression (see [`ChildFailed`]).
+pub fn child_status(e: &io::Error) -> Option<i32> {
+    e.get_ref()?.downcast_ref::<ChildFailed>().map(|c| c.0)
+}
+
+/// A decoding error as GNU tar shows it: the message its child (`gzip -d`, `bzip2 -d`,
+/// `xz -d`, `zstd -d` reading stdin) prints, written now as the child would, and the child's
+/// exit status for tar to report.
+fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> io::Error {
+    #[derive(PartialEq)]
+    enum F {
+        NotFormat,
+        Truncated,
+        Crc,
+        Garbage,
+        Corrupt,
+    }
+    let text = e.to_string();
+    let f = if !(magic || empty && codec != Codec::Xz) {
+        F::NotFormat
+    } else if empty || e.kind() == io::ErrorKind::UnexpectedEof {
+        F::Truncated
+    } else if text.contains("trailing garbage") {
+        F::Garbage
+    } else if text.contains("incorrect data check") {
+        F::Crc
+    } else {
+        F::Corrupt
+    };
+    const BZ_TAIL: &str = "\n\nIt is possible that the compressed file(s) have become corrupted.\nYou can use the -tvv option to test integrity of such files.\n\nYou can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n";
+    let (msg, status): (String, i32) = match codec {
+        Codec::Gzip => {
+            let what = match f {
+                F::NotFormat => "not in gzip format",
+                F::Truncated => "unexpected end of file",
+                F::Crc => "invalid compressed data--crc error",
+                F::Garbage => "decompression OK, trailing garbage ignored",
+                _ => "invalid compressed data--format violated",
+            };
+            let st = if f == F::Garbage { 2 } else { 1 };
+            (format!("\ngzip: stdin: {what}\n"), st)
+        }
+        Codec::Bzip2 => match f {
+            F::NotFormat => ("bzip2: (stdin) is not a bzip2 file.\n".into(), 2),
+            F::Truncated => (
+                format!("\nbzip2: Compressed file ends unexpectedly;\n\tperhaps it is corrupted?  *Possible* reason follows.\nbzip2: Inappropriate ioctl for device\n\tInput file = (stdin), output file = (stdout){BZ_TAIL}"),
+                2,
+            ),
+            _ => (
+                format!("\nbzip2: Data integrity error when decompressing.\n\tInput file = (stdin), output file = (stdout){BZ_TAIL}"),
+                2,
+            ),
+        },
+        Codec::Xz => {
+            let what = match f {
+                F::NotFormat => "File format not recognized",
+                F::Truncated => "Unexpected end of input",
+                _ => "Compressed data is corrupt",
+            };
+            (format!("xz: (stdin): {what}\n"), 1)
+        }
+        Codec::Zstd => (
+            match f {
+                F::NotFormat => "zstd: /*stdin*\\: unsupported format \n".into(),
+                F::Truncated if empty => "zstd: /*stdin*\\: unexpected end of file \n".into(),
+                F::Truncated => "/*stdin*\\ : Read error (39) : premature end \n".into(),
+                _ => "/*stdin*\\ : Decoding error (36) : Data corruption detected \n".into(),
+            },
+            1,
+        ),
+    };
+    let _ = sys::write_all(crate::common::io::stderr_fd(), msg.as_bytes());
+    io::Error::other(ChildFailed(status))
 }
 
 /// Compressed output: archive bytes go to the encoder thread in chunks. The thread owns the

@@ -69,6 +69,10 @@ pub fn read_error(ctx: &mut Ctx, e: ReadErr) -> Error {
             Error::silent(2)
         }
         ReadErr::Eof => fatal(ctx, b"Unexpected EOF in archive"),
+        ReadErr::Io(e) if super::compress::child_status(&e).is_some() => {
+            // The decompressor said why; tar reports its status (GNU's wait_for_child).
+            fatal(ctx, e.to_string().as_bytes())
+        }
         ReadErr::Io(e) => {
             let mut m = b"Read error: ".to_vec();
             m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
@@ -94,7 +98,7 @@ pub fn report_unmatched(ctx: &mut Ctx, sel: &Selector, wildcards_given: bool) {
             .pats
             .iter()
             .enumerate()
-            .any(|(i, (p, _))| !sel.used[i] && matching::has_wildcards(p));
+            .any(|(i, (p, _))| !sel.used[i] && matching::pattern_has_wildcards(p));
     if hint {
         ctx.msg(b"Pattern matching characters used in file names");
         ctx.msg(b"Use --wildcards to enable pattern matching, or --no-wildcards to suppress this warning");

@@ -466,15 +466,24 @@ impl<'a> Extractor<'a> {
                     Some(sp) => write_sparse(r, fd.as_fd(), sp, e.size),
                     None => r.input.data_to_fd(e.size, fd.as_fd()),
                 };
+                if matches!(&res, Err(DataErr::Eof))
+                    || matches!(&res, Err(DataErr::Read(er)) if super::compress::child_status(er).is_some())
+                {
+                    // Cut short: GNU leaves the file as it made it, mode 0600.
+                    let _ = fs::fchmod(fd.as_fd(), 0o600);
+                }
                 match res {
                     Ok(()) => {}
                     Err(DataErr::Write(err)) => {
                         file_error(ctx, name, "Cannot write", &err, 2);
                     }
+                    Err(DataErr::Read(err)) if super::compress::child_status(&err).is_some() => {
+                        return Err(data_eof(ctx, r))
+                    }
                     Err(DataErr::Read(err)) => {
                         return Err(read_error(ctx, super::archive::ReadErr::Io(err)))
                     }
-                    Err(DataErr::Eof) => return Err(read_error(ctx, super::archive::ReadErr::Eof)),
+                    Err(DataErr::Eof) => return Err(data_eof(ctx, r)),
                 }
                 self.skip(ctx, r, padding(e.size))?;
                 self.fd_meta(ctx, fd.as_fd(), name, e, flags & libc::O_TRUNC != 0);
@@ -818,6 +827,10 @@ impl Action for Extract<'_> {
         match res {
             Ok(()) => {}
             Err(DataErr::Write(er)) => return Err(Error::write(&er)),
+            Err(DataErr::Eof) => return Err(data_eof(ctx, r)),
+            Err(DataErr::Read(er)) if super::compress::child_status(&er).is_some() => {
+                return Err(data_eof(ctx, r))
+            }
             Err(er) => return Err(read_error(ctx, er.into())),
         }
         r.input
@@ -852,6 +865,18 @@ pub fn extract(
         x.finish_dirs(ctx);
     }
     res
+}
+
+/// The archive ended inside a member's data being extracted: GNU reports the EOF, then again
+/// when it skips on (or, in a file, that its seek is off the record boundary).
+fn data_eof(ctx: &mut Ctx, r: &Reader) -> Error {
+    ctx.error(2, b"Unexpected EOF in archive");
+    if r.input.is_seekable() {
+        ctx.error(2, b"rmtlseek not stopped at a record boundary");
+    } else {
+        ctx.error(2, b"Unexpected EOF in archive");
+    }
+    Error::new(2, "Error is not recoverable: exiting now")
 }
 
 /// Sparse member data expanded (holes as zeros) to a writer.

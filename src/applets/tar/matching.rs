@@ -22,6 +22,21 @@ pub fn has_wildcards(p: &[u8]) -> bool {
     p.iter().any(|&c| matches!(c, b'*' | b'?' | b'[' | b'\\'))
 }
 
+/// gnulib's fnmatch_pattern_has_wildcards (no FNM_NOESCAPE, no extmatch): `* ? [ ]`, a
+/// backslash escaping the byte after it. GNU tar's "Pattern matching characters" hint.
+pub fn pattern_has_wildcards(p: &[u8]) -> bool {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            b'\\' => i += 1,
+            b'*' | b'?' | b'[' | b']' => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 fn trim_slashes(n: &[u8]) -> &[u8] {
     let mut n = n;
     while n.len() > 1 && n.ends_with(b"/") {

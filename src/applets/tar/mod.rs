@@ -66,6 +66,16 @@ fn open_archive(ctx: &mut Ctx, o: &Opts, write: bool) -> Result<ArchiveFd> {
         Some(f) if f.as_bytes() != b"-" => {
             match sys::open(f.as_bytes(), flags | libc::O_CLOEXEC, 0o666) {
                 Ok(fd) => Ok(ArchiveFd::Owned(fd)),
+                // GNU tar opens a compressed archive in its (de)compressor child.
+                Err(e) if o.codec.is_some() => {
+                    let mut m = b"tar (child): ".to_vec();
+                    m.extend_from_slice(&diag::diag_name(f.as_bytes()));
+                    m.extend_from_slice(b": Cannot open: ");
+                    m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                    m.extend_from_slice(b"\ntar (child): Error is not recoverable: exiting now\n");
+                    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &m);
+                    Err(fatal(ctx, b"Child returned status 2"))
+                }
                 Err(e) => Err(fatal_file(ctx, f.as_bytes(), "Cannot open", &e)),
             }
         }

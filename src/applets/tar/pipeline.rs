@@ -111,20 +111,31 @@ impl<'p> Pipeline<'p> {
     /// Run every member through `action`. Returns the offset where the end of the archive
     /// starts (its zero blocks, or the end of the file).
     pub fn run(&mut self, ctx: &mut Ctx, r: &mut Reader, action: &mut dyn Action) -> Result<u64> {
+        // The "Skipping to next header" of a bad start was said already.
+        let mut told = false;
         loop {
             let start = r.input.consumed;
             let e = match r.next_entry() {
                 Ok(Some(e)) => e,
                 Ok(None) => return Ok(start),
                 Err(ReadErr::NotTar) if self.empty_ok && r.input.consumed == 0 => return Ok(0),
+                Err(ReadErr::NotTar) if r.bad_start && !self.empty_ok => {
+                    // GNU goes on looking for a header after saying so.
+                    ctx.error(2, b"This does not look like a tar archive");
+                    action.skipped_header(ctx);
+                    r.resume();
+                    told = true;
+                    continue;
+                }
                 Err(err) => {
                     action.before_error(ctx)?;
                     return Err(read_error(ctx, err));
                 }
             };
-            if r.skipped {
+            if r.skipped && !told {
                 action.skipped_header(ctx);
             }
+            told = false;
             let selected = match &mut self.select {
                 Select::Every => true,
                 Select::Operands(sel, excl) => {

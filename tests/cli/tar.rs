@@ -813,8 +813,9 @@ fn compressed_streams_concatenated_padded_and_truncated() {
         let name = format!("cut.tar.{ext}");
         let r = damaged(&name, &whole[..whole.len() - 3], 2);
         // The decompressor's own words, then tar's: as GNU tar and its child say them.
-        // (bzip2's last block: GNU's child hands over what rbox's decoder keeps for the check.)
-        if have("tar") && tool != "bzip2" {
+        // (bzip2's and zstd's last block: their tools hand over data rbox's decoders keep
+        // until the block is complete, so the EOF falls elsewhere.)
+        if have("tar") && tool != "bzip2" && tool != "zstd" {
             let st = gnu_tar(&t, ["-tf", &name]);
             assert_eq!(r.err(), String::from_utf8_lossy(&st.stderr), "{name}");
         }

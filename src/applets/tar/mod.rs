@@ -16,8 +16,10 @@
 //! symlinks), so neither a symlink already on disk nor one planted by an earlier member can
 //! lead a write outside the target.
 //!
-//! Deviations: no remote archives
-//! (`host:file`), no `--transform`, no multi-volume; `-I`/`--use-compress-program` is refused
+//! `--transform` (transform.rs) reads sed's `s` expressions with the parser sed uses; the
+//! messages of a failing decompression are those of GNU tar's gzip/bzip2/xz/zstd child.
+//!
+//! Deviations: no remote archives (`host:file`), no multi-volume; `-I`/`--use-compress-program` is refused
 //! (a scratch image has no external compressors); the quoting of non-ASCII names follows the
 //! C locale.
 

@@ -290,6 +290,18 @@ const MESSAGES: &[(&str, &str, &str, i32)] = &[
     ("sh -c 'kill $$'; echo $?; sh -c 'kill $$' | true; echo $?; sh -c 'kill -PIPE $$'; echo $?", "143\n0\n141\n", "Terminated\nTerminated\n", 0),
 ];
 
+/// A trap runs even in a loop made of `continue` alone (BusyBox ash checks at each turn).
+#[test]
+fn trap_runs_in_a_loop_of_continue() {
+    let o = Command::new("timeout")
+        .args(["20", rbox().to_str().unwrap(), "sh", "-c"])
+        .arg("trap 'echo Exiting; exit 3' INT; (sleep 0.1; kill -s INT $$) & while continue; do continue; done")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "Exiting\n");
+    assert_eq!(o.status.code(), Some(3));
+}
+
 /// A script may close the low descriptors above 9 (`exec 10>&-`): the shell reads its script
 /// from a higher one (BusyBox ash moves its own out of the way).
 #[test]
@@ -392,6 +404,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     // read -t drops what came before the timeout (BusyBox ash); command -p looks in the default PATH.
     (r#"mkfifo p; exec 3<>p; printf te >&3; read -t 0.1 -u 3 r; echo "[$r] $?""#, "[] 1\n", "", 0),
     (r#"mkdir d; printf '#!/bin/sh\n' > d/zzcmd; chmod +x d/zzcmd; PATH=$PWD/d:$PATH; command -V zzcmd >/dev/null && echo found; command -p -V zzcmd >/dev/null 2>&1 || echo notfound"#, "found\nnotfound\n", "", 0),
+    // `kill -0 $!` fails once the background job has ended, even in a loop of builtins.
+    (r#"sleep 0.1 & p=$!; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 300000 ]; do i=$((i+1)); done; [ $i -lt 300000 ] && echo Ok; wait $p; echo $?"#, "Ok\n0\n", "", 0),
     // export -n unexports (BusyBox ash, bash).
     (r#"export n=1; export -n n; echo $n; sh -c 'echo ${n-unset}'; export -n m=2; sh -c 'echo ${m-unset}'"#, "1\nunset\nunset\n", "", 0),
     (r#"v='a  b'; cat <<< "$v"; cat <<<plain; tr a-z A-Z <<< "$v""#, "a  b\nplain\nA  B\n", "", 0),

@@ -339,6 +339,12 @@ impl Shell {
                 let mut st = 0;
                 self.loop_depth += 1;
                 let r = loop {
+                    // Traps run even in a loop of `continue` alone (BusyBox ash).
+                    if ANY_PENDING.load(Ordering::Relaxed) {
+                        if let Err(e) = self.run_pending_traps() {
+                            break Err(e);
+                        }
+                    }
                     self.errexit_off += 1;
                     let c = self.run(cond);
                     self.errexit_off -= 1;

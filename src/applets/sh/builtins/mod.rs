@@ -707,6 +707,9 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    // Reap background jobs that ended, so that `kill -0 $!` fails once `$!` is gone (BusyBox
+    // ash: a loop of builtins polling a child must see it end).
+    let _ = sh.procs.poll();
     let mut sig = libc::SIGTERM;
     let mut i = 1;
     match args.get(1).map(|a| a.as_slice()) {

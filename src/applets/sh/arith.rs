@@ -227,14 +227,25 @@ impl P<'_> {
         r
     }
 
+    /// Does a name start after the two characters at the cursor (`++x`)? Otherwise `++3` and
+    /// `+++3` are signs (bash, BusyBox ash).
+    fn name_after_two(&self) -> bool {
+        let mut k = self.i + 2;
+        while k < self.s.len() && matches!(self.s[k], b' ' | b'\t' | b'\n') {
+            k += 1;
+        }
+        k < self.s.len() && (self.s[k].is_ascii_alphabetic() || self.s[k] == b'_')
+    }
+
     fn unary_inner(&mut self) -> R<Expr> {
+        let inc_ok = self.name_after_two();
         match self.peek() {
-            Some(b'+') if self.at(1) == Some(b'+') => {
+            Some(b'+') if self.at(1) == Some(b'+') && inc_ok => {
                 self.i += 2;
                 let n = self.name()?;
                 Ok(Expr::Inc(n, 1, false))
             }
-            Some(b'-') if self.at(1) == Some(b'-') => {
+            Some(b'-') if self.at(1) == Some(b'-') && inc_ok => {
                 self.i += 2;
                 let n = self.name()?;
                 Ok(Expr::Inc(n, -1, false))

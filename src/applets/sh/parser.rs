@@ -711,6 +711,9 @@ impl<'a> Parser<'a> {
             // `${#}` is $#, `${#name}` the length of name.
             match self.inp.peek_at(1) {
                 Some(b'}') => {}
+                // `${##1}`, `${#%1}`, `${#-x}`: `$#` with an operator, not a length (the
+                // characters that are both names and operators are names only before `}`).
+                Some(b'#' | b'-' | b'?') if self.inp.peek_at(2) != Some(b'}') => {}
                 Some(c) if is_name_char(c) || special_name(c).is_some() => {
                     self.inp.bump();
                     len = true;

@@ -334,3 +334,54 @@ fn create_to_stdout_is_the_archive() {
     assert_eq!(o.stdout, g.stdout);
     assert!(o.stdout.len().is_multiple_of(10240) && !o.stdout.is_empty());
 }
+
+/// GNU's time stamp warnings on extraction (the seconds in the future differ from run to run:
+/// compared as N), and `--warning=no-timestamp`, `none` and `-m` silencing them.
+#[test]
+fn time_stamp_warnings_as_gnu() {
+    let setup = |d: &Path| {
+        sh(
+            d,
+            "mkdir -p t/sub t/fut && echo x > t/f && echo y > t/fut/g \
+             && touch -d '1960-05-06 07:08:09.25' t/f && touch -d 1950-01-01 t/sub \
+             && touch -d '2200-01-02 03:04:05.5' t/fut/g && touch -d 2200-01-01 t/fut \
+             && touch -d @1700000000 t && tar --format=pax --sort=name -cf a.tar t \
+             && tar --sort=name -cf g.tar t && rm -rf t && mkdir o",
+        )
+    };
+    // Sorted: GNU sets a directory's time when the extraction leaves it, rbox at the end
+    // (deepest first), so directories' warnings may come in another order.
+    let norm = |s: String| -> Vec<String> {
+        let mut v: Vec<String> = s
+            .lines()
+            .map(|l| match (l.find(" is "), l.find(" s in the future")) {
+                (Some(a), Some(b)) if a < b => format!("{} is N{}", &l[..a], &l[b..]),
+                _ => l.to_string(),
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for archive in ["a.tar", "g.tar"] {
+        for extra in [
+            &[][..],
+            &["--warning=no-timestamp"][..],
+            &["--warning=none"][..],
+            &["-m"][..],
+        ] {
+            let mut args = vec!["-xf", archive, "-C", "o"];
+            args.extend_from_slice(extra);
+            let ours = TempDir::new("tar-ts-ours");
+            let theirs = TempDir::new("tar-ts-gnu");
+            setup(ours.path());
+            setup(theirs.path());
+            let o = applet("tar").args(&args).cwd(ours.path()).run();
+            let g = gnu("tar").args(&args).cwd(theirs.path()).run();
+            assert_eq!(
+                (o.code, norm(o.err()), o.out()),
+                (g.code, norm(g.err()), g.out()),
+                "{args:?}"
+            );
+        }
+    }
+}

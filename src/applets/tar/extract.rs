@@ -390,7 +390,9 @@ impl<'a> Extractor<'a> {
             let _ = fs::fchmodat(dir, base, mode & 0o7777, 0);
         }
         if !self.o.touch {
-            let _ = fs::utimensat(dir, base, self.times(e), libc::AT_SYMLINK_NOFOLLOW);
+            if fs::utimensat(dir, base, self.times(e), libc::AT_SYMLINK_NOFOLLOW).is_ok() {
+                check_time(ctx, self.o, name, e.mtime, e.mtime_nsec);
+            }
         }
     }
 
@@ -694,8 +696,8 @@ impl<'a> Extractor<'a> {
         if chmod_needed {
             let _ = fs::fchmod(fd, want);
         }
-        if !self.o.touch {
-            let _ = fs::futimens(fd, self.times(e));
+        if !self.o.touch && fs::futimens(fd, self.times(e)).is_ok() {
+            check_time(ctx, self.o, name, e.mtime, e.mtime_nsec);
         }
     }
 
@@ -737,11 +739,62 @@ impl<'a> Extractor<'a> {
                 d.mode & 0o777 & !self.umask
             };
             let _ = fs::fchmod(fd, mode);
-            if !self.o.touch {
-                let _ = fs::futimens(fd, [Time::Omit, Time::At(d.mtime, d.nsec)]);
+            if !self.o.touch && fs::futimens(fd, [Time::Omit, Time::At(d.mtime, d.nsec)]).is_ok() {
+                check_time(ctx, self.o, &d.path, d.mtime, d.nsec);
             }
         }
     }
+}
+
+/// GNU's check_time after setting a member's mtime (the name as is, unquoted):
+/// `NAME: implausibly old time stamp 1969-12-31 23:59:59` for a time before 1970,
+/// `NAME: time stamp 2031-01-02 03:04:05.5 is 128489595.515384761 s in the future`; both
+/// silenced by `--warning=no-timestamp`. Warnings: the status stays.
+fn check_time(ctx: &mut Ctx, o: &Opts, name: &[u8], t: i64, ns: u32) {
+    if !o.warn_timestamp {
+        return;
+    }
+    let stamp = || {
+        // GNU's tartime shows a negative time as its seconds rounded up and the fraction
+        // counted down from there.
+        let (t, ns) = if t < 0 && ns != 0 {
+            (t + 1, 1_000_000_000 - ns)
+        } else {
+            (t, ns)
+        };
+        let zone = crate::common::time::Zone::local();
+        let mut b = Vec::new();
+        crate::common::time::strftime(&mut b, b"%Y-%m-%d %H:%M:%S", &zone.to_tm(t), ns, t);
+        if ns != 0 {
+            let f = format!(".{ns:09}");
+            b.extend_from_slice(f.trim_end_matches('0').as_bytes());
+        }
+        b
+    };
+    let mut m = name.to_vec();
+    if t < 0 {
+        m.extend_from_slice(b": implausibly old time stamp ");
+        m.extend_from_slice(&stamp());
+        ctx.msg(&m);
+        return;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let (ns_now, s_now) = (now.subsec_nanos() as i64, now.as_secs() as i64);
+    if (t, ns as i64) <= (s_now, ns_now) {
+        return;
+    }
+    let mut ds = t - s_now;
+    let mut dns = ns as i64 - ns_now;
+    if dns < 0 {
+        dns += 1_000_000_000;
+        ds -= 1;
+    }
+    m.extend_from_slice(b": time stamp ");
+    m.extend_from_slice(&stamp());
+    m.extend_from_slice(format!(" is {ds}.{dns:09} s in the future").as_bytes());
+    ctx.msg(&m);
 }
 
 fn write_sparse(

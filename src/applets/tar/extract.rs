@@ -389,10 +389,10 @@ impl<'a> Extractor<'a> {
             };
             let _ = fs::fchmodat(dir, base, mode & 0o7777, 0);
         }
-        if !self.o.touch {
-            if fs::utimensat(dir, base, self.times(e), libc::AT_SYMLINK_NOFOLLOW).is_ok() {
-                check_time(ctx, self.o, name, e.mtime, e.mtime_nsec);
-            }
+        if !self.o.touch
+            && fs::utimensat(dir, base, self.times(e), libc::AT_SYMLINK_NOFOLLOW).is_ok()
+        {
+            check_time(ctx, self.o, name, e.mtime, e.mtime_nsec);
         }
     }
 

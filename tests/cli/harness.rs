@@ -472,3 +472,79 @@ pub fn same_as_gnu(prog: &str, args: &[&str], stdin: Option<&[u8]>, cwd: &Path) 
     assert_eq!(a.stdout, g.stdout, "{prog} {args:?}: stdout bytes");
     a
 }
+
+/// The test's end of a pseudo-terminal (sh_interactive, runc exec -t): keys are written to the
+/// master and the screen is read back by a bounded poll until the expected text appears (no
+/// sleeps as synchronisation).
+pub struct Screen {
+    pub master: std::os::fd::OwnedFd,
+    /// Everything read from the terminal so far.
+    pub seen: Vec<u8>,
+    /// Where the next expectation starts looking in `seen`.
+    mark: usize,
+    timeout: std::time::Duration,
+}
+
+impl Screen {
+    pub fn new(master: std::os::fd::OwnedFd, timeout: std::time::Duration) -> Screen {
+        Screen {
+            master,
+            seen: Vec::new(),
+            mark: 0,
+            timeout,
+        }
+    }
+
+    pub fn send(&mut self, keys: &[u8]) {
+        use std::os::fd::AsFd;
+        let n = rbox::common::sys::fd::write(self.master.as_fd(), keys).ok();
+        assert_eq!(n, Some(keys.len()), "writing {keys:?} to the terminal");
+    }
+
+    /// Read what arrives within `ms` milliseconds; false once the terminal is closed.
+    pub fn pump(&mut self, ms: i32) -> bool {
+        use rbox::common::sys::term;
+        use std::os::fd::AsFd;
+        if !term::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
+            return true;
+        }
+        let mut buf = [0u8; 4096];
+        match rbox::common::sys::fd::read(self.master.as_fd(), &mut buf) {
+            Ok(n) if n > 0 => {
+                self.seen.extend_from_slice(&buf[..n]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Read until `want` appears after the mark; the mark moves past it.
+    pub fn expect(&mut self, want: &str) {
+        let deadline = std::time::Instant::now() + self.timeout;
+        loop {
+            if let Some(i) = self.seen[self.mark..]
+                .windows(want.len())
+                .position(|w| w == want.as_bytes())
+            {
+                self.mark += i + want.len();
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {want:?}; screen so far:\n{}",
+                String::from_utf8_lossy(&self.seen)
+            );
+            assert!(
+                self.pump(left.as_millis().min(1000) as i32),
+                "terminal closed while waiting for {want:?}; screen:\n{}",
+                String::from_utf8_lossy(&self.seen)
+            );
+        }
+    }
+
+    /// `seen` holds `text` anywhere.
+    pub fn saw(&self, text: &[u8]) -> bool {
+        self.seen.windows(text.len()).any(|w| w == text)
+    }
+}

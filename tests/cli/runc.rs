@@ -448,16 +448,12 @@ fn read_only_root_with_tmpfs_tmp() {
     );
 }
 
-/// A pseudo-terminal pair; the test holds the master.
-struct Pty {
-    master: std::os::fd::OwnedFd,
-    seen: Vec<u8>,
-    mark: usize,
-}
+/// A pseudo-terminal pair; the test holds the master as a harness::Screen.
+struct Pty;
 
 impl Pty {
     /// Start `cmd` with the slave as its standard input, output and error.
-    fn spawn(cmd: &mut Command) -> (Pty, Child) {
+    fn spawn(cmd: &mut Command) -> (Screen, Child) {
         let (m, s) = term::openpty().unwrap();
         term::set_window_size(
             m.as_fd(),
@@ -475,50 +471,7 @@ impl Pty {
             .stderr(Stdio::from(s))
             .spawn()
             .unwrap();
-        (
-            Pty {
-                master: m,
-                seen: Vec::new(),
-                mark: 0,
-            },
-            child,
-        )
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        let n = rbox::common::sys::fd::write(self.master.as_fd(), keys).unwrap();
-        assert_eq!(n, keys.len());
-    }
-
-    /// Read until `want` appears after the mark; the mark moves past it.
-    fn expect(&mut self, want: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(i) = self.seen[self.mark..]
-                .windows(want.len())
-                .position(|w| w == want.as_bytes())
-            {
-                self.mark += i + want.len();
-                return;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "timed out waiting for {want:?}; screen so far:\n{}",
-                String::from_utf8_lossy(&self.seen)
-            );
-            let ms = left.as_millis().min(1000) as i32;
-            if term::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
-                let mut buf = [0u8; 4096];
-                let n = rbox::common::sys::fd::read(self.master.as_fd(), &mut buf).unwrap_or(0);
-                assert!(
-                    n > 0,
-                    "terminal closed waiting for {want:?}:\n{}",
-                    String::from_utf8_lossy(&self.seen)
-                );
-                self.seen.extend_from_slice(&buf[..n]);
-            }
-        }
+        (Screen::new(m, Duration::from_secs(20)), child)
     }
 }
 
@@ -573,10 +526,7 @@ fn exec_it_session_with_job_control() {
         }
         assert!(Instant::now() < deadline, "runc exec did not end");
         // Keep the terminal drained.
-        if term::poll_readable(p.master.as_fd(), 20).unwrap_or(false) {
-            let mut buf = [0u8; 4096];
-            let _ = rbox::common::sys::fd::read(p.master.as_fd(), &mut buf);
-        }
+        p.pump(20);
     };
     assert_eq!(st.code(), Some(5));
     // The container's PID 1 was not disturbed; stop it.

@@ -3,8 +3,8 @@
 //! appears (no sleeps as synchronisation). Expected texts were checked against `busybox sh -i`
 //! and `dash -i`.
 
-use crate::harness::{is_root, rbox, skip, TempDir};
-use rbox::common::sys::fd::{self, AsFd, OwnedFd};
+use crate::harness::{is_root, rbox, skip, Screen, TempDir};
+use rbox::common::sys::fd::{self, AsFd};
 use rbox::common::sys::process::{self as sp, Exec, Fork};
 use rbox::common::sys::signal::{self, Handler};
 use rbox::common::sys::term::{self, WinSize};
@@ -13,12 +13,23 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The shell on a terminal: the screen (harness::Screen) and the shell's pid.
 struct Pty {
-    master: OwnedFd,
+    screen: Screen,
     pid: i32,
-    seen: Vec<u8>,
-    /// Offset in `seen` where the next expectation starts looking.
-    mark: usize,
+}
+
+impl std::ops::Deref for Pty {
+    type Target = Screen;
+    fn deref(&self) -> &Screen {
+        &self.screen
+    }
+}
+
+impl std::ops::DerefMut for Pty {
+    fn deref_mut(&mut self) -> &mut Screen {
+        &mut self.screen
+    }
 }
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -78,50 +89,8 @@ impl Pty {
         }
         drop(slave);
         Pty {
-            master,
+            screen: Screen::new(master, TIMEOUT),
             pid,
-            seen: Vec::new(),
-            mark: 0,
-        }
-    }
-
-    fn send(&mut self, keys: &[u8]) {
-        let n = fd::write(self.master.as_fd(), keys).map_or(-1, |n| n as isize);
-        assert_eq!(n, keys.len() as isize);
-    }
-
-    /// One read(2) of the master: the count, or -1 on an error.
-    fn read_some(&self, buf: &mut [u8]) -> isize {
-        fd::read(self.master.as_fd(), buf).map_or(-1, |n| n as isize)
-    }
-
-    /// Read until `want` appears after the mark; the mark moves past it.
-    fn expect(&mut self, want: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(i) = find(&self.seen[self.mark..], want.as_bytes()) {
-                self.mark += i + want.len();
-                return;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                panic!(
-                    "timed out waiting for {want:?}; screen so far:\n{}",
-                    String::from_utf8_lossy(&self.seen)
-                );
-            }
-            let ms = left.as_millis().min(1000) as i32;
-            if term::poll_readable(self.master.as_fd(), ms).unwrap_or(false) {
-                let mut buf = [0u8; 4096];
-                let n = self.read_some(&mut buf);
-                if n <= 0 {
-                    panic!(
-                        "shell gone while waiting for {want:?}; screen:\n{}",
-                        String::from_utf8_lossy(&self.seen)
-                    );
-                }
-                self.seen.extend_from_slice(&buf[..n as usize]);
-            }
         }
     }
 
@@ -158,13 +127,7 @@ impl Pty {
                 };
             }
             assert!(Instant::now() < deadline, "shell did not exit");
-            if term::poll_readable(self.master.as_fd(), 50).unwrap_or(false) {
-                let mut buf = [0u8; 4096];
-                let n = self.read_some(&mut buf);
-                if n > 0 {
-                    self.seen.extend_from_slice(&buf[..n as usize]);
-                }
-            }
+            self.pump(50);
         }
     }
 }
@@ -315,7 +278,7 @@ fn ctrl_c_interrupts_a_loop_and_a_command() {
     p.expect("P> ");
     p.send(b"echo ok\r");
     p.expect("ok\r\n");
-    assert!(find(&p.seen, b"cancelled\r\n").is_none());
+    assert!(!p.saw(b"cancelled\r\n"));
 }
 
 #[test]
@@ -489,7 +452,7 @@ fn blank_and_comment_lines_prompt_ps1_again() {
     p.expect("after-3\r\n");
     p.expect("P> ");
     assert!(
-        find(&p.seen, b"C> ").is_none(),
+        !p.saw(b"C> "),
         "PS2 shown for a complete line:\n{}",
         String::from_utf8_lossy(&p.seen)
     );

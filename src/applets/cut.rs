@@ -328,7 +328,7 @@ enum Fail {
 }
 
 fn cut(fd: BorrowedFd, c: &Cfg, lines: &mut Lines, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
-    if c.fields && c.delim != c.eol {
+    if c.fields {
         while let Some(block) = lines.block(fd, c.eol).map_err(Fail::Read)? {
             fields_block(block, c, ctx.out.buf_mut());
             ctx.out.maybe_flush().map_err(Fail::Write)?;
@@ -338,59 +338,19 @@ fn cut(fd: BorrowedFd, c: &Cfg, lines: &mut Lines, ctx: &mut Ctx) -> std::result
     let ranges = &c.ranges[..];
     while let Some((line, _)) = lines.next(fd, c.eol).map_err(Fail::Read)? {
         let out = ctx.out.buf_mut();
-        if !c.fields {
-            let len = line.len() as u64;
-            let mut first = true;
-            for &(lo, hi) in ranges {
-                if lo > len {
-                    break;
-                }
-                if let (Some(d), false) = (&c.out_delim, first) {
-                    out.extend_from_slice(d);
-                }
-                first = false;
-                out.extend_from_slice(&line[lo as usize - 1..hi.min(len) as usize]);
+        let len = line.len() as u64;
+        let mut first = true;
+        for &(lo, hi) in ranges {
+            if lo > len {
+                break;
             }
-            out.push(c.eol);
-        } else {
-            let Some(d0) = memchr::memchr(c.delim, line) else {
-                if !c.only_delimited {
-                    out.extend_from_slice(line);
-                    out.push(c.eol);
-                }
-                ctx.out.maybe_flush().map_err(Fail::Write)?;
-                continue;
-            };
-            let od = c.out_delim.as_deref().unwrap_or(&[]);
-            let mut ri = 0;
-            let mut idx = 1u64;
-            let mut start = 0;
-            let mut any = false;
-            let mut next = Some(d0);
-            loop {
-                while ri < ranges.len() && ranges[ri].1 < idx {
-                    ri += 1;
-                }
-                if ri == ranges.len() {
-                    break;
-                }
-                let end = next.unwrap_or(line.len());
-                if ranges[ri].0 <= idx {
-                    if any {
-                        out.extend_from_slice(od);
-                    }
-                    any = true;
-                    out.extend_from_slice(&line[start..end]);
-                }
-                if next.is_none() {
-                    break;
-                }
-                start = end + 1;
-                idx += 1;
-                next = memchr::memchr(c.delim, &line[start..]).map(|p| p + start);
+            if let (Some(d), false) = (&c.out_delim, first) {
+                out.extend_from_slice(d);
             }
-            out.push(c.eol);
+            first = false;
+            out.extend_from_slice(&line[lo as usize - 1..hi.min(len) as usize]);
         }
+        out.push(c.eol);
         ctx.out.maybe_flush().map_err(Fail::Write)?;
     }
     Ok(())
@@ -420,7 +380,9 @@ fn fields_block(block: &[u8], c: &Cfg, out: &mut Vec<u8>) {
             while i < n && block[i] != delim && block[i] != eol {
                 i += 1;
             }
-            let at_delim = i < n && block[i] == delim;
+            // The loop stops at a delimiter or a line end; a delimiter equal to the line end
+            // (`-d '\n'`) is a line end.
+            let at_delim = i < n && block[i] != eol;
             if at_delim || delimited {
                 while ri < ranges.len() && ranges[ri].1 < idx {
                     ri += 1;

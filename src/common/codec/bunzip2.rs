@@ -254,7 +254,9 @@ impl Table {
             b.skip((e & 31) as u32);
             return Ok(e >> 5);
         }
-        let mut len = FAST_BITS.max(self.min_len) + 1;
+        // Codes up to FAST_BITS long were in the table; a table of only longer codes starts at
+        // its shortest.
+        let mut len = (FAST_BITS + 1).max(self.min_len);
         while len <= MAX_CODE_LEN {
             let v = b.peek(len);
             if v < self.limit[len as usize] && self.limit[len as usize] != 0 {
@@ -612,10 +614,7 @@ impl Decoder {
                 o[w] = byte;
                 w += 1;
             }
-            if self.repeat == 0 && (w == o.len() || left == 0) {
-                break;
-            }
-            if self.repeat > 0 && w == o.len() {
+            if w == o.len() || (left == 0 && self.repeat == 0) {
                 break;
             }
         }

@@ -126,7 +126,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
             }
         };
-        let inp = stat_id(fd);
+        // The input's identity: for the input-is-output check and the kernel copy's choice.
+        let inp = (out_id.is_some() || o.plain())
+            .then(|| stat_id(fd))
+            .flatten();
         if let (Some(out), Some(inp)) = (out_id, inp) {
             if inp.0 == out.0 && inp.1 == out.1 && input_before_end(fd) {
                 let mut msg = crate::common::quote::quote_if_needed(name.as_bytes());

@@ -343,12 +343,15 @@ fn ignoreeof() {
     let (_d, mut p) = shell("ia-eof");
     p.expect("P> ");
     p.send(b"set -o ignoreeof; echo set-1\r");
-    p.expect("set-1\r\n");
+    p.expect("\nset-1\r\n");
     p.expect("P> ");
     p.send(b"\x04");
     p.expect("Use \"exit\" to leave shell.");
+    // Type only at the prompt: a line typed while the terminal is still cooked is echoed by
+    // the kernel, and that echo would satisfy the next expectation before the command ran.
+    p.expect("P> ");
     p.send(b"set +o ignoreeof; IGNOREEOF=1; echo set-2\r");
-    p.expect("set-2\r\n");
+    p.expect("\nset-2\r\n");
     p.expect("P> ");
     p.send(b"\x04");
     p.expect("Use \"exit\" to leave shell.");

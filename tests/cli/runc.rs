@@ -505,8 +505,9 @@ fn exec_it_session_with_job_control() {
     p.expect("bin  sbin");
     p.expect("c# ");
     p.send(b"test -t 0 && echo on-a-terminal; echo $$ $PPID\r");
-    p.expect("on-a-terminal");
-    p.expect(" 0");
+    // The output's own line, not the echoed command line.
+    p.expect("\non-a-terminal\r\n");
+    p.expect(" 0\r\n");
     // The marker is quoted so that the echoed command line does not match it.
     p.send(b"sh -c 'echo \"st\"arted; exec sleep 100'\r");
     p.expect("started");

@@ -405,7 +405,7 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"mkfifo p; exec 3<>p; printf te >&3; read -t 0.1 -u 3 r; echo "[$r] $?""#, "[] 1\n", "", 0),
     (r#"mkdir d; printf '#!/bin/sh\n' > d/zzcmd; chmod +x d/zzcmd; PATH=$PWD/d:$PATH; command -V zzcmd >/dev/null && echo found; command -p -V zzcmd >/dev/null 2>&1 || echo notfound"#, "found\nnotfound\n", "", 0),
     // `kill -0 $!` fails once the background job has ended, even in a loop of builtins.
-    (r#"sleep 0.1 & p=$!; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 300000 ]; do i=$((i+1)); done; [ $i -lt 300000 ] && echo Ok; wait $p; echo $?"#, "Ok\n0\n", "", 0),
+    (r#"sleep 0.1 & p=$!; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 50000000 ]; do i=$((i+1)); done; [ $i -lt 50000000 ] && echo Ok; wait $p; echo $?"#, "Ok\n0\n", "", 0),
     // `${##1}` is `$#` without a trailing 1; `+++3` after a parenthesis is signs, not `++`.
     (r#"set -- a; echo N:${##1} N:${#%1} O:${##x} ${##}; a=3; echo $((a+++3)) $(((a)+++3)) $((0++1)) $((0--1)) $((++a))"#, "N: N: O:1 1\n6 7 1 1 5\n", "", 0),
     // export -n unexports (BusyBox ash, bash).

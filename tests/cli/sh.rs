@@ -352,6 +352,8 @@ fn messages_in_scripts_as_busybox_ash() {
 
 #[rustfmt::skip]
 const ASH_EXT: &[(&str, &str, &str, i32)] = &[
+    // A NUL written in `$'...'` is dropped (BusyBox ash; bash cuts the rest of the quote).
+    (r#"printf '%s|' $'a\x00'b $'d\0'e"#, "ab|de|", "", 0),
     // shift beyond $#: status 1, the shell goes on (BusyBox ash, bash; dash exits).
     (r#"shift; echo $?; set -- a b; shift 3; echo $? $#"#, "1\n1 2\n", "", 0),
     // break/continue in a function called from a loop act on that loop, as BusyBox ash (dash and bash ignore them).
@@ -486,6 +488,13 @@ const EXTENSIONS: &[(&str, &str, &str, i32)] = &[
 
 #[rustfmt::skip]
 const GOLDEN: &[(&str, &str, &str, i32)] = &[
+    // Line continuations vanish inside `$name`, between `$(` and `(`, and before `))`.
+    ("a=x; ad=Ok; echo $a\\\nd \"$a\\\nd\"; echo $\\\n((\\\n6*7\\\n)\\\n)", "Ok Ok\n42\n", "", 0),
+    // A backslash from an unquoted expansion escapes in pathname matching; no match keeps it.
+    (r#"touch tq 't*'; v='[t]\q'; printf '%s\n' $v "$v"; v='t\*'; printf '%s\n' $v"#, "tq\n[t]\\q\nt\\*\n", "", 0),
+    // `$#` cannot be assigned; `${x:}` has no offset.
+    (r#"echo ${#=}; echo X"#, "", "sh: 1: Bad substitution\n", 2),
+    (r#"x=1; echo ${x:}"#, "", "sh: 1: Syntax error: Missing '}'\n", 2),
     (r#"trap 'return 7' USR1; f() { kill -USR1 $$; echo after; }; f; echo st $?"#, "st 7\n", "", 0),
     ("cat <<EOF\na\\b\\\nEOF\necho not-a-command\n", "a\\bEOF\necho not-a-command\n", "", 0),
     (r#"x=~/a:~/b:c~:~; echo $x; y=~"q"; echo $y; z=a:~root/x; echo $z"#, "/root/a:/root/b:c~:/root\n~q\na:/root/x\n", "", 0),

@@ -151,13 +151,11 @@ impl Builder {
                 self.cur.push(c);
                 if self.glob {
                     self.pat.push(c);
+                    // A backslash produced by an unquoted expansion escapes the next
+                    // character in pathname matching: `v='\*'; echo Z$v` matches only `Z*`
+                    // (bash, dash, BusyBox ash); the word is kept as it was when nothing matches.
                     if is_meta(c) {
                         self.meta = true;
-                    }
-                    if c == b'\\' {
-                        // A backslash produced by an expansion is literal in pathname matching.
-                        self.pat.pop();
-                        self.pat.extend_from_slice(b"\\\\");
                     }
                 }
                 self.started = true;

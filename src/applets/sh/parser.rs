@@ -565,11 +565,13 @@ impl<'a> Parser<'a> {
             Some(b'(') => {
                 self.inp.bump();
                 self.enter()?;
+                self.inp.join_continuations(0);
                 if self.inp.peek() == Some(b'(') {
                     self.inp.bump();
                     let mut w = Vec::new();
                     self.parts(&mut w, Ctx::Arith)?;
                     self.inp.bump();
+                    self.inp.join_continuations(0);
                     if self.inp.peek() != Some(b')') {
                         return self.syntax("missing '))'");
                     }
@@ -611,6 +613,7 @@ impl<'a> Parser<'a> {
                     }
                     name.push(c);
                     self.inp.bump();
+                    self.inp.join_continuations(0);
                 }
                 parts.push(param(PName::Var(name)));
             }
@@ -640,7 +643,11 @@ impl<'a> Parser<'a> {
                 return self.syntax("unterminated quoted string");
             };
             match c {
-                b'\'' => return Ok(s),
+                b'\'' => {
+                    // A NUL cannot be part of an argument: `$'a\0b'` is `ab` (BusyBox ash).
+                    s.retain(|&c| c != 0);
+                    return Ok(s);
+                }
                 b'\\' => {
                     let Some(d) = self.inp.bump() else {
                         return self.syntax("unterminated quoted string");
@@ -714,6 +721,8 @@ impl<'a> Parser<'a> {
                 // `${##1}`, `${#%1}`, `${#-x}`: `$#` with an operator, not a length (the
                 // characters that are both names and operators are names only before `}`).
                 Some(b'#' | b'-' | b'?') if self.inp.peek_at(2) != Some(b'}') => {}
+                // `${#=...}`: `$#` cannot be assigned (dash, bash, BusyBox ash).
+                Some(b'=') => return self.bad_subst(),
                 Some(c) if is_name_char(c) || special_name(c).is_some() => {
                     self.inp.bump();
                     len = true;
@@ -788,6 +797,11 @@ impl<'a> Parser<'a> {
                         let mut off = Vec::new();
                         self.stop = Some(b':');
                         self.parts(&mut off, Ctx::Brace(in_dq))?;
+                        if off.is_empty() && self.inp.peek() == Some(b'}') {
+                            // `${x:}` has no offset (bash: bad substitution; BusyBox ash and
+                            // dash: missing '}').
+                            return self.syntax("missing '}'");
+                        }
                         let mut len = None;
                         if self.inp.peek() == Some(b':') {
                             self.inp.bump();

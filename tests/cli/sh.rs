@@ -492,6 +492,13 @@ const GOLDEN: &[(&str, &str, &str, i32)] = &[
     ("a=x; ad=Ok; echo $a\\\nd \"$a\\\nd\"; echo $\\\n((\\\n6*7\\\n)\\\n)", "Ok Ok\n42\n", "", 0),
     // A backslash from an unquoted expansion escapes in pathname matching; no match keeps it.
     (r#"touch tq 't*'; v='[t]\q'; printf '%s\n' $v "$v"; v='t\*'; printf '%s\n' $v"#, "tq\n[t]\\q\nt\\*\n", "", 0),
+    // Aliases: a trailing blank makes the next word a candidate, along the chain; an alias
+    // may stand for a reserved word; the command name after assignments is a candidate.
+    ("alias BEGIN={ END=}\nBEGIN\necho hi\nEND\nalias foo='echo ' bar='baz ' baz=quux quux=X\nfoo bar bar\nfoo foo bar\nx=1 foo bar\n", "hi\nX X\necho X\nX\n", "", 0),
+    // Redirection words of an external command are expanded by the shell itself, and a
+    // here-document's delimiter is its text after quote removal, never expanded.
+    ("unset a b; cat <<EOF >/dev/null\n${a=NO}\nEOF\necho $a; cat </dev/null >${b=/dev/null}; echo $b", "NO\n/dev/null\n", "", 0),
+    ("cat <<EO`true`F\nbody\nEO`true`F\ncat <<E\\\nOF\nb2\nEOF\necho Ok", "body\nb2\nOk\n", "", 0),
     // `$#` cannot be assigned; `${x:}` has no offset.
     (r#"echo ${#=}; echo X"#, "", "sh: 1: Bad substitution\n", 2),
     (r#"x=1; echo ${x:}"#, "", "sh: 1: Syntax error: Missing '}'\n", 2),

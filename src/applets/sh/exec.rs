@@ -768,6 +768,15 @@ impl Shell {
                         return Err(Flow::Exit(2));
                     }
                 }
+                // Redirection words are expanded here, before the fork: their side effects
+                // (`${a=x}` in a here-document) stay in the shell (dash, BusyBox ash).
+                if !s.redirs.is_empty() {
+                    match self.expand_redir_words(&s.redirs) {
+                        Ok(v) => self.pre_redir = Some(v),
+                        Err(Flow::Exit(st)) => return Ok(st),
+                        Err(e) => return Err(e),
+                    }
+                }
                 let argv = std::mem::take(argv_ref);
                 if tail && !self.opts.noexec {
                     let st = self.child_exec(s, &assigns, argv, found);
@@ -775,6 +784,7 @@ impl Shell {
                 }
                 let job = super::jobctl::begin(self, true);
                 let pid = self.fork_run(|sh| Ok(sh.child_exec(s, &assigns, argv, found)));
+                self.pre_redir = None;
                 if pid < 0 {
                     return Ok(2);
                 }
@@ -1021,6 +1031,26 @@ impl Shell {
 
     // ------------------------------------------------------------ redirections
 
+    /// The words of `redirs` expanded: here-document bodies (None when quoted), here-strings
+    /// and targets.
+    fn expand_redir_words(&mut self, redirs: &[Redir]) -> Result<Vec<Option<Vec<u8>>>, Flow> {
+        let mut v = Vec::with_capacity(redirs.len());
+        for r in redirs {
+            if r.kind == RKind::Here {
+                let doc = r.here.as_ref().unwrap();
+                if doc.quoted {
+                    v.push(None);
+                } else {
+                    let w = doc.body.borrow();
+                    v.push(Some(self.expand_str(&w)?));
+                }
+            } else {
+                v.push(Some(self.expand_str(&r.target)?));
+            }
+        }
+        Ok(v)
+    }
+
     /// Apply redirections. With `saved`, remember what to restore. Err(status) after a message.
     pub fn redirect(
         &mut self,
@@ -1033,11 +1063,19 @@ impl Shell {
             return Ok(());
         }
         let _ = self.out.flush();
+        let mut pre = self
+            .pre_redir
+            .take()
+            .filter(|p| p.len() == redirs.len())
+            .map(|p| p.into_iter());
         for r in redirs {
+            let pre_word = pre.as_mut().and_then(|p| p.next()).flatten();
             let newfd: OwnedFd = match r.kind {
                 RKind::Here => {
                     let doc = r.here.as_ref().unwrap();
-                    let body = {
+                    let body = if let Some(b) = pre_word {
+                        b
+                    } else {
                         let w = doc.body.borrow();
                         if doc.quoted {
                             match w.first() {
@@ -1058,7 +1096,7 @@ impl Shell {
                     }
                 }
                 RKind::HereStr => {
-                    let mut body = match self.expand_str(&r.target) {
+                    let mut body = match pre_word.map_or_else(|| self.expand_str(&r.target), Ok) {
                         Ok(t) => t,
                         Err(Flow::Exit(s)) => return Err(s),
                         Err(_) => return Err(2),
@@ -1070,7 +1108,7 @@ impl Shell {
                     }
                 }
                 _ => {
-                    let target = match self.expand_str(&r.target) {
+                    let target = match pre_word.map_or_else(|| self.expand_str(&r.target), Ok) {
                         Ok(t) => t,
                         Err(Flow::Exit(s)) => return Err(s),
                         Err(_) => return Err(2),

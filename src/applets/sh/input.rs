@@ -109,6 +109,9 @@ pub struct Input {
     pub line: usize,
     /// Aliases being expanded: (name, buffer position where their text ends).
     pub alias_stack: Vec<(Vec<u8>, usize)>,
+    /// Where the last alias whose text ends in a blank ended (the next word is an alias
+    /// candidate too).
+    pub alias_blank_end: Option<usize>,
 }
 
 impl Input {
@@ -120,6 +123,7 @@ impl Input {
             eof: true,
             line: 1,
             alias_stack: Vec::new(),
+            alias_blank_end: None,
         }
     }
 
@@ -131,6 +135,7 @@ impl Input {
             eof: false,
             line: 1,
             alias_stack: Vec::new(),
+            alias_blank_end: None,
         }
     }
 
@@ -157,8 +162,11 @@ impl Input {
         if c == b'\n' {
             self.line += 1;
         }
-        while let Some((_, end)) = self.alias_stack.last() {
-            if self.pos >= *end {
+        while let Some(&(_, end)) = self.alias_stack.last() {
+            if self.pos >= end {
+                if end > 0 && matches!(self.buf.get(end - 1), Some(b' ' | b'\t')) {
+                    self.alias_blank_end = Some(end);
+                }
                 self.alias_stack.pop();
             } else {
                 break;
@@ -184,6 +192,7 @@ impl Input {
 
     /// Drop what has been parsed; give unparsed read-ahead back to a shared stdin.
     pub fn commit(&mut self) {
+        self.alias_blank_end = None;
         if self.alias_stack.is_empty() {
             let rest = self.buf.len() - self.pos;
             if rest > 0 && self.src.unread(rest) {

@@ -1129,6 +1129,8 @@ impl<'a> Parser<'a> {
 
     /// Can the next token start a command?
     fn starts_command(&mut self) -> PResult<bool> {
+        // An alias may stand for a reserved word that ends the list (`alias END=}`).
+        self.alias_check()?;
         Ok(match self.peek()? {
             Tok::Word(w) => match plain(w) {
                 Some(s) => !matches!(
@@ -1496,6 +1498,13 @@ impl<'a> Parser<'a> {
                 return self.unexpected(None);
             }
         };
+        let here_op = matches!(op, Op::DLess | Op::DLessDash);
+        let start = if here_op && self.peeked.is_none() {
+            self.skip_blanks();
+            Some(self.inp.pos)
+        } else {
+            None
+        };
         let target = match self.next()? {
             Tok::Word(w) => w,
             t => {
@@ -1503,6 +1512,11 @@ impl<'a> Parser<'a> {
                 return self.unexpected(None);
             }
         };
+        // A here-document's delimiter is the word's text after quote removal, with nothing
+        // expanded: `<<EO`x`F` ends at the line "EO`x`F" (XCU 2.7.4).
+        let raw_delim = start
+            .filter(|&b| b <= self.inp.pos && self.inp.pos <= self.inp.buf.len())
+            .map(|b| delim_text(&self.inp.buf[b..self.inp.pos]));
         // `&>f`, `&>>f`, and `>&f` with a word that is not a number: stdout to f, then
         // stderr to stdout (bash; BusyBox ash).
         let both_to_file = match op {
@@ -1552,9 +1566,12 @@ impl<'a> Parser<'a> {
         }
         let mut here = None;
         if kind == RKind::Here {
-            let mut delim = Vec::new();
-            let mut quoted = false;
-            unquote(&target, &mut delim, &mut quoted);
+            let (delim, quoted) = raw_delim.unwrap_or_else(|| {
+                let mut delim = Vec::new();
+                let mut quoted = false;
+                unquote(&target, &mut delim, &mut quoted);
+                (delim, quoted)
+            });
             let doc = Rc::new(HereDoc {
                 body: RefCell::new(Vec::new()),
                 quoted,
@@ -1594,9 +1611,24 @@ impl<'a> Parser<'a> {
             let Tok::Word(w) = self.next()? else {
                 unreachable!()
             };
+            // An alias whose text ends in a blank makes the next word an alias candidate too,
+            // and so on along the chain (XCU 2.3.1). Looked at before anything peeks further.
+            let mut alias_next = false;
+            if self.peeked.is_none() && self.aliases.is_some_and(|a| !a.is_empty()) {
+                let before = self.inp.pos;
+                self.skip_blanks();
+                alias_next = self
+                    .inp
+                    .alias_blank_end
+                    .is_some_and(|e| e > before && e <= self.inp.pos);
+            }
             if s.words.is_empty() {
                 if let Some(a) = as_assignment(&w) {
                     s.assigns.push(a);
+                    // The command name after assignments is an alias candidate (dash, bash).
+                    if self.aliases.is_some_and(|a| !a.is_empty()) {
+                        self.alias_check()?;
+                    }
                     continue;
                 }
                 // `name ( )` starts a function definition.
@@ -1618,20 +1650,10 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                s.words.push(w);
-                if self.aliases.is_some_and(|a| !a.is_empty()) {
-                    // An alias ending in a blank makes the next word an alias candidate too.
-                    if self.inp.alias_stack.last().is_some_and(|_| true) {
-                        let ends_blank = self.inp.buf[..self.inp.pos]
-                            .last()
-                            .is_some_and(|c| *c == b' ' || *c == b'\t');
-                        if ends_blank {
-                            self.alias_check()?;
-                        }
-                    }
-                }
-            } else {
-                s.words.push(w);
+            }
+            s.words.push(w);
+            if alias_next {
+                self.alias_check()?;
             }
         }
         if s.words.is_empty() && s.assigns.is_empty() && s.redirs.is_empty() {
@@ -1811,6 +1833,56 @@ fn special_name(c: u8) -> Option<PName> {
 }
 
 /// The here-document delimiter: the word with quotes removed, and whether any quoting was there.
+/// Quote removal on the source text of a here-document delimiter: (delimiter, quoted).
+fn delim_text(raw: &[u8]) -> (Vec<u8>, bool) {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut quoted = false;
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'\\' if raw.get(i + 1) == Some(&b'\n') => i += 2,
+            b'\\' => {
+                quoted = true;
+                if let Some(&c) = raw.get(i + 1) {
+                    out.push(c);
+                }
+                i += 2;
+            }
+            b'\'' => {
+                quoted = true;
+                i += 1;
+                while i < raw.len() && raw[i] != b'\'' {
+                    out.push(raw[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                quoted = true;
+                i += 1;
+                while i < raw.len() && raw[i] != b'"' {
+                    if raw[i] == b'\\' && raw.get(i + 1) == Some(&b'\n') {
+                        i += 2;
+                        continue;
+                    }
+                    if raw[i] == b'\\' && matches!(raw.get(i + 1), Some(b'$' | b'`' | b'"' | b'\\'))
+                    {
+                        i += 1;
+                    }
+                    out.push(raw[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, quoted)
+}
+
 fn unquote(w: &Word, out: &mut Vec<u8>, quoted: &mut bool) {
     for p in w {
         match p {

@@ -160,6 +160,9 @@ pub struct Shell {
     pub(super) env_cache: Option<(u64, Vec<CString>)>,
     /// Set by `exec` without a command: keep its redirections.
     pub keep_redirs: bool,
+    /// Redirection words (here-document bodies, targets) expanded by the shell before it
+    /// forked the command they belong to, one per redirection (None: a quoted here-document).
+    pub pre_redir: Option<Vec<Option<Vec<u8>>>>,
     /// argv[0] the binary was started with (to find our own executable).
     pub exe_hint: Vec<u8>,
     /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
@@ -246,6 +249,7 @@ impl Shell {
             eval_depth: 0,
             env_cache: None,
             keep_redirs: false,
+            pre_redir: None,
             exe_hint: Vec::new(),
             exec_prefix: b"",
             pool: Vec::new(),

@@ -17,6 +17,48 @@ use std::io;
 
 #[cfg(feature = "tar-bzip2")]
 mod bunzip2;
+#[cfg(feature = "tar-gzip")]
+pub mod gunzip;
+#[cfg(feature = "tar-gzip")]
+mod inflate;
+
+/// How decoding failed (all codecs: tar and the front-ends report these).
+#[derive(Debug)]
+pub enum Fail {
+    /// Reading the input.
+    Read(io::Error),
+    /// Writing the output.
+    Write(io::Error),
+    /// Not this format at all.
+    NotFormat,
+    /// The input ended inside a member.
+    Truncated,
+    /// Corrupt data (gzip: "format violated"; the others: the codec's words).
+    Corrupt(String),
+    /// gzip's trailer checks: CRC, length, or both.
+    Crc,
+    Length,
+    CrcLength,
+    /// gzip's header checks.
+    Method(u8),
+    Encrypted,
+    Flags(u8),
+    HeaderCrc(u16, u16),
+}
+
+/// What a complete stream reports.
+#[derive(Default)]
+pub struct Summary {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Bytes after the last member that are not another one.
+    pub garbage: bool,
+    /// The first member's stored name and mtime (for -N and -l), header and trailer size.
+    pub name: Option<Vec<u8>>,
+    pub mtime: u32,
+    pub header_bytes: u64,
+    pub crc: u32,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Codec {
@@ -82,6 +124,37 @@ pub trait Step: Send {
 
 pub fn corrupt(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
+/// GNU gzip's words for a failure reading `name` (`stdin` for standard input).
+pub fn gzip_message(name: &[u8], f: &Fail) -> Vec<u8> {
+    let data = |what: &[&[u8]]| {
+        let mut m = [b"\ngzip: ", name, b": "].concat();
+        for w in what {
+            m.extend_from_slice(w);
+        }
+        m.push(b'\n');
+        m
+    };
+    let head = |what: String| [b"gzip: ", name, what.as_bytes(), b"\n"].concat();
+    match f {
+        Fail::NotFormat => data(&[b"not in gzip format"]),
+        Fail::Truncated => data(&[b"unexpected end of file"]),
+        Fail::Crc => data(&[b"invalid compressed data--crc error"]),
+        Fail::Length => data(&[b"invalid compressed data--length error"]),
+        Fail::CrcLength => [
+            data(&[b"invalid compressed data--crc error"]),
+            data(&[b"invalid compressed data--length error"]),
+        ]
+        .concat(),
+        Fail::Method(m) => head(format!(": unknown method {m} -- not supported")),
+        Fail::Encrypted => head(" is encrypted -- not supported".into()),
+        Fail::Flags(fl) => head(format!(" has flags 0x{fl:x} -- not supported")),
+        Fail::HeaderCrc(stored, computed) => head(format!(
+            ": header checksum 0x{stored:04x} != computed checksum 0x{computed:04x}"
+        )),
+        _ => data(&[b"invalid compressed data--format violated"]),
+    }
 }
 
 fn missing(codec: Codec) -> io::Error {

@@ -11,11 +11,7 @@ use crate::common::codec;
 use crate::common::sys::fd as sysfd;
 use crate::common::Ctx;
 
-const FTEXT_MASK: u8 = 0xe0; // reserved bits: must be zero
-const FHCRC: u8 = 2;
-const FEXTRA: u8 = 4;
-const FNAME: u8 = 8;
-const FCOMMENT: u8 = 16;
+use crate::common::codec::gunzip::{header, Source, FEXTRA, FNAME};
 
 pub(super) fn compress(
     r: &mut Runner,
@@ -51,219 +47,20 @@ pub(super) fn compress(
     Ok(d)
 }
 
-/// A byte source over the runner's input buffer.
-struct Src<'a> {
-    fd: BorrowedFd<'a>,
-    buf: Vec<u8>,
-    pos: usize,
-    len: usize,
-    eof: bool,
-    total: u64,
-}
-
-impl Src<'_> {
-    fn refill(&mut self) -> Result<(), Fail> {
-        if self.pos == self.len && !self.eof {
-            let n = sysfd::read(self.fd, &mut self.buf).map_err(Fail::Read)?;
-            self.total += n as u64;
-            self.pos = 0;
-            self.len = n;
-            if n == 0 {
-                self.eof = true;
-            }
-        }
-        Ok(())
-    }
-    fn byte(&mut self) -> Result<Option<u8>, Fail> {
-        self.refill()?;
-        if self.pos == self.len {
-            return Ok(None);
-        }
-        self.pos += 1;
-        Ok(Some(self.buf[self.pos - 1]))
-    }
-    fn need(&mut self) -> Result<u8, Fail> {
-        self.byte()?.ok_or(Fail::Truncated)
-    }
-}
-
-/// The header after the magic: (flags, mtime, name if stored, header length).
-fn header(s: &mut Src) -> Result<(Option<Vec<u8>>, u32, u64), Fail> {
-    let mut n = 2u64;
-    let method = s.need()?;
-    let flags = s.need()?;
-    n += 2;
-    if method != 8 || flags & FTEXT_MASK != 0 {
-        return Err(Fail::Corrupt("unknown method".into()));
-    }
-    let mut t = [0u8; 6];
-    for b in t.iter_mut() {
-        *b = s.need()?;
-    }
-    n += 6;
-    let mtime = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
-    if flags & FEXTRA != 0 {
-        let len = usize::from(s.need()?) | usize::from(s.need()?) << 8;
-        for _ in 0..len {
-            s.need()?;
-        }
-        n += 2 + len as u64;
-    }
-    let mut name = None;
-    if flags & FNAME != 0 {
-        let mut v = Vec::new();
-        loop {
-            let c = s.need()?;
-            n += 1;
-            if c == 0 {
-                break;
-            }
-            v.push(c);
-        }
-        name = Some(v);
-    }
-    if flags & FCOMMENT != 0 {
-        while s.need()? != 0 {
-            n += 1;
-        }
-        n += 1;
-    }
-    if flags & FHCRC != 0 {
-        s.need()?;
-        s.need()?;
-        n += 2;
-    }
-    Ok((name, mtime, n))
-}
-
 pub(super) fn decompress(
     r: &mut Runner,
     inp: &Input,
     out: Option<BorrowedFd>,
 ) -> Result<Done, Fail> {
-    let mut s = Src {
-        fd: inp.fd,
-        buf: std::mem::take(&mut r.buf_in),
-        pos: 0,
-        len: 0,
-        eof: false,
-        total: 0,
-    };
+    let mut s = Source::new(inp.fd, std::mem::take(&mut r.buf_in), &[]);
     let mut obuf = std::mem::take(&mut r.buf_out);
-    let res = members(r, &mut s, &mut obuf, out);
-    r.buf_in = s.buf;
+    let passthrough = r.o.force && r.o.stdout && out.is_some();
+    let res = r
+        .gunzip
+        .run(&mut s, &mut obuf, passthrough, &mut |b| write_out(out, b));
+    r.buf_in = s.into_buf();
     r.buf_out = obuf;
     res
-}
-
-fn members(
-    r: &Runner,
-    s: &mut Src,
-    obuf: &mut [u8],
-    out: Option<BorrowedFd>,
-) -> Result<Done, Fail> {
-    let mut d = Done::default();
-    let mut member = 0u32;
-    loop {
-        let Some(b0) = s.byte()? else {
-            if member == 0 {
-                return Err(Fail::Truncated);
-            }
-            break;
-        };
-        if member > 0 && b0 == 0 {
-            // Zero padding: ignored to the end; anything else after it is garbage.
-            loop {
-                match s.byte()? {
-                    None => break,
-                    Some(0) => {}
-                    Some(_) => {
-                        d.garbage = true;
-                        break;
-                    }
-                }
-            }
-            break;
-        }
-        let b1 = s.byte()?;
-        if b0 != 0x1f || b1 != Some(0x8b) {
-            if member == 0 {
-                if r.o.force && r.o.stdout && out.is_some() {
-                    // zcat -f: not gzip data, passed through.
-                    let mut head = vec![b0];
-                    head.extend(b1);
-                    write_out(out, &head)?;
-                    write_out(out, &s.buf[s.pos..s.len])?;
-                    s.pos = s.len;
-                    loop {
-                        s.refill()?;
-                        if s.eof {
-                            break;
-                        }
-                        write_out(out, &s.buf[s.pos..s.len])?;
-                        s.pos = s.len;
-                    }
-                    d.bytes_in = s.total;
-                    d.bytes_out = s.total;
-                    return Ok(d);
-                }
-                return Err(if b1.is_none() {
-                    Fail::Truncated
-                } else {
-                    Fail::NotFormat
-                });
-            }
-            d.garbage = true;
-            break;
-        }
-        let (name, mtime, hlen) = header(s)?;
-        if member == 0 {
-            d.name = name;
-            d.mtime = mtime;
-            d.header_bytes = hlen + 8;
-        }
-        let mut inf = codec::inflate_raw();
-        let mut crc = flate2::Crc::new();
-        let mut size: u64 = 0;
-        loop {
-            s.refill()?;
-            let (c, p, end) = inf
-                .step(&s.buf[s.pos..s.len], obuf, s.eof)
-                .map_err(|e| Fail::Corrupt(e.to_string()))?;
-            s.pos += c;
-            if p > 0 {
-                crc.update(&obuf[..p]);
-                write_out(out, &obuf[..p])?;
-                size += p as u64;
-            }
-            if end {
-                break;
-            }
-            if c == 0 && p == 0 && s.eof {
-                return Err(Fail::Truncated);
-            }
-        }
-        let mut t = [0u8; 8];
-        for b in t.iter_mut() {
-            *b = s.need()?;
-        }
-        if u32::from_le_bytes([t[0], t[1], t[2], t[3]]) != crc.sum() {
-            return Err(Fail::Crc);
-        }
-        if u32::from_le_bytes([t[4], t[5], t[6], t[7]]) != size as u32 {
-            return Err(Fail::Length);
-        }
-        d.bytes_out += size;
-        d.crc = crc.sum();
-        member += 1;
-    }
-    // Read to the end (a pipe's writer is not cut off), counting.
-    while !s.eof {
-        s.pos = s.len;
-        s.refill()?;
-    }
-    d.bytes_in = s.total;
-    Ok(d)
 }
 
 /// The name stored in a gzip file's header (for -N), read without moving the file offset.
@@ -342,15 +139,7 @@ pub(super) fn list_one(ctx: &mut Ctx, r: &mut Runner, inp: Input, shown: &[u8]) 
         r.data_error(ctx, inp.shown, f);
         return;
     }
-    let mut s = Src {
-        fd: inp.fd,
-        buf: first[2..].to_vec(),
-        pos: 0,
-        len: first.len() - 2,
-        eof: true,
-        total: 0,
-    };
-    let Ok((_, _, hlen)) = header(&mut s) else {
+    let Ok((_, _, hlen)) = header(&mut Source::memory(inp.fd, &first[2..])) else {
         r.data_error(ctx, inp.shown, Fail::Truncated);
         return;
     };

@@ -491,6 +491,8 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
         o,
         buf_in: vec![0; CHUNK],
         buf_out: vec![0; CHUNK],
+        #[cfg(feature = "tar-gzip")]
+        gunzip: Default::default(),
         walker: None,
         list_total: None,
         list_overhead: 0,
@@ -552,42 +554,14 @@ fn usage_error(ctx: &mut Ctx, fam: Fam, msg: &[u8], usage: &str) {
 // ---------------------------------------------------------------------------------------------
 // The work
 
-/// How a stream went wrong.
-enum Fail {
-    /// Reading the input.
-    Read(io::Error),
-    /// Writing the output.
-    Write(io::Error),
-    /// The data: not this format at all.
-    NotFormat,
-    /// Ended inside a member.
-    Truncated,
-    /// Corrupt data (the codec's words).
-    #[allow(dead_code)]
-    Corrupt(String),
-    /// gzip's CRC or length check.
-    Crc,
-    Length,
-}
-
-/// What a successful stream reports.
-#[derive(Default)]
-struct Done {
-    bytes_in: u64,
-    bytes_out: u64,
-    /// Bytes after the last member that are not another one.
-    garbage: bool,
-    /// gzip: the stored name and mtime of the first member (for -N and -l).
-    name: Option<Vec<u8>>,
-    mtime: u32,
-    header_bytes: u64,
-    crc: u32,
-}
+use crate::common::codec::{Fail, Summary as Done};
 
 pub(crate) struct Runner {
     o: Opts,
     buf_in: Vec<u8>,
     buf_out: Vec<u8>,
+    #[cfg(feature = "tar-gzip")]
+    gunzip: codec::gunzip::Gunzip,
     walker: Option<Walker>,
     /// gzip -l: (compressed, uncompressed, files) so far, and the headers' and trailers' bytes.
     list_total: Option<(u64, u64, u64)>,
@@ -1164,14 +1138,7 @@ impl Runner {
         let fam = self.o.fam;
         match fam {
             Fam::Gzip => {
-                let what: &[u8] = match f {
-                    Fail::NotFormat => b"not in gzip format",
-                    Fail::Truncated => b"unexpected end of file",
-                    Fail::Crc => b"invalid compressed data--crc error",
-                    Fail::Length => b"invalid compressed data--length error",
-                    _ => b"invalid compressed data--format violated",
-                };
-                raw_err(&[b"\ngzip: ", n, b": ", what, b"\n"].concat());
+                raw_err(&codec::gzip_message(n, &f));
                 ctx.fail(1);
             }
             Fam::Bzip2 => {

@@ -518,7 +518,7 @@ impl<'a> Engine<'a, '_> {
         let (neg, mag, end, overflow) = strtoint(a);
         let mut why = None;
         if end == 0 {
-            if !a.is_empty() || self.d == Dialect::Dash {
+            if !a.is_empty() {
                 why = Some(Bad::NotNumeric);
             }
         } else if end < a.len() {
@@ -586,7 +586,7 @@ impl<'a> Engine<'a, '_> {
         }
         let (v, end, range) = strtod(a);
         if end == 0 {
-            if !a.is_empty() || self.d == Dialect::Dash {
+            if !a.is_empty() {
                 self.bad_number(a, Bad::NotNumeric);
             }
         } else if end < a.len() {

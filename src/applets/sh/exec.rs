@@ -732,8 +732,10 @@ impl Shell {
         let found = self.lookup(&argv[0]);
         match found {
             Found::Special(b) => {
+                // `x=1 exec prog`: the program sees them (dash exports them there).
+                let export = self.opts.allexport || (b.name == "exec" && argv.len() > 1);
                 for (n, v) in &assigns {
-                    if self.vars.set(n, v, self.opts.allexport).is_err() {
+                    if self.vars.set(n, v, export).is_err() {
                         self.errf(&[n, b": is read only"]);
                         return Err(Flow::Exit(2));
                     }

@@ -1115,6 +1115,10 @@ impl arith::Vars for ArithVars<'_> {
                     }
                 }
             }
+            // The dynamic ones, as `$LINENO`, `$RANDOM` and `$SECONDS` expand.
+            None if name == b"LINENO" => Ok(self.sh.lineno as i64),
+            None if name == b"RANDOM" => Ok(self.sh.next_random()),
+            None if name == b"SECONDS" => Ok(self.sh.seconds()),
             None => {
                 if self.sh.opts.nounset {
                     self.sh.errf(&[name, b": parameter not set"]);

@@ -413,7 +413,7 @@ pub fn notify(sh: &mut Shell) {
     let done = sh.procs.poll();
     let mut out = Vec::new();
     for &(id, raw) in &done {
-        if let Some(j) = sh.procs.jobs.iter().find(|j| j.id == id) {
+        if let Some(j) = sh.procs.jobs.iter().find(|j| j.id == id && !j.waited) {
             let st = state_text(j, Some(raw));
             out.extend_from_slice(&job_line(sh, id, &st, false, false));
         }
@@ -453,8 +453,9 @@ fn find(sh: &mut Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Result<usize, i3
     match j {
         Some(j) => Ok(j.id),
         None => {
+            // BusyBox ash's wording: "fg: %5: no such job".
             let what: &[u8] = spec.map_or(b"current", |s| s.as_slice());
-            sh.errf(&[name, b": No such job: ", what]);
+            sh.errf(&[name, b": ", what, b": no such job"]);
             Err(2)
         }
     }

@@ -988,7 +988,9 @@ impl<'a> Parser<'a> {
         for h in pend {
             let mut body = Vec::new();
             // In an unquoted body a line ending in backslash-newline continues into the next,
-            // so that next line is never the delimiter (dash, bash, BusyBox ash).
+            // so that next line is never the delimiter (dash, bash, BusyBox ash) — unless the
+            // continued line is a lone backslash: dash and BusyBox ash read the first character
+            // of a line past backslash-newlines, so `\⏎EOF` ends the body and `EO\⏎F` does not.
             let mut continued = false;
             loop {
                 let mut line = Vec::new();
@@ -1012,14 +1014,15 @@ impl<'a> Parser<'a> {
                 if l == h.delim.as_slice() && !continued {
                     break;
                 }
-                continued =
-                    !h.doc.quoted && l.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1;
+                continued = !h.doc.quoted
+                    && l.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1
+                    && (continued || l != b"\\");
                 if eof && l.is_empty() {
                     break;
                 }
                 body.extend_from_slice(l);
                 if eof {
-                    body.push(b'\n');
+                    // An unterminated last line stays without its newline (dash, BusyBox ash).
                     break;
                 }
                 body.push(b'\n');

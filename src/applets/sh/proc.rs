@@ -28,6 +28,11 @@ pub struct Job {
     /// Process group (job control) and whether the job is stopped (see `jobctl.rs`).
     pub pgid: Pid,
     pub stopped: bool,
+    /// `wait` has returned its status: it stays listed (Done) until `jobs` reports it, and a
+    /// second `wait` gives the same status (dash, BusyBox ash); a prompt drops it silently.
+    pub waited: bool,
+    /// Inherited by a subshell: another process's child, shown as it was (never polled).
+    pub foreign: bool,
 }
 
 /// The shell's children: the job table and what was reaped.
@@ -135,7 +140,7 @@ impl Procs {
     pub fn poll(&mut self) -> Vec<(usize, WaitStatus)> {
         let mut done = Vec::new();
         let mut reaped = std::mem::take(&mut self.reaped);
-        for j in self.jobs.iter_mut() {
+        for j in self.jobs.iter_mut().filter(|j| !j.foreign) {
             let mut all_done = true;
             let mut any_stopped = false;
             let mut last = WaitStatus(0);
@@ -207,6 +212,13 @@ impl Procs {
 
     /// Add a job; its id (one more than the highest in use).
     pub fn add_job(&mut self, pids: Vec<Pid>, cmd: Vec<u8>) -> usize {
+        // Jobs already waited for stay until `jobs` reports them: a script starting and
+        // waiting for many keeps only the newest.
+        if self.jobs.len() >= 64 {
+            if let Some(old) = self.jobs.iter().find(|j| j.waited).map(|j| j.id) {
+                self.remove_job(old);
+            }
+        }
         let id = self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
         let pgid = pids.first().copied().unwrap_or(0);
         self.jobs.push(Job {
@@ -215,6 +227,8 @@ impl Procs {
             stopped: false,
             pgid,
             cmd,
+            waited: false,
+            foreign: false,
         });
         id
     }
@@ -230,15 +244,37 @@ impl Procs {
     /// Wait for every job (0), or Err(128+N) when trapped signal N interrupts.
     pub fn wait_all(&mut self, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
         for i in 0..self.jobs.len() {
-            for k in 0..self.jobs[i].pids.len() {
-                let p = self.jobs[i].pids[k];
-                self.wait(p, intr).map_err(|s| 128 + s)?;
+            if self.jobs[i].foreign {
+                continue;
             }
-        }
-        for j in std::mem::take(&mut self.jobs) {
-            self.forget(&j.pids);
+            self.wait_job(i, intr)?;
         }
         Ok(0)
+    }
+
+    /// Wait for every process of job `i` (its statuses kept, the job marked waited): the
+    /// status of its last process.
+    fn wait_job(
+        &mut self,
+        i: usize,
+        intr: &dyn Fn() -> Option<i32>,
+    ) -> Result<Option<WaitStatus>, i32> {
+        let mut last = None;
+        for k in 0..self.jobs[i].pids.len() {
+            let p = self.jobs[i].pids[k];
+            last = match self.peek(p) {
+                Some(st) => Some(st),
+                None => {
+                    let st = self.wait(p, intr).map_err(|s| 128 + s)?;
+                    if let Some(st) = st {
+                        self.keep(p, st);
+                    }
+                    st
+                }
+            };
+        }
+        self.jobs[i].waited = true;
+        Ok(last)
     }
 
     /// Wait for the job containing `pid` (or that pid alone if it is not a known job): its
@@ -246,19 +282,10 @@ impl Procs {
     pub fn wait_for(&mut self, pid: Pid, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
         let status = |r: Option<WaitStatus>| r.map_or(127, WaitStatus::shell_status);
         if let Some(i) = self.jobs.iter().position(|j| j.pids.contains(&pid)) {
-            let st = match self.finished(&self.jobs[i]) {
-                Some(s) => s.shell_status(),
-                None => {
-                    let mut last = 127;
-                    for p in self.jobs[i].pids.clone() {
-                        last = status(self.wait(p, intr).map_err(|s| 128 + s)?);
-                    }
-                    last
-                }
-            };
-            let id = self.jobs[i].id;
-            self.remove_job(id);
-            return Ok(st);
+            if self.jobs[i].foreign {
+                return Ok(127);
+            }
+            return Ok(status(self.wait_job(i, intr)?));
         }
         Ok(status(self.wait(pid, intr).map_err(|s| 128 + s)?))
     }
@@ -339,7 +366,11 @@ impl Shell {
                 self.rng
                     .set(self.rng.get() ^ std::process::id().wrapping_mul(0x9e37_79b9));
                 self.reset_traps_in_child();
-                // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash.
+                // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash; they
+                // are not this process's children.
+                for j in self.procs.jobs.iter_mut() {
+                    j.foreign = true;
+                }
                 let r = f(self);
                 let st = self.finish(r);
                 sp::exit_now(st)

@@ -189,6 +189,9 @@ pub struct Shell {
     pub cmdname: Option<std::borrow::Cow<'static, [u8]>>,
     /// Lines of a `-c` string count from 0 in messages, as BusyBox ash counts them.
     pub line_base0: bool,
+    /// The shell's idea of the current directory (logical, as `cd` left it): what `pwd` prints
+    /// and `cd ..` folds, whatever is assigned to `$PWD` (dash's `curdir`).
+    pub cwd: Vec<u8>,
 }
 
 fn now_secs() -> i64 {
@@ -263,6 +266,7 @@ impl Shell {
             jc: Default::default(),
             cmdname: None,
             line_base0: false,
+            cwd: Vec::new(),
         };
         let here = 0u8;
         sh.stack_base = std::ptr::addr_of!(here) as usize;
@@ -341,6 +345,7 @@ impl Shell {
                 let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
             }
         }
+        sh.cwd = sh.vars.get(b"PWD").unwrap_or(b"").to_vec();
         sh
     }
 

@@ -666,8 +666,18 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         i = 2;
     }
     if args.len() <= i || args[i] == b"-p" {
+        // `trap -p SIG...` (POSIX 2024): only those conditions.
+        let only: Vec<usize> = args
+            .get(i + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|s| signal_number(s).map(|n| n as usize))
+            .collect();
         let mut out = Vec::new();
         for sig in 0..sh.traps.len() {
+            if !only.is_empty() && !only.contains(&sig) {
+                continue;
+            }
             if let Some(a) = &sh.traps[sig] {
                 out.extend_from_slice(b"trap -- ");
                 single_quote(&mut out, a);
@@ -682,14 +692,16 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sh.print(&out);
         return Ok(sh.flush_out(b"trap"));
     }
-    // `trap N...` (first operand a number): reset those signals.
-    let (action, sigs): (Option<Vec<u8>>, &[Vec<u8>]) = if number(&args[i]).is_some() {
-        (None, &args[i..])
-    } else if args[i] == b"-" {
-        (None, &args[i + 1..])
-    } else {
-        (Some(args[i].clone()), &args[i + 1..])
-    };
+    // `trap N...` (first operand a number) or a lone operand (`trap INT`, `trap -`): every
+    // operand is a condition, reset (dash, BusyBox ash).
+    let (action, sigs): (Option<Vec<u8>>, &[Vec<u8>]) =
+        if number(&args[i]).is_some() || args.len() == i + 1 {
+            (None, &args[i..])
+        } else if args[i] == b"-" {
+            (None, &args[i + 1..])
+        } else {
+            (Some(args[i].clone()), &args[i + 1..])
+        };
     let mut st = 0;
     for s in sigs {
         match signal_number(s) {
@@ -721,6 +733,8 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let n = if n > 128 { n - 128 } else { n };
                 match signal_name(n as i32) {
                     Some(name) if n > 0 => out.extend_from_slice(name.as_bytes()),
+                    // The EXIT condition (BusyBox ash, bash).
+                    _ if n == 0 => out.extend_from_slice(b"EXIT"),
                     _ => match signal_number(a) {
                         Some(v) => out.extend_from_slice(v.to_string().as_bytes()),
                         None => return sh.usage_err(b"kill", &[b"invalid signal number or exit status: ", &a[..]].concat()),
@@ -778,7 +792,7 @@ fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             match sh.procs.by_spec(a) {
                 Some(j) => j.pids.clone(),
                 None => {
-                    return sh.usage_err(b"kill", &[b"No such job: ", &a[..]].concat());
+                    return sh.usage_err(b"kill", &[&a[..], b": no such job"].concat());
                 }
             }
         } else {
@@ -813,6 +827,10 @@ fn trapped_pending() -> Option<i32> {
 }
 
 fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = match args.get(1) {
+        Some(a) if a == b"--" => &[&args[..1], &args[2..]].concat(),
+        _ => args,
+    };
     if args.len() == 1 {
         return Ok(match sh.procs.wait_all(&trapped_pending) {
             Ok(s) | Err(s) => s,
@@ -827,7 +845,7 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     Err(s) => return Ok(s),
                 },
                 None => {
-                    return sh.usage_err(b"wait", &[b"No such job: ", &a[..]].concat());
+                    return sh.usage_err(b"wait", &[&a[..], b": no such job"].concat());
                 }
             }
             continue;
@@ -1184,19 +1202,20 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         i += 1;
     }
     let mut print = false;
+    // An unset or empty HOME or OLDPWD, like an empty operand, stays where it is (dash,
+    // BusyBox ash; bash complains).
     let target: Vec<u8> = match args.get(i) {
-        None => match sh.vars.get(b"HOME") {
-            Some(h) if !h.is_empty() => h.to_vec(),
-            _ => return sh.usage_err(b"cd", b"HOME not set"),
-        },
-        Some(a) if a == b"-" => match sh.vars.get(b"OLDPWD") {
-            Some(o) => {
-                print = true;
-                o.to_vec()
-            }
-            None => return sh.usage_err(b"cd", b"OLDPWD not set"),
-        },
+        None => sh.vars.get(b"HOME").unwrap_or(b"").to_vec(),
+        Some(a) if a == b"-" => {
+            print = true;
+            sh.vars.get(b"OLDPWD").unwrap_or(b"").to_vec()
+        }
         Some(a) => a.clone(),
+    };
+    let target = if target.is_empty() {
+        b".".to_vec()
+    } else {
+        target
     };
     if args.len() > i + 1 {
         return sh.usage_err(b"cd", b"too many arguments");
@@ -1225,7 +1244,7 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
     }
     candidates.push((target.clone(), false));
-    let pwd = sh.vars.get(b"PWD").map(|p| p.to_vec());
+    let pwd = (!sh.cwd.is_empty()).then(|| sh.cwd.clone());
     let mut why = String::new();
     for (cand, via_cdpath) in candidates {
         let logical = if physical {
@@ -1253,6 +1272,7 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let _ = sh.vars.set(b"OLDPWD", old, false);
             }
             let _ = sh.vars.set(b"PWD", &newpwd, false);
+            sh.cwd = newpwd.clone();
             if print || via_cdpath {
                 sh.print(&newpwd);
                 sh.print(b"\n");
@@ -1309,15 +1329,23 @@ fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
 }
 
 fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
-    let physical = args.iter().skip(1).any(|a| a == b"-P");
+    // Options as `cd`'s (the last of -L/-P wins); operands are ignored (dash, BusyBox ash).
+    let mut physical = false;
     for a in &args[1..] {
-        if a != b"-P" && a != b"-L" {
-            return sh.usage_err(b"pwd", &[b"illegal option ", &a[..]].concat());
+        match a.as_slice() {
+            b"--" => break,
+            x if x.len() > 1 && x[0] == b'-' => {
+                if x[1..].iter().all(|&c| c == b'P' || c == b'L') {
+                    physical = x.last() == Some(&b'P');
+                } else {
+                    return sh.usage_err(b"pwd", &[b"illegal option ", x].concat());
+                }
+            }
+            _ => break,
         }
     }
-    let logical = sh.vars.get(b"PWD").map(|p| p.to_vec());
-    let p = match logical {
-        Some(l) if !physical => l,
+    let p = match &sh.cwd {
+        l if !physical && !l.is_empty() => l.clone(),
         _ => match std::env::current_dir() {
             Ok(p) => {
                 use std::os::unix::ffi::OsStrExt;
@@ -1624,6 +1652,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     let optstring = args[1].clone();
     let var = args[2].clone();
+    if !is_name(&var) {
+        return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
+    }
     let params: Vec<Vec<u8>> = if args.len() > 3 {
         args[3..].to_vec()
     } else {
@@ -1637,8 +1668,10 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let finish = |sh: &mut Shell, optind: usize| {
         let _ = sh.vars.set(b"OPTIND", optind.to_string().as_bytes(), false);
     };
-    let mut ind = optind;
+    // Inside a group (`-ab`) OPTIND already names the next argument (dash, BusyBox ash): the
+    // one being read is the one before it.
     let mut pos = sh.getopts_pos;
+    let mut ind = if pos > 0 { optind.max(2) - 1 } else { optind };
     let end = |sh: &mut Shell, ind: usize| -> Res {
         let _ = sh.vars.set(&var, b"?", sh.opts.allexport);
         sh.vars.unset(b"OPTARG").ok();
@@ -1728,10 +1761,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
     }
     if pos >= arg.len() {
-        ind += 1;
         pos = 0;
     }
-    finish(sh, ind);
+    finish(sh, ind + 1);
     sh.getopts_pos = pos;
     Ok(st)
 }
@@ -1741,9 +1773,21 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut sym = false;
     let mut i = 1;
-    if args.get(1).is_some_and(|a| a == b"-S") {
-        sym = true;
-        i = 2;
+    while let Some(a) = args.get(i) {
+        match a.as_slice() {
+            b"--" => {
+                i += 1;
+                break;
+            }
+            x if x.len() > 1 && x[0] == b'-' => {
+                if let Some(&c) = x[1..].iter().find(|&&c| c != b'S') {
+                    return sh.usage_err(b"umask", &[b"illegal option -", &[c][..]].concat());
+                }
+                sym = true;
+            }
+            _ => break,
+        }
+        i += 1;
     }
     let cur = sp::current_umask();
     let Some(a) = args.get(i) else {
@@ -1786,6 +1830,11 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     // (the mask serves directories too): hence is_dir. One corner differs: a copy such as
     // `g=u,o=g` reads the mode as changed by the clauses before it (POSIX chmod, GNU), where
     // dash reads the mode from before the command.
+    // A trailing comma is accepted (dash's and BusyBox's setmode).
+    let a = match a.strip_suffix(b",") {
+        Some(m) if !m.is_empty() => m,
+        _ => a,
+    };
     let perm = match crate::common::fs::apply_mode(a, !cur & 0o777, true) {
         Some(p) if !a.contains(&b't') => p,
         _ => return sh.usage_err(b"umask", &[&b"illegal mode: "[..], a].concat()),

@@ -25,11 +25,14 @@ fn main() {
     // scripts cannot see the profile's `panic` setting, only its name); debug and test builds
     // unwind and keep them.
     if env::var("PROFILE").as_deref() == Ok("release") {
-        let script = format!(
-            "{}/link/no-eh-frame.ld",
-            env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
-        );
+        let dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        let script = format!("{dir}/link/no-eh-frame.ld");
         println!("cargo:rustc-link-arg-bins=-Wl,-T,{script}");
+        // The start-up path of the everyday commands at the front of the code, so that a run
+        // maps a few contiguous pages instead of most of the text (benches/startup-order.sh
+        // generates the list and says why).
+        println!("cargo:rerun-if-changed=link/startup-order.ld");
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{dir}/link/startup-order.ld");
     }
 }
 

@@ -3,6 +3,7 @@ use std::env;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    help_texts();
     println!("cargo:rerun-if-changed=link/no-eh-frame.ld");
     // Tests that need root as a whole (chroot, namespaces, other users) are marked
     // `#[cfg_attr(rbox_unprivileged, ignore = ...)]`: built by another user they show as
@@ -41,4 +42,160 @@ fn effective_uid() -> Option<u32> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("Uid:"))?;
     line.split_whitespace().nth(2)?.parse().ok()
+}
+
+/// Collect every `help_text!("...")` literal under `src/` into `$OUT_DIR/help.rs`: a table of
+/// (key, offset, length) and one blob of all texts, raw deflate when zlib-rs is linked
+/// (`src/common/help.rs` says why; the macro there checks at compile time that each text's key
+/// is in the table).
+fn help_texts() {
+    println!("cargo:rerun-if-changed=src");
+    let mut files = Vec::new();
+    rust_files(std::path::Path::new("src"), &mut files);
+    files.sort();
+    let mut texts: Vec<(u64, Vec<u8>)> = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).expect("source file");
+        for t in help_literals(&src, f) {
+            let k = fnv(&t);
+            if !texts.iter().any(|(k2, _)| *k2 == k) {
+                texts.push((k, t));
+            }
+        }
+    }
+    let mut raw = Vec::new();
+    let mut index = String::new();
+    for (k, t) in &texts {
+        index.push_str(&format!("    ({k:#x}, {}, {}),\n", raw.len(), t.len()));
+        raw.extend_from_slice(t);
+    }
+    let out = std::path::PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let blob = if env::var_os("CARGO_FEATURE_TAR_GZIP").is_some() {
+        let mut z = flate2::Compress::new(flate2::Compression::best(), false);
+        let mut packed = Vec::with_capacity(raw.len() + 1024);
+        z.compress_vec(&raw, &mut packed, flate2::FlushCompress::Finish)
+            .expect("deflate");
+        assert_eq!(
+            z.total_in() as usize,
+            raw.len(),
+            "help texts: deflate stopped early"
+        );
+        packed
+    } else {
+        raw.clone()
+    };
+    std::fs::write(out.join("help.bin"), &blob).expect("write help.bin");
+    let code = format!(
+        "/// (key, offset, length) of each text in the unpacked blob ({} bytes).\n\
+         pub const INDEX: [(u64, u32, u32); {}] = [\n{index}];\n\
+         pub static BLOB: [u8; {}] = *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/help.bin\"));\n",
+        raw.len(),
+        texts.len(),
+        blob.len()
+    );
+    std::fs::write(out.join("help.rs"), code).expect("write help.rs");
+}
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// FNV-1a, as `common::help::key`.
+fn fnv(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in b {
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The string literals given to `help_text!(` in `src` (outside `//` comments), read as rustc
+/// reads them.
+fn help_literals(src: &str, file: &std::path::Path) -> Vec<Vec<u8>> {
+    const MARK: &str = "help_text!(";
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = src[from..].find(MARK) {
+        let at = from + i;
+        from = at + MARK.len();
+        let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+        if src[line_start..at].trim_start().starts_with("//") {
+            continue;
+        }
+        let rest = src[from..].trim_start();
+        match literal(rest) {
+            Some(t) => found.push(t),
+            None => panic!("{}: help_text! needs one string literal", file.display()),
+        }
+    }
+    found
+}
+
+/// The value of the Rust string literal at the start of `s` (plain or raw).
+fn literal(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if b.first() == Some(&b'r') {
+        let hashes = b[1..].iter().take_while(|&&c| c == b'#').count();
+        if b.get(1 + hashes) != Some(&b'"') {
+            return None;
+        }
+        let body = &s[2 + hashes..];
+        let end = format!("\"{}", "#".repeat(hashes));
+        return body.find(&end).map(|e| body.as_bytes()[..e].to_vec());
+    }
+    if b.first() != Some(&b'"') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut chars = s[1..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push(b'\n'),
+                'r' => out.push(b'\r'),
+                't' => out.push(b'\t'),
+                '0' => out.push(0),
+                '\\' => out.push(b'\\'),
+                '\'' => out.push(b'\''),
+                '"' => out.push(b'"'),
+                'x' => {
+                    let h: String = [chars.next()?, chars.next()?].iter().collect();
+                    out.push(u8::from_str_radix(&h, 16).ok()?);
+                }
+                'u' => {
+                    chars.next()?; // '{'
+                    let mut h = String::new();
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                        h.push(c);
+                    }
+                    let c = char::from_u32(u32::from_str_radix(&h.replace('_', ""), 16).ok()?)?;
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                '\n' | '\r' => {
+                    while chars
+                        .peek()
+                        .is_some_and(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+                    {
+                        chars.next();
+                    }
+                }
+                _ => return None,
+            },
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    None
 }

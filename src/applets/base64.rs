@@ -11,11 +11,13 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: base64 [OPTION]... [FILE]
 Base64 encode or decode FILE, or standard input, to standard output.
 
@@ -33,7 +35,8 @@ The data are encoded as described for the base64 alphabet in RFC 4648.
 When decoding, the input may contain newlines in addition to the bytes of
 the formal base64 alphabet.  Use --ignore-garbage to attempt to recover
 from any other non-alphabet bytes in the encoded stream.
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

@@ -9,6 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::base_name;
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::{Ctx, Result};
 
@@ -20,7 +21,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: basename NAME [SUFFIX]
   or:  basename OPTION... NAME...
 Print NAME with any leading directory components removed.
@@ -32,7 +34,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -z, --zero           end each output line with NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -12,11 +12,13 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{append, copy_typed, read, stdin_fd, stdout_fd, CopyError, BUF_SIZE};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: cat [OPTION]... [FILE]...
 Concatenate FILE(s) to standard output.
 
@@ -33,7 +35,8 @@ With no FILE, or when FILE is -, read standard input.
   -u                       (ignored)
   -v, --show-nonprinting   use ^ and M- notation, except for LFD and TAB
       --help        display this help and exit
-";
+"
+);
 
 #[derive(Default, Clone, Copy)]
 struct Opts {

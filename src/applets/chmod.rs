@@ -21,6 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::{mode_adjust, mode_compile, mode_string, ModeChange};
+use crate::common::help::help_text;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd::{self as sfd, BorrowedFd};
 use crate::common::sys::{fs as sfs, process};
@@ -40,7 +41,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: chmod [OPTION]... MODE[,MODE]... FILE...
   or:  chmod [OPTION]... OCTAL-MODE FILE...
   or:  chmod [OPTION]... --reference=RFILE FILE...
@@ -58,7 +60,8 @@ With --reference, change the mode of each FILE to that of RFILE.
       --version     output version information and exit
 
 Each MODE is of the form '[ugoa]*([-+=]([rwxXst]*|[ugo]))+|[-+=][0-7]+'.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

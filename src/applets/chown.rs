@@ -54,13 +54,11 @@ static CHOWN: Spec = Spec::new(
 );
 static CHGRP: Spec = Spec::new(common_opts!(), help::CHGRP);
 
-/// The help texts: a head per applet, the option list shared.
+/// The help texts: a head per applet (`\u{1}`), the option list shared.
 mod help {
-    macro_rules! help {
-        ($head:expr) => {
-            concat!(
-                $head,
-                "
+    use crate::common::help::{help_text, Help};
+    const BODY: Help = help_text!(
+        "\u{1}
   -c, --changes          like verbose but report only when a change is made
   -f, --silent, --quiet  suppress most error messages
   -v, --verbose          output a diagnostic for every file processed
@@ -77,11 +75,8 @@ mod help {
       --help        display this help and exit
       --version     output version information and exit
 "
-            )
-        };
-    }
-    pub const CHOWN: &str = help!(
-        "Usage: chown [OPTION]... [OWNER][:[GROUP]] FILE...
+    );
+    pub const CHOWN: Help = BODY.fill(&["Usage: chown [OPTION]... [OWNER][:[GROUP]] FILE...
   or:  chown [OPTION]... --reference=RFILE FILE...
 Change the owner and/or group of each FILE to OWNER and/or GROUP.
 With --reference, change the owner and group of each FILE to those of RFILE.
@@ -89,15 +84,12 @@ With --reference, change the owner and group of each FILE to those of RFILE.
       --from=CURRENT_OWNER:CURRENT_GROUP
                          change the owner and/or group of each file only if
                          its current owner and/or group match those specified
-                         here.  Either may be omitted."
-    );
-    pub const CHGRP: &str = help!(
-        "Usage: chgrp [OPTION]... GROUP FILE...
+                         here.  Either may be omitted."]);
+    pub const CHGRP: Help = BODY.fill(&["Usage: chgrp [OPTION]... GROUP FILE...
   or:  chgrp [OPTION]... --reference=RFILE FILE...
 Change the group of each FILE to GROUP.
 With --reference, change the group of each FILE to that of RFILE.
-"
-    );
+"]);
 }
 
 /// What to set: ids (None: unchanged) and how -v names them.

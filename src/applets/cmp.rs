@@ -15,11 +15,13 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: cmp [OPTION]... FILE1 [FILE2 [SKIP1 [SKIP2]]]
 Compare two files byte by byte.
 
@@ -43,7 +45,8 @@ GB 1,000,000,000, G 1,073,741,824, and so on for T, P, E, Z, Y.
 
 If a FILE is '-' or missing, read standard input.
 Exit status is 0 if inputs are the same, 1 if different, 2 if trouble.
-";
+"
+);
 
 const OPTIONS: &[Opt] = &[
     Opt::flag("print-bytes", Some(b'b'), Some("print-bytes")),
@@ -163,7 +166,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         Err(msg) => return Err(usage(ctx, &msg)),
     };
     if m.flag("help") {
-        ctx.out.write_all(USAGE.as_bytes())?;
+        ctx.out.write_all(&USAGE.bytes())?;
         return Ok(());
     }
     if m.flag("version") {

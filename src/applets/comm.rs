@@ -14,11 +14,13 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::quote_locale;
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: comm [OPTION]... FILE1 FILE2
 Compare sorted files FILE1 and FILE2 line by line.
 
@@ -42,7 +44,8 @@ and column three contains lines common to both files.
       --version     output version information and exit
 
 rbox comm compares bytes (the C locale).
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

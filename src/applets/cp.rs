@@ -18,9 +18,11 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref, Reflink, Sparse};
+use crate::common::help::{help_text, Help};
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: cp [OPTION]... [-T] SOURCE DEST
   or:  cp [OPTION]... SOURCE... DIRECTORY
   or:  cp [OPTION]... -t DIRECTORY SOURCE...
@@ -68,7 +70,8 @@ When --reflink[=always] is specified, perform a lightweight copy, where the
 data blocks are copied only when modified.  If this is not possible the copy
 fails, or if --reflink=auto is specified, fall back to a standard copy.
 Use --reflink=never to ensure a standard copy is performed.
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

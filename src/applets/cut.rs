@@ -13,6 +13,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::sys::fd as sysfd;
@@ -32,7 +33,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: cut OPTION... [FILE]...
 Print selected parts of lines from each FILE to standard output.
 
@@ -64,7 +66,8 @@ Each range is one of:
   N-    from N'th byte, character or field, to end of line
   N-M   from N'th to M'th (included) byte, character or field
   -M    from first to M'th (included) byte, character or field
-",
+"
+    ),
 );
 
 /// Inclusive 1-based ranges, sorted, overlaps merged.

@@ -14,6 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::datetime;
+use crate::common::help::help_text;
 use crate::common::sys::fd as sysfd;
 use crate::common::time::{self, Zone};
 use crate::common::{ctx::strerror, quote, Ctx, Error, Result};
@@ -34,7 +35,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: date [OPTION]... [+FORMAT]
   or:  date [-u|--utc|--universal] [MMDDhhmm[[CC]YY][.ss]]
 Display date and time in the given FORMAT.
@@ -67,7 +69,8 @@ Mandatory arguments to long options are mandatory for short options too.
 FORMAT controls the output: GNU's conversions (%a %A %b %B %c %C %d %D %e %F %g %G
 %h %H %I %j %k %l %m %M %n %N %p %P %q %r %R %s %S %t %T %u %U %V %w %W %x %X %y
 %Y %z %:z %::z %:::z %Z %%), with the flags - _ 0 ^ # and a field width.
-",
+"
+    ),
 );
 
 const ISO: [(&str, &str); 5] = [

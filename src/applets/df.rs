@@ -14,6 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::blocksize::BlockSize;
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::path::{canonicalize, Missing};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
@@ -42,7 +43,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: df [OPTION]... [FILE]...
 Show information about the file system on which each FILE resides,
 or all file systems by default.
@@ -76,7 +78,8 @@ Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
 The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
 Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).
 Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
-",
+"
+    ),
 );
 
 /// One line of /proc/self/mountinfo.

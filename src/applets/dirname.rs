@@ -9,6 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::dir_len;
+use crate::common::help::help_text;
 use crate::common::{Ctx, Result};
 
 static SPEC: Spec = Spec::new(
@@ -17,7 +18,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: dirname [OPTION] NAME...
 Output each NAME with its last non-slash component and trailing slashes
 removed; if NAME contains no /'s, output '.' (meaning the current directory).
@@ -25,7 +27,8 @@ removed; if NAME contains no /'s, output '.' (meaning the current directory).
   -z, --zero     end each output line with NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

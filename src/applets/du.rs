@@ -17,6 +17,7 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::blocksize::BlockSize;
 use crate::common::ctx::strerror;
 use crate::common::fnmatch::{fnmatch, Flags};
+use crate::common::help::help_text;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::{cwd, fd::Stat};
 use crate::common::walk::{self, Action, Follow, Op, Options, Visit, Walker};
@@ -53,7 +54,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: du [OPTION]... [FILE]...
 Summarize device usage of the set of FILEs, recursively for directories.
 
@@ -101,7 +103,8 @@ Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
 The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
 Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).
 Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,12 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::common::help::{help_text, Help};
 use crate::common::printf::{echo_escapes, Dialect};
 use crate::common::{args, Ctx, Error};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: echo [SHORT-OPTION]... [STRING]...
   or:  echo LONG-OPTION
 Echo the STRING(s) to standard output.
@@ -24,7 +26,8 @@ Echo the STRING(s) to standard output.
   -E             disable interpretation of backslash escapes (default)
       --help     display this help and exit
       --version  output version information and exit
-";
+"
+);
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let posix = std::env::var_os("POSIXLY_CORRECT").is_some();

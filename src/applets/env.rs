@@ -15,6 +15,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{self, Arg, Getopt, Opt, Order, Spec};
 use crate::common::exec::{self, Ran};
+use crate::common::help::help_text;
 use crate::common::{ctx, quote, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
@@ -35,7 +36,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("\x0c", Some(0x0c), None),
         Opt::flag("\r", Some(b'\r'), None),
     ],
-    "\
+    help_text!(
+        "\
 Usage: env [OPTION]... [-] [NAME=VALUE]... [COMMAND [ARG]...]
 Set each NAME to VALUE in the environment and run COMMAND.
 
@@ -50,7 +52,8 @@ Mandatory arguments to long options are mandatory for short options too.
       --version     output version information and exit
 
 A mere - implies -i.  If no COMMAND, print the resulting environment.
-",
+"
+    ),
 )
 .code(125)
 .require_order();

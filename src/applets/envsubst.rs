@@ -15,6 +15,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::io::stdin_fd;
 use crate::common::sys::fd;
 use crate::common::{Ctx, Error, Result};
@@ -25,7 +26,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", Some(b'h'), Some("help")),
         Opt::flag("version", Some(b'V'), Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: envsubst [OPTION] [SHELL-FORMAT]
 
 Substitutes the values of environment variables.
@@ -46,7 +48,8 @@ standard input are substituted.
 
 When --variables is used, standard input is ignored, and the output consists
 of the environment variables that are referenced in SHELL-FORMAT, one per line.
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

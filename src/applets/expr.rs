@@ -15,11 +15,13 @@ use std::cmp::Ordering;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
+use crate::common::help::{help_text, Help};
 use crate::common::quote::{self, Style};
 use crate::common::regex::{Regex, Syntax};
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: expr EXPRESSION
   or:  expr OPTION
 
@@ -65,7 +67,8 @@ Pattern matches return the string matched between \\( and \\) or null; if
 
 Exit status is 0 if EXPRESSION is neither null nor 0, 1 if EXPRESSION is null
 or 0, 2 if EXPRESSION is syntactically invalid, and 3 if an error occurred.
-";
+"
+);
 
 /// EXPR_INVALID: a bad expression.
 const INVALID: i32 = 2;
@@ -77,7 +80,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     if args.len() == 1 && args[0].len() > 2 && args[0].starts_with(b"--") {
         let a = &args[0];
         if b"--help".starts_with(a) {
-            let r = ctx.out.write_all(USAGE.as_bytes()).map_err(Error::from);
+            let r = ctx.out.write_all(&USAGE.bytes()).map_err(Error::from);
             return ctx.finish(r);
         }
         if b"--version".starts_with(a) {

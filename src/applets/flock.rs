@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::args::{self, Arg, Getopt, Opt, Order, Spec};
 use crate::common::exec::{self, Ran};
+use crate::common::help::help_text;
 use crate::common::sys::fd::{self, AsFd, BorrowedFd, OwnedFd};
 use crate::common::sys::fs::{alarm_after, flock};
 use crate::common::sys::process::{exit_now, fork, waitpid, Fork};
@@ -43,7 +44,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", Some(b'h'), Some("help")),
         Opt::flag("version", Some(b'V'), Some("version")),
     ],
-    "
+    help_text!(
+        "
 Usage:
  flock [options] <file>|<directory> <command> [<argument>...]
  flock [options] <file>|<directory> -c <command>
@@ -65,7 +67,8 @@ Options:
 
  -h, --help               display this help
  -V, --version            display version
-",
+"
+    ),
 )
 .code(64)
 .require_order();

@@ -25,14 +25,16 @@ Usage: getconf [-v specification] variable_name [pathname]
        getconf -a [pathname]
 ";
 
-const HELP: &str = "\
+const HELP: Help = help_text!(
+    "\
 Usage: getconf [-v SPEC] VAR
   or:  getconf [-v SPEC] PATH_VAR PATH
 
 Get the configuration value for variable VAR, or for variable PATH_VAR
 for path PATH.  If SPEC is given, give values for compilation
 environment SPEC.
-";
+"
+);
 
 /// How a variable's value is found.
 #[derive(Clone, Copy)]
@@ -54,6 +56,7 @@ enum V {
     /// sysconf(3), the same in musl and glibc.
     Sys(i32),
 }
+use crate::common::help::{help_text, Help};
 use V::*;
 
 /// glibc's table, in its order (`getconf -a`), for the variables supported here.
@@ -284,7 +287,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut a: Vec<&[u8]> = argv.iter().skip(1).map(|s| s.as_bytes()).collect();
     match a.first().copied() {
         Some(b"--help") => {
-            ctx.out.write_all(HELP.as_bytes())?;
+            ctx.out.write_all(&HELP.bytes())?;
             return Ok(());
         }
         Some(b"--version") => {

@@ -23,6 +23,7 @@ use std::net::IpAddr;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Arg, Getopt, Opt, Order, Spec};
+use crate::common::help::help_text;
 use crate::common::passwd::{read_lines, Group, Passwd};
 use crate::common::{Ctx, Error, Result};
 
@@ -35,7 +36,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("usage", None, Some("usage")),
         Opt::flag("version", Some(b'V'), Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: getent [OPTION...] database [key ...]
 Get entries from administrative database.
 
@@ -55,7 +57,8 @@ ahosts ahostsv4 ahostsv6 group gshadow hosts initgroups passwd protocols
 services shadow
 
 Every database is read from its file under /etc (no NSS, no DNS).
-",
+"
+    ),
 );
 
 const TRY: &[u8] = b"Try `getent --help' or `getent --usage' for more information.\n";

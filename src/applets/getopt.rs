@@ -19,10 +19,12 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Arg, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stderr_fd, write_all};
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage:
  getopt <optstring> <parameters>
  getopt [options] [--] <optstring> <parameters>
@@ -43,7 +45,8 @@ Options:
 
  -h, --help                    display this help
  -V, --version                 display version
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

@@ -29,6 +29,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt};
 use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stdin_fd, stdout_fd};
 use crate::common::regex::{self, Matcher, Regex, Syntax};
 use crate::common::sys::fd as sysfd;
@@ -37,7 +38,8 @@ use crate::common::Ctx;
 
 const USAGE_LINE: &str = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
 
-const HELP: &str = "\
+const HELP: Help = help_text!(
+    "\
 Usage: grep [OPTION]... PATTERNS [FILE]...
 Search for PATTERNS in each FILE.
 Example: grep -i 'hello world' menu.h main.c
@@ -108,7 +110,8 @@ When FILE is '-', read standard input.  With no FILE, read '.' if
 recursive, '-' otherwise.  With fewer than two FILEs, assume -h.
 Exit status is 0 if any line is selected, 1 otherwise;
 if any error occurs and -q is not given, the exit status is 2.
-";
+"
+);
 
 /// GNU grep's long options, in its order.
 const OPTIONS: &[Opt] = &[
@@ -1481,7 +1484,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         }
     }
     if show_help {
-        let _ = ctx.out.write_all(HELP.as_bytes());
+        let _ = ctx.out.write_all(&HELP.bytes());
         return ctx.finish(Ok(()));
     }
     let mut operands: Vec<OsString> = m.operands;

@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::{process_groups, Names};
+use crate::common::help::help_text;
 use crate::common::num::push_u64;
 use crate::common::quote::quote_always;
 use crate::common::sys::user;
@@ -21,13 +22,15 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: groups [OPTION]... [USERNAME]...
 Print group memberships for each USERNAME or, if no USERNAME is specified, for
 the current process (which may differ if the groups database has changed).
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

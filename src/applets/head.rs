@@ -18,6 +18,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::io::{read, stdin_fd, BUF_SIZE};
 use crate::common::num::{count_error, xstrtoumax};
 use crate::common::quote::quote_always;
@@ -35,7 +36,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: head [OPTION]... [FILE]...
 Print the first 10 lines of each FILE to standard output.
 With more than one FILE, precede each with a header giving the file name.
@@ -59,7 +61,8 @@ NUM may have a multiplier suffix:
 b 512, kB 1000, K 1024, MB 1000*1000, M 1024*1024,
 GB 1000*1000*1000, G 1024*1024*1024, and so on for T, P, E, Z, Y.
 Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
-",
+"
+    ),
 );
 
 const SUFFIXES: &[u8] = b"bkKmMGTPEZYRQ0";

@@ -17,6 +17,7 @@ use std::net::Ipv4Addr;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::sys::user;
 use crate::common::{ctx::strerror, Ctx, Error, Result};
 
@@ -31,7 +32,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: hostname [OPTIONS] [HOSTNAME | -F FILE]
 
 Get or set hostname or DNS domain name
@@ -41,7 +43,8 @@ Get or set hostname or DNS domain name
 \t-d\tDNS domain name
 \t-f\tFully qualified domain name
 \t-F FILE\tUse FILE's content as hostname
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -13,6 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::{process_groups, Names};
+use crate::common::help::help_text;
 use crate::common::num::push_u64;
 use crate::common::quote::quote_always;
 use crate::common::sys::user;
@@ -31,7 +32,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: id [OPTION]... [USER]...
 Print user and group information for each specified USER,
 or (when USER omitted) for the current process.
@@ -49,7 +51,8 @@ or (when USER omitted) for the current process.
       --version     output version information and exit
 
 Without any OPTION, print some useful set of identified information.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -16,12 +16,14 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
 use crate::common::fs::{apply_mode, Names};
+use crate::common::help::{help_text, Help};
 use crate::common::quote::{quote_always, quote_into, Style};
 use crate::common::sys::fd as sfd;
 use crate::common::sys::{fs as sfs, process};
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: install [OPTION]... [-T] SOURCE DEST
   or:  install [OPTION]... SOURCE... DIRECTORY
   or:  install [OPTION]... -t DIRECTORY SOURCE...
@@ -54,7 +56,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -v, --verbose       print the name of each directory as it is created
       --help        display this help and exit
       --version     output version information and exit
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

@@ -10,10 +10,12 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::common::help::{help_text, Help};
 use crate::common::sys::process as sp;
 use crate::common::{ctx::strerror, signals, Ctx, Error, Result};
 
-const USAGE: &str = "
+const USAGE: Help = help_text!(
+    "
 Usage:
  kill [options] <pid> [...]
 
@@ -26,7 +28,8 @@ Options:
 
  -h, --help     display this help and exit
  -V, --version  output version information and exit
-";
+"
+);
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);
@@ -43,7 +46,7 @@ fn name(n: i32) -> String {
 
 fn usage(ctx: &mut Ctx) -> Error {
     let _ = ctx.out.flush();
-    crate::common::io::write_all(crate::common::io::stderr_fd(), USAGE.as_bytes()).ok();
+    crate::common::io::write_all(crate::common::io::stderr_fd(), &USAGE.bytes()).ok();
     Error::silent(1)
 }
 
@@ -73,7 +76,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 break;
             }
             b"-h" | b"--help" => {
-                ctx.out.write_all(USAGE.as_bytes())?;
+                ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());
             }
             b"-V" | b"--version" => {

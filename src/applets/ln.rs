@@ -17,6 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::{base_name, dir_len};
+use crate::common::help::help_text;
 use crate::common::path::{canonicalize, relative, Missing};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::{fd as sfd, fs as sfs, process};
@@ -43,7 +44,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: ln [OPTION]... [-T] TARGET LINK_NAME
   or:  ln [OPTION]... TARGET
   or:  ln [OPTION]... TARGET... DIRECTORY
@@ -69,7 +71,8 @@ Create hard links by default, symbolic links with --symbolic.
   -v, --verbose               print name of each linked file
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 struct Ln {

@@ -18,6 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::{mode_adjust, mode_compile};
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::fd::{self as sfd, AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use crate::common::sys::{fs as sfs, process};
@@ -33,7 +34,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: mkdir [OPTION]... DIRECTORY...
 Create the DIRECTORY(ies), if they do not already exist.
 
@@ -48,7 +50,8 @@ Mandatory arguments to long options are mandatory for short options too.
                          or SMACK security context to CTX (ignored)
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 struct Opts {

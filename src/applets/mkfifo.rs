@@ -10,6 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::node_mode;
+use crate::common::help::help_text;
 use crate::common::sys::{fd as sfd, fs as sfs, process};
 use crate::common::{Ctx, Error, Result};
 
@@ -21,7 +22,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: mkfifo [OPTION]... NAME...
 Create named pipes (FIFOs) with the given NAMEs.
 
@@ -31,7 +33,8 @@ Mandatory arguments to long options are mandatory for short options too.
       --context[=CTX]  like -Z, or set the context to CTX (ignored)
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::node_mode;
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::{fd as sfd, fs as sfs, process};
 use crate::common::{Ctx, Error, Result};
@@ -23,7 +24,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: mknod [OPTION]... NAME TYPE [MAJOR MINOR]
 Create the special file NAME of the given TYPE.
 
@@ -42,7 +44,8 @@ otherwise as decimal.  TYPE may be:
   b      create a block (buffered) special file
   c, u   create a character (unbuffered) special file
   p      create a FIFO
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -15,6 +15,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::fs::last_component;
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::{cwd, fd as sysfd, fs as sysfs, net};
 use crate::common::{Ctx, Error, Result};
@@ -31,7 +32,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: mktemp [OPTION]... [TEMPLATE]
 Create a temporary file or directory, safely, and print its name.
 TEMPLATE must contain at least 3 consecutive 'X's in last component.
@@ -53,7 +55,8 @@ Files are created u+rw, and directories u+rwx, minus umask restrictions.
                         directory specified via -p; else /tmp [deprecated]
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

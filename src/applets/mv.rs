@@ -16,6 +16,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stdin_fd, yesno};
 use crate::common::quote::quote_always;
 use crate::common::remove::{Interactive, Remover, RmOptions, Status};
@@ -23,7 +24,8 @@ use crate::common::sys::fd::{self as sfd, Stat};
 use crate::common::sys::{fs as sfs, user};
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: mv [OPTION]... [-T] SOURCE DEST
   or:  mv [OPTION]... SOURCE... DIRECTORY
   or:  mv [OPTION]... -t DIRECTORY SOURCE...
@@ -44,7 +46,8 @@ If you specify more than one of -i, -f, -n, only the final one takes effect.
   -v, --verbose                explain what is being done
       --help        display this help and exit
       --version     output version information and exit
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

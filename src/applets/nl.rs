@@ -12,6 +12,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::regex::{Flags, Regex};
@@ -38,7 +39,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: nl [OPTION]... [FILE]...
 Write each FILE to standard output, with line numbers added.
 
@@ -79,7 +81,8 @@ FORMAT is one of:
   ln     left justified, no leading zeros
   rn     right justified, no leading zeros
   rz     right justified, leading zeros
-",
+"
+    ),
 );
 
 enum Style {

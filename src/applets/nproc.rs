@@ -9,6 +9,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::sys::user;
 use crate::common::{quote, sysinfo, Ctx, Error, Result};
 
@@ -19,7 +20,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: nproc [OPTION]...
 Print the number of processing units available to the current process,
 which may be less than the number of online processors
@@ -28,7 +30,8 @@ which may be less than the number of online processors
       --ignore=N  if possible, exclude N processing units
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

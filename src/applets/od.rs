@@ -14,11 +14,13 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::quote_locale;
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: od [OPTION]... [FILE]...
 Write an unambiguous representation, octal bytes by default,
 of FILE to standard output.  With more than one FILE argument,
@@ -49,7 +51,8 @@ Traditional format specifications may be intermixed; they accumulate:
   -o   same as -t o2, select octal 2-byte units
   -s   same as -t d2, select decimal 2-byte units
   -x   same as -t x2, select hexadecimal 2-byte units
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

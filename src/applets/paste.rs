@@ -13,6 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::stdin_fd;
 use crate::common::lines::Lines;
 use crate::common::quote::quote_if_needed;
@@ -27,7 +28,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: paste [OPTION]... [FILE]...
 Write lines consisting of the sequentially corresponding lines from
 each FILE, separated by TABs, to standard output.
@@ -40,7 +42,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -z, --zero-terminated    line delimiter is NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 /// The delimiter list: each entry one byte or none (`\0`).

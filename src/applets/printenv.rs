@@ -10,6 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::exec::environ;
+use crate::common::help::help_text;
 use crate::common::{Ctx, Result};
 
 static SPEC: Spec = Spec::new(
@@ -18,7 +19,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: printenv [OPTION]... [VARIABLE]...
 Print the values of the specified environment VARIABLE(s).
 If no VARIABLE is specified, print name and value pairs for them all.
@@ -26,7 +28,8 @@ If no VARIABLE is specified, print name and value pairs for them all.
   -0, --null     end each output line with NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 )
 .code(2);
 

@@ -14,11 +14,13 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stderr_fd, write_all};
 use crate::common::printf::{printf, Dialect, End};
 use crate::common::{args, Ctx, Error};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: printf FORMAT [ARGUMENT]...
   or:  printf OPTION
 Print ARGUMENT(s) according to FORMAT, or execute according to OPTION:
@@ -51,7 +53,8 @@ FORMAT controls the output as in C printf.  Interpreted sequences are:
 
 and all C format specifications ending with one of diouxXfeEgGcs, with
 ARGUMENTs converted to proper type first.  Variable widths are handled.
-";
+"
+);
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     if let Some(st) = args::lone_help_version(ctx, &argv, USAGE) {

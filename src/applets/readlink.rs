@@ -11,6 +11,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::path::{canonicalize, Missing};
 use crate::common::sys::{fd as sfd, fs as sfs};
 use crate::common::{Ctx, Result};
@@ -28,7 +29,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: readlink [OPTION]... FILE...
 Print value of a symbolic link or canonical file name
 
@@ -48,7 +50,8 @@ Print value of a symbolic link or canonical file name
   -z, --zero                    end each output line with NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -13,6 +13,7 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::path::{absolute_lexical, canonicalize, is_prefix, relative, Missing};
 use crate::common::sys::fd as sfd;
 use crate::common::{Ctx, Error, Result};
@@ -32,7 +33,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: realpath [OPTION]... FILE...
 Print the resolved absolute file name;
 all but the last component must exist
@@ -48,7 +50,8 @@ all but the last component must exist
   -z, --zero                   end each output line with NUL, not newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 struct How {

@@ -18,7 +18,8 @@ use crate::common::remove::{Interactive, Remover, RmOptions, Status};
 use crate::common::sys::{self, fd as sfd};
 use crate::common::{Ctx, Error, Result};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: rm [OPTION]... [FILE]...
 Remove (unlink) the FILE(s).
 
@@ -54,7 +55,9 @@ use one of these commands:
 Note that if you use rm to remove a file, it might be possible to recover
 some of its contents, given sufficient expertise and/or time.  For greater
 assurance that the contents are truly unrecoverable, consider using shred(1).
-";
+"
+);
+use crate::common::help::{help_text, Help};
 
 /// In GNU's order.
 static OPTS: &[Opt] = &[
@@ -184,7 +187,7 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
             "recursive" => o.recursive = true,
             "verbose" => o.verbose = true,
             "help" => {
-                ctx.out.write_all(USAGE.as_bytes())?;
+                ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());
             }
             "version" => {

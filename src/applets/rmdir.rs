@@ -12,6 +12,7 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::{dir, fd as sfd, fs as sfs};
 use crate::common::{Ctx, Result};
@@ -24,7 +25,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: rmdir [OPTION]... DIRECTORY...
 Remove the DIRECTORY(ies), if they are empty.
 
@@ -36,7 +38,8 @@ Remove the DIRECTORY(ies), if they are empty.
   -v, --verbose     output a diagnostic for every directory processed
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 struct Rmdir {

@@ -15,12 +15,14 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::num::strtod;
 use crate::common::printf::{self, Dialect};
 use crate::common::quote::quote_locale;
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: seq [OPTION]... LAST
   or:  seq [OPTION]... FIRST LAST
   or:  seq [OPTION]... FIRST INCREMENT LAST
@@ -44,7 +46,8 @@ INCREMENT must not be 0; none of FIRST, INCREMENT and LAST may be NaN.
 FORMAT must be suitable for printing one argument of type 'double';
 it defaults to %.PRECf if FIRST, INCREMENT, and LAST are all fixed point
 decimal numbers with maximum precision PREC, and to %g otherwise.
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

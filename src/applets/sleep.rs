@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::{num, quote, Ctx, Error};
 
 static SPEC: Spec = Spec::new(
@@ -18,7 +19,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: sleep NUMBER[SUFFIX]...
   or:  sleep OPTION
 Pause for NUMBER seconds.  SUFFIX may be 's' for seconds (the default),
@@ -28,7 +30,8 @@ specified by the sum of their values.
 
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

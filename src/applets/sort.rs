@@ -30,11 +30,13 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::quote::{quote_always, quote_if_needed, quote_locale};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: sort [OPTION]... [FILE]...
   or:  sort [OPTION]... --files0-from=F
 Write sorted concatenation of all FILE(s) to standard output.
@@ -96,7 +98,8 @@ SIZE may be followed by the following multiplicative suffixes:
 % 1% of memory, b 1, K 1024 (default), and so on for M, G, T, P, E, Z, Y.
 
 rbox sort compares bytes in the C locale.
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

@@ -18,6 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::fs::{mode_string, Names};
+use crate::common::help::help_text;
 use crate::common::num::push_u64;
 use crate::common::path::{canonicalize, Missing};
 use crate::common::quote::{quote_always, quote_into, Style};
@@ -37,7 +38,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: stat [OPTION]... FILE...
 Display file or file system status.
 
@@ -113,7 +115,8 @@ Valid format sequences for file systems:
     %n %s %b %f %u %g %D %i %h %t %T %X %Y %Z %W %o
 --terse --file-system is equivalent to the following FORMAT:
     %n %i %l %t %s %S %b %f %a %c %d
-",
+"
+    ),
 );
 
 const FMT_TERSE: &[u8] = b"%n %s %b %f %u %g %D %i %h %t %T %X %Y %Z %W %o\n";

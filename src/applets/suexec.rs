@@ -32,6 +32,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{self, Arg, Getopt, Opt, Order, Spec};
 use crate::common::exec::{self, Ran};
+use crate::common::help::help_text;
 use crate::common::io::{stderr_fd, write_all};
 use crate::common::passwd::{self, parse_id, Passwd};
 use crate::common::sys::user as u;
@@ -408,7 +409,8 @@ static SETPRIV: Spec = Spec::new(
         Opt::flag("help", Some(b'h'), Some("help")),
         Opt::flag("version", Some(b'V'), Some("version")),
     ],
-    "
+    help_text!(
+        "
 Usage:
  setpriv [options] <program> [<argument>...]
 
@@ -436,7 +438,8 @@ Options:
 
  -h, --help                  display this help
  -V, --version               display version
-",
+"
+    ),
 )
 .require_order();
 

@@ -17,6 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::digest::{Algo, Hasher};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::quote_if_needed;
 use crate::common::{Ctx, Result};
@@ -37,16 +38,10 @@ const OPTS: &[Opt] = &[
     Opt::flag("version", None, Some("version")),
 ];
 
-macro_rules! usage {
-    ($prog:literal, $algo:literal, $bits:literal, $std:literal) => {
-        concat!(
-            "Usage: ",
-            $prog,
-            " [OPTION]... [FILE]...\nPrint or check ",
-            $algo,
-            " (",
-            $bits,
-            "-bit) checksums.
+/// One text for the six applets: `\u{1}` the name, `\u{2}` the algorithm, `\u{3}` its bits,
+/// `\u{4}` the standard.
+const USAGE: Help = help_text!(
+    "Usage: \u{1} [OPTION]... [FILE]...\nPrint or check \u{2} (\u{3}-bit) checksums.
 
 With no FILE, or when FILE is -, read standard input.
   -b, --binary          read in binary mode
@@ -66,9 +61,7 @@ The following five options are useful only when verifying checksums:
       --help        display this help and exit
       --version     output version information and exit
 
-The sums are computed as described in ",
-            $std,
-            ".
+The sums are computed as described in \u{4}.
 When checking, the input should be a former output of this program.
 The default mode is to print a line with: checksum, a space,
 a character indicating input mode ('*' for binary, ' ' for text
@@ -76,16 +69,26 @@ or where binary is insignificant), and name for each FILE.
 
 Note: There is no difference between binary mode and text mode on GNU systems.
 "
-        )
-    };
-}
+);
 
-static MD5: Spec = Spec::new(OPTS, usage!("md5sum", "MD5", "128", "RFC 1321"));
-static SHA1: Spec = Spec::new(OPTS, usage!("sha1sum", "SHA1", "160", "FIPS-180-1"));
-static SHA224: Spec = Spec::new(OPTS, usage!("sha224sum", "SHA224", "224", "RFC 3874"));
-static SHA256: Spec = Spec::new(OPTS, usage!("sha256sum", "SHA256", "256", "FIPS-180-2"));
-static SHA384: Spec = Spec::new(OPTS, usage!("sha384sum", "SHA384", "384", "FIPS-180-2"));
-static SHA512: Spec = Spec::new(OPTS, usage!("sha512sum", "SHA512", "512", "FIPS-180-2"));
+static MD5: Spec = Spec::new(OPTS, USAGE.fill(&["md5sum", "MD5", "128", "RFC 1321"]));
+static SHA1: Spec = Spec::new(OPTS, USAGE.fill(&["sha1sum", "SHA1", "160", "FIPS-180-1"]));
+static SHA224: Spec = Spec::new(
+    OPTS,
+    USAGE.fill(&["sha224sum", "SHA224", "224", "RFC 3874"]),
+);
+static SHA256: Spec = Spec::new(
+    OPTS,
+    USAGE.fill(&["sha256sum", "SHA256", "256", "FIPS-180-2"]),
+);
+static SHA384: Spec = Spec::new(
+    OPTS,
+    USAGE.fill(&["sha384sum", "SHA384", "384", "FIPS-180-2"]),
+);
+static SHA512: Spec = Spec::new(
+    OPTS,
+    USAGE.fill(&["sha512sum", "SHA512", "512", "FIPS-180-2"]),
+);
 
 pub fn md5sum(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     main(Algo::Md5, &MD5, argv, ctx)

@@ -9,6 +9,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::sys::fd::{self as sfd, AsFd};
 use crate::common::sys::fs as sfs;
 use crate::common::{Ctx, Error, Result};
@@ -20,7 +21,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: sync [OPTION] [FILE]...
 Synchronize cached writes to persistent storage
 
@@ -31,7 +33,8 @@ or their containing file systems.
   -f, --file-system      sync the file systems that contain the files
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

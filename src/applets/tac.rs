@@ -17,6 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::stdin_fd;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::regex::{Flags, Regex};
@@ -31,7 +32,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: tac [OPTION]... [FILE]...
 Write each FILE to standard output, last line first.
 
@@ -43,7 +45,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -s, --separator=STRING   use STRING as the separator instead of newline
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -23,6 +23,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::{copy, read, stdin_fd, CopyError, BUF_SIZE};
 use crate::common::num::{count_error, xstrtoumax};
 use crate::common::quote::{quote_always, quote_if_needed, quote_locale};
@@ -60,7 +61,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("8", Some(b'8'), None),
         Opt::flag("9", Some(b'9'), None),
     ],
-    "\
+    help_text!(
+        "\
 Usage: tail [OPTION]... [FILE]...
 Print the last 10 lines of each FILE to standard output.
 With more than one FILE, precede each with a header giving the file name.
@@ -105,7 +107,8 @@ its end.  This default behavior is not desirable when you really want to
 track the actual name of the file, not the file descriptor (e.g., log
 rotation).  Use --follow=name in that case.  That causes tail to track the
 named file in a way that accommodates renaming, removal and creation.
-",
+"
+    ),
 );
 
 const SUFFIXES: &[u8] = b"bkKmMGTPEZYRQ0";

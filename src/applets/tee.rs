@@ -14,6 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::{read, stdin_fd, stdout_fd, write_all};
 use crate::common::quote::quote_if_needed;
 use crate::common::sys::fd as sysfd;
@@ -29,7 +30,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: tee [OPTION]... [FILE]...
 Copy standard input to each FILE, and also to standard output.
 
@@ -49,7 +51,8 @@ The default MODE for the -p option is 'warn-nopipe'.
 The default operation when --output-error is not specified, is to
 exit immediately on error writing to a pipe, and diagnose errors
 writing to non pipe outputs.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

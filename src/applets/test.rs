@@ -9,10 +9,12 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::common::help::{help_text, Help};
 use crate::common::test::{eval, eval_bracket, Dialect};
 use crate::common::{args, Ctx};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: test EXPRESSION
   or:  test
   or:  [ EXPRESSION ]
@@ -68,7 +70,8 @@ EXPRESSION is true or false and sets exit status.  It is one of:
   -u FILE     FILE exists and its set-user-ID bit is set
   -w FILE     FILE exists and the user has write access
   -x FILE     FILE exists and the user has execute (or search) access
-";
+"
+);
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let bracket = ctx.name == "[";

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::exec::{self, Ran};
+use crate::common::help::help_text;
 use crate::common::sys::process::{self as sp, Fork, Pid};
 use crate::common::sys::signal::{self as ss, Handler, SigSet};
 use crate::common::{ctx::strerror, num, quote, signals, Ctx, Error, Result};
@@ -32,7 +33,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: timeout [OPTION] DURATION COMMAND [ARG]...
   or:  timeout [OPTION]
 Start COMMAND, and kill it if still running after DURATION.
@@ -71,7 +73,8 @@ EXIT status:
   127  if COMMAND cannot be found
   137  if COMMAND (or timeout itself) is sent the KILL (9) signal (128+9)
   -    the exit status of COMMAND otherwise
-",
+"
+    ),
 )
 .code(125)
 .require_order();

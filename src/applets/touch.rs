@@ -13,6 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::datetime;
+use crate::common::help::help_text;
 use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs::{futimens, utimensat, Time};
 use crate::common::time::Zone;
@@ -32,7 +33,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: touch [OPTION]... FILE...
 Update the access and modification times of each FILE to the current time.
 
@@ -60,7 +62,8 @@ Mandatory arguments to long options are mandatory for short options too.
       --version     output version information and exit
 
 Note that the -d and -t options accept different time-date formats.
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -13,6 +13,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::io::{read, stdin_fd, stdout_fd, write_all};
 use crate::common::quote::quote_locale;
 use crate::common::{Ctx, Error, Result};
@@ -27,7 +28,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: tr [OPTION]... STRING1 [STRING2]
 Translate, squeeze, and/or delete characters from standard input,
 writing to standard output.  STRING1 and STRING2 specify arrays of
@@ -77,7 +79,8 @@ ARRAY1 by repeating its last character as necessary.  Excess characters
 of ARRAY2 are ignored.  Character classes expand in unspecified order;
 while translating, [:lower:] and [:upper:] may be used in pairs to
 specify case conversion.  Squeezing occurs after translation or deletion.
-",
+"
+    ),
 );
 
 #[derive(Clone, Debug, PartialEq)]

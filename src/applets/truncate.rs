@@ -11,6 +11,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::{fd as sfd, fs as sfs};
 use crate::common::{Ctx, Error, Result};
@@ -24,7 +25,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: truncate OPTION... FILE...
 Shrink or extend the size of each FILE to the specified size
 
@@ -49,7 +51,8 @@ Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
 SIZE may also be prefixed by one of the following modifying characters:
 '+' extend by, '-' reduce by, '<' at most, '>' at least,
 '/' round down to multiple of, '%' round up to multiple of.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

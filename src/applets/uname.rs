@@ -8,6 +8,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::help_text;
 use crate::common::sys::user;
 use crate::common::{ctx::strerror, quote, Ctx, Error, Result};
 
@@ -25,7 +26,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: uname [OPTION]...
 Print certain system information.  With no OPTION, same as -s.
 
@@ -41,7 +43,8 @@ Print certain system information.  With no OPTION, same as -s.
   -o, --operating-system   print the operating system
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 const FIELDS: [&str; 8] = [

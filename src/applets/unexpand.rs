@@ -9,10 +9,12 @@
 use std::ffi::OsString;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::tabs::{each_chunk, legacy_args, TabStops};
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: unexpand [OPTION]... [FILE]...
 Convert blanks in each FILE to tabs, writing to standard output.
 
@@ -30,7 +32,8 @@ Mandatory arguments to long options are mandatory for short options too.
                      the last specified tab stop instead of the first column
       --help        display this help and exit
       --version     output version information and exit
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

@@ -13,6 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::{stdin_fd, Out, BUF_SIZE};
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_always, quote_if_needed};
@@ -35,7 +36,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: uniq [OPTION]... [INPUT [OUTPUT]]
 Filter adjacent matching lines from INPUT (or standard input),
 writing to OUTPUT (or standard output).
@@ -66,7 +68,8 @@ characters.  Fields are skipped before chars.
 Note: 'uniq' does not detect repeated lines unless they are adjacent.
 You may want to sort the input first, or use 'sort -u' without 'uniq'.
 Also, comparing lines can be tricky for ranges of characters within sorted text.
-",
+"
+    ),
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -32,6 +32,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{Arg, Getopt, Opt, Order};
 use crate::common::copy::{Copier, CopyOpts, Deref};
+use crate::common::help::{help_text, Help};
 use crate::common::passwd::{self, line_name, parse_id, settings, Accounts, AccountsError};
 use crate::common::sys::fd::{self as sfd, AsFd};
 use crate::common::sys::fs as sfs;
@@ -283,7 +284,8 @@ static USERADD: &[Opt] = &[
     Opt::flag("user-group", Some(b'U'), Some("user-group")),
 ];
 
-const USERADD_USAGE: &str = "\
+const USERADD_USAGE: Help = help_text!(
+    "\
 Usage: useradd [options] LOGIN
 
 Options:
@@ -315,7 +317,8 @@ Options:
   -u, --uid UID                 user ID of the new account
   -U, --user-group              create a group with the same name as the user
 
-";
+"
+);
 
 const GROUPADD: &[Opt] = &[
     Opt::flag("force", Some(b'f'), Some("force")),
@@ -328,7 +331,8 @@ const GROUPADD: &[Opt] = &[
     Opt::arg("root", Some(b'R'), Some("root")),
 ];
 
-const GROUPADD_USAGE: &str = "\
+const GROUPADD_USAGE: Help = help_text!(
+    "\
 Usage: groupadd [options] GROUP
 
 Options:
@@ -342,7 +346,8 @@ Options:
   -r, --system                  create a system account
   -R, --root CHROOT_DIR         directory to chroot into
 
-";
+"
+);
 
 /// shadow's command line: options (permuted), a bad one reported with the usage on stderr
 /// and status 2; `-R` handled first.
@@ -350,7 +355,7 @@ fn shadow_args(
     ctx: &mut Ctx,
     argv: &[OsString],
     table: &'static [Opt],
-    usage: &str,
+    usage: Help,
 ) -> Res<Option<Parsed>> {
     let mut opts = Vec::new();
     let mut ops = Vec::new();
@@ -359,13 +364,13 @@ fn shadow_args(
             Err(m) => {
                 ctx.msg(&m);
                 let _ =
-                    crate::common::io::write_all(crate::common::io::stderr_fd(), usage.as_bytes());
+                    crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
                 return Err(Error::silent(2));
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
             Ok(Arg::Opt(o, v)) => {
                 if o.id == "help" {
-                    ctx.out.write_all(usage.as_bytes())?;
+                    ctx.out.write_all(&usage.bytes())?;
                     return Ok(None);
                 }
                 opts.push((o.id, v.map(OsString::into_vec).unwrap_or_default()));
@@ -376,7 +381,7 @@ fn shadow_args(
         enter_root(ctx, dir)?;
     }
     if ops.len() != 1 {
-        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), usage.as_bytes());
+        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
         return Err(Error::silent(2));
     }
     Ok(Some((opts, ops)))
@@ -801,7 +806,7 @@ fn bb_args(
     ctx: &mut Ctx,
     argv: &[OsString],
     table: &'static [Opt],
-    usage: &str,
+    usage: Help,
     max: usize,
 ) -> Res<Option<Parsed>> {
     let mut opts = Vec::new();
@@ -811,7 +816,7 @@ fn bb_args(
             Err(m) => {
                 ctx.msg(&m);
                 let _ =
-                    crate::common::io::write_all(crate::common::io::stderr_fd(), usage.as_bytes());
+                    crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
                 return Err(Error::silent(1));
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
@@ -819,7 +824,7 @@ fn bb_args(
                 if o.id == "help" {
                     let _ = crate::common::io::write_all(
                         crate::common::io::stderr_fd(),
-                        usage.as_bytes(),
+                        &usage.bytes(),
                     );
                     return Ok(None);
                 }
@@ -828,7 +833,7 @@ fn bb_args(
         }
     }
     if ops.is_empty() || ops.len() > max {
-        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), usage.as_bytes());
+        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
         return Err(Error::silent(1));
     }
     Ok(Some((opts, ops)))
@@ -840,14 +845,16 @@ static ADDGROUP: &[Opt] = &[
     Opt::flag("help", None, Some("help")),
 ];
 
-const ADDGROUP_USAGE: &str = "\
+const ADDGROUP_USAGE: Help = help_text!(
+    "\
 Usage: addgroup [-g GID] [-S] [USER] GROUP
 
 Add a group or add a user to a group
 
 \t-g GID\tGroup id
 \t-S\tCreate a system group
-";
+"
+);
 
 pub fn addgroup(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = addgroup_run(&argv, ctx);
@@ -871,7 +878,7 @@ fn addgroup_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         if gid.is_some() {
             let _ = crate::common::io::write_all(
                 crate::common::io::stderr_fd(),
-                ADDGROUP_USAGE.as_bytes(),
+                &ADDGROUP_USAGE.bytes(),
             );
             return Err(Error::silent(1));
         }
@@ -934,7 +941,8 @@ static ADDUSER: &[Opt] = &[
     Opt::flag("help", None, Some("help")),
 ];
 
-const ADDUSER_USAGE: &str = "\
+const ADDUSER_USAGE: Help = help_text!(
+    "\
 Usage: adduser [OPTIONS] USER [GROUP]
 
 Create new user, or add USER to GROUP
@@ -948,7 +956,8 @@ Create new user, or add USER to GROUP
 \t-H\t\tDon't create home directory
 \t-u UID\t\tUser id
 \t-k SKEL\t\tSkeleton directory (/etc/skel)
-";
+"
+);
 
 pub fn adduser(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = adduser_run(&argv, ctx);

@@ -16,6 +16,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
@@ -32,7 +33,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: wc [OPTION]... [FILE]...
   or:  wc [OPTION]... --files0-from=F
 Print newline, word, and byte counts for each FILE, and a total line if
@@ -53,7 +55,8 @@ the following order: newline, word, character, byte, maximum line length.
   -w, --words            print the word counts
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 const BUF: usize = 256 * 1024;

@@ -8,6 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::Names;
+use crate::common::help::help_text;
 use crate::common::quote::quote_always;
 use crate::common::sys::user;
 use crate::common::{Ctx, Error, Result};
@@ -17,14 +18,16 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: whoami [OPTION]...
 Print the user name associated with the current effective user ID.
 Same as id -un.
 
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

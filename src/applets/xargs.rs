@@ -20,12 +20,14 @@ use std::process::{Child, Command, Stdio};
 
 use crate::common::args::{self, Arg, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::sys::{fd as sysfd, process as sp};
 use crate::common::{Ctx, Error, Result};
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...
 Run COMMAND with arguments INITIAL-ARGS and more arguments read from input.
 
@@ -63,7 +65,8 @@ mandatory or optional for the corresponding short option.
   -x, --exit                   exit if the size (see -s) is exceeded
       --help                   display this help and exit
       --version                output version information and exit
-";
+"
+);
 
 static SPEC: Spec = Spec::new(
     &[

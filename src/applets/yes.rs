@@ -11,6 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::help::help_text;
 use crate::common::io::{stdout_fd, write_all, BUF_SIZE};
 use crate::common::Ctx;
 
@@ -19,14 +20,16 @@ static SPEC: Spec = Spec::new(
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
-    "\
+    help_text!(
+        "\
 Usage: yes [STRING]...
   or:  yes OPTION
 Repeatedly output a line with all specified STRING(s), or 'y'.
 
       --help        display this help and exit
       --version     output version information and exit
-",
+"
+    ),
 );
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

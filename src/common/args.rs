@@ -20,7 +20,7 @@
 //!     Opt::optional("color", None, Some("color")),       // --color, --color=never
 //!     Opt::flag("help", None, Some("help")),             // answered from `usage`
 //!     Opt::flag("version", None, Some("version")),       // "NAME (rbox) VERSION\n" + about
-//! ], "Usage: frob [OPTION]... [FILE]...\n")
+//! ], help_text!("Usage: frob [OPTION]... [FILE]...\n"))
 //! .code(2); // bad usage exits 2 (the default is 1)
 //!
 //! pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -58,6 +58,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::ctx::{Ctx, Error, Result};
+use super::help::Help;
 
 /// Whether an option takes an argument.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -125,7 +126,7 @@ pub enum Order {
 pub struct Spec {
     pub opts: &'static [Opt],
     /// What `--help` prints.
-    pub usage: &'static str,
+    pub usage: Help,
     /// What `--version` prints after `NAME (rbox) VERSION\n`.
     pub about: &'static str,
     /// Exit status for a bad command line (cat 1, ls 2, tar 64 as argp).
@@ -138,7 +139,7 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub const fn new(opts: &'static [Opt], usage: &'static str) -> Spec {
+    pub const fn new(opts: &'static [Opt], usage: Help) -> Spec {
         Spec {
             opts,
             usage,
@@ -512,7 +513,7 @@ pub fn each(
 /// spec's `about`), for applets that walk a [`Getopt`] themselves.
 pub fn answer(ctx: &mut Ctx, spec: &Spec, id: &str) -> Result<()> {
     if id == "help" {
-        ctx.out.write_all(spec.usage.as_bytes())?;
+        ctx.out.write_all(&spec.usage.bytes())?;
     } else {
         let v = format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION"));
         ctx.out.write_all(v.as_bytes())?;
@@ -535,19 +536,16 @@ pub fn get(ctx: &mut Ctx, argv: &[OsString], spec: &Spec) -> Result<Option<Match
 /// GNU's tools that take no options but answer `--help` and `--version` when it is the only
 /// argument, spelt out (no abbreviation): true, false, echo, printf, `[`. `Some(status)`: it was
 /// answered (0, or 1 after a write error, reported); `None`: go on with `argv` as it is.
-pub fn lone_help_version(ctx: &mut Ctx, argv: &[OsString], usage: &str) -> Option<i32> {
+pub fn lone_help_version(ctx: &mut Ctx, argv: &[OsString], usage: Help) -> Option<i32> {
     if argv.len() != 2 {
         return None;
     }
     let text = match argv[1].as_bytes() {
-        b"--help" => usage.to_string(),
-        b"--version" => format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION")),
+        b"--help" => usage.bytes(),
+        b"--version" => format!("{} (rbox) {}\n", ctx.name, env!("CARGO_PKG_VERSION")).into_bytes(),
         _ => return None,
     };
-    let r = ctx
-        .out
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::write(&e));
+    let r = ctx.out.write_all(&text).map_err(|e| Error::write(&e));
     Some(ctx.finish(r))
 }
 
@@ -559,12 +557,12 @@ pub fn parse(
     ctx: &mut Ctx,
     argv: &[OsString],
     table: &[Opt],
-    usage: &str,
+    usage: Help,
     code: i32,
 ) -> Result<Option<Matches>> {
     match getopt(argv, table) {
         Ok(m) if m.flag("help") => {
-            ctx.out.write_all(usage.as_bytes())?;
+            ctx.out.write_all(&usage.bytes())?;
             Ok(None)
         }
         Ok(m) => Ok(Some(m)),
@@ -725,7 +723,7 @@ mod tests {
         Opt::arg("exclude", None, Some("exclude")),
         Opt::flag("help", Some(b'?'), Some("help")),
     ];
-    static TAR_SPEC: Spec = Spec::new(TAR, "usage\n")
+    static TAR_SPEC: Spec = Spec::new(TAR, crate::common::help::help_text!("usage\n"))
         .code(64)
         .in_order()
         .old_style(2)

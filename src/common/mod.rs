@@ -5,6 +5,7 @@
 //! - [`io`]: the buffered fd-1 writer and kernel fd-to-fd copies.
 //! - [`lines`]: line-by-line reading into one buffer (cut, uniq, nl, paste).
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
+//! - [`help`]: the `--help` texts, stored compressed (`help_text!`).
 //! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
 //! - [`codec`]: gzip, bzip2, xz and zstd as raw streaming steps (tar and the compression front-ends).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
@@ -36,6 +37,7 @@ pub mod digest;
 pub mod exec;
 pub mod fnmatch;
 pub mod fs;
+pub mod help;
 pub mod io;
 pub mod lines;
 pub mod num;

@@ -29,10 +29,12 @@ use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{self, Arg, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stderr_fd, write_all};
 use crate::common::Ctx;
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]
 Pattern scanning and processing language (POSIX awk).
 
@@ -41,7 +43,8 @@ Pattern scanning and processing language (POSIX awk).
   -f progfile     read the program from progfile (may be repeated)
       --help      display this help and exit
       --version   output version information and exit
-";
+"
+);
 
 const OPTIONS: &[Opt] = &[
     Opt::arg("F", Some(b'F'), None),
@@ -99,7 +102,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let mut src = Vec::new();
     if progfiles.is_empty() {
         if operands.is_empty() {
-            let _ = write_all(stderr_fd(), USAGE.as_bytes());
+            let _ = write_all(stderr_fd(), &USAGE.bytes());
             return 2;
         }
         src = operands.remove(0);

@@ -30,6 +30,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{Arg, Getopt, Opt, Order};
 use crate::common::codec::{self, Codec, Step};
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stdin_fd, stdout_fd};
 use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs as sysfs;
@@ -268,7 +269,8 @@ const ZSTD_OPTS: &[Opt] = &[
     Opt::flag("0", Some(b'0'), None),
 ];
 
-const GZIP_USAGE: &str = "\
+const GZIP_USAGE: Help = help_text!(
+    "\
 Usage: gzip [OPTION]... [FILE]...
 Compress or uncompress FILEs (by default, compress FILES in-place).
 
@@ -292,9 +294,11 @@ Mandatory arguments to long options are mandatory for short options too.
   -9, --best        compress better
 
 With no FILE, or when FILE is -, read standard input.
-";
+"
+);
 
-const BZIP2_USAGE: &str = "\
+const BZIP2_USAGE: Help = help_text!(
+    "\
 usage: bzip2 [flags and input files in any order]
 
    -h --help           print this message
@@ -312,9 +316,11 @@ usage: bzip2 [flags and input files in any order]
    -1 .. -9            set block size to 100k .. 900k
    --fast              alias for -1
    --best              alias for -9
-";
+"
+);
 
-const XZ_USAGE: &str = "\
+const XZ_USAGE: Help = help_text!(
+    "\
 Usage: xz [OPTION]... [FILE]...
 Compress or decompress FILEs in the .xz format.
 
@@ -334,9 +340,10 @@ Compress or decompress FILEs in the .xz format.
   -V, --version       display the version number and exit
 
 With no FILE, or when FILE is -, read standard input.
-";
+"
+);
 
-const ZSTD_USAGE: &str = "\
+const ZSTD_USAGE: Help = help_text!("\
 Usage: zstd [OPTIONS...] [INPUT... | -] [-o OUTPUT]
 
 Options:
@@ -353,7 +360,7 @@ Options:
   -r                            Operate recursively on directories.
   -h, -H, --help                Display help and exit.
   -V, --version                 Display the program version and exit.
-";
+");
 
 /// The name in messages: gzip's and zstd's are fixed (gunzip and zcat are scripts running
 /// `gzip`), bzip2 and xz say the name they were run as.
@@ -419,7 +426,7 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
         };
         match id {
             "help" => {
-                let _ = ctx.out.write_all(usage.as_bytes());
+                let _ = ctx.out.write_all(&usage.bytes());
                 return ctx.finish(Ok(()));
             }
             "version" => {
@@ -529,7 +536,7 @@ fn codec_built(fam: Fam) -> bool {
     }
 }
 
-fn usage_error(ctx: &mut Ctx, fam: Fam, msg: &[u8], usage: &str) {
+fn usage_error(ctx: &mut Ctx, fam: Fam, msg: &[u8], usage: Help) {
     match fam {
         Fam::Gzip => {
             say(ctx, fam, msg);
@@ -542,11 +549,11 @@ fn usage_error(ctx: &mut Ctx, fam: Fam, msg: &[u8], usage: &str) {
         }
         Fam::Bzip2 => {
             say(ctx, fam, msg);
-            raw_err(usage.as_bytes());
+            raw_err(&usage.bytes());
         }
         Fam::Zstd => {
             raw_err(b"Incorrect parameters\n");
-            raw_err(usage.as_bytes());
+            raw_err(&usage.bytes());
         }
     }
 }

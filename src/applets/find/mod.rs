@@ -38,6 +38,7 @@ use crate::common::ctx::strerror;
 use crate::common::exec::{self, Ran};
 use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
 use crate::common::fs::Names;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{Out, BUF_SIZE};
 use crate::common::quote::quote_locale;
 use crate::common::regex::{Regex, Syntax};
@@ -47,7 +48,8 @@ use crate::common::sys::{fs as sysfs, process as sp, user};
 use crate::common::walk::{Action, Entry, Follow, Op, Options, Order, Visit, Walker};
 use crate::common::Ctx;
 
-const USAGE: &str = "\
+const USAGE: Help = help_text!(
+    "\
 Usage: find [-H] [-L] [-P] [-Olevel] [-D debugopts] [path...] [expression]
 
 Default path is the current directory; default expression is -print.
@@ -79,7 +81,8 @@ Actions:
       -fprint0 FILE -fprint FILE -ls -fls FILE -prune -quit
       -exec COMMAND ; -exec COMMAND {} + -ok COMMAND ;
       -execdir COMMAND ; -execdir COMMAND {} + -okdir COMMAND ;
-";
+"
+);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Cmp {
@@ -350,7 +353,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
                 ctx.msg(&w);
             }
             if m == b"\0help" {
-                let _ = ctx.out.write_all(USAGE.as_bytes());
+                let _ = ctx.out.write_all(&USAGE.bytes());
                 return ctx.finish(Ok(()));
             }
             if m == b"\0version" {

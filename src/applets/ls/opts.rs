@@ -7,6 +7,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::color::Colors;
 use crate::common::args::{self, Opt};
+use crate::common::help::{help_text, Help};
 use crate::common::quote::Style;
 use crate::common::sys;
 use crate::common::{Ctx, Error, Result};
@@ -128,7 +129,8 @@ pub struct Config {
     pub files: Vec<OsString>,
 }
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: ls [OPTION]... [FILE]...
 List information about the FILEs (the current directory by default).
 Sort entries alphabetically if none of -cftuvSUX nor --sort is specified.
@@ -261,7 +263,8 @@ Exit status:
  0  if OK,
  1  if minor problems (e.g., cannot access subdirectory),
  2  if serious trouble (e.g., cannot access command-line argument).
-";
+"
+);
 
 /// In GNU's long_options order, so ambiguity messages list the same possibilities.
 const OPTS: &[Opt] = &[

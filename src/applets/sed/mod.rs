@@ -26,11 +26,13 @@ use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{Arg, Getopt, Opt, Order};
+use crate::common::help::{help_text, Help};
 use crate::common::Ctx;
 
 use compile::{Compiler, Opts, Posix, Src};
 
-const USAGE_BODY: &str = " [OPTION]... {script-only-if-no-other-script} [input-file]...
+const USAGE_BODY: Help = help_text!(
+    " [OPTION]... {script-only-if-no-other-script} [input-file]...
 
   -n, --quiet, --silent
                  suppress automatic printing of pattern space
@@ -69,7 +71,8 @@ non-option argument is taken as the sed script to interpret.  All
 remaining arguments are names of input files; if no input files are
 specified, then the standard input is read.
 
-";
+"
+);
 
 static OPTIONS: &[Opt] = &[
     Opt::flag("debug", None, Some("debug")),
@@ -104,7 +107,8 @@ pub struct Settings {
 }
 
 fn usage(ctx: &mut Ctx, to_stdout: bool) {
-    let mut t = format!("Usage: {}{}", ctx.name, USAGE_BODY).into_bytes();
+    let mut t = format!("Usage: {}", ctx.name).into_bytes();
+    t.extend_from_slice(&USAGE_BODY.bytes());
     t.extend_from_slice(b"GNU sed home page: <https://www.gnu.org/software/sed/>.\nGeneral help using GNU software: <https://www.gnu.org/gethelp/>.\n");
     if to_stdout {
         t.extend_from_slice(b"E-mail bug reports to: <bug-sed@gnu.org>.\n");

@@ -12,6 +12,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use super::compress::Codec;
 use super::header::Format;
 use crate::common::args::{self, Arg, Opt, Spec};
+use crate::common::help::{help_text, Help};
 use crate::common::{sys, Ctx, Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -345,7 +346,8 @@ static SPEC: Spec = Spec::new(OPTIONS, USAGE)
     .try_usage();
 
 /// What `--help` prints (condensed from GNU tar's).
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: tar [OPTION...] [FILE]...
 GNU-compatible 'tar' saves many files together into a single tape or disk archive,
 and can restore individual files from the archive.
@@ -441,7 +443,8 @@ Examples:
   -O, --to-stdout            extract files to standard output
       --help                 give this help list
       --version              print program version
-";
+"
+);
 
 fn usage_error(ctx: &mut Ctx, msg: &[u8], code: i32) -> Error {
     args::usage_error(ctx, &SPEC, msg, code)

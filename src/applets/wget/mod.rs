@@ -153,7 +153,7 @@ fn steps(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, i32> {
 /// `--help` and `--version` print and end the run.
 fn help_or_version(m: &Matches, ctx: &mut Ctx) -> Option<i32> {
     if m.flag("help") || m.flag("h") {
-        let _ = ctx.out.write_all(USAGE.as_bytes());
+        let _ = ctx.out.write_all(&USAGE.bytes());
         return Some(0);
     }
     if m.flag("version") {

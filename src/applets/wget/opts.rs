@@ -12,9 +12,11 @@ use super::progress::Style;
 use super::{tls, usage_error, Verb, E_IO};
 use crate::common::args::{self, Matches, Opt};
 use crate::common::ctx::strerror;
+use crate::common::help::{help_text, Help};
 use crate::common::io::{stderr_fd, write_all};
 
-pub const USAGE: &str = "\
+pub const USAGE: Help = help_text!(
+    "\
 Usage: wget [OPTION]... [URL]...
 
 Non-interactive network retriever (HTTP and HTTPS).
@@ -82,7 +84,8 @@ HTTPS (SSL/TLS) options:
        --ca-directory=DIR          directory where hash list of CAs is stored
 
 Environment: http_proxy, https_proxy, no_proxy; SSL_CERT_FILE, SSL_CERT_DIR.
-";
+"
+);
 
 pub(super) const SHORT_USAGE: &str =
     "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n";

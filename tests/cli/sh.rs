@@ -352,6 +352,10 @@ fn messages_in_scripts_as_busybox_ash() {
 
 #[rustfmt::skip]
 const ASH_EXT: &[(&str, &str, &str, i32)] = &[
+    // `set -x` quotes words as BusyBox ash does, so that the trace can be read back.
+    (r#"set -x; v='a b' true "it's" c=d if '~' a-b/c.d; set +x"#, "", "+ v='a b' true 'it'\"'\"'s' 'c=d' 'if' '~' a-b/c.d\n+ set +x\n", 0),
+    // In a UTF-8 locale `${#v}` and `${v:o:l}` count characters (bash; BusyBox ash: lengths).
+    ("LC_ALL=C.UTF-8; x=aÉbÍc; echo ${#x} ${x:1:3} ${x: -2}; LC_ALL=C; echo ${#x}", "5 ÉbÍ Íc\n7\n", "", 0),
     // A NUL written in `$'...'` is dropped (BusyBox ash; bash cuts the rest of the quote).
     (r#"printf '%s|' $'a\x00'b $'d\0'e"#, "ab|de|", "", 0),
     // shift beyond $#: status 1, the shell goes on (BusyBox ash, bash; dash exits).
@@ -499,6 +503,8 @@ const GOLDEN: &[(&str, &str, &str, i32)] = &[
     // here-document's delimiter is its text after quote removal, never expanded.
     ("unset a b; cat <<EOF >/dev/null\n${a=NO}\nEOF\necho $a; cat </dev/null >${b=/dev/null}; echo $b", "NO\n/dev/null\n", "", 0),
     ("cat <<EO`true`F\nbody\nEO`true`F\ncat <<E\\\nOF\nb2\nEOF\necho Ok", "body\nb2\nOk\n", "", 0),
+    // Redirections are made before prefix assignments are expanded (XCU 2.9.1).
+    (r#"unset v; { w=${v=set} cat </nonexistent; } 2>/dev/null || echo failed; echo "[$v]"; x=1 exec 3>f; echo hi >&3; cat f"#, "failed\n[]\nhi\n", "", 0),
     // `$#` cannot be assigned; `${x:}` has no offset.
     (r#"echo ${#=}; echo X"#, "", "sh: 1: Bad substitution\n", 2),
     (r#"x=1; echo ${x:}"#, "", "sh: 1: Syntax error: Missing '}'\n", 2),
@@ -1108,8 +1114,8 @@ t
     (r#"PS4='> '; set -x; echo ps4"#, r#"ps4
 "#, r#"> echo ps4
 "#, 0),
-    (r#"set -x; f() { echo in; }; f 2>&1"#, r#"+ echo in
-in
+    (r#"set -x; f() { echo ok; }; f 2>&1"#, r#"+ echo ok
+ok
 "#, r#"+ f
 "#, 0),
     (r#"set -n; echo never"#, r#""#, r#""#, 0),

@@ -626,14 +626,14 @@ impl Shell {
             first = false;
             line.extend_from_slice(n);
             line.push(b'=');
-            trace_quote(&mut line, v);
+            trace_quote(&mut line, v, false);
         }
         for a in argv {
             if !first {
                 line.push(b' ');
             }
             first = false;
-            trace_quote(&mut line, a);
+            trace_quote(&mut line, a, true);
         }
         line.push(b'\n');
         let _ = self.out.flush();
@@ -664,12 +664,41 @@ impl Shell {
         }
         let mut argv: Vec<Vec<u8>> = Vec::with_capacity(s.words.len());
         self.expand_words(&s.words, &mut argv)?;
-        let r = self.run_simple_argv(s, &mut argv);
+        let r = if !s.assigns.is_empty() && !s.redirs.is_empty() && !argv.is_empty() {
+            self.run_redirected_first(s, &mut argv)
+        } else {
+            self.run_simple_argv(s, &mut argv, false)
+        };
         self.recycle(&mut argv);
         r
     }
 
-    fn run_simple_argv(&mut self, s: &Simple, argv_ref: &mut Vec<Vec<u8>>) -> Res {
+    /// A command with prefix assignments and redirections: the redirections are made before
+    /// the assignments are expanded (XCU 2.9.1; dash, BusyBox ash), so a failed one leaves
+    /// them unexpanded.
+    fn run_redirected_first(&mut self, s: &Simple, argv: &mut Vec<Vec<u8>>) -> Res {
+        let special = matches!(self.lookup(&argv[0]), Found::Special(_));
+        let mut saved = Vec::new();
+        if let Err(st) = self.redirect(&s.redirs, Some(&mut saved)) {
+            self.restore(saved);
+            // A redirection error on a special builtin ends a non-interactive shell.
+            return if special { Err(Flow::Exit(st)) } else { Ok(st) };
+        }
+        self.keep_redirs = false;
+        let r = self.run_simple_argv(s, argv, true);
+        let _ = self.out.flush();
+        if std::mem::take(&mut self.keep_redirs) {
+            drop(saved);
+        } else {
+            self.restore(saved);
+        }
+        r
+    }
+
+    /// Run a simple command from its expanded words; `applied`: its redirections are in
+    /// force already.
+    fn run_simple_argv(&mut self, s: &Simple, argv_ref: &mut Vec<Vec<u8>>, applied: bool) -> Res {
+        let redirs: &[Redir] = if applied { &[] } else { &s.redirs };
         let tail = std::mem::replace(&mut self.tail_exec, false);
         let argv = &*argv_ref;
         let mut assigns: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(s.assigns.len());
@@ -711,10 +740,10 @@ impl Shell {
         if argv.is_empty() {
             // Assignments and redirections only.
             let mut saved = Vec::new();
-            let rr = if s.redirs.is_empty() {
+            let rr = if redirs.is_empty() {
                 Ok(())
             } else {
-                self.redirect(&s.redirs, Some(&mut saved))
+                self.redirect(redirs, Some(&mut saved))
             };
             self.restore(saved);
             if let Err(st) = rr {
@@ -742,7 +771,7 @@ impl Shell {
                     self.var_changed(n);
                 }
                 let mut saved = Vec::new();
-                if let Err(st) = self.redirect(&s.redirs, Some(&mut saved)) {
+                if let Err(st) = self.redirect(redirs, Some(&mut saved)) {
                     self.restore(saved);
                     // A redirection error on a special builtin ends a non-interactive shell.
                     return Err(Flow::Exit(st));
@@ -750,18 +779,18 @@ impl Shell {
                 let r = self.call_builtin(&b, argv);
                 let _ = self.out.flush();
                 if std::mem::take(&mut self.keep_redirs) {
-                    // The redirections stay: the saved copies are closed.
+                    // The redirections stay: the saved copies are closed (by the caller too,
+                    // when it made them).
                     drop(saved);
+                    self.keep_redirs = applied;
                 } else {
                     self.restore(saved);
                 }
                 r
             }
-            Found::Builtin(b) => {
-                self.run_scoped(&assigns, &s.redirs, |sh| sh.call_builtin(&b, argv))
-            }
+            Found::Builtin(b) => self.run_scoped(&assigns, redirs, |sh| sh.call_builtin(&b, argv)),
             Found::Func(body) => {
-                self.run_scoped(&assigns, &s.redirs, |sh| sh.call_function(&body, argv))
+                self.run_scoped(&assigns, redirs, |sh| sh.call_function(&body, argv))
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
                 for (n, _) in &assigns {
@@ -772,8 +801,8 @@ impl Shell {
                 }
                 // Redirection words are expanded here, before the fork: their side effects
                 // (`${a=x}` in a here-document) stay in the shell (dash, BusyBox ash).
-                if !s.redirs.is_empty() {
-                    match self.expand_redir_words(&s.redirs) {
+                if !redirs.is_empty() {
+                    match self.expand_redir_words(redirs) {
                         Ok(v) => self.pre_redir = Some(v),
                         Err(Flow::Exit(st)) => return Ok(st),
                         Err(e) => return Err(e),
@@ -781,11 +810,11 @@ impl Shell {
                 }
                 let argv = std::mem::take(argv_ref);
                 if tail && !self.opts.noexec {
-                    let st = self.child_exec(s, &assigns, argv, found);
+                    let st = self.child_exec(redirs, &assigns, argv, found);
                     return Ok(st);
                 }
                 let job = super::jobctl::begin(self, true);
-                let pid = self.fork_run(|sh| Ok(sh.child_exec(s, &assigns, argv, found)));
+                let pid = self.fork_run(|sh| Ok(sh.child_exec(redirs, &assigns, argv, found)));
                 self.pre_redir = None;
                 if pid < 0 {
                     return Ok(2);
@@ -907,12 +936,12 @@ impl Shell {
     /// status (when the command could not be run).
     fn child_exec(
         &mut self,
-        s: &Simple,
+        redirs: &[Redir],
         assigns: &[(Vec<u8>, Vec<u8>)],
         argv: Vec<Vec<u8>>,
         found: Found,
     ) -> i32 {
-        if let Err(st) = self.redirect(&s.redirs, None) {
+        if let Err(st) = self.redirect(redirs, None) {
             return st;
         }
         for (n, v) in assigns {
@@ -1284,7 +1313,61 @@ pub fn is_executable_file(p: &[u8]) -> bool {
         && fd::access(p, libc::X_OK)
 }
 
-fn trace_quote(out: &mut Vec<u8>, s: &[u8]) {
-    // dash prints the words as they are, unquoted.
-    out.extend_from_slice(s);
+/// An `-x` trace word as BusyBox ash writes it: single-quoted when it holds anything but
+/// letters, digits and `+,-./:@]^_` (or is a reserved word, `word`), so that the line can be
+/// read back; a `'` is written `"'"`. (dash writes words as they are; bash quotes alike.)
+fn trace_quote(out: &mut Vec<u8>, s: &[u8], word: bool) {
+    const RESERVED: &[&[u8]] = &[
+        b"!",
+        b"case",
+        b"do",
+        b"done",
+        b"elif",
+        b"else",
+        b"esac",
+        b"fi",
+        b"for",
+        b"function",
+        b"if",
+        b"in",
+        b"then",
+        b"until",
+        b"while",
+        b"{",
+        b"}",
+        b"[[",
+        b"]]",
+    ];
+    let plain = !s.is_empty()
+        && s.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'+' | b',' | b'-' | b'.' | b'/' | b':' | b'@' | b']' | b'^' | b'_'
+                )
+        })
+        && !(word && RESERVED.contains(&s));
+    if plain {
+        out.extend_from_slice(s);
+        return;
+    }
+    let mut rest = s;
+    loop {
+        let n = rest.iter().position(|&c| c == b'\'').unwrap_or(rest.len());
+        out.push(b'\'');
+        out.extend_from_slice(&rest[..n]);
+        out.push(b'\'');
+        rest = &rest[n..];
+        if rest.is_empty() {
+            break;
+        }
+        let q = rest.iter().take_while(|&&c| c == b'\'').count();
+        out.push(b'"');
+        out.extend_from_slice(&rest[..q]);
+        out.push(b'"');
+        rest = &rest[q..];
+        if rest.is_empty() {
+            break;
+        }
+    }
 }

@@ -208,7 +208,40 @@ pub fn itoa_buf(n: i64, buf: &mut [u8; 24]) -> &[u8] {
     crate::common::num::signed_digits(buf, n)
 }
 
+/// Characters of UTF-8 text (bytes that do not continue a sequence).
+fn char_count(v: &[u8]) -> usize {
+    v.iter().filter(|&&c| c & 0xC0 != 0x80).count()
+}
+
+/// The byte offset of character `k` of UTF-8 text (its length past the end).
+fn char_at(v: &[u8], k: usize) -> usize {
+    v.iter()
+        .enumerate()
+        .filter(|(_, &c)| c & 0xC0 != 0x80)
+        .nth(k)
+        .map_or(v.len(), |(i, _)| i)
+}
+
 impl Shell {
+    /// Is the shell's locale (LC_ALL, else LC_CTYPE, else LANG, as set in the shell) UTF-8?
+    pub fn utf8_locale(&self) -> bool {
+        let v = [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"]
+            .iter()
+            .find_map(|n| self.vars.get(n).filter(|v| !v.is_empty()))
+            .unwrap_or(b"");
+        v.windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"utf8") || w.eq_ignore_ascii_case(b"utf-"))
+    }
+
+    /// `${#v}`: characters in a UTF-8 locale, bytes otherwise.
+    fn text_len(&self, v: &[u8]) -> usize {
+        if v.is_ascii() || !self.utf8_locale() {
+            v.len()
+        } else {
+            char_count(v)
+        }
+    }
+
     fn ifs(&self) -> &[u8] {
         self.vars.get(b"IFS").unwrap_or(b" \t\n")
     }
@@ -648,7 +681,7 @@ impl Shell {
                 POp::Len => {
                     if let Some(v) = self.vars.get(n) {
                         let mut nb = [0u8; 24];
-                        let s = itoa_buf(v.len() as i64, &mut nb);
+                        let s = itoa_buf(self.text_len(v) as i64, &mut nb);
                         if dq {
                             b.quoted(s)
                         } else {
@@ -752,10 +785,10 @@ impl Shell {
             POp::Len => {
                 // dash: `${#@}` is the length of the joined parameters, like `${#*}`.
                 let n = if is_list {
-                    val.as_ref().map_or(0, |v| v.len())
+                    val.as_ref().map_or(0, |v| self.text_len(v))
                 } else {
                     match &val {
-                        Some(v) => v.len(),
+                        Some(v) => self.text_len(v),
                         None => {
                             if self.opts.nounset {
                                 let n = Self::name_text(&p.name);
@@ -912,7 +945,9 @@ impl Shell {
                     };
                 } else {
                     let v = std::mem::take(&mut items[0]);
-                    let n = v.len() as i64;
+                    // Offsets count characters in a UTF-8 locale (bash, BusyBox ash).
+                    let utf8 = self.utf8_locale() && !v.is_ascii();
+                    let n = if utf8 { char_count(&v) } else { v.len() } as i64;
                     let start = if off < 0 { n + off } else { off };
                     let end = match len {
                         None => n,
@@ -925,6 +960,9 @@ impl Shell {
                             return Err(Flow::Exit(2));
                         }
                         Vec::new()
+                    } else if utf8 {
+                        let (a, z) = (char_at(&v, start as usize), char_at(&v, end as usize));
+                        v[a..z].to_vec()
                     } else {
                         v[start as usize..end as usize].to_vec()
                     };

@@ -366,7 +366,7 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     // Redirection failures give status 1 and `$-` shows `c` under -c, as BusyBox ash (dash: 2, no `c`).
     (r#"echo < /nonexist; echo $?"#, "1\n", "sh: can't open /nonexist: no such file\n", 0),
     (r#"echo <&9"#, "", "sh: 9: Bad file descriptor\n", 1),
-    (r#"echo $- ; set -e; echo $-"#, "c\nec\n", "", 0),
+    (r#"echo $- ; set -e; echo $-"#, "c\nce\n", "", 0),
     (r#"set +x +e; echo $-"#, "c\n", "", 0),
     (r#"true > /nonexistent/dir/file; echo $?"#, "1\n", "sh: can't create /nonexistent/dir/file: nonexistent directory\n", 0),
     (r#": > /nonexistent/dir/file; echo $?"#, "", "sh: can't create /nonexistent/dir/file: nonexistent directory\n", 1),
@@ -2138,7 +2138,7 @@ fn options_on_command_line() {
     sh().args(["-c", "echo $-; set -eu; echo $-"])
         .run()
         .ok()
-        .stdout_is("c\neuc\n");
+        .stdout_is("c\nuce\n");
 }
 
 #[test]

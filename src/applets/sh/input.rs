@@ -19,6 +19,20 @@ pub trait LineSource {
     }
 }
 
+/// Drop the NUL bytes of `buf[from..]`: a script's NULs are ignored (dash, BusyBox ash, bash).
+pub fn drop_nul(buf: &mut Vec<u8>, from: usize) {
+    if memchr::memchr(0, &buf[from..]).is_some() {
+        let mut k = from;
+        for i in from..buf.len() {
+            if buf[i] != 0 {
+                buf[k] = buf[i];
+                k += 1;
+            }
+        }
+        buf.truncate(k);
+    }
+}
+
 /// No more text than what the buffer starts with.
 pub struct NoSource;
 
@@ -72,6 +86,8 @@ impl LineSource for FdSource {
             let mut b = [0u8; 1];
             loop {
                 match read(self.fd(), &mut b) {
+                    // NUL bytes in a script are dropped (dash, BusyBox ash, bash).
+                    Ok(1) if b[0] == 0 => {}
                     Ok(1) => {
                         got = true;
                         buf.push(b[0]);
@@ -86,7 +102,12 @@ impl LineSource for FdSource {
         let mut tmp = [0u8; 4096];
         match read(self.fd(), &mut tmp) {
             Ok(n) if n > 0 => {
+                let at = buf.len();
                 buf.extend_from_slice(&tmp[..n]);
+                // (Not where read-ahead is given back by seeking: the count must stay exact.)
+                if !self.seek_back {
+                    drop_nul(buf, at);
+                }
                 true
             }
             _ => false,

@@ -1431,7 +1431,7 @@ impl<'a> Parser<'a> {
                 return self.unexpected(None);
             }
         };
-        if !is_name(&name) {
+        if !func_name_ok(&name) {
             return self.syntax("bad function name");
         }
         if self.peek_op()? == Some(Op::LParen) {
@@ -1644,7 +1644,7 @@ impl<'a> Parser<'a> {
                                 return self.unexpected(Some(")"));
                             }
                             self.next()?;
-                            if !is_name(&name) {
+                            if !func_name_ok(&name) {
                                 return self.syntax("bad function name");
                             }
                             self.linebreak()?;
@@ -2004,4 +2004,10 @@ pub fn parse_all(text: &[u8]) -> Result<Vec<Node>, ParseError> {
         v.push(n);
     }
     Ok(v)
+}
+
+/// A function may be named as a variable, but not as a special builtin (dash, BusyBox ash:
+/// "bad function name").
+fn func_name_ok(name: &[u8]) -> bool {
+    is_name(name) && !super::builtins::find(name).is_some_and(|b| b.special)
 }

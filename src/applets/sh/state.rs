@@ -396,20 +396,21 @@ impl Shell {
     pub fn flags_string(&self) -> Vec<u8> {
         let mut s = Vec::new();
         let o = &self.opts;
+        // BusyBox ash's order (its option table read backwards): `set -eu` under -c is "uce".
         for (on, c) in [
-            (o.errexit, b'e'),
-            (o.noglob, b'f'),
-            (o.interactive, b'i'),
-            (o.monitor, b'm'),
-            (o.noexec, b'n'),
-            (o.stdin, b's'),
-            (o.xtrace, b'x'),
-            (o.verbose, b'v'),
-            (o.noclobber, b'C'),
-            (o.allexport, b'a'),
-            (o.notify, b'b'),
             (o.nounset, b'u'),
+            (o.notify, b'b'),
+            (o.allexport, b'a'),
+            (o.noclobber, b'C'),
+            (o.verbose, b'v'),
+            (o.xtrace, b'x'),
             (o.command, b'c'),
+            (o.stdin, b's'),
+            (o.noexec, b'n'),
+            (o.monitor, b'm'),
+            (o.interactive, b'i'),
+            (o.noglob, b'f'),
+            (o.errexit, b'e'),
         ] {
             if on {
                 s.push(c);

@@ -56,7 +56,7 @@ static TABLE: &[Builtin] = &[
     b!("jobs", super::jobctl::jobs, false),
     b!("kill", kill, false),
     b!("let", let_, false),
-    b!("local", local, false),
+    b!("local", local, true), // special in dash and BusyBox ash
     b!("printf", printf::printf, false),
     b!("pwd", pwd, false),
     b!("read", read, false),
@@ -320,6 +320,8 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     // `. file args` sets the positional parameters for the script's run, as BusyBox ash and
     // bash (dash ignores the extra words).
     let saved_pos = (args.len() > 2).then(|| std::mem::replace(&mut sh.pos, args[2..].to_vec()));
+    let mut data = data;
+    super::input::drop_nul(&mut data, 0);
     let mut inp = super::input::Input::from_bytes(&data);
     sh.eval_depth += 1;
     let saved_name = sh.cmdname.replace(path.into());
@@ -831,13 +833,20 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         Some(a) if a == b"--" => &[&args[..1], &args[2..]].concat(),
         _ => args,
     };
+    // A trapped signal that came while waiting makes the status 128+N even when the child's
+    // end was reaped first (bash, BusyBox ash: POSIX's "return immediately").
+    let interrupted = |st: i32| trapped_pending().map_or(st, |s| 128 + s);
     if args.len() == 1 {
         return Ok(match sh.procs.wait_all(&trapped_pending) {
-            Ok(s) | Err(s) => s,
+            Ok(s) => interrupted(s),
+            Err(s) => s,
         });
     }
     let mut st = 0;
     for a in &args[1..] {
+        if let Some(s) = trapped_pending() {
+            return Ok(128 + s);
+        }
         if a.starts_with(b"%") {
             match sh.procs.by_spec(a).map(|j| j.pids[0]) {
                 Some(p) => match sh.procs.wait_for(p, &trapped_pending) {
@@ -858,7 +867,7 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => return illegal_number(sh, b"wait", a),
         }
     }
-    Ok(st)
+    Ok(interrupted(st))
 }
 
 // ---------------------------------------------------------------- variables and functions
@@ -1673,10 +1682,14 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut pos = sh.getopts_pos;
     let mut ind = if pos > 0 { optind.max(2) - 1 } else { optind };
     let end = |sh: &mut Shell, ind: usize| -> Res {
-        let _ = sh.vars.set(&var, b"?", sh.opts.allexport);
+        let ro = sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
         sh.vars.unset(b"OPTARG").ok();
         let _ = sh.vars.set(b"OPTIND", ind.to_string().as_bytes(), false);
         sh.getopts_pos = 0;
+        if ro {
+            sh.errf(&[b"getopts: ", &var, b": is read only"]);
+            return Ok(2);
+        }
         Ok(1)
     };
     if pos == 0 {

@@ -196,16 +196,20 @@ impl Input {
         self.seekable
     }
 
-    /// After the end-of-archive blocks: a compressed archive is decoded to its end, so that a
-    /// damaged or truncated trailer (gzip's CRC and length, the last bzip2 block, xz's index) is
-    /// an error, as the exit status of GNU tar's decompressor child is.
-    pub fn finish(&mut self) -> io::Result<()> {
-        if self.dec.is_some() {
-            while !self.src_eof {
-                self.next_chunk()?;
-            }
+    /// At the end of the archive: the decompressor's failure if it got to report it (GNU
+    /// tar's wait for its child when it closes the archive).
+    pub fn close_child(&mut self) -> io::Result<()> {
+        match self.dec.as_mut() {
+            Some(d) => d.close(self.consumed),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Bytes were used: tell the decoder (its child's message may be due).
+    fn used(&mut self) {
+        if let Some(d) = self.dec.as_mut() {
+            d.progress(self.consumed);
+        }
     }
 
     /// Swap the used chunk for the decoder's next one (the old buffer goes back for reuse);
@@ -240,6 +244,7 @@ impl Input {
         b.copy_from_slice(&self.buf[self.start..self.start + BLOCK]);
         self.start += BLOCK;
         self.consumed += BLOCK as u64;
+        self.used();
         Ok(Some(b))
     }
 
@@ -276,6 +281,7 @@ impl Input {
             self.start += k;
             self.consumed += k as u64;
             n -= k as u64;
+            self.used();
         }
         match werr {
             Some(e) => Err(DataErr::Write(e)),
@@ -559,6 +565,8 @@ pub enum ReadErr {
     Io(io::Error),
     Eof,
     Malformed(&'static str),
+    /// A damaged header after a good one: the reader looks for the next (call again).
+    Skip,
 }
 
 impl From<DataErr> for ReadErr {
@@ -577,7 +585,8 @@ pub struct Reader {
     global: PaxState,
     pub ignore_zeros: bool,
     first: bool,
-    /// A header failed its checksum and we are looking for the next one.
+    /// A header failed its checksum and we are looking for the next one (said once, with
+    /// [`ReadErr::Skip`], as GNU says "Skipping to next header" when it meets it).
     pub skipped: bool,
     /// The archive's first block was not a header (`NotTar`): [`Reader::resume`] looks on.
     pub bad_start: bool,
@@ -627,6 +636,7 @@ impl Reader {
     pub fn resume(&mut self) {
         self.first = false;
         self.bad_start = false;
+        self.skipped = true;
     }
 
     /// The next member, or None at the end of the archive. Errors after the first member are
@@ -639,7 +649,6 @@ impl Reader {
         let mut has_local = false;
         let mut long_name: Option<Vec<u8>> = None;
         let mut long_link: Option<Vec<u8>> = None;
-        self.skipped = false;
         loop {
             let start = self.input.consumed;
             let b = match self.input.block() {
@@ -678,7 +687,10 @@ impl Reader {
                         self.bad_start = true;
                         return Err(ReadErr::NotTar);
                     }
-                    self.skipped = true;
+                    if !self.skipped {
+                        self.skipped = true;
+                        return Err(ReadErr::Skip);
+                    }
                     continue;
                 }
                 Err(HeaderError::Malformed(m)) => {
@@ -689,6 +701,7 @@ impl Reader {
                 }
             };
             self.first = false;
+            self.skipped = false;
             match raw.e.typeflag {
                 b'x' => {
                     let d = self.meta(raw.size)?;

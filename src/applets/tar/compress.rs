@@ -33,13 +33,33 @@ impl Read for FdReader {
     }
 }
 
+/// What the decoder thread hands over: data, then how the stream ended (the message and exit
+/// status GNU tar's decompressor child would give, or nothing).
+enum Msg {
+    Data(Vec<u8>),
+    End(Option<(Vec<u8>, i32)>),
+}
+
+/// GNU tar reads its child's output through a pipe in 10 KiB records; the child's message
+/// comes once its last write went into the pipe (64 KiB, in 4 KiB pages), and a child whose
+/// output is not all read when tar stops dies of SIGPIPE, silently.
+const RECORD: u64 = 10240;
+const PIPE_PAGES: u64 = 16;
+const PAGE: u64 = 4096;
+
 /// Decompressed data arriving from the decoder thread in chunks. The thread owns the
 /// archive's descriptor; dropping the decoder hangs up and joins it, so it never outlives the
 /// input it reads.
 pub struct Decoder {
-    rx: Option<Receiver<io::Result<Vec<u8>>>>,
+    rx: Option<Receiver<Msg>>,
     back: SyncSender<Vec<u8>>,
     thread: Option<JoinHandle<()>>,
+    /// Received, not yet handed out.
+    pending: std::collections::VecDeque<Vec<u8>>,
+    received: u64,
+    end: Option<Option<(Vec<u8>, i32)>>,
+    /// The child's message was written.
+    told: bool,
 }
 
 impl Drop for Decoder {
@@ -56,42 +76,161 @@ impl Drop for Decoder {
 impl Decoder {
     /// Start decoding `fd` (whose first bytes were already read into `prefix`).
     pub fn spawn(codec: Codec, fd: ArchiveFd, prefix: Vec<u8>) -> io::Result<Decoder> {
-        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(3);
+        let (tx, rx) = sync_channel::<Msg>(3);
         let (back, back_rx) = sync_channel::<Vec<u8>>(4);
-        let src = FdReader { prefix, pos: 0, fd };
         let thread = std::thread::Builder::new()
             .name("tar-decode".into())
             .stack_size(256 * 1024)
             .spawn(move || {
-                let magic = Codec::from_magic(&src.prefix) == Some(codec);
-                let empty = src.prefix.is_empty();
-                let r = if magic {
-                    decoder(codec).and_then(|d| decode(d, src, &tx, &back_rx))
-                } else {
-                    Err(io::Error::other("format not recognized"))
+                let end = match codec {
+                    #[cfg(feature = "tar-gzip")]
+                    Codec::Gzip => gunzip(fd, &prefix, &tx, &back_rx),
+                    _ => other(codec, fd, prefix, &tx, &back_rx),
                 };
-                if let Err(e) = r {
-                    let _ = tx.send(Err(child_failure(codec, &e, magic, empty)));
-                }
+                let _ = tx.send(Msg::End(end));
             })?;
         Ok(Decoder {
             rx: Some(rx),
             back,
             thread: Some(thread),
+            pending: Default::default(),
+            received: 0,
+            end: None,
+            told: false,
         })
+    }
+
+    fn receive(&mut self) {
+        match self.rx.as_ref().expect("decoder open").recv() {
+            Ok(Msg::Data(v)) => {
+                self.received += v.len() as u64;
+                self.pending.push_back(v);
+            }
+            Ok(Msg::End(e)) => self.end = Some(e),
+            Err(_) => self.end = Some(None),
+        }
+    }
+
+    /// Write the child's message (once) and give its status as an error.
+    fn failed(&mut self) -> io::Result<()> {
+        if let Some(Some((msg, st))) = &self.end {
+            if !self.told {
+                self.told = true;
+                let _ = sys::write_all(crate::common::io::stderr_fd(), msg);
+            }
+            return Err(io::Error::other(ChildFailed(*st)));
+        }
+        Ok(())
     }
 
     /// The next chunk; an empty vector at the end.
     pub fn next_chunk(&mut self) -> io::Result<Vec<u8>> {
-        match self.rx.as_ref().expect("decoder open").recv() {
-            Ok(r) => r,
-            Err(_) => Ok(Vec::new()),
+        loop {
+            if let Some(v) = self.pending.pop_front() {
+                return Ok(v);
+            }
+            if self.end.is_some() {
+                self.failed()?;
+                return Ok(Vec::new());
+            }
+            self.receive();
         }
+    }
+
+    /// The reader has used `consumed` bytes: the child's message comes when the rest of its
+    /// output fits in the pipe.
+    pub fn progress(&mut self, consumed: u64) {
+        if self.told {
+            return;
+        }
+        let read = consumed.div_ceil(RECORD) * RECORD;
+        let limit = (read / PAGE + PIPE_PAGES) * PAGE;
+        while self.end.is_none() && self.received <= limit {
+            self.receive();
+        }
+        if self.received <= limit {
+            let _ = self.failed();
+        }
+    }
+
+    /// The reader stopped at the end of the archive after `consumed` bytes: the child's
+    /// status if it got to say something (GNU's wait for the child when closing the archive).
+    pub fn close(&mut self, consumed: u64) -> io::Result<()> {
+        self.progress(consumed);
+        if self.told {
+            return self.failed();
+        }
+        Ok(())
     }
 
     pub fn give_back(&mut self, buf: Vec<u8>) {
         let _ = self.back.try_send(buf);
     }
+}
+
+/// gzip: decoded as GNU gzip decodes ([`crate::common::codec::gunzip`]), what it would write
+/// before an error included; the end as `gzip -d` reading stdin reports it.
+#[cfg(feature = "tar-gzip")]
+fn gunzip(
+    fd: ArchiveFd,
+    prefix: &[u8],
+    tx: &SyncSender<Msg>,
+    back: &Receiver<Vec<u8>>,
+) -> Option<(Vec<u8>, i32)> {
+    use crate::common::codec::{gunzip::Gunzip, gunzip::Source, gzip_message, Fail};
+    let mut s = Source::new(fd.as_fd(), vec![0u8; CHUNK], prefix);
+    let mut obuf = vec![0u8; CHUNK];
+    let mut out = Vec::with_capacity(CHUNK);
+    let mut sink = |mut b: &[u8]| -> Result<(), Fail> {
+        while !b.is_empty() {
+            let k = (CHUNK - out.len()).min(b.len());
+            out.extend_from_slice(&b[..k]);
+            b = &b[k..];
+            if out.len() == CHUNK {
+                let mut next = back.try_recv().unwrap_or_default();
+                next.clear();
+                let full = std::mem::replace(&mut out, next);
+                tx.send(Msg::Data(full))
+                    .map_err(|_| Fail::Write(io::ErrorKind::BrokenPipe.into()))?;
+            }
+        }
+        Ok(())
+    };
+    let r = Gunzip::default().run(&mut s, &mut obuf, false, &mut sink);
+    if !out.is_empty() && tx.send(Msg::Data(out)).is_err() {
+        return None;
+    }
+    match r {
+        Ok(d) if d.garbage => Some((
+            b"\ngzip: stdin: decompression OK, trailing garbage ignored\n".to_vec(),
+            2,
+        )),
+        Ok(_) | Err(Fail::Write(_)) => None,
+        Err(Fail::Read(e)) => Some((
+            format!("gzip: stdin: {}\n", crate::common::ctx::strerror(&e)).into_bytes(),
+            1,
+        )),
+        Err(f) => Some((gzip_message(b"stdin", &f), 1)),
+    }
+}
+
+/// bzip2, xz and zstd through their [`Step`]s.
+fn other(
+    codec: Codec,
+    fd: ArchiveFd,
+    prefix: Vec<u8>,
+    tx: &SyncSender<Msg>,
+    back: &Receiver<Vec<u8>>,
+) -> Option<(Vec<u8>, i32)> {
+    let src = FdReader { prefix, pos: 0, fd };
+    let magic = Codec::from_magic(&src.prefix) == Some(codec);
+    let empty = src.prefix.is_empty();
+    let r = if magic {
+        decoder(codec).and_then(|d| decode(d, src, tx, back))
+    } else {
+        Err(io::Error::other("format not recognized"))
+    };
+    r.err().map(|e| child_failure(codec, &e, magic, empty))
 }
 
 /// The decoder thread: compressed input from `src`, full chunks of output to `tx` (the last
@@ -100,7 +239,7 @@ impl Decoder {
 fn decode(
     mut d: Box<dyn Step>,
     mut src: FdReader,
-    tx: &SyncSender<io::Result<Vec<u8>>>,
+    tx: &SyncSender<Msg>,
     back: &Receiver<Vec<u8>>,
 ) -> io::Result<()> {
     let mut input = vec![0u8; CHUNK];
@@ -174,7 +313,7 @@ fn decode(
         }
         out.truncate(n);
         sent += n as u64;
-        if n > 0 && tx.send(Ok(out)).is_err() {
+        if n > 0 && tx.send(Msg::Data(out)).is_err() {
             return Ok(());
         }
         if res? {
@@ -203,7 +342,7 @@ pub fn child_status(e: &io::Error) -> Option<i32> {
 /// A decoding error as GNU tar shows it: the message its child (`gzip -d`, `bzip2 -d`,
 /// `xz -d`, `zstd -d` reading stdin) prints, written now as the child would, and the child's
 /// exit status for tar to report.
-fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> io::Error {
+fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> (Vec<u8>, i32) {
     #[derive(PartialEq)]
     enum F {
         NotFormat,
@@ -266,8 +405,7 @@ fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> io::E
             1,
         ),
     };
-    let _ = sys::write_all(crate::common::io::stderr_fd(), msg.as_bytes());
-    io::Error::other(ChildFailed(status))
+    (msg.into_bytes(), status)
 }
 
 /// Compressed output: archive bytes go to the encoder thread in chunks. The thread owns the

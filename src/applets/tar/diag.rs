@@ -78,6 +78,7 @@ pub fn read_error(ctx: &mut Ctx, e: ReadErr) -> Error {
             m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
             fatal(ctx, &m)
         }
+        ReadErr::Skip => Error::silent(2),
         ReadErr::Malformed(what) => {
             let mut m = b"Malformed archive: ".to_vec();
             m.extend_from_slice(what.as_bytes());

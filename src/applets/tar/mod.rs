@@ -170,6 +170,7 @@ pub fn fuzz_one(data: &[u8]) {
                     break;
                 }
             }
+            Err(ReadErr::Skip) => {}
             _ => break,
         }
     }
@@ -221,7 +222,7 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
             r?;
             reader
                 .input
-                .finish()
+                .close_child()
                 .map_err(|e| read_error(ctx, ReadErr::Io(e)))?;
             report_unmatched(ctx, &sel, o.wildcards.is_some());
             if o.totals && o.mode != Mode::Diff {

@@ -111,8 +111,6 @@ impl<'p> Pipeline<'p> {
     /// Run every member through `action`. Returns the offset where the end of the archive
     /// starts (its zero blocks, or the end of the file).
     pub fn run(&mut self, ctx: &mut Ctx, r: &mut Reader, action: &mut dyn Action) -> Result<u64> {
-        // The "Skipping to next header" of a bad start was said already.
-        let mut told = false;
         loop {
             let start = r.input.consumed;
             let e = match r.next_entry() {
@@ -124,7 +122,10 @@ impl<'p> Pipeline<'p> {
                     ctx.error(2, b"This does not look like a tar archive");
                     action.skipped_header(ctx);
                     r.resume();
-                    told = true;
+                    continue;
+                }
+                Err(ReadErr::Skip) => {
+                    action.skipped_header(ctx);
                     continue;
                 }
                 Err(err) => {
@@ -132,10 +133,6 @@ impl<'p> Pipeline<'p> {
                     return Err(read_error(ctx, err));
                 }
             };
-            if r.skipped && !told {
-                action.skipped_header(ctx);
-            }
-            told = false;
             let selected = match &mut self.select {
                 Select::Every => true,
                 Select::Operands(sel, excl) => {

@@ -157,6 +157,94 @@ pub fn gzip_message(name: &[u8], f: &Fail) -> Vec<u8> {
     }
 }
 
+/// Who tells a decoding failure: the words differ between the tools and how they run.
+pub struct Teller<'a> {
+    /// The program (bzip2 and xz say the name they were run as).
+    pub prog: &'a [u8],
+    /// The input as the tool names it (`stdin`, `(stdin)`, `/*stdin*\\`, a file name).
+    pub input: &'a [u8],
+    /// bzip2's output name and the errno text after its "ends unexpectedly".
+    pub output: &'a [u8],
+    pub errno: &'a [u8],
+    /// bzip2 -t's words for what is not bzip2.
+    pub test: bool,
+    /// GNU tar's child on a pipe (zstd words a cut or corrupt stream differently there).
+    pub child: bool,
+    /// The input was empty.
+    pub empty: bool,
+}
+
+const BZ_RECOVER: &[u8] = b"You can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n";
+const BZ_TAIL: &[u8] = b"\n\nIt is possible that the compressed file(s) have become corrupted.\nYou can use the -tvv option to test integrity of such files.\n\n";
+
+/// The message a decoder prints for a failure, and its exit status: the one table for tar
+/// (its children's words) and the front-ends.
+pub fn failure_message(codec: Codec, f: &Fail, t: &Teller) -> (Vec<u8>, i32) {
+    let (p, n) = (t.prog, t.input);
+    match codec {
+        Codec::Gzip => (gzip_message(n, f), 1),
+        Codec::Bzip2 => (
+            match f {
+                Fail::NotFormat if t.test => [
+                    p,
+                    b": ",
+                    n,
+                    b": bad magic number (file not created by bzip2)\n\n",
+                    BZ_RECOVER,
+                ]
+                .concat(),
+                Fail::NotFormat => [p, b": ", n, b" is not a bzip2 file.\n"].concat(),
+                Fail::Truncated => [
+                    b"\n",
+                    p,
+                    b": Compressed file ends unexpectedly;\n\tperhaps it is corrupted?  *Possible* reason follows.\n",
+                    p,
+                    b": ",
+                    t.errno,
+                    b"\n\tInput file = ",
+                    n,
+                    b", output file = ",
+                    t.output,
+                    BZ_TAIL,
+                    BZ_RECOVER,
+                ]
+                .concat(),
+                _ => [
+                    b"\n",
+                    p,
+                    b": Data integrity error when decompressing.\n\tInput file = ",
+                    n,
+                    b", output file = (stdout)",
+                    BZ_TAIL,
+                    BZ_RECOVER,
+                ]
+                .concat(),
+            },
+            2,
+        ),
+        Codec::Xz => {
+            let what: &[u8] = match f {
+                Fail::NotFormat => b"File format not recognized",
+                Fail::Truncated => b"Unexpected end of input",
+                _ => b"Compressed data is corrupt",
+            };
+            ([p, b": ", n, b": ", what, b"\n"].concat(), 1)
+        }
+        Codec::Zstd => (
+            match f {
+                Fail::NotFormat => [p, b": ", n, b": unsupported format \n"].concat(),
+                Fail::Truncated if t.empty || !t.child => {
+                    [p, b": ", n, b": unexpected end of file \n"].concat()
+                }
+                Fail::Truncated => [n, b" : Read error (39) : premature end \n"].concat(),
+                _ if t.child => [n, b" : Decoding error (36) : Data corruption detected \n"].concat(),
+                _ => [p, b": ", n, b": Decoding error (36) : Data corruption detected \n"].concat(),
+            },
+            1,
+        ),
+    }
+}
+
 fn missing(codec: Codec) -> io::Error {
     io::Error::other(format!("{codec:?} support is not built into this rbox").to_lowercase())
 }

@@ -1142,46 +1142,22 @@ impl Runner {
     }
 
     fn data_error(&mut self, ctx: &mut Ctx, n: &[u8], f: Fail) {
-        let fam = self.o.fam;
-        match fam {
-            Fam::Gzip => {
-                raw_err(&codec::gzip_message(n, &f));
-                ctx.fail(1);
-            }
-            Fam::Bzip2 => {
-                let p = ctx.name.as_bytes();
-                match f {
-                    Fail::NotFormat if self.o.mode == Mode::Test => raw_err(
-                        &[p, b": ", n, b": bad magic number (file not created by bzip2)\n\nYou can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n"].concat(),
-                    ),
-                    Fail::NotFormat => say(ctx, fam, &[n, b" is not a bzip2 file."].concat()),
-                    Fail::Truncated => {
-                        let out: &[u8] = if self.o.stdout { b"(stdout)" } else { b"(none)" };
-                        raw_err(&[b"\n", p, b": Compressed file ends unexpectedly;\n\tperhaps it is corrupted?  *Possible* reason follows.\n", p, b": Success\n\tInput file = ", n, b", output file = ", out, b"\n\nIt is possible that the compressed file(s) have become corrupted.\nYou can use the -tvv option to test integrity of such files.\n\nYou can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n"].concat());
-                    }
-                    _ => raw_err(&[b"\n", p, b": Data integrity error when decompressing.\n\tInput file = ", n, b", output file = (stdout)\n\nIt is possible that the compressed file(s) have become corrupted.\nYou can use the -tvv option to test integrity of such files.\n\nYou can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n"].concat()),
-                }
-                ctx.fail(2);
-            }
-            Fam::Xz => {
-                let what: &[u8] = match f {
-                    Fail::NotFormat => b"File format not recognized",
-                    Fail::Truncated => b"Unexpected end of input",
-                    _ => b"Compressed data is corrupt",
-                };
-                say(ctx, fam, &[n, b": ", what].concat());
-                ctx.fail(1);
-            }
-            Fam::Zstd => {
-                let what: &[u8] = match f {
-                    Fail::NotFormat => b": unsupported format ",
-                    Fail::Truncated => b": unexpected end of file ",
-                    _ => b": Decoding error (36) : Data corruption detected ",
-                };
-                say(ctx, fam, &[n, what].concat());
-                ctx.fail(1);
-            }
-        }
+        let t = codec::Teller {
+            prog: prog(self.o.fam, ctx).as_bytes(),
+            input: n,
+            output: if self.o.stdout {
+                b"(stdout)"
+            } else {
+                b"(none)"
+            },
+            errno: b"Success",
+            test: self.o.mode == Mode::Test,
+            child: false,
+            empty: false,
+        };
+        let (m, status) = codec::failure_message(self.o.fam.codec(), &f, &t);
+        raw_err(&m);
+        ctx.fail(status);
     }
 
     fn verbose(&mut self, inp: &Input, d: &Done, out: Option<&[u8]>) {

@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 
 use super::archive::ArchiveFd;
 pub use crate::common::codec::Codec;
-use crate::common::codec::{corrupt, decoder, encoder, Step};
+use crate::common::codec::{corrupt, decoder, encoder, failure_message, Fail, Step, Teller};
 use crate::common::sys::fd::{self as sys, AsFd};
 
 pub const CHUNK: usize = 128 * 1024;
@@ -177,7 +177,7 @@ fn gunzip(
     tx: &SyncSender<Msg>,
     back: &Receiver<Vec<u8>>,
 ) -> Option<(Vec<u8>, i32)> {
-    use crate::common::codec::{gunzip::Gunzip, gunzip::Source, gzip_message, Fail};
+    use crate::common::codec::{gunzip::Gunzip, gunzip::Source, gzip_message};
     let mut s = Source::new(fd.as_fd(), vec![0u8; CHUNK], prefix);
     let mut obuf = vec![0u8; CHUNK];
     let mut out = Vec::with_capacity(CHUNK);
@@ -339,73 +339,32 @@ pub fn child_status(e: &io::Error) -> Option<i32> {
     e.get_ref()?.downcast_ref::<ChildFailed>().map(|c| c.0)
 }
 
-/// A decoding error as GNU tar shows it: the message its child (`gzip -d`, `bzip2 -d`,
-/// `xz -d`, `zstd -d` reading stdin) prints, written now as the child would, and the child's
-/// exit status for tar to report.
+/// A decoding error as GNU tar shows it: the message its child (`bzip2 -d`, `xz -d`,
+/// `zstd -d` reading stdin) prints and the child's exit status for tar to report.
 fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> (Vec<u8>, i32) {
-    #[derive(PartialEq)]
-    enum F {
-        NotFormat,
-        Truncated,
-        Crc,
-        Garbage,
-        Corrupt,
-    }
-    let text = e.to_string();
     let f = if !(magic || empty && codec != Codec::Xz) {
-        F::NotFormat
+        Fail::NotFormat
     } else if empty || e.kind() == io::ErrorKind::UnexpectedEof {
-        F::Truncated
-    } else if text.contains("trailing garbage") {
-        F::Garbage
-    } else if text.contains("incorrect data check") {
-        F::Crc
+        Fail::Truncated
     } else {
-        F::Corrupt
+        Fail::Corrupt(String::new())
     };
-    const BZ_TAIL: &str = "\n\nIt is possible that the compressed file(s) have become corrupted.\nYou can use the -tvv option to test integrity of such files.\n\nYou can use the `bzip2recover' program to attempt to recover\ndata from undamaged sections of corrupted files.\n\n";
-    let (msg, status): (String, i32) = match codec {
-        Codec::Gzip => {
-            let what = match f {
-                F::NotFormat => "not in gzip format",
-                F::Truncated => "unexpected end of file",
-                F::Crc => "invalid compressed data--crc error",
-                F::Garbage => "decompression OK, trailing garbage ignored",
-                _ => "invalid compressed data--format violated",
-            };
-            let st = if f == F::Garbage { 2 } else { 1 };
-            (format!("\ngzip: stdin: {what}\n"), st)
-        }
-        Codec::Bzip2 => match f {
-            F::NotFormat => ("bzip2: (stdin) is not a bzip2 file.\n".into(), 2),
-            F::Truncated => (
-                format!("\nbzip2: Compressed file ends unexpectedly;\n\tperhaps it is corrupted?  *Possible* reason follows.\nbzip2: Inappropriate ioctl for device\n\tInput file = (stdin), output file = (stdout){BZ_TAIL}"),
-                2,
-            ),
-            _ => (
-                format!("\nbzip2: Data integrity error when decompressing.\n\tInput file = (stdin), output file = (stdout){BZ_TAIL}"),
-                2,
-            ),
-        },
-        Codec::Xz => {
-            let what = match f {
-                F::NotFormat => "File format not recognized",
-                F::Truncated => "Unexpected end of input",
-                _ => "Compressed data is corrupt",
-            };
-            (format!("xz: (stdin): {what}\n"), 1)
-        }
-        Codec::Zstd => (
-            match f {
-                F::NotFormat => "zstd: /*stdin*\\: unsupported format \n".into(),
-                F::Truncated if empty => "zstd: /*stdin*\\: unexpected end of file \n".into(),
-                F::Truncated => "/*stdin*\\ : Read error (39) : premature end \n".into(),
-                _ => "/*stdin*\\ : Decoding error (36) : Data corruption detected \n".into(),
-            },
-            1,
-        ),
+    let (prog, input): (&[u8], &[u8]) = match codec {
+        Codec::Gzip => (b"gzip", b"stdin"),
+        Codec::Bzip2 => (b"bzip2", b"(stdin)"),
+        Codec::Xz => (b"xz", b"(stdin)"),
+        Codec::Zstd => (b"zstd", b"/*stdin*\\"),
     };
-    (msg.into_bytes(), status)
+    let t = Teller {
+        prog,
+        input,
+        output: b"(stdout)",
+        errno: b"Inappropriate ioctl for device",
+        test: false,
+        child: true,
+        empty,
+    };
+    failure_message(codec, &f, &t)
 }
 
 /// Compressed output: archive bytes go to the encoder thread in chunks. The thread owns the

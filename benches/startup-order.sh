@@ -42,6 +42,8 @@ runs=(
     "mkdir -p d/a/b"
     "chmod 755 d/a"
     "rm -rf d/a"
+    "rm -f d/none"
+    "basename /usr/bin/env"
     "id -u"
     "grep -q hello d/f"
     "sed -n 1p d/f"

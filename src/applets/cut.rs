@@ -184,7 +184,7 @@ fn parse_list(ctx: &mut Ctx, s: &[u8], pos: bool, complement: bool) -> Result<Ra
             }
         }
     }
-    v.sort_by_key(|r| r.0);
+    crate::common::sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
     let mut merged: Ranges = Vec::with_capacity(v.len());
     for r in v {
         match merged.last_mut() {

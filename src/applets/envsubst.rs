@@ -77,7 +77,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     let only: Option<Vec<&[u8]>> = format.map(|f| {
         let mut v: Vec<&[u8]> = references(f).collect();
-        v.sort_unstable();
+        crate::common::sort::sort(&mut v);
         v.dedup();
         v
     });
@@ -159,7 +159,7 @@ fn substitute(ctx: &mut Ctx, only: Option<&[&[u8]]>) -> Result<()> {
             Some((&e[..i], &e[i + 1..]))
         })
         .collect();
-    vars.sort_by(|a, b| a.0.cmp(b.0));
+    crate::common::sort::sort_by(&mut vars, |a, b| a.0.cmp(b.0));
     vars.dedup_by(|b, a| a.0 == b.0);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut eof = false;

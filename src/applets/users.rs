@@ -223,7 +223,7 @@ fn make_home(
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().into_vec())
             .collect();
-        names.sort();
+        crate::common::sort::sort(&mut names);
         let mut c = Copier::new(CopyOpts {
             recursive: true,
             deref: Deref::Never,

@@ -17,6 +17,7 @@
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
+//! - [`sort`]: one shared sort routine for the lists off the hot paths.
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
 //! - [`vercmp`]: gnulib's filevercmp, the version order of `sort -V` and `ls -v`.
@@ -48,6 +49,7 @@ pub mod quote;
 pub mod regex;
 pub mod remove;
 pub mod signals;
+pub mod sort;
 pub mod subst;
 pub mod sys;
 pub mod sysinfo;

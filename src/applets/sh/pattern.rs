@@ -75,7 +75,7 @@ pub fn glob(pat: &[u8]) -> Vec<Vec<u8>> {
     };
     let segs: Vec<&[u8]> = rest.split(|&c| c == b'/').collect();
     walk(start, &segs, &mut out);
-    out.sort_unstable();
+    crate::common::sort::sort(&mut out);
     out
 }
 
@@ -132,7 +132,7 @@ fn walk(base: Vec<u8>, segs: &[&[u8]], out: &mut Vec<Vec<u8>>) {
             }
         }
     }
-    names.sort_unstable();
+    crate::common::sort::sort(&mut names);
     for n in names {
         let p = join(&base, &n);
         if more.is_empty() {

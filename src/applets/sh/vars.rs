@@ -178,7 +178,7 @@ impl Vars {
                 s
             })
             .collect();
-        v.sort_unstable();
+        crate::common::sort::sort(&mut v);
         v
     }
 }

@@ -1160,7 +1160,7 @@ fn hash(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     if args.len() == 1 {
         let mut v: Vec<_> = sh.hash.values().cloned().collect();
-        v.sort_unstable();
+        crate::common::sort::sort(&mut v);
         for p in v {
             sh.print(&p);
             sh.print(b"\n");
@@ -1958,5 +1958,5 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 /// Name/value listings (`export -p`, `readonly -p`, `set`, `alias`) in byte order of the names,
 /// which are distinct: one sort routine for all of them.
 fn by_name<T>(v: &mut [(Vec<u8>, T)]) {
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    crate::common::sort::sort_by(v, |a, b| a.0.cmp(&b.0));
 }

@@ -299,7 +299,7 @@ fn user_names(prefix: &[u8]) -> Vec<Vec<u8>> {
         .filter(|n| !n.is_empty() && n.starts_with(prefix))
         .map(<[u8]>::to_vec)
         .collect();
-    v.sort_unstable();
+    crate::common::sort::sort(&mut v);
     v.dedup();
     v
 }
@@ -416,7 +416,7 @@ pub fn file_candidates(
             space: !is_dir,
         });
     }
-    out.sort_unstable_by(|a, b| a.display.cmp(&b.display));
+    crate::common::sort::sort_by(&mut out, |a, b| a.display.cmp(&b.display));
     out
 }
 
@@ -446,7 +446,7 @@ pub fn path_executables(path: &[u8], prefix: &[u8]) -> Vec<Vec<u8>> {
             }
         }
     }
-    v.sort_unstable();
+    crate::common::sort::sort(&mut v);
     v.dedup();
     v
 }
@@ -479,7 +479,7 @@ impl ShellCompleter {
             }
         }
         v.extend(path_executables(&self.path, prefix));
-        v.sort_unstable();
+        crate::common::sort::sort(&mut v);
         v.dedup();
         v
     }

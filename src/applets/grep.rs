@@ -472,15 +472,24 @@ impl Searcher<'_> {
         let hay = &buf[..lim];
         let mut pos = p;
         while pos < lim {
-            let e = match self.lits.as_mut() {
-                Some(l) => l.find(hay, pos)?,
-                None => self.all.as_mut()?.some_match_end(hay, pos, 0)?,
+            let (ls, nl) = match self.lits.as_mut() {
+                Some(l) => {
+                    let e = l.find(hay, pos)?;
+                    if e >= lim {
+                        return None;
+                    }
+                    let ls = memchr::memrchr(eol, &buf[pos..e]).map_or(pos, |i| pos + i + 1);
+                    let nl = memchr::memchr(eol, &buf[e..lim]).map_or(lim - 1, |i| e + i);
+                    (ls, nl)
+                }
+                None => {
+                    let (ls, nl) = self.all.as_mut()?.next_line(hay, pos, eol)?;
+                    if ls >= lim {
+                        return None;
+                    }
+                    (ls, nl.min(lim - 1))
+                }
             };
-            if e >= lim {
-                return None;
-            }
-            let ls = memchr::memrchr(eol, &buf[pos..e]).map_or(pos, |i| pos + i + 1);
-            let nl = memchr::memchr(eol, &buf[e..lim]).map_or(lim - 1, |i| e + i);
             if !(self.word || self.line) || self.next_in_line(&buf[ls..nl], 0).is_some() {
                 return Some((ls, nl + 1));
             }
@@ -1617,7 +1626,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         each: each.iter().map(|r| r.matcher()).collect(),
         word,
         line: linex,
-        per_line: eol != b'\n' || backrefs,
+        // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
+        per_line: eol != b'\n'
+            || backrefs
+            || all_re.as_ref().is_some_and(|r| r.has_buffer_anchors()),
         eol,
         none: pats.is_empty(),
         lits: if icase {

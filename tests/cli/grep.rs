@@ -473,6 +473,49 @@ fn huge_line_and_many_lines() {
     }
 }
 
+/// Patterns whose every match holds a literal (`x` in `^.*x`): memchr finds the lines with it
+/// and the engine looks at those alone; a literal on nearly every line switches back to the
+/// engine over the buffer. Same lines as GNU either way, across buffer refills, with -v, -n,
+/// -o, -w, -x, context, and the buffer anchors `\`` and `\'` (at each line's ends in GNU grep).
+#[test]
+fn required_literal_lines_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let many: String = (0..200000)
+        .map(|i| {
+            let w = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"][i % 6];
+            let x = if i % 37 == 0 { " box" } else { "" };
+            format!("{w} {i}{x} end\n")
+        })
+        .collect();
+    d.write("many", many);
+    for c in [
+        &["-c", "^.*x", "many"][..],
+        &["-n", "^.*x", "many"],
+        &["-vc", "^.*x", "many"],
+        &["-c", "^.*e", "many"],
+        &["-vc", "a.*e", "many"],
+        &["-o", "b.x", "many"],
+        &["-c", "-w", "[a-z]*x", "many"],
+        &["-c", "-x", "beta.*x end", "many"],
+        &["-n", "-C1", "-E", "^[ab].*3[0-9]*7 box", "many"],
+        &["-c", "-E", "(a|b)x", "many"],
+        &["-c", "-E", "o+x", "many"],
+        &["-c", "x\\'", "t"],
+        &["-c", "d\\'", "many"],
+        &["-c", "\\`a", "t"],
+        &["-c", "\\`beta.*x", "many"],
+        &["-c", "-E", "^$", "t"],
+        &["-c", "z$", "t"],
+    ] {
+        same_in(d.path(), c, None);
+    }
+    same_in(d.path(), &["-c", "^.*x"], Some(b"ax\nb\nx"));
+    same_in(d.path(), &["-c", "x"], Some(b"ax\nb\nx"));
+}
+
 #[test]
 fn pathological_pattern_ends() {
     let d = fixture();

@@ -128,6 +128,10 @@ pub struct Matcher<'r> {
     skips: std::cell::Cell<(u32, u64)>,
     /// Scratch window for case-folded literal search.
     fold: Vec<u8>,
+    /// [`next_line`](Self::next_line)'s record: candidate lines the required literal led to,
+    /// and the bytes it jumped over to reach them (few bytes per line: the literal is on
+    /// nearly every line and the engine runs over the buffer instead).
+    lines: (u64, u64),
 }
 
 impl<'r> Matcher<'r> {
@@ -145,6 +149,7 @@ impl<'r> Matcher<'r> {
             first_bytes: first_bytes(prog),
             skips: std::cell::Cell::new((0, 0)),
             fold: Vec::new(),
+            lines: (0, 0),
         }
     }
 
@@ -228,6 +233,43 @@ impl<'r> Matcher<'r> {
             return self.pike(inp, start, true, false).map(|m| m.1);
         }
         self.dfa_scan(hay, start, eflags, false, true)
+    }
+
+    /// For line tools searching a buffer of lines ended by `eol` (the pattern compiled by
+    /// [`Regex::for_lines`](super::Regex::for_lines), so no match spans two lines): the first
+    /// line at or after `pos` (a line start) that holds a match, as its start and the index of
+    /// its `eol` (`hay.len()` for a last line without one). With a literal every match must
+    /// contain (GNU grep's "must" string: `x` in `^.*x`), memmem finds the next line holding
+    /// it and the engine looks at that line alone; lines without it are never matched.
+    /// Otherwise, or when the literal turns out to be on nearly every line, the engine runs
+    /// over the buffer. Lines are matched as their own subject, as GNU grep does (`` \` ``
+    /// and `\'` at each line's ends; the caller keeps patterns with those on its per-line
+    /// path so both ways agree).
+    pub fn next_line(&mut self, hay: &[u8], pos: usize, eol: u8) -> Option<(usize, usize)> {
+        let mut pos = pos;
+        while pos < hay.len() {
+            let (cands, jumped) = self.lines;
+            let req = match &self.prog.required {
+                Some(f) if self.prog.literal.is_none() && (cands < 256 || jumped >= 32 * cands) => {
+                    f
+                }
+                _ => {
+                    let e = self.some_match_end(hay, pos, 0)?;
+                    let ls = memchr::memrchr(eol, &hay[pos..e]).map_or(pos, |i| pos + i + 1);
+                    let le = memchr::memchr(eol, &hay[e..]).map_or(hay.len(), |i| e + i);
+                    return Some((ls, le));
+                }
+            };
+            let q = pos + req.find(&hay[pos..])?;
+            let ls = memchr::memrchr(eol, &hay[pos..q]).map_or(pos, |i| pos + i + 1);
+            let le = memchr::memchr(eol, &hay[q..]).map_or(hay.len(), |i| q + i);
+            self.lines = (cands + 1, jumped + (ls - pos) as u64);
+            if self.some_match_end(&hay[ls..le], 0, 0).is_some() {
+                return Some((ls, le));
+            }
+            pos = le + 1;
+        }
+        None
     }
 
     /// A case-folded literal (`prog.folded`) at or after `start`: the subject is lower-cased

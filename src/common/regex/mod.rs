@@ -338,6 +338,20 @@ impl Regex {
         self.prog.backrefs
     }
 
+    /// Whether the pattern uses `` \` `` or `\'` (start and end of the whole subject): a line
+    /// tool that wants them at each line's ends matches line by line.
+    pub fn has_buffer_anchors(&self) -> bool {
+        self.prog.insts.iter().any(|i| {
+            matches!(
+                i,
+                prog::Inst::Look {
+                    look: Look::BufStart | Look::BufEnd,
+                    ..
+                }
+            )
+        })
+    }
+
     /// Scratch space for matching this pattern repeatedly without allocating.
     pub fn matcher(&self) -> Matcher<'_> {
         Matcher::new(&self.prog)

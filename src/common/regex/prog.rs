@@ -274,6 +274,9 @@ pub(crate) fn exclude_byte(prog: &mut Prog, eol: u8) {
     if prog.folded.as_ref().is_some_and(has) {
         prog.folded = None;
     }
+    if prog.required.as_ref().is_some_and(has) {
+        prog.required = None;
+    }
     prog.first = first_bytes(prog);
 }
 
@@ -323,27 +326,21 @@ fn first_bytes(p: &Prog) -> Option<ByteSet> {
     Some(set)
 }
 
-/// The longest literal that every match must contain: literals along the top-level sequence
-/// (single-byte sets; case-folded sets do not count).
+/// A literal that every match must contain, among the runs of literal bytes along the
+/// top-level sequence (single-byte sets; case-folded sets do not count): the longest, up to 3
+/// bytes (memmem is fast on any such), then the one whose rarest byte is rarest in text (`x`
+/// rather than `b` in `b.*x`). One byte is enough: memchr finds it (`^.*x`: lines without an
+/// `x` are never looked at).
 fn required_literal(n: &Node) -> Option<Vec<u8>> {
-    let mut best: Vec<u8> = Vec::new();
+    let mut runs: Vec<Vec<u8>> = Vec::new();
     let mut cur: Vec<u8> = Vec::new();
-    let walk = |n: &Node, cur: &mut Vec<u8>, best: &mut Vec<u8>| match n {
-        Node::Set(s) => match s.single() {
-            Some(b) => cur.push(b),
-            None => {
-                if cur.len() > best.len() {
-                    *best = std::mem::take(cur);
-                }
-                cur.clear();
-            }
-        },
+    let walk = |n: &Node, cur: &mut Vec<u8>, runs: &mut Vec<Vec<u8>>| match n {
+        Node::Set(s) if s.single().is_some() => cur.extend(s.single()),
         Node::Look(_) => {}
         _ => {
-            if cur.len() > best.len() {
-                *best = std::mem::take(cur);
+            if !cur.is_empty() {
+                runs.push(std::mem::take(cur));
             }
-            cur.clear();
         }
     };
     match n {
@@ -351,26 +348,54 @@ fn required_literal(n: &Node) -> Option<Vec<u8>> {
             for x in v {
                 match x {
                     Node::Group { body, .. } if matches!(**body, Node::Set(_)) => {
-                        walk(body, &mut cur, &mut best)
+                        walk(body, &mut cur, &mut runs)
                     }
                     Node::Repeat { node, min, .. } if *min >= 1 => {
                         // The first copy is required, but what follows is not adjacent.
-                        walk(node, &mut cur, &mut best);
-                        walk(&Node::Empty, &mut cur, &mut best);
+                        walk(node, &mut cur, &mut runs);
+                        walk(&Node::Empty, &mut cur, &mut runs);
                     }
-                    _ => walk(x, &mut cur, &mut best),
+                    _ => walk(x, &mut cur, &mut runs),
                 }
             }
         }
-        x => walk(x, &mut cur, &mut best),
+        x => walk(x, &mut cur, &mut runs),
     }
-    if cur.len() > best.len() {
-        best = cur;
+    if !cur.is_empty() {
+        runs.push(cur);
     }
-    if best.len() >= 2 {
-        Some(best)
-    } else {
-        None
+    let rarest = |l: &[u8]| l.iter().map(|&b| text_rank(b)).min().unwrap_or(0);
+    let mut best: Option<Vec<u8>> = None;
+    for r in runs {
+        let better = match &best {
+            None => true,
+            Some(b) => {
+                let (lr, lb) = (r.len().min(3), b.len().min(3));
+                lr > lb
+                    || (lr == lb
+                        && (rarest(&r) < rarest(b)
+                            || (r.len() > b.len() && rarest(&r) == rarest(b))))
+            }
+        };
+        if better {
+            best = Some(r);
+        }
+    }
+    best
+}
+
+/// How common a byte is in text (higher: more common): space, then lower-case letters in
+/// English order, digits, upper-case, punctuation; control and high bytes rarest.
+fn text_rank(b: u8) -> u8 {
+    const LOWER: &[u8; 26] = b"zqjxkvbpygfwmucldrhsnioate";
+    match b {
+        b' ' => 255,
+        b'a'..=b'z' => 200 + LOWER.iter().position(|&c| c == b).unwrap_or(0) as u8,
+        b'0'..=b'9' => 150,
+        b'A'..=b'Z' => 120,
+        b'\n' | b'\t' => 110,
+        0x21..=0x7e => 100,
+        _ => 50,
     }
 }
 

@@ -135,3 +135,33 @@ fn backreference_blowup_is_bounded() {
     // Either answer is acceptable within the step budget; it must end.
     let _ = re.find_at(hay.as_bytes(), 0, 0);
 }
+
+#[test]
+fn next_line_by_required_literal() {
+    let re = Regex::for_lines(b"^.*x", Syntax::POSIX_BASIC, b'\n').unwrap();
+    let mut m = re.matcher();
+    let hay = b"abc\nax\nxyz\nq\nzzx";
+    assert_eq!(m.next_line(hay, 0, b'\n'), Some((4, 6)));
+    assert_eq!(m.next_line(hay, 7, b'\n'), Some((7, 10)));
+    assert_eq!(m.next_line(hay, 11, b'\n'), Some((13, 16)));
+    // A literal the rest of the line cannot match around: `b.x` needs `x` two after a `b`.
+    let re = Regex::for_lines(b"b.x", Syntax::POSIX_BASIC, b'\n').unwrap();
+    let mut m = re.matcher();
+    assert_eq!(m.next_line(b"x b\nbax\n", 0, b'\n'), Some((4, 7)));
+    assert_eq!(m.next_line(b"x b\nbx\n", 0, b'\n'), None);
+    // The literal on every line: after enough candidates the engine runs over the buffer.
+    let re = Regex::for_lines(b"^a.*e", Syntax::POSIX_BASIC, b'\n').unwrap();
+    let mut m = re.matcher();
+    let hay: Vec<u8> = (0..2000)
+        .flat_map(|i| if i % 3 == 0 { b"ae\n" } else { b"be\n" })
+        .copied()
+        .collect();
+    let mut n = 0;
+    let mut pos = 0;
+    while let Some((s, e)) = m.next_line(&hay, pos, b'\n') {
+        assert_eq!(&hay[s..e], b"ae");
+        n += 1;
+        pos = e + 1;
+    }
+    assert_eq!(n, 667);
+}

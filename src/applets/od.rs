@@ -363,52 +363,81 @@ const NAMES: [&str; 33] = [
     "fs", "gs", "rs", "us", "sp",
 ];
 
-fn field_text(t: &Type, b: &[u8]) -> String {
+/// Appends one field, right-aligned in `w` columns: the value of the `t.size` bytes at the
+/// start of `b` (little-endian). Integers are formatted here digit by digit (a `format!` per
+/// field made od 1.2x slower than GNU's).
+fn field_into(t: &Type, b: &[u8], w: usize, out: &mut Vec<u8>) {
     let mut v: u64 = 0;
     for (k, &byte) in b.iter().enumerate().take(t.size) {
         v |= (byte as u64) << (8 * k);
     }
-    match t.kind {
+    let mut tmp = [0u8; 24];
+    let text: &[u8] = match t.kind {
         Kind::Named => {
             let c = b[0] & 0x7f;
             if c <= 32 {
-                NAMES[c as usize].to_string()
+                NAMES[c as usize].as_bytes()
             } else if c == 127 {
-                "del".to_string()
+                b"del"
             } else {
-                (c as char).to_string()
+                tmp[0] = c;
+                &tmp[..1]
             }
         }
-        Kind::Char => {
-            let c = b[0];
-            match c {
-                0 => "\\0".into(),
-                7 => "\\a".into(),
-                8 => "\\b".into(),
-                9 => "\\t".into(),
-                10 => "\\n".into(),
-                11 => "\\v".into(),
-                12 => "\\f".into(),
-                13 => "\\r".into(),
-                32..=126 => (c as char).to_string(),
-                _ => format!("{c:03o}"),
+        Kind::Char => match b[0] {
+            0 => b"\\0",
+            7 => b"\\a",
+            8 => b"\\b",
+            9 => b"\\t",
+            10 => b"\\n",
+            11 => b"\\v",
+            12 => b"\\f",
+            13 => b"\\r",
+            c @ 32..=126 => {
+                tmp[0] = c;
+                &tmp[..1]
             }
-        }
-        Kind::Octal => format!("{:0w$o}", v, w = t.width),
-        Kind::Hex => format!("{:0w$x}", v, w = t.width),
-        Kind::Unsigned => v.to_string(),
+            c => digits(c as u64, 8, 3, &mut tmp),
+        },
+        Kind::Octal => digits(v, 8, t.width, &mut tmp),
+        Kind::Hex => digits(v, 16, t.width, &mut tmp),
+        Kind::Unsigned => digits(v, 10, 1, &mut tmp),
         Kind::Signed => {
             let shift = 64 - 8 * t.size as u32;
-            (((v << shift) as i64) >> shift).to_string()
+            let x = ((v << shift) as i64) >> shift;
+            let n = digits(x.unsigned_abs(), 10, 1, &mut tmp[1..]).len();
+            let at = 24 - n - 1;
+            if x < 0 {
+                tmp[at] = b'-';
+                &tmp[at..]
+            } else {
+                &tmp[at + 1..]
+            }
         }
         Kind::Float => {
-            if t.size == 4 {
+            let g = if t.size == 4 {
                 shortest_g(f32::from_bits(v as u32) as f64, true)
             } else {
                 shortest_g(f64::from_bits(v), false)
-            }
+            };
+            out.resize(out.len() + w.saturating_sub(g.len()), b' ');
+            out.extend_from_slice(g.as_bytes());
+            return;
         }
+    };
+    out.resize(out.len() + w.saturating_sub(text.len()), b' ');
+    out.extend_from_slice(text);
+}
+
+/// `v` in `radix` (lower-case hex digits), zero-padded to `min` digits, at the end of `tmp`.
+fn digits(mut v: u64, radix: u64, min: usize, tmp: &mut [u8]) -> &[u8] {
+    let mut i = tmp.len();
+    while v > 0 || tmp.len() - i < min {
+        i -= 1;
+        tmp[i] = b"0123456789abcdef"[(v % radix) as usize];
+        v /= radix;
     }
+    &tmp[i..]
 }
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -544,6 +573,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         next: 0,
         cur: None,
         bad: false,
+        buf: vec![0u8; 64 * 1024],
+        pos: 0,
+        len: 0,
+        left: limit.map_or(u64::MAX, |l| l.saturating_add(skip)),
     };
     let mut chunk = vec![0u8; 64 * 1024];
     // Skip.
@@ -560,9 +593,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     let mut addr = skip;
     let mut remaining = limit.unwrap_or(u64::MAX);
-    let mut prev: Option<Vec<u8>> = None;
+    let mut prev: Vec<u8> = Vec::with_capacity(bpb);
+    let mut has_prev = false;
     let mut starred = false;
     let mut block = vec![0u8; bpb];
+    let mut line = Vec::new();
     loop {
         let want = (bpb as u64).min(remaining) as usize;
         let mut n = 0;
@@ -577,7 +612,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             break;
         }
         remaining -= n as u64;
-        if n == bpb && !verbose && prev.as_deref() == Some(&block[..]) {
+        if n == bpb && !verbose && has_prev && prev == block {
             if !starred {
                 ctx.out.write_all(b"*\n")?;
                 starred = true;
@@ -586,11 +621,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             continue;
         }
         starred = false;
-        write_line(ctx, &types, radix, addr, &block[..n], bpb)?;
-        if n == bpb {
-            prev = Some(block.clone());
-        } else {
-            prev = None;
+        line.clear();
+        write_line(&mut line, &types, radix, addr, &block[..n], bpb);
+        ctx.out.write_all(&line)?;
+        has_prev = n == bpb;
+        if has_prev {
+            prev.clear();
+            prev.extend_from_slice(&block);
         }
         addr += n as u64;
         if n < want {
@@ -598,7 +635,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if radix != b'n' {
-        let mut line = address(radix, addr);
+        line.clear();
+        address(radix, addr, &mut line);
         line.push(b'\n');
         ctx.out.write_all(&line)?;
     }
@@ -608,36 +646,40 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-fn address(radix: u8, a: u64) -> Vec<u8> {
-    match radix {
-        b'o' => format!("{a:07o}"),
-        b'd' => format!("{a:07}"),
-        b'x' => format!("{a:06x}"),
-        _ => String::new(),
-    }
-    .into_bytes()
+/// The offset column: at least 7 octal or decimal digits, 6 hex ones.
+fn address(radix: u8, a: u64, out: &mut Vec<u8>) {
+    let mut tmp = [0u8; 24];
+    let d = match radix {
+        b'o' => digits(a, 8, 7, &mut tmp),
+        b'd' => digits(a, 10, 7, &mut tmp),
+        b'x' => digits(a, 16, 6, &mut tmp),
+        _ => return,
+    };
+    out.extend_from_slice(d);
 }
 
-fn write_line(
-    ctx: &mut Ctx,
-    types: &[Type],
-    radix: u8,
-    addr: u64,
-    data: &[u8],
-    bpb: usize,
-) -> Result<()> {
-    let addr_text = address(radix, addr);
-    let mut out = Vec::new();
+/// One output line per type for `data` (up to `bpb` bytes) onto `out`.
+fn write_line(out: &mut Vec<u8>, types: &[Type], radix: u8, addr: u64, data: &[u8], bpb: usize) {
+    let mut addr_len = 0;
+    let mut padded = Vec::new();
     for (k, t) in types.iter().enumerate() {
         if k == 0 {
-            out.extend_from_slice(&addr_text);
+            let at = out.len();
+            address(radix, addr, out);
+            addr_len = out.len() - at;
         } else {
-            out.resize(out.len() + addr_text.len(), b' ');
+            out.resize(out.len() + addr_len, b' ');
         }
         // Zero-fill the partial last field.
         let rounded = data.len().div_ceil(t.size) * t.size;
-        let mut d = data.to_vec();
-        d.resize(rounded, 0);
+        let d = if rounded == data.len() {
+            data
+        } else {
+            padded.clear();
+            padded.extend_from_slice(data);
+            padded.resize(rounded, 0);
+            &padded[..]
+        };
         let fields = bpb / t.size;
         let present = rounded / t.size;
         let blank = fields - present;
@@ -646,9 +688,7 @@ fn write_line(
         for (idx, i) in (blank + 1..=fields).rev().enumerate() {
             let next_pad = t.pad * (i - 1) / fields;
             let w = pad_remaining - next_pad + t.width;
-            let text = field_text(t, &d[idx * t.size..]);
-            out.resize(out.len() + w.saturating_sub(text.len()), b' ');
-            out.extend_from_slice(text.as_bytes());
+            field_into(t, &d[idx * t.size..], w, out);
             pad_remaining = next_pad;
         }
         if t.trailer {
@@ -664,20 +704,47 @@ fn write_line(
         }
         out.push(b'\n');
     }
-    ctx.out.write_all(&out)?;
-    Ok(())
 }
 
+/// The input files as one stream, read ahead in 64 KiB blocks (a `read` per 16-byte line made
+/// od 1.2x slower than GNU's stdio), never past the bytes od may consume (`-j` plus `-N`), so
+/// a seekable standard input is left just after them as GNU's leaves it.
 struct Stream {
     files: Vec<OsString>,
     next: usize,
     cur: Option<Option<File>>,
     bad: bool,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    /// Bytes that may still be read.
+    left: u64,
 }
 
 impl Stream {
-    /// Read from the current input, moving on to the next at its end; 0 at the very end.
+    /// Up to `buf.len()` bytes from the read-ahead, refilled by one read when empty (what
+    /// arrives is handed on at once, as stdio's fread does on a pipe); 0 at the very end.
     fn read(&mut self, ctx: &mut Ctx, buf: &mut [u8]) -> usize {
+        if self.pos == self.len {
+            let want = (self.buf.len() as u64).min(self.left) as usize;
+            if want == 0 {
+                return 0;
+            }
+            let mut tmp = std::mem::take(&mut self.buf);
+            let n = self.read_raw(ctx, &mut tmp[..want]);
+            self.buf = tmp;
+            self.left -= n as u64;
+            self.pos = 0;
+            self.len = n;
+        }
+        let n = buf.len().min(self.len - self.pos);
+        buf[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        n
+    }
+
+    /// Read from the current input, moving on to the next at its end; 0 at the very end.
+    fn read_raw(&mut self, ctx: &mut Ctx, buf: &mut [u8]) -> usize {
         loop {
             if self.cur.is_none() {
                 if self.next >= self.files.len() {

@@ -92,3 +92,49 @@ fn matches_gnu() {
     let g = gnu("od").stdin("abc").stdout_file(f2).run();
     r.same_as(&g);
 }
+
+/// Input read ahead in blocks: files larger than a block, lines spanning two files and block
+/// ends, -j and -N inside and across blocks, and a seekable standard input left just after
+/// the bytes od was allowed to read (`(od -N 5; cat) < FILE` as with GNU's stdio).
+#[test]
+fn large_inputs_and_limits_match_gnu() {
+    let d = TempDir::new("od-big");
+    let big: Vec<u8> = (0..200_001u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    d.write("big", &big);
+    d.write("odd", &big[..70_001]);
+    d.write("z", vec![0u8; 100_000]);
+    for c in [
+        &["-tx1", "big"][..],
+        &["-An", "-td2", "-w10", "big"],
+        &["-to4", "-j", "65530", "-N", "100", "big"],
+        &["-tu8", "-j", "65537", "big"],
+        &["-td1", "-N", "131080", "big"],
+        &["-tx2", "-c", "odd", "odd", "big"],
+        &["-Ad", "z", "odd"],
+        &["-tx1", "-j", "199990", "big", "odd"],
+    ] {
+        let r = applet("od").args(c).cwd(d.path()).run();
+        let g = gnu("od").args(c).cwd(d.path()).run();
+        r.same_as(&g);
+    }
+    for n in ["5", "70000"] {
+        let script = |od: &str| format!("({od} -N {n} -tx1; od -An -tx1 -N 8) < big");
+        let ours = format!("{} od", rbox().display());
+        let r = std::process::Command::new("sh")
+            .args(["-c", &script(&ours)])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let g = std::process::Command::new("sh")
+            .args(["-c", &script("od")])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&r.stdout),
+            String::from_utf8_lossy(&g.stdout)
+        );
+    }
+}

@@ -19,6 +19,7 @@ use crate::common::help::{help_text, Help};
 use crate::common::num::strtod;
 use crate::common::printf::{self, Dialect};
 use crate::common::quote::quote_locale;
+use crate::common::sys::copy::put_u64;
 use crate::common::{Ctx, Error, Result};
 
 const USAGE: Help = help_text!(
@@ -520,7 +521,13 @@ fn numbers(ctx: &mut Ctx, fmt: &Fmt, first: f64, step: f64, last: f64, sep: &[u8
 }
 
 /// Count in decimal text from `a` to `b` (None: without end) by `step` (1..=200).
+///
+/// With step 1 and a one-byte separator, the numbers up to the next multiple of ten share all
+/// but their last digit: such a run is written as one 16-byte value (separator and digits)
+/// stored over and over, its last digit incremented in place (GNU's seq_fast is 1.3x faster
+/// than a copy per number at opt-level z).
 fn fast(ctx: &mut Ctx, a: &[u8], b: Option<&[u8]>, step: u32, sep: &[u8]) -> Result<()> {
+    const BLK: usize = crate::common::io::BUF_SIZE;
     let trim = |s: &[u8]| -> Vec<u8> {
         let n = s.iter().take_while(|&&c| c == b'0').count();
         if n == s.len() {
@@ -539,21 +546,50 @@ fn fast(ctx: &mut Ctx, a: &[u8], b: Option<&[u8]>, step: u32, sep: &[u8]) -> Res
     }
     let single_sep = sep.len() == 1;
     let s0 = sep.first().copied().unwrap_or(0);
+    let mut blk = vec![0u8; BLK + 256];
+    let mut bi = 0usize;
     let mut first = true;
     loop {
-        {
-            let buf = ctx.out.buf_mut();
-            if !first {
-                if single_sep {
-                    buf.push(s0);
-                } else {
-                    buf.extend_from_slice(sep);
+        let n = cur.len();
+        if step == 1 && single_sep && n < 16 && !first {
+            // A run to the next ...9 (or to LAST): separator + number in one u128, the last
+            // digit at byte n.
+            let d0 = cur[n - 1];
+            let mut cnt = (b'9' - d0) as usize + 1;
+            if let Some(e) = &end {
+                if e.len() == n && e[..n - 1] == cur[..n - 1] {
+                    cnt = cnt.min((e[n - 1] - d0) as usize + 1);
                 }
             }
+            let mut v = s0 as u128;
+            for (k, &c) in cur.iter().enumerate() {
+                v |= (c as u128) << (8 * (k + 1));
+            }
+            let inc = 1u128 << (8 * n);
+            for _ in 0..cnt {
+                put_u64(&mut blk, bi, v as u64);
+                put_u64(&mut blk, bi + 8, (v >> 64) as u64);
+                bi += n + 1;
+                v += inc;
+            }
+            cur[n - 1] = d0 + (cnt - 1) as u8;
+        } else {
+            if bi > 0 {
+                ctx.out.write_all(&blk[..bi])?;
+                bi = 0;
+            }
+            let buf = ctx.out.buf_mut();
+            if !first {
+                buf.extend_from_slice(sep);
+            }
             crate::common::io::append(buf, &cur);
+            ctx.out.maybe_flush()?;
+        }
+        if bi >= BLK {
+            ctx.out.write_all(&blk[..bi])?;
+            bi = 0;
         }
         first = false;
-        ctx.out.maybe_flush()?;
         // cur += step, in decimal (the common case: the last digit moves by one).
         let last = cur.len() - 1;
         if step == 1 && cur[last] < b'9' {
@@ -588,6 +624,9 @@ fn fast(ctx: &mut Ctx, a: &[u8], b: Option<&[u8]>, step: u32, sep: &[u8]) -> Res
                 break;
             }
         }
+    }
+    if bi > 0 {
+        ctx.out.write_all(&blk[..bi])?;
     }
     ctx.out.write_all(b"\n")?;
     Ok(())

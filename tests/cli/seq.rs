@@ -110,6 +110,25 @@ fn large_runs_and_write_errors() {
     let r = applet("seq").arg("100000").run();
     let g = gnu("seq").arg("100000").run();
     r.same_as(&g);
+    // Runs of numbers sharing all but the last digit are written whole: ends inside a run,
+    // at a run's end, across digit-count changes, up to and past 16 characters per line.
+    for a in [
+        &["5", "5"][..],
+        &["7", "13"],
+        &["9", "10"],
+        &["0", "9"],
+        &["95", "1003"],
+        &["-s", ",", "1", "23"],
+        &["-s", ", ", "1", "23"],
+        &["-s", "", "1", "23"],
+        &["99999999999990", "100000000000012"],
+        &["999999999999990", "1000000000000012"],
+        &["9999999999999990", "10000000000000012"],
+        &["123456789012344", "123456789012377"],
+        &["1", "3", "100"],
+    ] {
+        both(a);
+    }
     let r = applet("seq").args(["1", "7", "1e6"]).run();
     let g = gnu("seq").args(["1", "7", "1e6"]).run();
     r.same_as(&g);

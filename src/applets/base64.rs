@@ -14,6 +14,7 @@ use crate::common::ctx::strerror;
 use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_if_needed, quote_locale};
+use crate::common::sys::copy::put_u32;
 use crate::common::{Ctx, Error, Result};
 
 const USAGE: Help = help_text!(
@@ -130,13 +131,43 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let ignore = m.flag("ignore-garbage");
         let mut group = [0u8; 4];
         let mut g = 0;
+        // Decoded bytes of one input buffer: 3 per 4 characters, plus a group begun in the
+        // buffer before, plus the 4-byte stores of the fast path.
+        let mut ob = vec![0u8; inbuf.len() / 4 * 3 + 16];
         loop {
             let n = read_all(&mut inbuf)?;
             if n == 0 {
                 break;
             }
-            let out = ctx.out.buf_mut();
-            for &c in &inbuf[..n] {
+            let inp = &inbuf[..n];
+            let mut o = 0;
+            let mut i = 0;
+            while i < n {
+                if g == 0 {
+                    // Whole groups of four alphabet characters at once (a newline, `=` or
+                    // garbage inside one ends the run: the byte path below takes it).
+                    while i + 4 <= n {
+                        let a = DECODE[inp[i] as usize];
+                        let b = DECODE[inp[i + 1] as usize];
+                        let c = DECODE[inp[i + 2] as usize];
+                        let d = DECODE[inp[i + 3] as usize];
+                        if (a | b | c | d) & 0x80 != 0 {
+                            break;
+                        }
+                        let v = ((a as u32) << 26)
+                            | ((b as u32) << 20)
+                            | ((c as u32) << 14)
+                            | ((d as u32) << 8);
+                        put_u32(&mut ob, o, v.swap_bytes());
+                        o += 3;
+                        i += 4;
+                    }
+                    if i >= n {
+                        break;
+                    }
+                }
+                let c = inp[i];
+                i += 1;
                 if c == b'\n' {
                     continue;
                 }
@@ -147,25 +178,37 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 g += 1;
                 if g == 4 {
                     g = 0;
-                    if !decode4(&group, out) {
+                    let (k, ok) = decode4(&group, &mut ob[o..o + 3]);
+                    o += k;
+                    if !ok {
+                        ctx.out.write_all(&ob[..o])?;
                         return Err(Error::new(1, b"invalid input".to_vec()));
                     }
                 }
             }
-            ctx.out.maybe_flush()?;
+            ctx.out.write_all(&ob[..o])?;
         }
         if g > 0 {
-            let out = ctx.out.buf_mut();
-            decode4(&group[..g], out);
+            let mut t = [0u8; 3];
+            let (k, _) = decode4(&group[..g], &mut t);
+            ctx.out.write_all(&t[..k])?;
             return Err(Error::new(1, b"invalid input".to_vec()));
         }
         return Ok(());
     }
-    // Encode: whole 3-byte groups per buffer, the remainder carried.
+    // Encode: whole 3-byte groups per buffer, the remainder carried; two characters per
+    // lookup in a table of the 4096 12-bit values.
+    let pairs: Vec<u32> = (0..4096)
+        .map(|v| ALPHABET[v >> 6] as u32 | (ALPHABET[v & 63] as u32) << 8)
+        .collect();
+    let pairs: &[u32] = &pairs;
     let mut col = 0usize;
     let mut carry: Vec<u8> = Vec::with_capacity(3);
     let mut eof = false;
     let mut any = false;
+    // The encoded lines of one buffer, newlines included, written at once.
+    let cap = inbuf.len().div_ceil(3) * 4;
+    let mut out = vec![0u8; cap + cap.checked_div(wrap).map_or(0, |l| l + 2) + 8];
     while !eof {
         let mut n = 0;
         let start = carry.len();
@@ -187,50 +230,37 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             continue;
         }
         any = true;
-        let mut enc = vec![0u8; whole.div_ceil(3) * 4];
+        let inb: &[u8] = &inbuf[..whole];
+        let outs: &mut [u8] = &mut out;
+        let mut o = 0;
         let full = whole / 3;
-        for (src, dst) in inbuf[..full * 3]
-            .chunks_exact(3)
-            .zip(enc.chunks_exact_mut(4))
-        {
-            let v = ((src[0] as u32) << 16) | ((src[1] as u32) << 8) | src[2] as u32;
-            dst[0] = ALPHABET[(v >> 18) as usize & 63];
-            dst[1] = ALPHABET[(v >> 12) as usize & 63];
-            dst[2] = ALPHABET[(v >> 6) as usize & 63];
-            dst[3] = ALPHABET[v as usize & 63];
+        for k in 0..full {
+            let v = ((inb[3 * k] as usize) << 16)
+                | ((inb[3 * k + 1] as usize) << 8)
+                | inb[3 * k + 2] as usize;
+            let chars = pairs[v >> 12] | pairs[v & 0xfff] << 16;
+            emit(outs, &mut o, &mut col, wrap, chars);
         }
-        let tail = &inbuf[full * 3..whole];
+        let tail = &inb[full * 3..];
         if !tail.is_empty() {
-            let b0 = tail[0] as u32;
-            let b1 = *tail.get(1).unwrap_or(&0) as u32;
-            let v = (b0 << 16) | (b1 << 8);
-            let dst = &mut enc[full * 4..];
-            dst[0] = ALPHABET[(v >> 18) as usize & 63];
-            dst[1] = ALPHABET[(v >> 12) as usize & 63];
-            dst[2] = if tail.len() > 1 {
-                ALPHABET[(v >> 6) as usize & 63]
+            // The last group: `=` for each missing byte.
+            let b1 = tail.get(1).map_or(0, |&b| b as usize);
+            let v = ((tail[0] as usize) << 16) | (b1 << 8);
+            let chars = pairs[v >> 12] | pairs[v & 0xfff] << 16;
+            let third = if tail.len() == 2 {
+                chars & 0xff_0000
             } else {
-                b'='
+                0x3d_0000
             };
-            dst[3] = b'=';
+            emit(
+                outs,
+                &mut o,
+                &mut col,
+                wrap,
+                (chars & 0xffff) | third | 0x3d00_0000,
+            );
         }
-        if wrap == 0 {
-            ctx.out.write_all(&enc)?;
-        } else {
-            let mut rest = &enc[..];
-            while !rest.is_empty() {
-                let take = (wrap - col).min(rest.len());
-                let out = ctx.out.buf_mut();
-                out.extend_from_slice(&rest[..take]);
-                col += take;
-                rest = &rest[take..];
-                if col == wrap {
-                    out.push(b'\n');
-                    col = 0;
-                }
-                ctx.out.maybe_flush()?;
-            }
-        }
+        ctx.out.write_all(&out[..o])?;
     }
     if any && wrap > 0 && col > 0 {
         ctx.out.byte(b'\n')?;
@@ -238,34 +268,61 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// gnulib's decode_4: the bytes of one group (2 to 4 characters) onto `out`, as far as they
-/// go; false when the group is not a valid one.
-fn decode4(g: &[u8], out: &mut Vec<u8>) -> bool {
+/// Four encoded characters (`chars`, first in the low byte) onto `out` at `o`, a newline after
+/// every `wrap` columns (0: never).
+#[inline(always)]
+fn emit(out: &mut [u8], o: &mut usize, col: &mut usize, wrap: usize, chars: u32) {
+    if wrap == 0 || *col + 4 <= wrap {
+        put_u32(out, *o, chars);
+        *o += 4;
+        *col += 4;
+        if *col == wrap {
+            out[*o] = b'\n';
+            *o += 1;
+            *col = 0;
+        }
+        return;
+    }
+    for c in chars.to_le_bytes() {
+        out[*o] = c;
+        *o += 1;
+        *col += 1;
+        if *col == wrap {
+            out[*o] = b'\n';
+            *o += 1;
+            *col = 0;
+        }
+    }
+}
+
+/// gnulib's decode_4: the bytes of one group (2 to 4 characters) into `out` (3 bytes), as
+/// far as they go: how many, and false when the group is not a valid one.
+fn decode4(g: &[u8], out: &mut [u8]) -> (usize, bool) {
     let v = |c: u8| DECODE[c as usize] as u32;
     let ok = |c: u8| DECODE[c as usize] != 0xff;
     if g.len() < 2 || !ok(g[0]) || !ok(g[1]) {
-        return false;
+        return (0, false);
     }
-    out.push(((v(g[0]) << 2) | (v(g[1]) >> 4)) as u8);
+    out[0] = ((v(g[0]) << 2) | (v(g[1]) >> 4)) as u8;
     if g.len() == 2 {
-        return false;
+        return (1, false);
     }
     if g[2] == b'=' {
-        return g.len() == 4 && g[3] == b'=';
+        return (1, g.len() == 4 && g[3] == b'=');
     }
     if !ok(g[2]) {
-        return false;
+        return (1, false);
     }
-    out.push((((v(g[1]) << 4) & 0xf0) | (v(g[2]) >> 2)) as u8);
+    out[1] = (((v(g[1]) << 4) & 0xf0) | (v(g[2]) >> 2)) as u8;
     if g.len() == 3 {
-        return false;
+        return (2, false);
     }
     if g[3] == b'=' {
-        return true;
+        return (2, true);
     }
     if !ok(g[3]) {
-        return false;
+        return (2, false);
     }
-    out.push((((v(g[2]) << 6) & 0xc0) | v(g[3])) as u8);
-    true
+    out[2] = (((v(g[2]) << 6) & 0xc0) | v(g[3])) as u8;
+    (3, true)
 }

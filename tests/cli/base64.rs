@@ -75,6 +75,40 @@ fn decode_matches_gnu() {
     }
 }
 
+/// Decoding in whole 4-character groups where it can: lines of every length (groups across
+/// newlines), one 270 KB line (across read buffers), a bad character or padding deep inside
+/// (what decoded before it is written, then the message), garbage with -i.
+#[test]
+fn large_decodes_match_gnu() {
+    let d = TempDir::new("b64l");
+    let f = d.write("f", data());
+    let mut cases = Vec::new();
+    for w in ["0", "7", "76", "1000"] {
+        let enc = gnu("base64").args(["-w", w]).arg(&f).run().stdout;
+        cases.push(enc);
+    }
+    let mut bad = cases[2].clone();
+    bad[150_001] = b'*';
+    cases.push(bad);
+    let mut pad = cases[0].clone();
+    pad[200_002] = b'=';
+    cases.push(pad);
+    let mut junk = cases[1].clone();
+    for i in (0..junk.len()).step_by(1001) {
+        junk[i] = b'!';
+    }
+    cases.push(junk);
+    for (i, c) in cases.iter().enumerate() {
+        let e = d.write(&format!("e{i}"), c);
+        for a in [&["-d"][..], &["-di"]] {
+            let r = applet("base64").args(a).arg(&e).run();
+            let g = gnu("base64").args(a).arg(&e).run();
+            assert_eq!((r.code, r.err()), (g.code, g.err()), "case {i} {a:?}");
+            assert!(r.stdout == g.stdout, "case {i} {a:?}: output differs");
+        }
+    }
+}
+
 #[test]
 fn errors_match_gnu() {
     let d = TempDir::new("b64x");

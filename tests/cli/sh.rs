@@ -352,6 +352,8 @@ fn messages_in_scripts_as_busybox_ash() {
 
 #[rustfmt::skip]
 const ASH_EXT: &[(&str, &str, &str, i32)] = &[
+    // Process substitution: a `/dev/fd/N` name for a pipe from or to a command (not in quotes).
+    (r#"while read l; do echo "<$l>"; done < <(printf 'a\nb\n'); echo $(cat <(echo x) <(echo y)); f() { cat "$1"; }; f <(echo z); echo "<(no)""#, "<a>\n<b>\nx y\nz\n<(no)\n", "", 0),
     // `set -x` quotes words as BusyBox ash does, so that the trace can be read back.
     (r#"set -x; v='a b' true "it's" c=d if '~' a-b/c.d; set +x"#, "", "+ v='a b' true 'it'\"'\"'s' 'c=d' 'if' '~' a-b/c.d\n+ set +x\n", 0),
     // In a UTF-8 locale `${#v}` and `${v:o:l}` count characters (bash; BusyBox ash: lengths).

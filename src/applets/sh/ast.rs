@@ -21,6 +21,8 @@ pub enum WordPart {
     Param(Box<Param>),
     /// `$(...)` or a backquoted command.
     Cmd(Rc<Node>),
+    /// `<(...)` (false) or `>(...)` (true): process substitution (bash, BusyBox ash).
+    Proc(Rc<Node>, bool),
     Arith(Box<ArithWord>),
 }
 

@@ -477,14 +477,17 @@ impl Shell {
             }
             Node::Redirected(inner, redirs) => {
                 self.tail_exec = false;
+                let mark = self.procsub_fds.len();
                 let mut saved = Vec::new();
                 if let Err(st) = self.redirect(redirs, Some(&mut saved)) {
                     self.restore(saved);
+                    self.procsub_fds.truncate(mark);
                     return self.check_errexit(st);
                 }
                 let r = self.run(inner);
                 let _ = self.out.flush();
                 self.restore(saved);
+                self.procsub_fds.truncate(mark);
                 r
             }
         }
@@ -640,7 +643,17 @@ impl Shell {
         let _ = write_all(stderr_fd(), &line);
     }
 
+    #[inline]
     fn run_simple(&mut self, s: &Simple) -> Res {
+        let mark = self.procsub_fds.len();
+        let r = self.run_simple_inner(s);
+        if self.procsub_fds.len() > mark {
+            self.procsub_fds.truncate(mark);
+        }
+        r
+    }
+
+    fn run_simple_inner(&mut self, s: &Simple) -> Res {
         self.lineno = s.line;
         self.cmdsub_status = None;
         if s.words.is_empty() && s.redirs.is_empty() && !self.opts.xtrace {

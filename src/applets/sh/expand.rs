@@ -402,6 +402,10 @@ impl Shell {
                         b.expansion(&out)
                     }
                 }
+                WordPart::Proc(node, write) => {
+                    let name = self.proc_subst(node, *write)?;
+                    b.quoted(&name);
+                }
                 WordPart::Arith(a) => {
                     let v = self.arith(a)?;
                     let mut nb = [0u8; 24];
@@ -1112,7 +1116,7 @@ fn pure_word(w: &[WordPart]) -> bool {
                     | POp::RemSuffix(_)
             ) && pure_word(&pp.word)
         }
-        WordPart::Cmd(_) | WordPart::Arith(_) => false,
+        WordPart::Cmd(_) | WordPart::Proc(..) | WordPart::Arith(_) => false,
     })
 }
 

@@ -322,6 +322,10 @@ impl<'a> Parser<'a> {
             }
             return Ok(Tok::Newline);
         }
+        if matches!(c, b'<' | b'>') && self.inp.peek_at(1) == Some(b'(') {
+            // `<(cmd)`, `>(cmd)`: a word (process substitution).
+            return Ok(Tok::Word(self.word()?));
+        }
         if matches!(c, b'&' | b'|' | b';' | b'<' | b'>') {
             self.inp.join_continuations(1);
             if matches!(self.inp.peek_at(1), Some(b'<' | b'>' | b'&')) {
@@ -438,6 +442,14 @@ impl<'a> Parser<'a> {
                         if matches!(c, b' ' | b'\t' | b'\n') {
                             return Ok(());
                         }
+                    } else if matches!(c, b'<' | b'>') && self.inp.peek_at(1) == Some(b'(') {
+                        self.inp.bump();
+                        self.inp.bump();
+                        self.enter()?;
+                        let body = self.paren_body()?;
+                        self.depth -= 1;
+                        parts.push(WordPart::Proc(Rc::new(body), c == b'>'));
+                        continue;
                     } else if matches!(
                         c,
                         b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
@@ -581,21 +593,7 @@ impl<'a> Parser<'a> {
                         cache: RefCell::new(None),
                     })));
                 } else {
-                    let saved = self.peeked.take();
-                    self.linebreak()?;
-                    let body = if matches!(self.peek()?, Tok::Op(Op::RParen)) {
-                        Node::Seq(Vec::new())
-                    } else {
-                        self.compound_list(")")?
-                    };
-                    match self.next()? {
-                        Tok::Op(Op::RParen) => {}
-                        t => {
-                            self.peeked = Some(t);
-                            return self.unexpected(Some(")"));
-                        }
-                    }
-                    self.peeked = saved;
+                    let body = self.paren_body()?;
                     parts.push(WordPart::Cmd(Rc::new(body)));
                 }
                 self.depth -= 1;
@@ -634,6 +632,26 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The commands of `$(...)` or `<(...)` after the `(`, through the `)`.
+    fn paren_body(&mut self) -> PResult<Node> {
+        let saved = self.peeked.take();
+        self.linebreak()?;
+        let body = if matches!(self.peek()?, Tok::Op(Op::RParen)) {
+            Node::Seq(Vec::new())
+        } else {
+            self.compound_list(")")?
+        };
+        match self.next()? {
+            Tok::Op(Op::RParen) => {}
+            t => {
+                self.peeked = Some(t);
+                return self.unexpected(Some(")"));
+            }
+        }
+        self.peeked = saved;
+        Ok(body)
     }
 
     fn dollar_single(&mut self) -> PResult<Vec<u8>> {
@@ -1978,6 +1996,7 @@ pub fn clone_part(p: &WordPart) -> WordPart {
             word2: p.word2.as_ref().map(|w| w.iter().map(clone_part).collect()),
         })),
         WordPart::Cmd(n) => WordPart::Cmd(n.clone()),
+        WordPart::Proc(n, w) => WordPart::Proc(n.clone(), *w),
         WordPart::Arith(a) => WordPart::Arith(Box::new(ArithWord {
             word: a.word.iter().map(clone_part).collect(),
             cache: RefCell::new(a.cache.borrow().clone()),

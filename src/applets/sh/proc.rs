@@ -16,7 +16,7 @@
 //! zombies while a later wait for our own children still finds their statuses.
 
 use super::exec::{Flow, Res, Shell};
-use crate::common::sys::fd::{self, AsFd, OwnedFd};
+use crate::common::sys::fd::{self, AsFd, AsRawFd, OwnedFd};
 use crate::common::sys::process::{self as sp, Fork, Pid, WaitStatus};
 use crate::common::sys::signal::{self, Handler};
 
@@ -407,6 +407,41 @@ impl Shell {
                 let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &m);
             }
         }
+    }
+
+    /// `<(node)` (`write` false) or `>(node)`: the node runs in a child reading or writing a
+    /// pipe whose other end stays open here, inheritable, until the command using it is done;
+    /// the word is its `/dev/fd/N` name (bash, BusyBox ash).
+    pub fn proc_subst(
+        &mut self,
+        node: &std::rc::Rc<super::ast::Node>,
+        write: bool,
+    ) -> Result<Vec<u8>, Flow> {
+        let Ok((r, w)) = fd::pipe() else {
+            self.err(b"Pipe call failed");
+            return Err(Flow::Exit(2));
+        };
+        let (mine, theirs) = if write { (w, r) } else { (r, w) };
+        let mut mine = Some(mine);
+        let pid = self.fork_run(|sh| {
+            drop(mine.take());
+            let _ = fd::dup2(theirs.as_fd(), if write { 0 } else { 1 });
+            drop(theirs);
+            sh.run(node)
+        });
+        let Some(mine) = mine else {
+            unreachable!("only the child takes the shell's end")
+        };
+        if pid > 0 {
+            self.procs.here_writers.push(pid);
+        }
+        // Above the descriptors scripts name (0-9), inherited by the command.
+        let kept = fd::dup_min(mine.as_fd(), 10).unwrap_or(mine);
+        let _ = fd::set_cloexec(kept.as_fd(), false);
+        let mut name = b"/dev/fd/".to_vec();
+        name.extend_from_slice(&super::expand::itoa(kept.as_raw_fd() as i64));
+        self.procsub_fds.push(kept);
+        Ok(name)
     }
 
     /// Run `f` in a child whose standard output comes back here (command substitution):

@@ -163,6 +163,8 @@ pub struct Shell {
     /// Redirection words (here-document bodies, targets) expanded by the shell before it
     /// forked the command they belong to, one per redirection (None: a quoted here-document).
     pub pre_redir: Option<Vec<Option<Vec<u8>>>>,
+    /// The shell's ends of the pipes of `<(...)`/`>(...)`, open until their command is done.
+    pub procsub_fds: Vec<crate::common::sys::fd::OwnedFd>,
     /// argv[0] the binary was started with (to find our own executable).
     pub exe_hint: Vec<u8>,
     /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
@@ -253,6 +255,7 @@ impl Shell {
             env_cache: None,
             keep_redirs: false,
             pre_redir: None,
+            procsub_fds: Vec::new(),
             exe_hint: Vec::new(),
             exec_prefix: b"",
             pool: Vec::new(),

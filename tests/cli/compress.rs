@@ -421,3 +421,126 @@ fn permission_denied_as_non_root() {
     assert!(o.err().contains("Permission denied"));
     assert!(p.exists());
 }
+
+/// Damaged gzip data (bytes inverted, bits flipped, cut, zeroed at many offsets of a text's
+/// .gz): the output GNU gzip 1.12 writes before its error, its message and status, from a
+/// pipe and from a file (found again by seeking for the second decoding).
+#[test]
+fn damaged_gzip_as_gnu() {
+    if !have("gzip") {
+        return skip("gzip is not installed");
+    }
+    let d = TempDir::new("gz-damaged");
+    let text = words_text(150_000, 11);
+    let gz = gnu("gzip").args(["-n", "-c"]).stdin(&text).run().stdout;
+    let mut cases = damaged_copies(&gz, 5, 14);
+    // Text around random bytes (stored blocks): damage to a stored block's length is a
+    // format error after whole 32 KiB windows were written.
+    let mut seed = 9;
+    let mut mixed = words_text(60_000, 11);
+    mixed.extend((0..40_000).map(|_| lcg(&mut seed) as u8));
+    mixed.extend(words_text(50_000, 12));
+    let gz = gnu("gzip").args(["-n", "-c"]).stdin(&mixed).run().stdout;
+    for (name, bad) in damaged_copies(&gz, 6, 4) {
+        cases.push((format!("mixed-{name}"), bad));
+    }
+    for p in [16888, 44727] {
+        let mut bad = gz.clone();
+        bad[p..p + 512].fill(0);
+        cases.push((format!("mixed-z{p}"), bad));
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for (name, bad) in cases {
+        let g = gnu("gzip").arg("-dc").stdin(&bad).run();
+        let r = applet("gunzip").arg("-c").stdin(&bad).run();
+        assert_eq!(
+            (r.code, r.err(), r.stdout.len()),
+            (g.code, g.err(), g.stdout.len()),
+            "gunzip -c of {name} from a pipe"
+        );
+        assert!(r.stdout == g.stdout, "gunzip -c of {name}: output bytes");
+        let f = d.write(&format!("{name}.gz"), &bad);
+        let g = gnu("zcat").arg(&f).run();
+        let r = applet("zcat").arg(&f).run();
+        assert_eq!(
+            (r.code, r.err(), r.stdout.len()),
+            (g.code, g.err(), g.stdout.len()),
+            "zcat {name}.gz"
+        );
+        assert!(r.stdout == g.stdout, "zcat {name}.gz: output bytes");
+        let what = g.err();
+        let kind = what
+            .lines()
+            .find(|l| !l.is_empty())
+            .unwrap_or("ok")
+            .to_owned();
+        kinds.insert((kind.replace(f.to_str().unwrap(), "F"), !g.stdout.is_empty()));
+    }
+    // The corpus reaches each way of failing, with output before the error.
+    for want in ["crc error", "format violated", "unexpected end of file"] {
+        assert!(
+            kinds.iter().any(|(k, out)| k.contains(want) && *out),
+            "no case ends in {want:?} after some output: {kinds:?}"
+        );
+    }
+}
+
+/// What zlib refuses and GNU gzip 1.12 decodes: a distance before the start of the output
+/// (gzip reads its zeroed window), a repeat code before any length; headers with an unknown
+/// method, the encrypted or a reserved flag, a wrong header CRC.
+#[test]
+fn gzip_accepts_what_gnu_accepts() {
+    if !have("gzip") {
+        return skip("gzip is not installed");
+    }
+    // Bits least significant first, as deflate packs them; Huffman codes most significant
+    // first.
+    struct Bits(Vec<u8>, u32);
+    impl Bits {
+        fn put(&mut self, v: u32, n: u32) {
+            for i in 0..n {
+                if self.1 % 8 == 0 {
+                    self.0.push(0);
+                }
+                let b = (v >> i) & 1;
+                *self.0.last_mut().unwrap() |= (b as u8) << (self.1 % 8);
+                self.1 += 1;
+            }
+        }
+        fn code(&mut self, c: u32, n: u32) {
+            for i in (0..n).rev() {
+                self.put((c >> i) & 1, 1);
+            }
+        }
+    }
+    let head = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+    // Fixed block: 'a', then length 3 at distance 5 (before the start), end of block.
+    let mut b = Bits(Vec::new(), 0);
+    b.put(1, 1);
+    b.put(1, 2);
+    b.code(0x30 + u32::from(b'a'), 8);
+    b.code(1, 7); // length code 257: 3
+    b.code(4, 5); // distance code 4: 5..6, one extra bit
+    b.put(0, 1);
+    b.code(0, 7); // end of block
+    let far = [&head[..], &b.0, &[0u8; 8]].concat();
+    let mut cases = vec![("far", far.clone())];
+    let mut h = far.clone();
+    h[2] = 7;
+    cases.push(("method", h));
+    for fl in [0x20u8, 0x40, 0x80, 0x02] {
+        let mut h = far.clone();
+        h[3] = fl;
+        cases.push(("flags", h));
+    }
+    cases.push(("far+far", [&far[..], &far].concat()));
+    for (what, data) in cases {
+        let g = gnu("gzip").arg("-dc").stdin(&data).run();
+        let r = applet("gzip").arg("-dc").stdin(&data).run();
+        assert_eq!(
+            (r.code, r.err(), &r.stdout),
+            (g.code, g.err(), &g.stdout),
+            "{what}: {data:x?}"
+        );
+    }
+}

@@ -548,3 +548,61 @@ impl Screen {
         self.seen.windows(text.len()).any(|w| w == text)
     }
 }
+
+/// Deterministic pseudo-random numbers for generated fixtures (a 64-bit LCG's high bits).
+pub fn lcg(seed: &mut u64) -> u64 {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    *seed >> 33
+}
+
+/// `n` bytes of lines of pseudo-random words (text that compresses like prose).
+pub fn words_text(n: usize, mut seed: u64) -> Vec<u8> {
+    let vocab: Vec<Vec<u8>> = (0..800)
+        .map(|_| {
+            let len = 1 + lcg(&mut seed) as usize % 9;
+            (0..len)
+                .map(|_| b'a' + (lcg(&mut seed) % 26) as u8)
+                .collect()
+        })
+        .collect();
+    let mut v = Vec::with_capacity(n + 100);
+    while v.len() < n {
+        for i in 0..3 + lcg(&mut seed) % 12 {
+            if i > 0 {
+                v.push(b' ');
+            }
+            v.extend_from_slice(&vocab[lcg(&mut seed) as usize % vocab.len()]);
+        }
+        v.push(b'\n');
+    }
+    v.truncate(n);
+    v
+}
+
+/// Damaged copies of `data`, named by what was done where: at a few fixed offsets in the
+/// first KiB (headers, the first block's code tables) and `count` pseudo-random ones, a byte
+/// inverted (`x`), one bit flipped (`b`), the data cut there (`t`), 512 bytes zeroed (`z`).
+pub fn damaged_copies(data: &[u8], mut seed: u64, count: usize) -> Vec<(String, Vec<u8>)> {
+    let mut at: Vec<usize> = vec![3, 12, 50, 200, 1000];
+    at.extend((0..count).map(|_| 10 + lcg(&mut seed) as usize % (data.len() - 10)));
+    at.extend([data.len() - 9, data.len() - 4]);
+    at.sort_unstable();
+    at.dedup();
+    let mut out = Vec::new();
+    for p in at.into_iter().filter(|&p| p < data.len()) {
+        let mut d = data.to_vec();
+        d[p] ^= 0xff;
+        out.push((format!("x{p}"), d));
+        let mut d = data.to_vec();
+        d[p] ^= 1 << (p % 8);
+        out.push((format!("b{p}"), d));
+        out.push((format!("t{p}"), data[..p].to_vec()));
+        let mut d = data.to_vec();
+        let end = (p + 512).min(d.len());
+        d[p..end].fill(0);
+        out.push((format!("z{p}"), d));
+    }
+    out
+}

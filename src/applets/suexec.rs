@@ -295,12 +295,12 @@ fn gosu_user(spec: &[u8]) -> Result<ExecUser, String> {
 
 /// Go's text for an errno (lower case, as syscall.Errno prints).
 fn go_err(e: &io::Error) -> String {
-    let s = strerror(e);
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => s,
+    let mut s = strerror(e);
+    // ASCII only: the C library's messages are (and Unicode's case tables cost 25 KB).
+    if let Some(f) = s.get_mut(..1) {
+        f.make_ascii_lowercase();
     }
+    s
 }
 
 pub fn gosu(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -246,7 +246,7 @@ pub fn failure_message(codec: Codec, f: &Fail, t: &Teller) -> (Vec<u8>, i32) {
 }
 
 fn missing(codec: Codec) -> io::Error {
-    io::Error::other(format!("{codec:?} support is not built into this rbox").to_lowercase())
+    io::Error::other(format!("{codec:?} support is not built into this rbox").to_ascii_lowercase())
 }
 
 // In a build without codecs every arm returns, which the compiler flags as unreachable `Ok`.

@@ -903,7 +903,7 @@ fn fmt_x(x: x87::X, conv: u8, s: &Spec) -> Vec<u8> {
     }
     t.push_str(&body);
     if conv.is_ascii_uppercase() {
-        t = t.to_uppercase();
+        t.make_ascii_uppercase();
     }
     t.into_bytes()
 }
@@ -919,7 +919,7 @@ fn fmt_float(v: f64, conv: u8, s: &Spec) -> Vec<u8> {
             t.to_string()
         };
         if upper {
-            t.to_uppercase()
+            t.to_ascii_uppercase()
         } else {
             t
         }
@@ -959,7 +959,7 @@ fn fmt_float(v: f64, conv: u8, s: &Spec) -> Vec<u8> {
             _ => hex_float(v, s.prec, s.alt),
         };
         if upper {
-            r.to_uppercase()
+            r.to_ascii_uppercase()
         } else {
             r
         }

@@ -158,7 +158,7 @@ pub fn describe(t: &Tok) -> String {
         Tok::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s)),
         Tok::Regex(s) => format!("/{}/", String::from_utf8_lossy(s)),
         Tok::Name(s) | Tok::FuncName(s) => s.to_string(),
-        Tok::Builtin(b) => format!("{b:?}").to_lowercase(),
+        Tok::Builtin(b) => format!("{b:?}").to_ascii_lowercase(),
         t => {
             let s = match t {
                 Tok::LBrace => "{",

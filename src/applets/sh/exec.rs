@@ -122,26 +122,43 @@ impl Shell {
     // ------------------------------------------------------------ traps
 
     pub fn run_pending_traps(&mut self) -> Result<(), Flow> {
-        if !ANY_PENDING.swap(false, Ordering::Relaxed) || self.in_trap {
+        // Inside the EXIT trap signals wait (still pending) for the end of the shell.
+        if self.in_trap || !ANY_PENDING.swap(false, Ordering::Relaxed) {
             return Ok(());
         }
-        super::jobctl::check_interrupt(self)?;
+        if self.traps_running == 0 {
+            super::jobctl::check_interrupt(self)?;
+        }
+        let mut deferred = false;
         for (sig, pending) in PENDING.iter().enumerate().skip(1) {
+            // A trap's action can be interrupted by another signal's trap (`kill -INT $$` in
+            // a TERM trap runs the INT trap there, as BusyBox ash and bash), never by its own.
+            let bit = 1u128 << (sig & 127);
+            if self.traps_running & bit != 0 {
+                deferred |= pending.load(Ordering::Relaxed);
+                continue;
+            }
             if pending.swap(false, Ordering::Relaxed) {
                 if let Some(action) = self.traps[sig].clone() {
                     let saved = self.status;
-                    self.in_trap = true;
+                    self.traps_running |= bit;
                     let outer = self.trap_status.replace(saved);
                     let r = self.eval_str(&action);
                     self.trap_status = outer;
-                    self.in_trap = false;
+                    self.traps_running &= !bit;
                     // `return N` in a trap returns N from the function it interrupted.
                     if !matches!(r, Err(Flow::Return)) {
                         self.status = saved;
                     }
+                    if r.is_err() && deferred {
+                        ANY_PENDING.store(true, Ordering::Relaxed);
+                    }
                     r?;
                 }
             }
+        }
+        if deferred {
+            ANY_PENDING.store(true, Ordering::Relaxed);
         }
         Ok(())
     }

@@ -152,6 +152,8 @@ pub struct Shell {
     pub tail_exec: bool,
     pub getopts_pos: usize,
     pub in_trap: bool,
+    /// Signals whose trap action is running (bit N: signal N).
+    pub traps_running: u128,
     /// `$?` when the running trap action was entered: what a bare `exit`/`return` in it uses.
     pub trap_status: Option<i32>,
     /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
@@ -250,6 +252,7 @@ impl Shell {
             tail_exec: false,
             getopts_pos: 0,
             in_trap: false,
+            traps_running: 0,
             trap_status: None,
             eval_depth: 0,
             env_cache: None,

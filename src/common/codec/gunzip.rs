@@ -26,7 +26,7 @@ const ENCRYPTED: u8 = 0x20;
 const RESERVED: u8 = 0xc0;
 
 /// Compressed bytes of one member kept from a pipe for a second decoding.
-pub const KEEP_MAX: usize = 16 << 20;
+pub const KEEP_MAX: usize = 4 << 20;
 
 /// The compressed input: a descriptor read in chunks, with what a second decoding of the
 /// current member needs (its file offset, or a copy of its bytes).

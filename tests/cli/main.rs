@@ -142,6 +142,8 @@ mod seq;
 mod sh;
 #[cfg(feature = "sh")]
 mod sh_interactive;
+#[cfg(feature = "sh")]
+mod sh_posix;
 #[cfg(feature = "sleep")]
 mod sleep;
 #[cfg(feature = "sort")]

@@ -52,7 +52,7 @@ fn dash() -> Option<&'static Path> {
         .find(|p| p.exists())
 }
 
-fn check_table(table: &[(&str, &str, &str, i32)], with_dash: bool) {
+pub(crate) fn check_table(table: &[(&str, &str, &str, i32)], with_dash: bool) {
     let mut failures = Vec::new();
     for (i, (script, out, err, st)) in table.iter().enumerate() {
         let mut shells: Vec<(&str, &Path)> = vec![("rbox", rbox())];
@@ -161,7 +161,8 @@ fn differential_against_dash_busybox_bash() {
         return;
     }
     let listed = deliberate_differences();
-    let tables: [&[(&str, &str, &str, i32)]; 3] = [GOLDEN, EXTENSIONS, ASH_EXT];
+    let tables: [&[(&str, &str, &str, i32)]; 4] =
+        [GOLDEN, EXTENSIONS, ASH_EXT, crate::sh_posix::POSIX_CORNERS];
     let scripts: Vec<&str> = tables.iter().flat_map(|t| t.iter().map(|c| c.0)).collect();
     // Each case is a handful of short processes: four workers keep the run short.
     let results: Vec<Option<String>> = std::thread::scope(|sc| {

@@ -31,6 +31,9 @@ fn reclose_stdin() {
     }
 }
 
+#[global_allocator]
+static ALLOC: rbox::common::sys::alloc::Rbox = rbox::common::sys::alloc::Rbox::new();
+
 fn main() {
     if STDIN_CLOSED.load(Ordering::Relaxed) {
         reclose_stdin();

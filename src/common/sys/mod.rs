@@ -3,6 +3,7 @@
 //! `io::Result` with errno kept, taking and giving `OwnedFd`/`BorrowedFd`, and taking names as
 //! bytes (file names are bytes: no UTF-8 on the way to the kernel).
 //!
+//! - [`alloc`]: the global allocator (size classes over musl's malloc).
 //! - [`fd`]: descriptors, paths as C strings, open/openat, read/write, pipes, dup, fcntl, stat.
 //! - [`fs`]: directory-relative changes (mkdirat, unlinkat, renameat, links, owners, modes,
 //!   times, device nodes, symlink targets), openat2 beneath a directory, holes, statx, xattrs.
@@ -18,6 +19,7 @@
 //! - [`sha`]: the CPU's SHA instructions (SHA-NI) for SHA-1 and SHA-256 rounds.
 //! - [`time`]: clocks (through std and `common::time` so far).
 
+pub mod alloc;
 pub mod copy;
 pub mod dir;
 pub mod fd;

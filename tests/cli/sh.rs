@@ -510,6 +510,8 @@ const GOLDEN: &[(&str, &str, &str, i32)] = &[
     (r#"unset v; { w=${v=set} cat </nonexistent; } 2>/dev/null || echo failed; echo "[$v]"; x=1 exec 3>f; echo hi >&3; cat f"#, "failed\n[]\nhi\n", "", 0),
     // A trap's action is interrupted by another signal's trap, which is never lost.
     ("trap 'echo INT' INT; trap 'echo T1; kill -INT $$; echo T2' USR1; kill -USR1 $$; echo end; trap 'echo T3; kill -INT $$; exit' USR1; kill -USR1 $$; echo no", "T1\nINT\nT2\nend\nT3\nINT\n", "", 0),
+    // The operand after `:` is a conditional expression: an assignment there is an error.
+    ("x=2; echo $((0 ? 1 : 2)) $((1 ? 2 : 0 ? 3 : 4)) $((0 ? 2 : 0 ? 3 : 4)) $((y = 1 ? 5 : 6)) $y $((1 ? x=7 : 8)) $x; (y=$((1 ? 20 : x+=2))) 2>/dev/null; echo $?", "2 2 4 5 5 7 7\n2\n", "", 0),
     // `$#` cannot be assigned; `${x:}` has no offset.
     (r#"echo ${#=}; echo X"#, "", "sh: 1: Bad substitution\n", 2),
     (r#"x=1; echo ${x:}"#, "", "sh: 1: Syntax error: Missing '}'\n", 2),

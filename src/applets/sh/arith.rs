@@ -162,8 +162,10 @@ impl P<'_> {
         Ok(c)
     }
 
+    /// The operand after `:` is a conditional expression, not an assignment (C; dash, bash,
+    /// BusyBox ash): `1 ? 20 : x += 2` is an error.
     fn assign_or_cond(&mut self) -> R<Expr> {
-        self.assign()
+        self.cond()
     }
 
     fn binop(&mut self) -> Option<(Bin, usize, usize)> {

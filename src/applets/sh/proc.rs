@@ -354,8 +354,32 @@ impl Shell {
     /// a message when fork fails).
     pub fn fork_run(&mut self, f: impl FnOnce(&mut Shell) -> Res) -> Pid {
         let _ = self.out.flush();
+        // The signals the shell catches stay blocked in the child until it has put back their
+        // default actions: a Ctrl-C that reaches a job (say `fg` right after `cmd &`) before
+        // then would run the shell's handler in the child and be lost.
+        let mut held = signal::SigSet::empty();
+        for s in [
+            libc::SIGINT,
+            libc::SIGQUIT,
+            libc::SIGTSTP,
+            libc::SIGTERM,
+            libc::SIGTTIN,
+            libc::SIGHUP,
+            libc::SIGUSR1,
+            libc::SIGUSR2,
+            libc::SIGALRM,
+        ] {
+            held.add(s);
+        }
+        let old = signal::sigprocmask(libc::SIG_BLOCK, &held).ok();
+        let restore = |old: &Option<signal::SigSet>| {
+            if let Some(m) = old {
+                let _ = signal::sigprocmask(libc::SIG_SETMASK, m);
+            }
+        };
         match sp::fork() {
             Err(_) => {
+                restore(&old);
                 self.err(b"cannot fork");
                 -1
             }
@@ -366,6 +390,7 @@ impl Shell {
                 self.rng
                     .set(self.rng.get() ^ std::process::id().wrapping_mul(0x9e37_79b9));
                 self.reset_traps_in_child();
+                restore(&old);
                 // The job list is kept: `$(jobs -p)` lists the parent's jobs, as in dash; they
                 // are not this process's children.
                 for j in self.procs.jobs.iter_mut() {
@@ -376,6 +401,7 @@ impl Shell {
                 sp::exit_now(st)
             }
             Ok(Fork::Parent(pid)) => {
+                restore(&old);
                 super::jobctl::after_fork(self, pid);
                 pid
             }

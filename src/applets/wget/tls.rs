@@ -589,8 +589,18 @@ fn der_item(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, &d[hdr..end], &d[end..]))
 }
 
-/// (issuer, subject) as RFC 2253 strings.
-fn dn_names(cert: &[u8]) -> Option<(String, String)> {
+/// The fields of a certificate's TBSCertificate that messages need.
+struct Tbs<'a> {
+    issuer: &'a [u8],
+    /// The Validity SEQUENCE's contents (notBefore, notAfter).
+    validity: &'a [u8],
+    subject: &'a [u8],
+    /// What follows the subject: subjectPublicKeyInfo, then the optional unique ids and
+    /// extensions.
+    rest: &'a [u8],
+}
+
+fn tbs(cert: &[u8]) -> Option<Tbs<'_>> {
     let (_, c, _) = der_item(cert)?;
     let (_, mut tbs, _) = der_item(c)?;
     let (tag, _, rest) = der_item(tbs)?;
@@ -600,9 +610,20 @@ fn dn_names(cert: &[u8]) -> Option<(String, String)> {
     let (_, _, rest) = der_item(tbs)?; // serial
     let (_, _, rest) = der_item(rest)?; // signature algorithm
     let (_, issuer, rest) = der_item(rest)?;
-    let (_, _, rest) = der_item(rest)?; // validity
-    let (_, subject, _) = der_item(rest)?;
-    Some((dn_string(issuer)?, dn_string(subject)?))
+    let (_, validity, rest) = der_item(rest)?;
+    let (_, subject, rest) = der_item(rest)?;
+    Some(Tbs {
+        issuer,
+        validity,
+        subject,
+        rest,
+    })
+}
+
+/// (issuer, subject) as RFC 2253 strings.
+fn dn_names(cert: &[u8]) -> Option<(String, String)> {
+    let t = tbs(cert)?;
+    Some((dn_string(t.issuer)?, dn_string(t.subject)?))
 }
 
 fn dn_string(mut name: &[u8]) -> Option<String> {
@@ -637,17 +658,11 @@ fn dn_string(mut name: &[u8]) -> Option<String> {
 
 /// Whether the certificate has a subjectAltName extension, and its subject's last common name.
 fn san_and_cn(cert: &[u8]) -> Option<(bool, Option<String>)> {
-    let (_, c, _) = der_item(cert)?;
-    let (_, mut tbs, _) = der_item(c)?;
-    let (tag, _, rest) = der_item(tbs)?;
-    if tag == 0xa0 {
-        tbs = rest;
-    }
-    let (_, _, rest) = der_item(tbs)?; // serial
-    let (_, _, rest) = der_item(rest)?; // signature algorithm
-    let (_, _, rest) = der_item(rest)?; // issuer
-    let (_, _, rest) = der_item(rest)?; // validity
-    let (_, mut subject, mut rest) = der_item(rest)?;
+    let Tbs {
+        mut subject,
+        mut rest,
+        ..
+    } = tbs(cert)?;
     let mut cn = None;
     while !subject.is_empty() {
         let (_, mut set, r) = der_item(subject)?;
@@ -714,17 +729,7 @@ fn pattern_match(pattern: &[u8], name: &[u8]) -> bool {
 /// problem; a validity that does not parse is a problem too.
 fn validity(cert: &[u8], now: u64) -> Option<&'static str> {
     let parsed = (|| {
-        let (_, c, _) = der_item(cert)?;
-        let (_, mut tbs, _) = der_item(c)?;
-        let (tag, _, rest) = der_item(tbs)?;
-        if tag == 0xa0 {
-            tbs = rest;
-        }
-        let (_, _, rest) = der_item(tbs)?; // serial
-        let (_, _, rest) = der_item(rest)?; // signature algorithm
-        let (_, _, rest) = der_item(rest)?; // issuer
-        let (_, v, _) = der_item(rest)?;
-        let (t1, nb, rest) = der_item(v)?;
+        let (t1, nb, rest) = der_item(tbs(cert)?.validity)?;
         let (t2, na, _) = der_item(rest)?;
         Some((der_time(t1, nb)?, der_time(t2, na)?))
     })();

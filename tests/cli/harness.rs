@@ -281,6 +281,20 @@ pub fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
     v
 }
 
+/// Run a fixture-building script with the host's `sh` in `dir`, in the C locale and UTC (so
+/// that names, dates and messages do not depend on the machine); it must succeed.
+pub fn sh_in(dir: &Path, script: &str) {
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC0")
+        .status()
+        .unwrap();
+    assert!(st.success(), "{script}");
+}
+
 /// Whether an external program is installed (peer tools: GNU tar, bsdtar, dash, nginx, ...).
 pub fn have(prog: &str) -> bool {
     Command::new("sh")

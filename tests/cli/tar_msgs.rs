@@ -10,18 +10,6 @@ use std::process::Command;
 #[allow(unused_imports)]
 use crate::harness::*;
 
-fn sh(dir: &Path, cmd: &str) {
-    let st = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .current_dir(dir)
-        .env("LC_ALL", "C")
-        .env("TZ", "UTC0")
-        .status()
-        .unwrap();
-    assert!(st.success(), "{cmd}");
-}
-
 fn have_all() -> bool {
     ["gzip", "bzip2", "xz", "zstd"].iter().all(|p| have(p))
 }
@@ -29,7 +17,7 @@ fn have_all() -> bool {
 /// An archive of a tree with a large file, compressed every way, and damaged copies; all
 /// made by the GNU tools, outside the directory the commands extract into (`o`).
 fn fixture(dir: &Path) {
-    sh(
+    sh_in(
         dir,
         "mkdir dd o && seq 1 20000 > dd/big.txt && echo x > dd/small && echo hello > plain.txt \
          && find dd plain.txt -exec touch -d @1700000000 {} + \
@@ -195,7 +183,7 @@ fn odd_tree(dir: &Path) {
         dir.join("odd/link\x01"),
     )
     .unwrap();
-    sh(
+    sh_in(
         dir,
         "find odd -exec touch -h -d @1700000000 {} + && tar --sort=name -cf odd.tar odd",
     );
@@ -256,7 +244,7 @@ fn damaged_gzip_archive_extracts_as_gnu() {
     src.write("d/sub/c.txt", words_text(150_000, 4));
     src.write("d/sub/small", "hello\n");
     src.write("d/zeros", vec![0u8; 100_000]);
-    sh(
+    sh_in(
         src.path(),
         "tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1700000000 -cf - d \
          | gzip -n > t.tgz",

@@ -10,23 +10,11 @@ use std::process::Command;
 #[allow(unused_imports)]
 use crate::harness::*;
 
-fn sh(dir: &Path, cmd: &str) {
-    let st = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .current_dir(dir)
-        .env("LC_ALL", "C")
-        .env("TZ", "UTC0")
-        .status()
-        .unwrap();
-    assert!(st.success(), "{cmd}");
-}
-
 /// A tree with the cases the transformations meet: plain files, a space in a name, a
 /// subdirectory, a symlink (relative and absolute), a hard link; every time fixed so archives
 /// made from two copies are the same bytes.
 fn tree(dir: &Path) {
-    sh(
+    sh_in(
         dir,
         "mkdir -p d/sub d/Caps && echo one > d/abc && echo two > 'd/x y' && echo 3 > d/sub/deep.txt \
          && echo 4 > d/Caps/Bab && ln -s abc d/sl && ln -s /etc/passwd d/abs && ln d/abc d/hl \
@@ -38,7 +26,7 @@ fn tree(dir: &Path) {
 /// `tree` and an archive of it made by GNU tar (`a.tar`), for the reading modes.
 fn tree_and_archive(dir: &Path) {
     tree(dir);
-    sh(dir, "tar cf a.tar d && mkdir out");
+    sh_in(dir, "tar cf a.tar d && mkdir out");
 }
 
 const EXPRS: &[&[&str]] = &[
@@ -237,7 +225,7 @@ fn warning_keywords_as_gnu() {
 /// The archive tools such as `kubectl cp` send, on standard input.
 fn archive_bytes(t: &Path) -> Vec<u8> {
     tree(t);
-    sh(
+    sh_in(
         t,
         "chmod 4755 d/sub/deep.txt && chmod 777 d/sub && touch -h -d @1700000000 d/sub",
     );
@@ -340,7 +328,7 @@ fn create_to_stdout_is_the_archive() {
 #[test]
 fn time_stamp_warnings_as_gnu() {
     let setup = |d: &Path| {
-        sh(
+        sh_in(
             d,
             "mkdir -p t/sub t/fut && echo x > t/f && echo y > t/fut/g \
              && touch -d '1960-05-06 07:08:09.25' t/f && touch -d 1950-01-01 t/sub \

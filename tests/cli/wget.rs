@@ -999,6 +999,11 @@ struct SServer {
 
 impl SServer {
     fn start(dir: &Path, cert: &str) -> SServer {
+        SServer::start_with(dir, cert, &[])
+    }
+
+    /// With more s_server options (`-groups`, `-sigalgs`, `-tls1_2` ...).
+    fn start_with(dir: &Path, cert: &str, extra: &[&str]) -> SServer {
         let port = free_port();
         let child = Command::new("openssl")
             .args(["s_server", "-quiet", "-WWW", "-accept"])
@@ -1009,6 +1014,7 @@ impl SServer {
                 "-key",
                 &format!("{cert}.key"),
             ])
+            .args(extra)
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -1060,6 +1066,76 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout self
 openssl ca -batch -config ca.cnf -selfsign -keyfile selfexp.key -in selfexp.csr -out selfexp.pem -startdate 20200101000000Z -enddate 20200201000000Z -notext 2>/dev/null
 echo hello > index.html
 "#;
+
+/// Every key-exchange group and ECDSA pairing wget offers, over TLS 1.2 and 1.3, each forced on
+/// the server side: P-256 (key exchange and signatures) is RustCrypto's code, the rest ring's,
+/// so each must complete a real handshake with OpenSSL. A server that insists on a group wget
+/// does not offer is refused with status 5.
+#[test]
+fn tls_every_group_and_curve() {
+    if !have("openssl") {
+        skip("openssl is needed");
+        return;
+    }
+    let d = TempDir::new("wget-groups");
+    let script = r#"set -e
+for c in prime256v1:p256 secp384r1:p384; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:${c%%:*} -nodes -keyout ${c#*:}.key -out ${c#*:}.pem -days 30 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
+done
+echo hello > index.html
+"#;
+    let o = Command::new("sh")
+        .args(["-c", script])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for version in ["-tls1_2", "-tls1_3"] {
+        for group in ["P-256", "X25519", "P-384"] {
+            for (cert, sigalg) in [
+                ("p256", "ECDSA+SHA256"),
+                ("p256", "ECDSA+SHA384"),
+                ("p384", "ECDSA+SHA384"),
+            ] {
+                // TLS 1.3 ties each ECDSA scheme to its curve: P-256 with SHA-384 is 1.2 only.
+                if version == "-tls1_3" && cert == "p256" && sigalg == "ECDSA+SHA384" {
+                    continue;
+                }
+                let srv = SServer::start_with(
+                    d.path(),
+                    cert,
+                    &[version, "-groups", group, "-sigalgs", sigalg],
+                );
+                let url = format!("https://localhost:{}/index.html", srv.port);
+                let ca = format!("--ca-certificate={cert}.pem");
+                let o = applet("wget")
+                    .args(["-q", "-O", "-", &ca, &url])
+                    .cwd(d.path())
+                    .run();
+                assert_eq!(
+                    (o.code, o.stdout.as_slice()),
+                    (0, &b"hello\n"[..]),
+                    "{version} {group} {cert} {sigalg}: {}",
+                    o.err()
+                );
+            }
+        }
+    }
+    // A group wget does not offer (GnuTLS's wget offers P-521, ring has no P-521): no shared
+    // group, a failed handshake in GNU wget's words and its network-failure status.
+    let srv = SServer::start_with(d.path(), "p256", &["-groups", "P-521"]);
+    let url = format!("https://localhost:{}/index.html", srv.port);
+    let o = applet("wget")
+        .args(["-nv", "-O", "-", "--ca-certificate=p256.pem", &url])
+        .cwd(d.path())
+        .run();
+    assert_eq!(o.code, 4, "{}", o.err());
+    assert!(
+        o.err().ends_with("Unable to establish SSL connection.\n"),
+        "{}",
+        o.err()
+    );
+}
 
 /// A server certificate that is itself trusted is accepted (as GNU wget and curl with OpenSSL
 /// accept it), still checked for name and dates; every refusal is told in GNU wget's (OpenSSL

@@ -19,6 +19,7 @@
 pub mod http;
 mod net;
 mod opts;
+mod p256;
 mod progress;
 mod tls;
 pub mod url;

@@ -419,7 +419,11 @@ fn client_provider() -> rustls::crypto::CryptoProvider {
             cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         ],
-        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        kx_groups: vec![
+            kx_group::X25519,
+            super::p256::SECP256R1,
+            kx_group::SECP384R1,
+        ],
         signature_verification_algorithms: SIG_ALGS,
         secure_random: &ClientOnly,
         key_provider: &ClientOnly,
@@ -429,12 +433,13 @@ fn client_provider() -> rustls::crypto::CryptoProvider {
 /// Signature schemes a server may use, and the webpki algorithms that check each (in TLS 1.2
 /// an ECDSA scheme does not fix the curve, hence two per ECDSA scheme).
 static SIG_ALGS: WebPkiSupportedAlgorithms = {
+    use super::p256;
     use rustls::SignatureScheme as S;
     use webpki::ring as a;
     WebPkiSupportedAlgorithms {
         all: &[
-            a::ECDSA_P256_SHA256,
-            a::ECDSA_P256_SHA384,
+            p256::ECDSA_P256_SHA256,
+            p256::ECDSA_P256_SHA384,
             a::ECDSA_P384_SHA256,
             a::ECDSA_P384_SHA384,
             a::ED25519,
@@ -451,11 +456,11 @@ static SIG_ALGS: WebPkiSupportedAlgorithms = {
         mapping: &[
             (
                 S::ECDSA_NISTP384_SHA384,
-                &[a::ECDSA_P384_SHA384, a::ECDSA_P256_SHA384],
+                &[a::ECDSA_P384_SHA384, p256::ECDSA_P256_SHA384],
             ),
             (
                 S::ECDSA_NISTP256_SHA256,
-                &[a::ECDSA_P256_SHA256, a::ECDSA_P384_SHA256],
+                &[p256::ECDSA_P256_SHA256, a::ECDSA_P384_SHA256],
             ),
             (S::ED25519, &[a::ED25519]),
             (S::RSA_PSS_SHA512, &[a::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),

@@ -426,6 +426,9 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     // A variable holding an expression is evaluated as one (BusyBox ash, bash; dash: Illegal number).
     (r#"x=1+2; echo $((x)) $((x*2)); y=abc; echo $((y+1)); a=b; b=c; c=7; echo $((a))"#, "3 6\n1\n7\n", "", 0),
     (r#"echo $((16#ff)) $((2#101)) $((36#Z)) $((64#_)) $((8#17+1))"#, "255 5 35 63 16\n", "", 0),
+    (r#"echo $((2#)) $((64#+1)); (echo $((2#12))) 2>/dev/null || echo bad"#, "0 1\nbad\n", "", 0),
+    ("x=X; cat <<EO`true`F\n$x `echo a`\nEO`true`F", "$x `echo a`\n", "", 0),
+    (r#"a=0; echo $(( 4 + ++a )) $a $(( 4---a )) $a $(( 4 - -- a )) $a $(( ++ + 7 ))"#, "5 1 4 0 5 -1 7\n", "", 0),
     (r#"f() { echo "[$FUNCNAME]"; g; }; g() { echo $FUNCNAME; }; f; echo "[$FUNCNAME]""#, "[f]\ng\n[]\n", "", 0),
     // `type` in BusyBox ash's words.
     (r#"f() { :; }; type f; command -v f; command -V f; type ls; type ls; type cd"#, "f is a function\nf\nf is a function\nls is /usr/bin/ls\nls is /usr/bin/ls\ncd is a shell builtin\n", "", 0),

@@ -240,6 +240,7 @@ impl P<'_> {
     }
 
     fn unary_inner(&mut self) -> R<Expr> {
+        self.ws();
         let inc_ok = self.name_after_two();
         match self.peek() {
             Some(b'+') if self.at(1) == Some(b'+') && inc_ok => {
@@ -339,11 +340,9 @@ impl P<'_> {
 }
 
 /// The digits of `BASE#DIGITS`: 0-9, then a-z, A-Z, `@`, `_` (letters of either case are
-/// the same digit up to base 36, as in bash).
+/// the same digit up to base 36, as in bash). No digits at all (`2#`) is 0, as BusyBox ash
+/// (bash rejects it).
 fn based_num(s: &[u8], base: i64) -> Option<i64> {
-    if s.is_empty() {
-        return None;
-    }
     let mut v: i64 = 0;
     for &c in s {
         let d = match c {

@@ -47,6 +47,7 @@ impl Shell {
             let start = inp.pos;
             let parsed = {
                 let mut p = Parser::new(inp, Some(&aliases_rc));
+                p.run_line = Some(self.lineno);
                 let r = p.command_line();
                 let at_end = match &r {
                     Ok(Some(_)) if toplevel_c => p.at_eof(),
@@ -1073,7 +1074,6 @@ impl Shell {
         self.pos = argv[1..].to_vec();
         self.arg0 = argv[0].clone();
         self.cmdname = Some(argv[0].clone().into());
-        self.line_base0 = false;
         self.funcs.clear();
         self.aliases.clear();
         for t in 1..self.traps.len() {
@@ -1083,7 +1083,7 @@ impl Shell {
         }
         self.traps[0] = None;
         self.opts = Opts::default();
-        self.lineno = 1;
+        self.lineno = 0;
         let mut inp = Input::from_source(Box::new(super::input::FdSource::new(fd)));
         let r = self.run_input(&mut inp, false);
         let st = self.finish(r);

@@ -184,8 +184,9 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 
     let result = if let Some(text) = command {
         sh.opts.command = true;
-        sh.line_base0 = true;
+        // BusyBox ash numbers the lines of a `-c` string from 0 (dash from 1, bash from 1).
         let mut inp = Input::from_bytes(&text);
+        inp.line = 0;
         sh.run_input(&mut inp, true)
     } else if !force_stdin && i < args.len() {
         let script = args[i].clone();

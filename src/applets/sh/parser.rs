@@ -124,6 +124,10 @@ pub struct Parser<'a> {
     cond_back: Option<CTok>,
     /// Lexing the regex after `=~`: only blanks end the word.
     regex_word: bool,
+    /// The line the shell is running when this text is parsed: BusyBox ash numbers the lines
+    /// of a backquote substitution from it (its `setinputstring` takes the running `lineno`),
+    /// not from where the backquote stands.
+    pub run_line: Option<usize>,
 }
 
 /// Tokens inside `[[ ]]`.
@@ -213,6 +217,7 @@ impl<'a> Parser<'a> {
             stop: None,
             cond_back: None,
             regex_word: false,
+            run_line: None,
         }
     }
 
@@ -982,11 +987,11 @@ impl<'a> Parser<'a> {
             }
         }
         self.enter()?;
-        let line = self.inp.line;
         let mut inp = Input::from_bytes(&raw);
-        inp.line = line;
+        inp.line = self.run_line.unwrap_or(self.inp.line);
         let mut p = Parser::new(&mut inp, self.aliases);
         p.depth = self.depth;
+        p.run_line = self.run_line;
         p.linebreak()?;
         if matches!(p.peek()?, Tok::Eof) {
             // An empty or blank backquote substitution is empty, with status 0.
@@ -1053,6 +1058,7 @@ impl<'a> Parser<'a> {
                 inp.line = line;
                 let mut p = Parser::new(&mut inp, self.aliases);
                 p.depth = self.depth;
+                p.run_line = self.run_line;
                 let mut w = Vec::new();
                 p.parts(&mut w, Ctx::Here)?;
                 w
@@ -1868,6 +1874,13 @@ fn delim_text(raw: &[u8]) -> (Vec<u8>, bool) {
                     out.push(c);
                 }
                 i += 2;
+            }
+            b'`' => {
+                // BusyBox ash takes a backquote in the delimiter as quoting: the body stays
+                // unexpanded (dash and bash expand it).
+                quoted = true;
+                out.push(b'`');
+                i += 1;
             }
             b'\'' => {
                 quoted = true;

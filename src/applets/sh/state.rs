@@ -191,8 +191,6 @@ pub struct Shell {
     /// BusyBox ash's `commandname`: the running builtin, the `.` file being read, or the
     /// script (`sh file`, `sh -c cmd NAME`); messages then carry `NAME: line N: `.
     pub cmdname: Option<std::borrow::Cow<'static, [u8]>>,
-    /// Lines of a `-c` string count from 0 in messages, as BusyBox ash counts them.
-    pub line_base0: bool,
     /// The shell's idea of the current directory (logical, as `cd` left it): what `pwd` prints
     /// and `cd ..` folds, whatever is assigned to `$PWD` (dash's `curdir`).
     pub cwd: Vec<u8>,
@@ -239,7 +237,7 @@ impl Shell {
             last_bg: None,
             pid: sp::getpid(),
             out: Out::on(stdout_fd(), 8192),
-            lineno: 1,
+            lineno: 0,
             errexit_off: 0,
             loop_depth: 0,
             func_depth: 0,
@@ -271,7 +269,6 @@ impl Shell {
             local_opts: Vec::new(),
             jc: Default::default(),
             cmdname: None,
-            line_base0: false,
             cwd: Vec::new(),
         };
         let here = 0u8;
@@ -376,8 +373,7 @@ impl Shell {
             }
             if !self.opts.interactive || self.eval_depth > 0 {
                 v.extend_from_slice(b"line ");
-                let n = self.lineno.saturating_sub(self.line_base0 as usize);
-                v.extend_from_slice(n.to_string().as_bytes());
+                v.extend_from_slice(self.lineno.to_string().as_bytes());
                 v.extend_from_slice(b": ");
             }
         }

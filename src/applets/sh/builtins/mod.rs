@@ -325,10 +325,8 @@ fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut inp = super::input::Input::from_bytes(&data);
     sh.eval_depth += 1;
     let saved_name = sh.cmdname.replace(path.into());
-    let saved_base = std::mem::replace(&mut sh.line_base0, false);
     let r = sh.run_input(&mut inp, false);
     sh.cmdname = saved_name;
-    sh.line_base0 = saved_base;
     sh.eval_depth -= 1;
     sh.func_depth -= 1;
     sh.lineno = line;

@@ -2220,6 +2220,41 @@ fn applets_run_when_not_on_path_but_never_ahead_of_it() {
         .stdout_is("127\n");
 }
 
+/// A PATH hit on a link to rbox itself (the image's `--install` links) runs the applet in the
+/// forked child instead of exec'ing rbox again; it must look like the exec from outside: the
+/// shell's close-on-exec descriptors (here the saved copy of stderr while `{ } 2>` is in
+/// force) are not inherited, the process has the command's name, the exported environment and
+/// the status are the command's.
+#[test]
+fn applets_through_links_to_rbox_behave_as_exec() {
+    let links = link_dir();
+    let path = format!("{}:/usr/bin:/bin", links.display());
+    let script = r#"{ ls /proc/self/fd; } 2>/dev/null | tr '\n' ' '; echo
+cat /proc/self/comm
+x=$(cat /proc/self/comm); echo "$x"
+V=exported; export V; W=local; env | grep -E '^(V|W)='
+cat /nonexistent 2>/dev/null; echo $?
+ls /proc/self/fd | tr '\n' ' '"#;
+    let o = sh().args(["-c", script]).env("PATH", &path).run();
+    o.ok();
+    let out = o.out();
+    let lines: Vec<&str> = out.split('\n').collect();
+    // Descriptors the test runner passed down stay (an exec keeps them too); the saved copy
+    // of stderr does not: the listing inside `{ } 2>` is the plain one.
+    assert_eq!(lines.len(), 6, "{out}");
+    assert_eq!(lines[0], lines[5], "{out}");
+    assert_eq!(&lines[1..5], ["cat", "cat", "V=exported", "1"], "{out}");
+    // The same script under dash with GNU's tools gives the same.
+    if have("dash") {
+        let d = Command::new("dash")
+            .args(["-c", script])
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&d.stdout), o.out());
+    }
+}
+
 #[test]
 fn umask_prints_four_digits() {
     sh().args([

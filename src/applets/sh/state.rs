@@ -169,6 +169,9 @@ pub struct Shell {
     pub procsub_fds: Vec<crate::common::sys::fd::OwnedFd>,
     /// argv[0] the binary was started with (to find our own executable).
     pub exe_hint: Vec<u8>,
+    /// (device, inode) of the running binary once looked up (`exec::self_applet`); inner
+    /// None when /proc/self/exe cannot be read.
+    pub self_id: Option<Option<(u64, u64)>>,
     /// Prefix for exec failure messages (`exec: ` inside the exec builtin).
     pub exec_prefix: &'static [u8],
     /// Spare byte buffers for words (see `buf`/`recycle` in expand.rs).
@@ -258,6 +261,7 @@ impl Shell {
             pre_redir: None,
             procsub_fds: Vec::new(),
             exe_hint: Vec::new(),
+            self_id: None,
             exec_prefix: b"",
             pool: Vec::new(),
             capture: None,

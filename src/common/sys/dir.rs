@@ -56,6 +56,11 @@ impl DirBuf {
         DirBuf { buf: Vec::new() }
     }
 
+    /// A buffer of `n` bytes, for a directory known to be small (/proc/self/fd).
+    pub fn with_size(n: usize) -> DirBuf {
+        DirBuf { buf: vec![0u8; n] }
+    }
+
     /// One getdents64 call on `fd`: the records it returned (none at the end of the
     /// directory). EINTR is retried.
     pub fn fill(&mut self, fd: BorrowedFd) -> io::Result<Records<'_>> {

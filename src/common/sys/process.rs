@@ -91,6 +91,51 @@ impl Exec {
     }
 }
 
+/// What execve(2) does to descriptors, for a fork child that runs an applet in place of an
+/// exec: every descriptor marked close-on-exec is closed. The shell keeps such descriptors of
+/// its own (the script, saved copies of redirected ones, the terminal); an applet that kept
+/// them would, for one, hold a pipe open after the shell let go of it. Listed from
+/// /proc/self/fd; without /proc, the first 1024 numbers are tried. (It allocates: for a child
+/// that goes on to run an applet, which allocates anyway.)
+pub fn close_cloexec_fds() {
+    use std::os::fd::AsFd;
+    let mut fds: Vec<i32> = Vec::new();
+    match super::dir::open_dir(super::fd::cwd(), b"/proc/self/fd", true) {
+        Ok(dir) => {
+            let mut buf = super::dir::DirBuf::with_size(4096);
+            let _ = super::dir::read_dir(dir.as_fd(), &mut buf, |e| {
+                if let Some(n) = std::str::from_utf8(e.name)
+                    .ok()
+                    .and_then(|t| t.parse().ok())
+                {
+                    if n != dir.as_raw_fd() {
+                        fds.push(n);
+                    }
+                }
+            });
+        }
+        Err(_) => fds.extend(3..1024),
+    }
+    for fd in fds {
+        // SAFETY: F_GETFD only reads the descriptor's flags; a number that is not open fails
+        // with EBADF and is skipped.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        if fd > 2 && flags >= 0 && flags & libc::FD_CLOEXEC != 0 {
+            let _ = super::fd::close_raw(fd);
+        }
+    }
+}
+
+/// The process name that `ps`, `pidof` and `pkill` match (prctl PR_SET_NAME; the kernel
+/// keeps the first 15 bytes), set as an exec of a file of that name would set it.
+pub fn set_comm(name: &[u8]) {
+    let mut buf = [0u8; 16];
+    let n = name.len().min(15);
+    buf[..n].copy_from_slice(&name[..n]);
+    // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes from the pointer.
+    unsafe { libc::prctl(libc::PR_SET_NAME, buf.as_ptr() as libc::c_ulong, 0, 0, 0) };
+}
+
 /// _exit(2): ends the process at once, without atexit handlers or buffered-output flushes
 /// (a forked child of the shell, or a signal handler).
 pub fn exit_now(status: i32) -> ! {

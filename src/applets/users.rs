@@ -21,6 +21,9 @@
 //!   --disabled-password --empty-password --no-create-home --uid --skel`): the first free uid
 //!   from 1000 (system: 100..999) also free as a gid, a group of the same name unless `-G`,
 //!   home from /etc/skel with mode 2755; `adduser USER GROUP` adds a user to a group.
+//!   Debian's spellings its Dockerfiles use are accepted too: `--disabled-login` (a no-op:
+//!   the account is locked anyway), `--comment`, `--quiet`, `--group` (the user's own group
+//!   even with `--system`; alone, a new group) and `--gid N`.
 //!   Deviation: rbox has no `passwd`, so without `-D` the password stays locked (`!`) as
 //!   with it, instead of BusyBox asking for one.
 //! - `addgroup [-g GID] [-S] [USER] GROUP`: BusyBox's; `addgroup USER GROUP` adds a member.
@@ -843,6 +846,7 @@ static ADDGROUP: &[Opt] = &[
     Opt::arg("gid", Some(b'g'), Some("gid")),
     Opt::flag("system", Some(b'S'), Some("system")),
     Opt::flag("help", None, Some("help")),
+    Opt::flag("quiet", None, Some("quiet")),
 ];
 
 const ADDGROUP_USAGE: Help = help_text!(
@@ -939,6 +943,12 @@ static ADDUSER: &[Opt] = &[
     Opt::arg("uid", Some(b'u'), Some("uid")),
     Opt::arg("skel", Some(b'k'), Some("skel")),
     Opt::flag("help", None, Some("help")),
+    // Debian's adduser, as its Dockerfile lines spell it.
+    Opt::arg("gecos", None, Some("comment")),
+    Opt::flag("disabled-login", None, Some("disabled-login")),
+    Opt::arg("gid", None, Some("gid")),
+    Opt::flag("group", None, Some("group")),
+    Opt::flag("quiet", None, Some("quiet")),
 ];
 
 const ADDUSER_USAGE: Help = help_text!(
@@ -983,6 +993,20 @@ fn adduser_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
     };
     bb_name_check(&name)?;
     let sys = has(&opts, "system");
+    let gid_opt = match last(&opts, "gid") {
+        Some(v) => Some(
+            parse_id(v)
+                .filter(|&n| n <= i32::MAX as u32)
+                .ok_or_else(|| Error::new(1, msg(&[b"invalid number '", v, b"'"])))?,
+        ),
+        None => None,
+    };
+    // Debian's `--group`: with `--system`, a group named as the user (not nogroup); alone,
+    // `adduser --group NAME` is `addgroup NAME`.
+    let own_group = has(&opts, "group");
+    if own_group && !sys {
+        return new_group(&name, gid_opt, false);
+    }
     let home = last(&opts, "home")
         .map(<[u8]>::to_vec)
         .unwrap_or_else(|| msg(&[b"/home/", &name]));
@@ -993,10 +1017,25 @@ fn adduser_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         None => get_shell_name(),
     };
     let mut usegroup = last(&opts, "ingroup").map(<[u8]>::to_vec);
-    if sys && usegroup.is_none() {
+    let mut a = accounts(1, 1)?;
+    // Debian's `--gid N` names an existing group by its number, unless it is the number
+    // for the user's own new group (`--group`).
+    if let (None, Some(g)) = (&usegroup, gid_opt) {
+        let named = a
+            .group
+            .iter()
+            .find(|l| parse_id(l.split(|&b| b == b':').nth(2).unwrap_or_default()) == Some(g))
+            .map(|l| line_name(l).to_vec());
+        match named {
+            Some(n) if !own_group => usegroup = Some(n),
+            Some(_) => return Err(Error::new(1, format!("gid '{g}' in use"))),
+            None if !own_group => return Err(Error::new(1, format!("unknown group {g}"))),
+            None => {}
+        }
+    }
+    if sys && usegroup.is_none() && !own_group {
         usegroup = Some(b"nogroup".to_vec());
     }
-    let mut a = accounts(1, 1)?;
     let gid_of = |a: &Accounts, g: &[u8]| -> Res<u32> {
         group_lookup(&a.group, g).ok_or_else(|| Error::new(1, msg(&[b"unknown group ", g])))
     };
@@ -1015,7 +1054,8 @@ fn adduser_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         (None, true) => (100, 999),
         (None, false) => (1000, 60000),
     };
-    while uids.contains(&uid) || (fixed_gid.is_none() && gids.contains(&uid)) {
+    let own_gid_free = fixed_gid.is_none() && gid_opt.is_none();
+    while uids.contains(&uid) || (own_gid_free && gids.contains(&uid)) {
         if uid_opt.is_some() {
             return Err(Error::new(1, format!("uid '{uid}' in use")));
         }
@@ -1030,7 +1070,7 @@ fn adduser_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
             if Accounts::find(&a.group, &name).is_some() {
                 return Err(Error::new(1, msg(&[b"group '", &name, b"' in use"])));
             }
-            uid
+            gid_opt.unwrap_or(uid)
         }
     };
     let pw = passwd::Passwd {

@@ -116,9 +116,9 @@ fn scratch_root_runs_applets() {
         let link = std::fs::read_link(root.join("usr/bin").join(name)).unwrap();
         assert_eq!(link, Path::new("rbox"), "{name}");
     }
-    chroot(&root, &["/bin/cat", "/etc/group"])
-        .ok()
-        .stdout_is("root:x:0:\nshadow:x:42:\nnobody:x:65534:\nnonroot:x:65532:\n");
+    chroot(&root, &["/bin/cat", "/etc/group"]).ok().stdout_is(
+        "root:x:0:\nshadow:x:42:\nnobody:x:65534:\nnogroup:x:65533:\nnonroot:x:65532:\n",
+    );
     let o = chroot(&root, &["cat", "/nonexistent"]);
     o.code(1)
         .stderr_is("cat: /nonexistent: No such file or directory\n");
@@ -192,14 +192,16 @@ fn image_is_usable_by_a_dockerfile_author() {
         &root,
         "getent passwd nonroot; id nonroot; su-exec nonroot:nonroot id; \
          su-exec nonroot sh -c 'echo $HOME; touch $HOME/f /tmp/f && echo ok; touch /etc/x' 2>&1; \
-         adduser -D app && id app && grep -c '^app:' /etc/shadow && ls -ld /home/app | cut -c1-10",
+         adduser -D app && id app && grep -c '^app:' /etc/shadow && ls -ld /home/app | cut -c1-10; \
+         adduser -S -D -H svc && id svc && chown nobody:nogroup /tmp/f && stat -c %U:%G /tmp/f",
     )
     .stdout_is(
         "nonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n\
          uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\n\
          uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\n\
          /home/nonroot\nok\ntouch: cannot touch '/etc/x': Permission denied\n\
-         uid=1000(app) gid=1000(app) groups=1000(app)\n1\ndrwxr-sr-x\n",
+         uid=1000(app) gid=1000(app) groups=1000(app)\n1\ndrwxr-sr-x\n\
+         uid=100(svc) gid=65533(nogroup) groups=65533(nogroup)\nnobody:nogroup\n",
     );
     chroot_sh(
         &root,

@@ -419,6 +419,110 @@ fn adduser_system_and_options() {
     inroot(&d, &["adduser"]).code(1);
 }
 
+/// Debian's adduser/addgroup long options, as Debian-based Dockerfiles spell them (nginx's:
+/// `--system --disabled-login --ingroup G --no-create-home --home H --gecos C --shell S --uid N`).
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn adduser_debian_long_options() {
+    if !root_ok(false) {
+        return;
+    }
+    let d = bbroot();
+    inroot(
+        &d,
+        &["addgroup", "--quiet", "--system", "--gid", "101", "web"],
+    )
+    .ok();
+    inroot(
+        &d,
+        &[
+            "adduser",
+            "--system",
+            "--disabled-login",
+            "--ingroup",
+            "web",
+            "--no-create-home",
+            "--home",
+            "/nonexistent",
+            "--gecos",
+            "web user",
+            "--shell",
+            "/bin/false",
+            "--uid",
+            "101",
+            "web",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        line_of(&d, "passwd", "web").unwrap(),
+        "web:x:101:101:web user:/nonexistent:/bin/false"
+    );
+    assert!(!d.join("nonexistent").exists());
+    // --group with --system: a group of the user's name, not nogroup; --gid sets its number.
+    inroot(
+        &d,
+        &["adduser", "--system", "--group", "--no-create-home", "app"],
+    )
+    .ok();
+    assert_eq!(
+        line_of(&d, "passwd", "app").unwrap(),
+        "app:x:102:102:Linux User,,,:/home/app:/bin/false"
+    );
+    assert_eq!(line_of(&d, "group", "app").unwrap(), "app:x:102:");
+    inroot(
+        &d,
+        &[
+            "adduser",
+            "--system",
+            "--group",
+            "--gid",
+            "555",
+            "-H",
+            "--comment",
+            "C",
+            "db",
+        ],
+    )
+    .ok();
+    assert_eq!(line_of(&d, "group", "db").unwrap(), "db:x:555:");
+    assert_eq!(gid_of(&d, "db"), "555");
+    assert_eq!(
+        line_of(&d, "passwd", "db").unwrap().split(':').nth(4),
+        Some("C")
+    );
+    // --gid alone names an existing group by number; an unknown number is refused.
+    inroot(&d, &["adduser", "-D", "-H", "--gid", "100", "eve"]).ok();
+    assert_eq!(gid_of(&d, "eve"), "100");
+    inroot(&d, &["adduser", "-D", "-H", "--gid", "4242", "fay"])
+        .code(1)
+        .stderr_is("adduser: unknown group 4242\n");
+    inroot(
+        &d,
+        &[
+            "adduser", "-D", "-H", "--group", "--gid", "555", "-S", "gus",
+        ],
+    )
+    .code(1)
+    .stderr_is("adduser: gid '555' in use\n");
+    // `adduser --group NAME` alone adds a group.
+    inroot(&d, &["adduser", "--group", "--gid", "777", "staff2"]).ok();
+    assert_eq!(line_of(&d, "group", "staff2").unwrap(), "staff2:x:777:");
+    assert!(line_of(&d, "passwd", "staff2").is_none());
+}
+
+fn gid_of(d: &TempDir, user: &str) -> String {
+    line_of(d, "passwd", user)
+        .unwrap()
+        .split(':')
+        .nth(3)
+        .unwrap()
+        .to_string()
+}
+
 #[cfg_attr(
     rbox_unprivileged,
     ignore = "needs root: run as root, see README \"Two commands\""

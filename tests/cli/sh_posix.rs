@@ -165,6 +165,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"exec 3</nonexistent 2>/dev/null || echo failed; echo st $?"#, "", "sh: can't open /nonexistent: no such file\n", 1),
     (r#"exec 9>&-; echo st $?"#, "st 0\n", "", 0),
     (r#"exec 5>&8 2>/dev/null; echo st $?"#, "", "sh: 8: Bad file descriptor\n", 1),
+    (r#"exec 7<&-; echo hello 7<&7; echo $?; echo x 7>&7; echo $?"#, "hello\n0\nx\n0\n", "", 0),
     (r#"exec nonexistentcmd 2>/dev/null; echo st $?"#, "", "", 127),
     (r#"(exec nonexistentcmd 2>/dev/null); echo st $?"#, "st 127\n", "", 0),
     (r#"x=1 exec sh -c 'echo $x'"#, "1\n", "", 0),

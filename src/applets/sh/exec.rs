@@ -287,6 +287,11 @@ impl Shell {
                 let tail = std::mem::replace(&mut self.tail_exec, false);
                 let job = super::jobctl::begin(self, false);
                 let pid = self.fork_run(|sh| {
+                    // A new child may preempt its parent on the same CPU and run to its end
+                    // first: `kill $$ & (cmd)` would then signal the shell before it reaches
+                    // `(cmd)`, where BusyBox ash's parent, returning from a smaller fork, is
+                    // usually ahead. Let the parent go on first.
+                    sp::yield_cpu();
                     // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
                     if !sh.jc.job_child {
                         for s in [libc::SIGINT, libc::SIGQUIT] {
@@ -882,7 +887,16 @@ impl Shell {
     fn temp_assign(&mut self, assigns: &[(Vec<u8>, Vec<u8>)]) -> Result<SavedVars, Flow> {
         let mut saved = Vec::new();
         for (n, v) in assigns {
-            saved.push((n.clone(), self.vars.var(n).cloned()));
+            let mut old = self.vars.var(n).cloned();
+            if old.is_none() && n == b"SECONDS" {
+                // The count goes on afterwards from where it was (bash, BusyBox ash).
+                old = Some(super::vars::Var {
+                    val: Some(self.seconds().to_string().into_bytes()),
+                    exported: false,
+                    readonly: false,
+                });
+            }
+            saved.push((n.clone(), old));
             if self.vars.set(n, v, true).is_err() {
                 self.errf(&[n, b": is read only"]);
                 self.untemp_assign(saved);
@@ -1231,15 +1245,17 @@ impl Shell {
                                 self.errf(&[&target, b": Bad fd number"]);
                                 return Err(2);
                             };
+                            if n == r.fd {
+                                // `3<&3` is left alone even when 3 is closed (dash, bash,
+                                // BusyBox ash).
+                                continue;
+                            }
                             if n < 0 || !fd::is_open(n) {
                                 // dash loses the message when the broken fd is stderr itself.
                                 if r.fd != 2 {
                                     self.errf(&[&target, b": Bad file descriptor"]);
                                 }
                                 return Err(1);
-                            }
-                            if n == r.fd {
-                                continue;
                             }
                             if let Some(sv) = saved.as_deref_mut() {
                                 save_fd(sv, r.fd);

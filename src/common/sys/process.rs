@@ -136,6 +136,14 @@ pub fn set_comm(name: &[u8]) {
     unsafe { libc::prctl(libc::PR_SET_NAME, buf.as_ptr() as libc::c_ulong, 0, 0, 0) };
 }
 
+/// sched_yield(2): lets another runnable task on this CPU go first.
+pub fn yield_cpu() {
+    // SAFETY: sched_yield takes no arguments and touches no memory.
+    unsafe {
+        libc::sched_yield();
+    }
+}
+
 /// _exit(2): ends the process at once, without atexit handlers or buffered-output flushes
 /// (a forked child of the shell, or a signal handler).
 pub fn exit_now(status: i32) -> ! {

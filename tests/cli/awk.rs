@@ -954,3 +954,38 @@ fn records_across_buffer_boundaries() {
         check(&d, &[prog, "big"], b"");
     }
 }
+
+/// gawk's `gensub` (BusyBox awk has it too; HashiCorp's Vault entrypoint uses it to turn an
+/// interface's address into a URL): sub-matches, `&`, the how-th match, empty matches, the
+/// target left alone, `$0` by default.
+#[test]
+fn gensub_matches_gawk() {
+    if !have("gawk") {
+        skip("gawk not installed");
+        return;
+    }
+    let input = "    inet 172.17.0.2/16 brd x\na1 b22 abab\n";
+    for prog in [
+        r#"{ print gensub(/(a)(b)/, "<\2\1>", "g") }"#,
+        r#"{ print gensub(/[0-9]+/, "[&]", "G") }"#,
+        r#"{ print gensub(/b/, "B", 2) }"#,
+        r#"{ print gensub(/b/, "B", "x"), gensub(/b/, "B", 0) }"#,
+        r#"{ print gensub(/x*/, "-", "g", $2) }"#,
+        r#"{ print gensub(/x*/, "-", 2, $2) }"#,
+        r#"{ print gensub(/(x)?a/, "[\1|\0]", "g") }"#,
+        r#"{ print gensub(/a/, "\\&\\\\", "g", $2) }"#,
+        r#"{ r = "(.)$"; s = $1; t = gensub(r, "\1\1", 1, s); print s, t }"#,
+        r#"/\s*inet\s/ { ip = gensub(/(.+)\/.+/, "\1", "g", $2);
+           print gensub(/^(.+:\/\/).+(:.+)$/, "\1" ip "\2", "g", "http://0.0.0.0:8200"); exit }"#,
+    ] {
+        let ours = applet("awk").arg(prog).stdin(input).run();
+        let theirs = gnu("gawk").arg(prog).stdin(input).run();
+        ours.ok();
+        assert_eq!(ours.out(), theirs.out(), "{prog}");
+    }
+    applet("awk")
+        .arg("BEGIN { print gensub(/a/, \"b\") }")
+        .run()
+        .code(2)
+        .stderr_has("wrong number of arguments in call to gensub");
+}

@@ -165,6 +165,8 @@ pub struct Interp<'a> {
     arena: &'a [OnceCell<Regex>],
     matchers: Vec<Option<Matcher<'a>>>,
     dyn_ix: std::collections::HashMap<Vec<u8>, usize, super::value::FxBuild>,
+    /// gensub's last regex, compiled with its sub-matches (the others are compiled without).
+    gensub_re: Option<(Vec<u8>, Regex)>,
     // input
     main: Option<Reader>,
     argi: usize,
@@ -228,6 +230,7 @@ impl<'a> Interp<'a> {
             arena,
             matchers: (0..arena.len()).map(|_| None).collect(),
             dyn_ix: Default::default(),
+            gensub_re: None,
             main: None,
             argi: 1,
             used_file: false,
@@ -1855,6 +1858,7 @@ impl<'a> Interp<'a> {
                 self.globals[RLENGTH as usize] = Cell::Val(Value::Num(len));
                 st
             }
+            Builtin::Gensub => return self.gensub(args),
             Builtin::Sprintf => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
@@ -2096,6 +2100,93 @@ impl<'a> Interp<'a> {
         }
         self.assign(target, Value::Str(out.into()))?;
         Ok(Value::Num(n as f64))
+    }
+
+    /// gawk's (and BusyBox's) `gensub(re, repl, how, target)`: the target with the matches
+    /// replaced, all of them (`how` "g"/"G") or the how-th one; in `repl`, `\\N` is
+    /// sub-match N (0: the whole match), `&` the match, `\\q` the character q. The target
+    /// itself is left alone.
+    fn gensub(&mut self, args: &'a [Expr]) -> R<Value> {
+        let src = match &args[0] {
+            Expr::Regex(i) => self.prog.regexes[*i].clone(),
+            e => self.str_arg(e)?,
+        };
+        if self.gensub_re.as_ref().is_none_or(|(s, _)| *s != src) {
+            let re = Regex::with_syntax(&src, awk_syntax(), false).map_err(|e| {
+                Fail::Error(format!(
+                    "regular expression compile failed ({e})\n{}",
+                    String::from_utf8_lossy(&src)
+                ))
+            })?;
+            self.gensub_re = Some((src, re));
+        }
+        let repl = self.str_arg(&args[1])?;
+        let how = self.eval(&args[2])?;
+        let how_s = how.to_bytes(&self.convfmt);
+        let global = matches!(how_s.first(), Some(b'g' | b'G'));
+        // gawk takes a number below 1 (or no number) as 1.
+        let which = if global {
+            0
+        } else {
+            how.num().max(1.0) as usize
+        };
+        let hay = self.str_arg(&args[3])?;
+        let (_, re) = self.gensub_re.as_ref().expect("compiled above");
+        let mut m = re.matcher();
+        let mut caps = [None; 10];
+        let mut out = Vec::with_capacity(hay.len());
+        let (mut pos, mut copied, mut n, mut prev_end) = (0, 0, 0, usize::MAX);
+        while pos <= hay.len() {
+            let found = m.captures_at(&hay, pos, 0, &mut caps);
+            let Some((s, e)) = caps[0].filter(|_| found) else {
+                break;
+            };
+            if s == e && s == prev_end {
+                pos = s + 1;
+                continue;
+            }
+            n += 1;
+            let replace = global || n == which;
+            if replace {
+                out.extend_from_slice(&hay[copied..s]);
+                let mut k = 0;
+                while k < repl.len() {
+                    match repl[k] {
+                        b'\\' if k + 1 < repl.len() => {
+                            let c = repl[k + 1];
+                            if c.is_ascii_digit() {
+                                if let Some((a, b)) = caps[usize::from(c - b'0')] {
+                                    out.extend_from_slice(&hay[a..b]);
+                                }
+                            } else {
+                                out.push(c);
+                            }
+                            k += 2;
+                            continue;
+                        }
+                        b'&' => out.extend_from_slice(&hay[s..e]),
+                        c => out.push(c),
+                    }
+                    k += 1;
+                }
+                copied = e;
+            }
+            prev_end = e;
+            if replace && !global {
+                break;
+            }
+            if s == e {
+                if replace && s < hay.len() {
+                    out.push(hay[s]);
+                    copied = s + 1;
+                }
+                pos = s + 1;
+            } else {
+                pos = e;
+            }
+        }
+        out.extend_from_slice(&hay[copied.min(hay.len())..]);
+        Ok(Value::Str(out.into()))
     }
 
     // ---- the program ----

@@ -3,7 +3,7 @@
 //! The whole language: patterns and ranges, BEGIN/END, every statement (`delete a`,
 //! `nextfile`, do-while), user functions (arrays by reference, recursion), every `getline`
 //! form, output redirection to files and pipes, `close`, `fflush`, `system`, printf's
-//! conversions, the string and math builtins, `ENVIRON`, modifiable `ARGV`/`ARGC`, FS as a
+//! conversions, the string and math builtins (with gawk's and BusyBox's `gensub`), `ENVIRON`, modifiable `ARGV`/`ARGC`, FS as a
 //! blank, a character or a regex, RS as a character, paragraph mode or a regex (gawk/mawk),
 //! `-F -v -f --`, assignment operands. Regexes are POSIX EREs on `common::regex` (gawk's
 //! syntax bits), matched as bytes (the C locale).

@@ -1068,16 +1068,20 @@ impl Parser {
             }
             _ => {}
         }
-        let args = if self.eat(&Tok::RParen) {
+        let mut args = if self.eat(&Tok::RParen) {
             Vec::new()
         } else {
             self.expr_list_until(&Tok::RParen)?
         };
+        if b == Builtin::Gensub && args.len() == 3 {
+            args.push(Expr::Field(Box::new(Expr::Num(0.0))));
+        }
         let (min, max) = match b {
             Builtin::Length => (0, 1),
             Builtin::Substr => (2, 3),
             Builtin::Index => (2, 2),
             Builtin::Match => (2, 2),
+            Builtin::Gensub => (3, 4),
             Builtin::Sprintf => (1, usize::MAX),
             Builtin::Atan2 => (2, 2),
             Builtin::Sin

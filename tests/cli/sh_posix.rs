@@ -735,6 +735,7 @@ echo $LINENO"#, "0\n3\n", "", 0),
     (r#"for i in 1 2; do
 echo $LINENO
 done"#, "1\n1\n", "", 0),
+    ("cat <<-E\na\\\n\tb\n\tE\necho end", "a\tb\nend\n", "", 0),
     (r#"printf 'a\0b\n' | wc -c"#, "4\n", "", 0),
     (r#"x=$(printf 'a\0b'); echo ${#x}"#, "2\n", "", 0),
     (r#"x=$(printf 'a\0b'); printf %s "$x" | od -An -c"#, "   a   b\n", "", 0),
@@ -1216,7 +1217,9 @@ EOF
     (r#"false | true; echo $?"#, "0\n", "", 0),
     (r#"! false | false; echo $?"#, "0\n", "", 0),
     (r#"! true; echo $?"#, "1\n", "", 0),
-    (r#"! ! true; echo $?"#, "0\n", "", 0),
+    // One `!` per pipeline (XCU 2.10.2 grammar; dash, BusyBox ash; bash takes `! !`).
+    (r#"! ! true; echo $?"#, "", "sh: syntax error: unexpected \"!\"\n", 2),
+    (r#"true | ! true; echo $?"#, "", "sh: syntax error: unexpected \"!\"\n", 2),
     (r#"echo $(( $(echo 3) + 1 ))"#, "4\n", "", 0),
     (r#"x=$(exit 4; echo no); echo $? "[$x]""#, "4 []\n", "", 0),
     (r#"echo "$( echo "a b" )""#, "a b\n", "", 0),

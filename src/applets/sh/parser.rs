@@ -1029,7 +1029,9 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let mut l: &[u8] = &line;
-                if h.strip {
+                // `<<-` strips the tabs that start a line, not those after a backslash-newline
+                // (the continued line goes on the previous one: dash, bash, BusyBox ash).
+                if h.strip && !continued {
                     while let [b'\t', rest @ ..] = l {
                         l = rest;
                     }
@@ -1227,9 +1229,14 @@ impl<'a> Parser<'a> {
 
     fn pipeline(&mut self) -> PResult<Node> {
         let mut bang = false;
-        while self.peek_kw(b"!")? {
+        if self.peek_kw(b"!")? {
             self.next()?;
-            bang = !bang;
+            // The grammar has one `!` per pipeline: `! ! cmd` is a syntax error in dash and
+            // BusyBox ash (bash takes it).
+            if self.peek_kw(b"!")? {
+                return self.unexpected(None);
+            }
+            bang = true;
         }
         let mut cmds = vec![self.command()?];
         while self.peek_op()? == Some(Op::Pipe) {

@@ -135,7 +135,12 @@ pub mod sleep;
 pub mod sort;
 #[cfg(feature = "stat")]
 pub mod stat;
-#[cfg(any(feature = "gosu", feature = "setpriv", feature = "su-exec"))]
+#[cfg(any(
+    feature = "gosu",
+    feature = "setpriv",
+    feature = "su",
+    feature = "su-exec"
+))]
 pub mod suexec;
 #[cfg(any(
     feature = "md5sum",
@@ -306,6 +311,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("sleep", "sleep", sleep::main, "bin", NoExec),
     applet!("sort", "sort", sort::main, "usr/bin", NoExec),
     applet!("stat", "stat", stat::main, "usr/bin", NoExec),
+    applet!("su", "su", suexec::su, "bin", NoExec),
     applet!("su-exec", "su-exec", suexec::su_exec, "usr/bin", NoExec),
     applet!("sync", "sync", sync::main, "bin", NoExec),
     applet!("tac", "tac", tac::main, "usr/bin", NoExec),

@@ -704,3 +704,188 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
         }
     }
 }
+
+// ---------------------------------------------------------------- su
+
+static SU: Spec = Spec::new(
+    &[
+        Opt::flag("preserve", Some(b'm'), Some("preserve-environment")),
+        Opt::flag("preserve", Some(b'p'), None),
+        Opt::flag("login", Some(b'l'), Some("login")),
+        Opt::arg("command", Some(b'c'), Some("command")),
+        Opt::arg("command", None, Some("session-command")),
+        Opt::flag("fast", Some(b'f'), Some("fast")),
+        Opt::arg("shell", Some(b's'), Some("shell")),
+        Opt::flag("help", Some(b'h'), Some("help")),
+        Opt::flag("version", Some(b'V'), Some("version")),
+    ],
+    help_text!(
+        "
+Usage:
+ su [options] [-] [<user> [<argument>...]]
+
+Change the effective user ID and group ID to that of <user>.
+A mere - implies -l.  If <user> is not given, root is assumed.
+
+Options:
+ -m, -p, --preserve-environment      do not reset environment variables
+ -, -l, --login                      make the shell a login shell
+ -c, --command <command>             pass a single command to the shell with -c
+ --session-command <command>         pass a single command to the shell with -c
+                                       and do not create a new session
+ -f, --fast                          pass -f to the shell (for csh or tcsh)
+ -s, --shell <shell>                 run <shell> if /etc/shells allows it
+
+ -h, --help                          display this help
+ -V, --version                       display version
+"
+    ),
+);
+
+/// `su` (util-linux 2.38's options, without PAM): switch to USER (root by default) and run
+/// its shell, or `-s SHELL`, with `-c COMMAND` and the operands after USER as the shell's
+/// arguments. Only root may use it: rbox keeps no password hashes to check (the image's
+/// accounts have none), so any other caller gets `Authentication failure`, status 1.
+pub fn su(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
+    match su_run(argv, ctx) {
+        Ok(st) => st,
+        Err(e) => ctx.finish(Err(e)),
+    }
+}
+
+fn su_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
+    let (mut login, mut preserve, mut fast) = (false, false, false);
+    let mut command: Option<Vec<u8>> = None;
+    let mut shell_opt: Option<Vec<u8>> = None;
+    let mut ops: Vec<Vec<u8>> = Vec::new();
+    for a in Getopt::new(&argv, SU.opts, Order::Permute) {
+        let a = a.map_err(|m| args::usage_error(ctx, &SU, &m, 1))?;
+        match a {
+            Arg::Operand(v) => ops.push(v.into_vec()),
+            Arg::Opt(o, v) => {
+                let v = v.map(OsString::into_vec).unwrap_or_default();
+                match o.id {
+                    "help" | "version" => {
+                        args::answer(ctx, &SU, o.id)?;
+                        return Ok(ctx.finish(Ok(())));
+                    }
+                    "login" => login = true,
+                    "preserve" => preserve = true,
+                    "fast" => fast = true,
+                    "command" => command = Some(v),
+                    _ => shell_opt = Some(v),
+                }
+            }
+        }
+    }
+    // A lone `-` before the user is `-l`.
+    if ops.first().is_some_and(|o| o == b"-") {
+        login = true;
+        ops.remove(0);
+    }
+    let name = if ops.is_empty() {
+        b"root".to_vec()
+    } else {
+        ops.remove(0)
+    };
+    let Some(pw) = passwd::getpwnam(&name) else {
+        let mut m = b"user ".to_vec();
+        m.extend_from_slice(&name);
+        m.extend_from_slice(
+            b" does not exist or the user entry does not contain all the required fields",
+        );
+        return Err(Error::new(1, m));
+    };
+    if u::getuid() != 0 {
+        return Err(Error::new(1, "Authentication failure"));
+    }
+    let shell = match shell_opt {
+        Some(s) if !s.is_empty() => s,
+        _ if !pw.shell.is_empty() => pw.shell.clone(),
+        _ => b"/bin/sh".to_vec(),
+    };
+    let groups = passwd::grouplist(&pw.name, pw.gid);
+    match switch(Some(&groups), Some(pw.gid), Some(pw.uid)) {
+        Ok(()) => {}
+        Err(Step::Groups(e)) => {
+            return Err(Error::new(
+                1,
+                format!("cannot set groups: {}", strerror(&e)),
+            ))
+        }
+        Err(Step::Gid(_, e)) => {
+            return Err(Error::new(
+                1,
+                format!("cannot set group id: {}", strerror(&e)),
+            ))
+        }
+        Err(Step::Uid(_, e)) => {
+            return Err(Error::new(
+                1,
+                format!("cannot set user id: {}", strerror(&e)),
+            ))
+        }
+        Err(Step::Verify) => {
+            return Err(Error::new(
+                1,
+                "the new user and group ids did not take effect",
+            ))
+        }
+    }
+    // util-linux's environment: -l starts afresh (TERM kept) with PATH from login.defs'
+    // defaults; otherwise HOME and SHELL change, and USER and LOGNAME unless the target is root.
+    let mut env = exec::environ();
+    if login {
+        let term = exec::env_get(&env, b"TERM").map(<[u8]>::to_vec);
+        env.clear();
+        if let Some(t) = term {
+            set_env(&mut env, b"TERM", &t);
+        }
+        let path: &[u8] = if pw.uid == 0 {
+            b"/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin"
+        } else {
+            b"/usr/local/bin:/bin:/usr/bin"
+        };
+        set_env(&mut env, b"PATH", path);
+    }
+    if !preserve || login {
+        set_env(&mut env, b"HOME", &pw.dir);
+        set_env(&mut env, b"SHELL", &shell);
+        if login || pw.uid != 0 {
+            set_env(&mut env, b"USER", &pw.name);
+            set_env(&mut env, b"LOGNAME", &pw.name);
+        }
+    }
+    if login {
+        if let Err(e) = crate::common::sys::process::chdir(&pw.dir) {
+            let mut m = b"warning: cannot change directory to ".to_vec();
+            m.extend_from_slice(&pw.dir);
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(strerror(&e).as_bytes());
+            ctx.msg(&m);
+        }
+    }
+    let base = shell.rsplit(|&c| c == b'/').next().unwrap_or(&shell);
+    let mut arg0 = if login { b"-".to_vec() } else { Vec::new() };
+    arg0.extend_from_slice(base);
+    let mut sh_argv = vec![arg0];
+    if fast {
+        sh_argv.push(b"-f".to_vec());
+    }
+    if let Some(c) = command {
+        sh_argv.push(b"-c".to_vec());
+        sh_argv.push(c);
+    }
+    sh_argv.extend(ops);
+    let e = exec::exec_named(&shell, &sh_argv, &env);
+    let code = if e.raw_os_error() == Some(libc::ENOENT) {
+        127
+    } else {
+        126
+    };
+    let mut m = b"failed to execute ".to_vec();
+    m.extend_from_slice(&shell);
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(strerror(&e).as_bytes());
+    Err(Error::new(code, m))
+}

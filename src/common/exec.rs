@@ -57,6 +57,16 @@ pub fn exec(argv: &[Vec<u8>], env: &[Vec<u8>]) -> Ran {
     Ran::Failed(err)
 }
 
+/// Run `name` (searched as [`exec`] searches it) with an `argv[0]` of its own, as `su` runs
+/// a login shell (`-sh`): replaces the process, or says why not.
+pub fn exec_named(name: &[u8], argv: &[Vec<u8>], env: &[Vec<u8>]) -> io::Error {
+    let cenv: Vec<CString> = env
+        .iter()
+        .filter_map(|e| CString::new(e.clone()).ok())
+        .collect();
+    search(name, argv, &cenv)
+}
+
 fn search(name: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
     if name.is_empty() {
         return io::Error::from_raw_os_error(libc::ENOENT);

@@ -150,7 +150,12 @@ mod sleep;
 mod sort;
 #[cfg(feature = "stat")]
 mod stat;
-#[cfg(any(feature = "gosu", feature = "setpriv", feature = "su-exec"))]
+#[cfg(any(
+    feature = "gosu",
+    feature = "setpriv",
+    feature = "su",
+    feature = "su-exec"
+))]
 mod suexec;
 #[cfg(any(
     feature = "md5sum",

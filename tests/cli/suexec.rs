@@ -1,5 +1,5 @@
-//! `su-exec`, `gosu`, `setpriv`: the identity they switch to is checked with GNU `id`, against
-//! util-linux's setpriv (the oracle) run with the equivalent options. Switching needs root (CI
+//! `su-exec`, `gosu`, `setpriv`, `su`: the identity they switch to is checked with GNU `id`,
+//! against util-linux's setpriv and su (the oracles) run with the equivalent options. Switching needs root (CI
 //! runs as root); the refusals are checked as an unprivileged user.
 
 use crate::harness::*;
@@ -269,4 +269,86 @@ fn setpriv_matches_util_linux() {
         let got = ours("setpriv", a);
         got.same_as(&oracle(a));
     }
+}
+
+/// `su` as entrypoints and Dockerfiles call it as root (`su nobody -s /bin/sh -c "..."`,
+/// `su -p USER -s /bin/sh -c CMD`, `su - USER`): identity, environment, operands after the
+/// user, status and messages as util-linux's su.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn su_matches_util_linux() {
+    if !root() {
+        return;
+    }
+    if !std::path::Path::new("/bin/su").exists() {
+        skip("util-linux's su is not installed");
+        return;
+    }
+    let show = r#"id; echo "$HOME|$USER|$LOGNAME|$SHELL|$FOO|$TERM|$0|$*"; pwd"#;
+    let cases: &[&[&str]] = &[
+        &["nobody", "-s", "/bin/sh", "-c", show, "a1", "b2"],
+        &["-s", "/bin/sh", "-c", show, "nobody"],
+        &["-p", "-s", "/bin/sh", "-c", show, "nobody"],
+        &[
+            "--preserve-environment",
+            "--shell=/bin/sh",
+            "--command",
+            show,
+            "nobody",
+        ],
+        &["-c", show, "root"],
+        &["-c", show],
+        &["-s", "/bin/sh", "-c", "exit 3", "nobody"],
+        &["-s", "/nonexistent/sh", "nobody"],
+        &["no-such-user"],
+        &["-x"],
+        &["-s"],
+    ];
+    for args in cases {
+        let run = |r: Run| {
+            r.args(*args)
+                .env("PATH", PATH)
+                .env("FOO", "bar")
+                .env("TERM", "xterm")
+                .env("HOME", "/x")
+                .env_remove("USER")
+                .env_remove("LOGNAME")
+                .cwd("/")
+                .run()
+        };
+        let ours = run(applet("su"));
+        let theirs = run(gnu("su"));
+        ours.same_as(&theirs);
+    }
+    // A login shell: a fresh environment (TERM kept), the home as working directory (a
+    // warning when it is missing), `-` as the shell's argv[0]. PATH is left out: the login
+    // shell's /etc/profile sets its own.
+    let login =
+        r#"echo "$HOME|$USER|$LOGNAME|$SHELL|$FOO|$TERM"; pwd; case $0 in -*) echo login;; esac"#;
+    for args in [
+        &["-", "nobody", "-s", "/bin/sh", "-c", login][..],
+        &["-l", "-s", "/bin/sh", "-c", login, "root"],
+    ] {
+        let run = |r: Run| {
+            r.args(args)
+                .env("PATH", PATH)
+                .env("FOO", "bar")
+                .env("TERM", "xterm")
+                .cwd("/")
+                .run()
+        };
+        let ours = run(applet("su"));
+        ours.ok();
+        ours.same_as(&run(gnu("su")));
+    }
+    // Anyone else would need a password, and rbox keeps none to check.
+    applet_as(65534, "su")
+        .args(["-c", "id"])
+        .env("PATH", PATH)
+        .run()
+        .code(1)
+        .stderr_is("su: Authentication failure\n");
 }

@@ -2150,6 +2150,18 @@ fn options_on_command_line() {
         .run()
         .ok()
         .stdout_is("c\nuce\n");
+    // Long options as BusyBox ash: `--login` is `-l`, others (bash's) are ignored.
+    sh().args(["--noediting", "--noprofile", "--norc", "-c", "echo hi"])
+        .run()
+        .ok()
+        .stdout_is("hi\n");
+    let d = TempDir::new("sh-login");
+    std::fs::write(d.path().join(".profile"), "echo profile\n").unwrap();
+    sh().args(["--login", "-c", "echo cmd"])
+        .env("HOME", d.path())
+        .run()
+        .ok()
+        .stdout_is("profile\ncmd\n");
 }
 
 #[test]

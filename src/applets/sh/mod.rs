@@ -68,6 +68,13 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         if a.len() < 2 || (a[0] != b'-' && a[0] != b'+') {
             break;
         }
+        if a.starts_with(b"--") {
+            // Long options as BusyBox ash takes them: `--login` is `-l`, any other (bash's
+            // `--norc`, `--noprofile`, `--noediting`) is ignored.
+            login |= a == b"--login";
+            i += 1;
+            continue;
+        }
         let on = a[0] == b'-';
         let mut k = 1;
         while k < a.len() {

@@ -1229,14 +1229,11 @@ impl<'a> Parser<'a> {
 
     fn pipeline(&mut self) -> PResult<Node> {
         let mut bang = false;
-        if self.peek_kw(b"!")? {
+        // The grammar has one `!` per pipeline; `! ! cmd` (a syntax error in dash and BusyBox
+        // ash) is taken as bash takes it, each `!` inverting the status again.
+        while self.peek_kw(b"!")? {
             self.next()?;
-            // The grammar has one `!` per pipeline: `! ! cmd` is a syntax error in dash and
-            // BusyBox ash (bash takes it).
-            if self.peek_kw(b"!")? {
-                return self.unexpected(None);
-            }
-            bang = true;
+            bang = !bang;
         }
         let mut cmds = vec![self.command()?];
         while self.peek_op()? == Some(Op::Pipe) {

@@ -989,3 +989,47 @@ fn gensub_matches_gawk() {
         .code(2)
         .stderr_has("wrong number of arguments in call to gensub");
 }
+
+#[test]
+fn growing_strings() {
+    // `s = s x` grows in place (an append, not a copy of s); the result and every aliasing
+    // corner must still read as a fresh concatenation would
+    let d = fixture();
+    let mut text = String::new();
+    let mut x: u32 = 777;
+    for i in 0..30000 {
+        x = x.wrapping_mul(1103515245).wrapping_add(12345);
+        text.push_str(&format!("r{i} f{} g{}\n", (x >> 16) % 1000, (x >> 8) % 7));
+    }
+    d.write("big", &text);
+    for prog in [
+        "{ x = x $2 } END { print length(x); print x }",
+        "{ a[$3] = a[$3] \" \" $2 } END { for (k = 0; k < 7; k++) print k, length(a[k]), a[k] }",
+        "{ s = s $0 \"\\n\" } END { printf \"%s\", s }",
+        "{ s = s sprintf(\"%05d,\", NR) } END { print s }",
+        "BEGIN { while ((getline l < \"big\") > 0) b = b l \";\"; print length(b); print b }",
+        "BEGIN { for (i = 0; i < 100000; i++) s = s \"x\"; print length(s), substr(s, 99990) }",
+        "BEGIN { $0 = \"a\"; for (i = 0; i < 3000; i++) $0 = $0 \" y\" i; print NF, $NF; print }",
+        "function g(l, i) { for (i = 0; i < 2000; i++) l = l i; return l } BEGIN { print g(\"s\") }",
+        "NR <= 3 { y = x; x = x $1; print x, y }",
+    ] {
+        check(&d, &[prog, "big"], b"");
+    }
+    for prog in [
+        "BEGIN { x = \"ab\"; for (i = 0; i < 5; i++) x = x x; print x }",
+        "BEGIN { x = \"a\"; x = x (x = \"b\") x; print x }",
+        "function f() { x = x \"F\"; return \"r\" } BEGIN { x = \"a\"; x = x f(); print x }",
+        "function f() { a[1] = a[1] \"F\"; return \"r\" } BEGIN { a[1] = \"a\"; a[1] = a[1] f(); print a[1] }",
+        "function f() { i++; return \"r\" } BEGIN { i = 1; a[1] = \"a\"; a[2] = \"b\"; a[i] = a[i] f(); print a[1], a[2] }",
+        "function d() { delete a[\"k\"]; return \"\" } BEGIN { a[\"k\"] = \"q\"; a[\"k\"] = a[\"k\"] d() \"z\"; print a[\"k\"], (\"k\" in a) }",
+        "BEGIN { x = \"s\"; y = (x = x \"t\"); y = y \"u\"; print x, y }",
+        "BEGIN { x = 1.5; x = x \"a\"; print x; y = 10; y = y y; print y + 1 }",
+        "BEGIN { CONVFMT = \"%.2f\"; x = 3.14159; x = x \"!\"; print x }",
+        "BEGIN { OFS = \"-\"; $0 = \"a b c\"; $1 = $1; $0 = $0 \" d\"; print $0, NF, $4 }",
+        "{ $2 = \"X\"; $0 = $0 \" tail\"; print; print NF }",
+        "{ $0 = $0 $1; print; $0 = $0 (getline); print }",
+        "BEGIN { NR = \"7\"; NR = NR \"1\"; print NR + 1 }",
+    ] {
+        check(&d, &[prog, "data"], b"");
+    }
+}

@@ -1,9 +1,8 @@
 //! The parsed program: expressions and statements with every variable resolved to a slot
 //! (globals by number, function locals by frame offset), regex literals compiled once.
 
-use std::rc::Rc;
-
 use super::lexer::Builtin;
+use super::value::Bytes;
 
 /// Global slots of the special variables, in this order.
 pub const NF: u32 = 0;
@@ -73,7 +72,7 @@ pub enum GetSrc {
 #[derive(Debug)]
 pub enum Expr {
     Num(f64),
-    Str(Rc<[u8]>),
+    Str(Bytes),
     /// A regex literal standing alone: `$0 ~ /re/`.
     Regex(usize),
     Field(Box<Expr>),

@@ -125,7 +125,9 @@ pub fn format(out: &mut Vec<u8>, fmt: &[u8], args: &[Value], convfmt: &[u8]) -> 
                     }
                     // an empty or unset value prints a NUL (mawk, gawk)
                     Value::Uninit => body.push(0),
-                    Value::Str(s) | Value::StrNum(s) => body.push(s.first().copied().unwrap_or(0)),
+                    Value::Str(_) | Value::StrNum(_) => {
+                        body.push(v.as_str().and_then(|s| s.first().copied()).unwrap_or(0))
+                    }
                 }
                 pad(out, &body, width, left, false);
             }

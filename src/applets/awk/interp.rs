@@ -953,6 +953,9 @@ impl<'a> Interp<'a> {
                 Value::Num(r as i32 as f64)
             }
             Expr::Assign(lv, rhs) => {
+                if let Some(v) = self.append_assign(lv, rhs)? {
+                    return Ok(v);
+                }
                 let v = self.eval(rhs)?;
                 self.assign(lv, v.clone())?;
                 v
@@ -1012,6 +1015,96 @@ impl<'a> Interp<'a> {
             }
         }
         Ok(())
+    }
+
+    /// `lv = lv x y...` where the first operand of the concatenation reads the variable or
+    /// element being assigned: append to its buffer in place (copied only when shared), so a
+    /// loop that grows a string costs the bytes added, not the whole string each time.
+    /// None when the assignment is not of that form; the other operands are evaluated first,
+    /// and the old value is kept when they changed the target (as a plain evaluation would).
+    fn append_assign(&mut self, lv: &'a LVal, rhs: &'a Expr) -> R<Option<Value>> {
+        let Expr::Concat(first, _) = rhs else {
+            return Ok(None);
+        };
+        let mut leaf: &Expr = first;
+        while let Expr::Concat(a, _) = leaf {
+            leaf = a;
+        }
+        match (lv, leaf) {
+            (LVal::Var(s), Expr::Var(t)) if s == t && *s >= NSPECIAL => {
+                let Cell::Val(snap) = &self.globals[*s as usize] else {
+                    return Ok(None);
+                };
+                let snap = snap.clone();
+                let tail = self.concat_tail(rhs)?;
+                let Cell::Val(cur) = &mut self.globals[*s as usize] else {
+                    return err("can't assign to an array");
+                };
+                let v = append_to(cur, snap, &tail, &self.convfmt);
+                self.pbuf = tail;
+                Ok(Some(v))
+            }
+            (LVal::Local(l), Expr::Local(m)) if l == m => {
+                let Cell::Val(snap) = &self.locals[self.fp + *l as usize] else {
+                    return Ok(None);
+                };
+                let snap = snap.clone();
+                let tail = self.concat_tail(rhs)?;
+                let Cell::Val(cur) = &mut self.locals[self.fp + *l as usize] else {
+                    return err("can't assign to an array");
+                };
+                let v = append_to(cur, snap, &tail, &self.convfmt);
+                self.pbuf = tail;
+                Ok(Some(v))
+            }
+            (LVal::Index(a, subs), Expr::Index(b, rsubs)) if a == b => {
+                let k = self.subscript(rsubs)?;
+                let snap = self.array(*b)?.borrow_mut().get_mut(&k).clone();
+                let tail = self.concat_tail(rhs)?;
+                let k = self.subscript(subs)?;
+                let arr = self.array(*a)?;
+                let v = append_to(arr.borrow_mut().get_mut(&k), snap, &tail, &self.convfmt);
+                self.pbuf = tail;
+                Ok(Some(v))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The text of a concatenation without its first operand.
+    fn concat_tail(&mut self, e: &'a Expr) -> R<Vec<u8>> {
+        fn walk<'a>(me: &mut Interp<'a>, e: &'a Expr, out: &mut Vec<u8>) -> R<()> {
+            if let Expr::Concat(a, b) = e {
+                walk(me, a, out)?;
+                me.concat_into(b, out)?;
+            }
+            Ok(())
+        }
+        let mut out = std::mem::take(&mut self.pbuf);
+        out.clear();
+        walk(self, e, &mut out)?;
+        Ok(out)
+    }
+
+    /// `$0 = $0 x...` as a statement, when the other operands cannot change the record:
+    /// the record grows in place and is split again when next needed.
+    fn append_record(&mut self, lv: &'a LVal, rhs: &'a Expr) -> R<bool> {
+        let (LVal::Field(f), Expr::Concat(first, _)) = (lv, rhs) else {
+            return Ok(false);
+        };
+        let mut leaf: &Expr = first;
+        while let Expr::Concat(a, _) = leaf {
+            leaf = a;
+        }
+        let zero = |e: &Expr| matches!(e, Expr::Num(n) if *n == 0.0);
+        if !zero(f) || !matches!(leaf, Expr::Field(g) if zero(g)) || !pure(rhs) {
+            return Ok(false);
+        }
+        let tail = self.concat_tail(rhs)?;
+        self.rec.extend_from_slice(&tail);
+        self.pbuf = tail;
+        self.set_record();
+        Ok(true)
     }
 
     // ---- functions ----
@@ -1119,6 +1212,12 @@ impl<'a> Interp<'a> {
             Stmt::Expr(e) => {
                 match e {
                     Expr::Assign(lv, rhs) => {
+                        if matches!(**rhs, Expr::Concat(..))
+                            && (self.append_assign(lv, rhs)?.is_some()
+                                || self.append_record(lv, rhs)?)
+                        {
+                            return Ok(Flow::Normal);
+                        }
                         let v = self.eval(rhs)?;
                         self.assign(lv, v)?;
                     }
@@ -2413,4 +2512,39 @@ fn write_fail(e: io::Error) -> Fail {
 
 fn read_fail(e: io::Error) -> Fail {
     Fail::Error(format!("read error ({})", crate::common::ctx::strerror(&e)))
+}
+
+/// Store `snap` followed by `tail` into `cur` as a string, reusing `cur`'s buffer when it
+/// still holds the snapshot's (the usual case: nothing else changed the target meanwhile).
+fn append_to(cur: &mut Value, snap: Value, tail: &[u8], convfmt: &[u8]) -> Value {
+    // A field or getline value (StrNum) is copied once; from then on the target is a Str.
+    let same = match (&snap, &*cur) {
+        (Value::Str(a), Value::Str(b)) => a.same(b),
+        _ => false,
+    };
+    let mut b = if same {
+        drop(snap);
+        std::mem::take(cur).into_bytes(convfmt)
+    } else {
+        snap.into_bytes(convfmt)
+    };
+    b.make_mut().extend_from_slice(tail);
+    *cur = Value::Str(b);
+    cur.clone()
+}
+
+/// Whether evaluating `e` cannot change the record or any variable (no assignment, call,
+/// getline or builtin).
+fn pure(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Str(_) | Expr::Var(_) | Expr::Local(_) => true,
+        Expr::Field(a) | Expr::Neg(a) | Expr::Pos(a) | Expr::Not(a) => pure(a),
+        Expr::Concat(a, b)
+        | Expr::Bin(_, a, b)
+        | Expr::Cmp(_, a, b)
+        | Expr::And(a, b)
+        | Expr::Or(a, b) => pure(a) && pure(b),
+        Expr::Cond(c, a, b) => pure(c) && pure(a) && pure(b),
+        _ => false,
+    }
 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::ast::*;
 use super::lexer::{describe, Builtin, Lexer, Tok};
+use super::value::Bytes;
 
 pub struct ParseError {
     pub line: usize,
@@ -929,7 +930,7 @@ impl Parser {
             }
             Tok::Str(s) => {
                 self.advance();
-                Ok(Expr::Str(s))
+                Ok(Expr::Str(Bytes::from(&s[..])))
             }
             Tok::Regex(r) => {
                 self.advance();

@@ -1,19 +1,60 @@
 //! awk's values: numbers, strings, and strings from input that may compare as numbers
 //! (POSIX's "numeric strings"); number-to-string conversion; the associative array.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// A string value: shared by reference count, and growable in place while only one value
+/// holds it, so that `s = s x` appends instead of copying all of `s` (quadratic in a loop).
+#[derive(Clone, Debug, Default)]
+pub struct Bytes(Rc<Vec<u8>>);
+
+impl Bytes {
+    /// The buffer to append to: copied first only when another value shares it.
+    #[inline]
+    pub fn make_mut(&mut self) -> &mut Vec<u8> {
+        Rc::make_mut(&mut self.0)
+    }
+    /// Whether two values hold the very same buffer.
+    #[inline]
+    pub fn same(&self, o: &Bytes) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    #[inline]
+    fn from(v: Vec<u8>) -> Self {
+        Bytes(Rc::new(v))
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    #[inline]
+    fn from(v: &[u8]) -> Self {
+        Bytes(Rc::new(v.to_vec()))
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub enum Value {
     #[default]
     Uninit,
     Num(f64),
-    Str(Rc<[u8]>),
+    Str(Bytes),
     /// From input (fields, getline, ARGV, ENVIRON, -v, FS splits): a number when it looks
-    /// like one.
+    /// like one. One allocation (fields are made by the million and seldom appended to).
     StrNum(Rc<[u8]>),
 }
 
@@ -248,7 +289,8 @@ impl Value {
         match self {
             Value::Num(n) => *n,
             Value::Uninit => 0.0,
-            Value::Str(s) | Value::StrNum(s) => str_to_num(s),
+            Value::Str(s) => str_to_num(s),
+            Value::StrNum(s) => str_to_num(s),
         }
     }
     /// Append the string value (numbers through `convfmt`).
@@ -257,21 +299,39 @@ impl Value {
         match self {
             Value::Num(n) => num_to_str(*n, convfmt, out),
             Value::Uninit => {}
-            Value::Str(s) | Value::StrNum(s) => out.extend_from_slice(s),
+            Value::Str(s) => out.extend_from_slice(s),
+            Value::StrNum(s) => out.extend_from_slice(s),
         }
     }
-    pub fn to_bytes(&self, convfmt: &[u8]) -> Rc<[u8]> {
+    /// The string value.
+    pub fn to_bytes(&self, convfmt: &[u8]) -> Cow<'_, [u8]> {
         match self {
-            Value::Str(s) | Value::StrNum(s) => s.clone(),
-            Value::Uninit => Rc::from(&b""[..]),
+            Value::Str(s) => Cow::Borrowed(s),
+            Value::StrNum(s) => Cow::Borrowed(s),
+            Value::Uninit => Cow::Borrowed(b""),
             Value::Num(n) => {
                 let mut v = Vec::new();
                 num_to_str(*n, convfmt, &mut v);
-                v.into()
+                Cow::Owned(v)
             }
         }
     }
-    /// Truth: numbers non-zero, strings non-empty, numeric strings by their number.
+    /// The string value as a buffer of its own to append to (the value's own buffer when
+    /// nothing else shares it).
+    pub fn into_bytes(self, convfmt: &[u8]) -> Bytes {
+        match self {
+            Value::Str(s) => s,
+            v => v.to_bytes(convfmt).into_owned().into(),
+        }
+    }
+    /// The string buffer, when the value is a string.
+    pub fn as_str(&self) -> Option<&[u8]> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::StrNum(s) => Some(s),
+            _ => None,
+        }
+    }
     pub fn truth(&self) -> bool {
         match self {
             Value::Num(n) => *n != 0.0,

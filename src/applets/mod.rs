@@ -123,6 +123,8 @@ pub mod realpath;
 pub mod rm;
 #[cfg(feature = "rmdir")]
 pub mod rmdir;
+#[cfg(feature = "run-parts")]
+pub mod run_parts;
 #[cfg(feature = "sed")]
 pub mod sed;
 #[cfg(feature = "seq")]
@@ -299,6 +301,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("realpath", "realpath", realpath::main, "usr/bin", NoExec),
     applet!("rm", "rm", rm::main, "bin", NoExec),
     applet!("rmdir", "rmdir", rmdir::main, "bin", NoExec),
+    applet!("run-parts", "run-parts", run_parts::main, "bin", NoExec),
     applet!("sed", "sed", sed::main, "bin", NoExec),
     applet!("seq", "seq", seq::main, "usr/bin", NoExec),
     applet!("setpriv", "setpriv", suexec::setpriv, "usr/bin", NoExec),

@@ -126,6 +126,8 @@ mod rm;
 #[cfg(feature = "rmdir")]
 mod rmdir;
 // The image under runc: needs the whole userland (and e2e's loopback server).
+#[cfg(feature = "run-parts")]
+mod run_parts;
 #[cfg(all(
     feature = "cat",
     feature = "ls",

@@ -379,7 +379,8 @@ impl<'a> Engine<'a, '_> {
             }
             return Err(match conv {
                 None => self.fatal(&[b"missing format character"]),
-                Some(c) => self.fatal(&[b"%", &[c], b": invalid directive"]),
+                // The directive as written, flags and width too (dash: `%5.2k`, `%3$`).
+                Some(_) => self.fatal(&[&fmt[start..=i], b": invalid directive"]),
             });
         }
         let conv = conv.unwrap_or(b's');

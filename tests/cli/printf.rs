@@ -283,3 +283,20 @@ fn many_arguments_reuse_the_format() {
     let want = gnu("printf").arg("%s:%x\n").args(&args).run();
     o.same_as(&want);
 }
+
+/// The shell's builtin (dash's dialect) names the bad directive as written, flags, width,
+/// precision and `N$` included, as dash does (`%-5.2k`, not `%k`).
+#[test]
+fn builtin_names_the_whole_bad_directive() {
+    for (fmt, directive) in [("%-5.2k", "%-5.2k"), ("%3$s", "%3$")] {
+        let script = format!("printf '{fmt}' x");
+        let o = rbox_cmd().args(["sh", "-c", &script]).run();
+        o.code(2);
+        let want = format!("{directive}: invalid directive\n");
+        assert!(o.err().ends_with(&want), "{fmt}: {}", o.err());
+        if have("dash") {
+            let d = gnu("dash").args(["-c", &script]).run();
+            assert!(d.err().ends_with(&want), "dash {fmt}: {}", d.err());
+        }
+    }
+}

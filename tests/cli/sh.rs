@@ -1256,6 +1256,10 @@ if is a shell keyword
 "#, r#""#, 0),
     (r#"printf '%q\n' x"#, r#""#, r#"sh: 1: printf: %q: invalid directive
 "#, 2),
+    (r#"printf '%-5.2k\n' x"#, r#""#, r#"sh: 1: printf: %-5.2k: invalid directive
+"#, 2),
+    (r#"printf '%3$s\n' x"#, r#""#, r#"sh: 1: printf: %3$: invalid directive
+"#, 2),
     (r#"printf '%'"#, r#""#, r#"sh: 1: printf: missing format character
 "#, 2),
     (r#"printf 'no newline'"#, r#"no newline"#, r#""#, 0),

@@ -308,7 +308,7 @@ impl Shell {
                             }
                         }
                     }
-                    sh.tail_exec = matches!(**a, Node::Simple(_));
+                    sh.tail_exec = matches!(**a, Node::Simple(_) | Node::Sub(_));
                     sh.run(a)
                 });
                 self.tail_exec = tail;
@@ -332,7 +332,7 @@ impl Shell {
                     self.run(body)?
                 } else {
                     self.subshell(|sh| {
-                        sh.tail_exec = matches!(**body, Node::Simple(_));
+                        sh.tail_exec = matches!(**body, Node::Simple(_) | Node::Sub(_));
                         sh.run(body)
                     })
                 };
@@ -550,7 +550,8 @@ impl Shell {
                     let _ = fd::dup2(w.as_fd(), 1);
                     drop(w);
                 }
-                sh.tail_exec = matches!(c, Node::Simple(_));
+                // `a | (b)`: the child is already the subshell; it does not fork again.
+                sh.tail_exec = matches!(c, Node::Simple(_) | Node::Sub(_));
                 sh.run(c)
             });
             prev_read = r;

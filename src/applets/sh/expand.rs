@@ -527,7 +527,7 @@ impl Shell {
         }
         // The process room forks and waits: expansion only asks for the output.
         let (mut out, st) = self.capture(|sh| {
-            sh.tail_exec = matches!(**node, Node::Simple(_));
+            sh.tail_exec = matches!(**node, Node::Simple(_) | Node::Sub(_));
             sh.run(node)
         })?;
         self.cmdsub_status = Some(st);

@@ -278,16 +278,24 @@ impl Procs {
     }
 
     /// Wait for the job containing `pid` (or that pid alone if it is not a known job): its
-    /// shell status, or Err(128+N) when trapped signal N interrupts.
-    pub fn wait_for(&mut self, pid: Pid, intr: &dyn Fn() -> Option<i32>) -> Result<i32, i32> {
+    /// shell status, or Err(128+N) when trapped signal N interrupts. With the status comes
+    /// the wait status when this is the first wait for the job (for its `Terminated` notice).
+    pub fn wait_for(
+        &mut self,
+        pid: Pid,
+        intr: &dyn Fn() -> Option<i32>,
+    ) -> Result<(i32, Option<WaitStatus>), i32> {
         let status = |r: Option<WaitStatus>| r.map_or(127, WaitStatus::shell_status);
         if let Some(i) = self.jobs.iter().position(|j| j.pids.contains(&pid)) {
             if self.jobs[i].foreign {
-                return Ok(127);
+                return Ok((127, None));
             }
-            return Ok(status(self.wait_job(i, intr)?));
+            let first = !self.jobs[i].waited;
+            let r = self.wait_job(i, intr)?;
+            return Ok((status(r), r.filter(|_| first)));
         }
-        Ok(status(self.wait(pid, intr).map_err(|s| 128 + s)?))
+        let r = self.wait(pid, intr).map_err(|s| 128 + s)?;
+        Ok((status(r), r))
     }
 
     /// Any stopped job that has not ended.

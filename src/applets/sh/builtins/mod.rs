@@ -848,7 +848,12 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         if a.starts_with(b"%") {
             match sh.procs.by_spec(a).map(|j| j.pids[0]) {
                 Some(p) => match sh.procs.wait_for(p, &trapped_pending) {
-                    Ok(s) => st = s,
+                    Ok((s, ws)) => {
+                        st = s;
+                        if let Some(ws) = ws {
+                            sh.report_signal(ws);
+                        }
+                    }
                     Err(s) => return Ok(s),
                 },
                 None => {
@@ -858,8 +863,15 @@ fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             continue;
         }
         match number(a) {
+            // A job that a signal ended is reported as a foreground one is (`Terminated`),
+            // once, as dash and BusyBox ash do (bash does not); `wait` alone reports none.
             Some(p) => match sh.procs.wait_for(p as i32, &trapped_pending) {
-                Ok(s) => st = s,
+                Ok((s, ws)) => {
+                    st = s;
+                    if let Some(ws) = ws {
+                        sh.report_signal(ws);
+                    }
+                }
                 Err(s) => return Ok(s),
             },
             None => return illegal_number(sh, b"wait", a),

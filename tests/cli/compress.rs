@@ -544,3 +544,30 @@ fn gzip_accepts_what_gnu_accepts() {
         );
     }
 }
+
+/// A missing operand that already has a compressed suffix is reported as given (`zcat
+/// x.gz`: `gzip: x.gz: No such file or directory`), not with `.gz` added again; without a
+/// suffix `x.gz` is what was looked for last, and what is named.
+#[test]
+fn gunzip_names_a_missing_suffixed_file_as_given() {
+    if !have("gzip") {
+        skip("GNU gzip not installed");
+        return;
+    }
+    let setup = |_: &TempDir| {};
+    for args in [
+        &["-d", "missing.gz"][..],
+        &["-d", "missing.tgz"],
+        &["-d", "missing.z"],
+        &["-dc", "missing"],
+        &["-d", "missing"],
+    ] {
+        same_in_copies("gzip", args, &setup);
+    }
+    let d = TempDir::new("zcat-missing");
+    for tool in ["zcat", "gunzip"] {
+        let o = linked(tool).arg("nope.gz").cwd(d.path()).run();
+        o.code(1)
+            .stderr_is("gzip: nope.gz: No such file or directory\n");
+    }
+}

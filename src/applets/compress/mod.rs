@@ -605,8 +605,11 @@ impl Runner {
         let st = match sysfd::fstatat(cwd, &name, libc::AT_SYMLINK_NOFOLLOW) {
             Ok(st) => st,
             Err(e) => {
-                // gunzip/zcat: `f` stands for `f.gz` too.
-                if fam == Fam::Gzip && self.o.mode != Mode::Compress {
+                // gunzip/zcat: `f` stands for `f.gz` too, but a name that already has a
+                // compressed suffix is reported as given (`zcat x.gz`: `x.gz: No such...`).
+                let suffixed =
+                    gz_suffix(&name).is_some() || strip_suffix(&name, &self.o.suffix).is_some();
+                if fam == Fam::Gzip && self.o.mode != Mode::Compress && !suffixed {
                     let mut alt = name.clone();
                     alt.extend_from_slice(&self.o.suffix);
                     match sysfd::fstatat(cwd, &alt, libc::AT_SYMLINK_NOFOLLOW) {

@@ -449,6 +449,13 @@ fn nginx_http() {
     o.ok().stderr_is("");
     let log = std::fs::read_to_string(d.join("log.txt")).unwrap();
     assert!(log.contains("  HTTP/1.1 200 OK\n  Server: nginx"), "{log}");
+    // As GNU's, the head is shown even with -q (healthchecks grep it), and nothing else.
+    let o = wget(&d)
+        .args(["-q", "-S", "-O", "/dev/null", &n.url("f.txt")])
+        .run();
+    o.ok();
+    assert!(o.err().starts_with("  HTTP/1.1 200 OK\n"), "{}", o.err());
+    assert!(o.err().lines().all(|l| l.starts_with("  ")), "{}", o.err());
 
     // --progress=dot writes GNU's dot lines.
     let o = wget(&d)

@@ -913,7 +913,9 @@ impl Wget {
                         String::from_utf8_lossy(v)
                     ));
                 }
-                self.log.nq(&t);
+                // GNU prints the headers at LOG_ALWAYS: `-q -S` still shows them (healthchecks
+                // grep them).
+                self.log.raw(t.as_bytes());
             } else {
                 self.log.v(&format!("{} {reason}\n", resp.code));
             }

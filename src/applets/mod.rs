@@ -105,6 +105,8 @@ pub mod mktemp;
 pub mod mv;
 #[cfg(feature = "nl")]
 pub mod nl;
+#[cfg(feature = "nohup")]
+pub mod nohup;
 #[cfg(feature = "nproc")]
 pub mod nproc;
 #[cfg(feature = "od")]
@@ -292,6 +294,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("mktemp", "mktemp", mktemp::main, "bin", NoExec),
     applet!("mv", "mv", mv::main, "bin", NoExec),
     applet!("nl", "nl", nl::main, "usr/bin", NoExec),
+    applet!("nohup", "nohup", nohup::main, "usr/bin", NoExec),
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),
     applet!("od", "od", od::main, "usr/bin", NoExec),
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),

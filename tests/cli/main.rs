@@ -106,6 +106,8 @@ mod mktemp;
 mod mv;
 #[cfg(feature = "nl")]
 mod nl;
+#[cfg(feature = "nohup")]
+mod nohup;
 #[cfg(feature = "nproc")]
 mod nproc;
 #[cfg(feature = "od")]

@@ -103,6 +103,8 @@ pub mod mknod;
 pub mod mktemp;
 #[cfg(feature = "mv")]
 pub mod mv;
+#[cfg(feature = "nc")]
+pub mod nc;
 #[cfg(feature = "nl")]
 pub mod nl;
 #[cfg(feature = "nohup")]
@@ -293,6 +295,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("mknod", "mknod", mknod::main, "bin", NoExec),
     applet!("mktemp", "mktemp", mktemp::main, "bin", NoExec),
     applet!("mv", "mv", mv::main, "bin", NoExec),
+    applet!("nc", "nc", nc::main, "bin", NoExec),
     applet!("nl", "nl", nl::main, "usr/bin", NoExec),
     applet!("nohup", "nohup", nohup::main, "usr/bin", NoExec),
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),

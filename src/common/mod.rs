@@ -41,6 +41,7 @@ pub mod fs;
 pub mod help;
 pub mod io;
 pub mod lines;
+pub mod net;
 pub mod num;
 pub mod passwd;
 pub mod path;

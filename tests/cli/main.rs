@@ -104,6 +104,8 @@ mod mknod;
 mod mktemp;
 #[cfg(feature = "mv")]
 mod mv;
+#[cfg(feature = "nc")]
+mod nc;
 #[cfg(feature = "nl")]
 mod nl;
 #[cfg(feature = "nohup")]

@@ -25,7 +25,9 @@ use crate::common::help::help_text;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd::{self as sfd, BorrowedFd};
 use crate::common::sys::{fs as sfs, process};
-use crate::common::walk::{Action, Follow, Op, Options, Order, Visit, Walker};
+use crate::common::walk::{
+    walk_split, Action, Entry, Follow, Op, Options, Order, Split, Visit, Walker,
+};
 use crate::common::{Ctx, Result};
 
 static SPEC: Spec = Spec::new(
@@ -427,7 +429,8 @@ impl Chmod {
 
     /// `-R` over the tree at `root` (relative to `base`); `prefix` is prepended to the paths
     /// shown (a directory entered again after its mode was changed); `skip_root`: that
-    /// directory was changed already.
+    /// directory was changed already. Without -v/-c nothing depends on the order
+    /// subdirectories are changed in: the walk uses a second thread.
     fn tree(
         &self,
         ctx: &mut Ctx,
@@ -437,116 +440,18 @@ impl Chmod {
         prefix: &[u8],
         skip_root: bool,
     ) -> Result<()> {
-        let mut err: Option<crate::common::Error> = None;
-        // Directories that could not be opened: changed, then walked again (paths as shown).
-        let mut retry: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        let mut show = Vec::new();
-        w.walk(base, root, |e, v| {
-            show.clear();
-            show.extend_from_slice(prefix);
-            show.extend_from_slice(e.path());
-            let root_entry = e.depth() == 0;
-            let r = match v {
-                Visit::Pre => {
-                    if skip_root && root_entry {
-                        return Action::Continue;
-                    }
-                    let old = e.cached_stat().map_or(0, |s| s.st_mode);
-                    let new = self.new_mode(old);
-                    let fd = e
-                        .fd()
-                        .unwrap_or_else(|| unreachable!("a directory is open"));
-                    let r = sfs::fchmod(fd, new);
-                    self.after(ctx, fd, b".", &show, old, new, r, true)
-                }
-                Visit::Leaf => match e.stat() {
-                    Ok(st) => {
-                        let old = st.st_mode;
-                        if old & libc::S_IFMT == libc::S_IFLNK {
-                            if self.verbosity == Verbosity::High {
-                                self.describe(ctx, &show, 0, 0, Outcome::Symlink)
-                            } else {
-                                Ok(())
-                            }
-                        } else {
-                            let new = self.new_mode(old);
-                            let follow = e.follows();
-                            let r = if follow {
-                                sfs::fchmodat(e.parent(), e.name(), new, 0)
-                            } else {
-                                sfs::fchmodat_nofollow(e.parent(), e.name(), new)
-                            };
-                            self.after(ctx, e.parent(), e.name(), &show, old, new, r, follow)
-                        }
-                    }
-                    Err(er) => self.no_stat(ctx, e.parent(), e.name(), &show, &er, root_entry),
-                },
-                Visit::Error(Op::Stat, er) => {
-                    self.no_stat(ctx, e.parent(), e.name(), &show, &er, root_entry)
-                }
-                Visit::Error(Op::Open, er) => {
-                    // Change it now; enter it afterwards if that made it readable.
-                    let fl = if e.follows() {
-                        0
-                    } else {
-                        libc::AT_SYMLINK_NOFOLLOW
-                    };
-                    match sfd::fstatat(e.parent(), e.name(), fl) {
-                        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {
-                            let old = st.st_mode;
-                            let new = self.new_mode(old);
-                            let r = sfs::fchmodat(e.parent(), e.name(), new, 0);
-                            let changed = r.is_ok();
-                            let res =
-                                self.after(ctx, e.parent(), e.name(), &show, old, new, r, true);
-                            if changed
-                                && sfs::open_nofollow_walk(
-                                    e.parent(),
-                                    e.name(),
-                                    libc::O_RDONLY | libc::O_DIRECTORY,
-                                )
-                                .is_ok()
-                            {
-                                retry.push((show.clone(), e.path().to_vec()));
-                            } else {
-                                self.read_error(ctx, &show, &er);
-                            }
-                            res
-                        }
-                        _ => {
-                            self.read_error(ctx, &show, &er);
-                            Ok(())
-                        }
-                    }
-                }
-                Visit::Error(Op::Read, er) => {
-                    self.read_error(ctx, &show, &er);
-                    Ok(())
-                }
-                Visit::Error(_, er) => {
-                    if !self.silent {
-                        let mut m = quote_if_needed(&show);
-                        m.extend_from_slice(b": ");
-                        m.extend_from_slice(crate::common::ctx::strerror(&er).as_bytes());
-                        ctx.msg(&m);
-                    }
-                    ctx.fail(1);
-                    Ok(())
-                }
-                Visit::Children(_) | Visit::Post => Ok(()),
-            };
-            match r {
-                Ok(()) => Action::Continue,
-                Err(x) => {
-                    err = Some(x);
-                    Action::Stop
-                }
-            }
-        });
-        if let Some(x) = err {
+        let t = Tree {
+            c: self,
+            prefix,
+            skip_root,
+        };
+        let split = self.verbosity == Verbosity::Off;
+        let (p, _) = walk_split(w, ctx, base, root, &t, split);
+        if let Some(x) = p.err {
             return Err(x);
         }
-        for (shown, path) in retry {
+        // Directories that could not be opened: changed, then walked again (paths as shown).
+        for (shown, path) in p.retry {
             // Paths from the walk are relative to `base`; show them as before.
             let cut = shown.len() - path.len();
             let mut w2 = Walker::new(w.opts);
@@ -561,6 +466,142 @@ impl Chmod {
             ctx.error_quoted(1, "cannot read directory", path, e);
         }
         ctx.fail(1);
+    }
+}
+
+/// One `-R` walk.
+struct Tree<'a> {
+    c: &'a Chmod,
+    prefix: &'a [u8],
+    skip_root: bool,
+}
+
+/// What the walk of one subtree keeps.
+#[derive(Default)]
+struct TreePart {
+    /// Directories that could not be opened but were changed: walked again afterwards.
+    retry: Vec<(Vec<u8>, Vec<u8>)>,
+    err: Option<crate::common::Error>,
+    /// The path shown, reused.
+    show: Vec<u8>,
+}
+
+impl Split for Tree<'_> {
+    type Part = TreePart;
+
+    fn part(&self, _depth: usize) -> TreePart {
+        TreePart::default()
+    }
+
+    fn join(&self, into: &mut TreePart, sub: TreePart, _depth: usize) {
+        into.retry.extend(sub.retry);
+        if into.err.is_none() {
+            into.err = sub.err;
+        }
+    }
+
+    fn visit(&self, ctx: &mut Ctx, p: &mut TreePart, e: &mut Entry, v: Visit) -> Action {
+        let c = self.c;
+        let show = &mut p.show;
+        show.clear();
+        show.extend_from_slice(self.prefix);
+        show.extend_from_slice(e.path());
+        let root_entry = e.depth() == 0;
+        let r = match v {
+            Visit::Pre => {
+                if self.skip_root && root_entry {
+                    return Action::Continue;
+                }
+                let old = e.cached_stat().map_or(0, |s| s.st_mode);
+                let new = c.new_mode(old);
+                let fd = e
+                    .fd()
+                    .unwrap_or_else(|| unreachable!("a directory is open"));
+                let r = sfs::fchmod(fd, new);
+                c.after(ctx, fd, b".", show, old, new, r, true)
+            }
+            Visit::Leaf => match e.stat() {
+                Ok(st) => {
+                    let old = st.st_mode;
+                    if old & libc::S_IFMT == libc::S_IFLNK {
+                        if c.verbosity == Verbosity::High {
+                            c.describe(ctx, show, 0, 0, Outcome::Symlink)
+                        } else {
+                            Ok(())
+                        }
+                    } else {
+                        let new = c.new_mode(old);
+                        let follow = e.follows();
+                        let r = if follow {
+                            sfs::fchmodat(e.parent(), e.name(), new, 0)
+                        } else {
+                            sfs::fchmodat_nofollow(e.parent(), e.name(), new)
+                        };
+                        c.after(ctx, e.parent(), e.name(), show, old, new, r, follow)
+                    }
+                }
+                Err(er) => c.no_stat(ctx, e.parent(), e.name(), show, &er, root_entry),
+            },
+            Visit::Error(Op::Stat, er) => {
+                c.no_stat(ctx, e.parent(), e.name(), show, &er, root_entry)
+            }
+            Visit::Error(Op::Open, er) => {
+                // Change it now; enter it afterwards if that made it readable.
+                let fl = if e.follows() {
+                    0
+                } else {
+                    libc::AT_SYMLINK_NOFOLLOW
+                };
+                match sfd::fstatat(e.parent(), e.name(), fl) {
+                    Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {
+                        let old = st.st_mode;
+                        let new = c.new_mode(old);
+                        let r = sfs::fchmodat(e.parent(), e.name(), new, 0);
+                        let changed = r.is_ok();
+                        let res = c.after(ctx, e.parent(), e.name(), show, old, new, r, true);
+                        if changed
+                            && sfs::open_nofollow_walk(
+                                e.parent(),
+                                e.name(),
+                                libc::O_RDONLY | libc::O_DIRECTORY,
+                            )
+                            .is_ok()
+                        {
+                            p.retry.push((show.clone(), e.path().to_vec()));
+                        } else {
+                            c.read_error(ctx, show, &er);
+                        }
+                        res
+                    }
+                    _ => {
+                        c.read_error(ctx, show, &er);
+                        Ok(())
+                    }
+                }
+            }
+            Visit::Error(Op::Read, er) => {
+                c.read_error(ctx, show, &er);
+                Ok(())
+            }
+            Visit::Error(_, er) => {
+                if !c.silent {
+                    let mut m = quote_if_needed(show);
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(crate::common::ctx::strerror(&er).as_bytes());
+                    ctx.msg(&m);
+                }
+                ctx.fail(1);
+                Ok(())
+            }
+            Visit::Children(_) | Visit::Post => Ok(()),
+        };
+        match r {
+            Ok(()) => Action::Continue,
+            Err(x) => {
+                p.err = Some(x);
+                Action::Stop
+            }
+        }
     }
 }
 

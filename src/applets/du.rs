@@ -12,6 +12,7 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::Mutex;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::blocksize::BlockSize;
@@ -126,7 +127,7 @@ struct Du {
     end: u8,
     excludes: Vec<Vec<u8>>,
     /// (dev, ino) of files with several links (of everything with several operands or -L).
-    seen: HashSet<(u64, u64)>,
+    seen: Mutex<HashSet<(u64, u64)>>,
     hash_all: bool,
     follow: Follow,
 }
@@ -272,7 +273,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     } else {
         m.operands.iter().collect()
     };
-    let mut du = Du {
+    let du = Du {
         all,
         count,
         count_links: m.flag("count-links"),
@@ -283,7 +284,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         bs,
         end: if m.flag("null") { 0 } else { b'\n' },
         excludes,
-        seen: HashSet::new(),
+        seen: Mutex::new(HashSet::new()),
         hash_all: roots.len() > 1 || follow == Follow::All,
         follow,
     };
@@ -341,144 +342,174 @@ impl Du {
     }
 
     /// Whether this (dev, ino) was counted already.
-    fn repeat(&mut self, st: &Stat, dir: bool) -> bool {
+    fn repeat(&self, st: &Stat, dir: bool) -> bool {
         if self.count_links || !(self.hash_all || (!dir && st.st_nlink > 1)) {
             return false;
         }
-        !self.seen.insert((st.st_dev, st.st_ino))
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        !seen.insert((st.st_dev, st.st_ino))
     }
 
-    /// One operand; its total.
-    fn root(&mut self, ctx: &mut Ctx, w: &mut Walker, root: &[u8]) -> Result<u64> {
-        // Sums of the open directories, by depth; sums[0] collects the root's.
-        let mut sums: Vec<u64> = vec![0];
-        let mut err: Option<Error> = None;
-        let mut root_dev = None;
-        w.walk(cwd(), root, |e, v| {
-            let depth = e.depth();
-            let r: Result<Action> = (|| match v {
-                Visit::Pre => {
-                    if self.excluded(e.path()) {
-                        return Ok(Action::Skip);
-                    }
-                    let st = *e.stat().map_err(|e| Error::write(&e))?;
-                    if depth == 0 {
-                        root_dev = Some(st.st_dev);
-                    } else if e.other_device() {
-                        return Ok(Action::Skip);
-                    }
-                    if self.repeat(&st, true) {
-                        return Ok(Action::Skip);
-                    }
-                    sums.push(self.size(&st));
-                    Ok(Action::Continue)
-                }
-                Visit::Post => {
-                    let s = sums.pop().unwrap_or(0);
-                    if depth <= self.max_depth {
-                        self.print(ctx, s, e.path())?;
-                    }
-                    if let Some(p) = sums.last_mut() {
-                        if !self.separate || depth == 0 {
-                            *p += s;
-                        }
-                    }
-                    Ok(Action::Continue)
-                }
-                Visit::Leaf => {
-                    if self.excluded(e.path()) {
-                        return Ok(Action::Continue);
-                    }
-                    let st = match e.stat() {
-                        Ok(st) => *st,
-                        Err(err) => {
-                            self.cannot(ctx, "cannot access ", e.path(), &err);
-                            return Ok(Action::Continue);
-                        }
-                    };
-                    if (self.follow == Follow::All || (self.follow == Follow::Roots && depth == 0))
-                        && st.st_mode & libc::S_IFMT == libc::S_IFLNK
-                    {
-                        // A dangling symlink followed: GNU's fts reports it without an errno.
-                        let mut msg = b"cannot access ".to_vec();
-                        msg.extend_from_slice(&quote_always(e.path()));
-                        ctx.error(1, &msg);
-                        return Ok(Action::Continue);
-                    }
-                    if depth > 0 && self.xdev && root_dev.is_some_and(|d| d != st.st_dev) {
-                        return Ok(Action::Continue);
-                    }
-                    if self.repeat(&st, false) {
-                        return Ok(Action::Continue);
-                    }
-                    let s = self.size(&st);
-                    if depth == 0 || (self.all && depth <= self.max_depth) {
-                        self.print(ctx, s, e.path())?;
-                    }
-                    if let Some(p) = sums.last_mut() {
-                        *p += s;
-                    }
-                    Ok(Action::Continue)
-                }
-                Visit::Children(_) => Ok(Action::Continue),
-                Visit::Error(Op::Loop, _) => Ok(Action::Continue),
-                Visit::Error(Op::Open, err) => {
-                    // A directory that cannot be read still counts (and prints) itself.
-                    self.cannot(ctx, "cannot read directory ", e.path(), &err);
-                    if let Ok(st) = e.stat() {
-                        let st = *st;
-                        if !self.repeat(&st, true) {
-                            let s = self.size(&st);
-                            if depth <= self.max_depth {
-                                self.print(ctx, s, e.path())?;
-                            }
-                            if let Some(p) = sums.last_mut() {
-                                if !self.separate || depth == 0 {
-                                    *p += s;
-                                }
-                            }
-                        }
-                    }
-                    Ok(Action::Continue)
-                }
-                Visit::Error(Op::Read, err) => {
-                    self.cannot(ctx, "cannot read directory ", e.path(), &err);
-                    Ok(Action::Continue)
-                }
-                Visit::Error(_, err) => {
-                    let dangling = self.follow != Follow::Never
-                        && depth == 0
-                        && crate::common::sys::fd::lstat(e.path())
-                            .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK);
-                    if dangling {
-                        let mut msg = b"cannot access ".to_vec();
-                        msg.extend_from_slice(&quote_always(e.path()));
-                        ctx.error(1, &msg);
-                        return Ok(Action::Continue);
-                    }
-                    self.cannot(ctx, "cannot access ", e.path(), &err);
-                    Ok(Action::Continue)
-                }
-            })();
-            match r {
-                Ok(a) => a,
-                Err(x) => {
-                    err = Some(x);
-                    Action::Stop
-                }
-            }
-        });
-        if let Some(e) = err {
+    /// One operand; its total. With `-s` only the operand's own line is printed, so the
+    /// walk may take a second thread.
+    fn root(&self, ctx: &mut Ctx, w: &mut Walker, root: &[u8]) -> Result<u64> {
+        let split = self.max_depth == 0 && !self.xdev;
+        let (p, _) = walk::walk_split(w, ctx, cwd(), root, self, split);
+        if let Some(e) = p.err {
             return Err(e);
         }
-        Ok(sums[0])
+        Ok(p.sums[0])
     }
-
     fn cannot(&self, ctx: &mut Ctx, what: &str, path: &[u8], e: &std::io::Error) {
         let mut msg = what.as_bytes().to_vec();
         msg.extend_from_slice(&quote_always(path));
         msg.extend_from_slice(b": ");
         msg.extend_from_slice(strerror(e).as_bytes());
         ctx.error(1, &msg);
+    }
+}
+
+/// What the walk of one subtree keeps.
+struct DuPart {
+    /// Sums of the open directories, by depth below the subtree's parent; `sums[0]` collects
+    /// the subtree's total.
+    sums: Vec<u64>,
+    err: Option<Error>,
+    root_dev: Option<u64>,
+}
+
+impl walk::Split for Du {
+    type Part = DuPart;
+
+    fn part(&self, _depth: usize) -> DuPart {
+        DuPart {
+            sums: vec![0],
+            err: None,
+            root_dev: None,
+        }
+    }
+
+    fn join(&self, into: &mut DuPart, sub: DuPart, _depth: usize) {
+        if let Some(p) = into.sums.last_mut() {
+            *p += sub.sums[0];
+        }
+        if into.err.is_none() {
+            into.err = sub.err;
+        }
+    }
+
+    fn visit(&self, ctx: &mut Ctx, p: &mut DuPart, e: &mut walk::Entry, v: Visit) -> Action {
+        let depth = e.depth();
+        let r: Result<Action> = (|| match v {
+            Visit::Pre => {
+                if self.excluded(e.path()) {
+                    return Ok(Action::Skip);
+                }
+                let st = *e.stat().map_err(|e| Error::write(&e))?;
+                if depth == 0 {
+                    p.root_dev = Some(st.st_dev);
+                } else if e.other_device() {
+                    return Ok(Action::Skip);
+                }
+                if self.repeat(&st, true) {
+                    return Ok(Action::Skip);
+                }
+                p.sums.push(self.size(&st));
+                Ok(Action::Continue)
+            }
+            Visit::Post => {
+                let s = p.sums.pop().unwrap_or(0);
+                if depth <= self.max_depth {
+                    self.print(ctx, s, e.path())?;
+                }
+                if let Some(p) = p.sums.last_mut() {
+                    if !self.separate || depth == 0 {
+                        *p += s;
+                    }
+                }
+                Ok(Action::Continue)
+            }
+            Visit::Leaf => {
+                if self.excluded(e.path()) {
+                    return Ok(Action::Continue);
+                }
+                let st = match e.stat() {
+                    Ok(st) => *st,
+                    Err(err) => {
+                        self.cannot(ctx, "cannot access ", e.path(), &err);
+                        return Ok(Action::Continue);
+                    }
+                };
+                if (self.follow == Follow::All || (self.follow == Follow::Roots && depth == 0))
+                    && st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                {
+                    // A dangling symlink followed: GNU's fts reports it without an errno.
+                    let mut msg = b"cannot access ".to_vec();
+                    msg.extend_from_slice(&quote_always(e.path()));
+                    ctx.error(1, &msg);
+                    return Ok(Action::Continue);
+                }
+                if depth > 0 && self.xdev && p.root_dev.is_some_and(|d| d != st.st_dev) {
+                    return Ok(Action::Continue);
+                }
+                if self.repeat(&st, false) {
+                    return Ok(Action::Continue);
+                }
+                let s = self.size(&st);
+                if depth == 0 || (self.all && depth <= self.max_depth) {
+                    self.print(ctx, s, e.path())?;
+                }
+                if let Some(p) = p.sums.last_mut() {
+                    *p += s;
+                }
+                Ok(Action::Continue)
+            }
+            Visit::Children(_) => Ok(Action::Continue),
+            Visit::Error(Op::Loop, _) => Ok(Action::Continue),
+            Visit::Error(Op::Open, err) => {
+                // A directory that cannot be read still counts (and prints) itself.
+                self.cannot(ctx, "cannot read directory ", e.path(), &err);
+                if let Ok(st) = e.stat() {
+                    let st = *st;
+                    if !self.repeat(&st, true) {
+                        let s = self.size(&st);
+                        if depth <= self.max_depth {
+                            self.print(ctx, s, e.path())?;
+                        }
+                        if let Some(p) = p.sums.last_mut() {
+                            if !self.separate || depth == 0 {
+                                *p += s;
+                            }
+                        }
+                    }
+                }
+                Ok(Action::Continue)
+            }
+            Visit::Error(Op::Read, err) => {
+                self.cannot(ctx, "cannot read directory ", e.path(), &err);
+                Ok(Action::Continue)
+            }
+            Visit::Error(_, err) => {
+                let dangling = self.follow != Follow::Never
+                    && depth == 0
+                    && crate::common::sys::fd::lstat(e.path())
+                        .is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK);
+                if dangling {
+                    let mut msg = b"cannot access ".to_vec();
+                    msg.extend_from_slice(&quote_always(e.path()));
+                    ctx.error(1, &msg);
+                    return Ok(Action::Continue);
+                }
+                self.cannot(ctx, "cannot access ", e.path(), &err);
+                Ok(Action::Continue)
+            }
+        })();
+        match r {
+            Ok(a) => a,
+            Err(x) => {
+                p.err = Some(x);
+                Action::Stop
+            }
+        }
     }
 }

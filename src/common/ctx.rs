@@ -121,6 +121,8 @@ pub struct Ctx {
     /// The status so far.
     pub status: i32,
     pub rule: StatusRule,
+    /// Messages kept instead of written (a subtree of a split walk: printed in walk order).
+    kept: Option<Vec<u8>>,
 }
 
 impl Ctx {
@@ -130,7 +132,34 @@ impl Ctx {
             out: Out::stdout(),
             status: 0,
             rule: StatusRule::Worst,
+            kept: None,
         }
+    }
+
+    /// A context whose messages are kept (see [`Ctx::take_kept`]) rather than written.
+    pub fn keeping(name: &'static str) -> Self {
+        Ctx {
+            kept: Some(Vec::new()),
+            ..Ctx::new(name)
+        }
+    }
+
+    /// Bytes of messages kept so far.
+    pub fn kept_len(&self) -> usize {
+        self.kept.as_ref().map_or(0, |k| k.len())
+    }
+
+    /// Inserts messages kept elsewhere at byte `at` of those kept here.
+    pub fn keep_at(&mut self, at: usize, msgs: &[u8]) {
+        if let Some(k) = &mut self.kept {
+            let at = at.min(k.len());
+            k.splice(at..at, msgs.iter().copied());
+        }
+    }
+
+    /// The messages kept, as they would have been written to standard error.
+    pub fn take_kept(&mut self) -> Vec<u8> {
+        self.kept.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Record a status according to the applet's rule.
@@ -148,6 +177,13 @@ impl Ctx {
     /// Print `name: msg` on stderr. Standard output is flushed first so the two interleave as
     /// a C program's would when both go to one terminal or file.
     pub fn msg(&mut self, msg: &[u8]) {
+        if let Some(k) = &mut self.kept {
+            k.extend_from_slice(self.name.as_bytes());
+            k.extend_from_slice(b": ");
+            k.extend_from_slice(msg);
+            k.push(b'\n');
+            return;
+        }
         let _ = self.out.flush();
         let mut line = Vec::with_capacity(self.name.len() + msg.len() + 3);
         line.extend_from_slice(self.name.as_bytes());

@@ -25,7 +25,7 @@ use super::sys::dir;
 use super::sys::fd::{self as sfd, BorrowedFd, Stat};
 use super::sys::fs as sfs;
 use super::sys::user;
-use super::walk::{Action, Entry, Op, Options, Order, Visit, Walker};
+use super::walk::{walk_split, Action, Entry, Op, Options, Order, Split, Visit, Walker};
 
 /// When to ask (GNU's `RMI_*`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -99,11 +99,6 @@ pub struct Remover {
     pub opts: RmOptions,
     walker: Walker,
     root: Option<(u64, u64)>,
-    /// Per directory depth on the current path: something below failed or was declined, so
-    /// the directory is left alone (GNU's `mark_ancestor_dirs`).
-    marked: Vec<bool>,
-    /// Per depth: the user already agreed to remove this (empty) directory.
-    asked: Vec<bool>,
     /// The first error writing `-v` lines to standard output.
     pub write_error: Option<io::Error>,
 }
@@ -322,147 +317,193 @@ impl Remover {
                 ..Options::default()
             }),
             root,
-            marked: Vec::new(),
-            asked: Vec::new(),
             write_error: None,
         }
     }
 
     /// Removes `path` (relative to `base`, `sys::cwd()` for a command-line name), reporting
-    /// errors on stderr as `ctx.name`.
+    /// errors on stderr as `ctx.name`. Without questions or `-v` lines, nothing depends on the
+    /// order subdirectories are removed in: the walk uses a second thread.
     pub fn remove(&mut self, ctx: &mut Ctx, base: BorrowedFd, path: &[u8]) -> Status {
         let path = trim_slashes(path);
-        let o = self.opts;
-        let root = self.root;
-        let marked = &mut self.marked;
-        let asked = &mut self.asked;
-        let werr = &mut self.write_error;
-        marked.clear();
-        asked.clear();
-        let mut status = Status::Ok;
-        self.walker.walk(base, path, |e, v| {
-            let d = e.depth();
-            match v {
-                Visit::Leaf | Visit::Error(Op::Stat, _) => {
-                    let t = target(e);
-                    let mut s = prompt(ctx, &o, &t, false, Ask::Remove, false);
-                    if s == Status::Ok {
-                        s = excise(ctx, &o, &t, false, None, werr);
-                        if s == Status::Error {
-                            mark(marked, d);
-                        }
+        let o = &self.opts;
+        let quiet = !o.verbose
+            && (o.interactive == Interactive::Never
+                || (o.interactive == Interactive::Sometimes && !o.stdin_tty));
+        let split = o.recursive && quiet;
+        let rm = Rm {
+            o: self.opts,
+            root: self.root,
+        };
+        let (p, _) = walk_split(&mut self.walker, ctx, base, path, &rm, split);
+        if let Some(e) = p.werr {
+            self.write_error.get_or_insert(e);
+        }
+        p.status
+    }
+}
+
+/// The removal as a walk visitor.
+struct Rm {
+    o: RmOptions,
+    root: Option<(u64, u64)>,
+}
+
+/// What the removal of one subtree keeps between visits.
+struct RmPart {
+    /// Per directory depth on the current path: something below failed or was declined, so
+    /// the directory is left alone (GNU's `mark_ancestor_dirs`).
+    marked: Vec<bool>,
+    /// Per depth: the user already agreed to remove this (empty) directory.
+    asked: Vec<bool>,
+    status: Status,
+    werr: Option<io::Error>,
+}
+
+impl Split for Rm {
+    type Part = RmPart;
+
+    fn part(&self, depth: usize) -> RmPart {
+        RmPart {
+            marked: vec![false; depth],
+            asked: vec![false; depth],
+            status: Status::Ok,
+            werr: None,
+        }
+    }
+
+    fn join(&self, into: &mut RmPart, sub: RmPart, depth: usize) {
+        into.status.update(sub.status);
+        if sub.marked[..depth.min(sub.marked.len())].iter().any(|&m| m) {
+            mark(&mut into.marked, depth);
+        }
+        if into.werr.is_none() {
+            into.werr = sub.werr;
+        }
+    }
+
+    fn visit(&self, ctx: &mut Ctx, p: &mut RmPart, e: &mut Entry, v: Visit) -> Action {
+        let o = &self.o;
+        let d = e.depth();
+        match v {
+            Visit::Leaf | Visit::Error(Op::Stat, _) => {
+                let t = target(e);
+                let mut s = prompt(ctx, o, &t, false, Ask::Remove, false);
+                if s == Status::Ok {
+                    s = excise(ctx, o, &t, false, None, &mut p.werr);
+                    if s == Status::Error {
+                        mark(&mut p.marked, d);
                     }
-                    status.update(s);
-                    Action::Continue
                 }
-                Visit::Pre => {
-                    marked.truncate(d);
-                    marked.push(false);
-                    asked.truncate(d);
-                    asked.push(false);
-                    if let Some(s) = pre_checks(ctx, &o, root, e, None) {
-                        if s == Status::Error && d > 0 {
-                            mark(marked, d);
-                        }
-                        status.update(s);
-                        return Action::Skip;
-                    }
-                    Action::Continue
-                }
-                Visit::Children(kids) => {
-                    let empty = kids.is_empty();
-                    let t = target(e);
-                    let s = prompt(ctx, &o, &t, true, Ask::Descend, empty);
-                    if s != Status::Ok {
-                        mark(marked, d + 1);
-                        status.update(s);
-                        return Action::Skip;
-                    }
-                    if empty && o.interactive == Interactive::Always {
-                        asked[d] = true;
-                    }
-                    Action::Continue
-                }
-                Visit::Post => {
-                    let m = marked.get(d).copied().unwrap_or(false);
-                    let done_asking = asked.get(d).copied().unwrap_or(false);
-                    marked.truncate(d);
-                    asked.truncate(d);
-                    if m {
-                        mark(marked, d);
-                        return Action::Continue;
-                    }
-                    if e.other_device() && d > 0 {
-                        mark(marked, d);
-                        let mut m = b"skipping ".to_vec();
-                        m.extend_from_slice(&quote_always(e.path()));
-                        m.extend_from_slice(b", since it's on a different device");
-                        ctx.msg(&m);
-                        status.update(Status::Error);
-                        return Action::Continue;
-                    }
-                    let t = target(e);
-                    let mut s = Status::Ok;
-                    if !done_asking {
-                        s = prompt(ctx, &o, &t, true, Ask::Remove, false);
-                    }
-                    if s == Status::Ok {
-                        s = excise(ctx, &o, &t, true, None, werr);
-                        if s == Status::Error {
-                            mark(marked, d);
-                        }
-                    }
-                    status.update(s);
-                    Action::Continue
-                }
-                Visit::Error(Op::Open, err) => {
-                    // A directory that cannot be read (GNU's FTS_D then FTS_DNR).
-                    marked.truncate(d);
-                    asked.truncate(d);
-                    if let Some(s) = pre_checks(ctx, &o, root, e, Some(&err)) {
-                        if s == Status::Error {
-                            mark(marked, d);
-                        }
-                        status.update(s);
-                        return Action::Continue;
-                    }
-                    let t = target(e);
-                    let mut s = prompt(ctx, &o, &t, true, Ask::Descend, false);
-                    if s == Status::Ok {
-                        s = prompt(ctx, &o, &t, true, Ask::Remove, false);
-                        if s == Status::Ok {
-                            s = excise(ctx, &o, &t, true, Some(&err), werr);
-                        }
-                    }
-                    if s != Status::Ok {
-                        mark(marked, d);
-                    }
-                    status.update(s);
-                    Action::Continue
-                }
-                Visit::Error(Op::Loop, _) => {
-                    let mut m = b"WARNING: Circular directory structure.\nThis almost certainly means that you have a corrupted file system.\nNOTIFY YOUR SYSTEM MANAGER.\nThe following directory is part of the cycle:\n  ".to_vec();
-                    m.extend_from_slice(&super::quote::quote_if_needed(e.path()));
-                    m.push(b'\n');
-                    ctx.msg(&m);
-                    mark(marked, d);
-                    status.update(Status::Error);
-                    Action::Continue
-                }
-                Visit::Error(_, err) => {
-                    // A read error in a directory, or an ancestor moved under the walk.
-                    let mut m = b"traversal failed: ".to_vec();
-                    m.extend_from_slice(&super::quote::quote_if_needed(e.path()));
-                    m.extend_from_slice(b": ");
-                    m.extend_from_slice(strerror(&err).as_bytes());
-                    ctx.msg(&m);
-                    mark(marked, d + 1);
-                    status.update(Status::Error);
-                    Action::Continue
-                }
+                p.status.update(s);
+                Action::Continue
             }
-        });
-        status
+            Visit::Pre => {
+                p.marked.truncate(d);
+                p.marked.push(false);
+                p.asked.truncate(d);
+                p.asked.push(false);
+                if let Some(s) = pre_checks(ctx, o, self.root, e, None) {
+                    if s == Status::Error && d > 0 {
+                        mark(&mut p.marked, d);
+                    }
+                    p.status.update(s);
+                    return Action::Skip;
+                }
+                Action::Continue
+            }
+            Visit::Children(kids) => {
+                let empty = kids.is_empty();
+                let t = target(e);
+                let s = prompt(ctx, o, &t, true, Ask::Descend, empty);
+                if s != Status::Ok {
+                    mark(&mut p.marked, d + 1);
+                    p.status.update(s);
+                    return Action::Skip;
+                }
+                if empty && o.interactive == Interactive::Always {
+                    p.asked[d] = true;
+                }
+                Action::Continue
+            }
+            Visit::Post => {
+                let m = p.marked.get(d).copied().unwrap_or(false);
+                let done_asking = p.asked.get(d).copied().unwrap_or(false);
+                p.marked.truncate(d);
+                p.asked.truncate(d);
+                if m {
+                    mark(&mut p.marked, d);
+                    return Action::Continue;
+                }
+                if e.other_device() && d > 0 {
+                    mark(&mut p.marked, d);
+                    let mut m = b"skipping ".to_vec();
+                    m.extend_from_slice(&quote_always(e.path()));
+                    m.extend_from_slice(b", since it's on a different device");
+                    ctx.msg(&m);
+                    p.status.update(Status::Error);
+                    return Action::Continue;
+                }
+                let t = target(e);
+                let mut s = Status::Ok;
+                if !done_asking {
+                    s = prompt(ctx, o, &t, true, Ask::Remove, false);
+                }
+                if s == Status::Ok {
+                    s = excise(ctx, o, &t, true, None, &mut p.werr);
+                    if s == Status::Error {
+                        mark(&mut p.marked, d);
+                    }
+                }
+                p.status.update(s);
+                Action::Continue
+            }
+            Visit::Error(Op::Open, err) => {
+                // A directory that cannot be read (GNU's FTS_D then FTS_DNR).
+                p.marked.truncate(d);
+                p.asked.truncate(d);
+                if let Some(s) = pre_checks(ctx, o, self.root, e, Some(&err)) {
+                    if s == Status::Error {
+                        mark(&mut p.marked, d);
+                    }
+                    p.status.update(s);
+                    return Action::Continue;
+                }
+                let t = target(e);
+                let mut s = prompt(ctx, o, &t, true, Ask::Descend, false);
+                if s == Status::Ok {
+                    s = prompt(ctx, o, &t, true, Ask::Remove, false);
+                    if s == Status::Ok {
+                        s = excise(ctx, o, &t, true, Some(&err), &mut p.werr);
+                    }
+                }
+                if s != Status::Ok {
+                    mark(&mut p.marked, d);
+                }
+                p.status.update(s);
+                Action::Continue
+            }
+            Visit::Error(Op::Loop, _) => {
+                let mut m = b"WARNING: Circular directory structure.\nThis almost certainly means that you have a corrupted file system.\nNOTIFY YOUR SYSTEM MANAGER.\nThe following directory is part of the cycle:\n  ".to_vec();
+                m.extend_from_slice(&super::quote::quote_if_needed(e.path()));
+                m.push(b'\n');
+                ctx.msg(&m);
+                mark(&mut p.marked, d);
+                p.status.update(Status::Error);
+                Action::Continue
+            }
+            Visit::Error(_, err) => {
+                // A read error in a directory, or an ancestor moved under the walk.
+                let mut m = b"traversal failed: ".to_vec();
+                m.extend_from_slice(&super::quote::quote_if_needed(e.path()));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&err).as_bytes());
+                ctx.msg(&m);
+                mark(&mut p.marked, d + 1);
+                p.status.update(Status::Error);
+                Action::Continue
+            }
+        }
     }
 }
 

@@ -79,8 +79,14 @@
 //! Multiple roots: call [`Walker::walk`] once per root; the buffers (256 KiB getdents buffer,
 //! path, per-level child lists) are reused.
 
+use std::any::Any;
 use std::cmp::Ordering;
+use std::collections::VecDeque;
 use std::io;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as Mem};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use super::ctx::Ctx;
 
 use super::sys::dir::{self, DirBuf};
 use super::sys::fd::{self, AsFd, BorrowedFd, OwnedFd, Stat};
@@ -372,8 +378,9 @@ impl<'w> Entry<'w> {
 }
 
 struct Level {
-    /// None while closed for the descriptor budget.
-    fd: Option<OwnedFd>,
+    /// None while closed for the descriptor budget (shared with subtrees handed to the other
+    /// thread, which name their root relative to it).
+    fd: Option<Arc<OwnedFd>>,
     st: Stat,
     path_len: usize,
     name_at: usize,
@@ -383,10 +390,32 @@ struct Level {
     other_device: bool,
     kids: Children,
     pos: usize,
+    /// Subtrees of this directory handed to the other thread, joined before its `Post`.
+    pending: Vec<u64>,
+    /// How many of the children are directories (by `d_type`).
+    subdirs: usize,
 }
 
-/// The visitor as the walker's internals call it.
-type Visitor<'f> = dyn FnMut(&mut Entry, Visit) -> Action + 'f;
+/// The visitor as the walker's internals call it: the visits, and (in a split walk) the
+/// subtrees handed to the other thread.
+trait Visits {
+    fn visit(&mut self, e: &mut Entry, v: Visit) -> Action;
+    /// The subtree `id` went to the other thread: its messages belong here in walk order.
+    fn handed(&mut self, _id: u64) {}
+    /// The subtree `id` (rooted at `depth`) is done: its result, before its parent's `Post`.
+    fn joined(&mut self, _id: u64, _depth: usize, _r: Done) {}
+}
+
+/// A closure as a visitor.
+struct Plain<F>(F);
+
+impl<F: FnMut(&mut Entry, Visit) -> Action> Visits for Plain<F> {
+    fn visit(&mut self, e: &mut Entry, v: Visit) -> Action {
+        (self.0)(e, v)
+    }
+}
+
+type Visitor<'f> = dyn Visits + 'f;
 
 /// A reusable walker (buffers kept between walks).
 pub struct Walker {
@@ -400,6 +429,16 @@ pub struct Walker {
     spare: Vec<Children>,
     peak_open: usize,
     root_dev: u64,
+    /// Depth of the first level (a subtree walked for a split walk starts below its root).
+    depth0: usize,
+    /// Device/inode of the directories above the first level (a subtree's), for loops.
+    ancestors: Vec<(u64, u64)>,
+    /// The walker for a subtree run while this one waits for its own (split walks).
+    nested: Option<Box<Walker>>,
+    /// How many walkers wait below this one on this thread.
+    nest: usize,
+    /// Entries read so far (split walks start their second thread after enough).
+    seen: usize,
 }
 
 fn is_dir_mode(st: &Stat) -> bool {
@@ -417,6 +456,11 @@ impl Walker {
             spare: Vec::new(),
             peak_open: 0,
             root_dev: 0,
+            depth0: 0,
+            ancestors: Vec::new(),
+            nested: None,
+            nest: 0,
+            seen: 0,
         }
     }
 
@@ -439,15 +483,23 @@ impl Walker {
     where
         F: FnMut(&mut Entry, Visit) -> Action,
     {
-        self.walk_dyn(base, root, &mut f)
+        self.walk_dyn(base, root, &mut Plain(&mut f), None)
     }
 
     /// The walk itself, one copy in the binary whatever the visitors (each visitor's closure
     /// type would otherwise instantiate the whole walker again).
-    fn walk_dyn(&mut self, base: BorrowedFd, root: &[u8], f: &mut Visitor) -> bool {
+    fn walk_dyn(
+        &mut self,
+        base: BorrowedFd,
+        root: &[u8],
+        f: &mut Visitor,
+        par: Option<Team>,
+    ) -> bool {
         self.path.clear();
         self.path.extend_from_slice(root);
         self.lowest_open = 0;
+        self.depth0 = 0;
+        self.ancestors.clear();
         while let Some(l) = self.levels.pop() {
             self.recycle(l);
         }
@@ -457,18 +509,43 @@ impl Walker {
             Ok(st) => st,
             Err(e) => {
                 let mut ent = self.entry(base, None, 0, 0, libc::DT_UNKNOWN, 0, follow, None);
-                return f(&mut ent, Visit::Error(Op::Stat, e)) != Action::Stop;
+                return f.visit(&mut ent, Visit::Error(Op::Stat, e)) != Action::Stop;
             }
         };
         self.root_dev = st.st_dev;
         if !is_dir_mode(&st) {
             let mut ent = self.entry(base, None, 0, 0, libc::DT_UNKNOWN, 0, follow, Some(st));
-            return f(&mut ent, Visit::Leaf) != Action::Stop;
+            return f.visit(&mut ent, Visit::Leaf) != Action::Stop;
         }
         if !self.enter(base, 0, libc::DT_UNKNOWN, 0, follow, Some(st), f) {
             return false;
         }
-        self.run(base, f)
+        self.run(base, f, par)
+    }
+
+    /// Walks a subtree handed over by a split walk: its root is a directory named relative to
+    /// the job's parent descriptor, as the walker that listed it would have entered it.
+    fn walk_job(&mut self, job: &Job, f: &mut Visitor, par: &Par) -> bool {
+        let team = Team {
+            par,
+            start: None,
+            always: false,
+        };
+        self.path.clear();
+        self.path.extend_from_slice(&job.path);
+        self.lowest_open = 0;
+        self.depth0 = job.depth;
+        self.ancestors.clear();
+        self.ancestors.extend_from_slice(&job.ancestors);
+        self.root_dev = job.root_dev;
+        while let Some(l) = self.levels.pop() {
+            self.recycle(l);
+        }
+        let base = job.parent.as_fd();
+        if !self.enter(base, job.name_at, job.dtype, job.ino, false, None, f) {
+            return false;
+        }
+        self.run(base, f, Some(team))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -488,7 +565,7 @@ impl Walker {
             name_at,
             parent,
             fd,
-            depth,
+            depth: self.depth0 + depth,
             dtype,
             ino,
             follow,
@@ -507,7 +584,7 @@ impl Walker {
         if k == 0 {
             Some(base)
         } else {
-            self.levels[k - 1].fd.as_ref().map(|f| f.as_fd())
+            self.levels[k - 1].fd.as_deref().map(|f| f.as_fd())
         }
     }
 
@@ -548,41 +625,40 @@ impl Walker {
                                 follow,
                                 Some(st),
                             );
-                            return f(&mut ent, Visit::Leaf) != Action::Stop;
+                            return f.visit(&mut ent, Visit::Leaf) != Action::Stop;
                         }
                     }
                 }
                 let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, known);
-                return f(&mut ent, Visit::Error(Op::Open, e)) != Action::Stop;
+                return f.visit(&mut ent, Visit::Error(Op::Open, e)) != Action::Stop;
             }
         };
         let st = match fd::fstat(dfd.as_fd()) {
             Ok(st) => st,
             Err(e) => {
                 let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, known);
-                return f(&mut ent, Visit::Error(Op::Stat, e)) != Action::Stop;
+                return f.visit(&mut ent, Visit::Error(Op::Stat, e)) != Action::Stop;
             }
         };
         if let Some(k) = &known {
             if (k.st_dev, k.st_ino) != (st.st_dev, st.st_ino) {
                 let e = io::Error::other("directory changed during the walk");
                 let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, known);
-                return f(&mut ent, Visit::Error(Op::Open, e)) != Action::Stop;
+                return f.visit(&mut ent, Visit::Error(Op::Open, e)) != Action::Stop;
             }
         }
-        if self
-            .levels
-            .iter()
-            .any(|l| (l.st.st_dev, l.st.st_ino) == (st.st_dev, st.st_ino))
+        let id = (st.st_dev, st.st_ino);
+        if self.levels.iter().any(|l| (l.st.st_dev, l.st.st_ino) == id)
+            || self.ancestors.contains(&id)
         {
             let e = io::Error::from_raw_os_error(libc::ELOOP);
             let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, Some(st));
-            return f(&mut ent, Visit::Error(Op::Loop, e)) != Action::Stop;
+            return f.visit(&mut ent, Visit::Error(Op::Loop, e)) != Action::Stop;
         }
         let other_device = self.opts.xdev && st.st_dev != self.root_dev;
         let kids = self.spare.pop().unwrap_or_default();
         self.levels.push(Level {
-            fd: Some(dfd),
+            fd: Some(Arc::new(dfd)),
             st,
             path_len: self.path.len(),
             name_at,
@@ -592,6 +668,8 @@ impl Walker {
             other_device,
             kids,
             pos: 0,
+            pending: Vec::new(),
+            subdirs: 0,
         });
         self.budget();
         // Pre.
@@ -627,6 +705,8 @@ impl Walker {
             if let Err(e) = r {
                 kids.error = Some(e);
             }
+            self.seen += kids.len();
+            self.levels[lv].subdirs = kids.kids.iter().filter(|k| k.dtype == libc::DT_DIR).count();
         }
         kids.order(self.opts.order);
         let a = self.visit_level(base, depth, Visit::Children(&mut kids), f);
@@ -667,15 +747,15 @@ impl Walker {
             path: &self.path,
             name_at: l.name_at,
             parent,
-            fd: l.fd.as_ref().map(|d| d.as_fd()),
-            depth: k,
+            fd: l.fd.as_deref().map(|d| d.as_fd()),
+            depth: self.depth0 + k,
             dtype: l.dtype,
             ino: l.ino,
             follow: l.follow,
             other_device: l.other_device,
             stat: Some(l.st),
         };
-        f(&mut ent, v)
+        f.visit(&mut ent, v)
     }
 
     /// Reopens level `k` as `..` of level `k + 1`, checking it is the same directory.
@@ -690,12 +770,12 @@ impl Walker {
         if (st.st_dev, st.st_ino) != (want.st_dev, want.st_ino) {
             return Err(io::Error::other("directory moved during the walk"));
         }
-        self.levels[k].fd = Some(d);
+        self.levels[k].fd = Some(Arc::new(d));
         self.lowest_open = k;
         Ok(())
     }
 
-    fn run(&mut self, base: BorrowedFd, f: &mut Visitor) -> bool {
+    fn run(&mut self, base: BorrowedFd, f: &mut Visitor, par: Option<Team>) -> bool {
         while let Some(k) = self.levels.len().checked_sub(1) {
             let l = &mut self.levels[k];
             if l.pos < l.kids.len() {
@@ -730,10 +810,14 @@ impl Walker {
                 self.path.extend_from_slice(
                     &l.kids.arena[kid.off as usize..(kid.off + kid.len) as usize],
                 );
-                if !self.child(base, name_at, kid.dtype, kid.ino, f) {
+                if !self.child(base, name_at, kid.dtype, kid.ino, f, par) {
                     return false;
                 }
             } else {
+                if !l.pending.is_empty() {
+                    let pending = std::mem::take(&mut l.pending);
+                    self.join(&pending, self.depth0 + k + 1, f, par);
+                }
                 // Post: the parent must be open for it.
                 if k > 0 && self.levels[k - 1].fd.is_none() {
                     if let Err(e) = self.reopen(k - 1) {
@@ -751,15 +835,16 @@ impl Walker {
                                 .unwrap_or_else(|| unreachable!("the current level is open"))
                                 .as_fd(),
                             fd: None,
-                            depth: k + 1,
+                            depth: self.depth0 + k + 1,
                             dtype: libc::DT_DIR,
                             ino: 0,
                             follow: false,
                             other_device: false,
                             stat: None,
                         };
-                        let a = f(&mut ent, Visit::Error(Op::Parent, e));
+                        let a = f.visit(&mut ent, Visit::Error(Op::Parent, e));
                         while let Some(l) = self.levels.pop() {
+                            self.settle(&l, f, par);
                             self.recycle(l);
                         }
                         return a != Action::Stop;
@@ -785,12 +870,22 @@ impl Walker {
         dtype: u8,
         ino: u64,
         f: &mut Visitor,
+        par: Option<Team>,
     ) -> bool {
         let depth = self.levels.len();
-        let follow = self.follows_at(depth);
+        let follow = self.follows_at(self.depth0 + depth);
+        if dtype == libc::DT_DIR && !follow {
+            if let Some(p) = par.filter(|t| self.helper_wanted(t)) {
+                if let Some(id) = self.hand_over(p.par, name_at, dtype, ino) {
+                    self.levels[depth - 1].pending.push(id);
+                    f.handed(id);
+                    return true;
+                }
+            }
+        }
         let parent = self.levels[depth - 1]
             .fd
-            .as_ref()
+            .as_deref()
             .unwrap_or_else(|| unreachable!("the current level is open"))
             .as_fd();
         let mut known = None;
@@ -818,9 +913,9 @@ impl Walker {
                         let a = match dangling {
                             Some(st) => {
                                 ent.stat = Some(st);
-                                f(&mut ent, Visit::Leaf)
+                                f.visit(&mut ent, Visit::Leaf)
                             }
-                            None => f(&mut ent, Visit::Error(Op::Stat, e)),
+                            None => f.visit(&mut ent, Visit::Error(Op::Stat, e)),
                         };
                         return a != Action::Stop;
                     }
@@ -830,10 +925,413 @@ impl Walker {
         };
         if !is_dir {
             let mut ent = self.entry(parent, None, name_at, depth, dtype, ino, follow, known);
-            return f(&mut ent, Visit::Leaf) != Action::Stop;
+            return f.visit(&mut ent, Visit::Leaf) != Action::Stop;
         }
         self.enter(base, name_at, dtype, ino, follow, known, f)
     }
+}
+
+// ---- Split walks: two threads ----
+
+/// The result of a subtree walked by a [`Split`] walk: its part, its messages, its status.
+type Done = Box<dyn Any + Send>;
+
+/// A visitor whose result does not depend on the order subtrees are walked in (`rm -rf`,
+/// `du -s`, `chmod -R` without `-v`), so [`walk_split`] may walk subdirectories on a second
+/// thread. Each subtree gets its own [`Split::Part`] (what the visitor's closure would keep
+/// across visits) and its own [`Ctx`] whose messages are kept and printed in walk order; a
+/// finished subtree's part is [`Split::join`]ed into its parent's part before the parent's
+/// `Post` visit. Nothing may be written to standard output from a visit.
+pub trait Split: Sync {
+    type Part: Send + 'static;
+    /// A fresh part for a subtree whose root is at `depth` (0: the walk's root).
+    fn part(&self, depth: usize) -> Self::Part;
+    fn visit(&self, ctx: &mut Ctx, part: &mut Self::Part, e: &mut Entry, v: Visit) -> Action;
+    /// Folds the part of a finished subtree rooted at `depth` into `into` (the walker is at
+    /// the subtree's parent, before its `Post`).
+    fn join(&self, into: &mut Self::Part, sub: Self::Part, depth: usize);
+}
+
+/// A subtree handed to the other thread: a directory named relative to its parent's descriptor.
+struct Job {
+    id: u64,
+    parent: Arc<OwnedFd>,
+    path: Vec<u8>,
+    name_at: usize,
+    depth: usize,
+    dtype: u8,
+    ino: u64,
+    ancestors: Vec<(u64, u64)>,
+    root_dev: u64,
+}
+
+#[derive(Default)]
+struct PoolState {
+    queue: VecDeque<Job>,
+    done: Vec<(u64, Done)>,
+    idle: usize,
+    quit: bool,
+    next: u64,
+}
+
+type Runner<'a> = dyn Fn(&Par, &Job, &mut Walker) -> Done + Sync + 'a;
+
+/// What the two threads of a split walk share: a queue of at most one subtree waiting, the
+/// results of finished ones, how many threads are idle.
+struct Par<'a> {
+    st: Mutex<PoolState>,
+    cv: Condvar,
+    /// `PoolState::queue`'s length, readable without the lock on every subdirectory.
+    queued: AtomicUsize,
+    /// The second thread was started.
+    started: AtomicBool,
+    run: &'a Runner<'a>,
+}
+
+/// How many walkers may wait on top of each other on one thread (each holds its buffers).
+const MAX_NEST: usize = 16;
+
+impl Par<'_> {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        self.st.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Nothing is queued: a subdirectory is worth handing over (the other thread takes it
+    /// whenever it can; if it cannot before this one is done with the rest, this one takes it
+    /// back).
+    fn wants_work(&self) -> bool {
+        self.queued.load(Mem::Relaxed) == 0
+    }
+
+    fn offer(&self, mut job: Job) -> Option<u64> {
+        let mut st = self.lock();
+        if !st.queue.is_empty() || st.quit {
+            return None;
+        }
+        st.next += 1;
+        job.id = st.next;
+        st.queue.push_back(job);
+        self.queued.store(st.queue.len(), Mem::Relaxed);
+        if st.idle > 0 {
+            self.cv.notify_all();
+        }
+        Some(st.next)
+    }
+
+    fn sleep<'g>(&self, mut st: MutexGuard<'g, PoolState>) -> MutexGuard<'g, PoolState> {
+        st.idle += 1;
+        st = self.cv.wait(st).unwrap_or_else(|e| e.into_inner());
+        st.idle -= 1;
+        st
+    }
+
+    fn finished(&self, id: u64, r: Done) {
+        let mut st = self.lock();
+        st.done.push((id, r));
+        self.cv.notify_all();
+    }
+
+    /// The result of subtree `id`: taken back and walked here if still queued; otherwise,
+    /// while the other thread walks it, other queued subtrees are walked here (on `w`).
+    fn wait(&self, id: u64, w: &mut Walker) -> Done {
+        let mut st = self.lock();
+        loop {
+            if let Some(i) = st.done.iter().position(|d| d.0 == id) {
+                return st.done.swap_remove(i).1;
+            }
+            let pick = match st.queue.iter().position(|j| j.id == id) {
+                Some(i) => st.queue.remove(i),
+                None if w.nest < MAX_NEST => st.queue.pop_front(),
+                None => None,
+            };
+            self.queued.store(st.queue.len(), Mem::Relaxed);
+            match pick {
+                Some(job) => {
+                    drop(st);
+                    let r = (self.run)(self, &job, w);
+                    if job.id == id {
+                        return r;
+                    }
+                    self.finished(job.id, r);
+                    st = self.lock();
+                }
+                None => st = self.sleep(st),
+            }
+        }
+    }
+
+    /// The second thread: walks queued subtrees until the walk is over.
+    fn helper(&self, opts: Options) {
+        let mut w = Walker::new(opts);
+        let mut st = self.lock();
+        loop {
+            if st.quit {
+                return;
+            }
+            let pick = st.queue.pop_front();
+            self.queued.store(st.queue.len(), Mem::Relaxed);
+            match pick {
+                Some(job) => {
+                    drop(st);
+                    let r = (self.run)(self, &job, &mut w);
+                    self.finished(job.id, r);
+                    st = self.lock();
+                }
+                None => st = self.sleep(st),
+            }
+        }
+    }
+
+    fn quit(&self) {
+        let mut st = self.lock();
+        st.quit = true;
+        st.queue.clear();
+        self.queued.store(0, Mem::Relaxed);
+        self.cv.notify_all();
+    }
+}
+
+/// What a walker of a split walk is given: the shared state, and on the first thread until the
+/// second one runs, how to start it.
+#[derive(Clone, Copy)]
+struct Team<'t> {
+    par: &'t Par<'t>,
+    start: Option<&'t (dyn Fn() + 't)>,
+    /// Start the second thread even if no CPU looks idle (RBOX_WALK_THREADS=2, tests).
+    always: bool,
+}
+
+/// RBOX_WALK_THREADS: `1` never starts a second thread, `2` starts one whenever the walk is
+/// big enough, unset only when a CPU looks idle.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    One,
+    Two,
+    Auto,
+}
+
+/// Entries read before a second thread is worth its start (~0.1-0.3 ms: a small tree is
+/// removed or summed in less), unless a directory holds this many subdirectories.
+const START_AFTER: usize = 300;
+const START_SUBDIRS: usize = 8;
+
+impl Walker {
+    /// Whether to hand a subdirectory over now: the other thread is idle. Starts it when the
+    /// walk has shown itself big enough.
+    fn helper_wanted(&self, t: &Team) -> bool {
+        if let Some(start) = t.start {
+            if !t.par.started.load(Mem::Relaxed) {
+                let subdirs = self.levels.last().map_or(0, |l| l.subdirs);
+                if self.seen >= START_AFTER || subdirs >= START_SUBDIRS {
+                    t.par.started.store(true, Mem::Relaxed);
+                    // On a busy machine a second thread waits for a CPU and the walk for it.
+                    if t.always || super::sys::process::idle_cpu() {
+                        start();
+                    }
+                }
+                return false;
+            }
+        }
+        t.par.wants_work()
+    }
+
+    /// Hands the child directory at `self.path[name_at..]` of the current level to the other
+    /// thread.
+    fn hand_over(&mut self, p: &Par, name_at: usize, dtype: u8, ino: u64) -> Option<u64> {
+        let l = self.levels.last()?;
+        let parent = Arc::clone(l.fd.as_ref()?);
+        let mut ancestors = self.ancestors.clone();
+        ancestors.extend(self.levels.iter().map(|l| (l.st.st_dev, l.st.st_ino)));
+        p.offer(Job {
+            id: 0,
+            parent,
+            path: self.path.clone(),
+            name_at,
+            depth: self.depth0 + self.levels.len(),
+            dtype,
+            ino,
+            ancestors,
+            root_dev: self.root_dev,
+        })
+    }
+
+    /// Waits for the subtrees in `ids` (children at `depth`) and gives their results to `f`.
+    fn join(&mut self, ids: &[u64], depth: usize, f: &mut Visitor, par: Option<Team>) {
+        let Some(Team { par: p, .. }) = par else {
+            return;
+        };
+        let nest = self.nest + 1;
+        let opts = self.opts;
+        let w = self.nested.get_or_insert_with(|| {
+            let mut w = Walker::new(opts);
+            w.nest = nest;
+            Box::new(w)
+        });
+        for &id in ids {
+            let r = p.wait(id, w);
+            f.joined(id, depth, r);
+        }
+    }
+
+    /// Joins what a level abandoned by the walk still has on the other thread.
+    fn settle(&mut self, l: &Level, f: &mut Visitor, par: Option<Team>) {
+        if !l.pending.is_empty() {
+            let d = self.depth0 + self.levels.len() + 1;
+            self.join(&l.pending, d, f, par);
+        }
+    }
+}
+
+/// The visitor of one subtree of a split walk: the applet's visit with the subtree's part and
+/// a [`Ctx`] keeping its messages; `holes` are where handed-over subtrees' messages go.
+struct Sub<'s, S: Split> {
+    s: &'s S,
+    ctx: Ctx,
+    part: S::Part,
+    holes: Vec<(u64, usize)>,
+}
+
+impl<S: Split> Visits for Sub<'_, S> {
+    fn visit(&mut self, e: &mut Entry, v: Visit) -> Action {
+        self.s.visit(&mut self.ctx, &mut self.part, e, v)
+    }
+
+    fn handed(&mut self, id: u64) {
+        let at = self.ctx.kept_len();
+        self.holes.push((id, at));
+    }
+
+    fn joined(&mut self, id: u64, depth: usize, r: Done) {
+        let Ok(r) = r.downcast::<(S::Part, Vec<u8>, i32)>() else {
+            return;
+        };
+        let (part, msgs, status) = *r;
+        self.s.join(&mut self.part, part, depth);
+        if status != 0 {
+            self.ctx.fail(status);
+        }
+        let Some(i) = self.holes.iter().position(|h| h.0 == id) else {
+            return;
+        };
+        let (_, at) = self.holes.remove(i);
+        if msgs.is_empty() {
+            return;
+        }
+        self.ctx.keep_at(at, &msgs);
+        // Holes made later at the same place, or after it, move with the text.
+        for h in &mut self.holes {
+            if h.1 > at || (h.1 == at && h.0 > id) {
+                h.1 += msgs.len();
+            }
+        }
+    }
+}
+
+/// Walks `root` (relative to `base`) with `s` as the visitor: on this thread only unless
+/// `split`, else also on one more thread, which takes whole subdirectories whenever it is idle
+/// (each directory is still opened relative to its parent's descriptor, O_NOFOLLOW). Messages
+/// of a split walk are printed in walk order when the walk is over; statuses go to `ctx`.
+/// Returns the root's part and false if a visit said [`Action::Stop`].
+pub fn walk_split<S: Split>(
+    w: &mut Walker,
+    ctx: &mut Ctx,
+    base: BorrowedFd,
+    root: &[u8],
+    s: &S,
+    split: bool,
+) -> (S::Part, bool) {
+    let threads = std::env::var_os("RBOX_WALK_THREADS");
+    let threads = match threads.as_ref().map(|t| t.as_encoded_bytes()) {
+        Some(b"1") => Threads::One,
+        Some(b"2") => Threads::Two,
+        _ => Threads::Auto,
+    };
+    if !split || threads == Threads::One {
+        let mut part = s.part(0);
+        let ok = w.walk(base, root, |e, v| s.visit(ctx, &mut part, e, v));
+        return (part, ok);
+    }
+    let (part, ok, mut sub) = walk_two(w, ctx.name, base, root, s, threads == Threads::Two);
+    let msgs = sub.take_kept();
+    if !msgs.is_empty() {
+        let _ = ctx.out.flush();
+        let _ = super::io::write_all(super::io::stderr_fd(), &msgs);
+    }
+    if sub.out.pending() > 0 {
+        // The root's own lines (du -s): after the messages, as when they were written.
+        // Appended, not written: a write error shows when the caller flushes, as it would have.
+        let out = std::mem::take(sub.out.buf_mut());
+        ctx.out.buf_mut().extend_from_slice(&out);
+    }
+    if sub.status != 0 {
+        ctx.fail(sub.status);
+    }
+    (part, ok)
+}
+
+/// The split walk itself: the root's part, false on Stop, and the context that kept the
+/// messages, output and status.
+fn walk_two<S: Split>(
+    w: &mut Walker,
+    name: &'static str,
+    base: BorrowedFd,
+    root: &[u8],
+    s: &S,
+    always: bool,
+) -> (S::Part, bool, Ctx) {
+    let part = s.part(0);
+    let run = move |p: &Par, job: &Job, w: &mut Walker| -> Done {
+        let mut sub = Sub {
+            s,
+            ctx: Ctx::keeping(name),
+            part: s.part(job.depth),
+            holes: Vec::new(),
+        };
+        if !w.walk_job(job, &mut sub, p) {
+            p.quit();
+        }
+        let msgs = sub.ctx.take_kept();
+        Box::new((sub.part, msgs, sub.ctx.status))
+    };
+    let par = Par {
+        st: Mutex::new(PoolState::default()),
+        cv: Condvar::new(),
+        queued: AtomicUsize::new(0),
+        started: AtomicBool::new(false),
+        run: &run,
+    };
+    let opts = w.opts;
+    let mut sub = Sub {
+        s,
+        ctx: Ctx::keeping(name),
+        part,
+        holes: Vec::new(),
+    };
+    let ok = std::thread::scope(|sc| {
+        let par = &par;
+        let start = || {
+            let cpu = super::sys::process::current_cpu();
+            let spawned = std::thread::Builder::new().spawn_scoped(sc, move || {
+                if let Some(c) = cpu {
+                    super::sys::process::move_off_cpu(c);
+                }
+                par.helper(opts)
+            });
+            if spawned.is_err() {
+                // No second thread: the walk goes on alone (the other thread is never idle).
+                par.lock().quit = true;
+            }
+        };
+        let team = Team {
+            par,
+            start: Some(&start),
+            always,
+        };
+        let ok = w.walk_dyn(base, root, &mut sub, Some(team));
+        par.quit();
+        ok
+    });
+    (sub.part, ok, sub.ctx)
 }
 
 #[cfg(test)]
@@ -1215,6 +1713,130 @@ mod tests {
         std::fs::set_permissions(t.0.join("b"), std::fs::Permissions::from_mode(0o400)).unwrap();
         let ev = events(&mut w, &t.0);
         assert!(ev.contains(&"err:Open b/z".to_string()), "{ev:?}");
+    }
+
+    /// Counts leaves and says something about some of them: the same from one or two threads.
+    struct Count {
+        outside: PathBuf,
+        swap: Option<PathBuf>,
+    }
+
+    #[derive(Default, Debug, PartialEq)]
+    struct Counted {
+        leaves: usize,
+        dirs: usize,
+        links: usize,
+    }
+
+    impl Split for Count {
+        type Part = Counted;
+        fn part(&self, _depth: usize) -> Counted {
+            Counted::default()
+        }
+        fn join(&self, into: &mut Counted, sub: Counted, _depth: usize) {
+            into.leaves += sub.leaves;
+            into.dirs += sub.dirs;
+            into.links += sub.links;
+        }
+        fn visit(&self, ctx: &mut Ctx, p: &mut Counted, e: &mut Entry, v: Visit) -> Action {
+            let o = self.outside.as_os_str().as_bytes();
+            assert!(!e.path().starts_with(o), "{:?}", e.path());
+            match v {
+                Visit::Children(_) if e.name() == b"s07" => {
+                    if let Some(sw) = &self.swap {
+                        // Listed already: the subdirectory becomes a link out of the tree.
+                        std::fs::remove_dir_all(sw).unwrap();
+                        std::os::unix::fs::symlink(&self.outside, sw).unwrap();
+                    }
+                }
+                Visit::Leaf => {
+                    p.leaves += 1;
+                    let st = e.stat().unwrap();
+                    if st.st_mode & libc::S_IFMT == libc::S_IFLNK {
+                        p.links += 1;
+                    }
+                    if e.name().starts_with(b"f1") {
+                        ctx.msg(e.path());
+                    }
+                }
+                Visit::Post => {
+                    p.dirs += 1;
+                    ctx.msg(e.path());
+                }
+                _ => {}
+            }
+            Action::Continue
+        }
+    }
+
+    fn wide(t: &Tmp) {
+        for i in 0..12 {
+            for j in 0..20 {
+                t.mk(&format!("w/s{i:02}/f{j:02}"));
+                if j % 4 == 0 {
+                    t.mk(&format!("w/s{i:02}/n{j}/f1x"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn split_walk_gives_what_one_thread_gives_in_the_same_order() {
+        let t = Tmp::new("split");
+        wide(&t);
+        t.mk("out/secret");
+        let count = Count {
+            outside: t.0.join("out"),
+            swap: None,
+        };
+        let root = t.0.join("w");
+        let rb = root.as_os_str().as_bytes();
+        let mut one = Ctx::keeping("t");
+        let mut w = Walker::new(Options {
+            order: Order::Raw,
+            ..Options::default()
+        });
+        let (serial, ok) = walk_split(&mut w, &mut one, cwd(), rb, &count, false);
+        assert!(ok);
+        assert_eq!(
+            (serial.leaves, serial.dirs),
+            (12 * 20 + 12 * 5, 1 + 12 + 12 * 5)
+        );
+        let want = one.take_kept();
+        for _ in 0..5 {
+            let (two, ok, mut c) = walk_two(&mut w, "t", cwd(), rb, &count, true);
+            assert!(ok);
+            assert_eq!(two, serial);
+            assert_eq!(
+                String::from_utf8_lossy(&c.take_kept()),
+                String::from_utf8_lossy(&want)
+            );
+        }
+    }
+
+    #[test]
+    fn split_walk_does_not_follow_a_swapped_dir() {
+        let t = Tmp::new("split-swap");
+        wide(&t);
+        t.mk("out/secret");
+        let count = Count {
+            outside: t.0.join("out"),
+            swap: Some(t.0.join("w/s07/n4")),
+        };
+        let root = t.0.join("w");
+        let mut w = Walker::new(Options::default());
+        let (p, ok, _) = walk_two(
+            &mut w,
+            "t",
+            cwd(),
+            root.as_os_str().as_bytes(),
+            &count,
+            true,
+        );
+        assert!(ok);
+        assert_eq!(p.links, 1);
+        assert_eq!(p.dirs, 1 + 12 + 12 * 5 - 1);
+        assert!(t.0.join("out/secret").exists());
     }
 
     // xdev is not tested: it needs a second mounted file system, which a test cannot make

@@ -192,3 +192,97 @@ fn write_error_to_full() {
     o.code(1)
         .stderr_is("chmod: write error: No space left on device\n");
 }
+
+/// Twelve subdirectories of files: wide enough for `chmod -R` to take a second thread
+/// (`RBOX_WALK_THREADS=2` makes it do so whatever the load).
+fn wide(d: &Path) {
+    for i in 0..12 {
+        std::fs::create_dir_all(d.join(format!("w/s{i:02}/n"))).unwrap();
+        for j in 0..20 {
+            std::fs::write(d.join(format!("w/s{i:02}/f{j:02}")), b"x").unwrap();
+        }
+        std::fs::write(d.join(format!("w/s{i:02}/n/g")), b"x").unwrap();
+        symlink(
+            "../../../outside/secret",
+            d.join(format!("w/s{i:02}/n/out")),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(d.join("outside")).unwrap();
+    std::fs::write(d.join("outside/secret"), b"s").unwrap();
+    set(&d.join("outside/secret"), 0o600);
+}
+
+/// Runs `chmod ARGS` (as `uid` when given) in twin wide trees, the rbox one with two threads;
+/// the same output, messages, status and modes as GNU's.
+fn same_on_wide(uid: Option<u32>, prep: &dyn Fn(&Path), args: &[&str]) {
+    let (a, g) = (TempDir::new("chmod-w-a"), TempDir::new("chmod-w-g"));
+    for d in [a.path(), g.path()] {
+        wide(d);
+        prep(d);
+    }
+    let (o, theirs) = match uid {
+        Some(id) => (
+            applet_as(id, "chmod").args(args),
+            gnu_as(id, "chmod").args(args),
+        ),
+        None => (applet("chmod").args(args), gnu("chmod").args(args)),
+    };
+    let o = o.env("RBOX_WALK_THREADS", "2").cwd(a.path()).run();
+    o.same_as(&theirs.cwd(g.path()).run());
+    let snap = Snap {
+        owner: true,
+        ..Snap::default()
+    };
+    assert_eq!(
+        tree_snapshot(a.path(), snap),
+        tree_snapshot(g.path(), snap),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn wide_tree_with_two_threads_matches_gnu() {
+    for args in [
+        "-R u+w w",
+        "-R go-rwx,u+x w",
+        "-R a=rX w",
+        "-Rf 700 w/s03 w",
+    ] {
+        same_on_wide(None, &|d| set(&d.join("w/s04"), 0o500), &split(args));
+    }
+}
+
+#[test]
+fn errors_in_a_wide_tree_match_gnu() {
+    if !is_root() {
+        return skip("setpriv to uid 65534 needs root");
+    }
+    // Everything belongs to 65534 but a few files and directories in several subtrees.
+    let prep = |d: &Path| {
+        set(d, 0o777);
+        set(d.parent().unwrap(), 0o755);
+        for e in std::fs::read_dir(d.join("w")).unwrap() {
+            let p = e.unwrap().path();
+            for q in [
+                p.join("n/g"),
+                p.join("n"),
+                p.join("f03"),
+                p.join("f07"),
+                p.clone(),
+            ] {
+                std::os::unix::fs::lchown(&q, Some(65534), Some(65534)).unwrap();
+            }
+            for j in [0, 1, 2, 4, 5, 6, 8, 9] {
+                std::os::unix::fs::lchown(p.join(format!("f{j:02}")), Some(65534), Some(65534))
+                    .unwrap();
+            }
+        }
+        std::os::unix::fs::chown(d.join("w"), Some(65534), Some(65534)).unwrap();
+        set(&d.join("w/s05/n"), 0o000);
+        std::os::unix::fs::chown(d.join("w/s09"), Some(0), Some(0)).unwrap();
+    };
+    for args in ["-R u+w w", "-Rf go-w w", "-R 700 w"] {
+        same_on_wide(Some(65534), &prep, &split(args));
+    }
+}

@@ -170,3 +170,72 @@ fn full_output_device() {
         .code(1)
         .stderr_is("du: write error: No space left on device\n");
 }
+
+/// A tree wide enough for `du -s` to take a second thread (`RBOX_WALK_THREADS=2` makes it do
+/// so whatever the load), with hard links between subtrees.
+fn wide(d: &TempDir) {
+    for i in 0..12 {
+        for j in 0..25 {
+            d.write(&format!("w/s{i:02}/f{j:02}"), vec![1u8; 700 * j]);
+        }
+        d.write(&format!("w/s{i:02}/n/g"), b"x");
+    }
+    std::fs::hard_link(d.join("w/s01/f20"), d.join("w/s08/h")).unwrap();
+    std::fs::hard_link(d.join("w/s02/f24"), d.join("w/s10/n/h")).unwrap();
+}
+
+#[test]
+fn summaries_of_a_wide_tree_as_gnu() {
+    let d = TempDir::new("du-wide");
+    wide(&d);
+    for args in [
+        &["-s", "w"][..],
+        &["-sb", "w"],
+        &["-s", "--inodes", "w"],
+        &["-sl", "w"],
+        &["-cs", "w", "w/s03"],
+        &["-sh", "w/s05", "w"],
+        &["-s", "--exclude=f1*", "w"],
+    ] {
+        applet("du")
+            .args(args)
+            .env("RBOX_WALK_THREADS", "2")
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("du").args(args).cwd(d.path()).run());
+    }
+}
+
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn unreadable_directories_in_a_wide_tree_as_gnu() {
+    if !is_root() {
+        skip("setpriv to uid 65534 needs root");
+        return;
+    }
+    let d = TempDir::new("du-wide-locked");
+    wide(&d);
+    for p in ["w/s02/n", "w/s07", "w/s11/n", "w/s11"] {
+        let m = if p == "w/s11" { 0o555 } else { 0o000 };
+        std::fs::set_permissions(d.join(p), std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        d.path().parent().unwrap(),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    for args in [&["-s", "w"][..], &["-sc", "w", "w/s11"]] {
+        let o = applet_as(65534, "du")
+            .args(args)
+            .env("RBOX_WALK_THREADS", "2")
+            .cwd(d.path())
+            .run();
+        o.same_as(&gnu_as(65534, "du").args(args).cwd(d.path()).run());
+        o.code(1)
+            .stderr_has("cannot read directory 'w/s07': Permission denied");
+    }
+}

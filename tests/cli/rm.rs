@@ -339,3 +339,90 @@ fn deep_tree_is_removed() {
     applet("rm").args(["-r", "deep"]).cwd(d.path()).run().ok();
     assert!(!d.join("deep").exists());
 }
+
+/// A tree big enough for the removal to use its second thread: subdirectories with files.
+fn wide(d: &Path) {
+    for i in 0..12 {
+        for j in 0..30 {
+            std::fs::create_dir_all(d.join(format!("big/s{i:02}/n"))).unwrap();
+            std::fs::write(d.join(format!("big/s{i:02}/f{j:02}")), "x").unwrap();
+            if j < 5 {
+                std::fs::write(d.join(format!("big/s{i:02}/n/g{j}")), "y").unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_tree_is_removed_whole() {
+    let d = TempDir::new("rm-wide");
+    wide(d.path());
+    std::os::unix::fs::symlink("../..", d.join("big/s03/n/up")).unwrap();
+    let o = applet("rm")
+        .args(["-rf", "big"])
+        .env("RBOX_WALK_THREADS", "2")
+        .cwd(d.path())
+        .run();
+    o.ok();
+    assert_eq!(o.err(), "");
+    assert!(!d.join("big").exists());
+    assert!(d.path().exists());
+}
+
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn errors_in_subtrees_removed_in_parallel_match_gnu() {
+    if !is_root() {
+        skip("setpriv to uid 65534 needs root");
+        return;
+    }
+    let mk = |d: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str, m: u32| {
+            std::fs::set_permissions(d.join(p), std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        wide(d);
+        std::fs::create_dir_all(d.join("other/x")).unwrap();
+        for p in ["", "big", "other", "other/x"] {
+            mode(p, 0o777);
+        }
+        for i in 0..12 {
+            mode(&format!("big/s{i:02}"), 0o777);
+            mode(&format!("big/s{i:02}/n"), 0o777);
+        }
+        // Files that cannot be removed in several subtrees (whichever thread walks them),
+        // one directory that cannot be read.
+        for p in ["big/s02", "big/s05/n", "big/s09", "big/s11/n"] {
+            mode(p, 0o555);
+        }
+        mode("big/s07", 0o000);
+        std::fs::set_permissions(d.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    };
+    for args in [&["-rf", "big", "other"][..], &["-r", "big"]] {
+        let (a, g) = (TempDir::new("rm-w-a"), TempDir::new("rm-w-g"));
+        mk(a.path());
+        mk(g.path());
+        let o = applet_as(65534, "rm")
+            .args(args)
+            .env("RBOX_WALK_THREADS", "2")
+            .cwd(a.path())
+            .run();
+        o.same_as(&gnu_as(65534, "rm").args(args).cwd(g.path()).run());
+        assert_eq!(o.code, 1);
+        assert!(
+            o.stderr.len() > 100,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            tree_snapshot(a.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default()),
+            "{args:?}"
+        );
+        assert_eq!(a.join("other").exists(), !args.contains(&"other"));
+    }
+}

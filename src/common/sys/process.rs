@@ -355,6 +355,89 @@ pub fn chroot(path: &[u8]) -> io::Result<()> {
     })
 }
 
+// --- CPU placement (split tree walks) ---
+
+/// Bits of a CPU mask as the kernel takes it (1024 CPUs, glibc's `cpu_set_t`).
+type CpuMask = [u64; 16];
+
+/// The CPU the calling thread runs on (getcpu(2)).
+pub fn current_cpu() -> Option<usize> {
+    let mut cpu: u32 = 0;
+    // SAFETY: getcpu writes one u32 through the first pointer; the others may be null.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_getcpu,
+            &mut cpu as *mut u32,
+            std::ptr::null_mut::<u32>(),
+            std::ptr::null_mut::<libc::c_void>(),
+        )
+    };
+    (r == 0).then_some(cpu as usize)
+}
+
+fn affinity() -> Option<CpuMask> {
+    let mut m: CpuMask = [0; 16];
+    // SAFETY: the kernel writes at most size_of::<CpuMask>() bytes into m.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_sched_getaffinity,
+            0,
+            std::mem::size_of::<CpuMask>(),
+            m.as_mut_ptr(),
+        )
+    };
+    (r > 0).then_some(m)
+}
+
+fn set_affinity(m: &CpuMask) -> bool {
+    // SAFETY: the kernel reads size_of::<CpuMask>() bytes from m.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_sched_setaffinity,
+            0,
+            std::mem::size_of::<CpuMask>(),
+            m.as_ptr(),
+        )
+    };
+    r == 0
+}
+
+/// Whether a CPU this process may use looks idle: fewer tasks runnable right now (the
+/// fourth field of /proc/loadavg, this one included) than CPUs in the affinity mask. False
+/// when /proc cannot tell.
+pub fn idle_cpu() -> bool {
+    let cpus: u32 = affinity().map_or(1, |m| m.iter().map(|w| w.count_ones()).sum());
+    if cpus < 2 {
+        return false;
+    }
+    let Ok(s) = std::fs::read_to_string("/proc/loadavg") else {
+        return false;
+    };
+    let running = s
+        .split_whitespace()
+        .nth(3)
+        .and_then(|f| f.split('/').next())
+        .and_then(|n| n.parse::<u32>().ok());
+    running.is_some_and(|r| r < cpus)
+}
+
+/// Moves the calling thread to another CPU than `cpu` if it may run elsewhere, then lets it
+/// run anywhere again. A new thread starts on its creator's CPU and waits there for the load
+/// balancer (milliseconds on an otherwise idle 2-vCPU VM); a helper thread moves itself at once.
+pub fn move_off_cpu(cpu: usize) {
+    let Some(all) = affinity() else { return };
+    let mut other = all;
+    if let Some(w) = other.get_mut(cpu / 64) {
+        *w &= !(1u64 << (cpu % 64));
+    }
+    if other.iter().all(|&w| w == 0) {
+        return;
+    }
+    if set_affinity(&other) {
+        set_affinity(&all);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1085,7 +1085,10 @@ impl Par<'_> {
     fn quit(&self) {
         let mut st = self.lock();
         st.quit = true;
-        st.queue.clear();
+        // Subtrees never walked (a visit said Stop): whoever waits for them gets nothing.
+        while let Some(job) = st.queue.pop_front() {
+            st.done.push((job.id, Box::new(())));
+        }
         self.queued.store(0, Mem::Relaxed);
         self.cv.notify_all();
     }
@@ -1307,19 +1310,25 @@ fn walk_two<S: Split>(
         part,
         holes: Vec::new(),
     };
+    // While two threads walk, each keeps to its own CPU (restored when the walk is over).
+    let pinned = std::cell::Cell::new(None);
     let ok = std::thread::scope(|sc| {
         let par = &par;
+        let pinned = &pinned;
         let start = || {
             let cpu = super::sys::process::current_cpu();
             let spawned = std::thread::Builder::new().spawn_scoped(sc, move || {
                 if let Some(c) = cpu {
-                    super::sys::process::move_off_cpu(c);
+                    super::sys::process::keep_off_cpu(c);
                 }
                 par.helper(opts)
             });
             if spawned.is_err() {
                 // No second thread: the walk goes on alone (the other thread is never idle).
                 par.lock().quit = true;
+            } else {
+                // After the spawn: the new thread takes its creator's CPUs as it starts.
+                pinned.set(cpu.and_then(super::sys::process::pin_to));
             }
         };
         let team = Team {
@@ -1331,6 +1340,7 @@ fn walk_two<S: Split>(
         par.quit();
         ok
     });
+    drop(pinned);
     (sub.part, ok, sub.ctx)
 }
 

@@ -421,26 +421,69 @@ pub fn idle_cpu() -> bool {
     running.is_some_and(|r| r < cpus)
 }
 
-/// Moves the calling thread to another CPU than `cpu` if it may run elsewhere, then lets it
-/// run anywhere again. A new thread starts on its creator's CPU and waits there for the load
-/// balancer (milliseconds on an otherwise idle 2-vCPU VM); a helper thread moves itself at once.
-pub fn move_off_cpu(cpu: usize) {
-    let Some(all) = affinity() else { return };
-    let mut other = all;
+/// Keeps the calling thread off CPU `cpu` (when it may run elsewhere). A new thread starts on
+/// its creator's CPU and waits there for the load balancer (milliseconds on an otherwise idle
+/// 2-vCPU VM), and each wake-up by the other thread pulls it back beside it: two threads
+/// working side by side keep to two CPUs instead.
+pub fn keep_off_cpu(cpu: usize) {
+    let Some(mut other) = affinity() else { return };
     if let Some(w) = other.get_mut(cpu / 64) {
         *w &= !(1u64 << (cpu % 64));
     }
-    if other.iter().all(|&w| w == 0) {
-        return;
+    if other.iter().any(|&w| w != 0) {
+        set_affinity(&other);
     }
-    if set_affinity(&other) {
-        set_affinity(&all);
+}
+
+/// The calling thread kept on CPU `cpu` until the value is dropped (its CPUs restored then).
+pub struct Pinned(CpuMask);
+
+/// Keeps the calling thread on CPU `cpu` (see [`keep_off_cpu`]).
+pub fn pin_to(cpu: usize) -> Option<Pinned> {
+    let all = affinity()?;
+    let mut one: CpuMask = [0; 16];
+    *one.get_mut(cpu / 64)? |= 1u64 << (cpu % 64);
+    set_affinity(&one).then_some(Pinned(all))
+}
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        set_affinity(&self.0);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_placement() {
+        let Some(cpu) = current_cpu() else { return };
+        let before = affinity().unwrap();
+        let n: u32 = before.iter().map(|w| w.count_ones()).sum();
+        {
+            let _p = pin_to(cpu).unwrap();
+            assert_eq!(current_cpu(), Some(cpu));
+            assert_eq!(
+                affinity()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w.count_ones())
+                    .sum::<u32>(),
+                1
+            );
+        }
+        assert_eq!(affinity().unwrap(), before);
+        std::thread::spawn(move || {
+            keep_off_cpu(cpu);
+            if n > 1 {
+                assert_ne!(current_cpu(), Some(cpu));
+            }
+        })
+        .join()
+        .unwrap();
+        let _ = idle_cpu();
+    }
 
     #[test]
     fn fork_wait_decodes_exit_and_signal() {

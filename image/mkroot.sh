@@ -11,8 +11,9 @@
 #     paths: `#!/usr/bin/env sh`, /usr/sbin/useradd), and every PATH directory exists
 #   /usr/local/bin, /usr/local/sbin   empty, for what the image's users add
 #   /etc/passwd, /etc/group, /etc/shadow (0640, group shadow, as Debian): root, nobody and
-#     nonroot (uid/gid 65532, as distroless), all without a password; the group nogroup
-#     (65533, as Alpine) that `adduser -S` and `chown nobody:nogroup` name
+#     nonroot (uid/gid 65532, as distroless), all without a password; the groups nogroup
+#     (65533, as Alpine) that `adduser -S` and `chown nobody:nogroup` name, and www-data (82,
+#     as Alpine) that php's `adduser -u 82 -D -S -G www-data www-data` names
 #   /etc/os-release (rbox and its version from Cargo.toml), /etc/nsswitch.conf (files only, for
 #     glibc programs copied in later), /etc/login.defs and /etc/default/useradd (Debian's
 #     defaults for useradd: user groups, uids from 1000, shell /bin/sh)
@@ -50,6 +51,7 @@ EOF
 cat > etc/group <<'EOF'
 root:x:0:
 shadow:x:42:
+www-data:x:82:
 nobody:x:65534:
 nogroup:x:65533:
 nonroot:x:65532:

@@ -117,7 +117,8 @@ fn scratch_root_runs_applets() {
         assert_eq!(link, Path::new("rbox"), "{name}");
     }
     chroot(&root, &["/bin/cat", "/etc/group"]).ok().stdout_is(
-        "root:x:0:\nshadow:x:42:\nnobody:x:65534:\nnogroup:x:65533:\nnonroot:x:65532:\n",
+        "root:x:0:\nshadow:x:42:\nwww-data:x:82:\nnobody:x:65534:\nnogroup:x:65533:\n\
+         nonroot:x:65532:\n",
     );
     let o = chroot(&root, &["cat", "/nonexistent"]);
     o.code(1)
@@ -193,7 +194,8 @@ fn image_is_usable_by_a_dockerfile_author() {
         "getent passwd nonroot; id nonroot; su-exec nonroot:nonroot id; \
          su-exec nonroot sh -c 'echo $HOME; touch $HOME/f /tmp/f && echo ok; touch /etc/x' 2>&1; \
          adduser -D app && id app && grep -c '^app:' /etc/shadow && ls -ld /home/app | cut -c1-10; \
-         adduser -S -D -H svc && id svc && chown nobody:nogroup /tmp/f && stat -c %U:%G /tmp/f",
+         adduser -S -D -H svc && id svc && chown nobody:nogroup /tmp/f && stat -c %U:%G /tmp/f; \
+         adduser -u 82 -D -S -G www-data www-data && id www-data",
     )
     .stdout_is(
         "nonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n\
@@ -201,7 +203,8 @@ fn image_is_usable_by_a_dockerfile_author() {
          uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\n\
          /home/nonroot\nok\ntouch: cannot touch '/etc/x': Permission denied\n\
          uid=1000(app) gid=1000(app) groups=1000(app)\n1\ndrwxr-sr-x\n\
-         uid=100(svc) gid=65533(nogroup) groups=65533(nogroup)\nnobody:nogroup\n",
+         uid=100(svc) gid=65533(nogroup) groups=65533(nogroup)\nnobody:nogroup\n\
+         uid=82(www-data) gid=82(www-data) groups=82(www-data)\n",
     );
     chroot_sh(
         &root,

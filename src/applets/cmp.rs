@@ -241,6 +241,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         } else {
             match File::open(std::ffi::OsStr::from_bytes(n)) {
                 Ok(f) => Some(f),
+                // GNU's cmp -s says nothing about a file it cannot open (status 2 only);
+                // `cmp -s new old || cp new old` scripts rely on that.
+                Err(_) if quiet => return Err(Error::silent(2)),
                 Err(e) => return Err(file_error(n, &e)),
             }
         };

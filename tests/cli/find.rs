@@ -172,6 +172,11 @@ fn tests_and_actions_match_gnu() {
         &["a", "-name", "x", "-quit"],
         &["a", "-print", "-quit"],
         &["a", "-type", "f", "-print", "-quit"],
+        &["a", "-type", "f", "-quit", "-print"],
+        &["a", "-type", "f", "-print", "-quit", "-print"],
+        &["a", "-name", "nomatch", "-quit", "-o", "-print"],
+        &["a", "(", "-quit", ")", "-o", "-print"],
+        &["a", "-type", "f", "-exec", "echo", "{}", "+", "-quit"],
         &["a", "-ls"],
         &["a", "-name", "*.c", "-ls", "-print"],
         &[

@@ -679,6 +679,11 @@ impl<'c> Find<'c> {
     }
 
     fn eval(&mut self, n: &Node, c: &mut Cur) -> bool {
+        // After -quit nothing more of the expression runs (GNU exits there: `-name x -quit
+        // -print` prints nothing).
+        if self.quit {
+            return false;
+        }
         match n {
             Node::And(a, b) => self.eval(a, c) && self.eval(b, c),
             Node::Or(a, b) => self.eval(a, c) || self.eval(b, c),

@@ -26,13 +26,31 @@ pub(crate) const DEAD: u32 = 0;
 /// At most this many cached states before the cache is flushed.
 const MAX_STATES: usize = 4096;
 
+// State handles outside this file are row offsets (`id << shift`): the hot loop goes from
+// a transition to the next row with one shift. The dead state is 0 either way.
+// A transition: the next state's row offset above these bits. One test of the low bits sends every
+// byte that is not a plain step out of the hot loop.
+/// A match ends before the byte.
+const T_MATCH: u32 = 1;
+/// The next state is dead, or the transition is not computed yet.
+const T_STOP: u32 = 2;
+/// The next state is idle (see [`Dfa::is_idle`]).
+const T_IDLE: u32 = 4;
+/// The transition is known.
+const T_KNOWN: u32 = 8;
+const T_SHIFT: u32 = 4;
+const T_UNKNOWN: u32 = T_STOP;
+
 pub(crate) struct Dfa {
-    /// Byte -> equivalence class; class `nclasses` is the end of the subject.
+    /// Byte -> equivalence class; class `end` is the end of the subject.
     classes: [u16; 256],
-    stride: usize,
+    end: usize,
+    /// A state's row of transitions is `1 << shift` wide (a power of two: the row of state
+    /// `sid` starts at `sid << shift`, no multiplication in the hot loop).
+    shift: u32,
     states: Vec<(Box<[u32]>, u8)>,
     map: HashMap<(Box<[u32]>, u8), u32>,
-    /// trans[sid * stride + class]: 0 unknown, else (next << 1 | matched) + 1.
+    /// trans[row | class]: the next row << T_SHIFT | the T_ bits.
     trans: Vec<u32>,
     seen: Vec<u32>,
     gen: u32,
@@ -77,11 +95,13 @@ impl Dfa {
             let n = ids.len() as u16;
             classes[b] = *ids.entry(&key[b]).or_insert(n);
         }
-        let stride = ids.len() + 1;
+        let end = ids.len();
+        let shift = (end + 1).next_power_of_two().trailing_zeros();
         let n = prog.insts.len();
         let mut d = Dfa {
             classes,
-            stride,
+            end,
+            shift,
             states: Vec::new(),
             map: HashMap::new(),
             trans: Vec::new(),
@@ -104,7 +124,7 @@ impl Dfa {
         self.trans.clear();
         // State 0 is the dead state: every transition leads back to it.
         self.states.push((Box::new([]), 0));
-        self.trans.resize(self.stride, 1);
+        self.trans.resize(1 << self.shift, T_KNOWN | T_STOP);
         self.starts = [0; 128];
         self.idle.clear();
         self.idle.push(false);
@@ -112,7 +132,7 @@ impl Dfa {
 
     #[inline(always)]
     pub(crate) fn is_idle(&self, sid: u32) -> bool {
-        self.idle[sid as usize]
+        self.idle[(sid >> self.shift) as usize]
     }
 
     fn intern(&mut self, pcs: &[u32], flags: u8) -> u32 {
@@ -127,7 +147,8 @@ impl Dfa {
         self.states.push((k.clone(), flags));
         self.idle.push(pcs.is_empty());
         self.map.insert((k, flags), id);
-        self.trans.resize(self.trans.len() + self.stride, 0);
+        self.trans
+            .resize(self.trans.len() + (1 << self.shift), T_UNKNOWN);
         id
     }
 
@@ -169,7 +190,7 @@ impl Dfa {
             self.intern(&[prog.start], f | FRESH)
         } else {
             self.intern(&[], f)
-        };
+        } << self.shift;
         self.starts[slot] = id;
         id
     }
@@ -178,8 +199,8 @@ impl Dfa {
     /// the next state is not dead and (with `stop_idle`) not idle: (state, position). It stops
     /// before a byte whose transition is unknown, matches or dies ([`Dfa::step`] takes that
     /// one), and just after entering an idle state. The hot loop of every DFA scan: the table,
-    /// the classes and the stride stay in registers (`step` may grow the table, so its caller
-    /// reloads them for each byte).
+    /// the classes and the shift stay in registers (`step` may grow the table, so its caller
+    /// reloads them for each byte), and one test of the transition's flag bits decides.
     #[inline]
     pub(crate) fn run_known(
         &self,
@@ -190,24 +211,25 @@ impl Dfa {
     ) -> (u32, usize) {
         let trans = &self.trans[..];
         let classes = &self.classes;
-        let idle = &self.idle[..];
-        let stride = self.stride;
+        let stop = if stop_idle {
+            T_MATCH | T_STOP | T_IDLE
+        } else {
+            T_MATCH | T_STOP
+        };
         while let Some(&b) = hay.get(i) {
-            let Some(&t) = trans.get(sid as usize * stride + classes[b as usize] as usize) else {
+            let Some(&t) = trans.get(sid as usize | classes[b as usize] as usize) else {
                 break;
             };
-            if t == 0 || (t - 1) & 1 != 0 {
+            if t & stop != 0 {
+                if t & (T_MATCH | T_STOP) == 0 {
+                    // Into an idle state: take the byte, then stop.
+                    sid = t >> T_SHIFT;
+                    i += 1;
+                }
                 break;
             }
-            let n = (t - 1) >> 1;
-            if n == DEAD {
-                break;
-            }
-            sid = n;
+            sid = t >> T_SHIFT;
             i += 1;
-            if stop_idle && idle.get(n as usize).copied().unwrap_or(false) {
-                break;
-            }
         }
         (sid, i)
     }
@@ -218,18 +240,18 @@ impl Dfa {
     pub(crate) fn step(&mut self, prog: &Prog, sid: u32, byte: Option<u8>) -> (u32, bool) {
         let class = match byte {
             Some(b) => self.classes[b as usize] as usize,
-            None => self.stride - 1,
+            None => self.end,
         };
-        let t = self.trans[sid as usize * self.stride + class];
-        if t != 0 {
-            return ((t - 1) >> 1, (t - 1) & 1 != 0);
+        let t = self.trans[sid as usize | class];
+        if t & T_KNOWN != 0 {
+            return (t >> T_SHIFT, t & T_MATCH != 0);
         }
         self.compute(prog, sid, class, byte)
     }
 
     #[cold]
     fn compute(&mut self, prog: &Prog, sid: u32, class: usize, byte: Option<u8>) -> (u32, bool) {
-        let (pcs, flags) = self.states[sid as usize].clone();
+        let (pcs, flags) = self.states[(sid >> self.shift) as usize].clone();
         self.gen = self.gen.wrapping_add(1);
         if self.gen == 0 {
             self.seen.iter_mut().for_each(|x| *x = 0);
@@ -326,7 +348,7 @@ impl Dfa {
                     let next = std::mem::take(&mut self.next);
                     let id = self.intern(&next, f);
                     self.next = next;
-                    return (id, matched);
+                    return (id << self.shift, matched);
                 }
                 let next = std::mem::take(&mut self.next);
                 let id = self.intern(&next, f);
@@ -334,8 +356,15 @@ impl Dfa {
                 id
             }
         };
-        self.trans[sid as usize * self.stride + class] = ((nid << 1) | matched as u32) + 1;
-        (nid, matched)
+        let row = nid << self.shift;
+        let mut t = row << T_SHIFT | T_KNOWN | matched as u32;
+        if nid == DEAD {
+            t |= T_STOP;
+        } else if self.idle[nid as usize] {
+            t |= T_IDLE;
+        }
+        self.trans[sid as usize | class] = t;
+        (row, matched)
     }
 }
 

@@ -69,6 +69,8 @@ pub mod false_;
 pub mod find;
 #[cfg(feature = "flock")]
 pub mod flock;
+#[cfg(feature = "fold")]
+pub mod fold;
 #[cfg(feature = "getconf")]
 pub mod getconf;
 #[cfg(feature = "getent")]
@@ -273,6 +275,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("fgrep", "fgrep", grep::fgrep, "bin", NoExec),
     applet!("find", "find", find::main, "usr/bin", NoExec),
     applet!("flock", "flock", flock::main, "usr/bin", NoExec),
+    applet!("fold", "fold", fold::main, "usr/bin", NoExec),
     applet!("getconf", "getconf", getconf::main, "usr/bin", NoExec),
     applet!("getent", "getent", getent::main, "usr/bin", NoExec),
     applet!("getopt", "getopt", getopt::main, "usr/bin", NoExec),

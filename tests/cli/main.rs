@@ -68,6 +68,8 @@ mod expr;
 mod find;
 #[cfg(feature = "flock")]
 mod flock;
+#[cfg(feature = "fold")]
+mod fold;
 mod fuzz;
 #[cfg(feature = "getconf")]
 mod getconf;

@@ -95,6 +95,9 @@ impl Shell {
             }
         }
         self.aliases = aliases_rc;
+        if ANY_PENDING.load(Ordering::Relaxed) {
+            self.run_pending_traps()?;
+        }
         Ok(status)
     }
 
@@ -211,7 +214,11 @@ impl Shell {
     pub fn run(&mut self, n: &Node) -> Res {
         let st = self.run_inner(n)?;
         self.status = st;
-        if ANY_PENDING.load(Ordering::Relaxed) {
+        // A signal that comes while a background job is being started is taken after the
+        // next command, as if it had come a moment later: `kill $$ & (cmd)` then always runs
+        // the trap after `(cmd)` instead of now and then before it, depending on whether the
+        // job or the shell got the CPU first (the end of the input takes it too).
+        if ANY_PENDING.load(Ordering::Relaxed) && !matches!(n, Node::Bg(_)) {
             self.run_pending_traps()?;
         }
         Ok(st)

@@ -42,6 +42,7 @@ Mandatory arguments to long options are mandatory for short options too.
   -n, --no-clobber             do not overwrite an existing file (overrides
                                  a previous -i option)
   -P, --no-dereference         never follow symbolic links in SOURCE
+      --parents                use full source file name under DIRECTORY
   -p                           same as --preserve=mode,ownership,timestamps
       --preserve[=ATTR_LIST]   preserve the specified attributes (default:
                                  mode,ownership,timestamps), if possible
@@ -85,6 +86,7 @@ static SPEC: Spec = Spec::new(
         Opt::flag("no-clobber", Some(b'n'), Some("no-clobber")),
         Opt::flag("no-dereference", Some(b'P'), Some("no-dereference")),
         Opt::flag("p", Some(b'p'), None),
+        Opt::flag("parents", None, Some("parents")),
         Opt::optional("preserve", None, Some("preserve")),
         Opt::arg("no-preserve", None, Some("no-preserve")),
         Opt::flag("recursive", Some(b'R'), Some("recursive")),
@@ -174,7 +176,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut o = CopyOpts::default();
     let mut deref: Option<Deref> = None;
     let mut target: Option<Vec<u8>> = None;
-    let (mut no_target, mut strip) = (false, false);
+    let (mut no_target, mut strip, mut parents) = (false, false, false);
     for (id, val) in &m.opts {
         let v = val.as_ref().map(|v| v.as_bytes());
         match *id {
@@ -261,6 +263,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             "symbolic-link" => o.symbolic_link = true,
             "target-directory" => target = v.map(|t| t.to_vec()),
             "no-target-directory" => no_target = true,
+            "parents" => parents = true,
             "update" => o.update = true,
             "verbose" => o.verbose = true,
             "one-file-system" => o.one_fs = true,
@@ -286,10 +289,24 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
+    if parents && !into {
+        ctx.msg(b"with --parents, the destination must be a directory");
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    let (verbose, keep_mode, keep_owner) = (o.verbose, o.mode, o.owner);
     let mut c = Copier::new(o);
     let mut ok = true;
     for s in &srcs {
-        let d = if into {
+        let d = if parents {
+            match make_parents(ctx, s, &dest, verbose, keep_mode, keep_owner) {
+                Some(d) => d,
+                None => {
+                    ok = false;
+                    continue;
+                }
+            }
+        } else if into {
             join(&dest, base_name(s))
         } else {
             dest.clone()
@@ -303,4 +320,77 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.fail(1);
     }
     Ok(())
+}
+
+/// `--parents`: DEST/SRC, with the directories of SRC made under DEST as GNU makes them: the
+/// source directory's mode less the umask (exactly, and its owner, with `-p`), each one
+/// created told with `-v` in GNU's unquoted `a -> d/a`. None after a reported failure.
+fn make_parents(
+    ctx: &mut Ctx,
+    src: &[u8],
+    dest: &[u8],
+    verbose: bool,
+    keep_mode: bool,
+    keep_owner: bool,
+) -> Option<Vec<u8>> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let rel = |p: &[u8]| {
+        let n = p.iter().take_while(|&&c| c == b'/').count();
+        join(dest, &p[n..])
+    };
+    let mut end = 0;
+    while let Some(i) = src[end..].iter().position(|&c| c == b'/') {
+        end += i;
+        let prefix = &src[..end];
+        end += 1;
+        if prefix.iter().all(|&c| c == b'/') {
+            continue;
+        }
+        let target = rel(prefix);
+        let t = std::path::Path::new(std::ffi::OsStr::from_bytes(&target));
+        if t.is_dir() {
+            continue;
+        }
+        let meta = match std::fs::metadata(std::ffi::OsStr::from_bytes(prefix)) {
+            Ok(m) => m,
+            Err(e) => {
+                let mut m = b"failed to get attributes of ".to_vec();
+                m.extend_from_slice(&crate::common::quote::quote_locale(prefix));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                ctx.error(1, &m);
+                return None;
+            }
+        };
+        let made = std::fs::DirBuilder::new()
+            .mode(meta.mode() & 0o7777)
+            .create(t)
+            .and_then(|()| {
+                if keep_owner {
+                    let _ = std::os::unix::fs::chown(t, Some(meta.uid()), Some(meta.gid()));
+                }
+                if keep_mode {
+                    std::fs::set_permissions(t, std::fs::Permissions::from_mode(meta.mode()))?;
+                }
+                Ok(())
+            });
+        if let Err(e) = made {
+            let mut m = b"cannot make directory ".to_vec();
+            m.extend_from_slice(&crate::common::quote::quote_locale(&target));
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+            ctx.error(1, &m);
+            return None;
+        }
+        if verbose {
+            let mut l = prefix.to_vec();
+            l.extend_from_slice(b" -> ");
+            l.extend_from_slice(&target);
+            l.push(b'\n');
+            if ctx.out.write_all(&l).is_err() {
+                return None;
+            }
+        }
+    }
+    Some(rel(src))
 }

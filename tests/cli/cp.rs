@@ -383,3 +383,29 @@ fn directory_swapped_for_a_symlink_mid_copy() {
         );
     }
 }
+
+/// `--parents` (Dockerfiles: `cp --parents -r src/x/y /dst`): DEST/SOURCE with the source's
+/// directories made under DEST (their modes less the umask, exactly with `-p`), `-v` naming
+/// each one as GNU does, a non-directory destination refused.
+#[test]
+fn parents_as_gnu() {
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "mkdir -p a/b d && echo x > a/b/f && echo y > a/b/g && chmod 750 a && chmod 711 a/b",
+        );
+    };
+    let cases: &[&[&str]] = &[
+        &["-v", "--parents", "a/b/f", "d"],
+        &["--parents", "a/b/f", "./a/b/g", "d/"],
+        &["-v", "--parents", "-r", "a", "d"],
+        &["-p", "--parents", "a/b/f", "d"],
+        &["-a", "--parents", "a", "d"],
+        &["--parents", "-t", "d", "a/b//f"],
+        &["--parents", "a/b/f", "a/b/g"],
+        &["--parents", "nonexistent/x", "d"],
+    ];
+    for args in cases {
+        same_effect("cp", None, &setup, args);
+    }
+}

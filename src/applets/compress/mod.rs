@@ -1285,12 +1285,16 @@ impl Runner {
     /// bzip2, xz, zstd decompression: members one after another until the input ends.
     fn decode_other(&mut self, inp: &Input, out: Option<BorrowedFd>) -> Result<Done, Fail> {
         let fam = self.o.fam;
+        // bzip2 decodes at ~30 MB/s: smaller reads and writes cost no time there, and the
+        // buffers' pages are a tenth of its memory beside the 3 MiB block (bzip2 -d: 5 KB).
+        let cap = if fam == Fam::Bzip2 { 32 * 1024 } else { CHUNK };
+        let (buf_in, buf_out) = (&mut self.buf_in[..cap], &mut self.buf_out[..cap]);
         let mut d = Done::default();
-        let mut len = fill(inp.fd, &mut self.buf_in, 0).map_err(Fail::Read)?;
-        let magic_ok = codec::Codec::from_magic(&self.buf_in[..len]) == Some(fam.codec());
+        let mut len = fill(inp.fd, buf_in, 0).map_err(Fail::Read)?;
+        let magic_ok = codec::Codec::from_magic(&buf_in[..len]) == Some(fam.codec());
         if !magic_ok {
             if self.o.force && self.o.stdout && out.is_some() {
-                return passthrough(inp.fd, out, &mut self.buf_in, len, &mut d);
+                return passthrough(inp.fd, out, buf_in, len, &mut d);
             }
             return Err(if len == 0 && fam != Fam::Xz {
                 Fail::Truncated
@@ -1306,7 +1310,7 @@ impl Runner {
         d.bytes_in = len as u64;
         loop {
             if pos == len && !eof {
-                len = sysfd::read(inp.fd, &mut self.buf_in).map_err(Fail::Read)?;
+                len = sysfd::read(inp.fd, buf_in).map_err(Fail::Read)?;
                 d.bytes_in += len as u64;
                 pos = 0;
                 if len == 0 {
@@ -1320,20 +1324,18 @@ impl Runner {
                 if pos == len {
                     continue;
                 }
-                if fam == Fam::Zstd
-                    && Codec::from_magic(&self.buf_in[pos..len]) != Some(Codec::Zstd)
-                {
+                if fam == Fam::Zstd && Codec::from_magic(&buf_in[pos..len]) != Some(Codec::Zstd) {
                     d.garbage = true;
                     break;
                 }
                 dec.restart().map_err(|e| Fail::Corrupt(e.to_string()))?;
             }
             let garbage_before = dec.trailing_garbage();
-            let r = dec.step(&self.buf_in[pos..len], &mut self.buf_out[n_out..], eof);
+            let r = dec.step(&buf_in[pos..len], &mut buf_out[n_out..], eof);
             let (c, p, end) = match r {
                 Ok(x) => x,
                 Err(e) => {
-                    write_out(out, &self.buf_out[..n_out])?;
+                    write_out(out, &buf_out[..n_out])?;
                     let s = e.to_string();
                     return Err(if s.contains("format not recognized") {
                         Fail::NotFormat
@@ -1347,18 +1349,18 @@ impl Runner {
             }
             pos += c;
             n_out += p;
-            if n_out == self.buf_out.len() || (n_out > 0 && (end || eof)) {
-                write_out(out, &self.buf_out[..n_out])?;
+            if n_out == buf_out.len() || (n_out > 0 && (end || eof)) {
+                write_out(out, &buf_out[..n_out])?;
                 d.bytes_out += n_out as u64;
                 n_out = 0;
             }
             ended = end;
             if c == 0 && p == 0 && !end && eof {
-                write_out(out, &self.buf_out[..n_out])?;
+                write_out(out, &buf_out[..n_out])?;
                 return Err(Fail::Truncated);
             }
         }
-        write_out(out, &self.buf_out[..n_out])?;
+        write_out(out, &buf_out[..n_out])?;
         d.bytes_out += n_out as u64;
         Ok(d)
     }

@@ -4,10 +4,12 @@
 //! stream flagged as trailing garbage (bzip2 -d warns and ignores it).
 //!
 //! Why not libbz2-rs-sys's decoder (still used to compress): it follows libbzip2's
-//! resumable-at-every-bit state machine, which costs ~70% more instructions than a decoder that
-//! waits until a whole block is buffered and then decodes it in straight loops (BusyBox's
-//! bunzip2 works that way too): a table lookup per Huffman symbol for codes up to
-//! [`FAST_BITS`] long, and one pass over the block for the inverse transform.
+//! resumable-at-every-bit state machine, which costs ~70% more instructions than a decoder
+//! that runs straight loops: a table lookup per Huffman symbol for codes up to [`FAST_BITS`]
+//! long, a group of 50 symbols at a time once the group's bits are buffered (so nothing of the
+//! compressed block is kept: once it waited for a whole block, and its input buffer grew with
+//! the file), and one pass over the block for the inverse transform. Memory is the block array
+//! (28 bits an entry, 3.0 MiB at 900k) and under 64 KiB of input, below bzip2 -d's.
 //!
 //! Deviation: blocks with the "randomised" bit (written only by bzip2 0.9.0, 1998) are
 //! refused as corrupt, as BusyBox refuses them.
@@ -23,6 +25,9 @@ const MAX_ALPHA: usize = 258;
 const MAX_CODE_LEN: u32 = 20;
 const GROUP_SIZE: usize = 50;
 const MAX_SELECTORS: usize = 18002;
+/// Input is buffered this much at a time: with what is left of the last (at most a block
+/// header, ~24 KB), the decoder's own copy of its input stays under 64 KiB.
+const SLICE: usize = 32 * 1024;
 /// Codes up to this long decode with one table lookup; longer ones walk the lengths.
 const FAST_BITS: u32 = 10;
 
@@ -73,6 +78,71 @@ fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
         crc = (crc << 8) ^ CRC[0][((crc >> 24) as u8 ^ b) as usize];
     }
     crc
+}
+
+/// Words of the packed block array for `n` entries (and one more, read with the last).
+fn tt_len(n: usize) -> usize {
+    (n * 28).div_ceil(32) + 1
+}
+
+/// Entry `k` of the packed block array: 28 bits at bit 28k of the words taken as one
+/// little-endian bit string: the block's byte in the low 8 bits, the index of the entry that
+/// follows it in the 20 above (a block holds at most 900,000 < 2^20 entries). Whole words
+/// indexed one by one, as a range index or `try_into` on bytes stays a call at opt-level "z".
+#[inline(always)]
+fn tt_get(tt: &[u32], k: usize) -> u32 {
+    let bit = k * 28;
+    let (w, s) = (bit / 32, bit % 32);
+    let p = &tt[w..w + 2];
+    let pair = p[0] as u64 | (p[1] as u64) << 32;
+    (pair >> s) as u32 & 0x0fff_ffff
+}
+
+#[inline(always)]
+fn tt_put(tt: &mut [u32], k: usize, f: impl FnOnce(u64, u32) -> u64) {
+    let bit = k * 28;
+    let (w, s) = (bit / 32, (bit % 32) as u32);
+    let pair = f(tt[w] as u64 | (tt[w + 1] as u64) << 32, s);
+    tt[w] = pair as u32;
+    tt[w + 1] = (pair >> 32) as u32;
+}
+
+/// Writes entries 0, 1, 2... of the packed block array in order, a whole word at a time (the
+/// symbol decode: no read-modify-write per entry).
+#[derive(Clone, Copy, Default)]
+struct Packer {
+    /// Bits not yet stored, the lowest first.
+    acc: u64,
+    bits: u32,
+    /// The next word to store.
+    word: usize,
+}
+
+impl Packer {
+    #[inline(always)]
+    fn push(&mut self, tt: &mut [u32], v: u32) {
+        self.acc |= (v as u64) << self.bits;
+        self.bits += 28;
+        if self.bits >= 32 {
+            tt[self.word] = self.acc as u32;
+            self.word += 1;
+            self.acc >>= 32;
+            self.bits -= 32;
+        }
+    }
+
+    /// Store what is left (the last entries' word).
+    fn flush(&self, tt: &mut [u32]) {
+        if self.bits > 0 {
+            tt[self.word] = self.acc as u32;
+        }
+    }
+}
+
+/// OR `v` into entry `k` (whose bits there are clear).
+#[inline(always)]
+fn tt_or(tt: &mut [u32], k: usize, v: u32) {
+    tt_put(tt, k, |p, s| p | (v as u64) << s);
 }
 
 /// Why a block could not be decoded: more input is needed, or the data is bad.
@@ -277,22 +347,48 @@ enum State {
     Header,
     /// Before a block or the end-of-stream mark.
     Block,
+    /// In a block's symbols.
+    Symbols,
     /// A decoded block is being written out.
     Output,
     /// After the last stream (whatever follows is garbage, flagged).
     Done,
 }
 
+/// A block's symbol decode, kept between calls.
+struct Sym {
+    /// The bytes in use, in order.
+    seq: [u8; 256],
+    n_used: usize,
+    orig_ptr: usize,
+    mtf: [u64; 32],
+    counts: [u32; 256],
+    /// Entries of `tt` filled.
+    n: usize,
+    /// A run of the front symbol being read, and its next place value.
+    run: usize,
+    run_bit: usize,
+    /// The next group (selector index).
+    group: usize,
+    /// Where entry `n` goes.
+    pack: Packer,
+}
+
 pub struct Decoder {
+    /// The input not yet decoded (a block's header, then at most one group's worth, plus the
+    /// last input given).
     input: Vec<u8>,
     /// Bit position in `input` of the next unread bit.
     bit: usize,
     state: State,
     block_max: usize,
-    /// The block after the inverse transform: byte in the low 8 bits, next index above.
+    /// The block after the inverse transform: byte in the low 8 bits, next index above,
+    /// packed 28 bits an entry ([`tt_get`]): 3.5 bytes instead of a u32's 4 take 440 KiB off
+    /// a 900k block's 3.4 MiB, the most of bzcat's memory (bzip2 -d: 4 bytes an entry).
     tt: Vec<u32>,
     tables: Vec<Table>,
     selectors: Vec<u8>,
+    sym: Box<Sym>,
     // Writing out a block.
     left: usize,
     t_pos: u32,
@@ -318,6 +414,18 @@ impl Decoder {
             tt: Vec::new(),
             tables: (0..MAX_GROUPS).map(|_| Table::new()).collect(),
             selectors: Vec::new(),
+            sym: Box::new(Sym {
+                seq: [0; 256],
+                n_used: 0,
+                orig_ptr: 0,
+                mtf: [0; 32],
+                counts: [0; 256],
+                n: 0,
+                run: 0,
+                run_bit: 1,
+                group: 0,
+                pack: Packer::default(),
+            }),
             left: 0,
             t_pos: 0,
             last: -1,
@@ -362,8 +470,20 @@ impl Decoder {
         Ok(false)
     }
 
-    /// Decode the next block (or the end-of-stream mark) from the buffered input.
-    fn block(&mut self) -> Result<(), Stop> {
+    /// Read the next block's header and coding tables (or the end-of-stream mark) from the
+    /// buffered input; the symbols follow in [`Decoder::symbols`]. All or nothing: when the
+    /// input runs out the header is read again once more has come (it is at most ~24 KB).
+    fn block_header(&mut self) -> Result<(), Stop> {
+        // Bits read past the buffered input are zeros: what looks bad may only be cut short.
+        macro_rules! fail {
+            ($b:expr, $m:expr) => {
+                return Err(if $b.overran() {
+                    Stop::More
+                } else {
+                    Stop::Bad($m)
+                })
+            };
+        }
         let mut b = Bits::new(&self.input, self.bit);
         let magic = b.get48();
         let crc = b.get(32);
@@ -372,7 +492,7 @@ impl Decoder {
         }
         if magic == END_MAGIC {
             if crc != self.combined {
-                return Err(Stop::Bad("stream CRC error"));
+                fail!(b, "stream CRC error");
             }
             // The stream ends at the next byte boundary.
             self.bit = b.bit().div_ceil(8) * 8;
@@ -380,40 +500,39 @@ impl Decoder {
             return Ok(());
         }
         if magic != BLOCK_MAGIC {
-            return Err(Stop::Bad("bad block header"));
+            fail!(b, "bad block header");
         }
         if b.get(1) != 0 {
-            return Err(Stop::Bad(
-                "randomised blocks (bzip2 0.9.0) are not supported",
-            ));
+            fail!(b, "randomised blocks (bzip2 0.9.0) are not supported");
         }
-        let orig_ptr = b.get(24) as usize;
+        let s = &mut self.sym;
+        s.orig_ptr = b.get(24) as usize;
         // The symbols in use: 16 ranges of 16 bytes.
         let used_ranges = b.get(16);
-        let mut seq = [0u8; 256];
         let mut n_used = 0;
         for r in 0..16 {
             if used_ranges & (0x8000 >> r) != 0 {
                 let bits = b.get(16);
                 for k in 0..16 {
                     if bits & (0x8000 >> k) != 0 {
-                        seq[n_used] = (r * 16 + k) as u8;
+                        s.seq[n_used] = (r * 16 + k) as u8;
                         n_used += 1;
                     }
                 }
             }
         }
         if n_used == 0 {
-            return Err(Stop::Bad("no symbols in use"));
+            fail!(b, "no symbols in use");
         }
+        s.n_used = n_used;
         let alpha = n_used + 2;
         let n_groups = b.get(3) as usize;
         if !(2..=MAX_GROUPS).contains(&n_groups) {
-            return Err(Stop::Bad("bad number of tables"));
+            fail!(b, "bad number of tables");
         }
         let n_sel = b.get(15) as usize;
         if n_sel == 0 {
-            return Err(Stop::Bad("no selectors"));
+            fail!(b, "no selectors");
         }
         // Selectors, move-to-front coded in unary.
         let mut mtf_g = [0u8, 1, 2, 3, 4, 5];
@@ -423,7 +542,7 @@ impl Decoder {
             while b.get(1) == 1 {
                 j += 1;
                 if j >= n_groups {
-                    return Err(Stop::Bad("bad selector"));
+                    fail!(b, "bad selector");
                 }
             }
             if b.overran() {
@@ -437,6 +556,8 @@ impl Decoder {
                 self.selectors.push(v);
             }
         }
+        // Every selector is below n_groups: the front n_groups entries of the move-to-front
+        // list are always 0..n_groups in some order.
         // The code lengths of each table, delta coded.
         let mut lens = [0u8; MAX_ALPHA];
         for t in 0..n_groups {
@@ -444,7 +565,7 @@ impl Decoder {
             for len in lens.iter_mut().take(alpha) {
                 loop {
                     if !(1..=MAX_CODE_LEN as i32).contains(&cur) {
-                        return Err(Stop::Bad("bad code length"));
+                        fail!(b, "bad code length");
                     }
                     if b.get(1) == 0 {
                         break;
@@ -456,114 +577,137 @@ impl Decoder {
             if b.overran() {
                 return Err(Stop::More);
             }
-            self.tables[t].build(&lens[..alpha])?;
+            if let Err(e) = self.tables[t].build(&lens[..alpha]) {
+                return Err(if b.overran() { Stop::More } else { e });
+            }
         }
-        // The move-to-front values, with runs of the front symbol in bijective base 2.
-        let eob = (n_used + 1) as u16;
         // The move-to-front list, eight entries to a word (entry i in byte i % 8 of word i / 8).
-        let mut mtf: [u64; 32] =
+        s.mtf =
             std::array::from_fn(|w| u64::from_le_bytes(std::array::from_fn(|b| (w * 8 + b) as u8)));
-        let mut counts = [0u32; 256];
-        if self.tt.len() < self.block_max {
-            // Fresh zeroed pages, not a fill loop.
-            self.tt = vec![0; self.block_max];
+        s.counts = [0; 256];
+        s.n = 0;
+        s.run = 0;
+        s.run_bit = 1;
+        s.group = 0;
+        s.pack = Packer::default();
+        if self.tt.len() < tt_len(self.block_max) {
+            // Fresh zeroed pages (calloc), not a fill loop: a small block touches few of them.
+            self.tt = vec![0; tt_len(self.block_max)];
         }
-        let tt = &mut self.tt[..self.block_max];
-        let mut n = 0usize;
-        let mut run = 0usize;
-        let mut run_bit = 1usize;
-        let mut group = 0usize;
-        let mut left_in_group = 0usize;
-        let mut table = &self.tables[0];
-        loop {
-            if left_in_group == 0 {
-                let Some(&s) = self.selectors.get(group) else {
-                    return Err(if b.overran() {
-                        Stop::More
-                    } else {
-                        Stop::Bad("too few selectors")
-                    });
-                };
-                if s as usize >= n_groups {
-                    return Err(Stop::Bad("bad selector"));
-                }
-                table = &self.tables[s as usize];
-                group += 1;
-                left_in_group = GROUP_SIZE;
-                if b.overran() {
-                    return Err(Stop::More);
-                }
+        self.block_crc = crc;
+        self.bit = b.bit();
+        self.state = State::Symbols;
+        Ok(())
+    }
+
+    /// Decode the block's symbols into `tt` (move-to-front values, with runs of the front
+    /// symbol in bijective base 2), a group of 50 at a time: a group is begun only when it is
+    /// wholly buffered (or the input has ended), so that the decode can stop between groups
+    /// for more input and the input already decoded need not be kept. Then the inverse
+    /// transform.
+    fn symbols(&mut self, finish: bool) -> Result<(), Stop> {
+        let s = &mut self.sym;
+        let mut b = Bits::new(&self.input, self.bit);
+        // The longest group, and the bit reader's look-ahead.
+        let need = GROUP_SIZE * MAX_CODE_LEN as usize + 64;
+        let have = self.input.len() * 8;
+        let eob = (s.n_used + 1) as u16;
+        let tt = &mut self.tt[..];
+        let (mut n, mut run, mut run_bit, mut group) = (s.n, s.run, s.run_bit, s.group);
+        let mut mtf = s.mtf;
+        let mut counts = s.counts;
+        let mut pack = s.pack;
+        'block: loop {
+            if !finish && have.saturating_sub(b.bit()) < need {
+                (s.n, s.run, s.run_bit, s.group) = (n, run, run_bit, group);
+                s.pack = pack;
+                s.mtf = mtf;
+                s.counts = counts;
+                self.bit = b.bit();
+                return Err(Stop::More);
             }
-            left_in_group -= 1;
-            let sym = table
-                .decode(&mut b)
-                .map_err(|e| if b.overran() { Stop::More } else { e })?;
-            if sym <= 1 {
-                // RUNA adds 1, RUNB 2, times the place value.
-                run += run_bit << sym;
-                run_bit <<= 1;
-                if run > self.block_max {
-                    return Err(if b.overran() {
-                        Stop::More
-                    } else {
-                        Stop::Bad("run too long")
-                    });
+            let Some(&sel) = self.selectors.get(group) else {
+                return Err(if b.overran() {
+                    Stop::More
+                } else {
+                    Stop::Bad("too few selectors")
+                });
+            };
+            let table = &self.tables[sel as usize];
+            group += 1;
+            for _ in 0..GROUP_SIZE {
+                let sym = table
+                    .decode(&mut b)
+                    .map_err(|e| if b.overran() { Stop::More } else { e })?;
+                if sym <= 1 {
+                    // RUNA adds 1, RUNB 2, times the place value.
+                    run += run_bit << sym;
+                    run_bit <<= 1;
+                    if run > self.block_max {
+                        return Err(if b.overran() {
+                            Stop::More
+                        } else {
+                            Stop::Bad("run too long")
+                        });
+                    }
+                    continue;
                 }
-                continue;
-            }
-            if run > 0 {
-                if n + run > self.block_max {
+                if run > 0 {
+                    if n + run > self.block_max {
+                        return Err(Stop::Bad("block too long"));
+                    }
+                    let byte = s.seq[mtf[0] as u8 as usize];
+                    counts[byte as usize] += run as u32;
+                    for _ in 0..run {
+                        pack.push(tt, byte as u32);
+                    }
+                    n += run;
+                    run = 0;
+                    run_bit = 1;
+                }
+                if sym == eob {
+                    break 'block;
+                }
+                if n >= self.block_max {
                     return Err(Stop::Bad("block too long"));
                 }
-                let byte = seq[mtf[0] as u8 as usize];
-                counts[byte as usize] += run as u32;
-                tt[n..n + run].fill(byte as u32);
-                n += run;
-                run = 0;
-                run_bit = 1;
+                let k = (sym - 1) as usize;
+                if k >= s.n_used {
+                    return Err(Stop::Bad("bad symbol"));
+                }
+                let v = mtf_front(&mut mtf, k);
+                let byte = s.seq[v as usize];
+                counts[byte as usize] += 1;
+                pack.push(tt, byte as u32);
+                n += 1;
             }
-            if sym == eob {
-                break;
-            }
-            if n >= self.block_max {
-                return Err(Stop::Bad("block too long"));
-            }
-            let k = (sym - 1) as usize;
-            if k >= n_used {
-                return Err(Stop::Bad("bad symbol"));
-            }
-            let v = mtf_front(&mut mtf, k);
-            let byte = seq[v as usize];
-            counts[byte as usize] += 1;
-            tt[n] = byte as u32;
-            n += 1;
         }
         if b.overran() {
             return Err(Stop::More);
         }
-        if orig_ptr >= n.max(1) {
+        pack.flush(tt);
+        if s.orig_ptr >= n.max(1) {
             return Err(Stop::Bad("bad origin pointer"));
         }
         // Inverse transform: each entry gets the index of the entry that follows it.
         let mut start = [0u32; 256];
         let mut sum = 0u32;
-        for (s, c) in start.iter_mut().zip(counts.iter()) {
-            *s = sum;
+        for (st, c) in start.iter_mut().zip(counts.iter()) {
+            *st = sum;
             sum += c;
         }
         for i in 0..n {
-            let byte = (tt[i] & 0xff) as usize;
+            let byte = tt_get(tt, i) as u8 as usize;
             let j = start[byte] as usize;
-            tt[j] |= (i as u32) << 8;
+            tt_or(tt, j, (i as u32) << 8);
             start[byte] += 1;
         }
-        self.t_pos = tt[orig_ptr] >> 8;
+        self.t_pos = tt_get(tt, s.orig_ptr) >> 8;
         self.left = n;
         self.last = -1;
         self.same = 0;
         self.repeat = 0;
         self.crc = 0xffff_ffff;
-        self.block_crc = crc;
         self.bit = b.bit();
         self.state = State::Output;
         Ok(())
@@ -592,7 +736,7 @@ impl Decoder {
             }
             // The hot loop: no count pending.
             while w < o.len() && left > 0 {
-                let e = tt[t_pos as usize];
+                let e = tt_get(tt, t_pos as usize);
                 t_pos = e >> 8;
                 left -= 1;
                 let byte = e as u8;
@@ -647,57 +791,61 @@ impl Default for Decoder {
 }
 
 impl Step for Decoder {
-    /// All input is taken at once (a block is decoded only when it is wholly buffered, and the
-    /// callers read more only when everything was consumed).
+    /// Input is taken only when the buffered input is not enough to go on, [`SLICE`] bytes at
+    /// a time.
+    /// A block is decoded group by group as its input comes, so what is kept is the block's
+    /// decoded symbols (`tt`), never its compressed input.
     fn step(&mut self, i: &[u8], o: &mut [u8], finish: bool) -> io::Result<(usize, usize, bool)> {
         if matches!(self.state, State::Done) {
             return Ok((i.len(), 0, true));
         }
-        if self.bit / 8 >= 1 << 16 {
-            self.compact();
-        }
-        self.input.extend_from_slice(i);
+        self.compact();
+        let mut taken = 0;
         let mut w = 0;
         loop {
-            match self.state {
+            // The input has ended once this call's input is buffered too.
+            let fin = finish && taken == i.len();
+            let r = match self.state {
                 State::Output => {
                     w += self.output(&mut o[w..]).map_err(bad)?;
                     if matches!(self.state, State::Output) {
-                        return Ok((i.len(), w, false));
+                        return Ok((taken, w, false));
                     }
+                    Ok(())
                 }
-                State::Block => {
-                    // Wait until the longest block bzip2 writes at this level can be whole.
-                    let enough = self.block_max + self.block_max / 4 + 4096;
-                    if !finish && self.buffered() < enough {
-                        return Ok((i.len(), w, false));
+                State::Block => self.block_header(),
+                State::Symbols => self.symbols(fin),
+                State::Header => match self.header(fin) {
+                    Ok(true) => {
+                        self.state = State::Block;
+                        Ok(())
                     }
-                    match self.block() {
-                        Ok(()) => {}
-                        Err(Stop::More) => return Ok((i.len(), w, false)),
-                        Err(e) => return Err(bad(e)),
+                    Ok(false) if self.streams == 0 => {
+                        return Err(corrupt("bzip2: format not recognized"))
                     }
-                }
-                State::Header => {
-                    self.compact();
-                    match self.header(finish) {
-                        Ok(true) => self.state = State::Block,
-                        Ok(false) if self.streams == 0 => {
-                            return Err(corrupt("bzip2: format not recognized"))
-                        }
-                        Ok(false) => {
-                            // After a stream, anything that does not start another.
-                            self.garbage = self.buffered() > 0;
-                            self.input = Vec::new();
-                            self.bit = 0;
-                            self.tt = Vec::new();
-                            self.state = State::Done;
-                            return Ok((i.len(), w, true));
-                        }
-                        Err(_) => return Ok((i.len(), w, false)),
+                    Ok(false) => {
+                        // After a stream, anything that does not start another.
+                        self.garbage = self.buffered() > 0;
+                        self.input = Vec::new();
+                        self.bit = 0;
+                        self.tt = Vec::new();
+                        self.state = State::Done;
+                        return Ok((i.len(), w, true));
                     }
-                }
+                    Err(e) => Err(e),
+                },
                 State::Done => return Ok((i.len(), w, true)),
+            };
+            match r {
+                Ok(()) => {}
+                Err(Stop::More) if taken < i.len() => {
+                    self.compact();
+                    let k = (i.len() - taken).min(SLICE);
+                    self.input.extend_from_slice(&i[taken..taken + k]);
+                    taken += k;
+                }
+                Err(Stop::More) => return Ok((taken, w, false)),
+                Err(Stop::Bad(e)) => return Err(bad(Stop::Bad(e))),
             }
         }
     }
@@ -820,6 +968,30 @@ mod tests {
         data.extend(std::iter::repeat_n(2u8, 260));
         let z = compress(&data, 1);
         assert_eq!(decode(&z, 1 << 20, 3).unwrap().0, data);
+    }
+
+    #[test]
+    fn input_buffered_stays_small() {
+        // The decoder keeps decoded symbols, not the compressed input: fed in the callers'
+        // 128 KiB reads, its copy of the input never grows past a slice and a block header,
+        // however long the stream (it once grew with the whole file).
+        let data = sample(7, 3_000_000);
+        let z = compress(&data, 9);
+        let mut d = Decoder::new();
+        let (mut pos, mut out, mut most) = (0, Vec::new(), 0);
+        let mut buf = vec![0u8; 128 * 1024];
+        loop {
+            let end = (pos + 128 * 1024).min(z.len());
+            let (c, p, done) = d.step(&z[pos..end], &mut buf, end == z.len()).unwrap();
+            out.extend_from_slice(&buf[..p]);
+            pos += c;
+            most = most.max(d.input.capacity());
+            if done {
+                break;
+            }
+        }
+        assert!(out == data);
+        assert!(most <= 2 * SLICE, "input buffer grew to {most}");
     }
 
     #[test]

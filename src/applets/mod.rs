@@ -111,6 +111,8 @@ pub mod nc;
 pub mod nl;
 #[cfg(feature = "nohup")]
 pub mod nohup;
+#[cfg(feature = "nologin")]
+pub mod nologin;
 #[cfg(feature = "nproc")]
 pub mod nproc;
 #[cfg(feature = "od")]
@@ -301,6 +303,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("nc", "nc", nc::main, "bin", NoExec),
     applet!("nl", "nl", nl::main, "usr/bin", NoExec),
     applet!("nohup", "nohup", nohup::main, "usr/bin", NoExec),
+    applet!("nologin", "nologin", nologin::main, "usr/sbin", NoExec),
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),
     applet!("od", "od", od::main, "usr/bin", NoExec),
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),

@@ -112,6 +112,8 @@ mod nc;
 mod nl;
 #[cfg(feature = "nohup")]
 mod nohup;
+#[cfg(feature = "nologin")]
+mod nologin;
 #[cfg(feature = "nproc")]
 mod nproc;
 #[cfg(feature = "od")]

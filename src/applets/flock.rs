@@ -103,7 +103,7 @@ fn seconds(v: &[u8]) -> Option<Duration> {
     if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
         return None;
     }
-    Duration::try_from_secs_f64(s.parse::<f64>().ok()?).ok()
+    Duration::try_from_secs_f64(crate::common::num::parse_f64(s)?).ok()
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {

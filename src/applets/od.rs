@@ -320,9 +320,9 @@ fn shortest_g(x: f64, is_f32: bool) -> String {
     for p in start..=17 {
         let s = fmt_g(x, p);
         let ok = if is_f32 {
-            s.parse::<f32>().ok() == Some(x as f32)
+            crate::common::sys::float::strtof(s.as_bytes()).0 == x as f32
         } else {
-            s.parse::<f64>().ok() == Some(x)
+            crate::common::num::decimal(s.as_bytes()) == x
         };
         if ok {
             return s;

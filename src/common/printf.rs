@@ -773,8 +773,7 @@ fn strtod(s: &[u8]) -> (f64, usize, bool) {
             j += 1 + n;
         }
     }
-    let text = std::str::from_utf8(&s[i..j]).unwrap_or("0");
-    let v: f64 = text.parse().unwrap_or(0.0);
+    let v = super::num::decimal(&s[i..j]);
     let range = v.is_infinite() || (v == 0.0 && nonzero);
     (sign * v, j, range)
 }

@@ -563,16 +563,7 @@ impl<'a> Lexer<'a> {
                 i = k;
             }
         }
-        let text = std::str::from_utf8(&s[..i]).unwrap_or("0");
-        let mut t = text.to_string();
-        if t.ends_with('.') {
-            t.push('0');
-        }
-        if t.starts_with('.') {
-            t.insert(0, '0');
-        }
-        let t = t.replace(".e", ".0e").replace(".E", ".0E");
-        let v = t.parse::<f64>().unwrap_or(0.0);
+        let v = crate::common::num::decimal(&s[..i]);
         self.pos += i;
         Ok((Tok::Number(v), line))
     }

@@ -618,7 +618,7 @@ impl<'a> Parser<'a> {
                 let n: f64 = std::str::from_utf8(rest)
                     .ok()
                     .filter(|s| !s.is_empty())
-                    .and_then(|s| s.parse().ok())
+                    .and_then(crate::common::num::parse_f64)
                     .filter(|v: &f64| v.is_finite())
                     .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", t, b"'"]))?;
                 let field = match t[1] {

@@ -471,7 +471,7 @@ pub(super) fn parse_secs(s: &str) -> Option<Duration> {
         'd' => (&s[..s.len() - 1], 86400.0),
         _ => (s, 1.0),
     };
-    let v: f64 = num.trim().parse().ok()?;
+    let v = crate::common::num::parse_f64(num.trim())?;
     if !(0.0..1e9).contains(&v) {
         return None;
     }
@@ -486,7 +486,7 @@ pub(super) fn parse_rate(s: &str) -> Option<u64> {
         'g' => (&s[..s.len() - 1], 1024.0 * 1024.0 * 1024.0),
         _ => (s, 1.0),
     };
-    let v: f64 = num.trim().parse().ok()?;
+    let v = crate::common::num::parse_f64(num.trim())?;
     if !(0.0..1e15).contains(&v) {
         return None;
     }

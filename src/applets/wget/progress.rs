@@ -33,7 +33,7 @@ pub fn human_paren(n: u64) -> String {
     match s.find('.') {
         Some(dot) if s[..dot].len() >= 2 => {
             let unit = &s[s.len() - 1..];
-            let v: f64 = s[..s.len() - 1].parse().unwrap_or(0.0);
+            let v = crate::common::num::parse_f64(&s[..s.len() - 1]).unwrap_or(0.0);
             format!("{}{unit}", v.round() as u64)
         }
         _ => s.to_string(),

@@ -18,11 +18,13 @@
 //! - [`net`]: what wget needs beyond `std::net` (getrandom for TLS).
 //! - [`sha`]: the CPU's SHA instructions (SHA-NI) for SHA-1 and SHA-256 rounds.
 //! - [`time`]: clocks (through std and `common::time` so far).
+//! - [`float`]: decimal text to floating point (the C library's `strtod`).
 
 pub mod alloc;
 pub mod copy;
 pub mod dir;
 pub mod fd;
+pub mod float;
 pub mod fs;
 pub mod net;
 pub mod process;

@@ -1424,8 +1424,8 @@ fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 let text = String::from_utf8_lossy(&val).into_owned();
                 match c {
                     b'p' => prompt = Some(val),
-                    b't' => match text.parse::<f64>() {
-                        Ok(t) if t >= 0.0 && !text.starts_with(['+', '-']) => timeout = Some(t),
+                    b't' => match crate::common::num::parse_f64(&text) {
+                        Some(t) if t >= 0.0 && !text.starts_with(['+', '-']) => timeout = Some(t),
                         _ => {
                             return sh
                                 .usage_err(b"read", &[b"invalid timeout: ", &val[..]].concat())

@@ -13,10 +13,9 @@
 
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::process::ExitStatusExt;
-use std::process::Command;
 
 use crate::common::args::{Arg, Getopt, Opt, Order};
+use crate::common::exec::{self, Io};
 use crate::common::help::{help_text, Help};
 use crate::common::io::{stderr_fd, write_all};
 use crate::common::regex::{Flags, Regex};
@@ -207,10 +206,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             ctx.msg(&m);
         }
         ctx.out.flush()?;
-        let mut cmd = Command::new(p);
-        cmd.args(&o.args);
-        let what = match cmd.status() {
-            Ok(st) => match (st.code(), st.signal()) {
+        let mut argv = vec![path.clone()];
+        argv.extend(o.args.iter().map(|a| a.as_bytes().to_vec()));
+        let ran = exec::spawn(Some(&path), &argv, None, Io::Inherit, Io::Inherit);
+        let what = match ran.and_then(|mut c| c.wait()) {
+            Ok(st) => match (st.exit_code(), st.term_signal()) {
                 (Some(0), _) => None,
                 (Some(c), _) => Some(format!("exited with return code {c}")),
                 (None, Some(s)) => Some(format!("exited because of uncaught signal {s}")),

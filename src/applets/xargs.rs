@@ -16,10 +16,10 @@
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Child, Command, Stdio};
 
 use crate::common::args::{self, Arg, Opt, Spec};
 use crate::common::ctx::strerror;
+use crate::common::exec::{self, Io};
 use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_if_needed, quote_locale};
@@ -395,7 +395,7 @@ struct Xargs<'o> {
     initial: Vec<Vec<u8>>,
     size: usize,
     null_stdin: bool,
-    running: Vec<(Child, usize)>,
+    running: Vec<(sp::Pid, usize)>,
     status: i32,
     slots: Vec<bool>,
 }
@@ -598,11 +598,6 @@ impl Xargs<'_> {
             line.push(b'\n');
             crate::common::io::write_all(crate::common::io::stderr_fd(), &line).ok();
         }
-        let mut c = Command::new(OsStr::from_bytes(&cmd[0]));
-        c.args(cmd[1..].iter().map(|a| OsStr::from_bytes(a)));
-        if self.null_stdin {
-            c.stdin(Stdio::null());
-        }
         let slot = self
             .slots
             .iter()
@@ -613,12 +608,20 @@ impl Xargs<'_> {
         } else {
             self.slots[slot] = true;
         }
-        if let Some(v) = &self.o.slot_var {
-            c.env(OsStr::from_bytes(v), slot.to_string());
-        }
-        match c.spawn() {
+        let extra = self.o.slot_var.as_ref().map(|v| {
+            let mut e = v.clone();
+            e.push(b'=');
+            crate::common::num::push_u64(&mut e, slot as u64);
+            e
+        });
+        let stdin = if self.null_stdin {
+            Io::Null
+        } else {
+            Io::Inherit
+        };
+        match exec::spawn(None, &cmd, extra, stdin, Io::Inherit) {
             Ok(child) => {
-                self.running.push((child, slot));
+                self.running.push((child.pid, slot));
                 Ok(())
             }
             Err(e) => {
@@ -649,7 +652,7 @@ impl Xargs<'_> {
                     return Ok(());
                 }
             };
-            let Some(i) = self.running.iter().position(|(c, _)| c.id() as i32 == pid) else {
+            let Some(i) = self.running.iter().position(|&(c, _)| c == pid) else {
                 continue;
             };
             let (_child, slot) = self.running.swap_remove(i);

@@ -10,7 +10,10 @@ use std::ffi::{CString, OsString};
 use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use super::sys::process::Exec;
+use std::os::fd::{AsFd, AsRawFd};
+
+use super::sys::fd::{self, OwnedFd};
+use super::sys::process::{self as sp, Exec, Pid, WaitStatus};
 
 /// The process environment as `NAME=VALUE` entries, in environ order.
 pub fn environ() -> Vec<Vec<u8>> {
@@ -41,14 +44,17 @@ pub enum Ran {
 /// Run `argv` with the environment `env` (`NAME=VALUE` entries): replaces the process, or
 /// says why not. Only the caller's exit status follows it.
 pub fn exec(argv: &[Vec<u8>], env: &[Vec<u8>]) -> Ran {
+    exec_then(argv, env, || {})
+}
+
+/// [`exec`], calling `before_applet` when the command is an applet about to run here.
+fn exec_then(argv: &[Vec<u8>], env: &[Vec<u8>], before_applet: impl FnOnce()) -> Ran {
     let name = argv.first().map(Vec::as_slice).unwrap_or(b"");
-    let cenv: Vec<CString> = env
-        .iter()
-        .filter_map(|e| CString::new(e.clone()).ok())
-        .collect();
+    let cenv = c_env(env);
     let err = search(name, argv, &cenv);
     if err.raw_os_error() == Some(libc::ENOENT) && !name.contains(&b'/') && !name.is_empty() {
         if let Some(a) = crate::applets::find(name) {
+            before_applet();
             set_environ(env);
             let args: Vec<OsString> = argv.iter().map(|a| OsString::from_vec(a.clone())).collect();
             return Ran::Applet(crate::multicall::run_applet(a, args));
@@ -60,11 +66,145 @@ pub fn exec(argv: &[Vec<u8>], env: &[Vec<u8>]) -> Ran {
 /// Run `name` (searched as [`exec`] searches it) with an `argv[0]` of its own, as `su` runs
 /// a login shell (`-sh`): replaces the process, or says why not.
 pub fn exec_named(name: &[u8], argv: &[Vec<u8>], env: &[Vec<u8>]) -> io::Error {
-    let cenv: Vec<CString> = env
-        .iter()
+    search(name, argv, &c_env(env))
+}
+
+fn c_env(env: &[Vec<u8>]) -> Vec<CString> {
+    env.iter()
         .filter_map(|e| CString::new(e.clone()).ok())
-        .collect();
-    search(name, argv, &cenv)
+        .collect()
+}
+
+/// Where a spawned command's standard input or output goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Io {
+    /// This process's own.
+    Inherit,
+    /// `/dev/null`.
+    Null,
+    /// A pipe, whose other end [`Child`] holds.
+    Pipe,
+}
+
+/// A command started by [`spawn`]: its pid and this side of the pipes asked for.
+pub struct Child {
+    pub pid: Pid,
+    pub stdin: Option<OwnedFd>,
+    pub stdout: Option<OwnedFd>,
+}
+
+impl Child {
+    /// Closes this side of its standard input (the command sees its end) and waits for it.
+    pub fn wait(&mut self) -> io::Result<WaitStatus> {
+        self.stdin = None;
+        loop {
+            match sp::waitpid(self.pid, 0) {
+                Ok(Some((_, st))) => return Ok(st),
+                Ok(None) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Starts `argv` with this process's environment (and `extra`, `NAME=VALUE`, added) while this
+/// process goes on — what `std::process::Command::spawn` did for xargs, awk, sed and run-parts,
+/// without its second exec machinery in the binary. `path` is run exactly (execve); without
+/// one, `argv[0]` is found as [`exec`] finds it (PATH, `/bin/sh` for a file without `#!`, rbox's
+/// applets last, as GNU xargs' execvp). A program that cannot be run is this call's error, as
+/// std's: the child sends the errno back through a close-on-exec pipe.
+pub fn spawn(
+    path: Option<&[u8]>,
+    argv: &[Vec<u8>],
+    extra: Option<Vec<u8>>,
+    stdin: Io,
+    stdout: Io,
+) -> io::Result<Child> {
+    let mut env = environ();
+    if let Some(e) = extra {
+        let name = &e[..e.iter().position(|&c| c == b'=').unwrap_or(e.len()) + 1];
+        env.retain(|v| !v.starts_with(name));
+        env.push(e);
+    }
+    let direct = match path {
+        Some(p) => Some(Exec::new(p, argv, &c_env(&env))?),
+        None => None,
+    };
+    let pipe_for = |io: Io| match io {
+        Io::Pipe => fd::pipe().map(Some),
+        _ => Ok(None),
+    };
+    let inp = pipe_for(stdin)?;
+    let outp = pipe_for(stdout)?;
+    let (report_r, report_w) = fd::pipe()?;
+    match sp::fork()? {
+        sp::Fork::Child => {
+            drop(report_r);
+            // Everything opened here is close-on-exec; a descriptor that already has its
+            // target number (0 or 1 was closed) loses the flag instead of being copied.
+            let mut nulls = Vec::new();
+            let mut wire = |io: Io, end: Option<&OwnedFd>, target: i32, flags: i32| {
+                let src = match (io, end) {
+                    (Io::Pipe, Some(e)) => e.as_fd(),
+                    (Io::Null, _) => {
+                        let n = fd::open(b"/dev/null", flags | libc::O_CLOEXEC, 0)?;
+                        nulls.push(n);
+                        nulls[nulls.len() - 1].as_fd()
+                    }
+                    _ => return Ok(()),
+                };
+                if src.as_raw_fd() == target {
+                    fd::set_cloexec(src, false)
+                } else {
+                    fd::dup2(src, target)
+                }
+            };
+            let wired = wire(stdin, inp.as_ref().map(|p| &p.0), 0, libc::O_RDONLY)
+                .and_then(|()| wire(stdout, outp.as_ref().map(|p| &p.1), 1, libc::O_WRONLY));
+            let err = match (wired, direct) {
+                (Err(e), _) => e,
+                (Ok(()), Some(x)) => x.exec(),
+                // An applet runs here: first what an exec would close, the report pipe too.
+                (Ok(()), None) => match exec_then(argv, &env, sp::close_cloexec_fds) {
+                    Ran::Applet(st) => sp::exit_now(st),
+                    Ran::Failed(e) => e,
+                },
+            };
+            let code = e_code(&err);
+            let _ = fd::write_all(report_w.as_fd(), &code.to_ne_bytes());
+            sp::exit_now(127)
+        }
+        sp::Fork::Parent(pid) => {
+            drop(report_w);
+            let mut b = [0u8; 4];
+            let mut n = 0;
+            while n < 4 {
+                match fd::read(report_r.as_fd(), &mut b[n..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => n += k,
+                }
+            }
+            if n == 4 {
+                let _ = Child {
+                    pid,
+                    stdin: None,
+                    stdout: None,
+                }
+                .wait();
+                return Err(io::Error::from_raw_os_error(i32::from_ne_bytes(b)));
+            }
+            Ok(Child {
+                pid,
+                stdin: inp.map(|p| p.1),
+                stdout: outp.map(|p| p.0),
+            })
+        }
+    }
+}
+
+fn e_code(e: &io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(libc::EIO)
 }
 
 fn search(name: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
@@ -141,5 +281,39 @@ fn set_environ(env: &[Vec<u8>]) {
             std::ffi::OsStr::from_bytes(k),
             std::ffi::OsStr::from_bytes(v),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spawn_pipes_statuses_and_exec_errors() {
+        let argv = [b"sh".to_vec(), b"-c".to_vec(), b"tr a b; exit 3".to_vec()];
+        let mut c = spawn(Some(b"/bin/sh"), &argv, None, Io::Pipe, Io::Pipe).unwrap();
+        fd::write_all(c.stdin.take().unwrap().as_fd(), b"aaa").unwrap();
+        let mut out = Vec::new();
+        fd::read_to_end(c.stdout.take().unwrap().as_fd(), &mut out).unwrap();
+        assert_eq!(out, b"bbb");
+        assert_eq!(c.wait().unwrap().exit_code(), Some(3));
+
+        let argv = [b"env".to_vec()];
+        let extra = Some(b"RBOX_SPAWN_T=1".to_vec());
+        let mut c = spawn(Some(b"/usr/bin/env"), &argv, extra, Io::Null, Io::Pipe).unwrap();
+        let mut out = Vec::new();
+        fd::read_to_end(c.stdout.take().unwrap().as_fd(), &mut out).unwrap();
+        assert!(out.split(|&b| b == b'\n').any(|l| l == b"RBOX_SPAWN_T=1"));
+        assert_eq!(c.wait().unwrap().exit_code(), Some(0));
+
+        let none = [b"rbox-no-such-command-x".to_vec()];
+        let e = spawn(None, &none, None, Io::Inherit, Io::Inherit)
+            .err()
+            .unwrap();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        let e = spawn(Some(b"/etc/passwd"), &none, None, Io::Null, Io::Null)
+            .err()
+            .unwrap();
+        assert_eq!(e.raw_os_error(), Some(libc::EACCES));
     }
 }

@@ -114,6 +114,12 @@ fn exit_statuses() {
     same(&["--bogus"], b"");
     same(&["-E"], b"");
     same(&["--process-slot-var=A=B"], b"");
+    // A script without `#!` runs under /bin/sh, as glibc's execvp runs it for GNU xargs.
+    let d = TempDir::new("xargs-noshebang");
+    let f = d.write("s", "echo ran \"$@\"\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+    same(&[f.to_str().unwrap()], b"a b\n");
 }
 
 #[test]

@@ -1,12 +1,11 @@
 //! The tree-walking interpreter: records and lazy fields, variables in slots, the I/O
 //! streams (files, pipes, commands), builtins, and the main loop over the input.
 
+use crate::common::exec::{self, Child, Io};
 use std::cell::{OnceCell, RefCell};
-use std::ffi::OsStr;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Child, Command, Stdio};
 use std::rc::Rc;
 
 use super::ast::*;
@@ -1472,13 +1471,9 @@ impl<'a> Interp<'a> {
         let stream = match (kind, name) {
             (Redir::Pipe, _) => {
                 self.flush_all();
-                let mut c = Command::new("/bin/sh");
-                c.arg("-c")
-                    .arg(OsStr::from_bytes(name))
-                    .stdin(Stdio::piped());
-                match c.spawn() {
+                match sh_c(name, Io::Pipe, Io::Inherit) {
                     Ok(mut child) => {
-                        let fd = child.stdin.take().map(OwnedFd::from);
+                        let fd = child.stdin.take();
                         Stream::Pipe(fd, Vec::new(), child)
                     }
                     Err(e) => {
@@ -1853,13 +1848,9 @@ impl<'a> Interp<'a> {
                     None => {
                         let reader = if is_cmd {
                             self.flush_all();
-                            let mut c = Command::new("/bin/sh");
-                            c.arg("-c")
-                                .arg(OsStr::from_bytes(&name))
-                                .stdout(Stdio::piped());
-                            match c.spawn() {
+                            match sh_c(&name, Io::Inherit, Io::Pipe) {
                                 Ok(mut child) => {
-                                    let fd = child.stdout.take().map(OwnedFd::from);
+                                    let fd = child.stdout.take();
                                     let mut r = Reader::new(fd);
                                     r.child = Some(child);
                                     r
@@ -2026,11 +2017,7 @@ impl<'a> Interp<'a> {
             Builtin::System => {
                 let cmd = self.str_arg(&args[0])?;
                 self.flush_all();
-                let st = Command::new("/bin/sh")
-                    .arg("-c")
-                    .arg(OsStr::from_bytes(&cmd))
-                    .status();
-                wait_status(st)
+                wait_status(sh_c(&cmd, Io::Inherit, Io::Inherit).and_then(|mut c| c.wait()))
             }
             Builtin::Close => {
                 let name = self.str_arg(&args[0])?;
@@ -2489,12 +2476,17 @@ fn substr(s: &[u8], m: f64, n: Option<f64>) -> Vec<u8> {
     s[(start as usize - 1)..(end as usize - 1)].to_vec()
 }
 
-fn wait_status(r: io::Result<std::process::ExitStatus>) -> f64 {
-    use std::os::unix::process::ExitStatusExt;
+/// `/bin/sh -c cmd`, as awk's pipes and `system()` run their commands.
+fn sh_c(cmd: &[u8], stdin: Io, stdout: Io) -> io::Result<Child> {
+    let argv = [b"/bin/sh".to_vec(), b"-c".to_vec(), cmd.to_vec()];
+    exec::spawn(Some(b"/bin/sh"), &argv, None, stdin, stdout)
+}
+
+fn wait_status(r: io::Result<crate::common::sys::process::WaitStatus>) -> f64 {
     match r {
-        Ok(st) => match st.code() {
+        Ok(st) => match st.exit_code() {
             Some(c) => c as f64,
-            None => (256 + st.signal().unwrap_or(0)) as f64,
+            None => (256 + st.term_signal().unwrap_or(0)) as f64,
         },
         Err(_) => -1.0,
     }

@@ -1057,16 +1057,18 @@ fn list(ps: &[u8], width: i64, delim: u8) -> Vec<u8> {
 
 /// `e`: run a command with /bin/sh, its standard output collected.
 fn shell(cmd: &[u8]) -> R<Vec<u8>> {
-    use std::os::unix::process::CommandExt;
-    let out = std::process::Command::new("/bin/sh")
-        .arg0("sh")
-        .arg("-c")
-        .arg(std::ffi::OsStr::from_bytes(cmd))
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| fatal_io(b"couldn't run /bin/sh", &e))?;
-    Ok(out.stdout)
+    use crate::common::exec::{spawn, Io};
+    let argv = [b"sh".to_vec(), b"-c".to_vec(), cmd.to_vec()];
+    let fail = |e| fatal_io(b"couldn't run /bin/sh", &e);
+    let mut child = spawn(Some(b"/bin/sh"), &argv, None, Io::Null, Io::Pipe).map_err(fail)?;
+    let mut out = Vec::new();
+    let read = match child.stdout.take() {
+        Some(fd) => sysfd::read_to_end(fd.as_fd(), &mut out).map(drop),
+        None => Ok(()),
+    };
+    child.wait().map_err(fail)?;
+    read.map_err(fail)?;
+    Ok(out)
 }
 
 /// Resolve a chain of symlinks as GNU's --follow-symlinks does (relative targets against the

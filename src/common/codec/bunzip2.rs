@@ -8,8 +8,9 @@
 //! that runs straight loops: a table lookup per Huffman symbol for codes up to [`FAST_BITS`]
 //! long, a group of 50 symbols at a time once the group's bits are buffered (so nothing of the
 //! compressed block is kept: once it waited for a whole block, and its input buffer grew with
-//! the file), and one pass over the block for the inverse transform. Memory is the block array
-//! (28 bits an entry, 3.0 MiB at 900k) and under 64 KiB of input, below bzip2 -d's.
+//! the file), and one pass over the block for the inverse transform. Memory is the block
+//! ([`Block`]: 3.5 bytes an entry, 3.0 MiB at 900k) and under 64 KiB of input, below
+//! bzip2 -d's.
 //!
 //! Deviation: blocks with the "randomised" bit (written only by bzip2 0.9.0, 1998) are
 //! refused as corrupt, as BusyBox refuses them.
@@ -80,69 +81,43 @@ fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
     crc
 }
 
-/// Words of the packed block array for `n` entries (and one more, read with the last).
-fn tt_len(n: usize) -> usize {
-    (n * 28).div_ceil(32) + 1
+/// Entries a block array has room for: 2^20, so that an index masked to 20 bits needs no
+/// bounds check in the hot loops. Only the pages a block writes are touched: the rest of the
+/// allocations (fresh zeroed pages) cost no memory.
+const BLK: usize = 1 << 20;
+const BLK_MASK: usize = BLK - 1;
+
+/// The block, 3.5 bytes an entry (3.0 MiB at 900k; bzip2 -d: 4 bytes, BusyBox: 4): its bytes
+/// as decoded (the last column of the sorted rotations), then, from the inverse transform,
+/// the index of the entry that follows each, its low 16 bits in `lo` and its high 4 in `hi`
+/// (entry `k` in the low nibble of `hi[k / 2]` when even). Three plain arrays rather than
+/// 28-bit entries packed in words: writing out follows the indices at random through 3 MB,
+/// and the time is the chain of dependent loads; a packed entry puts a multiply, shifts and
+/// a masked unaligned load on that chain, these two loads side by side (one of them in the
+/// 512 KiB `hi`) and a shift. The byte, needed only for output, is off the chain.
+struct Block {
+    bytes: Box<[u8; BLK]>,
+    lo: Box<[u16; BLK]>,
+    hi: Box<[u8; BLK / 2]>,
 }
 
-/// Entry `k` of the packed block array: 28 bits at bit 28k of the words taken as one
-/// little-endian bit string: the block's byte in the low 8 bits, the index of the entry that
-/// follows it in the 20 above (a block holds at most 900,000 < 2^20 entries). Whole words
-/// indexed one by one, as a range index or `try_into` on bytes stays a call at opt-level "z".
-#[inline(always)]
-fn tt_get(tt: &[u32], k: usize) -> u32 {
-    let bit = k * 28;
-    let (w, s) = (bit / 32, bit % 32);
-    let p = &tt[w..w + 2];
-    let pair = p[0] as u64 | (p[1] as u64) << 32;
-    (pair >> s) as u32 & 0x0fff_ffff
-}
+impl Block {
+    fn new() -> Block {
+        // Fresh zeroed pages (calloc), not a fill loop: a small block touches few of them.
+        Block {
+            bytes: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
+            lo: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
+            hi: vec![0; BLK / 2].into_boxed_slice().try_into().unwrap(),
+        }
+    }
 
-#[inline(always)]
-fn tt_put(tt: &mut [u32], k: usize, f: impl FnOnce(u64, u32) -> u64) {
-    let bit = k * 28;
-    let (w, s) = (bit / 32, (bit % 32) as u32);
-    let pair = f(tt[w] as u64 | (tt[w + 1] as u64) << 32, s);
-    tt[w] = pair as u32;
-    tt[w + 1] = (pair >> 32) as u32;
-}
-
-/// Writes entries 0, 1, 2... of the packed block array in order, a whole word at a time (the
-/// symbol decode: no read-modify-write per entry).
-#[derive(Clone, Copy, Default)]
-struct Packer {
-    /// Bits not yet stored, the lowest first.
-    acc: u64,
-    bits: u32,
-    /// The next word to store.
-    word: usize,
-}
-
-impl Packer {
+    /// The index of the entry after `k`.
     #[inline(always)]
-    fn push(&mut self, tt: &mut [u32], v: u32) {
-        self.acc |= (v as u64) << self.bits;
-        self.bits += 28;
-        if self.bits >= 32 {
-            tt[self.word] = self.acc as u32;
-            self.word += 1;
-            self.acc >>= 32;
-            self.bits -= 32;
-        }
+    fn next(&self, k: usize) -> usize {
+        let k = k & BLK_MASK;
+        let h = (self.hi[k / 2] >> ((k & 1) * 4)) & 15;
+        self.lo[k] as usize | (h as usize) << 16
     }
-
-    /// Store what is left (the last entries' word).
-    fn flush(&self, tt: &mut [u32]) {
-        if self.bits > 0 {
-            tt[self.word] = self.acc as u32;
-        }
-    }
-}
-
-/// OR `v` into entry `k` (whose bits there are clear).
-#[inline(always)]
-fn tt_or(tt: &mut [u32], k: usize, v: u32) {
-    tt_put(tt, k, |p, s| p | (v as u64) << s);
 }
 
 /// Why a block could not be decoded: more input is needed, or the data is bad.
@@ -261,7 +236,7 @@ fn mtf_front(w: &mut [u64; 32], k: usize) -> u8 {
 /// One coding table: a lookup of the next [`FAST_BITS`] bits (symbol << 5 | length, or 0 for
 /// a longer code), then per length the last code of that length and where its symbols start.
 struct Table {
-    fast: Vec<u16>,
+    fast: Box<[u16; 1 << FAST_BITS]>,
     /// `limit[len]`: the largest code of that length, +1 (0: none).
     limit: [u32; MAX_CODE_LEN as usize + 2],
     /// `base[len]`: index in `perm` of the first code of that length, minus that code.
@@ -273,7 +248,7 @@ struct Table {
 impl Table {
     fn new() -> Table {
         Table {
-            fast: vec![0; 1 << FAST_BITS],
+            fast: Box::new([0; 1 << FAST_BITS]),
             limit: [0; MAX_CODE_LEN as usize + 2],
             base: [0; MAX_CODE_LEN as usize + 2],
             perm: Vec::with_capacity(MAX_ALPHA),
@@ -319,7 +294,7 @@ impl Table {
         if b.n < MAX_CODE_LEN {
             b.refill();
         }
-        let e = self.fast[b.peek(FAST_BITS) as usize];
+        let e = self.fast[b.peek(FAST_BITS) as usize & ((1 << FAST_BITS) - 1)];
         if e != 0 {
             b.skip((e & 31) as u32);
             return Ok(e >> 5);
@@ -363,15 +338,13 @@ struct Sym {
     orig_ptr: usize,
     mtf: [u64; 32],
     counts: [u32; 256],
-    /// Entries of `tt` filled.
+    /// Entries of the block filled.
     n: usize,
     /// A run of the front symbol being read, and its next place value.
     run: usize,
     run_bit: usize,
     /// The next group (selector index).
     group: usize,
-    /// Where entry `n` goes.
-    pack: Packer,
 }
 
 pub struct Decoder {
@@ -382,10 +355,8 @@ pub struct Decoder {
     bit: usize,
     state: State,
     block_max: usize,
-    /// The block after the inverse transform: byte in the low 8 bits, next index above,
-    /// packed 28 bits an entry ([`tt_get`]): 3.5 bytes instead of a u32's 4 take 440 KiB off
-    /// a 900k block's 3.4 MiB, the most of bzcat's memory (bzip2 -d: 4 bytes an entry).
-    tt: Vec<u32>,
+    /// The block: most of bzcat's memory.
+    blk: Option<Box<Block>>,
     tables: Vec<Table>,
     selectors: Vec<u8>,
     sym: Box<Sym>,
@@ -411,7 +382,7 @@ impl Decoder {
             bit: 0,
             state: State::Header,
             block_max: 0,
-            tt: Vec::new(),
+            blk: None,
             tables: (0..MAX_GROUPS).map(|_| Table::new()).collect(),
             selectors: Vec::new(),
             sym: Box::new(Sym {
@@ -424,7 +395,6 @@ impl Decoder {
                 run: 0,
                 run_bit: 1,
                 group: 0,
-                pack: Packer::default(),
             }),
             left: 0,
             t_pos: 0,
@@ -589,10 +559,8 @@ impl Decoder {
         s.run = 0;
         s.run_bit = 1;
         s.group = 0;
-        s.pack = Packer::default();
-        if self.tt.len() < tt_len(self.block_max) {
-            // Fresh zeroed pages (calloc), not a fill loop: a small block touches few of them.
-            self.tt = vec![0; tt_len(self.block_max)];
+        if self.blk.is_none() {
+            self.blk = Some(Box::new(Block::new()));
         }
         self.block_crc = crc;
         self.bit = b.bit();
@@ -600,7 +568,7 @@ impl Decoder {
         Ok(())
     }
 
-    /// Decode the block's symbols into `tt` (move-to-front values, with runs of the front
+    /// Decode the block's symbols into its bytes (move-to-front values, with runs of the front
     /// symbol in bijective base 2), a group of 50 at a time: a group is begun only when it is
     /// wholly buffered (or the input has ended), so that the decode can stop between groups
     /// for more input and the input already decoded need not be kept. Then the inverse
@@ -612,15 +580,16 @@ impl Decoder {
         let need = GROUP_SIZE * MAX_CODE_LEN as usize + 64;
         let have = self.input.len() * 8;
         let eob = (s.n_used + 1) as u16;
-        let tt = &mut self.tt[..];
+        let Some(blk) = self.blk.as_deref_mut() else {
+            return Err(Stop::Bad("no block"));
+        };
+        let bytes = &mut blk.bytes;
         let (mut n, mut run, mut run_bit, mut group) = (s.n, s.run, s.run_bit, s.group);
         let mut mtf = s.mtf;
         let mut counts = s.counts;
-        let mut pack = s.pack;
         'block: loop {
             if !finish && have.saturating_sub(b.bit()) < need {
                 (s.n, s.run, s.run_bit, s.group) = (n, run, run_bit, group);
-                s.pack = pack;
                 s.mtf = mtf;
                 s.counts = counts;
                 self.bit = b.bit();
@@ -658,9 +627,7 @@ impl Decoder {
                     }
                     let byte = s.seq[mtf[0] as u8 as usize];
                     counts[byte as usize] += run as u32;
-                    for _ in 0..run {
-                        pack.push(tt, byte as u32);
-                    }
+                    bytes[n..n + run].fill(byte);
                     n += run;
                     run = 0;
                     run_bit = 1;
@@ -678,14 +645,13 @@ impl Decoder {
                 let v = mtf_front(&mut mtf, k);
                 let byte = s.seq[v as usize];
                 counts[byte as usize] += 1;
-                pack.push(tt, byte as u32);
+                bytes[n & BLK_MASK] = byte;
                 n += 1;
             }
         }
         if b.overran() {
             return Err(Stop::More);
         }
-        pack.flush(tt);
         if s.orig_ptr >= n.max(1) {
             return Err(Stop::Bad("bad origin pointer"));
         }
@@ -696,13 +662,14 @@ impl Decoder {
             *st = sum;
             sum += c;
         }
-        for i in 0..n {
-            let byte = tt_get(tt, i) as u8 as usize;
-            let j = start[byte] as usize;
-            tt_or(tt, j, (i as u32) << 8);
-            start[byte] += 1;
+        blk.hi[..n.div_ceil(2)].fill(0);
+        for (i, &byte) in blk.bytes[..n].iter().enumerate() {
+            let j = start[byte as usize] as usize & BLK_MASK;
+            start[byte as usize] += 1;
+            blk.lo[j] = i as u16;
+            blk.hi[j / 2] |= ((i >> 16) as u8) << ((j & 1) * 4);
         }
-        self.t_pos = tt_get(tt, s.orig_ptr) >> 8;
+        self.t_pos = blk.next(s.orig_ptr) as u32;
         self.left = n;
         self.last = -1;
         self.same = 0;
@@ -717,7 +684,9 @@ impl Decoder {
     /// a count of further copies). Returns the bytes written; the block is done when `state`
     /// has moved on.
     fn output(&mut self, o: &mut [u8]) -> Result<usize, Stop> {
-        let tt = &self.tt[..];
+        let Some(blk) = self.blk.as_deref() else {
+            return Err(Stop::Bad("no block"));
+        };
         let (mut t_pos, mut left, mut prev, mut same) =
             (self.t_pos, self.left, self.last, self.same);
         let mut w = 0;
@@ -736,10 +705,9 @@ impl Decoder {
             }
             // The hot loop: no count pending.
             while w < o.len() && left > 0 {
-                let e = tt_get(tt, t_pos as usize);
-                t_pos = e >> 8;
+                let byte = blk.bytes[t_pos as usize & BLK_MASK];
+                t_pos = blk.next(t_pos as usize) as u32;
                 left -= 1;
-                let byte = e as u8;
                 if same == 4 {
                     same = 0;
                     if byte == 0 {
@@ -794,7 +762,7 @@ impl Step for Decoder {
     /// Input is taken only when the buffered input is not enough to go on, [`SLICE`] bytes at
     /// a time.
     /// A block is decoded group by group as its input comes, so what is kept is the block's
-    /// decoded symbols (`tt`), never its compressed input.
+    /// decoded symbols (its bytes), never its compressed input.
     fn step(&mut self, i: &[u8], o: &mut [u8], finish: bool) -> io::Result<(usize, usize, bool)> {
         if matches!(self.state, State::Done) {
             return Ok((i.len(), 0, true));
@@ -828,7 +796,7 @@ impl Step for Decoder {
                         self.garbage = self.buffered() > 0;
                         self.input = Vec::new();
                         self.bit = 0;
-                        self.tt = Vec::new();
+                        self.blk = None;
                         self.state = State::Done;
                         return Ok((i.len(), w, true));
                     }

@@ -546,8 +546,9 @@ impl Screen {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             assert!(
                 !left.is_zero(),
-                "timed out waiting for {want:?}; screen so far:\n{}",
-                String::from_utf8_lossy(&self.seen)
+                "timed out waiting for {want:?}; screen so far:\n{}\nbytes after the mark: {:?}",
+                String::from_utf8_lossy(&self.seen),
+                String::from_utf8_lossy(&self.seen[self.mark..])
             );
             assert!(
                 self.pump(left.as_millis().min(1000) as i32),

@@ -504,10 +504,12 @@ fn exec_it_session_with_job_control() {
     p.send(b"ls /usr/local\r");
     p.expect("bin  sbin");
     p.expect("c# ");
-    p.send(b"test -t 0 && echo on-a-terminal; echo $$ $PPID\r");
-    // The output's own line, not the echoed command line.
-    p.expect("\non-a-terminal\r\n");
-    p.expect(" 0\r\n");
+    // The markers are split by quotes so that only the output matches, never the echoed
+    // command line; no line ends are expected: runc copies the container's terminal to ours,
+    // and until runc has put ours in raw mode both add a \r before a \n (`\r\r\n`).
+    p.send(b"test -t 0 && echo on-a-term''inal; echo \"pp\"id=$PPID.\r");
+    p.expect("on-a-terminal");
+    p.expect("ppid=0.");
     // The marker is quoted so that the echoed command line does not match it.
     p.send(b"sh -c 'echo \"st\"arted; exec sleep 100'\r");
     p.expect("started");

@@ -23,7 +23,6 @@ mod p256;
 mod progress;
 mod tls;
 pub mod url;
-mod x25519;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};

@@ -5,7 +5,7 @@
 //! base-point table (`ecp_nistz256_precomputed`) and the nistz256 assembly, 176 KB of the
 //! binary in all. `p256` does the same two jobs in ~29 KB. Speed does not matter here: one
 //! key exchange and a few signature checks per connection, against a network round trip.
-//! X25519 is `x25519.rs`'s; P-384, RSA, Ed25519, AES-GCM and the digests stay ring's.
+//! X25519, P-384, RSA, Ed25519, AES-GCM and the digests stay ring's.
 //!
 //! The checks are the ones ring's make: the peer's key share must be an uncompressed point on
 //! the curve (RFC 8446 4.2.8.2), a signature is DER `(r, s)` with both in `[1, n)`, and a

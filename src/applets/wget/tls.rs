@@ -420,7 +420,7 @@ fn client_provider() -> rustls::crypto::CryptoProvider {
             cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         ],
         kx_groups: vec![
-            super::x25519::X25519,
+            kx_group::X25519,
             super::p256::SECP256R1,
             kx_group::SECP384R1,
         ],

@@ -59,6 +59,9 @@ pub const fn known(k: u64) -> bool {
 }
 
 /// A help text from its literal; only the key is kept (see the module's documentation).
+/// (Builds with only applets that have no help text of this kind, e.g. `sh` or `nc` alone,
+/// leave it unused.)
+#[allow(unused_macros)]
 macro_rules! help_text {
     ($text:literal) => {
         $crate::common::help::Help::new({
@@ -71,6 +74,7 @@ macro_rules! help_text {
         })
     };
 }
+#[allow(unused_imports)]
 pub(crate) use help_text;
 
 impl Help {

@@ -367,7 +367,13 @@ impl<'w> Entry<'w> {
             } else {
                 libc::AT_SYMLINK_NOFOLLOW
             };
-            self.stat = Some(fd::fstatat(self.parent, self.name(), fl)?);
+            let (parent, name) = (self.parent, self.name());
+            // Into its place in the entry: no copy of the result.
+            let r = fd::fstatat_into(parent, name, fl, self.stat.insert(fd::stat_zeroed()));
+            if let Err(e) = r {
+                self.stat = None;
+                return Err(e);
+            }
         }
         Ok(self.stat.as_ref().unwrap_or_else(|| unreachable!()))
     }

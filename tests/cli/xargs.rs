@@ -188,7 +188,7 @@ fn items_across_read_boundaries() {
             _ => blanks.extend_from_slice(format!("{word}\n").as_bytes()),
         }
         nul.extend_from_slice(word.as_bytes());
-        nul.push(if i % 7 == 0 { b'\n' } else { 0 });
+        nul.push(if i.is_multiple_of(7) { b'\n' } else { 0 });
         i += 1;
     }
     for (args, input) in [

@@ -117,7 +117,14 @@ impl<'a> Iterator for Records<'a> {
         }
         let dtype = rec[18];
         let nm = &rec[19..reclen];
-        let len = memchr::memchr(0, nm).unwrap_or(nm.len());
+        // The kernel pads the record to 8 bytes after the name's NUL without clearing the
+        // padding, so the NUL is the first one, and it is among the record's last 8 bytes:
+        // looking from there costs a few bytes, not a search call (and no CPU feature probe).
+        let from = nm.len().saturating_sub(8);
+        let len = nm[from..]
+            .iter()
+            .position(|&b| b == 0)
+            .map_or(nm.len(), |i| from + i);
         self.buf = &rec[reclen..];
         Some(DirEntry {
             name: &nm[..len],

@@ -343,11 +343,15 @@ impl Du {
 
     /// Whether this (dev, ino) was counted already.
     fn repeat(&self, st: &Stat, dir: bool) -> bool {
-        if self.count_links || !(self.hash_all || (!dir && st.st_nlink > 1)) {
+        self.repeat_id(st.st_dev, st.st_ino, st.st_nlink, dir)
+    }
+
+    fn repeat_id(&self, dev: u64, ino: u64, nlink: libc::nlink_t, dir: bool) -> bool {
+        if self.count_links || !(self.hash_all || (!dir && nlink > 1)) {
             return false;
         }
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        !seen.insert((st.st_dev, st.st_ino))
+        !seen.insert((dev, ino))
     }
 
     /// One operand; its total. With `-s` only the operand's own line is printed, so the
@@ -433,15 +437,16 @@ impl walk::Split for Du {
                 if self.excluded(e.path()) {
                     return Ok(Action::Continue);
                 }
-                let st = match e.stat() {
-                    Ok(st) => *st,
+                // What is needed of the stat, not a copy of all of it (once per file).
+                let (mode, dev, ino, nlink, s) = match e.stat() {
+                    Ok(st) => (st.st_mode, st.st_dev, st.st_ino, st.st_nlink, self.size(st)),
                     Err(err) => {
                         self.cannot(ctx, "cannot access ", e.path(), &err);
                         return Ok(Action::Continue);
                     }
                 };
                 if (self.follow == Follow::All || (self.follow == Follow::Roots && depth == 0))
-                    && st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                    && mode & libc::S_IFMT == libc::S_IFLNK
                 {
                     // A dangling symlink followed: GNU's fts reports it without an errno.
                     let mut msg = b"cannot access ".to_vec();
@@ -449,13 +454,12 @@ impl walk::Split for Du {
                     ctx.error(1, &msg);
                     return Ok(Action::Continue);
                 }
-                if depth > 0 && self.xdev && p.root_dev.is_some_and(|d| d != st.st_dev) {
+                if depth > 0 && self.xdev && p.root_dev.is_some_and(|d| d != dev) {
                     return Ok(Action::Continue);
                 }
-                if self.repeat(&st, false) {
+                if self.repeat_id(dev, ino, nlink, false) {
                     return Ok(Action::Continue);
                 }
-                let s = self.size(&st);
                 if depth == 0 || (self.all && depth <= self.max_depth) {
                     self.print(ctx, s, e.path())?;
                 }

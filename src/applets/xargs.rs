@@ -366,29 +366,50 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Makes sure unread bytes are buffered: false at the end of the input.
+    fn fill(&mut self) -> Result<bool> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        let n = read(self.fd, &mut self.buf).map_err(|e| Error::io(1, "read error", &e))?;
+        if n == 0 {
+            self.eof = true;
+            return Ok(false);
+        }
+        self.pos = 0;
+        self.len = n;
+        Ok(true)
+    }
+
+    /// The buffered bytes not read yet.
+    fn avail(&self) -> &[u8] {
+        &self.buf[self.pos..self.len]
+    }
+
     fn byte(&mut self) -> Result<Option<u8>> {
-        if self.pos == self.len {
-            if self.eof {
-                return Ok(None);
-            }
-            let n = read(self.fd, &mut self.buf).map_err(|e| Error::io(1, "read error", &e))?;
-            if n == 0 {
-                self.eof = true;
-                return Ok(None);
-            }
-            self.pos = 0;
-            self.len = n;
+        if !self.fill()? {
+            return Ok(None);
         }
         self.pos += 1;
         Ok(Some(self.buf[self.pos - 1]))
     }
 }
 
-/// One item read: its bytes, and whether it ended a (non-continued) line.
-struct Item {
-    word: Vec<u8>,
-    eol: bool,
-}
+/// The bytes the blank-separated input gives a meaning to, outside quotes; runs of the others
+/// are copied into the word at once.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 struct Xargs<'o> {
     o: &'o Opts,
@@ -401,70 +422,89 @@ struct Xargs<'o> {
 }
 
 impl Xargs<'_> {
-    /// The next item, GNU's way. `Ok(None)`: end of input (or the EOF string).
+    /// The next item, GNU's way, into `w` (cleared first): whether it ended a (non-continued)
+    /// line, or `Ok(None)` at the end of input (or the EOF string).
     fn next_item(
         &mut self,
         ctx: &mut Ctx,
         rd: &mut Reader,
-        pending: &[Vec<u8>],
-    ) -> Result<Option<Item>> {
+        pending: &mut Vec<Vec<u8>>,
+        w: &mut Vec<u8>,
+    ) -> Result<Option<bool>> {
+        w.clear();
         if let Some(d) = self.o.delim {
-            let mut w = Vec::new();
             loop {
-                match rd.byte()? {
-                    None if w.is_empty() => return Ok(None),
-                    None => return Ok(Some(Item { word: w, eol: true })),
-                    Some(c) if c == d => return Ok(Some(Item { word: w, eol: true })),
-                    Some(c) => w.push(c),
+                if !rd.fill()? {
+                    return Ok((!w.is_empty()).then_some(true));
+                }
+                let avail = rd.avail();
+                match memchr::memchr(d, avail) {
+                    Some(i) => {
+                        w.extend_from_slice(&avail[..i]);
+                        rd.pos += i + 1;
+                        return Ok(Some(true));
+                    }
+                    None => {
+                        w.extend_from_slice(avail);
+                        rd.pos = rd.len;
+                    }
                 }
             }
         }
         let whole_lines = self.o.replace.is_some();
-        let mut w = Vec::new();
         let mut started = false;
         let mut quote: Option<u8> = None;
         loop {
-            let Some(c) = rd.byte()? else {
+            if !rd.fill()? {
                 if let Some(q) = quote {
-                    if self.o.max_lines == 0 {
-                        self.run_pending(ctx, pending)?;
-                    }
-                    let kind = if q == b'\'' { "single" } else { "double" };
-                    let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
-                    ctx.msg(m.as_bytes());
-                    return Err(Error::silent(1));
+                    return Err(self.unmatched(ctx, q, pending));
                 }
                 if !started {
                     return Ok(None);
                 }
-                return self.finish_word(w, true);
-            };
+                return Ok(self.finish_word(w, true));
+            }
+            let avail = rd.avail();
             if let Some(q) = quote {
-                if c == q {
-                    quote = None;
-                } else if c == b'\n' {
-                    if self.o.max_lines == 0 {
-                        self.run_pending(ctx, pending)?;
+                match memchr::memchr2(q, b'\n', avail) {
+                    Some(i) => {
+                        w.extend_from_slice(&avail[..i]);
+                        let c = avail[i];
+                        rd.pos += i + 1;
+                        if c != q {
+                            return Err(self.unmatched(ctx, q, pending));
+                        }
+                        quote = None;
                     }
-                    let kind = if q == b'\'' { "single" } else { "double" };
-                    let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
-                    ctx.msg(m.as_bytes());
-                    return Err(Error::silent(1));
-                } else {
-                    w.push(c);
+                    None => {
+                        w.extend_from_slice(avail);
+                        rd.pos = rd.len;
+                    }
                 }
                 continue;
             }
+            let n = avail
+                .iter()
+                .position(|&c| SPECIAL[c as usize])
+                .unwrap_or(avail.len());
+            if n > 0 {
+                started = true;
+                w.extend_from_slice(&avail[..n]);
+                rd.pos += n;
+                continue;
+            }
+            let c = avail[0];
+            rd.pos += 1;
             match c {
                 b'\n' => {
                     // An empty line is nothing; a word ended by a newline ends a line.
                     if started {
-                        return self.finish_word(w, true);
+                        return Ok(self.finish_word(w, true));
                     }
                 }
                 // A word ended by a blank does not end the line: a line whose last word is
                 // followed by blanks goes on with the next line (-L).
-                b' ' | b'\t' if !whole_lines && started => return self.finish_word(w, false),
+                b' ' | b'\t' if !whole_lines && started => return Ok(self.finish_word(w, false)),
                 b' ' | b'\t' if !started => {}
                 b'\'' | b'"' => {
                     started = true;
@@ -474,7 +514,7 @@ impl Xargs<'_> {
                     started = true;
                     match rd.byte()? {
                         Some(n) => w.push(n),
-                        None => return self.finish_word(w, true),
+                        None => return Ok(self.finish_word(w, true)),
                     }
                 }
                 _ => {
@@ -485,17 +525,32 @@ impl Xargs<'_> {
         }
     }
 
-    fn finish_word(&mut self, w: Vec<u8>, eol: bool) -> Result<Option<Item>> {
-        if self.o.eof.as_deref() == Some(&w[..]) {
-            return Ok(None);
+    /// An unmatched quote: what was gathered before it still runs (unless -L), then the error.
+    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Vec<Vec<u8>>) -> Error {
+        if self.o.max_lines == 0 {
+            if let Err(e) = self.run_pending(ctx, pending) {
+                return e;
+            }
         }
-        Ok(Some(Item { word: w, eol }))
+        let kind = if q == b'\'' { "single" } else { "double" };
+        let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
+        ctx.msg(m.as_bytes());
+        Error::silent(1)
     }
 
-    fn run_pending(&mut self, ctx: &mut Ctx, pending: &[Vec<u8>]) -> Result<()> {
+    fn finish_word(&mut self, w: &[u8], eol: bool) -> Option<bool> {
+        if self.o.eof.as_deref() == Some(w) {
+            return None;
+        }
+        Some(eol)
+    }
+
+    /// Runs the initial arguments and `pending` (emptied).
+    fn run_pending(&mut self, ctx: &mut Ctx, pending: &mut Vec<Vec<u8>>) -> Result<()> {
         if !pending.is_empty() {
-            let mut cmd = self.initial.clone();
-            cmd.extend(pending.iter().cloned());
+            let mut cmd = Vec::with_capacity(self.initial.len() + pending.len());
+            cmd.extend(self.initial.iter().cloned());
+            cmd.append(pending);
             self.launch(ctx, cmd)?;
         }
         Ok(())
@@ -506,13 +561,14 @@ impl Xargs<'_> {
     }
 
     fn main_loop(&mut self, ctx: &mut Ctx, rd: &mut Reader) -> Result<()> {
+        let mut w = Vec::new();
+        let mut pending: Vec<Vec<u8>> = Vec::new();
         if let Some(r) = self.o.replace.clone() {
-            let mut ran = false;
-            while let Some(item) = self.next_item(ctx, rd, &[])? {
+            while self.next_item(ctx, rd, &mut pending, &mut w)?.is_some() {
                 let cmd: Vec<Vec<u8>> = self
                     .initial
                     .iter()
-                    .map(|a| replace_all(a, &r, &item.word))
+                    .map(|a| replace_all(a, &r, &w))
                     .collect();
                 let len: usize = cmd.iter().map(|a| a.len() + 1).sum();
                 if len > self.size {
@@ -520,9 +576,7 @@ impl Xargs<'_> {
                     return Err(Error::silent(1));
                 }
                 self.launch(ctx, cmd)?;
-                ran = true;
             }
-            let _ = ran;
             return Ok(());
         }
         let base = self.base_len();
@@ -530,17 +584,14 @@ impl Xargs<'_> {
             ctx.msg(b"cannot fit single argument within argument list size limit");
             return Err(Error::silent(1));
         }
-        let mut pending: Vec<Vec<u8>> = Vec::new();
         let mut len = base;
         let mut lines = 0;
         let mut ran = false;
         // A line's items when -L is in force are kept together.
-        loop {
-            let item = self.next_item(ctx, rd, &pending)?;
-            let Some(item) = item else { break };
-            let add = item.word.len() + 1;
+        while let Some(eol) = self.next_item(ctx, rd, &mut pending, &mut w)? {
+            let add = w.len() + 1;
             if base + add > self.size {
-                self.run_pending(ctx, &pending)?;
+                self.run_pending(ctx, &mut pending)?;
                 ctx.msg(b"argument line too long");
                 return Err(Error::silent(1));
             }
@@ -549,23 +600,22 @@ impl Xargs<'_> {
                     ctx.msg(b"argument list too long");
                     return Err(Error::silent(1));
                 }
-                self.run_pending(ctx, &pending)?;
+                self.run_pending(ctx, &mut pending)?;
                 ran = true;
-                pending.clear();
                 len = base;
                 lines = 0;
             }
-            pending.push(item.word);
+            // An exact-size copy: `w` keeps its capacity for the next item.
+            pending.push(w.as_slice().to_vec());
             len += add;
-            if item.eol {
+            if eol {
                 lines += 1;
             }
             let full = (self.o.max_args > 0 && pending.len() >= self.o.max_args)
                 || (self.o.max_lines > 0 && lines >= self.o.max_lines);
             if full {
-                self.run_pending(ctx, &pending)?;
+                self.run_pending(ctx, &mut pending)?;
                 ran = true;
-                pending.clear();
                 len = base;
                 lines = 0;
             }

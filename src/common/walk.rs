@@ -367,7 +367,13 @@ impl<'w> Entry<'w> {
             } else {
                 libc::AT_SYMLINK_NOFOLLOW
             };
-            self.stat = Some(fd::fstatat(self.parent, self.name(), fl)?);
+            let (parent, name) = (self.parent, self.name());
+            // Into its place in the entry: no copy of the result.
+            let r = fd::fstatat_into(parent, name, fl, self.stat.insert(fd::stat_zeroed()));
+            if let Err(e) = r {
+                self.stat = None;
+                return Err(e);
+            }
         }
         Ok(self.stat.as_ref().unwrap_or_else(|| unreachable!()))
     }
@@ -383,6 +389,9 @@ struct Level {
     fd: Option<Arc<OwnedFd>>,
     st: Stat,
     path_len: usize,
+    /// Where a child's path is joined on: the path cut there, then a `/` if `sep`.
+    join_at: usize,
+    sep: bool,
     name_at: usize,
     dtype: u8,
     ino: u64,
@@ -439,6 +448,23 @@ pub struct Walker {
     nest: usize,
     /// Entries read so far (split walks start their second thread after enough).
     seen: usize,
+}
+
+/// Where the children of the directory at `path` have their paths joined on, and whether a
+/// `/` goes there: fts's rule adds one unless the path ends with one (`a//` → `a//b`);
+/// gnulib's drops the trailing slashes and adds one (`a//` → `a/b`; `/` stays `/b`).
+fn join_point(path: &[u8], join: Join) -> (usize, bool) {
+    match join {
+        Join::Fts => (path.len(), !path.ends_with(b"/")),
+        Join::Gnulib => {
+            let end = path.len() - path.iter().rev().take_while(|&&b| b == b'/').count();
+            if end > 0 {
+                (end, true)
+            } else {
+                (path.len(), false)
+            }
+        }
+    }
 }
 
 fn is_dir_mode(st: &Stat) -> bool {
@@ -656,11 +682,14 @@ impl Walker {
             return f.visit(&mut ent, Visit::Error(Op::Loop, e)) != Action::Stop;
         }
         let other_device = self.opts.xdev && st.st_dev != self.root_dev;
+        let (join_at, sep) = join_point(&self.path, self.opts.join);
         let kids = self.spare.pop().unwrap_or_default();
         self.levels.push(Level {
             fd: Some(Arc::new(dfd)),
             st,
             path_len: self.path.len(),
+            join_at,
+            sep,
             name_at,
             dtype,
             ino,
@@ -786,24 +815,10 @@ impl Walker {
                     continue;
                 }
                 // The child's path.
-                let path_len = l.path_len;
-                self.path.truncate(path_len);
-                match self.opts.join {
-                    Join::Fts => {
-                        if !self.path.ends_with(b"/") {
-                            self.path.push(b'/');
-                        }
-                    }
-                    Join::Gnulib => {
-                        let mut end = self.path.len();
-                        while end > 0 && self.path[end - 1] == b'/' {
-                            end -= 1;
-                        }
-                        if end > 0 {
-                            self.path.truncate(end);
-                            self.path.push(b'/');
-                        }
-                    }
+                let (join_at, sep) = (l.join_at, l.sep);
+                self.path.truncate(join_at);
+                if sep {
+                    self.path.push(b'/');
                 }
                 let name_at = self.path.len();
                 let l = &self.levels[k];

@@ -171,3 +171,40 @@ fn help_and_limits() {
     // Options stop at the command.
     same(&["echo", "-n", "x"], b"y\n");
 }
+
+/// Items, quotes and escapes that straddle the 64 KiB reads (input from a pipe comes in such
+/// pieces) come out whole, split into the commands GNU makes.
+#[test]
+fn items_across_read_boundaries() {
+    let mut blanks = Vec::new();
+    let mut nul = Vec::new();
+    let mut i = 0usize;
+    while blanks.len() < 300_000 {
+        let word = format!("w{i}-{}", "x".repeat(i % 97));
+        match i % 5 {
+            0 => blanks.extend_from_slice(format!("'{word} q' ").as_bytes()),
+            1 => blanks.extend_from_slice(format!("\"{word}\"\n").as_bytes()),
+            2 => blanks.extend_from_slice(format!("{word}\\ e\t").as_bytes()),
+            _ => blanks.extend_from_slice(format!("{word}\n").as_bytes()),
+        }
+        nul.extend_from_slice(word.as_bytes());
+        nul.push(if i.is_multiple_of(7) { b'\n' } else { 0 });
+        i += 1;
+    }
+    for (args, input) in [
+        (&["sh", "-c", "printf '%s|' \"$@\"; echo", "-"][..], &blanks),
+        (
+            &["-0", "sh", "-c", "printf '%s|' \"$@\"; echo", "-"][..],
+            &nul,
+        ),
+        (
+            &["-d", "\\n", "-n", "3000", "sh", "-c", "echo $#"][..],
+            &nul,
+        ),
+    ] {
+        let o = applet("xargs").args(args).stdin(input).run();
+        let w = gnu("xargs").args(args).stdin(input).run();
+        assert!(o.out().lines().count() > 2, "{args:?}");
+        o.same_as(&w);
+    }
+}

@@ -96,10 +96,13 @@ pub fn with_cstr<T>(name: &[u8], f: impl FnOnce(&CStr) -> io::Result<T>) -> io::
             *p.add(name.len()) = 0;
             std::slice::from_raw_parts(p, name.len() + 1)
         };
-        match CStr::from_bytes_with_nul(bytes) {
-            Ok(c) => f(c),
-            Err(_) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+        // core's search, not CStr's: no call set up for long strings for a name of a
+        // directory entry's few bytes.
+        if name.contains(&0) {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
         }
+        // SAFETY: bytes ends with the NUL written above and holds none before it.
+        f(unsafe { CStr::from_bytes_with_nul_unchecked(bytes) })
     } else {
         match std::ffi::CString::new(name) {
             Ok(c) => f(&c),
@@ -297,12 +300,50 @@ pub fn fstat(fd: BorrowedFd) -> io::Result<Stat> {
 
 /// fstatat(2) relative to `dir`; `flags` as AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH.
 pub fn fstatat(dir: BorrowedFd, name: &[u8], flags: i32) -> io::Result<Stat> {
+    let mut st = MaybeUninit::<Stat>::uninit();
+    fstatat_raw(dir, name, flags, st.as_mut_ptr())?;
+    // SAFETY: fstatat_raw succeeded, so st is initialised.
+    Ok(unsafe { st.assume_init() })
+}
+
+/// A struct stat of zeroes, to be filled by [`fstatat_into`].
+pub fn stat_zeroed() -> Stat {
+    // SAFETY: struct stat is plain integers, for which all zeroes is a valid value.
+    unsafe { std::mem::zeroed() }
+}
+
+/// [`fstatat`] into `out`, which keeps its old value on failure: a tree walk stats every
+/// file into its entry without moving the result around.
+pub fn fstatat_into(dir: BorrowedFd, name: &[u8], flags: i32, out: &mut Stat) -> io::Result<()> {
+    fstatat_raw(dir, name, flags, out)
+}
+
+fn fstatat_raw(dir: BorrowedFd, name: &[u8], flags: i32, out: *mut Stat) -> io::Result<()> {
     with_cstr(name, |c| {
-        let mut st = MaybeUninit::<Stat>::uninit();
-        // SAFETY: c is NUL-terminated; st has room for a struct stat.
-        cvt(unsafe { libc::fstatat(dir.as_raw_fd(), c.as_ptr(), st.as_mut_ptr(), flags) })?;
-        // SAFETY: fstatat succeeded, so st is initialised.
-        Ok(unsafe { st.assume_init() })
+        // On 64-bit Linux the kernel's struct stat is libc's: the system call fills it in
+        // place, where musl's fstatat would fill a copy and move it field by field.
+        #[cfg(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
+        // SAFETY: c is NUL-terminated; out has room for a struct stat, which is the kernel's
+        // struct stat on these targets.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_newfstatat,
+                dir.as_raw_fd(),
+                c.as_ptr(),
+                out,
+                flags,
+            )
+        } as libc::c_int;
+        #[cfg(not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )))]
+        // SAFETY: c is NUL-terminated; out has room for a struct stat.
+        let r = unsafe { libc::fstatat(dir.as_raw_fd(), c.as_ptr(), out, flags) };
+        cvt(r).map(drop)
     })
 }
 

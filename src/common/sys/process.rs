@@ -51,7 +51,9 @@ pub fn execve(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
 /// [`fork`] and execs it in the child, which may only make async-signal-safe calls.
 pub struct Exec {
     path: CString,
-    _args: Vec<CString>,
+    /// Every argument, NUL-terminated, one after the other: one allocation however many
+    /// (xargs hands thousands), where a CString each was two.
+    _args: Vec<u8>,
     _env: Vec<CString>,
     aptr: Vec<*const libc::c_char>,
     eptr: Vec<*const libc::c_char>,
@@ -63,13 +65,23 @@ impl Exec {
         let Ok(path) = CString::new(path) else {
             return Err(io::Error::from_raw_os_error(libc::ENOENT));
         };
-        let args: Vec<CString> = argv
-            .iter()
-            .map(|a| CString::new(a.clone()).unwrap_or_default())
-            .collect();
+        let mut args = Vec::with_capacity(argv.iter().map(|a| a.len() + 1).sum());
+        let mut starts = Vec::with_capacity(argv.len());
+        for a in argv {
+            starts.push(args.len());
+            if !a.contains(&0) {
+                args.extend_from_slice(a);
+            }
+            args.push(0);
+        }
         let env = env.to_vec();
-        // The pointers are into the strings' heap buffers, which do not move with the struct.
-        let mut aptr: Vec<*const libc::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+        // The pointers are into heap buffers that are complete now and do not move with the
+        // struct.
+        let base = args.as_ptr();
+        let mut aptr: Vec<*const libc::c_char> = starts
+            .iter()
+            .map(|&i| base.wrapping_add(i) as *const libc::c_char)
+            .collect();
         aptr.push(std::ptr::null());
         let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
         eptr.push(std::ptr::null());

@@ -106,6 +106,7 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
     };
     match first.as_bytes() {
         b"--help" | b"-h" => match args.get(2) {
+            Some(name) if is_multiplexer(name.as_bytes()) => print(&usage_text()),
             Some(name) => match applets::find(name.as_bytes()) {
                 Some(a) => run_applet(a, vec![name.clone(), OsString::from("--help")]),
                 None => not_found(name.as_bytes()),

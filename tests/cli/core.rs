@@ -363,5 +363,10 @@ fn busybox_name_is_the_multiplexer() {
             .expect("the applet list's heading");
         let names: Vec<&str> = list.split([',', ' ', '\t', '\n']).collect();
         assert!(names.contains(&"cat") && names.contains(&"sh"), "{list}");
+        let h = Command::new(&l)
+            .args(["--help", "busybox"])
+            .output()
+            .unwrap();
+        assert_eq!(h.stdout, o.stdout);
     }
 }

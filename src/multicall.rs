@@ -1,5 +1,7 @@
 //! The multi-call dispatcher: pick the applet from basename(argv[0]) (a login shell's leading
-//! `-` stripped) or, when invoked as `rbox` or `rbox-<anything>`, from the first argument.
+//! `-` stripped) or, when invoked as `rbox`, `rbox-<anything>` or `busybox<anything>`, from the
+//! first argument. The usage text heads the applet list with BusyBox's `Currently defined
+//! functions:`, which tools that drive BusyBox (its own test runner) read.
 //! Also `--help`, `--list`, `--list-full`, `--version` and `--install [-s] [DIR]`.
 
 use std::ffi::{OsStr, OsString};
@@ -41,8 +43,10 @@ pub fn applet_name(argv0: &OsStr) -> &[u8] {
     base.strip_prefix(b"-").unwrap_or(base)
 }
 
+/// `rbox`, `rbox-<anything>`, and BusyBox's own rule for its name (anything starting with
+/// `busybox`), so a `busybox` link runs `busybox APPLET` lines of scripts written for BusyBox.
 fn is_multiplexer(name: &[u8]) -> bool {
-    name == b"rbox" || name.starts_with(b"rbox-")
+    name == b"rbox" || name.starts_with(b"rbox-") || name.starts_with(b"busybox")
 }
 
 /// Run an applet with a fresh context.
@@ -74,7 +78,7 @@ fn usage_text() -> String {
          \x20 --install     link every applet into DIR (hard links; -s: symbolic links);\n\
          \x20               without DIR each applet goes to its usual /bin or /usr/bin\n\
          \n\
-         Applets:\n"
+         Currently defined functions:\n"
     );
     let names: Vec<&str> = APPLETS.iter().map(|a| a.name).collect();
     s.push('\t');
@@ -102,6 +106,7 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
     };
     match first.as_bytes() {
         b"--help" | b"-h" => match args.get(2) {
+            Some(name) if is_multiplexer(name.as_bytes()) => print(&usage_text()),
             Some(name) => match applets::find(name.as_bytes()) {
                 Some(a) => run_applet(a, vec![name.clone(), OsString::from("--help")]),
                 None => not_found(name.as_bytes()),

@@ -5,7 +5,8 @@
 //! `N`, `N-`, `-M`, `N-M` separated by commas or blanks, overlapping ranges merged (adjacent ones
 //! kept apart, so `--output-delimiter` separates them as GNU does); GNU's messages (`you must
 //! specify a list of bytes, characters, or fields`, `invalid decreasing range`, `field number
-//! '...' is too large`, ...). A last line without a newline gets one.
+//! '...' is too large`, ...). A last line without a newline gets one. A delimiter equal to the
+//! line end makes the whole input one record (GNU's reading).
 //! Deviation: `-c` counts bytes (C locale only), as GNU cut 9 does in every locale.
 
 use std::ffi::OsString;
@@ -331,6 +332,14 @@ enum Fail {
 }
 
 fn cut(fd: BorrowedFd, c: &Cfg, lines: &mut Lines, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
+    if c.fields && c.delim == c.eol {
+        let mut data = Vec::new();
+        while let Some(block) = lines.block(fd, c.eol).map_err(Fail::Read)? {
+            data.extend_from_slice(block);
+        }
+        fields_one_record(&data, c, ctx.out.buf_mut());
+        return ctx.out.maybe_flush().map_err(Fail::Write);
+    }
     if c.fields {
         while let Some(block) = lines.block(fd, c.eol).map_err(Fail::Read)? {
             fields_block(block, c, ctx.out.buf_mut());
@@ -383,8 +392,7 @@ fn fields_block(block: &[u8], c: &Cfg, out: &mut Vec<u8>) {
             while i < n && block[i] != delim && block[i] != eol {
                 i += 1;
             }
-            // The loop stops at a delimiter or a line end; a delimiter equal to the line end
-            // (`-d '\n'`) is a line end.
+            // The loop stops at a delimiter or a line end.
             let at_delim = i < n && block[i] != eol;
             if at_delim || delimited {
                 while ri < ranges.len() && ranges[ri].1 < idx {
@@ -418,5 +426,61 @@ fn fields_block(block: &[u8], c: &Cfg, out: &mut Vec<u8>) {
             out.push(eol);
         }
         pos = i + 1;
+    }
+}
+
+/// `-f` with the delimiter equal to the line end (`-d $'\n'`, `-z -d ''`): as GNU's cut, the
+/// whole input is one record whose fields are its lines. The end that closes the input is not a
+/// delimiter, except that a first field is delimited by it when the first field is not wanted
+/// (or `-s` and it is), GNU's buffering of that field; the record always ends with one line end
+/// when anything (or, without `-s`, nothing) was selected.
+fn fields_one_record(data: &[u8], c: &Cfg, out: &mut Vec<u8>) {
+    let d = c.delim;
+    let od = c.out_delim.as_deref().unwrap_or(&[]);
+    let wanted = |k: u64| c.ranges.iter().any(|&(lo, hi)| lo <= k && k <= hi);
+    let n = data.len();
+    if n == 0 {
+        return;
+    }
+    let mut pos = 0;
+    let mut idx = 1u64;
+    let mut any = false;
+    if c.only_delimited == wanted(1) {
+        let end = memchr::memchr(d, data).map_or(n, |k| k + 1);
+        let first = &data[..end];
+        pos = end;
+        if first.last() != Some(&d) {
+            // One field, no delimiter at all: the input as it is, ended.
+            if !c.only_delimited {
+                out.extend_from_slice(first);
+                out.push(d);
+            }
+            return;
+        }
+        if wanted(1) {
+            out.extend_from_slice(&first[..first.len() - 1]);
+            any = pos < n;
+        }
+        idx = 2;
+    }
+    loop {
+        let end = memchr::memchr(d, &data[pos..]).map_or(n, |k| pos + k);
+        if wanted(idx) {
+            if any {
+                out.extend_from_slice(od);
+            }
+            any = true;
+            out.extend_from_slice(&data[pos..end]);
+        }
+        // A delimiter closing the input ends it instead.
+        if end + 1 < n {
+            pos = end + 1;
+            idx += 1;
+            continue;
+        }
+        if any || !(c.only_delimited && idx == 1) {
+            out.push(d);
+        }
+        return;
     }
 }

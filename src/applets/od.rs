@@ -5,7 +5,9 @@
 //! -x -D -O -X`, `-j SKIP`, `-N COUNT` (suffixes, `0x`), `-w[N]`, `-v`, `*` for repeated lines,
 //! several files as one stream, GNU's column widths and alignment, floats in the shortest form
 //! that reads back (ftoastr), little-endian as the machine.
-//! Deviations: no `fL` (long double), no `--endian`, `--traditional` or `+OFFSET` operand.
+//! The old operand forms as GNU: `[FILE] [+]OFFSET` when no modern option (`-A -j -N -t -v -w`)
+//! is given and `--traditional`'s `[FILE] [[+]OFFSET[b] [[+]LABEL[b]]]` (octal, `0x` hex).
+//! Deviations: no `fL` (long double), no `--endian`.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -22,6 +24,8 @@ use crate::common::{Ctx, Error, Result};
 const USAGE: Help = help_text!(
     "\
 Usage: od [OPTION]... [FILE]...
+  or:  od [-abcdfilosx]... [FILE] [[+]OFFSET[b]]
+  or:  od --traditional [OPTION]... [FILE] [[+]OFFSET[b] [+][LABEL][b]]
 Write an unambiguous representation, octal bytes by default,
 of FILE to standard output.  With more than one FILE argument,
 concatenate them in the listed order to form the input.
@@ -37,6 +41,7 @@ Mandatory arguments to long options are mandatory for short options too.
   -v, --output-duplicates     do not use * to mark line suppression
   -w[BYTES], --width[=BYTES]  output BYTES bytes per output line;
                                 32 is implied when BYTES is not specified
+      --traditional           accept arguments in third form above
       --help        display this help and exit
       --version     output version information and exit
 
@@ -75,6 +80,7 @@ static SPEC: Spec = Spec::new(
         Opt::flag("D", Some(b'D'), None),
         Opt::flag("O", Some(b'O'), None),
         Opt::flag("X", Some(b'X'), None),
+        Opt::flag("traditional", None, Some("traditional")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
@@ -561,10 +567,39 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         t.pad = wpb - t.width * (bpb / t.size);
     }
     let verbose = m.flag("v");
-    let files: Vec<OsString> = if m.operands.is_empty() {
+    let mut operands = m.operands.clone();
+    let mut label = None;
+    let traditional = m.flag("traditional");
+    let modern = m
+        .opts
+        .iter()
+        .any(|(id, _)| matches!(*id, "A" | "j" | "N" | "t" | "v" | "w"));
+    if traditional || !modern {
+        if let Some((s, l, keep)) = old_operands(&operands, traditional) {
+            skip = s;
+            label = l;
+            operands.truncate(keep);
+        }
+        if traditional && operands.len() > 1 {
+            let mut msg = b"extra operand ".to_vec();
+            msg.extend_from_slice(&quote_locale(operands[1].as_bytes()));
+            ctx.msg(&msg);
+            return Err(args::usage_error(
+                ctx,
+                &SPEC,
+                b"compatibility mode supports at most one file",
+                1,
+            ));
+        }
+    }
+    let radix = Radix {
+        base: radix,
+        label: label.map(|l: u64| l.wrapping_sub(skip)),
+    };
+    let files: Vec<OsString> = if operands.is_empty() {
         vec![OsString::from("-")]
     } else {
-        m.operands.clone()
+        operands
     };
 
     // The input as one stream.
@@ -634,7 +669,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             break;
         }
     }
-    if radix != b'n' {
+    if radix.base != b'n' || radix.label.is_some() {
         line.clear();
         address(radix, addr, &mut line);
         line.push(b'\n');
@@ -646,27 +681,102 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// The offset column: at least 7 octal or decimal digits, 6 hex ones.
-fn address(radix: u8, a: u64, out: &mut Vec<u8>) {
+/// How offsets are shown: `base` is `-A`'s letter; `label`, from `--traditional`'s LABEL
+/// operand, is added to the offset for a second, parenthesised column.
+#[derive(Clone, Copy)]
+struct Radix {
+    base: u8,
+    label: Option<u64>,
+}
+
+/// The offset column: at least 7 octal or decimal digits, 6 hex ones; with a label, GNU's
+/// `OFFSET (LABEL)`, or `(OFFSET)` in octal under `-A n`. Returns the width continuation lines
+/// are indented by (the offset's alone, as GNU).
+fn address(radix: Radix, a: u64, out: &mut Vec<u8>) -> usize {
     let mut tmp = [0u8; 24];
-    let d = match radix {
-        b'o' => digits(a, 8, 7, &mut tmp),
-        b'd' => digits(a, 10, 7, &mut tmp),
-        b'x' => digits(a, 16, 6, &mut tmp),
-        _ => return,
+    let base = match (radix.base, radix.label) {
+        (b'n', Some(_)) => b'o',
+        (b, _) => b,
     };
-    out.extend_from_slice(d);
+    let mut put = |v: u64, out: &mut Vec<u8>| {
+        let d = match base {
+            b'o' => digits(v, 8, 7, &mut tmp),
+            b'd' => digits(v, 10, 7, &mut tmp),
+            b'x' => digits(v, 16, 6, &mut tmp),
+            _ => return 0,
+        };
+        out.extend_from_slice(d);
+        d.len()
+    };
+    let Some(off) = radix.label else {
+        return put(a, out);
+    };
+    // Under `-A n` GNU puts the offset itself in parentheses, not the label.
+    let (width, shown) = if radix.base == b'n' {
+        (0, a)
+    } else {
+        let w = put(a, out);
+        out.push(b' ');
+        (w, a.wrapping_add(off))
+    };
+    out.push(b'(');
+    put(shown, out);
+    out.push(b')');
+    width
+}
+
+/// GNU's parse_old_offset: `[+]N[b|B]` (512 and 1024 bytes), octal unless `0x`. GNU's decimal
+/// `N.` form never gets past its suffix check, so it is refused here too.
+fn old_offset(s: &[u8]) -> Option<u64> {
+    let s = s.strip_prefix(b"+").unwrap_or(s);
+    let (radix, body) = match s.strip_prefix(b"0x").or_else(|| s.strip_prefix(b"0X")) {
+        Some(h) => (16, h),
+        None => (8, s),
+    };
+    let n = body
+        .iter()
+        .take_while(|c| (**c as char).is_digit(radix))
+        .count();
+    if n == 0 {
+        return None;
+    }
+    let v = u64::from_str_radix(std::str::from_utf8(&body[..n]).ok()?, radix).ok()?;
+    let mult = match &body[n..] {
+        b"" => 1,
+        b"b" => 512,
+        b"B" => 1024,
+        _ => return None,
+    };
+    v.checked_mul(mult)
+}
+
+/// The obsolescent offset operands, as GNU picks them out: `FILE +OFFSET` or `FILE OFFSET`
+/// (two operands, the second starting with a digit), `+OFFSET` alone; with `--traditional` any
+/// offset-looking operand and `[FILE] OFFSET LABEL`. Gives the skip, the label and how many
+/// leading operands remain files.
+fn old_operands(ops: &[OsString], traditional: bool) -> Option<(u64, Option<u64>, usize)> {
+    let op = |i: usize| ops[i].as_bytes();
+    match ops.len() {
+        1 if traditional || op(0).starts_with(b"+") => Some((old_offset(op(0))?, None, 0)),
+        2 if traditional || op(1).starts_with(b"+") || op(1).first()?.is_ascii_digit() => {
+            let o2 = old_offset(op(1))?;
+            match old_offset(op(0)).filter(|_| traditional) {
+                Some(o1) => Some((o1, Some(o2), 0)),
+                None => Some((o2, None, 1)),
+            }
+        }
+        3 if traditional => Some((old_offset(op(1))?, Some(old_offset(op(2))?), 1)),
+        _ => None,
+    }
 }
 
 /// One output line per type for `data` (up to `bpb` bytes) onto `out`.
-fn write_line(out: &mut Vec<u8>, types: &[Type], radix: u8, addr: u64, data: &[u8], bpb: usize) {
+fn write_line(out: &mut Vec<u8>, types: &[Type], radix: Radix, addr: u64, data: &[u8], bpb: usize) {
     let mut addr_len = 0;
     let mut padded = Vec::new();
     for (k, t) in types.iter().enumerate() {
         if k == 0 {
-            let at = out.len();
-            address(radix, addr, out);
-            addr_len = out.len() - at;
+            addr_len = address(radix, addr, out);
         } else {
             out.resize(out.len() + addr_len, b' ');
         }

@@ -12,7 +12,9 @@
 //! whole file); the rest is then copied by the kernel. Pipes stream through a window of the
 //! last N lines or bytes. Following waits on inotify (one instance, watches on the files and,
 //! by name, on their directories) with the sleep interval as the bound between checks (for
-//! `--pid` and file systems without inotify events), and re-checks every file on each wake-up.
+//! `--pid` and file systems without inotify events); a wake-up by events looks at the files
+//! they name in their order (output follows the order of the writes, as GNU's), a timeout at
+//! every file.
 //! Deviation: `--max-unchanged-stats` is accepted and ignored (inotify or periodic checks
 //! notice changes anyway).
 
@@ -685,9 +687,13 @@ fn follow_files(
     let mut last = files.iter().rposition(|f| f.fd().is_some() && !f.ignore);
     let mut evbuf = vec![0u8; 4096];
     let mut pid_gone = false;
+    // The files looked at on this wake-up: after inotify events, the files they are about in
+    // the order of the events (so output follows the order of the writes, as GNU's tail does)
+    // and the files without a watch; every file on the first pass, after a timeout, and after
+    // an event about no one file (a directory watched for --follow=name, a queue overflow).
+    let mut order: Vec<usize> = (0..files.len()).collect();
     loop {
-        #[allow(clippy::needless_range_loop)]
-        for i in 0..files.len() {
+        for &i in &order {
             if files[i].ignore {
                 continue;
             }
@@ -761,13 +767,56 @@ fn follow_files(
         let ms = (sleep * 1000.0).min(i32::MAX as f64) as i32;
         match &ino {
             Some(i) => {
+                order.clear();
+                let mut all = true;
                 if let Ok(true) = crate::common::sys::term::poll_readable(i.as_fd(), ms) {
-                    while matches!(read(i.as_fd(), &mut evbuf), Ok(n) if n > 0) {}
+                    all = false;
+                    while let Ok(n @ 1..) = read(i.as_fd(), &mut evbuf) {
+                        all |= !events_order(&evbuf[..n], &files, &mut order);
+                    }
+                }
+                for (k, f) in files.iter().enumerate() {
+                    if (all || f.wd.is_none()) && !order.contains(&k) {
+                        order.push(k);
+                    }
                 }
             }
             None => std::thread::sleep(std::time::Duration::from_millis(ms as u64)),
         }
     }
+}
+
+/// Append to `order` the files that the inotify events in `buf` are about, first event first;
+/// false when an event is about no one file.
+fn events_order(buf: &[u8], files: &[File], order: &mut Vec<usize>) -> bool {
+    let mut every = true;
+    let mut at = 0;
+    // struct inotify_event: wd, mask, cookie, len (4 bytes each), then len bytes of name.
+    while at + 16 <= buf.len() {
+        let word = |o: usize| {
+            [
+                buf[at + o],
+                buf[at + o + 1],
+                buf[at + o + 2],
+                buf[at + o + 3],
+            ]
+        };
+        let wd = i32::from_ne_bytes(word(0));
+        let len = u32::from_ne_bytes(word(12)) as usize;
+        // One watch serves every name of the same file (`tail -f a a`, hard links).
+        let mut found = false;
+        for (k, f) in files.iter().enumerate() {
+            if f.wd == Some(wd) {
+                found = true;
+                if !order.contains(&k) {
+                    order.push(k);
+                }
+            }
+        }
+        every &= found;
+        at += 16 + len;
+    }
+    every
 }
 
 /// `--follow=name`: notice a file that went away, came back or was replaced.

@@ -1,9 +1,10 @@
 //! `unexpand`: convert spaces to tabs.
 //!
 //! Follows GNU unexpand 9: leading blanks by default, `-a` all blanks, `-t N`/`-t LIST` (as
-//! expand's, `/N` and `+N`; implies `-a`), the legacy `-N`, `--first-only`; GNU's rule that a
-//! single blank before a tab stop stays a blank, a tab past the last stop of a list ends the
-//! conversion of the line; the files are one stream. Columns count bytes (the C locale).
+//! expand's, `/N` and `+N`; implies `-a`), the legacy `-N`, `--first-only` (and BusyBox's `-f`
+//! for it); GNU's rule that a single blank before a tab stop stays a blank, a tab past the last
+//! stop of a list ends the conversion of the line; the files are one stream. Columns count
+//! bytes (the C locale).
 //! Deviation: none known.
 
 use std::ffi::OsString;
@@ -22,7 +23,7 @@ With no FILE, or when FILE is -, read standard input.
 
 Mandatory arguments to long options are mandatory for short options too.
   -a, --all        convert all blanks, instead of just initial blanks
-      --first-only  convert only leading sequences of blanks (overrides -a)
+  -f, --first-only  convert only leading sequences of blanks (overrides -a)
   -t, --tabs=N     have tabs N characters apart instead of 8 (enables -a)
   -t, --tabs=LIST  use comma separated list of tab positions.
                      The last specified position can be prefixed with '/'
@@ -39,7 +40,8 @@ static SPEC: Spec = Spec::new(
     &[
         Opt::arg("tabs", Some(b't'), Some("tabs")),
         Opt::flag("all", Some(b'a'), Some("all")),
-        Opt::flag("first-only", None, Some("first-only")),
+        // `-f` is BusyBox's short form (GNU has none; accepting it costs GNU users nothing).
+        Opt::flag("first-only", Some(b'f'), Some("first-only")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
         // The legacy -N, rewritten to this before parsing (it does not imply -a).

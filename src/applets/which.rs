@@ -5,6 +5,7 @@
 //! executable file printed (`-a`: all of them); a NAME holding a `/` is checked as it is.
 //! Status 0 when every NAME was found, 1 when one was not (or none was given), 2 for a bad
 //! option (after `Usage: which [-a] args`). Options end at the first NAME, as getopts does.
+//! PATH unset: dash's default path, as Debian's which sees it.
 //! Deviation: the bad-option message is glibc's (`invalid option -- 'x'`), not the shell's.
 
 use std::ffi::OsString;
@@ -55,7 +56,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.fail(1);
         return Ok(());
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
+    // Without PATH in the environment, the path dash (Debian's which runs under it) gives a
+    // shell that starts without one.
+    let path = std::env::var_os("PATH")
+        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
     let path = path.as_bytes();
     // The shell's field splitting of $PATH on ':' (the script adds a ':' after a trailing
     // one): an empty PATH has no entries, a trailing `::` counts once.

@@ -21,6 +21,8 @@ mod bunzip2;
 pub mod gunzip;
 #[cfg(feature = "tar-gzip")]
 mod inflate;
+#[cfg(feature = "tar-gzip")]
+mod unlzw;
 
 /// How decoding failed (all codecs: tar and the front-ends report these).
 #[derive(Debug)]
@@ -153,6 +155,8 @@ pub fn gzip_message(name: &[u8], f: &Fail) -> Vec<u8> {
         Fail::HeaderCrc(stored, computed) => head(format!(
             ": header checksum 0x{stored:04x} != computed checksum 0x{computed:04x}"
         )),
+        // unlzw's own words.
+        Fail::Corrupt(w) if !w.is_empty() => data(&[w.as_bytes()]),
         _ => data(&[b"invalid compressed data--format violated"]),
     }
 }

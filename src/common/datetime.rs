@@ -593,9 +593,82 @@ fn to_epoch(zone: &Zone, fixed: Option<i64>, y: i64, mon: i64, d: i64, secs: i64
     t
 }
 
-/// Parse `s` relative to `now` in `zone` (the TZ rules; a `TZ="..."` prefix replaces it).
-/// `None`: not a date GNU would accept.
+/// Parse `s` relative to `now` in `zone` (the TZ rules; a `TZ="..."` prefix replaces it):
+/// GNU's grammar, then BusyBox's own forms for what GNU refuses (`busybox_form`), so scripts
+/// written for either work. `None`: a date neither accepts.
 pub fn parse(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
+    parse_gnu(s, now, zone).or_else(|| busybox_form(s.trim_ascii(), now, zone))
+}
+
+/// BusyBox's `date -d`/`touch -d` forms that GNU refuses: `[YYYY.]MM.DD-hh:mm[:ss]` and the
+/// run of digits `[[[[[CC]YY]MM]DD]hh]mm[.ss]` (`200001231133`, `12311133.20`, `30`). The date
+/// left out is today's, the time left out midnight's, as BusyBox's date sets them.
+fn busybox_form(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
+    let num = |b: &[u8]| -> Option<i64> {
+        if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(b).ok()?.parse().ok()
+    };
+    let tm = zone.to_tm(now.0);
+    let (mut y, mut mon, mut d) = (tm.year, tm.mon as i64, tm.mday as i64);
+    let (h, mi, sec);
+    if let Some(dash) = s.iter().position(|&c| c == b'-') {
+        let date: Vec<&[u8]> = s[..dash].split(|&c| c == b'.').collect();
+        let time: Vec<&[u8]> = s[dash + 1..].split(|&c| c == b':').collect();
+        if date.len() == 3 {
+            y = num(date[0])?;
+        } else if date.len() != 2 {
+            return None;
+        }
+        mon = num(date[date.len() - 2])?;
+        d = num(date[date.len() - 1])?;
+        if !(2..=3).contains(&time.len()) {
+            return None;
+        }
+        h = num(time[0])?;
+        mi = num(time[1])?;
+        sec = time.get(2).map_or(Some(0), |b| num(b))?;
+    } else {
+        let (main, ss) = match s.iter().position(|&c| c == b'.') {
+            Some(p) if (2..=3).contains(&(s.len() - p)) => (&s[..p], num(&s[p + 1..])?),
+            Some(_) => return None,
+            None => (s, 0),
+        };
+        let n = main.len();
+        if n == 0 || n > 12 || n % 2 == 1 || !main.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let two = |i: usize| ((main[i] - b'0') * 10 + (main[i + 1] - b'0')) as i64;
+        mi = two(n - 2);
+        sec = ss;
+        h = if n >= 4 { two(n - 4) } else { 0 };
+        if n >= 6 {
+            d = two(n - 6);
+        }
+        if n >= 8 {
+            mon = two(n - 8);
+        }
+        if n == 10 {
+            y = year_of(two(0), 2);
+        } else if n == 12 {
+            y = two(0) * 100 + two(2);
+        }
+    }
+    if !(0..=9999).contains(&y) || !(1..=12).contains(&mon) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    // A leap second reads as the next minute's first, as mktime normalises it.
+    let leap = sec == 60;
+    let spec = format!("{y:04}-{mon:02}-{d:02} {h:02}:{mi:02}:{:02}", sec.min(59));
+    let t = parse_gnu(spec.as_bytes(), now, zone)?;
+    Some((t.0 + leap as i64, 0))
+}
+
+fn parse_gnu(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
     let mut s = s.trim_ascii();
     let owned;
     let mut zone = zone;

@@ -17,14 +17,7 @@ use super::sys::process::{self as sp, Exec, Pid, WaitStatus};
 
 /// The process environment as `NAME=VALUE` entries, in environ order.
 pub fn environ() -> Vec<Vec<u8>> {
-    std::env::vars_os()
-        .map(|(k, v)| {
-            let mut e = k.into_vec();
-            e.push(b'=');
-            e.extend_from_slice(v.as_bytes());
-            e
-        })
-        .collect()
+    super::sys::process::environ_raw()
 }
 
 /// The value of `name` in an environment block.

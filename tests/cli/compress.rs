@@ -571,3 +571,56 @@ fn gunzip_names_a_missing_suffixed_file_as_given() {
             .stderr_is("gzip: nope.gz: No such file or directory\n");
     }
 }
+
+/// compress's `.Z` (LZW) files are read by gunzip/zcat/`gzip -d` as GNU gzip reads them: data
+/// made by ncompress's `compress` at several code sizes (random data makes it reset its table),
+/// from a pipe and from a file, a zero-length stream, gzip's words for damaged ones, and
+/// `gunzip f.Z` giving back `f`.
+#[test]
+fn compress_z_files_as_gnu() {
+    if !have("compress") {
+        return skip("compress (ncompress) is not installed");
+    }
+    let d = TempDir::new("lzw");
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let rnd: Vec<u8> = (0..200_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    d.write("rnd", &rnd);
+    d.write("txt", text(300_000));
+    d.write("one", "a");
+    d.write("empty", "");
+    for bits in ["10", "12", "16"] {
+        for f in ["rnd", "txt", "one", "empty"] {
+            let z = format!("{f}.{bits}.Z");
+            let out = std::process::Command::new("compress")
+                .args(["-f", "-c", "-b", bits, f])
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            std::fs::write(d.join(&z), &out.stdout).unwrap();
+            let r = same_as_gnu("gzip", &["-dc", &z], None, d.path());
+            assert_eq!(r.stdout, std::fs::read(d.join(f)).unwrap(), "{z}");
+            same_as_gnu("zcat", &[], Some(&out.stdout), d.path());
+        }
+    }
+    for (name, data) in [
+        ("zero.Z", &b"\x1f\x9d\x90\x00"[..]),
+        ("bad.Z", b"\x1f\x9d\x90\xff\xff\xff\xff"),
+        ("wide.Z", b"\x1f\x9d\x91\x00\x00"),
+        ("short.Z", b"\x1f\x9d"),
+    ] {
+        d.write(name, data);
+        same_as_gnu("gzip", &["-dc", name], None, d.path());
+    }
+    let w = TempDir::new("lzw-gunzip");
+    std::fs::copy(d.join("txt.16.Z"), w.join("t.Z")).unwrap();
+    applet("gunzip").arg("t.Z").cwd(w.path()).run().ok();
+    assert_eq!(std::fs::read(w.join("t")).unwrap(), text(300_000));
+    assert!(!w.join("t.Z").exists());
+}

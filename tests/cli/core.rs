@@ -340,3 +340,33 @@ fn harness_oracle_and_unprivileged_runs() {
         .same_as(&gnu_as(65534, "cat").arg(&f).run())
         .stderr_has("Permission denied");
 }
+
+/// A link named `busybox` (or `busybox-anything`, BusyBox's own rule) is the multiplexer, and
+/// its usage text lists the applets after BusyBox's `Currently defined functions:` line, the
+/// way BusyBox's test runner reads the list (`busybox | sed -n ...`).
+#[test]
+fn busybox_name_is_the_multiplexer() {
+    let d = TempDir::new("bbname");
+    let f = d.write("f", "moo\n");
+    for name in ["busybox", "busybox-suffix"] {
+        let l = d.join(name);
+        std::os::unix::fs::symlink(rbox(), &l).unwrap();
+        let o = Command::new(&l).arg("cat").arg(&f).output().unwrap();
+        assert_eq!((o.status.code(), &o.stdout[..]), (Some(0), &b"moo\n"[..]));
+        let o = Command::new(&l).arg("nosuch").output().unwrap();
+        assert_eq!(o.status.code(), Some(127));
+        assert_eq!(o.stderr, b"nosuch: applet not found\n");
+        let o = Command::new(&l).output().unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        let (_, list) = text
+            .split_once("\nCurrently defined functions:\n")
+            .expect("the applet list's heading");
+        let names: Vec<&str> = list.split([',', ' ', '\t', '\n']).collect();
+        assert!(names.contains(&"cat") && names.contains(&"sh"), "{list}");
+        let h = Command::new(&l)
+            .args(["--help", "busybox"])
+            .output()
+            .unwrap();
+        assert_eq!(h.stdout, o.stdout);
+    }
+}

@@ -81,3 +81,41 @@ fn dev_full() {
     o.code(1)
         .stderr_is("cut: write error: No space left on device\n");
 }
+
+/// A field delimiter equal to the line end (`-d $'\n'`, or NUL under `-z`): GNU reads the whole
+/// input as one record whose fields are the lines; the final line end is no delimiter, save
+/// for a one-line input whose first field is not selected.
+#[test]
+fn delimiter_is_the_line_end() {
+    let d = TempDir::new("cut-nl");
+    let inputs: [&[u8]; 8] = [
+        b"one\ntwo\nthree\nfour\nfive\nsix\n",
+        b"one\ntwo",
+        b"solo\n",
+        b"solo",
+        b"",
+        b"\n\n",
+        b"a\n\nb\n",
+        b"\n\nx",
+    ];
+    for input in inputs {
+        for args in [
+            &["-f", "2-3,5"][..],
+            &["-f", "1"],
+            &["-f", "9"],
+            &["-s", "-f", "2"],
+            &["-s", "-f", "1"],
+            &["-f", "1,3", "--output-delimiter=::"],
+            &["--complement", "-f", "2"],
+        ] {
+            let nl: Vec<&str> = ["-d", "\n"].iter().chain(args).copied().collect();
+            same_as_gnu("cut", &nl, Some(input), d.path());
+            let nul: Vec<u8> = input
+                .iter()
+                .map(|&b| if b == b'\n' { 0 } else { b })
+                .collect();
+            let z: Vec<&str> = ["-z", "-d", ""].iter().chain(args).copied().collect();
+            same_as_gnu("cut", &z, Some(&nul), d.path());
+        }
+    }
+}

@@ -128,3 +128,25 @@ fn applet_fallback() {
     r.code(127)
         .stderr_is("env: 'nope': No such file or directory\n");
 }
+
+/// Entries that are not `NAME=VALUE` (`=X`, made with GNU's env) are inherited, printed and
+/// passed on as GNU's env and printenv do.
+#[test]
+fn odd_entries_pass_through() {
+    for prog in ["env", "printenv"] {
+        let r = gnu("env")
+            .args(["-i", "=BLAH", "A=1"])
+            .arg(rbox())
+            .arg(prog)
+            .run();
+        let g = gnu("env").args(["-i", "=BLAH", "A=1", prog]).run();
+        r.same_as(&g);
+        r.stdout_is("=BLAH\nA=1\n");
+    }
+    let r = gnu("env")
+        .args(["-i", "=BLAH"])
+        .arg(rbox())
+        .args(["env", "B=2", "env"])
+        .run();
+    r.ok().stdout_is("=BLAH\nB=2\n");
+}

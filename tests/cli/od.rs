@@ -138,3 +138,40 @@ fn large_inputs_and_limits_match_gnu() {
         );
     }
 }
+
+/// The obsolescent offset operands: `FILE +OFFSET`, `FILE OFFSET` (octal), `+OFFSET` on
+/// standard input, none of them once a modern option is given, and `--traditional`'s
+/// `[FILE] OFFSET LABEL` with its `OFFSET (LABEL)` column and one-file limit.
+#[test]
+fn old_offset_operands_match_gnu() {
+    let d = TempDir::new("od-old");
+    d.write("h", "HELLO WORLD 12345, and some more bytes");
+    let cases: &[&[&str]] = &[
+        &["-c", "h", "+1"],
+        &["-c", "h", "12"],
+        &["-c", "h", "+0x2"],
+        &["-c", "h", "1b"],
+        &["-c", "h", "+1."],
+        &["-c", "h", "8"],
+        &["-v", "-c", "h", "+1"],
+        &["-t", "c", "h", "12"],
+        &["-w8", "-c", "h", "+1"],
+        &["-b", "--traditional", "h"],
+        &["--traditional", "-c", "h", "1", "2"],
+        &["--traditional", "-c", "-x", "h", "3", "0x10"],
+        &["--traditional", "-Ax", "-c", "h", "1", "2"],
+        &["--traditional", "-An", "-c", "h", "1", "2"],
+        &["--traditional", "-c", "h", "1."],
+        &["--traditional", "h", "1", "2", "3"],
+    ];
+    for c in cases {
+        same_as_gnu("od", c, None, d.path());
+    }
+    for c in [
+        &["-c", "+2"][..],
+        &["--traditional", "-b"],
+        &["--traditional", "3"],
+    ] {
+        same_as_gnu("od", c, Some(b"HELLO"), d.path());
+    }
+}

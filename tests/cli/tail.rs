@@ -215,6 +215,25 @@ fn follow_several_files_with_headers() {
     t.stop();
 }
 
+/// Data appended to several files comes out in the order it was written (GNU's tail handles
+/// inotify's events in order), not in the order the files were named.
+#[test]
+fn follow_prints_in_write_order() {
+    let d = fixture();
+    let a = d.write("a", "a1\n");
+    let b = d.write("b", "b1\n");
+    let c = d.write("c", "c1\n");
+    let mut t = Follower::start(&["-f", "a", "b", "c"], d.path());
+    t.expect("==> c <==\nc1\n");
+    // Once this is out, tail is watching: the next two writes are two events, c's first.
+    append(&b, "b2\n");
+    t.expect("==> b <==\nb2\n");
+    append(&c, "c2\n");
+    append(&a, "a2\n");
+    t.expect("b2\n\n==> c <==\nc2\n\n==> a <==\na2\n");
+    t.stop();
+}
+
 #[test]
 fn follow_name_across_replacement() {
     let d = fixture();

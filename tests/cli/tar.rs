@@ -1071,3 +1071,39 @@ fn damaged_header_reported_by_every_mode() {
     }
     assert_eq!(std::fs::read(t.join("out/b")).unwrap(), b"other\n");
 }
+
+/// `-I PROG` naming gzip, bzip2, xz or zstd (a path, options, the parallel builds' names) is
+/// that codec: GNU tar (which runs the program) lists what rbox wrote, and rbox lists what GNU
+/// wrote with the same `-I`; another program is still refused.
+#[test]
+fn use_compress_program_known_codecs() {
+    let t = TempDir::new("tar-I");
+    t.write("d/f", "data\n");
+    for (prog, magic) in [
+        ("gzip", &[0x1f, 0x8b][..]),
+        ("/usr/bin/gzip -9", &[0x1f, 0x8b]),
+        ("pigz", &[0x1f, 0x8b]),
+        ("bzip2", b"BZh"),
+        ("xz -T0", &[0xfd, b'7', b'z']),
+        ("zstd -19", &[0x28, 0xb5, 0x2f, 0xfd]),
+    ] {
+        tar_in(&t, ["-I", prog, "-cf", "a", "d"]).ok();
+        let data = std::fs::read(t.join("a")).unwrap();
+        assert!(data.starts_with(magic), "{prog}");
+        tar_in(&t, [&format!("--use-compress-program={prog}"), "-tf", "a"])
+            .ok()
+            .stdout_is("d/\nd/f\n");
+        let real = prog.split(' ').next().unwrap();
+        if have("tar") && have(real.rsplit('/').next().unwrap()) {
+            let g = gnu_tar(&t, ["-I", prog, "-tf", "a"]);
+            assert_eq!(g.stdout, b"d/\nd/f\n", "GNU tar -I {prog}");
+            assert!(gnu_tar(&t, ["-I", prog, "-cf", "g", "d"]).status.success());
+            tar_in(&t, ["-I", prog, "-tf", "g"])
+                .ok()
+                .stdout_is("d/\nd/f\n");
+        }
+    }
+    tar_in(&t, ["-I", "lz4", "-cf", "b", "d"])
+        .code(2)
+        .stderr_has("this compression program is not supported");
+}

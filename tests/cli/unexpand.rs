@@ -51,3 +51,21 @@ fn matches_gnu() {
     let g = gnu("unexpand").stdin(SAMPLE).stdout_file(f2).run();
     r.same_as(&g);
 }
+
+/// BusyBox's `-f` is `--first-only` wherever it stands, `-t` included (GNU has only the long
+/// form, so GNU's `--first-only` is the oracle).
+#[test]
+fn short_f_is_first_only() {
+    let d = TempDir::new("unexpand-f");
+    d.write("u1", SAMPLE);
+    for (ours, theirs) in [
+        (&["-f", "u1"][..], &["--first-only", "u1"][..]),
+        (&["-f", "-t4", "u1"], &["--first-only", "-t4", "u1"]),
+        (&["-t4", "-f", "u1"], &["-t4", "--first-only", "u1"]),
+        (&["-af", "u1"], &["-a", "--first-only", "u1"]),
+    ] {
+        let r = applet("unexpand").args(ours).cwd(d.path()).run();
+        let g = gnu("unexpand").args(theirs).cwd(d.path()).run();
+        r.same_as(&g);
+    }
+}

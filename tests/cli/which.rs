@@ -87,3 +87,21 @@ fn bad_option_prints_usage() {
     o.code(2).stdout_is("Usage: which [-a] args\n");
     o.stderr_has("invalid option -- 'z'");
 }
+
+/// With no PATH in the environment the search uses the path a shell starts with (dash's, which
+/// Debian's which script runs under), so `which sh` still finds the system's.
+#[test]
+fn unset_path_uses_the_default() {
+    let Some(which) = debian() else {
+        return skip("Debian's which is not installed");
+    };
+    for args in [&["sh"][..], &["-a", "sh", "ls"], &["no-such-command-here"]] {
+        let a = applet("which").args(args).env_remove("PATH").run();
+        let g = gnu("/bin/sh")
+            .arg(which)
+            .args(args)
+            .env_remove("PATH")
+            .run();
+        assert_eq!((a.code, a.out()), (g.code, g.out()), "which {args:?}");
+    }
+}

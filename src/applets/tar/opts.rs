@@ -322,7 +322,7 @@ const OPTIONS: &[Opt] = &[
     // -o: --no-same-owner on extract, the old archive format on create (ignored).
     Opt::flag("o", Some(b'o'), None),
     Opt::flag("Z", Some(b'Z'), None),
-    Opt::arg("I", Some(b'I'), None),
+    Opt::arg("I", Some(b'I'), Some("use-compress-program")),
     Opt::flag("w", Some(b'w'), None),
     Opt::flag("W", Some(b'W'), None),
     Opt::flag("M", Some(b'M'), None),
@@ -408,6 +408,9 @@ Examples:
   -J, --xz                   filter the archive through xz
   -z, --gzip, --gunzip       filter the archive through gzip
       --zstd                 filter the archive through zstd
+  -I, --use-compress-program=PROG
+                             gzip, bzip2, xz or zstd (or pigz, pbzip2, ...):
+                             that format, built in (PROG's options unused)
 
  Local file selection:
   -C, --directory=DIR        change to directory DIR
@@ -527,6 +530,21 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
         return Err(usage_error(ctx, b"Cannot update compressed archives", 2));
     }
     Ok(Some(o))
+}
+
+/// `-I PROG`/`--use-compress-program=PROG` naming a program whose format one of rbox's codecs
+/// writes and reads (`gzip`, `pigz`, `zstd -19`, `/usr/bin/xz -T0`): that codec, built in. The
+/// program's own options (level, threads) are not applied; the archive is the same format.
+fn compress_program(v: &[u8]) -> Option<Codec> {
+    let prog = v.split(u8::is_ascii_whitespace).find(|w| !w.is_empty())?;
+    let base = prog.rsplit(|&c| c == b'/').next()?;
+    match base {
+        b"gzip" | b"gunzip" | b"pigz" | b"unpigz" => Some(Codec::Gzip),
+        b"bzip2" | b"bunzip2" | b"pbzip2" | b"lbzip2" => Some(Codec::Bzip2),
+        b"xz" | b"unxz" | b"pxz" | b"pixz" => Some(Codec::Xz),
+        b"zstd" | b"unzstd" | b"zstdmt" | b"pzstd" => Some(Codec::Zstd),
+        _ => None,
+    }
 }
 
 fn num_arg(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<u64> {
@@ -779,6 +797,7 @@ fn apply(
         "bzip2" => o.codec = Some(Codec::Bzip2),
         "xz" => o.codec = Some(Codec::Xz),
         "zstd" => o.codec = Some(Codec::Zstd),
+        "I" if compress_program(&v).is_some() => o.codec = compress_program(&v),
         "lzma" | "Z" | "I" => {
             return Err(usage_error(
                 ctx,

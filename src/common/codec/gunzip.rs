@@ -110,7 +110,7 @@ impl<'a> Source<'a> {
         Ok(())
     }
 
-    fn byte(&mut self) -> Result<Option<u8>, Fail> {
+    pub(super) fn byte(&mut self) -> Result<Option<u8>, Fail> {
         self.refill()?;
         if self.pos == self.len {
             return Ok(None);
@@ -119,7 +119,7 @@ impl<'a> Source<'a> {
         Ok(Some(self.buf[self.pos - 1]))
     }
 
-    fn need(&mut self) -> Result<u8, Fail> {
+    pub(super) fn need(&mut self) -> Result<u8, Fail> {
         self.byte()?.ok_or(Fail::Truncated)
     }
 
@@ -289,6 +289,10 @@ impl Gunzip {
                 break;
             }
             let b1 = s.byte()?;
+            if member == 0 && b0 == 0x1f && b1 == Some(0x9d) {
+                // compress's .Z, which gzip reads too.
+                return super::unlzw::unlzw(s, obuf, sink);
+            }
             if b0 != 0x1f || b1 != Some(0x8b) {
                 if member == 0 {
                     if passthrough {

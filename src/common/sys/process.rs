@@ -464,6 +464,27 @@ impl Drop for Pinned {
     }
 }
 
+/// The process's environment as the C library holds it, every entry as it is: std's
+/// `vars_os` drops entries without a `=` after their first byte (`=X`, `X`), which GNU's env
+/// and printenv pass on and print.
+pub fn environ_raw() -> Vec<Vec<u8>> {
+    extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    let mut out = Vec::new();
+    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings owned by the C
+    // library; it is read before anything in this process changes the environment from another
+    // thread (rbox sets variables only from its single main thread).
+    unsafe {
+        let mut p = environ;
+        while !p.is_null() && !(*p).is_null() {
+            out.push(std::ffi::CStr::from_ptr(*p).to_bytes().to_vec());
+            p = p.add(1);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

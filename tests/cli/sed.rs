@@ -171,6 +171,18 @@ fn addresses_match_gnu() {
         "$ p",
         "/x/,3p",
         "/[0-9]\\{2\\}/p",
+        // a range whose first line number was skipped (d, N, n, b) still starts, once
+        "1d;1,3p",
+        "1d;1,/3/p",
+        "1,5d;1,/[27]/p",
+        "2d;2,1p",
+        "1{N;N;d};1p;2,3p;3p;4p",
+        "$!N;3,+1p",
+        "$!N;3,~4p",
+        "4,0~4p",
+        "/4/,0~4p",
+        "2~3{N;N};3,/5/p",
+        "3b;3,5p",
     ] {
         same(&["-n", s], NUMS);
         same(&[s], NUMS);

@@ -337,6 +337,8 @@ struct Exec<'s> {
     hold_chomped: bool,
     w_missing: bool,
     active: Vec<bool>,
+    /// A range that ended: one starting at a line number never starts again.
+    closed: Vec<bool>,
     end: Vec<u64>,
     appends: Vec<App<'s>>,
     replaced: bool,
@@ -364,6 +366,7 @@ pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i
         hold_chomped: true,
         w_missing: false,
         active: vec![false; s.cmds.len()],
+        closed: vec![false; s.cmds.len()],
         end: vec![0; s.cmds.len()],
         appends: Vec::new(),
         replaced: false,
@@ -493,6 +496,7 @@ impl<'s> Exec<'s> {
     fn reset_ranges(&mut self) {
         for (i, c) in self.s.cmds.iter().enumerate() {
             self.active[i] = matches!(c.a1, Some(Addr::Num(0)));
+            self.closed[i] = false;
         }
     }
 
@@ -743,52 +747,62 @@ impl<'s> Exec<'s> {
         };
         let hit = match &c.a2 {
             None => self.match_addr(a1, ctx, st)?,
+            // GNU's match_address_p: a line-number start is a state (reached or passed,
+            // once), so a range whose first line was skipped by `d`, `N` or `b` still starts
             Some(a2) => {
                 let l = st.line;
                 if self.active[i] {
-                    match a2 {
-                        Addr::Num(_) | Addr::Plus(_) | Addr::Mult(_) => {
-                            let end = match a2 {
-                                Addr::Num(n) => *n,
-                                _ => self.end[i],
-                            };
-                            if l >= end {
-                                self.active[i] = false;
-                            }
-                            l <= end
-                        }
-                        Addr::Null => {
-                            self.active[i] = false;
-                            true
-                        }
-                        _ => {
-                            if self.match_addr(a2, ctx, st)? {
-                                self.active[i] = false;
-                            }
-                            true
-                        }
-                    }
-                } else if self.match_addr(a1, ctx, st)? {
-                    match a2 {
+                    let ends = match a2 {
                         Addr::Num(n) => {
-                            if *n > l {
-                                self.active[i] = true;
+                            if l >= *n {
+                                self.active[i] = false;
+                                self.closed[i] = true;
                             }
+                            return Ok((l <= *n) != c.bang);
                         }
-                        Addr::Plus(n) => {
-                            self.end[i] = l + n;
-                            self.active[i] = true;
-                        }
-                        Addr::Mult(n) => {
-                            self.end[i] = (l / n + 1) * n;
-                            self.active[i] = true;
-                        }
-                        Addr::Null => {}
-                        _ => self.active[i] = true,
+                        Addr::Plus(_) | Addr::Mult(_) => self.end[i] <= l,
+                        Addr::Null => true,
+                        _ => self.match_addr(a2, ctx, st)?,
+                    };
+                    if ends {
+                        self.active[i] = false;
+                        self.closed[i] = true;
                     }
                     true
                 } else {
-                    false
+                    let start = match a1 {
+                        Addr::Num(n) => !self.closed[i] && l >= *n,
+                        _ => self.match_addr(a1, ctx, st)?,
+                    };
+                    if start {
+                        self.active[i] = true;
+                        let ends = match a2 {
+                            Addr::Num(n) => l >= *n,
+                            Addr::Plus(n) => {
+                                self.end[i] = l + n;
+                                false
+                            }
+                            Addr::Mult(n) => {
+                                self.end[i] = (l / n + 1) * n;
+                                false
+                            }
+                            // a regex end is looked for from the next line on
+                            Addr::Re(_) => false,
+                            Addr::Null => true,
+                            _ => self.match_addr(a2, ctx, st)?,
+                        };
+                        if ends {
+                            self.active[i] = false;
+                            self.closed[i] = true;
+                        }
+                        match (a1, a2) {
+                            // past both line numbers: nothing selected
+                            (Addr::Num(m), Addr::Num(n)) => l <= *n || l == *m,
+                            _ => true,
+                        }
+                    } else {
+                        false
+                    }
                 }
             }
         };

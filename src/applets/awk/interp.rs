@@ -182,6 +182,12 @@ pub struct Interp<'a> {
     in_end: bool,
 }
 
+/// A field past NF, or one made by growing NF: the empty string from input, which is not a
+/// number (mawk, gawk: `echo a | awk '{print ($3 == 0)}'` is 0).
+fn empty_field() -> Value {
+    Value::StrNum(Rc::from(&b""[..]))
+}
+
 fn valid_name(s: &[u8]) -> bool {
     !s.is_empty()
         && (s[0].is_ascii_alphabetic() || s[0] == b'_')
@@ -330,7 +336,7 @@ impl<'a> Interp<'a> {
                 let n = n as usize;
                 self.materialize();
                 let f = self.fields.as_mut().expect("owned");
-                f.resize(n, Value::Uninit);
+                f.resize(n, empty_field());
                 self.nf = n;
                 self.rebuild();
             }
@@ -639,7 +645,7 @@ impl<'a> Interp<'a> {
             self.ranges.len()
         };
         if i > have {
-            return Value::Uninit;
+            return empty_field();
         }
         match &self.fields {
             Some(f) => f[i - 1].clone(),
@@ -706,7 +712,7 @@ impl<'a> Interp<'a> {
         self.materialize();
         let f = self.fields.as_mut().expect("owned");
         if i > f.len() {
-            f.resize(i, Value::Uninit);
+            f.resize(i, empty_field());
             self.nf = i;
         }
         f[i - 1] = v;

@@ -80,6 +80,8 @@ struct Reader {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// Bytes before `buf` were read and dropped: `buf` no longer starts the input.
+    dropped: bool,
     child: Option<Child>,
 }
 
@@ -90,7 +92,17 @@ impl Reader {
             buf: Vec::new(),
             pos: 0,
             eof: false,
+            dropped: false,
             child: None,
+        }
+    }
+
+    /// An RS regex's `^` matches only at the start of the input (mawk; BWK awk's T.misc).
+    fn bol_flags(&self) -> u32 {
+        if self.pos > 0 || self.dropped {
+            NOTBOL
+        } else {
+            0
         }
     }
 
@@ -100,6 +112,7 @@ impl Reader {
             return Ok(false);
         }
         if self.pos > 0 {
+            self.dropped = true;
             // keep only the unread part
             if self.pos == self.buf.len() {
                 self.buf.clear();
@@ -1692,14 +1705,15 @@ impl<'a> Interp<'a> {
                     Vec::new()
                 };
                 loop {
+                    let bol = r.bol_flags();
                     let hay = &r.buf[r.pos..];
                     let m = if ix == usize::MAX {
-                        compile(&src).map_err(Fail::Error)?.find_at(hay, 0, 0)
+                        compile(&src).map_err(Fail::Error)?.find_at(hay, 0, bol)
                     } else {
                         let arena = self.arena;
                         self.matchers[ix]
                             .get_or_insert_with(|| arena[ix].get().expect("compiled").matcher())
-                            .find_at(hay, 0, if r.pos > 0 { NOTBOL } else { 0 })
+                            .find_at(hay, 0, bol)
                     };
                     match m {
                         Some((a, b)) if b > a && (b < hay.len() || r.eof) => {
@@ -1711,13 +1725,14 @@ impl<'a> Interp<'a> {
                             if !r.fill().map_err(read_fail)? {
                                 if r.pos < r.buf.len() {
                                     // a last match may sit at the very end
+                                    let bol = r.bol_flags();
                                     let hay = &r.buf[r.pos..];
                                     let m = if ix == usize::MAX {
                                         None
                                     } else {
                                         self.matchers[ix]
                                             .as_mut()
-                                            .and_then(|m| m.find_at(hay, 0, 0))
+                                            .and_then(|m| m.find_at(hay, 0, bol))
                                     };
                                     match m {
                                         Some((a, b)) if b > a => {

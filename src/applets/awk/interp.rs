@@ -2103,7 +2103,13 @@ impl<'a> Interp<'a> {
                 self.split_into(&text, mode, self.rs_mode == RsMode::Para, &mut ranges);
             }
             Some(Expr::Regex(i)) => {
-                self.split_into(&text, FsMode::Regex(*i), para, &mut ranges);
+                // `//` splits into characters, as `""` does (mawk, gawk)
+                let mode = if self.prog.regexes[*i].is_empty() {
+                    FsMode::Chars
+                } else {
+                    FsMode::Regex(*i)
+                };
+                self.split_into(&text, mode, para, &mut ranges);
             }
             Some(e) => {
                 let fs = self.str_arg(e)?;

@@ -149,8 +149,8 @@ fn snarf_char_class(r: &mut Cursor, b: &mut Vec<u8>) -> i32 {
 
 /// The text up to an unescaped delimiter `slash` (consumed); None when the text ends first.
 ///
-/// Sed (GNU's match_slash): in a regex `\n` is a newline and `\DELIM` the delimiter, bracket
-/// expressions are skipped whole; in a replacement `\DELIM` is the delimiter (but `\&` stays);
+/// Sed (GNU's match_slash): in a regex `\n` is a newline (unless n is the delimiter) and
+/// `\DELIM` the delimiter, bracket expressions are skipped whole; in a replacement `\DELIM` is the delimiter (but `\&` stays);
 /// a newline ends the text. Tar: a backslash escapes the next byte and both are kept as
 /// written; only the end of the text ends it.
 pub fn match_slash(r: &mut Cursor, slash: i32, regex: bool, d: Dialect) -> Option<Vec<u8>> {
@@ -198,7 +198,7 @@ pub fn match_slash(r: &mut Cursor, slash: i32, regex: bool, d: Dialect) -> Optio
             c = r.inchar();
             if c == EOF {
                 break;
-            } else if c == ch(b'n') && regex {
+            } else if c == ch(b'n') && regex && c != slash {
                 c = ch(b'\n');
             } else if c != ch(b'\n') && (c != slash || (!regex && c == ch(b'&'))) {
                 b.push(b'\\');
@@ -224,7 +224,9 @@ pub enum Text {
     Buffer,
     Replacement,
     Regex,
-    None,
+    /// A regex under POSIXLY_CORRECT or --posix: bracket expressions are left as written
+    /// (`[\t]` is a backslash or a t; GNU tracks brackets only then).
+    PosixRegex,
 }
 
 fn convert_number(s: &[u8], i: usize, base: u32) -> (u8, usize) {
@@ -246,6 +248,23 @@ fn convert_number(s: &[u8], i: usize, base: u32) -> (u8, usize) {
     } else {
         (n as u8, p)
     }
+}
+
+/// GNU sed refuses `\c\X` unless X is another backslash (`\c\\` is control-backslash):
+/// "recursive escaping after \c not allowed".
+pub fn recursive_escape_c(s: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 1 < s.len() {
+        if s[i] == b'\\' {
+            if s[i + 1] == b'c' && s.get(i + 2) == Some(&b'\\') && s.get(i + 3) != Some(&b'\\') {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// GNU sed's normalize_text: `\a \f \n \r \t \v \cX \dNNN \oNNN \xHH`; other escapes are
@@ -281,7 +300,8 @@ pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
             if base != 0 {
                 let (v, np) = convert_number(s, p, base);
                 p = np;
-                if t == Text::Replacement && v == b'&' {
+                // a produced `&` or `\` is a literal one in a replacement (GNU: `\x5c1` is `\1`)
+                if t == Text::Replacement && (v == b'&' || v == b'\\') {
                     q.push(b'\\');
                 }
                 q.push(v);
@@ -297,6 +317,8 @@ pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
                     p += 1;
                     continue;
                 } else {
+                    // `\c` ends the text: GNU passes the backslash on and drops the c
+                    p += 1;
                     if t != Text::Buffer {
                         q.push(b'\\');
                     }
@@ -309,7 +331,7 @@ pub fn normalize(s: &[u8], t: Text) -> Vec<u8> {
             q.push(s[p]);
             p += 1;
             continue;
-        } else if t == Text::Regex {
+        } else if t == Text::PosixRegex {
             match s[p] {
                 b'[' if bracket == 0 => bracket = -1,
                 b':' | b'.' | b'=' if bracket == -1 && p > 0 && s[p - 1] == b'[' => {

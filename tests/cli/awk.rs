@@ -731,7 +731,34 @@ const TABLE: &[(&str, &[&str])] = &[
     ),
     (r#"BEGIN { print 0.1 * 3, 1e-5, 123456.7 }"#, &["data"]),
     (r#"BEGIN { print 17 / 4 * 4, 2 ^ 0.5 }"#, &["data"]),
+    // a field past NF is the empty string, not the number 0; a numeric field is a number to %c
+    (
+        r#"{ print ($7 == 0), ($7 == ""), ($2 == 0) } END { NF = 9; print ($8 == 0) }"#,
+        &["data"],
+    ),
+    (r#"{ $5 = "e"; print ($4 < 1), ($4 == 0) }"#, &["data"]),
+    (r#"{ printf "%c|%c|%c\n", $2 + 55, "" $2, $2 }"#, &["data"]),
+    (
+        r#"BEGIN { FS = ":" } { printf "[%c]", $1 } END { print "" }"#,
+        &["data"],
+    ),
+    // split on an empty regex literal: one element per character
+    (
+        r#"{ n = split($1, c, //); print n, c[1], c[n] }"#,
+        &["data"],
+    ),
 ];
+
+#[test]
+fn regex_rs_caret_only_at_start_of_input() {
+    let d = fixture();
+    d.write("a3", "aaa1a2a\n");
+    for files in [&["a3"][..], &["a3", "a3"], &["-"]] {
+        let mut args = vec!["BEGIN { RS = \"^a\" } { print NR \": [\" $0 \"]\" }"];
+        args.extend_from_slice(files);
+        check(&d, &args, b"aaa1a2a\n");
+    }
+}
 
 #[test]
 fn one_liners_match_mawk_or_gawk() {
@@ -767,6 +794,9 @@ fn options_and_operands() {
         &["{print}", "nonexistent"],
         &["END{print NR}", "data", "-"],
         &["BEGIN{printf \"%s\\n\", ARGV[1]}", "x=1"],
+        // gawk's -e/--source joins program texts and -f files in order
+        &["-e", "{print $2}", "-e", "END{print NR, ARGC}", "data"],
+        &["-f", "lib.awk", "--source", "{print twice(NR)}", "f1"],
     ];
     for a in cases {
         check(&d, a, b"from stdin\n");
@@ -797,6 +827,10 @@ fn syntax_errors_exit_2_with_line() {
             "awk: line 1: syntax error at or near }",
         ),
         ("function f(a, a) { }", "duplicate parameter"),
+        (
+            "function f(a b) { }",
+            "awk: line 1: syntax error at or near b",
+        ),
         ("BEGIN { x = 1 \x01 }", "syntax error at or near \\001"),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();

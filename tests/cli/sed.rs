@@ -171,6 +171,18 @@ fn addresses_match_gnu() {
         "$ p",
         "/x/,3p",
         "/[0-9]\\{2\\}/p",
+        // a range whose first line number was skipped (d, N, n, b) still starts, once
+        "1d;1,3p",
+        "1d;1,/3/p",
+        "1,5d;1,/[27]/p",
+        "2d;2,1p",
+        "1{N;N;d};1p;2,3p;3p;4p",
+        "$!N;3,+1p",
+        "$!N;3,~4p",
+        "4,0~4p",
+        "/4/,0~4p",
+        "2~3{N;N};3,/5/p",
+        "3b;3,5p",
     ] {
         same(&["-n", s], NUMS);
         same(&[s], NUMS);
@@ -231,6 +243,30 @@ fn substitution_matches_gnu() {
         (&["-z", "s/^/>/"], b"a\0b\0"),
         (&["s/a/x/g"], b"\xff\xfea\x80a\n"),
         (&["s/./X/g"], b"\xff\xfe\0a\n"),
+        // a backslash made by \xHH is a literal one in a replacement
+        (&["s/z/\\x5cA/"], b"z\n"),
+        (&["s/z/\\x5c1/"], b"z\n"),
+        (&["s/z/[\\x26]/"], b"z\n"),
+        // with n as the delimiter, \n is the letter
+        (&["sn\\nnXn"], b"n\n"),
+        (&["s/./\\c/"], b"a\n"),
+        (&["s/./\\c\\\\/"], b"a\n"),
+        (&["s/./\\c\\d/"], b"a\n"),
+        (&["-n", "/\\c\\d/p"], b"a\n"),
+        (&["y/a/\\c\\d/"], b"a\n"),
+        (&["y/a/\\c/"], b"a\n"),
+        (&["y/\\x5cb/XY/"], b"a\\b\n"),
+        (&["y/\\\\b/XY/"], b"a\\b\n"),
+        // GNU reads escapes in brackets, unless --posix
+        (&["s/\\t[\\t]\\t/X/"], b"\t\t\t\n"),
+        (&["--posix", "s/\\t[\\t]\\t/X/"], b"\tt\t\n"),
+        (&["--posix", "-E", "s/(.+)/{\\1}/"], b"hi+\n"),
+        (&["--posix", "-E", "s/a|b/X/g"], b"a|b\n"),
+        (&["--posix", "s/a\\|b/X/g"], b"a|b\n"),
+        (&["--posix", "s/abc/[\\1]/g"], b"abc\n"),
+        (&["s/abc/[\\1]/g"], b"abc\n"),
+        (&["-z", "="], b"a\0b\0"),
+        (&["-z", "-n", "1F"], b"a\0b\0"),
         (&["y/\\x00/Z/"], b"a\0b\n"),
     ];
     let d = TempDir::new("sed-subst");
@@ -423,8 +459,42 @@ fn options_match_gnu() {
         &["-s", "-n", "0,/[0-9]/p", "a", "b"],
         &["-n", "/1/,/3/p", "a", "b"],
         &["-s", "-n", "/1/,/3/p", "a", "b"],
+        // each file of -s starts with an empty hold space
+        &["-s", "x", "a", "b"],
+        &["-s", "G", "a", "b"],
+        &["-s", "1R b", "a", "a"],
+        &["0r b", "a"],
+        &["0r b", "-s", "a", "a"],
+        &["0,/2/r b", "a"],
+        &["0,4r b", "a"],
+        &["0p", "a"],
+        &["--posix", "0r b", "a"],
+        &["-n", "--follow-symlinks", "F", "a", "missing", "b"],
+        &["--follow-symlinks", "p", "a", "missing"],
     ] {
         same_in(p, args, b"in1\nin2\n");
+    }
+    // COLS sets the `l` width (less one), -l still wins
+    for cols in ["12", "0", "foo", "2"] {
+        for args in [&["-n", "l", "a"][..], &["-l", "5", "-n", "l", "a"]] {
+            let o = applet("sed")
+                .args(args)
+                .cwd(d.path())
+                .env("COLS", cols)
+                .stdin("0123456789012345678901234567890\n")
+                .run();
+            let g = gnu("sed")
+                .args(args)
+                .cwd(d.path())
+                .env("COLS", cols)
+                .stdin("0123456789012345678901234567890\n")
+                .run();
+            assert_eq!(
+                (o.code, &o.stdout),
+                (g.code, &g.stdout),
+                "COLS={cols} sed {args:?}"
+            );
+        }
     }
     // --help and --version answer on stdout.
     let h = applet("sed").arg("--help").run();
@@ -497,6 +567,12 @@ fn in_place_editing() {
         &["-s", "-i", "1d", "f", "g"],
         &["-i", "w /dev/stdout", "f"],
         &["-i", "-e", "1i\\", "-e", "top", "g"],
+        // `*` is the operand as written, the backup named from the current directory
+        &["-i", "bak/*", "p", "sub/h"],
+        &["-i", "*=*", "p", "f"],
+        &["-i", "***", "=", "./g"],
+        &["-i", "x", "f", "g"],
+        &["-i", "--follow-symlinks", "p", "missing", "f"],
     ] {
         same_effect("sed", None, &setup, args);
     }

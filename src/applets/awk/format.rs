@@ -1,7 +1,7 @@
 //! awk's printf/sprintf: C's conversions (`%c %d %i %o %x %X %u %e %E %f %F %g %G %a %A %s
 //! %%`) with flags, widths and precisions (`*` from the arguments) over awk values.
 
-use super::value::Value;
+use super::value::{looks_numeric, Value};
 use crate::common::printf::c_double;
 
 /// Widths and precisions are bounded so a silly number cannot exhaust memory.
@@ -125,9 +125,13 @@ pub fn format(out: &mut Vec<u8>, fmt: &[u8], args: &[Value], convfmt: &[u8]) -> 
                     }
                     // an empty or unset value prints a NUL (mawk, gawk)
                     Value::Uninit => body.push(0),
-                    Value::Str(_) | Value::StrNum(_) => {
-                        body.push(v.as_str().and_then(|s| s.first().copied()).unwrap_or(0))
-                    }
+                    // a field that looks like a number is one (mawk, gawk: `echo 65 | awk
+                    // '{printf "%c", $1}'` is A)
+                    Value::StrNum(s) => body.push(match looks_numeric(&s) {
+                        Some(n) => n as i64 as u8,
+                        None => s.first().copied().unwrap_or(0),
+                    }),
+                    Value::Str(s) => body.push(s.first().copied().unwrap_or(0)),
                 }
                 pad(out, &body, width, left, false);
             }

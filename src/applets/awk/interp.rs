@@ -80,6 +80,8 @@ struct Reader {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// Bytes before `buf` were read and dropped: `buf` no longer starts the input.
+    dropped: bool,
     child: Option<Child>,
 }
 
@@ -90,7 +92,17 @@ impl Reader {
             buf: Vec::new(),
             pos: 0,
             eof: false,
+            dropped: false,
             child: None,
+        }
+    }
+
+    /// An RS regex's `^` matches only at the start of the input (mawk; BWK awk's T.misc).
+    fn bol_flags(&self) -> u32 {
+        if self.pos > 0 || self.dropped {
+            NOTBOL
+        } else {
+            0
         }
     }
 
@@ -100,6 +112,7 @@ impl Reader {
             return Ok(false);
         }
         if self.pos > 0 {
+            self.dropped = true;
             // keep only the unread part
             if self.pos == self.buf.len() {
                 self.buf.clear();
@@ -180,6 +193,12 @@ pub struct Interp<'a> {
     pbuf: Vec<u8>,
     /// Set in END (and BEGIN): `getline` from the main input still works there.
     in_end: bool,
+}
+
+/// A field past NF, or one made by growing NF: the empty string from input, which is not a
+/// number (mawk, gawk: `echo a | awk '{print ($3 == 0)}'` is 0).
+fn empty_field() -> Value {
+    Value::StrNum(Rc::from(&b""[..]))
 }
 
 fn valid_name(s: &[u8]) -> bool {
@@ -330,7 +349,7 @@ impl<'a> Interp<'a> {
                 let n = n as usize;
                 self.materialize();
                 let f = self.fields.as_mut().expect("owned");
-                f.resize(n, Value::Uninit);
+                f.resize(n, empty_field());
                 self.nf = n;
                 self.rebuild();
             }
@@ -639,7 +658,7 @@ impl<'a> Interp<'a> {
             self.ranges.len()
         };
         if i > have {
-            return Value::Uninit;
+            return empty_field();
         }
         match &self.fields {
             Some(f) => f[i - 1].clone(),
@@ -706,7 +725,7 @@ impl<'a> Interp<'a> {
         self.materialize();
         let f = self.fields.as_mut().expect("owned");
         if i > f.len() {
-            f.resize(i, Value::Uninit);
+            f.resize(i, empty_field());
             self.nf = i;
         }
         f[i - 1] = v;
@@ -1686,14 +1705,15 @@ impl<'a> Interp<'a> {
                     Vec::new()
                 };
                 loop {
+                    let bol = r.bol_flags();
                     let hay = &r.buf[r.pos..];
                     let m = if ix == usize::MAX {
-                        compile(&src).map_err(Fail::Error)?.find_at(hay, 0, 0)
+                        compile(&src).map_err(Fail::Error)?.find_at(hay, 0, bol)
                     } else {
                         let arena = self.arena;
                         self.matchers[ix]
                             .get_or_insert_with(|| arena[ix].get().expect("compiled").matcher())
-                            .find_at(hay, 0, if r.pos > 0 { NOTBOL } else { 0 })
+                            .find_at(hay, 0, bol)
                     };
                     match m {
                         Some((a, b)) if b > a && (b < hay.len() || r.eof) => {
@@ -1705,13 +1725,14 @@ impl<'a> Interp<'a> {
                             if !r.fill().map_err(read_fail)? {
                                 if r.pos < r.buf.len() {
                                     // a last match may sit at the very end
+                                    let bol = r.bol_flags();
                                     let hay = &r.buf[r.pos..];
                                     let m = if ix == usize::MAX {
                                         None
                                     } else {
                                         self.matchers[ix]
                                             .as_mut()
-                                            .and_then(|m| m.find_at(hay, 0, 0))
+                                            .and_then(|m| m.find_at(hay, 0, bol))
                                     };
                                     match m {
                                         Some((a, b)) if b > a => {
@@ -2082,7 +2103,13 @@ impl<'a> Interp<'a> {
                 self.split_into(&text, mode, self.rs_mode == RsMode::Para, &mut ranges);
             }
             Some(Expr::Regex(i)) => {
-                self.split_into(&text, FsMode::Regex(*i), para, &mut ranges);
+                // `//` splits into characters, as `""` does (mawk, gawk)
+                let mode = if self.prog.regexes[*i].is_empty() {
+                    FsMode::Chars
+                } else {
+                    FsMode::Regex(*i)
+                };
+                self.split_into(&text, mode, para, &mut ranges);
             }
             Some(e) => {
                 let fs = self.str_arg(e)?;

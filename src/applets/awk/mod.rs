@@ -41,6 +41,7 @@ Pattern scanning and processing language (POSIX awk).
   -F fs           use fs as the input field separator (FS)
   -v var=value    assign value to var before the program starts
   -f progfile     read the program from progfile (may be repeated)
+  -e program      program text (gawk's --source; with -f, in order)
       --help      display this help and exit
       --version   output version information and exit
 "
@@ -50,6 +51,7 @@ const OPTIONS: &[Opt] = &[
     Opt::arg("F", Some(b'F'), None),
     Opt::arg("v", Some(b'v'), None),
     Opt::arg("f", Some(b'f'), None),
+    Opt::arg("e", Some(b'e'), Some("source")),
     Opt::arg("W", Some(b'W'), None),
     Opt::flag("help", None, Some("help")),
     Opt::flag("version", None, Some("version")),
@@ -77,7 +79,8 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let mut fs: Option<Vec<u8>> = None;
     let mut assigns: Vec<Vec<u8>> = Vec::new();
-    let mut progfiles: Vec<Vec<u8>> = Vec::new();
+    // -f files and -e texts, in order (true: a text)
+    let mut progfiles: Vec<(bool, Vec<u8>)> = Vec::new();
     let mut operands: Vec<Vec<u8>> = Vec::new();
     let r = args::each(ctx, &argv, &SPEC, |_, a| {
         match a {
@@ -86,7 +89,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 match o.id {
                     "F" => fs = Some(v),
                     "v" => assigns.push(v),
-                    "f" => progfiles.push(v),
+                    "f" => progfiles.push((false, v)),
+                    "e" => progfiles.push((true, v)),
                     _ => {}
                 }
             }
@@ -107,8 +111,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         }
         src = operands.remove(0);
     } else {
-        for f in &progfiles {
-            let data = if f.as_slice() == b"-" || f.as_slice() == b"/dev/stdin" {
+        for (text, f) in &progfiles {
+            let data = if *text {
+                Ok(f.clone())
+            } else if f.as_slice() == b"-" || f.as_slice() == b"/dev/stdin" {
                 let mut v = Vec::new();
                 let _ = crate::common::sys::fd::read_to_end(crate::common::io::stdin_fd(), &mut v);
                 Ok(v)

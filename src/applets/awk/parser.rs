@@ -304,11 +304,13 @@ impl Parser {
             }
             params.push(p);
             self.opt_nl();
-            if self.eat(&Tok::Comma) {
-                self.opt_nl();
-                if !matches!(self.tok(), Tok::Name(_)) {
-                    return self.err();
-                }
+            if !self.eat(&Tok::Comma) {
+                // `function f(a b)` is a syntax error, not two parameters
+                break;
+            }
+            self.opt_nl();
+            if !matches!(self.tok(), Tok::Name(_)) {
+                return self.err();
             }
         }
         self.expect(&Tok::RParen)?;

@@ -324,14 +324,6 @@ impl Value {
             v => v.to_bytes(convfmt).into_owned().into(),
         }
     }
-    /// The string buffer, when the value is a string.
-    pub fn as_str(&self) -> Option<&[u8]> {
-        match self {
-            Value::Str(s) => Some(s),
-            Value::StrNum(s) => Some(s),
-            _ => None,
-        }
-    }
     pub fn truth(&self) -> bool {
         match self {
             Value::Num(n) => *n != 0.0,

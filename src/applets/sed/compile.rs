@@ -6,7 +6,9 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::regex::{Regex, Syntax};
-use crate::common::subst::{is_digit, match_slash, normalize, Cursor, Dialect, Rhs, Text, EOF};
+use crate::common::subst::{
+    is_digit, match_slash, normalize, recursive_escape_c, Cursor, Dialect, Rhs, Text, EOF,
+};
 
 /// `match_slash`'s dialect here (its `basic` is for replacements only).
 const SED: Dialect = Dialect::Sed { basic: false };
@@ -84,7 +86,8 @@ pub enum Kind {
     PrintFirst,
     Quit(i32),
     QuitSilent(i32),
-    Read(Vec<u8>),
+    /// `r FILE`; true: `0r FILE`, written at once, before line 1.
+    Read(Vec<u8>, bool),
     ReadLine(usize),
     Subst(Box<Subst>),
     Write(usize),
@@ -249,8 +252,11 @@ impl<'o> Compiler<'o> {
                     }
                     c = r.in_nonblank();
                 }
+                // `0,/re/`, and `0r FILE` (the file before the first line)
                 if matches!(a1, Some(Addr::Num(0)))
-                    && (!matches!(a2, Some(Addr::Re(_))) || posix_basic)
+                    && ((a2.is_none() && c != ch(b'r'))
+                        || (a2.is_some() && !matches!(a2, Some(Addr::Re(_))))
+                        || posix_basic)
                 {
                     return Err(r.err("invalid usage of line address 0"));
                 }
@@ -427,7 +433,12 @@ impl<'o> Compiler<'o> {
                         if f.is_empty() {
                             return Err(r.err("missing filename in r/R/w/W commands"));
                         }
-                        Kind::Read(f)
+                        if matches!(a1, Some(Addr::Num(0))) && a2.is_none() {
+                            a1 = Some(Addr::Num(1));
+                            Kind::Read(f, true)
+                        } else {
+                            Kind::Read(f, false)
+                        }
                     }
                     b'R' => {
                         if self.opts.sandbox {
@@ -627,7 +638,17 @@ impl<'o> Compiler<'o> {
             }
             return Ok(None);
         }
-        let pat = normalize(pat, Text::Regex);
+        if recursive_escape_c(pat) {
+            return Err(r.err(ESCAPE_C));
+        }
+        let pat = normalize(
+            pat,
+            if self.opts.posix == Posix::Extended {
+                Text::Regex
+            } else {
+                Text::PosixRegex
+            },
+        );
         let mut syn = if self.opts.extended {
             Syntax::POSIX_EXTENDED
         } else {
@@ -639,6 +660,10 @@ impl<'o> Compiler<'o> {
         syn = match self.opts.posix {
             Posix::Extended => syn.without(Syntax::UNMATCHED_RIGHT_PAREN_ORD),
             Posix::Correct => syn.with(Syntax::UNMATCHED_RIGHT_PAREN_ORD),
+            // `+ ? |` stay operators of an ERE (GNU's compile_rx)
+            Posix::Basic if self.opts.extended => {
+                syn.with(Syntax::UNMATCHED_RIGHT_PAREN_ORD | Syntax::NO_GNU_OPS)
+            }
             Posix::Basic => syn
                 .with(Syntax::UNMATCHED_RIGHT_PAREN_ORD | Syntax::LIMITED_OPS | Syntax::NO_GNU_OPS),
         };
@@ -652,7 +677,8 @@ impl<'o> Compiler<'o> {
         }
         let re = Regex::with_syntax(&pat, syn, multi && !self.opts.zero)
             .map_err(|e| r.err(e.0.message()))?;
-        if needed_sub > re.groups() + 1 {
+        // only GNU's default mode checks (POSIX leaves an unmatched \N undefined)
+        if needed_sub > re.groups() + 1 && self.opts.posix == Posix::Extended {
             let m = format!(
                 "invalid reference \\{} on `s' command's RHS",
                 needed_sub - 1
@@ -672,6 +698,9 @@ impl<'o> Compiler<'o> {
         let Some(rep) = match_slash(r, delim, false, SED) else {
             return Err(r.err("unterminated `s' command"));
         };
+        if recursive_escape_c(&pat) || recursive_escape_c(&rep) {
+            return Err(r.err(ESCAPE_C));
+        }
         let repl = match Rhs::parse(&rep, delim as u8, Dialect::Sed { basic }, 0) {
             Ok(x) => x,
             Err(e) => return Err(r.err(e)),
@@ -762,8 +791,12 @@ impl<'o> Compiler<'o> {
         let Some(b) = match_slash(r, delim, false, SED) else {
             return Err(r.err("unterminated `y' command"));
         };
-        let a = y_unescape(&normalize(&a, Text::None));
-        let b = y_unescape(&normalize(&b, Text::None));
+        if recursive_escape_c(&a) || recursive_escape_c(&b) {
+            return Err(r.err(ESCAPE_C));
+        }
+        // GNU reads both as text: `\\` and `\x5c` are a backslash, a final `\c` is nothing
+        let a = normalize(&a, Text::Buffer);
+        let b = normalize(&b, Text::Buffer);
         if a.len() != b.len() {
             return Err(r.err("strings for `y' command are different lengths"));
         }
@@ -779,22 +812,7 @@ impl<'o> Compiler<'o> {
     }
 }
 
-/// `y` strings: a backslash escapes the next byte (`\\` is a backslash; the delimiter and
-/// `\n` were handled already).
-fn y_unescape(s: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] == b'\\' && i + 1 < s.len() {
-            out.push(s[i + 1]);
-            i += 2;
-        } else {
-            out.push(s[i]);
-            i += 1;
-        }
-    }
-    out
-}
+const ESCAPE_C: &str = "recursive escaping after \\c not allowed";
 
 fn set_text(k: &mut Kind, t: Vec<u8>) {
     match k {

@@ -137,7 +137,11 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         follow: false,
         unbuffered: false,
         zero: false,
-        line_len: 70,
+        // GNU: `l` wraps at COLS - 1 when COLS is above 1 (-l still wins)
+        line_len: match std::env::var_os("COLS").map(|c| atoi(c.as_bytes())) {
+            Some(n) if n > 1 => n - 1,
+            _ => 70,
+        },
         posix: if posixly {
             Posix::Correct
         } else {

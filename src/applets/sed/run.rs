@@ -129,6 +129,8 @@ struct Stream {
     ahead: Option<In>,
     line: u64,
     unbuffered: bool,
+    /// --follow-symlinks: files are opened (and named, for `F`) by their final target.
+    follow: bool,
     bad: bool,
 }
 
@@ -141,6 +143,7 @@ impl Stream {
             ahead: None,
             line: 0,
             unbuffered,
+            follow: false,
             bad: false,
         }
     }
@@ -153,26 +156,30 @@ impl Stream {
             ahead: None,
             line: 0,
             unbuffered: false,
+            follow: false,
             bad: false,
         }
     }
 
-    fn open_next(&mut self, ctx: &mut Ctx) -> Option<In> {
+    fn open_next(&mut self, ctx: &mut Ctx) -> R<Option<In>> {
         while self.next < self.names.len() {
-            let name = self.names[self.next].as_bytes().to_vec();
+            let mut name = self.names[self.next].as_bytes().to_vec();
             self.next += 1;
             if name == b"-" {
-                return Some(In::new(None, name, self.unbuffered));
+                return Ok(Some(In::new(None, name, self.unbuffered)));
+            }
+            if self.follow {
+                name = follow_links(&name)?;
             }
             match sysfd::open(&name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(fd) => return Some(In::new(Some(fd), name, self.unbuffered)),
+                Ok(fd) => return Ok(Some(In::new(Some(fd), name, self.unbuffered))),
                 Err(e) => {
                     can_not_read(ctx, &name, &e);
                     self.bad = true;
                 }
             }
         }
-        None
+        Ok(None)
     }
 
     fn read(&mut self, ctx: &mut Ctx, delim: u8, out: &mut Vec<u8>) -> R<Option<bool>> {
@@ -180,7 +187,7 @@ impl Stream {
             if self.cur.is_none() {
                 self.cur = match self.ahead.take() {
                     Some(a) => Some(a),
-                    None => match self.open_next(ctx) {
+                    None => match self.open_next(ctx)? {
                         Some(f) => Some(f),
                         None => return Ok(None),
                     },
@@ -212,7 +219,7 @@ impl Stream {
                 }
                 self.ahead = None;
             }
-            match self.open_next(ctx) {
+            match self.open_next(ctx)? {
                 Some(f) => self.ahead = Some(f),
                 None => return Ok(true),
             }
@@ -337,6 +344,8 @@ struct Exec<'s> {
     hold_chomped: bool,
     w_missing: bool,
     active: Vec<bool>,
+    /// A range that ended: one starting at a line number never starts again.
+    closed: Vec<bool>,
     end: Vec<u64>,
     appends: Vec<App<'s>>,
     replaced: bool,
@@ -364,6 +373,7 @@ pub fn run(ctx: &mut Ctx, s: &Script, set: &Settings, files: Vec<OsString>) -> i
         hold_chomped: true,
         w_missing: false,
         active: vec![false; s.cmds.len()],
+        closed: vec![false; s.cmds.len()],
         end: vec![0; s.cmds.len()],
         appends: Vec::new(),
         replaced: false,
@@ -435,6 +445,13 @@ impl<'s> Exec<'s> {
                 }
             }
         }
+        self.open_rfiles();
+        Ok(())
+    }
+
+    /// `R` files, read from their start.
+    fn open_rfiles(&mut self) {
+        self.rins.clear();
         for name in &self.s.rfiles {
             let f = if name.as_slice() == b"/dev/stdin" {
                 Some(In::new(None, b"-".to_vec(), false))
@@ -445,12 +462,30 @@ impl<'s> Exec<'s> {
             };
             self.rins.push(f);
         }
-        Ok(())
+    }
+
+    /// `-s` and `-i`: each file starts afresh, as GNU's read_pattern_space does: line numbers
+    /// (a new Stream), ranges, the hold space, and the `R` files (except standard input).
+    fn next_separate_file(&mut self, first: bool) {
+        self.reset_ranges();
+        if !first {
+            self.hold.clear();
+            if self.s.rfiles.iter().any(|n| n.as_slice() != b"/dev/stdin") {
+                let keep: Vec<Option<In>> = std::mem::take(&mut self.rins);
+                self.open_rfiles();
+                for (i, old) in keep.into_iter().enumerate() {
+                    if self.s.rfiles[i].as_slice() == b"/dev/stdin" {
+                        self.rins[i] = old;
+                    }
+                }
+            }
+        }
     }
 
     fn main_loop(&mut self, ctx: &mut Ctx, files: Vec<OsString>) -> R<i32> {
         if !self.set.separate {
             let mut st = Stream::new(files, self.set.unbuffered);
+            st.follow = self.set.follow;
             self.reset_ranges();
             let q = self.cycles(ctx, &mut st)?;
             // A file that could not be read makes the status 2, even after `q5`.
@@ -461,7 +496,8 @@ impl<'s> Exec<'s> {
             });
         }
         let mut bad = false;
-        for name in files {
+        for (k, name) in files.into_iter().enumerate() {
+            self.next_separate_file(k == 0);
             let name = name.as_bytes().to_vec();
             let q = if self.set.in_place.is_some() {
                 match self.edit_in_place(ctx, &name)? {
@@ -474,7 +510,7 @@ impl<'s> Exec<'s> {
             } else {
                 let mut st =
                     Stream::new(vec![OsString::from_vec_bytes(&name)], self.set.unbuffered);
-                self.reset_ranges();
+                st.follow = self.set.follow;
                 let q = self.cycles(ctx, &mut st)?;
                 bad |= st.bad;
                 q
@@ -493,6 +529,7 @@ impl<'s> Exec<'s> {
     fn reset_ranges(&mut self) {
         for (i, c) in self.s.cmds.iter().enumerate() {
             self.active[i] = matches!(c.a1, Some(Addr::Num(0)));
+            self.closed[i] = false;
         }
     }
 
@@ -570,7 +607,6 @@ impl<'s> Exec<'s> {
         sink.delim = self.delim;
         self.file = Some((tfd, sink));
         let mut stream = Stream::with(In::new(Some(fd), name.to_vec(), false));
-        self.reset_ranges();
         let r = self.cycles(ctx, &mut stream);
         let r = r.and_then(|q| {
             let (_, sink) = self.file.as_mut().unwrap();
@@ -589,8 +625,16 @@ impl<'s> Exec<'s> {
         drop(file);
         let suffix = self.set.in_place.as_deref().unwrap_or(b"");
         if !suffix.is_empty() && suffix != b"*" {
-            let backup = backup_name(&base, suffix);
-            if let Err(e) = sysfs::renameat(dfd.as_fd(), &base, dfd.as_fd(), &backup) {
+            // GNU: each `*` is the operand as written and the backup is named from the
+            // current directory (`-i 'bak/*'` on d/f is bak/d/f); else SUFFIX is appended
+            let r = if suffix.contains(&b'*') {
+                let backup = backup_name(&target, suffix);
+                sysfs::renameat(sysfd::cwd(), &target, sysfd::cwd(), &backup)
+            } else {
+                let backup = backup_name(&base, suffix);
+                sysfs::renameat(dfd.as_fd(), &base, dfd.as_fd(), &backup)
+            };
+            if let Err(e) = r {
                 let _ = sysfs::unlinkat(dfd.as_fd(), &tmp, 0);
                 let mut w = b"cannot rename ".to_vec();
                 w.extend_from_slice(&target);
@@ -667,6 +711,34 @@ impl<'s> Exec<'s> {
         s.done()
     }
 
+    /// A file's bytes to the main output (`r`); nothing when it cannot be read.
+    fn put_file(&mut self, name: &[u8]) -> R<()> {
+        // The missing newline is written even when the file cannot be read.
+        self.main_sink().put(b"")?;
+        let fd = if name == b"/dev/stdin" {
+            None
+        } else {
+            match sysfd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+                Ok(f) => Some(f),
+                Err(_) => return Ok(()),
+            }
+        };
+        let mut f = In::new(fd, Vec::new(), false);
+        let mut first = true;
+        while f.fill().unwrap_or(false) {
+            let data = f.buf[f.pos..f.end].to_vec();
+            f.pos = f.end;
+            let s = self.main_sink();
+            if first {
+                s.put(&data)?;
+                first = false;
+            } else {
+                s.out.write_all(&data).map_err(|e| s.err(data.len(), &e))?;
+            }
+        }
+        self.main_sink().done()
+    }
+
     fn dump_appends(&mut self) -> R<()> {
         if self.appends.is_empty() {
             return Ok(());
@@ -676,32 +748,7 @@ impl<'s> Exec<'s> {
             match a {
                 App::Text(t) => self.put(Dest::Main, t)?,
                 App::Bytes(b) => self.put(Dest::Main, b)?,
-                App::File(name) => {
-                    // The missing newline is written even when the file cannot be read.
-                    self.main_sink().put(b"")?;
-                    let fd = if *name == b"/dev/stdin" {
-                        None
-                    } else {
-                        match sysfd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                            Ok(f) => Some(f),
-                            Err(_) => continue,
-                        }
-                    };
-                    let mut f = In::new(fd, Vec::new(), false);
-                    let mut first = true;
-                    while f.fill().unwrap_or(false) {
-                        let data = f.buf[f.pos..f.end].to_vec();
-                        f.pos = f.end;
-                        let s = self.main_sink();
-                        if first {
-                            s.put(&data)?;
-                            first = false;
-                        } else {
-                            s.out.write_all(&data).map_err(|e| s.err(data.len(), &e))?;
-                        }
-                    }
-                    self.main_sink().done()?;
-                }
+                App::File(name) => self.put_file(name)?,
             }
         }
         self.appends = apps;
@@ -743,52 +790,62 @@ impl<'s> Exec<'s> {
         };
         let hit = match &c.a2 {
             None => self.match_addr(a1, ctx, st)?,
+            // GNU's match_address_p: a line-number start is a state (reached or passed,
+            // once), so a range whose first line was skipped by `d`, `N` or `b` still starts
             Some(a2) => {
                 let l = st.line;
                 if self.active[i] {
-                    match a2 {
-                        Addr::Num(_) | Addr::Plus(_) | Addr::Mult(_) => {
-                            let end = match a2 {
-                                Addr::Num(n) => *n,
-                                _ => self.end[i],
-                            };
-                            if l >= end {
-                                self.active[i] = false;
-                            }
-                            l <= end
-                        }
-                        Addr::Null => {
-                            self.active[i] = false;
-                            true
-                        }
-                        _ => {
-                            if self.match_addr(a2, ctx, st)? {
-                                self.active[i] = false;
-                            }
-                            true
-                        }
-                    }
-                } else if self.match_addr(a1, ctx, st)? {
-                    match a2 {
+                    let ends = match a2 {
                         Addr::Num(n) => {
-                            if *n > l {
-                                self.active[i] = true;
+                            if l >= *n {
+                                self.active[i] = false;
+                                self.closed[i] = true;
                             }
+                            return Ok((l <= *n) != c.bang);
                         }
-                        Addr::Plus(n) => {
-                            self.end[i] = l + n;
-                            self.active[i] = true;
-                        }
-                        Addr::Mult(n) => {
-                            self.end[i] = (l / n + 1) * n;
-                            self.active[i] = true;
-                        }
-                        Addr::Null => {}
-                        _ => self.active[i] = true,
+                        Addr::Plus(_) | Addr::Mult(_) => self.end[i] <= l,
+                        Addr::Null => true,
+                        _ => self.match_addr(a2, ctx, st)?,
+                    };
+                    if ends {
+                        self.active[i] = false;
+                        self.closed[i] = true;
                     }
                     true
                 } else {
-                    false
+                    let start = match a1 {
+                        Addr::Num(n) => !self.closed[i] && l >= *n,
+                        _ => self.match_addr(a1, ctx, st)?,
+                    };
+                    if start {
+                        self.active[i] = true;
+                        let ends = match a2 {
+                            Addr::Num(n) => l >= *n,
+                            Addr::Plus(n) => {
+                                self.end[i] = l + n;
+                                false
+                            }
+                            Addr::Mult(n) => {
+                                self.end[i] = (l / n + 1) * n;
+                                false
+                            }
+                            // a regex end is looked for from the next line on
+                            Addr::Re(_) => false,
+                            Addr::Null => true,
+                            _ => self.match_addr(a2, ctx, st)?,
+                        };
+                        if ends {
+                            self.active[i] = false;
+                            self.closed[i] = true;
+                        }
+                        match (a1, a2) {
+                            // past both line numbers: nothing selected
+                            (Addr::Num(m), Addr::Num(n)) => l <= *n || l == *m,
+                            _ => true,
+                        }
+                    } else {
+                        false
+                    }
                 }
             }
         };
@@ -811,9 +868,11 @@ impl<'s> Exec<'s> {
             }
             match &cmd.kind {
                 Kind::Block(_) | Kind::EndBlock | Kind::Label => {}
+                // `=` and `F` end their line with the -z delimiter too (GNU)
                 Kind::Eq => {
-                    let t = format!("{}\n", st.line);
-                    self.put(Dest::Main, t.as_bytes())?;
+                    let mut t = st.line.to_string().into_bytes();
+                    t.push(self.delim);
+                    self.put(Dest::Main, &t)?;
                 }
                 Kind::Append(t) => self.appends.push(App::Text(t)),
                 Kind::Insert(t) => self.put(Dest::Main, t)?,
@@ -863,7 +922,7 @@ impl<'s> Exec<'s> {
                 }
                 Kind::FileName => {
                     let mut t = st.name().to_vec();
-                    t.push(b'\n');
+                    t.push(self.delim);
                     self.put(Dest::Main, &t)?;
                 }
                 Kind::Get => {
@@ -927,7 +986,8 @@ impl<'s> Exec<'s> {
                 Kind::PrintFirst => self.first_line(Dest::Main)?,
                 Kind::Quit(c) => return Ok(End::Quit(*c, true)),
                 Kind::QuitSilent(c) => return Ok(End::Quit(*c, false)),
-                Kind::Read(f) => self.appends.push(App::File(f)),
+                Kind::Read(f, false) => self.appends.push(App::File(f)),
+                Kind::Read(f, true) => self.put_file(f)?,
                 Kind::ReadLine(i) => {
                     if let Some(f) = self.rins[*i].as_mut() {
                         let mut l = Vec::new();
@@ -1075,11 +1135,11 @@ fn shell(cmd: &[u8]) -> R<Vec<u8>> {
 /// link's directory).
 fn follow_links(name: &[u8]) -> R<Vec<u8>> {
     let mut cur = name.to_vec();
-    let mut linked = false;
     for _ in 0..40 {
         match sysfd::lstat(&cur) {
-            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => linked = true,
-            Err(e) if linked => {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => {}
+            // GNU: a missing file or link target is `couldn't readlink NAME`, status 4
+            Err(e) => {
                 let mut w = b"couldn't readlink ".to_vec();
                 w.extend_from_slice(&cur);
                 return Err(fatal_io(&w, &e));
@@ -1100,7 +1160,9 @@ fn follow_links(name: &[u8]) -> R<Vec<u8>> {
             cur = n;
         }
     }
-    Ok(cur)
+    let mut w = b"couldn't follow symlink ".to_vec();
+    w.extend_from_slice(name);
+    Err(fatal_io(&w, &io::Error::from_raw_os_error(libc::ELOOP)))
 }
 
 /// The backup name: SUFFIX appended, or each `*` in it replaced by the base name.

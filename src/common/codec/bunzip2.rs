@@ -1040,6 +1040,35 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_block_in_the_middle_stops_after_the_good_ones() {
+        // Blocks of 100k, one three quarters in damaged: the ones before it come out whole,
+        // then the error.
+        let data = sample(11, 600_000);
+        let mut z = compress(&data, 1);
+        let at = z.len() * 3 / 4;
+        z[at] ^= 0x08;
+        let mut d = Decoder::new();
+        let (mut pos, mut out) = (0, Vec::new());
+        let mut buf = vec![0u8; 4096];
+        let err = loop {
+            let end = (pos + 4096).min(z.len());
+            match d.step(&z[pos..end], &mut buf, end == z.len()) {
+                Ok((c, p, done)) => {
+                    assert!(!done, "damage not seen");
+                    out.extend_from_slice(&buf[..p]);
+                    pos += c;
+                }
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        // (The damaged block itself is written out before its CRC is checked at its end, as
+        // bzip2 -d does.)
+        let good = out.iter().zip(&data).take_while(|(a, b)| a == b).count();
+        assert!(good >= 300_000, "only {good} good bytes before the error");
+    }
+
+    #[test]
     fn corruption_and_truncation_are_errors() {
         let data = sample(9, 50_000);
         let z = compress(&data, 9);

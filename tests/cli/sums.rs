@@ -59,7 +59,8 @@ fn digests_of_every_size_match_gnu() {
         return;
     }
     let d = TempDir::new("sums-sizes");
-    let data = pseudo(1 << 20);
+    // Files from 256 KiB on are mapped, handed over 1 MiB at a time.
+    let data = pseudo((3 << 20) + 100);
     let mut names: Vec<String> = Vec::new();
     let mut sizes: Vec<usize> = (0..=200).collect();
     sizes.extend([
@@ -73,6 +74,8 @@ fn digests_of_every_size_match_gnu() {
         262144,
         262145,
         1 << 20,
+        (1 << 20) + 1,
+        (3 << 20) + 100,
     ]);
     for n in sizes {
         let name = format!("f{n}");
@@ -89,6 +92,28 @@ fn digests_of_every_size_match_gnu() {
         // From standard input too, in one piece.
         same(tool, &d, &[], Some(&data));
     }
+}
+
+#[test]
+fn big_file_on_standard_input_from_an_offset() {
+    // A mapped file is hashed from where the descriptor stands, and left at its end (the
+    // `wc -c` after ours sees nothing), as with read(2).
+    if !oracle() {
+        return;
+    }
+    let d = TempDir::new("sums-offset");
+    d.write("big", pseudo(700_000));
+    let script = r#"{ dd bs=1000 skip=3 count=0 2>/dev/null; "$SUM" -; /usr/bin/wc -c; } < big"#;
+    let run = |sum: &std::path::Path| {
+        gnu("sh")
+            .args(["-c", script])
+            .env("SUM", sum)
+            .cwd(d.path())
+            .run()
+    };
+    let o = run(&link_dir().join("sha256sum"));
+    o.same_as(&run(std::path::Path::new("sha256sum")));
+    assert_eq!(o.out().lines().nth(1), Some("0"));
 }
 
 #[test]

@@ -86,3 +86,24 @@ fn dev_full() {
     o.code(1)
         .stderr_is("wc: write error: No space left on device\n");
 }
+
+#[test]
+fn big_file_from_an_offset_and_through_a_pipe() {
+    // Big regular files are mapped rather than read: counted from where the descriptor stands
+    // (not the start of the file), which is left at the end as read(2) would leave it (the
+    // `wc -c` after ours sees nothing). A pipe is read.
+    let d = fixture();
+    let script = r#"{ dd bs=1000 skip=1 count=0 2>/dev/null; "$WC" -lwc; /usr/bin/wc -c; } < big
+        { dd bs=1000 skip=1 count=0 2>/dev/null; "$WC" -l -; } < bin
+        cat big | "$WC" -l"#;
+    let run = |wc: &std::path::Path| {
+        gnu("sh")
+            .args(["-c", script])
+            .env("WC", wc)
+            .cwd(d.path())
+            .run()
+    };
+    let (o, g) = (run(&link_dir().join("wc")), run(std::path::Path::new("wc")));
+    o.same_as(&g);
+    assert_eq!(o.out().lines().nth(1), Some("0"));
+}

@@ -8,6 +8,8 @@
 //! - [`fs`]: directory-relative changes (mkdirat, unlinkat, renameat, links, owners, modes,
 //!   times, device nodes, symlink targets), openat2 beneath a directory, holes, statx, xattrs.
 //! - [`dir`]: getdents64 records from a directory descriptor.
+//! - [`map`]: a regular file read through a read-only mapping (SIGBUS from a shrinking file
+//!   handled).
 //! - [`copy`]: kernel copies (copy_file_range, splice, sendfile) and the unaligned appends.
 //! - [`process`]: fork, exec, wait, kill, sessions, process groups and the terminal's
 //!   foreground group, resource limits, umask, times.
@@ -26,6 +28,7 @@ pub mod dir;
 pub mod fd;
 pub mod float;
 pub mod fs;
+pub mod map;
 pub mod net;
 pub mod process;
 pub mod sha;

@@ -2,7 +2,7 @@
 # Run BusyBox 1.35's own applet testsuite against a multi-call binary (rbox or busybox) and print
 # pass/fail/skip counts per applet.
 #
-# Getting the suite (Debian's source package, with deb-src lines in the apt sources):
+# Getting the suite (Debian's source package; deb-src lines in the apt sources, dpkg-dev):
 #   cd /tmp && apt-get source --download-only busybox=1:1.35.0-4+deb12u1 &&
 #   dpkg-source -x busybox_1.35.0-4+deb12u1.dsc busybox-1.35.0
 # (without deb-src: fetch busybox_1.35.0.orig.tar.bz2 and busybox_1.35.0-4+deb12u1.debian.tar.xz
@@ -23,8 +23,8 @@
 # call `busybox APPLET`; a link, or a script for a binary that does not answer to the name
 # busybox); BINARY --install -s fills the suite's link directory, and runtest runs with that
 # directory kept (the line that empties it is dropped, as runtest's own comment suggests for
-# testing another binary). So every applet the binary has,
-# its shell included, is first on PATH for the new-style cases, as in BusyBox's own `make check`.
+# testing another binary). So every applet the binary has, its shell included, is first on PATH
+# for the new-style cases, as in BusyBox's own `make check`.
 # The last line is `N passed, N failed, N skipped` over the applets run.
 set -u
 bin=$(realpath "${1:?usage: $0 BINARY [APPLET...]}") || exit 2

@@ -2,7 +2,7 @@
 # Run BusyBox 1.35's own applet testsuite against a multi-call binary (rbox or busybox) and print
 # pass/fail/skip counts per applet.
 #
-# Getting the suite (Debian's source package, with deb-src lines in the apt sources):
+# Getting the suite (Debian's source package; deb-src lines in the apt sources, dpkg-dev):
 #   cd /tmp && apt-get source --download-only busybox=1:1.35.0-4+deb12u1 &&
 #   dpkg-source -x busybox_1.35.0-4+deb12u1.dsc busybox-1.35.0
 # (without deb-src: fetch busybox_1.35.0.orig.tar.bz2 and busybox_1.35.0-4+deb12u1.debian.tar.xz
@@ -19,11 +19,12 @@
 #   BB_CONFIG  the .config given to the suite (default $BB_SRC/debian/config/pkg/static)
 #   WORK     scratch directory (default: a new one under /tmp); logs are WORK/log/APPLET.txt
 #
-# How it runs: the suite is copied to WORK/testsuite; WORK/busybox is a two-line script that execs
-# BINARY (the old-style cases call `busybox APPLET`); BINARY --install -s fills the suite's link
-# directory, and runtest runs with that directory kept (the line that empties it is dropped, as
-# runtest's own comment suggests for testing another binary). So every applet the binary has,
-# its shell included, is first on PATH for the new-style cases, as in BusyBox's own `make check`.
+# How it runs: the suite is copied to WORK/testsuite; WORK/busybox is BINARY (the old-style cases
+# call `busybox APPLET`; a link, or a script for a binary that does not answer to the name
+# busybox); BINARY --install -s fills the suite's link directory, and runtest runs with that
+# directory kept (the line that empties it is dropped, as runtest's own comment suggests for
+# testing another binary). So every applet the binary has, its shell included, is first on PATH
+# for the new-style cases, as in BusyBox's own `make check`.
 # The last line is `N passed, N failed, N skipped` over the applets run.
 set -u
 bin=$(realpath "${1:?usage: $0 BINARY [APPLET...]}") || exit 2
@@ -38,8 +39,15 @@ mkdir -p "$work/log" "$work/runtest-tempdir-links" "$work/scripts"
 cp -a "$src/testsuite" "$work/testsuite"
 cp "$src/scripts/echo.c" "$work/scripts/" 2>/dev/null
 if [ -f "$config" ]; then cp "$config" "$work/.config"; else : >"$work/.config"; fi
-printf '#!/bin/sh\nexec %s "$@"\n' "$bin" >"$work/busybox"
-chmod +x "$work/busybox"
+# A link named busybox when the binary answers to that name (rbox does, as BusyBox), so cases
+# that read "$(which busybox)" see the binary itself; else a script that execs it.
+rm -f "$work/busybox"
+ln -s "$bin" "$work/busybox"
+if ! "$work/busybox" true 2>/dev/null; then
+	rm -f "$work/busybox"
+	printf '#!/bin/sh\nexec %s "$@"\n' "$bin" >"$work/busybox"
+	chmod +x "$work/busybox"
+fi
 "$bin" --install -s "$work/runtest-tempdir-links" || exit 2
 sed '/^rm -rf "\$LINKSDIR"/d' "$work/testsuite/runtest" >"$work/testsuite/runtest.kept"
 

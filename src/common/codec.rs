@@ -72,7 +72,8 @@ pub enum Codec {
 
 impl Codec {
     pub fn from_magic(b: &[u8]) -> Option<Codec> {
-        if b.starts_with(&[0x1f, 0x8b]) {
+        // gzip's decoder also reads compress's .Z (0x1f 0x9d), as gzip -d does.
+        if b.starts_with(&[0x1f, 0x8b]) || b.starts_with(&[0x1f, 0x9d]) {
             Some(Codec::Gzip)
         } else if b.starts_with(b"BZh") && b.len() > 3 && (b'1'..=b'9').contains(&b[3]) {
             Some(Codec::Bzip2)

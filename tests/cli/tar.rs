@@ -1107,3 +1107,36 @@ fn use_compress_program_known_codecs() {
         .code(2)
         .stderr_has("this compression program is not supported");
 }
+
+/// An archive compressed by compress (.Z, as GNU tar -Z writes it) is read with -Z and found by
+/// its magic without it, as GNU tar reads it through gzip -d; creating one is refused.
+#[test]
+fn compress_z_archives_are_read() {
+    if !have("compress") || !have("tar") {
+        return skip("compress (ncompress) or GNU tar is not installed");
+    }
+    let t = TempDir::new("tar-Z");
+    t.write("d/f", "data\n".repeat(5000));
+    assert!(gnu_tar(&t, ["-cZf", "a.tar.Z", "d"]).status.success());
+    for args in [&["-tZf", "a.tar.Z"][..], &["-tf", "a.tar.Z"]] {
+        let g = gnu_tar(&t, args);
+        tar_in(&t, args)
+            .ok()
+            .stdout_is(String::from_utf8(g.stdout).unwrap());
+    }
+    let x = TempDir::new("tar-Z-x");
+    tar()
+        .args(["-xZf"])
+        .arg(t.join("a.tar.Z"))
+        .cwd(x.path())
+        .run()
+        .ok();
+    assert_eq!(
+        std::fs::read(x.join("d/f")).unwrap(),
+        "data\n".repeat(5000).as_bytes()
+    );
+    tar_in(&t, ["-cZf", "b.tar.Z", "d"])
+        .code(2)
+        .stderr_has("this compression program is not supported");
+    assert!(!t.join("b.tar.Z").exists());
+}

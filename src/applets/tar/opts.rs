@@ -62,6 +62,9 @@ pub struct Opts {
     pub file: Option<OsString>,
     pub verbose: u8,
     pub codec: Option<Codec>,
+    /// `-Z`: compress's .Z, which the gzip decoder reads (as `gzip -d` does) but nothing here
+    /// writes.
+    pub lzw: bool,
     pub auto_compress: bool,
     pub to_stdout: bool,
     pub same_perms: Option<bool>,
@@ -129,6 +132,7 @@ impl Default for Opts {
             file: None,
             verbose: 0,
             codec: None,
+            lzw: false,
             auto_compress: false,
             to_stdout: false,
             same_perms: None,
@@ -408,6 +412,7 @@ Examples:
   -J, --xz                   filter the archive through xz
   -z, --gzip, --gunzip       filter the archive through gzip
       --zstd                 filter the archive through zstd
+  -Z                         read compress's .Z (by magic too; not written)
   -I, --use-compress-program=PROG
                              gzip, bzip2, xz or zstd (or pigz, pbzip2, ...):
                              that format, built in (PROG's options unused)
@@ -513,6 +518,13 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
         return Err(usage_error(
             ctx,
             b"Cowardly refusing to create an empty archive",
+            2,
+        ));
+    }
+    if o.lzw && o.codec == Some(Codec::Gzip) && o.mode == Mode::Create {
+        return Err(usage_error(
+            ctx,
+            b"this compression program is not supported; use -z, -j, -J or --zstd",
             2,
         ));
     }
@@ -793,12 +805,19 @@ fn apply(
         "recursion" => o.recursion = true,
         "absolute-names" => o.absolute = true,
         "totals" => o.totals = true,
-        "gzip" => o.codec = Some(Codec::Gzip),
+        "gzip" => {
+            o.codec = Some(Codec::Gzip);
+            o.lzw = false;
+        }
         "bzip2" => o.codec = Some(Codec::Bzip2),
         "xz" => o.codec = Some(Codec::Xz),
         "zstd" => o.codec = Some(Codec::Zstd),
         "I" if compress_program(&v).is_some() => o.codec = compress_program(&v),
-        "lzma" | "Z" | "I" => {
+        "Z" => {
+            o.codec = Some(Codec::Gzip);
+            o.lzw = true;
+        }
+        "lzma" | "I" => {
             return Err(usage_error(
                 ctx,
                 b"this compression program is not supported; use -z, -j, -J or --zstd",

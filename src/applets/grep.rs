@@ -1339,6 +1339,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     };
     let mut mode: Option<Mode> = forced;
     let mut patterns: Vec<Vec<u8>> = Vec::new();
+    // where each pattern came from: a -f file and line (for messages), else None
+    let mut origins: Vec<Option<(Vec<u8>, usize)>> = Vec::new();
     let mut have_pattern_opt = false;
     let mut icase = false;
     let mut word = false;
@@ -1427,11 +1429,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 };
                 match data {
                     Ok(mut d) => {
+                        // an empty file holds no pattern; a last newline ends the last one
+                        let any = !d.is_empty();
                         if d.last() == Some(&b'\n') {
                             d.pop();
-                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
-                        } else if !d.is_empty() {
-                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
+                        }
+                        origins.resize(patterns.len(), None);
+                        for (n, l) in d.split(|&b| b == b'\n').enumerate().filter(|_| any) {
+                            patterns.push(l.to_vec());
+                            origins.push(Some((v.to_vec(), n + 1)));
                         }
                     }
                     Err(e) => {
@@ -1672,6 +1678,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     syn = syn.with(Syntax::NO_SUB);
     let eol = o.eol;
     // Fixed strings become escaped BREs.
+    origins.resize(patterns.len(), None);
     let pats: Vec<Vec<u8>> = if mode == Mode::F {
         patterns
             .iter()
@@ -1690,6 +1697,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             .cloned()
             .collect()
     };
+    // GNU names the -f file and line of each pattern that fails, and reports them all
+    let pat_origin = {
+        let mut first = std::collections::HashMap::new();
+        for (p, o) in patterns.iter().zip(&origins) {
+            first.entry(p.as_slice()).or_insert(o.as_ref());
+        }
+        first
+    };
+    let mut bad = false;
     let mut each: Vec<Regex> = Vec::new();
     let mut backrefs = false;
     let big = pats.len() > 64;
@@ -1706,8 +1722,20 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     each.push(r);
                 }
             }
-            Err(e) => return die(ctx, e.to_string().as_bytes()),
+            Err(e) => {
+                let mut m = Vec::new();
+                if let Some(Some((f, n))) = pat_origin.get(p.as_slice()) {
+                    m.extend_from_slice(f);
+                    m.extend_from_slice(format!(":{n}: ").as_bytes());
+                }
+                m.extend_from_slice(e.to_string().as_bytes());
+                ctx.msg(&m);
+                bad = true;
+            }
         }
+    }
+    if bad {
+        return 2;
     }
     let all_re: Option<Regex> = if !backrefs && !pats.is_empty() {
         let mut joined = Vec::new();

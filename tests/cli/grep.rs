@@ -32,6 +32,8 @@ fn fixture() -> TempDir {
     d.write("hi", b"caf\xe9 foo\n\xff\xfe bar\n");
     d.write("pats", b"foo\nbar\n");
     d.write("empty", b"");
+    d.write("bad1", b"1[[\n\n3[[\nok\n5[[\n");
+    d.write("bad2", b"1[[\nfoo\n\n4[[\n");
     d
 }
 
@@ -236,6 +238,10 @@ fn options_match_gnu() {
         &["-c", "$", "t"],
         &["-E", "^(alpha|the) ", "t"],
         &["-o", "-b", "[a-z]\\+", "nonl"],
+        // every bad pattern is reported, with its -f file and line (duplicates once)
+        &["-f", "bad1", "-f", "bad2", "t"],
+        &["-e", "1[[", "-e", "2[[", "t"],
+        &["-E", "-f", "bad2", "-e", "(", "t"],
         // nothing can be selected: no file is read (GNU)
         &["-f", "empty", "missing"],
         &["-c", "-f", "empty", "t"],

@@ -24,8 +24,8 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{self, Opt};
 use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
@@ -225,7 +225,9 @@ struct Colors {
 }
 
 impl Colors {
-    fn parse() -> Colors {
+    /// The colors, and GNU's warning when the deprecated GREP_COLOR is still in effect
+    /// (it sets the match colors unless GREP_COLORS sets them again).
+    fn parse() -> (Colors, Option<Vec<u8>>) {
         let mut c = Colors {
             ms: b"01;31".to_vec(),
             mc: b"01;31".to_vec(),
@@ -235,8 +237,30 @@ impl Colors {
             se: b"36".to_vec(),
             ..Colors::default()
         };
+        let legacy = std::env::var_os("GREP_COLOR")
+            .map(|v| v.into_vec())
+            .filter(|v| !v.is_empty() && v.iter().all(|b| b.is_ascii_digit() || *b == b';'));
+        if let Some(l) = &legacy {
+            c.ms.clone_from(l);
+            c.mc.clone_from(l);
+        }
+        // still the same buffers: GREP_COLORS did not set them (GNU compares pointers too)
+        let (ms0, mc0) = (c.ms.as_ptr(), c.mc.as_ptr());
+        c.parse_env();
+        let warn = legacy
+            .filter(|_| c.ms.as_ptr() == ms0 || c.mc.as_ptr() == mc0)
+            .map(|l| {
+                let l = String::from_utf8_lossy(&l);
+                format!("warning: GREP_COLOR='{l}' is deprecated; use GREP_COLORS='mt={l}'")
+                    .into_bytes()
+            });
+        (c, warn)
+    }
+
+    fn parse_env(&mut self) {
+        let c = self;
         let Some(env) = std::env::var_os("GREP_COLORS") else {
-            return c;
+            return;
         };
         for item in env.as_bytes().split(|&b| b == b':') {
             let (k, v) = match item.iter().position(|&b| b == b'=') {
@@ -267,14 +291,13 @@ impl Colors {
                     c.ne = true;
                     continue;
                 }
-                _ => return c,
+                _ => return,
             };
             match v {
                 Some(v) if v.iter().all(|b| b.is_ascii_digit() || *b == b';') => *slot = v.to_vec(),
-                _ => return c,
+                _ => return,
             }
         }
-        c
     }
 }
 
@@ -302,8 +325,8 @@ struct Opts {
     dirs: Dirs,
     devices_skip: bool,
     follow_all: bool,
-    include: Vec<Vec<u8>>,
-    exclude: Vec<Vec<u8>>,
+    /// --include (true) and --exclude/--exclude-from (false) patterns, in command-line order.
+    filters: Vec<(bool, Vec<u8>)>,
     exclude_dir: Vec<Vec<u8>>,
     /// Stop at the first selected line (-l, -L, -q, output to /dev/null).
     done_on_match: bool,
@@ -1022,6 +1045,19 @@ impl Run<'_, '_> {
                         // GNU: the input is left just past the last selected line, so
                         // `(grep -m1 x; cat) < file` goes on from there.
                         let _ = sysfd::lseek(fd, sc.after_last as i64, libc::SEEK_SET);
+                    } else if !self.stop
+                        && self.write_err.is_none()
+                        && o.list == List::None
+                        && fd.as_raw_fd() == libc::STDIN_FILENO
+                        && sysfd::lseek(fd, 0, libc::SEEK_END).is_err()
+                    {
+                        // GNU's finalize_input: standard input that was not read to its
+                        // end (output to /dev/null, a binary file) is drained, so the
+                        // writer of a pipe is not cut off (`yes | grep y >/dev/null` runs on)
+                        self.buf.clear();
+                        while sysfd::read_append(fd, &mut self.buf, CHUNK).is_ok_and(|n| n > 0) {
+                            self.buf.clear();
+                        }
                     }
                     return self.finish_file(ctx, &sc, nlines, first_null, None);
                 }
@@ -1095,6 +1131,56 @@ impl Run<'_, '_> {
         }
         Ok(nlines)
     }
+}
+
+/// For each `-NUM` digit on the command line, in order: whether it starts a new number. GNU
+/// (get_nondigit_option) joins digits only within one word: `-12` is 12, `-1 -2` is 2. Words
+/// are read as getopt reads them, so an option's argument (`-m12`, `-e -4`) holds none.
+fn digit_runs(argv: &[OsString]) -> Vec<bool> {
+    let takes_arg = |o: &Opt| !matches!(o.has, args::Has::No);
+    let mut runs = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let w = argv[i].as_bytes();
+        i += 1;
+        if w == b"--" {
+            break;
+        }
+        if let Some(long) = w.strip_prefix(b"--") {
+            let name = long.split(|&c| c == b'=').next().unwrap_or(b"");
+            let hits: Vec<&Opt> = OPTIONS
+                .iter()
+                .filter(|o| o.long.is_some_and(|l| l.as_bytes().starts_with(name)))
+                .collect();
+            let exact = hits
+                .iter()
+                .find(|o| o.long.map(str::as_bytes) == Some(name));
+            let o = exact.or(if hits.len() == 1 { hits.first() } else { None });
+            if o.is_some_and(|o| matches!(o.has, args::Has::Arg)) && !long.contains(&b'=') {
+                i += 1;
+            }
+            continue;
+        }
+        if w.len() < 2 || w[0] != b'-' {
+            continue;
+        }
+        let mut prev_digit = false;
+        for (k, &c) in w.iter().enumerate().skip(1) {
+            if c.is_ascii_digit() {
+                runs.push(!prev_digit);
+                prev_digit = true;
+                continue;
+            }
+            prev_digit = false;
+            if let Some(o) = OPTIONS.iter().find(|o| o.short == Some(c) && takes_arg(o)) {
+                if k + 1 == w.len() && matches!(o.has, args::Has::Arg) {
+                    i += 1;
+                }
+                break;
+            }
+        }
+    }
+    runs
 }
 
 /// GNU's `suppressible_error`.
@@ -1253,6 +1339,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     };
     let mut mode: Option<Mode> = forced;
     let mut patterns: Vec<Vec<u8>> = Vec::new();
+    // where each pattern came from: a -f file and line (for messages), else None
+    let mut origins: Vec<Option<(Vec<u8>, usize)>> = Vec::new();
     let mut have_pattern_opt = false;
     let mut icase = false;
     let mut word = false;
@@ -1281,8 +1369,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         dirs: Dirs::Read,
         devices_skip: false,
         follow_all: false,
-        include: Vec::new(),
-        exclude: Vec::new(),
+        filters: Vec::new(),
         exclude_dir: Vec::new(),
         done_on_match: false,
         out_quiet: false,
@@ -1292,6 +1379,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     let mut color_when: Option<u8> = None;
     let mut digits: Option<i64> = None;
     let mut last_digit = false;
+    let mut new_run = digit_runs(&argv).into_iter();
     let mut context_default: i64 = -1;
     let mut show_help = false;
     for (id, raw) in &m.opts {
@@ -1299,7 +1387,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         let is_digit = id.len() == 1 && id.as_bytes()[0].is_ascii_digit();
         if is_digit {
             let d = (id.as_bytes()[0] - b'0') as i64;
-            let cur = if last_digit { digits.unwrap_or(0) } else { 0 };
+            let fresh = new_run.next().unwrap_or(true);
+            let cur = if last_digit && !fresh {
+                digits.unwrap_or(0)
+            } else {
+                0
+            };
             let n = cur.saturating_mul(10).saturating_add(d);
             digits = Some(n);
             context_default = n;
@@ -1336,11 +1429,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 };
                 match data {
                     Ok(mut d) => {
+                        // an empty file holds no pattern; a last newline ends the last one
+                        let any = !d.is_empty();
                         if d.last() == Some(&b'\n') {
                             d.pop();
-                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
-                        } else if !d.is_empty() {
-                            patterns.extend(d.split(|&b| b == b'\n').map(|s| s.to_vec()));
+                        }
+                        origins.resize(patterns.len(), None);
+                        for (n, l) in d.split(|&b| b == b'\n').enumerate().filter(|_| any) {
+                            patterns.push(l.to_vec());
+                            origins.push(Some((v.to_vec(), n + 1)));
                         }
                     }
                     Err(e) => {
@@ -1436,18 +1533,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 o.dirs = Dirs::Recurse;
                 o.follow_all = true;
             }
-            "include" => o.include.push(v.to_vec()),
-            "exclude" => o.exclude.push(v.to_vec()),
+            "include" => o.filters.push((true, v.to_vec())),
+            "exclude" => o.filters.push((false, v.to_vec())),
             "exclude-from" => {
                 let r = sysfd::open(v, libc::O_RDONLY | libc::O_CLOEXEC, 0).and_then(|fd| {
                     let mut d = Vec::new();
                     sysfd::read_to_end(fd.as_fd(), &mut d).map(|_| d)
                 });
                 match r {
-                    Ok(d) => o.exclude.extend(
+                    Ok(d) => o.filters.extend(
                         d.split(|&b| b == b'\n')
                             .filter(|l| !l.is_empty())
-                            .map(|l| l.to_vec()),
+                            .map(|l| (false, l.to_vec())),
                     ),
                     Err(e) => {
                         let mut msg = v.to_vec();
@@ -1457,7 +1554,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     }
                 }
             }
-            "exclude-dir" => o.exclude_dir.push(v.to_vec()),
+            "exclude-dir" => {
+                // GNU strips trailing slashes: `--exclude-dir=dir/` is dir
+                let mut p = v.to_vec();
+                while p.len() > 1 && p.ends_with(b"/") {
+                    p.pop();
+                }
+                o.exclude_dir.push(p)
+            }
             "L" => o.list = List::NonMatching,
             "l" => o.list = List::Matching,
             "c" => o.count = true,
@@ -1520,7 +1624,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         _ => false,
     };
     if want_color {
-        o.color = Some(Colors::parse());
+        let (c, warn) = Colors::parse();
+        if let Some(w) = warn {
+            ctx.msg(&w);
+        }
+        o.color = Some(c);
     }
     let mode = mode.unwrap_or(Mode::G);
 
@@ -1531,10 +1639,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         );
     }
     // GNU: -m 0 selects nothing and reads nothing.
-    let keycc_zero = patterns.len() == 1 && patterns[0].is_empty();
-    if (o.max_count == 0 || (keycc_zero && o.invert && !linex && !word))
-        && o.list != List::NonMatching
-    {
+    // Nor does a pattern list that cannot select a line: `-v ''`, or `-f /dev/null` (no
+    // patterns: GNU inverts the sense and matches the empty pattern).
+    let nothing = if patterns.is_empty() {
+        !o.invert
+    } else {
+        patterns.len() == 1 && patterns[0].is_empty() && o.invert && !linex && !word
+    };
+    if (o.max_count == 0 || nothing) && o.list != List::NonMatching {
         return 1;
     }
     // Output to /dev/null behaves like -q (GNU's dev_null_output).
@@ -1566,6 +1678,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     syn = syn.with(Syntax::NO_SUB);
     let eol = o.eol;
     // Fixed strings become escaped BREs.
+    origins.resize(patterns.len(), None);
     let pats: Vec<Vec<u8>> = if mode == Mode::F {
         patterns
             .iter()
@@ -1584,6 +1697,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             .cloned()
             .collect()
     };
+    // GNU names the -f file and line of each pattern that fails, and reports them all
+    let pat_origin = {
+        let mut first = std::collections::HashMap::new();
+        for (p, o) in patterns.iter().zip(&origins) {
+            first.entry(p.as_slice()).or_insert(o.as_ref());
+        }
+        first
+    };
+    let mut bad = false;
     let mut each: Vec<Regex> = Vec::new();
     let mut backrefs = false;
     let big = pats.len() > 64;
@@ -1600,8 +1722,20 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     each.push(r);
                 }
             }
-            Err(e) => return die(ctx, e.to_string().as_bytes()),
+            Err(e) => {
+                let mut m = Vec::new();
+                if let Some(Some((f, n))) = pat_origin.get(p.as_slice()) {
+                    m.extend_from_slice(f);
+                    m.extend_from_slice(format!(":{n}: ").as_bytes());
+                }
+                m.extend_from_slice(e.to_string().as_bytes());
+                ctx.msg(&m);
+                bad = true;
+            }
         }
+    }
+    if bad {
+        return 2;
     }
     let all_re: Option<Regex> = if !backrefs && !pats.is_empty() {
         let mut joined = Vec::new();
@@ -1750,14 +1884,17 @@ fn glob_match(pats: &[Vec<u8>], name: &[u8], cmdline: bool) -> bool {
     })
 }
 
-/// Whether --include/--exclude skip a file.
+/// Whether --include/--exclude skip a file: as gnulib's excluded_file_name, the last pattern
+/// that matches decides; when none does, the file is skipped if the first option was an
+/// --include (`--include='a*' --exclude='a*'` skips a, keeps b).
 fn skipped_file(o: &Opts, name: &[u8], base: &[u8], cmdline: bool) -> bool {
     let n = if cmdline { name } else { base };
-    if !o.include.is_empty() && !glob_match(&o.include, n, cmdline) {
-        // GNU: --include and --exclude in order; an unmatched --include excludes.
-        return true;
+    for (include, p) in o.filters.iter().rev() {
+        if glob_match(std::slice::from_ref(p), n, cmdline) {
+            return !include;
+        }
     }
-    glob_match(&o.exclude, n, cmdline)
+    o.filters.first().is_some_and(|f| f.0)
 }
 
 /// Searches one file (a name, or stdin). Returns (selected, error).
@@ -1774,13 +1911,12 @@ fn grep_file(
     let fd: BorrowedFd = match path {
         None => stdin_fd(),
         Some(p) => {
-            if cmdline
-                && (!o.include.is_empty() || !o.exclude.is_empty())
-                && skipped_file(o, p, p, true)
-            {
+            if cmdline && !o.filters.is_empty() && skipped_file(o, p, p, true) {
                 return (false, false);
             }
-            match sysfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY, 0) {
+            // -D skip: a FIFO without a writer must not block the open (GNU: O_NONBLOCK)
+            let nb = if o.devices_skip { libc::O_NONBLOCK } else { 0 };
+            match sysfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY | nb, 0) {
                 Ok(f) => {
                     owned = f;
                     owned.as_fd()
@@ -1809,7 +1945,9 @@ fn grep_open(
         if t == libc::S_IFDIR && o.dirs == Dirs::Skip {
             return (false, false);
         }
+        // standard input is read whatever -D says (GNU)
         if (o.devices_skip || !cmdline)
+            && fd.as_raw_fd() != libc::STDIN_FILENO
             && matches!(
                 t,
                 libc::S_IFCHR | libc::S_IFBLK | libc::S_IFIFO | libc::S_IFSOCK
@@ -1825,6 +1963,7 @@ fn grep_open(
                 && !o.out_quiet
                 && o.list == List::None
                 && !o.quiet
+                && o.max_count > 1
             {
                 if !o.no_messages {
                     let mut m = shown.to_vec();
@@ -1904,6 +2043,9 @@ fn grep_tree(
             file_error(ctx, o, root, &e);
             return (false, true);
         }
+        // a directory named on the command line is skipped by --exclude-dir as well (matched
+        // like a command-line file name: the whole or any suffix after a `/`)
+        _ if !implicit && glob_match(&o.exclude_dir, root, true) => return (false, false),
         _ => {}
     }
     w.walk(sysfd::cwd(), root, |e, v| {
@@ -1933,12 +2075,11 @@ fn grep_tree(
                     || (dt == libc::DT_UNKNOWN
                         && e.stat()
                             .is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK));
-                if is_link && !e.follows() {
+                // (-R follows them all: a dangling one is then an error, as GNU's open)
+                if is_link && !e.follows() && !o.follow_all {
                     return Action::Continue;
                 }
-                if (!o.include.is_empty() || !o.exclude.is_empty())
-                    && skipped_file(o, path, e.name(), e.depth() == 0)
-                {
+                if !o.filters.is_empty() && skipped_file(o, path, e.name(), e.depth() == 0) {
                     return Action::Continue;
                 }
                 let fd = match sysfd::openat(
@@ -1967,9 +2108,8 @@ fn grep_tree(
                 let _ = op;
                 if err.raw_os_error() == Some(libc::ELOOP) {
                     if !o.no_messages {
-                        let mut m = b"warning: ".to_vec();
-                        m.extend_from_slice(shown);
-                        m.extend_from_slice(b": recursive directory loop");
+                        let mut m = shown.to_vec();
+                        m.extend_from_slice(b": warning: recursive directory loop");
                         ctx.msg(&m);
                     }
                     return Action::Continue;

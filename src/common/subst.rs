@@ -744,6 +744,58 @@ pub fn substitute(
     caps: &mut [Option<(usize, usize)>],
     acc: &mut Vec<u8>,
 ) -> bool {
+    substitute_in(m, ps, rhs, how, None, caps, acc)
+}
+
+/// The first match at or after `start` within one `d`-separated segment of `ps` (GNU sed's
+/// match_regex for `M` under -z: `^` and `$` are the segment's ends, no match spans a `d`).
+pub fn segment_search(
+    m: &mut Matcher,
+    ps: &[u8],
+    start: usize,
+    d: u8,
+    caps: Option<&mut [Option<(usize, usize)>]>,
+) -> Option<(usize, usize)> {
+    let mut beg = memchr::memrchr(d, &ps[..start]).map_or(0, |i| i + 1);
+    let mut from = start;
+    let mut caps = caps;
+    loop {
+        let end = memchr::memchr(d, &ps[beg..]).map_or(ps.len(), |i| beg + i);
+        let seg = &ps[beg..end];
+        let f = match caps.as_deref_mut() {
+            Some(c) => {
+                if m.captures_at(seg, from - beg, 0, c) {
+                    for x in c.iter_mut().flatten() {
+                        x.0 += beg;
+                        x.1 += beg;
+                    }
+                    c[0]
+                } else {
+                    None
+                }
+            }
+            None => m
+                .find_at(seg, from - beg, 0)
+                .map(|(a, b)| (a + beg, b + beg)),
+        };
+        if f.is_some() || end == ps.len() {
+            return f;
+        }
+        beg = end + 1;
+        from = beg;
+    }
+}
+
+/// [`substitute`], with each search kept within one `segments`-separated part when given.
+pub fn substitute_in(
+    m: &mut Matcher,
+    ps: &[u8],
+    rhs: &Rhs,
+    how: How,
+    segments: Option<u8>,
+    caps: &mut [Option<(usize, usize)>],
+    acc: &mut Vec<u8>,
+) -> bool {
     acc.clear();
     let need_caps = rhs.max_id > 0;
     let len = ps.len();
@@ -760,7 +812,11 @@ pub fn substitute(
             (ps, 0)
         };
         let from = start - base;
-        let found = if need_caps {
+        let found = if let Some(d) = segments {
+            let f = segment_search(m, ps, start, d, need_caps.then_some(&mut *caps));
+            caps[0] = f;
+            f
+        } else if need_caps {
             if m.captures_at(hay, from, 0, caps) {
                 if base > 0 {
                     for c in caps.iter_mut().flatten() {

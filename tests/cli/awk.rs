@@ -1067,3 +1067,42 @@ fn growing_strings() {
         check(&d, &[prog, "data"], b"");
     }
 }
+
+/// gawk's bit functions, taken only when the program defines no function of that name (the
+/// names stay free for variables and functions, as in mawk).
+#[test]
+fn bit_functions_match_gawk() {
+    if !have("gawk") {
+        skip("gawk not installed");
+        return;
+    }
+    for prog in [
+        "BEGIN { print and(12, 10), or(12, 10, 1), xor(12, 10), lshift(1, 10), rshift(1024, 3) }",
+        "BEGIN { print or(4294967295, 1), and(4294967295, 1), lshift(1, 60), and(3.9, 1.2) }",
+        "{ print xor($1, 255), and($1, \"7\") }",
+    ] {
+        let ours = applet("awk").arg(prog).stdin("10\n300\n").run();
+        let theirs = gnu("gawk").arg(prog).stdin("10\n300\n").run();
+        ours.ok();
+        assert_eq!(ours.out(), theirs.out(), "{prog}");
+    }
+    applet("awk")
+        .arg("BEGIN { print and(-1, 1) }")
+        .run()
+        .code(2)
+        .stderr_has("and: argument 1 negative value -1 is not allowed");
+    applet("awk")
+        .arg("function or(a, b) { return a \"|\" b } BEGIN { or = 0; print or(1, 2) }")
+        .run()
+        .code(2);
+    applet("awk")
+        .arg("function or(a, b) { return a \"|\" b } BEGIN { print or(1, 2) }")
+        .run()
+        .ok()
+        .stdout_is("1|2\n");
+    applet("awk")
+        .arg("BEGIN { and = 1; or = and + 1; print and, or }")
+        .run()
+        .ok()
+        .stdout_is("1 2\n");
+}

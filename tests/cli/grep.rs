@@ -32,6 +32,8 @@ fn fixture() -> TempDir {
     d.write("hi", b"caf\xe9 foo\n\xff\xfe bar\n");
     d.write("pats", b"foo\nbar\n");
     d.write("empty", b"");
+    d.write("bad1", b"1[[\n\n3[[\nok\n5[[\n");
+    d.write("bad2", b"1[[\nfoo\n\n4[[\n");
     d
 }
 
@@ -236,6 +238,23 @@ fn options_match_gnu() {
         &["-c", "$", "t"],
         &["-E", "^(alpha|the) ", "t"],
         &["-o", "-b", "[a-z]\\+", "nonl"],
+        // every bad pattern is reported, with its -f file and line (duplicates once)
+        &["-f", "bad1", "-f", "bad2", "t"],
+        &["-e", "1[[", "-e", "2[[", "t"],
+        &["-E", "-f", "bad2", "-e", "(", "t"],
+        // nothing can be selected: no file is read (GNU)
+        &["-f", "empty", "missing"],
+        &["-c", "-f", "empty", "t"],
+        &["-v", "-f", "empty", "t"],
+        &["-v", "", "missing"],
+        &["-m0", "foo", "missing"],
+        &["-L", "-f", "empty", "t"],
+        // -NUM digits join within one word only
+        &["-4", "-1", "delta", "t"],
+        &["-14", "foo", "s30"],
+        &["-1", "-e", "-4", "s30"],
+        &["-2", "--regexp", "-1", "t"],
+        &["-D", "skip", "foo", "-"],
     ];
     for c in cases {
         same_in(d.path(), c, None);
@@ -278,6 +297,28 @@ fn colors_match_gnu() {
         &["--colour", "foo", "t"],
     ] {
         same_in(d.path(), c, None);
+    }
+    // the deprecated GREP_COLOR: the match color with a warning, unless GREP_COLORS sets it
+    for (old, new) in [
+        ("36", None),
+        ("36", Some("ln=35")),
+        ("36", Some("mt=35")),
+        ("3x", None),
+    ] {
+        let mut a = applet("grep")
+            .args(["--color=always", "foo", "t"])
+            .env("GREP_COLOR", old);
+        let mut g = gnu("grep")
+            .args(["--color=always", "foo", "t"])
+            .env("GREP_COLOR", old);
+        if let Some(n) = new {
+            a = a.env("GREP_COLORS", n);
+            g = g.env("GREP_COLORS", n);
+        } else {
+            a = a.env_remove("GREP_COLORS");
+            g = g.env_remove("GREP_COLORS");
+        }
+        a.cwd(d.path()).run().same_as(&g.cwd(d.path()).run());
     }
     for env in [
         "ms=04;32:fn=01",
@@ -363,9 +404,32 @@ fn recursion_matches_gnu() {
         &["-d", "recurse", "foo", "tree/sub"],
         &["-rI", "foo", "tree"],
         &["-rq", "foo", "tree"],
+        // the last --include/--exclude that matches decides; unmatched: the first's opposite
+        &["-r", "--include=*.c", "--exclude=*.c", "foo", "tree"],
+        &[
+            "-r",
+            "--exclude=x",
+            "--include=*.c",
+            "--exclude=a*",
+            "foo",
+            "tree",
+        ],
+        &["-r", "--exclude=*.c", "--include=*.c", "foo", "tree"],
+        // --exclude-dir: trailing slashes go; a command-line directory is matched too
+        &["-r", "--exclude-dir=skipme/", "foo", "tree"],
+        &["-r", "--exclude-dir=tree", "foo", "tree"],
+        &["-r", "--exclude-dir=t*", "foo", "./tree"],
+        &["-r", "--exclude-dir=sub", "foo", "tree/sub"],
+        // -R reports a dangling link
+        &["-R", "foo", "tree"],
     ] {
         same_sorted(t, c);
     }
+    std::os::unix::fs::symlink("missing", d.join("dangling")).unwrap();
+    same_sorted(t, &["-R", "foo", "tree"]);
+    same_sorted(t, &["-r", "foo", "tree"]);
+    std::os::unix::fs::symlink(".", d.join("sub/loop")).unwrap();
+    same_sorted(t, &["-R", "foo", "tree/sub"]);
     // No operand: the current directory, names without "./".
     same_sorted(&d, &["-r", "foo"]);
     same_sorted(&d, &["-r", "foo", "."]);
@@ -558,6 +622,42 @@ fn max_count_leaves_stdin_after_the_last_selected_line() {
         String::from_utf8_lossy(&a.stdout),
         String::from_utf8_lossy(&g.stdout)
     );
+}
+
+/// GNU reads standard input to its end when it stops early for other reasons than -m, -q or
+/// -l (output to /dev/null, a binary file): a file is left at its end, a pipe drained; and
+/// `-m1` on the output file itself is no error.
+#[test]
+fn stdin_is_finished_after_an_early_stop() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let rb = format!("{} grep", rbox().display());
+    for script in [
+        "({g} 3 >/dev/null; echo \"rc=$?\"; cat) < s30",
+        "seq 100000 > big; ({g} 3 >/dev/null; cat) < big | wc -l",
+        "seq 100000 | ({g} 3 >/dev/null; cat) | wc -l",
+        "(printf 'x\\0y\\nz\\n'; seq 3) | ({g} y; echo \"rc=$?\")",
+        "({g} -l 3; cat) < s30 | head -3",
+        "cp s30 o; {g} -m1 3 o < o >> o; echo \"rc=$?\"; {g} -c . o",
+        "cp s30 o; {g} 3 o < o >> o; echo \"rc=$?\"",
+    ] {
+        let run = |g: &str| {
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("{g}", g))
+                .current_dir(d.path())
+                .output()
+                .unwrap()
+        };
+        let (a, g) = (run(&rb), run("grep"));
+        assert_eq!(
+            (String::from_utf8_lossy(&a.stdout), a.status.code()),
+            (String::from_utf8_lossy(&g.stdout), g.status.code()),
+            "{script}"
+        );
+    }
 }
 
 #[test]

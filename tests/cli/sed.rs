@@ -266,6 +266,13 @@ fn substitution_matches_gnu() {
         (&["--posix", "s/abc/[\\1]/g"], b"abc\n"),
         (&["s/abc/[\\1]/g"], b"abc\n"),
         (&["-z", "="], b"a\0b\0"),
+        // M under -z: ^ and $ at the NULs, one segment at a time
+        (
+            &["-z", "N;N;s/^/X/g;s/^/X/mg;s/$/Y/g;s/$/Y/mg"],
+            b"a\0b\0c\0",
+        ),
+        (&["-z", "N;s/b$/Z/Mg;s/\\(.\\)Z/[\\1]/M2"], b"ab\0cb\0"),
+        (&["-z", "-n", "N;/^c/Mp;/b$/Mp;/b\\x00c/p"], b"ab\0cb\0"),
         (&["-z", "-n", "1F"], b"a\0b\0"),
         (&["y/\\x00/Z/"], b"a\0b\n"),
     ];

@@ -162,6 +162,19 @@ pub struct Func {
     pub array_params: Vec<bool>,
     pub body: Vec<Stmt>,
     pub defined: bool,
+    /// gawk's bit functions (`and or xor lshift rshift`), taken when the program calls one
+    /// and defines no function of that name: not reserved words, as POSIX leaves the names
+    /// to programs (`or = 1` still works, as in mawk).
+    pub bit: Option<BitFn>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BitFn {
+    And,
+    Or,
+    Xor,
+    Lshift,
+    Rshift,
 }
 
 #[derive(Debug, Default)]

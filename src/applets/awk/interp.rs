@@ -1130,6 +1130,9 @@ impl<'a> Interp<'a> {
     fn call(&mut self, f: usize, args: &'a [Expr]) -> R<Value> {
         let prog = self.prog;
         let func = &prog.funcs[f];
+        if let Some(b) = func.bit {
+            return self.bit_fn(b, &func.name, args);
+        }
         if args.len() > func.nparams {
             return err(format!(
                 "function {} called with {} args, accepts only {}",
@@ -2068,6 +2071,38 @@ impl<'a> Interp<'a> {
             }
             Builtin::Split | Builtin::Sub | Builtin::Gsub => unreachable!(),
         }))
+    }
+
+    /// gawk's `and(a, b, ...)`, `or`, `xor`, `lshift(a, n)`, `rshift(a, n)` on the integer
+    /// parts, as unsigned 64-bit values; a negative argument is an error (gawk).
+    fn bit_fn(&mut self, b: BitFn, name: &str, args: &'a [Expr]) -> R<Value> {
+        let shift = matches!(b, BitFn::Lshift | BitFn::Rshift);
+        if args.len() < 2 || (shift && args.len() > 2) {
+            return err(format!("{name}: called with {} arguments", args.len()));
+        }
+        let mut acc = 0u64;
+        for (i, a) in args.iter().enumerate() {
+            let x = self.eval(a)?.num().trunc();
+            if x < 0.0 {
+                let mut v = Vec::new();
+                num_to_str(x, b"%.6g", &mut v);
+                return err(format!(
+                    "{name}: argument {} negative value {} is not allowed",
+                    i + 1,
+                    String::from_utf8_lossy(&v)
+                ));
+            }
+            let x = x as u64;
+            acc = match (i, b) {
+                (0, _) => x,
+                (_, BitFn::And) => acc & x,
+                (_, BitFn::Or) => acc | x,
+                (_, BitFn::Xor) => acc ^ x,
+                (_, BitFn::Lshift) => acc.checked_shl(x.min(64) as u32).unwrap_or(0),
+                (_, BitFn::Rshift) => acc.checked_shr(x.min(64) as u32).unwrap_or(0),
+            };
+        }
+        Ok(Value::Num(acc as f64))
     }
 
     fn seed(&mut self, s: f64) {

@@ -1119,7 +1119,19 @@ impl Parser {
 
     fn finish(&mut self) -> PResult<()> {
         for &(f, line) in &self.calls {
-            if !self.prog.funcs[f].defined {
+            let func = &mut self.prog.funcs[f];
+            if !func.defined {
+                func.bit = match func.name.as_str() {
+                    "and" => Some(BitFn::And),
+                    "or" => Some(BitFn::Or),
+                    "xor" => Some(BitFn::Xor),
+                    "lshift" => Some(BitFn::Lshift),
+                    "rshift" => Some(BitFn::Rshift),
+                    _ => None,
+                };
+                if func.bit.is_some() {
+                    continue;
+                }
                 return Err(ParseError {
                     line,
                     msg: format!("function {} never defined", self.prog.funcs[f].name),

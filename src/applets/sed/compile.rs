@@ -110,6 +110,8 @@ pub struct Cmd {
 pub struct Script {
     pub cmds: Vec<Cmd>,
     pub regexes: Vec<Regex>,
+    /// Per regex: `M` under -z, matched one NUL-separated segment at a time (GNU).
+    pub segmented: Vec<bool>,
     /// `w` destinations by name (`/dev/stdout` and `/dev/stderr` are special), opened (and
     /// truncated) as the script is read, as GNU does.
     pub wfiles: Vec<Vec<u8>>,
@@ -686,6 +688,7 @@ impl<'o> Compiler<'o> {
             return Err(r.err(&m));
         }
         self.script.regexes.push(re);
+        self.script.segmented.push(multi && self.opts.zero);
         Ok(Some(self.script.regexes.len() - 1))
     }
 

@@ -15,7 +15,7 @@ use crate::common::Ctx;
 
 use super::compile::{runtime_msg, Addr, Kind, Posix, Script, Subst};
 use super::Settings;
-use crate::common::subst::{substitute, How};
+use crate::common::subst::{segment_search, substitute_in, How};
 
 /// A fatal condition: message (empty: already said) and exit status.
 pub struct Fatal(Vec<u8>, i32);
@@ -777,7 +777,11 @@ impl<'s> Exec<'s> {
             Addr::Last => st.is_last(ctx)?,
             Addr::Re(r) => {
                 let i = self.regex_index(*r)?;
-                self.m[i].is_match(&self.ps, 0)
+                if self.s.segmented[i] {
+                    segment_search(&mut self.m[i], &self.ps, 0, self.delim, None).is_some()
+                } else {
+                    self.m[i].is_match(&self.ps, 0)
+                }
             }
             Addr::Plus(_) | Addr::Mult(_) | Addr::Null => false,
         })
@@ -1067,11 +1071,13 @@ impl<'s> Exec<'s> {
             nth: sub.nth,
             fresh: false,
         };
-        let did = substitute(
+        let seg = self.s.segmented[ri].then_some(self.delim);
+        let did = substitute_in(
             &mut self.m[ri],
             &self.ps,
             &sub.repl,
             how,
+            seg,
             &mut self.caps,
             &mut acc,
         );

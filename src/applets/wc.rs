@@ -7,8 +7,8 @@
 //! one, as in GNU 9.1), `-L` with tabs to the next multiple of 8 and non-printable bytes of
 //! width 0, names quoted the GNU way when they hold a newline.
 //! Fast paths: lines alone are counted with memchr, big regular files mapped rather than read
-//! ([`read_pieces`]); bytes alone of a regular
-//! file come from fstat; words through a 512-entry state table (no branch per byte).
+//! ([`read_pieces`]); bytes alone of a regular file come from fstat; words through a
+//! 512-entry state table (no branch per byte).
 //! Deviation: characters are bytes (rbox has no multibyte locale), as GNU in the C locale.
 
 use std::ffi::OsString;

@@ -154,29 +154,33 @@ impl io::Write for Out {
 /// Regular files from this size on are mapped by [`read_pieces`]: below it a read or two cost
 /// less than setting up a mapping.
 const MAP_MIN: u64 = 256 * 1024;
-/// What [`read_pieces`] hands over at a time from a mapping.
-const PIECE: usize = 1024 * 1024;
+/// What [`read_pieces`] maps and hands over at a time: 1-16 MiB took the same time, and the
+/// pages mapped count in the resident size (a whole 100 MB file: 105 MB peak RSS).
+const WINDOW: usize = 2 << 20;
 
 /// Feed the rest of `fd` to `f`, piece by piece, until its end. A regular file of
 /// [`MAP_MIN`] bytes or more is mapped ([`map::FileMap`]: no copy; half of `wc -l`'s time went
-/// to copying), anything else read into `buf`. The offset ends after what was read, as after
-/// read(2) alone, and what the file gained meanwhile is read too. A mapped file that shrank
-/// meanwhile fails with EIO: what was handed over may hold zeros for what went away.
+/// to copying), [`WINDOW`] bytes at a time (the pages mapped count in the process's resident
+/// size), anything else read into `buf`. The offset ends after what was read, as after read(2)
+/// alone, and what the file gained meanwhile is read too. A mapped file that shrank meanwhile
+/// fails with EIO: what was handed over may hold zeros for what went away.
 pub fn read_pieces(fd: BorrowedFd, buf: &mut [u8], mut f: impl FnMut(&[u8])) -> io::Result<()> {
-    if let Some((pos, m)) = map_rest(fd) {
-        let mut at = 0;
-        while at < m.len() {
-            let s = m.get(at, PIECE);
-            f(s);
-            at += s.len();
+    if let Some((mut pos, size)) = mappable(fd) {
+        while pos < size {
+            let len = (size - pos).min(WINDOW as u64) as usize;
+            let Ok(m) = map::FileMap::new(fd, pos, len) else {
+                break;
+            };
+            f(m.bytes());
+            if m.faulted() {
+                return Err(io::Error::from_raw_os_error(libc::EIO));
+            }
+            pos += len as u64;
         }
-        let end = pos + at as u64;
-        let shrank = m.faulted() || fd::fstat(fd).is_ok_and(|st| (st.st_size as u64) < end);
-        drop(m);
-        if shrank {
+        if fd::fstat(fd).is_ok_and(|st| (st.st_size as u64) < pos) {
             return Err(io::Error::from_raw_os_error(libc::EIO));
         }
-        fd::lseek(fd, end as i64, libc::SEEK_SET)?;
+        fd::lseek(fd, pos as i64, libc::SEEK_SET)?;
     }
     loop {
         match read(fd, buf)? {
@@ -186,19 +190,16 @@ pub fn read_pieces(fd: BorrowedFd, buf: &mut [u8], mut f: impl FnMut(&[u8])) -> 
     }
 }
 
-/// The rest of `fd` mapped, and where it starts, when it is a regular file with at least
-/// [`MAP_MIN`] bytes left.
-fn map_rest(fd: BorrowedFd) -> Option<(u64, map::FileMap)> {
+/// Where `fd` stands and where it ends, when it is a regular file with at least [`MAP_MIN`]
+/// bytes left.
+fn mappable(fd: BorrowedFd) -> Option<(u64, u64)> {
     let st = fd::fstat(fd).ok()?;
     let size = st.st_size as u64;
     if st.st_mode & libc::S_IFMT != libc::S_IFREG || size < MAP_MIN {
         return None;
     }
     let pos = fd::lseek(fd, 0, libc::SEEK_CUR).ok()?;
-    if size.saturating_sub(pos) < MAP_MIN {
-        return None;
-    }
-    Some((pos, map::FileMap::new(fd, pos, (size - pos) as usize).ok()?))
+    (size.saturating_sub(pos) >= MAP_MIN).then_some((pos, size))
 }
 
 fn file_type(fd: BorrowedFd) -> Option<libc::mode_t> {
@@ -323,7 +324,7 @@ mod tests {
         })
         .unwrap();
         assert!(got == data[5000..]);
-        assert_eq!(pieces, 3);
+        assert_eq!(pieces, 2);
         assert_eq!(
             fd::lseek(f.as_fd(), 0, libc::SEEK_CUR).unwrap(),
             data.len() as u64

@@ -119,25 +119,13 @@ impl FileMap {
     }
 
     /// The bytes mapped.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Never (a mapping has at least a byte); for clippy's sake.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Up to `n` bytes from `at`.
-    pub fn get(&self, at: usize, n: usize) -> &[u8] {
-        let at = at.min(self.len);
-        let n = n.min(self.len - at);
-        // SAFETY: `n` bytes of the mapping from `skip + at <= map_len`, readable (file pages,
-        // or the handler's zero pages past a new end) until `self` is dropped, which the
-        // borrow outlives not. The mapping is private and read-only: nothing in this process
-        // writes it (another process writing the file may change what a later look sees, as
-        // between two read(2) calls).
-        unsafe { std::slice::from_raw_parts(self.base.add(self.skip + at), n) }
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the `len` bytes of the mapping from `skip`, readable (file pages, or the
+        // handler's zero pages past a new end) until `self` is dropped, which the borrow
+        // outlives not. The mapping is private and read-only: nothing in this process writes
+        // it (another process writing the file may change what a later look sees, as between
+        // two read(2) calls).
+        unsafe { std::slice::from_raw_parts(self.base.add(self.skip), self.len) }
     }
 
     /// Whether a page past the end of the file was met (it shrank: zeros were read there).

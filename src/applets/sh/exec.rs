@@ -60,6 +60,10 @@ impl Shell {
                 let _ = self.out.flush();
                 let _ = write_all(stderr_fd(), &inp.buf[start..inp.pos]);
             }
+            // A script with job control names its jobs by their text too (`wait %cmd`).
+            if self.opts.monitor && !self.opts.interactive {
+                self.jc.text = inp.buf[start..inp.pos].to_vec();
+            }
             inp.commit();
             match r {
                 Ok(None) => break,
@@ -1106,7 +1110,18 @@ impl Shell {
 
     fn exec_path(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
         let env = self.env_block();
-        let err = sp::execve(path, &argv, &env);
+        let mut err = sp::execve(path, &argv, &env);
+        // A remembered location that went away: search PATH again (XCU 2.9.1.4, bash).
+        if matches!(err.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR))
+            && !argv[0].contains(&b'/')
+        {
+            if let Some(p) = self.path_search(&argv[0]).filter(|p| p[..] != path[..]) {
+                err = sp::execve(&p, &argv, &env);
+                if err.raw_os_error() == Some(libc::ENOEXEC) {
+                    return self.run_script_in_place(&p, argv);
+                }
+            }
+        }
         match err.raw_os_error().unwrap_or(libc::ENOENT) {
             libc::ENOEXEC => {
                 // A script without #!: run it with this shell, in this process.

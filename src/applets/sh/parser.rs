@@ -1692,11 +1692,18 @@ impl<'a> Parser<'a> {
         }
         // Declaration utilities: `export a=~/x:~/y $b` expands `a=...` as an assignment does
         // (tildes after `:`, no field splitting or globbing), as dash, bash and BusyBox ash.
+        // `command export a=$b` too: `command` keeps the declaration utility's arguments
+        // (POSIX 2024, bash).
+        let skip = s
+            .words
+            .iter()
+            .take_while(|w| plain(w) == Some(b"command"))
+            .count();
         if matches!(
-            s.words.first().and_then(plain),
+            s.words.get(skip).and_then(plain),
             Some(b"export" | b"readonly" | b"local")
         ) {
-            for w in s.words.iter_mut().skip(1) {
+            for w in s.words.iter_mut().skip(skip + 1) {
                 if let Some(a) = as_assignment(w) {
                     *w = vec![
                         WordPart::Lit([&a.name[..], b"="].concat()),

@@ -1255,4 +1255,14 @@ EOF
     (r#"trap - USR1; trap -p > saved; trap 'echo caught' USR1; . ./saved; trap -p USR1"#, "trap -- - USR1\n", "", 0),
     (r#"trap '(false; exit); echo $?' USR1; kill -USR1 $$"#, "1\n", "", 0),
     ("set -m 2>/dev/null\necho 1 &\nwait %echo\necho $?", "1\n0\n", "", 0),
+    // ---- aliases (XCU 2.3.1): the command name after redirections, aliases that stand for nothing or for newlines before a command, a word after an alias ending in a blank wherever it stands (a for name, a case pattern, a here-document delimiter), `alias --`
+    ("alias e=echo\n>/dev/null e hidden\necho shown", "shown\n", "", 0),
+    ("alias n=''\necho piped | n\ncat", "piped\n", "", 0),
+    ("alias b=' '\nfalse\nb", "", "", 1),
+    ("alias f=' for ' w=' in ' in=' x '\nf w in 1 2; do echo $x; done", "1\n2\n", "", 0),
+    ("alias c='case a in ' a=b\nc a) echo first;; a) echo second;; esac", "second\n", "", 0),
+    ("alias c=' cat << ' e=' \\END '\nc e\nbody $x\nEND", "body $x\n", "", 0),
+    ("alias l='\n(\n' r='\n)\n'\nv=1\nl v=2; echo $v; r\necho $v", "2\n1\n", "", 0),
+    ("alias -- q=echo\nq hi", "hi\n", "", 0),
+    ("alias d='g() ' n=''\nd n\n{ echo body; }\ng", "body\n", "", 0),
 ];

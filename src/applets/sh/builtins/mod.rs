@@ -950,6 +950,7 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     if args.len() == 1 {
         let mut v: Vec<_> = sh
             .aliases

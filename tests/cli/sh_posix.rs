@@ -220,7 +220,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"HOME=/h; x=~; echo "$x""#, "/h\n", "", 0),
     (r#"HOME=; echo "[~]" [~] ~"#, "[~] [~] \n", "", 0),
     (r#"unset HOME; echo ~ | grep -c /"#, "0\n", "", 1),
-    (r#"HOME=/h/; echo ~/x"#, "/h//x\n", "", 0),
+    (r#"HOME=/h/; echo ~/x"#, "/h/x\n", "", 0),
     (r#"HOME=/h; echo ${x:-~}"#, "/h\n", "", 0),
     (r#"HOME=/h; echo "${x:-~}""#, "~\n", "", 0),
     (r#"HOME=/h; echo ${x:=~}; echo $x"#, "/h\n/h\n", "", 0),
@@ -1265,4 +1265,10 @@ EOF
     ("alias l='\n(\n' r='\n)\n'\nv=1\nl v=2; echo $v; r\necho $v", "2\n1\n", "", 0),
     ("alias -- q=echo\nq hi", "hi\n", "", 0),
     ("alias d='g() ' n=''\nd n\n{ echo body; }\ng", "body\n", "", 0),
+    // ---- `$'\c?'` and `$'\c\\'`, `~/x` with HOME ending in a slash (POSIX 2024), `${#=x}`, line continuations inside `${x:+y}` and `${x%%y}`, `command exec` keeping its redirections
+    (r#"printf %s $'\c?\c\\x\cA' | od -An -tx1"#, " 7f 1c 78 01\n", "", 0),
+    (r#"HOME=/; echo ~/a; HOME=/h/; echo ~/b ~"#, "/a\n/h/b /h/\n", "", 0),
+    (r#"echo ${#=""} "${#:=}" ${#-x}"#, "0 0 0\n", "", 0),
+    ("f=foo; echo ${f:\\\n+x} ${f#\\\nf} ${f%\\\n%o}", "x oo fo\n", "", 0),
+    ("command exec 3<<E\nkept\nE\ncat <&3", "kept\n", "", 0),
 ];

@@ -836,9 +836,17 @@ impl Shell {
                 }
                 r
             }
-            Found::Builtin(b) => self.run_scoped(&assigns, redirs, |sh| sh.call_builtin(&b, argv)),
+            Found::Builtin(b) => {
+                self.keep_redirs = false;
+                let r = self.run_scoped(&assigns, redirs, true, |sh| sh.call_builtin(&b, argv));
+                // `command exec 3<file`: exec's redirections stay, as without `command`.
+                if std::mem::take(&mut self.keep_redirs) {
+                    self.keep_redirs = applied;
+                }
+                r
+            }
             Found::Func(body) => {
-                self.run_scoped(&assigns, redirs, |sh| sh.call_function(&body, argv))
+                self.run_scoped(&assigns, redirs, false, |sh| sh.call_function(&body, argv))
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
                 for (n, _) in &assigns {
@@ -881,6 +889,7 @@ impl Shell {
         &mut self,
         assigns: &[(Vec<u8>, Vec<u8>)],
         redirs: &[Redir],
+        may_keep: bool,
         run: impl FnOnce(&mut Shell) -> Res,
     ) -> Res {
         let saved_vars = self.temp_assign(assigns)?;
@@ -890,7 +899,11 @@ impl Shell {
             Ok(()) => run(self),
         };
         let _ = self.out.flush();
-        self.restore(saved);
+        if may_keep && self.keep_redirs {
+            drop(saved);
+        } else {
+            self.restore(saved);
+        }
         self.untemp_assign(saved_vars);
         r
     }

@@ -734,11 +734,19 @@ impl<'a> Parser<'a> {
                         b't' => s.push(b'\t'),
                         b'v' => s.push(11),
                         b'\\' | b'\'' | b'"' | b'?' => s.push(d),
-                        b'c' => {
-                            if let Some(e) = self.inp.bump() {
-                                s.push(e & 0x1f);
+                        // `\cX` is control-X; `\c?` is DEL and `\c\\` control-backslash (POSIX
+                        // 2024, bash).
+                        b'c' => match self.inp.bump() {
+                            Some(b'?') => s.push(0x7f),
+                            Some(b'\\') => {
+                                if self.inp.peek() == Some(b'\\') {
+                                    self.inp.bump();
+                                }
+                                s.push(0x1c);
                             }
-                        }
+                            Some(e) => s.push(e & 0x1f),
+                            None => {}
+                        },
                         b'x' => {
                             let mut v = 0u32;
                             let mut n = 0;
@@ -793,8 +801,11 @@ impl<'a> Parser<'a> {
                 // `${##1}`, `${#%1}`, `${#-x}`: `$#` with an operator, not a length (the
                 // characters that are both names and operators are names only before `}`).
                 Some(b'#' | b'-' | b'?') if self.inp.peek_at(2) != Some(b'}') => {}
-                // `${#=...}`: `$#` cannot be assigned (dash, bash, BusyBox ash).
-                Some(b'=') => return self.bad_subst(),
+                // `${#=}` is a bad substitution (BusyBox ash); `${#=x}`: `$#` with the
+                // operator, and `$#` is never unset or empty, so nothing is assigned (dash,
+                // bash).
+                Some(b'=') if self.inp.peek_at(2) == Some(b'}') => return self.bad_subst(),
+                Some(b'=') => {}
                 Some(c) if is_name_char(c) || special_name(c).is_some() => {
                     self.inp.bump();
                     len = true;
@@ -859,6 +870,7 @@ impl<'a> Parser<'a> {
             }
             Some(b':') => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 let op = match self.inp.peek() {
                     Some(b'-') => POp::Default(true),
                     Some(b'=') => POp::Assign(true),
@@ -899,6 +911,7 @@ impl<'a> Parser<'a> {
             Some(b'+') => POp::Alt(false),
             Some(b'%') | Some(b'#') => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 let long = self.inp.peek() == c;
                 if long {
                     self.inp.bump();

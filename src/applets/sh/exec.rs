@@ -60,6 +60,10 @@ impl Shell {
                 let _ = self.out.flush();
                 let _ = write_all(stderr_fd(), &inp.buf[start..inp.pos]);
             }
+            // A script with job control names its jobs by their text too (`wait %cmd`).
+            if self.opts.monitor && !self.opts.interactive {
+                self.jc.text = inp.buf[start..inp.pos].to_vec();
+            }
             inp.commit();
             match r {
                 Ok(None) => break,
@@ -832,9 +836,17 @@ impl Shell {
                 }
                 r
             }
-            Found::Builtin(b) => self.run_scoped(&assigns, redirs, |sh| sh.call_builtin(&b, argv)),
+            Found::Builtin(b) => {
+                self.keep_redirs = false;
+                let r = self.run_scoped(&assigns, redirs, true, |sh| sh.call_builtin(&b, argv));
+                // `command exec 3<file`: exec's redirections stay, as without `command`.
+                if std::mem::take(&mut self.keep_redirs) {
+                    self.keep_redirs = applied;
+                }
+                r
+            }
             Found::Func(body) => {
-                self.run_scoped(&assigns, redirs, |sh| sh.call_function(&body, argv))
+                self.run_scoped(&assigns, redirs, false, |sh| sh.call_function(&body, argv))
             }
             Found::Path(_) | Found::Applet(_) | Found::NotFound => {
                 for (n, _) in &assigns {
@@ -877,6 +889,7 @@ impl Shell {
         &mut self,
         assigns: &[(Vec<u8>, Vec<u8>)],
         redirs: &[Redir],
+        may_keep: bool,
         run: impl FnOnce(&mut Shell) -> Res,
     ) -> Res {
         let saved_vars = self.temp_assign(assigns)?;
@@ -886,7 +899,11 @@ impl Shell {
             Ok(()) => run(self),
         };
         let _ = self.out.flush();
-        self.restore(saved);
+        if may_keep && self.keep_redirs {
+            drop(saved);
+        } else {
+            self.restore(saved);
+        }
         self.untemp_assign(saved_vars);
         r
     }
@@ -1106,7 +1123,18 @@ impl Shell {
 
     fn exec_path(&mut self, path: &[u8], argv: Vec<Vec<u8>>) -> i32 {
         let env = self.env_block();
-        let err = sp::execve(path, &argv, &env);
+        let mut err = sp::execve(path, &argv, &env);
+        // A remembered location that went away: search PATH again (XCU 2.9.1.4, bash).
+        if matches!(err.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR))
+            && !argv[0].contains(&b'/')
+        {
+            if let Some(p) = self.path_search(&argv[0]).filter(|p| p[..] != path[..]) {
+                err = sp::execve(&p, &argv, &env);
+                if err.raw_os_error() == Some(libc::ENOEXEC) {
+                    return self.run_script_in_place(&p, argv);
+                }
+            }
+        }
         match err.raw_os_error().unwrap_or(libc::ENOENT) {
             libc::ENOEXEC => {
                 // A script without #!: run it with this shell, in this process.

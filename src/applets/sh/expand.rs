@@ -364,7 +364,7 @@ impl Shell {
     }
 
     fn expand_parts(&mut self, parts: &[WordPart], b: &mut Builder, dq: bool) -> Result<(), Flow> {
-        for p in parts {
+        for (i, p) in parts.iter().enumerate() {
             match p {
                 WordPart::Lit(s) => {
                     if dq {
@@ -386,6 +386,14 @@ impl Shell {
                 WordPart::Tilde(user) => {
                     let home = self.tilde(user);
                     match home {
+                        // `~/x` with HOME=/ is `/x`, not `//x`: a directory ending in a slash
+                        // gives that slash to the one that follows (POSIX 2024).
+                        Some(h)
+                            if h.ends_with(b"/")
+                                && matches!(parts.get(i + 1), Some(WordPart::Lit(l)) if l.starts_with(b"/")) =>
+                        {
+                            b.quoted(&h[..h.len() - 1])
+                        }
                         Some(h) => b.quoted(&h),
                         None => {
                             b.lit(b"~");

@@ -216,7 +216,7 @@ pub fn after_fork(sh: &mut Shell, pid: i32) {
 /// After an asynchronous list under job control: record its group and name.
 pub fn started_bg(sh: &mut Shell, job: Option<JobStart>, id: usize) {
     let b = sh.jc.building.take();
-    if job.is_none() && !sh.opts.interactive {
+    if job.is_none() && !sh.opts.interactive && !sh.opts.monitor {
         return;
     }
     let text = bg_text(&sh.jc.text);

@@ -124,6 +124,11 @@ pub struct Parser<'a> {
     cond_back: Option<CTok>,
     /// Lexing the regex after `=~`: only blanks end the word.
     regex_word: bool,
+    /// The parser is looking for a reserved word: one that follows an alias ending in a blank
+    /// stays a reserved word rather than an alias candidate (dash's CHKKWD before CHKALIAS).
+    kw: bool,
+    /// Where the last token that `lex` returned starts in the input buffer.
+    tok_start: usize,
     /// The line the shell is running when this text is parsed: BusyBox ash numbers the lines
     /// of a backquote substitution from it (its `setinputstring` takes the running `lineno`),
     /// not from where the backquote stands.
@@ -217,6 +222,8 @@ impl<'a> Parser<'a> {
             stop: None,
             cond_back: None,
             regex_word: false,
+            kw: false,
+            tok_start: 0,
             run_line: None,
         }
     }
@@ -276,6 +283,10 @@ impl<'a> Parser<'a> {
 
     /// Is the next token the unquoted word `kw`?
     fn peek_kw(&mut self, kw: &[u8]) -> PResult<bool> {
+        let old = std::mem::replace(&mut self.kw, true);
+        let t = self.peek().map(|_| ());
+        self.kw = old;
+        t?;
         Ok(match self.peek()? {
             Tok::Word(w) => plain(w) == Some(kw),
             _ => false,
@@ -306,7 +317,45 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The next token. A plain word right after an alias whose text ends in a blank is an
+    /// alias candidate too, wherever it stands (XCU 2.3.1: `e x` with `alias e='echo '`, a
+    /// `for` name, a case pattern, a here-document delimiter), as in dash; the first word of
+    /// the text put in its place is looked at in turn.
     fn lex(&mut self) -> PResult<Tok> {
+        let before = self.inp.pos;
+        loop {
+            self.skip_blanks();
+            let start = self.inp.pos;
+            self.tok_start = start;
+            let t = self.lex_raw()?;
+            let Some(aliases) = self.aliases else {
+                return Ok(t);
+            };
+            let eligible = self
+                .inp
+                .alias_blank_end
+                .is_some_and(|e| e >= before && e <= start);
+            if !eligible || aliases.is_empty() {
+                return Ok(t);
+            }
+            let name = match &t {
+                Tok::Word(w) => match plain(w) {
+                    Some(n) if !(self.kw && RESERVED.contains(&n)) => n,
+                    _ => return Ok(t),
+                },
+                _ => return Ok(t),
+            };
+            match aliases.get(name) {
+                Some(text) if !self.inp.in_alias(name) => {
+                    let name = name.to_vec();
+                    self.inp.push_alias(&name, text);
+                }
+                _ => return Ok(t),
+            }
+        }
+    }
+
+    fn lex_raw(&mut self) -> PResult<Tok> {
         self.skip_blanks();
         let Some(c) = self.inp.peek() else {
             return Ok(Tok::Eof);
@@ -318,7 +367,7 @@ impl<'a> Parser<'a> {
                 }
                 self.inp.bump();
             }
-            return self.lex();
+            return self.lex_raw();
         }
         if c == b'\n' {
             self.inp.bump();
@@ -685,11 +734,19 @@ impl<'a> Parser<'a> {
                         b't' => s.push(b'\t'),
                         b'v' => s.push(11),
                         b'\\' | b'\'' | b'"' | b'?' => s.push(d),
-                        b'c' => {
-                            if let Some(e) = self.inp.bump() {
-                                s.push(e & 0x1f);
+                        // `\cX` is control-X; `\c?` is DEL and `\c\\` control-backslash (POSIX
+                        // 2024, bash).
+                        b'c' => match self.inp.bump() {
+                            Some(b'?') => s.push(0x7f),
+                            Some(b'\\') => {
+                                if self.inp.peek() == Some(b'\\') {
+                                    self.inp.bump();
+                                }
+                                s.push(0x1c);
                             }
-                        }
+                            Some(e) => s.push(e & 0x1f),
+                            None => {}
+                        },
                         b'x' => {
                             let mut v = 0u32;
                             let mut n = 0;
@@ -744,8 +801,11 @@ impl<'a> Parser<'a> {
                 // `${##1}`, `${#%1}`, `${#-x}`: `$#` with an operator, not a length (the
                 // characters that are both names and operators are names only before `}`).
                 Some(b'#' | b'-' | b'?') if self.inp.peek_at(2) != Some(b'}') => {}
-                // `${#=...}`: `$#` cannot be assigned (dash, bash, BusyBox ash).
-                Some(b'=') => return self.bad_subst(),
+                // `${#=}` is a bad substitution (BusyBox ash); `${#=x}`: `$#` with the
+                // operator, and `$#` is never unset or empty, so nothing is assigned (dash,
+                // bash).
+                Some(b'=') if self.inp.peek_at(2) == Some(b'}') => return self.bad_subst(),
+                Some(b'=') => {}
                 Some(c) if is_name_char(c) || special_name(c).is_some() => {
                     self.inp.bump();
                     len = true;
@@ -810,6 +870,7 @@ impl<'a> Parser<'a> {
             }
             Some(b':') => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 let op = match self.inp.peek() {
                     Some(b'-') => POp::Default(true),
                     Some(b'=') => POp::Assign(true),
@@ -850,6 +911,7 @@ impl<'a> Parser<'a> {
             Some(b'+') => POp::Alt(false),
             Some(b'%') | Some(b'#') => {
                 self.inp.bump();
+                self.inp.join_continuations(0);
                 let long = self.inp.peek() == c;
                 if long {
                     self.inp.bump();
@@ -1074,14 +1136,9 @@ impl<'a> Parser<'a> {
 
     /// Parse the next complete command (up to a newline), or None at end of input.
     pub fn command_line(&mut self) -> PResult<Option<Node>> {
-        loop {
-            match self.peek()? {
-                Tok::Newline => {
-                    self.next()?;
-                }
-                Tok::Eof => return Ok(None),
-                _ => break,
-            }
+        self.linebreak_cmd()?;
+        if matches!(self.peek()?, Tok::Eof) {
+            return Ok(None);
         }
         let mut items = Vec::new();
         loop {
@@ -1150,16 +1207,36 @@ impl<'a> Parser<'a> {
     }
 
     fn linebreak(&mut self) -> PResult<()> {
+        let old = std::mem::replace(&mut self.kw, true);
+        let r = self.linebreak_inner();
+        self.kw = old;
+        r
+    }
+
+    fn linebreak_inner(&mut self) -> PResult<()> {
         while matches!(self.peek()?, Tok::Newline) {
             self.next()?;
         }
         Ok(())
     }
 
+    /// Newlines before a command, and aliases there whose text is empty, blank or starts with
+    /// newlines (`alias n=''`; `cmd | n⏎cmd2`): dash skips those newlines as the ones written.
+    fn linebreak_cmd(&mut self) -> PResult<()> {
+        loop {
+            self.linebreak()?;
+            self.alias_check()?;
+            if !matches!(self.peek()?, Tok::Newline) {
+                return Ok(());
+            }
+        }
+    }
+
     /// Can the next token start a command?
     fn starts_command(&mut self) -> PResult<bool> {
-        // An alias may stand for a reserved word that ends the list (`alias END=}`).
-        self.alias_check()?;
+        // An alias may stand for a reserved word that ends the list (`alias END=}`), or for
+        // nothing but newlines.
+        self.linebreak_cmd()?;
         Ok(match self.peek()? {
             Tok::Word(w) => match plain(w) {
                 Some(s) => !matches!(
@@ -1212,13 +1289,13 @@ impl<'a> Parser<'a> {
             match self.peek_op()? {
                 Some(Op::AndIf) => {
                     self.next()?;
-                    self.linebreak()?;
+                    self.linebreak_cmd()?;
                     let r = self.pipeline()?;
                     left = Node::And(Box::new(left), Box::new(r));
                 }
                 Some(Op::OrIf) => {
                     self.next()?;
-                    self.linebreak()?;
+                    self.linebreak_cmd()?;
                     let r = self.pipeline()?;
                     left = Node::Or(Box::new(left), Box::new(r));
                 }
@@ -1238,7 +1315,7 @@ impl<'a> Parser<'a> {
         let mut cmds = vec![self.command()?];
         while self.peek_op()? == Some(Op::Pipe) {
             self.next()?;
-            self.linebreak()?;
+            self.linebreak_cmd()?;
             cmds.push(self.command()?);
         }
         Ok(if cmds.len() == 1 {
@@ -1481,6 +1558,13 @@ impl<'a> Parser<'a> {
         if aliases.is_empty() {
             return Ok(());
         }
+        let old = std::mem::replace(&mut self.kw, true);
+        let r = self.alias_check_inner(aliases);
+        self.kw = old;
+        r
+    }
+
+    fn alias_check_inner(&mut self, aliases: &HashMap<Vec<u8>, Vec<u8>>) -> PResult<()> {
         for _ in 0..100 {
             let name = match self.peek()? {
                 Tok::Word(w) => match plain(w) {
@@ -1530,12 +1614,7 @@ impl<'a> Parser<'a> {
             }
         };
         let here_op = matches!(op, Op::DLess | Op::DLessDash);
-        let start = if here_op && self.peeked.is_none() {
-            self.skip_blanks();
-            Some(self.inp.pos)
-        } else {
-            None
-        };
+        let lexed = here_op && self.peeked.is_none();
         let target = match self.next()? {
             Tok::Word(w) => w,
             t => {
@@ -1543,6 +1622,8 @@ impl<'a> Parser<'a> {
                 return self.unexpected(None);
             }
         };
+        // The word's own text (an alias's when one stood for it).
+        let start = lexed.then_some(self.tok_start);
         // A here-document's delimiter is the word's text after quote removal, with nothing
         // expanded: `<<EO`x`F` ends at the line "EO`x`F" (XCU 2.7.4).
         let raw_delim = start
@@ -1633,6 +1714,10 @@ impl<'a> Parser<'a> {
         };
         loop {
             if self.try_redir(&mut s.redirs)? {
+                // The command name after redirections is an alias candidate (dash).
+                if s.words.is_empty() {
+                    self.alias_check()?;
+                }
                 continue;
             }
             match self.peek()? {
@@ -1642,17 +1727,6 @@ impl<'a> Parser<'a> {
             let Tok::Word(w) = self.next()? else {
                 unreachable!()
             };
-            // An alias whose text ends in a blank makes the next word an alias candidate too,
-            // and so on along the chain (XCU 2.3.1). Looked at before anything peeks further.
-            let mut alias_next = false;
-            if self.peeked.is_none() && self.aliases.is_some_and(|a| !a.is_empty()) {
-                let before = self.inp.pos;
-                self.skip_blanks();
-                alias_next = self
-                    .inp
-                    .alias_blank_end
-                    .is_some_and(|e| e > before && e <= self.inp.pos);
-            }
             if s.words.is_empty() {
                 if let Some(a) = as_assignment(&w) {
                     s.assigns.push(a);
@@ -1683,20 +1757,24 @@ impl<'a> Parser<'a> {
                 }
             }
             s.words.push(w);
-            if alias_next {
-                self.alias_check()?;
-            }
         }
         if s.words.is_empty() && s.assigns.is_empty() && s.redirs.is_empty() {
             return self.unexpected(None);
         }
         // Declaration utilities: `export a=~/x:~/y $b` expands `a=...` as an assignment does
         // (tildes after `:`, no field splitting or globbing), as dash, bash and BusyBox ash.
+        // `command export a=$b` too: `command` keeps the declaration utility's arguments
+        // (POSIX 2024, bash).
+        let skip = s
+            .words
+            .iter()
+            .take_while(|w| plain(w) == Some(b"command"))
+            .count();
         if matches!(
-            s.words.first().and_then(plain),
+            s.words.get(skip).and_then(plain),
             Some(b"export" | b"readonly" | b"local")
         ) {
-            for w in s.words.iter_mut().skip(1) {
+            for w in s.words.iter_mut().skip(skip + 1) {
                 if let Some(a) = as_assignment(w) {
                     *w = vec![
                         WordPart::Lit([&a.name[..], b"="].concat()),

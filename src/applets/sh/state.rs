@@ -53,6 +53,9 @@ pub struct Opts {
     pub debug: bool,
     /// Commands came from `-c`: `$-` shows `c`, as BusyBox ash and bash do (dash does not).
     pub command: bool,
+    /// `-h` (POSIX: remember the utilities a function uses when it is defined): accepted and
+    /// shown in `$-` as bash does; commands are found when they run, which it allows.
+    pub hashondef: bool,
 }
 
 pub const OPTION_NAMES: &[(&str, u8)] = &[
@@ -103,6 +106,9 @@ impl Opts {
         })
     }
     pub fn by_letter(&mut self, c: u8) -> Option<&mut bool> {
+        if c == b'h' {
+            return Some(&mut self.hashondef);
+        }
         let name = OPTION_NAMES.iter().find(|(_, l)| *l == c && c != 0)?.0;
         self.get_mut(name)
     }
@@ -417,6 +423,7 @@ impl Shell {
             (o.interactive, b'i'),
             (o.noglob, b'f'),
             (o.errexit, b'e'),
+            (o.hashondef, b'h'),
         ] {
             if on {
                 s.push(c);
@@ -445,6 +452,9 @@ impl Shell {
             }
         }
         self.traps[0] = None;
+        // A subshell started from a trap action is not the action: its `exit` without an
+        // operand takes the subshell's own `$?` (bash).
+        self.trap_status = None;
     }
 
     /// Side effects of setting some variables.

@@ -187,6 +187,16 @@ pub(super) fn opts(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize),
     Ok((flags, i))
 }
 
+/// The operands of a builtin whose only option is the `--` separator (XCU 1.4: `exit -- 3`,
+/// `eval -- cmd`, as bash does), keeping the command name first.
+fn operands(args: &[Vec<u8>]) -> std::borrow::Cow<'_, [Vec<u8>]> {
+    if args.get(1).is_some_and(|a| a == b"--") {
+        std::borrow::Cow::Owned([&args[..1], &args[2..]].concat())
+    } else {
+        std::borrow::Cow::Borrowed(args)
+    }
+}
+
 fn colon(_: &mut Shell, _: &[Vec<u8>]) -> Res {
     Ok(0)
 }
@@ -206,6 +216,7 @@ fn loop_count(sh: &mut Shell, args: &[Vec<u8>]) -> Result<u32, Res> {
 }
 
 fn brk(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let n = match loop_count(sh, args) {
         Ok(n) => n,
         Err(r) => return r,
@@ -217,6 +228,7 @@ fn brk(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn cont(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let n = match loop_count(sh, args) {
         Ok(n) => n,
         Err(r) => return r,
@@ -230,6 +242,7 @@ fn cont(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn ret(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let st = match args.get(1) {
         // In a trap: the status the trap was entered with (BusyBox ash, bash).
         None => sh.trap_status.unwrap_or(sh.status),
@@ -247,6 +260,7 @@ fn ret(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let st = match args.get(1) {
         None => sh.trap_status.unwrap_or(sh.status),
         Some(a) => match number(a) {
@@ -259,6 +273,7 @@ fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let mut text = Vec::new();
     for (i, a) in args[1..].iter().enumerate() {
         if i > 0 {
@@ -290,6 +305,7 @@ fn let_(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let Some(file) = args.get(1) else {
         return sh.usage_err(b".", b"Usage: . file");
     };
@@ -632,6 +648,7 @@ fn print_options(sh: &mut Shell, on: bool) {
 }
 
 fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     let n = match args.get(1) {
         None => 1,
         Some(a) => match number(a) {
@@ -639,8 +656,8 @@ fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             None => return illegal_number(sh, b"shift", a),
         },
     };
-    // More than $#: status 1 and the shell goes on, as BusyBox ash and bash (POSIX lets the
-    // shell exit; dash does).
+    // More than $#: status 1 and the shell goes on, silently as BusyBox ash (whose ash_test
+    // checks that), bash adds a message; POSIX lets the shell exit, as dash does.
     if n > sh.pos.len() {
         return Ok(1);
     }
@@ -666,21 +683,34 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         i = 2;
     }
     if args.len() <= i || args[i] == b"-p" {
-        // `trap -p SIG...` (POSIX 2024): only those conditions.
-        let only: Vec<usize> = args
-            .get(i + 1..)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|s| signal_number(s).map(|n| n as usize))
-            .collect();
+        // `trap -p` (POSIX 2024) lists every condition, those left at their default as
+        // `trap -- - SIG` so the output restores them too (bash); `trap -p SIG...` only
+        // those, in the order given. Plain `trap` lists the ones set.
+        let with_p = args.len() > i;
+        let sigs: Vec<usize> = if args.len() > i + 1 {
+            args[i + 1..]
+                .iter()
+                .filter_map(|s| signal_number(s).map(|n| n as usize))
+                .filter(|&n| n < sh.traps.len())
+                .collect()
+        } else {
+            (0..sh.traps.len())
+                .filter(|&n| n as i32 != libc::SIGKILL && n as i32 != libc::SIGSTOP)
+                .collect()
+        };
         let mut out = Vec::new();
-        for sig in 0..sh.traps.len() {
-            if !only.is_empty() && !only.contains(&sig) {
-                continue;
-            }
-            if let Some(a) = &sh.traps[sig] {
+        for sig in sigs {
+            let action = match &sh.traps[sig] {
+                Some(a) => Some(a),
+                None if with_p => None,
+                None => continue,
+            };
+            {
                 out.extend_from_slice(b"trap -- ");
-                single_quote(&mut out, a);
+                match action {
+                    Some(a) => single_quote(&mut out, a),
+                    None => out.push(b'-'),
+                }
                 out.push(b' ');
                 match signal_name(sig as i32) {
                     Some(n) => out.extend_from_slice(n.as_bytes()),
@@ -920,6 +950,7 @@ fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 }
 
 fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
+    let args = &operands(args)[..];
     if args.len() == 1 {
         let mut v: Vec<_> = sh
             .aliases
@@ -1044,6 +1075,14 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> bool {
                 out.clear();
                 false
             } else {
+                // `command -v` writes an absolute pathname (POSIX; dash, bash and BusyBox ash
+                // keep `./foo` as given); `-V` and `type` name the same file.
+                if !p.starts_with(b"/") && !sh.cwd.is_empty() {
+                    out.extend_from_slice(&sh.cwd);
+                    if !sh.cwd.ends_with(b"/") {
+                        out.push(b'/');
+                    }
+                }
                 out.extend_from_slice(&p);
                 true
             }
@@ -1209,9 +1248,13 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 i += 1;
                 break;
             }
+            // `-e` (POSIX 2024) only matters when the new PWD cannot be found out with -P,
+            // which never leaves rbox's status 0 wrong: it is accepted and ignored.
             x if x.len() > 1 && x[0] == b'-' => {
-                if x.iter().skip(1).all(|&c| c == b'P' || c == b'L') {
-                    physical = x.last() == Some(&b'P');
+                if x.iter().skip(1).all(|&c| matches!(c, b'P' | b'L' | b'e')) {
+                    if let Some(&l) = x.iter().rev().find(|&&c| c != b'e') {
+                        physical = l == b'P';
+                    }
                 } else {
                     return sh.usage_err(b"cd", &[b"illegal option ", x].concat());
                 }
@@ -1221,16 +1264,27 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         i += 1;
     }
     let mut print = false;
-    // An unset or empty HOME or OLDPWD, like an empty operand, stays where it is (dash,
-    // BusyBox ash; bash complains).
+    // An unset or empty HOME or OLDPWD stays where it is (dash, BusyBox ash; bash complains).
+    // An empty operand is an error, as POSIX 2024 asks (dash and BusyBox ash stay).
     let target: Vec<u8> = match args.get(i) {
         None => sh.vars.get(b"HOME").unwrap_or(b"").to_vec(),
         Some(a) if a == b"-" => {
             print = true;
             sh.vars.get(b"OLDPWD").unwrap_or(b"").to_vec()
         }
+        Some(a) if a.is_empty() => {
+            sh.errf(&[b"cd: empty directory operand"]);
+            return Ok(1);
+        }
         Some(a) => a.clone(),
     };
+    // A read-only PWD or OLDPWD cannot follow the change, so none is made (bash).
+    for v in [&b"PWD"[..], b"OLDPWD"] {
+        if sh.vars.var(v).is_some_and(|v| v.readonly) {
+            sh.errf(&[b"cd: ", v, b": is read only"]);
+            return Ok(1);
+        }
+    }
     let target = if target.is_empty() {
         b".".to_vec()
     } else {
@@ -1269,7 +1323,13 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         let logical = if physical {
             None
         } else {
-            Some(normalize(&cand, pwd.as_deref()))
+            match normalize(&cand, pwd.as_deref()) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    why = crate::common::ctx::errno_text(e);
+                    continue;
+                }
+            }
         };
         let path = logical.clone().unwrap_or(cand.clone());
         let r = std::env::set_current_dir(os(&path));
@@ -1304,27 +1364,49 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     Ok(2)
 }
 
-/// Logical path: join with PWD and fold `.` and `..` textually.
-fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
+/// Logical path: join with PWD and fold `.` and `..` textually. What a `..` removes from the
+/// operand must be a directory (POSIX cd step 8b, bash): `file/..` and `missing/..` give the
+/// errno. PWD's own components are not checked, so `cd ..` still leaves a removed directory
+/// (dash, BusyBox ash).
+fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Result<Vec<u8>, i32> {
     let mut full = Vec::new();
     if !p.starts_with(b"/") {
         match pwd {
             Some(d) => full.extend_from_slice(d),
-            None => return p.to_vec(),
+            None => return Ok(p.to_vec()),
         }
         if !full.ends_with(b"/") {
             full.push(b'/');
         }
     }
+    let from_pwd = full.len();
     full.extend_from_slice(p);
     let mut parts: Vec<&[u8]> = Vec::new();
+    let mut unchecked = 0;
+    let mut at = 0;
     for seg in full.split(|&c| c == b'/') {
+        let in_pwd = at < from_pwd;
+        at += seg.len() + 1;
         match seg {
             b"" | b"." => {}
             b".." => {
+                if parts.len() > unchecked {
+                    let dir = [b"/", &parts.join(&b'/')[..]].concat();
+                    match std::fs::metadata(os(&dir)) {
+                        Ok(m) if m.is_dir() => {}
+                        Ok(_) => return Err(20), // ENOTDIR
+                        Err(e) => return Err(e.raw_os_error().unwrap_or(2)),
+                    }
+                }
                 parts.pop();
+                unchecked = unchecked.min(parts.len());
             }
-            s => parts.push(s),
+            s => {
+                parts.push(s);
+                if in_pwd {
+                    unchecked = parts.len();
+                }
+            }
         }
     }
     let mut out = Vec::new();
@@ -1344,7 +1426,7 @@ fn normalize(p: &[u8], pwd: Option<&[u8]>) -> Vec<u8> {
             1
         });
     }
-    out
+    Ok(out)
 }
 
 fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
@@ -1694,10 +1776,14 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let end = |sh: &mut Shell, ind: usize| -> Res {
         let ro = sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
         sh.vars.unset(b"OPTARG").ok();
-        let _ = sh.vars.set(b"OPTIND", ind.to_string().as_bytes(), false);
+        let ro_ind = sh
+            .vars
+            .set(b"OPTIND", ind.to_string().as_bytes(), false)
+            .is_err();
         sh.getopts_pos = 0;
-        if ro {
-            sh.errf(&[b"getopts: ", &var, b": is read only"]);
+        if ro || ro_ind {
+            let name: &[u8] = if ro { &var } else { b"OPTIND" };
+            sh.errf(&[b"getopts: ", name, b": is read only"]);
             return Ok(2);
         }
         Ok(1)
@@ -1774,8 +1860,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                     }
                 }
             } else {
-                // dash leaves OPTARG set and empty for an option without an argument.
-                let _ = sh.vars.set(b"OPTARG", b"", false);
+                // POSIX and bash unset OPTARG for an option without an argument (dash and
+                // BusyBox ash leave it set and empty).
+                sh.vars.unset(b"OPTARG").ok();
                 if set_var(sh, &var, &[c]).is_err() {
                     sh.errf(&[b"getopts: ", &var, b": is read only"]);
                     st = 2;
@@ -1788,6 +1875,14 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     finish(sh, ind + 1);
     sh.getopts_pos = pos;
+    // A read-only OPTIND or OPTARG that could not take its new value fails the call (dash,
+    // BusyBox ash).
+    for v in [&b"OPTIND"[..], b"OPTARG"] {
+        if st == 0 && sh.vars.var(v).is_some_and(|x| x.readonly) {
+            sh.errf(&[b"getopts: ", v, b": is read only"]);
+            st = 2;
+        }
+    }
     Ok(st)
 }
 

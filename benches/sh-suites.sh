@@ -4,16 +4,22 @@
 #
 #   benches/sh-suites.sh busybox NAME SHELL   BusyBox shell/ash_test, as its run-all runs it
 #   benches/sh-suites.sh toybox  NAME SHELL   toybox tests/sh.test through its runtest.sh
+#   benches/sh-suites.sh yash    NAME SHELL   yash's POSIX tests (*-p.sh) through their run-test.sh
 #
 # SHELL is a binary (rbox, /bin/busybox, /bin/dash): the runner links it as `ash` or `sh`, so
 # rbox and BusyBox pick their shell by argv[0]. Prints "NAME: P passed, F failed" and leaves
 # the failing names in $OUT/failed-NAME.txt. CLOSEFD=1 closes descriptors 10 and 251 (which
 # some sessions inherit; 5 ash_test redirection cases check that none above 2 is open).
 # BB_SRC, TOY_SRC: the unpacked sources; OUT: the scratch directory; TMO: seconds per case.
+# YASH_SRC: the yash-cli crate's source (yash-rs ships yash's POSIX tests, ported, in
+# tests/scripted_test; `cargo fetch` of a scratch package depending on yash-cli = "=3.0.8"
+# leaves it under ~/.cargo/registry/src). Their harness runs under dash; SHELL is linked as
+# `sh`; the job-control files get a terminal from script(1); TMO is per file there.
 suite=$1 name=$2 bin=$3
 OUT=${OUT:-/tmp/sh-suite}
 BB_SRC=${BB_SRC:-$OUT/busybox-1.35.0}
 TOY_SRC=${TOY_SRC:-$OUT/toybox-0.8.9}
+YASH_SRC=${YASH_SRC:-$OUT/yash-cli-3.0.8}
 mkdir -p "$OUT"
 [ "${CLOSEFD:-0}" = 1 ] && exec 10<&- 251<&-
 case $suite in
@@ -53,5 +59,26 @@ toybox)
   grep '^FAIL: ' "$work/log" | sed 's/^FAIL: sh //' > "$OUT/failed-$name.txt"
   echo "$name: $(grep -c '^PASS: ' "$work/log") passed, $(grep -c '^FAIL: ' "$work/log") failed"
   ;;
-*) echo "usage: $0 busybox|toybox NAME SHELL" >&2; exit 2 ;;
+yash)
+  work=$OUT/yash-$name
+  rm -rf "$work" && mkdir -p "$work/bin" && ln -s "$bin" "$work/bin/sh" || exit 1
+  cd "$YASH_SRC/tests/scripted_test" || exit 1
+  export TMPDIR=$work
+  for f in *-p.sh; do
+    case $f in
+    bg-p.sh | fg-p.sh | job-p.sh | kill4-p.sh | wait-p.sh)
+      timeout "${TMO:-40}" script -qec "/bin/dash ./run-test.sh $work/bin/sh $f $work/${f%.sh}.log" \
+        /dev/null < /dev/null > /dev/null 2>&1 ;;
+    *) timeout "${TMO:-40}" /bin/dash ./run-test.sh "$work/bin/sh" "$f" "$work/${f%.sh}.log" \
+        < /dev/null 2> /dev/null ;;
+    esac
+  done
+  cat "$work"/*.log | grep -a '^%%% ' > "$work/all"
+  # yash-rs marks its own known failures (-f); a case counts by its outcome alone.
+  grep -a 'ERROR\[FAILED\]\|FAILED_AS_EXPECTED' "$work/all" | sed 's/^%%% [^ ]* //' \
+    > "$OUT/failed-$name.txt"
+  echo "$name: $(grep -ac '\[PASSED\]\|PASSED_UNEXPECTEDLY' "$work/all") passed," \
+    "$(wc -l < "$OUT/failed-$name.txt") failed, $(grep -ac SKIPPED "$work/all") skipped"
+  ;;
+*) echo "usage: $0 busybox|toybox|yash NAME SHELL" >&2; exit 2 ;;
 esac

@@ -1271,4 +1271,6 @@ EOF
     (r#"echo ${#=""} "${#:=}" ${#-x}"#, "0 0 0\n", "", 0),
     ("f=foo; echo ${f:\\\n+x} ${f#\\\nf} ${f%\\\n%o}", "x oo fo\n", "", 0),
     ("command exec 3<<E\nkept\nE\ncat <&3", "kept\n", "", 0),
+    // ---- a here-document begun before `$(` keeps its body after the `)` line; one begun inside reads its own
+    ("cat <<'OUTER'; echo \"$(cat <<'INNER'\ninner\nINNER\n)\"\nouter\nOUTER", "outer\ninner\n", "", 0),
 ];

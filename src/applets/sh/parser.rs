@@ -691,6 +691,18 @@ impl<'a> Parser<'a> {
     /// The commands of `$(...)` or `<(...)` after the `(`, through the `)`.
     fn paren_body(&mut self) -> PResult<Node> {
         let saved = self.peeked.take();
+        // Here-documents begun before `$(` have their bodies after the line that holds the
+        // `)`; a newline inside reads only those begun inside (XCU 2.7.4; dash, bash).
+        let outer = std::mem::take(&mut self.pending);
+        let r = self.paren_body_inner();
+        let inner = std::mem::replace(&mut self.pending, outer);
+        self.pending.extend(inner);
+        let body = r?;
+        self.peeked = saved;
+        Ok(body)
+    }
+
+    fn paren_body_inner(&mut self) -> PResult<Node> {
         self.linebreak()?;
         let body = if matches!(self.peek()?, Tok::Op(Op::RParen)) {
             Node::Seq(Vec::new())
@@ -704,7 +716,6 @@ impl<'a> Parser<'a> {
                 return self.unexpected(Some(")"));
             }
         }
-        self.peeked = saved;
         Ok(body)
     }
 

@@ -7,9 +7,11 @@ static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
 /// /dev/null: it records whether stdin was closed, so that `main` can make it behave closed
 /// again and `cat <&-` reports `cat: -: Bad file descriptor` as GNU does instead of reading an
 /// empty file. (Stdout and stderr keep std's /dev/null: a file opened later must never become
-/// fd 2 and receive error messages.)
+/// fd 2 and receive error messages.) It also records whether SIGPIPE came ignored, which the
+/// runtime's start-up overwrites.
 extern "C" fn record_closed_stdin() {
     STDIN_CLOSED.store(!rbox::common::sys::fd::is_open(0), Ordering::Relaxed);
+    rbox::common::sys::signal::record_sigpipe_at_start();
 }
 
 #[used]

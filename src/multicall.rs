@@ -20,8 +20,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entry point of the binary: returns the process exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
     // Behave like a C tool on a closed pipe: die quietly of SIGPIPE (Rust ignores it by default,
-    // which would turn `rbox cat big | head -1` into EPIPE errors).
-    let _ = sys::signal::set_handler(libc::SIGPIPE, sys::signal::Handler::Default);
+    // which would turn `rbox cat big | head -1` into EPIPE errors), unless it came ignored.
+    sys::signal::restore_sigpipe();
     let argv0 = args.first().cloned().unwrap_or_default();
     let base = applet_name(&argv0);
     if is_multiplexer(base) {

@@ -42,14 +42,11 @@ impl Error {
         msg.extend_from_slice(strerror(e).as_bytes());
         Error { code, msg }
     }
-    /// A write error on standard output: EPIPE is quiet (a C tool dies of SIGPIPE there),
-    /// anything else is `write error: ...`, exit 1.
+    /// A write error on standard output: `write error: ...`, exit 1. EPIPE only gets here when
+    /// the process was started with SIGPIPE ignored (otherwise the signal ends it first, as a
+    /// C tool), and GNU's tools report it then too.
     pub fn write(e: &stdio::Error) -> Self {
-        if e.kind() == stdio::ErrorKind::BrokenPipe {
-            Error::silent(1)
-        } else {
-            Error::io(1, "write error", e)
-        }
+        Error::io(1, "write error", e)
     }
 }
 

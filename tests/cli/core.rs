@@ -370,3 +370,46 @@ fn busybox_name_is_the_multiplexer() {
         assert_eq!(h.stdout, o.stdout);
     }
 }
+
+/// SIGPIPE as the process was given it: by default a closed pipe ends the writer by the signal
+/// (status 141 in the shell), but a process started with SIGPIPE ignored keeps it ignored and
+/// reports EPIPE as GNU's tools and mawk do.
+#[test]
+fn sigpipe_default_or_inherited_ignored() {
+    let r = rbox().display().to_string();
+    let run = |script: &str| {
+        let o = Command::new("dash").arg("-c").arg(script).output().unwrap();
+        (
+            String::from_utf8_lossy(&o.stdout).trim().to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    // dash's $? of a pipeline is the last command's: each writer's status is written to fd 3.
+    let status_of = |writer: &str, ignored: bool| {
+        let trap = if ignored { "trap '' PIPE; " } else { "" };
+        run(&format!(
+            "{trap}{{ {{ {writer}; echo $? >&3; }} | head -c1 >/dev/null; }} 3>&1"
+        ))
+    };
+    for (rb, gnu) in [
+        (format!("{r} seq 1000000"), "seq 1000000".to_string()),
+        (format!("{r} cat {r} {r}"), format!("cat {r} {r}")),
+    ] {
+        let (st, err) = status_of(&rb, false);
+        assert_eq!(st, "141", "{rb}: {err}");
+        assert_eq!(err, "", "{rb}");
+        let (st, err) = status_of(&rb, true);
+        let (gst, gerr) = status_of(&gnu, true);
+        assert_eq!(st, gst, "{rb}");
+        assert_eq!(st, "1", "{rb}");
+        assert_eq!(err, gerr, "{rb}");
+    }
+    let (st, err) = status_of(&format!("{r} awk 'BEGIN {{ while (1) print 1 }}'"), true);
+    let (mst, merr) = status_of("mawk 'BEGIN { while (1) print 1 }'", true);
+    assert_eq!((st.as_str(), mst.as_str()), ("2", "2"));
+    assert_eq!(err, "awk: write failure (Broken pipe)\n");
+    assert!(
+        merr.starts_with("mawk: write failure (Broken pipe)\n"),
+        "{merr}"
+    );
+}

@@ -2555,9 +2555,7 @@ fn wait_status(r: io::Result<crate::common::sys::process::WaitStatus>) -> f64 {
 }
 
 fn write_fail(e: io::Error) -> Fail {
-    if e.raw_os_error() == Some(libc::EPIPE) {
-        return Fail::Exit;
-    }
+    // EPIPE too (SIGPIPE came ignored): mawk and gawk report it and exit 2.
     Fail::Error(format!(
         "write failure ({})",
         crate::common::ctx::strerror(&e)

@@ -36,6 +36,28 @@ pub fn set_handler(sig: i32, h: Handler) -> io::Result<()> {
     }
 }
 
+/// Whether SIGPIPE was ignored when the process was started (see [`record_sigpipe_at_start`]).
+static SIGPIPE_IGNORED_AT_START: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Called from `.init_array` (src/main.rs), before Rust's runtime sets SIGPIPE to ignored: the
+/// disposition the process was given, which [`restore_sigpipe`] puts back.
+pub fn record_sigpipe_at_start() {
+    SIGPIPE_IGNORED_AT_START.store(
+        is_ignored(libc::SIGPIPE),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// SIGPIPE as a C tool has it: the default (die quietly on a closed pipe) unless the process
+/// was started with it ignored, which GNU's tools and POSIX shells keep (then a closed pipe is
+/// an EPIPE write error, `awk: write failure` and status 2, as mawk and gawk).
+pub fn restore_sigpipe() {
+    if !SIGPIPE_IGNORED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = set_handler(libc::SIGPIPE, Handler::Default);
+    }
+}
+
 /// Whether `sig` is ignored now (a process started with it ignored keeps it so).
 pub fn is_ignored(sig: i32) -> bool {
     // SAFETY: sigaction with a null new action only writes the old one into `old`.

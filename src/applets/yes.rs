@@ -54,10 +54,9 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let buf = line.repeat(copies);
     loop {
         if let Err(e) = write_all(stdout_fd(), &buf) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                let msg = format!("standard output: {}", strerror(&e));
-                ctx.msg(msg.as_bytes());
-            }
+            // EPIPE included: it only comes when SIGPIPE was ignored at start, and GNU says it.
+            let msg = format!("standard output: {}", strerror(&e));
+            ctx.msg(msg.as_bytes());
             return 1;
         }
     }

@@ -404,6 +404,18 @@ fn sigpipe_default_or_inherited_ignored() {
         assert_eq!(st, "1", "{rb}");
         assert_eq!(err, gerr, "{rb}");
     }
+    // yes and sed say it too (sed's item count is its buffer's, so only the shape is compared).
+    let (st, err) = status_of(&format!("{r} yes"), true);
+    assert_eq!(
+        (st.as_str(), err.as_str()),
+        ("1", "yes: standard output: Broken pipe\n")
+    );
+    let (st, err) = status_of(&format!("{r} sed p {r}"), true);
+    assert_eq!(st, "4");
+    assert!(
+        err.starts_with("sed: couldn't write ") && err.ends_with(" to stdout: Broken pipe\n"),
+        "{err}"
+    );
     let (st, err) = status_of(&format!("{r} awk 'BEGIN {{ while (1) print 1 }}'"), true);
     let (mst, merr) = status_of("mawk 'BEGIN { while (1) print 1 }'", true);
     assert_eq!((st.as_str(), mst.as_str()), ("2", "2"));

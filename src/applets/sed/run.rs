@@ -262,10 +262,8 @@ impl Sink {
             delim: b'\n',
         }
     }
+    /// EPIPE included: it only comes when SIGPIPE was ignored at start, and GNU says it.
     fn err(&self, n: usize, e: &io::Error) -> Fatal {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            return Fatal(Vec::new(), 4);
-        }
         let m = format!(
             "couldn't write {} item{} to {}: {}",
             n,
@@ -300,14 +298,10 @@ impl Sink {
     }
     fn flush(&mut self) -> R<()> {
         self.out.flush().map_err(|e| {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                Fatal(Vec::new(), 4)
-            } else {
-                Fatal(
-                    format!("couldn't flush {}: {}", self.name, strerror(&e)).into_bytes(),
-                    4,
-                )
-            }
+            Fatal(
+                format!("couldn't flush {}: {}", self.name, strerror(&e)).into_bytes(),
+                4,
+            )
         })
     }
 }

@@ -9,14 +9,14 @@ static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
 /// empty file. (Stdout and stderr keep std's /dev/null: a file opened later must never become
 /// fd 2 and receive error messages.) It also records whether SIGPIPE came ignored, which the
 /// runtime's start-up overwrites.
-extern "C" fn record_closed_stdin() {
+extern "C" fn record_start_state() {
     STDIN_CLOSED.store(!rbox::common::sys::fd::is_open(0), Ordering::Relaxed);
     rbox::common::sys::signal::record_sigpipe_at_start();
 }
 
 #[used]
 #[link_section = ".init_array"]
-static RECORD_CLOSED_STDIN: extern "C" fn() = record_closed_stdin;
+static RECORD_START_STATE: extern "C" fn() = record_start_state;
 
 /// Stdin was closed: hold fd 0 with an `O_PATH` descriptor, close-on-exec. Reading it fails with
 /// EBADF as a closed descriptor would, yet the slot stays taken, so a file an applet opens later

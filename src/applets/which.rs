@@ -58,9 +58,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     // Without PATH in the environment, the path dash (Debian's which runs under it) gives a
     // shell that starts without one.
-    let path = std::env::var_os("PATH")
-        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
-    let path = path.as_bytes();
+    let path = std::env::var_os("PATH");
+    let path = path
+        .as_ref()
+        .map_or(crate::common::exec::SHELL_DEFAULT_PATH, |p| p.as_bytes());
     // The shell's field splitting of $PATH on ':' (the script adds a ':' after a trailing
     // one): an empty PATH has no entries, a trailing `::` counts once.
     let mut dirs: Vec<&[u8]> = if path.is_empty() {

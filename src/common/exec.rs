@@ -15,6 +15,11 @@ use std::os::fd::{AsFd, AsRawFd};
 use super::sys::fd::{self, OwnedFd};
 use super::sys::process::{self as sp, Exec, Pid, WaitStatus};
 
+/// The search path a shell sets when it starts without `PATH` (dash's and BusyBox ash's), also
+/// `command -p`'s and `which`'s without one (Debian's which runs under dash).
+pub const SHELL_DEFAULT_PATH: &[u8] =
+    b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// The process environment as `NAME=VALUE` entries, in environ order.
 pub fn environ() -> Vec<Vec<u8>> {
     super::sys::process::environ_raw()

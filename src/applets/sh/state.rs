@@ -322,11 +322,9 @@ impl Shell {
         }
         let _ = sh.vars.set(b"OPTIND", b"1", false);
         if sh.vars.get(b"PATH").is_none() {
-            let _ = sh.vars.set(
-                b"PATH",
-                b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                false,
-            );
+            let _ = sh
+                .vars
+                .set(b"PATH", crate::common::exec::SHELL_DEFAULT_PATH, false);
         }
         // BusyBox ash and bash set HOSTNAME (not exported); scripts and prompts read it.
         if sh.vars.get(b"HOSTNAME").is_none() {

@@ -1139,11 +1139,9 @@ fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     // -p: the default PATH, also for -v/-V (BusyBox ash, bash).
     let saved_path = if default_path {
         let old = sh.vars.get(b"PATH").map(|p| p.to_vec());
-        let _ = sh.vars.set(
-            b"PATH",
-            b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            false,
-        );
+        let _ = sh
+            .vars
+            .set(b"PATH", crate::common::exec::SHELL_DEFAULT_PATH, false);
         sh.hash.clear();
         Some(old)
     } else {

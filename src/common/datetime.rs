@@ -655,17 +655,23 @@ fn busybox_form(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
             y = two(0) * 100 + two(2);
         }
     }
-    if !(0..=9999).contains(&y) || !(1..=12).contains(&mon) || !(1..=31).contains(&d) {
+    if !(0..=9999).contains(&y) {
         return None;
     }
-    if h > 23 || mi > 59 || sec > 60 {
+    civil_time([y, mon, d, h, mi, sec], now, zone)
+}
+
+/// The time of a broken-down local date and time `[year, month, day, hour, minute, second]`
+/// in `zone`, fields checked; `None`: out of range, or no such local time. A leap second
+/// reads as the next minute's first (POSIX allows :60; mktime normalises it so).
+fn civil_time(f: [i64; 6], now: Instant, zone: &Zone) -> Option<Instant> {
+    let [y, mon, d, h, mi, sec] = f;
+    if !(1..=12).contains(&mon) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
-    // A leap second reads as the next minute's first, as mktime normalises it.
-    let leap = sec == 60;
     let spec = format!("{y:04}-{mon:02}-{d:02} {h:02}:{mi:02}:{:02}", sec.min(59));
     let t = parse_gnu(spec.as_bytes(), now, zone)?;
-    Some((t.0 + leap as i64, 0))
+    Some((t.0 + (sec == 60) as i64, 0))
 }
 
 fn parse_gnu(s: &[u8], now: Instant, zone: &Zone) -> Option<Instant> {
@@ -798,16 +804,7 @@ pub fn posix_stamp(s: &[u8], year_first: bool, now: Instant, zone: &Zone) -> Opt
         None => 0,
     };
     let (mon, day, h, m) = (two(rest, 0), two(rest, 2), two(rest, 4), two(rest, 6));
-    if !(1..=12).contains(&mon) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    // A leap second reads as the next minute's first (POSIX allows :60).
-    let spec = format!(
-        "{year:04}-{mon:02}-{day:02} {h:02}:{m:02}:{:02}",
-        sec.min(59)
-    );
-    let t = parse(spec.as_bytes(), now, zone)?;
-    Some((t.0 + (sec == 60) as i64, 0))
+    civil_time([year, mon, day, h, m, sec], now, zone)
 }
 
 #[cfg(test)]

@@ -195,3 +195,72 @@ fn verbose_to_a_full_disk() {
         .stderr_is("mv: write error: No space left on device\n");
     assert!(d.join("g").exists());
 }
+
+/// A directory swapped for a symlink out of the tree while mv is running, across file systems
+/// (copy, then remove): `mv -i` stops at its question about the first source, which is when the
+/// test swaps a directory inside the second source, so the race is deterministic. The link is
+/// moved as a link; nothing outside the tree is copied into the destination or removed.
+#[test]
+fn directory_swapped_for_a_symlink_mid_move() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let shm = Path::new("/dev/shm");
+    if !shm.is_dir() {
+        skip("no /dev/shm");
+        return;
+    }
+    for tool in ["rbox", "gnu"] {
+        let d = TempDir::new("mv-swap");
+        d.write("one", "new");
+        d.write("two/sub/f", "f");
+        d.write("outside/secret", "secret");
+        let there = shm.join(format!("rbox-mv-swap-{}-{tool}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&there);
+        std::fs::create_dir(&there).unwrap();
+        std::fs::write(there.join("one"), "old").unwrap();
+        let mut cmd = if tool == "rbox" {
+            let mut c = Command::new(rbox());
+            c.arg("mv");
+            c
+        } else {
+            Command::new("mv")
+        };
+        let mut child = cmd
+            .args(["-i", "one", "two"])
+            .arg(&there)
+            .env("LC_ALL", "C")
+            .current_dir(d.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let mut q = Vec::new();
+        let mut b = [0u8];
+        while !q.ends_with(b"? ") && err.read(&mut b).unwrap() == 1 {
+            q.push(b[0]);
+        }
+        let q = String::from_utf8_lossy(&q).replace(&there.display().to_string(), "THERE");
+        assert_eq!(q, "mv: overwrite 'THERE/one'? ", "{tool}");
+        std::fs::remove_dir_all(d.join("two/sub")).unwrap();
+        std::os::unix::fs::symlink(d.join("outside"), d.join("two/sub")).unwrap();
+        input.write_all(b"y\n").unwrap();
+        drop(input);
+        let mut rest = String::new();
+        err.read_to_string(&mut rest).unwrap();
+        let st = child.wait().unwrap();
+        assert!(st.success(), "{tool}: {rest}");
+        let moved = std::fs::symlink_metadata(there.join("two/sub")).unwrap();
+        assert!(moved.file_type().is_symlink(), "{tool}: followed the link");
+        assert!(!d.join("two").exists() && !d.join("one").exists(), "{tool}");
+        assert_eq!(std::fs::read(there.join("one")).unwrap(), b"new", "{tool}");
+        assert_eq!(
+            std::fs::read(d.join("outside/secret")).unwrap(),
+            b"secret",
+            "{tool}"
+        );
+        let _ = std::fs::remove_dir_all(&there);
+    }
+}

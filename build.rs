@@ -4,6 +4,9 @@ use std::env;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     help_texts();
+    if env::var_os("CARGO_FEATURE_WGET").is_some() {
+        builtin_roots();
+    }
     println!("cargo:rerun-if-changed=link/no-eh-frame.ld");
     // Tests that need root as a whole (chroot, namespaces, other users) are marked
     // `#[cfg_attr(rbox_unprivileged, ignore = ...)]`: built by another user they show as
@@ -70,20 +73,7 @@ fn help_texts() {
         raw.extend_from_slice(t);
     }
     let out = std::path::PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let blob = if env::var_os("CARGO_FEATURE_TAR_GZIP").is_some() {
-        let mut z = flate2::Compress::new(flate2::Compression::best(), false);
-        let mut packed = Vec::with_capacity(raw.len() + 1024);
-        z.compress_vec(&raw, &mut packed, flate2::FlushCompress::Finish)
-            .expect("deflate");
-        assert_eq!(
-            z.total_in() as usize,
-            raw.len(),
-            "help texts: deflate stopped early"
-        );
-        packed
-    } else {
-        raw.clone()
-    };
+    let blob = packed(&raw);
     std::fs::write(out.join("help.bin"), &blob).expect("write help.bin");
     let code = format!(
         "/// (key, offset, length) of each text in the unpacked blob ({} bytes).\n\
@@ -94,6 +84,57 @@ fn help_texts() {
         blob.len()
     );
     std::fs::write(out.join("help.rs"), code).expect("write help.rs");
+}
+
+/// wget's built-in trust anchors (Mozilla's, from webpki-roots) as one blob in
+/// `$OUT_DIR/roots.rs`, deflated like the help texts: 54 KB of names and keys in 44 KB, and no
+/// 120-entry table of slices (8.6 KB). Each anchor: subject, public key info and name
+/// constraints, each a little-endian u16 length and the bytes (length 0xffff: none).
+fn builtin_roots() {
+    let mut raw = Vec::new();
+    for a in webpki_roots::TLS_SERVER_ROOTS {
+        let parts = [Some(&a.subject[..]), Some(&a.subject_public_key_info[..])];
+        for part in parts.into_iter().chain([a.name_constraints.as_deref()]) {
+            match part {
+                Some(b) => {
+                    let n = u16::try_from(b.len()).expect("root part under 64 KB");
+                    assert!(n != u16::MAX);
+                    raw.extend_from_slice(&n.to_le_bytes());
+                    raw.extend_from_slice(b);
+                }
+                None => raw.extend_from_slice(&u16::MAX.to_le_bytes()),
+            }
+        }
+    }
+    let blob = packed(&raw);
+    let out = std::path::PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("roots.bin"), &blob).expect("write roots.bin");
+    let code = format!(
+        "/// Unpacked size of [`ROOTS`].\n\
+         pub const ROOTS_LEN: usize = {};\n\
+         pub static ROOTS: [u8; {}] = *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/roots.bin\"));\n",
+        raw.len(),
+        blob.len()
+    );
+    std::fs::write(out.join("roots.rs"), code).expect("write roots.rs");
+}
+
+/// Raw deflate at the best level when the binary links zlib-rs (`tar-gzip`) to inflate it
+/// again (`common::packed`), else the bytes as they are.
+fn packed(raw: &[u8]) -> Vec<u8> {
+    if env::var_os("CARGO_FEATURE_TAR_GZIP").is_none() {
+        return raw.to_vec();
+    }
+    let mut z = flate2::Compress::new(flate2::Compression::best(), false);
+    let mut out = Vec::with_capacity(raw.len() + 1024);
+    let status = z
+        .compress_vec(raw, &mut out, flate2::FlushCompress::Finish)
+        .expect("deflate");
+    assert!(
+        status == flate2::Status::StreamEnd && z.total_in() as usize == raw.len(),
+        "deflate stopped early"
+    );
+    out
 }
 
 fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

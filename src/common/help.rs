@@ -127,16 +127,6 @@ impl Help {
 }
 
 /// The first `n` bytes of all texts.
-#[cfg(feature = "tar-gzip")]
 fn unpack(n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n);
-    let mut z = flate2::Decompress::new(false);
-    // The whole stream is in memory: one call fills `out` up to its capacity.
-    let _ = z.decompress_vec(&table::BLOB, &mut out, flate2::FlushDecompress::Finish);
-    out
-}
-
-#[cfg(not(feature = "tar-gzip"))]
-fn unpack(n: usize) -> Vec<u8> {
-    table::BLOB[..n.min(table::BLOB.len())].to_vec()
+    super::packed::unpack(&table::BLOB, n)
 }

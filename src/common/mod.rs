@@ -6,6 +6,7 @@
 //! - [`lines`]: line-by-line reading into one buffer (cut, uniq, nl, paste).
 //! - [`args`]: GNU getopt_long from an option table, with glibc's messages.
 //! - [`help`]: the `--help` texts, stored compressed (`help_text!`).
+//! - [`packed`]: data build.rs stored deflated (help texts, wget's built-in roots), unpacked on use.
 //! - [`blocksize`]: GNU block sizes and human-readable sizes (du, df, ls -s).
 //! - [`codec`]: gzip, bzip2, xz and zstd as raw streaming steps (tar and the compression front-ends).
 //! - [`fs`]: mode strings, user/group names, human-readable sizes.
@@ -43,6 +44,7 @@ pub mod io;
 pub mod lines;
 pub mod net;
 pub mod num;
+pub mod packed;
 pub mod passwd;
 pub mod path;
 pub mod printf;

@@ -494,6 +494,37 @@ impl rustls::crypto::SecureRandom for ClientOnly {
     }
 }
 
+mod packed_roots {
+    include!(concat!(env!("OUT_DIR"), "/roots.rs"));
+}
+
+/// Mozilla's roots as webpki-roots has them, unpacked from what `build.rs` stored (its
+/// `builtin_roots` gives the layout).
+fn builtin_roots() -> Vec<rustls::pki_types::TrustAnchor<'static>> {
+    use rustls::pki_types::{Der, TrustAnchor};
+    let raw = crate::common::packed::unpack(&packed_roots::ROOTS, packed_roots::ROOTS_LEN);
+    let mut rest = &raw[..];
+    let mut part = || -> Option<Option<Der<'static>>> {
+        let n = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        rest = &rest[2..];
+        if n == u16::MAX {
+            return Some(None);
+        }
+        let (b, r) = rest.split_at_checked(n as usize)?;
+        rest = r;
+        Some(Some(Der::from(b.to_vec())))
+    };
+    let mut anchors = Vec::new();
+    while let (Some(Some(subject)), Some(Some(spki)), Some(nc)) = (part(), part(), part()) {
+        anchors.push(TrustAnchor {
+            subject,
+            subject_public_key_info: spki,
+            name_constraints: nc,
+        });
+    }
+    anchors
+}
+
 /// Build the client configuration. `Err` carries the message (the caller exits 5).
 pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String> {
     let mut roots = Roots {
@@ -535,9 +566,7 @@ pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String>
             }
         }
         if roots.store.is_empty() {
-            roots
-                .store
-                .extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            roots.store.roots = builtin_roots();
         }
     }
     let provider = Arc::new(client_provider());
@@ -786,6 +815,21 @@ mod tests {
             .flatten()
             .map(|c| c.to_vec())
             .collect()
+    }
+
+    /// The packed roots are webpki-roots' own, every anchor and part, in order.
+    #[test]
+    fn builtin_roots_are_webpki_roots() {
+        let ours = builtin_roots();
+        let theirs = webpki_roots::TLS_SERVER_ROOTS;
+        assert!(theirs.len() > 100);
+        assert_eq!(ours.len(), theirs.len());
+        for (a, b) in ours.iter().zip(theirs) {
+            assert_eq!(a.subject[..], b.subject[..]);
+            assert_eq!(a.subject_public_key_info[..], b.subject_public_key_info[..]);
+            assert_eq!(a.name_constraints.as_deref(), b.name_constraints.as_deref());
+        }
+        assert!(ours.iter().any(|a| a.name_constraints.is_some()));
     }
 
     #[test]

@@ -1460,6 +1460,30 @@ fn escape_fixed(p: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// How deeply `p`'s groups nest (escapes and brackets not told apart: for messages only).
+fn paren_depth(p: &[u8], ere: bool) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i < p.len() {
+        let (open, close, step) = match (ere, p[i], p.get(i + 1)) {
+            (true, b'(', _) => (true, false, 1),
+            (true, b')', _) => (false, true, 1),
+            (false, b'\\', Some(b'(')) => (true, false, 2),
+            (false, b'\\', Some(b')')) => (false, true, 2),
+            (_, b'\\', _) => (false, false, 2),
+            _ => (false, false, 1),
+        };
+        if open {
+            depth += 1;
+            max = max.max(depth);
+        } else if close {
+            depth = depth.saturating_sub(1);
+        }
+        i += step;
+    }
+    max
+}
+
 /// GNU's dfa warnings and its one extra error: `[:space:]` for `[[:space:]]`.
 fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<(), Vec<u8>> {
     let mut i = 0;
@@ -1947,6 +1971,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     let many = pats.len() > 8 && (total > 2048 || pats.len() > 256);
     let compile = |ctx: &mut Ctx, p: &[u8]| -> Result<Regex, ()> {
         Regex::for_lines(p, syn, eol).map_err(|e| {
+            if e.0 == regex::ErrorKind::ESpace && paren_depth(p, mode == Mode::E) > 1000 {
+                // GNU's parser recurses per parenthesis until its stack guard says this.
+                ctx.msg(b"stack overflow");
+                return;
+            }
             let mut m = Vec::new();
             if let Some(Some((f, n))) = pat_origin.get(p) {
                 m.extend_from_slice(f);

@@ -762,3 +762,23 @@ fn long_pattern_lists_match_gnu() {
     // A line that ends inside a literal: no match across the line end.
     same_in(d.path(), &["-c", "-f", "lits"], Some(b"q\nq1\nxq5\n5e"));
 }
+
+/// Parentheses nested beyond any real pattern: GNU's parser runs out of stack and says so;
+/// rbox refuses past 1000 levels with the same words, status 2 and no output.
+#[test]
+fn deep_nesting_is_a_stack_overflow() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    d.write("deep", "(".repeat(100_000));
+    same_in(d.path(), &["-E", "-f", "deep"], Some(b"x\n"));
+    d.write("deep_bre", "\\(".repeat(3000));
+    let o = applet("grep")
+        .args(["-f", "deep_bre"])
+        .cwd(d.path())
+        .stdin("x\n")
+        .run();
+    o.code(2);
+    assert_eq!(o.err(), "grep: stack overflow\n");
+}

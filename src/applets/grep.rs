@@ -31,7 +31,7 @@ use crate::common::args::{self, Opt};
 use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
 use crate::common::help::{help_text, Help};
 use crate::common::io::{stdin_fd, stdout_fd};
-use crate::common::regex::{self, Matcher, Regex, Syntax};
+use crate::common::regex::{self, LiteralSet, Matcher, Regex, Syntax};
 use crate::common::sys::fd as sysfd;
 use crate::common::walk::{Action, Follow, Options as WalkOptions, Visit, Walker};
 use crate::common::Ctx;
@@ -351,6 +351,199 @@ struct Searcher<'r> {
     /// Two to eight plain literals (`-F -e a -e b`, `-E 'a|b'`): each found by memmem, the
     /// next occurrence of each remembered while one buffer is searched.
     lits: Option<LitSet>,
+    /// Many patterns: found through their literals (see [`PatSet`]).
+    set: Option<PatSet<'r>>,
+}
+
+/// Many patterns (`-f` with a list of thousands): one alternation of them all would cost the
+/// lazy DFA a state per step into the patterns and thrash its cache. Instead the patterns
+/// that are literals are one [`LiteralSet`]; each other pattern with a literal its matches
+/// must contain is looked at only on a line holding that literal (those literals are a
+/// second set); the patterns with neither stay one alternation, searched as before.
+struct PatSet<'r> {
+    exact: LiteralSet,
+    /// Required literals; `req_of[id]` is the pattern (index in `checked`) that needs it.
+    req: LiteralSet,
+    req_of: Vec<u32>,
+    checked: Vec<Matcher<'r>>,
+    /// The patterns with no literal: one alternation, and each alone for -w.
+    rest: Option<Matcher<'r>>,
+    rest_each: Vec<Matcher<'r>>,
+    /// In the current buffer: `rest`'s next matching line and the next exact literal's start,
+    /// each as found from a position (usize::MAX: not searched yet).
+    rest_next: (usize, Option<(usize, usize)>),
+    exact_next: (usize, Option<usize>),
+    /// Per checked pattern: the `gen` it was last made a candidate in.
+    seen: Vec<u32>,
+    gen: u32,
+    cands: Vec<u32>,
+}
+
+impl PatSet<'_> {
+    fn reset(&mut self) {
+        self.rest_next = (usize::MAX, None);
+        self.exact_next = (usize::MAX, None);
+    }
+
+    /// The checked patterns whose literal is in `line` at or after `from`, each once.
+    fn candidates(&mut self, line: &[u8], from: usize) {
+        self.cands.clear();
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.gen = 1;
+        }
+        let (gen, req_of, seen, cands) = (self.gen, &self.req_of, &mut self.seen, &mut self.cands);
+        self.req.each_match(line, from, |_, id| {
+            let j = req_of[id as usize];
+            if seen[j as usize] != gen {
+                seen[j as usize] = gen;
+                cands.push(j);
+            }
+            true
+        });
+    }
+
+    /// Whether `line` holds a match of a checked pattern.
+    fn checked_match(&mut self, line: &[u8]) -> bool {
+        self.candidates(line, 0);
+        let cands = std::mem::take(&mut self.cands);
+        let hit = cands.iter().any(|&j| {
+            self.checked[j as usize]
+                .some_match_end(line, 0, 0)
+                .is_some()
+        });
+        self.cands = cands;
+        hit
+    }
+
+    /// The next line at or after `pos` (a line start) holding a match, before `lim`: its
+    /// start and the index of its end.
+    fn find_line(&mut self, hay: &[u8], pos: usize, lim: usize, eol: u8) -> Option<(usize, usize)> {
+        let hay = &hay[..lim];
+        let line_at = |pos: usize, q: usize| {
+            let ls = memchr::memrchr(eol, &hay[pos..q]).map_or(pos, |i| pos + i + 1);
+            let nl = memchr::memchr(eol, &hay[q..]).map_or(lim - 1, |i| q + i);
+            (ls, nl)
+        };
+        let mut pos = pos;
+        while pos < lim {
+            if let Some(r) = self.rest.as_mut() {
+                let (from, next) = self.rest_next;
+                if from > pos || next.is_some_and(|(ls, _)| ls < pos) {
+                    self.rest_next = (pos, r.next_line(hay, pos, eol));
+                }
+            }
+            let (from, next) = self.exact_next;
+            if from > pos || next.is_some_and(|q| q < pos) {
+                self.exact_next = (pos, self.exact.find(hay, pos).map(|m| m.0));
+            }
+            let rest = self.rest_next.1.filter(|_| self.rest.is_some());
+            let exact = self.exact_next.1;
+            let first = rest.map_or(lim, |(ls, _)| ls).min(exact.unwrap_or(lim));
+            let mut req_at = None;
+            if !self.req.is_empty() {
+                self.req.each_match(&hay[..first], pos, |i, _| {
+                    req_at = Some(i);
+                    false
+                });
+            }
+            if let Some(q) = req_at {
+                let (ls, nl) = line_at(pos, q);
+                // The line may hold an exact literal or a match of the rest after the
+                // required literal.
+                if first <= nl || self.checked_match(&hay[ls..nl]) {
+                    return Some((ls, nl));
+                }
+                pos = nl + 1;
+                continue;
+            }
+            return match (exact, rest) {
+                (Some(q), r) if r.is_none_or(|(ls, _)| q < ls) => Some(line_at(pos, q)),
+                (_, Some((ls, nl))) => Some((ls, nl.min(lim - 1))),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// The leftmost-longest match in `line` at or after `start`; with `word`, GNU's -w rules
+    /// for each pattern.
+    fn next_in_line(
+        &mut self,
+        line: &[u8],
+        start: usize,
+        word: bool,
+        whole: bool,
+    ) -> Option<(usize, usize)> {
+        let mut best = if word {
+            exact_word_match(&self.exact, line, start, whole)
+        } else {
+            self.exact.find(line, start)
+        };
+        self.candidates(line, start);
+        let cands = std::mem::take(&mut self.cands);
+        for &j in &cands {
+            let m = &mut self.checked[j as usize];
+            let c = if word {
+                word_match(m, line, start, whole)
+            } else {
+                m.find_at(line, start, 0)
+            };
+            if let Some(c) = c {
+                best = better(best, c);
+            }
+        }
+        self.cands = cands;
+        if word {
+            for m in self.rest_each.iter_mut() {
+                if let Some(c) = word_match(m, line, start, whole) {
+                    best = better(best, c);
+                }
+            }
+        } else if let Some(c) = self.rest.as_mut().and_then(|m| m.find_at(line, start, 0)) {
+            best = better(best, c);
+        }
+        best
+    }
+}
+
+/// A pattern's literal when it is one, and a literal its matches contain.
+type PatLits = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// [`word_match`] for a set of literals.
+fn exact_word_match(
+    set: &LiteralSet,
+    line: &[u8],
+    start: usize,
+    whole: bool,
+) -> Option<(usize, usize)> {
+    if whole {
+        return (start == 0 && set.longest_at(line, 0, line.len()) == Some(line.len()))
+            .then_some((0, line.len()));
+    }
+    let (mut s, mut e) = set.find(line, start)?;
+    loop {
+        let prev = s > 0 && is_word(line[s - 1]);
+        let next = e < line.len() && is_word(line[e]);
+        if !prev && !next {
+            return Some((s, e));
+        }
+        let shorter = if e > s {
+            set.longest_at(line, s, e - s - 1).filter(|&n| n > 0)
+        } else {
+            None
+        };
+        match shorter {
+            Some(n) => e = s + n,
+            None => {
+                if s >= line.len() {
+                    return None;
+                }
+                (s, e) = set.find(line, s + 1)?;
+            }
+        }
+    }
 }
 
 struct LitSet {
@@ -443,6 +636,14 @@ impl Searcher<'_> {
         if self.none || start > line.len() {
             return None;
         }
+        if let Some(set) = self.set.as_mut() {
+            let c = set.next_in_line(line, start, self.word, self.line);
+            return if self.line && !self.word {
+                c.filter(|&(s, e)| s == 0 && e == line.len())
+            } else {
+                c
+            };
+        }
         if self.word {
             let mut best: Option<(usize, usize)> = None;
             for m in self.each.iter_mut() {
@@ -481,6 +682,17 @@ impl Searcher<'_> {
             return None;
         }
         let eol = self.eol;
+        if !self.per_line && self.set.is_some() {
+            let mut pos = p;
+            while pos < lim {
+                let (ls, nl) = self.set.as_mut()?.find_line(buf, pos, lim, eol)?;
+                if !(self.word || self.line) || self.next_in_line(&buf[ls..nl], 0).is_some() {
+                    return Some((ls, nl + 1));
+                }
+                pos = nl + 1;
+            }
+            return None;
+        }
         if self.per_line || self.all.is_none() {
             let mut ls = p;
             while ls < lim {
@@ -910,6 +1122,9 @@ impl Run<'_, '_> {
         if let Some(l) = self.s.lits.as_mut() {
             l.reset();
         }
+        if let Some(set) = self.s.set.as_mut() {
+            set.reset();
+        }
         let o = self.o;
         let mut nlines = 0u64;
         let mut p = beg;
@@ -1243,6 +1458,30 @@ fn escape_fixed(p: &[u8], out: &mut Vec<u8>) {
         }
         out.push(b);
     }
+}
+
+/// How deeply `p`'s groups nest (escapes and brackets not told apart: for messages only).
+fn paren_depth(p: &[u8], ere: bool) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i < p.len() {
+        let (open, close, step) = match (ere, p[i], p.get(i + 1)) {
+            (true, b'(', _) => (true, false, 1),
+            (true, b')', _) => (false, true, 1),
+            (false, b'\\', Some(b'(')) => (true, false, 2),
+            (false, b'\\', Some(b')')) => (false, true, 2),
+            (_, b'\\', _) => (false, false, 2),
+            _ => (false, false, 1),
+        };
+        if open {
+            depth += 1;
+            max = max.max(depth);
+        } else if close {
+            depth = depth.saturating_sub(1);
+        }
+        i += step;
+    }
+    max
 }
 
 /// GNU's dfa warnings and its one extra error: `[:space:]` for `[[:space:]]`.
@@ -1708,36 +1947,137 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     let mut bad = false;
     let mut each: Vec<Regex> = Vec::new();
     let mut backrefs = false;
-    let big = pats.len() > 64;
-    for p in &pats {
+    // Per pattern: the literal it is, or one its matches contain (found case-sensitively:
+    // under -i the folded literal is looked for).
+    let mut lits: Vec<PatLits> = Vec::new();
+    // A pattern that is a plain literal needs no compiling when the set takes it: 10,000 of
+    // them compiled cost 0.4 s.
+    let raw_literal = |i: usize| -> Option<&[u8]> {
+        let p: &[u8] = if mode == Mode::F {
+            &patterns[i]
+        } else {
+            &pats[i]
+        };
+        let special: &[u8] = match mode {
+            Mode::F => b"",
+            Mode::E => b"\\[]().*+?{}^$|",
+            _ => b"\\[.*^$",
+        };
+        (!p.iter().any(|b| *b == eol || special.contains(b))).then_some(p)
+    };
+    // The lazy DFA runs one alternation faster than the set does while its states (about one
+    // per pattern byte for literals) fit its cache of 4096: only longer lists go to the set.
+    let total: usize = pats.iter().map(|p| p.len()).sum();
+    let many = pats.len() > 8 && (total > 2048 || pats.len() > 256);
+    let compile = |ctx: &mut Ctx, p: &[u8]| -> Result<Regex, ()> {
+        Regex::for_lines(p, syn, eol).map_err(|e| {
+            if e.0 == regex::ErrorKind::ESpace && paren_depth(p, mode == Mode::E) > 1000 {
+                // GNU's parser recurses per parenthesis until its stack guard says this.
+                ctx.msg(b"stack overflow");
+                return;
+            }
+            let mut m = Vec::new();
+            if let Some(Some((f, n))) = pat_origin.get(p) {
+                m.extend_from_slice(f);
+                m.extend_from_slice(format!(":{n}: ").as_bytes());
+            }
+            m.extend_from_slice(e.to_string().as_bytes());
+            ctx.msg(&m);
+        })
+    };
+    let mut each_opt: Vec<Option<Regex>> = Vec::with_capacity(pats.len());
+    for (i, p) in pats.iter().enumerate() {
+        if many {
+            if let Some(l) = raw_literal(i) {
+                lits.push((Some(l.to_vec()), None));
+                each_opt.push(None);
+                continue;
+            }
+        }
         if mode != Mode::F {
             if let Err(msg) = dfa_checks(ctx, p, mode == Mode::E) {
                 return die(ctx, &msg);
             }
         }
-        match Regex::for_lines(p, syn, eol) {
-            Ok(r) => {
-                backrefs |= r.has_backrefs();
-                if !big || word {
-                    each.push(r);
-                }
-            }
-            Err(e) => {
-                let mut m = Vec::new();
-                if let Some(Some((f, n))) = pat_origin.get(p.as_slice()) {
-                    m.extend_from_slice(f);
-                    m.extend_from_slice(format!(":{n}: ").as_bytes());
-                }
-                m.extend_from_slice(e.to_string().as_bytes());
-                ctx.msg(&m);
-                bad = true;
+        let Ok(r) = compile(ctx, p) else {
+            bad = true;
+            continue;
+        };
+        backrefs |= r.has_backrefs();
+        let plain = if icase {
+            Regex::for_lines(p, syn.without(Syntax::ICASE), eol).ok()
+        } else {
+            None
+        };
+        let pl = plain.as_ref().unwrap_or(&r);
+        let lit = if p.is_empty() {
+            Some(Vec::new())
+        } else {
+            pl.literal().map(|l| l.to_vec())
+        };
+        lits.push((lit, pl.required_literal().map(|l| l.to_vec())));
+        each_opt.push(Some(r));
+    }
+    if bad {
+        return 2;
+    }
+    let use_set = many && !backrefs;
+    if !use_set {
+        // Literals left uncompiled are needed after all when back-references rule the set out.
+        for (r, p) in each_opt.iter_mut().zip(&pats) {
+            match r.take() {
+                Some(x) => each.push(x),
+                None => match compile(ctx, p) {
+                    Ok(x) => each.push(x),
+                    Err(()) => return 2,
+                },
             }
         }
     }
     if bad {
         return 2;
     }
-    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() {
+    // Many patterns, or more literals than `plain_literals` takes: the pattern set.
+    let mut set_lits: Option<(LiteralSet, LiteralSet, Vec<u32>)> = None;
+    let (mut checked, mut rest_each, mut rest_re) = (Vec::new(), Vec::new(), None);
+    if use_set {
+        let (mut exact, mut req, mut req_of, mut rest_pats) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((p, (lit, required)), r) in pats.iter().zip(lits.drain(..)).zip(each_opt) {
+            if let Some(l) = lit {
+                exact.push(l);
+                continue;
+            }
+            let Some(r) = r else { continue };
+            if let Some(l) = required {
+                req.push(l);
+                req_of.push(checked.len() as u32);
+                checked.push(r);
+            } else {
+                rest_pats.push(p);
+                rest_each.push(r);
+            }
+        }
+        if !rest_pats.is_empty() {
+            let joined = rest_pats.iter().fold(Vec::new(), |mut j, p| {
+                if !j.is_empty() {
+                    j.push(b'\n');
+                }
+                j.extend_from_slice(p);
+                j
+            });
+            match Regex::for_lines(&joined, syn, eol) {
+                Ok(r) => rest_re = Some(r),
+                Err(e) => return die(ctx, e.to_string().as_bytes()),
+            }
+        }
+        set_lits = Some((
+            LiteralSet::new(&exact, icase),
+            LiteralSet::new(&req, icase),
+            req_of,
+        ));
+    }
+    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
         let mut joined = Vec::new();
         for (i, p) in pats.iter().enumerate() {
             if i > 0 {
@@ -1763,7 +2103,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
         per_line: eol != b'\n'
             || backrefs
-            || all_re.as_ref().is_some_and(|r| r.has_buffer_anchors()),
+            || all_re.as_ref().is_some_and(|r| r.has_buffer_anchors())
+            || checked
+                .iter()
+                .chain(&rest_each)
+                .any(|r| r.has_buffer_anchors()),
         eol,
         none: pats.is_empty(),
         lits: if icase {
@@ -1781,6 +2125,19 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 }
             })
         },
+        set: set_lits.map(|(exact, req, req_of)| PatSet {
+            exact,
+            req,
+            req_of,
+            seen: vec![0; checked.len()],
+            checked: checked.iter().map(|r| r.matcher()).collect(),
+            rest: rest_re.as_ref().map(|r| r.matcher()),
+            rest_each: rest_each.iter().map(|r| r.matcher()).collect(),
+            rest_next: (usize::MAX, None),
+            exact_next: (usize::MAX, None),
+            gen: 0,
+            cands: Vec::new(),
+        }),
     };
 
     // Files.

@@ -850,7 +850,10 @@ fn runtime_errors() {
         ("BEGIN { print 1/0 }", "awk: division by zero\n"),
         ("BEGIN { print 1%0 }", "awk: division by zero in %\n"),
         ("BEGIN { x[1]; x = 2 }", "array"),
-        ("BEGIN { $-1 = 2 }", "field -1"),
+        ("BEGIN { $-1 = 2 }", "awk: negative field index $-1\n"),
+        ("{ x = $(-1) }", "awk: negative field index $-1\n"),
+        ("{ $(2^40) = 1 }", "field index exceeds the maximum"),
+        ("BEGIN { NF = 2^40 }", "NF set beyond the maximum"),
         ("BEGIN { printf \"%s\" }", "not enough arguments"),
         ("BEGIN { print > \"\" }", "null string"),
         (
@@ -863,9 +866,46 @@ fn runtime_errors() {
             "too deep",
         ),
     ] {
-        let o = applet("awk").arg(prog).cwd(d.path()).run();
+        let o = applet("awk").arg(prog).cwd(d.path()).stdin("a b\n").run();
         o.code(2);
         assert!(o.err().contains(want), "{prog:?}: {}", o.err());
+    }
+}
+
+/// A field far past the record reads as empty (mawk, gawk), however large its index.
+#[test]
+fn huge_field_index_reads_empty() {
+    let d = fixture();
+    check(&d, &["{ print \"[\" $(2^40) \"]\", NF }"], b"a b\n");
+    check(&d, &["{ print ($(2^31) == \"\") }"], b"a b\n");
+}
+
+/// More arguments than parameters: POSIX leaves it undefined; rbox does as gawk (and
+/// BusyBox): every argument is evaluated, the extra ones dropped, with gawk's warning per call.
+#[test]
+fn extra_function_arguments_are_evaluated_and_dropped() {
+    if !have("gawk") {
+        skip("gawk not installed");
+        return;
+    }
+    let d = fixture();
+    for prog in [
+        "function f() { print \"F\" } function g() { print \"G\" } BEGIN { f(g(), g()) }",
+        "function f(a) { return a * 2 } BEGIN { n = 0; print f(3, n++, n++); print n }",
+        "function f(a) { print a } BEGIN { arr[1] = 1; f(\"x\", arr) }",
+    ] {
+        let ours = applet("awk").arg(prog).cwd(d.path()).run();
+        let theirs = gnu("gawk").args(["--posix", prog]).cwd(d.path()).run();
+        assert_eq!(
+            (ours.code, ours.out()),
+            (theirs.code, theirs.out()),
+            "{prog}"
+        );
+        let warnings = ours
+            .err()
+            .matches("called with more arguments than declared")
+            .count();
+        assert_eq!(warnings, 1, "{prog}: {}", ours.err());
     }
 }
 

@@ -681,3 +681,104 @@ fn help_and_version() {
     o.ok();
     assert!(o.out().starts_with("grep (rbox)"));
 }
+
+/// Long pattern lists (`-f` with hundreds or thousands of lines) go through the pattern set:
+/// literals in one hashed set, regexes looked at only on lines holding their literal, the
+/// rest one alternation. Same output as GNU with every option that looks at the match.
+#[test]
+fn long_pattern_lists_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let words = [
+        "alpha", "beta", "Gamma", "delta", "eps", "zeta", "theta", "iota",
+    ];
+    let text: String = (0..6000)
+        .map(|i| {
+            let (a, b) = (words[i % 8], words[(i * 5 + 3) % 8]);
+            let tail = if i % 4 == 0 {
+                format!(" x{}", i % 89)
+            } else {
+                String::new()
+            };
+            format!(
+                "{a} {i} {b}_{} q{:x}{tail}\n",
+                i * 7 % 1000,
+                i * 2654435761usize % 65536
+            )
+        })
+        .collect();
+    d.write("text", text);
+    // Literals only: ids in hex, some short, one a prefix of another, case mixed.
+    let lits: String = (0..3000)
+        .map(|i| format!("q{:x}\n", i * 40503 % 65536))
+        .chain([
+            "eta 1\n".into(),
+            "A 4\n".into(),
+            "_7\n".into(),
+            "x8\n".into(),
+        ])
+        .collect();
+    d.write("lits", lits);
+    // Regexes with a literal, regexes without one, and literals, mixed.
+    let res: String = (0..400)
+        .map(|i| match i % 6 {
+            0 => format!("{} \n", i * 31 % 6000),
+            1 => format!("^{} {}[0-9]* \n", words[i % 8], i),
+            2 => format!("x{}$\n", i % 89),
+            3 => format!("[gG]amma.*_{i}\n"),
+            4 => format!("[0-9]{}[0-9]_{}\n", i % 10, i % 100),
+            _ => format!("{}_{i}\n", words[i % 8]),
+        })
+        .chain([
+            "[xyz][0-9][0-9][0-9]\n".into(),
+            "q[0-9a-f]\\{4\\}$\n".into(),
+        ])
+        .collect();
+    d.write("res", res);
+    for f in ["lits", "res"] {
+        for opts in [
+            &["-c"][..],
+            &["-n"],
+            &["-o"],
+            &["-w"],
+            &["-x", "-c"],
+            &["-v", "-c"],
+            &["-i", "-c"],
+            &["-i", "-o"],
+            &["-w", "-o"],
+            &["--color=always"],
+        ] {
+            let mut args = opts.to_vec();
+            args.extend(["-f", f, "text"]);
+            same_in(d.path(), &args, None);
+        }
+    }
+    same_in(d.path(), &["-F", "-c", "-f", "lits", "text"], None);
+    same_in(d.path(), &["-E", "-o", "-f", "lits", "text"], None);
+    // An empty line in the list matches every line.
+    same_in(d.path(), &["-c", "-f", "lits", "-e", "", "text"], None);
+    // A line that ends inside a literal: no match across the line end.
+    same_in(d.path(), &["-c", "-f", "lits"], Some(b"q\nq1\nxq5\n5e"));
+}
+
+/// Parentheses nested beyond any real pattern: GNU's parser runs out of stack and says so;
+/// rbox refuses past 1000 levels with the same words, status 2 and no output.
+#[test]
+fn deep_nesting_is_a_stack_overflow() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    d.write("deep", "(".repeat(100_000));
+    same_in(d.path(), &["-E", "-f", "deep"], Some(b"x\n"));
+    d.write("deep_bre", "\\(".repeat(3000));
+    let o = applet("grep")
+        .args(["-f", "deep_bre"])
+        .cwd(d.path())
+        .stdin("x\n")
+        .run();
+    o.code(2);
+    assert_eq!(o.err(), "grep: stack overflow\n");
+}

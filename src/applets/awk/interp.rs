@@ -19,6 +19,9 @@ use crate::common::Ctx;
 
 /// How deep user functions may recurse.
 const MAX_CALL_DEPTH: usize = 10_000;
+/// The highest field index a program may assign (`$(2^40) = 1` would otherwise try to allocate
+/// that many fields; gawk fails to, mawk is killed).
+const MAX_FIELD: usize = 10_000_000;
 /// Dynamic regexes kept compiled (beyond that they are compiled per use).
 pub const DYN_REGEX_CACHE: usize = 256;
 
@@ -345,6 +348,9 @@ impl<'a> Interp<'a> {
                 self.ensure_split();
                 if n < 0.0 {
                     return err("NF set to negative value");
+                }
+                if n > MAX_FIELD as f64 {
+                    return err(format!("NF set beyond the maximum field ({MAX_FIELD})"));
                 }
                 let n = n as usize;
                 self.materialize();
@@ -748,12 +754,11 @@ impl<'a> Interp<'a> {
             e => self.eval_num(e)?,
         };
         if n < 0.0 {
-            return err(format!("trying to access out of range field {}", n as i64));
+            return err(format!("negative field index ${}", n as i64));
         }
-        if n > 1e7 {
-            return err(format!("trying to access out of range field {}", n as i64));
-        }
-        Ok(n as usize)
+        // A field far past any record reads as empty (mawk, gawk); assigning it is refused
+        // in `assign`.
+        Ok(n.min(MAX_FIELD as f64 * 2.0) as usize)
     }
 
     // ---- expressions ----
@@ -827,6 +832,9 @@ impl<'a> Interp<'a> {
             }
             LVal::Field(e) => {
                 let i = self.field_index(e)?;
+                if i > MAX_FIELD {
+                    return err(format!("field index exceeds the maximum ({MAX_FIELD})"));
+                }
                 self.set_field(i, v);
             }
             LVal::Index(a, subs) => {
@@ -1133,21 +1141,13 @@ impl<'a> Interp<'a> {
         if let Some(b) = func.bit {
             return self.bit_fn(b, &func.name, args);
         }
-        if args.len() > func.nparams {
-            return err(format!(
-                "function {} called with {} args, accepts only {}",
-                func.name,
-                args.len(),
-                func.nparams
-            ));
-        }
         if self.depth >= MAX_CALL_DEPTH {
             return err(format!(
                 "function call nesting too deep (more than {MAX_CALL_DEPTH} levels)"
             ));
         }
         let mut cells = Vec::with_capacity(func.nparams);
-        for (j, a) in args.iter().enumerate() {
+        for (j, a) in args.iter().enumerate().take(func.nparams) {
             let bare = match a {
                 Expr::Var(s) => Some(Arr::Global(*s)),
                 Expr::Local(l) => Some(Arr::Local(*l)),
@@ -1195,7 +1195,21 @@ impl<'a> Interp<'a> {
             };
             cells.push(cell);
         }
-        for j in args.len()..func.nparams {
+        if args.len() > func.nparams {
+            // POSIX leaves it undefined; gawk (and BusyBox) evaluate the extra arguments and
+            // drop them, gawk with this warning (mawk refuses the program).
+            for a in &args[func.nparams..] {
+                if !matches!(a, Expr::Var(_) | Expr::Local(_) | Expr::ArrRef(_)) {
+                    self.eval(a)?;
+                }
+            }
+            let m = format!(
+                "warning: function `{}' called with more arguments than declared",
+                func.name
+            );
+            self.report(&Fail::Error(m));
+        }
+        for j in args.len().min(func.nparams)..func.nparams {
             cells.push(if func.array_params[j] {
                 Cell::Arr(Rc::new(RefCell::new(Array::default())))
             } else {

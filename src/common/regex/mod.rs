@@ -18,12 +18,14 @@
 
 mod dfa;
 mod exec;
+mod litset;
 mod parse;
 mod prog;
 
 use std::fmt;
 
 pub use exec::Matcher;
+pub use litset::LiteralSet;
 
 /// glibc's `RE_*` syntax bits (same values), for tools that set their own syntax as GNU's do
 /// with `re_set_syntax` (grep, sed, expr, awk).
@@ -331,6 +333,17 @@ impl Regex {
     /// The number of parenthesised sub-expressions (`re_nsub`).
     pub fn groups(&self) -> usize {
         self.nsub
+    }
+
+    /// The literal the whole pattern is, when it is one (no set, group, repetition or
+    /// assertion; not under case folding).
+    pub fn literal(&self) -> Option<&[u8]> {
+        self.prog.literal.as_ref().map(|f| f.needle())
+    }
+
+    /// A literal every match contains (see `prog::required_literal`), when there is one.
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        self.prog.required.as_ref().map(|f| f.needle())
     }
 
     /// Whether the pattern uses back-references (and so needs the backtracker).

@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::digest::{Algo, Hasher};
 use crate::common::help::{help_text, Help};
-use crate::common::io::{read, read_pieces, stdin_fd};
+use crate::common::io::{read, read_pieces, stdin_fd, WINDOW_SLOW};
 use crate::common::quote::quote_if_needed;
 use crate::common::{Ctx, Result};
 
@@ -276,7 +276,7 @@ impl Sum {
             }
         };
         let mut h = Hasher::new(self.algo);
-        read_pieces(fd, &mut self.buf, |b| h.update(b)).map_err(Fail::Io)?;
+        read_pieces(fd, &mut self.buf, WINDOW_SLOW, |b| h.update(b)).map_err(Fail::Io)?;
         Ok(h.finish())
     }
 

@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
-use crate::common::io::{read_pieces, stdin_fd};
+use crate::common::io::{read_pieces, stdin_fd, WINDOW};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
@@ -324,7 +324,7 @@ fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts,
     }
     let mut in_word = 0usize;
     let mut pos = 0u64;
-    let r = read_pieces(fd, buf, |data| {
+    let r = read_pieces(fd, buf, WINDOW, |data| {
         c.bytes += data.len() as u64;
         if w.lines {
             c.lines += memchr::memchr_iter(b'\n', data).count() as u64;

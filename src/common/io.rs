@@ -154,22 +154,30 @@ impl io::Write for Out {
 /// Regular files from this size on are mapped by [`read_pieces`]: below it a read or two cost
 /// less than setting up a mapping.
 const MAP_MIN: u64 = 256 * 1024;
-/// What [`read_pieces`] maps and hands over at a time. The pages mapped count in the resident
-/// size (a whole 100 MB file: 105 MB peak RSS; 2 MiB windows: 3.3 MiB, above GNU's 1.9), and
-/// 384 KiB keeps `wc -l` and `sha256sum` under GNU's peak RSS (1,636 and 1,768 KiB against
-/// 1,900 and 1,852) for 2-5% more time than 2 MiB (`perf stat -r 20`).
-const WINDOW: usize = 384 << 10;
+/// What [`read_pieces`] maps and hands over at a time, for a consumer as fast as the copy a
+/// read would make (wc: newlines, bytes). The pages mapped count in the resident size (a whole
+/// 100 MB file: 105 MB peak RSS; 2 MiB windows: 3.3 MiB, above GNU's 1.9); 384 KiB keeps
+/// `wc -l`'s peak RSS at 1,252 KiB (GNU 1,408) for 2-5% more time than 2 MiB (`perf stat -r 20`).
+pub const WINDOW: usize = 384 << 10;
+/// The window for a consumer slower than 1.5 GB/s (the checksums), to which the extra mappings
+/// are noise: peak RSS of `sha256sum` 1,444 -> 1,316 KiB (BusyBox 1,412), CPU within 1%.
+pub const WINDOW_SLOW: usize = 256 << 10;
 
 /// Feed the rest of `fd` to `f`, piece by piece, until its end. A regular file of
 /// [`MAP_MIN`] bytes or more is mapped ([`map::FileMap`]: no copy; half of `wc -l`'s time went
-/// to copying), [`WINDOW`] bytes at a time (the pages mapped count in the process's resident
-/// size), anything else read into `buf`. The offset ends after what was read, as after read(2)
-/// alone, and what the file gained meanwhile is read too. A mapped file that shrank meanwhile
-/// fails with EIO: what was handed over may hold zeros for what went away.
-pub fn read_pieces(fd: BorrowedFd, buf: &mut [u8], mut f: impl FnMut(&[u8])) -> io::Result<()> {
+/// to copying), `window` bytes at a time ([`WINDOW`], [`WINDOW_SLOW`]), anything else read into
+/// `buf`. The offset ends after what was read, as after read(2) alone, and what the file gained
+/// meanwhile is read too. A mapped file that shrank meanwhile fails with EIO: what was handed
+/// over may hold zeros for what went away.
+pub fn read_pieces(
+    fd: BorrowedFd,
+    buf: &mut [u8],
+    window: usize,
+    mut f: impl FnMut(&[u8]),
+) -> io::Result<()> {
     if let Some((mut pos, size)) = mappable(fd) {
         while pos < size {
-            let len = (size - pos).min(WINDOW as u64) as usize;
+            let len = (size - pos).min(window as u64) as usize;
             let Ok(m) = map::FileMap::new(fd, pos, len) else {
                 break;
             };
@@ -320,7 +328,7 @@ mod tests {
         let mut f = std::fs::File::open(&path).unwrap();
         std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(5000)).unwrap();
         let (mut got, mut pieces) = (Vec::new(), 0);
-        read_pieces(f.as_fd(), &mut buf, |p| {
+        read_pieces(f.as_fd(), &mut buf, WINDOW, |p| {
             got.extend_from_slice(p);
             pieces += 1;
         })
@@ -334,7 +342,7 @@ mod tests {
         // What is added meanwhile is read after the mapping.
         let f = std::fs::File::open(&path).unwrap();
         let mut got = Vec::new();
-        read_pieces(f.as_fd(), &mut buf, |p| {
+        read_pieces(f.as_fd(), &mut buf, WINDOW, |p| {
             if got.is_empty() {
                 resize(data.len() as u64 + 10_000);
             }
@@ -347,7 +355,7 @@ mod tests {
             std::fs::write(&path, &data).unwrap();
             let f = std::fs::File::open(&path).unwrap();
             let mut first = true;
-            let r = read_pieces(f.as_fd(), &mut buf, |_| {
+            let r = read_pieces(f.as_fd(), &mut buf, WINDOW, |_| {
                 if std::mem::take(&mut first) {
                     resize(cut);
                 }

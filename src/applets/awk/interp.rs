@@ -124,8 +124,16 @@ impl Reader {
             }
             self.pos = 0;
         }
-        // grow with the record: a long line doubles the read size
-        let want = self.buf.len().max(128 * 1024);
+        // Read into the room left behind the unread part; grow (doubling the read size) only
+        // for a record longer than half the buffer. Growing whenever a record straddled the
+        // end of a read took the buffer from 128 to 256 KiB on most files, every byte of it
+        // touched (peak RSS of `awk '{s+=$2}'` on 100 MB: 1,764 -> 1,636 KiB).
+        let room = self.buf.capacity() - self.buf.len();
+        let want = if room >= 64 * 1024 && room >= self.buf.capacity() / 2 {
+            room
+        } else {
+            self.buf.len().max(128 * 1024)
+        };
         let r = match &self.fd {
             Some(fd) => sysfd::read_append(fd.as_fd(), &mut self.buf, want),
             None => sysfd::read_append(stdin_fd(), &mut self.buf, want),
@@ -177,7 +185,7 @@ pub struct Interp<'a> {
     nr: f64,
     fnr: f64,
     // regexes: literal ones first, then the dynamic cache
-    arena: &'a [OnceCell<Regex>],
+    arena: &'a [OnceCell<Box<Regex>>],
     matchers: Vec<Option<Matcher<'a>>>,
     dyn_ix: std::collections::HashMap<Vec<u8>, usize, super::value::FxBuild>,
     /// gensub's last regex, compiled with its sub-matches (the others are compiled without).
@@ -214,7 +222,7 @@ impl<'a> Interp<'a> {
     pub fn new(
         prog: &'a Program,
         ctx: &'a mut Ctx,
-        arena: &'a [OnceCell<Regex>],
+        arena: &'a [OnceCell<Box<Regex>>],
         argv: Vec<Vec<u8>>,
     ) -> R<Interp<'a>> {
         let mut globals = Vec::with_capacity(prog.globals.len());
@@ -249,7 +257,7 @@ impl<'a> Interp<'a> {
             nr: 0.0,
             fnr: 0.0,
             arena,
-            matchers: (0..arena.len()).map(|_| None).collect(),
+            matchers: Vec::new(),
             dyn_ix: Default::default(),
             gensub_re: None,
             main: None,
@@ -268,7 +276,7 @@ impl<'a> Interp<'a> {
         me.seed(0.0);
         for (i, src) in prog.regexes.iter().enumerate() {
             let re = compile(src).map_err(Fail::Error)?;
-            let _ = arena[i].set(re);
+            let _ = arena[i].set(Box::new(re));
         }
         let s = |b: &[u8]| Cell::Val(Value::Str(b.into()));
         me.globals[FS as usize] = s(b" ");
@@ -407,14 +415,24 @@ impl<'a> Interp<'a> {
             return Ok(usize::MAX);
         }
         let re = compile(src).map_err(Fail::Error)?;
-        let _ = self.arena[i].set(re);
+        let _ = self.arena[i].set(Box::new(re));
         self.dyn_ix.insert(src.to_vec(), i);
         Ok(i)
     }
 
     fn matcher(&mut self, i: usize) -> &mut Matcher<'a> {
         let arena = self.arena;
-        self.matchers[i].get_or_insert_with(|| arena[i].get().expect("compiled").matcher())
+        self.matcher_slot(i)
+            .get_or_insert_with(|| arena[i].get().expect("compiled").matcher())
+    }
+
+    /// The matcher slot of regex `i`. The slots grow as regexes are used, not all at once:
+    /// a matcher is ~300 bytes and the dynamic cache 256 slots (80 KiB written at start-up).
+    fn matcher_slot(&mut self, i: usize) -> &mut Option<Matcher<'a>> {
+        if i >= self.matchers.len() {
+            self.matchers.resize_with(i + 1, || None);
+        }
+        &mut self.matchers[i]
     }
 
     fn re_find(
@@ -1728,7 +1746,7 @@ impl<'a> Interp<'a> {
                         compile(&src).map_err(Fail::Error)?.find_at(hay, 0, bol)
                     } else {
                         let arena = self.arena;
-                        self.matchers[ix]
+                        self.matcher_slot(ix)
                             .get_or_insert_with(|| arena[ix].get().expect("compiled").matcher())
                             .find_at(hay, 0, bol)
                     };
@@ -1747,8 +1765,9 @@ impl<'a> Interp<'a> {
                                     let m = if ix == usize::MAX {
                                         None
                                     } else {
-                                        self.matchers[ix]
-                                            .as_mut()
+                                        self.matchers
+                                            .get_mut(ix)
+                                            .and_then(|m| m.as_mut())
                                             .and_then(|m| m.find_at(hay, 0, bol))
                                     };
                                     match m {

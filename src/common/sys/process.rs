@@ -8,6 +8,7 @@ use std::io;
 use std::mem::MaybeUninit;
 
 use super::fd::{cvt, with_cstr, AsRawFd, BorrowedFd};
+use std::os::fd::AsFd;
 
 /// A process id (negative: a process group, for [`kill`]).
 pub type Pid = i32;
@@ -422,15 +423,30 @@ pub fn idle_cpu() -> bool {
     if cpus < 2 {
         return false;
     }
-    let Ok(s) = std::fs::read_to_string("/proc/loadavg") else {
+    // Bytes, not std's file and string reading: this runs in the middle of a walk, and its code
+    // would be the walk's only use of those (pages of text mapped for it alone).
+    let Ok(fd) = super::fd::open(b"/proc/loadavg", libc::O_RDONLY | libc::O_CLOEXEC, 0) else {
         return false;
     };
-    let running = s
-        .split_whitespace()
-        .nth(3)
-        .and_then(|f| f.split('/').next())
-        .and_then(|n| n.parse::<u32>().ok());
-    running.is_some_and(|r| r < cpus)
+    let mut buf = [0u8; 128];
+    let Ok(n) = super::fd::read(fd.as_fd(), &mut buf) else {
+        return false;
+    };
+    running_tasks(&buf[..n]).is_some_and(|r| r < cpus)
+}
+
+/// The RUNNING of /proc/loadavg's "0.52 0.58 0.59 RUNNING/TOTAL LAST_PID".
+fn running_tasks(loadavg: &[u8]) -> Option<u32> {
+    let field = loadavg.split(|&b| b == b' ').nth(3)?;
+    let n = field.iter().take_while(|b| b.is_ascii_digit()).count();
+    if n == 0 || n > 9 || field.get(n) != Some(&b'/') {
+        return None;
+    }
+    Some(
+        field[..n]
+            .iter()
+            .fold(0, |r, &b| r * 10 + u32::from(b - b'0')),
+    )
 }
 
 /// Keeps the calling thread off CPU `cpu` (when it may run elsewhere). A new thread starts on
@@ -516,6 +532,10 @@ mod tests {
         .join()
         .unwrap();
         let _ = idle_cpu();
+        assert_eq!(running_tasks(b"0.52 0.58 0.59 3/412 9876\n"), Some(3));
+        assert_eq!(running_tasks(b"0.00 0.01 0.05 12/80 1"), Some(12));
+        assert_eq!(running_tasks(b"0.00 0.01 0.05 /80 1"), None);
+        assert_eq!(running_tasks(b"0.00 0.01"), None);
     }
 
     #[test]

@@ -663,6 +663,13 @@ impl Copier {
                     created = true;
                 }
                 Err(e) => {
+                    // `cp f missing/`: the kernel says EISDIR for the trailing slash; GNU says
+                    // what is wrong, that no directory is there.
+                    let e = if code(&e) == libc::EISDIR && d.name.ends_with(b"/") {
+                        io::Error::from_raw_os_error(libc::ENOTDIR)
+                    } else {
+                        e
+                    };
                     fail(ctx, "cannot create regular file", d.path, &e);
                     return false;
                 }

@@ -439,6 +439,7 @@ fn coreutils_suite_cases_like_gnu() {
             s("dst"),
         ],
         &[s("-a"), s("--no-preserve=all"), s("o1/d"), s("dst")],
+        &[s("x"), s("no-such/")],
     ] {
         both_in(args, "", Snap::default(), extra);
     }

@@ -146,7 +146,10 @@ pub fn preserve_list(
 ) -> Result<()> {
     for item in list.split(|&c| c == b',') {
         match args::argmatch(ctx, opt, item, ATTRS, 1)? {
-            Attr::Mode => o.mode = on,
+            Attr::Mode => {
+                o.mode = on;
+                o.plain_mode = !on;
+            }
             Attr::Time => o.time = on,
             Attr::Owner => o.owner = on,
             Attr::Links => o.links = on,
@@ -154,6 +157,7 @@ pub fn preserve_list(
             Attr::Xattr => o.xattr = on,
             Attr::All => {
                 o.mode = on;
+                o.plain_mode = !on;
                 o.time = on;
                 o.owner = on;
                 o.links = on;

@@ -145,10 +145,16 @@ fn threshold(v: &[u8]) -> Option<i128> {
         Some(m) => (true, m),
         None => (false, v.strip_prefix(b"+").unwrap_or(v)),
     };
-    let n = if mag.first().is_some_and(|b| b.is_ascii_digit()) {
-        BlockSize::parse(mag)?.size as i128
-    } else {
+    let digits = mag.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
         return None;
+    }
+    let n = if mag[..digits].iter().all(|&b| b == b'0') {
+        // Zero is a threshold (no limit) though not a block size: check only its suffix.
+        BlockSize::parse(&[b"1", &mag[digits..]].concat())?;
+        0
+    } else {
+        BlockSize::parse(mag)?.size as i128
     };
     Some(if neg { -n } else { n })
 }
@@ -203,7 +209,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             "t" | "threshold" => {
                 let v = v.unwrap_or_else(|| unreachable!());
                 let name = if *id == "t" { "-t" } else { "--threshold" };
-                thr = threshold(v.as_bytes()).ok_or_else(|| bad_arg(name, v))?;
+                thr = threshold(v.as_bytes()).ok_or_else(|| {
+                    // A number with a bad suffix gets xstrtol's other message, as GNU's.
+                    let b = v.as_bytes();
+                    let b = b.strip_prefix(b"-").or(b.strip_prefix(b"+")).unwrap_or(b);
+                    if !b.is_empty() && b.iter().all(u8::is_ascii_digit) {
+                        let mut m = format!("{name} argument ").into_bytes();
+                        m.extend_from_slice(&quote_always(v.as_bytes()));
+                        m.extend_from_slice(b" too large");
+                        Error::new(1, m)
+                    } else if b.first().is_some_and(u8::is_ascii_digit) {
+                        bad_arg(&format!("suffix in {name}"), v)
+                    } else {
+                        bad_arg(name, v)
+                    }
+                })?;
                 if thr == 0 && v.as_bytes().first() == Some(&b'-') {
                     let mut msg = b"invalid --threshold argument ".to_vec();
                     msg.extend_from_slice(&quote_always(v.as_bytes()));

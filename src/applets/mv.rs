@@ -197,33 +197,19 @@ impl Mv {
         };
         let dst_st = sfd::fstatat(cwd, dst, libc::AT_SYMLINK_NOFOLLOW).ok();
         if let Some(d) = &dst_st {
-            if (d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) {
+            // Also a symlink onto the file it points to: the rename would leave a link to
+            // itself in place of the file. As GNU, allowed when the file has another name and
+            // the link resolves to that one (the data stays reachable).
+            let link_to_dst = sst.st_mode & libc::S_IFMT == libc::S_IFLNK
+                && d.st_mode & libc::S_IFMT != libc::S_IFLNK
+                && sfd::stat(src).is_ok_and(|t| (t.st_dev, t.st_ino) == (d.st_dev, d.st_ino))
+                && (d.st_nlink == 1 || same_entry(src, dst));
+            if (d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) || link_to_dst {
                 say(ctx, &[b"", src, b" and ", dst, b" are the same file"]);
                 return false;
             }
             if self.clobber == Clobber::Never {
                 return true;
-            }
-            let ddir = is_dir(d)
-                || (sfd::stat(dst).map(|s| is_dir(&s)).unwrap_or(false) && dst.ends_with(b"/"));
-            if is_dir(&sst) && !ddir {
-                say(
-                    ctx,
-                    &[
-                        b"cannot overwrite non-directory ",
-                        dst,
-                        b" with directory ",
-                        src,
-                    ],
-                );
-                return false;
-            }
-            if !is_dir(&sst) && ddir {
-                say(
-                    ctx,
-                    &[b"cannot overwrite directory ", dst, b" with non-directory"],
-                );
-                return false;
             }
             if self.update && (d.st_mtime, d.st_mtime_nsec) >= (sst.st_mtime, sst.st_mtime_nsec) {
                 return true;
@@ -256,6 +242,28 @@ impl Mv {
                 if !ask(ctx, &q) {
                     return true;
                 }
+            }
+            // GNU asks before it finds the kinds do not match.
+            let ddir = is_dir(d)
+                || (sfd::stat(dst).map(|s| is_dir(&s)).unwrap_or(false) && dst.ends_with(b"/"));
+            if is_dir(&sst) && !ddir {
+                say(
+                    ctx,
+                    &[
+                        b"cannot overwrite non-directory ",
+                        dst,
+                        b" with directory ",
+                        src,
+                    ],
+                );
+                return false;
+            }
+            if !is_dir(&sst) && ddir {
+                say(
+                    ctx,
+                    &[b"cannot overwrite directory ", dst, b" with non-directory"],
+                );
+                return false;
             }
         }
         let flags = if self.clobber == Clobber::Never {
@@ -356,4 +364,25 @@ impl Mv {
         });
         r.remove(ctx, cwd, src) != Status::Error
     }
+}
+
+/// Does the symlink `link`, resolved, name the directory entry `name` (same directory, same
+/// last component)?
+fn same_entry(link: &[u8], name: &[u8]) -> bool {
+    let Ok(real) =
+        crate::common::path::canonicalize(link, crate::common::path::Missing::None, true)
+    else {
+        return false;
+    };
+    let split = |p: &[u8]| -> (Vec<u8>, Vec<u8>) {
+        let t = p.strip_suffix(b"/").unwrap_or(p);
+        match t.iter().rposition(|&c| c == b'/') {
+            Some(0) => (b"/".to_vec(), t[1..].to_vec()),
+            Some(i) => (t[..i].to_vec(), t[i + 1..].to_vec()),
+            None => (b".".to_vec(), t.to_vec()),
+        }
+    };
+    let ((rd, rb), (nd, nb)) = (split(&real), split(name));
+    let id = |d: &[u8]| sfd::stat(d).map(|s| (s.st_dev, s.st_ino)).ok();
+    rb == nb && id(&rd).is_some() && id(&rd) == id(&nd)
 }

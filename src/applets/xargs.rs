@@ -219,29 +219,40 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     "E" | "eof" => {
                         o.eof = (!v.is_empty()).then(|| v.as_bytes().to_vec());
                     }
+                    // Each of -I, -L/-l and -n drops the others given before it, with GNU's
+                    // warnings (`-n1` after -I is dropped quietly instead).
                     "I" | "replace" => {
                         o.replace = Some(if v.is_empty() {
                             b"{}".to_vec()
                         } else {
                             v.as_bytes().to_vec()
                         });
+                        if o.max_args != 0 {
+                            warn_exclusive(ctx, "--max-args", "--replace/-I/-i");
+                            o.max_args = 0;
+                        }
                         if o.max_lines != 0 {
                             warn_exclusive(ctx, "--max-lines", "--replace/-I/-i");
                             o.max_lines = 0;
                         }
                     }
                     "L" | "max-lines" => {
+                        let (name, short) = if opt.id == "L" {
+                            ("-L", 'L')
+                        } else {
+                            ("--max-lines/-l", 'l')
+                        };
                         o.max_lines = if opt.id == "max-lines" && v.is_empty() {
                             1
                         } else {
-                            num(ctx, &v, 'L', 1, None)?
+                            num(ctx, &v, short, 1, None)?
                         };
                         if o.max_args != 0 {
-                            warn_exclusive(ctx, "--max-args", "-L");
+                            warn_exclusive(ctx, "--max-args", name);
                             o.max_args = 0;
                         }
                         if o.replace.is_some() {
-                            warn_exclusive(ctx, "--replace", "-L");
+                            warn_exclusive(ctx, "--replace", name);
                             o.replace = None;
                         }
                     }
@@ -250,6 +261,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         if o.max_lines != 0 {
                             warn_exclusive(ctx, "--max-lines", "--max-args/-n");
                             o.max_lines = 0;
+                        }
+                        if o.replace.is_some() {
+                            if o.max_args == 1 {
+                                o.max_args = 0;
+                            } else {
+                                warn_exclusive(ctx, "--replace", "--max-args/-n");
+                                o.replace = None;
+                            }
                         }
                     }
                     "max-procs" => o.procs = num(ctx, &v, 'P', 0, None)?,
@@ -339,6 +358,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         running: Vec::new(),
         status: 0,
         slots: Vec::new(),
+        nul_warned: false,
     };
     let mut rd = Reader {
         fd: input,
@@ -348,6 +368,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         eof: false,
     };
     let r = x.main_loop(ctx, &mut rd);
+    if file.is_none() && rd.pos < rd.len {
+        // What was read past the end (the EOF string) goes back to a seekable standard input,
+        // for the next reader: GNU's stdio does that at exit (`(xargs -E2; cat) <file`).
+        let _ = sysfd::lseek(rd.fd, -((rd.len - rd.pos) as i64), libc::SEEK_CUR);
+    }
     let w = x.wait_all(ctx);
     r?;
     w?;
@@ -419,12 +444,34 @@ struct Xargs<'o> {
     running: Vec<(sp::Pid, usize)>,
     status: i32,
     slots: Vec<bool>,
+    nul_warned: bool,
 }
 
 impl Xargs<'_> {
     /// The next item, GNU's way, into `w` (cleared first): whether it ended a (non-continued)
-    /// line, or `Ok(None)` at the end of input (or the EOF string).
+    /// line, or `Ok(None)` at the end of input (or the EOF string). An item holding a NUL is
+    /// cut there (a NUL cannot be passed on), with GNU's warning once.
     fn next_item(
+        &mut self,
+        ctx: &mut Ctx,
+        rd: &mut Reader,
+        pending: &mut Vec<Vec<u8>>,
+        w: &mut Vec<u8>,
+    ) -> Result<Option<bool>> {
+        let r = self.scan_item(ctx, rd, pending, w)?;
+        if self.o.delim.is_none() {
+            if let Some(i) = memchr::memchr(0, w) {
+                if !self.nul_warned {
+                    self.nul_warned = true;
+                    ctx.msg(b"WARNING: a NUL character occurred in the input.  It cannot be passed through in the argument list.  Did you mean to use the --null option?");
+                }
+                w.truncate(i);
+            }
+        }
+        Ok(r)
+    }
+
+    fn scan_item(
         &mut self,
         ctx: &mut Ctx,
         rd: &mut Reader,
@@ -454,13 +501,17 @@ impl Xargs<'_> {
         let whole_lines = self.o.replace.is_some();
         let mut started = false;
         let mut quote: Option<u8> = None;
+        // The last byte taken into the item was a blank (escaped, or any under -I): a newline
+        // after it does not count as the end of a line for -L, as GNU counts.
+        let mut after_blank = false;
         loop {
             if !rd.fill()? {
+                // At the end an empty item is nothing, even `''` or an open quote (GNU).
+                if w.is_empty() {
+                    return Ok(None);
+                }
                 if let Some(q) = quote {
                     return Err(self.unmatched(ctx, q, pending));
-                }
-                if !started {
-                    return Ok(None);
                 }
                 return Ok(self.finish_word(w, true));
             }
@@ -475,6 +526,7 @@ impl Xargs<'_> {
                             return Err(self.unmatched(ctx, q, pending));
                         }
                         quote = None;
+                        after_blank = false;
                     }
                     None => {
                         w.extend_from_slice(avail);
@@ -483,12 +535,24 @@ impl Xargs<'_> {
                 }
                 continue;
             }
+            if !started {
+                // Leading white space of every kind (newlines, \f, \r, \v too) is skipped,
+                // so blank lines are nothing, with -I as well.
+                let all = avail.len();
+                let n = avail
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace() && *c != 0x0b)
+                    .unwrap_or(all);
+                rd.pos += n;
+                started = n < all;
+                continue;
+            }
             let n = avail
                 .iter()
                 .position(|&c| SPECIAL[c as usize])
                 .unwrap_or(avail.len());
             if n > 0 {
-                started = true;
+                after_blank = false;
                 w.extend_from_slice(&avail[..n]);
                 rd.pos += n;
                 continue;
@@ -497,37 +561,37 @@ impl Xargs<'_> {
             rd.pos += 1;
             match c {
                 b'\n' => {
-                    // An empty line is nothing; a word ended by a newline ends a line.
-                    if started {
-                        return Ok(self.finish_word(w, true));
-                    }
+                    let eol = !after_blank;
+                    return Ok(self.finish_word(w, eol));
                 }
                 // A word ended by a blank does not end the line: a line whose last word is
                 // followed by blanks goes on with the next line (-L).
-                b' ' | b'\t' if !whole_lines && started => return Ok(self.finish_word(w, false)),
-                b' ' | b'\t' if !started => {}
-                b'\'' | b'"' => {
-                    started = true;
-                    quote = Some(c);
+                b' ' | b'\t' if !whole_lines => return Ok(self.finish_word(w, false)),
+                b' ' | b'\t' => {
+                    after_blank = true;
+                    w.push(c);
                 }
-                b'\\' => {
-                    started = true;
-                    match rd.byte()? {
-                        Some(n) => w.push(n),
-                        None => return Ok(self.finish_word(w, true)),
+                b'\'' | b'"' => quote = Some(c),
+                b'\\' => match rd.byte()? {
+                    Some(n) => {
+                        after_blank = n == b' ' || n == b'\t';
+                        w.push(n);
                     }
-                }
+                    None if w.is_empty() => return Ok(None),
+                    None => return Ok(self.finish_word(w, true)),
+                },
                 _ => {
-                    started = true;
+                    after_blank = false;
                     w.push(c);
                 }
             }
         }
     }
 
-    /// An unmatched quote: what was gathered before it still runs (unless -L), then the error.
+    /// An unmatched quote: what was gathered before it still runs (not with -x, -L or -I,
+    /// which would run part of a line), then the error.
     fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Vec<Vec<u8>>) -> Error {
-        if self.o.max_lines == 0 {
+        if !self.o.exit_x && self.o.max_lines == 0 {
             if let Err(e) = self.run_pending(ctx, pending) {
                 return e;
             }

@@ -21,7 +21,7 @@
 //! (fifos, devices, sockets) and symlinks are recreated as such when copying recursively or
 //! with `-d`/`-a`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::os::fd::AsFd;
 
@@ -66,6 +66,9 @@ pub struct CopyOpts {
     pub recursive: bool,
     pub deref: Deref,
     pub mode: bool,
+    /// `--no-preserve=mode`: new files get the default 0666 (directories 0777) less the
+    /// umask, not the source's permissions.
+    pub plain_mode: bool,
     pub owner: bool,
     pub time: bool,
     pub links: bool,
@@ -97,6 +100,7 @@ impl Default for CopyOpts {
             recursive: false,
             deref: Deref::Always,
             mode: false,
+            plain_mode: false,
             owner: false,
             time: false,
             links: false,
@@ -184,6 +188,10 @@ pub struct Copier {
     buf: Vec<u8>,
     /// The first error writing `-v` lines.
     pub write_error: Option<io::Error>,
+    /// Files made for command-line operands (device, inode).
+    made: HashSet<(u64, u64)>,
+    /// Non-directory operands copied: device, inode, last name component.
+    sources: HashSet<(u64, u64, Vec<u8>)>,
 }
 
 /// Where a file goes: a name in a directory, and the path for messages.
@@ -234,6 +242,8 @@ impl Copier {
             no_cfr: Vec::new(),
             buf: Vec::new(),
             write_error: None,
+            made: HashSet::new(),
+            sources: HashSet::new(),
         }
     }
 
@@ -288,7 +298,54 @@ impl Copier {
                 fresh: false,
                 dev: None,
             };
-            return self.copy_nondir(ctx, &s, &d);
+            if self.o.move_mode {
+                return self.copy_nondir(ctx, &s, &d);
+            }
+            // The same source twice is copied once, with GNU's warning.
+            let base = src.rsplit(|&c| c == b'/').next().unwrap_or(src).to_vec();
+            if !self.sources.insert((st.st_dev, st.st_ino, base)) {
+                say(
+                    ctx,
+                    &[b"warning: source file ", src, b" specified more than once"],
+                );
+                return true;
+            }
+            // A file an earlier operand made is not overwritten by a later one (`cp a/x b/x c`),
+            // as GNU; only operands are remembered, not what a tree copy makes.
+            let nofollow = libc::AT_SYMLINK_NOFOLLOW;
+            if !self.made.is_empty() {
+                if let Ok(l) = sfd::fstatat(cwd, dst, nofollow) {
+                    if self.made.contains(&(l.st_dev, l.st_ino)) {
+                        let as_link = st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                            || self.o.symbolic_link
+                            || self.o.hard_link;
+                        if l.st_mode & libc::S_IFMT == libc::S_IFLNK && !as_link {
+                            say(
+                                ctx,
+                                &[
+                                    b"will not copy ",
+                                    src,
+                                    b" through just-created symlink ",
+                                    dst,
+                                ],
+                            );
+                        } else {
+                            say(
+                                ctx,
+                                &[b"will not overwrite just-created ", dst, b" with ", src],
+                            );
+                        }
+                        return false;
+                    }
+                }
+            }
+            let ok = self.copy_nondir(ctx, &s, &d);
+            if ok {
+                if let Ok(l) = sfd::fstatat(cwd, dst, nofollow) {
+                    self.made.insert((l.st_dev, l.st_ino));
+                }
+            }
+            return ok;
         }
         self.copy_tree(ctx, src, dst, st)
     }
@@ -360,6 +417,10 @@ impl Copier {
                 }
             }
             Err(e) if code(&e) == libc::ENOENT => None,
+            // A symlink loop in the way goes with --remove-destination, as GNU's.
+            Err(e) if code(&e) == libc::ELOOP && self.o.remove_dest => {
+                sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW).ok()
+            }
             Err(e) => {
                 fail(ctx, "cannot stat", d.path, &e);
                 return false;
@@ -510,13 +571,15 @@ impl Copier {
         }
         let want = if self.o.mode {
             Some(st.st_mode & 0o7777)
+        } else if created && self.o.plain_mode {
+            Some(0o666 & !self.umask)
         } else if created {
             Some(st.st_mode & 0o777 & !self.umask)
         } else {
             None
         };
         if let Some(m) = want {
-            if self.o.mode || m != st.st_mode & 0o777 & !self.umask {
+            if self.o.mode || self.o.plain_mode || m != st.st_mode & 0o777 & !self.umask {
                 if let Err(e) = sfs::fchmodat(d.dir, d.name, m, 0) {
                     fail(ctx, "preserving permissions for", d.path, &e);
                     ok = false;
@@ -583,7 +646,11 @@ impl Copier {
                 }
             }
         }
-        let perm = s.st.st_mode & 0o777;
+        let perm = if self.o.plain_mode {
+            0o666
+        } else {
+            s.st.st_mode & 0o777
+        };
         if dst.is_none() {
             match sfd::openat(
                 d.dir,
@@ -596,6 +663,13 @@ impl Copier {
                     created = true;
                 }
                 Err(e) => {
+                    // `cp f missing/`: the kernel says EISDIR for the trailing slash; GNU says
+                    // what is wrong, that no directory is there.
+                    let e = if code(&e) == libc::EISDIR && d.name.ends_with(b"/") {
+                        io::Error::from_raw_os_error(libc::ENOTDIR)
+                    } else {
+                        e
+                    };
                     fail(ctx, "cannot create regular file", d.path, &e);
                     return false;
                 }
@@ -1061,6 +1135,8 @@ impl Copier {
         }
         let want = if self.o.mode {
             Some(st.st_mode & 0o7777)
+        } else if p.created && self.o.plain_mode {
+            Some(0o777 & !self.umask)
         } else if p.created && st.st_mode & 0o700 != 0o700 {
             Some(st.st_mode & 0o777 & !self.umask)
         } else {

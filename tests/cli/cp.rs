@@ -409,3 +409,38 @@ fn parents_as_gnu() {
         same_effect("cp", None, &setup, args);
     }
 }
+
+/// Cases after GNU coreutils' own cp tests (rewritten): a later operand does not overwrite
+/// what an earlier one made (nor write through a symlink it made), --remove-destination
+/// replaces a symlink loop, and --no-preserve=mode gives new files the default modes.
+#[test]
+fn coreutils_suite_cases_like_gnu() {
+    let extra: fn(&Path) = |d| {
+        sh(
+            d,
+            "mkdir -p o1 o2 dst && echo a > o1/x && echo b > o2/x && ln -s ../t o1/l && \
+             echo payload > o2/l && ln -s u o2/m && ln -s v o1/m && ln -s loop loop && \
+             chmod 731 o1/x && mkdir -m 705 o1/d && touch o1/d/f && chmod 751 o1/d/f",
+        )
+    };
+    for args in [
+        &[s("o1/x"), s("o2/x"), s("dst")][..],
+        &[s("-dR"), s("o1/l"), s("o2/l"), s("dst")],
+        &[s("-d"), s("o1/m"), s("o2/m"), s("dst")],
+        &[s("-f"), s("o1/x"), s("o2/x"), s("o1/x"), s("dst")],
+        &[s("x"), s("loop")],
+        &[s("--remove-destination"), s("x"), s("loop")],
+        &[s("--no-preserve=mode"), s("o1/x"), s("dst/nm")],
+        &[
+            s("-a"),
+            s("--no-preserve=mode"),
+            s("o1/x"),
+            s("o1/d"),
+            s("dst"),
+        ],
+        &[s("-a"), s("--no-preserve=all"), s("o1/d"), s("dst")],
+        &[s("x"), s("no-such/")],
+    ] {
+        both_in(args, "", Snap::default(), extra);
+    }
+}

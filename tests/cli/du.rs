@@ -127,6 +127,14 @@ fn errors_as_gnu() {
         &["--block-size=x", "t"],
         &["-d", "x", "t"],
         &["-t", "x", "t"],
+        // After coreutils' du/threshold test: zero is a threshold, `-0` is not; xstrtol's
+        // messages for a bad suffix and an overflow.
+        &["--threshold=0", "t"],
+        &["-t", "0K", "t"],
+        &["-t", "-0", "t"],
+        &["-t", "1Q", "t"],
+        &["--threshold=0x", "t"],
+        &["-t", "99999999999999999999999", "t"],
         &["-b", "--inodes", "t"],
         &["-q"],
         &["-X", "nope", "t"],

@@ -621,3 +621,149 @@ fn execdir_runs_in_the_parent_directory() {
         ours.same_as(&theirs);
     }
 }
+
+/// Cases after GNU findutils' own find suite (rewritten): dangling links named as roots under
+/// -H/-L, paths that look like operators, %h of odd roots, reserved directives, depth
+/// arguments, -execdir on `/`, one stream for two names of a file, -used, -files0-from.
+#[test]
+fn findutils_suite_cases_match_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = TempDir::new("findsuite");
+    std::fs::create_dir_all(d.join("t")).unwrap();
+    d.write("t/file", "");
+    symlink("file", d.join("t/LINK")).unwrap();
+    symlink("/NOSUCHFILE", d.join("t/BROKEN")).unwrap();
+    symlink("file/ENOTDIR", d.join("t/ENOTDIR")).unwrap();
+    symlink("SELF", d.join("t/SELF")).unwrap();
+    for dir in ["(1", "!2", ",", ")", "ab", "foo"] {
+        std::fs::create_dir_all(d.join(dir).join("x")).unwrap();
+    }
+    let fmt = "%y %Y %d %p\\n";
+    let cases: &[&[&str]] = &[
+        &["-H", "t/LINK", "t/BROKEN", "t/ENOTDIR", "t", "-printf", fmt],
+        &["-L", "t/LINK", "t/BROKEN", "t/ENOTDIR", "t", "-printf", fmt],
+        &["t/BROKEN", "t", "-follow", "-printf", fmt],
+        &["-H", "t/BROKEN", "t", "-xtype", "l"],
+        &["-L", "t/BROKEN", "-type", "l"],
+        &["-H", "t/SELF"],
+        &[
+            "t/LINK",
+            "t/BROKEN",
+            "t/ENOTDIR",
+            "t/SELF",
+            "-printf",
+            "%y %Y %p\\n",
+        ],
+        &["(1", "!2", ",", ")"],
+        &["(1", ","],
+        &[")", "-maxdepth", "0"],
+        &[
+            "ab/",
+            "ab//",
+            "///.",
+            ".//.",
+            "./",
+            "foo/",
+            "foo/.",
+            "-maxdepth",
+            "0",
+            "-printf",
+            "%p|%h|%f\\n",
+        ],
+        &["ab/", "-printf", "%h %f\\n"],
+        &[".", "-maxdepth", "0", "-printf", "%("],
+        &[".", "-maxdepth", "0", "-printf", "%{"],
+        &[".", "-maxdepth", "0", "-printf", "%["],
+        &["ab", "-mindepth", "+1"],
+        &["ab", "-maxdepth", "2147483648"],
+        &["ab", "-maxdepth", "2147483647"],
+        &[
+            "/",
+            "//",
+            "-maxdepth",
+            "0",
+            "-execdir",
+            "echo",
+            "==",
+            "{}",
+            ";",
+        ],
+        &["/", "-maxdepth", "0", "-execdir", "echo", "==", "{}", "+"],
+        &["-files0-from", "-", ")"],
+        &["-files0-from", "-", ")", "-print"],
+        &["-noleaf", "-files0-from", "/dev/null", ")"],
+        &["-files0-from", "/"],
+        &["-files0-from", "-", "-ok", "echo", "{}", ";"],
+    ];
+    for args in cases {
+        same(d.path(), args);
+    }
+    // Names with an empty one among them, from a pipe and from a file.
+    d.write("list", "ab\0\0foo\0");
+    for args in [&["-files0-from", "list"][..], &["-files0-from", "-"]] {
+        let ours = applet("find")
+            .args(args)
+            .stdin("ab\0\0foo")
+            .cwd(d.path())
+            .run();
+        let theirs = gnu("find")
+            .args(args)
+            .stdin("ab\0\0foo")
+            .cwd(d.path())
+            .run();
+        assert_eq!(
+            (theirs.code, theirs.err(), theirs.out()),
+            (ours.code, ours.err(), ours.out()),
+            "find {args:?}"
+        );
+    }
+    // -fprintf through two names of one file: both lines land in it.
+    symlink("out", d.join("same")).unwrap();
+    for run in [applet("find"), gnu("find")] {
+        run.args([
+            "ab",
+            "-maxdepth",
+            "0",
+            "-fprintf",
+            "out",
+            "1 %p\\n",
+            "-fprintf",
+            "same",
+            "2 %p\\n",
+        ])
+        .cwd(d.path())
+        .run()
+        .code(0);
+        assert_eq!(
+            std::fs::read_to_string(d.join("out")).unwrap(),
+            "1 ab\n2 ab\n"
+        );
+    }
+}
+
+/// -used N: days from the last status change to the last access, GNU's windows (N alone is
+/// more than N-1 and at most N... never for 0).
+#[test]
+fn used_counts_days_from_change_to_access() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = TempDir::new("findused");
+    let now = std::time::SystemTime::now();
+    for (name, days) in [("t00", 0u64), ("t10", 10), ("t20", 20)] {
+        let p = d.write(name, "");
+        if days > 0 {
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            let t = now + std::time::Duration::from_secs(days * 86400 + 60);
+            f.set_times(std::fs::FileTimes::new().set_accessed(t))
+                .unwrap();
+        }
+    }
+    for n in [
+        "-25", "-15", "-5", "0", "5", "11", "+0", "+5", "+15", "+25", "1.5", "-10.5",
+    ] {
+        same(d.path(), &[".", "-type", "f", "-used", n]);
+    }
+}

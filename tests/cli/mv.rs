@@ -90,6 +90,35 @@ fn renames_and_messages_like_gnu() {
     both(&[s("-i"), s("x"), s("y")], "y\n");
     both(&[s("-if"), s("x"), s("y")], "");
     both(&[s("-fn"), s("x"), s("y")], "");
+    // After coreutils' mv/i-5: -i asks before it finds a directory cannot replace a file.
+    both(&[s("-i"), s("a"), s("x")], "n\n");
+    both(&[s("-i"), s("a"), s("x")], "y\n");
+}
+
+/// After coreutils' mv/symlink-onto-hardlink: a symlink is not moved onto the file it points
+/// to (the file would be lost), whether or not the file has other links.
+#[test]
+fn symlink_onto_its_target_like_gnu() {
+    for setup in ["ln -s f s", "ln -s h s", "ln -s ./x s"] {
+        let (a, g) = (TempDir::new("mv-a"), TempDir::new("mv-g"));
+        for d in [&a, &g] {
+            sh(d.path(), &format!("touch f x && ln f h && {setup}"));
+        }
+        for args in [["s", "f"], ["s", "x"], ["s", "l"]] {
+            let ours = applet("mv").args(args).cwd(a.path()).run();
+            let theirs = gnu("mv").args(args).cwd(g.path()).run();
+            ours.same_as(&theirs);
+            let snap = Snap {
+                mtime: false,
+                ..ALL
+            };
+            assert_eq!(
+                tree_snapshot(a.path(), snap),
+                tree_snapshot(g.path(), snap),
+                "{setup}; mv {args:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -208,3 +208,83 @@ fn items_across_read_boundaries() {
         o.same_as(&w);
     }
 }
+
+/// Cases after GNU findutils' own xargs suite (rewritten): which white space separates, what
+/// -I does with leading blanks and empty lines, -L's counting, and options that cancel others.
+#[test]
+fn findutils_suite_cases_as_gnu() {
+    // Only space, tab and newline end an item, but every kind of white space (\f \r \v too)
+    // is skipped before one: a line of white space is nothing, with -I as well.
+    let ws: &[u8] = b"\n \x0c\r\t\x0b\n";
+    let mixed: &[u8] = b" \x0c\r\t\x0b\ndumb\n s  s \n\x0cf\x0c\x0cf\x0c\n\rr\r\x0b\n  \t x \n";
+    for i in [ws, mixed] {
+        same(&["echo", "this", "plus", "that"], i);
+        same(&["-r", "echo", "this"], i);
+        same(&["-IARG", "echo", "from", "ARG", "to", "xARGy"], i);
+        same(&["-i", "echo", "<{}>"], i);
+        same(&["-L2"], i);
+        same(&["-l"], i);
+    }
+    // -I: whole lines, leading blanks dropped, trailing ones kept, empty lines skipped.
+    same(&["-I{}", "echo", "[{}]"], b"\n\n  a b  \n\t\n c\n\n");
+    // -L: a line ending in a blank (even an escaped one) runs on into the next.
+    same(&["-L1"], b"a \nb\nc\\ \nd\ne\n");
+    // At the end of input an empty item is nothing, even '' or an open quote.
+    for i in [&b"'"[..], b"a '", b"a ''", b"a ''\n", b"a\\", b"a \\"] {
+        same(&[], i);
+    }
+    // An unmatched quote: what came before runs, except with -x, -L or -I.
+    same(&["-n2"], b"one\n\"two\nthree");
+    same(&["-n2", "-x"], b"one\n\"two\nthree");
+    same(&["-L2"], b"a\n'b\n");
+    same(&["-I{}", "echo", "{}"], b"a\n'b\n");
+    // A NUL cuts its item short, with a warning once.
+    same(&[], b"a\0b c\nd\0e\n");
+    // -I, -L, -l and -n cancel each other with GNU's warnings; -n1 after -I quietly.
+    for args in [
+        &["-n2", "-I{}", "echo", "{}"][..],
+        &["-L2", "-I{}", "echo", "{}"],
+        &["-I{}", "-n2", "echo", "{}"],
+        &["-I{}", "-n1", "echo", "{}"],
+        &["-I{}", "-l", "echo", "{}"],
+        &["-n2", "-l"],
+        &["-n2", "-L1"],
+        &["-l1", "-n2"],
+        &["--max-lines=x"],
+        &["-lx"],
+    ] {
+        same(args, b"a b\nc d\ne\n");
+    }
+    // The exit status of -I commands that fail, with a -n1 given before -I.
+    same(
+        &["-n1", "-IARG", "sh", "-c", "ARG"],
+        b"false\necho 1\necho 2\n",
+    );
+}
+
+/// What follows the EOF string stays in a seekable standard input for the next reader, as it
+/// does with GNU's stdio.
+#[test]
+fn eof_string_leaves_the_rest_of_a_file() {
+    let d = TempDir::new("xargs-eof");
+    d.write("in", "1\n2\n3\n");
+    d.write("in2", "a b\nc\n");
+    for (xargs, input) in [
+        ("xargs -E2; cat", "in"),
+        ("xargs -n1 -E2; cat", "in"),
+        ("xargs -L1 -E b; cat", "in2"),
+        ("xargs -a in -E2; cat", "in"),
+    ] {
+        let script = format!("({xargs}) < {input}");
+        let ours = gnu("sh")
+            .args([
+                "-c",
+                &script.replacen("xargs", &format!("{} xargs", rbox().display()), 1),
+            ])
+            .cwd(d.path())
+            .run();
+        let theirs = gnu("sh").args(["-c", &script]).cwd(d.path()).run();
+        assert_eq!(ours.out(), theirs.out(), "{script}");
+        assert_eq!(ours.code, theirs.code, "{script}");
+    }
+}

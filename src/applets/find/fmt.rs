@@ -2,8 +2,9 @@
 //! line (gnulib's list_file).
 
 use super::{Cur, Find, S_IFMT};
+use crate::common::ctx::strerror;
 use crate::common::fs::mode_string;
-use crate::common::quote::{quote_into, Style};
+use crate::common::quote::{quote_into, quote_locale, Style};
 use crate::common::sys::fd::{self as sysfd, Stat};
 use crate::common::sys::fs as sysfs;
 use crate::common::time::{strftime, Zone};
@@ -132,6 +133,14 @@ pub fn compile(f: &[u8], warnings: &mut Vec<Vec<u8>>) -> Result<Vec<Seg>, Vec<u8
             // GNU prints what came before the second `%`.
             lit.extend_from_slice(&f[start..i - 1]);
             continue;
+        }
+        if matches!(k, b'{' | b'[' | b'(') {
+            return Err([
+                b"error: the format directive `%".as_slice(),
+                &[k],
+                b"' is reserved for future use",
+            ]
+            .concat());
         }
         if !KINDS.contains(&k) {
             warnings.push(
@@ -313,25 +322,17 @@ fn ctime_fmt(out: &mut Vec<u8>, zone: &Zone, t: i64, ns: i64) {
 }
 
 /// The directory part %h prints (see the module tests for GNU's cases).
-fn dir_part(path: &[u8], depth: usize) -> &[u8] {
-    if depth == 0 {
-        let mut end = path.len();
-        while end > 1 && path[end - 1] == b'/' {
-            end -= 1;
-        }
-        let t = &path[..end];
-        if t != b"/" {
-            if let Some(i) = t.iter().rposition(|&c| c == b'/') {
-                let mut d = &t[..i];
-                while d.len() > 1 && d.ends_with(b"/") {
-                    d = &d[..d.len() - 1];
-                }
-                return d;
-            }
+fn dir_part(path: &[u8]) -> &[u8] {
+    // GNU 4.9 drops trailing slashes only when more than one character is left before them,
+    // so `a/` gives `a` but `ab/` gives `.`: scripts see that, so it is followed.
+    let mut t = path;
+    if let Some(s) = t.iter().rposition(|&c| c != b'/') {
+        if s > 0 {
+            t = &t[..s + 1];
         }
     }
-    match path.iter().rposition(|&c| c == b'/') {
-        Some(i) => &path[..i],
+    match t.iter().rposition(|&c| c == b'/') {
+        Some(i) => &t[..i],
         None => b".",
     }
 }
@@ -398,16 +399,27 @@ fn unescape_mount(s: &[u8]) -> Vec<u8> {
 }
 
 /// %Y: the type of what a symlink points to (`N` dangling, `L` a loop, `?` another error).
-fn follow_type(c: &Cur, lst: &Stat) -> u8 {
+/// %Y: the type of what a symlink points to; N when it dangles (ENOENT or ENOTDIR), L for a
+/// loop, and otherwise `?` with a message that, as GNU's, leaves the exit status alone.
+fn follow_type(f: &mut Find, c: &Cur, lst: &Stat) -> u8 {
     if lst.st_mode & S_IFMT != libc::S_IFLNK {
         return type_char(lst.st_mode);
     }
     match sysfd::fstatat(c.e.parent(), c.e.name(), 0) {
         Ok(s) => type_char(s.st_mode),
         Err(e) => match e.raw_os_error() {
-            Some(libc::ENOENT) => b'N',
+            Some(libc::ENOENT | libc::ENOTDIR) => b'N',
             Some(libc::ELOOP) => b'L',
-            _ => b'?',
+            _ => {
+                let m = [
+                    quote_locale(c.path()).as_slice(),
+                    b": ",
+                    strerror(&e).as_bytes(),
+                ]
+                .concat();
+                f.ctx.msg(&m);
+                b'?'
+            }
         },
     }
 }
@@ -436,7 +448,7 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
                 };
                 pad_str(out, s, b)
             }
-            b'h' => pad_str(out, s, dir_part(path, depth)),
+            b'h' => pad_str(out, s, dir_part(path)),
             b'H' => pad_str(out, s, &path[..c.root_len.min(path.len())]),
             b'P' => {
                 let mut r = &path[c.root_len.min(path.len())..];
@@ -488,7 +500,7 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
                     }
                     b'y' => pad_str(out, s, &[type_char(st.st_mode)]),
                     b'Y' => {
-                        let t = follow_type(c, &st);
+                        let t = follow_type(f, c, &st);
                         pad_str(out, s, &[t])
                     }
                     b'S' => {
@@ -610,12 +622,15 @@ mod tests {
             ("//", "/", "/"),
             ("a/b//", "b/", "a"),
             ("/tmp/ft/a/", "a/", "/tmp/ft"),
+            ("ab/", "ab/", "."),
+            ("///.", ".", "//"),
+            (".//.", ".", "./"),
         ];
         for (p, base, dir) in cases {
             assert_eq!(root_base(p.as_bytes()), base.as_bytes(), "{p}");
-            assert_eq!(dir_part(p.as_bytes(), 0), dir.as_bytes(), "{p}");
+            assert_eq!(dir_part(p.as_bytes()), dir.as_bytes(), "{p}");
         }
-        assert_eq!(dir_part(b"a/b//c", 2), b"a/b/");
+        assert_eq!(dir_part(b"a/b//c"), b"a/b/");
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub enum Node {
         n: f64,
         days: bool,
     },
-    Used(Cmp, u64),
+    Used(Cmp, f64),
     Newer(TField, i64, u32),
     Perm(u8, u32, u32),
     Uid(Cmp, u64),
@@ -341,7 +341,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
     }
     // Paths.
     let start = i;
-    while i < argv.len() && !parse::looks_like_expression(&argv[i], i == start) {
+    while i < argv.len() && !parse::looks_like_expression(&argv[i]) {
         i += 1;
     }
     let paths: Vec<Vec<u8>> = argv[start..i].to_vec();
@@ -423,6 +423,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
     };
     // Roots.
     let mut roots = paths;
+    let mut files0_label = None;
     if let Some(src) = f.opts.files0.clone() {
         if !roots.is_empty() {
             f.ctx.error(
@@ -436,16 +437,21 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
             );
             return 1;
         }
-        let data = if src == b"-" {
-            let mut v = Vec::new();
-            let _ = sysfd::read_to_end(crate::common::io::stdin_fd(), &mut v);
-            v
+        let ok = f.execs.iter().any(|e| e.ok);
+        let stdin = crate::common::io::stdin_fd();
+        let mut data = Vec::new();
+        let (label, read) = if src == b"-" {
+            if ok {
+                // The answers to -ok would be read from the list itself. (GNU's message ends
+                // in an empty line.)
+                f.ctx.error(1, b"option -files0-from reading from standard input cannot be combined with -ok, -okdir\n");
+                return 1;
+            }
+            let r = sysfd::read_to_end(stdin, &mut data);
+            (quote_locale(b"(standard input)"), r)
         } else {
-            match sysfd::open(&src, libc::O_RDONLY | libc::O_CLOEXEC, 0).and_then(|fd| {
-                let mut v = Vec::new();
-                sysfd::read_to_end(fd.as_fd(), &mut v).map(|_| v)
-            }) {
-                Ok(v) => v,
+            let fd = match sysfd::open(&src, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
+                Ok(fd) => fd,
                 Err(e) => {
                     let m = [
                         b"cannot open ".as_slice(),
@@ -457,16 +463,32 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
                     f.ctx.error(1, &m);
                     return 1;
                 }
+            };
+            let id = |fd| sysfd::fstat(fd).map(|st| (st.st_dev, st.st_ino));
+            if ok && matches!((id(fd.as_fd()), id(stdin)), (Ok(a), Ok(b)) if a == b) {
+                let m = [
+                    b"option -files0-from: standard input must not refer to the same file when combined with -ok, -okdir: ".as_slice(),
+                    &quote_locale(&src),
+                    b"\n",
+                ]
+                .concat();
+                f.ctx.error(1, &m);
+                return 1;
             }
+            let r = sysfd::read_to_end(fd.as_fd(), &mut data);
+            (quote_locale(&src), r)
         };
-        for r in data.split(|&c| c == 0) {
-            if !r.is_empty() {
-                roots.push(r.to_vec());
-            }
+        if let Err(e) = read {
+            let m = [label.as_slice(), b": read error: ", strerror(&e).as_bytes()].concat();
+            f.ctx.error(1, &m);
         }
-        if data.last().is_some_and(|&c| c != 0) {
-            // The last name without a terminator still counts (split gave it).
+        if data.last() == Some(&0) {
+            data.pop();
         }
+        if !data.is_empty() {
+            roots.extend(data.split(|&c| c == 0).map(<[u8]>::to_vec));
+        }
+        files0_label = Some(label);
     } else if roots.is_empty() {
         roots.push(b".".to_vec());
     }
@@ -476,15 +498,36 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         order: Order::Raw,
         ..Options::default()
     });
-    for root in &roots {
+    let mut dangling_walker: Option<Walker> = None;
+    for (n, root) in roots.iter().enumerate() {
         if root.is_empty() {
-            f.ctx.error(1, b"'': No such file or directory");
+            let m = match &files0_label {
+                Some(l) => {
+                    let at = format!(":{}: invalid zero-length file name", n + 1);
+                    [l.as_slice(), at.as_bytes()].concat()
+                }
+                None => [quote_locale(b"").as_slice(), b": No such file or directory"].concat(),
+            };
+            f.ctx.error(1, &m);
             continue;
         }
         let tree = &tree;
         let fref = &mut f;
         let root_len = root.len();
-        walker.walk(cwd(), root, |e, v| fref.visit(tree, e, v, root_len));
+        // -H/-L: a dangling symlink named as a root is the symlink itself, as one met in the
+        // tree is (GNU prints it rather than an error).
+        let w = if fref.opts.follow != Follow::Never && dangling(root) {
+            dangling_walker.get_or_insert_with(|| {
+                Walker::new(Options {
+                    xdev: fref.opts.xdev,
+                    order: Order::Raw,
+                    ..Options::default()
+                })
+            })
+        } else {
+            &mut walker
+        };
+        w.walk(cwd(), root, |e, v| fref.visit(tree, e, v, root_len));
         if f.quit {
             break;
         }
@@ -496,6 +539,18 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         1
     } else {
         st
+    }
+}
+
+/// Is `path` a symlink whose target is missing? (Not a loop nor a target under a non-directory,
+/// which GNU reports as errors for a root.)
+fn dangling(path: &[u8]) -> bool {
+    match sysfd::fstatat(cwd(), path, 0) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+            sysfd::fstatat(cwd(), path, libc::AT_SYMLINK_NOFOLLOW)
+                .is_ok_and(|st| st.st_mode & S_IFMT == libc::S_IFLNK)
+        }
+        _ => false,
     }
 }
 
@@ -563,11 +618,16 @@ impl<'c> Find<'c> {
                     && e.cached_stat()
                         .is_some_and(|s| s.st_mode & S_IFMT == libc::S_IFLNK)
                 {
-                    // -L: a link left as a link is dangling, or a loop (an error, as GNU's).
+                    // -L: a link left as a link is dangling, or a loop (an error, as GNU's),
+                    // or points under a non-directory (an error, and visited all the same).
                     if let Err(err) = sysfd::fstatat(e.parent(), e.name(), 0) {
-                        if err.raw_os_error() == Some(libc::ELOOP) {
-                            self.report(e.path(), &err);
-                            return Action::Continue;
+                        match err.raw_os_error() {
+                            Some(libc::ELOOP) => {
+                                self.report(e.path(), &err);
+                                return Action::Continue;
+                            }
+                            Some(libc::ENOTDIR) => self.report(e.path(), &err),
+                            _ => {}
                         }
                     }
                 }
@@ -771,14 +831,19 @@ impl<'c> Find<'c> {
                 }
             }
             Node::Used(cmp, n) => {
+                // GNU: never when the access is older than the change; else the days from
+                // change to access, a bare N meaning at least N-1 and less than N (so 0 never).
                 let Some(st) = self.stat(c) else { return false };
+                if (st.st_atime, st.st_atime_nsec) < (st.st_ctime, st.st_ctime_nsec) {
+                    return false;
+                }
                 let d = (st.st_atime - st.st_ctime) as f64
                     + (st.st_atime_nsec - st.st_ctime_nsec) as f64 * 1e-9;
-                let n = *n as f64 * 86400.0;
+                let n = *n * 86400.0;
                 match cmp {
-                    Cmp::Gt => d > n + 86400.0,
+                    Cmp::Gt => d > n,
                     Cmp::Lt => d < n,
-                    Cmp::Eq => d >= n && d < n + 86400.0,
+                    Cmp::Eq => d >= n - 86400.0 && d < n,
                 }
             }
             Node::Newer(f, s, ns) => {
@@ -987,6 +1052,11 @@ impl<'c> Find<'c> {
         let mut end = p.len();
         while end > 1 && p[end - 1] == b'/' {
             end -= 1;
+        }
+        if &p[..end] == b"/" {
+            // The root directory has no name in a parent: GNU passes `/` itself.
+            let fd = sysfd::openat(cwd(), b"/", dir::DIR_FLAGS, 0)?;
+            return Ok((b"/".to_vec(), Some(fd), b"/".to_vec()));
         }
         let (dirp, base): (&[u8], &[u8]) = match p[..end].iter().rposition(|&c| c == b'/') {
             Some(0) => (b"/", &p[1..]),

@@ -1,7 +1,7 @@
 //! The command line of `find`: leading options, paths, and the expression parsed into a tree,
 //! with GNU findutils 4.9's messages.
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 
 use super::fmt::{self, Seg};
 use super::{Cmp, Exec, Node, Opts, TField};
@@ -24,6 +24,8 @@ fn msg(parts: &[&[u8]]) -> Vec<u8> {
 pub struct FileOut {
     pub name: Vec<u8>,
     pub fd: OwnedFd,
+    /// Device and inode, to find the same file under another name.
+    id: Option<(u64, u64)>,
 }
 
 pub struct Parser<'a> {
@@ -42,17 +44,14 @@ pub struct Parser<'a> {
     pub uses_delete: bool,
     pub explicit_depth: bool,
     pub needs_execdir_check: bool,
+    /// A test, action or option other than -files0-from was parsed (for a stray `)`).
+    counted_pred: bool,
 }
 
-/// Does `a` start the expression (rather than name a path)? `leading`: no path seen yet...
-/// GNU: `-x`, `!`, `(` always; `)` and `,` only after the first path.
-pub fn looks_like_expression(a: &[u8], leading: bool) -> bool {
-    match a {
-        [b'-', _, ..] => true,
-        b"!" | b"(" => true,
-        b")" | b"," => !leading,
-        _ => false,
-    }
+/// Does `a` start the expression (rather than name a path)? As GNU 4.9: `-x`, `!` and `(`;
+/// a lone `)` or `,` is a path wherever it stands among the paths (`find '(1' ,`).
+pub fn looks_like_expression(a: &[u8]) -> bool {
+    matches!(a, [b'-', _, ..] | b"!" | b"(")
 }
 
 const REGEX_TYPES: &[&str] = &[
@@ -174,6 +173,7 @@ impl<'a> Parser<'a> {
             uses_delete: false,
             explicit_depth: false,
             needs_execdir_check: false,
+            counted_pred: false,
         }
     }
 
@@ -183,12 +183,21 @@ impl<'a> Parser<'a> {
 
     /// The whole expression; None when empty.
     pub fn parse(&mut self) -> PResult<Option<Node>> {
-        if self.peek().is_none() {
-            return Ok(None);
+        // A `)` before any test or action (only -files0-from, which GNU does not count as
+        // one, can stand before it: elsewhere a leading `)` is a path) has its own message.
+        const NOTHING_BEFORE: &[u8] =
+            b"invalid expression: expected expression before closing parentheses ')'.";
+        match self.peek() {
+            None => return Ok(None),
+            Some(b")") => return Err(NOTHING_BEFORE.to_vec()),
+            _ => {}
         }
         let n = self.comma()?;
         if let Some(t) = self.peek() {
             if t == b")" {
+                if !self.counted_pred {
+                    return Err(NOTHING_BEFORE.to_vec());
+                }
                 return Err(b"you have too many ')'".to_vec());
             }
             return Err(self.unexpected(t));
@@ -342,11 +351,27 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A time test's `[+-]N`, where N may have a fraction (GNU reads it with strtod).
+    fn float_arg(&mut self, pred: &[u8]) -> PResult<(Cmp, f64)> {
+        let a = self.arg(pred)?;
+        let (c, rest) = split_cmp(a);
+        let n = std::str::from_utf8(rest)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .and_then(crate::common::num::parse_f64)
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", pred, b"'"]))?;
+        Ok((c, n))
+    }
+
     fn depth_arg(&mut self, pred: &[u8]) -> PResult<usize> {
         let a = self.arg(pred)?;
-        match parse_num(a) {
-            Some(n) => Ok(n.min(usize::MAX as u64 / 2) as usize),
-            None => Err(msg(&[
+        // GNU takes no sign here, not even the `+` that numeric tests allow, and an int.
+        let digits = !a.is_empty() && a.iter().all(u8::is_ascii_digit);
+        match parse_num(a).filter(|_| digits) {
+            Some(n) if n <= i32::MAX as u64 => Ok(n as usize),
+            _ if digits => Err(msg(&[a, b": Numerical result out of range"])),
+            _ => Err(msg(&[
                 b"Expected a positive decimal integer argument to ",
                 pred,
                 b", but got ",
@@ -386,15 +411,25 @@ impl<'a> Parser<'a> {
                 crate::common::ctx::strerror(&e).as_bytes(),
             ])
         })?;
+        // Two names for one file share one stream, as GNU's: each would otherwise overwrite
+        // what the other wrote.
+        let id = sysfd::fstat(fd.as_fd())
+            .map(|st| (st.st_dev, st.st_ino))
+            .ok();
+        if let Some(i) = self.files.iter().position(|f| id.is_some() && f.id == id) {
+            return Ok(i + 1);
+        }
         self.files.push(FileOut {
             name: name.to_vec(),
             fd,
+            id,
         });
         Ok(self.files.len())
     }
 
     fn primary(&mut self, t: &'a [u8]) -> PResult<Node> {
         self.pos += 1;
+        self.counted_pred |= t != b"-files0-from";
         let name = t;
         let is_global = matches!(
             t,
@@ -613,14 +648,7 @@ impl<'a> Parser<'a> {
             }
             b"-empty" => Node::Empty,
             b"-mtime" | b"-atime" | b"-ctime" | b"-mmin" | b"-amin" | b"-cmin" => {
-                let a = self.arg(t)?;
-                let (c, rest) = split_cmp(a);
-                let n: f64 = std::str::from_utf8(rest)
-                    .ok()
-                    .filter(|s| !s.is_empty())
-                    .and_then(crate::common::num::parse_f64)
-                    .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", t, b"'"]))?;
+                let (c, n) = self.float_arg(t)?;
                 let field = match t[1] {
                     b'a' => TField::A,
                     b'c' => TField::C,
@@ -634,7 +662,7 @@ impl<'a> Parser<'a> {
                 }
             }
             b"-used" => {
-                let (c, n) = self.num_arg(t)?;
+                let (c, n) = self.float_arg(t)?;
                 Node::Used(c, n)
             }
             b"-newer" | b"-anewer" | b"-cnewer" => {

@@ -805,9 +805,15 @@ impl Copier {
             }
         }
         let size = s.st.st_size.max(0) as u64;
+        // Holes are kept only in a regular file, as GNU does: a FIFO, a terminal or /dev/null
+        // gets them as zeros, in order (fstat is asked only for a sparse source).
         let sparse = match self.o.sparse {
             Sparse::Never => false,
-            _ => size > 0 && (s.st.st_blocks as u64) * 512 < size,
+            _ => {
+                size > 0
+                    && (s.st.st_blocks as u64) * 512 < size
+                    && sfd::fstat(df).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
+            }
         };
         if sparse {
             let mut off = 0u64;
@@ -907,7 +913,14 @@ impl Copier {
             if k == 0 {
                 return Ok(off);
             }
-            sfs::pwrite_all(df, &self.buf[..k], off).map_err(|e| Some(DataError::Write(e)))?;
+            let data = &self.buf[..k];
+            match sfs::pwrite_all(df, data, off) {
+                // Not seekable (a pipe or a terminal; copy_file_range and sendfile refused it
+                // too): everything goes in order from the start, so plain writes are right.
+                Err(e) if code(&e) == libc::ESPIPE => sfd::write_all(df, data),
+                r => r,
+            }
+            .map_err(|e| Some(DataError::Write(e)))?;
             off += k as u64;
         }
     }

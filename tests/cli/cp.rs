@@ -444,3 +444,27 @@ fn coreutils_suite_cases_like_gnu() {
         both_in(args, "", Snap::default(), extra);
     }
 }
+
+/// A sparse source copied to a destination that cannot seek or be truncated (`cp f /dev/stdout`
+/// on a pipe, /dev/null, a FIFO: coreutils' sparse-to-pipe test): the holes arrive as zeros, in
+/// order, and the status is 0, as GNU's.
+#[test]
+fn sparse_source_to_a_pipe_and_dev_null() {
+    let d = TempDir::new("cp-sparse-pipe");
+    let f = std::fs::File::create(d.join("sp")).unwrap();
+    f.set_len(3 << 20).unwrap();
+    drop(f);
+    sh(
+        d.path(),
+        "echo tail >> sp && printf head | dd of=sp conv=notrunc 2>/dev/null",
+    );
+    let want = std::fs::read(d.join("sp")).unwrap();
+    for dest in ["/dev/stdout", "/dev/null"] {
+        let ours = applet("cp").args(["sp", dest]).cwd(d.path()).run();
+        let theirs = gnu("cp").args(["sp", dest]).cwd(d.path()).run();
+        ours.same_as(&theirs).ok();
+        if dest == "/dev/stdout" {
+            assert!(ours.stdout == want, "cp sp /dev/stdout: wrong bytes");
+        }
+    }
+}

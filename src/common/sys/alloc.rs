@@ -27,6 +27,22 @@ const CLASSES: usize = 8 + 3 * 4;
 /// The class of a size (1..=MAX_SMALL) and its block size.
 #[inline]
 fn class_of(size: usize) -> usize {
+    CLASS_OF_BAND[(size - 1) >> 4] as usize
+}
+
+/// Every class boundary is a multiple of 16, so a 16-byte band of sizes has one class: a
+/// lookup instead of the arithmetic, inlined at every allocation and free.
+const CLASS_OF_BAND: [u8; MAX_SMALL / 16] = {
+    let mut t = [0u8; MAX_SMALL / 16];
+    let mut band = 0;
+    while band < t.len() {
+        t[band] = class_by_arithmetic(band * 16 + 16) as u8;
+        band += 1;
+    }
+    t
+};
+
+const fn class_by_arithmetic(size: usize) -> usize {
     if size <= 128 {
         size.div_ceil(16) - 1
     } else {
@@ -225,6 +241,7 @@ mod tests {
         let mut last = 0;
         for s in 1..=MAX_SMALL {
             let c = class_of(s);
+            assert_eq!(c, class_by_arithmetic(s), "size {s}");
             assert!(c < CLASSES, "size {s}");
             assert!(class_size(c) >= s, "size {s} class {c}");
             assert_eq!(class_size(c) % 16, 0);

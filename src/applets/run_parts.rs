@@ -164,7 +164,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             return Err(Error::new(1, m));
         }
     };
-    names.sort();
+    crate::common::sort::sort(&mut names);
     if o.reverse {
         names.reverse();
     }

@@ -94,9 +94,9 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
             };
             match a {
                 Arg::Operand(v) => rest.push(v),
-                Arg::Opt(o, v) => match o.id {
+                Arg::Opt(o, v) => match o.id() {
                     "help" | "version" => {
-                        args::answer(ctx, &SPEC, o.id)?;
+                        args::answer(ctx, &SPEC, o.id())?;
                         return Ok(None);
                     }
                     "ignore-environment" => ignore = true,

@@ -127,7 +127,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                 ops.push(v);
                 continue;
             }
-            Arg::Opt(o, v) => (o.id, v.map(OsString::into_vec).unwrap_or_default()),
+            Arg::Opt(o, v) => (o.id(), v.map(OsString::into_vec).unwrap_or_default()),
         };
         match id {
             "help" | "version" => {

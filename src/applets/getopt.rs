@@ -125,7 +125,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Arg::Operand(v) => operands.push(v),
             Arg::Opt(o, v) => {
                 let v = v.unwrap_or_default();
-                match o.id {
+                match o.id() {
                     "alternative" => c.alternative = true,
                     "options" => optstring = Some(v.as_bytes().to_vec()),
                     "longoptions" => {

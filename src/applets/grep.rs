@@ -1137,7 +1137,7 @@ impl Run<'_, '_> {
 /// (get_nondigit_option) joins digits only within one word: `-12` is 12, `-1 -2` is 2. Words
 /// are read as getopt reads them, so an option's argument (`-m12`, `-e -4`) holds none.
 fn digit_runs(argv: &[OsString]) -> Vec<bool> {
-    let takes_arg = |o: &Opt| !matches!(o.has, args::Has::No);
+    let takes_arg = |o: &Opt| !matches!(o.has(), args::Has::No);
     let mut runs = Vec::new();
     let mut i = 1;
     while i < argv.len() {
@@ -1150,13 +1150,13 @@ fn digit_runs(argv: &[OsString]) -> Vec<bool> {
             let name = long.split(|&c| c == b'=').next().unwrap_or(b"");
             let hits: Vec<&Opt> = OPTIONS
                 .iter()
-                .filter(|o| o.long.is_some_and(|l| l.as_bytes().starts_with(name)))
+                .filter(|o| o.long().is_some_and(|l| l.as_bytes().starts_with(name)))
                 .collect();
             let exact = hits
                 .iter()
-                .find(|o| o.long.map(str::as_bytes) == Some(name));
+                .find(|o| o.long().map(str::as_bytes) == Some(name));
             let o = exact.or(if hits.len() == 1 { hits.first() } else { None });
-            if o.is_some_and(|o| matches!(o.has, args::Has::Arg)) && !long.contains(&b'=') {
+            if o.is_some_and(|o| matches!(o.has(), args::Has::Arg)) && !long.contains(&b'=') {
                 i += 1;
             }
             continue;
@@ -1172,8 +1172,11 @@ fn digit_runs(argv: &[OsString]) -> Vec<bool> {
                 continue;
             }
             prev_digit = false;
-            if let Some(o) = OPTIONS.iter().find(|o| o.short == Some(c) && takes_arg(o)) {
-                if k + 1 == w.len() && matches!(o.has, args::Has::Arg) {
+            if let Some(o) = OPTIONS
+                .iter()
+                .find(|o| o.short() == Some(c) && takes_arg(o))
+            {
+                if k + 1 == w.len() && matches!(o.has(), args::Has::Arg) {
                     i += 1;
                 }
                 break;

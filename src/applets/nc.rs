@@ -121,7 +121,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Ok(Arg::Opt(opt, v)) => (opt, v.unwrap_or_default()),
         };
         let v = v.as_bytes();
-        match opt.id {
+        match opt.id() {
             "4" => o.fam = Some(Family::V4),
             "6" => o.fam = Some(Family::V6),
             "h" => {

@@ -131,7 +131,7 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
                 return Err(Error::silent(1));
             }
         };
-        match opt.id {
+        match opt.id() {
             "dir" => o.dirs = true,
             "force" => {
                 o.interactive = Interactive::Never;

@@ -109,7 +109,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             }
             Ok(Arg::Opt(opt, v)) => (opt, v.unwrap_or_default()),
         };
-        match opt.id {
+        match opt.id() {
             "help" => {
                 ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());

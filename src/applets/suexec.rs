@@ -512,9 +512,9 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
             }
             Arg::Opt(o, v) => (o, v.map(OsString::into_vec).unwrap_or_default()),
         };
-        match o.id {
+        match o.id() {
             "help" | "version" => {
-                args::answer(ctx, &SETPRIV, o.id)?;
+                args::answer(ctx, &SETPRIV, o.id())?;
                 return Ok(ctx.finish(Ok(())));
             }
             "nnp" => w.nnp = true,
@@ -540,7 +540,7 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
                         "mutually exclusive arguments: --clear-groups --keep-groups --init-groups --groups",
                     ));
                 }
-                match o.id {
+                match o.id() {
                     "clear-groups" => w.clear = true,
                     "keep-groups" => w.keep = true,
                     "init-groups" => w.init = true,
@@ -764,9 +764,9 @@ fn su_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
             Arg::Operand(v) => ops.push(v.into_vec()),
             Arg::Opt(o, v) => {
                 let v = v.map(OsString::into_vec).unwrap_or_default();
-                match o.id {
+                match o.id() {
                     "help" | "version" => {
-                        args::answer(ctx, &SU, o.id)?;
+                        args::answer(ctx, &SU, o.id())?;
                         return Ok(ctx.finish(Ok(())));
                     }
                     "login" => login = true,

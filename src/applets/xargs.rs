@@ -203,7 +203,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Arg::Operand(v) => operands.push(v),
             Arg::Opt(opt, v) => {
                 let v = v.unwrap_or_default();
-                match opt.id {
+                match opt.id() {
                     "null" => o.delim = Some(0),
                     "arg-file" => o.arg_file = Some(v),
                     "delimiter" => match delimiter(v.as_bytes()) {
@@ -231,7 +231,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         }
                     }
                     "L" | "max-lines" => {
-                        o.max_lines = if opt.id == "max-lines" && v.is_empty() {
+                        o.max_lines = if opt.id() == "max-lines" && v.is_empty() {
                             1
                         } else {
                             num(ctx, &v, 'L', 1, None)?
@@ -272,7 +272,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         // -p and -o need a terminal conversation rbox does not hold.
                         let m = format!(
                             "option -{} is not supported",
-                            opt.short.unwrap_or(b'?') as char
+                            opt.short().unwrap_or(b'?') as char
                         );
                         return Err(args::usage_error(ctx, &SPEC, m.as_bytes(), 1));
                     }

@@ -457,7 +457,7 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
                 files.push(f);
                 continue;
             }
-            Arg::Opt(o, v) => (o.id, v),
+            Arg::Opt(o, v) => (o.id(), v),
         };
         match id {
             "help" => {

@@ -156,7 +156,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 return 1;
             }
             Ok(Arg::Operand(o)) => operands.push(o),
-            Ok(Arg::Opt(o, v)) => match o.id {
+            Ok(Arg::Opt(o, v)) => match o.id() {
                 "help" => {
                     usage(ctx, true);
                     return ctx.finish(Ok(()));

@@ -467,7 +467,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
             o.names.push(NameArg::Name(v.into_vec()));
             Ok(true)
         }
-        Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id, v.map(OsString::into_vec)),
+        Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id(), v.map(OsString::into_vec)),
     })?;
     if !done {
         return Ok(None);

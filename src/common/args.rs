@@ -272,6 +272,7 @@ pub struct Getopt<'a, 't> {
 }
 
 impl<'a, 't> Getopt<'a, 't> {
+    #[inline(never)]
     pub fn new(argv: &'a [OsString], table: &'t [Opt], order: Order) -> Self {
         let require_order = order == Order::RequireOrder
             || (order == Order::Permute && std::env::var_os("POSIXLY_CORRECT").is_some());

@@ -9,7 +9,7 @@
 //! tree is read through `common::walk` (descriptor-relative, directory order as GNU's fts).
 //! Deviations: no `--time`, `--time-style` or `--files0-from`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Mutex;
@@ -127,7 +127,9 @@ struct Du {
     end: u8,
     excludes: Vec<Vec<u8>>,
     /// (dev, ino) of files with several links (of everything with several operands or -L).
-    seen: Mutex<HashSet<(u64, u64)>>,
+    /// A map with empty values as the hard-link maps of tar and cp: one hash table
+    /// instantiation instead of a set of its own.
+    seen: Mutex<HashMap<(u64, u64), Vec<u8>>>,
     hash_all: bool,
     follow: Follow,
 }
@@ -284,7 +286,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         bs,
         end: if m.flag("null") { 0 } else { b'\n' },
         excludes,
-        seen: Mutex::new(HashSet::new()),
+        seen: Mutex::new(HashMap::new()),
         hash_all: roots.len() > 1 || follow == Follow::All,
         follow,
     };
@@ -351,7 +353,7 @@ impl Du {
             return false;
         }
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        !seen.insert((dev, ino))
+        seen.insert((dev, ino), Vec::new()).is_some()
     }
 
     /// One operand; its total. With `-s` only the operand's own line is printed, so the

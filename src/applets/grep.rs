@@ -1693,10 +1693,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             .collect()
     } else {
         // Duplicates add nothing (GNU removes them too).
-        let mut seen = std::collections::HashSet::new();
+        // The type of `pat_origin` below: one hash table instantiation for both.
+        let mut seen: std::collections::HashMap<&[u8], Option<&(Vec<u8>, usize)>> =
+            Default::default();
         patterns
             .iter()
-            .filter(|p| seen.insert(p.as_slice()))
+            .filter(|p| seen.insert(p.as_slice(), None).is_none())
             .cloned()
             .collect()
     };

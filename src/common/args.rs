@@ -61,6 +61,39 @@ use super::ctx::{Ctx, Error, Result};
 use super::help::Help;
 use super::sys::strs::StrPair;
 
+/// The position of `w` in `words`, a list of names each followed by a NUL (`"a\0b\0"`).
+pub fn word_index(words: &str, w: &[u8]) -> Option<usize> {
+    words.as_bytes().split(|&b| b == 0).position(|x| x == w)
+}
+
+/// An enum of names and the lookup of a name (`E::of`), for code that dispatches on one of
+/// many names (option ids, find's primaries): the names are one string searched once, then the
+/// `match` is on the variant. A `match` on the strings themselves compiles to a comparison per
+/// name (~25 bytes of code each); a table of `(&str, E)` would take 24 bytes of relocated data
+/// per name. Variants after `@` have no name (`E::of` never gives them).
+macro_rules! named {
+    ($(#[$m:meta])* enum $E:ident {
+        $($v:ident = $s:literal,)*
+        $(@ $($(#[$xm:meta])* $x:ident,)*)?
+    }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum $E {
+            $($v,)*
+            $($($(#[$xm])* $x,)*)?
+        }
+
+        impl $E {
+            fn of(name: &[u8]) -> Option<$E> {
+                const NAMES: &str = concat!($($s, "\0",)*);
+                const ALL: &[$E] = &[$($E::$v,)*];
+                $crate::common::args::word_index(NAMES, name).and_then(|i| ALL.get(i).copied())
+            }
+        }
+    };
+}
+pub(crate) use named;
+
 /// Whether an option takes an argument.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Has {
@@ -657,6 +690,26 @@ pub fn argmatch<T: Copy + PartialEq>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    named! {
+        enum Word {
+            Alpha = "alpha",
+            Be = "be",
+            @
+            Other,
+        }
+    }
+
+    #[test]
+    fn named_finds_each_name_and_nothing_else() {
+        assert!(Word::of(b"alpha") == Some(Word::Alpha));
+        assert!(Word::of(b"be") == Some(Word::Be));
+        assert!(Word::Other != Word::Be);
+        for w in [&b""[..], b"b", b"alph", b"alpha\0", b"bee"] {
+            assert!(Word::of(w).is_none(), "{w:?}");
+        }
+        assert_eq!(word_index("a\0bc\0", b"bc"), Some(1));
+    }
 
     const T: &[Opt] = &[
         Opt::flag("all", Some(b'a'), Some("all")),

@@ -183,8 +183,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let (mut no_target, mut strip, mut parents) = (false, false, false);
     for (id, val) in &m.opts {
         let v = val.as_ref().map(|v| v.as_bytes());
-        match *id {
-            "archive" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::Archive) => {
                 deref = Some(Deref::Never);
                 o.recursive = true;
                 o.special = true;
@@ -194,29 +194,29 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 o.links = true;
                 o.xattr = true;
             }
-            "d" => {
+            Some(Id::D) => {
                 deref = Some(Deref::Never);
                 o.links = true;
             }
-            "force" => o.force = true,
-            "interactive" => {
+            Some(Id::Force) => o.force = true,
+            Some(Id::Interactive) => {
                 o.interactive = true;
                 o.no_clobber = false;
             }
-            "no-clobber" => {
+            Some(Id::NoClobber) => {
                 o.no_clobber = true;
                 o.interactive = false;
             }
-            "H" => deref = Some(Deref::Args),
-            "dereference" => deref = Some(Deref::Always),
-            "no-dereference" => deref = Some(Deref::Never),
-            "link" => o.hard_link = true,
-            "p" => {
+            Some(Id::CapH) => deref = Some(Deref::Args),
+            Some(Id::Dereference) => deref = Some(Deref::Always),
+            Some(Id::NoDereference) => deref = Some(Deref::Never),
+            Some(Id::Link) => o.hard_link = true,
+            Some(Id::P) => {
                 o.mode = true;
                 o.owner = true;
                 o.time = true;
             }
-            "preserve" => match v {
+            Some(Id::Preserve) => match v {
                 None => {
                     o.mode = true;
                     o.owner = true;
@@ -228,12 +228,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     o.require = true;
                 }
             },
-            "no-preserve" => preserve_list(ctx, &mut o, "--no-preserve", v.unwrap_or(b""), false)?,
-            "recursive" => {
+            Some(Id::NoPreserve) => {
+                preserve_list(ctx, &mut o, "--no-preserve", v.unwrap_or(b""), false)?
+            }
+            Some(Id::Recursive) => {
                 o.recursive = true;
                 o.special = true;
             }
-            "reflink" => {
+            Some(Id::Reflink) => {
                 o.reflink = match v {
                     None => Reflink::Always,
                     Some(w) => args::argmatch(
@@ -249,8 +251,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     )?,
                 }
             }
-            "remove-destination" => o.remove_dest = true,
-            "sparse" => {
+            Some(Id::RemoveDestination) => o.remove_dest = true,
+            Some(Id::Sparse) => {
                 o.sparse = args::argmatch(
                     ctx,
                     "--sparse",
@@ -263,14 +265,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     1,
                 )?
             }
-            "strip-trailing-slashes" => strip = true,
-            "symbolic-link" => o.symbolic_link = true,
-            "target-directory" => target = v.map(|t| t.to_vec()),
-            "no-target-directory" => no_target = true,
-            "parents" => parents = true,
-            "update" => o.update = true,
-            "verbose" => o.verbose = true,
-            "one-file-system" => o.one_fs = true,
+            Some(Id::StripTrailingSlashes) => strip = true,
+            Some(Id::SymbolicLink) => o.symbolic_link = true,
+            Some(Id::TargetDirectory) => target = v.map(|t| t.to_vec()),
+            Some(Id::NoTargetDirectory) => no_target = true,
+            Some(Id::Parents) => parents = true,
+            Some(Id::Update) => o.update = true,
+            Some(Id::Verbose) => o.verbose = true,
+            Some(Id::OneFileSystem) => o.one_fs = true,
             _ => {}
         }
     }
@@ -324,6 +326,37 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.fail(1);
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Archive = "archive",
+        D = "d",
+        Force = "force",
+        Interactive = "interactive",
+        NoClobber = "no-clobber",
+        CapH = "H",
+        Dereference = "dereference",
+        NoDereference = "no-dereference",
+        Link = "link",
+        P = "p",
+        Preserve = "preserve",
+        NoPreserve = "no-preserve",
+        Recursive = "recursive",
+        Reflink = "reflink",
+        RemoveDestination = "remove-destination",
+        Sparse = "sparse",
+        StripTrailingSlashes = "strip-trailing-slashes",
+        SymbolicLink = "symbolic-link",
+        TargetDirectory = "target-directory",
+        NoTargetDirectory = "no-target-directory",
+        Parents = "parents",
+        Update = "update",
+        Verbose = "verbose",
+        OneFileSystem = "one-file-system",
+    }
 }
 
 /// `--parents`: DEST/SRC, with the directories of SRC made under DEST as GNU makes them: the

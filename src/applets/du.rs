@@ -9,7 +9,7 @@
 //! tree is read through `common::walk` (descriptor-relative, directory order as GNU's fts).
 //! Deviations: no `--time`, `--time-style` or `--files0-from`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Mutex;
@@ -127,7 +127,9 @@ struct Du {
     end: u8,
     excludes: Vec<Vec<u8>>,
     /// (dev, ino) of files with several links (of everything with several operands or -L).
-    seen: Mutex<HashSet<(u64, u64)>>,
+    /// A map with empty values as the hard-link maps of tar and cp: one hash table
+    /// instantiation instead of a set of its own.
+    seen: Mutex<HashMap<(u64, u64), Vec<u8>>>,
     hash_all: bool,
     follow: Follow,
 }
@@ -176,25 +178,25 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut excludes = Vec::new();
     for (id, v) in &m.opts {
         let v = v.as_ref();
-        match *id {
-            "apparent-size" => count = Count::Apparent,
-            "bytes" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::ApparentSize) => count = Count::Apparent,
+            Some(Id::Bytes) => {
                 count = Count::Apparent;
                 bs = BlockSize::units(1);
             }
-            "B" | "block-size" => {
+            Some(Id::CapB) | Some(Id::BlockSize) => {
                 let v = v.unwrap_or_else(|| unreachable!());
                 let name = if *id == "B" { "-B" } else { "--block-size" };
                 bs = BlockSize::parse(v.as_bytes()).ok_or_else(|| bad_arg(name, v))?;
             }
-            "human-readable" => bs = BlockSize::HUMAN,
-            "si" => bs = BlockSize::SI,
-            "k" => bs = BlockSize::units(1024),
-            "m" => bs = BlockSize::MEGA,
-            "dereference" => follow = Follow::All,
-            "dereference-args" => follow = Follow::Roots,
-            "no-dereference" => follow = Follow::Never,
-            "d" | "max-depth" => {
+            Some(Id::HumanReadable) => bs = BlockSize::HUMAN,
+            Some(Id::Si) => bs = BlockSize::SI,
+            Some(Id::K) => bs = BlockSize::units(1024),
+            Some(Id::M) => bs = BlockSize::MEGA,
+            Some(Id::Dereference) => follow = Follow::All,
+            Some(Id::DereferenceArgs) => follow = Follow::Roots,
+            Some(Id::NoDereference) => follow = Follow::Never,
+            Some(Id::D) | Some(Id::MaxDepth) => {
                 let v = v.unwrap_or_else(|| unreachable!());
                 let n = std::str::from_utf8(v.as_bytes())
                     .ok()
@@ -206,7 +208,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 };
                 max_depth = Some(n.min(usize::MAX as u64) as usize);
             }
-            "t" | "threshold" => {
+            Some(Id::T) | Some(Id::Threshold) => {
                 let v = v.unwrap_or_else(|| unreachable!());
                 let name = if *id == "t" { "-t" } else { "--threshold" };
                 thr = threshold(v.as_bytes()).ok_or_else(|| {
@@ -230,8 +232,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     return Err(Error::new(1, msg));
                 }
             }
-            "exclude" => excludes.push(v.unwrap_or_else(|| unreachable!()).as_bytes().to_vec()),
-            "exclude-from" => {
+            Some(Id::Exclude) => {
+                excludes.push(v.unwrap_or_else(|| unreachable!()).as_bytes().to_vec())
+            }
+            Some(Id::ExcludeFrom) => {
                 let v = v.unwrap_or_else(|| unreachable!());
                 let data = if v.as_bytes() == b"-" {
                     let mut d = Vec::new();
@@ -304,7 +308,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         bs,
         end: if m.flag("null") { 0 } else { b'\n' },
         excludes,
-        seen: Mutex::new(HashSet::new()),
+        seen: Mutex::new(HashMap::new()),
         hash_all: roots.len() > 1 || follow == Follow::All,
         follow,
     };
@@ -322,6 +326,30 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         du.print(ctx, total, b"total")?;
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        ApparentSize = "apparent-size",
+        Bytes = "bytes",
+        CapB = "B",
+        BlockSize = "block-size",
+        HumanReadable = "human-readable",
+        Si = "si",
+        K = "k",
+        M = "m",
+        Dereference = "dereference",
+        DereferenceArgs = "dereference-args",
+        NoDereference = "no-dereference",
+        D = "d",
+        MaxDepth = "max-depth",
+        T = "t",
+        Threshold = "threshold",
+        Exclude = "exclude",
+        ExcludeFrom = "exclude-from",
+    }
 }
 
 impl Du {
@@ -371,7 +399,7 @@ impl Du {
             return false;
         }
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        !seen.insert((dev, ino))
+        seen.insert((dev, ino), Vec::new()).is_some()
     }
 
     /// One operand; its total. With `-s` only the operand's own line is printed, so the

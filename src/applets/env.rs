@@ -94,17 +94,17 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
             };
             match a {
                 Arg::Operand(v) => rest.push(v),
-                Arg::Opt(o, v) => match o.id {
-                    "help" | "version" => {
-                        args::answer(ctx, &SPEC, o.id)?;
+                Arg::Opt(o, v) => match Id::of(o.id().as_bytes()) {
+                    Some(Id::Help) | Some(Id::Version) => {
+                        args::answer(ctx, &SPEC, o.id())?;
                         return Ok(None);
                     }
-                    "ignore-environment" => ignore = true,
-                    "null" => null = true,
-                    "debug" => {}
-                    "unset" => unset.extend(v),
-                    "chdir" => dir = v,
-                    "split-string" => {
+                    Some(Id::IgnoreEnvironment) => ignore = true,
+                    Some(Id::Null) => null = true,
+                    Some(Id::Debug) => {}
+                    Some(Id::Unset) => unset.extend(v),
+                    Some(Id::Chdir) => dir = v,
+                    Some(Id::SplitString) => {
                         let words = split(v.unwrap_or_default().as_bytes())?;
                         let next = g.next_index();
                         let mut n = Vec::with_capacity(words.len() + argv.len());
@@ -114,7 +114,8 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
                         argv = n;
                         continue 'parse;
                     }
-                    space => {
+                    _ => {
+                        let space = o.id();
                         let mut m = b"invalid option -- '".to_vec();
                         m.extend_from_slice(space.as_bytes());
                         m.push(b'\'');
@@ -203,6 +204,21 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
             }
             Ok(Some(if enoent { 127 } else { 126 }))
         }
+    }
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        IgnoreEnvironment = "ignore-environment",
+        Null = "null",
+        Debug = "debug",
+        Unset = "unset",
+        Chdir = "chdir",
+        SplitString = "split-string",
     }
 }
 

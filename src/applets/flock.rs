@@ -127,21 +127,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                 ops.push(v);
                 continue;
             }
-            Arg::Opt(o, v) => (o.id, v.map(OsString::into_vec).unwrap_or_default()),
+            Arg::Opt(o, v) => (o.id(), v.map(OsString::into_vec).unwrap_or_default()),
         };
-        match id {
-            "help" | "version" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::Help) | Some(Id::Version) => {
                 args::answer(ctx, &SPEC, id)?;
                 return Ok(ctx.finish(Ok(())));
             }
-            "shared" => op = libc::LOCK_SH,
-            "exclusive" => op = libc::LOCK_EX,
-            "unlock" => op = libc::LOCK_UN,
-            "nonblock" => nonblock = true,
-            "close" => close = true,
-            "no-fork" => no_fork = true,
-            "verbose" => verbose = true,
-            "timeout" => {
+            Some(Id::Shared) => op = libc::LOCK_SH,
+            Some(Id::Exclusive) => op = libc::LOCK_EX,
+            Some(Id::Unlock) => op = libc::LOCK_UN,
+            Some(Id::Nonblock) => nonblock = true,
+            Some(Id::Close) => close = true,
+            Some(Id::NoFork) => no_fork = true,
+            Some(Id::Verbose) => verbose = true,
+            Some(Id::Timeout) => {
                 if v.first() == Some(&b'-') && seconds(&v[1..]).is_some() {
                     // util-linux hands a negative value to setitimer, which refuses it.
                     return Err(Error::new(
@@ -343,6 +343,23 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                 }
             }
         },
+    }
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        Shared = "shared",
+        Exclusive = "exclusive",
+        Unlock = "unlock",
+        Nonblock = "nonblock",
+        Close = "close",
+        NoFork = "no-fork",
+        Verbose = "verbose",
+        Timeout = "timeout",
     }
 }
 

@@ -78,8 +78,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 return Err(Error::silent(64));
             }
             Ok(Arg::Operand(v)) => ops.push(v),
-            Ok(Arg::Opt(o, _)) => match o.id {
-                "help" | "version" => return args::answer(ctx, &SPEC, o.id),
+            Ok(Arg::Opt(o, _)) => match o.id() {
+                "help" | "version" => return args::answer(ctx, &SPEC, o.id()),
                 "usage" => {
                     ctx.out.write_all(b"Usage: getent [-AiV?] [-s CONFIG] [--no-addrconfig] [--no-idn]\n            [--service=CONFIG] [--help] [--usage] [--version] database\n            [key ...]\n")?;
                     return Ok(());

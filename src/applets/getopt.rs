@@ -125,10 +125,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Arg::Operand(v) => operands.push(v),
             Arg::Opt(o, v) => {
                 let v = v.unwrap_or_default();
-                match o.id {
-                    "alternative" => c.alternative = true,
-                    "options" => optstring = Some(v.as_bytes().to_vec()),
-                    "longoptions" => {
+                match Id::of(o.id().as_bytes()) {
+                    Some(Id::Alternative) => c.alternative = true,
+                    Some(Id::Options) => optstring = Some(v.as_bytes().to_vec()),
+                    Some(Id::Longoptions) => {
                         for n in v
                             .as_bytes()
                             .split(|b| matches!(b, b',' | b' ' | b'\t' | b'\n'))
@@ -150,10 +150,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             c.longs.push((base.to_vec(), has));
                         }
                     }
-                    "name" => name = Some(v.as_bytes().to_vec()),
-                    "quiet" => c.quiet_errors = true,
-                    "quiet-output" => c.quiet_output = true,
-                    "shell" => match v.as_bytes() {
+                    Some(Id::Name) => name = Some(v.as_bytes().to_vec()),
+                    Some(Id::Quiet) => c.quiet_errors = true,
+                    Some(Id::QuietOutput) => c.quiet_output = true,
+                    Some(Id::Shell) => match v.as_bytes() {
                         b"sh" | b"bash" => c.tcsh = false,
                         b"csh" | b"tcsh" => c.tcsh = true,
                         _ => {
@@ -163,7 +163,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             ))
                         }
                     },
-                    "test" => {
+                    Some(Id::Test) => {
                         test = true;
                         return Ok(false);
                     }
@@ -190,6 +190,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let params: Vec<&[u8]> = rest.collect();
     let name = name.unwrap_or_else(|| b"getopt".to_vec());
     output(ctx, &c, &opts, &name, &params)
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Alternative = "alternative",
+        Options = "options",
+        Longoptions = "longoptions",
+        Name = "name",
+        Quiet = "quiet",
+        QuietOutput = "quiet-output",
+        Shell = "shell",
+        Test = "test",
+    }
 }
 
 /// util-linux's print_normalized: ` 'arg'` (or ` arg` unquoted).

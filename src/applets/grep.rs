@@ -1352,7 +1352,7 @@ impl Run<'_, '_> {
 /// (get_nondigit_option) joins digits only within one word: `-12` is 12, `-1 -2` is 2. Words
 /// are read as getopt reads them, so an option's argument (`-m12`, `-e -4`) holds none.
 fn digit_runs(argv: &[OsString]) -> Vec<bool> {
-    let takes_arg = |o: &Opt| !matches!(o.has, args::Has::No);
+    let takes_arg = |o: &Opt| !matches!(o.has(), args::Has::No);
     let mut runs = Vec::new();
     let mut i = 1;
     while i < argv.len() {
@@ -1365,13 +1365,13 @@ fn digit_runs(argv: &[OsString]) -> Vec<bool> {
             let name = long.split(|&c| c == b'=').next().unwrap_or(b"");
             let hits: Vec<&Opt> = OPTIONS
                 .iter()
-                .filter(|o| o.long.is_some_and(|l| l.as_bytes().starts_with(name)))
+                .filter(|o| o.long().is_some_and(|l| l.as_bytes().starts_with(name)))
                 .collect();
             let exact = hits
                 .iter()
-                .find(|o| o.long.map(str::as_bytes) == Some(name));
+                .find(|o| o.long().map(str::as_bytes) == Some(name));
             let o = exact.or(if hits.len() == 1 { hits.first() } else { None });
-            if o.is_some_and(|o| matches!(o.has, args::Has::Arg)) && !long.contains(&b'=') {
+            if o.is_some_and(|o| matches!(o.has(), args::Has::Arg)) && !long.contains(&b'=') {
                 i += 1;
             }
             continue;
@@ -1387,8 +1387,11 @@ fn digit_runs(argv: &[OsString]) -> Vec<bool> {
                 continue;
             }
             prev_digit = false;
-            if let Some(o) = OPTIONS.iter().find(|o| o.short == Some(c) && takes_arg(o)) {
-                if k + 1 == w.len() && matches!(o.has, args::Has::Arg) {
+            if let Some(o) = OPTIONS
+                .iter()
+                .find(|o| o.short() == Some(c) && takes_arg(o))
+            {
+                if k + 1 == w.len() && matches!(o.has(), args::Has::Arg) {
                     i += 1;
                 }
                 break;
@@ -1639,8 +1642,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             continue;
         }
         last_digit = false;
-        match *id {
-            "E" | "F" | "G" | "P" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::CapE) | Some(Id::CapF) | Some(Id::CapG) | Some(Id::CapP) => {
                 let nm = match *id {
                     "E" => Mode::E,
                     "F" => Mode::F,
@@ -1652,11 +1655,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     _ => mode = Some(nm),
                 }
             }
-            "e" => {
+            Some(Id::E) => {
                 patterns.extend(v.split(|&b| b == b'\n').map(|s| s.to_vec()));
                 have_pattern_opt = true;
             }
-            "f" => {
+            Some(Id::F) => {
                 let data = if v == b"-" {
                     let mut d = Vec::new();
                     sysfd::read_to_end(stdin_fd(), &mut d).map(|_| d)
@@ -1688,21 +1691,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 }
                 have_pattern_opt = true;
             }
-            "i" => icase = true,
-            "no-ignore-case" => icase = false,
-            "w" => word = true,
-            "x" => linex = true,
-            "z" => o.eol = 0,
-            "s" => o.no_messages = true,
-            "v" => o.invert = true,
-            "version" => {
+            Some(Id::I) => icase = true,
+            Some(Id::NoIgnoreCase) => icase = false,
+            Some(Id::W) => word = true,
+            Some(Id::X) => linex = true,
+            Some(Id::Z) => o.eol = 0,
+            Some(Id::S) => o.no_messages = true,
+            Some(Id::V) => o.invert = true,
+            Some(Id::Version) => {
                 let _ = ctx
                     .out
                     .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
                 return ctx.finish(Ok(()));
             }
-            "help" => show_help = true,
-            "m" => {
+            Some(Id::Help) => show_help = true,
+            Some(Id::M) => {
                 // GNU: a negative count means no limit.
                 let n = if let Some(rest) = v.strip_prefix(b"-") {
                     if !rest.is_empty() && rest.iter().all(|b| b.is_ascii_digit()) {
@@ -1718,15 +1721,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     None => return die(ctx, b"invalid max count"),
                 }
             }
-            "b" => o.byte_offset = true,
-            "n" => o.number = true,
-            "line-buffered" => o.line_buffered = true,
-            "H" => fname = Some(true),
-            "h" => fname = Some(false),
-            "label" => o.label = v.to_vec(),
-            "o" => o.only = true,
-            "q" => o.quiet = true,
-            "binary-files" => {
+            Some(Id::B) => o.byte_offset = true,
+            Some(Id::N) => o.number = true,
+            Some(Id::LineBuffered) => o.line_buffered = true,
+            Some(Id::CapH) => fname = Some(true),
+            Some(Id::H) => fname = Some(false),
+            Some(Id::Label) => o.label = v.to_vec(),
+            Some(Id::O) => o.only = true,
+            Some(Id::Q) => o.quiet = true,
+            Some(Id::BinaryFiles) => {
                 o.binary = match v {
                     b"binary" => Binary::Detect,
                     b"text" => Binary::Text,
@@ -1734,9 +1737,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     _ => return die(ctx, b"unknown binary-files type"),
                 }
             }
-            "a" => o.binary = Binary::Text,
-            "I" => o.binary = Binary::WithoutMatch,
-            "d" => {
+            Some(Id::A) => o.binary = Binary::Text,
+            Some(Id::CapI) => o.binary = Binary::WithoutMatch,
+            Some(Id::D) => {
                 o.dirs = match v {
                     b"read" => Dirs::Read,
                     b"recurse" => Dirs::Recurse,
@@ -1759,22 +1762,22 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     o.follow_all = false;
                 }
             }
-            "D" => match v {
+            Some(Id::CapD) => match v {
                 b"read" => o.devices_skip = false,
                 b"skip" => o.devices_skip = true,
                 _ => return die(ctx, b"unknown devices method"),
             },
-            "r" => {
+            Some(Id::R) => {
                 o.dirs = Dirs::Recurse;
                 o.follow_all = false;
             }
-            "R" => {
+            Some(Id::CapR) => {
                 o.dirs = Dirs::Recurse;
                 o.follow_all = true;
             }
-            "include" => o.filters.push((true, v.to_vec())),
-            "exclude" => o.filters.push((false, v.to_vec())),
-            "exclude-from" => {
+            Some(Id::Include) => o.filters.push((true, v.to_vec())),
+            Some(Id::Exclude) => o.filters.push((false, v.to_vec())),
+            Some(Id::ExcludeFrom) => {
                 let r = sysfd::open(v, libc::O_RDONLY | libc::O_CLOEXEC, 0).and_then(|fd| {
                     let mut d = Vec::new();
                     sysfd::read_to_end(fd.as_fd(), &mut d).map(|_| d)
@@ -1793,7 +1796,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     }
                 }
             }
-            "exclude-dir" => {
+            Some(Id::ExcludeDir) => {
                 // GNU strips trailing slashes: `--exclude-dir=dir/` is dir
                 let mut p = v.to_vec();
                 while p.len() > 1 && p.ends_with(b"/") {
@@ -1801,12 +1804,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 }
                 o.exclude_dir.push(p)
             }
-            "L" => o.list = List::NonMatching,
-            "l" => o.list = List::Matching,
-            "c" => o.count = true,
-            "T" => o.tab = true,
-            "Z" => o.null = true,
-            "A" | "B" | "C" => {
+            Some(Id::CapL) => o.list = List::NonMatching,
+            Some(Id::L) => o.list = List::Matching,
+            Some(Id::C) => o.count = true,
+            Some(Id::CapT) => o.tab = true,
+            Some(Id::CapZ) => o.null = true,
+            Some(Id::CapA) | Some(Id::CapB) | Some(Id::CapC) => {
                 let Some(n) = context_arg(v) else {
                     let mut msg = v.to_vec();
                     msg.extend_from_slice(b": invalid context length argument");
@@ -1818,9 +1821,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                     _ => context_default = n,
                 }
             }
-            "group-separator" => o.group_sep = Some(v.to_vec()),
-            "no-group-separator" => o.group_sep = None,
-            "color" => {
+            Some(Id::GroupSeparator) => o.group_sep = Some(v.to_vec()),
+            Some(Id::NoGroupSeparator) => o.group_sep = None,
+            Some(Id::Color) => {
                 color_when = Some(match v {
                     _ if raw.is_none() => 2,
                     b"always" | b"yes" | b"force" => 1,
@@ -1929,10 +1932,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             .collect()
     } else {
         // Duplicates add nothing (GNU removes them too).
-        let mut seen = std::collections::HashSet::new();
+        // The type of `pat_origin` below: one hash table instantiation for both.
+        let mut seen: std::collections::HashMap<&[u8], Option<&(Vec<u8>, usize)>> =
+            Default::default();
         patterns
             .iter()
-            .filter(|p| seen.insert(p.as_slice()))
+            .filter(|p| seen.insert(p.as_slice(), None).is_none())
             .cloned()
             .collect()
     };
@@ -2210,6 +2215,59 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         0
     } else {
         1
+    }
+}
+
+crate::common::args::named! {
+    /// The ids the match above knows, each with its variant: found by one search of this table,
+    /// where a match on the strings compiled to a comparison of each.
+    enum Id {
+        CapE = "E",
+        CapF = "F",
+        CapG = "G",
+        CapP = "P",
+        E = "e",
+        F = "f",
+        I = "i",
+        NoIgnoreCase = "no-ignore-case",
+        W = "w",
+        X = "x",
+        Z = "z",
+        S = "s",
+        V = "v",
+        Version = "version",
+        Help = "help",
+        M = "m",
+        B = "b",
+        N = "n",
+        LineBuffered = "line-buffered",
+        CapH = "H",
+        H = "h",
+        Label = "label",
+        O = "o",
+        Q = "q",
+        BinaryFiles = "binary-files",
+        A = "a",
+        CapI = "I",
+        D = "d",
+        CapD = "D",
+        R = "r",
+        CapR = "R",
+        Include = "include",
+        Exclude = "exclude",
+        ExcludeFrom = "exclude-from",
+        ExcludeDir = "exclude-dir",
+        CapL = "L",
+        L = "l",
+        C = "c",
+        CapT = "T",
+        CapZ = "Z",
+        CapA = "A",
+        CapB = "B",
+        CapC = "C",
+        GroupSeparator = "group-separator",
+        NoGroupSeparator = "no-group-separator",
+        Color = "color",
     }
 }
 

@@ -114,15 +114,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut target = None;
     let (mut no_target, mut strip) = (false, false);
     for (id, v) in &m.opts {
-        match *id {
-            "force" => mv.clobber = Clobber::Force,
-            "interactive" => mv.clobber = Clobber::Ask,
-            "no-clobber" => mv.clobber = Clobber::Never,
-            "strip-trailing-slashes" => strip = true,
-            "target-directory" => target = v.as_ref().map(|t| t.as_bytes().to_vec()),
-            "no-target-directory" => no_target = true,
-            "update" => mv.update = true,
-            "verbose" => mv.verbose = true,
+        match Id::of(id.as_bytes()) {
+            Some(Id::Force) => mv.clobber = Clobber::Force,
+            Some(Id::Interactive) => mv.clobber = Clobber::Ask,
+            Some(Id::NoClobber) => mv.clobber = Clobber::Never,
+            Some(Id::StripTrailingSlashes) => strip = true,
+            Some(Id::TargetDirectory) => target = v.as_ref().map(|t| t.as_bytes().to_vec()),
+            Some(Id::NoTargetDirectory) => no_target = true,
+            Some(Id::Update) => mv.update = true,
+            Some(Id::Verbose) => mv.verbose = true,
             _ => {}
         }
     }
@@ -154,6 +154,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.fail(1);
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Force = "force",
+        Interactive = "interactive",
+        NoClobber = "no-clobber",
+        StripTrailingSlashes = "strip-trailing-slashes",
+        TargetDirectory = "target-directory",
+        NoTargetDirectory = "no-target-directory",
+        Update = "update",
+        Verbose = "verbose",
+    }
 }
 
 fn is_dir(st: &Stat) -> bool {

@@ -121,21 +121,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Ok(Arg::Opt(opt, v)) => (opt, v.unwrap_or_default()),
         };
         let v = v.as_bytes();
-        match opt.id {
-            "4" => o.fam = Some(Family::V4),
-            "6" => o.fam = Some(Family::V6),
-            "h" => {
+        match Id::of(opt.id().as_bytes()) {
+            Some(Id::N4) => o.fam = Some(Family::V4),
+            Some(Id::N6) => o.fam = Some(Family::V6),
+            Some(Id::H) => {
                 ctx.out.write_all(USAGE.as_bytes())?;
                 return Ok(());
             }
-            "l" => o.listen = true,
-            "N" => o.shutdown = true,
-            "n" => o.numeric = true,
-            "p" => o.port = Some(ports(&String::from_utf8_lossy(v))?[0]),
-            "q" => o.quit = Some(secs("quit timer", v)?),
-            "s" => o.source = Some(String::from_utf8_lossy(v).into_owned()),
-            "v" => o.verbose = true,
-            "w" => o.wait = Some(secs("timeout", v)?),
+            Some(Id::L) => o.listen = true,
+            Some(Id::CapN) => o.shutdown = true,
+            Some(Id::N) => o.numeric = true,
+            Some(Id::P) => o.port = Some(ports(&String::from_utf8_lossy(v))?[0]),
+            Some(Id::Q) => o.quit = Some(secs("quit timer", v)?),
+            Some(Id::S) => o.source = Some(String::from_utf8_lossy(v).into_owned()),
+            Some(Id::V) => o.verbose = true,
+            Some(Id::W) => o.wait = Some(secs("timeout", v)?),
             _ => o.zero = true,
         }
     }
@@ -195,6 +195,24 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         Ok(())
     } else {
         Err(Error::silent(1))
+    }
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        N4 = "4",
+        N6 = "6",
+        H = "h",
+        L = "l",
+        CapN = "N",
+        N = "n",
+        P = "p",
+        Q = "q",
+        S = "s",
+        V = "v",
+        W = "w",
     }
 }
 

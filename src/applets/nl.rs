@@ -159,22 +159,22 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut delim = b"\\:".to_vec();
     for (id, v) in &m.opts {
         let v = v.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
-        match *id {
-            "body-numbering" => body = style(ctx, v, "body")?,
-            "header-numbering" => header = style(ctx, v, "header")?,
-            "footer-numbering" => footer = style(ctx, v, "footer")?,
-            "starting-line-number" => start = number(v, "starting line number", i64::MIN)?,
-            "line-increment" => incr = number(v, "line number increment", i64::MIN)?,
-            "number-width" => width = number(v, "line number field width", 1)? as usize,
-            "join-blank-lines" => join = number(v, "line number of blank lines", 1)?,
-            "number-separator" => sep = v.to_vec(),
-            "section-delimiter" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::BodyNumbering) => body = style(ctx, v, "body")?,
+            Some(Id::HeaderNumbering) => header = style(ctx, v, "header")?,
+            Some(Id::FooterNumbering) => footer = style(ctx, v, "footer")?,
+            Some(Id::StartingLineNumber) => start = number(v, "starting line number", i64::MIN)?,
+            Some(Id::LineIncrement) => incr = number(v, "line number increment", i64::MIN)?,
+            Some(Id::NumberWidth) => width = number(v, "line number field width", 1)? as usize,
+            Some(Id::JoinBlankLines) => join = number(v, "line number of blank lines", 1)?,
+            Some(Id::NumberSeparator) => sep = v.to_vec(),
+            Some(Id::SectionDelimiter) => {
                 delim = v.to_vec();
                 if delim.len() == 1 {
                     delim.push(b':');
                 }
             }
-            "number-format" => {
+            Some(Id::NumberFormat) => {
                 fmt = match v {
                     b"ln" => Fmt::Ln,
                     b"rn" => Fmt::Rn,
@@ -326,4 +326,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        BodyNumbering = "body-numbering",
+        HeaderNumbering = "header-numbering",
+        FooterNumbering = "footer-numbering",
+        StartingLineNumber = "starting-line-number",
+        LineIncrement = "line-increment",
+        NumberWidth = "number-width",
+        JoinBlankLines = "join-blank-lines",
+        NumberSeparator = "number-separator",
+        SectionDelimiter = "section-delimiter",
+        NumberFormat = "number-format",
+    }
 }

@@ -131,24 +131,24 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
                 return Err(Error::silent(1));
             }
         };
-        match opt.id {
-            "dir" => o.dirs = true,
-            "force" => {
+        match Id::of(opt.id().as_bytes()) {
+            Some(Id::Dir) => o.dirs = true,
+            Some(Id::Force) => {
                 o.interactive = Interactive::Never;
                 o.ignore_missing = true;
                 prompt_once = false;
             }
-            "i" => {
+            Some(Id::I) => {
                 o.interactive = Interactive::Always;
                 o.ignore_missing = false;
                 prompt_once = false;
             }
-            "I" => {
+            Some(Id::CapI) => {
                 o.interactive = Interactive::Sometimes;
                 o.ignore_missing = false;
                 prompt_once = true;
             }
-            "interactive" => {
+            Some(Id::Interactive) => {
                 let w = match &val {
                     Some(v) => args::argmatch(ctx, "--interactive", v.as_bytes(), WHEN, 1)?,
                     None => When::Always,
@@ -170,9 +170,9 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
                     }
                 }
             }
-            "one-file-system" => o.one_fs = true,
-            "no-preserve-root" => o.preserve_root = false,
-            "preserve-root" => {
+            Some(Id::OneFileSystem) => o.one_fs = true,
+            Some(Id::NoPreserveRoot) => o.preserve_root = false,
+            Some(Id::PreserveRoot) => {
                 if let Some(v) = &val {
                     if v.as_bytes() == b"all" {
                         o.preserve_all = true;
@@ -184,13 +184,13 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
                 }
                 o.preserve_root = true;
             }
-            "recursive" => o.recursive = true,
-            "verbose" => o.verbose = true,
-            "help" => {
+            Some(Id::Recursive) => o.recursive = true,
+            Some(Id::Verbose) => o.verbose = true,
+            Some(Id::Help) => {
                 ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());
             }
-            "version" => {
+            Some(Id::Version) => {
                 let v = format!("rm (rbox) {}\n", env!("CARGO_PKG_VERSION"));
                 ctx.out.write_all(v.as_bytes())?;
                 return Ok(());
@@ -236,4 +236,23 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
         ctx.fail(1);
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Dir = "dir",
+        Force = "force",
+        I = "i",
+        CapI = "I",
+        Interactive = "interactive",
+        OneFileSystem = "one-file-system",
+        NoPreserveRoot = "no-preserve-root",
+        PreserveRoot = "preserve-root",
+        Recursive = "recursive",
+        Verbose = "verbose",
+        Help = "help",
+        Version = "version",
+    }
 }

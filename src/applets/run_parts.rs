@@ -109,28 +109,30 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             }
             Ok(Arg::Opt(opt, v)) => (opt, v.unwrap_or_default()),
         };
-        match opt.id {
-            "help" => {
+        match Id::of(opt.id().as_bytes()) {
+            Some(Id::Help) => {
                 ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());
             }
-            "version" => {
+            Some(Id::Version) => {
                 let v = format!("run-parts (rbox) {}\n", env!("CARGO_PKG_VERSION"));
                 ctx.out.write_all(v.as_bytes())?;
                 return Ok(());
             }
-            "test" => o.test = true,
-            "list" => o.list = true,
-            "verbose" => o.verbose = true,
-            "reverse" => o.reverse = true,
-            "exit-on-error" => o.exit_on_error = true,
-            "regex" => match Regex::new(v.as_bytes(), Flags(Flags::EXTENDED | Flags::NOSUB)) {
-                Ok(re) => o.regex = Some(re),
-                Err(e) => {
-                    return Err(Error::new(1, format!("regex: {e}")));
+            Some(Id::Test) => o.test = true,
+            Some(Id::List) => o.list = true,
+            Some(Id::Verbose) => o.verbose = true,
+            Some(Id::Reverse) => o.reverse = true,
+            Some(Id::ExitOnError) => o.exit_on_error = true,
+            Some(Id::Regex) => {
+                match Regex::new(v.as_bytes(), Flags(Flags::EXTENDED | Flags::NOSUB)) {
+                    Ok(re) => o.regex = Some(re),
+                    Err(e) => {
+                        return Err(Error::new(1, format!("regex: {e}")));
+                    }
                 }
-            },
-            "umask" => {
+            }
+            Some(Id::Umask) => {
                 let s = v.as_bytes();
                 match std::str::from_utf8(s)
                     .ok()
@@ -164,7 +166,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             return Err(Error::new(1, m));
         }
     };
-    names.sort();
+    crate::common::sort::sort(&mut names);
     if o.reverse {
         names.reverse();
     }
@@ -241,4 +243,20 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(Error::silent(1));
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        Test = "test",
+        List = "list",
+        Verbose = "verbose",
+        Reverse = "reverse",
+        ExitOnError = "exit-on-error",
+        Regex = "regex",
+        Umask = "umask",
+    }
 }

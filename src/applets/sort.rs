@@ -1060,14 +1060,16 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
     let mut files0 = None;
     for (id, v) in &m.opts {
         let val = v.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
-        match *id {
-            "b" | "d" | "f" | "g" | "i" | "M" | "n" | "h" | "V" | "R" | "r" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::B) | Some(Id::D) | Some(Id::F) | Some(Id::G) | Some(Id::I)
+            | Some(Id::CapM) | Some(Id::N) | Some(Id::H) | Some(Id::CapV) | Some(Id::CapR)
+            | Some(Id::R) => {
                 g.set(id.as_bytes()[0], false);
                 if *id == "b" {
                     g.skipeblanks = true;
                 }
             }
-            "sort" => {
+            Some(Id::Sort) => {
                 let c = match val {
                     b"general-numeric" => b'g',
                     b"human-numeric" => b'h',
@@ -1086,7 +1088,7 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                 };
                 g.set(c, false);
             }
-            "check" | "c" | "C" => {
+            Some(Id::Check) | Some(Id::C) | Some(Id::CapC) => {
                 let (c, ch) = match (*id, val) {
                     ("c", _) => (Check::Diagnose, b'c'),
                     ("C", _) => (Check::Quiet, b'C'),
@@ -1105,12 +1107,12 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                 o.check = c;
                 o.check_char = ch;
             }
-            "compress-program" => {}
-            "files0-from" => files0 = Some(val.to_vec()),
-            "k" => keys.push(parse_key(ctx, val)?),
-            "m" => o.merge = true,
-            "random-source" => random_source = Some(val.to_vec()),
-            "o" => {
+            Some(Id::CompressProgram) => {}
+            Some(Id::Files0From) => files0 = Some(val.to_vec()),
+            Some(Id::K) => keys.push(parse_key(ctx, val)?),
+            Some(Id::M) => o.merge = true,
+            Some(Id::RandomSource) => random_source = Some(val.to_vec()),
+            Some(Id::O) => {
                 if let Some(prev) = &o.output {
                     if prev.as_bytes() != val {
                         return Err(bad_usage(ctx, b"multiple output files specified"));
@@ -1118,8 +1120,8 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                 }
                 o.output = Some(OsString::from_vec(val.to_vec()));
             }
-            "s" => o.conf.stable = true,
-            "batch-size" => {
+            Some(Id::S) => o.conf.stable = true,
+            Some(Id::BatchSize) => {
                 let n = std::str::from_utf8(val)
                     .ok()
                     .and_then(|s| s.parse::<usize>().ok());
@@ -1138,7 +1140,7 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                     }
                 }
             }
-            "S" => match parse_size(val) {
+            Some(Id::CapS) => match parse_size(val) {
                 Some(n) => o.mem = Some(n),
                 None => {
                     let mut msg = b"invalid -S argument ".to_vec();
@@ -1146,7 +1148,7 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                     return Err(bad_usage(ctx, &msg));
                 }
             },
-            "t" => {
+            Some(Id::T) => {
                 let t = if val.is_empty() {
                     return Err(bad_usage(ctx, b"empty tab"));
                 } else if val.len() == 1 {
@@ -1163,10 +1165,10 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                 }
                 o.conf.tab = Some(t);
             }
-            "T" => o.tmpdirs.push(OsString::from_vec(val.to_vec())),
-            "u" => o.conf.unique = true,
-            "z" => o.delim = 0,
-            "parallel" => {
+            Some(Id::CapT) => o.tmpdirs.push(OsString::from_vec(val.to_vec())),
+            Some(Id::U) => o.conf.unique = true,
+            Some(Id::Z) => o.delim = 0,
+            Some(Id::Parallel) => {
                 match std::str::from_utf8(val)
                     .ok()
                     .and_then(|s| s.parse::<u64>().ok())
@@ -1180,7 +1182,7 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                     }
                 }
             }
-            "version" => {
+            Some(Id::Version) => {
                 ctx.out.write_all(
                     concat!("sort (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
                 )?;
@@ -1258,6 +1260,43 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
     };
     o.conf.keys = keys;
     Ok(Some(o))
+}
+
+crate::common::args::named! {
+    /// The ids the match above knows, each with its variant: found by one search of this table,
+    /// where a match on the strings compiled to a comparison of each.
+    enum Id {
+        B = "b",
+        D = "d",
+        F = "f",
+        G = "g",
+        I = "i",
+        CapM = "M",
+        N = "n",
+        H = "h",
+        CapV = "V",
+        CapR = "R",
+        R = "r",
+        Sort = "sort",
+        Check = "check",
+        C = "c",
+        CapC = "C",
+        CompressProgram = "compress-program",
+        Files0From = "files0-from",
+        K = "k",
+        M = "m",
+        RandomSource = "random-source",
+        O = "o",
+        S = "s",
+        BatchSize = "batch-size",
+        CapS = "S",
+        T = "t",
+        CapT = "T",
+        U = "u",
+        Z = "z",
+        Parallel = "parallel",
+        Version = "version",
+    }
 }
 
 fn seed(ctx: &mut Ctx, source: Option<&[u8]>) -> Result<[u64; 2]> {

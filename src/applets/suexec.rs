@@ -512,27 +512,30 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
             }
             Arg::Opt(o, v) => (o, v.map(OsString::into_vec).unwrap_or_default()),
         };
-        match o.id {
-            "help" | "version" => {
-                args::answer(ctx, &SETPRIV, o.id)?;
+        match Id::of(o.id().as_bytes()) {
+            Some(Id::Help) | Some(Id::Version) => {
+                args::answer(ctx, &SETPRIV, o.id())?;
                 return Ok(ctx.finish(Ok(())));
             }
-            "nnp" => w.nnp = true,
-            "ruid" => w.ruid = Some(user_id("ruid", &v)?),
-            "euid" => w.euid = Some(user_id("euid", &v)?),
-            "reuid" => {
+            Some(Id::Nnp) => w.nnp = true,
+            Some(Id::Ruid) => w.ruid = Some(user_id("ruid", &v)?),
+            Some(Id::Euid) => w.euid = Some(user_id("euid", &v)?),
+            Some(Id::Reuid) => {
                 let id = user_id("reuid", &v)?;
                 w.ruid = Some(id);
                 w.euid = Some(id);
             }
-            "rgid" => w.rgid = Some(group_id("rgid", &v)?),
-            "egid" => w.egid = Some(group_id("egid", &v)?),
-            "regid" => {
+            Some(Id::Rgid) => w.rgid = Some(group_id("rgid", &v)?),
+            Some(Id::Egid) => w.egid = Some(group_id("egid", &v)?),
+            Some(Id::Regid) => {
                 let id = group_id("regid", &v)?;
                 w.rgid = Some(id);
                 w.egid = Some(id);
             }
-            "clear-groups" | "keep-groups" | "init-groups" | "groups" => {
+            Some(Id::ClearGroups)
+            | Some(Id::KeepGroups)
+            | Some(Id::InitGroups)
+            | Some(Id::Groups) => {
                 groups_opts += 1;
                 if groups_opts > 1 {
                     return Err(Error::new(
@@ -540,7 +543,7 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
                         "mutually exclusive arguments: --clear-groups --keep-groups --init-groups --groups",
                     ));
                 }
-                match o.id {
+                match o.id() {
                     "clear-groups" => w.clear = true,
                     "keep-groups" => w.keep = true,
                     "init-groups" => w.init = true,
@@ -561,10 +564,10 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
                     }
                 }
             }
-            "inh-caps" => w.inh = caps_all("--inh-caps", &v)?,
-            "ambient-caps" => w.ambient = caps_all("--ambient-caps", &v)?,
-            "bounding-set" => w.bounding = caps_all("--bounding-set", &v)?,
-            "pdeathsig" => {
+            Some(Id::InhCaps) => w.inh = caps_all("--inh-caps", &v)?,
+            Some(Id::AmbientCaps) => w.ambient = caps_all("--ambient-caps", &v)?,
+            Some(Id::BoundingSet) => w.bounding = caps_all("--bounding-set", &v)?,
+            Some(Id::Pdeathsig) => {
                 w.pdeathsig = Some(match &v[..] {
                     b"keep" => -1,
                     b"clear" => 0,
@@ -575,12 +578,13 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
                     })?,
                 })
             }
-            "reset-env" => w.reset_env = true,
-            other => {
+            Some(Id::ResetEnv) => w.reset_env = true,
+            _ => {
+                let other = o.id();
                 return Err(Error::new(
                     1,
                     format!("--{other} is not supported by rbox's setpriv"),
-                ))
+                ));
             }
         }
     }
@@ -705,6 +709,31 @@ fn setpriv_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
     }
 }
 
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        Nnp = "nnp",
+        Ruid = "ruid",
+        Euid = "euid",
+        Reuid = "reuid",
+        Rgid = "rgid",
+        Egid = "egid",
+        Regid = "regid",
+        ClearGroups = "clear-groups",
+        KeepGroups = "keep-groups",
+        InitGroups = "init-groups",
+        Groups = "groups",
+        InhCaps = "inh-caps",
+        AmbientCaps = "ambient-caps",
+        BoundingSet = "bounding-set",
+        Pdeathsig = "pdeathsig",
+        ResetEnv = "reset-env",
+    }
+}
+
 // ---------------------------------------------------------------- su
 
 static SU: Spec = Spec::new(
@@ -764,9 +793,9 @@ fn su_run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32, Error> {
             Arg::Operand(v) => ops.push(v.into_vec()),
             Arg::Opt(o, v) => {
                 let v = v.map(OsString::into_vec).unwrap_or_default();
-                match o.id {
+                match o.id() {
                     "help" | "version" => {
-                        args::answer(ctx, &SU, o.id)?;
+                        args::answer(ctx, &SU, o.id())?;
                         return Ok(ctx.finish(Ok(())));
                     }
                     "login" => login = true,

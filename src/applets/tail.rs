@@ -279,8 +279,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut pid: Option<i32> = None;
     for (id, v) in &m.opts {
         let val = v.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
-        match *id {
-            "bytes" | "lines" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::Bytes) | Some(Id::Lines) => {
                 mode.lines = *id == "lines";
                 let mut s = val;
                 if s.first() == Some(&b'+') {
@@ -290,7 +290,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
                 mode.n = count(mode.lines, s)?;
             }
-            "follow" => {
+            Some(Id::Follow) => {
                 follow = match v {
                     None => Follow::Descriptor,
                     Some(_) => {
@@ -300,17 +300,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                 }
             }
-            "f" => follow = Follow::Descriptor,
-            "F" => {
+            Some(Id::F) => follow = Follow::Descriptor,
+            Some(Id::CapF) => {
                 follow = Follow::Name;
                 retry = true;
             }
-            "max-unchanged-stats" if xstrtoumax(val, b"").is_err() => {
+            Some(Id::MaxUnchangedStats) if xstrtoumax(val, b"").is_err() => {
                 let mut m = b"invalid maximum number of unchanged stats between opens: ".to_vec();
                 m.extend_from_slice(&quote_locale(val));
                 return Err(Error::new(1, m));
             }
-            "pid" => {
+            Some(Id::Pid) => {
                 let s = std::str::from_utf8(val).ok();
                 match s.and_then(|s| s.trim_start().parse::<i32>().ok()) {
                     Some(p) if p >= 0 => pid = Some(p),
@@ -321,7 +321,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                 }
             }
-            "sleep-interval" => {
+            Some(Id::SleepInterval) => {
                 let (x, used) = crate::common::num::strtod(val);
                 if used == 0 || used != val.len() || x.is_nan() || x < 0.0 {
                     let mut m = b"invalid number of seconds: ".to_vec();
@@ -330,11 +330,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
                 sleep = x;
             }
-            "retry" => retry = true,
-            "quiet" => headers = Some(false),
-            "verbose" => headers = Some(true),
-            "zero" => mode.eol = 0,
-            d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
+            Some(Id::Retry) => retry = true,
+            Some(Id::Quiet) => headers = Some(false),
+            Some(Id::Verbose) => headers = Some(true),
+            Some(Id::Zero) => mode.eol = 0,
+            _ if id.len() == 1 && id.as_bytes()[0].is_ascii_digit() => {
+                let d = *id;
                 return Err(Error::new(
                     1,
                     format!("option used in invalid context -- {d}"),
@@ -456,6 +457,25 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     ctx.out.flush()?;
     follow_files(ctx, files, follow, retry, sleep, pid, headers)
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Bytes = "bytes",
+        Lines = "lines",
+        Follow = "follow",
+        F = "f",
+        CapF = "F",
+        MaxUnchangedStats = "max-unchanged-stats",
+        Pid = "pid",
+        SleepInterval = "sleep-interval",
+        Retry = "retry",
+        Quiet = "quiet",
+        Verbose = "verbose",
+        Zero = "zero",
+    }
 }
 
 fn header(ctx: &mut Ctx, shown: &[u8], first: bool) {

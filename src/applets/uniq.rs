@@ -137,12 +137,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     };
     for (id, v) in &m.opts {
         let val = v.as_ref().map(|v| v.as_bytes());
-        match *id {
-            "count" => c.count = true,
-            "repeated" => c.repeated = true,
-            "unique" => c.unique = true,
-            "D" => c.all = Some(Delim::None),
-            "all-repeated" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::Count) => c.count = true,
+            Some(Id::Repeated) => c.repeated = true,
+            Some(Id::Unique) => c.unique = true,
+            Some(Id::CapD) => c.all = Some(Delim::None),
+            Some(Id::AllRepeated) => {
                 c.all = Some(match val {
                     None => Delim::None,
                     Some(v) => {
@@ -155,7 +155,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                 })
             }
-            "group" => {
+            Some(Id::Group) => {
                 c.group = Some(match val {
                     None => Delim::Separate,
                     Some(v) => {
@@ -169,11 +169,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                 })
             }
-            "skip-fields" => c.fields = size(val.unwrap(), "invalid number of fields to skip")?,
-            "skip-chars" => c.chars = size(val.unwrap(), "invalid number of bytes to skip")?,
-            "check-chars" => c.check = size(val.unwrap(), "invalid number of bytes to compare")?,
-            "ignore-case" => c.icase = true,
-            "zero" => c.eol = 0,
+            Some(Id::SkipFields) => {
+                c.fields = size(val.unwrap(), "invalid number of fields to skip")?
+            }
+            Some(Id::SkipChars) => c.chars = size(val.unwrap(), "invalid number of bytes to skip")?,
+            Some(Id::CheckChars) => {
+                c.check = size(val.unwrap(), "invalid number of bytes to compare")?
+            }
+            Some(Id::IgnoreCase) => c.icase = true,
+            Some(Id::Zero) => c.eol = 0,
             _ => {}
         }
     }
@@ -247,6 +251,24 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Err(Error::new(1, msg))
         }
         Err(Fail::Write(e)) => Err(Error::write(&e)),
+    }
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Count = "count",
+        Repeated = "repeated",
+        Unique = "unique",
+        CapD = "D",
+        AllRepeated = "all-repeated",
+        Group = "group",
+        SkipFields = "skip-fields",
+        SkipChars = "skip-chars",
+        CheckChars = "check-chars",
+        IgnoreCase = "ignore-case",
+        Zero = "zero",
     }
 }
 

@@ -372,11 +372,11 @@ fn shadow_args(
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
             Ok(Arg::Opt(o, v)) => {
-                if o.id == "help" {
+                if o.id() == "help" {
                     ctx.out.write_all(&usage.bytes())?;
                     return Ok(None);
                 }
-                opts.push((o.id, v.map(OsString::into_vec).unwrap_or_default()));
+                opts.push((o.id(), v.map(OsString::into_vec).unwrap_or_default()));
             }
         }
     }
@@ -824,14 +824,14 @@ fn bb_args(
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
             Ok(Arg::Opt(o, v)) => {
-                if o.id == "help" {
+                if o.id() == "help" {
                     let _ = crate::common::io::write_all(
                         crate::common::io::stderr_fd(),
                         &usage.bytes(),
                     );
                     return Ok(None);
                 }
-                opts.push((o.id, v.map(OsString::into_vec).unwrap_or_default()));
+                opts.push((o.id(), v.map(OsString::into_vec).unwrap_or_default()));
             }
         }
     }

@@ -38,7 +38,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut names = Vec::new();
     for a in Getopt::new(&argv, OPTS, Order::RequireOrder) {
         match a {
-            Ok(Arg::Opt(o, _)) if o.id == "help" => {
+            Ok(Arg::Opt(o, _)) if o.id() == "help" => {
                 ctx.out.write_all(USAGE)?;
                 return Ok(());
             }

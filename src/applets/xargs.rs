@@ -203,10 +203,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Arg::Operand(v) => operands.push(v),
             Arg::Opt(opt, v) => {
                 let v = v.unwrap_or_default();
-                match opt.id {
-                    "null" => o.delim = Some(0),
-                    "arg-file" => o.arg_file = Some(v),
-                    "delimiter" => match delimiter(v.as_bytes()) {
+                match Id::of(opt.id().as_bytes()) {
+                    Some(Id::Null) => o.delim = Some(0),
+                    Some(Id::ArgFile) => o.arg_file = Some(v),
+                    Some(Id::Delimiter) => match delimiter(v.as_bytes()) {
                         Some(d) => o.delim = Some(d),
                         None => {
                             let mut m = b"Invalid input delimiter specification ".to_vec();
@@ -216,12 +216,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             return Err(Error::silent(1));
                         }
                     },
-                    "E" | "eof" => {
+                    Some(Id::CapE) | Some(Id::Eof) => {
                         o.eof = (!v.is_empty()).then(|| v.as_bytes().to_vec());
                     }
                     // Each of -I, -L/-l and -n drops the others given before it, with GNU's
                     // warnings (`-n1` after -I is dropped quietly instead).
-                    "I" | "replace" => {
+                    Some(Id::CapI) | Some(Id::Replace) => {
                         o.replace = Some(if v.is_empty() {
                             b"{}".to_vec()
                         } else {
@@ -236,13 +236,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             o.max_lines = 0;
                         }
                     }
-                    "L" | "max-lines" => {
-                        let (name, short) = if opt.id == "L" {
+                    Some(Id::CapL) | Some(Id::MaxLines) => {
+                        let (name, short) = if opt.id() == "L" {
                             ("-L", 'L')
                         } else {
                             ("--max-lines/-l", 'l')
                         };
-                        o.max_lines = if opt.id == "max-lines" && v.is_empty() {
+                        o.max_lines = if opt.id() == "max-lines" && v.is_empty() {
                             1
                         } else {
                             num(ctx, &v, short, 1, None)?
@@ -256,7 +256,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             o.replace = None;
                         }
                     }
-                    "max-args" => {
+                    Some(Id::MaxArgs) => {
                         o.max_args = num(ctx, &v, 'n', 1, None)?;
                         if o.max_lines != 0 {
                             warn_exclusive(ctx, "--max-lines", "--max-args/-n");
@@ -271,16 +271,16 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             }
                         }
                     }
-                    "max-procs" => o.procs = num(ctx, &v, 'P', 0, None)?,
-                    "max-chars" => {
+                    Some(Id::MaxProcs) => o.procs = num(ctx, &v, 'P', 0, None)?,
+                    Some(Id::MaxChars) => {
                         let limit = (sp::arg_max() - 2048 - env_size() as i64).max(4096);
                         o.size = Some(num(ctx, &v, 's', 1, Some(limit))?);
                     }
-                    "no-run-if-empty" => o.no_run_empty = true,
-                    "verbose" => o.verbose = true,
-                    "exit" => o.exit_x = true,
-                    "show-limits" => o.show_limits = true,
-                    "process-slot-var" => {
+                    Some(Id::NoRunIfEmpty) => o.no_run_empty = true,
+                    Some(Id::Verbose) => o.verbose = true,
+                    Some(Id::Exit) => o.exit_x = true,
+                    Some(Id::ShowLimits) => o.show_limits = true,
+                    Some(Id::ProcessSlotVar) => {
                         if v.as_bytes().contains(&b'=') {
                             ctx.msg(b"option --process-slot-var may not be set to a value which includes `='");
                             return Err(Error::silent(1));
@@ -291,7 +291,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         // -p and -o need a terminal conversation rbox does not hold.
                         let m = format!(
                             "option -{} is not supported",
-                            opt.short.unwrap_or(b'?') as char
+                            opt.short().unwrap_or(b'?') as char
                         );
                         return Err(args::usage_error(ctx, &SPEC, m.as_bytes(), 1));
                     }
@@ -380,6 +380,30 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(Error::silent(x.status));
     }
     Ok(())
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Null = "null",
+        ArgFile = "arg-file",
+        Delimiter = "delimiter",
+        CapE = "E",
+        Eof = "eof",
+        CapI = "I",
+        Replace = "replace",
+        CapL = "L",
+        MaxLines = "max-lines",
+        MaxArgs = "max-args",
+        MaxProcs = "max-procs",
+        MaxChars = "max-chars",
+        NoRunIfEmpty = "no-run-if-empty",
+        Verbose = "verbose",
+        Exit = "exit",
+        ShowLimits = "show-limits",
+        ProcessSlotVar = "process-slot-var",
+    }
 }
 
 struct Reader<'a> {

@@ -59,11 +59,45 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::ctx::{Ctx, Error, Result};
 use super::help::Help;
+use super::sys::strs::StrPair;
+
+/// The position of `w` in `words`, a list of names each followed by a NUL (`"a\0b\0"`).
+pub fn word_index(words: &str, w: &[u8]) -> Option<usize> {
+    words.as_bytes().split(|&b| b == 0).position(|x| x == w)
+}
+
+/// An enum of names and the lookup of a name (`E::of`), for code that dispatches on one of
+/// many names (option ids, find's primaries): the names are one string searched once, then the
+/// `match` is on the variant. A `match` on the strings themselves compiles to a comparison per
+/// name (~25 bytes of code each); a table of `(&str, E)` would take 24 bytes of relocated data
+/// per name. Variants after `@` have no name (`E::of` never gives them).
+macro_rules! named {
+    ($(#[$m:meta])* enum $E:ident {
+        $($v:ident = $s:literal,)*
+        $(@ $($(#[$xm:meta])* $x:ident,)*)?
+    }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum $E {
+            $($v,)*
+            $($($(#[$xm])* $x,)*)?
+        }
+
+        impl $E {
+            fn of(name: &[u8]) -> Option<$E> {
+                const NAMES: &str = concat!($($s, "\0",)*);
+                const ALL: &[$E] = &[$($E::$v,)*];
+                $crate::common::args::word_index(NAMES, name).and_then(|i| ALL.get(i).copied())
+            }
+        }
+    };
+}
+pub(crate) use named;
 
 /// Whether an option takes an argument.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Has {
-    No,
+    No = 0,
     /// `-w 80`, `-w80`, `--width=80`, `--width 80`.
     Arg,
     /// Only attached: `--color=auto`, `--color` alone (glibc's `optional_argument`).
@@ -71,39 +105,64 @@ pub enum Has {
 }
 
 /// One option: `id` names it in [`Matches`] and [`Arg`]; at least one of `short` and `long` is
-/// set. Aliases (`--get` for `--extract`) are further entries with the same id.
-#[derive(Clone, Copy, Debug)]
-pub struct Opt {
-    pub id: &'static str,
-    pub short: Option<u8>,
-    pub long: Option<&'static str>,
-    pub has: Has,
-}
+/// set. Aliases (`--get` for `--extract`) are further entries with the same id. Packed in 24
+/// bytes ([`StrPair`]: the tables hold 1,100 of them).
+#[derive(Clone, Copy)]
+pub struct Opt(StrPair);
 
 impl Opt {
+    const fn new(id: &'static str, short: Option<u8>, long: Option<&'static str>, has: Has) -> Opt {
+        let long = match long {
+            Some(l) => {
+                assert!(!l.is_empty(), "an empty long option name");
+                l
+            }
+            None => "",
+        };
+        let short = match short {
+            Some(c) => {
+                assert!(c != 0, "a NUL short option");
+                c
+            }
+            None => 0,
+        };
+        Opt(StrPair::new(id, long, short, has as u8))
+    }
     pub const fn flag(id: &'static str, short: Option<u8>, long: Option<&'static str>) -> Opt {
-        Opt {
-            id,
-            short,
-            long,
-            has: Has::No,
-        }
+        Opt::new(id, short, long, Has::No)
     }
     pub const fn arg(id: &'static str, short: Option<u8>, long: Option<&'static str>) -> Opt {
-        Opt {
-            id,
-            short,
-            long,
-            has: Has::Arg,
-        }
+        Opt::new(id, short, long, Has::Arg)
     }
     pub const fn optional(id: &'static str, short: Option<u8>, long: Option<&'static str>) -> Opt {
-        Opt {
-            id,
-            short,
-            long,
-            has: Has::Optional,
+        Opt::new(id, short, long, Has::Optional)
+    }
+    pub fn id(&self) -> &'static str {
+        self.0.a()
+    }
+    pub fn short(&self) -> Option<u8> {
+        (self.0.x != 0).then_some(self.0.x)
+    }
+    pub fn long(&self) -> Option<&'static str> {
+        Some(self.0.b()).filter(|l| !l.is_empty())
+    }
+    pub fn has(&self) -> Has {
+        match self.0.y {
+            0 => Has::No,
+            1 => Has::Arg,
+            _ => Has::Optional,
         }
+    }
+}
+
+impl std::fmt::Debug for Opt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opt")
+            .field("id", &self.id())
+            .field("short", &self.short())
+            .field("long", &self.long())
+            .field("has", &self.has())
+            .finish()
     }
 }
 
@@ -222,7 +281,7 @@ impl Matches {
     }
     fn push(&mut self, a: Arg<'static>) {
         match a {
-            Arg::Opt(o, v) => self.opts.push((o.id, v)),
+            Arg::Opt(o, v) => self.opts.push((o.id(), v)),
             Arg::Operand(v) => self.operands.push(v),
         }
     }
@@ -246,6 +305,7 @@ pub struct Getopt<'a, 't> {
 }
 
 impl<'a, 't> Getopt<'a, 't> {
+    #[inline(never)]
     pub fn new(argv: &'a [OsString], table: &'t [Opt], order: Order) -> Self {
         let require_order = order == Order::RequireOrder
             || (order == Order::Permute && std::env::var_os("POSIXLY_CORRECT").is_some());
@@ -273,16 +333,16 @@ impl<'a, 't> Getopt<'a, 't> {
         let c = a[self.k];
         self.k += 1;
         let at_end = self.k == a.len();
-        let Some(o) = self.table.iter().find(|o| o.short == Some(c)) else {
+        let Some(o) = self.table.iter().find(|o| o.short() == Some(c)) else {
             return Err(quoted(b"invalid option -- ", &[c]));
         };
-        let v = if o.has == Has::No {
+        let v = if o.has() == Has::No {
             None
         } else if !at_end {
             let v = OsString::from_vec(a[self.k..].to_vec());
             self.k = 0;
             Some(v)
-        } else if o.has == Has::Optional {
+        } else if o.has() == Has::Optional {
             None
         } else if let Some(v) = self.argv.get(self.i) {
             self.i += 1;
@@ -303,8 +363,8 @@ impl<'a, 't> Getopt<'a, 't> {
             None => (body, None),
         };
         let o = find_long(self.table, name, whole)?;
-        let long = o.long.unwrap_or_default();
-        let v = match (o.has, val) {
+        let long = o.long().unwrap_or_default();
+        let v = match (o.has(), val) {
             (Has::No, Some(_)) => {
                 return Err(format!("option '--{long}' doesn't allow an argument").into())
             }
@@ -367,7 +427,7 @@ pub fn getopt(argv: &[OsString], table: &[Opt]) -> std::result::Result<Matches, 
     let mut m = Matches::default();
     for a in Getopt::new(argv, table, Order::Permute) {
         match a? {
-            Arg::Opt(o, v) => m.opts.push((o.id, v)),
+            Arg::Opt(o, v) => m.opts.push((o.id(), v)),
             Arg::Operand(v) => m.operands.push(v),
         }
     }
@@ -395,14 +455,14 @@ fn find_long<'t>(
     let mut ambiguous = false;
     if !name.is_empty() {
         for o in table {
-            let Some(l) = o.long else { continue };
+            let Some(l) = o.long() else { continue };
             if l.as_bytes() == name {
                 return Ok(o);
             }
             if l.as_bytes().starts_with(name) {
                 match found {
                     None => found = Some(o),
-                    Some(f) if f.id != o.id || f.has != o.has => ambiguous = true,
+                    Some(f) if f.id() != o.id() || f.has() != o.has() => ambiguous = true,
                     _ => {}
                 }
             }
@@ -417,8 +477,8 @@ fn find_long<'t>(
     let mut msg = quoted(b"option ", whole);
     msg.extend_from_slice(b" is ambiguous; possibilities:");
     for o in table {
-        let Some(l) = o.long else { continue };
-        let listed = std::ptr::eq(o, first) || o.id != first.id || o.has != first.has;
+        let Some(l) = o.long() else { continue };
+        let listed = std::ptr::eq(o, first) || o.id() != first.id() || o.has() != first.has();
         if listed && l.as_bytes().starts_with(name) {
             msg.extend_from_slice(b" '--");
             msg.extend_from_slice(l.as_bytes());
@@ -440,7 +500,7 @@ fn explode(argv: &[OsString], table: &[Opt]) -> std::result::Result<Vec<OsString
         out.push(OsString::from_vec(vec![b'-', c]));
         if table
             .iter()
-            .any(|o| o.short == Some(c) && o.has == Has::Arg)
+            .any(|o| o.short() == Some(c) && o.has() == Has::Arg)
         {
             out.push(rest.next().ok_or(c)?.clone());
         }
@@ -495,8 +555,8 @@ pub fn each(
             Err(msg) => return Err(usage_error(ctx, spec, &msg, spec.code)),
         };
         match a {
-            Arg::Opt(o, _) if o.id == "help" || o.id == "version" => {
-                answer(ctx, spec, o.id)?;
+            Arg::Opt(o, _) if o.id() == "help" || o.id() == "version" => {
+                answer(ctx, spec, o.id())?;
                 return Ok(false);
             }
             a => {
@@ -631,6 +691,26 @@ pub fn argmatch<T: Copy + PartialEq>(
 mod tests {
     use super::*;
 
+    named! {
+        enum Word {
+            Alpha = "alpha",
+            Be = "be",
+            @
+            Other,
+        }
+    }
+
+    #[test]
+    fn named_finds_each_name_and_nothing_else() {
+        assert!(Word::of(b"alpha") == Some(Word::Alpha));
+        assert!(Word::of(b"be") == Some(Word::Be));
+        assert!(Word::Other != Word::Be);
+        for w in [&b""[..], b"b", b"alph", b"alpha\0", b"bee"] {
+            assert!(Word::of(w).is_none(), "{w:?}");
+        }
+        assert_eq!(word_index("a\0bc\0", b"bc"), Some(1));
+    }
+
     const T: &[Opt] = &[
         Opt::flag("all", Some(b'a'), Some("all")),
         Opt::arg("width", Some(b'w'), Some("width")),
@@ -735,8 +815,8 @@ mod tests {
         let mut got = Vec::new();
         let r = each(&mut ctx, &argv(args), &TAR_SPEC, |_, a| {
             got.push(match a {
-                Arg::Opt(o, None) => format!("-{}", o.id),
-                Arg::Opt(o, Some(v)) => format!("-{}={}", o.id, v.to_str().unwrap()),
+                Arg::Opt(o, None) => format!("-{}", o.id()),
+                Arg::Opt(o, Some(v)) => format!("-{}={}", o.id(), v.to_str().unwrap()),
                 Arg::Operand(v) => v.into_string().unwrap(),
             });
             Ok(true)

@@ -66,7 +66,8 @@ pub fn mode_string(mode: u32) -> [u8; 10] {
 #[derive(Default)]
 pub struct IdDb {
     by_id: HashMap<u32, Vec<u8>>,
-    by_name: HashMap<Vec<u8>, u32>,
+    /// i64 values (ids are u32) as tar's name-to-time map: one hash table instantiation.
+    by_name: HashMap<Vec<u8>, i64>,
     /// Every entry in file order: id, name, and the rest of the line after the id (passwd:
     /// `gid:gecos:home:shell`; group: the member list).
     entries: Vec<(u32, Vec<u8>, Vec<u8>)>,
@@ -92,7 +93,7 @@ impl IdDb {
             }
             // The first entry for an id wins, as with getpwuid.
             db.by_id.entry(id).or_insert_with(|| name.to_vec());
-            db.by_name.entry(name.to_vec()).or_insert(id);
+            db.by_name.entry(name.to_vec()).or_insert(id as i64);
             let rest = f.next().unwrap_or_default();
             db.entries.push((id, name.to_vec(), rest.to_vec()));
         }
@@ -110,7 +111,7 @@ impl IdDb {
     }
 
     pub fn id(&self, name: &[u8]) -> Option<u32> {
-        self.by_name.get(name).copied()
+        self.by_name.get(name).map(|&id| id as u32)
     }
 
     /// For /etc/passwd: the primary group id of the first entry named `name` (getpwnam's

@@ -472,6 +472,8 @@ fn is_dir_mode(st: &Stat) -> bool {
 }
 
 impl Walker {
+    /// Out of line: the buffers' set-up was inlined into each of a dozen applets.
+    #[inline(never)]
     pub fn new(opts: Options) -> Walker {
         Walker {
             opts,

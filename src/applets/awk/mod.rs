@@ -86,7 +86,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         match a {
             Arg::Opt(o, v) => {
                 let v = v.map(|v| v.into_vec()).unwrap_or_default();
-                match o.id {
+                match o.id() {
                     "F" => fs = Some(v),
                     "v" => assigns.push(v),
                     "f" => progfiles.push((false, v)),

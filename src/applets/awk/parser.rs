@@ -32,7 +32,8 @@ pub struct Parser {
     pos: usize,
     prog: Program,
     global_ix: HashMap<String, u32>,
-    func_ix: HashMap<String, usize>,
+    /// u32 as the other name maps: one hash table instantiation for all three.
+    func_ix: HashMap<String, u32>,
     /// The function being parsed and its parameters.
     cur_func: Option<usize>,
     locals: HashMap<String, u32>,
@@ -170,19 +171,19 @@ impl Parser {
 
     fn func_slot(&mut self, name: &str) -> usize {
         if let Some(&f) = self.func_ix.get(name) {
-            return f;
+            return f as usize;
         }
         let f = self.prog.funcs.len();
         self.prog.funcs.push(Func {
             name: name.to_string(),
             ..Func::default()
         });
-        self.func_ix.insert(name.to_string(), f);
+        self.func_ix.insert(name.to_string(), f as u32);
         f
     }
 
     fn name_expr(&mut self, name: &str) -> PResult<Expr> {
-        if self.func_ix.contains_key(name) && self.prog.funcs[self.func_ix[name]].defined {
+        if self.func_ix.contains_key(name) && self.prog.funcs[self.func_ix[name] as usize].defined {
             return self.err_msg(format!("syntax error at or near {name}"));
         }
         if let Some(&l) = self.locals.get(name) {

@@ -457,40 +457,40 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
                 files.push(f);
                 continue;
             }
-            Arg::Opt(o, v) => (o.id, v),
+            Arg::Opt(o, v) => (o.id(), v),
         };
-        match id {
-            "help" => {
+        match Id::of(id.as_bytes()) {
+            Some(Id::Help) => {
                 let _ = ctx.out.write_all(&usage.bytes());
                 return ctx.finish(Ok(()));
             }
-            "version" => {
+            Some(Id::Version) => {
                 let v = format!("{} (rbox) {}\n", prog(fam, ctx), env!("CARGO_PKG_VERSION"));
                 let _ = ctx.out.write_all(v.as_bytes());
                 return ctx.finish(Ok(()));
             }
-            "license" => {
+            Some(Id::License) => {
                 let _ = ctx.out.write_all(b"rbox's gzip: see the rbox README\n");
                 return ctx.finish(Ok(()));
             }
-            "stdout" => o.stdout = true,
-            "decompress" => o.mode = Mode::Decompress,
-            "compress" => o.mode = Mode::Compress,
-            "force" => o.force = true,
-            "keep" => o.keep = true,
-            "rm" => o.keep = false,
-            "list" => o.mode = Mode::List,
-            "test" => o.mode = Mode::Test,
-            "no-name" => (o.no_name, o.name) = (true, false),
-            "name" => (o.no_name, o.name) = (false, true),
-            "quiet" | "silent" => (o.quiet, o.verbose) = (true, false),
-            "verbose" => (o.quiet, o.verbose) = (false, true),
-            "recursive" => o.recursive = true,
-            "fast" => o.level = Some(1),
-            "best" => o.level = Some(if fam == Fam::Zstd { 19 } else { 9 }),
-            "ultra" => ultra = true,
-            "output" => o.output = val.map(|v| v.as_bytes().to_vec()),
-            "suffix" => {
+            Some(Id::Stdout) => o.stdout = true,
+            Some(Id::Decompress) => o.mode = Mode::Decompress,
+            Some(Id::Compress) => o.mode = Mode::Compress,
+            Some(Id::Force) => o.force = true,
+            Some(Id::Keep) => o.keep = true,
+            Some(Id::Rm) => o.keep = false,
+            Some(Id::List) => o.mode = Mode::List,
+            Some(Id::Test) => o.mode = Mode::Test,
+            Some(Id::NoName) => (o.no_name, o.name) = (true, false),
+            Some(Id::Name) => (o.no_name, o.name) = (false, true),
+            Some(Id::Quiet) | Some(Id::Silent) => (o.quiet, o.verbose) = (true, false),
+            Some(Id::Verbose) => (o.quiet, o.verbose) = (false, true),
+            Some(Id::Recursive) => o.recursive = true,
+            Some(Id::Fast) => o.level = Some(1),
+            Some(Id::Best) => o.level = Some(if fam == Fam::Zstd { 19 } else { 9 }),
+            Some(Id::Ultra) => ultra = true,
+            Some(Id::Output) => o.output = val.map(|v| v.as_bytes().to_vec()),
+            Some(Id::Suffix) => {
                 let s = val.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
                 if s.is_empty() || s.contains(&b'/') {
                     let mut m = b"invalid suffix '".to_vec();
@@ -501,7 +501,8 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
                 }
                 o.suffix = s;
             }
-            d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
+            _ if id.len() == 1 && id.as_bytes()[0].is_ascii_digit() => {
+                let d = id;
                 let n = u32::from(d.as_bytes()[0] - b'0');
                 // zstd's levels run on over several digits: -19 is -1 then -9.
                 o.level = match (fam, o.level) {
@@ -552,6 +553,35 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
         gz::list_total(ctx, &run);
     }
     ctx.finish(Ok(()))
+}
+
+crate::common::args::named! {
+    /// The ids the match above knows, each with its variant: found by one search of this table,
+    /// where a match on the strings compiled to a comparison of each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        License = "license",
+        Stdout = "stdout",
+        Decompress = "decompress",
+        Compress = "compress",
+        Force = "force",
+        Keep = "keep",
+        Rm = "rm",
+        List = "list",
+        Test = "test",
+        NoName = "no-name",
+        Name = "name",
+        Quiet = "quiet",
+        Silent = "silent",
+        Verbose = "verbose",
+        Recursive = "recursive",
+        Fast = "fast",
+        Best = "best",
+        Ultra = "ultra",
+        Output = "output",
+        Suffix = "suffix",
+    }
 }
 
 /// Whether the digit option `d` was glued to a digit before it (`-19`), for zstd.

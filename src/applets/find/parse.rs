@@ -431,54 +431,63 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         self.counted_pred |= t != b"-files0-from";
         let name = t;
+        let p = match P::of(t) {
+            None if t.starts_with(b"-newer") && t.len() == 8 => Some(P::NewerXY),
+            p => p,
+        };
+        let Some(p) = p else {
+            self.nonoption(t);
+            self.pos -= 1;
+            return Err(self.unexpected(t));
+        };
         let is_global = matches!(
-            t,
-            b"-maxdepth"
-                | b"-mindepth"
-                | b"-depth"
-                | b"-d"
-                | b"-xdev"
-                | b"-mount"
-                | b"-noleaf"
-                | b"-ignore_readdir_race"
-                | b"-noignore_readdir_race"
+            p,
+            P::Maxdepth
+                | P::Mindepth
+                | P::Depth
+                | P::D
+                | P::Xdev
+                | P::Mount
+                | P::Noleaf
+                | P::IgnoreReaddirRace
+                | P::NoignoreReaddirRace
         );
         if is_global {
             self.global_option(t);
         } else if !matches!(
-            t,
-            b"-daystart" | b"-follow" | b"-regextype" | b"-warn" | b"-nowarn"
+            p,
+            P::Daystart | P::Follow | P::Regextype | P::Warn | P::Nowarn
         ) {
             self.nonoption(t);
         }
-        let n = match t {
-            b"-maxdepth" => {
+        let n = match p {
+            P::Maxdepth => {
                 self.opts.maxdepth = Some(self.depth_arg(t)?);
                 Node::True
             }
-            b"-mindepth" => {
+            P::Mindepth => {
                 self.opts.mindepth = self.depth_arg(t)?;
                 Node::True
             }
-            b"-depth" | b"-d" => {
+            P::Depth | P::D => {
                 self.opts.depth_first = true;
                 self.explicit_depth = true;
                 Node::True
             }
-            b"-xdev" | b"-mount" => {
+            P::Xdev | P::Mount => {
                 self.opts.xdev = true;
                 Node::True
             }
-            b"-noleaf" => Node::True,
-            b"-ignore_readdir_race" => {
+            P::Noleaf => Node::True,
+            P::IgnoreReaddirRace => {
                 self.opts.ignore_race = true;
                 Node::True
             }
-            b"-noignore_readdir_race" => {
+            P::NoignoreReaddirRace => {
                 self.opts.ignore_race = false;
                 Node::True
             }
-            b"-daystart" => {
+            P::Daystart => {
                 if !self.opts.daystart {
                     self.opts.daystart = true;
                     let z = Zone::local();
@@ -489,19 +498,19 @@ impl<'a> Parser<'a> {
                 }
                 Node::True
             }
-            b"-follow" => {
+            P::Follow => {
                 self.opts.follow = Follow::All;
                 Node::True
             }
-            b"-warn" => {
+            P::Warn => {
                 self.opts.warnings = true;
                 Node::True
             }
-            b"-nowarn" => {
+            P::Nowarn => {
                 self.opts.warnings = false;
                 Node::True
             }
-            b"-regextype" => {
+            P::Regextype => {
                 let a = self.arg(t)?;
                 match regex_syntax(a) {
                     Some(s) => self.opts.regex = s,
@@ -523,10 +532,16 @@ impl<'a> Parser<'a> {
                 }
                 Node::True
             }
-            b"-true" => Node::True,
-            b"-false" => Node::False,
-            b"-name" | b"-iname" | b"-path" | b"-ipath" | b"-wholename" | b"-iwholename"
-            | b"-lname" | b"-ilname" => {
+            P::True => Node::True,
+            P::False => Node::False,
+            P::Name
+            | P::Iname
+            | P::Path
+            | P::Ipath
+            | P::Wholename
+            | P::Iwholename
+            | P::Lname
+            | P::Ilname => {
                 let a = self.arg(t)?.to_vec();
                 let fold = t[1] == b'i';
                 match t {
@@ -546,7 +561,7 @@ impl<'a> Parser<'a> {
                     _ => Node::Path(a, fold),
                 }
             }
-            b"-regex" | b"-iregex" => {
+            P::Regex | P::Iregex => {
                 let a = self.arg(t)?;
                 let mut syn = self.opts.regex;
                 if t == b"-iregex" {
@@ -564,7 +579,7 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            b"-type" | b"-xtype" => {
+            P::Type | P::Xtype => {
                 let a = self.arg(t)?;
                 let mut mask = 0u16;
                 let mut i = 0;
@@ -616,7 +631,7 @@ impl<'a> Parser<'a> {
                 }
                 Node::Type(mask, t == b"-xtype")
             }
-            b"-size" => {
+            P::Size => {
                 let a = self.arg(t)?;
                 let (c, mut rest) = split_cmp(a);
                 let mut unit = 512u64;
@@ -646,8 +661,8 @@ impl<'a> Parser<'a> {
                     None => return Err(msg(&[b"Invalid argument `", a, b"' to -size"])),
                 }
             }
-            b"-empty" => Node::Empty,
-            b"-mtime" | b"-atime" | b"-ctime" | b"-mmin" | b"-amin" | b"-cmin" => {
+            P::Empty => Node::Empty,
+            P::Mtime | P::Atime | P::Ctime | P::Mmin | P::Amin | P::Cmin => {
                 let (c, n) = self.float_arg(t)?;
                 let field = match t[1] {
                     b'a' => TField::A,
@@ -661,11 +676,11 @@ impl<'a> Parser<'a> {
                     days: t.ends_with(b"time"),
                 }
             }
-            b"-used" => {
+            P::Used => {
                 let (c, n) = self.float_arg(t)?;
                 Node::Used(c, n)
             }
-            b"-newer" | b"-anewer" | b"-cnewer" => {
+            P::Newer | P::Anewer | P::Cnewer => {
                 let a = self.arg(t)?;
                 let st = self.stat_ref(a)?;
                 let field = match t[1] {
@@ -675,7 +690,7 @@ impl<'a> Parser<'a> {
                 };
                 Node::Newer(field, st.st_mtime, st.st_mtime_nsec as u32)
             }
-            _ if t.starts_with(b"-newer") && t.len() == 8 => {
+            P::NewerXY => {
                 let (x, y) = (t[6], t[7]);
                 let field = match x {
                     b'a' => TField::A,
@@ -715,7 +730,7 @@ impl<'a> Parser<'a> {
                 };
                 Node::Newer(field, reft.0, reft.1)
             }
-            b"-perm" => {
+            P::Perm => {
                 let a = self.arg(t)?;
                 let (kind, spec) = match a.first() {
                     Some(b'-') => (b'-', &a[1..]),
@@ -732,7 +747,7 @@ impl<'a> Parser<'a> {
                 let d = apply_mode(spec, 0, true).ok_or_else(bad)?;
                 Node::Perm(kind, f & 0o7777, d & 0o7777)
             }
-            b"-user" => {
+            P::User => {
                 let a = self.arg(t)?;
                 let id = match self.names.users().id(a) {
                     Some(id) => id as u64,
@@ -748,7 +763,7 @@ impl<'a> Parser<'a> {
                 };
                 Node::Uid(Cmp::Eq, id)
             }
-            b"-group" => {
+            P::Group => {
                 let a = self.arg(t)?;
                 let id = match self.names.groups().id(a) {
                     Some(id) => id as u64,
@@ -764,61 +779,61 @@ impl<'a> Parser<'a> {
                 };
                 Node::Gid(Cmp::Eq, id)
             }
-            b"-uid" => {
+            P::Uid => {
                 let (c, n) = self.num_arg(t)?;
                 Node::Uid(c, n)
             }
-            b"-gid" => {
+            P::Gid => {
                 let (c, n) = self.num_arg(t)?;
                 Node::Gid(c, n)
             }
-            b"-links" => {
+            P::Links => {
                 let (c, n) = self.num_arg(t)?;
                 Node::Links(c, n)
             }
-            b"-inum" => {
+            P::Inum => {
                 let (c, n) = self.num_arg(t)?;
                 Node::Inum(c, n)
             }
-            b"-nouser" => Node::NoUser,
-            b"-nogroup" => Node::NoGroup,
-            b"-samefile" => {
+            P::Nouser => Node::NoUser,
+            P::Nogroup => Node::NoGroup,
+            P::Samefile => {
                 let a = self.arg(t)?;
                 let st = self.stat_ref(a)?;
                 Node::SameFile(st.st_dev, st.st_ino)
             }
-            b"-readable" => Node::Access(libc::R_OK),
-            b"-writable" => Node::Access(libc::W_OK),
-            b"-executable" => Node::Access(libc::X_OK),
-            b"-prune" => {
+            P::Readable => Node::Access(libc::R_OK),
+            P::Writable => Node::Access(libc::W_OK),
+            P::Executable => Node::Access(libc::X_OK),
+            P::Prune => {
                 self.uses_prune = true;
                 Node::Prune
             }
-            b"-quit" => {
+            P::Quit => {
                 self.has_action = true;
                 Node::Quit
             }
-            b"-delete" => {
+            P::Delete => {
                 self.uses_delete = true;
                 self.has_action = true;
                 self.opts.depth_first = true;
                 Node::Delete
             }
-            b"-print" => {
+            P::Print => {
                 self.has_action = true;
                 Node::Print(0, b'\n')
             }
-            b"-print0" => {
+            P::Print0 => {
                 self.has_action = true;
                 Node::Print(0, 0)
             }
-            b"-fprint" | b"-fprint0" => {
+            P::Fprint | P::Fprint0 => {
                 self.has_action = true;
                 let a = self.arg(t)?;
                 let o = self.out_file(a)?;
                 Node::Print(o, if t == b"-fprint" { b'\n' } else { 0 })
             }
-            b"-printf" | b"-fprintf" => {
+            P::Printf | P::Fprintf => {
                 self.has_action = true;
                 let o = if t == b"-fprintf" {
                     let a = self.arg(t)?;
@@ -834,16 +849,16 @@ impl<'a> Parser<'a> {
                 let segs: Vec<Seg> = fmt::compile(f, &mut self.warnings_out)?;
                 Node::Printf(o, segs)
             }
-            b"-ls" => {
+            P::Ls => {
                 self.has_action = true;
                 Node::Ls(0)
             }
-            b"-fls" => {
+            P::Fls => {
                 self.has_action = true;
                 let a = self.arg(t)?;
                 Node::Ls(self.out_file(a)?)
             }
-            b"-exec" | b"-execdir" | b"-ok" | b"-okdir" => {
+            P::Exec | P::Execdir | P::Ok | P::Okdir => {
                 self.has_action = true;
                 let dir = t.ends_with(b"dir");
                 let ok = t.starts_with(b"-ok");
@@ -910,27 +925,108 @@ impl<'a> Parser<'a> {
                 self.execs.push(Exec::new(argv, plus, dir, ok));
                 Node::Exec(self.execs.len() - 1)
             }
-            b"-files0-from" => {
+            P::Files0From => {
                 let a = self.arg(t)?;
                 self.opts.files0 = Some(a.to_vec());
                 Node::True
             }
-            b"-fstype" => {
+            P::Fstype => {
                 let a = self.arg(t)?;
                 Node::FsType(a.to_vec())
             }
-            b"-context" => {
+            P::Context => {
                 return Err(b"invalid predicate -context: SELinux is not enabled.".to_vec())
             }
-            b"-help" | b"--help" => return Err(b"\0help".to_vec()),
-            b"-version" | b"--version" => return Err(b"\0version".to_vec()),
-            _ => {
-                self.pos -= 1;
-                return Err(self.unexpected(t));
-            }
+            P::Help | P::DashHelp => return Err(b"\0help".to_vec()),
+            P::Version | P::DashVersion => return Err(b"\0version".to_vec()),
         };
         self.last_pred = name.to_vec();
         Ok(n)
+    }
+}
+
+crate::common::args::named! {
+    /// The primaries and options `primary` knows, each name with its variant: found by one
+    /// search of this table, where a match on the names compiled to a comparison of each (~5 KB).
+    enum P {
+        Maxdepth = "-maxdepth",
+        Mindepth = "-mindepth",
+        Depth = "-depth",
+        D = "-d",
+        Xdev = "-xdev",
+        Mount = "-mount",
+        Noleaf = "-noleaf",
+        IgnoreReaddirRace = "-ignore_readdir_race",
+        NoignoreReaddirRace = "-noignore_readdir_race",
+        Daystart = "-daystart",
+        Follow = "-follow",
+        Warn = "-warn",
+        Nowarn = "-nowarn",
+        Regextype = "-regextype",
+        True = "-true",
+        False = "-false",
+        Name = "-name",
+        Iname = "-iname",
+        Path = "-path",
+        Ipath = "-ipath",
+        Wholename = "-wholename",
+        Iwholename = "-iwholename",
+        Lname = "-lname",
+        Ilname = "-ilname",
+        Regex = "-regex",
+        Iregex = "-iregex",
+        Type = "-type",
+        Xtype = "-xtype",
+        Size = "-size",
+        Empty = "-empty",
+        Mtime = "-mtime",
+        Atime = "-atime",
+        Ctime = "-ctime",
+        Mmin = "-mmin",
+        Amin = "-amin",
+        Cmin = "-cmin",
+        Used = "-used",
+        Newer = "-newer",
+        Anewer = "-anewer",
+        Cnewer = "-cnewer",
+        Perm = "-perm",
+        User = "-user",
+        Group = "-group",
+        Uid = "-uid",
+        Gid = "-gid",
+        Links = "-links",
+        Inum = "-inum",
+        Nouser = "-nouser",
+        Nogroup = "-nogroup",
+        Samefile = "-samefile",
+        Readable = "-readable",
+        Writable = "-writable",
+        Executable = "-executable",
+        Prune = "-prune",
+        Quit = "-quit",
+        Delete = "-delete",
+        Print = "-print",
+        Print0 = "-print0",
+        Fprint = "-fprint",
+        Fprint0 = "-fprint0",
+        Printf = "-printf",
+        Fprintf = "-fprintf",
+        Ls = "-ls",
+        Fls = "-fls",
+        Exec = "-exec",
+        Execdir = "-execdir",
+        Ok = "-ok",
+        Okdir = "-okdir",
+        Files0From = "-files0-from",
+        Fstype = "-fstype",
+        Context = "-context",
+        Help = "-help",
+        DashHelp = "--help",
+        Version = "-version",
+        DashVersion = "--version",
+        @
+        /// `-newerXY` (the letters checked where it is parsed).
+        NewerXY,
     }
 }
 

@@ -656,123 +656,188 @@ fn raw_flags(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<(Vec<Flag>, Ve
             None => Ok(0),
             Some(_) => argmatch(v, WHEN).map_err(|amb| argmatch_die(ctx, opt, v, WHEN, amb)),
         };
-        let f = match id {
-            "all" => Flag::Hidden(Hidden::Minimal),
-            "almost-all" => Flag::Hidden(Hidden::DotAndDotDot),
-            "escape" => Flag::Quoting(Style::Escape),
-            "literal" => Flag::Quoting(Style::Literal),
-            "quote-name" => Flag::Quoting(Style::C),
-            "c" => Flag::Time(TimeType::Ctime),
-            "u" => Flag::Time(TimeType::Atime),
-            "directory" => Flag::Directory,
-            "f" => Flag::F,
-            "file-type" => Flag::Indicator(Indicator::FileType),
-            "p" => Flag::Indicator(Indicator::Slash),
-            "g" => {
+        let f = match Id::of(id.as_bytes()) {
+            Some(Id::All) => Flag::Hidden(Hidden::Minimal),
+            Some(Id::AlmostAll) => Flag::Hidden(Hidden::DotAndDotDot),
+            Some(Id::Escape) => Flag::Quoting(Style::Escape),
+            Some(Id::Literal) => Flag::Quoting(Style::Literal),
+            Some(Id::QuoteName) => Flag::Quoting(Style::C),
+            Some(Id::C) => Flag::Time(TimeType::Ctime),
+            Some(Id::U) => Flag::Time(TimeType::Atime),
+            Some(Id::Directory) => Flag::Directory,
+            Some(Id::F) => Flag::F,
+            Some(Id::FileType) => Flag::Indicator(Indicator::FileType),
+            Some(Id::P) => Flag::Indicator(Indicator::Slash),
+            Some(Id::G) => {
                 flags.push(Flag::Format(Format::Long));
                 Flag::NoOwner
             }
-            "o" => {
+            Some(Id::O) => {
                 flags.push(Flag::Format(Format::Long));
                 Flag::NoGroup
             }
-            "numeric-uid-gid" => {
+            Some(Id::NumericUidGid) => {
                 flags.push(Flag::Numeric);
                 Flag::Format(Format::Long)
             }
-            "full-time" => {
+            Some(Id::FullTime) => {
                 flags.push(Flag::Format(Format::Long));
                 Flag::TimeStyle(b"full-iso".to_vec())
             }
-            "human-readable" => Flag::Human(Human {
+            Some(Id::HumanReadable) => Flag::Human(Human {
                 autoscale: true,
                 si: true,
                 base1024: true,
                 b: false,
                 block: 1,
             }),
-            "si" => Flag::Human(Human {
+            Some(Id::Si) => Flag::Human(Human {
                 autoscale: true,
                 si: true,
                 base1024: false,
                 b: false,
                 block: 1,
             }),
-            "block-size" => match parse_block_size(v) {
+            Some(Id::BlockSize) => match parse_block_size(v) {
                 Some(h) => Flag::Human(h),
                 None => return Err(invalid("invalid --block-size argument ", v)),
             },
-            "inode" => Flag::Inode,
-            "kibibytes" => Flag::Kibibytes,
-            "l" => Flag::Format(Format::Long),
-            "m" => Flag::Format(Format::Commas),
-            "x" => Flag::Format(Format::Across),
-            "C" => Flag::Format(Format::Columns),
-            "1" => Flag::One,
-            "hide-control-chars" => Flag::HideControl(true),
-            "show-control-chars" => Flag::HideControl(false),
-            "reverse" => Flag::Reverse,
-            "size" => Flag::Size,
-            "t" => Flag::Sort(Sort::Time),
-            "v" => Flag::Sort(Sort::Version),
-            "S" => Flag::Sort(Sort::Size),
-            "U" => Flag::Sort(Sort::None),
-            "X" => Flag::Sort(Sort::Extension),
-            "width" => match decode_number(v) {
+            Some(Id::Inode) => Flag::Inode,
+            Some(Id::Kibibytes) => Flag::Kibibytes,
+            Some(Id::L) => Flag::Format(Format::Long),
+            Some(Id::M) => Flag::Format(Format::Commas),
+            Some(Id::X) => Flag::Format(Format::Across),
+            Some(Id::CapC) => Flag::Format(Format::Columns),
+            Some(Id::N1) => Flag::One,
+            Some(Id::HideControlChars) => Flag::HideControl(true),
+            Some(Id::ShowControlChars) => Flag::HideControl(false),
+            Some(Id::Reverse) => Flag::Reverse,
+            Some(Id::Size) => Flag::Size,
+            Some(Id::T) => Flag::Sort(Sort::Time),
+            Some(Id::V) => Flag::Sort(Sort::Version),
+            Some(Id::CapS) => Flag::Sort(Sort::Size),
+            Some(Id::CapU) => Flag::Sort(Sort::None),
+            Some(Id::CapX) => Flag::Sort(Sort::Extension),
+            Some(Id::Width) => match decode_number(v) {
                 Some(w) => Flag::Width(w),
                 None => return Err(invalid("invalid line width: ", v)),
             },
-            "tabsize" => match decode_number(v) {
+            Some(Id::Tabsize) => match decode_number(v) {
                 Some(t) => Flag::Tabsize(t),
                 None => return Err(invalid("invalid tab size: ", v)),
             },
-            "ignore-backups" => {
+            Some(Id::IgnoreBackups) => {
                 flags.push(Flag::Ignore(b"*~".to_vec()));
                 Flag::Ignore(b".*~".to_vec())
             }
-            "ignore" => Flag::Ignore(v.to_vec()),
-            "hide" => Flag::Hide(v.to_vec()),
-            "F" | "classify" => Flag::Classify(when("--classify")?),
-            "no-group" => Flag::NoGroup,
-            "dereference-command-line" => Flag::Deref(Deref::CmdLineArgs),
-            "dereference-command-line-symlink-to-dir" => Flag::Deref(Deref::CmdLineSymlinkToDir),
-            "dereference" => Flag::Deref(Deref::Always),
-            "recursive" => Flag::Recursive,
-            "author" => Flag::Author,
-            "group-directories-first" => Flag::DirsFirst,
-            "context" => Flag::Context,
-            "zero" => Flag::Zero,
-            "color" => Flag::Color(when("--color")?),
-            "hyperlink" => {
+            Some(Id::Ignore) => Flag::Ignore(v.to_vec()),
+            Some(Id::Hide) => Flag::Hide(v.to_vec()),
+            Some(Id::CapF) | Some(Id::Classify) => Flag::Classify(when("--classify")?),
+            Some(Id::NoGroup) => Flag::NoGroup,
+            Some(Id::DereferenceCommandLine) => Flag::Deref(Deref::CmdLineArgs),
+            Some(Id::DereferenceCommandLineSymlinkToDir) => Flag::Deref(Deref::CmdLineSymlinkToDir),
+            Some(Id::Dereference) => Flag::Deref(Deref::Always),
+            Some(Id::Recursive) => Flag::Recursive,
+            Some(Id::Author) => Flag::Author,
+            Some(Id::GroupDirectoriesFirst) => Flag::DirsFirst,
+            Some(Id::Context) => Flag::Context,
+            Some(Id::Zero) => Flag::Zero,
+            Some(Id::Color) => Flag::Color(when("--color")?),
+            Some(Id::Hyperlink) => {
                 when("--hyperlink")?;
                 continue;
             }
-            "sort" => match argmatch(v, SORTS) {
+            Some(Id::Sort) => match argmatch(v, SORTS) {
                 Ok(s) => Flag::Sort(s),
                 Err(amb) => return Err(argmatch_die(ctx, "--sort", v, SORTS, amb)),
             },
-            "time" => match argmatch(v, TIMES) {
+            Some(Id::Time) => match argmatch(v, TIMES) {
                 Ok(t) => Flag::Time(t),
                 Err(amb) => return Err(argmatch_die(ctx, "--time", v, TIMES, amb)),
             },
-            "format" => match argmatch(v, FORMATS) {
+            Some(Id::Format) => match argmatch(v, FORMATS) {
                 Ok(f) => Flag::Format(f),
                 Err(amb) => return Err(argmatch_die(ctx, "--format", v, FORMATS, amb)),
             },
-            "indicator-style" => match argmatch(v, INDICATORS) {
+            Some(Id::IndicatorStyle) => match argmatch(v, INDICATORS) {
                 Ok(i) => Flag::Indicator(i),
                 Err(amb) => return Err(argmatch_die(ctx, "--indicator-style", v, INDICATORS, amb)),
             },
-            "quoting-style" => match argmatch(v, QUOTING) {
+            Some(Id::QuotingStyle) => match argmatch(v, QUOTING) {
                 Ok(s) => Flag::Quoting(s),
                 Err(amb) => return Err(argmatch_die(ctx, "--quoting-style", v, QUOTING, amb)),
             },
-            "time-style" => Flag::TimeStyle(v.to_vec()),
+            Some(Id::TimeStyle) => Flag::TimeStyle(v.to_vec()),
             _ => continue,
         };
         flags.push(f);
     }
     Ok(Some((flags, files)))
+}
+
+crate::common::args::named! {
+    /// The ids the match above knows, each with its variant: found by one search of this table,
+    /// where a match on the strings compiled to a comparison of each.
+    enum Id {
+        All = "all",
+        AlmostAll = "almost-all",
+        Escape = "escape",
+        Literal = "literal",
+        QuoteName = "quote-name",
+        C = "c",
+        U = "u",
+        Directory = "directory",
+        F = "f",
+        FileType = "file-type",
+        P = "p",
+        G = "g",
+        O = "o",
+        NumericUidGid = "numeric-uid-gid",
+        FullTime = "full-time",
+        HumanReadable = "human-readable",
+        Si = "si",
+        BlockSize = "block-size",
+        Inode = "inode",
+        Kibibytes = "kibibytes",
+        L = "l",
+        M = "m",
+        X = "x",
+        CapC = "C",
+        N1 = "1",
+        HideControlChars = "hide-control-chars",
+        ShowControlChars = "show-control-chars",
+        Reverse = "reverse",
+        Size = "size",
+        T = "t",
+        V = "v",
+        CapS = "S",
+        CapU = "U",
+        CapX = "X",
+        Width = "width",
+        Tabsize = "tabsize",
+        IgnoreBackups = "ignore-backups",
+        Ignore = "ignore",
+        Hide = "hide",
+        CapF = "F",
+        Classify = "classify",
+        NoGroup = "no-group",
+        DereferenceCommandLine = "dereference-command-line",
+        DereferenceCommandLineSymlinkToDir = "dereference-command-line-symlink-to-dir",
+        Dereference = "dereference",
+        Recursive = "recursive",
+        Author = "author",
+        GroupDirectoriesFirst = "group-directories-first",
+        Context = "context",
+        Zero = "zero",
+        Color = "color",
+        Hyperlink = "hyperlink",
+        Sort = "sort",
+        Time = "time",
+        Format = "format",
+        IndicatorStyle = "indicator-style",
+        QuotingStyle = "quoting-style",
+        TimeStyle = "time-style",
+    }
 }
 
 /// The final configuration: the flags replayed in order as GNU's `decode_switches` switch

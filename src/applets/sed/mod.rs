@@ -156,12 +156,12 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                 return 1;
             }
             Ok(Arg::Operand(o)) => operands.push(o),
-            Ok(Arg::Opt(o, v)) => match o.id {
-                "help" => {
+            Ok(Arg::Opt(o, v)) => match Id::of(o.id().as_bytes()) {
+                Some(Id::Help) => {
                     usage(ctx, true);
                     return ctx.finish(Ok(()));
                 }
-                "version" => {
+                Some(Id::Version) => {
                     let v = format!(
                         "{} (rbox) {}\nGNU sed 4.9 compatible.\n",
                         ctx.name,
@@ -170,25 +170,25 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                     let _ = ctx.out.write_all(v.as_bytes());
                     return ctx.finish(Ok(()));
                 }
-                "debug" => {}
-                "E" => extended = true,
-                "e" => pieces.push(Piece::Expr(v.unwrap_or_default().into_vec())),
-                "f" => pieces.push(Piece::File(v.unwrap_or_default())),
-                "i" => {
+                Some(Id::Debug) => {}
+                Some(Id::CapE) => extended = true,
+                Some(Id::E) => pieces.push(Piece::Expr(v.unwrap_or_default().into_vec())),
+                Some(Id::F) => pieces.push(Piece::File(v.unwrap_or_default())),
+                Some(Id::I) => {
                     set.in_place = Some(v.map(|s| s.into_vec()).unwrap_or_default());
                     set.separate = true;
                 }
-                "l" => {
+                Some(Id::L) => {
                     let s = v.unwrap_or_default();
                     set.line_len = atoi(s.as_bytes());
                 }
-                "n" => set.quiet = true,
-                "follow" => set.follow = true,
-                "posix" => set.posix = Posix::Basic,
-                "sandbox" => sandbox = true,
-                "s" => set.separate = true,
-                "u" => set.unbuffered = true,
-                "z" => set.zero = true,
+                Some(Id::N) => set.quiet = true,
+                Some(Id::Follow) => set.follow = true,
+                Some(Id::Posix) => set.posix = Posix::Basic,
+                Some(Id::Sandbox) => sandbox = true,
+                Some(Id::S) => set.separate = true,
+                Some(Id::U) => set.unbuffered = true,
+                Some(Id::Z) => set.zero = true,
                 _ => {}
             },
         }
@@ -260,6 +260,28 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         operands.push(OsString::from("-"));
     }
     run::run(ctx, &script, &set, operands)
+}
+
+crate::common::args::named! {
+    /// The option ids the match above knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Help = "help",
+        Version = "version",
+        Debug = "debug",
+        CapE = "E",
+        E = "e",
+        F = "f",
+        I = "i",
+        L = "l",
+        N = "n",
+        Follow = "follow",
+        Posix = "posix",
+        Sandbox = "sandbox",
+        S = "s",
+        U = "u",
+        Z = "z",
+    }
 }
 
 /// C's atoi: leading blanks, a sign, digits; anything else ends it (0 when none).

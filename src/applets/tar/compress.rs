@@ -34,10 +34,20 @@ impl Read for FdReader {
 }
 
 /// What the decoder thread hands over: data, then how the stream ended (the message and exit
-/// status GNU tar's decompressor child would give, or nothing).
+/// status GNU tar's decompressor child would give, or nothing). Also the type of every other
+/// channel here (buffers going back, the encoder's input, as `Data`): each message type
+/// instantiates the channel's code anew (~4 KB).
 enum Msg {
     Data(Vec<u8>),
     End(Option<(Vec<u8>, i32)>),
+}
+
+/// An emptied buffer handed back through `back`, or a new one.
+fn spare(back: &Receiver<Msg>) -> Vec<u8> {
+    match back.try_recv() {
+        Ok(Msg::Data(v)) => v,
+        _ => Vec::new(),
+    }
 }
 
 /// GNU tar reads its child's output through a pipe in 10 KiB records; the child's message
@@ -52,7 +62,7 @@ const PAGE: u64 = 4096;
 /// input it reads.
 pub struct Decoder {
     rx: Option<Receiver<Msg>>,
-    back: SyncSender<Vec<u8>>,
+    back: SyncSender<Msg>,
     thread: Option<JoinHandle<()>>,
     /// Received, not yet handed out.
     pending: std::collections::VecDeque<Vec<u8>>,
@@ -77,7 +87,7 @@ impl Decoder {
     /// Start decoding `fd` (whose first bytes were already read into `prefix`).
     pub fn spawn(codec: Codec, fd: ArchiveFd, prefix: Vec<u8>) -> io::Result<Decoder> {
         let (tx, rx) = sync_channel::<Msg>(3);
-        let (back, back_rx) = sync_channel::<Vec<u8>>(4);
+        let (back, back_rx) = sync_channel::<Msg>(4);
         let thread = std::thread::Builder::new()
             .name("tar-decode".into())
             .stack_size(256 * 1024)
@@ -164,7 +174,7 @@ impl Decoder {
     }
 
     pub fn give_back(&mut self, buf: Vec<u8>) {
-        let _ = self.back.try_send(buf);
+        let _ = self.back.try_send(Msg::Data(buf));
     }
 }
 
@@ -175,7 +185,7 @@ fn gunzip(
     fd: ArchiveFd,
     prefix: &[u8],
     tx: &SyncSender<Msg>,
-    back: &Receiver<Vec<u8>>,
+    back: &Receiver<Msg>,
 ) -> Option<(Vec<u8>, i32)> {
     use crate::common::codec::{gunzip::Gunzip, gunzip::Source, gzip_message};
     let mut s = Source::new(fd.as_fd(), vec![0u8; CHUNK], prefix);
@@ -187,7 +197,7 @@ fn gunzip(
             out.extend_from_slice(&b[..k]);
             b = &b[k..];
             if out.len() == CHUNK {
-                let mut next = back.try_recv().unwrap_or_default();
+                let mut next = spare(back);
                 next.clear();
                 let full = std::mem::replace(&mut out, next);
                 tx.send(Msg::Data(full))
@@ -220,7 +230,7 @@ fn other(
     fd: ArchiveFd,
     prefix: Vec<u8>,
     tx: &SyncSender<Msg>,
-    back: &Receiver<Vec<u8>>,
+    back: &Receiver<Msg>,
 ) -> Option<(Vec<u8>, i32)> {
     let src = FdReader { prefix, pos: 0, fd };
     let magic = Codec::from_magic(&src.prefix) == Some(codec);
@@ -240,14 +250,14 @@ fn decode(
     mut d: Box<dyn Step>,
     mut src: FdReader,
     tx: &SyncSender<Msg>,
-    back: &Receiver<Vec<u8>>,
+    back: &Receiver<Msg>,
 ) -> io::Result<()> {
     let mut input = vec![0u8; CHUNK];
     let (mut pos, mut len, mut eof) = (0, 0, false);
     let mut ended = false;
     let mut sent = 0u64;
     loop {
-        let mut out = back.try_recv().unwrap_or_default();
+        let mut out = spare(back);
         out.resize(CHUNK, 0);
         let mut n = 0;
         let res = (|| -> io::Result<bool> {
@@ -370,15 +380,15 @@ fn child_failure(codec: Codec, e: &io::Error, magic: bool, empty: bool) -> (Vec<
 /// Compressed output: archive bytes go to the encoder thread in chunks. The thread owns the
 /// archive's descriptor; [`Encoder::finish`] (or a drop, after an error) hangs up and joins it.
 pub struct Encoder {
-    tx: Option<SyncSender<Vec<u8>>>,
-    back: Receiver<Vec<u8>>,
+    tx: Option<SyncSender<Msg>>,
+    back: Receiver<Msg>,
     thread: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl Encoder {
     pub fn spawn(codec: Codec, fd: ArchiveFd, level: Option<u32>) -> io::Result<Encoder> {
-        let (tx, rx) = sync_channel::<Vec<u8>>(3);
-        let (back_tx, back) = sync_channel::<Vec<u8>>(4);
+        let (tx, rx) = sync_channel::<Msg>(3);
+        let (back_tx, back) = sync_channel::<Msg>(4);
         let thread = std::thread::Builder::new()
             .name("tar-encode".into())
             .stack_size(512 * 1024)
@@ -393,14 +403,14 @@ impl Encoder {
     /// Hand a full buffer over; get an empty one back.
     pub fn send(&mut self, buf: Vec<u8>) -> io::Result<Vec<u8>> {
         let tx = self.tx.as_ref().expect("encoder open");
-        if tx.send(buf).is_err() {
+        if tx.send(Msg::Data(buf)).is_err() {
             // The thread ended early: its result says why.
             return Err(self
                 .join()
                 .err()
                 .unwrap_or_else(|| io::Error::other("compressor stopped")));
         }
-        let mut b = self.back.try_recv().unwrap_or_default();
+        let mut b = spare(&self.back);
         b.clear();
         Ok(b)
     }
@@ -433,8 +443,8 @@ impl Drop for Encoder {
 fn encode(
     mut e: Box<dyn Step>,
     fd: &ArchiveFd,
-    rx: &Receiver<Vec<u8>>,
-    back: &SyncSender<Vec<u8>>,
+    rx: &Receiver<Msg>,
+    back: &SyncSender<Msg>,
 ) -> io::Result<()> {
     let mut out = vec![0u8; CHUNK];
     let mut n = 0;
@@ -442,9 +452,11 @@ fn encode(
     let mut pending: Option<(Vec<u8>, usize)> = None;
     loop {
         if pending.is_none() {
-            if let Ok(buf) = rx.recv() {
-                if !buf.is_empty() {
-                    pending = Some((buf, 0));
+            if let Ok(m) = rx.recv() {
+                if let Msg::Data(buf) = m {
+                    if !buf.is_empty() {
+                        pending = Some((buf, 0));
+                    }
                 }
                 continue;
             }
@@ -464,7 +476,7 @@ fn encode(
             if *off == buf.len() {
                 let (mut buf, _) = pending.take().expect("pending input");
                 buf.clear();
-                let _ = back.try_send(buf);
+                let _ = back.try_send(Msg::Data(buf));
             }
         }
         if c == 0 && p == 0 && n < out.len() {

@@ -467,7 +467,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
             o.names.push(NameArg::Name(v.into_vec()));
             Ok(true)
         }
-        Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id, v.map(OsString::into_vec)),
+        Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id(), v.map(OsString::into_vec)),
     })?;
     if !done {
         return Ok(None);
@@ -673,45 +673,45 @@ fn apply(
 ) -> Result<bool> {
     let v = val.unwrap_or_default();
     let os = |v: &[u8]| OsStr::from_bytes(v).to_os_string();
-    match id {
-        "usage" => {
+    match Id::of(id.as_bytes()) {
+        Some(Id::Usage) => {
             ctx.out.write_all(b"Usage: tar [-AcdrtuxvOpkmhPzjJa] [-f ARCHIVE] [-C DIR] [-T FILE] [-X FILE] [--OPTION...] [FILE]...\n")?;
             return Ok(false);
         }
-        "create" => modes.push(Mode::Create),
-        "extract" => modes.push(Mode::Extract),
-        "list" => modes.push(Mode::List),
-        "append" => modes.push(Mode::Append),
-        "update" => modes.push(Mode::Update),
-        "diff" => modes.push(Mode::Diff),
-        "catenate" => modes.push(Mode::Concatenate),
-        "delete" => modes.push(Mode::Delete),
-        "file" => o.file = Some(os(&v)),
-        "directory" => o.names.push(NameArg::Dir(os(&v))),
-        "files-from" => o.names.push(NameArg::FilesFrom(os(&v))),
-        "exclude-from" => o.exclude_from.push(os(&v)),
-        "exclude" => o.excludes.push(v),
-        "exclude-vcs" => o.exclude_vcs = true,
-        "verbose" => o.verbose += 1,
-        "to-stdout" => o.to_stdout = true,
-        "preserve-permissions" => o.same_perms = Some(true),
-        "no-same-permissions" => o.same_perms = Some(false),
-        "preserve" => o.same_perms = Some(true),
-        "same-owner" => o.same_owner = Some(true),
-        "no-same-owner" => o.same_owner = Some(false),
+        Some(Id::Create) => modes.push(Mode::Create),
+        Some(Id::Extract) => modes.push(Mode::Extract),
+        Some(Id::List) => modes.push(Mode::List),
+        Some(Id::Append) => modes.push(Mode::Append),
+        Some(Id::Update) => modes.push(Mode::Update),
+        Some(Id::Diff) => modes.push(Mode::Diff),
+        Some(Id::Catenate) => modes.push(Mode::Concatenate),
+        Some(Id::Delete) => modes.push(Mode::Delete),
+        Some(Id::File) => o.file = Some(os(&v)),
+        Some(Id::Directory) => o.names.push(NameArg::Dir(os(&v))),
+        Some(Id::FilesFrom) => o.names.push(NameArg::FilesFrom(os(&v))),
+        Some(Id::ExcludeFrom) => o.exclude_from.push(os(&v)),
+        Some(Id::Exclude) => o.excludes.push(v),
+        Some(Id::ExcludeVcs) => o.exclude_vcs = true,
+        Some(Id::Verbose) => o.verbose += 1,
+        Some(Id::ToStdout) => o.to_stdout = true,
+        Some(Id::PreservePermissions) => o.same_perms = Some(true),
+        Some(Id::NoSamePermissions) => o.same_perms = Some(false),
+        Some(Id::Preserve) => o.same_perms = Some(true),
+        Some(Id::SameOwner) => o.same_owner = Some(true),
+        Some(Id::NoSameOwner) => o.same_owner = Some(false),
         // -o: --no-same-owner on extract (GNU), old archive format on create (ignored).
-        "o" => o.old_o = true,
-        "old-archive" => {
+        Some(Id::O) => o.old_o = true,
+        Some(Id::OldArchive) => {
             o.format = Format::V7;
             o.format_set = true;
         }
-        "pax-option" => {
+        Some(Id::PaxOption) => {
             if let Err(m) = pax_option(ctx, &mut o.pax, &v) {
                 return Err(usage_error(ctx, &m, 2));
             }
             o.pax_set = true;
         }
-        "sparse-version" => {
+        Some(Id::SparseVersion) => {
             let s = std::str::from_utf8(&v).unwrap_or("");
             let (a, b) = s.split_once('.').unwrap_or((s, "0"));
             match (a.parse(), b.parse()) {
@@ -722,8 +722,8 @@ fn apply(
                 _ => return Err(usage_error(ctx, b"Invalid sparse version value", 2)),
             }
         }
-        "numeric-owner" => o.numeric_owner = true,
-        "owner" => {
+        Some(Id::NumericOwner) => o.numeric_owner = true,
+        Some(Id::Owner) => {
             let mut names = crate::common::fs::Names::new();
             let users = crate::common::fs::IdDb::load("/etc/passwd");
             match owner_arg(&v, |n| users.id(n), |id| names.user(id).map(|s| s.to_vec())) {
@@ -737,7 +737,7 @@ fn apply(
                 }
             }
         }
-        "group" => {
+        Some(Id::Group) => {
             let mut names = crate::common::fs::Names::new();
             let groups = crate::common::fs::IdDb::load("/etc/group");
             match owner_arg(
@@ -755,14 +755,14 @@ fn apply(
                 }
             }
         }
-        "mode" => {
+        Some(Id::Mode) => {
             if crate::common::fs::apply_mode(&v, 0o644, false).is_none() {
                 let m = "Invalid mode given on option";
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }
             o.mode_change = Some(v);
         }
-        "mtime" => match parse_date(&v) {
+        Some(Id::Mtime) => match parse_date(&v) {
             Some(t) => o.mtime = Some(t),
             None => {
                 let m = format!(
@@ -773,8 +773,8 @@ fn apply(
                 return Err(usage_error(ctx, m.as_bytes(), 2));
             }
         },
-        "clamp-mtime" => o.clamp_mtime = true,
-        "sort" => {
+        Some(Id::ClampMtime) => o.clamp_mtime = true,
+        Some(Id::Sort) => {
             o.sort = match &v[..] {
                 b"none" => Sort::None,
                 b"name" => Sort::Name,
@@ -789,44 +789,46 @@ fn apply(
                 }
             }
         }
-        "dereference" => o.deref = true,
-        "null" => o.null = true,
-        "no-null" => o.null = false,
-        "strip-components" => o.strip = num_arg(ctx, &v, "Invalid number of elements")? as usize,
-        "keep-old-files" => o.old_files = OldFiles::Keep,
-        "skip-old-files" => o.old_files = OldFiles::Skip,
-        "overwrite" => o.old_files = OldFiles::Overwrite,
-        "unlink-first" => o.old_files = OldFiles::Unlink,
-        "keep-newer-files" => o.old_files = OldFiles::KeepNewer,
-        "no-overwrite-dir" => o.no_overwrite_dir = true,
-        "overwrite-dir" => o.no_overwrite_dir = false,
-        "remove-files" => o.remove_files = true,
-        "no-recursion" => o.recursion = false,
-        "recursion" => o.recursion = true,
-        "absolute-names" => o.absolute = true,
-        "totals" => o.totals = true,
-        "gzip" => {
+        Some(Id::Dereference) => o.deref = true,
+        Some(Id::Null) => o.null = true,
+        Some(Id::NoNull) => o.null = false,
+        Some(Id::StripComponents) => {
+            o.strip = num_arg(ctx, &v, "Invalid number of elements")? as usize
+        }
+        Some(Id::KeepOldFiles) => o.old_files = OldFiles::Keep,
+        Some(Id::SkipOldFiles) => o.old_files = OldFiles::Skip,
+        Some(Id::Overwrite) => o.old_files = OldFiles::Overwrite,
+        Some(Id::UnlinkFirst) => o.old_files = OldFiles::Unlink,
+        Some(Id::KeepNewerFiles) => o.old_files = OldFiles::KeepNewer,
+        Some(Id::NoOverwriteDir) => o.no_overwrite_dir = true,
+        Some(Id::OverwriteDir) => o.no_overwrite_dir = false,
+        Some(Id::RemoveFiles) => o.remove_files = true,
+        Some(Id::NoRecursion) => o.recursion = false,
+        Some(Id::Recursion) => o.recursion = true,
+        Some(Id::AbsoluteNames) => o.absolute = true,
+        Some(Id::Totals) => o.totals = true,
+        Some(Id::Gzip) => {
             o.codec = Some(Codec::Gzip);
             o.lzw = false;
         }
-        "bzip2" => o.codec = Some(Codec::Bzip2),
-        "xz" => o.codec = Some(Codec::Xz),
-        "zstd" => o.codec = Some(Codec::Zstd),
-        "I" if compress_program(&v).is_some() => o.codec = compress_program(&v),
-        "Z" => {
+        Some(Id::Bzip2) => o.codec = Some(Codec::Bzip2),
+        Some(Id::Xz) => o.codec = Some(Codec::Xz),
+        Some(Id::Zstd) => o.codec = Some(Codec::Zstd),
+        Some(Id::CapI) if compress_program(&v).is_some() => o.codec = compress_program(&v),
+        Some(Id::CapZ) => {
             o.codec = Some(Codec::Gzip);
             o.lzw = true;
         }
-        "lzma" | "I" => {
+        Some(Id::Lzma) | Some(Id::CapI) => {
             return Err(usage_error(
                 ctx,
                 b"this compression program is not supported; use -z, -j, -J or --zstd",
                 2,
             ));
         }
-        "auto-compress" => o.auto_compress = true,
-        "no-auto-compress" => o.auto_compress = false,
-        "format" => {
+        Some(Id::AutoCompress) => o.auto_compress = true,
+        Some(Id::NoAutoCompress) => o.auto_compress = false,
+        Some(Id::Format) => {
             o.format_set = true;
             o.format = match &v[..] {
                 b"v7" => Format::V7,
@@ -841,37 +843,37 @@ fn apply(
                 }
             }
         }
-        "posix" => {
+        Some(Id::Posix) => {
             o.format = Format::Posix;
             o.format_set = true;
         }
-        "wildcards" => o.wildcards = Some(true),
-        "no-wildcards" => o.wildcards = Some(false),
-        "wildcards-match-slash" => o.wildcards_slash = true,
-        "no-wildcards-match-slash" => o.wildcards_slash = false,
-        "anchored" => o.anchored = Some(true),
-        "no-anchored" => o.anchored = Some(false),
-        "ignore-case" => o.ignore_case = true,
-        "no-ignore-case" => o.ignore_case = false,
-        "xattrs" => {
+        Some(Id::Wildcards) => o.wildcards = Some(true),
+        Some(Id::NoWildcards) => o.wildcards = Some(false),
+        Some(Id::WildcardsMatchSlash) => o.wildcards_slash = true,
+        Some(Id::NoWildcardsMatchSlash) => o.wildcards_slash = false,
+        Some(Id::Anchored) => o.anchored = Some(true),
+        Some(Id::NoAnchored) => o.anchored = Some(false),
+        Some(Id::IgnoreCase) => o.ignore_case = true,
+        Some(Id::NoIgnoreCase) => o.ignore_case = false,
+        Some(Id::Xattrs) => {
             // GNU: --xattrs selects the pax format.
             o.xattrs = true;
             o.format = Format::Posix;
             o.format_set = true;
         }
-        "no-xattrs" => o.xattrs = false,
-        "ignore-zeros" => o.ignore_zeros = true,
-        "touch" => o.touch = true,
-        "full-time" => o.full_time = true,
-        "utc" => o.utc = true,
-        "blocking-factor" => {
+        Some(Id::NoXattrs) => o.xattrs = false,
+        Some(Id::IgnoreZeros) => o.ignore_zeros = true,
+        Some(Id::Touch) => o.touch = true,
+        Some(Id::FullTime) => o.full_time = true,
+        Some(Id::Utc) => o.utc = true,
+        Some(Id::BlockingFactor) => {
             let n = num_arg(ctx, &v, "Invalid blocking factor")?;
             if n == 0 || n > 1 << 20 {
                 return Err(usage_error(ctx, b"Invalid blocking factor", 2));
             }
             o.record = n * 512;
         }
-        "record-size" => {
+        Some(Id::RecordSize) => {
             let n = num_arg(ctx, &v, "Invalid record size")?;
             if n == 0 || n % 512 != 0 || n > 1 << 29 {
                 return Err(usage_error(
@@ -882,18 +884,18 @@ fn apply(
             }
             o.record = n;
         }
-        "one-file-system" => o.one_file_system = true,
-        "show-stored-names" => o.show_stored = true,
-        "show-transformed-names" => o.show_transformed = true,
-        "transform" => {
+        Some(Id::OneFileSystem) => o.one_file_system = true,
+        Some(Id::ShowStoredNames) => o.show_stored = true,
+        Some(Id::ShowTransformedNames) => o.show_transformed = true,
+        Some(Id::Transform) => {
             if let Err(m) = o.transform.add(&v) {
                 return Err(usage_error(ctx, &m, 2));
             }
         }
-        "warning" => warning(ctx, o, &v)?,
-        "ignore-failed-read" => o.ignore_failed_read = true,
-        "sparse" => o.sparse = true,
-        "keep-directory-symlink" => o.keep_dir_symlink = true,
+        Some(Id::Warning) => warning(ctx, o, &v)?,
+        Some(Id::IgnoreFailedRead) => o.ignore_failed_read = true,
+        Some(Id::Sparse) => o.sparse = true,
+        Some(Id::KeepDirectorySymlink) => o.keep_dir_symlink = true,
         // Accepted for compatibility; no effect here.
         _ => {}
     }
@@ -902,6 +904,97 @@ fn apply(
         return Err(more_than_one_mode(ctx));
     }
     Ok(true)
+}
+
+crate::common::args::named! {
+    /// The ids the match above knows, each with its variant: found by one search of this table,
+    /// where a match on the strings compiled to a comparison of each.
+    enum Id {
+        Usage = "usage",
+        Create = "create",
+        Extract = "extract",
+        List = "list",
+        Append = "append",
+        Update = "update",
+        Diff = "diff",
+        Catenate = "catenate",
+        Delete = "delete",
+        File = "file",
+        Directory = "directory",
+        FilesFrom = "files-from",
+        ExcludeFrom = "exclude-from",
+        Exclude = "exclude",
+        ExcludeVcs = "exclude-vcs",
+        Verbose = "verbose",
+        ToStdout = "to-stdout",
+        PreservePermissions = "preserve-permissions",
+        NoSamePermissions = "no-same-permissions",
+        Preserve = "preserve",
+        SameOwner = "same-owner",
+        NoSameOwner = "no-same-owner",
+        O = "o",
+        OldArchive = "old-archive",
+        PaxOption = "pax-option",
+        SparseVersion = "sparse-version",
+        NumericOwner = "numeric-owner",
+        Owner = "owner",
+        Group = "group",
+        Mode = "mode",
+        Mtime = "mtime",
+        ClampMtime = "clamp-mtime",
+        Sort = "sort",
+        Dereference = "dereference",
+        Null = "null",
+        NoNull = "no-null",
+        StripComponents = "strip-components",
+        KeepOldFiles = "keep-old-files",
+        SkipOldFiles = "skip-old-files",
+        Overwrite = "overwrite",
+        UnlinkFirst = "unlink-first",
+        KeepNewerFiles = "keep-newer-files",
+        NoOverwriteDir = "no-overwrite-dir",
+        OverwriteDir = "overwrite-dir",
+        RemoveFiles = "remove-files",
+        NoRecursion = "no-recursion",
+        Recursion = "recursion",
+        AbsoluteNames = "absolute-names",
+        Totals = "totals",
+        Gzip = "gzip",
+        Bzip2 = "bzip2",
+        Xz = "xz",
+        Zstd = "zstd",
+        CapI = "I",
+        CapZ = "Z",
+        Lzma = "lzma",
+        AutoCompress = "auto-compress",
+        NoAutoCompress = "no-auto-compress",
+        Format = "format",
+        Posix = "posix",
+        Wildcards = "wildcards",
+        NoWildcards = "no-wildcards",
+        WildcardsMatchSlash = "wildcards-match-slash",
+        NoWildcardsMatchSlash = "no-wildcards-match-slash",
+        Anchored = "anchored",
+        NoAnchored = "no-anchored",
+        IgnoreCase = "ignore-case",
+        NoIgnoreCase = "no-ignore-case",
+        Xattrs = "xattrs",
+        NoXattrs = "no-xattrs",
+        IgnoreZeros = "ignore-zeros",
+        Touch = "touch",
+        FullTime = "full-time",
+        Utc = "utc",
+        BlockingFactor = "blocking-factor",
+        RecordSize = "record-size",
+        OneFileSystem = "one-file-system",
+        ShowStoredNames = "show-stored-names",
+        ShowTransformedNames = "show-transformed-names",
+        Transform = "transform",
+        Warning = "warning",
+        IgnoreFailedRead = "ignore-failed-read",
+        Sparse = "sparse",
+        KeepDirectorySymlink = "keep-directory-symlink",
+    }
 }
 
 /// GNU tar's `--warning` keywords (warning.c), in its order.

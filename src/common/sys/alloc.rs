@@ -27,6 +27,22 @@ const CLASSES: usize = 8 + 3 * 4;
 /// The class of a size (1..=MAX_SMALL) and its block size.
 #[inline]
 fn class_of(size: usize) -> usize {
+    CLASS_OF_BAND[(size - 1) >> 4] as usize
+}
+
+/// Every class boundary is a multiple of 16, so a 16-byte band of sizes has one class: a
+/// lookup instead of the arithmetic, inlined at every allocation and free.
+const CLASS_OF_BAND: [u8; MAX_SMALL / 16] = {
+    let mut t = [0u8; MAX_SMALL / 16];
+    let mut band = 0;
+    while band < t.len() {
+        t[band] = class_by_arithmetic(band * 16 + 16) as u8;
+        band += 1;
+    }
+    t
+};
+
+const fn class_by_arithmetic(size: usize) -> usize {
     if size <= 128 {
         size.div_ceil(16) - 1
     } else {
@@ -100,29 +116,41 @@ impl Rbox {
         // SAFETY: the lock is held.
         let st = unsafe { &mut *self.state.get() };
         let head = st.free[c];
-        let p = if !head.is_null() {
-            // SAFETY: a free block holds the next free block's address in its first word.
-            st.free[c] = unsafe { ptr::read(head as *mut *mut u8) };
-            head
-        } else {
-            let size = class_size(c);
-            if (st.end as usize) - (st.bump as usize) < size {
-                // The rest of the old chunk is left unused (under 1 KiB of 64).
-                // SAFETY: a valid, non-zero layout.
-                let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, 16)) };
-                if chunk.is_null() {
-                    self.unlock();
-                    return null_mut();
-                }
-                st.bump = chunk;
-                // SAFETY: within the chunk just allocated.
-                st.end = unsafe { chunk.add(CHUNK) };
+        if head.is_null() {
+            self.unlock();
+            // SAFETY: forwarded.
+            return unsafe { self.carve(c) };
+        }
+        // SAFETY: a free block holds the next free block's address in its first word.
+        st.free[c] = unsafe { ptr::read(head as *mut *mut u8) };
+        self.unlock();
+        head
+    }
+
+    /// A new block of class `c` from the current chunk (or a new one), when its free list is
+    /// empty: out of line, so that each inlined allocation carries only the list's pop.
+    #[cold]
+    #[inline(never)]
+    unsafe fn carve(&self, c: usize) -> *mut u8 {
+        self.lock();
+        // SAFETY: the lock is held.
+        let st = unsafe { &mut *self.state.get() };
+        let size = class_size(c);
+        if (st.end as usize) - (st.bump as usize) < size {
+            // The rest of the old chunk is left unused (under 1 KiB of 64).
+            // SAFETY: a valid, non-zero layout.
+            let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, 16)) };
+            if chunk.is_null() {
+                self.unlock();
+                return null_mut();
             }
-            let p = st.bump;
-            // SAFETY: size <= end - bump.
-            st.bump = unsafe { p.add(size) };
-            p
-        };
+            st.bump = chunk;
+            // SAFETY: within the chunk just allocated.
+            st.end = unsafe { chunk.add(CHUNK) };
+        }
+        let p = st.bump;
+        // SAFETY: size <= end - bump.
+        st.bump = unsafe { p.add(size) };
         self.unlock();
         p
     }
@@ -225,6 +253,7 @@ mod tests {
         let mut last = 0;
         for s in 1..=MAX_SMALL {
             let c = class_of(s);
+            assert_eq!(c, class_by_arithmetic(s), "size {s}");
             assert!(c < CLASSES, "size {s}");
             assert!(class_size(c) >= s, "size {s} class {c}");
             assert_eq!(class_size(c) % 16, 0);

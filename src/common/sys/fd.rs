@@ -84,28 +84,42 @@ pub fn borrow_raw(fd: RawFd) -> BorrowedFd<'static> {
 /// Calls `f` with `name` as a NUL-terminated C string: on the stack for names under 512 bytes,
 /// allocated otherwise. A name holding a NUL byte is EINVAL, as the kernel would say for a
 /// truncated name.
+#[inline]
 pub fn with_cstr<T>(name: &[u8], f: impl FnOnce(&CStr) -> io::Result<T>) -> io::Result<T> {
-    const STACK: usize = 512;
-    if name.len() < STACK {
-        let mut buf = [MaybeUninit::<u8>::uninit(); STACK];
-        // SAFETY: name.len() < STACK bytes are copied into buf and one more is written after
-        // them; buf is not read beyond those name.len() + 1 initialised bytes.
+    let mut buf = [MaybeUninit::<u8>::uninit(); CSTR_STACK];
+    let mut heap = None;
+    f(to_cstr(name, &mut buf, &mut heap)?)
+}
+
+const CSTR_STACK: usize = 512;
+
+/// The conversion [`with_cstr`] makes, out of line: every system call taking a name inlines
+/// `with_cstr`, and one copy of this is ~150 bytes less at each.
+#[inline(never)]
+fn to_cstr<'b>(
+    name: &[u8],
+    buf: &'b mut [MaybeUninit<u8>; CSTR_STACK],
+    heap: &'b mut Option<std::ffi::CString>,
+) -> io::Result<&'b CStr> {
+    if name.len() < CSTR_STACK {
+        // core's search, not CStr's: no call set up for long strings for a name of a
+        // directory entry's few bytes.
+        if name.contains(&0) {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        // SAFETY: name.len() < CSTR_STACK bytes are copied into buf and one more is written
+        // after them; buf is not read beyond those name.len() + 1 initialised bytes.
         let bytes = unsafe {
             let p = buf.as_mut_ptr() as *mut u8;
             std::ptr::copy_nonoverlapping(name.as_ptr(), p, name.len());
             *p.add(name.len()) = 0;
             std::slice::from_raw_parts(p, name.len() + 1)
         };
-        // core's search, not CStr's: no call set up for long strings for a name of a
-        // directory entry's few bytes.
-        if name.contains(&0) {
-            return Err(io::Error::from_raw_os_error(libc::EINVAL));
-        }
         // SAFETY: bytes ends with the NUL written above and holds none before it.
-        f(unsafe { CStr::from_bytes_with_nul_unchecked(bytes) })
+        Ok(unsafe { CStr::from_bytes_with_nul_unchecked(bytes) })
     } else {
         match std::ffi::CString::new(name) {
-            Ok(c) => f(&c),
+            Ok(c) => Ok(heap.insert(c)),
             Err(_) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
         }
     }

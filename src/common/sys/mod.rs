@@ -21,6 +21,7 @@
 //! - [`sha`]: the CPU's SHA instructions (SHA-NI) for SHA-1 and SHA-256 rounds.
 //! - [`time`]: clocks (through std and `common::time` so far).
 //! - [`float`]: decimal text to floating point (the C library's `strtod`).
+//! - [`strs`]: two short static strings packed for large tables (the option tables).
 
 pub mod alloc;
 pub mod copy;
@@ -33,6 +34,7 @@ pub mod net;
 pub mod process;
 pub mod sha;
 pub mod signal;
+pub mod strs;
 pub mod term;
 pub mod time;
 pub mod user;

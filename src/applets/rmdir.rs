@@ -97,7 +97,9 @@ fn symlink_to_dir(d: &[u8]) -> bool {
     }
     n < d.len()
         && sfd::lstat(&d[..n]).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK)
-        && sfd::stat(&d[..n]).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
+        // A link to a directory, or one leading nowhere (dangling, a loop), as GNU: only a
+        // link to a non-directory keeps "Not a directory".
+        && sfd::stat(&d[..n]).map_or(true, |s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
 }
 
 impl Rmdir {

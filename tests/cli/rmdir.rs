@@ -13,6 +13,9 @@ fn fixture(d: &Path) {
     std::fs::write(d.join("file"), b"").unwrap();
     std::fs::create_dir_all(d.join("a\nb")).unwrap();
     symlink("e", d.join("le")).unwrap();
+    symlink("nowhere", d.join("dangling")).unwrap();
+    symlink("loop", d.join("loop")).unwrap();
+    symlink("file", d.join("lf")).unwrap();
 }
 
 fn split(s: &str) -> Vec<&str> {
@@ -40,6 +43,10 @@ fn matches_gnu() {
         "-p e/..",
         "le",
         "le/",
+        "dangling/",
+        "loop/",
+        "lf/",
+        "dangling",
         "-v a?b",
         "-Z e",
     ] {

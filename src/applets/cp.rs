@@ -7,11 +7,11 @@
 //! 'd'`, `cp: 'a' and 'a' are the same file`, `cp: cannot copy a directory, 'a', into itself,
 //! 'a/b'`, `cp: target 'z' is not a directory`) and exit status. The copying itself is
 //! [`common::copy`](crate::common::copy).
-//! Deviations: no `--backup`/`-b`/`-S`, `--parents`, `--attributes-only`, `--copy-contents`,
-//! SELinux contexts (`context` is accepted and ignored); a new destination file whose copy
-//! failed is removed (GNU leaves the partial file); inside a tree an existing destination
-//! symlink is replaced, not written through; `--sparse=always` keeps the source's holes but
-//! does not punch new ones into zero runs.
+//! `--parents` as GNU. Deviations: no `--backup`/`-b`/`-S`, `--attributes-only`,
+//! `--copy-contents`, SELinux contexts (`context` is accepted and ignored); a new destination
+//! file whose copy failed is removed (GNU leaves the partial file); inside a tree an existing
+//! destination symlink is replaced, not written through; `--sparse=always` keeps the source's
+//! holes but does not punch new ones into zero runs.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
@@ -57,8 +58,12 @@ pub enum NameMismatch {
     Cn(String),
 }
 
+/// The checks of rustls's `WebPkiServerVerifier` without revocation lists (we give none):
+/// its builder links CRL parsing whether or not any is given, ~25 KB of the binary. The chain,
+/// the name and the handshake signatures are checked by the same rustls functions it calls.
 pub struct Verifier {
-    inner: Arc<WebPkiServerVerifier>,
+    roots: RootCertStore,
+    algs: WebPkiSupportedAlgorithms,
     /// The DER of every trusted certificate: a server certificate that is itself trusted is
     /// accepted as OpenSSL accepts it (webpki refuses one with CA:TRUE as an end entity).
     anchors: Vec<Vec<u8>>,
@@ -194,14 +199,21 @@ impl ServerCertVerifier for Verifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let e =
-            match self
-                .inner
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-            {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
+        let _ = ocsp;
+        let checked = ParsedCertificate::try_from(end_entity).and_then(|cert| {
+            verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                &self.roots,
+                intermediates,
+                now,
+                self.algs.all,
+            )?;
+            verify_server_name(&cert, server_name)
+        });
+        let e = match checked {
+            Ok(()) => return Ok(ServerCertVerified::assertion()),
+            Err(e) => e,
+        };
         let Some(f) = self.diagnose(end_entity, server_name, now, &e) else {
             return Ok(ServerCertVerified::assertion());
         };
@@ -221,7 +233,7 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(message, cert, dss, &self.algs)
     }
 
     fn verify_tls13_signature(
@@ -230,11 +242,11 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(message, cert, dss, &self.algs)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.algs.supported_schemes()
     }
 }
 
@@ -580,12 +592,9 @@ pub fn config(o: &TlsOpts) -> Result<(Arc<ClientConfig>, Arc<Verifier>), String>
     if roots.store.is_empty() {
         return Err("no CA certificates found in --ca-directory".to_string());
     }
-    let inner =
-        WebPkiServerVerifier::builder_with_provider(Arc::new(roots.store), provider.clone())
-            .build()
-            .map_err(|e| format!("TLS set-up failed: {e}"))?;
     let verifier = Arc::new(Verifier {
-        inner,
+        roots: roots.store,
+        algs: provider.signature_verification_algorithms,
         anchors: roots.ders,
         strict: o.check,
         failure: Mutex::new(None),

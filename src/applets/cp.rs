@@ -17,6 +17,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::backup;
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref, Reflink, Sparse};
 use crate::common::help::{help_text, Help};
 use crate::common::{Ctx, Error, Result};
@@ -30,6 +31,8 @@ Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.
 
 Mandatory arguments to long options are mandatory for short options too.
   -a, --archive                same as -dR --preserve=all
+      --backup[=CONTROL]       make a backup of each existing destination file
+  -b                           like --backup but does not accept an argument
   -d                           same as --no-dereference --preserve=links
   -f, --force                  if an existing destination file cannot be
                                  opened, remove it and try again (this option
@@ -57,6 +60,7 @@ Mandatory arguments to long options are mandatory for short options too.
       --strip-trailing-slashes  remove any trailing slashes from each SOURCE
                                  argument
   -s, --symbolic-link          make symbolic links instead of copying
+  -S, --suffix=SUFFIX          override the usual backup suffix
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory    treat DEST as a normal file
   -u, --update                 copy only when the SOURCE file is newer
@@ -71,12 +75,24 @@ When --reflink[=always] is specified, perform a lightweight copy, where the
 data blocks are copied only when modified.  If this is not possible the copy
 fails, or if --reflink=auto is specified, fall back to a standard copy.
 Use --reflink=never to ensure a standard copy is performed.
+
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
+The version control method may be selected via the --backup option or through
+the VERSION_CONTROL environment variable.  Here are the values:
+
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
 "
 );
 
 static SPEC: Spec = Spec::new(
     &[
         Opt::flag("archive", Some(b'a'), Some("archive")),
+        backup::OPTS[0],
+        backup::OPTS[1],
+        backup::OPTS[2],
         Opt::flag("d", Some(b'd'), None),
         Opt::flag("force", Some(b'f'), Some("force")),
         Opt::flag("interactive", Some(b'i'), Some("interactive")),
@@ -281,6 +297,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.try_help();
         return Err(Error::silent(1));
     }
+    if o.no_clobber && backup::requested(&m) {
+        ctx.msg(b"options --backup and --no-clobber are mutually exclusive");
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    let bk = backup::from_matches(ctx, &m)?;
     o.deref = deref.unwrap_or(if o.recursive && !o.hard_link {
         Deref::Never
     } else {
@@ -302,6 +324,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     let (verbose, keep_mode, keep_owner) = (o.verbose, o.mode, o.owner);
     let mut c = Copier::new(o);
+    c.backup = bk;
     let mut ok = true;
     for s in &srcs {
         let d = if parents {

@@ -25,6 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 use std::os::fd::AsFd;
 
+use super::backup::{self, Backup};
 use super::ctx::{strerror, Ctx, Error};
 use super::io::{yesno, BUF_SIZE};
 use super::quote::quote_always;
@@ -188,6 +189,10 @@ pub struct Copier {
     buf: Vec<u8>,
     /// The first error writing `-v` lines.
     pub write_error: Option<io::Error>,
+    /// Back up replaced destinations (`--backup`).
+    pub backup: Option<Backup>,
+    /// The backup just made of the current destination, for `-v`.
+    backed_up: Option<Vec<u8>>,
     /// Files made for command-line operands (device, inode).
     made: HashSet<(u64, u64)>,
     /// Non-directory operands copied: device, inode, last name component.
@@ -242,6 +247,8 @@ impl Copier {
             no_cfr: Vec::new(),
             buf: Vec::new(),
             write_error: None,
+            backup: None,
+            backed_up: None,
             made: HashSet::new(),
             sources: HashSet::new(),
         }
@@ -258,6 +265,9 @@ impl Copier {
         l.extend_from_slice(&quote_always(src));
         l.extend_from_slice(b" -> ");
         l.extend_from_slice(&quote_always(dst));
+        if let Some(b) = self.backed_up.take() {
+            l.extend_from_slice(&backup::verbose_tail(&b));
+        }
         l.push(b'\n');
         if let Err(e) = ctx.out.write_all(&l) {
             self.write_error.get_or_insert(e);
@@ -390,6 +400,7 @@ impl Copier {
 
     /// A file that is not a directory (regular, symlink, special; or a link to make).
     fn copy_nondir(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
+        self.backed_up = None;
         let dfl = if d.follow && !self.o.hard_link && !self.o.symbolic_link {
             0
         } else {
@@ -432,11 +443,24 @@ impl Copier {
                 Ok(false) => return true,
                 Err(()) => return false,
             }
-            let replace = self.o.remove_dest
-                || !regular
-                || self.o.hard_link
-                || self.o.symbolic_link
-                || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0);
+            if let Some(b) = &self.backup {
+                match b.make(d.dir, d.name) {
+                    Ok(made) => {
+                        self.backed_up = made.map(|n| backup::path_of(d.path, d.name, &n));
+                        existing = None;
+                    }
+                    Err(e) => {
+                        fail(ctx, "cannot backup", d.path, &e);
+                        return false;
+                    }
+                }
+            }
+            let replace = existing.is_some()
+                && (self.o.remove_dest
+                    || !regular
+                    || self.o.hard_link
+                    || self.o.symbolic_link
+                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0));
             if replace {
                 if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
                     if code(&e) != libc::ENOENT {

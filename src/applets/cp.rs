@@ -7,7 +7,9 @@
 //! 'd'`, `cp: 'a' and 'a' are the same file`, `cp: cannot copy a directory, 'a', into itself,
 //! 'a/b'`, `cp: target 'z' is not a directory`) and exit status. The copying itself is
 //! [`common::copy`](crate::common::copy).
-//! `--parents` as GNU. Deviations: no `--backup`/`-b`/`-S`, `--attributes-only`,
+//! `--parents` as GNU. `--backup[=CONTROL]`/`-b`/`-S` through
+//! [`common::backup`](crate::common::backup) (`-v`: `'x' -> 'a' (backup: 'a~')`).
+//! Deviations: no `--attributes-only`,
 //! `--copy-contents`, SELinux contexts (`context` is accepted and ignored); a new destination
 //! file whose copy failed is removed (GNU leaves the partial file); inside a tree an existing
 //! destination symlink is replaced, not written through; `--sparse=always` keeps the source's

@@ -7,7 +7,8 @@
 //! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
 //! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
 //! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
-//! file is installed unstripped); no `-C`/`--compare`, `--backup`, SELinux options.
+//! file is installed unstripped); no `-C`/`--compare`, SELinux options. `--backup`/`-b`/`-S`
+//! through [`common::backup`](crate::common::backup) rename the old destination aside.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

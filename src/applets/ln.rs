@@ -9,7 +9,8 @@
 //! `-f` replaces an existing name atomically, as GNU 9 does: the link is made under a
 //! temporary name in the same directory and renamed over the old one, so the name never
 //! disappears. Messages and statuses are GNU's.
-//! Deviation: no `-b`/`--backup`/`-S` (backups).
+//! `--backup[=CONTROL]`/`-b`/`-S` through [`common::backup`](crate::common::backup): the old
+//! name renamed aside, then the link made (`-v`: `'a~' ~ 'a' => 'x'`).
 
 use std::ffi::OsString;
 use std::io;

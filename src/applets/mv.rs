@@ -8,7 +8,9 @@
 //! the copy failed. GNU's messages (`mv: cannot move 'a' to a subdirectory of itself, 'a/b'`,
 //! `cannot overwrite directory ...`, `cannot move 'd' to 'e/d': Directory not empty`) and `-v`
 //! lines (`renamed 'a' -> 'b'`; across devices `created directory`, `copied`, `removed`).
-//! Deviations: no `--backup`/`-b`/`-S`, no SELinux `-Z`.
+//! `--backup[=CONTROL]`/`-b`/`-S` through [`common::backup`](crate::common::backup): the
+//! destination renamed aside before the move (`renamed 'x' -> 'a' (backup: 'a~')`).
+//! Deviations: no SELinux `-Z`.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

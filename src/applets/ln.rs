@@ -124,17 +124,6 @@ fn is_dir(name: &[u8]) -> bool {
     sfd::stat(name).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
 }
 
-/// Are `a` and `b` the same directory entry (same parent directory, same last component)?
-fn same_entry(a: &[u8], b: &[u8]) -> bool {
-    let parent = |p: &[u8]| {
-        let dl = dir_len(p);
-        sfd::stat(if dl == 0 { b"." } else { &p[..dl] })
-            .ok()
-            .map(|s| (s.st_dev, s.st_ino))
-    };
-    base_name(a) == base_name(b) && parent(a).is_some() && parent(a) == parent(b)
-}
-
 /// gnulib's file_name_concat for a directory and a base name.
 fn concat(dir: &[u8], base: &[u8]) -> Vec<u8> {
     let mut v = dir.to_vec();
@@ -322,7 +311,7 @@ impl Ln {
                 };
                 // With a backup the old name is kept aside: only the very same entry is refused.
                 if same_src.is_some_and(|s| (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino))
-                    && (self.backup.is_none() || same_entry(source, dest))
+                    && (self.backup.is_none() || backup::same_entry(source, dest))
                 {
                     let mut msg = quote_always(source);
                     msg.extend_from_slice(b" and ");

@@ -311,6 +311,15 @@ impl Copier {
             if self.o.move_mode {
                 return self.copy_nondir(ctx, &s, &d);
             }
+            // GNU's special case: `cp -f --backup F F` (the very same string) copies F to its
+            // backup name.
+            if self.o.force && self.backup.is_some() && src == dst {
+                let b = self.backup.take();
+                let name = b.as_ref().map(|b| b.name_for(cwd, dst).0);
+                let ok = self.copy(ctx, src, name.as_deref().unwrap_or(dst));
+                self.backup = b;
+                return ok;
+            }
             // The same source twice is copied once, with GNU's warning.
             let base = src.rsplit(|&c| c == b'/').next().unwrap_or(src).to_vec();
             if !self.sources.insert((st.st_dev, st.st_ino, base)) {
@@ -363,7 +372,11 @@ impl Copier {
     /// Checks an existing destination of a non-directory; Ok(true) go on, Ok(false) skip it
     /// (quietly: -n, -u, or the user said no), Err(()) reported.
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
-        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino) && !self.o.symbolic_link {
+        // With a backup another name of the same file may be replaced (it is kept aside).
+        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
+            && !self.o.symbolic_link
+            && (self.backup.is_none() || backup::same_entry(s.path, d.path))
+        {
             say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
             return Err(());
         }

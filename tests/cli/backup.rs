@@ -230,3 +230,19 @@ fn mv_backs_up_a_directory() {
         &[],
     );
 }
+
+#[test]
+fn cp_same_file_with_a_backup() {
+    // `cp -f --backup F F` copies F to its backup name (GNU's special case, the same string
+    // only: `c ./c` is still the same file); another name of the file is backed up.
+    let setup = "echo c > c && ln c h && ln -s c s";
+    let o = check("cp", setup, &["-vfb", "c", "c"], &[]);
+    assert_eq!(o.out(), "'c' -> 'c~'\n");
+    check("cp", setup, &["-vfb", "c", "./c"], &[]).code(1);
+    check("cp", setup, &["-vf", "--backup=t", "c", "c"], &[]);
+    check("cp", setup, &["-vfb", "s", "s"], &[]);
+    let o = check("cp", setup, &["-vb", "c", "h"], &[]);
+    assert!(o.out().contains("(backup: 'h~')"));
+    check("cp", setup, &["-vb", "c", "s"], &[]);
+    check("cp", setup, &["-b", "c", "c"], &[]).code(1);
+}

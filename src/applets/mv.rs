@@ -348,7 +348,7 @@ impl Mv {
             }
             Err(e) => match e.raw_os_error() {
                 Some(libc::EEXIST) if flags != 0 => true,
-                Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref()),
+                Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref(), backed_up),
                 Some(libc::EINVAL) if is_dir(&sst) => {
                     say(
                         ctx,
@@ -378,6 +378,7 @@ impl Mv {
         dst: &[u8],
         sst: &Stat,
         dst_st: Option<&Stat>,
+        backed_up: Option<Vec<u8>>,
     ) -> bool {
         let cwd = sfd::cwd();
         if let Some(d) = dst_st {
@@ -393,7 +394,6 @@ impl Mv {
                 return false;
             }
         }
-        let _ = sst;
         let verbose = self.verbose;
         let c = self.copier.get_or_insert_with(|| {
             Copier::new(CopyOpts {
@@ -410,6 +410,10 @@ impl Mv {
                 ..CopyOpts::default()
             })
         });
+        // The `copied` line of a file names the backup made before the rename failed, as GNU.
+        if !is_dir(sst) {
+            c.next_backup = backed_up;
+        }
         if !c.copy(ctx, src, dst) {
             return false;
         }

@@ -193,6 +193,8 @@ pub struct Copier {
     pub backup: Option<Backup>,
     /// The backup just made of the current destination, for `-v`.
     backed_up: Option<Vec<u8>>,
+    /// A backup the caller made of the next (non-directory) destination, for its `-v` line.
+    pub next_backup: Option<Vec<u8>>,
     /// Files made for command-line operands (device, inode).
     made: HashSet<(u64, u64)>,
     /// Non-directory operands copied: device, inode, last name component.
@@ -249,6 +251,7 @@ impl Copier {
             write_error: None,
             backup: None,
             backed_up: None,
+            next_backup: None,
             made: HashSet::new(),
             sources: HashSet::new(),
         }
@@ -413,7 +416,7 @@ impl Copier {
 
     /// A file that is not a directory (regular, symlink, special; or a link to make).
     fn copy_nondir(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
-        self.backed_up = None;
+        self.backed_up = self.next_backup.take();
         let dfl = if d.follow && !self.o.hard_link && !self.o.symbolic_link {
             0
         } else {

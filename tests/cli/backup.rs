@@ -246,3 +246,44 @@ fn cp_same_file_with_a_backup() {
     check("cp", setup, &["-vb", "c", "s"], &[]);
     check("cp", setup, &["-b", "c", "c"], &[]).code(1);
 }
+
+#[test]
+fn mv_across_file_systems_names_the_backup() {
+    let shm = std::path::Path::new("/dev/shm");
+    if !shm.is_dir() {
+        skip("no /dev/shm");
+        return;
+    }
+    let mut outs = Vec::new();
+    for tool in ["rbox", "gnu"] {
+        let d = TempDir::new("bk-mvx");
+        sh_in(d.path(), "echo new > x && echo new2 > y");
+        let there = shm.join(format!("rbox-bk-{}-{tool}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&there);
+        std::fs::create_dir(&there).unwrap();
+        std::fs::write(there.join("x"), "old").unwrap();
+        std::fs::write(there.join("y"), "old").unwrap();
+        let t = there.to_str().unwrap().to_string();
+        let run = |args: &[&str]| {
+            if tool == "rbox" {
+                applet("mv").args(args).cwd(d.path()).run()
+            } else {
+                gnu("mv").args(args).cwd(d.path()).run()
+            }
+        };
+        let a = run(&["-vb", "x", &t]);
+        let b = run(&["-v", "--backup=t", "y", &t]);
+        a.ok();
+        b.ok();
+        assert_eq!(std::fs::read(there.join("x~")).unwrap(), b"old", "{tool}");
+        assert_eq!(
+            std::fs::read(there.join("y.~1~")).unwrap(),
+            b"old",
+            "{tool}"
+        );
+        outs.push((a.out() + &b.out()).replace(&t, "THERE"));
+        let _ = std::fs::remove_dir_all(&there);
+    }
+    assert!(outs[0].contains("copied 'x' -> 'THERE/x' (backup: 'THERE/x~')"));
+    assert_eq!(outs[0], outs[1]);
+}

@@ -86,6 +86,10 @@ the VERSION_CONTROL environment variable.  Here are the values:
   numbered, t     make numbered backups
   existing, nil   numbered if numbered backups exist, simple otherwise
   simple, never   always make simple backups
+
+As a special case, cp makes a backup of SOURCE when the force and backup
+options are given and SOURCE and DEST are the same name for an existing,
+regular file.
 "
 );
 

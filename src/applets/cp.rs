@@ -7,7 +7,9 @@
 //! 'd'`, `cp: 'a' and 'a' are the same file`, `cp: cannot copy a directory, 'a', into itself,
 //! 'a/b'`, `cp: target 'z' is not a directory`) and exit status. The copying itself is
 //! [`common::copy`](crate::common::copy).
-//! `--parents` as GNU. Deviations: no `--backup`/`-b`/`-S`, `--attributes-only`,
+//! `--parents` as GNU. `--backup[=CONTROL]`/`-b`/`-S` through
+//! [`common::backup`](crate::common::backup) (`-v`: `'x' -> 'a' (backup: 'a~')`).
+//! Deviations: no `--attributes-only`,
 //! `--copy-contents`, SELinux contexts (`context` is accepted and ignored); a new destination
 //! file whose copy failed is removed (GNU leaves the partial file); inside a tree an existing
 //! destination symlink is replaced, not written through; `--sparse=always` keeps the source's
@@ -17,6 +19,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::backup;
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref, Reflink, Sparse};
 use crate::common::help::{help_text, Help};
 use crate::common::{Ctx, Error, Result};
@@ -30,6 +33,8 @@ Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.
 
 Mandatory arguments to long options are mandatory for short options too.
   -a, --archive                same as -dR --preserve=all
+      --backup[=CONTROL]       make a backup of each existing destination file
+  -b                           like --backup but does not accept an argument
   -d                           same as --no-dereference --preserve=links
   -f, --force                  if an existing destination file cannot be
                                  opened, remove it and try again (this option
@@ -57,6 +62,7 @@ Mandatory arguments to long options are mandatory for short options too.
       --strip-trailing-slashes  remove any trailing slashes from each SOURCE
                                  argument
   -s, --symbolic-link          make symbolic links instead of copying
+  -S, --suffix=SUFFIX          override the usual backup suffix
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory    treat DEST as a normal file
   -u, --update                 copy only when the SOURCE file is newer
@@ -71,12 +77,28 @@ When --reflink[=always] is specified, perform a lightweight copy, where the
 data blocks are copied only when modified.  If this is not possible the copy
 fails, or if --reflink=auto is specified, fall back to a standard copy.
 Use --reflink=never to ensure a standard copy is performed.
+
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
+The version control method may be selected via the --backup option or through
+the VERSION_CONTROL environment variable.  Here are the values:
+
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
+
+As a special case, cp makes a backup of SOURCE when the force and backup
+options are given and SOURCE and DEST are the same name for an existing,
+regular file.
 "
 );
 
 static SPEC: Spec = Spec::new(
     &[
         Opt::flag("archive", Some(b'a'), Some("archive")),
+        backup::OPTS[0],
+        backup::OPTS[1],
+        backup::OPTS[2],
         Opt::flag("d", Some(b'd'), None),
         Opt::flag("force", Some(b'f'), Some("force")),
         Opt::flag("interactive", Some(b'i'), Some("interactive")),
@@ -281,6 +303,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.try_help();
         return Err(Error::silent(1));
     }
+    if o.no_clobber && backup::requested(&m) {
+        ctx.msg(b"options --backup and --no-clobber are mutually exclusive");
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    let bk = backup::from_matches(ctx, &m)?;
     o.deref = deref.unwrap_or(if o.recursive && !o.hard_link {
         Deref::Never
     } else {
@@ -302,6 +330,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     }
     let (verbose, keep_mode, keep_owner) = (o.verbose, o.mode, o.owner);
     let mut c = Copier::new(o);
+    c.backup = bk;
     let mut ok = true;
     for s in &srcs {
         let d = if parents {

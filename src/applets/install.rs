@@ -7,12 +7,14 @@
 //! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
 //! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
 //! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
-//! file is installed unstripped); no `-C`/`--compare`, `--backup`, SELinux options.
+//! file is installed unstripped); no `-C`/`--compare`, SELinux options. `--backup`/`-b`/`-S`
+//! through [`common::backup`](crate::common::backup) rename the old destination aside.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::backup::{self, Backup};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
 use crate::common::fs::{apply_mode, Names};
@@ -39,6 +41,8 @@ the existing DIRECTORY, while setting permission modes and owner/group.
 In the 4th form, create all components of the given DIRECTORY(ies).
 
 Mandatory arguments to long options are mandatory for short options too.
+      --backup[=CONTROL]  make a backup of each existing destination file
+  -b                  like --backup but does not accept an argument
   -c                  (ignored)
   -d, --directory     treat all arguments as directory names; create all
                         components of the specified directories
@@ -51,16 +55,29 @@ Mandatory arguments to long options are mandatory for short options too.
   -p, --preserve-timestamps   apply access/modification times of SOURCE files
                         to corresponding destination files
   -s, --strip         strip symbol tables (accepted; rbox runs no strip program)
+  -S, --suffix=SUFFIX  override the usual backup suffix
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory  treat DEST as a normal file
   -v, --verbose       print the name of each directory as it is created
       --help        display this help and exit
       --version     output version information and exit
+
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
+The version control method may be selected via the --backup option or through
+the VERSION_CONTROL environment variable.  Here are the values:
+
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
 "
 );
 
 static SPEC: Spec = Spec::new(
     &[
+        backup::OPTS[0],
+        backup::OPTS[1],
+        backup::OPTS[2],
         Opt::flag("c", Some(b'c'), None),
         Opt::flag("directory", Some(b'd'), Some("directory")),
         Opt::flag("D", Some(b'D'), None),
@@ -97,6 +114,7 @@ struct Inst {
     uid: u32,
     gid: u32,
     verbose: bool,
+    backup: Option<Backup>,
     werr: Option<std::io::Error>,
 }
 
@@ -123,6 +141,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         uid: u32::MAX,
         gid: u32::MAX,
         verbose: m.flag("verbose"),
+        backup: backup::from_matches(ctx, &m)?,
         werr: None,
     };
     if let Some(md) = m.last("mode") {
@@ -320,8 +339,21 @@ impl Inst {
             }
         }
         // An existing destination goes first (a busy executable is replaced, not rewritten).
+        let mut backed_up = None;
         if let Ok(d) = sfd::lstat(dst) {
-            if d.st_mode & libc::S_IFMT != libc::S_IFDIR
+            if let (Some(b), false) = (&self.backup, d.st_mode & libc::S_IFMT == libc::S_IFDIR) {
+                match b.make(sfd::cwd(), dst) {
+                    Ok(made) => backed_up = made,
+                    Err(e) => {
+                        let mut m = b"cannot backup ".to_vec();
+                        m.extend_from_slice(&quote_always(dst));
+                        m.extend_from_slice(b": ");
+                        m.extend_from_slice(strerror(&e).as_bytes());
+                        ctx.msg(&m);
+                        return false;
+                    }
+                }
+            } else if d.st_mode & libc::S_IFMT != libc::S_IFDIR
                 && sfs::unlinkat(sfd::cwd(), dst, 0).is_ok()
                 && self.verbose
             {
@@ -341,6 +373,9 @@ impl Inst {
             let mut l = quote_always(src);
             l.extend_from_slice(b" -> ");
             l.extend_from_slice(&quote_always(dst));
+            if let Some(b) = &backed_up {
+                l.extend_from_slice(&backup::verbose_tail(b));
+            }
             l.push(b'\n');
             self.line(ctx, &l);
         }

@@ -9,13 +9,15 @@
 //! `-f` replaces an existing name atomically, as GNU 9 does: the link is made under a
 //! temporary name in the same directory and renamed over the old one, so the name never
 //! disappears. Messages and statuses are GNU's.
-//! Deviation: no `-b`/`--backup`/`-S` (backups).
+//! `--backup[=CONTROL]`/`-b`/`-S` through [`common::backup`](crate::common::backup): the old
+//! name renamed aside, then the link made (`-v`: `'a~' ~ 'a' => 'x'`).
 
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::backup::{self, Backup};
 use crate::common::fs::{base_name, dir_len};
 use crate::common::help::help_text;
 use crate::common::path::{canonicalize, relative, Missing};
@@ -25,6 +27,9 @@ use crate::common::{io as cio, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
     &[
+        backup::OPTS[0],
+        backup::OPTS[1],
+        backup::OPTS[2],
         Opt::flag("d", Some(b'd'), Some("directory")),
         Opt::flag("d", Some(b'F'), None),
         Opt::flag("force", Some(b'f'), Some("force")),
@@ -55,6 +60,8 @@ In the 2nd form, create a link to TARGET in the current directory.
 In the 3rd and 4th forms, create links to each TARGET in DIRECTORY.
 Create hard links by default, symbolic links with --symbolic.
 
+      --backup[=CONTROL]      make a backup of each existing destination file
+  -b                          like --backup but does not accept an argument
   -d, -F, --directory         allow the superuser to attempt to hard link
                                 directories
   -f, --force                 remove existing destination files
@@ -65,12 +72,22 @@ Create hard links by default, symbolic links with --symbolic.
   -P, --physical              make hard links directly to symbolic links
   -r, --relative              with -s, create links relative to link location
   -s, --symbolic              make symbolic links instead of hard links
+  -S, --suffix=SUFFIX         override the usual backup suffix
   -t, --target-directory=DIRECTORY  specify the DIRECTORY in which to create
                                 the links
   -T, --no-target-directory   treat LINK_NAME as a normal file always
   -v, --verbose               print name of each linked file
       --help        display this help and exit
       --version     output version information and exit
+
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
+The version control method may be selected via the --backup option or through
+the VERSION_CONTROL environment variable.  Here are the values:
+
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
 "
     ),
 );
@@ -83,6 +100,7 @@ struct Ln {
     logical: bool,
     dirs: bool,
     verbose: bool,
+    backup: Option<Backup>,
 }
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -136,6 +154,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         logical: last_of(&["logical", "physical"]) == Some("logical"),
         dirs: m.flag("d"),
         verbose: m.flag("verbose"),
+        backup: backup::from_matches(ctx, &m)?,
     };
     let no_deref = m.flag("no-dereference");
     let no_target = m.flag("no-target-directory");
@@ -263,8 +282,9 @@ impl Ln {
             }
         };
         let mut r = make(dest);
+        let mut backed_up = None;
         if matches!(&r, Err(e) if e.raw_os_error() == Some(libc::EEXIST))
-            && (self.force || self.interactive)
+            && (self.force || self.interactive || self.backup.is_some())
         {
             if let Ok(dst) = sfd::lstat(dest) {
                 if self.interactive {
@@ -289,7 +309,10 @@ impl Ln {
                 } else {
                     sfd::lstat(source).ok()
                 };
-                if same_src.is_some_and(|s| (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)) {
+                // With a backup the old name is kept aside: only the very same entry is refused.
+                if same_src.is_some_and(|s| (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino))
+                    && (self.backup.is_none() || backup::same_entry(source, dest))
+                {
                     let mut msg = quote_always(source);
                     msg.extend_from_slice(b" and ");
                     msg.extend_from_slice(&quote_always(dest));
@@ -303,13 +326,29 @@ impl Ln {
                     ctx.error(1, &msg);
                     return Ok(());
                 }
-                r = self.replace(dest, &make);
+                r = match &self.backup {
+                    Some(b) => match b.make(cwd, dest) {
+                        Ok(made) => {
+                            backed_up = made;
+                            make(dest)
+                        }
+                        Err(e) => {
+                            ctx.error_quoted(1, "cannot backup", dest, &e);
+                            return Ok(());
+                        }
+                    },
+                    None => self.replace(dest, &make),
+                };
             }
         }
         match r {
             Ok(()) => {
                 if self.verbose {
                     let out = &mut ctx.out;
+                    if let Some(b) = &backed_up {
+                        out.write_all(&quote_always(b))?;
+                        out.write_all(b" ~ ")?;
+                    }
                     out.write_all(&quote_always(dest))?;
                     out.write_all(if self.symbolic { b" -> " } else { b" => " })?;
                     out.write_all(&quote_always(&text))?;

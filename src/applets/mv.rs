@@ -8,12 +8,15 @@
 //! the copy failed. GNU's messages (`mv: cannot move 'a' to a subdirectory of itself, 'a/b'`,
 //! `cannot overwrite directory ...`, `cannot move 'd' to 'e/d': Directory not empty`) and `-v`
 //! lines (`renamed 'a' -> 'b'`; across devices `created directory`, `copied`, `removed`).
-//! Deviations: no `--backup`/`-b`/`-S`, no SELinux `-Z`.
+//! `--backup[=CONTROL]`/`-b`/`-S` through [`common::backup`](crate::common::backup): the
+//! destination renamed aside before the move (`renamed 'x' -> 'a' (backup: 'a~')`).
+//! Deviations: no SELinux `-Z`.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
+use crate::common::backup::{self, Backup};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
 use crate::common::help::{help_text, Help};
@@ -32,12 +35,15 @@ Usage: mv [OPTION]... [-T] SOURCE DEST
 Rename SOURCE to DEST, or move SOURCE(s) to DIRECTORY.
 
 Mandatory arguments to long options are mandatory for short options too.
+      --backup[=CONTROL]       make a backup of each existing destination file
+  -b                           like --backup but does not accept an argument
   -f, --force                  do not prompt before overwriting
   -i, --interactive            prompt before overwrite
   -n, --no-clobber             do not overwrite an existing file
 If you specify more than one of -i, -f, -n, only the final one takes effect.
       --strip-trailing-slashes  remove any trailing slashes from each SOURCE
                                  argument
+  -S, --suffix=SUFFIX          override the usual backup suffix
   -t, --target-directory=DIRECTORY  move all SOURCE arguments into DIRECTORY
   -T, --no-target-directory    treat DEST as a normal file
   -u, --update                 move only when the SOURCE file is newer
@@ -46,11 +52,23 @@ If you specify more than one of -i, -f, -n, only the final one takes effect.
   -v, --verbose                explain what is being done
       --help        display this help and exit
       --version     output version information and exit
+
+The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
+The version control method may be selected via the --backup option or through
+the VERSION_CONTROL environment variable.  Here are the values:
+
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
 "
 );
 
 static SPEC: Spec = Spec::new(
     &[
+        backup::OPTS[0],
+        backup::OPTS[1],
+        backup::OPTS[2],
         Opt::flag("force", Some(b'f'), Some("force")),
         Opt::flag("interactive", Some(b'i'), Some("interactive")),
         Opt::flag("no-clobber", Some(b'n'), Some("no-clobber")),
@@ -86,6 +104,7 @@ struct Mv {
     clobber: Clobber,
     update: bool,
     verbose: bool,
+    backup: Option<Backup>,
     tty: bool,
     copier: Option<Copier>,
     remover: Option<Remover>,
@@ -106,6 +125,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         clobber: Clobber::Default,
         update: false,
         verbose: false,
+        backup: None,
         tty: sfd::isatty(stdin_fd()),
         copier: None,
         remover: None,
@@ -126,6 +146,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             _ => {}
         }
     }
+    if mv.clobber == Clobber::Never && backup::requested(&m) {
+        ctx.msg(b"options --backup and --no-clobber are mutually exclusive");
+        ctx.try_help();
+        return Err(Error::silent(1));
+    }
+    mv.backup = backup::from_matches(ctx, &m)?;
     let mut files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
     if strip {
         for f in &mut files {
@@ -210,7 +236,8 @@ impl Mv {
                 return false;
             }
         };
-        let dst_st = sfd::fstatat(cwd, dst, libc::AT_SYMLINK_NOFOLLOW).ok();
+        let mut dst_st = sfd::fstatat(cwd, dst, libc::AT_SYMLINK_NOFOLLOW).ok();
+        let mut backed_up = None;
         if let Some(d) = &dst_st {
             // Also a symlink onto the file it points to: the rename would leave a link to
             // itself in place of the file. As GNU, allowed when the file has another name and
@@ -280,6 +307,22 @@ impl Mv {
                 );
                 return false;
             }
+            if let Some(b) = &self.backup {
+                match b.make(cwd, dst) {
+                    Ok(made) => {
+                        backed_up = made;
+                        dst_st = None;
+                    }
+                    Err(e) => {
+                        let mut m = b"cannot backup ".to_vec();
+                        m.extend_from_slice(&quote_always(dst));
+                        m.extend_from_slice(b": ");
+                        m.extend_from_slice(strerror(&e).as_bytes());
+                        ctx.msg(&m);
+                        return false;
+                    }
+                }
+            }
         }
         let flags = if self.clobber == Clobber::Never {
             libc::RENAME_NOREPLACE
@@ -293,6 +336,9 @@ impl Mv {
                     l.extend_from_slice(&quote_always(src));
                     l.extend_from_slice(b" -> ");
                     l.extend_from_slice(&quote_always(dst));
+                    if let Some(b) = &backed_up {
+                        l.extend_from_slice(&backup::verbose_tail(b));
+                    }
                     l.push(b'\n');
                     if let Err(e) = ctx.out.write_all(&l) {
                         self.werr.get_or_insert(e);
@@ -302,7 +348,7 @@ impl Mv {
             }
             Err(e) => match e.raw_os_error() {
                 Some(libc::EEXIST) if flags != 0 => true,
-                Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref()),
+                Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref(), backed_up),
                 Some(libc::EINVAL) if is_dir(&sst) => {
                     say(
                         ctx,
@@ -332,6 +378,7 @@ impl Mv {
         dst: &[u8],
         sst: &Stat,
         dst_st: Option<&Stat>,
+        backed_up: Option<Vec<u8>>,
     ) -> bool {
         let cwd = sfd::cwd();
         if let Some(d) = dst_st {
@@ -347,7 +394,6 @@ impl Mv {
                 return false;
             }
         }
-        let _ = sst;
         let verbose = self.verbose;
         let c = self.copier.get_or_insert_with(|| {
             Copier::new(CopyOpts {
@@ -364,6 +410,10 @@ impl Mv {
                 ..CopyOpts::default()
             })
         });
+        // The `copied` line of a file names the backup made before the rename failed, as GNU.
+        if !is_dir(sst) {
+            c.next_backup = backed_up;
+        }
         if !c.copy(ctx, src, dst) {
             return false;
         }

@@ -25,6 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 use std::os::fd::AsFd;
 
+use super::backup::{self, Backup};
 use super::ctx::{strerror, Ctx, Error};
 use super::io::{yesno, BUF_SIZE};
 use super::quote::quote_always;
@@ -188,6 +189,12 @@ pub struct Copier {
     buf: Vec<u8>,
     /// The first error writing `-v` lines.
     pub write_error: Option<io::Error>,
+    /// Back up replaced destinations (`--backup`).
+    pub backup: Option<Backup>,
+    /// The backup just made of the current destination, for `-v`.
+    backed_up: Option<Vec<u8>>,
+    /// A backup the caller made of the next (non-directory) destination, for its `-v` line.
+    pub next_backup: Option<Vec<u8>>,
     /// Files made for command-line operands (device, inode).
     made: HashSet<(u64, u64)>,
     /// Non-directory operands copied: device, inode, last name component.
@@ -242,6 +249,9 @@ impl Copier {
             no_cfr: Vec::new(),
             buf: Vec::new(),
             write_error: None,
+            backup: None,
+            backed_up: None,
+            next_backup: None,
             made: HashSet::new(),
             sources: HashSet::new(),
         }
@@ -258,6 +268,9 @@ impl Copier {
         l.extend_from_slice(&quote_always(src));
         l.extend_from_slice(b" -> ");
         l.extend_from_slice(&quote_always(dst));
+        if let Some(b) = self.backed_up.take() {
+            l.extend_from_slice(&backup::verbose_tail(&b));
+        }
         l.push(b'\n');
         if let Err(e) = ctx.out.write_all(&l) {
             self.write_error.get_or_insert(e);
@@ -300,6 +313,15 @@ impl Copier {
             };
             if self.o.move_mode {
                 return self.copy_nondir(ctx, &s, &d);
+            }
+            // GNU's special case: `cp -f --backup F F` (the very same string) copies F to its
+            // backup name.
+            if self.o.force && self.backup.is_some() && src == dst {
+                let b = self.backup.take();
+                let name = b.as_ref().map(|b| b.name_for(cwd, dst).0);
+                let ok = self.copy(ctx, src, name.as_deref().unwrap_or(dst));
+                self.backup = b;
+                return ok;
             }
             // The same source twice is copied once, with GNU's warning.
             let base = src.rsplit(|&c| c == b'/').next().unwrap_or(src).to_vec();
@@ -353,7 +375,11 @@ impl Copier {
     /// Checks an existing destination of a non-directory; Ok(true) go on, Ok(false) skip it
     /// (quietly: -n, -u, or the user said no), Err(()) reported.
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
-        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino) && !self.o.symbolic_link {
+        // With a backup another name of the same file may be replaced (it is kept aside).
+        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
+            && !self.o.symbolic_link
+            && (self.backup.is_none() || backup::same_entry(s.path, d.path))
+        {
             say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
             return Err(());
         }
@@ -390,6 +416,7 @@ impl Copier {
 
     /// A file that is not a directory (regular, symlink, special; or a link to make).
     fn copy_nondir(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
+        self.backed_up = self.next_backup.take();
         let dfl = if d.follow && !self.o.hard_link && !self.o.symbolic_link {
             0
         } else {
@@ -432,11 +459,24 @@ impl Copier {
                 Ok(false) => return true,
                 Err(()) => return false,
             }
-            let replace = self.o.remove_dest
-                || !regular
-                || self.o.hard_link
-                || self.o.symbolic_link
-                || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0);
+            if let Some(b) = &self.backup {
+                match b.make(d.dir, d.name) {
+                    Ok(made) => {
+                        self.backed_up = made.map(|n| backup::path_of(d.path, d.name, &n));
+                        existing = None;
+                    }
+                    Err(e) => {
+                        fail(ctx, "cannot backup", d.path, &e);
+                        return false;
+                    }
+                }
+            }
+            let replace = existing.is_some()
+                && (self.o.remove_dest
+                    || !regular
+                    || self.o.hard_link
+                    || self.o.symbolic_link
+                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0));
             if replace {
                 if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
                     if code(&e) != libc::ENOENT {

@@ -13,6 +13,7 @@
 //! - [`num`]: integer formatting into buffers.
 //! - [`path`]: the one canonicalizer (readlink -f, realpath, ln -r), relative paths.
 //! - [`remove`]: the one descriptor-relative recursive remover (rm, mv).
+//! - [`backup`]: GNU's `--backup`/`-S` backups of replaced destinations (cp, mv, ln, install).
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
@@ -30,6 +31,7 @@
 //! - [`subst`]: the one `s/RE/REPL/FLAGS` parser and applier (sed, tar --transform).
 
 pub mod args;
+pub mod backup;
 pub mod blocksize;
 pub mod codec;
 pub mod copy;

@@ -5,6 +5,8 @@ mod harness;
 
 #[cfg(feature = "awk")]
 mod awk;
+#[cfg(all(feature = "cp", feature = "mv", feature = "ln", feature = "install"))]
+mod backup;
 #[cfg(feature = "base64")]
 mod base64;
 #[cfg(feature = "basename")]

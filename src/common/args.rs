@@ -70,7 +70,9 @@ pub fn word_index(words: &str, w: &[u8]) -> Option<usize> {
 /// many names (option ids, find's primaries): the names are one string searched once, then the
 /// `match` is on the variant. A `match` on the strings themselves compiles to a comparison per
 /// name (~25 bytes of code each); a table of `(&str, E)` would take 24 bytes of relocated data
-/// per name. Variants after `@` have no name (`E::of` never gives them).
+/// per name. Variants after `@` have no name (`E::of` never gives them). (A single-applet build
+/// may have no user: allowed unused.)
+#[allow(unused_macros)]
 macro_rules! named {
     ($(#[$m:meta])* enum $E:ident {
         $($v:ident = $s:literal,)*
@@ -92,6 +94,7 @@ macro_rules! named {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use named;
 
 /// Whether an option takes an argument.

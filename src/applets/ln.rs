@@ -296,23 +296,30 @@ impl Ln {
                     }
                 }
                 // The same file: a hard link to itself, or a symlink whose text names it.
-                let same_src = if self.symbolic {
+                let src_path = if self.symbolic {
                     let dl = dir_len(dest);
-                    let base = if text.first() == Some(&b'/') || dl == 0 {
+                    if text.first() == Some(&b'/') || dl == 0 {
                         text.clone()
                     } else {
                         concat(&dest[..dl], &text)
-                    };
-                    sfd::stat(&base).ok()
-                } else if self.logical {
-                    sfd::stat(source).ok()
+                    }
                 } else {
-                    sfd::lstat(source).ok()
+                    source.to_vec()
                 };
-                // With a backup the old name is kept aside: only the very same entry is refused.
-                if same_src.is_some_and(|s| (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino))
-                    && (self.backup.is_none() || backup::same_entry(source, dest))
-                {
+                let same_src = if self.symbolic || self.logical {
+                    sfd::stat(&src_path).ok()
+                } else {
+                    sfd::lstat(&src_path).ok()
+                };
+                // Refused only when replacing the destination would remove the source, as GNU:
+                // the same entry, or the inode's only link. Another name of the file is
+                // replaced (`ln -f a b` run twice); with a backup the old name is kept aside,
+                // so only the very same entry is refused.
+                if same_src.is_some_and(|s| {
+                    (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)
+                        && (backup::same_entry(&src_path, dest)
+                            || (self.backup.is_none() && s.st_nlink == 1))
+                }) {
                     let mut msg = quote_always(source);
                     msg.extend_from_slice(b" and ");
                     msg.extend_from_slice(&quote_always(dest));
@@ -407,9 +414,11 @@ impl Ln {
             match make(&tmp) {
                 Ok(()) => {
                     let cwd = sfd::cwd();
-                    return sfs::renameat(cwd, &tmp, cwd, dest).inspect_err(|_| {
-                        let _ = sfs::unlinkat(cwd, &tmp, 0);
-                    });
+                    let r = sfs::renameat(cwd, &tmp, cwd, dest);
+                    // Also after a success, as GNU: when `dest` already was a link to the same
+                    // file, rename does nothing (POSIX) and the temporary name would stay.
+                    let _ = sfs::unlinkat(cwd, &tmp, 0);
+                    return r;
                 }
                 Err(e) if e.raw_os_error() == Some(libc::EEXIST) => continue,
                 Err(e) => return Err(e),

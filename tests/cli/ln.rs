@@ -165,3 +165,31 @@ fn force_replaces_atomically() {
         .collect();
     assert_eq!(names, ["d", "dangling", "e", "f", "g", "ld", "lf"]);
 }
+
+/// `ln -f a b` where b already is another name of a (a script run twice): GNU replaces it and
+/// succeeds; only the very same entry, or the file's only link, is "the same file". The
+/// temporary name of the atomic replacement must not stay behind (rename does nothing when
+/// both names are links of one file).
+#[test]
+fn force_over_another_name_of_the_same_file() {
+    let setup: &dyn Fn(&Path) = &|d| {
+        std::fs::write(d.join("a"), b"a").unwrap();
+        std::fs::hard_link(d.join("a"), d.join("b")).unwrap();
+        std::fs::write(d.join("one"), b"1").unwrap();
+        symlink("a", d.join("s")).unwrap();
+        std::fs::hard_link(d.join("s"), d.join("s2")).unwrap();
+    };
+    for case in [
+        "-f a b",
+        "-fv a b",
+        "-f s s2",
+        "-f a a",
+        "-sf a a",
+        "-f one one",
+        "-sf one one",
+        "-sf a b",
+        "-f b a",
+    ] {
+        same_effect("ln", None, setup, &split(case));
+    }
+}

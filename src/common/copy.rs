@@ -510,6 +510,8 @@ impl Copier {
                 };
             }
         }
+        // Said before the copy, as GNU: a copy that then fails still shows its line.
+        self.verbose(ctx, s.path, d.path);
         let ok = if self.o.hard_link {
             let fl = if s.follow { libc::AT_SYMLINK_FOLLOW } else { 0 };
             match sfs::linkat(s.dir, s.name, d.dir, d.name, fl) {
@@ -540,12 +542,9 @@ impl Copier {
         } else {
             self.copy_reg(ctx, s, d, existing.is_some())
         };
-        if ok {
-            if self.o.links && s.st.st_nlink > 1 && !self.o.hard_link {
-                self.links
-                    .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
-            }
-            self.verbose(ctx, s.path, d.path);
+        if ok && self.o.links && s.st.st_nlink > 1 && !self.o.hard_link {
+            self.links
+                .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
         }
         ok
     }

@@ -440,6 +440,8 @@ fn coreutils_suite_cases_like_gnu() {
         ],
         &[s("-a"), s("--no-preserve=all"), s("o1/d"), s("dst")],
         &[s("x"), s("no-such/")],
+        &[s("-v"), s("x"), s("no-such/y")],
+        &[s("-v"), s("o1/x"), s("o2/x"), s("no-such")],
     ] {
         both_in(args, "", Snap::default(), extra);
     }

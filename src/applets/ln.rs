@@ -59,11 +59,17 @@ In the 1st form, create a link to TARGET with the name LINK_NAME.
 In the 2nd form, create a link to TARGET in the current directory.
 In the 3rd and 4th forms, create links to each TARGET in DIRECTORY.
 Create hard links by default, symbolic links with --symbolic.
+By default, each destination (name of new link) should not already exist.
+When creating hard links, each TARGET must exist.  Symbolic links
+can hold arbitrary text; if later resolved, a relative link is
+interpreted in relation to its parent directory.
 
+Mandatory arguments to long options are mandatory for short options too.
       --backup[=CONTROL]      make a backup of each existing destination file
   -b                          like --backup but does not accept an argument
   -d, -F, --directory         allow the superuser to attempt to hard link
-                                directories
+                                directories (note: will probably fail due to
+                                system restrictions, even for the superuser)
   -f, --force                 remove existing destination files
   -i, --interactive           prompt whether to remove destinations
   -L, --logical               dereference TARGETs that are symbolic links
@@ -88,6 +94,9 @@ the VERSION_CONTROL environment variable.  Here are the values:
   numbered, t     make numbered backups
   existing, nil   numbered if numbered backups exist, simple otherwise
   simple, never   always make simple backups
+
+Using -s ignores -L and -P.  Otherwise, the last option specified controls
+behavior when a TARGET is a symbolic link, defaulting to -P.
 "
     ),
 );

@@ -326,7 +326,6 @@ fn failed_copy_leaves_no_new_file() {
 #[test]
 fn directory_swapped_for_a_symlink_mid_copy() {
     use std::io::{Read, Write};
-    use std::process::Stdio;
     for tool in ["rbox", "gnu"] {
         let d = TempDir::new("cp-swap");
         // "a" is made first: a lower inode, copied before "b" (both tools go by inode).
@@ -334,34 +333,10 @@ fn directory_swapped_for_a_symlink_mid_copy() {
         d.write("src/b/g", "g");
         d.write("dst/a/f", "old");
         d.write("outside/secret", "secret");
-        let mut cmd = if tool == "rbox" {
-            let mut c = Command::new(rbox());
-            c.arg("cp");
-            c
-        } else {
-            Command::new("cp")
-        };
-        let mut child = cmd
-            .args(["-riT", "src", "dst"])
-            .env("LC_ALL", "C")
-            .current_dir(d.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_asking(tool, "cp", &["-riT", "src", "dst"], d.path());
         let mut input = child.stdin.take().unwrap();
         let mut err = child.stderr.take().unwrap();
-        let mut q = Vec::new();
-        let mut b = [0u8];
-        while !q.ends_with(b"? ") && err.read(&mut b).unwrap() == 1 {
-            q.push(b[0]);
-        }
-        assert_eq!(
-            String::from_utf8_lossy(&q),
-            "cp: overwrite 'dst/a/f'? ",
-            "{tool}"
-        );
+        assert_eq!(question(&mut err), "cp: overwrite 'dst/a/f'? ", "{tool}");
         std::fs::remove_dir_all(d.join("src/b")).unwrap();
         std::os::unix::fs::symlink(d.join("outside"), d.join("src/b")).unwrap();
         input.write_all(b"y\n").unwrap();

@@ -621,3 +621,41 @@ pub fn damaged_copies(data: &[u8], mut seed: u64, count: usize) -> Vec<(String, 
     }
     out
 }
+
+/// `rbox PROG ARGS` (tool "rbox") or GNU's `PROG ARGS` started in `cwd` for a dialogue: stdin
+/// and stderr piped (its questions come on stderr), stdout discarded, the C locale.
+pub fn spawn_asking<S: AsRef<OsStr>>(
+    tool: &str,
+    prog: &str,
+    args: &[S],
+    cwd: &Path,
+) -> std::process::Child {
+    let mut cmd = if tool == "rbox" {
+        let mut c = Command::new(rbox());
+        c.arg(prog);
+        c
+    } else {
+        Command::new(prog)
+    };
+    cmd.args(args)
+        .env("LC_ALL", "C")
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads stderr until a question (ending in "? ") has come, or the end; returns it.
+pub fn question(err: &mut impl std::io::Read) -> String {
+    let mut q = Vec::new();
+    let mut b = [0u8];
+    while !q.ends_with(b"? ") {
+        if err.read(&mut b).unwrap() == 0 {
+            break;
+        }
+        q.push(b[0]);
+    }
+    String::from_utf8_lossy(&q).into_owned()
+}

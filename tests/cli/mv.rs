@@ -232,7 +232,6 @@ fn verbose_to_a_full_disk() {
 #[test]
 fn directory_swapped_for_a_symlink_mid_move() {
     use std::io::{Read, Write};
-    use std::process::Stdio;
     let shm = Path::new("/dev/shm");
     if !shm.is_dir() {
         skip("no /dev/shm");
@@ -247,31 +246,16 @@ fn directory_swapped_for_a_symlink_mid_move() {
         let _ = std::fs::remove_dir_all(&there);
         std::fs::create_dir(&there).unwrap();
         std::fs::write(there.join("one"), "old").unwrap();
-        let mut cmd = if tool == "rbox" {
-            let mut c = Command::new(rbox());
-            c.arg("mv");
-            c
-        } else {
-            Command::new("mv")
-        };
-        let mut child = cmd
-            .args(["-i", "one", "two"])
-            .arg(&there)
-            .env("LC_ALL", "C")
-            .current_dir(d.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let args = [
+            "-i".as_ref(),
+            "one".as_ref(),
+            "two".as_ref(),
+            there.as_os_str(),
+        ];
+        let mut child = spawn_asking(tool, "mv", &args, d.path());
         let mut input = child.stdin.take().unwrap();
         let mut err = child.stderr.take().unwrap();
-        let mut q = Vec::new();
-        let mut b = [0u8];
-        while !q.ends_with(b"? ") && err.read(&mut b).unwrap() == 1 {
-            q.push(b[0]);
-        }
-        let q = String::from_utf8_lossy(&q).replace(&there.display().to_string(), "THERE");
+        let q = question(&mut err).replace(&there.display().to_string(), "THERE");
         assert_eq!(q, "mv: overwrite 'THERE/one'? ", "{tool}");
         std::fs::remove_dir_all(d.join("two/sub")).unwrap();
         std::os::unix::fs::symlink(d.join("outside"), d.join("two/sub")).unwrap();

@@ -2,10 +2,10 @@
 //! copy with the same arguments, then output, messages, status and the trees left compared.
 
 use crate::harness::*;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// A tree of the kinds of files rm meets, symlinks pointing outside it included.
 fn build(d: &Path) {
@@ -157,19 +157,6 @@ fn symlinks_pointing_outside_are_removed_not_followed() {
     assert_eq!(tree_snapshot(&d.join("outside"), Snap::default()), before);
 }
 
-/// Reads stderr until a question (ending in "? ") has come; returns it.
-fn question(err: &mut impl Read) -> String {
-    let mut q = Vec::new();
-    let mut b = [0u8];
-    while !q.ends_with(b"? ") {
-        if err.read(&mut b).unwrap() == 0 {
-            break;
-        }
-        q.push(b[0]);
-    }
-    String::from_utf8_lossy(&q).into_owned()
-}
-
 /// A directory swapped for a symlink to somewhere else while rm is inside its parent: rm -ri
 /// stops at each question, which is when the test swaps it, so the race is deterministic.
 #[test]
@@ -178,22 +165,7 @@ fn directory_swapped_for_a_symlink_mid_walk() {
         let d = TempDir::new("rm-swap");
         d.write("top/a/inner/f", "f");
         d.write("outside/secret", "keep");
-        let mut cmd = if tool == "rbox" {
-            let mut c = Command::new(rbox());
-            c.arg("rm");
-            c
-        } else {
-            Command::new("rm")
-        };
-        let mut child = cmd
-            .args(["-ri", "top"])
-            .env("LC_ALL", "C")
-            .current_dir(d.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_asking(tool, "rm", &["-ri", "top"], d.path());
         let mut input = child.stdin.take().unwrap();
         let mut err = child.stderr.take().unwrap();
         let mut asked = Vec::new();

@@ -115,28 +115,16 @@ fn valid_suffix(s: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// The highest N of the `BASE.~N~` names in `names` (0 if none).
-fn highest<'a>(base: &[u8], names: impl Iterator<Item = &'a [u8]>) -> u64 {
-    let mut top = 0;
-    for n in names {
-        let Some(rest) = n.strip_prefix(base).and_then(|r| r.strip_prefix(b".~")) else {
-            continue;
-        };
-        let Some(digits) = rest.strip_suffix(b"~") else {
-            continue;
-        };
-        if digits.first().is_some_and(|&c| (b'1'..=b'9').contains(&c))
-            && digits.iter().all(u8::is_ascii_digit)
-        {
-            if let Some(v) = std::str::from_utf8(digits)
-                .ok()
-                .and_then(|d| d.parse().ok())
-            {
-                top = top.max(v);
-            }
-        }
+/// N when `name` is `BASE.~N~` (N without leading zeros), as gnulib counts backups.
+fn backup_number(base: &[u8], name: &[u8]) -> Option<u64> {
+    let digits = name
+        .strip_prefix(base)?
+        .strip_prefix(b".~")?
+        .strip_suffix(b"~")?;
+    if !digits.first().is_some_and(|&c| (b'1'..=b'9').contains(&c)) {
+        return None;
     }
-    top
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 impl Backup {
@@ -151,16 +139,14 @@ impl Backup {
             let mut top = 0;
             if let Ok(fd) = dir::open_dir(dirfd, parent, true) {
                 let mut buf = dir::DirBuf::with_size(32 * 1024);
-                let mut names = Vec::new();
                 let _ = dir::read_dir(fd.as_fd(), &mut buf, |e| {
-                    if e.name.starts_with(base) {
-                        names.push(e.name.to_vec());
-                    }
+                    top = top.max(backup_number(base, e.name).unwrap_or(0));
                 });
-                top = highest(base, names.iter().map(|n| n.as_slice()));
             }
             if top > 0 || self.kind == Kind::Numbered {
-                out.extend_from_slice(format!(".~{}~", top + 1).as_bytes());
+                out.extend_from_slice(b".~");
+                super::num::push_u64(&mut out, top + 1);
+                out.push(b'~');
                 return (out, true);
             }
         }
@@ -221,6 +207,13 @@ pub fn verbose_tail(backup: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn highest<'a>(base: &[u8], names: impl Iterator<Item = &'a [u8]>) -> u64 {
+        names
+            .filter_map(|n| backup_number(base, n))
+            .max()
+            .unwrap_or(0)
+    }
 
     #[test]
     fn highest_numbered() {

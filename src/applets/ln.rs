@@ -326,7 +326,7 @@ impl Ln {
                 // so only the very same entry is refused.
                 if same_src.is_some_and(|s| {
                     (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)
-                        && (backup::same_entry(&src_path, dest)
+                        && (crate::common::fs::same_entry(&src_path, dest)
                             || (self.backup.is_none() && s.st_nlink == 1))
                 }) {
                     let mut msg = quote_always(source);

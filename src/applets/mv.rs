@@ -434,20 +434,6 @@ impl Mv {
 /// Does the symlink `link`, resolved, name the directory entry `name` (same directory, same
 /// last component)?
 fn same_entry(link: &[u8], name: &[u8]) -> bool {
-    let Ok(real) =
-        crate::common::path::canonicalize(link, crate::common::path::Missing::None, true)
-    else {
-        return false;
-    };
-    let split = |p: &[u8]| -> (Vec<u8>, Vec<u8>) {
-        let t = p.strip_suffix(b"/").unwrap_or(p);
-        match t.iter().rposition(|&c| c == b'/') {
-            Some(0) => (b"/".to_vec(), t[1..].to_vec()),
-            Some(i) => (t[..i].to_vec(), t[i + 1..].to_vec()),
-            None => (b".".to_vec(), t.to_vec()),
-        }
-    };
-    let ((rd, rb), (nd, nb)) = (split(&real), split(name));
-    let id = |d: &[u8]| sfd::stat(d).map(|s| (s.st_dev, s.st_ino)).ok();
-    rb == nb && id(&rd).is_some() && id(&rd) == id(&nd)
+    crate::common::path::canonicalize(link, crate::common::path::Missing::None, true)
+        .is_ok_and(|real| crate::common::fs::same_entry(&real, name))
 }

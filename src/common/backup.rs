@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::args::{argmatch, Matches, Opt};
 use super::quote::quote_always;
-use super::sys::{dir, fd, fs as sfs};
+use super::sys::{dir, fs as sfs};
 use super::{Ctx, Result};
 
 /// The option table entries every backing-up applet adds to its own (ids `backup`, `suffix`).
@@ -173,20 +173,6 @@ impl Backup {
             }
         }
     }
-}
-
-/// Are `a` and `b` (relative to the working directory) the same directory entry: the same
-/// parent directory and last component? A backup may replace another name of the same file,
-/// never the source itself.
-pub fn same_entry(a: &[u8], b: &[u8]) -> bool {
-    use super::fs::{base_name, dir_len};
-    let parent = |p: &[u8]| {
-        let dl = dir_len(p);
-        fd::stat(if dl == 0 { b"." } else { &p[..dl] })
-            .ok()
-            .map(|s| (s.st_dev, s.st_ino))
-    };
-    base_name(a) == base_name(b) && parent(a).is_some() && parent(a) == parent(b)
 }
 
 /// The backup path of `path` when its last part `name` was backed up as `backup`.

@@ -378,7 +378,7 @@ impl Copier {
         // With a backup another name of the same file may be replaced (it is kept aside).
         if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
             && !self.o.symbolic_link
-            && (self.backup.is_none() || backup::same_entry(s.path, d.path))
+            && (self.backup.is_none() || super::fs::same_entry(s.path, d.path))
         {
             say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
             return Err(());

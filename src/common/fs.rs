@@ -491,6 +491,19 @@ pub fn base_name(name: &[u8]) -> &[u8] {
     &base[..len]
 }
 
+/// Are `a` and `b` (relative to the working directory) the same directory entry: the same
+/// parent directory and last component? Replacing one must not remove the other (ln, mv, a
+/// backup of another name of the same file).
+pub fn same_entry(a: &[u8], b: &[u8]) -> bool {
+    let parent = |p: &[u8]| {
+        let dl = dir_len(p);
+        super::sys::fd::stat(if dl == 0 { b"." } else { &p[..dl] })
+            .ok()
+            .map(|s| (s.st_dev, s.st_ino))
+    };
+    base_name(a) == base_name(b) && parent(a).is_some() && parent(a) == parent(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -324,7 +324,7 @@ impl Copier {
                 return ok;
             }
             // The same source twice is copied once, with GNU's warning.
-            let base = src.rsplit(|&c| c == b'/').next().unwrap_or(src).to_vec();
+            let base = super::fs::base_name(src).to_vec();
             if !self.sources.insert((st.st_dev, st.st_ino, base)) {
                 say(
                     ctx,

@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::{help_text, Help};
-use crate::common::io::{read, stdin_fd};
+use crate::common::io::{read, Input};
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::sys::copy::put_u32;
 use crate::common::{Ctx, Error, Result};
@@ -104,24 +104,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         .first()
         .cloned()
         .unwrap_or_else(|| OsString::from("-"));
-    let file;
-    let fd = if name.as_bytes() == b"-" {
-        stdin_fd()
-    } else {
-        match std::fs::File::open(&name) {
-            Ok(f) => {
-                file = f;
-                std::os::fd::AsFd::as_fd(&file)
-            }
-            Err(e) => {
-                let mut msg = quote_if_needed(name.as_bytes());
-                msg.extend_from_slice(b": ");
-                msg.extend_from_slice(strerror(&e).as_bytes());
-                ctx.msg(&msg);
-                return Err(Error::silent(1));
-            }
+    let input = match Input::open(name.as_bytes()) {
+        Ok(i) => i,
+        Err(e) => {
+            let mut msg = quote_if_needed(name.as_bytes());
+            msg.extend_from_slice(b": ");
+            msg.extend_from_slice(strerror(&e).as_bytes());
+            ctx.msg(&msg);
+            return Err(Error::silent(1));
         }
     };
+    let fd = input.fd();
     let mut inbuf = vec![0u8; 96 * 1024];
     let read_all = |buf: &mut [u8]| -> Result<usize> {
         read(fd, buf)

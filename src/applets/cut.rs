@@ -10,15 +10,14 @@
 //! Deviation: `-c` counts bytes (C locale only), as GNU cut 9 does in every locale.
 
 use std::ffi::OsString;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_if_needed, quote_locale};
-use crate::common::sys::fd as sysfd;
-use crate::common::{io::stdin_fd, Ctx, Error, Result};
+use crate::common::{io::Input, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
     &[
@@ -290,21 +289,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut lines = Lines::new();
     for name in files {
         let nb = name.as_bytes();
-        let owned;
-        let fd: BorrowedFd = if nb == b"-" {
-            stdin_fd()
-        } else {
-            match sysfd::open(nb, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(f) => {
-                    owned = f;
-                    owned.as_fd()
-                }
-                Err(e) => {
-                    ctx.error_file(1, name, &e);
-                    continue;
-                }
+        let input = match Input::open(nb) {
+            Ok(i) => i,
+            Err(e) => {
+                ctx.error_file(1, name, &e);
+                continue;
             }
         };
+        let fd = input.fd();
         lines.reset();
         if let Err(e) = cut(fd, &cfg, &mut lines, ctx) {
             match e {

@@ -14,12 +14,12 @@
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
-use crate::common::io::{read, stdin_fd, BUF_SIZE};
+use crate::common::io::{read, Input, BUF_SIZE};
 use crate::common::num::{count_error, xstrtoumax};
 use crate::common::quote::quote_always;
 use crate::common::sys::fd as sysfd;
@@ -161,24 +161,21 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut first = true;
     for name in files {
         let nb = name.as_bytes();
-        let owned;
-        let (fd, shown): (BorrowedFd, &[u8]) = if nb == b"-" {
-            (stdin_fd(), b"standard input")
-        } else {
-            match sysfd::open(nb, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(f) => {
-                    owned = f;
-                    (owned.as_fd(), nb)
-                }
-                Err(e) => {
-                    let mut m = b"cannot open ".to_vec();
-                    m.extend_from_slice(&quote_always(nb));
-                    m.extend_from_slice(b" for reading: ");
-                    m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
-                    ctx.error(1, &m);
-                    continue;
-                }
+        let input = match Input::open(nb) {
+            Ok(i) => i,
+            Err(e) => {
+                let mut m = b"cannot open ".to_vec();
+                m.extend_from_slice(&quote_always(nb));
+                m.extend_from_slice(b" for reading: ");
+                m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
+                ctx.error(1, &m);
+                continue;
             }
+        };
+        let fd = input.fd();
+        let shown: &[u8] = match input {
+            Input::Stdin => b"standard input",
+            Input::File(_) => nb,
         };
         if headers {
             let out = ctx.out.buf_mut();

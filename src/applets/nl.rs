@@ -8,7 +8,6 @@
 //! Deviation: none known.
 
 use std::ffi::OsString;
-use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
@@ -16,8 +15,7 @@ use crate::common::help::help_text;
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_if_needed, quote_locale};
 use crate::common::regex::{Flags, Regex};
-use crate::common::sys::fd as sysfd;
-use crate::common::{io::stdin_fd, Ctx, Error, Result};
+use crate::common::{io::Input, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
     &[
@@ -219,21 +217,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     };
     let blank_prefix = vec![b' '; width + sep.len()];
     for name in names {
-        let owned;
-        let fd: BorrowedFd = if name == b"-" {
-            stdin_fd()
-        } else {
-            match sysfd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(f) => {
-                    owned = f;
-                    owned.as_fd()
-                }
-                Err(e) => {
-                    ctx.error_file(1, std::ffi::OsStr::from_bytes(name), &e);
-                    continue;
-                }
+        let input = match Input::open(name) {
+            Ok(i) => i,
+            Err(e) => {
+                ctx.error_file(1, std::ffi::OsStr::from_bytes(name), &e);
+                continue;
             }
         };
+        let fd = input.fd();
         lines.reset();
         loop {
             let (line, _) = match lines.next(fd, b'\n') {

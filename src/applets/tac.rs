@@ -12,13 +12,12 @@
 //! every leftmost-longest match.
 
 use std::ffi::OsString;
-use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
-use crate::common::io::stdin_fd;
+use crate::common::io::Input;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::regex::{Flags, Regex};
 use crate::common::sys::fd as sysfd;
@@ -88,25 +87,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut data = Vec::new();
     for name in files {
         let nb = name.as_bytes();
-        let owned;
-        let fd: BorrowedFd = if nb == b"-" {
-            stdin_fd()
-        } else {
-            match sysfd::open(nb, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(f) => {
-                    owned = f;
-                    owned.as_fd()
-                }
-                Err(e) => {
-                    let mut msg = b"failed to open ".to_vec();
-                    msg.extend_from_slice(&quote_always(nb));
-                    msg.extend_from_slice(b" for reading: ");
-                    msg.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.error(1, &msg);
-                    continue;
-                }
+        let input = match Input::open(nb) {
+            Ok(i) => i,
+            Err(e) => {
+                let mut msg = b"failed to open ".to_vec();
+                msg.extend_from_slice(&quote_always(nb));
+                msg.extend_from_slice(b" for reading: ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                ctx.error(1, &msg);
+                continue;
             }
         };
+        let fd = input.fd();
         data.clear();
         let mut r = Ok(0);
         if let Ok(st) = sysfd::fstat(fd) {

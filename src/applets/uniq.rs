@@ -8,13 +8,13 @@
 //! Deviation: the obsolete `-N`/`+N` forms are not accepted; `-i` folds ASCII only (C locale).
 
 use std::ffi::OsString;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
-use crate::common::io::{stdin_fd, Out, BUF_SIZE};
+use crate::common::io::{Input, Out, BUF_SIZE};
 use crate::common::lines::Lines;
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
@@ -205,14 +205,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         Error::new(1, msg)
     };
     let input = m.operands.first().map(|o| o.as_bytes()).unwrap_or(b"-");
-    let owned_in;
-    let fd: BorrowedFd = if input == b"-" {
-        stdin_fd()
-    } else {
-        owned_in = sysfd::open(input, libc::O_RDONLY | libc::O_CLOEXEC, 0)
-            .map_err(|e| open_err(input, &e))?;
-        owned_in.as_fd()
-    };
+    let opened = Input::open(input).map_err(|e| open_err(input, &e))?;
+    let fd = opened.fd();
     let output = m
         .operands
         .get(1)

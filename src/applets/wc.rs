@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
-use crate::common::io::{read_pieces, stdin_fd, WINDOW};
+use crate::common::io::{read_pieces, stdin_fd, Input, WINDOW};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
@@ -230,24 +230,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 continue;
             }
         }
-        let owned;
-        let fd: BorrowedFd = if name == b"-" {
-            stdin_fd()
-        } else {
-            match sysfd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(f) => {
-                    owned = f;
-                    owned.as_fd()
-                }
-                Err(e) => {
-                    let mut msg = quote_if_needed(name);
-                    msg.extend_from_slice(b": ");
-                    msg.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.error(1, &msg);
-                    continue;
-                }
+        let input = match Input::open(name) {
+            Ok(i) => i,
+            Err(e) => {
+                let mut msg = quote_if_needed(name);
+                msg.extend_from_slice(b": ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                ctx.error(1, &msg);
+                continue;
             }
         };
+        let fd = input.fd();
         let c = match count(fd, w, &mut buf) {
             Ok(c) => c,
             Err((c, e)) => {

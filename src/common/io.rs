@@ -2,7 +2,7 @@
 //! and kernel copies (copy_file_range, splice, sendfile) for plain data movement.
 
 use std::io;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::sys::copy as kcopy;
 use super::sys::fd;
@@ -18,6 +18,30 @@ pub const BUF_SIZE: usize = 128 * 1024;
 /// Descriptor 0, which every process starts with (a closed one makes calls fail with EBADF).
 pub fn stdin_fd() -> BorrowedFd<'static> {
     fd::borrow_raw(0)
+}
+
+/// An input operand as the text tools take it: `-` is standard input, any other name a file
+/// opened read-only. Each tool words its own message when the open fails.
+pub enum Input {
+    Stdin,
+    File(OwnedFd),
+}
+
+impl Input {
+    pub fn open(name: &[u8]) -> io::Result<Input> {
+        if name == b"-" {
+            Ok(Input::Stdin)
+        } else {
+            fd::open(name, libc::O_RDONLY | libc::O_CLOEXEC, 0).map(Input::File)
+        }
+    }
+
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Input::Stdin => stdin_fd(),
+            Input::File(f) => f.as_fd(),
+        }
+    }
 }
 
 /// Descriptor 1.

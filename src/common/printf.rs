@@ -804,7 +804,9 @@ fn exp_part(s: &[u8]) -> (i64, usize) {
     (if neg { -v } else { v }, i)
 }
 
-fn pad(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool, zero: bool) {
+/// `body` padded to `width`: on the right with `left`, else with zeros after the sign and any
+/// 0x prefix with `zero`, else with spaces on the left (printf's and awk's conversions).
+pub fn pad(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool, zero: bool) {
     if body.len() >= width {
         out.extend_from_slice(body);
         return;

@@ -2,36 +2,10 @@
 //! %%`) with flags, widths and precisions (`*` from the arguments) over awk values.
 
 use super::value::{looks_numeric, Value};
-use crate::common::printf::c_double;
+use crate::common::printf::{c_double, pad};
 
 /// Widths and precisions are bounded so a silly number cannot exhaust memory.
 const MAX_WIDTH: i64 = 1 << 24;
-
-fn pad(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool, zero: bool) {
-    if body.len() >= width {
-        out.extend_from_slice(body);
-        return;
-    }
-    let fill = width - body.len();
-    if left {
-        out.extend_from_slice(body);
-        out.extend(std::iter::repeat_n(b' ', fill));
-    } else if zero {
-        let mut k = 0;
-        if matches!(body.first(), Some(b'-' | b'+' | b' ')) {
-            k = 1;
-        }
-        if body[k..].starts_with(b"0x") || body[k..].starts_with(b"0X") {
-            k += 2;
-        }
-        out.extend_from_slice(&body[..k]);
-        out.extend(std::iter::repeat_n(b'0', fill));
-        out.extend_from_slice(&body[k..]);
-    } else {
-        out.extend(std::iter::repeat_n(b' ', fill));
-        out.extend_from_slice(body);
-    }
-}
 
 /// Format `fmt` with `args` into `out`; numbers become strings through `convfmt`. False when
 /// the arguments ran out.

@@ -91,42 +91,6 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-/// GNU's argmatch: an exact name or an unambiguous prefix, else its message and the list.
-fn argmatch(
-    ctx: &mut Ctx,
-    v: &OsString,
-    opt: &str,
-    table: &[(&str, &'static str)],
-) -> Result<&'static str> {
-    let b = v.as_bytes();
-    if let Some(e) = table.iter().find(|e| e.0.as_bytes() == b) {
-        return Ok(e.1);
-    }
-    let hits: Vec<_> = table
-        .iter()
-        .filter(|e| !b.is_empty() && e.0.as_bytes().starts_with(b))
-        .collect();
-    if hits.len() == 1 {
-        return Ok(hits[0].1);
-    }
-    let what = if hits.is_empty() {
-        "invalid"
-    } else {
-        "ambiguous"
-    };
-    let mut m = format!("{what} argument ").into_bytes();
-    m.extend_from_slice(&quote::quote_locale(b));
-    m.extend_from_slice(format!(" for '--{opt}'").as_bytes());
-    ctx.msg(&m);
-    let mut list = String::from("Valid arguments are:\n");
-    for e in table {
-        list.push_str(&format!("  - '{}'\n", e.0));
-    }
-    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes()).ok();
-    ctx.try_help();
-    Err(Error::silent(1))
-}
-
 fn now() -> (i64, u32) {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
@@ -157,10 +121,16 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     for (id, v) in &m.opts {
         let f = match *id {
             "iso-8601" => match v {
-                Some(v) => argmatch(ctx, v, "iso-8601", &ISO)?,
+                Some(v) => args::argmatch(ctx, "--iso-8601", v.as_bytes(), &ISO, 1)?,
                 None => "%Y-%m-%d",
             },
-            "rfc-3339" => argmatch(ctx, v.as_ref().unwrap(), "rfc-3339", &RFC3339)?,
+            "rfc-3339" => args::argmatch(
+                ctx,
+                "--rfc-3339",
+                v.as_ref().unwrap().as_bytes(),
+                &RFC3339,
+                1,
+            )?,
             "rfc-email" => "%a, %d %b %Y %H:%M:%S %z",
             _ => continue,
         };

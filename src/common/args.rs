@@ -649,13 +649,28 @@ pub fn argmatch<T: Copy + PartialEq>(
     table: &[(&str, T)],
     code: i32,
 ) -> Result<T> {
+    argmatch_find(arg, table).map_err(|ambiguous| {
+        argmatch_fail(ctx, opt, arg, ambiguous);
+        argmatch_list(table);
+        ctx.try_help();
+        Error::silent(code)
+    })
+}
+
+/// The lookup alone: `Err(true)` when the prefix names different values, `Err(false)` when
+/// nothing matches. An empty argument is a prefix of every name, hence ambiguous, as in GNU
+/// (`--color=`).
+pub fn argmatch_find<T: Copy + PartialEq>(
+    arg: &[u8],
+    table: &[(&str, T)],
+) -> std::result::Result<T, bool> {
     let mut found: Option<T> = None;
     let mut ambiguous = false;
     for &(name, v) in table {
         if name.as_bytes() == arg {
             return Ok(v);
         }
-        if !arg.is_empty() && name.as_bytes().starts_with(arg) {
+        if name.as_bytes().starts_with(arg) {
             match found {
                 None => found = Some(v),
                 Some(f) if f != v => ambiguous = true,
@@ -663,17 +678,27 @@ pub fn argmatch<T: Copy + PartialEq>(
             }
         }
     }
-    if let (Some(v), false) = (found, ambiguous) {
-        return Ok(v);
+    match found {
+        Some(v) if !ambiguous => Ok(v),
+        _ => Err(ambiguous),
     }
+}
+
+/// `invalid argument 'x' for 'WHAT'` (or `ambiguous argument`) on stderr.
+pub fn argmatch_fail(ctx: &mut Ctx, what: &str, arg: &[u8], ambiguous: bool) {
     let mut m: Vec<u8> = if ambiguous {
         b"ambiguous argument ".to_vec()
     } else {
         b"invalid argument ".to_vec()
     };
     super::quote::quote_into(&mut m, arg, super::quote::Style::Locale);
-    m.extend_from_slice(format!(" for '{opt}'").as_bytes());
+    m.extend_from_slice(format!(" for '{what}'").as_bytes());
     ctx.msg(&m);
+}
+
+/// `Valid arguments are:` and the names, synonyms (the same value next to each other) on one
+/// line.
+fn argmatch_list<T: Copy + PartialEq>(table: &[(&str, T)]) {
     let mut list = String::from("Valid arguments are:");
     let mut prev: Option<T> = None;
     for &(name, v) in table {
@@ -686,8 +711,6 @@ pub fn argmatch<T: Copy + PartialEq>(
     }
     list.push('\n');
     super::io::write_all(super::io::stderr_fd(), list.as_bytes()).ok();
-    ctx.try_help();
-    Err(Error::silent(code))
 }
 
 #[cfg(test)]
@@ -933,5 +956,6 @@ mod tests {
         assert_eq!(argmatch(&mut ctx, "--w", b"o", t, 1).unwrap(), W::Once);
         assert_eq!(argmatch(&mut ctx, "--w", b"x", t, 2).unwrap_err().code, 2);
         assert!(argmatch(&mut ctx, "--w", b"", t, 1).is_err());
+        assert_eq!(argmatch_find(b"", t), Err(true));
     }
 }

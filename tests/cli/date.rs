@@ -123,6 +123,10 @@ fn errors() {
     for a in [
         &["-d", "@0", "-Ix"][..],
         &["-d", "@0", "--rfc-3339=x"],
+        // An empty word is a prefix of every name: GNU calls it ambiguous.
+        &["-d", "@0", "--rfc-3339="],
+        &["-d", "@0", "--iso-8601="],
+        &["-d", "@0", "--iso-8601=h"],
         &["-d", "@0", "-I", "-R"],
         &["-d", "@0", "-I", "-I"],
         &["-d", "@0", "-R", "+%s"],

@@ -342,63 +342,6 @@ const OPTS: &[Opt] = &[
     Opt::flag("1", Some(b'1'), None),
 ];
 
-/// GNU argmatch: exact match, or an unambiguous prefix (several prefixes of one value are fine).
-fn argmatch<T: Copy + PartialEq>(arg: &[u8], table: &[(&str, T)]) -> std::result::Result<T, bool> {
-    let mut found: Option<T> = None;
-    let mut ambiguous = false;
-    for &(name, v) in table {
-        if name.as_bytes() == arg {
-            return Ok(v);
-        }
-        // An empty argument is a prefix of every name: ambiguous, as in GNU (`--color=`).
-        if name.as_bytes().starts_with(arg) {
-            match found {
-                None => found = Some(v),
-                Some(f) if f != v => ambiguous = true,
-                _ => {}
-            }
-        }
-    }
-    match found {
-        Some(v) if !ambiguous => Ok(v),
-        _ => Err(ambiguous),
-    }
-}
-
-/// The argmatch failure message with the list of valid arguments; exits 1 as GNU's
-/// ARGMATCH_DIE (usage(EXIT_FAILURE)) does.
-fn argmatch_die<T: Copy + PartialEq>(
-    ctx: &mut Ctx,
-    opt: &str,
-    arg: &[u8],
-    table: &[(&str, T)],
-    ambiguous: bool,
-) -> Error {
-    let mut m = Vec::new();
-    m.extend_from_slice(if ambiguous {
-        b"ambiguous argument "
-    } else {
-        b"invalid argument "
-    });
-    m.extend_from_slice(&quote_locale(arg));
-    m.extend_from_slice(format!(" for '{opt}'").as_bytes());
-    ctx.msg(&m);
-    let mut list = String::from("Valid arguments are:");
-    let mut prev: Option<T> = None;
-    for &(name, v) in table {
-        if prev == Some(v) {
-            list.push_str(&format!(", '{name}'"));
-        } else {
-            list.push_str(&format!("\n  - '{name}'"));
-        }
-        prev = Some(v);
-    }
-    list.push('\n');
-    crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes()).ok();
-    ctx.try_help();
-    Error::silent(1)
-}
-
 /// gnulib `quote`: 'x' in the C locale.
 fn quote_locale(s: &[u8]) -> Vec<u8> {
     let mut v = Vec::new();
@@ -654,7 +597,7 @@ fn raw_flags(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<(Vec<Flag>, Ve
         let v = val.as_ref().map(|v| v.as_bytes()).unwrap_or(b"");
         let mut when = |opt: &str| match val {
             None => Ok(0),
-            Some(_) => argmatch(v, WHEN).map_err(|amb| argmatch_die(ctx, opt, v, WHEN, amb)),
+            Some(_) => args::argmatch(ctx, opt, v, WHEN, 1),
         };
         let f = match Id::of(id.as_bytes()) {
             Some(Id::All) => Flag::Hidden(Hidden::Minimal),
@@ -747,26 +690,15 @@ fn raw_flags(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<(Vec<Flag>, Ve
                 when("--hyperlink")?;
                 continue;
             }
-            Some(Id::Sort) => match argmatch(v, SORTS) {
-                Ok(s) => Flag::Sort(s),
-                Err(amb) => return Err(argmatch_die(ctx, "--sort", v, SORTS, amb)),
-            },
-            Some(Id::Time) => match argmatch(v, TIMES) {
-                Ok(t) => Flag::Time(t),
-                Err(amb) => return Err(argmatch_die(ctx, "--time", v, TIMES, amb)),
-            },
-            Some(Id::Format) => match argmatch(v, FORMATS) {
-                Ok(f) => Flag::Format(f),
-                Err(amb) => return Err(argmatch_die(ctx, "--format", v, FORMATS, amb)),
-            },
-            Some(Id::IndicatorStyle) => match argmatch(v, INDICATORS) {
-                Ok(i) => Flag::Indicator(i),
-                Err(amb) => return Err(argmatch_die(ctx, "--indicator-style", v, INDICATORS, amb)),
-            },
-            Some(Id::QuotingStyle) => match argmatch(v, QUOTING) {
-                Ok(s) => Flag::Quoting(s),
-                Err(amb) => return Err(argmatch_die(ctx, "--quoting-style", v, QUOTING, amb)),
-            },
+            Some(Id::Sort) => Flag::Sort(args::argmatch(ctx, "--sort", v, SORTS, 1)?),
+            Some(Id::Time) => Flag::Time(args::argmatch(ctx, "--time", v, TIMES, 1)?),
+            Some(Id::Format) => Flag::Format(args::argmatch(ctx, "--format", v, FORMATS, 1)?),
+            Some(Id::IndicatorStyle) => {
+                Flag::Indicator(args::argmatch(ctx, "--indicator-style", v, INDICATORS, 1)?)
+            }
+            Some(Id::QuotingStyle) => {
+                Flag::Quoting(args::argmatch(ctx, "--quoting-style", v, QUOTING, 1)?)
+            }
             Some(Id::TimeStyle) => Flag::TimeStyle(v.to_vec()),
             _ => continue,
         };
@@ -1108,7 +1040,7 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
             }
             c.time_fmt = Some([p0.clone(), p1.unwrap_or(p0)]);
         } else {
-            match argmatch(s, TIME_STYLES) {
+            match args::argmatch_find(s, TIME_STYLES) {
                 Ok(0) => {
                     c.time_fmt = Some([
                         b"%Y-%m-%d %H:%M:%S.%N %z".to_vec(),
@@ -1121,14 +1053,7 @@ fn resolve(ctx: &mut Ctx, flags: &[Flag], files: Vec<OsString>) -> Result<Config
                 Ok(2) => c.time_fmt = Some([b"%Y-%m-%d ".to_vec(), b"%m-%d %H:%M".to_vec()]),
                 Ok(_) => c.time_fmt = None,
                 Err(amb) => {
-                    let mut m = if amb {
-                        b"ambiguous argument ".to_vec()
-                    } else {
-                        b"invalid argument ".to_vec()
-                    };
-                    m.extend_from_slice(&quote_locale(s));
-                    m.extend_from_slice(b" for 'time style'");
-                    ctx.msg(&m);
+                    args::argmatch_fail(ctx, "time style", s, amb);
                     let list = "Valid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format\n";
                     crate::common::io::write_all(crate::common::io::stderr_fd(), list.as_bytes())
                         .ok();
@@ -1210,10 +1135,10 @@ mod tests {
 
     #[test]
     fn argmatch_prefixes() {
-        assert_eq!(argmatch(b"ti", SORTS), Ok(Sort::Time));
-        assert_eq!(argmatch(b"c", TIMES), Err(true));
-        assert_eq!(argmatch(b"x", TIMES), Err(false));
-        assert_eq!(argmatch(b"a", TIMES), Ok(TimeType::Atime));
-        assert_eq!(argmatch(b"", TIMES), Err(true));
+        assert_eq!(args::argmatch_find(b"ti", SORTS), Ok(Sort::Time));
+        assert_eq!(args::argmatch_find(b"c", TIMES), Err(true));
+        assert_eq!(args::argmatch_find(b"x", TIMES), Err(false));
+        assert_eq!(args::argmatch_find(b"a", TIMES), Ok(TimeType::Atime));
+        assert_eq!(args::argmatch_find(b"", TIMES), Err(true));
     }
 }

@@ -39,14 +39,21 @@ pub fn push_u64(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(digits(&mut b, v));
 }
 
-/// C's `strtod` in the C locale: leading white space, a sign, then a decimal number with an
-/// optional exponent, a hexadecimal one (`0x1.8p3`), `inf`/`infinity` or `nan[(chars)]` in any
-/// case. Returns the value and how many bytes were used (0: no number).
+/// [`strtod_range`] without the range: the value and how many bytes were used (0: no number).
 pub fn strtod(s: &[u8]) -> (f64, usize) {
-    let mut i = 0;
-    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-        i += 1;
-    }
+    let (v, n, _) = strtod_range(s);
+    (v, n)
+}
+
+/// C's `strtod` in the C locale: leading white space, a sign, then a decimal number with an
+/// optional exponent, a hexadecimal one (`0x1.8p3`, rounded as C rounds it), `inf`/`infinity`
+/// or `nan[(chars)]` in any case. Returns the value, how many bytes were used (0: no number)
+/// and whether it was out of range (ERANGE: too large, or a nonzero number that became 0).
+pub fn strtod_range(s: &[u8]) -> (f64, usize, bool) {
+    let mut i = s
+        .iter()
+        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .count();
     let neg = match s.get(i) {
         Some(b'-') => {
             i += 1;
@@ -58,65 +65,133 @@ pub fn strtod(s: &[u8]) -> (f64, usize) {
         }
         _ => false,
     };
+    // Negation, not a product: -1 * NaN keeps the NaN's sign on x86.
     let sign = |v: f64| if neg { -v } else { v };
     let rest = &s[i..];
-    let starts = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
-    if starts(b"infinity") {
-        return (sign(f64::INFINITY), i + 8);
+    let lower: Vec<u8> = rest.iter().take(8).map(u8::to_ascii_lowercase).collect();
+    if lower.starts_with(b"infinity") {
+        return (sign(f64::INFINITY), i + 8, false);
     }
-    if starts(b"inf") {
-        return (sign(f64::INFINITY), i + 3);
+    if lower.starts_with(b"inf") {
+        return (sign(f64::INFINITY), i + 3, false);
     }
-    if starts(b"nan") {
-        let mut e = i + 3;
-        if s.get(e) == Some(&b'(') {
-            let mut k = e + 1;
-            while k < s.len() && (s[k].is_ascii_alphanumeric() || s[k] == b'_') {
-                k += 1;
-            }
-            if s.get(k) == Some(&b')') {
-                e = k + 1;
+    if lower.starts_with(b"nan") {
+        let mut j = i + 3;
+        if s.get(j) == Some(&b'(') {
+            if let Some(k) = s[j..].iter().position(|&c| c == b')') {
+                if s[j + 1..j + k]
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                {
+                    j += k + 1;
+                }
             }
         }
-        return (f64::NAN, e);
+        return (sign(f64::NAN), j, false);
     }
-    if (starts(b"0x")) && rest.len() > 2 {
-        let (v, n) = hex_float(&rest[2..]);
+    if (lower.starts_with(b"0x"))
+        && rest
+            .get(2)
+            .is_some_and(|&c| c.is_ascii_hexdigit() || c == b'.')
+    {
+        // Hexadecimal: mantissa bits then a binary exponent.
+        let mut j = i + 2;
+        let mut m: u64 = 0;
+        let mut exp: i64 = 0;
+        let mut any = false;
+        let mut sticky = false;
+        let mut dot = false;
+        while let Some(&c) = s.get(j) {
+            if c == b'.' && !dot {
+                dot = true;
+            } else if let Some(h) = (c as char).to_digit(16) {
+                any = true;
+                if m >> 56 == 0 {
+                    m = m * 16 + h as u64;
+                    if dot {
+                        exp -= 4;
+                    }
+                } else {
+                    sticky |= h != 0;
+                    if !dot {
+                        exp += 4;
+                    }
+                }
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        if !any {
+            return (0.0, i + 1, false);
+        }
+        if matches!(s.get(j), Some(b'p' | b'P')) {
+            let (e, n) = exp_part(&s[j + 1..]);
+            if n > 0 {
+                exp = exp.saturating_add(e);
+                j += 1 + n;
+            }
+        }
+        let m = m | u64::from(sticky);
+        let v = (m as f64) * 2f64.powi(exp.clamp(-2000, 2000) as i32);
+        let range = v.is_infinite() || (v == 0.0 && m != 0);
+        return (sign(v), j, range);
+    }
+    // Decimal.
+    let mut j = i;
+    let mut nd = 0;
+    let mut nonzero = false;
+    while s.get(j).is_some_and(u8::is_ascii_digit) {
+        nonzero |= s[j] != b'0';
+        j += 1;
+        nd += 1;
+    }
+    if s.get(j) == Some(&b'.') {
+        j += 1;
+        while s.get(j).is_some_and(u8::is_ascii_digit) {
+            nonzero |= s[j] != b'0';
+            j += 1;
+            nd += 1;
+        }
+    }
+    if nd == 0 {
+        return (0.0, 0, false);
+    }
+    if matches!(s.get(j), Some(b'e' | b'E')) {
+        let (_, n) = exp_part(&s[j + 1..]);
         if n > 0 {
-            return (sign(v), i + 2 + n);
+            j += 1 + n;
         }
-        // "0x" without hex digits: the 0 alone.
-        return (sign(0.0), i + 1);
     }
+    let v = decimal(&s[i..j]);
+    let range = v.is_infinite() || (v == 0.0 && nonzero);
+    (sign(v), j, range)
+}
+
+/// A signed decimal exponent: (value, bytes used; 0 when there is none).
+pub fn exp_part(s: &[u8]) -> (i64, usize) {
+    let mut i = 0;
+    let neg = match s.first() {
+        Some(b'-') => {
+            i = 1;
+            true
+        }
+        Some(b'+') => {
+            i = 1;
+            false
+        }
+        _ => false,
+    };
     let st = i;
-    let mut digits = 0;
-    while i < s.len() && s[i].is_ascii_digit() {
+    let mut v: i64 = 0;
+    while let Some(&c) = s.get(i).filter(|c| c.is_ascii_digit()) {
+        v = (v * 10 + (c - b'0') as i64).min(1 << 40);
         i += 1;
-        digits += 1;
     }
-    if s.get(i) == Some(&b'.') {
-        i += 1;
-        while i < s.len() && s[i].is_ascii_digit() {
-            i += 1;
-            digits += 1;
-        }
+    if i == st {
+        return (0, 0);
     }
-    if digits == 0 {
-        return (0.0, 0);
-    }
-    if matches!(s.get(i), Some(b'e' | b'E')) {
-        let mut k = i + 1;
-        if matches!(s.get(k), Some(b'+' | b'-')) {
-            k += 1;
-        }
-        if s.get(k).is_some_and(u8::is_ascii_digit) {
-            while k < s.len() && s[k].is_ascii_digit() {
-                k += 1;
-            }
-            i = k;
-        }
-    }
-    (sign(decimal(&s[st..i])), i)
+    (if neg { -v } else { v }, i)
 }
 
 /// The value of a decimal number already scanned (`12`, `-1.5e-3`, `.5`, `1.`), correctly
@@ -224,51 +299,6 @@ pub fn parse_f64(s: &str) -> Option<f64> {
         (v, n) if n == b.len() => Some(v),
         _ => None,
     }
-}
-
-/// Hexadecimal digits, a point and a binary exponent after `0x`.
-fn hex_float(s: &[u8]) -> (f64, usize) {
-    let mut i = 0;
-    let mut v = 0f64;
-    let mut digits = 0;
-    let mut scale = 0i32;
-    let mut point = false;
-    while i < s.len() {
-        let c = s[i];
-        if c == b'.' && !point {
-            point = true;
-        } else if let Some(d) = (c as char).to_digit(16) {
-            v = v * 16.0 + d as f64;
-            digits += 1;
-            if point {
-                scale -= 4;
-            }
-        } else {
-            break;
-        }
-        i += 1;
-    }
-    if digits == 0 {
-        return (0.0, 0);
-    }
-    if matches!(s.get(i), Some(b'p' | b'P')) {
-        let mut k = i + 1;
-        let mut neg = false;
-        if matches!(s.get(k), Some(b'+' | b'-')) {
-            neg = s[k] == b'-';
-            k += 1;
-        }
-        if s.get(k).is_some_and(u8::is_ascii_digit) {
-            let mut e = 0i32;
-            while k < s.len() && s[k].is_ascii_digit() {
-                e = e.saturating_mul(10).saturating_add((s[k] - b'0') as i32);
-                k += 1;
-            }
-            scale = scale.saturating_add(if neg { -e } else { e });
-            i = k;
-        }
-    }
-    (v * 2f64.powi(scale), i)
 }
 
 /// GNU's time interval (`sleep`, `timeout`): a non-negative `strtod` number with an optional

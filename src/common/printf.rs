@@ -585,7 +585,7 @@ impl<'a> Engine<'a, '_> {
         if let Some(c) = self.char_const(a) {
             return c as f64;
         }
-        let (v, end, range) = strtod(a);
+        let (v, end, range) = super::num::strtod_range(a);
         if end == 0 {
             if !a.is_empty() {
                 self.bad_number(a, Bad::NotNumeric);
@@ -660,148 +660,6 @@ fn strtoint(s: &[u8]) -> (bool, u128, usize, bool) {
         return (false, 0, 0, false);
     }
     (neg, v, i, over)
-}
-
-/// strtod(s, &end): (value, bytes used (0: no number), out of range).
-fn strtod(s: &[u8]) -> (f64, usize, bool) {
-    let mut i = s.iter().take_while(|&&c| is_space(c)).count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    let sign = if neg { -1.0 } else { 1.0 };
-    let rest = &s[i..];
-    let lower: Vec<u8> = rest.iter().take(8).map(u8::to_ascii_lowercase).collect();
-    if lower.starts_with(b"infinity") {
-        return (sign * f64::INFINITY, i + 8, false);
-    }
-    if lower.starts_with(b"inf") {
-        return (sign * f64::INFINITY, i + 3, false);
-    }
-    if lower.starts_with(b"nan") {
-        let mut j = i + 3;
-        if s.get(j) == Some(&b'(') {
-            if let Some(k) = s[j..].iter().position(|&c| c == b')') {
-                if s[j + 1..j + k]
-                    .iter()
-                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                {
-                    j += k + 1;
-                }
-            }
-        }
-        return (sign * f64::NAN, j, false);
-    }
-    if (lower.starts_with(b"0x"))
-        && rest
-            .get(2)
-            .is_some_and(|&c| hex_val(c).is_some() || c == b'.')
-    {
-        // Hexadecimal: mantissa bits then a binary exponent.
-        let mut j = i + 2;
-        let mut m: u64 = 0;
-        let mut exp: i64 = 0;
-        let mut any = false;
-        let mut sticky = false;
-        let mut dot = false;
-        while let Some(&c) = s.get(j) {
-            if c == b'.' && !dot {
-                dot = true;
-            } else if let Some(h) = hex_val(c) {
-                any = true;
-                if m >> 56 == 0 {
-                    m = m * 16 + h as u64;
-                    if dot {
-                        exp -= 4;
-                    }
-                } else {
-                    sticky |= h != 0;
-                    if !dot {
-                        exp += 4;
-                    }
-                }
-            } else {
-                break;
-            }
-            j += 1;
-        }
-        if !any {
-            return (0.0, i + 1, false);
-        }
-        if matches!(s.get(j), Some(b'p' | b'P')) {
-            let (e, n) = exp_part(&s[j + 1..]);
-            if n > 0 {
-                exp = exp.saturating_add(e);
-                j += 1 + n;
-            }
-        }
-        let m = m | u64::from(sticky);
-        let v = (m as f64) * 2f64.powi(exp.clamp(-2000, 2000) as i32);
-        let range = v.is_infinite() || (v == 0.0 && m != 0);
-        return (sign * v, j, range);
-    }
-    // Decimal.
-    let mut j = i;
-    let mut nd = 0;
-    let mut nonzero = false;
-    while s.get(j).is_some_and(u8::is_ascii_digit) {
-        nonzero |= s[j] != b'0';
-        j += 1;
-        nd += 1;
-    }
-    if s.get(j) == Some(&b'.') {
-        j += 1;
-        while s.get(j).is_some_and(u8::is_ascii_digit) {
-            nonzero |= s[j] != b'0';
-            j += 1;
-            nd += 1;
-        }
-    }
-    if nd == 0 {
-        return (0.0, 0, false);
-    }
-    if matches!(s.get(j), Some(b'e' | b'E')) {
-        let (_, n) = exp_part(&s[j + 1..]);
-        if n > 0 {
-            j += 1 + n;
-        }
-    }
-    let v = super::num::decimal(&s[i..j]);
-    let range = v.is_infinite() || (v == 0.0 && nonzero);
-    (sign * v, j, range)
-}
-
-/// A signed decimal exponent: (value, bytes used; 0 when there is none).
-fn exp_part(s: &[u8]) -> (i64, usize) {
-    let mut i = 0;
-    let neg = match s.first() {
-        Some(b'-') => {
-            i = 1;
-            true
-        }
-        Some(b'+') => {
-            i = 1;
-            false
-        }
-        _ => false,
-    };
-    let st = i;
-    let mut v: i64 = 0;
-    while let Some(&c) = s.get(i).filter(|c| c.is_ascii_digit()) {
-        v = (v * 10 + (c - b'0') as i64).min(1 << 40);
-        i += 1;
-    }
-    if i == st {
-        return (0, 0);
-    }
-    (if neg { -v } else { v }, i)
 }
 
 /// `body` padded to `width`: on the right with `left`, else with zeros after the sign and any
@@ -1267,7 +1125,7 @@ mod x87 {
             return (X::Inf(neg), i + n, false);
         }
         if lower.starts_with(b"nan") {
-            let (_, j, _) = super::strtod(s);
+            let (_, j, _) = crate::common::num::strtod_range(s);
             return (X::Nan(neg), j, false);
         }
         let hex = lower.starts_with(b"0x")
@@ -1323,7 +1181,7 @@ mod x87 {
         let mut exp: i64 = 0;
         let ech = if hex { [b'p', b'P'] } else { [b'e', b'E'] };
         if s.get(j).is_some_and(|c| ech.contains(c)) {
-            let (v, n) = super::exp_part(&s[j + 1..]);
+            let (v, n) = crate::common::num::exp_part(&s[j + 1..]);
             if n > 0 {
                 exp = v;
                 j += 1 + n;

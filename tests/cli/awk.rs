@@ -716,6 +716,10 @@ const TABLE: &[(&str, &[&str])] = &[
         &["data"],
     ),
     (r#"BEGIN { print int("inf"), int("nan") }"#, &["data"]),
+    (
+        r#"BEGIN { print -("nan" + 0), "-nan" + 0, "+nan" + 0, "-inf" + 0 }"#,
+        &["data"],
+    ),
     (r#"BEGIN { x = 010; print x, "010" + 0 }"#, &["data"]),
     (
         r#"BEGIN { CONVFMT = "%.2f"; x = 3.14159; y = x ""; print y; print x }"#,

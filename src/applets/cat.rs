@@ -397,19 +397,7 @@ fn push_visible(out: &mut Vec<u8>, c: u8, v: bool, t: bool) {
         out.push(c);
         return;
     }
-    let mut c = c;
-    if c >= 128 {
-        out.extend_from_slice(b"M-");
-        c -= 128;
-    }
-    if c < 32 {
-        out.push(b'^');
-        out.push(c + 64);
-    } else if c == 127 {
-        out.extend_from_slice(b"^?");
-    } else {
-        out.push(c);
-    }
+    crate::common::quote::push_caret(out, c);
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::common::args::{self, Opt};
 use crate::common::ctx::strerror;
 use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
+use crate::common::quote::push_caret;
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
 
@@ -98,23 +99,6 @@ fn parse_count(s: &[u8]) -> Option<u64> {
         m = m.saturating_mul(base);
     }
     Some(v.saturating_mul(m))
-}
-
-/// `cat -v` notation of a byte, as diffutils' sprintc.
-fn sprintc(c: u8, out: &mut Vec<u8>) {
-    let mut c = c;
-    if c >= 128 {
-        out.extend_from_slice(b"M-");
-        c -= 128;
-    }
-    if c < 32 {
-        out.push(b'^');
-        out.push(c + 64);
-    } else if c == 127 {
-        out.extend_from_slice(b"^?");
-    } else {
-        out.push(c);
-    }
 }
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -331,13 +315,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     if print_bytes {
                         out.extend_from_slice(format!(" {:3o} ", a[i]).as_bytes());
                         let mut c = Vec::new();
-                        sprintc(a[i], &mut c);
+                        push_caret(&mut c, a[i]);
                         while c.len() < 4 {
                             c.push(b' ');
                         }
                         out.extend_from_slice(&c);
                         out.extend_from_slice(format!(" {:3o} ", b[i]).as_bytes());
-                        sprintc(b[i], out);
+                        push_caret(out, b[i]);
                         out.push(b'\n');
                     } else {
                         out.extend_from_slice(format!(" {:3o} {:3o}\n", a[i], b[i]).as_bytes());
@@ -358,9 +342,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 );
                 if print_bytes {
                     msg.extend_from_slice(format!(" is {:3o} ", a[i]).as_bytes());
-                    sprintc(a[i], &mut msg);
+                    push_caret(&mut msg, a[i]);
                     msg.extend_from_slice(format!(" {:3o} ", b[i]).as_bytes());
-                    sprintc(b[i], &mut msg);
+                    push_caret(&mut msg, b[i]);
                 }
                 msg.push(b'\n');
                 ctx.out.write_all(&msg).map_err(|e| out_error(&e))?;

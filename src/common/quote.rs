@@ -68,6 +68,25 @@ fn shell_special(b: u8, first: bool, escape: bool) -> bool {
         || (!is_printable(b) && (escape || matches!(b, b'\t' | b'\n' | b'\r')))
 }
 
+/// `cat -v` notation of a byte: `^X` for a control character, `^?` for DEL, `M-` before the
+/// notation of a byte's low seven bits when its high bit is set (cat -v, cmp -c/-l).
+#[inline]
+pub fn push_caret(out: &mut Vec<u8>, c: u8) {
+    let mut c = c;
+    if c >= 128 {
+        out.extend_from_slice(b"M-");
+        c -= 128;
+    }
+    if c < 32 {
+        out.push(b'^');
+        out.push(c + 64);
+    } else if c == 127 {
+        out.extend_from_slice(b"^?");
+    } else {
+        out.push(c);
+    }
+}
+
 /// Push the C escape for a byte: `\n`, `\t`, ..., or three-digit octal.
 pub fn push_c_escape(out: &mut Vec<u8>, b: u8) {
     out.push(b'\\');

@@ -74,9 +74,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if m.operands.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing operand", 1));
     }
-    if m.last("context").is_some_and(|c| !c.is_empty()) {
-        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
-    }
+    m.warn_context(ctx);
     let umask = process::current_umask();
     let mut o = Opts {
         parents: m.flag("parents"),

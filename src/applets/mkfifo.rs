@@ -9,10 +9,10 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
-use crate::common::fs::node_mode;
+use crate::common::fs::node_mode_opt;
 use crate::common::help::help_text;
-use crate::common::sys::{fd as sfd, fs as sfs, process};
-use crate::common::{Ctx, Error, Result};
+use crate::common::sys::{fd as sfd, fs as sfs};
+use crate::common::{Ctx, Result};
 
 static SPEC: Spec = Spec::new(
     &[
@@ -49,19 +49,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if m.operands.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing operand", 1));
     }
-    if m.last("context").is_some_and(|c| !c.is_empty()) {
-        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
-    }
-    let mode = match m.last("mode") {
-        Some(s) => match node_mode(s.as_bytes(), process::current_umask()) {
-            Ok(md) => Some(md),
-            Err(e) => {
-                ctx.msg(e.as_bytes());
-                return Err(Error::silent(1));
-            }
-        },
-        None => None,
-    };
+    m.warn_context(ctx);
+    let mode = node_mode_opt(ctx, m.last("mode"))?;
     for n in &m.operands {
         let n = n.as_bytes();
         match sfs::mkfifoat(sfd::cwd(), n, mode.unwrap_or(0o666)) {

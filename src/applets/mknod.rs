@@ -10,10 +10,10 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
-use crate::common::fs::node_mode;
+use crate::common::fs::node_mode_opt;
 use crate::common::help::help_text;
 use crate::common::quote::quote_always;
-use crate::common::sys::{fd as sfd, fs as sfs, process};
+use crate::common::sys::{fd as sfd, fs as sfs};
 use crate::common::{Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
@@ -81,19 +81,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
-    if m.last("context").is_some_and(|c| !c.is_empty()) {
-        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
-    }
-    let mode = match m.last("mode") {
-        Some(s) => match node_mode(s.as_bytes(), process::current_umask()) {
-            Ok(md) => Some(md),
-            Err(e) => {
-                ctx.msg(e.as_bytes());
-                return Err(Error::silent(1));
-            }
-        },
-        None => None,
-    };
+    m.warn_context(ctx);
+    let mode = node_mode_opt(ctx, m.last("mode"))?;
     let ops: Vec<&[u8]> = m.operands.iter().map(|o| o.as_bytes()).collect();
     let expected = if ops.is_empty() || ops.get(1).is_some_and(|t| t.first() == Some(&b'p')) {
         2

@@ -282,6 +282,13 @@ impl Matches {
             .filter(move |o| o.0 == id)
             .filter_map(|o| o.1.as_ref())
     }
+    /// GNU's warning for `--context=CTX` (`-Z` alone is silently accepted) on a kernel without
+    /// SELinux, which is every kernel rbox supports: mkdir, mkfifo, mknod.
+    pub fn warn_context(&self, ctx: &mut Ctx) {
+        if self.last("context").is_some_and(|c| !c.is_empty()) {
+            ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
+        }
+    }
     fn push(&mut self, a: Arg<'static>) {
         match a {
             Arg::Opt(o, v) => self.opts.push((o.id(), v)),

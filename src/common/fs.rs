@@ -373,6 +373,25 @@ pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
     mode_compile(spec).map(|c| mode_adjust(mode, is_dir, 0, &c).0)
 }
 
+/// The `-m MODE` option of mkfifo and mknod, if given, under the process's umask; a bad mode
+/// is GNU's complaint and status 1.
+pub fn node_mode_opt(
+    ctx: &mut crate::common::Ctx,
+    spec: Option<&std::ffi::OsString>,
+) -> crate::common::Result<Option<u32>> {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(spec) = spec else {
+        return Ok(None);
+    };
+    match node_mode(spec.as_bytes(), super::sys::process::current_umask()) {
+        Ok(m) => Ok(Some(m)),
+        Err(e) => {
+            ctx.msg(e.as_bytes());
+            Err(crate::common::Error::silent(1))
+        }
+    }
+}
+
 /// The `-m MODE` of mkfifo and mknod (GNU): relative to `a=rw` under `umask`; only
 /// permission bits. `Err` is GNU's complaint.
 pub fn node_mode(spec: &[u8], umask: u32) -> Result<u32, &'static str> {

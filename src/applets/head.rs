@@ -20,7 +20,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
 use crate::common::io::{read, Input, BUF_SIZE};
-use crate::common::num::{count_error, xstrtoumax};
+use crate::common::num::head_tail_count;
 use crate::common::quote::quote_always;
 use crate::common::sys::fd as sysfd;
 use crate::common::{Ctx, Error, Result};
@@ -65,8 +65,6 @@ Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
     ),
 );
 
-const SUFFIXES: &[u8] = b"bkKmMGTPEZYRQ0";
-
 #[derive(Clone, Copy)]
 struct Mode {
     lines: bool,
@@ -80,14 +78,8 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-/// `invalid number of lines: 'x'` (with the overflow's reason), as gnulib's xdectoumax.
 fn count(lines: bool, s: &[u8]) -> Result<u64> {
-    let what = if lines {
-        "invalid number of lines"
-    } else {
-        "invalid number of bytes"
-    };
-    xstrtoumax(s, SUFFIXES).map_err(|(why, _)| Error::new(1, count_error(what, s, why)))
+    head_tail_count(lines, s).map_err(|m| Error::new(1, m))
 }
 
 fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {

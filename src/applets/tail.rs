@@ -27,7 +27,7 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
 use crate::common::io::{copy, read, stdin_fd, CopyError, BUF_SIZE};
-use crate::common::num::{count_error, xstrtoumax};
+use crate::common::num::{head_tail_count, xstrtoumax};
 use crate::common::quote::{quote_always, quote_if_needed, quote_locale};
 use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs as sysfs;
@@ -113,8 +113,6 @@ named file in a way that accommodates renaming, removal and creation.
     ),
 );
 
-const SUFFIXES: &[u8] = b"bkKmMGTPEZYRQ0";
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Follow {
     No,
@@ -136,12 +134,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
 }
 
 fn count(lines: bool, s: &[u8]) -> Result<u64> {
-    let what = if lines {
-        "invalid number of lines"
-    } else {
-        "invalid number of bytes"
-    };
-    xstrtoumax(s, SUFFIXES).map_err(|(why, _)| Error::new(1, count_error(what, s, why)))
+    head_tail_count(lines, s).map_err(|m| Error::new(1, m))
 }
 
 /// GNU's obsolete option: `[-+]NUM[bcl][f]` with at most one file after it.

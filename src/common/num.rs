@@ -412,17 +412,22 @@ pub fn xstrtoumax(s: &[u8], suffixes: &[u8]) -> std::result::Result<u64, (XErr, 
     }
 }
 
-/// gnulib's `xdectoumax` message for a count [`xstrtoumax`] refused: `WHAT: 'S'`, and the
-/// reason for an overflow (`invalid number of lines: '1x'`, `...: Value too large for defined
-/// data type`).
-pub fn count_error(what: &str, s: &[u8], why: XErr) -> Vec<u8> {
-    let mut m = what.as_bytes().to_vec();
-    m.extend_from_slice(b": ");
-    m.extend_from_slice(&super::quote::quote_locale(s));
-    if why == XErr::Overflow {
-        m.extend_from_slice(b": Value too large for defined data type");
-    }
-    m
+/// The `-n`/`-c` count of head and tail: decimal with GNU's multiplier suffixes (`b`, `K`,
+/// `KB`, `KiB` ... `Q`). `Err` is gnulib's xdectoumax message: `invalid number of lines: 'x'`,
+/// with the reason for an overflow (`...: Value too large for defined data type`).
+pub fn head_tail_count(lines: bool, s: &[u8]) -> std::result::Result<u64, Vec<u8>> {
+    xstrtoumax(s, b"bkKmMGTPEZYRQ0").map_err(|(why, _)| {
+        let mut m = if lines {
+            b"invalid number of lines: ".to_vec()
+        } else {
+            b"invalid number of bytes: ".to_vec()
+        };
+        m.extend_from_slice(&super::quote::quote_locale(s));
+        if why == XErr::Overflow {
+            m.extend_from_slice(b": Value too large for defined data type");
+        }
+        m
+    })
 }
 
 fn finish(r: Option<u64>, over: bool, rest: &[u8]) -> std::result::Result<u64, (XErr, u64)> {

@@ -1702,7 +1702,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 let _ = ctx
                     .out
                     .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
-                return ctx.finish(Ok(()));
+                return flush_out(ctx);
             }
             Some(Id::Help) => show_help = true,
             Some(Id::M) => {
@@ -1840,7 +1840,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     }
     if show_help {
         let _ = ctx.out.write_all(&HELP.bytes());
-        return ctx.finish(Ok(()));
+        return flush_out(ctx);
     }
     let mut operands: Vec<OsString> = m.operands;
     if !have_pattern_opt {
@@ -2198,11 +2198,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         ctx.msg(msg.as_bytes());
         return 2;
     }
-    if let Err(e) = ctx.out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
-            ctx.msg(msg.as_bytes());
-        }
+    if flush_out(ctx) != 0 {
         return 2;
     }
     if run.stop && o.quiet {
@@ -2313,6 +2309,21 @@ fn skipped_file(o: &Opts, name: &[u8], base: &[u8], cmdline: bool) -> bool {
 }
 
 /// Searches one file (a name, or stdin). Returns (selected, error).
+/// Flush standard output: 0, or 2 (grep's trouble status, also after `--help`) with GNU's
+/// `write error` (none for a closed pipe).
+fn flush_out(ctx: &mut Ctx) -> i32 {
+    match ctx.out.flush() {
+        Ok(()) => 0,
+        Err(e) => {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
+                ctx.msg(msg.as_bytes());
+            }
+            2
+        }
+    }
+}
+
 fn grep_file(
     ctx: &mut Ctx,
     run: &mut Run,

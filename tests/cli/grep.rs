@@ -492,6 +492,31 @@ fn write_error_on_dev_full() {
     }
 }
 
+/// `--help` and `--version` that cannot be written are grep's trouble (2), as GNU's
+/// help-version test wants, not the generic 1.
+#[test]
+fn help_and_version_write_error() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        skip("no /dev/full");
+        return;
+    }
+    for name in ["grep", "egrep", "fgrep"] {
+        for opt in ["--help", "--version", "-V"] {
+            let a = applet(name).arg(opt).stdout_file(full().unwrap()).run();
+            assert_eq!(
+                (a.code, a.err()),
+                (2, "grep: write error: No space left on device\n".into()),
+                "{name} {opt}"
+            );
+        }
+    }
+    if have_gnu() {
+        let g = gnu("grep").arg("--help").stdout_file(full().unwrap()).run();
+        assert_eq!(g.code, 2);
+    }
+}
+
 #[test]
 fn huge_line_and_many_lines() {
     if !have_gnu() {

@@ -658,6 +658,31 @@ fn full_device_and_exit_codes() {
     same(&["q", "missing", "-"], NUMS);
 }
 
+/// `--help` and `--version` that cannot be written: sed's output error, status 4, as GNU.
+#[test]
+fn help_and_version_write_error() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        skip("no /dev/full");
+        return;
+    }
+    for opt in ["--help", "--version"] {
+        let a = applet("sed").arg(opt).stdout_file(full().unwrap()).run();
+        assert_eq!(
+            (a.code, a.err()),
+            (
+                4,
+                "sed: couldn't flush stdout: No space left on device\n".into()
+            ),
+            "{opt}"
+        );
+        if gnu_sed() {
+            let g = gnu("sed").arg(opt).stdout_file(full().unwrap()).run();
+            assert_eq!((g.code, g.err()), (a.code, a.err()), "{opt}");
+        }
+    }
+}
+
 #[test]
 fn leftmost_longest_and_empty_regex() {
     if !gnu_sed() {

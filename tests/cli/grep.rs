@@ -807,3 +807,114 @@ fn deep_nesting_is_a_stack_overflow() {
     o.code(2);
     assert_eq!(o.err(), "grep: stack overflow\n");
 }
+
+/// A directory operand that cannot be read still has its count (0) with -c and is listed by
+/// -L after the error, as GNU 3.8 does (`grep -c x *` in a directory with subdirectories).
+#[test]
+fn unreadable_directory_counts_and_lists() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let o = applet("grep")
+        .args(["-c", "foo", "sub", "t"])
+        .cwd(d.path())
+        .run();
+    o.code(2);
+    assert_eq!(o.out(), "sub:0\nt:3\n");
+    assert_eq!(o.err(), "grep: sub: Is a directory\n");
+    let o = applet("grep")
+        .args(["-Ls", "foo", "sub", "t"])
+        .cwd(d.path())
+        .run();
+    assert_eq!((o.code, o.out()), (2, "sub\n".into()));
+    if !have_gnu() {
+        return;
+    }
+    for args in [
+        &["-c", "foo", "sub"][..],
+        &["-cv", "foo", "t", "sub", "empty"],
+        &["-cs", "foo", "sub", "t"],
+        &["-L", "foo", "t", "sub"],
+        &["-l", "foo", "t", "sub"],
+        &["-cZ", "foo", "sub", "t"],
+        &["-c", "-d", "skip", "foo", "sub", "t"],
+        &["-q", "foo", "sub", "t"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}
+
+/// GNU grep -E matches with its dfa: a `{` that starts no interval is a plain `{` even at the
+/// start of the pattern (glibc's regex would skip it and match every line), a leading
+/// interval repeats nothing, and a repeated `^` or `$` is optional; the warnings come after
+/// glibc's errors.
+#[test]
+fn ere_leading_brace_and_repeated_anchor() {
+    let d = fixture();
+    d.write("j", "{\n\"a\": 1\n}\nfoo {\nx{1}\n1}a\n");
+    let o = applet("grep").args(["-E", "{", "j"]).cwd(d.path()).run();
+    assert_eq!(
+        (o.code, o.out(), o.err()),
+        (0, "{\nfoo {\nx{1}\n".into(), String::new())
+    );
+    let o = applet("grep").args(["-E", "^{", "j"]).cwd(d.path()).run();
+    assert_eq!(o.out(), "{\n");
+    let o = applet("grep")
+        .args(["-Ec", "{1}a", "j"])
+        .cwd(d.path())
+        .run();
+    assert_eq!(o.out(), "2\n");
+    assert_eq!(o.err(), "grep: warning: {...} at start of expression\n");
+    if !have_gnu() {
+        return;
+    }
+    for p in [
+        "{",
+        "^{",
+        "{$",
+        "{\"a\"",
+        "a|{",
+        "{1",
+        "{}",
+        "{x}",
+        "{,",
+        "{2,1}a",
+        "{1}",
+        "{1,2}a",
+        "{,1}a",
+        "{1}{2}a",
+        "*{1}a",
+        "{1}*a",
+        "+?a",
+        "a|{1}b",
+        "({1}a)",
+        "({)",
+        "{1}\\1",
+        "{65536}a",
+        "^*a",
+        "^?a",
+        "^+a",
+        "^{1}a",
+        "^{0}a",
+        "${0}",
+        "x^*a",
+        "x$*a",
+        "\\`*a",
+        "a\\'*",
+        "\\<{0}a",
+        "[:space:]{1}",
+    ] {
+        same_in(d.path(), &["-E", "--", p, "j", "t"], None);
+    }
+}
+
+/// -T pads line and byte numbers of a pipe to INTMAX_MAX's 19 digits, as GNU.
+#[test]
+fn initial_tab_width_on_a_pipe() {
+    let o = applet("grep").args(["-nT", "1"]).stdin("a\nb1\n").run();
+    assert_eq!(o.out(), format!("{:>19}:\tb1\n", 2));
+    if have_gnu() {
+        let d = fixture();
+        same_in(d.path(), &["-nbT", "o"], Some(b"foo\nbar\nboo\n"));
+        same_in(d.path(), &["-nT", "foo", "t"], None);
+    }
+}

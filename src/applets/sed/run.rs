@@ -671,6 +671,11 @@ impl<'s> Exec<'s> {
                     if print && !self.quiet {
                         self.out_ps(Dest::Main)?;
                     }
+                    if print {
+                        // GNU's `q` (not `Q`) ends the output's last line even when the
+                        // input's had no newline: its append queue is flushed after one.
+                        self.put(Dest::Main, b"")?;
+                    }
                     self.dump_appends()?;
                     return Ok(Some(code));
                 }
@@ -703,6 +708,18 @@ impl<'s> Exec<'s> {
         let s = self.sink(d);
         s.put(b)?;
         s.done()
+    }
+
+    /// `i` and `c` text: its last newline is the line delimiter (NUL under -z), as GNU
+    /// writes it (`a` text goes out as it is).
+    fn put_text(&mut self, t: &[u8]) -> R<()> {
+        match t.strip_suffix(b"\n") {
+            Some(body) => {
+                let delim = self.delim;
+                self.sink(Dest::Main).line(body, true, delim)
+            }
+            None => self.put(Dest::Main, t),
+        }
     }
 
     /// A file's bytes to the main output (`r`); nothing when it cannot be read.
@@ -873,10 +890,10 @@ impl<'s> Exec<'s> {
                     self.put(Dest::Main, &t)?;
                 }
                 Kind::Append(t) => self.appends.push(App::Text(t)),
-                Kind::Insert(t) => self.put(Dest::Main, t)?,
+                Kind::Insert(t) => self.put_text(t)?,
                 Kind::Change(t) => {
                     if cmd.a2.is_none() || !self.active[pc] {
-                        self.put(Dest::Main, t)?;
+                        self.put_text(t)?;
                     }
                     return Ok(End::Delete);
                 }
@@ -914,7 +931,8 @@ impl<'s> Exec<'s> {
                             self.ps.pop();
                         }
                     } else {
-                        let out = shell(c)?;
+                        // The text's last newline ends the command.
+                        let out = shell(c.strip_suffix(b"\n").unwrap_or(c))?;
                         self.put(Dest::Main, &out)?;
                     }
                 }
@@ -1104,7 +1122,8 @@ fn list(ps: &[u8], width: i64, delim: u8) -> Vec<u8> {
         }
         let w = ob.len() as i64;
         if width > 0 && col + w > width - 1 {
-            out.extend_from_slice(b"\\\n");
+            out.push(b'\\');
+            out.push(delim);
             col = 0;
         }
         out.extend_from_slice(&ob);

@@ -768,3 +768,40 @@ fn exec_command_is_read_as_text() {
     }
     same(&["-e", "e echo a\\", "-e", "echo b"], b"x\n");
 }
+
+/// A label defined twice is the last one (GNU's list is newest first; the first made
+/// `b end;...;:end;...;:end` loop for ever); `n` and `N` reset the flag `t` and `T` test, as
+/// every line read does in GNU; `D` with a line left jumps back to the script's start, so what
+/// `a` queued comes out when the next line is read.
+#[test]
+fn labels_twice_t_flag_and_d_appends() {
+    let o = applet("sed")
+        .arg("b e;:e;s/^/1/;:e;s/^/2/")
+        .stdin("x\n")
+        .run();
+    assert_eq!(o.stdout, b"2x\n");
+    let o = applet("sed")
+        .arg("s/^/>/;n;Tz;s/$/+/;:z")
+        .stdin("a\nb\n")
+        .run();
+    assert_eq!(o.stdout, b">a\nb\n");
+    let o = applet("sed").arg("$!N;a X\nP;D").stdin("a\nb\nc\n").run();
+    assert_eq!(o.stdout, b"a\nX\nb\nc\nX\nX\n");
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "b e;:e;s/^/1/;:e;s/^/2/",
+        "ba;:a;s/^/1/;:a;s/^/2/",
+        "s/^/>/;n;Tz;s/$/+/;:z",
+        "s/a/A/;$!N;tb;s/^/no/;:b;P;D",
+        "s/b/B/;tx;s/^/-/;:x;$!N;P;D",
+        "$!N;a X\nP;D",
+        "1N;N;i Y\nP;D",
+        "$!N;r pats\nP;D",
+        "a X\nD",
+    ] {
+        same(&[s], b"a\nb\nc\na\n");
+        same(&["-n", s], b"a\nb\nc\na\n");
+    }
+}

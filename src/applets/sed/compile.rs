@@ -465,7 +465,8 @@ impl<'o> Compiler<'o> {
                 if name.is_empty() {
                     *target = n;
                 } else {
-                    match self.labels.iter().find(|(l, _)| l == name) {
+                    // A label defined twice: GNU's list is newest first, so the last one.
+                    match self.labels.iter().rev().find(|(l, _)| l == name) {
                         Some((_, t)) => *target = *t,
                         None => {
                             let mut m = b"can't find label for jump to `".to_vec();

@@ -666,7 +666,12 @@ impl<'s> Exec<'s> {
                     }
                 }
                 End::Delete => {}
-                End::Restart => restart = true,
+                End::Restart => {
+                    // GNU's `D` jumps back to the script's start: what `a`, `r` and `R`
+                    // queued waits for the next line read or the cycle's end.
+                    restart = true;
+                    continue;
+                }
                 End::Quit(code, print) => {
                     if print && !self.quiet {
                         self.out_ps(Dest::Main)?;
@@ -976,6 +981,8 @@ impl<'s> Exec<'s> {
                     }
                     self.dump_appends()?;
                     self.ps.clear();
+                    // Reading a line resets `t`'s flag (GNU's read_pattern_space).
+                    self.replaced = false;
                     match st.read(ctx, self.delim, &mut self.ps)? {
                         Some(c) => self.chomped = c,
                         None => return Ok(End::Delete),
@@ -990,6 +997,7 @@ impl<'s> Exec<'s> {
                     }
                     self.dump_appends()?;
                     self.ps.push(self.delim);
+                    self.replaced = false;
                     match st.read(ctx, self.delim, &mut self.ps)? {
                         Some(c) => self.chomped = c,
                         None => {

@@ -115,58 +115,58 @@ if any error occurs and -q is not given, the exit status is 2.
 
 /// GNU grep's long options, in its order.
 const OPTIONS: &[Opt] = &[
+    Opt::flag("G", Some(b'G'), Some("basic-regexp")),
     Opt::flag("E", Some(b'E'), Some("extended-regexp")),
     Opt::flag("F", Some(b'F'), Some("fixed-regexp")),
     Opt::flag("F", None, Some("fixed-strings")),
-    Opt::flag("G", Some(b'G'), Some("basic-regexp")),
     Opt::flag("P", Some(b'P'), Some("perl-regexp")),
+    Opt::arg("A", Some(b'A'), Some("after-context")),
+    Opt::arg("B", Some(b'B'), Some("before-context")),
+    Opt::arg("binary-files", None, Some("binary-files")),
+    Opt::flag("b", Some(b'b'), Some("byte-offset")),
+    Opt::arg("C", Some(b'C'), Some("context")),
     Opt::optional("color", None, Some("color")),
     Opt::optional("color", None, Some("colour")),
-    Opt::arg("e", Some(b'e'), Some("regexp")),
-    Opt::arg("f", Some(b'f'), Some("file")),
-    Opt::flag("i", Some(b'i'), Some("ignore-case")),
-    Opt::flag("i", Some(b'y'), None),
-    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
-    Opt::flag("w", Some(b'w'), Some("word-regexp")),
-    Opt::flag("x", Some(b'x'), Some("line-regexp")),
-    Opt::flag("z", Some(b'z'), Some("null-data")),
-    Opt::flag("s", Some(b's'), Some("no-messages")),
-    Opt::flag("v", Some(b'v'), Some("invert-match")),
-    Opt::flag("version", Some(b'V'), Some("version")),
-    Opt::flag("help", None, Some("help")),
-    Opt::arg("m", Some(b'm'), Some("max-count")),
-    Opt::flag("b", Some(b'b'), Some("byte-offset")),
-    Opt::flag("n", Some(b'n'), Some("line-number")),
-    Opt::flag("line-buffered", None, Some("line-buffered")),
-    Opt::flag("H", Some(b'H'), Some("with-filename")),
-    Opt::flag("h", Some(b'h'), Some("no-filename")),
-    Opt::arg("label", None, Some("label")),
-    Opt::flag("o", Some(b'o'), Some("only-matching")),
-    Opt::flag("q", Some(b'q'), Some("quiet")),
-    Opt::flag("q", None, Some("silent")),
-    Opt::arg("binary-files", None, Some("binary-files")),
-    Opt::flag("a", Some(b'a'), Some("text")),
-    Opt::flag("I", Some(b'I'), None),
-    Opt::arg("d", Some(b'd'), Some("directories")),
+    Opt::flag("c", Some(b'c'), Some("count")),
     Opt::arg("D", Some(b'D'), Some("devices")),
-    Opt::flag("r", Some(b'r'), Some("recursive")),
-    Opt::flag("R", Some(b'R'), Some("dereference-recursive")),
-    Opt::arg("include", None, Some("include")),
+    Opt::arg("d", Some(b'd'), Some("directories")),
     Opt::arg("exclude", None, Some("exclude")),
     Opt::arg("exclude-from", None, Some("exclude-from")),
     Opt::arg("exclude-dir", None, Some("exclude-dir")),
-    Opt::flag("L", Some(b'L'), Some("files-without-match")),
+    Opt::arg("f", Some(b'f'), Some("file")),
     Opt::flag("l", Some(b'l'), Some("files-with-matches")),
-    Opt::flag("c", Some(b'c'), Some("count")),
-    Opt::flag("T", Some(b'T'), Some("initial-tab")),
-    Opt::flag("Z", Some(b'Z'), Some("null")),
-    Opt::arg("B", Some(b'B'), Some("before-context")),
-    Opt::arg("A", Some(b'A'), Some("after-context")),
-    Opt::arg("C", Some(b'C'), Some("context")),
+    Opt::flag("L", Some(b'L'), Some("files-without-match")),
     Opt::arg("group-separator", None, Some("group-separator")),
+    Opt::flag("help", None, Some("help")),
+    Opt::arg("include", None, Some("include")),
+    Opt::flag("i", Some(b'i'), Some("ignore-case")),
+    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
+    Opt::flag("T", Some(b'T'), Some("initial-tab")),
+    Opt::arg("label", None, Some("label")),
+    Opt::flag("line-buffered", None, Some("line-buffered")),
+    Opt::flag("n", Some(b'n'), Some("line-number")),
+    Opt::flag("x", Some(b'x'), Some("line-regexp")),
+    Opt::arg("m", Some(b'm'), Some("max-count")),
+    Opt::flag("h", Some(b'h'), Some("no-filename")),
     Opt::flag("no-group-separator", None, Some("no-group-separator")),
+    Opt::flag("s", Some(b's'), Some("no-messages")),
+    Opt::flag("Z", Some(b'Z'), Some("null")),
+    Opt::flag("z", Some(b'z'), Some("null-data")),
+    Opt::flag("o", Some(b'o'), Some("only-matching")),
+    Opt::flag("q", Some(b'q'), Some("quiet")),
+    Opt::flag("r", Some(b'r'), Some("recursive")),
+    Opt::flag("R", Some(b'R'), Some("dereference-recursive")),
+    Opt::arg("e", Some(b'e'), Some("regexp")),
+    Opt::flag("v", Some(b'v'), Some("invert-match")),
+    Opt::flag("q", None, Some("silent")),
+    Opt::flag("a", Some(b'a'), Some("text")),
     Opt::flag("U", Some(b'U'), Some("binary")),
     Opt::flag("u", Some(b'u'), Some("unix-byte-offsets")),
+    Opt::flag("version", Some(b'V'), Some("version")),
+    Opt::flag("H", Some(b'H'), Some("with-filename")),
+    Opt::flag("w", Some(b'w'), Some("word-regexp")),
+    Opt::flag("i", Some(b'y'), None),
+    Opt::flag("I", Some(b'I'), None),
     Opt::flag("0", Some(b'0'), None),
     Opt::flag("1", Some(b'1'), None),
     Opt::flag("2", Some(b'2'), None),
@@ -2406,7 +2406,6 @@ fn skipped_file(o: &Opts, name: &[u8], base: &[u8], cmdline: bool) -> bool {
     o.filters.first().is_some_and(|f| f.0)
 }
 
-/// Searches one file (a name, or stdin). Returns (selected, error).
 /// Flush standard output: 0, or 2 (grep's trouble status, also after `--help`) with GNU's
 /// `write error` (none for a closed pipe).
 fn flush_out(ctx: &mut Ctx) -> i32 {
@@ -2422,6 +2421,7 @@ fn flush_out(ctx: &mut Ctx) -> i32 {
     }
 }
 
+/// Searches one file (a name, or stdin). Returns (selected, error).
 fn grep_file(
     ctx: &mut Ctx,
     run: &mut Run,
@@ -2435,9 +2435,6 @@ fn grep_file(
     let fd: BorrowedFd = match path {
         None => stdin_fd(),
         Some(p) => {
-            if cmdline && !o.filters.is_empty() && skipped_file(o, p, p, true) {
-                return (false, false);
-            }
             // -D skip: a FIFO without a writer must not block the open (GNU: O_NONBLOCK)
             let nb = if o.devices_skip { libc::O_NONBLOCK } else { 0 };
             match sysfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY | nb, 0) {
@@ -2478,6 +2475,18 @@ fn grep_open(
             )
         {
             return (false, false);
+        }
+        // A file named on the command line is filtered once it opened (a missing one is an
+        // error, as GNU's): a directory by --exclude-dir only, others by --include/--exclude.
+        if cmdline && fd.as_raw_fd() != libc::STDIN_FILENO {
+            let skip = if t == libc::S_IFDIR {
+                !o.exclude_dir.is_empty() && glob_match(&o.exclude_dir, shown, true)
+            } else {
+                !o.filters.is_empty() && skipped_file(o, shown, shown, true)
+            };
+            if skip {
+                return (false, false);
+            }
         }
         // The input is the output: GNU refuses (unless nothing is written).
         if let Some(os) = out_st {

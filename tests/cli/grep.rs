@@ -918,3 +918,59 @@ fn initial_tab_width_on_a_pipe() {
         same_in(d.path(), &["-nT", "foo", "t"], None);
     }
 }
+
+/// --include/--exclude judge a file named on the command line once it opened (a missing one is
+/// still an error); a directory operand answers to --exclude-dir only, also without -r.
+#[test]
+fn command_line_filters_after_open() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let o = applet("grep")
+        .args(["--include=*.txt", "foo", "missing", "t"])
+        .cwd(d.path())
+        .run();
+    assert_eq!(
+        (o.code, o.out(), o.err()),
+        (
+            2,
+            String::new(),
+            "grep: missing: No such file or directory\n".into()
+        )
+    );
+    let o = applet("grep")
+        .args(["--exclude-dir=sub", "foo", "sub"])
+        .cwd(d.path())
+        .run();
+    assert_eq!((o.code, o.err()), (1, String::new()));
+    if !have_gnu() {
+        return;
+    }
+    for args in [
+        &["--include=*.txt", "foo", "sub", "t", "missing"][..],
+        &["--exclude=t", "-c", "foo", "sub", "t", "."],
+        &["--exclude-dir=sub", "-c", "foo", "sub", "t"],
+        &["--exclude-dir=su*", "-r", "foo", "sub", "t"],
+        &["--include=t", "-s", "foo", "missing", "t", "empty"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}
+
+/// An ambiguous long option lists its candidates in GNU grep's table order, aliases too.
+#[test]
+fn ambiguous_options_in_gnus_order() {
+    let o = applet("grep").args(["--files-w", "x"]).stdin("").run();
+    assert!(o.err().starts_with(
+        "grep: option '--files-w' is ambiguous; possibilities: '--files-with-matches' '--files-without-match'\n"
+    ));
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for p in [
+        "--b", "--c", "--co", "--d", "--f", "--fi", "--fil", "--e", "--ex", "--i", "--li",
+        "--line", "--n", "--no", "--nu", "--w", "--in",
+    ] {
+        same_in(d.path(), &[p, "x", "t"], None);
+    }
+}

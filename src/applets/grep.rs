@@ -115,58 +115,58 @@ if any error occurs and -q is not given, the exit status is 2.
 
 /// GNU grep's long options, in its order.
 const OPTIONS: &[Opt] = &[
+    Opt::flag("G", Some(b'G'), Some("basic-regexp")),
     Opt::flag("E", Some(b'E'), Some("extended-regexp")),
     Opt::flag("F", Some(b'F'), Some("fixed-regexp")),
     Opt::flag("F", None, Some("fixed-strings")),
-    Opt::flag("G", Some(b'G'), Some("basic-regexp")),
     Opt::flag("P", Some(b'P'), Some("perl-regexp")),
+    Opt::arg("A", Some(b'A'), Some("after-context")),
+    Opt::arg("B", Some(b'B'), Some("before-context")),
+    Opt::arg("binary-files", None, Some("binary-files")),
+    Opt::flag("b", Some(b'b'), Some("byte-offset")),
+    Opt::arg("C", Some(b'C'), Some("context")),
     Opt::optional("color", None, Some("color")),
     Opt::optional("color", None, Some("colour")),
-    Opt::arg("e", Some(b'e'), Some("regexp")),
-    Opt::arg("f", Some(b'f'), Some("file")),
-    Opt::flag("i", Some(b'i'), Some("ignore-case")),
-    Opt::flag("i", Some(b'y'), None),
-    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
-    Opt::flag("w", Some(b'w'), Some("word-regexp")),
-    Opt::flag("x", Some(b'x'), Some("line-regexp")),
-    Opt::flag("z", Some(b'z'), Some("null-data")),
-    Opt::flag("s", Some(b's'), Some("no-messages")),
-    Opt::flag("v", Some(b'v'), Some("invert-match")),
-    Opt::flag("version", Some(b'V'), Some("version")),
-    Opt::flag("help", None, Some("help")),
-    Opt::arg("m", Some(b'm'), Some("max-count")),
-    Opt::flag("b", Some(b'b'), Some("byte-offset")),
-    Opt::flag("n", Some(b'n'), Some("line-number")),
-    Opt::flag("line-buffered", None, Some("line-buffered")),
-    Opt::flag("H", Some(b'H'), Some("with-filename")),
-    Opt::flag("h", Some(b'h'), Some("no-filename")),
-    Opt::arg("label", None, Some("label")),
-    Opt::flag("o", Some(b'o'), Some("only-matching")),
-    Opt::flag("q", Some(b'q'), Some("quiet")),
-    Opt::flag("q", None, Some("silent")),
-    Opt::arg("binary-files", None, Some("binary-files")),
-    Opt::flag("a", Some(b'a'), Some("text")),
-    Opt::flag("I", Some(b'I'), None),
-    Opt::arg("d", Some(b'd'), Some("directories")),
+    Opt::flag("c", Some(b'c'), Some("count")),
     Opt::arg("D", Some(b'D'), Some("devices")),
-    Opt::flag("r", Some(b'r'), Some("recursive")),
-    Opt::flag("R", Some(b'R'), Some("dereference-recursive")),
-    Opt::arg("include", None, Some("include")),
+    Opt::arg("d", Some(b'd'), Some("directories")),
     Opt::arg("exclude", None, Some("exclude")),
     Opt::arg("exclude-from", None, Some("exclude-from")),
     Opt::arg("exclude-dir", None, Some("exclude-dir")),
-    Opt::flag("L", Some(b'L'), Some("files-without-match")),
+    Opt::arg("f", Some(b'f'), Some("file")),
     Opt::flag("l", Some(b'l'), Some("files-with-matches")),
-    Opt::flag("c", Some(b'c'), Some("count")),
-    Opt::flag("T", Some(b'T'), Some("initial-tab")),
-    Opt::flag("Z", Some(b'Z'), Some("null")),
-    Opt::arg("B", Some(b'B'), Some("before-context")),
-    Opt::arg("A", Some(b'A'), Some("after-context")),
-    Opt::arg("C", Some(b'C'), Some("context")),
+    Opt::flag("L", Some(b'L'), Some("files-without-match")),
     Opt::arg("group-separator", None, Some("group-separator")),
+    Opt::flag("help", None, Some("help")),
+    Opt::arg("include", None, Some("include")),
+    Opt::flag("i", Some(b'i'), Some("ignore-case")),
+    Opt::flag("no-ignore-case", None, Some("no-ignore-case")),
+    Opt::flag("T", Some(b'T'), Some("initial-tab")),
+    Opt::arg("label", None, Some("label")),
+    Opt::flag("line-buffered", None, Some("line-buffered")),
+    Opt::flag("n", Some(b'n'), Some("line-number")),
+    Opt::flag("x", Some(b'x'), Some("line-regexp")),
+    Opt::arg("m", Some(b'm'), Some("max-count")),
+    Opt::flag("h", Some(b'h'), Some("no-filename")),
     Opt::flag("no-group-separator", None, Some("no-group-separator")),
+    Opt::flag("s", Some(b's'), Some("no-messages")),
+    Opt::flag("Z", Some(b'Z'), Some("null")),
+    Opt::flag("z", Some(b'z'), Some("null-data")),
+    Opt::flag("o", Some(b'o'), Some("only-matching")),
+    Opt::flag("q", Some(b'q'), Some("quiet")),
+    Opt::flag("r", Some(b'r'), Some("recursive")),
+    Opt::flag("R", Some(b'R'), Some("dereference-recursive")),
+    Opt::arg("e", Some(b'e'), Some("regexp")),
+    Opt::flag("v", Some(b'v'), Some("invert-match")),
+    Opt::flag("q", None, Some("silent")),
+    Opt::flag("a", Some(b'a'), Some("text")),
     Opt::flag("U", Some(b'U'), Some("binary")),
     Opt::flag("u", Some(b'u'), Some("unix-byte-offsets")),
+    Opt::flag("version", Some(b'V'), Some("version")),
+    Opt::flag("H", Some(b'H'), Some("with-filename")),
+    Opt::flag("w", Some(b'w'), Some("word-regexp")),
+    Opt::flag("i", Some(b'y'), None),
+    Opt::flag("I", Some(b'I'), None),
     Opt::flag("0", Some(b'0'), None),
     Opt::flag("1", Some(b'1'), None),
     Opt::flag("2", Some(b'2'), None),
@@ -1167,7 +1167,9 @@ impl Run<'_, '_> {
     }
 
     /// GNU's grep(): one open file. Returns the count of selected lines, or the read error.
-    fn grep_fd(&mut self, ctx: &mut Ctx, fd: BorrowedFd, name: &[u8]) -> Result<u64, io::Error> {
+    /// Search one open input: the number of selected lines, and whether reading it failed
+    /// (reported already; as GNU, the lines selected before count for -c, -l and -L).
+    fn grep_fd(&mut self, ctx: &mut Ctx, fd: BorrowedFd, name: &[u8]) -> (u64, bool) {
         let o = self.o;
         let eol = o.eol;
         let mut sc = Scan {
@@ -1184,11 +1186,12 @@ impl Run<'_, '_> {
             after_last: 0,
         };
         if o.tab {
+            // GNU: the size of a regular file, else INTMAX_MAX (19 digits).
             let mut num = match sysfd::fstat(fd) {
                 Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => st.st_size as u64,
-                _ => u64::MAX,
+                _ => i64::MAX as u64,
             };
-            if o.number && num < u64::MAX {
+            if o.number && num < i64::MAX as u64 {
                 num += 1;
             }
             loop {
@@ -1206,7 +1209,9 @@ impl Run<'_, '_> {
         let mut residue = 0usize;
         self.buf.clear();
         let mut err: Option<io::Error> = None;
-        sysfd::read_append(fd, &mut self.buf, CHUNK)?;
+        if let Err(e) = sysfd::read_append(fd, &mut self.buf, CHUNK) {
+            return self.finish_file(ctx, &sc, 0, None, Some(e));
+        }
         loop {
             let fresh = save;
             if first_null.is_none()
@@ -1215,7 +1220,7 @@ impl Run<'_, '_> {
                 && memchr::memchr(0, &self.buf[fresh..]).is_some()
             {
                 if o.binary == Binary::WithoutMatch {
-                    return Ok(0);
+                    return (0, false);
                 }
                 if !o.count {
                     sc.done_on_match = true;
@@ -1332,9 +1337,14 @@ impl Run<'_, '_> {
         nlines: u64,
         first_null: Option<u64>,
         err: Option<io::Error>,
-    ) -> Result<u64, io::Error> {
+    ) -> (u64, bool) {
+        let failed = err.is_some();
         if let Some(e) = err {
-            return Err(e);
+            // A directory read under -d skip (fstat could not tell) is skipped silently.
+            if e.raw_os_error() == Some(libc::EISDIR) && self.o.dirs == Dirs::Skip {
+                return (0, false);
+            }
+            file_error(ctx, self.o, sc.name, &e);
         }
         if !self.o.out_quiet && first_null.is_some_and(|f| f < nlines) {
             let mut m = sc.name.to_vec();
@@ -1344,7 +1354,7 @@ impl Run<'_, '_> {
             }
             ctx.msg(&m);
         }
-        Ok(nlines)
+        (nlines, failed)
     }
 }
 
@@ -1487,17 +1497,64 @@ fn paren_depth(p: &[u8], ere: bool) -> usize {
     max
 }
 
-/// GNU's dfa warnings and its one extra error: `[:space:]` for `[[:space:]]`.
-fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<(), Vec<u8>> {
+/// dfa.c's reading of an interval from `p[i]` (just past `{`): its bounds (max `None`: no
+/// limit) and the index past `}`, or `None` if it is not one (then `{` is an ordinary byte).
+fn dfa_interval(p: &[u8], mut i: usize) -> Option<(u32, Option<u32>, usize)> {
+    let digits = |i: &mut usize| -> Option<u32> {
+        let mut n: Option<u32> = None;
+        while let Some(d) = p.get(*i).filter(|b| b.is_ascii_digit()) {
+            n = Some((n.unwrap_or(0) * 10 + (d - b'0') as u32).min(0x8000));
+            *i += 1;
+        }
+        n
+    };
+    let min = digits(&mut i);
+    let (min, max) = if p.get(i) == Some(&b',') {
+        i += 1;
+        (min.unwrap_or(0), digits(&mut i))
+    } else {
+        (min?, min)
+    };
+    (p.get(i) == Some(&b'}') && max.is_none_or(|m| min <= m)).then_some((min, max, i + 1))
+}
+
+/// GNU's dfa warnings and its one extra error (`[:space:]` for `[[:space:]]`), and the form of
+/// an ERE that glibc's regex reads as GNU grep's dfa matches it, when that differs: an
+/// operator with nothing before it repeats the empty string (glibc skips just the operator, so
+/// `{1}a` would be `1}a`), a `{` that starts no interval is a plain `{` there too (`grep -E '{'`),
+/// and a repeated line anchor (`^*`) is optional. Run after the pattern compiled, as GNU checks
+/// with glibc's regex before its dfa says anything.
+fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, Vec<u8>> {
     let mut i = 0;
-    // Start of an expression: after start, `(`, `|` (ERE) or newline.
+    // dfa's `laststart`: only zero-width tokens since the start, `(`, `|` (ERE) or newline.
     let mut at_start = true;
+    // Nothing to repeat: nothing since the start, `(`, `|` or newline but dropped operators.
+    let mut empty = true;
+    // Where in `out` the anchor just read starts, and whether it is a line (not word) anchor.
+    let mut anchor: Option<(usize, bool)> = None;
+    let mut out = Vec::new();
+    let mut changed = false;
+    let warn = |ctx: &mut Ctx, what: &[u8]| {
+        let mut m = b"warning: ".to_vec();
+        m.extend_from_slice(what);
+        m.extend_from_slice(b" at start of expression");
+        ctx.msg(&m);
+    };
     while i < pat.len() {
         let c = pat[i];
+        let from = i;
         match c {
             b'\\' => {
-                i += 2;
-                at_start = false;
+                i = (i + 2).min(pat.len());
+                let z = pat.get(from + 1).copied();
+                if matches!(z, Some(b'`' | b'\'')) {
+                    anchor = Some((out.len(), true));
+                } else if matches!(z, Some(b'<' | b'>' | b'b' | b'B')) {
+                    anchor = Some((out.len(), false));
+                } else {
+                    (at_start, empty, anchor) = (false, false, None);
+                }
+                out.extend_from_slice(&pat[from..i]);
                 continue;
             }
             b'[' => {
@@ -1539,38 +1596,64 @@ fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<(), Vec<u8>> {
                         );
                     }
                 }
-                i = j + 1;
-                at_start = false;
+                i = (j + 1).min(pat.len());
+                out.extend_from_slice(&pat[from..i]);
+                (at_start, empty, anchor) = (false, false, None);
                 continue;
             }
-            b'(' | b'|' if ere => {
-                at_start = true;
-                i += 1;
-                continue;
-            }
-            b'\n' => {
-                at_start = true;
-                i += 1;
-                continue;
-            }
-            b'*' | b'+' | b'?' | b'{' if ere && at_start => {
-                let what: &[u8] = match c {
-                    b'*' => b"*",
-                    b'+' => b"+",
-                    b'?' => b"?",
-                    _ => b"{...}",
+            b'(' | b'|' if ere => (at_start, empty, anchor) = (true, true, None),
+            b'\n' => (at_start, empty, anchor) = (true, true, None),
+            b'^' | b'$' if ere => anchor = Some((out.len(), true)),
+            b'*' | b'+' | b'?' | b'{' if ere => {
+                let (min, rest) = match c {
+                    b'{' => match dfa_interval(pat, i + 1) {
+                        Some((min, max, rest)) => (min, Some((max, rest))),
+                        None => {
+                            // Not an interval: a plain `{` (glibc would skip it at a start).
+                            out.extend_from_slice(b"\\{");
+                            changed |= empty || anchor.is_some();
+                            (at_start, empty, anchor) = (false, false, None);
+                            i += 1;
+                            continue;
+                        }
+                    },
+                    b'+' => (1, None),
+                    _ => (0, None),
                 };
-                let mut m = b"warning: ".to_vec();
-                m.extend_from_slice(what);
-                m.extend_from_slice(b" at start of expression");
-                ctx.msg(&m);
+                let end = rest.map_or(i + 1, |r| r.1);
+                if at_start {
+                    warn(ctx, if c == b'{' { b"{...}" } else { &pat[i..i + 1] });
+                    if let Some((Some(max), _)) = rest.filter(|_| empty) {
+                        if max > 0x7fff {
+                            return Err(b"regular expression too big".to_vec());
+                        }
+                    }
+                    // dfa: an interval ends the start, the others do not.
+                    at_start = c != b'{';
+                }
+                // dfa repeats the anchor: at least once is the anchor, else nothing (a word
+                // anchor's `*`, `+` and `?` it matches as glibc reads them: skipped).
+                if let Some((a, _)) = anchor.filter(|&(_, line)| line || c == b'{') {
+                    if min == 0 {
+                        out.truncate(a);
+                        anchor = None;
+                    }
+                    changed = true;
+                } else if empty {
+                    // Repeating nothing is nothing.
+                    changed |= c == b'{';
+                } else {
+                    out.extend_from_slice(&pat[i..end]);
+                }
+                i = end;
+                continue;
             }
-            _ => {}
+            _ => (at_start, empty, anchor) = (false, false, None),
         }
-        at_start = false;
+        out.push(c);
         i += 1;
     }
-    Ok(())
+    Ok(changed.then_some(out))
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
@@ -1702,7 +1785,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 let _ = ctx
                     .out
                     .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
-                return ctx.finish(Ok(()));
+                return flush_out(ctx);
             }
             Some(Id::Help) => show_help = true,
             Some(Id::M) => {
@@ -1840,7 +1923,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     }
     if show_help {
         let _ = ctx.out.write_all(&HELP.bytes());
-        return ctx.finish(Ok(()));
+        return flush_out(ctx);
     }
     let mut operands: Vec<OsString> = m.operands;
     if !have_pattern_opt {
@@ -1951,7 +2034,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     };
     let mut bad = false;
     let mut each: Vec<Regex> = Vec::new();
-    let mut backrefs = false;
+    // The literal a pattern is, and one its matches contain.
+    let lits_of = |r: &Regex, p: &[u8]| -> PatLits {
+        let plain = if icase {
+            Regex::for_lines(p, syn.without(Syntax::ICASE), eol).ok()
+        } else {
+            None
+        };
+        let pl = plain.as_ref().unwrap_or(r);
+        let lit = if p.is_empty() {
+            Some(Vec::new())
+        } else {
+            pl.literal().map(|l| l.to_vec())
+        };
+        (lit, pl.required_literal().map(|l| l.to_vec()))
+    };
     // Per pattern: the literal it is, or one its matches contain (found case-sensitively:
     // under -i the folded literal is looked for).
     let mut lits: Vec<PatLits> = Vec::new();
@@ -1999,33 +2096,34 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 continue;
             }
         }
-        if mode != Mode::F {
-            if let Err(msg) = dfa_checks(ctx, p, mode == Mode::E) {
-                return die(ctx, &msg);
-            }
-        }
         let Ok(r) = compile(ctx, p) else {
             bad = true;
             continue;
         };
-        backrefs |= r.has_backrefs();
-        let plain = if icase {
-            Regex::for_lines(p, syn.without(Syntax::ICASE), eol).ok()
-        } else {
-            None
-        };
-        let pl = plain.as_ref().unwrap_or(&r);
-        let lit = if p.is_empty() {
-            Some(Vec::new())
-        } else {
-            pl.literal().map(|l| l.to_vec())
-        };
-        lits.push((lit, pl.required_literal().map(|l| l.to_vec())));
+        lits.push(lits_of(&r, p));
         each_opt.push(Some(r));
     }
     if bad {
         return 2;
     }
+    // GNU's dfa reads the patterns once every one has compiled.
+    let mut pats = pats;
+    for (i, p) in pats.iter_mut().enumerate() {
+        if mode == Mode::F || each_opt[i].is_none() {
+            continue;
+        }
+        match dfa_checks(ctx, p, mode == Mode::E) {
+            Err(msg) => return die(ctx, &msg),
+            Ok(None) => {}
+            Ok(Some(q)) => {
+                let Ok(r) = compile(ctx, &q) else { return 2 };
+                lits[i] = lits_of(&r, &q);
+                each_opt[i] = Some(r);
+                *p = q;
+            }
+        }
+    }
+    let backrefs = each_opt.iter().flatten().any(|r| r.has_backrefs());
     let use_set = many && !backrefs;
     if !use_set {
         // Literals left uncompiled are needed after all when back-references rule the set out.
@@ -2198,11 +2296,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         ctx.msg(msg.as_bytes());
         return 2;
     }
-    if let Err(e) = ctx.out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
-            ctx.msg(msg.as_bytes());
-        }
+    if flush_out(ctx) != 0 {
         return 2;
     }
     if run.stop && o.quiet {
@@ -2312,6 +2406,21 @@ fn skipped_file(o: &Opts, name: &[u8], base: &[u8], cmdline: bool) -> bool {
     o.filters.first().is_some_and(|f| f.0)
 }
 
+/// Flush standard output: 0, or 2 (grep's trouble status, also after `--help`) with GNU's
+/// `write error` (none for a closed pipe).
+fn flush_out(ctx: &mut Ctx) -> i32 {
+    match ctx.out.flush() {
+        Ok(()) => 0,
+        Err(e) => {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                let msg = format!("write error: {}", crate::common::ctx::strerror(&e));
+                ctx.msg(msg.as_bytes());
+            }
+            2
+        }
+    }
+}
+
 /// Searches one file (a name, or stdin). Returns (selected, error).
 fn grep_file(
     ctx: &mut Ctx,
@@ -2326,9 +2435,6 @@ fn grep_file(
     let fd: BorrowedFd = match path {
         None => stdin_fd(),
         Some(p) => {
-            if cmdline && !o.filters.is_empty() && skipped_file(o, p, p, true) {
-                return (false, false);
-            }
             // -D skip: a FIFO without a writer must not block the open (GNU: O_NONBLOCK)
             let nb = if o.devices_skip { libc::O_NONBLOCK } else { 0 };
             match sysfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY | nb, 0) {
@@ -2370,6 +2476,18 @@ fn grep_open(
         {
             return (false, false);
         }
+        // A file named on the command line is filtered once it opened (a missing one is an
+        // error, as GNU's): a directory by --exclude-dir only, others by --include/--exclude.
+        if cmdline && fd.as_raw_fd() != libc::STDIN_FILENO {
+            let skip = if t == libc::S_IFDIR {
+                !o.exclude_dir.is_empty() && glob_match(&o.exclude_dir, shown, true)
+            } else {
+                !o.filters.is_empty() && skipped_file(o, shown, shown, true)
+            };
+            if skip {
+                return (false, false);
+            }
+        }
         // The input is the output: GNU refuses (unless nothing is written).
         if let Some(os) = out_st {
             if t == libc::S_IFREG
@@ -2389,16 +2507,7 @@ fn grep_open(
             }
         }
     }
-    let count = match run.grep_fd(ctx, fd, shown) {
-        Ok(n) => n,
-        Err(e) => {
-            if e.raw_os_error() == Some(libc::EISDIR) && o.dirs == Dirs::Skip {
-                return (false, false);
-            }
-            file_error(ctx, o, shown, &e);
-            return (false, true);
-        }
-    };
+    let (count, failed) = run.grep_fd(ctx, fd, shown);
     if o.count {
         if o.with_fname {
             run.print_filename(ctx, shown);
@@ -2426,7 +2535,7 @@ fn grep_open(
             let _ = ctx.out.flush();
         }
     }
-    (count > 0, false)
+    (count > 0, failed)
 }
 
 /// -r / -R: the tree under `root` through the walker.

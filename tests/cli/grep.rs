@@ -492,6 +492,31 @@ fn write_error_on_dev_full() {
     }
 }
 
+/// `--help` and `--version` that cannot be written are grep's trouble (2), as GNU's
+/// help-version test wants, not the generic 1.
+#[test]
+fn help_and_version_write_error() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        skip("no /dev/full");
+        return;
+    }
+    for name in ["grep", "egrep", "fgrep"] {
+        for opt in ["--help", "--version", "-V"] {
+            let a = applet(name).arg(opt).stdout_file(full().unwrap()).run();
+            assert_eq!(
+                (a.code, a.err()),
+                (2, "grep: write error: No space left on device\n".into()),
+                "{name} {opt}"
+            );
+        }
+    }
+    if have_gnu() {
+        let g = gnu("grep").arg("--help").stdout_file(full().unwrap()).run();
+        assert_eq!(g.code, 2);
+    }
+}
+
 #[test]
 fn huge_line_and_many_lines() {
     if !have_gnu() {
@@ -781,4 +806,171 @@ fn deep_nesting_is_a_stack_overflow() {
         .run();
     o.code(2);
     assert_eq!(o.err(), "grep: stack overflow\n");
+}
+
+/// A directory operand that cannot be read still has its count (0) with -c and is listed by
+/// -L after the error, as GNU 3.8 does (`grep -c x *` in a directory with subdirectories).
+#[test]
+fn unreadable_directory_counts_and_lists() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let o = applet("grep")
+        .args(["-c", "foo", "sub", "t"])
+        .cwd(d.path())
+        .run();
+    o.code(2);
+    assert_eq!(o.out(), "sub:0\nt:3\n");
+    assert_eq!(o.err(), "grep: sub: Is a directory\n");
+    let o = applet("grep")
+        .args(["-Ls", "foo", "sub", "t"])
+        .cwd(d.path())
+        .run();
+    assert_eq!((o.code, o.out()), (2, "sub\n".into()));
+    if !have_gnu() {
+        return;
+    }
+    for args in [
+        &["-c", "foo", "sub"][..],
+        &["-cv", "foo", "t", "sub", "empty"],
+        &["-cs", "foo", "sub", "t"],
+        &["-L", "foo", "t", "sub"],
+        &["-l", "foo", "t", "sub"],
+        &["-cZ", "foo", "sub", "t"],
+        &["-c", "-d", "skip", "foo", "sub", "t"],
+        &["-q", "foo", "sub", "t"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}
+
+/// GNU grep -E matches with its dfa: a `{` that starts no interval is a plain `{` even at the
+/// start of the pattern (glibc's regex would skip it and match every line), a leading
+/// interval repeats nothing, and a repeated `^` or `$` is optional; the warnings come after
+/// glibc's errors.
+#[test]
+fn ere_leading_brace_and_repeated_anchor() {
+    let d = fixture();
+    d.write("j", "{\n\"a\": 1\n}\nfoo {\nx{1}\n1}a\n");
+    let o = applet("grep").args(["-E", "{", "j"]).cwd(d.path()).run();
+    assert_eq!(
+        (o.code, o.out(), o.err()),
+        (0, "{\nfoo {\nx{1}\n".into(), String::new())
+    );
+    let o = applet("grep").args(["-E", "^{", "j"]).cwd(d.path()).run();
+    assert_eq!(o.out(), "{\n");
+    let o = applet("grep")
+        .args(["-Ec", "{1}a", "j"])
+        .cwd(d.path())
+        .run();
+    assert_eq!(o.out(), "2\n");
+    assert_eq!(o.err(), "grep: warning: {...} at start of expression\n");
+    if !have_gnu() {
+        return;
+    }
+    for p in [
+        "{",
+        "^{",
+        "{$",
+        "{\"a\"",
+        "a|{",
+        "{1",
+        "{}",
+        "{x}",
+        "{,",
+        "{2,1}a",
+        "{1}",
+        "{1,2}a",
+        "{,1}a",
+        "{1}{2}a",
+        "*{1}a",
+        "{1}*a",
+        "+?a",
+        "a|{1}b",
+        "({1}a)",
+        "({)",
+        "{1}\\1",
+        "{65536}a",
+        "^*a",
+        "^?a",
+        "^+a",
+        "^{1}a",
+        "^{0}a",
+        "${0}",
+        "x^*a",
+        "x$*a",
+        "\\`*a",
+        "a\\'*",
+        "\\<{0}a",
+        "[:space:]{1}",
+    ] {
+        same_in(d.path(), &["-E", "--", p, "j", "t"], None);
+    }
+}
+
+/// -T pads line and byte numbers of a pipe to INTMAX_MAX's 19 digits, as GNU.
+#[test]
+fn initial_tab_width_on_a_pipe() {
+    let o = applet("grep").args(["-nT", "1"]).stdin("a\nb1\n").run();
+    assert_eq!(o.out(), format!("{:>19}:\tb1\n", 2));
+    if have_gnu() {
+        let d = fixture();
+        same_in(d.path(), &["-nbT", "o"], Some(b"foo\nbar\nboo\n"));
+        same_in(d.path(), &["-nT", "foo", "t"], None);
+    }
+}
+
+/// --include/--exclude judge a file named on the command line once it opened (a missing one is
+/// still an error); a directory operand answers to --exclude-dir only, also without -r.
+#[test]
+fn command_line_filters_after_open() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let o = applet("grep")
+        .args(["--include=*.txt", "foo", "missing", "t"])
+        .cwd(d.path())
+        .run();
+    assert_eq!(
+        (o.code, o.out(), o.err()),
+        (
+            2,
+            String::new(),
+            "grep: missing: No such file or directory\n".into()
+        )
+    );
+    let o = applet("grep")
+        .args(["--exclude-dir=sub", "foo", "sub"])
+        .cwd(d.path())
+        .run();
+    assert_eq!((o.code, o.err()), (1, String::new()));
+    if !have_gnu() {
+        return;
+    }
+    for args in [
+        &["--include=*.txt", "foo", "sub", "t", "missing"][..],
+        &["--exclude=t", "-c", "foo", "sub", "t", "."],
+        &["--exclude-dir=sub", "-c", "foo", "sub", "t"],
+        &["--exclude-dir=su*", "-r", "foo", "sub", "t"],
+        &["--include=t", "-s", "foo", "missing", "t", "empty"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}
+
+/// An ambiguous long option lists its candidates in GNU grep's table order, aliases too.
+#[test]
+fn ambiguous_options_in_gnus_order() {
+    let o = applet("grep").args(["--files-w", "x"]).stdin("").run();
+    assert!(o.err().starts_with(
+        "grep: option '--files-w' is ambiguous; possibilities: '--files-with-matches' '--files-without-match'\n"
+    ));
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for p in [
+        "--b", "--c", "--co", "--d", "--f", "--fi", "--fil", "--e", "--ex", "--i", "--li",
+        "--line", "--n", "--no", "--nu", "--w", "--in",
+    ] {
+        same_in(d.path(), &[p, "x", "t"], None);
+    }
 }

@@ -658,6 +658,31 @@ fn full_device_and_exit_codes() {
     same(&["q", "missing", "-"], NUMS);
 }
 
+/// `--help` and `--version` that cannot be written: sed's output error, status 4, as GNU.
+#[test]
+fn help_and_version_write_error() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        skip("no /dev/full");
+        return;
+    }
+    for opt in ["--help", "--version"] {
+        let a = applet("sed").arg(opt).stdout_file(full().unwrap()).run();
+        assert_eq!(
+            (a.code, a.err()),
+            (
+                4,
+                "sed: couldn't flush stdout: No space left on device\n".into()
+            ),
+            "{opt}"
+        );
+        if gnu_sed() {
+            let g = gnu("sed").arg(opt).stdout_file(full().unwrap()).run();
+            assert_eq!((g.code, g.err()), (a.code, a.err()), "{opt}");
+        }
+    }
+}
+
 #[test]
 fn leftmost_longest_and_empty_regex() {
     if !gnu_sed() {
@@ -667,4 +692,116 @@ fn leftmost_longest_and_empty_regex() {
     same(&["-n", "/b/{s//X/gp}"], b"abcb\n");
     same(&["s/b/X/;s//Y/"], b"abcb\n");
     same(&["/a/s//X/g"], b"aXa\n");
+}
+
+/// `q` ends the output's last line even when the input's had no newline (GNU flushes its
+/// append queue after one); `Q` does not.
+#[test]
+fn quit_ends_the_last_line() {
+    let o = applet("sed").arg("q").stdin("a").run();
+    assert_eq!(o.stdout, b"a\n");
+    let o = applet("sed").args(["-n", "p;q"]).stdin("a").run();
+    assert_eq!(o.stdout, b"a\n");
+    let o = applet("sed").args(["p;Q"]).stdin("a").run();
+    assert_eq!(o.stdout, b"a");
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "q", "2q", "$q", "p;q", "$!N;q", "Q", "p;Q", "$a x", "$q;a x", "q5",
+    ] {
+        for o in ["-s", "-n", "-z"] {
+            same(&[o, s], b"a\nb");
+        }
+    }
+}
+
+/// Under -z the text of `i` and `c` ends with NUL, and `l` wraps its lines with `\` and NUL,
+/// as GNU (`a` text is written as it is).
+#[test]
+fn zero_terminated_text_and_list_wrap() {
+    let o = applet("sed").args(["-z", "i\\\nins"]).stdin("x\0").run();
+    assert_eq!(o.stdout, b"ins\0x\0");
+    let o = applet("sed").args(["-z", "l 3"]).stdin("aaaa\0").run();
+    assert_eq!(o.stdout, b"aa\\\0aa$\0aaaa\0");
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "i\\\nins",
+        "i ins",
+        "a x",
+        "c x",
+        "$!c\\\nx\\\ny",
+        "2c\\",
+        "l",
+        "l 3",
+        "=",
+        "$a\\",
+    ] {
+        same(&["-z", s], b"aaaa\0b\0");
+        same(&[s], b"aaaa\nb\n");
+    }
+}
+
+/// `e COMMAND` reads its command as `a`, `i` and `c` read text: escapes are processed and a
+/// backslash-newline goes on to the next line (GNU), instead of the line taken as it is.
+#[test]
+fn exec_command_is_read_as_text() {
+    let o = applet("sed").arg("1e echo a\\\necho b").stdin("x\n").run();
+    assert_eq!(o.stdout, b"a\nb\nx\n");
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "e echo a\\|tr a b",
+        "e echo a\\tb",
+        "e echo a\\\necho b",
+        "e echo 1;1i\\\nx",
+        "e   echo sp",
+        "1{e echo q\n}",
+        "$!N;e echo y",
+        "e",
+    ] {
+        same(&[s], b"x\necho w\n");
+        same(&["-n", s], b"x\necho w\n");
+    }
+    same(&["-e", "e echo a\\", "-e", "echo b"], b"x\n");
+}
+
+/// A label defined twice is the last one (GNU's list is newest first; the first made
+/// `b end;...;:end;...;:end` loop for ever); `n` and `N` reset the flag `t` and `T` test, as
+/// every line read does in GNU; `D` with a line left jumps back to the script's start, so what
+/// `a` queued comes out when the next line is read.
+#[test]
+fn labels_twice_t_flag_and_d_appends() {
+    let o = applet("sed")
+        .arg("b e;:e;s/^/1/;:e;s/^/2/")
+        .stdin("x\n")
+        .run();
+    assert_eq!(o.stdout, b"2x\n");
+    let o = applet("sed")
+        .arg("s/^/>/;n;Tz;s/$/+/;:z")
+        .stdin("a\nb\n")
+        .run();
+    assert_eq!(o.stdout, b">a\nb\n");
+    let o = applet("sed").arg("$!N;a X\nP;D").stdin("a\nb\nc\n").run();
+    assert_eq!(o.stdout, b"a\nX\nb\nc\nX\nX\n");
+    if !gnu_sed() {
+        return;
+    }
+    for s in [
+        "b e;:e;s/^/1/;:e;s/^/2/",
+        "ba;:a;s/^/1/;:a;s/^/2/",
+        "s/^/>/;n;Tz;s/$/+/;:z",
+        "s/a/A/;$!N;tb;s/^/no/;:b;P;D",
+        "s/b/B/;tx;s/^/-/;:x;$!N;P;D",
+        "$!N;a X\nP;D",
+        "1N;N;i Y\nP;D",
+        "$!N;r pats\nP;D",
+        "a X\nD",
+    ] {
+        same(&[s], b"a\nb\nc\na\n");
+        same(&["-n", s], b"a\nb\nc\na\n");
+    }
 }

@@ -332,45 +332,15 @@ impl<'o> Compiler<'o> {
                         if c == EOF || c == ch(b'\n') {
                             Kind::Exec(Vec::new())
                         } else {
+                            // The command is text as `a`, `i` and `c` read it (GNU):
+                            // escapes, `\` newline going on.
                             r.savchar(c);
-                            let mut t = Vec::new();
-                            loop {
-                                let c = r.inchar();
-                                if c == EOF || c == ch(b'\n') {
-                                    break;
-                                }
-                                t.push(c as u8);
-                            }
-                            Kind::Exec(t)
+                            self.text_cmd(r, idx, a1, a2, bang, b'e')?;
+                            continue;
                         }
                     }
                     b'a' | b'i' | b'c' => {
-                        let which = c as u8;
-                        let mut c = r.in_nonblank();
-                        if c == EOF {
-                            return Err(r.err("expected \\ after `a', `c' or `i'"));
-                        }
-                        if c == ch(b'\\') {
-                            c = r.inchar();
-                        } else {
-                            if posix_basic {
-                                return Err(r.err("expected \\ after `a', `c' or `i'"));
-                            }
-                            r.savchar(c);
-                            c = ch(b'\n');
-                        }
-                        let k = match which {
-                            b'a' => Kind::Append(Vec::new()),
-                            b'i' => Kind::Insert(Vec::new()),
-                            _ => Kind::Change(Vec::new()),
-                        };
-                        self.script.cmds.push(Cmd {
-                            a1,
-                            a2,
-                            bang,
-                            kind: k,
-                        });
-                        self.read_text(r, idx, Vec::new(), c);
+                        self.text_cmd(r, idx, a1, a2, bang, c as u8)?;
                         continue;
                     }
                     b':' => {
@@ -495,7 +465,8 @@ impl<'o> Compiler<'o> {
                 if name.is_empty() {
                     *target = n;
                 } else {
-                    match self.labels.iter().find(|(l, _)| l == name) {
+                    // A label defined twice: GNU's list is newest first, so the last one.
+                    match self.labels.iter().rev().find(|(l, _)| l == name) {
                         Some((_, t)) => *target = *t,
                         None => {
                             let mut m = b"can't find label for jump to `".to_vec();
@@ -535,6 +506,40 @@ impl<'o> Compiler<'o> {
         self.script.wfiles.push(name);
         self.script.wfds.push(fd);
         Ok(self.script.wfiles.len() - 1)
+    }
+
+    /// `a`, `i`, `c` and `e COMMAND`: `\` then the text, or (GNU) the text on the same line.
+    fn text_cmd(
+        &mut self,
+        r: &mut Reader,
+        idx: usize,
+        a1: Option<Addr>,
+        a2: Option<Addr>,
+        bang: bool,
+        which: u8,
+    ) -> Result<(), CompileError> {
+        let mut c = r.in_nonblank();
+        if c == EOF {
+            return Err(r.err("expected \\ after `a', `c' or `i'"));
+        }
+        if c == ch(b'\\') {
+            c = r.inchar();
+        } else {
+            if self.opts.posix == Posix::Basic {
+                return Err(r.err("expected \\ after `a', `c' or `i'"));
+            }
+            r.savchar(c);
+            c = ch(b'\n');
+        }
+        let kind = match which {
+            b'a' => Kind::Append(Vec::new()),
+            b'i' => Kind::Insert(Vec::new()),
+            b'e' => Kind::Exec(Vec::new()),
+            _ => Kind::Change(Vec::new()),
+        };
+        self.script.cmds.push(Cmd { a1, a2, bang, kind });
+        self.read_text(r, idx, Vec::new(), c);
+        Ok(())
     }
 
     fn read_text(&mut self, r: &mut Reader, idx: usize, mut buf: Vec<u8>, leadin: i32) {
@@ -819,7 +824,7 @@ const ESCAPE_C: &str = "recursive escaping after \\c not allowed";
 
 fn set_text(k: &mut Kind, t: Vec<u8>) {
     match k {
-        Kind::Append(x) | Kind::Insert(x) | Kind::Change(x) => *x = t,
+        Kind::Append(x) | Kind::Insert(x) | Kind::Change(x) | Kind::Exec(x) => *x = t,
         _ => {}
     }
 }

@@ -119,6 +119,22 @@ fn usage(ctx: &mut Ctx, to_stdout: bool) {
     }
 }
 
+/// The status after `--help` or `--version`: a failed write is sed's output error (status 4,
+/// GNU's words), not the generic 1.
+fn answered(ctx: &mut Ctx) -> i32 {
+    match ctx.out.flush() {
+        Ok(()) => 0,
+        Err(e) => {
+            let m = format!(
+                "couldn't flush stdout: {}",
+                crate::common::ctx::strerror(&e)
+            );
+            ctx.msg(m.as_bytes());
+            4
+        }
+    }
+}
+
 enum Piece {
     Expr(Vec<u8>),
     File(OsString),
@@ -159,7 +175,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             Ok(Arg::Opt(o, v)) => match Id::of(o.id().as_bytes()) {
                 Some(Id::Help) => {
                     usage(ctx, true);
-                    return ctx.finish(Ok(()));
+                    return answered(ctx);
                 }
                 Some(Id::Version) => {
                     let v = format!(
@@ -168,7 +184,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
                         env!("CARGO_PKG_VERSION")
                     );
                     let _ = ctx.out.write_all(v.as_bytes());
-                    return ctx.finish(Ok(()));
+                    return answered(ctx);
                 }
                 Some(Id::Debug) => {}
                 Some(Id::CapE) => extended = true,

@@ -666,10 +666,20 @@ impl<'s> Exec<'s> {
                     }
                 }
                 End::Delete => {}
-                End::Restart => restart = true,
+                End::Restart => {
+                    // GNU's `D` jumps back to the script's start: what `a`, `r` and `R`
+                    // queued waits for the next line read or the cycle's end.
+                    restart = true;
+                    continue;
+                }
                 End::Quit(code, print) => {
                     if print && !self.quiet {
                         self.out_ps(Dest::Main)?;
+                    }
+                    if print {
+                        // GNU's `q` (not `Q`) ends the output's last line even when the
+                        // input's had no newline: its append queue is flushed after one.
+                        self.put(Dest::Main, b"")?;
                     }
                     self.dump_appends()?;
                     return Ok(Some(code));
@@ -703,6 +713,18 @@ impl<'s> Exec<'s> {
         let s = self.sink(d);
         s.put(b)?;
         s.done()
+    }
+
+    /// `i` and `c` text: its last newline is the line delimiter (NUL under -z), as GNU
+    /// writes it (`a` text goes out as it is).
+    fn put_text(&mut self, t: &[u8]) -> R<()> {
+        match t.strip_suffix(b"\n") {
+            Some(body) => {
+                let delim = self.delim;
+                self.sink(Dest::Main).line(body, true, delim)
+            }
+            None => self.put(Dest::Main, t),
+        }
     }
 
     /// A file's bytes to the main output (`r`); nothing when it cannot be read.
@@ -873,10 +895,10 @@ impl<'s> Exec<'s> {
                     self.put(Dest::Main, &t)?;
                 }
                 Kind::Append(t) => self.appends.push(App::Text(t)),
-                Kind::Insert(t) => self.put(Dest::Main, t)?,
+                Kind::Insert(t) => self.put_text(t)?,
                 Kind::Change(t) => {
                     if cmd.a2.is_none() || !self.active[pc] {
-                        self.put(Dest::Main, t)?;
+                        self.put_text(t)?;
                     }
                     return Ok(End::Delete);
                 }
@@ -914,7 +936,8 @@ impl<'s> Exec<'s> {
                             self.ps.pop();
                         }
                     } else {
-                        let out = shell(c)?;
+                        // The text's last newline ends the command.
+                        let out = shell(c.strip_suffix(b"\n").unwrap_or(c))?;
                         self.put(Dest::Main, &out)?;
                     }
                 }
@@ -958,6 +981,8 @@ impl<'s> Exec<'s> {
                     }
                     self.dump_appends()?;
                     self.ps.clear();
+                    // Reading a line resets `t`'s flag (GNU's read_pattern_space).
+                    self.replaced = false;
                     match st.read(ctx, self.delim, &mut self.ps)? {
                         Some(c) => self.chomped = c,
                         None => return Ok(End::Delete),
@@ -972,6 +997,7 @@ impl<'s> Exec<'s> {
                     }
                     self.dump_appends()?;
                     self.ps.push(self.delim);
+                    self.replaced = false;
                     match st.read(ctx, self.delim, &mut self.ps)? {
                         Some(c) => self.chomped = c,
                         None => {
@@ -1104,7 +1130,8 @@ fn list(ps: &[u8], width: i64, delim: u8) -> Vec<u8> {
         }
         let w = ob.len() as i64;
         if width > 0 && col + w > width - 1 {
-            out.extend_from_slice(b"\\\n");
+            out.push(b'\\');
+            out.push(delim);
             col = 0;
         }
         out.extend_from_slice(&ob);

@@ -328,25 +328,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.try_help();
         return Err(Error::silent(1));
     }
-    let (verbose, keep_mode, keep_owner) = (o.verbose, o.mode, o.owner);
     let mut c = Copier::new(o);
     c.backup = bk;
     let mut ok = true;
     for s in &srcs {
-        let d = if parents {
-            match make_parents(ctx, s, &dest, verbose, keep_mode, keep_owner) {
-                Some(d) => d,
-                None => {
-                    ok = false;
-                    continue;
-                }
-            }
+        ok &= if parents {
+            c.copy_parents(ctx, s, &dest)
         } else if into {
-            join(&dest, base_name(s))
+            c.copy(ctx, s, &join(&dest, base_name(s)))
         } else {
-            dest.clone()
+            c.copy(ctx, s, &dest)
         };
-        ok &= c.copy(ctx, s, &d);
         if let Some(e) = c.write_error.take() {
             return Err(Error::write(&e));
         }
@@ -386,77 +378,4 @@ crate::common::args::named! {
         Verbose = "verbose",
         OneFileSystem = "one-file-system",
     }
-}
-
-/// `--parents`: DEST/SRC, with the directories of SRC made under DEST as GNU makes them: the
-/// source directory's mode less the umask (exactly, and its owner, with `-p`), each one
-/// created told with `-v` in GNU's unquoted `a -> d/a`. None after a reported failure.
-fn make_parents(
-    ctx: &mut Ctx,
-    src: &[u8],
-    dest: &[u8],
-    verbose: bool,
-    keep_mode: bool,
-    keep_owner: bool,
-) -> Option<Vec<u8>> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-    let rel = |p: &[u8]| {
-        let n = p.iter().take_while(|&&c| c == b'/').count();
-        join(dest, &p[n..])
-    };
-    let mut end = 0;
-    while let Some(i) = src[end..].iter().position(|&c| c == b'/') {
-        end += i;
-        let prefix = &src[..end];
-        end += 1;
-        if prefix.iter().all(|&c| c == b'/') {
-            continue;
-        }
-        let target = rel(prefix);
-        let t = std::path::Path::new(std::ffi::OsStr::from_bytes(&target));
-        if t.is_dir() {
-            continue;
-        }
-        let meta = match std::fs::metadata(std::ffi::OsStr::from_bytes(prefix)) {
-            Ok(m) => m,
-            Err(e) => {
-                let mut m = b"failed to get attributes of ".to_vec();
-                m.extend_from_slice(&crate::common::quote::quote_locale(prefix));
-                m.extend_from_slice(b": ");
-                m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
-                ctx.error(1, &m);
-                return None;
-            }
-        };
-        let made = std::fs::DirBuilder::new()
-            .mode(meta.mode() & 0o7777)
-            .create(t)
-            .and_then(|()| {
-                if keep_owner {
-                    let _ = std::os::unix::fs::chown(t, Some(meta.uid()), Some(meta.gid()));
-                }
-                if keep_mode {
-                    std::fs::set_permissions(t, std::fs::Permissions::from_mode(meta.mode()))?;
-                }
-                Ok(())
-            });
-        if let Err(e) = made {
-            let mut m = b"cannot make directory ".to_vec();
-            m.extend_from_slice(&crate::common::quote::quote_locale(&target));
-            m.extend_from_slice(b": ");
-            m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
-            ctx.error(1, &m);
-            return None;
-        }
-        if verbose {
-            let mut l = prefix.to_vec();
-            l.extend_from_slice(b" -> ");
-            l.extend_from_slice(&target);
-            l.push(b'\n');
-            if ctx.out.write_all(&l).is_err() {
-                return None;
-            }
-        }
-    }
-    Some(rel(src))
 }

@@ -16,7 +16,7 @@ use crate::common::blocksize::BlockSize;
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
 use crate::common::path::{canonicalize, Missing};
-use crate::common::quote::{quote_always, quote_if_needed};
+use crate::common::quote::{quote_always, quote_if_needed, quote_locale};
 use crate::common::sys::fd as sysfd;
 use crate::common::sys::fs::{self as sysfs, StatFs};
 use crate::common::{Ctx, Error, Result};
@@ -35,6 +35,7 @@ static SPEC: Spec = Spec::new(
         Opt::flag("sync", None, Some("sync")),
         Opt::flag("no-sync", None, Some("no-sync")),
         Opt::flag("total", None, Some("total")),
+        Opt::optional("output", None, Some("output")),
         Opt::arg("type", Some(b't'), Some("type")),
         Opt::arg("exclude-type", Some(b'x'), Some("exclude-type")),
         Opt::flag("k", Some(b'k'), None),
@@ -60,6 +61,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -k                    like --block-size=1K
   -l, --local           limit listing to local file systems
       --no-sync         do not invoke sync before getting usage info (default)
+      --output[=FIELD_LIST]  use the output format defined by FIELD_LIST,
+                               or print all fields if FIELD_LIST is omitted.
   -P, --portability     use the POSIX output format
       --sync            invoke sync before getting usage info
       --total           elide all entries insignificant to available space,
@@ -78,6 +81,10 @@ Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
 The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
 Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).
 Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
+
+FIELD_LIST is a comma-separated list of columns to be included.  Valid
+field names are: 'source', 'fstype', 'itotal', 'iused', 'iavail', 'ipcent',
+'size', 'used', 'avail', 'pcent', 'file' and 'target' (see info page).
 "
     ),
 );
@@ -220,61 +227,210 @@ impl Select {
     }
 }
 
+/// A column (GNU's `--output` field names, in the order `--output` alone prints them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Source,
+    Fstype,
+    Itotal,
+    Iused,
+    Iavail,
+    Ipcent,
+    Size,
+    Used,
+    Avail,
+    Pcent,
+    File,
+    Target,
+}
+
+const FIELDS: [(&str, Field); 12] = [
+    ("source", Field::Source),
+    ("fstype", Field::Fstype),
+    ("itotal", Field::Itotal),
+    ("iused", Field::Iused),
+    ("iavail", Field::Iavail),
+    ("ipcent", Field::Ipcent),
+    ("size", Field::Size),
+    ("used", Field::Used),
+    ("avail", Field::Avail),
+    ("pcent", Field::Pcent),
+    ("file", Field::File),
+    ("target", Field::Target),
+];
+
+impl Field {
+    /// GNU's minimum width and alignment (text left, numbers right).
+    fn min_width(self) -> usize {
+        match self {
+            Field::Source => 14,
+            Field::File | Field::Target => 0,
+            Field::Fstype | Field::Pcent | Field::Ipcent => 4,
+            _ => 5,
+        }
+    }
+    fn left(self) -> bool {
+        matches!(
+            self,
+            Field::Source | Field::Fstype | Field::File | Field::Target
+        )
+    }
+}
+
+/// `--output=LIST`: the fields named, each once over all the options.
+fn output_fields(ctx: &mut Ctx, v: &mut Vec<Field>, list: &[u8]) -> Result<()> {
+    for name in list.split(|&c| c == b',') {
+        let Some(&(n, f)) = FIELDS.iter().find(|(n, _)| n.as_bytes() == name) else {
+            let mut msg = b"option --output: field ".to_vec();
+            msg.extend_from_slice(&quote_locale(name));
+            msg.extend_from_slice(b" unknown");
+            ctx.msg(&msg);
+            ctx.try_help();
+            return Err(Error::silent(1));
+        };
+        if v.contains(&f) {
+            let mut msg = b"option --output: field ".to_vec();
+            msg.extend_from_slice(&quote_locale(n.as_bytes()));
+            msg.extend_from_slice(b" used more than once");
+            ctx.msg(&msg);
+            ctx.try_help();
+            return Err(Error::silent(1));
+        }
+        v.push(f);
+    }
+    Ok(())
+}
+
+/// Blocks (in bytes) and inodes, used and available, for the `--total` line.
 #[derive(Default, Clone, Copy)]
 struct Totals {
     size: u128,
     used: u128,
     avail: u128,
+    isize: u128,
+    iused: u128,
+    iavail: u128,
 }
 
 struct Df {
-    inodes: bool,
     all: bool,
     listed: bool,
     bs: BlockSize,
+    cols: Vec<Field>,
     rows: Vec<Vec<Vec<u8>>>,
-    print_type: bool,
     total: Totals,
 }
 
+/// GNU's replace_control_chars: a mount point or device name with a newline or other
+/// control character would break the table.
+fn cell(text: &[u8]) -> Vec<u8> {
+    text.iter()
+        .map(|&c| if c < 0x20 || c == 0x7f { b'?' } else { c })
+        .collect()
+}
+
 impl Df {
-    fn row(&mut self, source: &[u8], fstype: &[u8], target: &[u8], s: &StatFs) -> bool {
+    /// Inode counts are not scaled by the block size, only by -h/-H.
+    fn inode_bs(&self) -> BlockSize {
+        if self.bs.autoscale {
+            self.bs
+        } else {
+            BlockSize::units(1)
+        }
+    }
+
+    /// A line whose numbers are `-` (an inaccessible mount with `-a`).
+    fn unknown_row(&mut self, source: &[u8], target: &[u8]) {
+        let cells = self
+            .cols
+            .iter()
+            .map(|f| match f {
+                Field::Source => cell(source),
+                Field::Target => cell(target),
+                _ => b"-".to_vec(),
+            })
+            .collect();
+        self.rows.push(cells);
+    }
+
+    fn row(
+        &mut self,
+        source: &[u8],
+        fstype: &[u8],
+        target: &[u8],
+        file: &[u8],
+        s: &StatFs,
+    ) -> bool {
         if s.blocks == 0 && !self.all && !self.listed {
             return false;
         }
-        let (size, used, avail, units, bs) = if self.inodes {
-            let bs = if self.bs.autoscale {
-                self.bs
-            } else {
-                BlockSize::units(1)
-            };
-            (s.files, s.files.saturating_sub(s.ffree), s.ffree, 1, bs)
-        } else {
-            let unit = if s.frsize != 0 { s.frsize } else { s.bsize };
-            (
-                s.blocks,
-                s.blocks.saturating_sub(s.bfree),
-                s.bavail,
-                unit,
-                self.bs,
-            )
-        };
-        self.total.size += size as u128 * units as u128;
-        self.total.used += used as u128 * units as u128;
-        self.total.avail += avail as u128 * units as u128;
-        let mut cells = vec![source.to_vec()];
-        if self.print_type {
-            cells.push(fstype.to_vec());
-        }
-        for v in [size, used, avail] {
+        let unit = if s.frsize != 0 { s.frsize } else { s.bsize };
+        let (size, used, avail) = (s.blocks, s.blocks.saturating_sub(s.bfree), s.bavail);
+        let (isize, iused, iavail) = (s.files, s.files.saturating_sub(s.ffree), s.ffree);
+        let t = &mut self.total;
+        t.size += size as u128 * unit as u128;
+        t.used += used as u128 * unit as u128;
+        t.avail += avail as u128 * unit as u128;
+        t.isize += isize as u128;
+        t.iused += iused as u128;
+        t.iavail += iavail as u128;
+        let ibs = self.inode_bs();
+        let num = |bs: &BlockSize, v: u64, units: u64| {
             let mut c = Vec::new();
             bs.push(&mut c, v, units);
-            cells.push(c);
-        }
-        cells.push(percent(used as u128, avail as u128));
-        cells.push(target.to_vec());
+            c
+        };
+        let cells = self
+            .cols
+            .iter()
+            .map(|f| match f {
+                Field::Source => cell(source),
+                Field::Fstype => cell(fstype),
+                Field::Size => num(&self.bs, size, unit),
+                Field::Used => num(&self.bs, used, unit),
+                Field::Avail => num(&self.bs, avail, unit),
+                Field::Pcent => percent(used as u128, avail as u128),
+                Field::Itotal => num(&ibs, isize, 1),
+                Field::Iused => num(&ibs, iused, 1),
+                Field::Iavail => num(&ibs, iavail, 1),
+                Field::Ipcent => percent(iused as u128, iavail as u128),
+                Field::File => cell(file),
+                Field::Target => cell(target),
+            })
+            .collect();
         self.rows.push(cells);
         true
+    }
+
+    /// The `--total` line: `total` as the source (or, without that column, as the mount
+    /// point), `-` for the type and file.
+    fn total_row(&mut self) {
+        let t = self.total;
+        let ibs = self.inode_bs();
+        let num = |bs: &BlockSize, v: u128| {
+            let mut c = Vec::new();
+            bs.push(&mut c, v.min(u64::MAX as u128) as u64, 1);
+            c
+        };
+        let has_source = self.cols.contains(&Field::Source);
+        let cells = self
+            .cols
+            .iter()
+            .map(|f| match f {
+                Field::Source => b"total".to_vec(),
+                Field::Target if !has_source => b"total".to_vec(),
+                Field::Fstype | Field::File | Field::Target => b"-".to_vec(),
+                Field::Size => num(&self.bs, t.size),
+                Field::Used => num(&self.bs, t.used),
+                Field::Avail => num(&self.bs, t.avail),
+                Field::Pcent => percent(t.used, t.avail),
+                Field::Itotal => num(&ibs, t.isize),
+                Field::Iused => num(&ibs, t.iused),
+                Field::Iavail => num(&ibs, t.iavail),
+                Field::Ipcent => percent(t.iused, t.iavail),
+            })
+            .collect();
+        self.rows.push(cells);
     }
 }
 
@@ -343,13 +499,46 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(Error::new(1, msg));
     }
     let inodes = m.flag("inodes");
+    let print_type = m.flag("print-type");
+    let output = m.opts.iter().any(|(id, _)| *id == "output");
+    let cols = if output {
+        for (on, name) in [(inodes, "-i"), (posix, "-P"), (print_type, "-T")] {
+            if on {
+                ctx.msg(format!("options {name} and --output are mutually exclusive").as_bytes());
+                ctx.try_help();
+                return Err(Error::silent(1));
+            }
+        }
+        // Each --output=LIST adds its fields; --output alone, if that is all, means all.
+        let mut cols = Vec::new();
+        for (_, list) in m.opts.iter().filter(|(id, _)| *id == "output") {
+            if let Some(l) = list {
+                output_fields(ctx, &mut cols, l.as_bytes())?;
+            }
+        }
+        if cols.is_empty() {
+            cols = FIELDS.iter().map(|&(_, f)| f).collect();
+        }
+        cols
+    } else {
+        let mut c = vec![Field::Source];
+        if print_type {
+            c.push(Field::Fstype);
+        }
+        if inodes {
+            c.extend([Field::Itotal, Field::Iused, Field::Iavail, Field::Ipcent]);
+        } else {
+            c.extend([Field::Size, Field::Used, Field::Avail, Field::Pcent]);
+        }
+        c.push(Field::Target);
+        c
+    };
     let mut df = Df {
-        inodes,
         all: m.flag("all"),
         listed: !m.operands.is_empty(),
         bs,
+        cols,
         rows: Vec::new(),
-        print_type: m.flag("print-type"),
         total: Totals::default(),
     };
     // Operands first: a missing one is reported before anything is read.
@@ -389,20 +578,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             }
             match sysfs::statfs(&me.dir) {
                 Ok(s) => {
-                    df.row(&me.source, &me.fstype, &me.dir, &s);
+                    df.row(&me.source, &me.fstype, &me.dir, b"-", &s);
                 }
                 Err(e) => {
                     let c = e.raw_os_error();
                     if c == Some(libc::EACCES) || c == Some(libc::ENOENT) {
                         if df.all {
-                            let n = 4;
-                            let mut cells = vec![me.source.clone()];
-                            if df.print_type {
-                                cells.push(b"-".to_vec());
-                            }
-                            cells.extend(std::iter::repeat_n(b"-".to_vec(), n));
-                            cells.push(me.dir.clone());
-                            df.rows.push(cells);
+                            df.unknown_row(&me.source, &me.dir);
                         }
                         continue;
                     }
@@ -415,11 +597,26 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     } else {
         for (name, st) in &files {
-            let me = find_mount(&list, name, st);
-            let s = match sysfs::statfs(name) {
+            let kind = st.st_mode & libc::S_IFMT;
+            let (me, at) = if kind == libc::S_IFBLK || kind == libc::S_IFCHR {
+                match find_device(&list, name) {
+                    Device::Mounted(me) => (Some(me), &me.dir[..]),
+                    Device::Eclipsed => {
+                        let mut msg = b"cannot access ".to_vec();
+                        msg.extend_from_slice(&quote_always(name));
+                        msg.extend_from_slice(b": over-mounted by another device");
+                        ctx.error(1, &msg);
+                        continue;
+                    }
+                    Device::None => (find_mount(&list, name, st), &name[..]),
+                }
+            } else {
+                (find_mount(&list, name, st), &name[..])
+            };
+            let s = match sysfs::statfs(at) {
                 Ok(s) => s,
                 Err(e) => {
-                    let mut msg = quote_if_needed(name);
+                    let mut msg = quote_if_needed(at);
                     msg.extend_from_slice(b": ");
                     msg.extend_from_slice(strerror(&e).as_bytes());
                     ctx.error(1, &msg);
@@ -431,10 +628,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     if !sel.wanted(&me.fstype) || (me.remote && sel.local) {
                         continue;
                     }
-                    df.row(&me.source, &me.fstype, &me.dir, &s);
+                    df.row(&me.source, &me.fstype, &me.dir, name, &s);
                 }
                 None => {
-                    df.row(b"-", b"-", b"-", &s);
+                    df.row(b"-", b"-", b"-", name, &s);
                 }
             }
         }
@@ -446,75 +643,41 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     }
     if m.flag("total") {
-        let t = df.total;
-        let bs = if inodes && !df.bs.autoscale {
-            BlockSize::units(1)
-        } else {
-            df.bs
-        };
-        let mut cells = vec![b"total".to_vec()];
-        if df.print_type {
-            cells.push(b"-".to_vec());
-        }
-        for v in [t.size, t.used, t.avail] {
-            let mut c = Vec::new();
-            bs.push(&mut c, v.min(u64::MAX as u128) as u64, 1);
-            cells.push(c);
-        }
-        cells.push(percent(t.used, t.avail));
-        cells.push(b"-".to_vec());
-        df.rows.push(cells);
+        df.total_row();
     }
     // The header.
-    let mut head: Vec<Vec<u8>> = vec![b"Filesystem".to_vec()];
-    if df.print_type {
-        head.push(b"Type".to_vec());
-    }
-    if inodes {
-        for h in ["Inodes", "IUsed", "IFree", "IUse%"] {
-            head.push(h.as_bytes().to_vec());
-        }
-    } else if bs.autoscale {
-        for h in ["Size", "Used", "Avail", "Use%"] {
-            head.push(h.as_bytes().to_vec());
-        }
-    } else if posix {
-        head.push(format!("{}-blocks", bs.size).into_bytes());
-        for h in ["Used", "Available", "Capacity"] {
-            head.push(h.as_bytes().to_vec());
-        }
-    } else {
-        head.push(bs.blocks_header().into_bytes());
-        for h in ["Used", "Available", "Use%"] {
-            head.push(h.as_bytes().to_vec());
-        }
-    }
-    head.push(b"Mounted on".to_vec());
-    df.rows.insert(0, head);
-    // Widths: GNU's minimums, then the widest cell; text left, numbers right, the last column
-    // unpadded.
-    let ncol = df.rows[0].len();
-    let mut width: Vec<usize> = (0..ncol)
-        .map(|c| {
-            if c == 0 {
-                14
-            } else if df.print_type && c == 1 {
-                4
-            } else if c == ncol - 1 {
-                0
-            } else if c == ncol - 2 {
-                4
-            } else {
-                5
-            }
+    let auto = bs.autoscale;
+    let head = df
+        .cols
+        .iter()
+        .map(|f| match f {
+            Field::Source => b"Filesystem".to_vec(),
+            Field::Fstype => b"Type".to_vec(),
+            Field::Itotal => b"Inodes".to_vec(),
+            Field::Iused => b"IUsed".to_vec(),
+            Field::Iavail => b"IFree".to_vec(),
+            Field::Ipcent => b"IUse%".to_vec(),
+            Field::Size if auto => b"Size".to_vec(),
+            Field::Size if posix => format!("{}-blocks", bs.size).into_bytes(),
+            Field::Size => bs.blocks_header().into_bytes(),
+            Field::Used => b"Used".to_vec(),
+            Field::Avail if auto || output => b"Avail".to_vec(),
+            Field::Avail => b"Available".to_vec(),
+            Field::Pcent if posix && !auto => b"Capacity".to_vec(),
+            Field::Pcent => b"Use%".to_vec(),
+            Field::File => b"File".to_vec(),
+            Field::Target => b"Mounted on".to_vec(),
         })
         .collect();
+    df.rows.insert(0, head);
+    // Widths: GNU's minimums, then the widest cell; the last column unpadded on its right.
+    let ncol = df.cols.len();
+    let mut width: Vec<usize> = df.cols.iter().map(|f| f.min_width()).collect();
     for r in &df.rows {
         for (c, cell) in r.iter().enumerate() {
             width[c] = width[c].max(cell.len());
         }
     }
-    let left = |c: usize| c == 0 || (df.print_type && c == 1) || c == ncol - 1;
     for r in &df.rows {
         let b = ctx.out.buf_mut();
         for (c, cell) in r.iter().enumerate() {
@@ -522,7 +685,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 b.push(b' ');
             }
             let pad = width[c].saturating_sub(cell.len());
-            if left(c) {
+            if df.cols[c].left() {
                 b.extend_from_slice(cell);
                 if c != ncol - 1 {
                     b.resize(b.len() + pad, b' ');
@@ -536,6 +699,51 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ctx.out.maybe_flush()?;
     }
     Ok(())
+}
+
+enum Device<'a> {
+    Mounted(&'a Mount),
+    /// Mounted, but another file system is mounted over it.
+    Eclipsed,
+    None,
+}
+
+/// GNU's get_device: a device operand stands for the file system mounted from it (both names
+/// resolved): the accessible mount with the shortest directory, unless the last thing mounted
+/// on that directory is another device.
+fn find_device<'a>(list: &'a [Mount], name: &[u8]) -> Device<'a> {
+    let canon = |n: &[u8]| match canonicalize(n, Missing::None, true) {
+        Ok(p) if p.first() == Some(&b'/') => p,
+        _ => n.to_vec(),
+    };
+    let dev = canon(name);
+    let mut best: Option<&Mount> = None;
+    let (mut best_len, mut best_ok, mut eclipsed) = (usize::MAX, false, false);
+    for me in list {
+        let devname = canon(&me.source);
+        if devname != dev {
+            continue;
+        }
+        let last = list.iter().rev().find(|l| l.dir == me.dir);
+        eclipsed = last.is_some_and(|l| canon(&l.source) != devname);
+        let len = me.dir.len();
+        if !eclipsed && (!best_ok || len < best_len) {
+            let ok = sysfd::stat(&me.dir).is_ok();
+            best_ok |= ok;
+            if ok || (!best_ok && len < best_len) {
+                best = Some(me);
+                if len == 1 {
+                    break;
+                }
+                best_len = len;
+            }
+        }
+    }
+    match best {
+        Some(me) => Device::Mounted(me),
+        None if eclipsed => Device::Eclipsed,
+        None => Device::None,
+    }
 }
 
 /// GNU's get_point: the mount whose directory is the longest prefix of the file's real path

@@ -304,14 +304,10 @@ impl Ln {
                         return Ok(());
                     }
                 }
-                // The same file: a hard link to itself, or a symlink whose text names it.
+                // The same file: a hard link to itself, or (GNU's check) a symlink whose text,
+                // read from the working directory as GNU reads it, names it.
                 let src_path = if self.symbolic {
-                    let dl = dir_len(dest);
-                    if text.first() == Some(&b'/') || dl == 0 {
-                        text.clone()
-                    } else {
-                        concat(&dest[..dl], &text)
-                    }
+                    text.clone()
                 } else {
                     source.to_vec()
                 };
@@ -324,11 +320,15 @@ impl Ln {
                 // the same entry, or the inode's only link. Another name of the file is
                 // replaced (`ln -f a b` run twice); with a backup the old name is kept aside,
                 // so only the very same entry is refused.
-                if same_src.is_some_and(|s| {
-                    (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)
-                        && (crate::common::fs::same_entry(&src_path, dest)
-                            || (self.backup.is_none() && s.st_nlink == 1))
-                }) {
+                // A symlink with a backup is always made (`ln -sfb f f`: f~ and a link to itself).
+                let checked = !(self.symbolic && self.backup.is_some());
+                if checked
+                    && same_src.is_some_and(|s| {
+                        (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)
+                            && (crate::common::fs::same_entry(&src_path, dest)
+                                || (self.backup.is_none() && s.st_nlink == 1))
+                    })
+                {
                     let mut msg = quote_always(source);
                     msg.extend_from_slice(b" and ");
                     msg.extend_from_slice(&quote_always(dest));
@@ -346,7 +346,15 @@ impl Ln {
                     Some(b) => match b.make(cwd, dest) {
                         Ok(made) => {
                             backed_up = made;
-                            make(dest)
+                            // A backup name that was already another link of the destination:
+                            // the rename changed nothing and the name is still there (GNU's
+                            // "unusual case"), replaced as with -f.
+                            match make(dest) {
+                                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
+                                    self.replace(dest, &make)
+                                }
+                                r => r,
+                            }
                         }
                         Err(e) => {
                             ctx.error_quoted(1, "cannot backup", dest, &e);

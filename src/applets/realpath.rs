@@ -63,7 +63,11 @@ struct How {
 impl How {
     fn canon(&self, name: &[u8]) -> io::Result<Vec<u8>> {
         if self.logical {
-            let lex = absolute_lexical(name)?;
+            let mut lex = absolute_lexical(name)?;
+            // A name ending in `/` or `/.` still asks for a directory.
+            if (name.ends_with(b"/") || name.ends_with(b"/.")) && lex != b"/" {
+                lex.push(b'/');
+            }
             canonicalize(&lex, self.missing, self.links)
         } else {
             canonicalize(name, self.missing, self.links)

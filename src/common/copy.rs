@@ -128,7 +128,6 @@ fn is_dir(st: &Stat) -> bool {
     st.st_mode & libc::S_IFMT == libc::S_IFDIR
 }
 
-#[allow(dead_code)]
 fn errno(n: i32) -> io::Error {
     io::Error::from_raw_os_error(n)
 }
@@ -199,6 +198,14 @@ pub struct Copier {
     made: HashSet<(u64, u64)>,
     /// Non-directory operands copied: device, inode, last name component.
     sources: HashSet<(u64, u64, Vec<u8>)>,
+}
+
+/// A directory on the way of `cp --parents`: its source's status, and the mode to give it
+/// back after the copy when it was made without some of its permissions.
+struct ParentDir {
+    path: Vec<u8>,
+    st: Stat,
+    restore: Option<u32>,
 }
 
 /// Where a file goes: a name in a directory, and the path for messages.
@@ -275,6 +282,186 @@ impl Copier {
         if let Err(e) = ctx.out.write_all(&l) {
             self.write_error.get_or_insert(e);
         }
+    }
+
+    /// `cp --parents`: copies `src` to `dest/src`, making the missing directories of `src`
+    /// under `dest` as GNU does. Each is made with the source directory's mode (0777 with
+    /// `--no-preserve=mode`) less what a `-p` copy sets later and the umask, and made usable
+    /// (u+rwx) for the copy; after it, those directories, and with `-p` the existing ones on
+    /// the way too, get the source's times, owner and mode, or their own mode back.
+    pub fn copy_parents(&mut self, ctx: &mut Ctx, src: &[u8], dest: &[u8]) -> bool {
+        let mut end = src.len();
+        while end > 1 && src[end - 1] == b'/' {
+            end -= 1;
+        }
+        let lead = src.iter().take_while(|&&c| c == b'/').count().min(end);
+        let dst = join(dest, &src[lead..end]);
+        let off = dst.len() - (end - lead);
+        let mut made: Vec<ParentDir> = Vec::new();
+        if !self.make_parents(ctx, &src[..end], &dst, off, &mut made) {
+            return false;
+        }
+        let mut ok = self.copy(ctx, src, &dst);
+        // Innermost first, as GNU's list is kept.
+        for p in made.iter().rev() {
+            if !self.parent_attrs(ctx, p) {
+                ok = false;
+                break;
+            }
+        }
+        ok
+    }
+
+    fn make_parents(
+        &mut self,
+        ctx: &mut Ctx,
+        src: &[u8],
+        dst: &[u8],
+        off: usize,
+        made: &mut Vec<ParentDir>,
+    ) -> bool {
+        let cwd = sfd::cwd();
+        let Some(last) = dst[off..].iter().rposition(|&c| c == b'/') else {
+            return true;
+        };
+        let mut dirlen = off + last;
+        while dirlen > off && dst[dirlen - 1] == b'/' {
+            dirlen -= 1;
+        }
+        // All there already: nothing is made or changed (GNU's "XXX" case).
+        match sfd::fstatat(cwd, &dst[..dirlen], 0) {
+            Ok(st) if is_dir(&st) => return true,
+            Ok(_) => {
+                say(
+                    ctx,
+                    &[b"", &dst[..dirlen], b" exists but is not a directory"],
+                );
+                return false;
+            }
+            Err(_) => {}
+        }
+        // src and dst end alike: a prefix of one is the same length from the end in the other.
+        let shift = dst.len() - src.len();
+        let lead = src.iter().take_while(|&&c| c == b'/').count();
+        let mut i = lead;
+        while let Some(j) = src[i..].iter().position(|&c| c == b'/') {
+            let sp = &src[..i + j];
+            let dp = &dst[..i + j + shift];
+            let existing = sfd::fstatat(cwd, dp, 0);
+            let missing = existing.is_err();
+            if missing || self.o.owner || self.o.mode || self.o.time {
+                let st = match sfd::fstatat(cwd, sp, 0) {
+                    Ok(st) if is_dir(&st) => st,
+                    Ok(_) => {
+                        fail(
+                            ctx,
+                            "failed to get attributes of",
+                            sp,
+                            &errno(libc::ENOTDIR),
+                        );
+                        return false;
+                    }
+                    Err(e) => {
+                        fail(ctx, "failed to get attributes of", sp, &e);
+                        return false;
+                    }
+                };
+                let mut restore = None;
+                if missing {
+                    let omitted = st.st_mode
+                        & if self.o.owner {
+                            0o077
+                        } else if self.o.mode {
+                            0o022
+                        } else {
+                            0
+                        };
+                    let base = if self.o.plain_mode { 0o777 } else { st.st_mode };
+                    if let Err(e) = sfs::mkdirat(cwd, dp, base & 0o7777 & !omitted) {
+                        fail(ctx, "cannot make directory", dp, &e);
+                        return false;
+                    }
+                    if self.o.verbose {
+                        let mut l = sp.to_vec();
+                        l.extend_from_slice(b" -> ");
+                        l.extend_from_slice(dp);
+                        l.push(b'\n');
+                        if let Err(e) = ctx.out.write_all(&l) {
+                            self.write_error.get_or_insert(e);
+                        }
+                    }
+                    let now = match sfd::fstatat(cwd, dp, libc::AT_SYMLINK_NOFOLLOW) {
+                        Ok(n) => n.st_mode & 0o7777,
+                        Err(e) => {
+                            fail(ctx, "failed to get attributes of", dp, &e);
+                            return false;
+                        }
+                    };
+                    if !self.o.mode {
+                        let mut omitted = omitted & 0o7777;
+                        if omitted & !now != 0 {
+                            omitted &= !self.umask;
+                        }
+                        if omitted & !now != 0 || now & 0o700 != 0o700 {
+                            restore = Some(now | omitted);
+                        }
+                    }
+                    if now | 0o700 != now {
+                        if let Err(e) = sfs::fchmodat(cwd, dp, now | 0o700, 0) {
+                            fail(ctx, "setting permissions for", dp, &e);
+                            return false;
+                        }
+                    }
+                }
+                made.push(ParentDir {
+                    path: dp.to_vec(),
+                    st,
+                    restore,
+                });
+            } else if let Ok(st) = existing {
+                if !is_dir(&st) {
+                    say(ctx, &[b"", dp, b" exists but is not a directory"]);
+                    return false;
+                }
+            }
+            i += j + 1;
+            while src.get(i) == Some(&b'/') {
+                i += 1;
+            }
+        }
+        true
+    }
+
+    /// GNU's re_protect: times, owner, then mode (a chown may clear set-id bits).
+    fn parent_attrs(&mut self, ctx: &mut Ctx, p: &ParentDir) -> bool {
+        let cwd = sfd::cwd();
+        if self.o.time {
+            if let Err(e) = sfs::utimensat(cwd, &p.path, times(&p.st), 0) {
+                fail(ctx, "failed to preserve times for", &p.path, &e);
+                return false;
+            }
+        }
+        if self.o.owner {
+            let nf = libc::AT_SYMLINK_NOFOLLOW;
+            if let Err(e) = sfs::fchownat(cwd, &p.path, p.st.st_uid, p.st.st_gid, nf) {
+                if !self.owner_failed(ctx, &p.path, &e) {
+                    return false;
+                }
+                let _ = sfs::fchownat(cwd, &p.path, u32::MAX, p.st.st_gid, nf);
+            }
+        }
+        let (mode, text) = if self.o.mode {
+            (Some(p.st.st_mode & 0o7777), "preserving permissions for")
+        } else {
+            (p.restore, "failed to preserve permissions for")
+        };
+        if let Some(m) = mode {
+            if let Err(e) = sfs::fchmodat(cwd, &p.path, m, 0) {
+                fail(ctx, text, &p.path, &e);
+                return false;
+            }
+        }
+        true
     }
 
     /// Copies the command-line `src` to `dst` (both relative to the current directory).
@@ -374,6 +561,11 @@ impl Copier {
 
     /// Checks an existing destination of a non-directory; Ok(true) go on, Ok(false) skip it
     /// (quietly: -n, -u, or the user said no), Err(()) reported.
+    /// `-u` and a destination not older than the source.
+    fn update_skips(&self, s: &Src, dst: &Stat) -> bool {
+        self.o.update && (dst.st_mtime, dst.st_mtime_nsec) >= (s.st.st_mtime, s.st.st_mtime_nsec)
+    }
+
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
         // With a backup another name of the same file may be replaced (it is kept aside).
         if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
@@ -397,8 +589,7 @@ impl Copier {
         if self.o.no_clobber {
             return Ok(false);
         }
-        if self.o.update && (dst.st_mtime, dst.st_mtime_nsec) >= (s.st.st_mtime, s.st.st_mtime_nsec)
-        {
+        if self.update_skips(s, dst) {
             return Ok(false);
         }
         if self.o.interactive {
@@ -453,9 +644,29 @@ impl Copier {
                 return false;
             }
         };
+        // Hard links within the copy. A file reached through a followed symlink may be
+        // reached again by its own name (or another link), whatever its link count: GNU
+        // remembers those too.
+        let track = self.o.links && !self.o.hard_link && (s.st.st_nlink > 1 || s.follow);
         if let Some(dst) = existing {
             match self.check_existing(ctx, s, d, &dst) {
                 Ok(true) => {}
+                // A destination -u keeps still stands for its source: a later link of the
+                // same source becomes a link to it, and a kept one is replaced by a link to
+                // the first (GNU replaces it even when it is newer).
+                Ok(false) if track && !self.o.no_clobber && self.update_skips(s, &dst) => {
+                    let key = (s.st.st_dev, s.st.st_ino);
+                    return match self.links.get(&key) {
+                        Some(first) => {
+                            let first = first.clone();
+                            self.link_earlier(ctx, &first, d, true)
+                        }
+                        None => {
+                            self.links.insert(key, d.path.to_vec());
+                            true
+                        }
+                    };
+                }
                 Ok(false) => return true,
                 Err(()) => return false,
             }
@@ -487,27 +698,10 @@ impl Copier {
                 existing = None;
             }
         }
-        // Hard links within the copy.
-        if self.o.links && !self.o.hard_link && s.st.st_nlink > 1 {
+        if track {
             if let Some(first) = self.links.get(&(s.st.st_dev, s.st.st_ino)) {
                 let first = first.clone();
-                if existing.is_some() {
-                    let _ = sfs::unlinkat(d.dir, d.name, 0);
-                }
-                // GNU says nothing with -v about a hard link it recreates.
-                return match sfs::linkat(sfd::cwd(), &first, d.dir, d.name, 0) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        let mut m = b"cannot create hard link ".to_vec();
-                        m.extend_from_slice(&quote_always(d.path));
-                        m.extend_from_slice(b" to ");
-                        m.extend_from_slice(&quote_always(&first));
-                        m.extend_from_slice(b": ");
-                        m.extend_from_slice(strerror(&e).as_bytes());
-                        ctx.msg(&m);
-                        false
-                    }
-                };
+                return self.link_earlier(ctx, &first, d, existing.is_some());
             }
         }
         // Said before the copy, as GNU: a copy that then fails still shows its line.
@@ -542,11 +736,32 @@ impl Copier {
         } else {
             self.copy_reg(ctx, s, d, existing.is_some())
         };
-        if ok && self.o.links && s.st.st_nlink > 1 && !self.o.hard_link {
+        if ok && track {
             self.links
                 .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
         }
         ok
+    }
+
+    /// The destination as a hard link to the copy made earlier of the same source (GNU says
+    /// nothing with -v about it).
+    fn link_earlier(&mut self, ctx: &mut Ctx, first: &[u8], d: &Dst, replace: bool) -> bool {
+        if replace {
+            let _ = sfs::unlinkat(d.dir, d.name, 0);
+        }
+        match sfs::linkat(sfd::cwd(), first, d.dir, d.name, 0) {
+            Ok(()) => true,
+            Err(e) => {
+                let mut m = b"cannot create hard link ".to_vec();
+                m.extend_from_slice(&quote_always(d.path));
+                m.extend_from_slice(b" to ");
+                m.extend_from_slice(&quote_always(first));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                false
+            }
+        }
     }
 
     fn copy_symlink(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
@@ -603,13 +818,14 @@ impl Copier {
     fn attrs_at(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, created: bool) -> bool {
         let mut ok = true;
         let st = &s.st;
+        let mut keep = 0o7777;
         if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid || d.setgid) {
-            if let Err(e) = sfs::fchownat(d.dir, d.name, st.st_uid, st.st_gid, 0) {
-                ok &= self.owner_failed(ctx, d.path, &e);
-            }
+            ok &= self.set_owner(ctx, d.path, st, &mut keep, |u, g| {
+                sfs::fchownat(d.dir, d.name, u, g, 0)
+            });
         }
         let want = if self.o.mode {
-            Some(st.st_mode & 0o7777)
+            Some(st.st_mode & keep)
         } else if created && self.o.plain_mode {
             Some(0o666 & !self.umask)
         } else if created {
@@ -632,6 +848,27 @@ impl Copier {
             }
         }
         ok
+    }
+
+    /// GNU's set_owner: the source's owner and group, or when that is refused the group
+    /// alone (quietly). A copy that could not get its owner loses the set-user-ID,
+    /// set-group-ID and sticky bits (`keep`): they would mean something else for its owner.
+    fn set_owner(
+        &mut self,
+        ctx: &mut Ctx,
+        path: &[u8],
+        st: &Stat,
+        keep: &mut u32,
+        chown: impl Fn(u32, u32) -> io::Result<()>,
+    ) -> bool {
+        let Err(e) = chown(st.st_uid, st.st_gid) else {
+            return true;
+        };
+        if matches!(code(&e), libc::EPERM | libc::EINVAL) {
+            let _ = chown(u32::MAX, st.st_gid);
+        }
+        *keep = 0o777;
+        self.owner_failed(ctx, path, &e)
     }
 
     /// A chown that failed: as non-root EPERM/EINVAL is quiet unless asked for explicitly.
@@ -740,16 +977,15 @@ impl Copier {
         }
         let mut ok = true;
         let st = &s.st;
+        let mut keep = 0o7777;
         if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid || d.setgid) {
-            if let Err(e) = sfs::fchown(df, st.st_uid, st.st_gid) {
-                ok &= self.owner_failed(ctx, d.path, &e);
-            }
+            ok &= self.set_owner(ctx, d.path, st, &mut keep, |u, g| sfs::fchown(df, u, g));
         }
         if self.o.xattr {
             ok &= self.xattrs(ctx, sf, df, d.path);
         }
         if self.o.mode {
-            let want = st.st_mode & 0o7777;
+            let want = st.st_mode & keep;
             if !created || want != perm & !self.umask {
                 if let Err(e) = sfs::fchmod(df, want) {
                     fail(ctx, "preserving permissions for", d.path, &e);
@@ -1180,13 +1416,12 @@ impl Copier {
         let mut ok = true;
         let st = &p.st;
         let fd = p.fd.as_fd();
+        let mut keep = 0o7777;
         if self.o.owner && (st.st_uid != self.euid || st.st_gid != self.egid) {
-            if let Err(e) = sfs::fchown(fd, st.st_uid, st.st_gid) {
-                ok &= self.owner_failed(ctx, path, &e);
-            }
+            ok &= self.set_owner(ctx, path, st, &mut keep, |u, g| sfs::fchown(fd, u, g));
         }
         let want = if self.o.mode {
-            Some(st.st_mode & 0o7777)
+            Some(st.st_mode & keep)
         } else if p.created && self.o.plain_mode {
             Some(0o777 & !self.umask)
         } else if p.created && st.st_mode & 0o700 != 0o700 {

@@ -52,12 +52,13 @@ pub fn canonicalize(name: &[u8], missing: Missing, links: bool) -> io::Result<Ve
         cwd()?
     };
     // What is left to resolve, in reverse component order for cheap splicing.
-    let mut rest: Vec<Vec<u8>> = comps(name);
+    let mut rest: Vec<Vec<u8>> = comps_marked(name);
     rest.reverse();
     let mut nlinks = 0;
     let mut buf = Vec::new();
     while let Some(c) = rest.pop() {
-        if c == b"." {
+        // `.` and the mark of a trailing slash: nothing to add.
+        if c == b"." || c.is_empty() {
             continue;
         }
         if c == b".." {
@@ -69,9 +70,18 @@ pub fn canonicalize(name: &[u8], missing: Missing, links: bool) -> io::Result<Ve
             out.push(b'/');
         }
         out.extend_from_slice(&c);
-        let last = rest.is_empty();
+        // Only trailing slashes may follow a missing last component (gnulib's rule).
+        let last = rest.iter().all(|r| r.is_empty());
         if !links && missing != Missing::None {
-            // Without links nothing need be looked at (gnulib's CAN_NOLINKS).
+            // Without links nothing need be looked at (gnulib's CAN_NOLINKS), but an existing
+            // name with more after it must still be a directory (`realpath -s file/` fails).
+            if missing == Missing::Last && !rest.is_empty() {
+                if let Ok(st) = sfd::stat(&out) {
+                    if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
+                        return Err(io::Error::from_raw_os_error(libc::ENOTDIR));
+                    }
+                }
+            }
             continue;
         }
         let st = match if links {
@@ -107,13 +117,15 @@ pub fn canonicalize(name: &[u8], missing: Missing, links: bool) -> io::Result<Ve
                 out.clear();
                 out.push(b'/');
             }
-            let mut t = comps(&buf);
+            let mut t = comps_marked(&buf);
             t.reverse();
             rest.extend(t);
             // A link whose target ends in `/` still names a directory: nothing more to do.
             continue;
         }
-        if fmt != libc::S_IFDIR && !rest.iter().all(|r| r == b".") && missing != Missing::Any {
+        // Anything after it, even `.` or a trailing slash, needs a directory (gnulib's rule:
+        // `readlink -f file/` fails as GNU's, and so does a link to `file/`).
+        if fmt != libc::S_IFDIR && !rest.is_empty() && missing != Missing::Any {
             return Err(io::Error::from_raw_os_error(libc::ENOTDIR));
         }
     }
@@ -126,6 +138,16 @@ fn comps(p: &[u8]) -> Vec<Vec<u8>> {
         .filter(|c| !c.is_empty())
         .map(|c| c.to_vec())
         .collect()
+}
+
+/// [`comps`], and an empty one last for a trailing slash after a name: what it names must be
+/// a directory.
+fn comps_marked(p: &[u8]) -> Vec<Vec<u8>> {
+    let mut v = comps(p);
+    if p.ends_with(b"/") && !v.is_empty() {
+        v.push(Vec::new());
+    }
+    v
 }
 
 /// `name` made absolute (from the working directory) with `.`, `..` and repeated slashes

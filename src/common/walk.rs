@@ -790,12 +790,19 @@ impl Walker {
     }
 
     /// Reopens level `k` as `..` of level `k + 1`, checking it is the same directory.
-    fn reopen(&mut self, k: usize) -> io::Result<()> {
-        let child = self.levels[k + 1]
-            .fd
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("the child is open"));
-        let d = dir::open_dir(child.as_fd(), b"..", false)?;
+    fn reopen(&mut self, base: BorrowedFd, k: usize) -> io::Result<()> {
+        let c = &self.levels[k + 1];
+        let child =
+            c.fd.as_ref()
+                .unwrap_or_else(|| unreachable!("the child is open"));
+        // `..` of a directory reached through a symlink is its physical parent, not the
+        // directory the walk came from: that one is reopened by its whole name (symlinks are
+        // followed below the roots only in a walk of one thread, whose paths start at `base`).
+        let d = if c.follow && c.dtype != libc::DT_DIR {
+            dir::open_dir(base, &self.path[..self.levels[k].path_len], true)?
+        } else {
+            dir::open_dir(child.as_fd(), b"..", false)?
+        };
         let st = fd::fstat(d.as_fd())?;
         let want = &self.levels[k].st;
         if (st.st_dev, st.st_ino) != (want.st_dev, want.st_ino) {
@@ -837,7 +844,7 @@ impl Walker {
                 }
                 // Post: the parent must be open for it.
                 if k > 0 && self.levels[k - 1].fd.is_none() {
-                    if let Err(e) = self.reopen(k - 1) {
+                    if let Err(e) = self.reopen(base, k - 1) {
                         // Reported on `DIR/..` relative to DIR's descriptor: the ancestor has no
                         // descriptor to name it from any more.
                         let l = &self.levels[k];
@@ -911,14 +918,25 @@ impl Walker {
             libc::DT_LNK | libc::DT_UNKNOWN if follow || dtype == libc::DT_UNKNOWN => {
                 let name = &self.path[name_at..];
                 let fl = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
-                match fd::fstatat(parent, name, fl) {
+                // A symlink followed below the roots: the kernel's limit on the symlinks in
+                // one name applies to the whole path, as for GNU's -L walks, which resolve
+                // whole names (du -L on a chain of 400 linked directories: ELOOP at the 41st).
+                let looped = if follow && dtype == libc::DT_LNK {
+                    fd::fstatat(base, &self.path, 0)
+                        .err()
+                        .filter(|e| e.raw_os_error() == Some(libc::ELOOP))
+                } else {
+                    None
+                };
+                let whole = looped.is_some();
+                match looped.map_or_else(|| fd::fstatat(parent, name, fl), Err) {
                     Ok(st) => {
                         known = Some(st);
                         is_dir_mode(&st)
                     }
                     Err(e) => {
                         // A dangling symlink followed is the symlink itself.
-                        let dangling = if follow {
+                        let dangling = if follow && !whole {
                             fd::fstatat(parent, name, libc::AT_SYMLINK_NOFOLLOW)
                                 .ok()
                                 .filter(|st| st.st_mode & libc::S_IFMT == libc::S_IFLNK)

@@ -445,3 +445,99 @@ fn sparse_source_to_a_pipe_and_dev_null() {
         }
     }
 }
+
+/// `--parents` as GNU makes the directories on the way (cases after coreutils' cp-parents and
+/// parent-perm, rewritten): `--no-preserve=mode` makes them 0777 less the umask, whatever the
+/// source's; a source directory without u+w still gets its contents (made usable during the
+/// copy, its mode put back after); with `-p` the directories already there on the way get the
+/// source's modes again; something not a directory on the way is refused.
+#[test]
+fn parents_directory_modes_as_gnu() {
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "mkdir -p np/b a/b/c a/b/d e ro/x dst f && chmod 0700 np && touch np/b/file && \
+             chmod 775 np/b/file && touch a/b/c/foo a/b/d/foo && chmod 2755 a && \
+             touch ro/x/f && chmod 555 ro/x && chmod 500 ro && touch f/g && \
+             mkdir -p e/a/b && chmod 700 e/a e/a/b && echo > blocker && mkdir -p pre && \
+             touch pre/a",
+        );
+    };
+    let cases: &[&[&str]] = &[
+        &["--parents", "--no-preserve=mode", "np/b/file", "dst/"],
+        &["--parents", "np/b/file", "dst"],
+        &["--parents", "ro/x/f", "dst"],
+        &["-v", "--parents", "-p", "ro/x/f", "dst"],
+        &["-p", "--parents", "a/b/d/foo", "e"],
+        &["--parents", "a/b/d/foo", "e"],
+        &["-p", "--parents", "a/b/c/foo", "dst"],
+        &["--parents", "f/g/h", "dst"],
+        &["--parents", "np/b/file", "blocker"],
+    ];
+    for args in cases {
+        same_effect("cp", None, &setup, args);
+    }
+}
+
+/// With links preserved, a file reached through a followed symlink (`-H` on the command line,
+/// `-L` anywhere) is linked to its other copies even with a single link; with `-u` a
+/// destination kept as newer still stands for its source, so the other names of that source
+/// become links to it (coreutils' link-preserve and preserve-link, rewritten).
+#[test]
+fn links_through_followed_symlinks_and_update_as_gnu() {
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "touch a && ln -s a b && mkdir c dd && touch dd/a && ln -s a dd/b && \
+             mkdir -p s t/s && touch s/f && ln s/f s/linkm && ln s/f s/linke && \
+             ln s/f s/fileo && ln s/f s/fileu && touch t/s/f && ln t/s/f t/s/linke && \
+             touch -d '-1 hour' t/s/fileo && touch -d '+1 hour' t/s/fileu",
+        );
+    };
+    let cases: &[&[&str]] = &[
+        &["--preserve=links", "-R", "-H", "a", "b", "c"],
+        &["--preserve=links", "-R", "-L", "dd", "out"],
+        &["-a", "-u", "s", "t"],
+    ];
+    for args in cases {
+        let (a, g) = (TempDir::new("cp-lk-a"), TempDir::new("cp-lk-g"));
+        setup(a.path());
+        setup(g.path());
+        let ours = applet("cp").args(*args).cwd(a.path()).run();
+        let theirs = gnu("cp").args(*args).cwd(g.path()).run();
+        ours.same_as(&theirs);
+        let links = Snap {
+            links: true,
+            ..Snap::default()
+        };
+        assert_eq!(
+            tree_snapshot(a.path(), links),
+            tree_snapshot(g.path(), links),
+            "cp {args:?}: links differ"
+        );
+    }
+}
+
+/// `cp -p` of a set-ID file by a user who cannot give the copy its owner: the copy loses its
+/// set-user-ID, set-group-ID and sticky bits, as GNU's (coreutils' special-bits).
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn set_id_bits_dropped_when_the_owner_cannot_be_kept() {
+    if !is_root() {
+        skip("needs root to make a root-owned set-ID file and run cp as uid 65534");
+        return;
+    }
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "chmod 755 .. && chmod 777 . && touch c k && chmod a=r,ug+sx c && \
+             chmod 1644 k && mkdir mine && chown 65534 mine",
+        );
+    };
+    for args in [&["-p", "c", "mine/c2"][..], &["-p", "k", "mine/k2"]] {
+        same_effect("cp", Some(65534), &setup, args);
+    }
+}

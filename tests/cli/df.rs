@@ -73,6 +73,32 @@ fn listings_as_gnu() {
         &["--block-size=KiB"],
         &["-B", "1000"],
         &["-v", "--sync"],
+        &["--output"],
+        &["--output=source,target,fstype"],
+        &["--output=pcent,ipcent,avail", "-h"],
+        &["--out=target", "--out=size,used", "-BM"],
+        &["--output=itotal,iused,iavail", "-H"],
+        &["--output=file,target", "--total"],
+        &["--output=target,size", "--total", "-a"],
+    ] {
+        same(o);
+    }
+}
+
+/// `--output`: the fields, their order and headers, the file operand as given, and GNU's
+/// refusals (unknown or repeated field, with -i, -P or -T).
+#[test]
+fn output_fields_as_gnu() {
+    same(&["--output=file,source,target", "/", "/proc", "."]);
+    same(&["--output", "-i", "/"]);
+    for o in [
+        &["--output=bogus"][..],
+        &["--output=target,source,target"],
+        &["--output=size", "--output=size"],
+        &["-i", "--output"],
+        &["--output", "-P"],
+        &["-T", "--output=source"],
+        &["--output=used,"],
     ] {
         same(o);
     }
@@ -134,4 +160,52 @@ fn environment_and_errors_as_gnu() {
     ] {
         same(o);
     }
+}
+
+/// Inside a mount namespace: a device operand stands for the file system mounted from it
+/// (tmpfs mounts named after /dev/null and /dev/zero stand in for block devices), one
+/// mounted over is refused as GNU does ("over-mounted by another device"), and a mount point
+/// with a newline is printed with `?` for it (coreutils' df-symlink, over-mount-device and
+/// problematic-chars, rewritten).
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn device_operands_and_odd_mount_points_as_gnu() {
+    if !is_root() || !have("unshare") {
+        skip("mounting in a namespace needs root and unshare (util-linux)");
+        return;
+    }
+    let d = TempDir::new("df-mounts");
+    let script = r#"
+        nl=$(printf 'a\nb')
+        mkdir m "$nl" && mount -t tmpfs /dev/null m && mount -t tmpfs tmpx "$nl" || exit 99
+        run() {
+            for t in ours gnu; do
+                if [ $t = ours ]; then df="$RBOX df"; else df=df; fi
+                LC_ALL=C $df "$@" >> $t 2>&1; echo "status $?" >> $t
+            done
+        }
+        run --output=source,target,file /dev/null
+        run /dev/null m
+        run "$nl"
+        run --output=target,file "$nl" /dev/null
+        run -T /dev/null
+        mount -t tmpfs /dev/zero m || exit 99
+        run /dev/null m
+        run --output=source,target /dev/zero
+    "#;
+    let st = std::process::Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", script])
+        .env("RBOX", rbox())
+        .current_dir(d.path())
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(0), "the mounts could not be made");
+    let read = |n: &str| String::from_utf8_lossy(&std::fs::read(d.join(n)).unwrap()).into_owned();
+    let (ours, gnu) = (read("ours"), read("gnu"));
+    assert_eq!(ours, gnu);
+    assert!(gnu.contains("over-mounted by another device"), "{gnu}");
+    assert!(gnu.contains("/a?b"), "{gnu}");
 }

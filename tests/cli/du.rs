@@ -247,3 +247,36 @@ fn unreadable_directories_in_a_wide_tree_as_gnu() {
             .stderr_has("cannot read directory 'w/s07': Permission denied");
     }
 }
+
+/// `-L` through chains of linked directories (coreutils' long-sloop, rewritten): a path
+/// holding more symlinks than the kernel resolves in one name is "Too many levels of symbolic
+/// links" where GNU says so, and a chain deeper than the walker's open descriptors (150
+/// levels through 30 links) is walked back up through the directories it came from, not the
+/// links' physical parents.
+#[test]
+fn symlink_chains_under_dereference_as_gnu() {
+    let d = TempDir::new("du-chain");
+    for i in 1..=60 {
+        std::fs::create_dir_all(d.join(format!("long/{i}"))).unwrap();
+        std::os::unix::fs::symlink(format!("../{}", i + 1), d.join(format!("long/{i}/s"))).unwrap();
+    }
+    d.write("long/61", b"end");
+    for i in 1..=30 {
+        std::fs::create_dir_all(d.join(format!("deep/{i}/a/b/c/d"))).unwrap();
+        std::os::unix::fs::symlink(
+            format!("../../../../../{}", i + 1),
+            d.join(format!("deep/{i}/a/b/c/d/s")),
+        )
+        .unwrap();
+    }
+    d.write("deep/31/f", b"end");
+    same(&d, &["-L", "long/1"]);
+    same(&d, &["-L", "deep/1"]);
+    same(&d, &["-La", "deep/1"]);
+    let o = applet("du").args(["-L", "long/1"]).cwd(d.path()).run();
+    assert!(
+        o.err().contains("Too many levels of symbolic links"),
+        "{}",
+        o.err()
+    );
+}

@@ -193,3 +193,33 @@ fn force_over_another_name_of_the_same_file() {
         same_effect("ln", None, setup, &split(case));
     }
 }
+
+/// GNU's same-file check for `-s` reads the link text from the working directory, not from
+/// the link's directory (coreutils' readlink-fp-loop sets up its loops with `ln -sf ../s/1
+/// d/2`); a symlink made with a backup is never refused (`ln -sfb f f`: `f~` and a link to
+/// itself); a backup name that was already another link of the destination leaves the name
+/// in place, and it is replaced all the same (coreutils' ln/misc and backup-1, rewritten).
+#[test]
+fn same_file_checks_and_backups_over_links_as_gnu() {
+    let setup = |d: &Path| {
+        fixture(d);
+        std::fs::create_dir_all(d.join("p")).unwrap();
+        std::fs::write(d.join("p/2"), b"2").unwrap();
+        symlink("p", d.join("s")).unwrap();
+        symlink("../s/2", d.join("p/1")).unwrap();
+        std::fs::write(d.join("b"), b"").unwrap();
+        std::fs::hard_link(d.join("b"), d.join("b~")).unwrap();
+    };
+    for case in [
+        "-sf ../s/1 p/2",
+        "-sf f d/f",
+        "-sf g d/g",
+        "-sfb f f",
+        "-sb --suffix=.old g g",
+        "-f --backup=simple f b",
+        "--backup=simple f b",
+        "-v --backup=simple g b",
+    ] {
+        same_effect("ln", None, &setup, &split(case));
+    }
+}

@@ -41,6 +41,12 @@ fn matches_gnu() {
         "nl bad",
         "file/x",
         "-m file/x/..",
+        "file/",
+        "-s file/ file/. l1/",
+        "-s nope/ nope/x file/x",
+        "-sm file/",
+        "-L ldir/../file/",
+        "--relative-to=dir file/",
     ] {
         same_effect(
             "realpath",

@@ -2546,6 +2546,11 @@ fn grep_tree(
     implicit: bool,
     out_st: Option<&sysfd::Stat>,
 ) -> (bool, bool) {
+    // fts, as GNU's: two or more trailing slashes on a root are one (`d//` lists `d/x`).
+    let mut root = root;
+    while root.len() > 2 && root.ends_with(b"//") {
+        root = &root[..root.len() - 1];
+    }
     let o = run.o;
     let follow = if o.follow_all {
         Follow::All

@@ -974,3 +974,19 @@ fn ambiguous_options_in_gnus_order() {
         same_in(d.path(), &[p, "x", "t"], None);
     }
 }
+
+/// -r on a directory named with two or more trailing slashes names its files with one, as
+/// GNU's fts trims them (`d//` finds `d/x`).
+#[test]
+fn recursive_root_trailing_slashes() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    d.write("sub/x", "foo\n");
+    for root in ["sub//", "sub///", "sub/"] {
+        let o = applet("grep").args(["-r", "foo", root]).cwd(d.path()).run();
+        assert_eq!(o.out(), "sub/x:foo\n", "{root}");
+        if have_gnu() {
+            same_in(d.path(), &["-r", "foo", root], None);
+        }
+    }
+}

@@ -990,3 +990,37 @@ fn recursive_root_trailing_slashes() {
         }
     }
 }
+
+/// Problems are reported in command-line order, as GNU checks each option when getopt hands
+/// it over: a bad context length before an unknown option is the error, and -V answers only
+/// once every option was accepted.
+#[test]
+fn option_errors_in_command_line_order() {
+    let o = applet("grep").args(["-A", "x", "--bogus", "t"]).run();
+    assert_eq!(
+        (o.code, o.err()),
+        (2, "grep: x: invalid context length argument\n".into())
+    );
+    let o = applet("grep").args(["-V", "--bogus"]).run();
+    assert_eq!(o.code, 2);
+    assert!(o.out().is_empty());
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for args in [
+        &["-m", "x", "--files-with", "t"][..],
+        &["-A", "x", "--bogus", "t"],
+        &["--bogus", "-A", "x", "t"],
+        &["--context=x", "foo", "-m"],
+        &["-V", "-A", "x"],
+        &["-V", "--bogus"],
+        &["-f", "missing", "--bogus"],
+        &["--bogus", "-f", "missing"],
+        &["-E", "-F", "--bogus", "x"],
+        &["--binary-files=bad", "--bogus"],
+        &["x", "-A"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}

@@ -1658,10 +1658,21 @@ fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, V
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     ctx.name = "grep";
-    let m = match args::getopt(&argv, OPTIONS) {
-        Ok(m) => m,
-        Err(msg) => return usage_error(ctx, Some(&msg)),
+    // GNU checks each option as getopt hands it over, so a bad value before the word getopt
+    // refuses is the error reported: the options before that word are checked first.
+    let (m, refused) = match args::getopt(&argv, OPTIONS) {
+        Ok(m) => (m, None),
+        Err(msg) => {
+            let at = (2..argv.len())
+                .find(|&k| args::getopt(&argv[..k], OPTIONS).err().as_ref() == Some(&msg))
+                .unwrap_or(argv.len());
+            match args::getopt(&argv[..at - 1], OPTIONS) {
+                Ok(m) => (m, Some(msg)),
+                Err(_) => return usage_error(ctx, Some(&msg)),
+            }
+        }
     };
+    let mut show_version = false;
     let mut mode: Option<Mode> = forced;
     let mut patterns: Vec<Vec<u8>> = Vec::new();
     // where each pattern came from: a -f file and line (for messages), else None
@@ -1781,12 +1792,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             Some(Id::Z) => o.eol = 0,
             Some(Id::S) => o.no_messages = true,
             Some(Id::V) => o.invert = true,
-            Some(Id::Version) => {
-                let _ = ctx
-                    .out
-                    .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
-                return flush_out(ctx);
-            }
+            Some(Id::Version) => show_version = true,
             Some(Id::Help) => show_help = true,
             Some(Id::M) => {
                 // GNU: a negative count means no limit.
@@ -1920,6 +1926,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             }
             _ => {}
         }
+    }
+    if let Some(msg) = refused {
+        return usage_error(ctx, Some(&msg));
+    }
+    if show_version {
+        let _ = ctx
+            .out
+            .write_all(concat!("grep (rbox) ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
+        return flush_out(ctx);
     }
     if show_help {
         let _ = ctx.out.write_all(&HELP.bytes());
@@ -2546,6 +2561,11 @@ fn grep_tree(
     implicit: bool,
     out_st: Option<&sysfd::Stat>,
 ) -> (bool, bool) {
+    // fts, as GNU's: two or more trailing slashes on a root are one (`d//` lists `d/x`).
+    let mut root = root;
+    while root.len() > 2 && root.ends_with(b"//") {
+        root = &root[..root.len() - 1];
+    }
     let o = run.o;
     let follow = if o.follow_all {
         Follow::All

@@ -974,3 +974,53 @@ fn ambiguous_options_in_gnus_order() {
         same_in(d.path(), &[p, "x", "t"], None);
     }
 }
+
+/// -r on a directory named with two or more trailing slashes names its files with one, as
+/// GNU's fts trims them (`d//` finds `d/x`).
+#[test]
+fn recursive_root_trailing_slashes() {
+    let d = fixture();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    d.write("sub/x", "foo\n");
+    for root in ["sub//", "sub///", "sub/"] {
+        let o = applet("grep").args(["-r", "foo", root]).cwd(d.path()).run();
+        assert_eq!(o.out(), "sub/x:foo\n", "{root}");
+        if have_gnu() {
+            same_in(d.path(), &["-r", "foo", root], None);
+        }
+    }
+}
+
+/// Problems are reported in command-line order, as GNU checks each option when getopt hands
+/// it over: a bad context length before an unknown option is the error, and -V answers only
+/// once every option was accepted.
+#[test]
+fn option_errors_in_command_line_order() {
+    let o = applet("grep").args(["-A", "x", "--bogus", "t"]).run();
+    assert_eq!(
+        (o.code, o.err()),
+        (2, "grep: x: invalid context length argument\n".into())
+    );
+    let o = applet("grep").args(["-V", "--bogus"]).run();
+    assert_eq!(o.code, 2);
+    assert!(o.out().is_empty());
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for args in [
+        &["-m", "x", "--files-with", "t"][..],
+        &["-A", "x", "--bogus", "t"],
+        &["--bogus", "-A", "x", "t"],
+        &["--context=x", "foo", "-m"],
+        &["-V", "-A", "x"],
+        &["-V", "--bogus"],
+        &["-f", "missing", "--bogus"],
+        &["--bogus", "-f", "missing"],
+        &["-E", "-F", "--bogus", "x"],
+        &["--binary-files=bad", "--bogus"],
+        &["x", "-A"],
+    ] {
+        same_in(d.path(), args, None);
+    }
+}

@@ -624,3 +624,32 @@ fn compress_z_files_as_gnu() {
     assert_eq!(std::fs::read(w.join("t")).unwrap(), text(300_000));
     assert!(!w.join("t.Z").exists());
 }
+
+/// xzgrep, xzdiff and xzless run `xz --format=auto -cdfqQ`: the format names xz-utils knows
+/// for .xz data are accepted, an unknown one refused with xz's words and status.
+#[test]
+fn xz_format_option_as_xz_utils() {
+    if !have_all(&FAMILIES[2]) {
+        skip("xz-utils is not installed");
+        return;
+    }
+    let setup = |d: &TempDir| {
+        let packed = gnu("xz")
+            .arg("-c")
+            .stdin(b"line one\nline two\n")
+            .run()
+            .stdout;
+        d.write("a.xz", &packed);
+        d.write("plain", b"not packed\n");
+    };
+    let cases: &[&[&str]] = &[
+        &["--format=auto", "-cdfqQ", "a.xz"],
+        &["--format=auto", "-cdfqQ", "plain"],
+        &["-F", "xz", "-dc", "a.xz"],
+        &["-Fxz", "-k", "plain"],
+        &["--format=foo", "-dc", "a.xz"],
+    ];
+    for args in cases {
+        same_in_copies("xz", args, &setup);
+    }
+}

@@ -254,6 +254,8 @@ const XZ_OPTS: &[Opt] = &[
     Opt::arg("suffix", Some(b'S'), Some("suffix")),
     Opt::flag("extreme", Some(b'e'), Some("extreme")),
     Opt::arg("threads", Some(b'T'), Some("threads")),
+    Opt::arg("format", Some(b'F'), Some("format")),
+    Opt::flag("no-warn", Some(b'Q'), Some("no-warn")),
     Opt::flag("quiet", Some(b'q'), Some("quiet")),
     Opt::flag("verbose", Some(b'v'), Some("verbose")),
     Opt::flag("help", Some(b'h'), Some("help")),
@@ -369,7 +371,9 @@ Compress or decompress FILEs in the .xz format.
   -e, --extreme       try to improve compression ratio by using more CPU time
   -T, --threads=NUM   accepted; compression runs in one thread
   -S, --suffix=.SUF   use the suffix '.SUF' on compressed files
+  -F, --format=FMT    auto or xz: the .xz format is the only one
   -q, --quiet         suppress warnings
+  -Q, --no-warn       accepted
   -v, --verbose       be verbose
   -h, --help          display this short help and exit
   -V, --version       display the version number and exit
@@ -490,6 +494,20 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
             Some(Id::Best) => o.level = Some(if fam == Fam::Zstd { 19 } else { 9 }),
             Some(Id::Ultra) => ultra = true,
             Some(Id::Output) => o.output = val.map(|v| v.as_bytes().to_vec()),
+            // xzgrep, xzdiff and xzless run `xz --format=auto -cdfqQ`: the .xz format is the
+            // one rbox's xz reads and writes, so `auto` and `xz` name it.
+            Some(Id::Format) => {
+                let f = val.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+                if f != b"auto" && f != b"xz" {
+                    let mut m = f;
+                    m.extend_from_slice(match &m[..] {
+                        b"lzma" | b"alone" | b"raw" => b": this format is not built into rbox",
+                        _ => b": Unknown file format type",
+                    });
+                    say(ctx, fam, &m);
+                    return 1;
+                }
+            }
             Some(Id::Suffix) => {
                 let s = val.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
                 if s.is_empty() || s.contains(&b'/') {
@@ -510,7 +528,7 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
                     _ => Some(n),
                 };
             }
-            _ => {} // ascii, synchronous, rsyncable, small, extreme, threads: accepted
+            _ => {} // ascii, synchronous, rsyncable, small, extreme, threads, no-warn: accepted
         }
     }
     if fam == Fam::Zstd {
@@ -581,6 +599,7 @@ crate::common::args::named! {
         Ultra = "ultra",
         Output = "output",
         Suffix = "suffix",
+        Format = "format",
     }
 }
 

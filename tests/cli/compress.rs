@@ -653,3 +653,48 @@ fn xz_format_option_as_xz_utils() {
         same_in_copies("xz", args, &setup);
     }
 }
+
+/// A FILE operand in another directory is replaced beside itself (`gzip logs/app.log` leaves
+/// `logs/app.log.gz`, as savelog expects), not in the current directory.
+#[test]
+fn operand_in_a_subdirectory_stays_there() {
+    for f in &FAMILIES {
+        if !have_all(f) {
+            continue;
+        }
+        let suf = f.suf;
+        let setup = move |d: &TempDir| {
+            std::fs::create_dir(d.join("logs")).unwrap();
+            d.write("logs/a", b"first\n");
+            d.write("logs/c", b"third\n");
+            let packed = gnu(f.comp).arg("-c").stdin(b"second\n").run().stdout;
+            d.write(&format!("logs/b{suf}"), &packed);
+        };
+        let packed_b = format!("logs/b{suf}");
+        let cases: Vec<Vec<&str>> = vec![
+            vec![f.comp, "logs/a"],
+            vec![f.comp, "-k", "logs//c"],
+            vec![f.decomp, &packed_b],
+        ];
+        for args in &cases {
+            let (a, b) = (TempDir::new("cz-ours"), TempDir::new("cz-ref"));
+            setup(&a);
+            setup(&b);
+            let o = applet(args[0]).args(&args[1..]).cwd(a.path()).run();
+            let g = gnu(args[0]).args(&args[1..]).cwd(b.path()).run();
+            if f.comp == "zstd" {
+                // zstd's own summary line on stderr is not reproduced.
+                assert_eq!((o.code, &o.stdout), (g.code, &g.stdout), "{args:?}");
+            } else {
+                o.same_as(&g);
+            }
+            for sub in [".", "logs"] {
+                assert_eq!(
+                    listing(&a.join(sub)),
+                    listing(&b.join(sub)),
+                    "{args:?}: files left in {sub}"
+                );
+            }
+        }
+    }
+}

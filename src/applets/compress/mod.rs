@@ -957,19 +957,26 @@ impl Runner {
                 out_name = [dir_part, base_name(&stored)].concat();
             }
         }
-        let out_base = base_name(&out_name).to_vec();
+        // The output goes beside the input: under -r by its base name in the directory being
+        // walked; for an operand (`gzip logs/f`, `zstd -o out/x f`) by its whole name from the
+        // current directory, where `dir` is.
+        let (odir, out_base) = if name == path || self.o.output.is_some() {
+            (sysfd::cwd(), out_name.clone())
+        } else {
+            (dir, base_name(&out_name).to_vec())
+        };
         // Refuse to overwrite (or remove it first with -f).
-        if sysfd::fstatat(dir, &out_base, libc::AT_SYMLINK_NOFOLLOW).is_ok() {
+        if sysfd::fstatat(odir, &out_base, libc::AT_SYMLINK_NOFOLLOW).is_ok() {
             if !self.o.force {
                 self.exists(ctx, &out_name);
                 return;
             }
-            if let Err(e) = sysfs::unlinkat(dir, &out_base, 0) {
+            if let Err(e) = sysfs::unlinkat(odir, &out_base, 0) {
                 return self.open_error(ctx, &out_name, &e);
             }
         }
         let out = match sysfd::openat(
-            dir,
+            odir,
             &out_base,
             libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
             0o600,
@@ -988,12 +995,12 @@ impl Runner {
         let failed = r.is_err() || garbage_fatal && fam != Fam::Gzip;
         if failed {
             // Never leave a partial output; never touch the input.
-            let _ = sysfs::unlinkat(dir, &out_base, 0);
+            let _ = sysfs::unlinkat(odir, &out_base, 0);
             self.report(ctx, &inp, r, None);
             return;
         }
         if let Err(e) = finish_output(out, st, mtime_restore) {
-            let _ = sysfs::unlinkat(dir, &out_base, 0);
+            let _ = sysfs::unlinkat(odir, &out_base, 0);
             self.report(ctx, &inp, Err(Fail::Write(e)), None);
             return;
         }

@@ -71,11 +71,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
+    m.warn_context(ctx, "SELinux/SMACK");
     if m.operands.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing operand", 1));
-    }
-    if m.last("context").is_some_and(|c| !c.is_empty()) {
-        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
     }
     let umask = process::current_umask();
     let mut o = Opts {

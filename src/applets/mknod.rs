@@ -81,9 +81,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
-    if m.last("context").is_some_and(|c| !c.is_empty()) {
-        ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
-    }
+    m.warn_context(ctx, "SELinux/SMACK");
     let mode = match m.last("mode") {
         Some(s) => match node_mode(s.as_bytes(), process::current_umask()) {
             Ok(md) => Some(md),

@@ -698,3 +698,66 @@ fn operand_in_a_subdirectory_stays_there() {
         }
     }
 }
+
+/// `gzip -l` as GNU lists: `-v` adds method, CRC and a time (the file's, or with `-N` the
+/// header's) — zforce greps `gzip -lv` for `defla`; `-N` shows the stored name; `-q` drops
+/// the heads and totals only; heads come with the first listed file; standard input is listed
+/// as `stdout`; a totals line whenever several FILEs were named.
+#[test]
+fn gzip_list_as_gnu() {
+    if !have("gzip") {
+        skip("gzip is not installed");
+        return;
+    }
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(981_173_100);
+    let setup = move |d: &TempDir| {
+        let p = d.write("named", b"some data\nmore data\n");
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        let z = gnu("gzip").args(["-c", "named"]).cwd(d.path()).run().stdout;
+        for (n, data) in [("renamed.gz", &z[..]), ("plain", b"not gzip\n")] {
+            let f = d.write(n, data);
+            std::fs::File::options()
+                .write(true)
+                .open(&f)
+                .unwrap()
+                .set_modified(when + std::time::Duration::from_secs(3600))
+                .unwrap();
+        }
+        let piped = gnu("gzip").arg("-c").stdin(b"piped\n").run().stdout;
+        d.write("nameless.gz", &piped);
+    };
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let (a, b) = (TempDir::new("gl-ours"), TempDir::new("gl-ref"));
+        setup(&a);
+        setup(&b);
+        let feed = |d: &TempDir| stdin.map(|f| std::fs::read(d.join(f)).unwrap());
+        let mut o = applet("gzip").args(args).cwd(a.path()).env("TZ", "UTC");
+        let mut g = gnu("gzip").args(args).cwd(b.path()).env("TZ", "UTC");
+        if let (Some(x), Some(y)) = (feed(&a), feed(&b)) {
+            o = o.stdin(x);
+            g = g.stdin(y);
+        }
+        o.run().same_as(&g.run());
+    };
+    for args in [
+        &["-lv", "renamed.gz"][..],
+        &["-lvN", "renamed.gz"],
+        &["-lN", "renamed.gz", "nameless.gz"],
+        &["-lvN", "nameless.gz"],
+        &["-lq", "renamed.gz", "nameless.gz"],
+        &["-lqv", "renamed.gz", "nameless.gz"],
+        &["-lv", "plain", "renamed.gz", "missing.gz"],
+        &["-l", "missing.gz"],
+        &["-lv", "plain"],
+    ] {
+        run(args, None);
+    }
+    run(&["-lv"], Some("renamed.gz"));
+    run(&["-l"], Some("renamed.gz"));
+    run(&["-lvN"], Some("renamed.gz"));
+}

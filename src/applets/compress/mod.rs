@@ -53,9 +53,8 @@ mod gz {
     pub(super) fn peek_name(_: BorrowedFd) -> Option<Vec<u8>> {
         None
     }
-    pub(super) fn list_header(_: &mut Ctx, _: &Opts) {}
     pub(super) fn list_one(_: &mut Ctx, _: &mut Runner, _: Input, _: &[u8]) {}
-    pub(super) fn list_total(_: &mut Ctx, _: &Runner) {}
+    pub(super) fn list_total(_: &mut Ctx, _: &Runner, _: usize) {}
 }
 
 use std::ffi::OsString;
@@ -561,14 +560,11 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
     if files.is_empty() {
         files.push(OsString::from("-"));
     }
-    if run.o.mode == Mode::List {
-        gz::list_header(ctx, &run.o);
-    }
     for f in &files {
         run.operand(ctx, f.as_bytes());
     }
     if run.o.mode == Mode::List {
-        gz::list_total(ctx, &run);
+        gz::list_total(ctx, &run, files.len());
     }
     ctx.finish(Ok(()))
 }
@@ -810,7 +806,8 @@ impl Runner {
             shown,
         };
         if self.o.mode == Mode::List {
-            return gz::list_one(ctx, self, inp, b"stdin");
+            // GNU lists standard input under its output's name.
+            return gz::list_one(ctx, self, inp, b"stdout");
         }
         let (mtime, name) = match sysfd::fstat(stdin_fd()) {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => (st.st_mtime as u32, None),

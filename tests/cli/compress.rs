@@ -761,3 +761,51 @@ fn gzip_list_as_gnu() {
     run(&["-l"], Some("renamed.gz"));
     run(&["-lvN"], Some("renamed.gz"));
 }
+
+/// `gzip -v` as GNU gzip 1.12 words it: `NAME:\t` and the ratio, then `-- replaced with OUT`
+/// (also `stdout` under -c) or `-- created OUT` under -k; a test says only ` OK`; standard
+/// input gets the bare ratio when compressed, ` OK` when tested, nothing when decompressed.
+#[test]
+fn gzip_verbose_as_gnu() {
+    if !have("gzip") {
+        skip("gzip is not installed");
+        return;
+    }
+    let setup = |d: &TempDir| {
+        d.write("a", b"hello hello hello\n");
+        let z = gnu("gzip")
+            .args(["-c", "-n"])
+            .stdin(b"packed text\n")
+            .run()
+            .stdout;
+        d.write("b.gz", &z);
+    };
+    for args in [
+        &["-v", "a"][..],
+        &["-kv", "a"],
+        &["-cv", "a"],
+        &["-ckv", "a"],
+        &["-dv", "b.gz"],
+        &["-dkv", "b.gz"],
+        &["-dcv", "b.gz"],
+        &["-tv", "b.gz", "a"],
+    ] {
+        same_in_copies("gzip", args, &setup);
+    }
+    for (args, input) in [
+        (&["-v"][..], &b"plain words\n"[..]),
+        (&["-cv", "-"], b"plain words\n"),
+        (&["-tv"], &[][..]),
+        (&["-dv"], &[][..]),
+    ] {
+        let z;
+        let input = if input.is_empty() {
+            z = gnu("gzip").arg("-c").stdin(b"packed\n").run().stdout;
+            &z[..]
+        } else {
+            input
+        };
+        let ours = applet("gzip").args(args).stdin(input).run();
+        ours.same_as(&gnu("gzip").args(args).stdin(input).run());
+    }
+}

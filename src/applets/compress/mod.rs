@@ -662,6 +662,8 @@ struct Input<'a> {
     fd: BorrowedFd<'a>,
     /// Shown in messages.
     shown: &'a [u8],
+    /// Standard input rather than a FILE (gzip -v words the two differently).
+    stdin: bool,
 }
 
 impl Runner {
@@ -804,6 +806,7 @@ impl Runner {
         let inp = Input {
             fd: stdin_fd(),
             shown,
+            stdin: true,
         };
         if self.o.mode == Mode::List {
             // GNU lists standard input under its output's name.
@@ -926,6 +929,7 @@ impl Runner {
         let inp = Input {
             fd: fd.as_fd(),
             shown: path,
+            stdin: false,
         };
         if self.o.mode == Mode::List {
             let shown = strip_suffix(path, &self.o.suffix)
@@ -1263,18 +1267,31 @@ impl Runner {
         };
         let mut m = Vec::new();
         match fam {
+            // GNU gzip 1.12: a FILE gets `NAME:\t`, the ratio (none for -t) and what became
+            // of it (`-- replaced with stdout` under -c too, `-- created` under -k); standard
+            // input only the ratio of a compression, ` OK` of a test, nothing else.
             Fam::Gzip => {
-                m.extend_from_slice(inp.shown);
-                m.extend_from_slice(b":\t");
-                let packed = packed.saturating_sub(d.header_bytes);
-                m.extend_from_slice(ratio(plain, packed).as_bytes());
-                match (self.o.mode, out) {
-                    (Mode::Test, _) => m.extend_from_slice(b" OK"),
-                    (_, Some(o)) => {
-                        m.extend_from_slice(b" -- replaced with ");
-                        m.extend_from_slice(o);
-                    }
-                    _ => {}
+                let test = self.o.mode == Mode::Test;
+                if inp.stdin && !test && !compress {
+                    return;
+                }
+                if !inp.stdin {
+                    m.extend_from_slice(inp.shown);
+                    m.extend_from_slice(b":\t");
+                }
+                if test {
+                    m.extend_from_slice(b" OK");
+                } else {
+                    let packed = packed.saturating_sub(d.header_bytes);
+                    m.extend_from_slice(ratio(plain, packed).as_bytes());
+                }
+                if !inp.stdin && !test {
+                    m.extend_from_slice(if self.o.keep {
+                        b" -- created "
+                    } else {
+                        b" -- replaced with "
+                    });
+                    m.extend_from_slice(out.unwrap_or(b"stdout"));
                 }
             }
             _ => {

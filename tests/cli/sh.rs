@@ -2656,3 +2656,36 @@ fn fuzz_corpus_and_mutations() {
         rbox::applets::sh::fuzz_one(&d);
     }
 }
+
+/// Signals ignored when a non-interactive shell starts are neither trapped nor reset (POSIX;
+/// dash and BusyBox ash): `trap` lists the action but the signal stays ignored, also after
+/// `trap - SIG`. An asynchronous list ignores INT and QUIT the same way. (A script started with
+/// `script &` from another script gets INT ignored, and its `trap ... INT` does nothing.)
+#[test]
+fn signals_ignored_at_start_stay_ignored() {
+    let script = "trap 'echo caught' INT HUP TERM; trap; kill -INT $$; kill -HUP $$; echo after; \
+                  trap - INT; kill -INT $$; echo after2; kill -TERM $$; echo after3; \
+                  ( trap 'echo in-job' INT; kill -INT $(sh -c 'echo $PPID'); echo job-done ) & wait";
+    let expect =
+        "trap -- 'echo caught' HUP\ntrap -- 'echo caught' INT\ntrap -- 'echo caught' TERM\n\
+                  after\nafter2\ncaught\nafter3\njob-done\n";
+    let launch = |shell: &str| {
+        let quoted = script.replace('\'', "'\\''");
+        format!("trap '' INT HUP; exec {shell} -c '{quoted}'")
+    };
+    let ours = rbox().to_string_lossy().into_owned() + " sh";
+    gnu("sh")
+        .args(["-c", &launch(&ours)])
+        .run()
+        .ok()
+        .stdout_is(expect);
+    for other in ["dash", "busybox sh"] {
+        if have(other.split(' ').next().unwrap()) {
+            gnu("sh")
+                .args(["-c", &launch(other)])
+                .run()
+                .ok()
+                .stdout_is(expect);
+        }
+    }
+}

@@ -2689,3 +2689,30 @@ fn signals_ignored_at_start_stay_ignored() {
         }
     }
 }
+
+/// `wait` reports a job that a signal ended (`Terminated`) only when it sees the job end, as
+/// dash and BusyBox ash: a job that ended while the shell waited for a foreground command was
+/// reaped there, quietly, and `wait` only gives its status.
+#[test]
+fn wait_reports_only_the_end_it_saw() {
+    let quiet = "sleep 30 & c=$!; kill $c; sleep 0.3; wait $c; echo $?; wait $c; echo $?";
+    let seen = "sleep 30 & c=$!; kill $c; wait $c; echo $?";
+    sh().args(["-c", quiet])
+        .run()
+        .ok()
+        .stdout_is("143\n143\n")
+        .stderr_is("");
+    sh().args(["-c", seen])
+        .run()
+        .ok()
+        .stdout_is("143\n")
+        .stderr_is("Terminated\n");
+    if have("dash") {
+        gnu("dash")
+            .args(["-c", quiet])
+            .run()
+            .ok()
+            .stdout_is("143\n143\n")
+            .stderr_is("");
+    }
+}

@@ -70,6 +70,10 @@ Mandatory arguments to long options are mandatory for short options too.
                                  destination file is missing
   -v, --verbose                explain what is being done
   -x, --one-file-system        stay on this file system
+  -Z                           set SELinux security context of destination
+                                 file to default type
+      --context[=CTX]          like -Z, or if CTX is specified then set the
+                                 SELinux or SMACK security context to CTX
       --help        display this help and exit
       --version     output version information and exit
 
@@ -131,6 +135,8 @@ static SPEC: Spec = Spec::new(
         Opt::flag("update", Some(b'u'), Some("update")),
         Opt::flag("verbose", Some(b'v'), Some("verbose")),
         Opt::flag("one-file-system", Some(b'x'), Some("one-file-system")),
+        Opt::flag("Z", Some(b'Z'), None),
+        Opt::optional("context", None, Some("context")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
@@ -199,6 +205,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
+    m.warn_context(ctx, "SELinux");
     let mut o = CopyOpts::default();
     let mut deref: Option<Deref> = None;
     let mut target: Option<Vec<u8>> = None;

@@ -59,6 +59,11 @@ Mandatory arguments to long options are mandatory for short options too.
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory  treat DEST as a normal file
   -v, --verbose       print the name of each directory as it is created
+      --preserve-context  preserve SELinux security context
+  -Z                      set SELinux security context of destination
+                            file and each created directory to default type
+      --context[=CTX]     like -Z, or if CTX is specified then set the
+                            SELinux or SMACK security context to CTX
       --help        display this help and exit
       --version     output version information and exit
 
@@ -98,6 +103,9 @@ static SPEC: Spec = Spec::new(
             Some("no-target-directory"),
         ),
         Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        Opt::flag("preserve-context", None, Some("preserve-context")),
+        Opt::flag("Z", Some(b'Z'), None),
+        Opt::optional("context", None, Some("context")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],
@@ -135,6 +143,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
+    // Without SELinux GNU warns about both, in command-line order, and goes on.
+    for (id, v) in &m.opts {
+        if *id == "preserve-context" {
+            ctx.msg(b"WARNING: ignoring --preserve-context; this kernel is not SELinux-enabled");
+        } else if *id == "context" && v.as_ref().is_some_and(|c| !c.is_empty()) {
+            ctx.msg(b"warning: ignoring --context; it requires an SELinux-enabled kernel");
+        }
+    }
     let mut names = Names::new();
     let mut inst = Inst {
         mode: None,

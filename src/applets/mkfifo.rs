@@ -46,10 +46,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
+    m.warn_context(ctx, "SELinux/SMACK");
     if m.operands.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing operand", 1));
     }
-    m.warn_context(ctx);
     let mode = node_mode_opt(ctx, m.last("mode"))?;
     for n in &m.operands {
         let n = n.as_bytes();

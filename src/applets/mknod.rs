@@ -81,7 +81,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
     };
-    m.warn_context(ctx);
+    m.warn_context(ctx, "SELinux/SMACK");
     let mode = node_mode_opt(ctx, m.last("mode"))?;
     let ops: Vec<&[u8]> = m.operands.iter().map(|o| o.as_bytes()).collect();
     let expected = if ops.is_empty() || ops.get(1).is_some_and(|t| t.first() == Some(&b'p')) {

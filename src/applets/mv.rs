@@ -50,6 +50,8 @@ If you specify more than one of -i, -f, -n, only the final one takes effect.
                                  than the destination file or when the
                                  destination file is missing
   -v, --verbose                explain what is being done
+  -Z, --context                set SELinux security context of destination
+                                 file to default type
       --help        display this help and exit
       --version     output version information and exit
 
@@ -85,6 +87,9 @@ static SPEC: Spec = Spec::new(
         ),
         Opt::flag("update", Some(b'u'), Some("update")),
         Opt::flag("verbose", Some(b'v'), Some("verbose")),
+        // No SELinux labels to set: accepted and ignored, as GNU does without SELinux
+        // (Debian's add-shell runs `mv -Z`).
+        Opt::flag("context", Some(b'Z'), Some("context")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
     ],

@@ -203,8 +203,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
         if o.verbose {
             ctx.out.flush()?;
+            // Debian names the arguments too: `executing DIR/x ARG...`.
             let mut m = b"executing ".to_vec();
             m.extend_from_slice(&path);
+            for a in &o.args {
+                m.push(b' ');
+                m.extend_from_slice(a.as_bytes());
+            }
             ctx.msg(&m);
         }
         ctx.out.flush()?;

@@ -276,18 +276,20 @@ impl Matches {
             .find(|o| o.0 == id)
             .and_then(|o| o.1.as_ref())
     }
+    /// `--context=CTX` (SELinux/SMACK labels, option id "context"): with no such kernel GNU
+    /// warns and goes on; `-Z` and a bare `--context` pass silently. `kernels` is how the
+    /// tool words it (`SELinux` for cp and install, `SELinux/SMACK` for mkdir, mknod, mkfifo).
+    pub fn warn_context(&self, ctx: &mut Ctx, kernels: &str) {
+        if self.last("context").is_some_and(|c| !c.is_empty()) {
+            let m = format!("warning: ignoring --context; it requires an {kernels}-enabled kernel");
+            ctx.msg(m.as_bytes());
+        }
+    }
     pub fn values<'a>(&'a self, id: &'a str) -> impl DoubleEndedIterator<Item = &'a OsString> {
         self.opts
             .iter()
             .filter(move |o| o.0 == id)
             .filter_map(|o| o.1.as_ref())
-    }
-    /// GNU's warning for `--context=CTX` (`-Z` alone is silently accepted) on a kernel without
-    /// SELinux, which is every kernel rbox supports: mkdir, mkfifo, mknod.
-    pub fn warn_context(&self, ctx: &mut Ctx) {
-        if self.last("context").is_some_and(|c| !c.is_empty()) {
-            ctx.msg(b"warning: ignoring --context; it requires an SELinux/SMACK-enabled kernel");
-        }
     }
     fn push(&mut self, a: Arg<'static>) {
         match a {

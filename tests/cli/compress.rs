@@ -624,3 +624,188 @@ fn compress_z_files_as_gnu() {
     assert_eq!(std::fs::read(w.join("t")).unwrap(), text(300_000));
     assert!(!w.join("t.Z").exists());
 }
+
+/// xzgrep, xzdiff and xzless run `xz --format=auto -cdfqQ`: the format names xz-utils knows
+/// for .xz data are accepted, an unknown one refused with xz's words and status.
+#[test]
+fn xz_format_option_as_xz_utils() {
+    if !have_all(&FAMILIES[2]) {
+        skip("xz-utils is not installed");
+        return;
+    }
+    let setup = |d: &TempDir| {
+        let packed = gnu("xz")
+            .arg("-c")
+            .stdin(b"line one\nline two\n")
+            .run()
+            .stdout;
+        d.write("a.xz", &packed);
+        d.write("plain", b"not packed\n");
+    };
+    let cases: &[&[&str]] = &[
+        &["--format=auto", "-cdfqQ", "a.xz"],
+        &["--format=auto", "-cdfqQ", "plain"],
+        &["-F", "xz", "-dc", "a.xz"],
+        &["-Fxz", "-k", "plain"],
+        &["--format=foo", "-dc", "a.xz"],
+    ];
+    for args in cases {
+        same_in_copies("xz", args, &setup);
+    }
+}
+
+/// A FILE operand in another directory is replaced beside itself (`gzip logs/app.log` leaves
+/// `logs/app.log.gz`, as savelog expects), not in the current directory.
+#[test]
+fn operand_in_a_subdirectory_stays_there() {
+    for f in &FAMILIES {
+        if !have_all(f) {
+            continue;
+        }
+        let suf = f.suf;
+        let setup = move |d: &TempDir| {
+            std::fs::create_dir(d.join("logs")).unwrap();
+            d.write("logs/a", b"first\n");
+            d.write("logs/c", b"third\n");
+            let packed = gnu(f.comp).arg("-c").stdin(b"second\n").run().stdout;
+            d.write(&format!("logs/b{suf}"), &packed);
+        };
+        let packed_b = format!("logs/b{suf}");
+        let cases: Vec<Vec<&str>> = vec![
+            vec![f.comp, "logs/a"],
+            vec![f.comp, "-k", "logs//c"],
+            vec![f.decomp, &packed_b],
+        ];
+        for args in &cases {
+            let (a, b) = (TempDir::new("cz-ours"), TempDir::new("cz-ref"));
+            setup(&a);
+            setup(&b);
+            let o = applet(args[0]).args(&args[1..]).cwd(a.path()).run();
+            let g = gnu(args[0]).args(&args[1..]).cwd(b.path()).run();
+            if f.comp == "zstd" {
+                // zstd's own summary line on stderr is not reproduced.
+                assert_eq!((o.code, &o.stdout), (g.code, &g.stdout), "{args:?}");
+            } else {
+                o.same_as(&g);
+            }
+            for sub in [".", "logs"] {
+                assert_eq!(
+                    listing(&a.join(sub)),
+                    listing(&b.join(sub)),
+                    "{args:?}: files left in {sub}"
+                );
+            }
+        }
+    }
+}
+
+/// `gzip -l` as GNU lists: `-v` adds method, CRC and a time (the file's, or with `-N` the
+/// header's) — zforce greps `gzip -lv` for `defla`; `-N` shows the stored name; `-q` drops
+/// the heads and totals only; heads come with the first listed file; standard input is listed
+/// as `stdout`; a totals line whenever several FILEs were named.
+#[test]
+fn gzip_list_as_gnu() {
+    if !have("gzip") {
+        skip("gzip is not installed");
+        return;
+    }
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(981_173_100);
+    let setup = move |d: &TempDir| {
+        let p = d.write("named", b"some data\nmore data\n");
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        let z = gnu("gzip").args(["-c", "named"]).cwd(d.path()).run().stdout;
+        for (n, data) in [("renamed.gz", &z[..]), ("plain", b"not gzip\n")] {
+            let f = d.write(n, data);
+            std::fs::File::options()
+                .write(true)
+                .open(&f)
+                .unwrap()
+                .set_modified(when + std::time::Duration::from_secs(3600))
+                .unwrap();
+        }
+        let piped = gnu("gzip").arg("-c").stdin(b"piped\n").run().stdout;
+        d.write("nameless.gz", &piped);
+    };
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let (a, b) = (TempDir::new("gl-ours"), TempDir::new("gl-ref"));
+        setup(&a);
+        setup(&b);
+        let feed = |d: &TempDir| stdin.map(|f| std::fs::read(d.join(f)).unwrap());
+        let mut o = applet("gzip").args(args).cwd(a.path()).env("TZ", "UTC");
+        let mut g = gnu("gzip").args(args).cwd(b.path()).env("TZ", "UTC");
+        if let (Some(x), Some(y)) = (feed(&a), feed(&b)) {
+            o = o.stdin(x);
+            g = g.stdin(y);
+        }
+        o.run().same_as(&g.run());
+    };
+    for args in [
+        &["-lv", "renamed.gz"][..],
+        &["-lvN", "renamed.gz"],
+        &["-lN", "renamed.gz", "nameless.gz"],
+        &["-lvN", "nameless.gz"],
+        &["-lq", "renamed.gz", "nameless.gz"],
+        &["-lqv", "renamed.gz", "nameless.gz"],
+        &["-lv", "plain", "renamed.gz", "missing.gz"],
+        &["-l", "missing.gz"],
+        &["-lv", "plain"],
+    ] {
+        run(args, None);
+    }
+    run(&["-lv"], Some("renamed.gz"));
+    run(&["-l"], Some("renamed.gz"));
+    run(&["-lvN"], Some("renamed.gz"));
+}
+
+/// `gzip -v` as GNU gzip 1.12 words it: `NAME:\t` and the ratio, then `-- replaced with OUT`
+/// (also `stdout` under -c) or `-- created OUT` under -k; a test says only ` OK`; standard
+/// input gets the bare ratio when compressed, ` OK` when tested, nothing when decompressed.
+#[test]
+fn gzip_verbose_as_gnu() {
+    if !have("gzip") {
+        skip("gzip is not installed");
+        return;
+    }
+    let setup = |d: &TempDir| {
+        d.write("a", b"hello hello hello\n");
+        let z = gnu("gzip")
+            .args(["-c", "-n"])
+            .stdin(b"packed text\n")
+            .run()
+            .stdout;
+        d.write("b.gz", &z);
+    };
+    for args in [
+        &["-v", "a"][..],
+        &["-kv", "a"],
+        &["-cv", "a"],
+        &["-ckv", "a"],
+        &["-dv", "b.gz"],
+        &["-dkv", "b.gz"],
+        &["-dcv", "b.gz"],
+        &["-tv", "b.gz", "a"],
+    ] {
+        same_in_copies("gzip", args, &setup);
+    }
+    for (args, input) in [
+        (&["-v"][..], &b"plain words\n"[..]),
+        (&["-cv", "-"], b"plain words\n"),
+        (&["-tv"], &[][..]),
+        (&["-dv"], &[][..]),
+    ] {
+        let z;
+        let input = if input.is_empty() {
+            z = gnu("gzip").arg("-c").stdin(b"packed\n").run().stdout;
+            &z[..]
+        } else {
+            input
+        };
+        let ours = applet("gzip").args(args).stdin(input).run();
+        ours.same_as(&gnu("gzip").args(args).stdin(input).run());
+    }
+}

@@ -185,6 +185,10 @@ fn files_and_messages_like_gnu() {
         &[s("-v"), s("n\nl"), b"bad\xff", s("e")],
         &[s("--remove-destination"), s("x"), s("y")],
         &[s("--strip-trailing-slashes"), s("-r"), s("src/d/"), s("e")],
+        &[s("-Z"), s("x"), s("z")],
+        &[s("--context"), s("x"), s("z")],
+        &[s("--context=u:r:t:s0"), s("x"), s("z")],
+        &[s("--context=u:r:t:s0")],
     ] {
         both(args, plain);
     }

@@ -81,6 +81,11 @@ fn like_gnu() {
         &[s("f")],
         &[],
         &[s("-v"), s("n\nl"), s("dir")],
+        &[s("-Z"), s("f"), s("g")],
+        &[s("--preserve-context"), s("--context"), s("f"), s("g")],
+        &[s("--context=u:r:t:s0"), s("f"), s("g")],
+        &[s("--context=u:r:t:s0")],
+        &[s("--context=u:r:t:s0"), s("--preserve-context")],
     ] {
         both(args);
     }

@@ -62,6 +62,7 @@ fn options_and_errors_match_gnu() {
         "--parent --verb x/y",
         "-Z z",
         "--context=ctx z",
+        "--context=ctx",
         "-p sg/x/y",
     ] {
         let args = split(case);

@@ -23,6 +23,7 @@ fn matches_gnu() {
         "",
         "-Z p",
         "--context=x p",
+        "--context=x",
         "-x p",
     ] {
         let args: Vec<&str> = case.split_whitespace().collect();

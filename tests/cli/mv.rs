@@ -83,6 +83,10 @@ fn renames_and_messages_like_gnu() {
         &[s("-Q"), s("x")],
         &[s("-v"), s("n\nl"), b"b\xff", s("e")],
         &[s("--strip-trailing-slashes"), s("d/"), s("e/new")],
+        // No SELinux here: -Z and --context accepted, as Debian's add-shell uses them.
+        &[s("-Z"), s("x"), s("z")],
+        &[s("--context"), s("x"), s("z")],
+        &[s("--context=x"), s("x"), s("z")],
     ] {
         both(args, "");
     }

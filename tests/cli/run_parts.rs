@@ -46,6 +46,7 @@ fn matches_debian_run_parts() {
         &["--exit-on-error", "d"],
         &["--reverse", "d"],
         &["-a", "x", "--arg=y z", "d"],
+        &["-v", "-a", "x", "--arg=y z", "--exit-on-error", "d"],
         &["--regex=.*\\.sh", "d"],
         &["--regex", "^[0-9]+-(one|two)$", "d"],
         &["-u", "077", "--regex=one", "d"],

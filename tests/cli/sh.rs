@@ -2656,3 +2656,63 @@ fn fuzz_corpus_and_mutations() {
         rbox::applets::sh::fuzz_one(&d);
     }
 }
+
+/// Signals ignored when a non-interactive shell starts are neither trapped nor reset (POSIX;
+/// dash and BusyBox ash): `trap` lists the action but the signal stays ignored, also after
+/// `trap - SIG`. An asynchronous list ignores INT and QUIT the same way. (A script started with
+/// `script &` from another script gets INT ignored, and its `trap ... INT` does nothing.)
+#[test]
+fn signals_ignored_at_start_stay_ignored() {
+    let script = "trap 'echo caught' INT HUP TERM; trap; kill -INT $$; kill -HUP $$; echo after; \
+                  trap - INT; kill -INT $$; echo after2; kill -TERM $$; echo after3; \
+                  ( trap 'echo in-job' INT; kill -INT $(sh -c 'echo $PPID'); echo job-done ) & wait";
+    let expect =
+        "trap -- 'echo caught' HUP\ntrap -- 'echo caught' INT\ntrap -- 'echo caught' TERM\n\
+                  after\nafter2\ncaught\nafter3\njob-done\n";
+    let launch = |shell: &str| {
+        let quoted = script.replace('\'', "'\\''");
+        format!("trap '' INT HUP; exec {shell} -c '{quoted}'")
+    };
+    let ours = rbox().to_string_lossy().into_owned() + " sh";
+    gnu("sh")
+        .args(["-c", &launch(&ours)])
+        .run()
+        .ok()
+        .stdout_is(expect);
+    for other in ["dash", "busybox sh"] {
+        if have(other.split(' ').next().unwrap()) {
+            gnu("sh")
+                .args(["-c", &launch(other)])
+                .run()
+                .ok()
+                .stdout_is(expect);
+        }
+    }
+}
+
+/// `wait` reports a job that a signal ended (`Terminated`) only when it sees the job end, as
+/// dash and BusyBox ash: a job that ended while the shell waited for a foreground command was
+/// reaped there, quietly, and `wait` only gives its status.
+#[test]
+fn wait_reports_only_the_end_it_saw() {
+    let quiet = "sleep 30 & c=$!; kill $c; sleep 0.3; wait $c; echo $?; wait $c; echo $?";
+    let seen = "sleep 30 & c=$!; kill $c; wait $c; echo $?";
+    sh().args(["-c", quiet])
+        .run()
+        .ok()
+        .stdout_is("143\n143\n")
+        .stderr_is("");
+    sh().args(["-c", seen])
+        .run()
+        .ok()
+        .stdout_is("143\n")
+        .stderr_is("Terminated\n");
+    if have("dash") {
+        gnu("dash")
+            .args(["-c", quiet])
+            .run()
+            .ok()
+            .stdout_is("143\n143\n")
+            .stderr_is("");
+    }
+}

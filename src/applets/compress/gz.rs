@@ -9,7 +9,7 @@ use std::os::fd::BorrowedFd;
 use super::{write_out, Done, Fail, Input, Mode, Opts, Runner};
 use crate::common::codec;
 use crate::common::sys::fd as sysfd;
-use crate::common::Ctx;
+use crate::common::{time, Ctx};
 
 use crate::common::codec::gunzip::{header, Source, FEXTRA, FNAME};
 
@@ -81,9 +81,14 @@ pub(super) fn peek_name(fd: BorrowedFd) -> Option<Vec<u8>> {
     (!name.is_empty()).then(|| name.to_vec())
 }
 
-pub(super) fn list_header(ctx: &mut Ctx, o: &Opts) {
+/// GNU prints the column heads just before the first file it lists (none when every file
+/// fails), and not under -q.
+fn list_header(ctx: &mut Ctx, o: &Opts) {
     if o.quiet {
         return;
+    }
+    if o.verbose {
+        let _ = ctx.out.write_all(b"method  crc     date  time  ");
     }
     let _ = ctx
         .out
@@ -99,6 +104,25 @@ fn list_line(ctx: &mut Ctx, packed: u64, plain: u64, overhead: u64, name: &[u8])
     l.extend_from_slice(name);
     l.push(b'\n');
     let _ = ctx.out.write_all(&l);
+}
+
+/// -lv's first columns: method, the last trailer's CRC, and a time: the header's with -N
+/// (when it holds one), else the input file's modification time (0 for a pipe), local.
+fn list_verbose(ctx: &mut Ctx, o: &Opts, fd: BorrowedFd, crc: u32, stamp: u32) {
+    let t = match sysfd::fstat(fd) {
+        _ if o.name && stamp != 0 => i64::from(stamp),
+        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => st.st_mtime,
+        _ => 0,
+    };
+    let tm = time::Zone::local().to_tm(t);
+    let l = format!(
+        "defla {crc:08x} {}{:3} {:02}:{:02} ",
+        time::month_abbr(tm.mon),
+        tm.mday,
+        tm.hour,
+        tm.min
+    );
+    let _ = ctx.out.write_all(l.as_bytes());
 }
 
 /// -l for one input: its size, the last trailer's length, the first header's size.
@@ -139,15 +163,31 @@ pub(super) fn list_one(ctx: &mut Ctx, r: &mut Runner, inp: Input, shown: &[u8]) 
         r.data_error(ctx, inp.shown, f);
         return;
     }
-    let Ok((_, _, hlen)) = header(&mut Source::memory(inp.fd, &first[2..])) else {
+    let Ok((stored, stamp, hlen)) = header(&mut Source::memory(inp.fd, &first[2..])) else {
         r.data_error(ctx, inp.shown, Fail::Truncated);
         return;
     };
+    let crc = u32::from_le_bytes([last[0], last[1], last[2], last[3]]);
     let plain = u64::from(u32::from_le_bytes([last[4], last[5], last[6], last[7]]));
     let overhead = hlen + 8;
-    if !r.o.quiet {
-        list_line(ctx, total, plain, overhead, shown);
+    if r.list_total.is_none() {
+        list_header(ctx, &r.o);
     }
+    if r.o.verbose {
+        list_verbose(ctx, &r.o, inp.fd, crc, stamp);
+    }
+    // -N: the stored name, in the listed file's directory.
+    let named;
+    let shown = match stored.filter(|n| r.o.name && !n.is_empty()) {
+        Some(n) => {
+            let dir = shown.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+            let base = n.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+            named = [&shown[..dir], &n[base..]].concat();
+            &named[..]
+        }
+        None => shown,
+    };
+    list_line(ctx, total, plain, overhead, shown);
     let t = r.list_total.get_or_insert((0, 0, 0));
     t.0 += total;
     t.1 += plain;
@@ -157,9 +197,13 @@ pub(super) fn list_one(ctx: &mut Ctx, r: &mut Runner, inp: Input, shown: &[u8]) 
     let _ = Mode::List;
 }
 
-pub(super) fn list_total(ctx: &mut Ctx, r: &Runner) {
-    if let Some((packed, plain, files)) = r.list_total {
-        if files > 1 && !r.o.quiet {
+/// The totals line, when more than one FILE was named (listed or not), as GNU's.
+pub(super) fn list_total(ctx: &mut Ctx, r: &Runner, operands: usize) {
+    if let Some((packed, plain, _)) = r.list_total {
+        if operands > 1 && !r.o.quiet {
+            if r.o.verbose {
+                let _ = ctx.out.write_all(&[b' '; 28]);
+            }
             list_line(ctx, packed, plain, r.list_overhead, b"(totals)");
         }
     }

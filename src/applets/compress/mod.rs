@@ -53,9 +53,8 @@ mod gz {
     pub(super) fn peek_name(_: BorrowedFd) -> Option<Vec<u8>> {
         None
     }
-    pub(super) fn list_header(_: &mut Ctx, _: &Opts) {}
     pub(super) fn list_one(_: &mut Ctx, _: &mut Runner, _: Input, _: &[u8]) {}
-    pub(super) fn list_total(_: &mut Ctx, _: &Runner) {}
+    pub(super) fn list_total(_: &mut Ctx, _: &Runner, _: usize) {}
 }
 
 use std::ffi::OsString;
@@ -254,6 +253,8 @@ const XZ_OPTS: &[Opt] = &[
     Opt::arg("suffix", Some(b'S'), Some("suffix")),
     Opt::flag("extreme", Some(b'e'), Some("extreme")),
     Opt::arg("threads", Some(b'T'), Some("threads")),
+    Opt::arg("format", Some(b'F'), Some("format")),
+    Opt::flag("no-warn", Some(b'Q'), Some("no-warn")),
     Opt::flag("quiet", Some(b'q'), Some("quiet")),
     Opt::flag("verbose", Some(b'v'), Some("verbose")),
     Opt::flag("help", Some(b'h'), Some("help")),
@@ -369,7 +370,9 @@ Compress or decompress FILEs in the .xz format.
   -e, --extreme       try to improve compression ratio by using more CPU time
   -T, --threads=NUM   accepted; compression runs in one thread
   -S, --suffix=.SUF   use the suffix '.SUF' on compressed files
+  -F, --format=FMT    auto or xz: the .xz format is the only one
   -q, --quiet         suppress warnings
+  -Q, --no-warn       accepted
   -v, --verbose       be verbose
   -h, --help          display this short help and exit
   -V, --version       display the version number and exit
@@ -490,6 +493,20 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
             Some(Id::Best) => o.level = Some(if fam == Fam::Zstd { 19 } else { 9 }),
             Some(Id::Ultra) => ultra = true,
             Some(Id::Output) => o.output = val.map(|v| v.as_bytes().to_vec()),
+            // xzgrep, xzdiff and xzless run `xz --format=auto -cdfqQ`: the .xz format is the
+            // one rbox's xz reads and writes, so `auto` and `xz` name it.
+            Some(Id::Format) => {
+                let f = val.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+                if f != b"auto" && f != b"xz" {
+                    let mut m = f;
+                    m.extend_from_slice(match &m[..] {
+                        b"lzma" | b"alone" | b"raw" => b": this format is not built into rbox",
+                        _ => b": Unknown file format type",
+                    });
+                    say(ctx, fam, &m);
+                    return 1;
+                }
+            }
             Some(Id::Suffix) => {
                 let s = val.map(|v| v.as_bytes().to_vec()).unwrap_or_default();
                 if s.is_empty() || s.contains(&b'/') {
@@ -510,7 +527,7 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
                     _ => Some(n),
                 };
             }
-            _ => {} // ascii, synchronous, rsyncable, small, extreme, threads: accepted
+            _ => {} // ascii, synchronous, rsyncable, small, extreme, threads, no-warn: accepted
         }
     }
     if fam == Fam::Zstd {
@@ -543,14 +560,11 @@ fn main(fam: Fam, mode: Mode, cat: bool, argv: Vec<OsString>, ctx: &mut Ctx) -> 
     if files.is_empty() {
         files.push(OsString::from("-"));
     }
-    if run.o.mode == Mode::List {
-        gz::list_header(ctx, &run.o);
-    }
     for f in &files {
         run.operand(ctx, f.as_bytes());
     }
     if run.o.mode == Mode::List {
-        gz::list_total(ctx, &run);
+        gz::list_total(ctx, &run, files.len());
     }
     ctx.finish(Ok(()))
 }
@@ -581,6 +595,7 @@ crate::common::args::named! {
         Ultra = "ultra",
         Output = "output",
         Suffix = "suffix",
+        Format = "format",
     }
 }
 
@@ -647,6 +662,8 @@ struct Input<'a> {
     fd: BorrowedFd<'a>,
     /// Shown in messages.
     shown: &'a [u8],
+    /// Standard input rather than a FILE (gzip -v words the two differently).
+    stdin: bool,
 }
 
 impl Runner {
@@ -789,9 +806,11 @@ impl Runner {
         let inp = Input {
             fd: stdin_fd(),
             shown,
+            stdin: true,
         };
         if self.o.mode == Mode::List {
-            return gz::list_one(ctx, self, inp, b"stdin");
+            // GNU lists standard input under its output's name.
+            return gz::list_one(ctx, self, inp, b"stdout");
         }
         let (mtime, name) = match sysfd::fstat(stdin_fd()) {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFREG => (st.st_mtime as u32, None),
@@ -910,6 +929,7 @@ impl Runner {
         let inp = Input {
             fd: fd.as_fd(),
             shown: path,
+            stdin: false,
         };
         if self.o.mode == Mode::List {
             let shown = strip_suffix(path, &self.o.suffix)
@@ -938,19 +958,26 @@ impl Runner {
                 out_name = [dir_part, base_name(&stored)].concat();
             }
         }
-        let out_base = base_name(&out_name).to_vec();
+        // The output goes beside the input: under -r by its base name in the directory being
+        // walked; for an operand (`gzip logs/f`, `zstd -o out/x f`) by its whole name from the
+        // current directory, where `dir` is.
+        let (odir, out_base) = if name == path || self.o.output.is_some() {
+            (sysfd::cwd(), out_name.clone())
+        } else {
+            (dir, base_name(&out_name).to_vec())
+        };
         // Refuse to overwrite (or remove it first with -f).
-        if sysfd::fstatat(dir, &out_base, libc::AT_SYMLINK_NOFOLLOW).is_ok() {
+        if sysfd::fstatat(odir, &out_base, libc::AT_SYMLINK_NOFOLLOW).is_ok() {
             if !self.o.force {
                 self.exists(ctx, &out_name);
                 return;
             }
-            if let Err(e) = sysfs::unlinkat(dir, &out_base, 0) {
+            if let Err(e) = sysfs::unlinkat(odir, &out_base, 0) {
                 return self.open_error(ctx, &out_name, &e);
             }
         }
         let out = match sysfd::openat(
-            dir,
+            odir,
             &out_base,
             libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
             0o600,
@@ -969,12 +996,12 @@ impl Runner {
         let failed = r.is_err() || garbage_fatal && fam != Fam::Gzip;
         if failed {
             // Never leave a partial output; never touch the input.
-            let _ = sysfs::unlinkat(dir, &out_base, 0);
+            let _ = sysfs::unlinkat(odir, &out_base, 0);
             self.report(ctx, &inp, r, None);
             return;
         }
         if let Err(e) = finish_output(out, st, mtime_restore) {
-            let _ = sysfs::unlinkat(dir, &out_base, 0);
+            let _ = sysfs::unlinkat(odir, &out_base, 0);
             self.report(ctx, &inp, Err(Fail::Write(e)), None);
             return;
         }
@@ -1240,18 +1267,31 @@ impl Runner {
         };
         let mut m = Vec::new();
         match fam {
+            // GNU gzip 1.12: a FILE gets `NAME:\t`, the ratio (none for -t) and what became
+            // of it (`-- replaced with stdout` under -c too, `-- created` under -k); standard
+            // input only the ratio of a compression, ` OK` of a test, nothing else.
             Fam::Gzip => {
-                m.extend_from_slice(inp.shown);
-                m.extend_from_slice(b":\t");
-                let packed = packed.saturating_sub(d.header_bytes);
-                m.extend_from_slice(ratio(plain, packed).as_bytes());
-                match (self.o.mode, out) {
-                    (Mode::Test, _) => m.extend_from_slice(b" OK"),
-                    (_, Some(o)) => {
-                        m.extend_from_slice(b" -- replaced with ");
-                        m.extend_from_slice(o);
-                    }
-                    _ => {}
+                let test = self.o.mode == Mode::Test;
+                if inp.stdin && !test && !compress {
+                    return;
+                }
+                if !inp.stdin {
+                    m.extend_from_slice(inp.shown);
+                    m.extend_from_slice(b":\t");
+                }
+                if test {
+                    m.extend_from_slice(b" OK");
+                } else {
+                    let packed = packed.saturating_sub(d.header_bytes);
+                    m.extend_from_slice(ratio(plain, packed).as_bytes());
+                }
+                if !inp.stdin && !test {
+                    m.extend_from_slice(if self.o.keep {
+                        b" -- created "
+                    } else {
+                        b" -- replaced with "
+                    });
+                    m.extend_from_slice(out.unwrap_or(b"stdout"));
                 }
             }
             _ => {

@@ -308,6 +308,9 @@ impl Shell {
                         for s in [libc::SIGINT, libc::SIGQUIT] {
                             if sh.traps[s as usize].is_none() {
                                 let _ = signal::set_handler(s, Handler::Ignore);
+                                // As if ignored at start: a `trap` in the job leaves it so.
+                                sh.sig_seen |= 1 << s;
+                                sh.sig_hard_ign |= 1 << s;
                             }
                         }
                         if let Ok(null) = fd::open(b"/dev/null", libc::O_RDONLY, 0) {

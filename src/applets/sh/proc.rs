@@ -33,6 +33,9 @@ pub struct Job {
     pub waited: bool,
     /// Inherited by a subshell: another process's child, shown as it was (never polled).
     pub foreign: bool,
+    /// Found ended while the shell waited for a foreground command: `wait` gives its status
+    /// but no `Terminated` notice (see [`Procs::note_ended`]).
+    pub quiet: bool,
 }
 
 /// The shell's children: the job table and what was reaped.
@@ -191,6 +194,17 @@ impl Procs {
         done
     }
 
+    /// After a foreground wait: dash and BusyBox ash reap every child that has ended while
+    /// they wait for a foreground one, and report a signal-ended job at `wait` only when the
+    /// `wait` itself saw it end; a job found ended here is marked so (its status is kept).
+    pub fn note_ended(&mut self) {
+        for (id, _) in self.poll() {
+            if let Some(j) = self.jobs.iter_mut().find(|j| j.id == id) {
+                j.quiet = true;
+            }
+        }
+    }
+
     /// As process 1, before a prompt: reap whatever has ended, without blocking.
     pub fn reap_orphans(&mut self) {
         if !self.reap_any {
@@ -229,6 +243,7 @@ impl Procs {
             cmd,
             waited: false,
             foreign: false,
+            quiet: false,
         });
         id
     }
@@ -290,7 +305,7 @@ impl Procs {
             if self.jobs[i].foreign {
                 return Ok((127, None));
             }
-            let first = !self.jobs[i].waited;
+            let first = !self.jobs[i].waited && !self.jobs[i].quiet;
             let r = self.wait_job(i, intr)?;
             return Ok((status(r), r.filter(|_| first)));
         }
@@ -418,7 +433,11 @@ impl Shell {
 
     /// Wait for a child forked by [`Shell::fork_run`]: its shell status (127 when lost).
     pub fn wait_child(&mut self, pid: Pid) -> i32 {
-        match self.procs.wait(pid, &|| None) {
+        let r = self.procs.wait(pid, &|| None);
+        if !self.opts.interactive && !self.procs.jobs.is_empty() {
+            self.procs.note_ended();
+        }
+        match r {
             Ok(Some(st)) => {
                 self.report_signal(st);
                 st.shell_status()

@@ -160,6 +160,10 @@ pub struct Shell {
     pub in_trap: bool,
     /// Signals whose trap action is running (bit N: signal N).
     pub traps_running: u128,
+    /// Signals whose disposition at the shell's start has been looked at (bit N: signal N),
+    /// and those of them that were ignored then: see [`Shell::hard_ignored`].
+    pub sig_seen: u128,
+    pub sig_hard_ign: u128,
     /// `$?` when the running trap action was entered: what a bare `exit`/`return` in it uses.
     pub trap_status: Option<i32>,
     /// Depth of evaluation (function calls, eval, `.`), to stop runaway recursion.
@@ -251,6 +255,8 @@ impl Shell {
             loop_depth: 0,
             func_depth: 0,
             traps: vec![None; 65],
+            sig_seen: 0,
+            sig_hard_ign: 0,
             procs: Procs::default(),
             hash: FastMap::default(),
             subshell: false,
@@ -430,8 +436,22 @@ impl Shell {
         s
     }
 
+    /// A signal ignored when a non-interactive shell started (or by `&` in one) is neither
+    /// trapped nor reset (POSIX; dash, BusyBox ash): `trap` records and lists the action, the
+    /// signal stays ignored. Looked at once, before the shell first changes it.
+    pub fn hard_ignored(&mut self, sig: usize) -> bool {
+        let bit = 1u128 << sig;
+        if self.sig_seen & bit == 0 {
+            self.sig_seen |= bit;
+            if !self.opts.interactive && signal::ignored_at_start(sig as i32) {
+                self.sig_hard_ign |= bit;
+            }
+        }
+        self.sig_hard_ign & bit != 0
+    }
+
     pub fn set_trap(&mut self, sig: usize, action: Option<Vec<u8>>) {
-        if sig != 0 {
+        if sig != 0 && !self.hard_ignored(sig) {
             let h = match &action {
                 None => Handler::Default,
                 Some(a) if a.is_empty() => Handler::Ignore,

@@ -58,6 +58,16 @@ pub fn restore_sigpipe() {
     }
 }
 
+/// Whether `sig` was ignored when the process started, asked before the process changed it
+/// (SIGPIPE, which Rust's runtime ignores before `main`, from the record made before that).
+pub fn ignored_at_start(sig: i32) -> bool {
+    if sig == libc::SIGPIPE {
+        SIGPIPE_IGNORED_AT_START.load(std::sync::atomic::Ordering::Relaxed)
+    } else {
+        is_ignored(sig)
+    }
+}
+
 /// Whether `sig` is ignored now (a process started with it ignored keeps it so).
 pub fn is_ignored(sig: i32) -> bool {
     // SAFETY: sigaction with a null new action only writes the old one into `old`.

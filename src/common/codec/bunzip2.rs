@@ -8,9 +8,9 @@
 //! that runs straight loops: a table lookup per Huffman symbol for codes up to [`FAST_BITS`]
 //! long, a group of 50 symbols at a time once the group's bits are buffered (so nothing of the
 //! compressed block is kept: once it waited for a whole block, and its input buffer grew with
-//! the file), one pass over the block for the inverse transform, and the block written out
-//! along two chains at once (forwards from its start, backwards from its end). Memory is the
-//! block ([`Block`]: 6.5 bytes an entry, 5.6 MiB at 900k) and under 64 KiB of input.
+//! the file), one pass over the block for the inverse transform, and one load a byte to write
+//! the block out. Memory is the block ([`Block`]: 4 bytes an entry, 3.5 MiB at 900k, as bzip2's
+//! and BusyBox's) and under 64 KiB of input.
 //!
 //! Deviation: blocks with the "randomised" bit (written only by bzip2 0.9.0, 1998) are
 //! refused as corrupt, as BusyBox refuses them.
@@ -87,20 +87,12 @@ fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
 const BLK: usize = 1 << 20;
 const BLK_MASK: usize = BLK - 1;
 
-/// The block, 6.5 bytes an entry (5.6 MiB at 900k; bzip2 -d: 4 bytes, BusyBox: 4). Writing
-/// a block out follows links at random through megabytes, and the time of a step is a cache
-/// miss: it walks two chains at once, the first half of the block forwards from its start and
-/// the second half backwards from its end (into `tail`), so that two misses are in flight
-/// instead of one.
+/// The block, 4 bytes an entry (3.5 MiB at 900k, as bzip2 -d and BusyBox): entry `k` is its
+/// byte (the last column of the sorted rotations, as decoded), then from the inverse transform
+/// the index of the entry after it in the output << 8. Writing the block out follows these
+/// links at random through megabytes, one load a byte.
 struct Block {
-    /// Entry `k`: its byte (the last column of the sorted rotations, as decoded), then from
-    /// the inverse transform the index of the entry after it in the output << 8 and the high
-    /// 4 bits of the index of the one before it << 28. The forward chain loads only these.
     fwd: Box<[u32; BLK]>,
-    /// Entry `k`: the low 16 bits of the index of the entry before it.
-    back: Box<[u16; BLK]>,
-    /// The second half of the block, before the first run-length stage is undone.
-    tail: Box<[u8; BLK / 2]>,
 }
 
 impl Block {
@@ -108,8 +100,6 @@ impl Block {
         // Fresh zeroed pages (calloc), not a fill loop: a small block touches few of them.
         Block {
             fwd: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
-            back: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
-            tail: vec![0; BLK / 2].into_boxed_slice().try_into().unwrap(),
         }
     }
 }
@@ -354,13 +344,9 @@ pub struct Decoder {
     tables: Vec<Table>,
     selectors: Vec<u8>,
     sym: Box<Sym>,
-    // Writing out a block: the forward chain, the backward one, then the tail.
+    // Writing out a block: the entry last written and the bytes left.
     left: usize,
     t_pos: usize,
-    back_left: usize,
-    t_back: usize,
-    tail_len: usize,
-    tail_pos: usize,
     last: i32,
     same: u32,
     /// Copies of `last` still to write (an RLE count met with the output full).
@@ -396,10 +382,6 @@ impl Decoder {
             }),
             left: 0,
             t_pos: 0,
-            back_left: 0,
-            t_back: 0,
-            tail_len: 0,
-            tail_pos: 0,
             last: -1,
             same: 0,
             repeat: 0,
@@ -658,7 +640,7 @@ impl Decoder {
             return Err(Stop::Bad("bad origin pointer"));
         }
         // Inverse transform: each entry gets the index of the entry that follows it in the
-        // output, and that one the index of the entry before it.
+        // output.
         let mut start = [0u32; 256];
         let mut sum = 0u32;
         for (st, c) in start.iter_mut().zip(counts.iter()) {
@@ -669,18 +651,11 @@ impl Decoder {
             let e = blk.fwd[i & BLK_MASK];
             let j = start[e as u8 as usize];
             start[e as u8 as usize] += 1;
-            blk.fwd[i & BLK_MASK] = e | (j >> 16) << 28;
-            blk.back[i & BLK_MASK] = j as u16;
             blk.fwd[j as usize & BLK_MASK] |= (i as u32) << 8;
         }
         // The output is the cycle of `next` from after the origin round to the origin itself.
-        let half = n / 2;
         self.t_pos = s.orig_ptr;
-        self.left = n - half;
-        self.t_back = s.orig_ptr;
-        self.back_left = half;
-        self.tail_len = half;
-        self.tail_pos = 0;
+        self.left = n;
         self.last = -1;
         self.same = 0;
         self.repeat = 0;
@@ -694,19 +669,31 @@ impl Decoder {
     /// a count of further copies). Returns the bytes written; the block is done when `state`
     /// has moved on.
     fn output(&mut self, o: &mut [u8]) -> Result<usize, Stop> {
-        let Some(blk) = self.blk.as_deref_mut() else {
+        let Some(blk) = self.blk.as_deref() else {
             return Err(Stop::Bad("no block"));
         };
-        let (mut t_pos, mut left, mut t_back, mut back_left) =
-            (self.t_pos, self.left, self.t_back, self.back_left);
-        let (tail_len, mut tail_pos) = (self.tail_len, self.tail_pos);
+        let (mut t_pos, mut left) = (self.t_pos, self.left);
         let (mut prev, mut same, mut repeat) = (self.last, self.same, self.repeat);
         let mut w = 0;
-        // One byte through the first run-length stage, in a loop that `break`s when a count
-        // is met (`repeat` copies of `prev` are then due).
-        macro_rules! unrun {
-            ($byte:expr) => {
-                let byte = $byte;
+        loop {
+            if repeat > 0 {
+                let b = prev as u8;
+                let k = (repeat as usize).min(o.len() - w);
+                o[w..w + k].fill(b);
+                w += k;
+                repeat -= k as u32;
+                if repeat > 0 {
+                    break;
+                }
+                // The byte after a count starts a run afresh, whatever its value.
+                prev = -1;
+            }
+            // The hot loop: a step along the chain, then the first run-length stage undone
+            // (four equal bytes, then a count of further copies).
+            while w < o.len() && left > 0 {
+                t_pos = (blk.fwd[t_pos & BLK_MASK] >> 8) as usize & BLK_MASK;
+                let byte = blk.fwd[t_pos] as u8;
+                left -= 1;
                 if same == 4 {
                     same = 0;
                     if byte == 0 {
@@ -724,52 +711,15 @@ impl Decoder {
                 }
                 o[w] = byte;
                 w += 1;
-            };
-        }
-        loop {
-            if repeat > 0 {
-                let b = prev as u8;
-                let k = (repeat as usize).min(o.len() - w);
-                o[w..w + k].fill(b);
-                w += k;
-                repeat -= k as u32;
-                if repeat > 0 {
-                    break;
-                }
-                // The byte after a count starts a run afresh, whatever its value.
-                prev = -1;
             }
-            // The hot loop: a step of each chain.
-            while w < o.len() && left > 0 {
-                t_pos = (blk.fwd[t_pos & BLK_MASK] >> 8) as usize & BLK_MASK;
-                let byte = blk.fwd[t_pos] as u8;
-                left -= 1;
-                if back_left > 0 {
-                    back_left -= 1;
-                    let t = t_back & BLK_MASK;
-                    let e = blk.fwd[t];
-                    blk.tail[back_left & (BLK / 2 - 1)] = e as u8;
-                    t_back = blk.back[t] as usize | ((e >> 28) as usize) << 16;
-                }
-                unrun!(byte);
-            }
-            if left == 0 && repeat == 0 {
-                while w < o.len() && tail_pos < tail_len {
-                    let byte = blk.tail[tail_pos & (BLK / 2 - 1)];
-                    tail_pos += 1;
-                    unrun!(byte);
-                }
-            }
-            let rest = left + (tail_len - tail_pos);
-            if w == o.len() || (rest == 0 && repeat == 0) {
+            if w == o.len() || (left == 0 && repeat == 0) {
                 break;
             }
         }
-        (self.t_pos, self.left, self.t_back, self.back_left) = (t_pos, left, t_back, back_left);
-        self.tail_pos = tail_pos;
+        (self.t_pos, self.left) = (t_pos, left);
         (self.last, self.same, self.repeat) = (prev, same, repeat);
         self.crc = crc_update(self.crc, &o[..w]);
-        if left + (tail_len - tail_pos) == 0 && repeat == 0 {
+        if left == 0 && repeat == 0 {
             self.finish_block()?;
         }
         Ok(w)

@@ -9,7 +9,7 @@
 //! the same `OK`/`FAILED`/`FAILED open or read` lines, warnings and statuses.
 //! The digests are in [`crate::common::digest`] (ring's assembly for SHA-256/384/512, SHA-NI
 //! for SHA-1 and SHA-224, Rust MD5), fed by 256 KiB reads or, from a big regular file, its
-//! mapping ([`read_pieces`]).
+//! mapping, 384 KiB at a time ([`read_pieces`]).
 //! Deviation: none known.
 
 use std::ffi::OsString;
@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::digest::{Algo, Hasher};
 use crate::common::help::{help_text, Help};
-use crate::common::io::{read, read_pieces, stdin_fd, WINDOW_SLOW};
+use crate::common::io::{read, read_pieces, stdin_fd, WINDOW};
 use crate::common::quote::quote_if_needed;
 use crate::common::{Ctx, Result};
 
@@ -276,7 +276,7 @@ impl Sum {
             }
         };
         let mut h = Hasher::new(self.algo);
-        read_pieces(fd, &mut self.buf, WINDOW_SLOW, |b| h.update(b)).map_err(Fail::Io)?;
+        read_pieces(fd, &mut self.buf, WINDOW, |b| h.update(b)).map_err(Fail::Io)?;
         Ok(h.finish())
     }
 

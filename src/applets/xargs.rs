@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Arg, Opt, Spec};
 use crate::common::ctx::strerror;
-use crate::common::exec::{self, Io};
+use crate::common::exec::{self, Argv, Io};
 use crate::common::help::{help_text, Help};
 use crate::common::io::{read, stdin_fd};
 use crate::common::quote::{quote_if_needed, quote_locale};
@@ -479,7 +479,7 @@ impl Xargs<'_> {
         &mut self,
         ctx: &mut Ctx,
         rd: &mut Reader,
-        pending: &mut Vec<Vec<u8>>,
+        pending: &mut Argv,
         w: &mut Vec<u8>,
     ) -> Result<Option<bool>> {
         let r = self.scan_item(ctx, rd, pending, w)?;
@@ -499,7 +499,7 @@ impl Xargs<'_> {
         &mut self,
         ctx: &mut Ctx,
         rd: &mut Reader,
-        pending: &mut Vec<Vec<u8>>,
+        pending: &mut Argv,
         w: &mut Vec<u8>,
     ) -> Result<Option<bool>> {
         w.clear();
@@ -614,7 +614,7 @@ impl Xargs<'_> {
 
     /// An unmatched quote: what was gathered before it still runs (not with -x, -L or -I,
     /// which would run part of a line), then the error.
-    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Vec<Vec<u8>>) -> Error {
+    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv) -> Error {
         if !self.o.exit_x && self.o.max_lines == 0 {
             if let Err(e) = self.run_pending(ctx, pending) {
                 return e;
@@ -633,13 +633,11 @@ impl Xargs<'_> {
         Some(eol)
     }
 
-    /// Runs the initial arguments and `pending` (emptied).
-    fn run_pending(&mut self, ctx: &mut Ctx, pending: &mut Vec<Vec<u8>>) -> Result<()> {
-        if !pending.is_empty() {
-            let mut cmd = Vec::with_capacity(self.initial.len() + pending.len());
-            cmd.extend(self.initial.iter().cloned());
-            cmd.append(pending);
+    /// Runs `cmd` if it holds items after the initial arguments, and keeps only those.
+    fn run_pending(&mut self, ctx: &mut Ctx, cmd: &mut Argv) -> Result<()> {
+        if cmd.len() > self.initial.len() {
             self.launch(ctx, cmd)?;
+            cmd.truncate(self.initial.len());
         }
         Ok(())
     }
@@ -650,20 +648,25 @@ impl Xargs<'_> {
 
     fn main_loop(&mut self, ctx: &mut Ctx, rd: &mut Reader) -> Result<()> {
         let mut w = Vec::new();
-        let mut pending: Vec<Vec<u8>> = Vec::new();
+        // The command: the initial arguments, then the items gathered for its next run, kept
+        // as exec takes them (one buffer; the child does not copy it).
+        let mut cmd = Argv::default();
+        for a in &self.initial {
+            cmd.push(a);
+        }
+        let n0 = cmd.len();
         if let Some(r) = self.o.replace.clone() {
-            while self.next_item(ctx, rd, &mut pending, &mut w)?.is_some() {
-                let cmd: Vec<Vec<u8>> = self
-                    .initial
-                    .iter()
-                    .map(|a| replace_all(a, &r, &w))
-                    .collect();
-                let len: usize = cmd.iter().map(|a| a.len() + 1).sum();
+            while self.next_item(ctx, rd, &mut cmd, &mut w)?.is_some() {
+                let mut one = Argv::default();
+                for a in &self.initial {
+                    one.push(&replace_all(a, &r, &w));
+                }
+                let len: usize = one.iter().map(|a| a.len() + 1).sum();
                 if len > self.size {
                     ctx.msg(b"argument line too long");
                     return Err(Error::silent(1));
                 }
-                self.launch(ctx, cmd)?;
+                self.launch(ctx, &one)?;
             }
             return Ok(());
         }
@@ -676,47 +679,44 @@ impl Xargs<'_> {
         let mut lines = 0;
         let mut ran = false;
         // A line's items when -L is in force are kept together.
-        while let Some(eol) = self.next_item(ctx, rd, &mut pending, &mut w)? {
+        while let Some(eol) = self.next_item(ctx, rd, &mut cmd, &mut w)? {
             let add = w.len() + 1;
             if base + add > self.size {
-                self.run_pending(ctx, &mut pending)?;
+                self.run_pending(ctx, &mut cmd)?;
                 ctx.msg(b"argument line too long");
                 return Err(Error::silent(1));
             }
-            if len + add > self.size && !pending.is_empty() {
+            if len + add > self.size && cmd.len() > n0 {
                 if self.o.exit_x && (self.o.max_args > 0 || self.o.max_lines > 0) {
                     ctx.msg(b"argument list too long");
                     return Err(Error::silent(1));
                 }
-                self.run_pending(ctx, &mut pending)?;
+                self.run_pending(ctx, &mut cmd)?;
                 ran = true;
                 len = base;
                 lines = 0;
             }
-            // An exact-size copy: `w` keeps its capacity for the next item.
-            pending.push(w.as_slice().to_vec());
+            cmd.push(&w);
             len += add;
             if eol {
                 lines += 1;
             }
-            let full = (self.o.max_args > 0 && pending.len() >= self.o.max_args)
+            let full = (self.o.max_args > 0 && cmd.len() - n0 >= self.o.max_args)
                 || (self.o.max_lines > 0 && lines >= self.o.max_lines);
             if full {
-                self.run_pending(ctx, &mut pending)?;
+                self.run_pending(ctx, &mut cmd)?;
                 ran = true;
                 len = base;
                 lines = 0;
             }
         }
-        if !pending.is_empty() || (!ran && !self.o.no_run_empty) {
-            let mut cmd = self.initial.clone();
-            cmd.append(&mut pending);
-            self.launch(ctx, cmd)?;
+        if cmd.len() > n0 || (!ran && !self.o.no_run_empty) {
+            self.launch(ctx, &cmd)?;
         }
         Ok(())
     }
 
-    fn launch(&mut self, ctx: &mut Ctx, cmd: Vec<Vec<u8>>) -> Result<()> {
+    fn launch(&mut self, ctx: &mut Ctx, cmd: &Argv) -> Result<()> {
         let limit = if self.o.procs == 0 {
             usize::MAX
         } else {
@@ -757,7 +757,7 @@ impl Xargs<'_> {
         } else {
             Io::Inherit
         };
-        match exec::spawn(None, &cmd, extra, stdin, Io::Inherit) {
+        match exec::spawn_argv(None, cmd, extra, stdin, Io::Inherit) {
             Ok(child) => {
                 self.running.push((child.pid, slot));
                 Ok(())
@@ -769,7 +769,7 @@ impl Xargs<'_> {
                 } else {
                     126
                 };
-                let mut m = cmd[0].clone();
+                let mut m = cmd.get(0).to_vec();
                 m.extend_from_slice(b": ");
                 m.extend_from_slice(strerror(&e).as_bytes());
                 ctx.msg(&m);

@@ -39,22 +39,103 @@ pub enum Ran {
     Failed(io::Error),
 }
 
+/// A command line kept as execve(2) takes it: each argument NUL-terminated, one after the
+/// other. xargs gathers thousands: one buffer instead of one allocation each, and the child's
+/// exec points into it instead of copying it.
+#[derive(Clone, Default)]
+pub struct Argv {
+    buf: Vec<u8>,
+    starts: Vec<u32>,
+}
+
+impl Argv {
+    /// Appends `a` (one holding a NUL is passed as an empty string, as [`Exec::new`] does).
+    pub fn push(&mut self, a: &[u8]) {
+        self.starts.push(self.buf.len() as u32);
+        if !a.contains(&0) {
+            self.buf.extend_from_slice(a);
+        }
+        self.buf.push(0);
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Argument `i`, without its NUL.
+    pub fn get(&self, i: usize) -> &[u8] {
+        let start = self.starts[i] as usize;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.buf.len(), |&e| e as usize);
+        &self.buf[start..end - 1]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Keeps the first `n` arguments.
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            self.buf.truncate(self.starts[n] as usize);
+            self.starts.truncate(n);
+        }
+    }
+}
+
+/// The arguments of a command, as a list or as an [`Argv`].
+#[derive(Clone, Copy)]
+enum Args<'a> {
+    List(&'a [Vec<u8>]),
+    Flat(&'a Argv),
+}
+
+impl<'a> Args<'a> {
+    fn first(self) -> &'a [u8] {
+        match self {
+            Args::List(l) => l.first().map_or(&b""[..], Vec::as_slice),
+            Args::Flat(a) if a.is_empty() => b"",
+            Args::Flat(a) => a.get(0),
+        }
+    }
+
+    fn to_vecs(self) -> Vec<Vec<u8>> {
+        match self {
+            Args::List(l) => l.to_vec(),
+            Args::Flat(a) => a.iter().map(<[u8]>::to_vec).collect(),
+        }
+    }
+
+    fn exec(self, path: &[u8], env: &[CString]) -> io::Result<Exec<'a>> {
+        match self {
+            Args::List(l) => Exec::new(path, l, env),
+            Args::Flat(a) => Exec::flat(path, &a.buf, &a.starts, env),
+        }
+    }
+}
+
 /// Run `argv` with the environment `env` (`NAME=VALUE` entries): replaces the process, or
 /// says why not. Only the caller's exit status follows it.
 pub fn exec(argv: &[Vec<u8>], env: &[Vec<u8>]) -> Ran {
-    exec_then(argv, env, || {})
+    exec_then(Args::List(argv), env, || {})
 }
 
 /// [`exec`], calling `before_applet` when the command is an applet about to run here.
-fn exec_then(argv: &[Vec<u8>], env: &[Vec<u8>], before_applet: impl FnOnce()) -> Ran {
-    let name = argv.first().map(Vec::as_slice).unwrap_or(b"");
+fn exec_then(argv: Args, env: &[Vec<u8>], before_applet: impl FnOnce()) -> Ran {
+    let name = argv.first();
     let cenv = c_env(env);
     let err = search(name, argv, &cenv);
     if err.raw_os_error() == Some(libc::ENOENT) && !name.contains(&b'/') && !name.is_empty() {
         if let Some(a) = crate::applets::find(name) {
             before_applet();
             set_environ(env);
-            let args: Vec<OsString> = argv.iter().map(|a| OsString::from_vec(a.clone())).collect();
+            let args: Vec<OsString> = argv.to_vecs().into_iter().map(OsString::from_vec).collect();
             return Ran::Applet(crate::multicall::run_applet(a, args));
         }
     }
@@ -64,7 +145,7 @@ fn exec_then(argv: &[Vec<u8>], env: &[Vec<u8>], before_applet: impl FnOnce()) ->
 /// Run `name` (searched as [`exec`] searches it) with an `argv[0]` of its own, as `su` runs
 /// a login shell (`-sh`): replaces the process, or says why not.
 pub fn exec_named(name: &[u8], argv: &[Vec<u8>], env: &[Vec<u8>]) -> io::Error {
-    search(name, argv, &c_env(env))
+    search(name, Args::List(argv), &c_env(env))
 }
 
 fn c_env(env: &[Vec<u8>]) -> Vec<CString> {
@@ -119,6 +200,27 @@ pub fn spawn(
     stdin: Io,
     stdout: Io,
 ) -> io::Result<Child> {
+    spawn_args(path, Args::List(argv), extra, stdin, stdout)
+}
+
+/// [`spawn`] with the arguments as an [`Argv`] (xargs).
+pub fn spawn_argv(
+    path: Option<&[u8]>,
+    argv: &Argv,
+    extra: Option<Vec<u8>>,
+    stdin: Io,
+    stdout: Io,
+) -> io::Result<Child> {
+    spawn_args(path, Args::Flat(argv), extra, stdin, stdout)
+}
+
+fn spawn_args(
+    path: Option<&[u8]>,
+    argv: Args,
+    extra: Option<Vec<u8>>,
+    stdin: Io,
+    stdout: Io,
+) -> io::Result<Child> {
     let mut env = environ();
     if let Some(e) = extra {
         let name = &e[..e.iter().position(|&c| c == b'=').unwrap_or(e.len()) + 1];
@@ -126,7 +228,7 @@ pub fn spawn(
         env.push(e);
     }
     let direct = match path {
-        Some(p) => Some(Exec::new(p, argv, &c_env(&env))?),
+        Some(p) => Some(argv.exec(p, &c_env(&env))?),
         None => None,
     };
     let pipe_for = |io: Io| match io {
@@ -205,7 +307,7 @@ fn e_code(e: &io::Error) -> i32 {
     e.raw_os_error().unwrap_or(libc::EIO)
 }
 
-fn search(name: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
+fn search(name: &[u8], argv: Args, env: &[CString]) -> io::Error {
     if name.is_empty() {
         return io::Error::from_raw_os_error(libc::ENOENT);
     }
@@ -242,8 +344,8 @@ fn search(name: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
 }
 
 /// execve one path; a file the kernel cannot run (no `#!`) goes to `/bin/sh` as glibc does.
-fn try_one(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
-    let e = match Exec::new(path, argv, env) {
+fn try_one(path: &[u8], argv: Args, env: &[CString]) -> io::Error {
+    let e = match argv.exec(path, env) {
         Ok(x) => x.exec(),
         Err(e) => return e,
     };
@@ -251,7 +353,7 @@ fn try_one(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
         return e;
     }
     let mut sh = vec![b"/bin/sh".to_vec(), path.to_vec()];
-    sh.extend(argv.iter().skip(1).cloned());
+    sh.extend(argv.to_vecs().into_iter().skip(1));
     match Exec::new(b"/bin/sh", &sh, env) {
         Ok(x) => {
             x.exec();
@@ -285,6 +387,22 @@ fn set_environ(env: &[Vec<u8>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argv_keeps_arguments_nul_terminated_and_cuts_back() {
+        let mut a = Argv::default();
+        for w in [&b"echo"[..], b"", b"two words", b"nul\0inside"] {
+            a.push(w);
+        }
+        assert_eq!(a.len(), 4);
+        let got: Vec<&[u8]> = a.iter().collect();
+        assert_eq!(got, [&b"echo"[..], b"", b"two words", b""]);
+        assert_eq!(a.buf, b"echo\0\0two words\0\0");
+        a.truncate(1);
+        a.push(b"x");
+        assert_eq!(a.iter().collect::<Vec<_>>(), [&b"echo"[..], b"x"]);
+        assert_eq!(a.buf, b"echo\0x\0");
+    }
 
     #[test]
     fn spawn_pipes_statuses_and_exec_errors() {

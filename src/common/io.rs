@@ -178,18 +178,16 @@ impl io::Write for Out {
 /// Regular files from this size on are mapped by [`read_pieces`]: below it a read or two cost
 /// less than setting up a mapping.
 const MAP_MIN: u64 = 256 * 1024;
-/// What [`read_pieces`] maps and hands over at a time, for a consumer as fast as the copy a
-/// read would make (wc: newlines, bytes). The pages mapped count in the resident size (a whole
-/// 100 MB file: 105 MB peak RSS; 2 MiB windows: 3.3 MiB, above GNU's 1.9); 384 KiB keeps
-/// `wc -l`'s peak RSS at 1,252 KiB (GNU 1,408) for 2-5% more time than 2 MiB (`perf stat -r 20`).
+/// What [`read_pieces`] maps and hands over at a time. The pages mapped count in the resident
+/// size (a whole 100 MB file: 105 MB peak RSS; 2 MiB windows: 3.3 MiB, above GNU's 1.9);
+/// 384 KiB keeps `wc -l`'s peak RSS at 1,252 KiB (GNU 1,408) for 2-5% more time than 2 MiB
+/// (`perf stat -r 20`), and `sha256sum`'s at 1,364 (BusyBox 1,412) for 0.6% less CPU than
+/// 256 KiB.
 pub const WINDOW: usize = 384 << 10;
-/// The window for a consumer slower than 1.5 GB/s (the checksums), to which the extra mappings
-/// are noise: peak RSS of `sha256sum` 1,444 -> 1,316 KiB (BusyBox 1,412), CPU within 1%.
-pub const WINDOW_SLOW: usize = 256 << 10;
 
 /// Feed the rest of `fd` to `f`, piece by piece, until its end. A regular file of
 /// [`MAP_MIN`] bytes or more is mapped ([`map::FileMap`]: no copy; half of `wc -l`'s time went
-/// to copying), `window` bytes at a time ([`WINDOW`], [`WINDOW_SLOW`]), anything else read into
+/// to copying), `window` bytes at a time ([`WINDOW`]), anything else read into
 /// `buf`. The offset ends after what was read, as after read(2) alone, and what the file gained
 /// meanwhile is read too. A mapped file that shrank meanwhile fails with EIO: what was handed
 /// over may hold zeros for what went away.
@@ -200,9 +198,20 @@ pub fn read_pieces(
     mut f: impl FnMut(&[u8]),
 ) -> io::Result<()> {
     if let Some((mut pos, size)) = mappable(fd) {
+        let mut last: Option<map::FileMap> = None;
         while pos < size {
             let len = (size - pos).min(window as u64) as usize;
-            let Ok(m) = map::FileMap::new(fd, pos, len) else {
+            // The window moves over its own addresses while it keeps its length (the last one
+            // is a mapping of its own): one mmap a window instead of an mmap, a munmap and
+            // the SIGBUS handler set and put back (sha256sum of 100 MB: -1% CPU).
+            let m = match last.take() {
+                Some(m) if m.bytes().len() == len => m.remap(fd, pos, len),
+                old => {
+                    drop(old);
+                    map::FileMap::new(fd, pos, len)
+                }
+            };
+            let Ok(m) = m else {
                 break;
             };
             f(m.bytes());
@@ -210,7 +219,9 @@ pub fn read_pieces(
                 return Err(io::Error::from_raw_os_error(libc::EIO));
             }
             pos += len as u64;
+            last = Some(m);
         }
+        drop(last);
         if fd::fstat(fd).is_ok_and(|st| (st.st_size as u64) < pos) {
             return Err(io::Error::from_raw_os_error(libc::EIO));
         }

@@ -99,6 +99,14 @@ fn sizes() {
     o.same_as(&w);
     assert!(o.out().lines().count() > 1);
     same(&["-s", "1000"], &big[..20000]);
+    // Each run starts again from the initial arguments (one buffer, cut back after a run).
+    let mut items = Vec::new();
+    for i in 0..500 {
+        items.extend_from_slice(format!("item {i}\0").as_bytes());
+    }
+    same(&["-0", "-s", "300", "echo", "first"], &items);
+    same(&["-0", "-t", "-n", "7", "echo", "x"], &items[..400]);
+    same(&["-t", "-L", "2", "printf", "[%s]"], b"a b\nc\nd e f\ng\n");
 }
 
 #[test]

@@ -9,8 +9,8 @@
 //! long, a group of 50 symbols at a time once the group's bits are buffered (so nothing of the
 //! compressed block is kept: once it waited for a whole block, and its input buffer grew with
 //! the file), one pass over the block for the inverse transform, and the block written out
-//! along two chains at once (forwards from its start, backwards from its end). Memory is the
-//! block ([`Block`]: 6.5 bytes an entry, 5.6 MiB at 900k) and under 64 KiB of input.
+//! along two chains at once ([`Walk`]). Memory is the block ([`Block`]: 4 bytes an entry,
+//! 3.5 MiB at 900k, as bzip2's and BusyBox's) and under 64 KiB of input.
 //!
 //! Deviation: blocks with the "randomised" bit (written only by bzip2 0.9.0, 1998) are
 //! refused as corrupt, as BusyBox refuses them.
@@ -87,20 +87,12 @@ fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
 const BLK: usize = 1 << 20;
 const BLK_MASK: usize = BLK - 1;
 
-/// The block, 6.5 bytes an entry (5.6 MiB at 900k; bzip2 -d: 4 bytes, BusyBox: 4). Writing
-/// a block out follows links at random through megabytes, and the time of a step is a cache
-/// miss: it walks two chains at once, the first half of the block forwards from its start and
-/// the second half backwards from its end (into `tail`), so that two misses are in flight
-/// instead of one.
+/// The block, 4 bytes an entry (3.5 MiB at 900k, as bzip2 -d and BusyBox): entry `k` is its
+/// byte (the last column of the sorted rotations, as decoded), then from the inverse transform
+/// the index of the entry after it in the output << 8; the top 4 bits are the room [`Walk`]
+/// keeps bytes in.
 struct Block {
-    /// Entry `k`: its byte (the last column of the sorted rotations, as decoded), then from
-    /// the inverse transform the index of the entry after it in the output << 8 and the high
-    /// 4 bits of the index of the one before it << 28. The forward chain loads only these.
     fwd: Box<[u32; BLK]>,
-    /// Entry `k`: the low 16 bits of the index of the entry before it.
-    back: Box<[u16; BLK]>,
-    /// The second half of the block, before the first run-length stage is undone.
-    tail: Box<[u8; BLK / 2]>,
 }
 
 impl Block {
@@ -108,8 +100,63 @@ impl Block {
         // Fresh zeroed pages (calloc), not a fill loop: a small block touches few of them.
         Block {
             fwd: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
-            back: vec![0; BLK].into_boxed_slice().try_into().unwrap(),
-            tail: vec![0; BLK / 2].into_boxed_slice().try_into().unwrap(),
+        }
+    }
+}
+
+/// Writing a block out, which follows the links of [`Block`] at random through megabytes: a
+/// cache miss a byte. Two chains walk at once so that two misses are in flight: the front one
+/// from the origin, writing, and a scout from an entry picked ahead (`scout`), which keeps what
+/// it reads in order in the entries' spare top 4 bits (two to a byte: half a block's room), until
+/// the front reaches where the scout began (then the kept bytes are written, and the front goes
+/// on from where the scout stopped), the scout reaches the origin, or the room is full.
+#[derive(Clone, Copy, Default)]
+struct Walk {
+    /// The front chain's entry, and the bytes still to write.
+    t: usize,
+    left: usize,
+    orig: usize,
+    /// Where the scout began (`usize::MAX`: none), its entry, the bytes it kept and their room.
+    scout: usize,
+    b: usize,
+    kept: usize,
+    cap: usize,
+    scouting: bool,
+    /// Kept bytes written.
+    read: usize,
+    phase: Phase,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Phase {
+    /// The front chain up to the scout's start.
+    #[default]
+    Front,
+    /// The scout's kept bytes.
+    Kept,
+    /// The front chain on from where the scout stopped.
+    Rest,
+}
+
+impl Walk {
+    fn new(orig: usize, n: usize) -> Walk {
+        // Any entry but the origin: where it falls in the output is as good as random.
+        let scout = if n >= 2 {
+            (orig + n / 2) % n
+        } else {
+            usize::MAX
+        };
+        Walk {
+            t: orig,
+            left: n,
+            orig,
+            scout,
+            b: scout,
+            kept: 0,
+            cap: n / 2,
+            scouting: n >= 2,
+            read: 0,
+            phase: Phase::Front,
         }
     }
 }
@@ -354,13 +401,8 @@ pub struct Decoder {
     tables: Vec<Table>,
     selectors: Vec<u8>,
     sym: Box<Sym>,
-    // Writing out a block: the forward chain, the backward one, then the tail.
-    left: usize,
-    t_pos: usize,
-    back_left: usize,
-    t_back: usize,
-    tail_len: usize,
-    tail_pos: usize,
+    /// Writing out a block.
+    walk: Walk,
     last: i32,
     same: u32,
     /// Copies of `last` still to write (an RLE count met with the output full).
@@ -394,12 +436,7 @@ impl Decoder {
                 run_bit: 1,
                 group: 0,
             }),
-            left: 0,
-            t_pos: 0,
-            back_left: 0,
-            t_back: 0,
-            tail_len: 0,
-            tail_pos: 0,
+            walk: Walk::default(),
             last: -1,
             same: 0,
             repeat: 0,
@@ -658,7 +695,7 @@ impl Decoder {
             return Err(Stop::Bad("bad origin pointer"));
         }
         // Inverse transform: each entry gets the index of the entry that follows it in the
-        // output, and that one the index of the entry before it.
+        // output.
         let mut start = [0u32; 256];
         let mut sum = 0u32;
         for (st, c) in start.iter_mut().zip(counts.iter()) {
@@ -669,18 +706,10 @@ impl Decoder {
             let e = blk.fwd[i & BLK_MASK];
             let j = start[e as u8 as usize];
             start[e as u8 as usize] += 1;
-            blk.fwd[i & BLK_MASK] = e | (j >> 16) << 28;
-            blk.back[i & BLK_MASK] = j as u16;
             blk.fwd[j as usize & BLK_MASK] |= (i as u32) << 8;
         }
         // The output is the cycle of `next` from after the origin round to the origin itself.
-        let half = n / 2;
-        self.t_pos = s.orig_ptr;
-        self.left = n - half;
-        self.t_back = s.orig_ptr;
-        self.back_left = half;
-        self.tail_len = half;
-        self.tail_pos = 0;
+        self.walk = Walk::new(s.orig_ptr, n);
         self.last = -1;
         self.same = 0;
         self.repeat = 0;
@@ -697,13 +726,13 @@ impl Decoder {
         let Some(blk) = self.blk.as_deref_mut() else {
             return Err(Stop::Bad("no block"));
         };
-        let (mut t_pos, mut left, mut t_back, mut back_left) =
-            (self.t_pos, self.left, self.t_back, self.back_left);
-        let (tail_len, mut tail_pos) = (self.tail_len, self.tail_pos);
+        let fwd = &mut blk.fwd;
+        let mut k = self.walk;
         let (mut prev, mut same, mut repeat) = (self.last, self.same, self.repeat);
         let mut w = 0;
-        // One byte through the first run-length stage, in a loop that `break`s when a count
-        // is met (`repeat` copies of `prev` are then due).
+        // One byte through the first run-length stage (four equal bytes, then a count of
+        // further copies), in a loop that `break`s when a count is met (`repeat` copies of
+        // `prev` are then due).
         macro_rules! unrun {
             ($byte:expr) => {
                 let byte = $byte;
@@ -726,50 +755,75 @@ impl Decoder {
                 w += 1;
             };
         }
+        let next = |fwd: &[u32; BLK], t: usize| (fwd[t & BLK_MASK] >> 8) as usize & BLK_MASK;
         loop {
             if repeat > 0 {
                 let b = prev as u8;
-                let k = (repeat as usize).min(o.len() - w);
-                o[w..w + k].fill(b);
-                w += k;
-                repeat -= k as u32;
+                let n = (repeat as usize).min(o.len() - w);
+                o[w..w + n].fill(b);
+                w += n;
+                repeat -= n as u32;
                 if repeat > 0 {
                     break;
                 }
                 // The byte after a count starts a run afresh, whatever its value.
                 prev = -1;
             }
-            // The hot loop: a step of each chain.
-            while w < o.len() && left > 0 {
-                t_pos = (blk.fwd[t_pos & BLK_MASK] >> 8) as usize & BLK_MASK;
-                let byte = blk.fwd[t_pos] as u8;
-                left -= 1;
-                if back_left > 0 {
-                    back_left -= 1;
-                    let t = t_back & BLK_MASK;
-                    let e = blk.fwd[t];
-                    blk.tail[back_left & (BLK / 2 - 1)] = e as u8;
-                    t_back = blk.back[t] as usize | ((e >> 28) as usize) << 16;
+            match k.phase {
+                // The hot loop: a step of the front chain, and one of the scout's.
+                Phase::Front => {
+                    while w < o.len() && k.left > 0 && k.phase == Phase::Front {
+                        if k.scouting {
+                            k.b = next(fwd, k.b);
+                            let byte = fwd[k.b] as u8 as u32;
+                            fwd[(2 * k.kept) & BLK_MASK] |= (byte & 15) << 28;
+                            fwd[(2 * k.kept + 1) & BLK_MASK] |= (byte >> 4) << 28;
+                            k.kept += 1;
+                            k.scouting = k.b != k.orig && k.kept < k.cap;
+                        }
+                        k.t = next(fwd, k.t);
+                        let byte = fwd[k.t] as u8;
+                        k.left -= 1;
+                        if k.t == k.scout {
+                            k.phase = Phase::Kept;
+                            k.scouting = false;
+                        }
+                        unrun!(byte);
+                    }
                 }
-                unrun!(byte);
-            }
-            if left == 0 && repeat == 0 {
-                while w < o.len() && tail_pos < tail_len {
-                    let byte = blk.tail[tail_pos & (BLK / 2 - 1)];
-                    tail_pos += 1;
-                    unrun!(byte);
+                Phase::Kept => {
+                    if k.read == k.kept {
+                        // On from where the scout stopped (the origin when it got there).
+                        k.t = k.b;
+                        k.phase = Phase::Rest;
+                        continue;
+                    }
+                    while w < o.len() && k.read < k.kept {
+                        let r = k.read;
+                        let byte = (fwd[(2 * r) & BLK_MASK] >> 28)
+                            | (fwd[(2 * r + 1) & BLK_MASK] >> 28) << 4;
+                        k.read += 1;
+                        k.left -= 1;
+                        unrun!(byte as u8);
+                    }
+                }
+                Phase::Rest => {
+                    while w < o.len() && k.left > 0 {
+                        k.t = next(fwd, k.t);
+                        let byte = fwd[k.t] as u8;
+                        k.left -= 1;
+                        unrun!(byte);
+                    }
                 }
             }
-            let rest = left + (tail_len - tail_pos);
-            if w == o.len() || (rest == 0 && repeat == 0) {
+            if w == o.len() || (k.left == 0 && repeat == 0) {
                 break;
             }
         }
-        (self.t_pos, self.left, self.t_back, self.back_left) = (t_pos, left, t_back, back_left);
-        self.tail_pos = tail_pos;
+        self.walk = k;
         (self.last, self.same, self.repeat) = (prev, same, repeat);
         self.crc = crc_update(self.crc, &o[..w]);
-        if left + (tail_len - tail_pos) == 0 && repeat == 0 {
+        if k.left == 0 && repeat == 0 {
             self.finish_block()?;
         }
         Ok(w)
@@ -961,10 +1015,72 @@ mod tests {
     }
 
     #[test]
+    fn scout_and_front_chains_meet_either_way() {
+        // Blocks built as a cycle of entries in a pseudo-random order: the scout's start falls
+        // anywhere in the output, so the front reaches it first in some and the scout reaches
+        // the origin first in others; written out a byte at a time and all at once.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rnd = |m: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as usize
+        };
+        let (mut front_first, mut scout_first) = (0, 0);
+        for n in (1..40).chain([255, 256, 1000, 4097]) {
+            for _ in 0..8 {
+                // The output order of the entries, and their bytes (no runs of four in it).
+                let mut order: Vec<usize> = (0..n).collect();
+                for i in (1..n).rev() {
+                    order.swap(i, rnd(i + 1));
+                }
+                let mut bytes = vec![0u8; n];
+                for (k, &e) in order.iter().enumerate() {
+                    bytes[e] = b'a' + (k % 3) as u8;
+                }
+                let mut blk = Block::new();
+                for (k, &e) in order.iter().enumerate() {
+                    let after = order[(k + 1) % n];
+                    blk.fwd[e] = bytes[e] as u32 | (after as u32) << 8;
+                }
+                // The origin is the last entry written; the output starts after it.
+                let orig = order[n - 1];
+                let want: Vec<u8> = order.iter().map(|&e| bytes[e]).collect();
+                let walk = Walk::new(orig, n);
+                if n >= 2 {
+                    let p = order.iter().position(|&e| e == walk.scout).unwrap();
+                    if p < n - 1 - p {
+                        front_first += 1;
+                    } else {
+                        scout_first += 1;
+                    }
+                }
+                for ochunk in [1, n + 1] {
+                    let mut d = Decoder::new();
+                    let mut b2 = Block::new();
+                    b2.fwd.copy_from_slice(&blk.fwd[..]);
+                    d.blk = Some(Box::new(b2));
+                    d.walk = walk;
+                    d.crc = 0xffff_ffff;
+                    d.block_crc = !crc_update(0xffff_ffff, &want);
+                    d.state = State::Output;
+                    let mut out = Vec::new();
+                    let mut buf = vec![0u8; ochunk];
+                    while matches!(d.state, State::Output) {
+                        let w = d.output(&mut buf).map_err(|_| "CRC").unwrap();
+                        out.extend_from_slice(&buf[..w]);
+                    }
+                    assert!(out == want, "n {n} ochunk {ochunk}");
+                }
+            }
+        }
+        assert!(front_first > 0 && scout_first > 0);
+    }
+
+    #[test]
     fn runs_across_the_middle_of_small_blocks() {
-        // The block is written out in two halves (forwards, then the tail the backward chain
-        // filled): runs of the first run-length stage that straddle the middle, in blocks of
-        // every small size, odd and even.
+        // Runs of the first run-length stage that straddle where the front chain hands over to
+        // what the scout kept, in blocks of every small size, odd and even.
         for len in 1..48 {
             for run in [1, 3, 4, 5, 9] {
                 let mid = len / 2;

@@ -121,6 +121,35 @@ impl FileMap {
         })
     }
 
+    /// The next `len` bytes of `fd` from `off`, mapped over this mapping's own addresses
+    /// (MAP_FIXED: no unmapping and no new area, and the handler stays as it is): a window
+    /// moved along a file. Only for the same span (`off` as far into its page as this one's,
+    /// and as long); on failure the mapping is gone.
+    pub fn remap(mut self, fd: BorrowedFd, off: u64, len: usize) -> io::Result<FileMap> {
+        let page = PAGE.load(Ordering::Relaxed);
+        if (off % page as u64) as usize != self.skip || len != self.len {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        // SAFETY: MAP_FIXED over exactly our own mapping (`base`, `map_len`): no other
+        // mapping is touched, and no borrow of the old bytes is alive (`self` is owned here).
+        let p = unsafe {
+            libc::mmap(
+                self.base as *mut libc::c_void,
+                self.map_len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_POPULATE | libc::MAP_FIXED,
+                fd.as_raw_fd(),
+                (off - self.skip as u64) as libc::off_t,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            // Dropped: the range is unmapped again (harmless if the failed call already did).
+            return Err(io::Error::last_os_error());
+        }
+        self.base = p as *mut u8;
+        Ok(self)
+    }
+
     /// The bytes mapped.
     pub fn bytes(&self) -> &[u8] {
         // SAFETY: the `len` bytes of the mapping from `skip`, readable (file pages, or the

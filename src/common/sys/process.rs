@@ -50,38 +50,65 @@ pub fn execve(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Error {
 /// An execve(2) prepared ahead: the C strings and pointer arrays are built by [`Exec::new`],
 /// so that [`Exec::exec`] allocates nothing. A multithreaded caller builds it before
 /// [`fork`] and execs it in the child, which may only make async-signal-safe calls.
-pub struct Exec {
+pub struct Exec<'a> {
     path: CString,
     /// Every argument, NUL-terminated, one after the other: one allocation however many
-    /// (xargs hands thousands), where a CString each was two.
-    _args: Vec<u8>,
+    /// (xargs hands thousands), where a CString each was two; borrowed when the caller keeps
+    /// them that way already ([`Exec::flat`]).
+    _args: std::borrow::Cow<'a, [u8]>,
     _env: Vec<CString>,
     aptr: Vec<*const libc::c_char>,
     eptr: Vec<*const libc::c_char>,
 }
 
-impl Exec {
+impl Exec<'static> {
     /// `path` with a NUL byte is ENOENT; arguments holding one are passed as empty strings.
-    pub fn new(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Result<Exec> {
-        let Ok(path) = CString::new(path) else {
-            return Err(io::Error::from_raw_os_error(libc::ENOENT));
-        };
+    pub fn new(path: &[u8], argv: &[Vec<u8>], env: &[CString]) -> io::Result<Exec<'static>> {
         let mut args = Vec::with_capacity(argv.iter().map(|a| a.len() + 1).sum());
         let mut starts = Vec::with_capacity(argv.len());
         for a in argv {
-            starts.push(args.len());
+            starts.push(args.len() as u32);
             if !a.contains(&0) {
                 args.extend_from_slice(a);
             }
             args.push(0);
         }
+        Exec::build(path, std::borrow::Cow::Owned(args), &starts, env)
+    }
+}
+
+impl<'a> Exec<'a> {
+    /// Arguments already NUL-terminated one after the other in `args`, each starting at its
+    /// offset in `starts` (the last byte of `args` is a NUL): pointed to, not copied.
+    pub fn flat(
+        path: &[u8],
+        args: &'a [u8],
+        starts: &[u32],
+        env: &[CString],
+    ) -> io::Result<Exec<'a>> {
+        if args.last().is_some_and(|&b| b != 0) || starts.iter().any(|&i| i as usize >= args.len())
+        {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        Exec::build(path, std::borrow::Cow::Borrowed(args), starts, env)
+    }
+
+    fn build(
+        path: &[u8],
+        args: std::borrow::Cow<'a, [u8]>,
+        starts: &[u32],
+        env: &[CString],
+    ) -> io::Result<Exec<'a>> {
+        let Ok(path) = CString::new(path) else {
+            return Err(io::Error::from_raw_os_error(libc::ENOENT));
+        };
         let env = env.to_vec();
-        // The pointers are into heap buffers that are complete now and do not move with the
-        // struct.
+        // The pointers are into heap buffers (or the caller's, borrowed for 'a) that are
+        // complete now and do not move with the struct.
         let base = args.as_ptr();
         let mut aptr: Vec<*const libc::c_char> = starts
             .iter()
-            .map(|&i| base.wrapping_add(i) as *const libc::c_char)
+            .map(|&i| base.wrapping_add(i as usize) as *const libc::c_char)
             .collect();
         aptr.push(std::ptr::null());
         let mut eptr: Vec<*const libc::c_char> = env.iter().map(|a| a.as_ptr()).collect();
@@ -98,7 +125,9 @@ impl Exec {
     /// Replaces the process; returns only the error.
     pub fn exec(&self) -> io::Error {
         // SAFETY: path, and every pointer in the NUL-terminated arrays aptr and eptr, point to
-        // valid C strings owned by self (_args, _env), which outlive the call.
+        // valid C strings held by self (_args, owned or borrowed for 'a; _env), which outlive
+        // the call: each start is inside `_args`, whose last byte is a NUL (checked in `flat`,
+        // made so in `new`).
         unsafe { libc::execve(self.path.as_ptr(), self.aptr.as_ptr(), self.eptr.as_ptr()) };
         io::Error::last_os_error()
     }

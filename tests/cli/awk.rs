@@ -693,6 +693,20 @@ const TABLE: &[(&str, &[&str])] = &[
         r#"BEGIN { RS = "" } { print NR, NF; for (i = 1; i <= NF; i++) printf "[%s]", $i; print "" }"#,
         &["para", "data"],
     ),
+    // paragraph mode: a newline separates fields for a one-character FS, not for a regex FS,
+    // and split() with the default FS keeps newlines (mawk, gawk)
+    (
+        r#"BEGIN { RS = ""; FS = "[:,]+" } { printf "%d", NF; for (i = 1; i <= NF; i++) printf "<%s>", $i; $1 = $1; print "|" $0 }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = ""; FS = "b+" } { print NF, $NF }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = ""; FS = ":" } { print split($0, p), length(p[1]) }"#,
+        &["para", "data"],
+    ),
     (
         r#"BEGIN { RS = "o" } { printf "<%s>", $0 } END { print "" }"#,
         &["para", "data"],

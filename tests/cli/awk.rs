@@ -760,6 +760,11 @@ const TABLE: &[(&str, &[&str])] = &[
         r#"BEGIN { FS = ":" } { printf "[%c]", $1 } END { print "" }"#,
         &["data"],
     ),
+    // standard input read for want of operands is named `-`, also in END
+    (
+        r#"BEGIN { printf "[%s]", FILENAME } { printf "[%s]", FILENAME } END { print "[" FILENAME "]" }"#,
+        &[],
+    ),
     // split on an empty regex literal: one element per character
     (
         r#"{ n = split($1, c, //); print n, c[1], c[n] }"#,

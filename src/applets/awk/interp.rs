@@ -1816,6 +1816,8 @@ impl<'a> Interp<'a> {
                     self.used_file = true;
                     self.main = Some(Reader::new(None));
                     self.fnr = 0.0;
+                    // standard input read for want of operands is named `-` (mawk, gawk, BusyBox)
+                    self.globals[FILENAME as usize] = Cell::Val(Value::Str(b"-"[..].into()));
                     return Ok(true);
                 }
                 return Ok(false);

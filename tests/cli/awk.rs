@@ -855,6 +855,15 @@ fn syntax_errors_exit_2_with_line() {
             "awk: line 1: syntax error at or near b",
         ),
         ("BEGIN { x = 1 \x01 }", "syntax error at or near \\001"),
+        // refused before any input is read, as mawk and gawk do
+        (
+            "{ print }\nEND {\n next }",
+            "awk: line 3: improper use of next",
+        ),
+        (
+            "BEGIN { nextfile }",
+            "awk: line 1: improper use of nextfile",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);

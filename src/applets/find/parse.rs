@@ -202,7 +202,7 @@ impl<'a> Parser<'a> {
             }
             return Err(self.unexpected(t));
         }
-        Ok(Some(n))
+        Ok(Some(names_first(n)))
     }
 
     fn unexpected(&self, t: &[u8]) -> Vec<u8> {
@@ -745,6 +745,15 @@ impl<'a> Parser<'a> {
                 }
                 let f = apply_mode(spec, 0, false).ok_or_else(bad)?;
                 let d = apply_mode(spec, 0, true).ok_or_else(bad)?;
+                if kind == b'/' && f & 0o7777 == 0 && d & 0o7777 == 0 {
+                    // GNU's reminder that `/000` now matches everything, as `-000` does;
+                    // GNU gives it even under -nowarn
+                    self.warnings_out.push(msg(&[
+                        b"warning: you have specified a mode pattern ",
+                        a,
+                        b" (which is equivalent to /000). The meaning of -perm /000 has now been changed to be consistent with -perm -000; that is, while it used to match no files, it now matches all files.",
+                    ]));
+                }
                 Node::Perm(kind, f & 0o7777, d & 0o7777)
             }
             P::User => {
@@ -1045,4 +1054,86 @@ pub fn check_path_for_execdir(path: &[u8]) -> PResult<()> {
         }
     }
     Ok(())
+}
+
+/// GNU's ordering, which its find applies at every -O level: in a chain of `-a` or of `-o`,
+/// tests that need only the name (`-name -path -regex`, `-true -false`) run first, then those
+/// that need only the type (`-type`), then the rest (a `!` or a parenthesised group counts as
+/// its costliest test), never across an action. Visible in what fails: `find -xtype l -name x`
+/// never stats (so reports no symlink loop) where the name does not match, as GNU's.
+fn names_first(n: Node) -> Node {
+    match n {
+        Node::And(..) | Node::Or(..) => {
+            let and = matches!(n, Node::And(..));
+            let mut items = Vec::new();
+            flatten(n, and, &mut items);
+            let mut out: Vec<Node> = Vec::with_capacity(items.len());
+            let mut seg_start = 0;
+            for item in items {
+                let item = names_first(item);
+                if has_side_effects(&item) {
+                    out[seg_start..].sort_by_key(cost);
+                    out.push(item);
+                    seg_start = out.len();
+                } else {
+                    out.push(item);
+                }
+            }
+            out[seg_start..].sort_by_key(cost);
+            let mut it = out.into_iter();
+            let first = it.next().expect("a chain has two operands");
+            it.fold(first, |l, r| {
+                if and {
+                    Node::And(Box::new(l), Box::new(r))
+                } else {
+                    Node::Or(Box::new(l), Box::new(r))
+                }
+            })
+        }
+        Node::Not(x) => Node::Not(Box::new(names_first(*x))),
+        Node::Comma(a, b) => Node::Comma(Box::new(names_first(*a)), Box::new(names_first(*b))),
+        other => other,
+    }
+}
+
+fn flatten(n: Node, and: bool, out: &mut Vec<Node>) {
+    match n {
+        Node::And(a, b) if and => {
+            flatten(*a, and, out);
+            flatten(*b, and, out);
+        }
+        Node::Or(a, b) if !and => {
+            flatten(*a, and, out);
+            flatten(*b, and, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// 0: the name is enough, 1: the type from the directory entry is, 2: anything more.
+fn cost(n: &Node) -> u8 {
+    match n {
+        Node::Name(..) | Node::Path(..) | Node::Regex(_) | Node::True | Node::False => 0,
+        Node::Type(_, false) => 1,
+        Node::Not(x) => cost(x),
+        Node::And(a, b) | Node::Or(a, b) => cost(a).max(cost(b)),
+        _ => 2,
+    }
+}
+
+fn has_side_effects(n: &Node) -> bool {
+    match n {
+        Node::Prune
+        | Node::Quit
+        | Node::Delete
+        | Node::Print(..)
+        | Node::Printf(..)
+        | Node::Ls(_)
+        | Node::Exec(_) => true,
+        Node::Not(x) => has_side_effects(x),
+        Node::And(a, b) | Node::Or(a, b) | Node::Comma(a, b) => {
+            has_side_effects(a) || has_side_effects(b)
+        }
+        _ => false,
+    }
 }

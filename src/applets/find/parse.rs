@@ -1056,55 +1056,61 @@ pub fn check_path_for_execdir(path: &[u8]) -> PResult<()> {
     Ok(())
 }
 
-/// GNU's ordering, which its find applies at every -O level: in a chain of `-a` or of `-o`,
+/// GNU's ordering, which its find applies at every -O level: in a chain of `-a`, `-o` or `,`,
 /// tests that need only the name (`-name -path -regex`, `-true -false`) run first, then those
 /// that need only the type (`-type`), then the rest (a `!` or a parenthesised group counts as
 /// its costliest test), never across an action. Visible in what fails: `find -xtype l -name x`
 /// never stats (so reports no symlink loop) where the name does not match, as GNU's.
 fn names_first(n: Node) -> Node {
-    match n {
-        Node::And(..) | Node::Or(..) => {
-            let and = matches!(n, Node::And(..));
-            let mut items = Vec::new();
-            flatten(n, and, &mut items);
-            let mut out: Vec<Node> = Vec::with_capacity(items.len());
-            let mut seg_start = 0;
-            for item in items {
-                let item = names_first(item);
-                if has_side_effects(&item) {
-                    out[seg_start..].sort_by_key(cost);
-                    out.push(item);
-                    seg_start = out.len();
-                } else {
-                    out.push(item);
-                }
-            }
+    // 0: -a, 1: -o, 2: `,` (GNU reorders its operands too, which changes the value: `-type d
+    // , -name x` is true for directories)
+    let kind = match n {
+        Node::And(..) => 0,
+        Node::Or(..) => 1,
+        Node::Comma(..) => 2,
+        Node::Not(x) => return Node::Not(Box::new(names_first(*x))),
+        other => return other,
+    };
+    let mut items = Vec::new();
+    flatten(n, kind, &mut items);
+    let mut out: Vec<Node> = Vec::with_capacity(items.len());
+    let mut seg_start = 0;
+    for item in items {
+        let item = names_first(item);
+        if has_side_effects(&item) {
             out[seg_start..].sort_by_key(cost);
-            let mut it = out.into_iter();
-            let first = it.next().expect("a chain has two operands");
-            it.fold(first, |l, r| {
-                if and {
-                    Node::And(Box::new(l), Box::new(r))
-                } else {
-                    Node::Or(Box::new(l), Box::new(r))
-                }
-            })
+            out.push(item);
+            seg_start = out.len();
+        } else {
+            out.push(item);
         }
-        Node::Not(x) => Node::Not(Box::new(names_first(*x))),
-        Node::Comma(a, b) => Node::Comma(Box::new(names_first(*a)), Box::new(names_first(*b))),
-        other => other,
     }
+    out[seg_start..].sort_by_key(cost);
+    let mut it = out.into_iter();
+    let first = it.next().expect("a chain has two operands");
+    it.fold(first, |l, r| {
+        let (l, r) = (Box::new(l), Box::new(r));
+        match kind {
+            0 => Node::And(l, r),
+            1 => Node::Or(l, r),
+            _ => Node::Comma(l, r),
+        }
+    })
 }
 
-fn flatten(n: Node, and: bool, out: &mut Vec<Node>) {
+fn flatten(n: Node, kind: u8, out: &mut Vec<Node>) {
     match n {
-        Node::And(a, b) if and => {
-            flatten(*a, and, out);
-            flatten(*b, and, out);
+        Node::And(a, b) if kind == 0 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
         }
-        Node::Or(a, b) if !and => {
-            flatten(*a, and, out);
-            flatten(*b, and, out);
+        Node::Or(a, b) if kind == 1 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
+        }
+        Node::Comma(a, b) if kind == 2 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
         }
         other => out.push(other),
     }
@@ -1116,7 +1122,7 @@ fn cost(n: &Node) -> u8 {
         Node::Name(..) | Node::Path(..) | Node::Regex(_) | Node::True | Node::False => 0,
         Node::Type(_, false) => 1,
         Node::Not(x) => cost(x),
-        Node::And(a, b) | Node::Or(a, b) => cost(a).max(cost(b)),
+        Node::And(a, b) | Node::Or(a, b) | Node::Comma(a, b) => cost(a).max(cost(b)),
         _ => 2,
     }
 }

@@ -408,6 +408,9 @@ fn symlink_loops_and_dangling_links() {
         &["L", "-type", "d", ",", "-name", "x"],
         &["L", "-empty", ",", "-true"],
         &["L", "-type", "d", ",", "-print"],
+        &["L", "(", "-name", "s", "-readable", ")", ",", "-lname", "*"],
+        &["L", "!", "-executable", ",", "-inum", "1"],
+        &["L", "-links", "1", ",", "-type", "d"],
         // the reminder about `/000` comes even under -nowarn
         &["L", "-maxdepth", "0", "-perm", "/0"],
         &["L", "-maxdepth", "0", "-nowarn", "-perm", "/u="],

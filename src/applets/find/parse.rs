@@ -1057,9 +1057,8 @@ pub fn check_path_for_execdir(path: &[u8]) -> PResult<()> {
 }
 
 /// GNU's ordering, which its find applies at every -O level: in a chain of `-a`, `-o` or `,`,
-/// tests that need only the name (`-name -path -regex`, `-true -false`) run first, then those
-/// that need only the type (`-type`), then the rest (a `!` or a parenthesised group counts as
-/// its costliest test), never across an action. Visible in what fails: `find -xtype l -name x`
+/// the cheaper tests run first (see `cost`; a `!` or a parenthesised group costs what its
+/// costliest test does), never across an action. Visible in what fails: `find -xtype l -name x`
 /// never stats (so reports no symlink loop) where the name does not match, as GNU's.
 fn names_first(n: Node) -> Node {
     // 0: -a, 1: -o, 2: `,` (GNU reorders its operands too, which changes the value: `-type d
@@ -1116,14 +1115,18 @@ fn flatten(n: Node, kind: u8, out: &mut Vec<Node>) {
     }
 }
 
-/// 0: the name is enough, 1: the type from the directory entry is, 2: anything more.
+/// GNU's order of costs: the name; the inode number (from the directory entry); the type
+/// (likewise); the inode's stat; the link's target; access(2).
 fn cost(n: &Node) -> u8 {
     match n {
         Node::Name(..) | Node::Path(..) | Node::Regex(_) | Node::True | Node::False => 0,
-        Node::Type(_, false) => 1,
+        Node::Inum(..) => 1,
+        Node::Type(_, false) => 2,
+        Node::LName(..) => 4,
+        Node::Access(_) => 5,
         Node::Not(x) => cost(x),
         Node::And(a, b) | Node::Or(a, b) | Node::Comma(a, b) => cost(a).max(cost(b)),
-        _ => 2,
+        _ => 3,
     }
 }
 

@@ -693,6 +693,20 @@ const TABLE: &[(&str, &[&str])] = &[
         r#"BEGIN { RS = "" } { print NR, NF; for (i = 1; i <= NF; i++) printf "[%s]", $i; print "" }"#,
         &["para", "data"],
     ),
+    // paragraph mode: a newline separates fields for a one-character FS, not for a regex FS,
+    // and split() with the default FS keeps newlines (mawk, gawk)
+    (
+        r#"BEGIN { RS = ""; FS = "[:,]+" } { printf "%d", NF; for (i = 1; i <= NF; i++) printf "<%s>", $i; $1 = $1; print "|" $0 }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = ""; FS = "b+" } { print NF, $NF }"#,
+        &["para", "data"],
+    ),
+    (
+        r#"BEGIN { RS = ""; FS = ":" } { print split($0, p), length(p[1]) }"#,
+        &["para", "data"],
+    ),
     (
         r#"BEGIN { RS = "o" } { printf "<%s>", $0 } END { print "" }"#,
         &["para", "data"],
@@ -745,6 +759,11 @@ const TABLE: &[(&str, &[&str])] = &[
     (
         r#"BEGIN { FS = ":" } { printf "[%c]", $1 } END { print "" }"#,
         &["data"],
+    ),
+    // standard input read for want of operands is named `-`, also in END
+    (
+        r#"BEGIN { printf "[%s]", FILENAME } { printf "[%s]", FILENAME } END { print "[" FILENAME "]" }"#,
+        &[],
     ),
     // split on an empty regex literal: one element per character
     (
@@ -836,6 +855,15 @@ fn syntax_errors_exit_2_with_line() {
             "awk: line 1: syntax error at or near b",
         ),
         ("BEGIN { x = 1 \x01 }", "syntax error at or near \\001"),
+        // refused before any input is read, as mawk and gawk do
+        (
+            "{ print }\nEND {\n next }",
+            "awk: line 3: improper use of next",
+        ),
+        (
+            "BEGIN { nextfile }",
+            "awk: line 1: improper use of nextfile",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);

@@ -389,6 +389,31 @@ fn symlink_loops_and_dangling_links() {
         &["L", "-xtype", "l"],
         &["-H", "L/s/up"],
         &["-L", "L", "-depth"],
+        // name tests run first in a chain, then -type, then the rest (GNU's order), so `self`
+        // (a loop) is not stat'ed here, but is where an action stands between
+        &["L", "-xtype", "l", "-name", "dang"],
+        &["L", "-xtype", "d", "-o", "-name", "self"],
+        &[
+            "L", "-xtype", "l", "!", "(", "-name", "self", "-o", "-path", "*t*", ")",
+        ],
+        &["L", "-xtype", "l", "-print", "-name", "dang"],
+        &["L", "-xtype", "l", "-type", "d"],
+        &["L", "-xtype", "l", "-empty", "-type", "d"],
+        &[
+            "L", "-xtype", "l", "(", "-type", "d", "-o", "-name", "x", ")",
+        ],
+        &["L", "-xtype", "l", "-lname", "x"],
+        &["L", "-xtype", "l", "-print", "-type", "d"],
+        // GNU reorders `,` chains too, which changes their value
+        &["L", "-type", "d", ",", "-name", "x"],
+        &["L", "-empty", ",", "-true"],
+        &["L", "-type", "d", ",", "-print"],
+        &["L", "(", "-name", "s", "-readable", ")", ",", "-lname", "*"],
+        &["L", "!", "-executable", ",", "-inum", "1"],
+        &["L", "-links", "1", ",", "-type", "d"],
+        // the reminder about `/000` comes even under -nowarn
+        &["L", "-maxdepth", "0", "-perm", "/0"],
+        &["L", "-maxdepth", "0", "-nowarn", "-perm", "/u="],
     ] {
         same(d.path(), args);
     }

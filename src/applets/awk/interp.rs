@@ -583,6 +583,8 @@ impl<'a> Interp<'a> {
                     return;
                 }
                 let mut st = 0;
+                // in paragraph mode a newline separates too, for a one-character FS only
+                // (POSIX, gawk; a regex FS and split() keep newlines)
                 if para && c != b'\n' {
                     for (i, &b) in s.iter().enumerate() {
                         if b == c || b == b'\n' {
@@ -625,21 +627,6 @@ impl<'a> Interp<'a> {
                     out.push((st, a));
                     st = b;
                     pos = b;
-                }
-                if para {
-                    // newline separates too
-                    let mut v = Vec::new();
-                    out.push((st, s.len()));
-                    for &(a, b) in out.iter() {
-                        let mut x = a;
-                        for i in memchr::memchr_iter(b'\n', &s[a..b]) {
-                            v.push((x, a + i));
-                            x = a + i + 1;
-                        }
-                        v.push((x, b));
-                    }
-                    *out = v;
-                    return;
                 }
                 out.push((st, s.len()));
             }
@@ -1829,6 +1816,8 @@ impl<'a> Interp<'a> {
                     self.used_file = true;
                     self.main = Some(Reader::new(None));
                     self.fnr = 0.0;
+                    // standard input read for want of operands is named `-` (mawk, gawk, BusyBox)
+                    self.globals[FILENAME as usize] = Cell::Val(Value::Str(b"-"[..].into()));
                     return Ok(true);
                 }
                 return Ok(false);
@@ -2168,7 +2157,8 @@ impl<'a> Interp<'a> {
         match sep {
             None => {
                 let mode = self.fs_mode;
-                self.split_into(&text, mode, self.rs_mode == RsMode::Para, &mut ranges);
+                // paragraph mode's newline rule is for records only (mawk, gawk)
+                self.split_into(&text, mode, para, &mut ranges);
             }
             Some(Expr::Regex(i)) => {
                 // `//` splits into characters, as `""` does (mawk, gawk)

@@ -36,6 +36,8 @@ pub struct Parser {
     func_ix: HashMap<String, u32>,
     /// The function being parsed and its parameters.
     cur_func: Option<usize>,
+    /// Parsing a BEGIN or END action, where `next` and `nextfile` are refused.
+    in_begin_end: bool,
     locals: HashMap<String, u32>,
     arg_uses: Vec<ArgUse>,
     depth: usize,
@@ -67,6 +69,7 @@ pub fn parse(src: &[u8]) -> PResult<Program> {
         global_ix: HashMap::new(),
         func_ix: HashMap::new(),
         cur_func: None,
+        in_begin_end: false,
         locals: HashMap::new(),
         arg_uses: Vec::new(),
         depth: 0,
@@ -232,7 +235,10 @@ impl Parser {
                 if !self.is(&Tok::LBrace) {
                     return self.err();
                 }
-                let b = self.block()?;
+                self.in_begin_end = true;
+                let b = self.block();
+                self.in_begin_end = false;
+                let b = b?;
                 self.prog.begin.extend(b);
                 Ok(())
             }
@@ -242,7 +248,10 @@ impl Parser {
                 if !self.is(&Tok::LBrace) {
                     return self.err();
                 }
-                let b = self.block()?;
+                self.in_begin_end = true;
+                let b = self.block();
+                self.in_begin_end = false;
+                let b = b?;
                 self.prog.end.extend(b);
                 self.prog.has_end = true;
                 Ok(())
@@ -553,13 +562,17 @@ impl Parser {
             }
             Tok::Next => {
                 self.advance();
-                if self.cur_func.is_none() && self.in_begin_end() {
+                // refused when parsed, as mawk and gawk do (in a function it fails when run)
+                if self.in_begin_end {
                     return self.err_msg("improper use of next".into());
                 }
                 Ok(Stmt::Next)
             }
             Tok::NextFile => {
                 self.advance();
+                if self.in_begin_end {
+                    return self.err_msg("improper use of nextfile".into());
+                }
                 Ok(Stmt::NextFile)
             }
             Tok::Exit => {
@@ -607,11 +620,6 @@ impl Parser {
             }
             _ => Ok(Stmt::Expr(self.expr(false)?)),
         }
-    }
-
-    fn in_begin_end(&self) -> bool {
-        // Parsing BEGIN/END blocks is not tracked separately; `next` there is a run-time error.
-        false
     }
 
     fn expr_list_until(&mut self, end: &Tok) -> PResult<Vec<Expr>> {

@@ -202,7 +202,7 @@ impl<'a> Parser<'a> {
             }
             return Err(self.unexpected(t));
         }
-        Ok(Some(n))
+        Ok(Some(names_first(n)))
     }
 
     fn unexpected(&self, t: &[u8]) -> Vec<u8> {
@@ -745,6 +745,15 @@ impl<'a> Parser<'a> {
                 }
                 let f = apply_mode(spec, 0, false).ok_or_else(bad)?;
                 let d = apply_mode(spec, 0, true).ok_or_else(bad)?;
+                if kind == b'/' && f & 0o7777 == 0 && d & 0o7777 == 0 {
+                    // GNU's reminder that `/000` now matches everything, as `-000` does;
+                    // GNU gives it even under -nowarn
+                    self.warnings_out.push(msg(&[
+                        b"warning: you have specified a mode pattern ",
+                        a,
+                        b" (which is equivalent to /000). The meaning of -perm /000 has now been changed to be consistent with -perm -000; that is, while it used to match no files, it now matches all files.",
+                    ]));
+                }
                 Node::Perm(kind, f & 0o7777, d & 0o7777)
             }
             P::User => {
@@ -1045,4 +1054,95 @@ pub fn check_path_for_execdir(path: &[u8]) -> PResult<()> {
         }
     }
     Ok(())
+}
+
+/// GNU's ordering, which its find applies at every -O level: in a chain of `-a`, `-o` or `,`,
+/// the cheaper tests run first (see `cost`; a `!` or a parenthesised group costs what its
+/// costliest test does), never across an action. Visible in what fails: `find -xtype l -name x`
+/// never stats (so reports no symlink loop) where the name does not match, as GNU's.
+fn names_first(n: Node) -> Node {
+    // 0: -a, 1: -o, 2: `,` (GNU reorders its operands too, which changes the value: `-type d
+    // , -name x` is true for directories)
+    let kind = match n {
+        Node::And(..) => 0,
+        Node::Or(..) => 1,
+        Node::Comma(..) => 2,
+        Node::Not(x) => return Node::Not(Box::new(names_first(*x))),
+        other => return other,
+    };
+    let mut items = Vec::new();
+    flatten(n, kind, &mut items);
+    let mut out: Vec<Node> = Vec::with_capacity(items.len());
+    let mut seg_start = 0;
+    for item in items {
+        let item = names_first(item);
+        if has_side_effects(&item) {
+            out[seg_start..].sort_by_key(cost);
+            out.push(item);
+            seg_start = out.len();
+        } else {
+            out.push(item);
+        }
+    }
+    out[seg_start..].sort_by_key(cost);
+    let mut it = out.into_iter();
+    let first = it.next().expect("a chain has two operands");
+    it.fold(first, |l, r| {
+        let (l, r) = (Box::new(l), Box::new(r));
+        match kind {
+            0 => Node::And(l, r),
+            1 => Node::Or(l, r),
+            _ => Node::Comma(l, r),
+        }
+    })
+}
+
+fn flatten(n: Node, kind: u8, out: &mut Vec<Node>) {
+    match n {
+        Node::And(a, b) if kind == 0 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
+        }
+        Node::Or(a, b) if kind == 1 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
+        }
+        Node::Comma(a, b) if kind == 2 => {
+            flatten(*a, kind, out);
+            flatten(*b, kind, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// GNU's order of costs: the name; the inode number (from the directory entry); the type
+/// (likewise); the inode's stat; the link's target; access(2).
+fn cost(n: &Node) -> u8 {
+    match n {
+        Node::Name(..) | Node::Path(..) | Node::Regex(_) | Node::True | Node::False => 0,
+        Node::Inum(..) => 1,
+        Node::Type(_, false) => 2,
+        Node::LName(..) => 4,
+        Node::Access(_) => 5,
+        Node::Not(x) => cost(x),
+        Node::And(a, b) | Node::Or(a, b) | Node::Comma(a, b) => cost(a).max(cost(b)),
+        _ => 3,
+    }
+}
+
+fn has_side_effects(n: &Node) -> bool {
+    match n {
+        Node::Prune
+        | Node::Quit
+        | Node::Delete
+        | Node::Print(..)
+        | Node::Printf(..)
+        | Node::Ls(_)
+        | Node::Exec(_) => true,
+        Node::Not(x) => has_side_effects(x),
+        Node::And(a, b) | Node::Or(a, b) | Node::Comma(a, b) => {
+            has_side_effects(a) || has_side_effects(b)
+        }
+        _ => false,
+    }
 }

@@ -1107,7 +1107,11 @@ impl Copier {
                     .unwrap_or(size);
                 off = self.range(pair, sf, df, start, Some(end - start))?;
                 if off < end {
-                    break;
+                    // The data ended before its extent did: the file is shorter than it
+                    // said (sysfs reports a page, /sys/kernel/profiling holds 2 bytes) or
+                    // shrank. It ends here, as GNU's copy does, not at the size first seen.
+                    sfs::ftruncate(df, off).map_err(|e| Some(DataError::Write(e)))?;
+                    return Ok(());
                 }
             }
             let end = sfd::lseek(sf, 0, libc::SEEK_END).map_err(|e| Some(DataError::Read(e)))?;

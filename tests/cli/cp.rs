@@ -541,3 +541,29 @@ fn set_id_bits_dropped_when_the_owner_cannot_be_kept() {
         same_effect("cp", Some(65534), &setup, args);
     }
 }
+
+/// A sysfs file says it is a page long and holds a few bytes, in no blocks (it looks sparse):
+/// the copy ends where its data does, as GNU's, not padded with zeros to the page.
+#[test]
+fn sysfs_files_copied_as_long_as_their_data() {
+    let files: Vec<&str> = ["/sys/kernel/profiling", "/sys/class/net/lo/address"]
+        .into_iter()
+        .filter(|f| std::fs::read(f).is_ok_and(|d| !d.is_empty()))
+        .collect();
+    if files.is_empty() {
+        skip("no readable sysfs file");
+        return;
+    }
+    let d = TempDir::new("cp-sysfs");
+    for (i, f) in files.iter().enumerate() {
+        let (a, g) = (format!("a{i}"), format!("g{i}"));
+        applet("cp")
+            .args([f, &a.as_str()])
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("cp").args([f, &g.as_str()]).cwd(d.path()).run());
+        let ours = std::fs::read(d.join(&a)).unwrap();
+        assert_eq!(ours, std::fs::read(d.join(&g)).unwrap(), "cp {f}");
+        assert!(!ours.contains(&0), "cp {f}: zeros added");
+    }
+}

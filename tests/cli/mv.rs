@@ -277,3 +277,40 @@ fn directory_swapped_for_a_symlink_mid_move() {
         let _ = std::fs::remove_dir_all(&there);
     }
 }
+
+/// With a backup, another name of the same file (a hard link, a symlink onto its target, a
+/// hard link of that symlink) is moved aside rather than refused, as GNU's; the very same
+/// name is still refused (coreutils' mv/hard-4 and symlink-onto-hardlink-to-self, rewritten).
+#[test]
+fn backups_over_other_names_of_the_same_file_like_gnu() {
+    let cases: &[&[&str]] = &[
+        &["--backup=simple", "a", "b"],
+        &["-b", "a", "a"],
+        &["--backup", "s1", "s2"],
+        &["-b", "s1", "s1"],
+        &["--backup=numbered", "b", "a"],
+        &["-b", "s2", "f"],
+        &["-b", "./a", "a"],
+        &["s1", "s2"],
+    ];
+    for args in cases {
+        let (a, g) = (TempDir::new("mv-bk-a"), TempDir::new("mv-bk-g"));
+        for d in [&a, &g] {
+            sh(
+                d.path(),
+                "touch a && ln a b && echo f > f && ln -s f s2 && ln s2 s1",
+            );
+        }
+        let ours = applet("mv").args(*args).cwd(a.path()).run();
+        ours.same_as(&gnu("mv").args(*args).cwd(g.path()).run());
+        let snap = Snap {
+            mtime: false,
+            ..ALL
+        };
+        assert_eq!(
+            tree_snapshot(a.path(), snap),
+            tree_snapshot(g.path(), snap),
+            "mv {args:?}"
+        );
+    }
+}

@@ -75,8 +75,8 @@ p IO_BUFSIZE 131072 131073
 EOF
 chmod +x "$work/src/getlimits"
 
-tests_of() { # DIR: tests/DIR/* and tests/misc/DIR*, as tests/local.mk lists them
-	grep -o "tests/\($1/[^ ]*\|misc/$1[-.][^ ]*\)\.\(sh\|pl\|xpl\)" "$src/tests/local.mk" | sort -u
+tests_of() { # DIR: tests/DIR/*, tests/DIR-2/* (tail's) and tests/misc/DIR*, as tests/local.mk lists them
+	grep -o "tests/\($1/[^ ]*\|$1-2/[^ ]*\|misc/$1[-.][^ ]*\)\.\(sh\|pl\|xpl\)" "$src/tests/local.mk" | sort -u
 }
 if [ $# -eq 0 ]; then set -- $applets; fi
 list=

@@ -145,7 +145,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let f = f.as_bytes().to_vec();
         let mut data = Vec::new();
         let r = if f == b"-" {
-            streamed = true;
+            // A list redirected from a regular file is read whole, as a named one is (GNU).
+            streamed = sysfd::fstat(stdin_fd())
+                .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
+                .unwrap_or(true);
             sysfd::read_to_end(stdin_fd(), &mut data)
         } else {
             match sysfd::open(&f, libc::O_RDONLY | libc::O_CLOEXEC, 0) {

@@ -107,3 +107,32 @@ fn big_file_from_an_offset_and_through_a_pipe() {
     o.same_as(&g);
     assert_eq!(o.out().lines().nth(1), Some("0"));
 }
+
+/// `--files0-from=-` with the list redirected from a regular file is read whole, so the
+/// columns are as wide as the files' sizes need, as with a named list (coreutils'
+/// wc-files0); from a pipe the counts stay unpadded.
+#[test]
+fn files0_from_redirected_stdin_as_gnu() {
+    let d = fixture();
+    for script in [
+        "WC --files0-from=- < list",
+        "WC -lc --files0-from=- < list",
+        "cat list | WC --files0-from=-",
+    ] {
+        let run = |wc: String| {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("WC", &wc))
+                .env("LC_ALL", "C")
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            (o.status.code(), o.stdout, o.stderr)
+        };
+        assert_eq!(
+            run(format!("{} wc", rbox().display())),
+            run("wc".into()),
+            "{script}"
+        );
+    }
+}

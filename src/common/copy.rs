@@ -575,6 +575,23 @@ impl Copier {
             say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
             return Err(());
         }
+        if self.o.no_clobber {
+            return Ok(false);
+        }
+        if self.update_skips(s, dst) {
+            return Ok(false);
+        }
+        // Asked first, as GNU: a "no" (or -n) leaves a directory in the way quietly.
+        if self.o.interactive {
+            let _ = ctx.out.flush();
+            let mut q = format!("{}: overwrite ", ctx.name).into_bytes();
+            q.extend_from_slice(&quote_always(d.path));
+            q.extend_from_slice(b"? ");
+            let _ = super::io::write_all(super::io::stderr_fd(), &q);
+            if !yesno() {
+                return Ok(false);
+            }
+        }
         if is_dir(dst) {
             say(
                 ctx,
@@ -585,22 +602,6 @@ impl Copier {
                 ],
             );
             return Err(());
-        }
-        if self.o.no_clobber {
-            return Ok(false);
-        }
-        if self.update_skips(s, dst) {
-            return Ok(false);
-        }
-        if self.o.interactive {
-            let _ = ctx.out.flush();
-            let mut q = format!("{}: overwrite ", ctx.name).into_bytes();
-            q.extend_from_slice(&quote_always(d.path));
-            q.extend_from_slice(b"? ");
-            let _ = super::io::write_all(super::io::stderr_fd(), &q);
-            if !yesno() {
-                return Ok(false);
-            }
         }
         Ok(true)
     }

@@ -567,3 +567,24 @@ fn sysfs_files_copied_as_long_as_their_data() {
         assert!(!ours.contains(&0), "cp {f}: zeros added");
     }
 }
+
+/// A directory in the way of a file: `-i` asks first and a "no" (or `-n`, or `-u` with a
+/// newer directory) leaves it quietly, as GNU's order of checks (coreutils' cp-i).
+#[test]
+fn directory_in_the_way_after_the_question_as_gnu() {
+    let setup = |d: &Path| sh(d, "mkdir -p a b/a/c && touch -d 2001-01-01 a/c");
+    for (args, input) in [
+        (&["-iR", "a", "b"][..], "n\n"),
+        (&["-iR", "a", "b"], "y\n"),
+        (&["-nR", "a", "b"], ""),
+        (&["-uR", "a", "b"], ""),
+        (&["-R", "a", "b"], ""),
+        (&["-i", "a/c", "b/a/c"], "n\n"),
+    ] {
+        let (a, g) = (TempDir::new("cp-in-a"), TempDir::new("cp-in-g"));
+        setup(a.path());
+        setup(g.path());
+        let ours = applet("cp").args(args).cwd(a.path()).stdin(input).run();
+        ours.same_as(&gnu("cp").args(args).cwd(g.path()).stdin(input).run());
+    }
+}

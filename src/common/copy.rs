@@ -672,6 +672,27 @@ impl Copier {
                 Err(()) => return false,
             }
             if let Some(b) = &self.backup {
+                // The backup would take the source's own name (`cp -b a~ a`): refused, as GNU.
+                let (to, numbered) = b.name_for(d.dir, d.name);
+                if !numbered && super::fs::same_entry(s.path, &backup::path_of(d.path, d.name, &to))
+                {
+                    let tail: &[u8] = if self.o.move_mode {
+                        b" not moved"
+                    } else {
+                        b" not copied"
+                    };
+                    say(
+                        ctx,
+                        &[
+                            b"backing up ",
+                            d.path,
+                            b" might destroy source;  ",
+                            s.path,
+                            tail,
+                        ],
+                    );
+                    return false;
+                }
                 match b.make(d.dir, d.name) {
                     Ok(made) => {
                         self.backed_up = made.map(|n| backup::path_of(d.path, d.name, &n));

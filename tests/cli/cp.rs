@@ -588,3 +588,25 @@ fn directory_in_the_way_after_the_question_as_gnu() {
         ours.same_as(&gnu("cp").args(args).cwd(g.path()).stdin(input).run());
     }
 }
+
+/// A backup that would take the source's own name (`cp -b a~ a`) is refused, as GNU's
+/// `backing up 'a' might destroy source;  'a~' not copied` (coreutils' cp/backup-is-src).
+#[test]
+fn backup_onto_the_source_refused_as_gnu() {
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "mkdir d && echo a > a && echo t > a~ && echo x > a.x && cp a d/a",
+        )
+    };
+    let cases: &[&[&str]] = &[
+        &["--b=simple", "a~", "a"],
+        &["-b", "./a~", "a"],
+        &["--backup=numbered", "a~", "a"],
+        &["-b", "-S", ".x", "a.x", "a"],
+        &["-b", "a~", "d/a"],
+    ];
+    for args in cases {
+        same_effect("cp", None, &setup, args);
+    }
+}

@@ -311,6 +311,19 @@ impl Mv {
                 return false;
             }
             if let Some(b) = &self.backup {
+                if b.takes_source(cwd, dst, dst, src) {
+                    say(
+                        ctx,
+                        &[
+                            b"backing up ",
+                            dst,
+                            b" might destroy source;  ",
+                            src,
+                            b" not moved",
+                        ],
+                    );
+                    return false;
+                }
                 match b.make(cwd, dst) {
                     Ok(made) => {
                         backed_up = made;

@@ -673,9 +673,7 @@ impl Copier {
             }
             if let Some(b) = &self.backup {
                 // The backup would take the source's own name (`cp -b a~ a`): refused, as GNU.
-                let (to, numbered) = b.name_for(d.dir, d.name);
-                if !numbered && super::fs::same_entry(s.path, &backup::path_of(d.path, d.name, &to))
-                {
+                if b.takes_source(d.dir, d.name, d.path, s.path) {
                     let tail: &[u8] = if self.o.move_mode {
                         b" not moved"
                     } else {

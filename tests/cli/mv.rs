@@ -314,3 +314,27 @@ fn backups_over_other_names_of_the_same_file_like_gnu() {
         );
     }
 }
+
+/// A backup that would take the source's own name (`mv -b a~ a`) is refused, as GNU's
+/// `backing up 'a' might destroy source;  'a~' not moved` (coreutils' mv/backup-is-src).
+#[test]
+fn backup_onto_the_source_refused_like_gnu() {
+    for args in [
+        &["--b=simple", "a~", "a"][..],
+        &["-b", "./a~", "a"],
+        &["--backup=numbered", "a~", "a"],
+        &["-b", "a~", "d/a"],
+    ] {
+        let (a, g) = (TempDir::new("mv-bs-a"), TempDir::new("mv-bs-g"));
+        for d in [&a, &g] {
+            sh(d.path(), "mkdir d && echo a > a && echo t > a~ && cp a d/a");
+        }
+        let ours = applet("mv").args(args).cwd(a.path()).run();
+        ours.same_as(&gnu("mv").args(args).cwd(g.path()).run());
+        assert_eq!(
+            tree_snapshot(a.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default()),
+            "mv {args:?}"
+        );
+    }
+}

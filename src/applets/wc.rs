@@ -314,13 +314,18 @@ type Partial = (Counts, std::io::Error);
 fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts, Partial> {
     let mut c = Counts::default();
     if !w.lines && !w.words && !w.maxlen {
-        // Bytes alone: a regular file's size says it.
+        // Bytes alone: a regular file's size says most of it. As GNU, the last block or so
+        // is still read (from a multiple of the block size plus one back from the end): a
+        // /proc or /sys file's size is notional (0, or a page holding 2 bytes), and one
+        // that grew is counted to its end.
         if let Ok(st) = sysfd::fstat(fd) {
             if st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_size > 0 {
                 if let Ok(pos) = sysfd::lseek(fd, 0, libc::SEEK_CUR) {
-                    let end = sysfd::lseek(fd, 0, libc::SEEK_END).unwrap_or(st.st_size as u64);
-                    c.bytes = end.saturating_sub(pos);
-                    return Ok(c);
+                    let end = st.st_size as u64;
+                    let hi = end - end % (st.st_blksize.max(0) as u64 + 1);
+                    if pos < hi && sysfd::lseek(fd, hi as i64, libc::SEEK_SET).is_ok() {
+                        c.bytes = hi - pos;
+                    }
                 }
             }
         }

@@ -136,3 +136,36 @@ fn files0_from_redirected_stdin_as_gnu() {
         );
     }
 }
+
+/// `-c` alone trusts a regular file's size but for its last block, which is read: a /proc or
+/// /sys file (size 0, or a page holding 2 bytes) is counted as GNU counts it (coreutils'
+/// wc-proc), and so is a file read from an offset.
+#[test]
+fn bytes_of_notional_sizes_as_gnu() {
+    let d = fixture();
+    let mut scripts = vec![
+        "WC -c < /proc/version",
+        "WC -c /proc/version big",
+        "(dd bs=1 skip=5 count=0 status=none; WC -c) < big",
+    ];
+    if std::fs::metadata("/sys/kernel/profiling").is_ok() {
+        scripts.push("WC -c < /sys/kernel/profiling");
+    }
+    for script in scripts {
+        let run = |wc: String| {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("WC", &wc))
+                .env("LC_ALL", "C")
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            (o.status.code(), o.stdout, o.stderr)
+        };
+        assert_eq!(
+            run(format!("{} wc", rbox().display())),
+            run("wc".into()),
+            "{script}"
+        );
+    }
+}

@@ -72,11 +72,14 @@ p UID_T 4294967295 4294967296
 p GID_T 4294967295 4294967296
 p PTRDIFF 9223372036854775807 9223372036854775808 -9223372036854775808 -9223372036854775809
 p IO_BUFSIZE 131072 131073
+echo FLT_MAX=3.4028235e+38; echo FLT_MIN=1.1754944e-38
+echo DBL_MAX=1.7976931348623157e+308; echo DBL_MIN=2.2250738585072014e-308
+echo LDBL_MAX=1.189731495357231765e+4932; echo LDBL_MIN=3.3621031431120935063e-4932
 EOF
 chmod +x "$work/src/getlimits"
 
-tests_of() { # DIR: tests/DIR/* and tests/misc/DIR*, as tests/local.mk lists them
-	grep -o "tests/\($1/[^ ]*\|misc/$1[-.][^ ]*\)\.\(sh\|pl\|xpl\)" "$src/tests/local.mk" | sort -u
+tests_of() { # DIR: tests/DIR/*, tests/DIR-2/* (tail's) and tests/misc/DIR*, as tests/local.mk lists them
+	grep -o "tests/\($1/[^ ]*\|$1-2/[^ ]*\|misc/$1[-.][^ ]*\)\.\(sh\|pl\|xpl\)" "$src/tests/local.mk" | sort -u
 }
 if [ $# -eq 0 ]; then set -- $applets; fi
 list=

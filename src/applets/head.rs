@@ -8,8 +8,9 @@
 //! when the last buffer fails at exit, as GNU's stdio and close_stdout word them; our buffer is
 //! 128 KiB where GNU's is 4 KiB, so which of the two a mid-size output gets may differ). After `-n N` on a seekable input the
 //! offset is put back just past the last line printed, so `(head -n1; cat) < file` works as
-//! with GNU. `-n -N` and `-c -N` stream through a bounded window (a regular file's `-c -N` is
-//! computed from its size).
+//! with GNU. `-n -N` and `-c -N` stream through a bounded window; a regular file larger than
+//! a block is read from its end instead (`-c -N` from its size, `-n -N` backwards), the
+//! offset then left past what was printed, as GNU leaves it.
 //! Deviation: none known.
 
 use std::collections::VecDeque;
@@ -269,25 +270,34 @@ fn first_bytes(fd: BorrowedFd, n: u64, ctx: &mut Ctx) -> std::result::Result<(),
 }
 
 /// All but the last `n` bytes.
+/// A regular file whose size can be trusted, and the input's offset in it: GNU's rule, so a
+/// /proc or /sys file (size 0 or one block, whatever it holds) is read as a stream.
+fn sized(fd: BorrowedFd) -> Option<(u64, u64)> {
+    let st = sysfd::fstat(fd).ok()?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG || st.st_size <= st.st_blksize as i64 {
+        return None;
+    }
+    let pos = sysfd::lseek(fd, 0, libc::SEEK_CUR).ok()?;
+    let size = st.st_size as u64;
+    (size >= pos).then_some((size, pos))
+}
+
 fn elide_bytes(fd: BorrowedFd, n: u64, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
-    if let Ok(st) = sysfd::fstat(fd) {
-        if st.st_mode & libc::S_IFMT == libc::S_IFREG {
-            if let Ok(pos) = sysfd::lseek(fd, 0, libc::SEEK_CUR) {
-                let size = st.st_size.max(0) as u64;
-                if size >= pos {
-                    return first_bytes(fd, (size - pos).saturating_sub(n), ctx);
-                }
-            }
-        }
+    if let Some((size, pos)) = sized(fd) {
+        return first_bytes(fd, (size - pos).saturating_sub(n), ctx);
     }
     // A window of the last n bytes read; what falls out of it is printed.
+    let start = Resume::new(fd);
+    let mut printed = 0u64;
     let mut win: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; BUF_SIZE];
     loop {
         let r = read(fd, &mut buf).map_err(Fail::Read)?;
         if r == 0 {
             let k = win.len().saturating_sub(n.min(usize::MAX as u64) as usize);
-            return out(ctx, &win[..k]);
+            out(ctx, &win[..k])?;
+            start.after(fd, printed + k as u64);
+            return Ok(());
         }
         win.extend_from_slice(&buf[..r]);
         if win.len() as u64 > n {
@@ -295,15 +305,76 @@ fn elide_bytes(fd: BorrowedFd, n: u64, ctx: &mut Ctx) -> std::result::Result<(),
             // Let the window grow to twice its need before shifting it.
             if k >= BUF_SIZE || k as u64 >= n {
                 out(ctx, &win[..k])?;
+                printed += k as u64;
                 win.drain(..k);
             }
         }
     }
 }
 
+/// A seekable input read as a stream (a small or /proc file): its offset is put back just past
+/// what was printed, as GNU does.
+struct Resume(Option<u64>);
+
+impl Resume {
+    fn new(fd: BorrowedFd) -> Resume {
+        Resume(sysfd::lseek(fd, 0, libc::SEEK_CUR).ok())
+    }
+    fn after(&self, fd: BorrowedFd, printed: u64) {
+        if let Some(p) = self.0 {
+            let _ = sysfd::lseek(fd, (p + printed) as i64, libc::SEEK_SET);
+        }
+    }
+}
+
+/// Where the last `n` lines of the file between `pos` and `size` begin (a last line without
+/// its line end counts), read backwards in blocks.
+fn elided_start(fd: BorrowedFd, n: u64, eol: u8, size: u64, pos: u64) -> std::io::Result<u64> {
+    if n == 0 {
+        return Ok(size);
+    }
+    let mut buf = vec![0u8; BUF_SIZE];
+    let mut end = size;
+    let mut left = n;
+    // The last line's own end is not one that separates lines.
+    let mut skip_last = true;
+    while end > pos {
+        let len = ((end - pos) as usize).min(buf.len());
+        let at = end - len as u64;
+        let got = sysfd::pread(fd, &mut buf[..len], at)?;
+        if got < len {
+            // The file shrank under us: what is there is all there is.
+            return Ok(pos);
+        }
+        let mut chunk = &buf[..len];
+        if skip_last {
+            skip_last = false;
+            if chunk.last() == Some(&eol) {
+                chunk = &chunk[..len - 1];
+            }
+        }
+        for p in memchr::memrchr_iter(eol, chunk) {
+            left -= 1;
+            if left == 0 {
+                return Ok(at + p as u64 + 1);
+            }
+        }
+        end = at;
+    }
+    Ok(pos)
+}
+
 /// All but the last `n` lines: whole chunks are printed as soon as the chunks after them
 /// hold `n` line ends; the rest is cut at the end.
 fn elide_lines(fd: BorrowedFd, n: u64, eol: u8, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
+    if let Some((size, pos)) = sized(fd) {
+        // Found from the end, printed from here: the offset is left just past the last line
+        // printed, as GNU leaves it (`(head -n -2; cat) < file` prints everything once).
+        let cut = elided_start(fd, n, eol, size, pos).map_err(Fail::Read)?;
+        return first_bytes(fd, cut - pos, ctx);
+    }
+    let start = Resume::new(fd);
+    let mut printed = 0u64;
     let mut q: VecDeque<(Vec<u8>, u64)> = VecDeque::new();
     let mut total = 0u64;
     loop {
@@ -320,6 +391,7 @@ fn elide_lines(fd: BorrowedFd, n: u64, eol: u8, ctx: &mut Ctx) -> std::result::R
             let (b, c) = q.pop_front().unwrap();
             total -= c;
             out(ctx, &b)?;
+            printed += b.len() as u64;
         }
     }
     let data: Vec<u8> = q.into_iter().flat_map(|c| c.0).collect();
@@ -330,6 +402,8 @@ fn elide_lines(fd: BorrowedFd, n: u64, eol: u8, ctx: &mut Ctx) -> std::result::R
             .nth(keep as usize - 1)
             .map_or(data.len(), |p| p + 1);
         out(ctx, &data[..end])?;
+        printed += end as u64;
     }
+    start.after(fd, printed);
     Ok(())
 }

@@ -251,7 +251,10 @@ impl Mv {
                 && d.st_mode & libc::S_IFMT != libc::S_IFLNK
                 && sfd::stat(src).is_ok_and(|t| (t.st_dev, t.st_ino) == (d.st_dev, d.st_ino))
                 && (d.st_nlink == 1 || same_entry(src, dst));
-            if (d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) || link_to_dst {
+            // With a backup, another name of the same file is moved aside, not refused: the
+            // data stays in the backup (GNU's same_file_ok).
+            let kept = self.backup.is_some() && !crate::common::fs::same_entry(src, dst);
+            if ((d.st_dev, d.st_ino) == (sst.st_dev, sst.st_ino) || link_to_dst) && !kept {
                 say(ctx, &[b"", src, b" and ", dst, b" are the same file"]);
                 return false;
             }
@@ -313,6 +316,19 @@ impl Mv {
                 return false;
             }
             if let Some(b) = &self.backup {
+                if b.takes_source(cwd, dst, dst, src) {
+                    say(
+                        ctx,
+                        &[
+                            b"backing up ",
+                            dst,
+                            b" might destroy source;  ",
+                            src,
+                            b" not moved",
+                        ],
+                    );
+                    return false;
+                }
                 match b.make(cwd, dst) {
                     Ok(made) => {
                         backed_up = made;

@@ -43,6 +43,7 @@ static SPEC: Spec = Spec::new(
         Opt::arg("max-unchanged-stats", None, Some("max-unchanged-stats")),
         Opt::arg("pid", None, Some("pid")),
         Opt::flag("presume-input-pipe", None, Some("-presume-input-pipe")),
+        Opt::flag("disable-inotify", None, Some("-disable-inotify")),
         Opt::flag("quiet", Some(b'q'), Some("quiet")),
         Opt::flag("retry", None, Some("retry")),
         Opt::flag("quiet", None, Some("silent")),
@@ -449,7 +450,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     }
     ctx.out.flush()?;
-    follow_files(ctx, files, follow, retry, sleep, pid, headers)
+    // GNU's hidden test option: follow by checking every interval, as on a file system
+    // without inotify.
+    let poll = m.flag("disable-inotify");
+    follow_files(ctx, files, follow, retry, sleep, pid, headers, poll)
 }
 
 crate::common::args::named! {
@@ -488,7 +492,10 @@ fn tail(
     mode: Mode,
     ctx: &mut Ctx,
 ) -> std::result::Result<(), CopyError> {
-    let seekable = st.is_some_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG && s.st_size > 0)
+    // A size no larger than a block may be notional (/proc says 0, /sys a page): such a file
+    // is read as a stream, as GNU does.
+    let seekable = st
+        .is_some_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG && s.st_size > s.st_blksize)
         && sysfd::lseek(fd, 0, libc::SEEK_CUR).is_ok();
     if mode.from_start {
         return from_start(fd, seekable, mode, ctx);
@@ -681,9 +688,14 @@ fn follow_files(
     sleep: f64,
     pid: Option<i32>,
     headers: bool,
+    poll: bool,
 ) -> Result<()> {
     let by_name = follow == Follow::Name;
-    let ino = sysfs::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK).ok();
+    let ino = if poll {
+        None
+    } else {
+        sysfs::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK).ok()
+    };
     if let Some(i) = &ino {
         for f in files.iter_mut().filter(|f| !f.stdin) {
             if !f.ignore {

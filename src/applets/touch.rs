@@ -142,6 +142,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ]);
     }
     if let Some(d) = m.last("date") {
+        let referenced = times.is_some();
         let bases = times.unwrap_or([now(); 2]);
         let mut t = [(0, 0); 2];
         for (k, base) in bases.iter().enumerate() {
@@ -149,6 +150,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 .ok_or_else(|| invalid_format(d.as_bytes()))?;
         }
         times = Some(t);
+        // A date that is whatever "now" is (`-d now`, `-d today`) sets the current time as
+        // plain `touch` does (UTIME_NOW), so a writable file of another owner can be touched,
+        // as GNU: told by parsing it against another "now".
+        if !referenced {
+            let other = (bases[0].0 ^ 1, bases[0].1);
+            if datetime::parse(d.as_bytes(), other, &zone) == Some(other) {
+                times = None;
+            }
+        }
     }
     if let Some(s) = m.last("t") {
         let t = datetime::posix_stamp(s.as_bytes(), true, now(), &zone)

@@ -145,7 +145,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let f = f.as_bytes().to_vec();
         let mut data = Vec::new();
         let r = if f == b"-" {
-            streamed = true;
+            // A list redirected from a regular file is read whole, as a named one is (GNU).
+            streamed = sysfd::fstat(stdin_fd())
+                .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
+                .unwrap_or(true);
             sysfd::read_to_end(stdin_fd(), &mut data)
         } else {
             match sysfd::open(&f, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
@@ -304,13 +307,18 @@ type Partial = (Counts, std::io::Error);
 fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts, Partial> {
     let mut c = Counts::default();
     if !w.lines && !w.words && !w.maxlen {
-        // Bytes alone: a regular file's size says it.
+        // Bytes alone: a regular file's size says most of it. As GNU, the last block or so
+        // is still read (from a multiple of the block size plus one back from the end): a
+        // /proc or /sys file's size is notional (0, or a page holding 2 bytes), and one
+        // that grew is counted to its end.
         if let Ok(st) = sysfd::fstat(fd) {
             if st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_size > 0 {
                 if let Ok(pos) = sysfd::lseek(fd, 0, libc::SEEK_CUR) {
-                    let end = sysfd::lseek(fd, 0, libc::SEEK_END).unwrap_or(st.st_size as u64);
-                    c.bytes = end.saturating_sub(pos);
-                    return Ok(c);
+                    let end = st.st_size as u64;
+                    let hi = end - end % (st.st_blksize.max(0) as u64 + 1);
+                    if pos < hi && sysfd::lseek(fd, hi as i64, libc::SEEK_SET).is_ok() {
+                        c.bytes = hi - pos;
+                    }
                 }
             }
         }

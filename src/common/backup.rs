@@ -175,6 +175,15 @@ impl Backup {
     }
 }
 
+impl Backup {
+    /// Whether backing up `name` (relative to `dirfd`; `path` for messages) would take the
+    /// entry of `src` (`cp -b a~ a`): GNU refuses, the source would be lost.
+    pub fn takes_source(&self, dirfd: BorrowedFd, name: &[u8], path: &[u8], src: &[u8]) -> bool {
+        let (to, numbered) = self.name_for(dirfd, name);
+        !numbered && super::fs::same_entry(src, &path_of(path, name, &to))
+    }
+}
+
 /// The backup path of `path` when its last part `name` was backed up as `backup`.
 pub fn path_of(path: &[u8], name: &[u8], backup: &[u8]) -> Vec<u8> {
     let mut p = path[..path.len() - name.len().min(path.len())].to_vec();

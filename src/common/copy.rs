@@ -575,6 +575,23 @@ impl Copier {
             say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
             return Err(());
         }
+        if self.o.no_clobber {
+            return Ok(false);
+        }
+        if self.update_skips(s, dst) {
+            return Ok(false);
+        }
+        // Asked first, as GNU: a "no" (or -n) leaves a directory in the way quietly.
+        if self.o.interactive {
+            let _ = ctx.out.flush();
+            let mut q = format!("{}: overwrite ", ctx.name).into_bytes();
+            q.extend_from_slice(&quote_always(d.path));
+            q.extend_from_slice(b"? ");
+            let _ = super::io::write_all(super::io::stderr_fd(), &q);
+            if !yesno() {
+                return Ok(false);
+            }
+        }
         if is_dir(dst) {
             say(
                 ctx,
@@ -585,22 +602,6 @@ impl Copier {
                 ],
             );
             return Err(());
-        }
-        if self.o.no_clobber {
-            return Ok(false);
-        }
-        if self.update_skips(s, dst) {
-            return Ok(false);
-        }
-        if self.o.interactive {
-            let _ = ctx.out.flush();
-            let mut q = format!("{}: overwrite ", ctx.name).into_bytes();
-            q.extend_from_slice(&quote_always(d.path));
-            q.extend_from_slice(b"? ");
-            let _ = super::io::write_all(super::io::stderr_fd(), &q);
-            if !yesno() {
-                return Ok(false);
-            }
         }
         Ok(true)
     }
@@ -671,6 +672,25 @@ impl Copier {
                 Err(()) => return false,
             }
             if let Some(b) = &self.backup {
+                // The backup would take the source's own name (`cp -b a~ a`): refused, as GNU.
+                if b.takes_source(d.dir, d.name, d.path, s.path) {
+                    let tail: &[u8] = if self.o.move_mode {
+                        b" not moved"
+                    } else {
+                        b" not copied"
+                    };
+                    say(
+                        ctx,
+                        &[
+                            b"backing up ",
+                            d.path,
+                            b" might destroy source;  ",
+                            s.path,
+                            tail,
+                        ],
+                    );
+                    return false;
+                }
                 match b.make(d.dir, d.name) {
                     Ok(made) => {
                         self.backed_up = made.map(|n| backup::path_of(d.path, d.name, &n));
@@ -1107,7 +1127,11 @@ impl Copier {
                     .unwrap_or(size);
                 off = self.range(pair, sf, df, start, Some(end - start))?;
                 if off < end {
-                    break;
+                    // The data ended before its extent did: the file is shorter than it
+                    // said (sysfs reports a page, /sys/kernel/profiling holds 2 bytes) or
+                    // shrank. It ends here, as GNU's copy does, not at the size first seen.
+                    sfs::ftruncate(df, off).map_err(|e| Some(DataError::Write(e)))?;
+                    return Ok(());
                 }
             }
             let end = sfd::lseek(sf, 0, libc::SEEK_END).map_err(|e| Some(DataError::Read(e)))?;

@@ -545,3 +545,72 @@ fn set_id_bits_dropped_when_the_owner_cannot_be_kept() {
         same_effect("cp", Some(65534), &setup, args);
     }
 }
+
+/// A sysfs file says it is a page long and holds a few bytes, in no blocks (it looks sparse):
+/// the copy ends where its data does, as GNU's, not padded with zeros to the page.
+#[test]
+fn sysfs_files_copied_as_long_as_their_data() {
+    let files: Vec<&str> = ["/sys/kernel/profiling", "/sys/class/net/lo/address"]
+        .into_iter()
+        .filter(|f| std::fs::read(f).is_ok_and(|d| !d.is_empty()))
+        .collect();
+    if files.is_empty() {
+        skip("no readable sysfs file");
+        return;
+    }
+    let d = TempDir::new("cp-sysfs");
+    for (i, f) in files.iter().enumerate() {
+        let (a, g) = (format!("a{i}"), format!("g{i}"));
+        applet("cp")
+            .args([f, &a.as_str()])
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("cp").args([f, &g.as_str()]).cwd(d.path()).run());
+        let ours = std::fs::read(d.join(&a)).unwrap();
+        assert_eq!(ours, std::fs::read(d.join(&g)).unwrap(), "cp {f}");
+        assert!(!ours.contains(&0), "cp {f}: zeros added");
+    }
+}
+
+/// A directory in the way of a file: `-i` asks first and a "no" (or `-n`, or `-u` with a
+/// newer directory) leaves it quietly, as GNU's order of checks (coreutils' cp-i).
+#[test]
+fn directory_in_the_way_after_the_question_as_gnu() {
+    let setup = |d: &Path| sh(d, "mkdir -p a b/a/c && touch -d 2001-01-01 a/c");
+    for (args, input) in [
+        (&["-iR", "a", "b"][..], "n\n"),
+        (&["-iR", "a", "b"], "y\n"),
+        (&["-nR", "a", "b"], ""),
+        (&["-uR", "a", "b"], ""),
+        (&["-R", "a", "b"], ""),
+        (&["-i", "a/c", "b/a/c"], "n\n"),
+    ] {
+        let (a, g) = (TempDir::new("cp-in-a"), TempDir::new("cp-in-g"));
+        setup(a.path());
+        setup(g.path());
+        let ours = applet("cp").args(args).cwd(a.path()).stdin(input).run();
+        ours.same_as(&gnu("cp").args(args).cwd(g.path()).stdin(input).run());
+    }
+}
+
+/// A backup that would take the source's own name (`cp -b a~ a`) is refused, as GNU's
+/// `backing up 'a' might destroy source;  'a~' not copied` (coreutils' cp/backup-is-src).
+#[test]
+fn backup_onto_the_source_refused_as_gnu() {
+    let setup = |d: &std::path::Path| {
+        sh(
+            d,
+            "mkdir d && echo a > a && echo t > a~ && echo x > a.x && cp a d/a",
+        )
+    };
+    let cases: &[&[&str]] = &[
+        &["--b=simple", "a~", "a"],
+        &["-b", "./a~", "a"],
+        &["--backup=numbered", "a~", "a"],
+        &["-b", "-S", ".x", "a.x", "a"],
+        &["-b", "a~", "d/a"],
+    ];
+    for args in cases {
+        same_effect("cp", None, &setup, args);
+    }
+}

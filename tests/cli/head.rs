@@ -115,3 +115,52 @@ fn dev_full() {
     let g = gnu("head").arg("big").cwd(d.path()).stdout_file(f()).run();
     a.same_as(&g).code(1);
 }
+
+/// On a regular file, `-n -N` and `-c -N` start where the input's offset is and leave it just
+/// past what they printed (coreutils' head-pos, rewritten): what follows in the same
+/// redirection reads the elided tail, as with GNU's head.
+#[test]
+fn elided_tails_leave_the_offset_as_gnu() {
+    let d = fixture();
+    for script in [
+        "(HEAD -n -5000 > /dev/null; wc -l) < big",
+        "(HEAD -n -3; echo ---; cat) < nt",
+        "(dd bs=1 skip=7 count=0 status=none; HEAD -n -2; echo ---; cat) < big | tail -c 40",
+        "(dd bs=1 skip=1 count=0 status=none; HEAD -c -4; echo ---; cat) < nt",
+        "(HEAD -z -n -1; echo ---; cat) < nul | od -c",
+        "HEAD -n -0 big | wc -l; HEAD -n -20001 big | wc -c",
+    ] {
+        let run = |head: String| {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("HEAD", &head))
+                .env("LC_ALL", "C")
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            (o.status.code(), o.stdout, o.stderr)
+        };
+        assert_eq!(
+            run(format!("{} head", rbox().display())),
+            run("head".into()),
+            "{script}"
+        );
+    }
+}
+
+/// A /proc file reports size 0 whatever it holds: `-c -N` and `-n -N` read it as a stream, as
+/// GNU does for any file no larger than a block (coreutils' head-c).
+#[test]
+fn proc_files_elided_as_gnu() {
+    let d = fixture();
+    for args in [
+        &["-c", "-1", "/proc/version"][..],
+        &["-n", "-1", "/proc/self/limits"],
+    ] {
+        applet("head")
+            .args(args)
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("head").args(args).cwd(d.path()).run());
+    }
+}

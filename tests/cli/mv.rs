@@ -281,3 +281,64 @@ fn directory_swapped_for_a_symlink_mid_move() {
         let _ = std::fs::remove_dir_all(&there);
     }
 }
+
+/// With a backup, another name of the same file (a hard link, a symlink onto its target, a
+/// hard link of that symlink) is moved aside rather than refused, as GNU's; the very same
+/// name is still refused (coreutils' mv/hard-4 and symlink-onto-hardlink-to-self, rewritten).
+#[test]
+fn backups_over_other_names_of_the_same_file_like_gnu() {
+    let cases: &[&[&str]] = &[
+        &["--backup=simple", "a", "b"],
+        &["-b", "a", "a"],
+        &["--backup", "s1", "s2"],
+        &["-b", "s1", "s1"],
+        &["--backup=numbered", "b", "a"],
+        &["-b", "s2", "f"],
+        &["-b", "./a", "a"],
+        &["s1", "s2"],
+    ];
+    for args in cases {
+        let (a, g) = (TempDir::new("mv-bk-a"), TempDir::new("mv-bk-g"));
+        for d in [&a, &g] {
+            sh(
+                d.path(),
+                "touch a && ln a b && echo f > f && ln -s f s2 && ln s2 s1",
+            );
+        }
+        let ours = applet("mv").args(*args).cwd(a.path()).run();
+        ours.same_as(&gnu("mv").args(*args).cwd(g.path()).run());
+        let snap = Snap {
+            mtime: false,
+            ..ALL
+        };
+        assert_eq!(
+            tree_snapshot(a.path(), snap),
+            tree_snapshot(g.path(), snap),
+            "mv {args:?}"
+        );
+    }
+}
+
+/// A backup that would take the source's own name (`mv -b a~ a`) is refused, as GNU's
+/// `backing up 'a' might destroy source;  'a~' not moved` (coreutils' mv/backup-is-src).
+#[test]
+fn backup_onto_the_source_refused_like_gnu() {
+    for args in [
+        &["--b=simple", "a~", "a"][..],
+        &["-b", "./a~", "a"],
+        &["--backup=numbered", "a~", "a"],
+        &["-b", "a~", "d/a"],
+    ] {
+        let (a, g) = (TempDir::new("mv-bs-a"), TempDir::new("mv-bs-g"));
+        for d in [&a, &g] {
+            sh(d.path(), "mkdir d && echo a > a && echo t > a~ && cp a d/a");
+        }
+        let ours = applet("mv").args(args).cwd(a.path()).run();
+        ours.same_as(&gnu("mv").args(args).cwd(g.path()).run());
+        assert_eq!(
+            tree_snapshot(a.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default()),
+            "mv {args:?}"
+        );
+    }
+}

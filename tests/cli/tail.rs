@@ -278,3 +278,35 @@ fn pipe_is_not_followed() {
         std::path::Path::new("/"),
     );
 }
+
+/// /proc and /sys files say 0 bytes or a page whatever they hold: no larger than a block, they
+/// are read as a stream, as GNU does (coreutils' tail-c); GNU's hidden `---disable-inotify`
+/// (follow by polling) is taken, here with a `--pid` that has already ended.
+#[test]
+fn notional_sizes_and_polling_as_gnu() {
+    let d = fixture();
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["-c", "3", "/proc/version"],
+        vec!["-n", "2", "/proc/self/limits"],
+        vec!["---disable-inotify", "-f", "--pid=2147483646", "nt"],
+        vec![
+            "---disable-inotify",
+            "-F",
+            "--pid=2147483646",
+            "-n1",
+            "nt",
+            "big",
+        ],
+    ];
+    if std::fs::metadata("/sys/kernel/profiling").is_ok() {
+        cases.push(vec!["-c", "-1", "/sys/kernel/profiling"]);
+        cases.push(vec!["-n", "1", "/sys/kernel/profiling"]);
+    }
+    for args in &cases {
+        applet("tail")
+            .args(args)
+            .cwd(d.path())
+            .run()
+            .same_as(&gnu("tail").args(args).cwd(d.path()).run());
+    }
+}

@@ -141,3 +141,37 @@ fn permission_denied_as_gnu() {
         r.same_as(&g);
     }
 }
+
+/// `-d now` (a date that is whatever "now" is) sets the current time as plain `touch` does, so
+/// another owner's file the user may write is touched, as GNU's (coreutils'
+/// now-owned-by-other); a real date on it is refused as GNU refuses it.
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn now_on_a_writable_file_of_another_owner() {
+    if !is_root() {
+        skip("setpriv to uid 65534 needs root");
+        return;
+    }
+    let d = TempDir::new("touch-other");
+    std::fs::write(d.join("root-owned"), b"\n").unwrap();
+    let st = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("chmod 755 .. && chgrp 65534 . root-owned && chmod g+w root-owned && chmod g+x .")
+        .current_dir(d.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    for args in [
+        &["-d", "now", "root-owned"][..],
+        &["-d", "today", "root-owned"],
+        &["root-owned"],
+        &["-d", "2020-01-01", "root-owned"],
+        &["-d", "now", "-m", "root-owned"],
+    ] {
+        let a = applet_as(65534, "touch").args(args).cwd(d.path()).run();
+        a.same_as(&gnu_as(65534, "touch").args(args).cwd(d.path()).run());
+    }
+}

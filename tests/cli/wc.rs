@@ -107,3 +107,65 @@ fn big_file_from_an_offset_and_through_a_pipe() {
     o.same_as(&g);
     assert_eq!(o.out().lines().nth(1), Some("0"));
 }
+
+/// `--files0-from=-` with the list redirected from a regular file is read whole, so the
+/// columns are as wide as the files' sizes need, as with a named list (coreutils'
+/// wc-files0); from a pipe the counts stay unpadded.
+#[test]
+fn files0_from_redirected_stdin_as_gnu() {
+    let d = fixture();
+    for script in [
+        "WC --files0-from=- < list",
+        "WC -lc --files0-from=- < list",
+        "cat list | WC --files0-from=-",
+    ] {
+        let run = |wc: String| {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("WC", &wc))
+                .env("LC_ALL", "C")
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            (o.status.code(), o.stdout, o.stderr)
+        };
+        assert_eq!(
+            run(format!("{} wc", rbox().display())),
+            run("wc".into()),
+            "{script}"
+        );
+    }
+}
+
+/// `-c` alone trusts a regular file's size but for its last block, which is read: a /proc or
+/// /sys file (size 0, or a page holding 2 bytes) is counted as GNU counts it (coreutils'
+/// wc-proc), and so is a file read from an offset.
+#[test]
+fn bytes_of_notional_sizes_as_gnu() {
+    let d = fixture();
+    let mut scripts = vec![
+        "WC -c < /proc/version",
+        "WC -c /proc/version big",
+        "(dd bs=1 skip=5 count=0 status=none; WC -c) < big",
+    ];
+    if std::fs::metadata("/sys/kernel/profiling").is_ok() {
+        scripts.push("WC -c < /sys/kernel/profiling");
+    }
+    for script in scripts {
+        let run = |wc: String| {
+            let o = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script.replace("WC", &wc))
+                .env("LC_ALL", "C")
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            (o.status.code(), o.stdout, o.stderr)
+        };
+        assert_eq!(
+            run(format!("{} wc", rbox().display())),
+            run("wc".into()),
+            "{script}"
+        );
+    }
+}

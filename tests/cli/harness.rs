@@ -295,6 +295,28 @@ pub fn sh_in(dir: &Path, script: &str) {
     assert!(st.success(), "{script}");
 }
 
+/// A shell pipeline around one tool (`TOOL` in `script`) run with the host's `sh` in `dir`, once
+/// with rbox's applet `tool` and once with the system's (GNU), in the C locale: the two give
+/// the same status, output and messages. For what one command line cannot show, such as the
+/// input offset a tool leaves behind (`(head -n -2; cat) < f`).
+pub fn same_script_as_gnu(dir: &Path, tool: &str, script: &str) {
+    let run = |cmd: String| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(script.replace("TOOL", &cmd))
+            .env("LC_ALL", "C")
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        (o.status.code(), o.stdout, o.stderr)
+    };
+    assert_eq!(
+        run(format!("{} {tool}", rbox().display())),
+        run(tool.into()),
+        "{script}"
+    );
+}
+
 /// Whether an external program is installed (peer tools: GNU tar, bsdtar, dash, nginx, ...).
 pub fn have(prog: &str) -> bool {
     Command::new("sh")

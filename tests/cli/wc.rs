@@ -115,25 +115,11 @@ fn big_file_from_an_offset_and_through_a_pipe() {
 fn files0_from_redirected_stdin_as_gnu() {
     let d = fixture();
     for script in [
-        "WC --files0-from=- < list",
-        "WC -lc --files0-from=- < list",
-        "cat list | WC --files0-from=-",
+        "TOOL --files0-from=- < list",
+        "TOOL -lc --files0-from=- < list",
+        "cat list | TOOL --files0-from=-",
     ] {
-        let run = |wc: String| {
-            let o = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(script.replace("WC", &wc))
-                .env("LC_ALL", "C")
-                .current_dir(d.path())
-                .output()
-                .unwrap();
-            (o.status.code(), o.stdout, o.stderr)
-        };
-        assert_eq!(
-            run(format!("{} wc", rbox().display())),
-            run("wc".into()),
-            "{script}"
-        );
+        same_script_as_gnu(d.path(), "wc", script);
     }
 }
 
@@ -144,28 +130,14 @@ fn files0_from_redirected_stdin_as_gnu() {
 fn bytes_of_notional_sizes_as_gnu() {
     let d = fixture();
     let mut scripts = vec![
-        "WC -c < /proc/version",
-        "WC -c /proc/version big",
-        "(dd bs=1 skip=5 count=0 status=none; WC -c) < big",
+        "TOOL -c < /proc/version",
+        "TOOL -c /proc/version big",
+        "(dd bs=1 skip=5 count=0 status=none; TOOL -c) < big",
     ];
     if std::fs::metadata("/sys/kernel/profiling").is_ok() {
-        scripts.push("WC -c < /sys/kernel/profiling");
+        scripts.push("TOOL -c < /sys/kernel/profiling");
     }
     for script in scripts {
-        let run = |wc: String| {
-            let o = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(script.replace("WC", &wc))
-                .env("LC_ALL", "C")
-                .current_dir(d.path())
-                .output()
-                .unwrap();
-            (o.status.code(), o.stdout, o.stderr)
-        };
-        assert_eq!(
-            run(format!("{} wc", rbox().display())),
-            run("wc".into()),
-            "{script}"
-        );
+        same_script_as_gnu(d.path(), "wc", script);
     }
 }

@@ -1279,5 +1279,7 @@ EOF
     // an assignment-only command's redirections are in force while its values are expanded
     (r#"y=$(echo e >&2; echo v) 2>/dev/null; echo "$y"; z=$(exit 3) 2>/dev/null; echo $?"#, "v\n3\n", "", 0),
     (r#"x=/a/b; y=$((x)) 2>/dev/null; echo not"#, "", "", 2),
+    // `$?` is the last command's status until the next one ends, whatever command substitutions ran meanwhile (a name-less command takes theirs)
+    (r#"false; echo $(true) $?; false; x=$(true) y=$?; echo $y; false; case $(true) in *) echo $?;; esac; false; for i in $(true) a; do echo f$?; done; x=$(exit 3); echo $?; $(exit 4); echo $?"#, "1\n1\n1\nf1\n3\n4\n", "", 0),
     (r#"x=1 >/no/f 2>/dev/null; echo "[$x]""#, "[]\n", "sh: can't create /no/f: nonexistent directory\n", 0),
 ];

@@ -538,8 +538,9 @@ impl Shell {
             sh.tail_exec = matches!(**node, Node::Simple(_) | Node::Sub(_));
             sh.run(node)
         })?;
+        // `$?` keeps the last command's status until this one ends (dash, BusyBox ash):
+        // `false; echo $(true) $?` prints 1; only a command without a name takes `st`.
         self.cmdsub_status = Some(st);
-        self.status = st;
         while out.last() == Some(&b'\n') {
             out.pop();
         }
@@ -606,7 +607,6 @@ impl Shell {
         self.recycle(&mut argv);
         let mut out = self.capture.take().unwrap_or_default();
         self.cmdsub_status = Some(st);
-        self.status = st;
         while out.last() == Some(&b'\n') {
             out.pop();
         }

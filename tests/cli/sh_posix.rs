@@ -139,7 +139,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"command readonly r=1; command r=2 2>/dev/null; echo st $?"#, "st 127\n", "", 0),
     (r#"readonly r=1; command export r=2 2>/dev/null; echo st $?"#, "st 2\n", "", 0),
     (r#"readonly r=1; export r=2 2>/dev/null; echo st $?"#, "", "", 2),
-    (r#"readonly r=1; r=2 2>/dev/null; echo st $?"#, "", "sh: r: is read only\n", 2),
+    (r#"readonly r=1; r=2 2>/dev/null; echo st $?"#, "", "", 2),
     (r#"readonly r=1; r=2 true 2>/dev/null; echo st $?"#, "", "", 2),
     (r#"readonly r=1; r=2 : 2>/dev/null; echo st $?"#, "", "", 2),
     (r#"readonly r=1; (r=2) 2>/dev/null; echo st $?"#, "st 2\n", "", 0),
@@ -1160,7 +1160,7 @@ b'; set | grep -A1 '^x='"#, "x='a\nb'\n", "", 0),
     (r#"set -- 1 2 3 4 5 6 7 8 9 10 11; echo $10 ${10} ${11}"#, "10 10 11\n", "", 0),
     (r#"set -- a; echo "${1}x" "$1x""#, "ax ax\n", "", 0),
     (r#"echo $#; set -- "" ; echo $#"#, "0\n1\n", "", 0),
-    (r#"x=5; readonly x; x=6 2>/dev/null || echo failed; echo $x"#, "", "sh: x: is read only\n", 2),
+    (r#"x=5; readonly x; x=6 2>/dev/null || echo failed; echo $x"#, "", "", 2),
     (r#"readonly x=5; (x=6) 2>/dev/null; echo st $?"#, "st 2\n", "", 0),
     (r#"readonly x=5; f() { x=6; }; (f) 2>/dev/null; echo st $?"#, "st 2\n", "", 0),
     (r#"readonly x=5; for x in 1 2; do :; done 2>/dev/null; echo st $?"#, "", "", 2),
@@ -1273,4 +1273,13 @@ EOF
     ("command exec 3<<E\nkept\nE\ncat <&3", "kept\n", "", 0),
     // ---- a here-document begun before `$(` keeps its body after the `)` line; one begun inside reads its own
     ("cat <<'OUTER'; echo \"$(cat <<'INNER'\ninner\nINNER\n)\"\nouter\nOUTER", "outer\ninner\n", "", 0),
+    // ---- found by differential testing against dash and BusyBox ash: a name in arithmetic is 0 when unset, even under `set -u` (only `$n` is refused)
+    (r#"set -u; echo $((n)) $((n+=1)) $n $((2?m:7)) $((k*=2))"#, "0 1 1 0 0\n", "", 0),
+    (r#"set -u; echo $(($q)); echo not"#, "", "sh: q: parameter not set\n", 2),
+    // an assignment-only command's redirections are in force while its values are expanded
+    (r#"y=$(echo e >&2; echo v) 2>/dev/null; echo "$y"; z=$(exit 3) 2>/dev/null; echo $?"#, "v\n3\n", "", 0),
+    (r#"x=/a/b; y=$((x)) 2>/dev/null; echo not"#, "", "", 2),
+    // `$?` is the last command's status until the next one ends, whatever command substitutions ran meanwhile (a name-less command takes theirs)
+    (r#"false; echo $(true) $?; false; x=$(true) y=$?; echo $y; false; case $(true) in *) echo $?;; esac; false; for i in $(true) a; do echo f$?; done; x=$(exit 3); echo $?; $(exit 4); echo $?"#, "1\n1\n1\nf1\n3\n4\n", "", 0),
+    (r#"x=1 >/no/f 2>/dev/null; echo "[$x]""#, "[]\n", "sh: can't create /no/f: nonexistent directory\n", 0),
 ];

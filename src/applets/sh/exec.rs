@@ -715,7 +715,12 @@ impl Shell {
         }
         let mut argv: Vec<Vec<u8>> = Vec::with_capacity(s.words.len());
         self.expand_words(&s.words, &mut argv)?;
-        let r = if !s.assigns.is_empty() && !s.redirs.is_empty() && !argv.is_empty() {
+        // Without a command name only when not tracing: the trace line belongs on the shell's own
+        // stderr, which run_redirected_first has already redirected.
+        let r = if !s.assigns.is_empty()
+            && !s.redirs.is_empty()
+            && (!argv.is_empty() || !self.opts.xtrace)
+        {
             self.run_redirected_first(s, &mut argv)
         } else {
             self.run_simple_argv(s, &mut argv, false)
@@ -726,9 +731,12 @@ impl Shell {
 
     /// A command with prefix assignments and redirections: the redirections are made before
     /// the assignments are expanded (XCU 2.9.1; dash, BusyBox ash), so a failed one leaves
-    /// them unexpanded.
+    /// them unexpanded. With no command name (`x=$(cmd) 2>/dev/null`) too: the redirection is
+    /// in force while the values are expanded.
     fn run_redirected_first(&mut self, s: &Simple, argv: &mut Vec<Vec<u8>>) -> Res {
-        let special = matches!(self.lookup(&argv[0]), Found::Special(_));
+        let special = argv
+            .first()
+            .is_some_and(|a| matches!(self.lookup(a), Found::Special(_)));
         let mut saved = Vec::new();
         if let Err(st) = self.redirect(&s.redirs, Some(&mut saved)) {
             self.restore(saved);

@@ -538,8 +538,9 @@ impl Shell {
             sh.tail_exec = matches!(**node, Node::Simple(_) | Node::Sub(_));
             sh.run(node)
         })?;
+        // `$?` keeps the last command's status until this one ends (dash, BusyBox ash):
+        // `false; echo $(true) $?` prints 1; only a command without a name takes `st`.
         self.cmdsub_status = Some(st);
-        self.status = st;
         while out.last() == Some(&b'\n') {
             out.pop();
         }
@@ -606,7 +607,6 @@ impl Shell {
         self.recycle(&mut argv);
         let mut out = self.capture.take().unwrap_or_default();
         self.cmdsub_status = Some(st);
-        self.status = st;
         while out.last() == Some(&b'\n') {
             out.pop();
         }
@@ -1169,13 +1169,9 @@ impl arith::Vars for ArithVars<'_> {
             None if name == b"LINENO" => Ok(self.sh.lineno as i64),
             None if name == b"RANDOM" => Ok(self.sh.next_random()),
             None if name == b"SECONDS" => Ok(self.sh.seconds()),
-            None => {
-                if self.sh.opts.nounset {
-                    self.sh.errf(&[name, b": parameter not set"]);
-                    return Err("\u{1}".into());
-                }
-                Ok(0)
-            }
+            // An unset name counts as 0 even under `set -u`, as in dash and BusyBox ash: only
+            // `$n` inside the expression is a parameter expansion that -u refuses.
+            None => Ok(0),
         }
     }
     fn set(&mut self, name: &[u8], v: i64) -> Result<(), String> {

@@ -34,10 +34,19 @@ const ALL: Snap = Snap {
     links: true,
 };
 
-fn both(args: &[&[u8]], input: &str) -> Output {
+/// Without file times: what the cases that build their own small fixtures compare.
+const NO_TIMES: Snap = Snap {
+    mtime: false,
+    ..ALL
+};
+
+/// `mv ARGS` (with `input` on stdin) in two copies of the fixture `setup` makes, once rbox's
+/// and once GNU's: the same status, messages and output, and the same trees (`snap`).
+#[track_caller]
+fn same_in(setup: &dyn Fn(&Path), args: &[&[u8]], input: &str, snap: Snap) -> Output {
     let (a, g) = (TempDir::new("mv-a"), TempDir::new("mv-g"));
-    build(a.path());
-    build(g.path());
+    setup(a.path());
+    setup(g.path());
     let os: Vec<&std::ffi::OsStr> = args
         .iter()
         .map(|a| std::ffi::OsStr::from_bytes(a))
@@ -46,11 +55,15 @@ fn both(args: &[&[u8]], input: &str) -> Output {
     let theirs = gnu("mv").args(&os).cwd(g.path()).stdin(input).run();
     ours.same_as(&theirs);
     assert_eq!(
-        tree_snapshot(a.path(), ALL),
-        tree_snapshot(g.path(), ALL),
+        tree_snapshot(a.path(), snap),
+        tree_snapshot(g.path(), snap),
         "mv {args:?}"
     );
     ours
+}
+
+fn both(args: &[&[u8]], input: &str) -> Output {
+    same_in(&build, args, input, ALL)
 }
 
 fn s(v: &str) -> &[u8] {
@@ -104,23 +117,9 @@ fn renames_and_messages_like_gnu() {
 #[test]
 fn symlink_onto_its_target_like_gnu() {
     for setup in ["ln -s f s", "ln -s h s", "ln -s ./x s"] {
-        let (a, g) = (TempDir::new("mv-a"), TempDir::new("mv-g"));
-        for d in [&a, &g] {
-            sh(d.path(), &format!("touch f x && ln f h && {setup}"));
-        }
-        for args in [["s", "f"], ["s", "x"], ["s", "l"]] {
-            let ours = applet("mv").args(args).cwd(a.path()).run();
-            let theirs = gnu("mv").args(args).cwd(g.path()).run();
-            ours.same_as(&theirs);
-            let snap = Snap {
-                mtime: false,
-                ..ALL
-            };
-            assert_eq!(
-                tree_snapshot(a.path(), snap),
-                tree_snapshot(g.path(), snap),
-                "{setup}; mv {args:?}"
-            );
+        let fixture = |d: &Path| sh(d, &format!("touch f x && ln f h && {setup}"));
+        for args in [[s("s"), s("f")], [s("s"), s("x")], [s("s"), s("l")]] {
+            same_in(&fixture, &args, "", NO_TIMES);
         }
     }
 }
@@ -297,25 +296,15 @@ fn backups_over_other_names_of_the_same_file_like_gnu() {
         &["-b", "./a", "a"],
         &["s1", "s2"],
     ];
+    let fixture = |d: &Path| {
+        sh(
+            d,
+            "touch a && ln a b && echo f > f && ln -s f s2 && ln s2 s1",
+        )
+    };
     for args in cases {
-        let (a, g) = (TempDir::new("mv-bk-a"), TempDir::new("mv-bk-g"));
-        for d in [&a, &g] {
-            sh(
-                d.path(),
-                "touch a && ln a b && echo f > f && ln -s f s2 && ln s2 s1",
-            );
-        }
-        let ours = applet("mv").args(*args).cwd(a.path()).run();
-        ours.same_as(&gnu("mv").args(*args).cwd(g.path()).run());
-        let snap = Snap {
-            mtime: false,
-            ..ALL
-        };
-        assert_eq!(
-            tree_snapshot(a.path(), snap),
-            tree_snapshot(g.path(), snap),
-            "mv {args:?}"
-        );
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        same_in(&fixture, &args, "", NO_TIMES);
     }
 }
 

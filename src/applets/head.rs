@@ -20,7 +20,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
-use crate::common::io::{read, Input, BUF_SIZE};
+use crate::common::io::{last_lines_start, read, Input, BUF_SIZE};
 use crate::common::num::head_tail_count;
 use crate::common::quote::quote_always;
 use crate::common::sys::fd as sysfd;
@@ -269,7 +269,6 @@ fn first_bytes(fd: BorrowedFd, n: u64, ctx: &mut Ctx) -> std::result::Result<(),
     Ok(())
 }
 
-/// All but the last `n` bytes.
 /// A regular file whose size can be trusted, and the input's offset in it: GNU's rule, so a
 /// /proc or /sys file (size 0 or one block, whatever it holds) is read as a stream.
 fn sized(fd: BorrowedFd) -> Option<(u64, u64)> {
@@ -282,6 +281,7 @@ fn sized(fd: BorrowedFd) -> Option<(u64, u64)> {
     (size >= pos).then_some((size, pos))
 }
 
+/// All but the last `n` bytes.
 fn elide_bytes(fd: BorrowedFd, n: u64, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
     if let Some((size, pos)) = sized(fd) {
         return first_bytes(fd, (size - pos).saturating_sub(n), ctx);
@@ -327,50 +327,13 @@ impl Resume {
     }
 }
 
-/// Where the last `n` lines of the file between `pos` and `size` begin (a last line without
-/// its line end counts), read backwards in blocks.
-fn elided_start(fd: BorrowedFd, n: u64, eol: u8, size: u64, pos: u64) -> std::io::Result<u64> {
-    if n == 0 {
-        return Ok(size);
-    }
-    let mut buf = vec![0u8; BUF_SIZE];
-    let mut end = size;
-    let mut left = n;
-    // The last line's own end is not one that separates lines.
-    let mut skip_last = true;
-    while end > pos {
-        let len = ((end - pos) as usize).min(buf.len());
-        let at = end - len as u64;
-        let got = sysfd::pread(fd, &mut buf[..len], at)?;
-        if got < len {
-            // The file shrank under us: what is there is all there is.
-            return Ok(pos);
-        }
-        let mut chunk = &buf[..len];
-        if skip_last {
-            skip_last = false;
-            if chunk.last() == Some(&eol) {
-                chunk = &chunk[..len - 1];
-            }
-        }
-        for p in memchr::memrchr_iter(eol, chunk) {
-            left -= 1;
-            if left == 0 {
-                return Ok(at + p as u64 + 1);
-            }
-        }
-        end = at;
-    }
-    Ok(pos)
-}
-
 /// All but the last `n` lines: whole chunks are printed as soon as the chunks after them
 /// hold `n` line ends; the rest is cut at the end.
 fn elide_lines(fd: BorrowedFd, n: u64, eol: u8, ctx: &mut Ctx) -> std::result::Result<(), Fail> {
     if let Some((size, pos)) = sized(fd) {
         // Found from the end, printed from here: the offset is left just past the last line
         // printed, as GNU leaves it (`(head -n -2; cat) < file` prints everything once).
-        let cut = elided_start(fd, n, eol, size, pos).map_err(Fail::Read)?;
+        let cut = last_lines_start(fd, pos, size, n, eol).map_err(Fail::Read)?;
         return first_bytes(fd, cut - pos, ctx);
     }
     let start = Resume::new(fd);

@@ -26,7 +26,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::ctx::strerror;
 use crate::common::help::help_text;
-use crate::common::io::{copy, read, stdin_fd, CopyError, BUF_SIZE};
+use crate::common::io::{copy, last_lines_start, read, stdin_fd, CopyError, BUF_SIZE};
 use crate::common::num::{head_tail_count, xstrtoumax};
 use crate::common::quote::{quote_always, quote_if_needed, quote_locale};
 use crate::common::sys::fd as sysfd;
@@ -507,7 +507,7 @@ fn tail(
             return Ok(());
         }
         let at = if mode.lines {
-            last_lines_start(fd, start, size, mode.n, mode.eol)?
+            last_lines_start(fd, start, size, mode.n, mode.eol).map_err(CopyError::Read)?
         } else {
             size.saturating_sub(mode.n).max(start)
         };
@@ -524,44 +524,6 @@ fn tail(
 fn copy_rest(fd: BorrowedFd, ctx: &mut Ctx) -> std::result::Result<(), CopyError> {
     ctx.out.flush().map_err(CopyError::Write)?;
     copy(fd, crate::common::io::stdout_fd()).map(drop)
-}
-
-/// Where the last `n` lines of `[start, size)` begin, reading blocks backwards with pread.
-fn last_lines_start(
-    fd: BorrowedFd,
-    start: u64,
-    size: u64,
-    n: u64,
-    eol: u8,
-) -> std::result::Result<u64, CopyError> {
-    if n == 0 {
-        return Ok(size);
-    }
-    let mut left = n;
-    // The last byte ends the last line whatever it is.
-    let mut end = size - 1;
-    let mut buf = vec![0u8; BUF_SIZE];
-    while end > start {
-        let from = end.saturating_sub(BUF_SIZE as u64).max(start);
-        let len = (end - from) as usize;
-        let mut got = 0;
-        while got < len {
-            let r =
-                sysfd::pread(fd, &mut buf[got..len], from + got as u64).map_err(CopyError::Read)?;
-            if r == 0 {
-                break;
-            }
-            got += r;
-        }
-        for p in memchr::memrchr_iter(eol, &buf[..got]) {
-            left -= 1;
-            if left == 0 {
-                return Ok(from + p as u64 + 1);
-            }
-        }
-        end = from;
-    }
-    Ok(start)
 }
 
 fn from_start(

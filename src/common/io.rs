@@ -44,6 +44,38 @@ impl Input {
     }
 }
 
+/// Where the last `n` lines of the file's bytes `[start, size)` begin (the last byte ends the
+/// last line, a line end or not), read backwards in blocks with pread: tail's `-n N` and head's
+/// `-n -N` on a regular file. A file that shrank meanwhile is scanned for what is left.
+pub fn last_lines_start(fd: BorrowedFd, start: u64, size: u64, n: u64, eol: u8) -> io::Result<u64> {
+    if n == 0 || size <= start {
+        return Ok(size.max(start));
+    }
+    let mut left = n;
+    let mut end = size - 1;
+    let mut buf = vec![0u8; BUF_SIZE];
+    while end > start {
+        let from = end.saturating_sub(BUF_SIZE as u64).max(start);
+        let len = (end - from) as usize;
+        let mut got = 0;
+        while got < len {
+            let r = fd::pread(fd, &mut buf[got..len], from + got as u64)?;
+            if r == 0 {
+                break;
+            }
+            got += r;
+        }
+        for p in memchr::memrchr_iter(eol, &buf[..got]) {
+            left -= 1;
+            if left == 0 {
+                return Ok(from + p as u64 + 1);
+            }
+        }
+        end = from;
+    }
+    Ok(start)
+}
+
 /// Descriptor 1.
 pub fn stdout_fd() -> BorrowedFd<'static> {
     fd::borrow_raw(1)

@@ -227,37 +227,23 @@ impl Select {
     }
 }
 
-/// A column (GNU's `--output` field names, in the order `--output` alone prints them).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Source,
-    Fstype,
-    Itotal,
-    Iused,
-    Iavail,
-    Ipcent,
-    Size,
-    Used,
-    Avail,
-    Pcent,
-    File,
-    Target,
+crate::common::args::named! {
+    /// A column (GNU's `--output` field names, in the order `--output` alone prints them).
+    enum Field {
+        Source = "source",
+        Fstype = "fstype",
+        Itotal = "itotal",
+        Iused = "iused",
+        Iavail = "iavail",
+        Ipcent = "ipcent",
+        Size = "size",
+        Used = "used",
+        Avail = "avail",
+        Pcent = "pcent",
+        File = "file",
+        Target = "target",
+    }
 }
-
-const FIELDS: [(&str, Field); 12] = [
-    ("source", Field::Source),
-    ("fstype", Field::Fstype),
-    ("itotal", Field::Itotal),
-    ("iused", Field::Iused),
-    ("iavail", Field::Iavail),
-    ("ipcent", Field::Ipcent),
-    ("size", Field::Size),
-    ("used", Field::Used),
-    ("avail", Field::Avail),
-    ("pcent", Field::Pcent),
-    ("file", Field::File),
-    ("target", Field::Target),
-];
 
 impl Field {
     /// GNU's minimum width and alignment (text left, numbers right).
@@ -280,7 +266,7 @@ impl Field {
 /// `--output=LIST`: the fields named, each once over all the options.
 fn output_fields(ctx: &mut Ctx, v: &mut Vec<Field>, list: &[u8]) -> Result<()> {
     for name in list.split(|&c| c == b',') {
-        let Some(&(n, f)) = FIELDS.iter().find(|(n, _)| n.as_bytes() == name) else {
+        let Some(f) = Field::of(name) else {
             let mut msg = b"option --output: field ".to_vec();
             msg.extend_from_slice(&quote_locale(name));
             msg.extend_from_slice(b" unknown");
@@ -290,7 +276,7 @@ fn output_fields(ctx: &mut Ctx, v: &mut Vec<Field>, list: &[u8]) -> Result<()> {
         };
         if v.contains(&f) {
             let mut msg = b"option --output: field ".to_vec();
-            msg.extend_from_slice(&quote_locale(n.as_bytes()));
+            msg.extend_from_slice(&quote_locale(name));
             msg.extend_from_slice(b" used more than once");
             ctx.msg(&msg);
             ctx.try_help();
@@ -517,7 +503,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             }
         }
         if cols.is_empty() {
-            cols = FIELDS.iter().map(|&(_, f)| f).collect();
+            cols = Field::ALL.to_vec();
         }
         cols
     } else {

@@ -86,10 +86,13 @@ macro_rules! named {
         }
 
         impl $E {
+            /// The named variants, in their order.
+            #[allow(dead_code)]
+            const ALL: &'static [$E] = &[$($E::$v,)*];
+
             fn of(name: &[u8]) -> Option<$E> {
                 const NAMES: &str = concat!($($s, "\0",)*);
-                const ALL: &[$E] = &[$($E::$v,)*];
-                $crate::common::args::word_index(NAMES, name).and_then(|i| ALL.get(i).copied())
+                $crate::common::args::word_index(NAMES, name).and_then(|i| Self::ALL.get(i).copied())
             }
         }
     };

@@ -442,12 +442,11 @@ impl Copier {
             }
         }
         if self.o.owner {
-            let nf = libc::AT_SYMLINK_NOFOLLOW;
-            if let Err(e) = sfs::fchownat(cwd, &p.path, p.st.st_uid, p.st.st_gid, nf) {
-                if !self.owner_failed(ctx, &p.path, &e) {
-                    return false;
-                }
-                let _ = sfs::fchownat(cwd, &p.path, u32::MAX, p.st.st_gid, nf);
+            // re_protect gives the mode back whole, set-ID bits too, even without the owner.
+            let mut keep = 0;
+            let chown = |u, g| sfs::fchownat(cwd, &p.path, u, g, libc::AT_SYMLINK_NOFOLLOW);
+            if !self.set_owner(ctx, &p.path, &p.st, &mut keep, chown) {
+                return false;
             }
         }
         let (mode, text) = if self.o.mode {

@@ -12,7 +12,7 @@
 //! Deviation: characters are bytes (rbox has no multibyte locale), as GNU in the C locale.
 
 use std::ffi::OsString;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
@@ -144,29 +144,22 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
         let f = f.as_bytes().to_vec();
         let mut data = Vec::new();
-        let r = if f == b"-" {
-            // A list redirected from a regular file is read whole, as a named one is (GNU).
-            streamed = sysfd::fstat(stdin_fd())
-                .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
-                .unwrap_or(true);
-            sysfd::read_to_end(stdin_fd(), &mut data)
-        } else {
-            match sysfd::open(&f, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
-                Ok(fd) => {
-                    streamed = sysfd::fstat(fd.as_fd())
-                        .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
-                        .unwrap_or(true);
-                    sysfd::read_to_end(fd.as_fd(), &mut data)
-                }
-                Err(e) => {
-                    let mut msg = b"cannot open ".to_vec();
-                    msg.extend_from_slice(&quote_always(&f));
-                    msg.extend_from_slice(b" for reading: ");
-                    msg.extend_from_slice(strerror(&e).as_bytes());
-                    return Err(Error::new(1, msg));
-                }
+        // A list read from a regular file (named, or redirected to stdin) is read whole, as
+        // GNU does; otherwise its names are streamed.
+        let list = match Input::open(&f) {
+            Ok(l) => l,
+            Err(e) => {
+                let mut msg = b"cannot open ".to_vec();
+                msg.extend_from_slice(&quote_always(&f));
+                msg.extend_from_slice(b" for reading: ");
+                msg.extend_from_slice(strerror(&e).as_bytes());
+                return Err(Error::new(1, msg));
             }
         };
+        streamed = sysfd::fstat(list.fd())
+            .map(|s| s.st_mode & libc::S_IFMT != libc::S_IFREG)
+            .unwrap_or(true);
+        let r = sysfd::read_to_end(list.fd(), &mut data);
         if let Err(e) = r {
             let mut msg = quote_if_needed(&f);
             msg.extend_from_slice(b": read error: ");

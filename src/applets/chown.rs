@@ -18,7 +18,7 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
-use crate::common::fs::Names;
+use crate::common::fs::{owner_group, parse_owner_spec, Names, OwnerSpec};
 use crate::common::quote::{quote_always, quote_if_needed};
 use crate::common::sys::fd::{self as sfd, BorrowedFd, Stat};
 use crate::common::sys::fs as sfs;
@@ -92,105 +92,6 @@ With --reference, change the group of each FILE to that of RFILE.
 "]);
 }
 
-/// What to set: ids (None: unchanged) and how -v names them.
-#[derive(Default, Clone)]
-struct Target {
-    uid: Option<u32>,
-    gid: Option<u32>,
-    /// None: no user part; Some(""): `:GROUP`.
-    user: Option<Vec<u8>>,
-    group: Option<Vec<u8>>,
-}
-
-fn number(s: &[u8]) -> Option<u32> {
-    let d = s.strip_prefix(b"+").unwrap_or(s);
-    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let v: u64 = std::str::from_utf8(d).ok()?.parse().ok()?;
-    (v < u32::MAX as u64).then_some(v as u32)
-}
-
-/// A group name or number: the id and how -v shows it (the name as typed, or the number).
-fn lookup_group(names: &mut Names, g: &[u8]) -> Option<(u32, Vec<u8>)> {
-    if g.first() != Some(&b'+') {
-        if let Some(id) = names.groups().id(g) {
-            return Some((id, g.to_vec()));
-        }
-    }
-    number(g).map(|n| (n, n.to_string().into_bytes()))
-}
-
-/// gnulib's parse_with_separator: `Err` is the complaint ("invalid user", ...).
-fn parse_with(
-    names: &mut Names,
-    spec: &[u8],
-    sep: Option<usize>,
-) -> std::result::Result<Target, &'static str> {
-    let (u, g) = match sep {
-        Some(i) => (&spec[..i], Some(&spec[i + 1..])),
-        None => (spec, None),
-    };
-    let g = g.filter(|g| !g.is_empty());
-    let mut t = Target::default();
-    if !u.is_empty() {
-        let known = if u.first() == Some(&b'+') {
-            None
-        } else {
-            names.users().id(u)
-        };
-        match known {
-            Some(id) => {
-                t.uid = Some(id);
-                t.user = Some(u.to_vec());
-                if g.is_none() && sep.is_some() {
-                    let gid = names.users().primary_gid(u).ok_or("invalid spec")?;
-                    t.gid = Some(gid);
-                    t.group = Some(match names.group(gid) {
-                        Some(n) => n.to_vec(),
-                        None => gid.to_string().into_bytes(),
-                    });
-                }
-            }
-            None => {
-                if sep.is_some() && g.is_none() {
-                    return Err("invalid spec");
-                }
-                let n = number(u).ok_or("invalid user")?;
-                t.uid = Some(n);
-                t.user = Some(n.to_string().into_bytes());
-            }
-        }
-    } else if sep.is_some() {
-        t.user = Some(Vec::new());
-    }
-    if let Some(g) = g {
-        let (id, shown) = lookup_group(names, g).ok_or("invalid group")?;
-        t.gid = Some(id);
-        t.group = Some(shown);
-    }
-    Ok(t)
-}
-
-/// gnulib's parse_user_spec: `:` first; without one, a `.` separates when the whole is not a
-/// user (the bool: warn that '.' should be ':').
-fn parse_spec(names: &mut Names, spec: &[u8]) -> std::result::Result<(Target, bool), &'static str> {
-    let colon = spec.iter().position(|&c| c == b':');
-    match parse_with(names, spec, colon) {
-        Ok(t) => Ok((t, false)),
-        Err(e) => {
-            if colon.is_none() {
-                if let Some(dot) = spec.iter().position(|&c| c == b'.') {
-                    if let Ok(t) = parse_with(names, spec, Some(dot)) {
-                        return Ok((t, true));
-                    }
-                }
-            }
-            Err(e)
-        }
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verbosity {
     Off,
@@ -199,7 +100,7 @@ enum Verbosity {
 }
 
 struct Chown {
-    t: Target,
+    t: OwnerSpec,
     from_uid: Option<u32>,
     from_gid: Option<u32>,
     verbosity: Verbosity,
@@ -246,7 +147,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, group_only: bool) -> Result<()> {
                     Some(s) => s.to_vec(),
                     None => st.st_gid.to_string().into_bytes(),
                 };
-                Target {
+                OwnerSpec {
                     uid: (!group_only).then_some(st.st_uid),
                     gid: Some(st.st_gid),
                     user: (!group_only).then(|| show_u(&mut names)),
@@ -273,16 +174,16 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, group_only: bool) -> Result<()> {
         let s = s.as_bytes();
         if group_only {
             // chgrp shows the group as typed (`+7` too).
-            match lookup_group(&mut names, s) {
-                Some((id, _)) => Target {
+            match owner_group(&mut names, s) {
+                Some((id, _)) => OwnerSpec {
                     gid: Some(id),
                     group: Some(s.to_vec()),
-                    ..Target::default()
+                    ..OwnerSpec::default()
                 },
                 None => return Err(die_spec(ctx, "invalid group", s)),
             }
         } else {
-            match parse_spec(&mut names, s) {
+            match parse_owner_spec(&mut names, s) {
                 Ok((t, warn)) => {
                     if warn {
                         let mut v = b"warning: '.' should be ':': ".to_vec();
@@ -300,7 +201,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, group_only: bool) -> Result<()> {
     }
     let (mut from_uid, mut from_gid) = (None, None);
     if let Some(f) = m.last("from") {
-        match parse_spec(&mut names, f.as_bytes()) {
+        match parse_owner_spec(&mut names, f.as_bytes()) {
             Ok((ft, _)) => {
                 from_uid = ft.uid;
                 from_gid = ft.gid;
@@ -626,19 +527,5 @@ fn user_group(u: Option<&[u8]>, g: Option<&[u8]>) -> Option<Vec<u8>> {
         (Some(u), None) => Some(u.to_vec()),
         (None, Some(g)) => Some(g.to_vec()),
         (None, None) => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers() {
-        assert_eq!(number(b"5"), Some(5));
-        assert_eq!(number(b"+7"), Some(7));
-        assert_eq!(number(b"-1"), None);
-        assert_eq!(number(b"4294967295"), None);
-        assert_eq!(number(b""), None);
     }
 }

@@ -14,7 +14,7 @@ use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::common::args::{self, Arg, Getopt, Opt, Order, Spec};
-use crate::common::exec::{self, Ran};
+use crate::common::exec;
 use crate::common::help::help_text;
 use crate::common::{ctx, quote, Ctx, Error, Result};
 
@@ -191,18 +191,17 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
         }
     }
     ctx.out.flush()?;
-    match exec::exec(&cmd, &env) {
-        Ran::Applet(st) => Ok(Some(st)),
-        Ran::Failed(e) => {
-            let enoent = e.raw_os_error() == Some(libc::ENOENT);
+    match exec::exec(&cmd, &env).status() {
+        Ok(st) => Ok(Some(st)),
+        Err((code, e)) => {
             let mut m = quote::quote_locale(&cmd[0]);
             m.extend_from_slice(b": ");
             m.extend_from_slice(ctx::strerror(&e).as_bytes());
             ctx.msg(&m);
-            if enoent && cmd[0].iter().any(|c| SPACE.contains(c)) {
+            if code == 127 && cmd[0].iter().any(|c| SPACE.contains(c)) {
                 ctx.msg(b"use -[v]S to pass options in shebang lines");
             }
-            Ok(Some(if enoent { 127 } else { 126 }))
+            Ok(Some(code))
         }
     }
 }

@@ -22,6 +22,8 @@ pub mod cat;
 pub mod chmod;
 #[cfg(any(feature = "chgrp", feature = "chown"))]
 pub mod chown;
+#[cfg(feature = "chroot")]
+pub mod chroot;
 #[cfg(feature = "cmp")]
 pub mod cmp;
 #[cfg(feature = "comm")]
@@ -91,6 +93,8 @@ pub mod id;
 pub mod install;
 #[cfg(feature = "kill")]
 pub mod kill;
+#[cfg(any(feature = "link", feature = "unlink"))]
+pub mod link;
 #[cfg(feature = "ln")]
 pub mod ln;
 #[cfg(feature = "ls")]
@@ -103,6 +107,8 @@ pub mod mkfifo;
 pub mod mknod;
 #[cfg(feature = "mktemp")]
 pub mod mktemp;
+#[cfg(feature = "mountpoint")]
+pub mod mountpoint;
 #[cfg(feature = "mv")]
 pub mod mv;
 #[cfg(feature = "nc")]
@@ -123,6 +129,8 @@ pub mod paste;
 pub mod printenv;
 #[cfg(feature = "printf")]
 pub mod printf;
+#[cfg(feature = "pwd")]
+pub mod pwd;
 #[cfg(feature = "readlink")]
 pub mod readlink;
 #[cfg(feature = "realpath")]
@@ -137,6 +145,8 @@ pub mod run_parts;
 pub mod sed;
 #[cfg(feature = "seq")]
 pub mod seq;
+#[cfg(feature = "setsid")]
+pub mod setsid;
 #[cfg(feature = "sh")]
 pub mod sh;
 #[cfg(feature = "sleep")]
@@ -183,6 +193,8 @@ pub mod tr;
 pub mod true_;
 #[cfg(feature = "truncate")]
 pub mod truncate;
+#[cfg(feature = "tty")]
+pub mod tty;
 #[cfg(feature = "uname")]
 pub mod uname;
 #[cfg(feature = "unexpand")]
@@ -259,6 +271,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("chgrp", "chgrp", chown::chgrp, "bin", NoExec),
     applet!("chmod", "chmod", chmod::main, "bin", NoExec),
     applet!("chown", "chown", chown::main, "bin", NoExec),
+    applet!("chroot", "chroot", chroot::main, "usr/sbin", NoExec),
     applet!("cmp", "cmp", cmp::main, "usr/bin", NoExec),
     applet!("comm", "comm", comm::main, "usr/bin", NoExec),
     applet!("cp", "cp", cp::main, "bin", NoExec),
@@ -292,6 +305,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("id", "id", id::main, "usr/bin", NoExec),
     applet!("install", "install", install::main, "usr/bin", NoExec),
     applet!("kill", "kill", kill::main, "bin", NoExec),
+    applet!("link", "link", link::link, "usr/bin", NoExec),
     applet!("ln", "ln", ln::main, "bin", NoExec),
     applet!("ls", "ls", ls::main, "bin", NoExec),
     applet!("md5sum", "md5sum", sum::md5sum, "usr/bin", NoExec),
@@ -299,6 +313,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("mkfifo", "mkfifo", mkfifo::main, "usr/bin", NoExec),
     applet!("mknod", "mknod", mknod::main, "bin", NoExec),
     applet!("mktemp", "mktemp", mktemp::main, "bin", NoExec),
+    applet!("mountpoint", "mountpoint", mountpoint::main, "bin", NoExec),
     applet!("mv", "mv", mv::main, "bin", NoExec),
     applet!("nc", "nc", nc::main, "bin", NoExec),
     applet!("nl", "nl", nl::main, "usr/bin", NoExec),
@@ -309,6 +324,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),
     applet!("printenv", "printenv", printenv::main, "usr/bin", NoExec),
     applet!("printf", "printf", printf::main, "usr/bin", NoExec),
+    applet!("pwd", "pwd", pwd::main, "bin", NoExec),
     applet!("readlink", "readlink", readlink::main, "bin", NoExec),
     applet!("realpath", "realpath", realpath::main, "usr/bin", NoExec),
     applet!("rm", "rm", rm::main, "bin", NoExec),
@@ -317,6 +333,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("sed", "sed", sed::main, "bin", NoExec),
     applet!("seq", "seq", seq::main, "usr/bin", NoExec),
     applet!("setpriv", "setpriv", suexec::setpriv, "usr/bin", NoExec),
+    applet!("setsid", "setsid", setsid::main, "usr/bin", NoExec),
     applet!("sh", "sh", sh::main, "bin", NoExec),
     applet!("sha1sum", "sha1sum", sum::sha1sum, "usr/bin", NoExec),
     applet!("sha224sum", "sha224sum", sum::sha224sum, "usr/bin", NoExec),
@@ -339,9 +356,11 @@ pub static APPLETS: &[Applet] = &[
     applet!("tr", "tr", tr::main, "usr/bin", NoExec),
     applet!("true", "true", true_::main, "bin", NoExec),
     applet!("truncate", "truncate", truncate::main, "usr/bin", NoExec),
+    applet!("tty", "tty", tty::main, "usr/bin", NoExec),
     applet!("uname", "uname", uname::main, "bin", NoExec),
     applet!("unexpand", "unexpand", unexpand::main, "usr/bin", NoExec),
     applet!("uniq", "uniq", uniq::main, "usr/bin", NoExec),
+    applet!("unlink", "unlink", link::unlink, "usr/bin", NoExec),
     applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
     applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
     applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),

@@ -15,7 +15,7 @@ use std::io;
 use std::os::unix::ffi::OsStringExt;
 
 use crate::common::args::{self, Opt, Spec};
-use crate::common::exec::{self, Ran};
+use crate::common::exec;
 use crate::common::help::help_text;
 use crate::common::io::{stderr_fd, stdin_fd, stdout_fd};
 use crate::common::sys::fd::{self as sfd, AsFd};
@@ -153,22 +153,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
         return Err(Error::new(FAIL, strerror(&e)));
     }
     let cmd: Vec<Vec<u8>> = m.operands.into_iter().map(OsString::into_vec).collect();
-    match exec::exec(&cmd, &exec::environ()) {
-        Ran::Applet(st) => Ok(st),
-        Ran::Failed(e) => {
+    match exec::exec(&cmd, &exec::environ()).status() {
+        Ok(st) => Ok(st),
+        Err((code, e)) => {
             if let Some(fd) = &saved_err {
                 let _ = sfd::dup2(fd.as_fd(), 2);
             }
-            let code = if e.raw_os_error() == Some(libc::ENOENT) {
-                127
-            } else {
-                126
-            };
-            let mut m = b"failed to run command ".to_vec();
-            m.extend_from_slice(&quote::quote_locale(&cmd[0]));
-            m.extend_from_slice(b": ");
-            m.extend_from_slice(strerror(&e).as_bytes());
-            Err(Error::new(code, m))
+            Err(Error::new(code, exec::failed_to_run(&cmd[0], &e)))
         }
     }
 }

@@ -17,7 +17,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::time::{Duration, Instant};
 
 use crate::common::args::{self, Opt, Spec};
-use crate::common::exec::{self, Ran};
+use crate::common::exec;
 use crate::common::help::help_text;
 use crate::common::sys::process::{self as sp, Fork, Pid};
 use crate::common::sys::signal::{self as ss, Handler, SigSet};
@@ -189,19 +189,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
             let _ = ss::sigprocmask(libc::SIG_SETMASK, &old);
             let _ = ss::set_handler(libc::SIGTTIN, Handler::Default);
             let _ = ss::set_handler(libc::SIGTTOU, Handler::Default);
-            let st = match exec::exec(&cmd, &exec::environ()) {
-                Ran::Applet(st) => st,
-                Ran::Failed(e) => {
-                    let mut msg = b"failed to run command ".to_vec();
-                    msg.extend_from_slice(&quote::quote_locale(&cmd[0]));
-                    msg.extend_from_slice(b": ");
-                    msg.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.msg(&msg);
-                    if e.raw_os_error() == Some(libc::ENOENT) {
-                        127
-                    } else {
-                        126
-                    }
+            let st = match exec::exec(&cmd, &exec::environ()).status() {
+                Ok(st) => st,
+                Err((code, e)) => {
+                    ctx.msg(&exec::failed_to_run(&cmd[0], &e));
+                    code
                 }
             };
             sp::exit_now(st)

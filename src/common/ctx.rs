@@ -67,26 +67,50 @@ pub fn strerror(e: &stdio::Error) -> String {
 /// Text for a raw errno value. musl and glibc agree on the common ones; where they differ we
 /// follow glibc, which is what users of GNU tools read.
 pub fn errno_text(n: i32) -> String {
+    // Every errno a Linux system call returns whose musl text differs from glibc's.
     let glibc = match n {
+        libc::EIO => Some("Input/output error"),
+        libc::ECHILD => Some("No child processes"),
+        libc::ENOMEM => Some("Cannot allocate memory"),
+        libc::EBUSY => Some("Device or resource busy"),
+        libc::EXDEV => Some("Invalid cross-device link"),
+        libc::EMFILE => Some("Too many open files"),
+        libc::ENOTTY => Some("Inappropriate ioctl for device"),
+        libc::ESPIPE => Some("Illegal seek"),
+        libc::EDOM => Some("Numerical argument out of domain"),
+        libc::ERANGE => Some("Numerical result out of range"),
+        libc::EDEADLK => Some("Resource deadlock avoided"),
+        libc::ENAMETOOLONG => Some("File name too long"),
+        libc::ELOOP => Some("Too many levels of symbolic links"),
+        libc::ETIME => Some("Timer expired"),
+        libc::EOVERFLOW => Some("Value too large for defined data type"),
+        libc::EILSEQ => Some("Invalid or incomplete multibyte or wide character"),
+        libc::ENOTSOCK => Some("Socket operation on non-socket"),
+        libc::EMSGSIZE => Some("Message too long"),
+        libc::ENOTSUP => Some("Operation not supported"),
+        libc::EADDRINUSE => Some("Address already in use"),
+        libc::EADDRNOTAVAIL => Some("Cannot assign requested address"),
+        libc::ENETUNREACH => Some("Network is unreachable"),
+        libc::ENETRESET => Some("Network dropped connection on reset"),
+        libc::ECONNABORTED => Some("Software caused connection abort"),
+        libc::ECONNRESET => Some("Connection reset by peer"),
+        libc::EISCONN => Some("Transport endpoint is already connected"),
+        libc::ENOTCONN => Some("Transport endpoint is not connected"),
+        libc::ESHUTDOWN => Some("Cannot send after transport endpoint shutdown"),
         libc::ETIMEDOUT => Some("Connection timed out"),
+        libc::EHOSTUNREACH => Some("No route to host"),
+        libc::EINPROGRESS => Some("Operation now in progress"),
+        libc::EUCLEAN => Some("Structure needs cleaning"),
+        libc::EDQUOT => Some("Disk quota exceeded"),
+        libc::EOWNERDEAD => Some("Owner died"),
+        // Same text in both, kept here so that a musl upgrade cannot change them.
         libc::ENOENT => Some("No such file or directory"),
         libc::ENOTEMPTY => Some("Directory not empty"),
-        libc::ELOOP => Some("Too many levels of symbolic links"),
-        libc::ENAMETOOLONG => Some("File name too long"),
-        libc::EHOSTUNREACH => Some("No route to host"),
-        libc::ENETUNREACH => Some("Network is unreachable"),
-        libc::ECONNRESET => Some("Connection reset by peer"),
-        libc::ENOTSUP => Some("Operation not supported"),
         libc::EAGAIN => Some("Resource temporarily unavailable"),
         libc::ENOEXEC => Some("Exec format error"),
         libc::E2BIG => Some("Argument list too long"),
         libc::ETXTBSY => Some("Text file busy"),
         libc::EBADF => Some("Bad file descriptor"),
-        libc::ESPIPE => Some("Illegal seek"),
-        libc::EXDEV => Some("Invalid cross-device link"),
-        libc::EOVERFLOW => Some("Value too large for defined data type"),
-        libc::EILSEQ => Some("Invalid or incomplete multibyte or wide character"),
-        libc::EMFILE => Some("Too many open files"),
         _ => None,
     };
     if let Some(t) = glibc {
@@ -250,6 +274,12 @@ mod tests {
         assert_eq!(errno_text(libc::ENOENT), "No such file or directory");
         assert_eq!(errno_text(libc::EACCES), "Permission denied");
         assert_eq!(errno_text(libc::ENOSPC), "No space left on device");
+        // musl's own words differ for these: glibc's, as GNU's tools print them.
+        assert_eq!(errno_text(libc::EIO), "Input/output error");
+        assert_eq!(errno_text(libc::ENOTTY), "Inappropriate ioctl for device");
+        assert_eq!(errno_text(libc::EBUSY), "Device or resource busy");
+        assert_eq!(errno_text(libc::ENOMEM), "Cannot allocate memory");
+        assert_eq!(errno_text(libc::ERANGE), "Numerical result out of range");
         assert!(!errno_text(9999).contains("os error"));
         let e = stdio::Error::other("plain");
         assert_eq!(strerror(&e), "plain");

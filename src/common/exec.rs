@@ -39,6 +39,36 @@ pub enum Ran {
     Failed(io::Error),
 }
 
+impl Ran {
+    /// The status the command's runner ends with: its own, or POSIX's 127 for a command not
+    /// found and 126 for one found but not runnable (the shell's, GNU's and util-linux's).
+    pub fn status(self) -> Result<i32, (i32, io::Error)> {
+        match self {
+            Ran::Applet(st) => Ok(st),
+            Ran::Failed(e) => Err((failed_status(&e), e)),
+        }
+    }
+}
+
+/// 127 when a command could not be run because it was not found, else 126.
+pub fn failed_status(e: &io::Error) -> i32 {
+    if e.raw_os_error() == Some(libc::ENOENT) {
+        127
+    } else {
+        126
+    }
+}
+
+/// GNU's words for a command that could not be run (nohup, timeout, chroot): `failed to run
+/// command 'NAME': ERROR`.
+pub fn failed_to_run(name: &[u8], e: &io::Error) -> Vec<u8> {
+    let mut m = b"failed to run command ".to_vec();
+    m.extend_from_slice(&super::quote::quote_locale(name));
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(super::ctx::strerror(e).as_bytes());
+    m
+}
+
 /// A command line kept as execve(2) takes it: each argument NUL-terminated, one after the
 /// other. xargs gathers thousands: one buffer instead of one allocation each, and the child's
 /// exec points into it instead of copying it.

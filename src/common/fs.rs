@@ -167,6 +167,108 @@ impl Names {
     }
 }
 
+/// A chown-style `OWNER[:GROUP]` (chown, chroot --userspec): what to set ids (None: unchanged) and how -v names them.
+#[derive(Default, Clone)]
+pub struct OwnerSpec {
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    /// None: no user part; Some(""): `:GROUP`.
+    pub user: Option<Vec<u8>>,
+    pub group: Option<Vec<u8>>,
+}
+
+pub fn owner_number(s: &[u8]) -> Option<u32> {
+    let d = s.strip_prefix(b"+").unwrap_or(s);
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v: u64 = std::str::from_utf8(d).ok()?.parse().ok()?;
+    (v < u32::MAX as u64).then_some(v as u32)
+}
+
+/// A group name or number: the id and how -v shows it (the name as typed, or the number).
+pub fn owner_group(names: &mut Names, g: &[u8]) -> Option<(u32, Vec<u8>)> {
+    if g.first() != Some(&b'+') {
+        if let Some(id) = names.groups().id(g) {
+            return Some((id, g.to_vec()));
+        }
+    }
+    owner_number(g).map(|n| (n, n.to_string().into_bytes()))
+}
+
+/// gnulib's parse_with_separator: `Err` is the complaint ("invalid user", ...).
+fn parse_with(
+    names: &mut Names,
+    spec: &[u8],
+    sep: Option<usize>,
+) -> std::result::Result<OwnerSpec, &'static str> {
+    let (u, g) = match sep {
+        Some(i) => (&spec[..i], Some(&spec[i + 1..])),
+        None => (spec, None),
+    };
+    let g = g.filter(|g| !g.is_empty());
+    let mut t = OwnerSpec::default();
+    if !u.is_empty() {
+        let known = if u.first() == Some(&b'+') {
+            None
+        } else {
+            names.users().id(u)
+        };
+        match known {
+            Some(id) => {
+                t.uid = Some(id);
+                t.user = Some(u.to_vec());
+                if g.is_none() && sep.is_some() {
+                    let gid = names.users().primary_gid(u).ok_or("invalid spec")?;
+                    t.gid = Some(gid);
+                    t.group = Some(match names.group(gid) {
+                        Some(n) => n.to_vec(),
+                        None => gid.to_string().into_bytes(),
+                    });
+                }
+            }
+            None => {
+                if sep.is_some() && g.is_none() {
+                    return Err("invalid spec");
+                }
+                let n = owner_number(u).ok_or("invalid user")?;
+                t.uid = Some(n);
+                t.user = Some(n.to_string().into_bytes());
+            }
+        }
+    } else if sep.is_some() {
+        t.user = Some(Vec::new());
+    }
+    if let Some(g) = g {
+        let (id, shown) = owner_group(names, g).ok_or("invalid group")?;
+        t.gid = Some(id);
+        t.group = Some(shown);
+    }
+    Ok(t)
+}
+
+/// gnulib's parse_user_spec: `:` first; without one, a `.` separates when the whole is not a
+/// user (the bool: warn that '.' should be ':').
+pub fn parse_owner_spec(
+    names: &mut Names,
+    spec: &[u8],
+) -> std::result::Result<(OwnerSpec, bool), &'static str> {
+    let colon = spec.iter().position(|&c| c == b':');
+    match parse_with(names, spec, colon) {
+        Ok(t) => Ok((t, false)),
+        Err(e) => {
+            if colon.is_none() {
+                if let Some(dot) = spec.iter().position(|&c| c == b'.') {
+                    if let Ok(t) = parse_with(names, spec, Some(dot)) {
+                        return Ok((t, true));
+                    }
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
 /// The process's groups as gnulib's `mgetgroups(NULL, egid)` gives them to `id` and `groups`:
 /// `egid` first, then getgroups(2), without repeats of the first or of the one before.
 pub fn process_groups(egid: u32) -> std::io::Result<Vec<u32>> {
@@ -622,5 +724,14 @@ mod tests {
         let g = IdDb::parse(b"root:x:0:\nbin:x:2:ann,bob\nbob:x:9:\nstaff:x:50:bob\n");
         assert_eq!(g.groups_of(b"bob").collect::<Vec<_>>(), [2, 50]);
         assert_eq!(g.groups_of(b"bo").count(), 0);
+    }
+
+    #[test]
+    fn owner_numbers() {
+        assert_eq!(owner_number(b"5"), Some(5));
+        assert_eq!(owner_number(b"+7"), Some(7));
+        assert_eq!(owner_number(b"-1"), None);
+        assert_eq!(owner_number(b"4294967295"), None);
+        assert_eq!(owner_number(b""), None);
     }
 }

@@ -44,6 +44,7 @@ pub mod fs;
 pub mod help;
 pub mod io;
 pub mod lines;
+pub mod mounts;
 pub mod net;
 pub mod num;
 pub mod packed;

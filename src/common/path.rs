@@ -26,8 +26,19 @@ pub enum Missing {
 
 const MAX_LINKS: usize = 40;
 
-fn cwd() -> io::Result<Vec<u8>> {
+/// The working directory as getcwd(3) gives it.
+pub fn cwd() -> io::Result<Vec<u8>> {
     std::env::current_dir().map(|p| p.as_os_str().as_bytes().to_vec())
+}
+
+/// Whether `p` is an absolute name of the working directory (the device and inode of `.`):
+/// an inherited `$PWD` the shell keeps, and what `pwd -L` prints.
+pub fn names_cwd(p: &[u8]) -> bool {
+    p.first() == Some(&b'/')
+        && sfd::stat(p)
+            .ok()
+            .zip(sfd::stat(b".").ok())
+            .is_some_and(|(a, b)| a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 }
 
 /// Pops the last component of an absolute path (`/` stays `/`).

@@ -16,6 +16,8 @@ mod cat;
 mod chmod;
 #[cfg(feature = "chown")]
 mod chown;
+#[cfg(feature = "chroot")]
+mod chroot;
 #[cfg(feature = "cmp")]
 mod cmp;
 #[cfg(feature = "comm")]
@@ -94,6 +96,8 @@ mod image;
 mod install;
 #[cfg(feature = "kill")]
 mod kill;
+#[cfg(any(feature = "link", feature = "unlink"))]
+mod link;
 #[cfg(feature = "ln")]
 mod ln;
 #[cfg(feature = "ls")]
@@ -106,6 +110,8 @@ mod mkfifo;
 mod mknod;
 #[cfg(feature = "mktemp")]
 mod mktemp;
+#[cfg(feature = "mountpoint")]
+mod mountpoint;
 #[cfg(feature = "mv")]
 mod mv;
 #[cfg(feature = "nc")]
@@ -126,6 +132,8 @@ mod paste;
 mod printenv;
 #[cfg(feature = "printf")]
 mod printf;
+#[cfg(feature = "pwd")]
+mod pwd;
 #[cfg(feature = "readlink")]
 mod readlink;
 #[cfg(feature = "realpath")]
@@ -150,6 +158,8 @@ mod runc;
 mod sed;
 #[cfg(feature = "seq")]
 mod seq;
+#[cfg(feature = "setsid")]
+mod setsid;
 #[cfg(feature = "sh")]
 mod sh;
 #[cfg(feature = "sh")]
@@ -210,6 +220,8 @@ mod tr;
 mod true_false;
 #[cfg(feature = "truncate")]
 mod truncate;
+#[cfg(feature = "tty")]
+mod tty;
 #[cfg(feature = "uname")]
 mod uname;
 #[cfg(feature = "unexpand")]

@@ -76,7 +76,7 @@ impl Pty {
         assert!(pid >= 0);
         if pid == 0 {
             let _ = sp::setsid();
-            let _ = term::set_controlling_terminal(slave.as_fd());
+            let _ = term::set_controlling_terminal(slave.as_fd(), false);
             for n in 0..3 {
                 let _ = fd::dup2(slave.as_fd(), n);
             }

@@ -359,43 +359,16 @@ pub fn fs_type(f: &mut Find, st: &Stat) -> Vec<u8> {
     if let Some((_, t)) = f.fstypes.iter().find(|(d, _)| *d == st.st_dev) {
         return t.clone();
     }
-    let data = std::fs::read("/proc/self/mounts").unwrap_or_default();
     let mut best = b"unknown".to_vec();
-    for line in data.split(|&b| b == b'\n') {
-        let mut fl = line.split(|&b| b == b' ');
-        let (Some(_), Some(dir), Some(ty)) = (fl.next(), fl.next(), fl.next()) else {
-            continue;
-        };
-        let dir = unescape_mount(dir);
-        if let Ok(s) = sysfd::stat(&dir) {
-            if s.st_dev == st.st_dev {
-                best = ty.to_vec();
-            }
+    // findutils: the last entry of the device (mountinfo's own numbers, no stat of the mount
+    // points), `ignore` entries skipped.
+    for me in crate::common::mounts::read().unwrap_or_default() {
+        if me.dev == st.st_dev && me.fstype != b"ignore" {
+            best = me.fstype;
         }
     }
     f.fstypes.push((st.st_dev, best.clone()));
     best
-}
-
-fn unescape_mount(s: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] == b'\\'
-            && i + 3 < s.len()
-            && s[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            let n = (s[i + 1] - b'0') as u32 * 64
-                + (s[i + 2] - b'0') as u32 * 8
-                + (s[i + 3] - b'0') as u32;
-            v.push(n as u8);
-            i += 4;
-        } else {
-            v.push(s[i]);
-            i += 1;
-        }
-    }
-    v
 }
 
 /// %Y: the type of what a symlink points to (`N` dangling, `L` a loop, `?` another error).

@@ -342,20 +342,11 @@ impl Shell {
         let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
         // PWD: keep an inherited value only if it names the current directory.
         let cwd = std::env::current_dir().ok();
-        let keep = match (sh.vars.get(b"PWD"), &cwd) {
-            (Some(p), Some(c)) => {
-                use std::os::unix::ffi::OsStrExt;
-                p.starts_with(b"/")
-                    && std::fs::metadata(std::ffi::OsStr::from_bytes(p))
-                        .ok()
-                        .zip(std::fs::metadata(c).ok())
-                        .is_some_and(|(a, b)| {
-                            use std::os::unix::fs::MetadataExt;
-                            a.dev() == b.dev() && a.ino() == b.ino()
-                        })
-            }
-            _ => false,
-        };
+        let keep = cwd.is_some()
+            && sh
+                .vars
+                .get(b"PWD")
+                .is_some_and(crate::common::path::names_cwd);
         if !keep {
             if let Some(c) = cwd {
                 use std::os::unix::ffi::OsStrExt;

@@ -115,10 +115,23 @@ pub fn set_window_size(fd: BorrowedFd, size: WinSize) -> io::Result<()> {
 }
 
 /// Makes the terminal on `fd` the controlling terminal of the caller, a session leader
-/// without one (ioctl TIOCSCTTY; a terminal another session holds is refused).
-pub fn set_controlling_terminal(fd: BorrowedFd) -> io::Result<()> {
-    // SAFETY: TIOCSCTTY takes an int argument (0: do not steal from another session).
-    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCSCTTY, 0) }).map(drop)
+/// without one (ioctl TIOCSCTTY). A terminal another session holds is refused unless `steal`
+/// and the caller has CAP_SYS_ADMIN (util-linux's `setsid -c` asks to steal).
+pub fn set_controlling_terminal(fd: BorrowedFd, steal: bool) -> io::Result<()> {
+    // SAFETY: TIOCSCTTY takes an int argument (1: steal from another session).
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCSCTTY, i32::from(steal)) }).map(drop)
+}
+
+/// ttyname(3): the file name of the terminal on `fd` (ENOTTY when it is not one).
+pub fn ttyname(fd: BorrowedFd) -> io::Result<Vec<u8>> {
+    let mut buf = [0u8; 4096];
+    // SAFETY: ttyname_r writes at most buf.len() bytes, NUL-terminated, into buf.
+    let r = unsafe { libc::ttyname_r(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+    if r != 0 {
+        return Err(io::Error::from_raw_os_error(r));
+    }
+    let n = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    Ok(buf[..n].to_vec())
 }
 
 /// The number of bytes waiting to be read on `fd` (ioctl FIONREAD): a paste or keys typed ahead.
@@ -343,10 +356,10 @@ mod tests {
         match fork().unwrap() {
             Fork::Child => {
                 // Not a session leader yet: refused; then a session of its own takes it.
-                let before = set_controlling_terminal(s.as_fd()).is_err();
+                let before = set_controlling_terminal(s.as_fd(), false).is_err();
                 let ok = before
                     && setsid().is_ok()
-                    && set_controlling_terminal(s.as_fd()).is_ok()
+                    && set_controlling_terminal(s.as_fd(), false).is_ok()
                     && tcgetpgrp(s.as_fd()).is_ok_and(|pg| pg == getpid());
                 exit_now(if ok { 0 } else { 1 })
             }

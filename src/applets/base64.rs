@@ -93,9 +93,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if m.operands.len() > 1 {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_locale(m.operands[1].as_bytes()));
-        ctx.msg(&msg);
+        ctx.msg(&args::extra_operand_msg(m.operands[1].as_bytes()));
         ctx.try_help();
         return Err(Error::silent(1));
     }

@@ -210,9 +210,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if ops.len() > 4 {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&crate::common::quote::quote_locale(ops[4].as_bytes()));
-        return Err(usage(ctx, &msg));
+        return Err(usage(ctx, &args::extra_operand_msg(ops[4].as_bytes())));
     }
     let names: [Vec<u8>; 2] = [
         ops[0].as_bytes().to_vec(),

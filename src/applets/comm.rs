@@ -185,9 +185,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(usage(ctx, &msg));
     }
     if ops.len() > 2 {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_locale(ops[2].as_bytes()));
-        return Err(usage(ctx, &msg));
+        return Err(usage(ctx, &args::extra_operand_msg(ops[2].as_bytes())));
     }
     let mut files = Vec::new();
     for name in &ops[..2] {

@@ -11,7 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
-use crate::common::quote::quote_always;
+use crate::common::quote::{quote_always, quote_locale};
 use crate::common::sys::{fd as sfd, fs as sfs};
 use crate::common::{ctx::strerror, Ctx, Error, Result};
 
@@ -67,13 +67,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, spec: &Spec, want: usize) -> Result<(
     if ops.len() < want {
         let msg = match ops.last() {
             None => b"missing operand".to_vec(),
-            Some(a) => [&b"missing operand after "[..], &quote_always(a)].concat(),
+            Some(a) => [&b"missing operand after "[..], &quote_locale(a)].concat(),
         };
         return Err(args::usage_error(ctx, spec, &msg, 1));
     }
     if let Some(x) = ops.get(want) {
-        let msg = [&b"extra operand "[..], &quote_always(x)].concat();
-        return Err(args::usage_error(ctx, spec, &msg, 1));
+        return Err(args::extra_operand(ctx, spec, x, 1));
     }
     let (r, mut msg) = if want == 2 {
         let r = sfs::linkat(sfd::cwd(), ops[0], sfd::cwd(), ops[1], 0);

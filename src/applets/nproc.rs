@@ -67,9 +67,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     if let Some(x) = m.operands.first() {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote::quote_locale(x.as_bytes()));
-        return Err(args::usage_error(ctx, &SPEC, &msg, 1));
+        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 1));
     }
     let mut ignore = 0u64;
     for v in m.values("ignore") {

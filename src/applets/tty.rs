@@ -10,7 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
 use crate::common::io::stdin_fd;
-use crate::common::quote::quote_always;
 use crate::common::sys::{fd as sfd, term};
 use crate::common::{Ctx, Error, Result};
 
@@ -49,9 +48,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     if let Some(x) = m.operands.first() {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_always(x.as_bytes()));
-        return Err(args::usage_error(ctx, &SPEC, &msg, 2));
+        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 2));
     }
     if m.flag("silent") {
         return if sfd::isatty(stdin_fd()) {

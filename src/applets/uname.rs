@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::help::help_text;
 use crate::common::sys::user;
-use crate::common::{ctx::strerror, quote, Ctx, Error, Result};
+use crate::common::{ctx::strerror, Ctx, Error, Result};
 
 static SPEC: Spec = Spec::new(
     &[
@@ -68,9 +68,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     if let Some(x) = m.operands.first() {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote::quote_locale(x.as_bytes()));
-        return Err(args::usage_error(ctx, &SPEC, &msg, 1));
+        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 1));
     }
     let all = m.flag("all");
     let mut want: Vec<bool> = FIELDS.iter().map(|f| all || m.flag(f)).collect();

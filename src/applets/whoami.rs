@@ -9,7 +9,6 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::Names;
 use crate::common::help::help_text;
-use crate::common::quote::quote_always;
 use crate::common::sys::user;
 use crate::common::{Ctx, Error, Result};
 
@@ -40,9 +39,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     if let Some(x) = m.operands.first() {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_always(x.as_bytes()));
-        return Err(args::usage_error(ctx, &SPEC, &msg, 1));
+        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 1));
     }
     let uid = user::geteuid();
     let mut names = Names::new();

@@ -524,6 +524,16 @@ fn explode(argv: &[OsString], table: &[Opt]) -> std::result::Result<Vec<OsString
     Ok(out)
 }
 
+/// GNU's `extra operand 'X'`, quoted as its `quote` does (a newline shows as `\n`).
+pub fn extra_operand_msg(x: &[u8]) -> Vec<u8> {
+    [&b"extra operand "[..], &super::quote::quote_locale(x)].concat()
+}
+
+/// `extra operand 'X'` reported as a usage error ([`usage_error`]).
+pub fn extra_operand(ctx: &mut Ctx, spec: &Spec, x: &[u8], code: i32) -> Error {
+    usage_error(ctx, spec, &extra_operand_msg(x), code)
+}
+
 /// Report a usage error the applet's way: `name: msg`, then the hint; `Error` carries `code`.
 pub fn usage_error(ctx: &mut Ctx, spec: &Spec, msg: &[u8], code: i32) -> Error {
     ctx.msg(msg);

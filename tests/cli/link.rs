@@ -17,6 +17,8 @@ fn link_and_unlink_as_gnu() {
             &["f"],
             &["f", "new"],
             &["f", "new", "extra"],
+            &["f", "new", "tab\tnewline\n"],
+            &["only\none"],
             &["missing", "x"],
             &["f", "dir"],
             &["dir", "d2"],

@@ -12,6 +12,7 @@ fn not_a_tty_and_usage_as_gnu() {
         &["x"],
         &["-s", "x"],
         &["-q"],
+        &["a\nb"],
     ] {
         let o = applet("tty").args(args).stdin("").run();
         o.same_as(&gnu("tty").args(args).stdin("").run());

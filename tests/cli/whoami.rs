@@ -16,7 +16,8 @@ fn names_as_gnu() {
 
 #[test]
 fn usage_errors_as_gnu() {
-    for a in [&["x"][..], &["-x"], &["--v"]] {
+    // An operand with a newline: quoted as GNU's `quote` does ('a\nb').
+    for a in [&["x"][..], &["a\nb"], &["-x"], &["--v"]] {
         let o = applet("whoami").args(a).run();
         if a == ["--v"] {
             o.ok();

@@ -51,6 +51,8 @@ pub mod cut;
 pub mod date;
 #[cfg(feature = "df")]
 pub mod df;
+#[cfg(feature = "diff")]
+pub mod diff;
 #[cfg(feature = "dirname")]
 pub mod dirname;
 #[cfg(feature = "du")]
@@ -278,6 +280,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
     applet!("df", "df", df::main, "bin", NoExec),
+    applet!("diff", "diff", diff::main, "usr/bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
     applet!("du", "du", du::main, "usr/bin", NoExec),
     applet!("echo", "echo", echo::main, "bin", NoExec),

@@ -199,8 +199,19 @@ pub struct Spec {
     pub order: Order,
     /// GNU tar's old-style first argument; the status when a letter's argument is missing.
     pub old_style: Option<i32>,
-    /// The hint names `--usage` too, as argp's does.
-    pub try_usage: bool,
+    /// How the `Try '... --help'` hint is worded.
+    pub hint: Hint,
+}
+
+/// The wording of the hint after a usage error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// `Try 'NAME --help' for more information.` (coreutils).
+    Help,
+    /// `Try 'NAME --help' or 'NAME --usage' for more information.` (argp: tar).
+    HelpOrUsage,
+    /// `NAME: Try 'NAME --help' for more information.` (diffutils).
+    Named,
 }
 
 impl Spec {
@@ -212,7 +223,7 @@ impl Spec {
             code: 1,
             order: Order::Permute,
             old_style: None,
-            try_usage: false,
+            hint: Hint::Help,
         }
     }
     pub const fn code(self, code: i32) -> Spec {
@@ -242,7 +253,14 @@ impl Spec {
     }
     pub const fn try_usage(self) -> Spec {
         Spec {
-            try_usage: true,
+            hint: Hint::HelpOrUsage,
+            ..self
+        }
+    }
+    /// The hint as diffutils words it, after the program's name.
+    pub const fn named_hint(self) -> Spec {
+        Spec {
+            hint: Hint::Named,
             ..self
         }
     }
@@ -537,14 +555,19 @@ pub fn extra_operand(ctx: &mut Ctx, spec: &Spec, x: &[u8], code: i32) -> Error {
 /// Report a usage error the applet's way: `name: msg`, then the hint; `Error` carries `code`.
 pub fn usage_error(ctx: &mut Ctx, spec: &Spec, msg: &[u8], code: i32) -> Error {
     ctx.msg(msg);
-    if spec.try_usage {
-        let line = format!(
-            "Try '{0} --help' or '{0} --usage' for more information.\n",
-            ctx.name
-        );
-        super::io::write_all(super::io::stderr_fd(), line.as_bytes()).ok();
-    } else {
-        ctx.try_help();
+    match spec.hint {
+        Hint::Help => ctx.try_help(),
+        Hint::HelpOrUsage => {
+            let line = format!(
+                "Try '{0} --help' or '{0} --usage' for more information.\n",
+                ctx.name
+            );
+            super::io::write_all(super::io::stderr_fd(), line.as_bytes()).ok();
+        }
+        Hint::Named => {
+            let line = format!("Try '{} --help' for more information.", ctx.name);
+            ctx.msg(line.as_bytes());
+        }
     }
     Error::silent(code)
 }

@@ -46,6 +46,8 @@ mod cut;
 mod date;
 #[cfg(feature = "df")]
 mod df;
+#[cfg(feature = "diff")]
+mod diff;
 #[cfg(feature = "dirname")]
 mod dirname;
 #[cfg(feature = "du")]

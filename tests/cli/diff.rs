@@ -10,14 +10,13 @@ const LINES: &[&str] = &[
 
 fn random_text(seed: &mut u64) -> String {
     let n = (lcg(seed) % 13) as usize;
-    let mut s: Vec<&str> = (0..n)
+    let s: Vec<&str> = (0..n)
         .map(|_| LINES[(lcg(seed) % LINES.len() as u64) as usize])
         .collect();
     let mut t = s.join("\n");
-    if !s.is_empty() && lcg(seed) % 5 != 0 {
+    if !s.is_empty() && !lcg(seed).is_multiple_of(5) {
         t.push('\n');
     }
-    s.clear();
     t
 }
 

@@ -458,7 +458,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"set -- a b c d; echo ${@:2} / ${@:1:2} / ${*: -2}; echo "${@:3}""#, "b c d / a b / c d\nc d\n", "", 0),
     (r#"w=a.b.c; echo ${w/./-} ${w//./-} ${w/#a/A} ${w/%c/C} ${w/b} ${w//[ab]/X} "${w/./ }""#, "a-b.c a-b-c A.b.c a.b.C a..c X.X.c a b.c\n", "", 0),
     (r#"w=a.b.c; p=.; echo ${w/*/Z} ${w//?/_} ${w/#/>} ${w/%/<} ${w//$p/_} ${w//"."/_} "${w/./\/}""#, "Z _____ >a.b.c a.b.c< a_b_c a_b_c a/b.c\n", "", 0),
-    (r#"set -- a b c; for x in "${@/b/B}"; do echo "[$x]"; done; s="x y"; set -- ${s/ /  }; echo $#"#, "[a]\n[B]\n[c]\n2\n", "", 0),
+    (r#"set -- a b c; for x in "${@/b/B}"; do echo "[$x]"; done; s="x y"; set -- ${s/ /  }; echo $#"#, "[a]\n[B]\n[c]\n2\n", "", 0),    // `${@%p}`, `${@#p}` strip each parameter, as bash (dash and BusyBox ash strip the joined list).
+    (r#"set -- 1abc 2abc 3abc; for i in "${@%abc}"; do echo "=$i="; done; echo "${*%abc}" ${@#?} ${*##*a}; set --; echo "[${@%a}]""#, "=1=\n=2=\n=3=\n1 2 3 abc abc abc bc bc bc\n[]\n", "", 0),
 ];
 
 const EXTENSIONS: &[(&str, &str, &str, i32)] = &[

@@ -875,6 +875,9 @@ impl Shell {
             }
             POp::Bad => {}
             POp::Substr | POp::Replace(_) => return self.expand_bash_op(p, is_list, b, dq),
+            POp::RemPrefix(_) | POp::RemSuffix(_) if is_list => {
+                return self.expand_bash_op(p, is_list, b, dq)
+            }
             POp::RemPrefix(long) | POp::RemSuffix(long) => {
                 if !set && self.opts.nounset {
                     let n = Self::name_text(&p.name);
@@ -906,7 +909,8 @@ impl Shell {
     }
 
     /// `${x:off:len}` and `${x/p/r}` (bash, BusyBox ash); on `$@`/`$*` they work on the list
-    /// of positional parameters (`${@:2}`, `${@/a/b}`), as in bash.
+    /// of positional parameters (`${@:2}`, `${@/a/b}`), as in bash, and so do `${@#p}` and
+    /// `${@%p}` (dash and BusyBox ash strip the joined list instead).
     fn expand_bash_op(
         &mut self,
         p: &Param,
@@ -992,6 +996,18 @@ impl Shell {
                     }
                     if let Some(r) = replace(v, &pat, &rep, kind) {
                         *v = r;
+                    }
+                }
+            }
+            POp::RemPrefix(long) | POp::RemSuffix(long) => {
+                let pat = self.expand_pattern(&p.word)?;
+                for v in items.iter_mut() {
+                    if let POp::RemPrefix(_) = p.op {
+                        if let Some(n) = pattern::match_prefix(&pat, v, long) {
+                            v.drain(..n);
+                        }
+                    } else if let Some(n) = pattern::match_suffix(&pat, v, long) {
+                        v.truncate(n);
                     }
                 }
             }

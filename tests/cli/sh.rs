@@ -518,6 +518,8 @@ const GOLDEN: &[(&str, &str, &str, i32)] = &[
     // Aliases: a trailing blank makes the next word a candidate, along the chain; an alias
     // may stand for a reserved word; the command name after assignments is a candidate.
     ("alias BEGIN={ END=}\nBEGIN\necho hi\nEND\nalias foo='echo ' bar='baz ' baz=quux quux=X\nfoo bar bar\nfoo foo bar\nx=1 foo bar\n", "hi\nX X\necho X\nX\n", "", 0),
+    // Aliases in `$(...)` are those of when it is parsed; one standing for `)` closes it.
+    ("alias e=: c=')'\nf() { alias e=echo; echo \"[$(e ok)]\" \"[$(c x)]\"; }\nunalias c\nf\n", "[] [ x)]\n", "", 0),
     // Redirection words of an external command are expanded by the shell itself, and a
     // here-document's delimiter is its text after quote removal, never expanded.
     ("unset a b; cat <<EOF >/dev/null\n${a=NO}\nEOF\necho $a; cat </dev/null >${b=/dev/null}; echo $b", "NO\n/dev/null\n", "", 0),

@@ -62,7 +62,8 @@ impl Shell {
             }
             // A script with job control names its jobs by their text too (`wait %cmd`).
             if self.opts.monitor && !self.opts.interactive {
-                self.jc.text = inp.buf[start..inp.pos].to_vec();
+                self.jc.text.clear();
+                self.jc.text.extend_from_slice(&inp.buf[start..inp.pos]);
             }
             inp.commit();
             match r {
@@ -195,6 +196,7 @@ impl Shell {
         };
         self.run_exit_trap();
         let _ = self.out.flush();
+        super::jobctl::disable(self);
         self.status
     }
 

@@ -528,6 +528,11 @@ pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
             let mut j = sh.procs.jobs.remove(i);
             j.stopped = false;
             let _ = sp::kill(-j.pgid, libc::SIGCONT);
+            // Known to the shell as if started with `&` (POSIX): `$!` is its last process (as
+            // bash; dash and BusyBox ash leave `$!`).
+            if let Some(&p) = j.pids.last() {
+                sh.last_bg = Some(p);
+            }
             let mut line = format!("[{}] ", j.id).into_bytes();
             line.extend_from_slice(&j.cmd);
             line.push(b'\n');

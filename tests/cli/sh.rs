@@ -303,6 +303,51 @@ fn trap_runs_in_a_loop_of_continue() {
     assert_eq!(o.status.code(), Some(3));
 }
 
+/// `set -m` or `-m` without a terminal (a new session, from setsid(1)): the message, and the
+/// option stays off, as in BusyBox ash (dash words it its own way). With a terminal see
+/// `sh_interactive::set_m_in_a_script_on_a_terminal`.
+#[test]
+fn set_m_without_a_terminal_as_busybox() {
+    let setsid = Path::new("/usr/bin/setsid");
+    if !setsid.exists() {
+        return skip("no setsid");
+    }
+    let cases = [
+        (
+            &["sh", "-c", r#"set -m; echo "[$-]"; set +m; echo "[$-]""#][..],
+            "[c]\n[c]\n",
+            "sh: set: line 0: can't access tty; job control turned off\n",
+        ),
+        (
+            &["sh", "-m", "-c", r#"echo "[$-]""#][..],
+            "[c]\n",
+            "sh: can't access tty; job control turned off\n",
+        ),
+    ];
+    let mut progs = vec![rbox()];
+    let bb = Path::new("/bin/busybox");
+    if bb.exists() {
+        progs.push(bb);
+    }
+    for prog in progs {
+        for (args, out, err) in &cases {
+            let o = Command::new(setsid)
+                .arg("-w")
+                .arg(prog)
+                .args(*args)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            let got = (
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            );
+            assert_eq!(got, (out.to_string(), err.to_string()), "{prog:?} {args:?}");
+            assert!(o.status.success());
+        }
+    }
+}
+
 /// A script may close the low descriptors above 9 (`exec 10>&-`): the shell reads its script
 /// from a higher one (BusyBox ash moves its own out of the way).
 #[test]

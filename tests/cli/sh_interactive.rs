@@ -484,3 +484,24 @@ fn set_m_in_a_script_on_a_terminal() {
     p.expect("bg 17\r\nend \r\n");
     assert_eq!(p.exit_status(), 0);
 }
+
+/// `sh -m -c 'cmd'` on a terminal forks the command into its own group (dash) instead of
+/// replacing the shell, which then gives the terminal back when it ends.
+#[test]
+fn dash_m_c_forks_its_one_command() {
+    if !Path::new("/proc/self/stat").exists() {
+        return skip("no /proc");
+    }
+    let d = TempDir::new("ia-mc");
+    let mut p = Pty::spawn(
+        &["-m", "-c", "cut -d' ' -f1 /proc/self/stat"],
+        d.path(),
+        &[],
+    );
+    let shell = p.pid;
+    p.expect("\r\n");
+    assert_eq!(p.exit_status(), 0);
+    let seen = String::from_utf8_lossy(&p.seen);
+    let pid: i32 = seen.trim().parse().unwrap();
+    assert_ne!(pid, shell, "the command replaced the shell");
+}

@@ -73,12 +73,13 @@ impl Shell {
                         continue;
                     }
                     self.aliases = std::mem::take(&mut aliases_rc);
-                    // Replacing the shell would lose traps (caught signals, EXIT).
+                    // Replacing the shell would lose traps (caught signals, EXIT), and under
+                    // job control the command's own group and giving the terminal back (dash).
                     let trapped = self
                         .traps
                         .iter()
                         .any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
-                    if at_end && !trapped && !self.opts.interactive {
+                    if at_end && !trapped && !self.opts.interactive && !self.jc.on {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
                     let r = self.run(&node);

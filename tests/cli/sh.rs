@@ -494,6 +494,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     ("x=1; [[ -v x ]] && echo set; [[ -v nope ]] || echo unset; [[\n a == a\n ]] && echo nl; set -e; [[ a == b ]] || echo still", "set\nunset\nnl\nstill\n", "", 0),
     (r#"RANDOM=7; a=$RANDOM$RANDOM; RANDOM=7; b=$RANDOM$RANDOM; [ "$a" = "$b" ] && echo same; echo $((RANDOM >= 0 && RANDOM < 32768)); [ "$RANDOM" != "$RANDOM$RANDOM" ] && echo varies"#, "same\n1\nvaries\n", "", 0),
     (r#"SECONDS=100; [ $SECONDS -ge 100 ] && [ $SECONDS -le 102 ] && echo ok"#, "ok\n", "", 0),
+    // `unset` makes LINENO, RANDOM and SECONDS plain variables for good (bash, BusyBox ash).
+    (r#"unset RANDOM; echo "[$RANDOM]"; RANDOM=5; echo "[$RANDOM] $((RANDOM+1))"; unset SECONDS LINENO; echo "[$SECONDS][$LINENO]"; SECONDS=3; echo $SECONDS"#, "[]\n[5] 6\n[][]\n3\n", "", 0),
     (r#"SECONDS=100; SECONDS=5 true; f() { :; }; SECONDS=7 f; [ $SECONDS -ge 100 ] && [ $SECONDS -le 102 ] && echo ok"#, "ok\n", "", 0),
     (r#"printf '  ab c  \nxyz' > f; { read -p "P:" v; echo "[$v]"; read; echo "[$REPLY] $?"; } < f"#, "[ab c]\n[xyz] 1\n", "", 0),
     (r#"printf 'abcdef' > f; { read -n 3 v; echo "[$v] $?"; read -d e w; echo "[$w] $?"; } < f"#, "[abc] 0\n[d] 0\n", "", 0),

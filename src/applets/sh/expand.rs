@@ -621,6 +621,7 @@ impl Shell {
         match name {
             PName::Var(n) => match self.vars.get(n) {
                 Some(v) => Some(v.to_vec()),
+                None if !self.is_magic(n) => None,
                 None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
                 None if n == b"RANDOM" => Some(itoa(self.next_random())),
                 None if n == b"SECONDS" => Some(itoa(self.seconds())),
@@ -1182,6 +1183,7 @@ impl arith::Vars for ArithVars<'_> {
                 }
             }
             // The dynamic ones, as `$LINENO`, `$RANDOM` and `$SECONDS` expand.
+            None if !self.sh.is_magic(name) => Ok(0),
             None if name == b"LINENO" => Ok(self.sh.lineno as i64),
             None if name == b"RANDOM" => Ok(self.sh.next_random()),
             None if name == b"SECONDS" => Ok(self.sh.seconds()),

@@ -529,6 +529,7 @@ fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 sh.errf(&[b"unset: ", a, b": is read only"]);
                 return Err(Flow::Exit(2));
             }
+            sh.unset_magic(a);
             sh.var_changed(a);
         }
     }

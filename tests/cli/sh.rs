@@ -303,6 +303,51 @@ fn trap_runs_in_a_loop_of_continue() {
     assert_eq!(o.status.code(), Some(3));
 }
 
+/// `set -m` or `-m` without a terminal (a new session, from setsid(1)): the message, and the
+/// option stays off, as in BusyBox ash (dash words it its own way). With a terminal see
+/// `sh_interactive::set_m_in_a_script_on_a_terminal`.
+#[test]
+fn set_m_without_a_terminal_as_busybox() {
+    let setsid = Path::new("/usr/bin/setsid");
+    if !setsid.exists() {
+        return skip("no setsid");
+    }
+    let cases = [
+        (
+            &["sh", "-c", r#"set -m; echo "[$-]"; set +m; echo "[$-]""#][..],
+            "[c]\n[c]\n",
+            "sh: set: line 0: can't access tty; job control turned off\n",
+        ),
+        (
+            &["sh", "-m", "-c", r#"echo "[$-]""#][..],
+            "[c]\n",
+            "sh: can't access tty; job control turned off\n",
+        ),
+    ];
+    let mut progs = vec![rbox()];
+    let bb = Path::new("/bin/busybox");
+    if bb.exists() {
+        progs.push(bb);
+    }
+    for prog in progs {
+        for (args, out, err) in &cases {
+            let o = Command::new(setsid)
+                .arg("-w")
+                .arg(prog)
+                .args(*args)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            let got = (
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            );
+            assert_eq!(got, (out.to_string(), err.to_string()), "{prog:?} {args:?}");
+            assert!(o.status.success());
+        }
+    }
+}
+
 /// A script may close the low descriptors above 9 (`exec 10>&-`): the shell reads its script
 /// from a higher one (BusyBox ash moves its own out of the way).
 #[test]
@@ -449,6 +494,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     ("x=1; [[ -v x ]] && echo set; [[ -v nope ]] || echo unset; [[\n a == a\n ]] && echo nl; set -e; [[ a == b ]] || echo still", "set\nunset\nnl\nstill\n", "", 0),
     (r#"RANDOM=7; a=$RANDOM$RANDOM; RANDOM=7; b=$RANDOM$RANDOM; [ "$a" = "$b" ] && echo same; echo $((RANDOM >= 0 && RANDOM < 32768)); [ "$RANDOM" != "$RANDOM$RANDOM" ] && echo varies"#, "same\n1\nvaries\n", "", 0),
     (r#"SECONDS=100; [ $SECONDS -ge 100 ] && [ $SECONDS -le 102 ] && echo ok"#, "ok\n", "", 0),
+    // `unset` makes LINENO, RANDOM and SECONDS plain variables for good (bash, BusyBox ash).
+    (r#"unset RANDOM; echo "[$RANDOM]"; RANDOM=5; echo "[$RANDOM] $((RANDOM+1))"; unset SECONDS LINENO; echo "[$SECONDS][$LINENO]"; SECONDS=3; echo $SECONDS"#, "[]\n[5] 6\n[][]\n3\n", "", 0),
     (r#"SECONDS=100; SECONDS=5 true; f() { :; }; SECONDS=7 f; [ $SECONDS -ge 100 ] && [ $SECONDS -le 102 ] && echo ok"#, "ok\n", "", 0),
     (r#"printf '  ab c  \nxyz' > f; { read -p "P:" v; echo "[$v]"; read; echo "[$REPLY] $?"; } < f"#, "[ab c]\n[xyz] 1\n", "", 0),
     (r#"printf 'abcdef' > f; { read -n 3 v; echo "[$v] $?"; read -d e w; echo "[$w] $?"; } < f"#, "[abc] 0\n[d] 0\n", "", 0),
@@ -458,7 +505,8 @@ const ASH_EXT: &[(&str, &str, &str, i32)] = &[
     (r#"set -- a b c d; echo ${@:2} / ${@:1:2} / ${*: -2}; echo "${@:3}""#, "b c d / a b / c d\nc d\n", "", 0),
     (r#"w=a.b.c; echo ${w/./-} ${w//./-} ${w/#a/A} ${w/%c/C} ${w/b} ${w//[ab]/X} "${w/./ }""#, "a-b.c a-b-c A.b.c a.b.C a..c X.X.c a b.c\n", "", 0),
     (r#"w=a.b.c; p=.; echo ${w/*/Z} ${w//?/_} ${w/#/>} ${w/%/<} ${w//$p/_} ${w//"."/_} "${w/./\/}""#, "Z _____ >a.b.c a.b.c< a_b_c a_b_c a/b.c\n", "", 0),
-    (r#"set -- a b c; for x in "${@/b/B}"; do echo "[$x]"; done; s="x y"; set -- ${s/ /  }; echo $#"#, "[a]\n[B]\n[c]\n2\n", "", 0),
+    (r#"set -- a b c; for x in "${@/b/B}"; do echo "[$x]"; done; s="x y"; set -- ${s/ /  }; echo $#"#, "[a]\n[B]\n[c]\n2\n", "", 0),    // `${@%p}`, `${@#p}` strip each parameter, as bash (dash and BusyBox ash strip the joined list).
+    (r#"set -- 1abc 2abc 3abc; for i in "${@%abc}"; do echo "=$i="; done; echo "${*%abc}" ${@#?} ${*##*a}; set --; echo "[${@%a}]""#, "=1=\n=2=\n=3=\n1 2 3 abc abc abc bc bc bc\n[]\n", "", 0),
 ];
 
 const EXTENSIONS: &[(&str, &str, &str, i32)] = &[
@@ -517,6 +565,8 @@ const GOLDEN: &[(&str, &str, &str, i32)] = &[
     // Aliases: a trailing blank makes the next word a candidate, along the chain; an alias
     // may stand for a reserved word; the command name after assignments is a candidate.
     ("alias BEGIN={ END=}\nBEGIN\necho hi\nEND\nalias foo='echo ' bar='baz ' baz=quux quux=X\nfoo bar bar\nfoo foo bar\nx=1 foo bar\n", "hi\nX X\necho X\nX\n", "", 0),
+    // Aliases in `$(...)` are those of when it is parsed; one standing for `)` closes it.
+    ("alias e=: c=')'\nf() { alias e=echo; echo \"[$(e ok)]\" \"[$(c x)]\"; }\nunalias c\nf\n", "[] [ x)]\n", "", 0),
     // Redirection words of an external command are expanded by the shell itself, and a
     // here-document's delimiter is its text after quote removal, never expanded.
     ("unset a b; cat <<EOF >/dev/null\n${a=NO}\nEOF\necho $a; cat </dev/null >${b=/dev/null}; echo $b", "NO\n/dev/null\n", "", 0),

@@ -462,3 +462,46 @@ fn blank_and_comment_lines_prompt_ps1_again() {
     p.send(b"exit 0\r");
     assert_eq!(p.exit_status(), 0);
 }
+
+/// `set -m` in a script run from a terminal turns job control on, as in dash and BusyBox ash
+/// (this output is theirs, under script(1)): `$-` has `m`, an asynchronous list keeps the
+/// shell's stdin instead of /dev/null, each job has its own process group; `set +m` undoes it.
+/// `bg` makes the job `$!` (POSIX, bash; dash and BusyBox ash leave `$!`: `bg 0`).
+#[test]
+fn set_m_in_a_script_on_a_terminal() {
+    if !Path::new("/proc/self/stat").exists() {
+        return skip("no /proc");
+    }
+    let d = TempDir::new("ia-setm");
+    let script = "printf 'in\\n' > f; set -m; case $- in *m*) echo monitor-on;; esac\n\
+                  exec < f; cat & wait\n\
+                  cut -d' ' -f5 /proc/self/stat > pg; read g < pg; [ \"$g\" != $$ ] && echo own-group\n\
+                  sh -c 'kill -s STOP $$; exit 17'\nbg > /dev/null; wait $!; echo \"bg $?\"\n\
+                  set +m; exec < f; cat & wait; echo \"end $-\"\n";
+    std::fs::write(d.path().join("m.sh"), script).unwrap();
+    let mut p = Pty::spawn(&["./m.sh"], d.path(), &[]);
+    p.expect("monitor-on\r\nin\r\nown-group\r\n");
+    p.expect("bg 17\r\nend \r\n");
+    assert_eq!(p.exit_status(), 0);
+}
+
+/// `sh -m -c 'cmd'` on a terminal forks the command into its own group (dash) instead of
+/// replacing the shell, which then gives the terminal back when it ends.
+#[test]
+fn dash_m_c_forks_its_one_command() {
+    if !Path::new("/proc/self/stat").exists() {
+        return skip("no /proc");
+    }
+    let d = TempDir::new("ia-mc");
+    let mut p = Pty::spawn(
+        &["-m", "-c", "cut -d' ' -f1 /proc/self/stat"],
+        d.path(),
+        &[],
+    );
+    let shell = p.pid;
+    p.expect("\r\n");
+    assert_eq!(p.exit_status(), 0);
+    let seen = String::from_utf8_lossy(&p.seen);
+    let pid: i32 = seen.trim().parse().unwrap();
+    assert_ne!(pid, shell, "the command replaced the shell");
+}

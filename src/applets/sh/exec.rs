@@ -62,7 +62,8 @@ impl Shell {
             }
             // A script with job control names its jobs by their text too (`wait %cmd`).
             if self.opts.monitor && !self.opts.interactive {
-                self.jc.text = inp.buf[start..inp.pos].to_vec();
+                self.jc.text.clear();
+                self.jc.text.extend_from_slice(&inp.buf[start..inp.pos]);
             }
             inp.commit();
             match r {
@@ -72,12 +73,13 @@ impl Shell {
                         continue;
                     }
                     self.aliases = std::mem::take(&mut aliases_rc);
-                    // Replacing the shell would lose traps (caught signals, EXIT).
+                    // Replacing the shell would lose traps (caught signals, EXIT), and under
+                    // job control the command's own group and giving the terminal back (dash).
                     let trapped = self
                         .traps
                         .iter()
                         .any(|t| t.as_ref().is_some_and(|a| !a.is_empty()));
-                    if at_end && !trapped && !self.opts.interactive {
+                    if at_end && !trapped && !self.opts.interactive && !self.jc.on {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
                     let r = self.run(&node);
@@ -195,6 +197,7 @@ impl Shell {
         };
         self.run_exit_trap();
         let _ = self.out.flush();
+        super::jobctl::disable(self);
         self.status
     }
 

@@ -621,6 +621,7 @@ impl Shell {
         match name {
             PName::Var(n) => match self.vars.get(n) {
                 Some(v) => Some(v.to_vec()),
+                None if !self.is_magic(n) => None,
                 None if n == b"LINENO" => Some(itoa(self.lineno as i64)),
                 None if n == b"RANDOM" => Some(itoa(self.next_random())),
                 None if n == b"SECONDS" => Some(itoa(self.seconds())),
@@ -875,6 +876,9 @@ impl Shell {
             }
             POp::Bad => {}
             POp::Substr | POp::Replace(_) => return self.expand_bash_op(p, is_list, b, dq),
+            POp::RemPrefix(_) | POp::RemSuffix(_) if is_list => {
+                return self.expand_bash_op(p, is_list, b, dq)
+            }
             POp::RemPrefix(long) | POp::RemSuffix(long) => {
                 if !set && self.opts.nounset {
                     let n = Self::name_text(&p.name);
@@ -906,7 +910,8 @@ impl Shell {
     }
 
     /// `${x:off:len}` and `${x/p/r}` (bash, BusyBox ash); on `$@`/`$*` they work on the list
-    /// of positional parameters (`${@:2}`, `${@/a/b}`), as in bash.
+    /// of positional parameters (`${@:2}`, `${@/a/b}`), as in bash, and so do `${@#p}` and
+    /// `${@%p}` (dash and BusyBox ash strip the joined list instead).
     fn expand_bash_op(
         &mut self,
         p: &Param,
@@ -992,6 +997,18 @@ impl Shell {
                     }
                     if let Some(r) = replace(v, &pat, &rep, kind) {
                         *v = r;
+                    }
+                }
+            }
+            POp::RemPrefix(long) | POp::RemSuffix(long) => {
+                let pat = self.expand_pattern(&p.word)?;
+                for v in items.iter_mut() {
+                    if let POp::RemPrefix(_) = p.op {
+                        if let Some(n) = pattern::match_prefix(&pat, v, long) {
+                            v.drain(..n);
+                        }
+                    } else if let Some(n) = pattern::match_suffix(&pat, v, long) {
+                        v.truncate(n);
                     }
                 }
             }
@@ -1166,6 +1183,7 @@ impl arith::Vars for ArithVars<'_> {
                 }
             }
             // The dynamic ones, as `$LINENO`, `$RANDOM` and `$SECONDS` expand.
+            None if !self.sh.is_magic(name) => Ok(0),
             None if name == b"LINENO" => Ok(self.sh.lineno as i64),
             None if name == b"RANDOM" => Ok(self.sh.next_random()),
             None if name == b"SECONDS" => Ok(self.sh.seconds()),

@@ -136,6 +136,22 @@ pub fn enable(sh: &mut Shell) -> bool {
     true
 }
 
+/// After `-m`/`+m` (at invocation or by `set`) in a shell that is not interactive: `-m`
+/// turns job control on when a terminal is there, else it says so and the option goes off
+/// (dash, BusyBox ash: `set -m` in a script gives each job its own process group, and an
+/// asynchronous list keeps the shell's stdin); `+m` turns it off.
+pub fn monitor_option(sh: &mut Shell, builtin: &[u8]) {
+    if sh.opts.interactive || sh.subshell {
+        return;
+    }
+    if !sh.opts.monitor {
+        disable(sh);
+    } else if !sh.jc.on && !enable(sh) {
+        sh.opts.monitor = false;
+        sh.errf(&[builtin, b"can't access tty; job control turned off"]);
+    }
+}
+
 /// Give the terminal back to the process group we started in (at exit, as dash).
 pub fn disable(sh: &mut Shell) {
     if !sh.jc.on {
@@ -512,6 +528,11 @@ pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
             let mut j = sh.procs.jobs.remove(i);
             j.stopped = false;
             let _ = sp::kill(-j.pgid, libc::SIGCONT);
+            // Known to the shell as if started with `&` (POSIX): `$!` is its last process (as
+            // bash; dash and BusyBox ash leave `$!`).
+            if let Some(&p) = j.pids.last() {
+                sh.last_bg = Some(p);
+            }
             let mut line = format!("[{}] ", j.id).into_bytes();
             line.extend_from_slice(&j.cmd);
             line.push(b'\n');

@@ -156,6 +156,8 @@ pub fn main(args: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         interactive::setup(&mut sh, !no_monitor);
     } else if force_i {
         sh.opts.interactive = true;
+    } else if sh.opts.monitor {
+        jobctl::monitor_option(&mut sh, b"");
     }
     pid1::setup(&mut sh);
 

@@ -703,7 +703,9 @@ impl<'a> Parser<'a> {
     }
 
     fn paren_body_inner(&mut self) -> PResult<Node> {
-        self.linebreak()?;
+        // An alias standing first may close the substitution (`alias e=')'; "$(e x)"` is
+        // `$()` then ` x)`, as dash, bash and BusyBox ash read it).
+        self.linebreak_cmd()?;
         let body = if matches!(self.peek()?, Tok::Op(Op::RParen)) {
             Node::Seq(Vec::new())
         } else {

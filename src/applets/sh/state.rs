@@ -194,6 +194,9 @@ pub struct Shell {
     /// `$RANDOM`'s generator state and the time `$SECONDS` counts from (bash, BusyBox ash).
     pub rng: std::cell::Cell<u32>,
     pub seconds_base: i64,
+    /// `LINENO`, `RANDOM`, `SECONDS` ([`MAGIC`] order) that `unset` made plain variables: they
+    /// lose their special meaning for good, as in bash and BusyBox ash.
+    pub magic_lost: u8,
     /// The running function's name, `$FUNCNAME` (bash, BusyBox ash); empty outside functions.
     pub funcname: Vec<u8>,
     /// Per function call: the options saved by `local -` (restored when the function returns,
@@ -281,6 +284,7 @@ impl Shell {
             stack_budget: 0,
             rng: std::cell::Cell::new(initial_seed()),
             seconds_base: now_secs(),
+            magic_lost: 0,
             funcname: Vec::new(),
             local_opts: Vec::new(),
             jc: Default::default(),
@@ -471,6 +475,7 @@ impl Shell {
         match name {
             b"PATH" => self.hash.clear(),
             b"OPTIND" => self.getopts_pos = 0,
+            b"RANDOM" | b"SECONDS" if !self.is_magic(name) => {}
             // Assigning seeds the generator / sets the count; the names stay dynamic.
             b"RANDOM" | b"SECONDS" => {
                 let v = self.vars.get(name).unwrap_or(b"");
@@ -489,10 +494,27 @@ impl Shell {
         }
     }
 
+    /// `unset NAME`: `LINENO`, `RANDOM` and `SECONDS` become plain variables for good.
+    pub fn unset_magic(&mut self, name: &[u8]) {
+        self.magic_lost |= magic_bit(name);
+    }
+
+    /// Does NAME (`LINENO`, `RANDOM`, `SECONDS`) still expand to its dynamic value when unset?
+    pub fn is_magic(&self, name: &[u8]) -> bool {
+        self.magic_lost & magic_bit(name) == 0
+    }
+
     /// Is there room on the stack for another level of recursion?
     pub fn stack_ok(&self) -> bool {
         let here = 0u8;
         let sp = std::ptr::addr_of!(here) as usize;
         self.stack_base.saturating_sub(sp) < self.stack_budget
     }
+}
+
+/// The special variables whose value is computed, in the bit order of `Shell::magic_lost`.
+const MAGIC: [&[u8]; 3] = [b"LINENO", b"RANDOM", b"SECONDS"];
+
+fn magic_bit(name: &[u8]) -> u8 {
+    MAGIC.iter().position(|m| *m == name).map_or(0, |i| 1 << i)
 }

@@ -529,6 +529,7 @@ fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 sh.errf(&[b"unset: ", a, b": is read only"]);
                 return Err(Flow::Exit(2));
             }
+            sh.unset_magic(a);
             sh.var_changed(a);
         }
     }
@@ -553,7 +554,12 @@ fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         }
         return Ok(sh.flush_out(b"set"));
     }
-    match set_options(sh, &args[1..], false) {
+    let monitor = sh.opts.monitor;
+    let r = set_options(sh, &args[1..], false);
+    if sh.opts.monitor != monitor {
+        super::jobctl::monitor_option(sh, b"set: ");
+    }
+    match r {
         Ok(Some(pos)) => {
             sh.pos = pos;
             Ok(0)

@@ -971,3 +971,13 @@ mod tests {
         assert_eq!(argmatch_find(b"", t), Err(true));
     }
 }
+
+/// The POSIX version GNU tools follow (`_POSIX2_VERSION`, a whole number, else 200809): below
+/// 200112 they take forms POSIX.1-2001 dropped (`touch MMDDhhmm[YY] FILE`).
+pub fn posix2_version() -> i64 {
+    std::env::var("_POSIX2_VERSION")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200809)
+}

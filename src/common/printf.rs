@@ -126,11 +126,12 @@ pub fn printf(
         status: 0,
         posix,
         diag,
+        flush,
     };
     loop {
         let before = p.i;
         let r = p.pass(fmt, out);
-        flush(out);
+        (p.flush)(out);
         match r {
             Ok(()) => {}
             Err(End::Stop(_)) => return End::Stop(if d == Dialect::Gnu { 0 } else { p.status }),
@@ -160,6 +161,7 @@ struct Engine<'a, 'd> {
     status: i32,
     posix: bool,
     diag: &'d mut dyn FnMut(&[u8]),
+    flush: &'d mut dyn FnMut(&mut Vec<u8>),
 }
 
 /// A directive's flags, width and precision.
@@ -174,8 +176,16 @@ struct Spec {
     prec: Option<usize>,
 }
 
-/// Width and precision are bounded so that a silly number cannot exhaust memory.
-const MAX_WIDTH: i64 = 1 << 24;
+/// A width or precision is at most C's INT_MAX (more: GNU's printf(3) fails); padding and
+/// the zeros of a precision are written out as they are made, so they take no memory.
+const MAX_WIDTH: i64 = i32::MAX as i64;
+
+/// Digits after the point that an x87 value can need (its exact expansion is at most 16445
+/// fraction digits, 11530 significant ones): past them %e and %f only add zeros.
+const EXACT_DIGITS: usize = 16500;
+
+/// Output past this is handed to `flush` while padding is made.
+const CHUNK: usize = 64 * 1024;
 
 impl<'a> Engine<'a, '_> {
     fn next(&mut self) -> Option<&'a [u8]> {
@@ -343,6 +353,10 @@ impl<'a> Engine<'a, '_> {
             s.width = w.unsigned_abs().min(MAX_WIDTH as u64) as usize;
         } else {
             s.width = digits(fmt, &mut i);
+            if s.width > MAX_WIDTH as usize && gnu {
+                // glibc's printf(3) fails (EOVERFLOW): GNU says only this.
+                return Err(self.fatal(&[b"write error"]));
+            }
         }
         if fmt.get(i) == Some(&b'.') {
             i += 1;
@@ -352,7 +366,11 @@ impl<'a> Engine<'a, '_> {
                 let p = self.star(false)?;
                 s.prec = (p >= 0).then_some(p.min(MAX_WIDTH) as usize);
             } else {
-                s.prec = Some(digits(fmt, &mut i));
+                let p = digits(fmt, &mut i);
+                if p > MAX_WIDTH as usize && gnu {
+                    return Err(self.fatal(&[b"write error"]));
+                }
+                s.prec = Some(p);
             }
         }
         while matches!(fmt.get(i), Some(b'l' | b'L' | b'h' | b'j' | b't' | b'z')) {
@@ -392,7 +410,7 @@ impl<'a> Engine<'a, '_> {
                     Some(p) if p < a.len() => &a[..p],
                     _ => a,
                 };
-                pad(out, a, s.width, s.left, false);
+                self.pad(out, a, 0, &[], &s, false);
             }
             b'b' => {
                 let a = self.next().unwrap_or(b"");
@@ -401,40 +419,103 @@ impl<'a> Engine<'a, '_> {
                 if let Some(p) = s.prec {
                     tmp.truncate(p);
                 }
-                pad(out, &tmp, s.width, s.left, false);
+                self.pad(out, &tmp, 0, &[], &s, false);
                 r?;
             }
             b'c' => {
                 let a = self.next().unwrap_or(b"");
-                pad(
-                    out,
-                    &[a.first().copied().unwrap_or(0)],
-                    s.width,
-                    s.left,
-                    false,
-                );
+                self.pad(out, &[a.first().copied().unwrap_or(0)], 0, &[], &s, false);
             }
             b'd' | b'i' => {
                 let v = self.int(true);
-                fmt_int(out, v.0, v.1, conv, &s);
+                let (head, zeros, digits) = fmt_int(v.0, v.1, conv, &s);
+                self.pad(out, &head, zeros, &digits, &s, s.zero && s.prec.is_none());
             }
             b'o' | b'u' | b'x' | b'X' => {
                 let v = self.int(false);
-                fmt_int(out, v.0, v.1, conv, &s);
+                let (head, zeros, digits) = fmt_int(v.0, v.1, conv, &s);
+                self.pad(out, &head, zeros, &digits, &s, s.zero && s.prec.is_none());
             }
             _ if gnu => {
                 let x = self.float_x();
                 let finite = matches!(x, x87::X::Fin { .. });
-                let body = fmt_x(x, conv, &s);
-                pad(out, &body, s.width, s.left, s.zero && finite);
+                // Past the exact digits only zeros come: made at EXACT_DIGITS, the rest
+                // streamed (%g drops them unless '#').
+                let mut t = s;
+                let mut zeros = 0;
+                let hex = matches!(conv, b'a' | b'A');
+                if let Some(p) = s.prec.filter(|&p| p > EXACT_DIGITS && finite && !hex) {
+                    t.prec = Some(EXACT_DIGITS);
+                    if !matches!(conv, b'g' | b'G') || s.alt {
+                        zeros = p - EXACT_DIGITS;
+                    }
+                }
+                let body = fmt_x(x, conv, &t);
+                let at = match body.iter().position(|&c| c == b'e' || c == b'E') {
+                    Some(k) if !hex => k,
+                    _ => body.len(),
+                };
+                self.pad(out, &body[..at], zeros, &body[at..], &s, s.zero && finite);
             }
             _ => {
                 let v = self.float();
                 let body = fmt_float(v, conv, &s);
-                pad(out, &body, s.width, s.left, s.zero && v.is_finite());
+                self.pad(out, &body, 0, &[], &s, s.zero && v.is_finite());
             }
         }
         Ok(i)
+    }
+
+    /// `head`, `zeros` zeros and `tail`, padded to the width as [`pad`] does; long runs of
+    /// fill are handed to `flush` as they are made.
+    fn pad(
+        &mut self,
+        out: &mut Vec<u8>,
+        head: &[u8],
+        zeros: usize,
+        tail: &[u8],
+        s: &Spec,
+        zero: bool,
+    ) {
+        let len = head.len() + zeros + tail.len();
+        if len >= s.width && zeros == 0 {
+            out.extend_from_slice(head);
+            out.extend_from_slice(tail);
+            return;
+        }
+        let fill = s.width.saturating_sub(len);
+        if s.left {
+            out.extend_from_slice(head);
+            self.fill(out, b'0', zeros);
+            out.extend_from_slice(tail);
+            self.fill(out, b' ', fill);
+        } else if zero {
+            let mut k = usize::from(matches!(head.first(), Some(b'-' | b'+' | b' ')));
+            if head[k..].starts_with(b"0x") || head[k..].starts_with(b"0X") {
+                k += 2;
+            }
+            out.extend_from_slice(&head[..k]);
+            self.fill(out, b'0', fill);
+            out.extend_from_slice(&head[k..]);
+            self.fill(out, b'0', zeros);
+            out.extend_from_slice(tail);
+        } else {
+            self.fill(out, b' ', fill);
+            out.extend_from_slice(head);
+            self.fill(out, b'0', zeros);
+            out.extend_from_slice(tail);
+        }
+    }
+
+    fn fill(&mut self, out: &mut Vec<u8>, c: u8, mut n: usize) {
+        while n > 0 {
+            let k = n.min(CHUNK);
+            out.extend(std::iter::repeat_n(c, k));
+            n -= k;
+            if out.len() >= CHUNK {
+                (self.flush)(out);
+            }
+        }
     }
 
     fn percent_b(&mut self, a: &[u8], out: &mut Vec<u8>) -> Result<(), End> {
@@ -610,7 +691,7 @@ enum Bad {
 fn digits(fmt: &[u8], i: &mut usize) -> usize {
     let mut v: i64 = 0;
     while let Some(&c) = fmt.get(*i).filter(|c| c.is_ascii_digit()) {
-        v = (v * 10 + (c - b'0') as i64).min(MAX_WIDTH);
+        v = (v * 10 + (c - b'0') as i64).min(MAX_WIDTH + 1);
         *i += 1;
     }
     v as usize
@@ -691,7 +772,9 @@ pub fn pad(out: &mut Vec<u8>, body: &[u8], width: usize, left: bool, zero: bool)
     }
 }
 
-fn fmt_int(out: &mut Vec<u8>, neg: bool, mag: u64, conv: u8, s: &Spec) {
+/// An integer conversion as (sign and prefix, zeros of the precision, digits): the zeros are
+/// made by the caller, as they may be many.
+fn fmt_int(neg: bool, mag: u64, conv: u8, s: &Spec) -> (Vec<u8>, usize, Vec<u8>) {
     let mut digits = match conv {
         b'o' => format!("{mag:o}"),
         b'x' => format!("{mag:x}"),
@@ -699,15 +782,12 @@ fn fmt_int(out: &mut Vec<u8>, neg: bool, mag: u64, conv: u8, s: &Spec) {
         _ => mag.to_string(),
     }
     .into_bytes();
+    let mut zeros = 0;
     if let Some(p) = s.prec {
         if p == 0 && mag == 0 {
             digits.clear();
         }
-        if digits.len() < p {
-            let mut z = vec![b'0'; p - digits.len()];
-            z.extend_from_slice(&digits);
-            digits = z;
-        }
+        zeros = p.saturating_sub(digits.len());
     }
     let mut body = Vec::with_capacity(digits.len() + 3);
     if matches!(conv, b'd' | b'i') {
@@ -721,14 +801,13 @@ fn fmt_int(out: &mut Vec<u8>, neg: bool, mag: u64, conv: u8, s: &Spec) {
     }
     if s.alt {
         match conv {
-            b'o' if digits.first() != Some(&b'0') => body.push(b'0'),
+            b'o' if zeros == 0 && digits.first() != Some(&b'0') => body.push(b'0'),
             b'x' if mag != 0 => body.extend_from_slice(b"0x"),
             b'X' if mag != 0 => body.extend_from_slice(b"0X"),
             _ => {}
         }
     }
-    body.extend_from_slice(&digits);
-    pad(out, &body, s.width, s.left, s.zero && s.prec.is_none());
+    (body, zeros, digits)
 }
 
 /// Format an x87 value (GNU's printf).

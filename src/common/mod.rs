@@ -17,6 +17,7 @@
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
+//! - [`x87`]: long doubles in software (printf's arguments, od -t fL, sort -g).
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
 //! - [`sort`]: one shared sort routine for the lists off the hot paths.
@@ -63,5 +64,6 @@ pub mod test;
 pub mod time;
 pub mod vercmp;
 pub mod walk;
+pub mod x87;
 
 pub use ctx::{Ctx, Error, Result};

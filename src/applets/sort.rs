@@ -16,7 +16,9 @@
 //! at the end. Short of descriptors, `-m` merges the inputs it could open into a run and goes on
 //! (GNU's way), and runs pile up only to what the limit leaves.
 //!
-//! Deviations: `-g` reads numbers as `double`, not `long double`; `-R` uses its own keyed hash
+//! `-g` compares numbers as GNU's `long double`s (x87 in software when a double is not enough).
+//!
+//! Deviations: `-R` uses its own keyed hash
 //! (GNU's MD5 order cannot be reproduced anyway: the seed is random); `--debug` and
 //! `--compress-program` are not implemented.
 
@@ -799,9 +801,12 @@ fn numcompare(a: &[u8], b: &[u8]) -> Ordering {
     ord(tmp)
 }
 
+/// -g: GNU compares strtold's long doubles. A double orders numbers of at most 15 significant
+/// decimal digits in its normal range (or zero) as a long double does, so those are compared
+/// as doubles; any other pair is read as x87 long doubles (`common::x87`).
 fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
-    let (x, na) = crate::common::num::strtod(a);
-    let (y, nb) = crate::common::num::strtod(b);
+    let (x, na, ra) = crate::common::num::strtod_range(a);
+    let (y, nb, rb) = crate::common::num::strtod_range(b);
     if na == 0 {
         return if nb == 0 {
             Ordering::Equal
@@ -812,8 +817,15 @@ fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
     if nb == 0 {
         return Ordering::Greater;
     }
-    match x.partial_cmp(&y) {
+    let o = if double_enough(&a[..na], x, ra) && double_enough(&b[..nb], y, rb) {
+        x.partial_cmp(&y)
+    } else {
+        use crate::common::x87;
+        x87::compare(x87::parse(a).0, x87::parse(b).0)
+    };
+    match o {
         Some(o) => o,
+        // NaNs after the non-numbers, before the numbers.
         None => {
             if !y.is_nan() {
                 Ordering::Less
@@ -824,6 +836,24 @@ fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
             }
         }
     }
+}
+
+/// Whether the double `v` read from `text` orders as its long double would.
+fn double_enough(text: &[u8], v: f64, out_of_range: bool) -> bool {
+    if out_of_range || !(v == 0.0 || v.is_normal() || v.is_infinite() || v.is_nan()) {
+        return false;
+    }
+    let mut sig = 0;
+    for &c in text {
+        match c {
+            b'x' | b'X' => return false,
+            b'e' | b'E' => break,
+            b'0' if sig == 0 => {}
+            b'0'..=b'9' => sig += 1,
+            _ => {}
+        }
+    }
+    sig <= 15
 }
 
 /// GNU's find_unit_order for -h (C locale).

@@ -137,6 +137,15 @@ fn general_numeric_matches_gnu() {
     // A negative NaN differs from a positive one within the long double's first ten bytes
     // (its sign), before the padding: GNU puts `nan` first, and so must strtod keep the sign.
     both(&["-g"], b"nan\n-nan\n1\nnan\n-NAN\n");
+    // Long double range and precision (sort-float): past double's range, its denormals, and
+    // digits a double cannot tell apart.
+    let ld = b"1.189731495357231765e+4932\n3.3621031431120935063e-4932\n0\n-3.3621031431120935063e-4932\n\
+-2.2250738585072014e-308\n2.2250738585072014e-308\n-1.7976931348623157e+308\n1e400\n1e5000\ninf\n\
+0.10000000000000000001\n0.1\n0.10000000000000000000001\n1.00000000000000000001\n1\n0x1p-16445\n\
+1e-4960\n5e-310\n-0\n123456789012345678\n123456789012345679\n1e-400\n";
+    for args in [&["-g"][..], &["-gr"], &["-gu"], &["-gs"]] {
+        both(args, ld);
+    }
 }
 
 #[test]

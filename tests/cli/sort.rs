@@ -438,6 +438,8 @@ fn small_descriptor_limit_matches_gnu() {
         format!("ulimit -n 19 && TOOL -m --batch-size=16{files}"),
         format!("ulimit -n 8 && TOOL -mr{files}"),
         format!("ulimit -n 5 && TOOL -m{files}"),
+        // sort-continue: three descriptors in all, standard input among the inputs.
+        format!("echo 0 | (ulimit -n 6 && TOOL -n -m{files} - 3<&- 4<&- 5<&-)"),
         "ulimit -n 12 && TOOL -S 100k big".to_string(),
         "ulimit -n 12 && TOOL -nu -S 100k --batch-size=3 big".to_string(),
         "ulimit -n 12 && TOOL -s -k1.1,1.1 -S 100k big".to_string(),

@@ -6,9 +6,12 @@
 //! `NAME=VALUE` operands and the command. Options end at the first operand. The command is
 //! found as execvp finds it (see `common::exec`), with rbox's applets as the fallback when it
 //! is not on PATH. Statuses as GNU: 125 for env's own errors, 126 found but not runnable, 127
-//! not found, else the command's. Deviations: `-v`/`--debug` and the signal options
-//! (`--block-signal`, `--default-signal`, `--ignore-signal`, `--list-signal-handling`) are not
-//! implemented.
+//! not found, else the command's. `--default-signal[=SIG]` (it also unblocks),
+//! `--ignore-signal[=SIG]`, `--block-signal[=SIG]` (SIG: names or numbers, comma-separated;
+//! none: every signal, those that cannot be changed left alone) and `--list-signal-handling`
+//! (the ignored and blocked ones, on stderr) set what the command starts with, as GNU 9.1.
+//! Deviations: `-v`/`--debug` prints nothing; signal 34 (glibc's RTMIN) is one musl keeps for
+//! itself, so it is neither changed nor listed.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -26,6 +29,10 @@ static SPEC: Spec = Spec::new(
         Opt::arg("chdir", Some(b'C'), Some("chdir")),
         Opt::arg("split-string", Some(b'S'), Some("split-string")),
         Opt::flag("debug", Some(b'v'), Some("debug")),
+        Opt::optional("block-signal", None, Some("block-signal")),
+        Opt::optional("default-signal", None, Some("default-signal")),
+        Opt::optional("ignore-signal", None, Some("ignore-signal")),
+        Opt::flag("list-signal-handling", None, Some("list-signal-handling")),
         Opt::flag("help", None, Some("help")),
         Opt::flag("version", None, Some("version")),
         // `#!/usr/bin/env -i cmd` hands "-i cmd" over as one word: GNU's hint.
@@ -48,10 +55,19 @@ Mandatory arguments to long options are mandatory for short options too.
   -C, --chdir=DIR      change working directory to DIR
   -S, --split-string=S  process and split S into separate arguments;
                         used to pass multiple arguments on shebang lines
+      --block-signal[=SIG]    block delivery of SIG signal(s) to COMMAND
+      --default-signal[=SIG]  reset handling of SIG signal(s) to the default
+      --ignore-signal[=SIG]   set handling of SIG signal(s) to do nothing
+      --list-signal-handling  list non default signal handling to stderr
+  -v, --debug          print verbose information for each processing step
       --help        display this help and exit
       --version     output version information and exit
 
 A mere - implies -i.  If no COMMAND, print the resulting environment.
+
+SIG may be a signal name like 'PIPE', or a signal number like '13'.
+Without SIG, all known signals are included.  Multiple signals can be
+comma-separated.
 "
     ),
 )
@@ -85,6 +101,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
     let mut unset: Vec<OsString> = Vec::new();
     let mut dir: Option<OsString> = None;
     let mut rest: Vec<OsString> = Vec::new();
+    let mut sigs = Signals::new();
     'parse: loop {
         let mut g = Getopt::new(&argv, SPEC.opts, Order::RequireOrder);
         while let Some(a) = g.next() {
@@ -102,6 +119,16 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
                     Some(Id::IgnoreEnvironment) => ignore = true,
                     Some(Id::Null) => null = true,
                     Some(Id::Debug) => {}
+                    Some(Id::DefaultSignal) => {
+                        let set = sig_list(ctx, v.as_deref())?;
+                        sigs.action(set, Action::Default);
+                        sigs.mask(set, false);
+                    }
+                    Some(Id::IgnoreSignal) => {
+                        sigs.action(sig_list(ctx, v.as_deref())?, Action::Ignore)
+                    }
+                    Some(Id::BlockSignal) => sigs.mask(sig_list(ctx, v.as_deref())?, true),
+                    Some(Id::ListSignalHandling) => sigs.list = true,
                     Some(Id::Unset) => unset.extend(v),
                     Some(Id::Chdir) => dir = v,
                     Some(Id::SplitString) => {
@@ -181,6 +208,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<Option<i32>> {
             125,
         ));
     }
+    sigs.apply()?;
     if let Some(d) = dir {
         if let Err(e) = crate::common::sys::process::chdir(d.as_bytes()) {
             let mut m = b"cannot change directory to ".to_vec();
@@ -218,6 +246,142 @@ crate::common::args::named! {
         Unset = "unset",
         Chdir = "chdir",
         SplitString = "split-string",
+        BlockSignal = "block-signal",
+        DefaultSignal = "default-signal",
+        IgnoreSignal = "ignore-signal",
+        ListSignalHandling = "list-signal-handling",
+    }
+}
+
+/// The highest signal number (glibc's SIGRTMAX, as GNU's SIGNUM_BOUND).
+const SIGMAX: usize = 64;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Action {
+    Keep,
+    Default,
+    Ignore,
+}
+
+/// What the signal options asked for the command, applied just before it starts.
+struct Signals {
+    /// Per signal: the disposition, and whether a failure to set it is an error (a signal
+    /// named) or not (every signal: some cannot be changed).
+    action: [(Action, bool); SIGMAX + 1],
+    /// Per signal: Some(true) block, Some(false) unblock.
+    mask: [Option<bool>; SIGMAX + 1],
+    list: bool,
+}
+
+/// A signal list: a bit per signal, or None for every signal.
+type SigList = Option<u128>;
+
+fn sig_list(ctx: &mut Ctx, v: Option<&std::ffi::OsStr>) -> Result<SigList> {
+    let Some(v) = v else { return Ok(None) };
+    let mut set = 0u128;
+    // strtok: empty items between commas do not count.
+    for s in v.as_bytes().split(|&c| c == b',').filter(|s| !s.is_empty()) {
+        match crate::common::signals::operand_signal(s) {
+            Some(n) if n > 0 => set |= 1 << n,
+            _ => {
+                let mut m = quote::quote_locale(s);
+                m.extend_from_slice(b": invalid signal");
+                ctx.msg(&m);
+                ctx.try_help();
+                return Err(Error::silent(125));
+            }
+        }
+    }
+    Ok(Some(set))
+}
+
+impl Signals {
+    fn new() -> Signals {
+        Signals {
+            action: [(Action::Keep, false); SIGMAX + 1],
+            mask: [None; SIGMAX + 1],
+            list: false,
+        }
+    }
+
+    fn action(&mut self, set: SigList, a: Action) {
+        for (i, slot) in self.action.iter_mut().enumerate().skip(1) {
+            match set {
+                None if crate::common::signals::signal_name(i as i32).is_some() => {
+                    *slot = (a, false)
+                }
+                Some(s) if s >> i & 1 == 1 => *slot = (a, true),
+                _ => {}
+            }
+        }
+    }
+
+    fn mask(&mut self, set: SigList, block: bool) {
+        for (i, slot) in self.mask.iter_mut().enumerate().skip(1) {
+            if set.is_none_or(|s| s >> i & 1 == 1) {
+                *slot = Some(block);
+            }
+        }
+    }
+
+    fn apply(&self) -> Result<()> {
+        use crate::common::sys::signal::{self as sig, Handler, SigSet};
+        for (i, &(a, named)) in self.action.iter().enumerate() {
+            let h = match a {
+                Action::Keep => continue,
+                Action::Default => Handler::Default,
+                Action::Ignore => Handler::Ignore,
+            };
+            let r = sig::set_handler(i as i32, h);
+            if let (Err(e), true) = (r, named) {
+                let m = format!(
+                    "failed to set signal action for signal {i}: {}",
+                    ctx::strerror(&e)
+                );
+                return Err(die(m.as_bytes()));
+            }
+        }
+        let failed = |e: std::io::Error| {
+            die(format!("failed to set signal process mask: {}", ctx::strerror(&e)).as_bytes())
+        };
+        if self.mask.iter().any(Option::is_some) {
+            let mut set = SigSet::blocked().map_err(failed)?;
+            for (i, m) in self.mask.iter().enumerate() {
+                match m {
+                    Some(true) => set.add(i as i32),
+                    Some(false) => set.del(i as i32),
+                    None => {}
+                }
+            }
+            sig::sigprocmask(libc::SIG_SETMASK, &set).map_err(failed)?;
+        }
+        if self.list {
+            let mut text = Vec::new();
+            let blocked = SigSet::blocked().map_err(failed)?;
+            for i in 1..=SIGMAX as i32 {
+                let Some(ignored) = sig::ignored(i) else {
+                    continue;
+                };
+                let blocked = blocked.has(i);
+                if !ignored && !blocked {
+                    continue;
+                }
+                // glibc's sig2str names 29 by its first name in <signal.h>.
+                let name = match i {
+                    libc::SIGIO => "POLL".to_string(),
+                    _ => crate::common::signals::signal_name(i).unwrap_or_default(),
+                };
+                let line = format!(
+                    "{name:<10} ({i:2}): {}{}{}\n",
+                    if blocked { "BLOCK" } else { "" },
+                    if blocked && ignored { "," } else { "" },
+                    if ignored { "IGNORE" } else { "" }
+                );
+                text.extend_from_slice(line.as_bytes());
+            }
+            let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &text);
+        }
+        Ok(())
     }
 }
 

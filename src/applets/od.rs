@@ -1,13 +1,13 @@
 //! `od`: dump files in octal and other formats.
 //!
 //! Follows GNU od 9: `-A d|o|x|n`, `-t TYPE` (`a`, `c`, `d`/`o`/`u`/`x` with sizes 1 2 4 8 or
-//! `C S I L`, `f` with 4 8 or `F D`, the `z` suffix), the legacy `-a -b -c -d -f -i -l -o -s
+//! `C S I L`, `f` with 4 8 16 or `F D L` (long double: x87 in software), the `z` suffix), the legacy `-a -b -c -d -f -i -l -o -s
 //! -x -D -O -X`, `-j SKIP`, `-N COUNT` (suffixes, `0x`), `-w[N]`, `-v`, `*` for repeated lines,
 //! several files as one stream, GNU's column widths and alignment, floats in the shortest form
 //! that reads back (ftoastr), little-endian as the machine.
 //! The old operand forms as GNU: `[FILE] [+]OFFSET` when no modern option (`-A -j -N -t -v -w`)
 //! is given and `--traditional`'s `[FILE] [[+]OFFSET[b] [[+]LABEL[b]]]` (octal, `0x` hex).
-//! Deviations: no `fL` (long double), no `--endian`.
+//! Deviation: no `--endian`.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -128,13 +128,12 @@ fn int_width(kind: Kind, size: usize) -> usize {
             };
             min.to_string().len()
         }
-        Kind::Float => {
-            if size == 4 {
-                15
-            } else {
-                24
-            }
-        }
+        // 1 + digits + '.' + 'e' + exponent, as gnulib's *_STRLEN_BOUND.
+        Kind::Float => match size {
+            4 => 15,
+            8 => 24,
+            _ => 29,
+        },
         _ => 3,
     }
 }
@@ -211,6 +210,11 @@ fn parse_types(s: &[u8], out: &mut Vec<Type>) -> std::result::Result<(), Vec<u8>
                         i += 1;
                         8
                     }
+                    // long double: x87's 10 bytes in 16, as x86-64 lays it out.
+                    Some(b'L') => {
+                        i += 1;
+                        16
+                    }
                     Some(d) if d.is_ascii_digit() => {
                         let n = s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
                         let v: usize = std::str::from_utf8(&s[i..i + n])
@@ -218,7 +222,7 @@ fn parse_types(s: &[u8], out: &mut Vec<Type>) -> std::result::Result<(), Vec<u8>
                             .and_then(|t| t.parse().ok())
                             .unwrap_or(usize::MAX);
                         i += n;
-                        if v != 4 && v != 8 {
+                        if v != 4 && v != 8 && v != 16 {
                             let mut m = b"invalid type string ".to_vec();
                             m.extend_from_slice(&quote_locale(&s[start..]));
                             m.extend_from_slice(
@@ -374,7 +378,7 @@ const NAMES: [&str; 33] = [
 /// field made od 1.2x slower than GNU's).
 fn field_into(t: &Type, b: &[u8], w: usize, out: &mut Vec<u8>) {
     let mut v: u64 = 0;
-    for (k, &byte) in b.iter().enumerate().take(t.size) {
+    for (k, &byte) in b.iter().enumerate().take(t.size.min(8)) {
         v |= (byte as u64) << (8 * k);
     }
     let mut tmp = [0u8; 24];
@@ -421,10 +425,10 @@ fn field_into(t: &Type, b: &[u8], w: usize, out: &mut Vec<u8>) {
             }
         }
         Kind::Float => {
-            let g = if t.size == 4 {
-                shortest_g(f32::from_bits(v as u32) as f64, true)
-            } else {
-                shortest_g(f64::from_bits(v), false)
+            let g = match t.size {
+                4 => shortest_g(f32::from_bits(v as u32) as f64, true),
+                8 => shortest_g(f64::from_bits(v), false),
+                _ => crate::common::x87::shortest_in_memory(&b[..10]),
             };
             out.resize(out.len() + w.saturating_sub(g.len()), b' ');
             out.extend_from_slice(g.as_bytes());

@@ -12,9 +12,13 @@
 //! prefix of its first key, offset, length), sorted on up to 8 threads, the sorted parts merged
 //! as they are written. Past the memory bound (`-S`, default an eighth of RAM, at least 64 MiB)
 //! sorted runs go to temporary files in `-T`/`$TMPDIR`/`/tmp` (unlinked as soon as they are
-//! open, so nothing is left behind), then a k-way merge (16 at a time, `--batch-size`).
+//! open, so nothing is left behind), merged 16 at a time (`--batch-size`) as they pile up and
+//! at the end. Short of descriptors, `-m` merges the inputs it could open into a run and goes on
+//! (GNU's way), and runs pile up only to what the limit leaves.
 //!
-//! Deviations: `-g` reads numbers as `double`, not `long double`; `-R` uses its own keyed hash
+//! `-g` compares numbers as GNU's `long double`s (x87 in software when a double is not enough).
+//!
+//! Deviations: `-R` uses its own keyed hash
 //! (GNU's MD5 order cannot be reproduced anyway: the seed is random); `--debug` and
 //! `--compress-program` are not implemented.
 
@@ -797,9 +801,12 @@ fn numcompare(a: &[u8], b: &[u8]) -> Ordering {
     ord(tmp)
 }
 
+/// -g: GNU compares strtold's long doubles. A double orders numbers of at most 15 significant
+/// decimal digits in its normal range (or zero) as a long double does, so those are compared
+/// as doubles; any other pair is read as x87 long doubles (`common::x87`).
 fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
-    let (x, na) = crate::common::num::strtod(a);
-    let (y, nb) = crate::common::num::strtod(b);
+    let (x, na, ra) = crate::common::num::strtod_range(a);
+    let (y, nb, rb) = crate::common::num::strtod_range(b);
     if na == 0 {
         return if nb == 0 {
             Ordering::Equal
@@ -810,8 +817,15 @@ fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
     if nb == 0 {
         return Ordering::Greater;
     }
-    match x.partial_cmp(&y) {
+    let o = if double_enough(&a[..na], x, ra) && double_enough(&b[..nb], y, rb) {
+        x.partial_cmp(&y)
+    } else {
+        use crate::common::x87;
+        x87::compare(x87::parse(a).0, x87::parse(b).0)
+    };
+    match o {
         Some(o) => o,
+        // NaNs after the non-numbers, before the numbers.
         None => {
             if !y.is_nan() {
                 Ordering::Less
@@ -822,6 +836,24 @@ fn general_numcompare(a: &[u8], b: &[u8]) -> Ordering {
             }
         }
     }
+}
+
+/// Whether the double `v` read from `text` orders as its long double would.
+fn double_enough(text: &[u8], v: f64, out_of_range: bool) -> bool {
+    if out_of_range || !(v == 0.0 || v.is_normal() || v.is_infinite() || v.is_nan()) {
+        return false;
+    }
+    let mut sig = 0;
+    for &c in text {
+        match c {
+            b'x' | b'X' => return false,
+            b'e' | b'E' => break,
+            b'0' if sig == 0 => {}
+            b'0'..=b'9' => sig += 1,
+            _ => {}
+        }
+    }
+    sig <= 15
 }
 
 /// GNU's find_unit_order for -h (C locale).
@@ -995,6 +1027,39 @@ fn parse_key(ctx: &mut Ctx, spec: &[u8]) -> Result<Key> {
     Ok(key)
 }
 
+/// `--batch-size=N`: 2 up to the descriptor limit less the three standard ones, GNU's
+/// bounds and messages (merging is capped at 1024 inputs a pass whatever N is).
+fn batch_size(ctx: &mut Ctx, val: &[u8]) -> Result<usize> {
+    let t = val.trim_ascii_start();
+    let digits = t.strip_prefix(b"+").unwrap_or(t);
+    let mut msg = b"invalid --batch-size argument ".to_vec();
+    msg.extend_from_slice(&quote_locale(val));
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(bad_usage(ctx, &msg));
+    }
+    let n = std::str::from_utf8(digits)
+        .ok()
+        .and_then(|d| d.parse::<u32>().ok());
+    if n.is_some_and(|n| n < 2) {
+        ctx.msg(&msg);
+        return Err(bad_usage(ctx, b"minimum --batch-size argument is '2'"));
+    }
+    let lim = fd_limit();
+    // GNU keeps the maximum in an unsigned int.
+    let max = lim.wrapping_sub(3) as u32;
+    match n {
+        Some(n) if n <= max => Ok((n as usize).min(1024)),
+        _ => {
+            let mut m = b"--batch-size argument ".to_vec();
+            m.extend_from_slice(&quote_locale(val));
+            m.extend_from_slice(b" too large");
+            ctx.msg(&m);
+            let m = format!("maximum --batch-size argument with current rlimit is {max}");
+            Err(bad_usage(ctx, m.as_bytes()))
+        }
+    }
+}
+
 fn physmem() -> u64 {
     std::fs::read("/proc/meminfo")
         .ok()
@@ -1121,25 +1186,7 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
                 o.output = Some(OsString::from_vec(val.to_vec()));
             }
             Some(Id::S) => o.conf.stable = true,
-            Some(Id::BatchSize) => {
-                let n = std::str::from_utf8(val)
-                    .ok()
-                    .and_then(|s| s.parse::<usize>().ok());
-                match n {
-                    Some(n) if n >= 2 => o.nmerge = n.min(1024),
-                    Some(_) => {
-                        let mut msg = b"invalid --batch-size argument ".to_vec();
-                        msg.extend_from_slice(&quote_locale(val));
-                        ctx.msg(&msg);
-                        return Err(bad_usage(ctx, b"minimum --batch-size argument is '2'"));
-                    }
-                    None => {
-                        let mut msg = b"invalid --batch-size argument ".to_vec();
-                        msg.extend_from_slice(&quote_locale(val));
-                        return Err(bad_usage(ctx, &msg));
-                    }
-                }
-            }
+            Some(Id::BatchSize) => o.nmerge = batch_size(ctx, val)?,
             Some(Id::CapS) => match parse_size(val) {
                 Some(n) => o.mem = Some(n),
                 None => {
@@ -1355,9 +1402,10 @@ fn read_files0(ctx: &mut Ctx, f: &[u8]) -> Result<Vec<OsString>> {
         Err(e) => return Err(file_error(ctx, "open failed", f, &e)),
     };
     let mut out = Vec::new();
+    // Names end at each NUL (the last one's is optional): a lone NUL is one empty name.
     let body = data.strip_suffix(&[0]).unwrap_or(&data);
     for (i, name) in body.split(|&c| c == 0).enumerate() {
-        if body.is_empty() {
+        if data.is_empty() {
             break;
         }
         if name.is_empty() {
@@ -1575,32 +1623,37 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     };
     if o.merge {
         // Inputs that are also the output are read first (GNU copies them to a temporary).
+        // The others are checked now (GNU's check_inputs) and opened when their pass comes,
+        // so a small descriptor limit is met by merging fewer at a time.
         let out_id = o
             .output
             .as_ref()
             .and_then(|n| std::fs::metadata(n).ok())
             .map(|m| (m.dev(), m.ino()));
-        let mut readers = Vec::new();
-        let each = mem / (o.files.len() + 1);
+        let mut srcs = Vec::new();
         for f in &o.files {
-            let mut inp = Input::open(ctx, f, "cannot read")?;
-            if let (Some(id), Input::File(fl)) = (out_id, &inp) {
-                if fl.metadata().is_ok_and(|m| (m.dev(), m.ino()) == id) {
+            let inp = Input::open(ctx, f, "cannot read")?;
+            let src = match (out_id, inp) {
+                (Some(id), Input::File(fl))
+                    if fl.metadata().is_ok_and(|m| (m.dev(), m.ino()) == id) =>
+                {
                     let mut v = Vec::new();
                     sysfd::read_to_end(fl.as_fd(), &mut v)
                         .map_err(|e| file_error(ctx, "read failed", f.as_bytes(), &e))?;
-                    inp = Input::Mem(v, 0);
+                    Src::Open(Input::Mem(v, 0), f.clone())
                 }
-            }
-            readers.push((Reader::new(inp, each.min(1 << 20)), f.clone()));
+                (_, Input::File(_)) => Src::Name(f.clone()),
+                (_, inp) => Src::Open(inp, f.clone()),
+            };
+            srcs.push(src);
         }
-        return merge_to_output(ctx, &o, readers, &mut tmp, mem);
+        return merge_to_output(ctx, &o, srcs, &mut tmp, mem);
     }
 
     // Read everything, spilling sorted runs past the memory bound.
     let mut buf: Vec<u8> = Vec::new();
     let mut lines: Vec<Line> = Vec::new();
-    let mut runs: Vec<File> = Vec::new();
+    let mut runs: Vec<(u32, File)> = Vec::new();
     let chunk_limit = mem.min(u32::MAX as usize - 1);
     let mut start = 0usize; // start of the partial line
     for name in &o.files {
@@ -1644,7 +1697,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     w.put(l, o.delim)
                 })
                 .map_err(|e| tmp.error(ctx, &e))?;
-                runs.push(w.finish().map_err(|e| tmp.error(ctx, &e))?);
+                let f = w.finish().map_err(|e| tmp.error(ctx, &e))?;
+                add_run(ctx, &o, &mut runs, f, &mut tmp, mem)?;
                 buf.drain(..start);
                 start = 0;
                 lines.clear();
@@ -1689,36 +1743,41 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             w.put(l, o.delim)
         })
         .map_err(|e| tmp.error(ctx, &e))?;
-        runs.push(w.finish().map_err(|e| tmp.error(ctx, &e))?);
+        runs.push((0, w.finish().map_err(|e| tmp.error(ctx, &e))?));
     }
     drop(buf);
     drop(lines);
-    let each = (mem / (o.nmerge + 1)).clamp(4096, 1 << 20);
-    let readers = runs
+    let srcs = runs
         .into_iter()
-        .map(|f| (Reader::new(Input::File(f), each), OsString::new()))
+        .map(|(_, f)| Src::Open(Input::File(f), OsString::new()))
         .collect();
-    merge_to_output(ctx, &o, readers, &mut tmp, mem)
+    merge_to_output(ctx, &o, srcs, &mut tmp, mem)
 }
 
 /// `-o FILE`: opened (truncated) once all input is read. None: standard output.
 fn open_sink(ctx: &mut Ctx, name: Option<&OsString>) -> Result<Option<Sink>> {
+    try_open_sink(name).map_err(|e| sink_error(ctx, name, &e))
+}
+
+fn try_open_sink(name: Option<&OsString>) -> io::Result<Option<Sink>> {
     let Some(name) = name else {
         return Ok(None);
     };
-    match std::fs::OpenOptions::new()
+    let f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o666)
-        .open(name)
-    {
-        Ok(f) => Ok(Some(Sink {
-            f,
-            buf: Vec::with_capacity(128 * 1024),
-        })),
-        Err(e) => Err(file_error(ctx, "open failed", name.as_bytes(), &e)),
-    }
+        .open(name)?;
+    Ok(Some(Sink {
+        f,
+        buf: Vec::with_capacity(128 * 1024),
+    }))
+}
+
+fn sink_error(ctx: &mut Ctx, name: Option<&OsString>, e: &io::Error) -> Error {
+    let name = name.map_or(&b"-"[..], |n| n.as_bytes());
+    file_error(ctx, "open failed", name, e)
 }
 
 fn finish_output(
@@ -1844,13 +1903,18 @@ struct Temps {
 
 impl Temps {
     fn create(&mut self, ctx: &mut Ctx) -> Result<File> {
+        self.try_create().map_err(|e| self.create_error(ctx, &e))
+    }
+
+    /// A new temporary file in the next directory, unlinked at once.
+    fn try_create(&mut self) -> io::Result<File> {
         if self.dirs.is_empty() {
             let d = std::env::var_os("TMPDIR")
                 .filter(|d| !d.is_empty())
                 .unwrap_or_else(|| OsString::from("/tmp"));
             self.dirs.push(d);
         }
-        let dir = self.dirs[self.n % self.dirs.len()].clone();
+        let dir = &self.dirs[self.n % self.dirs.len()];
         self.n += 1;
         let mut tries = 0;
         loop {
@@ -1875,15 +1939,19 @@ impl Temps {
                     return Ok(f);
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
-                Err(e) => {
-                    let mut m = b"cannot create temporary file in ".to_vec();
-                    m.extend_from_slice(&quote_always(dir.as_bytes()));
-                    m.extend_from_slice(b": ");
-                    m.extend_from_slice(strerror(&e).as_bytes());
-                    return Err(bad_usage(ctx, &m));
-                }
+                Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The directory of the last try.
+    fn create_error(&self, ctx: &mut Ctx, e: &io::Error) -> Error {
+        let dir = &self.dirs[(self.n + self.dirs.len() - 1) % self.dirs.len()];
+        let mut m = b"cannot create temporary file in ".to_vec();
+        m.extend_from_slice(&quote_always(dir.as_bytes()));
+        m.extend_from_slice(b": ");
+        m.extend_from_slice(strerror(e).as_bytes());
+        bad_usage(ctx, &m)
     }
 
     fn error(&self, ctx: &mut Ctx, e: &io::Error) -> Error {
@@ -1924,29 +1992,160 @@ impl RunWriter {
     }
 }
 
-/// k-way merge of sorted readers, `nmerge` at a time (intermediate runs to temporary files),
-/// the last pass to the output.
-fn merge_to_output(
+/// Keep a new run; `nmerge` runs of one level are merged into one of the next as they come,
+/// so few stay open (GNU closes and reopens its named temporaries; rbox's are unlinked and
+/// live on their descriptors). Every byte is rewritten as often as in GNU's merge passes.
+fn add_run(
     ctx: &mut Ctx,
     o: &Opts,
-    mut readers: Vec<(Reader, OsString)>,
+    runs: &mut Vec<(u32, File)>,
+    f: File,
     tmp: &mut Temps,
     mem: usize,
 ) -> Result<()> {
-    while readers.len() > o.nmerge {
-        let rest = readers.split_off(o.nmerge);
-        let group = std::mem::replace(&mut readers, rest);
-        let f = tmp.create(ctx)?;
-        let mut w = RunWriter::new(f);
-        merge(ctx, &o.conf, o.delim, group, &mut |l| w.put(l, o.delim))?
+    runs.push((0, f));
+    // Room for the runs under the descriptor limit: the standard three, an input, the next
+    // run and -o's file stay free.
+    let lim = fd_limit();
+    let room = (lim.min(1 << 20) as usize).saturating_sub(6).max(2);
+    let k = o.nmerge.min(room);
+    loop {
+        let n = runs.len();
+        let level = runs[n - 1].0;
+        let full = n >= room;
+        if n < k || (!full && runs[n - k..].iter().any(|r| r.0 != level)) {
+            return Ok(());
+        }
+        let level = runs[n - k..].iter().map(|r| r.0).max().unwrap_or(0);
+        let each = (mem / (k + 1)).clamp(4096, 1 << 20);
+        let readers = runs
+            .split_off(n - k)
+            .into_iter()
+            .map(|(_, f)| (Reader::new(Input::File(f), each), OsString::new()))
+            .collect();
+        let mut w = RunWriter::new(tmp.create(ctx)?);
+        merge(ctx, &o.conf, o.delim, readers, &mut |l| w.put(l, o.delim))?
+            .map_err(|e| tmp.error(ctx, &e))?;
+        runs.push((level + 1, w.finish().map_err(|e| tmp.error(ctx, &e))?));
+    }
+}
+
+/// The soft limit on open descriptors.
+#[allow(clippy::unnecessary_cast)] // RLIMIT_* is i32 on musl, u32 on glibc
+fn fd_limit() -> u64 {
+    crate::common::sys::process::getrlimit(libc::RLIMIT_NOFILE as i32).cur
+}
+
+/// Readers opened for a pass, and the error that stopped the opening early.
+type Opened = (Vec<(Reader, OsString)>, Option<io::Error>);
+
+/// A merge input: a named file, opened when its pass comes, or one already open (standard
+/// input, a run, an input that is also the output).
+enum Src {
+    Name(OsString),
+    Open(Input, OsString),
+}
+
+fn out_of_fds(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+}
+
+/// Open the first `n` sources as readers, fewer if descriptors run out: the error then, with
+/// the source that failed put back in front.
+fn open_srcs(ctx: &mut Ctx, srcs: &mut Vec<Src>, n: usize, each: usize) -> Result<Opened> {
+    let mut readers = Vec::with_capacity(n);
+    let rest = srcs.split_off(n);
+    let mut group = std::mem::replace(srcs, rest).into_iter();
+    while let Some(src) = group.next() {
+        let (inp, name) = match src {
+            Src::Open(inp, name) => (inp, name),
+            Src::Name(name) => match File::open(&name) {
+                Ok(f) => (Input::File(f), name),
+                Err(e) if out_of_fds(&e) => {
+                    let mut back: Vec<Src> =
+                        std::iter::once(Src::Name(name)).chain(group).collect();
+                    back.append(srcs);
+                    *srcs = back;
+                    return Ok((readers, Some(e)));
+                }
+                Err(e) => return Err(file_error(ctx, "open failed", name.as_bytes(), &e)),
+            },
+        };
+        readers.push((Reader::new(inp, each), name));
+    }
+    Ok((readers, None))
+}
+
+/// Give back the last opened reader (its descriptor freed; a named file is reopened later).
+fn unopen(srcs: &mut Vec<Src>, readers: &mut Vec<(Reader, OsString)>) {
+    if let Some((r, name)) = readers.pop() {
+        let src = match r.src {
+            Input::File(_) if !name.is_empty() => Src::Name(name),
+            inp => Src::Open(inp, name),
+        };
+        srcs.insert(0, src);
+    }
+}
+
+/// k-way merge of the sources, `nmerge` at a time (intermediate runs to temporary files), the
+/// last pass to the output. As GNU's: when descriptors run out, the inputs that could be
+/// opened (at least two) are merged into a run that takes their place, and so on.
+fn merge_to_output(
+    ctx: &mut Ctx,
+    o: &Opts,
+    mut srcs: Vec<Src>,
+    tmp: &mut Temps,
+    mem: usize,
+) -> Result<()> {
+    let each = (mem / (o.nmerge + 1)).clamp(4096, 1 << 20);
+    loop {
+        let last = srcs.len() <= o.nmerge;
+        // An intermediate pass makes its run first, so the run has a descriptor.
+        let mut run = if last { None } else { Some(tmp.create(ctx)?) };
+        let n = srcs.len().min(o.nmerge);
+        let (mut readers, short) = open_srcs(ctx, &mut srcs, n, each)?;
+        if let Some(e) = &short {
+            if readers.len() < 2 || (last && readers.len() <= 2) {
+                let name = match &srcs[0] {
+                    Src::Name(n) | Src::Open(_, n) => n.clone(),
+                };
+                return Err(file_error(ctx, "open failed", name.as_bytes(), e));
+            }
+        }
+        if run.is_none() && short.is_none() {
+            match try_open_sink(o.output.as_ref()) {
+                Ok(mut sink) => return merge_out(ctx, o, readers, &mut sink),
+                Err(e) if !out_of_fds(&e) || readers.len() <= 2 => {
+                    return Err(sink_error(ctx, o.output.as_ref(), &e))
+                }
+                Err(_) => {}
+            }
+        }
+        // Out of descriptors on the last pass: free inputs until a run can be made.
+        while run.is_none() {
+            unopen(&mut srcs, &mut readers);
+            match tmp.try_create() {
+                Ok(f) => run = Some(f),
+                Err(e) if out_of_fds(&e) && readers.len() > 2 => {}
+                Err(e) => return Err(tmp.create_error(ctx, &e)),
+            }
+        }
+        let mut w = RunWriter::new(run.unwrap());
+        merge(ctx, &o.conf, o.delim, readers, &mut |l| w.put(l, o.delim))?
             .map_err(|e| tmp.error(ctx, &e))?;
         let f = w.finish().map_err(|e| tmp.error(ctx, &e))?;
-        let each = (mem / (o.nmerge + 1)).clamp(4096, 1 << 20);
         // The merged run takes the place of its inputs: ties still go to the earlier input.
-        readers.insert(0, (Reader::new(Input::File(f), each), OsString::new()));
+        srcs.insert(0, Src::Open(Input::File(f), OsString::new()));
     }
-    let mut sink = open_sink(ctx, o.output.as_ref())?;
-    let r = match &mut sink {
+}
+
+fn merge_out(
+    ctx: &mut Ctx,
+    o: &Opts,
+    readers: Vec<(Reader, OsString)>,
+    sink: &mut Option<Sink>,
+) -> Result<()> {
+    let r = match sink {
         Some(s) => merge(ctx, &o.conf, o.delim, readers, &mut |l| s.put(l, o.delim))?,
         None => {
             let mut out = std::mem::replace(
@@ -1963,7 +2162,7 @@ fn merge_to_output(
             r?
         }
     };
-    finish_output(ctx, sink, o.output.as_ref(), r)
+    finish_output(ctx, sink.take(), o.output.as_ref(), r)
 }
 
 /// Merge: the outer Result is a read error (reported), the inner one a write error.

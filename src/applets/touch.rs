@@ -6,7 +6,9 @@
 //! is given too; `-t` takes `[[CC]YY]MMDDhhmm[.ss]`. Times are set with utimensat/futimens
 //! (UTIME_NOW and UTIME_OMIT, so `-a`/`-m` leave the other time alone). Messages as GNU:
 //! `cannot touch 'f': ...` when the file could not be opened or created, `setting times of`
-//! otherwise. Deviation: none known.
+//! otherwise. With `_POSIX2_VERSION` below 200112 and no other time given, a first of two or
+//! more operands in the obsolete `MMDDhhmm[YY]` form (YY 69-99) is the time, with GNU's
+//! warning unless POSIXLY_CORRECT is set. Deviation: none known.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -165,7 +167,28 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             .ok_or_else(|| invalid_format(s.as_bytes()))?;
         times = Some([t, t]);
     }
-    if m.operands.is_empty() {
+    let mut files = &m.operands[..];
+    let date_set = times.is_some() || m.flag("t") || m.flag("reference");
+    if !date_set && files.len() >= 2 && args::posix2_version() < 200112 {
+        if let Some(t) = obsolete_stamp(files[0].as_bytes(), &zone) {
+            if std::env::var_os("POSIXLY_CORRECT").is_none() {
+                let tm = zone.to_tm(t.0);
+                let mut msg = b"warning: 'touch ".to_vec();
+                msg.extend_from_slice(files[0].as_bytes());
+                msg.extend_from_slice(
+                    format!(
+                        "' is obsolete; use 'touch -t {:04}{:02}{:02}{:02}{:02}.{:02}'",
+                        tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec
+                    )
+                    .as_bytes(),
+                );
+                ctx.msg(&msg);
+            }
+            times = Some([t, t]);
+            files = &files[1..];
+        }
+    }
+    if files.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing file operand", 1));
     }
     let pick = |on: bool, k: usize| match (on, times) {
@@ -176,7 +199,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let ts = [pick(atime, 0), pick(mtime, 1)];
     let no_create = m.flag("no-create");
     let nofollow = m.flag("no-dereference");
-    for f in &m.operands {
+    for f in files {
         let name = f.as_bytes();
         let r = if name == b"-" {
             futimens(crate::common::io::stdout_fd(), ts).map_err(|e| (false, e))
@@ -200,6 +223,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `MMDDhhmm[YY]`, the time stamp operand before POSIX.1-2001, its year 1969-1999.
+fn obsolete_stamp(s: &[u8], zone: &Zone) -> Option<(i64, u32)> {
+    let digits = (s.len() == 8 || s.len() == 10) && s.iter().all(u8::is_ascii_digit);
+    if !digits || s.len() == 10 && &s[8..] < b"69" {
+        return None;
+    }
+    datetime::posix_stamp(s, false, now(), zone).map(|t| (t.0, 0))
 }
 
 /// Create when allowed, then set the times. `Err((true, e))`: the open failed with `e` (GNU

@@ -391,23 +391,41 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             .map(|e| expand(std::slice::from_ref(e), 0).len())
             .sum();
         let fill = set1.len().saturating_sub(fixed);
+        // GNU checks the alignment only without -c: complemented, a case class in string2
+        // is just its letters.
         let mut pos2 = 0;
-        for e in e2 {
-            if let Elem::Class(c) = e {
-                let ok = !comp
-                    && at1.iter().any(|(p, x)| {
-                        *p == pos2 && matches!(x, Elem::Class(k) if *k == "upper" || *k == "lower")
-                    });
-                let _ = c;
-                if !ok {
+        for e in e2.iter().filter(|_| !comp) {
+            if let Elem::Class(_) = e {
+                if !at1.iter().any(|(p, x)| {
+                    *p == pos2 && matches!(x, Elem::Class(k) if *k == "upper" || *k == "lower")
+                }) {
                     return Err(fail("misaligned [:upper:] and/or [:lower:] construct"));
                 }
             }
             pos2 += expand(std::slice::from_ref(e), fill).len();
         }
         let mut set2 = expand(e2, fill);
-        if set2.is_empty() && !set1.is_empty() && !trunc {
-            return Err(fail("when not truncating set1, string2 must be non-empty"));
+        if set2.len() < set1.len() && !trunc {
+            if set2.is_empty() {
+                return Err(fail("when not truncating set1, string2 must be non-empty"));
+            }
+            if let Some(Elem::Class(_)) = e2.last() {
+                return Err(fail(
+                    "when translating with string1 longer than string2,\nthe latter string must not end with a character class",
+                ));
+            }
+        }
+        // Which character a complemented class's members become is unspecified, so GNU wants
+        // them all to become the same one.
+        if comp
+            && e1.iter().any(|e| matches!(e, Elem::Class(_)))
+            && (set2.len() > set1.len()
+                || (trunc && set2.len() < set1.len())
+                || set2.iter().any(|&c| c != set2[0]))
+        {
+            return Err(fail(
+                "when translating with complemented character classes,\nstring2 must map all characters in the domain to one",
+            ));
         }
         if trunc {
             set1.truncate(set2.len());

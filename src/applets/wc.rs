@@ -9,7 +9,11 @@
 //! Fast paths: lines alone are counted with memchr, big regular files mapped rather than read
 //! ([`read_pieces`]); bytes alone of a regular file come from fstat; words through a
 //! 512-entry state table (no branch per byte).
-//! Deviation: characters are bytes (rbox has no multibyte locale), as GNU in the C locale.
+//! `-m` counts characters when LC_ALL/LC_CTYPE/LANG name a UTF-8 locale (as glibc decodes
+//! them: an invalid byte is none), else bytes as GNU in the C locale.
+//! Deviations: words and `-L` stay C-locale ones in a UTF-8 locale (GNU counts multibyte
+//! printable characters in words and their display width); a locale is UTF-8 by its name,
+//! where glibc falls back to C for one that is not installed.
 
 use std::ffi::OsString;
 use std::os::fd::BorrowedFd;
@@ -69,12 +73,15 @@ struct Want {
     chars: bool,
     bytes: bool,
     maxlen: bool,
+    /// `-m` counts UTF-8 characters (the locale is a UTF-8 one), else bytes.
+    utf8: bool,
 }
 
 #[derive(Clone, Copy, Default)]
 struct Counts {
     lines: u64,
     words: u64,
+    chars: u64,
     bytes: u64,
     maxlen: u64,
 }
@@ -118,7 +125,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         chars: m.flag("chars"),
         bytes: m.flag("bytes"),
         maxlen: m.flag("max-line-length"),
+        utf8: false,
     };
+    w.utf8 = w.chars && crate::common::utf8_locale();
     if !(w.lines || w.words || w.chars || w.bytes || w.maxlen) {
         w.lines = true;
         w.words = true;
@@ -250,6 +259,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         tot.lines += c.lines;
         tot.words += c.words;
         tot.bytes += c.bytes;
+        tot.chars += c.chars;
         tot.maxlen = tot.maxlen.max(c.maxlen);
         line(ctx, w, &c, width, named.then_some(name));
         ctx.out.maybe_flush()?;
@@ -280,7 +290,7 @@ fn line(ctx: &mut Ctx, w: Want, c: &Counts, width: usize, name: Option<&[u8]>) {
     };
     put(w.lines, c.lines);
     put(w.words, c.words);
-    put(w.chars, c.bytes);
+    put(w.chars, if w.utf8 { c.chars } else { c.bytes });
     put(w.bytes, c.bytes);
     put(w.maxlen, c.maxlen);
     if let Some(n) = name {
@@ -297,9 +307,67 @@ fn line(ctx: &mut Ctx, w: Want, c: &Counts, width: usize, name: Option<&[u8]>) {
 
 type Partial = (Counts, std::io::Error);
 
+/// The sequences glibc's UTF-8 decoder takes beyond Unicode's (code points past U+10FFFF, up
+/// to 6 bytes, none overlong) at the start of `s`: Some(Some(length)), Some(None) when `s`
+/// ends inside one, None when there is none.
+fn glibc_only(s: &[u8]) -> Option<Option<usize>> {
+    let (len, min2) = match *s.first()? {
+        0xf4 => (4, 0x90),
+        0xf5..=0xf7 => (4, 0x80),
+        0xf8 => (5, 0x88),
+        0xf9..=0xfb => (5, 0x80),
+        0xfc => (6, 0x84),
+        0xfd => (6, 0x80),
+        _ => return None,
+    };
+    for (i, &c) in s.iter().enumerate().take(len).skip(1) {
+        if c & 0xc0 != 0x80 || (i == 1 && c < min2) {
+            return None;
+        }
+    }
+    Some((s.len() >= len).then_some(len))
+}
+
+/// Characters in `data` (after `part`, the unfinished one before it) as GNU counts them in a
+/// UTF-8 locale: a valid sequence is one, a byte of an invalid one none; an unfinished one at
+/// the end is left in `part`.
+fn utf8_chars(part: &mut Vec<u8>, data: &[u8]) -> u64 {
+    // A character cut by a piece's end is rare: that piece is joined to the next.
+    let joined;
+    let mut data = data;
+    if !part.is_empty() {
+        let mut v = std::mem::take(part);
+        v.extend_from_slice(data);
+        joined = v;
+        data = &joined;
+    }
+    let starts = |b: &[u8]| b.iter().filter(|&&c| c & 0xc0 != 0x80).count() as u64;
+    let mut n = 0;
+    loop {
+        match std::str::from_utf8(data) {
+            Ok(s) => return n + starts(s.as_bytes()),
+            Err(e) => {
+                n += starts(&data[..e.valid_up_to()]);
+                let bad = &data[e.valid_up_to()..];
+                match (glibc_only(bad), e.error_len()) {
+                    (Some(Some(k)), _) => {
+                        n += 1;
+                        data = &bad[k..];
+                    }
+                    (Some(None), _) | (None, None) => {
+                        part.extend_from_slice(bad);
+                        return n;
+                    }
+                    (None, Some(k)) => data = &bad[k..],
+                }
+            }
+        }
+    }
+}
+
 fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts, Partial> {
     let mut c = Counts::default();
-    if !w.lines && !w.words && !w.maxlen {
+    if !w.lines && !w.words && !w.maxlen && !w.utf8 {
         // Bytes alone: a regular file's size says most of it. As GNU, the last block or so
         // is still read (from a multiple of the block size plus one back from the end): a
         // /proc or /sys file's size is notional (0, or a page holding 2 bytes), and one
@@ -318,8 +386,13 @@ fn count(fd: BorrowedFd, w: Want, buf: &mut [u8]) -> std::result::Result<Counts,
     }
     let mut in_word = 0usize;
     let mut pos = 0u64;
+    // The start of a character cut by the end of a piece.
+    let mut part: Vec<u8> = Vec::new();
     let r = read_pieces(fd, buf, WINDOW, |data| {
         c.bytes += data.len() as u64;
+        if w.utf8 {
+            c.chars += utf8_chars(&mut part, data);
+        }
         if w.lines {
             c.lines += memchr::memchr_iter(b'\n', data).count() as u64;
         }

@@ -758,6 +758,16 @@ fn argmatch_list<T: Copy + PartialEq>(table: &[(&str, T)]) {
     super::io::write_all(super::io::stderr_fd(), list.as_bytes()).ok();
 }
 
+/// The POSIX version GNU tools follow (`_POSIX2_VERSION`, a whole number, else 200809): below
+/// 200112 they take forms POSIX.1-2001 dropped (`touch MMDDhhmm[YY] FILE`).
+pub fn posix2_version() -> i64 {
+    std::env::var("_POSIX2_VERSION")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200809)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

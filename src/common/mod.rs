@@ -17,6 +17,7 @@
 //! - [`copy`]: the one file and tree copier: data, attributes, links (cp, mv, install).
 //! - [`printf`]: the printf format engine and echo escapes (applets and shell builtins).
 //! - [`test`]: the test/`[` expression evaluator (applet and shell builtin).
+//! - [`x87`]: long doubles in software (printf's arguments, od -t fL, sort -g).
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
 //! - [`sort`]: one shared sort routine for the lists off the hot paths.
@@ -64,5 +65,19 @@ pub mod test;
 pub mod time;
 pub mod vercmp;
 pub mod walk;
+pub mod x87;
 
 pub use ctx::{Ctx, Error, Result};
+
+/// Whether the locale the environment names for characters (LC_ALL, else LC_CTYPE, else LANG,
+/// the first that is set and not empty) is a UTF-8 one (`C.UTF-8`, `en_US.utf8`, ...). rbox
+/// carries no locale data: the name decides.
+pub fn utf8_locale() -> bool {
+    let v = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|n| std::env::var_os(n).filter(|v| !v.is_empty()))
+        .unwrap_or_default();
+    v.as_encoded_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"utf8") || w.eq_ignore_ascii_case(b"utf-"))
+}

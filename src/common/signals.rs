@@ -91,3 +91,14 @@ pub fn signal_name(n: i32) -> Option<String> {
         _ => None,
     }
 }
+
+/// A signal operand as GNU's operand2sig reads it: a name (any case, `SIG` optional) or a
+/// number, where a shell's status above 128 (or 256) stands for its signal; 0 is `EXIT`.
+pub fn operand_signal(s: &[u8]) -> Option<i32> {
+    if s.first().is_some_and(u8::is_ascii_digit) {
+        let n: i32 = std::str::from_utf8(s).ok()?.parse().ok()?;
+        let n = n & if n >= 0xff { 0xff } else { 0x7f };
+        return signal_name(n).map(|_| n);
+    }
+    signal_number(s)
+}

@@ -175,3 +175,56 @@ fn old_offset_operands_match_gnu() {
         same_as_gnu("od", c, Some(b"HELLO"), d.path());
     }
 }
+
+/// `-t fL`: x87 long doubles as glibc prints them, in the fewest digits that read back (GNU's
+/// ftoastr): normals, denormals, pseudo-denormals (printed without their integer bit, all 21
+/// digits), unnormals and pseudo-NaNs (nan), infinities, signed zeros.
+#[test]
+fn long_doubles_match_gnu() {
+    let d = TempDir::new("odL");
+    let ld = |m: u64, se: u16| {
+        let mut v = m.to_le_bytes().to_vec();
+        v.extend_from_slice(&se.to_le_bytes());
+        v.extend_from_slice(&[0; 6]);
+        v
+    };
+    let mut data = Vec::new();
+    for (m, se) in [
+        (0x8000_0000_0000_0000, 0x3fff),
+        (0xcccc_cccc_cccc_cccd, 0x3ffb),
+        (0x8000_0000_0000_0000, 0xbffe),
+        (0, 0),
+        (0, 0x8000),
+        (1, 0),
+        (0x4000_0000_0000_0000, 0),
+        (0x8000_0000_0000_0001, 0),
+        (0xc748_0000_00c3_e900, 0x0001),
+        (0x8000_0000_0000_0000, 0x7fff),
+        (0x8000_0000_0000_0000, 0xffff),
+        (0xc000_0000_0000_0000, 0x7fff),
+        (0x4000_0000_0000_0000, 0x7fff),
+        (0x4000_0000_0000_0000, 0x3fff),
+        (0xffff_ffff_ffff_ffff, 0x7ffe),
+        (0x8000_0000_0000_0000, 0x0001),
+    ] {
+        data.extend(ld(m, se));
+    }
+    let rnd: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    data.extend_from_slice(&rnd);
+    d.write("ld", &data);
+    d.write(
+        "seq",
+        (1..=19).map(|i| format!("{i}\n")).collect::<String>(),
+    );
+    for args in [
+        &["-tfL", "ld"][..],
+        &["-An", "-tf16z", "-tx1", "ld"],
+        &["-w48", "-tfL", "-tc", "seq"],
+        &["-An", "-tfLz", "-tfD", "seq"],
+        &["-tf10", "seq"],
+    ] {
+        same_as_gnu("od", args, None, d.path());
+    }
+}

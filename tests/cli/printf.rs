@@ -300,3 +300,40 @@ fn builtin_names_the_whole_bad_directive() {
         }
     }
 }
+
+/// Wide fields and long precisions as GNU's (up to INT_MAX; past it GNU's printf(3) fails
+/// with `write error`): the padding and the zeros are written as they are made.
+#[test]
+fn wide_fields_and_long_precisions() {
+    for c in [
+        &[&b"%200000f"[..], b"0"][..],
+        &[b"%-200000d|", b"5"],
+        &[b"%0200000d", b"-5"],
+        &[b"%200000s|%200000c", b"x", b"y"],
+        &[b"%.20000f", b"0.1"],
+        &[b"%#.30000g", b"1e300"],
+        &[b"%.30000g", b"1e-300"],
+        &[b"%-#40000.30000e|", b"-1e-300"],
+        &[b"%040000.30000f", b"-1"],
+        &[b"%-+300000.200000d|", b"5"],
+        &[b"%#.200000o %#.200000x %#.0o %#.3o", b"5", b"5", b"0", b"8"],
+        &[b"%#.17000a", b"1"],
+        &[b"%3000000000d", b"1"],
+        &[b"%.3000000000d", b"1"],
+        &[b"%*d", b"3000000000", b"1"],
+    ] {
+        same(c);
+    }
+    // Under a small memory limit a 20 MB field streams into a closed pipe: its first bytes,
+    // then GNU's write error, never an abort (printf-surprise).
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' PIPE; ulimit -v 30000; {} printf %20000000f 0 | head -c 10",
+            rbox().display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, b"          ");
+    assert_eq!(o.stderr, b"printf: write error: Broken pipe\n");
+}

@@ -137,6 +137,15 @@ fn general_numeric_matches_gnu() {
     // A negative NaN differs from a positive one within the long double's first ten bytes
     // (its sign), before the padding: GNU puts `nan` first, and so must strtod keep the sign.
     both(&["-g"], b"nan\n-nan\n1\nnan\n-NAN\n");
+    // Long double range and precision (sort-float): past double's range, its denormals, and
+    // digits a double cannot tell apart.
+    let ld = b"1.189731495357231765e+4932\n3.3621031431120935063e-4932\n0\n-3.3621031431120935063e-4932\n\
+-2.2250738585072014e-308\n2.2250738585072014e-308\n-1.7976931348623157e+308\n1e400\n1e5000\ninf\n\
+0.10000000000000000001\n0.1\n0.10000000000000000000001\n1.00000000000000000001\n1\n0x1p-16445\n\
+1e-4960\n5e-310\n-0\n123456789012345678\n123456789012345679\n1e-400\n";
+    for args in [&["-g"][..], &["-gr"], &["-gu"], &["-gs"]] {
+        both(args, ld);
+    }
 }
 
 #[test]
@@ -401,6 +410,45 @@ fn files_and_errors_match_gnu() {
         let g = gnu("sort").args(&c).run();
         r.same_as(&g);
     }
+    // A list from stdin: a lone NUL is one empty name, nothing at all is no input.
+    for list in [&b""[..], b"\0", b"\0\0", b"\0a", b"x\0\0"] {
+        both(&["--files0-from=-"], list);
+    }
+}
+
+/// Under a small descriptor limit, -m merges what it can open into a temporary and goes on
+/// (also when the output is one of the inputs), and a sort's runs are merged as they pile up,
+/// as GNU's (sort-merge-fdlimit).
+#[test]
+fn small_descriptor_limit_matches_gnu() {
+    let d = TempDir::new("sortfd");
+    let mut files = String::new();
+    for i in 1..=17 {
+        d.write(&format!("in{i:02}"), format!("{i}\n"));
+        files.push_str(&format!(" in{i:02}"));
+    }
+    let mut big = Vec::new();
+    let mut x: u64 = 7;
+    for _ in 0..60_000 {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+        big.extend_from_slice(format!("{}\n", x >> 40).as_bytes());
+    }
+    d.write("big", &big);
+    for script in [
+        format!("ulimit -n 19 && TOOL -m --batch-size=16{files}"),
+        format!("ulimit -n 8 && TOOL -mr{files}"),
+        format!("ulimit -n 5 && TOOL -m{files}"),
+        // sort-continue: three descriptors in all, standard input among the inputs.
+        format!("echo 0 | (ulimit -n 6 && TOOL -n -m{files} - 3<&- 4<&- 5<&-)"),
+        "ulimit -n 12 && TOOL -S 100k big".to_string(),
+        "ulimit -n 12 && TOOL -nu -S 100k --batch-size=3 big".to_string(),
+        "ulimit -n 12 && TOOL -s -k1.1,1.1 -S 100k big".to_string(),
+        "seq 6 >out && echo 6 >>out && (exec 6</dev/null 7<&6 8<&6 9<&6 && ulimit -n 10 && \
+         TOOL -n -m --batch-size=7 -o out out in01 in02 in03 in04 in05 out) && cat out"
+            .to_string(),
+    ] {
+        same_script_as_gnu(d.path(), "sort", &script);
+    }
 }
 
 #[test]
@@ -428,6 +476,11 @@ fn bad_options_match_gnu() {
         &["-X"],
         &["--nope"],
         &["--batch-size=1"],
+        &["--batch-size=-1"],
+        &["--batch-size=a"],
+        &["--batch-size=18446744073709551616"],
+        &["--batch-size=4294967296"],
+        &["--batch-size= +7"],
     ] {
         both(a, b"a\n");
     }

@@ -175,3 +175,32 @@ fn now_on_a_writable_file_of_another_owner() {
         a.same_as(&gnu_as(65534, "touch").args(args).cwd(d.path()).run());
     }
 }
+
+/// `_POSIX2_VERSION` before 2001: a first operand `MMDDhhmm[YY]` (YY 69-99) among two or more
+/// is the time, with GNU's warning unless POSIXLY_CORRECT is set (touch/obsolescent).
+#[test]
+fn obsolete_time_operand_matches_gnu() {
+    let d = TempDir::new("touchobs");
+    for (env, args) in [
+        ("_POSIX2_VERSION=199209", "01010000 f"),
+        ("_POSIX2_VERSION=199209", "-- 0101000099 f"),
+        ("_POSIX2_VERSION=199209", "0101000000 f"),
+        ("_POSIX2_VERSION=199209", "0101000069 f"),
+        ("_POSIX2_VERSION=199209", "01010000"),
+        ("_POSIX2_VERSION=199209", "13010000 f"),
+        ("_POSIX2_VERSION=199209", "-d 2020-01-01 01010000 f"),
+        ("_POSIX2_VERSION=199209", "-d now 01010000 f"),
+        ("_POSIX2_VERSION=199209 POSIXLY_CORRECT=1", "01010000 f"),
+        ("_POSIX2_VERSION=200112", "01010000 f"),
+        ("", "01010000 f"),
+    ] {
+        same_script_as_gnu(
+            d.path(),
+            "touch",
+            &format!(
+                "rm -f *; env {env} TZ=UTC0 TOOL {args}; echo $?; ls; \
+                 for f in *; do echo \"$f $(TZ=UTC0 stat -c %y \"$f\" | cut -c1-10)\"; done"
+            ),
+        );
+    }
+}

@@ -63,6 +63,36 @@ fn errors_match_gnu() {
     }
 }
 
+/// GNU's checks of string2 against string1: a class may not be what extends string2, case
+/// classes align only without `-c`, and a complemented class must map to one character.
+#[test]
+fn case_and_complement_checks_match_gnu() {
+    let d = TempDir::new("tr");
+    for args in [
+        &["[:upper:] ", "[:lower:]"][..],
+        &["-t", "[:upper:] ", "[:lower:]"],
+        &["-c", "[:upper:]\\000-\\370", "[:lower:]"],
+        &["-c", "[:upper:]", "[:lower:]"],
+        &["-c", "a-z", "[:upper:]"],
+        &["-c", "a", "[:upper:]"],
+        &["-ct", "a", "[:upper:]"],
+        &["-c", "[:upper:]", "ab"],
+        &["-c", "[:upper:]", "a[x*]"],
+        &["-c", "[:digit:]", "[x*300]"],
+        &["-c", "[:digit:]", "xx"],
+        &["-ct", "[:digit:]", "xy"],
+        &["-ct", "[:digit:]", "x"],
+        &["-c", "[:digit:]", "x"],
+        &["A-Z[:lower:]", "a-y[:upper:]"],
+        &["A-Z[:lower:]", "[:lower:]A-Z"],
+        &["[:upper:][:lower:]", "a-z[:upper:]"],
+        &["[:lower:].", "[:upper:]x"],
+        &["[:upper:]", "[.*]"],
+    ] {
+        same_as_gnu("tr", args, Some(INPUT), d.path());
+    }
+}
+
 #[test]
 fn big_input_and_dev_full() {
     let d = TempDir::new("tr");

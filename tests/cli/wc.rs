@@ -141,3 +141,43 @@ fn bytes_of_notional_sizes_as_gnu() {
         same_script_as_gnu(d.path(), "wc", script);
     }
 }
+
+/// In a UTF-8 locale `-m` counts characters as GNU's wc (glibc's decoder: an invalid byte is
+/// none, code points past U+10FFFF in up to 6 bytes are one), also across read boundaries;
+/// in the C locale it counts bytes.
+#[test]
+fn chars_in_a_utf8_locale_match_gnu() {
+    let d = TempDir::new("wcm");
+    let mut big = Vec::new();
+    let mut x: u32 = 1;
+    for i in 0..200_000u32 {
+        big.extend_from_slice("ü€😀a".as_bytes());
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        if i % 7 == 0 {
+            big.push((x >> 24) as u8);
+        }
+    }
+    let odd =
+        b"a\xe4\xb8\x96b\xe4\xb8c\xff\xc0\x80\xed\xa0\x80d\xf4\x90\x80\x80\xf8\x88\x80\x80\x80\
+\xfc\x84\x80\x80\x80\x80\xf8\x87\xbf\xbf\xbf\xef\xbf\xbe hello, \xe4\xb8\x96\xe7\x95\x8c!\n\xe4";
+    d.write("big", &big);
+    d.write("odd", odd);
+    for loc in ["C.UTF-8", "C"] {
+        for args in [
+            &["-m", "big", "odd"][..],
+            &["-mlwc", "odd"],
+            &["-cm", "big"],
+        ] {
+            let r = applet("wc")
+                .args(args)
+                .env("LC_ALL", loc)
+                .cwd(d.path())
+                .run();
+            let g = gnu("wc").args(args).env("LC_ALL", loc).cwd(d.path()).run();
+            r.same_as(&g);
+        }
+        let r = applet("wc").arg("-m").env("LC_ALL", loc).stdin(&big).run();
+        let g = gnu("wc").arg("-m").env("LC_ALL", loc).stdin(&big).run();
+        r.same_as(&g);
+    }
+}

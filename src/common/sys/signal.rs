@@ -68,6 +68,17 @@ pub fn ignored_at_start(sig: i32) -> bool {
     }
 }
 
+/// Whether `sig` is ignored now: None when sigaction refuses the number (one the C library
+/// keeps for itself, or beyond the last).
+pub fn ignored(sig: i32) -> Option<bool> {
+    // SAFETY: sigaction with a null new action only writes the old one into `old`.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        (libc::sigaction(sig, std::ptr::null(), &mut old) == 0)
+            .then_some(old.sa_sigaction == libc::SIG_IGN)
+    }
+}
+
 /// Whether `sig` is ignored now (a process started with it ignored keeps it so).
 pub fn is_ignored(sig: i32) -> bool {
     // SAFETY: sigaction with a null new action only writes the old one into `old`.
@@ -105,6 +116,18 @@ impl SigSet {
     pub fn add(&mut self, sig: i32) {
         // SAFETY: self.0 is an initialised set; an invalid number is only EINVAL.
         unsafe { libc::sigaddset(&mut self.0, sig) };
+    }
+    pub fn del(&mut self, sig: i32) {
+        // SAFETY: as in add.
+        unsafe { libc::sigdelset(&mut self.0, sig) };
+    }
+    pub fn has(&self, sig: i32) -> bool {
+        // SAFETY: self.0 is an initialised set; an invalid number reads as absent (-1).
+        unsafe { libc::sigismember(&self.0, sig) == 1 }
+    }
+    /// The process's blocked signals.
+    pub fn blocked() -> io::Result<SigSet> {
+        sigprocmask(libc::SIG_BLOCK, &SigSet::empty())
     }
 }
 

@@ -189,6 +189,8 @@ pub mod uname;
 pub mod unexpand;
 #[cfg(feature = "uniq")]
 pub mod uniq;
+#[cfg(feature = "unzip")]
+pub mod unzip;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",
@@ -343,6 +345,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("unexpand", "unexpand", unexpand::main, "usr/bin", NoExec),
     applet!("uniq", "uniq", uniq::main, "usr/bin", NoExec),
     applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
+    applet!("unzip", "unzip", unzip::main, "usr/bin", NoExec),
     applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
     applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),
     applet!("wc", "wc", wc::main, "usr/bin", NoExec),

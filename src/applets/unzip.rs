@@ -90,7 +90,8 @@ struct Opts {
     fresh: bool,
     update: bool,
     caseless: bool,
-    no_times: bool,
+    /// -D: no directory times; -DD: no times at all.
+    no_times: u8,
     owners: bool,
     keep_suid: bool,
     zip: Vec<u8>,
@@ -1060,7 +1061,7 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
     let Some(mut path) = clean(r, &e.name, r.o.junk) else {
         return;
     };
-    let times = (!r.o.no_times).then(|| x.times(e, ef));
+    let times = (r.o.no_times < 1 + !e.is_dir() as u8).then(|| x.times(e, ef));
     let mode = x.mode(e, r.o.keep_suid);
     if e.is_dir() {
         let (dir, base) = split(&path);
@@ -1088,18 +1089,16 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
     };
     let base = split(&path).1.to_vec();
     if let Ok(st) = sys::fstatat(parent.as_fd(), &base, libc::AT_SYMLINK_NOFOLLOW) {
-        let newer = times.map_or(e.dos as i64, |t| match t[1] {
+        let newer = match x.times(e, ef)[1] {
             Time::At(s, _) => s,
             _ => 0,
-        });
-        if (r.o.fresh || r.o.update) && st.st_mtime >= newer {
+        };
+        // Info-ZIP compares with what a symlink points to.
+        let old = sys::fstatat(parent.as_fd(), &base, 0).map_or(st.st_mtime, |s| s.st_mtime);
+        if (r.o.fresh || r.o.update) && old >= newer {
             return;
         }
-        let over = if r.o.fresh || r.o.update {
-            Over::Always
-        } else {
-            r.o.over
-        };
+        let over = r.o.over;
         if over != Over::Always && st.st_mode & libc::S_IFMT == libc::S_IFLNK {
             let p = shown(&[&x.prefix[..], &path].concat());
             r.out(&[&p[..], b" exists and is a symbolic link.\n"].concat());
@@ -1296,7 +1295,7 @@ fn finish(r: &mut Run, x: &mut Extract) {
 
 /// Info-ZIP's command line: options first (bundled, `-d DIR` anywhere), the archive, then
 /// member names; after the archive only `-x` (names to exclude follow) and `-d` are options.
-fn parse(argv: &[OsString]) -> Result<Option<Opts>, u8> {
+fn parse(argv: &[OsString]) -> Result<Option<Opts>, ()> {
     let mut o = Opts {
         mode: Mode::Extract,
         over: Over::Ask,
@@ -1305,7 +1304,7 @@ fn parse(argv: &[OsString]) -> Result<Option<Opts>, u8> {
         fresh: false,
         update: false,
         caseless: false,
-        no_times: false,
+        no_times: 0,
         owners: false,
         keep_suid: false,
         zip: Vec::new(),
@@ -1340,14 +1339,14 @@ fn parse(argv: &[OsString]) -> Result<Option<Opts>, u8> {
                     b'f' => o.fresh = true,
                     b'u' => o.update = true,
                     b'C' => o.caseless = true,
-                    b'D' => o.no_times = true,
+                    b'D' => o.no_times += 1,
                     b'X' => o.owners = true,
                     b'K' => o.keep_suid = true,
                     b'h' => return Ok(None),
                     b'd' => {
                         let rest = &a[k..];
                         let dir = if rest.is_empty() {
-                            it.next().ok_or(c)?
+                            it.next().ok_or(())?
                         } else {
                             rest
                         };
@@ -1358,7 +1357,7 @@ fn parse(argv: &[OsString]) -> Result<Option<Opts>, u8> {
                     b'x' if have_zip => excluding = true,
                     // Accepted and without effect here: -a (text conversion), -b, -L, -M, -U, -V, -W.
                     b'a' | b'b' | b'L' | b'M' | b'U' | b'V' | b'W' | b'T' => {}
-                    _ => return Err(c),
+                    _ => return Err(()),
                 }
             }
         } else if !have_zip {
@@ -1386,10 +1385,9 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
             let _ = ctx.out.write_all(&USAGE.bytes());
             return ctx.finish(Ok(()));
         }
-        Err(c) => {
-            ctx.msg(format!("invalid option -- '{}'", c as char).as_bytes());
-            let _ = ctx.out.write_all(&USAGE.bytes());
-            ctx.finish(Ok(()));
+        // Info-ZIP answers a bad option with its usage on standard error.
+        Err(_) => {
+            let _ = write_all(stderr_fd(), &USAGE.bytes());
             return PARAM;
         }
     };

@@ -216,6 +216,8 @@ mod uname;
 mod unexpand;
 #[cfg(feature = "uniq")]
 mod uniq;
+#[cfg(feature = "unzip")]
+mod unzip;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",

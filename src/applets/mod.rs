@@ -47,6 +47,8 @@ pub mod cp;
 pub mod cut;
 #[cfg(feature = "date")]
 pub mod date;
+#[cfg(feature = "dd")]
+pub mod dd;
 #[cfg(feature = "df")]
 pub mod df;
 #[cfg(feature = "dirname")]
@@ -266,6 +268,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("cp", "cp", cp::main, "bin", NoExec),
     applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
+    applet!("dd", "dd", dd::main, "bin", NoExec),
     applet!("df", "df", df::main, "bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
     applet!("du", "du", du::main, "usr/bin", NoExec),

@@ -42,6 +42,8 @@ mod cp;
 mod cut;
 #[cfg(feature = "date")]
 mod date;
+#[cfg(feature = "dd")]
+mod dd;
 #[cfg(feature = "df")]
 mod df;
 #[cfg(feature = "dirname")]

@@ -654,7 +654,8 @@ fn decode(ctx: &mut Ctx, a: &Archive, e: &Entry, start: u64, sink: &mut Sink) ->
         if done {
             break;
         }
-        if c == 0 && p == 0 && pos == end {
+        // No progress: the data ended inside the stream, or the decoder is stuck.
+        if c == 0 && p == 0 && (pos == end || at < have) {
             return Err(Bad::Inflate);
         }
     }

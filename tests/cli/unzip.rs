@@ -21,7 +21,8 @@ fn need_oracle() -> bool {
 fn fixtures(d: &Path) {
     sh_in(
         d,
-        "mkdir -p src/tree/sub/deep src/tree/empty
+        "set -e
+         mkdir -p src/tree/sub/deep src/tree/empty
          echo hello > src/tree/a.txt
          seq 1 3000 > src/tree/sub/nums
          chmod 750 src/tree/sub/nums
@@ -70,6 +71,9 @@ for src, dst, deflated in [('../s.zip', '../sflip.zip', False), ('../t.zip', '..
     d[at] = 0x07 if deflated else d[at] ^ 1
     open(dst, 'wb').write(d)
 zipfile.ZipFile('../empty.zip', 'w').close()
+z = zipfile.ZipFile('../bin.zip', 'w')
+i = zipfile.ZipInfo('bin/tool'); attr(i, 0o100755 << 16); z.writestr(i, '#!/bin/sh\\n')
+z.close()
 EOF
          cd .. && rm -rf src",
     );
@@ -297,6 +301,19 @@ fn never_writes_outside_the_target() {
     applet("unzip").args(["-oj", "../s.zip"]).cwd(&t).run().ok();
     assert_eq!(std::fs::read(d.join("victimfile")).unwrap(), b"orig\n");
     assert_eq!(std::fs::read(t.join("a.txt")).unwrap(), b"hello\n");
+    // A merged-/usr root: bin/tool lands in usr/bin through the root's own link.
+    let m = d.join("merged");
+    std::fs::create_dir_all(m.join("usr/bin")).unwrap();
+    std::os::unix::fs::symlink("usr/bin", m.join("bin")).unwrap();
+    applet("unzip")
+        .args(["-q", "bin.zip", "-d", "merged"])
+        .cwd(d.path())
+        .run()
+        .ok();
+    assert_eq!(
+        std::fs::read(m.join("usr/bin/tool")).unwrap(),
+        b"#!/bin/sh\n"
+    );
 }
 
 #[test]

@@ -517,10 +517,7 @@ impl Dd<'_> {
     /// of the signal.
     fn signals(&mut self) {
         if INFO.swap(false, Ordering::Relaxed) {
-            let p = self.progress_len;
-            self.progress_len = 0;
             self.print_stats();
-            self.progress_len = p;
         }
         if INTERRUPT.load(Ordering::Relaxed) {
             self.print_stats();

@@ -6,7 +6,8 @@
 //! too with the names, `-z` shows the archive comment; modifiers `-o` (overwrite), `-n` (never
 //! overwrite), `-f`/`-u` (freshen, update), `-j` (junk paths), `-q`/`-qq`, `-C` (match names
 //! without case), `-D` (no timestamps), `-X` (owners from the `ux` extra field), `-K` (keep
-//! set-id bits). Members stored or deflated (zlib-rs, through `common::codec`), zip64 sizes
+//! set-id bits). Members stored, deflated (zlib-rs, through `common::codec`) or, in a build
+//! with tar's bzip2 codec, bzip2-compressed (method 12), zip64 sizes
 //! and offsets, data descriptors (the central directory's sizes are used), prepended data
 //! (self-extracting archives), Unix modes and symlinks, DOS modes under the umask, mtimes from
 //! the DOS time or the `UT` extra field. Messages, prompts and exit statuses are Info-ZIP's:
@@ -20,14 +21,14 @@
 //! so no member can be written through a link the archive made; a later link is not made
 //! through an earlier one either (a link this run made is never followed).
 //!
-//! Deviations: no encrypted members (skipped, as without a password), no methods but stored
-//! and deflated, no wildcard archive names, no `-a` text conversion, no `-Z` (zipinfo).
+//! Deviations: no encrypted members (skipped, as without a password), no methods but stored,
+//! deflated and bzip2, no wildcard archive names, no `-a` text conversion, no `-Z` (zipinfo).
 
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::common::codec::{inflate_raw, Step};
+use crate::common::codec::{decoder, inflate_raw, Codec, Step};
 use crate::common::ctx::strerror;
 use crate::common::fnmatch::{fnmatch, Flags};
 use crate::common::help::help_text;
@@ -124,6 +125,14 @@ impl Entry {
         // FAT, HPFS, NTFS, VFAT, MVS keep DOS attributes only.
         let unixy = !matches!(self.host, 0 | 6 | 10 | 11 | 14 | 15);
         Some(self.attr >> 16).filter(|&m| unixy && m != 0)
+    }
+    /// Info-ZIP's word for extracting it, less its `ing`.
+    fn verb(&self) -> &'static [u8] {
+        match self.method {
+            8 => b"  inflat",
+            12 => b" bunzipp",
+            _ => b" extract",
+        }
     }
     fn is_symlink(&self) -> bool {
         self.unix_mode().is_some_and(|m| m & 0o170000 == 0o120000)
@@ -603,7 +612,11 @@ enum Bad {
 /// The data of `e` (at `start` in the archive) decoded into `sink`, its CRC and size checked.
 fn decode(ctx: &mut Ctx, a: &Archive, e: &Entry, start: u64, sink: &mut Sink) -> Result<(), Bad> {
     let mut crc = flate2::Crc::new();
-    let mut inf: Option<Box<dyn Step>> = (e.method == 8).then(inflate_raw);
+    let mut inf: Option<Box<dyn Step>> = match e.method {
+        8 => Some(inflate_raw()),
+        12 => decoder(Codec::Bzip2).ok(),
+        _ => None,
+    };
     let mut ibuf = vec![0u8; 64 * 1024];
     let mut obuf = vec![0u8; if inf.is_some() { 128 * 1024 } else { 0 }];
     let (mut pos, end) = (start, start.saturating_add(e.csize));
@@ -950,7 +963,8 @@ fn member(r: &mut Run, a: &Archive, x: &mut Option<Extract>, e: &Entry, i: usize
         r.fail(WARN);
         return;
     }
-    if e.method != 0 && e.method != 8 {
+    let known = matches!(e.method, 0 | 8) || e.method == 12 && cfg!(feature = "tar-bzip2");
+    if !known {
         let n = pad(&shown(&e.name), 22);
         r.err(
             &[
@@ -966,11 +980,7 @@ fn member(r: &mut Run, a: &Archive, x: &mut Option<Extract>, e: &Entry, i: usize
     let Some((ef, start)) = local(r, a, e, i) else {
         return;
     };
-    let verb: &[u8] = if e.method == 8 {
-        b"  inflat"
-    } else {
-        b" extract"
-    };
+    let verb = e.verb();
     match r.o.mode {
         Mode::Test => {
             if !quiet {
@@ -1202,12 +1212,7 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
         return;
     }
     if !quiet {
-        let verb: &[u8] = if e.method == 8 {
-            b"  inflat"
-        } else {
-            b" extract"
-        };
-        r.out(&[verb, b"ing: ", &pad(&full, 22)[..], b"  "].concat());
+        r.out(&[e.verb(), b"ing: ", &pad(&full, 22)[..], b"  "].concat());
     }
     let res = decode(r.ctx, a, e, start, &mut Sink::File(fd.as_fd()));
     if r.o.owners {

@@ -33,6 +33,7 @@ fn fixtures(d: &Path) {
          zip -qry ../t.zip tree
          zip -q0 ../s.zip tree/a.txt
          zip -q -fz ../z64.zip tree/sub/nums tree/a.txt
+         zip -q -Z bzip2 ../bz.zip tree/sub/nums tree/a.txt
          seq 1 500 | zip -q ../dd.zip -
          cp ../s.zip ../c.zip && echo 'a comment' | zip -qz ../c.zip
          echo notzip > ../bad.zip
@@ -133,6 +134,7 @@ fn lists_like_info_zip() {
         &["-lC", "../t.zip", "TREE/A.TXT"],
         &["-l", "../t"],
         &["-v", "../modes.zip"],
+        &["-v", "../bz.zip"],
     ] {
         same(d.path(), args, b"");
     }
@@ -160,6 +162,12 @@ fn tests_and_pipes_like_info_zip() {
         &["-qc", "../t.zip", "tree/a.txt"],
     ] {
         same(d.path(), args, b"");
+    }
+    // bzip2 members (method 12) through tar's bzip2 codec.
+    if cfg!(feature = "tar-bzip2") {
+        same(d.path(), &["-t", "../bz.zip"], b"");
+        same(d.path(), &["-p", "../bz.zip"], b"");
+        same(d.path(), &["../bz.zip"], b"");
     }
 }
 

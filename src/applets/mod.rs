@@ -49,6 +49,8 @@ pub mod cp;
 pub mod cut;
 #[cfg(feature = "date")]
 pub mod date;
+#[cfg(feature = "dd")]
+pub mod dd;
 #[cfg(feature = "df")]
 pub mod df;
 #[cfg(feature = "diff")]
@@ -203,6 +205,8 @@ pub mod uname;
 pub mod unexpand;
 #[cfg(feature = "uniq")]
 pub mod uniq;
+#[cfg(feature = "unzip")]
+pub mod unzip;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",
@@ -279,6 +283,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("cp", "cp", cp::main, "bin", NoExec),
     applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
+    applet!("dd", "dd", dd::main, "bin", NoExec),
     applet!("df", "df", df::main, "bin", NoExec),
     applet!("diff", "diff", diff::main, "usr/bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
@@ -365,6 +370,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("uniq", "uniq", uniq::main, "usr/bin", NoExec),
     applet!("unlink", "unlink", link::unlink, "usr/bin", NoExec),
     applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
+    applet!("unzip", "unzip", unzip::main, "usr/bin", NoExec),
     applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
     applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),
     applet!("wc", "wc", wc::main, "usr/bin", NoExec),

@@ -128,7 +128,7 @@ impl BlockSize {
 
     /// Append `n` units of `from` bytes in this block size (rounded up).
     pub fn push(&self, out: &mut Vec<u8>, n: u64, from: u64) {
-        human(out, n as u128 * from as u128, self, false);
+        human(out, n as u128 * from as u128, self, false, false);
     }
 
     /// `n` units of `from` bytes as a string.
@@ -167,7 +167,7 @@ impl BlockSize {
             o.bytes_suffix = true;
         }
         let mut v = Vec::new();
-        human(&mut v, self.size as u128, &o, true);
+        human(&mut v, self.size as u128, &o, true, false);
         v.extend_from_slice(b"-blocks");
         String::from_utf8(v).unwrap_or_default()
     }
@@ -175,8 +175,29 @@ impl BlockSize {
 
 const LETTERS: &[u8] = b"KMGTPEZYRQ";
 
-/// gnulib's human_readable for an amount in bytes, rounding up (its default, human_ceiling).
-fn human(out: &mut Vec<u8>, bytes: u128, o: &BlockSize, suppress_point_zero: bool) {
+/// gnulib's human_readable with `human_autoscale | human_round_to_nearest | human_SI | human_B
+/// | human_space_before_unit`: what dd says its byte counts in (`999 B`, `1.0 kB`, `3.8 KiB`).
+pub fn human_nearest(bytes: u64, base1024: bool) -> String {
+    let o = BlockSize {
+        size: 1,
+        autoscale: true,
+        suffix: true,
+        base1024,
+        bytes_suffix: true,
+    };
+    let mut v = Vec::new();
+    human(&mut v, bytes as u128, &o, false, true);
+    let unit = v
+        .iter()
+        .position(|c| c.is_ascii_alphabetic())
+        .unwrap_or(v.len());
+    v.insert(unit, b' ');
+    String::from_utf8(v).unwrap_or_default()
+}
+
+/// gnulib's human_readable for an amount in bytes, rounding up (its default, human_ceiling) or
+/// to the nearest (`nearest`, half to even).
+fn human(out: &mut Vec<u8>, bytes: u128, o: &BlockSize, suppress_point_zero: bool, nearest: bool) {
     let base: u128 = if o.base1024 { 1024 } else { 1000 };
     let mut exponent = 0usize;
     let mut text = String::new();
@@ -212,7 +233,12 @@ fn human(out: &mut Vec<u8>, bytes: u128, o: &BlockSize, suppress_point_zero: boo
                 }
             }
             if amt < 10 {
-                if rounding > 0 {
+                let up = if nearest {
+                    2 < rounding + (tenths & 1)
+                } else {
+                    rounding > 0
+                };
+                if up {
                     tenths += 1;
                     rounding = 0;
                     if tenths == 10 {
@@ -228,7 +254,12 @@ fn human(out: &mut Vec<u8>, bytes: u128, o: &BlockSize, suppress_point_zero: boo
             }
         }
         if text.is_empty() {
-            if tenths + rounding > 0 {
+            let up = if nearest {
+                5 < tenths + u128::from(0 < rounding + (amt & 1))
+            } else {
+                tenths + rounding > 0
+            };
+            if up {
                 amt += 1;
                 if amt == base && exponent < LETTERS.len() {
                     exponent += 1;
@@ -303,6 +334,24 @@ mod tests {
         assert_eq!(BlockSize::SI.format(3_473_408, 1), "3.5M");
         assert_eq!(BlockSize::HUMAN.format(1023, 1), "1023");
         assert_eq!(BlockSize::SI.format(1000, 1), "1.0k");
+    }
+
+    #[test]
+    fn dd_sizes() {
+        for (n, si, iec) in [
+            (0, "0 B", "0 B"),
+            (999, "999 B", "999 B"),
+            (1000, "1.0 kB", "1000 B"),
+            (3893, "3.9 kB", "3.8 KiB"),
+            (1_048_576, "1.0 MB", "1.0 MiB"),
+            (3_145_728, "3.1 MB", "3.0 MiB"),
+            (104_857_600, "105 MB", "100 MiB"),
+            (1_050, "1.0 kB", "1.0 KiB"),
+            (1_250, "1.2 kB", "1.2 KiB"),
+        ] {
+            assert_eq!(human_nearest(n, false), si, "{n}");
+            assert_eq!(human_nearest(n, true), iec, "{n}");
+        }
     }
 
     #[test]

@@ -578,7 +578,7 @@ fn to_hour(h: i64, pm: bool) -> Option<i64> {
 }
 
 /// Local broken-down fields to seconds since the epoch in `zone` (or at a fixed offset).
-fn to_epoch(zone: &Zone, fixed: Option<i64>, y: i64, mon: i64, d: i64, secs: i64) -> i64 {
+pub fn to_epoch(zone: &Zone, fixed: Option<i64>, y: i64, mon: i64, d: i64, secs: i64) -> i64 {
     // Normalise the month as mktime does, then the day.
     let y = y + (mon - 1).div_euclid(12);
     let m = (mon - 1).rem_euclid(12) + 1;

@@ -44,6 +44,8 @@ mod cp;
 mod cut;
 #[cfg(feature = "date")]
 mod date;
+#[cfg(feature = "dd")]
+mod dd;
 #[cfg(feature = "df")]
 mod df;
 #[cfg(feature = "diff")]
@@ -230,6 +232,8 @@ mod uname;
 mod unexpand;
 #[cfg(feature = "uniq")]
 mod uniq;
+#[cfg(feature = "unzip")]
+mod unzip;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",

@@ -280,6 +280,19 @@ pub fn set_pipe_size(fd: BorrowedFd, size: i32) -> io::Result<i32> {
     cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, size) })
 }
 
+/// fcntl(F_GETFL/F_SETFL): add status flags (O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME) to an
+/// open file description, as dd's iflag=/oflag= do for its standard input and output.
+pub fn add_status_flags(fd: BorrowedFd, flags: i32) -> io::Result<()> {
+    // SAFETY: F_GETFL/F_SETFL take and return int flags.
+    unsafe {
+        let old = cvt(libc::fcntl(fd.as_raw_fd(), libc::F_GETFL))?;
+        if old | flags != old {
+            cvt(libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, old | flags))?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether `fd` is open (fcntl F_GETFD succeeds).
 pub fn is_open(fd: RawFd) -> bool {
     // SAFETY: F_GETFD only inspects the descriptor table.
@@ -383,6 +396,14 @@ pub fn access(name: &[u8], mode: i32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_flags_added() {
+        let (r, _w) = pipe().unwrap();
+        add_status_flags(r.as_fd(), libc::O_NONBLOCK).unwrap();
+        let e = read(r.as_fd(), &mut [0u8; 1]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
+    }
 
     #[test]
     fn cstr_short_long_and_nul() {

@@ -343,6 +343,11 @@ struct Searcher<'r> {
     each: Vec<Matcher<'r>>,
     word: bool,
     line: bool,
+    /// -w decided by `all` alone: each pattern wrapped as GNU's dfa sees it under -w,
+    /// `(^|\W)(PATTERN)(\W|$)`, so a line is selected when any match of a pattern has no word
+    /// byte beside it (GNU's regex walk, [`word_match`], only finds where -o and --color
+    /// start; with back-references it selects the lines too).
+    word_exact: bool,
     /// Search record by record (-z, back-references) instead of the whole buffer.
     per_line: bool,
     eol: u8,
@@ -697,7 +702,12 @@ impl Searcher<'_> {
             let mut ls = p;
             while ls < lim {
                 let nl = memchr::memchr(eol, &buf[ls..lim]).map_or(lim - 1, |i| ls + i);
-                if self.next_in_line(&buf[ls..nl], 0).is_some() {
+                let line = &buf[ls..nl];
+                let hit = match self.all.as_mut() {
+                    Some(m) if self.word_exact => m.find_at(line, 0, 0).is_some(),
+                    _ => self.next_in_line(line, 0).is_some(),
+                };
+                if hit {
                     return Some((ls, nl + 1));
                 }
                 ls = nl + 1;
@@ -725,7 +735,8 @@ impl Searcher<'_> {
                     (ls, nl.min(lim - 1))
                 }
             };
-            if !(self.word || self.line) || self.next_in_line(&buf[ls..nl], 0).is_some() {
+            let exact = self.lits.is_none() && self.word_exact;
+            if !(self.word || self.line) || exact || self.next_in_line(&buf[ls..nl], 0).is_some() {
                 return Some((ls, nl + 1));
             }
             pos = nl + 1;
@@ -2195,13 +2206,23 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             req_of,
         ));
     }
+    // GNU's -F with several patterns keeps its own -w walk (one becomes a -G pattern).
+    let word_exact =
+        word && !linex && !backrefs && !use_set && (mode != Mode::F || pats.len() == 1);
     let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
         let mut joined = Vec::new();
+        let (open, close): (&[u8], &[u8]) = match (word_exact, mode) {
+            (false, _) => (b"", b""),
+            (true, Mode::E) => (b"(^|[^[:alnum:]_])(", b")([^[:alnum:]_]|$)"),
+            (true, _) => (b"\\(^\\|[^[:alnum:]_]\\)\\(", b"\\)\\([^[:alnum:]_]\\|$\\)"),
+        };
         for (i, p) in pats.iter().enumerate() {
             if i > 0 {
                 joined.push(b'\n');
             }
+            joined.extend_from_slice(open);
             joined.extend_from_slice(p);
+            joined.extend_from_slice(close);
         }
         match Regex::for_lines(&joined, syn, eol) {
             Ok(r) => Some(r),
@@ -2218,6 +2239,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         each: each.iter().map(|r| r.matcher()).collect(),
         word,
         line: linex,
+        word_exact,
         // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
         per_line: eol != b'\n'
             || backrefs

@@ -1024,3 +1024,30 @@ fn option_errors_in_command_line_order() {
         same_in(d.path(), args, None);
     }
 }
+
+/// -w selects a line when any match has no word byte beside it (GNU's dfa reads -w as
+/// `(^|\W)(PATTERN)(\W|$)`), also an empty one; -o still walks GNU's regex way. Found by
+/// benches/difftest.py.
+#[test]
+fn word_lines_as_gnus_dfa() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let text: &[u8] = b".aa11a\n\n\nbAa-1\n .xaA.\nAaa-a.-bA\nab\n";
+    for args in [
+        &["-E", "-w", "-e", "^|[B-x]|[^ B]{0,1}", "-e", " [^-1]a."][..],
+        &["-E", "-w", "-e", "aa\\>||[[:print:]]?\\<"],
+        &["-E", "-cvw", "[^ B]?"],
+        &["-E", "-ow", "-e", "^|[B-x]|[^ B]{0,1}"],
+        &["-E", "-nw", "--color=always", "[^ B]{0,1}"],
+        &["-w", "-e", "a*"],
+        &["-w", "-e", "a\\|A"],
+        &["-zw", "a*"],
+        &["-Fw", "aa"],
+        &["-Fw", "-e", "a", "-e", "aa"],
+        &["-w", "\\(a\\)\\1"],
+    ] {
+        same_in(d.path(), args, Some(text));
+    }
+}

@@ -779,7 +779,7 @@ impl<'s> Exec<'s> {
                 Ok(i)
             }
             None => Err(Fatal(
-                runtime_msg(&self.s.last_src, "no previous regular expression"),
+                runtime_msg(self.s, "no previous regular expression"),
                 1,
             )),
         }
@@ -1085,6 +1085,13 @@ impl<'s> Exec<'s> {
 
     fn subst(&mut self, sub: &Subst) -> R<bool> {
         let ri = self.regex_index(sub.re)?;
+        if self.s.no_sub[ri] && sub.repl.max_id > self.s.regexes[ri].groups() {
+            let m = format!(
+                "invalid reference \\{} on `s' command's RHS",
+                sub.repl.max_id
+            );
+            return Err(Fatal(runtime_msg(self.s, &m), 1));
+        }
         let mut acc = std::mem::take(&mut self.acc);
         let how = How {
             global: sub.global,

@@ -836,3 +836,22 @@ fn empty_regex_reference_checked_at_run_time() {
         same_in(Some(d.path()), args, b"ab\nb\n");
     }
 }
+
+/// `Q` drops what `a`, `r` and `R` queued (GNU's `q` writes it). Found by benches/difftest.py.
+#[test]
+fn quiet_quit_drops_the_append_queue() {
+    if !gnu_sed() {
+        return;
+    }
+    let d = TempDir::new("sed-q");
+    std::fs::write(d.join("r"), "r1\nr2\n").unwrap();
+    for args in [
+        &["-e", "2a foo", "-e", "2Q"][..],
+        &["-e", "2r r", "-e", "2Q"],
+        &["-e", "1R r", "-e", "2R r", "-e", "2Q5"],
+        &["-e", "2a foo", "-e", "2q"],
+        &["-e", "$a foo", "-e", "$q"],
+    ] {
+        same_in(Some(d.path()), args, b"1\n2\n3");
+    }
+}

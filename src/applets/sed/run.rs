@@ -679,9 +679,10 @@ impl<'s> Exec<'s> {
                     if print {
                         // GNU's `q` (not `Q`) ends the output's last line even when the
                         // input's had no newline: its append queue is flushed after one.
+                        // `Q` drops what `a`, `r` and `R` queued.
                         self.put(Dest::Main, b"")?;
+                        self.dump_appends()?;
                     }
-                    self.dump_appends()?;
                     return Ok(Some(code));
                 }
             }

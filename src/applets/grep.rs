@@ -348,6 +348,9 @@ struct Searcher<'r> {
     /// byte beside it (GNU's regex walk, [`word_match`], only finds where -o and --color
     /// start; with back-references it selects the lines too).
     word_exact: bool,
+    /// Spans (-o, --color) come from `each`, compiled with glibc's case folding, while `all`
+    /// folds as GNU's dfa (-i without back-references).
+    spans_each: bool,
     /// Search record by record (-z, back-references) instead of the whole buffer.
     per_line: bool,
     eol: u8,
@@ -658,7 +661,7 @@ impl Searcher<'_> {
             }
             return best;
         }
-        let cand = if let Some(m) = self.all.as_mut() {
+        let cand = if let Some(m) = self.all.as_mut().filter(|_| !self.spans_each) {
             m.find_at(line, start, 0)
         } else {
             let mut best = None;
@@ -702,12 +705,7 @@ impl Searcher<'_> {
             let mut ls = p;
             while ls < lim {
                 let nl = memchr::memchr(eol, &buf[ls..lim]).map_or(lim - 1, |i| ls + i);
-                let line = &buf[ls..nl];
-                let hit = match self.all.as_mut() {
-                    Some(m) if self.word_exact => m.find_at(line, 0, 0).is_some(),
-                    _ => self.next_in_line(line, 0).is_some(),
-                };
-                if hit {
+                if self.selects(&buf[ls..nl]) {
                     return Some((ls, nl + 1));
                 }
                 ls = nl + 1;
@@ -735,13 +733,32 @@ impl Searcher<'_> {
                     (ls, nl.min(lim - 1))
                 }
             };
-            let exact = self.lits.is_none() && self.word_exact;
-            if !(self.word || self.line) || exact || self.next_in_line(&buf[ls..nl], 0).is_some() {
+            let line = &buf[ls..nl];
+            let ok = if !(self.word || self.line) || self.lits.is_none() && self.word_exact {
+                true
+            } else if self.lits.is_some() {
+                self.next_in_line(line, 0).is_some()
+            } else {
+                self.selects(line)
+            };
+            if ok {
                 return Some((ls, nl + 1));
             }
             pos = nl + 1;
         }
         None
+    }
+
+    /// Whether `line` is selected: by `all` as GNU's dfa decides (-w wrapped, -x a match of
+    /// the whole line, -i folded its way), else by GNU's regex walk.
+    fn selects(&mut self, line: &[u8]) -> bool {
+        match self.all.as_mut() {
+            Some(m) if self.word_exact || !(self.word || self.line) => {
+                m.find_at(line, 0, 0).is_some()
+            }
+            Some(m) if self.line => m.find_at(line, 0, 0) == Some((0, line.len())),
+            _ => self.next_in_line(line, 0).is_some(),
+        }
     }
 }
 
@@ -2023,8 +2040,25 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 & !(Syntax::CONTEXT_INVALID_DUP | Syntax::DOT_NOT_NULL),
         ),
     };
+    let mut fold_dfa = false;
     if icase {
         syn = syn.with(Syntax::ICASE);
+        // GNU's dfa decides (and folds case its way) unless a pattern may hold a
+        // back-reference (its possible_backrefs_in_pattern: a backslash before 1-9).
+        let maybe_backref = |p: &[u8]| {
+            let mut i = 0;
+            while i + 1 < p.len() {
+                if p[i] == b'\\' {
+                    if matches!(p[i + 1], b'1'..=b'9') {
+                        return true;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            false
+        };
+        fold_dfa = mode == Mode::F || !patterns.iter().any(|p| maybe_backref(p));
     }
     syn = syn.with(Syntax::NO_SUB);
     let eol = o.eol;
@@ -2224,6 +2258,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             joined.extend_from_slice(p);
             joined.extend_from_slice(close);
         }
+        let syn = if fold_dfa {
+            syn.with(Syntax::FOLD_BOTH)
+        } else {
+            syn
+        };
         match Regex::for_lines(&joined, syn, eol) {
             Ok(r) => Some(r),
             Err(e) => return die(ctx, e.to_string().as_bytes()),
@@ -2231,7 +2270,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     } else {
         None
     };
-    if !(word || backrefs) {
+    if !(word || backrefs || fold_dfa) {
         each.clear();
     }
     let searcher = Searcher {
@@ -2240,6 +2279,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         word,
         line: linex,
         word_exact,
+        spans_each: fold_dfa,
         // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
         per_line: eol != b'\n'
             || backrefs

@@ -1051,3 +1051,35 @@ fn word_lines_as_gnus_dfa() {
         same_in(d.path(), args, Some(text));
     }
 }
+
+/// -i folds case as GNU's dfa does when no pattern may hold a back-reference: a range runs
+/// between the bytes as written and takes both cases of its letters (`[9-b]` holds `_`),
+/// before `^` negates it; glibc's upper-casing (and its errors) otherwise. Found by
+/// benches/difftest.py.
+#[test]
+fn ignore_case_ranges_as_gnus_dfa() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let text: &[u8] = b"_\nz\nZ\nb\nB\n[\n5\n.\naA\n";
+    for p in [
+        "[9-b]",
+        "[B-b]",
+        "[^9-b]",
+        "[a-Z]",
+        "[Z-a]",
+        "[0-a]",
+        "[^0-a]",
+        "[_-z]",
+        "[A-z]",
+        "[[:upper:]]",
+        "A\\|[^b-c]",
+        "\\(.\\)\\1",
+        "[0-a]\\(.\\)\\1",
+    ] {
+        same_in(d.path(), &["-i", "-n", p], Some(text));
+        same_in(d.path(), &["-i", "-o", p], Some(text));
+    }
+    same_in(d.path(), &["-i", "-E", "-c", "[9-b]|x"], Some(text));
+}

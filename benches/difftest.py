@@ -395,6 +395,15 @@ def gen_expr():
                 e += [op, *operand(d)]
         return e
 
+    if R.random() < 0.3:
+        vocab = ["(", ")", "|", "&", "<", "=", "!=", "+", "-", "*", "/", "%", ":", "match",
+                 "substr", "index", "length", "1", "0", "-1", "a", "", "abc", "\\(a\\)", "--",
+                 "b*", "2", "-", "x"]
+        return [R.choice(vocab) for _ in range(R.randint(0, 7))], b"", {}
+    if R.random() < 0.3:
+        # STRING : REGEX on random strings
+        st = rline(8, 0.05).replace(b"\0", b"").decode("latin-1")
+        return [st, ":", regex(False)], b"", {}
     args = expr()
     if R.random() < 0.05:
         args = args[: R.randint(0, len(args))]
@@ -423,6 +432,11 @@ def gen_test():
             return ["(", *prim(), ")"]
         return [R.choice(["f", "e"]), R.choice(["-nt", "-ot", "-ef"]), R.choice(["f", "e", "x"])]
 
+    if R.random() < 0.4:
+        # token soup: POSIX's rules by argument count, precedence, errors
+        vocab = ["!", "(", ")", "-a", "-o", "=", "!=", "-n", "-z", "-f", "f", "e", "", "x", "1",
+                 "-eq", "-lt", "2", "-t", "-e", "==", "-l", "<"]
+        return [R.choice(vocab) for _ in range(R.randint(0, 7))], b"", files
     args = prim()
     for _ in range(R.randint(0, 2)):
         args += [R.choice(["-a", "-o"]), *prim()]

@@ -343,11 +343,11 @@ struct Searcher<'r> {
     each: Vec<Matcher<'r>>,
     word: bool,
     line: bool,
-    /// -w decided by `all` alone: each pattern wrapped as GNU's dfa sees it under -w,
-    /// `(^|\W)(PATTERN)(\W|$)`, so a line is selected when any match of a pattern has no word
-    /// byte beside it (GNU's regex walk, [`word_match`], only finds where -o and --color
-    /// start; with back-references it selects the lines too).
-    word_exact: bool,
+    /// -w's lines as GNU's dfa decides them: each pattern wrapped as `(^|\W)(PATTERN)(\W|$)`,
+    /// so a line is selected when any match of a pattern has no word byte beside it (GNU's
+    /// regex walk, [`word_match`], only finds where -o and --color start; with
+    /// back-references it selects the lines too).
+    word_re: Option<Matcher<'r>>,
     /// Spans (-o, --color) come from `each`, compiled with glibc's case folding, while `all`
     /// folds as GNU's dfa (-i without back-references).
     spans_each: bool,
@@ -734,14 +734,7 @@ impl Searcher<'_> {
                 }
             };
             let line = &buf[ls..nl];
-            let ok = if !(self.word || self.line) || self.lits.is_none() && self.word_exact {
-                true
-            } else if self.lits.is_some() {
-                self.next_in_line(line, 0).is_some()
-            } else {
-                self.selects(line)
-            };
-            if ok {
+            if !(self.word || self.line) || self.selects(line) {
                 return Some((ls, nl + 1));
             }
             pos = nl + 1;
@@ -749,13 +742,17 @@ impl Searcher<'_> {
         None
     }
 
-    /// Whether `line` is selected: by `all` as GNU's dfa decides (-w wrapped, -x a match of
+    /// Whether `line` is selected: as GNU's dfa decides (-w by `word_re`, -x a match of
     /// the whole line, -i folded its way), else by GNU's regex walk.
     fn selects(&mut self, line: &[u8]) -> bool {
+        if self.word_re.is_some() {
+            // A match the regex walk accepts has no word byte beside it: the cheaper test
+            // first.
+            return self.next_in_line(line, 0).is_some()
+                || self.word_re.as_mut().is_some_and(|m| m.is_match(line, 0));
+        }
         match self.all.as_mut() {
-            Some(m) if self.word_exact || !(self.word || self.line) => {
-                m.find_at(line, 0, 0).is_some()
-            }
+            Some(m) if !(self.word || self.line) => m.is_match(line, 0),
             Some(m) if self.line => m.find_at(line, 0, 0) == Some((0, line.len())),
             _ => self.next_in_line(line, 0).is_some(),
         }
@@ -2243,13 +2240,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     // GNU's -F with several patterns keeps its own -w walk (one becomes a -G pattern).
     let word_exact =
         word && !linex && !backrefs && !use_set && (mode != Mode::F || pats.len() == 1);
-    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
+    let alternation = |open: &[u8], close: &[u8]| -> Result<Regex, regex::Error> {
         let mut joined = Vec::new();
-        let (open, close): (&[u8], &[u8]) = match (word_exact, mode) {
-            (false, _) => (b"", b""),
-            (true, Mode::E) => (b"(^|[^[:alnum:]_])(", b")([^[:alnum:]_]|$)"),
-            (true, _) => (b"\\(^\\|[^[:alnum:]_]\\)\\(", b"\\)\\([^[:alnum:]_]\\|$\\)"),
-        };
         for (i, p) in pats.iter().enumerate() {
             if i > 0 {
                 joined.push(b'\n');
@@ -2263,7 +2255,32 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         } else {
             syn
         };
-        match Regex::for_lines(&joined, syn, eol) {
+        Regex::for_lines(&joined, syn, eol)
+    };
+    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
+        match alternation(b"", b"") {
+            Ok(r) => Some(r),
+            Err(e) => return die(ctx, e.to_string().as_bytes()),
+        }
+    } else {
+        None
+    };
+    // -w's lines: the plain alternation finds the candidates (with its literal prefilter),
+    // this one decides.
+    // The walk finds the same lines unless a pattern can match the empty string (the walk
+    // takes an empty match only where it is the longest) or looks at word context (the walk
+    // tries shorter matches in a cut buffer): only then is the second regex needed.
+    let word_context = |p: &[u8]| {
+        p.windows(2)
+            .any(|w| w[0] == b'\\' && b"<>bB'".contains(&w[1]))
+    };
+    let walk_differs = each.iter().any(|r| r.is_match(b"")) || pats.iter().any(|p| word_context(p));
+    let word_re: Option<Regex> = if word_exact && walk_differs {
+        let (open, close): (&[u8], &[u8]) = match mode {
+            Mode::E => (b"(^|[^[:alnum:]_])(", b")([^[:alnum:]_]|$)"),
+            _ => (b"\\(^\\|[^[:alnum:]_]\\)\\(", b"\\)\\([^[:alnum:]_]\\|$\\)"),
+        };
+        match alternation(open, close) {
             Ok(r) => Some(r),
             Err(e) => return die(ctx, e.to_string().as_bytes()),
         }
@@ -2278,7 +2295,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         each: each.iter().map(|r| r.matcher()).collect(),
         word,
         line: linex,
-        word_exact,
+        word_re: word_re.as_ref().map(|r| r.matcher()),
         spans_each: fold_dfa,
         // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
         per_line: eol != b'\n'

@@ -2009,7 +2009,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     let nothing = if patterns.is_empty() {
         !o.invert
     } else {
-        patterns.len() == 1 && patterns[0].is_empty() && o.invert && !linex && !word
+        // GNU looks after removing duplicates: `-e '' -e ''` is one empty pattern
+        patterns.iter().all(|p| p.is_empty()) && o.invert && !linex && !word
     };
     if (o.max_count == 0 || nothing) && o.list != List::NonMatching {
         return 1;

@@ -1047,6 +1047,10 @@ fn word_lines_as_gnus_dfa() {
         &["-Fw", "aa"],
         &["-Fw", "-e", "a", "-e", "aa"],
         &["-w", "\\(a\\)\\1"],
+        // -v with only empty patterns (duplicates removed first) reads nothing
+        &["-F", "-v", "-c", "-e", "", "-e", ""],
+        &["-v", "-c", "-e", "", "-e", ""],
+        &["-v", "-c", "-e", "", "-e", "a"],
     ] {
         same_in(d.path(), args, Some(text));
     }

@@ -1549,6 +1549,40 @@ fn dfa_interval(p: &[u8], mut i: usize) -> Option<(u32, Option<u32>, usize)> {
 /// `{1}a` would be `1}a`), a `{` that starts no interval is a plain `{` there too (`grep -E '{'`),
 /// and a repeated line anchor (`^*`) is optional. Run after the pattern compiled, as GNU checks
 /// with glibc's regex before its dfa says anything.
+/// dfa's reading of a BRE interval's content (after its `\{`): `M`, `M,`, `,N`, `,`, `M,N`,
+/// then `\}`, M at most N, N at most RE_DUP_MAX.
+fn bre_interval_after_anchor(p: &[u8]) -> Result<(), Vec<u8>> {
+    const DUP_MAX: i64 = 0x7fff;
+    let mut i = 0;
+    let digits = |i: &mut usize| -> i64 {
+        let mut n = -1i64;
+        while let Some(d) = p.get(*i).filter(|d| d.is_ascii_digit()) {
+            n = if n < 0 {
+                (d - b'0') as i64
+            } else {
+                (n * 10 + (d - b'0') as i64).min(DUP_MAX + 1)
+            };
+            *i += 1;
+        }
+        n
+    };
+    let mut min = digits(&mut i);
+    let mut max = min;
+    if p.get(i) == Some(&b',') {
+        i += 1;
+        min = min.max(0);
+        max = digits(&mut i);
+    }
+    let closed = p.get(i) == Some(&b'\\') && p.get(i + 1) == Some(&b'}');
+    if !closed || min < 0 || (max >= 0 && min > max) {
+        return Err(b"invalid content of \\{\\}".to_vec());
+    }
+    if max > DUP_MAX {
+        return Err(b"regular expression too big".to_vec());
+    }
+    Ok(())
+}
+
 fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, Vec<u8>> {
     let mut i = 0;
     // dfa's `laststart`: only zero-width tokens since the start, `(`, `|` (ERE) or newline.
@@ -1572,6 +1606,11 @@ fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, V
             b'\\' => {
                 i = (i + 2).min(pat.len());
                 let z = pat.get(from + 1).copied();
+                if !ere && z == Some(b'{') && !at_start && anchor.is_some() {
+                    // glibc takes `\{` after an anchor as a plain `{`; dfa reads an interval
+                    // there and refuses what is not one.
+                    bre_interval_after_anchor(&pat[i..])?;
+                }
                 if matches!(z, Some(b'`' | b'\'')) {
                     anchor = Some((out.len(), true));
                 } else if matches!(z, Some(b'<' | b'>' | b'b' | b'B')) {

@@ -1087,3 +1087,28 @@ fn ignore_case_ranges_as_gnus_dfa() {
     }
     same_in(d.path(), &["-i", "-E", "-c", "[9-b]|x"], Some(text));
 }
+
+/// A BRE `\{` after an anchor is a plain `{` to glibc but an interval to GNU's dfa, which
+/// refuses one that is not (found by benches/difftest.py).
+#[test]
+fn bre_interval_after_an_anchor() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for p in [
+        "a\\B\\{",
+        "\\B\\{1\\}a",
+        "a\\<\\{1",
+        "a\\<\\{x\\}",
+        "a\\<\\{2,1\\}",
+        "a\\<\\{1\\}",
+        "a\\<\\{99999\\}",
+        "a\\<\\{\\}",
+        "a\\'\\{",
+        "a^\\{",
+        "\\`\\{",
+    ] {
+        same_in(d.path(), &["-c", p], Some(b"a\nab\n"));
+    }
+}

@@ -245,7 +245,8 @@ def gen_sed():
             nl_after = True
         elif p < 0.75:
             c = R.choice(["n", "N", "D", "P", "h", "H", "g", "G", "x", "d", "p", "=", "l", "z",
-                          "q", "Q", "q3", "l 3"])
+                          "q", "Q", "q3", "l 3", "$!N", "l 1", "s/\\n/|/g", "y/\\na/a\\n/",
+                          "s/a\\(.\\)/\\1\\n/2", "w /dev/stdout"])
         elif p < 0.85:
             c = R.choice(["b", "t", "T"]) + R.choice(["", " x", " y", "x"])
             nl_after = True
@@ -283,6 +284,9 @@ def gen_sed():
     else:
         args.append(sc)
     files["rfile"] = rinput(3)
+    if nfiles and R.random() < 0.3:
+        # in place, with or without a backup suffix
+        args.insert(0, R.choice(["-i", "-i.bak", "-s"]))
     stdin = rinput(nul_lines=z)
     for i in range(nfiles):
         files["in%d" % i] = rinput(5, nul_lines=z)
@@ -325,6 +329,11 @@ def gen_grep():
     else:
         pats = [regex(ere) for _ in range(R.randint(1, 3))]
     args = opts[:]
+    files = {}
+    if R.random() < 0.1:
+        files["pats"] = "\n".join(pats).encode("latin-1") + (b"\n" if R.random() < 0.7 else b"")
+        args += ["-f", "pats"]
+        pats = []
     if len(pats) == 1 and R.random() < 0.5:
         args.append(pats[0])
     else:
@@ -332,7 +341,6 @@ def gen_grep():
             args += ["-e", p]
     z = "-z" in opts
     stdin = rinput(10, odd=0.08, nul_lines=z)
-    files = {}
     if R.random() < 0.25:
         files["f1"] = rinput(6, odd=0.08, nul_lines=z)
         files["f2"] = rinput(6, odd=0.08, nul_lines=z)

@@ -2314,8 +2314,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         p.windows(2)
             .any(|w| w[0] == b'\\' && b"<>bB'".contains(&w[1]))
     };
-    let walk_differs = each.iter().any(|r| r.is_match(b"")) || pats.iter().any(|p| word_context(p));
-    let word_re: Option<Regex> = if word_exact && walk_differs {
+    let walk_differs =
+        || each.iter().any(|r| r.is_match(b"")) || pats.iter().any(|p| word_context(p));
+    let word_re: Option<Regex> = if word_exact && walk_differs() {
         let (open, close): (&[u8], &[u8]) = match mode {
             Mode::E => (b"(^|[^[:alnum:]_])(", b")([^[:alnum:]_]|$)"),
             _ => (b"\\(^\\|[^[:alnum:]_]\\)\\(", b"\\)\\([^[:alnum:]_]\\|$\\)"),

@@ -1086,7 +1086,7 @@ impl<'s> Exec<'s> {
 
     fn subst(&mut self, sub: &Subst) -> R<bool> {
         let ri = self.regex_index(sub.re)?;
-        if self.s.no_sub[ri] && sub.repl.max_id > self.s.regexes[ri].groups() {
+        if sub.re.is_none() && self.s.no_sub[ri] && sub.repl.max_id > self.s.regexes[ri].groups() {
             let m = format!(
                 "invalid reference \\{} on `s' command's RHS",
                 sub.repl.max_id

@@ -1034,11 +1034,12 @@ fn word_lines_as_gnus_dfa() {
         return;
     }
     let d = fixture();
-    let text: &[u8] = b".aa11a\n\n\nbAa-1\n .xaA.\nAaa-a.-bA\nab\n";
+    let text: &[u8] = b".aa11a\n\n\nbAa-1\n .xaA.\nAaa-a.-bA\nab\n.aa\n";
     for args in [
         &["-E", "-w", "-e", "^|[B-x]|[^ B]{0,1}", "-e", " [^-1]a."][..],
         &["-E", "-w", "-e", "aa\\>||[[:print:]]?\\<"],
         &["-E", "-cvw", "[^ B]?"],
+        &["-E", "-w", "[^ ]?"],
         &["-E", "-ow", "-e", "^|[B-x]|[^ B]{0,1}"],
         &["-E", "-nw", "--color=always", "[^ B]{0,1}"],
         &["-w", "-e", "a*"],

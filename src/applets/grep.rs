@@ -343,6 +343,14 @@ struct Searcher<'r> {
     each: Vec<Matcher<'r>>,
     word: bool,
     line: bool,
+    /// -w's lines as GNU's dfa decides them: each pattern wrapped as `(^|\W)(PATTERN)(\W|$)`,
+    /// so a line is selected when any match of a pattern has no word byte beside it (GNU's
+    /// regex walk, [`word_match`], only finds where -o and --color start; with
+    /// back-references it selects the lines too).
+    word_re: Option<Matcher<'r>>,
+    /// Spans (-o, --color) come from `each`, compiled with glibc's case folding, while `all`
+    /// folds as GNU's dfa (-i without back-references).
+    spans_each: bool,
     /// Search record by record (-z, back-references) instead of the whole buffer.
     per_line: bool,
     eol: u8,
@@ -653,7 +661,7 @@ impl Searcher<'_> {
             }
             return best;
         }
-        let cand = if let Some(m) = self.all.as_mut() {
+        let cand = if let Some(m) = self.all.as_mut().filter(|_| !self.spans_each) {
             m.find_at(line, start, 0)
         } else {
             let mut best = None;
@@ -697,7 +705,7 @@ impl Searcher<'_> {
             let mut ls = p;
             while ls < lim {
                 let nl = memchr::memchr(eol, &buf[ls..lim]).map_or(lim - 1, |i| ls + i);
-                if self.next_in_line(&buf[ls..nl], 0).is_some() {
+                if self.selects(&buf[ls..nl]) {
                     return Some((ls, nl + 1));
                 }
                 ls = nl + 1;
@@ -725,12 +733,29 @@ impl Searcher<'_> {
                     (ls, nl.min(lim - 1))
                 }
             };
-            if !(self.word || self.line) || self.next_in_line(&buf[ls..nl], 0).is_some() {
+            let line = &buf[ls..nl];
+            if !(self.word || self.line) || self.selects(line) {
                 return Some((ls, nl + 1));
             }
             pos = nl + 1;
         }
         None
+    }
+
+    /// Whether `line` is selected: as GNU's dfa decides (-w by `word_re`, -x a match of
+    /// the whole line, -i folded its way), else by GNU's regex walk.
+    fn selects(&mut self, line: &[u8]) -> bool {
+        if self.word_re.is_some() {
+            // A match the regex walk accepts has no word byte beside it: the cheaper test
+            // first.
+            return self.next_in_line(line, 0).is_some()
+                || self.word_re.as_mut().is_some_and(|m| m.is_match(line, 0));
+        }
+        match self.all.as_mut() {
+            Some(m) if !(self.word || self.line) => m.is_match(line, 0),
+            Some(m) if self.line => m.find_at(line, 0, 0) == Some((0, line.len())),
+            _ => self.next_in_line(line, 0).is_some(),
+        }
     }
 }
 
@@ -1524,6 +1549,40 @@ fn dfa_interval(p: &[u8], mut i: usize) -> Option<(u32, Option<u32>, usize)> {
 /// `{1}a` would be `1}a`), a `{` that starts no interval is a plain `{` there too (`grep -E '{'`),
 /// and a repeated line anchor (`^*`) is optional. Run after the pattern compiled, as GNU checks
 /// with glibc's regex before its dfa says anything.
+/// dfa's reading of a BRE interval's content (after its `\{`): `M`, `M,`, `,N`, `,`, `M,N`,
+/// then `\}`, M at most N, N at most RE_DUP_MAX.
+fn bre_interval_after_anchor(p: &[u8]) -> Result<(), Vec<u8>> {
+    const DUP_MAX: i64 = 0x7fff;
+    let mut i = 0;
+    let digits = |i: &mut usize| -> i64 {
+        let mut n = -1i64;
+        while let Some(d) = p.get(*i).filter(|d| d.is_ascii_digit()) {
+            n = if n < 0 {
+                (d - b'0') as i64
+            } else {
+                (n * 10 + (d - b'0') as i64).min(DUP_MAX + 1)
+            };
+            *i += 1;
+        }
+        n
+    };
+    let mut min = digits(&mut i);
+    let mut max = min;
+    if p.get(i) == Some(&b',') {
+        i += 1;
+        min = min.max(0);
+        max = digits(&mut i);
+    }
+    let closed = p.get(i) == Some(&b'\\') && p.get(i + 1) == Some(&b'}');
+    if !closed || min < 0 || (max >= 0 && min > max) {
+        return Err(b"invalid content of \\{\\}".to_vec());
+    }
+    if max > DUP_MAX {
+        return Err(b"regular expression too big".to_vec());
+    }
+    Ok(())
+}
+
 fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, Vec<u8>> {
     let mut i = 0;
     // dfa's `laststart`: only zero-width tokens since the start, `(`, `|` (ERE) or newline.
@@ -1547,6 +1606,11 @@ fn dfa_checks(ctx: &mut Ctx, pat: &[u8], ere: bool) -> Result<Option<Vec<u8>>, V
             b'\\' => {
                 i = (i + 2).min(pat.len());
                 let z = pat.get(from + 1).copied();
+                if !ere && z == Some(b'{') && !at_start && anchor.is_some() {
+                    // glibc takes `\{` after an anchor as a plain `{`; dfa reads an interval
+                    // there and refuses what is not one.
+                    bre_interval_after_anchor(&pat[i..])?;
+                }
                 if matches!(z, Some(b'`' | b'\'')) {
                     anchor = Some((out.len(), true));
                 } else if matches!(z, Some(b'<' | b'>' | b'b' | b'B')) {
@@ -1984,7 +2048,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
     let nothing = if patterns.is_empty() {
         !o.invert
     } else {
-        patterns.len() == 1 && patterns[0].is_empty() && o.invert && !linex && !word
+        // GNU looks after removing duplicates: `-e '' -e ''` is one empty pattern
+        patterns.iter().all(|p| p.is_empty()) && o.invert && !linex && !word
     };
     if (o.max_count == 0 || nothing) && o.list != List::NonMatching {
         return 1;
@@ -2012,8 +2077,25 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
                 & !(Syntax::CONTEXT_INVALID_DUP | Syntax::DOT_NOT_NULL),
         ),
     };
+    let mut fold_dfa = false;
     if icase {
         syn = syn.with(Syntax::ICASE);
+        // GNU's dfa decides (and folds case its way) unless a pattern may hold a
+        // back-reference (its possible_backrefs_in_pattern: a backslash before 1-9).
+        let maybe_backref = |p: &[u8]| {
+            let mut i = 0;
+            while i + 1 < p.len() {
+                if p[i] == b'\\' {
+                    if matches!(p[i + 1], b'1'..=b'9') {
+                        return true;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            false
+        };
+        fold_dfa = mode == Mode::F || !patterns.iter().any(|p| maybe_backref(p));
     }
     syn = syn.with(Syntax::NO_SUB);
     let eol = o.eol;
@@ -2195,22 +2277,58 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             req_of,
         ));
     }
-    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
+    // GNU's -F with several patterns keeps its own -w walk (one becomes a -G pattern).
+    let word_exact =
+        word && !linex && !backrefs && !use_set && (mode != Mode::F || pats.len() == 1);
+    let alternation = |open: &[u8], close: &[u8]| -> Result<Regex, regex::Error> {
         let mut joined = Vec::new();
         for (i, p) in pats.iter().enumerate() {
             if i > 0 {
                 joined.push(b'\n');
             }
+            joined.extend_from_slice(open);
             joined.extend_from_slice(p);
+            joined.extend_from_slice(close);
         }
-        match Regex::for_lines(&joined, syn, eol) {
+        let syn = if fold_dfa {
+            syn.with(Syntax::FOLD_BOTH)
+        } else {
+            syn
+        };
+        Regex::for_lines(&joined, syn, eol)
+    };
+    let all_re: Option<Regex> = if !backrefs && !pats.is_empty() && !use_set {
+        match alternation(b"", b"") {
             Ok(r) => Some(r),
             Err(e) => return die(ctx, e.to_string().as_bytes()),
         }
     } else {
         None
     };
-    if !(word || backrefs) {
+    // -w's lines: the plain alternation finds the candidates (with its literal prefilter),
+    // this one decides.
+    // The walk finds the same lines unless a pattern can match the empty string (the walk
+    // takes an empty match only where it is the longest) or looks at word context (the walk
+    // tries shorter matches in a cut buffer): only then is the second regex needed.
+    let word_context = |p: &[u8]| {
+        p.windows(2)
+            .any(|w| w[0] == b'\\' && b"<>bB'".contains(&w[1]))
+    };
+    let walk_differs =
+        || each.iter().any(|r| r.is_match(b"")) || pats.iter().any(|p| word_context(p));
+    let word_re: Option<Regex> = if word_exact && walk_differs() {
+        let (open, close): (&[u8], &[u8]) = match mode {
+            Mode::E => (b"(^|[^[:alnum:]_])(", b")([^[:alnum:]_]|$)"),
+            _ => (b"\\(^\\|[^[:alnum:]_]\\)\\(", b"\\)\\([^[:alnum:]_]\\|$\\)"),
+        };
+        match alternation(open, close) {
+            Ok(r) => Some(r),
+            Err(e) => return die(ctx, e.to_string().as_bytes()),
+        }
+    } else {
+        None
+    };
+    if !(word || backrefs || fold_dfa) {
         each.clear();
     }
     let searcher = Searcher {
@@ -2218,6 +2336,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
         each: each.iter().map(|r| r.matcher()).collect(),
         word,
         line: linex,
+        word_re: word_re.as_ref().map(|r| r.matcher()),
+        spans_each: fold_dfa,
         // `\`` and `\'` hold at each line's ends in GNU grep: match line by line for them.
         per_line: eol != b'\n'
             || backrefs

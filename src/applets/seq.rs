@@ -175,18 +175,22 @@ fn check_format(ctx: &mut Ctx, fmt: &[u8]) -> Result<UserFormat> {
         ctx.msg(&m);
         Error::silent(1)
     };
+    // The fixed text's lengths as printed (`%%` is one byte).
     let mut i = 0;
+    let mut prefix_len = 0;
     while !(at(i) == b'%' && at(i + 1) != b'%') {
         if i >= fmt.len() {
             return Err(fail(ctx, "has no % directive", None));
         }
         i += (at(i) == b'%') as usize + 1;
+        prefix_len += 1;
     }
-    let prefix_len = i;
     i += 1;
+    let flags = i;
     while b"-+#0 '".contains(&at(i)) && at(i) != 0 {
         i += 1;
     }
+    let flags_end = i;
     while at(i).is_ascii_digit() {
         i += 1;
     }
@@ -206,7 +210,7 @@ fn check_format(ctx: &mut Ctx, fmt: &[u8]) -> Result<UserFormat> {
         return Err(fail(ctx, "has unknown %", Some(at(i))));
     }
     i += 1;
-    let dir_end = i;
+    let mut suffix_len = 0;
     loop {
         if at(i) == b'%' && at(i + 1) != b'%' {
             return Err(fail(ctx, "has too many % directives", None));
@@ -215,11 +219,14 @@ fn check_format(ctx: &mut Ctx, fmt: &[u8]) -> Result<UserFormat> {
             break;
         }
         i += (at(i) == b'%') as usize + 1;
+        suffix_len += 1;
     }
     // printf(3) takes backslashes literally; the engine would read escapes: double them.
     let mut engine_fmt = Vec::with_capacity(fmt.len() + 4);
     for (k, &c) in fmt.iter().enumerate() {
-        if has_l && k == lmod {
+        // `'` groups nothing in the C locale; printf(1)'s rules, which the engine keeps,
+        // refuse it with %e and %a where printf(3) takes it.
+        if has_l && k == lmod || c == b'\'' && (flags..flags_end).contains(&k) {
             continue;
         }
         if c == b'\\' {
@@ -230,7 +237,7 @@ fn check_format(ctx: &mut Ctx, fmt: &[u8]) -> Result<UserFormat> {
     Ok(UserFormat {
         engine_fmt,
         prefix_len,
-        suffix_len: fmt.len() - dir_end,
+        suffix_len,
     })
 }
 
@@ -294,7 +301,10 @@ impl Fmt {
     /// The number part of a formatted value (GNU strips the format's fixed text).
     fn number<'a>(&self, s: &'a [u8]) -> &'a [u8] {
         match self {
-            Fmt::User(u) => &s[u.prefix_len.min(s.len())..s.len().saturating_sub(u.suffix_len)],
+            Fmt::User(u) => {
+                let end = s.len().saturating_sub(u.suffix_len);
+                &s[u.prefix_len.min(end)..end]
+            }
             _ => s,
         }
     }
@@ -432,6 +442,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             && first.value >= 0.0
             && last.value >= 0.0
             && !(first.value == 0.0 && first.value.is_sign_negative())
+            && !(last.value == 0.0 && last.value.is_sign_negative())
         {
             let b = last
                 .value

@@ -334,9 +334,19 @@ fn uniq(fd: BorrowedFd, c: &Cfg, ctx: &mut Ctx) -> std::result::Result<(), Fail>
                         ctx.out.buf_mut().push(eol);
                     }
                     groups += 1;
-                    put(ctx, &prev, None, eol)?;
+                    if !c.unique {
+                        put(ctx, &prev, None, eol)?;
+                    }
                 }
-                put(ctx, line, None, eol)?;
+                if c.unique {
+                    // GNU's -D writes each line as the next one proves it repeated, and -u
+                    // drops the one left when the group ends: all but the last.
+                    put(ctx, &prev, None, eol)?;
+                    prev.clear();
+                    prev.extend_from_slice(line);
+                } else {
+                    put(ctx, line, None, eol)?;
+                }
             } else if c.group.is_some() {
                 put(ctx, line, None, eol)?;
             }

@@ -1024,3 +1024,92 @@ fn option_errors_in_command_line_order() {
         same_in(d.path(), args, None);
     }
 }
+
+/// -w selects a line when any match has no word byte beside it (GNU's dfa reads -w as
+/// `(^|\W)(PATTERN)(\W|$)`), also an empty one; -o still walks GNU's regex way. Found by
+/// benches/difftest.py.
+#[test]
+fn word_lines_as_gnus_dfa() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let text: &[u8] = b".aa11a\n\n\nbAa-1\n .xaA.\nAaa-a.-bA\nab\n.aa\n";
+    for args in [
+        &["-E", "-w", "-e", "^|[B-x]|[^ B]{0,1}", "-e", " [^-1]a."][..],
+        &["-E", "-w", "-e", "aa\\>||[[:print:]]?\\<"],
+        &["-E", "-cvw", "[^ B]?"],
+        &["-E", "-w", "[^ ]?"],
+        &["-E", "-ow", "-e", "^|[B-x]|[^ B]{0,1}"],
+        &["-E", "-nw", "--color=always", "[^ B]{0,1}"],
+        &["-w", "-e", "a*"],
+        &["-w", "-e", "a\\|A"],
+        &["-zw", "a*"],
+        &["-Fw", "aa"],
+        &["-Fw", "-e", "a", "-e", "aa"],
+        &["-w", "\\(a\\)\\1"],
+        // -v with only empty patterns (duplicates removed first) reads nothing
+        &["-F", "-v", "-c", "-e", "", "-e", ""],
+        &["-v", "-c", "-e", "", "-e", ""],
+        &["-v", "-c", "-e", "", "-e", "a"],
+    ] {
+        same_in(d.path(), args, Some(text));
+    }
+}
+
+/// -i folds case as GNU's dfa does when no pattern may hold a back-reference: a range runs
+/// between the bytes as written and takes both cases of its letters (`[9-b]` holds `_`),
+/// before `^` negates it; glibc's upper-casing (and its errors) otherwise. Found by
+/// benches/difftest.py.
+#[test]
+fn ignore_case_ranges_as_gnus_dfa() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    let text: &[u8] = b"_\nz\nZ\nb\nB\n[\n5\n.\naA\n";
+    for p in [
+        "[9-b]",
+        "[B-b]",
+        "[^9-b]",
+        "[a-Z]",
+        "[Z-a]",
+        "[0-a]",
+        "[^0-a]",
+        "[_-z]",
+        "[A-z]",
+        "[[:upper:]]",
+        "A\\|[^b-c]",
+        "\\(.\\)\\1",
+        "[0-a]\\(.\\)\\1",
+    ] {
+        same_in(d.path(), &["-i", "-n", p], Some(text));
+        same_in(d.path(), &["-i", "-o", p], Some(text));
+    }
+    same_in(d.path(), &["-i", "-E", "-c", "[9-b]|x"], Some(text));
+}
+
+/// A BRE `\{` after an anchor is a plain `{` to glibc but an interval to GNU's dfa, which
+/// refuses one that is not (found by benches/difftest.py).
+#[test]
+fn bre_interval_after_an_anchor() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    for p in [
+        "a\\B\\{",
+        "\\B\\{1\\}a",
+        "a\\<\\{1",
+        "a\\<\\{x\\}",
+        "a\\<\\{2,1\\}",
+        "a\\<\\{1\\}",
+        "a\\<\\{99999\\}",
+        "a\\<\\{\\}",
+        "a\\'\\{",
+        "a^\\{",
+        "\\`\\{",
+    ] {
+        same_in(d.path(), &["-c", p], Some(b"a\nab\n"));
+    }
+}

@@ -805,3 +805,53 @@ fn labels_twice_t_flag_and_d_appends() {
         same(&["-n", s], b"a\nb\nc\na\n");
     }
 }
+
+/// `s//\N/` reusing an address's regex: GNU compiled that one without its groups and checks
+/// the reference when the `s` first runs, reporting where the script ended. Found by
+/// benches/difftest.py.
+#[test]
+fn empty_regex_reference_checked_at_run_time() {
+    if !gnu_sed() {
+        return;
+    }
+    let d = TempDir::new("sed-ref");
+    std::fs::write(d.join("f1"), "p\n/a/s//\\1/\np\n").unwrap();
+    std::fs::write(d.join("f2"), "p\n/a/s//\\1/").unwrap();
+    std::fs::write(d.join("f3"), "p\n//p\n").unwrap();
+    for args in [
+        &["/a/s//\\1/"][..],
+        &["/x/!s//\\1/"],
+        &["/\\(a\\)/s//\\2/"],
+        &["/\\(a\\)/s//\\1/"],
+        &["s/a/&/;s//\\1/"],
+        &["0,/a/s//&\\2/"],
+        &["-n", "-e", "p", "-e", "/a/s//\\1/"],
+        &["--posix", "/a/s//\\1/"],
+        &["-f", "f1"],
+        &["-f", "f2"],
+        &["-f", "f3"],
+        &["-f", "f2", "-e", "p"],
+        &["-e", "p", "-f", "f2"],
+    ] {
+        same_in(Some(d.path()), args, b"ab\nb\n");
+    }
+}
+
+/// `Q` drops what `a`, `r` and `R` queued (GNU's `q` writes it). Found by benches/difftest.py.
+#[test]
+fn quiet_quit_drops_the_append_queue() {
+    if !gnu_sed() {
+        return;
+    }
+    let d = TempDir::new("sed-q");
+    std::fs::write(d.join("r"), "r1\nr2\n").unwrap();
+    for args in [
+        &["-e", "2a foo", "-e", "2Q"][..],
+        &["-e", "2r r", "-e", "2Q"],
+        &["-e", "1R r", "-e", "2R r", "-e", "2Q5"],
+        &["-e", "2a foo", "-e", "2q"],
+        &["-e", "$a foo", "-e", "$q"],
+    ] {
+        same_in(Some(d.path()), args, b"1\n2\n3");
+    }
+}

@@ -142,3 +142,23 @@ fn large_runs_and_write_errors() {
         r.same_as(&g);
     }
 }
+
+/// Found by benches/difftest.py: `%%` in a format's fixed text (one byte printed), the `'`
+/// flag with %e and %a (printf(3) takes it), and a last value of -0.
+#[test]
+fn format_text_quote_flag_and_negative_zero() {
+    for a in [
+        &["-f", "%%%'0.2ey", ".5", "10", "10"][..],
+        &["-f", "%%%'0.2ey", "0", "0.1", "0.3"],
+        &["-f", "x%%%.1f%%%%", "0", "0.1", "0.3"],
+        &["-f", "a%%%%%'g", "1", "3"],
+        &["-f", "%'#E", "1", "2"],
+        &["-f", "%'g", "1000", "1001"],
+        &["-0"],
+        &["1", "-0"],
+        &["0", "1", "-0"],
+        &["--", "-0", "2"],
+    ] {
+        both(a);
+    }
+}

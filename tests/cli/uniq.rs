@@ -76,3 +76,21 @@ fn output_operand_and_dev_full() {
     o.code(1)
         .stderr_is("uniq: write error: No space left on device\n");
 }
+
+/// -D with -u writes every line of a repeated group but its last (GNU writes each line once the
+/// next one proves it repeated; -u drops the one left). Found by benches/difftest.py.
+#[test]
+fn all_repeated_with_unique() {
+    let d = TempDir::new("uniq");
+    let text: &[u8] = b"_\n_\nx\nA\na\na\nb\nc\nc\n";
+    for args in [
+        &["-u", "-D"][..],
+        &["-u", "-i", "-D"],
+        &["-D", "-u", "-d"],
+        &["-u", "--all-repeated=separate"],
+        &["-u", "--all-repeated=prepend", "-w", "0"],
+        &["-u", "-D", "-z", "-s", "3", "-w", "0"],
+    ] {
+        same_as_gnu("uniq", args, Some(text), d.path());
+    }
+}

@@ -120,8 +120,13 @@ pub struct Script {
     pub rfiles: Vec<Vec<u8>>,
     /// `#n` on the first line.
     pub quiet: bool,
-    /// The last `-e` number (for run-time messages about the empty regex).
+    /// Per regex: compiled for an address, without its groups (GNU's RE_NO_SUB): an `s//`
+    /// that reuses it checks then that its RHS's references exist (GNU's default mode only).
+    pub no_sub: Vec<bool>,
+    /// Where the script ended: the last `-e` number, or the last `-f` file and its line count
+    /// (for run-time messages about the empty regex).
     pub last_src: Option<Src>,
+    pub last_line: u64,
 }
 
 pub struct Opts {
@@ -186,9 +191,9 @@ fn where_msg(src: &Src, pos: u64, line: u64, why: &str) -> Vec<u8> {
 }
 
 /// A message about the script at run time (GNU reports these with position 0).
-pub fn runtime_msg(src: &Option<Src>, why: &str) -> Vec<u8> {
-    match src {
-        Some(s) => where_msg(s, 0, 0, why),
+pub fn runtime_msg(script: &Script, why: &str) -> Vec<u8> {
+    match &script.last_src {
+        Some(s) => where_msg(s, 0, script.last_line, why),
         None => why.as_bytes().to_vec(),
     }
 }
@@ -221,6 +226,7 @@ impl<'o> Compiler<'o> {
         };
         self.script.last_src = Some(src);
         let res = self.program(&mut r);
+        self.script.last_line = r.line;
         self.first_script = false;
         res
     }
@@ -694,6 +700,9 @@ impl<'o> Compiler<'o> {
         }
         self.script.regexes.push(re);
         self.script.segmented.push(multi && self.opts.zero);
+        self.script
+            .no_sub
+            .push(needed_sub == 0 && self.opts.posix == Posix::Extended);
         Ok(Some(self.script.regexes.len() - 1))
     }
 

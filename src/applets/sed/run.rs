@@ -679,9 +679,10 @@ impl<'s> Exec<'s> {
                     if print {
                         // GNU's `q` (not `Q`) ends the output's last line even when the
                         // input's had no newline: its append queue is flushed after one.
+                        // `Q` drops what `a`, `r` and `R` queued.
                         self.put(Dest::Main, b"")?;
+                        self.dump_appends()?;
                     }
-                    self.dump_appends()?;
                     return Ok(Some(code));
                 }
             }
@@ -779,7 +780,7 @@ impl<'s> Exec<'s> {
                 Ok(i)
             }
             None => Err(Fatal(
-                runtime_msg(&self.s.last_src, "no previous regular expression"),
+                runtime_msg(self.s, "no previous regular expression"),
                 1,
             )),
         }
@@ -1085,6 +1086,13 @@ impl<'s> Exec<'s> {
 
     fn subst(&mut self, sub: &Subst) -> R<bool> {
         let ri = self.regex_index(sub.re)?;
+        if sub.re.is_none() && self.s.no_sub[ri] && sub.repl.max_id > self.s.regexes[ri].groups() {
+            let m = format!(
+                "invalid reference \\{} on `s' command's RHS",
+                sub.repl.max_id
+            );
+            return Err(Fatal(runtime_msg(self.s, &m), 1));
+        }
         let mut acc = std::mem::take(&mut self.acc);
         let how = How {
             global: sub.global,

@@ -58,6 +58,11 @@ impl Syntax {
     pub const CARET_ANCHORS_HERE: u32 = 1 << 23;
     pub const CONTEXT_INVALID_DUP: u32 = 1 << 24;
     pub const NO_SUB: u32 = 1 << 25;
+    /// Not glibc's: under ICASE, case folded as GNU grep's dfa folds it (the pattern keeps its
+    /// case, a set takes both cases of its letters before a `^` negates it, a range runs
+    /// between the pattern's own bytes; glibc upper-cases pattern and input). Errors stay
+    /// glibc's.
+    pub const FOLD_BOTH: u32 = 1 << 26;
 
     const POSIX_COMMON: u32 = Self::CHAR_CLASSES
         | Self::DOT_NEWLINE

@@ -83,6 +83,8 @@ struct Parser<'a> {
     i: usize,
     syn: u32,
     icase: bool,
+    /// Syntax::FOLD_BOTH under ICASE.
+    fold_both: bool,
     nsub: usize,
     completed: u32,
     backrefs: bool,
@@ -92,7 +94,8 @@ struct Parser<'a> {
 
 pub(crate) fn parse(pat: &[u8], syn: Syntax) -> Result<Parsed, ErrorKind> {
     let icase = syn.0 & Syntax::ICASE != 0;
-    let p = if icase {
+    let fold_both = icase && syn.0 & Syntax::FOLD_BOTH != 0;
+    let p = if icase && !fold_both {
         pat.iter().map(|b| b.to_ascii_uppercase()).collect()
     } else {
         pat.to_vec()
@@ -103,6 +106,7 @@ pub(crate) fn parse(pat: &[u8], syn: Syntax) -> Result<Parsed, ErrorKind> {
         i: 0,
         syn: syn.0,
         icase,
+        fold_both,
         nsub: 0,
         completed: 0,
         backrefs: false,
@@ -287,7 +291,12 @@ impl Parser<'_> {
         }
         let mut r = ByteSet::default();
         for b in 0..=255u8 {
-            if s.contains(b.to_ascii_uppercase()) {
+            let c = if self.fold_both {
+                s.contains(b.to_ascii_uppercase()) || s.contains(b.to_ascii_lowercase())
+            } else {
+                s.contains(b.to_ascii_uppercase())
+            };
+            if c {
                 r.insert(b);
             }
         }
@@ -653,6 +662,9 @@ impl Parser<'_> {
         }
         self.i += len;
         if non_match {
+            if self.fold_both {
+                set = self.fold(set);
+            }
             set = set.not();
         }
         Ok(self.fold(set))
@@ -668,7 +680,15 @@ impl Parser<'_> {
             }
         };
         let (x, y) = (ch(a)?, ch(b)?);
-        if x > y {
+        // glibc judges the upper-cased range; dfa's runs between the bytes as written
+        let up = |c: u8| {
+            if self.fold_both {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        };
+        if up(x) > up(y) {
             if is(self.syn, Syntax::NO_EMPTY_RANGES) {
                 return Err(ErrorKind::ERange);
             }

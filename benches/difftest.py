@@ -1,0 +1,615 @@
+#!/usr/bin/env python3
+"""Random differential testing of rbox against GNU grep 3.8, GNU sed 4.9 and coreutils 9.1
+(not part of CI).
+
+Builds random but mostly valid invocations and inputs (sed scripts, grep options and regexes on
+random bytes with invalid UTF-8 and NUL, uniq, expr and test expressions, seq formats,
+basename/dirname), runs each through the GNU tool and through rbox (a link named after the
+applet, so messages name the same program) in two scratch directories holding the same
+fixtures, and compares stdout, stderr, the exit status and the files left behind (sed's `w`).
+Each run is bounded by TIMEOUT seconds; a case where both time out counts as the same.
+
+Usage: benches/difftest.py RBOX [APPLET...] [-n CASES] [-s SEED] [-o DIFFS_FILE]
+APPLETs: regex (sed s///g marking every match and group) sed grep uniq expr test seq basename dirname (default: all).
+Differences are printed as a shell line that reproduces them (and written to DIFFS_FILE).
+"""
+import argparse
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT = 3.0
+R = random.Random()
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+ALPHA = b"aabbcAB x1._-"
+
+
+def rline(maxlen=10, odd=0.05):
+    n = R.randint(0, maxlen)
+    out = bytearray()
+    for _ in range(n):
+        p = R.random()
+        if p < odd:
+            out += R.choice([b"\xff", b"\x80", b"\xc3\xa9", b"\0", b"\t", b"\\", b"/", b"["])
+        else:
+            out.append(R.choice(ALPHA))
+    return bytes(out)
+
+
+def rinput(maxlines=8, odd=0.05, nul_lines=False):
+    lines = [rline(odd=odd) for _ in range(R.randint(0, maxlines))]
+    # repeats make uniq and back-references interesting
+    for i in range(1, len(lines)):
+        if R.random() < 0.3:
+            lines[i] = lines[i - 1]
+    sep = b"\0" if nul_lines else b"\n"
+    data = sep.join(lines)
+    if lines and R.random() < 0.85:
+        data += sep
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# regexes (BRE or ERE, GNU extensions)
+
+CLASSES = ["alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct", "print",
+           "graph", "cntrl", "xdigit"]
+
+
+def rbracket():
+    s = "["
+    if R.random() < 0.3:
+        s += "^"
+    if R.random() < 0.1:
+        s += "]"
+    for _ in range(R.randint(1, 3)):
+        p = R.random()
+        if p < 0.3:
+            s += "[:%s:]" % R.choice(CLASSES)
+        elif p < 0.5:
+            # within one case: a range across cases under I is GNU sed's dfa against
+            # glibc (README: sed)
+            a, b = sorted(R.sample(R.choice(["abcx", "ABX", "019"]), 2))
+            s += a + "-" + b
+        elif p < 0.55:
+            s += R.choice(["[.a.]", "[=a=]", "[.-.]"])
+        else:
+            s += R.choice("abcAB1 .*\\$^-")
+    return s + "]"
+
+
+ASSERTS = ("\\b", "\\B", "\\<", "\\>", "\\`", "\\'", "^", "$")
+NO_QUANT_AFTER_ASSERT = [False]
+
+
+def ratom(ere, depth, ngroups):
+    p = R.random()
+    if p < 0.45:
+        return R.choice("aabbcAx1 ")
+    if p < 0.55:
+        return "."
+    if p < 0.65:
+        return rbracket()
+    if p < 0.72:
+        return R.choice(["\\w", "\\W", "\\s", "\\S", "\\b", "\\B", "\\<", "\\>", "\\`", "\\'"])
+    if p < 0.8 and depth < 3:
+        inner = rre(ere, depth + 1, ngroups)
+        ngroups[0] += 1
+        return ("(%s)" if ere else "\\(%s\\)") % inner
+    if p < 0.85 and ngroups[0] > 0:
+        return "\\%d" % R.randint(1, min(ngroups[0], 9))
+    if p < 0.9:
+        return R.choice(["\\.", "\\*", "\\[", "\\/" if False else "\\$", "\\^"])
+    return R.choice("ab")
+
+
+def rquant(ere):
+    p = R.random()
+    if p < 0.4:
+        return "*"
+    if p < 0.55:
+        return "+" if ere else "\\+"
+    if p < 0.7:
+        return "?" if ere else "\\?"
+    lo = R.randint(0, 3)
+    hi = R.choice(["", str(lo + R.randint(0, 2)), None])
+    body = str(lo) if hi is None else "%d,%s" % (lo, hi)
+    return ("{%s}" if ere else "\\{%s\\}") % body
+
+
+def rre(ere, depth=0, ngroups=None):
+    if ngroups is None:
+        ngroups = [0]
+    alts = []
+    for _ in range(1 if R.random() < 0.75 else R.randint(2, 3)):
+        s = ""
+        if R.random() < 0.15:
+            s += "^"
+        for _ in range(R.randint(0, 4)):
+            a = ratom(ere, depth, ngroups)
+            s += a
+            if NO_QUANT_AFTER_ASSERT[0] and (a in ASSERTS or s.endswith("^")):
+                continue
+            if R.random() < 0.25:
+                s += rquant(ere)
+        if R.random() < 0.15:
+            s += "$"
+        alts.append(s)
+    return ("|" if ere else "\\|").join(alts)
+
+
+def regex(ere):
+    s = rre(ere)
+    if R.random() < 0.03:  # sometimes broken on purpose
+        s += R.choice(["[", "\\(", "(", "\\{", "*\\{1", "\\"])
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+# one case: (argv after the program name, stdin bytes, {file: bytes})
+
+
+def gen_sed():
+    NO_QUANT_AFTER_ASSERT[0] = False
+    ere = R.random() < 0.4
+    opts = []
+    if R.random() < 0.4:
+        opts.append("-n")
+    if ere:
+        opts.append("-E")
+    z = R.random() < 0.1
+    if z:
+        opts.append("-z")
+    files = {}
+    nfiles = 0
+    if R.random() < 0.3:
+        nfiles = R.randint(1, 3)
+        if R.random() < 0.5:
+            opts.append("-s")
+    labels = ["x", "y"]
+
+    def re_delim():
+        r = regex(ere).replace("/", "\\/")
+        # a newline in a pattern needs \n, not a raw one
+        return r
+
+    def addr1():
+        p = R.random()
+        if p < 0.35:
+            return str(R.randint(0, 6))
+        if p < 0.45:
+            return "$"
+        if p < 0.75:
+            return "/%s/%s" % (re_delim(), R.choice(["", "", "I", "M"]))
+        if p < 0.8:
+            return "\\%%%s%%" % regex(ere).replace("%", "\\%")
+        return "%d~%d" % (R.randint(0, 3), R.randint(0, 3))
+
+    def addr():
+        p = R.random()
+        if p < 0.4:
+            return ""
+        if p < 0.7:
+            a = addr1()
+        elif p < 0.8:
+            a = "0,/%s/" % re_delim()
+        else:
+            a = addr1() + "," + R.choice([addr1(), "+%d" % R.randint(0, 3), "~%d" % R.randint(0, 3)])
+        if R.random() < 0.15:
+            a += "!"
+        return a
+
+    def repl():
+        s = ""
+        for _ in range(R.randint(0, 4)):
+            s += R.choice(["x", "&", "\\&", "\\n", "\\1", "\\2", "\\U", "\\L", "\\u", "\\l",
+                           "\\E", "Y", "\\/", "\\t"])
+        return s
+
+    def sflags():
+        f = ""
+        for c in R.sample(["g", "p", "N", "i", "m", "w"], R.randint(0, 3)):
+            if c == "N":
+                f += str(R.randint(1, 3))
+            elif c == "w":
+                f += "w"
+            else:
+                f += c
+        if f.endswith("w") or "w" in f:
+            f = f.replace("w", "") + "w out"
+            return f, True
+        return f, False
+
+    def cmd(depth):
+        a = addr()
+        p = R.random()
+        nl_after = False
+        if p < 0.3:
+            fl, w = sflags()
+            c = "s/%s/%s/%s" % (re_delim(), repl(), fl)
+            nl_after = w
+        elif p < 0.35:
+            n = R.randint(1, 3)
+            c = "y/%s/%s/" % ("".join(R.sample("abcAx", n)), "".join(R.sample("XYZab", n)))
+        elif p < 0.45:
+            c = R.choice("aic") + R.choice([" ", "", "\\"]) + R.choice(["text", "t\\tu", "", " lead"])
+            if c.endswith("\\"):
+                c += "\n" + "more"
+            nl_after = True
+        elif p < 0.75:
+            c = R.choice(["n", "N", "D", "P", "h", "H", "g", "G", "x", "d", "p", "=", "l", "z",
+                          "q", "Q", "q3", "l 3", "$!N", "l 1", "s/\\n/|/g", "y/\\na/a\\n/",
+                          "s/a\\(.\\)/\\1\\n/2", "w /dev/stdout"])
+        elif p < 0.85:
+            c = R.choice(["b", "t", "T"]) + R.choice(["", " x", " y", "x"])
+            nl_after = True
+        elif p < 0.9:
+            c = ":" + R.choice(labels)
+            nl_after = True
+            a = ""
+        elif p < 0.95 and depth < 2:
+            c = "{" + script(depth + 1) + "\n}"
+        else:
+            c = R.choice(["w out", "r rfile", "R rfile"])
+            nl_after = True
+        return a + c, nl_after
+
+    def script(depth=0):
+        s = ""
+        for i in range(R.randint(1, 4)):
+            c, nl = cmd(depth)
+            s += c
+            s += "\n" if nl or R.random() < 0.3 else ";"
+        # a label branched to must exist
+        for l in labels:
+            if (" " + l) in s or ("b" + l) in s or ("t" + l) in s:
+                if ":" + l not in s:
+                    s += "\n:" + l + "\n"
+        return s.rstrip(";\n") if depth == 0 else s.rstrip(";")
+
+    sc = script()
+    args = opts[:]
+    if R.random() < 0.2:
+        # split over -e
+        parts = sc.split("\n")
+        for p in parts:
+            args += ["-e", p]
+    else:
+        args.append(sc)
+    files["rfile"] = rinput(3)
+    if nfiles and R.random() < 0.3:
+        # in place, with or without a backup suffix
+        args.insert(0, R.choice(["-i", "-i.bak", "-s"]))
+    stdin = rinput(nul_lines=z)
+    for i in range(nfiles):
+        files["in%d" % i] = rinput(5, nul_lines=z)
+        args.append("in%d" % i)
+    return args, stdin, files
+
+
+def gen_regex():
+    """The regex engine alone: every match and its groups marked by sed, or grep -o."""
+    NO_QUANT_AFTER_ASSERT[0] = False
+    ere = R.random() < 0.5
+    ng = [0]
+    r = rre(ere, 0, ng)
+    flags = R.choice(["g", "g", "gI", "2", "gM", "3g"])
+    refs = "".join("\\%d|" % i for i in range(1, min(ng[0], 9) + 1))
+    script = "s/%s/[%s&]/%s" % (r.replace("/", "\\/"), refs, flags)
+    args = (["-E"] if ere else []) + (["-z"] if R.random() < 0.1 else []) + [script]
+    return args, rinput(8, odd=0.1), {}
+
+
+def gen_grep():
+    NO_QUANT_AFTER_ASSERT[0] = True
+    mode = R.choice(["-G", "-E", "-F", "", "-E"])
+    ere = mode == "-E"
+    opts = [mode] if mode else []
+    for o in ["-i", "-v", "-w", "-x", "-o", "-c", "-n", "-b", "-h", "-l", "-L", "-q", "-s", "-z",
+              "-a", "-H", "-T", "-Z", "--color=always"]:
+        if R.random() < (0.1 if o not in ("-l", "-L", "-q", "-T", "-Z", "--color=always") else 0.03):
+            opts.append(o)
+    for o in ["-A", "-B", "-C", "-m"]:
+        if R.random() < 0.1:
+            opts.append("%s%d" % (o, R.randint(0, 3)))
+    # -x -w -o: GNU 3.8 prints the line's end twice (README: grep)
+    if "-x" in opts and "-w" in opts:
+        opts.remove("-w")
+    if mode == "-F":
+        pats = [rline(4, 0.1).replace(b"\0", b"").decode("latin-1") for _ in range(R.randint(1, 3))]
+        if R.random() < 0.3:
+            pats = ["\n".join(pats)]
+    else:
+        pats = [regex(ere) for _ in range(R.randint(1, 3))]
+    args = opts[:]
+    files = {}
+    if R.random() < 0.1:
+        files["pats"] = "\n".join(pats).encode("latin-1") + (b"\n" if R.random() < 0.7 else b"")
+        args += ["-f", "pats"]
+        pats = []
+    if len(pats) == 1 and R.random() < 0.5:
+        args.append(pats[0])
+    else:
+        for p in pats:
+            args += ["-e", p]
+    z = "-z" in opts
+    stdin = rinput(10, odd=0.08, nul_lines=z)
+    if R.random() < 0.25:
+        files["f1"] = rinput(6, odd=0.08, nul_lines=z)
+        files["f2"] = rinput(6, odd=0.08, nul_lines=z)
+        args += ["f1", "f2"]
+    return [a.encode("latin-1") for a in args], stdin, files
+
+
+def gen_uniq():
+    opts = []
+    for o in ["-c", "-d", "-u", "-i", "-D", "-z"]:
+        if R.random() < 0.2:
+            opts.append(o)
+    for o in ["-f", "-s", "-w"]:
+        if R.random() < 0.25:
+            opts += [o, str(R.randint(0, 3))]
+    if R.random() < 0.05:
+        opts.append(R.choice(["--all-repeated=separate", "--group", "--group=both",
+                              "--all-repeated=prepend"]))
+    z = "-z" in opts
+    lines = []
+    words = [b"a", b"A", b"b", b"a b", b" a", b"a  b", b"ab", b"aB", b"\tb", b"x\xff", b""]
+    for _ in range(R.randint(0, 10)):
+        lines.append(R.choice(words) if R.random() < 0.7 else rline(6))
+        if R.random() < 0.3 and lines:
+            lines.append(lines[-1])
+    sep = b"\0" if z else b"\n"
+    data = sep.join(lines) + (sep if lines and R.random() < 0.8 else b"")
+    return opts, data, {}
+
+
+def gen_expr():
+    def num():
+        return R.choice(["0", "1", "-1", "2", "10", "007", "-0", "99999999999999999999", "+3",
+                         " 1", "1a", "", "abc", "a", "-", "3"])
+
+    def operand(d):
+        p = R.random()
+        if p < 0.5 or d > 2:
+            return [num()]
+        if p < 0.6:
+            return ["(", *expr(d + 1), ")"]
+        if p < 0.7:
+            return ["length", *operand(d + 1)]
+        if p < 0.8:
+            return ["substr", *operand(d + 1), num(), num()]
+        if p < 0.85:
+            return ["index", *operand(d + 1), R.choice(["a", "bc", "", "1"])]
+        if p < 0.9:
+            return ["match", *operand(d + 1), regex(False)]
+        return ["+", R.choice(["match", "length", "(", "a", "+"])]
+
+    def expr(d=0):
+        e = operand(d)
+        for _ in range(R.randint(0, 2)):
+            op = R.choice(["|", "&", "<", "<=", "=", "==", "!=", ">=", ">", "+", "-", "*", "/",
+                           "%", ":", ":"])
+            if op == ":":
+                e += [op, regex(False) if R.random() < 0.8 else "\\(.*\\)"]
+            else:
+                e += [op, *operand(d)]
+        return e
+
+    if R.random() < 0.3:
+        vocab = ["(", ")", "|", "&", "<", "=", "!=", "+", "-", "*", "/", "%", ":", "match",
+                 "substr", "index", "length", "1", "0", "-1", "a", "", "abc", "\\(a\\)", "--",
+                 "b*", "2", "-", "x"]
+        return [R.choice(vocab) for _ in range(R.randint(0, 7))], b"", {}
+    if R.random() < 0.3:
+        # STRING : REGEX on random strings
+        st = rline(8, 0.05).replace(b"\0", b"").decode("latin-1")
+        return [st, ":", regex(False)], b"", {}
+    args = expr()
+    if R.random() < 0.05:
+        args = args[: R.randint(0, len(args))]
+    return args, b"", {}
+
+
+def gen_test():
+    files = {"f": b"x", "e": b""}
+
+    def prim():
+        p = R.random()
+        if p < 0.3:
+            return [R.choice(["-n", "-z", "-e", "-f", "-d", "-s", "-r", "-w", "-x", "-L", "-h",
+                              "-b", "-c", "-p", "-S", "-t", "-O", "-G", "-k", "-u", "-g"]),
+                    R.choice(["f", "e", ".", "nope", "", "1", "-n"])]
+        if p < 0.6:
+            a, b = (R.choice(["1", "-1", "01", " 2", "a", "", "3", "99999999999999999999", "-",
+                              "+1", "1 "]) for _ in range(2))
+            return [a, R.choice(["-eq", "-ne", "-lt", "-le", "-gt", "-ge", "=", "!=", "==", "<",
+                                 ">", "-nt", "-ot", "-ef"]), b]
+        if p < 0.7:
+            return [R.choice(["a", "", "-n", "!", "(", ")", "-a", "-o", "=", "-l"])]
+        if p < 0.8:
+            return ["!", *prim()]
+        if p < 0.9:
+            return ["(", *prim(), ")"]
+        return [R.choice(["f", "e"]), R.choice(["-nt", "-ot", "-ef"]), R.choice(["f", "e", "x"])]
+
+    if R.random() < 0.4:
+        # token soup: POSIX's rules by argument count, precedence, errors
+        vocab = ["!", "(", ")", "-a", "-o", "=", "!=", "-n", "-z", "-f", "f", "e", "", "x", "1",
+                 "-eq", "-lt", "2", "-t", "-e", "==", "-l", "<"]
+        return [R.choice(vocab) for _ in range(R.randint(0, 7))], b"", files
+    args = prim()
+    for _ in range(R.randint(0, 2)):
+        args += [R.choice(["-a", "-o"]), *prim()]
+    if R.random() < 0.1:
+        args = args[: R.randint(0, len(args))]
+    return args, b"", files
+
+
+def gen_seq():
+    def n():
+        return R.choice(["1", "2", "10", "-3", "0", "0.5", "1.25", "-1.5", "1e2", "1e-1", "0x10",
+                         "3.", ".5", "+2", "nan", "inf", "-inf", "007", "1.000", "0.1",
+                         "2.50", "1e1", "-0", "x", ""])
+
+    opts = []
+    if R.random() < 0.3:
+        f = "%" + R.choice(["", "-", "0", "+", " ", "#", "'"]) + R.choice(["", "5", "3", "0"])
+        f += R.choice(["", ".2", ".0", "."]) + R.choice("gfeEGFd")
+        f = R.choice(["", "x", "%%"]) + f + R.choice(["", "y", "\\n", "%%", "%g"])
+        opts += ["-f", f]
+    if R.random() < 0.2:
+        opts += ["-s", R.choice([",", "", "\\n", "ab"])]
+    if R.random() < 0.2:
+        opts.append("-w")
+    ops = [n() for _ in range(R.choice([1, 2, 2, 3, 3, 4]))]
+    args = opts + ops
+    return args, b"", {}
+
+
+def gen_path():
+    parts = ["", "a", "b", "..", ".", "ab", "x.c", ".c", "c"]
+    s = ""
+    for _ in range(R.randint(0, 4)):
+        s += R.choice(["/", "//", ""]) + R.choice(parts)
+    s += R.choice(["", "/", "//", "", ""])
+    return s
+
+
+def gen_basename():
+    args = []
+    if R.random() < 0.2:
+        args.append("-z")
+    p = R.random()
+    if p < 0.5:
+        args += [gen_path()] + ([R.choice(["c", ".c", "b", "", "ab"])] if R.random() < 0.5 else [])
+    elif p < 0.7:
+        args += ["-a"] + [gen_path() for _ in range(R.randint(0, 3))]
+    else:
+        args += ["-s", R.choice([".c", "b", "", "ab"])] + [gen_path() for _ in range(R.randint(0, 3))]
+    return args, b"", {}
+
+
+def gen_dirname():
+    args = []
+    if R.random() < 0.2:
+        args.append("-z")
+    args += [gen_path() for _ in range(R.randint(0, 3))]
+    return args, b"", {}
+
+
+GENS = {"regex": gen_regex, "sed": gen_sed, "grep": gen_grep, "uniq": gen_uniq, "expr": gen_expr, "test": gen_test,
+        "seq": gen_seq, "basename": gen_basename, "dirname": gen_dirname}
+
+# ---------------------------------------------------------------------------------------------
+
+
+def run(name, prog, args, stdin, files, d):
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for k, v in files.items():
+        with open(os.path.join(d, k), "wb") as f:
+            f.write(v)
+    if "e" in files:
+        os.utime(os.path.join(d, "e"), (1000, 1000))
+    try:
+        p = subprocess.run([name] + list(args), executable=prog, input=stdin, cwd=d, capture_output=True,
+                           timeout=TIMEOUT, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
+        res = (p.returncode, p.stdout, p.stderr)
+    except subprocess.TimeoutExpired:
+        res = ("timeout", b"", b"")
+    left = {}
+    for k in sorted(os.listdir(d)):
+        with open(os.path.join(d, k), "rb") as f:
+            left[k] = f.read()
+    return res, left
+
+
+def show(b):
+    return b.decode("latin-1")
+
+
+def repro(applet, args, stdin, files):
+    applet = "sed" if applet == "regex" else applet
+    sa = [a if isinstance(a, str) else a.decode("latin-1") for a in args]
+    pre = ""
+    for k, v in files.items():
+        pre += "printf %s > %s; " % (shlex.quote(repr_printf(v)), k)
+    return "%s%s %s <<< $'...' # stdin=%r" % (pre, applet, " ".join(shlex.quote(a) for a in sa),
+                                           stdin)
+
+
+def repr_printf(v):
+    out = ""
+    for c in v:
+        if c == 0x25:
+            out += "%%"
+        elif c == 0x5c:
+            out += "\\\\"
+        elif 32 <= c < 127:
+            out += chr(c)
+        else:
+            out += "\\%03o" % c
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("rbox")
+    ap.add_argument("applets", nargs="*")
+    ap.add_argument("-n", type=int, default=500)
+    ap.add_argument("-s", type=int, default=None)
+    ap.add_argument("-o", default=None)
+    a = ap.parse_args()
+    applets = a.applets or list(GENS)
+    seed = a.s if a.s is not None else random.randrange(1 << 30)
+    R.seed(seed)
+    tmp = tempfile.mkdtemp(prefix="difftest-")
+    links = os.path.join(tmp, "bin")
+    os.makedirs(links)
+    # a copy: a rebuild during the run does not change what is tested
+    binary = os.path.join(tmp, "rbox")
+    shutil.copy(a.rbox, binary)
+    for ap_ in set(applets) | {"sed"}:
+        os.symlink(binary, os.path.join(links, ap_))
+    out = open(a.o, "a") if a.o else None
+    counts = {}
+    for i in range(a.n):
+        applet = applets[i % len(applets)]
+        args, stdin, files = GENS[applet]()
+        name = "sed" if applet == "regex" else applet
+        if applet == "test" and R.random() < 0.3:
+            name = "["
+            args = args + ["]"] if R.random() < 0.9 else args
+        gnu = "/usr/bin/" + name
+        g = run(name, gnu, args, stdin, files, os.path.join(tmp, "g"))
+        r = run(name, os.path.join(links, name if name != "[" else "test"), args, stdin, files, os.path.join(tmp, "r"))
+        applet = name if applet != "regex" else applet
+        c = counts.setdefault(applet, [0, 0])
+        c[0] += 1
+        both_timeout = g[0][0] == "timeout" and r[0][0] == "timeout"
+        if g != r and not both_timeout:
+            c[1] += 1
+            msg = "DIFF %s\n  %s\n" % (applet, repro(applet, args, stdin, files))
+            msg += "  gnu:  %r\n  rbox: %r\n" % (g[0], r[0])
+            if g[1] != r[1]:
+                msg += "  files gnu:  %r\n  files rbox: %r\n" % (g[1], r[1])
+            print(msg, flush=True)
+            if out:
+                out.write(msg + "\n")
+                out.flush()
+    print("seed %d" % seed)
+    for k, (n, d) in counts.items():
+        print("%-9s %5d cases %4d differ" % (k, n, d))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

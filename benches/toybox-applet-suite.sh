@@ -8,6 +8,19 @@
 # Prints "APPLET: P passed, F failed" per applet; logs in $OUT/APPLET.log.
 bin=$(realpath "${1:?usage: $0 BINARY APPLET...}") || exit 2
 shift
+# The account tools' tests add users to /etc/passwd and (through a bug in toybox's clean-up
+# line) never remove them: run them in a private mount namespace, over copies of /etc and
+# /home, never against the machine's own files.
+case " $* " in
+*" useradd "* | *" groupadd "* | *" adduser "* | *" addgroup "* | *" userdel "* | *" groupdel "*)
+  if [ -z "$TOY_PRIVATE_ETC" ]; then
+    scratch=$(mktemp -d) && cp -a /etc "$scratch/etc" && mkdir -p "$scratch/home" || exit 2
+    exec unshare -m --propagation private env TOY_PRIVATE_ETC="$scratch" bash -c \
+      'mount --bind "$TOY_PRIVATE_ETC/etc" /etc && mount --bind "$TOY_PRIVATE_ETC/home" /home &&
+       exec bash "$0" "$@"' "$0" "$bin" "$@"
+  fi
+  ;;
+esac
 TOY_SRC=${TOY_SRC:-/tmp/toybox-0.8.9}
 OUT=${OUT:-/tmp/toy-suite}
 for a in "$@"; do

@@ -635,8 +635,9 @@ impl Copier {
                 }
             }
             Err(e) if code(&e) == libc::ENOENT => None,
-            // A symlink loop in the way goes with --remove-destination, as GNU's.
-            Err(e) if code(&e) == libc::ELOOP && self.o.remove_dest => {
+            // A symlink loop in the way counts as an existing file with -f or
+            // --remove-destination (GNU 8.30): the open fails, the loop is removed.
+            Err(e) if code(&e) == libc::ELOOP && (self.o.remove_dest || self.o.force) => {
                 sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW).ok()
             }
             Err(e) => {

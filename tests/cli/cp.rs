@@ -409,6 +409,7 @@ fn coreutils_suite_cases_like_gnu() {
         &[s("-f"), s("o1/x"), s("o2/x"), s("o1/x"), s("dst")],
         &[s("x"), s("loop")],
         &[s("--remove-destination"), s("x"), s("loop")],
+        &[s("-f"), s("x"), s("loop")],
         &[s("--no-preserve=mode"), s("o1/x"), s("dst/nm")],
         &[
             s("-a"),

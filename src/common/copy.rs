@@ -566,13 +566,13 @@ impl Copier {
     }
 
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
-        // With a backup another name of the same file may be replaced (it is kept aside).
-        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
-            && !self.o.symbolic_link
-            && (self.backup.is_none() || super::fs::same_entry(s.path, d.path))
-        {
-            say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
-            return Err(());
+        match self.same_file_ok(s, d, dst) {
+            Some(true) => {}
+            Some(false) => return Ok(false),
+            None => {
+                say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
+                return Err(());
+            }
         }
         if self.o.no_clobber {
             return Ok(false);
@@ -603,6 +603,108 @@ impl Copier {
             return Err(());
         }
         Ok(true)
+    }
+
+    /// Whether an existing destination may be replaced when it is, or leads to, the source
+    /// itself: Some(true) go on, Some(false) nothing to do (a hard link already in place),
+    /// None refused as the same file. GNU's same_file_ok rules (coreutils' cp/same-file table
+    /// over -b -f -l -s -d --remove-destination, through hard links and symlinks): the copy
+    /// must never truncate or unlink the only name of the data it reads, nor leave a link to
+    /// itself in place of a file, unless a backup keeps the data.
+    /// `dst` is the destination's status as looked up by the caller.
+    fn same_file_ok(&self, s: &Src, d: &Dst, dst: &Stat) -> Option<bool> {
+        let o = &self.o;
+        let id = |st: &Stat| (st.st_dev, st.st_ino);
+        let link = |st: &Stat| st.st_mode & libc::S_IFMT == libc::S_IFLNK;
+        let stat_d = |fl| sfd::fstatat(d.dir, d.name, fl).ok();
+        let stat_s = |fl| sfd::fstatat(s.dir, s.name, fl).ok();
+        let nofollow = libc::AT_SYMLINK_NOFOLLOW;
+        let mode = s.st.st_mode & libc::S_IFMT;
+        let regular = mode == libc::S_IFREG || (!o.special && mode != libc::S_IFLNK);
+        let backup = self.backup.is_some();
+        // The destination is looked at without following it whenever it is replaced rather
+        // than written through.
+        let lstat_dst =
+            !regular || o.move_mode || o.symbolic_link || o.hard_link || backup || o.remove_dest;
+        let followed = d.follow && !o.hard_link && !o.symbolic_link;
+        let dst = if lstat_dst == followed {
+            stat_d(if lstat_dst { nofollow } else { 0 })?
+        } else {
+            *dst
+        };
+        let same = id(&s.st) == id(&dst);
+        if same && o.hard_link {
+            return Some(false);
+        }
+        let never = o.deref == Deref::Never;
+        let same_name = || super::fs::same_entry(s.path, d.path);
+        let (src_l, dst_l, same_link);
+        if never {
+            same_link = same;
+            if link(&s.st) && link(&dst) {
+                if same_name() {
+                    return None;
+                }
+                // Two names of one symlink: nothing to copy (mv would rename one away).
+                if !backup && same_link {
+                    return (!o.move_mode).then_some(false);
+                }
+                return Some(true);
+            }
+            (src_l, dst_l) = (s.st, dst);
+        } else {
+            if !same {
+                return Some(true);
+            }
+            dst_l = stat_d(nofollow)?;
+            src_l = stat_s(nofollow)?;
+            same_link = id(&src_l) == id(&dst_l);
+            // Two symlinks to one file: fine when the destination goes before it is opened.
+            if link(&src_l) && link(&dst_l) && o.remove_dest {
+                return Some(true);
+            }
+        }
+        if backup {
+            if same_link {
+                return (!same_name()).then_some(true);
+            }
+            // Moving a file aside that the source symlink leads to would leave the source
+            // dangling: refused before anything is touched.
+            let dangling = !o.move_mode && !never && link(&src_l) && !link(&dst_l);
+            return (!dangling).then_some(true);
+        }
+        if o.move_mode || o.remove_dest {
+            if link(&dst_l) {
+                return Some(true);
+            }
+            if same_link && dst_l.st_nlink > 1 && !same_name() {
+                return (!o.move_mode).then_some(true);
+            }
+        }
+        if !link(&src_l) && !link(&dst_l) {
+            if id(&src_l) != id(&dst_l) {
+                return Some(true);
+            }
+            if o.hard_link {
+                return Some(false);
+            }
+        }
+        // A destination symlink is recreated.
+        if o.symbolic_link && link(&dst_l) {
+            return Some(true);
+        }
+        if never {
+            let sf = if link(&src_l) { stat_s(0)? } else { src_l };
+            let df = if link(&dst_l) { stat_d(0)? } else { dst_l };
+            if id(&sf) != id(&df) {
+                return Some(true);
+            }
+            if o.hard_link {
+                // Linking a file onto itself is done; onto a symlink to it, the link goes.
+                return Some(link(&dst_l));
+            }
+        }
+        None
     }
 
     /// A file that is not a directory (regular, symlink, special; or a link to make).
@@ -702,12 +804,15 @@ impl Copier {
                     }
                 }
             }
+            // A link to make replaces what is there only with -f, as GNU's (else EEXIST).
             let replace = existing.is_some()
                 && (self.o.remove_dest
+                    || ((self.o.hard_link || self.o.symbolic_link) && self.o.force)
                     || !regular
-                    || self.o.hard_link
-                    || self.o.symbolic_link
-                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0));
+                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
+                        && dfl != 0
+                        && !self.o.hard_link
+                        && !self.o.symbolic_link));
             if replace {
                 if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
                     if code(&e) != libc::ENOENT {
@@ -745,7 +850,13 @@ impl Copier {
             match sfs::symlinkat(s.path, d.dir, d.name) {
                 Ok(()) => true,
                 Err(e) => {
-                    fail(ctx, "cannot create symbolic link", d.path, &e);
+                    let mut m = b"cannot create symbolic link ".to_vec();
+                    m.extend_from_slice(&quote_always(d.path));
+                    m.extend_from_slice(b" to ");
+                    m.extend_from_slice(&quote_always(s.path));
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
                     return false;
                 }
             }

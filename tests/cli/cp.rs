@@ -615,3 +615,71 @@ fn backup_onto_the_source_refused_as_gnu() {
         same_effect("cp", None, &setup, args);
     }
 }
+
+/// coreutils' cp/same-file matrix, rewritten: every combination of -b -f -l -s -d and
+/// --remove-destination copying a file onto itself through a symlink, a hard link, two
+/// symlinks and a hard link of a symlink. GNU's result is the oracle: status, message, the
+/// names left (kinds, link targets, which are one file) and their data. The cases GNU refuses
+/// are those where the copy would truncate or unlink the only name of what it reads.
+#[test]
+fn same_file_matrix_like_gnu() {
+    let snap = Snap {
+        links: true,
+        ..Snap::default()
+    };
+    let pairs = [
+        ("ln -s foo symlink", ["foo", "symlink"]),
+        ("ln -s foo symlink", ["symlink", "foo"]),
+        ("true", ["foo", "foo"]),
+        ("ln -s foo sl1 && ln -s foo sl2", ["sl1", "sl2"]),
+        ("ln foo hardlink", ["foo", "hardlink"]),
+        ("ln -s foo sl2 && ln sl2 hlsl", ["hlsl", "sl2"]),
+    ];
+    let options = [
+        "", "-d", "-f", "-df", "--rem", "-b", "-bd", "-bf", "-bdf", "-l", "-dl", "-fl", "-dfl",
+        "-bl", "-bdl", "-bfl", "-bdfl", "-s", "-sf",
+    ];
+    for (setup, names) in pairs {
+        for opt in options {
+            let mut args: Vec<&str> = names.to_vec();
+            if !opt.is_empty() {
+                args.insert(0, opt);
+            }
+            let (a, g) = (TempDir::new("cp-sf-a"), TempDir::new("cp-sf-g"));
+            for d in [&a, &g] {
+                sh(d.path(), &format!("echo XYZ > foo && {setup}"));
+            }
+            let run = |r: Run, d: &TempDir| {
+                r.args(&args)
+                    .env("VERSION_CONTROL", "numbered")
+                    .cwd(d.path())
+                    .run()
+            };
+            let ours = run(applet("cp"), &a);
+            ours.same_as(&run(gnu("cp"), &g));
+            assert_eq!(
+                tree_snapshot(a.path(), snap),
+                tree_snapshot(g.path(), snap),
+                "cp {args:?}"
+            );
+        }
+    }
+}
+
+/// Without -f a hard or symbolic link is not made over an existing file (EEXIST, GNU's
+/// `cannot create hard link 'b' to 'a': File exists`); with -f it replaces it.
+#[test]
+fn links_over_existing_files_like_gnu() {
+    let extra: fn(&Path) = |d| sh(d, "echo other > other && ln -s x lnk");
+    for args in [
+        &[s("-l"), s("x"), s("other")][..],
+        &[s("-s"), s("x"), s("other")],
+        &[s("-fl"), s("x"), s("other")],
+        &[s("-fs"), s("x"), s("other")],
+        &[s("-s"), s("x"), s("lnk")],
+        &[s("-sf"), s("x"), s("lnk")],
+        &[s("-s"), s("x"), s("no-such/y")],
+    ] {
+        both_in(args, "", Snap::default(), extra);
+    }
+}

@@ -316,6 +316,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(Error::silent(1));
     }
     let bk = backup::from_matches(ctx, &m)?;
+    // The historical behaviour POSIX asks for: a dangling destination symlink written through.
+    o.write_dangling = std::env::var_os("POSIXLY_CORRECT").is_some();
     o.deref = deref.unwrap_or(if o.recursive && !o.hard_link {
         Deref::Never
     } else {

@@ -93,6 +93,9 @@ pub struct CopyOpts {
     pub special: bool,
     /// For mv: a copy that stands for a rename (messages and checks as mv's).
     pub move_mode: bool,
+    /// cp under POSIXLY_CORRECT: a dangling destination symlink is written through (its
+    /// target created), not refused.
+    pub write_dangling: bool,
 }
 
 impl Default for CopyOpts {
@@ -120,6 +123,7 @@ impl Default for CopyOpts {
             one_fs: false,
             special: false,
             move_mode: false,
+            write_dangling: false,
         }
     }
 }
@@ -727,9 +731,19 @@ impl Copier {
             Err(e) if code(&e) == libc::ENOENT && dfl == 0 => {
                 // A dangling symlink as the destination.
                 if let Ok(l) = sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW) {
-                    if regular && !self.o.remove_dest && !self.o.force {
+                    // Even -f refuses (GNU): only a backup or --remove-destination replaces
+                    // the link; POSIXLY_CORRECT writes through it.
+                    let through =
+                        self.o.write_dangling && self.backup.is_none() && !self.o.remove_dest;
+                    if regular && !self.o.remove_dest && self.backup.is_none() && !through {
+                        // GNU finds it when opening, after its -v line.
+                        self.verbose(ctx, s.path, d.path);
                         say(ctx, &[b"not writing through dangling symlink ", d.path]);
                         return false;
+                    }
+                    if through && regular {
+                        self.verbose(ctx, s.path, d.path);
+                        return self.copy_reg(ctx, s, d, false, true);
                     }
                     Some(l)
                 } else {
@@ -865,7 +879,7 @@ impl Copier {
         } else if !regular {
             self.copy_special(ctx, s, d)
         } else {
-            self.copy_reg(ctx, s, d, existing.is_some())
+            self.copy_reg(ctx, s, d, existing.is_some(), false)
         };
         if ok && track {
             self.links
@@ -1012,7 +1026,8 @@ impl Copier {
         false
     }
 
-    fn copy_reg(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, existing: bool) -> bool {
+    /// `through`: the destination is a dangling symlink whose target is created.
+    fn copy_reg(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, existing: bool, through: bool) -> bool {
         let nofollow = if s.follow { 0 } else { libc::O_NOFOLLOW };
         let src = match sfd::openat(
             s.dir,
@@ -1059,15 +1074,17 @@ impl Copier {
             s.st.st_mode & 0o777
         };
         if dst.is_none() {
+            let excl = if through { 0 } else { libc::O_EXCL };
             match sfd::openat(
                 d.dir,
                 d.name,
-                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+                libc::O_WRONLY | libc::O_CREAT | excl | libc::O_CLOEXEC,
                 perm,
             ) {
                 Ok(f) => {
                     dst = Some(f);
-                    created = true;
+                    // Made through a link: a failed copy leaves it (the name is the link's).
+                    created = !through;
                 }
                 Err(e) => {
                     // `cp f missing/`: the kernel says EISDIR for the trailing slash; GNU says

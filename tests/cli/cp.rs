@@ -683,3 +683,36 @@ fn links_over_existing_files_like_gnu() {
         both_in(args, "", Snap::default(), extra);
     }
 }
+
+/// A dangling symlink as the destination (coreutils' cp/thru-dangling, rewritten): refused
+/// even with -f, replaced with a backup or --remove-destination, written through (its target
+/// created) under POSIXLY_CORRECT, as GNU's.
+#[test]
+fn dangling_destination_symlink_like_gnu() {
+    let fixture = |d: &Path| sh(d, "echo hi > f && ln -s no-such dangle && mkdir sub");
+    for env in [None, Some("1")] {
+        for args in [
+            &["f", "dangle"][..],
+            &["-f", "f", "dangle"],
+            &["-b", "f", "dangle"],
+            &["--remove-destination", "f", "dangle"],
+            &["-v", "f", "dangle"],
+        ] {
+            let (a, g) = (TempDir::new("cp-dl-a"), TempDir::new("cp-dl-g"));
+            fixture(a.path());
+            fixture(g.path());
+            let run = |mut r: Run, d: &TempDir| {
+                if let Some(v) = env {
+                    r = r.env("POSIXLY_CORRECT", v);
+                }
+                r.args(args).cwd(d.path()).run()
+            };
+            run(applet("cp"), &a).same_as(&run(gnu("cp"), &g));
+            assert_eq!(
+                tree_snapshot(a.path(), Snap::default()),
+                tree_snapshot(g.path(), Snap::default()),
+                "cp {args:?} POSIXLY_CORRECT={env:?}"
+            );
+        }
+    }
+}

@@ -837,7 +837,10 @@ impl Copier {
                 existing = None;
             }
         }
-        if track {
+        // mv across file systems: a file whose other names went with an earlier operand (and
+        // were removed from the source, leaving it one link) joins their copy, as GNU's.
+        let moved_earlier = self.o.move_mode && s.st.st_nlink == 1 && !self.links.is_empty();
+        if track || moved_earlier {
             if let Some(first) = self.links.get(&(s.st.st_dev, s.st.st_ino)) {
                 let first = first.clone();
                 return self.link_earlier(ctx, &first, d, existing.is_some());

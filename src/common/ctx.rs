@@ -87,6 +87,8 @@ pub fn errno_text(n: i32) -> String {
         libc::EOVERFLOW => Some("Value too large for defined data type"),
         libc::EILSEQ => Some("Invalid or incomplete multibyte or wide character"),
         libc::EMFILE => Some("Too many open files"),
+        libc::EBUSY => Some("Device or resource busy"),
+        libc::EDQUOT => Some("Disk quota exceeded"),
         _ => None,
     };
     if let Some(t) = glibc {

@@ -823,6 +823,9 @@ impl Copier {
                 && (self.o.remove_dest
                     || ((self.o.hard_link || self.o.symbolic_link) && self.o.force)
                     || !regular
+                    // Preserving links, a destination with other names is replaced, not
+                    // rewritten: those names keep the old data (GNU).
+                    || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)
                     || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
                         && dfl != 0
                         && !self.o.hard_link

@@ -716,3 +716,20 @@ fn dangling_destination_symlink_like_gnu() {
         }
     }
 }
+
+/// With links preserved (-a, -d, --preserve=links) a destination that has other names is
+/// replaced, not rewritten in place: the other names keep the old data, as GNU's.
+#[test]
+fn hard_linked_destination_replaced_when_preserving_links_like_gnu() {
+    let extra: fn(&Path) = |d| sh(d, "echo old > g && ln g h && ln -s g lg");
+    for args in [
+        &[s("-a"), s("x"), s("g")][..],
+        &[s("-d"), s("x"), s("g")],
+        &[s("--preserve=links"), s("x"), s("g")],
+        &[s("--preserve=links"), s("x"), s("lg")],
+        &[s("x"), s("g")],
+        &[s("-al"), s("x"), s("g")],
+    ] {
+        both_in(args, "", Snap::default(), extra);
+    }
+}

@@ -96,6 +96,8 @@ pub struct CopyOpts {
     /// cp under POSIXLY_CORRECT: a dangling destination symlink is written through (its
     /// target created), not refused.
     pub write_dangling: bool,
+    /// `--attributes-only`: files made or kept, their data never copied nor truncated.
+    pub attributes_only: bool,
 }
 
 impl Default for CopyOpts {
@@ -124,6 +126,7 @@ impl Default for CopyOpts {
             special: false,
             move_mode: false,
             write_dangling: false,
+            attributes_only: false,
         }
     }
 }
@@ -822,10 +825,12 @@ impl Copier {
             let replace = existing.is_some()
                 && (self.o.remove_dest
                     || ((self.o.hard_link || self.o.symbolic_link) && self.o.force)
-                    || !regular
                     // Preserving links, a destination with other names is replaced, not
-                    // rewritten: those names keep the old data (GNU).
-                    || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)
+                    // rewritten: those names keep the old data (GNU). Neither happens when
+                    // no data is copied.
+                    || (!self.o.attributes_only
+                        && (!regular
+                            || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)))
                     || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
                         && dfl != 0
                         && !self.o.hard_link
@@ -1054,11 +1059,16 @@ impl Copier {
         let dnofollow = if d.follow { 0 } else { libc::O_NOFOLLOW };
         let mut created = false;
         let mut dst = None;
+        let trunc = if self.o.attributes_only {
+            0
+        } else {
+            libc::O_TRUNC
+        };
         if existing {
             match sfd::openat(
                 d.dir,
                 d.name,
-                libc::O_WRONLY | libc::O_TRUNC | libc::O_CLOEXEC | dnofollow,
+                libc::O_WRONLY | trunc | libc::O_CLOEXEC | dnofollow,
                 0,
             ) {
                 Ok(f) => dst = Some(f),
@@ -1107,7 +1117,12 @@ impl Copier {
         }
         let dst = dst.unwrap_or_else(|| unreachable!());
         let (sf, df) = (src.as_fd(), dst.as_fd());
-        if let Err(err) = self.data(ctx, s, d, sf, df) {
+        let copied = if self.o.attributes_only {
+            Ok(())
+        } else {
+            self.data(ctx, s, d, sf, df)
+        };
+        if let Err(err) = copied {
             if let Some(e) = err {
                 match e {
                     DataError::Read(e) => fail(ctx, "error reading", s.path, &e),

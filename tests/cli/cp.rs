@@ -733,3 +733,44 @@ fn hard_linked_destination_replaced_when_preserving_links_like_gnu() {
         both_in(args, "", Snap::default(), extra);
     }
 }
+
+/// `--attributes-only`: modes, times and owners without the data; an existing destination
+/// keeps its data and its other hard links, a symlink source is refused unless
+/// --remove-destination (coreutils' cp/attr-existing and reflink-perm, rewritten).
+/// `--copy-contents`: a device in a tree is read like a file (symlinks stay links).
+#[test]
+fn attributes_only_and_copy_contents_like_gnu() {
+    let setup = |d: &Path| {
+        sh(
+            d,
+            "printf 1 > file1 && chmod 751 file1 && touch -d 2009-08-28 file1 && \
+             printf 2 > file2 && ln file2 link2 && ln -s file1 sym1 && \
+             mkdir t && mknod t/null c 1 3 && ln -s f t/l && echo x > t/f",
+        )
+    };
+    for args in [
+        &["--attributes-only", "file1", "file2"][..],
+        &["-a", "--attributes-only", "file1", "file2"],
+        &["-a", "--attributes-only", "sym1", "file2"],
+        &[
+            "-a",
+            "--remove-destination",
+            "--attributes-only",
+            "sym1",
+            "file2",
+        ],
+        &["-p", "--attributes-only", "file1", "new"],
+        &[
+            "--reflink=always",
+            "-p",
+            "--attributes-only",
+            "file2",
+            "new",
+        ],
+        &["-r", "--attributes-only", "t", "u"],
+        &["-a", "--copy-contents", "t", "u"],
+        &["-r", "--copy-contents", "t", "u"],
+    ] {
+        same_effect("cp", None, &setup, args);
+    }
+}

@@ -375,14 +375,7 @@ impl Copier {
                 };
                 let mut restore = None;
                 if missing {
-                    let omitted = st.st_mode
-                        & if self.o.owner {
-                            0o077
-                        } else if self.o.mode {
-                            0o022
-                        } else {
-                            0
-                        };
+                    let omitted = self.omitted(st.st_mode);
                     let base = if self.o.plain_mode { 0o777 } else { st.st_mode };
                     if let Err(e) = sfs::mkdirat(cwd, dp, base & 0o7777 & !omitted) {
                         fail(ctx, "cannot make directory", dp, &e);
@@ -610,6 +603,19 @@ impl Copier {
             return Err(());
         }
         Ok(true)
+    }
+
+    /// The bits of a new file's or directory's mode `perm` held back until its owner and mode
+    /// are set: group and other while the owner is still ours, write bits while the mode is
+    /// still to be kept (GNU's omitted_permissions), so nobody gets more in the meantime.
+    fn omitted(&self, perm: u32) -> u32 {
+        perm & if self.o.owner {
+            0o077
+        } else if self.o.mode {
+            0o022
+        } else {
+            0
+        }
     }
 
     /// Whether an existing destination may be replaced when it is, or leads to, the source
@@ -1089,13 +1095,14 @@ impl Copier {
         } else {
             s.st.st_mode & 0o777
         };
+        let omitted = self.omitted(perm);
         if dst.is_none() {
             let excl = if through { 0 } else { libc::O_EXCL };
             match sfd::openat(
                 d.dir,
                 d.name,
                 libc::O_WRONLY | libc::O_CREAT | excl | libc::O_CLOEXEC,
-                perm,
+                perm & !omitted,
             ) {
                 Ok(f) => {
                     dst = Some(f);
@@ -1155,11 +1162,17 @@ impl Copier {
         }
         if self.o.mode {
             let want = st.st_mode & keep;
-            if !created || want != perm & !self.umask {
+            if !created || want != perm & !omitted & !self.umask {
                 if let Err(e) = sfs::fchmod(df, want) {
                     fail(ctx, "preserving permissions for", d.path, &e);
                     ok = false;
                 }
+            }
+        } else if created && perm & omitted & !self.umask != 0 {
+            // The bits left out at creation, as the umask allows them.
+            if let Err(e) = sfs::fchmod(df, perm & !self.umask) {
+                fail(ctx, "setting permissions for", d.path, &e);
+                ok = false;
             }
         }
         if self.o.time {
@@ -1351,13 +1364,27 @@ impl Copier {
         if self.buf.is_empty() {
             self.buf = vec![0u8; BUF_SIZE];
         }
+        // A source that cannot seek (a fifo read with --copy-contents or named as a file)
+        // is read in order from where it is.
+        let mut seekable = true;
         loop {
             let n = left(off).min(self.buf.len());
             if n == 0 {
                 return Ok(off);
             }
-            let k =
-                sfd::pread(sf, &mut self.buf[..n], off).map_err(|e| Some(DataError::Read(e)))?;
+            let buf = &mut self.buf[..n];
+            let got = if seekable {
+                match sfd::pread(sf, buf, off) {
+                    Err(e) if code(&e) == libc::ESPIPE => {
+                        seekable = false;
+                        sfd::read(sf, buf)
+                    }
+                    r => r,
+                }
+            } else {
+                sfd::read(sf, buf)
+            };
+            let k = got.map_err(|e| Some(DataError::Read(e)))?;
             if k == 0 {
                 return Ok(off);
             }
@@ -1455,8 +1482,9 @@ impl Copier {
                             return Action::Skip;
                         }
                         Err(_) => {
-                            if let Err(err) = sfs::mkdirat(pdir, name, (st.st_mode & 0o777) | 0o700)
-                            {
+                            let perm = st.st_mode & 0o777;
+                            let perm = (perm | 0o700) & !self.omitted(perm);
+                            if let Err(err) = sfs::mkdirat(pdir, name, perm) {
                                 fail(ctx, "cannot create directory", &dpath, &err);
                                 ok = false;
                                 return Action::Skip;
@@ -1597,7 +1625,9 @@ impl Copier {
             Some(st.st_mode & keep)
         } else if p.created && self.o.plain_mode {
             Some(0o777 & !self.umask)
-        } else if p.created && st.st_mode & 0o700 != 0o700 {
+        } else if p.created
+            && (st.st_mode & 0o700 != 0o700 || self.omitted(st.st_mode & 0o777) & !self.umask != 0)
+        {
             Some(st.st_mode & 0o777 & !self.umask)
         } else {
             None

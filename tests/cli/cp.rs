@@ -774,3 +774,136 @@ fn attributes_only_and_copy_contents_like_gnu() {
         same_effect("cp", None, &setup, args);
     }
 }
+
+/// While its data is copied a new file grants nobody more than it will have: with -p the
+/// group and other bits come only after the owner is set, the final mode is the source's
+/// (coreutils' cp/file-perm-race, rewritten). A fifo's data is read in order (it cannot seek).
+/// The copy is watched from the middle: cp reads a fifo we hold open.
+#[test]
+fn mode_while_copying_like_gnu() {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    for (args, mid, end) in [
+        (&["-p", "--copy-contents"][..], 0o600, 0o644),
+        (&[][..], 0o644, 0o644),
+        (&["--preserve=mode"][..], 0o644, 0o644),
+    ] {
+        for tool in ["rbox", "gnu"] {
+            let d = TempDir::new("cp-race");
+            sh(d.path(), "umask 022 && mkfifo -m 644 fifo");
+            let mut cmd = std::process::Command::new(if tool == "rbox" {
+                rbox().as_os_str()
+            } else {
+                "cp".as_ref()
+            });
+            if tool == "rbox" {
+                cmd.arg("cp");
+            }
+            let mut child = cmd
+                .args(args)
+                .arg("fifo")
+                .arg("copy")
+                .current_dir(d.path())
+                .spawn()
+                .unwrap();
+            // Once cp reads the fifo it makes the copy and waits for data.
+            let mut w = writer_once_read(&d.join("fifo"), &mut child, tool);
+            let copy = d.join("copy");
+            until_made(&copy, &mut child, tool);
+            let seen = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o7777;
+            w.write_all(b"data\n").unwrap();
+            drop(w);
+            assert!(child.wait().unwrap().success(), "{tool} {args:?}");
+            let last = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(std::fs::read(&copy).unwrap(), b"data\n");
+            assert_eq!(
+                (seen, last),
+                (mid, end),
+                "{tool} cp {args:?}: mode during, after"
+            );
+        }
+    }
+}
+
+/// The same for a directory the copy makes (coreutils' cp/parent-perm-race, rewritten): while
+/// a fifo in it is read, the new directory grants what GNU's does, and ends as GNU's.
+#[test]
+fn directory_mode_while_copying_like_gnu() {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    for args in [
+        &["--preserve=ownership"][..],
+        &["--preserve=mode"][..],
+        &["--parents", "--preserve=ownership"][..],
+        &[][..],
+    ] {
+        // With --parents the copy of t goes to out/t as well.
+        let dest = if args.contains(&"--parents") {
+            "out"
+        } else {
+            "out/t"
+        };
+        let mut got = Vec::new();
+        for tool in ["rbox", "gnu"] {
+            let d = TempDir::new("cp-drace");
+            sh(d.path(), "umask 002 && mkdir -m 775 t out && mkfifo t/fifo");
+            let mut cmd = std::process::Command::new(if tool == "rbox" {
+                rbox().as_os_str()
+            } else {
+                "cp".as_ref()
+            });
+            if tool == "rbox" {
+                cmd.arg("cp");
+            }
+            let mut child = cmd
+                .args(["-R", "--copy-contents"])
+                .args(args)
+                .args(["t", dest])
+                .current_dir(d.path())
+                .spawn()
+                .unwrap();
+            let mut w = writer_once_read(&d.join("t/fifo"), &mut child, tool);
+            until_made(&d.join("out/t/fifo"), &mut child, tool);
+            let mode =
+                |p: &str| std::fs::metadata(d.join(p)).unwrap().permissions().mode() & 0o7777;
+            let seen = mode("out/t");
+            w.write_all(b"x").unwrap();
+            drop(w);
+            assert!(child.wait().unwrap().success(), "{tool} {args:?}");
+            got.push((seen, mode("out/t")));
+        }
+        assert_eq!(got[0], got[1], "cp {args:?}: (during, after) rbox / GNU");
+    }
+}
+
+/// The writing end of `fifo`, opened once `child` reads it (no blocking open: a child that
+/// ends first fails the test instead of hanging it).
+#[track_caller]
+fn writer_once_read(fifo: &Path, child: &mut std::process::Child, tool: &str) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    loop {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(fifo)
+        {
+            Ok(f) => return f,
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                let ended = child.try_wait().unwrap();
+                assert!(ended.is_none(), "{tool} cp ended before reading: {ended:?}");
+                std::thread::yield_now();
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// Waits for `path` to appear while `child` runs.
+#[track_caller]
+fn until_made(path: &Path, child: &mut std::process::Child, tool: &str) {
+    while !path.exists() {
+        let ended = child.try_wait().unwrap();
+        assert!(ended.is_none(), "{tool} cp ended first: {ended:?}");
+        std::thread::yield_now();
+    }
+}

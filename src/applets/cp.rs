@@ -13,8 +13,7 @@
 //! `--copy-contents` (fifos and devices in a tree read like files).
 //! Deviations: SELinux contexts (`context` is accepted and ignored); a new destination
 //! file whose copy failed is removed (GNU leaves the partial file); inside a tree an existing
-//! destination symlink is replaced, not written through; `--sparse=always` keeps the source's
-//! holes but does not punch new ones into zero runs.
+//! destination symlink is replaced, not written through.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

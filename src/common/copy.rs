@@ -1262,15 +1262,21 @@ impl Copier {
             }
         }
         let size = s.st.st_size.max(0) as u64;
+        let dst_regular =
+            || sfd::fstat(df).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
+        // --sparse=always: runs of zero blocks become holes, whatever the source holds.
+        if self.o.sparse == Sparse::Always && s.st.st_mode & libc::S_IFMT == libc::S_IFREG {
+            if let Ok(st) = sfd::fstat(df).map(|st| (st.st_mode & libc::S_IFMT, st.st_blksize)) {
+                if st.0 == libc::S_IFREG {
+                    return self.punching(sf, df, (st.1 as usize).clamp(512, BUF_SIZE));
+                }
+            }
+        }
         // Holes are kept only in a regular file, as GNU does: a FIFO, a terminal or /dev/null
         // gets them as zeros, in order (fstat is asked only for a sparse source).
         let sparse = match self.o.sparse {
             Sparse::Never => false,
-            _ => {
-                size > 0
-                    && (s.st.st_blocks as u64) * 512 < size
-                    && sfd::fstat(df).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
-            }
+            _ => size > 0 && (s.st.st_blocks as u64) * 512 < size && dst_regular(),
         };
         if sparse {
             let mut off = 0u64;
@@ -1302,6 +1308,34 @@ impl Copier {
         }
         self.range(pair, sf, df, 0, None)?;
         Ok(())
+    }
+
+    /// The whole of regular file `sf` into regular file `df`, every all-zero block of `blk`
+    /// bytes skipped (a hole) and the size set at the end: GNU's `--sparse=always`.
+    fn punching(
+        &mut self,
+        sf: BorrowedFd,
+        df: BorrowedFd,
+        blk: usize,
+    ) -> Result<(), Option<DataError>> {
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; BUF_SIZE];
+        }
+        let mut off = 0u64;
+        loop {
+            let k = sfd::pread(sf, &mut self.buf, off).map_err(|e| Some(DataError::Read(e)))?;
+            if k == 0 {
+                break;
+            }
+            for (i, b) in self.buf[..k].chunks(blk).enumerate() {
+                if b.iter().any(|&c| c != 0) {
+                    let at = off + (i * blk) as u64;
+                    sfs::pwrite_all(df, b, at).map_err(|e| Some(DataError::Write(e)))?;
+                }
+            }
+            off += k as u64;
+        }
+        sfs::ftruncate(df, off).map_err(|e| Some(DataError::Write(e)))
     }
 
     /// Copies `len` bytes (None: to the end) from offset `off` of `sf` to the same offset of

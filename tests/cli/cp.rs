@@ -907,3 +907,33 @@ fn until_made(path: &Path, child: &mut std::process::Child, tool: &str) {
         std::thread::yield_now();
     }
 }
+
+/// `--sparse=always` turns runs of zero blocks into holes, also in a source with none and at
+/// its end (coreutils' cp/sparse-2, rewritten): the same data and as many blocks as GNU's.
+#[test]
+fn sparse_always_punches_holes_like_gnu() {
+    use std::os::unix::fs::MetadataExt;
+    let d = TempDir::new("cp-spa");
+    sh(
+        d.path(),
+        "printf x > k && dd bs=1k seek=1 of=k count=255 < /dev/zero 2>/dev/null && \
+         printf y >> k && printf x > e && dd bs=1k seek=128 of=e < /dev/null 2>/dev/null && \
+         : > empty",
+    );
+    for src in ["k", "e", "empty"] {
+        let (ours, theirs) = (format!("{src}.rbox"), format!("{src}.gnu"));
+        for (r, dst) in [(applet("cp"), &ours), (gnu("cp"), &theirs)] {
+            r.args(["--reflink=never", "--sparse=always", src, dst])
+                .cwd(d.path())
+                .run()
+                .ok();
+        }
+        let m = |n: &str| std::fs::metadata(d.join(n)).unwrap();
+        let read = |n: &str| std::fs::read(d.join(n)).unwrap();
+        assert_eq!(read(&ours), read(src));
+        assert_eq!(m(&ours).blocks(), m(&theirs).blocks(), "{src}");
+        if src == "k" {
+            assert!(m(&ours).blocks() < m(src).blocks(), "no hole punched");
+        }
+    }
+}

@@ -7,7 +7,8 @@
 //! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
 //! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
 //! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
-//! file is installed unstripped); no `-C`/`--compare`, SELinux options. `--backup`/`-b`/`-S`
+//! file is installed unstripped); no SELinux options. `-C`/`--compare` leaves a destination
+//! alone that already has the source's bytes and the owner, group and mode to be given. `--backup`/`-b`/`-S`
 //! through [`common::backup`](crate::common::backup) rename the old destination aside.
 
 use std::ffi::OsString;
@@ -21,7 +22,7 @@ use crate::common::fs::{apply_mode, Names};
 use crate::common::help::{help_text, Help};
 use crate::common::quote::{quote_always, quote_into, Style};
 use crate::common::sys::fd as sfd;
-use crate::common::sys::{fs as sfs, process};
+use crate::common::sys::{fs as sfs, process, user};
 use crate::common::{Ctx, Error, Result};
 
 pub const USAGE: Help = help_text!(
@@ -44,6 +45,9 @@ Mandatory arguments to long options are mandatory for short options too.
       --backup[=CONTROL]  make a backup of each existing destination file
   -b                  like --backup but does not accept an argument
   -c                  (ignored)
+  -C, --compare       compare content of source and destination files, and
+                        if no change to content, ownership, and permissions,
+                        do not modify the destination at all
   -d, --directory     treat all arguments as directory names; create all
                         components of the specified directories
   -D                  create all leading components of DEST except the last,
@@ -84,6 +88,7 @@ static SPEC: Spec = Spec::new(
         backup::OPTS[1],
         backup::OPTS[2],
         Opt::flag("c", Some(b'c'), None),
+        Opt::flag("compare", Some(b'C'), Some("compare")),
         Opt::flag("directory", Some(b'd'), Some("directory")),
         Opt::flag("D", Some(b'D'), None),
         Opt::arg("group", Some(b'g'), Some("group")),
@@ -124,6 +129,39 @@ struct Inst {
     verbose: bool,
     backup: Option<Backup>,
     werr: Option<std::io::Error>,
+    /// `-C`: a destination already as it would be made is left alone.
+    compare: bool,
+}
+
+/// Set-user-ID, set-group-ID or sticky: bits `-C` never takes as already right.
+fn extra_mode(m: u32) -> bool {
+    m & 0o7000 != 0
+}
+
+/// Whether two open files hold the same bytes.
+fn same_content(a: &sfd::OwnedFd, b: &sfd::OwnedFd) -> bool {
+    use std::os::fd::AsFd;
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = match sfd::read(a.as_fd(), &mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        // The other file in as many bytes (reads may come short).
+        let mut got = 0;
+        while got < n {
+            match sfd::read(b.as_fd(), &mut y[got..n]) {
+                Ok(0) | Err(_) => return false,
+                Ok(k) => got += k,
+            }
+        }
+        if x[..n] != y[..n] {
+            return false;
+        }
+        if n == 0 {
+            return matches!(sfd::read(b.as_fd(), &mut y[..1]), Ok(0));
+        }
+    }
 }
 
 fn invalid(what: &str, v: &[u8]) -> Error {
@@ -159,13 +197,32 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         verbose: m.flag("verbose"),
         backup: backup::from_matches(ctx, &m)?,
         werr: None,
+        compare: m.flag("compare"),
     };
+    if inst.compare {
+        let clash = if m.flag("preserve-timestamps") {
+            Some("--preserve-timestamps")
+        } else if m.flag("strip") {
+            Some("--strip")
+        } else {
+            None
+        };
+        if let Some(o) = clash {
+            ctx.msg(format!("options --compare (-C) and {o} are mutually exclusive").as_bytes());
+            ctx.try_help();
+            return Err(Error::silent(1));
+        }
+    }
     if let Some(md) = m.last("mode") {
         let md = md.as_bytes();
         if apply_mode(md, 0, false).is_none() {
             return Err(invalid("mode", md));
         }
         inst.mode = Some(md.to_vec());
+    }
+    if inst.compare && extra_mode(inst.file_mode()) {
+        ctx.msg(b"the --compare (-C) option is ignored when you specify a mode with non-permission bits");
+        inst.compare = false;
     }
     if let Some(o) = m.last("owner") {
         inst.uid =
@@ -298,6 +355,40 @@ impl Inst {
         self.attrs(ctx, path, true)
     }
 
+    /// The mode an installed file gets.
+    fn file_mode(&self) -> u32 {
+        match &self.mode {
+            Some(md) => apply_mode(md, 0, false).unwrap_or(0o755),
+            None => 0o755,
+        }
+    }
+
+    /// `-C`: the destination is a regular file with the source's bytes and the owner, group
+    /// and mode installing would give it (GNU's need_copy, ids the real ones by default).
+    fn up_to_date(&self, src: &[u8], dst: &[u8]) -> bool {
+        let reg = |st: &sfd::Stat| st.st_mode & libc::S_IFMT == libc::S_IFREG;
+        let (Ok(s), Ok(d)) = (sfd::lstat(src), sfd::lstat(dst)) else {
+            return false;
+        };
+        let (ruid, rgid) = (user::getresuid().0, user::getresgid().0);
+        let uid = if self.uid == u32::MAX { ruid } else { self.uid };
+        let gid = if self.gid == u32::MAX { rgid } else { self.gid };
+        if !reg(&s) || !reg(&d) || extra_mode(s.st_mode) || extra_mode(d.st_mode) {
+            return false;
+        }
+        if s.st_size != d.st_size || d.st_mode & 0o7777 != self.file_mode() {
+            return false;
+        }
+        if d.st_uid != uid || d.st_gid != gid {
+            return false;
+        }
+        let open = |p: &[u8]| sfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC, 0);
+        match (open(src), open(dst)) {
+            (Ok(a), Ok(b)) => same_content(&a, &b),
+            _ => false,
+        }
+    }
+
     /// Owner, group, then mode of an installed file or directory.
     fn attrs(&mut self, ctx: &mut Ctx, path: &[u8], dir: bool) -> bool {
         let cwd = sfd::cwd();
@@ -353,6 +444,9 @@ impl Inst {
                 ctx.msg(&m);
                 return false;
             }
+        }
+        if self.compare && self.up_to_date(src, dst) {
+            return true;
         }
         // An existing destination goes first (a busy executable is replaced, not rewritten).
         let mut backed_up = None;

@@ -6,8 +6,9 @@
 //! replaced; `-v` says `removed 'x'`), the data copied by [`common::copy`](crate::common::copy),
 //! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
 //! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
-//! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
-//! file is installed unstripped); no SELinux options. `-C`/`--compare` leaves a destination
+//! `-s` runs `--strip-program` (default `strip` from PATH) on the installed file; a file it
+//! fails on is removed. Deviations: with no `strip` on PATH (a scratch image) the file is
+//! installed unstripped instead of failing; no SELinux options. `-C`/`--compare` leaves a destination
 //! alone that already has the source's bytes and the owner, group and mode to be given. `--backup`/`-b`/`-S`
 //! through [`common::backup`](crate::common::backup) rename the old destination aside.
 
@@ -18,6 +19,7 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::backup::{self, Backup};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
+use crate::common::exec::{self, Io};
 use crate::common::fs::{apply_mode, Names};
 use crate::common::help::{help_text, Help};
 use crate::common::quote::{quote_always, quote_into, Style};
@@ -58,7 +60,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -o, --owner=OWNER   set ownership (super-user only)
   -p, --preserve-timestamps   apply access/modification times of SOURCE files
                         to corresponding destination files
-  -s, --strip         strip symbol tables (accepted; rbox runs no strip program)
+  -s, --strip         strip symbol tables
+      --strip-program=PROGRAM  program used to strip binaries
   -S, --suffix=SUFFIX  override the usual backup suffix
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory  treat DEST as a normal file
@@ -131,6 +134,10 @@ struct Inst {
     werr: Option<std::io::Error>,
     /// `-C`: a destination already as it would be made is left alone.
     compare: bool,
+    /// `-s`: the strip program, and whether it was named (`--strip-program`).
+    strip: Option<(Vec<u8>, bool)>,
+    /// `-p`: the times put back after strip changed them.
+    times: bool,
 }
 
 /// Set-user-ID, set-group-ID or sticky: bits `-C` never takes as already right.
@@ -198,6 +205,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         backup: backup::from_matches(ctx, &m)?,
         werr: None,
         compare: m.flag("compare"),
+        strip: m.flag("strip").then(|| match m.last("strip-program") {
+            Some(p) => (p.as_bytes().to_vec(), true),
+            None => (b"strip".to_vec(), false),
+        }),
+        times: m.flag("preserve-timestamps"),
     };
     if inst.compare {
         let clash = if m.flag("preserve-timestamps") {
@@ -489,6 +501,67 @@ impl Inst {
             l.push(b'\n');
             self.line(ctx, &l);
         }
+        if self.strip.is_some() && !self.run_strip(ctx, dst, &sst) {
+            // A file strip could not finish is not left behind, as GNU.
+            let _ = sfs::unlinkat(sfd::cwd(), dst, 0);
+            return false;
+        }
         self.attrs(ctx, dst, false)
+    }
+
+    /// Runs the strip program on `dst` and waits for it (GNU's messages). The default `strip`
+    /// missing from PATH (a scratch image) leaves the file unstripped, quietly; a program
+    /// named with `--strip-program` must run. With `-p` the source's times are put back.
+    fn run_strip(&mut self, ctx: &mut Ctx, dst: &[u8], src: &sfd::Stat) -> bool {
+        let Some((prog, named)) = self.strip.clone() else {
+            return true;
+        };
+        // A name starting with '-' would read as an option.
+        let arg = if dst.starts_with(b"-") {
+            [b"./", dst].concat()
+        } else {
+            dst.to_vec()
+        };
+        let argv = [prog.clone(), arg];
+        let ok = match exec::spawn(None, &argv, None, Io::Inherit, Io::Inherit) {
+            Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return true,
+            Err(e) => {
+                let mut m = b"cannot run ".to_vec();
+                m.extend_from_slice(&quote_always(&prog));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                false
+            }
+            Ok(mut child) => match child.wait() {
+                Ok(st) if st.exit_code() == Some(0) => true,
+                Ok(_) => false,
+                Err(e) => {
+                    let mut m = b"waiting for strip: ".to_vec();
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
+                    return false;
+                }
+            },
+        };
+        if !ok {
+            ctx.msg(b"strip process terminated abnormally");
+            return false;
+        }
+        if self.times {
+            let t = [
+                sfs::Time::At(src.st_atime, src.st_atime_nsec as u32),
+                sfs::Time::At(src.st_mtime, src.st_mtime_nsec as u32),
+            ];
+            if let Err(e) = sfs::utimensat(sfd::cwd(), dst, t, 0) {
+                let mut m = b"cannot set timestamps for ".to_vec();
+                m.extend_from_slice(&quote_always(dst));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        }
+        true
     }
 }

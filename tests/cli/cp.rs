@@ -377,7 +377,6 @@ fn parents_as_gnu() {
     let cases: &[&[&str]] = &[
         &["-v", "--parents", "a/b/f", "d"],
         &["--parents", "a/b/f", "./a/b/g", "d/"],
-        &["-v", "--parents", "-r", "a", "d"],
         &["-p", "--parents", "a/b/f", "d"],
         &["-a", "--parents", "a", "d"],
         &["--parents", "-t", "d", "a/b//f"],
@@ -387,6 +386,10 @@ fn parents_as_gnu() {
     for args in cases {
         same_effect("cp", None, &setup, args);
     }
+    // -v lists a directory's entries in inode order, which differs between the two fixtures
+    // when they hold several: one file each.
+    let single = |d: &std::path::Path| sh(d, "mkdir -p a/b d && echo x > a/b/f && chmod 711 a/b");
+    same_effect("cp", None, &single, &["-v", "--parents", "-r", "a", "d"]);
 }
 
 /// Cases after GNU coreutils' own cp tests (rewritten): a later operand does not overwrite

@@ -9,11 +9,11 @@
 //! [`common::copy`](crate::common::copy).
 //! `--parents` as GNU. `--backup[=CONTROL]`/`-b`/`-S` through
 //! [`common::backup`](crate::common::backup) (`-v`: `'x' -> 'a' (backup: 'a~')`).
-//! Deviations: no `--attributes-only`,
-//! `--copy-contents`, SELinux contexts (`context` is accepted and ignored); a new destination
+//! `--attributes-only` (an existing destination keeps its data, a new one is empty),
+//! `--copy-contents` (fifos and devices in a tree read like files).
+//! Deviations: SELinux contexts (`context` is accepted and ignored); a new destination
 //! file whose copy failed is removed (GNU leaves the partial file); inside a tree an existing
-//! destination symlink is replaced, not written through; `--sparse=always` keeps the source's
-//! holes but does not punch new ones into zero runs.
+//! destination symlink is replaced, not written through.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -33,8 +33,10 @@ Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY.
 
 Mandatory arguments to long options are mandatory for short options too.
   -a, --archive                same as -dR --preserve=all
+      --attributes-only        don't copy the file data, just the attributes
       --backup[=CONTROL]       make a backup of each existing destination file
   -b                           like --backup but does not accept an argument
+      --copy-contents          copy contents of special files when recursive
   -d                           same as --no-dereference --preserve=links
   -f, --force                  if an existing destination file cannot be
                                  opened, remove it and try again (this option
@@ -100,9 +102,11 @@ regular file.
 static SPEC: Spec = Spec::new(
     &[
         Opt::flag("archive", Some(b'a'), Some("archive")),
+        Opt::flag("attributes-only", None, Some("attributes-only")),
         backup::OPTS[0],
         backup::OPTS[1],
         backup::OPTS[2],
+        Opt::flag("copy-contents", None, Some("copy-contents")),
         Opt::flag("d", Some(b'd'), None),
         Opt::flag("force", Some(b'f'), Some("force")),
         Opt::flag("interactive", Some(b'i'), Some("interactive")),
@@ -210,6 +214,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut deref: Option<Deref> = None;
     let mut target: Option<Vec<u8>> = None;
     let (mut no_target, mut strip, mut parents) = (false, false, false);
+    let mut copy_contents = false;
     for (id, val) in &m.opts {
         let v = val.as_ref().map(|v| v.as_bytes());
         match Id::of(id.as_bytes()) {
@@ -281,6 +286,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
             }
             Some(Id::RemoveDestination) => o.remove_dest = true,
+            Some(Id::AttributesOnly) => o.attributes_only = true,
+            Some(Id::CopyContents) => copy_contents = true,
             Some(Id::Sparse) => {
                 o.sparse = args::argmatch(
                     ctx,
@@ -316,6 +323,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(Error::silent(1));
     }
     let bk = backup::from_matches(ctx, &m)?;
+    // Special files in a tree are read like regular ones (GNU's copy_as_regular).
+    if copy_contents {
+        o.special = false;
+    }
+    // The historical behaviour POSIX asks for: a dangling destination symlink written through.
+    o.write_dangling = std::env::var_os("POSIXLY_CORRECT").is_some();
     o.deref = deref.unwrap_or(if o.recursive && !o.hard_link {
         Deref::Never
     } else {
@@ -384,5 +397,7 @@ crate::common::args::named! {
         Update = "update",
         Verbose = "verbose",
         OneFileSystem = "one-file-system",
+        AttributesOnly = "attributes-only",
+        CopyContents = "copy-contents",
     }
 }

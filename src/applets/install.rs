@@ -6,8 +6,10 @@
 //! replaced; `-v` says `removed 'x'`), the data copied by [`common::copy`](crate::common::copy),
 //! then owner, group and mode set (default 0755). `-d` and `-D` create missing directories
 //! (`install: creating directory 'a'` with `-v`). Messages and status as GNU.
-//! Deviations: `-s`/`--strip` is accepted but no strip program is run (rbox carries none: the
-//! file is installed unstripped); no `-C`/`--compare`, SELinux options. `--backup`/`-b`/`-S`
+//! `-s` runs `--strip-program` (default `strip` from PATH) on the installed file; a file it
+//! fails on is removed. Deviations: with no `strip` on PATH (a scratch image) the file is
+//! installed unstripped instead of failing; no SELinux options. `-C`/`--compare` leaves a destination
+//! alone that already has the source's bytes and the owner, group and mode to be given. `--backup`/`-b`/`-S`
 //! through [`common::backup`](crate::common::backup) rename the old destination aside.
 
 use std::ffi::OsString;
@@ -17,11 +19,12 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::backup::{self, Backup};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
+use crate::common::exec::{self, Io};
 use crate::common::fs::{apply_mode, Names};
 use crate::common::help::{help_text, Help};
 use crate::common::quote::{quote_always, quote_into, Style};
 use crate::common::sys::fd as sfd;
-use crate::common::sys::{fs as sfs, process};
+use crate::common::sys::{fs as sfs, process, user};
 use crate::common::{Ctx, Error, Result};
 
 pub const USAGE: Help = help_text!(
@@ -44,6 +47,9 @@ Mandatory arguments to long options are mandatory for short options too.
       --backup[=CONTROL]  make a backup of each existing destination file
   -b                  like --backup but does not accept an argument
   -c                  (ignored)
+  -C, --compare       compare content of source and destination files, and
+                        if no change to content, ownership, and permissions,
+                        do not modify the destination at all
   -d, --directory     treat all arguments as directory names; create all
                         components of the specified directories
   -D                  create all leading components of DEST except the last,
@@ -54,7 +60,8 @@ Mandatory arguments to long options are mandatory for short options too.
   -o, --owner=OWNER   set ownership (super-user only)
   -p, --preserve-timestamps   apply access/modification times of SOURCE files
                         to corresponding destination files
-  -s, --strip         strip symbol tables (accepted; rbox runs no strip program)
+  -s, --strip         strip symbol tables
+      --strip-program=PROGRAM  program used to strip binaries
   -S, --suffix=SUFFIX  override the usual backup suffix
   -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY
   -T, --no-target-directory  treat DEST as a normal file
@@ -84,6 +91,7 @@ static SPEC: Spec = Spec::new(
         backup::OPTS[1],
         backup::OPTS[2],
         Opt::flag("c", Some(b'c'), None),
+        Opt::flag("compare", Some(b'C'), Some("compare")),
         Opt::flag("directory", Some(b'd'), Some("directory")),
         Opt::flag("D", Some(b'D'), None),
         Opt::arg("group", Some(b'g'), Some("group")),
@@ -124,6 +132,43 @@ struct Inst {
     verbose: bool,
     backup: Option<Backup>,
     werr: Option<std::io::Error>,
+    /// `-C`: a destination already as it would be made is left alone.
+    compare: bool,
+    /// `-s`: the strip program, and whether it was named (`--strip-program`).
+    strip: Option<(Vec<u8>, bool)>,
+    /// `-p`: the times put back after strip changed them.
+    times: bool,
+}
+
+/// Set-user-ID, set-group-ID or sticky: bits `-C` never takes as already right.
+fn extra_mode(m: u32) -> bool {
+    m & 0o7000 != 0
+}
+
+/// Whether two open files hold the same bytes.
+fn same_content(a: &sfd::OwnedFd, b: &sfd::OwnedFd) -> bool {
+    use std::os::fd::AsFd;
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = match sfd::read(a.as_fd(), &mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        // The other file in as many bytes (reads may come short).
+        let mut got = 0;
+        while got < n {
+            match sfd::read(b.as_fd(), &mut y[got..n]) {
+                Ok(0) | Err(_) => return false,
+                Ok(k) => got += k,
+            }
+        }
+        if x[..n] != y[..n] {
+            return false;
+        }
+        if n == 0 {
+            return matches!(sfd::read(b.as_fd(), &mut y[..1]), Ok(0));
+        }
+    }
 }
 
 fn invalid(what: &str, v: &[u8]) -> Error {
@@ -159,13 +204,37 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         verbose: m.flag("verbose"),
         backup: backup::from_matches(ctx, &m)?,
         werr: None,
+        compare: m.flag("compare"),
+        strip: m.flag("strip").then(|| match m.last("strip-program") {
+            Some(p) => (p.as_bytes().to_vec(), true),
+            None => (b"strip".to_vec(), false),
+        }),
+        times: m.flag("preserve-timestamps"),
     };
+    if inst.compare {
+        let clash = if m.flag("preserve-timestamps") {
+            Some("--preserve-timestamps")
+        } else if m.flag("strip") {
+            Some("--strip")
+        } else {
+            None
+        };
+        if let Some(o) = clash {
+            ctx.msg(format!("options --compare (-C) and {o} are mutually exclusive").as_bytes());
+            ctx.try_help();
+            return Err(Error::silent(1));
+        }
+    }
     if let Some(md) = m.last("mode") {
         let md = md.as_bytes();
         if apply_mode(md, 0, false).is_none() {
             return Err(invalid("mode", md));
         }
         inst.mode = Some(md.to_vec());
+    }
+    if inst.compare && extra_mode(inst.file_mode()) {
+        ctx.msg(b"the --compare (-C) option is ignored when you specify a mode with non-permission bits");
+        inst.compare = false;
     }
     if let Some(o) = m.last("owner") {
         inst.uid =
@@ -298,6 +367,40 @@ impl Inst {
         self.attrs(ctx, path, true)
     }
 
+    /// The mode an installed file gets.
+    fn file_mode(&self) -> u32 {
+        match &self.mode {
+            Some(md) => apply_mode(md, 0, false).unwrap_or(0o755),
+            None => 0o755,
+        }
+    }
+
+    /// `-C`: the destination is a regular file with the source's bytes and the owner, group
+    /// and mode installing would give it (GNU's need_copy, ids the real ones by default).
+    fn up_to_date(&self, src: &[u8], dst: &[u8]) -> bool {
+        let reg = |st: &sfd::Stat| st.st_mode & libc::S_IFMT == libc::S_IFREG;
+        let (Ok(s), Ok(d)) = (sfd::lstat(src), sfd::lstat(dst)) else {
+            return false;
+        };
+        let (ruid, rgid) = (user::getresuid().0, user::getresgid().0);
+        let uid = if self.uid == u32::MAX { ruid } else { self.uid };
+        let gid = if self.gid == u32::MAX { rgid } else { self.gid };
+        if !reg(&s) || !reg(&d) || extra_mode(s.st_mode) || extra_mode(d.st_mode) {
+            return false;
+        }
+        if s.st_size != d.st_size || d.st_mode & 0o7777 != self.file_mode() {
+            return false;
+        }
+        if d.st_uid != uid || d.st_gid != gid {
+            return false;
+        }
+        let open = |p: &[u8]| sfd::open(p, libc::O_RDONLY | libc::O_CLOEXEC, 0);
+        match (open(src), open(dst)) {
+            (Ok(a), Ok(b)) => same_content(&a, &b),
+            _ => false,
+        }
+    }
+
     /// Owner, group, then mode of an installed file or directory.
     fn attrs(&mut self, ctx: &mut Ctx, path: &[u8], dir: bool) -> bool {
         let cwd = sfd::cwd();
@@ -354,6 +457,9 @@ impl Inst {
                 return false;
             }
         }
+        if self.compare && self.up_to_date(src, dst) {
+            return true;
+        }
         // An existing destination goes first (a busy executable is replaced, not rewritten).
         let mut backed_up = None;
         if let Ok(d) = sfd::lstat(dst) {
@@ -395,6 +501,67 @@ impl Inst {
             l.push(b'\n');
             self.line(ctx, &l);
         }
+        if self.strip.is_some() && !self.run_strip(ctx, dst, &sst) {
+            // A file strip could not finish is not left behind, as GNU.
+            let _ = sfs::unlinkat(sfd::cwd(), dst, 0);
+            return false;
+        }
         self.attrs(ctx, dst, false)
+    }
+
+    /// Runs the strip program on `dst` and waits for it (GNU's messages). The default `strip`
+    /// missing from PATH (a scratch image) leaves the file unstripped, quietly; a program
+    /// named with `--strip-program` must run. With `-p` the source's times are put back.
+    fn run_strip(&mut self, ctx: &mut Ctx, dst: &[u8], src: &sfd::Stat) -> bool {
+        let Some((prog, named)) = self.strip.clone() else {
+            return true;
+        };
+        // A name starting with '-' would read as an option.
+        let arg = if dst.starts_with(b"-") {
+            [b"./", dst].concat()
+        } else {
+            dst.to_vec()
+        };
+        let argv = [prog.clone(), arg];
+        let ok = match exec::spawn(None, &argv, None, Io::Inherit, Io::Inherit) {
+            Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return true,
+            Err(e) => {
+                let mut m = b"cannot run ".to_vec();
+                m.extend_from_slice(&quote_always(&prog));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                false
+            }
+            Ok(mut child) => match child.wait() {
+                Ok(st) if st.exit_code() == Some(0) => true,
+                Ok(_) => false,
+                Err(e) => {
+                    let mut m = b"waiting for strip: ".to_vec();
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
+                    return false;
+                }
+            },
+        };
+        if !ok {
+            ctx.msg(b"strip process terminated abnormally");
+            return false;
+        }
+        if self.times {
+            let t = [
+                sfs::Time::At(src.st_atime, src.st_atime_nsec as u32),
+                sfs::Time::At(src.st_mtime, src.st_mtime_nsec as u32),
+            ];
+            if let Err(e) = sfs::utimensat(sfd::cwd(), dst, t, 0) {
+                let mut m = b"cannot set timestamps for ".to_vec();
+                m.extend_from_slice(&quote_always(dst));
+                m.extend_from_slice(b": ");
+                m.extend_from_slice(strerror(&e).as_bytes());
+                ctx.msg(&m);
+                return false;
+            }
+        }
+        true
     }
 }

@@ -293,10 +293,13 @@ impl Mv {
                     return true;
                 }
             }
-            // GNU asks before it finds the kinds do not match.
+            // GNU asks before it finds the kinds do not match. With a backup the kinds may
+            // differ (`mv -T -b f dir`: the directory is moved aside), as GNU's; not through a
+            // trailing slash, where GNU backs up and then fails the rename, half done.
             let ddir = is_dir(d)
                 || (sfd::stat(dst).map(|s| is_dir(&s)).unwrap_or(false) && dst.ends_with(b"/"));
-            if is_dir(&sst) && !ddir {
+            let aside = self.backup.is_some() && !dst.ends_with(b"/");
+            if is_dir(&sst) && !ddir && !aside {
                 say(
                     ctx,
                     &[
@@ -308,7 +311,7 @@ impl Mv {
                 );
                 return false;
             }
-            if !is_dir(&sst) && ddir {
+            if !is_dir(&sst) && ddir && !aside {
                 say(
                     ctx,
                     &[b"cannot overwrite directory ", dst, b" with non-directory"],

@@ -6,7 +6,8 @@
 //! without operands quiet, the `Try 'rm ./-x'` hint after a bad option that names an existing
 //! file. The removal itself is [`common::remove`](crate::common::remove): descriptor-relative
 //! (`unlinkat` in directories opened with O_NOFOLLOW), `.`/`..`/`/` refused.
-//! Deviation: none known (the hidden `---presume-input-tty` is not accepted).
+//! GNU's hidden `---presume-input-tty` (questions as if stdin were a terminal) is accepted.
+//! Deviation: none known.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -74,6 +75,8 @@ static OPTS: &[Opt] = &[
     Opt::flag("verbose", Some(b'v'), Some("verbose")),
     Opt::flag("help", None, Some("help")),
     Opt::flag("version", None, Some("version")),
+    // GNU's hidden test option: questions asked as if stdin were a terminal.
+    Opt::flag("presume-input-tty", None, Some("-presume-input-tty")),
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -116,6 +119,7 @@ fn leading_hyphen(ctx: &mut Ctx, argv: &[OsString]) {
 fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
     let mut o = RmOptions::default();
     let mut prompt_once = false;
+    let mut presume_tty = false;
     let mut files = Vec::new();
     for a in Getopt::new(argv, OPTS, Order::Permute) {
         let (opt, val) = match a {
@@ -186,6 +190,7 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
             }
             Some(Id::Recursive) => o.recursive = true,
             Some(Id::Verbose) => o.verbose = true,
+            Some(Id::PresumeTty) => presume_tty = true,
             Some(Id::Help) => {
                 ctx.out.write_all(&USAGE.bytes())?;
                 return Ok(());
@@ -220,7 +225,7 @@ fn run(argv: &[OsString], ctx: &mut Ctx) -> Result<()> {
             return Ok(());
         }
     }
-    o.stdin_tty = sfd::isatty(stdin_fd());
+    o.stdin_tty = presume_tty || sfd::isatty(stdin_fd());
     let mut rm = Remover::new(o);
     let mut status = Status::Ok;
     for f in &files {
@@ -254,5 +259,6 @@ crate::common::args::named! {
         Verbose = "verbose",
         Help = "help",
         Version = "version",
+        PresumeTty = "presume-input-tty",
     }
 }

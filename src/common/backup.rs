@@ -131,6 +131,12 @@ impl Backup {
     /// The backup name of `name` (relative to `dir`, any directory part kept), and whether it
     /// is numbered (made without replacing anything).
     pub fn name_for(&self, dirfd: BorrowedFd, name: &[u8]) -> (Vec<u8>, bool) {
+        // `mv -T --backup C E/`: the backup of `E/` is `E.~1~` beside it, not inside it.
+        let mut len = name.len();
+        while len > 1 && name[len - 1] == b'/' {
+            len -= 1;
+        }
+        let name = &name[..len];
         let dl = name.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
         let base = &name[dl..];
         let mut out = name.to_vec();

@@ -93,6 +93,11 @@ pub struct CopyOpts {
     pub special: bool,
     /// For mv: a copy that stands for a rename (messages and checks as mv's).
     pub move_mode: bool,
+    /// cp under POSIXLY_CORRECT: a dangling destination symlink is written through (its
+    /// target created), not refused.
+    pub write_dangling: bool,
+    /// `--attributes-only`: files made or kept, their data never copied nor truncated.
+    pub attributes_only: bool,
 }
 
 impl Default for CopyOpts {
@@ -120,6 +125,8 @@ impl Default for CopyOpts {
             one_fs: false,
             special: false,
             move_mode: false,
+            write_dangling: false,
+            attributes_only: false,
         }
     }
 }
@@ -368,14 +375,7 @@ impl Copier {
                 };
                 let mut restore = None;
                 if missing {
-                    let omitted = st.st_mode
-                        & if self.o.owner {
-                            0o077
-                        } else if self.o.mode {
-                            0o022
-                        } else {
-                            0
-                        };
+                    let omitted = self.omitted(st.st_mode);
                     let base = if self.o.plain_mode { 0o777 } else { st.st_mode };
                     if let Err(e) = sfs::mkdirat(cwd, dp, base & 0o7777 & !omitted) {
                         fail(ctx, "cannot make directory", dp, &e);
@@ -566,13 +566,13 @@ impl Copier {
     }
 
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
-        // With a backup another name of the same file may be replaced (it is kept aside).
-        if (dst.st_dev, dst.st_ino) == (s.st.st_dev, s.st.st_ino)
-            && !self.o.symbolic_link
-            && (self.backup.is_none() || super::fs::same_entry(s.path, d.path))
-        {
-            say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
-            return Err(());
+        match self.same_file_ok(s, d, dst) {
+            Some(true) => {}
+            Some(false) => return Ok(false),
+            None => {
+                say(ctx, &[b"", s.path, b" and ", d.path, b" are the same file"]);
+                return Err(());
+            }
         }
         if self.o.no_clobber {
             return Ok(false);
@@ -605,6 +605,121 @@ impl Copier {
         Ok(true)
     }
 
+    /// The bits of a new file's or directory's mode `perm` held back until its owner and mode
+    /// are set: group and other while the owner is still ours, write bits while the mode is
+    /// still to be kept (GNU's omitted_permissions), so nobody gets more in the meantime.
+    fn omitted(&self, perm: u32) -> u32 {
+        perm & if self.o.owner {
+            0o077
+        } else if self.o.mode {
+            0o022
+        } else {
+            0
+        }
+    }
+
+    /// Whether an existing destination may be replaced when it is, or leads to, the source
+    /// itself: Some(true) go on, Some(false) nothing to do (a hard link already in place),
+    /// None refused as the same file. GNU's same_file_ok rules (coreutils' cp/same-file table
+    /// over -b -f -l -s -d --remove-destination, through hard links and symlinks): the copy
+    /// must never truncate or unlink the only name of the data it reads, nor leave a link to
+    /// itself in place of a file, unless a backup keeps the data.
+    /// `dst` is the destination's status as looked up by the caller.
+    fn same_file_ok(&self, s: &Src, d: &Dst, dst: &Stat) -> Option<bool> {
+        let o = &self.o;
+        let id = |st: &Stat| (st.st_dev, st.st_ino);
+        let link = |st: &Stat| st.st_mode & libc::S_IFMT == libc::S_IFLNK;
+        let stat_d = |fl| sfd::fstatat(d.dir, d.name, fl).ok();
+        let stat_s = |fl| sfd::fstatat(s.dir, s.name, fl).ok();
+        let nofollow = libc::AT_SYMLINK_NOFOLLOW;
+        let mode = s.st.st_mode & libc::S_IFMT;
+        let regular = mode == libc::S_IFREG || (!o.special && mode != libc::S_IFLNK);
+        let backup = self.backup.is_some();
+        // The destination is looked at without following it whenever it is replaced rather
+        // than written through.
+        let lstat_dst =
+            !regular || o.move_mode || o.symbolic_link || o.hard_link || backup || o.remove_dest;
+        let followed = d.follow && !o.hard_link && !o.symbolic_link;
+        let dst = if lstat_dst == followed {
+            stat_d(if lstat_dst { nofollow } else { 0 })?
+        } else {
+            *dst
+        };
+        let same = id(&s.st) == id(&dst);
+        if same && o.hard_link {
+            return Some(false);
+        }
+        let never = o.deref == Deref::Never;
+        let same_name = || super::fs::same_entry(s.path, d.path);
+        let (src_l, dst_l, same_link);
+        if never {
+            same_link = same;
+            if link(&s.st) && link(&dst) {
+                if same_name() {
+                    return None;
+                }
+                // Two names of one symlink: nothing to copy (mv would rename one away).
+                if !backup && same_link {
+                    return (!o.move_mode).then_some(false);
+                }
+                return Some(true);
+            }
+            (src_l, dst_l) = (s.st, dst);
+        } else {
+            if !same {
+                return Some(true);
+            }
+            dst_l = stat_d(nofollow)?;
+            src_l = stat_s(nofollow)?;
+            same_link = id(&src_l) == id(&dst_l);
+            // Two symlinks to one file: fine when the destination goes before it is opened.
+            if link(&src_l) && link(&dst_l) && o.remove_dest {
+                return Some(true);
+            }
+        }
+        if backup {
+            if same_link {
+                return (!same_name()).then_some(true);
+            }
+            // Moving a file aside that the source symlink leads to would leave the source
+            // dangling: refused before anything is touched.
+            let dangling = !o.move_mode && !never && link(&src_l) && !link(&dst_l);
+            return (!dangling).then_some(true);
+        }
+        if o.move_mode || o.remove_dest {
+            if link(&dst_l) {
+                return Some(true);
+            }
+            if same_link && dst_l.st_nlink > 1 && !same_name() {
+                return (!o.move_mode).then_some(true);
+            }
+        }
+        if !link(&src_l) && !link(&dst_l) {
+            if id(&src_l) != id(&dst_l) {
+                return Some(true);
+            }
+            if o.hard_link {
+                return Some(false);
+            }
+        }
+        // A destination symlink is recreated.
+        if o.symbolic_link && link(&dst_l) {
+            return Some(true);
+        }
+        if never {
+            let sf = if link(&src_l) { stat_s(0)? } else { src_l };
+            let df = if link(&dst_l) { stat_d(0)? } else { dst_l };
+            if id(&sf) != id(&df) {
+                return Some(true);
+            }
+            if o.hard_link {
+                // Linking a file onto itself is done; onto a symlink to it, the link goes.
+                return Some(link(&dst_l));
+            }
+        }
+        None
+    }
+
     /// A file that is not a directory (regular, symlink, special; or a link to make).
     fn copy_nondir(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst) -> bool {
         self.backed_up = self.next_backup.take();
@@ -625,9 +740,19 @@ impl Copier {
             Err(e) if code(&e) == libc::ENOENT && dfl == 0 => {
                 // A dangling symlink as the destination.
                 if let Ok(l) = sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW) {
-                    if regular && !self.o.remove_dest && !self.o.force {
+                    // Even -f refuses (GNU): only a backup or --remove-destination replaces
+                    // the link; POSIXLY_CORRECT writes through it.
+                    let through =
+                        self.o.write_dangling && self.backup.is_none() && !self.o.remove_dest;
+                    if regular && !self.o.remove_dest && self.backup.is_none() && !through {
+                        // GNU finds it when opening, after its -v line.
+                        self.verbose(ctx, s.path, d.path);
                         say(ctx, &[b"not writing through dangling symlink ", d.path]);
                         return false;
+                    }
+                    if through && regular {
+                        self.verbose(ctx, s.path, d.path);
+                        return self.copy_reg(ctx, s, d, false, true);
                     }
                     Some(l)
                 } else {
@@ -635,8 +760,9 @@ impl Copier {
                 }
             }
             Err(e) if code(&e) == libc::ENOENT => None,
-            // A symlink loop in the way goes with --remove-destination, as GNU's.
-            Err(e) if code(&e) == libc::ELOOP && self.o.remove_dest => {
+            // A symlink loop in the way counts as an existing file with -f or
+            // --remove-destination (GNU 8.30): the open fails, the loop is removed.
+            Err(e) if code(&e) == libc::ELOOP && (self.o.remove_dest || self.o.force) => {
                 sfd::fstatat(d.dir, d.name, libc::AT_SYMLINK_NOFOLLOW).ok()
             }
             Err(e) => {
@@ -701,12 +827,20 @@ impl Copier {
                     }
                 }
             }
+            // A link to make replaces what is there only with -f, as GNU's (else EEXIST).
             let replace = existing.is_some()
                 && (self.o.remove_dest
-                    || !regular
-                    || self.o.hard_link
-                    || self.o.symbolic_link
-                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK && dfl != 0));
+                    || ((self.o.hard_link || self.o.symbolic_link) && self.o.force)
+                    // Preserving links, a destination with other names is replaced, not
+                    // rewritten: those names keep the old data (GNU). Neither happens when
+                    // no data is copied.
+                    || (!self.o.attributes_only
+                        && (!regular
+                            || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)))
+                    || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
+                        && dfl != 0
+                        && !self.o.hard_link
+                        && !self.o.symbolic_link));
             if replace {
                 if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
                     if code(&e) != libc::ENOENT {
@@ -717,7 +851,10 @@ impl Copier {
                 existing = None;
             }
         }
-        if track {
+        // mv across file systems: a file whose other names went with an earlier operand (and
+        // were removed from the source, leaving it one link) joins their copy, as GNU's.
+        let moved_earlier = self.o.move_mode && s.st.st_nlink == 1 && !self.links.is_empty();
+        if track || moved_earlier {
             if let Some(first) = self.links.get(&(s.st.st_dev, s.st.st_ino)) {
                 let first = first.clone();
                 return self.link_earlier(ctx, &first, d, existing.is_some());
@@ -744,7 +881,13 @@ impl Copier {
             match sfs::symlinkat(s.path, d.dir, d.name) {
                 Ok(()) => true,
                 Err(e) => {
-                    fail(ctx, "cannot create symbolic link", d.path, &e);
+                    let mut m = b"cannot create symbolic link ".to_vec();
+                    m.extend_from_slice(&quote_always(d.path));
+                    m.extend_from_slice(b" to ");
+                    m.extend_from_slice(&quote_always(s.path));
+                    m.extend_from_slice(b": ");
+                    m.extend_from_slice(strerror(&e).as_bytes());
+                    ctx.msg(&m);
                     return false;
                 }
             }
@@ -753,7 +896,7 @@ impl Copier {
         } else if !regular {
             self.copy_special(ctx, s, d)
         } else {
-            self.copy_reg(ctx, s, d, existing.is_some())
+            self.copy_reg(ctx, s, d, existing.is_some(), false)
         };
         if ok && track {
             self.links
@@ -900,7 +1043,8 @@ impl Copier {
         false
     }
 
-    fn copy_reg(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, existing: bool) -> bool {
+    /// `through`: the destination is a dangling symlink whose target is created.
+    fn copy_reg(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, existing: bool, through: bool) -> bool {
         let nofollow = if s.follow { 0 } else { libc::O_NOFOLLOW };
         let src = match sfd::openat(
             s.dir,
@@ -921,11 +1065,16 @@ impl Copier {
         let dnofollow = if d.follow { 0 } else { libc::O_NOFOLLOW };
         let mut created = false;
         let mut dst = None;
+        let trunc = if self.o.attributes_only {
+            0
+        } else {
+            libc::O_TRUNC
+        };
         if existing {
             match sfd::openat(
                 d.dir,
                 d.name,
-                libc::O_WRONLY | libc::O_TRUNC | libc::O_CLOEXEC | dnofollow,
+                libc::O_WRONLY | trunc | libc::O_CLOEXEC | dnofollow,
                 0,
             ) {
                 Ok(f) => dst = Some(f),
@@ -946,16 +1095,19 @@ impl Copier {
         } else {
             s.st.st_mode & 0o777
         };
+        let omitted = self.omitted(perm);
         if dst.is_none() {
+            let excl = if through { 0 } else { libc::O_EXCL };
             match sfd::openat(
                 d.dir,
                 d.name,
-                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
-                perm,
+                libc::O_WRONLY | libc::O_CREAT | excl | libc::O_CLOEXEC,
+                perm & !omitted,
             ) {
                 Ok(f) => {
                     dst = Some(f);
-                    created = true;
+                    // Made through a link: a failed copy leaves it (the name is the link's).
+                    created = !through;
                 }
                 Err(e) => {
                     // `cp f missing/`: the kernel says EISDIR for the trailing slash; GNU says
@@ -972,7 +1124,12 @@ impl Copier {
         }
         let dst = dst.unwrap_or_else(|| unreachable!());
         let (sf, df) = (src.as_fd(), dst.as_fd());
-        if let Err(err) = self.data(ctx, s, d, sf, df) {
+        let copied = if self.o.attributes_only {
+            Ok(())
+        } else {
+            self.data(ctx, s, d, sf, df)
+        };
+        if let Err(err) = copied {
             if let Some(e) = err {
                 match e {
                     DataError::Read(e) => fail(ctx, "error reading", s.path, &e),
@@ -1005,11 +1162,17 @@ impl Copier {
         }
         if self.o.mode {
             let want = st.st_mode & keep;
-            if !created || want != perm & !self.umask {
+            if !created || want != perm & !omitted & !self.umask {
                 if let Err(e) = sfs::fchmod(df, want) {
                     fail(ctx, "preserving permissions for", d.path, &e);
                     ok = false;
                 }
+            }
+        } else if created && perm & omitted & !self.umask != 0 {
+            // The bits left out at creation, as the umask allows them.
+            if let Err(e) = sfs::fchmod(df, perm & !self.umask) {
+                fail(ctx, "setting permissions for", d.path, &e);
+                ok = false;
             }
         }
         if self.o.time {
@@ -1099,15 +1262,21 @@ impl Copier {
             }
         }
         let size = s.st.st_size.max(0) as u64;
+        let dst_regular =
+            || sfd::fstat(df).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
+        // --sparse=always: runs of zero blocks become holes, whatever the source holds.
+        if self.o.sparse == Sparse::Always && s.st.st_mode & libc::S_IFMT == libc::S_IFREG {
+            if let Ok(st) = sfd::fstat(df).map(|st| (st.st_mode & libc::S_IFMT, st.st_blksize)) {
+                if st.0 == libc::S_IFREG {
+                    return self.punching(sf, df, (st.1 as usize).clamp(512, BUF_SIZE));
+                }
+            }
+        }
         // Holes are kept only in a regular file, as GNU does: a FIFO, a terminal or /dev/null
         // gets them as zeros, in order (fstat is asked only for a sparse source).
         let sparse = match self.o.sparse {
             Sparse::Never => false,
-            _ => {
-                size > 0
-                    && (s.st.st_blocks as u64) * 512 < size
-                    && sfd::fstat(df).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
-            }
+            _ => size > 0 && (s.st.st_blocks as u64) * 512 < size && dst_regular(),
         };
         if sparse {
             let mut off = 0u64;
@@ -1139,6 +1308,34 @@ impl Copier {
         }
         self.range(pair, sf, df, 0, None)?;
         Ok(())
+    }
+
+    /// The whole of regular file `sf` into regular file `df`, every all-zero block of `blk`
+    /// bytes skipped (a hole) and the size set at the end: GNU's `--sparse=always`.
+    fn punching(
+        &mut self,
+        sf: BorrowedFd,
+        df: BorrowedFd,
+        blk: usize,
+    ) -> Result<(), Option<DataError>> {
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; BUF_SIZE];
+        }
+        let mut off = 0u64;
+        loop {
+            let k = sfd::pread(sf, &mut self.buf, off).map_err(|e| Some(DataError::Read(e)))?;
+            if k == 0 {
+                break;
+            }
+            for (i, b) in self.buf[..k].chunks(blk).enumerate() {
+                if b.iter().any(|&c| c != 0) {
+                    let at = off + (i * blk) as u64;
+                    sfs::pwrite_all(df, b, at).map_err(|e| Some(DataError::Write(e)))?;
+                }
+            }
+            off += k as u64;
+        }
+        sfs::ftruncate(df, off).map_err(|e| Some(DataError::Write(e)))
     }
 
     /// Copies `len` bytes (None: to the end) from offset `off` of `sf` to the same offset of
@@ -1201,13 +1398,27 @@ impl Copier {
         if self.buf.is_empty() {
             self.buf = vec![0u8; BUF_SIZE];
         }
+        // A source that cannot seek (a fifo read with --copy-contents or named as a file)
+        // is read in order from where it is.
+        let mut seekable = true;
         loop {
             let n = left(off).min(self.buf.len());
             if n == 0 {
                 return Ok(off);
             }
-            let k =
-                sfd::pread(sf, &mut self.buf[..n], off).map_err(|e| Some(DataError::Read(e)))?;
+            let buf = &mut self.buf[..n];
+            let got = if seekable {
+                match sfd::pread(sf, buf, off) {
+                    Err(e) if code(&e) == libc::ESPIPE => {
+                        seekable = false;
+                        sfd::read(sf, buf)
+                    }
+                    r => r,
+                }
+            } else {
+                sfd::read(sf, buf)
+            };
+            let k = got.map_err(|e| Some(DataError::Read(e)))?;
             if k == 0 {
                 return Ok(off);
             }
@@ -1305,8 +1516,9 @@ impl Copier {
                             return Action::Skip;
                         }
                         Err(_) => {
-                            if let Err(err) = sfs::mkdirat(pdir, name, (st.st_mode & 0o777) | 0o700)
-                            {
+                            let perm = st.st_mode & 0o777;
+                            let perm = (perm | 0o700) & !self.omitted(perm);
+                            if let Err(err) = sfs::mkdirat(pdir, name, perm) {
                                 fail(ctx, "cannot create directory", &dpath, &err);
                                 ok = false;
                                 return Action::Skip;
@@ -1447,7 +1659,9 @@ impl Copier {
             Some(st.st_mode & keep)
         } else if p.created && self.o.plain_mode {
             Some(0o777 & !self.umask)
-        } else if p.created && st.st_mode & 0o700 != 0o700 {
+        } else if p.created
+            && (st.st_mode & 0o700 != 0o700 || self.omitted(st.st_mode & 0o777) & !self.umask != 0)
+        {
             Some(st.st_mode & 0o777 & !self.umask)
         } else {
             None

@@ -207,3 +207,38 @@ fn long_lines_and_big_numbers() {
         String::from_utf8_lossy(&s[s.len() - 30..])
     );
 }
+
+/// With formatting options the output is held in a buffer, but never while cat waits for more
+/// input: a line written by a producer that then pauses must reach the reader (GNU's cat-buf).
+/// Both GNU cat and rbox get "1\n" on a pipe kept open; the line must come out before EOF.
+#[test]
+fn formatted_output_flushed_before_blocking_read() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let first_line = |cmd: &mut Command| -> Vec<u8> {
+        let mut child = cmd
+            .arg("-v")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(b"1\n").unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut b = [0u8; 16];
+            let n = out.read(&mut b).unwrap_or(0);
+            let _ = tx.send(b[..n].to_vec());
+        });
+        // A bound against hanging, not a speed check: before EOF the line is either out or not.
+        let got = rx.recv_timeout(std::time::Duration::from_secs(60));
+        drop(input);
+        let _ = child.wait();
+        got.unwrap_or_default()
+    };
+    assert_eq!(first_line(Command::new(rbox()).arg("cat")), b"1\n");
+    if gnu_cat(&[], b"").is_some() {
+        assert_eq!(first_line(&mut Command::new("/usr/bin/cat")), b"1\n");
+    }
+}

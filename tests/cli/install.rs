@@ -91,14 +91,42 @@ fn like_gnu() {
     }
 }
 
+/// `-s` runs the strip program on the installed file (coreutils' install/strip-program,
+/// rewritten): `--strip-program` named, a failing or missing one removes the file, `-p` keeps
+/// the source's times through it; with the default `strip` absent from PATH rbox installs the
+/// file unstripped (a scratch image has none), where GNU fails.
 #[test]
-fn strip_is_accepted_and_not_run() {
-    // GNU runs strip(1), which fails on a file that is not an object; rbox has no strip
-    // program and installs the file as it is.
+fn strip_program_like_gnu() {
+    let script =
+        "printf '#!/bin/sh\\nsed s/b/B/ \"$1\" > \"$1.t\" && mv \"$1.t\" \"$1\"\\n' > bs && \
+        chmod +x bs && echo abc > src && touch -d 2020-01-01 src && \
+        TOOL src dest -s --strip-program=./bs; echo $?; cat dest; \
+        TOOL src dest2 -s --strip-program=./FOO; echo $?; test -e dest2 && echo left; \
+        TOOL src dest3 -s --strip-program=false; echo $?; test -e dest3 && echo left; \
+        TOOL -v -p -s --strip-program=./bs src dest4; echo $?; stat -c %Y dest4; \
+        TOOL -s --strip-program=./bs src ./-x; cat ./-x";
+    let a = TempDir::new("inst-s-a");
+    let g = TempDir::new("inst-s-g");
+    let run = |d: &TempDir, cmd: String| {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script.replace("TOOL", &cmd))
+            .env("LC_ALL", "C")
+            .env("TZ", "UTC0")
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        (o.status.code(), o.stdout, o.stderr)
+    };
+    let ours = run(&a, format!("{} install", rbox().display()));
+    assert_eq!(ours, run(&g, "install".into()));
+    assert!(String::from_utf8_lossy(&ours.1).contains("aBc"));
+    // No strip on PATH: installed as it is.
     let d = TempDir::new("inst-s");
     build(d.path());
     applet("install")
         .args(["-s", "f", "g"])
+        .env("PATH", d.path())
         .cwd(d.path())
         .run()
         .ok();
@@ -158,4 +186,37 @@ fn permission_denied_as_an_unprivileged_user() {
         let o = applet_as(65534, "install").args(args).cwd(a.path()).run();
         o.same_as(&gnu_as(65534, "install").args(args).cwd(g.path()).run());
     }
+}
+
+/// `-C`/`--compare` (coreutils' install/install-C, rewritten): a destination that already has
+/// the bytes, owner, group and mode is left alone (no `-v` line, same inode); any difference
+/// installs anew; special mode bits and -p/-s are refused or warned about as GNU's. Each tool
+/// runs the same sequence in its own directory.
+#[test]
+fn compare_like_gnu() {
+    let script = "echo a > a && echo b > c && \
+        TOOL -Cv -m0644 a b; TOOL -Cv -m0644 a b; TOOL -Cv -m0755 a b; \
+        ls -i b > i1; TOOL -C -m0755 a b; ls -i b | cmp -s - i1 && echo kept; rm i1; \
+        TOOL -Cv -m0755 c b; TOOL -Cv -m0755 -o 65534 c b; TOOL --compare -v -m0755 -o 65534 c b; \
+        TOOL -C -m4755 a b; echo $?; TOOL -C -s a b; echo $?; TOOL -C -p a b; echo $?; \
+        TOOL -Cv a d; TOOL -Cv a d; echo end";
+    let a = TempDir::new("inst-C-a");
+    let g = TempDir::new("inst-C-g");
+    let run = |d: &TempDir, cmd: String| {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script.replace("TOOL", &cmd))
+            .env("LC_ALL", "C")
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        (o.status.code(), o.stdout, o.stderr)
+    };
+    let ours = run(&a, format!("{} install", rbox().display()));
+    assert_eq!(ours, run(&g, "install".into()));
+    assert!(String::from_utf8_lossy(&ours.1).contains("kept"));
+    assert_eq!(
+        tree_snapshot(a.path(), Snap::default()),
+        tree_snapshot(g.path(), Snap::default())
+    );
 }

@@ -331,3 +331,95 @@ fn backup_onto_the_source_refused_like_gnu() {
         );
     }
 }
+
+/// A destination named with a trailing slash is backed up beside itself (`E/` as `E.~1~`,
+/// `Y/` as `Y~`), not inside (coreutils' mv/backup-dir, Bug#52410, rewritten); cp and ln
+/// share the naming.
+#[test]
+fn backup_of_a_directory_named_with_a_slash_like_gnu() {
+    let fixture = |d: &Path| sh(d, "mkdir C D E X Y && touch C/c D/d Y/y && echo f > f");
+    for args in [
+        &["-v", "-T", "--backup=numbered", "C", "E/"][..],
+        &["-T", "--backup=numbered", "C", "E//"],
+        &["-v", "-T", "--backup=simple", "X", "Y/"],
+        // With a backup the kinds may differ: the one in the way is moved aside.
+        &["-T", "-b", "f", "E"],
+        &["-T", "--backup=numbered", "E", "f"],
+        &["-T", "-b", "f", "C"],
+    ] {
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        same_in(&fixture, &args, "", NO_TIMES);
+    }
+    // The second move backs up the first one's result with the next number.
+    let twice = |d: &Path| {
+        fixture(d);
+        sh(d, "mv -T --backup=numbered C E/");
+    };
+    same_in(
+        &twice,
+        &[s("-v"), s("-T"), s("--backup=numbered"), s("D"), s("E/")],
+        "",
+        NO_TIMES,
+    );
+    // A file onto `E/`: GNU backs E up and then fails the rename (ENOTDIR), half done; rbox
+    // refuses before touching anything.
+    let d = TempDir::new("mv-bslash");
+    fixture(d.path());
+    applet("mv")
+        .args(["-T", "-b", "f", "E/"])
+        .cwd(d.path())
+        .run()
+        .code(1)
+        .stderr_is("mv: cannot overwrite directory 'E/' with non-directory\n");
+    assert!(d.join("E").is_dir() && d.join("f").is_file() && !d.join("E~").exists());
+}
+
+/// Hard links given as separate operands (or in separate directory operands) and moved to
+/// another file system together stay one file there (coreutils' mv/part-hardlink,
+/// rewritten): compared with GNU's mv, the source on disk and the target in /dev/shm.
+#[test]
+fn hard_links_split_over_operands_kept_across_file_systems_like_gnu() {
+    let shm = Path::new("/dev/shm");
+    if !shm.is_dir() {
+        skip("no /dev/shm");
+        return;
+    }
+    let mut trees = Vec::new();
+    for tool in ["rbox", "gnu"] {
+        let d = TempDir::new("mv-hl");
+        sh(
+            d.path(),
+            "echo f > f && ln f g && mkdir a b && echo 1 > a/1 && ln a/1 b/1 && echo u > u",
+        );
+        let there = shm.join(format!("rbox-mv-hl-{}-{tool}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&there);
+        std::fs::create_dir(&there).unwrap();
+        let args: Vec<&std::ffi::OsStr> = vec![
+            "f".as_ref(),
+            "u".as_ref(),
+            "g".as_ref(),
+            "a".as_ref(),
+            "b".as_ref(),
+            there.as_os_str(),
+        ];
+        let r = if tool == "rbox" {
+            applet("mv")
+        } else {
+            gnu("mv")
+        };
+        r.args(args).cwd(d.path()).run().ok();
+        let snap = Snap {
+            links: true,
+            ..Snap::default()
+        };
+        let t = tree_snapshot(&there, snap);
+        let _ = std::fs::remove_dir_all(&there);
+        assert!(
+            t.iter()
+                .any(|l| l.starts_with("./g ") && l.contains("n=2 same-as=./f")),
+            "{tool}: {t:?}"
+        );
+        trees.push(t);
+    }
+    assert_eq!(trees[0], trees[1]);
+}

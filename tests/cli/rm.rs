@@ -398,3 +398,54 @@ fn errors_in_subtrees_removed_in_parallel_match_gnu() {
         assert_eq!(a.join("other").exists(), !args.contains(&"other"));
     }
 }
+
+/// GNU's hidden `---presume-input-tty` (its own tests' way to get questions without a
+/// terminal): a write-protected file is asked about on a pipe, and "n" keeps it, as GNU's
+/// (coreutils' rm/dangling-symlink, dir-no-w, interactive-once).
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn presume_input_tty_asks_on_a_pipe_like_gnu() {
+    if !is_root() {
+        skip("setpriv to uid 65534 needs root");
+        return;
+    }
+    let mk = |d: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["ro", "ro2"] {
+            std::fs::write(d.join(f), "x").unwrap();
+            std::fs::set_permissions(d.join(f), std::fs::Permissions::from_mode(0o444)).unwrap();
+        }
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(d.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    };
+    for (args, input) in [
+        (&["---presume-input-tty", "ro", "ro2"][..], "n\ny\n"),
+        (&["ro", "ro2"], "n\n"),
+        (&["---presume-input-tty", "-f", "ro"], ""),
+    ] {
+        let (a, g) = (TempDir::new("rm-t-a"), TempDir::new("rm-t-g"));
+        mk(a.path());
+        mk(g.path());
+        let o = applet_as(65534, "rm")
+            .args(args)
+            .stdin(input)
+            .cwd(a.path())
+            .run();
+        o.same_as(
+            &gnu_as(65534, "rm")
+                .args(args)
+                .stdin(input)
+                .cwd(g.path())
+                .run(),
+        );
+        assert_eq!(
+            tree_snapshot(a.path(), Snap::default()),
+            tree_snapshot(g.path(), Snap::default()),
+            "{args:?}"
+        );
+    }
+}

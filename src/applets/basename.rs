@@ -10,7 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::fs::base_name;
 use crate::common::help::help_text;
-use crate::common::quote::quote_always;
 use crate::common::{Ctx, Result};
 
 static SPEC: Spec = Spec::new(
@@ -57,9 +56,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         ops
     } else {
         if ops.len() > 2 {
-            let mut msg = b"extra operand ".to_vec();
-            msg.extend_from_slice(&quote_always(ops[2].as_bytes()));
-            return Err(args::usage_error(ctx, &SPEC, &msg, 1));
+            return Err(args::extra_operand(ctx, &SPEC, ops[2].as_bytes(), 1));
         }
         if ops.len() == 2 {
             suffix = Some(ops[1].as_bytes());

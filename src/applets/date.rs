@@ -178,9 +178,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if let Some(x) = operands.next() {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote::quote_locale(x.as_bytes()));
-        return Err(args::usage_error(ctx, &SPEC, &msg, 1));
+        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 1));
     }
     if formats > 1 {
         ctx.msg(b"multiple output formats specified");

@@ -585,9 +585,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             operands.truncate(keep);
         }
         if traditional && operands.len() > 1 {
-            let mut msg = b"extra operand ".to_vec();
-            msg.extend_from_slice(&quote_locale(operands[1].as_bytes()));
-            ctx.msg(&msg);
+            ctx.msg(&args::extra_operand_msg(operands[1].as_bytes()));
             return Err(args::usage_error(
                 ctx,
                 &SPEC,

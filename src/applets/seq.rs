@@ -383,9 +383,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(usage_error(ctx, b"missing operand"));
     }
     if ops.len() > 3 {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_locale(&ops[3]));
-        return Err(usage_error(ctx, &msg));
+        return Err(usage_error(ctx, &args::extra_operand_msg(&ops[3])));
     }
     let user = match &user_fmt {
         Some(f) => Some(check_format(ctx, f)?),

@@ -327,8 +327,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(usage(ctx, &msg));
     }
     if ops.len() > max {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_locale(ops[max].as_bytes()));
+        let mut msg = args::extra_operand_msg(ops[max].as_bytes());
         if del && !sq {
             msg.extend_from_slice(
                 b"\nOnly one string may be given when deleting without squeezing repeats.",

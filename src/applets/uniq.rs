@@ -182,9 +182,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if m.operands.len() > 2 {
-        let mut msg = b"extra operand ".to_vec();
-        msg.extend_from_slice(&quote_always(m.operands[2].as_bytes()));
-        return Err(usage(ctx, &msg));
+        return Err(usage(
+            ctx,
+            &args::extra_operand_msg(m.operands[2].as_bytes()),
+        ));
     }
     if c.group.is_some() && (c.count || c.repeated || c.unique || c.all.is_some()) {
         return Err(usage(

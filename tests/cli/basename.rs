@@ -66,3 +66,13 @@ fn full_output_device() {
         .code(1)
         .stderr_is("basename: write error: No space left on device\n");
 }
+
+#[test]
+fn extra_operand_quoted_as_gnu() {
+    // GNU's `quote` style: a newline shows as `\n` inside the quotes.
+    let args = ["a", "b", "x\ny"];
+    applet("basename")
+        .args(args)
+        .run()
+        .same_as(&gnu("basename").args(args).run());
+}

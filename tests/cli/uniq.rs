@@ -94,3 +94,13 @@ fn all_repeated_with_unique() {
         same_as_gnu("uniq", args, Some(text), d.path());
     }
 }
+
+#[test]
+fn extra_operand_quoted_as_gnu() {
+    // GNU's `quote` style: a newline shows as `\n` inside the quotes.
+    let args = ["a", "b", "x\ny"];
+    applet("uniq")
+        .args(args)
+        .run()
+        .same_as(&gnu("uniq").args(args).run());
+}

@@ -429,8 +429,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
             f.ctx.error(
                 1,
                 &[
-                    b"extra operand ".as_slice(),
-                    &quote_locale(&roots[0]),
+                    args::extra_operand_msg(&roots[0]).as_slice(),
                     b"\nfind: file operands cannot be combined with -files0-from",
                 ]
                 .concat(),

@@ -271,6 +271,12 @@ impl Run<'_> {
         let _ = write_all(stderr_fd(), b);
     }
 
+    /// Info-ZIP's words for a central directory that is not where the end record says.
+    fn no_central(&mut self, zip: &[u8]) {
+        let m = b"]:  start of central directory not found;\n  zipfile corrupt.\n";
+        self.err(&[b"error [", zip, m, CENTRAL_HELP].concat());
+    }
+
     fn open(&mut self) -> Option<Archive> {
         let z = self.o.zip.clone();
         let fl = libc::O_RDONLY | libc::O_CLOEXEC;
@@ -383,15 +389,7 @@ impl Run<'_> {
         let Some(shift) = end.checked_sub(cd_off.saturating_add(cd_size)) else {
             let missing = cd_off.saturating_add(cd_size) - end;
             self.err(format!("error [{}]:  missing {missing} bytes in zipfile\n  (attempting to process anyway)\n", String::from_utf8_lossy(&z)).as_bytes());
-            self.err(
-                &[
-                    b"error [",
-                    &z[..],
-                    b"]:  start of central directory not found;\n  zipfile corrupt.\n",
-                    CENTRAL_HELP,
-                ]
-                .concat(),
-            );
+            self.no_central(&z);
             return Err(BADERR);
         };
         if count == 0 && cd_size == 0 {
@@ -404,15 +402,7 @@ impl Run<'_> {
         }
         let mut cd = vec![0u8; cd_size as usize];
         if pread_full(fd.as_fd(), &mut cd, cd_off + shift) != cd.len() {
-            self.err(
-                &[
-                    b"error [",
-                    &z[..],
-                    b"]:  start of central directory not found;\n  zipfile corrupt.\n",
-                    CENTRAL_HELP,
-                ]
-                .concat(),
-            );
+            self.no_central(&z);
             return Err(BADERR);
         }
         let mut entries = Vec::new();

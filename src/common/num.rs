@@ -45,26 +45,26 @@ pub fn strtod(s: &[u8]) -> (f64, usize) {
     (v, n)
 }
 
+/// C's optional sign at `s[i]`: whether it is `-`, and where the number starts after it (the
+/// callers skip their own white space first: strtod's and strtol's, or test's blanks).
+pub fn sign_at(s: &[u8], i: usize) -> (bool, usize) {
+    match s.get(i) {
+        Some(b'-') => (true, i + 1),
+        Some(b'+') => (false, i + 1),
+        _ => (false, i),
+    }
+}
+
 /// C's `strtod` in the C locale: leading white space, a sign, then a decimal number with an
 /// optional exponent, a hexadecimal one (`0x1.8p3`, rounded as C rounds it), `inf`/`infinity`
 /// or `nan[(chars)]` in any case. Returns the value, how many bytes were used (0: no number)
 /// and whether it was out of range (ERANGE: too large, or a nonzero number that became 0).
 pub fn strtod_range(s: &[u8]) -> (f64, usize, bool) {
-    let mut i = s
+    let i = s
         .iter()
         .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
         .count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (neg, i) = sign_at(s, i);
     // Negation, not a product: -1 * NaN keeps the NaN's sign on x86.
     let sign = |v: f64| if neg { -v } else { v };
     let rest = &s[i..];

@@ -703,18 +703,8 @@ pub(crate) fn is_space(c: u8) -> bool {
 
 /// strtoimax(s, &end, 0): (negative, magnitude, bytes used (0: no number), overflowed).
 fn strtoint(s: &[u8]) -> (bool, u128, usize, bool) {
-    let mut i = s.iter().take_while(|&&c| is_space(c)).count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let i = s.iter().take_while(|&&c| is_space(c)).count();
+    let (neg, mut i) = crate::common::num::sign_at(s, i);
     let mut radix = 10;
     if s.get(i) == Some(&b'0') {
         if matches!(s.get(i + 1), Some(b'x' | b'X'))

@@ -284,18 +284,8 @@ impl<'b> T<'_, 'b> {
     fn int(&self, s: &[u8]) -> Result<Int, Syntax> {
         let bad = || Syntax::Integer(s.to_vec());
         let blank = |c: &u8| *c == b' ' || *c == b'\t';
-        let mut i = s.iter().take_while(|c| blank(c)).count();
-        let neg = match s.get(i) {
-            Some(b'-') => {
-                i += 1;
-                true
-            }
-            Some(b'+') => {
-                i += 1;
-                false
-            }
-            _ => false,
-        };
+        let i = s.iter().take_while(|c| blank(c)).count();
+        let (neg, mut i) = crate::common::num::sign_at(s, i);
         let start = i;
         while s.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;

@@ -164,21 +164,11 @@ fn round(neg: bool, q: u128, mut e: i64, sticky: bool) -> (X, bool) {
 
 /// strtold: (value, bytes used (0: none), out of range).
 pub fn parse(s: &[u8]) -> (X, usize, bool) {
-    let mut i = s
+    let i = s
         .iter()
         .take_while(|&&c| crate::common::printf::is_space(c))
         .count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (neg, i) = crate::common::num::sign_at(s, i);
     let lower: Vec<u8> = s[i..].iter().take(8).map(u8::to_ascii_lowercase).collect();
     if lower.starts_with(b"inf") {
         let n = if lower.starts_with(b"infinity") { 8 } else { 3 };

@@ -57,6 +57,8 @@ pub mod df;
 pub mod diff;
 #[cfg(feature = "dirname")]
 pub mod dirname;
+#[cfg(any(feature = "dos2unix", feature = "unix2dos"))]
+pub mod dos2unix;
 #[cfg(feature = "du")]
 pub mod du;
 #[cfg(feature = "echo")]
@@ -287,6 +289,13 @@ pub static APPLETS: &[Applet] = &[
     applet!("df", "df", df::main, "bin", NoExec),
     applet!("diff", "diff", diff::main, "usr/bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
+    applet!(
+        "dos2unix",
+        "dos2unix",
+        dos2unix::dos2unix,
+        "usr/bin",
+        NoExec
+    ),
     applet!("du", "du", du::main, "usr/bin", NoExec),
     applet!("echo", "echo", echo::main, "bin", NoExec),
     applet!("egrep", "egrep", grep::egrep, "bin", NoExec),
@@ -368,6 +377,13 @@ pub static APPLETS: &[Applet] = &[
     applet!("uname", "uname", uname::main, "bin", NoExec),
     applet!("unexpand", "unexpand", unexpand::main, "usr/bin", NoExec),
     applet!("uniq", "uniq", uniq::main, "usr/bin", NoExec),
+    applet!(
+        "unix2dos",
+        "unix2dos",
+        dos2unix::unix2dos,
+        "usr/bin",
+        NoExec
+    ),
     applet!("unlink", "unlink", link::unlink, "usr/bin", NoExec),
     applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
     applet!("unzip", "unzip", unzip::main, "usr/bin", NoExec),

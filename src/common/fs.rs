@@ -1,6 +1,10 @@
 //! File-system helpers: mode strings, user and group names, human-readable sizes.
 
 use std::collections::HashMap;
+use std::io;
+
+use super::sys::fd::{self as sfd, AsFd};
+use super::sys::fs as sfs;
 
 /// The type letter of `ls -l` for a `st_mode`.
 pub fn type_char(mode: u32) -> u8 {
@@ -267,6 +271,41 @@ pub fn parse_owner_spec(
             Err(e)
         }
     }
+}
+
+/// Replace `file` with `data` atomically (the account files, dos2unix): a temporary file
+/// beside it (the old file's mode and owner, else `mode` and root), written, fsync'd, renamed
+/// over it, and the directory fsync'd. On any error the old file stays and the temporary file is removed.
+pub fn replace_file(file: &[u8], data: &[u8], mode: u32) -> io::Result<()> {
+    let old = sfd::stat(file).ok();
+    let mut tmp = file.to_vec();
+    tmp.extend_from_slice(format!("+{}", std::process::id()).as_bytes());
+    let _ = sfs::unlinkat(sfd::cwd(), &tmp, 0);
+    let f: super::sys::fd::OwnedFd = sfd::open(
+        &tmp,
+        libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC | libc::O_NOFOLLOW,
+        0o600,
+    )?;
+    let r = (|| {
+        let (m, u, g) = match &old {
+            Some(st) => (st.st_mode & 0o7777, st.st_uid, st.st_gid),
+            None => (mode, 0, 0),
+        };
+        let _ = sfs::fchown(f.as_fd(), u, g);
+        sfs::fchmod(f.as_fd(), m)?;
+        sfd::write_all(f.as_fd(), data)?;
+        sfs::fsync(f.as_fd())?;
+        sfs::renameat(sfd::cwd(), &tmp, sfd::cwd(), file)
+    })();
+    if r.is_err() {
+        let _ = sfs::unlinkat(sfd::cwd(), &tmp, 0);
+        return r;
+    }
+    let dir = &file[..dir_len(file).max(1)];
+    if let Ok(d) = sfd::open(dir, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC, 0) {
+        let _ = sfs::fsync(d.as_fd());
+    }
+    Ok(())
 }
 
 /// The process's groups as gnulib's `mgetgroups(NULL, egid)` gives them to `id` and `groups`:

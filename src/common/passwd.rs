@@ -13,7 +13,7 @@
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
-use super::sys::fd::{self, AsFd, OwnedFd};
+use super::sys::fd::{self, AsFd};
 use super::sys::fs as sfs;
 
 /// One /etc/passwd line: `name:passwd:uid:gid:gecos:dir:shell`.
@@ -239,41 +239,6 @@ pub fn lock(file: &[u8]) -> io::Result<Lock> {
     Err(io::Error::from_raw_os_error(libc::EEXIST))
 }
 
-/// Replace `file` with `data` atomically: a temporary file beside it (the old file's mode and
-/// owner, else `mode` and root), written, fsync'd, renamed over it, and the directory
-/// fsync'd. On any error the old file stays and the temporary file is removed.
-pub fn replace(file: &[u8], data: &[u8], mode: u32) -> io::Result<()> {
-    let old = fd::stat(file).ok();
-    let mut tmp = file.to_vec();
-    tmp.extend_from_slice(format!("+{}", std::process::id()).as_bytes());
-    let _ = sfs::unlinkat(fd::cwd(), &tmp, 0);
-    let f: OwnedFd = fd::open(
-        &tmp,
-        libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC | libc::O_NOFOLLOW,
-        0o600,
-    )?;
-    let r = (|| {
-        let (m, u, g) = match &old {
-            Some(st) => (st.st_mode & 0o7777, st.st_uid, st.st_gid),
-            None => (mode, 0, 0),
-        };
-        let _ = sfs::fchown(f.as_fd(), u, g);
-        sfs::fchmod(f.as_fd(), m)?;
-        fd::write_all(f.as_fd(), data)?;
-        sfs::fsync(f.as_fd())?;
-        sfs::renameat(fd::cwd(), &tmp, fd::cwd(), file)
-    })();
-    if r.is_err() {
-        let _ = sfs::unlinkat(fd::cwd(), &tmp, 0);
-        return r;
-    }
-    let dir = &file[..super::fs::dir_len(file).max(1)];
-    if let Ok(d) = fd::open(dir, libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC, 0) {
-        let _ = sfs::fsync(d.as_fd());
-    }
-    Ok(())
-}
-
 /// Lines joined with a newline after each.
 pub fn join_lines(lines: &[Vec<u8>]) -> Vec<u8> {
     let mut d = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
@@ -409,10 +374,12 @@ impl Accounts {
         for (name, lines, mode) in files {
             let Some(lines) = lines else { continue };
             let path = under(&self.root, name.as_bytes());
-            replace(&path, &join_lines(lines), mode).map_err(|err| AccountsError {
-                file: path.clone(),
-                locking: false,
-                err,
+            super::fs::replace_file(&path, &join_lines(lines), mode).map_err(|err| {
+                AccountsError {
+                    file: path.clone(),
+                    locking: false,
+                    err,
+                }
             })?;
         }
         Ok(())
@@ -457,7 +424,7 @@ mod tests {
             lock(&fb).err().and_then(|e| e.raw_os_error()),
             Some(libc::EEXIST)
         );
-        replace(&fb, b"new\n", 0o644).unwrap();
+        super::super::fs::replace_file(&fb, b"new\n", 0o644).unwrap();
         assert_eq!(std::fs::read(&f).unwrap(), b"new\n");
         let m = std::fs::metadata(&f).unwrap().permissions().mode() & 0o7777;
         assert_eq!(m, 0o640);

@@ -52,6 +52,8 @@ mod df;
 mod diff;
 #[cfg(feature = "dirname")]
 mod dirname;
+#[cfg(all(feature = "dos2unix", feature = "unix2dos"))]
+mod dos2unix;
 #[cfg(feature = "du")]
 mod du;
 #[cfg(all(

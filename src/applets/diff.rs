@@ -477,9 +477,6 @@ impl Diff {
         if da != db {
             // Only inside a recursive comparison (or -N with a missing side).
             if sa.is_none() || sb.is_none() {
-                let (present, absent) = if sa.is_some() { (a, b) } else { (b, a) };
-                let _ = absent;
-                let _ = present;
                 return self.dirs(ctx, a, b, sa.is_some(), sb.is_some());
             }
             let kind = |st: &Option<Stat>| match st.as_ref().map(|s| s.st_mode & libc::S_IFMT) {

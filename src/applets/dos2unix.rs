@@ -27,35 +27,22 @@ static OPTS: &[Opt] = &[
     Opt::flag("version", None, Some("version")),
 ];
 
-static DOS2UNIX: Spec = Spec::new(
-    OPTS,
-    help_text!(
-        "\
-Usage: dos2unix [-ud] [FILE]
+/// The two names' texts differ only in the name and the direction.
+const BODY: crate::common::help::Help = help_text!(
+    "\
+Usage: \u{1} [-ud] [FILE]
 
-Convert FILE in-place from DOS to Unix format.
+Convert FILE in-place from \u{2} format.
 When no file is given, use stdin/stdout.
 
 \t-u\tdos2unix
 \t-d\tunix2dos
 "
-    ),
 );
 
-static UNIX2DOS: Spec = Spec::new(
-    OPTS,
-    help_text!(
-        "\
-Usage: unix2dos [-ud] [FILE]
+static DOS2UNIX: Spec = Spec::new(OPTS, BODY.fill(&["dos2unix", "DOS to Unix"]));
 
-Convert FILE in-place from Unix to DOS format.
-When no file is given, use stdin/stdout.
-
-\t-u\tdos2unix
-\t-d\tunix2dos
-"
-    ),
-);
+static UNIX2DOS: Spec = Spec::new(OPTS, BODY.fill(&["unix2dos", "Unix to DOS"]));
 
 pub fn dos2unix(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx, &DOS2UNIX, false);

@@ -1054,6 +1054,23 @@ fn report_pipe(r: &mut Run, e: &Entry, res: Result<(), Bad>, shown_prefix: bool)
     r.o.quiet = q;
 }
 
+/// Info-ZIP's `error:  cannot WHAT NAME` with the reason on an indented line: a warning.
+fn cannot(r: &mut Run, what: &[u8], full: &[u8], err: &std::io::Error) {
+    let why = strerror(err);
+    r.err(
+        &[
+            b"error:  cannot ",
+            what,
+            full,
+            b"\n        ",
+            why.as_bytes(),
+            b"\n",
+        ]
+        .concat(),
+    );
+    r.fail(WARN);
+}
+
 fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], start: u64) {
     let quiet = r.o.quiet > 0;
     if e.is_dir() && r.o.junk {
@@ -1115,7 +1132,7 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
                         return;
                     };
                     path = p;
-                    let (dir, base) = split(&path);
+                    let dir = split(&path).0;
                     parent = match x.open_dir(dir) {
                         Ok(fd) => fd,
                         Err(w) => {
@@ -1123,7 +1140,6 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
                             return;
                         }
                     };
-                    let _ = base;
                 }
             },
         }
@@ -1134,17 +1150,7 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
     let full = shown(&[&x.prefix[..], &path].concat());
     match sfs::unlinkat(parent.as_fd(), &base, 0) {
         Err(err) if err.raw_os_error() != Some(libc::ENOENT) => {
-            r.err(
-                &[
-                    b"error:  cannot delete old ",
-                    &full[..],
-                    b"\n        ",
-                    strerror(&err).as_bytes(),
-                    b"\n",
-                ]
-                .concat(),
-            );
-            r.fail(WARN);
+            cannot(r, b"delete old ", &full, &err);
             return;
         }
         _ => {}
@@ -1153,17 +1159,7 @@ fn extract(r: &mut Run, a: &Archive, x: &mut Extract, e: &Entry, ef: &[u8], star
     let fd = match sys::openat(parent.as_fd(), &base, fl, 0o600) {
         Ok(fd) => fd,
         Err(err) => {
-            r.err(
-                &[
-                    b"error:  cannot create ",
-                    &full[..],
-                    b"\n        ",
-                    strerror(&err).as_bytes(),
-                    b"\n",
-                ]
-                .concat(),
-            );
-            r.fail(WARN);
+            cannot(r, b"create ", &full, &err);
             return;
         }
     };

@@ -862,35 +862,26 @@ impl Copier {
         }
         // Said before the copy, as GNU: a copy that then fails still shows its line.
         self.verbose(ctx, s.path, d.path);
-        let ok = if self.o.hard_link {
+        let link = if self.o.hard_link {
             let fl = if s.follow { libc::AT_SYMLINK_FOLLOW } else { 0 };
-            match sfs::linkat(s.dir, s.name, d.dir, d.name, fl) {
-                Ok(()) => true,
-                Err(e) => {
-                    let mut m = b"cannot create hard link ".to_vec();
-                    m.extend_from_slice(&quote_always(d.path));
-                    m.extend_from_slice(b" to ");
-                    m.extend_from_slice(&quote_always(s.path));
-                    m.extend_from_slice(b": ");
-                    m.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.msg(&m);
-                    return false;
-                }
-            }
+            Some(("hard", sfs::linkat(s.dir, s.name, d.dir, d.name, fl)))
         } else if self.o.symbolic_link {
-            match sfs::symlinkat(s.path, d.dir, d.name) {
-                Ok(()) => true,
-                Err(e) => {
-                    let mut m = b"cannot create symbolic link ".to_vec();
-                    m.extend_from_slice(&quote_always(d.path));
-                    m.extend_from_slice(b" to ");
-                    m.extend_from_slice(&quote_always(s.path));
-                    m.extend_from_slice(b": ");
-                    m.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.msg(&m);
-                    return false;
-                }
-            }
+            Some(("symbolic", sfs::symlinkat(s.path, d.dir, d.name)))
+        } else {
+            None
+        };
+        if let Some((kind, Err(e))) = &link {
+            let mut m = format!("cannot create {kind} link ").into_bytes();
+            m.extend_from_slice(&quote_always(d.path));
+            m.extend_from_slice(b" to ");
+            m.extend_from_slice(&quote_always(s.path));
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(strerror(e).as_bytes());
+            ctx.msg(&m);
+            return false;
+        }
+        let ok = if link.is_some() {
+            true
         } else if mode == libc::S_IFLNK {
             self.copy_symlink(ctx, s, d)
         } else if !regular {

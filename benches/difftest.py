@@ -508,6 +508,259 @@ def gen_dirname():
 GENS = {"regex": gen_regex, "sed": gen_sed, "grep": gen_grep, "uniq": gen_uniq, "expr": gen_expr, "test": gen_test,
         "seq": gen_seq, "basename": gen_basename, "dirname": gen_dirname}
 
+def rtext(maxlines=8):
+    words = [b"a", b"b", b"10", b"-3", b"2.5", b"1e3", b"x y", b"\ta", b" b", b"abc", b"A",
+             b"0x1f", b"1K", b"2M", b"1.2.10", b"1.10", b"", b"\xff", b"a,b", b"a:b:c", b"z\tq"]
+    lines = []
+    for _ in range(R.randint(0, maxlines)):
+        if R.random() < 0.7:
+            n = R.randint(1, 3)
+            lines.append(R.choice([b" ", b"\t", b":", b","]).join(R.choice(words) for _ in range(n)))
+        else:
+            lines.append(rline(12))
+    data = b"\n".join(lines)
+    if lines and R.random() < 0.85:
+        data += b"\n"
+    return data
+
+
+def gen_printf():
+    def conv():
+        s = "%" + "".join(R.choice(["", "-", "0", "+", " ", "#", "'"]) for _ in range(R.randint(0, 2)))
+        s += R.choice(["", "5", "1", "0", "*", "12"])
+        s += R.choice(["", ".2", ".0", ".", ".*", ".10"])
+        s += R.choice("dioxXucsfFeEgGaAb%qz")
+        return s
+    fmt = ""
+    for _ in range(R.randint(1, 4)):
+        fmt += R.choice([conv(), conv(), "x", " ", "\\n", "\\t", "\\0101", "\\x41", "\\u00e9",
+                         "\\c", "\\", "%%", "\\e", "\\'", "\\\""])
+    args = [R.choice(["1", "-2", "3.5", "0x10", "010", "'a", "\"b", "abc", "", "1e3", "-0",
+                      "99999999999999999999", "\\n", "\\x41\\c", "  7", "7  ", "inf", "nan",
+                      "0.1", "-1.5e-3", "+4", "18446744073709551615", "-9223372036854775808"])
+            for _ in range(R.randint(0, 4))]
+    return [fmt] + args, b"", {}
+
+
+def gen_tr():
+    sets = ["a-z", "A-Z", "[:lower:]", "[:upper:]", "[:digit:]", "[:space:]", "[:alpha:]",
+            "[:punct:]", "abc", "xyz", "a", "\\n", "\\t", "[a*3]", "[b*]", "[=a=]", "\\\\", "z-a",
+            "\\101", "[:alnum:]", "", "a-c0-2", "[:blank:]", "ab\\", "[:cntrl:]", "[:xdigit:]"]
+    opts = []
+    for o in ["-d", "-s", "-c", "-C", "-t"]:
+        if R.random() < 0.2:
+            opts.append(o)
+    args = opts + [R.choice(sets)] + ([R.choice(sets)] if R.random() < 0.7 else [])
+    return args, rtext(), {}
+
+
+def gen_cut():
+    def lst():
+        parts = []
+        for _ in range(R.randint(1, 3)):
+            parts.append(R.choice(["1", "2", "3", "1-2", "2-", "-2", "3-1", "0", "1,3", "4-", "1-1",
+                                   "", "a", "2-3"]))
+        return ",".join(parts)
+    mode = R.choice(["-b", "-c", "-f", "-f", "-f"])
+    args = [mode, lst()]
+    if mode == "-f":
+        if R.random() < 0.7:
+            args += ["-d", R.choice([":", ",", " ", "\\t", "ab", "", "\t"])]
+        if R.random() < 0.3:
+            args.append("-s")
+    if R.random() < 0.2:
+        args.append("--complement")
+    if R.random() < 0.2:
+        args.append("--output-delimiter=" + R.choice(["|", "", "::"]))
+    if R.random() < 0.1:
+        args.append("-n")
+    if R.random() < 0.1:
+        args.append("-z")
+    return args, rtext(), {}
+
+
+def gen_sort():
+    opts = []
+    for o in ["-n", "-r", "-u", "-f", "-b", "-h", "-V", "-g", "-s", "-d", "-i", "-M", "-R"]:
+        if R.random() < 0.12 and o != "-R":
+            opts.append(o)
+    if R.random() < 0.4:
+        opts += ["-t", R.choice([":", ",", " ", "a"])]
+    for _ in range(R.randint(0, 2)):
+        k = R.choice(["1", "2", "1,1", "2,2", "1.2", "2.1,2.2", "1,2", "3", "1n", "2r", "1.2b",
+                      "2,2n", "1bn", "0", "1.0", "2,1", "1,1.3", "1f", "1V", "1h", "1g,1"])
+        opts += ["-k", k]
+    if R.random() < 0.1:
+        opts.append("-c")
+    if R.random() < 0.05:
+        opts.append("-z")
+    return opts, rtext(10), {}
+
+
+def gen_od():
+    opts = []
+    if R.random() < 0.4:
+        opts += ["-A", R.choice("doxn")]
+    for _ in range(R.randint(0, 2)):
+        t = R.choice(["x1", "x2", "x4", "x8", "o1", "o2", "d1", "d2", "d4", "u1", "u2", "u8", "c",
+                      "a", "x", "o", "d", "fF", "f4", "x1z", "d1z", "u4z", "f8"])
+        opts += ["-t", t]
+    for o in ["-v", "-b", "-c", "-x", "-s", "-i", "-l"]:
+        if R.random() < 0.08:
+            opts.append(o)
+    if R.random() < 0.2:
+        opts += ["-j", R.choice(["1", "3", "0", "100", "0x2"])]
+    if R.random() < 0.2:
+        opts += ["-N", R.choice(["1", "5", "0", "17"])]
+    if R.random() < 0.2:
+        opts += ["-w" + R.choice(["1", "3", "4", "8", "32"])]
+    data = bytes(R.choice([0, 1, 0x41, 0x61, 0x7f, 0x80, 0xff, 10, 9, 32, 0x3f, 0x40])
+                 for _ in range(R.randint(0, 40)))
+    if R.random() < 0.5:
+        data = data + data
+    return opts, data, {}
+
+
+def gen_date():
+    fmt = "+"
+    for _ in range(R.randint(1, 5)):
+        fmt += R.choice(["%" + R.choice(["", "-", "_", "0", "^", "#", "10", "-3", "_5"]) +
+                         R.choice("aAbBcCdDeFgGhHIjklmMnNpPrRsStTuUVwWxXyYzZ%+"),
+                         "%:z", "%::z", "%:::z", "%3N", "%q", " ", "x"])
+    stamp = R.choice(["@0", "@1700000000", "@-1", "@1e3", "2020-02-29", "2021-13-01", "now",
+                      "2020-01-01 12:34:56", "@86399.999", "1970-01-01T00:00:00Z", "tomorrow",
+                      "2000-01-01 +1 day", "@2147483648", "yesterday 10:00", "next monday",
+                      "2020-06-15 23:59:60", "1 hour ago"])
+    args = ["-u", "-d", stamp] if stamp not in ("now", "tomorrow", "next monday", "1 hour ago",
+                                                "yesterday 10:00") else ["-u", "-d", "@5"]
+    if R.random() < 0.2:
+        args += [R.choice(["-R", "-I", "-Iseconds", "-Ins", "--rfc-3339=date", "-Ihours"])]
+    else:
+        args.append(fmt)
+    return args, b"", {}
+
+
+def gen_wc():
+    opts = [o for o in ["-l", "-w", "-c", "-m", "-L"] if R.random() < 0.3]
+    files = {"f": rtext(), "g": rtext()}
+    ops = [R.choice(["f", "g", "-", "missing"]) for _ in range(R.randint(0, 3))]
+    return opts + ops, rtext(), files
+
+
+def gen_fold():
+    opts = []
+    if R.random() < 0.5:
+        opts += ["-w", R.choice(["1", "3", "5", "0", "x"])]
+    for o in ["-s", "-b"]:
+        if R.random() < 0.3:
+            opts.append(o)
+    return opts, rtext(), {}
+
+
+def gen_paste():
+    opts = []
+    if R.random() < 0.5:
+        opts += ["-d", R.choice([",", "\\n", ":;", "\\0", "\\t", "", "\\"])]
+    if R.random() < 0.3:
+        opts.append("-s")
+    files = {"f": rtext(), "g": rtext()}
+    ops = [R.choice(["f", "g", "-"]) for _ in range(R.randint(1, 3))]
+    return opts + ops, rtext(), files
+
+
+def gen_nl():
+    opts = []
+    for o, vals in [("-b", ["a", "t", "n", "pa", "p^$"]), ("-n", ["ln", "rn", "rz"]),
+                    ("-w", ["1", "3", "0"]), ("-s", ["", ":", "--"]), ("-v", ["0", "5", "-2"]),
+                    ("-i", ["2", "0"])]:
+        if R.random() < 0.2:
+            opts += [o, R.choice(vals)]
+    data = rtext()
+    if R.random() < 0.3:
+        data = b"\\:\\:\\:\n" + data + b"\\:\\:\n" + data
+    return opts, data, {}
+
+
+def gen_headtail():
+    opts = []
+    p = R.random()
+    if p < 0.4:
+        opts += ["-n", R.choice(["0", "1", "3", "-1", "+2", "-0", "+0", "2k", "x", "1b"])]
+    elif p < 0.7:
+        opts += ["-c", R.choice(["0", "1", "5", "-3", "+2", "1K", "-0"])]
+    if R.random() < 0.15:
+        opts.append(R.choice(["-q", "-v", "-z"]))
+    files = {"f": rtext(), "g": rtext()}
+    ops = [R.choice(["f", "g", "-", "missing"]) for _ in range(R.randint(0, 2))]
+    return opts + ops, rtext(), files
+
+
+def gen_comm():
+    def sorted_text():
+        lines = sorted(set(R.choice([b"a", b"b", b"c", b"d", b"A", b"ab", b""]) for _ in range(R.randint(0, 6))))
+        return b"".join(l + b"\n" for l in lines)
+    opts = [o for o in ["-1", "-2", "-3", "--total", "-i"] if R.random() < 0.2 and o != "-i"]
+    if R.random() < 0.1:
+        opts.append("--output-delimiter=|")
+    if R.random() < 0.1:
+        opts.append(R.choice(["--check-order", "--nocheck-order"]))
+    files = {"f": sorted_text() if R.random() < 0.9 else rtext(), "g": sorted_text()}
+    return opts + ["f", "g"], b"", files
+
+
+def gen_expand():
+    opts = []
+    if R.random() < 0.6:
+        opts += ["-t", R.choice(["4", "1", "2,5", "3 8", "1,+2", "/4", "0", "8"])]
+    if R.random() < 0.3:
+        opts.append("-i")
+    return opts, rtext(), {}
+
+
+def gen_unexpand():
+    opts = []
+    if R.random() < 0.6:
+        opts += ["-t", R.choice(["4", "1", "2,5", "8", "3,6,9"])]
+    if R.random() < 0.3:
+        opts.append("-a")
+    if R.random() < 0.2:
+        opts.append("--first-only")
+    data = b"".join(b" " * R.randint(0, 10) + R.choice([b"a", b"b\t", b"  c  d", b""]) + b"\n"
+                    for _ in range(R.randint(0, 5)))
+    return opts, data, {}
+
+
+def gen_base64():
+    opts = []
+    if R.random() < 0.4:
+        opts.append("-d")
+        data = R.choice([b"YWJj\n", b"YW Jj", b"YQ==", b"YQ", b"Y===", b"!!", b"YWJjZA==\nYQ==\n"])
+        if R.random() < 0.3:
+            opts.append("-i")
+    else:
+        data = rline(30)
+        if R.random() < 0.4:
+            opts += ["-w", R.choice(["0", "1", "4", "76", "x"])]
+    return opts, data, {}
+
+
+def gen_tac():
+    opts = []
+    if R.random() < 0.3:
+        opts += ["-s", R.choice([",", "a", "\n", "ab"])]
+    if R.random() < 0.2:
+        opts.append("-b")
+    if R.random() < 0.1:
+        opts.append("-r")
+        opts += ["-s", R.choice(["[ab]", "a*", "x\\|b"])]
+    return opts, rtext(), {}
+
+
+GENS.update({"printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
+             "date": gen_date, "wc": gen_wc, "fold": gen_fold, "paste": gen_paste, "nl": gen_nl,
+             "head": gen_headtail, "tail": gen_headtail, "comm": gen_comm, "expand": gen_expand,
+             "unexpand": gen_unexpand, "base64": gen_base64, "tac": gen_tac})
+
 # ---------------------------------------------------------------------------------------------
 
 

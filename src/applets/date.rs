@@ -189,13 +189,26 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     } else {
         Zone::local()
     };
-    let fmt = format.unwrap_or_else(|| {
+    let mut fmt = format.unwrap_or_else(|| {
         if resolution {
             b"%s.%N".to_vec()
         } else {
             b"%a %b %e %H:%M:%S %Z %Y".to_vec()
         }
     });
+    // GNU date's `%-N` shows as many digits as the clock resolves: 9 here (1 ns).
+    let mut k = 0;
+    while k + 1 < fmt.len() {
+        if fmt[k] == b'%' {
+            if fmt[k + 1] == b'-' && fmt.get(k + 2) == Some(&b'N') {
+                fmt[k + 1] = b'9';
+                k += 2;
+            } else if fmt[k + 1] == b'%' {
+                k += 1;
+            }
+        }
+        k += 1;
+    }
     let now = now();
     if let Some(f) = m.last("file") {
         let data = if f.as_bytes() == b"-" {

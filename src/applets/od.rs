@@ -558,9 +558,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         l / a * t.size
     });
     let mut bpb = width.unwrap_or(16);
+    // Said only once the skip succeeded, as GNU does.
+    let mut bad_width = None;
     if !bpb.is_multiple_of(lcm) {
         let using = if bpb < lcm { lcm } else { bpb - bpb % lcm };
-        ctx.msg(format!("warning: invalid width {bpb}; using {using} instead").as_bytes());
+        bad_width = Some(bpb);
         bpb = using;
     }
     let mut wpb = 0;
@@ -627,6 +629,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             return Err(Error::silent(1));
         }
         left -= n as u64;
+    }
+    if let Some(w) = bad_width {
+        ctx.msg(format!("warning: invalid width {w}; using {bpb} instead").as_bytes());
     }
     let mut addr = skip;
     let mut remaining = limit.unwrap_or(u64::MAX);

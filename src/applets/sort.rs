@@ -1247,14 +1247,17 @@ fn options(ctx: &mut Ctx, argv: &[OsString]) -> Result<Option<Opts>> {
     if keys.is_empty() && !g.is_default() {
         keys.push(g);
     }
-    // check_ordering_compatibility
-    for k in keys.iter().chain(std::iter::once(&g)) {
+    // As GNU, only the keys in use are checked (global options that no key inherits are not),
+    // and the message leaves out -b and -r, which combine with anything.
+    for k in &keys {
         let n = k.numeric as u32
             + k.general as u32
             + k.human as u32
             + k.month as u32
             + (k.version || k.random || k.ignore != Ignore::None) as u32;
         if n > 1 {
+            let mut k = *k;
+            (k.skipsblanks, k.skipeblanks, k.reverse) = (false, false, false);
             let msg = format!("options '-{}' are incompatible", k.opts());
             return Err(bad_usage(ctx, msg.as_bytes()));
         }

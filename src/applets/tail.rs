@@ -374,6 +374,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             ctx.msg(b"warning: following standard input indefinitely is ineffective");
         }
     }
+    // GNU opens nothing when nothing can be output: `tail -n 0 missing` is silent and succeeds.
+    if mode.n == 0 && !forever && !mode.from_start {
+        return Ok(());
+    }
     let headers = headers.unwrap_or(names.len() > 1);
     let mut files = Vec::with_capacity(names.len());
     let mut first = true;

@@ -502,6 +502,20 @@ fn iso_week(tm: &Tm) -> (i64, i64) {
 /// `%G %g %V %U %W`, and the `E`/`O` modifiers (ignored in the C locale). Unknown conversions
 /// are copied as they are.
 pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
+    strftime_in(out, fmt, tm, nsec, epoch, None, None)
+}
+
+/// `yr_pad` and `yr_width` carry a composite's flag and width to the years inside it, as
+/// gnulib does: `%_5D` pads the year with a space, `%12F` gives the year 6 digits.
+fn strftime_in(
+    out: &mut Vec<u8>,
+    fmt: &[u8],
+    tm: &Tm,
+    nsec: u32,
+    epoch: i64,
+    yr_pad: Option<u8>,
+    yr_width: Option<usize>,
+) {
     use std::io::Write;
     let mut i = 0;
     while i < fmt.len() {
@@ -515,7 +529,7 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
         i += 1;
         let mut pad: Option<u8> = None;
         let (mut upper, mut swap) = (false, false);
-        while i < fmt.len() && matches!(fmt[i], b'-' | b'_' | b'0' | b'^' | b'#') {
+        while i < fmt.len() && matches!(fmt[i], b'-' | b'_' | b'0' | b'+' | b'^' | b'#') {
             match fmt[i] {
                 b'^' => upper = true,
                 b'#' => swap = true,
@@ -523,9 +537,14 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
             }
             i += 1;
         }
-        let mut width: Option<usize> = None;
+        // The composite's width goes to its first conversion only.
+        let mut width: Option<usize> = if start == 0 { yr_width } else { None };
         while i < fmt.len() && fmt[i].is_ascii_digit() {
-            let w = width.unwrap_or(0);
+            let w = if fmt[i - 1].is_ascii_digit() {
+                width.unwrap_or(0)
+            } else {
+                0
+            };
             width = Some(
                 w.saturating_mul(10)
                     .saturating_add((fmt[i] - b'0') as usize),
@@ -533,23 +552,32 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
             i += 1;
         }
         let mut colons = 0;
-        while i < fmt.len() && fmt[i] == b':' {
+        while i < fmt.len() && fmt[i] == b':' && colons < 3 {
             colons += 1;
             i += 1;
         }
-        while i < fmt.len() && matches!(fmt[i], b'E' | b'O') {
+        while colons == 0 && i < fmt.len() && matches!(fmt[i], b'E' | b'O') {
             i += 1;
         }
-        if i == fmt.len() {
-            out.extend_from_slice(&fmt[start..]);
-            break;
+        // What GNU does not understand is copied as written, padded to the width: a `%` at
+        // the end, colons not before `z` (up to the first colon), a `%` after flags (up to
+        // it: it starts the next conversion), an unknown letter.
+        let bad = if i == fmt.len() {
+            Some(fmt.len())
+        } else if colons > 0 && fmt[i] != b'z' {
+            Some(i - colons + 1)
+        } else if fmt[i] == b'%' && i - start > 1 {
+            Some(i)
+        } else {
+            None
+        };
+        if let Some(end) = bad {
+            put_padded(out, &fmt[start..end], width, pad, upper);
+            i = end;
+            continue;
         }
         let conv = fmt[i];
         i += 1;
-        if colons > 0 && conv != b'z' {
-            out.extend_from_slice(&fmt[start..i]);
-            continue;
-        }
         let hour12 = if tm.hour.is_multiple_of(12) {
             12
         } else {
@@ -557,15 +585,22 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
         };
         // A number: value, default width, default padding.
         let mut num: Option<(i64, usize, u8)> = None;
+        // `+` pads a year-like number with zeros and a `+` when wider than its digits.
+        let yearish = matches!(conv, b'Y' | b'C' | b'y' | b'G' | b'g');
         let mut text: Vec<u8> = Vec::new();
         // Text that `#` turns to lower case (rather than upper).
         let mut lower_on_swap = false;
+        // `#` changes the case of names only, not of the composite formats (`%#c`), and `%P`
+        // stays lower case whatever the flags (gnulib).
+        let swap = swap && !matches!(conv, b'c' | b'x' | b'X' | b'D' | b'F' | b'T' | b'R' | b'r');
+        let upper = upper && conv != b'P';
         match conv {
-            b'Y' => num = Some((tm.year, 1, b'0')),
-            b'C' => num = Some((tm.year.div_euclid(100), 2, b'0')),
-            b'y' => num = Some((tm.year.rem_euclid(100), 2, b'0')),
-            b'G' => num = Some((iso_week(tm).0, 1, b'0')),
-            b'g' => num = Some((iso_week(tm).0.rem_euclid(100), 2, b'0')),
+            // Years BC keep their last two digits unsigned and their century truncated (gnulib).
+            b'Y' => num = Some((tm.year, 4, b'0')),
+            b'C' => num = Some((tm.year / 100, 2, b'0')),
+            b'y' => num = Some(((tm.year % 100).abs(), 2, b'0')),
+            b'G' => num = Some((iso_week(tm).0, 4, b'0')),
+            b'g' => num = Some(((iso_week(tm).0 % 100).abs(), 2, b'0')),
             b'V' => num = Some((iso_week(tm).1, 2, b'0')),
             b'U' => num = Some(((tm.yday as i64 + 7 - tm.wday as i64) / 7, 2, b'0')),
             b'W' => num = Some(((tm.yday as i64 + 7 - (tm.wday as i64 + 6) % 7) / 7, 2, b'0')),
@@ -583,17 +618,27 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
             b'u' => num = Some((if tm.wday == 0 { 7 } else { tm.wday as i64 }, 1, b'0')),
             b'w' => num = Some((tm.wday as i64, 1, b'0')),
             b's' => num = Some((epoch, 1, b'0')),
+            // A fraction: the width is a precision, trailing zeros are padding (after the
+            // digits: `%_5N` of .5 s is `5    `, `%-N` is `5`).
             b'N' => {
-                let digits = format!("{nsec:09}");
-                match width {
-                    Some(w) if w > 0 && w < 9 => text.extend_from_slice(&digits.as_bytes()[..w]),
-                    Some(w) if w > 9 => {
-                        text.extend_from_slice(digits.as_bytes());
-                        text.resize(w, b'0');
-                    }
-                    _ => text.extend_from_slice(digits.as_bytes()),
+                let w = width.filter(|&w| w > 0).unwrap_or(9);
+                let (mut n, mut ndigs) = (nsec, 9);
+                while w < ndigs || (ndigs > 1 && n % 10 == 0) {
+                    ndigs -= 1;
+                    n /= 10;
                 }
-                width = None;
+                let _ = write!(out, "{n:0ndigs$}");
+                let fill = match pad.unwrap_or(b'0') {
+                    b'-' => 0,
+                    _ => w - ndigs,
+                };
+                let c = if matches!(pad, Some(b'_')) {
+                    b' '
+                } else {
+                    b'0'
+                };
+                out.resize(out.len() + fill, c);
+                continue;
             }
             b'a' => text.extend_from_slice(&DAYS[tm.wday as usize % 7].as_bytes()[..3]),
             b'A' => text.extend_from_slice(DAYS[tm.wday as usize % 7].as_bytes()),
@@ -608,73 +653,135 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, nsec: u32, epoch: i64) {
                 text.extend_from_slice(tm.zone.as_bytes());
                 lower_on_swap = true;
             }
+            // The offset is a number as gnulib formats it: a sign always, zeros (or spaces for
+            // `_`, before the sign) up to the width, the width counting sign and colons
+            // (`%10z` is `-000000330`, `%-z` is `-330`).
             b'z' => {
-                let o = tm.utoff;
-                let sign = if o < 0 { '-' } else { '+' };
-                let o = o.abs();
-                let (h, m, sec) = (o / 3600, o / 60 % 60, o % 60);
-                let _ = match colons {
-                    0 => write!(text, "{sign}{h:02}{m:02}"),
-                    1 => write!(text, "{sign}{h:02}:{m:02}"),
-                    2 => write!(text, "{sign}{h:02}:{m:02}:{sec:02}"),
-                    _ if sec != 0 => write!(text, "{sign}{h:02}:{m:02}:{sec:02}"),
-                    _ if m != 0 => write!(text, "{sign}{h:02}:{m:02}"),
-                    _ => write!(text, "{sign}{h:02}"),
+                let a = tm.utoff.unsigned_abs();
+                let (h, m, sec) = (a / 3600, a / 60 % 60, a % 60);
+                let (digits, mut colon_at, mut v) = match colons {
+                    0 => (5, 0u32, h * 100 + m),
+                    1 => (6, 0o4, h * 100 + m),
+                    2 => (9, 0o24, h * 10000 + m * 100 + sec),
+                    _ if sec != 0 => (9, 0o24, h * 10000 + m * 100 + sec),
+                    _ if m != 0 => (6, 0o4, h * 100 + m),
+                    _ => (3, 0, h),
                 };
+                let mut num = Vec::new();
+                loop {
+                    if colon_at & 1 != 0 {
+                        num.push(b':');
+                    }
+                    colon_at >>= 1;
+                    num.push(b'0' + (v % 10) as u8);
+                    v /= 10;
+                    if v == 0 && colon_at == 0 {
+                        break;
+                    }
+                }
+                num.reverse();
+                let p = pad.unwrap_or(b'0');
+                let fill = width
+                    .unwrap_or(digits)
+                    .saturating_sub(1 + num.len())
+                    .min(if p == b'-' { 0 } else { usize::MAX });
+                let sign = if tm.utoff < 0 { b'-' } else { b'+' };
+                if p == b'_' {
+                    out.resize(out.len() + fill, b' ');
+                    out.push(sign);
+                } else {
+                    out.push(sign);
+                    out.resize(out.len() + fill, b'0');
+                }
+                out.extend_from_slice(&num);
+                continue;
             }
-            b'F' => strftime(&mut text, b"%Y-%m-%d", tm, nsec, epoch),
-            b'T' => strftime(&mut text, b"%H:%M:%S", tm, nsec, epoch),
-            b'R' => strftime(&mut text, b"%H:%M", tm, nsec, epoch),
-            b'D' | b'x' => strftime(&mut text, b"%m/%d/%y", tm, nsec, epoch),
-            b'r' => strftime(&mut text, b"%I:%M:%S %p", tm, nsec, epoch),
-            b'c' => strftime(&mut text, b"%a %b %e %H:%M:%S %Y", tm, nsec, epoch),
-            b'X' => strftime(&mut text, b"%H:%M:%S", tm, nsec, epoch),
+            // The year of `%F` takes the width less the 6 of `-mm-dd`, and without flag
+            // and width a sign beyond 9999 (`+12345-01-01`).
+            b'F' => {
+                let (p, w) = match (pad, width) {
+                    (None, None) => (Some(b'+'), Some(4)),
+                    (p, w) => (p, Some(w.unwrap_or(0).saturating_sub(6))),
+                };
+                strftime_in(&mut text, b"%Y-%m-%d", tm, nsec, epoch, p, w);
+            }
+            b'T' => strftime_in(&mut text, b"%H:%M:%S", tm, nsec, epoch, pad, None),
+            // `%c %x %X` are the C library's: no flag reaches the year, which is unpadded.
+            b'X' => strftime_in(&mut text, b"%H:%M:%S", tm, nsec, epoch, None, None),
+            b'R' => strftime_in(&mut text, b"%H:%M", tm, nsec, epoch, pad, None),
+            b'D' => strftime_in(&mut text, b"%m/%d/%y", tm, nsec, epoch, pad, None),
+            b'x' => {
+                let y = tm.year.rem_euclid(100);
+                let _ = write!(text, "{:02}/{:02}/{y:02}", tm.mon, tm.mday);
+            }
+            b'r' => strftime_in(&mut text, b"%I:%M:%S %p", tm, nsec, epoch, pad, None),
+            b'c' => {
+                let f = b"%a %b %e %H:%M:%S %-Y";
+                strftime_in(&mut text, f, tm, nsec, epoch, None, None);
+            }
             b'n' => text.push(b'\n'),
             b't' => text.push(b'\t'),
-            b'%' if i - start == 2 => text.push(b'%'),
-            // GNU copies a `%%` that has flags or a width as written, padded to the width.
-            b'%' => {
-                text.extend_from_slice(&fmt[start..i]);
-                width = width.map(|w| w + 1);
-            }
+            b'%' => text.push(b'%'),
             _ => {
-                out.extend_from_slice(&fmt[start..i]);
+                put_padded(out, &fmt[start..i], width, pad, upper);
                 continue;
             }
         }
         if let Some((v, dw, dpad)) = num {
-            let p = pad.unwrap_or(dpad);
-            let w = match p {
-                b'-' => 1,
-                _ => width.unwrap_or(dw),
-            };
+            let p = pad.or(yr_pad.filter(|_| yearish)).unwrap_or(dpad);
             let digits = v.unsigned_abs().to_string();
-            let sign = if v < 0 { "-" } else { "" };
-            let len = digits.len() + sign.len();
-            if len < w && (p == b' ' || p == b'_') {
-                out.resize(out.len() + (w - len), b' ');
-                out.extend_from_slice(sign.as_bytes());
+            let limit = if dw == 2 { 99 } else { 9999 };
+            // The century of the years -99 to -1 is -0.
+            let sign = if v < 0 || (conv == b'C' && tm.year < 0) {
+                Some(b'-')
+            } else if p == b'+'
+                && yearish
+                && (v.unsigned_abs() > limit || width.is_some_and(|w| w > dw))
+            {
+                Some(b'+')
             } else {
-                out.extend_from_slice(sign.as_bytes());
-                if len < w {
-                    out.resize(out.len() + (w - len), b'0');
+                None
+            };
+            let short = width
+                .unwrap_or(dw)
+                .saturating_sub(digits.len() + sign.is_some() as usize);
+            match p {
+                b'-' => out.extend(sign),
+                b' ' | b'_' => {
+                    out.resize(out.len() + short, b' ');
+                    out.extend(sign);
+                }
+                _ => {
+                    out.extend(sign);
+                    out.resize(out.len() + short, b'0');
                 }
             }
             out.extend_from_slice(digits.as_bytes());
             continue;
         }
-        if upper || (swap && !lower_on_swap) {
-            text.make_ascii_uppercase();
-        } else if swap {
+        if swap && (lower_on_swap || conv == b'P') {
             text.make_ascii_lowercase();
+        } else if upper || swap {
+            text.make_ascii_uppercase();
         }
-        if let Some(w) = width.filter(|_| pad != Some(b'-')) {
-            if text.len() < w {
-                let fill = if pad == Some(b'0') { b'0' } else { b' ' };
-                out.resize(out.len() + (w - text.len()), fill);
-            }
-        }
-        out.extend_from_slice(&text);
+        put_padded(out, &text, width, pad, false);
+    }
+}
+
+/// Text padded on the left to the width, with zeros for the `0` and `+` flags, none for `-`.
+fn put_padded(out: &mut Vec<u8>, text: &[u8], width: Option<usize>, pad: Option<u8>, upper: bool) {
+    if let Some(w) = width.filter(|_| pad != Some(b'-')) {
+        let fill = if matches!(pad, Some(b'0' | b'+')) {
+            b'0'
+        } else {
+            b' '
+        };
+        out.resize(out.len() + w.saturating_sub(text.len()), fill);
+    }
+    let at = out.len();
+    out.extend_from_slice(text);
+    if upper {
+        out[at..].make_ascii_uppercase();
     }
 }
 

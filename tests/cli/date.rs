@@ -249,3 +249,32 @@ fn busybox_date_strings() {
         .run()
         .stdout_is("2000-01-02 03:04:05\n");
 }
+
+/// gnulib's number formatting: the zone offset as a signed number (`%10z`, `%_10:z`, `%-z`),
+/// the `+` flag on years, `%N`'s trailing zeros as padding, four-digit years, the flag of
+/// `%D`/`%F` reaching their year, `%c %x` as the C library's, and what is not a conversion
+/// copied padded (`%5+`, `%-%x`), on years far in the past and future.
+#[test]
+fn gnulib_number_formats() {
+    let f = "+%10z|%_10z|%-10z|%10:z|%_10:z|%12::z|%3z|%_7:::z|%010z|%-:z|%+5Y|%+Y|%+3C|%_5N|\
+%-5N|%_12N|%-N|%_5D|%12F|%_12F|%+F|%-F|%^c|%#c|%#P|%^#p|%_x|%Y|%G|%C|%y|%g|%_Y|%5+|%-%x|%_5%|\
+%5:x|%^5v|%c|%x";
+    for d in [
+        "@5.5",
+        "@400000000000",
+        "@-62135596800",
+        "@-70000000000",
+        "@-62198755200",
+        "0999-06-01",
+        "2024-03-05T07:08:09.5Z",
+    ] {
+        same(&["-d", d, f]);
+    }
+    for tz in ["America/St_Johns", "Pacific/Chatham", "Europe/Amsterdam"] {
+        for d in ["@0", "@-2000000000"] {
+            let r = applet("date").env("TZ", tz).args(["-d", d, f]).run();
+            let g = gnu("date").env("TZ", tz).args(["-d", d, f]).run();
+            r.same_as(&g);
+        }
+    }
+}

@@ -228,3 +228,23 @@ fn long_doubles_match_gnu() {
         same_as_gnu("od", args, None, d.path());
     }
 }
+
+/// A skip past the end reports only that, before any width warning, as GNU.
+#[test]
+fn skip_error_before_width_warning() {
+    for (args, input) in [
+        (
+            &["-t", "u4", "-t", "f8", "-w4", "-j", "100"][..],
+            &b"ab"[..],
+        ),
+        (
+            &["-t", "u4", "-t", "f8", "-w4", "-j", "1"],
+            b"abcdefghijklmnopq",
+        ),
+        (&["-w3", "-t", "x2"], b"abcdefgh"),
+    ] {
+        let r = applet("od").args(args).stdin(input).run();
+        let g = gnu("od").args(args).stdin(input).run();
+        r.same_as(&g);
+    }
+}

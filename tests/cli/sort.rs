@@ -527,3 +527,21 @@ fn write_errors_match_gnu() {
     r.same_as(&g);
     both(&["-o", "/dev/full"], b"x\n");
 }
+
+/// Only keys in use are checked for incompatible orderings, and the message leaves out the
+/// blanks and reverse flags, as GNU.
+#[test]
+fn incompatible_orderings_as_gnu() {
+    let input = b"b 2\na 10\nc 1\n";
+    for args in [
+        &["-d", "-M", "-k", "2,2n"][..],
+        &["-n", "-r", "-M", "-k", "2,2"],
+        &["-n", "-b", "-g"],
+        &["-i", "-V", "-k", "1"],
+        &["-k", "1,1dn"],
+        &["-R", "-n", "-k", "1,1"],
+        &["-h", "-n", "-k", "2,2r"],
+    ] {
+        both(args, input);
+    }
+}

@@ -310,3 +310,27 @@ fn notional_sizes_and_polling_as_gnu() {
             .same_as(&gnu("tail").args(args).cwd(d.path()).run());
     }
 }
+
+/// A count of 0 without `-f` opens nothing: no header, no error for a missing file, status 0
+/// (`+0` still reads).
+#[test]
+fn zero_count_opens_nothing() {
+    let d = fixture();
+    for args in [
+        &["-n", "0", "nope"][..],
+        &["-c", "0", "nt", "nope"],
+        &["-n", "-0", "-v", "nt", "nt"],
+        &["-c", "0", "-"],
+        &["-n", "+0", "nt", "nope"],
+        &["-n", "0", "-f", "nope"],
+    ] {
+        if args.contains(&"-f") {
+            // Following a missing file with nothing to follow ends at once, as GNU.
+            let r = applet("tail").args(args).cwd(d.path()).run();
+            let g = gnu("tail").args(args).cwd(d.path()).run();
+            r.same_as(&g);
+        } else {
+            same_as_gnu("tail", args, Some(b"in\n"), d.path());
+        }
+    }
+}

@@ -276,7 +276,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         delim,
         out_delim: m
             .last("output-delimiter")
-            .map(|d| d.as_bytes().to_vec())
+            // An empty one is the NUL byte (GNU 9).
+            .map(|d| match d.as_bytes() {
+                b"" => vec![0],
+                d => d.to_vec(),
+            })
             .or_else(|| fields.then(|| vec![delim])),
         only_delimited: m.flag("only-delimited"),
         eol: if m.flag("zero") { 0 } else { b'\n' },

@@ -27,6 +27,8 @@ fn options_match_gnu() {
         &["-d:", "-f2", "c1"],
         &["-d:", "-f1,3", "c1"],
         &["-d:", "-f-2", "--output-delimiter=XY", "c1"],
+        &["-c", "1,3,5-", "--output-delimiter=", "c1"],
+        &["-d:", "-f", "1,3", "--output-delimiter=", "c1"],
         &["-b", "2-4,3-6", "c1"],
         &["-b", "1-3", "--complement", "c1"],
         &["-b", "1 3", "c1"],

@@ -10,7 +10,9 @@ fixtures, and compares stdout, stderr, the exit status and the files left behind
 Each run is bounded by TIMEOUT seconds; a case where both time out counts as the same.
 
 Usage: benches/difftest.py RBOX [APPLET...] [-n CASES] [-s SEED] [-o DIFFS_FILE]
-APPLETs: regex (sed s///g marking every match and group) sed grep uniq expr test seq basename dirname (default: all).
+APPLETs: regex (sed s///g marking every match and group) sed grep uniq expr test seq basename
+dirname, and the text tools printf tr cut sort od date wc fold paste nl head tail comm expand
+unexpand base64 tac, and ls over a small tree with fixed times (default: all).
 Differences are printed as a shell line that reproduces them (and written to DIFFS_FILE).
 """
 import argparse
@@ -752,11 +754,35 @@ def gen_tac():
         opts.append("-b")
     if R.random() < 0.1:
         opts.append("-r")
-        opts += ["-s", R.choice(["[ab]", "a*", "x\\|b"])]
+        opts += ["-s", R.choice(["[ab]", "ab*", "x\\|b"])]
     return opts, rtext(), {}
 
 
-GENS.update({"printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
+def gen_ls():
+    files = {"a": b"x" * 10, "B": b"", "c.txt": b"y" * 3000, "d/": b"", "d/e": b"z",
+             "d/.h": b"", ".hid": b"q", "l": b"->a", "dl": b"->d", "bad": b"->nowhere",
+             "sp ace": b"1", "nl\nx": b"2", "x.tar.gz": b"", "\xff": b"3", "10": b"", "9": b"",
+             "a.b.c": b"45"}
+    opts = []
+    for o in ["-a", "-A", "-F", "-p", "-r", "-S", "-t", "-X", "-U", "-R", "-d", "-h", "-n",
+              "-Q", "-b", "-q", "-N", "-1", "-C", "-x", "-m", "-l", "-g", "-o", "-G", "-L", "-H",
+              "-v", "--si", "--group-directories-first", "-k", "-w40", "-T2",
+              "--full-time", "--time-style=+%s", "--time-style=long-iso", "--file-type",
+              "--quoting-style=shell", "--quoting-style=c", "--quoting-style=escape",
+              "--quoting-style=shell-always", "--quoting-style=locale", "--indicator-style=slash",
+              "--sort=extension", "--sort=none", "--sort=version", "--hide=*.txt", "-I", "-B",
+              "--format=commas", "--author", "-Z", "--zero", "--show-control-chars",
+              "--color=always", "--hyperlink=never", "--block-size=1K", "-s"]:
+        if R.random() < 0.06:
+            opts.append(o)
+    if "-I" in opts:
+        opts.insert(opts.index("-I") + 1, R.choice(["a*", "*.gz", "d"]))
+    ops = [R.choice(["a", "d", "l", "dl", "bad", "missing", ".", "d/e", "nl\nx"])
+           for _ in range(R.choice([0, 0, 0, 1, 2, 3]))]
+    return opts + ops, b"", files
+
+
+GENS.update({"ls": gen_ls, "printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
              "date": gen_date, "wc": gen_wc, "fold": gen_fold, "paste": gen_paste, "nl": gen_nl,
              "head": gen_headtail, "tail": gen_headtail, "comm": gen_comm, "expand": gen_expand,
              "unexpand": gen_unexpand, "base64": gen_base64, "tac": gen_tac})
@@ -768,8 +794,21 @@ def run(name, prog, args, stdin, files, d):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     for k, v in files.items():
-        with open(os.path.join(d, k), "wb") as f:
-            f.write(v)
+        path = os.path.join(d, k)
+        if k.endswith("/"):
+            os.makedirs(path, exist_ok=True)
+        elif v.startswith(b"->"):
+            os.symlink(v[2:].decode("latin-1"), path)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(v)
+    # fixed times: listings and comparisons by time are the same in both directories
+    for k in sorted(files, key=len, reverse=True):
+        path = os.path.join(d, k)
+        t = 1700000000 + 3600 * (sum(k.encode()) % 50)
+        os.utime(path, (t, t), follow_symlinks=False)
+    os.utime(d, (1700000000, 1700000000))
     if "e" in files:
         os.utime(os.path.join(d, "e"), (1000, 1000))
     try:
@@ -780,7 +819,11 @@ def run(name, prog, args, stdin, files, d):
         res = ("timeout", b"", b"")
     left = {}
     for k in sorted(os.listdir(d)):
-        with open(os.path.join(d, k), "rb") as f:
+        path = os.path.join(d, k)
+        if os.path.islink(path) or os.path.isdir(path):
+            left[k] = os.readlink(path) if os.path.islink(path) else "dir"
+            continue
+        with open(path, "rb") as f:
             left[k] = f.read()
     return res, left
 

@@ -782,7 +782,23 @@ def gen_ls():
     return opts + ops, b"", files
 
 
-GENS.update({"ls": gen_ls, "printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
+def gen_stat():
+    _, _, files = gen_ls()
+    dirs = "aAfFgGhnNsuUyYo%"
+    fmt = ""
+    for _ in range(R.randint(1, 4)):
+        fmt += R.choice(["%" + R.choice(["", "-", "0", "10", "-5", "#", "+", "'", " ", ".3",
+                                         "010", "#o", ".0"]) + R.choice(dirs),
+                         " ", "x", "\\n", "\\t", "\\x41", "\\101", "%", "\\", "\\c", "%Y.%.9Y"])
+    opts = [R.choice(["-c", "--printf", "--format"]), fmt]
+    if R.random() < 0.2:
+        opts.append("-L")
+    ops = [R.choice(["a", "d", "l", "dl", "bad", "missing", "c.txt", "d/e", "nl\nx", "B"])
+           for _ in range(R.randint(1, 3))]
+    return opts + ops, b"", files
+
+
+GENS.update({"stat": gen_stat, "ls": gen_ls, "printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
              "date": gen_date, "wc": gen_wc, "fold": gen_fold, "paste": gen_paste, "nl": gen_nl,
              "head": gen_headtail, "tail": gen_headtail, "comm": gen_comm, "expand": gen_expand,
              "unexpand": gen_unexpand, "base64": gen_base64, "tac": gen_tac})

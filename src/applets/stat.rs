@@ -21,7 +21,7 @@ use crate::common::fs::{mode_string, Names};
 use crate::common::help::help_text;
 use crate::common::num::push_u64;
 use crate::common::path::{canonicalize, Missing};
-use crate::common::quote::{quote_always, quote_into, Style};
+use crate::common::quote::{quote_always, quote_into, quote_locale, Style};
 use crate::common::sys::fs::{self as sysfs, StatFs};
 use crate::common::sys::{cwd, fd as sysfd};
 use crate::common::time::{strftime, Zone};
@@ -507,7 +507,7 @@ impl Stat<'_> {
                                 if code == b'%' {
                                     dest.push(b'%');
                                 }
-                                let mut msg = quote_always(&dest);
+                                let mut msg = quote_locale(&dest);
                                 msg.extend_from_slice(b": invalid directive");
                                 self.fatal = Some(msg);
                                 return false;
@@ -617,13 +617,16 @@ impl Stat<'_> {
         };
         match c {
             b'n' => out_str(out, d, name),
+            // The width and precision apply to the name and to the target each (GNU).
             b'N' => {
                 let mut q = Vec::new();
                 quote_into(&mut q, name, self.style);
                 if s.mode & libc::S_IFMT == libc::S_IFLNK {
                     match sysfs::readlinkat(cwd(), name, s.size.max(0) as usize) {
                         Ok(l) => {
-                            q.extend_from_slice(b" -> ");
+                            out_str(out, d, &q);
+                            out.extend_from_slice(b" -> ");
+                            q.clear();
                             quote_into(&mut q, &l, self.style);
                         }
                         Err(e) => {

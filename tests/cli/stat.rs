@@ -107,6 +107,10 @@ fn printf_flags_widths_and_escapes_as_gnu() {
             b"f",
         ],
     );
+    // A link's name and target are padded and cut each.
+    for fmt in [&b"[%12N]"[..], b"[%-9N]", b"[%.0N]", b"[%.3N]", b"[%-4.2N]"] {
+        same(&d, &[b"-c", fmt, b"link", b"dangling", b"f"]);
+    }
     // The last of -c and --printf wins.
     same(&d, &[b"--printf", b"%s\\n", b"-c", b"%n", b"f"]);
     same(&d, &[b"-c", b"%n", b"--printf", b"%s\\n", b"f"]);
@@ -178,6 +182,7 @@ fn errors_as_gnu() {
     same(&d, &[b"--cached=sometimes", b"f"]);
     same(&d, &[b"--cached=never", b"-c", b"%s", b"f"]);
     same(&d, &[b"-c", b"%5%", b"f", b"empty"]);
+    same(&d, &[b"-c", b"%'%", b"f"]);
     same(&d, &[b"-c", b"%5", b"f"]);
     same(&d, &[b"-c", b"%C", b"f"]);
     same(&d, &[b"-L", b"dangling"]);

@@ -798,6 +798,43 @@ def gen_stat():
     return opts + ops, b"", files
 
 
+def gen_fileop(applet):
+    _, _, files = gen_ls()
+    files["d/sub/"] = b""
+    files["d/sub/f"] = b"deep"
+    names = ["a", "d", "l", "dl", "bad", "missing", "c.txt", "d/e", "B", "d/sub", "new", "new/",
+             "d/", ".", "x.tar.gz", "sp ace", "d/sub/f", "a.b.c"]
+    flags = {
+        "cp": ["-r", "-R", "-a", "-p", "-d", "-L", "-P", "-H", "-f", "-n", "-u", "-v", "-l", "-s",
+               "-T", "-b", "--parents", "--remove-destination", "--no-dereference",
+               "--preserve=mode", "--no-preserve=mode", "--backup=numbered", "--suffix=.k",
+               "--attributes-only", "--strip-trailing-slashes", "-x", "--update=older"],
+        "mv": ["-f", "-n", "-u", "-v", "-T", "-b", "--backup=t", "--suffix=~~",
+               "--strip-trailing-slashes", "--no-clobber"],
+        "ln": ["-s", "-f", "-n", "-r", "-v", "-T", "-b", "-L", "-P", "--backup=numbered"],
+        "rm": ["-r", "-R", "-f", "-d", "-v", "--one-file-system", "--preserve-root",
+               "--no-preserve-root", "-I"],
+        "mkdir": ["-p", "-v", "-m", "--mode=700"],
+        "rmdir": ["-p", "-v", "--ignore-fail-on-non-empty"],
+        "touch": ["-a", "-m", "-c", "-h", "--no-create"],
+        "chmod": ["-R", "-v", "-c", "-f", "--preserve-root"],
+    }[applet]
+    opts = [f for f in flags if R.random() < 0.12]
+    if "-m" in opts:
+        opts.insert(opts.index("-m") + 1, R.choice(["700", "u=rwx", "a-w", "1777", "g+s", "x"]))
+    if applet == "chmod":
+        opts.append(R.choice(["755", "u+x", "go-r", "a=r", "+t", "u=rw,g=u", "0", "-w", "777",
+                              "u+s", "=", "o+X", "x"]))
+    if applet in ("cp", "mv", "ln") and R.random() < 0.15:
+        opts += ["-t", R.choice(["d", "new", "a", "d/sub", "dl"])]
+    ops = [R.choice(names) for _ in range(R.choice([0, 1, 2, 2, 2, 3]))]
+    return opts + ops, b"y\n", files
+
+
+for _a in ["cp", "mv", "ln", "rm", "mkdir", "rmdir", "touch", "chmod"]:
+    GENS[_a] = (lambda a: lambda: gen_fileop(a))(_a)
+
+
 GENS.update({"stat": gen_stat, "ls": gen_ls, "printf": gen_printf, "tr": gen_tr, "cut": gen_cut, "sort": gen_sort, "od": gen_od,
              "date": gen_date, "wc": gen_wc, "fold": gen_fold, "paste": gen_paste, "nl": gen_nl,
              "head": gen_headtail, "tail": gen_headtail, "comm": gen_comm, "expand": gen_expand,
@@ -834,13 +871,18 @@ def run(name, prog, args, stdin, files, d):
     except subprocess.TimeoutExpired:
         res = ("timeout", b"", b"")
     left = {}
-    for k in sorted(os.listdir(d)):
-        path = os.path.join(d, k)
-        if os.path.islink(path) or os.path.isdir(path):
-            left[k] = os.readlink(path) if os.path.islink(path) else "dir"
-            continue
-        with open(path, "rb") as f:
-            left[k] = f.read()
+    for root, dirs, fnames in os.walk(d):
+        for k in sorted(dirs + fnames):
+            path = os.path.join(root, k)
+            rel = os.path.relpath(path, d)
+            st = os.lstat(path)
+            if os.path.islink(path):
+                left[rel] = ("link", os.readlink(path))
+            elif os.path.isdir(path):
+                left[rel] = ("dir", oct(st.st_mode))
+            else:
+                with open(path, "rb") as f:
+                    left[rel] = (oct(st.st_mode), st.st_nlink, f.read())
     return res, left
 
 

@@ -334,15 +334,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     } else {
         Deref::Always
     });
-    let mut files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
-    if strip {
-        for f in &mut files {
+    let files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
+    let (mut srcs, dest, into) = operands(ctx, files, target, no_target)?;
+    // Only sources copied into a directory lose their slashes (GNU): `cp d/ x` still names
+    // `d/` in its messages.
+    if strip && into {
+        for f in &mut srcs {
             while f.len() > 1 && f.ends_with(b"/") {
                 f.pop();
             }
         }
     }
-    let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
     if parents && !into {
         ctx.msg(b"with --parents, the destination must be a directory");
         ctx.try_help();

@@ -151,21 +151,27 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             _ => {}
         }
     }
+    // GNU's order: the operands and the target checked first, then their slashes stripped
+    // (the destination's too when it is not the directory moved into), then the options.
+    let files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
+    let (mut srcs, mut dest, into) = operands(ctx, files, target, no_target)?;
+    if strip {
+        let strip = |f: &mut Vec<u8>| {
+            while f.len() > 1 && f.ends_with(b"/") {
+                f.pop();
+            }
+        };
+        srcs.iter_mut().for_each(strip);
+        if !into {
+            strip(&mut dest);
+        }
+    }
     if mv.clobber == Clobber::Never && backup::requested(&m) {
         ctx.msg(b"options --backup and --no-clobber are mutually exclusive");
         ctx.try_help();
         return Err(Error::silent(1));
     }
     mv.backup = backup::from_matches(ctx, &m)?;
-    let mut files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
-    if strip {
-        for f in &mut files {
-            while f.len() > 1 && f.ends_with(b"/") {
-                f.pop();
-            }
-        }
-    }
-    let (srcs, dest, into) = operands(ctx, files, target, no_target)?;
     let mut ok = true;
     for s in &srcs {
         let d = if into {

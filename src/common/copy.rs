@@ -28,7 +28,7 @@ use std::os::fd::AsFd;
 use super::backup::{self, Backup};
 use super::ctx::{strerror, Ctx, Error};
 use super::io::{yesno, BUF_SIZE};
-use super::quote::quote_always;
+use super::quote::{quote_always, quote_if_needed};
 use super::sys::copy as kcopy;
 use super::sys::dir;
 use super::sys::fd::{self as sfd, BorrowedFd, OwnedFd, Stat};
@@ -509,9 +509,10 @@ impl Copier {
                 self.backup = b;
                 return ok;
             }
-            // The same source twice is copied once, with GNU's warning.
+            // The same source twice is copied once, with GNU's warning (backups made, it is
+            // copied again, onto the first copy's backup).
             let base = super::fs::base_name(src).to_vec();
-            if !self.sources.insert((st.st_dev, st.st_ino, base)) {
+            if !self.sources.insert((st.st_dev, st.st_ino, base)) && self.backup.is_none() {
                 say(
                     ctx,
                     &[b"warning: source file ", src, b" specified more than once"],
@@ -521,13 +522,19 @@ impl Copier {
             // A file an earlier operand made is not overwritten by a later one (`cp a/x b/x c`),
             // as GNU; only operands are remembered, not what a tree copy makes.
             let nofollow = libc::AT_SYMLINK_NOFOLLOW;
+            let numbered = self
+                .backup
+                .as_ref()
+                .is_some_and(|b| b.kind == super::backup::Kind::Numbered);
             if !self.made.is_empty() {
                 if let Ok(l) = sfd::fstatat(cwd, dst, nofollow) {
                     if self.made.contains(&(l.st_dev, l.st_ino)) {
                         let as_link = st.st_mode & libc::S_IFMT == libc::S_IFLNK
                             || self.o.symbolic_link
                             || self.o.hard_link;
-                        if l.st_mode & libc::S_IFMT == libc::S_IFLNK && !as_link {
+                        // Numbered backups keep the first copy: only the symlink case stops.
+                        let through = l.st_mode & libc::S_IFMT == libc::S_IFLNK && !as_link;
+                        if through {
                             say(
                                 ctx,
                                 &[
@@ -537,13 +544,15 @@ impl Copier {
                                     dst,
                                 ],
                             );
-                        } else {
+                            return false;
+                        }
+                        if !numbered {
                             say(
                                 ctx,
                                 &[b"will not overwrite just-created ", dst, b" with ", src],
                             );
+                            return false;
                         }
-                        return false;
                     }
                 }
             }
@@ -566,6 +575,10 @@ impl Copier {
     }
 
     fn check_existing(&mut self, ctx: &mut Ctx, s: &Src, d: &Dst, dst: &Stat) -> Result<bool, ()> {
+        // -n skips an existing destination before anything is compared (GNU).
+        if self.o.no_clobber {
+            return Ok(false);
+        }
         match self.same_file_ok(s, d, dst) {
             Some(true) => {}
             Some(false) => return Ok(false),
@@ -707,8 +720,12 @@ impl Copier {
             return Some(true);
         }
         if never {
-            let sf = if link(&src_l) { stat_s(0)? } else { src_l };
-            let df = if link(&dst_l) { stat_d(0)? } else { dst_l };
+            // A dangling symlink on either side cannot be the other file.
+            let sf = if link(&src_l) { stat_s(0) } else { Some(src_l) };
+            let df = if link(&dst_l) { stat_d(0) } else { Some(dst_l) };
+            let (Some(sf), Some(df)) = (sf, df) else {
+                return Some(true);
+            };
             if id(&sf) != id(&df) {
                 return Some(true);
             }
@@ -842,11 +859,20 @@ impl Copier {
                         && !self.o.hard_link
                         && !self.o.symbolic_link));
             if replace {
-                if let Err(e) = sfs::unlinkat(d.dir, d.name, 0) {
-                    if code(&e) != libc::ENOENT {
+                match sfs::unlinkat(d.dir, d.name, 0) {
+                    // GNU says so, except where -f forces a link in.
+                    Ok(())
+                        if self.o.verbose
+                            && (self.o.remove_dest
+                                || !(self.o.symbolic_link || self.o.hard_link)) =>
+                    {
+                        say_removed(ctx, d.path);
+                    }
+                    Err(e) if code(&e) != libc::ENOENT => {
                         fail(ctx, "cannot remove", d.path, &e);
                         return false;
                     }
+                    _ => {}
                 }
                 existing = None;
             }
@@ -862,6 +888,19 @@ impl Copier {
         }
         // Said before the copy, as GNU: a copy that then fails still shows its line.
         self.verbose(ctx, s.path, d.path);
+        // A relative symlink would point elsewhere outside the working directory (GNU).
+        if self.o.symbolic_link && !s.path.starts_with(b"/") {
+            let dl = super::fs::dir_len(d.path);
+            let here = |p: &[u8]| sfd::stat(p).map(|st| (st.st_dev, st.st_ino));
+            if dl > 0 && here(b".").is_ok_and(|a| here(&d.path[..dl]).is_ok_and(|b| a != b)) {
+                let mut m = quote_if_needed(d.path);
+                m.extend_from_slice(
+                    b": can make relative symbolic links only in current directory",
+                );
+                ctx.msg(&m);
+                return false;
+            }
+        }
         let link = if self.o.hard_link {
             let fl = if s.follow { libc::AT_SYMLINK_FOLLOW } else { 0 };
             Some(("hard", sfs::linkat(s.dir, s.name, d.dir, d.name, fl)))
@@ -1479,7 +1518,16 @@ impl Copier {
                     let mut created = false;
                     match sfd::fstatat(pdir, name, libc::AT_SYMLINK_NOFOLLOW) {
                         Ok(d) if is_dir(&d) => {
-                            if (d.st_dev, d.st_ino) == (st.st_dev, st.st_ino) {
+                            // The operand onto itself is GNU's same-file case (-n: skipped).
+                            let same = (d.st_dev, d.st_ino) == (st.st_dev, st.st_ino);
+                            if same && depth == 0 {
+                                if !self.o.no_clobber && !self.o.hard_link {
+                                    say(ctx, &[b"", src, b" and ", dst, b" are the same file"]);
+                                    ok = false;
+                                }
+                                return Action::Skip;
+                            }
+                            if same {
                                 say(
                                     ctx,
                                     &[
@@ -1709,6 +1757,13 @@ pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     v
 }
 
+fn say_removed(ctx: &mut Ctx, path: &[u8]) {
+    let mut l = b"removed ".to_vec();
+    l.extend_from_slice(&quote_always(path));
+    l.push(b'\n');
+    let _ = ctx.out.write_all(&l);
+}
+
 fn usage(ctx: &mut Ctx, msg: &[u8]) -> Error {
     ctx.msg(msg);
     ctx.try_help();
@@ -1722,16 +1777,30 @@ pub fn operands(
     target: Option<Vec<u8>>,
     no_target: bool,
 ) -> super::ctx::Result<(Vec<Vec<u8>>, Vec<u8>, bool)> {
-    if let Some(t) = target {
-        if no_target {
-            return Err(usage(
-                ctx,
-                b"cannot combine --target-directory (-t) and --no-target-directory (-T)",
+    // GNU's order: the operands counted first, then -t with -T (no usage hint), then -T's
+    // extra operand (the third).
+    if files.is_empty() {
+        return Err(usage(ctx, b"missing file operand"));
+    }
+    if target.is_none() && files.len() == 1 {
+        let mut m = b"missing destination file operand after ".to_vec();
+        m.extend_from_slice(&quote_always(&files[0]));
+        return Err(usage(ctx, &m));
+    }
+    if no_target {
+        if target.is_some() {
+            return Err(Error::new(
+                1,
+                b"cannot combine --target-directory (-t) and --no-target-directory (-T)".to_vec(),
             ));
         }
-        if files.is_empty() {
-            return Err(usage(ctx, b"missing file operand"));
+        if files.len() > 2 {
+            let mut m = b"extra operand ".to_vec();
+            m.extend_from_slice(&quote_always(&files[2]));
+            return Err(usage(ctx, &m));
         }
+    }
+    if let Some(t) = target {
         match sfd::stat(&t) {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {}
             Ok(_) => {
@@ -1750,21 +1819,8 @@ pub fn operands(
         }
         return Ok((files, t, true));
     }
-    if files.is_empty() {
-        return Err(usage(ctx, b"missing file operand"));
-    }
-    if files.len() == 1 {
-        let mut m = b"missing destination file operand after ".to_vec();
-        m.extend_from_slice(&quote_always(&files[0]));
-        return Err(usage(ctx, &m));
-    }
     let dest = files.pop().unwrap_or_default();
     if no_target {
-        if files.len() > 1 {
-            let mut m = b"extra operand ".to_vec();
-            m.extend_from_slice(&quote_always(&dest));
-            return Err(usage(ctx, &m));
-        }
         return Ok((files, dest, false));
     }
     let st = sfd::stat(&dest);

@@ -423,3 +423,21 @@ fn hard_links_split_over_operands_kept_across_file_systems_like_gnu() {
     }
     assert_eq!(trees[0], trees[1]);
 }
+
+/// GNU's order: operands counted, then -t with -T (no usage hint), then the target, and only
+/// then trailing slashes stripped and --backup against -n.
+#[test]
+fn operand_checks_in_gnu_order() {
+    for args in [
+        &[s("-n"), s("-T"), s("-t"), s("e")][..],
+        &[s("-n"), s("--suffix=~~")],
+        &[s("-b"), s("-n"), s("x")],
+        &[s("-n"), s("-T"), s("-b"), s("-t"), s("e"), s("x")],
+        &[s("-T"), s("-t"), s("e"), s("x"), s("y")],
+        &[s("--strip-trailing-slashes"), s("new/")],
+        &[s("--strip-trailing-slashes"), s("x"), s("y"), s("new/")],
+        &[s("--strip-trailing-slashes"), s("d/"), s("e/")],
+    ] {
+        both(args, "");
+    }
+}

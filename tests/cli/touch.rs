@@ -107,6 +107,8 @@ fn errors() {
         &["missing/f"],
         &["-c", "missing/f"],
         &["-h", "nope"],
+        &["new/"],
+        &["-c", "new/", "f"],
         &["-x"],
         &["-d"],
     ] {

@@ -129,10 +129,6 @@ fn with_name(what: &str, name: &[u8]) -> Vec<u8> {
     m
 }
 
-fn is_dir(name: &[u8]) -> bool {
-    sfd::stat(name).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR)
-}
-
 /// gnulib's file_name_concat for a directory and a base name.
 fn concat(dir: &[u8], base: &[u8]) -> Vec<u8> {
     let mut v = dir.to_vec();
@@ -169,38 +165,46 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let no_target = m.flag("no-target-directory");
     let target_dir = m.last("target-directory").map(|t| t.as_bytes().to_vec());
     let ops: Vec<&[u8]> = m.operands.iter().map(|o| o.as_bytes()).collect();
-    if ln.relative && !ln.symbolic {
-        return Err(die(ctx, b"cannot do --relative without --symbolic"));
-    }
-    if target_dir.is_some() && no_target {
-        return Err(die(
-            ctx,
-            b"cannot combine --target-directory and --no-target-directory",
-        ));
+    // GNU's order: -t is checked as it is parsed, then the operands are counted, then the
+    // other combinations.
+    if let Some(t) = &target_dir {
+        match sfd::stat(t) {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {}
+            Ok(_) => {
+                let mut m = with_name("target", t);
+                m.extend_from_slice(b" is not a directory");
+                return Err(die(ctx, &m));
+            }
+            Err(e) => {
+                ctx.error_quoted(1, "failed to access", t, &e);
+                return Err(Error::silent(1));
+            }
+        }
     }
     if ops.is_empty() {
         return Err(args::usage_error(ctx, &SPEC, b"missing file operand", 1));
     }
-    let (sources, dir): (&[&[u8]], Option<Vec<u8>>) = if let Some(t) = target_dir {
-        match sfd::stat(&t) {
-            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {}
-            Ok(_) => {
-                return Err(die(
-                    ctx,
-                    &with_name("target", &t)
-                        .iter()
-                        .copied()
-                        .chain(*b" is not a directory")
-                        .collect::<Vec<u8>>(),
-                ))
-            }
-            Err(e) => {
-                ctx.error_quoted(1, "failed to access", &t, &e);
-                return Err(Error::silent(1));
-            }
+    if ln.relative && !ln.symbolic {
+        return Err(die(ctx, b"cannot do --relative without --symbolic"));
+    }
+    // Why a name cannot be the directory to link into: with -n a symlink is not followed.
+    let not_dir = |d: &[u8]| {
+        if no_deref && sfd::lstat(d).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK) {
+            return Some(io::Error::from_raw_os_error(libc::ENOTDIR));
         }
-        (&ops[..], Some(t))
-    } else if no_target {
+        match sfd::stat(d) {
+            Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => None,
+            Ok(_) => Some(io::Error::from_raw_os_error(libc::ENOTDIR)),
+            Err(e) => Some(e),
+        }
+    };
+    let (sources, dir): (&[&[u8]], Option<Vec<u8>>) = if no_target {
+        if target_dir.is_some() {
+            return Err(die(
+                ctx,
+                b"cannot combine --target-directory and --no-target-directory",
+            ));
+        }
         if ops.len() > 2 {
             let m = with_name("extra operand", ops[2]);
             return Err(args::usage_error(ctx, &SPEC, &m, 1));
@@ -210,31 +214,56 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             return Err(args::usage_error(ctx, &SPEC, &m, 1));
         }
         (&ops[..1], None)
+    } else if let Some(t) = target_dir {
+        if let Some(e) = not_dir(&t) {
+            ctx.error_quoted(1, "target", &t, &e);
+            return Err(Error::silent(1));
+        }
+        (&ops[..], Some(t))
     } else if ops.len() == 1 {
         (&ops[..], Some(b".".to_vec()))
     } else {
         let last = ops[ops.len() - 1];
-        let dir_target = is_dir(last)
-            && !(no_deref
-                && sfd::lstat(last).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFLNK));
-        if dir_target {
-            (&ops[..ops.len() - 1], Some(last.to_vec()))
-        } else if ops.len() > 2 {
-            let e = match sfd::stat(last) {
-                Ok(_) => io::Error::from_raw_os_error(libc::ENOTDIR),
-                Err(e) => e,
-            };
-            ctx.error_quoted(1, "target", last, &e);
-            return Err(Error::silent(1));
-        } else {
-            (&ops[..1], None)
+        match not_dir(last) {
+            None => (&ops[..ops.len() - 1], Some(last.to_vec())),
+            Some(e) if ops.len() > 2 => {
+                ctx.error_quoted(1, "target", last, &e);
+                return Err(Error::silent(1));
+            }
+            Some(_) => (&ops[..1], None),
         }
     };
     match dir {
         Some(d) => {
+            // A hard link this run made is not replaced by a later operand's (GNU), unless
+            // numbered backups keep it.
+            let guard = sources.len() > 1
+                && ln.force
+                && !ln.symbolic
+                && ln
+                    .backup
+                    .as_ref()
+                    .is_none_or(|b| b.kind != backup::Kind::Numbered);
+            let mut made = std::collections::HashSet::new();
             for s in sources {
                 let dest = concat(&d, base_name(s));
+                if guard {
+                    if let Ok(st) = sfd::lstat(&dest) {
+                        if made.contains(&(st.st_dev, st.st_ino)) {
+                            let mut m = with_name("will not overwrite just-created", &dest);
+                            m.extend_from_slice(b" with ");
+                            m.extend_from_slice(&quote_always(s));
+                            ctx.error(1, &m);
+                            continue;
+                        }
+                    }
+                }
                 ln.link(ctx, s, &dest)?;
+                if guard {
+                    if let Ok(st) = sfd::lstat(&dest) {
+                        made.insert((st.st_dev, st.st_ino));
+                    }
+                }
             }
         }
         None => ln.link(ctx, ops[0], ops[1])?,

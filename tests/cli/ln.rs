@@ -78,6 +78,17 @@ fn matches_gnu() {
         "-i f g",
         "-fi f g",
         "-if f g",
+        "-r",
+        "-r -v",
+        "-T -L -t f g ld",
+        "-T -P -t nope ld",
+        "-s -b -t f",
+        "-n ld f dangling",
+        "-n -t ld g",
+        "-f -n -L f f d/sub",
+        "-f f f g e",
+        "-f --backup=numbered f f e",
+        "-sf f f e",
     ] {
         let args: Vec<String> = split(case)
             .into_iter()

@@ -295,7 +295,9 @@ fn parse(
                 rest
             } else {
                 i += 1;
-                *args.get(i).ok_or($msg)?
+                Some(*args.get(i).ok_or($msg)?)
+                    .filter(|v| !v.is_empty())
+                    .ok_or($msg)?
             }
         }};
     }

@@ -188,6 +188,10 @@ struct Opts {
     bsd_u: bool,
     bsd_l: bool,
     bsd_j: bool,
+    /// BSD `c`: the command name where the command line would be.
+    bsd_c: bool,
+    /// BSD letters accepted without effect (`e`, `n`).
+    ignored: bool,
     no_head: bool,
     wide: usize,
     cols: Option<usize>,
@@ -280,260 +284,259 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-fn parse(
-    argv: &[OsString],
+/// What an option that takes a list does with it.
+#[derive(Clone, Copy)]
+enum L {
+    Pid,
+    Ppid,
+    Sid,
+    Ruid,
+    Euid,
+    Rgid,
+    Egid,
+    /// `-g`: session ids, else effective group names.
+    SidOrEgid,
+    Tty,
+    Comm,
+    Format,
+    Sort,
+    Cols,
+    Rows,
+}
+
+/// The options that take an argument: how they are written (`-p` UNIX, `p` BSD, `--pid`),
+/// what they do, and the complaint when the argument is missing.
+static LISTS: &[(&str, L, &str)] = &[
+    ("-p", L::Pid, "list of process IDs must follow -p"),
+    ("-q", L::Pid, "list of process IDs must follow -p"),
+    ("p", L::Pid, "list of process IDs must follow p"),
+    ("--pid", L::Pid, "list of process IDs must follow --pid"),
+    ("--ppid", L::Ppid, "list of process IDs must follow --ppid"),
+    ("-s", L::Sid, "list of session IDs must follow -s"),
+    ("--sid", L::Sid, "some sid thing(s) must follow --sid"),
+    ("-U", L::Ruid, "list of real users must follow -U"),
+    ("--User", L::Ruid, "list of real users must follow --User"),
+    ("-u", L::Euid, "list of users must follow -u"),
+    ("U", L::Euid, "list of users must follow U"),
+    (
+        "--user",
+        L::Euid,
+        "list of effective users must follow --user",
+    ),
+    ("-G", L::Rgid, "list of real groups must follow -G"),
+    (
+        "--Group",
+        L::Rgid,
+        "list of real groups must follow --Group",
+    ),
+    (
+        "--group",
+        L::Egid,
+        "list of effective groups must follow --group",
+    ),
+    (
+        "-g",
+        L::SidOrEgid,
+        "list of session leaders OR effective group names must follow -g",
+    ),
+    (
+        "-t",
+        L::Tty,
+        "list of terminals (pty, tty...) must follow -t",
+    ),
+    ("t", L::Tty, ""),
+    ("--tty", L::Tty, "list of ttys must follow --tty"),
+    ("-C", L::Comm, "list of command names must follow -C"),
+    ("-o", L::Format, "format specification must follow -o"),
+    ("o", L::Format, "format specification must follow o"),
+    (
+        "--format",
+        L::Format,
+        "format specification must follow --format",
+    ),
+    (
+        "--sort",
+        L::Sort,
+        "long sort specification must follow --sort",
+    ),
+    ("k", L::Sort, "long sort specification must follow 'k'"),
+    (
+        "--cols",
+        L::Cols,
+        "number of columns must follow --cols, --width, or --columns",
+    ),
+    (
+        "--columns",
+        L::Cols,
+        "number of columns must follow --cols, --width, or --columns",
+    ),
+    (
+        "--width",
+        L::Cols,
+        "number of columns must follow --cols, --width, or --columns",
+    ),
+    (
+        "--rows",
+        L::Rows,
+        "number of rows must follow --rows or --lines",
+    ),
+    (
+        "--lines",
+        L::Rows,
+        "number of rows must follow --rows or --lines",
+    ),
+];
+
+type Msg = &'static str;
+
+fn apply(
     o: &mut Opts,
     names: &mut Names,
-) -> std::result::Result<bool, &'static str> {
+    l: L,
+    v: &[u8],
+    missing: Msg,
+) -> std::result::Result<(), Msg> {
+    let pids = || numbers(v, "process ID list syntax error");
+    let sel = match l {
+        L::Pid => Sel::Pid(pids()?),
+        L::Ppid => Sel::Ppid(pids()?),
+        L::Sid => Sel::Sid(pids()?),
+        L::Ruid => Sel::Ruid(ids(v, names, true)?),
+        L::Euid => Sel::Euid(ids(v, names, true)?),
+        L::Rgid => Sel::Rgid(ids(v, names, false)?),
+        L::Egid => Sel::Egid(ids(v, names, false)?),
+        L::SidOrEgid => match pids() {
+            Ok(n) => Sel::Sid(n),
+            Err(_) => Sel::Egid(
+                ids(v, names, false)
+                    .map_err(|_| "list of session leaders OR effective group IDs was invalid")?,
+            ),
+        },
+        L::Tty => Sel::Tty(ttys(v)?),
+        L::Comm => Sel::Comm(list(v).map(<[u8]>::to_vec).collect()),
+        L::Format => {
+            o.formats.push(v.to_vec());
+            return Ok(());
+        }
+        L::Sort => return sort_spec(o, v),
+        L::Cols => {
+            let n = std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.parse::<usize>().ok());
+            o.cols = Some(n.filter(|&n| n > 0).ok_or(missing)?);
+            return Ok(());
+        }
+        L::Rows => return Ok(()),
+    };
+    o.sel.push(sel);
+    Ok(())
+}
+
+/// procps's parser: `--long[=VALUE]`, `-UNIX` letters, BSD letters (a word without a dash), a
+/// bare pid; an option's argument is the rest of its word, else the next word. `Ok(true)`:
+/// `--help` or `--version` was asked for.
+fn parse(argv: &[OsString], o: &mut Opts, names: &mut Names) -> std::result::Result<bool, Msg> {
     let args: Vec<&[u8]> = argv.iter().skip(1).map(|a| a.as_bytes()).collect();
     let mut i = 0;
-    // An option's list: the rest of its word, else the next word.
-    macro_rules! take {
-        ($rest:expr, $msg:expr) => {{
-            let rest: &[u8] = $rest;
-            if !rest.is_empty() {
-                rest
-            } else {
-                i += 1;
-                Some(*args.get(i).ok_or($msg)?)
-                    .filter(|v| !v.is_empty())
-                    .ok_or($msg)?
-            }
-        }};
-    }
     while i < args.len() {
         let a = args[i];
+        i += 1;
         if let Some(long) = a.strip_prefix(b"--") {
             let (name, val) = match long.iter().position(|&b| b == b'=') {
                 Some(p) => (&long[..p], Some(&long[p + 1..])),
                 None => (long, None),
             };
-            let sel_nums = |v: &[u8]| numbers(v, "process ID list syntax error");
-            macro_rules! val {
-                ($msg:expr) => {
-                    match val {
-                        Some(v) => v,
-                        None => {
-                            i += 1;
-                            *args.get(i).ok_or($msg)?
-                        }
+            let key = [b"--", name].concat();
+            if let Some(&(_, l, missing)) = LISTS.iter().find(|e| e.0.as_bytes() == key) {
+                let v = match val {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i - 1).copied().ok_or(missing)?
                     }
                 };
+                apply(o, names, l, v, missing)?;
+                continue;
             }
             match name {
-                b"help" => return Ok(true),
-                b"version" | b"info" => return Ok(true),
-                b"pid" => o.sel.push(Sel::Pid(sel_nums(val!(
-                    "list of process IDs must follow --pid"
-                ))?)),
-                b"ppid" => o.sel.push(Sel::Ppid(sel_nums(val!(
-                    "list of process IDs must follow --ppid"
-                ))?)),
-                b"sid" => o.sel.push(Sel::Sid(sel_nums(val!(
-                    "some sid thing(s) must follow --sid"
-                ))?)),
-                b"tty" => o
-                    .sel
-                    .push(Sel::Tty(ttys(val!("list of ttys must follow --tty"))?)),
-                b"user" => o.sel.push(Sel::Euid(ids(
-                    val!("list of effective users must follow --user"),
-                    names,
-                    true,
-                )?)),
-                b"User" => o.sel.push(Sel::Ruid(ids(
-                    val!("list of real users must follow --User"),
-                    names,
-                    true,
-                )?)),
-                b"group" => o.sel.push(Sel::Egid(ids(
-                    val!("list of effective groups must follow --group"),
-                    names,
-                    false,
-                )?)),
-                b"Group" => o.sel.push(Sel::Rgid(ids(
-                    val!("list of real groups must follow --Group"),
-                    names,
-                    false,
-                )?)),
-                b"format" => o
-                    .formats
-                    .push(val!("format specification must follow --format").to_vec()),
-                b"sort" => sort_spec(o, val!("long sort specification must follow --sort"))?,
-                b"cols" | b"columns" | b"width" => {
-                    let v = val!("number of columns must follow --cols, --width, or --columns");
-                    let n = std::str::from_utf8(v)
-                        .ok()
-                        .and_then(|s| s.parse::<usize>().ok());
-                    o.cols = Some(
-                        n.filter(|&n| n > 0)
-                            .ok_or("number of columns must follow --cols, --width, or --columns")?,
-                    );
-                }
+                b"help" | b"version" | b"info" => return Ok(true),
                 b"deselect" => o.negate = true,
                 b"no-headers" | b"no-heading" => o.no_head = true,
                 b"headers" | b"heading" => {}
-                b"rows" | b"lines" => {
-                    val!("number of rows must follow --rows or --lines");
-                }
                 _ => return Err("unknown gnu long option"),
             }
-            i += 1;
             continue;
         }
-        if a.iter().all(u8::is_ascii_digit) && !a.is_empty() {
+        if !a.is_empty() && a.iter().all(u8::is_ascii_digit) {
             o.bsd = true;
             o.sel
                 .push(Sel::Pid(numbers(a, "process ID list syntax error")?));
-            i += 1;
             continue;
         }
-        let unix = a.first() == Some(&b'-') && a.len() > 1;
-        if !unix {
-            o.bsd = true;
-        }
+        let unix = a.len() > 1 && a[0] == b'-';
+        o.bsd |= !unix;
         let letters = if unix { &a[1..] } else { a };
-        let mut j = 0;
-        while j < letters.len() {
-            let c = letters[j];
+        for (j, &c) in letters.iter().enumerate() {
             let rest = &letters[j + 1..];
-            if unix {
-                match c {
-                    b'e' | b'A' => o.all = true,
-                    b'a' => o.unix_a = true,
-                    b'd' => o.unix_d = true,
-                    b'N' => o.negate = true,
-                    b'f' => o.full = true,
-                    b'F' => {
-                        o.full = true;
-                        o.extra = true
-                    }
-                    b'l' => o.long = true,
-                    b'j' => o.jobs = true,
-                    b'y' => o.y = true,
-                    b'w' => o.wide += 1,
-                    b'V' => return Ok(true),
-                    b'o' => {
-                        o.formats
-                            .push(take!(rest, "format specification must follow -o").to_vec());
-                        break;
-                    }
-                    b'p' | b'q' => {
-                        let v = take!(rest, "list of process IDs must follow -p");
-                        o.sel
-                            .push(Sel::Pid(numbers(v, "process ID list syntax error")?));
-                        break;
-                    }
-                    b's' => {
-                        let v = take!(rest, "list of session IDs must follow -s");
-                        o.sel
-                            .push(Sel::Sid(numbers(v, "process ID list syntax error")?));
-                        break;
-                    }
-                    b'C' => {
-                        let v = take!(rest, "list of command names must follow -C");
-                        o.sel.push(Sel::Comm(list(v).map(<[u8]>::to_vec).collect()));
-                        break;
-                    }
-                    b't' => {
-                        let v = take!(rest, "list of terminals (pty, tty...) must follow -t");
-                        o.sel.push(Sel::Tty(ttys(v)?));
-                        break;
-                    }
-                    b'u' => {
-                        let v = take!(rest, "list of users must follow -u");
-                        o.sel.push(Sel::Euid(ids(v, names, true)?));
-                        break;
-                    }
-                    b'U' => {
-                        let v = take!(rest, "list of real users must follow -U");
-                        o.sel.push(Sel::Ruid(ids(v, names, true)?));
-                        break;
-                    }
-                    b'G' => {
-                        let v = take!(rest, "list of real groups must follow -G");
-                        o.sel.push(Sel::Rgid(ids(v, names, false)?));
-                        break;
-                    }
-                    b'g' => {
-                        let v = take!(
-                            rest,
-                            "list of session leaders OR effective group names must follow -g"
-                        );
-                        let s = match numbers(v, "") {
-                            Ok(n) => Sel::Sid(n),
-                            Err(_) => Sel::Egid(ids(v, names, false).map_err(|_| {
-                                "list of session leaders OR effective group IDs was invalid"
-                            })?),
-                        };
-                        o.sel.push(s);
-                        break;
-                    }
-                    b'-' => return Err("embedded '-' among SysV options makes no sense"),
-                    _ => return Err("unsupported SysV option"),
-                }
-            } else {
-                match c {
-                    b'a' => o.bsd_a = true,
-                    b'x' => o.bsd_x = true,
-                    b'u' => o.bsd_u = true,
-                    b'l' => o.bsd_l = true,
-                    b'j' => o.bsd_j = true,
-                    b'r' => o.running = true,
-                    b'h' => o.no_head = true,
-                    b'w' => o.wide += 1,
-                    b'e' | b'c' | b'n' => {}
-                    b'V' => return Ok(true),
-                    b'o' => {
-                        o.formats
-                            .push(take!(rest, "format specification must follow o").to_vec());
-                        break;
-                    }
-                    b'p' => {
-                        let v = take!(rest, "list of process IDs must follow p");
-                        o.sel
-                            .push(Sel::Pid(numbers(v, "process ID list syntax error")?));
-                        break;
-                    }
-                    b't' => {
-                        let v: &[u8] = if rest.is_empty() {
-                            match args.get(i + 1) {
-                                Some(v) if !v.starts_with(b"-") => {
-                                    i += 1;
-                                    v
-                                }
-                                _ => b"",
-                            }
-                        } else {
-                            rest
-                        };
-                        o.sel.push(Sel::Tty(if v.is_empty() {
-                            vec![proc::tty_name(Proc::read(0).map_or(0, |p| p.tty))]
-                        } else {
-                            ttys(v)?
-                        }));
-                        break;
-                    }
-                    b'U' => {
-                        let v = take!(rest, "list of users must follow U");
-                        o.sel.push(Sel::Euid(ids(v, names, true)?));
-                        break;
-                    }
-                    b'k' => {
-                        sort_spec(o, take!(rest, "long sort specification must follow 'k'"))?;
-                        break;
-                    }
-                    b'-' => return Err("embedded '-' among BSD options makes no sense"),
-                    _ => return Err("unsupported option (BSD syntax)"),
-                }
+            let key: &[u8] = if unix { &[b'-', c] } else { &[c] };
+            if let Some(&(_, l, missing)) = LISTS.iter().find(|e| e.0.as_bytes() == key) {
+                // `t` alone: our own terminal.
+                let v = if !rest.is_empty() {
+                    rest
+                } else if c == b't' && args.get(i).is_none_or(|v| v.starts_with(b"-")) {
+                    o.sel.push(Sel::Tty(vec![proc::tty_name(
+                        Proc::read(0).map_or(0, |p| p.tty),
+                    )]));
+                    o.bsd = true;
+                    break;
+                } else {
+                    i += 1;
+                    Some(*args.get(i - 1).ok_or(missing)?)
+                        .filter(|v| !v.is_empty())
+                        .ok_or(missing)?
+                };
+                apply(o, names, l, v, missing)?;
+                break;
             }
-            j += 1;
+            let flag = match (unix, c) {
+                (true, b'e' | b'A') | (false, b'A') => &mut o.all,
+                (true, b'a') => &mut o.unix_a,
+                (true, b'd') => &mut o.unix_d,
+                (true, b'N') => &mut o.negate,
+                (true, b'f') => &mut o.full,
+                (true, b'F') => {
+                    o.full = true;
+                    &mut o.extra
+                }
+                (true, b'l') => &mut o.long,
+                (true, b'j') => &mut o.jobs,
+                (true, b'y') => &mut o.y,
+                (false, b'a') => &mut o.bsd_a,
+                (false, b'x') => &mut o.bsd_x,
+                (false, b'u') => &mut o.bsd_u,
+                (false, b'l') => &mut o.bsd_l,
+                (false, b'j') => &mut o.bsd_j,
+                (false, b'r') => &mut o.running,
+                (false, b'h') => &mut o.no_head,
+                (false, b'c') => &mut o.bsd_c,
+                (false, b'e' | b'n') => &mut o.ignored,
+                (_, b'w') => {
+                    o.wide += 1;
+                    continue;
+                }
+                (_, b'V') => return Ok(true),
+                (_, b'-') if unix => return Err("embedded '-' among SysV options makes no sense"),
+                (_, b'-') => return Err("embedded '-' among BSD options makes no sense"),
+                (true, _) => return Err("unsupported SysV option"),
+                (false, _) => return Err("unsupported option (BSD syntax)"),
+            };
+            *flag = true;
         }
-        i += 1;
     }
     Ok(false)
 }
 
-fn sort_spec(o: &mut Opts, v: &[u8]) -> std::result::Result<(), &'static str> {
+fn sort_spec(o: &mut Opts, v: &[u8]) -> std::result::Result<(), Msg> {
     for s in list(v) {
         let (desc, name) = match s.first() {
             Some(b'-') => (true, &s[1..]),
@@ -656,6 +659,7 @@ struct World {
     zone: Zone,
     names: Names,
     full: bool,
+    bsd_c: bool,
 }
 
 /// A sort key: numbers compare as numbers, text as bytes.
@@ -708,6 +712,7 @@ impl World {
             Gid | Egid => n(p.gid[1] as i64),
             Rgid => n(p.gid[0] as i64),
             Comm | Ucmd | Ucomm if !self.full => p.comm.clone(),
+            Args | Cmd | Command if self.bsd_c => p.comm.clone(),
             Comm | Ucmd | Ucomm | Args | Cmd | Command => p.args(),
             Etime => {
                 let t = self.elapsed(p) as u64;
@@ -1025,6 +1030,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         zone: Zone::local(),
         names,
         full: o.full,
+        bsd_c: o.bsd_c,
     };
     let mut procs: Vec<Proc> = proc::all()
         .into_iter()

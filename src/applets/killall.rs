@@ -14,6 +14,7 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::common::args::{self, Opt};
 use crate::common::help::{help_text, Help};
 use crate::common::proc;
 use crate::common::regex::{Flags, Regex};
@@ -105,135 +106,101 @@ fn base(p: &[u8]) -> &[u8] {
     p.rsplit(|&b| b == b'/').next().unwrap_or(p)
 }
 
-fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
-    let args: Vec<&[u8]> = argv.iter().skip(1).map(|a| a.as_bytes()).collect();
-    if args.is_empty() {
+static OPTS: &[Opt] = &[
+    Opt::flag("e", Some(b'e'), Some("exact")),
+    Opt::flag("I", Some(b'I'), Some("ignore-case")),
+    Opt::flag("g", Some(b'g'), Some("process-group")),
+    Opt::arg("y", Some(b'y'), Some("younger-than")),
+    Opt::arg("o", Some(b'o'), Some("older-than")),
+    Opt::flag("l", Some(b'l'), Some("list")),
+    Opt::flag("l", None, Some("list-signals")),
+    Opt::flag("q", Some(b'q'), Some("quiet")),
+    Opt::flag("r", Some(b'r'), Some("regexp")),
+    Opt::arg("s", Some(b's'), Some("signal")),
+    Opt::arg("u", Some(b'u'), Some("user")),
+    Opt::flag("v", Some(b'v'), Some("verbose")),
+    Opt::flag("w", Some(b'w'), Some("wait")),
+    Opt::flag("V", Some(b'V'), Some("version")),
+];
+
+fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    if argv.len() < 2 {
         return Err(usage(ctx, None));
     }
     let mut sig = libc::SIGTERM;
-    let mut flags = Vec::new();
-    let (mut younger, mut older, mut user) = (None, None, None);
-    let mut names: Vec<&[u8]> = Vec::new();
-    let mut i = 0;
-    let mut only_names = false;
-    while i < args.len() {
-        let a = args[i];
-        i += 1;
-        if only_names || a.len() < 2 || a[0] != b'-' {
-            names.push(a);
-            continue;
-        }
+    // `-SIGNAL` and `-NUMBER` (an upper-case letter or a digit after the dash; `-I` and `-V`
+    // are options), taken out before the options are read, as psmisc's getopt fallback.
+    let mut k = 1;
+    while k < argv.len() {
+        let a = argv[k].as_bytes();
         if a == b"--" {
-            only_names = true;
-            continue;
+            break;
         }
-        // Long options, then bundled letters; an unknown letter is a -SIGNAL or -NUMBER.
-        let letters: Vec<u8> = if let Some(l) = a.strip_prefix(b"--") {
-            let (l, v) = match l.iter().position(|&b| b == b'=') {
-                Some(p) => (&l[..p], Some(&l[p + 1..])),
-                None => (l, None),
-            };
-            let c = match l {
-                b"exact" => b'e',
-                b"ignore-case" => b'I',
-                b"process-group" => b'g',
-                b"younger-than" => b'y',
-                b"older-than" => b'o',
-                b"list" | b"list-signals" => b'l',
-                b"quiet" => b'q',
-                b"regexp" => b'r',
-                b"signal" => b's',
-                b"user" => b'u',
-                b"verbose" => b'v',
-                b"wait" => b'w',
-                b"version" => b'V',
-                _ => return Err(usage(ctx, None)),
-            };
-            let mut v2 = vec![c];
-            if let Some(v) = v {
-                v2.extend_from_slice(v);
-            }
-            v2
+        if a.len() > 1
+            && a[0] == b'-'
+            && (a[1].is_ascii_uppercase() || a[1].is_ascii_digit())
+            && a != b"-I"
+            && a != b"-V"
+        {
+            sig = signal(ctx, &a[1..])?;
+            argv.remove(k);
         } else {
-            a[1..].to_vec()
-        };
-        let mut j = 0;
-        while j < letters.len() {
-            let c = letters[j];
-            j += 1;
-            match c {
-                b'e' | b'I' | b'g' | b'q' | b'r' | b'v' | b'w' => flags.push(c),
-                b'l' => {
-                    let mut out = String::new();
-                    let mut col = 0;
-                    for (n, _) in signals::SIGNALS {
-                        let n = if *n == "IO" { "POLL" } else { n };
-                        if col + n.len() + 1 > 80 {
-                            out.push('\n');
-                            col = 0;
-                        }
-                        if col > 0 {
-                            out.push(' ');
-                        }
-                        out.push_str(n);
-                        col += n.len() + 1;
-                    }
-                    out.push('\n');
-                    ctx.out.write_all(out.as_bytes())?;
-                    return Ok(());
-                }
-                b'V' => {
-                    let v = format!("killall (rbox) {}\n", env!("CARGO_PKG_VERSION"));
-                    ctx.out.write_all(v.as_bytes())?;
-                    return Ok(());
-                }
-                b'y' | b'o' | b's' | b'u' => {
-                    let v: &[u8] = if j < letters.len() {
-                        &letters[j..]
-                    } else if i < args.len() {
-                        i += 1;
-                        args[i - 1]
-                    } else {
-                        return Err(usage(ctx, None));
-                    };
-                    j = letters.len();
-                    match c {
-                        b's' => sig = signal(ctx, v)?,
-                        b'u' => {
-                            let mut db = Names::new();
-                            let Some(uid) = db.users().id(v) else {
-                                let mut m = b"Cannot find user ".to_vec();
-                                m.extend_from_slice(v);
-                                m.push(b'\n');
-                                io::write_all(io::stderr_fd(), &m).ok();
-                                return Err(Error::silent(1));
-                            };
-                            user = Some(uid);
-                        }
-                        _ => {
-                            let Some(t) = age(v) else {
-                                return Err(usage(ctx, Some("Invalid time format")));
-                            };
-                            if c == b'y' {
-                                younger = Some(t);
-                            } else {
-                                older = Some(t);
-                            }
-                        }
-                    }
-                }
-                b'A'..=b'Z' if j == 1 => {
-                    sig = signal(ctx, &letters[..])?;
-                    j = letters.len();
-                }
-                b'0'..=b'9' if j == 1 => {
-                    sig = signal(ctx, &letters[..])?;
-                    j = letters.len();
-                }
-                _ => return Err(usage(ctx, None)),
-            }
+            k += 1;
         }
     }
+    let Ok(m) = args::getopt(&argv, OPTS) else {
+        return Err(usage(ctx, None));
+    };
+    let (mut younger, mut older, mut user) = (None, None, None);
+    let mut flags = Vec::new();
+    for (id, v) in &m.opts {
+        let v = v.as_ref().map_or(&b""[..], |v| v.as_bytes());
+        match *id {
+            "l" => {
+                let mut out = String::new();
+                let mut col = 0;
+                for (n, _) in signals::SIGNALS {
+                    let n = if *n == "IO" { "POLL" } else { n };
+                    if col + n.len() + 1 > 80 {
+                        out.push('\n');
+                        col = 0;
+                    }
+                    if col > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(n);
+                    col += n.len() + 1;
+                }
+                out.push('\n');
+                ctx.out.write_all(out.as_bytes())?;
+                return Ok(());
+            }
+            "V" => {
+                let v = format!("killall (rbox) {}\n", env!("CARGO_PKG_VERSION"));
+                ctx.out.write_all(v.as_bytes())?;
+                return Ok(());
+            }
+            "s" => sig = signal(ctx, v)?,
+            "u" => {
+                let Some(uid) = Names::new().users().id(v) else {
+                    let mut m = b"Cannot find user ".to_vec();
+                    m.extend_from_slice(v);
+                    m.push(b'\n');
+                    io::write_all(io::stderr_fd(), &m).ok();
+                    return Err(Error::silent(1));
+                };
+                user = Some(uid);
+            }
+            "y" | "o" => {
+                let Some(t) = age(v) else {
+                    return Err(usage(ctx, Some("Invalid time format")));
+                };
+                *if *id == "y" { &mut younger } else { &mut older } = Some(t);
+            }
+            _ => flags.push(id.as_bytes()[0]),
+        }
+    }
+    let names: Vec<&[u8]> = m.operands.iter().map(|n| n.as_bytes()).collect();
     if names.is_empty() && user.is_none() {
         return Err(usage(ctx, None));
     }

@@ -13,7 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::Opt;
 use crate::common::help::{help_text, Help};
 use crate::common::proc::{self, meminfo};
-use crate::common::{Ctx, Error, Result};
+use crate::common::{num, Ctx, Error, Result};
 
 const USAGE: Help = help_text!(
     "
@@ -103,7 +103,8 @@ impl Scale {
         let (max, suffix) = if self.si { (4, "") } else { (5, "i") };
         for (i, u) in "KMGTP".chars().enumerate() {
             let v = bytes as f64 / base.powi(i as i32 + 1);
-            let s = format!("{:.1}{u}{suffix}", v as f32);
+            // procps rounds to a float before printing.
+            let s = format!("{:.1}{u}{suffix}", v as f32 as f64);
             if s.len() <= max {
                 return s;
             }
@@ -135,6 +136,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         human: false,
     };
     let mut unit = false;
+    let (mut interval, mut count) = (None, None::<i64>);
     for (id, v) in &m.opts {
         let b = id.as_bytes();
         if b[0].is_ascii_digit() {
@@ -151,23 +153,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             "si" => sc.si = true,
             "seconds" => {
                 let v = v.as_ref().map_or(&b""[..], |v| v.as_bytes());
-                let s = std::str::from_utf8(v)
-                    .ok()
-                    .and_then(|s| s.parse::<f64>().ok());
-                match s {
+                let (x, n) = num::strtod(v);
+                match (n == v.len() && n > 0).then_some(x) {
                     None => {
                         let mut msg = b"seconds argument failed: '".to_vec();
                         msg.extend_from_slice(v);
                         msg.push(b'\'');
                         return Err(Error::new(1, msg));
                     }
-                    Some(s) if s * 1e6 < 1.0 => {
+                    Some(x) if x * 1e6 >= 1.0 => interval = Some(x),
+                    _ => {
                         let mut msg = b"seconds argument `".to_vec();
                         msg.extend_from_slice(v);
                         msg.extend_from_slice(b"' is not positive number");
                         return Err(Error::new(1, msg));
                     }
-                    _ => {}
                 }
             }
             "count" => {
@@ -183,13 +183,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         msg.push(b'\'');
                         return Err(Error::new(1, msg));
                     }
-                    Some(n) if n < 1 => {
+                    Some(n) if n >= 1 => count = Some(n),
+                    _ => {
                         msg.extend_from_slice(b": '");
                         msg.extend_from_slice(v);
                         msg.extend_from_slice(b"': Numerical result out of range");
                         return Err(Error::new(1, msg));
                     }
-                    _ => {}
                 }
             }
             _ => {}
@@ -198,12 +198,6 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if !m.operands.is_empty() {
         return Err(proc::usage_error(USAGE));
     }
-    let num = |id: &str| {
-        m.last(id)
-            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok()?.parse::<f64>().ok())
-    };
-    let interval = num("seconds");
-    let mut count = num("count").map(|c| c as i64);
     let repeat = interval.is_some() || count.is_some();
     loop {
         let info = std::fs::read("/proc/meminfo")

@@ -1041,7 +1041,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             .into_iter()
             .map(|p| (o.sort.iter().map(|&(k, _)| w.key(&p, k)).collect(), p))
             .collect();
-        keyed.sort_by(|a, b| {
+        crate::common::sort::sort_by(&mut keyed, |a, b| {
             for (i, &(_, desc)) in o.sort.iter().enumerate() {
                 let c = a.0[i].cmp(&b.0[i]);
                 if c != std::cmp::Ordering::Equal {

@@ -94,7 +94,7 @@ pub fn pids() -> Vec<i32> {
             .collect()
         })
         .unwrap_or_default();
-    v.sort_unstable();
+    super::sort::sort(&mut v);
     v
 }
 
@@ -234,8 +234,7 @@ pub fn tty_matches(arg: &[u8], dev: i32) -> bool {
 
 /// Seconds since boot (`/proc/uptime`).
 pub fn uptime() -> f64 {
-    let u = std::fs::read("/proc/uptime").unwrap_or_default();
-    num(u.split(|&b| b == b' ').next().unwrap_or_default())
+    super::num::strtod(&std::fs::read("/proc/uptime").unwrap_or_default()).0
 }
 
 /// The boot time in seconds since the epoch (`btime` of `/proc/stat`).
@@ -250,7 +249,7 @@ pub fn boot_time() -> i64 {
 /// The three load averages, as `/proc/loadavg` writes them.
 pub fn loadavg() -> [f64; 3] {
     let s = std::fs::read("/proc/loadavg").unwrap_or_default();
-    let mut f = s.split(|&b| b == b' ').map(num::<f64>);
+    let mut f = s.split(|&b| b == b' ').map(|x| super::num::strtod(x).0);
     [0; 3].map(|_| f.next().unwrap_or_default())
 }
 

@@ -261,10 +261,10 @@ pub fn meminfo(info: &[u8], key: &str) -> Option<u64> {
     })
 }
 
-/// Columns a pid takes: the digits of the kernel's `pid_max`, at least 5 (procps's width).
+/// Columns a pid takes: the digits of the kernel's `pid_max` (5 when it cannot be read), as
+/// procps sizes its pid columns.
 pub fn pid_width() -> usize {
-    let s = std::fs::read("/proc/sys/kernel/pid_max").unwrap_or_default();
-    s.trim_ascii().len().max(5)
+    std::fs::read("/proc/sys/kernel/pid_max").map_or(5, |s| s.trim_ascii().len())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! procps-ng 4's `ps` (Debian's /usr/bin/ps), read from /proc through `common::proc`: UNIX
 //! options (`-e -A -a -d -N -f -F -l -j -y -o -p -C -u -U -g -G -s -t -q -w`), BSD ones (`a x u
-//! l j r h w`, `o p t U` lists, a bare pid), and `--pid --ppid --sid --tty --user --User
+//! l j r h w c`, `o p t U k` lists, a bare pid), and `--pid --ppid --sid --tty --user --User
 //! --group --Group --format --sort --no-headers --headers --cols/--width --deselect --help
 //! --version`. The default selection is procps's: this effective user's processes on this
 //! terminal (all the user's terminal-less processes when ps has none, as in a container). Columns
@@ -10,7 +10,7 @@
 //! and the line catches up later); `NAME=HEADER` and `NAME:WIDTH` as procps; without a
 //! terminal on stdout the line is never cut. Status 1 when nothing was selected.
 //! Deviations: no forest (`f`, `-H`), no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%`
-//! descriptors, no security labels; `wchan` is the kernel's name from /proc/PID/wchan; text
+//! descriptors, no security labels; BSD `e` and `n` do nothing; `wchan` is the kernel's name from /proc/PID/wchan; text
 //! is printed as the bytes it is, control characters as `?`; a terminal is named from its
 //! device number (pts, tty, ttyS, console), others as `MAJOR,MINOR`.
 

@@ -7,8 +7,8 @@
 //! --version`. The default selection is procps's: this effective user's processes on this
 //! terminal (all the user's terminal-less processes when ps has none, as in a container). Columns
 //! use procps's names, headers, widths and layout (a wide value pushes the next column right
-//! and the line catches up later); `NAME=HEADER` and `NAME:WIDTH` as procps; without a
-//! terminal on stdout the line is never cut. Status 1 when nothing was selected.
+//! and the line catches up later); `NAME=HEADER` and `NAME:WIDTH` as procps; the width is the
+//! terminal's, unlimited without one on stdout, then `COLUMNS`, `--cols`, `-w` (132), `-ww`. Status 1 when nothing was selected.
 //! Deviations: no forest (`f`, `-H`), no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%`
 //! descriptors, no security labels; BSD `e` and `n` do nothing; `wchan` is the kernel's name from /proc/PID/wchan; text
 //! is printed as the bytes it is, control characters as `?`; a terminal is named from its
@@ -996,23 +996,31 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if cols.is_empty() {
         cols = fixed(&o).iter().map(|&k| col(k, None, pidw)).collect();
     }
-    let screen = match o.cols {
-        Some(n) => n,
-        None if o.wide > 1 || !fd::isatty(io::stdout_fd()) => 128 * 1024,
-        None => {
-            let from_env = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|s| s.parse::<usize>().ok());
-            let n = from_env.unwrap_or_else(|| {
-                term::window_size(io::stdout_fd()).map_or(80, |w| w.cols as usize)
-            });
-            if o.wide == 1 {
-                n.max(132)
-            } else {
-                n
-            }
-        }
+    // procps's screen width: the terminal's (80 without one), unlimited when stdout is not a
+    // terminal, then COLUMNS, then --cols; -w makes it at least 132, -ww unlimited.
+    const UNLIMITED: usize = 128 * 1024;
+    let mut screen = if fd::isatty(io::stdout_fd()) {
+        [io::stdout_fd(), io::stderr_fd(), io::stdin_fd()]
+            .iter()
+            .find_map(|&f| term::window_size(f).ok().filter(|w| w.cols > 0))
+            .map_or(80, |w| w.cols as usize)
+    } else {
+        UNLIMITED
     };
+    let env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok());
+    if let Some(n) = env.filter(|n| (1..UNLIMITED).contains(n)) {
+        screen = n;
+    }
+    screen = o.cols.unwrap_or(screen);
+    if o.wide > 0 {
+        screen = if o.wide > 1 {
+            UNLIMITED
+        } else {
+            screen.max(132)
+        };
+    }
     let info = std::fs::read("/proc/meminfo").unwrap_or_default();
     let me = Proc::read(0).unwrap_or_default();
     let mut w = World {

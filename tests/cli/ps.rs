@@ -100,6 +100,16 @@ fn no_truncation_without_a_terminal() {
     o.ok();
     assert!(o.out().trim_end().ends_with(&long));
     both(&["-o", "pid,args", "-p", &s.pid()]);
+    // COLUMNS counts even without a terminal; -w makes it 132 at least, -ww unlimited.
+    let pid = s.pid();
+    for w in [&[][..], &["-w"], &["-ww"]] {
+        let args = [w, &["-o", "pid,args", "-p", &pid]].concat();
+        applet("ps")
+            .env("COLUMNS", "40")
+            .args(&args)
+            .run()
+            .same_as(&gnu("ps").env("COLUMNS", "40").args(&args).run());
+    }
     // --cols cuts the last column at the width, as procps.
     both(&["--cols", "40", "-o", "pid,args", "-p", &s.pid()]);
 }

@@ -435,7 +435,12 @@ fn apply(
 /// procps's parser: `--long[=VALUE]`, `-UNIX` letters, BSD letters (a word without a dash), a
 /// bare pid; an option's argument is the rest of its word, else the next word. `Ok(true)`:
 /// `--help` or `--version` was asked for.
-fn parse(argv: &[OsString], o: &mut Opts, names: &mut Names) -> std::result::Result<bool, Msg> {
+fn parse(
+    argv: &[OsString],
+    o: &mut Opts,
+    names: &mut Names,
+    force_bsd: bool,
+) -> std::result::Result<bool, Msg> {
     let args: Vec<&[u8]> = argv.iter().skip(1).map(|a| a.as_bytes()).collect();
     let mut i = 0;
     while i < args.len() {
@@ -473,9 +478,10 @@ fn parse(argv: &[OsString], o: &mut Opts, names: &mut Names) -> std::result::Res
                 .push(Sel::Pid(numbers(a, "process ID list syntax error")?));
             continue;
         }
-        let unix = a.len() > 1 && a[0] == b'-';
+        let dash = a.len() > 1 && a[0] == b'-';
+        let unix = dash && !force_bsd;
         o.bsd |= !unix;
-        let letters = if unix { &a[1..] } else { a };
+        let letters = if dash { &a[1..] } else { a };
         for (j, &c) in letters.iter().enumerate() {
             let rest = &letters[j + 1..];
             let key: &[u8] = if unix { &[b'-', c] } else { &[c] };
@@ -959,39 +965,46 @@ fn line(out: &mut Vec<u8>, cols: &[Col], cells: &mut [Vec<u8>], screen: usize) {
     out.push(b'\n');
 }
 
-fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+/// The options and the `-o` columns, or procps's complaint; `true`: help or version asked.
+fn setup(
+    argv: &[OsString],
+    names: &mut Names,
+    force_bsd: bool,
+    pidw: usize,
+) -> std::result::Result<(Opts, Vec<Col>, bool), String> {
     let mut o = Opts::default();
-    let mut names = Names::new();
-    match parse(&argv, &mut o, &mut names) {
-        Err(m) => return Err(usage_err(ctx, m)),
-        Ok(true) => {
-            let a = argv.iter().skip(1).any(|a| {
-                a.as_bytes() == b"-V"
-                    || a.as_bytes() == b"V"
-                    || a.as_bytes().starts_with(b"--v")
-                    || a.as_bytes() == b"--info"
-            });
-            if a {
-                ctx.out.write_all(
-                    format!(
-                        "ps from procps-ng 4.0.2 (rbox {})\n",
-                        env!("CARGO_PKG_VERSION")
-                    )
-                    .as_bytes(),
-                )?;
-            } else {
-                ctx.out.write_all(&USAGE.bytes())?;
-            }
-            return Ok(());
-        }
-        Ok(false) => {}
-    }
-    let pidw = proc::pid_width();
+    let asked = parse(argv, &mut o, names, force_bsd)?;
     let mut cols = Vec::new();
     for f in &o.formats {
-        if let Err(m) = formats(f, pidw, &mut cols) {
-            return Err(usage_err(ctx, &m));
+        formats(f, pidw, &mut cols)?;
+    }
+    Ok((o, cols, asked))
+}
+
+fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
+    let mut names = Names::new();
+    let pidw = proc::pid_width();
+    // As procps: a line that does not parse is read again with every dashed word as BSD
+    // letters (`ps -aux` is `ps aux`); if that fails too, the first complaint stands.
+    let (o, mut cols, asked) = match setup(&argv, &mut names, false, pidw) {
+        Ok(x) => x,
+        Err(m) => match setup(&argv, &mut names, true, pidw) {
+            Ok(x) => x,
+            Err(_) => return Err(usage_err(ctx, &m)),
+        },
+    };
+    if asked {
+        let version = argv.iter().skip(1).any(|a| {
+            let a = a.as_bytes();
+            a == b"-V" || a == b"V" || a.starts_with(b"--v") || a == b"--info"
+        });
+        if version {
+            let v = format!("ps (rbox) {}\n", env!("CARGO_PKG_VERSION"));
+            ctx.out.write_all(v.as_bytes())?;
+        } else {
+            ctx.out.write_all(&USAGE.bytes())?;
         }
+        return Ok(());
     }
     if cols.is_empty() {
         cols = fixed(&o).iter().map(|&k| col(k, None, pidw)).collect();

@@ -70,10 +70,23 @@ fn selects_and_sorts_as_procps() {
 #[test]
 fn everything_and_the_default() {
     let s = Sleeper::new("zzps-all", &[]);
-    for args in [&["-e"][..], &["ax"], &["aux"], &["-A", "-o", "pid,comm"]] {
+    // `-aux` does not parse as UNIX options (no user "x"): procps reads it again as BSD's.
+    for args in [
+        &["-e"][..],
+        &["ax"],
+        &["aux"],
+        &["-aux"],
+        &["-A", "-o", "pid,comm"],
+    ] {
         let o = applet("ps").args(args).run();
         o.ok();
         assert!(o.out().contains(&s.pid()), "{args:?}");
+        let theirs = gnu("ps").args(args).run();
+        assert_eq!(
+            o.out().lines().next(),
+            theirs.out().lines().next(),
+            "{args:?}"
+        );
     }
     // No terminal: the default shows our user's terminal-less processes, as procps's.
     let o = applet("ps").run();

@@ -1,15 +1,15 @@
 //! `ps`: report a snapshot of the processes.
 //!
 //! procps-ng 4's `ps` (Debian's /usr/bin/ps), read from /proc through `common::proc`: UNIX
-//! options (`-e -A -a -d -N -f -F -l -j -y -o -p -C -u -U -g -G -s -t -q -w`), BSD ones (`a x u
-//! l j r h w c`, `o p t U k` lists, a bare pid), and `--pid --ppid --sid --tty --user --User
-//! --group --Group --format --sort --no-headers --headers --cols/--width --deselect --help
+//! options (`-e -A -a -d -N -f -F -l -j -y -H -o -p -C -u -U -g -G -s -t -q -w`), BSD ones (`a x
+//! u l j r h w c f`, `o p t U k` lists, a bare pid), and `--pid --ppid --sid --tty --user --User
+//! --group --Group --format --sort --no-headers --headers --cols/--width --deselect --forest --help
 //! --version`. The default selection is procps's: this effective user's processes on this
 //! terminal (all the user's terminal-less processes when ps has none, as in a container). Columns
 //! use procps's names, headers, widths and layout (a wide value pushes the next column right
 //! and the line catches up later); `NAME=HEADER` and `NAME:WIDTH` as procps; the width is the
 //! terminal's, unlimited without one on stdout, then `COLUMNS`, `--cols`, `-w` (132), `-ww`. Status 1 when nothing was selected.
-//! Deviations: no forest (`f`, `-H`), no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%`
+//! The forest orders and draws as procps's show_tree. Deviations: no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%`
 //! descriptors, no security labels; BSD `e` and `n` do nothing; `wchan` is the kernel's name from /proc/PID/wchan; text
 //! is printed as the bytes it is, control characters as `?`; a terminal is named from its
 //! device number (pts, tty, ttyS, console), others as `MAJOR,MINOR`.
@@ -192,6 +192,9 @@ struct Opts {
     bsd_c: bool,
     /// BSD letters accepted without effect (`e`, `n`).
     ignored: bool,
+    /// Forest: BSD's (`f`, `--forest`) or UNIX's (`-H`).
+    forest: bool,
+    unix_forest: bool,
     no_head: bool,
     wide: usize,
     cols: Option<usize>,
@@ -466,6 +469,7 @@ fn parse(
             match name {
                 b"help" | b"version" | b"info" => return Ok(true),
                 b"deselect" => o.negate = true,
+                b"forest" => o.forest = true,
                 b"no-headers" | b"no-heading" => o.no_head = true,
                 b"headers" | b"heading" => {}
                 _ => return Err("unknown gnu long option"),
@@ -526,6 +530,8 @@ fn parse(
                 (false, b'h') => &mut o.no_head,
                 (false, b'c') => &mut o.bsd_c,
                 (false, b'e' | b'n') => &mut o.ignored,
+                (false, b'f') => &mut o.forest,
+                (true, b'H') => &mut o.unix_forest,
                 (_, b'w') => {
                     o.wide += 1;
                     continue;
@@ -965,6 +971,54 @@ fn line(out: &mut Vec<u8>, cols: &[Col], cells: &mut [Vec<u8>], screen: usize) {
     out.push(b'\n');
 }
 
+/// procps's show_tree: `procs[at]` with its prefix, then its children (consecutive after the
+/// sort by parent); the prefix draws ` \_ ` and ` |  ` (BSD) or two spaces a level (UNIX).
+/// BSD's forest leaves init's children at init's level.
+fn tree(
+    procs: &[Proc],
+    at: usize,
+    level: usize,
+    sibling: bool,
+    unix: bool,
+    prefix: &mut Vec<u8>,
+    order: &mut Vec<(usize, Vec<u8>)>,
+) {
+    prefix.truncate(level);
+    if level > 0 {
+        prefix[level - 1] = if sibling { b'+' } else { b'L' };
+    }
+    let draw = |p: &[u8]| -> Vec<u8> {
+        p.iter()
+            .flat_map(|&c| match (unix, c) {
+                (true, _) => &b"  "[..],
+                (_, b'+' | b'L') => b" \\_ ",
+                (_, b'|') => b" |  ",
+                _ => b"    ",
+            })
+            .copied()
+            .collect()
+    };
+    order.push((at, draw(prefix)));
+    let pid = procs[at].pid;
+    let Some(mut i) = procs.iter().position(|p| p.ppid == pid) else {
+        return;
+    };
+    if level > 0 {
+        prefix[level - 1] = if sibling { b'|' } else { b' ' };
+    }
+    loop {
+        let more = procs.get(i + 1).is_some_and(|p| p.ppid == pid);
+        let next = if pid == 1 && !unix { level } else { level + 1 };
+        prefix.resize(next.max(level), 0);
+        tree(procs, i, next, more, unix, prefix, order);
+        prefix.truncate(level);
+        if !more {
+            break;
+        }
+        i += 1;
+    }
+}
+
 /// The options and the `-o` columns, or procps's complaint; `true`: help or version asked.
 fn setup(
     argv: &[OsString],
@@ -1073,13 +1127,36 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         });
         procs = keyed.into_iter().map(|(_, p)| p).collect();
     }
+    // The forest: each process, then its children, as procps's show_tree walks them.
+    let mut order: Vec<(usize, Vec<u8>)> = (0..procs.len()).map(|i| (i, Vec::new())).collect();
+    if o.forest || o.unix_forest {
+        crate::common::sort::sort_by(&mut procs, |a, b| (a.ppid, a.start).cmp(&(b.ppid, b.start)));
+        order.clear();
+        let mut prefix = Vec::new();
+        for i in (0..procs.len()).rev() {
+            if !procs.iter().any(|p| p.pid == procs[i].ppid) {
+                tree(&procs, i, 0, false, o.unix_forest, &mut prefix, &mut order);
+            }
+        }
+    }
     let mut out = Vec::new();
     if !o.no_head && cols.iter().any(|c| !c.head.is_empty()) {
         let mut heads: Vec<Vec<u8>> = cols.iter().map(|c| c.head.clone()).collect();
         line(&mut out, &cols, &mut heads, screen);
     }
-    for p in &procs {
-        let mut cells: Vec<Vec<u8>> = cols.iter().map(|c| w.value(p, c.k)).collect();
+    for (i, prefix) in &order {
+        let p = &procs[*i];
+        let mut cells: Vec<Vec<u8>> = cols
+            .iter()
+            .map(|c| {
+                let v = w.value(p, c.k);
+                if c.just == Just::Unlimited && !prefix.is_empty() {
+                    [prefix, &v[..]].concat()
+                } else {
+                    v
+                }
+            })
+            .collect();
         line(&mut out, &cols, &mut cells, screen);
         if out.len() > 64 * 1024 {
             ctx.out.write_all(&out)?;

@@ -708,7 +708,7 @@ impl Sleeper {
     }
 }
 
-fn which_sleep() -> &'static str {
+pub fn which_sleep() -> &'static str {
     if Path::new("/bin/sleep").exists() {
         "/bin/sleep"
     } else {

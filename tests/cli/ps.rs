@@ -149,3 +149,39 @@ fn errors_as_procps() {
     }
     applet("ps").args(["-p", "2147483646"]).run().code(1);
 }
+
+#[test]
+fn forest_as_procps() {
+    // sh with two children of one name; the children are there once /proc lists them.
+    let dir = TempDir::new("forest");
+    let link = dir.join("zzps-tree");
+    std::os::unix::fs::symlink(which_sleep(), &link).unwrap();
+    let mut sh = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{0}' 60 & '{0}' 61 & wait", link.display()))
+        .spawn()
+        .unwrap();
+    let kids_file = format!("/proc/{0}/task/{0}/children", sh.id());
+    let kids: Vec<i32> = loop {
+        let k = std::fs::read_to_string(&kids_file).unwrap_or_default();
+        let k: Vec<i32> = k.split_whitespace().map(|p| p.parse().unwrap()).collect();
+        if k.len() == 2 {
+            break k;
+        }
+        std::thread::yield_now();
+    };
+    let sh_pid = sh.id().to_string();
+    for f in [
+        &["f", "-o", "pid,args"][..],
+        &["-H", "-o", "pid,comm"],
+        &["--forest", "-o", "pid,ppid,comm"],
+    ] {
+        let args = [f, &["-p", &sh_pid, "--ppid", &sh_pid]].concat();
+        both(&args);
+    }
+    for k in kids {
+        // SAFETY: signalling our grandchildren, whose pids /proc just listed.
+        unsafe { libc::kill(k, libc::SIGKILL) };
+    }
+    sh.wait().unwrap();
+}

@@ -8,9 +8,10 @@
 //! terminal (all the user's terminal-less processes when ps has none, as in a container). Columns
 //! use procps's names, headers, widths and layout (a wide value pushes the next column right
 //! and the line catches up later); `NAME=HEADER` and `NAME:WIDTH` as procps; the width is the
-//! terminal's, unlimited without one on stdout, then `COLUMNS`, `--cols`, `-w` (132), `-ww`. Status 1 when nothing was selected.
-//! The forest orders and draws as procps's show_tree. Deviations: no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%`
-//! descriptors, no security labels; BSD `e` and `n` do nothing; `wchan` is the kernel's name from /proc/PID/wchan; text
+//! terminal's, unlimited without one on stdout, then `COLUMNS`, `--cols`, `-w` (132), `-ww`.
+//! Status 1 when nothing was selected. The forest orders and draws as procps's show_tree.
+//! Deviations: no thread views (`-L -T m H`), no `-O`/`O`, no AIX `%` descriptors, no security
+//! labels; BSD `e` and `n` do nothing; `wchan` is the kernel's name from /proc/PID/wchan; text
 //! is printed as the bytes it is, control characters as `?`; a terminal is named from its
 //! device number (pts, tty, ttyS, console), others as `MAJOR,MINOR`.
 

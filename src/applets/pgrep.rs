@@ -414,7 +414,11 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx, kill: bool) -> Result<()> {
             .collect();
     }
     if pattern.is_some_and(|p| p.len() > 15) && found.is_empty() && !full {
-        let msg = format!("pattern that searches for process name longer than 15 characters will result in zero matches\nTry `{} -f' option to match against the complete command line.", ctx.name);
+        let msg = format!(
+            "pattern that searches for process name longer than 15 characters will result in \
+             zero matches\nTry `{} -f' option to match against the complete command line.",
+            ctx.name
+        );
         ctx.msg(msg.as_bytes());
     }
     let mut out = Vec::new();

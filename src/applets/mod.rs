@@ -79,6 +79,8 @@ pub mod find;
 pub mod flock;
 #[cfg(feature = "fold")]
 pub mod fold;
+#[cfg(feature = "free")]
+pub mod free;
 #[cfg(feature = "getconf")]
 pub mod getconf;
 #[cfg(feature = "getent")]
@@ -99,6 +101,8 @@ pub mod id;
 pub mod install;
 #[cfg(feature = "kill")]
 pub mod kill;
+#[cfg(feature = "killall")]
+pub mod killall;
 #[cfg(any(feature = "link", feature = "unlink"))]
 pub mod link;
 #[cfg(feature = "ln")]
@@ -131,10 +135,16 @@ pub mod nproc;
 pub mod od;
 #[cfg(feature = "paste")]
 pub mod paste;
+#[cfg(any(feature = "pgrep", feature = "pkill"))]
+pub mod pgrep;
+#[cfg(feature = "pidof")]
+pub mod pidof;
 #[cfg(feature = "printenv")]
 pub mod printenv;
 #[cfg(feature = "printf")]
 pub mod printf;
+#[cfg(feature = "ps")]
+pub mod ps;
 #[cfg(feature = "pwd")]
 pub mod pwd;
 #[cfg(feature = "readlink")]
@@ -209,6 +219,8 @@ pub mod unexpand;
 pub mod uniq;
 #[cfg(feature = "unzip")]
 pub mod unzip;
+#[cfg(feature = "uptime")]
+pub mod uptime;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",
@@ -308,6 +320,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("find", "find", find::main, "usr/bin", NoExec),
     applet!("flock", "flock", flock::main, "usr/bin", NoExec),
     applet!("fold", "fold", fold::main, "usr/bin", NoExec),
+    applet!("free", "free", free::main, "usr/bin", NoExec),
     applet!("getconf", "getconf", getconf::main, "usr/bin", NoExec),
     applet!("getent", "getent", getent::main, "usr/bin", NoExec),
     applet!("getopt", "getopt", getopt::main, "usr/bin", NoExec),
@@ -322,6 +335,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("id", "id", id::main, "usr/bin", NoExec),
     applet!("install", "install", install::main, "usr/bin", NoExec),
     applet!("kill", "kill", kill::main, "bin", NoExec),
+    applet!("killall", "killall", killall::main, "usr/bin", NoExec),
     applet!("link", "link", link::link, "usr/bin", NoExec),
     applet!("ln", "ln", ln::main, "bin", NoExec),
     applet!("ls", "ls", ls::main, "bin", NoExec),
@@ -339,8 +353,12 @@ pub static APPLETS: &[Applet] = &[
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),
     applet!("od", "od", od::main, "usr/bin", NoExec),
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),
+    applet!("pgrep", "pgrep", pgrep::main, "usr/bin", NoExec),
+    applet!("pidof", "pidof", pidof::main, "bin", NoExec),
+    applet!("pkill", "pkill", pgrep::pkill, "usr/bin", NoExec),
     applet!("printenv", "printenv", printenv::main, "usr/bin", NoExec),
     applet!("printf", "printf", printf::main, "usr/bin", NoExec),
+    applet!("ps", "ps", ps::main, "bin", NoExec),
     applet!("pwd", "pwd", pwd::main, "bin", NoExec),
     applet!("readlink", "readlink", readlink::main, "bin", NoExec),
     applet!("realpath", "realpath", realpath::main, "usr/bin", NoExec),
@@ -388,6 +406,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("unxz", "unxz", compress::unxz, "usr/bin", NoExec),
     applet!("unzip", "unzip", unzip::main, "usr/bin", NoExec),
     applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
+    applet!("uptime", "uptime", uptime::main, "usr/bin", NoExec),
     applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),
     applet!("wc", "wc", wc::main, "usr/bin", NoExec),
     applet!("wget", "wget", wget::main, "usr/bin", Exec),

@@ -21,6 +21,7 @@
 //! - [`exec`]: running a command as execvp finds it, rbox's applets as the fallback.
 //! - [`signals`]: signal names and numbers.
 //! - [`sort`]: one shared sort routine for the lists off the hot paths.
+//! - [`proc`]: processes, memory and uptime as /proc shows them (ps, pgrep, free, uptime).
 //! - [`sysinfo`]: CPU counts as glibc gives them (nproc, getconf).
 //! - [`datetime`]: the one date-string parser (date -d, touch -d, find -newermt).
 //! - [`vercmp`]: gnulib's filevercmp, the version order of `sort -V` and `ls -v`.
@@ -52,6 +53,7 @@ pub mod packed;
 pub mod passwd;
 pub mod path;
 pub mod printf;
+pub mod proc;
 pub mod quote;
 pub mod regex;
 pub mod remove;

@@ -681,3 +681,44 @@ pub fn question(err: &mut impl std::io::Read) -> String {
     }
     String::from_utf8_lossy(&q).into_owned()
 }
+
+/// A `sleep 60` running under a name of its own (a symlink to sleep in a private directory:
+/// its command name and argv[0] are `name`), for the process tools to find; killed and reaped
+/// when dropped. `spawn` returns after the exec, so the process already shows its name.
+pub struct Sleeper {
+    pub child: std::process::Child,
+    _dir: TempDir,
+}
+
+impl Sleeper {
+    pub fn new(name: &str, args: &[&str]) -> Sleeper {
+        let dir = TempDir::new("sleeper");
+        let link = dir.join(name);
+        std::os::unix::fs::symlink(which_sleep(), &link).unwrap();
+        let child = Command::new(&link)
+            .arg("60")
+            .args(args)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        Sleeper { child, _dir: dir }
+    }
+    pub fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+}
+
+pub fn which_sleep() -> &'static str {
+    if Path::new("/bin/sleep").exists() {
+        "/bin/sleep"
+    } else {
+        "/usr/bin/sleep"
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

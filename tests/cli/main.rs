@@ -80,6 +80,8 @@ mod find;
 mod flock;
 #[cfg(feature = "fold")]
 mod fold;
+#[cfg(feature = "free")]
+mod free;
 mod fuzz;
 #[cfg(feature = "getconf")]
 mod getconf;
@@ -102,6 +104,8 @@ mod image;
 mod install;
 #[cfg(feature = "kill")]
 mod kill;
+#[cfg(feature = "killall")]
+mod killall;
 #[cfg(any(feature = "link", feature = "unlink"))]
 mod link;
 #[cfg(feature = "ln")]
@@ -134,10 +138,16 @@ mod nproc;
 mod od;
 #[cfg(feature = "paste")]
 mod paste;
+#[cfg(any(feature = "pgrep", feature = "pkill"))]
+mod pgrep;
+#[cfg(feature = "pidof")]
+mod pidof;
 #[cfg(feature = "printenv")]
 mod printenv;
 #[cfg(feature = "printf")]
 mod printf;
+#[cfg(feature = "ps")]
+mod ps;
 #[cfg(feature = "pwd")]
 mod pwd;
 #[cfg(feature = "readlink")]
@@ -236,6 +246,8 @@ mod unexpand;
 mod uniq;
 #[cfg(feature = "unzip")]
 mod unzip;
+#[cfg(feature = "uptime")]
+mod uptime;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",

@@ -1283,4 +1283,10 @@ EOF
     // `$?` is the last command's status until the next one ends, whatever command substitutions ran meanwhile (a name-less command takes theirs)
     (r#"false; echo $(true) $?; false; x=$(true) y=$?; echo $y; false; case $(true) in *) echo $?;; esac; false; for i in $(true) a; do echo f$?; done; x=$(exit 3); echo $?; $(exit 4); echo $?"#, "1\n1\n1\nf1\n3\n4\n", "", 0),
     (r#"x=1 >/no/f 2>/dev/null; echo "[$x]""#, "[]\n", "sh: can't create /no/f: nonexistent directory\n", 0),
+    // ---- found by the Oils spec tests (benches/oils-spec.py): getopts starts over when the positional parameters change (`set`, `shift`, a function's call) and comes back after the call
+    (r#"set -- -x -y; getopts xy o; getopts xy o; shift; getopts xy o; echo $o $OPTIND"#, "y 2\n", "", 0),
+    (r#"set -- -p -r; getopts pr o; f() { getopts q v; echo "$v $OPTIND"; }; f -q; getopts pr o; echo $o $OPTIND"#, "q 2\nr 3\n", "", 0),
+    (r#"set -- -k; getopts k o; set -- -k; getopts k o; echo $o $OPTIND"#, "k 2\n", "", 0),
+    // a bad variable name is found after OPTIND and OPTARG have moved on
+    (r#"getopts ab: my-var -b val; echo "$? [$OPTARG] $OPTIND""#, "2 [val] 3\n", "sh: getopts: line 0: my-var: bad variable name\n", 0),
 ];

@@ -969,6 +969,8 @@ impl Shell {
         self.eval_depth += 1;
         self.func_depth += 1;
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
+        let saved_getopts = (self.getopts_ind, self.getopts_pos);
+        self.getopts_restart();
         // The caller's loops stay visible: `break`/`continue` in a function called from a loop
         // end or continue that loop, as BusyBox ash does (POSIX leaves it unspecified; dash and
         // bash ignore them).
@@ -991,6 +993,7 @@ impl Shell {
         self.funcname = saved_name;
         self.loop_depth = saved_loop;
         self.pos = saved_pos;
+        (self.getopts_ind, self.getopts_pos) = saved_getopts;
         self.func_depth -= 1;
         self.eval_depth -= 1;
         match r {

@@ -157,6 +157,10 @@ pub struct Shell {
     /// The next external simple command may replace the shell instead of forking.
     pub tail_exec: bool,
     pub getopts_pos: usize,
+    /// Where the next `getopts` starts when the positional parameters changed under it (`set`,
+    /// `shift`, a function call: dash and BusyBox ash start over at 1 then, whatever OPTIND
+    /// says); None once OPTIND is assigned or `getopts` has run, when OPTIND is the state.
+    pub getopts_ind: Option<usize>,
     pub in_trap: bool,
     /// Signals whose trap action is running (bit N: signal N).
     pub traps_running: u128,
@@ -267,6 +271,7 @@ impl Shell {
             cmdsub_status: None,
             tail_exec: false,
             getopts_pos: 0,
+            getopts_ind: None,
             in_trap: false,
             traps_running: 0,
             trap_status: None,
@@ -470,11 +475,20 @@ impl Shell {
         self.trap_status = None;
     }
 
+    /// New positional parameters: the next `getopts` reads them from the first.
+    pub fn getopts_restart(&mut self) {
+        self.getopts_pos = 0;
+        self.getopts_ind = Some(1);
+    }
+
     /// Side effects of setting some variables.
     pub fn var_changed(&mut self, name: &[u8]) {
         match name {
             b"PATH" => self.hash.clear(),
-            b"OPTIND" => self.getopts_pos = 0,
+            b"OPTIND" => {
+                self.getopts_pos = 0;
+                self.getopts_ind = None;
+            }
             b"RANDOM" | b"SECONDS" if !self.is_magic(name) => {}
             // Assigning seeds the generator / sets the count; the names stay dynamic.
             b"RANDOM" | b"SECONDS" => {

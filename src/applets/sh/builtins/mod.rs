@@ -562,6 +562,7 @@ fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     match r {
         Ok(Some(pos)) => {
             sh.pos = pos;
+            sh.getopts_restart();
             Ok(0)
         }
         Ok(None) => Ok(0),
@@ -668,6 +669,7 @@ fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         return Ok(1);
     }
     sh.pos.drain(..n);
+    sh.getopts_restart();
     Ok(0)
 }
 
@@ -1757,17 +1759,23 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     let optstring = args[1].clone();
     let var = args[2].clone();
-    if !is_name(&var) {
-        return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
-    }
+    // A bad name is found when it is assigned, after OPTIND and OPTARG moved on (dash,
+    // BusyBox ash).
+    let bad_name = !is_name(&var);
     let params: Vec<Vec<u8>> = if args.len() > 3 {
         args[3..].to_vec()
     } else {
         sh.pos.clone()
     };
     let silent = optstring.first() == Some(&b':');
-    let optind = sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize;
+    let optind = match sh.getopts_ind.take() {
+        Some(i) => i,
+        None => sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize,
+    };
     let set_var = |sh: &mut Shell, n: &[u8], v: &[u8]| -> Result<(), ()> {
+        if bad_name {
+            return Ok(());
+        }
         sh.vars.set(n, v, sh.opts.allexport)
     };
     let finish = |sh: &mut Shell, optind: usize| {
@@ -1778,13 +1786,16 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut pos = sh.getopts_pos;
     let mut ind = if pos > 0 { optind.max(2) - 1 } else { optind };
     let end = |sh: &mut Shell, ind: usize| -> Res {
-        let ro = sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
+        let ro = !bad_name && sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
         sh.vars.unset(b"OPTARG").ok();
         let ro_ind = sh
             .vars
             .set(b"OPTIND", ind.to_string().as_bytes(), false)
             .is_err();
         sh.getopts_pos = 0;
+        if bad_name {
+            return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
+        }
         if ro || ro_ind {
             let name: &[u8] = if ro { &var } else { b"OPTIND" };
             sh.errf(&[b"getopts: ", name, b": is read only"]);
@@ -1879,6 +1890,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     finish(sh, ind + 1);
     sh.getopts_pos = pos;
+    if bad_name {
+        return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
+    }
     // A read-only OPTIND or OPTARG that could not take its new value fails the call (dash,
     // BusyBox ash).
     for v in [&b"OPTIND"[..], b"OPTARG"] {

@@ -1289,4 +1289,6 @@ EOF
     (r#"set -- -k; getopts k o; set -- -k; getopts k o; echo $o $OPTIND"#, "k 2\n", "", 0),
     // a bad variable name is found after OPTIND and OPTARG have moved on
     (r#"getopts ab: my-var -b val; echo "$? [$OPTARG] $OPTIND""#, "2 [val] 3\n", "sh: getopts: line 0: my-var: bad variable name\n", 0),
+    // a lone `+` among set's operands is an empty set of flags
+    (r#"set -- a b; set +; echo "$#"; set + -; echo "$*"; set -f + -u; case $- in *f*) case $- in *u*) echo fu;; esac;; esac"#, "2\na b\nfu\n", "", 0),
 ];

@@ -597,8 +597,10 @@ pub fn set_options(
             Some(b'+') => false,
             _ => return Ok(Some(args[i..].to_vec())),
         };
+        // A lone `+` is an empty set of flags to clear, not an operand (dash, BusyBox ash).
         if a.len() == 1 {
-            return Ok(Some(args[i..].to_vec()));
+            i += 1;
+            continue;
         }
         for &c in &a[1..] {
             if c == b'o' {

@@ -1291,4 +1291,6 @@ EOF
     (r#"getopts ab: my-var -b val; echo "$? [$OPTARG] $OPTIND""#, "2 [val] 3\n", "sh: getopts: line 0: my-var: bad variable name\n", 0),
     // a lone `+` among set's operands is an empty set of flags
     (r#"set -- a b; set +; echo "$#"; set + -; echo "$*"; set -f + -u; case $- in *f*) case $- in *u*) echo fu;; esac;; esac"#, "2\na b\nfu\n", "", 0),
+    // chdir is cd; cd exports the old and new directories
+    (r#"cd /; chdir /tmp; pwd; env | grep -e '^OLDPWD=' -e '^PWD='"#, "/tmp\nOLDPWD=/\nPWD=/tmp\n", "", 0),
 ];

@@ -41,6 +41,7 @@ static TABLE: &[Builtin] = &[
     b!("bg", super::jobctl::bg, false),
     b!("break", brk, true),
     b!("cd", cd, false),
+    b!("chdir", cd, false), // dash's and BusyBox ash's other name for cd
     b!("command", command, false),
     b!("continue", cont, true),
     b!("echo", printf::echo, false),
@@ -1355,10 +1356,11 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             } else {
                 path.clone()
             };
+            // Both exported, as dash and BusyBox ash do.
             if let Some(old) = &pwd {
-                let _ = sh.vars.set(b"OLDPWD", old, false);
+                let _ = sh.vars.set(b"OLDPWD", old, true);
             }
-            let _ = sh.vars.set(b"PWD", &newpwd, false);
+            let _ = sh.vars.set(b"PWD", &newpwd, true);
             sh.cwd = newpwd.clone();
             if print || via_cdpath {
                 sh.print(&newpwd);

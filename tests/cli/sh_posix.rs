@@ -1293,4 +1293,6 @@ EOF
     (r#"set -- a b; set +; echo "$#"; set + -; echo "$*"; set -f + -u; case $- in *f*) case $- in *u*) echo fu;; esac;; esac"#, "2\na b\nfu\n", "", 0),
     // chdir is cd; cd exports the old and new directories
     (r#"cd /; chdir /tmp; pwd; env | grep -e '^OLDPWD=' -e '^PWD='"#, "/tmp\nOLDPWD=/\nPWD=/tmp\n", "", 0),
+    // `.` without a file is an error that does not end the shell (BusyBox ash)
+    (r#".; echo "st=$?""#, "st=2\n", "sh: .: line 0: Usage: . file\n", 0),
 ];

@@ -307,8 +307,10 @@ fn let_(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let args = &operands(args)[..];
+    // Without a file: status 2 and the shell goes on, as BusyBox ash (dash says nothing).
     let Some(file) = args.get(1) else {
-        return sh.usage_err(b".", b"Usage: . file");
+        sh.errf(&[b".: Usage: . file"]);
+        return Ok(2);
     };
     let path = if file.contains(&b'/') {
         file.clone()

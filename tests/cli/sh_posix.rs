@@ -1295,4 +1295,6 @@ EOF
     (r#"cd /; chdir /tmp; pwd; env | grep -e '^OLDPWD=' -e '^PWD='"#, "/tmp\nOLDPWD=/\nPWD=/tmp\n", "", 0),
     // `.` without a file is an error that does not end the shell (BusyBox ash)
     (r#".; echo "st=$?""#, "st=2\n", "sh: .: line 0: Usage: . file\n", 0),
+    // a command name too long to exist is not found (127)
+    (r#"./$(printf %0300d 0) 2>/dev/null; echo $?"#, "127\n", "", 0),
 ];

@@ -1169,7 +1169,12 @@ impl Shell {
             e => {
                 let m = crate::common::ctx::errno_text(e);
                 self.errf(&[self.exec_prefix, &argv[0], b": ", m.as_bytes()]);
-                126
+                // A name too long or a symlink loop is not found, as BusyBox ash counts it.
+                if matches!(e, libc::ENAMETOOLONG | libc::ELOOP) {
+                    127
+                } else {
+                    126
+                }
             }
         }
     }

@@ -1297,4 +1297,7 @@ EOF
     (r#".; echo "st=$?""#, "st=2\n", "sh: .: line 0: Usage: . file\n", 0),
     // a command name too long to exist is not found (127)
     (r#"./$(printf %0300d 0) 2>/dev/null; echo $?"#, "127\n", "", 0),
+    // `$(` in a here-document's delimiter is a syntax error; quoted, or in backquotes, it is text
+    ("cat <<$(x)\nbody\n$(x)\necho after", "", "sh: syntax error: unexpected \"(\"\n", 2),
+    ("cat <<\"$(x)\"\nbody\n$(x)\ncat <<E`y`\nmore\nE`y`", "body\nmore\n", "", 0),
 ];

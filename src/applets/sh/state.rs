@@ -349,15 +349,14 @@ impl Shell {
         }
         let ppid = sp::getppid();
         let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
-        // PWD: keep an inherited value only if it names the current directory.
-        let cwd = std::env::current_dir().ok();
-        let keep = cwd.is_some()
-            && sh
-                .vars
-                .get(b"PWD")
-                .is_some_and(crate::common::path::names_cwd);
+        // PWD: keep an inherited value only if it names the current directory; getcwd() only
+        // when it does not (dash and BusyBox ash make no getcwd() call for a good PWD).
+        let keep = sh
+            .vars
+            .get(b"PWD")
+            .is_some_and(crate::common::path::names_cwd);
         if !keep {
-            if let Some(c) = cwd {
+            if let Ok(c) = std::env::current_dir() {
                 use std::os::unix::ffi::OsStrExt;
                 let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
             }

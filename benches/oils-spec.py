@@ -185,9 +185,12 @@ HELPERS = {
                         "    except OSError:\n"
                         "        pass\n",
     # The cases' `python2 -c 'print "..."'`: the print statement made a call for Python 3.
-    'python2': r'''import re, sys
+    # Python 2's strings are bytes: the code is read, and its output written, as Latin-1.
+    'python2': r'''import io, os, re, sys
 if len(sys.argv) > 2 and sys.argv[1] == '-c':
-    code = re.sub(r'^(\s*)print (.*)$', r'\1print(\2)', sys.argv[2], flags=re.M)
+    code = os.fsencode(sys.argv[2]).decode('latin-1')
+    code = re.sub(r'^(\s*)print (.*)$', r'\1print(\2)', code, flags=re.M)
+    sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding='latin-1')
     sys.argv = ['-c'] + sys.argv[3:]
     exec(compile(code, '<string>', 'exec'))
 else:
@@ -231,13 +234,13 @@ def make_template(root):
             fh.write('hello\n' if f.endswith('.txt') else '')
 
 
-def make_shell(shdir, name, binary):
+def make_shell(shdir, name, binary, link=None):
     os.makedirs(shdir, exist_ok=True)
     binary = os.path.abspath(binary)
     if name == 'bash':
         write_exe(os.path.join(shdir, 'bash'), '#!/bin/sh\nexec %s --posix "$@"\n' % binary)
         return 'bash'
-    link = {'rbox': 'sh', 'ash': 'ash', 'busybox': 'ash'}.get(name, name)
+    link = link or {'rbox': 'sh', 'ash': 'ash', 'busybox': 'ash'}.get(name, name)
     os.symlink(binary, os.path.join(shdir, link))
     return link
 
@@ -267,6 +270,8 @@ def run_case(code, sh_name, env, work, timeout):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--shell', required=True, help='NAME=BINARY (rbox, dash, ash, bash)')
+    ap.add_argument('--link', help='the name the binary is linked as (and $SH): default sh '
+                    'for rbox; `ash` shows the cases that skip their bash parts by $SH')
     ap.add_argument('--timeout', type=float, default=10.0, help='seconds per case')
     ap.add_argument('--list', help='write PASS/FAIL per case to this file')
     ap.add_argument('--case', help='only cases whose name contains this')
@@ -291,7 +296,7 @@ def main():
         work = os.path.join(scratch, 'work')
         make_helpers(helpers)
         make_template(work)
-        sh_name = make_shell(shdir, name, binary)
+        sh_name = make_shell(shdir, name, binary, a.link)
         # /bin before /usr/bin: a few cases expect `which ls` to say /bin/ls.
         env = {'PATH': '%s:%s:/bin:/usr/bin:/usr/local/bin' % (shdir, helpers),
                'LANG': 'C.UTF-8', 'SH': sh_name}

@@ -57,7 +57,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"trap 'echo e' EXIT; exec true"#, "", "", 0),
     (r#"trap 'echo e' EXIT; set -e; false; echo no"#, "e\n", "", 1),
     (r#"set -e; trap 'echo e $?' EXIT; false"#, "e 1\n", "", 1),
-    (r#"trap 'echo ERR' ERR 2>/dev/null; echo st $?"#, "st 1\n", "", 0),
+    (r#"trap 'echo ERR' ERR 2>/dev/null; echo st $?"#, "st 0\n", "", 0),
     (r#"trap 'echo a; return 3' USR1; f() { kill -USR1 $$; echo f; }; f; echo $?"#, "a\n3\n", "", 0),
     (r#"f() { trap 'echo in-trap; return 4' USR1; kill -USR1 $$; echo after-kill; }; f; echo st $?"#, "in-trap\nst 4\n", "", 0),
     (r#"echo 'trap "echo e" EXIT; echo x; return 2' > f; . ./f; echo st $?"#, "x\nst 2\ne\n", "", 0),
@@ -1300,4 +1300,9 @@ EOF
     // `$(` in a here-document's delimiter is a syntax error; quoted, or in backquotes, it is text
     ("cat <<$(x)\nbody\n$(x)\necho after", "", "sh: syntax error: unexpected \"(\"\n", 2),
     ("cat <<\"$(x)\"\nbody\n$(x)\ncat <<E`y`\nmore\nE`y`", "body\nmore\n", "", 0),
+    // `trap ACTION ERR` (BusyBox ash, bash): run where `set -e` would end the shell, with `$?` the failed status, not for the commands of a function or a subshell, nor within its own action
+    (r#"trap 'echo "E$?"' ERR; false; (exit 3); true | false; if false; then :; fi; false || :; ! false; x=$(exit 4); echo "x $?""#, "E1\nE3\nE1\nE4\nx 4\n", "", 0),
+    (r#"trap 'echo "E$?"' ERR; f() { false; echo in; return 5; }; f; (false; echo sub); { false; }; echo end"#, "in\nE5\nsub\nE1\nend\n", "", 0),
+    (r#"trap 'echo caught; false' ERR; set -e; false; echo no"#, "caught\n", "", 1),
+    (r#"trap 'echo E' ERR; trap; trap - ERR; false; trap"#, "trap -- 'echo E' ERR\n", "", 0),
 ];

@@ -968,6 +968,7 @@ impl Shell {
         }
         self.eval_depth += 1;
         self.func_depth += 1;
+        self.func_calls += 1;
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
         let saved_getopts = (self.getopts_ind, self.getopts_pos);
         self.getopts_restart();
@@ -995,6 +996,7 @@ impl Shell {
         self.pos = saved_pos;
         (self.getopts_ind, self.getopts_pos) = saved_getopts;
         self.func_depth -= 1;
+        self.func_calls -= 1;
         self.eval_depth -= 1;
         match r {
             Err(Flow::Return) => Ok(self.status),

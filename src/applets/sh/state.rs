@@ -146,6 +146,12 @@ pub struct Shell {
     pub func_depth: u32,
     /// Trap actions by signal number; 0 is EXIT.
     pub traps: Vec<Option<Vec<u8>>>,
+    /// `trap ACTION ERR` (BusyBox ash, bash): run where `set -e` would end the shell, outside
+    /// functions and not within its own action.
+    pub err_trap: Option<Vec<u8>>,
+    pub in_err_trap: bool,
+    /// Function calls under way (not `.` files, which `func_depth` counts too).
+    pub func_calls: usize,
     /// The children: job table, reaped statuses (`proc.rs`).
     pub procs: Procs,
     pub hash: FastMap<Vec<u8>, Vec<u8>>,
@@ -262,6 +268,9 @@ impl Shell {
             loop_depth: 0,
             func_depth: 0,
             traps: vec![None; 65],
+            err_trap: None,
+            in_err_trap: false,
+            func_calls: 0,
             sig_seen: 0,
             sig_hard_ign: 0,
             procs: Procs::default(),
@@ -400,7 +409,20 @@ impl Shell {
         self.err(&v);
     }
 
-    pub fn check_errexit(&self, st: i32) -> Res {
+    pub fn check_errexit(&mut self, st: i32) -> Res {
+        if st != 0 && self.errexit_off == 0 && self.func_calls == 0 && !self.in_err_trap {
+            if let Some(action) = self.err_trap.clone() {
+                // `$?` is the failed command's status in the action and after it.
+                self.status = st;
+                self.in_err_trap = true;
+                let outer = self.trap_status.replace(st);
+                let r = self.eval_str(&action);
+                self.trap_status = outer;
+                self.in_err_trap = false;
+                self.status = st;
+                r?;
+            }
+        }
         if st != 0 && self.opts.errexit && self.errexit_off == 0 {
             Err(Flow::Exit(st))
         } else {
@@ -469,6 +491,7 @@ impl Shell {
             }
         }
         self.traps[0] = None;
+        self.err_trap = None;
         // A subshell started from a trap action is not the action: its `exit` without an
         // operand takes the subshell's own `$?` (bash).
         self.trap_status = None;

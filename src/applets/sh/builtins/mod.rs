@@ -712,6 +712,18 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 .collect()
         };
         let mut out = Vec::new();
+        // ERR after the signals, as bash lists it.
+        let err_asked = args.len() <= i + 1 || args[i + 1..].iter().any(|a| a == b"ERR");
+        let err_line = match &sh.err_trap {
+            Some(a) if err_asked => {
+                let mut l = b"trap -- ".to_vec();
+                single_quote(&mut l, a);
+                l.extend_from_slice(b" ERR\n");
+                Some(l)
+            }
+            None if err_asked && with_p => Some(b"trap -- - ERR\n".to_vec()),
+            _ => None,
+        };
         for sig in sigs {
             let action = match &sh.traps[sig] {
                 Some(a) => Some(a),
@@ -732,6 +744,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 out.push(b'\n');
             }
         }
+        out.extend(err_line.unwrap_or_default());
         sh.print(&out);
         return Ok(sh.flush_out(b"trap"));
     }
@@ -747,6 +760,10 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         };
     let mut st = 0;
     for s in sigs {
+        if s == b"ERR" {
+            sh.err_trap = action.clone();
+            continue;
+        }
         match signal_number(s) {
             Some(n) if n != libc::SIGKILL && n != libc::SIGSTOP => {
                 sh.set_trap(n as usize, action.clone())

@@ -1305,4 +1305,6 @@ EOF
     (r#"trap 'echo "E$?"' ERR; f() { false; echo in; return 5; }; f; (false; echo sub); { false; }; echo end"#, "in\nE5\nsub\nE1\nend\n", "", 0),
     (r#"trap 'echo caught; false' ERR; set -e; false; echo no"#, "caught\n", "", 1),
     (r#"trap 'echo E' ERR; trap; trap - ERR; false; trap"#, "trap -- 'echo E' ERR\n", "", 0),
+    // `>&$f` with a word that is not a number takes stdout and stderr as the literal `>&f` does (BusyBox ash, bash)
+    (r#"f=out; { echo o; echo e >&2; } >&$f; cat out; (echo again >&2) >&"$f"; cat out"#, "o\ne\nagain\n", "", 0),
 ];

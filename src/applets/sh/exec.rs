@@ -1246,6 +1246,9 @@ impl Shell {
             .map(|p| p.into_iter());
         for r in redirs {
             let pre_word = pre.as_mut().and_then(|p| p.next()).flatten();
+            // `>&$f` whose word is not a number: the file takes stdout and stderr, as the
+            // literal `>&f` does (bash, BusyBox ash; dash refuses it).
+            let mut both = false;
             let newfd: OwnedFd = match r.kind {
                 RKind::Here => {
                     let doc = r.here.as_ref().unwrap();
@@ -1301,31 +1304,38 @@ impl Shell {
                             let n = std::str::from_utf8(&target)
                                 .ok()
                                 .and_then(|s| s.parse::<i32>().ok());
-                            let Some(n) = n else {
-                                self.errf(&[&target, b": Bad fd number"]);
-                                return Err(2);
-                            };
-                            if n == r.fd {
-                                // `3<&3` is left alone even when 3 is closed (dash, bash,
-                                // BusyBox ash).
-                                continue;
-                            }
-                            if n < 0 || !fd::is_open(n) {
-                                // dash loses the message when the broken fd is stderr itself.
-                                if r.fd != 2 {
-                                    self.errf(&[&target, b": Bad file descriptor"]);
+                            match n {
+                                Some(n) => {
+                                    if n == r.fd {
+                                        // `3<&3` is left alone even when 3 is closed (dash,
+                                        // bash, BusyBox ash).
+                                        continue;
+                                    }
+                                    if n < 0 || !fd::is_open(n) {
+                                        // dash loses the message when the broken fd is stderr
+                                        // itself.
+                                        if r.fd != 2 {
+                                            self.errf(&[&target, b": Bad file descriptor"]);
+                                        }
+                                        return Err(1);
+                                    }
+                                    if let Some(sv) = saved.as_deref_mut() {
+                                        save_fd(sv, r.fd);
+                                    }
+                                    let _ = fd::dup2(fd::borrow_raw(n), r.fd);
+                                    continue;
                                 }
-                                return Err(1);
+                                None if r.kind == RKind::DupOut && r.fd == 1 => both = true,
+                                None => {
+                                    self.errf(&[&target, b": Bad fd number"]);
+                                    return Err(2);
+                                }
                             }
-                            if let Some(sv) = saved.as_deref_mut() {
-                                save_fd(sv, r.fd);
-                            }
-                            let _ = fd::dup2(fd::borrow_raw(n), r.fd);
-                            continue;
                         }
                         _ => {}
                     }
-                    let mut flags = match r.kind {
+                    let kind = if both { RKind::Out } else { r.kind };
+                    let mut flags = match kind {
                         RKind::In => libc::O_RDONLY,
                         RKind::Out | RKind::Clobber => {
                             libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC
@@ -1335,7 +1345,7 @@ impl Shell {
                         _ => 0,
                     };
                     let mut excl_fd = None;
-                    if r.kind == RKind::Out && self.opts.noclobber {
+                    if kind == RKind::Out && self.opts.noclobber {
                         // Create exclusively; an existing file is refused unless it is not a
                         // regular file (/dev/null, a fifo), which is opened as usual.
                         let excl = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
@@ -1386,12 +1396,18 @@ impl Shell {
                 let _ = fd::set_cloexec(newfd.as_fd(), false);
                 // Addressed by its number from now on.
                 let _ = newfd.into_raw_fd();
-                continue;
+            } else {
+                if let Some(sv) = saved.as_deref_mut() {
+                    save_fd(sv, r.fd);
+                }
+                let _ = fd::dup2(newfd.as_fd(), r.fd);
             }
-            if let Some(sv) = saved.as_deref_mut() {
-                save_fd(sv, r.fd);
+            if both {
+                if let Some(sv) = saved.as_deref_mut() {
+                    save_fd(sv, 2);
+                }
+                let _ = fd::dup2(fd::borrow_raw(1), 2);
             }
-            let _ = fd::dup2(newfd.as_fd(), r.fd);
         }
         Ok(())
     }

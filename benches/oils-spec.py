@@ -16,11 +16,13 @@ applet by argv[0]), `ash` (BusyBox) or `dash`; `bash` gets a wrapper that runs
 and its `case $SH in dash|ash)` tests see the shell under test.
 
 How a case runs (as the suite's own runner does): its code goes to the shell's standard
-input; the working directory is a scratch tree holding what the cases look for
-(spec/testdata, _tmp, tests/), made once per run and shared by the cases as the suite's
-runner shares its repository (a few cases use files an earlier one made); the environment is only TMP, PATH, LANG, SH and REPO_ROOT;
-the helpers the cases call (argv.py, printenv.py, read_from_fd.py, stdout_stderr.py, ...)
-are small stand-ins written here. A case passes when stdout, stderr (where the case states
+input, stdout and stderr are pipes, --timeout seconds at most (10); the working directory
+is a scratch tree holding what the cases look for (spec/testdata, _tmp, tests/), made once
+per run and shared by the cases as the suite's runner shares its repository (a few cases
+use files an earlier one made); the environment is only TMP, PATH, LANG=C.UTF-8, SH and
+REPO_ROOT; the helpers the cases call (argv.py, printenv.py, read_from_fd.py,
+stdout_stderr.py, python2, ...) are small stand-ins written here. --link ash runs rbox as
+`ash`, so the cases that skip their bash parts for dash and ash skip them for rbox too. A case passes when stdout, stderr (where the case states
 it) and the exit status meet the case's default expectation, or an `## OK` / `## N-I`
 variant given for the shell's name. For rbox (NAME `rbox`) the variants given for `dash`
 and `ash` count too, since rbox follows those two where bash differs. `## BUG` variants

@@ -2339,6 +2339,34 @@ fn umask_prints_four_digits() {
     .stdout_is("0022\n0000\n0027\nu=rwx,g=rx,o=\n");
 }
 
+/// An inherited PWD that names the current directory is taken without a getcwd() call (dash
+/// and BusyBox ash make none either); a wrong one is replaced by the real directory.
+#[test]
+fn startup_pwd_without_getcwd() {
+    let d = TempDir::new("sh-pwd");
+    let real = std::fs::canonicalize(d.path()).unwrap();
+    sh().args(["-c", "echo $PWD"])
+        .env("PWD", "/")
+        .cwd(&real)
+        .run()
+        .ok()
+        .stdout_is(format!("{}\n", real.display()));
+    if !Path::new("/usr/bin/strace").exists() {
+        return skip("strace not installed: getcwd() count not checked");
+    }
+    let out = Command::new("/usr/bin/strace")
+        .args(["-f", "-e", "trace=getcwd", "-o", "/dev/stdout"])
+        .arg(rbox())
+        .args(["sh", "-c", "echo $PWD >/dev/null; pwd >/dev/null"])
+        .env("PWD", &real)
+        .current_dir(&real)
+        .output()
+        .unwrap();
+    let trace = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{trace}");
+    assert!(!trace.contains("getcwd("), "{trace}");
+}
+
 #[test]
 fn cd_pwd_oldpwd_cdpath() {
     let d = TempDir::new("sh-cd");

@@ -968,7 +968,10 @@ impl Shell {
         }
         self.eval_depth += 1;
         self.func_depth += 1;
+        self.func_calls += 1;
         let saved_pos = std::mem::replace(&mut self.pos, argv[1..].to_vec());
+        let saved_getopts = (self.getopts_ind, self.getopts_pos);
+        self.getopts_restart();
         // The caller's loops stay visible: `break`/`continue` in a function called from a loop
         // end or continue that loop, as BusyBox ash does (POSIX leaves it unspecified; dash and
         // bash ignore them).
@@ -991,7 +994,9 @@ impl Shell {
         self.funcname = saved_name;
         self.loop_depth = saved_loop;
         self.pos = saved_pos;
+        (self.getopts_ind, self.getopts_pos) = saved_getopts;
         self.func_depth -= 1;
+        self.func_calls -= 1;
         self.eval_depth -= 1;
         match r {
             Err(Flow::Return) => Ok(self.status),
@@ -1166,7 +1171,12 @@ impl Shell {
             e => {
                 let m = crate::common::ctx::errno_text(e);
                 self.errf(&[self.exec_prefix, &argv[0], b": ", m.as_bytes()]);
-                126
+                // A name too long or a symlink loop is not found, as BusyBox ash counts it.
+                if matches!(e, libc::ENAMETOOLONG | libc::ELOOP) {
+                    127
+                } else {
+                    126
+                }
             }
         }
     }
@@ -1236,6 +1246,9 @@ impl Shell {
             .map(|p| p.into_iter());
         for r in redirs {
             let pre_word = pre.as_mut().and_then(|p| p.next()).flatten();
+            // `>&$f` whose word is not a number: the file takes stdout and stderr, as the
+            // literal `>&f` does (bash, BusyBox ash; dash refuses it).
+            let mut both = false;
             let newfd: OwnedFd = match r.kind {
                 RKind::Here => {
                     let doc = r.here.as_ref().unwrap();
@@ -1291,31 +1304,38 @@ impl Shell {
                             let n = std::str::from_utf8(&target)
                                 .ok()
                                 .and_then(|s| s.parse::<i32>().ok());
-                            let Some(n) = n else {
-                                self.errf(&[&target, b": Bad fd number"]);
-                                return Err(2);
-                            };
-                            if n == r.fd {
-                                // `3<&3` is left alone even when 3 is closed (dash, bash,
-                                // BusyBox ash).
-                                continue;
-                            }
-                            if n < 0 || !fd::is_open(n) {
-                                // dash loses the message when the broken fd is stderr itself.
-                                if r.fd != 2 {
-                                    self.errf(&[&target, b": Bad file descriptor"]);
+                            match n {
+                                Some(n) => {
+                                    if n == r.fd {
+                                        // `3<&3` is left alone even when 3 is closed (dash,
+                                        // bash, BusyBox ash).
+                                        continue;
+                                    }
+                                    if n < 0 || !fd::is_open(n) {
+                                        // dash loses the message when the broken fd is stderr
+                                        // itself.
+                                        if r.fd != 2 {
+                                            self.errf(&[&target, b": Bad file descriptor"]);
+                                        }
+                                        return Err(1);
+                                    }
+                                    if let Some(sv) = saved.as_deref_mut() {
+                                        save_fd(sv, r.fd);
+                                    }
+                                    let _ = fd::dup2(fd::borrow_raw(n), r.fd);
+                                    continue;
                                 }
-                                return Err(1);
+                                None if r.kind == RKind::DupOut && r.fd == 1 => both = true,
+                                None => {
+                                    self.errf(&[&target, b": Bad fd number"]);
+                                    return Err(2);
+                                }
                             }
-                            if let Some(sv) = saved.as_deref_mut() {
-                                save_fd(sv, r.fd);
-                            }
-                            let _ = fd::dup2(fd::borrow_raw(n), r.fd);
-                            continue;
                         }
                         _ => {}
                     }
-                    let mut flags = match r.kind {
+                    let kind = if both { RKind::Out } else { r.kind };
+                    let mut flags = match kind {
                         RKind::In => libc::O_RDONLY,
                         RKind::Out | RKind::Clobber => {
                             libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC
@@ -1325,7 +1345,7 @@ impl Shell {
                         _ => 0,
                     };
                     let mut excl_fd = None;
-                    if r.kind == RKind::Out && self.opts.noclobber {
+                    if kind == RKind::Out && self.opts.noclobber {
                         // Create exclusively; an existing file is refused unless it is not a
                         // regular file (/dev/null, a fifo), which is opened as usual.
                         let excl = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
@@ -1376,12 +1396,18 @@ impl Shell {
                 let _ = fd::set_cloexec(newfd.as_fd(), false);
                 // Addressed by its number from now on.
                 let _ = newfd.into_raw_fd();
-                continue;
+            } else {
+                if let Some(sv) = saved.as_deref_mut() {
+                    save_fd(sv, r.fd);
+                }
+                let _ = fd::dup2(newfd.as_fd(), r.fd);
             }
-            if let Some(sv) = saved.as_deref_mut() {
-                save_fd(sv, r.fd);
+            if both {
+                if let Some(sv) = saved.as_deref_mut() {
+                    save_fd(sv, 2);
+                }
+                let _ = fd::dup2(fd::borrow_raw(1), 2);
             }
-            let _ = fd::dup2(newfd.as_fd(), r.fd);
         }
         Ok(())
     }

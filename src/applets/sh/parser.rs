@@ -326,8 +326,9 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_blanks();
             let start = self.inp.pos;
-            self.tok_start = start;
             let t = self.lex_raw()?;
+            // Set after the word: a `$(...)` in it lexes tokens of its own.
+            self.tok_start = start;
             let Some(aliases) = self.aliases else {
                 return Ok(t);
             };
@@ -1639,9 +1640,15 @@ impl<'a> Parser<'a> {
         let start = lexed.then_some(self.tok_start);
         // A here-document's delimiter is the word's text after quote removal, with nothing
         // expanded: `<<EO`x`F` ends at the line "EO`x`F" (XCU 2.7.4).
-        let raw_delim = start
+        let raw = start
             .filter(|&b| b <= self.inp.pos && self.inp.pos <= self.inp.buf.len())
-            .map(|b| delim_text(&self.inp.buf[b..self.inp.pos]));
+            .map(|b| &self.inp.buf[b..self.inp.pos]);
+        // `<<$(cmd)` is refused as dash and BusyBox ash refuse it (a backquoted or quoted
+        // command substitution is only text there).
+        if raw.is_some_and(unquoted_dollar_paren) {
+            return self.syntax("unexpected \"(\"");
+        }
+        let raw_delim = raw.map(delim_text);
         // `&>f`, `&>>f`, and `>&f` with a word that is not a number: stdout to f, then
         // stderr to stdout (bash; BusyBox ash).
         let both_to_file = match op {
@@ -1956,6 +1963,32 @@ fn special_name(c: u8) -> Option<PName> {
 
 /// The here-document delimiter: the word with quotes removed, and whether any quoting was there.
 /// Quote removal on the source text of a here-document delimiter: (delimiter, quoted).
+/// Whether `raw` (a word's source text) holds a `$(` outside quotes.
+fn unquoted_dollar_paren(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'\\' => i += 1,
+            b'\'' => {
+                i += 1;
+                while i < raw.len() && raw[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < raw.len() && raw[i] != b'"' {
+                    i += usize::from(raw[i] == b'\\') + 1;
+                }
+            }
+            b'$' if raw.get(i + 1) == Some(&b'(') => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 fn delim_text(raw: &[u8]) -> (Vec<u8>, bool) {
     let mut out = Vec::with_capacity(raw.len());
     let mut quoted = false;

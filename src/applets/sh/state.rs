@@ -146,6 +146,12 @@ pub struct Shell {
     pub func_depth: u32,
     /// Trap actions by signal number; 0 is EXIT.
     pub traps: Vec<Option<Vec<u8>>>,
+    /// `trap ACTION ERR` (BusyBox ash, bash): run where `set -e` would end the shell, outside
+    /// functions and not within its own action.
+    pub err_trap: Option<Vec<u8>>,
+    pub in_err_trap: bool,
+    /// Function calls under way (not `.` files, which `func_depth` counts too).
+    pub func_calls: usize,
     /// The children: job table, reaped statuses (`proc.rs`).
     pub procs: Procs,
     pub hash: FastMap<Vec<u8>, Vec<u8>>,
@@ -157,6 +163,10 @@ pub struct Shell {
     /// The next external simple command may replace the shell instead of forking.
     pub tail_exec: bool,
     pub getopts_pos: usize,
+    /// Where the next `getopts` starts when the positional parameters changed under it (`set`,
+    /// `shift`, a function call: dash and BusyBox ash start over at 1 then, whatever OPTIND
+    /// says); None once OPTIND is assigned or `getopts` has run, when OPTIND is the state.
+    pub getopts_ind: Option<usize>,
     pub in_trap: bool,
     /// Signals whose trap action is running (bit N: signal N).
     pub traps_running: u128,
@@ -258,6 +268,9 @@ impl Shell {
             loop_depth: 0,
             func_depth: 0,
             traps: vec![None; 65],
+            err_trap: None,
+            in_err_trap: false,
+            func_calls: 0,
             sig_seen: 0,
             sig_hard_ign: 0,
             procs: Procs::default(),
@@ -267,6 +280,7 @@ impl Shell {
             cmdsub_status: None,
             tail_exec: false,
             getopts_pos: 0,
+            getopts_ind: None,
             in_trap: false,
             traps_running: 0,
             trap_status: None,
@@ -344,15 +358,14 @@ impl Shell {
         }
         let ppid = sp::getppid();
         let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes(), false);
-        // PWD: keep an inherited value only if it names the current directory.
-        let cwd = std::env::current_dir().ok();
-        let keep = cwd.is_some()
-            && sh
-                .vars
-                .get(b"PWD")
-                .is_some_and(crate::common::path::names_cwd);
+        // PWD: keep an inherited value only if it names the current directory; getcwd() only
+        // when it does not (dash and BusyBox ash make no getcwd() call for a good PWD).
+        let keep = sh
+            .vars
+            .get(b"PWD")
+            .is_some_and(crate::common::path::names_cwd);
         if !keep {
-            if let Some(c) = cwd {
+            if let Ok(c) = std::env::current_dir() {
                 use std::os::unix::ffi::OsStrExt;
                 let _ = sh.vars.set(b"PWD", c.as_os_str().as_bytes(), true);
             }
@@ -396,7 +409,20 @@ impl Shell {
         self.err(&v);
     }
 
-    pub fn check_errexit(&self, st: i32) -> Res {
+    pub fn check_errexit(&mut self, st: i32) -> Res {
+        if st != 0 && self.errexit_off == 0 && self.func_calls == 0 && !self.in_err_trap {
+            if let Some(action) = self.err_trap.clone() {
+                // `$?` is the failed command's status in the action and after it.
+                self.status = st;
+                self.in_err_trap = true;
+                let outer = self.trap_status.replace(st);
+                let r = self.eval_str(&action);
+                self.trap_status = outer;
+                self.in_err_trap = false;
+                self.status = st;
+                r?;
+            }
+        }
         if st != 0 && self.opts.errexit && self.errexit_off == 0 {
             Err(Flow::Exit(st))
         } else {
@@ -465,16 +491,26 @@ impl Shell {
             }
         }
         self.traps[0] = None;
+        self.err_trap = None;
         // A subshell started from a trap action is not the action: its `exit` without an
         // operand takes the subshell's own `$?` (bash).
         self.trap_status = None;
+    }
+
+    /// New positional parameters: the next `getopts` reads them from the first.
+    pub fn getopts_restart(&mut self) {
+        self.getopts_pos = 0;
+        self.getopts_ind = Some(1);
     }
 
     /// Side effects of setting some variables.
     pub fn var_changed(&mut self, name: &[u8]) {
         match name {
             b"PATH" => self.hash.clear(),
-            b"OPTIND" => self.getopts_pos = 0,
+            b"OPTIND" => {
+                self.getopts_pos = 0;
+                self.getopts_ind = None;
+            }
             b"RANDOM" | b"SECONDS" if !self.is_magic(name) => {}
             // Assigning seeds the generator / sets the count; the names stay dynamic.
             b"RANDOM" | b"SECONDS" => {

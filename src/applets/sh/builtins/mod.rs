@@ -41,6 +41,7 @@ static TABLE: &[Builtin] = &[
     b!("bg", super::jobctl::bg, false),
     b!("break", brk, true),
     b!("cd", cd, false),
+    b!("chdir", cd, false), // dash's and BusyBox ash's other name for cd
     b!("command", command, false),
     b!("continue", cont, true),
     b!("echo", printf::echo, false),
@@ -306,8 +307,10 @@ fn let_(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
 
 fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let args = &operands(args)[..];
+    // Without a file: status 2 and the shell goes on, as BusyBox ash (dash says nothing).
     let Some(file) = args.get(1) else {
-        return sh.usage_err(b".", b"Usage: . file");
+        sh.errf(&[b".: Usage: . file"]);
+        return Ok(2);
     };
     let path = if file.contains(&b'/') {
         file.clone()
@@ -562,6 +565,7 @@ fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     match r {
         Ok(Some(pos)) => {
             sh.pos = pos;
+            sh.getopts_restart();
             Ok(0)
         }
         Ok(None) => Ok(0),
@@ -596,8 +600,10 @@ pub fn set_options(
             Some(b'+') => false,
             _ => return Ok(Some(args[i..].to_vec())),
         };
+        // A lone `+` is an empty set of flags to clear, not an operand (dash, BusyBox ash).
         if a.len() == 1 {
-            return Ok(Some(args[i..].to_vec()));
+            i += 1;
+            continue;
         }
         for &c in &a[1..] {
             if c == b'o' {
@@ -668,6 +674,7 @@ fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         return Ok(1);
     }
     sh.pos.drain(..n);
+    sh.getopts_restart();
     Ok(0)
 }
 
@@ -705,6 +712,18 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 .collect()
         };
         let mut out = Vec::new();
+        // ERR after the signals, as bash lists it.
+        let err_asked = args.len() <= i + 1 || args[i + 1..].iter().any(|a| a == b"ERR");
+        let err_line = match &sh.err_trap {
+            Some(a) if err_asked => {
+                let mut l = b"trap -- ".to_vec();
+                single_quote(&mut l, a);
+                l.extend_from_slice(b" ERR\n");
+                Some(l)
+            }
+            None if err_asked && with_p => Some(b"trap -- - ERR\n".to_vec()),
+            _ => None,
+        };
         for sig in sigs {
             let action = match &sh.traps[sig] {
                 Some(a) => Some(a),
@@ -725,6 +744,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
                 out.push(b'\n');
             }
         }
+        out.extend(err_line.unwrap_or_default());
         sh.print(&out);
         return Ok(sh.flush_out(b"trap"));
     }
@@ -740,6 +760,10 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         };
     let mut st = 0;
     for s in sigs {
+        if s == b"ERR" {
+            sh.err_trap = action.clone();
+            continue;
+        }
         match signal_number(s) {
             Some(n) if n != libc::SIGKILL && n != libc::SIGSTOP => {
                 sh.set_trap(n as usize, action.clone())
@@ -1351,10 +1375,11 @@ fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             } else {
                 path.clone()
             };
+            // Both exported, as dash and BusyBox ash do.
             if let Some(old) = &pwd {
-                let _ = sh.vars.set(b"OLDPWD", old, false);
+                let _ = sh.vars.set(b"OLDPWD", old, true);
             }
-            let _ = sh.vars.set(b"PWD", &newpwd, false);
+            let _ = sh.vars.set(b"PWD", &newpwd, true);
             sh.cwd = newpwd.clone();
             if print || via_cdpath {
                 sh.print(&newpwd);
@@ -1757,17 +1782,23 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     let optstring = args[1].clone();
     let var = args[2].clone();
-    if !is_name(&var) {
-        return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
-    }
+    // A bad name is found when it is assigned, after OPTIND and OPTARG moved on (dash,
+    // BusyBox ash).
+    let bad_name = !is_name(&var);
     let params: Vec<Vec<u8>> = if args.len() > 3 {
         args[3..].to_vec()
     } else {
         sh.pos.clone()
     };
     let silent = optstring.first() == Some(&b':');
-    let optind = sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize;
+    let optind = match sh.getopts_ind.take() {
+        Some(i) => i,
+        None => sh.vars.get(b"OPTIND").and_then(number).unwrap_or(1).max(1) as usize,
+    };
     let set_var = |sh: &mut Shell, n: &[u8], v: &[u8]| -> Result<(), ()> {
+        if bad_name {
+            return Ok(());
+        }
         sh.vars.set(n, v, sh.opts.allexport)
     };
     let finish = |sh: &mut Shell, optind: usize| {
@@ -1778,13 +1809,16 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     let mut pos = sh.getopts_pos;
     let mut ind = if pos > 0 { optind.max(2) - 1 } else { optind };
     let end = |sh: &mut Shell, ind: usize| -> Res {
-        let ro = sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
+        let ro = !bad_name && sh.vars.set(&var, b"?", sh.opts.allexport).is_err();
         sh.vars.unset(b"OPTARG").ok();
         let ro_ind = sh
             .vars
             .set(b"OPTIND", ind.to_string().as_bytes(), false)
             .is_err();
         sh.getopts_pos = 0;
+        if bad_name {
+            return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
+        }
         if ro || ro_ind {
             let name: &[u8] = if ro { &var } else { b"OPTIND" };
             sh.errf(&[b"getopts: ", name, b": is read only"]);
@@ -1879,6 +1913,9 @@ fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     }
     finish(sh, ind + 1);
     sh.getopts_pos = pos;
+    if bad_name {
+        return sh.usage_err(b"getopts", &[&var[..], b": bad variable name"].concat());
+    }
     // A read-only OPTIND or OPTARG that could not take its new value fails the call (dash,
     // BusyBox ash).
     for v in [&b"OPTIND"[..], b"OPTARG"] {

@@ -225,7 +225,7 @@ fn install(argv0: &OsStr, rest: &[OsString]) -> i32 {
             Some(d) => d.clone(),
             None => Path::new("/").join(a.dir),
         };
-        if let Err(e) = std::fs::create_dir_all(&d) {
+        if let Err(e) = crate::common::fs::mkdir_all(d.as_os_str().as_bytes()) {
             warn(&path_msg(&d, &strerror(&e)));
             status = 1;
             continue;

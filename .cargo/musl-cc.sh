@@ -11,11 +11,22 @@
 # this script: after changing it, `cargo clean -p zstd-sys`.)
 cc=musl-gcc
 command -v "$cc" >/dev/null 2>&1 || cc=cc
+#
+# liblzma's encoder finds a distance's slot in an 8 KB table (lzma_fastpos) unless HAVE_SMALL is
+# defined, which computes it with one bit scan instead (upstream: as fast or slightly faster
+# where BSR is fast, as on every x86-64). The three files that include fastpos.h get the define;
+# no other header they include depends on it (crc_common.h and lz_encoder_hash.h, where it
+# changes the CRC code, are not among them), and nothing else refers to the table, so the link
+# drops it: xz -6 ran the same instructions. (After changing this too: `cargo clean -p
+# liblzma-sys`.)
 for arg do
     case $arg in
     *zstd/lib/decompress/zstd_decompress.c | *zstd/lib/decompress/zstd_decompress_block.c | \
     *zstd/lib/decompress/huf_decompress.c)
         exec "$cc" "$@" -UZSTD_NO_INLINE -O2 ;;
+    *liblzma/lzma/lzma_encoder.c | *liblzma/lzma/lzma2_encoder.c | \
+    *liblzma/lzma/lzma_encoder_optimum_normal.c)
+        exec "$cc" "$@" -DHAVE_SMALL ;;
     esac
 done
 exec "$cc" "$@"

@@ -105,3 +105,33 @@ mod no_unwinder {
         abort()
     }
 }
+
+/// musl's `pthread_setname_np`, which std calls when a named thread starts (tar's codec
+/// threads), formats `/proc/self/task/TID/comm` with `snprintf` for the case of naming another
+/// thread: that links musl's whole `printf` (its core, floating-point formatting and stdio
+/// plumbing, 8 KB) into a binary that never prints through it. std only ever names the thread
+/// it is running on: one `prctl`, as musl does it (a name over 15 bytes is `ERANGE` as there);
+/// another thread gets `ESRCH`.
+#[cfg(target_env = "musl")]
+mod thread_name {
+    use std::ffi::{c_char, c_int};
+
+    #[no_mangle]
+    extern "C" fn pthread_setname_np(thread: libc::pthread_t, name: *const c_char) -> c_int {
+        // SAFETY: pthread_self has no preconditions.
+        if thread != unsafe { libc::pthread_self() } {
+            return libc::ESRCH;
+        }
+        // SAFETY: the caller passes a NUL-terminated name; strnlen reads at most 16 bytes.
+        if unsafe { libc::strnlen(name, 16) } > 15 {
+            return libc::ERANGE;
+        }
+        // SAFETY: as above; PR_SET_NAME reads the name up to its NUL, at most 16 bytes.
+        match unsafe { libc::prctl(libc::PR_SET_NAME, name) } {
+            0 => 0,
+            _ => std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EINVAL),
+        }
+    }
+}

@@ -121,7 +121,7 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
         b"--list-full" => {
             let s: String = APPLETS
                 .iter()
-                .map(|a| format!("{}/{}\n", a.dir, a.name))
+                .map(|a| format!("{}/{}\n", a.dir(), a.name))
                 .collect();
             print(&s)
         }
@@ -223,9 +223,9 @@ fn install(argv0: &OsStr, rest: &[OsString]) -> i32 {
     for a in APPLETS {
         let d = match &dir {
             Some(d) => d.clone(),
-            None => Path::new("/").join(a.dir),
+            None => Path::new("/").join(a.dir()),
         };
-        if let Err(e) = std::fs::create_dir_all(&d) {
+        if let Err(e) = crate::common::fs::mkdir_all(d.as_os_str().as_bytes()) {
             warn(&path_msg(&d, &strerror(&e)));
             status = 1;
             continue;

@@ -551,7 +551,7 @@ impl Diff {
             return None;
         }
         names.retain(|n| !self.excluded(n));
-        names.sort();
+        crate::common::sort::sort(&mut names);
         Some(names)
     }
 

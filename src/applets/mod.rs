@@ -258,9 +258,39 @@ pub type Main = fn(Vec<OsString>, &mut Ctx) -> i32;
 pub struct Applet {
     pub name: &'static str,
     pub main: Main,
-    /// Where `rbox --install` puts the link when no directory is given: "bin" or "usr/bin".
-    pub dir: &'static str,
+    /// Where `rbox --install` puts the link when no directory is given: an index into
+    /// [`DIRS`] (a byte instead of a 16-byte `&str`: the table is 32 bytes an entry, not 48).
+    dir: u8,
     pub mode: Mode,
+}
+
+/// The directories of [`Applet::dir`].
+const DIRS: [&str; 3] = ["bin", "usr/bin", "usr/sbin"];
+
+/// The index of `dir` in [`DIRS`] (a table entry naming another fails to compile).
+const fn dir_index(dir: &str) -> u8 {
+    let mut i = 0;
+    while i < DIRS.len() {
+        if DIRS[i].len() == dir.len() {
+            let (a, b) = (DIRS[i].as_bytes(), dir.as_bytes());
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("an applet's directory is not in DIRS")
+}
+
+impl Applet {
+    /// Where `rbox --install` puts the link when no directory is given: "bin" or "usr/bin".
+    pub fn dir(&self) -> &'static str {
+        DIRS[self.dir as usize]
+    }
 }
 
 macro_rules! applet {
@@ -269,7 +299,7 @@ macro_rules! applet {
         Applet {
             name: $name,
             main: $main,
-            dir: $dir,
+            dir: dir_index($dir),
             mode: Mode::$mode,
         }
     };

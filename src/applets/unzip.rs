@@ -1272,7 +1272,7 @@ fn finish(r: &mut Run, x: &mut Extract) {
         }
     }
     let mut dirs = std::mem::take(&mut x.dirs);
-    dirs.sort_by(|a, b| b.path.cmp(&a.path));
+    crate::common::sort::sort_by(&mut dirs, |a, b| b.path.cmp(&a.path));
     for d in dirs {
         let (dir, base) = split(&d.path);
         let Ok(parent) = x.open_dir(dir) else {

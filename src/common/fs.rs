@@ -664,9 +664,56 @@ pub fn same_entry(a: &[u8], b: &[u8]) -> bool {
     base_name(a) == base_name(b) && parent(a).is_some() && parent(a) == parent(b)
 }
 
+/// `mkdir -p` without messages, for `rbox --install` and `wget -P`: each missing directory of
+/// `path` made with mode 0777 less the umask, Ok when `path` is a directory in the end. As std's
+/// `create_dir_all` (whose path handling, 3 KB, nothing else in the binary needs): an empty path
+/// is Ok, and when a parent could not be made its error is the one returned.
+pub fn mkdir_all(path: &[u8]) -> io::Result<()> {
+    if path.is_empty() {
+        return Ok(());
+    }
+    let exists = |e: &io::Error| e.raw_os_error() == Some(libc::EEXIST);
+    let mut parent_err = None;
+    for i in 1..path.len() {
+        if path[i] == b'/' && path[i - 1] != b'/' {
+            match sfs::mkdirat(sfd::cwd(), &path[..i], 0o777) {
+                Err(e) if !exists(&e) => parent_err = Some(e),
+                _ => parent_err = None,
+            }
+        }
+    }
+    match sfs::mkdirat(sfd::cwd(), path, 0o777) {
+        Err(e)
+            if exists(&e)
+                && sfd::stat(path).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR) =>
+        {
+            Ok(())
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(parent_err.unwrap_or(e)),
+        r => r,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mkdir_all_as_create_dir_all() {
+        let base = std::env::temp_dir().join(format!("rbox-mkdir-all-{}", std::process::id()));
+        let b = base.as_os_str().as_encoded_bytes().to_vec();
+        let p = |s: &str| [&b[..], s.as_bytes()].concat();
+        assert!(mkdir_all(&p("/a//b/c/")).is_ok());
+        assert!(sfd::stat(&p("/a/b/c")).is_ok_and(|s| s.st_mode & libc::S_IFMT == libc::S_IFDIR));
+        assert!(mkdir_all(&p("/a/b")).is_ok(), "an existing directory");
+        assert!(mkdir_all(b"").is_ok());
+        std::fs::write(base.join("f"), b"").unwrap();
+        let e = mkdir_all(&p("/f")).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
+        let e = mkdir_all(&p("/f/x/y")).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOTDIR), "the parent's error");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 
     #[test]
     fn chmod_modes() {

@@ -1,5 +1,6 @@
 //! One sort routine for the lists that are not on a hot path (shell listings and completions,
-//! globs, envsubst's variables, cut's ranges, directory listings of adduser).
+//! globs, envsubst's variables, cut's ranges, directory listings of adduser, diff's and unzip's
+//! directories, find's test order, the regex engine's literal sets).
 //!
 //! Each `sort_by` of a new element type or comparator puts another copy of the standard
 //! library's sort in the binary (3 to 6 KB each). [`sort_by`] sorts positions (`u32`) through a

@@ -9,6 +9,7 @@ use crate::common::datetime;
 use crate::common::fs::{apply_mode, Names};
 use crate::common::quote::quote_locale;
 use crate::common::regex::{Regex, Syntax};
+use crate::common::sort;
 use crate::common::sys::fd::{self as sysfd, cwd};
 use crate::common::time::Zone;
 use crate::common::walk::Follow;
@@ -1077,14 +1078,14 @@ fn names_first(n: Node) -> Node {
     for item in items {
         let item = names_first(item);
         if has_side_effects(&item) {
-            out[seg_start..].sort_by_key(cost);
+            sort::sort_by(&mut out[seg_start..], |a, b| cost(a).cmp(&cost(b)));
             out.push(item);
             seg_start = out.len();
         } else {
             out.push(item);
         }
     }
-    out[seg_start..].sort_by_key(cost);
+    sort::sort_by(&mut out[seg_start..], |a, b| cost(a).cmp(&cost(b)));
     let mut it = out.into_iter();
     let first = it.next().expect("a chain has two operands");
     it.fold(first, |l, r| {

@@ -1011,7 +1011,7 @@ impl Wget {
             }
         };
         if let Some(pre) = &self.o.prefix {
-            let _ = std::fs::create_dir_all(pre);
+            let _ = crate::common::fs::mkdir_all(pre.as_bytes());
         }
         let f = OpenOptions::new()
             .write(true)

@@ -33,11 +33,12 @@ const SLICE: usize = 32 * 1024;
 const FAST_BITS: u32 = 10;
 
 /// bzip2's CRC-32 (polynomial 0x04c11db7, most significant bit first, no reflection), four
-/// bytes a step: `CRC[k][b]` is byte `b`'s contribution `k` bytes before the end.
-static CRC: [[u32; 256]; 4] = crc_tables();
+/// bytes a step: `t[k][b]` is byte `b`'s contribution `k` bytes before the end. Computed for
+/// each decoder (a few microseconds): 4 KB less in the file than a constant table.
+type CrcTable = [[u32; 256]; 4];
 
-const fn crc_tables() -> [[u32; 256]; 4] {
-    let mut t = [[0u32; 256]; 4];
+fn crc_tables() -> Box<CrcTable> {
+    let mut t = Box::new([[0u32; 256]; 4]);
     let mut i = 0;
     while i < 256 {
         let mut c = (i as u32) << 24;
@@ -66,17 +67,17 @@ const fn crc_tables() -> [[u32; 256]; 4] {
     t
 }
 
-fn crc_update(mut crc: u32, data: &[u8]) -> u32 {
+fn crc_update(t: &CrcTable, mut crc: u32, data: &[u8]) -> u32 {
     let mut words = data.chunks_exact(4);
     for w in &mut words {
         let c = crc ^ u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
-        crc = CRC[3][(c >> 24) as usize]
-            ^ CRC[2][(c >> 16) as u8 as usize]
-            ^ CRC[1][(c >> 8) as u8 as usize]
-            ^ CRC[0][c as u8 as usize];
+        crc = t[3][(c >> 24) as usize]
+            ^ t[2][(c >> 16) as u8 as usize]
+            ^ t[1][(c >> 8) as u8 as usize]
+            ^ t[0][c as u8 as usize];
     }
     for &b in words.remainder() {
-        crc = (crc << 8) ^ CRC[0][((crc >> 24) as u8 ^ b) as usize];
+        crc = (crc << 8) ^ t[0][((crc >> 24) as u8 ^ b) as usize];
     }
     crc
 }
@@ -407,6 +408,7 @@ pub struct Decoder {
     same: u32,
     /// Copies of `last` still to write (an RLE count met with the output full).
     repeat: u32,
+    crc_table: Box<CrcTable>,
     crc: u32,
     block_crc: u32,
     combined: u32,
@@ -440,6 +442,7 @@ impl Decoder {
             last: -1,
             same: 0,
             repeat: 0,
+            crc_table: crc_tables(),
             crc: 0,
             block_crc: 0,
             combined: 0,
@@ -822,7 +825,7 @@ impl Decoder {
         }
         self.walk = k;
         (self.last, self.same, self.repeat) = (prev, same, repeat);
-        self.crc = crc_update(self.crc, &o[..w]);
+        self.crc = crc_update(&self.crc_table, self.crc, &o[..w]);
         if k.left == 0 && repeat == 0 {
             self.finish_block()?;
         }
@@ -1062,7 +1065,7 @@ mod tests {
                     d.blk = Some(Box::new(b2));
                     d.walk = walk;
                     d.crc = 0xffff_ffff;
-                    d.block_crc = !crc_update(0xffff_ffff, &want);
+                    d.block_crc = !crc_update(&d.crc_table, 0xffff_ffff, &want);
                     d.state = State::Output;
                     let mut out = Vec::new();
                     let mut buf = vec![0u8; ochunk];

@@ -76,7 +76,9 @@ impl Group {
             .collect();
         // By bucket, then longest first (the first literal that compares equal is the longest
         // one starting there), then by id so the order does not depend on the input's.
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+        crate::common::sort::sort_by(&mut keyed, |a, b| {
+            a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1))
+        });
         for &(h, id, _) in &keyed {
             let lit = set.literal(id);
             let mut k = 0u32;

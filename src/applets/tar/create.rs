@@ -58,6 +58,8 @@ pub struct Creator<'a> {
     /// The name the -v line of the member being written shows, when not its stored one: the
     /// name as given (GNU's `orig_file_name`) unless --show-transformed-names.
     shown: Option<Vec<u8>>,
+    /// `--recursion`/`--no-recursion` as it stands at the name being added.
+    recursion: bool,
 }
 
 fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
@@ -98,13 +100,10 @@ impl<'a> Creator<'a> {
             pid: std::process::id(),
             format: o.format,
             all_links: o.deref
-                || o.names
-                    .iter()
-                    .filter(|n| !matches!(n, NameArg::Dir(_)))
-                    .nth(1)
-                    .is_some()
+                || o.names.iter().filter(|n| n.is_name()).nth(1).is_some()
                 || o.names.iter().any(|n| matches!(n, NameArg::FilesFrom(_))),
             shown: None,
+            recursion: true,
         }
     }
 
@@ -141,9 +140,15 @@ impl<'a> Creator<'a> {
         // The directory of the last -C (the current one before any).
         let mut base: Option<OwnedFd> = None;
         let names = self.o.names.clone();
+        self.recursion = true;
+        let mut operand = 0;
         for n in &names {
             let at = base.as_ref().map_or(cwd(), |f| f.as_fd());
+            // Exclusions given after this name do not apply to it (GNU's positional options).
+            self.excl.operand = operand;
+            operand += n.is_name() as usize;
             match n {
+                NameArg::Recursion(r) => self.recursion = *r,
                 NameArg::Dir(d) => {
                     let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
                     match sys::openat(at, d.as_bytes(), fl, 0) {
@@ -159,6 +164,12 @@ impl<'a> Creator<'a> {
                         self.add_top(ctx, at, &p)?;
                     }
                 }
+            }
+        }
+        if !self.o.unconsumed.is_empty() {
+            ctx.error(2, b"The following options were used after any non-optional arguments in archive create or update mode.  These options are positional and affect only arguments that follow them.  Please, rearrange them properly.");
+            for m in &self.o.unconsumed {
+                ctx.error(2, m);
             }
         }
         Ok(())
@@ -181,7 +192,7 @@ impl<'a> Creator<'a> {
             return Ok(());
         }
         self.top = (p.to_vec(), stored.clone());
-        if !self.o.recursion {
+        if !self.recursion {
             return self.file(ctx, base, p, &stored, true, libc::DT_UNKNOWN, None);
         }
         // The children of "/" (stored as ".") are named relative: "etc", not "./etc".
@@ -500,7 +511,7 @@ impl<'a> Creator<'a> {
                     && self.format != Format::V7
                     && self.format != Format::Ustar;
                 let dumped = if sparse {
-                    let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64);
+                    let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64, self.o.hole_raw);
                     self.sparse_member(ctx, &meta, fd.as_fd(), &map, size)?
                 } else {
                     meta.size = size;
@@ -916,32 +927,34 @@ impl<'a> Creator<'a> {
 /// The data segments of a sparse file as GNU's sparse.c finds them: a file with no blocks is
 /// one empty segment at its end; otherwise SEEK_DATA/SEEK_HOLE, each segment as the file system
 /// reports it and an empty one at the end; where the file system cannot tell (or claims a
-/// file with fewer blocks than bytes is all data), 512-byte blocks of zeros are holes.
-fn sparse_map(fd: BorrowedFd, size: u64, blocks: u64) -> Vec<(u64, u64)> {
+/// file with fewer blocks than bytes is all data), and with `--hole-detection=raw`, 512-byte
+/// blocks of zeros are holes.
+fn sparse_map(fd: BorrowedFd, size: u64, blocks: u64, raw: bool) -> Vec<(u64, u64)> {
     if blocks == 0 {
         return vec![(size, 0)];
     }
     let mut map = Vec::new();
     let mut off = 0u64;
-    let seek_ok = loop {
-        let data = match fs::seek_data(fd, off) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                map.push((size, 0));
-                break true;
+    let seek_ok = !raw
+        && loop {
+            let data = match fs::seek_data(fd, off) {
+                Ok(Some(d)) => d,
+                Ok(None) => {
+                    map.push((size, 0));
+                    break true;
+                }
+                Err(_) => break false,
+            };
+            let hole = match fs::seek_hole(fd, data) {
+                Ok(Some(h)) => h,
+                _ => break false,
+            };
+            if off == 0 && data == 0 && hole == size {
+                break false;
             }
-            Err(_) => break false,
+            map.push((data, hole - data));
+            off = hole;
         };
-        let hole = match fs::seek_hole(fd, data) {
-            Ok(Some(h)) => h,
-            _ => break false,
-        };
-        if off == 0 && data == 0 && hole == size {
-            break false;
-        }
-        map.push((data, hole - data));
-        off = hole;
-    };
     if seek_ok {
         return map;
     }

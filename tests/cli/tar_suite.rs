@@ -87,3 +87,31 @@ fn recursion_toggles_per_name() {
          TOOL -xvf b.tar --no-recursion one/ two/",
     );
 }
+
+#[test]
+fn compare_reports_on_stdout_and_checks_hard_links() {
+    // -d's differences are listing lines (stdout, status 1); a hard link member whose file is
+    // no longer the same inode as its target is "Not linked to".
+    let setup =
+        "mkdir a && echo x > a/x && ln -s x a/y && ln a/x a/z && tar -cf a.tar a/x a/y a/z && \
+                 rm a/z && ln -s x a/z && echo changed > a/x && chmod 600 a/x";
+    same_as_gnu_tar(
+        "tardiff",
+        setup,
+        "TOOL -df a.tar; echo $?; TOOL -dvf a.tar; echo $?",
+    );
+}
+
+#[test]
+fn overwrite_with_dereference_writes_through_symlinks() {
+    // Plain extraction and --overwrite replace an existing symlink; with -h and --overwrite
+    // the file it points to is written instead.
+    let setup = "mkdir src d1 d2 d3 && echo new > src/f && tar -cf a.tar -C src . && \
+                 for d in d1 d2 d3; do ln -s t $d/f && echo old > $d/t; done";
+    same_as_gnu_tar(
+        "tarthrough",
+        setup,
+        "TOOL -xf a.tar -C d1 && TOOL --overwrite -xf a.tar -C d2 && TOOL --overwrite -xhf a.tar -C d3; \
+         echo $?; for d in d1 d2 d3; do test -L $d/f && echo link; cat $d/f $d/t; done",
+    );
+}

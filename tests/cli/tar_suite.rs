@@ -4,8 +4,8 @@
 #[allow(unused_imports)]
 use crate::harness::*;
 
-/// Runs `script` (tar spelt `TOOL`) with rbox's tar and with GNU's in fresh copies of a tree
-/// made by `setup`; status, stdout and stderr must match.
+/// Runs `script` (tar spelt `TOOL`) with rbox's tar and then with GNU's in the tree `setup`
+/// made (a script that changes it starts from copies); status, stdout and stderr must match.
 fn same_as_gnu_tar(tag: &str, setup: &str, script: &str) {
     if !have("tar") {
         return skip("GNU tar not installed");
@@ -106,12 +106,35 @@ fn compare_reports_on_stdout_and_checks_hard_links() {
 fn overwrite_with_dereference_writes_through_symlinks() {
     // Plain extraction and --overwrite replace an existing symlink; with -h and --overwrite
     // the file it points to is written instead.
-    let setup = "mkdir src d1 d2 d3 && echo new > src/f && tar -cf a.tar -C src . && \
-                 for d in d1 d2 d3; do ln -s t $d/f && echo old > $d/t; done";
+    let setup = "mkdir src && echo new > src/f && tar -cf a.tar -C src .";
     same_as_gnu_tar(
         "tarthrough",
         setup,
-        "TOOL -xf a.tar -C d1 && TOOL --overwrite -xf a.tar -C d2 && TOOL --overwrite -xhf a.tar -C d3; \
+        "rm -rf d1 d2 d3 && mkdir d1 d2 d3 && for d in d1 d2 d3; do ln -s t $d/f && echo old > $d/t; done; \
+         TOOL -xf a.tar -C d1 && TOOL --overwrite -xf a.tar -C d2 && TOOL --overwrite -xhf a.tar -C d3; \
          echo $?; for d in d1 d2 d3; do test -L $d/f && echo link; cat $d/f $d/t; done",
+    );
+}
+
+#[test]
+fn update_looks_inside_directories_already_archived() {
+    // -u does not add a directory again (its time changes with every new entry); only the
+    // entries under it that are new or newer.
+    let setup = "mkdir -p a/s && echo 1 > a/b && echo 2 > a/s/c && tar -cf arc0 a && \
+                 touch -d 2030-01-01 a/s/c && echo 3 > a/n && touch -d 2031-01-01 a a/s";
+    same_as_gnu_tar(
+        "tarupd",
+        setup,
+        "cp arc0 arc && TOOL -uvf arc a; echo $?; TOOL -tf arc; TOOL -uvf arc a; TOOL -tf arc | wc -l",
+    );
+}
+
+#[test]
+fn v7_name_too_long_is_an_error() {
+    let setup = "mkdir -p d && touch d/$(printf '%0100d' 0)";
+    same_as_gnu_tar(
+        "tarv7",
+        setup,
+        "TOOL --format=v7 -cf a.tar d; echo $?; TOOL -tf a.tar",
     );
 }

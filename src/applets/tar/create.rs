@@ -408,6 +408,16 @@ impl<'a> Creator<'a> {
                         return Ok(false);
                     }
                 }
+            } else {
+                // GNU's -u puts a directory the archive has already in place of its entries:
+                // only they are looked at again, whatever the directory's own time.
+                let mut slashed = name.to_vec();
+                if !slashed.ends_with(b"/") {
+                    slashed.push(b'/');
+                }
+                if map.contains_key(name) || map.contains_key(&slashed) {
+                    return Ok(true);
+                }
             }
         }
         let mut mode = st.st_mode & 0o7777;

@@ -938,7 +938,7 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, w: &WriteOpts, diags: &mut Vec<
             Format::V7 => {
                 let mut e = q(name);
                 e.extend_from_slice(b": file name is too long (max 99); not dumped");
-                diags.push(Diag::Warn(e));
+                diags.push(Diag::Error(e));
                 return false;
             }
             Format::Ustar => {

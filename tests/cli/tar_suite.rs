@@ -138,3 +138,16 @@ fn v7_name_too_long_is_an_error() {
         "TOOL --format=v7 -cf a.tar d; echo $?; TOOL -tf a.tar",
     );
 }
+
+#[test]
+fn remove_files_of_dot_under_directory_options() {
+    // `-C foo . -C ../bar .` with --remove-files empties and then removes foo and bar
+    // themselves, by name, once the archive is written (a later -C may pass through them).
+    let setup = "true";
+    same_as_gnu_tar(
+        "tarrmdot",
+        setup,
+        "rm -rf foo bar && mkdir -p foo/sub bar && echo 1 > foo/sub/f && echo 2 > bar/g && \
+         TOOL -cvf a.tar --remove-files -C foo . -C ../bar .; echo $?; ls; TOOL -tf a.tar",
+    );
+}

@@ -60,6 +60,11 @@ pub struct Creator<'a> {
     shown: Option<Vec<u8>>,
     /// `--recursion`/`--no-recursion` as it stands at the name being added.
     recursion: bool,
+    /// How many `-C`s are in force (0: none).
+    cdir: usize,
+    /// `--remove-files` of a `.` operand under the Nth `-C`: that directory itself, removed
+    /// by its name when all is written (GNU's deferred unlinks), as later `-C`s may go through it.
+    cdir_rmdir: Vec<usize>,
 }
 
 fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
@@ -104,6 +109,8 @@ impl<'a> Creator<'a> {
                 || o.names.iter().any(|n| matches!(n, NameArg::FilesFrom(_))),
             shown: None,
             recursion: true,
+            cdir: 0,
+            cdir_rmdir: Vec::new(),
         }
     }
 
@@ -137,13 +144,14 @@ impl<'a> Creator<'a> {
             self.root_names = (self.user_name(0), self.group_name(0));
         }
         self.global_header(ctx)?;
-        // The directory of the last -C (the current one before any).
-        let mut base: Option<OwnedFd> = None;
+        // The directories of the -Cs so far, each opened from the one before (the current one
+        // before any).
+        let mut bases: Vec<(OwnedFd, &std::ffi::OsStr)> = Vec::new();
         let names = self.o.names.clone();
         self.recursion = true;
         let mut operand = 0;
         for n in &names {
-            let at = base.as_ref().map_or(cwd(), |f| f.as_fd());
+            let at = bases.last().map_or(cwd(), |f| f.0.as_fd());
             // Exclusions given after this name do not apply to it (GNU's positional options).
             self.excl.operand = operand;
             operand += n.is_name() as usize;
@@ -152,9 +160,10 @@ impl<'a> Creator<'a> {
                 NameArg::Dir(d) => {
                     let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
                     match sys::openat(at, d.as_bytes(), fl, 0) {
-                        Ok(fd) => base = Some(fd),
+                        Ok(fd) => bases.push((fd, d)),
                         Err(e) => return Err(fatal_file(ctx, d.as_bytes(), "Cannot open", &e)),
                     }
+                    self.cdir = bases.len();
                 }
                 NameArg::Name(p) => self.add_top(ctx, at, p)?,
                 NameArg::FilesFrom(f) => {
@@ -164,6 +173,16 @@ impl<'a> Creator<'a> {
                         self.add_top(ctx, at, &p)?;
                     }
                 }
+            }
+        }
+        for &k in &self.cdir_rmdir {
+            let parent = if k > 1 { bases[k - 2].0.as_fd() } else { cwd() };
+            let name = bases[k - 1].1.as_bytes();
+            match fs::unlinkat(parent, name, libc::AT_REMOVEDIR) {
+                Err(e) if e.raw_os_error() != Some(libc::ENOENT) => {
+                    file_error(ctx, name, "Cannot rmdir", &e, 2)
+                }
+                _ => {}
             }
         }
         if !self.o.unconsumed.is_empty() {
@@ -292,6 +311,12 @@ impl<'a> Creator<'a> {
     /// After a directory's children: --remove-files removes it.
     fn dir_post(&mut self, ctx: &mut Ctx, e: &walk::Entry, name: &[u8]) {
         if self.post_ok.pop() == Some(true) && self.o.remove_files {
+            if e.depth() == 0 && matches!(e.name(), b"." | b"") && self.cdir > 0 {
+                if !self.cdir_rmdir.contains(&self.cdir) {
+                    self.cdir_rmdir.push(self.cdir);
+                }
+                return;
+            }
             if let Err(err) = fs::unlinkat(e.parent(), e.name(), libc::AT_REMOVEDIR) {
                 file_error(ctx, name, "Cannot rmdir", &err, 2);
             }

@@ -151,3 +151,19 @@ fn remove_files_of_dot_under_directory_options() {
          TOOL -cvf a.tar --remove-files -C foo . -C ../bar .; echo $?; ls; TOOL -tf a.tar",
     );
 }
+
+#[test]
+fn options_inside_file_lists() {
+    // A -T list line starting with '-' is options: -C, a nested -T, --recursion and
+    // --no-recursion take effect where they stand (not with --null, which reads names as
+    // they are).
+    let setup = "mkdir -p dir one two && : > f1 && : > dir/f2 && : > one/x && : > two/y && : > f3 && \
+                 printf 'f1\\n-C dir\\n.\\n' > L1 && printf 'f1\\n-T L3\\nf1\\n' > L2 && printf 'f3\\n' > L3 && \
+                 printf -- '--no-recursion\\none\\n--recursion\\ntwo\\n' > L4";
+    same_as_gnu_tar(
+        "tarlist",
+        setup,
+        "TOOL -cf a.tar -T L1 && TOOL -tf a.tar | sort; TOOL -cf b.tar -T L2 && TOOL -tf b.tar; \
+         TOOL -cf c.tar -T L4 && TOOL -tf c.tar; TOOL -cf d.tar one two && TOOL -tf d.tar -T L4",
+    );
+}

@@ -146,17 +146,23 @@ impl<'a> Creator<'a> {
         self.global_header(ctx)?;
         // The directories of the -Cs so far, each opened from the one before (the current one
         // before any).
-        let mut bases: Vec<(OwnedFd, &std::ffi::OsStr)> = Vec::new();
-        let names = self.o.names.clone();
+        let mut bases: Vec<(OwnedFd, std::ffi::OsString)> = Vec::new();
+        // The command line's names, then (in their place) what each -T list holds; whether
+        // an item came from a list.
+        let mut todo: std::collections::VecDeque<(NameArg, bool)> =
+            self.o.names.iter().map(|n| (n.clone(), false)).collect();
         self.recursion = true;
         let mut operand = 0;
-        for n in &names {
+        let mut read_lists = std::collections::HashSet::new();
+        while let Some((n, listed)) = todo.pop_front() {
             let at = bases.last().map_or(cwd(), |f| f.0.as_fd());
-            // Exclusions given after this name do not apply to it (GNU's positional options).
-            self.excl.operand = operand;
-            operand += n.is_name() as usize;
+            if !listed {
+                // Exclusions given after this name do not apply to it (GNU's positional options).
+                self.excl.operand = operand;
+                operand += n.is_name() as usize;
+            }
             match n {
-                NameArg::Recursion(r) => self.recursion = *r,
+                NameArg::Recursion(r) => self.recursion = r,
                 NameArg::Dir(d) => {
                     let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
                     match sys::openat(at, d.as_bytes(), fl, 0) {
@@ -165,12 +171,15 @@ impl<'a> Creator<'a> {
                     }
                     self.cdir = bases.len();
                 }
-                NameArg::Name(p) => self.add_top(ctx, at, p)?,
+                NameArg::Name(p) => self.add_top(ctx, at, &p)?,
+                // A list naming itself again (GNU refuses a second reading) is not reread.
+                NameArg::FilesFrom(f) if !read_lists.insert((bases.len(), f.clone())) => {}
                 NameArg::FilesFrom(f) => {
-                    let list = super::opts::read_names_file_at(at.as_fd(), f, self.o.null)
+                    let list = super::opts::read_names_file_at(at.as_fd(), &f, self.o.null)
                         .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
-                    for p in list {
-                        self.add_top(ctx, at, &p)?;
+                    let items = super::opts::list_items(list, self.o.null);
+                    for it in items.into_iter().rev() {
+                        todo.push_front((it, true));
                     }
                 }
             }

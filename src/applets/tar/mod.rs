@@ -93,15 +93,21 @@ fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<Names> {
     let mut pats = Vec::new();
     let mut dirs = Vec::new();
     let mut recursive = true;
-    for n in &o.names {
+    let mut todo: std::collections::VecDeque<NameArg> = o.names.iter().cloned().collect();
+    let mut read_lists = std::collections::HashSet::new();
+    while let Some(n) = todo.pop_front() {
         match n {
-            NameArg::Name(p) => pats.push((p.clone(), recursive)),
-            NameArg::Dir(d) => dirs.push(d.clone()),
-            NameArg::Recursion(r) => recursive = *r,
+            NameArg::Name(p) => pats.push((p, recursive)),
+            NameArg::Dir(d) => dirs.push(d),
+            NameArg::Recursion(r) => recursive = r,
+            // A list naming itself again (GNU refuses a second reading) is not reread.
+            NameArg::FilesFrom(f) if !read_lists.insert(f.clone()) => {}
             NameArg::FilesFrom(f) => {
-                let l = opts::read_names_file(f, o.null)
+                let l = opts::read_names_file(&f, o.null)
                     .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
-                pats.extend(l.into_iter().map(|p| (p, recursive)));
+                for it in opts::list_items(l, o.null).into_iter().rev() {
+                    todo.push_front(it);
+                }
             }
         }
     }

@@ -1331,3 +1331,42 @@ pub fn read_names_file_at(
         .map(|l| l.to_vec())
         .collect())
 }
+
+/// What a `-T` list holds, GNU's way (unless `--null`, which reads names verbatim): a line
+/// starting with `-` is options, of which `-C DIR`, `-T FILE`, `--recursion` and
+/// `--no-recursion` are taken where they stand; every other line is a name.
+pub fn list_items(lines: Vec<Vec<u8>>, null: bool) -> Vec<NameArg> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if null || !line.trim_ascii_start().starts_with(b"-") {
+            out.push(NameArg::Name(line));
+            continue;
+        }
+        let words = split_words(&line);
+        let mut it = words.into_iter();
+        let os = |v: Vec<u8>| OsString::from_vec(v);
+        while let Some(w) = it.next() {
+            let item = match &w[..] {
+                b"-C" | b"--directory" => it.next().map(|d| NameArg::Dir(os(d))),
+                b"-T" | b"--files-from" => it.next().map(|f| NameArg::FilesFrom(os(f))),
+                b"--recursion" => Some(NameArg::Recursion(true)),
+                b"--no-recursion" => Some(NameArg::Recursion(false)),
+                _ => {
+                    if let Some(d) = w.strip_prefix(b"--directory=") {
+                        Some(NameArg::Dir(os(d.to_vec())))
+                    } else if let Some(f) = w.strip_prefix(b"--files-from=") {
+                        Some(NameArg::FilesFrom(os(f.to_vec())))
+                    } else if w.len() > 2 && w.starts_with(b"-C") {
+                        Some(NameArg::Dir(os(w[2..].to_vec())))
+                    } else if w.len() > 2 && w.starts_with(b"-T") {
+                        Some(NameArg::FilesFrom(os(w[2..].to_vec())))
+                    } else {
+                        Some(NameArg::Name(w))
+                    }
+                }
+            };
+            out.extend(item);
+        }
+    }
+    out
+}

@@ -71,7 +71,7 @@ fn file_selection_options_are_positional_on_create() {
         "TOOL -cf a.tar d --exclude '*.b'; echo $?; TOOL -tf a.tar | sort; \
          TOOL -cf b.tar --exclude='d/x/*' --no-wildcards --exclude='d/y/*' --wildcards d; TOOL -tf b.tar | sort; \
          TOOL -cf c.tar --exclude='*.C' --ignore-case --exclude='*.B' d; TOOL -tf c.tar | sort; \
-         TOOL -cvf e.tar --exclude '*.b' d/x -C d --exclude '*.c' -X /dev/null --null --anchored; echo $?",
+         TOOL -cvf e.tar --exclude '*.b' d/x -C d --exclude '*.c' -X /dev/null --anchored; echo $?",
     );
 }
 

@@ -1192,7 +1192,8 @@ fn warning(ctx: &mut Ctx, o: &mut Opts, v: &[u8]) -> Result<()> {
 }
 
 /// GNU's file selection options are positional: given after the last name on create or
-/// update, one of them has no effect, which GNU reports in these words.
+/// update, one of them has no effect, which GNU reports in these words. (`--null` is not
+/// among them here: rbox applies it to every `-T` list wherever it stands.)
 fn positional(id: Id, v: &[u8]) -> Option<Vec<u8>> {
     let long = match id {
         Id::Directory => {
@@ -1204,8 +1205,6 @@ fn positional(id: Id, v: &[u8]) -> Option<Vec<u8>> {
         Id::Exclude => "exclude",
         Id::ExcludeFrom => "exclude-from",
         Id::ExcludeVcs => "exclude-vcs",
-        Id::Null => "null",
-        Id::NoNull => "no-null",
         Id::Recursion => "recursion",
         Id::NoRecursion => "no-recursion",
         Id::Anchored => "anchored",

@@ -581,6 +581,18 @@ pub fn each(
     ctx: &mut Ctx,
     argv: &[OsString],
     spec: &Spec,
+    f: impl FnMut(&mut Ctx, Arg<'static>) -> Result<bool>,
+) -> Result<bool> {
+    each_with(ctx, argv, &[], spec, f)
+}
+
+/// [`each`] with `extra` words put after the program's name once an old-style first argument
+/// is exploded (GNU tar's `TAR_OPTIONS`, which `tar cf a.tar dir` takes too).
+pub fn each_with(
+    ctx: &mut Ctx,
+    argv: &[OsString],
+    extra: &[OsString],
+    spec: &Spec,
     mut f: impl FnMut(&mut Ctx, Arg<'static>) -> Result<bool>,
 ) -> Result<bool> {
     let exploded;
@@ -596,6 +608,11 @@ pub fn each(
             }
             argv = &exploded;
         }
+    }
+    let spliced: Vec<OsString>;
+    if !extra.is_empty() && !argv.is_empty() {
+        spliced = [&argv[..1], extra, &argv[1..]].concat();
+        argv = &spliced;
     }
     for a in Getopt::new(argv, spec.opts, spec.order) {
         let a = match a {

@@ -221,6 +221,8 @@ mod tar_msgs;
 #[cfg(feature = "tar")]
 mod tar_opts;
 #[cfg(feature = "tar")]
+mod tar_suite;
+#[cfg(feature = "tar")]
 mod tar_transform;
 #[cfg(feature = "tee")]
 mod tee;

@@ -58,6 +58,13 @@ pub struct Creator<'a> {
     /// The name the -v line of the member being written shows, when not its stored one: the
     /// name as given (GNU's `orig_file_name`) unless --show-transformed-names.
     shown: Option<Vec<u8>>,
+    /// `--recursion`/`--no-recursion` as it stands at the name being added.
+    recursion: bool,
+    /// How many `-C`s are in force (0: none).
+    cdir: usize,
+    /// `--remove-files` of a `.` operand under the Nth `-C`: that directory itself, removed
+    /// by its name when all is written (GNU's deferred unlinks), as later `-C`s may go through it.
+    cdir_rmdir: Vec<usize>,
 }
 
 fn is_fmt(st: &Stat, fmt: libc::mode_t) -> bool {
@@ -98,13 +105,12 @@ impl<'a> Creator<'a> {
             pid: std::process::id(),
             format: o.format,
             all_links: o.deref
-                || o.names
-                    .iter()
-                    .filter(|n| !matches!(n, NameArg::Dir(_)))
-                    .nth(1)
-                    .is_some()
+                || o.names.iter().filter(|n| n.is_name()).nth(1).is_some()
                 || o.names.iter().any(|n| matches!(n, NameArg::FilesFrom(_))),
             shown: None,
+            recursion: true,
+            cdir: 0,
+            cdir_rmdir: Vec::new(),
         }
     }
 
@@ -138,27 +144,60 @@ impl<'a> Creator<'a> {
             self.root_names = (self.user_name(0), self.group_name(0));
         }
         self.global_header(ctx)?;
-        // The directory of the last -C (the current one before any).
-        let mut base: Option<OwnedFd> = None;
-        let names = self.o.names.clone();
-        for n in &names {
-            let at = base.as_ref().map_or(cwd(), |f| f.as_fd());
+        // The directories of the -Cs so far, each opened from the one before (the current one
+        // before any).
+        let mut bases: Vec<(OwnedFd, std::ffi::OsString)> = Vec::new();
+        // The command line's names, then (in their place) what each -T list holds; whether
+        // an item came from a list.
+        let mut todo: std::collections::VecDeque<(NameArg, bool)> =
+            self.o.names.iter().map(|n| (n.clone(), false)).collect();
+        self.recursion = true;
+        let mut operand = 0;
+        let mut read_lists = std::collections::HashSet::new();
+        while let Some((n, listed)) = todo.pop_front() {
+            let at = bases.last().map_or(cwd(), |f| f.0.as_fd());
+            if !listed {
+                // Exclusions given after this name do not apply to it (GNU's positional options).
+                self.excl.operand = operand;
+                operand += n.is_name() as usize;
+            }
             match n {
+                NameArg::Recursion(r) => self.recursion = r,
                 NameArg::Dir(d) => {
                     let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
                     match sys::openat(at, d.as_bytes(), fl, 0) {
-                        Ok(fd) => base = Some(fd),
+                        Ok(fd) => bases.push((fd, d)),
                         Err(e) => return Err(fatal_file(ctx, d.as_bytes(), "Cannot open", &e)),
                     }
+                    self.cdir = bases.len();
                 }
-                NameArg::Name(p) => self.add_top(ctx, at, p)?,
+                NameArg::Name(p) => self.add_top(ctx, at, &p)?,
+                // A list naming itself again (GNU refuses a second reading) is not reread.
+                NameArg::FilesFrom(f) if !read_lists.insert((bases.len(), f.clone())) => {}
                 NameArg::FilesFrom(f) => {
-                    let list = super::opts::read_names_file_at(at.as_fd(), f, self.o.null)
+                    let list = super::opts::read_names_file_at(at.as_fd(), &f, self.o.null)
                         .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
-                    for p in list {
-                        self.add_top(ctx, at, &p)?;
+                    let items = super::opts::list_items(list, self.o.null);
+                    for it in items.into_iter().rev() {
+                        todo.push_front((it, true));
                     }
                 }
+            }
+        }
+        for &k in &self.cdir_rmdir {
+            let parent = if k > 1 { bases[k - 2].0.as_fd() } else { cwd() };
+            let name = bases[k - 1].1.as_bytes();
+            match fs::unlinkat(parent, name, libc::AT_REMOVEDIR) {
+                Err(e) if e.raw_os_error() != Some(libc::ENOENT) => {
+                    file_error(ctx, name, "Cannot rmdir", &e, 2)
+                }
+                _ => {}
+            }
+        }
+        if !self.o.unconsumed.is_empty() {
+            ctx.error(2, b"The following options were used after any non-optional arguments in archive create or update mode.  These options are positional and affect only arguments that follow them.  Please, rearrange them properly.");
+            for m in &self.o.unconsumed {
+                ctx.error(2, m);
             }
         }
         Ok(())
@@ -181,7 +220,7 @@ impl<'a> Creator<'a> {
             return Ok(());
         }
         self.top = (p.to_vec(), stored.clone());
-        if !self.o.recursion {
+        if !self.recursion {
             return self.file(ctx, base, p, &stored, true, libc::DT_UNKNOWN, None);
         }
         // The children of "/" (stored as ".") are named relative: "etc", not "./etc".
@@ -281,6 +320,12 @@ impl<'a> Creator<'a> {
     /// After a directory's children: --remove-files removes it.
     fn dir_post(&mut self, ctx: &mut Ctx, e: &walk::Entry, name: &[u8]) {
         if self.post_ok.pop() == Some(true) && self.o.remove_files {
+            if e.depth() == 0 && matches!(e.name(), b"." | b"") && self.cdir > 0 {
+                if !self.cdir_rmdir.contains(&self.cdir) {
+                    self.cdir_rmdir.push(self.cdir);
+                }
+                return;
+            }
             if let Err(err) = fs::unlinkat(e.parent(), e.name(), libc::AT_REMOVEDIR) {
                 file_error(ctx, name, "Cannot rmdir", &err, 2);
             }
@@ -397,6 +442,16 @@ impl<'a> Creator<'a> {
                         return Ok(false);
                     }
                 }
+            } else {
+                // GNU's -u puts a directory the archive has already in place of its entries:
+                // only they are looked at again, whatever the directory's own time.
+                let mut slashed = name.to_vec();
+                if !slashed.ends_with(b"/") {
+                    slashed.push(b'/');
+                }
+                if map.contains_key(name) || map.contains_key(&slashed) {
+                    return Ok(true);
+                }
             }
         }
         let mut mode = st.st_mode & 0o7777;
@@ -500,7 +555,7 @@ impl<'a> Creator<'a> {
                     && self.format != Format::V7
                     && self.format != Format::Ustar;
                 let dumped = if sparse {
-                    let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64);
+                    let map = sparse_map(fd.as_fd(), size, st.st_blocks as u64, self.o.hole_raw);
                     self.sparse_member(ctx, &meta, fd.as_fd(), &map, size)?
                 } else {
                     meta.size = size;
@@ -916,32 +971,34 @@ impl<'a> Creator<'a> {
 /// The data segments of a sparse file as GNU's sparse.c finds them: a file with no blocks is
 /// one empty segment at its end; otherwise SEEK_DATA/SEEK_HOLE, each segment as the file system
 /// reports it and an empty one at the end; where the file system cannot tell (or claims a
-/// file with fewer blocks than bytes is all data), 512-byte blocks of zeros are holes.
-fn sparse_map(fd: BorrowedFd, size: u64, blocks: u64) -> Vec<(u64, u64)> {
+/// file with fewer blocks than bytes is all data), and with `--hole-detection=raw`, 512-byte
+/// blocks of zeros are holes.
+fn sparse_map(fd: BorrowedFd, size: u64, blocks: u64, raw: bool) -> Vec<(u64, u64)> {
     if blocks == 0 {
         return vec![(size, 0)];
     }
     let mut map = Vec::new();
     let mut off = 0u64;
-    let seek_ok = loop {
-        let data = match fs::seek_data(fd, off) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                map.push((size, 0));
-                break true;
+    let seek_ok = !raw
+        && loop {
+            let data = match fs::seek_data(fd, off) {
+                Ok(Some(d)) => d,
+                Ok(None) => {
+                    map.push((size, 0));
+                    break true;
+                }
+                Err(_) => break false,
+            };
+            let hole = match fs::seek_hole(fd, data) {
+                Ok(Some(h)) => h,
+                _ => break false,
+            };
+            if off == 0 && data == 0 && hole == size {
+                break false;
             }
-            Err(_) => break false,
+            map.push((data, hole - data));
+            off = hole;
         };
-        let hole = match fs::seek_hole(fd, data) {
-            Ok(Some(h)) => h,
-            _ => break false,
-        };
-        if off == 0 && data == 0 && hole == size {
-            break false;
-        }
-        map.push((data, hole - data));
-        off = hole;
-    };
     if seek_ok {
         return map;
     }

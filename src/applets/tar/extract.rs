@@ -436,33 +436,46 @@ impl<'a> Extractor<'a> {
                     flags |= libc::O_TRUNC;
                 }
                 let mode = e.mode & 0o7777;
-                let mut tries = 0;
-                let fd = loop {
-                    let err = match sys::openat(dir, base, flags, mode) {
-                        Ok(fd) => break fd,
-                        Err(err) => err,
+                // --overwrite with -h writes through an existing symlink (GNU), as long as
+                // what it leads to is beneath the target directory.
+                let through =
+                    if self.o.old_files == OldFiles::Overwrite && self.o.deref && self.beneath {
+                        let fl = libc::O_WRONLY | libc::O_TRUNC | libc::O_CLOEXEC;
+                        fs::open_beneath(self.root.as_fd(), &path, fl).ok()
+                    } else {
+                        None
                     };
-                    let code = err.raw_os_error();
-                    if tries == 0
-                        && matches!(
-                            code,
-                            Some(libc::EEXIST)
-                                | Some(libc::ELOOP)
-                                | Some(libc::EISDIR)
-                                | Some(libc::ETXTBSY)
-                        )
-                    {
-                        tries += 1;
-                        match self.make_room(ctx, dir, base, name, e, "Cannot open") {
-                            Place::Ok => {
-                                flags |= libc::O_EXCL;
-                                continue;
+                let mut tries = 0;
+                let fd = if let Some(fd) = through {
+                    fd
+                } else {
+                    loop {
+                        let err = match sys::openat(dir, base, flags, mode) {
+                            Ok(fd) => break fd,
+                            Err(err) => err,
+                        };
+                        let code = err.raw_os_error();
+                        if tries == 0
+                            && matches!(
+                                code,
+                                Some(libc::EEXIST)
+                                    | Some(libc::ELOOP)
+                                    | Some(libc::EISDIR)
+                                    | Some(libc::ETXTBSY)
+                            )
+                        {
+                            tries += 1;
+                            match self.make_room(ctx, dir, base, name, e, "Cannot open") {
+                                Place::Ok => {
+                                    flags |= libc::O_EXCL;
+                                    continue;
+                                }
+                                Place::Skip => return self.skip(ctx, r, data_len),
                             }
-                            Place::Skip => return self.skip(ctx, r, data_len),
                         }
+                        file_error(ctx, name, "Cannot open", &err, 2);
+                        return self.skip(ctx, r, data_len);
                     }
-                    file_error(ctx, name, "Cannot open", &err, 2);
-                    return self.skip(ctx, r, data_len);
                 };
                 let res = match &e.sparse {
                     Some(sp) => write_sparse(r, fd.as_fd(), sp, e.size),
@@ -981,11 +994,14 @@ impl Action for Diff {
                 .entry_as(ctx, e, m.shown, m.shown_link, self.verbose > 1)?;
         }
         let p = self.base.join(std::ffi::OsStr::from_bytes(&clean(m.name)));
-        let report = |ctx: &mut Ctx, what: &str| {
+        // GNU's report_difference: on the listing's stream, no program name, status 1.
+        let report = |ctx: &mut Ctx, what: &[u8]| {
             let mut m = diag_name(&e.name);
             m.extend_from_slice(b": ");
-            m.extend_from_slice(what.as_bytes());
-            ctx.error(1, &m);
+            m.extend_from_slice(what);
+            m.push(b'\n');
+            let _ = ctx.out.write_all(&m);
+            ctx.fail(1);
         };
         let md = match std::fs::symlink_metadata(&p) {
             Ok(m) => m,
@@ -1003,16 +1019,16 @@ impl Action for Diff {
         let kind = e.kind();
         if kind == Kind::Regular {
             if !md.is_file() {
-                report(ctx, "File type differs");
+                report(ctx, b"File type differs");
             } else {
                 if md.mode() & 0o7777 != e.mode {
-                    report(ctx, "Mode differs");
+                    report(ctx, b"Mode differs");
                 }
                 if md.mtime() != e.mtime {
-                    report(ctx, "Mod time differs");
+                    report(ctx, b"Mod time differs");
                 }
                 if md.len() != e.file_size() {
-                    report(ctx, "Size differs");
+                    report(ctx, b"Size differs");
                 } else if let Ok(f) = std::fs::File::open(&p) {
                     use std::io::Read;
                     let mut f = f;
@@ -1038,7 +1054,7 @@ impl Action for Diff {
                             .map_err(|er| read_error(ctx, er.into()))?;
                     }
                     if !same {
-                        report(ctx, "Contents differ");
+                        report(ctx, b"Contents differ");
                     }
                     return r
                         .input
@@ -1049,10 +1065,19 @@ impl Action for Diff {
         } else if kind == Kind::Symlink {
             match std::fs::read_link(&p) {
                 Ok(t) if t.as_os_str().as_bytes() == m.link => {}
-                _ => report(ctx, "Symlink differs"),
+                _ => report(ctx, b"Symlink differs"),
             }
         } else if kind == Kind::Dir && !md.is_dir() {
-            report(ctx, "File type differs");
+            report(ctx, b"File type differs");
+        } else if kind == Kind::HardLink {
+            let target = self.base.join(std::ffi::OsStr::from_bytes(&clean(m.link)));
+            if let Ok(t) = std::fs::symlink_metadata(&target) {
+                if (t.dev(), t.ino()) != (md.dev(), md.ino()) {
+                    let mut w = b"Not linked to ".to_vec();
+                    w.extend_from_slice(&diag_name(m.link));
+                    report(ctx, &w);
+                }
+            }
         }
         r.input
             .skip(data_len)

@@ -938,7 +938,7 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, w: &WriteOpts, diags: &mut Vec<
             Format::V7 => {
                 let mut e = q(name);
                 e.extend_from_slice(b": file name is too long (max 99); not dumped");
-                diags.push(Diag::Warn(e));
+                diags.push(Diag::Error(e));
                 return false;
             }
             Format::Ustar => {
@@ -1004,10 +1004,12 @@ pub fn write_header(out: &mut Vec<u8>, m: &Meta, w: &WriteOpts, diags: &mut Vec<
     }
     let mut mtime = m.mtime;
     if fmt == Format::Posix {
-        if mtime > OCT11 as i64 || m.mtime_nsec != 0 {
+        // GNU compares the time as unsigned: a negative one goes to the extended header too.
+        let fits = (0..=OCT11 as i64).contains(&mtime);
+        if !fits || m.mtime_nsec != 0 {
             x.store(b"mtime", &pax_time(mtime, m.mtime_nsec));
         }
-        if mtime > OCT11 as i64 {
+        if !fits {
             mtime = 0;
         }
     }

@@ -38,6 +38,8 @@ pub struct Lister {
     /// Verbose output goes to stderr when the archive itself goes to stdout.
     to_stderr: Option<Out>,
     ugswidth: usize,
+    /// GNU's datewidth: grows to the widest time shown so far (`--full-time` fractions).
+    datewidth: usize,
     zone: Option<Zone>,
     names: crate::common::fs::Names,
     numeric: bool,
@@ -52,6 +54,7 @@ impl Lister {
         Lister {
             to_stderr: to_stderr.then(|| Out::on(stderr_fd(), 16 * 1024)),
             ugswidth: 19,
+            datewidth: 16,
             zone: None,
             names: crate::common::fs::Names::new(),
             numeric: o.numeric_owner,
@@ -109,8 +112,7 @@ impl Lister {
         l.clear();
         let ms = crate::common::fs::mode_string(mode | libc::S_IFDIR);
         l.extend_from_slice(&ms[..10]);
-        let datewidth = if self.full_time { 19 } else { 16 };
-        let w = self.ugswidth + 1 + datewidth;
+        let w = self.ugswidth + 1 + self.datewidth;
         l.extend_from_slice(format!(" {:>w$} ", "Creating directory:").as_bytes());
         show_name(&mut l, name);
         l.push(b'\n');
@@ -188,6 +190,7 @@ impl Lister {
         l.push(b' ');
         // Consecutive members mostly share the minute: reuse its text.
         let minute = e.mtime.div_euclid(60);
+        let start = l.len();
         match &self.last_minute {
             Some((m, text)) if *m == minute && !self.full_time => l.extend_from_slice(text),
             _ => {
@@ -198,20 +201,31 @@ impl Lister {
                         Zone::local()
                     }
                 });
-                let tm = zone.to_tm(e.mtime);
-                let fmt: &[u8] = if self.full_time {
-                    b"%Y-%m-%d %H:%M:%S"
+                if self.full_time {
+                    // GNU's tartime: a negative time with a fraction shows the second after
+                    // and the fraction's complement; the fraction without trailing zeros.
+                    let (mut s, mut ns) = (e.mtime, e.mtime_nsec);
+                    if s < 0 && ns != 0 {
+                        s += 1;
+                        ns = 1_000_000_000 - ns;
+                    }
+                    strftime(l, b"%Y-%m-%d %H:%M:%S", &zone.to_tm(s), 0, s);
+                    if ns != 0 && ns < 1_000_000_000 {
+                        let f = format!(".{ns:09}");
+                        l.extend_from_slice(f.trim_end_matches('0').as_bytes());
+                    }
                 } else {
-                    b"%Y-%m-%d %H:%M"
-                };
-                let start = l.len();
-                strftime(l, fmt, &tm, e.mtime_nsec, e.mtime);
-                // Whole-minute zone offsets only (every zone in use today).
-                if tm.utoff % 60 == 0 {
-                    self.last_minute = Some((minute, l[start..].to_vec()));
+                    let tm = zone.to_tm(e.mtime);
+                    strftime(l, b"%Y-%m-%d %H:%M", &tm, e.mtime_nsec, e.mtime);
+                    // Whole-minute zone offsets only (every zone in use today).
+                    if tm.utoff % 60 == 0 {
+                        self.last_minute = Some((minute, l[start..].to_vec()));
+                    }
                 }
             }
         }
+        self.datewidth = self.datewidth.max(l.len() - start);
+        l.resize(start + self.datewidth, b' ');
         l.push(b' ');
         show_name(l, name);
         match kind {

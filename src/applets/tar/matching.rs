@@ -45,14 +45,33 @@ fn trim_slashes(n: &[u8]) -> &[u8] {
     n
 }
 
-/// Exclusion patterns with GNU's defaults: wildcards, not anchored, wildcards match '/',
-/// and a match on a leading directory excludes what is below it.
-pub struct Excluder {
-    pats: Vec<Vec<u8>>,
+/// How one exclusion pattern matches: the matching options in force where it was given
+/// (GNU applies `--anchored`, `--wildcards`, `--ignore-case` and `--wildcards-match-slash` to
+/// the patterns after them only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchFlags {
     pub anchored: bool,
     pub wildcards: bool,
     pub icase: bool,
+    pub slash: bool,
+}
+
+/// An exclusion pattern, its flags, and how many name operands came before it: on create
+/// it applies only to the names after it (GNU's positional options).
+#[derive(Clone, Debug)]
+pub struct ExclPat {
+    pub pat: Vec<u8>,
+    pub flags: MatchFlags,
+    pub after: usize,
+}
+
+/// Exclusion patterns with GNU's defaults: wildcards, not anchored, wildcards match '/',
+/// and a match on a leading directory excludes what is below it.
+pub struct Excluder {
+    pats: Vec<ExclPat>,
     pub vcs: bool,
+    /// On create: the index of the name operand being added; patterns given after it wait.
+    pub operand: usize,
 }
 
 const VCS: &[&[u8]] = &[
@@ -80,13 +99,11 @@ const VCS: &[&[u8]] = &[
 ];
 
 impl Excluder {
-    pub fn new(pats: Vec<Vec<u8>>) -> Excluder {
+    pub fn new(pats: Vec<ExclPat>) -> Excluder {
         Excluder {
             pats,
-            anchored: false,
-            wildcards: true,
-            icase: false,
             vcs: false,
+            operand: usize::MAX,
         }
     }
 
@@ -108,11 +125,14 @@ impl Excluder {
                 return true;
             }
         }
-        for p in &self.pats {
-            let p = trim_slashes(p);
+        for ExclPat { pat, flags, after } in &self.pats {
+            if *after > self.operand {
+                continue;
+            }
+            let p = trim_slashes(pat);
             // Candidate start points: the whole name, or (unanchored) after any '/'.
             let mut starts = vec![0usize];
-            if !self.anchored {
+            if !flags.anchored {
                 starts.extend(memchr::memchr_iter(b'/', name).map(|i| i + 1));
             }
             for s in starts {
@@ -122,9 +142,9 @@ impl Excluder {
                 ends.push(sub.len());
                 for e in ends {
                     let cand = &sub[..e];
-                    let m = if self.wildcards {
-                        wild(p, cand, true, self.icase)
-                    } else if self.icase {
+                    let m = if flags.wildcards {
+                        wild(p, cand, flags.slash, flags.icase)
+                    } else if flags.icase {
                         p.eq_ignore_ascii_case(cand)
                     } else {
                         p == cand
@@ -148,21 +168,20 @@ pub struct Selector {
     pub anchored: bool,
     pub slash: bool,
     pub icase: bool,
-    /// An operand also selects what is below it (off with --no-recursion).
-    pub recursive: bool,
 }
 
 impl Selector {
-    pub fn new(pats: Vec<Vec<u8>>) -> Selector {
+    /// Operands, each with whether it selects what is below it too (`--no-recursion` before
+    /// it turns that off).
+    pub fn new(pats: Vec<(Vec<u8>, bool)>) -> Selector {
         let n = pats.len();
         Selector {
-            pats: pats.into_iter().map(|p| (p, false)).collect(),
+            pats,
             used: vec![false; n],
             wildcards: false,
             anchored: true,
             slash: true,
             icase: false,
-            recursive: true,
         }
     }
 
@@ -176,8 +195,8 @@ impl Selector {
             return None;
         }
         let name = trim_slashes(name);
-        for (i, (p, _)) in self.pats.iter().enumerate() {
-            if self.matches(trim_slashes(p), name) {
+        for (i, (p, recursive)) in self.pats.iter().enumerate() {
+            if self.matches(trim_slashes(p), name, *recursive) {
                 self.used[i] = true;
                 return Some(i);
             }
@@ -185,7 +204,7 @@ impl Selector {
         None
     }
 
-    fn matches(&self, p: &[u8], name: &[u8]) -> bool {
+    fn matches(&self, p: &[u8], name: &[u8], recursive: bool) -> bool {
         let lit = |a: &[u8], b: &[u8]| {
             if self.icase {
                 a.eq_ignore_ascii_case(b)
@@ -210,8 +229,7 @@ impl Selector {
                 }
             } else if sub.len() >= p.len()
                 && lit(&sub[..p.len()], p)
-                && (sub.len() == p.len()
-                    || (self.recursive && (sub[p.len()] == b'/' || p.is_empty())))
+                && (sub.len() == p.len() || (recursive && (sub[p.len()] == b'/' || p.is_empty())))
             {
                 return true;
             }
@@ -235,7 +253,18 @@ mod tests {
 
     #[test]
     fn excludes() {
-        let e = Excluder::new(vec![b"*.o".to_vec(), b"build".to_vec()]);
+        let flags = MatchFlags {
+            anchored: false,
+            wildcards: true,
+            icase: false,
+            slash: true,
+        };
+        let pat = |p: &[u8]| ExclPat {
+            pat: p.to_vec(),
+            flags,
+            after: 0,
+        };
+        let e = Excluder::new(vec![pat(b"*.o"), pat(b"build")]);
         assert!(e.excluded(b"src/x.o"));
         assert!(e.excluded(b"build"));
         assert!(e.excluded(b"a/build/x"));
@@ -245,12 +274,12 @@ mod tests {
 
     #[test]
     fn select() {
-        let mut s = Selector::new(vec![b"a".to_vec(), b"d/".to_vec()]);
+        let mut s = Selector::new(vec![(b"a".to_vec(), true), (b"d/".to_vec(), true)]);
         assert_eq!(s.find(b"a"), Some(0));
         assert_eq!(s.find(b"a/b"), Some(0));
         assert_eq!(s.find(b"ab"), None);
         assert_eq!(s.find(b"d/x"), Some(1));
-        let mut w = Selector::new(vec![b"*.txt".to_vec()]);
+        let mut w = Selector::new(vec![(b"*.txt".to_vec(), true)]);
         w.wildcards = true;
         assert_eq!(w.find(b"x/y.txt"), Some(0));
     }

@@ -86,17 +86,28 @@ fn open_archive(ctx: &mut Ctx, o: &Opts, write: bool) -> Result<ArchiveFd> {
     }
 }
 
-fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<(Vec<Vec<u8>>, Vec<OsString>)> {
+/// The member operands, each with whether `--recursion` was in force for it, and the `-C`s.
+type Names = (Vec<(Vec<u8>, bool)>, Vec<OsString>);
+
+fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<Names> {
     let mut pats = Vec::new();
     let mut dirs = Vec::new();
-    for n in &o.names {
+    let mut recursive = true;
+    let mut todo: std::collections::VecDeque<NameArg> = o.names.iter().cloned().collect();
+    let mut read_lists = std::collections::HashSet::new();
+    while let Some(n) = todo.pop_front() {
         match n {
-            NameArg::Name(p) => pats.push(p.clone()),
-            NameArg::Dir(d) => dirs.push(d.clone()),
+            NameArg::Name(p) => pats.push((p, recursive)),
+            NameArg::Dir(d) => dirs.push(d),
+            NameArg::Recursion(r) => recursive = r,
+            // A list naming itself again (GNU refuses a second reading) is not reread.
+            NameArg::FilesFrom(f) if !read_lists.insert(f.clone()) => {}
             NameArg::FilesFrom(f) => {
-                let l = opts::read_names_file(f, o.null)
+                let l = opts::read_names_file(&f, o.null)
                     .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
-                pats.extend(l);
+                for it in opts::list_items(l, o.null).into_iter().rev() {
+                    todo.push_front(it);
+                }
             }
         }
     }
@@ -105,30 +116,26 @@ fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<(Vec<Vec<u8>>, Vec<OsString>
 
 fn excluder(ctx: &mut Ctx, o: &Opts) -> Result<Excluder> {
     let mut pats = o.excludes.clone();
-    for f in &o.exclude_from {
+    for (f, flags, after) in &o.exclude_from {
         let l = opts::read_names_file(f, false)
             .map_err(|e| fatal_file(ctx, f.as_bytes(), "Cannot open", &e))?;
-        pats.extend(l);
+        pats.extend(l.into_iter().map(|pat| matching::ExclPat {
+            pat,
+            flags: *flags,
+            after: *after,
+        }));
     }
     let mut e = Excluder::new(pats);
     e.vcs = o.exclude_vcs;
-    e.icase = o.ignore_case;
-    if let Some(a) = o.anchored {
-        e.anchored = a;
-    }
-    if let Some(w) = o.wildcards {
-        e.wildcards = w;
-    }
     Ok(e)
 }
 
-fn selector(o: &Opts, pats: Vec<Vec<u8>>) -> Selector {
+fn selector(o: &Opts, pats: Vec<(Vec<u8>, bool)>) -> Selector {
     let mut s = Selector::new(pats);
     s.wildcards = o.wildcards.unwrap_or(false);
     s.anchored = o.anchored.unwrap_or(true);
     s.slash = o.wildcards_slash;
     s.icase = o.ignore_case;
-    s.recursive = o.recursion;
     s
 }
 

@@ -11,6 +11,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::compress::Codec;
 use super::header::Format;
+use super::matching::{ExclPat, MatchFlags};
 use crate::common::args::{self, Arg, Opt, Spec};
 use crate::common::help::{help_text, Help};
 use crate::common::{sys, Ctx, Error, Result};
@@ -55,6 +56,15 @@ pub enum NameArg {
     Dir(OsString),
     Name(Vec<u8>),
     FilesFrom(OsString),
+    /// `--recursion` (true) or `--no-recursion` among the names: the names after it.
+    Recursion(bool),
+}
+
+impl NameArg {
+    /// A name operand or a `-T` list of them.
+    pub fn is_name(&self) -> bool {
+        matches!(self, NameArg::Name(_) | NameArg::FilesFrom(_))
+    }
 }
 
 pub struct Opts {
@@ -89,8 +99,12 @@ pub struct Opts {
     pub wildcards_slash: bool,
     pub anchored: Option<bool>,
     pub ignore_case: bool,
-    pub excludes: Vec<Vec<u8>>,
-    pub exclude_from: Vec<OsString>,
+    pub excludes: Vec<ExclPat>,
+    /// `-X FILE`: its patterns take the flags and place of the option.
+    pub exclude_from: Vec<(OsString, MatchFlags, usize)>,
+    /// GNU's positional options given after the last name on create or update, which affect
+    /// nothing: `-C 'dir'`, `--exclude '*.b'`, ... (GNU reports them, status 2).
+    pub unconsumed: Vec<Vec<u8>>,
     pub exclude_vcs: bool,
     pub xattrs: bool,
     pub ignore_zeros: bool,
@@ -106,6 +120,8 @@ pub struct Opts {
     pub keep_dir_symlink: bool,
     /// -S: store holes of sparse files (old GNU sparse headers; pax: `--sparse-version`).
     pub sparse: bool,
+    /// `--hole-detection=raw`: holes are zero blocks read, not the file system's SEEK_HOLE.
+    pub hole_raw: bool,
     /// `--sparse-version=MAJOR[.MINOR]` for pax archives (GNU's default 1.0).
     pub sparse_version: (u64, u64),
     /// `--pax-option`.
@@ -159,6 +175,7 @@ impl Default for Opts {
             ignore_case: false,
             excludes: Vec::new(),
             exclude_from: Vec::new(),
+            unconsumed: Vec::new(),
             exclude_vcs: false,
             xattrs: false,
             ignore_zeros: false,
@@ -173,6 +190,7 @@ impl Default for Opts {
             ignore_failed_read: false,
             sparse: false,
             sparse_version: (1, 0),
+            hole_raw: false,
             pax: Default::default(),
             old_o: false,
             format_set: false,
@@ -230,6 +248,7 @@ const OPTIONS: &[Opt] = &[
     Opt::flag("gzip", Some(b'z'), Some("gzip")),
     Opt::flag("gzip", None, Some("gunzip")),
     Opt::flag("help", Some(b'?'), Some("help")),
+    Opt::arg("hole-detection", None, Some("hole-detection")),
     Opt::flag("ignore-failed-read", None, Some("ignore-failed-read")),
     Opt::flag("ignore-zeros", Some(b'i'), Some("ignore-zeros")),
     Opt::flag("ignore-case", None, Some("ignore-case")),
@@ -454,6 +473,51 @@ Examples:
 "
 );
 
+/// `TAR_OPTIONS` split into words as GNU's wordsplit does for it: blanks separate, `'...'`
+/// keeps everything, `"..."` and a bare backslash escape the next character.
+fn split_words(s: &[u8]) -> Vec<Vec<u8>> {
+    let mut words = Vec::new();
+    let mut cur: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        match c {
+            b' ' | b'\t' | b'\n' => {
+                if let Some(w) = cur.take() {
+                    words.push(w);
+                }
+            }
+            b'\'' => {
+                let w = cur.get_or_insert_with(Vec::new);
+                while i < s.len() && s[i] != b'\'' {
+                    w.push(s[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let w = cur.get_or_insert_with(Vec::new);
+                while i < s.len() && s[i] != b'"' {
+                    if s[i] == b'\\' && i + 1 < s.len() {
+                        i += 1;
+                    }
+                    w.push(s[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'\\' if i < s.len() => {
+                cur.get_or_insert_with(Vec::new).push(s[i]);
+                i += 1;
+            }
+            _ => cur.get_or_insert_with(Vec::new).push(c),
+        }
+    }
+    words.extend(cur);
+    words
+}
+
 fn usage_error(ctx: &mut Ctx, msg: &[u8], code: i32) -> Error {
     args::usage_error(ctx, &SPEC, msg, code)
 }
@@ -462,9 +526,28 @@ fn usage_error(ctx: &mut Ctx, msg: &[u8], code: i32) -> Error {
 pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
     let mut o = Opts::default();
     let mut modes: Vec<Mode> = Vec::new();
-    let done = args::each(ctx, &argv, &SPEC, |ctx, a| match a {
+    let env: Vec<OsString> = std::env::var_os("TAR_OPTIONS")
+        .map(|v| split_words(v.as_bytes()))
+        .unwrap_or_default()
+        .into_iter()
+        .map(OsString::from_vec)
+        .collect();
+    // GNU parses TAR_OPTIONS on its own first: an option it lacks the argument of, or does not
+    // know, is reported as such and then as the variable's fault.
+    if !env.is_empty() {
+        let words: Vec<OsString> = argv.iter().take(1).chain(&env).cloned().collect();
+        for a in args::Getopt::new(&words, SPEC.opts, SPEC.order) {
+            if let Err(m) = a {
+                let e = usage_error(ctx, &m, SPEC.code);
+                ctx.msg(b"error parsing TAR_OPTIONS");
+                return Err(e);
+            }
+        }
+    }
+    let done = args::each_with(ctx, &argv, &env, &SPEC, |ctx, a| match a {
         Arg::Operand(v) => {
             o.names.push(NameArg::Name(v.into_vec()));
+            o.unconsumed.clear();
             Ok(true)
         }
         Arg::Opt(opt, v) => apply(ctx, &mut o, &mut modes, opt.id(), v.map(OsString::into_vec)),
@@ -513,7 +596,7 @@ pub fn parse(ctx: &mut Ctx, argv: Vec<OsString>) -> Result<Option<Opts>> {
             o.same_owner = Some(false);
         }
     }
-    let has_names = o.names.iter().any(|n| !matches!(n, NameArg::Dir(_)));
+    let has_names = o.names.iter().any(NameArg::is_name);
     if o.mode == Mode::Create && !has_names {
         return Err(usage_error(
             ctx,
@@ -673,7 +756,18 @@ fn apply(
 ) -> Result<bool> {
     let v = val.unwrap_or_default();
     let os = |v: &[u8]| OsStr::from_bytes(v).to_os_string();
-    match Id::of(id.as_bytes()) {
+    let id = Id::of(id.as_bytes());
+    if let Some(m) = id.and_then(|i| positional(i, &v)) {
+        o.unconsumed.push(m);
+    }
+    let flags = MatchFlags {
+        anchored: o.anchored.unwrap_or(false),
+        wildcards: o.wildcards.unwrap_or(true),
+        icase: o.ignore_case,
+        slash: o.wildcards_slash,
+    };
+    let names_before = o.names.iter().filter(|n| n.is_name()).count();
+    match id {
         Some(Id::Usage) => {
             ctx.out.write_all(b"Usage: tar [-AcdrtuxvOpkmhPzjJa] [-f ARCHIVE] [-C DIR] [-T FILE] [-X FILE] [--OPTION...] [FILE]...\n")?;
             return Ok(false);
@@ -688,9 +782,16 @@ fn apply(
         Some(Id::Delete) => modes.push(Mode::Delete),
         Some(Id::File) => o.file = Some(os(&v)),
         Some(Id::Directory) => o.names.push(NameArg::Dir(os(&v))),
-        Some(Id::FilesFrom) => o.names.push(NameArg::FilesFrom(os(&v))),
-        Some(Id::ExcludeFrom) => o.exclude_from.push(os(&v)),
-        Some(Id::Exclude) => o.excludes.push(v),
+        Some(Id::FilesFrom) => {
+            o.names.push(NameArg::FilesFrom(os(&v)));
+            o.unconsumed.clear();
+        }
+        Some(Id::ExcludeFrom) => o.exclude_from.push((os(&v), flags, names_before)),
+        Some(Id::Exclude) => o.excludes.push(ExclPat {
+            pat: v,
+            flags,
+            after: names_before,
+        }),
         Some(Id::ExcludeVcs) => o.exclude_vcs = true,
         Some(Id::Verbose) => o.verbose += 1,
         Some(Id::ToStdout) => o.to_stdout = true,
@@ -789,6 +890,20 @@ fn apply(
                 }
             }
         }
+        Some(Id::HoleDetection) => {
+            o.hole_raw = match &v[..] {
+                b"raw" => true,
+                b"seek" => false,
+                _ => {
+                    let m = format!(
+                        "invalid argument {} for '--hole-detection'\nValid arguments are:\n  - 'raw'\n  - 'seek'",
+                        String::from_utf8_lossy(&crate::common::quote::quote_always(&v))
+                    );
+                    ctx.msg(m.as_bytes());
+                    return Err(Error::silent(2));
+                }
+            }
+        }
         Some(Id::Dereference) => o.deref = true,
         Some(Id::Null) => o.null = true,
         Some(Id::NoNull) => o.null = false,
@@ -803,8 +918,14 @@ fn apply(
         Some(Id::NoOverwriteDir) => o.no_overwrite_dir = true,
         Some(Id::OverwriteDir) => o.no_overwrite_dir = false,
         Some(Id::RemoveFiles) => o.remove_files = true,
-        Some(Id::NoRecursion) => o.recursion = false,
-        Some(Id::Recursion) => o.recursion = true,
+        Some(Id::NoRecursion) => {
+            o.recursion = false;
+            o.names.push(NameArg::Recursion(false));
+        }
+        Some(Id::Recursion) => {
+            o.recursion = true;
+            o.names.push(NameArg::Recursion(true));
+        }
         Some(Id::AbsoluteNames) => o.absolute = true,
         Some(Id::Totals) => o.totals = true,
         Some(Id::Gzip) => {
@@ -943,6 +1064,7 @@ crate::common::args::named! {
         Mtime = "mtime",
         ClampMtime = "clamp-mtime",
         Sort = "sort",
+        HoleDetection = "hole-detection",
         Dereference = "dereference",
         Null = "null",
         NoNull = "no-null",
@@ -1069,6 +1191,41 @@ fn warning(ctx: &mut Ctx, o: &mut Opts, v: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// GNU's file selection options are positional: given after the last name on create or
+/// update, one of them has no effect, which GNU reports in these words. (`--null` is not
+/// among them here: rbox applies it to every `-T` list wherever it stands.)
+fn positional(id: Id, v: &[u8]) -> Option<Vec<u8>> {
+    let long = match id {
+        Id::Directory => {
+            let mut m = b"-C ".to_vec();
+            m.extend_from_slice(&crate::common::quote::quote_always(v));
+            m.extend_from_slice(b" has no effect");
+            return Some(m);
+        }
+        Id::Exclude => "exclude",
+        Id::ExcludeFrom => "exclude-from",
+        Id::ExcludeVcs => "exclude-vcs",
+        Id::Recursion => "recursion",
+        Id::NoRecursion => "no-recursion",
+        Id::Anchored => "anchored",
+        Id::NoAnchored => "no-anchored",
+        Id::IgnoreCase => "ignore-case",
+        Id::NoIgnoreCase => "no-ignore-case",
+        Id::Wildcards => "wildcards",
+        Id::NoWildcards => "no-wildcards",
+        Id::WildcardsMatchSlash => "wildcards-match-slash",
+        Id::NoWildcardsMatchSlash => "no-wildcards-match-slash",
+        _ => return None,
+    };
+    let mut m = format!("--{long}").into_bytes();
+    if matches!(id, Id::Exclude | Id::ExcludeFrom) {
+        m.push(b' ');
+        m.extend_from_slice(&crate::common::quote::quote_always(v));
+    }
+    m.extend_from_slice(b" has no effect");
+    Some(m)
+}
+
 fn more_than_one_mode(ctx: &mut Ctx) -> Error {
     usage_error(
         ctx,
@@ -1172,4 +1329,43 @@ pub fn read_names_file_at(
         .filter(|l| !l.is_empty())
         .map(|l| l.to_vec())
         .collect())
+}
+
+/// What a `-T` list holds, GNU's way (unless `--null`, which reads names verbatim): a line
+/// starting with `-` is options, of which `-C DIR`, `-T FILE`, `--recursion` and
+/// `--no-recursion` are taken where they stand; every other line is a name.
+pub fn list_items(lines: Vec<Vec<u8>>, null: bool) -> Vec<NameArg> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if null || !line.trim_ascii_start().starts_with(b"-") {
+            out.push(NameArg::Name(line));
+            continue;
+        }
+        let words = split_words(&line);
+        let mut it = words.into_iter();
+        let os = |v: Vec<u8>| OsString::from_vec(v);
+        while let Some(w) = it.next() {
+            let item = match &w[..] {
+                b"-C" | b"--directory" => it.next().map(|d| NameArg::Dir(os(d))),
+                b"-T" | b"--files-from" => it.next().map(|f| NameArg::FilesFrom(os(f))),
+                b"--recursion" => Some(NameArg::Recursion(true)),
+                b"--no-recursion" => Some(NameArg::Recursion(false)),
+                _ => {
+                    if let Some(d) = w.strip_prefix(b"--directory=") {
+                        Some(NameArg::Dir(os(d.to_vec())))
+                    } else if let Some(f) = w.strip_prefix(b"--files-from=") {
+                        Some(NameArg::FilesFrom(os(f.to_vec())))
+                    } else if w.len() > 2 && w.starts_with(b"-C") {
+                        Some(NameArg::Dir(os(w[2..].to_vec())))
+                    } else if w.len() > 2 && w.starts_with(b"-T") {
+                        Some(NameArg::FilesFrom(os(w[2..].to_vec())))
+                    } else {
+                        Some(NameArg::Name(w))
+                    }
+                }
+            };
+            out.extend(item);
+        }
+    }
+    out
 }

@@ -469,6 +469,18 @@ pub fn mode_compile(spec: &[u8]) -> Option<Vec<ModeChange>> {
 /// a who (chmod passes the process umask; 0 makes `+w` mean `a+w`). Returns the new mode (the
 /// permission bits only) and the bits the changes touched (mkdir -m sets those explicitly).
 pub fn mode_adjust(old: u32, is_dir: bool, umask: u32, changes: &[ModeChange]) -> (u32, u32) {
+    adjust(old, is_dir, umask, changes, false)
+}
+
+/// `copy_old`: `u`, `g` and `o` as permissions copy from `old`, not from the mode as the
+/// clauses before changed it.
+fn adjust(
+    old: u32,
+    is_dir: bool,
+    umask: u32,
+    changes: &[ModeChange],
+    copy_old: bool,
+) -> (u32, u32) {
     let mut new = old & CHMOD_MODE_BITS;
     let mut bits = 0;
     for c in changes {
@@ -477,7 +489,7 @@ pub fn mode_adjust(old: u32, is_dir: bool, umask: u32, changes: &[ModeChange]) -
         match c.flag {
             ModeFlag::Ordinary => {}
             ModeFlag::CopyExisting => {
-                value &= new;
+                value &= if copy_old { old } else { new };
                 let any = |m: u32| if value & m != 0 { m } else { 0 };
                 value |= any(0o444) | any(0o222) | any(0o111);
             }
@@ -512,6 +524,12 @@ pub fn mode_adjust(old: u32, is_dir: bool, umask: u32, changes: &[ModeChange]) -
 /// None: not a valid mode.
 pub fn apply_mode(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
     mode_compile(spec).map(|c| mode_adjust(mode, is_dir, 0, &c).0)
+}
+
+/// [`apply_mode`] with every copy (`g=u`) reading `mode` as given rather than as the clauses
+/// before it changed it: dash's `umask` (`umask a=,a=u` keeps the user bits it started with).
+pub fn apply_mode_copy_old(spec: &[u8], mode: u32, is_dir: bool) -> Option<u32> {
+    mode_compile(spec).map(|c| adjust(mode, is_dir, 0, &c, true).0)
 }
 
 /// The `-m MODE` option of mkfifo and mknod, if given, under the process's umask; a bad mode

@@ -184,6 +184,17 @@ impl<'b> T<'_, 'b> {
         let p = self.pos;
         if is_binop(self.arg(p + 1), self.d) {
             self.binary(false)
+        } else if self.d == Dialect::Dash && matches!(self.arg(p + 1), b"-a" | b"-o") {
+            // POSIX's three-argument rule takes `-a`/`-o` as binary primaries before a
+            // leading `!`: both sides are one-argument tests (`[ x -a -a ]`, `[ ! -o x ]`),
+            // as dash, BusyBox and bash read `[ x -a -a ]`; GNU parses an expression.
+            let (l, op, r) = (self.arg(p), self.arg(p + 1), self.arg(p + 2));
+            self.pos += 3;
+            Ok(if op == b"-a" {
+                !l.is_empty() && !r.is_empty()
+            } else {
+                !l.is_empty() || !r.is_empty()
+            })
         } else if self.arg(p) == b"!" {
             self.advance(true)?;
             Ok(!self.two()?)

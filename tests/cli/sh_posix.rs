@@ -1307,4 +1307,10 @@ EOF
     (r#"trap 'echo E' ERR; trap; trap - ERR; false; trap"#, "trap -- 'echo E' ERR\n", "", 0),
     // `>&$f` with a word that is not a number takes stdout and stderr as the literal `>&f` does (BusyBox ash, bash)
     (r#"f=out; { echo o; echo e >&2; } >&$f; cat out; (echo again >&2) >&"$f"; cat out"#, "o\ne\nagain\n", "", 0),
+    // with three arguments `-a` and `-o` in the middle join two one-argument tests, before a leading `!` is looked at (POSIX's order; bash, and dash and BusyBox for `[ x -a -a ]`)
+    (r#"[ x -a -a ]; echo $?; [ -z -a -a ]; echo $?; [ ! -o "" ]; echo $?; [ "" -a x ]; echo $?; test -n -o -z; echo $?"#, "0\n0\n0\n1\n0\n", "", 0),
+    // a quoted `:` ends no character class: `[[:punct\:]]` is a bracket of `[:punct` followed by `]` (dash)
+    (r#"touch f.- 'f:]'; echo f[[:punct\:]] f.[[:punct:]]; case 'x:]' in x[[:punct\:]]) echo m;; esac; case 'x-' in x[[:punct":"]]) echo no;; *) echo lit;; esac"#, "f:] f.-\nm\nlit\n", "", 0),
+    // a symbolic umask copies (`a=u`, `o=g`) from the mask as it was before the command, not as its earlier clauses left it (dash)
+    (r#"umask 0124; umask a=,a=u; umask; umask 0124; umask g=u,o=g; umask; umask 0124; umask u=,g=u; umask"#, "0111\n0112\n0714\n", "", 0),
 ];

@@ -101,7 +101,7 @@ impl Builder {
                 self.cur.extend_from_slice(s);
                 if self.glob {
                     for &c in s {
-                        if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']') {
+                        if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']' | b':') {
                             self.pat.push(b'\\');
                         }
                         self.pat.push(c);
@@ -111,8 +111,9 @@ impl Builder {
             Mode::Str => self.cur.extend_from_slice(s),
             Mode::Pat => {
                 for &c in s {
-                    // `!`, `^`, `-` and `]` too: quoted, they are never bracket syntax (`[\!]`).
-                    if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']') {
+                    // `!`, `^`, `-`, `]` and `:` too: quoted, they are never bracket syntax (`[\!]`,
+                    // `[[:punct\:]]` names no class).
+                    if is_meta(c) || matches!(c, b'\\' | b'!' | b'^' | b'-' | b']' | b':') {
                         self.cur.push(b'\\');
                     }
                     self.cur.push(c);

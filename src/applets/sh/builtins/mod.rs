@@ -1986,15 +1986,15 @@ fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
     // Symbolic: a chmod-style change of the permissions the mask lets through (its complement),
     // as dash's setmode-based umask does (`u=rwx,g=u,o=`, `a+X`, ...).
     // dash's umask refuses the sticky bit (and names the bad mode), and its `X` always applies
-    // (the mask serves directories too): hence is_dir. One corner differs: a copy such as
-    // `g=u,o=g` reads the mode as changed by the clauses before it (POSIX chmod, GNU), where
-    // dash reads the mode from before the command.
+    // (the mask serves directories too): hence is_dir. A copy such as `g=u,o=g` reads the
+    // mask from before the command, as dash's does (chmod and BusyBox's umask read the mode
+    // as the clauses before changed it).
     // A trailing comma is accepted (dash's and BusyBox's setmode).
     let a = match a.strip_suffix(b",") {
         Some(m) if !m.is_empty() => m,
         _ => a,
     };
-    let perm = match crate::common::fs::apply_mode(a, !cur & 0o777, true) {
+    let perm = match crate::common::fs::apply_mode_copy_old(a, !cur & 0o777, true) {
         Some(p) if !a.contains(&b't') => p,
         _ => return sh.usage_err(b"umask", &[&b"illegal mode: "[..], a].concat()),
     };

@@ -993,3 +993,32 @@ fn operand_and_replacement_rules_as_gnu() {
         );
     }
 }
+
+/// Found by benches/difftest.py: a relative symlink refused outside the working directory
+/// leaves the destination as it was: not removed by -f, its backup put back (`(unbackup)`
+/// with -v), as GNU.
+#[test]
+fn failed_link_puts_the_backup_back_like_gnu() {
+    for args in [
+        &[s("-f"), s("-s"), s("x"), s("src/f")][..],
+        &[s("-v"), s("-s"), s("-b"), s("x"), s("src/f")],
+        &[s("-v"), s("-s"), s("--backup=numbered"), s("x"), s("src/f")],
+        &[
+            s("-s"),
+            s("-b"),
+            s("--remove-destination"),
+            s("y"),
+            s("src/f"),
+        ],
+        &[
+            s("-v"),
+            s("-s"),
+            s("-f"),
+            s("--suffix=.k"),
+            s("x"),
+            s("src/d/hard"),
+        ],
+    ] {
+        both(args, ALL);
+    }
+}

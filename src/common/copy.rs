@@ -847,17 +847,17 @@ impl Copier {
                 }
             }
             // A link to make replaces what is there only with -f, as GNU's (else EEXIST).
+            // Preserving links, a destination with other names is replaced, not rewritten:
+            // those names keep the old data (GNU). Neither happens when no data is copied.
+            // GNU says `removed` for these, even before a link is made.
+            let said = self.o.remove_dest
+                || (!self.o.attributes_only
+                    && (!regular || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)));
             let replace = existing.is_some()
-                && (self.o.remove_dest
+                && (said
                     || ((self.o.hard_link || self.o.symbolic_link)
                         && self.o.force
                         && !self.outside_cwd(s, d))
-                    // Preserving links, a destination with other names is replaced, not
-                    // rewritten: those names keep the old data (GNU). Neither happens when
-                    // no data is copied.
-                    || (!self.o.attributes_only
-                        && (!regular
-                            || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)))
                     || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
                         && dfl != 0
                         && !self.o.hard_link
@@ -867,8 +867,7 @@ impl Copier {
                     // GNU says so, except where -f forces a link in.
                     Ok(())
                         if self.o.verbose
-                            && (self.o.remove_dest
-                                || !(self.o.symbolic_link || self.o.hard_link)) =>
+                            && (said || !(self.o.symbolic_link || self.o.hard_link)) =>
                     {
                         say_removed(ctx, d.path);
                     }

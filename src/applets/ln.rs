@@ -347,15 +347,15 @@ impl Ln {
                 };
                 // Refused only when replacing the destination would remove the source, as GNU:
                 // the same entry, or the inode's only link. Another name of the file is
-                // replaced (`ln -f a b` run twice); with a backup the old name is kept aside,
-                // so only the very same entry is refused.
+                // replaced (`ln -f a b` run twice), or kept aside by a backup; a lone link
+                // reached through -L is refused even with a backup (its backup would take the
+                // source away).
                 // A symlink with a backup is always made (`ln -sfb f f`: f~ and a link to itself).
                 let checked = !(self.symbolic && self.backup.is_some());
                 if checked
                     && same_src.is_some_and(|s| {
                         (s.st_dev, s.st_ino) == (dst.st_dev, dst.st_ino)
-                            && (crate::common::fs::same_entry(&src_path, dest)
-                                || (self.backup.is_none() && s.st_nlink == 1))
+                            && (crate::common::fs::same_entry(&src_path, dest) || s.st_nlink == 1)
                     })
                 {
                     let mut msg = quote_always(source);

@@ -115,6 +115,11 @@ struct Mv {
     remover: Option<Remover>,
     /// The first error writing a `-v` line.
     werr: Option<std::io::Error>,
+    /// Two operands, the destination's trailing slash stripped by --strip-trailing-slashes.
+    slash_dest: bool,
+    /// Directories refused as moved into themselves (device, inode, destination): GNU warns
+    /// about the same one again instead of repeating the error.
+    dirs_tried: Vec<(u64, u64, Vec<u8>)>,
 }
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -135,6 +140,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         copier: None,
         remover: None,
         werr: None,
+        slash_dest: false,
+        dirs_tried: Vec::new(),
     };
     let mut target = None;
     let (mut no_target, mut strip) = (false, false);
@@ -162,6 +169,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             }
         };
         srcs.iter_mut().for_each(strip);
+        mv.slash_dest = !into && !no_target && dest.ends_with(b"/");
         if !into {
             strip(&mut dest);
         }
@@ -248,8 +256,26 @@ impl Mv {
             }
         };
         let mut dst_st = sfd::fstatat(cwd, dst, libc::AT_SYMLINK_NOFOLLOW).ok();
+        // GNU's first rename of two operands is made before their slashes are stripped: a
+        // file is not moved to a missing `NAME/`.
+        if dst_st.is_none() && self.slash_dest && !is_dir(&sst) {
+            let mut m = b"cannot move ".to_vec();
+            m.extend_from_slice(&quote_always(src));
+            m.extend_from_slice(b" to ");
+            m.extend_from_slice(&quote_always(dst));
+            m.extend_from_slice(b": ");
+            m.extend_from_slice(
+                strerror(&std::io::Error::from_raw_os_error(libc::ENOTDIR)).as_bytes(),
+            );
+            ctx.msg(&m);
+            return false;
+        }
         let mut backed_up = None;
         if let Some(d) = &dst_st {
+            // GNU's -n: an existing destination ends it, before any other check.
+            if self.clobber == Clobber::Never {
+                return true;
+            }
             // Also a symlink onto the file it points to: the rename would leave a link to
             // itself in place of the file. As GNU, allowed when the file has another name and
             // the link resolves to that one (the data stays reachable).
@@ -264,10 +290,11 @@ impl Mv {
                 say(ctx, &[b"", src, b" and ", dst, b" are the same file"]);
                 return false;
             }
-            if self.clobber == Clobber::Never {
-                return true;
-            }
-            if self.update && (d.st_mtime, d.st_mtime_nsec) >= (sst.st_mtime, sst.st_mtime_nsec) {
+            // As GNU's, -u weighs files only: a directory goes on to the kind checks.
+            if self.update
+                && !is_dir(&sst)
+                && (d.st_mtime, d.st_mtime_nsec) >= (sst.st_mtime, sst.st_mtime_nsec)
+            {
                 return true;
             }
             let lnk = d.st_mode & libc::S_IFMT == libc::S_IFLNK;
@@ -324,7 +351,9 @@ impl Mv {
                 );
                 return false;
             }
-            if let Some(b) = &self.backup {
+            // No backup for a source named `.` or `..` (GNU): its rename fails anyway.
+            let dots = matches!(base_name(src), b"." | b"..");
+            if let Some(b) = self.backup.as_ref().filter(|_| !dots) {
                 if b.takes_source(cwd, dst, dst, src) {
                     say(
                         ctx,
@@ -354,6 +383,18 @@ impl Mv {
                 }
             }
         }
+        let key = (sst.st_dev, sst.st_ino, dst.to_vec());
+        if is_dir(&sst) && self.dirs_tried.contains(&key) {
+            say(
+                ctx,
+                &[
+                    b"warning: source directory ",
+                    src,
+                    b" specified more than once",
+                ],
+            );
+            return true;
+        }
         let flags = if self.clobber == Clobber::Never {
             libc::RENAME_NOREPLACE
         } else {
@@ -380,6 +421,7 @@ impl Mv {
                 Some(libc::EEXIST) if flags != 0 => true,
                 Some(libc::EXDEV) => self.across(ctx, src, dst, &sst, dst_st.as_ref(), backed_up),
                 Some(libc::EINVAL) if is_dir(&sst) => {
+                    self.dirs_tried.push(key);
                     say(
                         ctx,
                         &[b"cannot move ", src, b" to a subdirectory of itself, ", dst],

@@ -791,6 +791,7 @@ impl Copier {
         // reached again by its own name (or another link), whatever its link count: GNU
         // remembers those too.
         let track = self.o.links && !self.o.hard_link && (s.st.st_nlink > 1 || s.follow);
+        let mut backup_name = None;
         if let Some(dst) = existing {
             match self.check_existing(ctx, s, d, &dst) {
                 Ok(true) => {}
@@ -835,6 +836,7 @@ impl Copier {
                 }
                 match b.make(d.dir, d.name) {
                     Ok(made) => {
+                        backup_name.clone_from(&made);
                         self.backed_up = made.map(|n| backup::path_of(d.path, d.name, &n));
                         existing = None;
                     }
@@ -845,15 +847,17 @@ impl Copier {
                 }
             }
             // A link to make replaces what is there only with -f, as GNU's (else EEXIST).
+            // Preserving links, a destination with other names is replaced, not rewritten:
+            // those names keep the old data (GNU). Neither happens when no data is copied.
+            // GNU says `removed` for these, even before a link is made.
+            let said = self.o.remove_dest
+                || (!self.o.attributes_only
+                    && (!regular || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)));
             let replace = existing.is_some()
-                && (self.o.remove_dest
-                    || ((self.o.hard_link || self.o.symbolic_link) && self.o.force)
-                    // Preserving links, a destination with other names is replaced, not
-                    // rewritten: those names keep the old data (GNU). Neither happens when
-                    // no data is copied.
-                    || (!self.o.attributes_only
-                        && (!regular
-                            || (self.o.links && !self.o.move_mode && dst.st_nlink > 1)))
+                && (said
+                    || ((self.o.hard_link || self.o.symbolic_link)
+                        && self.o.force
+                        && !self.outside_cwd(s, d))
                     || (dst.st_mode & libc::S_IFMT == libc::S_IFLNK
                         && dfl != 0
                         && !self.o.hard_link
@@ -863,8 +867,7 @@ impl Copier {
                     // GNU says so, except where -f forces a link in.
                     Ok(())
                         if self.o.verbose
-                            && (self.o.remove_dest
-                                || !(self.o.symbolic_link || self.o.hard_link)) =>
+                            && (said || !(self.o.symbolic_link || self.o.hard_link)) =>
                     {
                         say_removed(ctx, d.path);
                     }
@@ -889,17 +892,11 @@ impl Copier {
         // Said before the copy, as GNU: a copy that then fails still shows its line.
         self.verbose(ctx, s.path, d.path);
         // A relative symlink would point elsewhere outside the working directory (GNU).
-        if self.o.symbolic_link && !s.path.starts_with(b"/") {
-            let dl = super::fs::dir_len(d.path);
-            let here = |p: &[u8]| sfd::stat(p).map(|st| (st.st_dev, st.st_ino));
-            if dl > 0 && here(b".").is_ok_and(|a| here(&d.path[..dl]).is_ok_and(|b| a != b)) {
-                let mut m = quote_if_needed(d.path);
-                m.extend_from_slice(
-                    b": can make relative symbolic links only in current directory",
-                );
-                ctx.msg(&m);
-                return false;
-            }
+        if self.outside_cwd(s, d) {
+            let mut m = quote_if_needed(d.path);
+            m.extend_from_slice(b": can make relative symbolic links only in current directory");
+            ctx.msg(&m);
+            return self.unbackup(ctx, d, backup_name.as_deref());
         }
         let link = if self.o.hard_link {
             let fl = if s.follow { libc::AT_SYMLINK_FOLLOW } else { 0 };
@@ -917,7 +914,7 @@ impl Copier {
             m.extend_from_slice(b": ");
             m.extend_from_slice(strerror(e).as_bytes());
             ctx.msg(&m);
-            return false;
+            return self.unbackup(ctx, d, backup_name.as_deref());
         }
         let ok = if link.is_some() {
             true
@@ -933,6 +930,39 @@ impl Copier {
                 .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
         }
         ok
+    }
+
+    /// A relative symlink asked for outside the working directory: it would point elsewhere
+    /// (GNU refuses it, leaving the destination as it was).
+    fn outside_cwd(&self, s: &Src, d: &Dst) -> bool {
+        if !self.o.symbolic_link || s.path.starts_with(b"/") {
+            return false;
+        }
+        let dl = super::fs::dir_len(d.path);
+        let here = |p: &[u8]| sfd::stat(p).map(|st| (st.st_dev, st.st_ino));
+        dl > 0 && here(b".").is_ok_and(|a| here(&d.path[..dl]).is_ok_and(|b| a != b))
+    }
+
+    /// A failed copy puts the backup made for it back in place, as GNU's `(unbackup)`.
+    /// Always false: the copy failed.
+    fn unbackup(&mut self, ctx: &mut Ctx, d: &Dst, name: Option<&[u8]>) -> bool {
+        let Some(name) = name else {
+            return false;
+        };
+        match sfs::renameat2(d.dir, name, d.dir, d.name, 0) {
+            Ok(()) if self.o.verbose => {
+                let mut l = quote_always(&backup::path_of(d.path, d.name, name)).to_vec();
+                l.extend_from_slice(b" -> ");
+                l.extend_from_slice(&quote_always(d.path));
+                l.extend_from_slice(b" (unbackup)\n");
+                if let Err(e) = ctx.out.write_all(&l) {
+                    self.write_error.get_or_insert(e);
+                }
+            }
+            Ok(()) => {}
+            Err(e) => fail(ctx, "cannot un-backup", d.path, &e),
+        }
+        false
     }
 
     /// The destination as a hard link to the copy made earlier of the same source (GNU says

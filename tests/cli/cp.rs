@@ -993,3 +993,53 @@ fn operand_and_replacement_rules_as_gnu() {
         );
     }
 }
+
+/// Found by benches/difftest.py: a relative symlink refused outside the working directory
+/// leaves the destination as it was: not removed by -f, its backup put back (`(unbackup)`
+/// with -v), as GNU.
+#[test]
+fn failed_link_puts_the_backup_back_like_gnu() {
+    for args in [
+        &[s("-f"), s("-s"), s("x"), s("src/f")][..],
+        &[s("-v"), s("-s"), s("-b"), s("x"), s("src/f")],
+        &[s("-v"), s("-s"), s("--backup=numbered"), s("x"), s("src/f")],
+        &[
+            s("-s"),
+            s("-b"),
+            s("--remove-destination"),
+            s("y"),
+            s("src/f"),
+        ],
+        &[
+            s("-v"),
+            s("-s"),
+            s("-f"),
+            s("--suffix=.k"),
+            s("x"),
+            s("src/d/hard"),
+        ],
+    ] {
+        both(args, ALL);
+    }
+}
+
+/// Found by benches/difftest.py: a destination removed because the source is not a regular
+/// file, or because it has other names while links are kept, is `removed` in -v even when a
+/// link is made in its place, as GNU.
+#[test]
+fn removed_before_a_link_like_gnu() {
+    for args in [
+        &[
+            s("-a"),
+            s("-v"),
+            s("-l"),
+            s("-T"),
+            s("src/dangling"),
+            s("x"),
+        ][..],
+        &[s("-v"), s("-l"), s("-a"), s("x"), s("src/d/hard")],
+        &[s("-v"), s("-s"), s("-f"), s("x"), s("y")],
+    ] {
+        both(args, ALL);
+    }
+}

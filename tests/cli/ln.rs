@@ -234,3 +234,17 @@ fn same_file_checks_and_backups_over_links_as_gnu() {
         same_effect("ln", None, &setup, &split(case));
     }
 }
+
+/// Found by benches/difftest.py: under -L a symlink to the destination's only link is the
+/// same file even with a backup (backing the destination up would take the source away).
+#[test]
+fn logical_source_onto_its_target_with_a_backup() {
+    for case in [
+        "-b -L lf f",
+        "-v -b -L lf f",
+        "--backup=numbered -L lf f",
+        "-b lf f",
+    ] {
+        same_effect("ln", None, &fixture, &split(case));
+    }
+}

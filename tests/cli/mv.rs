@@ -441,3 +441,38 @@ fn operand_checks_in_gnu_order() {
         both(args, "");
     }
 }
+
+/// Found by benches/difftest.py: GNU's -n ends at an existing destination before the
+/// same-file check, -u weighs files only (a directory goes on to the kind checks), no backup
+/// is made for a source named `.`, a missing `NAME/` is refused to a file even under
+/// --strip-trailing-slashes, a directory refused as moved into itself twice is a warning.
+#[test]
+fn order_of_checks_like_gnu() {
+    let setup = |d: &Path| {
+        sh(
+            d,
+            "mkdir -p d/sub && echo z > d/e && echo a > a && : > B && ln -s d dl && \
+             touch -d 2030-01-01 a B d/e",
+        )
+    };
+    for args in [
+        &[s("-n"), s("a"), s("a")][..],
+        &[s("-n"), s("-v"), s("."), s(".")],
+        &[s("--no-clobber"), s("d/e"), s("d")],
+        &[s("-n"), s("-t"), s("d"), s("d/e"), s("a")],
+        &[s("-u"), s("d"), s("a")],
+        &[s("-u"), s("."), s("B")],
+        &[s("-u"), s("."), s("dl")],
+        &[s("-b"), s("."), s("B")],
+        &[s("--suffix=.k"), s("."), s("a")],
+        &[s("-b"), s("."), s("d")],
+        &[s("--strip-trailing-slashes"), s("a"), s("new/")],
+        &[s("--strip-trailing-slashes"), s("dl"), s("new/")],
+        &[s("--strip-trailing-slashes"), s("d/"), s("new/")],
+        &[s("-T"), s("--strip-trailing-slashes"), s("a"), s("new/")],
+        &[s("-t"), s("d/sub"), s("d/"), s("d")],
+        &[s("d"), s("d"), s("d/sub")],
+    ] {
+        same_in(&setup, args, "", NO_TIMES);
+    }
+}

@@ -209,7 +209,9 @@ pub fn all() -> Vec<Proc> {
 
 /// A terminal's name as procps prints it (`pts/0`, `tty1`, `ttyS0`, `console`), `?` for none.
 pub fn tty_name(dev: i32) -> Vec<u8> {
-    let (major, minor) = ((dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00));
+    // tty_nr is the low 32 bits of a dev_t, in the same layout.
+    let d = dev as u32 as libc::dev_t;
+    let (major, minor) = (libc::major(d), libc::minor(d));
     match (major, minor) {
         (0, 0) => b"?".to_vec(),
         (136..=143, m) => format!("pts/{}", m + (major - 136) * 256).into_bytes(),

@@ -64,14 +64,6 @@ fn pad(out: &mut Vec<u8>, n: usize) {
     out.resize(out.len() + n, b' ');
 }
 
-fn major(dev: u64) -> u64 {
-    ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)
-}
-
-fn minor(dev: u64) -> u64 {
-    ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
-}
-
 /// gnulib human_readable for `n` units of `from` bytes, in `h`'s output units.
 pub fn human_into(out: &mut Vec<u8>, n: u64, from: u64, h: Human) {
     if h.autoscale {
@@ -249,8 +241,8 @@ impl<'a> Printer<'a> {
                 }
                 let t = e.mode & libc::S_IFMT;
                 if t == libc::S_IFCHR || t == libc::S_IFBLK {
-                    w.major = w.major.max(digits(major(e.rdev)));
-                    w.minor = w.minor.max(digits(minor(e.rdev)));
+                    w.major = w.major.max(digits(libc::major(e.rdev) as u64));
+                    w.minor = w.minor.max(digits(libc::minor(e.rdev) as u64));
                     w.size = w.size.max(w.major + 2 + w.minor);
                 } else {
                     self.num.clear();
@@ -708,7 +700,7 @@ impl<'a> Printer<'a> {
         let t = e.mode & libc::S_IFMT;
         if e.stat_ok && (t == libc::S_IFCHR || t == libc::S_IFBLK) {
             let blanks = w.size.saturating_sub(w.major + 2 + w.minor);
-            let (ma, mi) = (major(e.rdev), minor(e.rdev));
+            let (ma, mi) = (libc::major(e.rdev) as u64, libc::minor(e.rdev) as u64);
             pad(out, (w.major + blanks).saturating_sub(digits(ma)));
             push_u64(out, ma);
             out.extend_from_slice(b", ");

@@ -21,6 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 use crate::common::args::{self, Opt, Spec};
 use crate::common::backup;
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref, Reflink, Sparse};
+use crate::common::fs::strip_trailing_slashes;
 use crate::common::help::{help_text, Help};
 use crate::common::{Ctx, Error, Result};
 
@@ -340,9 +341,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     // `d/` in its messages.
     if strip && into {
         for f in &mut srcs {
-            while f.len() > 1 && f.ends_with(b"/") {
-                f.pop();
-            }
+            f.truncate(strip_trailing_slashes(f).len());
         }
     }
     if parents && !into {

@@ -1951,11 +1951,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             }
             Some(Id::ExcludeDir) => {
                 // GNU strips trailing slashes: `--exclude-dir=dir/` is dir
-                let mut p = v.to_vec();
-                while p.len() > 1 && p.ends_with(b"/") {
-                    p.pop();
-                }
-                o.exclude_dir.push(p)
+                o.exclude_dir
+                    .push(crate::common::fs::strip_trailing_slashes(v).to_vec())
             }
             Some(Id::CapL) => o.list = List::NonMatching,
             Some(Id::L) => o.list = List::Matching,

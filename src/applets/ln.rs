@@ -129,16 +129,6 @@ fn with_name(what: &str, name: &[u8]) -> Vec<u8> {
     m
 }
 
-/// gnulib's file_name_concat for a directory and a base name.
-fn concat(dir: &[u8], base: &[u8]) -> Vec<u8> {
-    let mut v = dir.to_vec();
-    if !v.ends_with(b"/") {
-        v.push(b'/');
-    }
-    v.extend_from_slice(base);
-    v
-}
-
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let Some(m) = args::get(ctx, &argv, &SPEC)? else {
         return Ok(());
@@ -246,7 +236,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     .is_none_or(|b| b.kind != backup::Kind::Numbered);
             let mut made = std::collections::HashSet::new();
             for s in sources {
-                let dest = concat(&d, base_name(s));
+                let dest = crate::common::copy::join(&d, base_name(s));
                 if guard {
                     if let Ok(st) = sfd::lstat(&dest) {
                         if made.contains(&(st.st_dev, st.st_ino)) {

@@ -19,6 +19,7 @@ use crate::common::args::{self, Opt, Spec};
 use crate::common::backup::{self, Backup};
 use crate::common::copy::{base_name, join, operands, Copier, CopyOpts, Deref};
 use crate::common::ctx::strerror;
+use crate::common::fs::strip_trailing_slashes;
 use crate::common::help::{help_text, Help};
 use crate::common::io::{stdin_fd, yesno};
 use crate::common::quote::quote_always;
@@ -163,11 +164,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let files: Vec<Vec<u8>> = m.operands.iter().map(|f| f.as_bytes().to_vec()).collect();
     let (mut srcs, mut dest, into) = operands(ctx, files, target, no_target)?;
     if strip {
-        let strip = |f: &mut Vec<u8>| {
-            while f.len() > 1 && f.ends_with(b"/") {
-                f.pop();
-            }
-        };
+        let strip = |f: &mut Vec<u8>| f.truncate(strip_trailing_slashes(f).len());
         srcs.iter_mut().for_each(strip);
         mv.slash_dest = !into && !no_target && dest.ends_with(b"/");
         if !into {

@@ -1488,10 +1488,7 @@ fn target(r: &mut Run) -> Option<Extract> {
             };
             match fd {
                 Ok(fd) => {
-                    let mut p = d.clone();
-                    while p.len() > 1 && p.ends_with(b"/") {
-                        p.pop();
-                    }
+                    let mut p = crate::common::fs::strip_trailing_slashes(&d).to_vec();
                     if !p.ends_with(b"/") {
                         p.push(b'/');
                     }

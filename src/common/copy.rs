@@ -1777,7 +1777,7 @@ pub fn base_name(p: &[u8]) -> &[u8] {
     }
 }
 
-/// gnulib's file_name_concat as cp and mv use it: `dir/name` (no doubled slash).
+/// gnulib's file_name_concat as cp, mv and ln use it: `dir/name` (no doubled slash).
 pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     let mut v = dir.to_vec();
     if !v.ends_with(b"/") {

@@ -656,17 +656,22 @@ pub fn dir_len(name: &[u8]) -> usize {
     len
 }
 
+/// gnulib's `strip_trailing_slashes`: `name` without its trailing slashes, one kept for a
+/// name of slashes only.
+pub fn strip_trailing_slashes(name: &[u8]) -> &[u8] {
+    let mut len = name.len();
+    while len > 1 && name[len - 1] == b'/' {
+        len -= 1;
+    }
+    &name[..len]
+}
+
 /// gnulib's `base_name` followed by `strip_trailing_slashes` (`basename`): the last component
 /// without trailing slashes; `/` for a name of slashes only, empty for an empty name.
 pub fn base_name(name: &[u8]) -> &[u8] {
     let lc = last_component(name);
     let base = &name[lc..];
-    let base = if base.is_empty() { name } else { base };
-    let mut len = base.len();
-    while len > 1 && base[len - 1] == b'/' {
-        len -= 1;
-    }
-    &base[..len]
+    strip_trailing_slashes(if base.is_empty() { name } else { base })
 }
 
 /// Are `a` and `b` (relative to the working directory) the same directory entry: the same

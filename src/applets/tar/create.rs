@@ -204,10 +204,7 @@ impl<'a> Creator<'a> {
     }
 
     fn add_top(&mut self, ctx: &mut Ctx, base: BorrowedFd, path: &[u8]) -> Result<()> {
-        let mut p = path;
-        while p.len() > 1 && p.ends_with(b"/") {
-            p = &p[..p.len() - 1];
-        }
+        let p = crate::common::fs::strip_trailing_slashes(path);
         let mut stored = if self.o.absolute {
             p.to_vec()
         } else {

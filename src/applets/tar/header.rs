@@ -727,14 +727,11 @@ pub fn format_name(
 ) -> (Vec<u8>, Option<Vec<u8>>) {
     let (dir, base) = match name {
         Some(nm) => {
-            let t = trim_slash(nm);
+            let t = crate::common::fs::strip_trailing_slashes(nm);
             match memchr::memrchr(b'/', t) {
                 Some(0) => (&b"/"[..], &nm[1..]),
                 Some(i) => {
-                    let mut d = &t[..i];
-                    while d.len() > 1 && d.ends_with(b"/") {
-                        d = &d[..d.len() - 1];
-                    }
+                    let d = crate::common::fs::strip_trailing_slashes(&t[..i]);
                     (d, &nm[i + 1..])
                 }
                 None => (&b"."[..], nm),
@@ -1110,14 +1107,6 @@ pub fn finish_checksum(b: &mut [u8; BLOCK]) {
     let sum = block_sums(b).0 as u64;
     put_octal(&mut b[148..155], sum);
     b[155] = b' ';
-}
-
-fn trim_slash(n: &[u8]) -> &[u8] {
-    let mut n = n;
-    while n.len() > 1 && n.ends_with(b"/") {
-        n = &n[..n.len() - 1];
-    }
-    n
 }
 
 pub fn pad_to_block(out: &mut Vec<u8>) {

@@ -37,14 +37,6 @@ pub fn pattern_has_wildcards(p: &[u8]) -> bool {
     false
 }
 
-fn trim_slashes(n: &[u8]) -> &[u8] {
-    let mut n = n;
-    while n.len() > 1 && n.ends_with(b"/") {
-        n = &n[..n.len() - 1];
-    }
-    n
-}
-
 /// How one exclusion pattern matches: the matching options in force where it was given
 /// (GNU applies `--anchored`, `--wildcards`, `--ignore-case` and `--wildcards-match-slash` to
 /// the patterns after them only).
@@ -115,7 +107,7 @@ impl Excluder {
         if self.is_empty() {
             return false;
         }
-        let name = trim_slashes(name);
+        let name = crate::common::fs::strip_trailing_slashes(name);
         if self.vcs {
             let base = match memchr::memrchr(b'/', name) {
                 Some(i) => &name[i + 1..],
@@ -129,7 +121,7 @@ impl Excluder {
             if *after > self.operand {
                 continue;
             }
-            let p = trim_slashes(pat);
+            let p = crate::common::fs::strip_trailing_slashes(pat);
             // Candidate start points: the whole name, or (unanchored) after any '/'.
             let mut starts = vec![0usize];
             if !flags.anchored {
@@ -194,9 +186,13 @@ impl Selector {
         if self.pats.is_empty() {
             return None;
         }
-        let name = trim_slashes(name);
+        let name = crate::common::fs::strip_trailing_slashes(name);
         for (i, (p, recursive)) in self.pats.iter().enumerate() {
-            if self.matches(trim_slashes(p), name, *recursive) {
+            if self.matches(
+                crate::common::fs::strip_trailing_slashes(p),
+                name,
+                *recursive,
+            ) {
                 self.used[i] = true;
                 return Some(i);
             }

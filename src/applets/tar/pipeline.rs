@@ -215,11 +215,8 @@ fn member_names(
     let mut had_slash = false;
     let mut name: Option<Vec<u8>> = None;
     if !xf.is_empty() {
-        let mut base = &e.name[..];
-        while base.len() > 1 && base.ends_with(b"/") {
-            base = &base[..base.len() - 1];
-            had_slash = true;
-        }
+        let base = crate::common::fs::strip_trailing_slashes(&e.name);
+        had_slash = base.len() < e.name.len();
         name = Some(xf.name(base, transform::REGFILE).into_owned());
     }
     let stored = name.as_deref().unwrap_or(&e.name);

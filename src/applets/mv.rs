@@ -217,6 +217,17 @@ fn is_dir(st: &Stat) -> bool {
     st.st_mode & libc::S_IFMT == libc::S_IFDIR
 }
 
+/// `mv: cannot move 'a' to 'b': ERROR`.
+fn cannot_move(ctx: &mut Ctx, src: &[u8], dst: &[u8], e: &std::io::Error) {
+    let mut m = b"cannot move ".to_vec();
+    m.extend_from_slice(&quote_always(src));
+    m.extend_from_slice(b" to ");
+    m.extend_from_slice(&quote_always(dst));
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(strerror(e).as_bytes());
+    ctx.msg(&m);
+}
+
 /// `mv: TEXT 'a' TEXT2 'b'...`: text and quoted names alternating.
 fn say(ctx: &mut Ctx, parts: &[&[u8]]) {
     let mut m = Vec::new();
@@ -256,15 +267,12 @@ impl Mv {
         // GNU's first rename of two operands is made before their slashes are stripped: a
         // file is not moved to a missing `NAME/`.
         if dst_st.is_none() && self.slash_dest && !is_dir(&sst) {
-            let mut m = b"cannot move ".to_vec();
-            m.extend_from_slice(&quote_always(src));
-            m.extend_from_slice(b" to ");
-            m.extend_from_slice(&quote_always(dst));
-            m.extend_from_slice(b": ");
-            m.extend_from_slice(
-                strerror(&std::io::Error::from_raw_os_error(libc::ENOTDIR)).as_bytes(),
+            cannot_move(
+                ctx,
+                src,
+                dst,
+                &std::io::Error::from_raw_os_error(libc::ENOTDIR),
             );
-            ctx.msg(&m);
             return false;
         }
         let mut backed_up = None;
@@ -426,13 +434,7 @@ impl Mv {
                     false
                 }
                 _ => {
-                    let mut m = b"cannot move ".to_vec();
-                    m.extend_from_slice(&quote_always(src));
-                    m.extend_from_slice(b" to ");
-                    m.extend_from_slice(&quote_always(dst));
-                    m.extend_from_slice(b": ");
-                    m.extend_from_slice(strerror(&e).as_bytes());
-                    ctx.msg(&m);
+                    cannot_move(ctx, src, dst, &e);
                     false
                 }
             },

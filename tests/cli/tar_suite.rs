@@ -167,3 +167,22 @@ fn options_inside_file_lists() {
          TOOL -cf c.tar -T L4 && TOOL -tf c.tar; TOOL -cf d.tar one two && TOOL -tf d.tar -T L4",
     );
 }
+
+#[test]
+fn directory_options_between_member_operands_on_extract() {
+    // Each operand's members go where the -Cs before it lead (each relative to the one
+    // before); a -C after the last operand changes nothing; a missing one is fatal when a
+    // member first needs it, after the members before it are out. Directory times are set
+    // in the directory each came from.
+    let setup = "mkdir -p src/d a/b b && echo 1 > src/f1 && echo 2 > src/f2 && echo 3 > src/d/f3 \
+                 && touch -d 2001-01-01 src/d && tar -cf t.tar -C src f1 f2 d";
+    same_as_gnu_tar(
+        "tarcdir",
+        setup,
+        "t() { rm -rf a/* b/* f1 f2 d; mkdir -p a/b; TOOL -xvf t.tar \"$@\"; echo \"rc=$?\"; \
+         find a b f1 f2 d 2>/dev/null | sort; }; \
+         t -C a f1 -C b f2 d; ls -ld --time-style=+%Y a/b/d | cut -d' ' -f6-; \
+         t f1 -C b; t -C a f1 -C b; t -C a -C b; t -C a d f1 -C \"$PWD/b\" f2; \
+         t -C a f1 -C nonexist f2; t -C nonexist f1",
+    );
+}

@@ -38,6 +38,9 @@ fn same_inode(d1: BorrowedFd, n1: &[u8], d2: BorrowedFd, n2: &[u8]) -> bool {
 type IdCache = Option<(Vec<u8>, u64, Vec<u8>, u64, (u32, u32))>;
 
 struct DirMeta {
+    /// The directory `path` is relative to, and whether openat2 works beneath it.
+    root: Rc<OwnedFd>,
+    beneath: bool,
     path: Vec<u8>,
     mode: u32,
     uid: u32,
@@ -70,6 +73,13 @@ pub struct Extractor<'a> {
     msgs: Msgs,
     /// Directories made for the member being extracted (with -vv), to be told.
     pub created: Vec<Vec<u8>>,
+    /// The `-C`s, each relative to the one before; `roots[k]` is where the first k of them
+    /// lead (opened when a member first needs it, as GNU does), `cur` the one in use.
+    chdirs: Vec<OsString>,
+    roots: Vec<Option<Rc<OwnedFd>>>,
+    cur: usize,
+    /// For each member operand, how many `-C`s come before it.
+    chain: Vec<usize>,
 }
 
 /// Open the directory `comp` (one path component) in `at` as an O_PATH descriptor, never
@@ -120,39 +130,70 @@ enum Place {
     Skip,
 }
 
-impl<'a> Extractor<'a> {
-    fn new(ctx: &mut Ctx, o: &'a Opts, dirs: &[OsString]) -> Result<Extractor<'a>> {
-        let mut root: Option<OwnedFd> = None;
-        for d in dirs {
-            let at = root.as_ref().map_or(cwd(), |f| f.as_fd());
-            let fl = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
-            match sys::openat(at, d.as_bytes(), fl, 0) {
-                Ok(fd) => root = Some(fd),
-                Err(e) => {
-                    return Err(super::diag::fatal_file(
-                        ctx,
-                        d.as_bytes(),
-                        "Cannot open",
-                        &e,
-                    ))
-                }
+/// Where the first `k` of the `-C`s lead, each relative to the one before (from `base`, the
+/// directory the first j of them lead to, when one is open): GNU's fatal "Cannot open" when one
+/// is missing.
+fn open_root(
+    ctx: &mut Ctx,
+    dirs: &[OsString],
+    k: usize,
+    base: Option<(usize, Rc<OwnedFd>)>,
+) -> Result<OwnedFd> {
+    let fl = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+    let (start, mut at) = match base {
+        Some((j, fd)) => (j, Some(fd)),
+        None => (0, None),
+    };
+    let mut fd: Option<OwnedFd> = None;
+    for d in &dirs[start..k] {
+        let from = match (&fd, &at) {
+            (Some(f), _) => f.as_fd(),
+            (None, Some(f)) => f.as_fd(),
+            (None, None) => cwd(),
+        };
+        match sys::openat(from, d.as_bytes(), fl, 0) {
+            Ok(f) => fd = Some(f),
+            Err(e) => {
+                return Err(super::diag::fatal_file(
+                    ctx,
+                    d.as_bytes(),
+                    "Cannot open",
+                    &e,
+                ));
             }
         }
-        let root = match root {
-            Some(fd) => fd,
-            None => match sys::open(b".", libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC, 0) {
-                Ok(fd) => fd,
-                Err(e) => return Err(super::diag::fatal_file(ctx, b".", "Cannot open", &e)),
-            },
-        };
+        at = None;
+    }
+    match (fd, at) {
+        (Some(f), _) => Ok(f),
+        (None, Some(f)) => sys::openat(f.as_fd(), b".", fl, 0)
+            .map_err(|e| super::diag::fatal_file(ctx, b".", "Cannot open", &e)),
+        (None, None) => sys::open(b".", fl, 0)
+            .map_err(|e| super::diag::fatal_file(ctx, b".", "Cannot open", &e)),
+    }
+}
+
+impl<'a> Extractor<'a> {
+    fn new(
+        ctx: &mut Ctx,
+        o: &'a Opts,
+        dirs: &[OsString],
+        chain: Vec<usize>,
+    ) -> Result<Extractor<'a>> {
+        // Without operands every member goes where all the -Cs lead; with them, the first
+        // operand's directory stands in until a member is selected.
+        let first = chain.first().copied().unwrap_or(dirs.len());
+        let root = Rc::new(open_root(ctx, dirs, first, None)?);
         let beneath =
             fs::open_beneath(root.as_fd(), b".", libc::O_PATH | libc::O_DIRECTORY).is_ok();
         let umask = crate::common::sys::process::current_umask();
         let root_user = super::update::is_root();
         let root_group = dir_group(root.as_fd());
+        let mut roots = vec![None; dirs.len() + 1];
+        roots[first] = Some(root.clone());
         Ok(Extractor {
             o,
-            root: Rc::new(root),
+            root,
             beneath,
             cache: None,
             stale: false,
@@ -169,7 +210,39 @@ impl<'a> Extractor<'a> {
             names: crate::common::fs::Names::new(),
             msgs: Msgs::default(),
             created: Vec::new(),
+            chdirs: dirs.to_vec(),
+            roots,
+            cur: first,
+            chain,
         })
+    }
+
+    /// Extract the next member where the `-C`s before its operand lead.
+    fn use_operand(&mut self, ctx: &mut Ctx, operand: Option<usize>) -> Result<()> {
+        let k = operand.map_or(self.chdirs.len(), |i| self.chain[i]);
+        if k == self.cur {
+            return Ok(());
+        }
+        let root = match &self.roots[k] {
+            Some(fd) => fd.clone(),
+            None => {
+                // From the nearest directory already open on the way.
+                let from = (0..k).rev().find(|&j| self.roots[j].is_some());
+                let base = from.and_then(|j| self.roots[j].clone().map(|fd| (j, fd)));
+                let fd = Rc::new(open_root(ctx, &self.chdirs, k, base)?);
+                self.roots[k] = Some(fd.clone());
+                fd
+            }
+        };
+        self.root = root;
+        self.cur = k;
+        self.beneath =
+            fs::open_beneath(self.root.as_fd(), b".", libc::O_PATH | libc::O_DIRECTORY).is_ok();
+        self.root_group = dir_group(self.root.as_fd());
+        self.cached_group = self.root_group;
+        self.cache_dir_group = self.root_group;
+        self.cache = None;
+        Ok(())
     }
 
     /// Open `dir` (relative to the root) as an O_PATH directory, beneath the root, creating
@@ -664,6 +737,8 @@ impl<'a> Extractor<'a> {
     fn push_dir(&mut self, e: &Entry, path: Vec<u8>) {
         let (uid, gid) = self.uid_gid(e);
         self.dirs.push(DirMeta {
+            root: self.root.clone(),
+            beneath: self.beneath,
             path,
             mode: e.mode & 0o7777,
             uid,
@@ -726,15 +801,15 @@ impl<'a> Extractor<'a> {
             let fl = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
             let fd = if d.path.is_empty() {
                 sys::openat(
-                    self.root.as_fd(),
+                    d.root.as_fd(),
                     b".",
                     libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
                     0,
                 )
-            } else if self.beneath {
-                fs::open_beneath(self.root.as_fd(), &d.path, fl)
+            } else if d.beneath {
+                fs::open_beneath(d.root.as_fd(), &d.path, fl)
             } else {
-                fs::open_nofollow_walk(self.root.as_fd(), &d.path, fl)
+                fs::open_nofollow_walk(d.root.as_fd(), &d.path, fl)
             };
             let Ok(fd) = fd else {
                 continue;
@@ -856,6 +931,10 @@ struct Extract<'a> {
 impl Action for Extract<'_> {
     fn selected(&mut self, ctx: &mut Ctx, r: &mut Reader, m: &Member) -> Result<()> {
         let e = m.e;
+        if let Some(x) = &mut self.x {
+            // GNU changes directory before it tells the member.
+            x.use_operand(ctx, m.operand)?;
+        }
         if self.verbose > 0 {
             self.lister
                 .entry_as(ctx, e, m.shown, m.shown_link, self.verbose > 1)?;
@@ -912,11 +991,12 @@ pub fn extract(
     sel: &mut Selector,
     excl: &Excluder,
     dirs: &[OsString],
+    chain: Vec<usize>,
 ) -> Result<()> {
     let x = if o.to_stdout {
         None
     } else {
-        Some(Extractor::new(ctx, o, dirs)?)
+        Some(Extractor::new(ctx, o, dirs, chain)?)
     };
     let mut act = Extract {
         x,

@@ -86,18 +86,28 @@ fn open_archive(ctx: &mut Ctx, o: &Opts, write: bool) -> Result<ArchiveFd> {
     }
 }
 
-/// The member operands, each with whether `--recursion` was in force for it, and the `-C`s.
-type Names = (Vec<(Vec<u8>, bool)>, Vec<OsString>);
+/// The member operands, each with whether `--recursion` was in force for it; the `-C`s; and
+/// for each operand how many of the `-C`s come before it (GNU extracts what an operand selects
+/// in the directory the `-C`s before it lead to).
+struct Names {
+    pats: Vec<(Vec<u8>, bool)>,
+    dirs: Vec<OsString>,
+    chain: Vec<usize>,
+}
 
 fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<Names> {
     let mut pats = Vec::new();
     let mut dirs = Vec::new();
+    let mut chain = Vec::new();
     let mut recursive = true;
     let mut todo: std::collections::VecDeque<NameArg> = o.names.iter().cloned().collect();
     let mut read_lists = std::collections::HashSet::new();
     while let Some(n) = todo.pop_front() {
         match n {
-            NameArg::Name(p) => pats.push((p, recursive)),
+            NameArg::Name(p) => {
+                pats.push((p, recursive));
+                chain.push(dirs.len());
+            }
             NameArg::Dir(d) => dirs.push(d),
             NameArg::Recursion(r) => recursive = r,
             // A list naming itself again (GNU refuses a second reading) is not reread.
@@ -111,7 +121,7 @@ fn collect_names(ctx: &mut Ctx, o: &Opts) -> Result<Names> {
             }
         }
     }
-    Ok((pats, dirs))
+    Ok(Names { pats, dirs, chain })
 }
 
 fn excluder(ctx: &mut Ctx, o: &Opts) -> Result<Excluder> {
@@ -218,13 +228,14 @@ fn run(o: &Opts, ctx: &mut Ctx) -> Result<()> {
             })?;
             let mut reader = Reader::new(input);
             reader.ignore_zeros = o.ignore_zeros;
-            let (pats, dirs) = collect_names(ctx, o)?;
-            let mut sel = selector(o, pats);
+            let names = collect_names(ctx, o)?;
+            let dirs = names.dirs;
+            let mut sel = selector(o, names.pats);
             let excl = excluder(ctx, o)?;
             let r = match o.mode {
                 Mode::List => list::list(ctx, o, &mut reader, &mut sel, &excl),
                 Mode::Diff => extract::diff(ctx, o, &mut reader, &mut sel, &excl, &dirs),
-                _ => extract::extract(ctx, o, &mut reader, &mut sel, &excl, &dirs),
+                _ => extract::extract(ctx, o, &mut reader, &mut sel, &excl, &dirs, names.chain),
             };
             r?;
             reader

@@ -49,6 +49,8 @@ pub struct Member<'m> {
     /// The link target `-tv` shows (a hard link's safer and stripped, as GNU tar).
     pub shown_link: &'m [u8],
     pub start: u64,
+    /// The member operand that selected it (None when every member is).
+    pub operand: Option<usize>,
 }
 
 /// A mode's part: consume the member's data (and padding) from the reader.
@@ -133,12 +135,19 @@ impl<'p> Pipeline<'p> {
                     return Err(read_error(ctx, err));
                 }
             };
+            let mut operand = None;
             let selected = match &mut self.select {
                 Select::Every => true,
                 Select::Operands(sel, excl) => {
-                    (sel.all() || sel.find(&e.name).is_some()) && !excl.excluded(&e.name)
+                    if !sel.all() {
+                        operand = sel.find(&e.name);
+                    }
+                    (sel.all() || operand.is_some()) && !excl.excluded(&e.name)
                 }
-                Select::Named(sel) => sel.find(&e.name).is_some(),
+                Select::Named(sel) => {
+                    operand = sel.find(&e.name);
+                    operand.is_some()
+                }
             };
             if !selected {
                 let m = Member {
@@ -148,6 +157,7 @@ impl<'p> Pipeline<'p> {
                     link: &e.link,
                     shown_link: &e.link,
                     start,
+                    operand,
                 };
                 action.unselected(ctx, r, &m)?;
                 continue;
@@ -160,6 +170,7 @@ impl<'p> Pipeline<'p> {
                     link: &e.link,
                     shown_link: &e.link,
                     start,
+                    operand,
                 };
                 action.selected(ctx, r, &m)?;
                 continue;
@@ -175,6 +186,7 @@ impl<'p> Pipeline<'p> {
                 link: n.link.as_deref().unwrap_or(&e.link),
                 shown_link: n.shown_link.as_deref().unwrap_or(&e.link),
                 start,
+                operand,
             };
             action.selected(ctx, r, &m)?;
         }

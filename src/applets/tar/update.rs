@@ -157,8 +157,8 @@ pub fn run(ctx: &mut Ctx, o: &Opts, name: &OsStr) -> Result<()> {
         }
         Mode::Delete => {
             let fd = open(ctx, name, libc::O_RDWR)?;
-            let (pats, _) = super::collect_names(ctx, o)?;
-            let mut sel = super::selector(o, pats);
+            let names = super::collect_names(ctx, o)?;
+            let mut sel = super::selector(o, names.pats);
             let mut r = plain_input(ctx, fd)?;
             let mut del = Delete {
                 buf: vec![0u8; 128 * 1024],

@@ -123,6 +123,8 @@ pub mod mountpoint;
 pub mod mv;
 #[cfg(feature = "nc")]
 pub mod nc;
+#[cfg(feature = "nice")]
+pub mod nice;
 #[cfg(feature = "nl")]
 pub mod nl;
 #[cfg(feature = "nohup")]
@@ -377,6 +379,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("mountpoint", "mountpoint", mountpoint::main, "bin", NoExec),
     applet!("mv", "mv", mv::main, "bin", NoExec),
     applet!("nc", "nc", nc::main, "bin", NoExec),
+    applet!("nice", "nice", nice::main, "usr/bin", NoExec),
     applet!("nl", "nl", nl::main, "usr/bin", NoExec),
     applet!("nohup", "nohup", nohup::main, "usr/bin", NoExec),
     applet!("nologin", "nologin", nologin::main, "usr/sbin", NoExec),

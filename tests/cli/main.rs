@@ -126,6 +126,8 @@ mod mountpoint;
 mod mv;
 #[cfg(feature = "nc")]
 mod nc;
+#[cfg(feature = "nice")]
+mod nice;
 #[cfg(feature = "nl")]
 mod nl;
 #[cfg(feature = "nohup")]

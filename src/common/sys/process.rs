@@ -258,6 +258,27 @@ pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
     cvt(unsafe { libc::kill(pid, sig) }).map(drop)
 }
 
+/// The calling process's niceness (getpriority(2) with PRIO_PROCESS 0): -1 is a valid
+/// value, so errno tells an error.
+pub fn niceness() -> io::Result<i32> {
+    // SAFETY: errno is this thread's own; getpriority only takes numbers.
+    let r = unsafe {
+        *libc::__errno_location() = 0;
+        libc::getpriority(libc::PRIO_PROCESS, 0)
+    };
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(c) if r == -1 && c != 0 => Err(e),
+        _ => Ok(r),
+    }
+}
+
+/// setpriority(2) of the calling process (the kernel clamps to -20..19).
+pub fn set_niceness(n: i32) -> io::Result<()> {
+    // SAFETY: setpriority only takes numbers.
+    cvt(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, n) }).map(drop)
+}
+
 /// setpgid(2): pid 0 is the caller.
 pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
     // SAFETY: setpgid only takes numbers.

@@ -153,6 +153,8 @@ pub mod pwd;
 pub mod readlink;
 #[cfg(feature = "realpath")]
 pub mod realpath;
+#[cfg(feature = "rev")]
+pub mod rev;
 #[cfg(feature = "rm")]
 pub mod rm;
 #[cfg(feature = "rmdir")]
@@ -395,6 +397,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("pwd", "pwd", pwd::main, "bin", NoExec),
     applet!("readlink", "readlink", readlink::main, "bin", NoExec),
     applet!("realpath", "realpath", realpath::main, "usr/bin", NoExec),
+    applet!("rev", "rev", rev::main, "usr/bin", NoExec),
     applet!("rm", "rm", rm::main, "bin", NoExec),
     applet!("rmdir", "rmdir", rmdir::main, "bin", NoExec),
     applet!("run-parts", "run-parts", run_parts::main, "bin", NoExec),

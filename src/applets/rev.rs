@@ -5,9 +5,10 @@
 //! character is a UTF-8 sequence (as util-linux in a UTF-8 locale), any other byte stands for
 //! itself, so text in other encodings comes out byte-reversed. A file that cannot be opened
 //! is `rev: cannot open NAME: ERROR` and the others are still read; status 1 after any error.
-//! A read error is util-linux's `rev: NAME: LINES: ERROR` (the lines read before it; NAME
-//! `stdin` for standard input). Deviation: a NUL byte is reversed like any other
-//! (util-linux's wide-character reading stops the line there).
+//! A NUL ends what is reversed of its line, and the line's newline is lost with the rest (C
+//! strings in util-linux and BusyBox: both print `printf 'ab\0c\n' | rev` as `ba`). A read
+//! error is util-linux's `rev: NAME: LINES: ERROR` (the lines read before it; NAME `stdin` for
+//! standard input). Deviation: none known.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -113,15 +114,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 Ok(Some((line, nl))) => {
                     n += 1;
                     let out = ctx.out.buf_mut();
-                    reverse_into(line, out);
-                    if nl {
+                    let nul = memchr::memchr(0, line);
+                    reverse_into(&line[..nul.unwrap_or(line.len())], out);
+                    if nl && nul.is_none() {
                         out.push(b'\n');
                     }
                     ctx.out.maybe_flush()?;
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let mut msg = name.as_ref().map_or(b"stdin".to_vec(), |n| n.as_bytes().to_vec());
+                    let mut msg = name
+                        .as_ref()
+                        .map_or(b"stdin".to_vec(), |n| n.as_bytes().to_vec());
                     msg.extend_from_slice(format!(": {n}: ").as_bytes());
                     msg.extend_from_slice(strerror(&e).as_bytes());
                     ctx.error(1, &msg);
@@ -146,7 +150,10 @@ mod tests {
     #[test]
     fn characters_not_bytes() {
         assert_eq!(rev(b"abc"), b"cba");
-        assert_eq!(rev("h\u{e9}llo \u{1f600}!".as_bytes()), "!\u{1f600} oll\u{e9}h".as_bytes());
+        assert_eq!(
+            rev("h\u{e9}llo \u{1f600}!".as_bytes()),
+            "!\u{1f600} oll\u{e9}h".as_bytes()
+        );
         // Invalid sequences stand byte by byte.
         assert_eq!(rev(b"a\xc3b\xff\x80"), b"\x80\xffb\xc3a");
         assert_eq!(rev(b"\xe2\x82"), b"\x82\xe2");

@@ -157,6 +157,8 @@ mod readlink;
 #[cfg(feature = "realpath")]
 mod realpath;
 mod regex_glibc;
+#[cfg(feature = "rev")]
+mod rev;
 #[cfg(feature = "rm")]
 mod rm;
 #[cfg(feature = "rmdir")]

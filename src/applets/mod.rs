@@ -242,6 +242,8 @@ pub mod which;
 pub mod whoami;
 #[cfg(feature = "xargs")]
 pub mod xargs;
+#[cfg(feature = "xxd")]
+pub mod xxd;
 #[cfg(feature = "yes")]
 pub mod yes;
 
@@ -449,6 +451,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("which", "which", which::main, "usr/bin", NoExec),
     applet!("whoami", "whoami", whoami::main, "usr/bin", NoExec),
     applet!("xargs", "xargs", xargs::main, "usr/bin", NoExec),
+    applet!("xxd", "xxd", xxd::main, "usr/bin", NoExec),
     applet!("xz", "xz", compress::xz, "usr/bin", NoExec),
     applet!("xzcat", "xzcat", compress::xzcat, "usr/bin", NoExec),
     applet!("yes", "yes", yes::main, "usr/bin", NoExec),

@@ -271,3 +271,5 @@ mod which;
 mod whoami;
 #[cfg(feature = "xargs")]
 mod xargs;
+#[cfg(feature = "xxd")]
+mod xxd;

@@ -2123,7 +2123,9 @@ none none
 "#, r#""#, 0),
     (r#"IFS=-; set -- a b; x="$*"; echo "$x"; x=$*; echo "$x""#, r#"a-b
 a-b
-"#, r#""#, 0),
+"#, r#""#, 0),    // test's integers may have white space on both sides, a newline too (strtoimax skips it
+    // before the number, dash after it).
+    ("test ' 5' -eq ' 5 ' && echo a; [ \"7\n\" -gt 6 ] && echo b; [ ' +3\t' -lt 4 ] && echo c; [ '1 2' -eq 1 ]; echo $?", "a\nb\nc\n2\n", "sh: 2: [: Illegal number: 1 2\n", 0),
 ];
 
 // ---------------------------------------------------------------- invocation

@@ -2125,6 +2125,9 @@ none none
 a-b
 "#, r#""#, 0),    // test's integers may have white space on both sides, a newline too (strtoimax skips it
     // before the number, dash after it).
+    // `$!` after a background pipeline is its last command's process; the pipe still joins
+    // the commands.
+    (": | sh -c 'echo $$ >f' & wait; [ \"$(cat f)\" = $! ] && echo last; echo hi | cat & wait", "last\nhi\n", "", 0),
     ("test ' 5' -eq ' 5 ' && echo a; [ \"7\n\" -gt 6 ] && echo b; [ ' +3\t' -lt 4 ] && echo c; [ '1 2' -eq 1 ]; echo $?", "a\nb\nc\n2\n", "sh: 2: [: Illegal number: 1 2\n", 0),
 ];
 

@@ -553,7 +553,9 @@ rest: arg
         "",
         0,
     ),
-    ("x=10; echo $((x, x+1)); echo $((1,2))", "11\n2\n", "", 0),
+    ("x=10; echo $((x, x+1)); echo $((1,2))", "11\n2\n", "", 0),    // `jobs` names a job without job control too (POSIX's format has the command; bash; dash
+    // and BusyBox ash leave it empty): its source text.
+    ("sleep 5 & jobs >j; jobs -l >>j; kill $!; grep -c 'sleep 5' j; grep -c \"$!\" j; true | sleep 4 & jobs | grep -c 'true | sleep 4'; kill $!", "2\n1\n1\n", "", 0),
 ];
 
 #[rustfmt::skip]

@@ -225,7 +225,7 @@ impl Shell {
         // next command, as if it had come a moment later: `kill $$ & (cmd)` then always runs
         // the trap after `(cmd)` instead of now and then before it, depending on whether the
         // job or the shell got the CPU first (the end of the input takes it too).
-        if ANY_PENDING.load(Ordering::Relaxed) && !matches!(n, Node::Bg(_)) {
+        if ANY_PENDING.load(Ordering::Relaxed) && !matches!(n, Node::Bg(..)) {
             self.run_pending_traps()?;
         }
         Ok(st)
@@ -297,12 +297,12 @@ impl Shell {
                 let st = r?;
                 self.check_errexit(st)
             }
-            Node::Bg(a) => {
+            Node::Bg(a, text) => {
                 let tail = std::mem::replace(&mut self.tail_exec, false);
                 // A pipeline's commands are the shell's own children, as in a foreground
                 // one: `$!` is the last of them (dash, bash, BusyBox ash).
                 if let Node::Pipe(cmds, false) = &**a {
-                    let r = self.run_pipeline_in(cmds, true);
+                    let r = self.run_pipeline_in(cmds, Some(text));
                     self.tail_exec = tail;
                     return r;
                 }
@@ -313,7 +313,7 @@ impl Shell {
                     sh.run(a)
                 });
                 self.tail_exec = tail;
-                self.started_async(job, if pid > 0 { vec![pid] } else { Vec::new() });
+                self.started_async(job, if pid > 0 { vec![pid] } else { Vec::new() }, text);
                 Ok(0)
             }
             Node::Sub(body) => {
@@ -542,7 +542,7 @@ impl Shell {
     }
 
     /// After forking an asynchronous list: `$!`, and the job table.
-    fn started_async(&mut self, job: Option<super::jobctl::JobStart>, pids: Vec<i32>) {
+    fn started_async(&mut self, job: Option<super::jobctl::JobStart>, pids: Vec<i32>, text: &[u8]) {
         // Reap finished jobs now and then (their statuses are kept for `wait`).
         if self.procs.jobs.len() >= 16 {
             self.procs.poll();
@@ -550,16 +550,17 @@ impl Shell {
         if let Some(&last) = pids.last() {
             self.last_bg = Some(last);
             let id = self.procs.add_job(pids, Vec::new());
-            super::jobctl::started_bg(self, job, id);
+            super::jobctl::started_bg(self, job, id, text);
         }
     }
 
     fn run_pipeline(&mut self, cmds: &[Node]) -> Res {
-        self.run_pipeline_in(cmds, false)
+        self.run_pipeline_in(cmds, None)
     }
 
-    /// A pipeline in the foreground (waited for), or in the background (`bg`).
-    fn run_pipeline_in(&mut self, cmds: &[Node], bg: bool) -> Res {
+    /// A pipeline in the foreground (waited for), or in the background (`bg`: its text).
+    fn run_pipeline_in(&mut self, cmds: &[Node], bg_text: Option<&[u8]>) -> Res {
+        let bg = bg_text.is_some();
         self.tail_exec = false;
         let mut pids = Vec::with_capacity(cmds.len());
         let mut prev_read: Option<OwnedFd> = None;
@@ -605,8 +606,8 @@ impl Shell {
                 pids.push(pid);
             }
         }
-        if bg {
-            self.started_async(job, pids);
+        if let Some(text) = bg_text {
+            self.started_async(job, pids, text);
             return Ok(0);
         }
         if let Some(st) = super::jobctl::wait_fg(self, job, &pids) {

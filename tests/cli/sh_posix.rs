@@ -15,7 +15,7 @@ fn posix_corners() {
 pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     // ---- traps: reset in subshells and $(...), `trap` output, EXIT in subshells, exit in a trap, the status a trap sees and leaves, trap with one operand
     (r#"trap 'echo t' EXIT; (echo sub); echo main"#, "sub\nmain\nt\n", "", 0),
-    (r#"trap 'echo t' EXIT; (trap) ; echo main"#, "main\nt\n", "", 0),
+    (r#"trap 'echo t' EXIT; (trap) ; echo main"#, "trap -- 'echo t' EXIT\nmain\nt\n", "", 0),
     (r#"trap 'echo t' INT; x=$(trap); echo "[$x]""#, "[trap -- 'echo t' INT]\n", "", 0),
     (r#"trap 'echo t' INT; trap"#, "trap -- 'echo t' INT\n", "", 0),
     (r#"trap 'echo hi' EXIT USR1 ; trap"#, "trap -- 'echo hi' EXIT\ntrap -- 'echo hi' USR1\nhi\n", "", 0),
@@ -49,7 +49,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"trap 'echo a' INT; trap INT; trap; echo end"#, "end\n", "", 0),
     (r#"trap 1 INT; trap; echo end"#, "end\n", "", 0),
     (r#"trap 'echo usr' USR1; (kill -USR1 $$; echo sub) ; echo main"#, "sub\nusr\nmain\n", "", 0),
-    (r#"trap 'echo usr' USR1; (trap; kill -USR1 $BASHPID 2>/dev/null; echo sub) ; echo main"#, "sub\nmain\n", "", 0),
+    (r#"trap 'echo usr' USR1; (trap; kill -USR1 $BASHPID 2>/dev/null; echo sub) ; echo main"#, "trap -- 'echo usr' USR1\nsub\nmain\n", "", 0),
     (r#"trap '' USR1; (kill -USR1 $$; echo sub); sh -c 'kill -USR1 $$; echo child'; echo main"#, "sub\nchild\nmain\n", "", 0),
     (r#"trap '' INT; (trap) ; echo main"#, "trap -- '' INT\nmain\n", "", 0),
     (r#"trap '' INT; x=$(trap); echo "[$x]""#, "[trap -- '' INT]\n", "", 0),
@@ -82,7 +82,7 @@ pub const POSIX_CORNERS: &[(&str, &str, &str, i32)] = &[
     (r#"trap 'echo trap' EXIT; f() { exit 4; }; f"#, "trap\n", "", 4),
     (r#"trap 'trap - EXIT; echo once' EXIT; exit"#, "once\n", "", 0),
     (r#"trap 'echo a' EXIT; trap - EXIT; exit"#, "", "", 0),
-    (r#"trap 'echo t' EXIT; x=$( (trap) ); echo "[$x]""#, "[]\nt\n", "", 0),
+    (r#"trap 'echo t' EXIT; x=$( (trap) ); echo "[$x]""#, "[trap -- 'echo t' EXIT]\nt\n", "", 0),
     (r#"trap 'echo t' QUIT; trap 'echo u' TERM; trap"#, "trap -- 'echo t' QUIT\ntrap -- 'echo u' TERM\n", "", 0),
     (r#"trap 'echo t' HUP; trap -- - HUP; trap"#, "", "", 0),
     (r#"trap 'echo t' 1 2 3; trap - 1 2; trap"#, "trap -- 'echo t' QUIT\n", "", 0),

@@ -129,6 +129,9 @@ extern "C" fn on_signal(sig: libc::c_int) {
 /// None when the number was closed before, so it is closed again).
 pub type SavedFds = Vec<(RawFd, Option<OwnedFd>)>;
 
+/// Trap actions by condition (0 is EXIT) and the ERR trap, as a subshell inherits them.
+pub type SavedTraps = (Vec<Option<Vec<u8>>>, Option<Vec<u8>>);
+
 pub struct Shell {
     pub vars: Vars,
     pub pos: Vec<Vec<u8>>,
@@ -151,7 +154,7 @@ pub struct Shell {
     pub err_trap: Option<Vec<u8>>,
     /// In a subshell, until it runs `trap` with operands: the traps (and ERR trap) of the
     /// shell it was forked from, which `trap` without operands lists (POSIX 2024, bash).
-    pub parent_traps: Option<Box<(Vec<Option<Vec<u8>>>, Option<Vec<u8>>)>>,
+    pub parent_traps: Option<Box<SavedTraps>>,
     pub in_err_trap: bool,
     /// Function calls under way (not `.` files, which `func_depth` counts too).
     pub func_calls: usize,

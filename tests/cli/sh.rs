@@ -2140,6 +2140,20 @@ fn sh() -> Run {
     applet("sh")
 }
 
+/// `sh -i FILE` is interactive: an error that would end a script (assigning or unsetting a
+/// readonly name) ends only that command, as at a prompt (POSIX 2.8.1, bash); `exit` still
+/// ends the shell.
+#[test]
+fn interactive_script_file_survives_errors() {
+    let d = TempDir::new("sh-i-file");
+    let s = d.write(
+        "s.sh",
+        "readonly x=1\nx=2; echo not this\necho next\nunset x\necho $x\nexit 3\necho gone\n",
+    );
+    let o = sh().args(["-i"]).arg(&s).run();
+    o.code(3).stdout_is("next\n1\n");
+}
+
 #[test]
 fn script_file_args_and_dollar0() {
     let d = TempDir::new("sh-script");

@@ -82,11 +82,18 @@ impl Shell {
                     if at_end && !trapped && !self.opts.interactive && !self.jc.on {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
+                    self.jc.exit_requested = false;
                     let r = self.run(&node);
                     self.tail_exec = false;
                     aliases_rc = std::mem::take(&mut self.aliases);
                     match r {
                         Ok(s) => status = s,
+                        // `sh -i FILE`: an error ends the command, not the shell (XCU 2.8.1),
+                        // as at a prompt (bash; dash and BusyBox ash stop reading the file).
+                        Err(Flow::Exit(s)) if self.error_ends_command_only() => {
+                            status = s;
+                            self.status = s;
+                        }
                         Err(f) => {
                             self.aliases = aliases_rc;
                             return Err(f);
@@ -105,6 +112,17 @@ impl Shell {
             self.run_pending_traps()?;
         }
         Ok(status)
+    }
+
+    /// An interactive shell reading its own input (not `eval`, `.`, a function or a subshell)
+    /// goes on after an error that would end a script; `exit` and `set -e` still end it.
+    fn error_ends_command_only(&self) -> bool {
+        self.opts.interactive
+            && !self.jc.exit_requested
+            && !self.opts.errexit
+            && !self.subshell
+            && self.eval_depth == 0
+            && self.func_depth == 0
     }
 
     pub fn parse_error(&mut self, e: &ParseError) {

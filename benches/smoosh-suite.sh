@@ -10,6 +10,9 @@
 #   mkdir -p /tmp/smoosh && cp -r smoosh/tests/shell /tmp/smoosh/
 # SHELL ARG... is the shell as the suite's TEST_SHELL: `benches/smoosh-suite.sh rbox $DIR/sh`
 # with sh a link to rbox (or to /bin/busybox), `benches/smoosh-suite.sh bash /bin/bash --posix`.
+# The cases split $TEST_SHELL unquoted, sh.set.ifs with IFS=123 and IFS=abc: keep those
+# characters out of the shell's path (/tmp/x/rbox1/sh fails that case for a reason of its own).
+# The README's figures: `RUNAS=nobody benches/smoosh-suite.sh NAME SHELL` run as root.
 #
 # As shell_tests.sh does, each case runs in a fresh empty directory as `$TEST_SHELL
 # $SMOOSH/shell/NAME.test` with TEST_SHELL exported (the cases run it themselves, unquoted),
@@ -26,7 +29,7 @@
 # case to $OUT/NAME/ (OUT default /tmp/smoosh/out).
 #
 # The NAME.ec files: some copies of the suite lack them (the one this was first run on, fetched
-# 2026-12-07 through a file index that keeps no .ec files). Then EC_FALLBACK below gives the
+# 2026-12-08 through a file index that keeps no .ec files). Then EC_FALLBACK below gives the
 # status that a case's script plainly asks for (POSIX's, where the reference shells agree);
 # a NAME.ec file, when present, wins.
 set -u

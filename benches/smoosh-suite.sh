@@ -10,8 +10,8 @@
 #   mkdir -p /tmp/smoosh && cp -r smoosh/tests/shell /tmp/smoosh/
 # SHELL ARG... is the shell as the suite's TEST_SHELL: `benches/smoosh-suite.sh rbox $DIR/sh`
 # with sh a link to rbox (or to /bin/busybox), `benches/smoosh-suite.sh bash /bin/bash --posix`.
-# The cases split $TEST_SHELL unquoted, sh.set.ifs with IFS=123 and IFS=abc: keep those
-# characters out of the shell's path (/tmp/x/rbox1/sh fails that case for a reason of its own).
+# The cases split $TEST_SHELL unquoted, sh.set.ifs with IFS=123: keep 1, 2 and 3 out of the
+# shell's path (/tmp/x/rbox1/sh fails that case for a reason of its own).
 # The README's figures: `RUNAS=nobody benches/smoosh-suite.sh NAME SHELL` run as root.
 #
 # As shell_tests.sh does, each case runs in a fresh empty directory as `$TEST_SHELL

@@ -65,7 +65,7 @@ pub fn sh_expand(data: &[u8]) {
                 }
             }
             Node::Pipe(v, _) | Node::Seq(v) => v.iter().for_each(|n| walk(sh, n, budget)),
-            Node::Not(a) | Node::Bg(a) => walk(sh, a, budget),
+            Node::Not(a) | Node::Bg(a, _) => walk(sh, a, budget),
             Node::And(a, b) | Node::Or(a, b) => {
                 walk(sh, a, budget);
                 walk(sh, b, budget);

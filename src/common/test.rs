@@ -291,10 +291,13 @@ impl<'b> T<'_, 'b> {
     }
 
     /// An integer operand: GNU's (blanks around, any length: compared as digit strings) or
-    /// dash's (an intmax_t).
+    /// dash's (an intmax_t, white space around: strtoimax skips it before, dash after).
     fn int(&self, s: &[u8]) -> Result<Int, Syntax> {
         let bad = || Syntax::Integer(s.to_vec());
-        let blank = |c: &u8| *c == b' ' || *c == b'\t';
+        let blank = |c: &u8| match self.d {
+            Dialect::Gnu => *c == b' ' || *c == b'\t',
+            Dialect::Dash => c.is_ascii_whitespace() || *c == b'\x0b',
+        };
         let i = s.iter().take_while(|c| blank(c)).count();
         let (neg, mut i) = crate::common::num::sign_at(s, i);
         let start = i;
@@ -302,7 +305,7 @@ impl<'b> T<'_, 'b> {
             i += 1;
         }
         let digits = &s[start..i];
-        let tail_ok = s[i..].iter().all(blank) && (self.d == Dialect::Gnu || i == s.len());
+        let tail_ok = s[i..].iter().all(blank);
         if digits.is_empty() || !tail_ok {
             return Err(bad());
         }

@@ -140,7 +140,8 @@ pub enum Node {
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Seq(Vec<Node>),
-    Bg(Box<Node>),
+    /// An asynchronous list and its source text (the job's name in `jobs`).
+    Bg(Box<Node>, Vec<u8>),
     Sub(Box<Node>),
     Group(Box<Node>),
     If(Vec<(Node, Node)>, Option<Box<Node>>),

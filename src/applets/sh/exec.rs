@@ -82,11 +82,18 @@ impl Shell {
                     if at_end && !trapped && !self.opts.interactive && !self.jc.on {
                         self.tail_exec = matches!(node, Node::Simple(_));
                     }
+                    self.jc.exit_requested = false;
                     let r = self.run(&node);
                     self.tail_exec = false;
                     aliases_rc = std::mem::take(&mut self.aliases);
                     match r {
                         Ok(s) => status = s,
+                        // `sh -i FILE`: an error ends the command, not the shell (XCU 2.8.1),
+                        // as at a prompt (bash; dash and BusyBox ash stop reading the file).
+                        Err(Flow::Exit(s)) if self.error_ends_command_only() => {
+                            status = s;
+                            self.status = s;
+                        }
                         Err(f) => {
                             self.aliases = aliases_rc;
                             return Err(f);
@@ -105,6 +112,17 @@ impl Shell {
             self.run_pending_traps()?;
         }
         Ok(status)
+    }
+
+    /// An interactive shell reading its own input (not `eval`, `.`, a function or a subshell)
+    /// goes on after an error that would end a script; `exit` and `set -e` still end it.
+    fn error_ends_command_only(&self) -> bool {
+        self.opts.interactive
+            && !self.jc.exit_requested
+            && !self.opts.errexit
+            && !self.subshell
+            && self.eval_depth == 0
+            && self.func_depth == 0
     }
 
     pub fn parse_error(&mut self, e: &ParseError) {
@@ -225,7 +243,7 @@ impl Shell {
         // next command, as if it had come a moment later: `kill $$ & (cmd)` then always runs
         // the trap after `(cmd)` instead of now and then before it, depending on whether the
         // job or the shell got the CPU first (the end of the input takes it too).
-        if ANY_PENDING.load(Ordering::Relaxed) && !matches!(n, Node::Bg(_)) {
+        if ANY_PENDING.load(Ordering::Relaxed) && !matches!(n, Node::Bg(..)) {
             self.run_pending_traps()?;
         }
         Ok(st)
@@ -297,47 +315,23 @@ impl Shell {
                 let st = r?;
                 self.check_errexit(st)
             }
-            Node::Bg(a) => {
+            Node::Bg(a, text) => {
                 let tail = std::mem::replace(&mut self.tail_exec, false);
+                // A pipeline's commands are the shell's own children, as in a foreground
+                // one: `$!` is the last of them (dash, bash, BusyBox ash).
+                if let Node::Pipe(cmds, false) = &**a {
+                    let r = self.run_pipeline_in(cmds, Some(text));
+                    self.tail_exec = tail;
+                    return r;
+                }
                 let job = super::jobctl::begin(self, false);
                 let pid = self.fork_run(|sh| {
-                    // A new child may preempt its parent on the same CPU and run to its end
-                    // first: `kill $$ & (cmd)` would then signal the shell before it reaches
-                    // `(cmd)`, where BusyBox ash's parent, returning from a smaller fork, is
-                    // usually ahead. Let the parent go on first.
-                    sp::yield_cpu();
-                    // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
-                    if !sh.jc.job_child {
-                        for s in [libc::SIGINT, libc::SIGQUIT] {
-                            if sh.traps[s as usize].is_none() {
-                                let _ = signal::set_handler(s, Handler::Ignore);
-                                // As if ignored at start: a `trap` in the job leaves it so.
-                                sh.sig_seen |= 1 << s;
-                                sh.sig_hard_ign |= 1 << s;
-                            }
-                        }
-                        if let Ok(null) = fd::open(b"/dev/null", libc::O_RDONLY, 0) {
-                            if null.as_raw_fd() == 0 {
-                                // Opened right onto the closed stdin: it stays.
-                                let _ = null.into_raw_fd();
-                            } else {
-                                let _ = fd::dup2(null.as_fd(), 0);
-                            }
-                        }
-                    }
+                    sh.async_child(true);
                     sh.tail_exec = matches!(**a, Node::Simple(_) | Node::Sub(_));
                     sh.run(a)
                 });
                 self.tail_exec = tail;
-                // Reap finished jobs now and then (their statuses are kept for `wait`).
-                if self.procs.jobs.len() >= 16 {
-                    self.procs.poll();
-                }
-                if pid > 0 {
-                    self.last_bg = Some(pid);
-                    let id = self.procs.add_job(vec![pid], Vec::new());
-                    super::jobctl::started_bg(self, job, id);
-                }
+                self.started_async(job, if pid > 0 { vec![pid] } else { Vec::new() }, text);
                 Ok(0)
             }
             Node::Sub(body) => {
@@ -533,12 +527,63 @@ impl Shell {
         }
     }
 
+    /// In the child of an asynchronous list (`first`: the one that reads its standard input).
+    fn async_child(&mut self, first: bool) {
+        // A new child may preempt its parent on the same CPU and run to its end first:
+        // `kill $$ & (cmd)` would then signal the shell before it reaches `(cmd)`, where
+        // BusyBox ash's parent, returning from a smaller fork, is usually ahead. Let the
+        // parent go on first.
+        sp::yield_cpu();
+        // Non-interactive: async lists ignore SIGINT/SIGQUIT and read /dev/null.
+        if self.jc.job_child {
+            return;
+        }
+        for s in [libc::SIGINT, libc::SIGQUIT] {
+            if self.traps[s as usize].is_none() {
+                let _ = signal::set_handler(s, Handler::Ignore);
+                // As if ignored at start: a `trap` in the job leaves it so.
+                self.sig_seen |= 1 << s;
+                self.sig_hard_ign |= 1 << s;
+            }
+        }
+        if !first {
+            return;
+        }
+        if let Ok(null) = fd::open(b"/dev/null", libc::O_RDONLY, 0) {
+            if null.as_raw_fd() == 0 {
+                // Opened right onto the closed stdin: it stays.
+                let _ = null.into_raw_fd();
+            } else {
+                let _ = fd::dup2(null.as_fd(), 0);
+            }
+        }
+    }
+
+    /// After forking an asynchronous list: `$!`, and the job table.
+    fn started_async(&mut self, job: Option<super::jobctl::JobStart>, pids: Vec<i32>, text: &[u8]) {
+        // Reap finished jobs now and then (their statuses are kept for `wait`).
+        if self.procs.jobs.len() >= 16 {
+            self.procs.poll();
+        }
+        if let Some(&last) = pids.last() {
+            self.last_bg = Some(last);
+            let id = self.procs.add_job(pids, Vec::new());
+            super::jobctl::started_bg(self, job, id, text);
+        }
+    }
+
     fn run_pipeline(&mut self, cmds: &[Node]) -> Res {
+        self.run_pipeline_in(cmds, None)
+    }
+
+    /// A pipeline in the foreground (waited for), or in the background (`bg`: its text).
+    fn run_pipeline_in(&mut self, cmds: &[Node], bg_text: Option<&[u8]>) -> Res {
+        let bg = bg_text.is_some();
         self.tail_exec = false;
         let mut pids = Vec::with_capacity(cmds.len());
         let mut prev_read: Option<OwnedFd> = None;
         let n = cmds.len();
-        let job = super::jobctl::begin(self, true);
+        let job = super::jobctl::begin(self, !bg);
         for (i, c) in cmds.iter().enumerate() {
             let (r, w) = if i + 1 < n {
                 match fd::pipe() {
@@ -558,6 +603,9 @@ impl Shell {
             // The new read end stays the parent's: the child closes its own copy (taken out of
             // its copy of `r`), so that the next command sees end of file.
             let pid = self.fork_run(|sh| {
+                if bg {
+                    sh.async_child(i == 0);
+                }
                 if let Some(p) = prev {
                     let _ = fd::dup2(p.as_fd(), 0);
                     drop(p);
@@ -575,6 +623,10 @@ impl Shell {
             if pid > 0 {
                 pids.push(pid);
             }
+        }
+        if let Some(text) = bg_text {
+            self.started_async(job, pids, text);
+            return Ok(0);
         }
         if let Some(st) = super::jobctl::wait_fg(self, job, &pids) {
             return Ok(st);

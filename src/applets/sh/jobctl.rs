@@ -8,8 +8,8 @@
 //! [`in_child`] / [`after_fork`] on both sides of every fork, [`wait_fg`] instead of a plain
 //! waitpid, [`started_bg`] after an asynchronous list, [`check_interrupt`] where traps run.
 //!
-//! Deviations: a job's text is the source text of the command line it came from (dash prints
-//! the command rebuilt from the tree; the two agree for one command per line); `jobs -l` shows
+//! Deviations: a job's text is its source text, the background list's own or, for a foreground
+//! job, its command line's (dash prints the command rebuilt from the tree); `jobs -l` shows
 //! the group leader only; background jobs stopped by SIGTTIN/SIGTTOU say "Stopped" as ash.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -229,13 +229,15 @@ pub fn after_fork(sh: &mut Shell, pid: i32) {
     }
 }
 
-/// After an asynchronous list under job control: record its group and name.
-pub fn started_bg(sh: &mut Shell, job: Option<JobStart>, id: usize) {
+/// After an asynchronous list: record its group (under job control) and name, its source
+/// text (`jobs` lists it with or without job control, as POSIX's format and bash do).
+pub fn started_bg(sh: &mut Shell, _job: Option<JobStart>, id: usize, text: &[u8]) {
     let b = sh.jc.building.take();
-    if job.is_none() && !sh.opts.interactive && !sh.opts.monitor {
-        return;
-    }
-    let text = bg_text(&sh.jc.text);
+    let text = if text.is_empty() {
+        bg_text(&sh.jc.text)
+    } else {
+        text.to_vec()
+    };
     if let Some(j) = sh.procs.jobs.iter_mut().find(|j| j.id == id) {
         if let Some(b) = b {
             j.pgid = b.pgid;

@@ -1156,11 +1156,14 @@ impl<'a> Parser<'a> {
         }
         let mut items = Vec::new();
         loop {
+            self.peek()?;
+            let start = self.tok_start;
             let n = self.and_or()?;
             match self.peek_op()? {
                 Some(Op::Amp) => {
+                    let text = self.text_since(start);
                     self.next()?;
-                    items.push(Node::Bg(Box::new(n)));
+                    items.push(Node::Bg(Box::new(n), text));
                 }
                 Some(Op::Semi) => {
                     self.next()?;
@@ -1191,6 +1194,17 @@ impl<'a> Parser<'a> {
         } else {
             Node::Seq(items)
         }))
+    }
+
+    /// The source text from `start` up to the token just peeked (empty where an alias or a
+    /// line continuation moved the text under it).
+    fn text_since(&self, start: usize) -> Vec<u8> {
+        let end = self.tok_start;
+        if start <= end && end <= self.inp.buf.len() {
+            self.inp.buf[start..end].trim_ascii_end().to_vec()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Is there nothing but blanks, newlines and comments left? (Looks without consuming.)
@@ -1269,11 +1283,13 @@ impl<'a> Parser<'a> {
         self.linebreak()?;
         let mut items = Vec::new();
         while self.starts_command()? {
+            let start = self.tok_start;
             let n = self.and_or()?;
             match self.peek()? {
                 Tok::Op(Op::Amp) => {
+                    let text = self.text_since(start);
                     self.next()?;
-                    items.push(Node::Bg(Box::new(n)));
+                    items.push(Node::Bg(Box::new(n), text));
                 }
                 Tok::Op(Op::Semi) | Tok::Newline => {
                     self.next()?;

@@ -129,6 +129,9 @@ extern "C" fn on_signal(sig: libc::c_int) {
 /// None when the number was closed before, so it is closed again).
 pub type SavedFds = Vec<(RawFd, Option<OwnedFd>)>;
 
+/// Trap actions by condition (0 is EXIT) and the ERR trap, as a subshell inherits them.
+pub type SavedTraps = (Vec<Option<Vec<u8>>>, Option<Vec<u8>>);
+
 pub struct Shell {
     pub vars: Vars,
     pub pos: Vec<Vec<u8>>,
@@ -149,6 +152,9 @@ pub struct Shell {
     /// `trap ACTION ERR` (BusyBox ash, bash): run where `set -e` would end the shell, outside
     /// functions and not within its own action.
     pub err_trap: Option<Vec<u8>>,
+    /// In a subshell, until it runs `trap` with operands: the traps (and ERR trap) of the
+    /// shell it was forked from, which `trap` without operands lists (POSIX 2024, bash).
+    pub parent_traps: Option<Box<SavedTraps>>,
     pub in_err_trap: bool,
     /// Function calls under way (not `.` files, which `func_depth` counts too).
     pub func_calls: usize,
@@ -269,6 +275,7 @@ impl Shell {
             func_depth: 0,
             traps: vec![None; 65],
             err_trap: None,
+            parent_traps: None,
             in_err_trap: false,
             func_calls: 0,
             sig_seen: 0,
@@ -485,6 +492,12 @@ impl Shell {
 
     /// In a new child: caught signals go back to their defaults, ignored ones stay ignored.
     pub(super) fn reset_traps_in_child(&mut self) {
+        let caught = self.err_trap.is_some()
+            || self
+                .traps
+                .iter()
+                .any(|t| matches!(t, Some(a) if !a.is_empty()));
+        self.parent_traps = caught.then(|| Box::new((self.traps.clone(), self.err_trap.clone())));
         for sig in 1..self.traps.len() {
             if matches!(&self.traps[sig], Some(a) if !a.is_empty()) {
                 self.set_trap(sig, None);

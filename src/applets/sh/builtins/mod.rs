@@ -700,21 +700,25 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         // `trap -- - SIG` so the output restores them too (bash); `trap -p SIG...` only
         // those, in the order given. Plain `trap` lists the ones set.
         let with_p = args.len() > i;
+        let (traps, err_trap) = match &sh.parent_traps {
+            Some(p) => (&p.0, &p.1),
+            None => (&sh.traps, &sh.err_trap),
+        };
         let sigs: Vec<usize> = if args.len() > i + 1 {
             args[i + 1..]
                 .iter()
                 .filter_map(|s| signal_number(s).map(|n| n as usize))
-                .filter(|&n| n < sh.traps.len())
+                .filter(|&n| n < traps.len())
                 .collect()
         } else {
-            (0..sh.traps.len())
+            (0..traps.len())
                 .filter(|&n| n as i32 != libc::SIGKILL && n as i32 != libc::SIGSTOP)
                 .collect()
         };
         let mut out = Vec::new();
         // ERR after the signals, as bash lists it.
         let err_asked = args.len() <= i + 1 || args[i + 1..].iter().any(|a| a == b"ERR");
-        let err_line = match &sh.err_trap {
+        let err_line = match err_trap {
             Some(a) if err_asked => {
                 let mut l = b"trap -- ".to_vec();
                 single_quote(&mut l, a);
@@ -725,7 +729,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             _ => None,
         };
         for sig in sigs {
-            let action = match &sh.traps[sig] {
+            let action = match &traps[sig] {
                 Some(a) => Some(a),
                 None if with_p => None,
                 None => continue,
@@ -748,6 +752,7 @@ fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
         sh.print(&out);
         return Ok(sh.flush_out(b"trap"));
     }
+    sh.parent_traps = None;
     // `trap N...` (first operand a number) or a lone operand (`trap INT`, `trap -`): every
     // operand is a condition, reset (dash, BusyBox ash).
     let (action, sigs): (Option<Vec<u8>>, &[Vec<u8>]) =

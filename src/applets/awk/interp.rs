@@ -286,10 +286,10 @@ impl<'a> Interp<'a> {
         me.globals[SUBSEP as usize] = s(b"\x1c");
         me.globals[CONVFMT as usize] = s(b"%.6g");
         me.globals[OFMT as usize] = s(b"%.6g");
-        for k in [NF, NR, FNR, RSTART] {
+        // RLENGTH is 0 before any match() (gawk; mawk's is uninitialized): not BusyBox's -1
+        for k in [NF, NR, FNR, RSTART, RLENGTH] {
             me.globals[k as usize] = Cell::Val(Value::Num(0.0));
         }
-        me.globals[RLENGTH as usize] = Cell::Val(Value::Num(-1.0));
         me.globals[ARGC as usize] = Cell::Val(Value::Num(argv.len() as f64));
         if let Cell::Arr(a) = &me.globals[ARGV as usize] {
             let mut a = a.borrow_mut();

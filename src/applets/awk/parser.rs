@@ -748,6 +748,10 @@ impl Parser {
             self.advance();
             let lv = self.opt_getline_lval()?;
             a = Expr::Getline(GetSrc::Cmd(Box::new(a)), lv);
+            // its value is an operand of what follows: `"cmd" | getline x * 2` (mawk, gawk)
+            a = self.mul_tail(a, ng)?;
+            a = self.add_tail(a, ng)?;
+            a = self.concat_tail(a, ng)?;
         }
         Ok(a)
     }
@@ -772,7 +776,11 @@ impl Parser {
     }
 
     fn concat(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.additive(ng)?;
+        let a = self.additive(ng)?;
+        self.concat_tail(a, ng)
+    }
+
+    fn concat_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             if !self.starts_operand() || matches!(self.tok(), Tok::Minus | Tok::Plus | Tok::Not) {
                 // `in` after a grouping is handled by in_expr; getline is not an operand here
@@ -784,7 +792,11 @@ impl Parser {
     }
 
     fn additive(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.multiplicative(ng)?;
+        let a = self.multiplicative(ng)?;
+        self.add_tail(a, ng)
+    }
+
+    fn add_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let op = match self.tok() {
                 Tok::Plus => BinOp::Add,
@@ -798,7 +810,11 @@ impl Parser {
     }
 
     fn multiplicative(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.unary(ng)?;
+        let a = self.unary(ng)?;
+        self.mul_tail(a, ng)
+    }
+
+    fn mul_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let op = match self.tok() {
                 Tok::Star => BinOp::Mul,

@@ -1230,6 +1230,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"BEGIN { x = "echo 3" | getline v * 5; print x, v; y = "echo 4" | getline w "a"; print y, w; z = "echo 5" | getline - 1; print z, $0 }"#,
         &[],
     ),
+    // a comparison or match after `k in a` takes its value: `(k in a) < n`
+    (
+        r#"BEGIN { B[1]; s = 5; x = 1 in B < s; y = 1 in B ~ 1; z = 2 < 1 in B; print x, y, z, (w -= (1) in B < s), 1 in B != 0 ~ 1 }"#,
+        &[],
+    ),
 ];
 
 #[test]

@@ -707,12 +707,19 @@ impl Parser {
             self.advance();
             let arr = self.array_name()?;
             a = Expr::In(vec![a], arr);
+            // a comparison or match may follow: `k in a < n` is `(k in a) < n` (mawk, gawk)
+            a = self.cmp_tail(a, ng)?;
+            a = self.match_tail(a, ng)?;
         }
         Ok(a)
     }
 
     fn matching(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.comparison(ng)?;
+        let a = self.comparison(ng)?;
+        self.match_tail(a, ng)
+    }
+
+    fn match_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let neg = match self.tok() {
                 Tok::Tilde => false,
@@ -727,6 +734,10 @@ impl Parser {
 
     fn comparison(&mut self, ng: bool) -> PResult<Expr> {
         let a = self.pipe_getline(ng)?;
+        self.cmp_tail(a, ng)
+    }
+
+    fn cmp_tail(&mut self, a: Expr, ng: bool) -> PResult<Expr> {
         let op = match self.tok() {
             Tok::Lt => CmpOp::Lt,
             Tok::Le => CmpOp::Le,

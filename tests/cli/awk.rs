@@ -1235,6 +1235,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"BEGIN { B[1]; s = 5; x = 1 in B < s; y = 1 in B ~ 1; z = 2 < 1 in B; print x, y, z, (w -= (1) in B < s), 1 in B != 0 ~ 1 }"#,
         &[],
     ),
+    // `!x` after an operand is concatenated to it
+    (
+        r#"BEGIN { print 1 !0 + 1; print 1 !0 "a"; print 1 !x 2; print "a" !1 < 2; x = 5 !3; print x, 2 !"" * 3, 1 -1 !0 }"#,
+        &[],
+    ),
 ];
 
 #[test]

@@ -793,7 +793,8 @@ impl Parser {
 
     fn concat_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
-            if !self.starts_operand() || matches!(self.tok(), Tok::Minus | Tok::Plus | Tok::Not) {
+            // `a -b` subtracts, but `a !b` concatenates `!b` (POSIX's grammar, mawk, gawk)
+            if !self.starts_operand() || matches!(self.tok(), Tok::Minus | Tok::Plus) {
                 // `in` after a grouping is handled by in_expr; getline is not an operand here
                 return Ok(a);
             }

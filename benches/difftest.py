@@ -1234,9 +1234,10 @@ def awk_focus():
         v = R.choice(AWK_NUMS + ["0.1+0.2", "-0", "1/3", "2^53", "2^53+1", "1e15", "1e17", "-1e6",
                                  "100/3", "0.000001", "123456.7", "1234567.8", "-0.0", "3-3",
                                  "-(0)", "1e6 - 1", "0.1*3", "17/4"])
-        conv = R.choice(["", "CONVFMT = \"%.2g\"; ", "OFMT = \"%.2f\"; ", "CONVFMT = \"%d\"; ",
+        # (not CONVFMT = "%d": mawk's conversions through it are garbage)
+        conv = R.choice(["", "CONVFMT = \"%.2g\"; ", "OFMT = \"%.2f\"; ", "CONVFMT = \"%.3f\"; ",
                          "OFMT = \"%.3e\"; "])
-        return "BEGIN { %sx = %s; print x; print x \"\"; y[x] = 1; for (k in y) print k; print (x \" \") }" % (conv, v)
+        return "BEGIN { %sx = %s; print x; print x \"\"; Y[x] = 1; for (k in Y) print k; print (x \" \") }" % (conv, v)
     if p == 1:
         fmt, args = g.format(0)
         return "{ printf %s }" % ", ".join([fmt] + args)

@@ -951,12 +951,32 @@ AWK_FUNCS = {
 }
 
 
+SEP = "\x01"  # between statements: "; " or a newline, chosen by awk_layout
+
+
+def awk_layout(prog):
+    """Statement separators and optional newlines (after `{`, `&&`, `||`, `,`, `else`, `do`) and
+    comments, as a person would write them."""
+    out = []
+    for part in prog.split(SEP):
+        out.append(part)
+        out.append(R.choice(["; ", "; ", "\n", " ;\n", "\n\n", " # c;\n", ";;"]))
+    s = "".join(out[:-1])
+    if R.random() < 0.3:
+        for tok in ("{ ", "&& ", "|| ", ", ", "else ", "do "):
+            if R.random() < 0.3:
+                s = s.replace(tok, tok.rstrip() + "\n", 1)
+    return s
+
+
 class AwkGen:
     def __init__(self):
         self.loops = 0
         self.funcs = set()
         self.in_loop = 0
         self.where = "main"
+        # how often a binary operation is parenthesized: fewer parentheses try the precedences
+        self.parens = R.choice([0.7, 0.7, 0.3, 0.0])
 
     def num(self):
         return R.choice(AWK_NUMS)
@@ -1082,7 +1102,7 @@ class AwkGen:
         if op in "/%" and R.random() < 0.8:
             b = self.divisor()
         s = "%s %s %s" % (a, op, b) if op != " " else "%s %s" % (a, b)
-        return "(" + s + ")" if R.random() < 0.7 else s
+        return "(" + s + ")" if R.random() < self.parens else s
 
     def divisor(self):
         # mawk divides by zero to inf where gawk stops: mostly divisors that are not zero
@@ -1187,7 +1207,7 @@ class AwkGen:
         n = R.choice([1, 1, 2, 3])
         if n == 1 and R.random() < 0.5:
             return self.stmt(d)
-        return "{ " + "; ".join(self.stmt(d) for _ in range(n)) + " }"
+        return "{ " + SEP.join(self.stmt(d) for _ in range(n)) + " }"
 
     def pattern(self):
         p = R.random()
@@ -1211,17 +1231,17 @@ class AwkGen:
         rules = []
         if R.random() < 0.4:
             self.where = "begin"
-            rules.append("BEGIN { %s }" % "; ".join(self.stmt() for _ in range(R.randint(1, 3))))
+            rules.append("BEGIN { %s }" % SEP.join(self.stmt() for _ in range(R.randint(1, 3))))
         self.where = "main"
         for _ in range(R.choice([1, 1, 2, 3])):
             pat = self.pattern()
             if R.random() < 0.15 and pat:
                 rules.append(pat)
             else:
-                rules.append("%s { %s }" % (pat, "; ".join(self.stmt() for _ in range(R.randint(1, 3)))))
+                rules.append("%s { %s }" % (pat, SEP.join(self.stmt() for _ in range(R.randint(1, 3)))))
         if R.random() < 0.4:
             self.where = "end"
-            rules.append("END { %s }" % "; ".join(self.stmt() for _ in range(R.randint(1, 3))))
+            rules.append("END { %s }" % SEP.join(self.stmt() for _ in range(R.randint(1, 3))))
         funcs = [AWK_FUNCS[f] for f in sorted(self.funcs)]
         return "\n".join(funcs + rules)
 
@@ -1253,7 +1273,7 @@ def awk_focus():
         b = R.choice(["$1", "$2", "x", "u", "0", "\"\"", "10", "\"10\"", "\"1e3\"", "1000", "$3",
                       "\"+4\"", "4", "0.5", "\".5\"", "A[2]", "v"])
         op = R.choice(["<", "<=", "==", "!=", ">", ">="])
-        return "%s{ x = $2; split($0, A); \"echo \" $1 | getline line; close(\"echo \" $1); print (%s %s %s), (%s %s %s) }" % (
+        return "%s{ x = $2; split($0, A); (\"echo \" $1) | getline line; close(\"echo \" $1); print (%s %s %s), (%s %s %s) }" % (
             R.choice(["", "BEGIN { getline v < \"f1\" } "]), a, op, b, b, op, a)
     if p == 4:
         ops = R.choice(["%", "/", "^", "*", "-", "+"])
@@ -1269,8 +1289,86 @@ def awk_focus():
                       "n = split($0, A, %s); s = A[1] \"|\" A[n]" % R.choice(['""', '" "', '":"', "/[:,]/", '"a"', '"."', "/x*/"])]),
             R.choice(["n", "n, s", "n, $1", "n, NF"]))
     if p == 6:
-        return "{ %s }" % "; ".join(g.stmt() for _ in range(R.randint(1, 4)))
+        return "{ %s }" % SEP.join(g.stmt() for _ in range(R.randint(1, 4)))
     return g.program()
+
+
+AWK_NUMSTR = ['" 1 "', '"1."', '"."', '"-.5e-3"', '"+"', '"1e+"', '"e5"', '" +2"', '"1e3"',
+              '"1000"', '"0"', '"-0"', '""', '"abc"', '" 12abc"', '"0.0"', '"1e-1"', '"00"']
+
+
+def awk_focus2():
+    """Hand-shaped programs with random parts: strnum, uninitialized values, getline, exit,
+    regex and string escapes, split/sub corners, records and fields."""
+    g = AwkGen()
+    p = R.randint(0, 15)
+    ns = lambda: R.choice(AWK_NUMSTR)
+    if p == 0:
+        a, b = ns(), ns()
+        op = R.choice(["<", "<=", "==", "!=", ">", ">="])
+        return ('BEGIN { a = %s; b = %s; split(a " " b, S); print (a %s b), (a+0 %s b), (S[1] %s S[2]), '
+                '(S[1] %s b), (u %s a), (u %s S[1]) }' % (a, b, op, op, op, op, op, op))
+    if p == 1:
+        return '{ print ($1 %s $2), ($1 %s %s), ($2 %s u), ($1 %s 0), ($3 == "") }' % (
+            R.choice(["<", "==", ">"]), R.choice(["<", "==", ">="]), ns(), R.choice(["<", "=="]),
+            R.choice(["==", "<"]))
+    if p == 2:
+        return 'BEGIN { while ((getline l < "f1") > 0) { n++; if (l %s %s) c++; split(l, F); if (F[1] %s F[2]) d++ } print n, c, d, (l == ""), l }' % (
+            R.choice(["<", "==", ">"]), R.choice(AWK_NUMSTR + ["10", "0", "1e3"]), R.choice(["<", "==", ">"]))
+    if p == 3:
+        return 'BEGIN { print length(u), u + 0, (u == 0), (u == ""), (!u), (u < 1), -u, u "" "x"; if (!(u in A)) print "no"; print length(A); A[u]; print (("" in A) ? "in" : "out") }'
+    if p == 4:
+        code = R.choice(["0", "1", "3", "x", "256+2", "-1", "\"2\"", ""])
+        where = R.choice(["BEGIN", "main", "END", "func"])
+        if where == "func":
+            return 'function f(v) { if (v > 1) exit %s; return v } { print f(NR) } END { print "end", NR; %s }' % (
+                code, R.choice(["", "exit", "exit 4"]))
+        if where == "BEGIN":
+            return 'BEGIN { print "b"; exit %s; print "no" } { print } END { print "e"; %s }' % (code, R.choice(["", "exit", "exit 5"]))
+        if where == "main":
+            return 'NR == 2 { exit %s } { print } END { print "e", NR, $0; %s }' % (code, R.choice(["", "exit", "exit 6"]))
+        return 'END { print NR, $0, NF; exit %s }' % code
+    if p == 5:
+        e = R.choice(['"a\\tb"', '"\\052\\101"', '"\\/"', '"\\""', '"x\\ay"', '"\\e"', '"\\."',
+                      '"\\\\"', '"a\\\nb"', '"\\18"'])
+        return 'BEGIN { s = %s; print s, length(s); print ("a.b" ~ s), index("x.\\y", s); n = split("q\\.w.e", P, s); print n, P[1] }' % e
+    if p == 6:
+        re_ = R.choice(["/[]a]/", "/[^]a]/", "/a\\/b/", "/[a-c]+$/", "/^[[:upper:]]/", '"\\."', '"^."',
+                        "/(^a|b$)/", "/a{2}/", "/[.]/", "/\\$/", '"[[:digit:]]+"', "/a|/", "/()/", "/x+?/"])
+        return '{ print ($0 ~ %s), match($0, %s), RSTART, RLENGTH; n = gsub(%s, "<&>"); print n, $0 }' % (re_, re_, re_)
+    if p == 7:
+        src = R.choice(['" a b  c "', '"a:b::c:"', '":a"', '""', '"abc"', '"a1b22c"', '"  "', '"a\\nb c"'])
+        sep = R.choice(['" "', '":"', '""', "/[0-9]+/", "/:*/", '"[0-9]"', '"b"', '"\\t"', "/ /", '"."'])
+        return 'BEGIN { n = split(%s, P, %s); printf "%%d", n; for (i = 1; i <= n; i++) printf "[%%s]", P[i]; print "" }' % (src, sep)
+    if p == 8:
+        tgt = R.choice(["$0", "$1", "$2", "$3", "$(NF+2)"])
+        f = R.choice(["sub", "gsub"])
+        return '{ n = %s(%s, %s, %s); print n, NF, $0; print $1 "|" $2 }' % (
+            f, R.choice(["/a/", "/^/", "/$/", "/ /", "/[0-9]/", '"x*"', "/b|$/"]),
+            R.choice(['"-"', '"&&"', '"\\\\&"', '""', '" "', '"\\\\\\\\&"']), tgt)
+    if p == 9:
+        return '%s{ %s; print; print NF, $1 }' % (
+            R.choice(["", "BEGIN { OFS = \"-\" } "]),
+            R.choice(["$0 = \" x  y \"", "$3 = \"\"", "NF = 1", "NF += 2", "$(NF + 1) = NF",
+                      "$1 = $1", "$0 = $2", "NF = 0", "$2 = $2 \" \" $2", "$0 = \"\""]))
+    if p == 10:
+        return 'BEGIN { while (("echo 1 2; echo 3" | getline) > 0) print NF, $2, NR; print close("echo 1 2; echo 3"); "exit 3" | getline; print close("exit 3"), close("never") }'
+    if p == 11:
+        return 'BEGIN { printf "%s\\n", %s > "o1"; printf "%s\\n", %s > "o1"; close("o1"); while ((getline l < "o1") > 0) print "got", l, (l < 10); print "x" >> "o1"; close("o1"); getline l < "o1"; print l }' % (
+            R.choice(["%s", "%d", "%.2f", "%5s"]), g.pexpr(), R.choice(["%s", "%x"]), g.num())
+    if p == 12:
+        return 'BEGIN { print ARGC; for (i = 0; i < ARGC; i++) print i, ARGV[i]; %s } { print FILENAME, FNR, NR, $0 } END { print x, y }' % (
+            R.choice(["", "ARGV[1] = \"\"", "ARGC = 2", "ARGV[ARGC++] = \"f2\"", "delete ARGV[1]", "ARGV[1] = \"x=9\""]))
+    if p == 13:
+        return 'BEGIN { x = %s; printf "%s|%s|%s\\n", x, x, x }' % (
+            R.choice(AWK_NUMSTR + ["1e300*1e300", "-1e300*1e300", "0.5", "-0.5", "1.5", "2.5", "-2.5",
+                                   "255", "256", "65.9", "\"65\"", "\"A\"", "3e9", "-3e9"]),
+            R.choice(["%d", "%i", "%c", "%5.1f", "%o", "%u", "%.0f", "%e"]),
+            R.choice(["%x", "%X", "%s", "%.3s", "%g", "%G", "%-4c"]), R.choice(["%.0e", "%#g", "%#x", "%+i"]))
+    if p == 14:
+        return '{ print; getline; print "after", $0, NR; getline v; print "v", v, NR, $0 }'
+    return 'BEGIN { FS = %s } { print NF; for (i = 1; i <= NF; i++) printf "[%%s]", $i; print "" }' % (
+        R.choice(['","', '"\\t"', '" "', '"[ ,]"', '":+"', '"a"', '"\\|"', '"|"', '"[:]"', '"^x"', '"."']))
 
 
 def awk_mutate(prog):
@@ -1306,7 +1404,7 @@ def gen_awk():
         return data
 
     files = {"f1": text(5), "f2": text(4)}
-    prog = awk_focus()
+    prog = awk_layout(awk_focus() if R.random() < 0.6 else awk_focus2())
     if R.random() < 0.08:
         prog = awk_mutate(prog)
     args = []

@@ -1243,6 +1243,16 @@ const DIFFTEST: &[(&str, &[&str])] = &[
 ];
 
 #[test]
+fn percent_with_a_width_prints_a_percent_sign() {
+    // mawk stops ("not enough arguments"); gawk and C print `%` and take no argument
+    let d = fixture();
+    let out = check(&d, &[r#"BEGIN { printf "%5%|%-3%|%d\n", 7 }"#], b"");
+    if let Some(o) = out {
+        o.stdout_is("%|%|7\n");
+    }
+}
+
+#[test]
 fn difftest_findings_match_mawk_and_gawk() {
     let d = fixture();
     for (prog, files) in DIFFTEST {

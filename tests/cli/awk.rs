@@ -864,6 +864,16 @@ fn syntax_errors_exit_2_with_line() {
             "BEGIN { nextfile }",
             "awk: line 1: improper use of nextfile",
         ),
+        // one `;` ends an item, two make an empty one (difftest)
+        (
+            "BEGIN { print 1 };; END { }",
+            "awk: line 1: syntax error at or near ;",
+        ),
+        ("; BEGIN { }", "awk: line 1: syntax error at or near ;"),
+        (
+            "function f() { };\n; BEGIN { }",
+            "awk: line 2: syntax error at or near ;",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);
@@ -1239,6 +1249,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
     (
         r#"BEGIN { print 1 !0 + 1; print 1 !0 "a"; print 1 !x 2; print "a" !1 < 2; x = 5 !3; print x, 2 !"" * 3, 1 -1 !0 }"#,
         &[],
+    ),
+    // one `;` (and newlines) between items is fine
+    (
+        "BEGIN { print 1 } ;\n BEGIN { print 2 };\nNR == 1;\n",
+        &["f1"],
     ),
 ];
 

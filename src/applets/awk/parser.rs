@@ -218,10 +218,15 @@ impl Parser {
     }
 
     fn program(&mut self) -> PResult<()> {
-        self.skip_terms();
+        // one `;` may end an item, but it is no empty item: `;;` and a leading `;` are syntax
+        // errors (POSIX's grammar, mawk, gawk)
+        self.opt_nl();
         while !self.is(&Tok::Eof) {
             self.item()?;
-            self.skip_terms();
+            self.opt_nl();
+            if self.eat(&Tok::Semi) {
+                self.opt_nl();
+            }
         }
         Ok(())
     }

@@ -874,6 +874,34 @@ fn syntax_errors_exit_2_with_line() {
             "function f() { };\n; BEGIN { }",
             "awk: line 2: syntax error at or near ;",
         ),
+        // a parenthesized variable is no lvalue
+        ("BEGIN { (x)++ }", "awk: line 1: syntax error"),
+        (
+            "BEGIN { (x) = 1 }",
+            "awk: line 1: syntax error at or near =",
+        ),
+        (
+            "BEGIN { (A[1]) += 1 }",
+            "awk: line 1: syntax error at or near +=",
+        ),
+        // no `;` between a block and `else` or `while`
+        (
+            "BEGIN { if (1) { } ; else x = 1 }",
+            "awk: line 1: syntax error at or near else",
+        ),
+        (
+            "BEGIN { do { } ; while (0) }",
+            "awk: line 1: syntax error at or near ;",
+        ),
+        // no newline before `)` or `:`, nor between BEGIN and its action
+        ("BEGIN { x = (1\n) }", "awk: line 1: syntax error"),
+        ("BEGIN { x = 1 ? 2\n: 3 }", "awk: line 1: syntax error"),
+        ("BEGIN\n{ }", "awk: line 1: syntax error"),
+        ("END\n{ }", "awk: line 1: syntax error"),
+        (
+            "function f(f) { }",
+            "awk: line 1: syntax error at or near f",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);
@@ -1250,12 +1278,40 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"BEGIN { print 1 !0 + 1; print 1 !0 "a"; print 1 !x 2; print "a" !1 < 2; x = 5 !3; print x, 2 !"" * 3, 1 -1 !0 }"#,
         &[],
     ),
+    // `$(i)` is an lvalue though `(i)` is not
+    (
+        r#"{ i = 1; $(i) = $i + 1; $(i)++; ++$(i); $(NF) = "z"; print }"#,
+        &["data"],
+    ),
+    // a plain getline is an operand of concatenation
+    (
+        r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,
+        &["data"],
+    ),
     // one `;` (and newlines) between items is fine
     (
         "BEGIN { print 1 } ;\n BEGIN { print 2 };\nNR == 1;\n",
         &["f1"],
     ),
 ];
+
+#[test]
+fn newline_after_question_mark_and_colon() {
+    // gawk's extension (mawk and gawk --posix refuse it): kept, as gawk scripts use it
+    let d = fixture();
+    applet("awk")
+        .arg("BEGIN { x = 1 ?\n 2 :\n 3; print x }")
+        .cwd(d.path())
+        .run()
+        .ok()
+        .stdout_is("2\n");
+    if have("gawk") {
+        gnu("gawk")
+            .arg("BEGIN { x = 1 ?\n 2 :\n 3; print x }")
+            .run()
+            .stdout_is("2\n");
+    }
+}
 
 #[test]
 fn percent_with_a_width_prints_a_percent_sign() {

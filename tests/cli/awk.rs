@@ -1283,6 +1283,16 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"{ i = 1; $(i) = $i + 1; $(i)++; ++$(i); $(NF) = "z"; print }"#,
         &["data"],
     ),
+    // $0 keeps the number assigned to it: its text is CONVFMT's, its value the number
+    (
+        r#"{ $0 = 2/3; printf "%.17g %.17g %s\n", $0 * 3, $1 * 3, $0; $0 /= 3; $0 /= 3; printf "%.17g\n", $0; $0 = $0 ""; printf "%.17g\n", $0 }"#,
+        &["f1"],
+    ),
+    // print prints a number assigned to a field through OFMT
+    (
+        r#"BEGIN { OFMT = "%.2f" } { $3 = 2/3; print $3; print $3, $1; print $3 ""; print }"#,
+        &["data"],
+    ),
     // a plain getline is an operand of concatenation
     (
         r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,

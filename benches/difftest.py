@@ -1329,7 +1329,7 @@ def awk_focus2():
             return 'NR == 2 { exit %s } { print } END { print "e", NR, $0; %s }' % (code, R.choice(["", "exit", "exit 6"]))
         return 'END { print NR, $0, NF; exit %s }' % code
     if p == 5:
-        e = R.choice(['"a\\tb"', '"\\052\\101"', '"\\/"', '"\\""', '"x\\ay"', '"\\e"', '"\\."',
+        e = R.choice(['"a\\tb"', '"\\056\\101"', '"\\/"', '"\\""', '"x\\ay"', '"\\e"', '"\\."',
                       '"\\\\"', '"a\\\nb"', '"\\18"'])
         return 'BEGIN { s = %s; print s, length(s); print ("a.b" ~ s), index("x.\\y", s); n = split("q\\.w.e", P, s); print n, P[1] }' % e
     if p == 6:

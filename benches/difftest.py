@@ -925,6 +925,533 @@ def repr_printf(v):
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# awk: random programs over random input, two oracles (mawk and gawk --posix)
+
+# (mawk prints integers past 2^31 with %.6g and clamps %d there, gawk does not: kept rare)
+AWK_NUMS = ["0", "1", "2", "3", "-1", "10", "0.5", "1.5", "-2.5", "1e6", "0.1", "100000",
+            "123456789", "1e-5", "3.0", "017", "-7", ".25", "99", "1e-300", "4", "-0.5"]
+AWK_STRS = ['""', '"a"', '"10"', '" 1 "', '"1e2"', '"abc"', '"-3"', '".5"', '"x y"', '"B"',
+            '"a.b"', '"0"', '"+2"', '"\\t"', '"a\\nb"', '"\\\\"', '"%"', '"&"', '"aXbXc"']
+AWK_FIELDS = [b"1", b"-2", b"3.5", b"abc", b"1e3", b"+4", b".5", b"0", b"-0", b"10", b"2", b"x",
+              b"007", b"1e", b"1e+2", b"B", b"a.b", b" ", b"aa", b"9", b"0.0", b"3.", b"a:b",
+              b"c,d", b"100", b"-1.5e1"]
+AWK_RES = ["a", "b+", "^a", "x$", "[0-9]+", "[[:alpha:]]", "a|b", "(ab)*", ".", "^$", "[^a ]",
+           "\\.", "1e?", "^[-+]?[0-9]+$", "b*", "[[:space:]]+", "(a|x)(b|y)?"]
+AWK_SCAL = ["x", "y", "z", "s", "t", "u"]
+AWK_ARRS = ["A", "B"]
+AWK_FUNCS = {
+    "fact": "function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) }",
+    "fib": "function fib(n) { if (n < 2) return n; return fib(n - 1) + fib(n - 2) }",
+    "fill": "function fill(arr, k, v,   old) { old = (k in arr); arr[k] = v; return old }",
+    "cnt": "function cnt(arr,   k, n) { n = 0; for (k in arr) n++; return n }",
+    "join": "function join(arr, n, sep,   i, r) { r = arr[1]; for (i = 2; i <= n; i++) r = r sep arr[i]; return r }",
+    "mx": "function mx(a, b) { return a > b ? a : b }",
+    "loc": "function loc(p,   q) { q = p \"\" p; x = q; return length(q) }",
+}
+
+
+SEP = "\x01"  # between statements: "; " or a newline, chosen by awk_layout
+
+
+def awk_layout(prog):
+    """Statement separators and optional newlines (after `{`, `&&`, `||`, `,`, `else`, `do`) and
+    comments, as a person would write them."""
+    out = []
+    for part in prog.split(SEP):
+        out.append(part)
+        out.append(R.choice(["; ", "; ", "\n", " ;\n", "\n\n", " # c;\n", ";;"]))
+    s = "".join(out[:-1])
+    if R.random() < 0.3:
+        for tok in ("{ ", "&& ", "|| ", ", ", "else ", "do "):
+            if R.random() < 0.3:
+                s = s.replace(tok, tok.rstrip() + "\n", 1)
+    return s
+
+
+class AwkGen:
+    def __init__(self):
+        self.loops = 0
+        self.funcs = set()
+        self.in_loop = 0
+        self.where = "main"
+        # how often a binary operation is parenthesized: fewer parentheses try the precedences
+        self.parens = R.choice([0.7, 0.7, 0.3, 0.0])
+
+    def num(self):
+        return R.choice(AWK_NUMS)
+
+    def regex(self):
+        r = R.choice(AWK_RES)
+        if R.random() < 0.3:
+            r = R.choice(AWK_RES) + r
+        return "/" + r.replace("/", "\\/") + "/"
+
+    def lvalue(self, d=0):
+        p = R.random()
+        if p < 0.45:
+            return R.choice(AWK_SCAL[:5])
+        if p < 0.7:
+            return "%s[%s]" % (R.choice(AWK_ARRS), self.key(d + 1))
+        if p < 0.9:
+            return "$" + R.choice(["1", "2", "3", "0", "NF", "(NF+1)", "4", "6"])
+        return R.choice(["NF", "OFS", "CONVFMT", "OFMT", "FS"]) if self.where != "main" or R.random() < 0.5 else "NF"
+
+    def key(self, d=0):
+        p = R.random()
+        if p < 0.4:
+            return R.choice(["1", "2", "3", '"a"', '"b"', "0", '"01"', "1.0", "0.1+0.2", '"x" 1'])
+        if p < 0.6:
+            return "$1"
+        if p < 0.75:
+            return "1, 2"
+        return self.expr(d + 2)
+
+    def leaf(self):
+        p = R.random()
+        if p < 0.25:
+            return self.num()
+        if p < 0.4:
+            return R.choice(AWK_STRS)
+        if p < 0.6:
+            return "$" + R.choice(["0", "1", "2", "3", "NF", "4", "(NF-1)", "(1+1)"])
+        if p < 0.8:
+            return R.choice(AWK_SCAL)
+        if p < 0.9:
+            return R.choice(["NR", "NF", "FNR", "RSTART", "RLENGTH", "FILENAME", "length", "ARGC",
+                             "ARGV[1]", "ENVIRON[\"PATH\"] != \"\"", "SUBSEP", "CONVFMT"])
+        return "%s[%s]" % (R.choice(AWK_ARRS), self.key(3))
+
+    def call(self, d):
+        e = lambda: self.expr(d + 1)
+        p = R.randint(0, 25)
+        if p == 0:
+            return "length(%s)" % e()
+        if p == 1:
+            # not length(array): gawk --posix refuses it and mawk types the name on first sight
+            return "length(%s)" % R.choice(AWK_SCAL)
+        if p == 2:
+            return "substr(%s, %s)" % (e(), R.choice(["0", "1", "2", "-1", "1.5", "2.5", e()]))
+        if p == 3:
+            return "substr(%s, %s, %s)" % (e(), R.choice(["0", "1", "2", "-1", "1.5", "0.5", e()]),
+                                          R.choice(["0", "1", "2", "-1", "1.5", "100", e()]))
+        if p == 4:
+            return "index(%s, %s)" % (e(), R.choice(AWK_STRS + [e()]))
+        if p == 5:
+            sep = R.choice(["", ", \" \"", ", \":\"", ", \",\"", ", /[,:]/", ", \"\"", ", \"a\"",
+                            ", /b+/", ", \".\"", ", \"[.]\""])
+            return "split(%s, %s%s)" % (e(), R.choice(AWK_ARRS), sep)
+        if p in (6, 7):
+            f = R.choice(["sub", "gsub"])
+            re_ = R.choice([self.regex(), '"a"', '"."', '"^"', '"$"', '"x*"', '"b*"', '""'])
+            repl = R.choice(['"[&]"', '"\\\\&"', '"x"', '""', '"&&"', '"\\\\\\\\&"', '"-"', e()])
+            tgt = R.choice(["", "", ", " + R.choice(AWK_SCAL[:4]), ", $" + R.choice("0123"),
+                            ", " + R.choice(AWK_ARRS) + "[1]"])
+            return "%s(%s, %s%s)" % (f, re_, repl, tgt)
+        if p == 8:
+            return "match(%s, %s)" % (e(), R.choice([self.regex(), '"b"', '"x*"', e()]))
+        if p == 9:
+            return "%s(%s)" % (R.choice(["tolower", "toupper"]), e())
+        if p == 10:
+            return "int(%s)" % e()
+        if p == 11:
+            f = R.choice(["sqrt", "exp", "log", "sin", "cos"])
+            return "sprintf(\"%%.6g\", %s(%s))" % (f, R.choice([e(), "2", "0.5", "10", "1"]))
+        if p == 12:
+            return "sprintf(\"%%.6g\", atan2(%s, %s))" % (e(), R.choice([e(), "1", "-1", "0"]))
+        if p == 13:
+            fmt, args = self.format(d)
+            return "sprintf(%s)" % ", ".join([fmt] + args)
+        if p in (14, 15) and self.funcs:
+            f = R.choice(sorted(self.funcs))
+            arg = R.choice(["3", "5", "int(%s) %% 8" % e(), "-1", "10"])
+            return {"fact": "fact(%s)" % arg, "fib": "fib(%s)" % R.choice(["5", "10", "int(%s) %% 12" % e()]),
+                    "fill": "fill(%s, %s, %s)" % (R.choice(AWK_ARRS), self.key(d + 1), e()),
+                    "cnt": "cnt(%s)" % R.choice(AWK_ARRS),
+                    "join": "join(%s, %s, %s)" % (R.choice(AWK_ARRS), R.choice(["3", "2", "0"]), R.choice(AWK_STRS)),
+                    "mx": "mx(%s, %s)" % (e(), e()),
+                    "loc": "loc(%s)" % e()}[f]
+        if p == 16:
+            return "(%s) in %s" % (self.key(d + 1).replace(", ", "SUBSEP"), R.choice(AWK_ARRS)) if R.random() < 0.5 \
+                else "((%s) in %s)" % (self.key(d + 1), R.choice(AWK_ARRS))
+        if p == 17:
+            return "(%s ? %s : %s)" % (e(), e(), e())
+        if p == 18:
+            return "%s%s" % (R.choice(["++", "--"]), self.lvalue(d))
+        if p == 19:
+            return "%s%s" % (self.lvalue(d), R.choice(["++", "--"]))
+        if p == 20:
+            return "(%s %s %s)" % (self.lvalue(d), R.choice(["=", "+=", "-=", "*=", "/=", "%=", "^=", "="]), e())
+        if p == 21:
+            return "%s %s %s" % (e(), R.choice(["~", "!~"]), R.choice([self.regex(), '"a"', '"^[0-9]"', e()]))
+        if p == 22:
+            return "-%s" % self.leaf()
+        if p == 23:
+            return "!%s" % self.leaf()
+        return self.leaf()
+
+    def expr(self, d=0):
+        if d > 3 or R.random() < 0.3:
+            return self.leaf()
+        p = R.random()
+        if p < 0.35:
+            return self.call(d)
+        a, b = self.expr(d + 1), self.expr(d + 1)
+        op = R.choice(["+", "-", "*", "/", "%", "^", " ", " ", "<", "<=", "==", "!=", ">", ">=",
+                       "&&", "||", "+", "-", "*"])
+        if op in "/%" and R.random() < 0.8:
+            b = self.divisor()
+        s = "%s %s %s" % (a, op, b) if op != " " else "%s %s" % (a, b)
+        return "(" + s + ")" if R.random() < self.parens else s
+
+    def divisor(self):
+        # mawk divides by zero to inf where gawk stops: mostly divisors that are not zero
+        return R.choice(["3", "-2", "0.5", "7", "-1.5", "(NR + 1)", "(length($0) + 2)", "10"])
+
+    def pexpr(self, d=0):
+        """An expression safe as a print argument (no bare `>`, `in` or `getline`)."""
+        e = self.expr(d)
+        if e[:1] == "(" and e[-1:] == ")" or all(c.isalnum() or c in "$_[]\"" for c in e):
+            return e
+        return "(" + e + ")"
+
+    def format(self, d):
+        fmt = ""
+        args = []
+        for _ in range(R.randint(1, 3)):
+            fmt += R.choice(["", "[", " ", "a", "|"])
+            conv = R.choice("dioxXucseEfgGdsf%")
+            flags = "".join(R.sample("-+ #0", R.choice([0, 0, 0, 1, 1, 2])))
+            width = R.choice(["", "", "5", "1", "12", "*", "03"])
+            prec = R.choice(["", "", "", ".0", ".3", ".*", ".10", "."])
+            if conv == "%":
+                fmt += "%%"
+                continue
+            fmt += "%" + flags + width + prec + conv
+            for w in (width, prec):
+                if "*" in w:
+                    args.append(R.choice(["3", "-4", "0", "8", "-1"]))
+            big = R.choice(["2^31", "2^53", "-2^31", "2^32+1", "1e20", "2147483647", "-2147483648"])
+            args.append(R.choice([self.pexpr(d + 1), self.num(), R.choice(AWK_STRS), "-" + self.num(),
+                                  self.num(), "65", "300", "-65", "255", "0", big if R.random() < 0.3 else "7"]))
+        fmt += R.choice(["\\n", "\\n", "", "|\\n"])
+        return '"' + fmt + '"', args
+
+    def out_redirect(self):
+        p = R.random()
+        if p < 0.85:
+            return ""
+        return R.choice([' > "o1"', ' >> "o2"', ' > "o1"', ' | "cat"', ' | "sort"'])
+
+    def simple(self, d):
+        p = R.random()
+        if p < 0.25:
+            args = [self.pexpr(d) for _ in range(R.randint(0, 3))]
+            return "print" + (" " + ", ".join(args) if args else "") + self.out_redirect()
+        if p < 0.35:
+            fmt, args = self.format(d)
+            return "printf " + ", ".join([fmt] + args) + self.out_redirect()
+        if p < 0.6:
+            op = R.choice(["=", "=", "+=", "-=", "*=", "/=", "%=", "^="])
+            rhs = self.divisor() if op in ("/=", "%=") and R.random() < 0.8 else self.expr(d)
+            return "%s %s %s" % (self.lvalue(d), op, rhs)
+        if p < 0.65:
+            return R.choice(["delete %s[%s]" % (R.choice(AWK_ARRS), self.key(d)), "delete " + R.choice(AWK_ARRS)])
+        if p < 0.72 and self.where == "main" and not self.in_loop:
+            return R.choice(["getline", "getline " + R.choice(AWK_SCAL[:4]), "next"])
+        if p < 0.8:
+            v = R.choice(AWK_SCAL[:4])
+            f = R.choice(["f1", "f2", "o1", "nonexist"])
+            return R.choice(['(getline %s < "%s")' % (v, f), 'getline < "%s"' % f,
+                             '"echo 7 8 9" | getline', '"echo 4 5" | getline ' + v,
+                             'close("%s")' % f, 'r = close("echo 4 5")',
+                             'while ((getline %s < "%s") > 0) n++' % (v, f)])
+        if p < 0.84 and self.in_loop:
+            return R.choice(["break", "continue"])
+        if p < 0.86:
+            return R.choice(["exit", "exit " + R.choice(["0", "1", "3", "x", "256+2", "-1"])])
+        if p < 0.88:
+            return 'printf "%s\\n", ' + self.pexpr(d) + ' > "o1"; close("o1"); while ((getline t < "o1") > 0) print "r:" t'
+        return self.call(d)
+
+    def stmt(self, d=0):
+        if d > 2:
+            return self.simple(d)
+        p = R.random()
+        if p < 0.55:
+            return self.simple(d)
+        if p < 0.7:
+            if R.random() < 0.4:
+                # a simple statement before `else` needs a `;` (mawk): braces
+                return "if (%s) { %s } else %s" % (self.expr(d), self.stmt(d + 1), self.block(d + 1))
+            return "if (%s) %s" % (self.expr(d), self.block(d + 1))
+        self.loops += 1
+        i = "i%d" % self.loops
+        self.in_loop += 1
+        try:
+            if p < 0.78:
+                return "for (%s = 0; %s < %s; %s++) %s" % (i, i, R.choice(["3", "NF", "2", "5"]), i, self.block(d + 1))
+            if p < 0.85:
+                return "%s = 0; while (%s++ < %s) %s" % (i, i, R.choice(["3", "NF", "2"]), self.block(d + 1))
+            if p < 0.9:
+                return "%s = 0; do { %s } while (++%s < %s)" % (i, self.stmt(d + 1), i, R.choice(["3", "1", "0"]))
+            # order-independent body only
+            arr = R.choice(AWK_ARRS)
+            body = R.choice(["n++", "s2 += (%s[%s] ~ /^[0-9]+$/)" % (arr, i), "if (%s > m) m = %s" % (i, i),
+                             "delete %s[%s]" % (arr, i), "c[%s]++" % i, "n += length(%s)" % i])
+            return "for (%s in %s) %s" % (i, arr, body)
+        finally:
+            self.in_loop -= 1
+
+    def block(self, d):
+        n = R.choice([1, 1, 2, 3])
+        if n == 1 and R.random() < 0.5:
+            return self.stmt(d)
+        return "{ " + SEP.join(self.stmt(d) for _ in range(n)) + " }"
+
+    def pattern(self):
+        p = R.random()
+        if p < 0.4:
+            return ""
+        if p < 0.55:
+            return self.regex()
+        if p < 0.65:
+            return "%s, %s" % (R.choice([self.regex(), "NR == 2", "$1 ~ /a/", "/b/"]),
+                               R.choice([self.regex(), "NR == 4", "/x/", "NR >= 3"]))
+        if p < 0.75:
+            return R.choice(["$1 > $2", "$1 == $2", "$2 < 5", "$1 == 1", '$1 > "b"', "NF > 2", "!NF",
+                             "$3", "$1 == \"1e3\"", "$1 + 0 == $1", "NR % 2", "u == 0", 'u == ""',
+                             "$1 ~ $2", "length > 3", "(getline line) > 0"])
+        return self.expr(1)
+
+    def program(self):
+        for f in AWK_FUNCS:
+            if R.random() < 0.12:
+                self.funcs.add(f)
+        rules = []
+        if R.random() < 0.4:
+            self.where = "begin"
+            rules.append("BEGIN { %s }" % SEP.join(self.stmt() for _ in range(R.randint(1, 3))))
+        self.where = "main"
+        for _ in range(R.choice([1, 1, 2, 3])):
+            pat = self.pattern()
+            if R.random() < 0.15 and pat:
+                rules.append(pat)
+            else:
+                rules.append("%s { %s }" % (pat, SEP.join(self.stmt() for _ in range(R.randint(1, 3)))))
+        if R.random() < 0.4:
+            self.where = "end"
+            rules.append("END { %s }" % SEP.join(self.stmt() for _ in range(R.randint(1, 3))))
+        funcs = [AWK_FUNCS[f] for f in sorted(self.funcs)]
+        return "\n".join(funcs + rules)
+
+
+def awk_focus():
+    """Small programs aimed at one corner: number output, printf, fields, comparisons."""
+    g = AwkGen()
+    p = R.randint(0, 7)
+    if p == 0:
+        v = R.choice(AWK_NUMS + ["0.1+0.2", "-0", "1/3", "2^53", "2^53+1", "1e15", "1e17", "-1e6",
+                                 "100/3", "0.000001", "123456.7", "1234567.8", "-0.0", "3-3",
+                                 "-(0)", "1e6 - 1", "0.1*3", "17/4"])
+        # (not CONVFMT = "%d": mawk's conversions through it are garbage)
+        conv = R.choice(["", "CONVFMT = \"%.2g\"; ", "OFMT = \"%.2f\"; ", "CONVFMT = \"%.3f\"; ",
+                         "OFMT = \"%.3e\"; "])
+        return "BEGIN { %sx = %s; print x; print x \"\"; Y[x] = 1; for (k in Y) print k; print (x \" \") }" % (conv, v)
+    if p == 1:
+        fmt, args = g.format(0)
+        return "{ printf %s }" % ", ".join([fmt] + args)
+    if p == 2:
+        return "{ %s; print; print NF }" % R.choice(["$%d = %s" % (R.randint(0, 7), g.pexpr()),
+                                                     "NF = %d" % R.randint(0, 7), "NF++", "NF--",
+                                                     "$0 = %s" % g.pexpr(), "$NF = \"\"",
+                                                     "$(NF+2) = \"z\"", "OFS = \"-\"; $1 = $1",
+                                                     "OFS = \":\"; NF = NF", "$3 = \"\"; NF = 2"])
+    if p == 3:
+        a = R.choice(["$1", "$2", "x", "u", "$5", "line", "\"10\"", "10", "\"abc\"", "$1 + 0",
+                      "$1 \"\"", "substr($1, 1)", "A[1]", "v"])
+        b = R.choice(["$1", "$2", "x", "u", "0", "\"\"", "10", "\"10\"", "\"1e3\"", "1000", "$3",
+                      "\"+4\"", "4", "0.5", "\".5\"", "A[2]", "v"])
+        op = R.choice(["<", "<=", "==", "!=", ">", ">="])
+        return "%s{ x = $2; split($0, A); (\"echo \" $1) | getline line; close(\"echo \" $1); print (%s %s %s), (%s %s %s) }" % (
+            R.choice(["", "BEGIN { getline v < \"f1\" } "]), a, op, b, b, op, a)
+    if p == 4:
+        ops = R.choice(["%", "/", "^", "*", "-", "+"])
+        a = R.choice(["7", "-7", "7.5", "-7.5", "2", "-2", "0.5", "$1", "$2", "1e3", "3", "-3", "10"])
+        b = R.choice(["3", "-3", "2", "-2", "0.5", "-0.5", "$2", "$3", "1.5", "10", "3.0", "-1"])
+        return "{ x = %s %s %s; print x; printf \"%%.6g %%d\\n\", x, x }" % (a, ops, b)
+    if p == 5:
+        return "{ %s; print; print %s }" % (
+            R.choice(["n = gsub(%s, %s)" % (R.choice([g.regex(), '"x*"', '"^"', '"$"', '""', '"a"']),
+                                           R.choice(['"[&]"', '"\\\\&"', '"<\\\\\\\\&>"', '"-"', '""'])),
+                      "n = sub(%s, %s)" % (g.regex(), R.choice(['"[&]"', '"\\\\&"', '"&&"'])),
+                      "n = match($0, %s) \" \" RSTART \" \" RLENGTH" % g.regex(),
+                      "n = split($0, A, %s); s = A[1] \"|\" A[n]" % R.choice(['""', '" "', '":"', "/[:,]/", '"a"', '"."', "/x*/"])]),
+            R.choice(["n", "n, s", "n, $1", "n, NF"]))
+    if p == 6:
+        return "{ %s }" % SEP.join(g.stmt() for _ in range(R.randint(1, 4)))
+    return g.program()
+
+
+AWK_NUMSTR = ['" 1 "', '"1."', '"."', '"-.5e-3"', '"+"', '"1e+"', '"e5"', '" +2"', '"1e3"',
+              '"1000"', '"0"', '"-0"', '""', '"abc"', '" 12abc"', '"0.0"', '"1e-1"', '"00"']
+
+
+def awk_focus2():
+    """Hand-shaped programs with random parts: strnum, uninitialized values, getline, exit,
+    regex and string escapes, split/sub corners, records and fields."""
+    g = AwkGen()
+    p = R.randint(0, 15)
+    ns = lambda: R.choice(AWK_NUMSTR)
+    if p == 0:
+        a, b = ns(), ns()
+        op = R.choice(["<", "<=", "==", "!=", ">", ">="])
+        return ('BEGIN { a = %s; b = %s; split(a " " b, S); print (a %s b), (a+0 %s b), (S[1] %s S[2]), '
+                '(S[1] %s b), (u %s a), (u %s S[1]) }' % (a, b, op, op, op, op, op, op))
+    if p == 1:
+        return '{ print ($1 %s $2), ($1 %s %s), ($2 %s u), ($1 %s 0), ($3 == "") }' % (
+            R.choice(["<", "==", ">"]), R.choice(["<", "==", ">="]), ns(), R.choice(["<", "=="]),
+            R.choice(["==", "<"]))
+    if p == 2:
+        return 'BEGIN { while ((getline l < "f1") > 0) { n++; if (l %s %s) c++; split(l, F); if (F[1] %s F[2]) d++ } print n, c, d, (l == ""), l }' % (
+            R.choice(["<", "==", ">"]), R.choice(AWK_NUMSTR + ["10", "0", "1e3"]), R.choice(["<", "==", ">"]))
+    if p == 3:
+        return 'BEGIN { print length(u), u + 0, (u == 0), (u == ""), (!u), (u < 1), -u, u "" "x"; if (!(u in A)) print "no"; print length(A); A[u]; print (("" in A) ? "in" : "out") }'
+    if p == 4:
+        code = R.choice(["0", "1", "3", "x", "256+2", "-1", "\"2\"", ""])
+        where = R.choice(["BEGIN", "main", "END", "func"])
+        if where == "func":
+            return 'function f(v) { if (v > 1) exit %s; return v } { print f(NR) } END { print "end", NR; %s }' % (
+                code, R.choice(["", "exit", "exit 4"]))
+        if where == "BEGIN":
+            return 'BEGIN { print "b"; exit %s; print "no" } { print } END { print "e"; %s }' % (code, R.choice(["", "exit", "exit 5"]))
+        if where == "main":
+            return 'NR == 2 { exit %s } { print } END { print "e", NR, $0; %s }' % (code, R.choice(["", "exit", "exit 6"]))
+        return 'END { print NR, $0, NF; exit %s }' % code
+    if p == 5:
+        e = R.choice(['"a\\tb"', '"\\056\\101"', '"\\/"', '"\\""', '"x\\ay"', '"\\e"', '"\\."',
+                      '"\\\\"', '"a\\\nb"', '"\\18"'])
+        return 'BEGIN { s = %s; print s, length(s); print ("a.b" ~ s), index("x.\\y", s); n = split("q\\.w.e", P, s); print n, P[1] }' % e
+    if p == 6:
+        re_ = R.choice(["/[]a]/", "/[^]a]/", "/a\\/b/", "/[a-c]+$/", "/^[[:upper:]]/", '"\\."', '"^."',
+                        "/(^a|b$)/", "/a{2}/", "/[.]/", "/\\$/", '"[[:digit:]]+"', "/a|/", "/()/", "/x+?/"])
+        return '{ print ($0 ~ %s), match($0, %s), RSTART, RLENGTH; n = gsub(%s, "<&>"); print n, $0 }' % (re_, re_, re_)
+    if p == 7:
+        src = R.choice(['" a b  c "', '"a:b::c:"', '":a"', '""', '"abc"', '"a1b22c"', '"  "', '"a\\nb c"'])
+        sep = R.choice(['" "', '":"', '""', "/[0-9]+/", "/:*/", '"[0-9]"', '"b"', '"\\t"', "/ /", '"."'])
+        return 'BEGIN { n = split(%s, P, %s); printf "%%d", n; for (i = 1; i <= n; i++) printf "[%%s]", P[i]; print "" }' % (src, sep)
+    if p == 8:
+        tgt = R.choice(["$0", "$1", "$2", "$3", "$(NF+2)"])
+        f = R.choice(["sub", "gsub"])
+        return '{ n = %s(%s, %s, %s); print n, NF, $0; print $1 "|" $2 }' % (
+            f, R.choice(["/a/", "/^/", "/$/", "/ /", "/[0-9]/", '"x*"', "/b|$/"]),
+            R.choice(['"-"', '"&&"', '"\\\\&"', '""', '" "', '"\\\\\\\\&"']), tgt)
+    if p == 9:
+        return '%s{ %s; print; print NF, $1 }' % (
+            R.choice(["", "BEGIN { OFS = \"-\" } "]),
+            R.choice(["$0 = \" x  y \"", "$3 = \"\"", "NF = 1", "NF += 2", "$(NF + 1) = NF",
+                      "$1 = $1", "$0 = $2", "NF = 0", "$2 = $2 \" \" $2", "$0 = \"\""]))
+    if p == 10:
+        return 'BEGIN { while (("echo 1 2; echo 3" | getline) > 0) print NF, $2, NR; print close("echo 1 2; echo 3"); "exit 3" | getline; print close("exit 3"), close("never") }'
+    if p == 11:
+        return 'BEGIN { printf "%s\\n", %s > "o1"; printf "%s\\n", %s > "o1"; close("o1"); while ((getline l < "o1") > 0) print "got", l, (l < 10); print "x" >> "o1"; close("o1"); getline l < "o1"; print l }' % (
+            R.choice(["%s", "%d", "%.2f", "%5s"]), g.pexpr(), R.choice(["%s", "%x"]), g.num())
+    if p == 12:
+        return 'BEGIN { print ARGC; for (i = 0; i < ARGC; i++) print i, ARGV[i]; %s } { print FILENAME, FNR, NR, $0 } END { print x, y }' % (
+            R.choice(["", "ARGV[1] = \"\"", "ARGC = 2", "ARGV[ARGC++] = \"f2\"", "delete ARGV[1]", "ARGV[1] = \"x=9\""]))
+    if p == 13:
+        return 'BEGIN { x = %s; printf "%s|%s|%s\\n", x, x, x }' % (
+            R.choice(AWK_NUMSTR + ["1e300*1e300", "-1e300*1e300", "0.5", "-0.5", "1.5", "2.5", "-2.5",
+                                   "255", "256", "65.9", "\"65\"", "\"A\"", "3e9", "-3e9"]),
+            R.choice(["%d", "%i", "%c", "%5.1f", "%o", "%u", "%.0f", "%e"]),
+            R.choice(["%x", "%X", "%s", "%.3s", "%g", "%G", "%-4c"]), R.choice(["%.0e", "%#g", "%#x", "%+i"]))
+    if p == 14:
+        return '{ print; getline; print "after", $0, NR; getline v; print "v", v, NR, $0 }'
+    return 'BEGIN { FS = %s } { print NF; for (i = 1; i <= NF; i++) printf "[%%s]", $i; print "" }' % (
+        R.choice(['","', '"\\t"', '" "', '"[ ,]"', '":+"', '"a"', '"\\|"', '"|"', '"[:]"', '"^x"', '"."']))
+
+
+def awk_mutate(prog):
+    """A likely syntax error: a token dropped, added or the program cut."""
+    p = R.random()
+    if p < 0.3 and prog:
+        i = R.randrange(len(prog))
+        return prog[:i] + prog[i + 1:]
+    if p < 0.7:
+        i = R.randint(0, len(prog))
+        return prog[:i] + R.choice(["{", "}", "(", ")", ";", "+", "$", " in ", " else ", "=", ",", "/",
+                                    "\"", "getline", "function", "[", "]", "!", "?", ":", "*", "\n"]) + prog[i:]
+    return prog[:R.randint(0, len(prog))]
+
+
+def gen_awk():
+    fields = lambda: b" ".join(R.choice(AWK_FIELDS) for _ in range(R.randint(0, 5)))
+    seps = [b" ", b" ", b"  ", b"\t", b":", b",", b" , "]
+    sep = R.choice(seps)
+
+    def text(n):
+        lines = []
+        for _ in range(R.randint(0, n)):
+            line = sep.join(R.choice(AWK_FIELDS) for _ in range(R.randint(0, 5)))
+            if R.random() < 0.2:
+                line = b" " + line + b" "
+            lines.append(line)
+            if R.random() < 0.1:
+                lines.append(b"")
+        data = b"\n".join(lines)
+        if lines and R.random() < 0.9:
+            data += b"\n"
+        return data
+
+    files = {"f1": text(5), "f2": text(4)}
+    prog = awk_layout(awk_focus() if R.random() < 0.6 else awk_focus2())
+    if R.random() < 0.08:
+        prog = awk_mutate(prog)
+    args = []
+    if R.random() < 0.3:
+        args += ["-F", R.choice([":", " ", "\\t", "[,:]", "t", "a", ",", "[ :]+", "|", "."])]
+    if R.random() < 0.25:
+        args += ["-v", R.choice(["x=1", "x=a\\tb", "y=\\\\n", "z=\\101", "s=10", "x=1e3", "y= 5 ",
+                                 "OFS=-", "ORS=\\n--\\n", "RS=;", "RS=", "CONVFMT=%.2g", "NF=3",
+                                 "FS=,", "u=", "s=3.0"])]
+    args.append(prog)
+    stdin = text(6)
+    p = R.random()
+    if p < 0.2:
+        stdin = stdin.replace(b"\n", b";")
+    if p < 0.35 and "RS" not in prog:
+        args[-1] = "BEGIN { RS = %s } " % R.choice(['""', '";"', '"a"', '"\\n"']) + prog
+        if R.random() < 0.5:
+            stdin = b"\n\n" + stdin + b"\n\n\nq r\ns\n\n"
+    ops = R.choice([[], [], ["f1"], ["f1", "f2"], ["-"], ["x=5", "f1"], ["f1", "y=zz", "f2"],
+                    ["nonexist"], ["f2", "-", "f1"]])
+    return args + ops, stdin, files
+
+
+def awk_compare(link, args, stdin, files, tmp):
+    """("same" | "skip" | "diff", report): rbox against mawk and gawk --posix, which must agree
+    on stdout, status and files left behind; stderr is compared as empty or not."""
+    m = run("awk", "/usr/bin/mawk", args, stdin, files, os.path.join(tmp, "m"))
+    g = run("awk", "/usr/bin/gawk", ["--posix"] + list(args), stdin, files, os.path.join(tmp, "g"))
+    if m[0][0] == 2 and g[0][0] == 1 and not m[0][1] and not g[0][1] and m[0][2] and g[0][2]:
+        g = ((2,) + g[0][1:], g[1])  # a syntax error: gawk exits 1, mawk (and rbox) 2
+    if (m[0][0], m[0][1], m[1]) != (g[0][0], g[0][1], g[1]):
+        return "skip", ""
+    r = run("awk", link, args, stdin, files, os.path.join(tmp, "r"))
+    err_ok = bool(m[0][2]) != bool(g[0][2]) or bool(m[0][2]) == bool(r[0][2])
+    if (r[0][0], r[0][1], r[1]) == (m[0][0], m[0][1], m[1]) and err_ok:
+        return "same", ""
+    if m[0][0] == "timeout" and r[0][0] == "timeout":
+        return "same", ""
+    msg = "  mawk: %r\n  gawk: %r\n  rbox: %r\n" % (m[0], g[0], r[0])
+    if m[1] != r[1]:
+        msg += "  files mawk: %r\n  files rbox: %r\n" % (m[1], r[1])
+    return "diff", msg
+
+
+GENS.update({"awk": gen_awk})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("rbox")
@@ -953,6 +1480,18 @@ def main():
         if applet == "test" and R.random() < 0.3:
             name = "["
             args = args + ["]"] if R.random() < 0.9 else args
+        if applet == "awk":
+            c = counts.setdefault(applet, [0, 0, 0])
+            c[0] += 1
+            verdict, msg = awk_compare(os.path.join(links, name), args, stdin, files, tmp)
+            c[1 if verdict == "diff" else 2] += verdict != "same"
+            if verdict == "diff":
+                msg = "DIFF awk\n  %s\n%s" % (repro(applet, args, stdin, files), msg)
+                print(msg, flush=True)
+                if out:
+                    out.write(msg + "\n")
+                    out.flush()
+            continue
         gnu = "/usr/bin/" + name
         g = run(name, gnu, args, stdin, files, os.path.join(tmp, "g"))
         r = run(name, os.path.join(links, name if name != "[" else "test"), args, stdin, files, os.path.join(tmp, "r"))
@@ -971,8 +1510,8 @@ def main():
                 out.write(msg + "\n")
                 out.flush()
     print("seed %d" % seed)
-    for k, (n, d) in counts.items():
-        print("%-9s %5d cases %4d differ" % (k, n, d))
+    for k, (n, d, *skipped) in counts.items():
+        print("%-9s %5d cases %4d differ" % (k, n, d) + (" %4d skipped (mawk and gawk differ)" % skipped[0] if skipped else ""))
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -864,6 +864,44 @@ fn syntax_errors_exit_2_with_line() {
             "BEGIN { nextfile }",
             "awk: line 1: improper use of nextfile",
         ),
+        // one `;` ends an item, two make an empty one (difftest)
+        (
+            "BEGIN { print 1 };; END { }",
+            "awk: line 1: syntax error at or near ;",
+        ),
+        ("; BEGIN { }", "awk: line 1: syntax error at or near ;"),
+        (
+            "function f() { };\n; BEGIN { }",
+            "awk: line 2: syntax error at or near ;",
+        ),
+        // a parenthesized variable is no lvalue
+        ("BEGIN { (x)++ }", "awk: line 1: syntax error"),
+        (
+            "BEGIN { (x) = 1 }",
+            "awk: line 1: syntax error at or near =",
+        ),
+        (
+            "BEGIN { (A[1]) += 1 }",
+            "awk: line 1: syntax error at or near +=",
+        ),
+        // no `;` between a block and `else` or `while`
+        (
+            "BEGIN { if (1) { } ; else x = 1 }",
+            "awk: line 1: syntax error at or near else",
+        ),
+        (
+            "BEGIN { do { } ; while (0) }",
+            "awk: line 1: syntax error at or near ;",
+        ),
+        // no newline before `)` or `:`, nor between BEGIN and its action
+        ("BEGIN { x = (1\n) }", "awk: line 1: syntax error"),
+        ("BEGIN { x = 1 ? 2\n: 3 }", "awk: line 1: syntax error"),
+        ("BEGIN\n{ }", "awk: line 1: syntax error"),
+        ("END\n{ }", "awk: line 1: syntax error"),
+        (
+            "function f(f) { }",
+            "awk: line 1: syntax error at or near f",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);
@@ -1177,4 +1215,130 @@ fn bit_functions_match_gawk() {
         .run()
         .ok()
         .stdout_is("1 2\n");
+}
+
+/// Run `awk ARGS` under rbox, mawk and `gawk --posix`: where the two agree on stdout and status,
+/// rbox must give the same, and print to stderr when they both do (and only then).
+#[track_caller]
+fn check_both(dir: &TempDir, args: &[&str], stdin: &[u8]) {
+    if !have("mawk") || !have("gawk") {
+        skip("mawk or gawk not installed");
+        return;
+    }
+    let run = |r: Run| {
+        r.args(args)
+            .cwd(dir.path())
+            .stdin(stdin)
+            .env("HOME", "/root")
+            .run()
+    };
+    let m = run(gnu("mawk"));
+    let g = run(gnu("gawk").arg("--posix"));
+    assert_eq!(
+        (&m.stdout, m.code),
+        (&g.stdout, g.code),
+        "awk {args:?}: mawk and gawk differ"
+    );
+    let ours = run(applet("awk"));
+    assert_eq!(
+        (ours.out(), ours.code),
+        (m.out(), m.code),
+        "awk {args:?}: stderr {}",
+        ours.err()
+    );
+    if m.stderr.is_empty() == g.stderr.is_empty() {
+        assert_eq!(
+            ours.stderr.is_empty(),
+            m.stderr.is_empty(),
+            "awk {args:?}: {}",
+            ours.err()
+        );
+    }
+}
+
+/// Differences found by `benches/difftest.py RBOX awk`, each where mawk and gawk agree.
+const DIFFTEST: &[(&str, &[&str])] = &[
+    // RLENGTH is 0 before any match(), as a number in both
+    (
+        r#"BEGIN { print RLENGTH + 0, RLENGTH - 1, RSTART + 0 }"#,
+        &[],
+    ),
+    // the value of `cmd | getline [var]` is an operand of *, +, - and concatenation
+    (
+        r#"BEGIN { x = "echo 3" | getline v * 5; print x, v; y = "echo 4" | getline w "a"; print y, w; z = "echo 5" | getline - 1; print z, $0 }"#,
+        &[],
+    ),
+    // a comparison or match after `k in a` takes its value: `(k in a) < n`
+    (
+        r#"BEGIN { B[1]; s = 5; x = 1 in B < s; y = 1 in B ~ 1; z = 2 < 1 in B; print x, y, z, (w -= (1) in B < s), 1 in B != 0 ~ 1 }"#,
+        &[],
+    ),
+    // `!x` after an operand is concatenated to it
+    (
+        r#"BEGIN { print 1 !0 + 1; print 1 !0 "a"; print 1 !x 2; print "a" !1 < 2; x = 5 !3; print x, 2 !"" * 3, 1 -1 !0 }"#,
+        &[],
+    ),
+    // `$(i)` is an lvalue though `(i)` is not
+    (
+        r#"{ i = 1; $(i) = $i + 1; $(i)++; ++$(i); $(NF) = "z"; print }"#,
+        &["data"],
+    ),
+    // $0 keeps the number assigned to it: its text is CONVFMT's, its value the number
+    (
+        r#"{ $0 = 2/3; printf "%.17g %.17g %s\n", $0 * 3, $1 * 3, $0; $0 /= 3; $0 /= 3; printf "%.17g\n", $0; $0 = $0 ""; printf "%.17g\n", $0 }"#,
+        &["f1"],
+    ),
+    // print prints a number assigned to a field through OFMT
+    (
+        r#"BEGIN { OFMT = "%.2f" } { $3 = 2/3; print $3; print $3, $1; print $3 ""; print }"#,
+        &["data"],
+    ),
+    // a plain getline is an operand of concatenation
+    (
+        r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,
+        &["data"],
+    ),
+    // one `;` (and newlines) between items is fine
+    (
+        "BEGIN { print 1 } ;\n BEGIN { print 2 };\nNR == 1;\n",
+        &["f1"],
+    ),
+];
+
+#[test]
+fn newline_after_question_mark_and_colon() {
+    // gawk's extension (mawk and gawk --posix refuse it): kept, as gawk scripts use it
+    let d = fixture();
+    applet("awk")
+        .arg("BEGIN { x = 1 ?\n 2 :\n 3; print x }")
+        .cwd(d.path())
+        .run()
+        .ok()
+        .stdout_is("2\n");
+    if have("gawk") {
+        gnu("gawk")
+            .arg("BEGIN { x = 1 ?\n 2 :\n 3; print x }")
+            .run()
+            .stdout_is("2\n");
+    }
+}
+
+#[test]
+fn percent_with_a_width_prints_a_percent_sign() {
+    // mawk stops ("not enough arguments"); gawk and C print `%` and take no argument
+    let d = fixture();
+    let out = check(&d, &[r#"BEGIN { printf "%5%|%-3%|%d\n", 7 }"#], b"");
+    if let Some(o) = out {
+        o.stdout_is("%|%|7\n");
+    }
+}
+
+#[test]
+fn difftest_findings_match_mawk_and_gawk() {
+    let d = fixture();
+    for (prog, files) in DIFFTEST {
+        let mut args = vec![*prog];
+        args.extend_from_slice(files);
+        check_both(&d, &args, b"stdin line\n");
+    }
 }

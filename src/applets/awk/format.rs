@@ -169,6 +169,8 @@ pub fn format(out: &mut Vec<u8>, fmt: &[u8], args: &[Value], convfmt: &[u8]) -> 
                 body = c_double(n, conv, p, alt, plus, space);
                 pad(out, &body, width, left, zero && n.is_finite());
             }
+            // flags or a width before `%` are dropped (gawk and C's printf; mawk refuses it)
+            b'%' => out.push(b'%'),
             _ => {
                 // not a conversion: printed as written (gawk)
                 out.extend_from_slice(&fmt[st..i]);

@@ -168,6 +168,8 @@ pub struct Interp<'a> {
     depth: usize,
     // the record
     rec: Vec<u8>,
+    /// The number last assigned to `$0`, while the record is its text.
+    rec_num: Option<f64>,
     ranges: Vec<(usize, usize)>,
     split: bool,
     /// Where lazy splitting goes on (fields found so far are in `ranges`).
@@ -242,6 +244,7 @@ impl<'a> Interp<'a> {
             fp: 0,
             depth: 0,
             rec: Vec::new(),
+            rec_num: None,
             ranges: Vec::new(),
             split: true,
             scan: 0,
@@ -286,10 +289,10 @@ impl<'a> Interp<'a> {
         me.globals[SUBSEP as usize] = s(b"\x1c");
         me.globals[CONVFMT as usize] = s(b"%.6g");
         me.globals[OFMT as usize] = s(b"%.6g");
-        for k in [NF, NR, FNR, RSTART] {
+        // RLENGTH is 0 before any match() (gawk; mawk's is uninitialized): not BusyBox's -1
+        for k in [NF, NR, FNR, RSTART, RLENGTH] {
             me.globals[k as usize] = Cell::Val(Value::Num(0.0));
         }
-        me.globals[RLENGTH as usize] = Cell::Val(Value::Num(-1.0));
         me.globals[ARGC as usize] = Cell::Val(Value::Num(argv.len() as f64));
         if let Cell::Arr(a) = &me.globals[ARGV as usize] {
             let mut a = a.borrow_mut();
@@ -472,6 +475,7 @@ impl<'a> Interp<'a> {
     // ---- the record ----
 
     fn set_record(&mut self) {
+        self.rec_num = None;
         self.split = false;
         self.fields = None;
         self.ranges.clear();
@@ -655,11 +659,15 @@ impl<'a> Interp<'a> {
             v.append_str(&self.convfmt, &mut rec);
         }
         self.rec = rec;
+        self.rec_num = None;
         self.globals[NF as usize] = Cell::Val(Value::Num(self.nf as f64));
     }
 
     fn get_field(&mut self, i: usize) -> Value {
         if i == 0 {
+            if let Some(n) = self.rec_num {
+                return Value::Num(n);
+            }
             return Value::StrNum(self.rec.as_slice().into());
         }
         self.split_upto(i);
@@ -682,6 +690,12 @@ impl<'a> Interp<'a> {
 
     /// Append field `i`'s text to `out`.
     fn append_field(&mut self, i: usize, out: &mut Vec<u8>) {
+        self.append_field_as(i, out, false)
+    }
+
+    /// Append field `i`'s text to `out`, a number assigned to it through OFMT when `print`
+    /// prints it (`$1 = 2/3; print $1`, mawk, gawk) and CONVFMT elsewhere.
+    fn append_field_as(&mut self, i: usize, out: &mut Vec<u8>, print: bool) {
         if i == 0 {
             out.extend_from_slice(&self.rec);
             return;
@@ -696,7 +710,10 @@ impl<'a> Interp<'a> {
             return;
         }
         match &self.fields {
-            Some(f) => f[i - 1].append_str(&self.convfmt, out),
+            Some(f) => match f[i - 1] {
+                Value::Num(n) if print => num_to_str(n, &self.ofmt, out),
+                ref v => v.append_str(&self.convfmt, out),
+            },
             None => {
                 let (a, b) = self.ranges[i - 1];
                 crate::common::io::append(out, &self.rec[a..b]);
@@ -706,6 +723,9 @@ impl<'a> Interp<'a> {
 
     fn field_num(&mut self, i: usize) -> f64 {
         if i == 0 {
+            if let Some(n) = self.rec_num {
+                return n;
+            }
             return super::value::str_to_num(&self.rec);
         }
         self.split_upto(i);
@@ -731,6 +751,10 @@ impl<'a> Interp<'a> {
             self.rec.clear();
             v.append_str(&self.convfmt, &mut self.rec);
             self.set_record();
+            // $0 keeps the number assigned to it until the record changes (mawk, gawk)
+            if let Value::Num(n) = v {
+                self.rec_num = Some(n);
+            }
             return;
         }
         self.materialize();
@@ -1397,7 +1421,7 @@ impl<'a> Interp<'a> {
         match e {
             Expr::Field(f) => {
                 let i = self.field_index(f)?;
-                self.append_field(i, out);
+                self.append_field_as(i, out, true);
             }
             Expr::Str(s) => out.extend_from_slice(s),
             e => {
@@ -1439,7 +1463,7 @@ impl<'a> Interp<'a> {
                             }
                         } else {
                             let mut t = Vec::new();
-                            self.append_field(i, &mut t);
+                            self.append_field_as(i, &mut t, true);
                             self.ctx.out.buf_mut().extend_from_slice(&t);
                         }
                     }

@@ -45,6 +45,9 @@ pub struct Parser {
     loops: usize,
     /// Call sites by line, to report functions never defined.
     calls: Vec<(usize, usize)>,
+    /// The token after the `)` of a parenthesized variable or field: `(x) = 1` and `(x)++`
+    /// are syntax errors (mawk, gawk).
+    paren_lval_end: usize,
 }
 
 pub fn parse(src: &[u8]) -> PResult<Program> {
@@ -75,6 +78,7 @@ pub fn parse(src: &[u8]) -> PResult<Program> {
         depth: 0,
         loops: 0,
         calls: Vec::new(),
+        paren_lval_end: 0,
     };
     for (i, n) in SPECIALS.iter().enumerate() {
         p.global_ix.insert(n.to_string(), i as u32);
@@ -218,10 +222,15 @@ impl Parser {
     }
 
     fn program(&mut self) -> PResult<()> {
-        self.skip_terms();
+        // one `;` may end an item, but it is no empty item: `;;` and a leading `;` are syntax
+        // errors (POSIX's grammar, mawk, gawk)
+        self.opt_nl();
         while !self.is(&Tok::Eof) {
             self.item()?;
-            self.skip_terms();
+            self.opt_nl();
+            if self.eat(&Tok::Semi) {
+                self.opt_nl();
+            }
         }
         Ok(())
     }
@@ -230,8 +239,8 @@ impl Parser {
         match self.tok().clone() {
             Tok::Function => self.function(),
             Tok::Begin => {
+                // the action starts on the same line (mawk, gawk)
                 self.advance();
-                self.opt_nl();
                 if !self.is(&Tok::LBrace) {
                     return self.err();
                 }
@@ -244,7 +253,6 @@ impl Parser {
             }
             Tok::End => {
                 self.advance();
-                self.opt_nl();
                 if !self.is(&Tok::LBrace) {
                     return self.err();
                 }
@@ -311,6 +319,10 @@ impl Parser {
             self.advance();
             if params.contains(&p) {
                 return self.err_msg(format!("duplicate parameter {p}"));
+            }
+            if p == name {
+                self.pos -= 1;
+                return self.err();
             }
             params.push(p);
             self.opt_nl();
@@ -402,7 +414,8 @@ impl Parser {
                 self.expect(&Tok::RParen)?;
                 let then = self.body()?;
                 let save = self.pos;
-                self.skip_terms();
+                // a simple statement took its `;`; another one, or one after `}`, ends the if
+                self.opt_nl();
                 if self.eat(&Tok::Else) {
                     let els = self.body()?;
                     Ok(Stmt::If(c, Box::new(then), Some(Box::new(els))))
@@ -430,7 +443,7 @@ impl Parser {
                 self.loops += 1;
                 let b = self.body()?;
                 self.loops -= 1;
-                self.skip_terms();
+                self.opt_nl();
                 self.expect(&Tok::While)?;
                 self.expect(&Tok::LParen)?;
                 let c = self.expr(false)?;
@@ -653,7 +666,7 @@ impl Parser {
             Tok::PowAssign => Some(BinOp::Pow),
             _ => return Ok(lhs),
         };
-        if !is_lval(&lhs) {
+        if !is_lval(&lhs) || self.pos == self.paren_lval_end {
             // `a /= 2` read as a regex would have failed earlier; anything else is an error
             return self.err();
         }
@@ -672,7 +685,7 @@ impl Parser {
         if self.eat(&Tok::Question) {
             self.opt_nl();
             let a = self.expr(ng)?;
-            self.opt_nl();
+            // a newline may follow `?` and `:` (gawk) but not come before `:` (mawk, gawk)
             self.expect(&Tok::Colon)?;
             self.opt_nl();
             let b = self.expr(ng)?;
@@ -707,12 +720,19 @@ impl Parser {
             self.advance();
             let arr = self.array_name()?;
             a = Expr::In(vec![a], arr);
+            // a comparison or match may follow: `k in a < n` is `(k in a) < n` (mawk, gawk)
+            a = self.cmp_tail(a, ng)?;
+            a = self.match_tail(a, ng)?;
         }
         Ok(a)
     }
 
     fn matching(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.comparison(ng)?;
+        let a = self.comparison(ng)?;
+        self.match_tail(a, ng)
+    }
+
+    fn match_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let neg = match self.tok() {
                 Tok::Tilde => false,
@@ -727,6 +747,10 @@ impl Parser {
 
     fn comparison(&mut self, ng: bool) -> PResult<Expr> {
         let a = self.pipe_getline(ng)?;
+        self.cmp_tail(a, ng)
+    }
+
+    fn cmp_tail(&mut self, a: Expr, ng: bool) -> PResult<Expr> {
         let op = match self.tok() {
             Tok::Lt => CmpOp::Lt,
             Tok::Le => CmpOp::Le,
@@ -748,6 +772,10 @@ impl Parser {
             self.advance();
             let lv = self.opt_getline_lval()?;
             a = Expr::Getline(GetSrc::Cmd(Box::new(a)), lv);
+            // its value is an operand of what follows: `"cmd" | getline x * 2` (mawk, gawk)
+            a = self.mul_tail(a, ng)?;
+            a = self.add_tail(a, ng)?;
+            a = self.concat_tail(a, ng)?;
         }
         Ok(a)
     }
@@ -772,10 +800,18 @@ impl Parser {
     }
 
     fn concat(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.additive(ng)?;
+        let a = self.additive(ng)?;
+        self.concat_tail(a, ng)
+    }
+
+    fn concat_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
-            if !self.starts_operand() || matches!(self.tok(), Tok::Minus | Tok::Plus | Tok::Not) {
-                // `in` after a grouping is handled by in_expr; getline is not an operand here
+            // `a -b` subtracts, but `a !b` concatenates `!b` (POSIX's grammar, mawk, gawk)
+            // a plain `getline` may be concatenated too: `x = 1 getline` (mawk, gawk)
+            if !(self.starts_operand() || self.is(&Tok::Getline))
+                || matches!(self.tok(), Tok::Minus | Tok::Plus)
+            {
+                // `in` after a grouping is handled by in_expr
                 return Ok(a);
             }
             let b = self.additive(ng)?;
@@ -784,7 +820,11 @@ impl Parser {
     }
 
     fn additive(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.multiplicative(ng)?;
+        let a = self.multiplicative(ng)?;
+        self.add_tail(a, ng)
+    }
+
+    fn add_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let op = match self.tok() {
                 Tok::Plus => BinOp::Add,
@@ -798,7 +838,11 @@ impl Parser {
     }
 
     fn multiplicative(&mut self, ng: bool) -> PResult<Expr> {
-        let mut a = self.unary(ng)?;
+        let a = self.unary(ng)?;
+        self.mul_tail(a, ng)
+    }
+
+    fn mul_tail(&mut self, mut a: Expr, ng: bool) -> PResult<Expr> {
         loop {
             let op = match self.tok() {
                 Tok::Star => BinOp::Mul,
@@ -850,7 +894,7 @@ impl Parser {
 
     fn postfix(&mut self) -> PResult<Expr> {
         let e = self.primary()?;
-        if is_lval(&e) {
+        if is_lval(&e) && self.pos != self.paren_lval_end {
             let d = match self.tok() {
                 Tok::Incr => 1.0,
                 Tok::Decr => -1.0,
@@ -878,6 +922,8 @@ impl Parser {
             Tok::Dollar => {
                 self.advance();
                 let e = self.field_operand()?;
+                // `$(i)` is an lvalue though `(i)` is not
+                self.paren_lval_end = 0;
                 Ok(Expr::Field(Box::new(e)))
             }
             Tok::Name(n) => {
@@ -964,15 +1010,17 @@ impl Parser {
                 self.advance();
                 self.opt_nl();
                 let first = self.expr(false)?;
-                self.opt_nl();
+                // no newline before `)` (mawk, gawk)
                 if self.eat(&Tok::RParen) {
+                    if is_lval(&first) {
+                        self.paren_lval_end = self.pos;
+                    }
                     return Ok(Expr::Group(vec![first]).ungroup());
                 }
                 let mut v = vec![first];
                 while self.eat(&Tok::Comma) {
                     self.opt_nl();
                     v.push(self.expr(false)?);
-                    self.opt_nl();
                 }
                 self.expect(&Tok::RParen)?;
                 if self.is(&Tok::In) {

@@ -465,7 +465,7 @@ NEVER_ENDS = [b"fifo", b"/dev/zero", b"/dev/urandom", b"/dev/full", b"/dev/stdou
 # applets whose time-out is expected (they wait or run on by design)
 RUNS_ON = {"yes", "sleep", "timeout", "nc", "flock", "watch", "setsid", "nohup", "su",
            "gosu", "su-exec", "setpriv", "env", "chroot", "xargs", "find", "sh", "ash", "awk",
-           "run-parts", "sed", "wget"}
+           "run-parts", "sed", "wget", "seq"}
 # commands the applets that run commands get (never anything that outlives its limit
 # deliberately)
 COMMANDS = [[b"true"], [b"false"], [b"/bin/rbox", b"echo", b"x"], [b"cat"], [b"echo", b"{}"],
@@ -709,7 +709,8 @@ def main():
     ap.add_argument("--rbox", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "target", "x86_64-unknown-linux-musl",
                                                    "release", "rbox"))
-    ap.add_argument("--slot", type=int, default=0, help="N of /tmp/clifuzz/root-N")
+    ap.add_argument("--slot", type=int, help="N of /tmp/clifuzz/root-N (default 0, 9 for "
+                                                "--repro, so a reproducer leaves a run alone)")
     ap.add_argument("--rebuild-every", type=int, default=5000)
     ap.add_argument("--repro", action="store_true")
     ap.add_argument("--sweep", action="store_true",
@@ -719,6 +720,8 @@ def main():
     ap.add_argument("--with-usr", action="store_true")
     ap.add_argument("-o", "--out", help="findings as JSON lines")
     a = ap.parse_args()
+    if a.slot is None:
+        a.slot = 9 if a.repro else 0
     rbox_src = os.path.abspath(a.rbox)
     # copy the binary while still able to read it, then stop being root
     os.makedirs(BASE, exist_ok=True)

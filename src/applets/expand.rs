@@ -75,7 +75,6 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     for name in &files {
         each_chunk(ctx, name, &mut buf, |ctx, data| {
-            let out = ctx.out.buf_mut();
             for &c in data {
                 if convert {
                     if c == b'\t' {
@@ -83,9 +82,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                             Some(n) => n,
                             None => column + 1,
                         };
+                        // Written as it goes: a stop like 2^64-1 is a stream of spaces (as
+                        // GNU's), not one buffer that exhausts memory.
                         while column < next {
-                            out.push(b' ');
-                            column += 1;
+                            let n = (next - column).min(64 * 1024);
+                            let out = ctx.out.buf_mut();
+                            out.resize(out.len() + n as usize, b' ');
+                            column += n;
+                            ctx.out.maybe_flush()?;
                         }
                         continue;
                     } else if c == 0x08 {
@@ -96,7 +100,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                     convert = !initial || c == b' ' || c == b'\t';
                 }
-                out.push(c);
+                ctx.out.buf_mut().push(c);
                 if c == b'\n' {
                     column = 0;
                     index = 0;

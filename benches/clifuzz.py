@@ -669,17 +669,17 @@ def classify(applet, args, stdin, res):
     err = res["err"]
     if res["kind"] == "setup":
         return ("setup", err[:200])
-    if res["kind"] == "signal" and res["code"] in CRASH_SIGNALS:
-        return ("crash", b"signal %d: " % res["code"] + mask(err[-300:].split(b"\n")[-2]
-                                                             if err else b""))
     endless = any(b in a for a in args for b in NEVER_ENDS) or any(
         a in WHOLE_TREE or a.startswith(b"/proc") for a in args)
     if b"memory allocation of" in err and b"panicked" not in err and endless:
         return None  # an endless input exhausts memory (GNU: "memory exhausted")
-    for word in (b"panicked", b"RUST_BACKTRACE", b"memory allocation of"):
+    for word in (b"panicked", b"memory allocation of", b"RUST_BACKTRACE"):
         if word in err:
-            line = [ln for ln in err.split(b"\n") if word in ln or b"panicked" in ln]
-            return ("crash", mask(line[0]))
+            # the panic's location, kept whole: two panics in one applet are two findings
+            line = [ln for ln in err.split(b"\n") if word in ln][0]
+            return ("crash", line[:200] if word == b"panicked" else mask(line))
+    if res["kind"] == "signal" and res["code"] in CRASH_SIGNALS:
+        return ("crash", b"signal %d" % res["code"])
     if res["kind"] == "timeout":
         if applet in RUNS_ON or endless:
             return None

@@ -248,13 +248,29 @@ fn parse(ctx: &mut Ctx, operands: &[OsString]) -> Result<Opts, Usage> {
                 )))),
             }
         };
+        // GNU 9's MAX_BLOCKSIZE (its slop taken off 2^63-1 is 1).
+        let block_size = |n: u64| -> Result<usize, Usage> {
+            if n >= i64::MAX as u64 {
+                return Err(Usage(
+                    [
+                        b"invalid number: ",
+                        &quote_always(val)[..],
+                        b": ",
+                        strerror(&io::Error::from_raw_os_error(libc::EOVERFLOW)).as_bytes(),
+                    ]
+                    .concat(),
+                    false,
+                ));
+            }
+            Ok(n as usize)
+        };
         let bytes_suffix = val.last() == Some(&b'B');
         match key {
             b"if" => o.input = Some(val.to_vec()),
             b"of" => o.output = Some(val.to_vec()),
-            b"bs" => o.bs = num(ctx, 1)? as usize,
-            b"ibs" => o.ibs = num(ctx, 1)? as usize,
-            b"obs" => o.obs = num(ctx, 1)? as usize,
+            b"bs" => o.bs = block_size(num(ctx, 1)?)?,
+            b"ibs" => o.ibs = block_size(num(ctx, 1)?)?,
+            b"obs" => o.obs = block_size(num(ctx, 1)?)?,
             b"cbs" => o.cbs = num(ctx, 1)? as usize,
             b"skip" | b"iseek" => o.skip = (num(ctx, 0)?, bytes_suffix),
             b"seek" | b"oseek" => o.seek = (num(ctx, 0)?, bytes_suffix),
@@ -617,15 +633,28 @@ impl Dd<'_> {
         Ok(())
     }
 
+    /// conv=block's padding, a piece at a time: cbs may be as large as 2^63-1 (GNU's too).
+    fn put_spaces(&mut self, mut n: usize) -> io::Result<()> {
+        const SPACES: [u8; 4096] = [b' '; 4096];
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.put(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
     /// conv=block and conv=unblock: records of cbs bytes to and from lines.
     fn put_converted(&mut self, b: &[u8]) -> io::Result<()> {
         let cbs = self.o.cbs;
-        let mut out = Vec::with_capacity(b.len() + cbs);
+        let mut out = Vec::with_capacity(b.len());
         if self.o.conv & BLOCK != 0 {
             for &c in b {
                 if c == b'\n' {
                     if self.col < cbs {
-                        out.resize(out.len() + cbs - self.col, b' ');
+                        self.put(&out)?;
+                        out.clear();
+                        self.put_spaces(cbs - self.col)?;
                     }
                     self.col = 0;
                 } else {
@@ -770,14 +799,12 @@ impl Dd<'_> {
         }
         let r = if twobufs {
             self.put_converted(&tail).and_then(|()| {
-                let mut end = Vec::new();
                 if self.o.conv & BLOCK != 0 && self.col > 0 && self.col < self.o.cbs {
-                    end.resize(self.o.cbs - self.col, b' ');
+                    self.put_spaces(self.o.cbs - self.col)?;
                 }
                 if self.o.conv & UNBLOCK != 0 && self.col > 0 {
-                    end.push(b'\n');
+                    self.put(b"\n")?;
                 }
-                self.put(&end)?;
                 let last = std::mem::take(&mut self.obuf);
                 self.write(&last)
             })
@@ -991,6 +1018,25 @@ fn run(ctx: &mut Ctx, o: Opts) -> i32 {
         && (o.skip.0 > 0
             || o.count.is_some_and(|c| c.0 > 0 && !c.1)
             || (o.iflag | o.oflag) & libc::O_DIRECT as i64 != 0);
+    // As GNU: a block size that cannot be had is said before anything is copied.
+    for (size, which) in [
+        (o.ibs, "input"),
+        (if twobufs { o.obs } else { 0 }, "output"),
+    ] {
+        if Vec::<u8>::new()
+            .try_reserve_exact(size.saturating_add(4096))
+            .is_err()
+        {
+            ctx.msg(
+                format!(
+                    "memory exhausted by {which} buffer of size {size} bytes ({})",
+                    human_nearest(size as u64, true)
+                )
+                .as_bytes(),
+            );
+            return 1;
+        }
+    }
     let obs = o.obs;
     let mut d = Dd {
         ctx,

@@ -1095,12 +1095,14 @@ impl Run<'_, '_> {
         let mut p = beg;
         if !sc.out_quiet {
             let bp = sc.lastout.unwrap_or(0);
+            // Stops at the last line printed: -B 2^63-1 is no longer a count to go through.
             for _ in 0..o.before.max(0) {
-                if p > bp {
+                if p <= bp {
+                    break;
+                }
+                p -= 1;
+                while p > 0 && self.buf[p - 1] != eol {
                     p -= 1;
-                    while p > 0 && self.buf[p - 1] != eol {
-                        p -= 1;
-                    }
                 }
             }
             if (o.before >= 0 || o.after >= 0) && self.used && Some(p) != sc.lastout {

@@ -113,13 +113,14 @@ fn style(ctx: &mut Ctx, v: &[u8], what: &str) -> Result<Style> {
     })
 }
 
-/// A number option: `what` names it in the message; `min` the smallest value allowed.
-fn number(v: &[u8], what: &str, min: i64) -> Result<i64> {
+/// A number option: `what` names it in the message; `min` and `max` the values allowed (GNU's
+/// width is an int: more is EOVERFLOW).
+fn number(v: &[u8], what: &str, min: i64, max: i64) -> Result<i64> {
     let s = std::str::from_utf8(v).unwrap_or("");
     let mut m = format!("invalid {what}: ").into_bytes();
     m.extend_from_slice(&quote_locale(v));
     match s.trim_start().parse::<i128>() {
-        Ok(n) if n > i64::MAX as i128 || n < i64::MIN as i128 => {
+        Ok(n) if n > max as i128 || n < i64::MIN as i128 => {
             m.extend_from_slice(b": Value too large for defined data type");
             Err(Error::new(1, m))
         }
@@ -161,10 +162,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Some(Id::BodyNumbering) => body = style(ctx, v, "body")?,
             Some(Id::HeaderNumbering) => header = style(ctx, v, "header")?,
             Some(Id::FooterNumbering) => footer = style(ctx, v, "footer")?,
-            Some(Id::StartingLineNumber) => start = number(v, "starting line number", i64::MIN)?,
-            Some(Id::LineIncrement) => incr = number(v, "line number increment", i64::MIN)?,
-            Some(Id::NumberWidth) => width = number(v, "line number field width", 1)? as usize,
-            Some(Id::JoinBlankLines) => join = number(v, "line number of blank lines", 1)?,
+            Some(Id::StartingLineNumber) => {
+                start = number(v, "starting line number", i64::MIN, i64::MAX)?
+            }
+            Some(Id::LineIncrement) => {
+                incr = number(v, "line number increment", i64::MIN, i64::MAX)?
+            }
+            Some(Id::NumberWidth) => {
+                width = number(v, "line number field width", 1, i32::MAX.into())? as usize
+            }
+            Some(Id::JoinBlankLines) => {
+                join = number(v, "line number of blank lines", 1, i64::MAX)?
+            }
             Some(Id::NumberSeparator) => sep = v.to_vec(),
             Some(Id::SectionDelimiter) => {
                 delim = v.to_vec();
@@ -215,7 +224,12 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     } else {
         None
     };
-    let blank_prefix = vec![b' '; width + sep.len()];
+    // A width up to 2^31-1 is allowed; one that memory cannot hold is GNU's message.
+    let mut blank_prefix = Vec::new();
+    if blank_prefix.try_reserve_exact(width + sep.len()).is_err() {
+        return Err(Error::new(1, "memory exhausted"));
+    }
+    blank_prefix.resize(width + sep.len(), b' ');
     for name in names {
         let input = match Input::open(name) {
             Ok(i) => i,

@@ -528,8 +528,21 @@ impl Stat<'_> {
                                 code = fmt[i];
                             }
                             tmp.clear();
+                            // GNU's printf of a width or precision past an int fails and
+                            // stat writes nothing for it (the directive is still checked;
+                            // an unknown one is its bare `?`, no printf).
+                            let too_wide = [d.width, d.prec]
+                                .iter()
+                                .flatten()
+                                .any(|&n| n > i32::MAX as usize);
+                            if too_wide {
+                                d.width = None;
+                                d.prec = None;
+                            }
                             ok &= f(self, &mut tmp, &d, code, modc);
-                            self.out().extend_from_slice(&tmp);
+                            if !too_wide || tmp == b"?" {
+                                self.out().extend_from_slice(&tmp);
+                            }
                         }
                     }
                     i += 1;

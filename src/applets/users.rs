@@ -207,9 +207,13 @@ fn make_home(
     gid: u32,
     mode: u32,
 ) -> io::Result<bool> {
-    // Parents as shadow makes them: root's, 0755.
+    // Parents as shadow makes them: root's, 0755. An empty name has none (mkdir says why it
+    // fails).
     let mut p = 1;
-    while let Some(i) = home[p..].iter().position(|&c| c == b'/') {
+    while let Some(i) = home
+        .get(p..)
+        .and_then(|h| h.iter().position(|&c| c == b'/'))
+    {
         let parent = &home[..p + i];
         if sfd::stat(parent).is_err() {
             sfs::mkdirat(sfd::cwd(), parent, 0o755)?;
@@ -504,6 +508,15 @@ fn useradd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         Some(v) => expire_days(v).ok_or_else(|| bad("invalid date", v))?,
         None => None,
     };
+    // Like shadow's: the account's home is an absolute name, so is the base it is made in.
+    for (opt, what) in [
+        ("home-dir", "invalid home directory"),
+        ("base-dir", "invalid base directory"),
+    ] {
+        if let Some(v) = last(&opts, opt).filter(|v| v.first() != Some(&b'/')) {
+            return Err(bad(what, v));
+        }
+    }
     let inactive = match last(&opts, "inactive").or(dflt.get("INACTIVE")) {
         Some(v) => Some(
             std::str::from_utf8(v)

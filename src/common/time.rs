@@ -545,9 +545,12 @@ fn strftime_in(
             } else {
                 0
             };
+            // gnulib's width is an int that saturates: %99999999999d pads to 2^31-1, never
+            // past what an allocation can ask for.
             width = Some(
                 w.saturating_mul(10)
-                    .saturating_add((fmt[i] - b'0') as usize),
+                    .saturating_add((fmt[i] - b'0') as usize)
+                    .min(i32::MAX as usize),
             );
             i += 1;
         }

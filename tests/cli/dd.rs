@@ -248,3 +248,19 @@ fn speed_note_case_copies_everything() {
         .err()
         .starts_with("20+0 records in\n20+0 records out\n20971520 bytes (21 MB, 20 MiB) copied, "));
 }
+
+#[test]
+fn huge_block_sizes_like_gnu() {
+    // These panicked on a capacity overflow or aborted on a failed allocation.
+    for s in [
+        "DD if=lines bs=9223372036854775807",
+        "DD if=lines ibs=1 obs=9223372036854775807",
+        "DD if=lines bs=9223372036854775806",
+        "DD if=lines obs=4611686018427387904",
+        "DD if=lines cbs=9223372036854775807 conv=unblock",
+        // conv=block's padding is a stream of spaces for both; the pipe ends it.
+        "DD if=lines cbs=9223372036854775807 conv=block 2>/dev/null | head -c 300000 | od -c",
+    ] {
+        same(s);
+    }
+}

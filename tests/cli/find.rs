@@ -792,3 +792,20 @@ fn used_counts_days_from_change_to_access() {
         same(d.path(), &[".", "-type", "f", "-used", n]);
     }
 }
+
+#[test]
+fn printf_widths_past_an_int_match_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    // GNU's printf of such a directive fails with EOVERFLOW, the others are written; these
+    // aborted on a capacity overflow or a failed allocation.
+    for f in [
+        "x%-9223372036854775808p\\n",
+        "%99999999999p|%d\\n",
+        "%.2147483648s %2147483648d %p\\n",
+    ] {
+        same(d.path(), &[".", "-name", "*a*", "-printf", f]);
+    }
+}

@@ -1113,3 +1113,32 @@ fn bre_interval_after_an_anchor() {
         same_in(d.path(), &["-c", p], Some(b"a\nab\n"));
     }
 }
+
+#[test]
+fn huge_context_counts_match_gnu() {
+    if !have_gnu() {
+        return;
+    }
+    let d = fixture();
+    // -B 2^63-1 used to step back line by line 2^63 times (a hang); coreutils' timeout only
+    // bounds a regression, the comparison is with GNU.
+    for args in [
+        &["-C", "9223372036854775807", "foo", "t"][..],
+        &["-B", "99999999999999999999", "-n", "bar", "t", "s30"],
+        &["-B", "9223372036854775806", "-A", "1", "5", "s30"],
+    ] {
+        let ours = gnu("timeout")
+            .arg("60")
+            .arg(rbox())
+            .arg("grep")
+            .args(args)
+            .cwd(d.path())
+            .run();
+        let theirs = gnu("grep").args(args).cwd(d.path()).run();
+        assert_eq!(
+            (ours.code, ours.err(), ours.out()),
+            (theirs.code, theirs.err(), theirs.out()),
+            "grep {args:?}"
+        );
+    }
+}

@@ -31,10 +31,37 @@ fn options_match_gnu() {
         &["-v", "x", "n1"],
         &["-l", "0", "n1"],
         &["-w", "99999999999999999999", "n1"],
+        // Past an int: GNU's EOVERFLOW (these aborted on a capacity overflow or a failed
+        // allocation).
+        &["-w", "2147483648", "n1"],
+        &["--number-width=9223372036854775807", "n1"],
+        &["-l", "9223372036854775807", "-w", "99999999999", "n1"],
         &["nope", "n1"],
     ] {
         same_as_gnu("nl", args, Some(b"in1\n\nin2"), d.path());
     }
+}
+
+#[test]
+fn width_memory_cannot_hold() {
+    // Under a 1 GiB address-space limit a 2^31-1 column field is GNU's "memory exhausted".
+    let d = TempDir::new("nl");
+    d.write("n1", "a\n");
+    let run = |prog: &std::path::Path, pre: &[&str]| {
+        gnu("sh")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$@\"")
+            .arg("sh")
+            .arg(prog)
+            .args(pre)
+            .args(["-w", "2147483647", "n1"])
+            .cwd(d.path())
+            .run()
+    };
+    let ours = run(rbox(), &["nl"]);
+    let theirs = run(std::path::Path::new("nl"), &[]);
+    ours.same_as(&theirs);
+    ours.code(1);
 }
 
 #[test]

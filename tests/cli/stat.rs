@@ -213,3 +213,19 @@ fn full_output_device() {
         .code(1)
         .stderr_is("stat: write error: No space left on device\n");
 }
+
+#[test]
+fn widths_past_an_int_as_gnu() {
+    // GNU's printf of such a directive fails and nothing of it is written; these aborted on a
+    // failed allocation.
+    let d = tree();
+    for fmt in [
+        &b"[%99999999999s|%n]"[..],
+        b"[%-2147483649n|%s]",
+        b"[%.2147483648n|%5s|%2147483648i %h]",
+        b"[%2147483648Q]",
+    ] {
+        same(&d, &[b"-c", fmt, b"f"]);
+    }
+    same(&d, &[b"-f", b"-c", b"[%99999999999a|%n]", b"."]);
+}

@@ -193,6 +193,12 @@ const USERADD_CASES: &[&[&str]] = &[
     &[],
     &["a", "b"],
     &["-x", "a"],
+    // Homes and bases that are not absolute names: refused before anything is written
+    // (an empty one used to panic).
+    &["-d", "", "-m", "kim"],
+    &["-d", "rel/home", "-m", "lee"],
+    &["-b", "", "-m", "mo"],
+    &["-b", "base", "nan"],
 ];
 
 #[cfg_attr(
@@ -417,6 +423,10 @@ fn adduser_system_and_options() {
     inroot(&d, &["adduser", "svc", "daemon"]).ok();
     assert_eq!(line_of(&d, "group", "daemon").unwrap(), "daemon:x:1:svc");
     inroot(&d, &["adduser"]).code(1);
+    // An empty home: mkdir's error after the account is written (as BusyBox), not a panic.
+    let o = inroot(&d, &["adduser", "-D", "-h", "", "eve"]);
+    assert_eq!(o.code, 1, "{}", o.err());
+    assert_eq!(o.err(), "adduser: : No such file or directory\n");
 }
 
 /// Debian's adduser/addgroup long options, as Debian-based Dockerfiles spell them (nginx's:

@@ -206,8 +206,8 @@ fn pad_num(out: &mut Vec<u8>, s: &Spec, v: u64, octal: bool) {
         v.to_string()
     };
     if let Some(p) = s.prec {
-        while digits.len() < p {
-            digits.insert(0, '0');
+        if digits.len() < p {
+            digits = "0".repeat(p - digits.len()) + &digits;
         }
         if p == 0 && v == 0 {
             digits.clear();
@@ -397,17 +397,28 @@ fn follow_type(f: &mut Find, c: &Cur, lst: &Stat) -> u8 {
     }
 }
 
-pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
+/// How many directives have a width or precision past an int: GNU's printf of each fails
+/// (EOVERFLOW) and writes nothing; the others are written.
+pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) -> usize {
     let mut tmp = Vec::new();
+    let mut too_wide = 0;
     for seg in segs {
         let s = match seg {
             Seg::Lit(l) => {
                 out.extend_from_slice(l);
                 continue;
             }
-            Seg::Stop => return,
+            Seg::Stop => return too_wide,
             Seg::Dir(s) => s,
         };
+        if [s.width, s.prec]
+            .iter()
+            .flatten()
+            .any(|&n| n > i32::MAX as usize)
+        {
+            too_wide += 1;
+            continue;
+        }
         tmp.clear();
         let path = c.e.path();
         let depth = c.e.depth();
@@ -508,6 +519,7 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) {
             }
         }
     }
+    too_wide
 }
 
 /// Names in -ls lines: gnulib's escape quoting (as `ls -b`).

@@ -915,11 +915,14 @@ impl<'c> Find<'c> {
             Node::Printf(o, segs) => {
                 let mut buf = std::mem::take(&mut self.buf);
                 buf.clear();
-                fmt::render(self, segs, c, &mut buf);
+                let too_wide = fmt::render(self, segs, c, &mut buf);
                 let out = self.out(*o);
                 let r = out.write_all(&buf);
                 self.buf = buf;
                 self.check_write(*o, r);
+                for _ in 0..too_wide {
+                    self.check_write(*o, Err(io::Error::from_raw_os_error(libc::EOVERFLOW)));
+                }
                 true
             }
             Node::Ls(o) => {

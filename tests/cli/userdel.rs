@@ -1,0 +1,1 @@
+//! userdel, groupdel, deluser, delgroup.

@@ -232,7 +232,7 @@ mod tests {
         );
         assert_eq!(
             crypt(Method::Sha256, b"Hello world!", b"saltstring", None),
-            b"$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZF4F9Z0X1".to_vec()
+            b"$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5".to_vec()
         );
         assert_eq!(
             crypt(Method::Sha512, b"Hello world!", b"saltstringsaltstring", Some(10000)),
@@ -255,5 +255,60 @@ mod tests {
             crypt(Method::Md5, b"password", b"saltsalt", None),
             b"$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/".to_vec()
         );
+    }
+
+    /// Every key length around the digest sizes, salts long and short, against OpenSSL.
+    #[test]
+    fn matches_openssl() {
+        if !std::path::Path::new("/usr/bin/openssl").exists() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = (0..=140)
+            .step_by(7)
+            .chain([15, 16, 17, 31, 32, 33, 63, 64, 65, 255])
+            .map(|n| (0..n).map(|i| b"pw!x$:\xff"[i % 7]).collect())
+            .collect();
+        for (m, flag) in [
+            (Method::Sha512, "-6"),
+            (Method::Sha256, "-5"),
+            (Method::Md5, "-1"),
+        ] {
+            for (k, salt) in keys.iter().zip(
+                ["a", "salt.sa/t", "0123456789abcdefXYZ", "Q"]
+                    .iter()
+                    .cycle(),
+            ) {
+                let rounds =
+                    (k.len() % 3 == 0 && m != Method::Md5).then_some(1000 + k.len() as u32);
+                let s = match rounds {
+                    Some(r) => format!("rounds={r}${salt}"),
+                    None => salt.to_string(),
+                };
+                let o = std::process::Command::new("openssl")
+                    .args(["passwd", flag, "-salt", &s, "-stdin"])
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .and_then(|mut c| {
+                        use std::io::Write;
+                        c.stdin
+                            .take()
+                            .unwrap()
+                            .write_all(&[k.as_slice(), b"\n"].concat())?;
+                        c.wait_with_output()
+                    })
+                    .unwrap();
+                let want = String::from_utf8(o.stdout).unwrap();
+                if k.is_empty() {
+                    continue; // openssl -stdin reads no empty line
+                }
+                assert_eq!(
+                    String::from_utf8(crypt(m, k, salt.as_bytes(), rounds)).unwrap(),
+                    want.trim_end(),
+                    "{m:?} key of {} salt {salt}",
+                    k.len()
+                );
+            }
+        }
     }
 }

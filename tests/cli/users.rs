@@ -122,20 +122,21 @@ pub(crate) fn twin_with(tool: &str, defs: bool, setup: impl Fn(&Path), cases: &[
     setup(&b);
     for c in cases {
         let ours = applet(tool).arg("-R").arg(&a).args(*c).run();
-        let theirs = gnu(&format!("/usr/sbin/{tool}"))
-            .arg("-R")
-            .arg(&b)
-            .args(*c)
-            .run();
+        let path = ["/usr/sbin", "/usr/bin"]
+            .iter()
+            .map(|d| format!("{d}/{tool}"))
+            .find(|p| Path::new(p).exists())
+            .unwrap_or_default();
+        let theirs = gnu(&path).arg("-R").arg(&b).args(*c).run();
         let theirs = crate::harness::Output {
             stderr: String::from_utf8_lossy(&theirs.stderr)
-                .replace(&format!("/usr/sbin/{tool}:"), &format!("{tool}:"))
+                .replace(&format!("{path}:"), &format!("{tool}:"))
                 .into_bytes(),
             ..theirs
         };
         // Usage errors: the same first line (rbox lists only the options it has).
         let first = |o: &Output| {
-            if o.code == 2 {
+            if o.code == 2 || o.err().contains("\nUsage: ") {
                 o.err().lines().next().unwrap_or_default().to_string()
             } else {
                 o.err()

@@ -371,7 +371,7 @@ fn shadow_args(
     table: &'static [Opt],
     usage: Help,
 ) -> Res<Option<Parsed>> {
-    shadow_args_n(ctx, argv, table, usage, 1..=1)
+    shadow_args_n(ctx, argv, table, usage, 1..=1, 2)
 }
 
 /// The usage on stderr, status 2 (shadow's `usage (E_USAGE)`).
@@ -388,6 +388,7 @@ fn shadow_args_n(
     table: &'static [Opt],
     usage: Help,
     n: std::ops::RangeInclusive<usize>,
+    bad_option: i32,
 ) -> Res<Option<Parsed>> {
     let mut opts = Vec::new();
     let mut ops = Vec::new();
@@ -397,7 +398,7 @@ fn shadow_args_n(
                 ctx.msg(&m);
                 let _ =
                     crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
-                return Err(Error::silent(2));
+                return Err(Error::silent(bad_option));
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
             Ok(Arg::Opt(o, v)) => {

@@ -67,7 +67,8 @@ fn today_field() -> Vec<u8> {
 #[cfg(feature = "chpasswd")]
 fn chpasswd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
     use crate::common::crypt::{self, Method};
-    let Some((opts, _)) = shadow_args_n(ctx, argv, CHPASSWD, CHPASSWD_USAGE, 0..=0)? else {
+    let Some((opts, _)) = shadow_args_n(ctx, argv, CHPASSWD, CHPASSWD_USAGE, 0..=usize::MAX, 2)?
+    else {
         return Ok(());
     };
     let usage_msg = |ctx: &mut Ctx, m: &[u8]| {
@@ -263,7 +264,7 @@ fn status_line(pw: &crate::common::passwd::Passwd, sp: Option<&Vec<Vec<u8>>>) ->
 
 #[cfg(feature = "passwd")]
 fn passwd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
-    let Some((opts, ops)) = shadow_args_n(ctx, argv, PASSWD, PASSWD_USAGE, 0..=1)? else {
+    let Some((opts, ops)) = shadow_args_n(ctx, argv, PASSWD, PASSWD_USAGE, 0..=1, 6)? else {
         return Ok(());
     };
     let f = |id: &str| has(&opts, id);
@@ -288,10 +289,7 @@ fn passwd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
     let any = ["delete", "expire", "lock", "unlock"].iter().any(|o| f(o))
         || ages.iter().any(Option::is_some);
     let status = f("status");
-    if (f("all") && (!status || any || !ops.is_empty()))
-        || (status && any)
-        || (f("lock") && f("unlock"))
-    {
+    if (f("all") && (!status || any || !ops.is_empty())) || (status && any) {
         return Err(usage_error(PASSWD_USAGE));
     }
     let a = super::accounts(1, 1)?;

@@ -28,6 +28,7 @@
 //! - [`tabs`]: GNU tab stops (`-t` lists, `/N`, `+N`) for expand and unexpand.
 //! - [`time`]: local time zones (TZ, TZif) and a C-locale strftime.
 //! - [`passwd`]: whole passwd/group entries (getpwnam & co.) and locked atomic rewrites.
+//! - [`crypt`]: SHA-512/SHA-256/MD5-crypt password hashes (chpasswd).
 //! - [`digest`]: MD5, SHA-1, SHA-224 (ours) and SHA-256/384/512 (ring) for the checksum applets.
 //! - [`regex`]: the one POSIX BRE/ERE engine (glibc's syntax, leftmost-longest, back-references).
 //! - [`subst`]: the one `s/RE/REPL/FLAGS` parser and applier (sed, tar --transform).
@@ -37,6 +38,8 @@ pub mod backup;
 pub mod blocksize;
 pub mod codec;
 pub mod copy;
+#[cfg(feature = "chpasswd")]
+pub mod crypt;
 pub mod ctx;
 pub mod datetime;
 pub mod digest;

@@ -254,6 +254,11 @@ pub fn line_name(line: &[u8]) -> &[u8] {
     line.split(|&b| b == b':').next().unwrap_or_default()
 }
 
+/// The `:`-separated fields of an account-file line.
+pub fn fields(line: &[u8]) -> Vec<Vec<u8>> {
+    line.split(|&b| b == b':').map(<[u8]>::to_vec).collect()
+}
+
 /// `KEY VALUE` settings: /etc/login.defs (blank-separated) or /etc/default/useradd
 /// (`KEY=VALUE`); comments and blank lines skipped, a missing file is empty.
 pub fn settings(path: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -359,6 +364,36 @@ impl Accounts {
         add(&mut self.group, 3);
         if let Some(gs) = self.gshadow.as_mut() {
             add(gs, 3);
+        }
+    }
+
+    /// Call `f(group, admins, list)` on every member list (field 4 of group and gshadow) and,
+    /// with `admins` true, on gshadow's administrators (field 3); a line whose list `f`
+    /// changed is rewritten, the others are kept byte for byte.
+    pub fn edit_lists(&mut self, mut f: impl FnMut(&[u8], bool, &mut Vec<Vec<u8>>)) {
+        let mut edit = |lines: &mut Vec<Vec<u8>>, field: usize, admins: bool| {
+            for l in lines.iter_mut() {
+                let mut fs = fields(l);
+                if fs.len() <= field {
+                    continue;
+                }
+                let old: Vec<Vec<u8>> = fs[field]
+                    .split(|&b| b == b',')
+                    .filter(|m| !m.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect();
+                let mut new = old.clone();
+                f(&fs[0], admins, &mut new);
+                if new != old {
+                    fs[field] = new.join(&b","[..]);
+                    *l = fs.join(&b':');
+                }
+            }
+        };
+        edit(&mut self.group, 3, false);
+        if let Some(gs) = self.gshadow.as_mut() {
+            edit(gs, 3, false);
+            edit(gs, 2, true);
         }
     }
 

@@ -164,6 +164,8 @@ mod rm;
 #[cfg(feature = "rmdir")]
 mod rmdir;
 // The image under runc: needs the whole userland (and e2e's loopback server).
+#[cfg(all(feature = "chpasswd", feature = "passwd", feature = "useradd"))]
+mod chpasswd;
 #[cfg(feature = "run-parts")]
 mod run_parts;
 #[cfg(all(
@@ -254,6 +256,15 @@ mod uniq;
 mod unzip;
 #[cfg(feature = "uptime")]
 mod uptime;
+#[cfg(all(
+    feature = "userdel",
+    feature = "groupdel",
+    feature = "deluser",
+    feature = "useradd"
+))]
+mod userdel;
+#[cfg(all(feature = "usermod", feature = "groupmod", feature = "useradd"))]
+mod usermod;
 #[cfg(any(
     feature = "addgroup",
     feature = "adduser",

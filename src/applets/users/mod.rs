@@ -29,6 +29,18 @@
 //! - `addgroup [-g GID] [-S] [USER] GROUP`: BusyBox's; `addgroup USER GROUP` adds a member.
 //!   BusyBox's messages (`adduser: user 'x' in use`, `unknown group x`), status 1.
 
+#[cfg(any(
+    feature = "userdel",
+    feature = "groupdel",
+    feature = "deluser",
+    feature = "delgroup"
+))]
+pub mod delete;
+#[cfg(any(feature = "usermod", feature = "groupmod"))]
+pub mod modify;
+#[cfg(any(feature = "chpasswd", feature = "passwd"))]
+pub mod password;
+
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -356,13 +368,31 @@ Options:
 "
 );
 
-/// shadow's command line: options (permuted), a bad one reported with the usage on stderr
-/// and status 2; `-R` handled first.
+/// shadow's command line with exactly one operand.
 fn shadow_args(
     ctx: &mut Ctx,
     argv: &[OsString],
     table: &'static [Opt],
     usage: Help,
+) -> Res<Option<Parsed>> {
+    shadow_args_n(ctx, argv, table, usage, 1..=1, 2)
+}
+
+/// The usage on stderr, status 2 (shadow's `usage (E_USAGE)`).
+fn usage_error(usage: Help) -> Error {
+    let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
+    Error::silent(2)
+}
+
+/// shadow's command line: options (permuted), a bad one reported with the usage on stderr
+/// and status 2; `-R` handled first; `n` operands.
+fn shadow_args_n(
+    ctx: &mut Ctx,
+    argv: &[OsString],
+    table: &'static [Opt],
+    usage: Help,
+    n: std::ops::RangeInclusive<usize>,
+    bad_option: i32,
 ) -> Res<Option<Parsed>> {
     let mut opts = Vec::new();
     let mut ops = Vec::new();
@@ -372,7 +402,7 @@ fn shadow_args(
                 ctx.msg(&m);
                 let _ =
                     crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
-                return Err(Error::silent(2));
+                return Err(Error::silent(bad_option));
             }
             Ok(Arg::Operand(v)) => ops.push(v.into_vec()),
             Ok(Arg::Opt(o, v)) => {
@@ -387,9 +417,8 @@ fn shadow_args(
     if let Some((_, dir)) = opts.iter().rev().find(|o| o.0 == "root") {
         enter_root(ctx, dir)?;
     }
-    if ops.len() != 1 {
-        let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &usage.bytes());
-        return Err(Error::silent(2));
+    if !n.contains(&ops.len()) {
+        return Err(usage_error(usage));
     }
     Ok(Some((opts, ops)))
 }

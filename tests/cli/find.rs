@@ -871,6 +871,38 @@ fn leading_options_numbers_and_messages_as_gnu() {
     same(t, &["a", "-execdir", "echo", "{}", "{}", "+"]);
     // -quit is no action: the default -print stays
     same(t, &["a", "-name", "a", "-o", "-quit"]);
+    // birth times, either letter
+    same(t, &["a", "-newerBt", "now"]);
+    same(t, &["a", "-newerBx", "now"]);
+    // every predicate is parsed before the structure is checked
+    for args in [
+        &["a", "(", ")", "x"][..],
+        &["a", "(", ")", "-name"],
+        &["a", "-o", "-size", "1x"],
+        &["a", "-true", ")", "-perm", "bad"],
+        &["a", "!", ")", "-fprint"],
+    ] {
+        same(t, args);
+    }
+}
+
+#[test]
+fn ok_prompt_names_the_command_as_given() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let args = ["a/x", "-ok", "echo", "{}", ";", "-ok", "{}x", ";"];
+    let ours = applet("find")
+        .args(&args)
+        .cwd(d.path())
+        .stdin("n\nn\n")
+        .run();
+    let theirs = gnu("find").args(&args).cwd(d.path()).stdin("n\nn\n").run();
+    assert_eq!(
+        (theirs.code, theirs.err(), theirs.out()),
+        (ours.code, ours.err(), ours.out())
+    );
 }
 
 #[test]
@@ -937,4 +969,19 @@ fn delete_under_follow_treats_a_link_to_a_directory_as_gnu() {
         (o.code, o.err(), o.out(), left)
     };
     assert_eq!(run(true), run(false));
+}
+
+/// -execdir's `+` batches run whenever the depth changes and at each start point, as GNU's
+/// (not only when the directory does).
+#[test]
+fn execdir_plus_batches_by_level_as_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let t = d.path();
+    let cmd = ["-execdir", "sh", "-c", "echo $# \"$@\"", "sh", "{}", "+"];
+    same(t, &[&["a/x", "a/big", "a/b/y.c", "a/b"][..], &cmd].concat());
+    same(t, &[&["a", "-maxdepth", "2"][..], &cmd].concat());
+    same(t, &[&["a", "-depth"][..], &cmd].concat());
 }

@@ -279,6 +279,9 @@ struct Find<'c> {
     zone: Option<crate::common::time::Zone>,
     /// File system types by device, for %F and -fstype.
     fstypes: Vec<(u64, Vec<u8>)>,
+    /// The depth of the last entry visited (None at a new start point): -execdir's `+`
+    /// batches run when it changes, as GNU's.
+    level: Option<usize>,
 }
 
 fn is_tty0() -> bool {
@@ -510,6 +513,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         now,
         zone: None,
         fstypes: Vec::new(),
+        level: None,
     };
     // Roots.
     let mut roots = paths;
@@ -616,6 +620,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         } else {
             &mut walker
         };
+        fref.level = None;
         w.walk(cwd(), root, |e, v| fref.visit(tree, e, v, root_len));
         if f.quit {
             break;
@@ -653,6 +658,14 @@ impl<'c> Find<'c> {
 
     fn visit(&mut self, tree: &Node, e: &mut Entry, v: Visit, root_len: usize) -> Action {
         let depth = e.depth();
+        if !matches!(v, Visit::Children(_)) && self.level != Some(depth) {
+            self.level = Some(depth);
+            for i in 0..self.execs.len() {
+                if self.execs[i].dir {
+                    self.flush_exec(i);
+                }
+            }
+        }
         let mindepth = self.opts.mindepth;
         match v {
             Visit::Pre => {
@@ -1208,8 +1221,9 @@ impl<'c> Find<'c> {
             .map(|a| replace_braces(a, &arg))
             .collect();
         if ok {
+            // the command's name as given, `{}` not replaced (GNU's prompt)
             let mut q = b"< ".to_vec();
-            q.extend_from_slice(&argv[0]);
+            q.extend_from_slice(&self.execs[i].argv[0]);
             q.extend_from_slice(b" ... ");
             q.extend_from_slice(c.path());
             q.extend_from_slice(b" > ? ");

@@ -50,6 +50,8 @@ pub struct Parser<'a> {
     counted_pred: bool,
     /// The paths named on the command line (a `-path` ending in `/` can match only these).
     pub start_points: Vec<Vec<u8>>,
+    /// The error being returned is one of the expression's structure.
+    structural: bool,
 }
 
 /// Does `a` start the expression (rather than name a path)? As GNU 4.9: `-x`, `!` and `(`;
@@ -188,6 +190,7 @@ impl<'a> Parser<'a> {
             needs_execdir_check: false,
             counted_pred: false,
             start_points: Vec::new(),
+            structural: false,
         }
     }
 
@@ -230,22 +233,50 @@ impl<'a> Parser<'a> {
 
     /// The whole expression; None when empty.
     pub fn parse(&mut self) -> PResult<Option<Node>> {
+        match self.parse_tree() {
+            Err(m) if self.structural => Err(self.later_error().unwrap_or(m)),
+            r => r,
+        }
+    }
+
+    /// GNU parses every predicate before it builds the tree: after an error of structure
+    /// (operators, parentheses), an error in a later predicate is the one reported.
+    fn later_error(&mut self) -> Option<Vec<u8>> {
+        while let Some(t) = self.peek_op() {
+            if matches!(
+                t,
+                b"!" | b"-not" | b"(" | b")" | b"-o" | b"-or" | b"-a" | b"-and" | b","
+            ) {
+                self.take(t);
+            } else if let Err(e) = self.primary(t) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    fn bad_structure(&mut self, m: &[u8]) -> Vec<u8> {
+        self.structural = true;
+        m.to_vec()
+    }
+
+    fn parse_tree(&mut self) -> PResult<Option<Node>> {
         // A `)` before any test or action (only -files0-from, which GNU does not count as
         // one, can stand before it: elsewhere a leading `)` is a path) has its own message.
         const NOTHING_BEFORE: &[u8] =
             b"invalid expression: expected expression before closing parentheses ')'.";
         match self.peek_op() {
             None => return Ok(None),
-            Some(b")") => return Err(NOTHING_BEFORE.to_vec()),
+            Some(b")") => return Err(self.bad_structure(NOTHING_BEFORE)),
             _ => {}
         }
         let n = self.comma()?;
         if let Some(t) = self.peek_op() {
             if t == b")" {
                 if !self.counted_pred {
-                    return Err(NOTHING_BEFORE.to_vec());
+                    return Err(self.bad_structure(NOTHING_BEFORE));
                 }
-                return Err(b"you have too many ')'".to_vec());
+                return Err(self.bad_structure(b"you have too many ')'"));
             }
             return Err(self.unexpected(t));
         }
@@ -287,20 +318,17 @@ impl<'a> Parser<'a> {
     /// after the operator renames it), and at the end of an expression that has an action
     /// (so no `( ... ) -print` is added around it) say only "invalid expression".
     fn missing_operand(&mut self) -> PResult<()> {
-        match self.peek_op() {
-            None if self.has_action => Err(b"invalid expression".to_vec()),
-            None => Err(msg(&[
-                b"expected an expression after '",
-                &self.last_pred,
-                b"'",
-            ])),
-            Some(b")") => Err(msg(&[
+        let m = match self.peek_op() {
+            None if self.has_action => b"invalid expression".to_vec(),
+            None => msg(&[b"expected an expression after '", &self.last_pred, b"'"]),
+            Some(b")") => msg(&[
                 b"expected an expression between '",
                 &self.last_pred,
                 b"' and ')'",
-            ])),
-            _ => Ok(()),
-        }
+            ]),
+            _ => return Ok(()),
+        };
+        Err(self.bad_structure(&m))
     }
 
     fn or(&mut self) -> PResult<Node> {
@@ -337,33 +365,37 @@ impl<'a> Parser<'a> {
                 self.missing_operand()?;
                 Ok(Node::Not(Box::new(self.unary()?)))
             }
-            Some(t @ (b"-o" | b"-or" | b"-a" | b"-and" | b",")) => Err(msg(&[
-                b"invalid expression; you have used a binary operator '",
-                t,
-                b"' with nothing before it.",
-            ])),
+            Some(t @ (b"-o" | b"-or" | b"-a" | b"-and" | b",")) => {
+                let m = msg(&[
+                    b"invalid expression; you have used a binary operator '",
+                    t,
+                    b"' with nothing before it.",
+                ]);
+                Err(self.bad_structure(&m))
+            }
             Some(b"(") => {
                 self.take(b"(");
                 match self.peek_op() {
                     None => {
-                        return Err(msg(&[b"invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '", &self.last_pred, b"'"]))
+                        let m = msg(&[b"invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '", &self.last_pred, b"'"]);
+                        return Err(self.bad_structure(&m));
                     }
                     Some(b")") => {
-                        return Err(
-                            b"invalid expression; empty parentheses are not allowed.".to_vec()
-                        )
+                        return Err(self.bad_structure(
+                            b"invalid expression; empty parentheses are not allowed.",
+                        ))
                     }
                     _ => {}
                 }
                 let n = self.comma()?;
                 if self.peek_op() != Some(b")") {
-                    return Err(b"invalid expression; I was expecting to find a ')' somewhere but did not see one.".to_vec());
+                    return Err(self.bad_structure(b"invalid expression; I was expecting to find a ')' somewhere but did not see one."));
                 }
                 self.take(b")");
                 Ok(n)
             }
             Some(t) => self.primary(t),
-            None => Err(b"invalid expression".to_vec()),
+            None => Err(self.bad_structure(b"invalid expression")),
         }
     }
 
@@ -759,6 +791,13 @@ impl<'a> Parser<'a> {
             }
             P::NewerXY => {
                 let (x, y) = (t[6], t[7]);
+                if x == b'B' || y == b'B' {
+                    return Err(msg(&[
+                        b"This system does not provide a way to find the birth time of a file.\nfind: invalid predicate `",
+                        t,
+                        b"'",
+                    ]));
+                }
                 let field = match x {
                     b'a' => TField::A,
                     b'c' => TField::C,
@@ -766,13 +805,6 @@ impl<'a> Parser<'a> {
                     _ => return Err(msg(&[b"invalid predicate `", t, b"'"])),
                 };
                 if !matches!(y, b'a' | b'c' | b'm' | b't') {
-                    if y == b'B' {
-                        return Err(msg(&[
-                            b"This system does not provide a way to find the birth time of a file.\nfind: invalid predicate `",
-                            t,
-                            b"'",
-                        ]));
-                    }
                     return Err(msg(&[b"invalid predicate `", t, b"'"]));
                 }
                 let a = self.arg(t)?;

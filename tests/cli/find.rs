@@ -894,11 +894,11 @@ fn ok_prompt_names_the_command_as_given() {
     let d = tree();
     let args = ["a/x", "-ok", "echo", "{}", ";", "-ok", "{}x", ";"];
     let ours = applet("find")
-        .args(&args)
+        .args(args)
         .cwd(d.path())
         .stdin("n\nn\n")
         .run();
-    let theirs = gnu("find").args(&args).cwd(d.path()).stdin("n\nn\n").run();
+    let theirs = gnu("find").args(args).cwd(d.path()).stdin("n\nn\n").run();
     assert_eq!(
         (theirs.code, theirs.err(), theirs.out()),
         (ours.code, ours.err(), ours.out())

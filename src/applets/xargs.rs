@@ -374,12 +374,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let _ = sysfd::lseek(rd.fd, -((rd.len - rd.pos) as i64), libc::SEEK_CUR);
     }
     let w = x.wait_all(ctx);
-    r?;
-    w?;
-    if x.status != 0 {
-        return Err(Error::silent(x.status));
+    // GNU's exit handler: once a command has failed (123), xargs ends with that status
+    // whatever error stops it later (an unmatched quote, a command exiting 255, killed...)
+    match r.and(w) {
+        Err(mut e) => {
+            if x.status != 0 {
+                e.code = x.status;
+            }
+            Err(e)
+        }
+        Ok(()) if x.status != 0 => Err(Error::silent(x.status)),
+        Ok(()) => Ok(()),
     }
-    Ok(())
 }
 
 crate::common::args::named! {
@@ -657,14 +663,34 @@ impl Xargs<'_> {
         let n0 = cmd.len();
         if let Some(r) = self.o.replace.clone() {
             while self.next_item(ctx, rd, &mut cmd, &mut w)?.is_some() {
-                let mut one = Argv::default();
-                for a in &self.initial {
-                    one.push(&replace_all(a, &r, &w));
+                // GNU's checks, in its order: the line against its buffer, the command's
+                // name, then each argument as it is made and added
+                let fail = |ctx: &mut Ctx, m: &[u8]| {
+                    ctx.msg(m);
+                    Err(Error::silent(1))
+                };
+                if w.len() >= self.size {
+                    return fail(ctx, b"argument line too long");
                 }
-                let len: usize = one.iter().map(|a| a.len() + 1).sum();
+                let mut one = Argv::default();
+                let mut len = self.initial[0].len() + 1;
                 if len > self.size {
-                    ctx.msg(b"argument line too long");
-                    return Err(Error::silent(1));
+                    return fail(
+                        ctx,
+                        b"cannot fit single argument within argument list size limit",
+                    );
+                }
+                one.push(&self.initial[0]);
+                for a in &self.initial[1..] {
+                    let arg = replace_all(a, &r, &w);
+                    if !arg.is_empty() && arg.len() + 2 > self.size {
+                        return fail(ctx, b"command too long");
+                    }
+                    len += arg.len() + 1;
+                    if len > self.size {
+                        return fail(ctx, b"argument list too long");
+                    }
+                    one.push(&arg);
                 }
                 self.launch(ctx, &one)?;
             }

@@ -177,7 +177,10 @@ pub fn quote_into_extra(out: &mut Vec<u8>, name: &[u8], style: Style, extra: &[u
 fn shell_quote(out: &mut Vec<u8>, name: &[u8], style: Style) {
     let always = matches!(style, Style::ShellAlways | Style::ShellEscapeAlways);
     let escape = matches!(style, Style::ShellEscape | Style::ShellEscapeAlways);
+    // gnulib: a brace is special to the shell only alone (`{` starts a group there)
     let needs = name.is_empty()
+        || name == b"{"
+        || name == b"}"
         || name
             .iter()
             .enumerate()

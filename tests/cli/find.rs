@@ -793,6 +793,199 @@ fn used_counts_days_from_change_to_access() {
     }
 }
 
+/// Cases found by `benches/difftest.py find` (random expressions over a fixed tree), each
+/// against GNU find 4.9.
+#[test]
+fn leading_options_numbers_and_messages_as_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    d.write("a/nl\nx", "2");
+    let t = d.path();
+    // -D takes a separate list, checked (GNU names the list's first flag in every warning);
+    // -O's level is checked
+    for args in [
+        &["-D", "", "."][..],
+        &["-D", ",,", "."],
+        &["-D", "x,y", ".", "-maxdepth", "0"],
+        &["-D", "help"],
+        &["-Dtree", "."],
+        &["-D"],
+        &["-O", "."],
+        &["-Ox", "."],
+        &["-O1x", "."],
+        &["-O70000", "."],
+        &["-O99999999999999999999", "."],
+        &["-O3", ".", "-maxdepth", "0"],
+    ] {
+        same(t, args);
+    }
+    // numbers as xstrtoumax and strtod read them: white space, a second `+`
+    for (p, n) in [
+        ("-size", " 1"),
+        ("-size", "+ 1"),
+        ("-size", "k"),
+        ("-size", "+k"),
+        ("-size", ""),
+        ("-size", " 1k"),
+        ("-size", "-"),
+        ("-mtime", " 1"),
+        ("-mtime", "+ 1"),
+        ("-mmin", " -1"),
+        ("-links", " +1"),
+        ("-links", " -1"),
+        ("-used", "1 "),
+        ("-user", " 0"),
+        ("-user", "+0"),
+        ("-uid", " 0"),
+    ] {
+        same(t, &["a", p, n]);
+    }
+    // the default regex syntax is emacs without findutils-default's "." matching a newline
+    same(t, &["a", "-regex", ".*"]);
+    same(t, &["a", "-regextype", "findutils-default", "-regex", ".*"]);
+    same(t, &["a", "-regextype", "emacs", "-iregex", ".*x"]);
+    same(t, &["a", "-regextype", "posix-basic", "-regex", "a'\\("]);
+    // date's %q and %N are not the C library's
+    same(t, &["a/x", "-printf", "%Tq %TN %-5Aq|%CY\\n"]);
+    // a -path ending in / can match only a start point
+    same(
+        t,
+        &[
+            "a",
+            "-path",
+            "a/b/",
+            "-o",
+            "-ipath",
+            "A/",
+            "-o",
+            "-wholename",
+            "x/",
+        ],
+    );
+    same(t, &["a/", "-path", "a/", "-print"]);
+    // -newer's file under -H/-L: a dangling link is the link itself
+    same(t, &["-H", "a", "-newer", "a/dang"]);
+    same(t, &["-L", "a", "-newer", "a/dang"]);
+    same(t, &["a", "-execdir", "echo", "{}", "{}", "+"]);
+    // -quit is no action: the default -print stays
+    same(t, &["a", "-name", "a", "-o", "-quit"]);
+    // birth times, either letter
+    same(t, &["a", "-newerBt", "now"]);
+    same(t, &["a", "-newerBx", "now"]);
+    // every predicate is parsed before the structure is checked
+    for args in [
+        &["a", "(", ")", "x"][..],
+        &["a", "(", ")", "-name"],
+        &["a", "-o", "-size", "1x"],
+        &["a", "-true", ")", "-perm", "bad"],
+        &["a", "!", ")", "-fprint"],
+    ] {
+        same(t, args);
+    }
+}
+
+#[test]
+fn ok_prompt_names_the_command_as_given() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let args = ["a/x", "-ok", "echo", "{}", ";", "-ok", "{}x", ";"];
+    let ours = applet("find")
+        .args(args)
+        .cwd(d.path())
+        .stdin("n\nn\n")
+        .run();
+    let theirs = gnu("find").args(args).cwd(d.path()).stdin("n\nn\n").run();
+    assert_eq!(
+        (theirs.code, theirs.err(), theirs.out()),
+        (ours.code, ours.err(), ours.out())
+    );
+}
+
+#[test]
+fn daystart_is_no_predicate_and_time_windows_as_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let t = d.path();
+    // -daystart makes no predicate: operators see past it, messages name it
+    for args in [
+        &["a", "!", "-daystart", "-mmin", "-1440"][..],
+        &["a", "!", "-daystart"],
+        &["a", "(", "-daystart"],
+        &["a", "(", "!", "-daystart", ")"],
+        &["a", "-print", "-o", "-daystart"],
+        &["a", "-true", "-o", "-daystart"],
+        &["a", "-print", "-o", ")"],
+        &["a", "-true", "-o", "-daystart", "x"],
+        &["a", "-true", "-o", ",", "-true"],
+        &["a", "-daystart", "-o", "-print"],
+        &["a", "-print", "!"],
+        &["a", "-true", "!"],
+    ] {
+        same(t, args);
+    }
+    // `-N` days reach a second further back, `+N` a whole day and a fraction
+    for n in ["+1.6", "+2.9", "+29.5", "-0", "-3", "3", "-30.5"] {
+        same(t, &["a", "-mtime", n]);
+        same(t, &["a", "-ctime", n]);
+    }
+    for n in ["-1", "0", "1", "+0", "90", "91", "-91"] {
+        same(t, &["a", "-mmin", n]);
+    }
+}
+
+#[test]
+fn delete_under_follow_treats_a_link_to_a_directory_as_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let run = |gnu_find: bool| {
+        let d = TempDir::new("finddelL");
+        d.write("t/f", "");
+        d.write("t/sub/g", "");
+        symlink("sub", d.join("t/dl")).unwrap();
+        symlink("f", d.join("t/fl")).unwrap();
+        let args = [
+            "-L", "t", "-name", "dl", "-delete", "-o", "-name", "fl", "-delete",
+        ];
+        let o = if gnu_find {
+            gnu("find")
+        } else {
+            applet("find")
+        }
+        .args(args)
+        .cwd(d.path())
+        .run();
+        let left = (
+            d.join("t/dl").symlink_metadata().is_ok(),
+            d.join("t/fl").symlink_metadata().is_ok(),
+            d.join("t/f").exists(),
+        );
+        (o.code, o.err(), o.out(), left)
+    };
+    assert_eq!(run(true), run(false));
+}
+
+/// -execdir's `+` batches run whenever the depth changes and at each start point, as GNU's
+/// (not only when the directory does).
+#[test]
+fn execdir_plus_batches_by_level_as_gnu() {
+    if !have_gnu_find() {
+        return;
+    }
+    let d = tree();
+    let t = d.path();
+    let cmd = ["-execdir", "sh", "-c", "echo $# \"$@\"", "sh", "{}", "+"];
+    same(t, &[&["a/x", "a/big", "a/b/y.c", "a/b"][..], &cmd].concat());
+    same(t, &[&["a", "-maxdepth", "2"][..], &cmd].concat());
+    same(t, &[&["a", "-depth"][..], &cmd].concat());
+}
+
 #[test]
 fn printf_widths_past_an_int_match_gnu() {
     if !have_gnu_find() {

@@ -296,3 +296,30 @@ fn eof_string_leaves_the_rest_of_a_file() {
         assert_eq!(ours.code, theirs.code, "{script}");
     }
 }
+
+/// Cases found by `benches/difftest.py xargs`.
+#[test]
+fn status_after_a_failed_command_and_size_messages_as_gnu() {
+    // once a command has failed, xargs ends with 123 whatever error stops it later
+    same(&["false"], b"a 'b\n");
+    same(
+        &["-n1", "sh", "-c", "test $0 = b || exit 3; exit 255"],
+        b"a b c\n",
+    );
+    same(
+        &["-n1", "sh", "-c", "test $0 = b || exit 3; kill -9 $$"],
+        b"a b c\n",
+    );
+    same(
+        &["-n1", "sh", "-c", "test $0 = a && exit 3; exec nosuch"],
+        b"a b\n",
+    );
+    // -I's checks in GNU's order: the line, the command's name, each argument
+    same(&["-s10", "-IX", "echo", "XX"], b"a\n");
+    same(&["-s10", "-IX", "echo", "X"], b"abcdefghij\n");
+    same(&["-s10", "-IX", "echo", "X"], b"ab\n");
+    same(&["-s4", "-IX", "echo", "X"], b"a\n");
+    same(&["-s8", "-IX", "echo", "aaaaXXX"], b"a\n");
+    // a brace alone is quoted in -t's line (gnulib's shell quoting)
+    same(&["-t", "true"], b"{ } {} a{ x}\n");
+}

@@ -307,6 +307,8 @@ fn time_dir(out: &mut Vec<u8>, zone: &Zone, sub: u8, t: i64, ns: i64) {
             strftime(out, f, &tm, ns as u32, t);
             frac(out, ns);
         }
+        // date's extensions, unknown to the C library's strftime that GNU find calls
+        b'q' | b'N' => out.extend_from_slice(&[b'%', sub]),
         _ => {
             let f = [b'%', sub];
             strftime(out, &f, &tm, ns as u32, t);

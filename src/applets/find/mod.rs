@@ -279,6 +279,9 @@ struct Find<'c> {
     zone: Option<crate::common::time::Zone>,
     /// File system types by device, for %F and -fstype.
     fstypes: Vec<(u64, Vec<u8>)>,
+    /// The depth of the last entry visited (None at a new start point): -execdir's `+`
+    /// batches run when it changes, as GNU's.
+    level: Option<usize>,
 }
 
 fn is_tty0() -> bool {
@@ -300,6 +303,86 @@ fn now() -> (i64, u32) {
     (d.as_secs() as i64, d.subsec_nanos())
 }
 
+const DEBUG_FLAGS: [(&str, &str); 9] = [
+    (
+        "exec",
+        "Show diagnostic information relating to -exec, -execdir, -ok and -okdir",
+    ),
+    (
+        "opt",
+        "Show diagnostic information relating to optimisation",
+    ),
+    ("rates", "Indicate how often each predicate succeeded"),
+    ("search", "Navigate the directory tree verbosely"),
+    ("stat", "Trace calls to stat(2) and lstat(2)"),
+    (
+        "time",
+        "Show diagnostic information relating to time-of-day and timestamp comparisons",
+    ),
+    ("tree", "Display the expression tree"),
+    ("all", "Set all of the debug flags (but help)"),
+    ("help", "Explain the various -D options"),
+];
+
+/// `-D LIST`: checked as GNU (no debug output is made); `Some(status)` when find stops here.
+fn debug_flags(arg: &[u8], ctx: &mut Ctx) -> Option<i32> {
+    let mut flags = arg
+        .split(|&b| b == b',')
+        .filter(|f| !f.is_empty())
+        .peekable();
+    // GNU's strtok leaves the argument cut at its first comma: every warning names that part
+    let first = flags.peek().copied().unwrap_or(b"");
+    let mut help = false;
+    for f in flags.clone() {
+        match DEBUG_FLAGS.iter().find(|(n, _)| n.as_bytes() == f) {
+            Some(("help", _)) => help = true,
+            Some(_) => {}
+            None => {
+                let mut m = b"Ignoring unrecognised debug flag ".to_vec();
+                m.extend(quote_locale(first));
+                ctx.msg(&m);
+            }
+        }
+    }
+    if flags.peek().is_none() {
+        ctx.error(1, b"Empty argument to the -D option.");
+        ctx.try_help();
+        return Some(1);
+    }
+    if help {
+        let mut t = String::from("Valid arguments for -D:\n");
+        for (n, d) in DEBUG_FLAGS {
+            t += &format!("{n:<10} {d}\n");
+        }
+        let _ = ctx.out.write_all(t.as_bytes());
+        return Some(ctx.finish(Ok(())));
+    }
+    None
+}
+
+/// `-OLEVEL`: GNU's checks of the level, which is otherwise unused.
+fn opt_level(a: &[u8]) -> Result<(), Vec<u8>> {
+    if a.is_empty() {
+        return Err(b"The -O option must be immediately followed by a decimal integer".to_vec());
+    }
+    let digits = a.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return Err(b"Please specify a decimal number immediately after -O".to_vec());
+    }
+    let invalid = || [&b"Invalid optimisation level "[..], a].concat();
+    if digits < a.len() {
+        return Err(invalid());
+    }
+    match std::str::from_utf8(a).ok().and_then(|s| s.parse::<u64>().ok()) {
+        None => Err([invalid(), b": Numerical result out of range".to_vec()].concat()),
+        Some(n) if n > u16::MAX as u64 => Err(format!(
+            "Optimisation level {n} is too high.  If you want to find files very quickly, consider using GNU locate."
+        )
+        .into_bytes()),
+        Some(_) => Ok(()),
+    }
+}
+
 fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
     let now = now();
     let mut opts = Opts {
@@ -311,7 +394,8 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         ignore_race: false,
         daystart: false,
         warnings: is_tty0(),
-        regex: Syntax(Syntax::DOT_NEWLINE),
+        // GNU's default is emacs syntax without `findutils-default`'s DOT_NEWLINE (util.c)
+        regex: Syntax(0),
         origin: now,
         files0: None,
     };
@@ -326,15 +410,23 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
                 i += 1;
                 if i == argv.len() {
                     ctx.error(1, b"Missing argument after the -D option.");
+                    ctx.try_help();
                     return 1;
+                }
+                if let Some(code) = debug_flags(&argv[i], ctx) {
+                    return code;
                 }
             }
             b"--" => {
                 i += 1;
                 break;
             }
-            a if a.starts_with(b"-O") => {}
-            a if a.starts_with(b"-D") && a.len() > 2 => {}
+            a if a.starts_with(b"-O") => {
+                if let Err(m) = opt_level(&a[2..]) {
+                    ctx.error(1, &m);
+                    return 1;
+                }
+            }
             _ => break,
         }
         i += 1;
@@ -346,6 +438,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
     }
     let paths: Vec<Vec<u8>> = argv[start..i].to_vec();
     let mut p = parse::Parser::new(&argv[i..], opts, now);
+    p.start_points = paths.clone();
     let tree = match p.parse() {
         Ok(t) => t,
         Err(m) => {
@@ -420,6 +513,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         now,
         zone: None,
         fstypes: Vec::new(),
+        level: None,
     };
     // Roots.
     let mut roots = paths;
@@ -526,6 +620,7 @@ fn run(argv: &[Vec<u8>], ctx: &mut Ctx) -> i32 {
         } else {
             &mut walker
         };
+        fref.level = None;
         w.walk(cwd(), root, |e, v| fref.visit(tree, e, v, root_len));
         if f.quit {
             break;
@@ -563,6 +658,14 @@ impl<'c> Find<'c> {
 
     fn visit(&mut self, tree: &Node, e: &mut Entry, v: Visit, root_len: usize) -> Action {
         let depth = e.depth();
+        if !matches!(v, Visit::Children(_)) && self.level != Some(depth) {
+            self.level = Some(depth);
+            for i in 0..self.execs.len() {
+                if self.execs[i].dir {
+                    self.flush_exec(i);
+                }
+            }
+        }
         let mindepth = self.opts.mindepth;
         match v {
             Visit::Pre => {
@@ -813,11 +916,13 @@ impl<'c> Find<'c> {
                 let (s, ns) = ftime(st, *field);
                 let o = self.opts.origin;
                 let age = (o.0 - s) as f64 + (o.1 as f64 - ns as f64) * 1e-9;
+                // GNU's windows (parse_time, do_parse_xmin): `-N` days are measured from a
+                // second before the origin, `+N` days from a day before it
                 if *days {
                     let u = 86400.0;
                     match cmp {
-                        Cmp::Gt => age >= (n.floor() + 1.0) * u,
-                        Cmp::Lt => age < n * u,
+                        Cmp::Gt => age > (n + 1.0) * u,
+                        Cmp::Lt => age < n * u + 1.0,
                         Cmp::Eq => age >= n * u && age < (n + 1.0) * u,
                     }
                 } else {
@@ -825,7 +930,7 @@ impl<'c> Find<'c> {
                     match cmp {
                         Cmp::Gt => age > n * u,
                         Cmp::Lt => age < n * u,
-                        Cmp::Eq => age > (n - 1.0) * u && age <= n * u,
+                        Cmp::Eq => age >= (n - 1.0) * u && age < n * u,
                     }
                 }
             }
@@ -1022,8 +1127,9 @@ impl<'c> Find<'c> {
         if c.e.depth() == 0 && (name == b"." || name == b"./") {
             return true;
         }
-        let is_dir =
-            self.ftype(c) == Some(libc::S_IFDIR) && !(c.e.follows() && c.e.dtype() == libc::DT_LNK);
+        // the type seen, followed under -L: a link to a directory is then an rmdir that fails
+        // with ENOTDIR, as GNU's
+        let is_dir = self.ftype(c) == Some(libc::S_IFDIR);
         let flag = if is_dir { libc::AT_REMOVEDIR } else { 0 };
         match sysfs::unlinkat(c.e.parent(), name, flag) {
             Ok(()) => true,
@@ -1118,8 +1224,9 @@ impl<'c> Find<'c> {
             .map(|a| replace_braces(a, &arg))
             .collect();
         if ok {
+            // the command's name as given, `{}` not replaced (GNU's prompt)
             let mut q = b"< ".to_vec();
-            q.extend_from_slice(&argv[0]);
+            q.extend_from_slice(&self.execs[i].argv[0]);
             q.extend_from_slice(b" ... ");
             q.extend_from_slice(c.path());
             q.extend_from_slice(b" > ? ");

@@ -6,6 +6,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use super::fmt::{self, Seg};
 use super::{Cmp, Exec, Node, Opts, TField};
 use crate::common::datetime;
+use crate::common::fnmatch::{fnmatch, Flags as FnFlags};
 use crate::common::fs::{apply_mode, Names};
 use crate::common::quote::quote_locale;
 use crate::common::regex::{Regex, Syntax};
@@ -47,6 +48,10 @@ pub struct Parser<'a> {
     pub needs_execdir_check: bool,
     /// A test, action or option other than -files0-from was parsed (for a stray `)`).
     counted_pred: bool,
+    /// The paths named on the command line (a `-path` ending in `/` can match only these).
+    pub start_points: Vec<Vec<u8>>,
+    /// The error being returned is one of the expression's structure.
+    structural: bool,
 }
 
 /// Does `a` start the expression (rather than name a path)? As GNU 4.9: `-x`, `!` and `(`;
@@ -125,13 +130,22 @@ fn regex_syntax(name: &[u8]) -> Option<Syntax> {
     Some(Syntax(bits))
 }
 
+/// A number as gnulib's xstrtoumax reads it after find's own `+`/`-`: white space, one more
+/// `+` (no `-`), digits and nothing after.
 fn parse_num(s: &[u8]) -> Option<u64> {
-    // strtoumax takes one more sign after find's own `+`/`-`.
-    let s = s.strip_prefix(b"+").unwrap_or(s);
+    let s = &s[s.iter().take_while(|c| is_c_space(**c)).count()..];
+    digits(s.strip_prefix(b"+").unwrap_or(s))
+}
+
+fn digits(s: &[u8]) -> Option<u64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
     std::str::from_utf8(s).ok()?.parse().ok()
+}
+
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 fn split_cmp(s: &[u8]) -> (Cmp, &[u8]) {
@@ -175,31 +189,94 @@ impl<'a> Parser<'a> {
             explicit_depth: false,
             needs_execdir_check: false,
             counted_pred: false,
+            start_points: Vec::new(),
+            structural: false,
         }
+    }
+
+    fn matches_start_point(&self, pat: &[u8], fold: bool) -> bool {
+        let fl = FnFlags {
+            casefold: fold,
+            ..FnFlags::PLAIN
+        };
+        if self.start_points.is_empty() {
+            return fnmatch(pat, b".", fl);
+        }
+        self.start_points.iter().any(|p| fnmatch(pat, p, fl))
     }
 
     fn peek(&self) -> Option<&'a [u8]> {
         self.args.get(self.pos).map(|v| v.as_slice())
     }
 
+    /// The next token of the expression's structure. GNU's -daystart makes no predicate, so
+    /// it is taken here, where it stands, and is invisible to operators: `! -daystart -mmin 1`
+    /// negates the -mmin.
+    fn peek_op(&mut self) -> Option<&'a [u8]> {
+        while self.peek() == Some(b"-daystart") {
+            self.take(b"-daystart");
+            self.daystart();
+        }
+        self.peek()
+    }
+
+    fn daystart(&mut self) {
+        if !self.opts.daystart {
+            self.opts.daystart = true;
+            let z = Zone::local();
+            let tm = z.to_tm(self.now.0);
+            let midnight =
+                self.now.0 - (tm.hour as i64 * 3600 + tm.min as i64 * 60 + tm.sec as i64);
+            self.opts.origin = (midnight + 86400, 0);
+        }
+    }
+
     /// The whole expression; None when empty.
     pub fn parse(&mut self) -> PResult<Option<Node>> {
+        match self.parse_tree() {
+            Err(m) if self.structural => Err(self.later_error().unwrap_or(m)),
+            r => r,
+        }
+    }
+
+    /// GNU parses every predicate before it builds the tree: after an error of structure
+    /// (operators, parentheses), an error in a later predicate is the one reported.
+    fn later_error(&mut self) -> Option<Vec<u8>> {
+        while let Some(t) = self.peek_op() {
+            if matches!(
+                t,
+                b"!" | b"-not" | b"(" | b")" | b"-o" | b"-or" | b"-a" | b"-and" | b","
+            ) {
+                self.take(t);
+            } else if let Err(e) = self.primary(t) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    fn bad_structure(&mut self, m: &[u8]) -> Vec<u8> {
+        self.structural = true;
+        m.to_vec()
+    }
+
+    fn parse_tree(&mut self) -> PResult<Option<Node>> {
         // A `)` before any test or action (only -files0-from, which GNU does not count as
         // one, can stand before it: elsewhere a leading `)` is a path) has its own message.
         const NOTHING_BEFORE: &[u8] =
             b"invalid expression: expected expression before closing parentheses ')'.";
-        match self.peek() {
+        match self.peek_op() {
             None => return Ok(None),
-            Some(b")") => return Err(NOTHING_BEFORE.to_vec()),
+            Some(b")") => return Err(self.bad_structure(NOTHING_BEFORE)),
             _ => {}
         }
         let n = self.comma()?;
-        if let Some(t) = self.peek() {
+        if let Some(t) = self.peek_op() {
             if t == b")" {
                 if !self.counted_pred {
-                    return Err(NOTHING_BEFORE.to_vec());
+                    return Err(self.bad_structure(NOTHING_BEFORE));
                 }
-                return Err(b"you have too many ')'".to_vec());
+                return Err(self.bad_structure(b"you have too many ')'"));
             }
             return Err(self.unexpected(t));
         }
@@ -222,28 +299,43 @@ impl<'a> Parser<'a> {
 
     fn comma(&mut self) -> PResult<Node> {
         let mut l = self.or()?;
-        while self.peek() == Some(b",") {
-            self.pos += 1;
-            if self.at_end_of_operand() {
-                return Err(b"expected an expression after ','".to_vec());
-            }
+        while self.peek_op() == Some(b",") {
+            self.take(b",");
+            self.missing_operand()?;
             let r = self.or()?;
             l = Node::Comma(Box::new(l), Box::new(r));
         }
         Ok(l)
     }
 
-    fn at_end_of_operand(&self) -> bool {
-        matches!(self.peek(), None | Some(b")"))
+    /// An operator's token taken: GNU names its messages after the last predicate parsed.
+    fn take(&mut self, t: &[u8]) {
+        self.pos += 1;
+        self.last_pred = t.to_vec();
+    }
+
+    /// Nothing after an operator: GNU's messages name the last token parsed (a -daystart
+    /// after the operator renames it), and at the end of an expression that has an action
+    /// (so no `( ... ) -print` is added around it) say only "invalid expression".
+    fn missing_operand(&mut self) -> PResult<()> {
+        let m = match self.peek_op() {
+            None if self.has_action => b"invalid expression".to_vec(),
+            None => msg(&[b"expected an expression after '", &self.last_pred, b"'"]),
+            Some(b")") => msg(&[
+                b"expected an expression between '",
+                &self.last_pred,
+                b"' and ')'",
+            ]),
+            _ => return Ok(()),
+        };
+        Err(self.bad_structure(&m))
     }
 
     fn or(&mut self) -> PResult<Node> {
         let mut l = self.and()?;
-        while let Some(t @ (b"-o" | b"-or")) = self.peek() {
-            self.pos += 1;
-            if self.at_end_of_operand() || self.peek() == Some(b",") {
-                return Err(msg(&[b"expected an expression after '", t, b"'"]));
-            }
+        while let Some(t @ (b"-o" | b"-or")) = self.peek_op() {
+            self.take(t);
+            self.missing_operand()?;
             let r = self.and()?;
             l = Node::Or(Box::new(l), Box::new(r));
         }
@@ -253,15 +345,11 @@ impl<'a> Parser<'a> {
     fn and(&mut self) -> PResult<Node> {
         let mut l = self.unary()?;
         loop {
-            match self.peek() {
+            match self.peek_op() {
                 None | Some(b")" | b"," | b"-o" | b"-or") => return Ok(l),
                 Some(t @ (b"-a" | b"-and")) => {
-                    self.pos += 1;
-                    if self.at_end_of_operand()
-                        || matches!(self.peek(), Some(b"," | b"-o" | b"-or"))
-                    {
-                        return Err(msg(&[b"expected an expression after '", t, b"'"]));
-                    }
+                    self.take(t);
+                    self.missing_operand()?;
                 }
                 _ => {}
             }
@@ -271,42 +359,43 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> PResult<Node> {
-        match self.peek() {
+        match self.peek_op() {
             Some(t @ (b"!" | b"-not")) => {
-                self.pos += 1;
-                match self.peek() {
-                    None => Err(msg(&[b"expected an expression after '", t, b"'"])),
-                    Some(b")") => Err(msg(&[b"expected an expression between '", t, b"' and ')'"])),
-                    _ => Ok(Node::Not(Box::new(self.unary()?))),
-                }
+                self.take(t);
+                self.missing_operand()?;
+                Ok(Node::Not(Box::new(self.unary()?)))
             }
-            Some(t @ (b"-o" | b"-or" | b"-a" | b"-and" | b",")) => Err(msg(&[
-                b"invalid expression; you have used a binary operator '",
-                t,
-                b"' with nothing before it.",
-            ])),
+            Some(t @ (b"-o" | b"-or" | b"-a" | b"-and" | b",")) => {
+                let m = msg(&[
+                    b"invalid expression; you have used a binary operator '",
+                    t,
+                    b"' with nothing before it.",
+                ]);
+                Err(self.bad_structure(&m))
+            }
             Some(b"(") => {
-                self.pos += 1;
-                match self.peek() {
+                self.take(b"(");
+                match self.peek_op() {
                     None => {
-                        return Err(b"invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '('".to_vec())
+                        let m = msg(&[b"invalid expression; expected to find a ')' but didn't see one. Perhaps you need an extra predicate after '", &self.last_pred, b"'"]);
+                        return Err(self.bad_structure(&m));
                     }
                     Some(b")") => {
-                        return Err(
-                            b"invalid expression; empty parentheses are not allowed.".to_vec()
-                        )
+                        return Err(self.bad_structure(
+                            b"invalid expression; empty parentheses are not allowed.",
+                        ))
                     }
                     _ => {}
                 }
                 let n = self.comma()?;
-                if self.peek() != Some(b")") {
-                    return Err(b"invalid expression; I was expecting to find a ')' somewhere but did not see one.".to_vec());
+                if self.peek_op() != Some(b")") {
+                    return Err(self.bad_structure(b"invalid expression; I was expecting to find a ')' somewhere but did not see one."));
                 }
-                self.pos += 1;
+                self.take(b")");
                 Ok(n)
             }
             Some(t) => self.primary(t),
-            None => Err(b"invalid expression".to_vec()),
+            None => Err(self.bad_structure(b"invalid expression")),
         }
     }
 
@@ -356,12 +445,15 @@ impl<'a> Parser<'a> {
     fn float_arg(&mut self, pred: &[u8]) -> PResult<(Cmp, f64)> {
         let a = self.arg(pred)?;
         let (c, rest) = split_cmp(a);
-        let n = std::str::from_utf8(rest)
-            .ok()
-            .filter(|s| !s.is_empty())
-            .and_then(crate::common::num::parse_f64)
-            .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| msg(&[b"invalid argument `", a, b"' to `", pred, b"'"]))?;
+        // all of strtod: white space, a second sign, hexadecimal
+        let (n, len) = crate::common::num::strtod(rest);
+        if len == 0 || len != rest.len() || !n.is_finite() {
+            return Err(if pred == b"-used" {
+                msg(&[b"Invalid argument ", a, b" to -used"])
+            } else {
+                msg(&[b"invalid argument `", a, b"' to `", pred, b"'"])
+            });
+        }
         Ok((c, n))
     }
 
@@ -387,7 +479,14 @@ impl<'a> Parser<'a> {
         } else {
             libc::AT_SYMLINK_NOFOLLOW
         };
-        sysfd::fstatat(cwd(), name, fl).map_err(|e| {
+        // GNU's -H/-L stat falls back to the link itself when its target is missing
+        let r = sysfd::fstatat(cwd(), name, fl).or_else(|e| match e.raw_os_error() {
+            Some(libc::ENOENT | libc::ENOTDIR) if fl == 0 => {
+                sysfd::fstatat(cwd(), name, libc::AT_SYMLINK_NOFOLLOW)
+            }
+            _ => Err(e),
+        });
+        r.map_err(|e| {
             msg(&[
                 &quote_locale(name),
                 b": ",
@@ -489,14 +588,7 @@ impl<'a> Parser<'a> {
                 Node::True
             }
             P::Daystart => {
-                if !self.opts.daystart {
-                    self.opts.daystart = true;
-                    let z = Zone::local();
-                    let tm = z.to_tm(self.now.0);
-                    let midnight =
-                        self.now.0 - (tm.hour as i64 * 3600 + tm.min as i64 * 60 + tm.sec as i64);
-                    self.opts.origin = (midnight + 86400, 0);
-                }
+                self.daystart();
                 Node::True
             }
             P::Follow => {
@@ -559,7 +651,19 @@ impl<'a> Parser<'a> {
                         Node::Name(a, fold)
                     }
                     b"-lname" | b"-ilname" => Node::LName(a, fold),
-                    _ => Node::Path(a, fold),
+                    _ => {
+                        if a.ends_with(b"/") && !self.matches_start_point(&a, fold) {
+                            // always shown, as GNU's
+                            self.warnings_out.push(msg(&[
+                                b"warning: ",
+                                t,
+                                b" ",
+                                &a,
+                                b" will not match anything because it ends with /.",
+                            ]));
+                        }
+                        Node::Path(a, fold)
+                    }
                 }
             }
             P::Regex | P::Iregex => {
@@ -572,11 +676,12 @@ impl<'a> Parser<'a> {
                     Ok(r) => Node::Regex(Box::new(r)),
                     Err(e) => {
                         return Err(msg(&[
-                            b"failed to compile regular expression ",
-                            &quote_locale(a),
-                            b": ",
+                            // the pattern as given, in plain quotes (GNU's '%s')
+                            b"failed to compile regular expression '",
+                            a,
+                            b"': ",
                             e.to_string().as_bytes(),
-                        ]))
+                        ]));
                     }
                 }
             }
@@ -634,31 +739,24 @@ impl<'a> Parser<'a> {
             }
             P::Size => {
                 let a = self.arg(t)?;
-                let (c, mut rest) = split_cmp(a);
-                let mut unit = 512u64;
-                if let Some(&u) = rest.last() {
-                    if !u.is_ascii_digit() {
-                        unit = match u {
-                            b'b' => 512,
-                            b'c' => 1,
-                            b'w' => 2,
-                            b'k' => 1024,
-                            b'M' => 1 << 20,
-                            b'G' => 1 << 30,
-                            _ => return Err(msg(&[b"invalid -size type `", &[u], b"'"])),
-                        };
-                        rest = &rest[..rest.len() - 1];
-                    }
-                }
-                if rest.is_empty()
-                    && a.len() <= 2
-                    && !a.is_empty()
-                    && !a[a.len() - 1].is_ascii_digit()
-                {
-                    return Err(msg(&[b"invalid -size type `", &a[a.len() - 1..], b"'"]));
-                }
+                let Some(&last) = a.last() else {
+                    return Err(b"invalid null argument to -size".to_vec());
+                };
+                // the unit comes off first, then the sign (GNU's order)
+                let unit = match last {
+                    b'0'..=b'9' => None,
+                    b'b' => Some(512),
+                    b'c' => Some(1),
+                    b'w' => Some(2),
+                    b'k' => Some(1024),
+                    b'M' => Some(1 << 20),
+                    b'G' => Some(1 << 30),
+                    _ => return Err(msg(&[b"invalid -size type `", &[last], b"'"])),
+                };
+                let num = if unit.is_some() { &a[..a.len() - 1] } else { a };
+                let (c, rest) = split_cmp(num);
                 match parse_num(rest) {
-                    Some(n) => Node::Size(c, n, unit),
+                    Some(n) => Node::Size(c, n, unit.unwrap_or(512)),
                     None => return Err(msg(&[b"Invalid argument `", a, b"' to -size"])),
                 }
             }
@@ -693,6 +791,13 @@ impl<'a> Parser<'a> {
             }
             P::NewerXY => {
                 let (x, y) = (t[6], t[7]);
+                if x == b'B' || y == b'B' {
+                    return Err(msg(&[
+                        b"This system does not provide a way to find the birth time of a file.\nfind: invalid predicate `",
+                        t,
+                        b"'",
+                    ]));
+                }
                 let field = match x {
                     b'a' => TField::A,
                     b'c' => TField::C,
@@ -700,13 +805,6 @@ impl<'a> Parser<'a> {
                     _ => return Err(msg(&[b"invalid predicate `", t, b"'"])),
                 };
                 if !matches!(y, b'a' | b'c' | b'm' | b't') {
-                    if y == b'B' {
-                        return Err(msg(&[
-                            b"This system does not provide a way to find the birth time of a file.\nfind: invalid predicate `",
-                            t,
-                            b"'",
-                        ]));
-                    }
                     return Err(msg(&[b"invalid predicate `", t, b"'"]));
                 }
                 let a = self.arg(t)?;
@@ -761,7 +859,8 @@ impl<'a> Parser<'a> {
                 let a = self.arg(t)?;
                 let id = match self.names.users().id(a) {
                     Some(id) => id as u64,
-                    None => match parse_num(a) {
+                    // digits alone, no sign or space (GNU's strspn)
+                    None => match digits(a) {
                         Some(n) => n,
                         None => {
                             return Err(msg(&[
@@ -777,7 +876,7 @@ impl<'a> Parser<'a> {
                 let a = self.arg(t)?;
                 let id = match self.names.groups().id(a) {
                     Some(id) => id as u64,
-                    None => match parse_num(a) {
+                    None => match digits(a) {
                         Some(n) => n,
                         None => {
                             return Err(msg(&[
@@ -819,10 +918,8 @@ impl<'a> Parser<'a> {
                 self.uses_prune = true;
                 Node::Prune
             }
-            P::Quit => {
-                self.has_action = true;
-                Node::Quit
-            }
+            // not an action that stops the default -print (GNU's no_default_print is false)
+            P::Quit => Node::Quit,
             P::Delete => {
                 self.uses_delete = true;
                 self.has_action = true;
@@ -909,9 +1006,12 @@ impl<'a> Parser<'a> {
                         .iter()
                         .any(|a| a.windows(2).any(|w| w == b"{}"))
                     {
-                        return Err(
-                            b"Only one instance of {} is supported with -exec ... +".to_vec()
-                        );
+                        let dir: &[u8] = if t == b"-execdir" { b"dir" } else { b"" };
+                        return Err(msg(&[
+                            b"Only one instance of {} is supported with -exec",
+                            dir,
+                            b" ... +",
+                        ]));
                     }
                     if argv[n - 1] != b"{}" {
                         return Err(msg(&[

@@ -169,6 +169,8 @@ pub mod seq;
 pub mod setsid;
 #[cfg(feature = "sh")]
 pub mod sh;
+#[cfg(feature = "shuf")]
+pub mod shuf;
 #[cfg(feature = "sleep")]
 pub mod sleep;
 #[cfg(feature = "sort")]
@@ -463,6 +465,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("sha256sum", "sha256sum", sum::sha256sum, "usr/bin", NoExec),
     applet!("sha384sum", "sha384sum", sum::sha384sum, "usr/bin", NoExec),
     applet!("sha512sum", "sha512sum", sum::sha512sum, "usr/bin", NoExec),
+    applet!("shuf", "shuf", shuf::main, "usr/bin", NoExec),
     applet!("sleep", "sleep", sleep::main, "bin", NoExec),
     applet!("sort", "sort", sort::main, "usr/bin", NoExec),
     applet!("stat", "stat", stat::main, "usr/bin", NoExec),

@@ -215,13 +215,6 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
-fn open_error(name: &[u8], e: &std::io::Error) -> Error {
-    let mut m = name.to_vec();
-    m.extend_from_slice(b": ");
-    m.extend_from_slice(strerror(e).as_bytes());
-    Error::new(2, m)
-}
-
 fn write_error(e: &std::io::Error) -> Error {
     Error::new(3, strerror(e))
 }
@@ -231,7 +224,7 @@ fn run(ctx: &mut Ctx, o: &Opts, files: &[OsString]) -> Result<()> {
     let input = match infile {
         Some(f) => Some(
             sfd::open(f.as_bytes(), libc::O_RDONLY | libc::O_CLOEXEC, 0)
-                .map_err(|e| open_error(f.as_bytes(), &e))?,
+                .map_err(|e| Error::file(2, f.as_bytes(), &e))?,
         ),
         None => None,
     };
@@ -243,8 +236,8 @@ fn run(ctx: &mut Ctx, o: &Opts, files: &[OsString]) -> Result<()> {
             libc::O_WRONLY | libc::O_CREAT | trunc | libc::O_CLOEXEC,
             0o666,
         )
-        .map_err(|e| open_error(out.as_bytes(), &e))?;
-        sfd::dup2(fd.as_fd(), 1).map_err(|e| open_error(out.as_bytes(), &e))?;
+        .map_err(|e| Error::file(2, out.as_bytes(), &e))?;
+        sfd::dup2(fd.as_fd(), 1).map_err(|e| Error::file(2, out.as_bytes(), &e))?;
     }
     let fd = input.as_ref().map_or(stdin_fd(), |f| f.as_fd());
     if o.revert {

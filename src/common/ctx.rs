@@ -42,6 +42,13 @@ impl Error {
         msg.extend_from_slice(strerror(e).as_bytes());
         Error { code, msg }
     }
+    /// `NAME: strerror` for a file named by the user, e.g. `x: No such file or directory`.
+    pub fn file(code: i32, name: &[u8], e: &stdio::Error) -> Self {
+        let mut msg = name.to_vec();
+        msg.extend_from_slice(b": ");
+        msg.extend_from_slice(strerror(e).as_bytes());
+        Error { code, msg }
+    }
     /// A write error on standard output: `write error: ...`, exit 1. EPIPE only gets here when
     /// the process was started with SIGPIPE ignored (otherwise the signal ends it first, as a
     /// C tool), and GNU's tools report it then too.

@@ -188,6 +188,8 @@ mod sh;
 mod sh_interactive;
 #[cfg(feature = "sh")]
 mod sh_posix;
+#[cfg(feature = "shuf")]
+mod shuf;
 #[cfg(feature = "sleep")]
 mod sleep;
 #[cfg(feature = "sort")]

@@ -175,6 +175,12 @@ fn enter_root(ctx: &mut Ctx, dir: &[u8]) -> Res<()> {
     Ok(())
 }
 
+/// The mail spool of `name` (MAIL_DIR, else /var/mail).
+#[cfg(any(feature = "usermod", feature = "userdel"))]
+fn mail_file(defs: &Defs, name: &[u8]) -> Vec<u8> {
+    msg(&[defs.get("MAIL_DIR").unwrap_or(b"/var/mail"), b"/", name])
+}
+
 fn accounts(code_pw: i32, code_gr: i32) -> Res<Accounts> {
     Accounts::open(b"/").map_err(|e| open_error(e, code_pw, code_gr))
 }

@@ -13,8 +13,8 @@
 use std::ffi::OsString;
 
 use super::{
-    commit, expire_days, group_lookup, has, last, msg, parse_id, shadow_args, usage_error,
-    valid_name, Defs, Res,
+    commit, expire_days, group_lookup, has, last, mail_file, msg, parse_id, shadow_args,
+    usage_error, valid_name, Defs, Res,
 };
 use crate::common::args::Opt;
 use crate::common::ctx::strerror;
@@ -129,11 +129,6 @@ fn chown_tree(dir: &[u8], old_uid: u32, new_uid: Option<u32>, old_gid: u32, new_
 
 fn num_field(f: &[Vec<u8>], i: usize) -> Option<i64> {
     std::str::from_utf8(f.get(i)?).ok()?.parse().ok()
-}
-
-/// The mail spool of `name` (MAIL_DIR, else /var/mail).
-pub(super) fn mail_file(defs: &Defs, name: &[u8]) -> Vec<u8> {
-    msg(&[defs.get("MAIL_DIR").unwrap_or(b"/var/mail"), b"/", name])
 }
 
 pub fn usermod(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

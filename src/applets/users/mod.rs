@@ -1,6 +1,9 @@
-//! `adduser`, `addgroup` (BusyBox's), `useradd`, `groupadd` (shadow 4.13's): add accounts.
+//! The account tools: here `adduser`, `addgroup` (BusyBox's), `useradd`, `groupadd` (shadow
+//! 4.13's), which add accounts, and what all of them share (shadow's command line, `-R`, the
+//! locked rewrite, login.defs); [`modify`] has usermod and groupmod, [`delete`] userdel,
+//! groupdel, deluser and delgroup, [`password`] chpasswd and passwd.
 //!
-//! All four rewrite the account files through `common::passwd::Accounts`: `FILE.lock` taken
+//! All of them rewrite the account files through `common::passwd::Accounts`: `FILE.lock` taken
 //! with O_EXCL for passwd, shadow, group and gshadow (those that exist), each file written to
 //! a temporary file in /etc with the old mode and owner, fsync'd and renamed over the old one —
 //! a crash leaves the old file or the new one, never half of one.
@@ -24,8 +27,8 @@
 //!   Debian's spellings its Dockerfiles use are accepted too: `--disabled-login` (a no-op:
 //!   the account is locked anyway), `--comment`, `--quiet`, `--group` (the user's own group
 //!   even with `--system`; alone, a new group) and `--gid N`.
-//!   Deviation: rbox has no `passwd`, so without `-D` the password stays locked (`!`) as
-//!   with it, instead of BusyBox asking for one.
+//!   Deviation: rbox's passwd asks for no password, so without `-D` the password stays
+//!   locked (`!`) as with it, instead of BusyBox asking for one (chpasswd sets one).
 //! - `addgroup [-g GID] [-S] [USER] GROUP`: BusyBox's; `addgroup USER GROUP` adds a member.
 //!   BusyBox's messages (`adduser: user 'x' in use`, `unknown group x`), status 1.
 

@@ -344,7 +344,35 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
             lines[i] = l;
         }
     };
+    // No shadow line yet: shadow's usermod makes one for -e, -f, or -p over an `x`, holding a
+    // copy of the passwd line's password (which stays there too).
+    let mut made = None;
+    if a.shadow.is_some()
+        && si.is_none()
+        && (new_expire.is_some() || new_inactive.is_some() || (pass.is_some() && pw.passwd == b"x"))
+    {
+        let defs = Defs(settings(b"/etc/login.defs"));
+        let age = |k: &str| super::field(Some(defs.num(k, -1)));
+        let f = [
+            String::from_utf8_lossy(&new_name).into_owned(),
+            String::new(),
+            super::field(Some(super::days_now()).filter(|&d| d != 0)),
+            age("PASS_MIN_DAYS"),
+            age("PASS_MAX_DAYS"),
+            age("PASS_WARN_AGE"),
+            super::field(new_inactive),
+            super::field(new_expire.flatten()),
+            String::new(),
+        ];
+        let mut f: Vec<Vec<u8>> = f.into_iter().map(String::into_bytes).collect();
+        f[0] = new_name.clone();
+        f[1] = new_pass(ctx, &pw.passwd);
+        made = Some(f.join(&b':'));
+    }
     place(&mut a.passwd, pi, pw.line(), login.is_some());
+    if let (Some(s), Some(l)) = (a.shadow.as_mut(), made) {
+        s.push(l);
+    }
     if let (Some(mut f), Some(i)) = (sp, si) {
         if f.len() >= 9 {
             f[0] = new_name.clone();

@@ -43,6 +43,19 @@ pub mod delete;
 pub mod modify;
 #[cfg(any(feature = "chpasswd", feature = "passwd"))]
 pub mod password;
+#[cfg(any(
+    feature = "userdel",
+    feature = "groupdel",
+    feature = "deluser",
+    feature = "delgroup"
+))]
+pub use delete::{delgroup, deluser, groupdel, userdel};
+#[cfg(any(feature = "usermod", feature = "groupmod"))]
+pub use modify::{groupmod, usermod};
+#[cfg(feature = "chpasswd")]
+pub use password::chpasswd;
+#[cfg(feature = "passwd")]
+pub use password::passwd;
 
 use std::ffi::OsString;
 use std::io;

@@ -251,6 +251,11 @@ fn groupmod_matches_shadow() {
         &["-n", "crew", "-g", "3000", "staff"],
         &["-p", "GPW", "crew"],
         &["-p", "GPW2", "nogroup"],
+        &["-U", "bob,root", "alice"],
+        &["-a", "-U", "daemon,bob", "alice"],
+        &["-U", "nosuch", "alice"],
+        &["-a", "alice"],
+        &["-U", "", "bob"],
     ];
     twin_with("groupmod", false, accounts, cases);
     // Without gshadow, the password goes to group.

@@ -7,8 +7,8 @@
 //!   uid or gid is carried to the files in the home owned by the old one (shadow's
 //!   chown_tree: never following a symlink, descriptor-relative), and to the mail spool.
 //!   Values equal to the current ones are no change (`usermod: no changes`, status 0).
-//! - `groupmod [OPTIONS] GROUP`: `-g GID` (`-o`), `-n NEW`, `-p`, `-R`; a new gid is also the
-//!   primary gid of the users that had the old one.
+//! - `groupmod [OPTIONS] GROUP`: `-g GID` (`-o`), `-n NEW`, `-p`, `-U USERS` (`-a`), `-R`; a
+//!   new gid is also the primary gid of the users that had the old one.
 
 use std::ffi::OsString;
 
@@ -305,7 +305,11 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
             msg(&[b"!", old])
         } else if unlock && old.starts_with(b"!") {
             if old.len() == 1 {
-                ctx.msg(b"unlocking the user's password would result in a passwordless account.\nYou should set a password with usermod -p to unlock this user's password.");
+                ctx.msg(
+                    b"unlocking the user's password would result in a passwordless \
+                      account.\nYou should set a password with usermod -p to unlock this \
+                      user's password.",
+                );
                 old.to_vec()
             } else {
                 old[1..].to_vec()
@@ -432,7 +436,13 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         let h = home.unwrap_or_default();
         if let Ok(st) = sfd::lstat(&old_home) {
             if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
-                return Err(Error::new(12, msg(&[b"The previous home directory (", &old_home, b") was not a directory. It is not removed and no home directories are created."])));
+                let m = msg(&[
+                    b"The previous home directory (",
+                    &old_home,
+                    b") was not a directory. It is not removed and no home directories \
+                      are created.",
+                ]);
+                return Err(Error::new(12, m));
             }
             sfs::renameat(sfd::cwd(), &old_home, sfd::cwd(), h).map_err(|e| {
                 Error::new(
@@ -487,12 +497,14 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
 // ---------------------------------------------------------------- groupmod
 
 static GROUPMOD: &[Opt] = &[
+    Opt::flag("append", Some(b'a'), Some("append")),
     Opt::arg("gid", Some(b'g'), Some("gid")),
     Opt::flag("help", Some(b'h'), Some("help")),
     Opt::arg("new-name", Some(b'n'), Some("new-name")),
     Opt::flag("non-unique", Some(b'o'), Some("non-unique")),
     Opt::arg("password", Some(b'p'), Some("password")),
     Opt::arg("root", Some(b'R'), Some("root")),
+    Opt::arg("users", Some(b'U'), Some("users")),
 ];
 
 const GROUPMOD_USAGE: Help = help_text!(
@@ -500,6 +512,8 @@ const GROUPMOD_USAGE: Help = help_text!(
 Usage: groupmod [options] GROUP
 
 Options:
+  -a, --append                  append the users mentioned by -U option to the group 
+                                without removing existing user members
   -g, --gid GID                 change the group ID to GID
   -h, --help                    display this help message and exit
   -n, --new-name NEW_GROUP      change the name to NEW_GROUP
@@ -507,6 +521,7 @@ Options:
   -p, --password PASSWORD       change the password to this (encrypted)
                                 PASSWORD
   -R, --root CHROOT_DIR         directory to chroot into
+  -U, --users USERS             list of user members of this group
 
 "
 );
@@ -561,6 +576,36 @@ fn groupmod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         if Accounts::find(&a.group, n).is_some() {
             return Err(Error::new(9, msg(&[b"group '", n, b"' already exists"])));
         }
+    }
+    // -U: the member list (-a: added to it); shadow 4.13 leaves gshadow's as it was.
+    if let Some(list) = last(&opts, "users") {
+        let users: Vec<&[u8]> = list
+            .split(|&c| c == b',')
+            .filter(|u| !u.is_empty())
+            .collect();
+        if let Some(u) = users
+            .iter()
+            .find(|u| Accounts::find(&a.passwd, u).is_none())
+        {
+            // shadow's message has no program name.
+            let m = msg(&[b"Invalid member username ", u, b"\n"]);
+            let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &m);
+            return Err(Error::silent(10));
+        }
+        let mut members: Vec<Vec<u8>> = if has(&opts, "append") {
+            f[3].split(|&c| c == b',')
+                .filter(|m| !m.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for u in users {
+            if !members.iter().any(|m| m == u) {
+                members.push(u.to_vec());
+            }
+        }
+        f[3] = members.join(&b","[..]);
     }
     let pass = last(&opts, "password");
     let gsi = a.gshadow.as_ref().and_then(|gs| Accounts::find(gs, &name));

@@ -351,7 +351,12 @@ fn passwd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         let mut p = if f("delete") { Vec::new() } else { p.to_vec() };
         if f("unlock") && p.starts_with(b"!") {
             if p.len() == 1 {
-                return Err(Error::new(3, "unlocking the password would result in a passwordless account.\nYou should set a password with usermod -p to unlock the password of this account."));
+                return Err(Error::new(
+                    3,
+                    "unlocking the password would result in a passwordless account.\n\
+                     You should set a password with usermod -p to unlock the password of this \
+                     account.",
+                ));
             }
             p.remove(0);
         }

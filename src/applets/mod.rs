@@ -337,13 +337,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("chgrp", "chgrp", chown::chgrp, "bin", NoExec),
     applet!("chmod", "chmod", chmod::main, "bin", NoExec),
     applet!("chown", "chown", chown::main, "bin", NoExec),
-    applet!(
-        "chpasswd",
-        "chpasswd",
-        users::password::chpasswd,
-        "usr/sbin",
-        NoExec
-    ),
+    applet!("chpasswd", "chpasswd", users::chpasswd, "usr/sbin", NoExec),
     applet!("chroot", "chroot", chroot::main, "usr/sbin", NoExec),
     applet!("cmp", "cmp", cmp::main, "usr/bin", NoExec),
     applet!("comm", "comm", comm::main, "usr/bin", NoExec),
@@ -351,20 +345,8 @@ pub static APPLETS: &[Applet] = &[
     applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
     applet!("dd", "dd", dd::main, "bin", NoExec),
-    applet!(
-        "delgroup",
-        "delgroup",
-        users::delete::delgroup,
-        "usr/sbin",
-        NoExec
-    ),
-    applet!(
-        "deluser",
-        "deluser",
-        users::delete::deluser,
-        "usr/sbin",
-        NoExec
-    ),
+    applet!("delgroup", "delgroup", users::delgroup, "usr/sbin", NoExec),
+    applet!("deluser", "deluser", users::deluser, "usr/sbin", NoExec),
     applet!("df", "df", df::main, "bin", NoExec),
     applet!("diff", "diff", diff::main, "usr/bin", NoExec),
     applet!("dirname", "dirname", dirname::main, "usr/bin", NoExec),
@@ -394,20 +376,8 @@ pub static APPLETS: &[Applet] = &[
     applet!("gosu", "gosu", suexec::gosu, "usr/bin", NoExec),
     applet!("grep", "grep", grep::main, "bin", NoExec),
     applet!("groupadd", "groupadd", users::groupadd, "usr/sbin", NoExec),
-    applet!(
-        "groupdel",
-        "groupdel",
-        users::delete::groupdel,
-        "usr/sbin",
-        NoExec
-    ),
-    applet!(
-        "groupmod",
-        "groupmod",
-        users::modify::groupmod,
-        "usr/sbin",
-        NoExec
-    ),
+    applet!("groupdel", "groupdel", users::groupdel, "usr/sbin", NoExec),
+    applet!("groupmod", "groupmod", users::groupmod, "usr/sbin", NoExec),
     applet!("groups", "groups", groups::main, "usr/bin", NoExec),
     applet!("gunzip", "gunzip", compress::gunzip, "bin", NoExec),
     applet!("gzip", "gzip", compress::gzip, "bin", NoExec),
@@ -434,13 +404,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("nologin", "nologin", nologin::main, "usr/sbin", NoExec),
     applet!("nproc", "nproc", nproc::main, "usr/bin", NoExec),
     applet!("od", "od", od::main, "usr/bin", NoExec),
-    applet!(
-        "passwd",
-        "passwd",
-        users::password::passwd,
-        "usr/bin",
-        NoExec
-    ),
+    applet!("passwd", "passwd", users::passwd, "usr/bin", NoExec),
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),
     applet!("pgrep", "pgrep", pgrep::main, "usr/bin", NoExec),
     applet!("pidof", "pidof", pidof::main, "bin", NoExec),
@@ -499,20 +463,8 @@ pub static APPLETS: &[Applet] = &[
     applet!("unzstd", "unzstd", compress::unzstd, "usr/bin", NoExec),
     applet!("uptime", "uptime", uptime::main, "usr/bin", NoExec),
     applet!("useradd", "useradd", users::useradd, "usr/sbin", NoExec),
-    applet!(
-        "userdel",
-        "userdel",
-        users::delete::userdel,
-        "usr/sbin",
-        NoExec
-    ),
-    applet!(
-        "usermod",
-        "usermod",
-        users::modify::usermod,
-        "usr/sbin",
-        NoExec
-    ),
+    applet!("userdel", "userdel", users::userdel, "usr/sbin", NoExec),
+    applet!("usermod", "usermod", users::usermod, "usr/sbin", NoExec),
     applet!("wc", "wc", wc::main, "usr/bin", NoExec),
     applet!("wget", "wget", wget::main, "usr/bin", Exec),
     applet!("which", "which", which::main, "usr/bin", NoExec),

@@ -20,45 +20,29 @@ const ROUNDS_MIN: u32 = 1000;
 const ROUNDS_MAX: u32 = 999_999_999;
 
 /// One digest over several pieces.
-struct H {
-    m: Method,
-    sha: Option<ring::digest::Context>,
-    md5: Option<Hasher>,
+enum H {
+    Sha(ring::digest::Context),
+    Md5(Hasher),
 }
 
 impl H {
     fn new(m: Method) -> H {
         match m {
-            Method::Md5 => H {
-                m,
-                sha: None,
-                md5: Some(Hasher::new(Algo::Md5)),
-            },
-            Method::Sha256 => H {
-                m,
-                sha: Some(ring::digest::Context::new(&ring::digest::SHA256)),
-                md5: None,
-            },
-            Method::Sha512 => H {
-                m,
-                sha: Some(ring::digest::Context::new(&ring::digest::SHA512)),
-                md5: None,
-            },
+            Method::Md5 => H::Md5(Hasher::new(Algo::Md5)),
+            Method::Sha256 => H::Sha(ring::digest::Context::new(&ring::digest::SHA256)),
+            Method::Sha512 => H::Sha(ring::digest::Context::new(&ring::digest::SHA512)),
         }
     }
     fn add(&mut self, d: &[u8]) {
-        match (&mut self.sha, &mut self.md5) {
-            (Some(c), _) => c.update(d),
-            (_, Some(h)) => h.update(d),
-            _ => {}
+        match self {
+            H::Sha(c) => c.update(d),
+            H::Md5(h) => h.update(d),
         }
     }
     fn done(self) -> Vec<u8> {
-        let _ = self.m;
-        match (self.sha, self.md5) {
-            (Some(c), _) => c.finish().as_ref().to_vec(),
-            (_, Some(h)) => h.finish(),
-            _ => Vec::new(),
+        match self {
+            H::Sha(c) => c.finish().as_ref().to_vec(),
+            H::Md5(h) => h.finish(),
         }
     }
 }

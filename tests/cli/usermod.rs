@@ -21,7 +21,7 @@ pub(crate) fn accounts(d: &Path) {
     append(
         &etc.join("passwd"),
         "alice:x:1000:1000:Alice:/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n\
-         carol:!:1002:100::/home/carol:/bin/sh\n",
+         carol:!:1002:100::/home/carol:/bin/sh\ndora:x:1006:100::/home/dora:/bin/sh\n",
     );
     append(
         &etc.join("shadow"),
@@ -95,6 +95,10 @@ const USERMOD_CASES: &[&[&str]] = &[
     &["-l", "alicia", "alice"],
     &["-d", "/home/alicia", "-m", "alicia"],
     &["-d", "/srv/elsewhere", "alicia"],
+    // No shadow line: one is made.
+    &["-e", "2031-02-03", "carol"],
+    &["-f", "3", "dora"],
+    &["-p", "X", "dora"],
 ];
 
 #[cfg_attr(
@@ -135,6 +139,7 @@ fn usermod_moves_and_chowns_the_home() {
             &["-d", "/home/bob", "-m", "alice"],
             &["-d", "/home/x", "-m", "bob"],
             &["-d", "/home/new", "-m", "bob"],
+            &["-e", "2031-02-03", "carol"],
         ],
     );
     // The symlink's target, the root's /etc/passwd, stayed root's.
@@ -246,6 +251,11 @@ fn groupmod_matches_shadow() {
         &["-n", "crew", "-g", "3000", "staff"],
         &["-p", "GPW", "crew"],
         &["-p", "GPW2", "nogroup"],
+        &["-U", "bob,root", "alice"],
+        &["-a", "-U", "daemon,bob", "alice"],
+        &["-U", "nosuch", "alice"],
+        &["-a", "alice"],
+        &["-U", "", "bob"],
     ];
     twin_with("groupmod", false, accounts, cases);
     // Without gshadow, the password goes to group.

@@ -13,8 +13,7 @@
 
 use std::ffi::OsString;
 
-use super::modify::mail_file;
-use super::{bb_args, bb_root, commit, has, msg, parse_id, shadow_args, Defs, Res};
+use super::{bb_args, bb_root, commit, has, mail_file, msg, parse_id, shadow_args, Defs, Res};
 use crate::common::args::Opt;
 use crate::common::help::{help_text, Help};
 use crate::common::passwd::{fields, settings, Accounts, Passwd};

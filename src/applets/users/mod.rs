@@ -1,6 +1,9 @@
-//! `adduser`, `addgroup` (BusyBox's), `useradd`, `groupadd` (shadow 4.13's): add accounts.
+//! The account tools: here `adduser`, `addgroup` (BusyBox's), `useradd`, `groupadd` (shadow
+//! 4.13's), which add accounts, and what all of them share (shadow's command line, `-R`, the
+//! locked rewrite, login.defs); [`modify`] has usermod and groupmod, [`delete`] userdel,
+//! groupdel, deluser and delgroup, [`password`] chpasswd and passwd.
 //!
-//! All four rewrite the account files through `common::passwd::Accounts`: `FILE.lock` taken
+//! All of them rewrite the account files through `common::passwd::Accounts`: `FILE.lock` taken
 //! with O_EXCL for passwd, shadow, group and gshadow (those that exist), each file written to
 //! a temporary file in /etc with the old mode and owner, fsync'd and renamed over the old one —
 //! a crash leaves the old file or the new one, never half of one.
@@ -24,8 +27,8 @@
 //!   Debian's spellings its Dockerfiles use are accepted too: `--disabled-login` (a no-op:
 //!   the account is locked anyway), `--comment`, `--quiet`, `--group` (the user's own group
 //!   even with `--system`; alone, a new group) and `--gid N`.
-//!   Deviation: rbox has no `passwd`, so without `-D` the password stays locked (`!`) as
-//!   with it, instead of BusyBox asking for one.
+//!   Deviation: rbox's passwd asks for no password, so without `-D` the password stays
+//!   locked (`!`) as with it, instead of BusyBox asking for one (chpasswd sets one).
 //! - `addgroup [-g GID] [-S] [USER] GROUP`: BusyBox's; `addgroup USER GROUP` adds a member.
 //!   BusyBox's messages (`adduser: user 'x' in use`, `unknown group x`), status 1.
 
@@ -40,6 +43,19 @@ pub mod delete;
 pub mod modify;
 #[cfg(any(feature = "chpasswd", feature = "passwd"))]
 pub mod password;
+#[cfg(any(
+    feature = "userdel",
+    feature = "groupdel",
+    feature = "deluser",
+    feature = "delgroup"
+))]
+pub use delete::{delgroup, deluser, groupdel, userdel};
+#[cfg(any(feature = "usermod", feature = "groupmod"))]
+pub use modify::{groupmod, usermod};
+#[cfg(feature = "chpasswd")]
+pub use password::chpasswd;
+#[cfg(feature = "passwd")]
+pub use password::passwd;
 
 use std::ffi::OsString;
 use std::io;
@@ -173,6 +189,12 @@ fn enter_root(ctx: &mut Ctx, dir: &[u8]) -> Res<()> {
     process::chdir(b"/").map_err(|e| fail("cannot chdir in chroot directory ", &e))?;
     let _ = ctx;
     Ok(())
+}
+
+/// The mail spool of `name` (MAIL_DIR, else /var/mail).
+#[cfg(any(feature = "usermod", feature = "userdel"))]
+fn mail_file(defs: &Defs, name: &[u8]) -> Vec<u8> {
+    msg(&[defs.get("MAIL_DIR").unwrap_or(b"/var/mail"), b"/", name])
 }
 
 fn accounts(code_pw: i32, code_gr: i32) -> Res<Accounts> {

@@ -7,14 +7,14 @@
 //!   uid or gid is carried to the files in the home owned by the old one (shadow's
 //!   chown_tree: never following a symlink, descriptor-relative), and to the mail spool.
 //!   Values equal to the current ones are no change (`usermod: no changes`, status 0).
-//! - `groupmod [OPTIONS] GROUP`: `-g GID` (`-o`), `-n NEW`, `-p`, `-R`; a new gid is also the
-//!   primary gid of the users that had the old one.
+//! - `groupmod [OPTIONS] GROUP`: `-g GID` (`-o`), `-n NEW`, `-p`, `-U USERS` (`-a`), `-R`; a
+//!   new gid is also the primary gid of the users that had the old one.
 
 use std::ffi::OsString;
 
 use super::{
-    commit, expire_days, group_lookup, has, last, msg, parse_id, shadow_args, usage_error,
-    valid_name, Defs, Res,
+    commit, expire_days, group_lookup, has, last, mail_file, msg, parse_id, shadow_args,
+    usage_error, valid_name, Defs, Res,
 };
 use crate::common::args::Opt;
 use crate::common::ctx::strerror;
@@ -129,11 +129,6 @@ fn chown_tree(dir: &[u8], old_uid: u32, new_uid: Option<u32>, old_gid: u32, new_
 
 fn num_field(f: &[Vec<u8>], i: usize) -> Option<i64> {
     std::str::from_utf8(f.get(i)?).ok()?.parse().ok()
-}
-
-/// The mail spool of `name` (MAIL_DIR, else /var/mail).
-pub(super) fn mail_file(defs: &Defs, name: &[u8]) -> Vec<u8> {
-    msg(&[defs.get("MAIL_DIR").unwrap_or(b"/var/mail"), b"/", name])
 }
 
 pub fn usermod(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
@@ -310,7 +305,11 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
             msg(&[b"!", old])
         } else if unlock && old.starts_with(b"!") {
             if old.len() == 1 {
-                ctx.msg(b"unlocking the user's password would result in a passwordless account.\nYou should set a password with usermod -p to unlock this user's password.");
+                ctx.msg(
+                    b"unlocking the user's password would result in a passwordless \
+                      account.\nYou should set a password with usermod -p to unlock this \
+                      user's password.",
+                );
                 old.to_vec()
             } else {
                 old[1..].to_vec()
@@ -349,7 +348,35 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
             lines[i] = l;
         }
     };
+    // No shadow line yet: shadow's usermod makes one for -e, -f, or -p over an `x`, holding a
+    // copy of the passwd line's password (which stays there too).
+    let mut made = None;
+    if a.shadow.is_some()
+        && si.is_none()
+        && (new_expire.is_some() || new_inactive.is_some() || (pass.is_some() && pw.passwd == b"x"))
+    {
+        let defs = Defs(settings(b"/etc/login.defs"));
+        let age = |k: &str| super::field(Some(defs.num(k, -1)));
+        let f = [
+            String::from_utf8_lossy(&new_name).into_owned(),
+            String::new(),
+            super::field(Some(super::days_now()).filter(|&d| d != 0)),
+            age("PASS_MIN_DAYS"),
+            age("PASS_MAX_DAYS"),
+            age("PASS_WARN_AGE"),
+            super::field(new_inactive),
+            super::field(new_expire.flatten()),
+            String::new(),
+        ];
+        let mut f: Vec<Vec<u8>> = f.into_iter().map(String::into_bytes).collect();
+        f[0] = new_name.clone();
+        f[1] = new_pass(ctx, &pw.passwd);
+        made = Some(f.join(&b':'));
+    }
     place(&mut a.passwd, pi, pw.line(), login.is_some());
+    if let (Some(s), Some(l)) = (a.shadow.as_mut(), made) {
+        s.push(l);
+    }
     if let (Some(mut f), Some(i)) = (sp, si) {
         if f.len() >= 9 {
             f[0] = new_name.clone();
@@ -409,7 +436,13 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         let h = home.unwrap_or_default();
         if let Ok(st) = sfd::lstat(&old_home) {
             if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
-                return Err(Error::new(12, msg(&[b"The previous home directory (", &old_home, b") was not a directory. It is not removed and no home directories are created."])));
+                let m = msg(&[
+                    b"The previous home directory (",
+                    &old_home,
+                    b") was not a directory. It is not removed and no home directories \
+                      are created.",
+                ]);
+                return Err(Error::new(12, m));
             }
             sfs::renameat(sfd::cwd(), &old_home, sfd::cwd(), h).map_err(|e| {
                 Error::new(
@@ -464,12 +497,14 @@ fn usermod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
 // ---------------------------------------------------------------- groupmod
 
 static GROUPMOD: &[Opt] = &[
+    Opt::flag("append", Some(b'a'), Some("append")),
     Opt::arg("gid", Some(b'g'), Some("gid")),
     Opt::flag("help", Some(b'h'), Some("help")),
     Opt::arg("new-name", Some(b'n'), Some("new-name")),
     Opt::flag("non-unique", Some(b'o'), Some("non-unique")),
     Opt::arg("password", Some(b'p'), Some("password")),
     Opt::arg("root", Some(b'R'), Some("root")),
+    Opt::arg("users", Some(b'U'), Some("users")),
 ];
 
 const GROUPMOD_USAGE: Help = help_text!(
@@ -477,6 +512,8 @@ const GROUPMOD_USAGE: Help = help_text!(
 Usage: groupmod [options] GROUP
 
 Options:
+  -a, --append                  append the users mentioned by -U option to the group 
+                                without removing existing user members
   -g, --gid GID                 change the group ID to GID
   -h, --help                    display this help message and exit
   -n, --new-name NEW_GROUP      change the name to NEW_GROUP
@@ -484,6 +521,7 @@ Options:
   -p, --password PASSWORD       change the password to this (encrypted)
                                 PASSWORD
   -R, --root CHROOT_DIR         directory to chroot into
+  -U, --users USERS             list of user members of this group
 
 "
 );
@@ -538,6 +576,36 @@ fn groupmod_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         if Accounts::find(&a.group, n).is_some() {
             return Err(Error::new(9, msg(&[b"group '", n, b"' already exists"])));
         }
+    }
+    // -U: the member list (-a: added to it); shadow 4.13 leaves gshadow's as it was.
+    if let Some(list) = last(&opts, "users") {
+        let users: Vec<&[u8]> = list
+            .split(|&c| c == b',')
+            .filter(|u| !u.is_empty())
+            .collect();
+        if let Some(u) = users
+            .iter()
+            .find(|u| Accounts::find(&a.passwd, u).is_none())
+        {
+            // shadow's message has no program name.
+            let m = msg(&[b"Invalid member username ", u, b"\n"]);
+            let _ = crate::common::io::write_all(crate::common::io::stderr_fd(), &m);
+            return Err(Error::silent(10));
+        }
+        let mut members: Vec<Vec<u8>> = if has(&opts, "append") {
+            f[3].split(|&c| c == b',')
+                .filter(|m| !m.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for u in users {
+            if !members.iter().any(|m| m == u) {
+                members.push(u.to_vec());
+            }
+        }
+        f[3] = members.join(&b","[..]);
     }
     let pass = last(&opts, "password");
     let gsi = a.gshadow.as_ref().and_then(|gs| Accounts::find(gs, &name));

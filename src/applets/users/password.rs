@@ -13,11 +13,10 @@
 
 use std::ffi::OsString;
 
-use super::{commit, has, last, msg, shadow_args_n, usage_error, Defs, Res};
+use super::{commit, has, last, msg, shadow_args_n, usage_error, Res};
 use crate::common::args::Opt;
 use crate::common::help::{help_text, Help};
-use crate::common::passwd::{fields, settings, Accounts};
-use crate::common::sys::user;
+use crate::common::passwd::{fields, Accounts};
 use crate::common::{Ctx, Error};
 
 // ---------------------------------------------------------------- chpasswd
@@ -56,6 +55,7 @@ pub fn chpasswd(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
+#[cfg(feature = "chpasswd")]
 /// Today as shadow's last-change field (0 would mean "change at next login": empty then).
 fn today_field() -> Vec<u8> {
     match super::days_now() {
@@ -66,7 +66,9 @@ fn today_field() -> Vec<u8> {
 
 #[cfg(feature = "chpasswd")]
 fn chpasswd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
+    use super::Defs;
     use crate::common::crypt::{self, Method};
+    use crate::common::passwd::settings;
     let Some((opts, _)) = shadow_args_n(ctx, argv, CHPASSWD, CHPASSWD_USAGE, 0..=usize::MAX, 2)?
     else {
         return Ok(());
@@ -227,6 +229,7 @@ pub fn passwd(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     ctx.finish(r)
 }
 
+#[cfg(feature = "passwd")]
 /// shadow's status letters: L(ocked), NP (no password), P.
 fn pw_status(p: &[u8]) -> &'static str {
     match p.first() {
@@ -236,6 +239,7 @@ fn pw_status(p: &[u8]) -> &'static str {
     }
 }
 
+#[cfg(feature = "passwd")]
 /// `name STATUS DATE MIN MAX WARN INACTIVE` (no shadow line: `name STATUS`).
 fn status_line(pw: &crate::common::passwd::Passwd, sp: Option<&Vec<Vec<u8>>>) -> Vec<u8> {
     let Some(f) = sp else {
@@ -264,6 +268,7 @@ fn status_line(pw: &crate::common::passwd::Passwd, sp: Option<&Vec<Vec<u8>>>) ->
 
 #[cfg(feature = "passwd")]
 fn passwd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
+    use crate::common::sys::user;
     let Some((opts, ops)) = shadow_args_n(ctx, argv, PASSWD, PASSWD_USAGE, 0..=1, 6)? else {
         return Ok(());
     };
@@ -346,7 +351,12 @@ fn passwd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
         let mut p = if f("delete") { Vec::new() } else { p.to_vec() };
         if f("unlock") && p.starts_with(b"!") {
             if p.len() == 1 {
-                return Err(Error::new(3, "unlocking the password would result in a passwordless account.\nYou should set a password with usermod -p to unlock the password of this account."));
+                return Err(Error::new(
+                    3,
+                    "unlocking the password would result in a passwordless account.\n\
+                     You should set a password with usermod -p to unlock the password of this \
+                     account.",
+                ));
             }
             p.remove(0);
         }

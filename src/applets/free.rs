@@ -266,6 +266,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             return Ok(());
         }
         ctx.out.write_all(b"\n")?;
-        std::thread::sleep(std::time::Duration::from_secs_f64(interval.unwrap_or(1.0)));
+        // -s 1e308 is past what a Duration holds: as long a sleep as can be, not a panic.
+        let secs = interval.unwrap_or(1.0);
+        let pause =
+            std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX);
+        std::thread::sleep(pause);
     }
 }

@@ -225,8 +225,9 @@ fn parse(ctx: &mut Ctx, s: &[u8]) -> Result<Vec<Elem>> {
                                 .and_then(|t| usize::from_str_radix(t, radix).ok());
                             match parsed {
                                 Some(0) if radix == 8 => None,
-                                Some(n) => Some(n),
-                                None => {
+                                // GNU keeps SIZE_MAX itself as its "no count" mark.
+                                Some(n) if n != usize::MAX => Some(n),
+                                _ => {
                                     let mut m = b"invalid repeat count ".to_vec();
                                     m.extend_from_slice(&quote_locale(num));
                                     m.extend_from_slice(b" in [c*n] construct");
@@ -277,6 +278,11 @@ fn find(s: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     memchr::memmem::find(&s[from..], pat).map(|p| p + from)
 }
 
+/// How many bytes of one `[c*n]` are spelled out: past the other set's length more change
+/// nothing but the lengths compared, and those stay longer than any set written out in full
+/// (`[c*9223372036854775807]` would otherwise ask for that many bytes; GNU never expands).
+const REPEAT_CAP: usize = 1 << 24;
+
 /// The bytes a set stands for, in order; `fill` is how many bytes `[c*]` gives.
 fn expand(e: &[Elem], fill: usize) -> Vec<u8> {
     let mut v = Vec::new();
@@ -285,7 +291,9 @@ fn expand(e: &[Elem], fill: usize) -> Vec<u8> {
             Elem::Byte(c) | Elem::Equiv(c) => v.push(c),
             Elem::Range(a, b) => v.extend(a..=b),
             Elem::Class(n) => v.extend((0..=255u8).filter(|&c| in_class(n, c))),
-            Elem::Repeat(c, n) => v.extend(std::iter::repeat_n(c, n.unwrap_or(fill))),
+            Elem::Repeat(c, n) => {
+                v.extend(std::iter::repeat_n(c, n.unwrap_or(fill).min(REPEAT_CAP)))
+            }
         }
     }
     v

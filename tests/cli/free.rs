@@ -87,3 +87,17 @@ fn errors_as_procps() {
             .same_as(&gnu("free").args(args).run());
     }
 }
+
+#[test]
+fn huge_interval_sleeps_instead_of_panicking() {
+    // -s 1e308 used to panic converting the interval to a Duration after the first report;
+    // now the second report waits (procps' free waits too, on -s 9999999999). coreutils'
+    // timeout ends the wait: status 124, nothing on stderr.
+    let o = gnu("timeout")
+        .args(["2"])
+        .arg(rbox())
+        .args(["free", "-s", "1e308", "-c", "2"])
+        .run();
+    assert_eq!((o.code, o.err()), (124, String::new()));
+    assert!(o.out().starts_with("               total"), "{}", o.out());
+}

@@ -16,6 +16,11 @@ fn sets_match_gnu() {
         &["-C", "ab", "x"],
         &["a-c", "[x*]"],
         &["a-z", "[x*3]Y"],
+        // Repeat counts far past anything spelled out (these asked for 2^63 bytes and aborted).
+        &["a", "[b*9223372036854775807]"],
+        &["ab", "[x*9223372036854775807]y"],
+        &["a-c", "[b*18446744073709551614]"],
+        &["-t", "abc", "[z*18446744073709551615]"],
         &["[:alpha:][:digit:]", "[x*]"],
         &["-c", "a", "[a*]b"],
         &["-d", "[=a=]"],

@@ -374,17 +374,23 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let _ = sysfd::lseek(rd.fd, -((rd.len - rd.pos) as i64), libc::SEEK_CUR);
     }
     let w = x.wait_all(ctx);
-    // GNU's exit handler: once a command has failed (123), xargs ends with that status
-    // whatever error stops it later (an unmatched quote, a command exiting 255, killed...)
-    match r.and(w) {
-        Err(mut e) => {
+    // GNU's exit handler waits for the commands still running: one killed or exiting 255
+    // there ends xargs with its status; else once a command has failed (123), xargs ends with
+    // that whatever error stopped it (an unmatched quote, a command exiting 255...)
+    match (r, w) {
+        (Err(mut e), Err(we)) => {
+            e.code = we.code;
+            Err(e)
+        }
+        (Ok(()), Err(we)) => Err(we),
+        (Err(mut e), Ok(())) => {
             if x.status != 0 {
                 e.code = x.status;
             }
             Err(e)
         }
-        Ok(()) if x.status != 0 => Err(Error::silent(x.status)),
-        Ok(()) => Ok(()),
+        (Ok(()), Ok(())) if x.status != 0 => Err(Error::silent(x.status)),
+        (Ok(()), Ok(())) => Ok(()),
     }
 }
 
@@ -541,7 +547,7 @@ impl Xargs<'_> {
                     return Ok(None);
                 }
                 if let Some(q) = quote {
-                    return Err(self.unmatched(ctx, q, pending));
+                    return Err(self.unmatched(ctx, q, pending, w.len()));
                 }
                 return Ok(self.finish_word(w, true));
             }
@@ -553,7 +559,7 @@ impl Xargs<'_> {
                         let c = avail[i];
                         rd.pos += i + 1;
                         if c != q {
-                            return Err(self.unmatched(ctx, q, pending));
+                            return Err(self.unmatched(ctx, q, pending, w.len()));
                         }
                         quote = None;
                         after_blank = false;
@@ -620,11 +626,21 @@ impl Xargs<'_> {
 
     /// An unmatched quote: what was gathered before it still runs (not with -x, -L or -I,
     /// which would run part of a line), then the error.
-    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv) -> Error {
+    /// An item of `len` bytes so far: GNU checks its length as it reads, so one too long
+    /// for the command line is that error before its quote is found open.
+    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv, len: usize) -> Error {
         if !self.o.exit_x && self.o.max_lines == 0 {
             if let Err(e) = self.run_pending(ctx, pending) {
                 return e;
             }
+        }
+        let room = match self.o.replace {
+            Some(_) => self.size,
+            None => self.size.saturating_sub(self.base_len()),
+        };
+        if len >= room {
+            ctx.msg(b"argument line too long");
+            return Error::silent(1);
         }
         let kind = if q == b'\'' { "single" } else { "double" };
         let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");

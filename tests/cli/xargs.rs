@@ -323,3 +323,25 @@ fn status_after_a_failed_command_and_size_messages_as_gnu() {
     // a brace alone is quoted in -t's line (gnulib's shell quoting)
     same(&["-t", "true"], b"{ } {} a{ x}\n");
 }
+
+/// More from `benches/difftest.py xargs`: a command killed or exiting 255 while xargs stops
+/// on an unmatched quote gives its status; an item too long for the line is that error before
+/// its quote is found open; -t's double quotes only around gnulib's "compatible" bytes.
+#[test]
+fn exit_handler_statuses_and_quoting_as_gnu() {
+    same(&["sh", "-c", "kill -15 $$"], b"a\n'b\n");
+    same(&["sh", "-c", "exit 255"], b"a\n'b\n");
+    same(
+        &["-s30", "-IX", "echo", "X"],
+        b"\" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(&["-s1", "-IX", "echo", "X"], b"\"a\n");
+    same(&["-s20", "echo"], b"\"xxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    for item in [
+        "<a'b>", "a'@", "a'?", "a'{", "'#", "#'", "a'~", "~'", "a' b", "a'=",
+    ] {
+        let mut input = item.as_bytes().to_vec();
+        input.push(0);
+        same(&["-0", "-t", "true"], &input);
+    }
+}

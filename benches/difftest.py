@@ -859,8 +859,6 @@ NORMALISE = {}
 def run(name, prog, args, stdin, files, d):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    if name in SETUPS:
-        SETUPS[name](d)
     for k, v in files.items():
         path = os.path.join(d, k)
         if k.endswith("/"):
@@ -879,6 +877,8 @@ def run(name, prog, args, stdin, files, d):
     os.utime(d, (1700000000, 1700000000))
     if "e" in files:
         os.utime(os.path.join(d, "e"), (1000, 1000))
+    if name in SETUPS:
+        SETUPS[name](d)
     try:
         p = subprocess.run([name] + list(args), executable=prog, input=stdin, cwd=d, capture_output=True,
                            timeout=TIMEOUT, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
@@ -1030,12 +1030,15 @@ def find_setup(d):
         if kind == "h":
             continue
         now = FIND_NOW[0]
-        if kind == "d":
-            # in the future, so that reading a directory leaves its access time (relatime)
+        if kind in "dl":
+            # in the future, so that reading a directory or a link leaves its access time
+            # (relatime)
             aage = -aage - 86400
         os.utime(os.path.join(db, name), ns=((now - aage) * 10**9 + 250000000,
                                              (now - mage) * 10**9 + 500000000),
                  follow_symlinks=False)
+    now = FIND_NOW[0]
+    os.utime(db, ns=((now + 86400) * 10**9, (now - _days(1)) * 10**9))
     FIND_INODES[d] = find_inodes(db)
 
 

@@ -724,7 +724,10 @@ impl Xargs<'_> {
         while let Some(eol) = self.next_item(ctx, rd, &mut cmd, &mut w)? {
             let add = w.len() + 1;
             if base + add > self.size {
-                self.run_pending(ctx, &mut cmd)?;
+                // GNU's exec_if_possible: not with -x (or -L, which implies it)
+                if !self.o.exit_x && self.o.max_lines == 0 {
+                    self.run_pending(ctx, &mut cmd)?;
+                }
                 ctx.msg(b"argument line too long");
                 return Err(Error::silent(1));
             }

@@ -345,3 +345,20 @@ fn exit_handler_statuses_and_quoting_as_gnu() {
         same(&["-0", "-t", "true"], &input);
     }
 }
+
+/// An item too long for the line with -x (or -L): nothing gathered before it runs.
+#[test]
+fn line_too_long_runs_nothing_with_exit_as_gnu() {
+    same(
+        &["-x", "-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(
+        &["-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(
+        &["-L2", "-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+}

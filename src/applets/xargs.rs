@@ -303,7 +303,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if !ok {
         return Ok(());
     }
-    if o.replace.is_some() {
+    // GNU: -I and -L imply -x
+    if o.replace.is_some() || o.max_lines > 0 {
         o.exit_x = true;
     }
     if o.eof.is_some() && o.delim.is_some() {
@@ -357,6 +358,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         null_stdin: file.is_none(),
         running: Vec::new(),
         status: 0,
+        replaced_once: false,
         slots: Vec::new(),
         nul_warned: false,
     };
@@ -479,6 +481,8 @@ struct Xargs<'o> {
     null_stdin: bool,
     running: Vec<(sp::Pid, usize)>,
     status: i32,
+    /// -I has made a command (GNU then counts the command's name against the line's room).
+    replaced_once: bool,
     slots: Vec<bool>,
     nul_warned: bool,
 }
@@ -625,20 +629,15 @@ impl Xargs<'_> {
     }
 
     /// An unmatched quote: what was gathered before it still runs (not with -x, -L or -I,
-    /// which would run part of a line), then the error.
-    /// An item of `len` bytes so far: GNU checks its length as it reads, so one too long
-    /// for the command line is that error before its quote is found open.
+    /// which would run part of a line), then the error. GNU checks an item's length as it
+    /// reads it, so one of `len` bytes too long for the line is that error instead.
     fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv, len: usize) -> Error {
-        if !self.o.exit_x && self.o.max_lines == 0 {
+        if !self.o.exit_x {
             if let Err(e) = self.run_pending(ctx, pending) {
                 return e;
             }
         }
-        let room = match self.o.replace {
-            Some(_) => self.size,
-            None => self.size.saturating_sub(self.base_len()),
-        };
-        if len >= room {
+        if len >= self.line_room() {
             ctx.msg(b"argument line too long");
             return Error::silent(1);
         }
@@ -664,6 +663,17 @@ impl Xargs<'_> {
         Ok(())
     }
 
+    /// The bytes an item may have (GNU's line buffer: the size less the initial arguments,
+    /// with -I the command's name once a command has been made).
+    fn line_room(&self) -> usize {
+        let used = match self.o.replace {
+            Some(_) if !self.replaced_once => 0,
+            Some(_) => self.initial[0].len() + 1,
+            None => self.base_len(),
+        };
+        self.size.saturating_sub(used)
+    }
+
     fn base_len(&self) -> usize {
         self.initial.iter().map(|a| a.len() + 1).sum()
     }
@@ -685,9 +695,10 @@ impl Xargs<'_> {
                     ctx.msg(m);
                     Err(Error::silent(1))
                 };
-                if w.len() >= self.size {
+                if w.len() >= self.line_room() {
                     return fail(ctx, b"argument line too long");
                 }
+                self.replaced_once = true;
                 let mut one = Argv::default();
                 let mut len = self.initial[0].len() + 1;
                 if len > self.size {
@@ -725,7 +736,7 @@ impl Xargs<'_> {
             let add = w.len() + 1;
             if base + add > self.size {
                 // GNU's exec_if_possible: not with -x (or -L, which implies it)
-                if !self.o.exit_x && self.o.max_lines == 0 {
+                if !self.o.exit_x {
                     self.run_pending(ctx, &mut cmd)?;
                 }
                 ctx.msg(b"argument line too long");

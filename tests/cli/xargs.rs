@@ -362,3 +362,21 @@ fn line_too_long_runs_nothing_with_exit_as_gnu() {
         b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
     );
 }
+
+/// -L implies -x (an overlong line is an error, not split); with -I the command's name counts
+/// against the line's room once a command has been made.
+#[test]
+fn lines_imply_exit_and_replace_counts_the_name_as_gnu() {
+    let input = b"ENDA'q w'AxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxA'it''s'A{A";
+    same(&["-d", "A", "-L2", "-s50", "printf", "[%s]\n"], input);
+    same(
+        &["-L2", "-s40", "echo"],
+        b"a b\nxxxxxxxxxxxxxxxxxxxx yyyy\n",
+    );
+    same(
+        &["--delimiter=,", "-s10", "-I", "R", "-r", "echo", "R"],
+        b"END,\"a'b\",a,",
+    );
+    same(&["-s10", "-I", "R", "echo", "R"], b"abcdefghi\n");
+    same(&["-s10", "-I", "R", "echo", "R"], b"abc\nabcd\n");
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Random differential testing of rbox against GNU grep 3.8, GNU sed 4.9 and coreutils 9.1
-(not part of CI).
+"""Random differential testing of rbox against GNU grep 3.8, GNU sed 4.9, coreutils 9.1 and
+findutils 4.9 (not part of CI).
 
 Builds random but mostly valid invocations and inputs (sed scripts, grep options and regexes on
 random bytes with invalid UTF-8 and NUL, uniq, expr and test expressions, seq formats,
@@ -16,7 +16,13 @@ unexpand base64 tac, ls and stat over a small tree with fixed times, and the fil
 ln rm mkdir rmdir touch chmod run over that tree with random options and operands, comparing
 what each leaves behind (kinds, modes, link counts, contents, symlink targets; not times)
 (default: all). mv never gets -n with a backup option (README: GNU 9.1 moves before it rejects
-the pair).
+the pair). find (GNU findutils 4.9) runs random expressions (every test, operator and action,
+-exec/-execdir/-ok with answers on stdin, bad values, unknown predicates, misplaced parentheses)
+over a fixed tree built in each scratch directory (SETUPS: sizes, modes, links of every kind,
+a fifo, odd names, times fixed relative to the case), inode numbers written as INO in both
+outputs (NORMALISE); outputs are compared as they come, both walking in directory order. xargs
+runs random options (-0 -d -n -L -s -E -I -r -t -x -P1, bad values) and commands (failing with
+1, 126, 127 or 255, killed) over input with quotes, backslashes and blank lines.
 Differences are printed as a shell line that reproduces them (and written to DIFFS_FILE).
 """
 import argparse
@@ -859,8 +865,6 @@ NORMALISE = {}
 def run(name, prog, args, stdin, files, d):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    if name in SETUPS:
-        SETUPS[name](d)
     for k, v in files.items():
         path = os.path.join(d, k)
         if k.endswith("/"):
@@ -879,6 +883,8 @@ def run(name, prog, args, stdin, files, d):
     os.utime(d, (1700000000, 1700000000))
     if "e" in files:
         os.utime(os.path.join(d, "e"), (1000, 1000))
+    if name in SETUPS:
+        SETUPS[name](d)
     try:
         p = subprocess.run([name] + list(args), executable=prog, input=stdin, cwd=d, capture_output=True,
                            timeout=TIMEOUT, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
@@ -1469,10 +1475,11 @@ GENS.update({"awk": gen_awk})
 # several sizes (empty, 1 KiB +/- 1, a sparse 1 MiB + 1), directories (empty, sticky, setgid),
 # symlinks to files, directories, nowhere, themselves and up the tree, hard links, a fifo, names
 # with spaces, a newline, a leading `-`, glob characters and invalid UTF-8, modes with
-# setuid/setgid/sticky bits. Times are set relative to FIND_NOW, taken once per case, half a day
-# (and 30 s) away from any -mtime/-mmin boundary. Inode numbers differ between the two
-# directories: NORMALISE["find"] writes them as INO. Ctimes are the building's own, so nothing
-# prints them or compares two of them.
+# setuid/setgid/sticky bits. Times are set relative to FIND_NOW, taken once per case, away from
+# any -mtime/-mmin boundary (and directories and links are accessed in the future: reading them
+# would otherwise set their access times). Inode numbers differ between the two directories:
+# NORMALISE["find"] writes them as INO. Ctimes are the building's own, so nothing prints them or
+# compares two of them.
 
 import re
 import time
@@ -1481,7 +1488,8 @@ FIND_NOW = [0]
 
 
 def _days(n):
-    return n * 86400 + 43230
+    # a quarter of a day away from every half day, as -daystart moves the boundaries
+    return n * 86400 + 21600
 
 
 FIND_TREE = [
@@ -1491,8 +1499,9 @@ FIND_TREE = [
     (b"B", "f", b"", 0o600, _days(0), _days(0)),
     (b"big", "f", b"y" * 5000, 0o755, _days(40), _days(3)),
     (b"k1", "f", b"z" * 1024, 0o640, _days(400), _days(400)),
-    (b"k1b", "f", b"z" * 1025, 0o604, 150, 90),
-    (b"k1c", "f", b"z" * 1023, 0o664, 1830, _days(5)),
+    # minutes: 15 s (and the quarter second below) away from every half minute
+    (b"k1b", "f", b"z" * 1025, 0o604, 165, 105),
+    (b"k1c", "f", b"z" * 1023, 0o664, 1815, _days(5)),
     (b"m", "s", 1048577, 0o644, _days(7), _days(7)),
     (b"sp ace", "f", b"1", 0o644, _days(1), _days(1)),
     (b"nl\nx", "f", b"22", 0o644, _days(3), _days(2)),
@@ -1554,12 +1563,15 @@ def find_setup(d):
         if kind == "h":
             continue
         now = FIND_NOW[0]
-        if kind == "d":
-            # in the future, so that reading a directory leaves its access time (relatime)
+        if kind in "dl":
+            # in the future, so that reading a directory or a link leaves its access time
+            # (relatime)
             aage = -aage - 86400
         os.utime(os.path.join(db, name), ns=((now - aage) * 10**9 + 250000000,
                                              (now - mage) * 10**9 + 500000000),
                  follow_symlinks=False)
+    now = FIND_NOW[0]
+    os.utime(db, ns=((now + 86400) * 10**9, (now - _days(1)) * 10**9))
     FIND_INODES[d] = find_inodes(db)
 
 
@@ -1646,7 +1658,9 @@ def find_printf():
         p = R.random()
         if p < 0.7:
             flag = R.choice(["", "", "", "-", "10", "-5", "05", "+", " ", "#", ".3", "-8.2"])
-            fmt += "%" + flag + R.choice(FIND_PRINTF_DIRS)
+            d = R.choice(FIND_PRINTF_DIRS)
+            # an inode number apart from other digits, for NORMALISE to find it
+            fmt += ("|%" if d == "i" else "%") + flag + d
         elif p < 0.85:
             fmt += R.choice(["\\n", "\\t", "\\0", "\\\\", "\\c", "\\q", "\\101", "\\x41", "\\",
                              "\\a", "\\v", "\\f", "\\r", "\\b"])
@@ -1795,8 +1809,9 @@ XARGS_CMDS = [[], [], ["echo"], ["echo", "-e"], ["printf", "[%s]\\n"], ["sh", "-
               ["sh", "-c", 'echo "$@"; exit 1', "sh"], ["sh", "-c", "kill -9 $$"], ["nosuch"],
               ["./noexec"], ["true"], ["false"], ["sh", "-c", "exit 126"], ["/"],
               ["sh", "-c", 'echo $# "$@"', "sh"], ["sh", "-c", 'echo "$@"; exit 127', "sh"],
-              ["sh", "-c", "kill -15 $$"], ["echo", "x{}y"], ["printf", "%s|"], ["cat"],
-              ["sh", "-c", 'echo "$@" >&2', "sh"]]
+              ["sh", "-c", "kill -15 $$"], ["echo", "x{}y"], ["printf", "%s|"]]
+# (no command writing to stderr: GNU does not wait for the command it runs before an
+# unmatched quote's error, so the two messages come in either order)
 
 
 def xargs_input(sep):
@@ -1873,7 +1888,7 @@ def main():
     shutil.copy(a.rbox, binary)
     for ap_ in set(applets) | {"sed"}:
         os.symlink(binary, os.path.join(links, ap_))
-    out = open(a.o, "a") if a.o else None
+    out = open(a.o, "a", errors="surrogateescape") if a.o else None
     counts = {}
     for i in range(a.n):
         applet = applets[i % len(applets)]

@@ -303,7 +303,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     if !ok {
         return Ok(());
     }
-    if o.replace.is_some() {
+    // GNU: -I and -L imply -x
+    if o.replace.is_some() || o.max_lines > 0 {
         o.exit_x = true;
     }
     if o.eof.is_some() && o.delim.is_some() {
@@ -357,6 +358,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         null_stdin: file.is_none(),
         running: Vec::new(),
         status: 0,
+        replaced_once: false,
         slots: Vec::new(),
         nul_warned: false,
     };
@@ -374,17 +376,23 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let _ = sysfd::lseek(rd.fd, -((rd.len - rd.pos) as i64), libc::SEEK_CUR);
     }
     let w = x.wait_all(ctx);
-    // GNU's exit handler: once a command has failed (123), xargs ends with that status
-    // whatever error stops it later (an unmatched quote, a command exiting 255, killed...)
-    match r.and(w) {
-        Err(mut e) => {
+    // GNU's exit handler waits for the commands still running: one killed or exiting 255
+    // there ends xargs with its status; else once a command has failed (123), xargs ends with
+    // that whatever error stopped it (an unmatched quote, a command exiting 255...)
+    match (r, w) {
+        (Err(mut e), Err(we)) => {
+            e.code = we.code;
+            Err(e)
+        }
+        (Ok(()), Err(we)) => Err(we),
+        (Err(mut e), Ok(())) => {
             if x.status != 0 {
                 e.code = x.status;
             }
             Err(e)
         }
-        Ok(()) if x.status != 0 => Err(Error::silent(x.status)),
-        Ok(()) => Ok(()),
+        (Ok(()), Ok(())) if x.status != 0 => Err(Error::silent(x.status)),
+        (Ok(()), Ok(())) => Ok(()),
     }
 }
 
@@ -473,6 +481,8 @@ struct Xargs<'o> {
     null_stdin: bool,
     running: Vec<(sp::Pid, usize)>,
     status: i32,
+    /// -I has made a command (GNU then counts the command's name against the line's room).
+    replaced_once: bool,
     slots: Vec<bool>,
     nul_warned: bool,
 }
@@ -541,7 +551,7 @@ impl Xargs<'_> {
                     return Ok(None);
                 }
                 if let Some(q) = quote {
-                    return Err(self.unmatched(ctx, q, pending));
+                    return Err(self.unmatched(ctx, q, pending, w.len()));
                 }
                 return Ok(self.finish_word(w, true));
             }
@@ -553,7 +563,7 @@ impl Xargs<'_> {
                         let c = avail[i];
                         rd.pos += i + 1;
                         if c != q {
-                            return Err(self.unmatched(ctx, q, pending));
+                            return Err(self.unmatched(ctx, q, pending, w.len()));
                         }
                         quote = None;
                         after_blank = false;
@@ -619,12 +629,17 @@ impl Xargs<'_> {
     }
 
     /// An unmatched quote: what was gathered before it still runs (not with -x, -L or -I,
-    /// which would run part of a line), then the error.
-    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv) -> Error {
-        if !self.o.exit_x && self.o.max_lines == 0 {
+    /// which would run part of a line), then the error. GNU checks an item's length as it
+    /// reads it, so one of `len` bytes too long for the line is that error instead.
+    fn unmatched(&mut self, ctx: &mut Ctx, q: u8, pending: &mut Argv, len: usize) -> Error {
+        if !self.o.exit_x {
             if let Err(e) = self.run_pending(ctx, pending) {
                 return e;
             }
+        }
+        if len >= self.line_room() {
+            ctx.msg(b"argument line too long");
+            return Error::silent(1);
         }
         let kind = if q == b'\'' { "single" } else { "double" };
         let m = format!("unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option");
@@ -648,6 +663,17 @@ impl Xargs<'_> {
         Ok(())
     }
 
+    /// The bytes an item may have (GNU's line buffer: the size less the initial arguments,
+    /// with -I the command's name once a command has been made).
+    fn line_room(&self) -> usize {
+        let used = match self.o.replace {
+            Some(_) if !self.replaced_once => 0,
+            Some(_) => self.initial[0].len() + 1,
+            None => self.base_len(),
+        };
+        self.size.saturating_sub(used)
+    }
+
     fn base_len(&self) -> usize {
         self.initial.iter().map(|a| a.len() + 1).sum()
     }
@@ -669,9 +695,10 @@ impl Xargs<'_> {
                     ctx.msg(m);
                     Err(Error::silent(1))
                 };
-                if w.len() >= self.size {
+                if w.len() >= self.line_room() {
                     return fail(ctx, b"argument line too long");
                 }
+                self.replaced_once = true;
                 let mut one = Argv::default();
                 let mut len = self.initial[0].len() + 1;
                 if len > self.size {
@@ -708,7 +735,10 @@ impl Xargs<'_> {
         while let Some(eol) = self.next_item(ctx, rd, &mut cmd, &mut w)? {
             let add = w.len() + 1;
             if base + add > self.size {
-                self.run_pending(ctx, &mut cmd)?;
+                // GNU's exec_if_possible: not with -x (or -L, which implies it)
+                if !self.o.exit_x {
+                    self.run_pending(ctx, &mut cmd)?;
+                }
                 ctx.msg(b"argument line too long");
                 return Err(Error::silent(1));
             }

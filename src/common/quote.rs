@@ -189,15 +189,15 @@ fn shell_quote(out: &mut Vec<u8>, name: &[u8], style: Style) {
         out.extend_from_slice(name);
         return;
     }
-    let has_nonprint = escape && name.iter().any(|&b| !is_printable(b));
-    // A single quote and nothing that is special inside double quotes: "a'b".
-    if name.contains(&b'\'')
-        && !has_nonprint
-        && !name
-            .iter()
-            .any(|&b| matches!(b, b'$' | b'`' | b'\\' | b'"' | b'!'))
-        && (escape || name.iter().all(|&b| is_printable(b)))
-    {
+    // A single quote among only gnulib's "c and shell quote compatible" bytes: "a'b".
+    let compat = |(i, &b): (usize, &u8)| match b {
+        b'%' | b'+' | b',' | b'-' | b'.' | b'/' | b':' | b']' | b'_' | b'@' | b' ' | b'\'' => true,
+        b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => true,
+        b'{' | b'}' => name.len() == 1,
+        b'#' | b'~' => i == 0,
+        _ => false,
+    };
+    if name.contains(&b'\'') && name.iter().enumerate().all(compat) {
         out.push(b'"');
         out.extend_from_slice(name);
         out.push(b'"');

@@ -847,8 +847,9 @@ fn leading_options_numbers_and_messages_as_gnu() {
     same(t, &["a", "-regextype", "findutils-default", "-regex", ".*"]);
     same(t, &["a", "-regextype", "emacs", "-iregex", ".*x"]);
     same(t, &["a", "-regextype", "posix-basic", "-regex", "a'\\("]);
-    // date's %q and %N are not the C library's
+    // date's %q and %N are not the C library's; %S is C's %g with the directive's flags
     same(t, &["a/x", "-printf", "%Tq %TN %-5Aq|%CY\\n"]);
+    same(t, &["a", "-printf", "%.3S|%-8.2S|%08S|%+S|%#S\\n"]);
     // a -path ending in / can match only a start point
     same(
         t,

@@ -323,3 +323,60 @@ fn status_after_a_failed_command_and_size_messages_as_gnu() {
     // a brace alone is quoted in -t's line (gnulib's shell quoting)
     same(&["-t", "true"], b"{ } {} a{ x}\n");
 }
+
+/// More from `benches/difftest.py xargs`: a command killed or exiting 255 while xargs stops
+/// on an unmatched quote gives its status; an item too long for the line is that error before
+/// its quote is found open; -t's double quotes only around gnulib's "compatible" bytes.
+#[test]
+fn exit_handler_statuses_and_quoting_as_gnu() {
+    same(&["sh", "-c", "kill -15 $$"], b"a\n'b\n");
+    same(&["sh", "-c", "exit 255"], b"a\n'b\n");
+    same(
+        &["-s30", "-IX", "echo", "X"],
+        b"\" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(&["-s1", "-IX", "echo", "X"], b"\"a\n");
+    same(&["-s20", "echo"], b"\"xxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    for item in [
+        "<a'b>", "a'@", "a'?", "a'{", "'#", "#'", "a'~", "~'", "a' b", "a'=",
+    ] {
+        let mut input = item.as_bytes().to_vec();
+        input.push(0);
+        same(&["-0", "-t", "true"], &input);
+    }
+}
+
+/// An item too long for the line with -x (or -L): nothing gathered before it runs.
+#[test]
+fn line_too_long_runs_nothing_with_exit_as_gnu() {
+    same(
+        &["-x", "-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(
+        &["-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    same(
+        &["-L2", "-s30", "echo"],
+        b"a b xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+}
+
+/// -L implies -x (an overlong line is an error, not split); with -I the command's name counts
+/// against the line's room once a command has been made.
+#[test]
+fn lines_imply_exit_and_replace_counts_the_name_as_gnu() {
+    let input = b"ENDA'q w'AxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxA'it''s'A{A";
+    same(&["-d", "A", "-L2", "-s50", "printf", "[%s]\n"], input);
+    same(
+        &["-L2", "-s40", "echo"],
+        b"a b\nxxxxxxxxxxxxxxxxxxxx yyyy\n",
+    );
+    same(
+        &["--delimiter=,", "-s10", "-I", "R", "-r", "echo", "R"],
+        b"END,\"a'b\",a,",
+    );
+    same(&["-s10", "-I", "R", "echo", "R"], b"abcdefghi\n");
+    same(&["-s10", "-I", "R", "echo", "R"], b"abc\nabcd\n");
+}

@@ -256,33 +256,6 @@ pub fn type_char(m: u32) -> u8 {
     }
 }
 
-/// `%g` of printf (6 significant digits).
-fn fmt_g(v: f64) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    let exp = v.abs().log10().floor() as i32;
-    if !(-5..6).contains(&exp) {
-        let s = format!("{:.5e}", v);
-        // Rust: 1.23450e2 -> trim mantissa zeros, exponent as e+02.
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let m = if m.contains('.') {
-            m.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            m
-        };
-        let e: i32 = e.parse().unwrap_or(0);
-        return format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
-    }
-    let dec = (5 - exp).max(0) as usize;
-    let s = format!("{:.*}", dec, v);
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
 fn frac(out: &mut Vec<u8>, ns: i64) {
     out.push(b'.');
     out.extend_from_slice(format!("{:09}0", ns).as_bytes());
@@ -495,7 +468,22 @@ pub fn render(f: &mut Find, segs: &[Seg], c: &mut Cur, out: &mut Vec<u8>) -> usi
                         } else {
                             (st.st_blocks as f64 * 512.0) / st.st_size as f64
                         };
-                        pad_str(out, s, fmt_g(v).as_bytes())
+                        // C's %g with the directive's flags, width and precision
+                        let body = crate::common::printf::c_double(
+                            v,
+                            b'g',
+                            s.prec.unwrap_or(6),
+                            s.hash,
+                            s.plus,
+                            s.space,
+                        );
+                        crate::common::printf::pad(
+                            out,
+                            &body,
+                            s.width.unwrap_or(0),
+                            s.minus,
+                            s.zero,
+                        );
                     }
                     b'F' => {
                         let t = fs_type(f, &st);
@@ -618,13 +606,5 @@ mod tests {
             assert_eq!(dir_part(p.as_bytes()), dir.as_bytes(), "{p}");
         }
         assert_eq!(dir_part(b"a/b//c"), b"a/b/");
-    }
-
-    #[test]
-    fn g_format() {
-        assert_eq!(fmt_g(1.0), "1");
-        assert_eq!(fmt_g(0.5), "0.5");
-        assert_eq!(fmt_g(4096.0), "4096");
-        assert_eq!(fmt_g(0.00390625), "0.00390625");
     }
 }

@@ -179,6 +179,33 @@ fn formats_match_util_linux() {
 }
 
 #[test]
+fn floats_of_any_bits_match_util_linux() {
+    if !have("hexdump") {
+        return skip("util-linux's hexdump is not installed");
+    }
+    let d = TempDir::new("hexdump");
+    // Pseudo-random bits: NaNs, infinities, subnormals and huge exponents among them.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    d.write("bits", &bytes);
+    for f in [
+        r#"/8 "%e %g|%20.10f\n""#,
+        r#"/4 "%g %E %-8.2G|\n""#,
+        r#"/8 "%+.3e % f\n""#,
+        r#"/4 "%#g %010.2f\n""#,
+    ] {
+        compare(&d, &["-v", "-e", f, "bits"]);
+    }
+}
+
+#[test]
 fn escapes_before_text() {
     // util-linux 2.38.1 leaves a plain character after an escape where it was (`"\t%x"` reads
     // as `"\ttx..."` there); ours moves it up as 2.39 does.

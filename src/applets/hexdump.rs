@@ -528,8 +528,8 @@ fn put(out: &mut Vec<u8>, conv: Conv, f: &Flags, b: &[u8], addr: u64) {
 }
 
 /// util-linux's sizes: a number in C's bases with an optional `K M G T P E Z Y` suffix (of
-/// 1024, or of 1000 as `KB`; `KiB` is 1024 too).
-fn parse_size(s: &[u8]) -> Option<u64> {
+/// 1024, or of 1000 as `KB`; `KiB` is 1024 too). `Err(true)`: out of range.
+fn parse_size(s: &[u8]) -> std::result::Result<u64, bool> {
     let (radix, digits) = if s.len() > 2 && (s.starts_with(b"0x") || s.starts_with(b"0X")) {
         (16, &s[2..])
     } else if s.len() > 1 && s[0] == b'0' {
@@ -542,31 +542,34 @@ fn parse_size(s: &[u8]) -> Option<u64> {
         .position(|c| !(*c as char).is_digit(radix))
         .unwrap_or(digits.len());
     if n == 0 && radix == 10 {
-        return None;
+        return Err(false);
     }
     let mut v: u64 = 0;
     for &c in &digits[..n] {
+        let d = (c as char).to_digit(radix).unwrap_or(0) as u64;
         v = v
-            .checked_mul(radix as u64)?
-            .checked_add((c as char).to_digit(radix)? as u64)?;
+            .checked_mul(radix as u64)
+            .and_then(|v| v.checked_add(d))
+            .ok_or(true)?;
     }
     let suf = &digits[n..];
     if suf.is_empty() {
-        return Some(v);
+        return Ok(v);
     }
     let k = b"KMGTPEZY"
         .iter()
-        .position(|&c| c == suf[0].to_ascii_uppercase())?;
+        .position(|&c| c == suf[0].to_ascii_uppercase())
+        .ok_or(false)?;
     let base: u64 = match &suf[1..] {
         b"" | b"iB" => 1024,
         b"B" => 1000,
-        _ => return None,
+        _ => return Err(false),
     };
     let mut m: u64 = 1;
     for _ in 0..=k {
-        m = m.checked_mul(base)?;
+        m = m.checked_mul(base).ok_or(true)?;
     }
-    v.checked_mul(m)
+    v.checked_mul(m).ok_or(true)
 }
 
 /// The input: the files as one stream (or standard input), with `-s` applied as each file is
@@ -664,7 +667,8 @@ impl Input {
                         Some(_) => self.files[self.next - 1].as_bytes(),
                         None => b"stdin",
                     };
-                    ctx.error(1, &file_msg(name, &e));
+                    // util-linux warns and keeps its status.
+                    ctx.msg(&file_msg(name, &e));
                     self.cur = None;
                 }
             }
@@ -718,13 +722,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 }
             }
             "n" | "s" => {
-                let Some(n) = parse_size(val) else {
+                let n = parse_size(val).map_err(|range| {
                     let what = if *id == "n" { "length" } else { "offset" };
                     let mut m = format!("failed to parse {what}: '").into_bytes();
                     m.extend_from_slice(val);
-                    m.extend_from_slice(b"': Invalid argument");
-                    return Err(bad(m));
-                };
+                    m.extend_from_slice(if range {
+                        b"': Numerical result out of range"
+                    } else {
+                        b"': Invalid argument"
+                    });
+                    bad(m)
+                })?;
                 if *id == "n" {
                     length = Some(n);
                 } else {

@@ -386,47 +386,65 @@ fn rewrite(fmt: &[u8], reps: usize, setrep: bool, fbcnt: usize) -> Result<Fu> {
     })
 }
 
-/// C's `%d %i %o %u %x %X` of a value with flags, width and precision.
+/// C's `%d %i %o %u %x %X` of a value with flags, width and precision (on the stack unless the
+/// precision is huge: it runs for every field).
 fn put_int(out: &mut Vec<u8>, f: &Flags, conv: u8, neg: bool, mag: u64) {
     let radix = match conv {
         b'o' => 8,
         b'x' | b'X' => 16,
         _ => 10,
     };
-    let mut digits = Vec::with_capacity(24);
+    let hex: &[u8; 16] = if conv == b'X' {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let min = f.prec.unwrap_or(1);
+    let mut stack = [0u8; 32];
+    let mut heap;
+    let buf: &mut [u8] = if min + 4 > stack.len() {
+        heap = vec![0u8; min + 4];
+        &mut heap
+    } else {
+        &mut stack
+    };
+    let mut k = buf.len();
     let mut v = mag;
     while v != 0 {
-        let d = (v % radix) as u8;
-        digits.push(match d {
-            0..=9 => b'0' + d,
-            _ if conv == b'X' => b'A' + d - 10,
-            _ => b'a' + d - 10,
-        });
+        k -= 1;
+        buf[k] = hex[(v % radix) as usize];
         v /= radix;
     }
-    let min = f.prec.unwrap_or(1);
-    while digits.len() < min {
-        digits.push(b'0');
+    while buf.len() - k < min {
+        k -= 1;
+        buf[k] = b'0';
     }
-    if f.alt && conv == b'o' && digits.last() != Some(&b'0') {
-        digits.push(b'0');
-    }
-    let mut body = Vec::with_capacity(digits.len() + 3);
-    let signed = matches!(conv, b'd' | b'i');
-    if neg {
-        body.push(b'-');
-    } else if signed && f.plus {
-        body.push(b'+');
-    } else if signed && f.space {
-        body.push(b' ');
+    if f.alt && conv == b'o' && buf.get(k) != Some(&b'0') {
+        k -= 1;
+        buf[k] = b'0';
     }
     if f.alt && mag != 0 && (conv == b'x' || conv == b'X') {
-        body.extend_from_slice(if conv == b'X' { b"0X" } else { b"0x" });
+        k -= 2;
+        buf[k] = b'0';
+        buf[k + 1] = conv;
     }
-    body.extend(digits.iter().rev());
+    let signed = matches!(conv, b'd' | b'i');
+    let sign = if neg {
+        Some(b'-')
+    } else if signed && f.plus {
+        Some(b'+')
+    } else if signed && f.space {
+        Some(b' ')
+    } else {
+        None
+    };
+    if let Some(c) = sign {
+        k -= 1;
+        buf[k] = c;
+    }
     pad(
         out,
-        &body,
+        &buf[k..],
         f.width,
         f.left,
         f.zero && !f.left && f.prec.is_none(),

@@ -602,6 +602,8 @@ struct Input {
     /// Offsets skipped over, not yet added to the address.
     skipped: u64,
     left: Option<u64>,
+    ahead: Vec<u8>,
+    pos: usize,
 }
 
 impl Input {
@@ -657,29 +659,44 @@ impl Input {
 
     /// Up to `buf.len()` bytes; 0 at the end of the last input or of `-n`.
     fn read(&mut self, ctx: &mut Ctx, buf: &mut [u8]) -> Result<usize> {
-        let want = match self.left {
-            Some(l) => (l.min(buf.len() as u64)) as usize,
-            None => buf.len(),
-        };
-        if want == 0 {
-            return Ok(0);
+        if self.pos == self.ahead.len() {
+            // Read ahead in the current input only (stdio's buffer), so that the next file is
+            // opened, and its error reported, when this one's bytes are all taken.
+            let want = match self.left {
+                Some(l) => l.min(READ_AHEAD as u64) as usize,
+                None => READ_AHEAD,
+            };
+            if want == 0 {
+                return Ok(0);
+            }
+            let mut tmp = std::mem::take(&mut self.ahead);
+            tmp.resize(want, 0);
+            let n = self.read_raw(ctx, &mut tmp)?;
+            tmp.truncate(n);
+            self.ahead = tmp;
+            self.pos = 0;
+            if let Some(l) = &mut self.left {
+                *l -= n as u64;
+            }
         }
+        let n = buf.len().min(self.ahead.len() - self.pos);
+        buf[..n].copy_from_slice(&self.ahead[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+
+    fn read_raw(&mut self, ctx: &mut Ctx, buf: &mut [u8]) -> Result<usize> {
         loop {
             if self.cur.is_none() && !self.open_next(ctx)? {
                 return Ok(0);
             }
             let r = match self.cur.as_ref().unwrap() {
-                Some(f) => read(f.as_fd(), &mut buf[..want]),
-                None => read(stdin_fd(), &mut buf[..want]),
+                Some(f) => read(f.as_fd(), buf),
+                None => read(stdin_fd(), buf),
             };
             match r {
                 Ok(0) => self.cur = None,
-                Ok(n) => {
-                    if let Some(l) = &mut self.left {
-                        *l -= n as u64;
-                    }
-                    return Ok(n);
-                }
+                Ok(n) => return Ok(n),
                 Err(e) => {
                     let name: &[u8] = match self.cur.as_ref().unwrap() {
                         Some(_) => self.files[self.next - 1].as_bytes(),
@@ -693,6 +710,8 @@ impl Input {
         }
     }
 }
+
+const READ_AHEAD: usize = 64 * 1024;
 
 /// `NAME: strerror`, as util-linux's warn().
 fn file_msg(name: &[u8], e: &std::io::Error) -> Vec<u8> {
@@ -793,6 +812,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         skip,
         skipped: 0,
         left: length,
+        ahead: Vec::new(),
+        pos: 0,
     };
     if bs > 0 {
         dump(ctx, &fss, bs, all, &mut input)?;

@@ -108,6 +108,7 @@ fn lengths_offsets_and_streams_match_util_linux() {
         &["-C", "a3", "nosuch"],
         &["nosuch"],
         &["nosuch", "other"],
+        &["-", "a3"],
         &["-Q", "a3"],
         &["-X", "a3"],
         &["--canon", "a3"],

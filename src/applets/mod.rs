@@ -93,6 +93,8 @@ pub mod grep;
 pub mod groups;
 #[cfg(feature = "head")]
 pub mod head;
+#[cfg(feature = "hexdump")]
+pub mod hexdump;
 #[cfg(feature = "hostname")]
 pub mod hostname;
 #[cfg(feature = "id")]
@@ -382,6 +384,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("gunzip", "gunzip", compress::gunzip, "bin", NoExec),
     applet!("gzip", "gzip", compress::gzip, "bin", NoExec),
     applet!("head", "head", head::main, "usr/bin", NoExec),
+    applet!("hexdump", "hexdump", hexdump::main, "usr/bin", NoExec),
     applet!("hostname", "hostname", hostname::main, "bin", NoExec),
     applet!("id", "id", id::main, "usr/bin", NoExec),
     applet!("install", "install", install::main, "usr/bin", NoExec),

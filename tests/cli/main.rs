@@ -95,6 +95,8 @@ mod grep;
 mod groups;
 #[cfg(feature = "head")]
 mod head;
+#[cfg(feature = "hexdump")]
+mod hexdump;
 #[cfg(feature = "hostname")]
 mod hostname;
 #[cfg(feature = "id")]

@@ -17,6 +17,12 @@ ln rm mkdir rmdir touch chmod run over that tree with random options and operand
 what each leaves behind (kinds, modes, link counts, contents, symlink targets; not times)
 (default: all). mv never gets -n with a backup option (README: GNU 9.1 moves before it rejects
 the pair).
+awk has two oracles, mawk and `gawk --posix`: random programs (patterns, ranges, every
+statement, user functions, printf conversions, getline forms, fields and NF, strnum
+comparisons, number output, syntax errors) over random input; a case counts as a difference
+only where mawk and gawk agree on stdout, status and files (a syntax error's status is 2 for
+both: gawk says 1) and rbox differs, or prints to stderr where both do not (or the reverse);
+cases where they disagree are counted as skipped. `benches/difftest.py RBOX awk -n 2000`.
 Differences are printed as a shell line that reproduces them (and written to DIFFS_FILE).
 """
 import argparse

@@ -824,6 +824,21 @@ fn options_and_operands() {
     for a in cases {
         check(&d, a, b"from stdin\n");
     }
+    // found by difftest: a backslash alone is a field separator; -v wants a variable name
+    d.write("bs", "a\\b\\c\n");
+    let cases: &[&[&str]] = &[
+        &["-F", "\\\\", "{print $2, NF}", "bs"],
+        &[
+            "{n = split($0, A, \"\\\\\"); FS = \"\\\\\"; $0 = $0; print n, A[3], $2}",
+            "bs",
+        ],
+        &["-v", "=x", "BEGIN{print 1}"],
+        &["-v", "1x=3", "BEGIN{print 1}"],
+        &["-v", "x y=3", "BEGIN{print 1}"],
+    ];
+    for a in cases {
+        check_both(&d, a, b"");
+    }
 }
 
 #[test]

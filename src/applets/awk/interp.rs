@@ -214,7 +214,7 @@ fn empty_field() -> Value {
     Value::StrNum(Rc::from(&b""[..]))
 }
 
-fn valid_name(s: &[u8]) -> bool {
+pub fn valid_name(s: &[u8]) -> bool {
     !s.is_empty()
         && (s[0].is_ascii_alphabetic() || s[0] == b'_')
         && s.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
@@ -400,7 +400,8 @@ impl<'a> Interp<'a> {
         Ok(match fs {
             b" " => FsMode::Space,
             b"" => FsMode::Chars,
-            [c] if *c != b'\\' => FsMode::Byte(*c),
+            // one character is itself, `\` too (mawk, gawk)
+            [c] => FsMode::Byte(*c),
             b"\\t" => FsMode::Byte(b'\t'),
             _ => FsMode::Regex(self.regex_ix(fs)?),
         })

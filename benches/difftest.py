@@ -1443,6 +1443,8 @@ def awk_compare(link, args, stdin, files, tmp):
         g = ((2,) + g[0][1:], g[1])  # a syntax error: gawk exits 1, mawk (and rbox) 2
     if (m[0][0], m[0][1], m[1]) != (g[0][0], g[0][1], g[1]):
         return "skip", ""
+    if m[0][0] != 0 and bool(m[0][2]) != bool(g[0][2]):
+        return "skip", ""  # the same status for different reasons (`exit 1`, gawk's syntax error)
     r = run("awk", link, args, stdin, files, os.path.join(tmp, "r"))
     err_ok = bool(m[0][2]) != bool(g[0][2]) or bool(m[0][2]) == bool(r[0][2])
     if (r[0][0], r[0][1], r[1]) == (m[0][0], m[0][1], m[1]) and err_ok:

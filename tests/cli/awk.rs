@@ -1308,6 +1308,12 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"BEGIN { OFMT = "%.2f" } { $3 = 2/3; print $3; print $3, $1; print $3 ""; print }"#,
         &["data"],
     ),
+    // pipes still open at the end are closed last opened first; opening one flushes no other
+    (r#"{ print | "cat"; print | "sort" }"#, &["f2"]),
+    (
+        r#"{ print | "sort -r"; print | "cat" } END { print "end" }"#,
+        &["data"],
+    ),
     // a plain getline is an operand of concatenation
     (
         r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,

@@ -1536,7 +1536,9 @@ impl<'a> Interp<'a> {
         }
         let stream = match (kind, name) {
             (Redir::Pipe, _) => {
-                self.flush_all();
+                // what was printed comes before the command's output; other pipes keep their
+                // buffers (mawk, gawk: `print | "cat"; print | "sort"` leaves cat's lines last)
+                let _ = self.ctx.out.flush();
                 match sh_c(name, Io::Pipe, Io::Inherit) {
                     Ok(mut child) => {
                         let fd = child.stdin.take();
@@ -1651,7 +1653,9 @@ impl<'a> Interp<'a> {
     pub fn close_all(&mut self) -> i32 {
         let mut status = 0;
         let outs = std::mem::take(&mut self.outputs);
-        for (name, mut s) in outs {
+        // the last opened first (mawk, gawk): `print | "cat"; print | "sort"` shows sort's output
+        // before cat's
+        for (name, mut s) in outs.into_iter().rev() {
             if let Err(e) = Self::flush_stream(&mut s) {
                 let m = format!(
                     "close failed on file {} ({})",

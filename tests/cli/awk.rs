@@ -1314,6 +1314,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"{ print | "sort -r"; print | "cat" } END { print "end" }"#,
         &["data"],
     ),
+    // NF keeps the value assigned to it; the record keeps its integer part of fields
+    (
+        r#"{ NF = "2x"; print; print NF; NF = 1.7; print; print NF; NF++; print NF, $0; getline NF < "f1"; print NF "|" $0 }"#,
+        &["data"],
+    ),
     // a plain getline is an operand of concatenation
     (
         r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,

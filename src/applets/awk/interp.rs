@@ -356,6 +356,8 @@ impl<'a> Interp<'a> {
         match s {
             NF => {
                 let n = self.gnum(NF);
+                // NF keeps the value assigned (`NF = 1.7; print NF` is 1.7, mawk, gawk)
+                let assigned = self.globals[NF as usize].clone();
                 self.ensure_split();
                 if n < 0.0 {
                     return err("NF set to negative value");
@@ -369,6 +371,7 @@ impl<'a> Interp<'a> {
                 f.resize(n, empty_field());
                 self.nf = n;
                 self.rebuild();
+                self.globals[NF as usize] = assigned;
             }
             NR => self.nr = self.gnum(NR),
             FNR => self.fnr = self.gnum(FNR),

@@ -671,7 +671,7 @@ impl Parser {
             return self.err();
         }
         self.advance();
-        self.opt_nl();
+        // no newline after `=` (mawk, gawk; BusyBox allows one)
         let rhs = self.expr(ng)?;
         let lv = Box::new(to_lval(lhs).expect("checked"));
         Ok(match op {

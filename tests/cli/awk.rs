@@ -913,6 +913,7 @@ fn syntax_errors_exit_2_with_line() {
         ("BEGIN { x = 1 ? 2\n: 3 }", "awk: line 1: syntax error"),
         ("BEGIN\n{ }", "awk: line 1: syntax error"),
         ("BEGIN { x =\n 1 }", "awk: line 1: syntax error"),
+        ("BEGIN { y = 2 * x = 3 }", "awk: line 1: syntax error"),
         ("BEGIN { x +=\n 1 }", "awk: line 1: syntax error"),
         ("END\n{ }", "awk: line 1: syntax error"),
         (
@@ -1314,6 +1315,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
     (
         r#"{ NF = "2x"; print; print NF; NF = 1.7; print; print NF; NF++; print NF, $0; getline NF < "f1"; print NF "|" $0 }"#,
         &["data"],
+    ),
+    // the right operand of a comparison, match, && or || may be an assignment
+    (
+        r#"BEGIN { print 1 < x = 3; print x; y = 1 && z = 0; print y, z; w = 1 ~ v = 1; print w, v; q = 0 || r += 2; print q, r; if (a == b = 2) print "eq"; print b }"#,
+        &[],
     ),
     // a plain getline is an operand of concatenation
     (

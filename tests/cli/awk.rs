@@ -1321,6 +1321,11 @@ const DIFFTEST: &[(&str, &[&str])] = &[
         r#"BEGIN { print 1 < x = 3; print x; y = 1 && z = 0; print y, z; w = 1 ~ v = 1; print w, v; q = 0 || r += 2; print q, r; if (a == b = 2) print "eq"; print b }"#,
         &[],
     ),
+    // NF's integer part counts: -0.5 is 0, no error
+    (
+        r#"{ NF = -0.5; print NF "|" $0 "|"; NF /= -2; print NF }"#,
+        &["f1"],
+    ),
     // a plain getline is an operand of concatenation
     (
         r#"{ x = 1 getline; print x, $0; y = "a" getline v < "f1"; print y, v; print getline getline, $0 }"#,

@@ -359,7 +359,8 @@ impl<'a> Interp<'a> {
                 // NF keeps the value assigned (`NF = 1.7; print NF` is 1.7, mawk, gawk)
                 let assigned = self.globals[NF as usize].clone();
                 self.ensure_split();
-                if n < 0.0 {
+                // its integer part counts: NF = -0.5 is 0 (mawk, gawk)
+                if n <= -1.0 {
                     return err("NF set to negative value");
                 }
                 if n > MAX_FIELD as f64 {

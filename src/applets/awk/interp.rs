@@ -214,7 +214,7 @@ fn empty_field() -> Value {
     Value::StrNum(Rc::from(&b""[..]))
 }
 
-fn valid_name(s: &[u8]) -> bool {
+pub fn valid_name(s: &[u8]) -> bool {
     !s.is_empty()
         && (s[0].is_ascii_alphabetic() || s[0] == b'_')
         && s.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
@@ -356,8 +356,11 @@ impl<'a> Interp<'a> {
         match s {
             NF => {
                 let n = self.gnum(NF);
+                // NF keeps the value assigned (`NF = 1.7; print NF` is 1.7, mawk, gawk)
+                let assigned = self.globals[NF as usize].clone();
                 self.ensure_split();
-                if n < 0.0 {
+                // its integer part counts: NF = -0.5 is 0 (mawk, gawk)
+                if n <= -1.0 {
                     return err("NF set to negative value");
                 }
                 if n > MAX_FIELD as f64 {
@@ -369,6 +372,7 @@ impl<'a> Interp<'a> {
                 f.resize(n, empty_field());
                 self.nf = n;
                 self.rebuild();
+                self.globals[NF as usize] = assigned;
             }
             NR => self.nr = self.gnum(NR),
             FNR => self.fnr = self.gnum(FNR),
@@ -400,7 +404,8 @@ impl<'a> Interp<'a> {
         Ok(match fs {
             b" " => FsMode::Space,
             b"" => FsMode::Chars,
-            [c] if *c != b'\\' => FsMode::Byte(*c),
+            // one character is itself, `\` too (mawk, gawk)
+            [c] => FsMode::Byte(*c),
             b"\\t" => FsMode::Byte(b'\t'),
             _ => FsMode::Regex(self.regex_ix(fs)?),
         })
@@ -1535,7 +1540,9 @@ impl<'a> Interp<'a> {
         }
         let stream = match (kind, name) {
             (Redir::Pipe, _) => {
-                self.flush_all();
+                // what was printed comes before the command's output; other pipes keep their
+                // buffers (mawk, gawk: `print | "cat"; print | "sort"` leaves cat's lines last)
+                let _ = self.ctx.out.flush();
                 match sh_c(name, Io::Pipe, Io::Inherit) {
                     Ok(mut child) => {
                         let fd = child.stdin.take();
@@ -1650,7 +1657,9 @@ impl<'a> Interp<'a> {
     pub fn close_all(&mut self) -> i32 {
         let mut status = 0;
         let outs = std::mem::take(&mut self.outputs);
-        for (name, mut s) in outs {
+        // the last opened first (mawk, gawk): `print | "cat"; print | "sort"` shows sort's output
+        // before cat's
+        for (name, mut s) in outs.into_iter().rev() {
             if let Err(e) = Self::flush_stream(&mut s) {
                 let m = format!(
                     "close failed on file {} ({})",

@@ -168,7 +168,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         }
     }
     for a in &assigns {
-        let Some(eq) = a.iter().position(|&c| c == b'=') else {
+        let eq = a.iter().position(|&c| c == b'=');
+        let Some(eq) = eq.filter(|&eq| interp::valid_name(&a[..eq])) else {
             msg(&format!(
                 "improper assignment: -v {}",
                 String::from_utf8_lossy(a)

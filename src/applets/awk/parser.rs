@@ -656,6 +656,12 @@ impl Parser {
 
     fn assign(&mut self, ng: bool) -> PResult<Expr> {
         let lhs = self.ternary(ng)?;
+        self.assign_tail(lhs, ng)
+    }
+
+    /// An assignment to `lhs` if an assignment operator follows. Also for the right operand
+    /// of `<`, `~`, `&&` and `||`: `a < x = 3` is `a < (x = 3)` (POSIX's grammar, mawk, gawk).
+    fn assign_tail(&mut self, lhs: Expr, ng: bool) -> PResult<Expr> {
         let op = match self.tok() {
             Tok::Assign => None,
             Tok::AddAssign => Some(BinOp::Add),
@@ -671,13 +677,33 @@ impl Parser {
             return self.err();
         }
         self.advance();
-        self.opt_nl();
+        // no newline after `=` (mawk, gawk; BusyBox allows one)
         let rhs = self.expr(ng)?;
         let lv = Box::new(to_lval(lhs).expect("checked"));
         Ok(match op {
             None => Expr::Assign(lv, Box::new(rhs)),
             Some(op) => Expr::AugAssign(op, lv, Box::new(rhs)),
         })
+    }
+
+    /// The right operand of a comparison, match or `&&`/`||` taking an assignment after it.
+    fn rhs_assign(&mut self, b: Expr, ng: bool) -> PResult<Expr> {
+        if is_lval(&b)
+            && self.pos != self.paren_lval_end
+            && matches!(
+                self.tok(),
+                Tok::Assign
+                    | Tok::AddAssign
+                    | Tok::SubAssign
+                    | Tok::MulAssign
+                    | Tok::DivAssign
+                    | Tok::ModAssign
+                    | Tok::PowAssign
+            )
+        {
+            return self.assign_tail(b, ng);
+        }
+        Ok(b)
     }
 
     fn ternary(&mut self, ng: bool) -> PResult<Expr> {
@@ -699,6 +725,7 @@ impl Parser {
         while self.eat(&Tok::Or) {
             self.opt_nl();
             let b = self.and(ng)?;
+            let b = self.rhs_assign(b, ng)?;
             a = Expr::Or(Box::new(a), Box::new(b));
         }
         Ok(a)
@@ -709,6 +736,7 @@ impl Parser {
         while self.eat(&Tok::And) {
             self.opt_nl();
             let b = self.in_expr(ng)?;
+            let b = self.rhs_assign(b, ng)?;
             a = Expr::And(Box::new(a), Box::new(b));
         }
         Ok(a)
@@ -741,6 +769,7 @@ impl Parser {
             };
             self.advance();
             let b = self.comparison(ng)?;
+            let b = self.rhs_assign(b, ng)?;
             a = Expr::Match(neg, Box::new(a), Box::new(b));
         }
     }
@@ -762,6 +791,7 @@ impl Parser {
         };
         self.advance();
         let b = self.pipe_getline(ng)?;
+        let b = self.rhs_assign(b, ng)?;
         Ok(Expr::Cmp(op, Box::new(a), Box::new(b)))
     }
 

@@ -161,16 +161,7 @@ fn escape(s: &[u8]) -> Vec<u8> {
                 out.push(b'\\');
                 break;
             };
-            out.push(match c {
-                b'a' => 7,
-                b'b' => 8,
-                b'f' => 12,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'v' => 11,
-                c => c,
-            });
+            out.push(crate::common::printf::c_letter_escape(c).unwrap_or(c));
         } else {
             out.push(s[i]);
         }

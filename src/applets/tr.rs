@@ -132,14 +132,10 @@ fn one(ctx: &mut Ctx, s: &[u8], i: &mut usize) -> (u8, bool) {
         return (b'\\', true);
     };
     *i += 1;
+    if let Some(v) = crate::common::printf::c_letter_escape(e) {
+        return (v, true);
+    }
     let v = match e {
-        b'a' => 7,
-        b'b' => 8,
-        b'f' => 12,
-        b'n' => b'\n',
-        b'r' => b'\r',
-        b't' => b'\t',
-        b'v' => 11,
         b'0'..=b'7' => {
             let mut v = (e - b'0') as u32;
             let mut k = 1;

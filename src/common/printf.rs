@@ -32,20 +32,28 @@ pub(crate) fn hex_val(c: u8) -> Option<u32> {
     (c as char).to_digit(16)
 }
 
-/// The byte of a single-letter escape (`\n`, `\t`, ...), shared by every dialect.
-fn simple_escape(c: u8) -> Option<u8> {
+/// The byte of one of C's seven letter escapes (`\a \b \f \n \r \t \v`): what every tool
+/// that reads backslash escapes (printf, echo, tr, hexdump) agrees on.
+pub fn c_letter_escape(c: u8) -> Option<u8> {
     Some(match c {
         b'a' => 7,
         b'b' => 8,
-        b'e' => 27,
         b'f' => 12,
         b'n' => b'\n',
         b'r' => b'\r',
         b't' => b'\t',
         b'v' => 11,
-        b'\\' => b'\\',
         _ => return None,
     })
+}
+
+/// The byte of a single-letter escape (`\n`, `\t`, ...), shared by every dialect.
+fn simple_escape(c: u8) -> Option<u8> {
+    match c {
+        b'e' => Some(27),
+        b'\\' => Some(b'\\'),
+        _ => c_letter_escape(c),
+    }
 }
 
 /// `echo`'s escapes (GNU `echo -e`, or dash's echo) appended to `out`; false when `\c` stops

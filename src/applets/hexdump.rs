@@ -614,7 +614,8 @@ impl Input {
                 match File::open(name) {
                     Ok(fd) => Some(fd),
                     Err(e) => {
-                        ctx.error(1, &file_msg(name.as_bytes(), &e));
+                        // util-linux's warn(): `NAME: strerror`.
+                        ctx.error(1, &Error::file(1, name.as_bytes(), &e).msg);
                         continue;
                     }
                 }
@@ -694,7 +695,7 @@ impl Input {
                         None => b"stdin",
                     };
                     // util-linux warns and keeps its status.
-                    ctx.msg(&file_msg(name, &e));
+                    ctx.msg(&Error::file(1, name, &e).msg);
                     self.cur = None;
                 }
             }
@@ -703,14 +704,6 @@ impl Input {
 }
 
 const READ_AHEAD: usize = 64 * 1024;
-
-/// `NAME: strerror`, as util-linux's warn().
-fn file_msg(name: &[u8], e: &std::io::Error) -> Vec<u8> {
-    let mut m = name.to_vec();
-    m.extend_from_slice(b": ");
-    m.extend_from_slice(strerror(e).as_bytes());
-    m
-}
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);

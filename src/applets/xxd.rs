@@ -297,28 +297,29 @@ fn run(ctx: &mut Ctx, o: &Opts, files: &[OsString]) -> Result<()> {
         }
     }
     let limit = o.len.filter(|&l| l >= 0).map(|l| l as u64);
-    let mut data = Vec::new();
-    read_limited(fd, &mut data, limit).map_err(|e| Error::io(2, "read", &e))?;
-    dump(ctx, o, cols, pos, &data, infile.map(|f| f.as_bytes())).map_err(|e| write_error(&e))?;
+    dump(ctx, o, cols, pos, fd, limit, infile.map(|f| f.as_bytes()))?;
     ctx.out.flush().map_err(|e| write_error(&e))
 }
 
-fn read_limited(fd: sfd::BorrowedFd, out: &mut Vec<u8>, limit: Option<u64>) -> std::io::Result<()> {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let want = match limit {
-            Some(l) => (l - out.len() as u64).min(buf.len() as u64) as usize,
-            None => buf.len(),
-        };
-        if want == 0 {
-            return Ok(());
-        }
-        let n = sfd::read(fd, &mut buf[..want])?;
+/// The next block of input: full unless the input (or `-l`) ends, so that only the last one
+/// may end inside a line of the dump. Empty at the end.
+fn next_block(fd: sfd::BorrowedFd, buf: &mut [u8], left: &mut Option<u64>) -> Result<usize> {
+    let want = match *left {
+        Some(l) => l.min(buf.len() as u64) as usize,
+        None => buf.len(),
+    };
+    let mut got = 0;
+    while got < want {
+        let n = sfd::read(fd, &mut buf[got..want]).map_err(|e| Error::io(2, "read", &e))?;
         if n == 0 {
-            return Ok(());
+            break;
         }
-        out.extend_from_slice(&buf[..n]);
+        got += n;
     }
+    if let Some(l) = left {
+        *l -= got as u64;
+    }
+    Ok(got)
 }
 
 fn hex_digit(v: u8, upper: bool) -> u8 {
@@ -348,147 +349,231 @@ fn c_name(name: &[u8], capitalize: bool) -> Vec<u8> {
     v
 }
 
+/// The dump of the input, read a block at a time (memory stays at one block whatever the
+/// input's size).
 fn dump(
     ctx: &mut Ctx,
     o: &Opts,
     cols: usize,
     start: u64,
-    data: &[u8],
+    fd: sfd::BorrowedFd,
+    limit: Option<u64>,
     infile: Option<&[u8]>,
-) -> std::io::Result<()> {
+) -> Result<()> {
     let up = o.upper;
+    let werr = |e: std::io::Error| write_error(&e);
+    // A whole number of the dump's lines.
+    let mut buf = vec![0u8; cols.max(1) * 4096];
+    let mut left = limit;
+    let mut total: u64 = 0;
     match o.style {
         Style::Plain => {
-            let out = ctx.out.buf_mut();
-            let per_line = if cols == 0 { data.len().max(1) } else { cols };
-            for chunk in data.chunks(per_line) {
-                for &b in chunk {
+            loop {
+                let n = next_block(fd, &mut buf, &mut left)?;
+                if n == 0 {
+                    break;
+                }
+                let out = ctx.out.buf_mut();
+                for (k, &b) in buf[..n].iter().enumerate() {
                     out.push(hex_digit(b >> 4, up));
                     out.push(hex_digit(b, up));
+                    if cols > 0 && (total + k as u64 + 1).is_multiple_of(cols as u64) {
+                        out.push(b'\n');
+                    }
                 }
-                out.push(b'\n');
+                total += n as u64;
+                ctx.out.maybe_flush().map_err(werr)?;
             }
-            ctx.out.maybe_flush()
+            // `-c 0` is one line; a short last line ends too.
+            if total > 0 && (cols == 0 || !total.is_multiple_of(cols as u64)) {
+                ctx.out.write_all(b"\n").map_err(werr)?;
+            }
+            Ok(())
         }
         Style::Include => {
             let name = o.name.as_deref().or(infile);
             if let Some(n) = name {
                 let id = c_name(n, o.capitalize);
-                ctx.out.write_all(b"unsigned char ")?;
-                ctx.out.write_all(&id)?;
-                ctx.out.write_all(b"[] = {\n")?;
+                ctx.out.write_all(b"unsigned char ").map_err(werr)?;
+                ctx.out.write_all(&id).map_err(werr)?;
+                ctx.out.write_all(b"[] = {\n").map_err(werr)?;
             }
-            let out = ctx.out.buf_mut();
-            for (k, &b) in data.iter().enumerate() {
-                if k > 0 {
-                    out.extend_from_slice(if k % cols == 0 { b",\n" } else { b", " });
+            loop {
+                let n = next_block(fd, &mut buf, &mut left)?;
+                if n == 0 {
+                    break;
                 }
-                if k % cols == 0 {
-                    out.extend_from_slice(b"  ");
+                let out = ctx.out.buf_mut();
+                for &b in &buf[..n] {
+                    let k = total as usize;
+                    if k > 0 {
+                        out.extend_from_slice(if k.is_multiple_of(cols) {
+                            b",\n"
+                        } else {
+                            b", "
+                        });
+                    }
+                    if k.is_multiple_of(cols) {
+                        out.extend_from_slice(b"  ");
+                    }
+                    out.extend_from_slice(if up { b"0X" } else { b"0x" });
+                    out.push(hex_digit(b >> 4, up));
+                    out.push(hex_digit(b, up));
+                    total += 1;
                 }
-                out.extend_from_slice(if up { b"0X" } else { b"0x" });
-                out.push(hex_digit(b >> 4, up));
-                out.push(hex_digit(b, up));
+                ctx.out.maybe_flush().map_err(werr)?;
             }
-            if !data.is_empty() {
-                out.push(b'\n');
+            if total > 0 {
+                ctx.out.write_all(b"\n").map_err(werr)?;
             }
             if let Some(n) = name {
                 let id = c_name(n, o.capitalize);
-                ctx.out.write_all(b"};\nunsigned int ")?;
-                ctx.out.write_all(&id)?;
+                ctx.out.write_all(b"};\nunsigned int ").map_err(werr)?;
+                ctx.out.write_all(&id).map_err(werr)?;
                 let len = if o.capitalize { "_LEN" } else { "_len" };
                 ctx.out
-                    .write_all(format!("{len} = {};\n", data.len()).as_bytes())?;
-            }
-            ctx.out.maybe_flush()
-        }
-        _ => {
-            let bits = o.style == Style::Bits;
-            let little = o.style == Style::Little;
-            let width = if bits { 8 } else { 2 };
-            let group = match o.group {
-                None => {
-                    if little {
-                        4
-                    } else if bits {
-                        1
-                    } else {
-                        2
-                    }
-                }
-                Some(g) if g <= 0 || g as usize > cols => cols,
-                Some(g) => g as usize,
-            };
-            // -e reverses whole groups: a last group cut short by COLS keeps its width (vim
-            // overlaps the columns there).
-            let span = if little {
-                cols.div_ceil(group) * group
-            } else {
-                cols
-            };
-            let hex_width = width * span + (span - 1) / group;
-            let mut line = Vec::with_capacity(hex_width + cols + 32);
-            let mut skipping = false;
-            let chunks: Vec<&[u8]> = data.chunks(cols).collect();
-            for (k, chunk) in chunks.iter().enumerate() {
-                let at = start
-                    .wrapping_add(o.offset as u64)
-                    .wrapping_add((k * cols) as u64);
-                let last = k + 1 == chunks.len();
-                // -a: a line of NULs after one is a `*` (once), but the last line is shown.
-                if o.autoskip && !last && chunk.iter().all(|&b| b == 0) {
-                    let prev_zero = k > 0 && chunks[k - 1].iter().all(|&b| b == 0);
-                    if prev_zero {
-                        if !skipping {
-                            ctx.out.write_all(b"*\n")?;
-                            skipping = true;
-                        }
-                        continue;
-                    }
-                }
-                skipping = false;
-                line.clear();
-                if o.decimal {
-                    line.extend_from_slice(format!("{at:08}: ").as_bytes());
-                } else {
-                    line.extend_from_slice(format!("{at:08x}: ").as_bytes());
-                }
-                let hex_start = line.len();
-                line.resize(hex_start + hex_width, b' ');
-                for (p, &b) in chunk.iter().enumerate() {
-                    let q = if little {
-                        let g0 = p - p % group;
-                        g0 + (group - 1 - p % group)
-                    } else {
-                        p
-                    };
-                    let col = hex_start + width * q + q / group;
-                    if bits {
-                        for bit in 0..8 {
-                            line[col + bit] = if b & (0x80 >> bit) != 0 { b'1' } else { b'0' };
-                        }
-                    } else {
-                        line[col] = hex_digit(b >> 4, up);
-                        line[col + 1] = hex_digit(b, up);
-                    }
-                }
-                line.extend_from_slice(b"  ");
-                for &b in chunk.iter() {
-                    line.push(if (0x20..0x7f).contains(&b) { b } else { b'.' });
-                }
-                line.push(b'\n');
-                ctx.out.write_all(&line)?;
+                    .write_all(format!("{len} = {total};\n").as_bytes())
+                    .map_err(werr)?;
             }
             Ok(())
+        }
+        _ => {
+            let mut lines = LineDump::new(o, cols);
+            loop {
+                let n = next_block(fd, &mut buf, &mut left)?;
+                if n == 0 {
+                    break;
+                }
+                for chunk in buf[..n].chunks(cols) {
+                    let at = start.wrapping_add(o.offset as u64).wrapping_add(total);
+                    lines.line(ctx, chunk, at).map_err(werr)?;
+                    total += chunk.len() as u64;
+                }
+            }
+            lines.finish(ctx).map_err(werr)
         }
     }
 }
 
-/// Bytes back from a dump, written at their addresses on standard output.
+/// The normal, bits and little-endian styles, a line at a time.
+struct LineDump {
+    bits: bool,
+    little: bool,
+    up: bool,
+    decimal: bool,
+    autoskip: bool,
+    width: usize,
+    group: usize,
+    hex_width: usize,
+    line: Vec<u8>,
+    prev_zero: bool,
+    /// -a: a line of NULs after one is a `*` (once); the last line is shown all the same, so a
+    /// skipped one is held (its address and length) until another comes.
+    held: Option<(u64, usize)>,
+    skipping: bool,
+}
+
+impl LineDump {
+    fn new(o: &Opts, cols: usize) -> LineDump {
+        let bits = o.style == Style::Bits;
+        let little = o.style == Style::Little;
+        let width = if bits { 8 } else { 2 };
+        let group = match o.group {
+            None if little => 4,
+            None if bits => 1,
+            None => 2,
+            Some(g) if g <= 0 || g as usize > cols => cols,
+            Some(g) => g as usize,
+        };
+        // -e reverses whole groups: a last group cut short by COLS keeps its width (vim
+        // overlaps the columns there).
+        let span = if little {
+            cols.div_ceil(group) * group
+        } else {
+            cols
+        };
+        let hex_width = width * span + (span - 1) / group;
+        LineDump {
+            bits,
+            little,
+            up: o.upper,
+            decimal: o.decimal,
+            autoskip: o.autoskip,
+            width,
+            group,
+            hex_width,
+            line: Vec::with_capacity(hex_width + cols + 32),
+            prev_zero: false,
+            held: None,
+            skipping: false,
+        }
+    }
+
+    fn line(&mut self, ctx: &mut Ctx, chunk: &[u8], at: u64) -> std::io::Result<()> {
+        let zero = chunk.iter().all(|&b| b == 0);
+        let prev_zero = std::mem::replace(&mut self.prev_zero, zero);
+        if self.autoskip && zero && prev_zero {
+            if !self.skipping {
+                ctx.out.write_all(b"*\n")?;
+                self.skipping = true;
+            }
+            self.held = Some((at, chunk.len()));
+            return Ok(());
+        }
+        self.skipping = false;
+        self.held = None;
+        self.write(ctx, chunk, at)
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx) -> std::io::Result<()> {
+        match self.held.take() {
+            Some((at, len)) => self.write(ctx, &vec![0u8; len], at),
+            None => Ok(()),
+        }
+    }
+
+    fn write(&mut self, ctx: &mut Ctx, chunk: &[u8], at: u64) -> std::io::Result<()> {
+        use std::io::Write;
+        let line = &mut self.line;
+        line.clear();
+        if self.decimal {
+            write!(line, "{at:08}: ")?;
+        } else {
+            write!(line, "{at:08x}: ")?;
+        }
+        let hex_start = line.len();
+        line.resize(hex_start + self.hex_width, b' ');
+        let (group, width) = (self.group, self.width);
+        for (p, &b) in chunk.iter().enumerate() {
+            let q = if self.little {
+                p - p % group + (group - 1 - p % group)
+            } else {
+                p
+            };
+            let col = hex_start + width * q + q / group;
+            if self.bits {
+                for bit in 0..8 {
+                    line[col + bit] = if b & (0x80 >> bit) != 0 { b'1' } else { b'0' };
+                }
+            } else {
+                line[col] = hex_digit(b >> 4, self.up);
+                line[col + 1] = hex_digit(b, self.up);
+            }
+        }
+        line.extend_from_slice(b"  ");
+        for &b in chunk {
+            line.push(if (0x20..0x7f).contains(&b) { b } else { b'.' });
+        }
+        line.push(b'\n');
+        ctx.out.write_all(line)
+    }
+}
+
+/// Bytes back from a dump, written at their addresses on standard output; the dump is read a
+/// line at a time.
 fn revert(o: &Opts, fd: sfd::BorrowedFd) -> Result<()> {
-    let mut text = Vec::new();
-    sfd::read_to_end(fd, &mut text).map_err(|e| Error::io(2, "read", &e))?;
+    let mut text = crate::common::lines::Lines::new();
+    let read_err = |e: std::io::Error| Error::io(2, "read", &e);
     let out = stdout_fd();
     let seekable = sfd::lseek(out, 0, libc::SEEK_CUR).is_ok();
     let mut w = Writer {
@@ -499,20 +584,18 @@ fn revert(o: &Opts, fd: sfd::BorrowedFd) -> Result<()> {
     };
     let nib = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     if o.style == Style::Plain {
+        // A pair may span blanks and lines; any other character ends its line.
         let mut pending: Option<u8> = None;
-        let mut skip_line = false;
-        for &c in &text {
-            if skip_line {
-                skip_line = c != b'\n';
-                continue;
-            }
-            if let Some(d) = nib(c) {
-                match pending.take() {
-                    Some(h) => w.push(h << 4 | d)?,
-                    None => pending = Some(d),
+        while let Some((line, _)) = text.next(fd, b'\n').map_err(read_err)? {
+            for &c in line {
+                if let Some(d) = nib(c) {
+                    match pending.take() {
+                        Some(h) => w.push(h << 4 | d)?,
+                        None => pending = Some(d),
+                    }
+                } else if !c.is_ascii_whitespace() {
+                    break;
                 }
-            } else if !c.is_ascii_whitespace() {
-                skip_line = true;
             }
         }
         return w.flush();
@@ -523,7 +606,7 @@ fn revert(o: &Opts, fd: sfd::BorrowedFd) -> Result<()> {
         Some(_) => return Err(Error::new(1, "invalid number of columns (max. 256).")),
     };
     let base = o.seek.map_or(0, |s| s.0);
-    for line in text.split(|&c| c == b'\n') {
+    while let Some((line, _)) = text.next(fd, b'\n').map_err(read_err)? {
         let l = line.trim_ascii_start();
         let Some(colon) = memchr::memchr(b':', l) else {
             continue;

@@ -448,6 +448,8 @@ pub struct Walker {
     nest: usize,
     /// Entries read so far (split walks start their second thread after enough).
     seen: usize,
+    /// When `seen` reaches this, a split walk asks again whether a CPU is idle.
+    ask_at: usize,
 }
 
 /// Where the children of the directory at `path` have their paths joined on, and whether a
@@ -489,6 +491,7 @@ impl Walker {
             nested: None,
             nest: 0,
             seen: 0,
+            ask_at: START_AFTER,
         }
     }
 
@@ -1152,21 +1155,29 @@ enum Threads {
 /// removed or summed in less), unless a directory holds this many subdirectories.
 const START_AFTER: usize = 300;
 const START_SUBDIRS: usize = 8;
+/// Entries read before asking again when no CPU was idle (~2 ms of a walk; /proc/loadavg's
+/// read costs ~10 µs).
+const ASK_AGAIN: usize = 1000;
 
 impl Walker {
     /// Whether to hand a subdirectory over now: the other thread is idle. Starts it when the
     /// walk has shown itself big enough.
-    fn helper_wanted(&self, t: &Team) -> bool {
+    fn helper_wanted(&mut self, t: &Team) -> bool {
         if let Some(start) = t.start {
             if !t.par.started.load(Mem::Relaxed) {
                 let subdirs = self.levels.last().map_or(0, |l| l.subdirs);
-                if self.seen >= START_AFTER || subdirs >= START_SUBDIRS {
-                    t.par.started.store(true, Mem::Relaxed);
+                let first = self.ask_at == START_AFTER;
+                if self.seen >= self.ask_at || (first && subdirs >= START_SUBDIRS) {
                     // On a busy machine a second thread waits for a CPU and the walk for it.
                     // (Asked even when `always`: benches/startup-order.sh walks with
-                    // RBOX_WALK_THREADS=2 and places the code it runs.)
+                    // RBOX_WALK_THREADS=2 and places the code it runs.) A busy CPU is asked
+                    // about again later: what kept it busy is often a process started with
+                    // ours (the reader at the other end of `du | sort`) and soon asleep.
                     if super::sys::process::idle_cpu() || t.always {
+                        t.par.started.store(true, Mem::Relaxed);
                         start();
+                    } else {
+                        self.ask_at = self.seen + ASK_AGAIN;
                     }
                 }
                 return false;

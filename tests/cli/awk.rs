@@ -920,6 +920,24 @@ fn syntax_errors_exit_2_with_line() {
             "function f(f) { }",
             "awk: line 1: syntax error at or near f",
         ),
+        // a parenthesized list is a value only as `(i, j) in a` or a print's whole list,
+        // refused before the first rule runs (the `print` would otherwise have output)
+        (
+            "{ print \"before\" } { x = (1, 2); print x }",
+            "awk: line 1: syntax error at or near ;",
+        ),
+        (
+            "BEGIN { print 1 + (1, 2) }",
+            "awk: line 1: syntax error at or near }",
+        ),
+        (
+            "BEGIN { print (1, 2), 3 }",
+            "awk: line 1: syntax error at or near ,",
+        ),
+        (
+            "BEGIN { print ((1, 2)) }",
+            "awk: line 1: syntax error at or near )",
+        ),
     ] {
         let o = applet("awk").arg(prog).cwd(d.path()).run();
         o.code(2);

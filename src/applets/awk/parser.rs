@@ -48,6 +48,9 @@ pub struct Parser {
     /// The token after the `)` of a parenthesized variable or field: `(x) = 1` and `(x)++`
     /// are syntax errors (mawk, gawk).
     paren_lval_end: usize,
+    /// Where the current `print`'s argument list starts: the one place a parenthesized list
+    /// that is not `(i, j) in a` may stand (`print (a, b) > f`).
+    print_at: usize,
 }
 
 pub fn parse(src: &[u8]) -> PResult<Program> {
@@ -79,6 +82,7 @@ pub fn parse(src: &[u8]) -> PResult<Program> {
         loops: 0,
         calls: Vec::new(),
         paren_lval_end: 0,
+        print_at: usize::MAX,
     };
     for (i, n) in SPECIALS.iter().enumerate() {
         p.global_ix.insert(n.to_string(), i as u32);
@@ -527,6 +531,7 @@ impl Parser {
             Tok::Print | Tok::Printf => {
                 let printf = self.advance() == Tok::Printf;
                 let mut args = Vec::new();
+                self.print_at = self.pos;
                 if !matches!(
                     self.tok(),
                     Tok::Semi
@@ -1037,6 +1042,7 @@ impl Parser {
             }
             Tok::Not | Tok::Minus | Tok::Plus => self.unary(false),
             Tok::LParen => {
+                let open = self.pos;
                 self.advance();
                 self.opt_nl();
                 let first = self.expr(false)?;
@@ -1057,6 +1063,21 @@ impl Parser {
                     self.advance();
                     let arr = self.array_name()?;
                     return Ok(Expr::In(v, arr));
+                }
+                // Anywhere but as the whole list of a print, a list is no value: a syntax error
+                // at the token after it, as mawk and gawk say before running anything.
+                let ends_print = matches!(
+                    self.tok(),
+                    Tok::Semi
+                        | Tok::Newline
+                        | Tok::RBrace
+                        | Tok::Gt
+                        | Tok::Append
+                        | Tok::Pipe
+                        | Tok::Eof
+                );
+                if open != self.print_at || !ends_print {
+                    return self.err();
                 }
                 Ok(Expr::Group(v))
             }

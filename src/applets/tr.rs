@@ -340,14 +340,15 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         return Err(usage(ctx, &msg));
     }
     let translating = !del && ops.len() == 2;
+    // Both strings are parsed (a reversed range in either reported) before either is checked.
     let e1 = parse(ctx, ops[0].as_bytes())?;
-    if e1.iter().any(|e| matches!(e, Elem::Repeat(_, None))) {
-        return Err(fail("the [c*] repeat construct may not appear in string1"));
-    }
     let e2 = match ops.get(1) {
         Some(s) => Some(parse(ctx, s.as_bytes())?),
         None => None,
     };
+    if e1.iter().any(|e| matches!(e, Elem::Repeat(_, None))) {
+        return Err(fail("the [c*] repeat construct may not appear in string1"));
+    }
     let mut set1 = expand(&e1, 0);
     if comp {
         let mut inset = [false; 256];

@@ -57,6 +57,8 @@ fn errors_match_gnu() {
         &["[:foo:]", "x"],
         &["a", "[:digit:]"],
         &["[a*]", "x"],
+        // both strings parsed before either is checked (difftest)
+        &["-c", "-C", "[b*]", "z-a"],
         &["a", "[=b=]"],
         &["a", ""],
         &["a[:lower:]", "[:upper:]"],

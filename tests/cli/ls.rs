@@ -266,6 +266,8 @@ fn every_option_matches_gnu() {
         "-R dir/",
         "-RL",
         "-lL",
+        // a `?` time padded to the epoch's width in the format (difftest)
+        "-lL --time-style=+%s",
         "-lH ldir",
         "-L ldir",
         "ldir",

@@ -591,11 +591,12 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// The width a `?` time is padded to: the epoch in the format for old files, as GNU's
+    /// long_time_expected_width (`+%s` gives 1, not a current time's 10).
     fn time_width(&mut self) -> usize {
         if self.time_width == 0 {
             let mut v = Vec::new();
-            let t = self.now.0;
-            self.time_string(&mut v, t - 86400 * 365, 0);
+            self.time_string(&mut v, 0, 0);
             self.time_width = v.len().max(1);
         }
         self.time_width

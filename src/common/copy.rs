@@ -925,7 +925,12 @@ impl Copier {
         } else {
             self.copy_reg(ctx, s, d, existing.is_some(), false)
         };
-        if ok && track {
+        // GNU's copy_internal goes to un_backup from here too (`cp -b LINK .` whose target
+        // the backup just renamed: the link comes back).
+        if !ok {
+            return self.unbackup(ctx, d, backup_name.as_deref());
+        }
+        if track {
             self.links
                 .insert((s.st.st_dev, s.st.st_ino), d.path.to_vec());
         }

@@ -1021,6 +1021,28 @@ fn failed_link_puts_the_backup_back_like_gnu() {
     }
 }
 
+/// Found by benches/difftest.py: `cp -b LINK .` backs up the link, then cannot open the file
+/// it named (the source was that link); the failed copy renames the backup back, as GNU's
+/// copy_internal does for any failed copy.
+#[test]
+fn failed_copy_puts_the_backup_back_like_gnu() {
+    let extra = |d: &Path| {
+        std::fs::write(d.join("t"), "t\n").unwrap();
+        std::os::unix::fs::symlink("t", d.join("lnk")).unwrap();
+    };
+    for args in [
+        &[s("-bv"), s("--preserve=mode"), s("lnk"), s(".")][..],
+        &[s("--backup=numbered"), s("lnk"), s(".")],
+    ] {
+        let o = both_in(args, "", ALL, extra);
+        assert!(
+            o.err().contains("cannot open 'lnk' for reading"),
+            "{}",
+            o.err()
+        );
+    }
+}
+
 /// Found by benches/difftest.py: a destination removed because the source is not a regular
 /// file, or because it has other names while links are kept, is `removed` in -v even when a
 /// link is made in its place, as GNU.

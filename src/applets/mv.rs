@@ -10,7 +10,9 @@
 //! lines (`renamed 'a' -> 'b'`; across devices `created directory`, `copied`, `removed`).
 //! `--backup[=CONTROL]`/`-b`/`-S` through [`common::backup`](crate::common::backup): the
 //! destination renamed aside before the move (`renamed 'x' -> 'a' (backup: 'a~')`).
-//! Deviations: no SELinux `-Z`.
+//! Deviations: no SELinux `-Z`; the target directory is named again for each operand where
+//! GNU 9 opens it once, so `mv -t LINK LINK FILE` (the link to the target moved into it first)
+//! cannot find `LINK/FILE` where GNU still moves FILE into the directory.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

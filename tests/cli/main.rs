@@ -40,6 +40,8 @@ mod compress;
 mod core;
 #[cfg(feature = "cp")]
 mod cp;
+#[cfg(feature = "crond")]
+mod crond;
 #[cfg(feature = "cut")]
 mod cut;
 #[cfg(feature = "date")]

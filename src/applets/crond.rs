@@ -233,7 +233,7 @@ pub fn parse_field(s: &[u8], modv: i64, off: i64, names: Option<&[u8]>) -> (u64,
 
 /// BusyBox's config_read for crontabs: the next meaningful line from `text[*pos..]` (lines
 /// joined at a trailing `\`), as (tokens, the line from its first non-blank).
-fn next_line<'a>(text: &'a [u8], pos: &mut usize) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
+fn next_line(text: &[u8], pos: &mut usize) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
     let blank = |c: u8| c == b' ' || c == b'\t';
     loop {
         if *pos >= text.len() {
@@ -341,7 +341,7 @@ pub fn parse_table(user: &[u8], text: &[u8], notes: &mut Notes) -> Vec<Entry> {
             }
             // The command: the unmodified line after its first word.
             let ws = |c: &u8| c.is_ascii_whitespace() || *c == 0x0b;
-            let a = data.iter().position(|c| ws(c)).unwrap_or(data.len());
+            let a = data.iter().position(&ws).unwrap_or(data.len());
             let b = data[a..]
                 .iter()
                 .position(|c| !ws(c))

@@ -40,7 +40,8 @@
 //!   /dev/console (LOG_CONS), as glibc's syslog without a daemon.
 //! - Test hook (tests only): `RBOX_CROND_TEST="T0 T1 ..."` (epoch seconds) runs without
 //!   sleeping or forking into the background: start at T0, wake at T1, ..., waiting for the
-//!   jobs after each wake-up, then exit 0; /var/run's files go in DIR instead.
+//!   jobs after each wake-up, then exit 0; /var/run's files go in DIR instead (also when the
+//!   variable holds no time: then crond keeps the real clock).
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -286,13 +287,14 @@ fn next_line(text: &[u8], pos: &mut usize) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
     }
 }
 
-/// What reading a table says: (level, message) pairs (level 20: an error), and the field
-/// dumps BusyBox prints at level <= 5.
+/// What reading a table says: (level, message) pairs (level 20: an error; [`DUMP`]: a field's
+/// values as BusyBox prints them at level <= 5).
 #[derive(Default)]
 pub struct Notes {
     pub msgs: Vec<(u32, Vec<u8>)>,
-    pub dumps: Vec<u8>,
 }
+
+pub const DUMP: u32 = u32::MAX;
 
 /// A user's table as crond reads it.
 pub fn parse_table(user: &[u8], text: &[u8], notes: &mut Notes) -> Vec<Entry> {
@@ -374,10 +376,8 @@ pub fn parse_table(user: &[u8], text: &[u8], notes: &mut Notes) -> Vec<Entry> {
             if !ok {
                 say(notes, 20, &[b"user ", user, b": parse error at ", &t[k]]);
             } else {
-                notes
-                    .dumps
-                    .extend((0..modv).map(|i| b'0' + (bits >> i & 1) as u8));
-                notes.dumps.push(b'\n');
+                let d = (0..modv).map(|i| b'0' + (bits >> i & 1) as u8).collect();
+                notes.msgs.push((DUMP, d));
             }
         }
         let [mins, hrs, mut days, mons, mut dow] = masks;
@@ -510,10 +510,11 @@ struct Crond {
 impl Crond {
     fn note(&self, n: Notes) {
         for (lvl, m) in &n.msgs {
-            self.log.say(*lvl, m);
-        }
-        if self.log.level <= 5 && !self.log.syslog && !n.dumps.is_empty() {
-            let _ = write_all(stderr_fd(), &n.dumps);
+            if *lvl != DUMP {
+                self.log.say(*lvl, m);
+            } else if self.log.level <= 5 && !self.log.syslog {
+                let _ = write_all(stderr_fd(), &[&m[..], b"\n"].concat());
+            }
         }
     }
 
@@ -905,7 +906,8 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     if reboot.is_ok() {
         c.start_jobs(REBOOT);
     }
-    let mut times = test.map(|v| v.into_iter());
+    // Without times the test hook keeps the real clock (and the files out of /var/run).
+    let mut times = test.filter(|v| !v.is_empty()).map(|v| v.into_iter());
     let mut t2 = match &mut times {
         Some(t) => t.next().unwrap_or(0),
         None => now(),
@@ -985,7 +987,7 @@ mod tests {
         let errs = n
             .msgs
             .into_iter()
-            .filter(|m| m.0 >= LOG_ERR)
+            .filter(|m| m.0 >= LOG_ERR && m.0 != DUMP)
             .map(|m| String::from_utf8(m.1).unwrap())
             .collect();
         (e, errs)

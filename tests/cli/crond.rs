@@ -347,6 +347,8 @@ fn crond_ends_on_sigterm() {
     let mut child = std::process::Command::new(rbox())
         .args(["crond", "-f", "-d", "8", "-c"])
         .arg(t.path())
+        // The real clock, with the pid and reboot files in the spool, not /var/run.
+        .env("RBOX_CROND_TEST", "")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -359,4 +361,5 @@ fn crond_ends_on_sigterm() {
         .status();
     let st = child.wait().unwrap();
     assert_eq!(st.code(), Some(0));
+    assert!(t.join("crond.pid").exists());
 }

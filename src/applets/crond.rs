@@ -4,7 +4,8 @@
 //!   streams on /dev/null), `-S` syslog (the default when neither `-L` nor `-d` is given),
 //!   `-l N` log level (0 most verbose, default 8), `-d N` log level with messages on stderr,
 //!   `-L FILE` messages to FILE (reopened on standard error at start and at every wake-up, so
-//!   the jobs' standard error goes there too), `-c DIR` spool (/var/spool/cron/crontabs).
+//!   the jobs' standard error goes there too; a relative FILE is opened from the starting
+//!   directory first, then from DIR, as BusyBox), `-c DIR` spool (/var/spool/cron/crontabs).
 //!   A bad number: `crond: invalid number 'x'`, status 1. A relative DIR is taken from the
 //!   directory crond started in (BusyBox fails at its first rescan).
 //! - Tables: one file per user in DIR, named after the user (names holding a `.` skipped, a

@@ -363,3 +363,53 @@ fn crond_ends_on_sigterm() {
     assert_eq!(st.code(), Some(0));
     assert!(t.join("crond.pid").exists());
 }
+
+#[cfg_attr(
+    rbox_unprivileged,
+    ignore = "needs root: run as root, see README \"Two commands\""
+)]
+#[test]
+fn crontab_then_crond_with_log_file() {
+    if !is_root() {
+        return skip("not root: crond reads root's tables only");
+    }
+    let t = TempDir::new("crond-log");
+    let tabs = t.join("tabs");
+    std::fs::create_dir(&tabs).unwrap();
+    let o = t.join("ran");
+    let table = format!(
+        "0 12 * * * echo ran > {}; echo job-stderr >&2\n",
+        o.display()
+    );
+    applet("crontab")
+        .arg("-c")
+        .arg(&tabs)
+        .arg("-")
+        .stdin(table)
+        .run()
+        .ok();
+    assert_eq!(
+        std::fs::read_to_string(tabs.join("cron.update")).unwrap(),
+        "root\n"
+    );
+    let r = applet("crond")
+        .args(["-f", "-L"])
+        .arg(t.join("log"))
+        .arg("-c")
+        .arg(&tabs)
+        .env(
+            "RBOX_CROND_TEST",
+            format!("{} {}", MONDAY + 43170, MONDAY + 43200),
+        )
+        .env("TZ", "UTC0")
+        .run();
+    r.ok().stdout_is("").stderr_is("");
+    assert_eq!(std::fs::read_to_string(&o).unwrap(), "ran\n");
+    // Messages and the job's stderr go to the -L file.
+    let log = std::fs::read_to_string(t.join("log")).unwrap();
+    assert!(log.starts_with("crond: crond (rbox "), "{log}");
+    assert!(log.contains("crond: USER root pid "), "{log}");
+    assert!(log.contains("job-stderr\n"), "{log}");
+    // The startup scan took cron.update away.
+    assert!(!tabs.join("cron.update").exists());
+}

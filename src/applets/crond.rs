@@ -2,7 +2,8 @@
 //!
 //! - Options: `-f` foreground, `-b` background (the default: fork, new session, standard
 //!   streams on /dev/null), `-S` syslog (the default when neither `-L` nor `-d` is given),
-//!   `-l N` log level (0 most verbose, default 8), `-d N` log level with messages on stderr,
+//!   `-l N` log level (0 most verbose, default 8), `-d N` log level with messages on stderr
+//!   (the -L file when both are given, as BusyBox),
 //!   `-L FILE` messages to FILE (reopened on standard error at start and at every wake-up, so
 //!   the jobs' standard error goes there too; a relative FILE is opened from the starting
 //!   directory first, then from DIR, as BusyBox), `-c DIR` spool (/var/spool/cron/crontabs).
@@ -862,7 +863,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         log: Log {
             level,
             syslog: !debug && file.is_none(),
-            file: if debug { None } else { file },
+            file,
             zone: Zone::local(),
         },
         run_dir: if test.is_some() {
@@ -904,7 +905,7 @@ pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
         libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
         0,
     );
-    if reboot.is_ok() {
+    if reboot.map(drop).is_ok() {
         c.start_jobs(REBOOT);
     }
     // Without times the test hook keeps the real clock (and the files out of /var/run).

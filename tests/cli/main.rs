@@ -40,7 +40,7 @@ mod compress;
 mod core;
 #[cfg(feature = "cp")]
 mod cp;
-#[cfg(feature = "crond")]
+#[cfg(all(feature = "crond", feature = "crontab"))]
 mod crond;
 #[cfg(feature = "cut")]
 mod cut;

@@ -45,6 +45,10 @@ pub mod comm;
 pub mod compress;
 #[cfg(feature = "cp")]
 pub mod cp;
+#[cfg(feature = "crond")]
+pub mod crond;
+#[cfg(feature = "crontab")]
+pub mod crontab;
 #[cfg(feature = "cut")]
 pub mod cut;
 #[cfg(feature = "date")]
@@ -344,6 +348,8 @@ pub static APPLETS: &[Applet] = &[
     applet!("cmp", "cmp", cmp::main, "usr/bin", NoExec),
     applet!("comm", "comm", comm::main, "usr/bin", NoExec),
     applet!("cp", "cp", cp::main, "bin", NoExec),
+    applet!("crond", "crond", crond::main, "usr/sbin", Exec),
+    applet!("crontab", "crontab", crontab::main, "usr/bin", NoExec),
     applet!("cut", "cut", cut::main, "usr/bin", NoExec),
     applet!("date", "date", date::main, "bin", NoExec),
     applet!("dd", "dd", dd::main, "bin", NoExec),

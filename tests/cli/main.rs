@@ -40,6 +40,8 @@ mod compress;
 mod core;
 #[cfg(feature = "cp")]
 mod cp;
+#[cfg(all(feature = "crond", feature = "crontab"))]
+mod crond;
 #[cfg(feature = "cut")]
 mod cut;
 #[cfg(feature = "date")]

@@ -14,6 +14,7 @@
 //! Deviations: no `conv=ascii,ebcdic,ibm` (the EBCDIC tables), refused with a message.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -502,13 +503,14 @@ impl Dd<'_> {
             m.push('\n');
             self.progress_len = 0;
         }
-        m.push_str(&format!(
+        let _ = write!(
+            m,
             "{}+{} records in\n{}+{} records out\n",
             self.r_full, self.r_partial, self.w_full, self.w_partial
-        ));
+        );
         if self.r_truncate > 0 {
             let s = if self.r_truncate == 1 { "" } else { "s" };
-            m.push_str(&format!("{} truncated record{s}\n", self.r_truncate));
+            let _ = write!(m, "{} truncated record{s}\n", self.r_truncate);
         }
         if self.o.status != Status::Noxfer {
             m.push_str(&self.stats_line(false));

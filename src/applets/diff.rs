@@ -22,6 +22,7 @@
 //! be cut differently; both are correct patches. No `-y` (side by side), `-e`/`-n` (ed, RCS),
 //! `-p`/`-F` (function names), `--GTYPE-group-format`, `--from-file`/`--to-file`.
 
+use crate::common::io::push_fmt;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -932,7 +933,7 @@ impl Diff {
             if n <= 1 {
                 out.extend_from_slice((s + n.max(1)).to_string().as_bytes());
             } else {
-                out.extend_from_slice(format!("{},{}", s + 1, s + n).as_bytes());
+                push_fmt(out, format_args!("{},{}", s + 1, s + n));
             }
         };
         let mut out = std::mem::take(ctx.out.buf_mut());
@@ -1055,7 +1056,7 @@ impl Diff {
                     }
                 };
                 out.extend_from_slice(b"***************\n");
-                out.extend_from_slice(format!("*** {} ****\n", r(a0, a1 - a0)).as_bytes());
+                push_fmt(&mut out, format_args!("*** {} ****\n", r(a0, a1 - a0)));
                 if group.iter().any(|h| h.del > 0) {
                     let mut i = a0;
                     for &Change {
@@ -1077,7 +1078,7 @@ impl Diff {
                         i += 1;
                     }
                 }
-                out.extend_from_slice(format!("--- {} ----\n", r(b0, b1 - b0)).as_bytes());
+                push_fmt(&mut out, format_args!("--- {} ----\n", r(b0, b1 - b0)));
                 if group.iter().any(|h| h.ins > 0) {
                     let mut j = b0;
                     for &Change {

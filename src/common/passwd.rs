@@ -10,6 +10,7 @@
 //! module is for the applets that need whole entries or write them (su-exec, gosu, setpriv,
 //! getent, adduser, useradd, ...).
 
+use crate::common::io::push_fmt;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
@@ -74,7 +75,7 @@ impl Passwd {
             }
             l.extend_from_slice(f);
         }
-        l.extend_from_slice(format!(":{}:{}:", self.uid, self.gid).as_bytes());
+        push_fmt(&mut l, format_args!(":{}:{}:", self.uid, self.gid));
         l.extend_from_slice(&self.gecos);
         l.push(b':');
         l.extend_from_slice(&self.dir);
@@ -105,7 +106,7 @@ impl Group {
         let mut l = self.name.clone();
         l.push(b':');
         l.extend_from_slice(&self.passwd);
-        l.extend_from_slice(format!(":{}:", self.gid).as_bytes());
+        push_fmt(&mut l, format_args!(":{}:", self.gid));
         l.extend_from_slice(&self.members.join(&b","[..]));
         l
     }

@@ -24,6 +24,7 @@ mod progress;
 mod tls;
 pub mod url;
 
+use crate::common::io::push_fmt;
 use std::ffi::{OsStr, OsString};
 use std::fmt::{self, Write as _};
 use std::fs::{File, OpenOptions};
@@ -437,7 +438,7 @@ impl Wget {
                     // -q or -o LOG.
                     Err(e) => {
                         let mut t = o.as_bytes().to_vec();
-                        t.extend_from_slice(format!(": {}\n", strerror(&e)).as_bytes());
+                        push_fmt(&mut t, format_args!(": {}\n", strerror(&e)));
                         let _ = write_all(stderr_fd(), &t);
                         return Err(E_GENERIC);
                     }
@@ -1029,7 +1030,7 @@ impl Wget {
                     let mut n = 1;
                     loop {
                         let mut c = p.clone();
-                        c.extend_from_slice(format!(".{n}").as_bytes());
+                        push_fmt(&mut c, format_args!(".{n}"));
                         if std::fs::symlink_metadata(OsStr::from_bytes(&c)).is_err() {
                             p = c;
                             break;

@@ -749,7 +749,9 @@ impl Diff {
     /// The equivalence class of each line of both files: lines equal under the options share
     /// a number.
     fn classes(&self, ta: &Text, tb: &Text) -> (Vec<u32>, Vec<u32>) {
-        let mut map: HashMap<Vec<u8>, u32> = HashMap::new();
+        // Values as i64: the map type `common::fs::IdDb` already instantiates (one copy of the
+        // hash table's code instead of two).
+        let mut map: HashMap<Vec<u8>, i64> = HashMap::new();
         let mut key = Vec::new();
         let blind = self.all_space || self.space_change || self.trailing;
         let mut one = |t: &Text, i: usize, key: &mut Vec<u8>| -> u32 {
@@ -760,8 +762,8 @@ impl Diff {
                 // unless white space is ignored: the newline is white space then.
                 key.extend_from_slice(b"\n\0");
             }
-            let n = map.len() as u32;
-            *map.entry(key.clone()).or_insert(n)
+            let n = map.len() as i64;
+            *map.entry(key.clone()).or_insert(n) as u32
         };
         let ca = (0..ta.len()).map(|i| one(ta, i, &mut key)).collect();
         let cb = (0..tb.len()).map(|i| one(tb, i, &mut key)).collect();

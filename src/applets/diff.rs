@@ -216,11 +216,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
             Arg::Operand(v) => ops.push(v.into_vec()),
             Arg::Opt(o, v) => {
                 let v = v.map(OsString::into_vec);
-                match o.id() {
-                    "brief" => d.brief = true,
-                    "report-identical-files" => d.identical = true,
-                    "unified" => d.format = Format::Unified,
-                    "U" | "unified-long" => {
+                match Id::of(o.id().as_bytes()) {
+                    Some(Id::Brief) => d.brief = true,
+                    Some(Id::Identical) => d.identical = true,
+                    Some(Id::Unified) => d.format = Format::Unified,
+                    Some(Id::CapU) | Some(Id::UnifiedLong) => {
                         d.format = Format::Unified;
                         if let Some(v) = v.filter(|v| !v.is_empty() || o.id() == "U") {
                             match std::str::from_utf8(&v).ok().and_then(|s| s.parse().ok()) {
@@ -229,8 +229,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                             }
                         }
                     }
-                    "context" => d.format = Format::Context,
-                    "C" | "context-long" => {
+                    Some(Id::Context) => d.format = Format::Context,
+                    Some(Id::CapC) | Some(Id::ContextLong) => {
                         d.format = Format::Context;
                         if let Some(v) = v.filter(|v| !v.is_empty() || o.id() == "C") {
                             match std::str::from_utf8(&v).ok().and_then(|s| s.parse().ok()) {
@@ -239,21 +239,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                             }
                         }
                     }
-                    "normal" => d.format = Format::Normal,
-                    "recursive" => d.recursive = true,
-                    "new-file" => d.new_file = true,
-                    "ignore-case" => d.icase = true,
-                    "ignore-tab-expansion" => d.tabs = true,
-                    "ignore-trailing-space" => d.trailing = true,
-                    "ignore-space-change" => d.space_change = true,
-                    "ignore-all-space" => d.all_space = true,
-                    "ignore-blank-lines" => d.blank_lines = true,
-                    "strip-trailing-cr" => d.strip_cr = true,
-                    "text" => d.text = true,
-                    "initial-tab" => d.initial_tab = true,
-                    "label" => d.labels.extend(v),
-                    "exclude" => d.excludes.extend(v),
-                    "exclude-from" => {
+                    Some(Id::Normal) => d.format = Format::Normal,
+                    Some(Id::Recursive) => d.recursive = true,
+                    Some(Id::NewFile) => d.new_file = true,
+                    Some(Id::IgnoreCase) => d.icase = true,
+                    Some(Id::Tabs) => d.tabs = true,
+                    Some(Id::Trailing) => d.trailing = true,
+                    Some(Id::SpaceChange) => d.space_change = true,
+                    Some(Id::AllSpace) => d.all_space = true,
+                    Some(Id::BlankLines) => d.blank_lines = true,
+                    Some(Id::StripCr) => d.strip_cr = true,
+                    Some(Id::Text) => d.text = true,
+                    Some(Id::InitialTab) => d.initial_tab = true,
+                    Some(Id::Label) => d.labels.extend(v),
+                    Some(Id::Exclude) => d.excludes.extend(v),
+                    Some(Id::ExcludeFrom) => {
                         if let Some(f) = v {
                             if let Ok(data) = std::fs::read(std::ffi::OsStr::from_bytes(&f)) {
                                 for l in data.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
@@ -291,6 +291,36 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
     }
     d.compare(ctx, &ops[0], &ops[1], true)?;
     Ok(d.status)
+}
+
+crate::common::args::named! {
+    /// The option ids the match in `run` knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Brief = "brief",
+        Identical = "report-identical-files",
+        Unified = "unified",
+        CapU = "U",
+        UnifiedLong = "unified-long",
+        Context = "context",
+        CapC = "C",
+        ContextLong = "context-long",
+        Normal = "normal",
+        Recursive = "recursive",
+        NewFile = "new-file",
+        IgnoreCase = "ignore-case",
+        Tabs = "ignore-tab-expansion",
+        Trailing = "ignore-trailing-space",
+        SpaceChange = "ignore-space-change",
+        AllSpace = "ignore-all-space",
+        BlankLines = "ignore-blank-lines",
+        StripCr = "strip-trailing-cr",
+        Text = "text",
+        InitialTab = "initial-tab",
+        Label = "label",
+        Exclude = "exclude",
+        ExcludeFrom = "exclude-from",
+    }
 }
 
 /// The options as typed (their arguments included, shell-quoted where needed), as GNU's

@@ -510,7 +510,7 @@ impl Dd<'_> {
         );
         if self.r_truncate > 0 {
             let s = if self.r_truncate == 1 { "" } else { "s" };
-            let _ = write!(m, "{} truncated record{s}\n", self.r_truncate);
+            let _ = writeln!(m, "{} truncated record{s}", self.r_truncate);
         }
         if self.o.status != Status::Noxfer {
             m.push_str(&self.stats_line(false));

@@ -89,7 +89,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 let mut line = String::new();
                 for n in 1..32 {
                     if n % 7 == 0 {
-                        let _ = write!(line, "{n:2} {}\n", name(n));
+                        let _ = writeln!(line, "{n:2} {}", name(n));
                     } else {
                         let _ = write!(line, "{n:2} {:<8}", name(n));
                     }

@@ -303,6 +303,10 @@ pub struct AccountsError {
     pub err: io::Error,
 }
 
+/// The callback of [`Accounts::edit_lists`]: a member list's group name, whether it is the
+/// gshadow administrators' list, the list to edit.
+type ListEdit<'a> = dyn FnMut(&[u8], bool, &mut Vec<Vec<u8>>) + 'a;
+
 impl Accounts {
     /// Lock (in shadow's order: passwd, shadow, group, gshadow) and read.
     pub fn open(root: &[u8]) -> Result<Accounts, AccountsError> {
@@ -377,7 +381,7 @@ impl Accounts {
 
     /// [`Accounts::edit_lists`] through a `dyn` callback: one copy of the editing code for
     /// its four callers (1.2 KB each as generic copies).
-    fn edit_lists_dyn(&mut self, f: &mut dyn FnMut(&[u8], bool, &mut Vec<Vec<u8>>)) {
+    fn edit_lists_dyn(&mut self, f: &mut ListEdit) {
         let mut edit = |lines: &mut Vec<Vec<u8>>, field: usize, admins: bool| {
             for l in lines.iter_mut() {
                 let mut fs = fields(l);

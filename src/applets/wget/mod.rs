@@ -935,9 +935,9 @@ impl Wget {
                 self.log.v("\n");
                 let mut t = format!("  {}\n", String::from_utf8_lossy(&resp.status_line));
                 for (n, v) in &resp.headers {
-                    let _ = write!(
+                    let _ = writeln!(
                         t,
-                        "  {}: {}\n",
+                        "  {}: {}",
                         String::from_utf8_lossy(n),
                         String::from_utf8_lossy(v)
                     );

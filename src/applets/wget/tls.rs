@@ -271,9 +271,9 @@ pub fn failure_text(severity: &str, host: &str, f: &CertFailure) -> String {
             );
         }
         NameMismatch::Cn(cn) => {
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "{severity}: certificate common name '{cn}' doesn't match requested host name '{host}'.\n"
+                "{severity}: certificate common name '{cn}' doesn't match requested host name '{host}'."
             );
         }
     }

@@ -2068,7 +2068,7 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             if *c == b'e' {
                 continue;
             }
-            let _ = write!(out, "{:<20} {}\n", name, show(v, *unit));
+            let _ = writeln!(out, "{:<20} {}", name, show(v, *unit));
         }
         sh.print(out.as_bytes());
         return Ok(sh.flush_out(b"ulimit"));

@@ -558,10 +558,9 @@ impl Dd<'_> {
             if self.o.status != Status::None {
                 let p = self.prev_read;
                 let s = if p == 1 { "" } else { "s" };
-                self.ctx.msg(
-                    format!("warning: partial read ({p} byte{s}); suggest iflag=fullblock")
-                        .as_bytes(),
-                );
+                self.ctx.msgf(format_args!(
+                    "warning: partial read ({p} byte{s}); suggest iflag=fullblock"
+                ));
             }
             self.warn_partial = false;
         }
@@ -1029,13 +1028,10 @@ fn run(ctx: &mut Ctx, o: Opts) -> i32 {
             .try_reserve_exact(size.saturating_add(4096))
             .is_err()
         {
-            ctx.msg(
-                format!(
-                    "memory exhausted by {which} buffer of size {size} bytes ({})",
-                    human_nearest(size as u64, true)
-                )
-                .as_bytes(),
-            );
+            ctx.msgf(format_args!(
+                "memory exhausted by {which} buffer of size {size} bytes ({})",
+                human_nearest(size as u64, true)
+            ));
             return 1;
         }
     }

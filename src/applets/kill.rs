@@ -174,7 +174,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             continue;
         };
         if let Err(e) = sp::kill(pid, sig) {
-            ctx.error(1, format!("({pid}): {}", strerror(&e)).as_bytes());
+            ctx.errorf(1, format_args!("({pid}): {}", strerror(&e)));
         }
     }
     Ok(())

@@ -435,9 +435,11 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx, kill: bool) -> Result<()> {
                     }
                 }
                 Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
-                Err(e) => {
-                    ctx.msg(format!("killing pid {} failed: {}", p.pid, strerror(&e)).as_bytes())
-                }
+                Err(e) => ctx.msgf(format_args!(
+                    "killing pid {} failed: {}",
+                    p.pid,
+                    strerror(&e)
+                )),
             }
         }
         if m.flag("c") {

@@ -8,6 +8,7 @@
 //! different, 2 trouble; usage errors end with `cmp: Try 'cmp --help' ...` as diffutils'.
 //! Deviation: none known.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -311,18 +312,18 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     }
                     out.extend_from_slice(num.as_bytes());
                     if print_bytes {
-                        out.extend_from_slice(format!(" {:3o} ", a[i]).as_bytes());
+                        push_fmt(out, format_args!(" {:3o} ", a[i]));
                         let mut c = Vec::new();
                         push_caret(&mut c, a[i]);
                         while c.len() < 4 {
                             c.push(b' ');
                         }
                         out.extend_from_slice(&c);
-                        out.extend_from_slice(format!(" {:3o} ", b[i]).as_bytes());
+                        push_fmt(out, format_args!(" {:3o} ", b[i]));
                         push_caret(out, b[i]);
                         out.push(b'\n');
                     } else {
-                        out.extend_from_slice(format!(" {:3o} {:3o}\n", a[i], b[i]).as_bytes());
+                        push_fmt(out, format_args!(" {:3o} {:3o}\n", a[i], b[i]));
                     }
                 }
             }
@@ -339,9 +340,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     format!("{}, line {}", byte + i as u64 + 1, line + 1).as_bytes(),
                 );
                 if print_bytes {
-                    msg.extend_from_slice(format!(" is {:3o} ", a[i]).as_bytes());
+                    push_fmt(&mut msg, format_args!(" is {:3o} ", a[i]));
                     push_caret(&mut msg, a[i]);
-                    msg.extend_from_slice(format!(" {:3o} ", b[i]).as_bytes());
+                    push_fmt(&mut msg, format_args!(" {:3o} ", b[i]));
                     push_caret(&mut msg, b[i]);
                 }
                 msg.push(b'\n');
@@ -363,13 +364,13 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 if byte == 0 {
                     msg.extend_from_slice(b" which is empty");
                 } else {
-                    msg.extend_from_slice(format!(" after byte {byte}").as_bytes());
+                    push_fmt(&mut msg, format_args!(" after byte {byte}"));
                     if !verbose {
                         let buf = if short == 0 { &b0 } else { &b1 };
                         if (n > 0 && buf[n - 1] == b'\n') || (n == 0 && last_nl) {
-                            msg.extend_from_slice(format!(", line {line}").as_bytes());
+                            push_fmt(&mut msg, format_args!(", line {line}"));
                         } else {
-                            msg.extend_from_slice(format!(", in line {}", line + 1).as_bytes());
+                            push_fmt(&mut msg, format_args!(", in line {}", line + 1));
                         }
                     }
                 }

@@ -279,7 +279,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                         && !warned[i]
                         && files[i].prev.as_slice() > files[i].line()
                     {
-                        ctx.msg(format!("file {} is not in sorted order", i + 1).as_bytes());
+                        ctx.msgf(format_args!("file {} is not in sorted order", i + 1));
                         if fatal {
                             return Err(Error::silent(1));
                         }

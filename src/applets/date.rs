@@ -270,7 +270,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
 /// Set the clock; a failure is reported and the date is still printed (GNU).
 fn set_clock(ctx: &mut Ctx, t: (i64, u32)) {
     if let Err(e) = crate::common::sys::time::settime(t.0, t.1) {
-        ctx.error(1, format!("cannot set date: {}", strerror(&e)).as_bytes());
+        ctx.errorf(1, format_args!("cannot set date: {}", strerror(&e)));
     }
 }
 

@@ -14,6 +14,7 @@
 //! Deviations: no `conv=ascii,ebcdic,ibm` (the EBCDIC tables), refused with a message.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -502,13 +503,14 @@ impl Dd<'_> {
             m.push('\n');
             self.progress_len = 0;
         }
-        m.push_str(&format!(
+        let _ = write!(
+            m,
             "{}+{} records in\n{}+{} records out\n",
             self.r_full, self.r_partial, self.w_full, self.w_partial
-        ));
+        );
         if self.r_truncate > 0 {
             let s = if self.r_truncate == 1 { "" } else { "s" };
-            m.push_str(&format!("{} truncated record{s}\n", self.r_truncate));
+            let _ = writeln!(m, "{} truncated record{s}", self.r_truncate);
         }
         if self.o.status != Status::Noxfer {
             m.push_str(&self.stats_line(false));
@@ -556,10 +558,9 @@ impl Dd<'_> {
             if self.o.status != Status::None {
                 let p = self.prev_read;
                 let s = if p == 1 { "" } else { "s" };
-                self.ctx.msg(
-                    format!("warning: partial read ({p} byte{s}); suggest iflag=fullblock")
-                        .as_bytes(),
-                );
+                self.ctx.msgf(format_args!(
+                    "warning: partial read ({p} byte{s}); suggest iflag=fullblock"
+                ));
             }
             self.warn_partial = false;
         }
@@ -1027,13 +1028,10 @@ fn run(ctx: &mut Ctx, o: Opts) -> i32 {
             .try_reserve_exact(size.saturating_add(4096))
             .is_err()
         {
-            ctx.msg(
-                format!(
-                    "memory exhausted by {which} buffer of size {size} bytes ({})",
-                    human_nearest(size as u64, true)
-                )
-                .as_bytes(),
-            );
+            ctx.msgf(format_args!(
+                "memory exhausted by {which} buffer of size {size} bytes ({})",
+                human_nearest(size as u64, true)
+            ));
             return 1;
         }
     }

@@ -399,7 +399,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let cols = if output {
         for (on, name) in [(inodes, "-i"), (posix, "-P"), (print_type, "-T")] {
             if on {
-                ctx.msg(format!("options {name} and --output are mutually exclusive").as_bytes());
+                ctx.msgf(format_args!(
+                    "options {name} and --output are mutually exclusive"
+                ));
                 ctx.try_help();
                 return Err(Error::silent(1));
             }

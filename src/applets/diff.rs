@@ -22,6 +22,7 @@
 //! be cut differently; both are correct patches. No `-y` (side by side), `-e`/`-n` (ed, RCS),
 //! `-p`/`-F` (function names), `--GTYPE-group-format`, `--from-file`/`--to-file`.
 
+use crate::common::io::push_fmt;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -215,11 +216,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
             Arg::Operand(v) => ops.push(v.into_vec()),
             Arg::Opt(o, v) => {
                 let v = v.map(OsString::into_vec);
-                match o.id() {
-                    "brief" => d.brief = true,
-                    "report-identical-files" => d.identical = true,
-                    "unified" => d.format = Format::Unified,
-                    "U" | "unified-long" => {
+                match Id::of(o.id().as_bytes()) {
+                    Some(Id::Brief) => d.brief = true,
+                    Some(Id::Identical) => d.identical = true,
+                    Some(Id::Unified) => d.format = Format::Unified,
+                    Some(Id::CapU) | Some(Id::UnifiedLong) => {
                         d.format = Format::Unified;
                         if let Some(v) = v.filter(|v| !v.is_empty() || o.id() == "U") {
                             match std::str::from_utf8(&v).ok().and_then(|s| s.parse().ok()) {
@@ -228,8 +229,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                             }
                         }
                     }
-                    "context" => d.format = Format::Context,
-                    "C" | "context-long" => {
+                    Some(Id::Context) => d.format = Format::Context,
+                    Some(Id::CapC) | Some(Id::ContextLong) => {
                         d.format = Format::Context;
                         if let Some(v) = v.filter(|v| !v.is_empty() || o.id() == "C") {
                             match std::str::from_utf8(&v).ok().and_then(|s| s.parse().ok()) {
@@ -238,21 +239,21 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                             }
                         }
                     }
-                    "normal" => d.format = Format::Normal,
-                    "recursive" => d.recursive = true,
-                    "new-file" => d.new_file = true,
-                    "ignore-case" => d.icase = true,
-                    "ignore-tab-expansion" => d.tabs = true,
-                    "ignore-trailing-space" => d.trailing = true,
-                    "ignore-space-change" => d.space_change = true,
-                    "ignore-all-space" => d.all_space = true,
-                    "ignore-blank-lines" => d.blank_lines = true,
-                    "strip-trailing-cr" => d.strip_cr = true,
-                    "text" => d.text = true,
-                    "initial-tab" => d.initial_tab = true,
-                    "label" => d.labels.extend(v),
-                    "exclude" => d.excludes.extend(v),
-                    "exclude-from" => {
+                    Some(Id::Normal) => d.format = Format::Normal,
+                    Some(Id::Recursive) => d.recursive = true,
+                    Some(Id::NewFile) => d.new_file = true,
+                    Some(Id::IgnoreCase) => d.icase = true,
+                    Some(Id::Tabs) => d.tabs = true,
+                    Some(Id::Trailing) => d.trailing = true,
+                    Some(Id::SpaceChange) => d.space_change = true,
+                    Some(Id::AllSpace) => d.all_space = true,
+                    Some(Id::BlankLines) => d.blank_lines = true,
+                    Some(Id::StripCr) => d.strip_cr = true,
+                    Some(Id::Text) => d.text = true,
+                    Some(Id::InitialTab) => d.initial_tab = true,
+                    Some(Id::Label) => d.labels.extend(v),
+                    Some(Id::Exclude) => d.excludes.extend(v),
+                    Some(Id::ExcludeFrom) => {
                         if let Some(f) = v {
                             if let Ok(data) = std::fs::read(std::ffi::OsStr::from_bytes(&f)) {
                                 for l in data.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
@@ -290,6 +291,36 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
     }
     d.compare(ctx, &ops[0], &ops[1], true)?;
     Ok(d.status)
+}
+
+crate::common::args::named! {
+    /// The option ids the match in `run` knows: one search of their names instead of a
+    /// comparison with each.
+    enum Id {
+        Brief = "brief",
+        Identical = "report-identical-files",
+        Unified = "unified",
+        CapU = "U",
+        UnifiedLong = "unified-long",
+        Context = "context",
+        CapC = "C",
+        ContextLong = "context-long",
+        Normal = "normal",
+        Recursive = "recursive",
+        NewFile = "new-file",
+        IgnoreCase = "ignore-case",
+        Tabs = "ignore-tab-expansion",
+        Trailing = "ignore-trailing-space",
+        SpaceChange = "ignore-space-change",
+        AllSpace = "ignore-all-space",
+        BlankLines = "ignore-blank-lines",
+        StripCr = "strip-trailing-cr",
+        Text = "text",
+        InitialTab = "initial-tab",
+        Label = "label",
+        Exclude = "exclude",
+        ExcludeFrom = "exclude-from",
+    }
 }
 
 /// The options as typed (their arguments included, shell-quoted where needed), as GNU's
@@ -748,7 +779,9 @@ impl Diff {
     /// The equivalence class of each line of both files: lines equal under the options share
     /// a number.
     fn classes(&self, ta: &Text, tb: &Text) -> (Vec<u32>, Vec<u32>) {
-        let mut map: HashMap<Vec<u8>, u32> = HashMap::new();
+        // Values as i64: the map type `common::fs::IdDb` already instantiates (one copy of the
+        // hash table's code instead of two).
+        let mut map: HashMap<Vec<u8>, i64> = HashMap::new();
         let mut key = Vec::new();
         let blind = self.all_space || self.space_change || self.trailing;
         let mut one = |t: &Text, i: usize, key: &mut Vec<u8>| -> u32 {
@@ -759,8 +792,8 @@ impl Diff {
                 // unless white space is ignored: the newline is white space then.
                 key.extend_from_slice(b"\n\0");
             }
-            let n = map.len() as u32;
-            *map.entry(key.clone()).or_insert(n)
+            let n = map.len() as i64;
+            *map.entry(key.clone()).or_insert(n) as u32
         };
         let ca = (0..ta.len()).map(|i| one(ta, i, &mut key)).collect();
         let cb = (0..tb.len()).map(|i| one(tb, i, &mut key)).collect();
@@ -932,7 +965,7 @@ impl Diff {
             if n <= 1 {
                 out.extend_from_slice((s + n.max(1)).to_string().as_bytes());
             } else {
-                out.extend_from_slice(format!("{},{}", s + 1, s + n).as_bytes());
+                push_fmt(out, format_args!("{},{}", s + 1, s + n));
             }
         };
         let mut out = std::mem::take(ctx.out.buf_mut());
@@ -1055,7 +1088,7 @@ impl Diff {
                     }
                 };
                 out.extend_from_slice(b"***************\n");
-                out.extend_from_slice(format!("*** {} ****\n", r(a0, a1 - a0)).as_bytes());
+                push_fmt(&mut out, format_args!("*** {} ****\n", r(a0, a1 - a0)));
                 if group.iter().any(|h| h.del > 0) {
                     let mut i = a0;
                     for &Change {
@@ -1077,7 +1110,7 @@ impl Diff {
                         i += 1;
                     }
                 }
-                out.extend_from_slice(format!("--- {} ----\n", r(b0, b1 - b0)).as_bytes());
+                push_fmt(&mut out, format_args!("--- {} ----\n", r(b0, b1 - b0)));
                 if group.iter().any(|h| h.ins > 0) {
                     let mut j = b0;
                     for &Change {

@@ -281,14 +281,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
     }
     if verbose {
         let t = started.elapsed();
-        ctx.msg(
-            format!(
-                "getting lock took {}.{:06} seconds",
-                t.as_secs(),
-                t.subsec_micros()
-            )
-            .as_bytes(),
-        );
+        ctx.msgf(format_args!(
+            "getting lock took {}.{:06} seconds",
+            t.as_secs(),
+            t.subsec_micros()
+        ));
     }
     if cmd.is_empty() {
         return Ok(ctx.finish(Ok(())));
@@ -338,7 +335,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                 Ok(None) => continue,
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
                 Err(e) => {
-                    ctx.msg(format!("waitpid failed: {}", strerror(&e)).as_bytes());
+                    ctx.msgf(format_args!("waitpid failed: {}", strerror(&e)));
                     return Ok(1);
                 }
             }

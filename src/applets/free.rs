@@ -8,6 +8,7 @@
 //! usage, status 1. Deviation: none known.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::args::Opt;
@@ -118,10 +119,10 @@ impl Scale {
 }
 
 fn row(out: &mut String, head: &str, vals: &[u64], sc: &Scale) {
-    out.push_str(&format!("{head:<9}"));
+    let _ = write!(out, "{head:<9}");
     for (i, &v) in vals.iter().enumerate() {
         let sep = if i == 0 { "" } else { " " };
-        out.push_str(&format!("{sep}{:>11}", sc.fmt(v)));
+        let _ = write!(out, "{sep}{:>11}", sc.fmt(v));
     }
     out.push('\n');
 }

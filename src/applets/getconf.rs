@@ -14,6 +14,7 @@
 //! GNU_LIBC_VERSION, GNU_LIBPTHREAD_VERSION and the confstr values glibc leaves empty are not
 //! supported (`Unrecognized variable`).
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -359,7 +360,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let mut out = Vec::with_capacity(8192);
         for (name, v) in VARS.iter().map(entry) {
             let val = value(v, path).ok().flatten().unwrap_or_default();
-            out.extend_from_slice(format!("{name:<35}{val}\n").as_bytes());
+            push_fmt(&mut out, format_args!("{name:<35}{val}\n"));
         }
         ctx.out.write_all(&out)?;
         return Ok(());

@@ -18,6 +18,7 @@
 //! (getaddrinfo sorts by RFC 6724). `aliases`, `ethers`, `netgroup`,
 //! `networks` and `rpc` are not implemented (reported as unknown databases).
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::net::IpAddr;
 use std::os::unix::ffi::OsStrExt;
@@ -440,7 +441,7 @@ fn services(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<bool> {
         while l.len() < 21 {
             l.push(b' ');
         }
-        l.extend_from_slice(format!(" {}/", s.port).as_bytes());
+        push_fmt(&mut l, format_args!(" {}/", s.port));
         l.extend_from_slice(&s.proto);
         for a in &s.aliases {
             l.push(b' ');
@@ -501,7 +502,7 @@ fn protocols(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<bool> {
         while l.len() < 21 {
             l.push(b' ');
         }
-        l.extend_from_slice(format!(" {}", p.1).as_bytes());
+        push_fmt(&mut l, format_args!(" {}", p.1));
         for a in &p.2 {
             l.push(b' ');
             l.extend_from_slice(a);
@@ -559,7 +560,7 @@ fn initgroups(ctx: &mut Ctx, keys: &[&[u8]]) -> Result<bool> {
         for g in all.iter().filter(|g| g.members.iter().any(|m| m == k)) {
             if !seen.contains(&g.gid) {
                 seen.push(g.gid);
-                l.extend_from_slice(format!(" {}", g.gid).as_bytes());
+                push_fmt(&mut l, format_args!(" {}", g.gid));
             }
         }
         line(ctx, &l)?;

@@ -22,6 +22,7 @@
 //! directory order); `-NUM` digits in separate words accumulate (`-1 -2` is 12, GNU: 2);
 //! no encoding errors exist in the C locale, so only NUL bytes make a file binary.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
@@ -2177,7 +2178,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx, forced: Option<Mode>) -> i32 {
             let mut m = Vec::new();
             if let Some(Some((f, n))) = pat_origin.get(p) {
                 m.extend_from_slice(f);
-                m.extend_from_slice(format!(":{n}: ").as_bytes());
+                push_fmt(&mut m, format_args!(":{n}: "));
             }
             m.extend_from_slice(e.to_string().as_bytes());
             ctx.msg(&m);

@@ -78,7 +78,7 @@ fn print(ctx: &mut Ctx, db: &mut Names, rgid: u32, egid: u32, list: &[u32]) {
         match db.group(g) {
             Some(n) => ctx.out.buf_mut().extend_from_slice(n),
             None => {
-                ctx.error(1, format!("cannot find name for group ID {g}").as_bytes());
+                ctx.errorf(1, format_args!("cannot find name for group ID {g}"));
                 push_u64(ctx.out.buf_mut(), g.into());
             }
         }

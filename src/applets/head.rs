@@ -113,7 +113,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     b'v' => headers = Some(true),
                     b'z' => mode.eol = 0,
                     _ => {
-                        ctx.msg(format!("invalid trailing option -- {}", c as char).as_bytes());
+                        ctx.msgf(format_args!("invalid trailing option -- {}", c as char));
                         ctx.try_help();
                         return Err(Error::silent(1));
                     }

@@ -194,7 +194,7 @@ impl Id<'_> {
                 return;
             }
             self.ctx
-                .error(1, format!("cannot find name for user ID {uid}").as_bytes());
+                .errorf(1, format_args!("cannot find name for user ID {uid}"));
         }
         push_u64(self.ctx.out.buf_mut(), uid.into());
     }
@@ -207,7 +207,7 @@ impl Id<'_> {
                 return;
             }
             self.ctx
-                .error(1, format!("cannot find name for group ID {gid}").as_bytes());
+                .errorf(1, format_args!("cannot find name for group ID {gid}"));
         }
         push_u64(self.ctx.out.buf_mut(), gid.into());
     }

@@ -220,7 +220,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             None
         };
         if let Some(o) = clash {
-            ctx.msg(format!("options --compare (-C) and {o} are mutually exclusive").as_bytes());
+            ctx.msgf(format_args!(
+                "options --compare (-C) and {o} are mutually exclusive"
+            ));
             ctx.try_help();
             return Err(Error::silent(1));
         }

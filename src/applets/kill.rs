@@ -8,6 +8,7 @@
 //! (sigqueue values) and no `--timeout`; usage errors print a short usage line.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::common::help::{help_text, Help};
@@ -88,9 +89,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 let mut line = String::new();
                 for n in 1..32 {
                     if n % 7 == 0 {
-                        line.push_str(&format!("{n:2} {}\n", name(n)));
+                        let _ = writeln!(line, "{n:2} {}", name(n));
                     } else {
-                        line.push_str(&format!("{n:2} {:<8}", name(n)));
+                        let _ = write!(line, "{n:2} {:<8}", name(n));
                     }
                 }
                 if !line.ends_with('\n') {
@@ -173,7 +174,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             continue;
         };
         if let Err(e) = sp::kill(pid, sig) {
-            ctx.error(1, format!("({pid}): {}", strerror(&e)).as_bytes());
+            ctx.errorf(1, format_args!("({pid}): {}", strerror(&e)));
         }
     }
     Ok(())

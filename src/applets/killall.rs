@@ -11,6 +11,7 @@
 //! (with `-u` alone: when anything was killed), else 1. Deviations: no `-i` (interactive),
 //! `-n` (namespaces) or `-Z` (SELinux); long options need their full names.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -231,7 +232,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                 Ok(st) => Some((st.st_dev, st.st_ino)),
                 Err(e) => {
                     let mut m = n.to_vec();
-                    m.extend_from_slice(format!(": {}\n", strerror(&e)).as_bytes());
+                    push_fmt(&mut m, format_args!(": {}\n", strerror(&e)));
                     io::write_all(io::stderr_fd(), &m).ok();
                     return Err(Error::silent(1));
                 }
@@ -275,7 +276,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             if has(b'v') {
                 let mut m = b"killall: skipping partial match ".to_vec();
                 m.extend_from_slice(&p.comm);
-                m.extend_from_slice(format!("({})\n", p.pid).as_bytes());
+                push_fmt(&mut m, format_args!("({})\n", p.pid));
                 io::write_all(io::stderr_fd(), &m).ok();
             }
             continue;
@@ -308,7 +309,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     let mut m = b"Killed ".to_vec();
                     m.extend_from_slice(shown);
                     let g = if has(b'g') { "pgid " } else { "" };
-                    m.extend_from_slice(format!("({g}{id}) with signal {sig}\n").as_bytes());
+                    push_fmt(&mut m, format_args!("({g}{id}) with signal {sig}\n"));
                     out.extend_from_slice(&m);
                 }
                 if let Some(j) = hit {
@@ -319,7 +320,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
             Err(e) => {
                 out.extend_from_slice(shown);
-                out.extend_from_slice(format!("({id}): {}\n", strerror(&e)).as_bytes());
+                push_fmt(&mut out, format_args!("({id}): {}\n", strerror(&e)));
             }
         }
     }

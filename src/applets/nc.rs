@@ -161,14 +161,11 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     conn = Some((s, a.ip()));
                     break;
                 }
-                Err(e) if o.verbose => ctx.msg(
-                    format!(
-                        "connect to {} port {port} (tcp) failed: {}",
-                        a.ip(),
-                        strerror(&e)
-                    )
-                    .as_bytes(),
-                ),
+                Err(e) if o.verbose => ctx.msgf(format_args!(
+                    "connect to {} port {port} (tcp) failed: {}",
+                    a.ip(),
+                    strerror(&e)
+                )),
                 Err(_) => {}
             }
         }

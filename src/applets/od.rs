@@ -631,7 +631,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         left -= n as u64;
     }
     if let Some(w) = bad_width {
-        ctx.msg(format!("warning: invalid width {w}; using {bpb} instead").as_bytes());
+        ctx.msgf(format_args!(
+            "warning: invalid width {w}; using {bpb} instead"
+        ));
     }
     let mut addr = skip;
     let mut remaining = limit.unwrap_or(u64::MAX);

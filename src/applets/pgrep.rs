@@ -11,6 +11,7 @@
 //! threads (pgrep lists processes), no `--ns`, `--nslist`, `--cgroup`, `-q` (sigqueue), and
 //! `-L` (the pid file's lock is not checked).
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -430,17 +431,19 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx, kill: bool) -> Result<()> {
                     killed += 1;
                     if m.flag("e") {
                         out.extend_from_slice(shown);
-                        out.extend_from_slice(format!(" killed (pid {})\n", p.pid).as_bytes());
+                        push_fmt(&mut out, format_args!(" killed (pid {})\n", p.pid));
                     }
                 }
                 Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
-                Err(e) => {
-                    ctx.msg(format!("killing pid {} failed: {}", p.pid, strerror(&e)).as_bytes())
-                }
+                Err(e) => ctx.msgf(format_args!(
+                    "killing pid {} failed: {}",
+                    p.pid,
+                    strerror(&e)
+                )),
             }
         }
         if m.flag("c") {
-            out.extend_from_slice(format!("{}\n", found.len()).as_bytes());
+            push_fmt(&mut out, format_args!("{}\n", found.len()));
         }
         ctx.out.write_all(&out)?;
         return if killed > 0 {
@@ -450,7 +453,7 @@ fn run(mut argv: Vec<OsString>, ctx: &mut Ctx, kill: bool) -> Result<()> {
         };
     }
     if m.flag("c") {
-        out.extend_from_slice(format!("{}\n", found.len()).as_bytes());
+        push_fmt(&mut out, format_args!("{}\n", found.len()));
     } else {
         let delim = m.last("d").map_or(&b"\n"[..], |d| d.as_bytes());
         for (i, (p, shown)) in found.iter().enumerate() {

@@ -15,6 +15,7 @@
 //! is printed as the bytes it is, control characters as `?`; a terminal is named from its
 //! device number (pts, tty, ttyS, console), others as `MAJOR,MINOR`.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -679,7 +680,7 @@ struct World {
 type SortKey = (i64, Vec<u8>);
 
 fn two(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(format!("{n:02}").as_bytes());
+    push_fmt(out, format_args!("{n:02}"));
 }
 
 impl World {
@@ -732,7 +733,7 @@ impl World {
                 let (d, h, m, s) = (t / 86400, t / 3600 % 24, t / 60 % 60, t % 60);
                 let mut v = Vec::new();
                 if d > 0 {
-                    v.extend_from_slice(format!("{d}-").as_bytes());
+                    push_fmt(&mut v, format_args!("{d}-"));
                 }
                 if d > 0 || h > 0 {
                     two(&mut v, h);
@@ -748,7 +749,7 @@ impl World {
                 let t = p.ticks / self.hz;
                 let mut v = Vec::new();
                 if t >= 86400 {
-                    v.extend_from_slice(format!("{}-", t / 86400).as_bytes());
+                    push_fmt(&mut v, format_args!("{}-", t / 86400));
                 }
                 v.extend_from_slice(
                     format!("{:02}:{:02}:{:02}", t / 3600 % 24, t / 60 % 60, t % 60).as_bytes(),

@@ -10,6 +10,7 @@
 //! error is util-linux's `rev: NAME: LINES: ERROR` (the lines read before it; NAME `stdin` for
 //! standard input). Deviation: none known.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -126,7 +127,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
                     let mut msg = name
                         .as_ref()
                         .map_or(b"stdin".to_vec(), |n| n.as_bytes().to_vec());
-                    msg.extend_from_slice(format!(": {n}: ").as_bytes());
+                    push_fmt(&mut msg, format_args!(": {n}: "));
                     msg.extend_from_slice(strerror(&e).as_bytes());
                     ctx.error(1, &msg);
                     break;

@@ -11,6 +11,7 @@
 //! effect. Deviations: no SELinux, so `%C` reads the `security.selinux` attribute and prints
 //! `?` with GNU's error when there is none; `%m` does not resolve bind mounts to their source.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -799,8 +800,8 @@ fn out_num(out: &mut Vec<u8>, d: &Dir, allowed: &[u8], neg: bool, mag: u64, base
     let mut digits = Vec::new();
     match base {
         10 => push_u64(&mut digits, mag),
-        8 => digits.extend_from_slice(format!("{mag:o}").as_bytes()),
-        _ => digits.extend_from_slice(format!("{mag:x}").as_bytes()),
+        8 => push_fmt(&mut digits, format_args!("{mag:o}")),
+        _ => push_fmt(&mut digits, format_args!("{mag:x}")),
     }
     let prec = if d.dot {
         Some(d.prec.unwrap_or(0))

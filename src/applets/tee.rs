@@ -127,7 +127,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
-                ctx.error(1, format!("read error: {}", strerror(&e)).as_bytes());
+                ctx.errorf(1, format_args!("read error: {}", strerror(&e)));
                 break;
             }
         };

@@ -231,7 +231,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<i32> {
                 Ok(Some((_, st))) => break st,
                 Ok(None) => continue,
                 Err(e) => {
-                    ctx.msg(format!("error waiting for child: {}", strerror(&e)).as_bytes());
+                    ctx.msgf(format_args!("error waiting for child: {}", strerror(&e)));
                     return Ok(125);
                 }
             },

@@ -147,8 +147,7 @@ fn one(ctx: &mut Ctx, s: &[u8], i: &mut usize) -> (u8, bool) {
                         k += 1;
                     }
                     Some(&d @ b'0'..=b'7') => {
-                        ctx.msg(
-                            format!(
+                        ctx.msgf(format_args!(
                                 "warning: the ambiguous octal escape \\{}{}{} is being\n\tinterpreted as the 2-byte sequence \\0{}{}, {}",
                                 e as char,
                                 s[*i - 1] as char,
@@ -156,9 +155,7 @@ fn one(ctx: &mut Ctx, s: &[u8], i: &mut usize) -> (u8, bool) {
                                 e as char,
                                 s[*i - 1] as char,
                                 d as char
-                            )
-                            .as_bytes(),
-                        );
+                            ));
                         break;
                     }
                     _ => break,

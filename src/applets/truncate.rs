@@ -7,6 +7,7 @@
 //! the umask; messages and statuses as GNU's (`truncate: Invalid number: '1x'`, `cannot open
 //! 'd' for writing: Is a directory`). Deviation: none known.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -328,7 +329,7 @@ fn truncate_one(
     if let Err(e) = sfs::ftruncate(fd, nsize as u64) {
         let mut m = b"failed to truncate ".to_vec();
         m.extend_from_slice(&quote_always(name));
-        m.extend_from_slice(format!(" at {nsize} bytes").as_bytes());
+        push_fmt(&mut m, format_args!(" at {nsize} bytes"));
         m.extend_from_slice(b": ");
         m.extend_from_slice(crate::common::ctx::strerror(&e).as_bytes());
         ctx.error(1, &m);

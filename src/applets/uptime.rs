@@ -7,6 +7,7 @@
 //! Bad options and operands print the usage, status 1. Deviation: none known.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 
 use crate::common::args::Opt;
 use crate::common::help::{help_text, Help};
@@ -103,22 +104,23 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let (d, h, mi) = (secs / 86400, secs / 3600 % 24, secs / 60 % 60);
         s = format!(" {:02}:{:02}:{:02} up ", t.hour, t.min, t.sec);
         if d > 0 {
-            s.push_str(&format!("{}, ", plural(d, "day")));
+            let _ = write!(s, "{}, ", plural(d, "day"));
         }
         if h > 0 {
-            s.push_str(&format!("{h:2}:{mi:02}, "));
+            let _ = write!(s, "{h:2}:{mi:02}, ");
         } else {
-            s.push_str(&format!("{mi} min, "));
+            let _ = write!(s, "{mi} min, ");
         }
         let n = users();
         let l = proc::loadavg();
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "{n:2} {},  load average: {:.2}, {:.2}, {:.2}",
             if n > 1 { "users" } else { "user" },
             l[0],
             l[1],
             l[2]
-        ));
+        );
     }
     s.push('\n');
     ctx.out.write_all(s.as_bytes())?;

@@ -13,6 +13,7 @@
 //! errors (unmatched quotes, `argument line too long`).
 //! Not done: `-p` (interactive prompt) and `-o` (reopen the terminal) are refused.
 
+use crate::common::io::push_fmt;
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -872,7 +873,7 @@ impl Xargs<'_> {
         }
         if let Some(sig) = st.term_signal() {
             let mut m = cmd0;
-            m.extend_from_slice(format!(": terminated by signal {sig}").as_bytes());
+            push_fmt(&mut m, format_args!(": terminated by signal {sig}"));
             ctx.msg(&m);
             let _ = self.wait_all(ctx);
             return Err(Error::silent(125));

@@ -54,7 +54,9 @@
 //! is built at start-up, and it replaces clap (see README, "Size and speed"): the same behaviour
 //! in a few KB instead of ~120 KB.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::ctx::{Ctx, Error, Result};
@@ -754,7 +756,7 @@ pub fn argmatch_fail(ctx: &mut Ctx, what: &str, arg: &[u8], ambiguous: bool) {
         b"invalid argument ".to_vec()
     };
     super::quote::quote_into(&mut m, arg, super::quote::Style::Locale);
-    m.extend_from_slice(format!(" for '{what}'").as_bytes());
+    push_fmt(&mut m, format_args!(" for '{what}'"));
     ctx.msg(&m);
 }
 
@@ -765,9 +767,9 @@ fn argmatch_list<T: Copy + PartialEq>(table: &[(&str, T)]) {
     let mut prev: Option<T> = None;
     for &(name, v) in table {
         if prev == Some(v) {
-            list.push_str(&format!(", '{name}'"));
+            let _ = write!(list, ", '{name}'");
         } else {
-            list.push_str(&format!("\n  - '{name}'"));
+            let _ = write!(list, "\n  - '{name}'");
         }
         prev = Some(v);
     }

@@ -4,6 +4,7 @@
 //! [`digest`](super::digest). Checked against `openssl passwd -6/-5/-1` (tests/cli/chpasswd.rs).
 
 use super::digest::{Algo, Hasher};
+use crate::common::io::push_fmt;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Method {
@@ -115,7 +116,7 @@ fn sha_crypt(m: Method, key: &[u8], salt: &[u8], rounds: Option<u32>) -> Vec<u8>
         b"$5$".to_vec()
     };
     if let Some(_r) = rounds {
-        out.extend_from_slice(format!("rounds={r}$").as_bytes());
+        push_fmt(&mut out, format_args!("rounds={r}$"));
     }
     out.extend_from_slice(salt);
     out.push(b'$');

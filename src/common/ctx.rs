@@ -202,6 +202,12 @@ impl Ctx {
         }
     }
 
+    /// [`Ctx::msg`] of formatted text (`ctx.msgf(format_args!(..))`): one call at each site
+    /// instead of a `format!`, its bytes and its drop.
+    pub fn msgf(&mut self, a: std::fmt::Arguments) {
+        self.msg(std::fmt::format(a).as_bytes());
+    }
+
     /// Print `name: msg` on stderr. Standard output is flushed first so the two interleave as
     /// a C program's would when both go to one terminal or file.
     pub fn msg(&mut self, msg: &[u8]) {
@@ -224,6 +230,12 @@ impl Ctx {
     /// Report an error, record its status, and go on.
     pub fn error(&mut self, code: i32, msg: &[u8]) {
         self.msg(msg);
+        self.fail(code);
+    }
+
+    /// [`Ctx::error`] of formatted text.
+    pub fn errorf(&mut self, code: i32, a: std::fmt::Arguments) {
+        self.msgf(a);
         self.fail(code);
     }
 

@@ -212,36 +212,31 @@ fn day_of(w: &str) -> Option<i64> {
 
 fn unit_of(w: &str) -> Option<(usize, i64)> {
     let w = w.strip_suffix('s').filter(|x| !x.is_empty()).unwrap_or(w);
-    Some(match w {
-        "year" => (0, 1),
-        "month" => (1, 1),
-        "fortnight" => (2, 14),
-        "week" => (2, 7),
-        "day" => (2, 1),
-        "hour" => (3, 1),
-        "minute" | "min" => (4, 1),
-        "second" | "sec" => (5, 1),
-        _ => return None,
-    })
+    // A word list and a table instead of a `match` on the strings (a comparison per word).
+    const NAMES: &str = "year\0month\0fortnight\0week\0day\0hour\0minute\0min\0second\0sec\0";
+    const UNITS: [(u8, u8); 10] = [
+        (0, 1),
+        (1, 1),
+        (2, 14),
+        (2, 7),
+        (2, 1),
+        (3, 1),
+        (4, 1),
+        (4, 1),
+        (5, 1),
+        (5, 1),
+    ];
+    let (u, n) = *super::args::word_index(NAMES, w.as_bytes()).and_then(|i| UNITS.get(i))?;
+    Some((u as usize, n as i64))
 }
 
 fn ordinal(w: &str) -> Option<i64> {
-    Some(match w {
-        "last" => -1,
-        "this" => 0,
-        "next" | "first" => 1,
-        "third" => 3,
-        "fourth" => 4,
-        "fifth" => 5,
-        "sixth" => 6,
-        "seventh" => 7,
-        "eighth" => 8,
-        "ninth" => 9,
-        "tenth" => 10,
-        "eleventh" => 11,
-        "twelfth" => 12,
-        _ => return None,
-    })
+    const NAMES: &str = "last\0this\0next\0first\0third\0fourth\0fifth\0sixth\0seventh\0eighth\0\
+                         ninth\0tenth\0eleventh\0twelfth\0";
+    const VALUES: [i8; 14] = [-1, 0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    super::args::word_index(NAMES, w.as_bytes())
+        .and_then(|i| VALUES.get(i))
+        .map(|&v| v as i64)
 }
 
 impl P {

@@ -1,5 +1,6 @@
 //! File-system helpers: mode strings, user and group names, human-readable sizes.
 
+use crate::common::io::push_fmt;
 use std::collections::HashMap;
 use std::io;
 
@@ -279,7 +280,7 @@ pub fn parse_owner_spec(
 pub fn replace_file(file: &[u8], data: &[u8], mode: u32) -> io::Result<()> {
     let old = sfd::stat(file).ok();
     let mut tmp = file.to_vec();
-    tmp.extend_from_slice(format!("+{}", std::process::id()).as_bytes());
+    push_fmt(&mut tmp, format_args!("+{}", std::process::id()));
     let _ = sfs::unlinkat(sfd::cwd(), &tmp, 0);
     let f: super::sys::fd::OwnedFd = sfd::open(
         &tmp,

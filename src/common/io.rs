@@ -96,6 +96,13 @@ pub fn append(out: &mut Vec<u8>, s: &[u8]) {
     kcopy::append_short(out, s)
 }
 
+/// `out.extend_from_slice(format!(..).as_bytes())` without the `String`: the text is formatted
+/// straight into `out` (`push_fmt(&mut m, format_args!(": {n}"))`). One call instead of a
+/// format, a copy and a drop at each of the many message-building sites.
+pub fn push_fmt(out: &mut Vec<u8>, a: std::fmt::Arguments) {
+    let _ = io::Write::write_fmt(out, a);
+}
+
 /// Buffered writer on a file descriptor (fd 1 for applets). Unlike Rust's `Stdout` it is not
 /// line-buffered, never splits writes at newlines, and reports errors to the caller instead of
 /// panicking. Memory is allocated on first use, so an applet that prints nothing pays nothing.

@@ -10,6 +10,7 @@
 //! module is for the applets that need whole entries or write them (su-exec, gosu, setpriv,
 //! getent, adduser, useradd, ...).
 
+use crate::common::io::push_fmt;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
@@ -74,7 +75,7 @@ impl Passwd {
             }
             l.extend_from_slice(f);
         }
-        l.extend_from_slice(format!(":{}:{}:", self.uid, self.gid).as_bytes());
+        push_fmt(&mut l, format_args!(":{}:{}:", self.uid, self.gid));
         l.extend_from_slice(&self.gecos);
         l.push(b':');
         l.extend_from_slice(&self.dir);
@@ -105,7 +106,7 @@ impl Group {
         let mut l = self.name.clone();
         l.push(b':');
         l.extend_from_slice(&self.passwd);
-        l.extend_from_slice(format!(":{}:", self.gid).as_bytes());
+        push_fmt(&mut l, format_args!(":{}:", self.gid));
         l.extend_from_slice(&self.members.join(&b","[..]));
         l
     }
@@ -302,6 +303,10 @@ pub struct AccountsError {
     pub err: io::Error,
 }
 
+/// The callback of [`Accounts::edit_lists`]: a member list's group name, whether it is the
+/// gshadow administrators' list, the list to edit.
+type ListEdit<'a> = dyn FnMut(&[u8], bool, &mut Vec<Vec<u8>>) + 'a;
+
 impl Accounts {
     /// Lock (in shadow's order: passwd, shadow, group, gshadow) and read.
     pub fn open(root: &[u8]) -> Result<Accounts, AccountsError> {
@@ -371,6 +376,12 @@ impl Accounts {
     /// with `admins` true, on gshadow's administrators (field 3); a line whose list `f`
     /// changed is rewritten, the others are kept byte for byte.
     pub fn edit_lists(&mut self, mut f: impl FnMut(&[u8], bool, &mut Vec<Vec<u8>>)) {
+        self.edit_lists_dyn(&mut f)
+    }
+
+    /// [`Accounts::edit_lists`] through a `dyn` callback: one copy of the editing code for
+    /// its four callers (1.2 KB each as generic copies).
+    fn edit_lists_dyn(&mut self, f: &mut ListEdit) {
         let mut edit = |lines: &mut Vec<Vec<u8>>, field: usize, admins: bool| {
             for l in lines.iter_mut() {
                 let mut fs = fields(l);

@@ -126,6 +126,10 @@ impl Parser {
         }
     }
     fn err<T>(&self) -> PResult<T> {
+        match self.syntax_error()? {}
+    }
+    /// The body of [`Parser::err`], not generic: one copy for all its callers.
+    fn syntax_error(&self) -> PResult<std::convert::Infallible> {
         let t = self.tok();
         let (line, what) = if *t == Tok::Newline {
             // mawk names the line the newline ends

@@ -57,6 +57,7 @@ mod gz {
     pub(super) fn list_total(_: &mut Ctx, _: &Runner, _: usize) {}
 }
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -1297,7 +1298,7 @@ impl Runner {
             _ => {
                 m.extend_from_slice(inp.shown);
                 m.extend_from_slice(b": ");
-                m.extend_from_slice(format!("{plain} -> {packed} bytes").as_bytes());
+                push_fmt(&mut m, format_args!("{plain} -> {packed} bytes"));
             }
         }
         m.push(b'\n');

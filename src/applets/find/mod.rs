@@ -1280,7 +1280,7 @@ impl<'c> Find<'c> {
                 if let Some(d) = dir {
                     if let Err(e) = sp::fchdir(d) {
                         self.ctx
-                            .msg(format!("cannot change directory: {}", strerror(&e)).as_bytes());
+                            .msgf(format_args!("cannot change directory: {}", strerror(&e)));
                         sp::exit_now(1);
                     }
                 }
@@ -1323,7 +1323,7 @@ impl<'c> Find<'c> {
             },
             Err(e) => {
                 self.ctx
-                    .error(1, format!("cannot fork: {}", strerror(&e)).as_bytes());
+                    .errorf(1, format_args!("cannot fork: {}", strerror(&e)));
                 None
             }
         }

@@ -2,6 +2,7 @@
 //! time with the same look-ahead, so every error names the same character position
 //! (`-e expression #1, char 3: unterminated `s' command`) or script line.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -178,12 +179,12 @@ fn where_msg(src: &Src, pos: u64, line: u64, why: &str) -> Vec<u8> {
     let mut m = Vec::new();
     match src {
         Src::Expr(n) => {
-            m.extend_from_slice(format!("-e expression #{n}, char {pos}: ").as_bytes());
+            push_fmt(&mut m, format_args!("-e expression #{n}, char {pos}: "));
         }
         Src::File(name) => {
             m.extend_from_slice(b"file ");
             m.extend_from_slice(name.as_bytes());
-            m.extend_from_slice(format!(" line {line}: ").as_bytes());
+            push_fmt(&mut m, format_args!(" line {line}: "));
         }
     }
     m.extend_from_slice(why.as_bytes());

@@ -12,6 +12,7 @@
 //! job, its command line's (dash prints the command rebuilt from the tree); `jobs -l` shows
 //! the group leader only; background jobs stopped by SIGTTIN/SIGTTOU say "Stopped" as ash.
 
+use crate::common::io::push_fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::exec::{Flow, Shell, ANY_PENDING};
@@ -576,7 +577,7 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Flow> {
             continue;
         };
         if pids_only {
-            out.extend_from_slice(format!("{}\n", j.pgid).as_bytes());
+            push_fmt(&mut out, format_args!("{}\n", j.pgid));
             continue;
         }
         let raw = done.iter().find(|&&(d, _)| d == id).map(|&(_, r)| r);

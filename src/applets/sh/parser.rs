@@ -236,10 +236,20 @@ impl<'a> Parser<'a> {
     }
 
     fn syntax<T>(&self, what: &str) -> PResult<T> {
+        match self.syntax_error(what)? {}
+    }
+
+    /// The body of [`Parser::syntax`], not generic: one copy for all its callers.
+    fn syntax_error(&self, what: &str) -> PResult<std::convert::Infallible> {
         self.err(format!("syntax error: {what}"))
     }
 
     fn unexpected<T>(&mut self, expecting: Option<&str>) -> PResult<T> {
+        match self.unexpected_error(expecting)? {}
+    }
+
+    /// The body of [`Parser::unexpected`], not generic: one copy for all its callers.
+    fn unexpected_error(&mut self, expecting: Option<&str>) -> PResult<std::convert::Infallible> {
         let what = match self.peek()? {
             Tok::Eof => "end of file".to_string(),
             Tok::Newline => "newline".to_string(),

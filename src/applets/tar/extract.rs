@@ -5,6 +5,7 @@
 //! given owner, mode and times through the descriptor; directory metadata is applied at the
 //! end, deepest first, so restrictive modes and mtimes survive the extraction of their contents.
 
+use crate::common::io::push_fmt;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::rc::Rc;
@@ -411,7 +412,7 @@ impl<'a> Extractor<'a> {
         match self.o.old_files {
             OldFiles::Keep => {
                 let mut m = diag_name(name);
-                m.extend_from_slice(format!(": {what}: File exists").as_bytes());
+                push_fmt(&mut m, format_args!(": {what}: File exists"));
                 ctx.error(2, &m);
                 return Place::Skip;
             }
@@ -881,7 +882,7 @@ fn check_time(ctx: &mut Ctx, o: &Opts, name: &[u8], t: i64, ns: u32) {
     }
     m.extend_from_slice(b": time stamp ");
     m.extend_from_slice(&stamp());
-    m.extend_from_slice(format!(" is {ds}.{dns:09} s in the future").as_bytes());
+    push_fmt(&mut m, format_args!(" is {ds}.{dns:09} s in the future"));
     ctx.msg(&m);
 }
 

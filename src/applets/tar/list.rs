@@ -7,6 +7,7 @@ use super::header::{Entry, Kind};
 use super::matching::{Excluder, Selector};
 use super::opts::Opts;
 use super::pipeline::{Action, Member, Pipeline, Rename, Select};
+use crate::common::io::push_fmt;
 use crate::common::io::{stderr_fd, Out};
 use crate::common::num::digits as itoa;
 use crate::common::time::{strftime, Zone};
@@ -113,7 +114,7 @@ impl Lister {
         let ms = crate::common::fs::mode_string(mode | libc::S_IFDIR);
         l.extend_from_slice(&ms[..10]);
         let w = self.ugswidth + 1 + self.datewidth;
-        l.extend_from_slice(format!(" {:>w$} ", "Creating directory:").as_bytes());
+        push_fmt(&mut l, format_args!(" {:>w$} ", "Creating directory:"));
         show_name(&mut l, name);
         l.push(b'\n');
         let r = self.out(ctx).write_all(&l);

@@ -5,6 +5,7 @@
 //! `--` ends options, and GNU's messages and exit codes (64 for a bad option, as argp does; 2
 //! for a bad combination).
 
+use crate::common::io::push_fmt;
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -1180,7 +1181,7 @@ fn warning(ctx: &mut Ctx, o: &mut Opts, v: &[u8]) -> Result<()> {
         m.extend_from_slice(&crate::common::quote::quote_always(k));
         m.extend_from_slice(b" for '--warning'\nValid arguments are:");
         for w in WARNINGS {
-            m.extend_from_slice(format!("\n  - '{w}'").as_bytes());
+            push_fmt(&mut m, format_args!("\n  - '{w}'"));
         }
         ctx.msg(&m);
         return Err(Error::silent(2));

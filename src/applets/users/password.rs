@@ -135,7 +135,7 @@ fn chpasswd_run(argv: &[OsString], ctx: &mut Ctx) -> Res<()> {
     {
         let n = n + 1;
         let Some(c) = line.iter().position(|&b| b == b':') else {
-            ctx.msg(format!("line {n}: missing new password").as_bytes());
+            ctx.msgf(format_args!("line {n}: missing new password"));
             errors = true;
             continue;
         };

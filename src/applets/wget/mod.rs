@@ -24,7 +24,9 @@ mod progress;
 mod tls;
 pub mod url;
 
+use crate::common::io::push_fmt;
 use std::ffi::{OsStr, OsString};
+use std::fmt::{self, Write as _};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -84,6 +86,24 @@ pub struct Log {
 }
 
 impl Log {
+    /// [`Log::v`] of formatted text (formatted only when it is shown).
+    fn vf(&mut self, a: fmt::Arguments) {
+        if self.verb == Verb::Verbose {
+            self.raw(fmt::format(a).as_bytes());
+        }
+    }
+    /// [`Log::nq`] of formatted text.
+    fn nqf(&mut self, a: fmt::Arguments) {
+        if self.verb != Verb::Quiet {
+            self.raw(fmt::format(a).as_bytes());
+        }
+    }
+    /// [`Log::nv`] of formatted text.
+    fn nvf(&mut self, a: fmt::Arguments) {
+        if self.verb == Verb::NoVerbose {
+            self.raw(fmt::format(a).as_bytes());
+        }
+    }
     /// Verbose-only text.
     fn v(&mut self, s: &str) {
         if self.verb == Verb::Verbose {
@@ -218,7 +238,7 @@ fn collect_urls(m: &Matches, log: &mut Log) -> Result<Vec<String>, i32> {
                     .map(String::from),
             ),
             Err(e) => {
-                log.nq(&format!(
+                log.nqf(format_args!(
                     "{}: {}\nNo URLs found in {}.\n",
                     f.to_string_lossy(),
                     strerror(&e),
@@ -418,7 +438,7 @@ impl Wget {
                     // -q or -o LOG.
                     Err(e) => {
                         let mut t = o.as_bytes().to_vec();
-                        t.extend_from_slice(format!(": {}\n", strerror(&e)).as_bytes());
+                        push_fmt(&mut t, format_args!(": {}\n", strerror(&e)));
                         let _ = write_all(stderr_fd(), &t);
                         return Err(E_GENERIC);
                     }
@@ -470,7 +490,7 @@ impl Wget {
         let url = match Url::parse(url_text) {
             Ok(u) => u,
             Err(e) => {
-                self.log.nq(&format!("{url_text}: {}.\n", e.text()));
+                self.log.nqf(format_args!("{url_text}: {}.\n", e.text()));
                 return E_GENERIC;
             }
         };
@@ -484,7 +504,7 @@ impl Wget {
             let p = self.local_path(&url.file_name_or(&self.o.default_page));
             if let Ok(md) = std::fs::metadata(OsStr::from_bytes(&p)) {
                 if self.o.no_clobber {
-                    self.log.nq(&format!(
+                    self.log.nqf(format_args!(
                         "File {} already there; not retrieving.\n\n",
                         q(&p)
                     ));
@@ -540,7 +560,7 @@ impl Wget {
             match tls::config(&self.o.tls) {
                 Ok(c) => self.tls = Some(c),
                 Err(msg) => {
-                    self.log.nq(&format!("wget: {msg}\n"));
+                    self.log.nqf(format_args!("wget: {msg}\n"));
                     return Err(Fail::fatal(E_TLS));
                 }
             }
@@ -554,17 +574,18 @@ impl Wget {
         let addrs = if numeric {
             net::resolve(host, port, self.o.family).map_err(|_| Fail::fatal(E_NET))?
         } else {
-            self.log.v(&format!("Resolving {host} ({host})... "));
+            self.log.vf(format_args!("Resolving {host} ({host})... "));
             match net::resolve(host, port, self.o.family) {
                 Ok(a) => {
                     let list: Vec<String> = a.iter().map(|s| s.ip().to_string()).collect();
-                    self.log.v(&format!("{}\n", list.join(", ")));
+                    self.log.vf(format_args!("{}\n", list.join(", ")));
                     a
                 }
                 Err(e) => {
-                    self.log.v(&format!("failed: {e}.\n"));
-                    self.log
-                        .nq(&format!("wget: unable to resolve host address '{host}'\n"));
+                    self.log.vf(format_args!("failed: {e}.\n"));
+                    self.log.nqf(format_args!(
+                        "wget: unable to resolve host address '{host}'\n"
+                    ));
                     return Err(Fail::fatal(E_NET));
                 }
             }
@@ -578,10 +599,11 @@ impl Wget {
                 ip.to_string()
             };
             if numeric {
-                self.log.v(&format!("Connecting to {ipb}:{port}... "));
+                self.log.vf(format_args!("Connecting to {ipb}:{port}... "));
             } else {
-                self.log
-                    .v(&format!("Connecting to {host} ({host})|{ip}|:{port}... "));
+                self.log.vf(format_args!(
+                    "Connecting to {host} ({host})|{ip}|:{port}... "
+                ));
             }
             match net::connect(a, self.o.connect_timeout) {
                 Ok(s) => {
@@ -590,7 +612,7 @@ impl Wget {
                     return Ok(s);
                 }
                 Err(e) => {
-                    self.log.v(&format!("failed: {}.\n", io_text(&e)));
+                    self.log.vf(format_args!("failed: {}.\n", io_text(&e)));
                     last = Some(e);
                 }
             }
@@ -600,7 +622,7 @@ impl Wget {
             .is_some_and(|e| e.kind() == io::ErrorKind::ConnectionRefused);
         if self.o.tries == 1 || self.log.verb != Verb::Verbose {
             if let Some(e) = &last {
-                self.log.nv(&format!("failed: {}.\n", io_text(e)));
+                self.log.nvf(format_args!("failed: {}.\n", io_text(e)));
             }
         }
         if refused && !self.o.retry_connrefused {
@@ -630,26 +652,28 @@ impl Wget {
             );
             if let Some(u) = &p.user {
                 let cred = format!("{u}:{}", p.password.as_deref().unwrap_or(""));
-                req.push_str(&format!(
+                let _ = write!(
+                    req,
                     "Proxy-Authorization: Basic {}\r\n",
                     base64(cred.as_bytes())
-                ));
+                );
             }
             req.push_str("\r\n");
             let mut st = Stream::Plain(tcp);
             if let Err(e) = st.write_all(req.as_bytes()) {
-                self.log.v(&format!("Write failed: {}.\n", io_text(&e)));
+                self.log
+                    .vf(format_args!("Write failed: {}.\n", io_text(&e)));
                 return Err(Fail::transient(E_NET));
             }
             self.log.v("Proxy request sent, awaiting response... ");
             let (r, _) = self.read_head(&mut st)?;
-            self.log.v(&format!(
+            self.log.vf(format_args!(
                 "{} {}\n",
                 r.code,
                 String::from_utf8_lossy(&r.reason)
             ));
             if r.code != 200 {
-                self.log.nq(&format!(
+                self.log.nqf(format_args!(
                     "Proxy tunneling failed: {}Unable to establish SSL connection.\n",
                     String::from_utf8_lossy(&r.reason)
                 ));
@@ -673,7 +697,7 @@ impl Wget {
             }
             Err(e) => {
                 if let Some(f) = failure {
-                    self.log.nq(&format!(
+                    self.log.nqf(format_args!(
                         "{}To connect to {} insecurely, use `--no-check-certificate'.\n",
                         tls::failure_text("ERROR", &url.host, &f),
                         url.host
@@ -684,7 +708,7 @@ impl Wget {
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 );
-                self.log.nq(&format!(
+                self.log.nqf(format_args!(
                     "{}.\nUnable to establish SSL connection.\n",
                     if timeout {
                         "Connection timed out".into()
@@ -747,13 +771,13 @@ impl Wget {
                         return match http::parse_head(&buf) {
                             Ok(r) => Ok((r, rest)),
                             Err(e) => {
-                                self.log.nq(&format!("{}\n", e.text()));
+                                self.log.nqf(format_args!("{}\n", e.text()));
                                 Err(Fail::fatal(E_PROTO))
                             }
                         };
                     }
                     if buf.len() > http::MAX_HEAD {
-                        self.log.nq(&format!(
+                        self.log.nqf(format_args!(
                             "Response header too large (more than {} KiB).\n",
                             http::MAX_HEAD / 1024
                         ));
@@ -837,7 +861,7 @@ impl Wget {
         }
         let mut req = format!("{method} {target} HTTP/1.1\r\n");
         for (n, v) in defaults.iter().chain(extra.iter()) {
-            req.push_str(&format!("{n}: {v}\r\n"));
+            let _ = write!(req, "{n}: {v}\r\n");
         }
         req.push_str("\r\n");
         let mut req = req.into_bytes();
@@ -869,8 +893,11 @@ impl Wget {
             } else {
                 String::new()
             };
-            self.log
-                .v(&format!("--{}--  {tryinfo}{}\n", now_text(), url.display()));
+            self.log.vf(format_args!(
+                "--{}--  {tryinfo}{}\n",
+                now_text(),
+                url.display()
+            ));
             // Credentials go only to the host the user named.
             let same_host = url.host == orig.host && url.port == orig.port;
             let user = url
@@ -893,7 +920,8 @@ impl Wget {
                 doc.have,
             );
             if let Err(e) = stream.write_all(&req).and_then(|_| stream.flush()) {
-                self.log.nq(&format!("Write failed: {}.\n", io_text(&e)));
+                self.log
+                    .nqf(format_args!("Write failed: {}.\n", io_text(&e)));
                 return Err(Fail::transient(E_NET));
             }
             self.log.v(if proxy.is_some() && absolute {
@@ -907,17 +935,18 @@ impl Wget {
                 self.log.v("\n");
                 let mut t = format!("  {}\n", String::from_utf8_lossy(&resp.status_line));
                 for (n, v) in &resp.headers {
-                    t.push_str(&format!(
-                        "  {}: {}\n",
+                    let _ = writeln!(
+                        t,
+                        "  {}: {}",
                         String::from_utf8_lossy(n),
                         String::from_utf8_lossy(v)
-                    ));
+                    );
                 }
                 // GNU prints the headers at LOG_ALWAYS: `-q -S` still shows them (healthchecks
                 // grep them).
                 self.log.raw(t.as_bytes());
             } else {
-                self.log.v(&format!("{} {reason}\n", resp.code));
+                self.log.vf(format_args!("{} {reason}\n", resp.code));
             }
             let code = resp.code;
             if matches!(code, 301 | 302 | 303 | 307 | 308) {
@@ -925,7 +954,7 @@ impl Wget {
                     let next = match url.join(loc) {
                         Ok(n) => n,
                         Err(e) => {
-                            self.log.nq(&format!(
+                            self.log.nqf(format_args!(
                                 "{}: {}.\n",
                                 String::from_utf8_lossy(loc),
                                 e.text()
@@ -933,14 +962,16 @@ impl Wget {
                             return Err(Fail::fatal(E_PROTO));
                         }
                     };
-                    self.log.v(&format!(
+                    self.log.vf(format_args!(
                         "Location: {} [following]\n",
                         String::from_utf8_lossy(loc)
                     ));
                     redirects += 1;
                     if redirects > self.o.max_redirect {
-                        self.log
-                            .nq(&format!("{} redirections exceeded.\n", self.o.max_redirect));
+                        self.log.nqf(format_args!(
+                            "{} redirections exceeded.\n",
+                            self.o.max_redirect
+                        ));
                         return Err(Fail::fatal(E_SERVER));
                     }
                     // 303 always becomes GET; 301/302 turn a POST into GET as browsers do.
@@ -999,7 +1030,7 @@ impl Wget {
                     let mut n = 1;
                     loop {
                         let mut c = p.clone();
-                        c.extend_from_slice(format!(".{n}").as_bytes());
+                        push_fmt(&mut c, format_args!(".{n}"));
                         if std::fs::symlink_metadata(OsStr::from_bytes(&c)).is_err() {
                             p = c;
                             break;
@@ -1032,7 +1063,7 @@ impl Wget {
                 Ok(())
             }
             Err(e) => {
-                self.log.nq(&format!(
+                self.log.nqf(format_args!(
                     "{}: {}\nCannot write to {} ({}).\n",
                     String::from_utf8_lossy(&path),
                     strerror(&e),
@@ -1074,7 +1105,7 @@ impl Wget {
             }
             self.log
                 .v("Remote file does not exist -- broken link!!!\n\n");
-            self.log.nv(&format!(
+            self.log.nvf(format_args!(
                 "{}:\n{} ERROR {code}: {reason}.\n",
                 url.display(),
                 now_text()
@@ -1083,8 +1114,8 @@ impl Wget {
         }
         if !(200..300).contains(&code) {
             self.log
-                .v(&format!("{} ERROR {code}: {reason}.\n\n", now_text()));
-            self.log.nv(&format!(
+                .vf(format_args!("{} ERROR {code}: {reason}.\n\n", now_text()));
+            self.log.nvf(format_args!(
                 "{}:\n{} ERROR {code}: {reason}.\n",
                 url.display(),
                 now_text()
@@ -1099,7 +1130,7 @@ impl Wget {
         let clen = match resp.content_length() {
             Ok(c) => c,
             Err(e) => {
-                self.log.nq(&format!("{}\n", e.text()));
+                self.log.nqf(format_args!("{}\n", e.text()));
                 return Err(Fail::fatal(E_PROTO));
             }
         };
@@ -1152,14 +1183,14 @@ impl Wget {
             None => "-".into(),
         };
         match &shown_name {
-            Some(n) => self.log.v(&format!("Saving to: {}\n\n", q(n))),
+            Some(n) => self.log.vf(format_args!("Saving to: {}\n\n", q(n))),
             None => self.log.v("Saving to: 'STDOUT'\n\n"),
         }
         if resp
             .get("content-encoding")
             .is_some_and(|e| !e.eq_ignore_ascii_case(b"identity"))
         {
-            self.log.nq(&format!(
+            self.log.nqf(format_args!(
                 "WARNING: the server sent the body with Content-Encoding: {} which was not requested; saving it as received.\n",
                 String::from_utf8_lossy(resp.get("content-encoding").unwrap_or(b""))
             ));
@@ -1186,12 +1217,12 @@ impl Wget {
                 };
                 match &shown_name {
                     Some(n) => {
-                        self.log.v(&format!(
+                        self.log.vf(format_args!(
                             "{} ({rate}) - {} saved [{tot}]\n\n",
                             now_text(),
                             q(n)
                         ));
-                        self.log.nv(&format!(
+                        self.log.nvf(format_args!(
                             "{} URL:{} [{tot}] -> \"{}\" [1]\n",
                             now_text(),
                             url.display(),
@@ -1199,11 +1230,11 @@ impl Wget {
                         ));
                     }
                     None => {
-                        self.log.v(&format!(
+                        self.log.vf(format_args!(
                             "{} ({rate}) - written to stdout [{tot}]\n\n",
                             now_text()
                         ));
-                        self.log.nv(&format!(
+                        self.log.nvf(format_args!(
                             "{} URL:{} [{tot}] -> \"-\" [1]\n",
                             now_text(),
                             url.display()
@@ -1221,8 +1252,11 @@ impl Wget {
                         let n = shown_name.clone().unwrap_or_else(|| b"-".to_vec());
                         // The blank line ends the progress report: verbose mode only.
                         self.log.v("\n");
-                        self.log
-                            .nq(&format!("Cannot write to {} ({}).\n", q(&n), strerror(&e)));
+                        self.log.nqf(format_args!(
+                            "Cannot write to {} ({}).\n",
+                            q(&n),
+                            strerror(&e)
+                        ));
                         return Err(Fail::fatal(E_IO));
                     }
                     BodyErr::Closed => (
@@ -1241,7 +1275,8 @@ impl Wget {
                         Fail::fatal(E_NET),
                     ),
                 };
-                self.log.nq(&format!("{} ({rate}) - {what} ", now_text()));
+                self.log
+                    .nqf(format_args!("{} ({rate}) - {what} ", now_text()));
                 if !fail.retry {
                     self.log.nq("Giving up.\n\n");
                 }
@@ -1270,7 +1305,7 @@ impl Wget {
                         String::new()
                     }
                 };
-                self.log.v(&format!(
+                self.log.vf(format_args!(
                     "Length: {tot}{}, {l}{} remaining{ctype}\n",
                     h(tot),
                     h(l)
@@ -1282,9 +1317,9 @@ impl Wget {
                 } else {
                     String::new()
                 };
-                self.log.v(&format!("Length: {l}{h}{ctype}\n"));
+                self.log.vf(format_args!("Length: {l}{h}{ctype}\n"));
             }
-            None => self.log.v(&format!("Length: unspecified{ctype}\n")),
+            None => self.log.vf(format_args!("Length: unspecified{ctype}\n")),
         }
     }
 

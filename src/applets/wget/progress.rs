@@ -1,6 +1,7 @@
 //! Progress display: GNU wget's bar (terminal) and dot styles, and the rate/size/time texts of
 //! its log lines.
 
+use crate::common::io::push_fmt;
 use std::time::{Duration, Instant};
 
 use humansize::{format_size, FormatSizeOptions, WINDOWS};
@@ -182,7 +183,7 @@ impl Progress {
                 out.extend_from_slice(self.dot_stats(end, secs, false).as_bytes());
                 self.line_start = end;
                 self.dots_in_line = 0;
-                out.extend_from_slice(format!("\n{:>6}K", self.line_start / 1024).as_bytes());
+                push_fmt(&mut out, format_args!("\n{:>6}K", self.line_start / 1024));
             }
         }
         if !out.is_empty() {

@@ -6,6 +6,7 @@
 //! no bundle). The verifier always runs: with `--no-check-certificate` its verdict becomes a
 //! warning instead of an error, as in GNU wget.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -255,19 +256,26 @@ impl ServerCertVerifier for Verifier {
 pub fn failure_text(severity: &str, host: &str, f: &CertFailure) -> String {
     let mut s = String::new();
     if let Some(detail) = f.chain {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "{severity}: cannot verify {host}'s certificate, issued by '{}':\n  {detail}\n",
             f.issuer
-        ));
+        );
     }
     match &f.name {
         NameMismatch::No => {}
-        NameMismatch::San => s.push_str(&format!(
-            "{severity}: no certificate subject alternative name matches\n\trequested host name '{host}'.\n"
-        )),
-        NameMismatch::Cn(cn) => s.push_str(&format!(
-            "{severity}: certificate common name '{cn}' doesn't match requested host name '{host}'.\n"
-        )),
+        NameMismatch::San => {
+            let _ = write!(
+                s,
+                "{severity}: no certificate subject alternative name matches\n\trequested host name '{host}'.\n"
+            );
+        }
+        NameMismatch::Cn(cn) => {
+            let _ = writeln!(
+                s,
+                "{severity}: certificate common name '{cn}' doesn't match requested host name '{host}'."
+            );
+        }
     }
     s
 }

@@ -2,6 +2,8 @@
 //! does), userinfo, IPv6 literals in brackets, default ports, relative references for
 //! `Location` (RFC 3986 section 5.2 resolution with dot-segment removal).
 
+use std::fmt::Write as _;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
     pub https: bool,
@@ -258,7 +260,7 @@ fn percent_escape(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         if b <= b' ' || b >= 0x7f || b == b'"' || b == b'<' || b == b'>' || b == b'\\' {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         } else {
             out.push(b as char);
         }

@@ -333,7 +333,7 @@ impl Dfa {
         let nid = match byte {
             None => DEAD,
             Some(b) => {
-                self.next.sort_unstable();
+                crate::common::sort::sort_u32(&mut self.next);
                 let mut f = flags & (UNANCHORED | NOTBOL | NOTEOL);
                 if is_word(b) {
                     f |= PREV_WORD;

@@ -12,6 +12,7 @@ use crate::common::io::{stderr_fd, write_all};
 use crate::common::signals::{signal_name, signal_number};
 use crate::common::sys::fd;
 use crate::common::sys::process as sp;
+use std::fmt::Write as _;
 
 pub type BuiltinFn = fn(&mut Shell, &[Vec<u8>]) -> Res;
 
@@ -2067,7 +2068,7 @@ fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Res {
             if *c == b'e' {
                 continue;
             }
-            out.push_str(&format!("{:<20} {}\n", name, show(v, *unit)));
+            let _ = writeln!(out, "{:<20} {}", name, show(v, *unit));
         }
         sh.print(out.as_bytes());
         return Ok(sh.flush_out(b"ulimit"));

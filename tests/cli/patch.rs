@@ -1,0 +1,1 @@
+//! `patch` against GNU patch 2.7.

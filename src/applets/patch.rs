@@ -141,6 +141,15 @@ impl Hunk {
                 c => c,
             };
         }
+        // Old lines first in each change block, as a diff writes them.
+        let mut i = 0;
+        while i < self.lines.len() {
+            let j = (i..self.lines.len())
+                .find(|&j| self.lines[j].k == b' ')
+                .unwrap_or(self.lines.len());
+            self.lines[i..j].sort_by_key(|l| l.k == b'+');
+            i = j + 1;
+        }
         std::mem::swap(&mut self.first, &mut self.newfirst);
         let h = &mut self.hdr;
         (h.0, h.1, h.2, h.3) = (h.2, h.3, h.0, h.1);
@@ -190,6 +199,8 @@ struct Opts {
 struct Src<'a> {
     lines: Vec<&'a [u8]>,
     pos: usize,
+    /// `\ No newline` lines read so far: GNU's line numbers leave them out.
+    nonl: usize,
 }
 
 impl<'a> Src<'a> {
@@ -302,6 +313,8 @@ struct Header {
     raw: Vec<Vec<u8>>,
     git_new: Option<u32>,
     git_del: bool,
+    /// The old, new time stamps are the Epoch (`diff -N`'s absent file).
+    epoch: [bool; 2],
     /// Where the text leading up to it starts, and the first hunk line.
     lead: usize,
     at: usize,
@@ -346,6 +359,7 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
             {
                 h.names[0] = Some(header_name(o));
                 h.names[1] = Some(header_name(&n[4..]));
+                h.epoch = [is_epoch(o), is_epoch(&n[4..])];
                 h.raw = vec![l.to_vec(), n.to_vec()];
                 src.pos += 2;
                 h.at = src.pos;
@@ -358,6 +372,7 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
             {
                 h.names[0] = Some(header_name(o));
                 h.names[1] = Some(header_name(&n[4..]));
+                h.epoch = [is_epoch(o), is_epoch(&n[4..])];
                 h.raw = vec![l.to_vec(), n.to_vec()];
                 src.pos += 2;
                 h.at = src.pos;
@@ -376,8 +391,36 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
     None
 }
 
+/// Whether the time stamp after a header's name is the Epoch: `YYYY-MM-DD HH:MM:SS[.N] +ZZZZ`.
+fn is_epoch(rest: &[u8]) -> bool {
+    let Some(i) = rest.iter().position(|&c| c == b'\t') else {
+        return false;
+    };
+    let t = body(&rest[i + 1..]);
+    let f = |a: usize, b: usize| t.get(a..b).and_then(num).map(|n| n as i64);
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) =
+        (f(0, 4), f(5, 7), f(8, 10), f(11, 13), f(14, 16), f(17, 19))
+    else {
+        return false;
+    };
+    let Some(z) = t.iter().rposition(|&c| c == b'+' || c == b'-') else {
+        return false;
+    };
+    let zs = if t[z] == b'-' { -1 } else { 1 };
+    let (Some(zh), Some(zm)) = (f(z + 1, z + 3), f(z + 3, z + 5)) else {
+        return false;
+    };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y2 = if mo <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    days * 86400 + h * 3600 + mi * 60 + se - zs * (zh * 3600 + zm * 60) == 0
+}
+
 fn malformed(src: &Src, i: usize) -> Error {
-    let mut m = format!("**** malformed patch at line {}: ", i + 1).into_bytes();
+    let mut m = format!("**** malformed patch at line {}: ", i + 1 - src.nonl).into_bytes();
     m.extend_from_slice(src.lines.get(i).copied().unwrap_or(b""));
     Error::new(2, m)
 }
@@ -403,6 +446,7 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
                 x.nl = false;
             }
             src.pos += 1;
+            src.nonl += 1;
         }
     };
     let h = match fmt {
@@ -657,7 +701,7 @@ impl Apply<'_> {
             prefix_fuzz = 0;
         }
         if suffix_fuzz < 0 {
-            let off = first_guess - (max_where - 1);
+            let off = first_guess - (input_lines - pat_lines + 1);
             if off <= max_neg {
                 return try_at(-off, prefix_fuzz, 0);
             }
@@ -679,14 +723,20 @@ impl Apply<'_> {
     }
 }
 
-fn say(ctx: &mut Ctx, s: &[u8]) -> Result<()> {
-    ctx.out.write_all(s)?;
+/// Messages go to standard output, or to standard error when the result does (`-o -`).
+fn say(ctx: &mut Ctx, o: &Opts, s: &[u8]) -> Result<()> {
+    if o.output.as_deref() == Some(b"-") {
+        ctx.out.flush()?;
+        let _ = sfd::write_all(sfd::borrow_raw(2), s);
+    } else {
+        ctx.out.write_all(s)?;
+    }
     Ok(())
 }
 
 /// GNU's ask(): from /dev/tty when standard output is a terminal, else an empty answer.
-fn ask(ctx: &mut Ctx, prompt: &[u8]) -> Result<Vec<u8>> {
-    say(ctx, prompt)?;
+fn ask(ctx: &mut Ctx, o: &Opts, prompt: &[u8]) -> Result<Vec<u8>> {
+    say(ctx, o, prompt)?;
     ctx.out.flush()?;
     if sfd::isatty(sfd::borrow_raw(1)) {
         if let Ok(fd) = sfd::open(b"/dev/tty", libc::O_RDONLY | libc::O_CLOEXEC, 0) {
@@ -698,11 +748,45 @@ fn ask(ctx: &mut Ctx, prompt: &[u8]) -> Result<Vec<u8>> {
             return Ok(buf);
         }
     }
-    say(ctx, b"\n")?;
+    say(ctx, o, b"\n")?;
     Ok(Vec::new())
 }
 
 use std::os::fd::AsFd;
+
+use crate::common::sys::process::current_umask as umask;
+
+/// GNU's ok_to_reverse: -N skips, -f applies as it is, -t reverses, else the user is asked.
+/// Returns (reverse, skip).
+fn ok_to_reverse(ctx: &mut Ctx, o: &Opts, msg: &[u8], reverse: bool) -> Result<(bool, bool)> {
+    if o.forward || !(o.force && o.silent) {
+        say(ctx, o, msg)?;
+    }
+    if o.forward {
+        say(ctx, o, b"  Skipping patch.\n")?;
+        return Ok((false, true));
+    }
+    if o.force {
+        if !o.silent {
+            say(ctx, o, b"  Applying it anyway.\n")?;
+        }
+        return Ok((false, false));
+    }
+    if o.batch {
+        say(ctx, o, if reverse { b"  Ignoring -R.\n" } else { b"  Assuming -R.\n" })?;
+        return Ok((true, false));
+    }
+    if ask(ctx, o, if reverse { b"  Ignore -R? [n] " } else { b"  Assume -R? [n] " })?.first() == Some(&b'y') {
+        return Ok((true, false));
+    }
+    if ask(ctx, o, b"Apply anyway? [n] ")?.first() == Some(&b'y') {
+        return Ok((false, false));
+    }
+    if !o.silent {
+        say(ctx, o, b"Skipping patch.\n")?;
+    }
+    Ok((false, true))
+}
 
 fn path_exists(p: &[u8]) -> bool {
     sfd::lstat(p).is_ok()
@@ -720,16 +804,26 @@ fn best(names: &[Option<Vec<u8>>]) -> Option<usize> {
         .min_by_key(|&i| key(names[i].as_ref().unwrap()))
 }
 
-fn write_rej_header(out: &mut Vec<u8>, h: &Header, fmt: Fmt, name: &[u8]) {
-    if h.raw.len() == 2 && fmt != Fmt::Normal {
-        out.extend_from_slice(&h.raw[0]);
-        out.extend_from_slice(&h.raw[1]);
-    } else {
-        for p in [&b"*** "[..], b"--- "] {
-            out.extend_from_slice(p);
-            out.extend_from_slice(name);
-            out.push(b'\n');
+/// The reject file's header, as GNU's print_header_line: the stripped names (`/dev/null` for
+/// none) with their time stamps, swapped when the patch was applied reversed.
+fn write_rej_header(out: &mut Vec<u8>, h: &Header, names: &[Option<Vec<u8>>], fmt: Fmt, rev: bool) {
+    let tags: [&[u8]; 2] = if fmt == Fmt::Unified { [b"--- ", b"+++ "] } else { [b"*** ", b"--- "] };
+    for (i, tag) in tags.iter().enumerate() {
+        let side = i ^ rev as usize;
+        out.extend_from_slice(tag);
+        match &names[side] {
+            Some(n) => {
+                out.extend_from_slice(n);
+                if let Some(r) = h.raw.get(side) {
+                    let r = body(r);
+                    if let Some(t) = r.iter().position(|&c| c == b'\t') {
+                        out.extend_from_slice(&r[t..]);
+                    }
+                }
+            }
+            None => out.extend_from_slice(b"/dev/null"),
         }
+        out.push(b'\n');
     }
 }
 
@@ -741,53 +835,49 @@ fn push_line(out: &mut Vec<u8>, p: &[u8], l: &L) {
     }
 }
 
-fn write_rej_hunk(out: &mut Vec<u8>, h: &Hunk, fmt: Fmt) {
-    let (a, b, c, d, tail) = &h.hdr;
-    let r = |s: usize, n: usize, uni: bool| -> String {
-        if uni {
-            if n == 1 { format!("{s}") } else { format!("{s},{n}") }
-        } else if n == 0 {
-            format!("{}", s)
-        } else if n == 1 {
-            format!("{s}")
-        } else {
-            format!("{s},{}", s + n - 1)
-        }
-    };
+/// One rejected hunk, as GNU's abort_hunk writes it (its lines at the output's offset).
+fn write_rej_hunk(out: &mut Vec<u8>, h: &Hunk, fmt: Fmt, out_offset: isize) {
+    let (first, newfirst) = (h.first as isize + out_offset, h.newfirst as isize + out_offset);
+    let (olen, nlen) = (h.len(b'-') as isize, h.len(b'+') as isize);
     if fmt == Fmt::Unified {
-        out.extend_from_slice(format!("@@ -{} +{} @@", r(*a, *b, true), r(*c, *d, true)).as_bytes());
-        out.extend_from_slice(tail);
+        let r = |s: isize, n: isize| match n {
+            0 => format!("{},0", s - 1),
+            1 => format!("{s}"),
+            _ => format!("{s},{n}"),
+        };
+        out.extend_from_slice(format!("@@ -{} +{} @@", r(first, olen), r(newfirst, nlen)).as_bytes());
+        out.extend_from_slice(&h.hdr.4);
         out.push(b'\n');
         for l in &h.lines {
             push_line(out, &[l.k], l);
         }
         return;
     }
-    out.extend_from_slice(format!("***************\n*** {} ****\n", r(*a, *b, false)).as_bytes());
-    // A change block holding both old and new lines is marked `!`.
-    let mut marks = vec![b' '; h.lines.len()];
+    let r = |s: isize, n: isize| match n {
+        0 => "0".to_string(),
+        1 => format!("{s}"),
+        _ => format!("{s},{}", s + n - 1),
+    };
+    let (stars, minuses) = if fmt == Fmt::Normal { ("", " -----") } else { (" ****", " ----") };
+    out.extend_from_slice(format!("***************\n*** {}{stars}\n", r(first, olen)).as_bytes());
+    // A change block holding both old and new lines is marked `!` in a context diff.
+    let mut marks: Vec<u8> = h.lines.iter().map(|l| l.k).collect();
     let mut i = 0;
-    while i < h.lines.len() {
-        if h.lines[i].k == b' ' {
-            i += 1;
-            continue;
-        }
+    while fmt == Fmt::Context && i < h.lines.len() {
         let j = (i..h.lines.len()).find(|&j| h.lines[j].k == b' ').unwrap_or(h.lines.len());
-        let both = h.lines[i..j].iter().any(|l| l.k == b'-') && h.lines[i..j].iter().any(|l| l.k == b'+');
-        for m in i..j {
-            marks[m] = if both { b'!' } else { h.lines[m].k };
+        let blk = &h.lines[i..j];
+        if blk.iter().any(|l| l.k == b'-') && blk.iter().any(|l| l.k == b'+') {
+            marks[i..j].fill(b'!');
         }
-        i = j;
+        i = j + 1;
     }
-    for (side, hdr) in [(b'-', None), (b'+', Some(r(*c, *d, false)))] {
-        if let Some(hd) = hdr {
-            out.extend_from_slice(format!("--- {hd} ----\n").as_bytes());
+    for side in [b'-', b'+'] {
+        if side == b'+' {
+            out.extend_from_slice(format!("--- {}{minuses}\n", r(newfirst, nlen)).as_bytes());
         }
-        if h.lines.iter().any(|l| l.k == side) {
-            for (l, m) in h.lines.iter().zip(&marks) {
-                if l.k == b' ' || l.k == side {
-                    push_line(out, &[*m, b' '], l);
-                }
+        for (l, m) in h.lines.iter().zip(&marks) {
+            if l.k == b' ' || l.k == side {
+                push_line(out, &[*m, b' '], l);
             }
         }
     }
@@ -901,6 +991,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     let mut src = Src {
         lines: data.split_inclusive(|&c| c == b'\n').collect(),
         pos: 0,
+        nonl: 0,
     };
     let mut any = false;
     let mut failed_any = false;
@@ -919,6 +1010,14 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
+fn creating_now(creating: bool, deleting: bool, flipped: bool) -> bool {
+    if flipped {
+        deleting
+    } else {
+        creating
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -934,8 +1033,9 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         .iter()
         .map(|n| n.as_deref().and_then(|n| strip_name(n, o.strip)))
         .collect();
-    let old_null = h.names[0].as_deref() == Some(b"/dev/null") || h.git_new.is_some();
-    let new_null = h.names[1].as_deref() == Some(b"/dev/null") || h.git_del;
+    let stripped = names.clone();
+    let old_null = h.names[0].as_deref() == Some(b"/dev/null") || h.git_new.is_some() || h.epoch[0];
+    let new_null = h.names[1].as_deref() == Some(b"/dev/null") || h.git_del || h.epoch[1];
     let (creating, deleting) = if o.reverse { (new_null, old_null) } else { (old_null, new_null) };
     let mut name = o.file.clone();
     if name.is_none() {
@@ -949,16 +1049,19 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             None => best(&names).and_then(|i| names[i].clone()),
         };
     }
-    let name = match name.filter(|n| creating || path_exists(n)) {
+    let name = match name.filter(|n| creating || deleting || path_exists(n)) {
         Some(n) => n,
         None => {
             // GNU's report, then (without a terminal) the skip.
-            let mut t = format!("can't find file to patch at input line {}\n", h.at + 1).into_bytes();
-            t.extend_from_slice(if o.strip.is_some() {
-                b"Perhaps you used the wrong -p or --strip option?\n".as_slice()
-            } else {
-                b"Perhaps you should have used the -p or --strip option?\n"
-            });
+            let mut t = Vec::new();
+            if !o.silent {
+                t = format!("can't find file to patch at input line {}\n", h.at + 1 - src.nonl).into_bytes();
+                t.extend_from_slice(if o.strip.is_some() {
+                    b"Perhaps you used the wrong -p or --strip option?\n".as_slice()
+                } else {
+                    b"Perhaps you should have used the -p or --strip option?\n"
+                });
+            }
             if h.lead < h.at {
                 t.extend_from_slice(b"The text leading up to this was:\n--------------------------\n");
                 for l in &src.lines[h.lead..h.at] {
@@ -970,13 +1073,15 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 }
                 t.extend_from_slice(b"--------------------------\n");
             }
-            say(ctx, &t)?;
+            say(ctx, o, &t)?;
             if o.batch {
-                say(ctx, b"No file to patch.  Skipping patch.\n")?;
+                say(ctx, o, b"No file to patch.  Skipping patch.\n")?;
             } else {
-                ask(ctx, b"File to patch: ")?;
-                ask(ctx, b"Skip this patch? [y] ")?;
-                say(ctx, b"Skipping patch.\n")?;
+                ask(ctx, o, b"File to patch: ")?;
+                ask(ctx, o, b"Skip this patch? [y] ")?;
+                if !o.silent {
+                    say(ctx, o, b"Skipping patch.\n")?;
+                }
             }
             let mut n = 0;
             if let Some(f) = fmt {
@@ -985,7 +1090,7 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 }
             }
             if n > 0 {
-                say(ctx, format!("{n} out of {n} hunk{} ignored\n", plural(n)).as_bytes())?;
+                say(ctx, o, format!("{n} out of {n} hunk{} ignored\n", plural(n)).as_bytes())?;
             }
             return Ok(false);
         }
@@ -998,7 +1103,7 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         let mut t = b"File ".to_vec();
         t.extend_from_slice(&q(&name));
         t.extend_from_slice(b" is not a regular file -- refusing to patch\n");
-        say(ctx, &t)?;
+        say(ctx, o, &t)?;
     } else if st.is_some() {
         if let Err(e) = sfd::open(&name, libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC, 0)
             .and_then(|f| sfd::read_to_end(f.as_fd(), &mut input_data))
@@ -1010,7 +1115,26 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             return Err(Error::new(2, msg));
         }
     }
-    if regular && !o.silent {
+    // A created file that exists already, a removed one that does not.
+    let mut reverse = o.reverse;
+    let mut file_skip = false;
+    let exists = st.as_ref().is_some_and(|s| s.st_size > 0);
+    if regular && fmt.is_some() && ((creating && exists) || (deleting && st.is_none())) {
+        let mut t = b"The next patch".to_vec();
+        if reverse {
+            t.extend_from_slice(b", when reversed,");
+        }
+        t.extend_from_slice(if creating { b" would create the file " } else { b" would delete the file " });
+        t.extend_from_slice(&q(&name));
+        t.extend_from_slice(if creating { b",\nwhich already exists!".as_slice() } else { b",\nwhich does not exist!" });
+        let (r, sk) = ok_to_reverse(ctx, o, &t, reverse)?;
+        if r {
+            reverse = !reverse;
+        }
+        file_skip = sk;
+        skip = sk;
+    }
+    if regular && !o.silent && !file_skip {
         let mut t = if o.dry { b"checking file ".to_vec() } else { b"patching file ".to_vec() };
         match &o.output {
             Some(out) if out.as_slice() != name.as_slice() => {
@@ -1022,7 +1146,7 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             _ => t.extend_from_slice(&q(&name)),
         }
         t.push(b'\n');
-        say(ctx, &t)?;
+        say(ctx, o, &t)?;
     }
     let input: Vec<(&[u8], bool)> = input_data
         .split_inclusive(|&c| c == b'\n')
@@ -1037,14 +1161,13 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         frozen: 0,
         in_offset: 0,
     };
-    let mut reverse = o.reverse;
     let mut out: Vec<u8> = Vec::with_capacity(input_data.len() + 1024);
     let mut rej: Vec<u8> = Vec::new();
     let (mut failed, mut total, mut mismatch) = (0, 0, false);
-    let mut out_adjust: isize = 0;
+    let mut out_offset: isize = 0;
     let mut apply_anyway = false;
     let f = fmt.unwrap_or(Fmt::Unified);
-    let rej_fmt = if f == Fmt::Unified { Fmt::Unified } else { Fmt::Context };
+    let rej_fmt = f;
     let copy_to = |out: &mut Vec<u8>, ap: &mut Apply, upto: usize| {
         while ap.frozen < upto.min(ap.input.len()) {
             let (t, nl) = ap.input[ap.frozen];
@@ -1055,30 +1178,6 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             ap.frozen += 1;
         }
     };
-    // A created file that exists already.
-    if creating && st.as_ref().is_some_and(|s| s.st_size > 0) && regular && fmt.is_some() {
-        let mut t = b"The next patch would create the file ".to_vec();
-        t.extend_from_slice(&q(&name));
-        t.extend_from_slice(b",\nwhich already exists!");
-        if o.forward {
-            t.extend_from_slice(b"  Skipping patch.\n");
-            say(ctx, &t)?;
-            skip = true;
-        } else if o.batch && !o.force {
-            t.extend_from_slice(b"  Assuming -R.\n");
-            say(ctx, &t)?;
-            reverse = !reverse;
-        } else if !o.force {
-            say(ctx, &t)?;
-            if ask(ctx, b"  Assume -R? [n] ")?.first() == Some(&b'y') {
-                reverse = !reverse;
-            } else if ask(ctx, b"Apply anyway? [n] ")?.first() != Some(&b'y') {
-                say(ctx, b"Skipping patch.\n")?;
-                skip = true;
-            }
-        }
-    }
-    let (creating, deleting) = if reverse != o.reverse { (deleting, creating) } else { (creating, deleting) };
     while let Some(mut hk) = next_hunk(src, f)? {
         total += 1;
         if reverse {
@@ -1091,31 +1190,18 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             let maxfuzz = o.fuzz.min(pre.max(suf));
             loop {
                 where_ = ap.locate(&hk, fz);
-                if total == 1 && where_.is_none() && !(o.force || o.reverse) && !apply_anyway {
+                mismatch |= where_.is_none();
+                if total == 1 && where_.is_none() && !o.force && !apply_anyway {
                     hk.swap();
                     let saved = ap.in_offset;
                     let w = ap.locate(&hk, fz);
                     let mut ok = false;
                     if w.is_some() {
-                        let mut t: Vec<u8> = if reverse { b"Unreversed".to_vec() } else { b"Reversed (or previously applied)".to_vec() };
-                        t.extend_from_slice(b" patch detected!");
-                        say(ctx, &t)?;
-                        if o.forward {
-                            say(ctx, b"  Skipping patch.\n")?;
-                            skip = true;
-                        } else if o.batch {
-                            say(ctx, if reverse { b"  Ignoring -R.\n" } else { b"  Assuming -R.\n" })?;
-                            ok = true;
-                        } else if ask(ctx, if reverse { b"  Ignore -R? [n] " } else { b"  Assume -R? [n] " })?.first() == Some(&b'y') {
-                            ok = true;
-                        } else if ask(ctx, b"Apply anyway? [n] ")?.first() == Some(&b'y') {
-                            apply_anyway = true;
-                        } else {
-                            if !o.silent {
-                                say(ctx, b"Skipping patch.\n")?;
-                            }
-                            skip = true;
-                        }
+                        let t: &[u8] = if reverse { b"Unreversed patch detected!" } else { b"Reversed (or previously applied) patch detected!" };
+                        let (r, sk) = ok_to_reverse(ctx, o, t, reverse)?;
+                        ok = r;
+                        skip = sk;
+                        apply_anyway = !r && !sk;
                     }
                     if ok {
                         reverse = !reverse;
@@ -1138,6 +1224,10 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             }
         }
         let delta = hk.len(b'+') as isize - hk.len(b'-') as isize;
+        // A created file must be empty (GNU's pch_says_nonexistent check).
+        if where_ == Some(1) && creating_now(creating, deleting, reverse != o.reverse) && !input.is_empty() {
+            where_ = None;
+        }
         match where_ {
             Some(w) if !skip => {
                 if fz > 0 || ap.in_offset != 0 {
@@ -1162,8 +1252,9 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                         }
                     }
                 }
+                let at = w as isize + out_offset;
+                out_offset += delta;
                 if o.verbose || (!o.silent && (fz > 0 || ap.in_offset != 0)) {
-                    let at = hk.newfirst as isize + ap.in_offset + out_adjust;
                     let mut t = format!("Hunk #{total} succeeded at {at}");
                     if fz > 0 {
                         t += &format!(" with fuzz {fz}");
@@ -1172,73 +1263,102 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                         t += &format!(" (offset {} line{})", ap.in_offset, plural(ap.in_offset.unsigned_abs()));
                     }
                     t += ".\n";
-                    say(ctx, t.as_bytes())?;
+                    say(ctx, o, t.as_bytes())?;
                 }
             }
             _ => {
                 failed += 1;
                 mismatch = true;
-                out_adjust -= delta;
-                if !skip && !o.silent {
-                    say(ctx, format!("Hunk #{total} FAILED at {}.\n", hk.first).as_bytes())?;
+                if o.verbose || (!skip && !o.silent) {
+                    let what = if skip { "ignored" } else { "FAILED" };
+                    let at = hk.first as isize + out_offset;
+                    say(ctx, o, format!("Hunk #{total} {what} at {at}.\n").as_bytes())?;
                 }
-                if reverse != o.reverse {
-                    hk.swap();
-                }
-                write_rej_hunk(&mut rej, &hk, rej_fmt);
+                write_rej_hunk(&mut rej, &hk, rej_fmt, out_offset);
             }
         }
     }
     copy_to(&mut out, &mut ap, usize::MAX);
+    let (creating, deleting) = if reverse != o.reverse { (deleting, creating) } else { (creating, deleting) };
     let target = o.output.clone().unwrap_or_else(|| name.clone());
-    if !o.dry && regular && !(skip && failed == total) {
-        if o.backup.is_some() || (mismatch && o.bim && st.is_some()) {
-            make_backup(ctx, o, &name, st.is_some())?;
-        }
-        let remove = out.is_empty() && (o.rmempty || (deleting && failed == 0));
-        if target.as_slice() == b"-" {
-            ctx.out.write_all(&out)?;
-        } else if remove && o.output.is_none() {
-            if let Err(e) = std::fs::remove_file(std::ffi::OsStr::from_bytes(&name)) {
-                return Err(Error::file(2, &name, &e));
+    let mut bad = false;
+    if regular && !skip {
+        let backup = o.output.is_none() && (o.backup.is_some() || (o.bim && (mismatch || failed > 0)));
+        let back = |ctx: &mut Ctx| -> Result<()> {
+            if backup {
+                make_backup(ctx, o, &name, st.is_some())?;
             }
-            // Emptied directories go too, as GNU's.
-            let mut d = name.as_slice();
-            while let Some(i) = d.iter().rposition(|&c| c == b'/') {
-                d = &d[..i];
-                if d.is_empty() || std::fs::remove_dir(std::ffi::OsStr::from_bytes(d)).is_err() {
-                    break;
+            Ok(())
+        };
+        if out.is_empty() && o.output.is_none() && (o.rmempty || deleting) {
+            if !o.dry {
+                back(ctx)?;
+                match std::fs::remove_file(std::ffi::OsStr::from_bytes(&name)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::file(2, &name, &e))
+                    }
+                    _ => {}
+                }
+                // Emptied directories go too, as GNU's.
+                let mut d = name.as_slice();
+                while let Some(i) = d.iter().rposition(|&c| c == b'/') {
+                    d = &d[..i];
+                    if d.is_empty() || std::fs::remove_dir(std::ffi::OsStr::from_bytes(d)).is_err() {
+                        break;
+                    }
                 }
             }
         } else {
-            if let Some(i) = target.iter().rposition(|&c| c == b'/') {
-                let _ = std::fs::create_dir_all(std::ffi::OsStr::from_bytes(&target[..i]));
+            if !out.is_empty() && deleting && o.output.is_none() {
+                bad = true;
+                if !o.silent {
+                    let mut t = b"Not deleting file ".to_vec();
+                    t.extend_from_slice(&q(&name));
+                    t.extend_from_slice(b" as content differs from patch\n");
+                    say(ctx, o, &t)?;
+                }
             }
-            let mode = h.git_new.filter(|_| creating).unwrap_or(0o666) & 0o777 & !crate::common::sys::process::current_umask();
-            if let Err(e) = replace_file(&target, &out, mode) {
-                let mut msg = b"**** Can't create file ".to_vec();
-                msg.extend_from_slice(&q(&target));
-                msg.extend_from_slice(b" : ");
-                msg.extend_from_slice(strerror(&e).as_bytes());
-                return Err(Error::new(2, msg));
+            if o.dry {
+            } else if target.as_slice() == b"-" {
+                ctx.out.write_all(&out)?;
+            } else if failed < total || total == 0 || o.output.is_some() {
+                back(ctx)?;
+                if let Some(i) = target.iter().rposition(|&c| c == b'/') {
+                    let _ = std::fs::create_dir_all(std::ffi::OsStr::from_bytes(&target[..i]));
+                }
+                // GNU's -o file is its temporary file renamed: mode 0600.
+                let mode = match (&o.output, h.git_new.filter(|_| creating)) {
+                    (Some(_), _) => 0o600,
+                    (None, Some(m)) => m & 0o777 & !umask(),
+                    (None, None) => 0o666 & !umask(),
+                };
+                if let Err(e) = replace_file(&target, &out, mode) {
+                    let mut msg = b"**** Can't create file ".to_vec();
+                    msg.extend_from_slice(&q(&target));
+                    msg.extend_from_slice(b" : ");
+                    msg.extend_from_slice(strerror(&e).as_bytes());
+                    return Err(Error::new(2, msg));
+                }
+            } else {
+                back(ctx)?;
             }
         }
     }
     if failed > 0 {
         let what = if skip { "ignored" } else { "FAILED" };
         let mut t = format!("{failed} out of {total} hunk{} {what}", plural(total)).into_bytes();
-        if !o.dry {
+        if !o.dry && !file_skip {
             let rname = o.rej.clone().unwrap_or_else(|| {
                 let mut r = target.clone();
                 r.extend_from_slice(b".rej");
                 r
             });
             let mut data = Vec::new();
-            write_rej_header(&mut data, &h, rej_fmt, &name);
+            write_rej_header(&mut data, &h, &stripped, rej_fmt, reverse);
             data.extend_from_slice(&rej);
             t.extend_from_slice(b" -- saving rejects to file ");
             t.extend_from_slice(&q(&rname));
-            if let Err(e) = replace_file(&rname, &data, 0o666 & !crate::common::sys::process::current_umask()) {
+            if let Err(e) = replace_file(&rname, &data, 0o666 & !umask()) {
                 let mut msg = b"**** Can't create file ".to_vec();
                 msg.extend_from_slice(&q(&rname));
                 msg.extend_from_slice(b" : ");
@@ -1247,10 +1367,9 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             }
         }
         t.push(b'\n');
-        say(ctx, &t)?;
+        say(ctx, o, &t)?;
     }
-    let _ = ctx;
-    Ok(failed == 0)
+    Ok(failed == 0 && !bad)
 }
 
 /// The original kept aside (a copy: the patched file then replaces the original's name).
@@ -1288,7 +1407,7 @@ fn make_backup(ctx: &mut Ctx, o: &Opts, name: &[u8], exists: bool) -> Result<()>
         })
     } else {
         let _ = std::fs::remove_file(std::ffi::OsStr::from_bytes(&bname));
-        replace_file(&bname, b"", 0o666 & !crate::common::sys::process::current_umask())
+        replace_file(&bname, b"", 0o666 & !umask())
     };
     r.map_err(|e| {
         let mut msg = b"**** Can't backup ".to_vec();

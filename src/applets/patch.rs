@@ -106,7 +106,9 @@ Miscellaneous options:
   --version  Output version info.
 "
     ),
-);
+)
+.code(2)
+.named_hint();
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {
     let r = run(argv, ctx);
@@ -313,7 +315,7 @@ struct Header {
     raw: Vec<Vec<u8>>,
     git_new: Option<u32>,
     git_del: bool,
-    /// The old, new time stamps are the Epoch (`diff -N`'s absent file).
+    /// The old, new file is absent: `/dev/null`, or an Epoch time stamp (`diff -N`).
     epoch: [bool; 2],
     /// Where the text leading up to it starts, and the first hunk line.
     lead: usize,
@@ -357,9 +359,7 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
                 && x.starts_with(b"@@ -")
                 && force.is_none_or(|f| f == Fmt::Unified)
             {
-                h.names[0] = Some(header_name(o));
-                h.names[1] = Some(header_name(&n[4..]));
-                h.epoch = [is_epoch(o), is_epoch(&n[4..])];
+                set_names(&mut h, o, &n[4..]);
                 h.raw = vec![l.to_vec(), n.to_vec()];
                 src.pos += 2;
                 h.at = src.pos;
@@ -370,9 +370,7 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
                 && x.starts_with(b"***************")
                 && force.is_none_or(|f| f == Fmt::Context)
             {
-                h.names[0] = Some(header_name(o));
-                h.names[1] = Some(header_name(&n[4..]));
-                h.epoch = [is_epoch(o), is_epoch(&n[4..])];
+                set_names(&mut h, o, &n[4..]);
                 h.raw = vec![l.to_vec(), n.to_vec()];
                 src.pos += 2;
                 h.at = src.pos;
@@ -417,6 +415,18 @@ fn is_epoch(rest: &[u8]) -> bool {
     let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
     let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
     days * 86400 + h * 3600 + mi * 60 + se - zs * (zh * 3600 + zm * 60) == 0
+}
+
+/// The old and new names of a `---`/`+++` pair; `/dev/null` or an Epoch time stamp marks an
+/// absent file, and a git header's names stay for it.
+fn set_names(h: &mut Header, o: &[u8], n: &[u8]) {
+    for (i, r) in [o, n].into_iter().enumerate() {
+        let name = header_name(r);
+        h.epoch[i] |= is_epoch(r) || name == b"/dev/null";
+        if name != b"/dev/null" || h.names[i].is_none() {
+            h.names[i] = Some(name);
+        }
+    }
 }
 
 fn malformed(src: &Src, i: usize) -> Error {
@@ -467,6 +477,14 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
             while o < b || n < d {
                 let i = src.pos;
                 let Some(x) = src.peek(0) else {
+                    // A hunk cut short by the end of the patch: GNU takes the missing lines
+                    // as empty context.
+                    if o < b && n < d {
+                        lines.push(L { k: b' ', t: Vec::new(), nl: true });
+                        o += 1;
+                        n += 1;
+                        continue;
+                    }
                     return Err(malformed(src, i));
                 };
                 let k = match x.first() {
@@ -967,7 +985,9 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         pfile = Some(p.as_bytes().to_vec());
     }
     if let Some(x) = ops.next() {
-        return Err(args::extra_operand(ctx, &SPEC, x.as_bytes(), 2));
+        let mut msg = x.as_bytes().to_vec();
+        msg.extend_from_slice(b": extra operand");
+        return Err(args::usage_error(ctx, &SPEC, &msg, 2));
     }
     if let Some(d) = m.last("dir") {
         std::env::set_current_dir(d).map_err(|e| {
@@ -1034,8 +1054,8 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         .map(|n| n.as_deref().and_then(|n| strip_name(n, o.strip)))
         .collect();
     let stripped = names.clone();
-    let old_null = h.names[0].as_deref() == Some(b"/dev/null") || h.git_new.is_some() || h.epoch[0];
-    let new_null = h.names[1].as_deref() == Some(b"/dev/null") || h.git_del || h.epoch[1];
+    let old_null = h.git_new.is_some() || h.epoch[0];
+    let new_null = h.git_del || h.epoch[1];
     let (creating, deleting) = if o.reverse { (new_null, old_null) } else { (old_null, new_null) };
     let mut name = o.file.clone();
     if name.is_none() {
@@ -1049,7 +1069,7 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             None => best(&names).and_then(|i| names[i].clone()),
         };
     }
-    let name = match name.filter(|n| creating || deleting || path_exists(n)) {
+    let name = match name.filter(|n| o.file.is_some() || creating || deleting || path_exists(n)) {
         Some(n) => n,
         None => {
             // GNU's report, then (without a terminal) the skip.
@@ -1287,6 +1307,13 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         let back = |ctx: &mut Ctx| -> Result<()> {
             if backup {
                 make_backup(ctx, o, &name, st.is_some())?;
+            }
+            // A named FILE that does not exist: GNU's fatal error after its backup.
+            if st.is_none() && !creating && !deleting {
+                let mut msg = b"**** Can't reopen file ".to_vec();
+                msg.extend_from_slice(&q(&name));
+                msg.extend_from_slice(b" : No such file or directory");
+                return Err(Error::new(2, msg));
             }
             Ok(())
         };

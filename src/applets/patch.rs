@@ -133,7 +133,10 @@ struct Hunk {
 
 impl Hunk {
     fn len(&self, k: u8) -> usize {
-        self.lines.iter().filter(|l| l.k == b' ' || l.k == k).count()
+        self.lines
+            .iter()
+            .filter(|l| l.k == b' ' || l.k == k)
+            .count()
     }
     fn swap(&mut self) {
         for l in &mut self.lines {
@@ -349,7 +352,10 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
                 h.names[1] = Some(r[i + 1..].to_vec());
             }
         } else if git && b.starts_with(b"new file mode ") {
-            h.git_new = Some(u32::from_str_radix(std::str::from_utf8(&b[14..]).unwrap_or(""), 8).unwrap_or(0o644));
+            h.git_new = Some(
+                u32::from_str_radix(std::str::from_utf8(&b[14..]).unwrap_or(""), 8)
+                    .unwrap_or(0o644),
+            );
         } else if git && b.starts_with(b"deleted file mode ") {
             h.git_del = true;
         } else if let Some(r) = b.strip_prefix(b"Index: ") {
@@ -480,7 +486,11 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
                     // A hunk cut short by the end of the patch: GNU takes the missing lines
                     // as empty context.
                     if o < b && n < d {
-                        lines.push(L { k: b' ', t: Vec::new(), nl: true });
+                        lines.push(L {
+                            k: b' ',
+                            t: Vec::new(),
+                            nl: true,
+                        });
                         o += 1;
                         n += 1;
                         continue;
@@ -552,10 +562,26 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
             let (c, d) = sec(src, b"--- ", b" ----")?;
             section(src, &mut new, b"*** ")?;
             if old.is_empty() {
-                old = new.iter().filter(|l| l.k == b' ').map(|l| L { k: b' ', t: l.t.clone(), nl: l.nl }).collect();
+                old = new
+                    .iter()
+                    .filter(|l| l.k == b' ')
+                    .map(|l| L {
+                        k: b' ',
+                        t: l.t.clone(),
+                        nl: l.nl,
+                    })
+                    .collect();
             }
             if new.is_empty() {
-                new = old.iter().filter(|l| l.k == b' ').map(|l| L { k: b' ', t: l.t.clone(), nl: l.nl }).collect();
+                new = old
+                    .iter()
+                    .filter(|l| l.k == b' ')
+                    .map(|l| L {
+                        k: b' ',
+                        t: l.t.clone(),
+                        nl: l.nl,
+                    })
+                    .collect();
             }
             let (mut i, mut j) = (0, 0);
             let mut oi = old.into_iter().peekable();
@@ -591,8 +617,16 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
             };
             src.pos += 1;
             let (b, d) = (
-                if cmd == b'a' { 0 } else { a2 + 1 - a.min(a2 + 1) },
-                if cmd == b'd' { 0 } else { c2 + 1 - c.min(c2 + 1) },
+                if cmd == b'a' {
+                    0
+                } else {
+                    a2 + 1 - a.min(a2 + 1)
+                },
+                if cmd == b'd' {
+                    0
+                } else {
+                    c2 + 1 - c.min(c2 + 1)
+                },
             );
             let mut take = |src: &mut Src, n: usize, p: &[u8], k: u8| -> Result<()> {
                 for _ in 0..n {
@@ -617,7 +651,13 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
             Hunk {
                 first: if b == 0 { a + 1 } else { a },
                 newfirst: if d == 0 { c + 1 } else { c },
-                hdr: (if b == 0 { a } else { a }, b, if d == 0 { c } else { c }, d, Vec::new()),
+                hdr: (
+                    if b == 0 { a } else { a },
+                    b,
+                    if d == 0 { c } else { c },
+                    d,
+                    Vec::new(),
+                ),
                 lines,
             }
         }
@@ -700,11 +740,12 @@ impl Apply<'_> {
         let frozen = self.frozen;
         let mut try_at = |off: isize, pf: isize, sf: isize| {
             let at = first_guess + off;
-            (at >= 1 && self.matches(h, at as usize, pf.max(0) as usize, sf.max(0) as usize))
-                .then(|| {
+            (at >= 1 && self.matches(h, at as usize, pf.max(0) as usize, sf.max(0) as usize)).then(
+                || {
                     self.in_offset += off;
                     at as usize
-                })
+                },
+            )
         };
         if prefix_fuzz < 0 && h.first <= 1 {
             if suffix_fuzz < 0 && (pat_lines != input_lines || (pre as isize) < frozen as isize) {
@@ -791,10 +832,29 @@ fn ok_to_reverse(ctx: &mut Ctx, o: &Opts, msg: &[u8], reverse: bool) -> Result<(
         return Ok((false, false));
     }
     if o.batch {
-        say(ctx, o, if reverse { b"  Ignoring -R.\n" } else { b"  Assuming -R.\n" })?;
+        say(
+            ctx,
+            o,
+            if reverse {
+                b"  Ignoring -R.\n"
+            } else {
+                b"  Assuming -R.\n"
+            },
+        )?;
         return Ok((true, false));
     }
-    if ask(ctx, o, if reverse { b"  Ignore -R? [n] " } else { b"  Assume -R? [n] " })?.first() == Some(&b'y') {
+    if ask(
+        ctx,
+        o,
+        if reverse {
+            b"  Ignore -R? [n] "
+        } else {
+            b"  Assume -R? [n] "
+        },
+    )?
+    .first()
+        == Some(&b'y')
+    {
         return Ok((true, false));
     }
     if ask(ctx, o, b"Apply anyway? [n] ")?.first() == Some(&b'y') {
@@ -825,7 +885,11 @@ fn best(names: &[Option<Vec<u8>>]) -> Option<usize> {
 /// The reject file's header, as GNU's print_header_line: the stripped names (`/dev/null` for
 /// none) with their time stamps, swapped when the patch was applied reversed.
 fn write_rej_header(out: &mut Vec<u8>, h: &Header, names: &[Option<Vec<u8>>], fmt: Fmt, rev: bool) {
-    let tags: [&[u8]; 2] = if fmt == Fmt::Unified { [b"--- ", b"+++ "] } else { [b"*** ", b"--- "] };
+    let tags: [&[u8]; 2] = if fmt == Fmt::Unified {
+        [b"--- ", b"+++ "]
+    } else {
+        [b"*** ", b"--- "]
+    };
     for (i, tag) in tags.iter().enumerate() {
         let side = i ^ rev as usize;
         out.extend_from_slice(tag);
@@ -855,7 +919,10 @@ fn push_line(out: &mut Vec<u8>, p: &[u8], l: &L) {
 
 /// One rejected hunk, as GNU's abort_hunk writes it (its lines at the output's offset).
 fn write_rej_hunk(out: &mut Vec<u8>, h: &Hunk, fmt: Fmt, out_offset: isize) {
-    let (first, newfirst) = (h.first as isize + out_offset, h.newfirst as isize + out_offset);
+    let (first, newfirst) = (
+        h.first as isize + out_offset,
+        h.newfirst as isize + out_offset,
+    );
     let (olen, nlen) = (h.len(b'-') as isize, h.len(b'+') as isize);
     if fmt == Fmt::Unified {
         let r = |s: isize, n: isize| match n {
@@ -863,7 +930,9 @@ fn write_rej_hunk(out: &mut Vec<u8>, h: &Hunk, fmt: Fmt, out_offset: isize) {
             1 => format!("{s}"),
             _ => format!("{s},{n}"),
         };
-        out.extend_from_slice(format!("@@ -{} +{} @@", r(first, olen), r(newfirst, nlen)).as_bytes());
+        out.extend_from_slice(
+            format!("@@ -{} +{} @@", r(first, olen), r(newfirst, nlen)).as_bytes(),
+        );
         out.extend_from_slice(&h.hdr.4);
         out.push(b'\n');
         for l in &h.lines {
@@ -876,13 +945,19 @@ fn write_rej_hunk(out: &mut Vec<u8>, h: &Hunk, fmt: Fmt, out_offset: isize) {
         1 => format!("{s}"),
         _ => format!("{s},{}", s + n - 1),
     };
-    let (stars, minuses) = if fmt == Fmt::Normal { ("", " -----") } else { (" ****", " ----") };
+    let (stars, minuses) = if fmt == Fmt::Normal {
+        ("", " -----")
+    } else {
+        (" ****", " ----")
+    };
     out.extend_from_slice(format!("***************\n*** {}{stars}\n", r(first, olen)).as_bytes());
     // A change block holding both old and new lines is marked `!` in a context diff.
     let mut marks: Vec<u8> = h.lines.iter().map(|l| l.k).collect();
     let mut i = 0;
     while fmt == Fmt::Context && i < h.lines.len() {
-        let j = (i..h.lines.len()).find(|&j| h.lines[j].k == b' ').unwrap_or(h.lines.len());
+        let j = (i..h.lines.len())
+            .find(|&j| h.lines[j].k == b' ')
+            .unwrap_or(h.lines.len());
         let blk = &h.lines[i..j];
         if blk.iter().any(|l| l.k == b'-') && blk.iter().any(|l| l.k == b'+') {
             marks[i..j].fill(b'!');
@@ -948,12 +1023,17 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         .filter(|s| !s.is_empty())
         .unwrap_or(b".orig".to_vec());
     let make_backups = m.flag("backup") || prefix.is_some() || suffix.is_some();
-    let control = val("vc").or_else(|| std::env::var_os("VERSION_CONTROL").map(|v| v.as_bytes().to_vec()));
+    let control =
+        val("vc").or_else(|| std::env::var_os("VERSION_CONTROL").map(|v| v.as_bytes().to_vec()));
     let kind = match control.filter(|c| !c.is_empty()) {
         Some(c) => backup::kind_of(ctx, "backup type", &c)?,
         None => Kind::Simple,
     };
-    let kind = if kind == Kind::None { Kind::Simple } else { kind };
+    let kind = if kind == Kind::None {
+        Kind::Simple
+    } else {
+        kind
+    };
     let mut o = Opts {
         strip,
         reverse: m.flag("reverse"),
@@ -1022,7 +1102,10 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         }
     }
     if !any && !data.is_empty() {
-        return Err(Error::new(2, "**** Only garbage was found in the patch input."));
+        return Err(Error::new(
+            2,
+            "**** Only garbage was found in the patch input.",
+        ));
     }
     if failed_any {
         ctx.fail(1);
@@ -1056,7 +1139,11 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
     let stripped = names.clone();
     let old_null = h.git_new.is_some() || h.epoch[0];
     let new_null = h.git_del || h.epoch[1];
-    let (creating, deleting) = if o.reverse { (new_null, old_null) } else { (old_null, new_null) };
+    let (creating, deleting) = if o.reverse {
+        (new_null, old_null)
+    } else {
+        (old_null, new_null)
+    };
     let mut name = o.file.clone();
     if name.is_none() {
         let existing: Vec<Option<Vec<u8>>> = names
@@ -1075,7 +1162,11 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             // GNU's report, then (without a terminal) the skip.
             let mut t = Vec::new();
             if !o.silent {
-                t = format!("can't find file to patch at input line {}\n", h.at + 1 - src.nonl).into_bytes();
+                t = format!(
+                    "can't find file to patch at input line {}\n",
+                    h.at + 1 - src.nonl
+                )
+                .into_bytes();
                 t.extend_from_slice(if o.strip.is_some() {
                     b"Perhaps you used the wrong -p or --strip option?\n".as_slice()
                 } else {
@@ -1083,7 +1174,9 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 });
             }
             if h.lead < h.at {
-                t.extend_from_slice(b"The text leading up to this was:\n--------------------------\n");
+                t.extend_from_slice(
+                    b"The text leading up to this was:\n--------------------------\n",
+                );
                 for l in &src.lines[h.lead..h.at] {
                     t.push(b'|');
                     t.extend_from_slice(l);
@@ -1110,13 +1203,19 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 }
             }
             if n > 0 {
-                say(ctx, o, format!("{n} out of {n} hunk{} ignored\n", plural(n)).as_bytes())?;
+                say(
+                    ctx,
+                    o,
+                    format!("{n} out of {n} hunk{} ignored\n", plural(n)).as_bytes(),
+                )?;
             }
             return Ok(false);
         }
     };
     let st = sfd::lstat(&name).ok();
-    let regular = st.as_ref().is_none_or(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG);
+    let regular = st
+        .as_ref()
+        .is_none_or(|s| s.st_mode & libc::S_IFMT == libc::S_IFREG);
     let mut input_data = Vec::new();
     let mut skip = !regular;
     if !regular {
@@ -1125,8 +1224,12 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         t.extend_from_slice(b" is not a regular file -- refusing to patch\n");
         say(ctx, o, &t)?;
     } else if st.is_some() {
-        if let Err(e) = sfd::open(&name, libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC, 0)
-            .and_then(|f| sfd::read_to_end(f.as_fd(), &mut input_data))
+        if let Err(e) = sfd::open(
+            &name,
+            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+            0,
+        )
+        .and_then(|f| sfd::read_to_end(f.as_fd(), &mut input_data))
         {
             let mut msg = b"**** Can't open file ".to_vec();
             msg.extend_from_slice(&q(&name));
@@ -1144,9 +1247,17 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         if reverse {
             t.extend_from_slice(b", when reversed,");
         }
-        t.extend_from_slice(if creating { b" would create the file " } else { b" would delete the file " });
+        t.extend_from_slice(if creating {
+            b" would create the file "
+        } else {
+            b" would delete the file "
+        });
         t.extend_from_slice(&q(&name));
-        t.extend_from_slice(if creating { b",\nwhich already exists!".as_slice() } else { b",\nwhich does not exist!" });
+        t.extend_from_slice(if creating {
+            b",\nwhich already exists!".as_slice()
+        } else {
+            b",\nwhich does not exist!"
+        });
         let (r, sk) = ok_to_reverse(ctx, o, &t, reverse)?;
         if r {
             reverse = !reverse;
@@ -1155,7 +1266,11 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         skip = sk;
     }
     if regular && !o.silent && !file_skip {
-        let mut t = if o.dry { b"checking file ".to_vec() } else { b"patching file ".to_vec() };
+        let mut t = if o.dry {
+            b"checking file ".to_vec()
+        } else {
+            b"patching file ".to_vec()
+        };
         match &o.output {
             Some(out) if out.as_slice() != name.as_slice() => {
                 t.extend_from_slice(&q(out));
@@ -1217,7 +1332,11 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                     let w = ap.locate(&hk, fz);
                     let mut ok = false;
                     if w.is_some() {
-                        let t: &[u8] = if reverse { b"Unreversed patch detected!" } else { b"Reversed (or previously applied) patch detected!" };
+                        let t: &[u8] = if reverse {
+                            b"Unreversed patch detected!"
+                        } else {
+                            b"Reversed (or previously applied) patch detected!"
+                        };
                         let (r, sk) = ok_to_reverse(ctx, o, t, reverse)?;
                         ok = r;
                         skip = sk;
@@ -1245,7 +1364,10 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
         }
         let delta = hk.len(b'+') as isize - hk.len(b'-') as isize;
         // A created file must be empty (GNU's pch_says_nonexistent check).
-        if where_ == Some(1) && creating_now(creating, deleting, reverse != o.reverse) && !input.is_empty() {
+        if where_ == Some(1)
+            && creating_now(creating, deleting, reverse != o.reverse)
+            && !input.is_empty()
+        {
             where_ = None;
         }
         match where_ {
@@ -1280,7 +1402,11 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                         t += &format!(" with fuzz {fz}");
                     }
                     if ap.in_offset != 0 {
-                        t += &format!(" (offset {} line{})", ap.in_offset, plural(ap.in_offset.unsigned_abs()));
+                        t += &format!(
+                            " (offset {} line{})",
+                            ap.in_offset,
+                            plural(ap.in_offset.unsigned_abs())
+                        );
                     }
                     t += ".\n";
                     say(ctx, o, t.as_bytes())?;
@@ -1292,18 +1418,27 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 if o.verbose || (!skip && !o.silent) {
                     let what = if skip { "ignored" } else { "FAILED" };
                     let at = hk.first as isize + out_offset;
-                    say(ctx, o, format!("Hunk #{total} {what} at {at}.\n").as_bytes())?;
+                    say(
+                        ctx,
+                        o,
+                        format!("Hunk #{total} {what} at {at}.\n").as_bytes(),
+                    )?;
                 }
                 write_rej_hunk(&mut rej, &hk, rej_fmt, out_offset);
             }
         }
     }
     copy_to(&mut out, &mut ap, usize::MAX);
-    let (creating, deleting) = if reverse != o.reverse { (deleting, creating) } else { (creating, deleting) };
+    let (creating, deleting) = if reverse != o.reverse {
+        (deleting, creating)
+    } else {
+        (creating, deleting)
+    };
     let target = o.output.clone().unwrap_or_else(|| name.clone());
     let mut bad = false;
     if regular && !skip {
-        let backup = o.output.is_none() && (o.backup.is_some() || (o.bim && (mismatch || failed > 0)));
+        let backup =
+            o.output.is_none() && (o.backup.is_some() || (o.bim && (mismatch || failed > 0)));
         let back = |ctx: &mut Ctx| -> Result<()> {
             if backup {
                 make_backup(ctx, o, &name, st.is_some())?;
@@ -1330,7 +1465,8 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                 let mut d = name.as_slice();
                 while let Some(i) = d.iter().rposition(|&c| c == b'/') {
                     d = &d[..i];
-                    if d.is_empty() || std::fs::remove_dir(std::ffi::OsStr::from_bytes(d)).is_err() {
+                    if d.is_empty() || std::fs::remove_dir(std::ffi::OsStr::from_bytes(d)).is_err()
+                    {
                         break;
                     }
                 }

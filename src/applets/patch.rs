@@ -233,7 +233,9 @@ fn range(s: &[u8]) -> Option<(usize, Option<usize>)> {
     }
 }
 
-fn normal_cmd(l: &[u8]) -> Option<((usize, usize), u8, (usize, usize))> {
+type NormalCmd = ((usize, usize), u8, (usize, usize));
+
+fn normal_cmd(l: &[u8]) -> Option<NormalCmd> {
     let l = body(l);
     let i = l.iter().position(|c| matches!(c, b'a' | b'c' | b'd'))?;
     let (a, b) = range(&l[..i])?;
@@ -651,13 +653,7 @@ fn next_hunk(src: &mut Src, fmt: Fmt) -> Result<Option<Hunk>> {
             Hunk {
                 first: if b == 0 { a + 1 } else { a },
                 newfirst: if d == 0 { c + 1 } else { c },
-                hdr: (
-                    if b == 0 { a } else { a },
-                    b,
-                    if d == 0 { c } else { c },
-                    d,
-                    Vec::new(),
-                ),
+                hdr: (a, b, c, d, Vec::new()),
                 lines,
             }
         }
@@ -1048,7 +1044,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         rej: val("rej"),
         fuzz,
         ws: m.flag("ws"),
-        backup: make_backups.then(|| Backup {
+        backup: make_backups.then_some(Backup {
             kind,
             suffix: simple_suffix,
         }),

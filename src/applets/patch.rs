@@ -20,9 +20,12 @@
 //! `POSIXLY_CORRECT`). The result goes to a temporary file beside the target and is renamed over
 //! it (mode kept); a symlink or other non-regular target is refused (`File X is not a regular
 //! file -- refusing to patch`), so a link cannot redirect the write.
-//! Deviations: a hunk cut short by the end of the patch is `malformed` (GNU may apply it with
-//! fuzz); ed scripts (`-e`), `--merge`, `--posix` name rules, `-Y`, `-D`, git renames, copies and
-//! binary patches are not supported (a rename's text hunks apply to the old name).
+//! A hunk cut short by the end of the patch gets empty context lines for the missing ones, as
+//! GNU's. Deviations: `--verbose`'s extra lines, ed scripts (`-e`), `--merge`, `-D`, `-Y`,
+//! `--posix` name rules, `-T`/`-Z`, `--reject-format`, git renames, copies and binary patches
+//! are not supported (a rename's hunks apply to the old name); several files patched into one
+//! `-o` file each replace it (GNU appends); `-d` changes the working directory of the process
+//! (patch runs as a NOEXEC applet, in its own child).
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

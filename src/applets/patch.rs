@@ -279,7 +279,12 @@ fn header_name(rest: &[u8]) -> Vec<u8> {
         }
         return out;
     }
-    let end = rest.iter().position(|&c| c == b'\t').unwrap_or(rest.len());
+    // Without a tab before the time stamp a name ends at the first blank, as GNU's.
+    let end = rest
+        .iter()
+        .position(|&c| c == b'\t')
+        .or_else(|| rest.iter().position(|&c| c == b' '))
+        .unwrap_or(rest.len());
     let mut n = &rest[..end];
     while let [x @ .., b' ' | b'\r'] = n {
         n = x;
@@ -322,6 +327,8 @@ struct Header {
     /// The raw `---`/`+++` (or `***`/`---`) lines, for the reject file.
     raw: Vec<Vec<u8>>,
     git_new: Option<u32>,
+    /// A git `new mode` (applied forward only).
+    git_mode: Option<u32>,
     git_del: bool,
     /// The old, new file is absent: `/dev/null`, or an Epoch time stamp (`diff -N`).
     epoch: [bool; 2],
@@ -361,6 +368,8 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
                 u32::from_str_radix(std::str::from_utf8(&b[14..]).unwrap_or(""), 8)
                     .unwrap_or(0o644),
             );
+        } else if git && b.starts_with(b"new mode ") {
+            h.git_mode = u32::from_str_radix(std::str::from_utf8(&b[9..]).unwrap_or(""), 8).ok();
         } else if git && b.starts_with(b"deleted file mode ") {
             h.git_del = true;
         } else if let Some(r) = b.strip_prefix(b"Index: ") {
@@ -1494,7 +1503,17 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                     (None, Some(m)) => m & 0o777 & !umask(),
                     (None, None) => 0o666 & !umask(),
                 };
-                if let Err(e) = replace_file(&target, &out, mode) {
+                let r = replace_file(&target, &out, mode).and_then(|()| match h.git_mode {
+                    Some(m) if o.output.is_none() && !reverse => {
+                        use std::os::unix::fs::PermissionsExt;
+                        std::fs::set_permissions(
+                            std::ffi::OsStr::from_bytes(&target),
+                            std::fs::Permissions::from_mode(m & 0o7777),
+                        )
+                    }
+                    _ => Ok(()),
+                });
+                if let Err(e) = r {
                     let mut msg = b"**** Can't create file ".to_vec();
                     msg.extend_from_slice(&q(&target));
                     msg.extend_from_slice(b" : ");

@@ -283,3 +283,47 @@ fn errors_symlinks_and_malformed_patches() {
         .collect();
     assert_eq!(names, ["f", "f.orig"]);
 }
+
+#[test]
+fn git_modes_names_and_line_ends() {
+    if !need() {
+        return;
+    }
+    let setup = |d: &Path| {
+        let w = |n: &str, s: &str| std::fs::write(d.join(n), s).unwrap();
+        // A git patch with no hunks: an empty new file and a mode change.
+        w(
+            "pg",
+            "diff --git a/empty b/empty\nnew file mode 100644\nindex 0000000..e69de29\n\
+             diff --git a/x b/x\nold mode 100644\nnew mode 100755\n",
+        );
+        w(
+            "pgm",
+            "diff --git a/x b/x\nold mode 100644\nnew mode 100755\n--- a/x\n+++ b/x\n\
+             @@ -1 +1 @@\n-hi\n+ho\n",
+        );
+        w("x", "hi\n");
+        // A normal diff named by `Index:`.
+        w("pi", "Index: n\n===\n1c1\n< a\n---\n> b\n");
+        w("n", "a\n");
+        // Without a tab, a name ends at the first blank.
+        w("psp", "--- a/s p\n+++ b/s p\n@@ -1 +1 @@\n-a\n+b\n");
+        w("s", "a\n");
+        // CR LF lines.
+        std::fs::create_dir(d.join("d")).unwrap();
+        w("pcr", "--- a/d/f\n+++ b/d/f\n@@ -1 +1 @@\n-a\r\n+b\r\n");
+        w("d/f", "a\r\n");
+    };
+    for args in [
+        &["-p1", "-i", "pg"][..],
+        &["-p1", "-i", "pgm"],
+        &["-p1", "-R", "-i", "pgm"],
+        &["-p1", "--dry-run", "-i", "pgm"],
+        &["-i", "pi"],
+        &["-p1", "-i", "psp"],
+        &["-p1", "-i", "pcr"],
+        &["-p0", "-i", "pcr"],
+    ] {
+        same(&setup, args);
+    }
+}

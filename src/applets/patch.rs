@@ -1444,6 +1444,8 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
     };
     let target = o.output.clone().unwrap_or_else(|| name.clone());
     let mut bad = false;
+    // A git mode to set (which makes GNU rewrite the file even when every hunk failed).
+    let set_mode = if creating { h.git_new } else { h.git_mode }.filter(|_| !reverse);
     if regular && !skip {
         let backup =
             o.output.is_none() && (o.backup.is_some() || (o.bim && (mismatch || failed > 0)));
@@ -1492,7 +1494,7 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
             if o.dry {
             } else if target.as_slice() == b"-" {
                 ctx.out.write_all(&out)?;
-            } else if failed < total || total == 0 || o.output.is_some() {
+            } else if failed < total || total == 0 || o.output.is_some() || set_mode.is_some() {
                 back(ctx)?;
                 if let Some(i) = target.iter().rposition(|&c| c == b'/') {
                     let _ = std::fs::create_dir_all(std::ffi::OsStr::from_bytes(&target[..i]));
@@ -1503,8 +1505,8 @@ fn one_file(ctx: &mut Ctx, o: &Opts, src: &mut Src, h: Header, fmt: Option<Fmt>)
                     (None, Some(m)) => m & 0o777 & !umask(),
                     (None, None) => 0o666 & !umask(),
                 };
-                let r = replace_file(&target, &out, mode).and_then(|()| match h.git_mode {
-                    Some(m) if o.output.is_none() && !reverse => {
+                let r = replace_file(&target, &out, mode).and_then(|()| match set_mode {
+                    Some(m) if o.output.is_none() => {
                         use std::os::unix::fs::PermissionsExt;
                         std::fs::set_permissions(
                             std::ffi::OsStr::from_bytes(&target),

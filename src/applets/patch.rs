@@ -4,8 +4,9 @@
 //! file mode`, `\ No newline at end of file`), context diffs and normal diffs, several files per
 //! patch with text before and between them skipped; names from `---`/`+++`/`***`, `Index:` and
 //! `diff --git`, stripped by `-p N` (without `-p`: the base name), GNU's choice among them (an
-//! existing one, fewest components, shortest base name); `/dev/null` or an empty old range for
-//! created files (missing directories are made), removed files and their emptied directories.
+//! existing one, fewest components, shortest base name); `/dev/null`, an Epoch time stamp or
+//! git's `new file mode`/`deleted file mode` for created files (missing directories are made)
+//! and removed ones (their emptied directories go too); git's modes are applied.
 //! Each hunk is looked for at its line, then at growing offsets either way, then with fuzz (1 to
 //! `-F`, default 2: context lines dropped at the ends), after the previous hunk, as GNU's
 //! `locate_hunk`; the messages (`Hunk #2 succeeded at 14 (offset 3 lines).`, `with fuzz 1`,
@@ -14,7 +15,7 @@
 //! prompt, as GNU's), `-N`'s `Skipping patch.`, `-t`'s `Assuming -R.`, the `can't find file to
 //! patch` report, the status (0, 1 when a hunk failed or was ignored, 2 for serious trouble:
 //! `patch: **** malformed patch at line N: ...`). Rejects are written in the input's format
-//! (normal diffs as context diffs). A `.orig` copy is kept with `-b` (`-B`, `-z`, `-V`,
+//! (normal diffs in GNU's context-like form). A `.orig` copy is kept with `-b` (`-B`, `-z`, `-V`,
 //! `VERSION_CONTROL`, `SIMPLE_BACKUP_SUFFIX` through `common::backup`) and, as GNU's, when a
 //! hunk needed an offset or fuzz or failed (not with `--no-backup-if-mismatch` or
 //! `POSIXLY_CORRECT`). The result goes to a temporary file beside the target and is renamed over
@@ -25,7 +26,8 @@
 //! `--posix` name rules, `-T`/`-Z`, `--reject-format`, git renames, copies and binary patches
 //! are not supported (a rename's hunks apply to the old name); several files patched into one
 //! `-o` file each replace it (GNU appends); `-d` changes the working directory of the process
-//! (patch runs as a NOEXEC applet, in its own child).
+//! (patch runs as a NOEXEC applet, in its own child); `-f` on a git patch whose hunks all fail
+//! for a file keeps a `.orig` where GNU keeps none.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

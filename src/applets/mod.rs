@@ -143,6 +143,8 @@ pub mod nproc;
 pub mod od;
 #[cfg(feature = "paste")]
 pub mod paste;
+#[cfg(feature = "patch")]
+pub mod patch;
 #[cfg(any(feature = "pgrep", feature = "pkill"))]
 pub mod pgrep;
 #[cfg(feature = "pidof")]
@@ -415,6 +417,7 @@ pub static APPLETS: &[Applet] = &[
     applet!("od", "od", od::main, "usr/bin", NoExec),
     applet!("passwd", "passwd", users::passwd, "usr/bin", NoExec),
     applet!("paste", "paste", paste::main, "usr/bin", NoExec),
+    applet!("patch", "patch", patch::main, "usr/bin", NoExec),
     applet!("pgrep", "pgrep", pgrep::main, "usr/bin", NoExec),
     applet!("pidof", "pidof", pidof::main, "bin", NoExec),
     applet!("pkill", "pkill", pgrep::pkill, "usr/bin", NoExec),

@@ -47,7 +47,7 @@ pub struct Backup {
 }
 
 /// GNU's control words for the backup type; empty (or unset) is `existing`.
-fn kind_of(ctx: &mut Ctx, context: &str, v: &[u8]) -> Result<Kind> {
+pub fn kind_of(ctx: &mut Ctx, context: &str, v: &[u8]) -> Result<Kind> {
     if v.is_empty() {
         return Ok(Kind::Existing);
     }

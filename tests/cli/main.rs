@@ -144,6 +144,8 @@ mod nproc;
 mod od;
 #[cfg(feature = "paste")]
 mod paste;
+#[cfg(feature = "patch")]
+mod patch;
 #[cfg(any(feature = "pgrep", feature = "pkill"))]
 mod pgrep;
 #[cfg(feature = "pidof")]

@@ -1807,7 +1807,9 @@ fn sort_lines(conf: &Conf, buf: &[u8], lines: &mut [Line], threads: usize) {
     let text = |l: &Line| &buf[l.off as usize..(l.off + l.len) as usize];
     let parts = parts_for(lines.len(), threads);
     let chunk = lines.len().div_ceil(parts.max(1)).max(1);
-    let stable = conf.stable || conf.unique;
+    // Without keys lines compare by their bytes alone: equal means identical, so which of
+    // them comes first cannot show, and the faster unstable sort serves -s and -u too.
+    let stable = (conf.stable || conf.unique) && !conf.keys.is_empty();
     let work = |ls: &mut [Line]| {
         if conf.prefix != Prefix::None {
             for l in ls.iter_mut() {

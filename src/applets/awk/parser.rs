@@ -142,6 +142,13 @@ impl Parser {
             msg: format!("syntax error at or near {what}"),
         })
     }
+    /// Whether the token ends a print's expression list (a statement's end or a redirection).
+    fn at_print_end(&self) -> bool {
+        matches!(
+            self.tok(),
+            Tok::Semi | Tok::Newline | Tok::RBrace | Tok::Gt | Tok::Append | Tok::Pipe | Tok::Eof
+        )
+    }
     fn err_msg<T>(&self, msg: String) -> PResult<T> {
         Err(ParseError {
             line: self.line(),
@@ -536,16 +543,7 @@ impl Parser {
                 let printf = self.advance() == Tok::Printf;
                 let mut args = Vec::new();
                 self.print_at = self.pos;
-                if !matches!(
-                    self.tok(),
-                    Tok::Semi
-                        | Tok::Newline
-                        | Tok::RBrace
-                        | Tok::Gt
-                        | Tok::Append
-                        | Tok::Pipe
-                        | Tok::Eof
-                ) {
+                if !self.at_print_end() {
                     args.push(self.expr(true)?);
                     while self.eat(&Tok::Comma) {
                         self.opt_nl();
@@ -1070,17 +1068,7 @@ impl Parser {
                 }
                 // Anywhere but as the whole list of a print, a list is no value: a syntax error
                 // at the token after it, as mawk and gawk say before running anything.
-                let ends_print = matches!(
-                    self.tok(),
-                    Tok::Semi
-                        | Tok::Newline
-                        | Tok::RBrace
-                        | Tok::Gt
-                        | Tok::Append
-                        | Tok::Pipe
-                        | Tok::Eof
-                );
-                if open != self.print_at || !ends_print {
+                if open != self.print_at || !self.at_print_end() {
                     return self.err();
                 }
                 Ok(Expr::Group(v))

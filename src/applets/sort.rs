@@ -1487,6 +1487,9 @@ fn file_error(ctx: &mut Ctx, what: &str, name: &[u8], e: &io::Error) -> Error {
     bad_usage(ctx, &m)
 }
 
+/// The length that marks a line dropped as a repeat under -u (a chunk is shorter).
+const GONE: u32 = u32::MAX;
+
 /// A line: its prefix and where it lies in the chunk buffer.
 #[derive(Clone, Copy)]
 struct Line {
@@ -1826,6 +1829,21 @@ fn sort_lines(conf: &Conf, buf: &[u8], lines: &mut [Line], threads: usize) {
         } else {
             ls.sort_unstable_by(cmp);
         }
+        if conf.unique {
+            // Each part keeps the first of its runs of equal lines, at its front; the rest is
+            // marked as past the part's end (no line is that long). The merge then weighs only
+            // distinct lines, and drops a repeat across parts as before.
+            let mut k = 0;
+            for i in 0..ls.len() {
+                if k == 0 || cmp(&ls[k - 1], &ls[i]) != Ordering::Equal {
+                    ls[k] = ls[i];
+                    k += 1;
+                }
+            }
+            for l in &mut ls[k..] {
+                l.len = GONE;
+            }
+        }
     };
     if parts <= 1 {
         work(lines);
@@ -1859,7 +1877,10 @@ fn write_sorted(
     let text = |l: &Line| &buf[l.off as usize..(l.off + l.len) as usize];
     let parts = parts_for(lines.len(), threads);
     let chunk = lines.len().div_ceil(parts.max(1)).max(1);
-    let mut heads: Vec<&[Line]> = lines.chunks(chunk).collect();
+    let mut heads: Vec<&[Line]> = lines
+        .chunks(chunk)
+        .map(|h| &h[..h.partition_point(|l| l.len != GONE)])
+        .collect();
     let mut last: Option<&Line> = None;
     loop {
         // The smallest head; ties go to the earlier part (stability).

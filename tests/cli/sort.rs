@@ -166,6 +166,32 @@ fn unique_and_stable_match_gnu() {
     }
 }
 
+/// Enough lines (120,000, many repeated) that the sort runs in parts on several threads, each
+/// part dropping its repeats before the merge: the first of equal keys in input order wins,
+/// across parts too.
+#[test]
+fn unique_in_parts_matches_gnu() {
+    let mut s = Vec::new();
+    let mut x = 12345u64;
+    for i in 0..120_000u64 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let w = (x >> 40) % 3000;
+        s.extend_from_slice(format!("k{w} {} {}\n", (x >> 20) % 7, i % 5).as_bytes());
+    }
+    for a in [
+        &["-u"][..],
+        &["-ru"],
+        &["-k1,1", "-u"],
+        &["-k2,2n", "-u"],
+        &["-fu", "-k1,1"],
+        &["--parallel=2", "-u", "-k1,2"],
+    ] {
+        both(a, &s);
+    }
+}
+
 #[test]
 fn keys_match_gnu() {
     let s = sample();

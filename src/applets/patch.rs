@@ -376,27 +376,13 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
             h.git_del = true;
         } else if let Some(r) = b.strip_prefix(b"Index: ") {
             h.names[2] = Some(header_name(r));
-        } else if let (Some(o), Some(n), Some(x)) = (b.strip_prefix(b"--- "), n1, n2) {
-            if n.starts_with(b"+++ ")
-                && x.starts_with(b"@@ -")
-                && force.is_none_or(|f| f == Fmt::Unified)
-            {
+        } else if let (Some((fmt, o, next, third)), Some(n), Some(x)) = (header_start(b), n1, n2) {
+            if n.starts_with(next) && x.starts_with(third) && force.is_none_or(|f| f == fmt) {
                 set_names(&mut h, o, &n[4..]);
                 h.raw = vec![l.to_vec(), n.to_vec()];
                 src.pos += 2;
                 h.at = src.pos;
-                return Some((h, Some(Fmt::Unified)));
-            }
-        } else if let (Some(o), Some(n), Some(x)) = (b.strip_prefix(b"*** "), n1, n2) {
-            if n.starts_with(b"--- ")
-                && x.starts_with(b"***************")
-                && force.is_none_or(|f| f == Fmt::Context)
-            {
-                set_names(&mut h, o, &n[4..]);
-                h.raw = vec![l.to_vec(), n.to_vec()];
-                src.pos += 2;
-                h.at = src.pos;
-                return Some((h, Some(Fmt::Context)));
+                return Some((h, Some(fmt)));
             }
         } else if normal_cmd(b).is_some() && force.is_none_or(|f| f == Fmt::Normal) {
             h.at = src.pos;
@@ -409,6 +395,16 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
         return Some((h, None));
     }
     None
+}
+
+/// The first line of a unified (`--- `) or context (`*** `) file header: its format, the name
+/// part, and how the next two lines must begin for it to be one.
+fn header_start(b: &[u8]) -> Option<(Fmt, &[u8], &'static [u8], &'static [u8])> {
+    if let Some(o) = b.strip_prefix(b"--- ") {
+        return Some((Fmt::Unified, o, b"+++ ", b"@@ -"));
+    }
+    let o = b.strip_prefix(b"*** ")?;
+    Some((Fmt::Context, o, b"--- ", b"***************"))
 }
 
 /// Whether the time stamp after a header's name is the Epoch: `YYYY-MM-DD HH:MM:SS[.N] +ZZZZ`.

@@ -376,7 +376,8 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
             h.git_del = true;
         } else if let Some(r) = b.strip_prefix(b"Index: ") {
             h.names[2] = Some(header_name(r));
-        } else if let (Some((fmt, o, next, third)), Some(n), Some(x)) = (header_start(b), n1, n2) {
+        } else if let (Some((fmt, o, (next, third))), Some(n), Some(x)) = (header_start(b), n1, n2)
+        {
             if n.starts_with(next) && x.starts_with(third) && force.is_none_or(|f| f == fmt) {
                 set_names(&mut h, o, &n[4..]);
                 h.raw = vec![l.to_vec(), n.to_vec()];
@@ -399,13 +400,16 @@ fn next_file(src: &mut Src, force: Option<Fmt>) -> Option<(Header, Option<Fmt>)>
 
 /// The first line of a unified (`--- `) or context (`*** `) file header: its format, the name
 /// part, and how the next two lines must begin for it to be one.
-fn header_start(b: &[u8]) -> Option<(Fmt, &[u8], &'static [u8], &'static [u8])> {
+fn header_start(b: &[u8]) -> Option<(Fmt, &[u8], HeaderNext)> {
     if let Some(o) = b.strip_prefix(b"--- ") {
-        return Some((Fmt::Unified, o, b"+++ ", b"@@ -"));
+        return Some((Fmt::Unified, o, (b"+++ ", b"@@ -")));
     }
     let o = b.strip_prefix(b"*** ")?;
-    Some((Fmt::Context, o, b"--- ", b"***************"))
+    Some((Fmt::Context, o, (b"--- ", b"***************")))
 }
+
+/// How the two lines after a header's first must begin.
+type HeaderNext = (&'static [u8], &'static [u8]);
 
 /// Whether the time stamp after a header's name is the Epoch: `YYYY-MM-DD HH:MM:SS[.N] +ZZZZ`.
 fn is_epoch(rest: &[u8]) -> bool {

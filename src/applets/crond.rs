@@ -784,12 +784,9 @@ impl Crond {
     }
 }
 
-/// initgroups, setgid, setuid (BusyBox's change_identity).
+/// BusyBox's change_identity: the message names the step that failed.
 fn change_identity(pw: &Passwd) -> Result<(), Vec<u8>> {
-    let fail = |what: &str, e: std::io::Error| format!("{what}: {}", strerror(&e)).into_bytes();
-    u::setgroups(&passwd::grouplist(&pw.name, pw.gid)).map_err(|e| fail("can't set groups", e))?;
-    u::setresgid(pw.gid, pw.gid, pw.gid).map_err(|e| fail("setgid", e))?;
-    u::setresuid(pw.uid, pw.uid, pw.uid).map_err(|e| fail("setuid", e))
+    passwd::become_user(pw).map_err(|(what, e)| format!("{what}: {}", strerror(&e)).into_bytes())
 }
 
 pub fn main(argv: Vec<OsString>, ctx: &mut Ctx) -> i32 {

@@ -275,10 +275,7 @@ fn edit(pw: &Passwd, file: &[u8]) -> Result<()> {
                 sp::exit_now(st)
             };
             if u::getresuid().1 == 0 {
-                let e = u::setgroups(&passwd::grouplist(&pw.name, pw.gid))
-                    .and_then(|()| u::setresgid(pw.gid, pw.gid, pw.gid))
-                    .and_then(|()| u::setresuid(pw.uid, pw.uid, pw.uid));
-                if let Err(e) = e {
+                if let Err((_, e)) = passwd::become_user(pw) {
                     fail(
                         format!("can't set groups: {}", strerror(&e)).into_bytes(),
                         1,

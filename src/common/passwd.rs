@@ -176,6 +176,16 @@ pub fn getgrgid(gid: u32) -> Option<Group> {
     group_entries(b"/").into_iter().find(|g| g.gid == gid)
 }
 
+/// Takes on an account for good, as initgroups, setgid and setuid do in that order (a child
+/// about to run something as that user): on failure, the step that failed (`"can't set
+/// groups"`, `"setgid"`, `"setuid"`) and its error.
+pub fn become_user(pw: &Passwd) -> Result<(), (&'static str, io::Error)> {
+    use super::sys::user as u;
+    u::setgroups(&grouplist(&pw.name, pw.gid)).map_err(|e| ("can't set groups", e))?;
+    u::setresgid(pw.gid, pw.gid, pw.gid).map_err(|e| ("setgid", e))?;
+    u::setresuid(pw.uid, pw.uid, pw.uid).map_err(|e| ("setuid", e))
+}
+
 /// getgrouplist(3) as glibc's files backend: `gid` first, then every group listing `user`,
 /// in file order, once each.
 pub fn grouplist(user: &[u8], gid: u32) -> Vec<u32> {

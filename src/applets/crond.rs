@@ -473,14 +473,10 @@ impl Log {
                 Ok(n) => {
                     let _ = fd::dup2(n.as_fd(), 2);
                 }
-                Err(e) => self.err(&open_msg(f, &e)),
+                Err(e) => self.err(&crate::common::ctx::cant_open(f, &e)),
             }
         }
     }
-}
-
-fn open_msg(name: &[u8], e: &std::io::Error) -> Vec<u8> {
-    [b"can't open '", name, b"': ", strerror(e).as_bytes()].concat()
 }
 
 fn now() -> i64 {
@@ -538,7 +534,7 @@ impl Crond {
         }
         let f = match fd::open(user, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
             Ok(f) => f,
-            Err(e) => return self.log.err(&open_msg(user, &e)),
+            Err(e) => return self.log.err(&crate::common::ctx::cant_open(user, &e)),
         };
         if fd::fstat(f.as_fd()).map_or(true, |st| st.st_uid != 0) {
             return;

@@ -71,10 +71,7 @@ fn cat(parts: &[&[u8]]) -> Vec<u8> {
 }
 
 fn open_err(name: &[u8], e: &std::io::Error) -> Error {
-    Error::new(
-        1,
-        cat(&[b"can't open '", name, b"': ", strerror(e).as_bytes()]),
-    )
+    Error::new(1, crate::common::ctx::cant_open(name, e))
 }
 
 fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
@@ -155,12 +152,7 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         _ => {
             if op == 2 {
                 let t = cat(&[&dir, format!(".{}", std::process::id()).as_bytes()]);
-                let f = create(fd::cwd(), &t, libc::O_RDWR).map_err(|e| {
-                    Error::new(
-                        1,
-                        cat(&[b"can't open '", &t, b"': ", strerror(&e).as_bytes()]),
-                    )
-                })?;
+                let f = create(fd::cwd(), &t, libc::O_RDWR).map_err(|e| open_err(&t, &e))?;
                 let _ = sfs::fchown(f.as_fd(), pw.uid, pw.gid);
                 if let Ok(old) = fd::openat(d.as_fd(), name, libc::O_RDONLY | libc::O_CLOEXEC, 0) {
                     let mut buf = Vec::new();

@@ -129,13 +129,8 @@ fn run(argv: Vec<OsString>, ctx: &mut Ctx) -> Result<()> {
         let dot = name.iter().position(|&c| c == b'.');
         line.extend_from_slice(&name[..dot.unwrap_or(name.len())]);
     } else if let Some(file) = m.last("F") {
-        let data = std::fs::read(file).map_err(|e| {
-            let mut msg = b"can't open '".to_vec();
-            msg.extend_from_slice(file.as_bytes());
-            msg.extend_from_slice(b"': ");
-            msg.extend_from_slice(strerror(&e).as_bytes());
-            Error::new(1, msg)
-        })?;
+        let data = std::fs::read(file)
+            .map_err(|e| Error::new(1, crate::common::ctx::cant_open(file.as_bytes(), &e)))?;
         for l in data.split(|&c| c == b'\n') {
             let word = l
                 .split(|&c| c == b' ' || c == b'\t' || c == b'\r')

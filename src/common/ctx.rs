@@ -63,6 +63,12 @@ impl From<stdio::Error> for Error {
     }
 }
 
+/// BusyBox's `can't open 'NAME': ERROR` (its bb_perror_msg wording, kept where rbox follows
+/// BusyBox rather than GNU).
+pub fn cant_open(name: &[u8], e: &stdio::Error) -> Vec<u8> {
+    [b"can't open '", name, b"': ", strerror(e).as_bytes()].concat()
+}
+
 /// The C library's text for an errno, without Rust's " (os error N)" suffix.
 pub fn strerror(e: &stdio::Error) -> String {
     match e.raw_os_error() {
